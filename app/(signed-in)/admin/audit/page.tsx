@@ -1,0 +1,113 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { isAppError } from "@/lib/errors";
+
+export const metadata: Metadata = { title: "Audit log" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+
+const outcomeTone = { success: "success", denied: "danger", failure: "warning" } as const;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const actor = await requirePermission("audit:read");
+  const search = await searchParams;
+  const filter = { actor: one(search.actor), action: one(search.action), from: one(search.from), to: one(search.to), before: one(search.before) };
+  let result: Awaited<ReturnType<typeof listAuditEvents>> | undefined;
+  let problem: string | undefined;
+  try {
+    result = await listAuditEvents({ actor, filter });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    problem = error.message;
+  }
+  const nextQuery = result?.nextBefore ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), before: result.nextBefore }) : undefined;
+  return (
+    <div className="space-y-6">
+      <h1 className="text-3xl font-bold">Audit log</h1>
+      <Card>
+        <form className="grid items-end gap-3 md:grid-cols-5" method="get" aria-label="Filter the audit log">
+          <div className="space-y-1">
+            <Label htmlFor="actor">Actor</Label>
+            <Input id="actor" name="actor" defaultValue={filter.actor} placeholder="Name" />
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="action">Action starts with</Label>
+            <Input id="action" name="action" defaultValue={filter.action} placeholder="team." />
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="from">From</Label>
+            <Input id="from" name="from" type="date" defaultValue={filter.from} />
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="to">To</Label>
+            <Input id="to" name="to" type="date" defaultValue={filter.to} />
+          </div>
+          <Button type="submit">Filter</Button>
+        </form>
+      </Card>
+      {problem && (
+        <p role="alert" className="font-medium text-destructive">
+          {problem}
+        </p>
+      )}
+      {result && result.events.length === 0 && <Card>No audit events match this filter. Clear a filter to see more.</Card>}
+      {result && result.events.length > 0 && (
+        <Card className="overflow-x-auto p-0">
+          <table className="w-full text-sm">
+            <thead className="bg-muted text-left">
+              <tr>
+                <th className="px-4 py-2 font-medium">When</th>
+                <th className="px-4 py-2 font-medium">Actor</th>
+                <th className="px-4 py-2 font-medium">Action</th>
+                <th className="px-4 py-2 font-medium">Resource</th>
+                <th className="px-4 py-2 font-medium">Outcome</th>
+                <th className="px-4 py-2 font-medium">Change</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.events.map((event) => (
+                <tr key={event.id} className="border-t border-border align-top">
+                  <td className="whitespace-nowrap px-4 py-2">
+                    <RelativeTime iso={event.at} />
+                  </td>
+                  <td className="px-4 py-2">{event.actorName}</td>
+                  <td className="px-4 py-2 font-mono">{event.action}</td>
+                  <td className="px-4 py-2">
+                    {event.resourceType}
+                    {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
+                  </td>
+                  <td className="px-4 py-2">
+                    <Badge tone={outcomeTone[event.outcome as keyof typeof outcomeTone] ?? "neutral"}>{event.outcome}</Badge>
+                  </td>
+                  <td className="px-4 py-2">
+                    {(event.before != null || event.after != null) && (
+                      <details>
+                        <summary className="cursor-pointer text-primary">Before and after</summary>
+                        <pre className="mt-2 max-w-md overflow-x-auto rounded bg-muted p-2 text-xs">{JSON.stringify({ before: event.before, after: event.after }, null, 2)}</pre>
+                      </details>
+                    )}
+                    {event.detail && <p className="text-xs text-muted-foreground">{event.detail}</p>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Card>
+      )}
+      {nextQuery && (
+        <Link href={`/admin/audit?${nextQuery.toString()}`} className="font-medium text-primary hover:underline">
+          Older events
+        </Link>
+      )}
+    </div>
+  );
+}

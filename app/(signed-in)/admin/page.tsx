@@ -1,0 +1,33 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Card, CardTitle } from "@/components/ui/card";
+import { requirePermission } from "@/lib/auth/current-actor";
+
+export const metadata: Metadata = { title: "Admin" };
+
+export default async function AdminPage() {
+  await requirePermission("audit:read");
+  return (
+    <div className="space-y-6">
+      <h1 className="text-3xl font-bold">Admin</h1>
+      <div className="grid gap-4 md:grid-cols-2">
+        <Card>
+          <CardTitle>
+            <Link href="/admin/teams" className="text-primary hover:underline">
+              Teams
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Create, rename and archive teams; map them to Entra groups.</p>
+        </Card>
+        <Card>
+          <CardTitle>
+            <Link href="/admin/audit" className="text-primary hover:underline">
+              Audit log
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Every sign-in, change and refused action: who, what, when, before and after.</p>
+        </Card>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+"use server";
+import { revalidatePath } from "next/cache";
+import { requireActor } from "@/lib/auth/current-actor";
+import { isAppError } from "@/lib/errors";
+import { createTeam } from "@/lib/teams/create-team";
+import { updateTeam } from "@/lib/teams/update-team";
+import { archiveTeam } from "@/lib/teams/archive-team";
+import { splitGroupIds } from "@/lib/teams/team-input";
+
+export interface TeamFormState {
+  status: "idle" | "saved" | "error";
+  message?: string;
+  field?: string;
+}
+
+function failure(error: unknown): TeamFormState {
+  if (isAppError(error)) return { status: "error", message: error.message, field: error.path?.[0]?.toString() };
+  throw error;
+}
+
+const field = (form: FormData, name: string) => String(form.get(name) ?? "");
+
+export async function createTeamAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
+  const actor = await requireActor();
+  try {
+    const team = await createTeam({
+      actor,
+      input: { slug: field(form, "slug"), name: field(form, "name"), entraGroupIds: splitGroupIds(field(form, "entraGroupIds")), costCenter: field(form, "costCenter") },
+    });
+    revalidatePath("/admin/teams");
+    return { status: "saved", message: `Team ${team.name} created.` };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function updateTeamAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
+  const actor = await requireActor();
+  try {
+    const team = await updateTeam({
+      actor,
+      slug: field(form, "slug"),
+      input: { name: field(form, "name"), entraGroupIds: splitGroupIds(field(form, "entraGroupIds")), costCenter: field(form, "costCenter") },
+    });
+    revalidatePath("/admin/teams");
+    return { status: "saved", message: `Team ${team.name} saved.` };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function archiveTeamAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
+  const actor = await requireActor();
+  try {
+    const team = await archiveTeam({ actor, slug: field(form, "slug") });
+    revalidatePath("/admin/teams");
+    return { status: "saved", message: `Team ${team.name} archived.` };
+  } catch (error) {
+    return failure(error);
+  }
+}

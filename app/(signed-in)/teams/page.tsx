@@ -1,0 +1,55 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { listTeams } from "@/lib/teams/list-teams";
+
+export const metadata: Metadata = { title: "Teams" };
+
+export default async function TeamsPage() {
+  const actor = await requirePermission("team:read");
+  const teams = await listTeams({ actor });
+  const mine = new Set(actor.teams.map((team) => team.id));
+  return (
+    <div className="space-y-6">
+      <div className="flex items-end justify-between">
+        <div>
+          <h1 className="text-3xl font-bold">Teams</h1>
+          <p className="text-muted-foreground">Each team is one or more Entra groups. Membership comes from Entra ID at sign-in.</p>
+        </div>
+        {actor.isAdmin && (
+          <Link href="/admin/teams" className="text-sm font-medium text-primary hover:underline">
+            Manage teams
+          </Link>
+        )}
+      </div>
+      {teams.length === 0 ? (
+        <Card>
+          <p>No teams yet. {actor.isAdmin ? "Create the first one under Admin → Teams." : "A platform admin creates teams and maps them to Entra groups."}</p>
+        </Card>
+      ) : (
+        <ul className="grid gap-4 md:grid-cols-3">
+          {teams.map((team) => (
+            <li key={team.id}>
+              <Card>
+                <Link href={`/teams/${team.slug}`} className="text-lg font-semibold text-primary hover:underline">
+                  {team.name}
+                </Link>
+                <p className="mt-1 text-sm text-muted-foreground">
+                  {team.entraGroupIds.length} Entra group{team.entraGroupIds.length === 1 ? "" : "s"}
+                  {team.costCenter ? ` · cost center ${team.costCenter}` : ""}
+                </p>
+                {mine.has(team.id) && (
+                  <Badge tone="success" className="mt-2">
+                    Your team
+                  </Badge>
+                )}
+              </Card>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { completeSignIn, SignInError } from "@/lib/auth/sign-in";
+import { flowCookieName } from "@/lib/auth/flow-cookie";
+import { sessionCookieName } from "@/lib/auth/session";
+import { logger } from "@/lib/logger";
+
+export async function GET(request: NextRequest) {
+  const config = getConfig();
+  const query = Object.fromEntries(request.nextUrl.searchParams);
+  try {
+    const session = await completeSignIn(config, query, request.cookies.get(flowCookieName)?.value);
+    const response = NextResponse.redirect(new URL(session.returnTo, config.publicUrl));
+    response.cookies.delete({ name: flowCookieName, path: "/auth" });
+    // A new random token every sign-in: a session id planted before sign-in is never promoted.
+    response.cookies.set(sessionCookieName, session.token, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.publicUrl.startsWith("https://"),
+      path: "/",
+      expires: session.expiresAt,
+    });
+    return response;
+  } catch (error) {
+    const failure = error instanceof SignInError ? error : new SignInError("idp_error", "Sign-in failed unexpectedly; it has been logged.");
+    if (!(error instanceof SignInError)) logger.error({ err: error }, "sign-in callback failed");
+    else logger.warn({ failure: failure.failure, detail: failure.message }, "sign-in refused");
+    const target = new URL("/auth/error", config.publicUrl);
+    target.searchParams.set("reason", failure.failure);
+    target.searchParams.set("detail", failure.message);
+    const response = NextResponse.redirect(target);
+    response.cookies.delete({ name: flowCookieName, path: "/auth" });
+    return response;
+  }
+}

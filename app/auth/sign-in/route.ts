@@ -1,0 +1,26 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { beginSignIn, SignInError } from "@/lib/auth/sign-in";
+import { flowCookieName, flowLifetimeSeconds } from "@/lib/auth/flow-cookie";
+
+export async function GET(request: NextRequest) {
+  const config = getConfig();
+  try {
+    const { url, flowCookie } = await beginSignIn(config, request.nextUrl.searchParams.get("returnTo"));
+    const response = NextResponse.redirect(url);
+    response.cookies.set(flowCookieName, flowCookie, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: config.publicUrl.startsWith("https://"),
+      path: "/auth",
+      maxAge: flowLifetimeSeconds,
+    });
+    return response;
+  } catch (error) {
+    if (!(error instanceof SignInError)) throw error;
+    const target = new URL("/auth/error", config.publicUrl);
+    target.searchParams.set("reason", error.failure);
+    target.searchParams.set("detail", error.message);
+    return NextResponse.redirect(target);
+  }
+}

@@ -1,0 +1,25 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { checkOrigin, errorResponse } from "@/lib/auth/route";
+import { endSession, sessionCookieName } from "@/lib/auth/session";
+import { actorForUser } from "@/lib/auth/actor";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+
+export async function POST(request: NextRequest) {
+  const config = getConfig();
+  try {
+    checkOrigin(request);
+  } catch (error) {
+    return errorResponse(error);
+  }
+  const user = await endSession(request.cookies.get(sessionCookieName)?.value);
+  if (user) {
+    const actor = await actorForUser(user, config.identity);
+    await recordAuditEvent(getPrisma(), { actor, action: "auth.sign_out", resourceType: "session", resourceId: user.id, outcome: "success" });
+  }
+  // 303: the browser follows a POST with a GET.
+  const response = NextResponse.redirect(new URL("/signed-out", config.publicUrl), 303);
+  response.cookies.delete(sessionCookieName);
+  return response;
+}

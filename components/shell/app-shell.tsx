@@ -1,0 +1,42 @@
+import Link from "next/link";
+import type { ReactNode } from "react";
+import { Anchor } from "lucide-react";
+import { Nav, type NavItem } from "@/components/shell/nav";
+import { ThemeToggle } from "@/components/shell/theme-toggle";
+import { UserMenu } from "@/components/shell/user-menu";
+import { can, roleLabel, type UserActor } from "@/lib/auth/permissions";
+
+/** Sections appear here as they are built; none is shown before it exists. */
+function navItems(actor: UserActor): NavItem[] {
+  const items: NavItem[] = [
+    { href: "/", label: "Home" },
+    { href: "/teams", label: "Teams" },
+  ];
+  if (can(actor, "audit:read")) items.push({ href: "/admin", label: "Admin" });
+  return items;
+}
+
+export function AppShell({ actor, children }: { actor: UserActor; children: ReactNode }) {
+  return (
+    <div className="min-h-screen">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:p-2">
+        Skip to content
+      </a>
+      <header className="border-b border-border bg-card">
+        <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+          <Link href="/" className="flex items-center gap-2 text-lg font-bold">
+            <Anchor className="h-5 w-5" aria-hidden /> Wharf
+          </Link>
+          <Nav items={navItems(actor)} />
+          <div className="ml-auto flex items-center gap-2">
+            <ThemeToggle />
+            <UserMenu name={actor.name} email={actor.email} role={roleLabel(actor)} />
+          </div>
+        </div>
+      </header>
+      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+        {children}
+      </main>
+    </div>
+  );
+}

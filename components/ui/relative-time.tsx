@@ -1,0 +1,27 @@
+// "4 min ago" with the absolute time on hover, rendered on the server so the
+// text does not shift when the page hydrates.
+const units: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 24 * 3600],
+  ["month", 30 * 24 * 3600],
+  ["day", 24 * 3600],
+  ["hour", 3600],
+  ["minute", 60],
+];
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const seconds = Math.round((new Date(iso).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
+  for (const [unit, size] of units) {
+    if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
+  }
+  return "just now";
+}
+
+export function RelativeTime({ iso }: { iso: string }) {
+  const absolute = new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+  return (
+    <time dateTime={iso} title={absolute}>
+      {relativeTime(iso)}
+    </time>
+  );
+}

@@ -1,0 +1,58 @@
+import { z } from "zod";
+import { getPrisma } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { forbidden, can, type Actor } from "@/lib/auth/permissions";
+import { parseInput } from "@/lib/validation";
+
+export const auditFilter = z.object({
+  actor: z.string().trim().max(100, "Search for an actor with at most 100 characters.").optional(),
+  action: z.string().trim().max(100, "Search for an action with at most 100 characters.").optional(),
+  from: z.coerce.date({ error: "Give the start as a date, such as 2026-11-01." }).optional(),
+  to: z.coerce.date({ error: "Give the end as a date, such as 2026-11-30." }).optional(),
+  /** Id of the last event on the previous page: pages are keyset, newest first. */
+  before: z.coerce.bigint({ error: "The page cursor is not valid; open the audit log again." }).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export type AuditFilter = z.input<typeof auditFilter>;
+
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actorName: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  outcome: string;
+  before: unknown;
+  after: unknown;
+  detail: string | null;
+}
+
+export async function listAuditEvents({ actor, filter }: { actor: Actor; filter: AuditFilter }): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
+  if (!can(actor, "audit:read")) throw forbidden("audit:read");
+  const f = parseInput(auditFilter, filter);
+  const where: Prisma.AuditEventWhereInput = {
+    ...(f.actor && { actorName: { contains: f.actor, mode: "insensitive" } }),
+    ...(f.action && { action: { startsWith: f.action } }),
+    ...((f.from || f.to) && { at: { ...(f.from && { gte: f.from }), ...(f.to && { lte: f.to }) } }),
+    ...(f.before !== undefined && { id: { lt: f.before } }),
+  };
+  const rows = await getPrisma().auditEvent.findMany({ where, orderBy: { id: "desc" }, take: f.limit + 1 });
+  const page = rows.slice(0, f.limit);
+  return {
+    events: page.map((row) => ({
+      id: row.id.toString(),
+      at: row.at.toISOString(),
+      actorName: row.actorName,
+      action: row.action,
+      resourceType: row.resourceType,
+      resourceId: row.resourceId,
+      outcome: row.outcome,
+      before: row.before,
+      after: row.after,
+      detail: row.detail,
+    })),
+    nextBefore: rows.length > f.limit ? page.at(-1)!.id.toString() : null,
+  };
+}

@@ -1,0 +1,38 @@
+// Audit events are written in the same transaction as the change they record.
+// There is no update or delete function, and the database refuses both.
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Actor } from "@/lib/auth/permissions";
+
+type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventCreateInput }): Promise<unknown> } };
+
+export interface AuditEventInput {
+  actor: Actor | { kind: "anonymous"; name: string };
+  action: string;
+  resourceType: string;
+  resourceId?: string | null;
+  outcome: "success" | "denied" | "failure";
+  before?: unknown;
+  after?: unknown;
+  detail?: string;
+}
+
+function asJson(value: unknown): Prisma.InputJsonValue | undefined {
+  if (value === undefined || value === null) return undefined;
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
+export async function recordAuditEvent(db: AuditWriter, event: AuditEventInput): Promise<void> {
+  await db.auditEvent.create({
+    data: {
+      actorId: event.actor.kind === "user" ? event.actor.userId : null,
+      actorName: event.actor.name,
+      action: event.action,
+      resourceType: event.resourceType,
+      resourceId: event.resourceId ?? null,
+      outcome: event.outcome,
+      before: asJson(event.before),
+      after: asJson(event.after),
+      detail: event.detail ?? null,
+    },
+  });
+}

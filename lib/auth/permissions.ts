@@ -1,0 +1,81 @@
+// The one place that decides who may do what. Pages, route handlers, server
+// actions and jobs all ask `can`; data access functions call `assertCan`.
+import { AppError } from "@/lib/errors";
+
+export interface UserActor {
+  kind: "user";
+  userId: string;
+  name: string;
+  email: string;
+  isAdmin: boolean;
+  /** Teams whose Entra groups the user was in at sign-in. */
+  teams: { id: string; slug: string; name: string }[];
+}
+
+/** Background work acting on Wharf's own behalf (seed, jobs). */
+export interface SystemActor {
+  kind: "system";
+  name: string;
+}
+
+export type Actor = UserActor | SystemActor;
+
+export const actions = [
+  "team:read",
+  "team:create",
+  "team:update",
+  "team:archive",
+  "user:read",
+  "audit:read",
+] as const;
+
+export type Action = (typeof actions)[number];
+
+/** What an action is about, where that matters for the decision. */
+export interface Resource {
+  teamId?: string;
+}
+
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read"]);
+
+export function can(actor: Actor, action: Action, _resource: Resource = {}): boolean {
+  if (actor.kind === "system") return true;
+  if (actor.isAdmin) return true;
+  return anySignedIn.has(action);
+}
+
+export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" {
+  if (actor.kind === "system") return "system";
+  if (actor.isAdmin) return "admin";
+  return actor.teams.length > 0 ? "member" : "viewer";
+}
+
+export function roleLabel(actor: Actor): string {
+  switch (roleOf(actor)) {
+    case "admin":
+      return "Platform admin";
+    case "member":
+      return actor.kind === "user" ? `Member of ${actor.teams.map((team) => team.name).join(", ")}` : "Member";
+    case "viewer":
+      return "Viewer";
+    case "system":
+      return "Wharf";
+  }
+}
+
+const refusals: Record<Action, string> = {
+  "team:read": "You need to be signed in to see teams.",
+  "team:create": "Only platform admins can create teams. Ask an admin, or request the Wharf.Admin role.",
+  "team:update": "Only platform admins can change teams. Ask an admin, or request the Wharf.Admin role.",
+  "team:archive": "Only platform admins can archive teams. Ask an admin, or request the Wharf.Admin role.",
+  "user:read": "You need to be signed in to see people.",
+  "audit:read": "Only platform admins can read the audit log.",
+};
+
+export function refusalMessage(action: Action): string {
+  return refusals[action];
+}
+
+export function forbidden(action: Action): AppError {
+  return new AppError("forbidden", refusalMessage(action));
+}

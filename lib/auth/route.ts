@@ -1,0 +1,55 @@
+import "server-only";
+// Route handlers are wrapped once: authentication, the Origin check for
+// mutations, the permission and the mapping of errors to typed JSON.
+import { NextResponse, type NextRequest } from "next/server";
+import { ZodError } from "zod";
+import { getConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { AppError, isAppError } from "@/lib/errors";
+import { currentActor } from "@/lib/auth/current-actor";
+import { can, refusalMessage, type Action, type UserActor } from "@/lib/auth/permissions";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { logger } from "@/lib/logger";
+
+const mutating = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function errorResponse(error: unknown): NextResponse {
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    return NextResponse.json({ error: { code: "invalid_input", message: issue.message, path: issue.path } }, { status: 400 });
+  }
+  if (isAppError(error)) {
+    return NextResponse.json({ error: { code: error.code, message: error.message, path: error.path } }, { status: error.status });
+  }
+  logger.error({ err: error }, "unhandled error in route handler");
+  return NextResponse.json({ error: { code: "internal", message: "Wharf hit an unexpected error; it has been logged." } }, { status: 500 });
+}
+
+/** Browsers send Origin on every cross-site POST; a mismatch is a forged request. */
+export function checkOrigin(request: NextRequest): void {
+  if (!mutating.has(request.method)) return;
+  const origin = request.headers.get("origin");
+  const allowed = new Set([new URL(getConfig().publicUrl).origin, request.nextUrl.origin]);
+  if (!origin || !allowed.has(origin)) {
+    throw new AppError("forbidden", `This change must come from Wharf itself (Origin ${origin ?? "missing"} is not ${getConfig().publicUrl}).`);
+  }
+}
+
+type Handler<C> = (request: NextRequest, context: C & { actor: UserActor }) => Promise<Response>;
+
+export function withAuth<C>(handler: Handler<C>, options: { permission?: Action } = {}) {
+  return async (request: NextRequest, context: C): Promise<Response> => {
+    try {
+      checkOrigin(request);
+      const actor = await currentActor();
+      if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
+      if (options.permission && !can(actor, options.permission)) {
+        await recordAuditEvent(getPrisma(), { actor, action: options.permission, resourceType: "api", resourceId: request.nextUrl.pathname, outcome: "denied" });
+        throw new AppError("forbidden", refusalMessage(options.permission));
+      }
+      return await handler(request, { ...context, actor });
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}

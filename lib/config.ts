@@ -1,0 +1,227 @@
+// The environment, checked once with zod. A wrong value stops start-up with
+// one line naming the variable and what it expects.
+import { readFileSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export type WharfMode = "sandbox" | "azure";
+
+export interface IdentityConfig {
+  /** https://login.microsoftonline.com/<tenant> for Entra, the sandbox issuer otherwise. */
+  authority: string;
+  /** Set for the sandbox: MSAL trusts only these hosts and skips Microsoft's instance discovery. */
+  knownAuthorities: string[];
+  protocolMode: "AAD" | "OIDC";
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** Workload identity: a federated token file used as the client assertion. */
+  federatedTokenFile?: string;
+  /** Extra CA to trust for the identity provider and Graph (the sandbox's own CA). */
+  caFile?: string;
+  graphEndpoint: string;
+  adminAppRole: string;
+  adminGroupId?: string;
+}
+
+export interface WharfConfig {
+  mode: WharfMode;
+  port: number;
+  publicUrl: string;
+  dataDir: string;
+  databaseUrl?: string;
+  sessionSecret: string;
+  session: { idleMinutes: number; absoluteHours: number };
+  identity: IdentityConfig;
+  azure: { subscriptionIds: string[]; allowedRegistries: string[] };
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ConfigError";
+  }
+}
+
+const uuid = (what: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, `a UUID (${what})`);
+
+const csv = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(item));
+
+const hostname = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d+)?$/, "registry host names such as contoso.azurecr.io");
+
+const common = z.object({
+  PORT: z.coerce.number({ error: "a port number" }).int("a whole port number").min(1, "a port between 1 and 65535").max(65535, "a port between 1 and 65535").default(3000),
+  WHARF_PUBLIC_URL: z.url({ error: "an absolute URL such as https://wharf.contoso.com" }).optional(),
+  WHARF_DATA_DIR: z.string().min(1).default(".data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf")
+    .optional(),
+  WHARF_SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(24 * 60, "at most 1440 minutes").default(480),
+  WHARF_SESSION_ABSOLUTE_HOURS: z.coerce.number({ error: "a number of hours" }).int().min(1, "at least 1 hour").max(24 * 30, "at most 720 hours").default(168),
+  WHARF_ADMIN_APP_ROLE: z.string().min(1).default("Wharf.Admin"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+});
+
+const azure = z.object({
+  AZURE_TENANT_ID: uuid("the Directory (tenant) ID from Entra ID"),
+  AZURE_CLIENT_ID: uuid("the Application (client) ID of Wharf's app registration"),
+  AZURE_CLIENT_SECRET: z.string().min(1).optional(),
+  AZURE_FEDERATED_TOKEN_FILE: z.string().min(1).optional(),
+  AZURE_SUBSCRIPTION_IDS: csv(uuid("comma-separated subscription IDs")).pipe(z.array(z.string()).min(1, "at least one subscription ID")),
+  WHARF_ALLOWED_REGISTRIES: csv(hostname).pipe(z.array(z.string()).min(1, "at least one registry such as contoso.azurecr.io")),
+  WHARF_ADMIN_GROUP_ID: uuid("the object ID of the Entra group whose members are Wharf admins").optional(),
+  WHARF_SESSION_SECRET: z.string().min(32, "at least 32 random characters (for example: openssl rand -base64 48)"),
+  WHARF_PUBLIC_URL: z.url({ error: "the absolute URL users open, such as https://wharf.contoso.com" }),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf").optional(),
+  AZURE_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
+  GRAPH_ENDPOINT: z.url().default("https://graph.microsoft.com"),
+});
+
+const sandboxEndpoints = z.object({
+  authority: z.url(),
+  tenantId: z.string().min(1),
+  clientId: z.string().min(1),
+  clientSecret: z.string().min(1),
+  caFile: z.string().min(1),
+  graphEndpoint: z.url(),
+});
+
+type Env = Record<string, string | undefined>;
+
+function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
+  const variable = String(issue.path[0] ?? "environment");
+  const value = env[variable];
+  const got = value === undefined || value === "" ? "it is not set" : `got "${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+  const expected = issue.message.startsWith("Invalid input") || issue.message.startsWith("Invalid") ? "a valid value" : issue.message;
+  return `Configuration error: ${variable} must be ${expected}; ${got}.`;
+}
+
+function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]!, env));
+  return result.data;
+}
+
+/** Azure mode is chosen by WHARF_MODE=azure or by setting AZURE_TENANT_ID. */
+export function resolveMode(env: Env): WharfMode {
+  if (env.WHARF_MODE !== undefined && env.WHARF_MODE !== "") {
+    if (env.WHARF_MODE !== "sandbox" && env.WHARF_MODE !== "azure") {
+      throw new ConfigError(`Configuration error: WHARF_MODE must be "sandbox" or "azure"; got "${env.WHARF_MODE}".`);
+    }
+    return env.WHARF_MODE;
+  }
+  return env.AZURE_TENANT_ID ? "azure" : "sandbox";
+}
+
+function sandboxSessionSecret(dataDir: string): string {
+  const file = join(dataDir, "session-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+function readSandboxEndpoints(file: string) {
+  if (!existsSync(file)) {
+    throw new ConfigError(`Configuration error: SANDBOX_ENDPOINTS_FILE must point at the sandbox's endpoints.json; ${file} does not exist (start the sandbox with npm run sandbox, or use npm start).`);
+  }
+  const result = sandboxEndpoints.safeParse(JSON.parse(readFileSync(file, "utf8")));
+  if (!result.success) {
+    throw new ConfigError(`Configuration error: ${file} is not a sandbox endpoints file (${result.error.issues[0]?.path.join(".")}: ${result.error.issues[0]?.message}); restart the sandbox to rewrite it.`);
+  }
+  return result.data;
+}
+
+export function loadConfig(env: Env = process.env): WharfConfig {
+  const mode = resolveMode(env);
+  const base = parse(common, env);
+  const dataDir = resolve(base.WHARF_DATA_DIR);
+  const publicUrl = (base.WHARF_PUBLIC_URL ?? `http://localhost:${base.PORT}`).replace(/\/$/, "");
+  const session = { idleMinutes: base.WHARF_SESSION_IDLE_MINUTES, absoluteHours: base.WHARF_SESSION_ABSOLUTE_HOURS };
+
+  if (mode === "azure") {
+    const az = parse(azure, env);
+    if (!az.AZURE_CLIENT_SECRET && !az.AZURE_FEDERATED_TOKEN_FILE) {
+      throw new ConfigError("Configuration error: AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE must be set (a client secret, or workload identity on AKS); neither is set.");
+    }
+    if (!az.DATABASE_URL) {
+      throw new ConfigError("Configuration error: DATABASE_URL must be a PostgreSQL URL in azure mode (for example Azure Database for PostgreSQL); it is not set.");
+    }
+    return {
+      mode,
+      port: base.PORT,
+      publicUrl: az.WHARF_PUBLIC_URL.replace(/\/$/, ""),
+      dataDir,
+      databaseUrl: az.DATABASE_URL,
+      sessionSecret: az.WHARF_SESSION_SECRET,
+      session,
+      identity: {
+        authority: `${az.AZURE_AUTHORITY_HOST.replace(/\/$/, "")}/${az.AZURE_TENANT_ID}`,
+        knownAuthorities: [],
+        protocolMode: "AAD",
+        tenantId: az.AZURE_TENANT_ID,
+        clientId: az.AZURE_CLIENT_ID,
+        clientSecret: az.AZURE_CLIENT_SECRET,
+        federatedTokenFile: az.AZURE_FEDERATED_TOKEN_FILE,
+        graphEndpoint: az.GRAPH_ENDPOINT.replace(/\/$/, ""),
+        adminAppRole: base.WHARF_ADMIN_APP_ROLE,
+        adminGroupId: az.WHARF_ADMIN_GROUP_ID,
+      },
+      azure: { subscriptionIds: az.AZURE_SUBSCRIPTION_IDS, allowedRegistries: az.WHARF_ALLOWED_REGISTRIES },
+      logLevel: base.LOG_LEVEL,
+    };
+  }
+
+  const endpointsFile = resolve(env.SANDBOX_ENDPOINTS_FILE || join(dataDir, "sandbox", "endpoints.json"));
+  const sandbox = readSandboxEndpoints(endpointsFile);
+  return {
+    mode,
+    port: base.PORT,
+    publicUrl,
+    dataDir,
+    databaseUrl: base.DATABASE_URL,
+    sessionSecret: env.WHARF_SESSION_SECRET || sandboxSessionSecret(dataDir),
+    session,
+    identity: {
+      authority: sandbox.authority,
+      knownAuthorities: [new URL(sandbox.authority).host],
+      protocolMode: "OIDC",
+      tenantId: sandbox.tenantId,
+      clientId: sandbox.clientId,
+      clientSecret: sandbox.clientSecret,
+      caFile: sandbox.caFile,
+      graphEndpoint: sandbox.graphEndpoint.replace(/\/$/, ""),
+      adminAppRole: base.WHARF_ADMIN_APP_ROLE,
+      adminGroupId: undefined,
+    },
+    azure: { subscriptionIds: [], allowedRegistries: ["contoso.azurecr.io", "mcr.microsoft.com"] },
+    logLevel: base.LOG_LEVEL,
+  };
+}
+
+/**
+ * Checks everything that does not need the sandbox running, so the launcher
+ * can refuse a bad environment before it starts anything.
+ */
+export function checkEnvironment(env: Env = process.env): WharfMode {
+  const mode = resolveMode(env);
+  parse(common, env);
+  if (mode === "azure") loadConfig(env);
+  return mode;
+}
+
+let cached: WharfConfig | undefined;
+
+/** The process's configuration, read once. */
+export function getConfig(): WharfConfig {
+  cached ??= loadConfig();
+  return cached;
+}

@@ -1,0 +1,21 @@
+// The one PrismaClient of the process. Not marked "server-only": the worker
+// and scripts load it under plain Node, where that package throws on import.
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/db/generated/client";
+
+// Next dev re-evaluates modules on every edit; keeping the client on
+// globalThis stops each reload from opening a new connection pool.
+const globalForPrisma = globalThis as typeof globalThis & { wharfPrisma?: PrismaClient };
+
+export function getPrisma(): PrismaClient {
+  if (globalForPrisma.wharfPrisma) return globalForPrisma.wharfPrisma;
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) {
+    throw new Error(
+      "DATABASE_URL is not set. Start Wharf with `npm run dev` (it starts an embedded PostgreSQL) or set DATABASE_URL to a PostgreSQL database.",
+    );
+  }
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  globalForPrisma.wharfPrisma = prisma;
+  return prisma;
+}

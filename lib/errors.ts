@@ -1,0 +1,35 @@
+// One error type for everything a user or a dependency can cause. Route
+// handlers and pages map `code` to a status and a message; nothing else
+// decides HTTP statuses.
+
+export const errorCodes = {
+  invalid_input: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  dependency_unavailable: 503,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  /** Where in the input the problem is, e.g. ["entraGroupIds", 1]. */
+  readonly path?: (string | number)[];
+
+  constructor(code: ErrorCode, message: string, options?: { path?: (string | number)[]; cause?: unknown }) {
+    super(message, { cause: options?.cause });
+    this.name = "AppError";
+    this.code = code;
+    this.path = options?.path;
+  }
+
+  get status(): number {
+    return errorCodes[this.code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}

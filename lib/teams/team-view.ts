@@ -1,0 +1,24 @@
+import type { Team } from "@/lib/db/generated/client";
+
+/** What pages, the API and the audit log see of a team. */
+export interface TeamView {
+  id: string;
+  slug: string;
+  name: string;
+  entraGroupIds: string[];
+  costCenter: string | null;
+  archivedAt: string | null;
+  createdAt: string;
+}
+
+export function toTeamView(team: Team): TeamView {
+  return {
+    id: team.id,
+    slug: team.slug,
+    name: team.name,
+    entraGroupIds: team.entraGroupIds,
+    costCenter: team.costCenter,
+    archivedAt: team.archivedAt?.toISOString() ?? null,
+    createdAt: team.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,273 @@
+// Entra ID stand-in: oidc-provider configured to answer the way Entra v2 does
+// for Wharf's code path (MSAL confidential client, auth code + PKCE).
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { interactionPolicy, Provider, type Account, type Grant, type InteractionDetails, type KoaContext, type OidcContext } from "oidc-provider";
+import { renderInteractionError, renderPersonaPicker } from "./persona-picker";
+import { findPersona, findPersonaByOid, sandboxPersonas, type SandboxPersona } from "./personas";
+import { randomSecret, readOrCreate } from "./state";
+
+/** Fixed so configs and docs can name it; the secret is per data dir. */
+export const sandboxClientId = "9d4f2b7c-3e1a-4c8d-b5f6-2a7e9c1d0b44";
+
+// Entra puts at most 200 group ids in a JWT; beyond that it sends the overage pointer.
+const groupsClaimLimit = 200;
+
+export interface IdentityOptions {
+  issuer: string;
+  tenantId: string;
+  graphEndpoint: string;
+  clientSecret: string;
+  redirectUris: readonly string[];
+  signingKeys: { keys: JsonWebKey[] };
+  cookieKeys: string[];
+}
+
+export interface Identity {
+  provider: Provider;
+  /** The path prefix the provider is mounted at, e.g. `/<tenant>/v2.0`. */
+  mountPath: string;
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+}
+
+export function loadOrCreateSigningKeys(stateDir: string): { keys: JsonWebKey[] } {
+  // Persisted so id tokens issued before a restart still verify after it.
+  const json = readOrCreate(stateDir, "jwks.json", () => {
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const jwk = { ...privateKey.export({ format: "jwk" }), kid: randomUUID(), alg: "RS256", use: "sig" };
+    return JSON.stringify({ keys: [jwk] }, null, 2);
+  });
+  return JSON.parse(json) as { keys: JsonWebKey[] };
+}
+
+export function loadOrCreateCookieKeys(stateDir: string): string[] {
+  return JSON.parse(readOrCreate(stateDir, "cookie-keys.json", () => JSON.stringify([randomSecret()]))) as string[];
+}
+
+export function loadOrCreateClientSecret(stateDir: string): string {
+  return readOrCreate(stateDir, "client-secret", () => randomSecret()).trim();
+}
+
+function claimsFor(persona: SandboxPersona, tenantId: string, graphEndpoint: string): Record<string, unknown> {
+  const claims: Record<string, unknown> = {
+    sub: persona.oid,
+    oid: persona.oid,
+    tid: tenantId,
+    name: persona.name,
+    preferred_username: persona.email,
+    email: persona.email,
+    ver: "2.0",
+  };
+  // Entra leaves out empty roles and groups rather than sending [].
+  if (persona.roles.length) claims.roles = [...persona.roles];
+  if (persona.groups.length > groupsClaimLimit) {
+    claims._claim_names = { groups: "src1" };
+    claims._claim_sources = { src1: { endpoint: `${graphEndpoint}/v1.0/users/${persona.oid}/getMemberObjects` } };
+  } else if (persona.groups.length) {
+    claims.groups = [...persona.groups];
+  }
+  return claims;
+}
+
+// Entra ignores the port of http://localhost redirect URIs; Wharf dev servers
+// pick ports freely, so any loopback port matches a registered path.
+function isLoopbackCallback(value: string, registered: readonly string[]): boolean {
+  const url = URL.parse(value);
+  if (!url || url.protocol !== "http:" || url.hostname !== "localhost") return false;
+  return registered.some((r) => {
+    const allowed = URL.parse(r);
+    return allowed?.protocol === "http:" && allowed.hostname === "localhost" && allowed.pathname === url.pathname && allowed.search === url.search;
+  });
+}
+
+function interactionPolicyAlwaysPicking() {
+  const policy = interactionPolicy.base();
+  // No consent screen: Wharf is a first-party app, grants are made in loadExistingGrant.
+  policy.remove("consent");
+  // Always show the picker (like prompt=select_account) so a tester can switch
+  // persona without clearing cookies.
+  policy.get("login")?.checks.push(
+    new interactionPolicy.Check("sandbox_pick_persona", "the sandbox asks for a persona on every sign-in", (ctx) =>
+      ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+    ),
+  );
+  return policy;
+}
+
+async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  res.end(html);
+}
+
+export function createIdentity(options: IdentityOptions): Identity {
+  const { issuer, tenantId, graphEndpoint } = options;
+  const mountPath = new URL(issuer).pathname.replace(/\/$/, "");
+  const defaultRedirectUris = ["http://localhost:3000/auth/callback", "http://localhost:3100/auth/callback"];
+  const redirectUris = [...new Set([...defaultRedirectUris, ...options.redirectUris])];
+
+  const provider = new Provider(issuer, {
+    clients: [
+      {
+        client_id: sandboxClientId,
+        client_secret: options.clientSecret,
+        client_name: "Wharf",
+        redirect_uris: redirectUris,
+        post_logout_redirect_uris: redirectUris.map((u) => new URL("/", u).href),
+        grant_types: ["authorization_code", "refresh_token", "client_credentials"],
+        response_types: ["code"],
+        // MSAL sends the secret in the form body.
+        token_endpoint_auth_method: "client_secret_post",
+      },
+    ],
+    async findAccount(_ctx: unknown, id: string): Promise<Account | undefined> {
+      const persona = findPersonaByOid(id);
+      if (!persona) return undefined;
+      return { accountId: persona.oid, claims: () => claimsFor(persona, tenantId, graphEndpoint) };
+    },
+    claims: {
+      // email rides on openid as if Wharf's app registration had the `email`
+      // optional claim configured; Entra sends it only then or with the email scope.
+      openid: ["sub", "oid", "tid", "ver", "groups", "roles", "email"],
+      profile: ["name", "preferred_username"],
+      email: ["email"],
+    },
+    // `.default` scopes are what MSAL's client-credentials call asks for.
+    scopes: ["openid", "profile", "email", "offline_access", "User.Read", `${graphEndpoint}/.default`, "https://graph.microsoft.com/.default"],
+    // Entra puts profile claims in the id_token itself; MSAL reads them from there.
+    conformIdTokenClaims: false,
+    responseTypes: ["code"],
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+    },
+    interactions: {
+      policy: interactionPolicyAlwaysPicking(),
+      url: (_ctx: unknown, interaction: { uid: string }) => `${mountPath}/interaction/${interaction.uid}`,
+    },
+    async loadExistingGrant(ctx: KoaContext & { oidc: Required<Pick<OidcContext, "client" | "session" | "params">> & OidcContext }) {
+      const { client, session, params } = ctx.oidc;
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId);
+      let grant: Grant | undefined = grantId ? await provider.Grant.find(grantId) : undefined;
+      if (!grant || grant.accountId !== session.accountId) {
+        grant = new provider.Grant({ clientId: client.clientId, accountId: session.accountId });
+      }
+      grant.addOIDCScope(typeof params.scope === "string" ? params.scope : "openid");
+      await grant.save();
+      return grant;
+    },
+    clientBasedCORS: () => false,
+    async renderError(ctx: KoaContext, out: { error: string; error_description?: string }) {
+      ctx.type = "html";
+      ctx.body = renderInteractionError(`${out.error}: ${out.error_description ?? "the request was refused"}`);
+    },
+    jwks: options.signingKeys,
+    cookies: { keys: options.cookieKeys },
+    ttl: {
+      AccessToken: 3600,
+      ClientCredentials: 3600,
+      IdToken: 3600,
+      AuthorizationCode: 600,
+      Interaction: 3600,
+      Grant: 14 * 24 * 3600,
+      Session: 14 * 24 * 3600,
+      RefreshToken: 14 * 24 * 3600,
+    },
+  });
+
+  const originalRedirectUriAllowed = provider.Client.prototype.redirectUriAllowed;
+  provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value: string) {
+    return originalRedirectUriAllowed.call(this, value) || isLoopbackCallback(value, this.redirectUris);
+  };
+
+  // MSAL sends client_info=1 and builds the account's home id from the answer.
+  provider.use(async (ctx, next) => {
+    await next();
+    const body = ctx.body as Record<string, unknown> | undefined;
+    const accountId = ctx.oidc?.entities.Account?.accountId;
+    if (ctx.oidc?.route === "token" && ctx.status === 200 && body && accountId && ctx.oidc.body?.client_info === "1") {
+      body.client_info = Buffer.from(JSON.stringify({ uid: accountId, utid: tenantId })).toString("base64url");
+    }
+  });
+
+  const callback = provider.callback();
+
+  async function handleInteraction(req: IncomingMessage, res: ServerResponse, rest: string): Promise<void> {
+    const [uid, action] = rest.split("/");
+    try {
+      const details = await provider.interactionDetails(req, res);
+      if (details.uid !== uid) throw new Error("interaction does not match this browser's sign-in cookie");
+      if (req.method === "GET" && action === undefined) {
+        sendHtml(res, 200, renderPersonaPicker({
+          loginAction: `${mountPath}/interaction/${uid}/login`,
+          cancelAction: `${mountPath}/interaction/${uid}/abort`,
+          clientName: "Wharf",
+          personas: sandboxPersonas,
+        }));
+        return;
+      }
+      if (req.method === "POST" && action === "abort") {
+        await provider.interactionFinished(req, res, {
+          error: "access_denied",
+          error_description: "AADSTS65004: User declined to consent to access the app. (Wharf sandbox: Cancel was chosen on the persona picker.)",
+        }, { mergeWithLastSubmission: false });
+        return;
+      }
+      if (req.method === "POST" && action === "login") {
+        const persona = findPersona((await readForm(req)).get("persona") ?? "");
+        if (!persona) {
+          sendHtml(res, 400, renderInteractionError("Unknown persona: go back and choose one of the listed buttons."));
+          return;
+        }
+        await forgetPreviousPersona(details, persona.oid);
+        await provider.interactionFinished(req, res, { login: { accountId: persona.oid } }, { mergeWithLastSubmission: false });
+        return;
+      }
+      sendHtml(res, 404, renderInteractionError("No such sign-in step."));
+    } catch (error) {
+      const described = error as { message?: string; error_description?: string };
+      const message = described.error_description ?? described.message ?? String(error);
+      sendHtml(res, 400, renderInteractionError(`This sign-in has expired or its cookie is missing (${message}). Start again from Wharf.`));
+    }
+  }
+
+  // oidc-provider would otherwise answer a persona switch with a logout
+  // confirmation form; the sandbox just signs the previous persona out of the
+  // session, and tells the pending interaction so it does not see a stranger.
+  async function forgetPreviousPersona(details: InteractionDetails, nextOid: string) {
+    const previous = details.session;
+    if (!previous?.accountId || previous.accountId === nextOid) return;
+    const stored = await provider.Session.findByUid(previous.uid);
+    if (stored) {
+      stored.accountId = undefined;
+      stored.authorizations = undefined;
+      await stored.persist();
+    }
+    previous.accountId = undefined;
+    await details.save(details.exp - Math.floor(Date.now() / 1000));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const interactionPrefix = `${mountPath}/interaction/`;
+    if (url.startsWith(interactionPrefix)) {
+      await handleInteraction(req, res, url.slice(interactionPrefix.length).split("?")[0] ?? "");
+      return;
+    }
+    // Mounted the way express does it: oidc-provider derives its mount path
+    // from originalUrl minus url, so generated endpoint URLs keep the prefix.
+    const mounted = req as IncomingMessage & { originalUrl?: string };
+    mounted.originalUrl = url;
+    const rest = url.slice(mountPath.length);
+    req.url = rest.startsWith("/") ? rest : `/${rest}`;
+    callback(req, res);
+  }
+
+  return { provider, mountPath, handle };
+}

@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startSandbox } from "./server";
+import { httpsJson, signIn } from "./test-support/sandbox-client";
+
+const dataDir = mkdtempSync(join(tmpdir(), "wharf-sandbox-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe("startSandbox", () => {
+  it("writes endpoints.json and keeps CA, signing keys and client secret across restarts", async () => {
+    const first = await startSandbox({ dataDir });
+    const state = join(dataDir, "sandbox");
+    const endpoints = JSON.parse(readFileSync(join(state, "endpoints.json"), "utf8")) as Record<string, unknown>;
+    expect(endpoints).toEqual(first.endpoints);
+    expect(endpoints).toMatchObject({
+      caFile: join(state, "ca.pem"),
+      caBundleFile: join(state, "ca-bundle.pem"),
+      graphEndpoint: `https://localhost:${first.port}/graph`,
+      port: first.port,
+    });
+    expect(readFileSync(join(state, "ca-bundle.pem"), "utf8").endsWith(readFileSync(join(state, "ca.pem"), "utf8"))).toBe(true);
+    const ca = readFileSync(join(state, "ca.pem"), "utf8");
+    const jwks = readFileSync(join(state, "jwks.json"), "utf8");
+    const signedIn = await signIn(first.endpoints, "payments");
+    const firstKeys = await httpsJson(`${first.endpoints.authority}/jwks`, { ca });
+    await first.close();
+
+    const second = await startSandbox({ dataDir });
+    try {
+      expect(readFileSync(join(state, "ca.pem"), "utf8")).toBe(ca);
+      expect(readFileSync(join(state, "jwks.json"), "utf8")).toBe(jwks);
+      expect(second.endpoints.clientSecret).toBe(first.endpoints.clientSecret);
+      // The new server certificate still chains to the kept CA.
+      const secondKeys = await httpsJson(`${second.endpoints.authority}/jwks`, { ca });
+      expect(secondKeys.body).toEqual(firstKeys.body);
+      const kid = JSON.parse(Buffer.from(signedIn.idToken.split(".")[0] ?? "", "base64url").toString()) as { kid: string };
+      expect((secondKeys.body as { keys: { kid: string }[] }).keys.map((k) => k.kid)).toContain(kid.kid);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it("starts clean with reset", async () => {
+    const before = readFileSync(join(dataDir, "sandbox", "ca.pem"), "utf8");
+    const sandbox = await startSandbox({ dataDir, reset: true });
+    try {
+      expect(existsSync(join(dataDir, "sandbox", "ca.pem"))).toBe(true);
+      expect(readFileSync(join(dataDir, "sandbox", "ca.pem"), "utf8")).not.toBe(before);
+      const health = await httpsJson(`https://localhost:${sandbox.port}/_sandbox/health`, { ca: readFileSync(sandbox.endpoints.caFile, "utf8") });
+      expect(health).toMatchObject({ status: 200, body: { status: "ok" } });
+    } finally {
+      await sandbox.close();
+    }
+  });
+});

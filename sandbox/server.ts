@@ -1,0 +1,121 @@
+// One HTTPS server for every sandbox stand-in. Clients find it through
+// <dataDir>/sandbox/endpoints.json, which later stand-ins (ARM, Kubernetes,
+// Log Analytics, Cost) extend with their own keys.
+import { rmSync, writeFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { ensureSandboxTls } from "./ca";
+import { createGraph } from "./graph";
+import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
+import { sandboxTenantId } from "./personas";
+import { ensureDir, sandboxStateDir } from "./state";
+
+export interface SandboxEndpoints {
+  authority: string;
+  issuer: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  caFile: string;
+  caBundleFile: string;
+  graphEndpoint: string;
+  port: number;
+  [more: string]: unknown;
+}
+
+export interface StartSandboxOptions {
+  dataDir?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Extra redirect URIs for the Wharf client; http://localhost callbacks match on any port. */
+  redirectUris?: string[];
+  /** Delete all sandbox state (CA, keys, client secret) before starting. */
+  reset?: boolean;
+}
+
+export interface RunningSandbox {
+  port: number;
+  endpoints: SandboxEndpoints;
+  endpointsFile: string;
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+}
+
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const stateDir = sandboxStateDir(options.dataDir ?? ".data");
+  if (options.reset) rmSync(stateDir, { recursive: true, force: true });
+  ensureDir(stateDir);
+  const tls = ensureSandboxTls(stateDir);
+
+  // Listen first: the issuer must contain the real port before the provider exists.
+  let route: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
+    sendJson(res, 503, { error: "starting" });
+  const server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (req, res) => {
+    route(req, res).catch((error: unknown) => {
+      console.error("[sandbox] request failed", req.method, req.url, error);
+      if (!res.headersSent) sendJson(res, 500, { error: "sandbox_error", message: String(error) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  const origin = `https://localhost:${port}`;
+  const issuer = `${origin}/${sandboxTenantId}/v2.0`;
+  const graphEndpoint = `${origin}/graph`;
+  const clientSecret = loadOrCreateClientSecret(stateDir);
+  const identity = createIdentity({
+    issuer,
+    tenantId: sandboxTenantId,
+    graphEndpoint,
+    clientSecret,
+    redirectUris: options.redirectUris ?? [],
+    signingKeys: loadOrCreateSigningKeys(stateDir),
+    cookieKeys: loadOrCreateCookieKeys(stateDir),
+  });
+  const graph = createGraph(identity.provider, graphEndpoint);
+
+  route = async (req, res) => {
+    const url = req.url ?? "/";
+    if (url === "/_sandbox/health") return sendJson(res, 200, { status: "ok", issuer });
+    if (url.startsWith("/graph/")) return graph(req, res);
+    if (url === identity.mountPath || /^[/?]/.test(url.slice(identity.mountPath.length)) && url.startsWith(identity.mountPath)) {
+      return identity.handle(req, res);
+    }
+    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/... and /_sandbox/health, not ${url}.` });
+  };
+
+  const endpoints: SandboxEndpoints = {
+    authority: issuer,
+    issuer,
+    tenantId: sandboxTenantId,
+    clientId: sandboxClientId,
+    clientSecret,
+    caFile: tls.caFile,
+    caBundleFile: tls.caBundleFile,
+    graphEndpoint,
+    port,
+  };
+  const endpointsFile = join(stateDir, "endpoints.json");
+  writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + "\n", { mode: 0o600 });
+
+  return {
+    port,
+    endpoints,
+    endpointsFile,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,16 @@
+// Vitest globalSetup: one sandbox for the whole run, in a throwaway data dir,
+// found by tests (and lib/auth) through SANDBOX_ENDPOINTS_FILE.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { resolve } from "node:path";
+import { startSandbox } from "./server";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const dataDir = resolve(".data", "test", `sandbox-${randomBytes(6).toString("hex")}`);
+  const sandbox = await startSandbox({ dataDir, port: 0 });
+  process.env.SANDBOX_ENDPOINTS_FILE = sandbox.endpointsFile;
+  return async () => {
+    await sandbox.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,119 @@
+// `npm start`: the whole of Wharf on one machine. Starts the embedded
+// PostgreSQL (unless DATABASE_URL is set), applies migrations, starts the
+// sandbox (in sandbox mode) and seeds it, builds the web app if no build
+// exists, then runs Next.js and prints where to open it.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { applyMigrations } from "../lib/db/migrate";
+
+const root = resolve(import.meta.dirname, "..");
+const dev = process.argv.includes("--dev");
+const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
+const cleanups: (() => Promise<void>)[] = [];
+let web: ChildProcess | undefined;
+let stopping = false;
+
+function say(message: string) {
+  process.stdout.write(`[wharf] ${message}\n`);
+}
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    if (web && web.exitCode === null) {
+      web.kill("SIGTERM");
+      await new Promise((done) => web!.once("exit", done));
+    }
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+  }
+  process.exit(code);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once("error", fail);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => done(typeof address === "object" && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (web?.exitCode !== null && web?.exitCode !== undefined) throw new Error(`the web server exited with code ${web.exitCode}`);
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`the web server did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+async function main() {
+  const started = Date.now();
+  const mode = checkEnvironment(process.env);
+  const dataDir = resolve(process.env.WHARF_DATA_DIR || ".data");
+  const env: NodeJS.ProcessEnv = { ...process.env, WHARF_MODE: mode, WHARF_DATA_DIR: dataDir };
+
+  if (!env.DATABASE_URL) {
+    say(`starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
+    const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: Number(env.WHARF_PG_PORT ?? 0) || (await freePort()) });
+    cleanups.push(database.stop);
+    env.DATABASE_URL = database.url;
+  }
+  const migrations = await applyMigrations(env.DATABASE_URL!);
+  say(migrations.applied.length ? `applied migrations: ${migrations.applied.join(", ")}` : "database schema is up to date");
+
+  if (mode === "sandbox") {
+    const { startSandbox } = await import("../sandbox/server");
+    const port = Number(env.PORT ?? 3000);
+    const sandbox = await startSandbox({
+      dataDir,
+      port: Number(env.SANDBOX_PORT ?? 0),
+      redirectUris: [`${env.WHARF_PUBLIC_URL ?? `http://localhost:${port}`}/auth/callback`],
+    });
+    cleanups.push(sandbox.close);
+    env.SANDBOX_ENDPOINTS_FILE = join(dataDir, "sandbox", "endpoints.json");
+    say(`sandbox identity provider at ${sandbox.endpoints.authority}`);
+    process.env.DATABASE_URL = env.DATABASE_URL;
+    const { seedSandbox } = await import("../prisma/seed");
+    const seeded = await seedSandbox();
+    if (seeded.teams) say(`seeded ${seeded.teams} demo teams`);
+  }
+  const config = loadConfig(env);
+
+  if (!dev && (!existsSync(join(root, ".next", "BUILD_ID")) || process.argv.includes("--rebuild"))) {
+    say("building the web app (first start only; takes a minute or two)");
+    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+    if (build.status !== 0) throw new Error("next build failed; see the output above");
+  }
+
+  web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env, stdio: "inherit" });
+  web.on("exit", (code) => {
+    if (!stopping) {
+      say(`the web server exited (code ${code})`);
+      void stop(code ?? 1);
+    }
+  });
+  await waitForHealth(`http://localhost:${config.port}/api/healthz`, dev ? 120_000 : 60_000);
+  say(`Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+main().catch(async (error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
+  process.stderr.write(`[wharf] cannot start: ${message}\n`);
+  await stop(1);
+});
