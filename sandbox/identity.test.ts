@@ -3,7 +3,7 @@ import { rootCertificates } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { sandboxGroupIds, sandboxPersonas, sandboxTenantId } from "./personas";
 import { TestBrowser } from "./test-support/browser";
-import { httpsJson, readEndpoints, signIn, startSignIn } from "./test-support/sandbox-client";
+import { httpsJson, readEndpoints, signIn, startSignIn, wharfMsalApp } from "./test-support/sandbox-client";
 
 const endpoints = readEndpoints();
 const ca = readFileSync(endpoints.caFile, "utf8");
@@ -81,9 +81,19 @@ describe("sandbox identity provider", () => {
 
   it("switches persona in the same browser, since the picker shows on every sign-in", async () => {
     const browser = new TestBrowser(ca);
-    await expect(signIn(endpoints, "payments", browser)).resolves.toMatchObject({ idTokenClaims: { name: "Priya Shah" } });
-    const second = await signIn(endpoints, "orders", browser);
+    await expect(signIn(endpoints, "payments", { browser })).resolves.toMatchObject({ idTokenClaims: { name: "Priya Shah" } });
+    const second = await signIn(endpoints, "orders", { browser });
     expect(second.idTokenClaims).toMatchObject({ name: "Omar Haddad", groups: [sandboxGroupIds.orders] });
+  });
+
+  it("refreshes tokens silently through MSAL with the refresh token it was given", async () => {
+    const app = wharfMsalApp(endpoints);
+    const first = await signIn(endpoints, "both", { app });
+    const account = first.account;
+    if (!account) throw new Error("MSAL returned no account");
+    const refreshed = await app.acquireTokenSilent({ account, scopes: ["User.Read"], forceRefresh: true });
+    expect(refreshed.accessToken).not.toBe(first.accessToken);
+    expect(refreshed.idTokenClaims).toMatchObject({ name: "Mei Lin", oid: (first.idTokenClaims as { oid?: string }).oid });
   });
 
   it("renders an accessible persona picker with one labelled button per persona and Cancel", async () => {

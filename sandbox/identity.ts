@@ -21,6 +21,12 @@ export interface IdentityOptions {
   redirectUris: readonly string[];
   signingKeys: { keys: JsonWebKey[] };
   cookieKeys: string[];
+  /**
+   * Plain-http origin for the pages a browser visits (authorize, persona
+   * picker, end session). Browsers do not trust the sandbox CA, so they never
+   * see the HTTPS listener; MSAL only checks the authority, not these URLs.
+   */
+  browserOrigin?: string;
 }
 
 export interface Identity {
@@ -28,6 +34,8 @@ export interface Identity {
   /** The path prefix the provider is mounted at, e.g. `/<tenant>/v2.0`. */
   mountPath: string;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** True for the paths a browser visits; only these are served on the browser origin. */
+  isBrowserPath(url: string): boolean;
 }
 
 export function loadOrCreateSigningKeys(stateDir: string): { keys: JsonWebKey[] } {
@@ -162,6 +170,12 @@ export function createIdentity(options: IdentityOptions): Identity {
       await grant.save();
       return grant;
     },
+    // oidc-provider (per OIDC Core) drops offline_access unless prompt=consent;
+    // Entra honours it as MSAL always sends it, so refresh tokens are issued
+    // whenever the client may use them, and outlive the browser session.
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
+      client.grantTypeAllowed("refresh_token"),
+    expiresWithSession: async () => false,
     clientBasedCORS: () => false,
     async renderError(ctx: KoaContext, out: { error: string; error_description?: string }) {
       ctx.type = "html";
@@ -185,6 +199,18 @@ export function createIdentity(options: IdentityOptions): Identity {
   provider.Client.prototype.redirectUriAllowed = function redirectUriAllowed(value: string) {
     return originalRedirectUriAllowed.call(this, value) || isLoopbackCallback(value, this.redirectUris);
   };
+
+  // Browser-facing endpoints point at the plain-http origin (see browserOrigin).
+  provider.use(async (ctx, next) => {
+    await next();
+    if (options.browserOrigin && ctx.oidc?.route === "discovery" && ctx.status === 200) {
+      const metadata = ctx.body as Record<string, unknown>;
+      for (const key of ["authorization_endpoint", "end_session_endpoint"]) {
+        const value = metadata[key];
+        if (typeof value === "string") metadata[key] = `${options.browserOrigin}${new URL(value).pathname}`;
+      }
+    }
+  });
 
   // MSAL sends client_info=1 and builds the account's home id from the answer.
   provider.use(async (ctx, next) => {
@@ -253,6 +279,19 @@ export function createIdentity(options: IdentityOptions): Identity {
     await details.save(details.exp - Math.floor(Date.now() / 1000));
   }
 
+  // MSAL asks for offline_access again when it refreshes; Entra accepts that,
+  // oidc-provider refuses it because its refresh tokens never carry the scope
+  // (see issueRefreshToken above). Removing it from the request bridges the two.
+  async function dropOfflineAccessOnRefresh(req: IncomingMessage): Promise<void> {
+    const form = await readForm(req);
+    const scope = form.get("scope");
+    if (form.get("grant_type") === "refresh_token" && scope) {
+      form.set("scope", scope.split(" ").filter((s) => s !== "offline_access").join(" "));
+    }
+    // oidc-provider reads an already-consumed body from req.body, as behind express.
+    (req as IncomingMessage & { body?: Record<string, string> }).body = Object.fromEntries(form);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const interactionPrefix = `${mountPath}/interaction/`;
@@ -266,8 +305,16 @@ export function createIdentity(options: IdentityOptions): Identity {
     mounted.originalUrl = url;
     const rest = url.slice(mountPath.length);
     req.url = rest.startsWith("/") ? rest : `/${rest}`;
+    if (req.method === "POST" && req.url.split("?")[0] === "/token") await dropOfflineAccessOnRefresh(req);
     callback(req, res);
   }
 
-  return { provider, mountPath, handle };
+  function isBrowserPath(url: string): boolean {
+    const path = url.split("?")[0] ?? "";
+    return ["/auth", "/interaction/", "/session/end"].some((suffix) =>
+      suffix.endsWith("/") ? path.startsWith(`${mountPath}${suffix}`) : path === `${mountPath}${suffix}` || path.startsWith(`${mountPath}${suffix}/`),
+    );
+  }
+
+  return { provider, mountPath, handle, isBrowserPath };
 }

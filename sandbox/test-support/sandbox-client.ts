@@ -42,9 +42,12 @@ export interface StartedSignIn {
 /** Wharf's first leg: build the authorize URL and open it; returns the persona picker page. */
 export async function startSignIn(
   endpoints: SandboxEndpoints,
-  { redirectUri = testRedirectUri, browser = new TestBrowser(readFileSync(endpoints.caFile, "utf8")) } = {},
+  {
+    redirectUri = testRedirectUri,
+    browser = new TestBrowser(readFileSync(endpoints.caFile, "utf8")),
+    app = wharfMsalApp(endpoints),
+  }: { redirectUri?: string; browser?: TestBrowser; app?: ConfidentialClientApplication } = {},
 ): Promise<StartedSignIn> {
-  const app = wharfMsalApp(endpoints);
   const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
   const state = randomBytes(16).toString("base64url");
   const nonce = randomBytes(16).toString("base64url");
@@ -61,8 +64,12 @@ export async function startSignIn(
 }
 
 /** Picks a persona and exchanges the code exactly as Wharf's callback will. */
-export async function signIn(endpoints: SandboxEndpoints, persona: PersonaKey, browser?: TestBrowser): Promise<AuthenticationResult> {
-  const started = await startSignIn(endpoints, { browser });
+export async function signIn(
+  endpoints: SandboxEndpoints,
+  persona: PersonaKey,
+  options: { browser?: TestBrowser; app?: ConfidentialClientApplication } = {},
+): Promise<AuthenticationResult> {
+  const started = await startSignIn(endpoints, options);
   const callback = await started.browser.submit(started.picker, "/login", { persona });
   const location = new URL(callback.location ?? "");
   if (location.searchParams.get("state") !== started.state) throw new Error(`state mismatch in ${location.href}`);

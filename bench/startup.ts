@@ -1,0 +1,126 @@
+// Foundation figures: `npm start` cold and warm to the first page served,
+// server time of the signed-in home page over 200 requests, and resident
+// memory of the web process. Prints figures; asserts nothing.
+//
+//   npm run bench            (rebuilds: the cold start includes `next build`)
+//   npm run bench -- --keep-build
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { BenchBrowser } from "./http-session";
+
+const root = resolve(import.meta.dirname, "..");
+const port = Number(process.env.BENCH_PORT ?? 3200);
+const base = `http://localhost:${port}`;
+const dataDir = join(root, ".data", "bench");
+
+function launch(): ChildProcess {
+  return spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts")], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+async function timeToFirstPage(child: ChildProcess): Promise<number> {
+  const started = performance.now();
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  while (performance.now() - started < 600_000) {
+    if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+    try {
+      const response = await fetch(`${base}/sign-in`);
+      if (response.status === 200) return (performance.now() - started) / 1000;
+    } catch {
+      // not up yet
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no page within 10 minutes:\n${output}`);
+}
+
+async function stop(child: ChildProcess) {
+  child.kill("SIGTERM");
+  await new Promise((done) => child.once("exit", done));
+}
+
+function descendants(pid: number): number[] {
+  const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
+  const children = new Map<number, number[]>();
+  for (const line of out.trim().split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child === undefined || parent === undefined) continue;
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const all: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    const next = queue.shift()!;
+    for (const child of children.get(next) ?? []) {
+      all.push(child);
+      queue.push(child);
+    }
+  }
+  return all;
+}
+
+/** RSS in MB of the Next.js server processes under the launcher (not PostgreSQL, not the launcher). */
+function webRssMb(launcherPid: number): number {
+  let kb = 0;
+  for (const pid of descendants(launcherPid)) {
+    const cmd = execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
+    if (!/next/.test(cmd) || /postgres/.test(cmd)) continue;
+    kb += Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim() || 0);
+  }
+  return kb / 1024;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main() {
+  rmSync(dataDir, { recursive: true, force: true });
+  if (!process.argv.includes("--keep-build")) rmSync(join(root, ".next"), { recursive: true, force: true });
+
+  let child = launch();
+  const cold = await timeToFirstPage(child);
+  await stop(child);
+
+  child = launch();
+  const warm = await timeToFirstPage(child);
+  await new Promise((done) => setTimeout(done, 2000));
+  const rssAfterStart = webRssMb(child.pid!);
+
+  const browser = new BenchBrowser();
+  await browser.signIn(base, "payments");
+  for (let i = 0; i < 20; i++) await fetch(`${base}/`, { headers: { cookie: browser.header() } });
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const started = performance.now();
+    const response = await fetch(`${base}/`, { headers: { cookie: browser.header() } });
+    const html = await response.text();
+    times.push(performance.now() - started);
+    if (response.status !== 200 || !html.includes("Priya Shah")) throw new Error(`home page answered ${response.status} without the user's name`);
+  }
+  times.sort((a, b) => a - b);
+  const rssAfterLoad = webRssMb(child.pid!);
+  await stop(child);
+  rmSync(dataDir, { recursive: true, force: true });
+
+  const lines = [
+    ["npm start, cold (fresh data, production build included), to first page", `${cold.toFixed(1)} s`, "target < 60 s"],
+    ["npm start, warm (existing build and data), to first page", `${warm.toFixed(1)} s`, "target < 10 s"],
+    ["signed-in home page over 200 requests: p50", `${percentile(times, 50).toFixed(1)} ms`, ""],
+    ["signed-in home page over 200 requests: p95", `${percentile(times, 95).toFixed(1)} ms`, "target < 100 ms"],
+    ["web process resident memory after start", `${rssAfterStart.toFixed(0)} MB`, "target < 400 MB"],
+    ["web process resident memory after 220 requests", `${rssAfterLoad.toFixed(0)} MB`, ""],
+  ];
+  for (const [what, value, target] of lines) console.log(`${what!.padEnd(75)} ${value!.padStart(10)}   ${target}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
