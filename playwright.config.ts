@@ -25,8 +25,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    // A fresh data folder per run: its own database and sandbox, never a developer's.
-    command: "rm -rf .data/e2e && tsx scripts/start.ts",
+    // A fresh data folder and build per run: its own database and sandbox, never a developer's, and the code as it is now.
+    command: "rm -rf .data/e2e && tsx scripts/start.ts --rebuild",
     url: `http://localhost:${port}/api/readyz`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -72,3 +72,9 @@ describe("configuration", () => {
     expect(() => loadConfig({ SANDBOX_ENDPOINTS_FILE: "/nonexistent/endpoints.json" })).toThrow(/start the sandbox with npm run sandbox/);
   });
 });
+
+describe("empty variables", () => {
+  it("treats an empty value as not set", () => {
+    expect(checkEnvironment({ DATABASE_URL: "", PORT: "" })).toBe("sandbox");
+  });
+});

@@ -103,8 +103,13 @@ function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   return `Configuration error: ${variable} must be ${expected}; ${got}.`;
 }
 
+/** An empty variable means "not set", as in most shells' and CI systems' practice. */
+function withoutEmpty(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
+}
+
 function parse<T extends z.ZodType>(schema: T, env: Env): z.output<T> {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(withoutEmpty(env));
   if (!result.success) throw new ConfigError(describeIssue(result.error.issues[0]!, env));
   return result.data;
 }

@@ -26,12 +26,13 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   const id = (name: string) => `${mode}-${initial?.slug ?? "new"}-${name}`;
   const invalid = (name: string) => (state.status === "error" && state.field === name ? true : undefined);
+  const typed = (name: string, fallback?: string) => state.values?.[name] ?? fallback;
   return (
     <form action={formAction} className="space-y-4" aria-label={mode === "create" ? "Create a team" : `Edit team ${initial?.name}`}>
       {mode === "create" ? (
         <div className="space-y-1">
           <Label htmlFor={id("slug")}>Slug</Label>
-          <Input id={id("slug")} name="slug" required placeholder="payments" aria-invalid={invalid("slug")} aria-describedby={`slug-error ${id("slug")}-hint`} />
+          <Input id={id("slug")} name="slug" required defaultValue={typed("slug")} placeholder="payments" aria-invalid={invalid("slug")} aria-describedby={`slug-error ${id("slug")}-hint`} />
           <p id={`${id("slug")}-hint`} className="text-xs text-muted-foreground">
             Lowercase letters, digits and hyphens; namespaces of this team will start with it.
           </p>
@@ -42,7 +43,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       )}
       <div className="space-y-1">
         <Label htmlFor={id("name")}>Name</Label>
-        <Input id={id("name")} name="name" required defaultValue={initial?.name} placeholder="Payments" aria-invalid={invalid("name")} aria-describedby="name-error" />
+        <Input id={id("name")} name="name" required defaultValue={typed("name", initial?.name)} placeholder="Payments" aria-invalid={invalid("name")} aria-describedby="name-error" />
         <FieldError state={state} name="name" />
       </div>
       <div className="space-y-1">
@@ -52,7 +53,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
           name="entraGroupIds"
           rows={3}
           required
-          defaultValue={initial?.entraGroupIds.join("\n")}
+          defaultValue={typed("entraGroupIds", initial?.entraGroupIds.join("\n"))}
           placeholder="3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f01"
           aria-invalid={invalid("entraGroupIds")}
           aria-describedby="entraGroupIds-error"
@@ -61,7 +62,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       </div>
       <div className="space-y-1">
         <Label htmlFor={id("cost")}>Cost center (optional)</Label>
-        <Input id={id("cost")} name="costCenter" defaultValue={initial?.costCenter ?? ""} placeholder="CC-1042" aria-invalid={invalid("costCenter")} aria-describedby="costCenter-error" />
+        <Input id={id("cost")} name="costCenter" defaultValue={typed("costCenter", initial?.costCenter ?? "")} placeholder="CC-1042" aria-invalid={invalid("costCenter")} aria-describedby="costCenter-error" />
         <FieldError state={state} name="costCenter" />
       </div>
       {state.status === "error" && state.field === undefined && (

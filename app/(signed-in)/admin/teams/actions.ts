@@ -11,10 +11,13 @@ export interface TeamFormState {
   status: "idle" | "saved" | "error";
   message?: string;
   field?: string;
+  /** What the user typed, so React's form reset after the action puts it back instead of clearing it. */
+  values?: Record<string, string>;
 }
 
-function failure(error: unknown): TeamFormState {
-  if (isAppError(error)) return { status: "error", message: error.message, field: error.path?.[0]?.toString() };
+function failure(error: unknown, form: FormData): TeamFormState {
+  const values = Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("$")).map(([name, value]) => [name, String(value)]));
+  if (isAppError(error)) return { status: "error", message: error.message, field: error.path?.[0]?.toString(), values };
   throw error;
 }
 
@@ -30,7 +33,7 @@ export async function createTeamAction(_previous: TeamFormState, form: FormData)
     revalidatePath("/admin/teams");
     return { status: "saved", message: `Team ${team.name} created.` };
   } catch (error) {
-    return failure(error);
+    return failure(error, form);
   }
 }
 
@@ -45,7 +48,7 @@ export async function updateTeamAction(_previous: TeamFormState, form: FormData)
     revalidatePath("/admin/teams");
     return { status: "saved", message: `Team ${team.name} saved.` };
   } catch (error) {
-    return failure(error);
+    return failure(error, form);
   }
 }
 
@@ -56,6 +59,6 @@ export async function archiveTeamAction(_previous: TeamFormState, form: FormData
     revalidatePath("/admin/teams");
     return { status: "saved", message: `Team ${team.name} archived.` };
   } catch (error) {
-    return failure(error);
+    return failure(error, form);
   }
 }
