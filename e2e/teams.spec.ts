@@ -7,7 +7,7 @@ test("an admin creates a team, sees a field error for a bad slug, and the change
 
   await form.getByLabel("Slug").fill("Bad--Slug");
   await form.getByLabel("Name").fill("Checkout");
-  await form.getByLabel("Entra group object IDs").fill("3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f77");
+  await form.getByLabel("Entra group object IDs").fill("3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f04");
   await form.getByRole("button", { name: "Create team" }).click();
   await expect(form.getByRole("alert")).toContainText("lowercase letters");
   await expect(form.getByLabel("Name")).toHaveValue("Checkout");

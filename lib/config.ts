@@ -126,7 +126,7 @@ export function resolveMode(env: Env): WharfMode {
 }
 
 function sandboxSessionSecret(dataDir: string): string {
-  const file = join(dataDir, "session-secret");
+  const file = join(/* turbopackIgnore: true */ dataDir, "session-secret");
   if (existsSync(file)) return readFileSync(file, "utf8").trim();
   mkdirSync(dataDir, { recursive: true });
   const secret = randomBytes(48).toString("base64url");
@@ -148,7 +148,7 @@ function readSandboxEndpoints(file: string) {
 export function loadConfig(env: Env = process.env): WharfConfig {
   const mode = resolveMode(env);
   const base = parse(common, env);
-  const dataDir = resolve(base.WHARF_DATA_DIR);
+  const dataDir = resolve(/* turbopackIgnore: true */ base.WHARF_DATA_DIR);
   const publicUrl = (base.WHARF_PUBLIC_URL ?? `http://localhost:${base.PORT}`).replace(/\/$/, "");
   const session = { idleMinutes: base.WHARF_SESSION_IDLE_MINUTES, absoluteHours: base.WHARF_SESSION_ABSOLUTE_HOURS };
 
@@ -185,7 +185,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
     };
   }
 
-  const endpointsFile = resolve(env.SANDBOX_ENDPOINTS_FILE || join(dataDir, "sandbox", "endpoints.json"));
+  const endpointsFile = resolve(/* turbopackIgnore: true */ env.SANDBOX_ENDPOINTS_FILE || join(dataDir, "sandbox", "endpoints.json"));
   const sandbox = readSandboxEndpoints(endpointsFile);
   return {
     mode,

@@ -9,6 +9,10 @@ export const sandboxGroupIds = {
   orders: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f02",
   droneDelivery: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f03",
   platformAdmins: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f0a",
+  // Groups in the directory that no Wharf team uses yet, for admins to map in the demo.
+  checkout: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f04",
+  inventory: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f05",
+  fleetOps: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f06",
 } as const;
 
 export const wharfAdminRole = "Wharf.Admin";
@@ -30,6 +34,9 @@ export const sandboxGroups: readonly SandboxGroup[] = [
   { id: sandboxGroupIds.orders, displayName: "Orders" },
   { id: sandboxGroupIds.droneDelivery, displayName: "Drone Delivery" },
   { id: sandboxGroupIds.platformAdmins, displayName: "Platform Admins" },
+  { id: sandboxGroupIds.checkout, displayName: "Checkout" },
+  { id: sandboxGroupIds.inventory, displayName: "Inventory" },
+  { id: sandboxGroupIds.fleetOps, displayName: "Fleet Ops" },
   ...overageFillerGroups,
 ];
 

@@ -22,3 +22,9 @@ export function toTeamView(team: Team): TeamView {
     createdAt: team.createdAt.toISOString(),
   };
 }
+
+/** A change to a team, and whether its Entra groups could be checked against the directory. */
+export interface TeamChange {
+  team: TeamView;
+  groupsNotVerified?: string;
+}

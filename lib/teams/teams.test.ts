@@ -8,12 +8,18 @@ import { updateTeam } from "@/lib/teams/update-team";
 import { archiveTeam } from "@/lib/teams/archive-team";
 import { getTeam } from "@/lib/teams/get-team";
 import { listTeams } from "@/lib/teams/list-teams";
+import { loadConfig } from "@/lib/config";
+import { graphDirectory } from "@/lib/auth/directory";
+import { sandboxGroupIds, sandboxGroups } from "@/sandbox/personas";
 
 const admin: UserActor = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
 const viewer: UserActor = { kind: "user", userId: randomUUID(), name: "Vic Viewer", email: "vic@example.com", isAdmin: false, teams: [] };
 
 const slug = () => `team-${randomUUID().slice(0, 8)}`;
-const group = () => randomUUID();
+// Groups that exist in the sandbox directory, so the Graph check passes.
+const directoryGroups = sandboxGroups.map((g) => g.id);
+let nextGroup = 0;
+const group = () => directoryGroups[nextGroup++ % directoryGroups.length]!;
 
 async function auditFor(resourceId: string) {
   return getPrisma().auditEvent.findMany({ where: { resourceId }, orderBy: { id: "asc" } });
@@ -21,7 +27,8 @@ async function auditFor(resourceId: string) {
 
 describe("teams", () => {
   it("creates a team and audits it in the same transaction", async () => {
-    const team = await createTeam({ actor: admin, input: { slug: slug(), name: "Checkout", entraGroupIds: [group()] } });
+    const { team, groupsNotVerified } = await createTeam({ actor: admin, input: { slug: slug(), name: "Checkout", entraGroupIds: [group()] } });
+    expect(groupsNotVerified).toBeUndefined();
     const events = await auditFor(team.id);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ action: "team.create", actorName: "Ada Admin", outcome: "success", before: null });
@@ -50,8 +57,8 @@ describe("teams", () => {
   });
 
   it("renames with before and after, then archives", async () => {
-    const created = await createTeam({ actor: admin, input: { slug: slug(), name: "Old name", entraGroupIds: [group()] } });
-    const renamed = await updateTeam({ actor: admin, slug: created.slug, input: { name: "New name" } });
+    const { team: created } = await createTeam({ actor: admin, input: { slug: slug(), name: "Old name", entraGroupIds: [group()] } });
+    const { team: renamed } = await updateTeam({ actor: admin, slug: created.slug, input: { name: "New name" } });
     expect(renamed.name).toBe("New name");
     const archived = await archiveTeam({ actor: admin, slug: created.slug });
     expect(archived.archivedAt).not.toBeNull();
@@ -70,9 +77,30 @@ describe("teams", () => {
     await expect(getTeam({ actor: viewer, slug: "no-such-team" })).rejects.toMatchObject({ code: "not_found" });
   });
 
+  it("refuses a group the directory does not know, naming it, and writes nothing", async () => {
+    const name = slug();
+    const unknown = randomUUID();
+    await expect(createTeam({ actor: admin, input: { slug: name, name: "Ghosts", entraGroupIds: [group(), unknown] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["entraGroupIds", 1],
+      message: expect.stringContaining(unknown),
+    });
+    expect(await getPrisma().team.count({ where: { slug: name } })).toBe(0);
+  });
+
+  it("goes ahead when the directory cannot be reached, and says so in the result and the audit log", async () => {
+    const config = loadConfig({ SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: ".data/test" });
+    const unreachable = graphDirectory({ ...config.identity, graphEndpoint: "https://localhost:1/graph" });
+    const result = await createTeam({ actor: admin, input: { slug: slug(), name: "Offline", entraGroupIds: [randomUUID()] }, directory: unreachable });
+    expect(result.groupsNotVerified).toMatch(/Microsoft Graph/);
+    const [event] = await auditFor(result.team.id);
+    expect(event?.detail).toMatch(/^Entra groups not verified/);
+  });
+
   it("lists members from their groups at last sign-in", async () => {
-    const groupId = group();
-    const team = await createTeam({ actor: admin, input: { slug: slug(), name: "Members", entraGroupIds: [groupId] } });
+    // A group no sandbox persona is in, so only the user created here is a member.
+    const groupId = sandboxGroupIds.fleetOps;
+    const { team } = await createTeam({ actor: admin, input: { slug: slug(), name: "Members", entraGroupIds: [groupId] } });
     await getPrisma().user.create({
       data: { entraObjectId: randomUUID(), tenantId: "t", name: "Mia Member", email: "mia@example.com", groupIds: [groupId], appRoles: [], lastSignInAt: new Date() },
     });

@@ -21,17 +21,19 @@ function failure(error: unknown, form: FormData): TeamFormState {
   throw error;
 }
 
+const notVerified = (reason?: string) => (reason ? ` Its Entra groups could not be checked against the directory (${reason}); check the IDs in Entra ID.` : "");
+
 const field = (form: FormData, name: string) => String(form.get(name) ?? "");
 
 export async function createTeamAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
   const actor = await requireActor();
   try {
-    const team = await createTeam({
+    const { team, groupsNotVerified } = await createTeam({
       actor,
       input: { slug: field(form, "slug"), name: field(form, "name"), entraGroupIds: splitGroupIds(field(form, "entraGroupIds")), costCenter: field(form, "costCenter") },
     });
     revalidatePath("/admin/teams");
-    return { status: "saved", message: `Team ${team.name} created.` };
+    return { status: "saved", message: `Team ${team.name} created.${notVerified(groupsNotVerified)}` };
   } catch (error) {
     return failure(error, form);
   }
@@ -40,13 +42,13 @@ export async function createTeamAction(_previous: TeamFormState, form: FormData)
 export async function updateTeamAction(_previous: TeamFormState, form: FormData): Promise<TeamFormState> {
   const actor = await requireActor();
   try {
-    const team = await updateTeam({
+    const { team, groupsNotVerified } = await updateTeam({
       actor,
       slug: field(form, "slug"),
       input: { name: field(form, "name"), entraGroupIds: splitGroupIds(field(form, "entraGroupIds")), costCenter: field(form, "costCenter") },
     });
     revalidatePath("/admin/teams");
-    return { status: "saved", message: `Team ${team.name} saved.` };
+    return { status: "saved", message: `Team ${team.name} saved.${notVerified(groupsNotVerified)}` };
   } catch (error) {
     return failure(error, form);
   }
