@@ -95,11 +95,22 @@ const sandboxEndpoints = z.object({
 
 type Env = Record<string, string | undefined>;
 
+/** What a required variable holds, for the message when it is missing altogether. */
+const expectations: Record<string, string> = {
+  AZURE_TENANT_ID: "a UUID (the Directory (tenant) ID from Entra ID)",
+  AZURE_CLIENT_ID: "a UUID (the Application (client) ID of Wharf's app registration)",
+  AZURE_SUBSCRIPTION_IDS: "comma-separated subscription IDs (UUIDs)",
+  WHARF_ALLOWED_REGISTRIES: "registry host names such as contoso.azurecr.io",
+  WHARF_SESSION_SECRET: "at least 32 random characters (for example: openssl rand -base64 48)",
+  WHARF_PUBLIC_URL: "the absolute URL users open, such as https://wharf.contoso.com",
+};
+
 function describeIssue(issue: z.core.$ZodIssue, env: Env): string {
   const variable = String(issue.path[0] ?? "environment");
   const value = env[variable];
   const got = value === undefined || value === "" ? "it is not set" : `got "${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
-  const expected = issue.message.startsWith("Invalid input") || issue.message.startsWith("Invalid") ? "a valid value" : issue.message;
+  const generic = issue.message.startsWith("Invalid");
+  const expected = generic ? (expectations[variable] ?? "a valid value") : issue.message;
   return `Configuration error: ${variable} must be ${expected}; ${got}.`;
 }
 

@@ -32,7 +32,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       {mode === "create" ? (
         <div className="space-y-1">
           <Label htmlFor={id("slug")}>Slug</Label>
-          <Input id={id("slug")} name="slug" required defaultValue={typed("slug")} placeholder="payments" aria-invalid={invalid("slug")} aria-describedby={`slug-error ${id("slug")}-hint`} />
+          <Input id={id("slug")} name="slug" required defaultValue={typed("slug")} placeholder="e.g. checkout" aria-invalid={invalid("slug")} aria-describedby={`slug-error ${id("slug")}-hint`} />
           <p id={`${id("slug")}-hint`} className="text-xs text-muted-foreground">
             Lowercase letters, digits and hyphens; namespaces of this team will start with it.
           </p>
@@ -43,7 +43,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       )}
       <div className="space-y-1">
         <Label htmlFor={id("name")}>Name</Label>
-        <Input id={id("name")} name="name" required defaultValue={typed("name", initial?.name)} placeholder="Payments" aria-invalid={invalid("name")} aria-describedby="name-error" />
+        <Input id={id("name")} name="name" required defaultValue={typed("name", initial?.name)} placeholder="e.g. Checkout" aria-invalid={invalid("name")} aria-describedby="name-error" />
         <FieldError state={state} name="name" />
       </div>
       <div className="space-y-1">
@@ -54,7 +54,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
           rows={3}
           required
           defaultValue={typed("entraGroupIds", initial?.entraGroupIds.join("\n"))}
-          placeholder="3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f01"
+          placeholder="One object ID per line, e.g. 3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f04"
           aria-invalid={invalid("entraGroupIds")}
           aria-describedby="entraGroupIds-error"
         />
@@ -62,7 +62,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       </div>
       <div className="space-y-1">
         <Label htmlFor={id("cost")}>Cost center (optional)</Label>
-        <Input id={id("cost")} name="costCenter" defaultValue={typed("costCenter", initial?.costCenter ?? "")} placeholder="CC-1042" aria-invalid={invalid("costCenter")} aria-describedby="costCenter-error" />
+        <Input id={id("cost")} name="costCenter" defaultValue={typed("costCenter", initial?.costCenter ?? "")} placeholder="e.g. CC-1042" aria-invalid={invalid("costCenter")} aria-describedby="costCenter-error" />
         <FieldError state={state} name="costCenter" />
       </div>
       {state.status === "error" && state.field === undefined && (

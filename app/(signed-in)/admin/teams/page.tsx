@@ -15,7 +15,7 @@ export default async function AdminTeamsPage() {
     <div className="space-y-6">
       <h1 className="text-3xl font-bold">Manage teams</h1>
       <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
-        <Card>
+        <Card className="self-start">
           <CardTitle>New team</CardTitle>
           <TeamForm action={createTeamAction} mode="create" />
         </Card>
