@@ -9,7 +9,7 @@ export const sandboxGroupIds = {
   orders: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f02",
   droneDelivery: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f03",
   platformAdmins: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f0a",
-  // Groups in the directory that no Wharf team uses yet, for admins to map in the demo.
+  // Checkout is in the directory but no Wharf team uses it yet: admins map it in the demo.
   checkout: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f04",
   inventory: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f05",
   fleetOps: "3c0f5a7e-1b2d-4c3e-8f4a-5b6c7d8e9f06",
@@ -120,6 +120,8 @@ export const sandboxTeams: readonly SandboxTeam[] = [
   { slug: "payments", name: "Payments", groupIds: [sandboxGroupIds.payments] },
   { slug: "orders", name: "Orders", groupIds: [sandboxGroupIds.orders] },
   { slug: "drone-delivery", name: "Drone Delivery", groupIds: [sandboxGroupIds.droneDelivery] },
+  { slug: "inventory", name: "Inventory", groupIds: [sandboxGroupIds.inventory] },
+  { slug: "fleet-ops", name: "Fleet Ops", groupIds: [sandboxGroupIds.fleetOps] },
 ];
 
 export function findPersona(key: string): SandboxPersona | undefined {
