@@ -86,10 +86,10 @@ async function main() {
     cleanups.push(sandbox.close);
     env.SANDBOX_ENDPOINTS_FILE = join(dataDir, "sandbox", "endpoints.json");
     say(`sandbox identity provider at ${sandbox.endpoints.authority}`);
-    process.env.DATABASE_URL = env.DATABASE_URL;
+    Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, SANDBOX_ENDPOINTS_FILE: env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: dataDir, WHARF_MODE: mode });
     const { seedSandbox } = await import("../prisma/seed");
     const seeded = await seedSandbox();
-    if (seeded.teams) say(`seeded ${seeded.teams} demo teams`);
+    if (seeded.teams || seeded.services) say(`seeded ${seeded.teams} demo teams and ${seeded.services} demo services`);
   }
   const config = loadConfig(env);
 

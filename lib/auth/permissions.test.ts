@@ -20,6 +20,19 @@ describe("permissions", () => {
       expect(can(actor, "team:archive")).toBe(false);
       expect(can(actor, "audit:read")).toBe(false);
     }
+    expect(can(member, "team:update", { teamId: "t1" })).toBe(false);
+  });
+
+  it("lets members change only what their team owns", () => {
+    expect(can(member, "service:read")).toBe(true);
+    expect(can(viewer, "service:read")).toBe(true);
+    for (const action of ["service:create", "service:update", "service:retire"] as const) {
+      expect(can(member, action, { teamId: "t1" })).toBe(true);
+      expect(can(member, action, { teamId: "t2" })).toBe(false);
+      expect(can(member, action)).toBe(false);
+      expect(can(viewer, action, { teamId: "t1" })).toBe(false);
+      expect(can(admin, action, { teamId: "t2" })).toBe(true);
+    }
   });
 
   it("names roles for the user menu", () => {

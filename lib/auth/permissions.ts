@@ -27,6 +27,10 @@ export const actions = [
   "team:archive",
   "user:read",
   "audit:read",
+  "service:read",
+  "service:create",
+  "service:update",
+  "service:retire",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -36,12 +40,17 @@ export interface Resource {
   teamId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read"]);
 
-export function can(actor: Actor, action: Action, _resource: Resource = {}): boolean {
+/** Members of the owning team may change what their team owns. */
+const owningTeamMember: ReadonlySet<Action> = new Set(["service:create", "service:update", "service:retire"]);
+
+export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
   if (actor.isAdmin) return true;
-  return anySignedIn.has(action);
+  if (anySignedIn.has(action)) return true;
+  if (owningTeamMember.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
+  return false;
 }
 
 export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" {
@@ -70,6 +79,10 @@ const refusals: Record<Action, string> = {
   "team:archive": "Only platform admins can archive teams. Ask an admin, or request the Wharf.Admin role.",
   "user:read": "You need to be signed in to see people.",
   "audit:read": "Only platform admins can read the audit log.",
+  "service:read": "You need to be signed in to see the catalog.",
+  "service:create": "You can register services only for a team you belong to. Pick one of your teams as the owner, or ask its members.",
+  "service:update": "Only members of the owning team (and platform admins) can change this service.",
+  "service:retire": "Only members of the owning team (and platform admins) can retire this service.",
 };
 
 export function refusalMessage(action: Action): string {
