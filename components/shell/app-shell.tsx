@@ -10,6 +10,7 @@ import { can, roleLabel, type UserActor } from "@/lib/auth/permissions";
 function navItems(actor: UserActor): NavItem[] {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
+    { href: "/catalog", label: "Catalog" },
     { href: "/teams", label: "Teams" },
   ];
   if (can(actor, "audit:read")) items.push({ href: "/admin", label: "Admin" });

@@ -1,0 +1,207 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { Card, CardTitle } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { LifecycleBadge, TierBadge } from "@/components/catalog/service-badges";
+import { RetireServiceButton } from "@/components/catalog/retire-button";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { getService, serviceHistory } from "@/lib/catalog/get-service";
+import { isAppError } from "@/lib/errors";
+import { retireServiceAction } from "../actions";
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  return { title: (await params).slug };
+}
+
+const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept." };
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="grid grid-cols-[10rem_1fr] gap-2 py-1">
+      <dt className="text-muted-foreground">{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+export default async function ServicePage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ saved?: string }> }) {
+  const { slug } = await params;
+  const { saved } = await searchParams;
+  const actor = await requirePermission("service:read");
+  const detail = await getService({ actor, slug }).catch((error: unknown) => {
+    if (isAppError(error) && error.code === "not_found") notFound();
+    throw error;
+  });
+  const history = await serviceHistory({ actor, slug });
+  const { service } = detail;
+  const externals = service.dependencies.flatMap((d) => (d.kind === "service" ? [] : [d]));
+  return (
+    <div className="space-y-6">
+      {saved && savedText[saved] && (
+        <p role="status" className="rounded-md border border-green-600 bg-green-50 p-3 font-medium text-green-900 dark:bg-green-950 dark:text-green-100">
+          {savedText[saved]}
+        </p>
+      )}
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold">{service.displayName}</h1>
+          <p className="mt-1 flex flex-wrap items-center gap-2 text-muted-foreground">
+            <code>{service.slug}</code> · owned by{" "}
+            <Link href={`/teams/${service.ownerTeam.slug}`} className="text-primary hover:underline">
+              {service.ownerTeam.name}
+            </Link>
+            <TierBadge tier={service.tier} />
+            <LifecycleBadge lifecycle={service.lifecycle} />
+            {service.retiredAt && <Badge tone="warning">Retired</Badge>}
+          </p>
+        </div>
+        <div className="flex gap-2">
+          <Button asChild variant="secondary">
+            <a href={`/api/v1/services/${service.slug}/catalog-info.yaml`} download>
+              Export catalog-info.yaml
+            </a>
+          </Button>
+          {detail.canEdit && (
+            <>
+              <Button asChild>
+                <Link href={`/catalog/${service.slug}/edit`}>Edit</Link>
+              </Button>
+              <RetireServiceButton action={retireServiceAction} slug={service.slug} name={service.displayName} />
+            </>
+          )}
+        </div>
+      </div>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <Card>
+          <CardTitle>Overview</CardTitle>
+          {service.description && <p className="mb-3">{service.description}</p>}
+          <dl className="text-sm">
+            <Row label="Language">{service.language ?? "—"}</Row>
+            <Row label="Repository">
+              {service.repositoryUrl ? (
+                <a href={service.repositoryUrl} className="text-primary hover:underline">
+                  {service.repositoryUrl}
+                </a>
+              ) : (
+                "—"
+              )}
+            </Row>
+            <Row label="App Insights role">{service.appInsightsRoleName}</Row>
+            <Row label="Tags">{service.tags.length ? service.tags.map((tag) => <Badge key={tag} className="mr-1">{tag}</Badge>) : "—"}</Row>
+            {(["runbook", "dashboard", "docs"] as const).map((kind) => (
+              <Row key={kind} label={kind[0]!.toUpperCase() + kind.slice(1)}>
+                {service.links[kind] ? (
+                  <a href={service.links[kind]!} className="text-primary hover:underline">
+                    {service.links[kind]}
+                  </a>
+                ) : (
+                  "—"
+                )}
+              </Row>
+            ))}
+            <Row label="Last changed">
+              <RelativeTime iso={service.updatedAt} />
+            </Row>
+          </dl>
+        </Card>
+        <Card>
+          <CardTitle>Owners</CardTitle>
+          <p className="mb-2 text-sm text-muted-foreground">Members of {service.ownerTeam.name} as seen at their last sign-in.</p>
+          {detail.owners.length === 0 ? (
+            <p className="text-sm">Nobody from {service.ownerTeam.name} has signed in to Wharf yet.</p>
+          ) : (
+            <ul className="text-sm">
+              {detail.owners.map((owner) => (
+                <li key={owner.email}>
+                  {owner.name} <span className="text-muted-foreground">{owner.email}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Uses</CardTitle>
+          {detail.uses.length === 0 && externals.length === 0 ? (
+            <p className="text-sm">No declared dependencies.</p>
+          ) : (
+            <ul className="space-y-1 text-sm" aria-label="Dependencies">
+              {detail.uses.map((used) => (
+                <li key={used.slug}>
+                  <Badge>service</Badge>{" "}
+                  {used.displayName ? (
+                    <Link href={`/catalog/${used.slug}`} className="text-primary hover:underline">
+                      {used.displayName}
+                    </Link>
+                  ) : (
+                    <span>
+                      {used.slug} <span className="text-muted-foreground">(not in the catalog)</span>
+                    </span>
+                  )}
+                  {used.retired && <Badge tone="warning"> retired</Badge>}
+                </li>
+              ))}
+              {externals.map((external) => (
+                <li key={`${external.kind}:${external.target}`}>
+                  <Badge tone="info">{external.kind}</Badge> {external.target}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Used by</CardTitle>
+          {detail.usedBy.length === 0 ? (
+            <p className="text-sm">No service in the catalog declares a dependency on this one.</p>
+          ) : (
+            <ul className="space-y-1 text-sm" aria-label="Dependents">
+              {detail.usedBy.map((dependent) => (
+                <li key={dependent.slug}>
+                  <Link href={`/catalog/${dependent.slug}`} className="text-primary hover:underline">
+                    {dependent.displayName}
+                  </Link>{" "}
+                  <span className="text-muted-foreground">({dependent.ownerTeam})</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>Deploy spec</CardTitle>
+          {service.deploySpec ? (
+            <dl className="text-sm">
+              <Row label="Image">
+                <code>{service.deploySpec.imageRepository}</code>
+              </Row>
+              <Row label="Port">{service.deploySpec.port}</Row>
+              <Row label="Replicas">{service.deploySpec.replicas}</Row>
+              <Row label="CPU">
+                {service.deploySpec.cpuRequest} requested, {service.deploySpec.cpuLimit} limit
+              </Row>
+              <Row label="Memory">
+                {service.deploySpec.memoryRequest} requested, {service.deploySpec.memoryLimit} limit
+              </Row>
+              <Row label="Probes">
+                readiness <code>{service.deploySpec.readinessPath}</code>, liveness <code>{service.deploySpec.livenessPath}</code>
+              </Row>
+            </dl>
+          ) : (
+            <p className="text-sm">No deploy spec: Wharf does not deploy this service.{detail.canEdit ? " Add one under Edit." : ""}</p>
+          )}
+        </Card>
+        <Card>
+          <CardTitle>History</CardTitle>
+          <ol className="space-y-1 text-sm">
+            {history.map((event) => (
+              <li key={event.id}>
+                <RelativeTime iso={event.at} /> · {event.actorName} · <code>{event.action}</code>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      </div>
+    </div>
+  );
+}

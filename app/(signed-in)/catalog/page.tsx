@@ -1,0 +1,217 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { Badge } from "@/components/ui/badge";
+import { Button } from "@/components/ui/button";
+import { Input } from "@/components/ui/input";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { LifecycleBadge, TierBadge } from "@/components/catalog/service-badges";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { catalogFacets, listServices, type ServicePage } from "@/lib/catalog/list-services";
+import { lifecycles, tiers } from "@/lib/catalog/service-input";
+import { isAppError } from "@/lib/errors";
+
+export const metadata: Metadata = { title: "Catalog" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+const selectClass = "h-10 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+
+function href(query: Record<string, string | undefined>, change: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries({ ...query, ...change })) if (value) params.set(key, value);
+  const text = params.toString();
+  return text ? `/catalog?${text}` : "/catalog";
+}
+
+export default async function CatalogPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const actor = await requirePermission("service:read");
+  const search = await searchParams;
+  const query = Object.fromEntries(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"].map((key) => [key, one(search[key])]));
+  let result: ServicePage | undefined;
+  let problem: string | undefined;
+  try {
+    result = await listServices({ actor, query });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    problem = `${error.message} Fix the address, or clear the filters.`;
+  }
+  const facets = await catalogFacets({ actor });
+  const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold">Catalog</h1>
+          <p className="text-muted-foreground">Every service, who owns it and how it runs.</p>
+        </div>
+        <div className="flex gap-2">
+          {actor.teams.length > 0 && (
+            <Button asChild variant="secondary">
+              <Link href="/catalog?team=mine">My team&apos;s services</Link>
+            </Button>
+          )}
+          <Button asChild variant="secondary">
+            <Link href="/catalog/import">Import catalog-info.yaml</Link>
+          </Button>
+          {(actor.teams.length > 0 || actor.isAdmin) && (
+            <Button asChild>
+              <Link href="/catalog/new">Register a service</Link>
+            </Button>
+          )}
+        </div>
+      </div>
+      <Card>
+        <form method="get" className="grid items-end gap-3 md:grid-cols-[2fr_repeat(5,1fr)_auto]" role="search" aria-label="Search the catalog">
+          <div className="space-y-1">
+            <label htmlFor="q" className="text-sm font-medium">
+              Search
+            </label>
+            <Input id="q" name="q" type="search" defaultValue={query.q} placeholder="Name, description or tag" />
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="team" className="text-sm font-medium">
+              Team
+            </label>
+            <select id="team" name="team" defaultValue={query.team ?? ""} className={selectClass}>
+              <option value="">All teams</option>
+              {actor.teams.length > 0 && <option value="mine">My teams</option>}
+              {facets.teams.map((team) => (
+                <option key={team.slug} value={team.slug}>
+                  {team.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="tier" className="text-sm font-medium">
+              Tier
+            </label>
+            <select id="tier" name="tier" defaultValue={query.tier ?? ""} className={selectClass}>
+              <option value="">Any tier</option>
+              {tiers.map((tier) => (
+                <option key={tier}>{tier}</option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="lifecycle" className="text-sm font-medium">
+              Lifecycle
+            </label>
+            <select id="lifecycle" name="lifecycle" defaultValue={query.lifecycle ?? ""} className={selectClass}>
+              <option value="">Any lifecycle</option>
+              {lifecycles.map((lifecycle) => (
+                <option key={lifecycle}>{lifecycle}</option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="language" className="text-sm font-medium">
+              Language
+            </label>
+            <select id="language" name="language" defaultValue={query.language ?? ""} className={selectClass}>
+              <option value="">Any language</option>
+              {facets.languages.map((language) => (
+                <option key={language}>{language}</option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <label htmlFor="sort" className="text-sm font-medium">
+              Sort by
+            </label>
+            <select id="sort" name="sort" defaultValue={query.sort ?? "name"} className={selectClass}>
+              <option value="name">Name</option>
+              <option value="team">Team</option>
+              <option value="tier">Tier</option>
+              <option value="updated">Last changed</option>
+            </select>
+          </div>
+          <Button type="submit">Apply</Button>
+        </form>
+      </Card>
+      {problem && (
+        <p role="alert" className="font-medium text-destructive">
+          {problem}
+        </p>
+      )}
+      {result && result.total === 0 && (
+        <Card>
+          <p>
+            No services match. <Link className="text-primary hover:underline" href="/catalog">Clear the filters</Link>
+            {actor.teams.length > 0 && (
+              <>
+                {" "}
+                or <Link className="text-primary hover:underline" href="/catalog/new">register a service</Link>
+              </>
+            )}
+            .
+          </p>
+        </Card>
+      )}
+      {result && result.total > 0 && (
+        <>
+          <p className="text-sm text-muted-foreground" aria-live="polite">
+            {result.total} service{result.total === 1 ? "" : "s"} · page {result.page} of {pages}
+          </p>
+          <Card className="overflow-x-auto p-0">
+            <table className="w-full text-sm">
+              <caption className="sr-only">Services</caption>
+              <thead className="bg-muted text-left">
+                <tr>
+                  <th className="px-4 py-2 font-medium">Service</th>
+                  <th className="px-4 py-2 font-medium">Team</th>
+                  <th className="px-4 py-2 font-medium">Tier</th>
+                  <th className="px-4 py-2 font-medium">Lifecycle</th>
+                  <th className="px-4 py-2 font-medium">Language</th>
+                  <th className="px-4 py-2 font-medium">Changed</th>
+                </tr>
+              </thead>
+              <tbody>
+                {result.services.map((service) => (
+                  <tr key={service.id} className="border-t border-border align-top">
+                    <td className="px-4 py-2">
+                      <Link href={`/catalog/${service.slug}`} className="font-medium text-primary hover:underline">
+                        {service.displayName}
+                      </Link>
+                      {service.retiredAt && (
+                        <Badge tone="warning" className="ml-2">
+                          Retired
+                        </Badge>
+                      )}
+                      <span className="block text-xs text-muted-foreground">{service.slug}</span>
+                      {service.description && <span className="line-clamp-1 max-w-md text-xs text-muted-foreground">{service.description}</span>}
+                    </td>
+                    <td className="px-4 py-2">{service.ownerTeam.name}</td>
+                    <td className="px-4 py-2">
+                      <TierBadge tier={service.tier} />
+                    </td>
+                    <td className="px-4 py-2">
+                      <LifecycleBadge lifecycle={service.lifecycle} />
+                    </td>
+                    <td className="px-4 py-2">{service.language ?? "—"}</td>
+                    <td className="whitespace-nowrap px-4 py-2">
+                      <RelativeTime iso={service.updatedAt} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </Card>
+          <nav aria-label="Pages" className="flex items-center gap-3">
+            {result.page > 1 && (
+              <Link className="font-medium text-primary hover:underline" href={href(query, { page: String(result.page - 1) })}>
+                Previous page
+              </Link>
+            )}
+            {result.page < pages && (
+              <Link className="font-medium text-primary hover:underline" href={href(query, { page: String(result.page + 1) })}>
+                Next page
+              </Link>
+            )}
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { withAuth } from "@/lib/auth/route";
+import { AppError } from "@/lib/errors";
+import { getService } from "@/lib/catalog/get-service";
+import { updateService } from "@/lib/catalog/update-service";
+import { retireService } from "@/lib/catalog/retire-service";
+
+type Context = { params: Promise<{ slug: string }> };
+
+export const GET = withAuth<Context>(async (_request, { actor, params }) => {
+  const { service, uses, usedBy } = await getService({ actor, slug: (await params).slug });
+  return Response.json({ ...service, uses, usedBy });
+});
+
+/** Replaces the whole description of the service; the slug in the path wins over one in the body. */
+export const PUT = withAuth<Context>(async (request, { actor, params }) => {
+  const body = await request.json().catch(() => {
+    throw new AppError("invalid_input", "The request body must be a JSON service; see /api/v1/openapi.json for its fields.");
+  });
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_input", "The request body must be a JSON object.");
+  return Response.json(await updateService({ actor, slug: (await params).slug, input: body }));
+});
+
+/** Retires: the service and its history stay, and its slug is never reused. */
+export const DELETE = withAuth<Context>(async (_request, { actor, params }) => Response.json(await retireService({ actor, slug: (await params).slug })));

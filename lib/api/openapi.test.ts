@@ -1,0 +1,21 @@
+import { describe, expect, it } from "vitest";
+import { openApiDocument } from "@/lib/api/openapi";
+
+describe("OpenAPI document", () => {
+  const doc = openApiDocument("http://localhost:3000");
+
+  it("is OpenAPI 3.1 and describes every catalog operation", () => {
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths["/api/v1/services"])).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/api/v1/services/{slug}"])).toEqual(["parameters", "get", "put", "delete"]);
+  });
+
+  it("comes from the validation schemas, constraints included", () => {
+    const input = doc.components.schemas.ServiceInput as { properties: Record<string, { maxLength?: number; enum?: string[]; pattern?: string }>; required: string[] };
+    expect(input.required).toEqual(expect.arrayContaining(["slug", "displayName", "ownerTeam", "tier", "lifecycle"]));
+    expect(input.properties.slug?.maxLength).toBe(63);
+    expect(input.properties.tier?.enum).toEqual(["critical", "standard", "experimental"]);
+    const parameters = (doc.paths["/api/v1/services"].get.parameters as { name: string }[]).map((p) => p.name);
+    expect(parameters).toEqual(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"]);
+  });
+});
