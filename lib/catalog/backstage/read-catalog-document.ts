@@ -46,8 +46,9 @@ export function readCatalogDocument(document: Document.Parsed, index: number, li
     else if (findings.errors.length === 0) result.service = parsed.data;
   }
   const at = (finding: Finding): CatalogError => ({ line: lineOf(document, lineCounter, finding.path, line), ...(finding.path.length > 0 ? { path: formatBackstagePath(finding.path) } : {}), message: finding.message });
-  result.errors.push(...findings.errors.map(at));
-  result.warnings.push(...findings.warnings.map(at));
+  // In file order, so the list reads top to bottom alongside the file.
+  result.errors = [...result.errors, ...findings.errors.map(at)].sort((a, b) => a.line - b.line);
+  result.warnings = [...result.warnings, ...findings.warnings.map(at)].sort((a, b) => a.line - b.line);
   return result;
 }
 
@@ -83,7 +84,7 @@ function lineOf(document: Document.Parsed, lineCounter: LineCounter, path: Backs
 
 function yamlErrorMessage(code: string, message: string): string {
   if (code === "RESOURCE_EXHAUSTION") return "This document nests too deeply to read; write the entity with ordinary, shallow YAML.";
-  return `This is not valid YAML: ${message.replace(/\.$/, "")}. Fix the YAML at this line.`;
+  return `This is not valid YAML: ${message.replace(/\.$/, "")}. Fix the YAML at this line or just above it.`;
 }
 
 function expansionErrorMessage(error: unknown): string {

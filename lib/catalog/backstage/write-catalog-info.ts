@@ -86,7 +86,7 @@ function resourceNames(service: ParsedService): Map<number, string> {
     const base = isBackstageName(dependency.target) ? dependency.target : nameFrom(dependency.target);
     let name = base;
     // Backstage compares names without case.
-    for (let suffix = 2; taken.has(name.toLowerCase()); suffix++) name = `${base.slice(0, 60)}-${suffix}`;
+    for (let suffix = 2; taken.has(name.toLowerCase()); suffix++) name = `${base.slice(0, 60).replace(/[-_.]+$/, "")}-${suffix}`;
     taken.add(name.toLowerCase());
     names.set(index, name);
   });
