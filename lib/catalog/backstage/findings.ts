@@ -10,17 +10,23 @@ export class Findings {
   readonly warnings: Finding[] = [];
 
   error(path: BackstagePath, message: string): void {
-    this.errors.push({ path, message });
+    addOnce(this.errors, { path, message });
   }
 
   warn(path: BackstagePath, message: string): void {
-    this.warnings.push({ path, message });
+    addOnce(this.warnings, { path, message });
   }
 
   hasErrorAt(path: BackstagePath): boolean {
     const key = formatBackstagePath(path);
     return this.errors.some((finding) => formatBackstagePath(finding.path) === key);
   }
+}
+
+/** One bad annotation can be met once per entry that uses it; the user needs to hear it once. */
+function addOnce(list: Finding[], finding: Finding): void {
+  const key = formatBackstagePath(finding.path);
+  if (!list.some((existing) => existing.message === finding.message && formatBackstagePath(existing.path) === key)) list.push(finding);
 }
 
 /** `metadata.annotations["wharf.io/tier"]`, `spec.dependsOn[2]`: the way Backstage users would write the path. */

@@ -174,7 +174,8 @@ describe("parseCatalogInfo refuses hostile and broken files", () => {
   it("refuses more documents than the cap", () => {
     const { fileErrors, documents } = parseCatalogInfo("a: 1\n---\n".repeat(MAX_YAML_DOCUMENTS + 1));
     expect(documents).toEqual([]);
-    expect(fileErrors).toEqual([{ line: MAX_YAML_DOCUMENTS * 2 + 1, message: expect.stringContaining(`more than ${MAX_YAML_DOCUMENTS} YAML documents`) }]);
+    // The 10,001st document starts at its `---` line.
+    expect(fileErrors).toEqual([{ line: MAX_YAML_DOCUMENTS * 2, message: expect.stringContaining(`more than ${MAX_YAML_DOCUMENTS} YAML documents`) }]);
   });
 
   it("does not crash on deep nesting", () => {
@@ -220,7 +221,8 @@ describe("parseCatalogInfo checks each document", () => {
     const otherNamespace = only(component("").replace("group:payments", "group:finance/payments"));
     expect(otherNamespace.service?.ownerTeam).toBe("payments");
     expect(otherNamespace.warnings).toEqual([{ line: 8, path: "spec.owner", message: expect.stringContaining("Wharf has no namespaces") }]);
-    expect(only(component("").replace("  owner: group:payments\n", "")).errors).toEqual([{ line: 6, path: "spec", message: "Add spec.owner: the Wharf team that owns the service, such as group:payments." }]);
+    // A missing field is reported where its parent's content starts.
+    expect(only(component("").replace("  owner: group:payments\n", "")).errors).toEqual([{ line: 6, path: "spec.owner", message: "Add spec.owner: the Wharf team that owns the service, such as group:payments." }]);
   });
 
   it("maps dependsOn to service and external dependencies", () => {
@@ -240,8 +242,8 @@ describe("parseCatalogInfo checks each document", () => {
       { kind: "cosmosdb", target: "ledger" },
     ]);
     expect(document.warnings.map((warning) => [warning.line, warning.path, warning.message.slice(0, 40)])).toEqual([
-      [13, "spec.dependsOn[3]", "Wharf cannot tell what kind of resource s"],
-      [15, "spec.dependsOn[5]", '"api:payments-rest" is not kept: Wharf k'],
+      [15, "spec.dependsOn[3]", "Wharf cannot tell what kind of resource "],
+      [17, "spec.dependsOn[5]", '"api:payments-rest" is not kept: Wharf k'],
     ]);
   });
 
@@ -251,13 +253,14 @@ describe("parseCatalogInfo checks each document", () => {
       { line: 6, path: 'metadata.annotations["wharf.io/dependency-kinds"]', message: 'wharf.io/dependency-kinds gives "memcached" for cache; use one of sql, redis, servicebus, cosmosdb, mongodb, http.' },
       { line: 12, path: "spec.dependsOn[0]", message: expect.stringContaining('Write "orders-api" with its kind: component:orders-api for a service') },
       { line: 13, path: "spec.dependsOn[1]", message: "A service cannot depend on itself; remove this dependency." },
+      { line: 15, path: "spec.dependsOn[3]", message: "This dependency is listed twice; remove one." },
     ]);
     expect(document.warnings).toEqual([{ line: 6, path: 'metadata.annotations["wharf.io/dependency-kinds"]', message: expect.stringContaining('names "queue", which is not a resource in spec.dependsOn') }]);
   });
 
   it("reports a listed-twice dependency at the second entry", () => {
     const document = only(component("  dependsOn:\n    - resource:orders-sql\n    - resource:Orders-SQL\n"));
-    expect(document.errors).toEqual([{ line: 12, path: "spec.dependsOn[1]", message: "This dependency is listed twice; remove one." }]);
+    expect(document.errors).toEqual([{ line: 11, path: "spec.dependsOn[1]", message: "This dependency is listed twice; remove one." }]);
   });
 
   it("reports deploy spec problems at the annotation, naming the field", () => {
