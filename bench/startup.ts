@@ -4,10 +4,11 @@
 //
 //   npm run bench            (rebuilds: the cold start includes `next build`)
 //   npm run bench -- --keep-build
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BenchBrowser } from "./http-session";
+import { percentile, webRssMb } from "./process-stats";
 
 const root = resolve(import.meta.dirname, "..");
 const port = Number(process.env.BENCH_PORT ?? 3200);
@@ -43,41 +44,6 @@ async function timeToFirstPage(child: ChildProcess): Promise<number> {
 async function stop(child: ChildProcess) {
   child.kill("SIGTERM");
   await new Promise((done) => child.once("exit", done));
-}
-
-function descendants(pid: number): number[] {
-  const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
-  const children = new Map<number, number[]>();
-  for (const line of out.trim().split("\n")) {
-    const [child, parent] = line.trim().split(/\s+/).map(Number);
-    if (child === undefined || parent === undefined) continue;
-    children.set(parent, [...(children.get(parent) ?? []), child]);
-  }
-  const all: number[] = [];
-  const queue = [pid];
-  while (queue.length) {
-    const next = queue.shift()!;
-    for (const child of children.get(next) ?? []) {
-      all.push(child);
-      queue.push(child);
-    }
-  }
-  return all;
-}
-
-/** RSS in MB of the Next.js server processes under the launcher (not PostgreSQL, not the launcher). */
-function webRssMb(launcherPid: number): number {
-  let kb = 0;
-  for (const pid of descendants(launcherPid)) {
-    const cmd = execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
-    if (!/next/.test(cmd) || /postgres/.test(cmd)) continue;
-    kb += Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim() || 0);
-  }
-  return kb / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main() {

@@ -4,11 +4,11 @@
 // exists, then runs Next.js and prints where to open it.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
+import { freePort } from "../lib/net/free-port";
 
 const root = resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -31,17 +31,6 @@ async function stop(code: number): Promise<never> {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
   }
   process.exit(code);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<void> {

@@ -6,7 +6,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterEach, expect, test } from "vitest";
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from "./embedded";
-import { freePort } from "./testing/free-port";
+import { freePort } from "../net/free-port";
 
 const started: RunningEmbeddedPostgres[] = [];
 const folders: string[] = [];

@@ -5,7 +5,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from "./embedded";
 import { applyMigrations } from "./migrate";
-import { freePort } from "./testing/free-port";
+import { freePort } from "../net/free-port";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const dataDir = path.join(".data", "test", `pg-${randomBytes(6).toString("hex")}`);

@@ -49,7 +49,7 @@ function mapMetadata(metadata: YamlRecord, service: YamlRecord, origins: Origins
   const name = readText(metadata, "name", path, findings);
   origins.set("slug", { path: ["metadata", "name"] });
   if (name === undefined) {
-    if (!findings.hasErrorAt(["metadata", "name"])) findings.error(["metadata", "name"], "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api.");
+    if (!findings.hasErrorAt(["metadata"]) && !findings.hasErrorAt(["metadata", "name"])) findings.error(["metadata", "name"], "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api.");
   } else {
     checkName(name, findings);
     service.slug = name;
@@ -101,7 +101,7 @@ function mapOwner(owner: string | undefined, service: YamlRecord, origins: Origi
   const path: BackstagePath = ["spec", "owner"];
   origins.set("ownerTeam", { path });
   if (owner === undefined) {
-    if (!findings.hasErrorAt(path)) findings.error(path, "Add spec.owner: the Wharf team that owns the service, such as group:payments.");
+    if (!findings.hasErrorAt(["spec"]) && !findings.hasErrorAt(path)) findings.error(path, "Add spec.owner: the Wharf team that owns the service, such as group:payments.");
     return;
   }
   const ref = parseEntityRef(owner);
@@ -118,7 +118,7 @@ function mapLifecycle(lifecycle: string | undefined, service: YamlRecord, origin
   const path: BackstagePath = ["spec", "lifecycle"];
   origins.set("lifecycle", { path });
   if (lifecycle === undefined) {
-    if (!findings.hasErrorAt(path)) findings.error(path, `Add spec.lifecycle: one of ${lifecycles.join(", ")}.`);
+    if (!findings.hasErrorAt(["spec"]) && !findings.hasErrorAt(path)) findings.error(path, `Add spec.lifecycle: one of ${lifecycles.join(", ")}.`);
     return;
   }
   if (!(lifecycles as readonly string[]).includes(lifecycle)) {

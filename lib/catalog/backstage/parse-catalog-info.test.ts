@@ -328,3 +328,13 @@ describe("parseCatalogInfo checks each document", () => {
     expect(only("- just\n- a list\n").errors).toEqual([{ line: 1, message: "This document is not a Backstage entity: write a mapping with apiVersion, kind, metadata and spec." }]);
   });
 });
+
+describe("parseCatalogInfo on a bare Component", () => {
+  it("asks for the missing sections once each", () => {
+    const document = only("apiVersion: backstage.io/v1alpha1\nkind: Component\n");
+    expect(document.errors).toEqual([
+      { line: 1, path: "metadata", message: "Add metadata with its name." },
+      { line: 1, path: "spec", message: "Add spec with its owner and lifecycle." },
+    ]);
+  });
+});

@@ -2,17 +2,19 @@
 // users wrote Backstage fields. Each issue is reported at the Backstage field
 // it came from, unless the mapping already explained that field.
 import type { z } from "zod";
-import { type Findings, formatBackstagePath, type Origin, type Origins } from "@/lib/catalog/backstage/findings";
+import { type BackstagePath, type Findings, formatBackstagePath, type Origin, type Origins } from "@/lib/catalog/backstage/findings";
 import { isRecord, type YamlRecord } from "@/lib/catalog/backstage/yaml-values";
 
 type IssuePath = readonly (string | number)[];
 
 export function reportServiceIssues(issues: readonly z.core.$ZodIssue[], mapped: YamlRecord, origins: Origins, findings: Findings): void {
-  const explained = new Set(findings.errors.map((finding) => formatBackstagePath(finding.path)));
+  // A field the mapping already reported, or one inside a reported section, needs no second message.
+  const explained = findings.errors.map((finding) => finding.path);
+  const isExplained = (path: BackstagePath) => explained.some((prefix) => prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment));
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== "symbol");
     const { origin, rest } = originOf(path, origins);
-    if (origin && explained.has(formatBackstagePath(origin.path))) continue;
+    if (origin && isExplained(origin.path)) continue;
     const field = origin?.within !== undefined && rest.length > 0 ? rest.join(".") : null;
     const message = messageOf(issue, valueAt(mapped, path), field ?? (origin ? formatBackstagePath(origin.path) : path.join(".")));
     const text = origin?.within !== undefined && field !== null ? `In ${origin.within}, ${field}: ${message}` : message;

@@ -87,6 +87,7 @@ describe("writeCatalogInfo", () => {
     const random = seededRandom(7);
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
     const targets = ["orders-db", "Orders", "orders", "api.stripe.com", "https://hooks.slack.com/x", "sql", "redis-cache", "a_b.c", "-", "ü", "x".repeat(70)];
+    let checked = 0;
     for (let run = 0; run < 200; run++) {
       const dependencies = Array.from({ length: Math.floor(random() * 8) }, () => {
         const kind = pick(["service", ...externalKinds] as const);
@@ -110,7 +111,9 @@ describe("writeCatalogInfo", () => {
       // Generated duplicates are invalid services; the property is about valid ones.
       if (!result.success) continue;
       expect(roundTrip(result.data), `run ${run}`).toEqual(result.data);
+      checked++;
     }
+    expect(checked).toBeGreaterThan(100);
   });
 
   it("writes one Component per service, in a fixed order", () => {

@@ -1,0 +1,115 @@
+// Catalog at scale: 50,000 services. Prints p50/p95 server time of the list
+// and search API and of the catalog page's first byte, and the web process's
+// memory while serving them. Asserts nothing.
+//
+//   npx tsx bench/catalog.ts [--services 50000] [--requests 200]
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { applyMigrations } from "../lib/db/migrate";
+import { freePort } from "../lib/net/free-port";
+import { BenchBrowser } from "./http-session";
+import { percentile, webRssMb } from "./process-stats";
+
+const root = resolve(import.meta.dirname, "..");
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
+const total = arg("--services", 50_000);
+const requests = arg("--requests", 200);
+const port = Number(process.env.BENCH_PORT ?? 3201);
+const base = `http://localhost:${port}`;
+const dataDir = join(root, ".data", "bench-catalog");
+
+const words = ["payment", "order", "ledger", "drone", "delivery", "inventory", "stock", "fleet", "route", "invoice", "cart", "checkout", "refund", "fraud", "shipment", "warehouse", "pricing", "catalog", "search", "notify", "identity", "audit", "report", "billing", "scheduler", "telemetry", "gateway", "events", "cache", "sync"];
+const languages = ["Go", "C#", "TypeScript", "Java", "Python", "Kotlin", "Rust"];
+const tiers = ["critical", "standard", "experimental"];
+const lifecycles = ["production", "experimental", "deprecated"];
+
+async function seed(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const teams = (await client.query<{ id: string }>('SELECT id FROM "Team" ORDER BY slug')).rows.map((row) => row.id);
+  const started = performance.now();
+  // One statement: the bench's setup, not Wharf's write path.
+  await client.query(
+    `INSERT INTO "Service" (id, slug, "displayName", description, "ownerTeamId", language, tier, lifecycle, tags, links, "searchText", "updatedAt")
+     SELECT gen_random_uuid(), s.slug, s.name, s.description, ($1::uuid[])[1 + i % array_length($1::uuid[], 1)], ($2::text[])[1 + i % 7], ($3::text[])[1 + i % 3], ($4::text[])[1 + (i / 7) % 3],
+            ARRAY[s.w1, s.w2], '{}'::jsonb, lower(s.slug || ' ' || s.name || ' ' || s.description || ' ' || s.w1 || ' ' || s.w2), now() - (i || ' minutes')::interval
+     FROM generate_series(1, $5::int) AS i,
+     LATERAL (SELECT ($6::text[])[1 + i % 30] AS w1, ($6::text[])[1 + (i / 30) % 30] AS w2, ($6::text[])[1 + (i / 900) % 30] AS w3) AS w,
+     LATERAL (SELECT w.w1 || '-' || w.w2 || '-' || w.w3 || '-' || i AS slug,
+                     initcap(w.w1) || ' ' || initcap(w.w2) || ' ' || i AS name,
+                     'Handles ' || w.w2 || ' ' || w.w3 || ' for the ' || w.w1 || ' domain.' AS description, w.w1, w.w2) AS s`,
+    [teams, languages, tiers, lifecycles, total, words],
+  );
+  await client.query('ANALYZE "Service"');
+  await client.end();
+  return (performance.now() - started) / 1000;
+}
+
+async function timed(browser: BenchBrowser, path: string, firstByte = false): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(`${base}${path}`, { headers: { cookie: browser.header() } });
+  if (firstByte) {
+    const reader = response.body!.getReader();
+    await reader.read();
+    const elapsed = performance.now() - started;
+    await reader.cancel();
+    if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+    return elapsed;
+  }
+  await response.arrayBuffer();
+  if (response.status !== 200) throw new Error(`${path} answered ${response.status}`);
+  return performance.now() - started;
+}
+
+async function series(name: string, paths: string[], browser: BenchBrowser, firstByte = false) {
+  for (const path of paths.slice(0, 10)) await timed(browser, path, firstByte);
+  const times: number[] = [];
+  for (let i = 0; i < requests; i++) times.push(await timed(browser, paths[i % paths.length]!, firstByte));
+  times.sort((a, b) => a - b);
+  console.log(`${name.padEnd(60)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`);
+}
+
+async function main() {
+  rmSync(dataDir, { recursive: true, force: true });
+  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
+  await applyMigrations(database.url);
+  let web: ChildProcess | undefined;
+  try {
+    web = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts")], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
+      stdio: "ignore",
+    });
+    for (let i = 0; i < 1200; i++) {
+      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
+      await new Promise((done) => setTimeout(done, 500));
+    }
+    const seconds = await seed(database.url);
+    console.log(`seeded ${total} services in ${seconds.toFixed(1)} s`);
+    const browser = new BenchBrowser();
+    await browser.signIn(base, "payments");
+
+    const searches = words.flatMap((a, i) => [`${a}`, `${a} ${words[(i + 7) % words.length]}`]);
+    await series("GET /api/v1/services (first page, sorted by name)", ["/api/v1/services"], browser);
+    await series("GET /api/v1/services?page=N (deep pages)", [1, 50, 400, 1500, 1999].map((n) => `/api/v1/services?page=${n}`), browser);
+    await series("GET /api/v1/services?q=<one or two words>", searches.map((q) => `/api/v1/services?q=${encodeURIComponent(q)}`), browser);
+    await series("GET /api/v1/services?tier&lifecycle&language&team=mine", ["/api/v1/services?tier=critical&lifecycle=production&language=Go&team=mine", "/api/v1/services?tier=standard&sort=updated&order=desc"], browser);
+    await series("GET /catalog?q=... (page, time to first byte)", searches.slice(0, 20).map((q) => `/catalog?q=${encodeURIComponent(q)}`), browser, true);
+    console.log(`web process resident memory while serving: ${webRssMb(web.pid!).toFixed(0)} MB (target < 400 MB)`);
+  } finally {
+    if (web && web.exitCode === null) {
+      web.kill("SIGTERM");
+      await new Promise((done) => web!.once("exit", done));
+    }
+    await database.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { execFileSync } from "node:child_process";
+
+function descendants(pid: number): number[] {
+  const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
+  const children = new Map<number, number[]>();
+  for (const line of out.trim().split("\n")) {
+    const [child, parent] = line.trim().split(/\s+/).map(Number);
+    if (child === undefined || parent === undefined) continue;
+    children.set(parent, [...(children.get(parent) ?? []), child]);
+  }
+  const all: number[] = [];
+  const queue = [pid];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      all.push(child);
+      queue.push(child);
+    }
+  }
+  return all;
+}
+
+/** RSS in MB of the Next.js server processes under a launcher (not PostgreSQL, not the launcher). */
+export function webRssMb(launcherPid: number): number {
+  let kb = 0;
+  for (const pid of descendants(launcherPid)) {
+    const cmd = execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
+    if (!/next/.test(cmd) || /postgres/.test(cmd)) continue;
+    kb += Number(execFileSync("ps", ["-o", "rss=", "-p", String(pid)], { encoding: "utf8" }).trim() || 0);
+  }
+  return kb / 1024;
+}
+
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
