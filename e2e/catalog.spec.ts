@@ -69,3 +69,41 @@ test.describe.serial("the catalog", () => {
     expect((await response.json()).error.message).toContain("Only members of the owning team");
   });
 });
+
+test("importing a catalog-info.yaml with one bad document: the preview shows the error, the good ones import", async ({ page }) => {
+  const suffix = Date.now().toString(36);
+  const component = (name: string) => `apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: ${name}
+  description: Imported by the end-to-end test
+spec:
+  type: service
+  lifecycle: experimental
+  owner: group:orders
+`;
+  const file = [component(`e2e-imported-a-${suffix}`), component(`Bad_Name_${suffix}`), component(`e2e-imported-b-${suffix}`)].join("---\n");
+  await signInAs(page, "orders", "/catalog/import");
+  const form = page.getByRole("form", { name: "Import catalog-info.yaml" });
+  await form.getByLabel(/Or paste catalog-info.yaml/).fill(file);
+  await form.getByRole("button", { name: "Preview" }).click();
+  await expect(form.getByText("2 to create, 0 to update, 0 unchanged, 1 that cannot be imported.", { exact: false })).toBeVisible();
+  const badRow = form.getByRole("row").filter({ hasText: `Bad_Name_${suffix}` });
+  await expect(badRow).toContainText("Has errors");
+  await expect(badRow).toContainText("Line 14 (metadata.name)");
+  expect((await page.request.get(`/api/v1/services/e2e-imported-a-${suffix}`)).status()).toBe(404);
+
+  await form.getByRole("button", { name: "Import the selected documents" }).click();
+  await expect(page.getByRole("status")).toContainText("Imported: 2 created, 0 updated.");
+  expect((await page.request.get(`/api/v1/services/e2e-imported-b-${suffix}`)).status()).toBe(200);
+});
+
+test("an upload over 5 MB is refused before anything is read", async ({ page }) => {
+  await signInAs(page, "orders", "/catalog/import");
+  const form = page.getByRole("form", { name: "Import catalog-info.yaml" });
+  await form.getByLabel("Upload a file").setInputFiles({ name: "huge.yaml", mimeType: "text/yaml", buffer: Buffer.alloc(20 * 1024 * 1024, "a") });
+  await form.getByRole("button", { name: "Preview" }).click();
+  await expect(form.getByRole("alert")).toContainText("huge.yaml is 20.0 MB");
+  const api = await page.request.post("/api/v1/catalog/import/preview", { data: Buffer.alloc(20 * 1024 * 1024, "a"), headers: { origin: new URL(page.url()).origin, "content-type": "application/yaml" } });
+  expect(api.status()).toBe(413);
+});

@@ -8,6 +8,7 @@ export const errorCodes = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
   dependency_unavailable: 503,
 } as const;
 
