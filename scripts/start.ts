@@ -88,7 +88,12 @@ async function main() {
     if (build.status !== 0) throw new Error("next build failed; see the output above");
   }
 
-  web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env, stdio: "inherit" });
+  // V8 sizes its heap from the machine's memory and collects lazily; on a
+  // shared 24 GiB machine that let the web process sit at ~500 MB. A cap makes
+  // it collect sooner; WHARF_WEB_MAX_HEAP_MB raises it for big installations.
+  const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 256);
+  const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
+  web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env: webEnv, stdio: "inherit" });
   web.on("exit", (code) => {
     if (!stopping) {
       say(`the web server exited (code ${code})`);

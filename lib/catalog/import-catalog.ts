@@ -11,7 +11,8 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseCatalogInfo, type CatalogError } from "@/lib/catalog/backstage/parse-catalog-info";
 import { registryAllowed, serviceInput, type ParsedService } from "@/lib/catalog/service-input";
 import { serviceInclude, toParsedService, toServiceView } from "@/lib/catalog/service-view";
-import { createServiceInTransaction } from "@/lib/catalog/create-service";
+import { randomUUID } from "node:crypto";
+import { serviceData } from "@/lib/catalog/save-service";
 import { updateServiceInTransaction } from "@/lib/catalog/update-service";
 
 export type ImportAction = "create" | "update" | "unchanged" | "refused" | "invalid";
@@ -96,6 +97,38 @@ export async function previewImport({ actor, file }: { actor: Actor; file: strin
   return plan(getPrisma(), actor, file);
 }
 
+/**
+ * New services in bulk: a few statements per thousand services instead of
+ * several per service, so a 5,000-document file stays within seconds. The
+ * plan above already checked teams, permissions and slugs; the unique index
+ * still refuses a slug registered concurrently.
+ */
+async function createMany(tx: Prisma.TransactionClient, actor: Actor, services: ParsedService[]): Promise<void> {
+  const teams = new Map((await tx.team.findMany({ where: { slug: { in: [...new Set(services.map((s) => s.ownerTeam))] } }, select: { id: true, slug: true, name: true } })).map((t) => [t.slug, t]));
+  const now = new Date();
+  for (let start = 0; start < services.length; start += 1000) {
+    const batch = services.slice(start, start + 1000).map((service) => ({ id: randomUUID(), service, team: teams.get(service.ownerTeam)! }));
+    await tx.service.createMany({ data: batch.map(({ id, service, team }) => ({ id, slug: service.slug, createdAt: now, updatedAt: now, ...serviceData(service, team.id) })) });
+    await tx.serviceDependency.createMany({
+      data: batch.flatMap(({ id, service }) =>
+        service.dependencies.map((dependency, position) => ({ serviceId: id, position, kind: dependency.kind, target: dependency.kind === "service" ? dependency.service : dependency.target })),
+      ),
+    });
+    await tx.auditEvent.createMany({
+      data: batch.map(({ id, service, team }) => ({
+        actorId: actor.kind === "user" ? actor.userId : null,
+        actorName: actor.name,
+        action: "service.create",
+        resourceType: "service",
+        resourceId: service.slug,
+        outcome: "success",
+        after: { id, ...service, ownerTeam: { id: team.id, slug: team.slug, name: team.name } } as Prisma.InputJsonValue,
+        detail: "Imported from catalog-info.yaml",
+      })),
+    });
+  }
+}
+
 export interface ImportResult {
   created: string[];
   updated: string[];
@@ -111,19 +144,21 @@ export async function applyImport({ actor, file, confirmed }: { actor: Actor; fi
       if (current.fileErrors.length) throw new AppError("invalid_input", current.fileErrors[0]!.message);
       const bySlug = new Map(current.items.flatMap((item) => (item.service ? [[item.service.slug, item] as const] : [])));
       const result: ImportResult = { created: [], updated: [] };
+      const creates: ParsedService[] = [];
       for (const slug of new Set(confirmed)) {
         const item = bySlug.get(slug);
         if (!item || (item.action !== "create" && item.action !== "update")) {
           throw new AppError("conflict", `"${slug}" can no longer be imported as previewed (${item ? `it is now ${item.action}` : "it is not in the file"}); preview the file again.`, { path: ["confirmed"] });
         }
         if (item.action === "create") {
-          await createServiceInTransaction(tx, actor, item.service!);
+          creates.push(item.service!);
           result.created.push(slug);
         } else {
           await updateServiceInTransaction(tx, actor, item.service!);
           result.updated.push(slug);
         }
       }
+      await createMany(tx, actor, creates);
       await recordAuditEvent(tx, {
         actor,
         action: "catalog.import",
