@@ -13,6 +13,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/catalog", label: "Catalog" },
     { href: "/teams", label: "Teams" },
   ];
+  items.push({ href: "/api-docs", label: "API" });
   if (can(actor, "audit:read")) items.push({ href: "/admin", label: "Admin" });
   return items;
 }

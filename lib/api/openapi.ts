@@ -15,7 +15,7 @@ const errorSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["invalid_input", "unauthenticated", "forbidden", "not_found", "conflict", "dependency_unavailable"] },
+        code: { type: "string", enum: ["invalid_input", "unauthenticated", "forbidden", "not_found", "conflict", "payload_too_large", "dependency_unavailable"] },
         message: { type: "string", description: "What went wrong and what to change." },
         path: { type: "array", items: { oneOf: [{ type: "string" }, { type: "integer" }] }, description: "The field the message is about." },
       },
@@ -24,7 +24,7 @@ const errorSchema = {
 };
 
 const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: { 400: "Bad input", 401: "No session", 403: "Not allowed", 404: "Not found", 409: "Conflict" }[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
+  Object.fromEntries(statuses.map((status) => [String(status), { description: { 400: "Bad input", 401: "No session", 403: "Not allowed", 404: "Not found", 409: "Conflict", 413: "Body too large" }[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
 
 const json = (ref: string, description: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const slugParameter = (what: string) => ({ name: "slug", in: "path", required: true, schema: { type: "string" }, description: `The ${what}'s slug.` });
@@ -50,6 +50,24 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: "Get a service with its dependencies both ways", operationId: "getService", responses: { 200: json("Service", "The service"), ...errors(401, 404) } },
         put: { summary: "Replace a service's description (all fields; the slug stays)", operationId: "updateService", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } }, responses: { 200: json("Service", "The changed service"), ...errors(400, 401, 403, 404, 409) } },
         delete: { summary: "Retire a service (kept, with its history; its slug is never reused)", operationId: "retireService", responses: { 200: json("Service", "The retired service"), ...errors(401, 403, 404, 409) } },
+      },
+      "/api/v1/services/{slug}/catalog-info.yaml": {
+        parameters: [slugParameter("service")],
+        get: { summary: "Export one service as a Backstage catalog-info.yaml", operationId: "exportService", responses: { 200: { description: "YAML", content: { "application/yaml": {} } }, ...errors(401, 404) } },
+      },
+      "/api/v1/catalog-info.yaml": {
+        get: { summary: "Export the active catalog (or ?team=) as one multi-document catalog-info.yaml", operationId: "exportCatalog", parameters: [{ name: "team", in: "query", schema: { type: "string" } }], responses: { 200: { description: "YAML", content: { "application/yaml": {} } }, ...errors(401) } },
+      },
+      "/api/v1/catalog/import/preview": {
+        post: { summary: "Preview a catalog-info.yaml import: per document, create, update, unchanged, refused or invalid, with errors by line. Writes nothing.", operationId: "previewImport", requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } } } }, responses: { 200: { description: "The plan" }, ...errors(401, 413) } },
+      },
+      "/api/v1/catalog/import/apply": {
+        post: {
+          summary: "Import the confirmed documents of a catalog-info.yaml, all or none",
+          operationId: "applyImport",
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["file", "confirmed"], properties: { file: { type: "string" }, confirmed: { type: "array", items: { type: "string" } } } } } } },
+          responses: { 200: { description: "Created and updated slugs" }, ...errors(400, 401, 403, 409, 413) },
+        },
       },
       "/api/v1/teams": {
         get: { summary: "List teams", operationId: "listTeams", parameters: [{ name: "includeArchived", in: "query", schema: { type: "boolean" } }], responses: { 200: { description: "Teams" }, ...errors(401) } },
