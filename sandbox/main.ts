@@ -13,10 +13,12 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
-const sandbox = await startSandbox({ dataDir: process.env.WHARF_DATA_DIR ?? ".data", port, reset: values.reset });
+const browserPort = Number(process.env.SANDBOX_BROWSER_PORT ?? 8080);
+const sandbox = await startSandbox({ dataDir: process.env.WHARF_DATA_DIR ?? ".data", port, browserPort, reset: values.reset });
 console.log(`Wharf sandbox listening on https://localhost:${sandbox.port}`);
 console.log(`  endpoints file: ${sandbox.endpointsFile}`);
 console.log(`  authority:      ${sandbox.endpoints.authority}`);
+console.log(`  sign-in pages:  ${sandbox.endpoints.browserOrigin} (plain http: browsers do not trust the sandbox CA)`);
 console.log(`  trust the CA:   NODE_EXTRA_CA_CERTS=${sandbox.endpoints.caBundleFile}`);
 
 let stopping = false;
