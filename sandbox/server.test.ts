@@ -43,6 +43,7 @@ describe("startSandbox", () => {
   });
 
   it("starts clean with reset", async () => {
+    await (await startSandbox({ dataDir })).close();
     const before = readFileSync(join(dataDir, "sandbox", "ca.pem"), "utf8");
     const sandbox = await startSandbox({ dataDir, reset: true });
     try {

@@ -10,14 +10,17 @@ import { getTeam } from "@/lib/teams/get-team";
 import { listTeams } from "@/lib/teams/list-teams";
 import { loadConfig } from "@/lib/config";
 import { graphDirectory } from "@/lib/auth/directory";
-import { sandboxGroupIds, sandboxGroups } from "@/sandbox/personas";
+import { sandboxGroupIds, sandboxGroups, sandboxPersonas } from "@/sandbox/personas";
 
 const admin: UserActor = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
 const viewer: UserActor = { kind: "user", userId: randomUUID(), name: "Vic Viewer", email: "vic@example.com", isAdmin: false, teams: [] };
 
 const slug = () => `team-${randomUUID().slice(0, 8)}`;
-// Groups that exist in the sandbox directory, so the Graph check passes.
-const directoryGroups = sandboxGroups.map((g) => g.id);
+// Groups that exist in the sandbox directory (so the Graph check passes) but
+// that no persona is in: teams made here must not change who other tests'
+// personas are (the files share one database and run in any order).
+const personaGroups = new Set(sandboxPersonas.flatMap((persona) => persona.groups));
+const directoryGroups = sandboxGroups.map((g) => g.id).filter((id) => !personaGroups.has(id));
 let nextGroup = 0;
 const group = () => directoryGroups[nextGroup++ % directoryGroups.length]!;
 
