@@ -66,7 +66,7 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
       <Card className="space-y-4">
         <div className="space-y-1">
           <Label htmlFor="import-file">Upload a file</Label>
-          <input id="import-file" name="file" type="file" accept=".yaml,.yml,text/yaml" className="block text-sm" onChange={() => setPreviewed(null)} />
+          <input id="import-file" name="file" type="file" accept=".yaml,.yml,text/yaml" className="block text-sm file:mr-3 file:rounded-md file:border file:border-border file:bg-card file:px-3 file:py-1.5 file:text-sm file:text-foreground" onChange={() => setPreviewed(null)} />
         </div>
         <div className="space-y-1">
           <Label htmlFor="import-text">Or paste catalog-info.yaml (several documents separated by ---)</Label>
