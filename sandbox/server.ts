@@ -9,6 +9,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { ensureSandboxTls } from "./ca";
 import { createGraph } from "./graph";
+import { createArm } from "./arm/arm";
+import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
 import { ensureDir, sandboxStateDir } from "./state";
@@ -107,15 +109,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     browserOrigin,
   });
   const graph = createGraph(identity.provider, graphEndpoint);
+  const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
 
   route = async (req, res) => {
     const url = req.url ?? "/";
     if (url === "/_sandbox/health") return sendJson(res, 200, { status: "ok", issuer });
     if (url.startsWith("/graph/")) return graph(req, res);
+    // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
+    if (/^\/+subscriptions\//.test(url)) return arm(req, res);
     if (url === identity.mountPath || /^[/?]/.test(url.slice(identity.mountPath.length)) && url.startsWith(identity.mountPath)) {
       return identity.handle(req, res);
     }
-    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/... and /_sandbox/health, not ${url}.` });
+    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM) and /_sandbox/health, not ${url}.` });
   };
 
   browserRoute = async (req, res) => {
@@ -134,6 +139,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     graphEndpoint,
     port,
     browserOrigin,
+    armEndpoint: origin,
+    armScope: "https://management.azure.com/.default",
+    subscriptionIds: [sandboxSubscriptionId],
+    resourceGroup: sandboxResourceGroup,
+    clusters: sandboxClusters.map((cluster) => cluster.name),
   };
   const endpointsFile = join(stateDir, "endpoints.json");
   writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + "\n", { mode: 0o600 });
