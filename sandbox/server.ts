@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { ensureSandboxTls } from "./ca";
 import { createGraph } from "./graph";
 import { createArm } from "./arm/arm";
+import { Faults, handleFaultsRequest } from "./faults";
 import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
@@ -44,6 +45,8 @@ export interface StartSandboxOptions {
 
 export interface RunningSandbox {
   port: number;
+  /** The fault switchboard, also reachable over HTTP at /_sandbox/faults. */
+  faults: Faults;
   endpoints: SandboxEndpoints;
   endpointsFile: string;
   close(): Promise<void>;
@@ -110,14 +113,23 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
+  const faults = new Faults();
 
   route = async (req, res) => {
     const url = req.url ?? "/";
     if (url === "/_sandbox/health") return sendJson(res, 200, { status: "ok", issuer });
-    if (url.startsWith("/graph/")) return graph(req, res);
+    if (url.split("?")[0] === "/_sandbox/faults") return handleFaultsRequest(faults, req, res);
+    if (url.startsWith("/graph/")) {
+      if (await faults.intercept(req, res, { api: "graph" })) return;
+      return graph(req, res);
+    }
     // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
-    if (/^\/+subscriptions\//.test(url)) return arm(req, res);
+    if (/^\/+subscriptions\//.test(url)) {
+      if (await faults.intercept(req, res, { api: "arm" })) return;
+      return arm(req, res);
+    }
     if (url === identity.mountPath || /^[/?]/.test(url.slice(identity.mountPath.length)) && url.startsWith(identity.mountPath)) {
+      if (await faults.intercept(req, res, { api: "identity" })) return;
       return identity.handle(req, res);
     }
     sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM) and /_sandbox/health, not ${url}.` });
@@ -144,12 +156,14 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     subscriptionIds: [sandboxSubscriptionId],
     resourceGroup: sandboxResourceGroup,
     clusters: sandboxClusters.map((cluster) => cluster.name),
+    faultsEndpoint: `${origin}/_sandbox/faults`,
   };
   const endpointsFile = join(stateDir, "endpoints.json");
   writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + "\n", { mode: 0o600 });
 
   return {
     port,
+    faults,
     endpoints,
     endpointsFile,
     close: async () => {

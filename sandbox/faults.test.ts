@@ -1,0 +1,69 @@
+// Fault injection over HTTP, against the shared test sandbox.
+import { readFileSync } from "node:fs";
+import { request } from "node:https";
+import { afterEach, describe, expect, it } from "vitest";
+import { httpsJson, readEndpoints } from "./test-support/sandbox-client";
+import { Faults } from "./faults";
+
+const endpoints = readEndpoints();
+const ca = readFileSync(endpoints.caFile, "utf8");
+const faultsUrl = endpoints.faultsEndpoint as string;
+const armUrl = `${endpoints.armEndpoint as string}/subscriptions/${(endpoints.subscriptionIds as string[])[0]}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-01-01`;
+
+const setFaults = (body: unknown, method = "PUT") => httpsJson(faultsUrl, { ca, method, body });
+
+/** Resolves with the status, or with the socket error when the connection is dropped. */
+function hit(url: string): Promise<{ status?: number; headers?: Record<string, unknown>; error?: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = request(url, { method: "POST", ca, headers: { "content-type": "application/json" } }, (res) => {
+      res.resume();
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, ms: performance.now() - started }));
+    });
+    req.on("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, ms: performance.now() - started }));
+    req.end("{}");
+  });
+}
+
+afterEach(async () => {
+  await setFaults({}, "DELETE");
+});
+
+describe("/_sandbox/faults", () => {
+  it("answers 429 with Retry-After in the API's own error shape", async () => {
+    await setFaults({ rules: [{ api: "graph", errorRate: 1, errorStatus: 429, retryAfterSeconds: 7 }] });
+    const response = await httpsJson(`${endpoints.graphEndpoint}/v1.0/me/getMemberObjects`, { ca, method: "POST", body: {} });
+    expect(response.status).toBe(429);
+    expect(response.headers["retry-after"]).toBe("7");
+    expect(response.body).toMatchObject({ error: "temporarily_unavailable" });
+    // A rule for Graph leaves ARM alone: without a token it answers its own 401.
+    expect((await httpsJson(armUrl, { ca })).status).toBe(401);
+  });
+
+  it("adds latency, drops connections and makes an API unreachable", async () => {
+    await setFaults({ rules: [{ api: "graph", latencyMs: 300 }] });
+    const slow = await hit(`${endpoints.graphEndpoint}/v1.0/me/getMemberObjects`);
+    expect(slow.status).toBe(401);
+    expect(slow.ms).toBeGreaterThanOrEqual(290);
+    await setFaults({ rules: [{ api: "graph", errorRate: 1, drop: true }] });
+    expect((await hit(`${endpoints.graphEndpoint}/v1.0/me/getMemberObjects`)).error).toBe("ECONNRESET");
+    await setFaults({ rules: [{ api: "arm", unreachable: true }] });
+    expect((await hit(armUrl)).error).toBe("ECONNRESET");
+    expect((await httpsJson(`https://localhost:${endpoints.port}/_sandbox/health`, { ca })).status).toBe(200);
+  });
+
+  it("refuses a malformed rule with 400 and keeps the old ones", async () => {
+    await setFaults({ rules: [{ api: "graph", latencyMs: 1 }] });
+    const bad = await setFaults({ rules: [{ api: "dns", errorRate: 2 }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("api must be one of");
+    expect((await httpsJson(faultsUrl, { ca })).body).toMatchObject({ rules: [{ api: "graph", latencyMs: 1 }] });
+  });
+
+  it("applies rules per cluster and reports watch limits", () => {
+    const faults = new Faults(() => 0);
+    faults.set({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }, { api: "kubernetes", watchEndAfterMs: 2000 }] });
+    expect(faults.watchEndAfterMs({ api: "kubernetes", cluster: "aks-dev-weu" })).toBe(2000);
+    expect(faults.watchEndAfterMs({ api: "arm" })).toBeUndefined();
+  });
+});

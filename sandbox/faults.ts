@@ -1,0 +1,139 @@
+// Fault injection for reliability tests: /_sandbox/faults sets, per API and
+// per cluster, added latency, an error rate with a status (429 with
+// Retry-After, 500, 503), dropped connections, an unreachable cluster, and
+// watch streams that end early.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { z } from "zod";
+
+export const faultApis = ["identity", "graph", "arm", "kubernetes"] as const;
+export type FaultApi = (typeof faultApis)[number];
+
+const rule = z
+  .object({
+    api: z.enum([...faultApis, "*"], { error: `api must be one of ${faultApis.join(", ")} or *` }),
+    cluster: z.string().min(1).optional().describe("Only for api kubernetes: one cluster's API server."),
+    latencyMs: z.number().int().min(0).max(120_000).default(0),
+    errorRate: z.number().min(0).max(1).default(0),
+    errorStatus: z.union([z.literal(429), z.literal(500), z.literal(503)]).default(503),
+    retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+    /** Failures drop the connection instead of answering. */
+    drop: z.boolean().default(false),
+    /** Every connection is reset at once, as a cluster whose API server is down. */
+    unreachable: z.boolean().default(false),
+    /** Watch streams end cleanly after this long, as API servers do under load. */
+    watchEndAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+  })
+  .strict();
+
+export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
+export type FaultRule = z.output<typeof rule>;
+
+export interface RequestTarget {
+  api: FaultApi;
+  cluster?: string;
+}
+
+function errorBody(target: RequestTarget, status: number): unknown {
+  const reason = status === 429 ? "TooManyRequests" : status === 500 ? "InternalError" : "ServiceUnavailable";
+  const message = `injected by the sandbox (/_sandbox/faults): ${reason}`;
+  if (target.api === "kubernetes") return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code: status };
+  if (target.api === "arm") return { error: { code: reason, message } };
+  return { error: status === 429 ? "temporarily_unavailable" : "server_error", error_description: message };
+}
+
+export class Faults {
+  private rules: FaultRule[] = [];
+  /** Deterministic by default so tests see the same failures on every run. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  set(input: unknown): FaultRule[] {
+    this.rules = faultConfig.parse(input).rules;
+    return this.rules;
+  }
+
+  add(input: unknown): FaultRule[] {
+    this.rules = [...this.rules, rule.parse(input)];
+    return this.rules;
+  }
+
+  reset(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules;
+  }
+
+  private matching(target: RequestTarget): FaultRule[] {
+    return this.rules.filter((r) => (r.api === "*" || r.api === target.api) && (r.cluster === undefined || r.cluster === target.cluster));
+  }
+
+  /** How long a watch on this target may stream, or undefined for as long as the client asks. */
+  watchEndAfterMs(target: RequestTarget): number | undefined {
+    const limits = this.matching(target).flatMap((r) => (r.watchEndAfterMs === undefined ? [] : [r.watchEndAfterMs]));
+    return limits.length ? Math.min(...limits) : undefined;
+  }
+
+  /**
+   * Applies the faults for one request. Returns true when the request was
+   * answered (or dropped) here and must not reach the stand-in.
+   */
+  async intercept(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<boolean> {
+    const rules = this.matching(target);
+    if (rules.some((r) => r.unreachable)) {
+      req.socket.destroy();
+      return true;
+    }
+    const latency = Math.max(0, ...rules.map((r) => r.latencyMs));
+    if (latency > 0) await new Promise((done) => setTimeout(done, latency));
+    for (const r of rules) {
+      if (r.errorRate > 0 && this.random() < r.errorRate) {
+        if (r.drop) {
+          req.socket.destroy();
+          return true;
+        }
+        const headers: Record<string, string> = { "content-type": "application/json" };
+        if (r.errorStatus === 429 || r.errorStatus === 503) headers["retry-after"] = String(r.retryAfterSeconds);
+        res.writeHead(r.errorStatus, headers);
+        res.end(JSON.stringify(errorBody(target, r.errorStatus)));
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString("utf8");
+  return text ? JSON.parse(text) : {};
+}
+
+/** GET lists, PUT replaces ({rules: [...]}), POST adds one rule, DELETE resets. */
+export async function handleFaultsRequest(faults: Faults, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const send = (status: number, body: unknown) => {
+    res.writeHead(status, { "content-type": "application/json" });
+    res.end(JSON.stringify(body));
+  };
+  try {
+    // Read every body, even where it is ignored: answering before the body is
+    // consumed makes Node drop the connection under the client.
+    const body = await readJson(req).catch((error: unknown) => (req.method === "PUT" || req.method === "POST" ? Promise.reject(error) : {}));
+    if (req.method === "GET") return send(200, { rules: faults.list() });
+    if (req.method === "PUT") return send(200, { rules: faults.set(body) });
+    if (req.method === "POST") return send(200, { rules: faults.add(body) });
+    if (req.method === "DELETE") {
+      faults.reset();
+      return send(200, { rules: [] });
+    }
+    return send(405, { error: "method_not_allowed", message: "Use GET, PUT, POST or DELETE on /_sandbox/faults." });
+  } catch (error) {
+    if (error instanceof z.ZodError) {
+      const issue = error.issues[0]!;
+      return send(400, { error: "invalid_fault", message: `${issue.path.join(".") || "body"}: ${issue.message}` });
+    }
+    if (error instanceof SyntaxError) return send(400, { error: "invalid_json", message: "The body must be JSON." });
+    throw error;
+  }
+}
