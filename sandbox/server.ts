@@ -11,6 +11,7 @@ import { ensureSandboxTls } from "./ca";
 import { createGraph } from "./graph";
 import { createArm } from "./arm/arm";
 import { Faults, handleFaultsRequest } from "./faults";
+import { createKubernetesApi } from "./kubernetes/api-server";
 import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
@@ -114,6 +115,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
   const faults = new Faults();
+  const kubernetes = createKubernetesApi({ stateDir, clusters: sandboxClusters });
 
   route = async (req, res) => {
     const url = req.url ?? "/";
@@ -122,6 +124,18 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     if (url.startsWith("/graph/")) {
       if (await faults.intercept(req, res, { api: "graph" })) return;
       return graph(req, res);
+    }
+    const k8s = /^\/k8s\/([^/?]+)(.*)$/.exec(url);
+    if (k8s) {
+      const cluster = k8s[1]!;
+      if (await faults.intercept(req, res, { api: "kubernetes", cluster })) return;
+      const endAfter = /[?&]watch=(1|true)\b/.test(k8s[2] ?? "") ? faults.watchEndAfterMs({ api: "kubernetes", cluster }) : undefined;
+      if (endAfter !== undefined) {
+        // An API server ends watches when it likes; clients must resume from the last resourceVersion.
+        const timer = setTimeout(() => res.end(), endAfter);
+        res.once("close", () => clearTimeout(timer));
+      }
+      return kubernetes.handle(req, res, cluster, k8s[2] || "/");
     }
     // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
     if (/^\/+subscriptions\//.test(url)) {
@@ -132,7 +146,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       if (await faults.intercept(req, res, { api: "identity" })) return;
       return identity.handle(req, res);
     }
-    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM) and /_sandbox/health, not ${url}.` });
+    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /_sandbox/faults and /_sandbox/health, not ${url}.` });
   };
 
   browserRoute = async (req, res) => {
@@ -167,6 +181,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     endpoints,
     endpointsFile,
     close: async () => {
+      // Before the sockets: open watches end and unsaved cluster state is written.
+      await kubernetes.close();
       await Promise.all(
         [server, browserServer].map(
           (listener) =>

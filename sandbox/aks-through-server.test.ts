@@ -1,0 +1,56 @@
+// ARM and the Kubernetes API as the sandbox server wires them: a kubeconfig
+// from listClusterUserCredential works with @kubernetes/client-node, one
+// cluster made unreachable fails alone, and watches can be ended early.
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { ClientSecretCredential } from "@azure/identity";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { httpsJson, readEndpoints } from "./test-support/sandbox-client";
+
+const endpoints = readEndpoints();
+const ca = readFileSync(endpoints.caFile, "utf8");
+
+async function kubeconfigFor(cluster: string): Promise<KubeConfig> {
+  const credential = new ClientSecretCredential(endpoints.tenantId, endpoints.clientId, endpoints.clientSecret, {
+    authorityHost: `https://localhost:${endpoints.port}`,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca },
+  });
+  const client = new ContainerServiceClient(credential, (endpoints.subscriptionIds as string[])[0]!, { endpoint: endpoints.armEndpoint as string, tlsOptions: { ca } });
+  const credentials = await client.managedClusters.listClusterUserCredentials(endpoints.resourceGroup as string, cluster);
+  const config = new KubeConfig();
+  config.loadFromString(Buffer.from(credentials.kubeconfigs![0]!.value!).toString("utf8"));
+  return config;
+}
+
+afterEach(async () => {
+  await httpsJson(endpoints.faultsEndpoint as string, { ca, method: "DELETE", body: {} });
+});
+
+describe("AKS through the sandbox server", () => {
+  it("reaches each cluster's API with the kubeconfig ARM returns", async () => {
+    const config = await kubeconfigFor("aks-dev-weu");
+    const namespaces = await config.makeApiClient(CoreV1Api).listNamespace();
+    expect(namespaces.items.map((ns) => ns.metadata?.name)).toEqual(expect.arrayContaining(["default", "kube-system", "ingress-nginx"]));
+  });
+
+  it("isolates a cluster made unreachable", async () => {
+    await httpsJson(endpoints.faultsEndpoint as string, { ca, method: "PUT", body: { rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] } });
+    const lab = (await kubeconfigFor("aks-lab-neu")).makeApiClient(CoreV1Api);
+    const dev = (await kubeconfigFor("aks-dev-weu")).makeApiClient(CoreV1Api);
+    await expect(lab.listNamespace()).rejects.toThrow();
+    expect((await dev.listNamespace()).items.length).toBeGreaterThan(0);
+  });
+
+  it("ends watch streams early when told to, so clients must resume", async () => {
+    await httpsJson(endpoints.faultsEndpoint as string, { ca, method: "PUT", body: { rules: [{ api: "kubernetes", cluster: "aks-dev-weu", watchEndAfterMs: 300 }] } });
+    const config = await kubeconfigFor("aks-dev-weu");
+    const started = performance.now();
+    const ended = await new Promise<number>((resolve, reject) => {
+      new Watch(config).watch("/api/v1/namespaces", { timeoutSeconds: 30 }, () => {}, (error) => (error ? reject(error) : resolve(performance.now() - started))).catch(reject);
+    });
+    expect(ended).toBeGreaterThanOrEqual(250);
+    expect(ended).toBeLessThan(5_000);
+  });
+});

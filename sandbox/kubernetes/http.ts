@@ -1,0 +1,74 @@
+// Request and response plumbing shared by the API server's handlers.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { parse as parseYaml } from "yaml";
+import { badRequest, KubeError, unsupportedMediaType, type Status } from "./status";
+
+/** The API server's request body limit (3 MiB). */
+const maxBodyBytes = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > maxBodyBytes) {
+      const error = badRequest("the request body is larger than the API server accepts (3 MiB)");
+      error.status.code = 413;
+      error.status.reason = "RequestEntityTooLarge";
+      throw error;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Decodes JSON, or YAML for the media types the API server accepts as YAML (apply patches, `application/yaml`). */
+export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const text = body.toString("utf8");
+  if (text.trim() === "") throw badRequest("the request body is empty; send a JSON object");
+  const media = (contentType ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
+  // Protobuf and CBOR bodies (kubectl's typed generator commands such as `kubectl create namespace`) are not decoded.
+  if (media.includes("protobuf") || media.includes("cbor")) throw unsupportedMediaType(contentType ?? "");
+  if (media === "application/yaml" || media === "application/apply-patch+yaml") {
+    try {
+      return parseYaml(text) as unknown;
+    } catch (error) {
+      throw badRequest(`error decoding YAML: ${(error as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw badRequest(`couldn't get version/kind; json parse error: ${(error as Error).message}`);
+  }
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  const headers: Record<string, string | string[]> = { "content-type": "application/json", "cache-control": "no-cache, private" };
+  // RFC 7234 warn-code 299, one header per warning, as kubectl prints them.
+  if (warnings.length > 0) headers.warning = warnings.map((warning) => `299 - ${JSON.stringify(warning)}`);
+  res.writeHead(code, headers);
+  res.end(JSON.stringify(body));
+}
+
+export function sendStatus(res: ServerResponse, status: Status): void {
+  sendJson(res, status.code, status);
+}
+
+export function sendError(res: ServerResponse, error: unknown): void {
+  if (error instanceof KubeError) return sendStatus(res, error.status);
+  console.error("[sandbox/k8s] request failed", error);
+  sendStatus(res, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${String(error)}`, reason: "InternalError", code: 500 });
+}
+
+/** Splits `/api/v1/pods?limit=5` into path and query without URL-parsing the path (paths may hold `//`). */
+export function splitRestPath(restPath: string): { path: string; query: URLSearchParams } {
+  const index = restPath.indexOf("?");
+  const path = index === -1 ? restPath : restPath.slice(0, index);
+  const query = new URLSearchParams(index === -1 ? "" : restPath.slice(index + 1));
+  return { path: path.replace(/\/+$/, "") || "/", query };
+}
+
+export function isTrue(value: string | null): boolean {
+  return value === "true" || value === "1";
+}

@@ -1,0 +1,138 @@
+// Contract tests through kubectl 1.32: discovery, OpenAPI v3, server-side
+// tables, client- and server-side apply, strict field validation and
+// namespace deletion with --wait, as a platform engineer would use it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasKubectl, kubectlFor, kubectlSkipReason, startTestApiServer, type KubectlResult, type TestApiServer } from "./test-harness";
+
+let server: TestApiServer;
+let kubectl: (args: string[], stdin?: string) => Promise<KubectlResult>;
+
+const manifest = (namespace: string, replicas: number, image = "wharfacr.azurecr.io/web:1.0.0"): string => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+  labels:
+    wharf.io/team: payments
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${namespace}
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        ports:
+        - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: ${namespace}
+spec:
+  selector: { app: web }
+  ports:
+  - port: 80
+    targetPort: 8080
+`;
+
+function lines(result: KubectlResult): string[][] {
+  return result.stdout.trim().split("\n").map((line) => line.trim().split(/\s+/));
+}
+
+describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" : ` (${kubectlSkipReason})`}`, () => {
+  beforeAll(async () => {
+    server = await startTestApiServer();
+    kubectl = kubectlFor(server);
+  });
+  afterAll(() => server?.close());
+
+  it("kubectl get ns prints the server's table", async () => {
+    const result = await kubectl(["get", "ns"]);
+    expect(result.code, result.stderr).toBe(0);
+    const [header, ...rows] = lines(result);
+    expect(header).toEqual(["NAME", "STATUS", "AGE"]);
+    expect(rows.map((row) => row[0])).toEqual(["default", "ingress-nginx", "kube-node-lease", "kube-public", "kube-system"]);
+    expect(rows.every((row) => row[1] === "Active")).toBe(true);
+  });
+
+  it("kubectl apply -f creates, reports unchanged on a repeat, configures a change; kubectl get deploy shows it", async () => {
+    const created = await kubectl(["apply", "-f", "-"], manifest("team-cli", 2));
+    expect(created.code, created.stderr).toBe(0);
+    expect(created.stdout.trim().split("\n")).toEqual(["namespace/team-cli created", "deployment.apps/web created", "service/web created"]);
+    const repeated = await kubectl(["apply", "-f", "-"], manifest("team-cli", 2));
+    expect(repeated.stdout.trim().split("\n")).toEqual(["namespace/team-cli unchanged", "deployment.apps/web unchanged", "service/web unchanged"]);
+    const changed = await kubectl(["apply", "-f", "-"], manifest("team-cli", 3, "wharfacr.azurecr.io/web:1.1.0"));
+    expect(changed.stdout).toContain("deployment.apps/web configured");
+
+    const deployments = await kubectl(["get", "deploy", "-n", "team-cli"]);
+    expect(deployments.code, deployments.stderr).toBe(0);
+    const [header, row] = lines(deployments);
+    expect(header).toEqual(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
+    expect(row?.slice(0, 4)).toEqual(["web", "0/3", "0", "0"]);
+    const json = JSON.parse((await kubectl(["get", "deploy", "web", "-n", "team-cli", "-o", "json"])).stdout) as { spec: { template: { spec: { containers: { image: string }[] } } }; metadata: { generation: number } };
+    expect(json.spec.template.spec.containers[0]?.image).toBe("wharfacr.azurecr.io/web:1.1.0");
+    expect(json.metadata.generation).toBe(2);
+    const services = lines(await kubectl(["get", "svc", "-n", "team-cli"]));
+    expect(services[0]).toEqual(["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"]);
+    expect(services[1]?.[4]).toBe("80/TCP");
+  });
+
+  it("kubectl apply --server-side is idempotent and reports conflicts with other managers", async () => {
+    const first = await kubectl(["apply", "--server-side", "-f", "-"], manifest("team-ssa", 2));
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim().split("\n")).toEqual(["namespace/team-ssa serverside-applied", "deployment.apps/web serverside-applied", "service/web serverside-applied"]);
+    const version = async (): Promise<string> => (await kubectl(["get", "deploy", "web", "-n", "team-ssa", "-o", "jsonpath={.metadata.resourceVersion}"])).stdout;
+    const before = await version();
+    expect((await kubectl(["apply", "--server-side", "-f", "-"], manifest("team-ssa", 2))).code).toBe(0);
+    expect(await version()).toBe(before);
+
+    const other = await kubectl(["apply", "--server-side", "--field-manager", "scaler", "-f", "-"], "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n");
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas');
+    const forced = await kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager", "scaler", "-f", "-"], "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n");
+    expect(forced.code, forced.stderr).toBe(0);
+    expect((await kubectl(["get", "deploy", "web", "-n", "team-ssa", "-o", "jsonpath={.spec.replicas}"])).stdout).toBe("5");
+  });
+
+  it("kubectl create refuses unknown fields (strict validation) and reports 422 causes", async () => {
+    const unknown = await kubectl(["create", "-f", "-"], "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n  namespace: default\nfoo: bar\n");
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('strict decoding error: unknown field "foo"');
+    const invalid = await kubectl(["create", "-f", "-"], "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Bad_Name\n");
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of');
+  });
+
+  it("refuses protobuf bodies (kubectl's generator commands) with 415, a known gap", async () => {
+    const generated = await kubectl(["create", "namespace", "team-proto"]);
+    expect(generated.code).toBe(1);
+    expect(generated.stderr).toContain("the sandbox accepts application/json");
+  });
+
+  it("kubectl delete ns waits until the namespace and its contents are gone", async () => {
+    const deleted = await kubectl(["delete", "ns", "team-cli"]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.stdout.trim()).toBe('namespace "team-cli" deleted');
+    const gone = await kubectl(["get", "ns", "team-cli"]);
+    expect(gone.code).toBe(1);
+    expect(gone.stderr.trim()).toBe('Error from server (NotFound): namespaces "team-cli" not found');
+    const contents = await kubectl(["get", "deploy", "-A"]);
+    expect(contents.stdout).not.toContain("team-cli");
+  });
+
+  it("kubectl with a wrong token is told it is not logged in", async () => {
+    const result = await kubectl(["--token", "wrong", "get", "ns"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("You must be logged in to the server");
+  });
+});

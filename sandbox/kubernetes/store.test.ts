@@ -1,0 +1,80 @@
+// The store's contract for watches, a future controller and persistence.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { fieldSetOf, fromFieldsV1, toFieldsV1 } from "./field-sets";
+import { persistStore } from "./persistence";
+import { findResource, type ResourceType } from "./resources";
+import { ClusterStore, type StoreEvent } from "./store";
+
+const serviceAccounts = findResource("", "v1", "serviceaccounts") as ResourceType;
+const account = (name: string) => ({ metadata: { name, namespace: "team" } });
+
+afterEach(() => vi.useRealTimers());
+
+describe("ClusterStore", () => {
+  it("bumps one cluster-wide revision per write and tells subscribers synchronously", () => {
+    const store = new ClusterStore("test");
+    const seen: string[] = [];
+    store.subscribe((event: Readonly<StoreEvent>) => seen.push(`${event.type} ${event.object.metadata.name} ${event.revision}`));
+    store.write(serviceAccounts, account("a"));
+    store.write(serviceAccounts, account("a"));
+    store.remove(serviceAccounts, "team", "a");
+    expect(seen).toEqual(["ADDED a 1", "MODIFIED a 2", "DELETED a 3"]);
+    expect(store.currentRevision).toBe(3);
+  });
+
+  it("keeps a bounded history: resuming before it is refused", () => {
+    const store = new ClusterStore("test", { historyLimit: 2 });
+    for (const name of ["a", "b", "c", "d"]) store.write(serviceAccounts, account(name));
+    expect(store.eventsSince(1)).toBeUndefined();
+    expect(store.eventsSince(2)?.map((event) => event.object.metadata.name)).toEqual(["c", "d"]);
+  });
+
+  it("hands out copies, so a caller cannot change stored objects", () => {
+    const store = new ClusterStore("test");
+    const written = store.write(serviceAccounts, account("a"));
+    written.metadata.name = "changed";
+    expect(store.get(serviceAccounts, "team", "a")?.metadata.name).toBe("a");
+  });
+
+  it("persists after a debounce and restores with an empty history", () => {
+    vi.useFakeTimers();
+    const dir = mkdtempSync(join(tmpdir(), "wharf-store-"));
+    try {
+      const file = join(dir, "kubernetes", "test.json");
+      const store = new ClusterStore("test");
+      const persisted = persistStore(store, file, 200);
+      store.write(serviceAccounts, account("a"));
+      store.write(serviceAccounts, account("b"));
+      expect((JSON.parse(readFileSync(file, "utf8")) as { revision: number }).revision).toBe(0);
+      vi.advanceTimersByTime(200);
+      const snapshot = JSON.parse(readFileSync(file, "utf8")) as ReturnType<ClusterStore["snapshot"]>;
+      expect(snapshot.revision).toBe(2);
+      persisted.close();
+      const restored = new ClusterStore("test");
+      restored.restore(snapshot);
+      expect(restored.list(serviceAccounts).map((object) => object.metadata.name)).toEqual(["a", "b"]);
+      expect(restored.eventsSince(1)).toBeUndefined();
+      expect(restored.eventsSince(2)).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("field sets", () => {
+  it("round-trips through FieldsV1 with keyed list items and atomic selectors", () => {
+    const set = fieldSetOf(
+      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", labels: { app: "x" } }, spec: { selector: { matchLabels: { app: "x" } }, template: { spec: { containers: [{ name: "web", image: "i" }] } } } },
+      "V1Deployment",
+    );
+    const fields = toFieldsV1(set);
+    expect(fields).toEqual({
+      "f:metadata": { "f:labels": { "f:app": {} } },
+      "f:spec": { "f:selector": {}, "f:template": { "f:spec": { "f:containers": { 'k:{"name":"web"}': { ".": {}, "f:image": {}, "f:name": {} } } } } },
+    });
+    expect(fromFieldsV1(fields)).toEqual(set);
+  });
+});

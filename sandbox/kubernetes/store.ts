@@ -1,0 +1,165 @@
+// One cluster's objects, its resourceVersion counter and its change history.
+// This is the sandbox's etcd plus watch cache: one counter for the whole
+// cluster (as etcd's revision), every write bumps it, and a bounded history
+// lets watches resume from a version and fail with 410 once it has rolled off.
+// The API layer and, later, the controller both write through it; anything
+// that needs to react to changes (watches, the controller, persistence)
+// subscribes.
+import { clone, type KubeObject } from "./objects";
+import { findResourceByKey, resourceKey, resourceTypes, type ResourceType } from "./resources";
+
+export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED";
+
+export interface StoreEvent {
+  type: WatchEventType;
+  resource: ResourceType;
+  object: KubeObject;
+  /** The object before a MODIFIED, so watches with selectors see objects enter and leave them. */
+  previous?: KubeObject;
+  revision: number;
+}
+
+/** Called synchronously after each write. The event's objects are shared with the store's history: read them, never mutate them. */
+export type StoreListener = (event: Readonly<StoreEvent>) => void;
+
+/** What the state file holds for one cluster. */
+export interface ClusterSnapshot {
+  revision: number;
+  objects: Record<string, KubeObject[]>;
+}
+
+export interface ClusterStoreOptions {
+  /** How many changes a watch can resume across; older versions get 410 Expired. */
+  historyLimit?: number;
+}
+
+function objectKey(namespace: string | undefined, name: string): string {
+  return `${namespace ?? ""}/${name}`;
+}
+
+export class ClusterStore {
+  private revision = 0;
+  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly history: StoreEvent[] = [];
+  /** Watches from any revision at or after this one can be served from history. */
+  private oldestResumable = 0;
+  private readonly listeners = new Set<StoreListener>();
+  private readonly historyLimit: number;
+
+  constructor(
+    readonly cluster: string,
+    options: ClusterStoreOptions = {},
+  ) {
+    this.historyLimit = options.historyLimit ?? 1000;
+  }
+
+  /** The cluster's current resourceVersion, as lists report it. */
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const found = this.objects.get(resourceKey(type))?.get(objectKey(type.namespaced ? namespace : undefined, name));
+    return found && clone(found);
+  }
+
+  /** Objects of a type, in one namespace or all, ordered by namespace then name as etcd keys sort. */
+  list(type: ResourceType, namespace?: string): KubeObject[] {
+    const all = this.objects.get(resourceKey(type));
+    if (!all) return [];
+    const entries = [...all.entries()].filter(([, object]) => namespace === undefined || object.metadata.namespace === namespace);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return entries.map(([, object]) => clone(object));
+  }
+
+  /** Every namespaced object in a namespace, for namespace deletion. */
+  contentsOf(namespace: string): { type: ResourceType; object: KubeObject }[] {
+    return resourceTypes.filter((type) => type.namespaced).flatMap((type) => this.list(type, namespace).map((object) => ({ type, object })));
+  }
+
+  /** Creates or replaces an object, stamping the next resourceVersion. The caller has validated it. */
+  write(type: ResourceType, object: KubeObject): KubeObject {
+    const name = object.metadata.name;
+    if (!name) throw new Error("store.write needs metadata.name");
+    const key = objectKey(type.namespaced ? object.metadata.namespace : undefined, name);
+    let bucket = this.objects.get(resourceKey(type));
+    if (!bucket) this.objects.set(resourceKey(type), (bucket = new Map()));
+    const previous = bucket.get(key);
+    const stored = clone(object);
+    this.revision += 1;
+    stored.metadata.resourceVersion = String(this.revision);
+    bucket.set(key, stored);
+    this.emit({ type: previous ? "MODIFIED" : "ADDED", resource: type, object: stored, previous, revision: this.revision });
+    return clone(stored);
+  }
+
+  /** Removes an object; the DELETED event carries the revision of the deletion, as etcd reports it. */
+  remove(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    const bucket = this.objects.get(resourceKey(type));
+    const key = objectKey(type.namespaced ? namespace : undefined, name);
+    const existing = bucket?.get(key);
+    if (!bucket || !existing) return undefined;
+    bucket.delete(key);
+    this.revision += 1;
+    const gone = clone(existing);
+    gone.metadata.resourceVersion = String(this.revision);
+    this.emit({ type: "DELETED", resource: type, object: gone, revision: this.revision });
+    return clone(gone);
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Changes after `revision`, or undefined when history no longer reaches back that far. */
+  eventsSince(revision: number): StoreEvent[] | undefined {
+    if (revision < this.oldestResumable) return undefined;
+    return this.history.filter((event) => event.revision > revision).map((event) => ({ ...event, object: clone(event.object), previous: event.previous && clone(event.previous) }));
+  }
+
+  /** The oldest revision a watch may still start from. */
+  get oldestResumableRevision(): number {
+    return this.oldestResumable;
+  }
+
+  snapshot(): ClusterSnapshot {
+    const objects: Record<string, KubeObject[]> = {};
+    for (const [key, bucket] of this.objects) if (bucket.size > 0) objects[key] = [...bucket.values()];
+    return { revision: this.revision, objects };
+  }
+
+  /** Restores persisted state. History starts empty, so watches from before a restart get 410 and relist, as after an API server restart. */
+  restore(snapshot: ClusterSnapshot): void {
+    this.objects.clear();
+    this.history.length = 0;
+    for (const [key, objects] of Object.entries(snapshot.objects)) {
+      const type = findResourceByKey(key);
+      if (!type) continue;
+      const bucket = new Map<string, KubeObject>();
+      for (const object of objects) {
+        if (object.metadata.name) bucket.set(objectKey(type.namespaced ? object.metadata.namespace : undefined, object.metadata.name), object);
+      }
+      this.objects.set(key, bucket);
+    }
+    this.revision = snapshot.revision;
+    this.oldestResumable = snapshot.revision;
+  }
+
+  private emit(event: StoreEvent): void {
+    this.history.push(event);
+    if (this.history.length > this.historyLimit) {
+      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
+      const last = dropped[dropped.length - 1];
+      if (last) this.oldestResumable = last.revision;
+    }
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // One broken subscriber (a closed watch socket) must not stop the others or the write.
+        console.error(`[sandbox/k8s] ${this.cluster}: a store listener failed`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Watch streams: newline-delimited `{"type","object"}` events over one long
+// response. Headers go out at once because client-node resolves `watch()`
+// only when they arrive. A watch from a resourceVersion replays the history
+// after it; one older than the history gets an ERROR event carrying a 410
+// Expired Status, as the real watch cache answers, and the client relists.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { KubeObject } from "./objects";
+import { resourceKey, type ResourceType } from "./resources";
+import { badRequest, expired } from "./status";
+import type { ClusterStore, StoreEvent } from "./store";
+
+export interface WatchRequest {
+  store: ClusterStore;
+  type: ResourceType;
+  namespace: string | undefined;
+  matches: (object: KubeObject) => boolean;
+  resourceVersion: string | undefined;
+  timeoutSeconds: string | undefined;
+}
+
+type Emitted = { type: "ADDED" | "MODIFIED" | "DELETED"; object: KubeObject };
+
+/** Maps a store event to what this watch sees: objects entering or leaving the selector become ADDED or DELETED. */
+function project(event: Readonly<StoreEvent>, request: WatchRequest): Emitted | undefined {
+  if (resourceKey(event.resource) !== resourceKey(request.type)) return undefined;
+  const inScope = (object: KubeObject | undefined): boolean =>
+    object !== undefined && (request.namespace === undefined || object.metadata.namespace === request.namespace) && request.matches(object);
+  const now = inScope(event.object);
+  if (event.type !== "MODIFIED") return now ? { type: event.type, object: event.object } : undefined;
+  const before = inScope(event.previous);
+  if (now && before) return { type: "MODIFIED", object: event.object };
+  if (now) return { type: "ADDED", object: event.object };
+  if (before) return { type: "DELETED", object: event.object };
+  return undefined;
+}
+
+function parseVersion(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number)) throw badRequest(`invalid resource version "${value}"`);
+  return number;
+}
+
+/** Streams the watch; returns a function that ends it (the API server ends open watches when it closes). */
+export function serveWatch(req: IncomingMessage, res: ServerResponse, request: WatchRequest): () => void {
+  const { store } = request;
+  const fromVersion = request.resourceVersion && request.resourceVersion !== "0" ? parseVersion(request.resourceVersion) : undefined;
+  const timeout = request.timeoutSeconds ? Number(request.timeoutSeconds) : undefined;
+  if (timeout !== undefined && (!Number.isFinite(timeout) || timeout < 0)) throw badRequest(`invalid timeoutSeconds "${request.timeoutSeconds}"`);
+
+  res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private", "transfer-encoding": "chunked" });
+  res.flushHeaders();
+  const send = (event: Emitted | { type: "ERROR"; object: unknown }): void => {
+    if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
+  };
+
+  let backlog: Readonly<StoreEvent>[] | undefined = [];
+  if (fromVersion !== undefined) {
+    backlog = store.eventsSince(fromVersion);
+    if (!backlog) {
+      send({ type: "ERROR", object: expired(`too old resource version: ${fromVersion} (${store.oldestResumableRevision})`).status });
+      res.end();
+      return () => undefined;
+    }
+  } else {
+    // No version (or "0"): start with the current state as synthetic ADDED events.
+    for (const object of store.list(request.type, request.namespace)) if (request.matches(object)) send({ type: "ADDED", object });
+  }
+  for (const event of backlog) {
+    const emitted = project(event, request);
+    if (emitted) send(emitted);
+  }
+
+  const unsubscribe = store.subscribe((event) => {
+    const emitted = project(event, request);
+    if (emitted) send(emitted);
+  });
+  const timer = timeout !== undefined ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+  const stop = (): void => {
+    unsubscribe();
+    if (timer) clearTimeout(timer);
+  };
+  res.on("close", stop);
+  req.on("close", stop);
+  return () => {
+    stop();
+    res.end();
+  };
+}
