@@ -1,0 +1,115 @@
+// The sandbox's Kubernetes API at scale: 2,000 namespaces and 10,000 pods in
+// one cluster. Prints list latency, watch delivery latency and the sandbox's
+// resident memory. Asserts nothing.
+//
+//   npx tsx bench/sandbox-kubernetes.ts [--namespaces 2000] [--pods 10000]
+import { spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { freePort } from "../lib/net/free-port";
+import { percentile } from "./process-stats";
+
+const root = resolve(import.meta.dirname, "..");
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
+const namespaceCount = arg("--namespaces", 2000);
+const podCount = arg("--pods", 10_000);
+const dataDir = join(root, ".data", "bench-sandbox");
+
+async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<unknown>) {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
+}
+
+async function main() {
+  rmSync(dataDir, { recursive: true, force: true });
+  const port = await freePort();
+  const sandbox = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "sandbox", "main.ts"), "--port", String(port)], {
+    cwd: root,
+    env: { ...process.env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: "0" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  await new Promise<void>((done) => sandbox.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("listening") && done()));
+  try {
+    const stateDir = join(dataDir, "sandbox");
+    const token = (JSON.parse(readFileSync(join(stateDir, "cluster-tokens.json"), "utf8")) as Record<string, string>)["aks-dev-weu"]!;
+    const config = new KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: "dev", server: `https://localhost:${port}/k8s/aks-dev-weu`, caData: Buffer.from(readFileSync(join(stateDir, "ca.pem"))).toString("base64") }],
+      users: [{ name: "dev", token }],
+      contexts: [{ name: "dev", cluster: "dev", user: "dev" }],
+      currentContext: "dev",
+    });
+    const core = config.makeApiClient(CoreV1Api);
+
+    let started = performance.now();
+    const namespaces = Array.from({ length: namespaceCount }, (_, i) => `team-${i}`);
+    await inBatches(namespaces, 50, (name) => core.createNamespace({ body: { metadata: { name, labels: { "wharf.io/team": `t${i(name) % 40}` } } } }));
+    const pods = Array.from({ length: podCount }, (_, n) => ({ namespace: namespaces[n % namespaceCount]!, name: `pod-${n}` }));
+    await inBatches(pods, 50, (pod) =>
+      core.createNamespacedPod({ namespace: pod.namespace, body: { metadata: { name: pod.name, labels: { app: "bench" } }, spec: { containers: [{ name: "app", image: "contoso.azurecr.io/bench/app:1.0" }] } } }),
+    );
+    console.log(`created ${namespaceCount} namespaces and ${podCount} pods through the API in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+    const times: number[] = [];
+    for (let n = 0; n < 110; n++) {
+      started = performance.now();
+      const list = await core.listNamespace();
+      if (n >= 10) times.push(performance.now() - started);
+      if (list.items.length < namespaceCount) throw new Error("list is missing namespaces");
+    }
+    times.sort((a, b) => a - b);
+    console.log(`list ${namespaceCount + 5} namespaces: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms (target p95 < 50 ms)`);
+
+    const delays: number[] = [];
+    const pending = new Map<string, number>();
+    const watch = await new Watch(config).watch("/api/v1/namespaces", { resourceVersion: (await core.listNamespace({ limit: 1 })).metadata?.resourceVersion }, (type, object: { metadata?: { name?: string } }) => {
+      const sent = pending.get(object.metadata?.name ?? "");
+      if (type === "ADDED" && sent !== undefined) {
+        delays.push(performance.now() - sent);
+        pending.delete(object.metadata!.name!);
+      }
+    }, () => {});
+    for (let n = 0; n < 50; n++) {
+      const name = `watched-${n}`;
+      pending.set(name, performance.now());
+      await core.createNamespace({ body: { metadata: { name } } });
+      while (pending.has(name)) await new Promise((done) => setTimeout(done, 1));
+    }
+    watch.abort();
+    delays.sort((a, b) => a - b);
+    console.log(`watch delivers a change: p50 ${percentile(delays, 50).toFixed(1)} ms, p95 ${percentile(delays, 95).toFixed(1)} ms, max ${delays.at(-1)!.toFixed(1)} ms (target < 100 ms)`);
+
+    const rssKb = descendantsRss(sandbox.pid!);
+    console.log(`sandbox resident memory: ${(rssKb / 1024).toFixed(0)} MB (target < 300 MB)`);
+  } finally {
+    sandbox.kill("SIGTERM");
+    await new Promise((done) => sandbox.once("exit", done));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function i(name: string): number {
+  return Number(name.split("-").at(-1));
+}
+
+/** RSS of the node process that runs the sandbox (the tsx child), in kB. */
+function descendantsRss(pid: number): number {
+  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss=,args="], { encoding: "utf8" }).trim().split("\n").map((line) => line.trim().split(/\s+/));
+  const children = (parent: number) => rows.filter((row) => Number(row[1]) === parent);
+  let best = 0;
+  const queue = [pid];
+  while (queue.length) {
+    const next = queue.shift()!;
+    for (const row of children(next)) {
+      best = Math.max(best, Number(row[2]));
+      queue.push(Number(row[0]));
+    }
+  }
+  return best;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
