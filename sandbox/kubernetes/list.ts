@@ -46,7 +46,7 @@ export function listObjects(store: ClusterStore, type: ResourceType, namespace: 
   const token = continueText ? decodeContinue(continueText) : undefined;
   const revision = token?.rv ?? store.currentRevision;
 
-  let matching = store.list(type, namespace).filter((object) => labels(object.metadata.labels) && fields(object));
+  let matching = store.view(type, namespace).filter((object) => labels(object.metadata.labels) && fields(object as KubeObject)) as KubeObject[];
   if (token) matching = matching.filter((object) => keyOf(object) > token.start);
   const page = limit > 0 ? matching.slice(0, limit) : matching;
   const metadata: ListResult["metadata"] = { resourceVersion: String(revision) };
