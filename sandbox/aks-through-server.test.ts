@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientSecretCredential } from "@azure/identity";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
-import { CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
+import { AppsV1Api, CoreV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { httpsJson, readEndpoints } from "./test-support/sandbox-client";
 
 const endpoints = readEndpoints();
@@ -52,5 +52,30 @@ describe("AKS through the sandbox server", () => {
     });
     expect(ended).toBeGreaterThanOrEqual(250);
     expect(ended).toBeLessThan(5_000);
+  });
+
+  it("rolls a Deployment out on a cluster, and a bad image fails with ImagePullBackOff", async () => {
+    const config = await kubeconfigFor("aks-dev-weu");
+    const core = config.makeApiClient(CoreV1Api);
+    const apps = config.makeApiClient(AppsV1Api);
+    const namespace = `rollout-${Date.now().toString(36)}`;
+    await core.createNamespace({ body: { metadata: { name: namespace } } });
+    const deployment = (image: string) => ({
+      metadata: { name: "web", labels: { app: "web" } },
+      spec: { replicas: 2, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
+    });
+    await apps.createNamespacedDeployment({ namespace, body: deployment("contoso.azurecr.io/demo/web:1.0") });
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 200; i++) {
+        if (await check()) return;
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      throw new Error("condition not reached within 10 s");
+    };
+    await until(async () => (await apps.readNamespacedDeployment({ name: "web", namespace })).status?.availableReplicas === 2);
+    await apps.replaceNamespacedDeployment({ name: "web", namespace, body: { ...deployment("contoso.azurecr.io/demo/web:bad"), metadata: { ...deployment("").metadata, resourceVersion: (await apps.readNamespacedDeployment({ name: "web", namespace })).metadata?.resourceVersion } } });
+    await until(async () => (await core.listNamespacedPod({ namespace })).items.some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"));
+    const status = await apps.readNamespacedDeployment({ name: "web", namespace });
+    expect(status.status?.availableReplicas).toBeGreaterThanOrEqual(1);
   });
 });

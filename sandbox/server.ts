@@ -40,6 +40,8 @@ export interface StartSandboxOptions {
   browserPort?: number;
   /** Extra redirect URIs for the Wharf client; http://localhost callbacks match on any port. */
   redirectUris?: string[];
+  /** Divides the Kubernetes controller's delays (rollouts, back-offs); default 1. */
+  controllerSpeed?: number;
   /** Delete all sandbox state (CA, keys, client secret) before starting. */
   reset?: boolean;
 }
@@ -115,7 +117,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
   const faults = new Faults();
-  const kubernetes = createKubernetesApi({ stateDir, clusters: sandboxClusters });
+  const kubernetes = createKubernetesApi({
+    stateDir,
+    clusters: sandboxClusters,
+    // SANDBOX_CONTROLLER_SPEED divides rollout delays: tests run them faster than AKS would.
+    controller: { speed: Number(process.env.SANDBOX_CONTROLLER_SPEED ?? options.controllerSpeed ?? 1) },
+  });
 
   route = async (req, res) => {
     const url = req.url ?? "/";

@@ -7,7 +7,7 @@ import { startSandbox } from "./server";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const dataDir = resolve(".data", "test", `sandbox-${randomBytes(6).toString("hex")}`);
-  const sandbox = await startSandbox({ dataDir, port: 0 });
+  const sandbox = await startSandbox({ controllerSpeed: 20, dataDir, port: 0 });
   process.env.SANDBOX_ENDPOINTS_FILE = sandbox.endpointsFile;
   return async () => {
     await sandbox.close();

@@ -23,6 +23,7 @@ import { ClusterStore } from "./store";
 import { toTable, wantsTable } from "./table";
 import { parseFieldValidation } from "./validation";
 import { serveWatch } from "./watch";
+import { startController } from "./controller";
 
 export interface KubernetesApiOptions {
   stateDir: string;
@@ -33,6 +34,12 @@ export interface KubernetesApiOptions {
   namespaceFinalizeDelayMs?: number;
   /** Debounce of state file writes. */
   persistDelayMs?: number;
+  /**
+   * Run the controller (Deployments → ReplicaSets → Pods, rollouts, quota) on
+   * every cluster; `speed` divides its delays. Off unless asked for, so API
+   * contract tests see only the objects they create.
+   */
+  controller?: { speed?: number; knownRegistries?: string[] };
 }
 
 export interface KubernetesApi {
@@ -51,6 +58,7 @@ interface ClusterRuntime {
   store: ClusterStore;
   operations: ClusterOperations;
   persisted: PersistedStore;
+  controller?: { stop(): void };
 }
 
 /** Paths that answer without credentials, as on a cluster with the default public-info-viewer binding. */
@@ -103,7 +111,9 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const namespaces = findResource("", "v1", "namespaces") as ResourceType;
       for (const name of initialNamespaces) operations.create(namespaces, undefined, { metadata: { name } }, { manager: "kube-apiserver" });
     }
-    runtimes.set(cluster.name, { cluster, store, operations, persisted: persistStore(store, file, options.persistDelayMs ?? 200) });
+    // After restore: the controller resumes what was in flight before a restart.
+    const controller = options.controller ? startController(store, options.controller) : undefined;
+    runtimes.set(cluster.name, { cluster, store, operations, persisted: persistStore(store, file, options.persistDelayMs ?? 200), controller });
   }
 
   const runtimeOf = (name: string): ClusterRuntime => {
@@ -282,6 +292,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       for (const end of openWatches) end();
       openWatches.clear();
       for (const runtime of runtimes.values()) {
+        runtime.controller?.stop();
         runtime.operations.close();
         runtime.persisted.close();
       }
