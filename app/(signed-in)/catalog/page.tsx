@@ -17,6 +17,23 @@ type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 const selectClass = "h-10 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string; options: { value: string; label: string }[] }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={name} className="text-sm font-medium">
+        {label}
+      </label>
+      <select id={name} name={name} defaultValue={value} className={selectClass}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 function href(query: Record<string, string | undefined>, change: Record<string, string | undefined>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries({ ...query, ...change })) if (value) params.set(key, value);
@@ -69,64 +86,26 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
             </label>
             <Input id="q" name="q" type="search" defaultValue={query.q} placeholder="Name, description or tag" />
           </div>
-          <div className="space-y-1">
-            <label htmlFor="team" className="text-sm font-medium">
-              Team
-            </label>
-            <select id="team" name="team" defaultValue={query.team ?? ""} className={selectClass}>
-              <option value="">All teams</option>
-              {actor.teams.length > 0 && <option value="mine">My teams</option>}
-              {facets.teams.map((team) => (
-                <option key={team.slug} value={team.slug}>
-                  {team.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="tier" className="text-sm font-medium">
-              Tier
-            </label>
-            <select id="tier" name="tier" defaultValue={query.tier ?? ""} className={selectClass}>
-              <option value="">Any tier</option>
-              {tiers.map((tier) => (
-                <option key={tier}>{tier}</option>
-              ))}
-            </select>
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="lifecycle" className="text-sm font-medium">
-              Lifecycle
-            </label>
-            <select id="lifecycle" name="lifecycle" defaultValue={query.lifecycle ?? ""} className={selectClass}>
-              <option value="">Any lifecycle</option>
-              {lifecycles.map((lifecycle) => (
-                <option key={lifecycle}>{lifecycle}</option>
-              ))}
-            </select>
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="language" className="text-sm font-medium">
-              Language
-            </label>
-            <select id="language" name="language" defaultValue={query.language ?? ""} className={selectClass}>
-              <option value="">Any language</option>
-              {facets.languages.map((language) => (
-                <option key={language}>{language}</option>
-              ))}
-            </select>
-          </div>
-          <div className="space-y-1">
-            <label htmlFor="sort" className="text-sm font-medium">
-              Sort by
-            </label>
-            <select id="sort" name="sort" defaultValue={query.sort ?? "name"} className={selectClass}>
-              <option value="name">Name</option>
-              <option value="team">Team</option>
-              <option value="tier">Tier</option>
-              <option value="updated">Last changed</option>
-            </select>
-          </div>
+          <FilterSelect
+            name="team"
+            label="Team"
+            value={query.team ?? ""}
+            options={[{ value: "", label: "All teams" }, ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []), ...facets.teams.map((team) => ({ value: team.slug, label: team.name }))]}
+          />
+          <FilterSelect name="tier" label="Tier" value={query.tier ?? ""} options={[{ value: "", label: "Any tier" }, ...tiers.map((tier) => ({ value: tier, label: tier }))]} />
+          <FilterSelect name="lifecycle" label="Lifecycle" value={query.lifecycle ?? ""} options={[{ value: "", label: "Any lifecycle" }, ...lifecycles.map((lifecycle) => ({ value: lifecycle, label: lifecycle }))]} />
+          <FilterSelect name="language" label="Language" value={query.language ?? ""} options={[{ value: "", label: "Any language" }, ...facets.languages.map((language) => ({ value: language, label: language }))]} />
+          <FilterSelect
+            name="sort"
+            label="Sort by"
+            value={query.sort ?? "name"}
+            options={[
+              { value: "name", label: "Name" },
+              { value: "team", label: "Team" },
+              { value: "tier", label: "Tier" },
+              { value: "updated", label: "Last changed" },
+            ]}
+          />
           <Button type="submit">Apply</Button>
         </form>
       </Card>
