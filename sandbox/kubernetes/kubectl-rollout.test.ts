@@ -1,0 +1,58 @@
+// kubectl's rollout commands against a sandbox cluster with its controller
+// running: what a platform engineer types while a deployment goes out.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hasKubectl, kubectlFor, kubectlSkipReason, startTestApiServer, type KubectlResult, type TestApiServer } from "./test-harness";
+
+let server: TestApiServer;
+let kubectl: (args: string[], stdin?: string) => Promise<KubectlResult>;
+
+const deployment = (namespace: string, image: string) => `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ${namespace}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: ${namespace}
+spec:
+  replicas: 3
+  progressDeadlineSeconds: 30
+  selector:
+    matchLabels: { app: web }
+  template:
+    metadata:
+      labels: { app: web }
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+`;
+
+describe.skipIf(!hasKubectl)(`kubectl rollout against the sandbox controller${hasKubectl ? "" : ` (${kubectlSkipReason})`}`, () => {
+  beforeAll(async () => {
+    server = await startTestApiServer({ controller: { speed: 20 } });
+    kubectl = kubectlFor(server);
+  });
+  afterAll(() => server?.close());
+
+  it("rollout status waits for a good rollout, and wait sees Available", async () => {
+    const applied = await kubectl(["apply", "--server-side", "-f", "-"], deployment("rollout-good", "contoso.azurecr.io/demo/web:1.0"));
+    expect(applied.code, applied.stderr).toBe(0);
+    const status = await kubectl(["rollout", "status", "deployment/web", "-n", "rollout-good", "--timeout=20s"]);
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('deployment "web" successfully rolled out');
+    const waited = await kubectl(["wait", "--for=condition=Available", "deployment/web", "-n", "rollout-good", "--timeout=20s"]);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect(waited.stdout).toContain("deployment.apps/web condition met");
+  });
+
+  it("rollout status fails when the rollout exceeds its progress deadline", async () => {
+    const applied = await kubectl(["apply", "--server-side", "-f", "-"], deployment("rollout-bad", "contoso.azurecr.io/demo/web:bad"));
+    expect(applied.code, applied.stderr).toBe(0);
+    const status = await kubectl(["rollout", "status", "deployment/web", "-n", "rollout-bad", "--timeout=20s"]);
+    expect(status.code).not.toBe(0);
+    expect(status.stderr).toMatch(/exceeded its progress deadline/);
+  });
+});
