@@ -55,4 +55,17 @@ describe.skipIf(!hasKubectl)(`kubectl rollout against the sandbox controller${ha
     expect(status.code).not.toBe(0);
     expect(status.stderr).toMatch(/exceeded its progress deadline/);
   });
+
+  it("kubectl get pods shows CrashLoopBackOff and ImagePullBackOff in STATUS", async () => {
+    await kubectl(["apply", "--server-side", "-f", "-"], deployment("rollout-crash", "contoso.azurecr.io/demo/web:crash"));
+    let pods: KubectlResult | undefined;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      pods = await kubectl(["get", "pods", "-n", "rollout-crash"]);
+      if (pods.stdout.includes("CrashLoopBackOff")) break;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+    expect(pods?.stdout).toContain("CrashLoopBackOff");
+    const bad = await kubectl(["get", "pods", "-n", "rollout-bad"]);
+    expect(bad.stdout).toMatch(/ImagePullBackOff|ErrImagePull/);
+  });
 });

@@ -80,6 +80,21 @@ function podReady(object: KubeObject): string {
   return `${ready}/${total}`;
 }
 
+/** What kubectl's STATUS column shows: a container's waiting or terminated reason wins over the phase. */
+function podStatus(object: KubeObject): string {
+  if (field(object, "metadata.deletionTimestamp")) return "Terminating";
+  let status = text(object, "status.reason", text(object, "status.phase", "Unknown"));
+  const statuses = field(object, "status.containerStatuses");
+  for (const container of Array.isArray(statuses) ? (statuses as Record<string, unknown>[]) : []) {
+    const state = isPlainObject(container.state) ? container.state : {};
+    const waiting = isPlainObject(state.waiting) && typeof state.waiting.reason === "string" ? state.waiting.reason : undefined;
+    const terminated = isPlainObject(state.terminated) && typeof state.terminated.reason === "string" ? state.terminated.reason : undefined;
+    if (waiting) status = waiting;
+    else if (terminated) status = terminated;
+  }
+  return status;
+}
+
 function restarts(object: KubeObject): number {
   const statuses = field(object, "status.containerStatuses");
   return Array.isArray(statuses) ? statuses.reduce((sum: number, status: Record<string, unknown>) => sum + Number(status.restartCount ?? 0), 0) : 0;
@@ -104,7 +119,7 @@ const columnsByKind: Record<string, Column[]> = {
     column("Ready", (object) => number(object, "status.readyReplicas"), 0, "integer"),
     ageColumn,
   ],
-  Pod: [nameColumn, column("Ready", podReady), column("Status", (object) => text(object, "status.reason", text(object, "status.phase", "Unknown"))), column("Restarts", restarts, 0, "integer"), ageColumn, column("IP", (object) => text(object, "status.podIP"), 1), column("Node", (object) => text(object, "spec.nodeName"), 1)],
+  Pod: [nameColumn, column("Ready", podReady), column("Status", podStatus), column("Restarts", restarts, 0, "integer"), ageColumn, column("IP", (object) => text(object, "status.podIP"), 1), column("Node", (object) => text(object, "spec.nodeName"), 1)],
   Service: [
     nameColumn,
     column("Type", (object) => text(object, "spec.type")),
