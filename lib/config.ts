@@ -34,7 +34,14 @@ export interface WharfConfig {
   sessionSecret: string;
   session: { idleMinutes: number; absoluteHours: number };
   identity: IdentityConfig;
-  azure: { subscriptionIds: string[]; allowedRegistries: string[] };
+  azure: {
+    subscriptionIds: string[];
+    allowedRegistries: string[];
+    /** https://management.azure.com, or the sandbox's ARM stand-in. */
+    armEndpoint: string;
+    /** Where client-credentials tokens come from: https://login.microsoftonline.com, or the sandbox. */
+    authorityHost: string;
+  };
   logLevel: string;
 }
 
@@ -91,6 +98,8 @@ const sandboxEndpoints = z.object({
   clientSecret: z.string().min(1),
   caFile: z.string().min(1),
   graphEndpoint: z.url(),
+  armEndpoint: z.url().optional(),
+  subscriptionIds: z.array(z.string()).optional(),
 });
 
 type Env = Record<string, string | undefined>;
@@ -191,7 +200,12 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         adminAppRole: base.WHARF_ADMIN_APP_ROLE,
         adminGroupId: az.WHARF_ADMIN_GROUP_ID,
       },
-      azure: { subscriptionIds: az.AZURE_SUBSCRIPTION_IDS, allowedRegistries: az.WHARF_ALLOWED_REGISTRIES },
+      azure: {
+        subscriptionIds: az.AZURE_SUBSCRIPTION_IDS,
+        allowedRegistries: az.WHARF_ALLOWED_REGISTRIES,
+        armEndpoint: "https://management.azure.com",
+        authorityHost: az.AZURE_AUTHORITY_HOST.replace(/\/$/, ""),
+      },
       logLevel: base.LOG_LEVEL,
     };
   }
@@ -218,7 +232,12 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       adminAppRole: base.WHARF_ADMIN_APP_ROLE,
       adminGroupId: undefined,
     },
-    azure: { subscriptionIds: [], allowedRegistries: ["contoso.azurecr.io", "mcr.microsoft.com"] },
+    azure: {
+      subscriptionIds: sandbox.subscriptionIds ?? [],
+      allowedRegistries: ["contoso.azurecr.io", "mcr.microsoft.com"],
+      armEndpoint: sandbox.armEndpoint ?? new URL(sandbox.authority).origin,
+      authorityHost: new URL(sandbox.authority).origin,
+    },
     logLevel: base.LOG_LEVEL,
   };
 }
