@@ -31,6 +31,8 @@ export const actions = [
   "service:create",
   "service:update",
   "service:retire",
+  "cluster:read",
+  "cluster:manage",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -40,7 +42,7 @@ export interface Resource {
   teamId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read"]);
 
 /** Members of the owning team may change what their team owns. */
 const owningTeamMember: ReadonlySet<Action> = new Set(["service:create", "service:update", "service:retire"]);
@@ -83,6 +85,8 @@ const refusals: Record<Action, string> = {
   "service:create": "You can register services only for a team you belong to. Pick one of your teams as the owner, or ask its members.",
   "service:update": "Only members of the owning team (and platform admins) can change this service.",
   "service:retire": "Only members of the owning team (and platform admins) can retire this service.",
+  "cluster:read": "You need to be signed in to see clusters.",
+  "cluster:manage": "Only platform admins can discover clusters and set their environment.",
 };
 
 export function refusalMessage(action: Action): string {

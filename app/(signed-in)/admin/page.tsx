@@ -21,6 +21,14 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
+            <Link href="/admin/clusters" className="text-primary hover:underline">
+              Clusters
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">AKS clusters found through Azure Resource Manager: version, region, reachability, environment.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/audit" className="text-primary hover:underline">
               Audit log
             </Link>

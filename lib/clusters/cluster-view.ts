@@ -1,0 +1,34 @@
+import type { Cluster } from "@/lib/db/generated/client";
+
+export const environments = ["dev", "test", "prod"] as const;
+export type Environment = (typeof environments)[number];
+
+export interface ClusterView {
+  id: string;
+  name: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  location: string;
+  kubernetesVersion: string | null;
+  environment: Environment | null;
+  reachable: boolean | null;
+  lastError: string | null;
+  lastCheckedAt: string | null;
+  missingSince: string | null;
+}
+
+export function toClusterView(cluster: Cluster): ClusterView {
+  return {
+    id: cluster.id,
+    name: cluster.name,
+    subscriptionId: cluster.subscriptionId,
+    resourceGroup: cluster.resourceGroup,
+    location: cluster.location,
+    kubernetesVersion: cluster.kubernetesVersion,
+    environment: cluster.environment as Environment | null,
+    reachable: cluster.reachable,
+    lastError: cluster.lastError,
+    lastCheckedAt: cluster.lastCheckedAt?.toISOString() ?? null,
+    missingSince: cluster.missingSince?.toISOString() ?? null,
+  };
+}

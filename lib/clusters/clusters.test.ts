@@ -1,0 +1,54 @@
+// Integration: discovering and probing the sandbox's clusters into the database.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterEach, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client";
+import type { UserActor } from "@/lib/auth/permissions";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { listClusters } from "@/lib/clusters/list-clusters";
+import { setClusterEnvironment } from "@/lib/clusters/set-cluster-environment";
+import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+
+const admin: UserActor = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+const viewer: UserActor = { kind: "user", userId: randomUUID(), name: "Vic Viewer", email: "vic@example.com", isAdmin: false, teams: [] };
+const endpoints = readEndpoints();
+const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
+
+afterEach(async () => {
+  await faults({}, "DELETE");
+});
+
+describe("clusters", () => {
+  it("discovers and probes every cluster, and records one unreachable cluster's own error", async () => {
+    expect(await refreshClusters({ actor: admin })).toEqual({ found: 3, reachable: 3, failures: [] });
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] });
+    expect(await refreshClusters({ actor: admin })).toEqual({ found: 3, reachable: 2, failures: [] });
+    const clusters = await listClusters({ actor: viewer });
+    const lab = clusters.find((cluster) => cluster.name === "aks-lab-neu")!;
+    expect(lab).toMatchObject({ reachable: false, lastError: expect.stringContaining("dropped the connection") });
+    expect(clusters.filter((cluster) => cluster.reachable).map((cluster) => cluster.name)).toEqual(["aks-dev-weu", "aks-prod-weu"]);
+    expect(clusters.every((cluster) => cluster.kubernetesVersion?.match(/^1\.\d+\.\d+$/))).toBe(true);
+  });
+
+  it("keeps going when ARM fails, and says so", async () => {
+    await refreshClusters({ actor: admin });
+    await faults({ rules: [{ api: "arm", errorRate: 1, errorStatus: 500 }] });
+    const result = await refreshClusters({ actor: admin });
+    expect(result.found).toBe(0);
+    expect(result.failures[0]?.message).toMatch(/500|InternalError/);
+    // A failed listing says nothing about whether clusters still exist.
+    expect((await listClusters({ actor: admin })).every((cluster) => cluster.missingSince === null)).toBe(true);
+  });
+
+  it("lets only admins refresh and set the environment, with bad input refused", async () => {
+    await refreshClusters({ actor: admin });
+    await expect(refreshClusters({ actor: viewer })).rejects.toMatchObject({ code: "forbidden" });
+    const [cluster] = await listClusters({ actor: admin });
+    await expect(setClusterEnvironment({ actor: viewer, id: cluster!.id, environment: "prod" })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(setClusterEnvironment({ actor: admin, id: cluster!.id, environment: "staging" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(setClusterEnvironment({ actor: admin, id: "nope", environment: "dev" })).rejects.toMatchObject({ code: "not_found" });
+    expect((await setClusterEnvironment({ actor: admin, id: cluster!.id, environment: "dev" })).environment).toBe("dev");
+    const audit = await getPrisma().auditEvent.findFirst({ where: { action: "cluster.set_environment", outcome: "success" }, orderBy: { id: "desc" } });
+    expect(audit?.after).toEqual({ environment: "dev" });
+  });
+});

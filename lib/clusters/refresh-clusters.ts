@@ -1,0 +1,66 @@
+// Discovers AKS clusters through ARM and probes each one's API server. One
+// unreachable cluster records its own error; the others are unaffected. Later
+// a pg-boss job runs this hourly (issue 5); today an admin runs it on demand.
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { clusterUserKubeconfig, describeAzureError, discoverClusters, type AksCluster } from "@/lib/azure/clusters";
+import { probeCluster, type ClusterProbe } from "@/lib/kubernetes/probe";
+
+export interface RefreshResult {
+  found: number;
+  reachable: number;
+  /** Subscriptions ARM could not list. */
+  failures: { subscriptionId: string; message: string }[];
+}
+
+async function probe(cluster: AksCluster): Promise<ClusterProbe> {
+  try {
+    return await probeCluster(await clusterUserKubeconfig(getConfig(), cluster));
+  } catch (error) {
+    return { reachable: false, error: `no credentials from ARM: ${describeAzureError(error)}` };
+  }
+}
+
+export async function refreshClusters({ actor }: { actor: Actor }): Promise<RefreshResult> {
+  if (!can(actor, "cluster:manage")) {
+    await recordAuditEvent(getPrisma(), { actor, action: "cluster.refresh", resourceType: "cluster", outcome: "denied" });
+    throw forbidden("cluster:manage");
+  }
+  const discovery = await discoverClusters(getConfig());
+  const probes = await Promise.all(discovery.clusters.map(async (cluster) => ({ cluster, probe: await probe(cluster) })));
+  const now = new Date();
+  await getPrisma().$transaction(async (tx) => {
+    for (const { cluster, probe: result } of probes) {
+      const state = {
+        name: cluster.name,
+        subscriptionId: cluster.subscriptionId,
+        resourceGroup: cluster.resourceGroup,
+        location: cluster.location,
+        kubernetesVersion: result.reachable ? result.version.replace(/^v/, "") : cluster.kubernetesVersion,
+        reachable: result.reachable,
+        lastError: result.reachable ? null : result.error,
+        lastCheckedAt: now,
+        missingSince: null,
+      };
+      await tx.cluster.upsert({ where: { armId: cluster.id }, create: { armId: cluster.id, ...state }, update: state });
+    }
+    // Only subscriptions that answered can say a cluster is gone.
+    const answered = [...new Set(discovery.clusters.map((c) => c.subscriptionId))].concat(
+      getConfig().azure.subscriptionIds.filter((id) => !discovery.failures.some((f) => f.subscriptionId === id)),
+    );
+    await tx.cluster.updateMany({
+      where: { armId: { notIn: discovery.clusters.map((c) => c.id) }, subscriptionId: { in: answered }, missingSince: null },
+      data: { missingSince: now },
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "cluster.refresh",
+      resourceType: "cluster",
+      outcome: discovery.failures.length ? "failure" : "success",
+      after: { found: discovery.clusters.length, reachable: probes.filter((p) => p.probe.reachable).length, failures: discovery.failures },
+    });
+  });
+  return { found: discovery.clusters.length, reachable: probes.filter((p) => p.probe.reachable).length, failures: discovery.failures };
+}
