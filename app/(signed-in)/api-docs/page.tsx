@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { requireActor } from "@/lib/auth/current-actor";
@@ -26,33 +27,23 @@ export default async function ApiDocsPage() {
         </p>
       </div>
       <Card className="p-0">
-        <table className="w-full text-sm">
-          <caption className="sr-only">Operations</caption>
-          <thead className="bg-muted text-left">
-            <tr>
-              <th className="px-4 py-2 font-medium">Method</th>
-              <th className="px-4 py-2 font-medium">Path</th>
-              <th className="px-4 py-2 font-medium">What it does</th>
-            </tr>
-          </thead>
-          <tbody>
+        <DataTable caption="Operations" columns={["Method", "Path", "What it does"]}>
             {Object.entries(document.paths).flatMap(([path, item]) =>
               methods.flatMap((method) => {
                 const operation = (item as Record<string, { summary?: string } | undefined>)[method];
                 if (!operation) return [];
                 return [
-                  <tr key={`${method} ${path}`} className="border-t border-border">
-                    <td className="px-4 py-2">
+                  <Row key={`${method} ${path}`}>
+                    <Cell>
                       <Badge tone={methodTone[method]}>{method.toUpperCase()}</Badge>
-                    </td>
-                    <td className="px-4 py-2 font-mono">{path}</td>
-                    <td className="px-4 py-2">{operation.summary}</td>
-                  </tr>,
+                    </Cell>
+                    <Cell className="font-mono">{path}</Cell>
+                    <Cell>{operation.summary}</Cell>
+                  </Row>,
                 ];
               }),
             )}
-          </tbody>
-        </table>
+          </DataTable>
       </Card>
     </div>
   );

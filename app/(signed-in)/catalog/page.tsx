@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Metadata } from "next";
+import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -134,22 +135,10 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
             {result.total} service{result.total === 1 ? "" : "s"} · page {result.page} of {pages}
           </p>
           <Card className="overflow-x-auto p-0">
-            <table className="w-full text-sm">
-              <caption className="sr-only">Services</caption>
-              <thead className="bg-muted text-left">
-                <tr>
-                  <th className="px-4 py-2 font-medium">Service</th>
-                  <th className="px-4 py-2 font-medium">Team</th>
-                  <th className="px-4 py-2 font-medium">Tier</th>
-                  <th className="px-4 py-2 font-medium">Lifecycle</th>
-                  <th className="px-4 py-2 font-medium">Language</th>
-                  <th className="px-4 py-2 font-medium">Changed</th>
-                </tr>
-              </thead>
-              <tbody>
+            <DataTable caption="Services" columns={["Service", "Team", "Tier", "Lifecycle", "Language", "Changed"]}>
                 {result.services.map((service) => (
-                  <tr key={service.id} className="border-t border-border align-top">
-                    <td className="px-4 py-2">
+                  <Row key={service.id}>
+                    <Cell>
                       <Link href={`/catalog/${service.slug}`} className="font-medium text-primary hover:underline">
                         {service.displayName}
                       </Link>
@@ -160,22 +149,21 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
                       )}
                       <span className="block text-xs text-muted-foreground">{service.slug}</span>
                       {service.description && <span className="line-clamp-1 max-w-md text-xs text-muted-foreground">{service.description}</span>}
-                    </td>
-                    <td className="px-4 py-2">{service.ownerTeam.name}</td>
-                    <td className="px-4 py-2">
+                    </Cell>
+                    <Cell>{service.ownerTeam.name}</Cell>
+                    <Cell>
                       <TierBadge tier={service.tier} />
-                    </td>
-                    <td className="px-4 py-2">
+                    </Cell>
+                    <Cell>
                       <LifecycleBadge lifecycle={service.lifecycle} />
-                    </td>
-                    <td className="px-4 py-2">{service.language ?? "—"}</td>
-                    <td className="whitespace-nowrap px-4 py-2">
+                    </Cell>
+                    <Cell>{service.language ?? "—"}</Cell>
+                    <Cell className="whitespace-nowrap">
                       <RelativeTime iso={service.updatedAt} />
-                    </td>
-                  </tr>
+                    </Cell>
+                  </Row>
                 ))}
-              </tbody>
-            </table>
+              </DataTable>
           </Card>
           <nav aria-label="Pages" className="flex items-center gap-3">
             {result.page > 1 && (

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { Metadata } from "next";
+import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -62,33 +63,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {result && result.events.length === 0 && <Card>No audit events match this filter. Clear a filter to see more.</Card>}
       {result && result.events.length > 0 && (
         <Card className="overflow-x-auto p-0">
-          <table className="w-full text-sm">
-            <thead className="bg-muted text-left">
-              <tr>
-                <th className="px-4 py-2 font-medium">When</th>
-                <th className="px-4 py-2 font-medium">Actor</th>
-                <th className="px-4 py-2 font-medium">Action</th>
-                <th className="px-4 py-2 font-medium">Resource</th>
-                <th className="px-4 py-2 font-medium">Outcome</th>
-                <th className="px-4 py-2 font-medium">Change</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable caption="Audit events" columns={["When", "Actor", "Action", "Resource", "Outcome", "Change"]}>
               {result.events.map((event) => (
-                <tr key={event.id} className="border-t border-border align-top">
-                  <td className="whitespace-nowrap px-4 py-2">
+                <Row key={event.id}>
+                  <Cell className="whitespace-nowrap">
                     <RelativeTime iso={event.at} />
-                  </td>
-                  <td className="px-4 py-2">{event.actorName}</td>
-                  <td className="px-4 py-2 font-mono">{event.action}</td>
-                  <td className="px-4 py-2">
+                  </Cell>
+                  <Cell>{event.actorName}</Cell>
+                  <Cell className="font-mono">{event.action}</Cell>
+                  <Cell>
                     {event.resourceType}
                     {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
-                  </td>
-                  <td className="px-4 py-2">
+                  </Cell>
+                  <Cell>
                     <Badge tone={outcomeTone[event.outcome as keyof typeof outcomeTone] ?? "neutral"}>{event.outcome}</Badge>
-                  </td>
-                  <td className="px-4 py-2">
+                  </Cell>
+                  <Cell>
                     {(event.before != null || event.after != null) && (
                       <details>
                         <summary className="cursor-pointer text-primary">Before and after</summary>
@@ -96,11 +86,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                       </details>
                     )}
                     {event.detail && <p className="text-xs text-muted-foreground">{event.detail}</p>}
-                  </td>
-                </tr>
+                  </Cell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </DataTable>
         </Card>
       )}
       {nextQuery && (

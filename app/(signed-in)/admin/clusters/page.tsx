@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -23,21 +24,10 @@ export default async function ClustersPage() {
         <Card>No clusters yet. Discover them now; Wharf looks in every subscription it is configured with.</Card>
       ) : (
         <Card className="overflow-x-auto p-0">
-          <table className="w-full text-sm">
-            <caption className="sr-only">Clusters</caption>
-            <thead className="bg-muted text-left">
-              <tr>
-                <th className="px-4 py-2 font-medium">Cluster</th>
-                <th className="px-4 py-2 font-medium">Region</th>
-                <th className="px-4 py-2 font-medium">Version</th>
-                <th className="px-4 py-2 font-medium">Reachability</th>
-                <th className="px-4 py-2 font-medium">Environment</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable caption="Clusters" columns={["Cluster", "Region", "Version", "Reachability", "Environment"]}>
               {clusters.map((cluster) => (
-                <tr key={cluster.id} className="border-t border-border align-top">
-                  <td className="px-4 py-2">
+                <Row key={cluster.id}>
+                  <Cell>
                     <span className="font-medium">{cluster.name}</span>
                     <span className="block text-xs text-muted-foreground">{cluster.resourceGroup}</span>
                     {cluster.missingSince && (
@@ -45,10 +35,10 @@ export default async function ClustersPage() {
                         Not found since <RelativeTime iso={cluster.missingSince} />
                       </Badge>
                     )}
-                  </td>
-                  <td className="px-4 py-2">{cluster.location}</td>
-                  <td className="px-4 py-2">{cluster.kubernetesVersion ?? "—"}</td>
-                  <td className="px-4 py-2">
+                  </Cell>
+                  <Cell>{cluster.location}</Cell>
+                  <Cell>{cluster.kubernetesVersion ?? "—"}</Cell>
+                  <Cell>
                     {cluster.reachable === null ? (
                       <Badge>Not checked</Badge>
                     ) : cluster.reachable ? (
@@ -64,14 +54,13 @@ export default async function ClustersPage() {
                         checked <RelativeTime iso={cluster.lastCheckedAt} />
                       </span>
                     )}
-                  </td>
-                  <td className="px-4 py-2">
+                  </Cell>
+                  <Cell>
                     <EnvironmentSelect action={setEnvironmentAction} id={cluster.id} name={cluster.name} value={cluster.environment} />
-                  </td>
-                </tr>
+                  </Cell>
+                </Row>
               ))}
-            </tbody>
-          </table>
+            </DataTable>
         </Card>
       )}
     </div>
