@@ -1,0 +1,98 @@
+// What a deployment request is, as the page and the pipeline API send it: a
+// service, one of its team's namespaces, and one image version, by tag or by
+// digest. The repository comes from the service's deploy spec, never from the
+// request, so a request cannot point a service at another image.
+import { z } from "zod";
+import { serviceSlug } from "@/lib/catalog/service-input";
+
+/** The same ceiling the catalog's deploy spec has; more is a conversation with the platform team. */
+export const maxReplicas = 50;
+
+/** Docker's tag grammar (distribution/reference): a word character first, then up to 127 of [\w.-]. */
+const tagPattern = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const digestPattern = /^sha256:[a-f0-9]{64}$/;
+
+// One message per bad tag, the most specific one, because forms and the API
+// show the first issue only (lib/validation.ts).
+const imageTag = z
+  .string()
+  .trim()
+  .superRefine((tag, ctx) => {
+    const problem = tagProblem(tag);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+function tagProblem(tag: string): string | undefined {
+  if (tag === "") return "Give an image tag, such as 1.4.2, or a digest instead.";
+  if (tag.length > 128) return `The image tag has ${tag.length} characters; a tag can have at most 128. Use a shorter tag, or deploy by digest.`;
+  if (/\s/.test(tag)) return "The image tag contains spaces; a tag is one word of letters, digits, _ . and -, such as 1.4.2 or main-3f9c2d1.";
+  if (tag.includes("@") || tag.startsWith("sha256:")) return "This looks like a digest; send it as digest, not as tag.";
+  if (tag.includes("/") || tag.includes(":")) {
+    return "Give only the tag, such as 1.4.2, not an image reference; the repository comes from the service's deploy spec.";
+  }
+  if (!tagPattern.test(tag)) {
+    return "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1.";
+  }
+  return undefined;
+}
+
+const imageDigest = z
+  .string()
+  .trim()
+  .superRefine((digest, ctx) => {
+    const problem = digestProblem(digest);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+
+function digestProblem(digest: string): string | undefined {
+  if (digestPattern.test(digest)) return undefined;
+  const algorithm = /^([A-Za-z0-9+._-]+):/.exec(digest)?.[1];
+  if (algorithm === undefined) {
+    return "A digest is sha256: followed by 64 hex characters, such as sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.";
+  }
+  if (algorithm.toLowerCase() !== "sha256") {
+    return `Wharf deploys by sha256 digest only, and this one is ${algorithm}; give the image's sha256: digest, as the registry lists it.`;
+  }
+  const hex = digest.slice(digest.indexOf(":") + 1);
+  if (/[A-F]/.test(hex) && /^[A-Fa-f0-9]{64}$/.test(hex)) return "Write the digest's hex characters in lowercase.";
+  return `A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has ${hex.length} characters${/^[a-fA-F0-9]*$/.test(hex) ? "" : ", not all of them hex"}.`;
+}
+
+const replicas = z.coerce
+  .number({ error: "Replicas must be a number." })
+  .int("Replicas must be a whole number.")
+  .min(1, "Run at least 1 replica; to stop a service, retire it in the catalog.")
+  .max(maxReplicas, `Run at most ${maxReplicas} replicas per deployment; ask the platform team for more.`);
+
+export const whenBusyChoices = ["refuse", "queue"] as const;
+
+export const deployInput = z
+  .object({
+    service: serviceSlug,
+    namespaceId: z.uuid({ error: "Give the namespace's id, as the namespaces list shows it." }),
+    tag: imageTag.optional(),
+    digest: imageDigest.optional(),
+    /** Overrides the deploy spec's replicas for this deployment only. */
+    replicas: replicas.optional(),
+    /** What to do when a rollout of the same service and namespace is still running. */
+    whenBusy: z.enum(whenBusyChoices, { error: `whenBusy must be one of ${whenBusyChoices.join(", ")}.` }).default("refuse"),
+  })
+  .superRefine((input, ctx) => {
+    if (input.tag === undefined && input.digest === undefined) {
+      ctx.addIssue({ code: "custom", path: ["tag"], message: "Give an image tag, such as 1.4.2, or a digest (sha256:...)." });
+    } else if (input.tag !== undefined && input.digest !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["digest"], message: "Give a tag or a digest, not both; a digest pins the exact image, so send only the digest." });
+    }
+  });
+
+export type DeployInput = z.input<typeof deployInput>;
+export type ParsedDeployInput = z.output<typeof deployInput>;
+
+/** Which image version to run: a tag, or a digest that pins the exact image. */
+export type ImageVersion = { tag: string } | { digest: string };
+
+export function imageVersionOf(input: Pick<ParsedDeployInput, "tag" | "digest">): ImageVersion {
+  if (input.digest !== undefined) return { digest: input.digest };
+  if (input.tag !== undefined) return { tag: input.tag };
+  throw new Error("a parsed deployment request has a tag or a digest");
+}
