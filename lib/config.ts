@@ -42,6 +42,18 @@ export interface WharfConfig {
     /** Where client-credentials tokens come from: https://login.microsoftonline.com, or the sandbox. */
     authorityHost: string;
   };
+  namespaces: {
+    /** The namespace of the clusters' ingress controller, allowed in by every Wharf namespace's network policy. */
+    ingressNamespace: string;
+    /** Namespaces provisioned at once per cluster, across all workers. */
+    writeConcurrencyPerCluster: number;
+  };
+  jobs: {
+    /** Run the pg-boss worker inside the web process (WHARF_WORKER=off leaves it to `npm run worker`). */
+    workerInWeb: boolean;
+    /** PostgreSQL schema pg-boss keeps its tables in. */
+    schema: string;
+  };
   logLevel: string;
 }
 
@@ -73,6 +85,14 @@ const common = z.object({
   WHARF_SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(24 * 60, "at most 1440 minutes").default(480),
   WHARF_SESSION_ABSOLUTE_HOURS: z.coerce.number({ error: "a number of hours" }).int().min(1, "at least 1 hour").max(24 * 30, "at most 720 hours").default(168),
   WHARF_ADMIN_APP_ROLE: z.string().min(1).default("Wharf.Admin"),
+  WHARF_INGRESS_NAMESPACE: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name such as app-routing-system (AKS application routing) or ingress-nginx")
+    .max(63, "a namespace name of at most 63 characters")
+    .default("app-routing-system"),
+  WHARF_CLUSTER_WRITE_CONCURRENCY: z.coerce.number({ error: "a number" }).int("a whole number").min(1, "at least 1").max(64, "at most 64").default(4),
+  WHARF_WORKER: z.enum(["on", "off"], { error: "on or off (off: background jobs run only in `npm run worker` processes)" }).default("on"),
+  WHARF_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss").default("pgboss"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 });
 
@@ -171,6 +191,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   const dataDir = resolve(/* turbopackIgnore: true */ base.WHARF_DATA_DIR);
   const publicUrl = (base.WHARF_PUBLIC_URL ?? `http://localhost:${base.PORT}`).replace(/\/$/, "");
   const session = { idleMinutes: base.WHARF_SESSION_IDLE_MINUTES, absoluteHours: base.WHARF_SESSION_ABSOLUTE_HOURS };
+  const jobs = { workerInWeb: base.WHARF_WORKER === "on", schema: base.WHARF_JOBS_SCHEMA };
+  const namespaces = { ingressNamespace: base.WHARF_INGRESS_NAMESPACE, writeConcurrencyPerCluster: base.WHARF_CLUSTER_WRITE_CONCURRENCY };
 
   if (mode === "azure") {
     const az = parse(azure, env);
@@ -206,6 +228,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         armEndpoint: "https://management.azure.com",
         authorityHost: az.AZURE_AUTHORITY_HOST.replace(/\/$/, ""),
       },
+      namespaces,
+      jobs,
       logLevel: base.LOG_LEVEL,
     };
   }
@@ -238,6 +262,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       armEndpoint: sandbox.armEndpoint ?? new URL(sandbox.authority).origin,
       authorityHost: new URL(sandbox.authority).origin,
     },
+    namespaces,
+    jobs,
     logLevel: base.LOG_LEVEL,
   };
 }

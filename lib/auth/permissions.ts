@@ -27,12 +27,18 @@ export const actions = [
   "team:archive",
   "user:read",
   "audit:read",
+  "job:read",
+  "job:retry",
   "service:read",
   "service:create",
   "service:update",
   "service:retire",
   "cluster:read",
   "cluster:manage",
+  "namespace:read",
+  "namespace:request",
+  "namespace:approve",
+  "namespace:manage",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -42,10 +48,10 @@ export interface Resource {
   teamId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read"]);
 
 /** Members of the owning team may change what their team owns. */
-const owningTeamMember: ReadonlySet<Action> = new Set(["service:create", "service:update", "service:retire"]);
+const owningTeamMember: ReadonlySet<Action> = new Set(["service:create", "service:update", "service:retire", "namespace:request"]);
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
@@ -81,12 +87,18 @@ const refusals: Record<Action, string> = {
   "team:archive": "Only platform admins can archive teams. Ask an admin, or request the Wharf.Admin role.",
   "user:read": "You need to be signed in to see people.",
   "audit:read": "Only platform admins can read the audit log.",
+  "job:read": "Only platform admins can see background jobs.",
+  "job:retry": "Only platform admins can retry a failed background job.",
   "service:read": "You need to be signed in to see the catalog.",
   "service:create": "You can register services only for a team you belong to. Pick one of your teams as the owner, or ask its members.",
   "service:update": "Only members of the owning team (and platform admins) can change this service.",
   "service:retire": "Only members of the owning team (and platform admins) can retire this service.",
   "cluster:read": "You need to be signed in to see clusters.",
   "cluster:manage": "Only platform admins can discover clusters and set their environment.",
+  "namespace:read": "You need to be signed in to see namespaces.",
+  "namespace:request": "You can request, change, withdraw and retry namespaces only for a team you belong to. Pick one of your teams, or ask its members.",
+  "namespace:approve": "Only platform admins can approve or reject namespace requests.",
+  "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
 };
 
 export function refusalMessage(action: Action): string {

@@ -1,0 +1,25 @@
+// Notifications are written in the same transaction as the decision or
+// result they announce, so a person never misses one that happened.
+import type { Prisma } from "@/lib/db/generated/client";
+import { getConfig } from "@/lib/config";
+
+type Writer = Pick<Prisma.TransactionClient, "notification" | "user">;
+
+export interface NotificationInput {
+  message: string;
+  link: string;
+}
+
+export async function notifyUser(db: Writer, userId: string, notification: NotificationInput): Promise<void> {
+  await db.notification.create({ data: { userId, ...notification } });
+}
+
+/** Every platform admin as of their last sign-in (app role or admin group). */
+export async function notifyAdmins(db: Writer, notification: NotificationInput): Promise<void> {
+  const { adminAppRole, adminGroupId } = getConfig().identity;
+  const admins = await db.user.findMany({
+    where: { OR: [{ appRoles: { has: adminAppRole } }, ...(adminGroupId ? [{ groupIds: { has: adminGroupId } }] : [])] },
+    select: { id: true },
+  });
+  if (admins.length) await db.notification.createMany({ data: admins.map((admin) => ({ userId: admin.id, ...notification })) });
+}
