@@ -45,6 +45,32 @@ function defaultPodSpec(spec: JsonObject): void {
   defaultContainers(spec.initContainers);
 }
 
+/** SetDefaults_Pod: a resource with a limit and no request requests its limit (pods only, not templates). */
+function defaultRequestsFromLimits(spec: JsonObject): void {
+  for (const field of ["containers", "initContainers"]) {
+    for (const container of Array.isArray(spec[field]) ? spec[field].filter(isPlainObject) : []) {
+      const resources = isPlainObject(container.resources) ? container.resources : undefined;
+      if (!resources || !isPlainObject(resources.limits)) continue;
+      const requests = childObject(resources, "requests");
+      for (const [resource, limit] of Object.entries(resources.limits)) setDefault(requests, resource, limit);
+    }
+  }
+}
+
+/** SetDefaults_LimitRangeItem: a Container item's default limit falls back to max, its default request to the default limit, then to min. */
+function defaultLimitRange(spec: JsonObject): void {
+  for (const item of Array.isArray(spec.limits) ? spec.limits.filter(isPlainObject) : []) {
+    if (item.type !== "Container") continue;
+    const defaults = childObject(item, "default");
+    const defaultRequest = childObject(item, "defaultRequest");
+    for (const [resource, value] of Object.entries(isPlainObject(item.max) ? item.max : {})) setDefault(defaults, resource, value);
+    for (const [resource, value] of Object.entries(defaults)) setDefault(defaultRequest, resource, value);
+    for (const [resource, value] of Object.entries(isPlainObject(item.min) ? item.min : {})) setDefault(defaultRequest, resource, value);
+    if (Object.keys(defaults).length === 0) delete item.default;
+    if (Object.keys(defaultRequest).length === 0) delete item.defaultRequest;
+  }
+}
+
 function defaultWorkload(spec: JsonObject, kind: string): void {
   setDefault(spec, "replicas", 1);
   if (kind === "Deployment") {
@@ -108,6 +134,7 @@ export function applyDefaults(kind: string, target: KubeObject, old?: KubeObject
       return;
     case "Pod":
       defaultPodSpec(childObject(target, "spec"));
+      defaultRequestsFromLimits(childObject(target, "spec"));
       setDefault(childObject(target, "status"), "phase", "Pending");
       return;
     case "Service": {
@@ -117,6 +144,9 @@ export function applyDefaults(kind: string, target: KubeObject, old?: KubeObject
       defaultService(target);
       return;
     }
+    case "LimitRange":
+      defaultLimitRange(childObject(target, "spec"));
+      return;
     case "NetworkPolicy": {
       const spec = childObject(target, "spec");
       setDefault(spec, "policyTypes", Array.isArray(spec.egress) ? ["Ingress", "Egress"] : ["Ingress"]);

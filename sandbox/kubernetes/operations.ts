@@ -4,6 +4,7 @@
 // ownership and cascading deletion. The HTTP layer parses requests and calls
 // these; a controller can call them too, so every writer gets the same rules.
 import { randomUUID } from "node:crypto";
+import { mutateOnCreate, validateOnCreate } from "./admission";
 import { applyDefaults } from "./defaults";
 import { applyConfiguration, recordUpdate } from "./managed-fields";
 import { finalizeNamespace } from "./namespace-lifecycle";
@@ -124,7 +125,9 @@ export class ClusterOperations {
     if (type.statusSubresource && type.kind !== "Namespace") delete object.status;
     for (const field of ["uid", "creationTimestamp", "deletionTimestamp", "generation", "resourceVersion", "selfLink"]) delete object.metadata[field];
     applyDefaults(type.kind, object);
+    mutateOnCreate(this.store, type, object);
     validateObject(type, object);
+    validateOnCreate(this.store, type, object);
     if (this.store.get(type, namespace, name)) throw alreadyExists(type, name);
     object.metadata.uid = randomUUID();
     object.metadata.creationTimestamp = timestamp();

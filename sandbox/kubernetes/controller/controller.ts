@@ -165,6 +165,8 @@ class Controller implements ControllerContext {
     const namespace = object.metadata.namespace ?? "";
     const name = object.metadata.name ?? "";
     const uid = object.metadata.uid ?? "";
+    // Object counts (`count/deployments.apps`, `services`) change with every create and delete.
+    if (type !== "MODIFIED" && event.resource.namespaced && event.resource.kind !== "Event") this.enqueue("quota", namespace);
     switch (event.resource.kind) {
       case "Deployment":
         if (type === "DELETED") {
@@ -200,7 +202,7 @@ class Controller implements ControllerContext {
         if (type !== "MODIFIED" || !deepEqual(object.spec, event.previous?.spec)) this.enqueue("unblock", namespace);
         return;
       case "Service":
-        if (type !== "MODIFIED") this.enqueue("quota", namespace);
+        if (type === "MODIFIED" && !deepEqual(object.spec, event.previous?.spec)) this.enqueue("quota", namespace);
         return;
     }
   }

@@ -7,7 +7,7 @@ import { isPlainObject, timestamp, type JsonObject, type KubeObject } from "../o
 import type { ControllerContext } from "./context";
 import type { Kubelet } from "./kubelet";
 import { podForReplicaSet } from "./pod-factory";
-import { quotaRefusal } from "./quota";
+import { KubeError } from "../status";
 import { namespaces, pods, replicaSets } from "./types";
 import { controllerUid, createObject, managers, updateObject } from "./writes";
 
@@ -94,14 +94,15 @@ export class ReplicaSetController {
     const namespace = this.ctx.store.get(namespaces, undefined, replicaSet.metadata.namespace ?? "");
     if (!namespace || namespace.metadata.deletionTimestamp) return undefined;
     for (let index = 0; index < count; index++) {
-      const pod = podForReplicaSet(this.ctx, replicaSet);
-      const refusal = quotaRefusal(this.ctx, pod);
-      if (refusal) {
-        const message = `pods "${pod.metadata.name ?? ""}" is forbidden: ${refusal}`;
+      let created: KubeObject;
+      try {
+        created = createObject(this.ctx, pods, podForReplicaSet(this.ctx, replicaSet), managers.controllerManager);
+      } catch (error) {
+        if (!(error instanceof KubeError)) throw error;
+        const message = error.status.message ?? "";
         this.ctx.events.record(replicaSet, "Warning", "FailedCreate", `Error creating: ${message}`, source);
         return message;
       }
-      const created = createObject(this.ctx, pods, pod, managers.controllerManager);
       this.ctx.events.record(replicaSet, "Normal", "SuccessfulCreate", `Created pod: ${created.metadata.name ?? ""}`, source);
     }
     return undefined;

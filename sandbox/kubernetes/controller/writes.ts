@@ -4,6 +4,7 @@
 // identity, defaults, generation and managedFields, so that clients,
 // kubectl and server-side apply see controller-made objects exactly as on AKS.
 import { randomUUID } from "node:crypto";
+import { mutateOnCreate, validateOnCreate } from "../admission";
 import { applyDefaults } from "../defaults";
 import { recordUpdate } from "../managed-fields";
 import { clone, deepEqual, timestamp, type KubeObject } from "../objects";
@@ -17,13 +18,20 @@ export const managers = {
   scheduler: "kube-scheduler",
 } as const;
 
+/**
+ * Creates an object as the API server would: defaults, then the same
+ * admission a client's create goes through (LimitRanger, quota). Throws the
+ * API's KubeError (403 Forbidden) when admission refuses it.
+ */
 export function createObject(ctx: ControllerContext, type: ResourceType, object: KubeObject, manager: string): KubeObject {
   object.apiVersion = apiVersionOf(type);
   object.kind = type.kind;
+  applyDefaults(type.kind, object);
+  mutateOnCreate(ctx.store, type, object);
+  validateOnCreate(ctx.store, type, object);
   object.metadata.uid = randomUUID();
   object.metadata.creationTimestamp = timestamp(new Date(ctx.now()));
   if (type.tracksGeneration) object.metadata.generation = 1;
-  applyDefaults(type.kind, object);
   return ctx.store.write(type, recordUpdate(type, undefined, object, manager));
 }
 
