@@ -4,6 +4,8 @@ import { Anchor } from "lucide-react";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { UserMenu } from "@/components/shell/user-menu";
+import { NotificationsMenu } from "@/components/shell/notifications";
+import { QueryProvider } from "@/components/shell/query-provider";
 import { can, roleLabel, type UserActor } from "@/lib/auth/permissions";
 
 /** Sections appear here as they are built; none is shown before it exists. */
@@ -12,6 +14,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/", label: "Home" },
     { href: "/catalog", label: "Catalog" },
     { href: "/teams", label: "Teams" },
+    { href: "/namespaces", label: "Namespaces" },
   ];
   items.push({ href: "/api-docs", label: "API" });
   if (can(actor, "audit:read")) items.push({ href: "/admin", label: "Admin" });
@@ -20,6 +23,7 @@ function navItems(actor: UserActor): NavItem[] {
 
 export function AppShell({ actor, children }: { actor: UserActor; children: ReactNode }) {
   return (
+    <QueryProvider>
     <div className="min-h-screen">
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:p-2">
         Skip to content
@@ -31,6 +35,7 @@ export function AppShell({ actor, children }: { actor: UserActor; children: Reac
           </Link>
           <Nav items={navItems(actor)} />
           <div className="ml-auto flex items-center gap-2">
+            <NotificationsMenu />
             <ThemeToggle />
             <UserMenu name={actor.name} email={actor.email} role={roleLabel(actor)} />
           </div>
@@ -40,5 +45,6 @@ export function AppShell({ actor, children }: { actor: UserActor; children: Reac
         {children}
       </main>
     </div>
+    </QueryProvider>
   );
 }

@@ -97,3 +97,10 @@ export async function listApprovalQueue({ actor }: { actor: Actor }): Promise<Qu
     ),
   );
 }
+
+export async function getNamespaceRequest({ actor, id }: { actor: Actor; id: string }): Promise<NamespaceRequestView> {
+  assertRead(actor);
+  const row = z.uuid().safeParse(id).success ? await getPrisma().namespaceRequest.findUnique({ where: { id }, include: requestInclude }) : null;
+  if (!row) throw new AppError("not_found", "There is no such namespace request.");
+  return toNamespaceRequestView(row);
+}

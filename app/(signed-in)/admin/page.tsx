@@ -13,6 +13,14 @@ export default async function AdminPage() {
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
           <CardTitle>
+            <Link href="/admin/namespace-requests" className="text-primary hover:underline">
+              Namespace requests
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Approve or reject teams&apos; namespace requests, quota changes and decommissions, with the policy check for each.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/teams" className="text-primary hover:underline">
               Teams
             </Link>

@@ -1,0 +1,89 @@
+"use client";
+import { useState } from "react";
+import { useRouter } from "next/navigation";
+import { Button } from "@/components/ui/button";
+import { Textarea } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { callApi } from "@/lib/api/client-fetch";
+
+export function WithdrawButton({ requestId, name }: { requestId: string; name: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  return (
+    <span className="inline-flex flex-col gap-1">
+      <Button
+        size="sm"
+        variant="secondary"
+        disabled={pending}
+        aria-label={`Withdraw the request for ${name}`}
+        onClick={async () => {
+          setPending(true);
+          setError(null);
+          try {
+            await callApi(`/api/v1/namespace-requests/${requestId}/withdraw`, { method: "POST" });
+            router.refresh();
+          } catch (failure) {
+            setError((failure as Error).message);
+          } finally {
+            setPending(false);
+          }
+        }}
+      >
+        Withdraw
+      </Button>
+      {error && (
+        <span role="alert" className="text-xs text-destructive">
+          {error}
+        </span>
+      )}
+    </span>
+  );
+}
+
+/** Approve or reject; a rejection needs a reason the team can act on. */
+export function DecisionForm({ requestId, name, blocked, destructive }: { requestId: string; name: string; blocked?: string; destructive?: boolean }) {
+  const router = useRouter();
+  const [reason, setReason] = useState("");
+  const [confirm, setConfirm] = useState("");
+  const [state, setState] = useState<{ pending: boolean; error?: string; done?: string }>({ pending: false });
+  async function decide(decision: "approve" | "reject") {
+    setState({ pending: true });
+    try {
+      await callApi(`/api/v1/namespace-requests/${requestId}/decision`, { method: "POST", body: { decision, reason: reason.trim() || undefined } });
+      setState({ pending: false, done: decision === "approve" ? "Approved." : "Rejected." });
+      router.refresh();
+    } catch (failure) {
+      setState({ pending: false, error: (failure as Error).message });
+      router.refresh();
+    }
+  }
+  const id = `reason-${requestId}`;
+  return (
+    <div className="space-y-2">
+      <Label htmlFor={id}>Reason (required to reject)</Label>
+      <Textarea id={id} rows={2} className="font-sans" value={reason} onChange={(e) => setReason(e.target.value)} />
+      {destructive && (
+        <>
+          <Label htmlFor={`confirm-${requestId}`}>Type {name} to approve deleting it</Label>
+          <input id={`confirm-${requestId}`} className="h-9 w-full rounded-md border border-border bg-background px-2 font-mono text-sm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
+        </>
+      )}
+      <div className="flex flex-wrap gap-2">
+        <Button size="sm" onClick={() => decide("approve")} disabled={state.pending || Boolean(blocked) || (destructive && confirm !== name)} aria-label={`Approve ${name}`} variant={destructive ? "destructive" : "primary"}>
+          Approve
+        </Button>
+        <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={state.pending} aria-label={`Reject ${name}`}>
+          Reject
+        </Button>
+      </div>
+      {blocked && <p className="text-xs text-muted-foreground">{blocked}</p>}
+      {state.error && (
+        <p role="alert" className="text-sm font-medium text-destructive">
+          {state.error}
+        </p>
+      )}
+      {state.done && <p role="status" className="text-sm font-medium">{state.done}</p>}
+    </div>
+  );
+}
