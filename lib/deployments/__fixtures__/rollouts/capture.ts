@@ -10,70 +10,11 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startController } from "../../../../sandbox/kubernetes/controller/controller";
-import type { KubeObject } from "../../../../sandbox/kubernetes/objects";
-import { ClusterOperations } from "../../../../sandbox/kubernetes/operations";
-import { findResource, type ResourceType } from "../../../../sandbox/kubernetes/resources";
-import { ClusterStore } from "../../../../sandbox/kubernetes/store";
-import { renderDeployment } from "../../render";
-import { paymentsApi } from "../services";
+import type { KubeObject } from "@/sandbox/kubernetes/objects";
+import type { ResourceType } from "@/sandbox/kubernetes/resources";
+import { namespace, startSandboxCluster, types, type SandboxCluster as Cluster } from "../sandbox-cluster";
 
-const type = (group: string, plural: string): ResourceType => findResource(group, "v1", plural) as ResourceType;
-const types = {
-  namespaces: type("", "namespaces"),
-  deployments: type("apps", "deployments"),
-  replicaSets: type("apps", "replicasets"),
-  pods: type("", "pods"),
-  events: type("", "events"),
-  resourceQuotas: type("", "resourcequotas"),
-};
-const namespace = paymentsApi.namespace.name;
-const speed = 50;
 const here = dirname(fileURLToPath(import.meta.url));
-
-interface Cluster {
-  store: ClusterStore;
-  deploy(tag: string, changes?: { replicas?: number; progressDeadlineSeconds?: number }): void;
-  until(predicate: () => boolean, timeoutMs?: number): Promise<void>;
-  deployment(): KubeObject;
-  close(): void;
-}
-
-function startCluster(): Cluster {
-  const store = new ClusterStore("aks-capture");
-  const operations = new ClusterOperations(store, { namespaceFinalizeDelayMs: 20 });
-  operations.create(types.namespaces, undefined, { metadata: { name: namespace } }, { manager: "capture" });
-  const controller = startController(store, { speed });
-  let revision = 0;
-  return {
-    store,
-    deploy(tag, changes = {}) {
-      revision += 1;
-      const { deployment } = renderDeployment({ ...paymentsApi, image: { tag }, replicas: changes.replicas, revision, changeCause: `Deploy ${tag} by Ada Lovelace (Wharf)` });
-      if (changes.progressDeadlineSeconds !== undefined) deployment.spec.progressDeadlineSeconds = changes.progressDeadlineSeconds;
-      operations.apply(types.deployments, namespace, deployment.metadata.name, deployment, { manager: "wharf", fieldValidation: "Strict", force: true });
-    },
-    until(predicate, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          unsubscribe();
-          reject(new Error(`condition not met within ${timeoutMs} ms`));
-        }, timeoutMs);
-        const unsubscribe = store.subscribe(() => {
-          if (!predicate()) return;
-          clearTimeout(timer);
-          unsubscribe();
-          resolve();
-        });
-      });
-    },
-    deployment: () => store.get(types.deployments, namespace, paymentsApi.service.slug) as KubeObject,
-    close() {
-      controller.stop();
-      operations.close();
-    },
-  };
-}
 
 function withoutManagedFields(object: KubeObject): KubeObject {
   const { managedFields: _managedFields, ...metadata } = object.metadata;
@@ -111,7 +52,7 @@ function somePod(cluster: Cluster, predicate: (pod: KubeObject) => boolean): boo
 }
 
 async function scenario(run: (cluster: Cluster) => Promise<void>): Promise<void> {
-  const cluster = startCluster();
+  const cluster = startSandboxCluster();
   try {
     await run(cluster);
   } finally {
@@ -157,8 +98,7 @@ await scenario(async (cluster) => {
 });
 
 await scenario(async (cluster) => {
-  const operations = new ClusterOperations(cluster.store, {});
-  operations.create(types.resourceQuotas, namespace, { metadata: { name: "compute" }, spec: { hard: { pods: "2" } } }, { manager: "wharf" });
+  cluster.operations.create(types.resourceQuotas, namespace, { metadata: { name: "compute" }, spec: { hard: { pods: "2" } } }, { manager: "wharf" });
   cluster.deploy("1.4.2");
   await cluster.until(() => conditionReason(cluster.deployment(), "ReplicaFailure") === "FailedCreate");
   await cluster.until(() => Number(status(cluster.deployment()).availableReplicas) === 2);
