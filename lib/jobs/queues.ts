@@ -1,0 +1,43 @@
+// Every queue Wharf runs and the shape of its data, in one place. Producers
+// (`enqueue`) and the worker both validate against these schemas, so a job
+// that reaches a handler always has the data the handler expects.
+import { z } from "zod";
+
+export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission"] as const;
+
+export type QueueName = (typeof queueNames)[number];
+
+export const queueDataSchemas = {
+  "cluster.discover": z.object({}),
+  "namespace.provision": z.object({ namespaceId: z.string().min(1) }),
+  "namespace.reconcile": z.object({ clusterId: z.string().min(1).optional() }),
+  "namespace.decommission": z.object({ namespaceId: z.string().min(1) }),
+} satisfies Record<QueueName, z.ZodType>;
+
+export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q]>;
+
+export interface QueueSettings {
+  /**
+   * Jobs are about one thing (a namespace request, a namespace): `enqueue`
+   * needs a singletonKey, and at most one job per key is queued or running at
+   * a time, so a double click or two admins at once cannot do the same work
+   * twice. A queue without keys holds at most one queued or running job.
+   */
+  keyed: boolean;
+  /** Longest one attempt may run; after that pg-boss takes the job back and retries it. */
+  timeoutSeconds: number;
+}
+
+export const queueSettings: Record<QueueName, QueueSettings> = {
+  "cluster.discover": { keyed: false, timeoutSeconds: 10 * 60 },
+  "namespace.provision": { keyed: true, timeoutSeconds: 5 * 60 },
+  "namespace.reconcile": { keyed: false, timeoutSeconds: 5 * 60 },
+  "namespace.decommission": { keyed: true, timeoutSeconds: 10 * 60 },
+};
+
+/** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
+export const schedules: { queue: QueueName; cron: string; data: Record<string, unknown> }[] = [{ queue: "cluster.discover", cron: "0 * * * *", data: {} }];
+
+export function isQueueName(value: string): value is QueueName {
+  return (queueNames as readonly string[]).includes(value);
+}

@@ -1,0 +1,54 @@
+// Runs the queues' handlers in this process: inside the web server by default
+// (instrumentation.ts) or on its own (`npm run worker`); any number of either
+// share the work through pg-boss.
+import type { JobWithMetadata } from "pg-boss";
+import { logger } from "@/lib/logger";
+import { startBoss, stopBoss, type JobTiming } from "@/lib/jobs/boss";
+import { jobDefinitions, type JobDefinition, type JobDefinitions } from "@/lib/jobs/handlers";
+import { queueNames, type QueueName } from "@/lib/jobs/queues";
+import { runAttempt } from "@/lib/jobs/run-job";
+
+export interface WorkerOptions {
+  /** Only these queues (default: all). */
+  queues?: QueueName[];
+  /** Handlers in place of the registry's (tests). */
+  definitions?: Partial<JobDefinitions>;
+  /** pg-boss schema (default WHARF_JOBS_SCHEMA); tests use one of their own. */
+  schema?: string;
+  /** Shorter heartbeats and delays for tests. */
+  timing?: Partial<JobTiming>;
+}
+
+export interface RunningWorker {
+  /** Waits for running jobs up to the stop timeout, releases the rest to other workers, then stops pg-boss in this process. */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
+  const queues = options.queues ?? [...queueNames];
+  const definitions: JobDefinitions = { ...jobDefinitions, ...options.definitions };
+  const { boss, settings } = await startBoss({ schema: options.schema, timing: options.timing });
+  const log = logger.child({ component: "jobs" });
+  for (const queue of queues) {
+    const definition = definitions[queue] as JobDefinition<unknown>;
+    await boss.work(
+      queue,
+      {
+        batchSize: 1,
+        localConcurrency: definition.concurrency ?? 1,
+        includeMetadata: true,
+        perJobResults: true,
+        pollingIntervalSeconds: settings.timing.pollingIntervalSeconds,
+      },
+      async (jobs: JobWithMetadata<unknown>[]) =>
+        Promise.all(jobs.map((job) => runAttempt(queue, definition, job, { db: boss.getDb(), schema: settings.schema, backoff: settings.timing.backoff, log }))),
+    );
+  }
+  log.info({ queues, schema: settings.schema }, "background job worker started");
+  return {
+    async stop() {
+      await stopBoss();
+      log.info("background job worker stopped");
+    },
+  };
+}
