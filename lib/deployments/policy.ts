@@ -32,6 +32,7 @@ export interface PolicyViolation {
 
 export interface PolicyNamespace {
   teamId: string;
+  /** Not a rule here: the production approval gate reads it. */
   environment: string;
   /** The namespace's Container LimitRange: per-container bounds and the defaults it fills in. */
   limitRange: { max?: ResourceList; min?: ResourceList; defaults?: ContainerDefaults };
