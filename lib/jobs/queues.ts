@@ -18,7 +18,7 @@ export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q
 
 export interface QueueSettings {
   /**
-   * Jobs are about one thing (a namespace request, a namespace): `enqueue`
+   * Jobs are about one thing (a namespace): `enqueue`
    * needs a singletonKey, and at most one job per key is queued or running at
    * a time, so a double click or two admins at once cannot do the same work
    * twice. A queue without keys holds at most one queued or running job.

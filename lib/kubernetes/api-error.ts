@@ -66,19 +66,3 @@ export function toKubernetesApiError(error: unknown, doing: string): KubernetesA
   }
   return new KubernetesApiError(`${doing}: ${describeClusterError(error)}`, { retryable: true, cause: error });
 }
-
-/** Rejects with a retryable error when the API server does not answer in time. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutMs: number, doing: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new KubernetesApiError(`${doing}: no answer within ${timeoutMs / 1000} s`, { retryable: true })), timeoutMs);
-        timer.unref();
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

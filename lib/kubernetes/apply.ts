@@ -1,10 +1,11 @@
-// Server-side apply, reads and deletes of whole objects, with Wharf's own
-// errors and a timeout on every call. The field manager is always `wharf`.
-import { KubernetesObjectApi, PatchStrategy, type KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
-import { toKubernetesApiError, withTimeout } from "@/lib/kubernetes/api-error";
+// Server-side apply, reads, lists and deletes of whole objects, as plain
+// JSON, with Wharf's own errors and a timeout on every call. The field
+// manager is always `wharf`.
+import type { KubeConfig } from "@kubernetes/client-node";
+import { toKubernetesApiError } from "@/lib/kubernetes/api-error";
+import { kubeRequest, resourcePath } from "@/lib/kubernetes/request";
 
 export const fieldManager = "wharf";
-const callTimeoutMs = 10_000;
 
 export interface ObjectRef {
   apiVersion: string;
@@ -16,21 +17,24 @@ function describe(ref: ObjectRef): string {
   return `${ref.kind} ${ref.metadata.namespace ? `${ref.metadata.namespace}/` : ""}${ref.metadata.name}`;
 }
 
+function pathOf(ref: ObjectRef): string {
+  return resourcePath(ref.apiVersion, ref.kind, ref.metadata.namespace, ref.metadata.name);
+}
+
 /** Applies the object with server-side apply; `force` takes over fields another manager set by hand. */
-export async function applyObject<T extends KubernetesObject>(config: KubeConfig, object: T & ObjectRef): Promise<T> {
-  const api = KubernetesObjectApi.makeApiClient(config);
+export async function applyObject<T = unknown>(config: KubeConfig, object: ObjectRef): Promise<T> {
   try {
-    return await withTimeout(api.patch(object, undefined, undefined, fieldManager, true, PatchStrategy.ServerSideApply), callTimeoutMs, `applying ${describe(object)}`);
+    const response = await kubeRequest(config, "PATCH", `${pathOf(object)}?fieldManager=${fieldManager}&force=true`, { body: object, contentType: "application/apply-patch+yaml" });
+    return response.body as T;
   } catch (error) {
     throw toKubernetesApiError(error, `applying ${describe(object)}`);
   }
 }
 
 /** The object, or null when the API server says it does not exist. */
-export async function readObject<T = KubernetesObject>(config: KubeConfig, ref: ObjectRef): Promise<T | null> {
-  const api = KubernetesObjectApi.makeApiClient(config);
+export async function readObject<T = unknown>(config: KubeConfig, ref: ObjectRef): Promise<T | null> {
   try {
-    return (await withTimeout(api.read(ref as KubernetesObject & ObjectRef), callTimeoutMs, `reading ${describe(ref)}`)) as unknown as T;
+    return (await kubeRequest(config, "GET", pathOf(ref))).body as T;
   } catch (error) {
     const failure = toKubernetesApiError(error, `reading ${describe(ref)}`);
     if (failure.status === 404) return null;
@@ -38,20 +42,18 @@ export async function readObject<T = KubernetesObject>(config: KubeConfig, ref: 
   }
 }
 
-/** Lists objects of one kind in all namespaces (or one), filtered by labels. */
-export async function listObjects<T = KubernetesObject>(config: KubeConfig, apiVersion: string, kind: string, options: { labelSelector?: string; namespace?: string } = {}): Promise<T[]> {
-  const api = KubernetesObjectApi.makeApiClient(config);
+/** Lists objects of one kind in all namespaces (or one), filtered by labels, following `continue`. */
+export async function listObjects<T = unknown>(config: KubeConfig, apiVersion: string, kind: string, options: { labelSelector?: string; namespace?: string } = {}): Promise<T[]> {
   const items: T[] = [];
   let continueToken: string | undefined;
   try {
     do {
-      const page = await withTimeout(
-        api.list(apiVersion, kind, options.namespace, undefined, undefined, undefined, undefined, options.labelSelector, 500, continueToken),
-        callTimeoutMs,
-        `listing ${kind}`,
-      );
-      items.push(...(page.items as unknown as T[]));
-      continueToken = page.metadata?._continue || undefined;
+      const query = new URLSearchParams({ limit: "500" });
+      if (options.labelSelector) query.set("labelSelector", options.labelSelector);
+      if (continueToken) query.set("continue", continueToken);
+      const page = (await kubeRequest(config, "GET", `${resourcePath(apiVersion, kind, options.namespace)}?${query}`)).body as { items?: T[]; metadata?: { continue?: string } };
+      items.push(...(page.items ?? []));
+      continueToken = page.metadata?.continue || undefined;
     } while (continueToken);
   } catch (error) {
     throw toKubernetesApiError(error, `listing ${kind}`);
@@ -61,9 +63,8 @@ export async function listObjects<T = KubernetesObject>(config: KubeConfig, apiV
 
 /** Deletes the object; an object already gone counts as deleted. */
 export async function deleteObject(config: KubeConfig, ref: ObjectRef): Promise<"deleting" | "gone"> {
-  const api = KubernetesObjectApi.makeApiClient(config);
   try {
-    await withTimeout(api.delete(ref as KubernetesObject & ObjectRef), callTimeoutMs, `deleting ${describe(ref)}`);
+    await kubeRequest(config, "DELETE", pathOf(ref));
     return "deleting";
   } catch (error) {
     const failure = toKubernetesApiError(error, `deleting ${describe(ref)}`);

@@ -1,0 +1,90 @@
+// Plain JSON requests to a Kubernetes API server with a kubeconfig's
+// credentials. Wharf sends and reads objects exactly as the API server
+// speaks them: client-node's typed serializer renames fields such as
+// NetworkPolicy's `from` and turns timestamps into Dates, which would corrupt
+// what Wharf applies and compares.
+import { request as httpsRequest, type RequestOptions } from "node:https";
+import type { KubeConfig } from "@kubernetes/client-node";
+
+export interface KubeResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/** Thrown for an HTTP error, shaped like client-node's ApiException so toKubernetesApiError reads both. */
+export class KubeHttpError extends Error {
+  constructor(
+    readonly code: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string>,
+  ) {
+    super(`HTTP ${code}`);
+  }
+}
+
+export async function kubeRequest(config: KubeConfig, method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse> {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
+  const url = new URL(cluster.server.replace(/\/$/, "") + path);
+  const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const requestOptions: RequestOptions = {
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    headers: {
+      accept: "application/json",
+      ...(payload !== undefined && { "content-type": options.contentType ?? "application/json", "content-length": Buffer.byteLength(payload) }),
+    },
+  };
+  await config.applyToHTTPSOptions(requestOptions);
+  return new Promise<KubeResponse>((resolve, reject) => {
+    const outgoing = httpsRequest(requestOptions, (incoming) => {
+      const chunks: Buffer[] = [];
+      incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+      incoming.on("error", reject);
+      incoming.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = text;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          // Not JSON (a proxy's HTML error page): keep the text for the message.
+        }
+        const headers = Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
+        const status = incoming.statusCode ?? 0;
+        if (status >= 400) reject(new KubeHttpError(status, body, headers));
+        else resolve({ status, headers, body });
+      });
+    });
+    outgoing.setTimeout(options.timeoutMs ?? 10_000, () => outgoing.destroy(Object.assign(new Error("no answer in time"), { code: "ETIMEDOUT" })));
+    outgoing.on("error", reject);
+    if (payload !== undefined) outgoing.write(payload);
+    outgoing.end();
+  });
+}
+
+/** REST paths for the kinds Wharf writes and reads. */
+const resources: Record<string, { plural: string; namespaced: boolean }> = {
+  Namespace: { plural: "namespaces", namespaced: false },
+  ResourceQuota: { plural: "resourcequotas", namespaced: true },
+  LimitRange: { plural: "limitranges", namespaced: true },
+  ServiceAccount: { plural: "serviceaccounts", namespaced: true },
+  RoleBinding: { plural: "rolebindings", namespaced: true },
+  NetworkPolicy: { plural: "networkpolicies", namespaced: true },
+  Deployment: { plural: "deployments", namespaced: true },
+  ReplicaSet: { plural: "replicasets", namespaced: true },
+  Pod: { plural: "pods", namespaced: true },
+  Service: { plural: "services", namespaced: true },
+  Event: { plural: "events", namespaced: true },
+};
+
+export function resourcePath(apiVersion: string, kind: string, namespace?: string, name?: string): string {
+  const resource = resources[kind];
+  if (!resource) throw new Error(`Wharf does not know the REST path of ${kind}; add it to lib/kubernetes/request.ts.`);
+  const base = apiVersion.includes("/") ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const scope = resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+  return `${base}${scope}/${resource.plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+}
