@@ -6,8 +6,9 @@ import { seedTeams } from "../lib/teams/seed-teams";
 import type { SystemActor } from "../lib/auth/permissions";
 import { sandboxTeams } from "../sandbox/personas";
 import { demoServices } from "./seed-catalog";
+import { refreshClusters } from "../lib/clusters/refresh-clusters";
 
-export async function seedSandbox(): Promise<{ teams: number; services: number }> {
+export async function seedSandbox(): Promise<{ teams: number; services: number; clusters: number }> {
   const teams = await seedTeams(sandboxTeams.map((team) => ({ slug: team.slug, name: team.name, groupIds: [...team.groupIds] })));
   const actor: SystemActor = { kind: "system", name: "Wharf seed" };
   const existing = new Set((await getPrisma().service.findMany({ select: { slug: true } })).map((service) => service.slug));
@@ -17,5 +18,8 @@ export async function seedSandbox(): Promise<{ teams: number; services: number }
     await createService({ actor, input: service });
     services += 1;
   }
-  return { teams, services };
+  // The sandbox's clusters, so namespaces can be requested at once; their ARM tags carry the environment.
+  let clusters = 0;
+  if ((await getPrisma().cluster.count()) === 0) clusters = (await refreshClusters({ actor })).found;
+  return { teams, services, clusters };
 }

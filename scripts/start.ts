@@ -78,7 +78,7 @@ async function main() {
     Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, SANDBOX_ENDPOINTS_FILE: env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: dataDir, WHARF_MODE: mode });
     const { seedSandbox } = await import("../prisma/seed");
     const seeded = await seedSandbox();
-    if (seeded.teams || seeded.services) say(`seeded ${seeded.teams} demo teams and ${seeded.services} demo services`);
+    if (seeded.teams || seeded.services || seeded.clusters) say(`seeded ${seeded.teams} demo teams, ${seeded.services} demo services and ${seeded.clusters} sandbox clusters`);
   }
   const config = loadConfig(env);
 

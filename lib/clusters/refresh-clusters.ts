@@ -7,6 +7,7 @@ import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { clusterUserKubeconfig, describeAzureError, discoverClusters, type AksCluster } from "@/lib/azure/clusters";
 import { probeCluster, type ClusterProbe } from "@/lib/kubernetes/probe";
+import { environments } from "@/lib/clusters/cluster-view";
 
 export interface RefreshResult {
   found: number;
@@ -44,7 +45,10 @@ export async function refreshClusters({ actor }: { actor: Actor }): Promise<Refr
         lastCheckedAt: now,
         missingSince: null,
       };
-      await tx.cluster.upsert({ where: { armId: cluster.id }, create: { armId: cluster.id, ...state }, update: state });
+      // A new cluster takes its environment from the ARM tag wharf.io/environment when it has a valid one; an admin's choice is never overwritten.
+      const tagged = cluster.tags["wharf.io/environment"];
+      const environment = (environments as readonly string[]).includes(tagged ?? "") ? tagged : null;
+      await tx.cluster.upsert({ where: { armId: cluster.id }, create: { armId: cluster.id, ...state, environment }, update: state });
     }
     // Only subscriptions that answered can say a cluster is gone.
     const answered = [...new Set(discovery.clusters.map((c) => c.subscriptionId))].concat(

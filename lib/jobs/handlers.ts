@@ -5,7 +5,7 @@ import type { z } from "zod";
 import type { Logger } from "pino";
 import type { QueueData, QueueName } from "@/lib/jobs/queues";
 import { discoverClustersJob } from "@/lib/jobs/discover-clusters-job";
-import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespaceJob } from "@/lib/jobs/namespace-jobs";
+import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
 
 export interface JobContext {
   jobId: string;
@@ -35,6 +35,6 @@ export type JobDefinitions = { [Q in QueueName]: JobDefinition<QueueData<Q>> };
 export const jobDefinitions: JobDefinitions = {
   "cluster.discover": discoverClustersJob,
   "namespace.provision": provisionNamespaceJob,
-  "namespace.reconcile": reconcileNamespaceJob,
+  "namespace.reconcile": reconcileNamespacesJob,
   "namespace.decommission": decommissionNamespaceJob,
 };

@@ -36,7 +36,11 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
 };
 
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
-export const schedules: { queue: QueueName; cron: string; data: Record<string, unknown> }[] = [{ queue: "cluster.discover", cron: "0 * * * *", data: {} }];
+export const schedules: { queue: QueueName; cron: string; data: Record<string, unknown> }[] = [
+  { queue: "cluster.discover", cron: "0 * * * *", data: {} },
+  // Drift shows within two minutes; it costs five list calls per cluster, however many namespaces.
+  { queue: "namespace.reconcile", cron: "*/2 * * * *", data: {} },
+];
 
 export function isQueueName(value: string): value is QueueName {
   return (queueNames as readonly string[]).includes(value);

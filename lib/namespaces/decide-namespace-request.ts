@@ -29,13 +29,13 @@ function when(date: Date | null): string {
 export async function decideNamespaceRequest({ actor, requestId, input }: { actor: Actor; requestId: string; input: unknown }): Promise<Decision> {
   const prisma = getPrisma();
   const decision = parseInput(decisionInput, input);
-  const request = z.uuid().safeParse(requestId).success ? await prisma.namespaceRequest.findUnique({ where: { id: requestId }, include: { cluster: true, team: true } }) : null;
-  if (!request) throw new AppError("not_found", "There is no such namespace request.");
   const action = decision.decision === "approve" ? "namespace.approve" : "namespace.reject";
   if (!can(actor, "namespace:approve")) {
-    await recordAuditEvent(prisma, { actor, action, resourceType: "namespace_request", resourceId: request.id, outcome: "denied" });
+    await recordAuditEvent(prisma, { actor, action, resourceType: "namespace_request", resourceId: requestId, outcome: "denied" });
     throw forbidden("namespace:approve");
   }
+  const request = z.uuid().safeParse(requestId).success ? await prisma.namespaceRequest.findUnique({ where: { id: requestId }, include: { cluster: true, team: true } }) : null;
+  if (!request) throw new AppError("not_found", "There is no such namespace request.");
   if (decision.decision === "approve" && actor.kind === "user" && request.requestedById === actor.userId) {
     const policy = request.cluster.environment ? (await loadPolicies(prisma))[request.cluster.environment as Environment] : null;
     if (!policy?.allowSelfApproval) {
