@@ -23,6 +23,22 @@ export class KubeHttpError extends Error {
   }
 }
 
+export interface KubeRequestEvent {
+  phase: "start" | "end";
+  server: string;
+  method: string;
+  path: string;
+  status?: number;
+}
+
+const observers = new Set<(event: KubeRequestEvent) => void>();
+
+/** Sees every request Wharf sends to a cluster (benchmarks count writes and concurrency with it). Returns the unsubscribe. */
+export function observeKubeRequests(observer: (event: KubeRequestEvent) => void): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
 export async function kubeRequest(config: KubeConfig, method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error("The kubeconfig has no current cluster.");
@@ -40,6 +56,13 @@ export async function kubeRequest(config: KubeConfig, method: string, path: stri
     },
   };
   await config.applyToHTTPSOptions(requestOptions);
+  let ended = false;
+  const notify = (phase: "start" | "end", status?: number) => {
+    if (ended) return;
+    if (phase === "end") ended = true;
+    for (const observer of observers) observer({ phase, server: cluster.server, method, path, status });
+  };
+  notify("start");
   return new Promise<KubeResponse>((resolve, reject) => {
     const outgoing = httpsRequest(requestOptions, (incoming) => {
       const chunks: Buffer[] = [];
@@ -55,12 +78,16 @@ export async function kubeRequest(config: KubeConfig, method: string, path: stri
         }
         const headers = Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
         const status = incoming.statusCode ?? 0;
+        notify("end", status);
         if (status >= 400) reject(new KubeHttpError(status, body, headers));
         else resolve({ status, headers, body });
       });
     });
     outgoing.setTimeout(options.timeoutMs ?? 10_000, () => outgoing.destroy(Object.assign(new Error("no answer in time"), { code: "ETIMEDOUT" })));
-    outgoing.on("error", reject);
+    outgoing.on("error", (error) => {
+      notify("end");
+      reject(error);
+    });
     if (payload !== undefined) outgoing.write(payload);
     outgoing.end();
   });
