@@ -18,6 +18,8 @@ import { decommissionNamespace } from "@/lib/namespaces/decommission-namespace";
 import { reconcileNamespaces } from "@/lib/namespaces/reconcile-namespaces";
 import { reapplyNamespace } from "@/lib/namespaces/reapply-namespace";
 import { getNamespace, listApprovalQueue } from "@/lib/namespaces/list-namespaces";
+import { setNamespacePolicy } from "@/lib/namespaces/set-namespace-policy";
+import { defaultPolicies } from "@/lib/namespaces/namespace-policy";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { listNotifications } from "@/lib/notifications/list-notifications";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
@@ -127,6 +129,23 @@ describe("requesting a namespace", () => {
     expect((await listNotifications({ actor: admin })).items[0]?.message).toContain(`${slug}-queued`);
     await expect(listApprovalQueue({ actor: member })).rejects.toMatchObject({ code: "forbidden" });
     await withdrawNamespaceRequest({ actor: member, requestId: created.id });
+  });
+});
+
+describe("the policy an admin sets", () => {
+  it("is admin-only, validated, audited, and applies to the next request", async () => {
+    const test = { ...defaultPolicies.test, ceilings: { ...defaultPolicies.test.ceilings, requestsCpu: "1", limitsCpu: "2" } };
+    await expect(setNamespacePolicy({ actor: member, input: test })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...test, maxNamespacesPerTeam: -1 } })).rejects.toMatchObject({ code: "invalid_input", path: ["maxNamespacesPerTeam"] });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...test, ceilings: { ...test.ceilings, storage: "lots" } } })).rejects.toMatchObject({ code: "invalid_input", path: ["ceilings", "storage"] });
+    await setNamespacePolicy({ actor: admin, input: test });
+    try {
+      const lab = await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-lab-neu" } });
+      await expect(requestNamespace({ actor: member, input: request(`${slug}-lab`, { clusterId: lab.id }) })).rejects.toMatchObject({ message: expect.stringContaining("CPU requests 2 is above the test ceiling of 1") });
+      expect(await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "test", outcome: "success" } })).toBe(1);
+    } finally {
+      await getPrisma().namespacePolicy.delete({ where: { environment: "test" } });
+    }
   });
 });
 

@@ -21,6 +21,14 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
+            <Link href="/admin/namespace-policy" className="text-primary hover:underline">
+              Namespace policy
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Quota ceilings per environment, namespaces per team, self-approval.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/teams" className="text-primary hover:underline">
               Teams
             </Link>
