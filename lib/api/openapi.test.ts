@@ -19,3 +19,14 @@ describe("OpenAPI document", () => {
     expect(parameters).toEqual(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"]);
   });
 });
+
+describe("OpenAPI document: namespaces", () => {
+  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>> };
+
+  it("describes requests, decisions and namespaces with the validation schemas", () => {
+    const request = doc.paths["/api/v1/namespace-requests"]!.post!.requestBody!.content["application/json"].schema;
+    expect(request.required).toEqual(expect.arrayContaining(["teamId", "clusterId", "name", "quota", "containerDefaults", "justification"]));
+    expect(Object.keys(doc.paths["/api/v1/namespaces/{id}"]!)).toEqual(["parameters", "get"]);
+    expect(doc.paths["/api/v1/namespace-requests/{id}/decision"]!.post).toBeDefined();
+  });
+});

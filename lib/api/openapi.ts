@@ -4,6 +4,8 @@ import { z } from "zod";
 import { serviceInput } from "@/lib/catalog/service-input";
 import { serviceQuery } from "@/lib/catalog/list-services";
 import { createTeamInput, updateTeamInput } from "@/lib/teams/team-input";
+import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/namespaces/namespace-input";
+import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
 
 const schema = (type: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
@@ -27,6 +29,8 @@ const errors = (...statuses: number[]) =>
   Object.fromEntries(statuses.map((status) => [String(status), { description: { 400: "Bad input", 401: "No session", 403: "Not allowed", 404: "Not found", 409: "Conflict", 413: "Body too large" }[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
 
 const json = (ref: string, description: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const idParameter = (what: string) => ({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: `The ${what}'s id.` });
+const body = (bodySchema: object) => ({ required: true, content: { "application/json": { schema: bodySchema } } });
 const slugParameter = (what: string) => ({ name: "slug", in: "path", required: true, schema: { type: "string" }, description: `The ${what}'s slug.` });
 
 function queryParameters(): object[] {
@@ -78,6 +82,56 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: "Get a team and its members", operationId: "getTeam", responses: { 200: { description: "The team" }, ...errors(401, 404) } },
         patch: { summary: "Rename a team or change its Entra groups (admins)", operationId: "updateTeam", requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } }, responses: { 200: { description: "The team" }, ...errors(400, 401, 403, 404, 409) } },
         delete: { summary: "Archive a team (admins)", operationId: "archiveTeam", responses: { 200: { description: "The archived team" }, ...errors(401, 403, 404, 409) } },
+      },
+      "/api/v1/namespace-requests": {
+        get: {
+          summary: "List namespace requests, newest first",
+          operationId: "listNamespaceRequests",
+          parameters: [
+            { name: "status", in: "query", schema: { type: "string", enum: ["pending", "approved", "rejected", "withdrawn"] } },
+            { name: "teamId", in: "query", schema: { type: "string", format: "uuid" } },
+          ],
+          responses: { 200: { description: "Requests" }, ...errors(401) },
+        },
+        post: { summary: "Request a namespace for one of your teams; the policy is checked and an admin decides", operationId: "requestNamespace", requestBody: body(schema(namespaceRequestInput)), responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/namespace-requests/{id}": { parameters: [idParameter("request")], get: { summary: "Get a namespace request", operationId: "getNamespaceRequest", responses: { 200: { description: "The request" }, ...errors(401, 404) } } },
+      "/api/v1/namespace-requests/{id}/decision": {
+        parameters: [idParameter("request")],
+        post: { summary: "Approve or reject a pending request (admins); exactly one decision counts, a second gets 409", operationId: "decideNamespaceRequest", requestBody: body(schema(decisionInput)), responses: { 200: { description: "The decision and the namespace it created or changed" }, ...errors(400, 401, 403, 404, 409) } },
+      },
+      "/api/v1/namespace-requests/{id}/withdraw": { parameters: [idParameter("request")], post: { summary: "Withdraw a pending request of your team", operationId: "withdrawNamespaceRequest", responses: { 200: { description: "The withdrawn request" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespaces": {
+        get: {
+          summary: "List namespaces with status, quota, usage and drift as last reconciled",
+          operationId: "listNamespaces",
+          parameters: [
+            { name: "teamId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "clusterId", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "includeDecommissioned", in: "query", schema: { type: "boolean" } },
+          ],
+          responses: { 200: { description: "Namespaces" }, ...errors(401) },
+        },
+      },
+      "/api/v1/namespaces/{id}": { parameters: [idParameter("namespace")], get: { summary: "Get a namespace and its requests (poll this to follow provisioning)", operationId: "getNamespace", responses: { 200: { description: "The namespace" }, ...errors(401, 404) } } },
+      "/api/v1/namespaces/{id}/quota-change": { parameters: [idParameter("namespace")], post: { summary: "Request a quota change; goes through approval", operationId: "requestQuotaChange", requestBody: body(schema(quotaChangeInput)), responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403, 404, 409) } } },
+      "/api/v1/namespaces/{id}/decommission": {
+        parameters: [idParameter("namespace")],
+        post: {
+          summary: "Request decommissioning (deletes the namespace on the cluster after approval; the record stays)",
+          operationId: "requestDecommission",
+          requestBody: body({ type: "object", required: ["confirmName", "justification"], properties: { confirmName: { type: "string", description: "The namespace's name, typed to confirm." }, justification: { type: "string", minLength: 10 } } }),
+          responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/namespaces/{id}/reapply": { parameters: [idParameter("namespace")], post: { summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)", operationId: "reapplyNamespace", responses: { 200: { description: "The namespace, provisioning again" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespace-policies": {
+        get: { summary: "The namespace policy of each environment", operationId: "listNamespacePolicies", responses: { 200: { description: "Policies" }, ...errors(401) } },
+        put: { summary: "Replace one environment's namespace policy (admins)", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: { description: "The policy" }, ...errors(400, 401, 403) } },
+      },
+      "/api/v1/notifications": {
+        get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: { description: "Notifications" }, ...errors(401) } },
+        post: { summary: "Mark all your notifications read", operationId: "markNotificationsRead", responses: { 200: { description: "How many were marked" }, ...errors(401) } },
       },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: { description: "You" }, ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", responses: { 200: { description: "Events, newest first" }, ...errors(400, 401, 403) } } },
