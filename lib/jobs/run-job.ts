@@ -47,7 +47,7 @@ export async function runAttempt(queue: string, definition: JobDefinition<unknow
 
   const giveUp = async (reason: GiveUpReason, error: Error, data?: unknown): Promise<JobResult> => {
     const summary = describeGiveUp(reason, attempt);
-    log.warn({ err: error, reason }, `job ${summary}`);
+    log.warn({ err: error, reason }, `job gave up: ${summary}`);
     let message = error.message;
     if (data !== undefined && definition.onGiveUp) {
       try {
