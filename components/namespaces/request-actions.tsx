@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 import { useState } from "react";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
@@ -46,13 +47,13 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
   const router = useRouter();
   const [reason, setReason] = useState("");
   const [confirm, setConfirm] = useState("");
-  const [state, setState] = useState<{ pending: boolean; error?: string; done?: string }>({ pending: false });
+  const [state, setState] = useState<{ pending: boolean; error?: string; done?: string; namespaceId?: string | null }>({ pending: false });
   async function decide(decision: "approve" | "reject") {
     setState({ pending: true });
     try {
-      await callApi(`/api/v1/namespace-requests/${requestId}/decision`, { method: "POST", body: { decision, reason: reason.trim() || undefined } });
-      setState({ pending: false, done: decision === "approve" ? "Approved." : "Rejected." });
-      router.refresh();
+      // The card stays with the outcome (and a link) until the page is reloaded.
+      const result = await callApi<{ namespaceId: string | null }>(`/api/v1/namespace-requests/${requestId}/decision`, { method: "POST", body: { decision, reason: reason.trim() || undefined } });
+      setState({ pending: false, done: decision === "approve" ? "Approved." : "Rejected.", namespaceId: result.namespaceId });
     } catch (failure) {
       setState({ pending: false, error: (failure as Error).message });
       router.refresh();
@@ -70,10 +71,10 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
         </>
       )}
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" onClick={() => decide("approve")} disabled={state.pending || Boolean(blocked) || (destructive && confirm !== name)} aria-label={`Approve ${name}`} variant={destructive ? "destructive" : "primary"}>
+        <Button size="sm" onClick={() => decide("approve")} disabled={state.pending || Boolean(state.done) || Boolean(blocked) || (destructive && confirm !== name)} aria-label={`Approve ${name}`} variant={destructive ? "destructive" : "primary"}>
           Approve
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={state.pending} aria-label={`Reject ${name}`}>
+        <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={state.pending || Boolean(state.done)} aria-label={`Reject ${name}`}>
           Reject
         </Button>
       </div>
@@ -83,7 +84,18 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
           {state.error}
         </p>
       )}
-      {state.done && <p role="status" className="text-sm font-medium">{state.done}</p>}
+      {state.done && (
+        <p className="text-sm">
+          <span role="status" className="font-medium">
+            {state.done}
+          </span>{" "}
+          {state.namespaceId && (
+            <Link className="underline" href={`/namespaces/${state.namespaceId}`}>
+              Follow the namespace
+            </Link>
+          )}
+        </p>
+      )}
     </div>
   );
 }

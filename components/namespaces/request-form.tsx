@@ -155,7 +155,7 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
           "costCenter",
           "Cost center",
           (props) => <Input {...props} value={values.costCenter} placeholder={team?.costCenter ?? team?.slug ?? ""} onChange={(e) => set({ costCenter: e.target.value })} onBlur={() => touch("costCenter")} />,
-          team ? `Leave empty to use ${team.name}'s: ${team.costCenter ?? team.slug}.` : undefined,
+          team ? `Leave empty to use the team's cost center: ${team.costCenter ?? team.slug}.` : undefined,
         )}
       </fieldset>
 

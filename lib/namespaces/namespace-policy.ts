@@ -58,8 +58,8 @@ export function checkName(name: string, context: PolicyContext): string | null {
   if (reserved.some((pattern) => pattern.test(name))) return `${name} is reserved for the cluster (default, kube-* and wharf-* are not available); use ${prefix}<something>.`;
   if (!name.startsWith(prefix)) {
     const owner = context.otherTeams.find((team) => name.startsWith(namespacePrefix(team.slug)));
-    if (owner) return `${name} starts with ${namespacePrefix(owner.slug)}, the prefix of ${owner.name}; ${context.team.name}'s namespaces start with ${prefix}.`;
-    return `${context.team.name}'s namespaces start with ${prefix}, such as ${prefix}${name.replace(/^-+/, "") || "orders"}.`;
+    if (owner) return `${name} starts with ${namespacePrefix(owner.slug)}, the prefix of ${owner.name}; namespaces of ${context.team.name} start with ${prefix}.`;
+    return `Namespaces of ${context.team.name} start with ${prefix}, such as ${prefix}${name.replace(/^-+/, "") || "orders"}.`;
   }
   if (name === prefix.slice(0, -1) || name.length === prefix.length) return `Add a name after the prefix, such as ${prefix}orders.`;
   if (context.takenNames.has(name)) return `${name} already exists on ${context.cluster.name} or is waiting for approval; choose another name.`;

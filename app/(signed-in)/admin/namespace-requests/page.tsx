@@ -61,7 +61,7 @@ export default async function NamespaceRequestsPage() {
                 </div>
                 <div className="space-y-4">
                   <div>
-                    <h3 className="text-sm font-semibold">{request.team.name}&apos;s namespaces</h3>
+                    <h3 className="text-sm font-semibold">Namespaces of {request.team.name}</h3>
                     {teamNamespaces.length === 0 ? (
                       <p className="text-sm text-muted-foreground">None yet.</p>
                     ) : (
