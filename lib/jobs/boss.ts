@@ -105,7 +105,7 @@ async function start(settings: BossSettings): Promise<Running> {
     max: 8,
     superviseIntervalSeconds: timing.monitorIntervalSeconds,
     monitorIntervalSeconds: timing.monitorIntervalSeconds,
-    instanceName: process.env.WHARF_PROCESS_NAME ?? "wharf",
+    instanceName: "wharf",
   });
   boss.on("error", (error) => logger.error({ err: error }, "background jobs: pg-boss reported an error"));
   boss.on("warning", (warning) => logger.warn({ warning }, `background jobs: ${warning.message}`));

@@ -1,0 +1,48 @@
+// `npm run worker`: background jobs without the web server. Run as many as
+// the work needs, beside web replicas that run jobs too (or not, with
+// WHARF_WORKER=off). On SIGTERM or SIGINT it finishes running jobs for up to
+// the stop timeout and releases the rest to other workers.
+import { ConfigError, getConfig } from "../lib/config";
+import { logger } from "../lib/logger";
+import { startWorker, type RunningWorker } from "../lib/jobs/worker";
+import { closeConcurrencyPool } from "../lib/jobs/concurrency";
+import { getPrisma } from "../lib/db/client";
+
+let worker: RunningWorker | undefined;
+let stopping = false;
+
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    logger.warn(`${signal} again: exiting now; running jobs are picked up again after their heartbeat lapses`);
+    process.exit(1);
+  }
+  stopping = true;
+  logger.info(`${signal}: finishing running jobs`);
+  try {
+    await worker?.stop();
+    await closeConcurrencyPool();
+    await getPrisma().$disconnect();
+    process.exit(0);
+  } catch (error) {
+    logger.error({ err: error }, "background job worker did not stop cleanly");
+    process.exit(1);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = getConfig();
+  if (!process.env.DATABASE_URL) {
+    throw new ConfigError(
+      "Configuration error: DATABASE_URL must be set for `npm run worker`: the worker shares the web app's PostgreSQL (in sandbox mode, the URL `npm start` uses).",
+    );
+  }
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  worker = await startWorker();
+  logger.info({ mode: config.mode, schema: config.jobs.schema }, "npm run worker: running background jobs until SIGTERM or SIGINT");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`[wharf] the worker cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
