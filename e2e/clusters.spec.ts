@@ -36,3 +36,10 @@ test("a team member cannot open the clusters page", async ({ page }) => {
   await signInAs(page, "payments");
   expect((await page.goto("/admin/clusters"))?.status()).toBe(403);
 });
+
+test("a team member sees the clusters, read-only", async ({ page }) => {
+  await signInAs(page, "payments", "/clusters");
+  await expect(page.getByRole("heading", { name: "Clusters" })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "aks-dev-weu" })).toContainText("dev");
+  await expect(page.getByRole("button", { name: "Discover clusters now" })).toHaveCount(0);
+});
