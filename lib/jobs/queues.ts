@@ -3,7 +3,7 @@
 // that reaches a handler always has the data the handler expects.
 import { z } from "zod";
 
-export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission"] as const;
+export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume"] as const;
 
 export type QueueName = (typeof queueNames)[number];
 
@@ -12,6 +12,8 @@ export const queueDataSchemas = {
   "namespace.provision": z.object({ namespaceId: z.string().min(1) }),
   "namespace.reconcile": z.object({ clusterId: z.string().min(1).optional() }),
   "namespace.decommission": z.object({ namespaceId: z.string().min(1) }),
+  "deployment.rollout": z.object({ deploymentId: z.string().min(1) }),
+  "deployment.resume": z.object({}),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q]>;
@@ -33,6 +35,9 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   "namespace.provision": { keyed: true, timeoutSeconds: 5 * 60 },
   "namespace.reconcile": { keyed: false, timeoutSeconds: 5 * 60 },
   "namespace.decommission": { keyed: true, timeoutSeconds: 10 * 60 },
+  // Applies, then follows the rollout to its end: longer than Wharf's follow deadline (lib/deployments/deployment-settings.ts).
+  "deployment.rollout": { keyed: true, timeoutSeconds: 40 * 60 },
+  "deployment.resume": { keyed: false, timeoutSeconds: 60 },
 };
 
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
@@ -40,8 +45,18 @@ export const schedules: { queue: QueueName; cron: string; data: Record<string, u
   { queue: "cluster.discover", cron: "0 * * * *", data: {} },
   // Drift shows within two minutes; it costs five list calls per cluster, however many namespaces.
   { queue: "namespace.reconcile", cron: "*/2 * * * *", data: {} },
+  // Rollouts whose job was lost (enqueue failed after commit) are enqueued again; running ones are left alone.
+  { queue: "deployment.resume", cron: "* * * * *", data: {} },
 ];
 
 export function isQueueName(value: string): value is QueueName {
   return (queueNames as readonly string[]).includes(value);
 }
+
+/** What each queue does, in words, for the Jobs page. */
+export const queueDescriptions: Record<QueueName, string> = {
+  "cluster.discover": "Discovers AKS clusters through Azure Resource Manager and checks each one, every hour.",
+  "namespace.provision": "Applies an approved namespace to its cluster: namespace, quota, limit range, role binding, network policies.",
+  "namespace.reconcile": "Compares namespaces on the clusters with what was approved, and records drift.",
+  "namespace.decommission": "Deletes a namespace whose decommission was approved, and keeps its record.",
+};

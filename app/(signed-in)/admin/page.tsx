@@ -45,6 +45,14 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
+            <Link href="/admin/jobs" className="text-primary hover:underline">
+              Jobs
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Background work running, waiting to retry or failed, with its last error; retry a failed job.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/audit" className="text-primary hover:underline">
               Audit log
             </Link>
