@@ -59,4 +59,6 @@ export const queueDescriptions: Record<QueueName, string> = {
   "namespace.provision": "Applies an approved namespace to its cluster: namespace, quota, limit range, role binding, network policies.",
   "namespace.reconcile": "Compares namespaces on the clusters with what was approved, and records drift.",
   "namespace.decommission": "Deletes a namespace whose decommission was approved, and keeps its record.",
+  "deployment.rollout": "Applies a deployment to its namespace and follows the rollout to its end.",
+  "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
 };
