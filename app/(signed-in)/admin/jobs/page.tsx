@@ -39,6 +39,18 @@ function Status({ job }: { job: JobView }) {
   }
 }
 
+/** Errors from SDKs can run to many lines; the first part says enough, the rest is one click away. */
+function ErrorText({ message }: { message: string }) {
+  const oneLine = message.replace(/\s+/g, " ").trim();
+  if (oneLine.length <= 240) return <span className="text-destructive">{oneLine}</span>;
+  return (
+    <details>
+      <summary className="cursor-pointer text-destructive">{oneLine.slice(0, 200)}… (show all)</summary>
+      <pre className="mt-1 max-h-64 overflow-auto whitespace-pre-wrap text-xs">{message}</pre>
+    </details>
+  );
+}
+
 function subject(job: JobView): string {
   if (job.key) return job.key;
   const entries = Object.entries((job.data ?? {}) as Record<string, unknown>);
@@ -85,7 +97,7 @@ export default async function JobsPage() {
                     <Status job={job} />
                   </Cell>
                   <Cell>{job.attempts}</Cell>
-                  <Cell className="max-w-md text-xs">{job.lastError ? <span className="text-destructive">{job.lastError}</span> : <span className="text-muted-foreground">—</span>}</Cell>
+                  <Cell className="max-w-md text-xs [overflow-wrap:anywhere]">{job.lastError ? <ErrorText message={job.lastError} /> : <span className="text-muted-foreground">—</span>}</Cell>
                   <Cell className="text-xs text-muted-foreground">
                     <span className="block">
                       queued <RelativeTime iso={job.createdAt} />
