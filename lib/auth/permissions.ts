@@ -39,6 +39,10 @@ export const actions = [
   "namespace:request",
   "namespace:approve",
   "namespace:manage",
+  "deployment:read",
+  "deployment:create",
+  "deployment:approve",
+  "deployment:cancel",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -48,10 +52,19 @@ export interface Resource {
   teamId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read"]);
 
 /** Members of the owning team may change what their team owns. */
-const owningTeamMember: ReadonlySet<Action> = new Set(["service:create", "service:update", "service:retire", "namespace:request"]);
+const owningTeamMember: ReadonlySet<Action> = new Set([
+  "service:create",
+  "service:update",
+  "service:retire",
+  "namespace:request",
+  // Approving a production deployment: another member of the team (never the requester; the use case checks that).
+  "deployment:create",
+  "deployment:approve",
+  "deployment:cancel",
+]);
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
@@ -99,6 +112,10 @@ const refusals: Record<Action, string> = {
   "namespace:request": "You can request, change, withdraw and retry namespaces only for a team you belong to. Pick one of your teams, or ask its members.",
   "namespace:approve": "Only platform admins can approve or reject namespace requests.",
   "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
+  "deployment:read": "You need to be signed in to see deployments.",
+  "deployment:create": "You can deploy only to a namespace of a team you belong to. Ask one of its members, or ask to join the team.",
+  "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
+  "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
 };
 
 export function refusalMessage(action: Action): string {

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import type { QueueData, QueueName } from "@/lib/jobs/queues";
 import { discoverClustersJob } from "@/lib/jobs/discover-clusters-job";
 import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
+import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
 
 export interface JobContext {
   jobId: string;
@@ -37,4 +38,6 @@ export const jobDefinitions: JobDefinitions = {
   "namespace.provision": provisionNamespaceJob,
   "namespace.reconcile": reconcileNamespacesJob,
   "namespace.decommission": decommissionNamespaceJob,
+  "deployment.rollout": rolloutDeploymentJob,
+  "deployment.resume": resumeRolloutsJob,
 };

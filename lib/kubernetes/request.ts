@@ -115,3 +115,104 @@ export function resourcePath(apiVersion: string, kind: string, namespace?: strin
   const scope = resource.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
   return `${base}${scope}/${resource.plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
 }
+
+export interface KubeStreamOptions {
+  /** Called with each newline-delimited JSON value of the stream, in order; "stop" ends the stream quietly. */
+  onLine(value: unknown): void | "stop";
+  signal?: AbortSignal;
+  /** No byte for this long means the connection is dead; watches ask the server to end sooner (timeoutSeconds). */
+  idleTimeoutMs?: number;
+}
+
+/**
+ * A long GET whose body is newline-delimited JSON (a watch). Resolves when
+ * the server ends the stream, rejects with a KubeHttpError for an error
+ * status, or with the socket's error; an abort resolves quietly.
+ */
+export async function kubeStream(config: KubeConfig, path: string, options: KubeStreamOptions): Promise<void> {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
+  const url = new URL(cluster.server.replace(/\/$/, "") + path);
+  const requestOptions: RequestOptions = {
+    method: "GET",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    headers: { accept: "application/json" },
+  };
+  await config.applyToHTTPSOptions(requestOptions);
+  if (options.signal?.aborted) return;
+  const notify = (phase: "start" | "end", status?: number) => {
+    for (const observer of observers) observer({ phase, server: cluster.server, method: "GET", path, status });
+  };
+  notify("start");
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: unknown, status?: number) => {
+      if (settled) return;
+      settled = true;
+      options.signal?.removeEventListener("abort", abort);
+      notify("end", status);
+      if (error) reject(error);
+      else resolve();
+    };
+    const outgoing = httpsRequest(requestOptions, (incoming) => {
+      const status = incoming.statusCode ?? 0;
+      const headers = Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
+      if (status >= 400) {
+        const chunks: Buffer[] = [];
+        incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
+        incoming.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let body: unknown = text;
+          try {
+            body = text ? JSON.parse(text) : undefined;
+          } catch {
+            // Not JSON: keep the text for the message.
+          }
+          finish(new KubeHttpError(status, body, headers), status);
+        });
+        incoming.on("error", (error) => finish(error, status));
+        return;
+      }
+      let pending = "";
+      incoming.setEncoding("utf8");
+      incoming.on("data", (chunk: string) => {
+        pending += chunk;
+        let newline = pending.indexOf("\n");
+        while (newline >= 0) {
+          const line = pending.slice(0, newline).trim();
+          pending = pending.slice(newline + 1);
+          if (line) {
+            let verdict: void | "stop";
+            try {
+              verdict = options.onLine(JSON.parse(line));
+            } catch (error) {
+              finish(error, status);
+              outgoing.destroy();
+              return;
+            }
+            if (verdict === "stop") {
+              finish(undefined, status);
+              outgoing.destroy();
+              return;
+            }
+          }
+          newline = pending.indexOf("\n");
+        }
+      });
+      incoming.on("end", () => finish(undefined, status));
+      incoming.on("aborted", () => finish(Object.assign(new Error("the watch stream was cut"), { code: "ECONNRESET" }), status));
+      incoming.on("error", (error) => finish(settled ? undefined : error, status));
+    });
+    const abort = () => {
+      outgoing.destroy();
+      finish();
+    };
+    options.signal?.addEventListener("abort", abort, { once: true });
+    outgoing.setTimeout(options.idleTimeoutMs ?? 5 * 60_000, () => outgoing.destroy(Object.assign(new Error("the watch stream went quiet"), { code: "ETIMEDOUT" })));
+    outgoing.on("error", (error) => finish(error));
+    outgoing.end();
+  });
+}

@@ -1,0 +1,140 @@
+// A team member deploys an image version of a service to one of the team's
+// namespaces. Checked before anything is written: who may, the namespace is
+// ready, the manifest passes the policy against what the namespace has now.
+// Then, in one transaction holding the service's rollout slot: a new revision,
+// waiting for approval (production), queued behind a running rollout (when
+// asked), or applying at once; audited.
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import type { Prisma } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import type { Actor } from "@/lib/auth/permissions";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { notifyUser } from "@/lib/notifications/notify";
+import { parseInput } from "@/lib/validation";
+import { deployInput, imageVersionOf, type ImageVersion } from "./deploy-input";
+import { approvalRequired } from "./deployment-settings";
+import { actorTeamIds, assertNamespaceReady, deploySpecOf, loadTarget, readNamespaceState, type DeploymentTarget, type NamespaceState } from "./deployment-target";
+import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
+import { manifestYaml } from "./manifest";
+import { checkDeploymentPolicy, type PolicyViolation } from "./policy";
+import { imageReference, renderDeployment, type RenderedManifest } from "./render";
+import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
+
+export function describeVersion(image: ImageVersion): string {
+  return "digest" in image ? image.digest.slice(0, 19) : image.tag;
+}
+
+export function renderFor(target: DeploymentTarget, image: ImageVersion, replicas: number | undefined, revision: number, actor: Actor): RenderedManifest {
+  return renderDeployment({
+    service: { slug: target.service.slug },
+    deploySpec: deploySpecOf(target.service),
+    team: { slug: target.namespace.team.slug },
+    namespace: { name: target.namespace.name },
+    image,
+    replicas,
+    changeCause: `Deploy ${describeVersion(image)} by ${actor.name} (Wharf)`,
+    revision,
+  });
+}
+
+export function policyFor(target: DeploymentTarget, state: NamespaceState, rendered: RenderedManifest, actor: Actor, allowedRegistries: readonly string[], busy: { revision: number } | null): PolicyViolation[] {
+  return checkDeploymentPolicy({
+    rendered,
+    allowedRegistries,
+    namespace: state.policy,
+    actorTeamIds: actorTeamIds(actor, target.namespace),
+    service: { retired: target.service.retiredAt !== null, teamId: target.service.ownerTeamId },
+    current: state.current,
+    existingRolloutInFlight: busy,
+  });
+}
+
+/** 409 when the only problem is a rollout in flight; 400 with every violation's message otherwise. */
+export function refusal(violations: PolicyViolation[]): AppError {
+  if (violations.every((violation) => violation.code === "rollout_in_progress")) return new AppError("conflict", violations[0]!.message);
+  const messages = violations.map((violation) => violation.message);
+  const text = messages.length === 1 ? messages[0]! : `This deployment breaks ${messages.length} rules: ${messages.map((message, index) => `(${index + 1}) ${message}`).join(" ")}`;
+  const field = violations[0]!.field;
+  return new AppError("invalid_input", text, field === "namespaceId" ? { path: ["namespaceId"] } : undefined);
+}
+
+export async function createDeployment({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
+  const prisma = getPrisma();
+  const request = parseInput(deployInput, input);
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.create" });
+  assertNamespaceReady(target.namespace);
+  const image = imageVersionOf(request);
+  const deploySpec = deploySpecOf(target.service);
+  const state = await readNamespaceState(target.namespace, target.service.slug);
+  const allowedRegistries = getConfig().azure.allowedRegistries;
+  const needsApproval = approvalRequired(target.namespace.environment);
+
+  const outcome = await prisma.$transaction(async (tx) => {
+    await lockRolloutSlot(tx, target.service.id, target.namespace.id);
+    const busy = await busyDeployment(tx, target.service.id, target.namespace.id);
+    const revision = await nextRevision(tx, target.service.id, target.namespace.id);
+    const rendered = renderFor(target, image, request.replicas, revision, actor);
+    const violations = policyFor(target, state, rendered, actor, allowedRegistries, request.whenBusy === "refuse" ? busy : null);
+    if (violations.length) return { refused: violations, row: null, start: false } as const;
+    const status = needsApproval ? "awaiting-approval" : busy ? "queued" : "applying";
+    const message = needsApproval
+      ? `Waiting for another member of ${target.namespace.team.name} or a platform admin to approve: ${target.namespace.name} is a ${target.namespace.environment} namespace.`
+      : busy
+        ? `Queued behind revision ${busy.revision}; it starts when that rollout ends.`
+        : "Waiting for a worker to apply it";
+    const created = await tx.deployment.create({
+      data: {
+        serviceId: target.service.id,
+        namespaceId: target.namespace.id,
+        teamId: target.namespace.teamId,
+        requestedById: actor.kind === "user" ? actor.userId : null,
+        requestedByName: actor.name,
+        revision,
+        kind: "deploy",
+        imageTag: "tag" in image ? image.tag : null,
+        imageDigest: "digest" in image ? image.digest : null,
+        image: imageReference(deploySpec.imageRepository, image),
+        replicas: rendered.deployment.spec.replicas,
+        manifest: rendered as object,
+        manifestYaml: manifestYaml(rendered),
+        status,
+        message,
+        desiredReplicas: rendered.deployment.spec.replicas,
+        needsApproval,
+      },
+      include: deploymentInclude,
+    });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "deployment.create",
+      resourceType: "deployment",
+      resourceId: created.id,
+      outcome: "success",
+      after: { service: target.service.slug, namespace: target.namespace.name, cluster: target.namespace.cluster.name, revision, image: created.image, replicas: created.replicas, status },
+    });
+    if (needsApproval) await notifyApprovers(tx, target, actor, created.id, `${actor.name} asks you to approve ${target.service.slug} ${describeVersion(image)} to ${target.namespace.name}.`);
+    return { refused: null, row: created, start: status === "applying" } as const;
+  });
+  if (outcome.refused) {
+    await recordAuditEvent(prisma, { actor, action: "deployment.create", resourceType: "service", resourceId: target.service.slug, outcome: "denied", detail: outcome.refused.map((v) => v.code).join(", ") });
+    throw refusal(outcome.refused);
+  }
+  const { row, start } = outcome;
+  if (start) await enqueueRollout(row.id);
+  await publishDeploymentChange(row.id);
+  return toDeploymentView(row);
+}
+
+type Tx = Prisma.TransactionClient;
+
+/** Members of the namespace's team (as of their last sign-in) other than the requester. */
+async function notifyApprovers(tx: Tx, target: DeploymentTarget, actor: Actor, deploymentId: string, message: string): Promise<void> {
+  const groups = target.namespace.team.entraGroupIds;
+  if (!groups.length) return;
+  const members = await tx.user.findMany({ where: { groupIds: { hasSome: groups } }, select: { id: true }, take: 50 });
+  for (const member of members) {
+    if (actor.kind === "user" && member.id === actor.userId) continue;
+    await notifyUser(tx, member.id, { message, link: `/deployments/${deploymentId}` });
+  }
+}

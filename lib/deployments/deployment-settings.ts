@@ -1,0 +1,52 @@
+// Deployment settings that are Wharf's own policy rather than environment:
+// which environments need a second person's approval, and how long Wharf
+// follows a rollout before it calls it failed. Change them here.
+import { defaultCrashLoopRestarts, defaultFailedCreateGraceSeconds } from "./rollout-state";
+
+/**
+ * Environments (a namespace's `environment`, from its cluster) whose
+ * deployments wait for another member of the team, or a platform admin, to
+ * approve. The requester never approves their own. Rollbacks and the
+ * rollback a cancel starts skip the gate: they re-apply a manifest that was
+ * already approved and ran successfully in that namespace.
+ */
+export const approvalRequiredIn: Readonly<Record<string, boolean>> = {
+  dev: false,
+  test: false,
+  prod: true,
+};
+
+export function approvalRequired(environment: string): boolean {
+  return approvalRequiredIn[environment] ?? false;
+}
+
+export interface RolloutTiming {
+  /**
+   * Wharf's own deadline, from the first apply: past it a rollout that has
+   * neither succeeded nor failed is failed (cluster unreachable, controller
+   * stuck). Kubernetes' progress deadline restarts with every pod that
+   * becomes available, so a large rollout can run longer than 300 s.
+   */
+  followDeadlineSeconds: number;
+  failedCreateGraceSeconds: number;
+  crashLoopRestarts: number;
+  /** How often a rollout that sees no cluster change re-reads its own row (was it cancelled?) and the clock (grace, deadline). */
+  idleCheckMs: number;
+}
+
+export const defaultRolloutTiming: RolloutTiming = {
+  followDeadlineSeconds: 30 * 60,
+  failedCreateGraceSeconds: defaultFailedCreateGraceSeconds,
+  crashLoopRestarts: defaultCrashLoopRestarts,
+  idleCheckMs: 2_000,
+};
+
+/** Statuses of a deployment that holds (or waits for) its service's rollout slot in a namespace. */
+export const busyStatuses = ["queued", "applying", "progressing"] as const;
+export const terminalStatuses = ["succeeded", "failed", "cancelled"] as const;
+export const deploymentStatuses = ["awaiting-approval", "queued", "applying", "progressing", "succeeded", "failed", "cancelled"] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+export function isTerminal(status: string): boolean {
+  return (terminalStatuses as readonly string[]).includes(status);
+}

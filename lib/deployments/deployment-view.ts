@@ -1,0 +1,83 @@
+// What pages and the API see of a deployment.
+import type { Prisma } from "@/lib/db/generated/client";
+import type { DeploymentStatus } from "./deployment-settings";
+import type { RolloutEvent, RolloutPod } from "./rollout-state";
+
+export const deploymentInclude = {
+  service: { select: { id: true, slug: true, displayName: true } },
+  namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } },
+  team: { select: { id: true, slug: true, name: true } },
+} satisfies Prisma.DeploymentInclude;
+
+export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
+
+export interface DeploymentView {
+  id: string;
+  service: { id: string; slug: string; displayName: string };
+  namespace: { id: string; name: string; environment: string; cluster: { id: string; name: string } };
+  team: { id: string; slug: string; name: string };
+  requestedBy: { id: string | null; name: string };
+  revision: number;
+  kind: "deploy" | "rollback";
+  image: string;
+  imageTag: string | null;
+  imageDigest: string | null;
+  replicas: number;
+  status: DeploymentStatus;
+  /** Still moving: pages poll while this is true. */
+  inFlight: boolean;
+  reason: string | null;
+  message: string | null;
+  counts: { desired: number; updated: number; ready: number; available: number };
+  pods: RolloutPod[];
+  events: RolloutEvent[];
+  needsApproval: boolean;
+  approvedBy: { id: string | null; name: string } | null;
+  approvedAt: string | null;
+  cancelledBy: string | null;
+  rolledBackFromId: string | null;
+  manifestYaml: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  updatedAt: string;
+  /** From the first apply to the end, in seconds; null until both are known. */
+  durationSeconds: number | null;
+}
+
+const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
+
+export function toDeploymentView(row: DeploymentRow): DeploymentView {
+  const status = row.status as DeploymentStatus;
+  return {
+    id: row.id,
+    service: row.service,
+    namespace: row.namespace,
+    team: row.team,
+    requestedBy: { id: row.requestedById, name: row.requestedByName },
+    revision: row.revision,
+    kind: row.kind as DeploymentView["kind"],
+    image: row.image,
+    imageTag: row.imageTag,
+    imageDigest: row.imageDigest,
+    replicas: row.replicas,
+    status,
+    inFlight: status === "queued" || status === "applying" || status === "progressing" || status === "awaiting-approval",
+    reason: row.reason,
+    message: row.message,
+    counts: { desired: row.desiredReplicas, updated: row.updatedReplicas, ready: row.readyReplicas, available: row.availableReplicas },
+    pods: (row.pods as RolloutPod[] | null) ?? [],
+    events: (row.events as RolloutEvent[] | null) ?? [],
+    needsApproval: row.needsApproval,
+    approvedBy: row.approvedByName ? { id: row.approvedById, name: row.approvedByName } : null,
+    approvedAt: iso(row.approvedAt),
+    cancelledBy: row.cancelledByName,
+    rolledBackFromId: row.rolledBackFromId,
+    manifestYaml: row.manifestYaml,
+    createdAt: row.createdAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+    updatedAt: row.updatedAt.toISOString(),
+    durationSeconds: row.startedAt && row.finishedAt ? Math.round((row.finishedAt.getTime() - row.startedAt.getTime()) / 1000) : null,
+  };
+}

@@ -1,0 +1,353 @@
+// Integration: deployments against the sandbox's AKS clusters (controller at
+// speed 20) and the test PostgreSQL. The rollout job is called directly, as
+// a worker would run it; the informer behind it is the real shared one.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { KubeConfig } from "@kubernetes/client-node";
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import type { UserActor } from "@/lib/auth/permissions";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { clusterUserKubeconfig } from "@/lib/azure/clusters";
+import { requestNamespace } from "@/lib/namespaces/request-namespace";
+import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
+import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
+import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import { applyObject, readObject } from "@/lib/kubernetes/apply";
+import { RetryableJobError } from "@/lib/jobs/errors";
+import { stopBoss } from "@/lib/jobs/boss";
+import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+import { createDeployment } from "./create-deployment";
+import { previewDeployment } from "./preview-deployment";
+import { approveDeployment } from "./approve-deployment";
+import { cancelDeployment } from "./cancel-deployment";
+import { rollbackDeployment } from "./rollback-deployment";
+import { getDeployment, listDeployments } from "./list-deployments";
+import { rolloutDeployment } from "./rollout-deployment";
+import { rolloutInformer, stopRolloutInformers } from "./rollout-informers";
+import type { DeploymentView } from "./deployment-view";
+
+const endpoints = readEndpoints();
+const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
+const system = { kind: "system" as const, name: "test" };
+const suffix = randomBytes(3).toString("hex");
+const slug = `dp${suffix}`;
+const teamGroup = `0c9d7e8f-3333-4c6a-9f00-${randomBytes(6).toString("hex")}`;
+
+let member: UserActor;
+let teammate: UserActor;
+let outsider: UserActor;
+let admin: UserActor;
+let team: { id: string; slug: string; name: string };
+let otherTeam: { id: string; slug: string; name: string };
+let devCluster: { id: string; name: string; subscriptionId: string; resourceGroup: string };
+let dev: string;
+let quotaNs: string;
+let prod: string;
+let ops: string;
+let kube: KubeConfig;
+
+async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
+  const row = await getPrisma().user.create({
+    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, groupIds: teams.length ? [teamGroup] : [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+  });
+  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
+}
+
+async function readyNamespace(name: string, clusterName: string): Promise<string> {
+  const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
+  const created = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Deployments integration tests" } });
+  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } });
+  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
+  return namespaceId!;
+}
+
+async function service(name: string, change: { retired?: boolean; teamId?: string; replicas?: number } = {}): Promise<string> {
+  const serviceSlug = `${name}-${suffix}`;
+  await getPrisma().service.create({
+    data: {
+      slug: serviceSlug,
+      displayName: serviceSlug,
+      ownerTeamId: change.teamId ?? team.id,
+      tier: "standard",
+      lifecycle: "production",
+      tags: [],
+      searchText: serviceSlug,
+      retiredAt: change.retired ? new Date() : null,
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
+        port: 8080,
+        replicas: change.replicas ?? 2,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
+    },
+  });
+  return serviceSlug;
+}
+
+const deploy = (actor: UserActor, serviceSlug: string, namespaceId: string, tag: string, extra: Record<string, unknown> = {}) => createDeployment({ actor, input: { service: serviceSlug, namespaceId, tag, ...extra } });
+
+async function rollOut(deployment: DeploymentView, timing = {}): Promise<DeploymentView> {
+  await rolloutDeployment({ deploymentId: deployment.id, timing });
+  return getDeployment({ actor: member, id: deployment.id });
+}
+
+async function liveImage(namespace: string, name: string): Promise<string | undefined> {
+  const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: namespace } });
+  const live = await readObject<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(kube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: ns.name } });
+  return live?.spec.template.spec.containers[0]?.image;
+}
+
+async function until<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met in ${timeoutMs} ms; last value ${JSON.stringify(value).slice(0, 500)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+beforeAll(async () => {
+  const prisma = getPrisma();
+  const created = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [teamGroup], costCenter: "CC-4711" } });
+  const other = await prisma.team.create({ data: { slug: `oth${suffix}`, name: `Other ${suffix}`, entraGroupIds: [] } });
+  team = { id: created.id, slug: created.slug, name: created.name };
+  otherTeam = { id: other.id, slug: other.slug, name: other.name };
+  member = await user("Mia Member", false, [team]);
+  teammate = await user("Tom Teammate", false, [team]);
+  outsider = await user("Otto Outsider", false, []);
+  admin = await user("Ada Admin", true, []);
+  await refreshClusters({ actor: system });
+  for (const [name, environment] of [["aks-dev-weu", "dev"], ["aks-prod-weu", "prod"], ["aks-lab-neu", "test"]] as const) {
+    await prisma.cluster.updateMany({ where: { name }, data: { environment } });
+  }
+  const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
+  devCluster = cluster;
+  kube = new KubeConfig();
+  kube.loadFromString(await clusterUserKubeconfig(getConfig(), cluster));
+  [dev, quotaNs, prod, ops] = await Promise.all([
+    readyNamespace(`${slug}-dev`, "aks-dev-weu"),
+    readyNamespace(`${slug}-quota`, "aks-dev-weu"),
+    readyNamespace(`${slug}-prod`, "aks-prod-weu"),
+    readyNamespace(`${slug}-ops`, "aks-dev-weu"),
+  ]);
+});
+
+afterEach(async () => {
+  await faults({}, "DELETE");
+});
+
+afterAll(async () => {
+  stopRolloutInformers();
+  await stopBoss();
+});
+
+describe("asking to deploy", () => {
+  it("refuses bad input, another team's namespace, a retired service and an outsider, each saying what to change", async () => {
+    const api = await service("refusals");
+    await expect(deploy(member, api, dev, "has spaces")).rejects.toMatchObject({ code: "invalid_input", path: ["tag"], message: expect.stringContaining("spaces") });
+    await expect(deploy(member, api, dev, "1.0.0", { replicas: 0 })).rejects.toMatchObject({ code: "invalid_input", path: ["replicas"] });
+    await expect(createDeployment({ actor: member, input: { service: api, namespaceId: dev, digest: "md5:abc" } })).rejects.toMatchObject({ path: ["digest"] });
+    await expect(deploy(outsider, api, dev, "1.0.0")).rejects.toMatchObject({ code: "forbidden" });
+    expect(await getPrisma().auditEvent.count({ where: { actorId: outsider.userId, action: "deployment.create", outcome: "denied" } })).toBe(1);
+    const retired = await service("retired", { retired: true });
+    await expect(deploy(member, retired, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("is retired") });
+    const foreign = await service("foreign", { teamId: otherTeam.id });
+    await expect(deploy(member, foreign, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("belongs to another team") });
+    const greedy = await service("greedy", { replicas: 30 });
+    await expect(deploy(member, greedy, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("ask for a larger quota") });
+    expect(await getPrisma().deployment.count({ where: { service: { slug: { in: [api, retired, foreign, greedy] } } } })).toBe(0);
+  });
+
+  it("previews the YAML and a diff against the last applied manifest, writing nothing", async () => {
+    const api = await service("preview");
+    const first = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.0" } });
+    expect(first).toMatchObject({ revision: 1, current: null, violations: [], needsApproval: false, busy: null });
+    expect(first.yaml).toContain(`image: contoso.azurecr.io/${slug}/preview:1.0.0`);
+    expect(first.diff.removed).toBe(0);
+    const done = await rollOut(await deploy(member, api, dev, "1.0.0"));
+    expect(done.status).toBe("succeeded");
+    const second = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.1" } });
+    expect(second.current).toMatchObject({ revision: 1 });
+    expect(second.diff.lines.filter((line) => line.kind === "added").map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringContaining("preview:1.0.1")]));
+    expect(await getPrisma().deployment.count({ where: { service: { slug: api } } })).toBe(1);
+  });
+});
+
+describe("rolling out", () => {
+  it("a good tag: applied with server-side apply, followed to succeeded with counts, pods and events", async () => {
+    const api = await service("good");
+    const created = await deploy(member, api, dev, "1.4.2");
+    expect(created).toMatchObject({ status: "applying", revision: 1, kind: "deploy", needsApproval: false });
+    const done = await rollOut(created);
+    expect(done).toMatchObject({ status: "succeeded", reason: null, counts: { desired: 2, updated: 2, ready: 2, available: 2 } });
+    expect(done.pods.filter((pod) => pod.updated && pod.ready)).toHaveLength(2);
+    expect(done.events.length).toBeGreaterThan(0);
+    expect(done.startedAt && done.finishedAt).toBeTruthy();
+    const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: dev } });
+    const live = await readObject<{ metadata: { labels: Record<string, string>; managedFields: { manager: string; operation: string }[] } }>(kube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: api, namespace: ns.name } });
+    expect(live?.metadata.labels).toMatchObject({ "app.kubernetes.io/version": "1.4.2", "wharf.io/team": slug, "wharf.io/service": api });
+    expect(live?.metadata.managedFields.some((field) => field.manager === "wharf" && field.operation === "Apply")).toBe(true);
+    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: created.id, outcome: "success" } })).toBe(1);
+    // Running the job again (a redelivery) changes nothing.
+    expect((await rollOut(created)).status).toBe("succeeded");
+  }, 60_000);
+
+  it("tag bad: fails with ImagePullBackOff and the events that show it", async () => {
+    const api = await service("pull");
+    const done = await rollOut(await deploy(member, api, dev, "bad"));
+    expect(done).toMatchObject({ status: "failed", reason: "ImagePullBackOff" });
+    expect(done.message).toContain("cannot pull its image");
+    expect(done.events.some((event) => event.type === "Warning" && /Failed|BackOff/.test(event.reason))).toBe(true);
+  }, 60_000);
+
+  it("tag crash: fails with CrashLoopBackOff after repeated restarts", async () => {
+    const api = await service("crash");
+    const done = await rollOut(await deploy(member, api, dev, "crash"));
+    expect(done).toMatchObject({ status: "failed", reason: "CrashLoopBackOff" });
+    expect(done.pods.some((pod) => pod.restarts >= 3)).toBe(true);
+  }, 60_000);
+
+  it("a quota cut after the check: fails with FailedCreate from the quota admission", async () => {
+    const api = await service("quota");
+    const created = await deploy(member, api, quotaNs, "1.0.0");
+    const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: quotaNs } });
+    await applyObject(kube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name }, spec: { hard: { ...{ "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } } } } as never);
+    const done = await rollOut(created, { failedCreateGraceSeconds: 0 });
+    expect(done).toMatchObject({ status: "failed", reason: "FailedCreate" });
+    expect(done.message).toContain("exceeded quota");
+    expect(done.events.some((event) => event.reason === "FailedCreate")).toBe(true);
+  }, 60_000);
+
+  it("never stays in progress: past Wharf's deadline it fails with Timeout", async () => {
+    const api = await service("deadline");
+    const created = await deploy(member, api, dev, "1.0.0");
+    await getPrisma().deployment.update({ where: { id: created.id }, data: { status: "progressing", appliedGeneration: 999, startedAt: new Date(Date.now() - 5_000) } });
+    const done = await rollOut(created, { followDeadlineSeconds: 3 });
+    expect(done).toMatchObject({ status: "failed", reason: "Timeout" });
+    expect(done.message).toContain("Wharf stopped waiting");
+  }, 30_000);
+});
+
+describe("one rollout per service and namespace", () => {
+  it("refuses a second with 409, or queues it and starts it when the first ends", async () => {
+    const api = await service("busy");
+    const first = await deploy(member, api, dev, "1.0.0");
+    await expect(deploy(member, api, dev, "1.0.1")).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("still rolling out") });
+    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
+    expect(queued).toMatchObject({ status: "queued", revision: 2 });
+    expect((await rollOut(first)).status).toBe("succeeded");
+    expect((await getDeployment({ actor: member, id: queued.id })).status).toBe("applying");
+    const second = await rollOut(queued);
+    expect(second.status).toBe("succeeded");
+    expect(await liveImage(dev, api)).toContain(":1.0.1");
+  }, 60_000);
+});
+
+describe("production approval", () => {
+  it("waits for a second person: never the requester, never an outsider; one approval counts", async () => {
+    const api = await service("gated");
+    const created = await deploy(member, api, prod, "2.0.0");
+    expect(created).toMatchObject({ status: "awaiting-approval", needsApproval: true });
+    await rolloutDeployment({ deploymentId: created.id });
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("awaiting-approval");
+    await expect(approveDeployment({ actor: member, deploymentId: created.id })).rejects.toMatchObject({ code: "forbidden", message: expect.stringContaining("someone else must approve") });
+    await expect(approveDeployment({ actor: outsider, deploymentId: created.id })).rejects.toMatchObject({ code: "forbidden" });
+    const approved = await approveDeployment({ actor: teammate, deploymentId: created.id });
+    expect(approved).toMatchObject({ status: "applying", approvedBy: { name: "Tom Teammate" } });
+    await expect(approveDeployment({ actor: admin, deploymentId: created.id })).rejects.toMatchObject({ code: "conflict" });
+    expect((await rollOut(approved)).status).toBe("succeeded");
+    const notice = await getPrisma().notification.findFirst({ where: { userId: teammate.userId, link: `/deployments/${created.id}` } });
+    expect(notice?.message).toContain("asks you to approve");
+  }, 60_000);
+});
+
+describe("rollback and cancel", () => {
+  it("rolls back to an earlier successful revision as a new, audited deployment", async () => {
+    const api = await service("rollback");
+    const one = await rollOut(await deploy(member, api, dev, "1.0.0"));
+    await rollOut(await deploy(member, api, dev, "1.0.1"));
+    const broken = await rollOut(await deploy(member, api, dev, "bad"));
+    expect(broken.status).toBe("failed");
+    await expect(rollbackDeployment({ actor: member, deploymentId: broken.id })).rejects.toMatchObject({ code: "conflict" });
+    await expect(rollbackDeployment({ actor: outsider, deploymentId: one.id })).rejects.toMatchObject({ code: "forbidden" });
+    const back = await rollbackDeployment({ actor: member, deploymentId: one.id });
+    expect(back).toMatchObject({ kind: "rollback", revision: 4, rolledBackFromId: one.id, image: one.image, status: "applying" });
+    expect(back.manifestYaml).toContain("Roll back to revision 1 by Mia Member");
+    expect((await rollOut(back)).status).toBe("succeeded");
+    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    const history = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } });
+    expect(history.map((d) => [d.revision, d.status])).toEqual([[4, "succeeded"], [3, "failed"], [2, "succeeded"], [1, "succeeded"]]);
+    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollback", resourceId: back.id, outcome: "success" } })).toBe(1);
+  }, 90_000);
+
+  it("cancels a rollout in flight: it ends cancelled and the previous successful revision is applied again", async () => {
+    const api = await service("cancel");
+    const good = await rollOut(await deploy(member, api, dev, "1.0.0"));
+    const slow = await deploy(member, api, dev, "crash");
+    const following = rolloutDeployment({ deploymentId: slow.id });
+    await until(() => getDeployment({ actor: member, id: slow.id }), (d) => d.status === "progressing");
+    const { cancelled, rollback } = await cancelDeployment({ actor: teammate, deploymentId: slow.id });
+    expect(cancelled).toMatchObject({ status: "cancelled", cancelledBy: "Tom Teammate" });
+    expect(rollback).toMatchObject({ kind: "rollback", rolledBackFromId: good.id, status: "applying" });
+    await following;
+    expect((await getDeployment({ actor: member, id: slow.id })).status).toBe("cancelled");
+    expect((await rollOut(rollback!)).status).toBe("succeeded");
+    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    await expect(cancelDeployment({ actor: member, deploymentId: slow.id })).rejects.toMatchObject({ code: "conflict" });
+  }, 60_000);
+
+  it("cancels a queued deployment without applying anything", async () => {
+    const api = await service("cancelq");
+    const first = await deploy(member, api, dev, "1.0.0");
+    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
+    expect((await cancelDeployment({ actor: member, deploymentId: queued.id })).rollback).toBeNull();
+    expect((await rollOut(first)).status).toBe("succeeded");
+    expect((await getDeployment({ actor: member, id: queued.id })).status).toBe("cancelled");
+  }, 60_000);
+});
+
+describe("faults", () => {
+  it("500s during apply: the attempt fails retryably with a message, the next one succeeds", async () => {
+    const api = await service("flaky");
+    const created = await deploy(member, api, ops, "1.0.0");
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", errorRate: 1, errorStatus: 500 }] });
+    await expect(rolloutDeployment({ deploymentId: created.id, attempt: 1 })).rejects.toBeInstanceOf(RetryableJobError);
+    expect((await getDeployment({ actor: member, id: created.id })).message).toContain("will be retried");
+    await faults({}, "DELETE");
+    await rolloutDeployment({ deploymentId: created.id, attempt: 2 });
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("succeeded");
+  }, 60_000);
+
+  it("a worker that lets go mid-rollout: the next attempt follows on to the end", async () => {
+    const api = await service("restart");
+    const created = await deploy(member, api, ops, "1.0.0");
+    const abort = new AbortController();
+    const first = rolloutDeployment({ deploymentId: created.id, signal: abort.signal });
+    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status === "progressing");
+    abort.abort();
+    await expect(first).rejects.toBeInstanceOf(RetryableJobError);
+    await rolloutDeployment({ deploymentId: created.id, attempt: 2 });
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("succeeded");
+  }, 60_000);
+
+  it("watch streams that end early: the shared informer resumes from its resourceVersion, without listing again", async () => {
+    // Faults apply to watches opened after they are set: start this cluster's informer afresh.
+    stopRolloutInformers();
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", watchEndAfterMs: 100 }] });
+    const informer = rolloutInformer(devCluster);
+    expect(await informer.whenSynced(10_000)).toBe(true);
+    const api = await service("resume");
+    const done = await rollOut(await deploy(member, api, ops, "1.0.0"));
+    expect(done).toMatchObject({ status: "succeeded", counts: { updated: 2, available: 2 } });
+    await until(async () => informer.stats, (stats) => Object.values(stats).every((kind) => kind.resumes >= 2));
+    for (const kind of ["Deployment", "ReplicaSet", "Pod", "Event"]) expect(informer.stats[kind]).toMatchObject({ lists: 1, relists: 0 });
+  }, 60_000);
+});

@@ -1,0 +1,34 @@
+// Reading deployments: one, and the history of a service in a namespace
+// (or of a service, or a namespace), newest first.
+import { z } from "zod";
+import { getPrisma } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { AppError } from "@/lib/errors";
+import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { findDeploymentOr404 } from "./approve-deployment";
+import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
+
+export async function getDeployment({ actor, id }: { actor: Actor; id: string }): Promise<DeploymentView> {
+  if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
+  return toDeploymentView(await findDeploymentOr404(id));
+}
+
+export const deploymentFilter = z.object({
+  service: z.string().trim().min(1).max(63).optional(),
+  namespace: z.uuid({ error: "namespace must be a namespace id." }).optional(),
+  status: z.string().trim().max(40).optional(),
+  limit: z.coerce.number().int().min(1, "limit must be at least 1.").max(200, "limit can be at most 200.").default(50),
+});
+
+export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentView[]> {
+  if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
+  const parsed = deploymentFilter.safeParse(filter);
+  if (!parsed.success) throw new AppError("invalid_input", parsed.error.issues[0]!.message, { path: parsed.error.issues[0]!.path.map(String) });
+  const { service, namespace, status, limit } = parsed.data;
+  const where: Prisma.DeploymentWhereInput = {};
+  if (service) where.service = { slug: service };
+  if (namespace) where.namespaceId = namespace;
+  if (status) where.status = { in: status.split(",").map((value) => value.trim()) };
+  const rows = await getPrisma().deployment.findMany({ where, include: deploymentInclude, orderBy: [{ createdAt: "desc" }, { revision: "desc" }], take: limit });
+  return rows.map(toDeploymentView);
+}

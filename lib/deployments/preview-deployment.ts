@@ -1,0 +1,56 @@
+// The confirm screen: what a deployment would apply, the diff against the
+// manifest Wharf applied last, and what the policy says now. Writes nothing.
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import type { Actor } from "@/lib/auth/permissions";
+import { parseInput } from "@/lib/validation";
+import { deployInput, imageVersionOf } from "./deploy-input";
+import { approvalRequired } from "./deployment-settings";
+import { assertNamespaceReady, lastAppliedManifestYaml, loadTarget, readNamespaceState } from "./deployment-target";
+import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
+import type { PolicyViolation } from "./policy";
+import { policyFor, renderFor } from "./create-deployment";
+import { busyDeployment, nextRevision } from "./rollout-slot";
+
+export interface DeploymentPreview {
+  service: { slug: string };
+  namespace: { id: string; name: string; environment: string; cluster: string };
+  /** The revision this deployment would get, if nothing else is deployed first. */
+  revision: number;
+  yaml: string;
+  /** Against the last manifest Wharf applied here; everything is added for a first deployment. */
+  diff: ManifestDiff;
+  current: { revision: number; image: string } | null;
+  violations: PolicyViolation[];
+  needsApproval: boolean;
+  /** A rollout that holds or waits for the slot: deploying now is refused, or queued behind it. */
+  busy: { revision: number; status: string } | null;
+}
+
+export async function previewDeployment({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
+  const prisma = getPrisma();
+  const request = parseInput(deployInput, input);
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.preview" });
+  assertNamespaceReady(target.namespace);
+  const state = await readNamespaceState(target.namespace, target.service.slug);
+  const [busy, revision, last] = await Promise.all([
+    busyDeployment(prisma, target.service.id, target.namespace.id),
+    nextRevision(prisma, target.service.id, target.namespace.id),
+    lastAppliedManifestYaml(prisma, target.service.id, target.namespace.id),
+  ]);
+  const rendered = renderFor(target, imageVersionOf(request), request.replicas, revision, actor);
+  const yaml = manifestYaml(rendered);
+  // The busy rule is shown as `busy`, so the page can offer to queue instead.
+  const violations = policyFor(target, state, rendered, actor, getConfig().azure.allowedRegistries, null);
+  return {
+    service: { slug: target.service.slug },
+    namespace: { id: target.namespace.id, name: target.namespace.name, environment: target.namespace.environment, cluster: target.namespace.cluster.name },
+    revision,
+    yaml,
+    diff: manifestDiff(last?.yaml ?? null, yaml),
+    current: last ? { revision: last.revision, image: last.image } : null,
+    violations,
+    needsApproval: approvalRequired(target.namespace.environment),
+    busy,
+  };
+}

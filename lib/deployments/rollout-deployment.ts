@@ -1,0 +1,232 @@
+// The rollout job: apply the deployment's Deployment and Service with
+// server-side apply, then follow the rollout through the cluster's shared
+// informer until it succeeds, fails with its reason, is cancelled, or passes
+// Wharf's own deadline. Every step is safe to run again: a worker that dies
+// mid-rollout leaves the row "applying" or "progressing", pg-boss runs the
+// job again, and it re-applies (a no-op for the same manifest) or just
+// follows on from what the cluster shows.
+import { getPrisma } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
+import { recordAuditEvent } from "@/lib/audit/record-audit-event";
+import { notifyUser } from "@/lib/notifications/notify";
+import { applyObject } from "@/lib/kubernetes/apply";
+import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
+import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
+import { asJobError } from "@/lib/namespaces/provision-namespace";
+import { defaultRolloutTiming, type RolloutTiming } from "./deployment-settings";
+import type { RenderedManifest } from "./render";
+import { observeRollout } from "./observe-rollout";
+import { rolloutState, type RolloutState } from "./rollout-state";
+import { rolloutInformer } from "./rollout-informers";
+import { enqueueRollout, promoteQueued, publishDeploymentChange } from "./rollout-slot";
+
+const system = { kind: "system" as const, name: "Wharf rollout" };
+const active = ["applying", "progressing"];
+
+const loadInclude = { namespace: { include: { cluster: true } }, service: { select: { slug: true } } } satisfies Prisma.DeploymentInclude;
+type Loaded = Prisma.DeploymentGetPayload<{ include: typeof loadInclude }>;
+
+export interface RolloutRun {
+  deploymentId: string;
+  attempt?: number;
+  /** Aborted when the worker loses the job: stop, and let the next attempt follow on. */
+  signal?: AbortSignal;
+  timing?: Partial<RolloutTiming>;
+}
+
+export async function rolloutDeployment(run: RolloutRun): Promise<void> {
+  const prisma = getPrisma();
+  const timing = { ...defaultRolloutTiming, ...run.timing };
+  let row = await prisma.deployment.findUnique({ where: { id: run.deploymentId }, include: loadInclude });
+  if (!row) throw new PermanentJobError(`There is no deployment ${run.deploymentId} to roll out.`);
+  if (!active.includes(row.status)) return;
+  if (row.status === "applying" || row.appliedGeneration === null) {
+    if (!(await applyManifest(row, run.attempt ?? 1))) return;
+    row = await prisma.deployment.findUniqueOrThrow({ where: { id: row.id }, include: loadInclude });
+    await publishDeploymentChange(row.id);
+  }
+  await followRollout(row, timing, run.signal);
+}
+
+/** Applies under the service's rollout lock, so a cancel's rollback never lands before the apply it undoes. False when the deployment no longer wants applying. */
+async function applyManifest(row: Loaded, attempt: number): Promise<boolean> {
+  const prisma = getPrisma();
+  const manifest = row.manifest as unknown as RenderedManifest;
+  try {
+    return await withConcurrencyLimit(`rollout:${row.serviceId}:${row.namespaceId}`, 1, async () => {
+      const fresh = await prisma.deployment.findUnique({ where: { id: row.id }, select: { status: true } });
+      if (!fresh || !active.includes(fresh.status)) return false;
+      const config = await clusterKubeConfig(row.namespace.cluster);
+      const applied = await applyObject<{ metadata?: { generation?: number } }>(config, manifest.deployment);
+      await applyObject(config, manifest.service);
+      const { count } = await prisma.deployment.updateMany({
+        where: { id: row.id, status: { in: active } },
+        data: {
+          status: "progressing",
+          appliedGeneration: applied.metadata?.generation ?? 1,
+          startedAt: row.startedAt ?? new Date(),
+          reason: null,
+          message: "Applied; waiting for the rollout to start.",
+        },
+      });
+      return count > 0;
+    });
+  } catch (error) {
+    const failure = error instanceof PermanentJobError ? error : asJobError(error, row.namespace.cluster);
+    if (failure instanceof RetryableJobError) {
+      await prisma.deployment.updateMany({ where: { id: row.id, status: "applying" }, data: { message: `Applying (attempt ${attempt}) failed and will be retried: ${failure.message}` } });
+      await publishDeploymentChange(row.id);
+    }
+    throw failure;
+  }
+}
+
+interface Snapshot {
+  state: RolloutState;
+  /** The cluster has not shown the applied generation yet. */
+  stale: boolean;
+}
+
+function snapshot(row: Loaded, timing: RolloutTiming, informerError: string | undefined, observation: ReturnType<typeof observeRollout>): Snapshot {
+  const waiting = (message: string): Snapshot => ({
+    stale: true,
+    state: { phase: "progressing", message, desired: row.replicas, updated: 0, ready: 0, available: 0, pods: [], events: [] },
+  });
+  const away = informerError ? ` Wharf cannot watch ${row.namespace.cluster.name} right now (${informerError}); it keeps trying.` : "";
+  if (!observation) return waiting(`Waiting for ${row.namespace.cluster.name} to report the Deployment.${away}`);
+  const generation = (observation.deployment.metadata?.generation as number | undefined) ?? 0;
+  if (generation < (row.appliedGeneration ?? 0)) return waiting(`Waiting for ${row.namespace.cluster.name} to report the applied spec.${away}`);
+  const state = rolloutState(observation, { now: Date.now(), failedCreateGraceSeconds: timing.failedCreateGraceSeconds, crashLoopRestarts: timing.crashLoopRestarts });
+  if (away && state.phase === "progressing") state.message += away;
+  return { state, stale: false };
+}
+
+/** What changes on a page; the row is written only when this does. */
+function summary(state: RolloutState): string {
+  return JSON.stringify([state.phase, state.message, state.desired, state.updated, state.ready, state.available, state.pods, state.events.length, state.events.at(-1)?.count]);
+}
+
+const maxEvents = 40;
+
+function progressData(state: RolloutState, stale: boolean) {
+  const data = {
+    message: state.message,
+    pods: state.pods as unknown as Prisma.InputJsonValue,
+    events: state.events.slice(-maxEvents) as unknown as Prisma.InputJsonValue,
+  };
+  return stale ? data : { ...data, desiredReplicas: state.desired, updatedReplicas: state.updated, readyReplicas: state.ready, availableReplicas: state.available };
+}
+
+async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSignal | undefined): Promise<void> {
+  const prisma = getPrisma();
+  const informer = rolloutInformer(row.namespace.cluster);
+  const namespace = row.namespace.name;
+  const deadline = (row.startedAt ?? new Date()).getTime() + timing.followDeadlineSeconds * 1000;
+  let changed = true;
+  let wake: (() => void) | undefined;
+  const unsubscribe = informer.subscribe((change) => {
+    if (change.namespace !== namespace) return;
+    changed = true;
+    wake?.();
+  });
+  let written = "";
+  let lastCheck = Date.now();
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new RetryableJobError("The worker let go of this rollout; the next attempt follows on from what the cluster shows.");
+      changed = false;
+      const { state, stale } = snapshot(row, timing, informer.lastError, observeRollout(informer, namespace, row.service.slug));
+      if (state.phase !== "progressing") return await finishRollout(row.id, { phase: state.phase, reason: state.reason, message: state.message, observed: state });
+      if (Date.now() >= deadline) {
+        const minutes = Math.round(timing.followDeadlineSeconds / 60);
+        return await finishRollout(row.id, {
+          phase: "failed",
+          reason: "Timeout",
+          message: `The rollout neither finished nor failed within ${minutes >= 1 ? `${minutes} min` : `${timing.followDeadlineSeconds} s`} of being applied, so Wharf stopped waiting. Last seen: ${state.message} Look at the pods and events below, then deploy again or roll back.`,
+          observed: stale ? undefined : state,
+        });
+      }
+      const now = summary(state);
+      if (now !== written) {
+        const { count } = await prisma.deployment.updateMany({ where: { id: row.id, status: "progressing" }, data: progressData(state, stale) });
+        if (count === 0) return;
+        written = now;
+        lastCheck = Date.now();
+        await publishDeploymentChange(row.id);
+      } else if (Date.now() - lastCheck >= timing.idleCheckMs) {
+        // Nothing moved: was it cancelled meanwhile?
+        const current = await prisma.deployment.findUnique({ where: { id: row.id }, select: { status: true } });
+        if (current?.status !== "progressing") return;
+        lastCheck = Date.now();
+      }
+      if (!changed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, Math.min(timing.idleCheckMs, Math.max(0, deadline - Date.now())));
+          function done() {
+            clearTimeout(timer);
+            signal?.removeEventListener("abort", done);
+            wake = undefined;
+            resolve();
+          }
+          wake = done;
+          signal?.addEventListener("abort", done, { once: true });
+        });
+      }
+    }
+  } finally {
+    unsubscribe();
+  }
+}
+
+export interface RolloutEnd {
+  phase: "succeeded" | "failed";
+  /** ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, FailedCreate; Timeout, ApplyFailed, FollowFailed from Wharf itself. */
+  reason?: string;
+  message: string;
+  /** What the cluster showed last, when it showed this rollout at all. */
+  observed?: RolloutState;
+}
+
+/** Ends the rollout (unless a cancel got there first), audits it, tells the requester, and starts the next queued deployment. */
+export async function finishRollout(deploymentId: string, state: RolloutEnd): Promise<void> {
+  const prisma = getPrisma();
+  const next = await prisma.$transaction(async (tx) => {
+    const finishedAt = new Date();
+    const { count } = await tx.deployment.updateMany({
+      where: { id: deploymentId, status: { in: active } },
+      data: { ...(state.observed ? progressData(state.observed, false) : {}), message: state.message, status: state.phase, reason: state.reason ?? null, finishedAt },
+    });
+    if (count === 0) return null;
+    const row = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: { select: { slug: true } }, namespace: { select: { name: true } } } });
+    const succeeded = state.phase === "succeeded";
+    await recordAuditEvent(tx, {
+      actor: system,
+      action: "deployment.rollout",
+      resourceType: "deployment",
+      resourceId: deploymentId,
+      outcome: succeeded ? "success" : "failure",
+      after: { status: state.phase, reason: state.reason ?? null, revision: row.revision, image: row.image },
+      detail: succeeded ? undefined : state.message,
+    });
+    if (row.requestedById) {
+      const what = `${row.service.slug} revision ${row.revision} (${row.imageTag ?? row.imageDigest ?? row.image}) in ${row.namespace.name}`;
+      await notifyUser(tx, row.requestedById, { message: succeeded ? `${what} rolled out.` : `${what} failed: ${state.reason ?? "failed"}.`, link: `/deployments/${deploymentId}` });
+    }
+    return promoteQueued(tx, row.serviceId, row.namespaceId);
+  });
+  await publishDeploymentChange(deploymentId);
+  if (next) await enqueueRollout(next);
+}
+
+/** The worker gave up (a 403/422 from the cluster, or the retry time spent): the deployment fails with the cluster's own message. */
+export async function rolloutGaveUp({ deploymentId, error }: { deploymentId: string; error: Error }): Promise<void> {
+  const row = await getPrisma().deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
+  if (!row || !active.includes(row.status)) return;
+  const applying = row.status === "applying";
+  await finishRollout(deploymentId, {
+    phase: "failed",
+    reason: applying ? "ApplyFailed" : "FollowFailed",
+    message: applying ? `Wharf could not apply the manifest: ${error.message}` : `Wharf stopped following this rollout: ${error.message}`,
+  });
+}
