@@ -15,6 +15,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/catalog", label: "Catalog" },
     { href: "/teams", label: "Teams" },
     { href: "/namespaces", label: "Namespaces" },
+    { href: "/deployments", label: "Deployments" },
     { href: "/clusters", label: "Clusters" },
   ];
   items.push({ href: "/api-docs", label: "API" });

@@ -1,0 +1,55 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Card } from "@/components/ui/card";
+import { DeploymentHistory } from "@/components/deployments/history-table";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { isAppError } from "@/lib/errors";
+import { listDeployments } from "@/lib/deployments/list-deployments";
+import type { DeploymentView } from "@/lib/deployments/deployment-view";
+
+export const metadata: Metadata = { title: "Deployments" };
+
+export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<{ service?: string; namespace?: string }> }) {
+  const actor = await requirePermission("deployment:read");
+  const { service, namespace } = await searchParams;
+  let deployments: DeploymentView[] = [];
+  let problem: string | null = null;
+  try {
+    deployments = await listDeployments({ actor, filter: { service, namespace, limit: 100 } });
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    problem = error.message;
+  }
+  const scope = deployments[0] && service && namespace ? `${deployments[0].service.displayName} in ${deployments[0].namespace.name}` : service ? service : null;
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-3xl font-bold">Deployments{scope ? `: ${scope}` : ""}</h1>
+        <p className="text-muted-foreground">
+          Who deployed what, when, how long it took and how it ended; roll back to any revision that succeeded.{" "}
+          {(service || namespace) && (
+            <Link className="underline" href="/deployments">
+              Show all
+            </Link>
+          )}
+        </p>
+      </div>
+      {problem ? (
+        <p role="alert" className="text-destructive">
+          {problem}
+        </p>
+      ) : deployments.length === 0 ? (
+        <Card>
+          <p>No deployments {scope ? "here " : ""}yet. Deploy a service from its page in the catalog: open the service, then Deploy (or go to /catalog/&lt;service&gt;/deploy).</p>
+          <Link className="mt-2 inline-block underline" href="/catalog">
+            Open the catalog
+          </Link>
+        </Card>
+      ) : (
+        <Card className="overflow-x-auto p-0">
+          <DeploymentHistory deployments={deployments} rollbackTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.id)} />
+        </Card>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,170 @@
+"use client";
+// Deploy a service: pick a namespace and a version, see exactly what will be
+// applied (YAML, diff against what runs, the policy's verdict), then confirm.
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { useMutation } from "@tanstack/react-query";
+import { AlertTriangle, ShieldCheck } from "lucide-react";
+import { Button } from "@/components/ui/button";
+import { Card, CardTitle } from "@/components/ui/card";
+import { Input } from "@/components/ui/input";
+import { Label } from "@/components/ui/label";
+import { ApiError, callApi } from "@/lib/api/client-fetch";
+import type { DeploymentPreview } from "@/lib/deployments/preview-deployment";
+import type { DeploymentView } from "@/lib/deployments/deployment-view";
+import { ManifestDiffView } from "@/components/deployments/manifest-diff";
+
+const selectClass = "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+
+export interface DeployableNamespace {
+  id: string;
+  name: string;
+  cluster: string;
+  environment: string;
+}
+
+interface Choice {
+  namespaceId: string;
+  version: string;
+  replicas: string;
+  whenBusy: "refuse" | "queue";
+}
+
+function requestBody(service: string, choice: Choice) {
+  const version = choice.version.trim();
+  return {
+    service,
+    namespaceId: choice.namespaceId,
+    ...(version.startsWith("sha256:") ? { digest: version } : { tag: version }),
+    ...(choice.replicas.trim() ? { replicas: choice.replicas.trim() } : {}),
+    whenBusy: choice.whenBusy,
+  };
+}
+
+export function DeployForm({ service, namespaces, defaultReplicas }: { service: string; namespaces: DeployableNamespace[]; defaultReplicas: number }) {
+  const router = useRouter();
+  const [choice, setChoice] = useState<Choice>({ namespaceId: namespaces[0]?.id ?? "", version: "", replicas: "", whenBusy: "refuse" });
+  const [previewed, setPreviewed] = useState<{ key: string; preview: DeploymentPreview } | null>(null);
+  const key = JSON.stringify(choice);
+  const preview = useMutation({
+    mutationFn: () => callApi<DeploymentPreview>("/api/v1/deployments/preview", { method: "POST", body: requestBody(service, choice) }),
+    onSuccess: (result) => setPreviewed({ key, preview: result }),
+  });
+  const deploy = useMutation({
+    mutationFn: () => callApi<DeploymentView>("/api/v1/deployments", { method: "POST", body: requestBody(service, choice) }),
+    onSuccess: (created) => router.push(`/deployments/${created.id}`),
+  });
+  const current = previewed?.key === key ? previewed.preview : null;
+  const blocked = current ? current.violations.length > 0 || (current.busy !== null && choice.whenBusy === "refuse") : true;
+  const fieldError = (field: string) => (preview.error instanceof ApiError && preview.error.path?.[0] === field ? preview.error.message : undefined);
+  const set = (change: Partial<Choice>) => setChoice((value) => ({ ...value, ...change }));
+
+  return (
+    <div className="space-y-6">
+      <Card>
+        <form
+          className="grid gap-4 md:grid-cols-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            preview.mutate();
+          }}
+        >
+          <div className="space-y-1">
+            <Label htmlFor="namespace">Namespace</Label>
+            <select id="namespace" className={selectClass} value={choice.namespaceId} onChange={(event) => set({ namespaceId: event.target.value })} aria-invalid={Boolean(fieldError("namespaceId"))}>
+              {namespaces.map((namespace) => (
+                <option key={namespace.id} value={namespace.id}>
+                  {namespace.name} — {namespace.cluster} ({namespace.environment})
+                </option>
+              ))}
+            </select>
+            {fieldError("namespaceId") && <p className="text-sm text-destructive">{fieldError("namespaceId")}</p>}
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="version">Image tag or digest</Label>
+            <Input id="version" value={choice.version} onChange={(event) => set({ version: event.target.value })} placeholder="1.4.2 or sha256:…" required aria-invalid={Boolean(fieldError("tag") ?? fieldError("digest"))} aria-describedby="version-help" />
+            <p id="version-help" className="text-xs text-muted-foreground">
+              The repository comes from the service&apos;s deploy spec.
+            </p>
+            {(fieldError("tag") ?? fieldError("digest")) && <p className="text-sm text-destructive">{fieldError("tag") ?? fieldError("digest")}</p>}
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="replicas">Replicas</Label>
+            <Input id="replicas" inputMode="numeric" value={choice.replicas} onChange={(event) => set({ replicas: event.target.value })} placeholder={`${defaultReplicas} (from the deploy spec)`} aria-invalid={Boolean(fieldError("replicas"))} />
+            {fieldError("replicas") && <p className="text-sm text-destructive">{fieldError("replicas")}</p>}
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="when-busy">If a rollout of this service is still running there</Label>
+            <select id="when-busy" className={selectClass} value={choice.whenBusy} onChange={(event) => set({ whenBusy: event.target.value as Choice["whenBusy"] })}>
+              <option value="refuse">Refuse this deployment</option>
+              <option value="queue">Queue it after the running one</option>
+            </select>
+          </div>
+          <div className="md:col-span-2">
+            <Button type="submit" disabled={preview.isPending || !choice.namespaceId || !choice.version.trim()}>
+              {preview.isPending ? "Rendering…" : "Preview what will be applied"}
+            </Button>
+            {preview.isError && !fieldError("tag") && !fieldError("digest") && !fieldError("replicas") && !fieldError("namespaceId") && (
+              <p role="alert" className="mt-2 text-sm text-destructive">
+                {preview.error.message}
+              </p>
+            )}
+          </div>
+        </form>
+      </Card>
+
+      {current && (
+        <>
+          {current.violations.length > 0 ? (
+            <Card className="border-destructive" role="alert">
+              <CardTitle className="flex items-center gap-2 text-destructive">
+                <AlertTriangle className="h-5 w-5" aria-hidden /> The policy blocks this deployment
+              </CardTitle>
+              <ul className="list-disc space-y-1 pl-6 text-sm">
+                {current.violations.map((violation) => (
+                  <li key={`${violation.code}-${violation.field ?? ""}`}>{violation.message}</li>
+                ))}
+              </ul>
+            </Card>
+          ) : (
+            <p className="flex items-center gap-2 text-sm">
+              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context, within {current.namespace.name}&apos;s limits and quota.
+            </p>
+          )}
+          {current.busy && (
+            <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
+              Revision {current.busy.revision} is {current.busy.status} in {current.namespace.name}.{" "}
+              {choice.whenBusy === "queue" ? "This deployment will wait and start when it ends." : "Choose to queue this deployment, or wait for that one to end."}
+            </p>
+          )}
+          {current.needsApproval && (
+            <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
+              {current.namespace.name} is a {current.namespace.environment} namespace: another member of the team or a platform admin must approve before Wharf applies it.
+            </p>
+          )}
+          <Card>
+            <CardTitle>
+              Changes against {current.current ? `revision ${current.current.revision} (${current.current.image})` : "nothing: this is the first deployment here"}
+            </CardTitle>
+            <ManifestDiffView diff={current.diff} />
+          </Card>
+          <details className="rounded-lg border border-border bg-card p-5">
+            <summary className="cursor-pointer font-semibold">The full manifest (revision {current.revision})</summary>
+            <pre className="mt-3 max-h-[32rem] overflow-auto text-xs">{current.yaml}</pre>
+          </details>
+          <div className="flex flex-wrap items-center gap-3">
+            <Button size="lg" onClick={() => deploy.mutate()} disabled={blocked || deploy.isPending}>
+              {deploy.isPending ? "Deploying…" : current.needsApproval ? "Ask for approval" : `Deploy to ${current.namespace.name}`}
+            </Button>
+            {deploy.isError && (
+              <p role="alert" className="text-sm text-destructive">
+                {deploy.error.message}
+              </p>
+            )}
+          </div>
+        </>
+      )}
+      {previewed && !current && <p className="text-sm text-muted-foreground">You changed the choice; preview again to see what will be applied.</p>}
+    </div>
+  );
+}

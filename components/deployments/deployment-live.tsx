@@ -1,0 +1,177 @@
+"use client";
+// A deployment as it rolls out: refreshed every second while in flight,
+// every 30 s after. Counts, each pod, the events, and the reason it ended.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Cell, DataTable, Row } from "@/components/ui/table";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { callApi } from "@/lib/api/client-fetch";
+import type { DeploymentView } from "@/lib/deployments/deployment-view";
+import type { Cancellation } from "@/lib/deployments/cancel-deployment";
+import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
+
+export interface DeploymentPermissions {
+  /** Member of the owning team or admin: cancel, roll back. */
+  member: boolean;
+  /** May approve: a member or admin who did not request it. */
+  approver: boolean;
+}
+
+function Count({ label, value, of }: { label: string; value: number; of: number }) {
+  return (
+    <div className="rounded-md border border-border p-3 text-center">
+      <div className="text-3xl font-bold tabular-nums">
+        {value}
+        <span className="text-lg text-muted-foreground">/{of}</span>
+      </div>
+      <div className="text-sm text-muted-foreground">{label}</div>
+    </div>
+  );
+}
+
+export function DeploymentLive({ initial, permissions }: { initial: DeploymentView; permissions: DeploymentPermissions }) {
+  const client = useQueryClient();
+  const router = useRouter();
+  const key = ["deployment", initial.id];
+  const query = useQuery({
+    queryKey: key,
+    queryFn: () => callApi<DeploymentView>(`/api/v1/deployments/${initial.id}`),
+    initialData: initial,
+    refetchInterval: (q) => (q.state.data?.inFlight ? 1_000 : 30_000),
+  });
+  const deployment = query.data;
+  const approve = useMutation({ mutationFn: () => callApi(`/api/v1/deployments/${deployment.id}/approve`, { method: "POST" }), onSettled: () => client.invalidateQueries({ queryKey: key }) });
+  const cancel = useMutation({
+    mutationFn: () => callApi<Cancellation>(`/api/v1/deployments/${deployment.id}/cancel`, { method: "POST" }),
+    onSuccess: (result) => (result.rollback ? router.push(`/deployments/${result.rollback.id}`) : client.invalidateQueries({ queryKey: key })),
+  });
+  const { counts } = deployment;
+  const historyLink = `/deployments?service=${deployment.service.slug}&namespace=${deployment.namespace.id}`;
+  const failed = deployment.status === "failed";
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-start justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold">
+            {deployment.service.displayName} <span className="text-muted-foreground">revision {deployment.revision}</span>
+          </h1>
+          <p className="text-muted-foreground">
+            <span className="font-mono">{deployment.image}</span> to <Link className="underline" href={`/namespaces/${deployment.namespace.id}`}>{deployment.namespace.name}</Link> on {deployment.namespace.cluster.name} ({deployment.namespace.environment})
+          </p>
+          <p className="text-sm text-muted-foreground">
+            {deployment.kind === "rollback" ? "Rollback" : "Deployed"} by {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />
+            {deployment.approvedBy && deployment.approvedAt && (
+              <>
+                , approved by {deployment.approvedBy.name} <RelativeTime iso={deployment.approvedAt} />
+              </>
+            )}
+            {deployment.durationSeconds !== null && `, took ${deployment.durationSeconds} s`}.{" "}
+            <Link className="underline" href={historyLink}>
+              History
+            </Link>
+          </p>
+        </div>
+        <div aria-live="polite">
+          <DeploymentStatusBadge status={deployment.status} reason={deployment.reason} />
+        </div>
+      </div>
+
+      {query.isError && (
+        <p role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
+          Could not refresh ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />. Retrying.
+        </p>
+      )}
+
+      {deployment.message && (
+        <Card className={failed ? "border-destructive" : undefined}>
+          <p className={failed ? "font-medium text-destructive" : "text-sm"} role={failed ? "alert" : "status"}>
+            {failed ? `Failed${deployment.reason ? ` (${deployment.reason})` : ""}: ` : ""}
+            {deployment.message}
+          </p>
+          <div className="mt-3 flex flex-wrap gap-2">
+            {deployment.status === "awaiting-approval" && permissions.approver && (
+              <Button onClick={() => approve.mutate()} disabled={approve.isPending}>
+                {approve.isPending ? "Approving…" : "Approve and deploy"}
+              </Button>
+            )}
+            {deployment.inFlight && permissions.member && (
+              <Button variant="destructive" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
+                {cancel.isPending ? "Cancelling…" : deployment.status === "progressing" || deployment.status === "applying" ? "Cancel and roll back" : "Cancel"}
+              </Button>
+            )}
+            {failed && permissions.member && (
+              <Button asChild variant="secondary">
+                <Link href={historyLink}>Roll back from the history</Link>
+              </Button>
+            )}
+          </div>
+          {[approve, cancel].map((mutation, index) => mutation.isError && <p key={index} role="alert" className="mt-2 text-sm text-destructive">{mutation.error.message}</p>)}
+        </Card>
+      )}
+
+      <section aria-label="Replicas" className="grid grid-cols-2 gap-3 md:grid-cols-4">
+        <Count label="desired" value={counts.desired} of={deployment.replicas} />
+        <Count label="updated" value={counts.updated} of={counts.desired} />
+        <Count label="ready" value={counts.ready} of={counts.desired} />
+        <Count label="available" value={counts.available} of={counts.desired} />
+      </section>
+
+      <section className="space-y-2">
+        <h2 className="text-xl font-semibold">Pods</h2>
+        {deployment.pods.length === 0 ? (
+          <p className="text-sm text-muted-foreground">{deployment.inFlight ? "No pods yet; they appear as the cluster creates them." : "No pods were seen for this rollout."}</p>
+        ) : (
+          <Card className="overflow-x-auto p-0">
+            <DataTable caption="Pods of the rollout" columns={["Pod", "Template", "Phase", "Ready", "Restarts", "Waiting"]}>
+              {deployment.pods.map((pod) => (
+                <Row key={pod.name}>
+                  <Cell className="font-mono text-xs">{pod.name}</Cell>
+                  <Cell>{pod.updated ? "new" : "old"}</Cell>
+                  <Cell>{pod.phase}</Cell>
+                  <Cell>{pod.ready ? "✓ ready" : "✗ not ready"}</Cell>
+                  <Cell className="tabular-nums">{pod.restarts}</Cell>
+                  <Cell className={pod.waitingReason && /BackOff|Err/.test(pod.waitingReason) ? "font-medium text-destructive" : undefined}>{pod.waitingReason ?? "—"}</Cell>
+                </Row>
+              ))}
+            </DataTable>
+          </Card>
+        )}
+      </section>
+
+      <section className="space-y-2">
+        <h2 className="text-xl font-semibold">Events</h2>
+        {deployment.events.length === 0 ? (
+          <p className="text-sm text-muted-foreground">No events yet.</p>
+        ) : (
+          <Card className="overflow-x-auto p-0">
+            <DataTable caption="Kubernetes events of the rollout, oldest first" columns={["Type", "Reason", "Object", "Message", "Count", "Last seen"]}>
+              {deployment.events.map((event, index) => (
+                <Row key={`${event.object}-${event.reason}-${index}`}>
+                  <Cell className={event.type === "Warning" ? "font-medium text-destructive" : undefined}>{event.type === "Warning" ? "⚠ Warning" : event.type}</Cell>
+                  <Cell>{event.reason}</Cell>
+                  <Cell className="font-mono text-xs">{event.object}</Cell>
+                  <Cell className="text-xs">{event.message}</Cell>
+                  <Cell className="tabular-nums">{event.count}</Cell>
+                  <Cell>{event.lastTimestamp ? <RelativeTime iso={event.lastTimestamp} /> : "—"}</Cell>
+                </Row>
+              ))}
+            </DataTable>
+          </Card>
+        )}
+      </section>
+
+      <details className="rounded-lg border border-border bg-card p-5">
+        <summary className="cursor-pointer font-semibold">The applied manifest</summary>
+        <pre className="mt-3 max-h-[32rem] overflow-auto text-xs">{deployment.manifestYaml}</pre>
+      </details>
+      <p className="text-xs text-muted-foreground">
+        Updated <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />
+        {deployment.inFlight ? "; refreshing every second while it rolls out." : "."}
+      </p>
+    </div>
+  );
+}
