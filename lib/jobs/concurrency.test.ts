@@ -32,7 +32,13 @@ describe("withConcurrencyLimit", () => {
     const key = `cluster:${randomUUID()}`;
     await expect(withConcurrencyLimit(key, 1, async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     let release!: () => void;
-    const held = withConcurrencyLimit(key, 1, () => new Promise<void>((done) => (release = done)));
+    let holding!: () => void;
+    const holds = new Promise<void>((done) => (holding = done));
+    const held = withConcurrencyLimit(key, 1, () => {
+      holding();
+      return new Promise<void>((done) => (release = done));
+    });
+    await holds;
     // Another key is not held up by this one.
     expect(await withConcurrencyLimit(`cluster:${randomUUID()}`, 1, async () => "other")).toBe("other");
     try {
