@@ -48,8 +48,8 @@ beforeAll(async () => {
     schema,
     timing: fastTiming,
     queues: ["namespace.provision", "namespace.decommission"],
-    // provision: room for several retries; decommission: a retry time of 3 s, to spend it.
-    definitions: { "namespace.provision": definition(60), "namespace.decommission": definition(3) },
+    // provision: room for several retries; decommission: a retry time of 4 s, to spend it.
+    definitions: { "namespace.provision": definition(60), "namespace.decommission": definition(4) },
   });
 });
 
@@ -117,7 +117,9 @@ describe("background jobs", () => {
     expect(gaveUp.get(namespaceId)?.map((error) => error.message)).toEqual(["503 Service Unavailable"]);
 
     const [job] = (await listJobs({ actor: admin, filter: { queue: "namespace.decommission", status: "failed" } })).filter((view) => view.id === id);
-    expect(job).toMatchObject({ status: "failed", attempts: tries.length, lastError: "503 Service Unavailable" });
+    expect(job).toMatchObject({ status: "failed", lastError: "503 Service Unavailable" });
+    // The attempt that found the time spent may have given up without running (a slow machine).
+    expect(job!.attempts).toBeGreaterThanOrEqual(tries.length);
     expect(job?.gaveUp).toMatch(/retry time is spent/);
     await expect(listJobs({ actor: viewer })).rejects.toMatchObject({ code: "forbidden" });
 
@@ -127,7 +129,7 @@ describe("background jobs", () => {
     const retried = await retryJob({ actor: admin, id });
     expect(retried.status).toBe("retrying");
     await waitFor("the retried job to complete", completed(id));
-    expect(attempts.get(namespaceId)).toEqual([...tries, tries.length + 1]);
+    expect(attempts.get(namespaceId)).toEqual([...tries, job!.attempts + 1]);
     expect(gaveUp.get(namespaceId)).toHaveLength(1);
 
     const audit = await getPrisma().auditEvent.findMany({ where: { action: "job.retry", resourceId: id }, orderBy: { id: "asc" } });
