@@ -1,6 +1,8 @@
 // The sandbox's Kubernetes API at scale: 2,000 namespaces and 10,000 pods in
-// one cluster. Prints list latency, watch delivery latency and the sandbox's
-// resident memory. Asserts nothing.
+// one cluster, with the controller running as under `npm run sandbox` (every
+// pod is scheduled, started and leaves its events). Prints list latency,
+// watch delivery latency and the sandbox's resident memory, each with its
+// target and whether it is met. Asserts nothing.
 //
 //   npx tsx bench/sandbox-kubernetes.ts [--namespaces 2000] [--pods 10000]
 import { spawn } from "node:child_process";
@@ -59,7 +61,8 @@ async function main() {
       if (list.items.length < namespaceCount) throw new Error("list is missing namespaces");
     }
     times.sort((a, b) => a - b);
-    console.log(`list ${namespaceCount + 5} namespaces: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${percentile(times, 95).toFixed(1)} ms (target p95 < 50 ms)`);
+    const listP95 = percentile(times, 95);
+    console.log(`list ${namespaceCount + 5} namespaces: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${listP95.toFixed(1)} ms (target p95 < 50 ms: ${met(listP95 < 50)})`);
 
     const delays: number[] = [];
     const pending = new Map<string, number>();
@@ -78,15 +81,24 @@ async function main() {
     }
     watch.abort();
     delays.sort((a, b) => a - b);
-    console.log(`watch delivers a change: p50 ${percentile(delays, 50).toFixed(1)} ms, p95 ${percentile(delays, 95).toFixed(1)} ms, max ${delays.at(-1)!.toFixed(1)} ms (target < 100 ms)`);
+    const slowest = delays.at(-1)!;
+    console.log(`watch delivers a change: p50 ${percentile(delays, 50).toFixed(1)} ms, p95 ${percentile(delays, 95).toFixed(1)} ms, max ${slowest.toFixed(1)} ms (target < 100 ms: ${met(slowest < 100)})`);
 
-    const rssKb = descendantsRss(sandbox.pid!);
-    console.log(`sandbox resident memory: ${(rssKb / 1024).toFixed(0)} MB (target < 300 MB)`);
+    const busyMb = descendantsRss(sandbox.pid!) / 1024;
+    console.log(`sandbox resident memory right after the load: ${busyMb.toFixed(0)} MB (target < 300 MB: ${met(busyMb < 300)})`);
+    // V8 gives memory back once allocation calms down (its memory reducer); this is what the sandbox holds while Wharf uses it.
+    await new Promise((done) => setTimeout(done, 15_000));
+    const idleMb = descendantsRss(sandbox.pid!) / 1024;
+    console.log(`sandbox resident memory 15 s later: ${idleMb.toFixed(0)} MB (target < 300 MB: ${met(idleMb < 300)})`);
   } finally {
     sandbox.kill("SIGTERM");
     await new Promise((done) => sandbox.once("exit", done));
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function met(ok: boolean): string {
+  return ok ? "met" : "NOT met";
 }
 
 function i(name: string): number {

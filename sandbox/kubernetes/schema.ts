@@ -3,7 +3,8 @@
 // `attributeTypeMap`). One source serves three needs: finding unknown fields
 // (strict field validation), the OpenAPI documents kubectl downloads, and the
 // list semantics that strategic merge patch and server-side apply depend on.
-import * as models from "@kubernetes/client-node";
+// Only the models: the package root also loads every API client, which the sandbox does not use.
+import * as models from "@kubernetes/client-node/dist/gen/models/all.js";
 import { isPlainObject } from "./objects";
 
 interface Attribute {

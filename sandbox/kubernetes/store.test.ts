@@ -39,6 +39,21 @@ describe("ClusterStore", () => {
     expect(store.get(serviceAccounts, "team", "a")?.metadata.name).toBe("a");
   });
 
+  it("keeps one frozen copy of repeated managedFields trees, and hands out mutable copies", () => {
+    const store = new ClusterStore("test");
+    const fieldsV1 = { "f:metadata": { "f:labels": { "f:app": {} } } };
+    const managedFields = [{ manager: "wharf", operation: "Update" as const, apiVersion: "v1", time: "2026-01-01T00:00:00Z", fieldsType: "FieldsV1" as const, fieldsV1 }];
+    store.write(serviceAccounts, { metadata: { name: "a", namespace: "team", managedFields } });
+    store.write(serviceAccounts, { metadata: { name: "b", namespace: "other", managedFields } });
+    const [a, b] = [...store.view(serviceAccounts, "team"), ...store.view(serviceAccounts, "other")];
+    expect(a?.metadata.managedFields?.[0]?.fieldsV1).toBe(b?.metadata.managedFields?.[0]?.fieldsV1);
+    expect(Object.isFrozen(a?.metadata.managedFields?.[0]?.fieldsV1)).toBe(true);
+    const copy = store.get(serviceAccounts, "team", "a");
+    (copy?.metadata.managedFields?.[0]?.fieldsV1 as Record<string, unknown>)["f:spec"] = {};
+    expect(store.get(serviceAccounts, "other", "b")?.metadata.managedFields?.[0]?.fieldsV1).toEqual(fieldsV1);
+    expect(store.list(serviceAccounts).map((object) => `${object.metadata.namespace ?? ""}/${object.metadata.name ?? ""}`)).toEqual(["other/b", "team/a"]);
+  });
+
   it("persists after a debounce and restores with an empty history", () => {
     vi.useFakeTimers();
     const dir = mkdtempSync(join(tmpdir(), "wharf-store-"));

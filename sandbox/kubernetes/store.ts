@@ -5,6 +5,7 @@
 // The API layer and, later, the controller both write through it; anything
 // that needs to react to changes (watches, the controller, persistence)
 // subscribes.
+import { compactCopy } from "./compact";
 import { clone, type KubeObject } from "./objects";
 import { findResourceByKey, resourceKey, resourceTypes, type ResourceType } from "./resources";
 
@@ -33,13 +34,16 @@ export interface ClusterStoreOptions {
   historyLimit?: number;
 }
 
-function objectKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ""}/${name}`;
+/** Objects of one resource type: by namespace ("" for cluster-scoped), then by name. */
+type Bucket = Map<string, Map<string, KubeObject>>;
+
+function byKey(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 export class ClusterStore {
   private revision = 0;
-  private readonly objects = new Map<string, Map<string, KubeObject>>();
+  private readonly objects = new Map<string, Bucket>();
   private readonly history: StoreEvent[] = [];
   /** Watches from any revision at or after this one can be served from history. */
   private oldestResumable = 0;
@@ -58,8 +62,12 @@ export class ClusterStore {
     return this.revision;
   }
 
+  private stored(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+    return this.objects.get(resourceKey(type))?.get(type.namespaced ? (namespace ?? "") : "")?.get(name);
+  }
+
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const found = this.objects.get(resourceKey(type))?.get(objectKey(type.namespaced ? namespace : undefined, name));
+    const found = this.stored(type, namespace, name);
     return found && clone(found);
   }
 
@@ -71,14 +79,18 @@ export class ClusterStore {
   /**
    * The stored objects themselves, not copies, for callers that only read and
    * serialize (list and watch responses): cloning 10,000 pods per list was
-   * most of a list's time. Callers must not mutate what they get.
+   * most of a list's time. Callers must not mutate what they get (parts of
+   * them are shared between objects and frozen; see compact.ts).
    */
   view(type: ResourceType, namespace?: string): readonly Readonly<KubeObject>[] {
-    const all = this.objects.get(resourceKey(type));
-    if (!all) return [];
-    const entries = [...all.entries()].filter(([, object]) => namespace === undefined || object.metadata.namespace === namespace);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return entries.map(([, object]) => object);
+    const bucket = this.objects.get(resourceKey(type));
+    if (!bucket) return [];
+    const sorted = (names: Map<string, KubeObject>): KubeObject[] => [...names.keys()].sort(byKey).map((name) => names.get(name) as KubeObject);
+    if (namespace !== undefined && type.namespaced) {
+      const names = bucket.get(namespace);
+      return names ? sorted(names) : [];
+    }
+    return [...bucket.keys()].sort(byKey).flatMap((key) => sorted(bucket.get(key) as Map<string, KubeObject>));
   }
 
   /** Every namespaced object in a namespace, for namespace deletion. */
@@ -90,14 +102,16 @@ export class ClusterStore {
   write(type: ResourceType, object: KubeObject): KubeObject {
     const name = object.metadata.name;
     if (!name) throw new Error("store.write needs metadata.name");
-    const key = objectKey(type.namespaced ? object.metadata.namespace : undefined, name);
+    const namespace = type.namespaced ? (object.metadata.namespace ?? "") : "";
     let bucket = this.objects.get(resourceKey(type));
     if (!bucket) this.objects.set(resourceKey(type), (bucket = new Map()));
-    const previous = bucket.get(key);
-    const stored = clone(object);
+    let names = bucket.get(namespace);
+    if (!names) bucket.set(namespace, (names = new Map()));
+    const previous = names.get(name);
+    const stored = compactCopy(object);
     this.revision += 1;
     stored.metadata.resourceVersion = String(this.revision);
-    bucket.set(key, stored);
+    names.set(name, stored);
     this.emit({ type: previous ? "MODIFIED" : "ADDED", resource: type, object: stored, previous, revision: this.revision });
     return clone(stored);
   }
@@ -105,13 +119,14 @@ export class ClusterStore {
   /** Removes an object; the DELETED event carries the revision of the deletion, as etcd reports it. */
   remove(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
     const bucket = this.objects.get(resourceKey(type));
-    const key = objectKey(type.namespaced ? namespace : undefined, name);
-    const existing = bucket?.get(key);
-    if (!bucket || !existing) return undefined;
-    bucket.delete(key);
+    const key = type.namespaced ? (namespace ?? "") : "";
+    const names = bucket?.get(key);
+    const existing = names?.get(name);
+    if (!bucket || !names || !existing) return undefined;
+    names.delete(name);
+    if (names.size === 0) bucket.delete(key);
     this.revision += 1;
-    const gone = clone(existing);
-    gone.metadata.resourceVersion = String(this.revision);
+    const gone = { ...existing, metadata: { ...existing.metadata, resourceVersion: String(this.revision) } };
     this.emit({ type: "DELETED", resource: type, object: gone, revision: this.revision });
     return clone(gone);
   }
@@ -132,9 +147,13 @@ export class ClusterStore {
     return this.oldestResumable;
   }
 
+  /** The stored objects by resource key, for the state file (read-only, like `view`). */
   snapshot(): ClusterSnapshot {
     const objects: Record<string, KubeObject[]> = {};
-    for (const [key, bucket] of this.objects) if (bucket.size > 0) objects[key] = [...bucket.values()];
+    for (const [key, bucket] of this.objects) {
+      const all = [...bucket.values()].flatMap((names) => [...names.values()]);
+      if (all.length > 0) objects[key] = all;
+    }
     return { revision: this.revision, objects };
   }
 
@@ -145,9 +164,14 @@ export class ClusterStore {
     for (const [key, objects] of Object.entries(snapshot.objects)) {
       const type = findResourceByKey(key);
       if (!type) continue;
-      const bucket = new Map<string, KubeObject>();
+      const bucket: Bucket = new Map();
       for (const object of objects) {
-        if (object.metadata.name) bucket.set(objectKey(type.namespaced ? object.metadata.namespace : undefined, object.metadata.name), object);
+        const name = object.metadata.name;
+        if (!name) continue;
+        const namespace = type.namespaced ? (object.metadata.namespace ?? "") : "";
+        let names = bucket.get(namespace);
+        if (!names) bucket.set(namespace, (names = new Map()));
+        names.set(name, compactCopy(object));
       }
       this.objects.set(key, bucket);
     }
