@@ -19,6 +19,7 @@ import { clusterStateFile, loadSnapshot, persistStore, type PersistedStore } fro
 import { findResource, type ResourceType } from "./resources";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
 import { badRequest, invalid, KubeError, methodNotAllowed, notFound, notFoundPath, unauthorized } from "./status";
+import { scaleOf, updateScale, hasScale } from "./scale";
 import { ClusterStore } from "./store";
 import { toTable, wantsTable } from "./table";
 import { parseFieldValidation } from "./validation";
@@ -66,7 +67,8 @@ const publicPaths = new Set(["/version", "/healthz", "/livez", "/readyz"]);
 
 type Target =
   | { kind: "collection"; type: ResourceType; namespace?: string }
-  | { kind: "object"; type: ResourceType; namespace?: string; name: string; subresource: "" | "status" };
+  | { kind: "object"; type: ResourceType; namespace?: string; name: string; subresource: "" | "status" }
+  | { kind: "scale"; type: ResourceType; namespace: string; name: string };
 
 /** Maps the segments after `/api/v1` or `/apis/<group>/<version>` to a collection or an object. */
 function resolveTarget(groupName: string, version: string, segments: string[]): Target | undefined {
@@ -77,6 +79,7 @@ function resolveTarget(groupName: string, version: string, segments: string[]): 
     const type = typeOf(third);
     if (!type?.namespaced) return third === "status" && !fourth && groupName === "" ? { kind: "object", type: typeOf("namespaces") as ResourceType, name: second, subresource: "status" } : undefined;
     if (!fourth) return { kind: "collection", type, namespace: second };
+    if (fifth === "scale" && hasScale(type)) return { kind: "scale", type, namespace: second, name: fourth };
     if (fifth && (fifth !== "status" || !type.statusSubresource)) return undefined;
     return { kind: "object", type, namespace: second, name: fourth, subresource: fifth ? "status" : "" };
   }
@@ -142,6 +145,15 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
     const manager = updateManager(query.get("fieldManager") ?? undefined, req.headers["user-agent"]);
     const fieldValidation = query.has("fieldValidation") ? parseFieldValidation(query.get("fieldValidation") ?? undefined) : undefined;
     const table = wantsTable(req.headers.accept);
+
+    if (target.kind === "scale") {
+      const { type, namespace, name } = target;
+      if (method === "GET") return sendJson(res, 200, scaleOf(operations.get(type, namespace, name)));
+      if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed(method);
+      const body = decodeBody(await readBody(req), req.headers["content-type"]);
+      const result = updateScale(operations, type, namespace, name, method === "PUT" ? { kind: "replace", body } : { kind: "patch", patchType: patchTypeOf(req.headers["content-type"]), body }, { manager, fieldValidation, dryRun });
+      return sendJson(res, 200, result);
+    }
 
     if (target.kind === "collection") {
       const { type, namespace } = target;

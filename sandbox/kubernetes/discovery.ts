@@ -4,6 +4,7 @@
 // aggregated discovery (apidiscovery.k8s.io/v2) first and falls back to these
 // legacy documents when the answer is plain application/json, as with older
 // clusters.
+import { hasScale } from "./scale";
 import { apiVersionOf, groupVersions, resourceTypes, resourceVerbs } from "./resources";
 import type { SandboxCluster } from "../clusters";
 
@@ -51,7 +52,9 @@ export function resourceList(groupName: string, version: string): Record<string,
     if (type.shortNames.length > 0) main.shortNames = type.shortNames;
     if (type.categories.length > 0) main.categories = type.categories;
     const status = { name: `${type.plural}/status`, singularName: "", namespaced: type.namespaced, kind: type.kind, verbs: ["get", "patch", "update"] };
-    return type.statusSubresource ? [main, status] : [main];
+    // The scale subresource is served as autoscaling/v1 Scale, as kubectl scale's client reads from discovery.
+    const scale = { name: `${type.plural}/scale`, singularName: "", namespaced: type.namespaced, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
+    return [main, ...(type.statusSubresource ? [status] : []), ...(hasScale(type) ? [scale] : [])];
   });
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf({ group: groupName, version }), resources };
 }

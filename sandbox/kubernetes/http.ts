@@ -1,6 +1,7 @@
 // Request and response plumbing shared by the API server's handlers.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
+import { decodeProtobuf } from "./protobuf";
 import { badRequest, KubeError, unsupportedMediaType, type Status } from "./status";
 
 /** The API server's request body limit (3 MiB). */
@@ -24,11 +25,12 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Decodes JSON, or YAML for the media types the API server accepts as YAML (apply patches, `application/yaml`). */
 export function decodeBody(body: Buffer, contentType: string | undefined): unknown {
+  const media = (contentType ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
+  // kubectl's typed generator commands (`kubectl create namespace`) send protobuf; CBOR is not decoded.
+  if (media === "application/vnd.kubernetes.protobuf") return decodeProtobuf(body, contentType ?? "");
+  if (media.includes("protobuf") || media.includes("cbor")) throw unsupportedMediaType(contentType ?? "");
   const text = body.toString("utf8");
   if (text.trim() === "") throw badRequest("the request body is empty; send a JSON object");
-  const media = (contentType ?? "application/json").split(";")[0]?.trim().toLowerCase() ?? "";
-  // Protobuf and CBOR bodies (kubectl's typed generator commands such as `kubectl create namespace`) are not decoded.
-  if (media.includes("protobuf") || media.includes("cbor")) throw unsupportedMediaType(contentType ?? "");
   if (media === "application/yaml" || media === "application/apply-patch+yaml") {
     try {
       return parseYaml(text) as unknown;
