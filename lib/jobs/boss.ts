@@ -50,7 +50,7 @@ interface Running {
 }
 
 // Next dev re-evaluates modules on edits; one instance per process, not per evaluation.
-const state = globalThis as typeof globalThis & { wharfBoss?: Promise<Running> };
+const state = globalThis as typeof globalThis & { wharfBoss?: Promise<Running>; wharfJobsSchema?: string };
 
 /**
  * The started pg-boss of this process. The first call decides its settings
@@ -65,6 +65,7 @@ export async function startBoss(overrides: { schema?: string; timing?: Partial<J
     return running;
   }
   const settings: BossSettings = { schema: overrides.schema ?? getConfig().jobs.schema, timing: { ...defaultTiming, ...overrides.timing } };
+  state.wharfJobsSchema = settings.schema;
   state.wharfBoss = start(settings);
   try {
     return await state.wharfBoss;
@@ -78,9 +79,9 @@ export async function getBoss(): Promise<PgBoss> {
   return (await startBoss()).boss;
 }
 
-/** The schema pg-boss uses in this process, for the SQL that reads its job table. */
+/** The schema pg-boss uses (or last used) in this process, for the SQL that reads its job table. */
 export async function jobsSchema(): Promise<string> {
-  return state.wharfBoss ? (await state.wharfBoss).settings.schema : getConfig().jobs.schema;
+  return state.wharfJobsSchema ?? getConfig().jobs.schema;
 }
 
 /** Stops pg-boss in this process: waits for running jobs up to the stop timeout, then releases them. */

@@ -36,14 +36,20 @@ export function producerData(data: unknown): unknown {
 const heldAttemptOnly = "name = $1 AND id = $2::uuid AND state = 'active' AND retry_count = $3";
 
 /**
- * Records the retry window in the job's data. Data is the one column pg-boss
- * carries unchanged through retries, expiry and dead workers, so the window
- * survives a SIGKILL.
+ * Readies the row for this attempt. A new retry window goes into the job's
+ * data: data is the one column pg-boss carries unchanged through retries,
+ * expiry and dead workers, so the window survives a SIGKILL. And retry_delay
+ * goes back to the rescue delay, so if this worker dies the job comes back
+ * after that, not after the last failure's backoff. Writes nothing when both
+ * are already so.
  */
-export async function openRetryWindow(db: Db, schema: string, attempt: HeldAttempt, window: RetryWindow): Promise<void> {
+export async function prepareAttempt(db: Db, schema: string, attempt: HeldAttempt, change: { newWindow: RetryWindow | null; rescueDelaySeconds: number }): Promise<void> {
   await db.executeSql(
-    `UPDATE ${schema}.job SET data = jsonb_set(COALESCE(data, '{}'::jsonb), '{${retryWindowKey}}', $4::jsonb) WHERE ${heldAttemptOnly}`,
-    [attempt.queue, attempt.id, attempt.retryCount, JSON.stringify(window)],
+    `UPDATE ${schema}.job
+     SET data = CASE WHEN $4::jsonb IS NULL THEN data ELSE jsonb_set(COALESCE(data, '{}'::jsonb), '{${retryWindowKey}}', $4::jsonb) END,
+         retry_delay = $5, retry_backoff = false
+     WHERE ${heldAttemptOnly} AND ($4::jsonb IS NOT NULL OR retry_delay <> $5 OR retry_backoff)`,
+    [attempt.queue, attempt.id, attempt.retryCount, change.newWindow ? JSON.stringify(change.newWindow) : null, change.rescueDelaySeconds],
   );
 }
 

@@ -6,12 +6,14 @@ import type { Logger } from "pino";
 import type { JobDefinition } from "@/lib/jobs/handlers";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { decideRetry, describeGiveUp, type Backoff, type GiveUpReason } from "@/lib/jobs/retry-policy";
-import { lastErrorMessage, openRetryWindow, producerData, readRetryWindow, setNextRetryDelay, type HeldAttempt } from "@/lib/jobs/job-table";
+import { lastErrorMessage, prepareAttempt, producerData, readRetryWindow, setNextRetryDelay, type HeldAttempt } from "@/lib/jobs/job-table";
 
 export interface AttemptEnvironment {
   db: Db;
   schema: string;
   backoff: Backoff;
+  /** Delay before a job whose worker died or stopped runs again. */
+  rescueDelaySeconds: number;
   log: Logger;
 }
 
@@ -36,11 +38,9 @@ export async function runAttempt(queue: string, definition: JobDefinition<unknow
   const log = env.log.child({ queue, jobId: job.id, attempt });
   const startedLocally = Date.now();
 
-  let window = readRetryWindow(job.data);
-  if (!window) {
-    window = { openedAt: job.startedOn.toISOString(), firstAttempt: attempt };
-    await openRetryWindow(env.db, env.schema, held, window);
-  }
+  const storedWindow = readRetryWindow(job.data);
+  const window = storedWindow ?? { openedAt: job.startedOn.toISOString(), firstAttempt: attempt };
+  await prepareAttempt(env.db, env.schema, held, { newWindow: storedWindow ? null : window, rescueDelaySeconds: env.rescueDelaySeconds });
   // Database clock for the time before this attempt, this process's clock since: no skew between hosts.
   const openedAt = Date.parse(window.openedAt);
   const elapsedSeconds = () => (job.startedOn.getTime() - openedAt + Date.now() - startedLocally) / 1000;
