@@ -1,7 +1,8 @@
-// Integration: `npm run worker` as its own process runs the hourly cluster
-// discovery job against the sandbox with the scheduler's system actor, and
-// stops cleanly on SIGTERM.
-import { spawn } from "node:child_process";
+// Integration: `npm run worker` as separate processes. Three start at once on
+// an empty schema (pg-boss installs itself once), one of them runs the hourly
+// cluster discovery job against the sandbox as the scheduler, and all stop
+// cleanly on SIGTERM.
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
@@ -10,38 +11,49 @@ import { enqueue } from "@/lib/jobs/enqueue";
 import { dropSchema, fastTiming, jobState, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 
 const schema = testSchema();
+const workers: { process: ChildProcess; output: () => string; exited: Promise<number | null> }[] = [];
 
 afterAll(async () => {
+  for (const worker of workers) if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill("SIGKILL");
   await stopBoss();
   await dropSchema(schema);
 });
 
+function startWorkerProcess() {
+  const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "worker.ts")], {
+    env: { ...process.env, WHARF_JOBS_SCHEMA: schema, LOG_LEVEL: "info" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return { process: child, output: () => output, exited };
+}
+
 describe("npm run worker", () => {
-  it("runs cluster discovery as the scheduler, keeps the hourly schedule, and exits 0 on SIGTERM", async () => {
+  it("starts three at once on an empty schema, runs cluster discovery once as the scheduler, and exits 0 on SIGTERM", async () => {
+    workers.push(startWorkerProcess(), startWorkerProcess(), startWorkerProcess());
+    for (const worker of workers) {
+      await waitFor(
+        "each worker to start",
+        async () => worker.output().includes("running background jobs until SIGTERM") || (worker.process.exitCode !== null && Promise.reject(new Error(worker.output()))),
+        40_000,
+      );
+    }
+
     await startBoss({ schema, timing: fastTiming });
     expect((await (await getBoss()).getSchedules("cluster.discover")).map((schedule) => schedule.cron)).toEqual(["0 * * * *"]);
     const since = new Date();
     const id = await enqueue("cluster.discover", {});
+    await waitFor("the discovery job to complete", async () => (await jobState(schema, id!)) === "completed", 40_000);
 
-    const worker = spawn(process.execPath, ["--import", "tsx", join("scripts", "worker.ts")], {
-      env: { ...process.env, WHARF_JOBS_SCHEMA: schema },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    worker.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    worker.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    const exited = new Promise<number | null>((done) => worker.once("exit", (code) => done(code)));
-    try {
-      await waitFor("the discovery job to complete", async () => (await jobState(schema, id!)) === "completed", 40_000);
-    } catch (error) {
-      throw new Error(`${(error as Error).message}; worker output:\n${output}`);
-    } finally {
-      worker.kill("SIGTERM");
-    }
-    expect(await exited).toBe(0);
+    for (const worker of workers) worker.process.kill("SIGTERM");
+    expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0, 0]);
 
-    const audit = await getPrisma().auditEvent.findFirst({ where: { action: "cluster.refresh", at: { gte: since } }, orderBy: { id: "desc" } });
-    expect(audit).toMatchObject({ actorName: "Wharf scheduler", actorId: null, outcome: "success" });
+    const audit = await getPrisma().auditEvent.findMany({ where: { action: "cluster.refresh", at: { gte: since } } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actorName: "Wharf scheduler", actorId: null, outcome: "success" });
     expect(await getPrisma().cluster.count()).toBeGreaterThan(0);
-  }, 60_000);
+  }, 90_000);
 });
