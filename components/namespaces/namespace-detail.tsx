@@ -11,6 +11,7 @@ import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { callApi } from "@/lib/api/client-fetch";
+import { quotaFields, quotaLabels } from "@/lib/namespaces/namespace-input";
 import type { NamespaceDetail } from "@/lib/namespaces/list-namespaces";
 import { NamespaceStatusBadge, RequestStatusBadge } from "@/components/namespaces/status-badge";
 import { QuotaTable } from "@/components/namespaces/quota-table";
@@ -175,10 +176,10 @@ function ChangeActions({ namespaceId, name, quota, defaults, onDone }: { namespa
         <h2 className="text-lg font-semibold">Change the quota</h2>
         <p className="text-sm text-muted-foreground">Goes to a platform admin like the first request.</p>
         <div className="grid grid-cols-2 gap-2">
-          {Object.entries(values).map(([field, value]) => (
+          {quotaFields.map((field) => (
             <div key={field} className="space-y-1">
-              <Label htmlFor={`change-${field}`}>{field}</Label>
-              <Input id={`change-${field}`} className="font-mono" value={value} onChange={(e) => setValues({ ...values, [field]: e.target.value })} />
+              <Label htmlFor={`change-${field}`}>{quotaLabels[field]}</Label>
+              <Input id={`change-${field}`} className="font-mono" value={values[field]} onChange={(e) => setValues({ ...values, [field]: e.target.value })} />
             </div>
           ))}
         </div>

@@ -12,6 +12,7 @@ import { KubernetesApiError } from "@/lib/kubernetes/api-error";
 import { clusterKubeConfig, forgetClusterCredentials } from "@/lib/clusters/cluster-access";
 import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
+import { enqueue } from "@/lib/jobs/enqueue";
 import { renderNamespace, managedByLabel, type RenderedObject } from "@/lib/namespaces/render-namespace";
 import type { ContainerDefaults, Quota } from "@/lib/namespaces/namespace-input";
 import { notifyUser } from "@/lib/notifications/notify";
@@ -78,7 +79,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
     // Only a namespace still being provisioned becomes ready: a decommission approved meanwhile wins.
     const { count } = await tx.namespace.updateMany({
       where: { id: namespace.id, status: "provisioning" },
-      data: { status: "ready", statusMessage: null, readyAt: new Date(), drift: [], checkedAt: new Date() },
+      data: { status: "ready", statusMessage: null, readyAt: new Date(), drift: [] },
     });
     if (count === 0) return;
     await recordAuditEvent(tx, {
@@ -92,6 +93,8 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
     const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId: namespace.id, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
     if (requester) await notifyUser(tx, requester.requestedById, { message: `${namespace.name} on ${namespace.cluster.name} is ready.`, link: `/namespaces/${namespace.id}` });
   });
+  // Quota usage and drift come from the reconcile; ask for one now rather than at the next schedule.
+  await enqueue("namespace.reconcile", { clusterId: namespace.clusterId }).catch(() => undefined);
 }
 
 /** The worker gave up (a 4xx, or the retry time spent): the failure is shown with a retry button. */
