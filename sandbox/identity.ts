@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { interactionPolicy, Provider, type Account, type Grant, type InteractionDetails, type KoaContext, type OidcContext } from "oidc-provider";
 import { renderInteractionError, renderPersonaPicker } from "./persona-picker";
 import { findPersona, findPersonaByOid, sandboxPersonas, type SandboxPersona } from "./personas";
+import { createPipelineTokens, type PipelineKey, type PipelineTokens } from "./pipelines";
 import { randomSecret, readOrCreate } from "./state";
 
 /** Fixed so configs and docs can name it; the secret is per data dir. */
@@ -27,6 +28,8 @@ export interface IdentityOptions {
    * see the HTTPS listener; MSAL only checks the authority, not these URLs.
    */
   browserOrigin?: string;
+  /** Client secrets of the pipeline identities (sandbox/pipelines.ts); without them pipelines get no tokens. */
+  pipelineSecrets?: Record<PipelineKey, string>;
 }
 
 export interface Identity {
@@ -36,6 +39,8 @@ export interface Identity {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** True for the paths a browser visits; only these are served on the browser origin. */
   isBrowserPath(url: string): boolean;
+  /** Issues pipeline identities' JWT access tokens for Wharf's API, if configured. */
+  pipelines?: PipelineTokens;
 }
 
 export function loadOrCreateSigningKeys(stateDir: string): { keys: JsonWebKey[] } {
@@ -282,14 +287,27 @@ export function createIdentity(options: IdentityOptions): Identity {
   // MSAL asks for offline_access again when it refreshes; Entra accepts that,
   // oidc-provider refuses it because its refresh tokens never carry the scope
   // (see issueRefreshToken above). Removing it from the request bridges the two.
-  async function dropOfflineAccessOnRefresh(req: IncomingMessage): Promise<void> {
-    const form = await readForm(req);
+  function dropOfflineAccessOnRefresh(form: URLSearchParams): void {
     const scope = form.get("scope");
     if (form.get("grant_type") === "refresh_token" && scope) {
       form.set("scope", scope.split(" ").filter((s) => s !== "offline_access").join(" "));
     }
+  }
+
+  // Pipeline identities' tokens are JWTs minted outside oidc-provider (see sandbox/pipelines.ts).
+  const signingKey = options.signingKeys.keys[0];
+  const pipelines = options.pipelineSecrets && signingKey
+    ? createPipelineTokens({ issuer, tenantId, wharfClientId: sandboxClientId, signingKey, secrets: options.pipelineSecrets })
+    : undefined;
+
+  /** True when the request was answered here (a pipeline identity's token request). */
+  async function handleTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    const form = await readForm(req);
+    if (pipelines && (await pipelines.handleTokenRequest(req, form, res))) return true;
+    dropOfflineAccessOnRefresh(form);
     // oidc-provider reads an already-consumed body from req.body, as behind express.
     (req as IncomingMessage & { body?: Record<string, string> }).body = Object.fromEntries(form);
+    return false;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -305,7 +323,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     mounted.originalUrl = url;
     const rest = url.slice(mountPath.length);
     req.url = rest.startsWith("/") ? rest : `/${rest}`;
-    if (req.method === "POST" && req.url.split("?")[0] === "/token") await dropOfflineAccessOnRefresh(req);
+    if (req.method === "POST" && req.url.split("?")[0] === "/token" && (await handleTokenRequest(req, res))) return;
     callback(req, res);
   }
 
@@ -316,5 +334,5 @@ export function createIdentity(options: IdentityOptions): Identity {
     );
   }
 
-  return { provider, mountPath, handle, isBrowserPath };
+  return { provider, mountPath, handle, isBrowserPath, pipelines };
 }

@@ -15,6 +15,7 @@ import { createKubernetesApi } from "./kubernetes/api-server";
 import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
+import { loadOrCreatePipelineSecrets, sandboxPipelines, wharfApi } from "./pipelines";
 import { ensureDir, sandboxStateDir } from "./state";
 
 export interface SandboxEndpoints {
@@ -104,6 +105,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const issuer = `${origin}/${sandboxTenantId}/v2.0`;
   const graphEndpoint = `${origin}/graph`;
   const clientSecret = loadOrCreateClientSecret(stateDir);
+  const pipelineSecrets = loadOrCreatePipelineSecrets(stateDir);
   const identity = createIdentity({
     issuer,
     tenantId: sandboxTenantId,
@@ -113,6 +115,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     signingKeys: loadOrCreateSigningKeys(stateDir),
     cookieKeys: loadOrCreateCookieKeys(stateDir),
     browserOrigin,
+    pipelineSecrets,
   });
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
@@ -178,6 +181,16 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     resourceGroup: sandboxResourceGroup,
     clusters: sandboxClusters.map((cluster) => cluster.name),
     faultsEndpoint: `${origin}/_sandbox/faults`,
+    // CI pipelines' identities: client credentials at the authority for wharfApiScope (README "Deploying from a pipeline").
+    wharfApiScope: wharfApi(sandboxClientId).scope,
+    pipelines: sandboxPipelines.map((pipeline) => ({
+      key: pipeline.key,
+      displayName: pipeline.displayName,
+      clientId: pipeline.clientId,
+      clientSecret: pipelineSecrets[pipeline.key],
+      objectId: pipeline.objectId,
+      roles: [...pipeline.roles],
+    })),
   };
   const endpointsFile = join(stateDir, "endpoints.json");
   writeFileSync(endpointsFile, JSON.stringify(endpoints, null, 2) + "\n", { mode: 0o600 });
