@@ -107,6 +107,10 @@ async function start(settings: BossSettings): Promise<Running> {
     superviseIntervalSeconds: timing.monitorIntervalSeconds,
     monitorIntervalSeconds: timing.monitorIntervalSeconds,
     instanceName: "wharf",
+    // A new job wakes idle workers in every process at once (LISTEN/NOTIFY on one
+    // dedicated connection); polling stays as the fallback. Approval to ready
+    // would otherwise wait up to a polling interval.
+    useListenNotify: true,
   });
   boss.on("error", (error) => logger.error({ err: error }, "background jobs: pg-boss reported an error"));
   boss.on("warning", (warning) => logger.warn({ warning }, `background jobs: ${warning.message}`));
@@ -118,6 +122,7 @@ async function start(settings: BossSettings): Promise<Running> {
       retryBackoff: false,
       expireInSeconds: queueSettings[queue].timeoutSeconds,
       heartbeatSeconds: timing.heartbeatSeconds,
+      notify: true,
     };
     await boss.createQueue(queue, { ...options, policy: "exclusive" });
     // createQueue leaves an existing queue as it was; this brings its settings up to date.

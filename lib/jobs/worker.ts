@@ -39,6 +39,8 @@ export async function startWorker(options: WorkerOptions = {}): Promise<RunningW
         includeMetadata: true,
         perJobResults: true,
         pollingIntervalSeconds: settings.timing.pollingIntervalSeconds,
+        // NOTIFY wakes workers for new jobs only; retries and delayed jobs are found by polling, so it keeps its pace.
+        notifyPollingIntervalSeconds: settings.timing.pollingIntervalSeconds,
       },
       async (jobs: JobWithMetadata<unknown>[]) =>
         Promise.all(jobs.map((job) => runAttempt(queue, definition, job, { db: boss.getDb(), schema: settings.schema, backoff: settings.timing.backoff, rescueDelaySeconds: settings.timing.rescueDelaySeconds, log }))),
