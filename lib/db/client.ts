@@ -15,7 +15,12 @@ export function getPrisma(): PrismaClient {
       "DATABASE_URL is not set. Start Wharf with `npm run dev` (it starts an embedded PostgreSQL) or set DATABASE_URL to a PostgreSQL database.",
     );
   }
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
+  // A burst (200 approvals at once, a worker running 16 jobs) queues for a
+  // connection; waiting up to 15 s beats failing after Prisma's default 2 s.
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString, max: Number(process.env.WHARF_DB_POOL_SIZE) || 10 }),
+    transactionOptions: { maxWait: 15_000, timeout: 15_000 },
+  });
   globalForPrisma.wharfPrisma = prisma;
   return prisma;
 }
