@@ -23,6 +23,12 @@ export interface IdentityConfig {
   graphEndpoint: string;
   adminAppRole: string;
   adminGroupId?: string;
+  /**
+   * Wharf's own API as a resource for pipelines' bearer tokens: the accepted
+   * `aud` values (the client id in v2 tokens, the Application ID URI in v1
+   * tokens) and the app role a pipeline's identity needs.
+   */
+  api: { appIdUri: string; audiences: string[]; deployerAppRole: string };
 }
 
 export interface WharfConfig {
@@ -85,6 +91,8 @@ const common = z.object({
   WHARF_SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(24 * 60, "at most 1440 minutes").default(480),
   WHARF_SESSION_ABSOLUTE_HOURS: z.coerce.number({ error: "a number of hours" }).int().min(1, "at least 1 hour").max(24 * 30, "at most 720 hours").default(168),
   WHARF_ADMIN_APP_ROLE: z.string().min(1).default("Wharf.Admin"),
+  WHARF_DEPLOYER_APP_ROLE: z.string().min(1).default("Wharf.Deployer"),
+  WHARF_API_APP_ID_URI: z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, "the Application ID URI of Wharf's app registration, such as api://<client id> or https://wharf.contoso.com").optional(),
   WHARF_INGRESS_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name such as app-routing-system (AKS application routing) or ingress-nginx")
@@ -185,6 +193,11 @@ function readSandboxEndpoints(file: string) {
   return result.data;
 }
 
+function apiConfig(clientId: string, base: z.output<typeof common>): IdentityConfig["api"] {
+  const appIdUri = (base.WHARF_API_APP_ID_URI ?? `api://${clientId}`).replace(/\/$/, "");
+  return { appIdUri, audiences: [...new Set([clientId, appIdUri])], deployerAppRole: base.WHARF_DEPLOYER_APP_ROLE };
+}
+
 export function loadConfig(env: Env = process.env): WharfConfig {
   const mode = resolveMode(env);
   const base = parse(common, env);
@@ -221,6 +234,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         graphEndpoint: az.GRAPH_ENDPOINT.replace(/\/$/, ""),
         adminAppRole: base.WHARF_ADMIN_APP_ROLE,
         adminGroupId: az.WHARF_ADMIN_GROUP_ID,
+        api: apiConfig(az.AZURE_CLIENT_ID, base),
       },
       azure: {
         subscriptionIds: az.AZURE_SUBSCRIPTION_IDS,
@@ -255,6 +269,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       graphEndpoint: sandbox.graphEndpoint.replace(/\/$/, ""),
       adminAppRole: base.WHARF_ADMIN_APP_ROLE,
       adminGroupId: undefined,
+      api: apiConfig(sandbox.clientId, base),
     },
     azure: {
       subscriptionIds: sandbox.subscriptionIds ?? [],
