@@ -18,7 +18,24 @@ export interface SystemActor {
   name: string;
 }
 
-export type Actor = UserActor | SystemActor;
+/**
+ * A CI pipeline calling the API with an Entra bearer token (decision 0016):
+ * it deploys for the teams an admin mapped it to, and reads deployments; it
+ * approves nothing, so a production deployment it asks for waits for a person.
+ */
+export interface PipelineActor {
+  kind: "pipeline";
+  pipelineIdentityId: string;
+  /** The app registration's client id (`azp`/`appid`). */
+  clientId: string;
+  /** What audit events and deployments show as the requester, e.g. "Payments pipeline (pipeline)". */
+  name: string;
+  isAdmin: false;
+  /** The teams it is mapped to (archived teams left out). */
+  teams: { id: string; slug: string; name: string }[];
+}
+
+export type Actor = UserActor | SystemActor | PipelineActor;
 
 export const actions = [
   "team:read",
@@ -43,6 +60,8 @@ export const actions = [
   "deployment:create",
   "deployment:approve",
   "deployment:cancel",
+  "pipeline:read",
+  "pipeline:manage",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -66,16 +85,25 @@ const owningTeamMember: ReadonlySet<Action> = new Set([
   "deployment:cancel",
 ]);
 
+/** What a pipeline's token may do: deployment reads are tenant-wide, as for anyone signed in. */
+const pipelineActions: ReadonlySet<Action> = new Set(["deployment:read", "deployment:create"]);
+
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
+  if (actor.kind === "pipeline") {
+    if (!pipelineActions.has(action)) return false;
+    if (action === "deployment:read") return true;
+    return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
+  }
   if (actor.isAdmin) return true;
   if (anySignedIn.has(action)) return true;
   if (owningTeamMember.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
   return false;
 }
 
-export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" {
+export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" | "pipeline" {
   if (actor.kind === "system") return "system";
+  if (actor.kind === "pipeline") return "pipeline";
   if (actor.isAdmin) return "admin";
   return actor.teams.length > 0 ? "member" : "viewer";
 }
@@ -90,6 +118,8 @@ export function roleLabel(actor: Actor): string {
       return "Viewer";
     case "system":
       return "Wharf";
+    case "pipeline":
+      return actor.kind === "pipeline" ? `Pipeline deploying for ${actor.teams.map((team) => team.name).join(", ") || "no team"}` : "Pipeline";
   }
 }
 
@@ -113,9 +143,11 @@ const refusals: Record<Action, string> = {
   "namespace:approve": "Only platform admins can approve or reject namespace requests.",
   "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
   "deployment:read": "You need to be signed in to see deployments.",
-  "deployment:create": "You can deploy only to a namespace of a team you belong to. Ask one of its members, or ask to join the team.",
+  "deployment:create": "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
   "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
+  "pipeline:read": "Only platform admins can see pipeline identities.",
+  "pipeline:manage": "Only platform admins can add or revoke pipeline identities.",
 };
 
 export function refusalMessage(action: Action): string {
