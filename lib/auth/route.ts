@@ -7,7 +7,8 @@ import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { AppError, isAppError } from "@/lib/errors";
 import { currentActor } from "@/lib/auth/current-actor";
-import { can, refusalMessage, type Action, type UserActor } from "@/lib/auth/permissions";
+import { can, refusalMessage, type Action, type PipelineActor, type UserActor } from "@/lib/auth/permissions";
+import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { logger } from "@/lib/logger";
 
@@ -35,13 +36,42 @@ export function checkOrigin(request: NextRequest): void {
   }
 }
 
-type Handler<C> = (request: NextRequest, context: C & { actor: UserActor }) => Promise<Response>;
+type Handler<C, A> = (request: NextRequest, context: C & { actor: A }) => Promise<Response>;
 
-export function withAuth<C>(handler: Handler<C>, options: { permission?: Action } = {}) {
+interface AuthOptions {
+  permission?: Action;
+  /**
+   * Also accept `Authorization: Bearer` with a pipeline's Entra token
+   * (decision 0016). Such requests skip the Origin check, which guards
+   * cookies against cross-site forgery; a browser never attaches a bearer
+   * token on its own. Off by default.
+   */
+  bearer?: boolean;
+}
+
+/** RFC 6750: tell a bearer client why its token was refused. */
+function withBearerChallenge(response: NextResponse): NextResponse {
+  if (response.status === 401 || response.status === 403) {
+    const error = response.status === 401 ? "invalid_token" : "insufficient_scope";
+    response.headers.set("www-authenticate", `Bearer error="${error}"`);
+  }
+  return response;
+}
+
+export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions & { bearer: true }): (request: NextRequest, context: C) => Promise<Response>;
+export function withAuth<C>(handler: Handler<C, UserActor>, options?: AuthOptions & { bearer?: false }): (request: NextRequest, context: C) => Promise<Response>;
+export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions = {}) {
   return async (request: NextRequest, context: C): Promise<Response> => {
+    let bearer: string | null = null;
     try {
-      checkOrigin(request);
-      const actor = await currentActor();
+      bearer = options.bearer ? bearerToken(request.headers.get("authorization")) : null;
+      let actor: UserActor | PipelineActor | null;
+      if (bearer) {
+        actor = await pipelineActorFromToken(bearer);
+      } else {
+        checkOrigin(request);
+        actor = await currentActor();
+      }
       if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
       if (options.permission && !can(actor, options.permission)) {
         await recordAuditEvent(getPrisma(), { actor, action: options.permission, resourceType: "api", resourceId: request.nextUrl.pathname, outcome: "denied" });
@@ -49,7 +79,8 @@ export function withAuth<C>(handler: Handler<C>, options: { permission?: Action 
       }
       return await handler(request, { ...context, actor });
     } catch (error) {
-      return errorResponse(error);
+      const response = errorResponse(error);
+      return bearer ? withBearerChallenge(response) : response;
     }
   };
 }

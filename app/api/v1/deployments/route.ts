@@ -17,4 +17,4 @@ export const GET = withAuth(async (request, { actor }) => {
 });
 
 /** 201 with the deployment (applying, queued, or awaiting-approval); 400 with the policy's reasons; 409 when a rollout is running and whenBusy is refuse. */
-export const POST = withAuth(async (request, { actor }) => Response.json(await createDeployment({ actor, input: await jsonObjectBody(request, shape) }), { status: 201 }));
+export const POST = withAuth(async (request, { actor }) => Response.json(await createDeployment({ actor, input: await jsonObjectBody(request, shape) }), { status: 201 }), { bearer: true });

@@ -1,0 +1,256 @@
+// Integration: pipelines deploy through the real route handlers with tokens
+// from the sandbox's token endpoint (or signed with its key where the
+// endpoint would never issue such a token), against the test PostgreSQL and
+// the sandbox's AKS clusters.
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { exportJWK } from "jose";
+import { NextRequest } from "next/server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { POST as createDeploymentRoute } from "@/app/api/v1/deployments/route";
+import { GET as getDeploymentRoute } from "@/app/api/v1/deployments/[id]/route";
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import type { UserActor } from "@/lib/auth/permissions";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { requestNamespace } from "@/lib/namespaces/request-namespace";
+import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
+import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
+import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import { approveDeployment } from "@/lib/deployments/approve-deployment";
+import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
+import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
+import { stopBoss } from "@/lib/jobs/boss";
+import { mintAppOnlyAccessToken, wharfDeployerRole } from "@/sandbox/pipelines";
+import { sandboxTenantId } from "@/sandbox/personas";
+import { endpointPipeline, pipelineAccessToken, sandboxSigningKey } from "@/sandbox/test-support/pipeline-client";
+import { readEndpoints } from "@/sandbox/test-support/sandbox-client";
+import { addPipelineIdentity } from "./add-pipeline-identity";
+import { listPipelineIdentities } from "./list-pipeline-identities";
+import { revokePipelineIdentity } from "./revoke-pipeline-identity";
+
+const endpoints = readEndpoints();
+const payments = endpointPipeline(endpoints, "payments");
+const orders = endpointPipeline(endpoints, "orders");
+const noRole = endpointPipeline(endpoints, "no-role");
+const system = { kind: "system" as const, name: "test" };
+const suffix = randomBytes(3).toString("hex");
+const slug = `pl${suffix}`;
+const teamGroup = `0c9d7e8f-4444-4c6a-9f00-${randomBytes(6).toString("hex")}`;
+
+let admin: UserActor;
+let otherAdmin: UserActor;
+let member: UserActor;
+let team: { id: string; slug: string; name: string };
+let otherTeam: { id: string; slug: string; name: string };
+let dev: string;
+let prod: string;
+let otherDev: string;
+let api: string;
+let otherApi: string;
+
+async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
+  const row = await getPrisma().user.create({
+    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`, groupIds: teams.length ? [teamGroup] : [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+  });
+  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
+}
+
+async function readyNamespace(teamId: string, name: string, clusterName: string): Promise<string> {
+  const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
+  // Requested by someone other than the approving admin, as the namespace policy wants.
+  const requester = teamId === team.id ? member : otherAdmin;
+  const created = await requestNamespace({ actor: requester, input: { teamId, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Pipeline deployments integration tests" } });
+  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } });
+  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
+  return namespaceId!;
+}
+
+async function service(name: string, ownerTeamId: string): Promise<string> {
+  const serviceSlug = `${name}-${suffix}`;
+  await getPrisma().service.create({
+    data: {
+      slug: serviceSlug,
+      displayName: serviceSlug,
+      ownerTeamId,
+      tier: "standard",
+      lifecycle: "production",
+      tags: [],
+      searchText: serviceSlug,
+      deploySpec: { imageRepository: `contoso.azurecr.io/${slug}/${name}`, port: 8080, replicas: 1, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+    },
+  });
+  return serviceSlug;
+}
+
+function post(body: unknown, headers: Record<string, string>) {
+  const request = new NextRequest(`${getConfig().publicUrl}/api/v1/deployments`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  return createDeploymentRoute(request, { params: Promise.resolve({}) } as never);
+}
+
+function get(id: string, headers: Record<string, string>) {
+  return getDeploymentRoute(new NextRequest(`${getConfig().publicUrl}/api/v1/deployments/${id}`, { headers }), { params: Promise.resolve({ id }) });
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function errorOf(response: Response): Promise<{ status: number; code: string; message: string; challenge: string | null }> {
+  const body = (await response.json()) as { error: { code: string; message: string } };
+  return { status: response.status, ...body.error, challenge: response.headers.get("www-authenticate") };
+}
+
+function signed(change: Partial<Parameters<typeof mintAppOnlyAccessToken>[0]> = {}) {
+  return mintAppOnlyAccessToken({
+    signingKey: sandboxSigningKey(),
+    issuer: endpoints.authority,
+    tenantId: sandboxTenantId,
+    audience: endpoints.clientId,
+    clientId: payments.clientId,
+    objectId: payments.objectId,
+    roles: [wharfDeployerRole],
+    ...change,
+  });
+}
+
+beforeAll(async () => {
+  const prisma = getPrisma();
+  const created = await prisma.team.create({ data: { slug, name: `Pipes ${suffix}`, entraGroupIds: [teamGroup] } });
+  const other = await prisma.team.create({ data: { slug: `plo${suffix}`, name: `Other pipes ${suffix}`, entraGroupIds: [] } });
+  team = { id: created.id, slug: created.slug, name: created.name };
+  otherTeam = { id: other.id, slug: other.slug, name: other.name };
+  admin = await user("Ada Admin", true, []);
+  otherAdmin = await user("Oscar Admin", true, []);
+  member = await user("Mia Member", false, [team]);
+  await refreshClusters({ actor: system });
+  for (const [name, environment] of [["aks-dev-weu", "dev"], ["aks-prod-weu", "prod"]] as const) {
+    await prisma.cluster.updateMany({ where: { name }, data: { environment } });
+  }
+  [dev, prod, otherDev] = await Promise.all([
+    readyNamespace(team.id, `${slug}-dev`, "aks-dev-weu"),
+    readyNamespace(team.id, `${slug}-prod`, "aks-prod-weu"),
+    readyNamespace(otherTeam.id, `plo${suffix}-dev`, "aks-dev-weu"),
+  ]);
+  api = await service("api", team.id);
+  otherApi = await service("other", otherTeam.id);
+  await addPipelineIdentity({ actor: admin, input: { clientId: payments.clientId, objectId: payments.objectId, displayName: "Payments pipeline", teamIds: [team.id] } });
+  await addPipelineIdentity({ actor: admin, input: { clientId: noRole.clientId, displayName: "No-role pipeline", teamIds: [team.id] } });
+});
+
+afterAll(async () => {
+  stopRolloutInformers();
+  await stopBoss();
+});
+
+describe("registering pipeline identities", () => {
+  it("is for platform admins only, validated, audited, and revocable once", async () => {
+    await expect(addPipelineIdentity({ actor: member, input: { clientId: orders.clientId, displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(listPipelineIdentities({ actor: member })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: "not-a-guid", displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({ code: "invalid_input", path: ["clientId"] });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [] } })).rejects.toMatchObject({ code: "invalid_input", path: ["teamIds"] });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [randomUUID()] } })).rejects.toMatchObject({ code: "invalid_input", path: ["teamIds"] });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: payments.clientId.toUpperCase(), displayName: "again", teamIds: [team.id] } })).rejects.toMatchObject({ code: "conflict" });
+
+    const added = await addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "Orders pipeline", teamIds: [team.id, team.id] } });
+    expect(added).toMatchObject({ clientId: orders.clientId, teams: [team], createdByName: "Ada Admin", revokedAt: null });
+    const revoked = await revokePipelineIdentity({ actor: admin, id: added.id });
+    expect(revoked).toMatchObject({ revokedByName: "Ada Admin", revokedAt: expect.any(String) });
+    await expect(revokePipelineIdentity({ actor: admin, id: added.id })).rejects.toMatchObject({ code: "conflict" });
+    await expect(revokePipelineIdentity({ actor: member, id: added.id })).rejects.toMatchObject({ code: "forbidden" });
+
+    const listed = await listPipelineIdentities({ actor: admin });
+    expect(listed.at(-1)).toMatchObject({ clientId: orders.clientId, revokedAt: expect.any(String) });
+    const audit = await getPrisma().auditEvent.findMany({ where: { resourceId: added.id }, orderBy: { id: "asc" } });
+    expect(audit.map((event) => [event.action, event.outcome, event.actorName])).toEqual([
+      ["pipeline-identity.add", "success", "Ada Admin"],
+      ["pipeline-identity.revoke", "success", "Ada Admin"],
+      ["pipeline-identity.revoke", "denied", "Mia Member"],
+    ]);
+  });
+});
+
+describe("POST /api/v1/deployments and GET /api/v1/deployments/{id} with a pipeline's bearer token", () => {
+  it("deploys with a good token, without an Origin header, and reports the rollout until it succeeds", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    const created = await post({ service: api, namespaceId: dev, tag: "1.0.0" }, bearer(token));
+    expect(created.status).toBe(201);
+    const deployment = (await created.json()) as { id: string; status: string };
+    expect(deployment).toMatchObject({ status: "applying", requestedBy: { id: null, name: "Payments pipeline (pipeline)" } });
+    const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deployment.id } });
+    expect(row.requestedById).toBeNull();
+    expect(await getPrisma().auditEvent.count({ where: { resourceId: deployment.id, action: "deployment.create", actorName: "Payments pipeline (pipeline)", actorId: null } })).toBe(1);
+
+    await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
+    const polled = await get(deployment.id, bearer(token));
+    expect(polled.status).toBe(200);
+    expect(await polled.json()).toMatchObject({ id: deployment.id, status: "succeeded" });
+    const identity = await getPrisma().pipelineIdentity.findUniqueOrThrow({ where: { clientId: payments.clientId } });
+    expect(identity.lastUsedAt).not.toBeNull();
+  });
+
+  it("asks a person to approve a production deployment; the pipeline cannot approve, a team member can", async () => {
+    const created = await post({ service: api, namespaceId: prod, tag: "1.0.0" }, bearer(await pipelineAccessToken(endpoints, "payments")));
+    const deployment = (await created.json()) as { id: string; status: string };
+    expect(deployment.status).toBe("awaiting-approval");
+    const pipelineActor = { kind: "pipeline" as const, pipelineIdentityId: "x", clientId: payments.clientId, name: "Payments pipeline (pipeline)", isAdmin: false as const, teams: [team] };
+    await expect(approveDeployment({ actor: pipelineActor, deploymentId: deployment.id })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(approveDeployment({ actor: member, deploymentId: deployment.id })).resolves.toMatchObject({ status: "applying", approvedBy: { name: "Mia Member" } });
+  });
+
+  it("refuses a pipeline deploying for a team it is not mapped to (403)", async () => {
+    const response = await post({ service: otherApi, namespaceId: otherDev, tag: "1.0.0" }, bearer(await pipelineAccessToken(endpoints, "payments")));
+    expect(await errorOf(response)).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("mapped it to in Admin → Pipelines"), challenge: 'Bearer error="insufficient_scope"' });
+    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceId: otherDev } })).toBe(1);
+  });
+
+  it("refuses a token without the Wharf.Deployer role (403)", async () => {
+    const response = await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(await pipelineAccessToken(endpoints, "no-role")));
+    expect(await errorOf(response)).toMatchObject({ status: 403, message: expect.stringContaining("has no Wharf.Deployer app role") });
+  });
+
+  it("refuses a revoked identity and one never registered (403), audited", async () => {
+    const revoked = await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(await pipelineAccessToken(endpoints, "orders")));
+    expect(await errorOf(revoked)).toMatchObject({ status: 403, message: expect.stringMatching(/Orders pipeline .* was revoked in Wharf on .* by Ada Admin/) });
+    const stranger = randomUUID();
+    const unregistered = await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(await signed({ clientId: stranger })));
+    expect(await errorOf(unregistered)).toMatchObject({ status: 403, message: expect.stringContaining(`${stranger} is not registered in Wharf`) });
+    const refusals = await getPrisma().auditEvent.findMany({ where: { action: "pipeline.authenticate", outcome: "denied", resourceType: "pipeline-identity" } });
+    expect(refusals.map((event) => event.detail)).toEqual(expect.arrayContaining(["revoked", "not registered"]));
+  });
+
+  it("refuses a token whose service principal is not the registered one", async () => {
+    const response = await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(await signed({ objectId: randomUUID() })));
+    expect(await errorOf(response)).toMatchObject({ status: 403, message: expect.stringContaining("is not the one registered") });
+  });
+
+  it("answers 401 with a bearer challenge for expired, unsigned, foreign-key, wrong-audience and other-tenant tokens", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const foreignKey = { ...(await exportJWK(privateKey)), kid: randomUUID() };
+    const good = await signed();
+    const [, payload] = good.split(".");
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: "none", typ: "JWT" })).toString("base64url")}.${payload}.`;
+    const otherTenant = "0b7e4c1d-9a8f-4e2b-8c3d-7f6e5d4c3b2a";
+    const cases: [string, string, RegExp][] = [
+      ["expired", await signed({ issuedAt: now - 7200, lifetimeSeconds: 3600 }), /expired at/],
+      ["unsigned", unsigned, /signed with none/],
+      ["signed with a key the sandbox does not publish", await signed({ signingKey: foreignKey }), /does not publish/],
+      ["for another audience", await signed({ audience: "https://management.azure.com/" }), /another audience/],
+      ["from another tenant", await signed({ tenantId: otherTenant, issuer: endpoints.authority.replace(sandboxTenantId, otherTenant) }), /another Entra tenant/],
+    ];
+    for (const [label, token, message] of cases) {
+      const error = await errorOf(await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(token)));
+      expect(error, label).toMatchObject({ status: 401, code: "unauthenticated", message: expect.stringMatching(message), challenge: 'Bearer error="invalid_token"' });
+      expect((await errorOf(await get(randomUUID(), bearer(token)))).status, label).toBe(401);
+    }
+    expect(await getPrisma().deployment.count({ where: { service: { slug: api }, imageTag: "1.0.1" } })).toBe(0);
+  });
+
+  it("lets a pipeline read any deployment by id, as anyone signed in may, and says 404 for none", async () => {
+    const response = await get(randomUUID(), bearer(await pipelineAccessToken(endpoints, "payments")));
+    expect(await errorOf(response)).toMatchObject({ status: 404 });
+  });
+
+  it("still checks Origin on a cookie (non-bearer) POST", async () => {
+    const error = await errorOf(await post({ service: api, namespaceId: dev, tag: "1.0.1" }, { origin: "https://evil.example" }));
+    expect(error).toMatchObject({ status: 403, message: expect.stringContaining("must come from Wharf itself"), challenge: null });
+  });
+});
