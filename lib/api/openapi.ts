@@ -83,6 +83,7 @@ export function openApiDocument(serverUrl: string) {
         patch: { summary: "Rename a team or change its Entra groups (admins)", operationId: "updateTeam", requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } }, responses: { 200: { description: "The team" }, ...errors(400, 401, 403, 404, 409) } },
         delete: { summary: "Archive a team (admins)", operationId: "archiveTeam", responses: { 200: { description: "The archived team" }, ...errors(401, 403, 404, 409) } },
       },
+      "/api/v1/clusters": { get: { summary: "The AKS clusters Wharf knows: environment, region, version, reachability, last error", operationId: "listClusters", responses: { 200: { description: "Clusters" }, ...errors(401) } } },
       "/api/v1/namespace-requests": {
         get: {
           summary: "List namespace requests, newest first",

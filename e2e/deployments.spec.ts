@@ -1,0 +1,98 @@
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+// Setup goes through the API as the people would; the deploy itself through the pages.
+async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
+  const request: APIRequestContext = page.request;
+  const response = method === "GET" ? await request.get(path) : await request.post(path, { data, headers: { origin: new URL(page.url()).origin } });
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+async function readyNamespace(member: Page, admin: Page, cluster: string, name: string): Promise<string> {
+  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
+  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
+  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
+    teamId: teams.find((t) => t.slug === "payments")!.id,
+    clusterId: clusters.find((c) => c.name === cluster)!.id,
+    name,
+    quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
+    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+    justification: "End-to-end test of deployments",
+  });
+  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
+  await expect.poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 }).toBe("ready");
+  return namespaceId;
+}
+
+async function deployFromPage(page: Page, namespaceId: string, version: string): Promise<void> {
+  await page.goto("/catalog/card-tokenizer/deploy");
+  await page.getByLabel("Namespace").selectOption(namespaceId);
+  await page.getByLabel("Image tag or digest").fill(version);
+  await page.getByRole("button", { name: "Preview what will be applied" }).click();
+  await expect(page.getByText("Passes the policy")).toBeVisible();
+}
+
+test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its events, and rolls back in one click", async ({ page, browser }) => {
+  const suffix = Date.now().toString(36);
+  const namespace = `payments-dep${suffix}`;
+  await signInAs(page, "payments");
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin");
+  const namespaceId = await readyNamespace(page, admin, "aks-dev-weu", namespace);
+  await adminContext.close();
+
+  await deployFromPage(page, namespaceId, "1.4.2");
+  await expect(page.getByText("nothing: this is the first deployment here")).toBeVisible();
+  await page.getByRole("button", { name: `Deploy to ${namespace}` }).click();
+  await expect(page).toHaveURL(/\/deployments\/[0-9a-f-]{36}$/);
+  await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
+
+  await deployFromPage(page, namespaceId, "bad");
+  await expect(page.getByText(/Changes against revision 1/)).toBeVisible();
+  await page.getByRole("button", { name: `Deploy to ${namespace}` }).click();
+  await expect(page.locator("[data-status=failed]")).toContainText("ImagePullBackOff", { timeout: 60_000 });
+  await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
+  await expect(page.getByText(/Failed to pull image|Back-off pulling image/).first()).toBeVisible();
+  await page.screenshot({ path: "test-results/deployment-imagepullbackoff.png", fullPage: true });
+
+  await page.getByRole("link", { name: "Roll back from the history" }).click();
+  await page.getByRole("button", { name: `Roll back card-tokenizer in ${namespace} to revision 1` }).click();
+  await expect(page).toHaveURL(/\/deployments\/[0-9a-f-]{36}$/);
+  await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText(/Rollback by Priya Shah/)).toBeVisible();
+});
+
+test("a production deployment waits for a second person; the requester cannot approve it", async ({ page, browser }) => {
+  const namespace = `payments-prd${Date.now().toString(36)}`;
+  await signInAs(page, "payments");
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin");
+  const namespaceId = await readyNamespace(page, admin, "aks-prod-weu", namespace);
+  await adminContext.close();
+
+  await deployFromPage(page, namespaceId, "1.4.2");
+  await expect(page.getByText(/must approve before Wharf applies it/)).toBeVisible();
+  await page.getByRole("button", { name: "Ask for approval" }).click();
+  await expect(page.locator("[data-status=awaiting-approval]")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Approve and deploy" })).toHaveCount(0);
+  const url = page.url();
+
+  const teammateContext = await browser.newContext();
+  try {
+    const teammate = await teammateContext.newPage();
+    await signInAs(teammate, "both", new URL(url).pathname);
+    await teammate.getByRole("button", { name: "Approve and deploy" }).click();
+    await expect(teammate.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
+    await expect(teammate.getByText(/approved by Mei Lin/)).toBeVisible();
+  } finally {
+    await teammateContext.close();
+  }
+});
+
+test("an unknown deployment is a 404 page", async ({ page }) => {
+  await signInAs(page, "payments");
+  expect((await page.goto("/deployments/00000000-0000-4000-8000-000000000000"))?.status()).toBe(404);
+});
