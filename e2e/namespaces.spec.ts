@@ -86,4 +86,7 @@ test("a member cannot open the approval queue, and the API refuses their approva
   const response = await page.request.post("/api/v1/namespace-requests/00000000-0000-4000-8000-000000000000/decision", { data: { decision: "approve" }, headers: { origin: new URL(page.url()).origin } });
   expect(response.status()).toBe(403);
   expect((await response.json()).error.message).toBe("Only platform admins can approve or reject namespace requests.");
+  const stream = await page.request.get("/api/v1/stream?topic=everything");
+  expect(stream.status()).toBe(400);
+  expect((await stream.json()).error.message).toContain("?topic=deployment:<id>");
 });

@@ -5,6 +5,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
+import { useChangeFeed } from "@/components/shell/use-change-feed";
 import { Card } from "@/components/ui/card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -36,11 +37,13 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
   const client = useQueryClient();
   const router = useRouter();
   const key = ["deployment", initial.id];
+  const live = useChangeFeed([`deployment:${initial.id}`], key);
   const query = useQuery({
     queryKey: key,
     queryFn: () => callApi<DeploymentView>(`/api/v1/deployments/${initial.id}`),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data?.inFlight ? 1_000 : 30_000),
+    // Change notices refetch at once; polling is the fallback, quick only while the stream is down.
+    refetchInterval: (q) => (q.state.data?.inFlight ? (live ? 5_000 : 1_000) : 30_000),
   });
   const deployment = query.data;
   const approve = useMutation({ mutationFn: () => callApi(`/api/v1/deployments/${deployment.id}/approve`, { method: "POST" }), onSettled: () => client.invalidateQueries({ queryKey: key }) });

@@ -15,6 +15,7 @@ import { quotaFields, quotaLabels } from "@/lib/namespaces/namespace-input";
 import type { NamespaceDetail } from "@/lib/namespaces/list-namespaces";
 import { NamespaceStatusBadge, RequestStatusBadge } from "@/components/namespaces/status-badge";
 import { QuotaTable } from "@/components/namespaces/quota-table";
+import { useChangeFeed } from "@/components/shell/use-change-feed";
 
 const inFlight = new Set(["provisioning", "decommissioning"]);
 
@@ -28,11 +29,13 @@ export interface NamespacePermissions {
 export function NamespaceDetailView({ initial, permissions }: { initial: NamespaceDetail; permissions: NamespacePermissions }) {
   const client = useQueryClient();
   const key = ["namespace", initial.namespace.id];
+  const live = useChangeFeed([`namespace:${initial.namespace.id}`], key);
   const query = useQuery({
     queryKey: key,
     queryFn: () => callApi<NamespaceDetail>(`/api/v1/namespaces/${initial.namespace.id}`),
     initialData: initial,
-    refetchInterval: (q) => (q.state.data && (inFlight.has(q.state.data.namespace.status) || q.state.data.requests.some((r) => r.status === "pending")) ? 1_500 : 30_000),
+    // Change notices refetch at once; polling is the fallback, quick only while the stream is down.
+    refetchInterval: (q) => (q.state.data && (inFlight.has(q.state.data.namespace.status) || q.state.data.requests.some((r) => r.status === "pending")) ? (live ? 10_000 : 1_500) : 30_000),
   });
   const { namespace, requests } = query.data;
   const reapply = useMutation({

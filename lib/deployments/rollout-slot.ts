@@ -3,8 +3,8 @@
 // advisory lock on (service, namespace), so two requests, an approval and a
 // finishing rollout never both start one.
 import type { Prisma } from "@/lib/db/generated/client";
-import { getPrisma } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
+import { publishChange } from "@/lib/changes/publish-change";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { busyStatuses } from "./deployment-settings";
 
@@ -50,8 +50,7 @@ export async function enqueueRollout(deploymentId: string): Promise<void> {
   });
 }
 
-/** Tells live views a deployment changed (LISTEN wharf_changes); pages also poll, so a lost notice costs only a little delay. */
+/** Tells live views a deployment changed (lib/changes); pages also poll, so a lost notice costs only a little delay. */
 export async function publishDeploymentChange(deploymentId: string): Promise<void> {
-  await getPrisma()
-    .$executeRaw`SELECT pg_notify('wharf_changes', ${JSON.stringify({ kind: "deployment", id: deploymentId })})`.catch((error: unknown) => logger.debug({ err: error }, "change notification not sent"));
+  await publishChange({ kind: "deployment", id: deploymentId });
 }

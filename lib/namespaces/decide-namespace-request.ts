@@ -15,6 +15,7 @@ import { buildPolicyContext, lockClusterNames } from "@/lib/namespaces/policy-co
 import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
 import { notifyUser } from "@/lib/notifications/notify";
+import { publishChange } from "@/lib/changes/publish-change";
 import type { Environment } from "@/lib/clusters/cluster-view";
 
 export interface Decision {
@@ -80,6 +81,7 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
       throw error;
     });
 
+  if (namespaceId) await publishChange({ kind: "namespace", id: namespaceId });
   if (decision.decision === "approve" && namespaceId) {
     await enqueueNamespaceWork(request.kind === "decommission" ? "decommission" : "provision", namespaceId).catch((error: unknown) => {
       // The namespace is recorded; the reconcile sweep enqueues it again.

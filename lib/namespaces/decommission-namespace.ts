@@ -8,6 +8,7 @@ import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 import { asJobError } from "@/lib/namespaces/provision-namespace";
 import { managedByLabel } from "@/lib/namespaces/render-namespace";
 import { notifyUser } from "@/lib/notifications/notify";
+import { publishChange } from "@/lib/changes/publish-change";
 
 const system = { kind: "system" as const, name: "Wharf provisioner" };
 
@@ -28,6 +29,7 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
     }
     if (existing && (await readObject(config, ref))) {
       await prisma.namespace.update({ where: { id: namespace.id }, data: { statusMessage: "Deleting: the cluster is removing what runs in the namespace" } });
+      await publishChange({ kind: "namespace", id: namespace.id });
       throw new RetryableJobError(`${namespace.name} is still terminating on ${namespace.cluster.name}`, { retryAfterSeconds: 2 });
     }
   } catch (error) {
@@ -40,6 +42,7 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
     const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId: namespace.id, kind: "decommission", status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
     if (requester) await notifyUser(tx, requester.requestedById, { message: `${namespace.name} on ${namespace.cluster.name} was deleted; its record stays in Wharf.`, link: `/namespaces/${namespace.id}` });
   });
+  await publishChange({ kind: "namespace", id: namespace.id });
 }
 
 export async function decommissionGaveUp({ namespaceId, error }: { namespaceId: string; error: Error }): Promise<void> {
@@ -51,4 +54,5 @@ export async function decommissionGaveUp({ namespaceId, error }: { namespaceId: 
     await tx.namespace.update({ where: { id: namespaceId }, data: { statusMessage: `Decommissioning failed: ${error.message}` } });
     await recordAuditEvent(tx, { actor: system, action: "namespace.decommission", resourceType: "namespace", resourceId: namespaceId, outcome: "failure", detail: error.message });
   });
+  await publishChange({ kind: "namespace", id: namespaceId });
 }

@@ -16,6 +16,7 @@ import { enqueue } from "@/lib/jobs/enqueue";
 import { renderNamespace, managedByLabel, type RenderedObject } from "@/lib/namespaces/render-namespace";
 import type { ContainerDefaults, Quota } from "@/lib/namespaces/namespace-input";
 import { notifyUser } from "@/lib/notifications/notify";
+import { publishChange } from "@/lib/changes/publish-change";
 
 const system = { kind: "system" as const, name: "Wharf provisioner" };
 
@@ -60,6 +61,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
   if (!namespace) throw new PermanentJobError(`There is no namespace ${namespaceId} to provision.`);
   if (namespace.status !== "provisioning" && namespace.status !== "failed") return;
   await prisma.namespace.update({ where: { id: namespace.id }, data: { status: "provisioning", statusMessage: attempt > 1 ? `Applying (attempt ${attempt})` : "Applying", attempts: { increment: 1 } } });
+  await publishChange({ kind: "namespace", id: namespace.id });
   const objects = desiredObjects(namespace);
   try {
     await withConcurrencyLimit(`cluster-writes:${namespace.clusterId}`, getConfig().namespaces.writeConcurrencyPerCluster, async () => {
@@ -72,6 +74,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
     if (failure instanceof RetryableJobError) {
       await prisma.namespace.update({ where: { id: namespace.id }, data: { statusMessage: `Retrying: ${failure.message}` } });
       await recordAuditEvent(prisma, { actor: system, action: "namespace.provision", resourceType: "namespace", resourceId: namespace.id, outcome: "failure", detail: `attempt ${attempt}, will retry: ${failure.message}` });
+      await publishChange({ kind: "namespace", id: namespace.id });
     }
     throw failure;
   }
@@ -93,6 +96,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
     const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId: namespace.id, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
     if (requester) await notifyUser(tx, requester.requestedById, { message: `${namespace.name} on ${namespace.cluster.name} is ready.`, link: `/namespaces/${namespace.id}` });
   });
+  await publishChange({ kind: "namespace", id: namespace.id });
   // Quota usage and drift come from the reconcile; ask for one now rather than at the next schedule.
   await enqueue("namespace.reconcile", { clusterId: namespace.clusterId }).catch(() => undefined);
 }
@@ -108,4 +112,5 @@ export async function provisioningGaveUp({ namespaceId, error }: { namespaceId: 
     const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
     if (requester) await notifyUser(tx, requester.requestedById, { message: `Provisioning ${namespace.name} on ${namespace.cluster.name} failed: ${error.message}`, link: `/namespaces/${namespaceId}` });
   });
+  await publishChange({ kind: "namespace", id: namespaceId });
 }

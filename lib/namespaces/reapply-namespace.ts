@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
+import { publishChange } from "@/lib/changes/publish-change";
 import { namespaceInclude, toNamespaceView, type NamespaceView } from "@/lib/namespaces/namespace-view";
 
 export async function reapplyNamespace({ actor, namespaceId }: { actor: Actor; namespaceId: string }): Promise<NamespaceView> {
@@ -29,5 +30,6 @@ export async function reapplyNamespace({ actor, namespaceId }: { actor: Actor; n
     return toNamespaceView(row);
   });
   await enqueueNamespaceWork(work, namespace.id);
+  await publishChange({ kind: "namespace", id: namespace.id });
   return view;
 }

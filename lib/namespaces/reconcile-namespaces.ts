@@ -12,6 +12,7 @@ import { findDrift, objectKey, type ClusterObject } from "@/lib/namespaces/find-
 import { managedBySelector } from "@/lib/namespaces/render-namespace";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
 import type { QuotaUsage } from "@/lib/namespaces/namespace-view";
+import { publishChange } from "@/lib/changes/publish-change";
 
 const system = { kind: "system" as const, name: "Wharf reconciler" };
 /** Provisioning untouched this long has lost its job (a crash before enqueue, a purged queue). */
@@ -84,4 +85,5 @@ async function recordDrift(namespaceId: string, before: string[] | null, drift: 
       });
     }
   });
+  if (changed) await publishChange({ kind: "namespace", id: namespaceId });
 }

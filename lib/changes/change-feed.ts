@@ -1,0 +1,75 @@
+// One LISTEN connection per web process, fanned out to the SSE streams of
+// the pages watching. It reconnects with backoff when the database drops it.
+import { EventEmitter } from "node:events";
+import pg from "pg";
+import { logger } from "@/lib/logger";
+import { changeChannel, changeTopic, type Change } from "@/lib/changes/publish-change";
+
+interface Feed {
+  events: EventEmitter;
+  client?: pg.Client;
+  connecting?: Promise<void>;
+  retryMs: number;
+}
+
+const state = globalThis as typeof globalThis & { wharfChangeFeed?: Feed };
+
+function feed(): Feed {
+  if (!state.wharfChangeFeed) {
+    const events = new EventEmitter();
+    events.setMaxListeners(0);
+    state.wharfChangeFeed = { events, retryMs: 500 };
+  }
+  return state.wharfChangeFeed;
+}
+
+function parse(payload: string | undefined): Change | null {
+  try {
+    const change = JSON.parse(payload ?? "") as Partial<Change>;
+    return typeof change.kind === "string" && typeof change.id === "string" ? (change as Change) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function connect(current: Feed): Promise<void> {
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set; live updates need Wharf's PostgreSQL.");
+  const client = new pg.Client({ connectionString, application_name: "wharf-change-feed" });
+  const reconnect = (error?: unknown) => {
+    if (current.client !== client) return;
+    current.client = undefined;
+    logger.warn({ err: error }, `live updates: lost the LISTEN connection; reconnecting in ${current.retryMs} ms`);
+    setTimeout(() => void ensureListening().catch(() => undefined), current.retryMs).unref();
+    current.retryMs = Math.min(current.retryMs * 2, 30_000);
+  };
+  client.on("error", reconnect);
+  client.on("end", () => reconnect());
+  client.on("notification", (message) => {
+    const change = parse(message.payload);
+    if (change) current.events.emit(changeTopic(change), change);
+  });
+  await client.connect();
+  await client.query(`LISTEN ${changeChannel}`);
+  current.client = client;
+  current.retryMs = 500;
+}
+
+async function ensureListening(): Promise<void> {
+  const current = feed();
+  if (current.client) return;
+  current.connecting ??= connect(current).finally(() => {
+    current.connecting = undefined;
+  });
+  await current.connecting;
+}
+
+/** Calls `onChange` for every notice about one of `topics` ("deployment:<id>") until the returned function is called. */
+export async function subscribeToChanges(topics: string[], onChange: (change: Change) => void): Promise<() => void> {
+  await ensureListening();
+  const { events } = feed();
+  for (const topic of topics) events.on(topic, onChange);
+  return () => {
+    for (const topic of topics) events.off(topic, onChange);
+  };
+}

@@ -1,0 +1,24 @@
+// Change notices for live views: after a write, a NOTIFY on `wharf_changes`
+// says what changed (never the data), and every web process relays it to the
+// pages that watch that thing, which then fetch it through the API (with its
+// permission checks). Pages also poll, so a lost notice costs only a delay.
+import { getPrisma } from "@/lib/db/client";
+import { logger } from "@/lib/logger";
+
+export const changeChannel = "wharf_changes";
+
+export type ChangeKind = "deployment" | "namespace" | "namespace-request";
+
+export interface Change {
+  kind: ChangeKind;
+  id: string;
+}
+
+export function changeTopic(change: Change): string {
+  return `${change.kind}:${change.id}`;
+}
+
+export async function publishChange(change: Change): Promise<void> {
+  await getPrisma()
+    .$executeRaw`SELECT pg_notify(${changeChannel}, ${JSON.stringify(change)})`.catch((error: unknown) => logger.debug({ err: error, change }, "change notice not sent"));
+}
