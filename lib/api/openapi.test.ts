@@ -30,3 +30,14 @@ describe("OpenAPI document: namespaces", () => {
     expect(doc.paths["/api/v1/namespace-requests/{id}/decision"]!.post).toBeDefined();
   });
 });
+
+describe("OpenAPI document: deployments and pipelines", () => {
+  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { security?: object[] }>>; components: { securitySchemes: Record<string, { scheme?: string }> } };
+
+  it("says which operations take a pipeline's bearer token", () => {
+    expect(doc.components.securitySchemes.pipelineToken?.scheme).toBe("bearer");
+    expect(doc.paths["/api/v1/deployments"]!.post!.security).toEqual([{ session: [] }, { pipelineToken: [] }]);
+    expect(doc.paths["/api/v1/deployments/{id}"]!.get!.security).toEqual([{ session: [] }, { pipelineToken: [] }]);
+    expect(doc.paths["/api/v1/deployments/{id}/approve"]!.post!.security).toBeUndefined();
+  });
+});

@@ -6,6 +6,8 @@ import { serviceQuery } from "@/lib/catalog/list-services";
 import { createTeamInput, updateTeamInput } from "@/lib/teams/team-input";
 import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/namespaces/namespace-input";
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
+import { deployInput } from "@/lib/deployments/deploy-input";
+import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
 
 const schema = (type: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
@@ -41,7 +43,7 @@ function queryParameters(): object[] {
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Wharf API", version: "1.0.0", description: "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser)." },
+    info: { title: "Wharf API", version: "1.0.0", description: "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser); pipelines create and follow deployments with an Entra bearer token." },
     servers: [{ url: serverUrl }],
     security: [{ session: [] }],
     paths: {
@@ -134,11 +136,55 @@ export function openApiDocument(serverUrl: string) {
         get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: { description: "Notifications" }, ...errors(401) } },
         post: { summary: "Mark all your notifications read", operationId: "markNotificationsRead", responses: { 200: { description: "How many were marked" }, ...errors(401) } },
       },
+      "/api/v1/deployments": {
+        get: {
+          summary: "Deployment history, newest first",
+          operationId: "listDeployments",
+          parameters: [
+            { name: "service", in: "query", schema: { type: "string" }, description: "A service slug." },
+            { name: "namespace", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
+            { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } },
+          ],
+          responses: { 200: { description: "Deployments" }, ...errors(400, 401) },
+        },
+        post: {
+          summary: "Deploy an image tag or digest of a service to a team namespace (session or a pipeline's bearer token)",
+          operationId: "createDeployment",
+          security: [{ session: [] }, { pipelineToken: [] }],
+          requestBody: body(schema(deployInput)),
+          responses: { 201: { description: "The deployment: applying, queued, or awaiting-approval (production)" }, ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/deployments/preview": { post: { summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations", operationId: "previewDeployment", requestBody: body(schema(deployInput)), responses: { 200: { description: "The preview" }, ...errors(400, 401, 403, 404) } } },
+      "/api/v1/deployments/{id}": {
+        parameters: [idParameter("deployment")],
+        get: { summary: "A deployment with live counts, pods, events and the final reason (poll this from a pipeline)", operationId: "getDeployment", security: [{ session: [] }, { pipelineToken: [] }], responses: { 200: { description: "The deployment" }, ...errors(401, 403, 404) } },
+      },
+      "/api/v1/deployments/{id}/approve": { parameters: [idParameter("deployment")], post: { summary: "Approve a production deployment (another team member or an admin, never the requester)", operationId: "approveDeployment", responses: { 200: { description: "The deployment, applying" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/deployments/{id}/cancel": { parameters: [idParameter("deployment")], post: { summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision", operationId: "cancelDeployment", responses: { 200: { description: "What the cancel did" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/deployments/{id}/rollback": { parameters: [idParameter("deployment")], post: { summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment", operationId: "rollbackDeployment", responses: { 201: { description: "The new deployment" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/pipeline-identities": {
+        get: { summary: "Pipeline identities allowed to deploy with a bearer token (admins)", operationId: "listPipelineIdentities", responses: { 200: { description: "Identities" }, ...errors(401, 403) } },
+        post: { summary: "Register a pipeline's Entra app for some teams (admins)", operationId: "addPipelineIdentity", requestBody: body(schema(pipelineIdentityInput)), responses: { 201: { description: "The identity" }, ...errors(400, 401, 403, 409) } },
+      },
+      "/api/v1/pipeline-identities/{id}": { parameters: [idParameter("pipeline identity")], delete: { summary: "Revoke a pipeline identity (admins); its tokens stop working at once", operationId: "revokePipelineIdentity", responses: { 200: { description: "The revoked identity" }, ...errors(401, 403, 404) } } },
+      "/api/v1/stream": {
+        get: {
+          summary: "Server-sent change notices for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); each event names what changed, fetch it through the API",
+          operationId: "streamChanges",
+          parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
+          responses: { 200: { description: "text/event-stream", content: { "text/event-stream": {} } }, ...errors(400, 401) },
+        },
+      },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: { description: "You" }, ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", responses: { 200: { description: "Events, newest first" }, ...errors(400, 401, 403) } } },
     },
     components: {
-      securitySchemes: { session: { type: "apiKey", in: "cookie", name: "wharf_session" } },
+      securitySchemes: {
+        session: { type: "apiKey", in: "cookie", name: "wharf_session" },
+        pipelineToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An Entra ID access token for Wharf's API from a pipeline's app identity (client credentials), with the app role Wharf.Deployer, registered under Admin → Pipelines." },
+      },
       schemas: {
         Error: errorSchema,
         ServiceInput: schema(serviceInput),

@@ -53,6 +53,14 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
+            <Link href="/admin/pipelines" className="text-primary hover:underline">
+              Pipelines
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Entra app identities of CI/CD pipelines and the teams each may deploy for with a bearer token; revoke one at once.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/audit" className="text-primary hover:underline">
               Audit log
             </Link>
