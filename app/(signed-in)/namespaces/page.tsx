@@ -30,10 +30,19 @@ function fullest(namespace: NamespaceView): string {
 
 export default async function NamespacesPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePermission("namespace:read");
-  const { team: teamFilter, request: justSent } = await searchParams;
+  const { team: teamFilter, cluster: clusterFilter, request: justSent } = await searchParams;
   const mine = actor.teams.map((t) => t.id);
   const [namespaces, requests] = await Promise.all([listNamespaces({ actor }), listNamespaceRequests({ actor, limit: 100 })]);
-  const shown = teamFilter === "mine" ? namespaces.filter((n) => mine.includes(n.team.id)) : namespaces;
+  const clusters = [...new Set(namespaces.map((n) => n.cluster.name))].sort();
+  const shown = namespaces.filter((n) => (teamFilter !== "mine" || mine.includes(n.team.id)) && (!clusterFilter || n.cluster.name === clusterFilter));
+  const filterHref = (change: { team?: string | null; cluster?: string | null }) => {
+    const params = new URLSearchParams();
+    const team = change.team === undefined ? teamFilter : change.team;
+    const cluster = change.cluster === undefined ? clusterFilter : change.cluster;
+    if (team) params.set("team", team);
+    if (cluster) params.set("cluster", cluster);
+    return `/namespaces${params.size ? `?${params}` : ""}`;
+  };
   const openRequests = requests.filter((r) => r.status === "pending" && (actor.isAdmin || mine.includes(r.team.id)));
   const recentlyDecided = requests.filter((r) => r.status !== "pending" && mine.includes(r.team.id) && r.kind === "create" && !r.namespaceId).slice(0, 5);
   return (
@@ -102,17 +111,26 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
       <section className="space-y-2">
         <div className="flex items-center gap-4">
           <h2 className="text-xl font-semibold">On the clusters</h2>
-          <nav aria-label="Filter namespaces" className="flex gap-2 text-sm">
-            <Link className={teamFilter === "mine" ? "underline" : "text-muted-foreground"} href="/namespaces?team=mine">
+          <nav aria-label="Filter namespaces" className="flex flex-wrap gap-2 text-sm">
+            <Link aria-current={teamFilter === "mine" ? "true" : undefined} className={teamFilter === "mine" ? "underline" : "text-muted-foreground"} href={filterHref({ team: "mine" })}>
               My teams
             </Link>
-            <Link className={teamFilter !== "mine" ? "underline" : "text-muted-foreground"} href="/namespaces">
-              All
+            <Link aria-current={teamFilter !== "mine" ? "true" : undefined} className={teamFilter !== "mine" ? "underline" : "text-muted-foreground"} href={filterHref({ team: null })}>
+              All teams
             </Link>
+            <span aria-hidden className="text-muted-foreground">·</span>
+            <Link aria-current={!clusterFilter ? "true" : undefined} className={!clusterFilter ? "underline" : "text-muted-foreground"} href={filterHref({ cluster: null })}>
+              All clusters
+            </Link>
+            {clusters.map((name) => (
+              <Link key={name} aria-current={clusterFilter === name ? "true" : undefined} className={clusterFilter === name ? "underline" : "text-muted-foreground"} href={filterHref({ cluster: name })}>
+                {name}
+              </Link>
+            ))}
           </nav>
         </div>
         {shown.length === 0 ? (
-          <Card>{teamFilter === "mine" ? "Your teams have no namespaces yet. Request one; an admin approves it and Wharf sets it up in seconds." : "No namespaces yet. A team member requests one; a platform admin approves it."}</Card>
+          <Card>{teamFilter === "mine" || clusterFilter ? "No namespaces match these filters. Request one; an admin approves it and Wharf sets it up in seconds." : "No namespaces yet. A team member requests one; a platform admin approves it."}</Card>
         ) : (
           <Card className="overflow-x-auto p-0">
             <DataTable caption="Namespaces" columns={["Namespace", "Team", "Cluster", "Status", "Quota used", "Drift"]}>
