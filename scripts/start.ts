@@ -9,6 +9,7 @@ import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
+import { sandboxHeapFlags } from "../sandbox/kubernetes/heap-limits";
 
 const root = resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
@@ -48,6 +49,35 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`the web server did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * The sandbox runs in its own process with its own heap limits (see
+ * sandbox/kubernetes/heap-limits.ts): in this one it would share the
+ * launcher's heap, sized from the machine's memory. It reports its endpoints
+ * over IPC once it listens, and stops when the launcher does.
+ */
+async function startSandbox(env: NodeJS.ProcessEnv, dataDir: string, redirectUri: string): Promise<{ endpoints: { authority: string }; close: () => Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...sandboxHeapFlags(env), join(root, "sandbox", "main.ts"), "--ipc", "--port", String(Number(env.SANDBOX_PORT ?? 0)), "--redirect-uri", redirectUri],
+    { cwd: root, env: { ...env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: String(Number(env.SANDBOX_BROWSER_PORT ?? 0)) }, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  const exited = new Promise<void>((done) => child.once("exit", () => done()));
+  const endpoints = await new Promise<{ authority: string }>((resolve, reject) => {
+    child.once("message", (message: { type?: string; endpoints?: { authority: string } }) => {
+      if (message.type === "ready" && message.endpoints) resolve(message.endpoints);
+    });
+    child.once("exit", (code) => reject(new Error(`the sandbox exited (code ${code}) before it was ready; see the output above`)));
+  });
+  return {
+    endpoints,
+    close: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 async function main() {
   const started = Date.now();
   const mode = checkEnvironment(process.env);
@@ -64,14 +94,8 @@ async function main() {
   say(migrations.applied.length ? `applied migrations: ${migrations.applied.join(", ")}` : "database schema is up to date");
 
   if (mode === "sandbox") {
-    const { startSandbox } = await import("../sandbox/server");
     const port = Number(env.PORT ?? 3000);
-    const sandbox = await startSandbox({
-      dataDir,
-      port: Number(env.SANDBOX_PORT ?? 0),
-      browserPort: Number(env.SANDBOX_BROWSER_PORT ?? 0),
-      redirectUris: [`${env.WHARF_PUBLIC_URL ?? `http://localhost:${port}`}/auth/callback`],
-    });
+    const sandbox = await startSandbox(env, dataDir, `${env.WHARF_PUBLIC_URL ?? `http://localhost:${port}`}/auth/callback`);
     cleanups.push(sandbox.close);
     env.SANDBOX_ENDPOINTS_FILE = join(dataDir, "sandbox", "endpoints.json");
     say(`sandbox identity provider at ${sandbox.endpoints.authority}`);

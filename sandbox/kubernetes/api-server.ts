@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import { clusterTokens, type SandboxCluster } from "../clusters";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery";
-import { decodeBody, isTrue, readBody, sendError, sendJson, sendStatus, splitRestPath } from "./http";
-import { listBody, listObjects } from "./list";
+import { decodeBody, isTrue, readBody, sendError, sendJson, sendJsonText, sendStatus, splitRestPath } from "./http";
+import { listBody, listJson, listObjects } from "./list";
 import { updateManager } from "./managed-fields";
 import { initialNamespaces } from "./namespace-lifecycle";
 import { isPlainObject } from "./objects";
@@ -159,8 +159,9 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const { type, namespace } = target;
       if (method === "GET") {
         if (isTrue(query.get("watch"))) return watch(req, res, runtime, type, namespace, query);
+        if (!table) return sendJsonText(res, 200, listJson(store, type, namespace, query));
         const result = listObjects(store, type, namespace, query);
-        return sendJson(res, 200, table ? toTable(type, result.items, result.metadata, query.get("includeObject") ?? undefined) : listBody(type, result));
+        return sendJson(res, 200, toTable(type, result.items, result.metadata, query.get("includeObject") ?? undefined));
       }
       if (method === "POST") {
         if (type.namespaced && !namespace) throw methodNotAllowed(method);

@@ -46,11 +46,16 @@ export function decodeBody(body: Buffer, contentType: string | undefined): unkno
 }
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, warnings: string[] = []): void {
+  sendJsonText(res, code, JSON.stringify(body), warnings);
+}
+
+/** Sends JSON that is already serialized. */
+export function sendJsonText(res: ServerResponse, code: number, text: string, warnings: string[] = []): void {
   const headers: Record<string, string | string[]> = { "content-type": "application/json", "cache-control": "no-cache, private" };
   // RFC 7234 warn-code 299, one header per warning, as kubectl prints them.
   if (warnings.length > 0) headers.warning = warnings.map((warning) => `299 - ${JSON.stringify(warning)}`);
   res.writeHead(code, headers);
-  res.end(JSON.stringify(body));
+  res.end(text);
 }
 
 export function sendStatus(res: ServerResponse, status: Status): void {

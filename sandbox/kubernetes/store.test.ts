@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fieldSetOf, fromFieldsV1, toFieldsV1 } from "./field-sets";
+import { listBody, listJson, listObjects } from "./list";
 import { persistStore } from "./persistence";
 import { findResource, type ResourceType } from "./resources";
 import { ClusterStore, type StoreEvent } from "./store";
@@ -30,6 +31,26 @@ describe("ClusterStore", () => {
     for (const name of ["a", "b", "c", "d"]) store.write(serviceAccounts, account(name));
     expect(store.eventsSince(1)).toBeUndefined();
     expect(store.eventsSince(2)?.map((event) => event.object.metadata.name)).toEqual(["c", "d"]);
+  });
+
+  it("serves a list body from its cache only while nothing of that type changed", () => {
+    const store = new ClusterStore("test");
+    const namespaces = findResource("", "v1", "namespaces") as ResourceType;
+    for (const name of ["a", "b", "c"]) store.write(serviceAccounts, account(name));
+    const expected = (query: URLSearchParams) => JSON.stringify(listBody(serviceAccounts, listObjects(store, serviceAccounts, "team", query)));
+    const page = new URLSearchParams({ limit: "2" });
+    expect(listJson(store, serviceAccounts, "team", page)).toBe(expected(page));
+    // Another type's write moves the resourceVersion, not the items.
+    store.write(namespaces, { metadata: { name: "team" } });
+    expect(listJson(store, serviceAccounts, "team", page)).toBe(expected(page));
+    const second = new URLSearchParams({ limit: "2", continue: (JSON.parse(listJson(store, serviceAccounts, "team", page)) as { metadata: { continue: string } }).metadata.continue });
+    expect((JSON.parse(listJson(store, serviceAccounts, "team", second)) as { items: { metadata: { name: string } }[] }).items.map((item) => item.metadata.name)).toEqual(["c"]);
+    store.write(serviceAccounts, { metadata: { name: "a", namespace: "team", labels: { changed: "yes" } } });
+    store.remove(serviceAccounts, "team", "b");
+    const all = new URLSearchParams();
+    expect(listJson(store, serviceAccounts, "team", all)).toBe(expected(all));
+    expect(listJson(store, serviceAccounts, "team", page)).toBe(expected(page));
+    expect((JSON.parse(listJson(store, serviceAccounts, "team", new URLSearchParams({ labelSelector: "changed=yes" }))) as { items: unknown[] }).items).toHaveLength(1);
   });
 
   it("hands out copies, so a caller cannot change stored objects", () => {

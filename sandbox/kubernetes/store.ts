@@ -49,6 +49,9 @@ export class ClusterStore {
   private oldestResumable = 0;
   private readonly listeners = new Set<StoreListener>();
   private readonly historyLimit: number;
+  /** Revision of the last change per resource key, and how many times state was restored: what cached list bodies are checked against. */
+  private readonly changedAt = new Map<string, number>();
+  private restores = 0;
 
   constructor(
     readonly cluster: string,
@@ -60,6 +63,11 @@ export class ClusterStore {
   /** The cluster's current resourceVersion, as lists report it. */
   get currentRevision(): number {
     return this.revision;
+  }
+
+  /** Changes whenever an object of `type` is written or removed (or state is restored); equal marks mean equal contents. */
+  changeMark(type: ResourceType): string {
+    return `${this.restores}/${this.changedAt.get(resourceKey(type)) ?? 0}`;
   }
 
   private stored(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -161,6 +169,8 @@ export class ClusterStore {
   restore(snapshot: ClusterSnapshot): void {
     this.objects.clear();
     this.history.length = 0;
+    this.changedAt.clear();
+    this.restores += 1;
     for (const [key, objects] of Object.entries(snapshot.objects)) {
       const type = findResourceByKey(key);
       if (!type) continue;
@@ -180,6 +190,7 @@ export class ClusterStore {
   }
 
   private emit(event: StoreEvent): void {
+    this.changedAt.set(resourceKey(event.resource), event.revision);
     this.history.push(event);
     if (this.history.length > this.historyLimit) {
       const dropped = this.history.splice(0, this.history.length - this.historyLimit);

@@ -63,7 +63,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, request: W
     }
   } else {
     // No version (or "0"): start with the current state as synthetic ADDED events.
-    for (const object of store.list(request.type, request.namespace)) if (request.matches(object)) send({ type: "ADDED", object });
+    for (const object of store.view(request.type, request.namespace)) if (request.matches(object as KubeObject)) send({ type: "ADDED", object: object as KubeObject });
   }
   for (const event of backlog) {
     const emitted = project(event, request);

@@ -142,14 +142,15 @@ class Controller implements ControllerContext {
 
   /** Everything already in the store, as after a sandbox restart, is looked at once. */
   private resync(): void {
-    for (const namespace of this.store.list(namespaces)) {
+    // Only names are read: the stored objects, not copies of every pod.
+    for (const namespace of this.store.view(namespaces)) {
       const name = namespace.metadata.name ?? "";
       this.enqueue("orphans", name);
       this.enqueue("quota", name);
     }
-    for (const item of this.store.list(deployments)) this.enqueue("deployment", item.metadata.namespace ?? "", item.metadata.name);
-    for (const item of this.store.list(replicaSets)) this.enqueue("replicaset", item.metadata.namespace ?? "", item.metadata.name);
-    for (const item of this.store.list(pods)) this.enqueue("pod", item.metadata.namespace ?? "", item.metadata.name);
+    for (const item of this.store.view(deployments)) this.enqueue("deployment", item.metadata.namespace ?? "", item.metadata.name);
+    for (const item of this.store.view(replicaSets)) this.enqueue("replicaset", item.metadata.namespace ?? "", item.metadata.name);
+    for (const item of this.store.view(pods)) this.enqueue("pod", item.metadata.namespace ?? "", item.metadata.name);
   }
 
   private sweepEvents(): void {

@@ -29,6 +29,8 @@ export class Kubelet {
   private readonly runs = new Map<string, PodRun>();
   private readonly nodes: Node[];
   private readonly addresses = new PodAddresses();
+  /** Pods bound to each node, for the scheduler's least-loaded choice (counting every run per pod was quadratic). */
+  private readonly podsOnNode = new Map<string, number>();
   /** Images already on each node: a second pod there starts without pulling. */
   private readonly nodeImages = new Map<string, Set<string>>();
 
@@ -44,6 +46,7 @@ export class Kubelet {
     if (!run) {
       run = this.adopt(pod);
       this.runs.set(run.uid, run);
+      this.bind(run, run.node);
       if (!run.terminating) this.resume(run, pod);
     }
     if (pod.metadata.deletionTimestamp && !run.terminating) this.stop(run);
@@ -56,6 +59,14 @@ export class Kubelet {
     this.ctx.cancel(`pod/${uid}`);
     for (const container of run.containers) this.ctx.cancel(`pod/${uid}/${container.name}`);
     this.runs.delete(uid);
+    this.bind(run, undefined);
+  }
+
+  /** Moves the run's place in the per-node counts to `node`. */
+  private bind(run: PodRun, node: string | undefined): void {
+    if (run.counted) this.podsOnNode.set(run.counted, (this.podsOnNode.get(run.counted) ?? 1) - 1);
+    run.counted = node;
+    if (node) this.podsOnNode.set(node, (this.podsOnNode.get(node) ?? 0) + 1);
   }
 
   /** When the pod last turned Ready, for minReadySeconds; undefined when it is not ready. */
@@ -145,10 +156,11 @@ export class Kubelet {
   private schedule(run: PodRun): void {
     const pod = this.current(run);
     if (!pod) return;
-    const load = (node: Node): number => [...this.runs.values()].filter((other) => other.node === node.name).length;
+    const load = (node: Node): number => this.podsOnNode.get(node.name) ?? 0;
     const node = [...this.nodes].sort((a, b) => load(a) - load(b) || a.index - b.index)[0];
     if (!node) return;
     run.node = node.name;
+    this.bind(run, node.name);
     run.hostIp = node.ip;
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     const status = isPlainObject(pod.status) ? pod.status : {};

@@ -33,6 +33,8 @@ export interface PodRun {
   namespace: string;
   name: string;
   node?: string;
+  /** The node this run is counted on in the kubelet's per-node totals. */
+  counted?: string;
   hostIp?: string;
   podIp?: string;
   startTime?: string;
