@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { interactionPolicy, Provider, type Account, type Grant, type InteractionDetails, type KoaContext, type OidcContext } from "oidc-provider";
 import { renderInteractionError, renderPersonaPicker } from "./persona-picker";
 import { findPersona, findPersonaByOid, sandboxPersonas, type SandboxPersona } from "./personas";
+import type { FileAdapterStore } from "./oidc-file-adapter";
 import { createPipelineTokens, type PipelineKey, type PipelineTokens } from "./pipelines";
 import { randomSecret, readOrCreate } from "./state";
 
@@ -30,6 +31,8 @@ export interface IdentityOptions {
   browserOrigin?: string;
   /** Client secrets of the pipeline identities (sandbox/pipelines.ts); without them pipelines get no tokens. */
   pipelineSecrets?: Record<PipelineKey, string>;
+  /** Where tokens, grants and sessions are kept across restarts; without it they live in memory only. */
+  store?: FileAdapterStore;
 }
 
 export interface Identity {
@@ -125,6 +128,7 @@ export function createIdentity(options: IdentityOptions): Identity {
   const redirectUris = [...new Set([...defaultRedirectUris, ...options.redirectUris])];
 
   const provider = new Provider(issuer, {
+    ...(options.store && { adapter: options.store.Adapter }),
     clients: [
       {
         client_id: sandboxClientId,

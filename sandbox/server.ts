@@ -13,6 +13,7 @@ import { createArm } from "./arm/arm";
 import { Faults, handleFaultsRequest } from "./faults";
 import { createKubernetesApi } from "./kubernetes/api-server";
 import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
+import { createFileAdapterStore } from "./oidc-file-adapter";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
 import { loadOrCreatePipelineSecrets, sandboxPipelines, wharfApi } from "./pipelines";
@@ -106,6 +107,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graphEndpoint = `${origin}/graph`;
   const clientSecret = loadOrCreateClientSecret(stateDir);
   const pipelineSecrets = loadOrCreatePipelineSecrets(stateDir);
+  const identityStore = createFileAdapterStore(stateDir);
   const identity = createIdentity({
     issuer,
     tenantId: sandboxTenantId,
@@ -116,6 +118,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     cookieKeys: loadOrCreateCookieKeys(stateDir),
     browserOrigin,
     pipelineSecrets,
+    store: identityStore,
   });
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
@@ -203,6 +206,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     close: async () => {
       // Before the sockets: open watches end and unsaved cluster state is written.
       await kubernetes.close();
+      identityStore.flush();
       await Promise.all(
         [server, browserServer].map(
           (listener) =>
