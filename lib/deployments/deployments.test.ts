@@ -326,6 +326,38 @@ describe("faults", () => {
     expect((await getDeployment({ actor: member, id: created.id })).status).toBe("succeeded");
   }, 60_000);
 
+  it("429 with Retry-After during apply: retried no sooner than the API server asked", async () => {
+    const api = await service("throttled");
+    const created = await deploy(member, api, ops, "1.0.0");
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", errorRate: 1, errorStatus: 429, retryAfterSeconds: 9 }] });
+    await expect(rolloutDeployment({ deploymentId: created.id, attempt: 1 })).rejects.toMatchObject({ name: "RetryableJobError", retryAfterSeconds: 9 });
+    await faults({}, "DELETE");
+    await rolloutDeployment({ deploymentId: created.id, attempt: 2 });
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("succeeded");
+  }, 60_000);
+
+  it("the cluster unreachable for 20 s mid-rollout: the page says so, the informer comes back, the rollout ends right", async () => {
+    // Watches that end every 100 ms make the outage reach the informer (faults apply to connections opened after them).
+    stopRolloutInformers();
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", watchEndAfterMs: 100 }] });
+    const informer = rolloutInformer(devCluster);
+    expect(await informer.whenSynced(10_000)).toBe(true);
+    const api = await service("outage", { replicas: 3 });
+    const created = await deploy(member, api, ops, "1.0.0");
+    const following = rolloutDeployment({ deploymentId: created.id, attempt: 1 });
+    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status === "progressing");
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", unreachable: true }] });
+    const outageStarted = Date.now();
+    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status !== "progressing" || (d.message ?? "").includes("Wharf cannot watch aks-dev-weu right now"), 15_000);
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("progressing");
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - outageStarted))));
+    await faults({}, "DELETE");
+    await following;
+    const done = await getDeployment({ actor: member, id: created.id });
+    expect(done).toMatchObject({ status: "succeeded", counts: { updated: 3, available: 3 } });
+    expect(await liveImage(ops, api)).toBe(`contoso.azurecr.io/${slug}/outage:1.0.0`);
+  }, 90_000);
+
   it("a worker that lets go mid-rollout: the next attempt follows on to the end", async () => {
     const api = await service("restart");
     const created = await deploy(member, api, ops, "1.0.0");
