@@ -64,9 +64,19 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
               Export catalog-info.yaml
             </a>
           </Button>
+          {service.deploySpec && !service.retiredAt && (
+            <Button asChild variant="secondary">
+              <Link href={`/deployments?service=${service.slug}`}>Deployments</Link>
+            </Button>
+          )}
           {detail.canEdit && (
             <>
-              <Button asChild>
+              {service.deploySpec && !service.retiredAt && (
+                <Button asChild>
+                  <Link href={`/catalog/${service.slug}/deploy`}>Deploy</Link>
+                </Button>
+              )}
+              <Button asChild variant={service.deploySpec && !service.retiredAt ? "secondary" : "primary"}>
                 <Link href={`/catalog/${service.slug}/edit`}>Edit</Link>
               </Button>
               <RetireServiceButton action={retireServiceAction} slug={service.slug} name={service.displayName} />
