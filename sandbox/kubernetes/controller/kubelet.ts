@@ -3,6 +3,7 @@
 // step by step on timers scaled by speed, with the events a real kubelet
 // records. Image rules (images.ts) decide which pods fail and how.
 import { randomBytes } from "node:crypto";
+import { internString } from "../compact";
 import { isPlainObject, timestamp, type KubeObject } from "../objects";
 import type { ControllerContext } from "./context";
 import { imageOutcome, imageSize, pullError } from "./images";
@@ -98,9 +99,9 @@ export class Kubelet {
       const probe = isPlainObject(container.readinessProbe) ? container.readinessProbe : undefined;
       const before = previous.find((item) => item.name === container.name);
       return {
-        name: String(container.name ?? ""),
-        image,
-        imagePullPolicy: String(container.imagePullPolicy ?? "IfNotPresent"),
+        name: internString(String(container.name ?? "")),
+        image: internString(image),
+        imagePullPolicy: internString(String(container.imagePullPolicy ?? "IfNotPresent")),
         outcome: imageOutcome(image, this.ctx.knownRegistries),
         state: { kind: "creating" },
         restartCount: typeof before?.restartCount === "number" ? before.restartCount : 0,
@@ -111,9 +112,10 @@ export class Kubelet {
     });
     const node = this.nodes.find((candidate) => candidate.name === spec.nodeName);
     return {
-      uid: pod.metadata.uid ?? "",
-      namespace: pod.metadata.namespace ?? "",
-      name: pod.metadata.name ?? "",
+      // Interned: the stored pod and its events hold the same strings.
+      uid: internString(pod.metadata.uid ?? ""),
+      namespace: internString(pod.metadata.namespace ?? ""),
+      name: internString(pod.metadata.name ?? ""),
       node: node?.name,
       hostIp: typeof status.hostIP === "string" ? status.hostIP : node?.ip,
       podIp: typeof status.podIP === "string" ? status.podIP : undefined,
@@ -313,6 +315,6 @@ export class Kubelet {
   }
 
   private now(): string {
-    return timestamp(new Date(this.ctx.now()));
+    return internString(timestamp(new Date(this.ctx.now())));
   }
 }
