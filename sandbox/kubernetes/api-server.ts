@@ -41,6 +41,8 @@ export interface KubernetesApiOptions {
    * contract tests see only the objects they create.
    */
   controller?: { speed?: number; knownRegistries?: string[] };
+  /** How often a watch with allowWatchBookmarks=true gets a BOOKMARK (the real API server: about a minute). */
+  bookmarkIntervalMs?: number;
 }
 
 export interface KubernetesApi {
@@ -230,6 +232,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       matches: (object) => labels(object.metadata.labels) && fields(object),
       resourceVersion: query.get("resourceVersion") ?? undefined,
       timeoutSeconds: query.get("timeoutSeconds") ?? undefined,
+      bookmarkIntervalMs: isTrue(query.get("allowWatchBookmarks")) ? (options.bookmarkIntervalMs ?? 60_000) : undefined,
     });
     openWatches.add(end);
     res.on("close", () => openWatches.delete(end));

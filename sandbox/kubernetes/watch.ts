@@ -16,6 +16,8 @@ export interface WatchRequest {
   matches: (object: KubeObject) => boolean;
   resourceVersion: string | undefined;
   timeoutSeconds: string | undefined;
+  /** Set when the client sent allowWatchBookmarks=true: BOOKMARK events this often, and one before a timeout ends the watch. */
+  bookmarkIntervalMs?: number;
 }
 
 type Emitted = { type: "ADDED" | "MODIFIED" | "DELETED"; object: KubeObject };
@@ -49,7 +51,7 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, request: W
 
   res.writeHead(200, { "content-type": "application/json", "cache-control": "no-cache, private", "transfer-encoding": "chunked" });
   res.flushHeaders();
-  const send = (event: Emitted | { type: "ERROR"; object: unknown }): void => {
+  const send = (event: Emitted | { type: "ERROR" | "BOOKMARK"; object: unknown }): void => {
     if (!res.writableEnded) res.write(`${JSON.stringify(event)}\n`);
   };
 
@@ -74,10 +76,25 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, request: W
     const emitted = project(event, request);
     if (emitted) send(emitted);
   });
-  const timer = timeout !== undefined ? setTimeout(() => res.end(), timeout * 1000) : undefined;
+  // A bookmark carries only the resourceVersion the client has seen everything up to, so a resumed
+  // watch starts there even when none of its objects changed for a long time (client-go relies on it).
+  const bookmark = (): void => {
+    const apiVersion = request.type.group ? `${request.type.group}/${request.type.version}` : request.type.version;
+    send({ type: "BOOKMARK", object: { kind: request.type.kind, apiVersion, metadata: { resourceVersion: String(store.currentRevision) } } });
+  };
+  const bookmarks = request.bookmarkIntervalMs ? setInterval(bookmark, request.bookmarkIntervalMs) : undefined;
+  bookmarks?.unref();
+  const timer =
+    timeout !== undefined
+      ? setTimeout(() => {
+          if (request.bookmarkIntervalMs) bookmark();
+          res.end();
+        }, timeout * 1000)
+      : undefined;
   const stop = (): void => {
     unsubscribe();
     if (timer) clearTimeout(timer);
+    if (bookmarks) clearInterval(bookmarks);
   };
   res.on("close", stop);
   req.on("close", stop);
