@@ -39,3 +39,14 @@ export function clusterTokens(stateDir: string): Record<string, string> {
   );
   return JSON.parse(json) as Record<string, string>;
 }
+
+/** The user name a reader token authenticates as; it may get, list and watch, nothing else. */
+export const sandboxReaderUser = "wharf-sandbox-reader";
+
+/** A read-only bearer token per cluster, for testing how clients handle 403 Forbidden. */
+export function clusterReaderTokens(stateDir: string): Record<string, string> {
+  const json = readOrCreate(stateDir, "cluster-reader-tokens.json", () =>
+    JSON.stringify(Object.fromEntries(sandboxClusters.map((cluster) => [cluster.name, randomSecret()])), null, 2),
+  );
+  return JSON.parse(json) as Record<string, string>;
+}

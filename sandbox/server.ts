@@ -12,7 +12,7 @@ import { createGraph } from "./graph";
 import { createArm } from "./arm/arm";
 import { Faults, handleFaultsRequest } from "./faults";
 import { createKubernetesApi } from "./kubernetes/api-server";
-import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
+import { clusterReaderTokens, sandboxClusters, sandboxReaderUser, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
 import { createFileAdapterStore } from "./oidc-file-adapter";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
@@ -184,6 +184,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     resourceGroup: sandboxResourceGroup,
     clusters: sandboxClusters.map((cluster) => cluster.name),
     faultsEndpoint: `${origin}/_sandbox/faults`,
+    // A read-only user per cluster (get, list, watch; writes get RBAC's 403), for testing clients' handling of Forbidden.
+    clusterReader: { user: sandboxReaderUser, tokens: clusterReaderTokens(stateDir) },
     // CI pipelines' identities: client credentials at the authority for wharfApiScope (README "Deploying from a pipeline").
     wharfApiScope: wharfApi(sandboxClientId).scope,
     pipelines: sandboxPipelines.map((pipeline) => ({

@@ -5,7 +5,7 @@
 // <stateDir>/kubernetes/.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
-import { clusterTokens, type SandboxCluster } from "../clusters";
+import { clusterReaderTokens, clusterTokens, sandboxReaderUser, type SandboxCluster } from "../clusters";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery";
 import { decodeBody, isTrue, readBody, sendError, sendJson, sendJsonText, sendStatus, splitRestPath } from "./http";
 import { listBody, listJson, listObjects } from "./list";
@@ -18,7 +18,7 @@ import { patchTypeOf } from "./patch";
 import { clusterStateFile, loadSnapshot, persistStore, type PersistedStore } from "./persistence";
 import { findResource, type ResourceType } from "./resources";
 import { parseFieldSelector, parseLabelSelector } from "./selectors";
-import { badRequest, invalid, KubeError, methodNotAllowed, notFound, notFoundPath, unauthorized } from "./status";
+import { badRequest, invalid, KubeError, methodNotAllowed, notFound, notFoundPath, rbacForbidden, unauthorized } from "./status";
 import { scaleOf, updateScale, hasScale } from "./scale";
 import { ClusterStore } from "./store";
 import { toTable, wantsTable } from "./table";
@@ -105,6 +105,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
   const runtimes = new Map<string, ClusterRuntime>();
   const openWatches = new Set<() => void>();
   let tokens: Record<string, string> | undefined;
+  let readerTokens: Record<string, string> | undefined;
 
   for (const cluster of options.clusters) {
     const store = new ClusterStore(cluster.name, { historyLimit: options.historyLimit });
@@ -127,16 +128,28 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
     return runtime;
   };
 
-  function authenticated(req: IncomingMessage, cluster: string): boolean | "anonymous" {
+  /** Who the bearer token is: the cluster user ARM hands out (true), the read-only user, nobody (false), or no token at all. */
+  function authenticated(req: IncomingMessage, cluster: string): boolean | "anonymous" | "reader" {
     const header = req.headers.authorization;
     if (!header) return "anonymous";
     tokens ??= clusterTokens(options.stateDir);
-    const expected = tokens[cluster];
+    readerTokens ??= clusterReaderTokens(options.stateDir);
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!expected || !match?.[1]) return false;
+    if (!match?.[1]) return false;
     const given = Buffer.from(match[1].trim());
-    const wanted = Buffer.from(expected);
-    return given.length === wanted.length && timingSafeEqual(given, wanted);
+    const same = (expected: string | undefined) => expected !== undefined && given.length === Buffer.byteLength(expected) && timingSafeEqual(given, Buffer.from(expected));
+    if (same(tokens[cluster])) return true;
+    if (same(readerTokens[cluster])) return "reader";
+    return false;
+  }
+
+  const verbs: Record<string, string> = { POST: "create", PUT: "update", PATCH: "patch", DELETE: "delete" };
+
+  /** The reader may read; every write gets RBAC's 403, as a real cluster answers a view-only identity. */
+  function authorize(auth: ReturnType<typeof authenticated>, method: string, target: Target): void {
+    if (auth !== "reader" || method === "GET") return;
+    const verb = target.kind === "collection" && method === "DELETE" ? "deletecollection" : (verbs[method] ?? method.toLowerCase());
+    throw rbacForbidden(target.type, verb, sandboxReaderUser, target.namespace, target.kind === "collection" ? undefined : target.name);
   }
 
   async function serveResource(req: IncomingMessage, res: ServerResponse, runtime: ClusterRuntime, target: Target, query: URLSearchParams): Promise<void> {
@@ -267,6 +280,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       if (!third) return method === "GET" ? sendJson(res, 200, resourceList("", "v1")) : sendStatus(res, methodNotAllowed(method).status);
       const target = resolveTarget("", "v1", [third, ...rest]);
       if (!target) throw notFoundPath();
+      authorize(auth, method, target);
       return serveResource(req, res, runtime, target, query);
     }
     if (root === "apis") {
@@ -282,6 +296,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       }
       const target = resolveTarget(second, third, [fourth, ...more]);
       if (!target) throw notFoundPath();
+      authorize(auth, method, target);
       return serveResource(req, res, runtime, target, query);
     }
     throw notFoundPath();

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 type Seen = { type: string; object: { kind?: string; apiVersion?: string; metadata?: { resourceVersion?: string; name?: string } } };
 
-async function watchFor(path: string, query: Record<string, unknown>, ms: number): Promise<Seen[]> {
+async function watchFor(path: string, query: Record<string, string | number | boolean | undefined>, ms: number): Promise<Seen[]> {
   const seen: Seen[] = [];
   const controller = await new Watch(server.kubeConfig()).watch(path, query, (type, object: Seen["object"]) => seen.push({ type, object }), () => undefined);
   await new Promise((resolve) => setTimeout(resolve, ms));

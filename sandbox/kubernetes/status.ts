@@ -60,6 +60,13 @@ export function conflict(type: TypeRef, name: string, why: string): KubeError {
   return failure(409, "Conflict", `Operation cannot be fulfilled on ${groupResource(type)} "${name}": ${why}`, resourceDetails(type, name));
 }
 
+/** 403 from RBAC, worded as the API server's authorizer words it. */
+export function rbacForbidden(type: TypeRef, verb: string, user: string, namespace: string | undefined, name?: string): KubeError {
+  const subject = name ? `${groupResource(type)} "${name}"` : groupResource(type);
+  const scope = namespace ? `in the namespace "${namespace}"` : "at the cluster scope";
+  return failure(403, "Forbidden", `${subject} is forbidden: User "${user}" cannot ${verb} resource "${type.plural}" in API group "${type.group}" ${scope}`, resourceDetails(type, name ?? ""));
+}
+
 export const staleObjectMessage = "the object has been modified; please apply your changes to the latest version and try again";
 
 export function forbidden(type: TypeRef, name: string, why: string): KubeError {
