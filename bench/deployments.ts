@@ -21,6 +21,7 @@ import { KubeConfig, Watch } from "@kubernetes/client-node";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { freePort } from "../lib/net/free-port";
 import { BenchBrowser } from "./http-session";
+import { coalesce, refetchIntervalMs } from "../lib/changes/coalesce";
 import type { ClusterInformer } from "../lib/kubernetes/informer";
 import { percentile } from "./process-stats";
 
@@ -392,7 +393,8 @@ async function main() {
         rollout.id = created.id;
         rollout.view = created;
         await new Promise<void>((opened) =>
-          followStream(member, `deployment:${created.id}`, streams.signal, () => void refetch(rollout), () => {
+          // As the page does (components/shell/use-change-feed.ts): a burst of notices, one refetch per interval.
+          followStream(member, `deployment:${created.id}`, streams.signal, coalesce(() => void refetch(rollout), refetchIntervalMs), () => {
             streamsOpen += 1;
             opened();
           }),

@@ -3,7 +3,8 @@
 // speaks them: client-node's typed serializer renames fields such as
 // NetworkPolicy's `from` and turns timestamps into Dates, which would corrupt
 // what Wharf applies and compares.
-import { request as httpsRequest, type RequestOptions } from "node:https";
+import { createHash } from "node:crypto";
+import { Agent, request as httpsRequest, type RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 
 export interface KubeResponse {
@@ -39,6 +40,30 @@ export function observeKubeRequests(observer: (event: KubeRequestEvent) => void)
   return () => observers.delete(observer);
 }
 
+// client-node builds a new https.Agent (and TLS context) for every call, so
+// every request paid a TLS handshake. One keep-alive agent per API server and
+// TLS identity reuses connections; the bearer token travels in a header, so a
+// renewed token keeps the agent.
+const agents = new Map<string, Agent>();
+
+function keepAliveAgent(server: string, options: RequestOptions): Agent {
+  const key = createHash("sha256")
+    .update([server, String(options.ca ?? ""), String(options.cert ?? ""), String(options.key ?? ""), String(options.rejectUnauthorized), String(options.servername ?? "")].join("\0"))
+    .digest("hex");
+  let agent = agents.get(key);
+  if (!agent) {
+    agent = new Agent({ keepAlive: true, maxSockets: 64, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername });
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
+/** The kubeconfig's TLS and auth options on a request, with a pooled connection. */
+async function withCredentials(config: KubeConfig, server: string, options: RequestOptions): Promise<void> {
+  await config.applyToHTTPSOptions(options);
+  options.agent = keepAliveAgent(server, options);
+}
+
 export async function kubeRequest(config: KubeConfig, method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse> {
   const cluster = config.getCurrentCluster();
   if (!cluster) throw new Error("The kubeconfig has no current cluster.");
@@ -55,7 +80,7 @@ export async function kubeRequest(config: KubeConfig, method: string, path: stri
       ...(payload !== undefined && { "content-type": options.contentType ?? "application/json", "content-length": Buffer.byteLength(payload) }),
     },
   };
-  await config.applyToHTTPSOptions(requestOptions);
+  await withCredentials(config, cluster.server, requestOptions);
   let ended = false;
   const notify = (phase: "start" | "end", status?: number) => {
     if (ended) return;
@@ -141,7 +166,7 @@ export async function kubeStream(config: KubeConfig, path: string, options: Kube
     path: url.pathname + url.search,
     headers: { accept: "application/json" },
   };
-  await config.applyToHTTPSOptions(requestOptions);
+  await withCredentials(config, cluster.server, requestOptions);
   if (options.signal?.aborted) return;
   const notify = (phase: "start" | "end", status?: number) => {
     for (const observer of observers) observer({ phase, server: cluster.server, method: "GET", path, status });
