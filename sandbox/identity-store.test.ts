@@ -4,12 +4,12 @@ import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ClientSecretCredential } from "@azure/identity";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { startSandbox } from "./server";
 import { createFileAdapterStore } from "./oidc-file-adapter";
 import { armScope } from "./arm/authenticate";
 import { sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
+import { requestClientCredentialsToken } from "./test-support/pipeline-client";
 
 describe("the sandbox identity store", () => {
   it("accepts an ARM token issued before a restart, and refuses it after --reset", async () => {
@@ -25,8 +25,10 @@ describe("the sandbox identity store", () => {
     try {
       const ca = readFileSync(first.endpoints.caFile, "utf8");
       const origin = new URL(first.endpoints.authority).origin;
-      const credential = new ClientSecretCredential(first.endpoints.tenantId, first.endpoints.clientId, first.endpoints.clientSecret, { authorityHost: origin, disableInstanceDiscovery: true, tlsOptions: { ca } } as ConstructorParameters<typeof ClientSecretCredential>[3]);
-      const { token } = (await credential.getToken(armScope))!;
+      // The token endpoint directly: this test is about the token outliving the process, not about MSAL.
+      const issued = await requestClientCredentialsToken(first.endpoints, { clientId: first.endpoints.clientId, clientSecret: first.endpoints.clientSecret, scope: armScope });
+      expect(issued.status).toBe(200);
+      const token = issued.body.access_token as string;
       expect(await listWith(origin, ca, token)).toContain("aks-dev-weu");
       const port = first.port;
       await first.close();
