@@ -9,7 +9,8 @@
 // each with its target and whether it is met: every final state, open watch
 // streams per cluster and kind, web p95 while the rollouts run, and the time
 // from the sandbox marking a pod Ready to a client that follows the page's SSE
-// stream and refetches seeing it in the ready count. Asserts nothing.
+// stream (the deployment pushed on every change, a poll every 5 s) seeing it
+// in the ready count. Asserts nothing.
 //
 //   npx tsx bench/deployments.ts [--rollouts 100] [--keep-build] [--live-worker] [--pace-ms 250]
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -54,6 +55,7 @@ interface View {
   inFlight: boolean;
   counts: { desired: number; updated: number; ready: number; available: number };
   pods: { name: string; ready: boolean }[];
+  updatedAt: string;
 }
 
 type PodObject = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; status?: { conditions?: { type: string; status: string }[] } };
@@ -125,14 +127,17 @@ async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(run));
 }
 
-/** Follows `GET /api/v1/stream?topic=...` as EventSource does and calls onChange for each `change` event. */
-function followStream(browser: BenchBrowser, topic: string, signal: AbortSignal, onChange: () => void, onOpen: () => void): void {
+/**
+ * Follows `GET /api/v1/stream?topic=...` as EventSource does: `onView` for each
+ * `view` event (the deployment pushed), `onChange` for each `change` notice.
+ */
+function followStream(browser: BenchBrowser, topic: string, signal: AbortSignal, handlers: { onView: (view: View) => void; onChange: () => void; onOpen: () => void }): void {
   void (async () => {
     while (!signal.aborted) {
       try {
         const response = await fetch(`${base}/api/v1/stream?topic=${encodeURIComponent(topic)}`, { headers: { cookie: browser.header(), accept: "text/event-stream" }, signal });
         if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
-        onOpen();
+        handlers.onOpen();
         const decoder = new TextDecoder();
         let pending = "";
         const reader = response.body.getReader();
@@ -144,7 +149,8 @@ function followStream(browser: BenchBrowser, topic: string, signal: AbortSignal,
           while (end >= 0) {
             const block = pending.slice(0, end);
             pending = pending.slice(end + 2);
-            if (/^event: change$/m.test(block)) onChange();
+            if (/^event: change$/m.test(block)) handlers.onChange();
+            else if (/^event: view$/m.test(block)) handlers.onView((JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as { view: View }).view);
             end = pending.indexOf("\n\n");
           }
         }
@@ -323,15 +329,13 @@ async function main() {
     // event, and a poll every 5 s while in flight (the page's fallback; counted apart).
     const refetchTimes = { creating: [] as number[], running: [] as number[] };
     let firstSeenByPoll = 0;
-    const refetch = async (rollout: Rollout, byPoll = false) => {
-      const sent = performance.now();
-      const view = await api<View>(member, "GET", `/api/v1/deployments/${rollout.id}`).catch(() => undefined);
-      const now = performance.now();
-      refetchTimes[phase].push(now - sent);
-      // A slower, older answer never overwrites a newer one (react-query drops the one it cancelled).
-      if (!view || sent < rollout.lastSent) return;
+    let pushes = 0;
+    // What a page does with a newer view of its deployment, pushed or fetched; `sent` is when it was asked for (or pushed).
+    const apply = (rollout: Rollout, view: View, sent: number, now: number, byPoll: boolean) => {
+      // A slower, older answer never overwrites a newer one (the page's structuralSharing keeps the newer by updatedAt).
+      if (sent < rollout.lastSent || (rollout.view && Date.parse(view.updatedAt) < Date.parse(rollout.view.updatedAt))) return;
       rollout.lastSent = sent;
-      rollout.view = view;
+      rollout.view = { ...rollout.view, ...view };
       for (let k = 1; k <= view.counts.ready; k++) {
         if (rollout.countSeenAt[k - 1] === undefined && byPoll) firstSeenByPoll += 1;
         rollout.countSeenAt[k - 1] ??= now;
@@ -339,6 +343,13 @@ async function main() {
       }
       for (const pod of view.pods) if (pod.ready && !rollout.podSeenAt.has(pod.name)) rollout.podSeenAt.set(pod.name, now);
       if (!view.inFlight) rollout.endedAt ??= now;
+    };
+    const refetch = async (rollout: Rollout, byPoll = false) => {
+      const sent = performance.now();
+      const view = await api<View>(member, "GET", `/api/v1/deployments/${rollout.id}`).catch(() => undefined);
+      const now = performance.now();
+      refetchTimes[phase].push(now - sent);
+      if (view) apply(rollout, view, sent, now, byPoll);
     };
     // Wharf's informer in this process, for a breakdown: when it saw each pod Ready, and each Deployment's readyReplicas.
     const informerPodAt = new Map<string, number>();
@@ -393,10 +404,19 @@ async function main() {
         rollout.id = created.id;
         rollout.view = created;
         await new Promise<void>((opened) =>
-          // As the page does (components/shell/use-change-feed.ts): a burst of notices, one refetch per interval.
-          followStream(member, `deployment:${created.id}`, streams.signal, coalesce(() => void refetch(rollout), refetchIntervalMs), () => {
-            streamsOpen += 1;
-            opened();
+          // As the page does (components/shell/use-change-feed.ts): a pushed view is shown at once; a bare notice
+          // (none for deployments today) would be one refetch per interval.
+          followStream(member, `deployment:${created.id}`, streams.signal, {
+            onView: (view) => {
+              pushes += 1;
+              const now = performance.now();
+              apply(rollout, view, now, now, false);
+            },
+            onChange: coalesce(() => void refetch(rollout), refetchIntervalMs),
+            onOpen: () => {
+              streamsOpen += 1;
+              opened();
+            },
           }),
         );
         await refetch(rollout);
@@ -487,6 +507,7 @@ async function main() {
     console.log(`web requests, one every ${paceMs} ms or back to back when slower, while the ${rolloutCount} deployments were being created (${createSeconds.toFixed(0)} s) / after, until all ended:`);
     for (const [name, times] of Object.entries(webTimes)) console.log(`  ${name.padEnd(32)} ${stats(times.creating)}  /  ${stats(times.running)}`);
     console.log(`  ${"followers' refetches".padEnd(32)} ${stats(refetchTimes.creating)}  /  ${stats(refetchTimes.running)}`);
+    console.log(`  deployment views pushed to the followers: ${pushes}`);
     const creating = Object.values(webTimes).flatMap((times) => times.creating).sort((a, b) => a - b);
     const running = Object.values(webTimes).flatMap((times) => times.running).sort((a, b) => a - b);
     const all = [...creating, ...running].sort((a, b) => a - b);
@@ -531,7 +552,7 @@ async function main() {
     console.log(`pod Ready in the sandbox to the page's ready count including it (${page.length} pods${unseen ? `, ${unseen} never seen` : ""}): ${spread(page)} (target < 1 s: p95 ${met(pageP95 < 1000)}, every pod ${met(pageMax < 1000 && unseen === 0)})`);
     console.log(`  of which: Wharf's informer has the pod Ready          ${spread(delays.informerPod)}`);
     console.log(`            Wharf's informer has readyReplicas include it ${spread(delays.informerCount)}`);
-    console.log(`            the change event reaches the client           ${spread(delays.asked)}`);
+    console.log(`            the push (or change event) reaches the client ${spread(delays.asked)}`);
     console.log(`            the page's pod row shows it ready             ${spread(delays.podRow)}`);
     console.log(`  pods Ready while the deployments were being created: ${spread(delays.pageCreating)} (${delays.pageCreating.length}); after: ${spread(delays.pageRunning)} (${delays.pageRunning.length})`);
     console.log(`  ready counts first seen by the 5 s poll rather than a change event: ${firstSeenByPoll}; the bench's pod watches resumed ${podWatchReconnects} times`);

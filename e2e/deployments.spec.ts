@@ -47,7 +47,11 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
   await expect(page.getByText("nothing: this is the first deployment here")).toBeVisible();
   await page.getByRole("button", { name: `Deploy to ${namespace}` }).click();
   await expect(page).toHaveURL(/\/deployments\/[0-9a-f-]{36}$/);
+  // The page follows the rollout from what the stream pushes: with its own refetches refused, it still sees it succeed.
+  const refetch = /\/api\/v1\/deployments\/[0-9a-f-]{36}$/;
+  await page.route(refetch, (route) => (route.request().method() === "GET" ? route.abort() : route.fallback()));
   await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
+  await page.unroute(refetch);
 
   await deployFromPage(page, namespaceId, "bad");
   await expect(page.getByText(/Changes against revision 1/)).toBeVisible();

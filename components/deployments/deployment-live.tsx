@@ -1,11 +1,13 @@
 "use client";
-// A deployment as it rolls out: refreshed every second while in flight,
+// A deployment as it rolls out: pushed on every change through the stream,
+// polled every 5 s while in flight (every second while the stream is down),
 // every 30 s after. Counts, each pod, the events, and the reason it ended.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Button } from "@/components/ui/button";
 import { useChangeFeed } from "@/components/shell/use-change-feed";
+import { mergeNewer } from "@/lib/changes/merge-newer";
 import { Card } from "@/components/ui/card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -42,6 +44,8 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
     queryKey: key,
     queryFn: () => callApi<DeploymentView>(`/api/v1/deployments/${initial.id}`),
     initialData: initial,
+    // A poll that answers after a newer push must not put the older state back.
+    structuralSharing: (old, next) => (old ? mergeNewer(old as DeploymentView, next as DeploymentView) : next),
     // Change notices refetch at once; polling is the fallback, quick only while the stream is down.
     refetchInterval: (q) => (q.state.data?.inFlight ? (live ? 5_000 : 1_000) : 30_000),
   });

@@ -171,7 +171,8 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/pipeline-identities/{id}": { parameters: [idParameter("pipeline identity")], delete: { summary: "Revoke a pipeline identity (admins); its tokens stop working at once", operationId: "revokePipelineIdentity", responses: { 200: { description: "The revoked identity" }, ...errors(401, 403, 404) } } },
       "/api/v1/stream": {
         get: {
-          summary: "Server-sent change notices for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); each event names what changed, fetch it through the API",
+          summary:
+            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20). A deployment topic gets a `view` event with {topic, view}, the deployment as GET /api/v1/deployments/{id} shows it but without manifestYaml, on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": {} } }, ...errors(400, 401) },

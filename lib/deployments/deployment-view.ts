@@ -11,6 +11,11 @@ export const deploymentInclude = {
 
 export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
 
+/** What live pages are pushed on every change (lib/deployments/live-deployments.ts): the view without its manifest, which never changes. */
+export const deploymentLiveOmit = { manifest: true, manifestYaml: true } satisfies Prisma.DeploymentOmit;
+export type DeploymentLiveRow = Omit<DeploymentRow, keyof typeof deploymentLiveOmit>;
+export type DeploymentLiveView = Omit<DeploymentView, "manifestYaml">;
+
 export interface DeploymentView {
   id: string;
   service: { id: string; slug: string; displayName: string };
@@ -48,6 +53,10 @@ export interface DeploymentView {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 export function toDeploymentView(row: DeploymentRow): DeploymentView {
+  return { ...toDeploymentLiveView(row), manifestYaml: row.manifestYaml };
+}
+
+export function toDeploymentLiveView(row: DeploymentLiveRow): DeploymentLiveView {
   const status = row.status as DeploymentStatus;
   return {
     id: row.id,
@@ -73,7 +82,6 @@ export function toDeploymentView(row: DeploymentRow): DeploymentView {
     approvedAt: iso(row.approvedAt),
     cancelledBy: row.cancelledByName,
     rolledBackFromId: row.rolledBackFromId,
-    manifestYaml: row.manifestYaml,
     createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),

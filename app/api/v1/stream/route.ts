@@ -1,46 +1,78 @@
 import { withAuth } from "@/lib/auth/route";
+import { can, forbidden } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
+import { liveDeployments } from "@/lib/deployments/live-deployments";
 
 const topicPattern = /^(deployment|namespace|namespace-request):[0-9a-f-]{36}$/;
 
 /**
- * Server-sent events: `?topic=deployment:<id>` (repeatable, at most 20). Each
- * event says only what changed; the page fetches it through the API, which
- * checks permissions as always. A comment every 20 s keeps proxies from
- * closing an idle stream.
+ * A stream is closed after this long; EventSource reconnects within seconds,
+ * which checks the session again, so a signed-out user stops receiving data.
  */
-export const GET = withAuth(async (request) => {
+const streamLifetimeMs = 10 * 60_000;
+
+/**
+ * Server-sent events: `?topic=deployment:<id>` (repeatable, at most 20).
+ * For a deployment, a `view` event carries the deployment as the API shows it
+ * (without its manifest, which never changes) each time it changes. For other
+ * topics a `change` event says only what changed and the page fetches it
+ * through the API. A comment every 20 s keeps proxies from closing an idle
+ * stream.
+ */
+export const GET = withAuth(async (request, { actor }) => {
   const topics = request.nextUrl.searchParams.getAll("topic");
   if (topics.length === 0 || topics.length > 20 || !topics.every((topic) => topicPattern.test(topic))) {
     throw new AppError("invalid_input", "Give 1 to 20 topics such as ?topic=deployment:<id>&topic=namespace:<id>.", { path: ["topic"] });
   }
+  const deploymentIds = topics.filter((topic) => topic.startsWith("deployment:")).map((topic) => topic.slice("deployment:".length));
+  const noticeTopics = topics.filter((topic) => !topic.startsWith("deployment:"));
+  if (deploymentIds.length > 0 && !can(actor, "deployment:read")) throw forbidden("deployment:read");
+
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const send = (text: string) => {
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
-      const unsubscribe = await subscribeToChanges(topics, (change) => send(`event: change\ndata: ${JSON.stringify(change)}\n\n`));
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
-      cleanup = () => {
-        clearInterval(heartbeat);
-        unsubscribe();
-      };
-      request.signal.addEventListener("abort", () => {
+      let closed = false;
+      const close = () => {
+        if (closed) return;
+        closed = true;
         cleanup();
         try {
           controller.close();
         } catch {
           // already closed
         }
-      });
+      };
+      const send = (text: string) => {
+        if (closed) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          close();
+        }
+      };
+      const stops: (() => void)[] = [];
+      const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
+      const lifetime = setTimeout(close, streamLifetimeMs);
+      cleanup = () => {
+        clearInterval(heartbeat);
+        clearTimeout(lifetime);
+        for (const stop of stops.splice(0)) stop();
+      };
+      request.signal.addEventListener("abort", close);
       send("retry: 3000\n\n");
+      try {
+        if (noticeTopics.length > 0) stops.push(await subscribeToChanges(noticeTopics, (change) => send(`event: change\ndata: ${JSON.stringify(change)}\n\n`)));
+        for (const id of deploymentIds) {
+          stops.push(await liveDeployments().subscribe(id, (view) => send(`event: view\ndata: ${JSON.stringify({ topic: `deployment:${id}`, view })}\n\n`)));
+        }
+      } catch {
+        // No live feed (the database's LISTEN connection is down): the page polls; EventSource tries again.
+        close();
+        return;
+      }
+      if (closed) cleanup();
     },
     cancel() {
       cleanup();
