@@ -9,7 +9,7 @@
 // each with its target and whether it is met: every final state, open watch
 // streams per cluster and kind, web p95 while the rollouts run, and the time
 // from the sandbox marking a pod Ready to a client that follows the page's SSE
-// stream (the deployment pushed on every change, a poll every 5 s) seeing it
+// stream (the deployment pushed on every change, a poll every 15 s) seeing it
 // in the ready count. Asserts nothing.
 //
 //   npx tsx bench/deployments.ts [--rollouts 100] [--keep-build] [--live-worker] [--pace-ms 250]
@@ -326,7 +326,7 @@ async function main() {
     for (const namespace of namespaces) await watchPods(namespace.name);
 
     // Deploy: every request at once, each followed as its page does: SSE stream, a refetch on every change
-    // event, and a poll every 5 s while in flight (the page's fallback; counted apart).
+    // event, and a poll every 15 s while in flight (the page's fallback; counted apart).
     const refetchTimes = { creating: [] as number[], running: [] as number[] };
     let firstSeenByPoll = 0;
     let pushes = 0;
@@ -421,7 +421,7 @@ async function main() {
         );
         await refetch(rollout);
         // Each page polls on its own timer, from when it opened.
-        pollers.push(setInterval(() => rollout.view?.inFlight && void refetch(rollout, true), 5000));
+        pollers.push(setInterval(() => rollout.view?.inFlight && void refetch(rollout, true), 15_000));
       }),
     );
     if (!liveWorker) await startWorker({ queues: ["deployment.rollout"] });
@@ -555,7 +555,7 @@ async function main() {
     console.log(`            the push (or change event) reaches the client ${spread(delays.asked)}`);
     console.log(`            the page's pod row shows it ready             ${spread(delays.podRow)}`);
     console.log(`  pods Ready while the deployments were being created: ${spread(delays.pageCreating)} (${delays.pageCreating.length}); after: ${spread(delays.pageRunning)} (${delays.pageRunning.length})`);
-    console.log(`  ready counts first seen by the 5 s poll rather than a change event: ${firstSeenByPoll}; the bench's pod watches resumed ${podWatchReconnects} times`);
+    console.log(`  ready counts first seen by the 15 s poll rather than a change event: ${firstSeenByPoll}; the bench's pod watches resumed ${podWatchReconnects} times`);
     // Where the burst's time goes: the same number of cheap API reads at once, and of the three cluster reads each
     // deployment request makes before its transaction (LimitRange, ResourceQuota, live Deployment), from this process.
     let burst = performance.now();

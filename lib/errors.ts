@@ -10,6 +10,8 @@ export const errorCodes = {
   conflict: 409,
   payload_too_large: 413,
   dependency_unavailable: 503,
+  /** Wharf itself has too much of this kind of work queued; the client should retry after `retryAfterSeconds`. */
+  overloaded: 503,
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -18,12 +20,15 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   /** Where in the input the problem is, e.g. ["entraGroupIds", 1]. */
   readonly path?: (string | number)[];
+  /** Sent as Retry-After: when it makes sense to try again. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(code: ErrorCode, message: string, options?: { path?: (string | number)[]; cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { path?: (string | number)[]; cause?: unknown; retryAfterSeconds?: number }) {
     super(message, { cause: options?.cause });
     this.name = "AppError";
     this.code = code;
     this.path = options?.path;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 
   get status(): number {

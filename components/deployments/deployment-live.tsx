@@ -1,6 +1,6 @@
 "use client";
 // A deployment as it rolls out: pushed on every change through the stream,
-// polled every 5 s while in flight (every second while the stream is down),
+// polled every 15 s while in flight (every second while the stream is down),
 // every 30 s after. Counts, each pod, the events, and the reason it ended.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
@@ -46,8 +46,8 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
     initialData: initial,
     // A poll that answers after a newer push must not put the older state back.
     structuralSharing: (old, next) => (old ? mergeNewer(old as DeploymentView, next as DeploymentView) : next),
-    // Change notices refetch at once; polling is the fallback, quick only while the stream is down.
-    refetchInterval: (q) => (q.state.data?.inFlight ? (live ? 5_000 : 1_000) : 30_000),
+    // The stream pushes every change (and a catch-up after it was down); polling is the fallback, quick only while the stream is down.
+    refetchInterval: (q) => (q.state.data?.inFlight ? (live ? 15_000 : 1_000) : 30_000),
   });
   const deployment = query.data;
   const approve = useMutation({ mutationFn: () => callApi(`/api/v1/deployments/${deployment.id}/approve`, { method: "POST" }), onSettled: () => client.invalidateQueries({ queryKey: key }) });

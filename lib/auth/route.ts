@@ -20,7 +20,8 @@ export function errorResponse(error: unknown): NextResponse {
     return NextResponse.json({ error: { code: "invalid_input", message: issue.message, path: issue.path } }, { status: 400 });
   }
   if (isAppError(error)) {
-    return NextResponse.json({ error: { code: error.code, message: error.message, path: error.path } }, { status: error.status });
+    const headers = error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : undefined;
+    return NextResponse.json({ error: { code: error.code, message: error.message, path: error.path } }, { status: error.status, headers });
   }
   logger.error({ err: error }, "unhandled error in route handler");
   return NextResponse.json({ error: { code: "internal", message: "Wharf hit an unexpected error; it has been logged." } }, { status: 500 });

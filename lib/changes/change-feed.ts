@@ -1,5 +1,7 @@
 // One LISTEN connection per web process, fanned out to the SSE streams of
-// the pages watching. It reconnects with backoff when the database drops it.
+// the pages watching. It reconnects with backoff when the database drops it,
+// and then tells every watcher its subject changed, since notices sent while
+// it was gone are lost.
 import { EventEmitter } from "node:events";
 import pg from "pg";
 import { logger } from "@/lib/logger";
@@ -10,6 +12,8 @@ interface Feed {
   client?: pg.Client;
   connecting?: Promise<void>;
   retryMs: number;
+  /** The LISTEN connection was lost at least once: notices may have been missed since. */
+  lost: boolean;
 }
 
 const state = globalThis as typeof globalThis & { wharfChangeFeed?: Feed };
@@ -18,7 +22,7 @@ function feed(): Feed {
   if (!state.wharfChangeFeed) {
     const events = new EventEmitter();
     events.setMaxListeners(0);
-    state.wharfChangeFeed = { events, retryMs: 500 };
+    state.wharfChangeFeed = { events, retryMs: 500, lost: false };
   }
   return state.wharfChangeFeed;
 }
@@ -39,6 +43,7 @@ async function connect(current: Feed): Promise<void> {
   const reconnect = (error?: unknown) => {
     if (current.client !== client) return;
     current.client = undefined;
+    current.lost = true;
     logger.warn({ err: error }, `live updates: lost the LISTEN connection; reconnecting in ${current.retryMs} ms`);
     setTimeout(() => void ensureListening().catch(() => undefined), current.retryMs).unref();
     current.retryMs = Math.min(current.retryMs * 2, 30_000);
@@ -53,6 +58,14 @@ async function connect(current: Feed): Promise<void> {
   await client.query(`LISTEN ${changeChannel}`);
   current.client = client;
   current.retryMs = 500;
+  if (current.lost) {
+    // Whatever changed while nobody listened: every watched subject counts as changed, so each view catches up.
+    current.lost = false;
+    for (const topic of current.events.eventNames()) {
+      const [kind, id] = String(topic).split(":");
+      current.events.emit(topic, { kind, id } as Change);
+    }
+  }
 }
 
 async function ensureListening(): Promise<void> {

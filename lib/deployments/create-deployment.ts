@@ -20,6 +20,7 @@ import { manifestYaml } from "./manifest";
 import { checkDeploymentPolicy, type PolicyViolation } from "./policy";
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
+import { deploymentRequests } from "./deployment-requests";
 
 export function describeVersion(image: ImageVersion): string {
   return "digest" in image ? image.digest.slice(0, 19) : image.tag;
@@ -59,7 +60,7 @@ export function refusal(violations: PolicyViolation[]): AppError {
   return new AppError("invalid_input", text, field === "namespaceId" ? { path: ["namespaceId"] } : undefined);
 }
 
-export async function createDeployment({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
+async function createDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.create" });
@@ -137,4 +138,9 @@ async function notifyApprovers(tx: Tx, target: DeploymentTarget, actor: Actor, d
     if (actor.kind === "user" && member.id === actor.userId) continue;
     await notifyUser(tx, member.id, { message, link: `/deployments/${deploymentId}` });
   }
+}
+
+/** createDeployment, taking its turn among the web process's deployment requests (./deployment-requests.ts). */
+export function createDeployment(args: { actor: Actor; input: unknown }): Promise<DeploymentView> {
+  return deploymentRequests.run(() => createDeploymentNow(args));
 }

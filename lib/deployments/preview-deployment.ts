@@ -11,6 +11,7 @@ import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
 import type { PolicyViolation } from "./policy";
 import { policyFor, renderFor } from "./create-deployment";
 import { busyDeployment, nextRevision } from "./rollout-slot";
+import { deploymentRequests } from "./deployment-requests";
 
 export interface DeploymentPreview {
   service: { slug: string };
@@ -27,7 +28,7 @@ export interface DeploymentPreview {
   busy: { revision: number; status: string } | null;
 }
 
-export async function previewDeployment({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
+async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.preview" });
@@ -53,4 +54,9 @@ export async function previewDeployment({ actor, input }: { actor: Actor; input:
     needsApproval: approvalRequired(target.namespace.environment),
     busy,
   };
+}
+
+/** previewDeployment, taking its turn among the web process's deployment requests (./deployment-requests.ts). */
+export function previewDeployment(args: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
+  return deploymentRequests.run(() => previewDeploymentNow(args));
 }

@@ -18,6 +18,7 @@ import { deploymentInclude, toDeploymentView, type DeploymentView } from "./depl
 import { manifestYaml } from "./manifest";
 import { restampManifest, type RenderedManifest } from "./render";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
+import { deploymentRequests } from "./deployment-requests";
 
 export const rollbackInput = z.object({
   whenBusy: z.enum(whenBusyChoices, { error: `whenBusy must be one of ${whenBusyChoices.join(", ")}.` }).default("refuse"),
@@ -66,7 +67,7 @@ export async function insertRollback(tx: Tx, { source, actor, status, message, w
   });
 }
 
-export async function rollbackDeployment({ actor, deploymentId, input = {} }: { actor: Actor; deploymentId: string; input?: unknown }): Promise<DeploymentView> {
+async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { actor: Actor; deploymentId: string; input?: unknown }): Promise<DeploymentView> {
   const prisma = getPrisma();
   const options = parseInput(rollbackInput, input);
   const source = await findDeploymentOr404(deploymentId);
@@ -107,4 +108,9 @@ export async function rollbackDeployment({ actor, deploymentId, input = {} }: { 
   if (outcome.row.status === "applying") await enqueueRollout(outcome.row.id);
   await publishDeploymentChange(outcome.row.id);
   return toDeploymentView(outcome.row);
+}
+
+/** rollbackDeployment, taking its turn among the web process's deployment requests (./deployment-requests.ts). */
+export function rollbackDeployment(args: { actor: Actor; deploymentId: string; input?: unknown }): Promise<DeploymentView> {
+  return deploymentRequests.run(() => rollbackDeploymentNow(args));
 }
