@@ -11,10 +11,37 @@ export const deploymentInclude = {
 
 export type DeploymentRow = Prisma.DeploymentGetPayload<{ include: typeof deploymentInclude }>;
 
-/** What live pages are pushed on every change (lib/deployments/live-deployments.ts): the view without its manifest, which never changes. */
-export const deploymentLiveOmit = { manifest: true, manifestYaml: true } satisfies Prisma.DeploymentOmit;
-export type DeploymentLiveRow = Omit<DeploymentRow, keyof typeof deploymentLiveOmit>;
-export type DeploymentLiveView = Omit<DeploymentView, "manifestYaml">;
+/**
+ * What live pages are pushed on every change (lib/deployments/live-deployments.ts):
+ * the fields that move during a deployment's life, read from its own row in one
+ * query. Everything else about it (service, namespace, image, manifest) never changes.
+ */
+export const deploymentProgressSelect = {
+  id: true,
+  status: true,
+  reason: true,
+  message: true,
+  desiredReplicas: true,
+  updatedReplicas: true,
+  readyReplicas: true,
+  availableReplicas: true,
+  pods: true,
+  events: true,
+  needsApproval: true,
+  approvedById: true,
+  approvedByName: true,
+  approvedAt: true,
+  cancelledByName: true,
+  startedAt: true,
+  finishedAt: true,
+  updatedAt: true,
+} satisfies Prisma.DeploymentSelect;
+
+export type DeploymentProgressRow = Prisma.DeploymentGetPayload<{ select: typeof deploymentProgressSelect }>;
+export type DeploymentProgress = Pick<
+  DeploymentView,
+  "id" | "status" | "inFlight" | "reason" | "message" | "counts" | "pods" | "events" | "needsApproval" | "approvedBy" | "approvedAt" | "cancelledBy" | "startedAt" | "finishedAt" | "updatedAt" | "durationSeconds"
+>;
 
 export interface DeploymentView {
   id: string;
@@ -53,13 +80,8 @@ export interface DeploymentView {
 const iso = (date: Date | null): string | null => (date ? date.toISOString() : null);
 
 export function toDeploymentView(row: DeploymentRow): DeploymentView {
-  return { ...toDeploymentLiveView(row), manifestYaml: row.manifestYaml };
-}
-
-export function toDeploymentLiveView(row: DeploymentLiveRow): DeploymentLiveView {
-  const status = row.status as DeploymentStatus;
   return {
-    id: row.id,
+    ...toDeploymentProgress(row),
     service: row.service,
     namespace: row.namespace,
     team: row.team,
@@ -70,6 +92,16 @@ export function toDeploymentLiveView(row: DeploymentLiveRow): DeploymentLiveView
     imageTag: row.imageTag,
     imageDigest: row.imageDigest,
     replicas: row.replicas,
+    rolledBackFromId: row.rolledBackFromId,
+    manifestYaml: row.manifestYaml,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export function toDeploymentProgress(row: DeploymentProgressRow): DeploymentProgress {
+  const status = row.status as DeploymentStatus;
+  return {
+    id: row.id,
     status,
     inFlight: status === "queued" || status === "applying" || status === "progressing" || status === "awaiting-approval",
     reason: row.reason,
@@ -81,8 +113,6 @@ export function toDeploymentLiveView(row: DeploymentLiveRow): DeploymentLiveView
     approvedBy: row.approvedByName ? { id: row.approvedById, name: row.approvedByName } : null,
     approvedAt: iso(row.approvedAt),
     cancelledBy: row.cancelledByName,
-    rolledBackFromId: row.rolledBackFromId,
-    createdAt: row.createdAt.toISOString(),
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     updatedAt: row.updatedAt.toISOString(),

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { publishChange } from "@/lib/changes/publish-change";
 import { getPrisma } from "@/lib/db/client";
 import { createLiveDeploymentHub } from "./live-deployments";
-import type { DeploymentLiveView } from "./deployment-view";
+import type { DeploymentProgress } from "./deployment-view";
 
 function fakeFeed() {
   const listeners = new Map<string, () => void>();
@@ -37,7 +37,7 @@ function gatedLoader() {
     },
     load: (id: string) => {
       const seen = state;
-      return new Promise<DeploymentLiveView | null>((resolve) => pending.push(() => resolve({ id, readyReplicas: seen } as unknown as DeploymentLiveView)));
+      return new Promise<DeploymentProgress | null>((resolve) => pending.push(() => resolve({ id, readyReplicas: seen } as unknown as DeploymentProgress)));
     },
     finishAll: async () => {
       while (pending.length > 0) {
@@ -51,7 +51,7 @@ function gatedLoader() {
   };
 }
 
-const ready = (view: DeploymentLiveView) => (view as unknown as { readyReplicas: number }).readyReplicas;
+const ready = (view: DeploymentProgress) => (view as unknown as { readyReplicas: number }).readyReplicas;
 
 describe("live deployments hub", () => {
   it("loads once per notice for any number of watchers and gives each the same view", async () => {
@@ -106,7 +106,7 @@ describe("live deployments hub", () => {
     const hub = createLiveDeploymentHub(
       async (id) => {
         if (failLoad) throw new Error("database is restarting");
-        return { id, readyReplicas: 3 } as unknown as DeploymentLiveView;
+        return { id, readyReplicas: 3 } as unknown as DeploymentProgress;
       },
       async (topics, onChange) => {
         if (feedDown) throw new Error("LISTEN connection refused");
@@ -125,7 +125,7 @@ describe("live deployments hub", () => {
     await expect.poll(() => seen).toEqual([3]);
   });
 
-  it("pushes a deployment's new state through the real change feed and database, without the manifest", async () => {
+  it("pushes a deployment's new state through the real change feed and database, with only what moves", async () => {
     const prisma = getPrisma();
     const suffix = randomBytes(4).toString("hex");
     const team = await prisma.team.create({ data: { slug: `live-${suffix}`, name: `Live ${suffix}` } });
@@ -136,13 +136,15 @@ describe("live deployments hub", () => {
       data: { serviceId: service.id, namespaceId: namespace.id, teamId: team.id, requestedByName: "Test", revision: 1, kind: "deploy", image: "contoso.azurecr.io/live:1", replicas: 2, manifest: {}, manifestYaml: "kind: Deployment", status: "progressing" },
     });
     const hub = createLiveDeploymentHub();
-    const views: DeploymentLiveView[] = [];
+    const views: DeploymentProgress[] = [];
     const stop = await hub.subscribe(deployment.id, (view) => views.push(view));
     await prisma.deployment.update({ where: { id: deployment.id }, data: { readyReplicas: 1, updatedReplicas: 2 } });
     await publishChange({ kind: "deployment", id: deployment.id });
     await expect.poll(() => views.length, { timeout: 5_000 }).toBe(1);
-    expect(views[0]).toMatchObject({ id: deployment.id, status: "progressing", counts: { desired: 0, updated: 2, ready: 1, available: 0 }, service: { slug: `live-${suffix}` } });
+    expect(views[0]).toMatchObject({ id: deployment.id, status: "progressing", inFlight: true, counts: { desired: 0, updated: 2, ready: 1, available: 0 }, pods: [], events: [] });
+    // Only what moves: what never changes stays with the page.
     expect(views[0]).not.toHaveProperty("manifestYaml");
+    expect(views[0]).not.toHaveProperty("service");
     // A notice for a deployment nobody here watches loads nothing.
     await publishChange({ kind: "deployment", id: randomUUID() });
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -5,15 +5,16 @@
 // arrive while it loads cause exactly one more load afterwards, so the last
 // state is never missed and a burst costs at most two queries.
 //
-// The stream route checks `deployment:read` before subscribing; the view is
-// the one `GET /api/v1/deployments/{id}` returns, without the manifest.
+// The stream route checks `deployment:read` before subscribing; what is pushed
+// is the part of `GET /api/v1/deployments/{id}` that moves (status, counts,
+// pods, events, approval, times), one small query on the deployment's row.
 import { EventEmitter } from "node:events";
 import { getPrisma } from "@/lib/db/client";
 import { logger } from "@/lib/logger";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
-import { deploymentInclude, deploymentLiveOmit, toDeploymentLiveView, type DeploymentLiveView } from "./deployment-view";
+import { deploymentProgressSelect, toDeploymentProgress, type DeploymentProgress } from "./deployment-view";
 
-type Load = (id: string) => Promise<DeploymentLiveView | null>;
+type Load = (id: string) => Promise<DeploymentProgress | null>;
 
 interface Watched {
   subscribers: number;
@@ -24,7 +25,7 @@ interface Watched {
 
 export interface LiveDeploymentHub {
   /** Calls `onView` with the deployment each time it changes, until the returned function is called. */
-  subscribe(id: string, onView: (view: DeploymentLiveView) => void): Promise<() => void>;
+  subscribe(id: string, onView: (view: DeploymentProgress) => void): Promise<() => void>;
   /** Deployments loaded since the hub started (one per change notice burst, not per watcher). */
   readonly loads: number;
 }
@@ -96,9 +97,9 @@ export function createLiveDeploymentHub(
   };
 }
 
-async function loadLiveDeployment(id: string): Promise<DeploymentLiveView | null> {
-  const row = await getPrisma().deployment.findUnique({ where: { id }, include: deploymentInclude, omit: deploymentLiveOmit });
-  return row ? toDeploymentLiveView(row) : null;
+async function loadLiveDeployment(id: string): Promise<DeploymentProgress | null> {
+  const row = await getPrisma().deployment.findUnique({ where: { id }, select: deploymentProgressSelect });
+  return row ? toDeploymentProgress(row) : null;
 }
 
 const state = globalThis as typeof globalThis & { wharfLiveDeployments?: LiveDeploymentHub };

@@ -14,8 +14,9 @@ const streamLifetimeMs = 10 * 60_000;
 
 /**
  * Server-sent events: `?topic=deployment:<id>` (repeatable, at most 20).
- * For a deployment, a `view` event carries the deployment as the API shows it
- * (without its manifest, which never changes) each time it changes. For other
+ * For a deployment, a `view` event carries what moved (status, counts, pods,
+ * events, approval, times; the fields of GET /api/v1/deployments/{id} that
+ * change) each time it changes. For other
  * topics a `change` event says only what changed and the page fetches it
  * through the API. A comment every 20 s keeps proxies from closing an idle
  * stream.
