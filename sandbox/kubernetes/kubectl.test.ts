@@ -124,10 +124,53 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
     expect((stored.spec.template as { spec: { containers: unknown[] } }).spec.containers).toEqual([
       expect.objectContaining({ name: "web", image: "wharfacr.azurecr.io/web:1.0.0", ports: [{ containerPort: 8080, protocol: "TCP" }], imagePullPolicy: "IfNotPresent", resources: {} }),
     ]);
-    // Kinds the sandbox has no protobuf table for are still refused, with the media types it does accept.
-    const quota = await kubectl(["create", "quota", "q", "--hard=pods=1", "-n", "team-proto"]);
-    expect(quota.code).toBe(1);
-    expect(quota.stderr).toContain("the sandbox accepts application/json");
+  });
+
+  it("kubectl create quota, service (clusterip, nodeport, externalname) and rolebinding (protobuf bodies) create what the JSON forms would", async () => {
+    await kubectl(["create", "namespace", "team-proto2"]);
+    const get = async (resource: string): Promise<Record<string, unknown>> => {
+      const result = await kubectl(["get", resource, "-n", "team-proto2", "-o", "json"]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as Record<string, unknown>;
+    };
+
+    expect(await kubectl(["create", "quota", "compute", "--hard=pods=10,requests.cpu=2,limits.memory=4Gi", "--scopes=NotTerminating", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "resourcequota/compute created\n" });
+    expect((await get("resourcequota/compute")).spec).toEqual({ hard: { pods: "10", "requests.cpu": "2", "limits.memory": "4Gi" }, scopes: ["NotTerminating"] });
+
+    expect(await kubectl(["create", "service", "clusterip", "web", "--tcp=80:8080", "--tcp=9000:metrics", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/web created\n" });
+    expect(await get("service/web")).toMatchObject({
+      metadata: { labels: { app: "web" } },
+      spec: {
+        type: "ClusterIP",
+        clusterIP: expect.stringMatching(/^10\.0\.\d+\.\d+$/),
+        selector: { app: "web" },
+        ports: [
+          { name: "80-8080", protocol: "TCP", port: 80, targetPort: 8080 },
+          { name: "9000-metrics", protocol: "TCP", port: 9000, targetPort: "metrics" },
+        ],
+      },
+    });
+    expect(await kubectl(["create", "service", "clusterip", "headless", "--clusterip=None", "-n", "team-proto2"])).toMatchObject({ code: 0 });
+    expect((await get("service/headless")).spec).toMatchObject({ clusterIP: "None" });
+    expect(await kubectl(["create", "service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/np created\n" });
+    expect((await get("service/np")).spec).toMatchObject({ type: "NodePort", ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] });
+    expect(await kubectl(["create", "service", "externalname", "ext", "--external-name=example.com", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/ext created\n" });
+    expect((await get("service/ext")).spec).toMatchObject({ type: "ExternalName", externalName: "example.com" });
+
+    expect(await kubectl(["create", "rolebinding", "viewers", "--clusterrole=view", "--user=alice", "--group=devs", "--serviceaccount=team-proto2:robot", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "rolebinding.rbac.authorization.k8s.io/viewers created\n" });
+    expect(await get("rolebinding/viewers")).toMatchObject({
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
+      subjects: [
+        { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "alice" },
+        { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "devs" },
+        { kind: "ServiceAccount", name: "robot", namespace: "team-proto2" },
+      ],
+    });
+
+    // The same validation as for JSON bodies: a Service name must be a DNS-1035 label.
+    const invalid = await kubectl(["create", "service", "clusterip", "9web", "--tcp=80", "-n", "team-proto2"]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('failed to create ClusterIP service: Service "9web" is invalid: metadata.name: Invalid value: "9web": a DNS-1035 label');
   });
 
   it("kubectl scale changes replicas through the deployments/scale subresource, honouring --current-replicas", async () => {

@@ -1,6 +1,6 @@
 // Kubernetes protobuf request bodies, for the kinds kubectl's generator
-// commands create (`kubectl create namespace`, `create deployment`, `create
-// serviceaccount`). kubectl 1.32 sends those typed requests as
+// commands create among those the sandbox serves (`kubectl create namespace`,
+// `deployment`, `serviceaccount`, `quota`, `service <type>`, `rolebinding`). kubectl 1.32 sends those typed requests as
 // `application/vnd.kubernetes.protobuf` and, unlike with CBOR, never falls
 // back to JSON on 415, while a real API server accepts protobuf for every
 // built-in kind. The body is the `k8s\0` magic, then a runtime.Unknown
@@ -11,7 +11,7 @@
 import { unsupportedMediaType } from "./status";
 
 type Field =
-  | { name: string; type: "string" | "int" | "bool" | "quantity"; pointer?: boolean }
+  | { name: string; type: "string" | "int" | "bool" | "quantity" | "intOrString"; pointer?: boolean }
   | { name: string; type: "message"; message: string }
   | { name: string; type: "map"; values: "string" | "quantity" };
 type Message = Record<number, Field & { repeated?: boolean }>;
@@ -38,10 +38,36 @@ const messages: Record<string, Message> = {
   ContainerPort: { 1: s("name"), 2: i("hostPort"), 3: i("containerPort"), 4: s("protocol") },
   EnvVar: { 1: s("name"), 2: s("value") },
   ResourceRequirements: { 1: { name: "limits", type: "map", values: "quantity" }, 2: { name: "requests", type: "map", values: "quantity" } },
+  ResourceQuota: { 1: m("metadata", "ObjectMeta"), 2: m("spec", "ResourceQuotaSpec"), 3: m("status", "Empty") },
+  ResourceQuotaSpec: { 1: { name: "hard", type: "map", values: "quantity" }, 2: list(s("scopes")) },
+  Service: { 1: m("metadata", "ObjectMeta"), 2: m("spec", "ServiceSpec"), 3: m("status", "Empty") },
+  ServiceSpec: {
+    1: list(m("ports", "ServicePort")),
+    2: { name: "selector", type: "map", values: "string" },
+    3: s("clusterIP"),
+    4: s("type"),
+    7: s("sessionAffinity"),
+    8: s("loadBalancerIP"),
+    10: s("externalName"),
+    11: s("externalTrafficPolicy"),
+    12: i("healthCheckNodePort"),
+    13: { name: "publishNotReadyAddresses", type: "bool" },
+  },
+  ServicePort: { 1: s("name"), 2: s("protocol"), 3: i("port"), 4: { name: "targetPort", type: "intOrString" }, 5: i("nodePort") },
+  RoleBinding: { 1: m("metadata", "ObjectMeta"), 2: list(m("subjects", "Subject")), 3: m("roleRef", "RoleRef") },
+  Subject: { 1: s("kind"), 2: s("apiGroup"), 3: s("name"), 4: s("namespace") },
+  RoleRef: { 1: s("apiGroup"), 2: s("kind"), 3: s("name") },
   Empty: {},
 };
 
-const topLevel: Record<string, string> = { "v1/Namespace": "Namespace", "v1/ServiceAccount": "ServiceAccount", "apps/v1/Deployment": "Deployment" };
+const topLevel: Record<string, string> = {
+  "v1/Namespace": "Namespace",
+  "v1/ServiceAccount": "ServiceAccount",
+  "apps/v1/Deployment": "Deployment",
+  "v1/ResourceQuota": "ResourceQuota",
+  "v1/Service": "Service",
+  "rbac.authorization.k8s.io/v1/RoleBinding": "RoleBinding",
+};
 
 class Reader {
   private offset = 0;
@@ -117,6 +143,7 @@ function decodeMessage(reader: Reader, name: string): Record<string, unknown> {
     else if (field.type === "int") value = reader.varint();
     else if (field.type === "bool") value = reader.varint() !== 0;
     else if (field.type === "quantity") value = quantityOf(reader.sub());
+    else if (field.type === "intOrString") value = intOrStringOf(reader.sub());
     else if (field.type === "message") value = decodeMessage(reader.sub(), field.message);
     else {
       // map<string, V> entries: key = 1, value = 2.
@@ -134,7 +161,7 @@ function decodeMessage(reader: Reader, name: string): Record<string, unknown> {
       return;
     }
     // gogo protobuf writes every plain string, int and bool, set or not; JSON omits their zero values (omitempty).
-    const unset = value === "" || (!("pointer" in field && field.pointer) && (value === 0 || value === false));
+    const unset = value === "" || value === undefined || (!("pointer" in field && field.pointer) && (value === 0 || value === false));
     if (field.repeated) ((result[field.name] ??= []) as unknown[]).push(value);
     else if (!unset) result[field.name] = value;
   });
@@ -148,6 +175,25 @@ function quantityOf(reader: Reader): string {
     else reader.skip(wireType);
   });
   return text;
+}
+
+/**
+ * intstr.IntOrString: type (0 int, 1 string), intVal, strVal. The zero value
+ * (int 0) is left out: the API server treats it as unset (a Service port's
+ * targetPort then defaults to its port).
+ */
+function intOrStringOf(reader: Reader): number | string | undefined {
+  let type = 0;
+  let intVal = 0;
+  let strVal = "";
+  fields(reader, (number, wireType) => {
+    if (number === 1) type = reader.varint();
+    else if (number === 2) intVal = reader.varint();
+    else if (number === 3) strVal = reader.text();
+    else reader.skip(wireType);
+  });
+  if (type === 1) return strVal || undefined;
+  return intVal || undefined;
 }
 
 /** Decodes a `k8s\0`-enveloped protobuf body into the object's JSON form, or throws 415 for a kind it cannot read. */
