@@ -6,7 +6,8 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clusterUserKubeconfig, describeAzureError, discoverClusters, type AksCluster } from "@/lib/azure/clusters";
+import { discoverClusters, type AksCluster } from "@/lib/azure/clusters";
+import { describeCredentialError, wharfKubeconfig } from "@/lib/clusters/cluster-access";
 import { probeCluster, type ClusterProbe } from "@/lib/kubernetes/probe";
 import { environments } from "@/lib/clusters/cluster-view";
 
@@ -19,9 +20,9 @@ export interface RefreshResult {
 
 async function probe(cluster: AksCluster): Promise<ClusterProbe> {
   try {
-    return await probeCluster(await clusterUserKubeconfig(getConfig(), cluster));
+    return await probeCluster(await wharfKubeconfig(cluster));
   } catch (error) {
-    return { reachable: false, error: `no credentials from ARM: ${describeAzureError(error)}` };
+    return { reachable: false, error: describeCredentialError(error) };
   }
 }
 
