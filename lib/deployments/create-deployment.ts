@@ -15,7 +15,7 @@ import { parseInput } from "@/lib/validation";
 import { deployInput, imageVersionOf, type ImageVersion } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
 import { actorTeamIds, assertNamespaceReady, deploySpecOf, loadTarget, readNamespaceState, type DeploymentTarget, type NamespaceState } from "./deployment-target";
-import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
+import { deploymentInclude, toDeploymentView, type DeploymentRow, type DeploymentView } from "./deployment-view";
 import { manifestYaml } from "./manifest";
 import { checkDeploymentPolicy, type PolicyViolation } from "./policy";
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
@@ -104,7 +104,6 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
         desiredReplicas: rendered.deployment.spec.replicas,
         needsApproval,
       },
-      include: deploymentInclude,
     });
     await recordAuditEvent(tx, {
       actor,
@@ -124,10 +123,21 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   const { row, start } = outcome;
   if (start) await enqueueRollout(row.id);
   await publishDeploymentChange(row.id);
-  return toDeploymentView(row);
+  return toDeploymentView(withTargetRelations(row, target));
 }
 
 type Tx = Prisma.TransactionClient;
+
+/** The new row with the relations the view shows, from the target already loaded (no queries inside the transaction for them). */
+function withTargetRelations(row: Omit<DeploymentRow, keyof typeof deploymentInclude>, target: DeploymentTarget): DeploymentRow {
+  const { service, namespace } = target;
+  return {
+    ...row,
+    service: { id: service.id, slug: service.slug, displayName: service.displayName },
+    namespace: { id: namespace.id, name: namespace.name, environment: namespace.environment, cluster: { id: namespace.cluster.id, name: namespace.cluster.name } },
+    team: { id: namespace.team.id, slug: namespace.team.slug, name: namespace.team.name },
+  };
+}
 
 /** Members of the namespace's team (as of their last sign-in) other than the requester. */
 async function notifyApprovers(tx: Tx, target: DeploymentTarget, actor: Actor, deploymentId: string, message: string): Promise<void> {

@@ -172,7 +172,10 @@ describe("asking to deploy", () => {
     expect(first).toMatchObject({ revision: 1, current: null, violations: [], needsApproval: false, busy: null });
     expect(first.yaml).toContain(`image: contoso.azurecr.io/${slug}/preview:1.0.0`);
     expect(first.diff.removed).toBe(0);
-    const done = await rollOut(await deploy(member, api, dev, "1.0.0"));
+    const created = await deploy(member, api, dev, "1.0.0");
+    // What the create answers is what reading it back shows.
+    expect(created).toEqual(await getDeployment({ actor: member, id: created.id }));
+    const done = await rollOut(created);
     expect(done.status).toBe("succeeded");
     const second = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.1" } });
     expect(second.current).toMatchObject({ revision: 1 });
