@@ -7,8 +7,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { timingSafeEqual } from "node:crypto";
 import { clusterReaderTokens, clusterTokens, sandboxReaderUser, type SandboxCluster } from "../clusters";
 import { coreVersions, group, groupList, resourceList, versionInfo } from "./discovery";
-import { decodeBody, isTrue, readBody, sendError, sendJson, sendJsonText, sendStatus, splitRestPath } from "./http";
-import { listBody, listJson, listObjects } from "./list";
+import { decodeBody, isTrue, readBody, sendBody, sendError, sendJson, sendJsonText, sendStatus, splitRestPath } from "./http";
+import { listBody, listObjects, listParts } from "./list";
 import { updateManager } from "./managed-fields";
 import { initialNamespaces } from "./namespace-lifecycle";
 import { isPlainObject } from "./objects";
@@ -174,7 +174,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const { type, namespace } = target;
       if (method === "GET") {
         if (isTrue(query.get("watch"))) return watch(req, res, runtime, type, namespace, query);
-        if (!table) return sendJsonText(res, 200, listJson(store, type, namespace, query));
+        if (!table) return sendJsonText(res, 200, listParts(store, type, namespace, query));
         const result = listObjects(store, type, namespace, query);
         return sendJson(res, 200, toTable(type, result.items, result.metadata, query.get("includeObject") ?? undefined));
       }
@@ -270,9 +270,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       if (second === "v3" && !third) return sendJson(res, 200, openApiIndex());
       const document = second === "v3" ? openApiDocument(segments.slice(2).join("/")) : undefined;
       if (!document) throw notFoundPath();
-      res.writeHead(200, { "content-type": "application/json", etag: `"${document.hash}"`, "cache-control": "public, immutable" });
-      res.end(document.body);
-      return;
+      return sendBody(res, 200, { "content-type": "application/json", etag: `"${document.hash}"`, "cache-control": "public, immutable" }, document.body);
     }
     if (root === "api") {
       if (!second) return method === "GET" ? sendJson(res, 200, coreVersions(req.headers.host ?? "localhost")) : sendStatus(res, methodNotAllowed(method).status);

@@ -90,7 +90,8 @@ function listItem({ apiVersion: _apiVersion, kind: _kind, ...item }: KubeObject)
 
 interface CachedPage {
   mark: string;
-  items: string;
+  /** The items array as UTF-8 JSON: bytes, so every answer sends the same buffer instead of encoding a string again. */
+  items: Buffer;
   more: { start: string; remaining: number } | undefined;
 }
 
@@ -104,10 +105,10 @@ interface CachedPage {
  */
 const pageCaches = new WeakMap<ClusterStore, Map<string, CachedPage>>();
 const maxCachedPages = 16;
-const maxCachedChars = 8 * 1024 * 1024;
+const maxCachedBytes = 8 * 1024 * 1024;
 
-/** The list body as JSON text: `JSON.stringify(listBody(type, listObjects(...)))`, with its items from the cache when nothing changed. */
-export function listJson(store: ClusterStore, type: ResourceType, namespace: string | undefined, query: URLSearchParams): string {
+/** The list body as parts of UTF-8 JSON (envelope, cached items, end): `JSON.stringify(listBody(type, listObjects(...)))` in bytes. */
+export function listParts(store: ClusterStore, type: ResourceType, namespace: string | undefined, query: URLSearchParams): Buffer[] {
   const parsed = parseListQuery(type, query);
   const key = JSON.stringify([resourceKey(type), namespace ?? null, query.get("labelSelector") ?? "", query.get("fieldSelector") ?? "", parsed.limit, parsed.token?.start ?? null]);
   const mark = store.changeMark(type);
@@ -116,16 +117,16 @@ export function listJson(store: ClusterStore, type: ResourceType, namespace: str
   let cached = cache.get(key);
   if (cached?.mark !== mark) {
     const { page, more } = selectPage(store, type, namespace, parsed);
-    cached = { mark, items: JSON.stringify(page.map(listItem)), more };
+    cached = { mark, items: Buffer.from(JSON.stringify(page.map(listItem))), more };
     cache.delete(key);
-    if (cached.items.length <= maxCachedChars) {
+    if (cached.items.length <= maxCachedBytes) {
       cache.set(key, cached);
-      let chars = 0;
-      for (const entry of [...cache.values()].reverse()) chars += entry.items.length;
+      let bytes = 0;
+      for (const entry of cache.values()) bytes += entry.items.length;
       for (const [oldest, entry] of cache) {
-        if (cache.size <= maxCachedPages && chars <= maxCachedChars) break;
+        if (cache.size <= maxCachedPages && bytes <= maxCachedBytes) break;
         cache.delete(oldest);
-        chars -= entry.items.length;
+        bytes -= entry.items.length;
       }
     }
   } else {
@@ -134,5 +135,11 @@ export function listJson(store: ClusterStore, type: ResourceType, namespace: str
     cache.set(key, cached);
   }
   const metadata = pageMetadata(parsed.token?.rv ?? store.currentRevision, cached.more);
-  return `{"kind":${JSON.stringify(`${type.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":${JSON.stringify(metadata)},"items":${cached.items}}`;
+  const envelope = `{"kind":${JSON.stringify(`${type.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":${JSON.stringify(metadata)},"items":`;
+  return [Buffer.from(envelope), cached.items, Buffer.from("}")];
+}
+
+/** The list body as JSON text (what `listParts` sends). */
+export function listJson(store: ClusterStore, type: ResourceType, namespace: string | undefined, query: URLSearchParams): string {
+  return Buffer.concat(listParts(store, type, namespace, query)).toString("utf8");
 }
