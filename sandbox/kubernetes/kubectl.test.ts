@@ -173,6 +173,15 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
     expect(invalid.stderr).toContain('failed to create ClusterIP service: Service "9web" is invalid: metadata.name: Invalid value: "9web": a DNS-1035 label');
   });
 
+  it("kubectl explain reads the OpenAPI v3 documents; only --output=plaintext-openapiv2 asks for /openapi/v2, which is not served", async () => {
+    const explained = await kubectl(["explain", "deployment.spec.replicas"]);
+    expect(explained.code, explained.stderr).toBe(0);
+    expect(explained.stdout).toMatch(/GROUP:\s+apps\nKIND:\s+Deployment\nVERSION:\s+v1\n\nFIELD: replicas <integer>/);
+    const v2 = await kubectl(["explain", "deployment.spec.replicas", "--output=plaintext-openapiv2"]);
+    expect(v2.code).toBe(1);
+    expect(v2.stderr).toContain("the server could not find the requested resource");
+  });
+
   it("kubectl scale changes replicas through the deployments/scale subresource, honouring --current-replicas", async () => {
     await kubectl(["create", "namespace", "team-scale"]);
     await kubectl(["create", "deployment", "web", "--image=wharfacr.azurecr.io/web:1.0.0", "--replicas=2", "-n", "team-scale"]);
