@@ -40,4 +40,14 @@ describe("OpenAPI document: deployments and pipelines", () => {
     expect(doc.paths["/api/v1/deployments/{id}"]!.get!.security).toEqual([{ session: [] }, { pipelineToken: [] }]);
     expect(doc.paths["/api/v1/deployments/{id}/approve"]!.post!.security).toBeUndefined();
   });
+
+  it("shows both ways to name a deployment's namespace: namespaceId, or cluster and namespace", () => {
+    const body = (doc.paths["/api/v1/deployments"]!.post as unknown as { requestBody: { content: { "application/json": { schema: { properties: Record<string, { description?: string }>; required: string[]; oneOf: unknown[] } } } } }).requestBody.content["application/json"].schema;
+    expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["namespaceId", "cluster", "namespace"]));
+    expect(body.required).toEqual(["service"]);
+    expect(body.oneOf).toEqual([{ required: ["namespaceId"] }, { required: ["cluster", "namespace"] }]);
+    expect(body.properties.cluster?.description).toContain("AKS cluster");
+    const list = (doc.paths["/api/v1/deployments"]!.get as unknown as { parameters: { name: string }[] }).parameters.map((parameter) => parameter.name);
+    expect(list).toEqual(["service", "cluster", "namespace", "status", "limit"]);
+  });
 });

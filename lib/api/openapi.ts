@@ -142,7 +142,8 @@ export function openApiDocument(serverUrl: string) {
           operationId: "listDeployments",
           parameters: [
             { name: "service", in: "query", schema: { type: "string" }, description: "A service slug." },
-            { name: "namespace", in: "query", schema: { type: "string", format: "uuid" } },
+            { name: "cluster", in: "query", schema: { type: "string" }, description: "An AKS cluster's name, as Wharf lists it; with namespace, that namespace's name on it." },
+            { name: "namespace", in: "query", schema: { type: "string" }, description: "A namespace id; or, with cluster, the namespace's name on that cluster." },
             { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
             { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } },
           ],

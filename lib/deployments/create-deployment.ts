@@ -12,7 +12,7 @@ import type { Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { notifyUser } from "@/lib/notifications/notify";
 import { parseInput } from "@/lib/validation";
-import { deployInput, imageVersionOf, type ImageVersion } from "./deploy-input";
+import { deployInput, imageVersionOf, namespaceRefOf, type ImageVersion } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
 import { actorTeamIds, assertNamespaceReady, deploySpecOf, loadTarget, readNamespaceState, type DeploymentTarget, type NamespaceState } from "./deployment-target";
 import { deploymentInclude, toDeploymentView, type DeploymentRow, type DeploymentView } from "./deployment-view";
@@ -63,7 +63,7 @@ export function refusal(violations: PolicyViolation[]): AppError {
 async function createDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
-  const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.create" });
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: namespaceRefOf(request), action: "deployment:create", auditAction: "deployment.create" });
   assertNamespaceReady(target.namespace);
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deployInput, imageVersionOf, maxReplicas, type DeployInput } from "./deploy-input";
+import { deployInput, imageVersionOf, maxReplicas, namespaceRefOf, type DeployInput } from "./deploy-input";
 
 const valid: DeployInput = { service: "payments-api", namespaceId: "6f1c2b8e-3a4d-4e5f-9a0b-1c2d3e4f5a6b", tag: "1.4.2" };
 const digest = `sha256:${"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}`;
@@ -89,5 +89,41 @@ describe("deployInput", () => {
     expect(firstProblem({ ...valid, whenBusy: "wait" })).toEqual({ path: ["whenBusy"], message: "whenBusy must be one of refuse, queue." });
     expect(firstProblem({ ...valid, service: "Payments API" })?.path).toEqual(["service"]);
     expect(firstProblem({ ...valid, namespaceId: "payments-prod" })).toEqual({ path: ["namespaceId"], message: "Give the namespace's id, as the namespaces list shows it." });
+  });
+
+  describe("naming the namespace by cluster and namespace instead of its id", () => {
+    const byName = { service: "payments-api", cluster: "aks-prod-weu", namespace: "payments-prod", tag: "1.4.2" };
+
+    it("accepts the two names, trimmed, as a pipeline's variables bring them", () => {
+      const parsed = deployInput.parse({ ...byName, cluster: " aks-prod-weu", namespace: "payments-prod\n" });
+      expect(parsed).toEqual({ ...byName, whenBusy: "refuse" });
+      expect(namespaceRefOf(parsed)).toEqual({ cluster: "aks-prod-weu", namespace: "payments-prod" });
+      expect(namespaceRefOf(deployInput.parse(valid))).toEqual({ namespaceId: valid.namespaceId });
+    });
+
+    it("refuses both forms, or neither, naming namespaceId", () => {
+      expect(firstProblem({ ...byName, namespaceId: valid.namespaceId })).toEqual({ path: ["namespaceId"], message: "Give namespaceId, or cluster and namespace, not both: they could name different namespaces." });
+      expect(firstProblem({ ...byName, namespace: undefined, cluster: undefined })).toEqual({
+        path: ["namespaceId"],
+        message: "Say where to deploy: namespaceId, or cluster and namespace (the AKS cluster's and the namespace's names, as Wharf lists them).",
+      });
+      expect(firstProblem({ service: "payments-api", namespaceId: valid.namespaceId, cluster: "aks-prod-weu", tag: "1.4.2" })?.path).toEqual(["namespaceId"]);
+    });
+
+    it("refuses half a pair, naming the missing field", () => {
+      expect(firstProblem({ ...byName, cluster: undefined })).toEqual({ path: ["cluster"], message: "Give the cluster too: payments-prod is a namespace name, and names are unique per cluster only." });
+      expect(firstProblem({ ...byName, namespace: undefined })).toEqual({ path: ["namespace"], message: "Give the namespace's name on aks-prod-weu too, such as payments-prod." });
+    });
+
+    it("refuses empty, overlong and non-string names", () => {
+      expect(firstProblem({ ...byName, namespace: "  " })).toEqual({ path: ["namespace"], message: "Give the namespace's name, such as payments-prod." });
+      expect(firstProblem({ ...byName, cluster: "a".repeat(64) })).toEqual({ path: ["cluster"], message: "A cluster name has at most 63 characters; give the name as Wharf lists it, such as aks-prod-weu." });
+      expect(firstProblem({ ...byName, namespace: 7 })).toEqual({ path: ["namespace"], message: "namespace must be a name, such as payments-prod." });
+    });
+
+    it("still checks the image version with the pair", () => {
+      expect(firstProblem({ ...byName, tag: undefined })?.path).toEqual(["tag"]);
+      expect(firstProblem({ ...byName, digest: "sha256:abc" })?.path).toEqual(["digest"]);
+    });
   });
 });

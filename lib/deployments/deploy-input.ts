@@ -1,6 +1,7 @@
 // What a deployment request is, as the page and the pipeline API send it: a
-// service, one of its team's namespaces, and one image version, by tag or by
-// digest. The repository comes from the service's deploy spec, never from the
+// service, one of its team's namespaces (by Wharf's id, or by the cluster's
+// and the namespace's names, which is what a pipeline knows), and one image
+// version, by tag or by digest. The repository comes from the service's deploy spec, never from the
 // request, so a request cannot point a service at another image.
 import { z } from "zod";
 import { serviceSlug } from "@/lib/catalog/service-input";
@@ -66,10 +67,20 @@ const replicas = z.coerce
 
 export const whenBusyChoices = ["refuse", "queue"] as const;
 
+/** A Kubernetes or AKS name as a pipeline variable brings it; whether it names anything is the lookup's question. */
+const objectName = (what: string, example: string) =>
+  z
+    .string({ error: `${what} must be a name, such as ${example}.` })
+    .trim()
+    .min(1, `Give the ${what}'s name, such as ${example}.`)
+    .max(63, `A ${what} name has at most 63 characters; give the name as Wharf lists it, such as ${example}.`);
+
 export const deployInput = z
   .object({
     service: serviceSlug,
-    namespaceId: z.uuid({ error: "Give the namespace's id, as the namespaces list shows it." }),
+    namespaceId: z.uuid({ error: "Give the namespace's id, as the namespaces list shows it." }).optional().describe("The namespace's id in Wharf. Give this, or cluster and namespace."),
+    cluster: objectName("cluster", "aks-prod-weu").optional().describe("The AKS cluster's name, as Wharf lists it under Clusters; with namespace, instead of namespaceId."),
+    namespace: objectName("namespace", "payments-prod").optional().describe("The Kubernetes namespace's name on that cluster; with cluster, instead of namespaceId."),
     tag: imageTag.optional(),
     digest: imageDigest.optional(),
     /** Overrides the deploy spec's replicas for this deployment only. */
@@ -77,7 +88,14 @@ export const deployInput = z
     /** What to do when a rollout of the same service and namespace is still running. */
     whenBusy: z.enum(whenBusyChoices, { error: `whenBusy must be one of ${whenBusyChoices.join(", ")}.` }).default("refuse"),
   })
+  // Exactly one way to name the namespace, in the OpenAPI document too.
+  .meta({
+    description: "Name the namespace by namespaceId, or by cluster and namespace (names), not both.",
+    oneOf: [{ required: ["namespaceId"] }, { required: ["cluster", "namespace"] }],
+  })
   .superRefine((input, ctx) => {
+    const problem = namespaceRefProblem(input);
+    if (problem) ctx.addIssue({ code: "custom", ...problem });
     if (input.tag === undefined && input.digest === undefined) {
       ctx.addIssue({ code: "custom", path: ["tag"], message: "Give an image tag, such as 1.4.2, or a digest (sha256:...)." });
     } else if (input.tag !== undefined && input.digest !== undefined) {
@@ -85,8 +103,29 @@ export const deployInput = z
     }
   });
 
+function namespaceRefProblem(input: { namespaceId?: string; cluster?: string; namespace?: string }): { path: string[]; message: string } | undefined {
+  const byName = input.cluster !== undefined || input.namespace !== undefined;
+  if (input.namespaceId !== undefined && byName) {
+    return { path: ["namespaceId"], message: "Give namespaceId, or cluster and namespace, not both: they could name different namespaces." };
+  }
+  if (input.namespaceId !== undefined) return undefined;
+  if (!byName) return { path: ["namespaceId"], message: "Say where to deploy: namespaceId, or cluster and namespace (the AKS cluster's and the namespace's names, as Wharf lists them)." };
+  if (input.cluster === undefined) return { path: ["cluster"], message: `Give the cluster too: ${input.namespace} is a namespace name, and names are unique per cluster only.` };
+  if (input.namespace === undefined) return { path: ["namespace"], message: `Give the namespace's name on ${input.cluster} too, such as payments-prod.` };
+  return undefined;
+}
+
 export type DeployInput = z.input<typeof deployInput>;
 export type ParsedDeployInput = z.output<typeof deployInput>;
+
+/** Which namespace: Wharf's id, or the cluster's and the namespace's names. */
+export type NamespaceRef = { namespaceId: string } | { cluster: string; namespace: string };
+
+export function namespaceRefOf(input: Pick<ParsedDeployInput, "namespaceId" | "cluster" | "namespace">): NamespaceRef {
+  if (input.namespaceId !== undefined) return { namespaceId: input.namespaceId };
+  if (input.cluster !== undefined && input.namespace !== undefined) return { cluster: input.cluster, namespace: input.namespace };
+  throw new Error("a parsed deployment request names its namespace by id or by cluster and name");
+}
 
 /** Which image version to run: a tag, or a digest that pins the exact image. */
 export type ImageVersion = { tag: string } | { digest: string };

@@ -166,6 +166,29 @@ describe("asking to deploy", () => {
     expect(await getPrisma().deployment.count({ where: { service: { slug: { in: [api, retired, foreign, greedy] } } } })).toBe(0);
   });
 
+  it("takes the cluster's and the namespace's names instead of the namespace id, and lists history by them", async () => {
+    const api = await service("byname");
+    const byName = { service: api, cluster: "aks-dev-weu", namespace: `${slug}-dev` };
+    const preview = await previewDeployment({ actor: member, input: { ...byName, tag: "1.0.0" } });
+    expect(preview.namespace).toMatchObject({ id: dev, name: `${slug}-dev`, cluster: "aks-dev-weu" });
+    const created = await createDeployment({ actor: member, input: { ...byName, tag: "1.0.0" } });
+    expect(created.namespace).toMatchObject({ id: dev, name: `${slug}-dev` });
+    await expect(createDeployment({ actor: outsider, input: { ...byName, tag: "1.0.1" } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(createDeployment({ actor: member, input: { ...byName, namespace: `${slug}-devv`, tag: "1.0.1" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["namespace"],
+      message: expect.stringContaining(`Its team, ${team.name}, has ${slug}-dev on aks-dev-weu`),
+    });
+    expect((await rollOut(created)).status).toBe("succeeded");
+
+    const byId = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } });
+    expect(byId.map((d) => d.id)).toEqual([created.id]);
+    expect(await listDeployments({ actor: outsider, filter: byName })).toEqual(byId);
+    expect((await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-dev-weu" } })).map((d) => d.id)).toEqual([created.id]);
+    expect(await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-prod-weu", namespace: `${slug}-dev` } })).toEqual([]);
+    await expect(listDeployments({ actor: outsider, filter: { service: api, namespace: `${slug}-dev` } })).rejects.toMatchObject({ code: "invalid_input", path: ["namespace"], message: expect.stringContaining("give cluster too") });
+  }, 60_000);
+
   it("previews the YAML and a diff against the last applied manifest, writing nothing", async () => {
     const api = await service("preview");
     const first = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.0" } });

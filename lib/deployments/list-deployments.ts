@@ -1,5 +1,5 @@
 // Reading deployments: one, and the history of a service in a namespace
-// (or of a service, or a namespace), newest first.
+// (or of a service, or a namespace, or a cluster), newest first.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -13,21 +13,30 @@ export async function getDeployment({ actor, id }: { actor: Actor; id: string })
   return toDeploymentView(await findDeploymentOr404(id));
 }
 
-export const deploymentFilter = z.object({
-  service: z.string().trim().min(1).max(63).optional(),
-  namespace: z.uuid({ error: "namespace must be a namespace id." }).optional(),
-  status: z.string().trim().max(40).optional(),
-  limit: z.coerce.number().int().min(1, "limit must be at least 1.").max(200, "limit can be at most 200.").default(50),
-});
+/** `namespace` is Wharf's namespace id, or with `cluster` the namespace's name on that cluster (names repeat across clusters). */
+export const deploymentFilter = z
+  .object({
+    service: z.string().trim().min(1).max(63).optional(),
+    cluster: z.string().trim().min(1).max(63, "cluster is an AKS cluster name, at most 63 characters.").optional(),
+    namespace: z.string().trim().min(1).max(63, "namespace is a namespace id or, with cluster, a namespace name of at most 63 characters.").optional(),
+    status: z.string().trim().max(40).optional(),
+    limit: z.coerce.number().int().min(1, "limit must be at least 1.").max(200, "limit can be at most 200.").default(50),
+  })
+  .superRefine((filter, ctx) => {
+    if (filter.cluster === undefined && filter.namespace !== undefined && !z.uuid().safeParse(filter.namespace).success) {
+      ctx.addIssue({ code: "custom", path: ["namespace"], message: "namespace alone must be a namespace id; to filter by the namespace's name, give cluster too." });
+    }
+  });
 
 export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentView[]> {
   if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
   const parsed = deploymentFilter.safeParse(filter);
   if (!parsed.success) throw new AppError("invalid_input", parsed.error.issues[0]!.message, { path: parsed.error.issues[0]!.path.map(String) });
-  const { service, namespace, status, limit } = parsed.data;
+  const { service, cluster, namespace, status, limit } = parsed.data;
   const where: Prisma.DeploymentWhereInput = {};
   if (service) where.service = { slug: service };
-  if (namespace) where.namespaceId = namespace;
+  if (cluster) where.namespace = { cluster: { name: cluster }, ...(namespace && { name: namespace }) };
+  else if (namespace) where.namespaceId = namespace;
   if (status) where.status = { in: status.split(",").map((value) => value.trim()) };
   const rows = await getPrisma().deployment.findMany({ where, include: deploymentInclude, orderBy: [{ createdAt: "desc" }, { revision: "desc" }], take: limit });
   return rows.map(toDeploymentView);

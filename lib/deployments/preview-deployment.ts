@@ -4,7 +4,7 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import type { Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
-import { deployInput, imageVersionOf } from "./deploy-input";
+import { deployInput, imageVersionOf, namespaceRefOf } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
 import { assertNamespaceReady, lastAppliedManifestYaml, loadTarget, readNamespaceState } from "./deployment-target";
 import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
@@ -31,7 +31,7 @@ export interface DeploymentPreview {
 async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
-  const target = await loadTarget({ actor, serviceSlug: request.service, namespaceId: request.namespaceId, action: "deployment:create", auditAction: "deployment.preview" });
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: namespaceRefOf(request), action: "deployment:create", auditAction: "deployment.preview" });
   assertNamespaceReady(target.namespace);
   const state = await readNamespaceState(target.namespace, target.service.slug);
   const [busy, revision, last] = await Promise.all([

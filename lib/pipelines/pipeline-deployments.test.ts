@@ -195,6 +195,56 @@ describe("POST /api/v1/deployments and GET /api/v1/deployments/{id} with a pipel
     await expect(approveDeployment({ actor: member, deploymentId: deployment.id })).resolves.toMatchObject({ status: "applying", approvedBy: { name: "Mia Member" } });
   });
 
+  it("names the namespace by cluster and namespace, as a pipeline knows it, instead of Wharf's id", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    const created = await post({ service: api, cluster: "aks-dev-weu", namespace: `${slug}-dev`, tag: "1.0.2", whenBusy: "queue" }, bearer(token));
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ namespace: { id: dev, name: `${slug}-dev`, cluster: { name: "aks-dev-weu" } }, image: expect.stringContaining(":1.0.2") });
+    const prodByName = await post({ service: api, cluster: "aks-prod-weu", namespace: `${slug}-prod`, tag: "1.0.2", whenBusy: "queue" }, bearer(token));
+    expect(await prodByName.json()).toMatchObject({ namespace: { id: prod }, status: "awaiting-approval" });
+  });
+
+  it("refuses both forms, neither, or half a pair with 400 naming the field", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    const cases: [Record<string, unknown>, string][] = [
+      [{ namespaceId: dev, cluster: "aks-dev-weu", namespace: `${slug}-dev` }, "namespaceId"],
+      [{}, "namespaceId"],
+      [{ cluster: "aks-dev-weu" }, "namespace"],
+      [{ namespace: `${slug}-dev` }, "cluster"],
+    ];
+    for (const [where, field] of cases) {
+      const response = await post({ service: api, tag: "1.0.3", ...where }, bearer(token));
+      expect(response.status, JSON.stringify(where)).toBe(400);
+      expect((await response.json()) as unknown, JSON.stringify(where)).toMatchObject({ error: { code: "invalid_input", path: [field] } });
+    }
+  });
+
+  it("answers a pair that is none of the service's team's namespaces with 400, the same whether another team has it or nobody does", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    const otherTeams = await post({ service: api, cluster: "aks-dev-weu", namespace: `plo${suffix}-dev`, tag: "1.0.3" }, bearer(token));
+    const nobodys = await post({ service: api, cluster: "aks-dev-weu", namespace: `nope${suffix}-dev`, tag: "1.0.3" }, bearer(token));
+    const [a, b] = [(await otherTeams.json()) as { error: { code: string; message: string; path: string[] } }, (await nobodys.json()) as { error: { code: string; message: string; path: string[] } }];
+    expect([otherTeams.status, nobodys.status]).toEqual([400, 400]);
+    expect(a.error).toMatchObject({ code: "invalid_input", path: ["namespace"] });
+    expect(a.error.message.replace(`plo${suffix}-dev`, "X")).toBe(b.error.message.replace(`nope${suffix}-dev`, "X"));
+    // It says what to give instead: the team's own namespaces, never another team's.
+    expect(a.error.message).toContain(`has ${slug}-dev on aks-dev-weu, ${slug}-prod on aks-prod-weu.`);
+    expect(a.error.message).not.toContain(otherTeam.name);
+    const wrongCluster = await post({ service: api, cluster: "aks-nowhere", namespace: `${slug}-dev`, tag: "1.0.3" }, bearer(token));
+    expect(await errorOf(wrongCluster)).toMatchObject({ status: 400, path: ["cluster"], message: expect.stringContaining(`no namespace ${slug}-dev on a cluster named aks-nowhere`) });
+    expect(await getPrisma().deployment.count({ where: { service: { slug: api }, imageTag: "1.0.3" } })).toBe(0);
+  });
+
+  it("refuses a pair for a service of a team the pipeline is not mapped to with 403 whether or not the namespace exists, audited", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    for (const namespace of [`plo${suffix}-dev`, `nope${suffix}-dev`]) {
+      const response = await post({ service: otherApi, cluster: "aks-dev-weu", namespace, tag: "1.0.0" }, bearer(token));
+      expect(await errorOf(response), namespace).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("mapped it to in Admin → Pipelines") });
+    }
+    const denied = await getPrisma().auditEvent.findMany({ where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceType: "service", resourceId: otherApi } });
+    expect(denied.map((event) => event.detail).sort()).toEqual([`${otherApi} to nope${suffix}-dev on aks-dev-weu`, `${otherApi} to plo${suffix}-dev on aks-dev-weu`]);
+  });
+
   it("refuses a pipeline deploying for a team it is not mapped to (403)", async () => {
     const response = await post({ service: otherApi, namespaceId: otherDev, tag: "1.0.0" }, bearer(await pipelineAccessToken(endpoints, "payments")));
     expect(await errorOf(response)).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("mapped it to in Admin → Pipelines"), challenge: 'Bearer error="insufficient_scope"' });

@@ -3,15 +3,15 @@ import { jsonObjectBody } from "@/lib/api/json-body";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { listDeployments } from "@/lib/deployments/list-deployments";
 
-const shape = '{ "service": "<slug>", "namespaceId": "<uuid>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
+const shape = '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS cluster name>", "namespace": "<namespace name>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
 
-/** History, newest first: ?service=<slug>&namespace=<namespace id>&status=succeeded,failed&limit=50 */
+/** History, newest first: ?service=<slug>&namespace=<namespace id> (or &cluster=<cluster name>&namespace=<namespace name>)&status=succeeded,failed&limit=50 */
 export const GET = withAuth(async (request, { actor }) => {
   const query = request.nextUrl.searchParams;
   return Response.json(
     await listDeployments({
       actor,
-      filter: { service: query.get("service") ?? undefined, namespace: query.get("namespace") ?? undefined, status: query.get("status") ?? undefined, limit: query.get("limit") ?? undefined },
+      filter: { service: query.get("service") ?? undefined, cluster: query.get("cluster") ?? undefined, namespace: query.get("namespace") ?? undefined, status: query.get("status") ?? undefined, limit: query.get("limit") ?? undefined },
     }),
   );
 });
