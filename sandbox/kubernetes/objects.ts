@@ -61,8 +61,35 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/**
+ * A deep copy. Objects here are JSON-shaped, and copying plain objects and
+ * arrays by hand is about ten times faster than structuredClone for a pod:
+ * with 10,000 pods, structuredClone was a quarter of the sandbox's CPU time
+ * under load (the controller copies each pod it reads and writes), and its
+ * event loop stalled for hundreds of milliseconds at a time. Anything that is
+ * not a plain object or array (a Date) still goes through structuredClone.
+ */
 export function clone<T>(value: T): T {
-  return structuredClone(value);
+  return copyJson(value) as T;
+}
+
+function copyJson(value: unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) {
+    const result: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) result[index] = copyJson(value[index]);
+    return result;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return structuredClone(value);
+  const result: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const copied = copyJson((value as Record<string, unknown>)[key]);
+    // JSON.parse makes "__proto__" an own key; plain assignment would set the copy's prototype instead.
+    if (key === "__proto__") Object.defineProperty(result, key, { value: copied, enumerable: true, writable: true, configurable: true });
+    else result[key] = copied;
+  }
+  return result;
 }
 
 /** Go decodes JSON null as "unset"; dropping nulls first makes every later step see what the server sees. */
