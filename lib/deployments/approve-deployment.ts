@@ -39,6 +39,7 @@ export async function approveDeployment({ actor, deploymentId }: { actor: Actor;
         approvedById: actor.kind === "user" ? actor.userId : null,
         approvedByName: actor.name,
         approvedAt: new Date(),
+        queuedAt: busy ? new Date() : null,
         message: busy ? `Approved; queued behind revision ${busy.revision}.` : "Approved; waiting for a worker to apply it",
       },
     });

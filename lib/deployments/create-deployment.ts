@@ -17,7 +17,7 @@ import { approvalRequired } from "./deployment-settings";
 import { actorTeamIds, assertNamespaceReady, deploySpecOf, loadTarget, readNamespaceState, type DeploymentTarget, type NamespaceState } from "./deployment-target";
 import { deploymentInclude, toDeploymentView, type DeploymentRow, type DeploymentView } from "./deployment-view";
 import { manifestYaml } from "./manifest";
-import { checkDeploymentPolicy, type PolicyViolation } from "./policy";
+import { checkDeploymentPolicy, violationsMessage, type PolicyViolation } from "./policy";
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
@@ -54,10 +54,8 @@ export function policyFor(target: DeploymentTarget, state: NamespaceState, rende
 /** 409 when the only problem is a rollout in flight; 400 with every violation's message otherwise. */
 export function refusal(violations: PolicyViolation[]): AppError {
   if (violations.every((violation) => violation.code === "rollout_in_progress")) return new AppError("conflict", violations[0]!.message);
-  const messages = violations.map((violation) => violation.message);
-  const text = messages.length === 1 ? messages[0]! : `This deployment breaks ${messages.length} rules: ${messages.map((message, index) => `(${index + 1}) ${message}`).join(" ")}`;
   const field = violations[0]!.field;
-  return new AppError("invalid_input", text, field === "namespaceId" ? { path: ["namespaceId"] } : undefined);
+  return new AppError("invalid_input", violationsMessage(violations), field === "namespaceId" ? { path: ["namespaceId"] } : undefined);
 }
 
 async function createDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
@@ -103,6 +101,7 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
         message,
         desiredReplicas: rendered.deployment.spec.replicas,
         needsApproval,
+        queuedAt: status === "queued" ? new Date() : null,
       },
     });
     await recordAuditEvent(tx, {

@@ -15,6 +15,7 @@ import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-reques
 import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
+import { retireService } from "@/lib/catalog/retire-service";
 import { RetryableJobError } from "@/lib/jobs/errors";
 import { stopBoss } from "@/lib/jobs/boss";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
@@ -337,6 +338,60 @@ describe("rollback and cancel", () => {
     expect((await cancelDeployment({ actor: member, deploymentId: queued.id })).rollback).toBeNull();
     expect((await rollOut(first)).status).toBe("succeeded");
     expect((await getDeployment({ actor: member, id: queued.id })).status).toBe("cancelled");
+  }, 60_000);
+});
+
+describe("checked again before applying, after waiting", () => {
+  it("a production deployment approved after its namespace's quota was lowered: failed PolicyBlocked with the policy's message, nothing applied", async () => {
+    const late = await readyNamespace(`${slug}-late`, "aks-prod-weu");
+    const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: late }, include: { cluster: true } });
+    const prodKube = new KubeConfig();
+    prodKube.loadFromString(await clusterUserKubeconfig(getConfig(), ns.cluster));
+    const api = await service("late");
+    const created = await deploy(member, api, late, "3.0.0");
+    expect(created.status).toBe("awaiting-approval");
+    // While it waits, the platform team lowers the quota on the cluster: 2 replicas × 100m no longer fit.
+    await applyObject(prodKube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name }, spec: { hard: { "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } } } as never);
+    type Quota = { status?: { hard?: Record<string, string> } };
+    await until(() => readObject<Quota>(prodKube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name } }), (quota) => quota?.status?.hard?.["requests.cpu"] === "150m");
+    expect((await approveDeployment({ actor: teammate, deploymentId: created.id })).status).toBe("applying");
+
+    const done = await rollOut(created);
+    expect(done).toMatchObject({ status: "failed", reason: "PolicyBlocked" });
+    expect(done.message).toContain("checked again after it waited for approval");
+    expect(done.message).toContain("At its peak this rollout needs 200m of CPU requests (2 pods: 2 replicas)");
+    expect(done.message).toContain("lower the replicas or the CPU request, or ask for a larger quota");
+    expect(done.startedAt).toBeNull();
+    expect(await readObject(prodKube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: api, namespace: ns.name } })).toBeNull();
+    const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "deployment.rollout", resourceId: created.id } });
+    expect(audit).toMatchObject({ outcome: "failure", before: { status: "applying" }, after: { status: "failed", reason: "PolicyBlocked", revision: 1 }, detail: done.message });
+    const notice = await getPrisma().notification.findFirst({ where: { userId: member.userId, link: `/deployments/${created.id}` }, orderBy: { createdAt: "desc" } });
+    expect(notice?.message).toContain("failed: PolicyBlocked");
+    // A redelivered job leaves it as it is.
+    await rolloutDeployment({ deploymentId: created.id });
+    expect((await getDeployment({ actor: member, id: created.id })).status).toBe("failed");
+  }, 60_000);
+
+  it("a queued deployment whose service was retired meanwhile: failed PolicyBlocked, and the slot goes to the next one in the queue", async () => {
+    const api = await service("retiring");
+    const first = await deploy(member, api, dev, "1.0.0");
+    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
+    const behind = await deploy(member, api, dev, "1.0.2", { whenBusy: "queue" });
+    expect([queued.status, behind.status]).toEqual(["queued", "queued"]);
+    await retireService({ actor: member, slug: api });
+    // The one already applying when the service was retired finishes as it started.
+    expect((await rollOut(first)).status).toBe("succeeded");
+    expect((await getDeployment({ actor: member, id: queued.id })).status).toBe("applying");
+
+    const blocked = await rollOut(queued);
+    expect(blocked).toMatchObject({ status: "failed", reason: "PolicyBlocked" });
+    expect(blocked.message).toContain("waited in the queue");
+    expect(blocked.message).toContain(`${api} is retired; restore it in the catalog before deploying it again.`);
+    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    expect((await getDeployment({ actor: member, id: behind.id })).status).toBe("applying");
+    expect((await rollOut(behind)).reason).toBe("PolicyBlocked");
+    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } })).toBe(2);
   }, 60_000);
 });
 

@@ -1,7 +1,7 @@
 // What blocks a deployment, decided before anything is applied: each
 // violation says what is wrong and what to change. Pure, so the confirm
-// screen, the API and the worker (which checks again just before applying)
-// give the same answer. Who may deploy at all is `can()`'s question; this
+// screen, the API and the worker (which checks again before applying a
+// deployment that waited for approval or in the queue) give the same answer. Who may deploy at all is `can()`'s question; this
 // asks whether this manifest may go to this namespace now.
 import { registryAllowed } from "@/lib/catalog/service-input";
 import { parseQuantity } from "@/lib/catalog/quantity";
@@ -259,4 +259,10 @@ export function checkDeploymentPolicy(input: DeploymentPolicyInput): PolicyViola
     ...limitRangeViolations(input),
     ...quotaViolations(input),
   ];
+}
+
+/** One message for every violation, each saying what to change: as the API refuses a request, and as the worker ends a deployment it will not apply. */
+export function violationsMessage(violations: readonly PolicyViolation[]): string {
+  const messages = violations.map((violation) => violation.message);
+  return messages.length === 1 ? messages[0]! : `This deployment breaks ${messages.length} rules: ${messages.map((message, index) => `(${index + 1}) ${message}`).join(" ")}`;
 }

@@ -62,6 +62,7 @@ export async function insertRollback(tx: Tx, { source, actor, status, message, w
       message,
       desiredReplicas: source.replicas,
       rolledBackFromId: source.id,
+      queuedAt: status === "queued" ? new Date() : null,
     },
     include: deploymentInclude,
   });

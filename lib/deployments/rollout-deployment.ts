@@ -4,7 +4,10 @@
 // Wharf's own deadline. Every step is safe to run again: a worker that dies
 // mid-rollout leaves the row "applying" or "progressing", pg-boss runs the
 // job again, and it re-applies (a no-op for the same manifest) or just
-// follows on from what the cluster shows.
+// follows on from what the cluster shows. A deployment that waited for
+// approval or in the queue is checked against the policy again before its
+// first apply (./recheck-policy.ts); one that no longer passes ends failed,
+// PolicyBlocked, with nothing applied.
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
@@ -20,6 +23,7 @@ import { observeRollout } from "./observe-rollout";
 import { rolloutState, type RolloutState } from "./rollout-state";
 import { rolloutInformer } from "./rollout-informers";
 import { enqueueRollout, promoteQueued, publishDeploymentChange } from "./rollout-slot";
+import { recheckPolicy, waitedSinceCheck, type PolicyBlock } from "./recheck-policy";
 
 const system = { kind: "system" as const, name: "Wharf rollout" };
 const active = ["applying", "progressing"];
@@ -42,21 +46,34 @@ export async function rolloutDeployment(run: RolloutRun): Promise<void> {
   if (!row) throw new PermanentJobError(`There is no deployment ${run.deploymentId} to roll out.`);
   if (!active.includes(row.status)) return;
   if (row.status === "applying" || row.appliedGeneration === null) {
-    if (!(await applyManifest(row, run.attempt ?? 1))) return;
+    const applied = await applyManifest(row, run.attempt ?? 1);
+    if (applied === "skipped") return;
+    if (applied !== "applied") {
+      return finishRollout(row.id, { phase: "failed", reason: "PolicyBlocked", message: applied.message });
+    }
     row = await prisma.deployment.findUniqueOrThrow({ where: { id: row.id }, include: loadInclude });
     await publishDeploymentChange(row.id);
   }
   await followRollout(row, timing, run.signal);
 }
 
-/** Applies under the service's rollout lock, so a cancel's rollback never lands before the apply it undoes. False when the deployment no longer wants applying. */
-async function applyManifest(row: Loaded, attempt: number): Promise<boolean> {
+/**
+ * Applies under the service's rollout lock, so a cancel's rollback never
+ * lands before the apply it undoes. "skipped" when the deployment no longer
+ * wants applying; the policy's verdict when one that waited (for approval,
+ * or in the queue) no longer passes it, and nothing was applied.
+ */
+async function applyManifest(row: Loaded, attempt: number): Promise<"applied" | "skipped" | PolicyBlock> {
   const prisma = getPrisma();
   const manifest = row.manifest as unknown as RenderedManifest;
   try {
     return await withConcurrencyLimit(`rollout:${row.serviceId}:${row.namespaceId}`, 1, async () => {
       const fresh = await prisma.deployment.findUnique({ where: { id: row.id }, select: { status: true } });
-      if (!fresh || !active.includes(fresh.status)) return false;
+      if (!fresh || !active.includes(fresh.status)) return "skipped";
+      if (fresh.status === "applying" && row.appliedGeneration === null && waitedSinceCheck(row)) {
+        const blocked = await recheckPolicy(row.id);
+        if (blocked) return blocked;
+      }
       const config = await clusterKubeConfig(row.namespace.cluster);
       const applied = await applyObject<{ metadata?: { generation?: number } }>(config, manifest.deployment);
       await applyObject(config, manifest.service);
@@ -70,7 +87,7 @@ async function applyManifest(row: Loaded, attempt: number): Promise<boolean> {
           message: "Applied; waiting for the rollout to start.",
         },
       });
-      return count > 0;
+      return count > 0 ? "applied" : "skipped";
     });
   } catch (error) {
     const failure = error instanceof PermanentJobError ? error : asJobError(error, row.namespace.cluster);
@@ -181,7 +198,7 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
 
 export interface RolloutEnd {
   phase: "succeeded" | "failed";
-  /** ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, FailedCreate; Timeout, ApplyFailed, FollowFailed from Wharf itself. */
+  /** ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, FailedCreate; Timeout, ApplyFailed, FollowFailed, PolicyBlocked (./recheck-policy.ts) from Wharf itself. */
   reason?: string;
   message: string;
   /** What the cluster showed last, when it showed this rollout at all. */
@@ -193,6 +210,7 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
   const prisma = getPrisma();
   const next = await prisma.$transaction(async (tx) => {
     const finishedAt = new Date();
+    const before = await tx.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
     const { count } = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: active } },
       data: { ...(state.observed ? progressData(state.observed, false) : {}), message: state.message, status: state.phase, reason: state.reason ?? null, finishedAt },
@@ -206,6 +224,7 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
       resourceType: "deployment",
       resourceId: deploymentId,
       outcome: succeeded ? "success" : "failure",
+      before: { status: before?.status ?? null },
       after: { status: state.phase, reason: state.reason ?? null, revision: row.revision, image: row.image },
       detail: succeeded ? undefined : state.message,
     });

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Deployment" ADD COLUMN "queuedAt" TIMESTAMPTZ(3);
