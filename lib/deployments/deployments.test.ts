@@ -393,6 +393,19 @@ describe("checked again before applying, after waiting", () => {
     expect(await liveImage(dev, api)).toContain(":1.0.0");
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } })).toBe(2);
   }, 60_000);
+  it("one that an earlier attempt already applied (the worker died before recording it) is followed on, not blocked", async () => {
+    const api = await service("applied");
+    const first = await deploy(member, api, dev, "1.0.0");
+    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
+    await retireService({ actor: member, slug: api });
+    expect((await rollOut(first)).status).toBe("succeeded");
+    const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: queued.id } });
+    const manifest = row.manifest as unknown as { deployment: object; service: object };
+    await applyObject(kube, manifest.deployment as never);
+    await applyObject(kube, manifest.service as never);
+    expect(await rollOut(queued)).toMatchObject({ status: "succeeded", reason: null });
+    expect(await liveImage(dev, api)).toContain(":1.0.1");
+  }, 60_000);
 });
 
 describe("faults", () => {

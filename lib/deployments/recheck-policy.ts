@@ -13,7 +13,7 @@ import { AppError } from "@/lib/errors";
 import { policyFor } from "./create-deployment";
 import { readNamespaceState, targetNamespaceInclude } from "./deployment-target";
 import { violationsMessage, type PolicyViolation } from "./policy";
-import type { RenderedManifest } from "./render";
+import { annotationKeys, type RenderedManifest } from "./render";
 
 const worker = { kind: "system" as const, name: "Wharf rollout" };
 
@@ -39,6 +39,9 @@ export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock |
     if (error instanceof AppError && error.cause instanceof Error) throw error.cause;
     throw error;
   }
+  // An earlier attempt applied it and died before recording that: the check is past, follow on.
+  const live = state.current as { metadata?: { annotations?: Record<string, string> } } | null;
+  if (live?.metadata?.annotations?.[annotationKeys.revision] === String(row.revision)) return null;
   const violations = policyFor(target, state, row.manifest as unknown as RenderedManifest, worker, getConfig().azure.allowedRegistries, null);
   if (violations.length === 0) return null;
   const waited = [row.approvedAt && "for approval", row.queuedAt && "in the queue"].filter(Boolean).join(" and ");
