@@ -50,3 +50,47 @@ test("the OpenAPI document and the export are served", async ({ page }) => {
   await page.goto("/api-docs");
   await expect(page.getByRole("cell", { name: "/api/v1/services/{slug}" }).first()).toBeVisible();
 });
+
+test("a signed-in member deploys through the API by cluster and namespace names, and lists the history by them", async ({ page, browser }) => {
+  await signInAs(page, "payments");
+  const origin = new URL(page.url()).origin;
+  const name = `payments-api${Date.now().toString(36)}`;
+  const { teams } = (await (await page.request.get("/api/v1/teams")).json()) as { teams: { id: string; slug: string }[] };
+  const { clusters } = (await (await page.request.get("/api/v1/clusters")).json()) as { clusters: { id: string; name: string }[] };
+  const requested = await page.request.post("/api/v1/namespace-requests", {
+    headers: { origin },
+    data: {
+      teamId: teams.find((team) => team.slug === "payments")!.id,
+      clusterId: clusters.find((cluster) => cluster.name === "aks-dev-weu")!.id,
+      name,
+      quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
+      containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+      justification: "End-to-end test of deploying by names",
+    },
+  });
+  expect(requested.status(), await requested.text()).toBe(201);
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin");
+  const decided = await admin.request.post(`/api/v1/namespace-requests/${((await requested.json()) as { id: string }).id}/decision`, { headers: { origin: new URL(admin.url()).origin }, data: { decision: "approve" } });
+  const { namespaceId } = (await decided.json()) as { namespaceId: string };
+  await adminContext.close();
+  await expect.poll(async () => ((await (await page.request.get(`/api/v1/namespaces/${namespaceId}`)).json()) as { namespace: { status: string } }).namespace.status, { timeout: 20_000 }).toBe("ready");
+
+  const post = (data: object) => page.request.post("/api/v1/deployments", { data, headers: { origin } });
+  const created = await post({ service: "card-tokenizer", cluster: "aks-dev-weu", namespace: name, tag: "1.4.2" });
+  expect(created.status(), await created.text()).toBe(201);
+  const deployment = (await created.json()) as { id: string; namespace: { id: string; name: string } };
+  expect(deployment.namespace).toMatchObject({ id: namespaceId, name });
+
+  const both = await post({ service: "card-tokenizer", namespaceId, cluster: "aks-dev-weu", namespace: name, tag: "1.4.3" });
+  expect(both.status()).toBe(400);
+  expect((await both.json()).error).toMatchObject({ code: "invalid_input", path: ["namespaceId"] });
+  const unknown = await post({ service: "card-tokenizer", cluster: "aks-dev-weu", namespace: `${name}x`, tag: "1.4.3" });
+  expect(unknown.status()).toBe(400);
+  expect((await unknown.json()).error).toMatchObject({ code: "invalid_input", path: ["namespace"], message: expect.stringContaining(`${name} on aks-dev-weu`) });
+
+  const history = await page.request.get(`/api/v1/deployments?service=card-tokenizer&cluster=aks-dev-weu&namespace=${name}`);
+  expect(history.status()).toBe(200);
+  expect(((await history.json()) as { id: string }[]).map((row) => row.id)).toEqual([deployment.id]);
+});
