@@ -342,6 +342,12 @@ describe("rollback and cancel", () => {
 });
 
 describe("checked again before applying, after waiting", () => {
+  // A namespace of their own: the ones above are full of earlier tests' pods by now.
+  let waits: string;
+  beforeAll(async () => {
+    waits = await readyNamespace(`${slug}-waits`, "aks-dev-weu");
+  });
+
   it("a production deployment approved after its namespace's quota was lowered: failed PolicyBlocked with the policy's message, nothing applied", async () => {
     const late = await readyNamespace(`${slug}-late`, "aks-prod-weu");
     const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: late }, include: { cluster: true } });
@@ -374,9 +380,9 @@ describe("checked again before applying, after waiting", () => {
 
   it("a queued deployment whose service was retired meanwhile: failed PolicyBlocked, and the slot goes to the next one in the queue", async () => {
     const api = await service("retiring");
-    const first = await deploy(member, api, dev, "1.0.0");
-    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
-    const behind = await deploy(member, api, dev, "1.0.2", { whenBusy: "queue" });
+    const first = await deploy(member, api, waits, "1.0.0");
+    const queued = await deploy(member, api, waits, "1.0.1", { whenBusy: "queue" });
+    const behind = await deploy(member, api, waits, "1.0.2", { whenBusy: "queue" });
     expect([queued.status, behind.status]).toEqual(["queued", "queued"]);
     await retireService({ actor: member, slug: api });
     // The one already applying when the service was retired finishes as it started.
@@ -387,16 +393,16 @@ describe("checked again before applying, after waiting", () => {
     expect(blocked).toMatchObject({ status: "failed", reason: "PolicyBlocked" });
     expect(blocked.message).toContain("waited in the queue");
     expect(blocked.message).toContain(`${api} is retired; restore it in the catalog before deploying it again.`);
-    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    expect(await liveImage(waits, api)).toContain(":1.0.0");
     expect((await getDeployment({ actor: member, id: behind.id })).status).toBe("applying");
     expect((await rollOut(behind)).reason).toBe("PolicyBlocked");
-    expect(await liveImage(dev, api)).toContain(":1.0.0");
+    expect(await liveImage(waits, api)).toContain(":1.0.0");
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } })).toBe(2);
   }, 60_000);
   it("one that an earlier attempt already applied (the worker died before recording it) is followed on, not blocked", async () => {
     const api = await service("applied");
-    const first = await deploy(member, api, dev, "1.0.0");
-    const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
+    const first = await deploy(member, api, waits, "1.0.0");
+    const queued = await deploy(member, api, waits, "1.0.1", { whenBusy: "queue" });
     await retireService({ actor: member, slug: api });
     expect((await rollOut(first)).status).toBe("succeeded");
     const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: queued.id } });
@@ -404,7 +410,7 @@ describe("checked again before applying, after waiting", () => {
     await applyObject(kube, manifest.deployment as never);
     await applyObject(kube, manifest.service as never);
     expect(await rollOut(queued)).toMatchObject({ status: "succeeded", reason: null });
-    expect(await liveImage(dev, api)).toContain(":1.0.1");
+    expect(await liveImage(waits, api)).toContain(":1.0.1");
   }, 60_000);
 });
 
