@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startSandbox } from "./server";
+import { sandboxKeepAliveMs, startSandbox } from "./server";
 import { httpsJson, signIn } from "./test-support/sandbox-client";
 
 const dataDir = mkdtempSync(join(tmpdir(), "wharf-sandbox-"));
@@ -51,6 +52,28 @@ describe("startSandbox", () => {
       expect(readFileSync(join(dataDir, "sandbox", "ca.pem"), "utf8")).not.toBe(before);
       const health = await httpsJson(`https://localhost:${sandbox.port}/_sandbox/health`, { ca: readFileSync(sandbox.endpoints.caFile, "utf8") });
       expect(health).toMatchObject({ status: 200, body: { status: "ok" } });
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it("closes idle keep-alive connections after a second, and says so in Keep-Alive", async () => {
+    const sandbox = await startSandbox({ dataDir });
+    try {
+      // A raw connection, so only the server can close it.
+      const socket = connect({ host: "localhost", port: sandbox.port, ca: readFileSync(sandbox.endpoints.caFile, "utf8"), servername: "localhost" });
+      let response = "";
+      socket.on("data", (chunk: Buffer) => (response += chunk.toString()));
+      const closed = new Promise<number>((resolve) => socket.once("end", () => resolve(performance.now())));
+      await new Promise((ready) => socket.once("secureConnect", ready));
+      socket.write("GET /_sandbox/health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n");
+      const answered = performance.now();
+      const closedAt = await closed;
+      socket.destroy();
+      expect(response).toMatch(/^HTTP\/1\.1 200 /);
+      expect(response).toContain(`Keep-Alive: timeout=${sandboxKeepAliveMs / 1000}\r\n`);
+      // Node's server adds a second of grace (keepAliveTimeoutBuffer) to what it advertises.
+      expect(closedAt - answered).toBeLessThan(sandboxKeepAliveMs + 1500);
     } finally {
       await sandbox.close();
     }
