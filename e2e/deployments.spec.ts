@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { signInAs } from "./fixtures";
 
@@ -99,4 +100,34 @@ test("a production deployment waits for a second person; the requester cannot ap
 test("an unknown deployment is a 404 page", async ({ page }) => {
   await signInAs(page, "payments");
   expect((await page.goto("/deployments/00000000-0000-4000-8000-000000000000"))?.status()).toBe(404);
+});
+
+test("with the cluster unreachable, the preview says so and works again once it answers", async ({ page, browser, playwright }) => {
+  const namespace = `payments-unr${Date.now().toString(36)}`;
+  await signInAs(page, "payments");
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin");
+  const namespaceId = await readyNamespace(page, admin, "aks-dev-weu", namespace);
+  await adminContext.close();
+  const faultsEndpoint = (JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { faultsEndpoint: string }).faultsEndpoint;
+  const sandbox = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  try {
+    await sandbox.put(faultsEndpoint, { data: { rules: [{ api: "kubernetes", cluster: "aks-dev-weu", unreachable: true }] } });
+    await page.goto("/catalog/card-tokenizer/deploy");
+    await page.getByLabel("Namespace").selectOption(namespaceId);
+    await page.getByLabel("Image tag or digest").fill("1.4.2");
+    await page.getByRole("button", { name: "Preview what will be applied" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "Wharf could not read" })).toContainText(`Wharf could not read ${namespace}'s quota and limits on aks-dev-weu`);
+    await expect(page.getByRole("alert").filter({ hasText: "Wharf could not read" })).toContainText("Try again in a minute");
+    await page.screenshot({ path: "test-results/deploy-preview-cluster-unreachable.png", fullPage: true });
+    // The typed choice is still there; once the cluster answers, the same click works.
+    await expect(page.getByLabel("Image tag or digest")).toHaveValue("1.4.2");
+    await sandbox.delete(faultsEndpoint);
+    await page.getByRole("button", { name: "Preview what will be applied" }).click();
+    await expect(page.getByText("Passes the policy")).toBeVisible();
+  } finally {
+    await sandbox.delete(faultsEndpoint);
+    await sandbox.dispose();
+  }
 });
