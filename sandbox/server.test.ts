@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { Agent, get } from "node:https";
+import type { Socket } from "node:net";
 import { connect } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,7 +59,7 @@ describe("startSandbox", () => {
     }
   });
 
-  it("closes idle keep-alive connections after a second, and says so in Keep-Alive", async () => {
+  it("closes idle keep-alive connections after two seconds, says so in Keep-Alive, and Node's agents still reuse them", async () => {
     const sandbox = await startSandbox({ dataDir });
     try {
       // A raw connection, so only the server can close it.
@@ -74,6 +76,19 @@ describe("startSandbox", () => {
       expect(response).toContain(`Keep-Alive: timeout=${sandboxKeepAliveMs / 1000}\r\n`);
       // Node's server adds a second of grace (keepAliveTimeoutBuffer) to what it advertises.
       expect(closedAt - answered).toBeLessThan(sandboxKeepAliveMs + 1500);
+      // Node's agents reuse a connection until a second before the advertised timeout; at timeout=1 they would not at all.
+      const agent = new Agent({ keepAlive: true, ca: readFileSync(sandbox.endpoints.caFile, "utf8") });
+      const socketOf = () =>
+        new Promise<Socket>((resolve, reject) => {
+          get(`https://localhost:${sandbox.port}/_sandbox/health`, { agent }, (res) => {
+            res.resume();
+            res.on("end", () => resolve(res.socket));
+          }).on("error", reject);
+        });
+      const first = await socketOf();
+      await new Promise((later) => setTimeout(later, 300));
+      expect(await socketOf()).toBe(first);
+      agent.destroy();
     } finally {
       await sandbox.close();
     }

@@ -58,7 +58,7 @@ export interface RunningSandbox {
 }
 
 /** How long an idle HTTPS connection is kept open for another request. */
-export const sandboxKeepAliveMs = 1000;
+export const sandboxKeepAliveMs = 2000;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { "content-type": "application/json" });
@@ -81,10 +81,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       else res.destroy();
     });
   });
-  // Idle keep-alive connections close after 1 s (Node's default is 5 s; its agents read the
-  // `Keep-Alive: timeout=1` hint and stop reusing a connection before that). Each idle TLS
-  // connection holds ~64 KB of native memory, and client-node opens a connection per request
-  // and never reuses it: at 150 requests a second that was ~900 idle connections, ~55 MB.
+  // Idle keep-alive connections close after 2 s (+ Node's 1 s grace) instead of 5 s. Each idle
+  // TLS connection holds ~64 KB of native memory, and client-node opens a connection per request
+  // and never reuses it: at 150 requests a second that was ~900 idle connections, ~55 MB. Not
+  // less: Node's agents reuse a connection only until 1 s before the advertised
+  // `Keep-Alive: timeout=N`, so at 1 s Wharf's keep-alive agents would never reuse one.
   server.keepAliveTimeout = sandboxKeepAliveMs;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
