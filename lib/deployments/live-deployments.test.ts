@@ -2,7 +2,7 @@
 // watches; the last state never missed. Unit tests with a fake feed and
 // loader, then one through the real change feed and database.
 import { randomBytes, randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { publishChange } from "@/lib/changes/publish-change";
 import { getPrisma } from "@/lib/db/client";
 import { createLiveDeploymentHub } from "./live-deployments";
@@ -134,6 +134,14 @@ describe("live deployments hub", () => {
     const service = await prisma.service.create({ data: { slug: `live-${suffix}`, displayName: "Live", ownerTeamId: team.id, tier: "standard", lifecycle: "production", searchText: "live" } });
     const deployment = await prisma.deployment.create({
       data: { serviceId: service.id, namespaceId: namespace.id, teamId: team.id, requestedByName: "Test", revision: 1, kind: "deploy", image: "contoso.azurecr.io/live:1", replicas: 2, manifest: {}, manifestYaml: "kind: Deployment", status: "progressing" },
+    });
+    // The rows are removed afterwards: a cluster no sandbox knows would otherwise show up in other files' cluster lists.
+    onTestFinished(async () => {
+      await prisma.deployment.delete({ where: { id: deployment.id } });
+      await prisma.service.delete({ where: { id: service.id } });
+      await prisma.namespace.delete({ where: { id: namespace.id } });
+      await prisma.cluster.delete({ where: { id: cluster.id } });
+      await prisma.team.delete({ where: { id: team.id } });
     });
     const hub = createLiveDeploymentHub();
     const views: DeploymentProgress[] = [];
