@@ -399,6 +399,21 @@ describe("checked again before applying, after waiting", () => {
     expect(await liveImage(waits, api)).toContain(":1.0.0");
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } })).toBe(2);
   }, 60_000);
+  it("a queued deployment whose namespace is being decommissioned meanwhile: failed PolicyBlocked naming the namespace's state, nothing applied", async () => {
+    const leaving = await readyNamespace(`${slug}-leaving`, "aks-dev-weu");
+    const api = await service("leaving");
+    const first = await deploy(member, api, leaving, "1.0.0");
+    const queued = await deploy(member, api, leaving, "1.0.1", { whenBusy: "queue" });
+    expect((await rollOut(first)).status).toBe("succeeded");
+    // An admin approved the team's decommission request (what decide-namespace-request writes) before the queued one's turn.
+    const ns = await getPrisma().namespace.update({ where: { id: leaving }, data: { status: "decommissioning" } });
+    const blocked = await rollOut(queued);
+    expect(blocked).toMatchObject({ status: "failed", reason: "PolicyBlocked" });
+    expect(blocked.message).toBe(`Not applied: while this deployment waited in the queue, ${ns.name} is decommissioning now; deploy to another namespace of ${team.name}.`);
+    expect(blocked.startedAt).toBeNull();
+    expect(await liveImage(leaving, api)).toContain(":1.0.0");
+  }, 60_000);
+
   it("one that an earlier attempt already applied (the worker died before recording it) is followed on, not blocked", async () => {
     const api = await service("applied");
     const first = await deploy(member, api, waits, "1.0.0");

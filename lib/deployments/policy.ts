@@ -21,7 +21,9 @@ export type ViolationCode =
   | "resources_missing"
   | "above_limit_range_max"
   | "below_limit_range_min"
-  | "quota_exceeded";
+  | "quota_exceeded"
+  /** Only when checked again before a waiting deployment's first apply: the namespace is being decommissioned, or gone. */
+  | "namespace_not_ready";
 
 export interface PolicyViolation {
   code: ViolationCode;

@@ -32,6 +32,14 @@ export interface PolicyBlock {
 export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock | null> {
   const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: true, namespace: { include: targetNamespaceInclude } } });
   const target = { service: row.service, namespace: row.namespace };
+  const waited = [row.approvedAt && "for approval", row.queuedAt && "in the queue"].filter(Boolean).join(" and ");
+  if (row.namespace.status !== "ready") {
+    // Decommissioning: an apply would fail on the terminating namespace, or recreate workloads in one the team is giving up.
+    const violations: PolicyViolation[] = [
+      { code: "namespace_not_ready", field: "namespaceId", message: `${row.namespace.name} is ${row.namespace.status} now; deploy to another namespace of ${row.namespace.team.name}.` },
+    ];
+    return { violations, message: `Not applied: while this deployment waited ${waited}, ${violationsMessage(violations)}` };
+  }
   let state;
   try {
     state = await readNamespaceState(target.namespace, target.service.slug);
@@ -44,7 +52,6 @@ export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock |
   if (live?.metadata?.annotations?.[annotationKeys.revision] === String(row.revision)) return null;
   const violations = policyFor(target, state, row.manifest as unknown as RenderedManifest, worker, getConfig().azure.allowedRegistries, null);
   if (violations.length === 0) return null;
-  const waited = [row.approvedAt && "for approval", row.queuedAt && "in the queue"].filter(Boolean).join(" and ");
   return {
     violations,
     message: `Not applied: checked again after it waited ${waited}, this deployment no longer passes the policy. ${violationsMessage(violations)} Then deploy again.`,
