@@ -138,8 +138,9 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/deployments": {
         get: {
-          summary: "Deployment history, newest first",
+          summary: "Deployment history, newest first (session or a pipeline's bearer token)",
           operationId: "listDeployments",
+          security: [{ session: [] }, { pipelineToken: [] }],
           parameters: [
             { name: "service", in: "query", schema: { type: "string" }, description: "A service slug." },
             { name: "cluster", in: "query", schema: { type: "string" }, description: "An AKS cluster's name, as Wharf lists it; with namespace, that namespace's name on it." },
@@ -147,7 +148,7 @@ export function openApiDocument(serverUrl: string) {
             { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
             { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } },
           ],
-          responses: { 200: { description: "Deployments" }, ...errors(400, 401) },
+          responses: { 200: { description: "Deployments" }, ...errors(400, 401, 403) },
         },
         post: {
           summary: "Deploy an image tag or digest of a service to a team namespace (session or a pipeline's bearer token)",

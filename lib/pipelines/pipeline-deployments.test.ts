@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { exportJWK } from "jose";
 import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { POST as createDeploymentRoute } from "@/app/api/v1/deployments/route";
+import { GET as listDeploymentsRoute, POST as createDeploymentRoute } from "@/app/api/v1/deployments/route";
 import { GET as getDeploymentRoute } from "@/app/api/v1/deployments/[id]/route";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
@@ -91,6 +91,10 @@ function get(id: string, headers: Record<string, string>) {
   return getDeploymentRoute(new NextRequest(`${getConfig().publicUrl}/api/v1/deployments/${id}`, { headers }), { params: Promise.resolve({ id }) });
 }
 
+function history(query: string, headers: Record<string, string>) {
+  return listDeploymentsRoute(new NextRequest(`${getConfig().publicUrl}/api/v1/deployments?${query}`, { headers }), { params: Promise.resolve({}) } as never);
+}
+
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 async function errorOf(response: Response): Promise<{ status: number; code: string; message: string; challenge: string | null }> {
@@ -167,7 +171,7 @@ describe("registering pipeline identities", () => {
   });
 });
 
-describe("POST /api/v1/deployments and GET /api/v1/deployments/{id} with a pipeline's bearer token", () => {
+describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history with a pipeline's bearer token", () => {
   it("deploys with a good token, without an Origin header, and reports the rollout until it succeeds", async () => {
     const token = await pipelineAccessToken(endpoints, "payments");
     const created = await post({ service: api, namespaceId: dev, tag: "1.0.0" }, bearer(token));
@@ -297,6 +301,17 @@ describe("POST /api/v1/deployments and GET /api/v1/deployments/{id} with a pipel
   it("lets a pipeline read any deployment by id, as anyone signed in may, and says 404 for none", async () => {
     const response = await get(randomUUID(), bearer(await pipelineAccessToken(endpoints, "payments")));
     expect(await errorOf(response)).toMatchObject({ status: 404 });
+  });
+
+  it("lets a pipeline read the history by cluster and namespace names, e.g. for the last succeeded revision, with 400 for a bad filter and 401 for a bad token", async () => {
+    const token = await pipelineAccessToken(endpoints, "payments");
+    const response = await history(`service=${api}&cluster=aks-dev-weu&namespace=${slug}-dev&status=succeeded&limit=1`, bearer(token));
+    expect(response.status).toBe(200);
+    const rows = (await response.json()) as { status: string; namespace: { id: string }; image: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "succeeded", namespace: { id: dev }, image: expect.stringContaining(":1.0.0") });
+    expect(await errorOf(await history("limit=500", bearer(token)))).toMatchObject({ status: 400, message: "limit can be at most 200." });
+    expect((await errorOf(await history("limit=1", bearer(await signed({ issuedAt: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 3600 }))))).status).toBe(401);
   });
 
   it("still checks Origin on a cookie (non-bearer) POST", async () => {
