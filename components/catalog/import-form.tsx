@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useRef, useState, useTransition, type FormEvent } from "react";
+import { HydratedFieldset } from "@/components/ui/hydrated-fieldset";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
@@ -62,7 +63,8 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
   const importable = plan?.items.filter((item) => item.action === "create" || item.action === "update") ?? [];
 
   return (
-    <form ref={form} onSubmit={onPreview} className="space-y-6" aria-label="Import catalog-info.yaml">
+    <form ref={form} onSubmit={onPreview} aria-label="Import catalog-info.yaml">
+      <HydratedFieldset className="space-y-6">
       <Card className="space-y-4">
         <div className="space-y-1">
           <Label htmlFor="import-file">Upload a file</Label>
@@ -157,6 +159,7 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
           </Button>
         </Card>
       )}
+      </HydratedFieldset>
     </form>
   );
 }

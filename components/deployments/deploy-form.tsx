@@ -3,6 +3,7 @@
 // applied (YAML, diff against what runs, the policy's verdict), then confirm.
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { HydratedFieldset } from "@/components/ui/hydrated-fieldset";
 import { useMutation } from "@tanstack/react-query";
 import { AlertTriangle, ShieldCheck } from "lucide-react";
 import { Button } from "@/components/ui/button";
@@ -63,12 +64,12 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
     <div className="space-y-6">
       <Card>
         <form
-          className="grid gap-4 md:grid-cols-2"
           onSubmit={(event) => {
             event.preventDefault();
             preview.mutate();
           }}
         >
+          <HydratedFieldset className="grid gap-4 md:grid-cols-2">
           <div className="space-y-1">
             <Label htmlFor="namespace">Namespace</Label>
             <select id="namespace" className={selectClass} value={choice.namespaceId} onChange={(event) => set({ namespaceId: event.target.value })} aria-invalid={Boolean(fieldError("namespaceId"))}>
@@ -110,6 +111,7 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
               </p>
             )}
           </div>
+          </HydratedFieldset>
         </form>
       </Card>
 

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { HydratedFieldset } from "@/components/ui/hydrated-fieldset";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -16,7 +17,6 @@ export function NamespacePolicyForm({ policy }: { policy: EnvironmentPolicy }) {
   return (
     <form
       aria-label={`Namespace policy for ${policy.environment}`}
-      className="space-y-4"
       onSubmit={async (event) => {
         event.preventDefault();
         setState({ pending: true });
@@ -29,6 +29,7 @@ export function NamespacePolicyForm({ policy }: { policy: EnvironmentPolicy }) {
         }
       }}
     >
+      <HydratedFieldset className="space-y-4">
       <div className="grid gap-3 md:grid-cols-4">
         {quotaFields.map((field) => (
           <div key={field} className="space-y-1">
@@ -56,6 +57,7 @@ export function NamespacePolicyForm({ policy }: { policy: EnvironmentPolicy }) {
         )}
         {state.done && <p role="status" className="text-sm">Saved. New requests and approvals use it now.</p>}
       </div>
+      </HydratedFieldset>
     </form>
   );
 }

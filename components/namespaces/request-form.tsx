@@ -3,6 +3,7 @@
 // same pure function the server runs on submit), so problems show before
 // anyone presses the button; the server's answer still decides.
 import { useMemo, useState } from "react";
+import { HydratedFieldset } from "@/components/ui/hydrated-fieldset";
 import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
@@ -117,7 +118,8 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
   };
 
   return (
-    <form onSubmit={submit} className="space-y-8" aria-label="Request a namespace" noValidate>
+    <form onSubmit={submit} aria-label="Request a namespace" noValidate>
+      <HydratedFieldset className="space-y-8">
       {unplacedServerError && (
         <p role="alert" className="rounded-md border border-destructive p-3 font-medium text-destructive">
           {unplacedServerError}
@@ -195,6 +197,7 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
           </p>
         )}
       </div>
+      </HydratedFieldset>
     </form>
   );
 }
