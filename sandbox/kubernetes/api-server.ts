@@ -29,7 +29,7 @@ import { startController } from "./controller";
 export interface KubernetesApiOptions {
   stateDir: string;
   clusters: readonly SandboxCluster[];
-  /** Watch history per cluster; versions older than this many changes get 410. */
+  /** Watch history per cluster and resource; versions older than this many changes of that resource get 410. */
   historyLimit?: number;
   /** Delay before a Terminating namespace is emptied and removed. */
   namespaceFinalizeDelayMs?: number;

@@ -464,7 +464,8 @@ describe("watch", () => {
     for (let index = 0; index < 60; index++) await core.createNamespacedEvent({ namespace: "default", body: { metadata: { name: `churn-${index}` }, involvedObject: { kind: "Pod", name: "p" }, reason: "Churn" } });
     const received: { type: string; object: StatusBody }[] = [];
     let ended = false;
-    await new Watch(server.kubeConfig()).watch("/api/v1/namespaces", { resourceVersion: oldVersion }, (type, object: StatusBody) => received.push({ type, object }), () => (ended = true));
+    // The history is per resource, as the API server's watch cache: the events churned out of it, namespaces did not.
+    await new Watch(server.kubeConfig()).watch("/api/v1/namespaces/default/events", { resourceVersion: oldVersion }, (type, object: StatusBody) => received.push({ type, object }), () => (ended = true));
     await expect.poll(() => ended, { timeout: 2000 }).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } });

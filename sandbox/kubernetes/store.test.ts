@@ -26,11 +26,19 @@ describe("ClusterStore", () => {
     expect(store.currentRevision).toBe(3);
   });
 
-  it("keeps a bounded history: resuming before it is refused", () => {
+  it("keeps a bounded history per resource: resuming before it is refused, and other resources' changes do not push a watch's version out", () => {
     const store = new ClusterStore("test", { historyLimit: 2 });
+    const namespaces = findResource("", "v1", "namespaces") as ResourceType;
     for (const name of ["a", "b", "c", "d"]) store.write(serviceAccounts, account(name));
-    expect(store.eventsSince(1)).toBeUndefined();
-    expect(store.eventsSince(2)?.map((event) => event.object.metadata.name)).toEqual(["c", "d"]);
+    expect(store.eventsSince(serviceAccounts, 1)).toBeUndefined();
+    expect(store.oldestResumableRevision(serviceAccounts)).toBe(2);
+    expect(store.eventsSince(serviceAccounts, 2)?.map((event) => event.object.metadata.name)).toEqual(["c", "d"]);
+    // A watch of namespaces from revision 1 (nothing of that kind changed since) can still resume after pods or accounts churned.
+    expect(store.eventsSince(namespaces, 1)).toEqual([]);
+    for (const name of ["x", "y", "z"]) store.write(namespaces, { metadata: { name } });
+    expect(store.eventsSince(namespaces, 1)).toBeUndefined();
+    expect(store.eventsSince(namespaces, 5)?.map((event) => event.object.metadata.name)).toEqual(["y", "z"]);
+    expect(store.eventsSince(serviceAccounts, 3)?.map((event) => event.object.metadata.name)).toEqual(["d"]);
   });
 
   it("serves a list body from its cache only while nothing of that type changed", () => {
@@ -92,8 +100,8 @@ describe("ClusterStore", () => {
       const restored = new ClusterStore("test");
       restored.restore(snapshot);
       expect(restored.list(serviceAccounts).map((object) => object.metadata.name)).toEqual(["a", "b"]);
-      expect(restored.eventsSince(1)).toBeUndefined();
-      expect(restored.eventsSince(2)).toEqual([]);
+      expect(restored.eventsSince(serviceAccounts, 1)).toBeUndefined();
+      expect(restored.eventsSince(serviceAccounts, 2)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,8 @@
 // One cluster's objects, its resourceVersion counter and its change history.
 // This is the sandbox's etcd plus watch cache: one counter for the whole
 // cluster (as etcd's revision), every write bumps it, and a bounded history
-// lets watches resume from a version and fail with 410 once it has rolled off.
+// per resource (as the API server's watch cache per resource) lets watches
+// resume from a version and fail with 410 once it has rolled off.
 // The API layer and, later, the controller both write through it; anything
 // that needs to react to changes (watches, the controller, persistence)
 // subscribes.
@@ -30,7 +31,7 @@ export interface ClusterSnapshot {
 }
 
 export interface ClusterStoreOptions {
-  /** How many changes a watch can resume across; older versions get 410 Expired. */
+  /** How many changes per resource a watch can resume across (5,000 by default); older versions get 410 Expired. */
   historyLimit?: number;
 }
 
@@ -44,9 +45,10 @@ function byKey(a: string, b: string): number {
 export class ClusterStore {
   private revision = 0;
   private readonly objects = new Map<string, Bucket>();
-  private readonly history: StoreEvent[] = [];
-  /** Watches from any revision at or after this one can be served from history. */
-  private oldestResumable = 0;
+  /** Recent changes per resource key, as a real API server keeps a watch cache per resource: pod churn never pushes a Deployment watch's version out. */
+  private readonly histories = new Map<string, { events: StoreEvent[]; oldestResumable: number }>();
+  /** Watches from any revision at or after this one can be served for a type that has dropped nothing yet (0, or the restored revision). */
+  private restoredAt = 0;
   private readonly listeners = new Set<StoreListener>();
   private readonly historyLimit: number;
   /** Revision of the last change per resource key, and how many times state was restored: what cached list bodies are checked against. */
@@ -57,7 +59,7 @@ export class ClusterStore {
     readonly cluster: string,
     options: ClusterStoreOptions = {},
   ) {
-    this.historyLimit = options.historyLimit ?? 1000;
+    this.historyLimit = options.historyLimit ?? 5000;
   }
 
   /** The cluster's current resourceVersion, as lists report it. */
@@ -144,15 +146,24 @@ export class ClusterStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Changes after `revision`, or undefined when history no longer reaches back that far. */
-  eventsSince(revision: number): StoreEvent[] | undefined {
-    if (revision < this.oldestResumable) return undefined;
-    return this.history.filter((event) => event.revision > revision).map((event) => ({ ...event, object: clone(event.object), previous: event.previous && clone(event.previous) }));
+  /** Changes to objects of `type` after `revision`, or undefined when its history no longer reaches back that far. */
+  eventsSince(type: ResourceType, revision: number): StoreEvent[] | undefined {
+    if (revision < this.oldestResumableRevision(type)) return undefined;
+    const events = this.histories.get(resourceKey(type))?.events ?? [];
+    // Binary search: the events are in revision order.
+    let low = 0;
+    let high = events.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (events[middle]!.revision > revision) high = middle;
+      else low = middle + 1;
+    }
+    return events.slice(low).map((event) => ({ ...event, object: clone(event.object), previous: event.previous && clone(event.previous) }));
   }
 
-  /** The oldest revision a watch may still start from. */
-  get oldestResumableRevision(): number {
-    return this.oldestResumable;
+  /** The oldest revision a watch of `type` may still start from. */
+  oldestResumableRevision(type: ResourceType): number {
+    return this.histories.get(resourceKey(type))?.oldestResumable ?? this.restoredAt;
   }
 
   /** The stored objects by resource key, for the state file (read-only, like `view`). */
@@ -168,7 +179,7 @@ export class ClusterStore {
   /** Restores persisted state. History starts empty, so watches from before a restart get 410 and relist, as after an API server restart. */
   restore(snapshot: ClusterSnapshot): void {
     this.objects.clear();
-    this.history.length = 0;
+    this.histories.clear();
     this.changedAt.clear();
     this.restores += 1;
     for (const [key, objects] of Object.entries(snapshot.objects)) {
@@ -186,16 +197,18 @@ export class ClusterStore {
       this.objects.set(key, bucket);
     }
     this.revision = snapshot.revision;
-    this.oldestResumable = snapshot.revision;
+    this.restoredAt = snapshot.revision;
   }
 
   private emit(event: StoreEvent): void {
-    this.changedAt.set(resourceKey(event.resource), event.revision);
-    this.history.push(event);
-    if (this.history.length > this.historyLimit) {
-      const dropped = this.history.splice(0, this.history.length - this.historyLimit);
-      const last = dropped[dropped.length - 1];
-      if (last) this.oldestResumable = last.revision;
+    const key = resourceKey(event.resource);
+    this.changedAt.set(key, event.revision);
+    let history = this.histories.get(key);
+    if (!history) this.histories.set(key, (history = { events: [], oldestResumable: this.restoredAt }));
+    history.events.push(event);
+    if (history.events.length > this.historyLimit) {
+      const dropped = history.events.splice(0, history.events.length - this.historyLimit);
+      history.oldestResumable = dropped[dropped.length - 1]!.revision;
     }
     for (const listener of this.listeners) {
       try {

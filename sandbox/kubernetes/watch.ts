@@ -57,9 +57,9 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, request: W
 
   let backlog: Readonly<StoreEvent>[] | undefined = [];
   if (fromVersion !== undefined) {
-    backlog = store.eventsSince(fromVersion);
+    backlog = store.eventsSince(request.type, fromVersion);
     if (!backlog) {
-      send({ type: "ERROR", object: expired(`too old resource version: ${fromVersion} (${store.oldestResumableRevision})`).status });
+      send({ type: "ERROR", object: expired(`too old resource version: ${fromVersion} (${store.oldestResumableRevision(request.type)})`).status });
       res.end();
       return () => undefined;
     }
