@@ -222,7 +222,7 @@ class Controller implements ControllerContext {
         return collectOrphans(this, work.namespace);
       case "unblock":
         // Quota was freed or raised: ReplicaSets that could not create pods try again now.
-        for (const rs of this.store.list(replicaSets, work.namespace)) {
+        for (const rs of this.store.view(replicaSets, work.namespace)) {
           const conditions = isPlainObject(rs.status) && Array.isArray(rs.status.conditions) ? rs.status.conditions : [];
           if (conditions.some((condition) => isPlainObject(condition) && condition.type === "ReplicaFailure")) this.enqueue("replicaset", work.namespace, rs.metadata.name);
         }

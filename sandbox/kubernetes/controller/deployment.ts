@@ -131,7 +131,10 @@ export class DeploymentController {
   sync(namespace: string, name: string): void {
     const stored = this.ctx.store.get(deployments, namespace, name);
     if (!stored?.metadata.uid || stored.metadata.deletionTimestamp) return;
-    const owned = this.ctx.store.list(replicaSets, namespace).filter((rs) => controllerUid(rs, "Deployment") === stored.metadata.uid);
+    const owned = this.ctx.store
+      .view(replicaSets, namespace)
+      .filter((rs) => controllerUid(rs as KubeObject, "Deployment") === stored.metadata.uid)
+      .map((rs) => clone(rs as KubeObject));
     const sync: Sync = { deployment: clone(stored), spec: specOf(stored), status: readStatus(stored), replicaSets: owned.sort(byCreation) };
     this.checkPausedConditions(sync);
     if (sync.spec.paused) this.syncOnly(sync);

@@ -12,13 +12,13 @@ function ownerUid(object: { metadata: { ownerReferences?: { kind: string; uid: s
 
 export function collectOrphans(ctx: ControllerContext, namespace: string): void {
   const { store } = ctx;
-  const deploymentUids = new Set(store.list(deployments, namespace).map((item) => item.metadata.uid));
-  for (const rs of store.list(replicaSets, namespace)) {
+  const deploymentUids = new Set(store.view(deployments, namespace).map((item) => item.metadata.uid));
+  for (const rs of store.view(replicaSets, namespace)) {
     const owner = ownerUid(rs, "Deployment");
     if (owner && !deploymentUids.has(owner)) store.remove(replicaSets, namespace, rs.metadata.name ?? "");
   }
-  const replicaSetUids = new Set(store.list(replicaSets, namespace).map((item) => item.metadata.uid));
-  for (const pod of store.list(pods, namespace)) {
+  const replicaSetUids = new Set(store.view(replicaSets, namespace).map((item) => item.metadata.uid));
+  for (const pod of store.view(pods, namespace)) {
     const owner = ownerUid(pod, "ReplicaSet");
     if (owner && !replicaSetUids.has(owner)) store.remove(pods, namespace, pod.metadata.name ?? "");
   }

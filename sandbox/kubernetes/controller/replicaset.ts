@@ -3,7 +3,7 @@
 // first, and reports replicas, readyReplicas and availableReplicas, plus a
 // ReplicaFailure condition while pods cannot be created (logic from
 // pkg/controller/replicaset).
-import { isPlainObject, timestamp, type JsonObject, type KubeObject } from "../objects";
+import { clone, isPlainObject, timestamp, type JsonObject, type KubeObject } from "../objects";
 import type { ControllerContext } from "./context";
 import type { Kubelet } from "./kubelet";
 import { podForReplicaSet } from "./pod-factory";
@@ -30,8 +30,12 @@ function isActive(pod: KubeObject): boolean {
   return !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed";
 }
 
+/** Copies of the pods `owner` controls; the namespace's other pods are only looked at, not copied (a sync ran this for every pod change, and cloning the whole namespace's pods each time was most of the sandbox's CPU under 100 rollouts). */
 export function ownedPods(ctx: ControllerContext, owner: KubeObject): KubeObject[] {
-  return ctx.store.list(pods, owner.metadata.namespace).filter((pod) => controllerUid(pod, "ReplicaSet") === owner.metadata.uid);
+  return ctx.store
+    .view(pods, owner.metadata.namespace)
+    .filter((pod) => controllerUid(pod as KubeObject, "ReplicaSet") === owner.metadata.uid)
+    .map((pod) => clone(pod as KubeObject));
 }
 
 function restarts(pod: KubeObject): number {
