@@ -72,6 +72,8 @@ interface Rollout {
   countSeenAt: number[];
   /** When the refetch that first showed it was sent: on a change event (or a poll). */
   countAskedAt: number[];
+  /** When Wharf wrote the row that first had the k-th ready pod (its updatedAt), on this process's performance clock. */
+  countWrittenAt: number[];
   podSeenAt: Map<string, number>;
   postedAt?: number;
   endedAt?: number;
@@ -261,7 +263,7 @@ async function main() {
     const rollouts: Rollout[] = Array.from({ length: rolloutCount }, (_, i) => {
       const namespace = namespaces[Math.floor(i / perNamespace)]!;
       const outcome: Outcome = i % 10 === 3 ? "bad" : i % 10 === 7 ? "crash" : "good";
-      return { slug: `bench-svc-${String(i).padStart(3, "0")}`, namespace: namespace.name, namespaceId: namespace.id, outcome, replicas: 1 + (i % 2), countSeenAt: [], countAskedAt: [], podSeenAt: new Map(), lastSent: 0 };
+      return { slug: `bench-svc-${String(i).padStart(3, "0")}`, namespace: namespace.name, namespaceId: namespace.id, outcome, replicas: 1 + (i % 2), countSeenAt: [], countAskedAt: [], countWrittenAt: [], podSeenAt: new Map(), lastSent: 0 };
     });
     setup = performance.now();
     await inBatches(rollouts, 10, (rollout) =>
@@ -340,6 +342,7 @@ async function main() {
         if (rollout.countSeenAt[k - 1] === undefined && byPoll) firstSeenByPoll += 1;
         rollout.countSeenAt[k - 1] ??= now;
         rollout.countAskedAt[k - 1] ??= sent;
+        rollout.countWrittenAt[k - 1] ??= Date.parse(view.updatedAt) - performance.timeOrigin;
       }
       for (const pod of view.pods) if (pod.ready && !rollout.podSeenAt.has(pod.name)) rollout.podSeenAt.set(pod.name, now);
       if (!view.inFlight) rollout.endedAt ??= now;
@@ -522,7 +525,7 @@ async function main() {
     console.log(`event loop delay in this process (pg-boss worker, informer, rollouts, and the bench's clients): p50 ${ms(loopDelay.percentile(50) / 1e6)}, p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)}`);
 
     // Pod Ready in the sandbox to the page showing it: the k-th pod of a deployment to become ready is in the ready count once it reads k.
-    const delays = { informerPod: [] as number[], informerCount: [] as number[], asked: [] as number[], page: [] as number[], podRow: [] as number[], pageCreating: [] as number[], pageRunning: [] as number[] };
+    const delays = { informerPod: [] as number[], informerCount: [] as number[], written: [] as number[], asked: [] as number[], page: [] as number[], podRow: [] as number[], pageCreating: [] as number[], pageRunning: [] as number[] };
     let unseen = 0;
     for (const rollout of rollouts.filter((r) => r.outcome === "good")) {
       const ready = [...podReadyAt].filter(([key]) => key.startsWith(`${rollout.namespace}/`) && podOf.get(key) === rollout.slug).sort((a, b) => a[1] - b[1]);
@@ -532,6 +535,7 @@ async function main() {
         else {
           delays.page.push(seen - at);
           delays.asked.push(rollout.countAskedAt[index]! - at);
+          delays.written.push(rollout.countWrittenAt[index]! - at);
           (at < deployStarted + createSeconds * 1000 ? delays.pageCreating : delays.pageRunning).push(seen - at);
         }
         const podSeen = rollout.podSeenAt.get(key.split("/")[1]!);
@@ -552,6 +556,7 @@ async function main() {
     console.log(`pod Ready in the sandbox to the page's ready count including it (${page.length} pods${unseen ? `, ${unseen} never seen` : ""}): ${spread(page)} (target < 1 s: p95 ${met(pageP95 < 1000)}, every pod ${met(pageMax < 1000 && unseen === 0)})`);
     console.log(`  of which: Wharf's informer has the pod Ready          ${spread(delays.informerPod)}`);
     console.log(`            Wharf's informer has readyReplicas include it ${spread(delays.informerCount)}`);
+    console.log(`            the worker has written it (the row's updatedAt)  ${spread(delays.written)}`);
     console.log(`            the push (or change event) reaches the client ${spread(delays.asked)}`);
     console.log(`            the page's pod row shows it ready             ${spread(delays.podRow)}`);
     console.log(`  pods Ready while the deployments were being created: ${spread(delays.pageCreating)} (${delays.pageCreating.length}); after: ${spread(delays.pageRunning)} (${delays.pageRunning.length})`);

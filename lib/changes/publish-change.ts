@@ -3,6 +3,7 @@
 // pages that watch that thing, which then fetch it through the API (with its
 // permission checks). Pages also poll, so a lost notice costs only a delay.
 import { getPrisma } from "@/lib/db/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { logger } from "@/lib/logger";
 
 export const changeChannel = "wharf_changes";
@@ -16,6 +17,11 @@ export interface Change {
 
 export function changeTopic(change: Change): string {
   return `${change.kind}:${change.id}`;
+}
+
+/** The notice as part of an interactive transaction (`tx`): PostgreSQL delivers it when (and only if) the transaction commits, without a commit of its own. */
+export async function noticeInTransaction(tx: Prisma.TransactionClient, change: Change): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${JSON.stringify(change)})`;
 }
 
 export async function publishChange(change: Change): Promise<void> {

@@ -22,7 +22,8 @@ import type { RenderedManifest } from "./render";
 import { observeRollout } from "./observe-rollout";
 import { rolloutState, type RolloutState } from "./rollout-state";
 import { rolloutInformer } from "./rollout-informers";
-import { enqueueRollout, promoteQueued, publishDeploymentChange } from "./rollout-slot";
+import { noticeInTransaction } from "@/lib/changes/publish-change";
+import { enqueueRollout, promoteQueued, publishDeploymentChange, writeRolloutProgress, type RolloutProgress } from "./rollout-slot";
 import { recheckPolicy, waitedSinceCheck, type PolicyBlock } from "./recheck-policy";
 
 const system = { kind: "system" as const, name: "Wharf rollout" };
@@ -126,13 +127,15 @@ function summary(state: RolloutState): string {
 
 const maxEvents = 40;
 
+function progressOf(state: RolloutState, stale: boolean): RolloutProgress {
+  const progress = { message: state.message, pods: state.pods, events: state.events.slice(-maxEvents) };
+  return stale ? progress : { ...progress, counts: { desired: state.desired, updated: state.updated, ready: state.ready, available: state.available } };
+}
+
 function progressData(state: RolloutState, stale: boolean) {
-  const data = {
-    message: state.message,
-    pods: state.pods as unknown as Prisma.InputJsonValue,
-    events: state.events.slice(-maxEvents) as unknown as Prisma.InputJsonValue,
-  };
-  return stale ? data : { ...data, desiredReplicas: state.desired, updatedReplicas: state.updated, readyReplicas: state.ready, availableReplicas: state.available };
+  const { message, pods, events, counts } = progressOf(state, stale);
+  const data = { message, pods: pods as Prisma.InputJsonValue, events: events as unknown as Prisma.InputJsonValue };
+  return counts ? { ...data, desiredReplicas: counts.desired, updatedReplicas: counts.updated, readyReplicas: counts.ready, availableReplicas: counts.available } : data;
 }
 
 async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSignal | undefined): Promise<void> {
@@ -154,7 +157,11 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
       if (signal?.aborted) throw new RetryableJobError("The worker let go of this rollout; the next attempt follows on from what the cluster shows.");
       changed = false;
       const { state, stale } = snapshot(row, timing, informer.lastError, observeRollout(informer, namespace, row.service.slug));
-      if (state.phase !== "progressing") return await finishRollout(row.id, { phase: state.phase, reason: state.reason, message: state.message, observed: state });
+      if (state.phase !== "progressing") {
+        // The page gets the last counts and pods at once; the ending (audit, notification, the queue) is a heavier transaction.
+        if (summary(state) !== written && !(await writeRolloutProgress(row.id, progressOf(state, stale)))) return;
+        return await finishRollout(row.id, { phase: state.phase, reason: state.reason, message: state.message, observed: state });
+      }
       if (Date.now() >= deadline) {
         const minutes = Math.round(timing.followDeadlineSeconds / 60);
         return await finishRollout(row.id, {
@@ -166,11 +173,9 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
       }
       const now = summary(state);
       if (now !== written) {
-        const { count } = await prisma.deployment.updateMany({ where: { id: row.id, status: "progressing" }, data: progressData(state, stale) });
-        if (count === 0) return;
+        if (!(await writeRolloutProgress(row.id, progressOf(state, stale)))) return;
         written = now;
         lastCheck = Date.now();
-        await publishDeploymentChange(row.id);
       } else if (Date.now() - lastCheck >= timing.idleCheckMs) {
         // Nothing moved: was it cancelled meanwhile?
         const current = await prisma.deployment.findUnique({ where: { id: row.id }, select: { status: true } });
@@ -232,9 +237,12 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
       const what = `${row.service.slug} revision ${row.revision} (${row.imageTag ?? row.imageDigest ?? row.image}) in ${row.namespace.name}`;
       await notifyUser(tx, row.requestedById, { message: succeeded ? `${what} rolled out.` : `${what} failed: ${state.reason ?? "failed"}.`, link: `/deployments/${deploymentId}` });
     }
-    return promoteQueued(tx, row.serviceId, row.namespaceId);
+    const next = await promoteQueued(tx, row.serviceId, row.namespaceId);
+    // Delivered at commit, without a commit of its own.
+    await noticeInTransaction(tx, { kind: "deployment", id: deploymentId });
+    if (next) await noticeInTransaction(tx, { kind: "deployment", id: next });
+    return next;
   });
-  await publishDeploymentChange(deploymentId);
   if (next) await enqueueRollout(next);
 }
 
