@@ -19,7 +19,7 @@ import { deploymentInclude, toDeploymentView, type DeploymentRow, type Deploymen
 import { manifestYaml } from "./manifest";
 import { checkDeploymentPolicy, violationsMessage, type PolicyViolation } from "./policy";
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
-import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
+import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
 
 export function describeVersion(image: ImageVersion): string {
@@ -121,7 +121,7 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   }
   const { row, start } = outcome;
   if (start) await enqueueRollout(row.id);
-  await publishDeploymentChange(row.id);
+  // No change notice: live views watch one deployment by id, and nobody can be watching one that did not exist.
   return toDeploymentView(withTargetRelations(row, target));
 }
 

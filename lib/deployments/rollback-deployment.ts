@@ -17,7 +17,7 @@ import { assertNamespaceReady, loadTarget, readNamespaceState } from "./deployme
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 import { manifestYaml } from "./manifest";
 import { restampManifest, type RenderedManifest } from "./render";
-import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision, publishDeploymentChange } from "./rollout-slot";
+import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
 
 export const rollbackInput = z.object({
@@ -107,7 +107,7 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
     throw refusal(outcome.refused);
   }
   if (outcome.row.status === "applying") await enqueueRollout(outcome.row.id);
-  await publishDeploymentChange(outcome.row.id);
+  // No change notice: the rollback is a new deployment, which no live view can be watching yet.
   return toDeploymentView(outcome.row);
 }
 
