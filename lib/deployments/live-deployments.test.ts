@@ -1,10 +1,11 @@
 // The live deployment hub: one load per change burst per process, whoever
 // watches; the last state never missed. Unit tests with a fake feed and
 // loader, then one through the real change feed and database.
-import { randomBytes, randomUUID } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
 import { publishChange } from "@/lib/changes/publish-change";
 import { getPrisma } from "@/lib/db/client";
+import { deploymentRow } from "./__fixtures__/deployment-row";
 import { createLiveDeploymentHub } from "./live-deployments";
 import type { DeploymentProgress } from "./deployment-view";
 
@@ -127,22 +128,7 @@ describe("live deployments hub", () => {
 
   it("pushes a deployment's new state through the real change feed and database, with only what moves", async () => {
     const prisma = getPrisma();
-    const suffix = randomBytes(4).toString("hex");
-    const team = await prisma.team.create({ data: { slug: `live-${suffix}`, name: `Live ${suffix}` } });
-    const cluster = await prisma.cluster.create({ data: { armId: `/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/live-${suffix}`, name: `live-${suffix}`, subscriptionId: "x", resourceGroup: "rg", location: "westeurope" } });
-    const namespace = await prisma.namespace.create({ data: { clusterId: cluster.id, teamId: team.id, name: `live-${suffix}`, environment: "dev", costCenter: "cc", quota: {}, containerDefaults: {}, status: "ready" } });
-    const service = await prisma.service.create({ data: { slug: `live-${suffix}`, displayName: "Live", ownerTeamId: team.id, tier: "standard", lifecycle: "production", searchText: "live" } });
-    const deployment = await prisma.deployment.create({
-      data: { serviceId: service.id, namespaceId: namespace.id, teamId: team.id, requestedByName: "Test", revision: 1, kind: "deploy", image: "contoso.azurecr.io/live:1", replicas: 2, manifest: {}, manifestYaml: "kind: Deployment", status: "progressing" },
-    });
-    // The rows are removed afterwards: a cluster no sandbox knows would otherwise show up in other files' cluster lists.
-    onTestFinished(async () => {
-      await prisma.deployment.delete({ where: { id: deployment.id } });
-      await prisma.service.delete({ where: { id: service.id } });
-      await prisma.namespace.delete({ where: { id: namespace.id } });
-      await prisma.cluster.delete({ where: { id: cluster.id } });
-      await prisma.team.delete({ where: { id: team.id } });
-    });
+    const deployment = await deploymentRow("live");
     const hub = createLiveDeploymentHub();
     const views: DeploymentProgress[] = [];
     const stop = await hub.subscribe(deployment.id, (view) => views.push(view));

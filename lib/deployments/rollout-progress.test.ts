@@ -1,35 +1,14 @@
 // Integration: a rollout's progress is written and announced in one statement.
-import { randomBytes } from "node:crypto";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { getPrisma } from "@/lib/db/client";
+import { deploymentRow } from "./__fixtures__/deployment-row";
 import { writeRolloutProgress } from "./rollout-slot";
-
-async function progressingDeployment() {
-  const prisma = getPrisma();
-  const suffix = randomBytes(4).toString("hex");
-  const team = await prisma.team.create({ data: { slug: `prog-${suffix}`, name: `Progress ${suffix}` } });
-  const cluster = await prisma.cluster.create({ data: { armId: `/subscriptions/x/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/prog-${suffix}`, name: `prog-${suffix}`, subscriptionId: "x", resourceGroup: "rg", location: "westeurope" } });
-  const namespace = await prisma.namespace.create({ data: { clusterId: cluster.id, teamId: team.id, name: `prog-${suffix}`, environment: "dev", costCenter: "cc", quota: {}, containerDefaults: {}, status: "ready" } });
-  const service = await prisma.service.create({ data: { slug: `prog-${suffix}`, displayName: "Progress", ownerTeamId: team.id, tier: "standard", lifecycle: "production", searchText: "progress" } });
-  const deployment = await prisma.deployment.create({
-    data: { serviceId: service.id, namespaceId: namespace.id, teamId: team.id, requestedByName: "Test", revision: 1, kind: "deploy", image: "contoso.azurecr.io/prog:1", replicas: 2, manifest: {}, manifestYaml: "kind: Deployment", status: "progressing", readyReplicas: 1 },
-  });
-  // Another file's cluster list must not see this one.
-  onTestFinished(async () => {
-    await prisma.deployment.delete({ where: { id: deployment.id } });
-    await prisma.service.delete({ where: { id: service.id } });
-    await prisma.namespace.delete({ where: { id: namespace.id } });
-    await prisma.cluster.delete({ where: { id: cluster.id } });
-    await prisma.team.delete({ where: { id: team.id } });
-  });
-  return deployment;
-}
 
 describe("writeRolloutProgress", () => {
   it("writes the counts, pods, events and message of a progressing deployment and announces it; stale counts are kept; an ended one is left alone, unannounced", async () => {
     const prisma = getPrisma();
-    const deployment = await progressingDeployment();
+    const deployment = await deploymentRow("prog", { readyReplicas: 1 });
     const notices: string[] = [];
     const stop = await subscribeToChanges([`deployment:${deployment.id}`], (change) => notices.push(change.id));
     try {
