@@ -61,8 +61,9 @@ export function refusal(violations: PolicyViolation[]): AppError {
 async function createDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
-  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: namespaceRefOf(request), action: "deployment:create", auditAction: "deployment.create" });
-  assertNamespaceReady(target.namespace);
+  const ref = namespaceRefOf(request);
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.create" });
+  assertNamespaceReady(target.namespace, "namespaceId" in ref ? "namespaceId" : "namespace");
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);
   const state = await readNamespaceState(target.namespace, target.service.slug);

@@ -68,9 +68,10 @@ async function namespaceByName(actor: Actor, service: TargetService, ref: { clus
 }
 
 /** A deployment needs a namespace Wharf has finished provisioning. */
-export function assertNamespaceReady(namespace: TargetNamespace): void {
+/** `field` is the request's own: namespaceId, or namespace when it named the namespace by cluster and name. */
+export function assertNamespaceReady(namespace: TargetNamespace, field: "namespaceId" | "namespace" = "namespaceId"): void {
   if (namespace.status !== "ready") {
-    throw new AppError("conflict", `${namespace.name} is ${namespace.status}, not ready; deploy once it is ready (see its page in Namespaces).`, { path: ["namespaceId"] });
+    throw new AppError("conflict", `${namespace.name} is ${namespace.status}, not ready; deploy once it is ready (see its page in Namespaces).`, { path: [field] });
   }
 }
 

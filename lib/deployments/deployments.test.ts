@@ -3,7 +3,7 @@
 // a worker would run it; the informer behind it is the real shared one.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
@@ -151,6 +151,18 @@ afterAll(async () => {
 });
 
 describe("asking to deploy", () => {
+  it("refuses a namespace that is not ready with 409, naming the field the request used", async () => {
+    const closing = await readyNamespace(`${slug}-closing`, "aks-prod-weu");
+    const api = await service("closing");
+    const ns = await getPrisma().namespace.update({ where: { id: closing }, data: { status: "decommissioning" } });
+    // Then gone, as a decommission ends: later tests expect the team's namespaces they made in a "did you mean".
+    onTestFinished(async () => void (await getPrisma().namespace.update({ where: { id: closing }, data: { status: "decommissioned", activeName: null } })));
+    const message = `${ns.name} is decommissioning, not ready; deploy once it is ready (see its page in Namespaces).`;
+    await expect(createDeployment({ actor: member, input: { service: api, namespaceId: closing, tag: "1.0.0" } })).rejects.toMatchObject({ code: "conflict", path: ["namespaceId"], message });
+    await expect(createDeployment({ actor: member, input: { service: api, cluster: "aks-prod-weu", namespace: ns.name, tag: "1.0.0" } })).rejects.toMatchObject({ code: "conflict", path: ["namespace"], message });
+    expect(await getPrisma().deployment.count({ where: { namespaceId: closing } })).toBe(0);
+  });
+
   it("refuses bad input, another team's namespace, a retired service and an outsider, each saying what to change", async () => {
     const api = await service("refusals");
     await expect(deploy(member, api, dev, "has spaces")).rejects.toMatchObject({ code: "invalid_input", path: ["tag"], message: expect.stringContaining("spaces") });

@@ -31,8 +31,9 @@ export interface DeploymentPreview {
 async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
-  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: namespaceRefOf(request), action: "deployment:create", auditAction: "deployment.preview" });
-  assertNamespaceReady(target.namespace);
+  const ref = namespaceRefOf(request);
+  const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
+  assertNamespaceReady(target.namespace, "namespaceId" in ref ? "namespaceId" : "namespace");
   const state = await readNamespaceState(target.namespace, target.service.slug);
   const [busy, revision, last] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),
