@@ -1,7 +1,9 @@
+"use client";
 import { Slot } from "@radix-ui/react-slot";
 import { cva, type VariantProps } from "class-variance-authority";
 import type { ComponentProps } from "react";
 import { cn } from "@/lib/cn";
+import { useHydrated } from "./hydrated-fieldset";
 
 const buttonVariants = cva(
   "inline-flex items-center justify-center gap-2 rounded-md text-sm font-medium transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background disabled:pointer-events-none disabled:opacity-50",
@@ -19,7 +21,14 @@ const buttonVariants = cva(
   },
 );
 
-export function Button({ className, variant, size, asChild = false, ...props }: ComponentProps<"button"> & VariantProps<typeof buttonVariants> & { asChild?: boolean }) {
+/**
+ * A button whose click is JavaScript (an onClick) stays disabled until React has hydrated it: before
+ * that a click does nothing at all, and the person (or a test) would think it was taken. Submit buttons
+ * of server-action forms and links (asChild) work without JavaScript and are never held back.
+ */
+export function Button({ className, variant, size, asChild = false, disabled, ...props }: ComponentProps<"button"> & VariantProps<typeof buttonVariants> & { asChild?: boolean }) {
+  const hydrated = useHydrated();
   const Component = asChild ? Slot : "button";
-  return <Component className={cn(buttonVariants({ variant, size }), className)} {...props} />;
+  const waiting = !asChild && props.onClick !== undefined && !hydrated;
+  return <Component className={cn(buttonVariants({ variant, size }), className)} disabled={disabled || waiting || undefined} {...props} />;
 }
