@@ -20,7 +20,7 @@ export function useHydrated(): boolean {
 export function HydratedFieldset({ className, children }: { className?: string; children: ReactNode }) {
   const hydrated = useHydrated();
   return (
-    <fieldset disabled={!hydrated} data-hydrated={hydrated ? "" : undefined} className={cn("min-w-0", className)}>
+    <fieldset disabled={!hydrated} className={cn("min-w-0", className)}>
       {children}
     </fieldset>
   );

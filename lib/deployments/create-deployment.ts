@@ -63,7 +63,7 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   const request = parseInput(deployInput, input);
   const ref = namespaceRefOf(request);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.create" });
-  assertNamespaceReady(target.namespace, "namespaceId" in ref ? "namespaceId" : "namespace");
+  assertNamespaceReady(target.namespace, ref);
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);
   const state = await readNamespaceState(target.namespace, target.service.slug);

@@ -67,11 +67,10 @@ async function namespaceByName(actor: Actor, service: TargetService, ref: { clus
   });
 }
 
-/** A deployment needs a namespace Wharf has finished provisioning. */
-/** `field` is the request's own: namespaceId, or namespace when it named the namespace by cluster and name. */
-export function assertNamespaceReady(namespace: TargetNamespace, field: "namespaceId" | "namespace" = "namespaceId"): void {
+/** A deployment needs a namespace Wharf has finished provisioning; the 409 names the field the request used (`ref`). */
+export function assertNamespaceReady(namespace: TargetNamespace, ref: NamespaceRef): void {
   if (namespace.status !== "ready") {
-    throw new AppError("conflict", `${namespace.name} is ${namespace.status}, not ready; deploy once it is ready (see its page in Namespaces).`, { path: [field] });
+    throw new AppError("conflict", `${namespace.name} is ${namespace.status}, not ready; deploy once it is ready (see its page in Namespaces).`, { path: ["namespaceId" in ref ? "namespaceId" : "namespace"] });
   }
 }
 

@@ -33,7 +33,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const request = parseInput(deployInput, input);
   const ref = namespaceRefOf(request);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
-  assertNamespaceReady(target.namespace, "namespaceId" in ref ? "namespaceId" : "namespace");
+  assertNamespaceReady(target.namespace, ref);
   const state = await readNamespaceState(target.namespace, target.service.slug);
   const [busy, revision, last] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),

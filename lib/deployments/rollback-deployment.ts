@@ -72,11 +72,12 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
   const prisma = getPrisma();
   const options = parseInput(rollbackInput, input);
   const source = await findDeploymentOr404(deploymentId);
-  const target = await loadTarget({ actor, serviceSlug: source.service.slug, namespace: { namespaceId: source.namespaceId }, action: "deployment:create", auditAction: "deployment.rollback" });
+  const ref = { namespaceId: source.namespaceId };
+  const target = await loadTarget({ actor, serviceSlug: source.service.slug, namespace: ref, action: "deployment:create", auditAction: "deployment.rollback" });
   if (source.status !== "succeeded") {
     throw new AppError("conflict", `Revision ${source.revision} is ${source.status}; Wharf rolls back only to a revision that rolled out successfully. Pick one marked succeeded in the history.`);
   }
-  assertNamespaceReady(target.namespace);
+  assertNamespaceReady(target.namespace, ref);
   const state = await readNamespaceState(target.namespace, target.service.slug);
   const outcome = await prisma.$transaction(async (tx) => {
     await lockRolloutSlot(tx, source.serviceId, source.namespaceId);
