@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { callApi } from "@/lib/api/client-fetch";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { useHydrated } from "@/components/ui/hydrated-fieldset";
 import type { NotificationView } from "@/lib/notifications/list-notifications";
 
 type Notifications = { unread: number; items: NotificationView[] };
@@ -14,6 +15,8 @@ type Notifications = { unread: number; items: NotificationView[] };
 export function NotificationsMenu() {
   const client = useQueryClient();
   const [open, setOpen] = useState(false);
+  // A click before hydration would open nothing; wait, as Button does.
+  const hydrated = useHydrated();
   const query = useQuery({ queryKey: ["notifications"], queryFn: () => callApi<Notifications>("/api/v1/notifications"), refetchInterval: 5_000 });
   const markRead = useMutation({ mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }), onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }) });
   const unread = query.data?.unread ?? 0;
@@ -25,7 +28,7 @@ export function NotificationsMenu() {
         if (!next && unread > 0) markRead.mutate();
       }}
     >
-      <DropdownMenu.Trigger className="relative rounded-md p-2 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+      <DropdownMenu.Trigger disabled={!hydrated} className="relative rounded-md p-2 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
         <Bell className="h-5 w-5" aria-hidden />
         {unread > 0 && <span className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-700 px-1 text-center text-xs font-bold text-white">{unread > 99 ? "99+" : unread}</span>}
       </DropdownMenu.Trigger>

@@ -2,16 +2,20 @@
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { ChevronDown, LogOut } from "lucide-react";
 import { useRef } from "react";
+import { useHydrated } from "@/components/ui/hydrated-fieldset";
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   // The form lives outside the menu: the menu unmounts its content when an
   // item is chosen, which would cancel a submit started from inside it.
   const signOut = useRef<HTMLFormElement>(null);
+  // A click before hydration would open nothing; wait, as Button does.
+  const hydrated = useHydrated();
   return (
     <>
     <form ref={signOut} action="/auth/sign-out" method="post" hidden />
     <DropdownMenu.Root>
       <DropdownMenu.Trigger
+        disabled={!hydrated}
         className="flex items-center gap-2 rounded-md px-2 py-1 text-left text-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
         aria-label={`Account: ${name}, ${role}`}
         data-testid="user-menu"
