@@ -35,6 +35,8 @@ function Count({ label, value, of }: { label: string; value: number; of: number 
   );
 }
 
+const secondsBetween = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+
 export function DeploymentLive({ initial, permissions }: { initial: DeploymentView; permissions: DeploymentPermissions }) {
   const client = useQueryClient();
   const router = useRouter();
@@ -74,6 +76,12 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             {deployment.approvedBy && deployment.approvedAt && (
               <>
                 , approved by {deployment.approvedBy.name} <RelativeTime iso={deployment.approvedAt} />
+              </>
+            )}
+            {deployment.queuedAt && (
+              <>
+                , queued behind another rollout <RelativeTime iso={deployment.queuedAt} />
+                {deployment.startedAt && ` (waited ${secondsBetween(deployment.queuedAt, deployment.startedAt)} s)`}
               </>
             )}
             {deployment.durationSeconds !== null && `, took ${deployment.durationSeconds} s`}.{" "}

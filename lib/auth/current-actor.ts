@@ -4,18 +4,13 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { actorForUser } from "@/lib/auth/actor";
-import { findSessionUser, sessionCookieName } from "@/lib/auth/session";
+import { sessionCookieName } from "@/lib/auth/session";
+import { actorForSession } from "@/lib/auth/session-actor";
 import { can, type Action, type Resource, type UserActor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 
-/** The signed-in user of this request, read once per request. */
-export const currentActor = cache(async (): Promise<UserActor | null> => {
-  const config = getConfig();
-  const token = (await cookies()).get(sessionCookieName)?.value;
-  const user = await findSessionUser(token, config.session);
-  return user ? actorForUser(user, config.identity) : null;
-});
+/** The signed-in user of this request, read once per request (and remembered for a few seconds: lib/auth/actor-cache.ts). */
+export const currentActor = cache(async (): Promise<UserActor | null> => actorForSession((await cookies()).get(sessionCookieName)?.value, getConfig()));
 
 export async function requireActor(): Promise<UserActor> {
   const actor = await currentActor();

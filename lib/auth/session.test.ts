@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { createSession, endSession, findSessionUser } from "@/lib/auth/session";
+import { createSession, endSession, findSession } from "@/lib/auth/session";
 
 const policy = { idleMinutes: 30, absoluteHours: 8 };
 const minutes = (n: number) => n * 60_000;
@@ -17,16 +17,16 @@ describe("sessions", () => {
   it("finds the user for a fresh token and never stores the token itself", async () => {
     const user = await newUser();
     const { token } = await createSession(user.id, policy);
-    expect((await findSessionUser(token, policy))?.id).toBe(user.id);
+    expect((await findSession(token, policy))?.user.id).toBe(user.id);
     expect(await getPrisma().session.count({ where: { tokenHash: token } })).toBe(0);
   });
 
   it("refuses unknown, tampered and over-long tokens", async () => {
     const user = await newUser();
     const { token } = await createSession(user.id, policy);
-    expect(await findSessionUser(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, policy)).toBeNull();
-    expect(await findSessionUser("x".repeat(500), policy)).toBeNull();
-    expect(await findSessionUser(undefined, policy)).toBeNull();
+    expect(await findSession(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`, policy)).toBeNull();
+    expect(await findSession("x".repeat(500), policy)).toBeNull();
+    expect(await findSession(undefined, policy)).toBeNull();
   });
 
   it("expires after the idle timeout, and activity keeps it alive", async () => {
@@ -34,9 +34,9 @@ describe("sessions", () => {
     const start = new Date();
     const { token } = await createSession(user.id, policy, start);
     const active = new Date(start.getTime() + minutes(20));
-    expect(await findSessionUser(token, policy, active)).not.toBeNull();
-    expect(await findSessionUser(token, policy, new Date(active.getTime() + minutes(20)))).not.toBeNull();
-    expect(await findSessionUser(token, policy, new Date(active.getTime() + minutes(20) + minutes(31)))).toBeNull();
+    expect(await findSession(token, policy, active)).not.toBeNull();
+    expect(await findSession(token, policy, new Date(active.getTime() + minutes(20)))).not.toBeNull();
+    expect(await findSession(token, policy, new Date(active.getTime() + minutes(20) + minutes(31)))).toBeNull();
   });
 
   it("expires at the absolute lifetime however active", async () => {
@@ -44,16 +44,16 @@ describe("sessions", () => {
     const start = new Date();
     const { token } = await createSession(user.id, policy, start);
     for (let minute = 25; minute < 8 * 60; minute += 25) {
-      expect(await findSessionUser(token, policy, new Date(start.getTime() + minutes(minute)))).not.toBeNull();
+      expect(await findSession(token, policy, new Date(start.getTime() + minutes(minute)))).not.toBeNull();
     }
-    expect(await findSessionUser(token, policy, new Date(start.getTime() + minutes(8 * 60 + 1)))).toBeNull();
+    expect(await findSession(token, policy, new Date(start.getTime() + minutes(8 * 60 + 1)))).toBeNull();
   });
 
   it("ends on sign-out", async () => {
     const user = await newUser();
     const { token } = await createSession(user.id, policy);
     expect((await endSession(token))?.id).toBe(user.id);
-    expect(await findSessionUser(token, policy)).toBeNull();
+    expect(await findSession(token, policy)).toBeNull();
     expect(await endSession(token)).toBeNull();
   });
 });

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { getPrisma } from "@/lib/db/client";
 import type { User } from "@/lib/db/generated/client";
+import { sessionActors } from "@/lib/auth/actor-cache";
 
 export const sessionCookieName = "wharf_session";
 
@@ -27,23 +28,35 @@ export async function createSession(userId: string, policy: SessionPolicy, now =
   return { token, expiresAt };
 }
 
-/** The signed-in user for a cookie token, or null when the session is unknown, ended, idle too long or too old. */
-export async function findSessionUser(token: string | undefined, policy: SessionPolicy, now = new Date()): Promise<User | null> {
+export interface FoundSession {
+  user: User;
+  /** When the session ends unless used again: the idle deadline or the absolute lifetime, whichever is sooner. */
+  validUntil: Date;
+}
+
+/** The session of a cookie token and its user, or null when the session is unknown, ended, idle too long or too old. */
+export async function findSession(token: string | undefined, policy: SessionPolicy, now = new Date()): Promise<FoundSession | null> {
   if (!token || token.length > 200) return null;
   const session = await getPrisma().session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
   if (!session || session.endedAt) return null;
   if (session.expiresAt <= now) return null;
   if (now.getTime() - session.lastSeenAt.getTime() > policy.idleMinutes * 60_000) return null;
-  if (now.getTime() - session.lastSeenAt.getTime() > touchIntervalMs) {
+  let lastSeenAt = session.lastSeenAt;
+  if (now.getTime() - lastSeenAt.getTime() > touchIntervalMs) {
     await getPrisma().session.update({ where: { tokenHash: session.tokenHash }, data: { lastSeenAt: now } });
+    lastSeenAt = now;
   }
-  return session.user;
+  const idleDeadline = lastSeenAt.getTime() + policy.idleMinutes * 60_000;
+  return { user: session.user, validUntil: new Date(Math.min(idleDeadline, session.expiresAt.getTime())) };
 }
 
+/** Ends the session (sign-out); this process forgets it at once (lib/auth/actor-cache.ts). */
 export async function endSession(token: string | undefined, now = new Date()): Promise<User | null> {
   if (!token) return null;
-  const session = await getPrisma().session.findUnique({ where: { tokenHash: hashToken(token) }, include: { user: true } });
+  const tokenHash = hashToken(token);
+  sessionActors().forget(tokenHash);
+  const session = await getPrisma().session.findUnique({ where: { tokenHash }, include: { user: true } });
   if (!session || session.endedAt) return null;
-  await getPrisma().session.update({ where: { tokenHash: session.tokenHash }, data: { endedAt: now } });
+  await getPrisma().session.update({ where: { tokenHash }, data: { endedAt: now } });
   return session.user;
 }

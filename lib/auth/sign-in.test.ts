@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { beginSignIn, completeSignIn, SignInError } from "@/lib/auth/sign-in";
-import { findSessionUser } from "@/lib/auth/session";
+import { findSession } from "@/lib/auth/session";
 import { actorForUser } from "@/lib/auth/actor";
 import { seedSandbox } from "@/prisma/seed";
 import { TestBrowser } from "@/sandbox/test-support/browser";
@@ -43,7 +43,7 @@ describe("sign-in through the sandbox", () => {
     const { query, flowCookie } = await authorize("payments", "/teams");
     const session = await completeSignIn(config, query, flowCookie);
     expect(session.returnTo).toBe("/teams");
-    const user = await findSessionUser(session.token, config.session);
+    const user = (await findSession(session.token, config.session))?.user;
     expect(user).toMatchObject({ name: "Priya Shah", email: "priya.shah@contoso.example", tenantId: config.identity.tenantId });
     const actor = await actorForUser(user!, config.identity);
     expect(actor.isAdmin).toBe(false);
@@ -55,7 +55,7 @@ describe("sign-in through the sandbox", () => {
   it("recognises the admin by app role", async () => {
     const { query, flowCookie } = await authorize("admin");
     const session = await completeSignIn(config, query, flowCookie);
-    const user = await findSessionUser(session.token, config.session);
+    const user = (await findSession(session.token, config.session))?.user;
     expect(user?.appRoles).toContain("Wharf.Admin");
     expect((await actorForUser(user!, config.identity)).isAdmin).toBe(true);
   });
@@ -63,7 +63,7 @@ describe("sign-in through the sandbox", () => {
   it("resolves the groups overage through Graph", async () => {
     const { query, flowCookie } = await authorize("overage");
     const session = await completeSignIn(config, query, flowCookie);
-    const user = await findSessionUser(session.token, config.session);
+    const user = (await findSession(session.token, config.session))?.user;
     const overage = sandboxPersonas.find((p) => p.key === "overage")!;
     expect(user?.groupIds).toHaveLength(250);
     expect(new Set(user?.groupIds)).toEqual(new Set(overage.groups));

@@ -31,6 +31,7 @@ export const deploymentProgressSelect = {
   approvedById: true,
   approvedByName: true,
   approvedAt: true,
+  queuedAt: true,
   cancelledByName: true,
   startedAt: true,
   finishedAt: true,
@@ -40,7 +41,7 @@ export const deploymentProgressSelect = {
 export type DeploymentProgressRow = Prisma.DeploymentGetPayload<{ select: typeof deploymentProgressSelect }>;
 export type DeploymentProgress = Pick<
   DeploymentView,
-  "id" | "status" | "inFlight" | "reason" | "message" | "counts" | "pods" | "events" | "needsApproval" | "approvedBy" | "approvedAt" | "cancelledBy" | "startedAt" | "finishedAt" | "updatedAt" | "durationSeconds"
+  "id" | "status" | "inFlight" | "reason" | "message" | "counts" | "pods" | "events" | "needsApproval" | "approvedBy" | "approvedAt" | "queuedAt" | "cancelledBy" | "startedAt" | "finishedAt" | "updatedAt" | "durationSeconds"
 >;
 
 export interface DeploymentView {
@@ -66,6 +67,8 @@ export interface DeploymentView {
   needsApproval: boolean;
   approvedBy: { id: string | null; name: string } | null;
   approvedAt: string | null;
+  /** When it started waiting behind another rollout of the service in the namespace; null if it never waited. */
+  queuedAt: string | null;
   cancelledBy: string | null;
   rolledBackFromId: string | null;
   manifestYaml: string;
@@ -112,6 +115,7 @@ export function toDeploymentProgress(row: DeploymentProgressRow): DeploymentProg
     needsApproval: row.needsApproval,
     approvedBy: row.approvedByName ? { id: row.approvedById, name: row.approvedByName } : null,
     approvedAt: iso(row.approvedAt),
+    queuedAt: iso(row.queuedAt),
     cancelledBy: row.cancelledByName,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),

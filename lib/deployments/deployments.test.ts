@@ -281,11 +281,13 @@ describe("one rollout per service and namespace", () => {
     const first = await deploy(member, api, dev, "1.0.0");
     await expect(deploy(member, api, dev, "1.0.1")).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("still rolling out") });
     const queued = await deploy(member, api, dev, "1.0.1", { whenBusy: "queue" });
-    expect(queued).toMatchObject({ status: "queued", revision: 2 });
+    expect(queued).toMatchObject({ status: "queued", revision: 2, queuedAt: expect.any(String), startedAt: null });
+    expect(first.queuedAt).toBeNull();
     expect((await rollOut(first)).status).toBe("succeeded");
     expect((await getDeployment({ actor: member, id: queued.id })).status).toBe("applying");
     const second = await rollOut(queued);
     expect(second.status).toBe("succeeded");
+    expect(Date.parse(second.startedAt!)).toBeGreaterThanOrEqual(Date.parse(second.queuedAt!));
     expect(await liveImage(dev, api)).toContain(":1.0.1");
   }, 60_000);
 });
