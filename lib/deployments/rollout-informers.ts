@@ -2,8 +2,10 @@
 // follows: Deployments, ReplicaSets and Pods Wharf manages (by label), and
 // the Events about them. Events carry no labels (the recorder never copies
 // the object's), and a field selector matches one involved kind only, so
-// Events are watched without a selector and only those about a Deployment,
-// ReplicaSet or Pod are kept.
+// Events are watched without a selector, and only those about a Deployment,
+// ReplicaSet or Pod in a namespace Wharf provisioned (labelled, watched too,
+// listed first) are kept: on a large shared cluster the others would be most
+// of the memory.
 import { ClusterInformer, type InformedKind, type InformedObject } from "@/lib/kubernetes/informer";
 import { clusterKubeConfig, forgetClusterCredentials, type ClusterRecord } from "@/lib/clusters/cluster-access";
 import { labelKeys } from "./render";
@@ -13,10 +15,17 @@ export const managedSelector = `${labelKeys.managedBy}=wharf`;
 const eventKinds = new Set(["Deployment", "ReplicaSet", "Pod"]);
 
 export const rolloutKinds: InformedKind[] = [
+  { apiVersion: "v1", kind: "Namespace", labelSelector: managedSelector },
   { apiVersion: "apps/v1", kind: "Deployment", labelSelector: managedSelector },
   { apiVersion: "apps/v1", kind: "ReplicaSet", labelSelector: managedSelector },
   { apiVersion: "v1", kind: "Pod", labelSelector: managedSelector },
-  { apiVersion: "v1", kind: "Event", keep: (event: InformedObject) => eventKinds.has(String((event.involvedObject as { kind?: string } | undefined)?.kind ?? "")) },
+  {
+    apiVersion: "v1",
+    kind: "Event",
+    after: "Namespace",
+    keep: (event: InformedObject, informer) =>
+      eventKinds.has(String((event.involvedObject as { kind?: string } | undefined)?.kind ?? "")) && informer.get("Namespace", "", event.metadata?.namespace ?? "") !== undefined,
+  },
 ];
 
 const state = globalThis as typeof globalThis & { wharfRolloutInformers?: Map<string, ClusterInformer> };

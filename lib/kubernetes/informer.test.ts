@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { startTestApiServer, type TestApiServer } from "@/sandbox/kubernetes/test-harness";
+import { rolloutKinds } from "@/lib/deployments/rollout-informers";
 import { ClusterInformer, type InformerChange } from "./informer";
 import { kubeRequest } from "./request";
 
@@ -84,5 +85,33 @@ describe("ClusterInformer", () => {
     expect(informer.objects("Service", namespace)).toHaveLength(8);
     expect(changes.filter((change) => change.type === "DELETED").map((change) => change.name)).toEqual(["first"]);
     expect(informer.stats.Service!.lists).toBe(2);
+  });
+
+  it("keeps the Events about Wharf's objects in the namespaces Wharf provisioned only, listing those namespaces first", async () => {
+    server = await startTestApiServer();
+    const config = server.kubeConfig();
+    const managed = { "app.kubernetes.io/managed-by": "wharf" };
+    const createNamespace = (name: string, labels?: Record<string, string>) => kubeRequest(config, "POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } } });
+    const event = (namespace: string, name: string, involvedKind = "Pod") =>
+      kubeRequest(config, "POST", `/api/v1/namespaces/${namespace}/events`, {
+        body: { apiVersion: "v1", kind: "Event", metadata: { name }, involvedObject: { kind: involvedKind, namespace, name: "web-1" }, reason: "Pulled", message: "pulled", type: "Normal" },
+      });
+    await createNamespace("team-wharf", managed);
+    await createNamespace("someone-else");
+    await event("team-wharf", "listed");
+    await event("someone-else", "elsewhere-listed");
+    informer = new ClusterInformer({ name: "aks-dev-weu", kubeConfig: async () => config, kinds: rolloutKinds, watchTimeoutSeconds: 5 }).start();
+    expect(await informer.whenSynced(5_000)).toBe(true);
+    await event("team-wharf", "watched");
+    await event("team-wharf", "about-a-node", "Node");
+    await event("someone-else", "elsewhere-watched");
+    // A namespace Wharf provisions later: its events are kept from then on.
+    await createNamespace("team-later", managed);
+    await until(() => informer.get("Namespace", "", "team-later") !== undefined);
+    await event("team-later", "later");
+    await until(() => informer.get("Event", "team-later", "later") !== undefined);
+    expect(informer.objects<{ metadata: { name: string } }>("Event", "team-wharf").map((object) => object.metadata.name).sort()).toEqual(["listed", "watched"]);
+    expect(informer.objects("Event", "someone-else")).toEqual([]);
+    expect(informer.get("Namespace", "", "someone-else")).toBeUndefined();
   });
 });

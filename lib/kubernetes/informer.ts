@@ -15,8 +15,10 @@ export interface InformedKind {
   kind: string;
   labelSelector?: string;
   fieldSelector?: string;
-  /** Objects to keep in the cache; the rest are dropped as they arrive. */
-  keep?: (object: InformedObject) => boolean;
+  /** Objects to keep in the cache; the rest are dropped as they arrive. It may consult the informer's other kinds. */
+  keep?: (object: InformedObject, informer: ClusterInformer) => boolean;
+  /** Listed only once this kind (by name) has been: `keep` can then rely on what that one knows. */
+  after?: string;
 }
 
 export interface InformedObject {
@@ -63,6 +65,7 @@ export class ClusterInformer {
   private readonly caches = new Map<string, Cache>();
   private readonly listeners = new Set<(change: InformerChange) => void>();
   private readonly synced = new Set<string>();
+  /** Woken whenever a kind syncs, and on stop. */
   private readonly syncWaiters = new Set<() => void>();
   private readonly abort = new AbortController();
   private started = false;
@@ -99,15 +102,22 @@ export class ClusterInformer {
   }
 
   /** Resolves when every kind has been listed once, or false after `timeoutMs`. */
-  async whenSynced(timeoutMs: number): Promise<boolean> {
-    if (this.hasSynced) return true;
+  whenSynced(timeoutMs: number): Promise<boolean> {
+    return this.untilSynced(() => this.hasSynced, timeoutMs);
+  }
+
+  private untilSynced(condition: () => boolean, timeoutMs?: number): Promise<boolean> {
+    if (condition()) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const wake = () => {
+      const finish = () => {
         clearTimeout(timer);
         this.syncWaiters.delete(wake);
-        resolve(this.hasSynced);
+        resolve(condition());
       };
-      const timer = setTimeout(wake, timeoutMs);
+      const wake = () => {
+        if (condition() || this.stopped) finish();
+      };
+      const timer = timeoutMs === undefined ? undefined : setTimeout(finish, timeoutMs);
       this.syncWaiters.add(wake);
     });
   }
@@ -140,7 +150,7 @@ export class ClusterInformer {
     const namespace = object.metadata?.namespace ?? "";
     const name = object.metadata?.name ?? "";
     const cache = this.caches.get(kind.kind)!;
-    if (kind.keep && !kind.keep(object)) {
+    if (kind.keep && !kind.keep(object, this)) {
       this.remove(kind, namespace, name);
       return;
     }
@@ -226,7 +236,7 @@ export class ClusterInformer {
   private markSynced(kind: InformedKind): void {
     if (this.synced.has(kind.kind)) return;
     this.synced.add(kind.kind);
-    if (this.hasSynced) for (const wake of [...this.syncWaiters]) wake();
+    for (const wake of [...this.syncWaiters]) wake();
   }
 
   private async run(kind: InformedKind): Promise<void> {
@@ -234,6 +244,7 @@ export class ClusterInformer {
     const { initialMs, maxMs } = this.options.backoff ?? { initialMs: 500, maxMs: 30_000 };
     let failures = 0;
     let relist = false;
+    if (kind.after) await this.untilSynced(() => this.synced.has(kind.after!));
     while (!this.stopped) {
       try {
         const config = await this.options.kubeConfig();
