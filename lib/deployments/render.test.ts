@@ -4,7 +4,7 @@ import { findResource, type ResourceType } from "@/sandbox/kubernetes/resources"
 import { KubeError } from "@/sandbox/kubernetes/status";
 import { ClusterStore } from "@/sandbox/kubernetes/store";
 import { ordersWorker, paymentsApi, searchIndexer } from "./__fixtures__/services";
-import { manifestDiff, manifestYaml } from "./manifest";
+import { manifestDiff, manifestYaml, toYaml } from "./manifest";
 import { renderDeployment, restampManifest, selectorLabels, versionLabel, type RenderDeploymentInput } from "./render";
 
 const deployments = findResource("apps", "v1", "deployments") as ResourceType;
@@ -26,6 +26,11 @@ describe("renderDeployment against the expected YAML", () => {
     const shuffled = reversed(paymentsApi) as RenderDeploymentInput;
     expect(Object.keys(shuffled)[0]).toBe("revision");
     expect(manifestYaml(renderDeployment(shuffled))).toBe(manifestYaml(renderDeployment(paymentsApi)));
+  });
+
+  it("writes an object used twice out twice, never as a YAML anchor and alias", () => {
+    const labels = { app: "web" };
+    expect(toYaml({ metadata: { labels }, selector: { matchLabels: labels } })).toBe("metadata:\n  labels:\n    app: web\nselector:\n  matchLabels:\n    app: web\n");
   });
 });
 
