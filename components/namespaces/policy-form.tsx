@@ -44,7 +44,11 @@ export function NamespacePolicyForm({ policy }: { policy: EnvironmentPolicy }) {
       </div>
       <label className="flex items-center gap-2 text-sm">
         <input type="checkbox" checked={values.allowSelfApproval} onChange={(e) => setValues({ ...values, allowSelfApproval: e.target.checked })} />
-        An admin may approve a request they made themselves
+        An admin may approve a namespace request they made themselves
+      </label>
+      <label className="flex items-center gap-2 text-sm">
+        <input type="checkbox" checked={values.requireDeploymentApproval} onChange={(e) => setValues({ ...values, requireDeploymentApproval: e.target.checked })} />
+        Deployments to {policy.environment} namespaces wait for a second person&apos;s approval (another team member or an admin, never the requester)
       </label>
       <div className="flex items-center gap-3">
         <Button type="submit" disabled={state.pending}>
@@ -55,7 +59,7 @@ export function NamespacePolicyForm({ policy }: { policy: EnvironmentPolicy }) {
             {state.error}
           </p>
         )}
-        {state.done && <p role="status" className="text-sm">Saved. New requests and approvals use it now.</p>}
+        {state.done && <p role="status" className="text-sm">Saved. New requests, approvals and deployments use it now; deployments already waiting for approval keep waiting.</p>}
       </div>
       </HydratedFieldset>
     </form>

@@ -129,8 +129,8 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/namespaces/{id}/reapply": { parameters: [idParameter("namespace")], post: { summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)", operationId: "reapplyNamespace", responses: { 200: { description: "The namespace, provisioning again" }, ...errors(401, 403, 404, 409) } } },
       "/api/v1/namespace-policies": {
-        get: { summary: "The namespace policy of each environment", operationId: "listNamespacePolicies", responses: { 200: { description: "Policies" }, ...errors(401) } },
-        put: { summary: "Replace one environment's namespace policy (admins)", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: { description: "The policy" }, ...errors(400, 401, 403) } },
+        get: { summary: "The policy of each environment: namespace ceilings and request rules, and whether deployments wait for a second person's approval", operationId: "listNamespacePolicies", responses: { 200: { description: "Policies" }, ...errors(401) } },
+        put: { summary: "Replace one environment's policy (admins); deployments already waiting for approval keep waiting", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: { description: "The policy" }, ...errors(400, 401, 403) } },
       },
       "/api/v1/notifications": {
         get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: { description: "Notifications" }, ...errors(401) } },

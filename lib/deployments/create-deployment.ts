@@ -66,9 +66,8 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   assertNamespaceReady(target.namespace, ref);
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);
-  const state = await readNamespaceState(target.namespace, target.service.slug);
+  const [state, needsApproval] = await Promise.all([readNamespaceState(target.namespace, target.service.slug), approvalRequired(prisma, target.namespace.environment)]);
   const allowedRegistries = getConfig().azure.allowedRegistries;
-  const needsApproval = approvalRequired(target.namespace.environment);
 
   const outcome = await prisma.$transaction(async (tx) => {
     await lockRolloutSlot(tx, target.service.id, target.namespace.id);

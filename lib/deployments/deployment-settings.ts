@@ -1,23 +1,23 @@
 // Deployment settings that are Wharf's own policy rather than environment:
-// which environments need a second person's approval, and how long Wharf
-// follows a rollout before it calls it failed. Change them here.
+// how long Wharf follows a rollout before it calls it failed. Which
+// environments need a second person's approval is the admins' choice, per
+// environment, next to the namespace policy (Admin → Namespace policy).
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Environment } from "@/lib/clusters/cluster-view";
+import { loadPolicies } from "@/lib/namespaces/namespace-policies";
 import { defaultCrashLoopRestarts, defaultFailedCreateGraceSeconds } from "./rollout-state";
 
 /**
- * Environments (a namespace's `environment`, from its cluster) whose
- * deployments wait for another member of the team, or a platform admin, to
- * approve. The requester never approves their own. Rollbacks and the
- * rollback a cancel starts skip the gate: they re-apply a manifest that was
- * already approved and ran successfully in that namespace.
+ * Whether a deployment to a namespace of `environment` waits for another
+ * member of the team, or a platform admin, to approve (the environment's
+ * policy; production by default). The requester never approves their own.
+ * Rollbacks and the rollback a cancel starts skip the gate: they re-apply a
+ * manifest that was already approved and ran successfully in that namespace.
+ * A namespace without a known environment needs no approval.
  */
-export const approvalRequiredIn: Readonly<Record<string, boolean>> = {
-  dev: false,
-  test: false,
-  prod: true,
-};
-
-export function approvalRequired(environment: string): boolean {
-  return approvalRequiredIn[environment] ?? false;
+export async function approvalRequired(db: Pick<Prisma.TransactionClient, "namespacePolicy">, environment: string): Promise<boolean> {
+  const policies = await loadPolicies(db);
+  return policies[environment as Environment]?.requireDeploymentApproval ?? false;
 }
 
 export interface RolloutTiming {

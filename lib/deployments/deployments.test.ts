@@ -27,6 +27,8 @@ import { rollbackDeployment } from "./rollback-deployment";
 import { getDeployment, listDeployments } from "./list-deployments";
 import { rolloutDeployment } from "./rollout-deployment";
 import { rolloutInformer, stopRolloutInformers } from "./rollout-informers";
+import { setNamespacePolicy } from "@/lib/namespaces/set-namespace-policy";
+import { defaultPolicies } from "@/lib/namespaces/namespace-policy";
 import type { DeploymentView } from "./deployment-view";
 
 const endpoints = readEndpoints();
@@ -307,6 +309,26 @@ describe("production approval", () => {
     expect((await rollOut(approved)).status).toBe("succeeded");
     const notice = await getPrisma().notification.findFirst({ where: { userId: teammate.userId, link: `/deployments/${created.id}` } });
     expect(notice?.message).toContain("asks you to approve");
+  }, 60_000);
+
+  it("is the admins' choice per environment: production without the gate deploys at once, dev with it waits; one already waiting keeps waiting", async () => {
+    onTestFinished(async () => {
+      await getPrisma().namespacePolicy.deleteMany({ where: { environment: { in: ["dev", "prod"] } } });
+    });
+    const api = await service("gate-choice");
+    const waiting = await deploy(member, api, prod, "2.0.0");
+    expect(waiting.status).toBe("awaiting-approval");
+    await expect(setNamespacePolicy({ actor: member, input: { ...defaultPolicies.prod, requireDeploymentApproval: false } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.prod, requireDeploymentApproval: "no" } })).rejects.toMatchObject({ code: "invalid_input", path: ["requireDeploymentApproval"] });
+    await setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.prod, requireDeploymentApproval: false } });
+    await setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.dev, requireDeploymentApproval: true } });
+    expect((await getDeployment({ actor: member, id: waiting.id })).status).toBe("awaiting-approval");
+    await cancelDeployment({ actor: member, deploymentId: waiting.id });
+    const other = await service("gate-choice-dev");
+    expect((await previewDeployment({ actor: member, input: { service: api, namespaceId: prod, tag: "2.0.1" } })).needsApproval).toBe(false);
+    expect(await deploy(member, api, prod, "2.0.1")).toMatchObject({ status: "applying", needsApproval: false });
+    expect(await deploy(member, other, dev, "1.0.0")).toMatchObject({ status: "awaiting-approval", needsApproval: true });
+    expect(await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "prod", outcome: "success", actorId: admin.userId } })).toBe(1);
   }, 60_000);
 });
 

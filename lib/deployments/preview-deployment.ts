@@ -35,10 +35,11 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
   assertNamespaceReady(target.namespace, ref);
   const state = await readNamespaceState(target.namespace, target.service.slug);
-  const [busy, revision, last] = await Promise.all([
+  const [busy, revision, last, needsApproval] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),
     nextRevision(prisma, target.service.id, target.namespace.id),
     lastAppliedManifestYaml(prisma, target.service.id, target.namespace.id),
+    approvalRequired(prisma, target.namespace.environment),
   ]);
   const rendered = renderFor(target, imageVersionOf(request), request.replicas, revision, actor);
   const yaml = manifestYaml(rendered);
@@ -52,7 +53,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
     diff: manifestDiff(last?.yaml ?? null, yaml),
     current: last ? { revision: last.revision, image: last.image } : null,
     violations,
-    needsApproval: approvalRequired(target.namespace.environment),
+    needsApproval,
     busy,
   };
 }

@@ -9,12 +9,14 @@ export interface EnvironmentPolicy {
   ceilings: Quota;
   maxNamespacesPerTeam: number;
   allowSelfApproval: boolean;
+  /** Deployments to the environment's namespaces wait for a second person: another member of the team or an admin, never the requester. */
+  requireDeploymentApproval: boolean;
 }
 
 export const defaultPolicies: Record<Environment, EnvironmentPolicy> = {
-  dev: { environment: "dev", ceilings: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: "200", storage: "500Gi", loadBalancers: "1" }, maxNamespacesPerTeam: 10, allowSelfApproval: false },
-  test: { environment: "test", ceilings: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: "200", storage: "500Gi", loadBalancers: "1" }, maxNamespacesPerTeam: 10, allowSelfApproval: false },
-  prod: { environment: "prod", ceilings: { requestsCpu: "32", limitsCpu: "64", requestsMemory: "128Gi", limitsMemory: "256Gi", pods: "500", storage: "2Ti", loadBalancers: "2" }, maxNamespacesPerTeam: 5, allowSelfApproval: false },
+  dev: { environment: "dev", ceilings: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: "200", storage: "500Gi", loadBalancers: "1" }, maxNamespacesPerTeam: 10, allowSelfApproval: false, requireDeploymentApproval: false },
+  test: { environment: "test", ceilings: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "32Gi", limitsMemory: "64Gi", pods: "200", storage: "500Gi", loadBalancers: "1" }, maxNamespacesPerTeam: 10, allowSelfApproval: false, requireDeploymentApproval: false },
+  prod: { environment: "prod", ceilings: { requestsCpu: "32", limitsCpu: "64", requestsMemory: "128Gi", limitsMemory: "256Gi", pods: "500", storage: "2Ti", loadBalancers: "2" }, maxNamespacesPerTeam: 5, allowSelfApproval: false, requireDeploymentApproval: true },
 };
 
 export interface PolicyViolation {

@@ -1,4 +1,4 @@
-// An admin sets an environment's quota ceilings and request rules.
+// An admin sets an environment's quota ceilings, request rules, and whether its deployments need a second person's approval.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -18,6 +18,7 @@ export const namespacePolicyInput = z.object({
     .min(0, "The most namespaces per team cannot be negative; 0 stops new requests.")
     .max(1000, "The most namespaces per team can be at most 1,000."),
   allowSelfApproval: z.boolean({ error: "Say whether admins may approve their own requests (true or false)." }),
+  requireDeploymentApproval: z.boolean({ error: "Say whether deployments to this environment wait for a second person's approval (true or false)." }),
 });
 
 export async function listNamespacePolicies({ actor }: { actor: Actor }): Promise<EnvironmentPolicy[]> {
@@ -35,8 +36,8 @@ export async function setNamespacePolicy({ actor, input }: { actor: Actor; input
     const before = (await loadPolicies(tx))[policy.environment];
     await tx.namespacePolicy.upsert({
       where: { environment: policy.environment },
-      create: { environment: policy.environment, ceilings: policy.ceilings, maxNamespacesPerTeam: policy.maxNamespacesPerTeam, allowSelfApproval: policy.allowSelfApproval },
-      update: { ceilings: policy.ceilings, maxNamespacesPerTeam: policy.maxNamespacesPerTeam, allowSelfApproval: policy.allowSelfApproval },
+      create: { ...policy },
+      update: { ceilings: policy.ceilings, maxNamespacesPerTeam: policy.maxNamespacesPerTeam, allowSelfApproval: policy.allowSelfApproval, requireDeploymentApproval: policy.requireDeploymentApproval },
     });
     await recordAuditEvent(tx, { actor, action: "namespace_policy.update", resourceType: "namespace_policy", resourceId: policy.environment, outcome: "success", before, after: policy });
     return policy;
