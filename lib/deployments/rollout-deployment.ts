@@ -76,6 +76,8 @@ async function applyManifest(row: Loaded, attempt: number): Promise<"applied" | 
         if (blocked) return blocked;
       }
       const config = await clusterKubeConfig(row.namespace.cluster);
+      // Taken before the apply: the first events of this rollout come while it is being applied.
+      const startedAt = row.startedAt ?? new Date();
       const applied = await applyObject<{ metadata?: { generation?: number } }>(config, manifest.deployment);
       await applyObject(config, manifest.service);
       const { count } = await prisma.deployment.updateMany({
@@ -83,7 +85,7 @@ async function applyManifest(row: Loaded, attempt: number): Promise<"applied" | 
         data: {
           status: "progressing",
           appliedGeneration: applied.metadata?.generation ?? 1,
-          startedAt: row.startedAt ?? new Date(),
+          startedAt,
           reason: null,
           message: "Applied; waiting for the rollout to start.",
         },
@@ -115,7 +117,7 @@ function snapshot(row: Loaded, timing: RolloutTiming, informerError: string | un
   if (!observation) return waiting(`Waiting for ${row.namespace.cluster.name} to report the Deployment.${away}`);
   const generation = (observation.deployment.metadata?.generation as number | undefined) ?? 0;
   if (generation < (row.appliedGeneration ?? 0)) return waiting(`Waiting for ${row.namespace.cluster.name} to report the applied spec.${away}`);
-  const state = rolloutState(observation, { now: Date.now(), failedCreateGraceSeconds: timing.failedCreateGraceSeconds, crashLoopRestarts: timing.crashLoopRestarts });
+  const state = rolloutState(observation, { now: Date.now(), since: row.startedAt?.getTime(), failedCreateGraceSeconds: timing.failedCreateGraceSeconds, crashLoopRestarts: timing.crashLoopRestarts });
   if (away && state.phase === "progressing") state.message += away;
   return { state, stale: false };
 }

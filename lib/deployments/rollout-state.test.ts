@@ -38,6 +38,25 @@ describe("rolloutState from the sandbox controller's objects", () => {
     expect(state.events.filter((event) => oldPods.has(event.object))).toEqual([]);
   });
 
+  it("leaves out the events of earlier rollouts of the same Deployment, by when this one was applied", () => {
+    const capture = fixture("rolling-update");
+    const name = capture.deployment.metadata!.name!;
+    const deploymentEvent = (message: string, secondsBefore: number) => ({
+      type: "Normal",
+      reason: "ScalingReplicaSet",
+      message,
+      involvedObject: { kind: "Deployment", name },
+      count: 1,
+      lastTimestamp: new Date(Date.parse(capture.capturedAt) - secondsBefore * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
+    });
+    const since = Date.parse(capture.capturedAt) - 60_000;
+    const observation = { ...capture, events: [...(capture.events ?? []), deploymentEvent("an hour ago, the revision before", 3600), deploymentEvent("in the same second as the apply", 61)] };
+    const messages = rolloutState(observation, { ...at(capture), since }).events.map((event) => event.message);
+    expect(messages).not.toContain("an hour ago, the revision before");
+    expect(messages).toContain("in the same second as the apply");
+    expect(rolloutState(observation, at(capture)).events.map((event) => event.message)).toContain("an hour ago, the revision before");
+  });
+
   it("ImagePullBackOff in a new pod fails the rollout at once, while the old pods keep serving", () => {
     const capture = fixture("image-pull-back-off");
     const state = rolloutState(capture, at(capture));

@@ -131,7 +131,16 @@ export interface RolloutStateOptions {
   failedCreateGraceSeconds?: number;
   /** A container in CrashLoopBackOff with this many restarts is failing, not starting slowly. */
   crashLoopRestarts?: number;
+  /**
+   * When this rollout was first applied (milliseconds since the epoch). Events
+   * last seen before it belong to earlier rollouts of the same Deployment (or
+   * of a ReplicaSet a rollback reuses) and are left out, with a margin of
+   * `eventClockMarginMs` for whole-second timestamps and the cluster's clock.
+   */
+  since?: number;
 }
+
+export const eventClockMarginMs = 2_000;
 
 /**
  * Three restarts: the kubelet backs off 10 s, 20 s, 40 s between them, so
@@ -189,9 +198,11 @@ function eventTime(event: EventJson): string {
   return event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? event.metadata?.creationTimestamp ?? "";
 }
 
-function relevantEvents(events: EventJson[], names: Set<string>): RolloutEvent[] {
+function relevantEvents(events: EventJson[], names: Set<string>, since: number | undefined): RolloutEvent[] {
+  const earliest = since === undefined ? undefined : since - eventClockMarginMs;
   return events
     .filter((event) => names.has(`${event.involvedObject?.kind ?? ""}/${event.involvedObject?.name ?? ""}`))
+    .filter((event) => earliest === undefined || !(Date.parse(eventTime(event)) < earliest))
     .sort((a, b) => eventTime(a).localeCompare(eventTime(b)))
     .map((event) => {
       const view: RolloutEvent = {
@@ -258,7 +269,7 @@ export function rolloutState(observation: RolloutObservation, options: RolloutSt
   const newPods = pods.filter((item) => item.updated).map((item) => item.pod);
   const views = pods.map((item) => podView(item.pod, item.updated)).sort((a, b) => Number(b.updated) - Number(a.updated) || a.name.localeCompare(b.name));
   const names = new Set([`Deployment/${name}`, ...(newRS?.metadata?.name ? [`ReplicaSet/${newRS.metadata.name}`] : []), ...newPods.map((pod) => `Pod/${pod.metadata?.name ?? ""}`)]);
-  const events = relevantEvents(observation.events ?? [], names);
+  const events = relevantEvents(observation.events ?? [], names, options.since);
   const result = (phase: RolloutPhase, message: string, reason?: RolloutFailureReason): RolloutState => ({ phase, ...(reason ? { reason } : {}), message, ...counts, pods: views, events });
 
   if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
