@@ -48,4 +48,37 @@ describe("bulkhead", () => {
     await expect(bulkhead.run(async () => Promise.reject(new Error("cluster unreachable")))).rejects.toThrow("cluster unreachable");
     await expect(bulkhead.run(async () => "next")).resolves.toBe("next");
   });
+
+  it("gives way while the process's event loop is busy, and only for so long", async () => {
+    const bulkhead = createBulkhead({ what: "deployment requests", concurrency: 2, maxWaiting: 10, retryAfterSeconds: 5, yieldAbove: { utilization: 0.6, stepMs: 10, maxYieldMs: 300 } });
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const startsAtOnce = async () => {
+      let started = false;
+      const done = bulkhead.run(async () => {
+        started = true;
+      });
+      await new Promise((resolve) => setImmediate(resolve));
+      const atOnce = started;
+      await done;
+      return atOnce;
+    };
+    // The loop has just been busy (100 ms of work in one go): the turn waits for a quieter moment.
+    spin(100);
+    expect(await startsAtOnce()).toBe(false);
+    // Idle for a while: it starts at once.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await startsAtOnce()).toBe(true);
+    // Busy all along: it still starts, after at most maxYieldMs.
+    const busy = setInterval(() => spin(9), 10);
+    try {
+      const began = performance.now();
+      await bulkhead.run(async () => undefined);
+      expect(performance.now() - began).toBeLessThan(2_000);
+    } finally {
+      clearInterval(busy);
+    }
+  });
 });
