@@ -6,8 +6,9 @@
 // during a burst of 100 waited longer (p95 582-851 ms against 353-437 ms in
 // bench/deployments.ts) and the burst ended no sooner. And a turn gives way
 // while the event loop has been more than 60% busy (up to half a second):
-// pages during the burst then p95 219-316 ms instead of 268-780 ms, p50
-// 23-36 ms instead of 93-138 ms, for a burst about 0.5 s longer (bench/README).
+// requests sampled during the burst then p95 205-316 ms instead of 446-778
+// ms (pages p50 23-37 ms instead of 77-169 ms), for a burst about 0.5 s
+// longer (bench/README).
 import { createBulkhead } from "@/lib/net/bulkhead";
 
 export const deploymentRequests = createBulkhead({
