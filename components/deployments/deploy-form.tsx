@@ -14,6 +14,7 @@ import { ApiError, callApi } from "@/lib/api/client-fetch";
 import type { DeploymentPreview } from "@/lib/deployments/preview-deployment";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { ManifestDiffView } from "@/components/deployments/manifest-diff";
+import { Cell, DataTable, Row } from "@/components/ui/table";
 
 const selectClass = "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
@@ -143,6 +144,25 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
             <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
               {current.namespace.name} is a {current.namespace.environment} namespace: another member of the team or a platform admin must approve before Wharf applies it.
             </p>
+          )}
+          {current.liveChanges.length > 0 && (
+            <Card className="border-amber-500" role="status" aria-label="Changed on the cluster outside Wharf">
+              <CardTitle className="flex items-center gap-2">
+                <AlertTriangle className="h-5 w-5 text-amber-600" aria-hidden /> Changed on {current.namespace.cluster} outside Wharf
+              </CardTitle>
+              <p className="text-sm">
+                What runs in {current.namespace.name} is not what Wharf applied{current.current ? ` as revision ${current.current.revision}` : ""}. Deploying applies the manifest below over it, putting back what Wharf sets:
+              </p>
+              <DataTable caption="Fields changed outside Wharf" columns={["Field", "On the cluster now", "Wharf applied"]}>
+                {current.liveChanges.map((change) => (
+                  <Row key={change.field}>
+                    <Cell>{change.field}</Cell>
+                    <Cell className="font-mono text-xs">{change.live}</Cell>
+                    <Cell className="font-mono text-xs">{change.applied}</Cell>
+                  </Row>
+                ))}
+              </DataTable>
+            </Card>
           )}
           <Card>
             <CardTitle>

@@ -15,7 +15,7 @@ import { objectNames } from "@/lib/namespaces/render-namespace";
 import type { NamespaceRef } from "./deploy-input";
 import type { PolicyNamespace } from "./policy";
 import type { ContainerDefaults, DeploymentShape, ResourceList } from "./quota-demand";
-import type { RenderableDeploySpec } from "./render";
+import type { RenderableDeploySpec, RenderedManifest } from "./render";
 
 export const targetNamespaceInclude = { cluster: true, team: true } satisfies Prisma.NamespaceInclude;
 export type TargetNamespace = Prisma.NamespaceGetPayload<{ include: typeof targetNamespaceInclude }>;
@@ -134,12 +134,19 @@ export async function readNamespaceState(namespace: TargetNamespace, serviceSlug
   }
 }
 
+export interface LastApplied {
+  revision: number;
+  yaml: string;
+  image: string;
+  deployment: RenderedManifest["deployment"];
+}
+
 /** The manifest Wharf applied last for this service in this namespace, to diff against; null before the first. */
-export async function lastAppliedManifestYaml(db: Pick<Prisma.TransactionClient, "deployment">, serviceId: string, namespaceId: string): Promise<{ revision: number; yaml: string; image: string } | null> {
+export async function lastAppliedManifest(db: Pick<Prisma.TransactionClient, "deployment">, serviceId: string, namespaceId: string): Promise<LastApplied | null> {
   const last = await db.deployment.findFirst({
     where: { serviceId, namespaceId, startedAt: { not: null } },
     orderBy: { revision: "desc" },
-    select: { revision: true, manifestYaml: true, image: true },
+    select: { revision: true, manifestYaml: true, image: true, manifest: true },
   });
-  return last ? { revision: last.revision, yaml: last.manifestYaml, image: last.image } : null;
+  return last ? { revision: last.revision, yaml: last.manifestYaml, image: last.image, deployment: (last.manifest as unknown as RenderedManifest).deployment } : null;
 }

@@ -15,6 +15,7 @@ import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-reques
 import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
+import { kubeRequest } from "@/lib/kubernetes/request";
 import { retireService } from "@/lib/catalog/retire-service";
 import { RetryableJobError } from "@/lib/jobs/errors";
 import { stopBoss } from "@/lib/jobs/boss";
@@ -219,7 +220,33 @@ describe("asking to deploy", () => {
     expect(second.current).toMatchObject({ revision: 1 });
     expect(second.diff.lines.filter((line) => line.kind === "added").map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringContaining("preview:1.0.1")]));
     expect(await getPrisma().deployment.count({ where: { service: { slug: api } } })).toBe(1);
+    expect(second.liveChanges).toEqual([]);
   });
+
+  it("shows what was changed on the cluster outside Wharf since its last apply, and the next deployment puts it back", async () => {
+    const api = await service("drifted");
+    await rollOut(await deploy(member, api, dev, "1.0.0"));
+    const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: dev } });
+    // As `kubectl set image` and `kubectl scale` would: a strategic merge patch by another field manager.
+    await kubeRequest(kube, "PATCH", `/apis/apps/v1/namespaces/${ns.name}/deployments/${api}?fieldManager=kubectl-set`, {
+      body: { spec: { replicas: 3, template: { spec: { containers: [{ name: api, image: `contoso.azurecr.io/${slug}/drifted:hotfix`, resources: { limits: { cpu: "500m" } } }] } } } },
+      contentType: "application/strategic-merge-patch+json",
+    });
+    const preview = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.1" } });
+    expect(preview.liveChanges).toEqual([
+      { field: "replicas", live: "3", applied: "2" },
+      { field: `image of ${api}`, live: `contoso.azurecr.io/${slug}/drifted:hotfix`, applied: `contoso.azurecr.io/${slug}/drifted:1.0.0` },
+      { field: `CPU limit of ${api}`, live: "500m", applied: "200m" },
+    ]);
+    expect((await rollOut(await deploy(member, api, dev, "1.0.1"))).status).toBe("succeeded");
+    expect(await liveImage(dev, api)).toContain(":1.0.1");
+    expect((await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.2" } })).liveChanges).toEqual([]);
+    // Deleted by hand: the next preview says so.
+    await kubeRequest(kube, "DELETE", `/apis/apps/v1/namespaces/${ns.name}/deployments/${api}`);
+    expect((await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.2" } })).liveChanges).toEqual([
+      { field: "Deployment", live: "missing: deleted outside Wharf", applied: "present (revision 2)" },
+    ]);
+  }, 60_000);
 });
 
 describe("rolling out", () => {

@@ -1,13 +1,15 @@
 // The confirm screen: what a deployment would apply, the diff against the
-// manifest Wharf applied last, and what the policy says now. Writes nothing.
+// manifest Wharf applied last, what was changed on the cluster outside Wharf
+// since (and will be put back), and what the policy says now. Writes nothing.
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import type { Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
 import { deployInput, imageVersionOf, namespaceRefOf } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
-import { assertNamespaceReady, lastAppliedManifestYaml, loadTarget, readNamespaceState } from "./deployment-target";
+import { assertNamespaceReady, lastAppliedManifest, loadTarget, readNamespaceState } from "./deployment-target";
 import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
+import { liveChanges, type LiveChange } from "./live-changes";
 import type { PolicyViolation } from "./policy";
 import { policyFor, renderFor } from "./create-deployment";
 import { busyDeployment, nextRevision } from "./rollout-slot";
@@ -22,6 +24,8 @@ export interface DeploymentPreview {
   /** Against the last manifest Wharf applied here; everything is added for a first deployment. */
   diff: ManifestDiff;
   current: { revision: number; image: string } | null;
+  /** Fields of the live Deployment that differ from what Wharf applied last (`kubectl` by hand); deploying puts Wharf's values back. */
+  liveChanges: LiveChange[];
   violations: PolicyViolation[];
   needsApproval: boolean;
   /** A rollout that holds or waits for the slot: deploying now is refused, or queued behind it. */
@@ -38,7 +42,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const [busy, revision, last, needsApproval] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),
     nextRevision(prisma, target.service.id, target.namespace.id),
-    lastAppliedManifestYaml(prisma, target.service.id, target.namespace.id),
+    lastAppliedManifest(prisma, target.service.id, target.namespace.id),
     approvalRequired(prisma, target.namespace.environment),
   ]);
   const rendered = renderFor(target, imageVersionOf(request), request.replicas, revision, actor);
@@ -52,6 +56,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
     yaml,
     diff: manifestDiff(last?.yaml ?? null, yaml),
     current: last ? { revision: last.revision, image: last.image } : null,
+    liveChanges: liveChanges(last?.deployment ?? null, state.current, last?.revision),
     violations,
     needsApproval,
     busy,

@@ -13,6 +13,7 @@ export interface ContainerDefaults {
 
 interface ContainerLike {
   name?: string;
+  image?: string;
   resources?: { requests?: ResourceList; limits?: ResourceList };
 }
 
