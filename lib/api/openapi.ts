@@ -146,9 +146,16 @@ export function openApiDocument(serverUrl: string) {
             { name: "cluster", in: "query", schema: { type: "string" }, description: "An AKS cluster's name, as Wharf lists it; with namespace, that namespace's name on it." },
             { name: "namespace", in: "query", schema: { type: "string" }, description: "A namespace id; or, with cluster, the namespace's name on that cluster." },
             { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
-            { name: "limit", in: "query", schema: { type: "integer", maximum: 200 } },
+            { name: "limit", in: "query", schema: { type: "integer", maximum: 200, default: 50 } },
+            { name: "before", in: "query", schema: { type: "string", format: "uuid" }, description: "The next, older page: the id the previous page's Link header gives." },
           ],
-          responses: { 200: { description: "Deployments" }, ...errors(400, 401, 403) },
+          responses: {
+            200: {
+              description: "A page of deployments; when older ones exist, a Link header with rel=\"next\" gives the query for the next page",
+              headers: { Link: { description: '<…&before=<id>>; rel="next"', schema: { type: "string" } } },
+            },
+            ...errors(400, 401, 403),
+          },
         },
         post: {
           summary: "Deploy an image tag or digest of a service to a team namespace (session or a pipeline's bearer token)",

@@ -197,11 +197,11 @@ describe("asking to deploy", () => {
     });
     expect((await rollOut(created)).status).toBe("succeeded");
 
-    const byId = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } });
+    const byId = (await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } })).deployments;
     expect(byId.map((d) => d.id)).toEqual([created.id]);
-    expect(await listDeployments({ actor: outsider, filter: byName })).toEqual(byId);
-    expect((await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-dev-weu" } })).map((d) => d.id)).toEqual([created.id]);
-    expect(await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-prod-weu", namespace: `${slug}-dev` } })).toEqual([]);
+    expect((await listDeployments({ actor: outsider, filter: byName })).deployments).toEqual(byId);
+    expect((await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-dev-weu" } })).deployments.map((d) => d.id)).toEqual([created.id]);
+    expect(await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-prod-weu", namespace: `${slug}-dev` } })).toEqual({ deployments: [], older: null });
     await expect(listDeployments({ actor: outsider, filter: { service: api, namespace: `${slug}-dev` } })).rejects.toMatchObject({ code: "invalid_input", path: ["namespace"], message: expect.stringContaining("give cluster too") });
   }, 60_000);
 
@@ -374,7 +374,15 @@ describe("rollback and cancel", () => {
     expect((await rollOut(back)).status).toBe("succeeded");
     expect(await liveImage(dev, api)).toContain(":1.0.0");
     const history = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } });
-    expect(history.map((d) => [d.revision, d.status])).toEqual([[4, "succeeded"], [3, "failed"], [2, "succeeded"], [1, "succeeded"]]);
+    expect(history.deployments.map((d) => [d.revision, d.status])).toEqual([[4, "succeeded"], [3, "failed"], [2, "succeeded"], [1, "succeeded"]]);
+    expect(history.older).toBeNull();
+    // Page by page, two at a time: every revision once, in order.
+    const first = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev, limit: 2 } });
+    const second = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev, limit: 2, before: first.older } });
+    expect([first, second].map((page) => page.deployments.map((d) => d.revision))).toEqual([[4, 3], [2, 1]]);
+    expect([first.older, second.older]).toEqual([first.deployments[1]!.id, null]);
+    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "not-an-id" } })).rejects.toMatchObject({ code: "invalid_input", path: ["before"] });
+    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "00000000-0000-4000-8000-000000000000" } })).rejects.toMatchObject({ code: "invalid_input", path: ["before"] });
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollback", resourceId: back.id, outcome: "success" } })).toBe(1);
   }, 90_000);
 

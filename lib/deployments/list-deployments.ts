@@ -21,6 +21,8 @@ export const deploymentFilter = z
     namespace: z.string().trim().min(1).max(63, "namespace is a namespace id or, with cluster, a namespace name of at most 63 characters.").optional(),
     status: z.string().trim().max(40).optional(),
     limit: z.coerce.number().int().min(1, "limit must be at least 1.").max(200, "limit can be at most 200.").default(50),
+    /** The page after this deployment (the last one of the page before): its id, from `older`. */
+    before: z.uuid("before is the id of a deployment, as `older` of the page before gives it.").optional(),
   })
   .superRefine((filter, ctx) => {
     if (filter.cluster === undefined && filter.namespace !== undefined && !z.uuid().safeParse(filter.namespace).success) {
@@ -28,16 +30,34 @@ export const deploymentFilter = z
     }
   });
 
-export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentView[]> {
+export interface DeploymentPage {
+  deployments: DeploymentView[];
+  /** The id to pass as `before` for the next, older page; null on the last. */
+  older: string | null;
+}
+
+/** One page of the history, newest first (by creation, then revision, then id), and where the next page starts. */
+export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentPage> {
   if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
   const parsed = deploymentFilter.safeParse(filter);
   if (!parsed.success) throw new AppError("invalid_input", parsed.error.issues[0]!.message, { path: parsed.error.issues[0]!.path.map(String) });
-  const { service, cluster, namespace, status, limit } = parsed.data;
+  const { service, cluster, namespace, status, limit, before } = parsed.data;
+  const prisma = getPrisma();
   const where: Prisma.DeploymentWhereInput = {};
   if (service) where.service = { slug: service };
   if (cluster) where.namespace = { cluster: { name: cluster }, ...(namespace && { name: namespace }) };
   else if (namespace) where.namespaceId = namespace;
   if (status) where.status = { in: status.split(",").map((value) => value.trim()) };
-  const rows = await getPrisma().deployment.findMany({ where, include: deploymentInclude, orderBy: [{ createdAt: "desc" }, { revision: "desc" }], take: limit });
-  return rows.map(toDeploymentView);
+  if (before) {
+    const from = await prisma.deployment.findUnique({ where: { id: before }, select: { id: true, createdAt: true, revision: true } });
+    if (!from) throw new AppError("invalid_input", "before names no deployment; use `older` from the page before, or leave it out for the newest.", { path: ["before"] });
+    where.OR = [
+      { createdAt: { lt: from.createdAt } },
+      { createdAt: from.createdAt, revision: { lt: from.revision } },
+      { createdAt: from.createdAt, revision: from.revision, id: { lt: from.id } },
+    ];
+  }
+  const rows = await prisma.deployment.findMany({ where, include: deploymentInclude, orderBy: [{ createdAt: "desc" }, { revision: "desc" }, { id: "desc" }], take: limit + 1 });
+  const page = rows.slice(0, limit);
+  return { deployments: page.map(toDeploymentView), older: rows.length > limit ? page.at(-1)!.id : null };
 }

@@ -310,6 +310,14 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     const rows = (await response.json()) as { status: string; namespace: { id: string }; image: string }[];
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "succeeded", namespace: { id: dev }, image: expect.stringContaining(":1.0.0") });
+    // Older pages through the Link header, as GitHub's API pages.
+    const newest = await history(`service=${api}&limit=1`, bearer(token));
+    const link = newest.headers.get("link");
+    expect(link).toMatch(new RegExp(`^</api/v1/deployments\\?service=${api}&limit=1&before=[0-9a-f-]{36}>; rel="next"$`));
+    const older = await history(link!.slice(link!.indexOf("?") + 1, link!.indexOf(">")), bearer(token));
+    const [[first], [second]] = [(await newest.json()) as { id: string; createdAt: string }[], (await older.json()) as { id: string; createdAt: string }[]];
+    expect(second!.id).not.toBe(first!.id);
+    expect(Date.parse(second!.createdAt)).toBeLessThanOrEqual(Date.parse(first!.createdAt));
     expect(await errorOf(await history("limit=500", bearer(token)))).toMatchObject({ status: 400, message: "limit can be at most 200." });
     expect((await errorOf(await history("limit=1", bearer(await signed({ issuedAt: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 3600 }))))).status).toBe(401);
   });

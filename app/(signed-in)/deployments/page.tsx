@@ -9,13 +9,17 @@ import type { DeploymentView } from "@/lib/deployments/deployment-view";
 
 export const metadata: Metadata = { title: "Deployments" };
 
-export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<{ service?: string; namespace?: string }> }) {
+const pageSize = 50;
+
+export default async function DeploymentsPage({ searchParams }: { searchParams: Promise<{ service?: string; namespace?: string; before?: string }> }) {
   const actor = await requirePermission("deployment:read");
-  const { service, namespace } = await searchParams;
+  const { service, namespace, before } = await searchParams;
   let deployments: DeploymentView[] = [];
+  let older: string | null = null;
   let problem: string | null = null;
+  const link = (extra: Record<string, string>) => `/deployments?${new URLSearchParams({ ...(service && { service }), ...(namespace && { namespace }), ...extra })}`;
   try {
-    deployments = await listDeployments({ actor, filter: { service, namespace, limit: 100 } });
+    ({ deployments, older } = await listDeployments({ actor, filter: { service, namespace, before, limit: pageSize } }));
   } catch (error) {
     if (!isAppError(error)) throw error;
     problem = error.message;
@@ -46,9 +50,23 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
           </Link>
         </Card>
       ) : (
-        <Card className="overflow-x-auto p-0">
-          <DeploymentHistory deployments={deployments} rollbackTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.id)} />
-        </Card>
+        <>
+          <Card className="overflow-x-auto p-0">
+            <DeploymentHistory deployments={deployments} rollbackTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.id)} />
+          </Card>
+          <nav aria-label="Pages of the history" className="flex gap-4 text-sm">
+            {before && (
+              <Link className="underline" href={link({})}>
+                Newest
+              </Link>
+            )}
+            {older && (
+              <Link className="underline" href={link({ before: older })}>
+                Older deployments
+              </Link>
+            )}
+          </nav>
+        </>
       )}
     </div>
   );
