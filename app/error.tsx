@@ -1,14 +1,22 @@
 "use client";
+import { startTransition } from "react";
+import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const router = useRouter();
+  // reset() alone re-renders what the browser has; the server's part is fetched again first.
+  const retry = () => startTransition(() => {
+    router.refresh();
+    reset();
+  });
   return (
     <main className="flex min-h-[70vh] items-center justify-center px-4">
       <div role="alert" className="max-w-lg space-y-4 rounded-lg border border-border bg-card p-8">
         <h1 className="text-2xl font-bold">This page could not be loaded</h1>
         <p>Wharf hit an error while loading it. It may be a database or identity provider that is briefly unavailable.</p>
         {error.digest && <p className="font-mono text-sm text-muted-foreground">Reference: {error.digest}</p>}
-        <Button onClick={reset}>Try again</Button>
+        <Button onClick={retry}>Try again</Button>
       </div>
     </main>
   );

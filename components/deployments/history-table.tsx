@@ -11,6 +11,7 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { callApi } from "@/lib/api/client-fetch";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
+import { historyColumns } from "@/components/deployments/history-columns";
 
 function RollbackButton({ deployment }: { deployment: DeploymentView }) {
   const router = useRouter();
@@ -45,7 +46,7 @@ export function DeploymentHistory({ deployments, rollbackTeams }: { deployments:
     if (deployment.status === "succeeded") current.add(deployment.id);
   }
   return (
-    <DataTable caption="Deployments, newest first" columns={["Revision", "Service", "Namespace", "Image", "Status", "By", "When", "Took", ""]}>
+    <DataTable caption="Deployments, newest first" columns={historyColumns}>
       {deployments.map((deployment) => (
         <Row key={deployment.id}>
           <Cell>

@@ -1,0 +1,23 @@
+"use client";
+// A signed-in page that failed to load: the error in place of its content,
+// with the navigation still there, so the rest of Wharf keeps working.
+import { startTransition } from "react";
+import { useRouter } from "next/navigation";
+import { Button } from "@/components/ui/button";
+
+export default function SignedInError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const router = useRouter();
+  // reset() alone re-renders what the browser has; the server's part is fetched again first.
+  const retry = () => startTransition(() => {
+    router.refresh();
+    reset();
+  });
+  return (
+    <div role="alert" className="max-w-2xl space-y-4 rounded-lg border border-destructive bg-card p-6">
+      <h1 className="text-2xl font-bold">This page could not be loaded</h1>
+      <p>Wharf hit an error while loading it: the database or a cluster it reads may be briefly unavailable. Everything else in the menu still works.</p>
+      {error.digest && <p className="font-mono text-sm text-muted-foreground">Reference for the logs: {error.digest}</p>}
+      <Button onClick={retry}>Try again</Button>
+    </div>
+  );
+}
