@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { startEmbeddedPostgres, superviseEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { sandboxHeapFlags } from "../sandbox/kubernetes/heap-limits";
@@ -86,8 +86,14 @@ async function main() {
 
   if (!env.DATABASE_URL) {
     say(`starting the embedded PostgreSQL in ${join(dataDir, "pg")}`);
-    const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: Number(env.WHARF_PG_PORT ?? 0) || (await freePort()) });
-    cleanups.push(database.stop);
+    const options = { dataDir: join(dataDir, "pg"), port: Number(env.WHARF_PG_PORT ?? 0) || (await freePort()) };
+    const database = await startEmbeddedPostgres(options);
+    const supervisor = superviseEmbeddedPostgres(options, database, {
+      down: () => say("the embedded PostgreSQL stopped unexpectedly; starting it again (pages show an error and jobs retry meanwhile)"),
+      restarted: () => say("the embedded PostgreSQL is running again"),
+      failed: (error, retryInMs) => say(`the embedded PostgreSQL did not start again (${error.message}); next try in ${retryInMs / 1000} s`),
+    });
+    cleanups.push(supervisor.stop);
     env.DATABASE_URL = database.url;
   }
   const migrations = await applyMigrations(env.DATABASE_URL!);

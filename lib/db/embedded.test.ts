@@ -5,7 +5,7 @@ import { rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import { afterEach, expect, test } from "vitest";
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from "./embedded";
+import { startEmbeddedPostgres, superviseEmbeddedPostgres, type RunningEmbeddedPostgres } from "./embedded";
 import { freePort } from "../net/free-port";
 
 const started: RunningEmbeddedPostgres[] = [];
@@ -77,3 +77,27 @@ test("a postmaster.pid left by a dead PostgreSQL does not block the start", asyn
   const third = await start(dataDir);
   expect(await sql(third.url, "SELECT note FROM kept")).toEqual([{ note: "survived the crash" }]);
 });
+
+test("a PostgreSQL that dies is started again on the same folder and port, with its data", async () => {
+  const dataDir = newFolder();
+  const options = { dataDir, port: await freePort() };
+  const first = await startEmbeddedPostgres(options);
+  await sql(first.url, "CREATE TABLE kept (note text); INSERT INTO kept VALUES ('outlived a kill -9')");
+  const events: string[] = [];
+  let restarted!: () => void;
+  const running = new Promise<void>((done) => (restarted = done));
+  const supervisor = superviseEmbeddedPostgres(options, first, { down: () => events.push("down"), restarted: () => (events.push("restarted"), restarted()), failed: () => events.push("failed") }, 100);
+  try {
+    const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
+    expect(first.alive()).toBe(true);
+    process.kill(pid, "SIGKILL");
+    await running;
+    expect(first.alive()).toBe(false);
+    expect(events[0]).toBe("down");
+    expect(events.at(-1)).toBe("restarted");
+    expect(await sql(first.url, "SELECT note FROM kept")).toEqual([{ note: "outlived a kill -9" }]);
+  } finally {
+    await supervisor.stop();
+  }
+  expect(existsSync(path.join(dataDir, "postmaster.pid"))).toBe(false);
+}, 60_000);

