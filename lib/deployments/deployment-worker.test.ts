@@ -78,8 +78,14 @@ afterAll(async () => {
 describe("rollouts through the worker", () => {
   it("applies and follows a deployment to succeeded, then starts the one queued behind it", async () => {
     const api = await service("queue");
-    const first = await createDeployment({ actor: member, input: { service: api, namespaceId, tag: "1.0.0" } });
-    const second = await createDeployment({ actor: member, input: { service: api, namespaceId, tag: "1.0.1", whenBusy: "queue" } });
+    // The cluster answers 2 s late while both are asked for: the first cannot have been applied (two applies, each
+    // 2 s late) when the second comes, even though deployment requests may wait up to half a second for a busy
+    // event loop, long enough for a fast rollout in the sped-up sandbox to end.
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", latencyMs: 2_000 }] });
+    const [first, second] = await (async (): Promise<[DeploymentView, DeploymentView]> => {
+      const one = await createDeployment({ actor: member, input: { service: api, namespaceId, tag: "1.0.0" } });
+      return [one, await createDeployment({ actor: member, input: { service: api, namespaceId, tag: "1.0.1", whenBusy: "queue" } })];
+    })().finally(() => faults({}, "DELETE"));
     expect(second.status).toBe("queued");
     expect(await ended(first.id)).toMatchObject({ status: "succeeded", counts: { updated: 2, available: 2 } });
     const done: DeploymentView = await ended(second.id);

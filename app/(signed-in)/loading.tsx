@@ -1,0 +1,5 @@
+import { DetailPageSkeleton } from "@/components/ui/skeleton";
+
+export default function Loading() {
+  return <DetailPageSkeleton label="Loading the page" />;
+}
