@@ -50,23 +50,3 @@ export function ListPageSkeleton({ title, columns, filters = false }: { title: s
     </div>
   );
 }
-
-/** A page about one thing (a service, a namespace, a team) or a form, while it loads: title, a line under it, and cards of content. */
-export function DetailPageSkeleton({ label, cards = 2 }: { label: string; cards?: number }) {
-  return (
-    <div className="space-y-6" role="status" aria-label={label}>
-      <div className="space-y-2">
-        <Skeleton className="h-9 w-1/2" />
-        <Skeleton className="h-5 w-2/3" />
-      </div>
-      {Array.from({ length: cards }, (_, index) => (
-        <div key={index} className="space-y-3 rounded-lg border border-border bg-card p-5 shadow-sm">
-          <Skeleton className="h-6 w-1/4" />
-          <Skeleton className="h-4 w-full" />
-          <Skeleton className="h-4 w-5/6" />
-          <Skeleton className="h-4 w-2/3" />
-        </div>
-      ))}
-    </div>
-  );
-}

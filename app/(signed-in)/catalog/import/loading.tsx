@@ -1,5 +1,0 @@
-import { DetailPageSkeleton } from "@/components/ui/skeleton";
-
-export default function Loading() {
-  return <DetailPageSkeleton label="Loading the import" />;
-}
