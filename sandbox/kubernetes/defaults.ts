@@ -3,6 +3,7 @@
 // clusterIP and targetPort), and apply must see the same defaults on every
 // write to stay idempotent, so these run on create, update, patch and apply.
 import { isPlainObject, type JsonObject, type KubeObject } from "./objects";
+import { canonical } from "./controller/quantities";
 
 function childObject(parent: JsonObject, key: string): JsonObject {
   const value = parent[key];
@@ -23,6 +24,15 @@ function imagePullPolicy(image: unknown): string {
   return image.includes("@") ? "IfNotPresent" : tag === undefined || tag === "latest" ? "Always" : "IfNotPresent";
 }
 
+/** The API server stores every resource.Quantity in its canonical form: "0.5" reads back as "500m", "1024Mi" as "1Gi". */
+function canonicalQuantities(list: unknown): void {
+  if (!isPlainObject(list)) return;
+  for (const [resource, value] of Object.entries(list)) {
+    const stored = canonical(value);
+    if (stored !== undefined) list[resource] = stored;
+  }
+}
+
 function defaultContainers(list: unknown): void {
   if (!Array.isArray(list)) return;
   for (const container of list) {
@@ -31,6 +41,7 @@ function defaultContainers(list: unknown): void {
     setDefault(container, "terminationMessagePolicy", "File");
     setDefault(container, "imagePullPolicy", imagePullPolicy(container.image));
     setDefault(container, "resources", {});
+    if (isPlainObject(container.resources)) for (const kind of ["requests", "limits"]) canonicalQuantities(container.resources[kind]);
     if (Array.isArray(container.ports)) for (const port of container.ports) if (isPlainObject(port)) setDefault(port, "protocol", "TCP");
   }
 }
@@ -60,6 +71,7 @@ function defaultRequestsFromLimits(spec: JsonObject): void {
 /** SetDefaults_LimitRangeItem: a Container item's default limit falls back to max, its default request to the default limit, then to min. */
 function defaultLimitRange(spec: JsonObject): void {
   for (const item of Array.isArray(spec.limits) ? spec.limits.filter(isPlainObject) : []) {
+    for (const field of ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"]) canonicalQuantities(item[field]);
     if (item.type !== "Container") continue;
     const defaults = childObject(item, "default");
     const defaultRequest = childObject(item, "defaultRequest");
@@ -146,6 +158,9 @@ export function applyDefaults(kind: string, target: KubeObject, old?: KubeObject
     }
     case "LimitRange":
       defaultLimitRange(childObject(target, "spec"));
+      return;
+    case "ResourceQuota":
+      if (isPlainObject(target.spec)) canonicalQuantities(target.spec.hard);
       return;
     case "NetworkPolicy": {
       const spec = childObject(target, "spec");
