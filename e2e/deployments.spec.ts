@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { kubectl, signInAs } from "./fixtures";
 
 // Setup goes through the API as the people would; the deploy itself through the pages.
 async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
@@ -54,8 +54,18 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
   await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
   await page.unroute(refetch);
 
+  // Someone changes the cluster by hand: the next preview says what differs from what Wharf applied, and will be put back.
+  if (existsSync("/usr/bin/kubectl")) {
+    kubectl(["-n", namespace, "set", "image", "deployment/card-tokenizer", "card-tokenizer=contoso.azurecr.io/payments/card-tokenizer:hotfix"]);
+    kubectl(["-n", namespace, "scale", "deployment/card-tokenizer", "--replicas=5"]);
+  }
   await deployFromPage(page, namespaceId, "bad");
   await expect(page.getByText(/Changes against revision 1/)).toBeVisible();
+  if (existsSync("/usr/bin/kubectl")) {
+    const changed = page.getByRole("status", { name: "Changed on the cluster outside Wharf" });
+    await expect(changed.getByRole("row", { name: /replicas 5 3/ })).toBeVisible();
+    await expect(changed.getByRole("row", { name: /image of card-tokenizer .*:hotfix .*:1\.4\.2/ })).toBeVisible();
+  }
   await page.getByRole("button", { name: `Deploy to ${namespace}` }).click();
   await expect(page.locator("[data-status=failed]")).toContainText("ImagePullBackOff", { timeout: 60_000 });
   await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();

@@ -1,32 +1,7 @@
-import { readFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { kubectl, signInAs } from "./fixtures";
 
-const endpoints = () => JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { armEndpoint: string; caFile: string };
-
-/** kubectl against the e2e sandbox's aks-dev-weu, as a platform engineer would check Wharf's work. */
-function kubectl(args: string[]): string {
-  const tokens = JSON.parse(readFileSync(".data/e2e/sandbox/cluster-tokens.json", "utf8")) as Record<string, string>;
-  const cluster = { server: `${new URL(endpoints().armEndpoint).origin}/k8s/aks-dev-weu`, token: tokens["aks-dev-weu"]! };
-  const dir = mkdtempSync(join(tmpdir(), "wharf-e2e-"));
-  const file = join(dir, "kubeconfig");
-  writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "c", cluster: { server: cluster.server, "certificate-authority": endpoints().caFile } }],
-      users: [{ name: "u", user: { token: cluster.token } }],
-      contexts: [{ name: "c", context: { cluster: "c", user: "u" } }],
-      "current-context": "c",
-    }),
-  );
-  return execFileSync("/usr/bin/kubectl", ["--kubeconfig", file, ...args], { encoding: "utf8" });
-}
 
 test("a Payments member requests a namespace, an admin approves it in another browser, the member sees it ready, and it is on the cluster", async ({ page, browser }) => {
   const name = `payments-e2e${Date.now().toString(36)}`;
