@@ -140,6 +140,14 @@ function progressData(state: RolloutState, stale: boolean) {
   return counts ? { ...data, desiredReplicas: counts.desired, updatedReplicas: counts.updated, readyReplicas: counts.ready, availableReplicas: counts.available } : data;
 }
 
+/** How long a succeeded rollout waits for the pods' watch to show as many ready new pods as the Deployment counts. */
+const podSettleMs = 2_000;
+
+/** The Deployment counts more available replicas than the cached pods show ready and new: the pods' watch is behind. */
+function podsBehind(state: RolloutState): boolean {
+  return state.pods.filter((pod) => pod.updated && pod.ready).length < state.available;
+}
+
 async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSignal | undefined): Promise<void> {
   const prisma = getPrisma();
   const informer = rolloutInformer(row.namespace.cluster);
@@ -154,12 +162,31 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
   });
   let written = "";
   let lastCheck = Date.now();
+  let settleUntil: number | undefined;
+  const waitForChange = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        wake = undefined;
+        resolve();
+      }
+      wake = done;
+      signal?.addEventListener("abort", done, { once: true });
+    });
   try {
     for (;;) {
       if (signal?.aborted) throw new RetryableJobError("The worker let go of this rollout; the next attempt follows on from what the cluster shows.");
       changed = false;
       const { state, stale } = snapshot(row, timing, informer.lastError, observeRollout(informer, namespace, row.service.slug));
       if (state.phase !== "progressing") {
+        // The Deployment's status and its pods come through different watches: a success seen before the last pod's
+        // Ready would end with that pod shown not ready under "3/3 ready". The pods get a moment to catch up.
+        if (state.phase === "succeeded" && podsBehind(state) && Date.now() < (settleUntil ??= Date.now() + podSettleMs)) {
+          if (!changed) await waitForChange(Math.max(0, settleUntil - Date.now()));
+          continue;
+        }
         // The page gets the last counts and pods at once; the ending (audit, notification, the queue) is a heavier transaction.
         if (summary(state) !== written && !(await writeRolloutProgress(row.id, progressOf(state, stale)))) return;
         return await finishRollout(row.id, { phase: state.phase, reason: state.reason, message: state.message, observed: state });
@@ -184,19 +211,7 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
         if (current?.status !== "progressing") return;
         lastCheck = Date.now();
       }
-      if (!changed) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(done, Math.min(timing.idleCheckMs, Math.max(0, deadline - Date.now())));
-          function done() {
-            clearTimeout(timer);
-            signal?.removeEventListener("abort", done);
-            wake = undefined;
-            resolve();
-          }
-          wake = done;
-          signal?.addEventListener("abort", done, { once: true });
-        });
-      }
+      if (!changed) await waitForChange(Math.min(timing.idleCheckMs, Math.max(0, deadline - Date.now())));
     }
   } finally {
     unsubscribe();
