@@ -1,15 +1,9 @@
 "use client";
-import { startTransition } from "react";
-import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { useRetry } from "@/components/shell/use-retry";
 
 export default function ErrorPage({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  const router = useRouter();
-  // reset() alone re-renders what the browser has; the server's part is fetched again first.
-  const retry = () => startTransition(() => {
-    router.refresh();
-    reset();
-  });
+  const retry = useRetry(reset);
   return (
     <main className="flex min-h-[70vh] items-center justify-center px-4">
       <div role="alert" className="max-w-lg space-y-4 rounded-lg border border-border bg-card p-8">

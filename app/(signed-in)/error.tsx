@@ -1,17 +1,11 @@
 "use client";
 // A signed-in page that failed to load: the error in place of its content,
 // with the navigation still there, so the rest of Wharf keeps working.
-import { startTransition } from "react";
-import { useRouter } from "next/navigation";
 import { Button } from "@/components/ui/button";
+import { useRetry } from "@/components/shell/use-retry";
 
 export default function SignedInError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
-  const router = useRouter();
-  // reset() alone re-renders what the browser has; the server's part is fetched again first.
-  const retry = () => startTransition(() => {
-    router.refresh();
-    reset();
-  });
+  const retry = useRetry(reset);
   return (
     <div role="alert" className="max-w-2xl space-y-4 rounded-lg border border-destructive bg-card p-6">
       <h1 className="text-2xl font-bold">This page could not be loaded</h1>
