@@ -51,7 +51,8 @@ export interface KustoSyntaxNode {
   readonly Width: number;
   readonly ResultType: KustoSymbol | null;
   readonly ReferencedSymbol: KustoSymbol | null;
-  ToString(): string;
+  /** 0 = all trivia, 1 = trivia between tokens only, 2 = minimal. */
+  ToString(includeTrivia: number): string;
   /** Every other property the evaluator reads by name (Left, Right, Expression, …). */
   readonly [property: string]: unknown;
 }
