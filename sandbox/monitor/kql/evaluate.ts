@@ -8,6 +8,7 @@ import type { AppInsightsTableName, KqlColumn } from "../app-insights-schema";
 import { applyOperator, keywordOf } from "./operators";
 import type { OperatorContext } from "./operators";
 import { parseKql } from "./parse";
+import { columnsOf } from "./parse";
 import type { KustoSyntaxNode } from "./parse";
 import { evaluateConstant } from "./scalar";
 import type { LetBinding, Scope } from "./scalar";
@@ -15,7 +16,7 @@ import { child, elements, kindOf, requiredChild, simpleName, symbolKind, textOf 
 import type { Node } from "./syntax";
 import { KqlError } from "./types";
 import type { KqlQueryOptions, KqlResultTable, KqlTableSource, RunKql } from "./types";
-import { fromSource, toWire, unsupported } from "./values";
+import { fromSource, materialize, toWire, unsupported } from "./values";
 import type { Row, Table } from "./values";
 
 export const runKql: RunKql = (query, source, options) => {
@@ -28,7 +29,7 @@ export const runKql: RunKql = (query, source, options) => {
   return evaluator.run().map((table, i) => ({
     name: i === 0 ? "PrimaryResult" : `Table_${i}`,
     columns: table.columns,
-    rows: table.rows.map((row) => table.columns.map((column, c) => toWire(fromSource(row[c], column.type), column.type))),
+    rows: Array.from(table.rows, (row) => table.columns.map((column, c) => toWire(fromSource(row[c], column.type), column.type))),
   }));
 };
 
@@ -37,8 +38,8 @@ class QueryEvaluator {
   private readonly now: number;
   private readonly start: number;
   private readonly end: number;
-  /** Columns the query names anywhere; others are carried unconverted until output. */
-  private readonly referenced: Set<string>;
+  /** Source columns whose values the query can use or show; the others are left null. */
+  private readonly needed: Set<string>;
   private readonly context: OperatorContext;
 
   constructor(
@@ -49,7 +50,7 @@ class QueryEvaluator {
     this.now = options.now.getTime();
     this.start = options.range.start.getTime();
     this.end = options.range.end.getTime();
-    this.referenced = referencedColumns(root);
+    this.needed = neededColumns(root);
     this.context = {
       evaluate: (node) => this.tabular(node),
       scope: (columns) => this.scope(columns),
@@ -87,7 +88,17 @@ class QueryEvaluator {
     if (kind === "FunctionDeclaration") throw unsupported(`The user-defined function '${name}'`);
     if (expression.ResultType?.Columns) {
       let cached: Table | undefined;
-      this.lets.set(name, { kind: "table", table: () => (cached ??= this.tabular(expression)) });
+      // A let may be referenced more than once: keep its rows, not a one-shot stream.
+      this.lets.set(name, {
+        kind: "table",
+        table: () => {
+          if (!cached) {
+            const table = this.tabular(expression);
+            cached = { columns: table.columns, rows: materialize(table.rows) };
+          }
+          return cached;
+        },
+      });
       return;
     }
     this.lets.set(name, { kind: "scalar", value: evaluateConstant(expression, this.scope([])) });
@@ -123,41 +134,50 @@ class QueryEvaluator {
     throw unsupported(`The reference '${name}'`);
   }
 
-  /** A source table's rows inside the query's time range, as rows of the evaluator's values. */
+  /** A source table's rows inside the query's time range, as rows of the evaluator's values, streamed. */
   private table(name: AppInsightsTableName): Table {
     const columns = [...appInsightsTables[name]];
-    const convert = columns.map((c) => this.referenced.has(c.name));
+    return { columns, rows: this.scan(name, columns) };
+  }
+
+  private *scan(name: AppInsightsTableName, columns: KqlColumn[]): Generator<Row> {
     const names = columns.map((c) => c.name);
+    const types = columns.map((c) => c.type);
     const time = names.indexOf("TimeGenerated");
+    const read = columns.flatMap((c, i) => (this.needed.has(c.name) && i !== time ? [i] : []));
     const width = columns.length;
-    const rows: Row[] = [];
+    const { start, end } = this;
     for (const record of this.source.rows(name, this.options.range)) {
-      const row = new Array<unknown>(width);
-      for (let i = 0; i < width; i++) {
-        const value = record[names[i]!];
-        row[i] = convert[i] || i === time ? fromSource(value, columns[i]!.type) : (value ?? null);
-      }
-      const t = row[time];
+      const t = fromSource(record.TimeGenerated, "datetime");
       // Log Analytics shows a query only the rows inside its timespan.
-      if (typeof t !== "number" || t < this.start || t > this.end) continue;
-      rows.push(row);
+      if (typeof t !== "number" || t < start || t > end) continue;
+      const row = new Array<unknown>(width).fill(null);
+      row[time] = t;
+      for (const i of read) row[i] = fromSource(record[names[i]!], types[i]!);
+      yield row;
     }
-    return { columns, rows };
   }
 }
 
 /**
- * Every column name the query refers to, or every name when it uses `*`
- * (distinct *, arg_max(x, *)). Other columns only pass through to the output,
- * which converts them then.
+ * The source columns a query can need: every column it names, every column
+ * in its results (a join's `AppRoleName1` or an outer union's `Name_string`
+ * shows an unnamed source column), or all of them when it uses `*`.
  */
-function referencedColumns(root: Node): Set<string> {
+function neededColumns(root: Node): Set<string> {
   const names = new Set<string>();
   let star = false;
   (root as unknown as { WalkNodes(action: (node: Node) => void): void }).WalkNodes((node) => {
     const kind = kindOf(node);
     if (kind === "StarExpression") star = true;
     else if (kind === "NameReference" && symbolKind(node) === "ColumnSymbol") names.add(simpleName(node));
+    else if (kind === "ExpressionStatement") {
+      for (const column of columnsOf(requiredChild(node, "Expression").ResultType) ?? []) {
+        names.add(column.name);
+        names.add(column.name.replace(/\d+$/, ""));
+        names.add(column.name.replace(/_(bool|datetime|dynamic|int|long|real|string|guid|decimal|timespan)$/, ""));
+      }
+    }
   });
   if (star) for (const columns of Object.values(appInsightsTables)) for (const c of columns) names.add(c.name);
   return names;

@@ -10,7 +10,7 @@ import { aggregateNames, compileScalar, evaluateConstant, functionName } from ".
 import type { Compiled, Scope } from "./scalar";
 import { child, elements, kindOf, namedParameters, requiredChild, simpleName, textOf, tokenText } from "./syntax";
 import type { Node } from "./syntax";
-import { compareValues, compositeKey, keyOf, unsupported } from "./values";
+import { compareValues, compositeKey, keyOf, materialize, unsupported } from "./values";
 import type { Row, Table } from "./values";
 
 /** Evaluates a tabular expression (table, let name, pipe, union, …). */
@@ -48,8 +48,11 @@ export function applyOperator(op: Node, input: Table | null, context: OperatorCo
       return take(op, input, context);
     case "DistinctOperator":
       return distinct(op, input, context);
-    case "CountOperator":
-      return { columns: resultColumns(op), rows: [[input.rows.length]] };
+    case "CountOperator": {
+      let n = 0;
+      for (const _ of input.rows) n++;
+      return { columns: resultColumns(op), rows: [[n]] };
+    }
     case "JoinOperator":
       return join(op, input, context);
     default:
@@ -88,9 +91,15 @@ function refuseParameters(op: Node, allowed: readonly string[]): Map<string, str
 function filter(op: Node, input: Table, context: OperatorContext): Table {
   refuseParameters(op, []);
   const condition = compileScalar(requiredChild(op, "Condition"), context.scope(input.columns));
-  const rows: Row[] = [];
-  for (const row of input.rows) if (condition(row) === true) rows.push(row);
-  return { columns: input.columns, rows };
+  return { columns: input.columns, rows: filtered(input.rows, condition) };
+}
+
+function* filtered(rows: Iterable<Row>, condition: Compiled): Generator<Row> {
+  for (const row of rows) if (condition(row) === true) yield row;
+}
+
+function* mapped(rows: Iterable<Row>, map: (row: Row) => Row): Generator<Row> {
+  for (const row of rows) yield map(row);
 }
 
 /** The expression a (possibly named) column expression computes. */
@@ -108,7 +117,7 @@ function project(op: Node, input: Table, context: OperatorContext): Table {
   const scope = context.scope(input.columns);
   const compiled = expressions.map((e) => compileScalar(unnamed(e), scope));
   const n = compiled.length;
-  const rows = input.rows.map((row) => {
+  const rows = mapped(input.rows, (row) => {
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) out[i] = compiled[i]!(row);
     return out;
@@ -148,7 +157,7 @@ function extend(op: Node, input: Table, context: OperatorContext): Table {
   const width = working.length;
   const order = result.map((c) => indexOf(working, c.name));
   const identity = order.every((index, i) => index === i) && order.length === width;
-  const rows = input.rows.map((row) => {
+  const rows = mapped(input.rows, (row) => {
     const out = row.slice();
     out.length = width;
     for (const step of steps) out[step.index] = step.compute(out);
@@ -167,7 +176,7 @@ function reshape(op: Node, input: Table): Table {
     }
   }
   const sources = columns.map((c) => indexOf(input.columns, renames.get(c.name) ?? c.name));
-  return { columns, rows: input.rows.map((row) => sources.map((i) => row[i])) };
+  return { columns, rows: mapped(input.rows, (row) => sources.map((i) => row[i])) };
 }
 
 // ---------------------------------------------------------------- summarize
@@ -307,7 +316,7 @@ function sort(op: Node, input: Table, context: OperatorContext): Table {
   refuseParameters(op, []);
   const scope = context.scope(input.columns);
   const keys = elements(child(op, "Expressions")).map((e) => sortKey(e, scope));
-  return { columns: input.columns, rows: sortRows(input.rows, keys) };
+  return { columns: input.columns, rows: sortRows(materialize(input.rows), keys) };
 }
 
 function count(node: Node, context: OperatorContext, what: string): number {
@@ -320,13 +329,22 @@ function top(op: Node, input: Table, context: OperatorContext): Table {
   refuseParameters(op, []);
   const n = count(requiredChild(op, "Expression"), context, "top");
   const key = sortKey(requiredChild(op, "ByExpression"), context.scope(input.columns));
-  return { columns: input.columns, rows: sortRows(input.rows, [key]).slice(0, n) };
+  return { columns: input.columns, rows: sortRows(materialize(input.rows), [key]).slice(0, n) };
 }
 
 function take(op: Node, input: Table, context: OperatorContext): Table {
   refuseParameters(op, []);
   const n = count(requiredChild(op, "Expression"), context, "take");
-  return { columns: input.columns, rows: input.rows.slice(0, n) };
+  return { columns: input.columns, rows: firstRows(input.rows, n) };
+}
+
+function* firstRows(rows: Iterable<Row>, n: number): Generator<Row> {
+  if (n <= 0) return;
+  let taken = 0;
+  for (const row of rows) {
+    yield row;
+    if (++taken >= n) return;
+  }
 }
 
 function distinct(op: Node, input: Table, context: OperatorContext): Table {
@@ -365,8 +383,6 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
   const condition = requiredChild(op, "ConditionClause");
   if (kindOf(condition) !== "JoinOnClause") throw unsupported(`The join condition '${textOf(condition)}' (only 'on')`);
 
-  const leftScope = context.scope(left.columns);
-  const rightScope = context.scope(right.columns);
   const leftKeys: Compiled[] = [];
   const rightKeys: Compiled[] = [];
   for (const key of elements(child(condition, "Expressions"))) {
@@ -388,8 +404,6 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
     }
     throw unsupported(`The join key '${textOf(key)}' (only a column name or $left.X == $right.Y)`);
   }
-  void leftScope;
-  void rightScope;
 
   const keyFor = (readers: Compiled[], row: Row): unknown => {
     if (readers.length === 1) {
@@ -401,7 +415,7 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
   };
 
   const index = new Map<unknown, Row[]>();
-  for (const row of right.rows) {
+  for (const row of materialize(right.rows)) {
     const key = keyFor(rightKeys, row);
     if (key === undefined) continue;
     const bucket = index.get(key);

@@ -8,9 +8,19 @@ import { KqlError } from "./types";
 
 export type Row = unknown[];
 
+/**
+ * A table between operators. `rows` may be a one-shot stream (a generator):
+ * where, project, extend and the source scan pass rows on without keeping
+ * them, so 250k source rows die young instead of all living until summarize.
+ * Use `materialize` before iterating twice or indexing.
+ */
 export interface Table {
   columns: KqlColumn[];
-  rows: Row[];
+  rows: Iterable<Row>;
+}
+
+export function materialize(rows: Iterable<Row>): Row[] {
+  return Array.isArray(rows) ? rows : Array.from(rows);
 }
 
 export const MS_PER_DAY = 86_400_000;
