@@ -232,6 +232,41 @@ describe("runKql: tabular operators", () => {
   });
 });
 
+describe("runKql: values Wharf passes into queries", () => {
+  const tricky = sourceOf({
+    AppRequests: [
+      { TimeGenerated: new Date("2026-01-01T11:30:00Z"), AppRoleName: 'we"b | take 1\n', Id: "q1", ItemCount: 1 },
+      { TimeGenerated: new Date("2026-01-01T11:31:00Z"), AppRoleName: "api's", Id: "q2", ItemCount: 1 },
+      { TimeGenerated: new Date("2026-01-01T11:32:00Z"), AppRoleName: "other", Id: "q3", ItemCount: 1 },
+    ],
+  });
+
+  it("matches escaped string literals exactly, quotes, pipes and newlines included", () => {
+    expect(rowsOf(`AppRequests | where AppRoleName == "we\\"b | take 1\\n" | project Id`, tricky)).toEqual([["q1"]]);
+    expect(rowsOf(`AppRequests | where AppRoleName == 'api\\'s' | project Id`, tricky)).toEqual([["q2"]]);
+  });
+
+  it("filters by a dynamic list, inline or from a let", () => {
+    expect(rowsOf(`AppRequests | where AppRoleName in (dynamic(["api's", "other"])) | order by Id asc | project Id`, tricky)).toEqual([["q2"], ["q3"]]);
+    expect(rowsOf(`let roles = dynamic(["other"]); AppRequests | where AppRoleName in (roles) | project Id`, tricky)).toEqual([["q3"]]);
+  });
+
+  it("any() takes its values from one row of the group", () => {
+    const result = run("AppRequests | summarize any(Id, AppRoleInstance) by AppRoleName | where AppRoleName == 'api'");
+    expect(result.columns.map((c) => c.name)).toEqual(["AppRoleName", "any_Id", "any_AppRoleInstance"]);
+    expect(["r3", "r4"]).toContain(result.rows[0]![1]);
+    expect(result.rows[0]![2]).toBe("a1");
+  });
+
+  it("answers one table per tabular statement", () => {
+    const tables = runKql("AppRequests | count; AppExceptions | count", fixtures, lastHour);
+    expect(tables.map((t) => [t.name, t.rows])).toEqual([
+      ["PrimaryResult", [[5]]],
+      ["Table_1", [[2]]],
+    ]);
+  });
+});
+
 describe("runKql: null semantics", () => {
   const withNulls = sourceOf({
     AppRequests: [
