@@ -267,6 +267,32 @@ describe("runKql: values Wharf passes into queries", () => {
   });
 });
 
+describe("runKql: whole tables in the output", () => {
+  it.each([
+    "AppRequests | take 2",
+    "AppRequests | where Id == 'r1' | join kind=inner AppExceptions on AppRoleName",
+    "AppExceptions | join kind=leftouter (AppRequests | where Id == 'r3') on AppRoleName | project ExceptionType, Id, AppRoleName1",
+    "union AppRequests, AppExceptions | take 3",
+    "AppRequests | extend Slow = DurationMs > 90 | project-away Url | take 1",
+    "AppRequests | project-rename Role = AppRoleName | take 1",
+    "AppRequests | summarize arg_max(TimeGenerated, *) by AppRoleName",
+  ])("%s answers with the parser's columns", (query) => {
+    // runKql itself throws when its columns differ from the parser's; this checks the values came along too.
+    const result = run(query);
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(result.rows.every((row) => row.length === result.columns.length)).toBe(true);
+  });
+
+  it("carries columns the query never names to the output", () => {
+    const result = run("AppRequests | where Id == 'r1' | join kind=inner AppExceptions on AppRoleName | take 1");
+    const value = (name: string) => result.rows[0]![result.columns.findIndex((c) => c.name === name)];
+    expect(value("Url")).toBe("https://web/items?id=1");
+    expect(value("TimeGenerated1")).toBe("2026-01-01T11:30:00Z");
+    expect(value("ExceptionType")).toBe("System.Exception");
+    expect(value("ItemCount1")).toBe(3);
+  });
+});
+
 describe("runKql: null semantics", () => {
   const withNulls = sourceOf({
     AppRequests: [
