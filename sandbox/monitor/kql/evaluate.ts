@@ -15,7 +15,7 @@ import type { LetBinding, Scope } from "./scalar";
 import { child, elements, kindOf, requiredChild, simpleName, symbolKind, textOf } from "./syntax";
 import type { Node } from "./syntax";
 import { KqlError } from "./types";
-import type { KqlQueryOptions, KqlResultTable, KqlTableSource, RunKql } from "./types";
+import type { KqlQueryOptions, KqlTableSource, RunKql } from "./types";
 import { fromSource, materialize, toWire, unsupported } from "./values";
 import type { Row, Table } from "./values";
 
@@ -195,4 +195,3 @@ function neededColumns(root: Node): Set<string> {
   return names;
 }
 
-export type { KqlResultTable };

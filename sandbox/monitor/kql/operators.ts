@@ -6,7 +6,7 @@ import type { KqlColumn } from "../app-insights-schema";
 import { columnsOf, expressionResultName } from "./parse";
 import { compileAggregate, emptyValue } from "./aggregates";
 import type { AccumulatorFactory } from "./aggregates";
-import { aggregateNames, compileScalar, evaluateConstant, functionName } from "./scalar";
+import { compileScalar, evaluateConstant, functionName } from "./scalar";
 import type { Compiled, Scope } from "./scalar";
 import { child, elements, kindOf, namedParameters, requiredChild, simpleName, textOf, tokenText } from "./syntax";
 import type { Node } from "./syntax";
@@ -261,9 +261,6 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
   return { columns, rows };
 }
 
-export function isAggregateCall(node: Node): boolean {
-  return kindOf(node) === "FunctionCallExpression" && aggregateNames.has(functionName(node));
-}
 
 // ---------------------------------------------------------------- ordering
 
