@@ -42,6 +42,11 @@ describe("runKql: errors", () => {
     ["AppRequests | join kind=fullouter AppExceptions on AppRoleName", "The join kind 'fullouter' is not supported by the Wharf sandbox"],
     ["AppRequests | serialize | take 1", "The operator 'serialize' is not supported by the Wharf sandbox"],
     ["let f = (x: long) { x + 1 }; AppRequests | take 1", "The user-defined function 'f' is not supported by the Wharf sandbox"],
+    ['AppRequests | where AppRoleName has_any ("a", "b")', "The operator 'has_any' is not supported by the Wharf sandbox"],
+    ["AppRequests | summarize stdev(DurationMs)", "The function 'stdev()' is not supported by the Wharf sandbox"],
+    ["AppRequests | where AppRoleName in (AppExceptions | project AppRoleName)", "'in' with a non-constant list ('AppExceptions | project AppRoleName') is not supported by the Wharf sandbox"],
+    ["union withsource=T AppRequests, AppExceptions", "The parameter 'withsource' of 'union' is not supported by the Wharf sandbox"],
+    ["print 1", "The operator 'print' is not supported by the Wharf sandbox"],
   ])("refuses %s, naming what it does not evaluate", (query, message) => {
     const error = refusal(query);
     expect(error.code).toBe("UnsupportedOperator");
