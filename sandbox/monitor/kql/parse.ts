@@ -4,7 +4,9 @@
 // `Kusto.Language.Bridge.js` defines a global `Kusto` on top of it. Both are
 // large (≈5 MB minified, ≈150 ms and ≈60 MB of heap to load), so they are
 // loaded on first use and kept.
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { runInThisContext } from "node:vm";
 import { appInsightsTableNames, appInsightsTables } from "../app-insights-schema";
 import type { KqlColumn, KqlColumnType } from "../app-insights-schema";
 
@@ -51,7 +53,8 @@ export interface KustoSyntaxNode {
   readonly Width: number;
   readonly ResultType: KustoSymbol | null;
   readonly ReferencedSymbol: KustoSymbol | null;
-  ToString(): string;
+  /** 0 = all trivia, 1 = trivia between tokens only, 2 = minimal. */
+  ToString(includeTrivia: number): string;
   /** Every other property the evaluator reads by name (Left, Right, Expression, …). */
   readonly [property: string]: unknown;
 }
@@ -85,9 +88,14 @@ let loaded: LoadedKusto | undefined;
 
 function kusto(): LoadedKusto {
   if (loaded) return loaded;
+  // Run as plain scripts rather than through require(): under tsx (the
+  // sandbox's runner) require() hands each file to its transformer, which
+  // takes ~2 s on these 5 MB; the scripts only need to see the global object.
   const require = createRequire(import.meta.url);
-  require("@kusto/language-service-next/bridge.min.js");
-  require("@kusto/language-service-next/Kusto.Language.Bridge.min.js");
+  for (const file of ["bridge.min.js", "Kusto.Language.Bridge.min.js"]) {
+    const path = require.resolve(`@kusto/language-service-next/${file}`);
+    runInThisContext(readFileSync(path, "utf8"), { filename: path });
+  }
   const global = globalThis as unknown as { Kusto?: { Language: KustoLanguage }; Bridge?: BridgeRuntime };
   if (!global.Kusto || !global.Bridge) throw new Error("@kusto/language-service-next did not define the globals Kusto and Bridge");
   const language = global.Kusto.Language;
