@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { kqlDiagnostics, parseKql, type KustoSyntaxNode } from "@/sandbox/monitor/kql/parse";
 import { healthQuery, kqlMinutes, kqlString, kqlStringList, mapHealthResult, QueryResultShapeError } from "@/lib/health/queries";
 import type { LogsTable } from "@/lib/azure/logs";
+import { runKql } from "@/sandbox/monitor/kql/evaluate";
 
 const hostileRoles = [
   'checkout"; AppRequests | take 1000000; let x = "',
@@ -146,5 +147,56 @@ describe("mapHealthResult", () => {
     expect(mapHealthResult([])).toEqual({ window: [], minutes: [], availability: [] });
     expect(() => mapHealthResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
     expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(/unknown Grain/);
+  });
+});
+
+describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
+  const now = new Date("2026-12-04T14:30:30.000Z");
+  const prod = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/appi-wharf-prod";
+  const request = (role: string, minute: number, durationMs: number, success: boolean, itemCount: number, resourceId = prod) => ({
+    TimeGenerated: new Date(now.getTime() - minute * 60_000),
+    AppRoleName: role,
+    _ResourceId: resourceId,
+    DurationMs: durationMs,
+    Success: success,
+    ItemCount: itemCount,
+  });
+  const rows: Record<string, Record<string, unknown>[]> = {
+    AppRequests: [
+      request("payments-api", 1, 100, true, 10),
+      request("payments-api", 1, 900, false, 2),
+      request("payments-api", 2, 120, true, 8),
+      request('we"ird|role', 1, 50, true, 1),
+      request("unknown-role", 1, 50, false, 100),
+      request("payments-api", 40, 5000, false, 100),
+    ],
+    AppAvailabilityResults: [
+      { TimeGenerated: new Date(now.getTime() - 60_000), AppRoleName: "payments-api", Success: true, ItemCount: 3 },
+      { TimeGenerated: new Date(now.getTime() - 120_000), AppRoleName: "payments-api", Success: false, ItemCount: 1 },
+    ],
+    AppDependencies: [],
+    AppExceptions: [],
+  };
+  const source = { rows: (table: string) => rows[table] ?? [] };
+
+  it("weights by ItemCount, keeps to the window and to the roles asked for", () => {
+    const query = healthQuery({ roles: ["payments-api", 'we"ird|role'] });
+    const tables = runKql(query.text, source as never, { now, range: { start: new Date(now.getTime() - 35 * 60_000), end: now } });
+    const result = mapHealthResult(tables);
+    expect(result.window).toEqual(
+      expect.arrayContaining([
+        { role: "payments-api", componentId: prod.toLowerCase(), requests: 20, failed: 2, failureRatePct: 10, p95DurationMs: expect.any(Number) },
+        { role: 'we"ird|role', componentId: prod.toLowerCase(), requests: 1, failed: 0, failureRatePct: 0, p95DurationMs: 50 },
+      ]),
+    );
+    expect(result.window).toHaveLength(2);
+    expect(result.window.find((row) => row.role === "payments-api")!.p95DurationMs).toBeGreaterThanOrEqual(120);
+    expect(result.minutes.filter((row) => row.role === "payments-api").map((row) => [row.minute.toISOString(), row.requests, row.failed])).toEqual(
+      expect.arrayContaining([
+        ["2026-12-04T14:29:00.000Z", 12, 2],
+        ["2026-12-04T14:28:00.000Z", 8, 0],
+      ]),
+    );
+    expect(result.availability).toEqual([{ role: "payments-api", runs: 4, passed: 3, availabilityPct: 75 }]);
   });
 });
