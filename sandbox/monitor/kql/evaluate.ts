@@ -1,0 +1,186 @@
+// The sandbox's KQL evaluator: Microsoft's parser checks and analyzes the
+// query (its diagnostics are the errors a real workspace would give), then the
+// parser's syntax tree is evaluated over rows from a KqlTableSource. What the
+// sandbox cannot evaluate is refused with UnsupportedOperator naming it, never
+// answered approximately.
+import { appInsightsTables } from "../app-insights-schema";
+import type { AppInsightsTableName, KqlColumn } from "../app-insights-schema";
+import { applyOperator, keywordOf } from "./operators";
+import type { OperatorContext } from "./operators";
+import { parseKql } from "./parse";
+import { columnsOf } from "./parse";
+import type { KustoSyntaxNode } from "./parse";
+import { evaluateConstant } from "./scalar";
+import type { LetBinding, Scope } from "./scalar";
+import { child, elements, kindOf, requiredChild, simpleName, symbolKind, textOf } from "./syntax";
+import type { Node } from "./syntax";
+import { KqlError } from "./types";
+import type { KqlQueryOptions, KqlResultTable, KqlTableSource, RunKql } from "./types";
+import { fromSource, materialize, toWire, unsupported } from "./values";
+import type { Row, Table } from "./values";
+
+export const runKql: RunKql = (query, source, options) => {
+  const { code, errors } = parseKql(query);
+  if (errors.length > 0) {
+    const syntax = (code.Syntax as unknown as { ContainsSyntaxDiagnostics: boolean }).ContainsSyntaxDiagnostics;
+    throw new KqlError(syntax ? "SyntaxError" : "SemanticError", [...new Set(errors.map((e) => e.message))].join(" "));
+  }
+  const evaluator = new QueryEvaluator(code.Syntax, source, options);
+  return evaluator.run().map((table, i) => ({
+    name: i === 0 ? "PrimaryResult" : `Table_${i}`,
+    columns: table.columns,
+    rows: Array.from(table.rows, (row) => table.columns.map((column, c) => toWire(fromSource(row[c], column.type), column.type))),
+  }));
+};
+
+class QueryEvaluator {
+  private readonly lets = new Map<string, LetBinding>();
+  private readonly now: number;
+  private readonly start: number;
+  private readonly end: number;
+  /** Source columns whose values the query can use or show; the others are left null. */
+  private readonly needed: Set<string>;
+  private readonly context: OperatorContext;
+
+  constructor(
+    private readonly root: KustoSyntaxNode,
+    private readonly source: KqlTableSource,
+    private readonly options: KqlQueryOptions,
+  ) {
+    this.now = options.now.getTime();
+    this.start = options.range.start.getTime();
+    this.end = options.range.end.getTime();
+    this.needed = neededColumns(root);
+    this.context = {
+      evaluate: (node) => this.tabular(node),
+      scope: (columns) => this.scope(columns),
+    };
+  }
+
+  run(): Table[] {
+    const results: Table[] = [];
+    if (elements(child(this.root, "Directives")).length > 0) throw unsupported("A query directive");
+    for (const statement of elements(child(this.root, "Statements"))) {
+      switch (kindOf(statement)) {
+        case "LetStatement":
+          this.let(statement);
+          break;
+        case "ExpressionStatement":
+          results.push(this.tabular(requiredChild(statement, "Expression")));
+          break;
+        default:
+          throw unsupported(`The statement '${textOf(statement).split(/\s/)[0]}'`);
+      }
+    }
+    return results;
+  }
+
+  private scope(columns: readonly KqlColumn[]): Scope {
+    const map = new Map<string, number>();
+    columns.forEach((c, i) => map.set(c.name, i));
+    return { columns: map, lets: this.lets, now: this.now };
+  }
+
+  private let(statement: Node): void {
+    const name = simpleName(requiredChild(statement, "Name"));
+    const expression = requiredChild(statement, "Expression");
+    const kind = kindOf(expression);
+    if (kind === "FunctionDeclaration") throw unsupported(`The user-defined function '${name}'`);
+    if (expression.ResultType?.Columns) {
+      let cached: Table | undefined;
+      // A let may be referenced more than once: keep its rows, not a one-shot stream.
+      this.lets.set(name, {
+        kind: "table",
+        table: () => {
+          if (!cached) {
+            const table = this.tabular(expression);
+            cached = { columns: table.columns, rows: materialize(table.rows) };
+          }
+          return cached;
+        },
+      });
+      return;
+    }
+    this.lets.set(name, { kind: "scalar", value: evaluateConstant(expression, this.scope([])) });
+  }
+
+  private tabular(node: Node): Table {
+    switch (kindOf(node)) {
+      case "ParenthesizedExpression":
+        return this.tabular(requiredChild(node, "Expression"));
+      case "NameReference":
+        return this.named(node);
+      case "PipeExpression":
+        return applyOperator(requiredChild(node, "Operator"), this.tabular(requiredChild(node, "Expression")), this.context);
+      case "UnionOperator":
+        return applyOperator(node, null, this.context);
+      case "FunctionCallExpression": {
+        const name = simpleName(requiredChild(node, "Name"));
+        const args = elements(child(requiredChild(node, "ArgumentList"), "Expressions"));
+        if (name === "materialize" && args.length === 1) return this.tabular(args[0]!);
+        throw unsupported(`The function '${name}()'`);
+      }
+      default:
+        if (kindOf(node).endsWith("Operator")) throw unsupported(`The operator '${keywordOf(node)}'`);
+        throw unsupported(`The tabular expression '${textOf(node)}'`);
+    }
+  }
+
+  private named(node: Node): Table {
+    const name = simpleName(node);
+    if (symbolKind(node) === "TableSymbol" && name in appInsightsTables) return this.table(name as AppInsightsTableName);
+    const binding = this.lets.get(name);
+    if (binding?.kind === "table") return binding.table();
+    throw unsupported(`The reference '${name}'`);
+  }
+
+  /** A source table's rows inside the query's time range, as rows of the evaluator's values, streamed. */
+  private table(name: AppInsightsTableName): Table {
+    const columns = [...appInsightsTables[name]];
+    return { columns, rows: this.scan(name, columns) };
+  }
+
+  private *scan(name: AppInsightsTableName, columns: KqlColumn[]): Generator<Row> {
+    const names = columns.map((c) => c.name);
+    const types = columns.map((c) => c.type);
+    const time = names.indexOf("TimeGenerated");
+    const read = columns.flatMap((c, i) => (this.needed.has(c.name) && i !== time ? [i] : []));
+    const width = columns.length;
+    const { start, end } = this;
+    for (const record of this.source.rows(name, this.options.range)) {
+      const t = fromSource(record.TimeGenerated, "datetime");
+      // Log Analytics shows a query only the rows inside its timespan.
+      if (typeof t !== "number" || t < start || t > end) continue;
+      const row = new Array<unknown>(width).fill(null);
+      row[time] = t;
+      for (const i of read) row[i] = fromSource(record[names[i]!], types[i]!);
+      yield row;
+    }
+  }
+}
+
+/**
+ * The source columns a query can need: every column it names, every column
+ * in its results (a join's `AppRoleName1` or an outer union's `Name_string`
+ * shows an unnamed source column), or all of them when it uses `*`.
+ */
+function neededColumns(root: Node): Set<string> {
+  const names = new Set<string>();
+  let star = false;
+  (root as unknown as { WalkNodes(action: (node: Node) => void): void }).WalkNodes((node) => {
+    const kind = kindOf(node);
+    if (kind === "StarExpression") star = true;
+    else if (kind === "NameReference" && symbolKind(node) === "ColumnSymbol") names.add(simpleName(node));
+    else if (kind === "ExpressionStatement") {
+      for (const column of columnsOf(requiredChild(node, "Expression").ResultType) ?? []) {
+        names.add(column.name);
+        names.add(column.name.replace(/\d+$/, ""));
+        names.add(column.name.replace(/_(bool|datetime|dynamic|int|long|real|string|guid|decimal|timespan)$/, ""));
+      }
+    }
+  });
+  if (star) for (const columns of Object.values(appInsightsTables)) for (const c of columns) names.add(c.name);
+  return names;
+}
+
+export type { KqlResultTable };

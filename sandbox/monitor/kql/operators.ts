@@ -1,0 +1,489 @@
+// The tabular operators the sandbox evaluates. Output column names and types
+// come from the parser's analysis of each operator (so `count_`,
+// `sum_ItemCount`, `percentile_DurationMs_95`, `AppRoleName1` are the
+// parser's names, not re-derived here); the values are computed here.
+import type { KqlColumn } from "../app-insights-schema";
+import { columnsOf } from "./parse";
+import { compileAggregate, emptyValue } from "./aggregates";
+import type { AccumulatorFactory } from "./aggregates";
+import { aggregateNames, compileScalar, evaluateConstant, functionName } from "./scalar";
+import type { Compiled, Scope } from "./scalar";
+import { child, elements, kindOf, namedParameters, requiredChild, simpleName, textOf, tokenText } from "./syntax";
+import type { Node } from "./syntax";
+import { compareValues, compositeKey, keyOf, materialize, unsupported } from "./values";
+import type { Row, Table } from "./values";
+
+/** Evaluates a tabular expression (table, let name, pipe, union, …). */
+export type TabularEvaluator = (node: Node) => Table;
+
+export interface OperatorContext {
+  evaluate: TabularEvaluator;
+  /** Scope for expressions over `columns` (lets and now() included). */
+  scope(columns: readonly KqlColumn[]): Scope;
+}
+
+export function applyOperator(op: Node, input: Table | null, context: OperatorContext): Table {
+  const kind = kindOf(op);
+  if (kind === "UnionOperator") return union(op, input, context);
+  if (!input) throw unsupported(`The operator '${keywordOf(op)}' at the start of a query`);
+  switch (kind) {
+    case "FilterOperator":
+      return filter(op, input, context);
+    case "ProjectOperator":
+      return project(op, input, context);
+    case "ExtendOperator":
+      return extend(op, input, context);
+    case "ProjectAwayOperator":
+    case "ProjectKeepOperator":
+    case "ProjectReorderOperator":
+    case "ProjectRenameOperator":
+      return reshape(op, input);
+    case "SummarizeOperator":
+      return summarize(op, input, context);
+    case "SortOperator":
+      return sort(op, input, context);
+    case "TopOperator":
+      return top(op, input, context);
+    case "TakeOperator":
+      return take(op, input, context);
+    case "DistinctOperator":
+      return distinct(op, input, context);
+    case "CountOperator": {
+      let n = 0;
+      for (const _ of input.rows) n++;
+      return { columns: resultColumns(op), rows: [[n]] };
+    }
+    case "JoinOperator":
+      return join(op, input, context);
+    default:
+      throw unsupported(`The operator '${keywordOf(op)}'`);
+  }
+}
+
+/** The operator's first token: "mv-expand", "parse", "render", … */
+export function keywordOf(node: Node): string {
+  let current: Node | null = node;
+  while (current && current.ChildCount > 0) current = current.GetChild(0);
+  const text = (current as { Text?: string } | null)?.Text;
+  return text || kindOf(node);
+}
+
+function resultColumns(op: Node): KqlColumn[] {
+  const columns = columnsOf(op.ResultType);
+  if (!columns) throw new Error(`the parser gave no result schema for ${kindOf(op)}`);
+  return columns;
+}
+
+function indexOf(columns: readonly KqlColumn[], name: string): number {
+  const index = columns.findIndex((c) => c.name === name);
+  if (index < 0) throw new Error(`column ${name} is not in [${columns.map((c) => c.name).join(", ")}]`);
+  return index;
+}
+
+function refuseParameters(op: Node, allowed: readonly string[]): Map<string, string> {
+  const parameters = namedParameters(op);
+  for (const name of parameters.keys()) {
+    if (!allowed.includes(name) && !name.startsWith("hint.")) throw unsupported(`The parameter '${name}' of '${keywordOf(op)}'`);
+  }
+  return parameters;
+}
+
+function filter(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const condition = compileScalar(requiredChild(op, "Condition"), context.scope(input.columns));
+  return { columns: input.columns, rows: filtered(input.rows, condition) };
+}
+
+function* filtered(rows: Iterable<Row>, condition: Compiled): Generator<Row> {
+  for (const row of rows) if (condition(row) === true) yield row;
+}
+
+function* mapped(rows: Iterable<Row>, map: (row: Row) => Row): Generator<Row> {
+  for (const row of rows) yield map(row);
+}
+
+/** The expression a (possibly named) column expression computes. */
+function unnamed(node: Node): Node {
+  const kind = kindOf(node);
+  if (kind === "SimpleNamedExpression") return requiredChild(node, "Expression");
+  if (kind === "CompoundNamedExpression") throw unsupported(`The tuple assignment '${textOf(node)}'`);
+  return node;
+}
+
+function project(op: Node, input: Table, context: OperatorContext): Table {
+  const columns = resultColumns(op);
+  const expressions = elements(child(op, "Expressions"));
+  if (expressions.length !== columns.length) throw unsupported(`'project' producing ${columns.length} columns from ${expressions.length} expressions`);
+  const scope = context.scope(input.columns);
+  const compiled = expressions.map((e) => compileScalar(unnamed(e), scope));
+  const n = compiled.length;
+  const rows = mapped(input.rows, (row) => {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = compiled[i]!(row);
+    return out;
+  });
+  return { columns, rows };
+}
+
+function extend(op: Node, input: Table, context: OperatorContext): Table {
+  const result = resultColumns(op);
+  const inputNames = new Set(input.columns.map((c) => c.name));
+  const expressions = elements(child(op, "Expressions"));
+  const declared = new Set(
+    expressions.filter((e) => kindOf(e) === "SimpleNamedExpression").map((e) => simpleName(requiredChild(e, "Name"))),
+  );
+  const generated = result.map((c) => c.name).filter((name) => !inputNames.has(name) && !declared.has(name));
+  // Later expressions see earlier ones (extend a = 1, b = a + 1), so each is
+  // compiled against the columns as they stand after the previous ones.
+  const working: KqlColumn[] = [...input.columns];
+  const steps: { index: number; compute: Compiled }[] = [];
+  for (const expression of expressions) {
+    let name: string;
+    if (kindOf(expression) === "SimpleNamedExpression") name = simpleName(requiredChild(expression, "Name"));
+    else if (kindOf(expression) === "NameReference" && inputNames.has(simpleName(expression))) name = simpleName(expression);
+    else {
+      const next = generated.shift();
+      if (!next) throw unsupported(`The extend expression '${textOf(expression)}'`);
+      name = next;
+    }
+    const compute = compileScalar(unnamed(expression), context.scope(working));
+    let index = working.findIndex((c) => c.name === name);
+    if (index < 0) {
+      index = working.length;
+      working.push({ name, type: "dynamic" });
+    }
+    steps.push({ index, compute });
+  }
+  const width = working.length;
+  const order = result.map((c) => indexOf(working, c.name));
+  const identity = order.every((index, i) => index === i) && order.length === width;
+  const rows = mapped(input.rows, (row) => {
+    const out = row.slice();
+    out.length = width;
+    for (const step of steps) out[step.index] = step.compute(out);
+    return identity ? out : order.map((i) => out[i]);
+  });
+  return { columns: result, rows };
+}
+
+function reshape(op: Node, input: Table): Table {
+  const columns = resultColumns(op);
+  const renames = new Map<string, string>();
+  if (kindOf(op) === "ProjectRenameOperator") {
+    for (const e of elements(child(op, "Expressions"))) {
+      if (kindOf(e) !== "SimpleNamedExpression") continue;
+      renames.set(simpleName(requiredChild(e, "Name")), simpleName(requiredChild(e, "Expression")));
+    }
+  }
+  const sources = columns.map((c) => indexOf(input.columns, renames.get(c.name) ?? c.name));
+  return { columns, rows: mapped(input.rows, (row) => sources.map((i) => row[i])) };
+}
+
+// ---------------------------------------------------------------- summarize
+
+interface AggregateOutput {
+  /** Columns this output fills. */
+  width: number;
+  /** Reads this output's value(s) from the group's accumulator results. */
+  finish(results: unknown[]): unknown;
+}
+
+function summarize(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const columns = resultColumns(op);
+  const scope = context.scope(input.columns);
+  const byClause = child(op, "ByClause");
+  const byExpressions = elements(byClause ? child(byClause, "Expressions") : null);
+  const byCompiled = byExpressions.map((e) => compileScalar(unnamed(e), scope));
+
+  const factories: AccumulatorFactory[] = [];
+  const emptyValues: unknown[] = [];
+  const outputs: AggregateOutput[] = [];
+  for (const expression of elements(child(op, "Aggregates"))) {
+    const inner = unnamed(expression);
+    const tuple = inner.ResultType?.Columns ? columnsOf(inner.ResultType)?.map((c) => c.name) : undefined;
+    if (tuple && kindOf(inner) === "FunctionCallExpression") {
+      const slot = factories.length;
+      const name = functionName(inner);
+      factories.push(compileAggregate(inner, name, scope, tuple));
+      emptyValues.push(tuple.map(() => null));
+      outputs.push({ width: tuple.length, finish: (results) => results[slot] });
+      continue;
+    }
+    // Any expression over aggregates: sum(DurationMs * ItemCount) / sum(ItemCount).
+    const aggregateScope: Scope = {
+      ...scope,
+      aggregate: (call, name, callScope) => {
+        const slot = factories.length;
+        factories.push(compileAggregate(call, name, callScope, undefined));
+        emptyValues.push(emptyValue(name));
+        return (results) => results[slot];
+      },
+    };
+    const compute = compileScalar(inner, aggregateScope);
+    outputs.push({ width: 1, finish: compute });
+  }
+  const width = outputs.reduce((n, o) => n + o.width, byCompiled.length);
+  if (width !== columns.length) throw new Error(`summarize produces ${width} columns, the parser expects ${columns.length}`);
+
+  const groups = new Map<unknown, { keys: unknown[]; accumulators: ReturnType<AccumulatorFactory>[] }>();
+  const single = byCompiled.length === 1 ? byCompiled[0]! : null;
+  for (const row of input.rows) {
+    let key: unknown;
+    let keys: unknown[] | null = null;
+    if (single) key = keyOf(single(row));
+    else {
+      keys = byCompiled.map((f) => f(row));
+      key = compositeKey(keys);
+    }
+    let group = groups.get(key);
+    if (!group) {
+      group = { keys: keys ?? [single!(row)], accumulators: factories.map((f) => f()) };
+      groups.set(key, group);
+    }
+    for (const accumulator of group.accumulators) accumulator.add(row);
+  }
+
+  const rows: Row[] = [];
+  const emit = (keys: unknown[], results: unknown[]) => {
+    const out: unknown[] = keys.slice();
+    for (const output of outputs) {
+      const value = output.finish(results);
+      if (output.width === 1) out.push(value);
+      else out.push(...(value as unknown[]));
+    }
+    rows.push(out);
+  };
+  for (const group of groups.values()) emit(group.keys, group.accumulators.map((a) => a.result()));
+  // Without by, an empty input still gives one row of the aggregates' defaults.
+  if (byCompiled.length === 0 && groups.size === 0) emit([], emptyValues);
+  return { columns, rows };
+}
+
+export function isAggregateCall(node: Node): boolean {
+  return kindOf(node) === "FunctionCallExpression" && aggregateNames.has(functionName(node));
+}
+
+// ---------------------------------------------------------------- ordering
+
+interface SortKey {
+  value: Compiled;
+  descending: boolean;
+  nullsFirst: boolean;
+}
+
+function sortKey(node: Node, scope: Scope): SortKey {
+  let expression = node;
+  let direction = "";
+  let nulls = "";
+  if (kindOf(node) === "OrderedExpression") {
+    expression = requiredChild(node, "Expression");
+    const ordering = child(node, "Ordering");
+    if (ordering) {
+      direction = tokenText(ordering, "AscOrDescKeyword");
+      const nullsClause = child(ordering, "NullsClause");
+      if (nullsClause) nulls = tokenText(nullsClause, "FirstOrLastKeyword");
+    }
+  }
+  // KQL sorts descending unless told otherwise; nulls go first ascending and last descending.
+  const descending = direction !== "asc";
+  const nullsFirst = nulls ? nulls === "first" : !descending;
+  return { value: compileScalar(expression, scope), descending, nullsFirst };
+}
+
+function sortRows(rows: Row[], keys: SortKey[]): Row[] {
+  const decorated = rows.map((row, position) => ({ row, position, values: keys.map((k) => k.value(row)) }));
+  decorated.sort((a, b) => {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const x = a.values[i];
+      const y = b.values[i];
+      const xNull = x === null || x === undefined;
+      const yNull = y === null || y === undefined;
+      if (xNull || yNull) {
+        if (xNull && yNull) continue;
+        return xNull === key.nullsFirst ? -1 : 1;
+      }
+      const c = compareValues(x, y);
+      if (c !== 0) return key.descending ? -c : c;
+    }
+    return a.position - b.position;
+  });
+  return decorated.map((d) => d.row);
+}
+
+function sort(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const scope = context.scope(input.columns);
+  const keys = elements(child(op, "Expressions")).map((e) => sortKey(e, scope));
+  return { columns: input.columns, rows: sortRows(materialize(input.rows), keys) };
+}
+
+function count(node: Node, context: OperatorContext, what: string): number {
+  const value = evaluateConstant(node, context.scope([]));
+  if (typeof value !== "number" || value < 0) throw unsupported(`A ${what} count that is not a non-negative constant ('${textOf(node)}')`);
+  return Math.floor(value);
+}
+
+function top(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const n = count(requiredChild(op, "Expression"), context, "top");
+  const key = sortKey(requiredChild(op, "ByExpression"), context.scope(input.columns));
+  return { columns: input.columns, rows: sortRows(materialize(input.rows), [key]).slice(0, n) };
+}
+
+function take(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const n = count(requiredChild(op, "Expression"), context, "take");
+  return { columns: input.columns, rows: firstRows(input.rows, n) };
+}
+
+function* firstRows(rows: Iterable<Row>, n: number): Generator<Row> {
+  if (n <= 0) return;
+  let taken = 0;
+  for (const row of rows) {
+    yield row;
+    if (++taken >= n) return;
+  }
+}
+
+function distinct(op: Node, input: Table, context: OperatorContext): Table {
+  refuseParameters(op, []);
+  const columns = resultColumns(op);
+  const expressions = elements(child(op, "Expressions"));
+  const star = expressions.some((e) => kindOf(e) === "StarExpression");
+  const scope = context.scope(input.columns);
+  const compiled = star
+    ? columns.map((c) => {
+        const index = indexOf(input.columns, c.name);
+        return (row: Row) => row[index];
+      })
+    : expressions.map((e) => compileScalar(unnamed(e), scope));
+  const seen = new Set<string>();
+  const rows: Row[] = [];
+  for (const row of input.rows) {
+    const values = compiled.map((f) => f(row));
+    const key = compositeKey(values);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    rows.push(values);
+  }
+  return { columns, rows };
+}
+
+// ---------------------------------------------------------------- join and union
+
+const joinKinds = new Set(["inner", "innerunique", "leftouter", "leftsemi", "leftanti"]);
+
+function join(op: Node, left: Table, context: OperatorContext): Table {
+  const parameters = refuseParameters(op, ["kind"]);
+  const kind = parameters.get("kind") ?? "innerunique";
+  if (!joinKinds.has(kind)) throw unsupported(`The join kind '${kind}'`);
+  const right = context.evaluate(requiredChild(op, "Expression"));
+  const condition = requiredChild(op, "ConditionClause");
+  if (kindOf(condition) !== "JoinOnClause") throw unsupported(`The join condition '${textOf(condition)}' (only 'on')`);
+
+  const leftKeys: Compiled[] = [];
+  const rightKeys: Compiled[] = [];
+  for (const key of elements(child(condition, "Expressions"))) {
+    if (kindOf(key) === "NameReference") {
+      const name = simpleName(key);
+      leftKeys.push(columnReader(left.columns, name));
+      rightKeys.push(columnReader(right.columns, name));
+      continue;
+    }
+    if (kindOf(key) === "BinaryExpression" && tokenText(key, "Operator") === "==") {
+      const sides = [requiredChild(key, "Left"), requiredChild(key, "Right")].map((side) => sideOf(side));
+      const l = sides.find((s) => s.side === "$left");
+      const r = sides.find((s) => s.side === "$right");
+      if (l && r) {
+        leftKeys.push(columnReader(left.columns, l.column));
+        rightKeys.push(columnReader(right.columns, r.column));
+        continue;
+      }
+    }
+    throw unsupported(`The join key '${textOf(key)}' (only a column name or $left.X == $right.Y)`);
+  }
+
+  const keyFor = (readers: Compiled[], row: Row): unknown => {
+    if (readers.length === 1) {
+      const v = readers[0]!(row);
+      return v === null || v === undefined ? undefined : keyOf(v);
+    }
+    const values = readers.map((f) => f(row));
+    return values.some((v) => v === null || v === undefined) ? undefined : compositeKey(values);
+  };
+
+  const index = new Map<unknown, Row[]>();
+  for (const row of materialize(right.rows)) {
+    const key = keyFor(rightKeys, row);
+    if (key === undefined) continue;
+    const bucket = index.get(key);
+    if (bucket) bucket.push(row);
+    else index.set(key, [row]);
+  }
+
+  const columns = resultColumns(op);
+  const rows: Row[] = [];
+  const nullRight = new Array<unknown>(right.columns.length).fill(null);
+  const seenLeft = new Set<unknown>();
+  for (const row of left.rows) {
+    const key = keyFor(leftKeys, row);
+    const matches = key === undefined ? undefined : index.get(key);
+    switch (kind) {
+      case "leftsemi":
+        if (matches) rows.push(row);
+        break;
+      case "leftanti":
+        if (!matches) rows.push(row);
+        break;
+      case "leftouter":
+        if (matches) for (const match of matches) rows.push(row.concat(match));
+        else rows.push(row.concat(nullRight));
+        break;
+      case "innerunique":
+        // innerunique keeps one left row per key value before matching.
+        if (key === undefined || seenLeft.has(key)) break;
+        seenLeft.add(key);
+        if (matches) for (const match of matches) rows.push(row.concat(match));
+        break;
+      default:
+        if (matches) for (const match of matches) rows.push(row.concat(match));
+    }
+  }
+  const width = kind === "leftsemi" || kind === "leftanti" ? left.columns.length : left.columns.length + right.columns.length;
+  if (columns.length !== width) throw new Error(`join produces ${width} columns, the parser expects ${columns.length}`);
+  return { columns, rows };
+}
+
+function sideOf(node: Node): { side: string; column: string } {
+  if (kindOf(node) !== "PathExpression") return { side: "", column: "" };
+  const target = requiredChild(node, "Expression");
+  return { side: simpleName(target), column: simpleName(requiredChild(node, "Selector")) };
+}
+
+function columnReader(columns: readonly KqlColumn[], name: string): Compiled {
+  const index = indexOf(columns, name);
+  return (row) => row[index];
+}
+
+function union(op: Node, input: Table | null, context: OperatorContext): Table {
+  const parameters = refuseParameters(op, ["kind", "isfuzzy"]);
+  const kind = parameters.get("kind") ?? "outer";
+  if (kind !== "outer" && kind !== "inner") throw unsupported(`The union kind '${kind}'`);
+  const tables = [...(input ? [input] : []), ...elements(child(op, "Expressions")).map((e) => context.evaluate(e))];
+  const columns = resultColumns(op);
+  const rows: Row[] = [];
+  for (const table of tables) {
+    const sources = columns.map((column) => {
+      let index = table.columns.findIndex((c) => c.name === column.name);
+      if (index < 0) {
+        // An outer union names clashing columns Name_type.
+        index = table.columns.findIndex((c) => `${c.name}_${c.type}` === column.name);
+      }
+      return index;
+    });
+    for (const row of table.rows) rows.push(sources.map((i) => (i < 0 ? null : row[i])));
+  }
+  return { columns, rows };
+}
