@@ -3,7 +3,7 @@
 // `sum_ItemCount`, `percentile_DurationMs_95`, `AppRoleName1` are the
 // parser's names, not re-derived here); the values are computed here.
 import type { KqlColumn } from "../app-insights-schema";
-import { columnsOf } from "./parse";
+import { columnsOf, expressionResultName } from "./parse";
 import { compileAggregate, emptyValue } from "./aggregates";
 import type { AccumulatorFactory } from "./aggregates";
 import { aggregateNames, compileScalar, evaluateConstant, functionName } from "./scalar";
@@ -129,24 +129,21 @@ function extend(op: Node, input: Table, context: OperatorContext): Table {
   const result = resultColumns(op);
   const inputNames = new Set(input.columns.map((c) => c.name));
   const expressions = elements(child(op, "Expressions"));
-  const declared = new Set(
-    expressions.filter((e) => kindOf(e) === "SimpleNamedExpression").map((e) => simpleName(requiredChild(e, "Name"))),
-  );
+  const declared = new Set(expressions.map(expressionResultName).filter((name) => name !== ""));
   const generated = result.map((c) => c.name).filter((name) => !inputNames.has(name) && !declared.has(name));
-  // Later expressions see earlier ones (extend a = 1, b = a + 1), so each is
-  // compiled against the columns as they stand after the previous ones.
+  // Every expression sees the input row (the parser rejects a reference to a
+  // column made earlier in the same extend), so all compile against the input.
+  const scope = context.scope(input.columns);
   const working: KqlColumn[] = [...input.columns];
   const steps: { index: number; compute: Compiled }[] = [];
   for (const expression of expressions) {
-    let name: string;
-    if (kindOf(expression) === "SimpleNamedExpression") name = simpleName(requiredChild(expression, "Name"));
-    else if (kindOf(expression) === "NameReference" && inputNames.has(simpleName(expression))) name = simpleName(expression);
-    else {
+    let name = expressionResultName(expression);
+    if (!name) {
       const next = generated.shift();
       if (!next) throw unsupported(`The extend expression '${textOf(expression)}'`);
       name = next;
     }
-    const compute = compileScalar(unnamed(expression), context.scope(working));
+    const compute = compileScalar(unnamed(expression), scope);
     let index = working.findIndex((c) => c.name === name);
     if (index < 0) {
       index = working.length;
@@ -160,7 +157,7 @@ function extend(op: Node, input: Table, context: OperatorContext): Table {
   const rows = mapped(input.rows, (row) => {
     const out = row.slice();
     out.length = width;
-    for (const step of steps) out[step.index] = step.compute(out);
+    for (const step of steps) out[step.index] = step.compute(row);
     return identity ? out : order.map((i) => out[i]);
   });
   return { columns: result, rows };

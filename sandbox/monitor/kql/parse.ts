@@ -66,6 +66,7 @@ export interface KustoCode {
 }
 
 interface KustoLanguage {
+  Binding: { Binder: { GetExpressionResultName(expression: unknown, defaultName: string, row: unknown): string | null } };
   KustoCode: { ParseAndAnalyze(text: string, globals: unknown): KustoCode };
   GlobalState: { Default: { WithDatabase(database: unknown): unknown } };
   Symbols: {
@@ -151,6 +152,15 @@ export function syntaxClass(node: unknown): string {
   const generic = full.indexOf("[");
   const name = generic < 0 ? full : full.slice(0, generic);
   return name.slice(name.lastIndexOf(".") + 1);
+}
+
+/**
+ * The column name the parser gives an expression in a projection (`x = …` → x,
+ * `tostring(Id)` → Id, `Properties.a` → Properties_a), or "" when it makes one
+ * up (Column1, …).
+ */
+export function expressionResultName(node: KustoSyntaxNode): string {
+  return kusto().language.Binding.Binder.GetExpressionResultName(node, "", null) ?? "";
 }
 
 /** The parser's type names (bool, int, long, real, string, datetime, timespan, dynamic, guid, decimal). */
