@@ -20,7 +20,8 @@ import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { observeLogsRequests } from "@/lib/azure/logs";
 import { pollHealth } from "@/lib/health/poll-health";
-import type { HealthReason, KubernetesObservation } from "@/lib/health/types";
+import type { HealthReason, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
+import { approveDeployment } from "@/lib/deployments/approve-deployment";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 
 const endpoints = readEndpoints();
@@ -31,9 +32,10 @@ const schema = testSchema();
 let worker: RunningWorker;
 let member: UserActor;
 let config: WharfConfig;
-const namespaces: Record<"dev" | "lab", string> = { dev: "", lab: "" };
-const services: Record<"withRole" | "withoutRole" | "onLab", { id: string; slug: string }> = {
+const namespaces: Record<"dev" | "lab" | "prod", string> = { dev: "", lab: "", prod: "" };
+const services: Record<"withRole" | "withoutRole" | "onLab" | "onProd", { id: string; slug: string }> = {
   withRole: { id: "", slug: "" },
+  onProd: { id: "", slug: "" },
   withoutRole: { id: "", slug: "" },
   onLab: { id: "", slug: "" },
 };
@@ -56,8 +58,11 @@ async function createService(name: string, role: string | null): Promise<{ id: s
   return { id: row.id, slug: serviceSlug };
 }
 
+let admin: UserActor;
+
 async function deploy(service: string, namespaceId: string, tag: string): Promise<void> {
   const created = await createDeployment({ actor: member, input: { service, namespaceId, tag } });
+  if (created.status === "awaiting-approval") await approveDeployment({ actor: admin, deploymentId: created.id });
   await waitFor(`${service} ${tag} to end`, async () => ["succeeded", "failed"].includes((await getDeployment({ actor: member, id: created.id })).status), 45_000);
 }
 
@@ -73,11 +78,12 @@ beforeAll(async () => {
   const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Hal Health", email: "hal@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
   member = { kind: "user", userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [{ id: team.id, slug: team.slug, name: team.name }] };
   const adminRow = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: "ada@example.com", groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } });
-  const admin: UserActor = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+  admin = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
   await refreshClusters({ actor: { kind: "system", name: "test" } });
   await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
   await prisma.cluster.updateMany({ where: { name: "aks-lab-neu" }, data: { environment: "test" } });
-  for (const [key, clusterName] of [["dev", "aks-dev-weu"], ["lab", "aks-lab-neu"]] as const) {
+  await prisma.cluster.updateMany({ where: { name: "aks-prod-weu" }, data: { environment: "prod" } });
+  for (const [key, clusterName] of [["dev", "aks-dev-weu"], ["lab", "aks-lab-neu"], ["prod", "aks-prod-weu"]] as const) {
     const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: clusterName } });
     const request = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name: `${slug}-${key}`, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Health poll integration tests" } });
     namespaces[key] = (await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } })).namespaceId!;
@@ -86,10 +92,12 @@ beforeAll(async () => {
   services.withRole = await createService("api", `api-${suffix}`);
   services.withoutRole = await createService("batch", null);
   services.onLab = await createService("lab", `lab-${suffix}`);
+  services.onProd = await createService("shop", `shop-${suffix}`);
   await Promise.all([
     deploy(services.withRole.slug, namespaces.dev, "1.0.0"),
     deploy(services.withoutRole.slug, namespaces.dev, "1.0.0"),
     deploy(services.onLab.slug, namespaces.lab, "1.0.0"),
+    deploy(services.onProd.slug, namespaces.prod, "1.0.0"),
   ]);
 }, 120_000);
 
@@ -142,6 +150,12 @@ describe("a health poll cycle", () => {
     expect(withRole.evaluatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
     expect(withRole.kubernetes as unknown as KubernetesObservation).toMatchObject({ desiredReplicas: 2, readyReplicas: 2, tag: "1.0.0", waiting: [] });
     expect(withRole.telemetry).not.toBeNull();
+    // The sandbox's synthetic telemetry for the role, from log-wharf-nonprod through appi-wharf-dev.
+    expect(withRole.telemetry as unknown as TelemetryObservation).toMatchObject({ requests: expect.any(Number), failed: expect.any(Number), p95DurationMs: expect.any(Number) });
+    expect((withRole.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
+    expect(withRole.state).toBe("healthy");
+    const minuteFigures = await getPrisma().healthSample.findMany({ where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } } });
+    expect(minuteFigures.length).toBeGreaterThan(0);
 
     const withoutRole = await snapshot(services.withoutRole.id, namespaces.dev);
     expect(withoutRole.state).toBe("healthy");
@@ -163,5 +177,51 @@ describe("a health poll cycle", () => {
     }
     expect(again).toEqual([]);
     expect((await snapshot(services.withoutRole.id, namespaces.dev)).evaluatedAt.getTime()).toBeGreaterThan(withoutRole.evaluatedAt.getTime());
+  }, 60_000);
+
+  it("a workspace answering 429: its services keep their figures for two cycles, then are unknown with the data's age and the error; the other workspace's stay current", async () => {
+    const prisma = getPrisma();
+    // Cycles 5 s long, run with a clock moved forward so minutes pass without waiting for them.
+    const start = Date.now() + 60_000;
+    const cycle = (offsetMs: number) => pollHealth({ config, now: new Date(start + offsetMs) });
+    await cycle(0);
+    const fresh = await snapshot(services.onProd.id, namespaces.prod);
+    expect(fresh.state).toBe("healthy");
+    expect((fresh.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
+
+    const requests: string[] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.url));
+    await faults({ rules: [{ api: "logs", workspace: "log-wharf-nonprod", errorRate: 1, errorStatus: 429, retryAfterSeconds: 300 }] });
+    try {
+      await cycle(6_000);
+      const throttled = await prisma.telemetryWorkspace.findFirstOrThrow({ where: { name: "log-wharf-nonprod" } });
+      expect(throttled.lastError).toMatch(/^HTTP 429.*\(retry after 300 s\)$/);
+      expect(throttled.nextPollAt!.getTime()).toBeGreaterThanOrEqual(start + 6_000 + 300_000);
+      // Within two cycles the last good figures stand.
+      expect((await snapshot(services.withRole.id, namespaces.dev)).state).toBe("healthy");
+
+      // Three minutes on: the throttled workspace is not asked again before its Retry-After; the other one is, every cycle.
+      requests.length = 0;
+      await cycle(180_000);
+      expect(requests.map((url) => url.includes(throttled.customerId))).toEqual([false]);
+      const aged = await snapshot(services.withRole.id, namespaces.dev);
+      expect(aged.state).toBe("unknown");
+      const messages = (aged.reasons as unknown as HealthReason[]).map((reason) => reason.message);
+      expect(messages[0]).toMatch(/^Telemetry unknown: data is 3 min old/);
+      expect(messages[1]).toMatch(/^Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 429/);
+      const current = await snapshot(services.onProd.id, namespaces.prod);
+      expect(current.state).toBe("healthy");
+      expect((current.telemetry as unknown as TelemetryObservation).observedAt).toBe(new Date(start + 180_000).toISOString());
+
+      // Past the Retry-After, with the fault gone, the workspace recovers and its services are current again.
+      await faults({}, "DELETE");
+      await cycle(6_000 + 301_000);
+      const recovered = await snapshot(services.withRole.id, namespaces.dev);
+      expect(recovered.state).toBe("healthy");
+      expect((await prisma.telemetryWorkspace.findFirstOrThrow({ where: { name: "log-wharf-nonprod" } })).lastError).toBeNull();
+    } finally {
+      stop();
+      await faults({}, "DELETE");
+    }
   }, 60_000);
 });
