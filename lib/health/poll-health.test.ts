@@ -224,4 +224,22 @@ describe("a health poll cycle", () => {
       await faults({}, "DELETE");
     }
   }, 60_000);
+
+  it("a crashing build: unhealthy with the crash loop and the failed rollout; deployed again, healthy", async () => {
+    await deploy(services.withoutRole.slug, namespaces.dev, "crash");
+    await pollHealth({ config, now: new Date(Date.now() + 400_000) });
+    const crashing = await snapshot(services.withoutRole.id, namespaces.dev);
+    expect(crashing.state).toBe("unhealthy");
+    const signals = (crashing.reasons as unknown as HealthReason[]).map((reason) => `${reason.signal}:${reason.state}`);
+    // The crash loop shows as the failed rollout and as restarts; whether a pod is waiting in CrashLoopBackOff at the instant of the cycle depends on the back-off.
+    expect(signals).toEqual(expect.arrayContaining(["rollout:unhealthy"]));
+    expect(signals.some((signal) => signal.startsWith("restarts:") || signal === "crashLoop:unhealthy")).toBe(true);
+    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(/^The last rollout failed: CrashLoopBackOff/);
+    const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id }, orderBy: { at: "desc" }, take: 1 });
+    expect(transitions[0]).toMatchObject({ fromState: "healthy", toState: "unhealthy" });
+
+    await deploy(services.withoutRole.slug, namespaces.dev, "1.0.1");
+    await pollHealth({ config, now: new Date(Date.now() + 410_000) });
+    expect((await snapshot(services.withoutRole.id, namespaces.dev)).state).toBe("healthy");
+  }, 120_000);
 });
