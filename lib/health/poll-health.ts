@@ -280,7 +280,8 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
 
   const { transitions } = await writeHealth({ snapshots, current, figures, pruneOthers: true });
   await applyRetention(now);
-  await publishChange({ kind: "health", id: "all" });
+  // One notice per cycle for the whole fleet: the topic "health:fleet" that live health views watch.
+  await publishChange({ kind: "health", id: "fleet" });
   const workspaceErrors = [...polled.values()]
     .filter((entry) => entry.workspace.lastError)
     .map((entry) => ({ workspace: entry.workspace.name, error: entry.workspace.lastError! }));
