@@ -3,6 +3,7 @@
 // informers) and the embedded PostgreSQL, no mocks. Services are deployed for
 // real by the rollout worker first.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
@@ -19,6 +20,7 @@ import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { observeLogsRequests } from "@/lib/azure/logs";
+import { changeChannel } from "@/lib/changes/publish-change";
 import { pollHealth } from "@/lib/health/poll-health";
 import type { HealthReason, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
@@ -131,6 +133,11 @@ describe("a health poll cycle", () => {
   it("writes a snapshot per service and namespace, a transition and this minute's sample; one Log Analytics request per workspace", async () => {
     const requests: string[] = [];
     const stop = observeLogsRequests((request) => requests.push(request.url));
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const notices: string[] = [];
+    await listener.connect();
+    listener.on("notification", (message) => notices.push(message.payload ?? ""));
+    await listener.query(`LISTEN ${changeChannel}`);
     const before = new Date();
     let summary;
     try {
@@ -138,6 +145,7 @@ describe("a health poll cycle", () => {
     } finally {
       stop();
     }
+    await waitFor("the health notice", async () => notices.includes(JSON.stringify({ kind: "health", id: "fleet" })), 5_000).finally(() => listener.end());
     // Two workspaces serve the environments in use (dev and test share log-wharf-nonprod; prod has its own): every workspace some component writes to is asked once.
     const workspaces = await getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null, components: { some: { environment: { not: null } } } } });
     expect(workspaces.map((workspace) => workspace.name).sort()).toEqual(["log-wharf-nonprod", "log-wharf-prod"]);
