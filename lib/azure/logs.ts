@@ -1,9 +1,10 @@
 // Log Analytics queries through `@azure/monitor-query-logs`, the only module
 // that touches that SDK. Results and errors are reshaped here into Wharf's own
 // types (LogsTable, LogsQueryOutcome, LogsError); nothing outside sees an SDK
-// type. The SDK's own retries are off: a poll cycle sends exactly one request
-// per workspace and honours a 429's Retry-After by not asking again before it,
-// instead of sleeping inside the cycle (decision in lib/health/poll-health.ts).
+// type. The SDK's own retries are off: it would sleep out a 429's Retry-After
+// (up to 3 times) inside the poll cycle; instead a cycle sends exactly one
+// request per workspace and the poller does not ask that workspace again
+// before the Retry-After has passed (lib/health/poll-workspaces.ts).
 import { LogsQueryClient, LogsQueryResultStatus, type LogsQueryError, type LogsQueryResult, type QueryBatch } from "@azure/monitor-query-logs";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { WharfConfig } from "@/lib/config";
