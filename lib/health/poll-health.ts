@@ -160,7 +160,8 @@ function telemetryFor(
   const previousFigures = previous && previous.error === undefined ? previous : null;
   const lastGood = previousFigures?.observedAt ?? (previous?.observedAt && previous.error !== undefined ? previous.observedAt : null);
   if (previousFigures && now.getTime() - Date.parse(previousFigures.observedAt) <= 2 * cycleSeconds * 1000) return { observation: previousFigures, minutes };
-  const error = failing?.workspace.lastError ?? "the workspace has not been queried yet";
+  const waitingFor = routes.map((route) => workspaces.get(route.workspaceId)?.workspace.name ?? route.workspaceId).join(", ");
+  const error = failing?.workspace.lastError ?? `no figures yet from ${waitingFor}: it has not answered a health query since this service was first seen`;
   return { observation: { observedAt: lastGood ?? failing?.workspace.lastSuccessAt?.toISOString() ?? now.toISOString(), error }, minutes };
 }
 
