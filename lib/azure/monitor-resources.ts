@@ -5,6 +5,7 @@
 import https from "node:https";
 import { OperationalInsightsManagementClient, type Workspace } from "@azure/arm-operationalinsights";
 import { ApplicationInsightsManagementClient } from "@azure/arm-appinsights";
+import type { RequestPolicyFactory, WebResourceLike } from "@azure/ms-rest-js";
 import type { WharfConfig } from "@/lib/config";
 import { azureCredential, azureTlsOptions } from "@/lib/azure/credential";
 import { describeAzureError } from "@/lib/azure/clusters";
@@ -91,6 +92,20 @@ async function listWorkspaces(config: AzureConfig, subscriptionId: string): Prom
   return workspaces;
 }
 
+/**
+ * The SDK lists components with api-version 2018-05-01-preview, older than
+ * workspace-based components (2020-02-02), so ARM would leave
+ * WorkspaceResourceId out; Wharf reads the raw body, so it asks for 2020-02-02.
+ */
+export const componentsApiVersion: RequestPolicyFactory = {
+  create: (nextPolicy) => ({
+    sendRequest: (request: WebResourceLike) => {
+      request.url = request.url.replace(/([?&]api-version=)[^&]*/i, "$12020-02-02");
+      return nextPolicy.sendRequest(request);
+    },
+  }),
+};
+
 async function listComponents(config: AzureConfig, subscriptionId: string): Promise<AppInsightsComponent[]> {
   const tlsOptions = azureTlsOptions(config);
   // ms-rest-js has no tlsOptions; the sandbox's CA goes in through the agent it sends with.
@@ -99,6 +114,7 @@ async function listComponents(config: AzureConfig, subscriptionId: string): Prom
     // Tokens are asked for ARM's scope (https://management.azure.com/.default) whatever the base URI.
     baseUri: config.azure.armEndpoint,
     ...(agentSettings && { agentSettings }),
+    requestPolicyFactories: (defaults: RequestPolicyFactory[]) => [componentsApiVersion, ...defaults],
   });
   const components: AppInsightsComponent[] = [];
   const take = (page: { _response: { bodyAsText?: string | null } }) => {
