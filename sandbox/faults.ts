@@ -1,17 +1,18 @@
-// Fault injection for reliability tests: /_sandbox/faults sets, per API and
-// per cluster, added latency, an error rate with a status (429 with
-// Retry-After, 500, 503), dropped connections, an unreachable cluster, and
-// watch streams that end early.
+// Fault injection for reliability tests: /_sandbox/faults sets, per API, per
+// cluster and per Log Analytics workspace, added latency, an error rate with a
+// status (429 with Retry-After, 500, 503), dropped connections, an unreachable
+// cluster, watch streams that end early, and queries answered with a PartialError.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 
-export const faultApis = ["identity", "graph", "arm", "kubernetes"] as const;
+export const faultApis = ["identity", "graph", "arm", "kubernetes", "logs"] as const;
 export type FaultApi = (typeof faultApis)[number];
 
 const rule = z
   .object({
     api: z.enum([...faultApis, "*"], { error: `api must be one of ${faultApis.join(", ")} or *` }),
     cluster: z.string().min(1).optional().describe("Only for api kubernetes: one cluster's API server."),
+    workspace: z.string().min(1).optional().describe("Only for api logs: one workspace, by its id (customerId) or name."),
     latencyMs: z.number().int().min(0).max(120_000).default(0),
     errorRate: z.number().min(0).max(1).default(0),
     errorStatus: z.union([z.literal(429), z.literal(500), z.literal(503)]).default(503),
@@ -22,8 +23,12 @@ const rule = z
     unreachable: z.boolean().default(false),
     /** Watch streams end cleanly after this long, as API servers do under load. */
     watchEndAfterMs: z.number().int().min(0).max(3_600_000).optional(),
+    /** Log Analytics only: queries succeed with HTTP 200 but carry a PartialError, as when a shard does not answer. */
+    partialError: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.workspace === undefined || r.api === "logs" || r.api === "*", { message: "workspace applies only to api logs", path: ["workspace"] })
+  .refine((r) => r.cluster === undefined || r.api === "kubernetes" || r.api === "*", { message: "cluster applies only to api kubernetes", path: ["cluster"] });
 
 export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
 export type FaultRule = z.output<typeof rule>;
@@ -31,6 +36,19 @@ export type FaultRule = z.output<typeof rule>;
 export interface RequestTarget {
   api: FaultApi;
   cluster?: string;
+  /** A Log Analytics workspace; a rule names it by either. */
+  workspace?: { id: string; name: string };
+}
+
+/** What the rules say one request gets, for stand-ins that answer several queries in one request ($batch). */
+export interface FaultOutcome {
+  latencyMs: number;
+  /** Reset the connection at once, as a target that is down. */
+  unreachable: boolean;
+  /** Drop the connection after the latency, instead of answering. */
+  drop: boolean;
+  error?: { status: 429 | 500 | 503; retryAfterSeconds: number; body: unknown };
+  partialError: boolean;
 }
 
 function errorBody(target: RequestTarget, status: number): unknown {
@@ -38,6 +56,10 @@ function errorBody(target: RequestTarget, status: number): unknown {
   const message = `injected by the sandbox (/_sandbox/faults): ${reason}`;
   if (target.api === "kubernetes") return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code: status };
   if (target.api === "arm") return { error: { code: reason, message } };
+  if (target.api === "logs") {
+    const code = status === 429 ? "ThrottledError" : status === 500 ? "InternalServerError" : "ServiceUnavailableError";
+    return { error: { code, message } };
+  }
   return { error: status === 429 ? "temporarily_unavailable" : "server_error", error_description: message };
 }
 
@@ -65,7 +87,34 @@ export class Faults {
   }
 
   private matching(target: RequestTarget): FaultRule[] {
-    return this.rules.filter((r) => (r.api === "*" || r.api === target.api) && (r.cluster === undefined || r.cluster === target.cluster));
+    const workspace = (name: string) => target.workspace !== undefined && [target.workspace.id, target.workspace.name].some((n) => n.toLowerCase() === name.toLowerCase());
+    return this.rules.filter(
+      (r) => (r.api === "*" || r.api === target.api) && (r.cluster === undefined || r.cluster === target.cluster) && (r.workspace === undefined || workspace(r.workspace)),
+    );
+  }
+
+  /** The faults for one request or one query in a batch, decided without answering. */
+  outcome(target: RequestTarget): FaultOutcome {
+    const rules = this.matching(target);
+    const outcome: FaultOutcome = {
+      latencyMs: Math.max(0, ...rules.map((r) => r.latencyMs)),
+      unreachable: rules.some((r) => r.unreachable),
+      drop: false,
+      partialError: rules.some((r) => r.partialError),
+    };
+    if (outcome.unreachable) return outcome;
+    for (const r of rules) {
+      if (r.errorRate > 0 && this.random() < r.errorRate) {
+        if (r.drop) return { ...outcome, drop: true };
+        return { ...outcome, error: { status: r.errorStatus, retryAfterSeconds: r.retryAfterSeconds, body: errorBody(target, r.errorStatus) } };
+      }
+    }
+    return outcome;
+  }
+
+  /** Whether queries to this target answer with a PartialError (Log Analytics). */
+  partialError(target: RequestTarget): boolean {
+    return this.matching(target).some((r) => r.partialError);
   }
 
   /** How long a watch on this target may stream, or undefined for as long as the client asks. */
@@ -79,25 +128,22 @@ export class Faults {
    * answered (or dropped) here and must not reach the stand-in.
    */
   async intercept(req: IncomingMessage, res: ServerResponse, target: RequestTarget): Promise<boolean> {
-    const rules = this.matching(target);
-    if (rules.some((r) => r.unreachable)) {
+    const outcome = this.outcome(target);
+    if (outcome.unreachable) {
       req.socket.destroy();
       return true;
     }
-    const latency = Math.max(0, ...rules.map((r) => r.latencyMs));
-    if (latency > 0) await new Promise((done) => setTimeout(done, latency));
-    for (const r of rules) {
-      if (r.errorRate > 0 && this.random() < r.errorRate) {
-        if (r.drop) {
-          req.socket.destroy();
-          return true;
-        }
-        const headers: Record<string, string> = { "content-type": "application/json" };
-        if (r.errorStatus === 429 || r.errorStatus === 503) headers["retry-after"] = String(r.retryAfterSeconds);
-        res.writeHead(r.errorStatus, headers);
-        res.end(JSON.stringify(errorBody(target, r.errorStatus)));
-        return true;
-      }
+    if (outcome.latencyMs > 0) await new Promise((done) => setTimeout(done, outcome.latencyMs));
+    if (outcome.drop) {
+      req.socket.destroy();
+      return true;
+    }
+    if (outcome.error) {
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (outcome.error.status === 429 || outcome.error.status === 503) headers["retry-after"] = String(outcome.error.retryAfterSeconds);
+      res.writeHead(outcome.error.status, headers);
+      res.end(JSON.stringify(outcome.error.body));
+      return true;
     }
     return false;
   }

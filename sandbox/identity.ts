@@ -155,7 +155,7 @@ export function createIdentity(options: IdentityOptions): Identity {
       email: ["email"],
     },
     // `.default` scopes are what MSAL's client-credentials call asks for.
-    scopes: ["openid", "profile", "email", "offline_access", "User.Read", `${graphEndpoint}/.default`, "https://graph.microsoft.com/.default", "https://management.azure.com/.default"],
+    scopes: ["openid", "profile", "email", "offline_access", "User.Read", `${graphEndpoint}/.default`, "https://graph.microsoft.com/.default", "https://management.azure.com/.default", "https://api.loganalytics.io/.default"],
     // Entra puts profile claims in the id_token itself; MSAL reads them from there.
     conformIdTokenClaims: false,
     responseTypes: ["code"],

@@ -17,6 +17,8 @@ import { createFileAdapterStore } from "./oidc-file-adapter";
 import { createIdentity, loadOrCreateClientSecret, loadOrCreateCookieKeys, loadOrCreateSigningKeys, sandboxClientId } from "./identity";
 import { sandboxTenantId } from "./personas";
 import { loadOrCreatePipelineSecrets, sandboxPipelines, wharfApi } from "./pipelines";
+import { runKql } from "./monitor/kql/evaluate";
+import { createLogsApi, logsScope } from "./monitor/logs-api";
 import { ensureDir, sandboxStateDir } from "./state";
 
 export interface SandboxEndpoints {
@@ -138,6 +140,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     // SANDBOX_CONTROLLER_SPEED divides rollout delays: tests run them faster than AKS would.
     controller: { speed: Number(process.env.SANDBOX_CONTROLLER_SPEED ?? options.controllerSpeed ?? 1) },
   });
+  // Log Analytics reads the clusters' stores for its synthetic telemetry; faults are applied per workspace inside.
+  const logs = createLogsApi({ provider: identity.provider, faults, storeOf: (name) => kubernetes.store(name), runKql, origin });
 
   route = async (req, res) => {
     const url = req.url ?? "/";
@@ -159,6 +163,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       }
       return kubernetes.handle(req, res, cluster, k8s[2] || "/");
     }
+    // Log Analytics applies its faults itself, per query: a $batch holds queries to several workspaces.
+    if (url.startsWith("/v1/")) return logs(req, res);
     // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
     if (/^\/+subscriptions\//.test(url)) {
       if (await faults.intercept(req, res, { api: "arm" })) return;
@@ -168,7 +174,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       if (await faults.intercept(req, res, { api: "identity" })) return;
       return identity.handle(req, res);
     }
-    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /_sandbox/faults and /_sandbox/health, not ${url}.` });
+    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.` });
   };
 
   browserRoute = async (req, res) => {
@@ -193,6 +199,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     resourceGroup: sandboxResourceGroup,
     clusters: sandboxClusters.map((cluster) => cluster.name),
     faultsEndpoint: `${origin}/_sandbox/faults`,
+    // Log Analytics: LogsQueryClient's endpoint (verbatim base URL, so it ends in /v1) and the scope its credential asks for.
+    logsEndpoint: `${origin}/v1`,
+    logsScope,
     // A read-only user per cluster (get, list, watch; writes get RBAC's 403), for testing clients' handling of Forbidden.
     clusterReader: { user: sandboxReaderUser, tokens: clusterReaderTokens(stateDir) },
     // CI pipelines' identities: client credentials at the authority for wharfApiScope (README "Deploying from a pipeline").

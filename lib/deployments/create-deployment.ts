@@ -28,7 +28,11 @@ export function describeVersion(image: ImageVersion): string {
 
 export function renderFor(target: DeploymentTarget, image: ImageVersion, replicas: number | undefined, revision: number, actor: Actor): RenderedManifest {
   return renderDeployment({
-    service: { slug: target.service.slug },
+    service: {
+      slug: target.service.slug,
+      appInsightsRoleName: target.service.appInsightsRoleName,
+      dependencies: target.service.dependencies.map(({ kind, target }) => ({ kind, target })),
+    },
     deploySpec: deploySpecOf(target.service),
     team: { slug: target.namespace.team.slug },
     namespace: { name: target.namespace.name },

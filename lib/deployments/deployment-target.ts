@@ -19,7 +19,8 @@ import type { RenderableDeploySpec, RenderedManifest } from "./render";
 
 export const targetNamespaceInclude = { cluster: true, team: true } satisfies Prisma.NamespaceInclude;
 export type TargetNamespace = Prisma.NamespaceGetPayload<{ include: typeof targetNamespaceInclude }>;
-export type TargetService = Prisma.ServiceGetPayload<object>;
+export const targetServiceInclude = { dependencies: { orderBy: { position: "asc" } } } satisfies Prisma.ServiceInclude;
+export type TargetService = Prisma.ServiceGetPayload<{ include: typeof targetServiceInclude }>;
 
 export interface DeploymentTarget {
   service: TargetService;
@@ -34,7 +35,7 @@ export interface DeploymentTarget {
  */
 export async function loadTarget({ actor, serviceSlug, namespace: ref, action, auditAction }: { actor: Actor; serviceSlug: string; namespace: NamespaceRef; action: Action; auditAction: string }): Promise<DeploymentTarget> {
   const prisma = getPrisma();
-  const service = await prisma.service.findUnique({ where: { slug: serviceSlug } });
+  const service = await prisma.service.findUnique({ where: { slug: serviceSlug }, include: targetServiceInclude });
   if (!service) throw new AppError("not_found", `There is no service "${serviceSlug}" in the catalog; register it first, or check the slug.`, { path: ["service"] });
   if ("cluster" in ref) return { service, namespace: await namespaceByName(actor, service, ref, action, auditAction) };
   const namespace = z.uuid().safeParse(ref.namespaceId).success ? await prisma.namespace.findUnique({ where: { id: ref.namespaceId }, include: targetNamespaceInclude }) : null;

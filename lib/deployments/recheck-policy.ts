@@ -11,7 +11,7 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { policyFor } from "./create-deployment";
-import { readNamespaceState, targetNamespaceInclude } from "./deployment-target";
+import { readNamespaceState, targetNamespaceInclude, targetServiceInclude } from "./deployment-target";
 import { violationsMessage, type PolicyViolation } from "./policy";
 import { annotationKeys, type RenderedManifest } from "./render";
 
@@ -30,7 +30,7 @@ export interface PolicyBlock {
 
 /** Null when the deployment may still be applied. A cluster that does not answer throws its KubernetesApiError, for the job to retry. */
 export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock | null> {
-  const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: true, namespace: { include: targetNamespaceInclude } } });
+  const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: { include: targetServiceInclude }, namespace: { include: targetNamespaceInclude } } });
   const target = { service: row.service, namespace: row.namespace };
   const waited = [row.approvedAt && "for approval", row.queuedAt && "in the queue"].filter(Boolean).join(" and ");
   if (row.namespace.status !== "ready") {

@@ -96,6 +96,31 @@ describe("what every render carries", () => {
   });
 });
 
+describe("telemetry settings", () => {
+  it("the role name as OTEL_SERVICE_NAME and the declared dependencies as JSON on the Deployment", () => {
+    const { deployment } = renderDeployment(ordersWorker);
+    expect(deployment.spec.template.spec.containers[0]?.env).toEqual([{ name: "OTEL_SERVICE_NAME", value: "fulfilment.orders-worker" }]);
+    expect(JSON.parse(deployment.metadata.annotations["wharf.io/dependencies"] ?? "null")).toEqual([
+      { kind: "service", target: "payments-api" },
+      { kind: "sql", target: "orders-db" },
+      { kind: "servicebus", target: "sb-fulfilment" },
+    ]);
+    // Not on the pod template: a change of declared dependencies must not restart pods.
+    expect(deployment.spec.template.metadata).toEqual({ labels: deployment.metadata.labels });
+  });
+
+  it("neither without a role name or dependencies", () => {
+    const { deployment } = renderDeployment(searchIndexer);
+    expect(deployment.spec.template.spec.containers[0]?.env).toBeUndefined();
+    expect(deployment.metadata.annotations["wharf.io/dependencies"]).toBeUndefined();
+  });
+
+  it("a rollback keeps the earlier revision's dependencies", () => {
+    const rollback = restampManifest(renderDeployment(ordersWorker), { revision: 13, changeCause: "Roll back" });
+    expect(rollback.deployment.metadata.annotations["wharf.io/dependencies"]).toBe(renderDeployment(ordersWorker).deployment.metadata.annotations["wharf.io/dependencies"]);
+  });
+});
+
 describe("versionLabel", () => {
   it.each([
     [{ tag: "1.4.2" }, "1.4.2"],

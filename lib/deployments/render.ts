@@ -13,8 +13,20 @@ import type { ImageVersion } from "./deploy-input";
 /** The deploy spec as the catalog stores it; `readOnlyRootFilesystem: false` is the one opt-out a service may take. */
 export type RenderableDeploySpec = DeploySpec & { readOnlyRootFilesystem?: boolean };
 
+/** A declared dependency as the catalog stores it: `service` with the callee's slug, or an external kind with its target. */
+export interface RenderedDependency {
+  kind: string;
+  target: string;
+}
+
 export interface RenderDeploymentInput {
-  service: { slug: string };
+  service: {
+    slug: string;
+    /** Becomes OTEL_SERVICE_NAME, which the Azure Monitor OpenTelemetry distro reports as the cloud role name (AppRoleName). */
+    appInsightsRoleName?: string | null;
+    /** Declared dependencies, written on the Deployment for tools that read the cluster (the sandbox's telemetry among them). */
+    dependencies?: readonly RenderedDependency[];
+  };
   deploySpec: RenderableDeploySpec;
   team: { slug: string };
   namespace: { name: string };
@@ -35,7 +47,10 @@ export const labelKeys = {
   service: "wharf.io/service",
 } as const;
 
-export const annotationKeys = { changeCause: "kubernetes.io/change-cause", revision: "wharf.io/revision" } as const;
+export const annotationKeys = { changeCause: "kubernetes.io/change-cause", revision: "wharf.io/revision", dependencies: "wharf.io/dependencies" } as const;
+
+/** The environment variable OpenTelemetry SDKs (and the Azure Monitor distro) read the service name from. */
+export const roleNameEnv = "OTEL_SERVICE_NAME";
 
 export const fieldManager = "wharf";
 export const portName = "http";
@@ -62,6 +77,7 @@ export interface RenderedContainer {
   image: string;
   imagePullPolicy: "IfNotPresent";
   ports: { name: string; containerPort: number; protocol: "TCP" }[];
+  env?: { name: string; value: string }[];
   resources: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } };
   startupProbe?: HttpProbe;
   readinessProbe?: HttpProbe;
@@ -162,6 +178,8 @@ function container(input: RenderDeploymentInput, readOnlyRootFilesystem: boolean
     // Not Always: with Always a container restart needs the registry up, even for an image the node holds.
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: portName, containerPort: spec.port, protocol: "TCP" }],
+    // Configured the way a real app is, so its telemetry carries the catalog's role name.
+    ...(input.service.appInsightsRoleName ? { env: [{ name: roleNameEnv, value: input.service.appInsightsRoleName }] } : {}),
     resources: {
       requests: { cpu: spec.cpuRequest, memory: spec.memoryRequest },
       limits: { cpu: spec.cpuLimit, memory: spec.memoryLimit },
@@ -183,6 +201,13 @@ function container(input: RenderDeploymentInput, readOnlyRootFilesystem: boolean
   // Runtimes (.NET, the JVM, Node) write temporary files; a writable /tmp keeps a read-only root usable.
   if (readOnlyRootFilesystem) rendered.volumeMounts = [{ name: "tmp", mountPath: "/tmp" }];
   return rendered;
+}
+
+function annotationsFor(input: RenderDeploymentInput): Labels {
+  const annotations: Labels = { [annotationKeys.changeCause]: input.changeCause, [annotationKeys.revision]: String(input.revision) };
+  const dependencies = input.service.dependencies ?? [];
+  if (dependencies.length) annotations[annotationKeys.dependencies] = JSON.stringify(dependencies.map(({ kind, target }) => ({ kind, target })));
+  return annotations;
 }
 
 export function renderDeployment(input: RenderDeploymentInput): RenderedManifest {
@@ -207,7 +232,7 @@ export function renderDeployment(input: RenderDeploymentInput): RenderedManifest
       // On the Deployment, not the pod template: the controller copies them to the
       // ReplicaSet (so `kubectl rollout history` shows them), and a re-deploy or a
       // rollback of the same template reuses its ReplicaSet instead of restarting pods.
-      annotations: { [annotationKeys.changeCause]: input.changeCause, [annotationKeys.revision]: String(input.revision) },
+      annotations: annotationsFor(input),
     },
     spec: {
       replicas: input.replicas ?? input.deploySpec.replicas,
@@ -239,6 +264,9 @@ export function renderDeployment(input: RenderDeploymentInput): RenderedManifest
  */
 export function restampManifest(manifest: RenderedManifest, stamp: { revision: number; changeCause: string }): RenderedManifest {
   const deployment = structuredClone(manifest.deployment);
+  const dependencies = manifest.deployment.metadata.annotations[annotationKeys.dependencies];
   deployment.metadata.annotations = { [annotationKeys.changeCause]: stamp.changeCause, [annotationKeys.revision]: String(stamp.revision) };
+  // The revision's declared dependencies go back with it.
+  if (dependencies !== undefined) deployment.metadata.annotations[annotationKeys.dependencies] = dependencies;
   return { deployment, service: structuredClone(manifest.service) };
 }

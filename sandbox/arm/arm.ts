@@ -9,7 +9,9 @@ import { sandboxTenantId } from "../personas";
 import { authenticateArmCaller } from "./authenticate";
 import { clusterUserKubeconfig, managedClusterResource } from "./managed-cluster";
 import { sendArmError, sendArmJson } from "./responses";
-import { matchArmRoute, pathSegments } from "./routes";
+import { matchArmRoute, pathSegments, type ArmRoute } from "./routes";
+import { componentResource, workspaceResource } from "./monitor-resources";
+import { sandboxComponents, sandboxWorkspaces, type SandboxWorkspace } from "../monitor/workspaces";
 
 export interface ArmOptions {
   /** The sandbox's Entra stand-in; only its client-credentials tokens for the ARM scope are accepted. */
@@ -54,12 +56,21 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
     const route = matchArmRoute(req.method ?? "GET", pathSegments(req.url ?? "/"));
     if (!route) {
       // Not an ARM error: a Wharf developer adding an ARM call must see that the sandbox lacks it, not a plausible 404.
-      sendArmError(res, 501, "SandboxNotImplemented", `The sandbox ARM serves only list, get and listClusterUserCredential on Microsoft.ContainerService/managedClusters, not ${req.method} ${req.url}.`);
+      sendArmError(
+        res,
+        501,
+        "SandboxNotImplemented",
+        `The sandbox ARM serves only list, get and listClusterUserCredential on Microsoft.ContainerService/managedClusters and list and get on Microsoft.OperationalInsights/workspaces and Microsoft.Insights/components, not ${req.method} ${req.url}.`,
+      );
       return;
     }
 
     if (!sameName(route.subscriptionId, sandboxSubscriptionId)) {
       sendArmError(res, 404, "SubscriptionNotFound", `The subscription '${route.subscriptionId}' could not be found.`);
+      return;
+    }
+    if (route.resourceType !== "managedClusters") {
+      serveMonitorResource(res, route);
       return;
     }
     if (route.kind === "listBySubscription") {
@@ -96,4 +107,38 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
     const kubeconfig = clusterUserKubeconfig({ cluster, origin, caPem, token });
     sendArmJson(res, 200, { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(kubeconfig).toString("base64") }] });
   };
+}
+
+const workspaceNamed = (name: string): SandboxWorkspace => {
+  const found = sandboxWorkspaces.find((w) => w.name === name);
+  if (!found) throw new Error(`sandbox component writes to unknown workspace ${name}`);
+  return found;
+};
+
+/** Workspaces and components: list by subscription or resource group, and get; they all live in the sandbox resource group. */
+function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute): void {
+  const all =
+    route.resourceType === "workspaces"
+      ? sandboxWorkspaces.map((w) => ({ name: w.name, body: workspaceResource(w) }))
+      : sandboxComponents.map((c) => ({ name: c.name, body: componentResource(c, workspaceNamed(c.workspace)) }));
+  if (route.kind === "listBySubscription") {
+    sendArmJson(res, 200, { value: all.map((r) => r.body) });
+    return;
+  }
+  if (!sameName(route.resourceGroup, sandboxResourceGroup)) {
+    sendArmError(res, 404, "ResourceGroupNotFound", `Resource group '${route.resourceGroup}' could not be found.`);
+    return;
+  }
+  if (route.kind === "listByResourceGroup") {
+    sendArmJson(res, 200, { value: all.map((r) => r.body) });
+    return;
+  }
+  const name = route.kind === "get" ? route.name : "";
+  const found = all.find((r) => sameName(r.name, name));
+  if (!found) {
+    const type = route.resourceType === "workspaces" ? "Microsoft.OperationalInsights/workspaces" : "Microsoft.Insights/components";
+    sendArmError(res, 404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    return;
+  }
+  sendArmJson(res, 200, found.body);
 }

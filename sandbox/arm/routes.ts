@@ -3,13 +3,20 @@
 // and clients differ in how they spell them (the SDK sends `resourceGroups`,
 // ids from AKS say `resourcegroups`), so both forms must reach the same route.
 
-export type ArmRoute =
+/** The resource types the sandbox ARM serves, as `<namespace>/<type>` lowercased. */
+export const armResourceTypes = {
+  managedClusters: ["microsoft.containerservice", "managedclusters"],
+  workspaces: ["microsoft.operationalinsights", "workspaces"],
+  components: ["microsoft.insights", "components"],
+} as const;
+export type ArmResourceType = keyof typeof armResourceTypes;
+
+export type ArmRoute = { resourceType: ArmResourceType } & (
   | { kind: "listBySubscription"; subscriptionId: string }
   | { kind: "listByResourceGroup"; subscriptionId: string; resourceGroup: string }
   | { kind: "get"; subscriptionId: string; resourceGroup: string; name: string }
-  | { kind: "listClusterUserCredential"; subscriptionId: string; resourceGroup: string; name: string };
-
-const managedClusters = ["providers", "microsoft.containerservice", "managedclusters"];
+  | { kind: "listClusterUserCredential"; subscriptionId: string; resourceGroup: string; name: string }
+);
 
 function matches(segments: readonly string[], pattern: readonly string[]): string[] | undefined {
   if (segments.length !== pattern.length) return undefined;
@@ -39,18 +46,27 @@ export function pathSegments(url: string): string[] {
 }
 
 export function matchArmRoute(method: string, segments: readonly string[]): ArmRoute | undefined {
-  const inGroup = ["subscriptions", "*", "resourcegroups", "*", ...managedClusters];
-  if (method === "GET") {
-    const bySubscription = matches(segments, ["subscriptions", "*", ...managedClusters]);
-    if (bySubscription) return { kind: "listBySubscription", subscriptionId: bySubscription[0] ?? "" };
-    const byGroup = matches(segments, inGroup);
-    if (byGroup) return { kind: "listByResourceGroup", subscriptionId: byGroup[0] ?? "", resourceGroup: byGroup[1] ?? "" };
-    const one = matches(segments, [...inGroup, "*"]);
-    if (one) return { kind: "get", subscriptionId: one[0] ?? "", resourceGroup: one[1] ?? "", name: one[2] ?? "" };
+  for (const resourceType of Object.keys(armResourceTypes) as ArmResourceType[]) {
+    const route = matchTypeRoute(method, segments, resourceType);
+    if (route) return route;
   }
-  if (method === "POST") {
+  return undefined;
+}
+
+function matchTypeRoute(method: string, segments: readonly string[], resourceType: ArmResourceType): ArmRoute | undefined {
+  const provider = ["providers", ...armResourceTypes[resourceType]];
+  const inGroup = ["subscriptions", "*", "resourcegroups", "*", ...provider];
+  if (method === "GET") {
+    const bySubscription = matches(segments, ["subscriptions", "*", ...provider]);
+    if (bySubscription) return { resourceType, kind: "listBySubscription", subscriptionId: bySubscription[0] ?? "" };
+    const byGroup = matches(segments, inGroup);
+    if (byGroup) return { resourceType, kind: "listByResourceGroup", subscriptionId: byGroup[0] ?? "", resourceGroup: byGroup[1] ?? "" };
+    const one = matches(segments, [...inGroup, "*"]);
+    if (one) return { resourceType, kind: "get", subscriptionId: one[0] ?? "", resourceGroup: one[1] ?? "", name: one[2] ?? "" };
+  }
+  if (method === "POST" && resourceType === "managedClusters") {
     const action = matches(segments, [...inGroup, "*", "listclusterusercredential"]);
-    if (action) return { kind: "listClusterUserCredential", subscriptionId: action[0] ?? "", resourceGroup: action[1] ?? "", name: action[2] ?? "" };
+    if (action) return { resourceType, kind: "listClusterUserCredential", subscriptionId: action[0] ?? "", resourceGroup: action[1] ?? "", name: action[2] ?? "" };
   }
   return undefined;
 }

@@ -5,7 +5,7 @@ import type { RenderDeploymentInput } from "../render";
 
 /** A typical HTTP API: a tag, the spec's replicas, the read-only root filesystem by default. */
 export const paymentsApi: RenderDeploymentInput = {
-  service: { slug: "payments-api" },
+  service: { slug: "payments-api", appInsightsRoleName: "payments-api" },
   team: { slug: "payments" },
   namespace: { name: "payments-prod" },
   deploySpec: {
@@ -24,9 +24,17 @@ export const paymentsApi: RenderDeploymentInput = {
   revision: 7,
 };
 
-/** Pinned by digest, one replica by override, and a service that opted out of the read-only root filesystem. */
+/** Pinned by digest, one replica by override, a service that opted out of the read-only root filesystem, with declared dependencies. */
 export const ordersWorker: RenderDeploymentInput = {
-  service: { slug: "orders-worker" },
+  service: {
+    slug: "orders-worker",
+    appInsightsRoleName: "fulfilment.orders-worker",
+    dependencies: [
+      { kind: "service", target: "payments-api" },
+      { kind: "sql", target: "orders-db" },
+      { kind: "servicebus", target: "sb-fulfilment" },
+    ],
+  },
   team: { slug: "fulfilment" },
   namespace: { name: "fulfilment-dev" },
   deploySpec: {
@@ -47,7 +55,7 @@ export const ordersWorker: RenderDeploymentInput = {
   revision: 12,
 };
 
-/** A branch build whose tag is longer than a label value may be: the version label is cut, the image keeps the tag. */
+/** A branch build whose tag is longer than a label value may be: the version label is cut, the image keeps the tag. No role name: no telemetry settings. */
 export const searchIndexer: RenderDeploymentInput = {
   service: { slug: "search-indexer" },
   team: { slug: "discovery" },
