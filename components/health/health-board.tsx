@@ -95,7 +95,9 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
       <Counts counts={list.counts} filters={filters} />
       <p className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground" aria-live="polite">
         <Radio className="h-4 w-4" aria-hidden />
-        {live ? "Live: updates after every poll" : `Refreshing every 15 s`} · evaluated every {list.pollSeconds} s · read <RelativeTime iso={list.generatedAt} />
+        <span>
+          {live ? "Live: updates after every poll" : "Refreshing every 15 s"} · evaluated every {list.pollSeconds} s · read <RelativeTime iso={list.generatedAt} />
+        </span>
         {result.isFetching && <RefreshCw className="h-3.5 w-3.5 motion-safe:animate-spin" aria-label="Refreshing" />}
       </p>
       {result.isError && (

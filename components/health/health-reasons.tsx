@@ -4,7 +4,11 @@ import type { HealthEntry } from "@/lib/health/health-view";
 
 /** Why a service is in its state, one sentence per signal; for stale data also what it last said. */
 export function HealthReasons({ entry, compact = false }: { entry: Pick<HealthEntry, "reasons" | "lastKnown" | "state" | "telemetry" | "kubernetes">; compact?: boolean }) {
-  const errors = [entry.kubernetes?.error && `Cluster: ${entry.kubernetes.error}`, entry.telemetry?.error && `App Insights: ${entry.telemetry.error}`].filter(Boolean) as string[];
+  // An observation's error is shown only when no reason already tells it (the poller usually turns it into one).
+  const errors = [
+    entry.kubernetes?.error && !entry.reasons.some((reason) => reason.signal === "cluster") && `Cluster: ${entry.kubernetes.error}`,
+    entry.telemetry?.error && !entry.reasons.some((reason) => reason.signal === "workspace") && `App Insights: ${entry.telemetry.error}`,
+  ].filter(Boolean) as string[];
   if (entry.reasons.length === 0 && errors.length === 0) {
     return <span className="text-muted-foreground">{entry.state === "healthy" ? "Every signal within its thresholds." : "No reason given."}</span>;
   }
@@ -22,13 +26,11 @@ export function HealthReasons({ entry, compact = false }: { entry: Pick<HealthEn
             )}
           </li>
         ))}
-        {errors
-          .filter((error) => !entry.reasons.some((reason) => reason.message.includes(error.split(": ").slice(1).join(": "))))
-          .map((error) => (
-            <li key={error} className="text-destructive">
-              {error}
-            </li>
-          ))}
+        {errors.map((error) => (
+          <li key={error} className="text-destructive">
+            {error}
+          </li>
+        ))}
       </ul>
       {entry.lastKnown && (
         <p className="text-xs text-muted-foreground">

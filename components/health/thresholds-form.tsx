@@ -20,6 +20,14 @@ const pairs: { key: PairKey; label: string; unit: string; note: string }[] = [
   { key: "restarts", label: "Restarts", unit: "restarts", note: "container restarts in the window; higher is worse" },
 ];
 
+/** "failureRatePct.degraded" → "Failure rate, degraded at". */
+function fieldLabel(name: string): string {
+  if (name === "minRequests") return "Fewest requests";
+  const [key, level] = name.split(".");
+  const pair = pairs.find((candidate) => candidate.key === key);
+  return pair && level ? `${pair.label}, ${level} at` : name;
+}
+
 type Values = Record<`${PairKey}.${"degraded" | "unhealthy"}` | "minRequests", string>;
 
 function toValues(thresholds: Omit<TierThresholdsView, "tier" | "isDefault" | "updatedAt">): Values {
@@ -104,7 +112,7 @@ export function ThresholdsForm({ thresholds }: { thresholds: TierThresholdsView 
               {Object.entries(problems).map(([name, message]) => (
                 <li key={name}>
                   <a href={`#${id(name)}`} className="underline">
-                    {message}
+                    {fieldLabel(name)}: {message}
                   </a>
                 </li>
               ))}

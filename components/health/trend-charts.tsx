@@ -29,7 +29,9 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
     <figure className="min-w-0 space-y-1">
       <figcaption className="text-sm font-medium">
         {spec.title}
-        {spec.thresholds && <span className="font-normal text-muted-foreground"> · dashed: degraded {number(spec.thresholds.degraded)}{spec.unit}, unhealthy {number(spec.thresholds.unhealthy)}{spec.unit}</span>}
+        <span className="block text-xs font-normal text-muted-foreground">
+          {spec.thresholds ? `Dashed: degraded ${number(spec.thresholds.degraded)}${spec.unit}, unhealthy ${number(spec.thresholds.unhealthy)}${spec.unit}` : "Weighted by ItemCount (sampled telemetry)"}
+        </span>
       </figcaption>
       <p className="sr-only">{summary(points, spec)}</p>
       <div className="h-36 text-muted-foreground" aria-hidden>

@@ -39,8 +39,8 @@ export interface HomeDashboard {
   /** Failed deployments of the last 7 days and services that turned unhealthy in the last 24 hours. */
   failedDeployments: DeploymentView[];
   turnedUnhealthy: HealthTurn[];
-  /** Admins: the whole fleet's counts. */
-  fleet: { counts: HealthCounts; total: number } | null;
+  /** Admins: the whole fleet's counts and its worst entries (at most 8). */
+  fleet: { counts: HealthCounts; total: number; worst: HealthEntry[] } | null;
   workspaces: WorkspaceProblem[];
 }
 
@@ -86,7 +86,7 @@ export async function getHomeDashboard({ actor, now = new Date() }: { actor: Act
       at: turn.at.toISOString(),
       message: Array.isArray(turn.reasons) ? ((turn.reasons as { message?: string }[])[0]?.message ?? null) : null,
     })),
-    fleet: fleet ? { counts: fleet.counts, total: fleet.counts.healthy + fleet.counts.degraded + fleet.counts.unhealthy + fleet.counts.unknown } : null,
+    fleet: fleet ? { counts: fleet.counts, total: fleet.total, worst: fleet.entries.filter((entry) => entry.state !== "healthy").slice(0, 8) } : null,
     workspaces: (fleet ?? mine)?.workspaces ?? [],
   };
 }

@@ -65,7 +65,7 @@ export function parseHealthQuery(query: unknown): z.output<typeof healthQuery> {
   throw new AppError("invalid_input", issue.message, { path: issue.path.map(String) });
 }
 
-export async function listServiceHealth({ actor, query = {}, now = new Date() }: { actor: Actor; query?: HealthQuery; now?: Date }): Promise<HealthList> {
+export async function listServiceHealth({ actor, query = {}, now = new Date() }: { actor: Actor; query?: HealthQuery | Record<string, string | undefined>; now?: Date }): Promise<HealthList> {
   if (!can(actor, "health:read")) throw forbidden("health:read");
   const filter = parseHealthQuery(query);
   const mine = actor.kind === "user" ? actor.teams.map((team) => team.id) : [];
