@@ -1,5 +1,5 @@
 "use client";
-// A namespace's last 24 hours: requests, failure rate and p95 per 5 minutes,
+// A namespace's last 24 hours: requests per minute, failure rate and p95 in 5-minute points,
 // with the tier's thresholds drawn as dashed lines (recharts, decision 0021).
 // Each chart has a text summary for screen readers; gaps stay gaps.
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
@@ -10,7 +10,7 @@ const time = (iso: string) => new Date(iso).toISOString().slice(11, 16);
 const number = (value: number) => (Math.abs(value) >= 1000 ? `${Math.round(value / 100) / 10}k` : String(Math.round(value * 10) / 10));
 
 interface ChartSpec {
-  key: "requests" | "failureRatePct" | "p95DurationMs";
+  key: "requestsPerMinute" | "failureRatePct" | "p95DurationMs";
   title: string;
   unit: string;
   color: string;
@@ -62,7 +62,7 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
 export function TrendCharts({ points, thresholds }: { points: TrendPoint[]; thresholds: { failureRatePct: ThresholdPair; p95DurationMs: ThresholdPair } }) {
   return (
     <div className="grid gap-4 md:grid-cols-3">
-      <TrendChart points={points} spec={{ key: "requests", title: "Requests per 5 min", unit: "", color: "#3b82f6" }} />
+      <TrendChart points={points} spec={{ key: "requestsPerMinute", title: "Requests per minute", unit: "", color: "#3b82f6" }} />
       <TrendChart points={points} spec={{ key: "failureRatePct", title: "Failure rate", unit: " %", color: "#e11d48", thresholds: thresholds.failureRatePct }} />
       <TrendChart points={points} spec={{ key: "p95DurationMs", title: "p95 duration", unit: " ms", color: "#8b5cf6", thresholds: thresholds.p95DurationMs }} />
     </div>

@@ -219,8 +219,8 @@ describe("getServiceHealth", () => {
     expect(prod.lastRollout).toMatchObject({ revision: 2, status: "failed", reason: "CrashLoopBackOff", imageTag: "crash", requestedBy: "Member", approvedBy: "Admin" });
     expect(prod.kubernetes).toMatchObject({ readyReplicas: 0, desiredReplicas: 3, tag: "1.4.2" });
     expect(prod.trend).toHaveLength(1);
-    // 500 requests, 30 failed: 6 % (the mean of the minutes' rates would say 3.3 %); p95 the worst minute.
-    expect(prod.trend[0]).toMatchObject({ requests: 500, failureRatePct: 6, p95DurationMs: 900, readyReplicas: 3 });
+    // 500 requests in 3 minutes, 30 failed: 6 % (the mean of the minutes' rates would say 3.3 %); p95 the worst minute.
+    expect(prod.trend[0]).toMatchObject({ requestsPerMinute: 166.7, failureRatePct: 6, p95DurationMs: 900, readyReplicas: 3 });
     const pending = environments[1]!;
     expect(pending.stale).toBe(true);
     expect(pending.evaluatedAt).toBeNull();

@@ -63,15 +63,15 @@ describe("bucketSamples", () => {
     desiredReplicas: 2,
   });
 
-  it("adds requests, recomputes the failure rate from the sums, keeps the worst p95 and the lowest ready count", () => {
+  it("gives requests per minute sampled, recomputes the failure rate from the sums, keeps the worst p95 and the lowest ready count", () => {
     const points = bucketSamples([sample(0, 10, 0, 100), sample(1, 90, 9, 400, 1), sample(5, 50, 0, 80)]);
     expect(points).toEqual([
-      { at: "2026-12-04T14:00:00.000Z", requests: 100, failureRatePct: 9, p95DurationMs: 400, availabilityPct: null, readyReplicas: 1, desiredReplicas: 2 },
-      { at: "2026-12-04T14:05:00.000Z", requests: 50, failureRatePct: 0, p95DurationMs: 80, availabilityPct: null, readyReplicas: 2, desiredReplicas: 2 },
+      { at: "2026-12-04T14:00:00.000Z", requestsPerMinute: 50, failureRatePct: 9, p95DurationMs: 400, availabilityPct: null, readyReplicas: 1, desiredReplicas: 2 },
+      { at: "2026-12-04T14:05:00.000Z", requestsPerMinute: 50, failureRatePct: 0, p95DurationMs: 80, availabilityPct: null, readyReplicas: 2, desiredReplicas: 2 },
     ]);
   });
 
   it("keeps a bucket without telemetry as gaps, not zeros", () => {
-    expect(bucketSamples([sample(0, null, null, null)])[0]).toMatchObject({ requests: null, failureRatePct: null, p95DurationMs: null });
+    expect(bucketSamples([sample(0, null, null, null)])[0]).toMatchObject({ requestsPerMinute: null, failureRatePct: null, p95DurationMs: null });
   });
 });

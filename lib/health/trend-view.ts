@@ -1,6 +1,7 @@
 // A service's 24-hour trend in one namespace: the poller's per-minute
 // samples folded into 5-minute points, small enough for a chart and the API.
-// Pure. Requests add up; the failure rate is recomputed from the sums (an
+// Pure. Requests are given per minute (the bucket's sum over the minutes it
+// has, so the newest, still-filling bucket does not look like a drop); the failure rate is recomputed from the sums (an
 // average of rates would let a quiet minute count as much as a busy one);
 // p95 takes the worst minute (a percentile cannot be averaged back); ready
 // replicas the lowest, so a dip is not smoothed away.
@@ -10,7 +11,7 @@ export const trendBucketMinutes = 5;
 
 export const trendPointSchema = z.object({
   at: z.string().describe("Start of the 5-minute bucket (ISO 8601)."),
-  requests: z.number().nullable(),
+  requestsPerMinute: z.number().nullable().describe("Requests per minute over the minutes sampled in the bucket (ItemCount-weighted)."),
   failureRatePct: z.number().nullable(),
   p95DurationMs: z.number().nullable(),
   availabilityPct: z.number().nullable(),
@@ -60,7 +61,7 @@ export function bucketSamples(samples: readonly SampleRow[], bucketMinutes = tre
       const availability = rows.map((row) => row.availabilityPct).filter((value): value is number => value !== null);
       return {
         at: new Date(start).toISOString(),
-        requests: requests === null ? null : round(requests, 1),
+        requestsPerMinute: requests === null ? null : round(requests / withRequests.length, 1),
         failureRatePct: requests ? round((100 * failed) / requests, 2) : requests === 0 ? 0 : null,
         p95DurationMs: maxOf(rows.map((row) => row.p95DurationMs)),
         availabilityPct: availability.length ? round(availability.reduce((sum, value) => sum + value, 0) / availability.length, 2) : null,
