@@ -86,6 +86,9 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
     queryKey: key,
     queryFn: () => callApi<HealthList>(`/api/v1/health?${query(filters)}`),
     initialData: initial,
+    // The server just read it: no refetch on mount, only on a notice, the interval, or focus.
+    initialDataUpdatedAt: Date.parse(initial.generatedAt),
+    staleTime: 10_000,
     refetchInterval: live ? initial.pollSeconds * 1000 : 15_000,
   });
   const list = result.data;
