@@ -3,11 +3,12 @@
 // last 24 hours of figures from `HealthSample`. A namespace Wharf deployed
 // to that the poller has not evaluated yet is listed as unknown, said so.
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { deploymentStatuses, type DeploymentStatus } from "@/lib/deployments/deployment-settings";
-import { compareHealthEntries, healthEntrySchema, healthPollSeconds, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
+import { compareHealthEntries, healthEntrySchema, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
 import { bucketSamples, trendPointSchema, type TrendPoint } from "@/lib/health/trend-view";
 
 export const lastRolloutSchema = z.object({
@@ -52,7 +53,7 @@ export async function getServiceHealth({ actor, slug, now = new Date() }: { acto
     }),
     prisma.healthSample.findMany({ where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } }, orderBy: { at: "asc" } }),
   ]);
-  const pollSeconds = healthPollSeconds();
+  const pollSeconds = getConfig().health.pollSeconds;
   const entries = snapshots.map((row) => toHealthEntry(row, now, pollSeconds));
   for (const rollout of rollouts) {
     if (entries.some((entry) => entry.namespace.id === rollout.namespaceId)) continue;

@@ -9,16 +9,6 @@ import { healthSignals, healthStateRank, healthStates, type HealthReason, type H
 /** The change-feed topic the poller announces each cycle on; live health views refetch when it fires. */
 export const healthChangeTopic = "health:fleet";
 
-/**
- * Seconds between poll cycles. The pipeline branch adds WHARF_HEALTH_POLL_SECONDS
- * to lib/config.ts; until then it is read here, in this one place, with the
- * same default of 60.
- */
-export function healthPollSeconds(): number {
-  const value = Number(process.env.WHARF_HEALTH_POLL_SECONDS ?? 60);
-  return Number.isFinite(value) && value >= 5 ? value : 60;
-}
-
 const iso = z.string().describe("ISO 8601 time");
 
 export const healthReasonSchema = z.object({

@@ -3,6 +3,7 @@
 // only (never Azure or a cluster); a snapshot's age is applied here, at read
 // time, so a stopped poller shows as unknown instead of a stale green.
 import { z } from "zod";
+import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -15,7 +16,6 @@ import {
   countStates,
   healthCountsSchema,
   healthEntrySchema,
-  healthPollSeconds,
   serviceHealthInclude,
   toHealthEntry,
   workspaceProblemSchema,
@@ -83,7 +83,7 @@ export async function listServiceHealth({ actor, query = {}, now = new Date() }:
     prisma.serviceHealth.findMany({ where, include: serviceHealthInclude }),
     prisma.telemetryWorkspace.findMany({ where: { lastError: { not: null }, missingSince: null }, select: { name: true, lastError: true, lastSuccessAt: true, lastPolledAt: true }, orderBy: { name: "asc" } }),
   ]);
-  const pollSeconds = healthPollSeconds();
+  const pollSeconds = getConfig().health.pollSeconds;
   // The state depends on the snapshot's age, so the status filter and the counts come after it is applied.
   const all = rows.map((row) => toHealthEntry(row, now, pollSeconds));
   const entries = (filter.status ? all.filter((entry) => entry.state === filter.status) : all).sort(compareHealthEntries);

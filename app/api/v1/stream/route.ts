@@ -4,7 +4,8 @@ import { AppError } from "@/lib/errors";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { liveDeployments } from "@/lib/deployments/live-deployments";
 
-const topicPattern = /^(deployment|namespace|namespace-request):[0-9a-f-]{36}$/;
+// health:fleet is the one notice the health poller sends each cycle (lib/health/health-view.ts).
+const topicPattern = /^((deployment|namespace|namespace-request):[0-9a-f-]{36}|health:fleet)$/;
 
 /**
  * A stream is closed after this long; EventSource reconnects within seconds,
@@ -29,6 +30,7 @@ export const GET = withAuth(async (request, { actor }) => {
   const deploymentIds = topics.filter((topic) => topic.startsWith("deployment:")).map((topic) => topic.slice("deployment:".length));
   const noticeTopics = topics.filter((topic) => !topic.startsWith("deployment:"));
   if (deploymentIds.length > 0 && !can(actor, "deployment:read")) throw forbidden("deployment:read");
+  if (noticeTopics.includes("health:fleet") && !can(actor, "health:read")) throw forbidden("health:read");
 
   const encoder = new TextEncoder();
   let cleanup = () => {};
