@@ -9,7 +9,7 @@ import { WithdrawButton } from "@/components/namespaces/request-actions";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { can } from "@/lib/auth/permissions";
 import { listNamespaceRequests, listNamespaces } from "@/lib/namespaces/list-namespaces";
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { parseQuantity } from "@/lib/kubernetes/quantity";
 import { quotaHard } from "@/lib/namespaces/render-namespace";
 import type { NamespaceView } from "@/lib/namespaces/namespace-view";
 
