@@ -45,6 +45,13 @@ describe("one way to do a thing", () => {
     expect(containing(/namespaceRequest\.create\(/)).toEqual(["lib/namespaces/file-namespace-request.ts"]);
   });
 
+  it("sets up a request to a cluster in one place, for plain requests and watch streams alike", () => {
+    expect(containing(/applyToHTTPSOptions|getCurrentCluster\(\)/)).toEqual(["lib/kubernetes/request.ts"]);
+    const request = files.find((file) => file.path === "lib/kubernetes/request.ts")!.text;
+    expect(request.match(/getCurrentCluster\(\)/g)).toHaveLength(1);
+    expect(request.match(/new URL\(/g)).toHaveLength(1);
+  });
+
   it("turns a cluster's failure into a job error only in lib/clusters/cluster-job-error.ts, and no area borrows another's job helpers", () => {
     expect(containing(/function asJobError\b/)).toEqual(["lib/clusters/cluster-job-error.ts"]);
     expect(containing(/from "@\/lib\/namespaces\/(provision|decommission|reconcile)-namespace"/).filter((path) => !path.startsWith("lib/namespaces/"))).toEqual([]);
