@@ -4,7 +4,7 @@
 // separate module so the Edge build of this file never sees it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs" && process.env.NEXT_PHASE !== "phase-production-build") {
-    const { startWorkerInWebProcess } = await import("./lib/jobs/start-in-web");
+    const { startWorkerInWebProcess } = await import("./lib/worker/start-in-web");
     await startWorkerInWebProcess();
   }
 }

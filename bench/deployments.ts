@@ -191,6 +191,7 @@ async function main() {
     const endpointsFile = join(dataDir, "sandbox", "endpoints.json");
     Object.assign(process.env, { DATABASE_URL: database.url, SANDBOX_ENDPOINTS_FILE: endpointsFile, WHARF_MODE: "sandbox", WHARF_DATA_DIR: dataDir, LOG_LEVEL: "warn" });
     const { startWorker } = await import("../lib/jobs/worker");
+    const { jobDefinitions } = await import("../lib/worker/job-registry");
     const { observeKubeRequests } = await import("../lib/kubernetes/request");
     const { stopRolloutInformers, rolloutKinds } = await import("../lib/deployments/rollout-informers");
 
@@ -222,7 +223,7 @@ async function main() {
     // By default the rollout queue is worked once every deployment is queued, so all of them are in flight at
     // once (the first would otherwise finish while the last are still being created); --live-worker works it from the start.
     const { queueNames } = await import("../lib/jobs/queues");
-    const worker = await startWorker(liveWorker ? {} : { queues: queueNames.filter((queue) => queue !== "deployment.rollout") });
+    const worker = await startWorker(liveWorker ? { definitions: jobDefinitions } : { definitions: jobDefinitions, queues: queueNames.filter((queue) => queue !== "deployment.rollout") });
     stopWorker = () => worker.stop();
 
     const member = new BenchBrowser();
@@ -427,7 +428,7 @@ async function main() {
         pollers.push(setInterval(() => rollout.view?.inFlight && void refetch(rollout, true), 15_000));
       }),
     );
-    if (!liveWorker) await startWorker({ queues: ["deployment.rollout"] });
+    if (!liveWorker) await startWorker({ definitions: jobDefinitions, queues: ["deployment.rollout"] });
     phase = "running";
     const createSeconds = (performance.now() - deployStarted) / 1000;
     postTimes.sort((a, b) => a - b);

@@ -34,6 +34,7 @@ async function main() {
   const { decideNamespaceRequest } = await import("../lib/namespaces/decide-namespace-request");
   const { suggestedDefaults, suggestedQuota } = await import("../lib/namespaces/namespace-input");
   const { startWorker } = await import("../lib/jobs/worker");
+  const { jobDefinitions } = await import("../lib/worker/job-registry");
   const { observeKubeRequests } = await import("../lib/kubernetes/request");
 
   const prisma = getPrisma();
@@ -65,7 +66,7 @@ async function main() {
     }
   });
 
-  const worker = await startWorker({ queues: ["namespace.provision"] });
+  const worker = await startWorker({ definitions: jobDefinitions, queues: ["namespace.provision"] });
   const waitReady = async (ids: string[]) => {
     const readyAt = new Map<string, number>();
     while (readyAt.size < ids.length) {

@@ -5,6 +5,7 @@
 import { ConfigError, getConfig } from "../lib/config";
 import { logger } from "../lib/logger";
 import { startWorker, type RunningWorker } from "../lib/jobs/worker";
+import { jobDefinitions } from "../lib/worker/job-registry";
 import { closeConcurrencyPool } from "../lib/jobs/concurrency";
 import { getPrisma } from "../lib/db/client";
 
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
-  worker = await startWorker();
+  worker = await startWorker({ definitions: jobDefinitions });
   logger.info({ mode: config.mode, schema: config.jobs.schema }, "npm run worker: running background jobs until SIGTERM or SIGINT");
 }
 

@@ -1,4 +1,4 @@
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { parseQuantity } from "@/lib/kubernetes/quantity";
 import { quotaHard } from "@/lib/namespaces/render-namespace";
 import type { Quota } from "@/lib/namespaces/namespace-input";
 import type { QuotaUsage } from "@/lib/namespaces/namespace-view";

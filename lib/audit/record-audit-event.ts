@@ -1,12 +1,17 @@
 // Audit events are written in the same transaction as the change they record.
 // There is no update or delete function, and the database refuses both.
+// Every area records events, lib/auth too (sign-in, refusals), so this module
+// sits below them all and imports nothing of Wharf's but the database types:
+// any actor of lib/auth/permissions.ts fits `AuditActor`.
 import type { Prisma } from "@/lib/db/generated/client";
-import type { Actor } from "@/lib/auth/permissions";
 
 type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventCreateInput }): Promise<unknown> } };
 
+/** Who did it: a user (recorded with their id) or anything else with a name (system, pipeline, anonymous). */
+export type AuditActor = { kind: "user"; userId: string; name: string } | { kind: "system" | "pipeline" | "anonymous"; name: string };
+
 export interface AuditEventInput {
-  actor: Actor | { kind: "anonymous"; name: string };
+  actor: AuditActor;
   action: string;
   resourceType: string;
   resourceId?: string | null;

@@ -1,10 +1,94 @@
 import { describe, expect, it } from "vitest";
-import { actions, can, roleLabel, roleOf, type UserActor } from "@/lib/auth/permissions";
+import { actions, actsForAnyTeam, actsForTeam, can, refusalMessage, roleLabel, roleOf, teamsActorActsFor, type Action, type PipelineActor, type SystemActor, type UserActor } from "@/lib/auth/permissions";
 
 const base: Omit<UserActor, "isAdmin" | "teams"> = { kind: "user", userId: "u1", name: "Test", email: "t@example.com" };
 const admin: UserActor = { ...base, isAdmin: true, teams: [] };
 const member: UserActor = { ...base, isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
 const viewer: UserActor = { ...base, isAdmin: false, teams: [] };
+const pipeline: PipelineActor = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "Payments pipeline (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
+const system: SystemActor = { kind: "system", name: "Wharf scheduler" };
+
+/**
+ * Every action's decision for each kind of actor, on a resource of the member's own team (t1) and of another
+ * team (t2). Typed by Action, so a new action cannot be added without its row; a row that disagrees with `can()`
+ * fails the action's own test below.
+ */
+type Decision = { viewer: boolean; memberOwn: boolean; memberOther: boolean; pipelineOwn: boolean; pipelineOther: boolean };
+const adminOnly: Decision = { viewer: false, memberOwn: false, memberOther: false, pipelineOwn: false, pipelineOther: false };
+const anySignedIn: Decision = { viewer: true, memberOwn: true, memberOther: true, pipelineOwn: false, pipelineOther: false };
+const owningTeam: Decision = { viewer: false, memberOwn: true, memberOther: false, pipelineOwn: false, pipelineOther: false };
+const expected: Record<Action, Decision> = {
+  "team:read": anySignedIn,
+  "team:create": adminOnly,
+  "team:update": adminOnly,
+  "team:archive": adminOnly,
+  "user:read": anySignedIn,
+  "audit:read": adminOnly,
+  "job:read": adminOnly,
+  "job:retry": adminOnly,
+  "service:read": anySignedIn,
+  "service:create": owningTeam,
+  "service:update": owningTeam,
+  "service:retire": owningTeam,
+  "cluster:read": anySignedIn,
+  "cluster:manage": adminOnly,
+  "namespace:read": anySignedIn,
+  "namespace:request": owningTeam,
+  "namespace:approve": adminOnly,
+  "namespace:manage": adminOnly,
+  "deployment:read": { ...anySignedIn, pipelineOwn: true, pipelineOther: true },
+  "deployment:create": { ...owningTeam, pipelineOwn: true },
+  "deployment:approve": owningTeam,
+  "deployment:cancel": owningTeam,
+  "pipeline:read": adminOnly,
+  "pipeline:manage": adminOnly,
+  "health:read": anySignedIn,
+  "health:thresholds:edit": adminOnly,
+};
+
+describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (action) => {
+  const decision = expected[action];
+
+  it("decides for viewers, members of the owning team and of another, pipelines, admins and Wharf itself", () => {
+    expect(can(viewer, action, { teamId: "t1" }), "viewer").toBe(decision.viewer);
+    expect(can(member, action, { teamId: "t1" }), "member of the owning team").toBe(decision.memberOwn);
+    expect(can(member, action, { teamId: "t2" }), "member of another team").toBe(decision.memberOther);
+    expect(can(pipeline, action, { teamId: "t1" }), "pipeline of the owning team").toBe(decision.pipelineOwn);
+    expect(can(pipeline, action, { teamId: "t2" }), "pipeline of another team").toBe(decision.pipelineOther);
+    expect(can(admin, action, { teamId: "t2" }), "admin").toBe(true);
+    expect(can(system, action, { teamId: "t2" }), "Wharf itself").toBe(true);
+    // A team-scoped action on a resource that names no team is refused.
+    expect(can(member, action), "member, no team named").toBe(decision.memberOwn && decision.memberOther);
+  });
+
+  it("has a refusal that says what to do", () => {
+    expect(refusalMessage(action).length).toBeGreaterThan(20);
+  });
+});
+
+describe("teamsActorActsFor", () => {
+  it("is every team for admins and Wharf itself, else the actor's own", () => {
+    expect(teamsActorActsFor(admin)).toBe("all");
+    expect(teamsActorActsFor(system)).toBe("all");
+    expect(teamsActorActsFor(member)).toEqual(["t1"]);
+    expect(teamsActorActsFor(pipeline)).toEqual(["t1"]);
+    expect(teamsActorActsFor(viewer)).toEqual([]);
+    expect(actsForAnyTeam(viewer)).toBe(false);
+    expect(actsForAnyTeam(member)).toBe(true);
+    expect(actsForTeam(member, "t2")).toBe(false);
+    expect(actsForTeam(admin, "t2")).toBe(true);
+  });
+
+  it("agrees with can() on every owning-team action a user takes", () => {
+    const owningTeamActions = actions.filter((action) => expected[action] === owningTeam);
+    expect(owningTeamActions.length).toBeGreaterThan(0);
+    for (const actor of [admin, member, viewer]) {
+      for (const teamId of ["t1", "t2"]) {
+        for (const action of owningTeamActions) expect(can(actor, action, { teamId }), `${actor.name} ${action} ${teamId}`).toBe(actsForTeam(actor, teamId));
+      }
+    }
+  });
+});
 
 describe("permissions", () => {
   it("lets admins do everything", () => {

@@ -1,5 +1,7 @@
 // The one place that decides who may do what. Pages, route handlers, server
-// actions and jobs all ask `can`; data access functions call `assertCan`.
+// actions and jobs all ask `can`; each use case asks it itself and throws
+// `forbidden(action)`, so no entry point can skip it. `teamsActorActsFor`
+// answers the question pages and forms ask before that: which teams to offer.
 import { AppError } from "@/lib/errors";
 
 export interface UserActor {
@@ -101,6 +103,28 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   if (anySignedIn.has(action)) return true;
   if (owningTeamMember.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
   return false;
+}
+
+/**
+ * The teams an actor may act for with the owning-team actions (register a service, request a namespace, deploy,
+ * roll back): "all" for a platform admin or Wharf itself, else the ids of its own teams (a pipeline's: the teams
+ * an admin mapped it to). What forms offer and lists enable; `can` still decides each action.
+ */
+export function teamsActorActsFor(actor: Actor): "all" | string[] {
+  if (actor.kind === "system" || actor.isAdmin) return "all";
+  return actor.teams.map((team) => team.id);
+}
+
+/** Whether the actor may act for this team at all (see `teamsActorActsFor`). */
+export function actsForTeam(actor: Actor, teamId: string): boolean {
+  const teams = teamsActorActsFor(actor);
+  return teams === "all" || teams.includes(teamId);
+}
+
+/** Whether the actor may act for some team: a viewer in no team may not. */
+export function actsForAnyTeam(actor: Actor): boolean {
+  const teams = teamsActorActsFor(actor);
+  return teams === "all" || teams.length > 0;
 }
 
 export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" | "pipeline" {

@@ -1,7 +1,7 @@
 // What a service is, as users and the API send it. One schema serves the
 // forms, the REST API, the OpenAPI document and the Backstage import.
 import { z } from "zod";
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { parseQuantity, quantityMilli } from "@/lib/kubernetes/quantity";
 import { teamSlug } from "@/lib/teams/team-input";
 
 export const tiers = ["critical", "standard", "experimental"] as const;
@@ -71,8 +71,8 @@ export const deploySpecInput = z
       ["memoryRequest", "memoryLimit", "memory"],
     ] as const;
     for (const [request, limit, what] of pairs) {
-      const requested = parseQuantity(spec[request]);
-      const limited = parseQuantity(spec[limit]);
+      const requested = quantityMilli(spec[request]);
+      const limited = quantityMilli(spec[limit]);
       if (requested !== null && limited !== null && requested > limited) {
         ctx.addIssue({ code: "custom", path: [limit], message: `The ${what} limit (${spec[limit]}) is below the ${what} request (${spec[request]}); raise the limit or lower the request.` });
       }

@@ -1,7 +1,7 @@
 // Discovers AKS clusters through ARM and probes each one's API server. One
 // unreachable cluster records its own error; the others are unaffected. The
 // cluster.discover job runs it hourly as the "Wharf scheduler" system actor
-// (lib/jobs/discover-clusters-job.ts); an admin runs it on demand.
+// (lib/clusters/discover-clusters-job.ts); an admin runs it on demand.
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";

@@ -19,10 +19,11 @@ export interface MigrationStatus {
 
 // The key Prisma Migrate locks (schema-engine postgres flavour), so this
 // runner, its replicas and `prisma migrate deploy` all wait for each other.
-const PRISMA_MIGRATE_LOCK_KEY = 72707369;
+export const PRISMA_MIGRATE_LOCK_KEY = 72707369;
 
 // Prisma's own DDL for the history table (schema-engine postgres flavour).
-const CREATE_HISTORY_TABLE = `CREATE TABLE _prisma_migrations (
+// Both constants are checked against the installed engine: prisma-migrate-contract.test.ts.
+export const CREATE_HISTORY_TABLE = `CREATE TABLE _prisma_migrations (
     id                      VARCHAR(36) PRIMARY KEY NOT NULL,
     checksum                VARCHAR(64) NOT NULL,
     finished_at             TIMESTAMPTZ,

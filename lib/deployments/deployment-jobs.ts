@@ -1,5 +1,5 @@
 // The deployment area's queues as the worker runs them.
-import type { JobDefinition } from "@/lib/jobs/handlers";
+import type { JobDefinition } from "@/lib/jobs/job-definition";
 import { queueDataSchemas, type QueueData } from "@/lib/jobs/queues";
 import { rolloutDeployment, rolloutGaveUp } from "./rollout-deployment";
 import { resumeRollouts } from "./resume-rollouts";

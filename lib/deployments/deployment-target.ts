@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
-import { can, forbidden, type Action, type Actor } from "@/lib/auth/permissions";
+import { can, forbidden, teamsActorActsFor, type Action, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
 import { readObject } from "@/lib/kubernetes/apply";
@@ -84,8 +84,8 @@ export function deploySpecOf(service: TargetService): RenderableDeploySpec {
 
 /** The teams the policy counts the actor in: a platform admin (or Wharf itself) may deploy for any team, as `can()` decided. */
 export function actorTeamIds(actor: Actor, namespace: TargetNamespace): string[] {
-  if (actor.kind === "system" || actor.isAdmin) return [namespace.teamId];
-  return actor.teams.map((team) => team.id);
+  const teams = teamsActorActsFor(actor);
+  return teams === "all" ? [namespace.teamId] : teams;
 }
 
 interface LimitRangeJson {

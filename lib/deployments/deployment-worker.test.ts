@@ -14,6 +14,7 @@ import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-reques
 import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
+import { jobDefinitions } from "@/lib/worker/job-registry";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 import { createDeployment } from "./create-deployment";
@@ -54,7 +55,7 @@ const ended = (id: string) => waitFor(`deployment ${id} to end`, async () => {
 }, 45_000);
 
 beforeAll(async () => {
-  worker = await startWorker({ schema, timing: fastTiming, queues: ["deployment.rollout"] });
+  worker = await startWorker({ definitions: jobDefinitions, schema, timing: fastTiming, queues: ["deployment.rollout"] });
   const prisma = getPrisma();
   const created = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   const row = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Wes Worker", email: "wes@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });

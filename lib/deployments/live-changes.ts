@@ -3,7 +3,7 @@
 // Deployment. Wharf applies with force (its fields are its own), so a
 // deployment puts its values back; the confirm screen says so before it does.
 // Pure: the live object is read with the namespace's quota and limits.
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { quantityMilli } from "@/lib/kubernetes/quantity";
 import type { DeploymentShape } from "./quota-demand";
 
 export interface LiveChange {
@@ -25,8 +25,8 @@ const resourceNames: [kind: "requests" | "limits", resource: string, label: stri
 /** Equal as quantities (the API server rewrites `0.5` as `500m` and `1024Mi` as `1Gi`). */
 function sameQuantity(a: string | number | undefined, b: string | number | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
-  const [x, y] = [parseQuantity(String(a)), parseQuantity(String(b))];
-  return x !== null && y !== null ? Math.abs(x - y) <= Math.abs(y) * 1e-9 : String(a) === String(b);
+  const [x, y] = [quantityMilli(a), quantityMilli(b)];
+  return x !== null && y !== null ? x === y : String(a) === String(b);
 }
 
 /**

@@ -236,6 +236,18 @@ describe("checkDeploymentPolicy: remaining quota, with the rolling update's surg
   it("adds up millicores without floating-point surprises", () => {
     const tenth = render({}, { cpuRequest: "100m" });
     expect(checkDeploymentPolicy(withQuota({ "requests.cpu": "300m" }, { "requests.cpu": "0" }, { rendered: tenth, current: null }))).toEqual([]);
+    const decimalTenth = render({}, { cpuRequest: "0.1" });
+    expect(checkDeploymentPolicy(withQuota({ "requests.cpu": "0.3" }, { "requests.cpu": "0" }, { rendered: decimalTenth, current: null }))).toEqual([]);
+    expect(codes(checkDeploymentPolicy(withQuota({ "requests.cpu": "299m" }, { "requests.cpu": "0" }, { rendered: decimalTenth, current: null })))).toEqual(["quota_exceeded"]);
+  });
+
+  it("compares exactly: three bytes over a 3Gi quota are over (a relative epsilon let them through)", () => {
+    const justOverAGibibyte = render({ replicas: 3 }, { memoryRequest: String(2 ** 30 + 1) });
+    const violations = checkDeploymentPolicy(withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: justOverAGibibyte, current: null }));
+    expect(codes(violations)).toEqual(["quota_exceeded"]);
+    expect(violations[0]?.message).toContain("needs 3221225475 of memory requests");
+    const exactlyAGibibyte = render({ replicas: 3 }, { memoryRequest: String(2 ** 30) });
+    expect(checkDeploymentPolicy(withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: exactlyAGibibyte, current: null }))).toEqual([]);
   });
 
   it("ignores quota resources a Deployment does not use", () => {
@@ -244,14 +256,14 @@ describe("checkDeploymentPolicy: remaining quota, with the rolling update's surg
 });
 
 describe("rolloutDemand", () => {
-  const perPod = { cpu: 0.25 };
+  const perPod = { cpu: 250n };
 
   it("a new tag of 4 replicas: 25% surge is 1 pod, so 5 at the peak", () => {
     const next = render({ replicas: 4 });
     const demand = rolloutDemand(next.deployment, next.deployment);
     expect(demand).toMatchObject({ replicas: 4, surge: 1, currentPods: 4, peakPods: 5 });
-    expect(demand.peak["requests.cpu"]).toBeCloseTo(5 * perPod.cpu);
-    expect(demand.current["requests.cpu"]).toBeCloseTo(4 * perPod.cpu);
+    expect(demand.peak["requests.cpu"]).toBe(5n * perPod.cpu);
+    expect(demand.current["requests.cpu"]).toBe(4n * perPod.cpu);
   });
 
   it("scaling 2 → 8 with a new tag: 8 new pods and 2 old ones at the peak", () => {
@@ -261,8 +273,8 @@ describe("rolloutDemand", () => {
 
   it("smaller new pods replacing big old ones: the peak is at the start, every old pod and one new", () => {
     const demand = rolloutDemand(render({ replicas: 4 }, { cpuRequest: "250m" }).deployment, render({ replicas: 4 }, { cpuRequest: "1" }).deployment);
-    expect(demand.peak["requests.cpu"]).toBeCloseTo(4 * 1 + 1 * 0.25);
-    expect(demand.current["requests.cpu"]).toBeCloseTo(4);
+    expect(demand.peak["requests.cpu"]).toBe(4n * 1000n + 1n * 250n);
+    expect(demand.current["requests.cpu"]).toBe(4000n);
   });
 
   it("resolves maxSurge as the deployment controller does", () => {
@@ -278,14 +290,14 @@ describe("rolloutDemand", () => {
 
 describe("formatAmount", () => {
   it.each([
-    ["requests.cpu", 1, "1"],
-    ["cpu", 0.25, "250m"],
-    ["limits.cpu", 1.5, "1500m"],
-    ["requests.memory", 2 ** 30, "1Gi"],
-    ["memory", 768 * 2 ** 20, "768Mi"],
-    ["limits.memory", 1000, "1000"],
-    ["pods", 4, "4"],
-  ] as const)("%s %d → %s", (resource, value, text) => {
+    ["requests.cpu", 1000n, "1"],
+    ["cpu", 250n, "250m"],
+    ["limits.cpu", 1500n, "1500m"],
+    ["requests.memory", 2n ** 30n * 1000n, "1Gi"],
+    ["memory", 768n * 2n ** 20n * 1000n, "768Mi"],
+    ["limits.memory", 1_000_000n, "1000"],
+    ["pods", 4000n, "4"],
+  ] as const)("%s %s → %s", (resource, value, text) => {
     expect(formatAmount(resource, value)).toBe(text);
   });
 });

@@ -4,7 +4,7 @@
 // deployment that waited for approval or in the queue) give the same answer. Who may deploy at all is `can()`'s question; this
 // asks whether this manifest may go to this namespace now.
 import { registryAllowed } from "@/lib/catalog/service-input";
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { quantityMilli } from "@/lib/kubernetes/quantity";
 import { quotaResources, rolloutDemand, type ContainerDefaults, type DeploymentShape, type QuotaResource, type ResourceList } from "./quota-demand";
 import type { RenderedContainer, RenderedManifest } from "./render";
 
@@ -57,28 +57,26 @@ export interface DeploymentPolicyInput {
 const resourceWords: Record<string, string> = { cpu: "CPU", memory: "memory" };
 
 /** A quantity for a message, in the unit people write: cores or millicores, Gi/Mi/Ki, or a count. */
-export function formatAmount(resource: string, value: number): string {
+/** An exact amount in milli-units, as a person writes it: "1500m", "2", "768Mi". */
+export function formatAmount(resource: string, milli: bigint): string {
+  if (/cpu/.test(resource)) return milli % 1000n === 0n ? String(milli / 1000n) : `${milli}m`;
+  const whole = (milli + 999n) / 1000n;
   if (/memory|storage/.test(resource)) {
-    for (const [unit, size] of [["Gi", 2 ** 30], ["Mi", 2 ** 20], ["Ki", 2 ** 10]] as const) {
-      if (value !== 0 && Number.isInteger(value / size)) return `${value / size}${unit}`;
+    for (const [unit, size] of [["Gi", 2n ** 30n], ["Mi", 2n ** 20n], ["Ki", 2n ** 10n]] as const) {
+      if (whole !== 0n && whole % size === 0n) return `${whole / size}${unit}`;
     }
-    return String(Math.round(value));
   }
-  if (/cpu/.test(resource)) {
-    const milli = Math.round(value * 1000);
-    return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
-  }
-  return String(Math.round(value));
+  return String(whole);
 }
 
-/** Quantities come from three sources; a relative epsilon keeps 3 × 0.1 from exceeding 0.3. */
-function exceeds(value: number, bound: number): boolean {
-  return value > bound + Math.max(Math.abs(bound), 1) * 1e-9;
+/** Quantities compare exactly, as integers of milli-units: 3 × 100m is 300m, never a hair above it. */
+function exceeds(value: bigint, bound: bigint): boolean {
+  return value > bound;
 }
 
-function amountOf(value: string | number | undefined): number | undefined {
+function amountOf(value: string | number | undefined): bigint | undefined {
   if (value === undefined) return undefined;
-  return (typeof value === "number" ? value : parseQuantity(String(value))) ?? undefined;
+  return quantityMilli(value) ?? undefined;
 }
 
 function containers(manifest: RenderedManifest): RenderedContainer[] {
@@ -232,11 +230,12 @@ function quotaViolations(input: DeploymentPolicyInput): PolicyViolation[] {
     for (const name of quotaResources[resource]) {
       const limit = amountOf(hard[name]);
       if (limit === undefined) continue;
-      const inUse = amountOf(used[name]) ?? 0;
+      const inUse = amountOf(used[name]) ?? 0n;
       const needed = demand.peak[resource] - demand.current[resource];
-      if (needed <= 0 || !exceeds(inUse + needed, limit)) continue;
-      const fmt = (value: number): string => formatAmount(name, value);
-      const available = Math.max(0, limit - inUse + demand.current[resource]);
+      if (needed <= 0n || !exceeds(inUse + needed, limit)) continue;
+      const fmt = (value: bigint): string => formatAmount(name, value);
+      const room = limit - inUse + demand.current[resource];
+      const available = room > 0n ? room : 0n;
       const held = demand.current[resource] > 0 ? `, ${fmt(demand.current[resource])} of it by the pods this rollout replaces` : "";
       const { label, change } = quotaWords[resource];
       violations.push({

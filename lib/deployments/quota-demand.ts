@@ -1,7 +1,7 @@
 // How much of a namespace's ResourceQuota a rollout needs at its worst
 // moment. Pure arithmetic over the manifest about to be applied and the one
 // running now; the policy compares the result with what the quota has left.
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { maxMilli, quantityMilli } from "@/lib/kubernetes/quantity";
 
 export type ResourceList = Record<string, string | number>;
 
@@ -36,7 +36,8 @@ export const quotaResources = {
 } as const;
 
 export type QuotaResource = keyof typeof quotaResources;
-export type PodUsage = Record<QuotaResource, number>;
+/** Per quota resource, exactly, in milli-units (a pod counts 1000: quota counts pods as a quantity too). */
+export type PodUsage = Record<QuotaResource, bigint>;
 
 /** intstr.GetScaledValueFromIntOrPercent: a percentage of the desired replicas, rounded as the controller rounds. */
 function scaled(value: string | number | undefined, replicas: number, roundUp: boolean, fallback: string): number {
@@ -64,37 +65,37 @@ export function surgePods(deployment: DeploymentShape): number {
   return surge === 0 && unavailable === 0 ? 0 : surge;
 }
 
-function amount(value: string | number | undefined): number {
-  if (value === undefined) return 0;
-  return (typeof value === "number" ? value : parseQuantity(value)) ?? 0;
+function amount(value: string | number | undefined): bigint {
+  if (value === undefined) return 0n;
+  return quantityMilli(value) ?? 0n;
 }
 
 /**
- * What one pod of this template charges against a quota, in cores, bytes and
- * pods. As the API server counts: LimitRange defaults fill in what a
+ * What one pod of this template charges against a quota, in milli-units of
+ * cores, bytes and pods. As the API server counts: LimitRange defaults fill in what a
  * container leaves out (a missing request takes the default request, else
  * the container's limit), containers add up, and the largest init container
  * counts if it is bigger.
  */
 export function podUsage(deployment: DeploymentShape, defaults: ContainerDefaults = {}): PodUsage {
   const template = deployment.spec.template?.spec ?? {};
-  const effective = (container: ContainerLike, field: "requests" | "limits", resource: "cpu" | "memory"): number => {
+  const effective = (container: ContainerLike, field: "requests" | "limits", resource: "cpu" | "memory"): bigint => {
     const own = container.resources?.[field]?.[resource];
     if (own !== undefined) return amount(own);
     if (field === "limits") return amount(defaults.limits?.[resource]);
     return amount(defaults.requests?.[resource] ?? container.resources?.limits?.[resource] ?? defaults.limits?.[resource]);
   };
-  const total = (field: "requests" | "limits", resource: "cpu" | "memory"): number => {
-    const sum = (template.containers ?? []).reduce((value, container) => value + effective(container, field, resource), 0);
-    const init = (template.initContainers ?? []).reduce((value, container) => Math.max(value, effective(container, field, resource)), 0);
-    return Math.max(sum, init);
+  const total = (field: "requests" | "limits", resource: "cpu" | "memory"): bigint => {
+    const sum = (template.containers ?? []).reduce((value, container) => value + effective(container, field, resource), 0n);
+    const init = (template.initContainers ?? []).reduce((value, container) => maxMilli(value, effective(container, field, resource)), 0n);
+    return maxMilli(sum, init);
   };
   return {
     "requests.cpu": total("requests", "cpu"),
     "requests.memory": total("requests", "memory"),
     "limits.cpu": total("limits", "cpu"),
     "limits.memory": total("limits", "memory"),
-    pods: 1,
+    pods: 1000n,
   };
 }
 
@@ -144,12 +145,12 @@ export function rolloutDemand(next: DeploymentShape, current: DeploymentShape | 
   const lastStep = { old: Math.min(currentPods, surge), new: replicas };
   const firstOld = Math.min(currentPods, replicas + surge);
   const firstStep = { old: firstOld, new: Math.min(replicas, replicas + surge - firstOld) };
-  const charge = (step: { old: number; new: number }, resource: QuotaResource): number => step.old * perOldPod[resource] + step.new * perPod[resource];
+  const charge = (step: { old: number; new: number }, resource: QuotaResource): bigint => BigInt(step.old) * perOldPod[resource] + BigInt(step.new) * perPod[resource];
   const peak = {} as PodUsage;
   const held = {} as PodUsage;
   for (const resource of Object.keys(quotaResources) as QuotaResource[]) {
-    peak[resource] = Math.max(charge(lastStep, resource), charge(firstStep, resource));
-    held[resource] = currentPods * perOldPod[resource];
+    peak[resource] = maxMilli(charge(lastStep, resource), charge(firstStep, resource));
+    held[resource] = BigInt(currentPods) * perOldPod[resource];
   }
-  return { replicas, surge, currentPods, peakPods: peak.pods, current: held, peak };
+  return { replicas, surge, currentPods, peakPods: Number(peak.pods / 1000n), current: held, peak };
 }

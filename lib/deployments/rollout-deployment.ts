@@ -16,7 +16,7 @@ import { applyObject } from "@/lib/kubernetes/apply";
 import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
 import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
-import { asJobError } from "@/lib/namespaces/provision-namespace";
+import { asJobError } from "@/lib/clusters/cluster-job-error";
 import { defaultRolloutTiming, type RolloutTiming } from "./deployment-settings";
 import type { RenderedManifest } from "./render";
 import { observeRollout } from "./observe-rollout";
@@ -93,7 +93,7 @@ async function applyManifest(row: Loaded, attempt: number): Promise<"applied" | 
       return count > 0 ? "applied" : "skipped";
     });
   } catch (error) {
-    const failure = error instanceof PermanentJobError ? error : asJobError(error, row.namespace.cluster);
+    const failure = asJobError(error, row.namespace.cluster);
     if (failure instanceof RetryableJobError) {
       await prisma.deployment.updateMany({ where: { id: row.id, status: "applying" }, data: { message: `Applying (attempt ${attempt}) failed and will be retried: ${failure.message}` } });
       await publishDeploymentChange(row.id);

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
+import { jobDefinitions } from "@/lib/worker/job-registry";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { scheduleNextCycle } from "@/lib/health/health-poll-job";
@@ -25,7 +26,7 @@ async function cycles(): Promise<JobRow[]> {
 beforeAll(async () => {
   // Read once by getConfig(), on the first job in this file's module context.
   process.env.WHARF_HEALTH_POLL_SECONDS = "5";
-  worker = await startWorker({ schema, timing: fastTiming, queues: ["health.poll"] });
+  worker = await startWorker({ definitions: jobDefinitions, schema, timing: fastTiming, queues: ["health.poll"] });
 });
 
 afterAll(async () => {

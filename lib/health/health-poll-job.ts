@@ -9,7 +9,7 @@ import pg from "pg";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { enqueue } from "@/lib/jobs/enqueue";
-import type { JobDefinition } from "@/lib/jobs/handlers";
+import type { JobDefinition } from "@/lib/jobs/job-definition";
 import { pollHealth, type PollHealthSummary } from "@/lib/health/poll-health";
 
 export const healthPollQueue = "health.poll";

@@ -18,6 +18,7 @@ import { createDeployment } from "@/lib/deployments/create-deployment";
 import { getDeployment } from "@/lib/deployments/list-deployments";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
+import { jobDefinitions } from "@/lib/worker/job-registry";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { observeLogsRequests } from "@/lib/azure/logs";
 import { changeChannel } from "@/lib/changes/publish-change";
@@ -74,7 +75,7 @@ async function snapshot(serviceId: string, namespaceId: string) {
 
 beforeAll(async () => {
   config = { ...getConfig(), health: { pollSeconds: 5 } };
-  worker = await startWorker({ schema, timing: fastTiming, queues: ["deployment.rollout"] });
+  worker = await startWorker({ definitions: jobDefinitions, schema, timing: fastTiming, queues: ["deployment.rollout"] });
   const prisma = getPrisma();
   const team = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Hal Health", email: "hal@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });

@@ -5,6 +5,7 @@
 // connection, and PostgreSQL frees its slot at once.
 import pg from "pg";
 import { setTimeout as sleep } from "node:timers/promises";
+import { backoffWithJitter } from "@/lib/net/backoff";
 
 const state = globalThis as typeof globalThis & { wharfConcurrencyPool?: pg.Pool };
 
@@ -32,7 +33,7 @@ async function tryTakeSlot(client: pg.PoolClient, key: string, limit: number): P
 
 export async function withConcurrencyLimit<T>(key: string, limit: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   if (!Number.isInteger(limit) || limit < 1) throw new Error(`withConcurrencyLimit needs a whole limit of at least 1; got ${limit}.`);
-  let waitMs = 25;
+  let waits = 0;
   for (;;) {
     signal?.throwIfAborted();
     const client = await pool().connect();
@@ -45,13 +46,13 @@ export async function withConcurrencyLimit<T>(key: string, limit: number, fn: ()
     }
     if (slot === null) {
       client.release();
-      // Poll with jitter, a little slower each time, so waiters neither stampede nor starve.
+      // Poll with jitter, a little slower each time (up to 1.5 s), so waiters neither stampede nor starve.
+      waits += 1;
       try {
-        await sleep(waitMs / 2 + Math.random() * waitMs, undefined, { signal });
+        await sleep(backoffWithJitter(waits, { initial: 40, max: 1500 }), undefined, { signal });
       } catch (error) {
         throw signal?.aborted ? signal.reason : error;
       }
-      waitMs = Math.min(waitMs * 2, 1000);
       continue;
     }
     try {

@@ -1,32 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
-import { backoffSeconds, decideRetry, type Backoff } from "@/lib/jobs/retry-policy";
+import { decideRetry, type Backoff } from "@/lib/jobs/retry-policy";
 
 const backoff: Backoff = { baseSeconds: 4, maxSeconds: 60 };
 const low = () => 0;
-const high = () => 0.999999;
-
-describe("backoffSeconds", () => {
-  it("doubles its ceiling with each failure and stays between half the ceiling and the ceiling", () => {
-    expect([1, 2, 3, 4].map((n) => backoffSeconds(n, backoff, low))).toEqual([2, 4, 8, 16]);
-    expect([1, 2, 3, 4].map((n) => Math.round(backoffSeconds(n, backoff, high)))).toEqual([4, 8, 16, 32]);
-  });
-
-  it("stops growing at maxSeconds, even after very many failures", () => {
-    expect(backoffSeconds(5, backoff, high)).toBeLessThanOrEqual(60);
-    expect(backoffSeconds(5, backoff, low)).toBe(30);
-    expect(backoffSeconds(5000, backoff, low)).toBe(30);
-  });
-
-  it("spreads workers that failed together", () => {
-    const delays = new Set(Array.from({ length: 50 }, () => backoffSeconds(3, backoff)));
-    expect(delays.size).toBeGreaterThan(40);
-    for (const delay of delays) {
-      expect(delay).toBeGreaterThanOrEqual(8);
-      expect(delay).toBeLessThanOrEqual(16);
-    }
-  });
-});
 
 describe("decideRetry", () => {
   const attempt = { failedAttempts: 1, elapsedSeconds: 0, retryForSeconds: 600, backoff, random: low };

@@ -1,6 +1,7 @@
 // When a failed job runs again, or gives up. Pure: the worker feeds it the
 // error, the attempt and the time spent, and stores what it decides.
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
+import { backoffWithJitter } from "@/lib/net/backoff";
 
 export interface Backoff {
   /** Ceiling of the delay after the first failed attempt; it doubles with each failure after that. */
@@ -10,18 +11,6 @@ export interface Backoff {
 }
 
 export const defaultBackoff: Backoff = { baseSeconds: 5, maxSeconds: 300 };
-
-/**
- * Exponential backoff with "equal jitter": half of the ceiling is fixed and
- * half random, so workers that failed together (a cluster throttling all of
- * them) spread out, and no delay collapses to zero.
- * `failedAttempts` counts the failures in this retry window, from 1.
- */
-export function backoffSeconds(failedAttempts: number, backoff: Backoff, random: () => number = Math.random): number {
-  const exponent = Math.max(0, Math.min(failedAttempts - 1, 30));
-  const ceiling = Math.min(backoff.maxSeconds, backoff.baseSeconds * 2 ** exponent);
-  return ceiling / 2 + (ceiling / 2) * random();
-}
 
 export type GiveUpReason = "permanent" | "retry-time-spent" | "invalid-data";
 
@@ -41,7 +30,7 @@ export interface FailedAttempt {
 export function decideRetry(attempt: FailedAttempt): RetryDecision {
   if (attempt.error instanceof PermanentJobError) return { kind: "give-up", reason: "permanent" };
   const retryAfter = attempt.error instanceof RetryableJobError ? (attempt.error.retryAfterSeconds ?? 0) : 0;
-  const backoff = backoffSeconds(attempt.failedAttempts, attempt.backoff, attempt.random);
+  const backoff = backoffWithJitter(attempt.failedAttempts, { initial: attempt.backoff.baseSeconds, max: attempt.backoff.maxSeconds }, attempt.random);
   // pg-boss schedules retries in whole seconds; rounding up keeps Retry-After a lower bound.
   const delaySeconds = Math.max(1, Math.ceil(Math.max(backoff, retryAfter)));
   if (attempt.elapsedSeconds + delaySeconds > attempt.retryForSeconds) return { kind: "give-up", reason: "retry-time-spent" };

@@ -3,7 +3,7 @@
 // Wharf chose, or fail for good after telling the area through onGiveUp).
 import type { Db, JobResult, JobWithMetadata } from "pg-boss";
 import type { Logger } from "pino";
-import type { JobDefinition } from "@/lib/jobs/handlers";
+import type { JobDefinition } from "@/lib/jobs/job-definition";
 import { PermanentJobError } from "@/lib/jobs/errors";
 import { decideRetry, describeGiveUp, type Backoff, type GiveUpReason } from "@/lib/jobs/retry-policy";
 import { lastErrorMessage, prepareAttempt, producerData, readRetryWindow, setNextRetryDelay, type HeldAttempt } from "@/lib/jobs/job-table";

@@ -7,7 +7,7 @@ import type { UserActor } from "@/lib/auth/permissions";
 import { getBoss } from "@/lib/jobs/boss";
 import { enqueue } from "@/lib/jobs/enqueue";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
-import type { JobContext, JobDefinition } from "@/lib/jobs/handlers";
+import type { JobContext, JobDefinition } from "@/lib/jobs/job-definition";
 import { listJobs } from "@/lib/jobs/list-jobs";
 import { queueDataSchemas } from "@/lib/jobs/queues";
 import { retryJob } from "@/lib/jobs/retry-job";

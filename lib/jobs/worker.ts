@@ -4,15 +4,18 @@
 import type { JobWithMetadata } from "pg-boss";
 import { logger } from "@/lib/logger";
 import { startBoss, stopBoss, type JobTiming } from "@/lib/jobs/boss";
-import { jobDefinitions, type JobDefinition, type JobDefinitions } from "@/lib/jobs/handlers";
+import type { JobDefinition, JobDefinitions } from "@/lib/jobs/job-definition";
 import { queueNames, type QueueName } from "@/lib/jobs/queues";
 import { runAttempt } from "@/lib/jobs/run-job";
 
 export interface WorkerOptions {
-  /** Only these queues (default: all). */
+  /**
+   * The queues' definitions: lib/worker/job-registry.ts in the web process and `npm run worker`, a test's own
+   * in tests. Passed in, not imported, so lib/jobs never depends on the areas whose jobs it runs.
+   */
+  definitions: Partial<JobDefinitions>;
+  /** Only these queues (default: every queue that has a definition). */
   queues?: QueueName[];
-  /** Handlers in place of the registry's (tests). */
-  definitions?: Partial<JobDefinitions>;
   /** pg-boss schema (default WHARF_JOBS_SCHEMA); tests use one of their own. */
   schema?: string;
   /** Shorter heartbeats and delays for tests. */
@@ -24,9 +27,11 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(options: WorkerOptions = {}): Promise<RunningWorker> {
-  const queues = options.queues ?? [...queueNames];
-  const definitions: JobDefinitions = { ...jobDefinitions, ...options.definitions };
+export async function startWorker(options: WorkerOptions): Promise<RunningWorker> {
+  const { definitions } = options;
+  const queues = options.queues ?? queueNames.filter((queue) => definitions[queue]);
+  const missing = queues.filter((queue) => !definitions[queue]);
+  if (missing.length > 0) throw new Error(`No job definition for queue ${missing.join(", ")}: add it to lib/worker/job-registry.ts`);
   const { boss, settings } = await startBoss({ schema: options.schema, timing: options.timing });
   const log = logger.child({ component: "jobs" });
   for (const queue of queues) {

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { KubeConfig } from "@kubernetes/client-node";
 import { toKubernetesApiError, KubernetesApiError } from "@/lib/kubernetes/api-error";
 import { kubeRequest, kubeStream, resourcePath } from "@/lib/kubernetes/request";
+import { backoffWithJitter } from "@/lib/net/backoff";
 
 export interface InformedKind {
   apiVersion: string;
@@ -280,8 +281,7 @@ export class ClusterInformer {
         failures += 1;
         stats.failures += 1;
         this.lastError = failure.message;
-        const exponential = Math.min(maxMs, initialMs * 2 ** Math.min(failures - 1, 16));
-        const wait = Math.max(exponential * (0.5 + Math.random() / 2), (failure.retryAfterSeconds ?? 0) * 1000);
+        const wait = Math.max(backoffWithJitter(failures, { initial: initialMs, max: maxMs }), (failure.retryAfterSeconds ?? 0) * 1000);
         await sleep(wait, undefined, { signal: this.abort.signal }).catch(() => undefined);
       }
     }

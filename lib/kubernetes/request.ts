@@ -4,6 +4,7 @@
 // NetworkPolicy's `from` and turns timestamps into Dates, which would corrupt
 // what Wharf applies and compares.
 import { createHash } from "node:crypto";
+import type { IncomingMessage } from "node:http";
 import { Agent, request as httpsRequest, type RequestOptions } from "node:https";
 import type { KubeConfig } from "@kubernetes/client-node";
 
@@ -58,35 +59,49 @@ function keepAliveAgent(server: string, options: RequestOptions): Agent {
   return agent;
 }
 
-/** The kubeconfig's TLS and auth options on a request, with a pooled connection. */
-async function withCredentials(config: KubeConfig, server: string, options: RequestOptions): Promise<void> {
+/**
+ * The one place a request to a cluster is set up, for plain requests and
+ * streams alike: the current cluster's URL, the kubeconfig's TLS and auth
+ * options, a pooled connection, and the observers told when it starts and ends
+ * (once).
+ */
+async function prepareRequest(config: KubeConfig, method: string, path: string, headers: Record<string, string | number>) {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
+  const server = cluster.server;
+  const url = new URL(server.replace(/\/$/, "") + path);
+  const options: RequestOptions = { method, protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: url.pathname + url.search, headers };
   await config.applyToHTTPSOptions(options);
   options.agent = keepAliveAgent(server, options);
+  let ended = false;
+  const notify = (phase: "start" | "end", status?: number): void => {
+    if (ended) return;
+    if (phase === "end") ended = true;
+    for (const observer of observers) observer({ phase, server, method, path, status });
+  };
+  return { options, notify };
+}
+
+function headersOf(incoming: IncomingMessage): Record<string, string> {
+  return Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
+}
+
+/** A response body as JSON, or its text when it is not JSON (a proxy's HTML error page), kept for the message. */
+function bodyOf(chunks: Buffer[]): unknown {
+  const text = Buffer.concat(chunks).toString("utf8");
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
 }
 
 export async function kubeRequest(config: KubeConfig, method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse> {
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
-  const url = new URL(cluster.server.replace(/\/$/, "") + path);
   const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
-  const requestOptions: RequestOptions = {
-    method,
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port || undefined,
-    path: url.pathname + url.search,
-    headers: {
-      accept: "application/json",
-      ...(payload !== undefined && { "content-type": options.contentType ?? "application/json", "content-length": Buffer.byteLength(payload) }),
-    },
-  };
-  await withCredentials(config, cluster.server, requestOptions);
-  let ended = false;
-  const notify = (phase: "start" | "end", status?: number) => {
-    if (ended) return;
-    if (phase === "end") ended = true;
-    for (const observer of observers) observer({ phase, server: cluster.server, method, path, status });
-  };
+  const { options: requestOptions, notify } = await prepareRequest(config, method, path, {
+    accept: "application/json",
+    ...(payload !== undefined && { "content-type": options.contentType ?? "application/json", "content-length": Buffer.byteLength(payload) }),
+  });
   notify("start");
   return new Promise<KubeResponse>((resolve, reject) => {
     const outgoing = httpsRequest(requestOptions, (incoming) => {
@@ -94,14 +109,8 @@ export async function kubeRequest(config: KubeConfig, method: string, path: stri
       incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
       incoming.on("error", reject);
       incoming.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          // Not JSON (a proxy's HTML error page): keep the text for the message.
-        }
-        const headers = Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
+        const body = bodyOf(chunks);
+        const headers = headersOf(incoming);
         const status = incoming.statusCode ?? 0;
         notify("end", status);
         if (status >= 400) reject(new KubeHttpError(status, body, headers));
@@ -155,22 +164,8 @@ export interface KubeStreamOptions {
  * status, or with the socket's error; an abort resolves quietly.
  */
 export async function kubeStream(config: KubeConfig, path: string, options: KubeStreamOptions): Promise<void> {
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
-  const url = new URL(cluster.server.replace(/\/$/, "") + path);
-  const requestOptions: RequestOptions = {
-    method: "GET",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port || undefined,
-    path: url.pathname + url.search,
-    headers: { accept: "application/json" },
-  };
-  await withCredentials(config, cluster.server, requestOptions);
+  const { options: requestOptions, notify } = await prepareRequest(config, "GET", path, { accept: "application/json" });
   if (options.signal?.aborted) return;
-  const notify = (phase: "start" | "end", status?: number) => {
-    for (const observer of observers) observer({ phase, server: cluster.server, method: "GET", path, status });
-  };
   notify("start");
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -184,20 +179,10 @@ export async function kubeStream(config: KubeConfig, path: string, options: Kube
     };
     const outgoing = httpsRequest(requestOptions, (incoming) => {
       const status = incoming.statusCode ?? 0;
-      const headers = Object.fromEntries(Object.entries(incoming.headers).map(([key, value]) => [key, Array.isArray(value) ? value.join(", ") : String(value ?? "")]));
       if (status >= 400) {
         const chunks: Buffer[] = [];
         incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
-        incoming.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown = text;
-          try {
-            body = text ? JSON.parse(text) : undefined;
-          } catch {
-            // Not JSON: keep the text for the message.
-          }
-          finish(new KubeHttpError(status, body, headers), status);
-        });
+        incoming.on("end", () => finish(new KubeHttpError(status, bodyOf(chunks), headersOf(incoming)), status));
         incoming.on("error", (error) => finish(error, status));
         return;
       }

@@ -11,7 +11,7 @@ import { checkNamespacePolicy } from "@/lib/namespaces/namespace-policy";
 import { buildPolicyContext } from "@/lib/namespaces/policy-context";
 import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
 import { requireUser } from "@/lib/namespaces/request-namespace";
-import { notifyAdmins } from "@/lib/notifications/notify";
+import { fileNamespaceRequest } from "@/lib/namespaces/file-namespace-request";
 
 const decommissionInput = z.object({
   confirmName: z.string({ error: "Type the namespace's name to confirm." }).trim(),
@@ -46,8 +46,9 @@ export async function requestQuotaChange({ actor, namespaceId, input }: { actor:
     const context = await buildPolicyContext(tx, { kind: "change", team: namespace.team, cluster: namespace.cluster, namespaceId: namespace.id });
     const violations = checkNamespacePolicy({ name: namespace.name, ...parsed }, context);
     if (violations.length) throw new AppError("invalid_input", violations[0]!.message, { path: violations[0]!.field.split(".") });
-    const row = await tx.namespaceRequest.create({
-      data: {
+    return fileNamespaceRequest(tx, {
+      requester: user,
+      request: {
         kind: "change",
         teamId: namespace.teamId,
         clusterId: namespace.clusterId,
@@ -57,17 +58,11 @@ export async function requestQuotaChange({ actor, namespaceId, input }: { actor:
         containerDefaults: parsed.containerDefaults,
         costCenter: namespace.costCenter,
         justification: parsed.justification,
-        status: "pending",
-        policyCheck: { violations: [] },
-        requestedById: user.userId,
-        requestedByName: user.name,
       },
-      include: requestInclude,
+      auditAction: "namespace.request_change",
+      before: { quota: namespace.quota, containerDefaults: namespace.containerDefaults },
+      notice: `${user.name} asks to change the quota of ${namespace.name} on ${namespace.cluster.name}.`,
     });
-    const view = toNamespaceRequestView(row);
-    await recordAuditEvent(tx, { actor, action: "namespace.request_change", resourceType: "namespace_request", resourceId: row.id, outcome: "success", before: { quota: namespace.quota, containerDefaults: namespace.containerDefaults }, after: view });
-    await notifyAdmins(tx, { message: `${user.name} asks to change the quota of ${namespace.name} on ${namespace.cluster.name}.`, link: `/admin/namespace-requests#${row.id}` });
-    return view;
   });
 }
 
@@ -80,8 +75,9 @@ export async function requestDecommission({ actor, namespaceId, input }: { actor
   if (namespace.status === "decommissioning" || namespace.status === "decommissioned") throw new AppError("conflict", `${namespace.name} is already ${namespace.status}.`);
   await refuseIfPending(namespace.id, namespace.name);
   return getPrisma().$transaction(async (tx) => {
-    const row = await tx.namespaceRequest.create({
-      data: {
+    return fileNamespaceRequest(tx, {
+      requester: user,
+      request: {
         kind: "decommission",
         teamId: namespace.teamId,
         clusterId: namespace.clusterId,
@@ -91,17 +87,10 @@ export async function requestDecommission({ actor, namespaceId, input }: { actor
         containerDefaults: namespace.containerDefaults ?? {},
         costCenter: namespace.costCenter,
         justification: parsed.justification,
-        status: "pending",
-        policyCheck: { violations: [] },
-        requestedById: user.userId,
-        requestedByName: user.name,
       },
-      include: requestInclude,
+      auditAction: "namespace.request_decommission",
+      notice: `${user.name} asks to decommission ${namespace.name} on ${namespace.cluster.name}.`,
     });
-    const view = toNamespaceRequestView(row);
-    await recordAuditEvent(tx, { actor, action: "namespace.request_decommission", resourceType: "namespace_request", resourceId: row.id, outcome: "success", after: view });
-    await notifyAdmins(tx, { message: `${user.name} asks to decommission ${namespace.name} on ${namespace.cluster.name}.`, link: `/admin/namespace-requests#${row.id}` });
-    return view;
   });
 }
 

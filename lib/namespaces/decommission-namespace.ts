@@ -5,7 +5,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { deleteObject, readObject } from "@/lib/kubernetes/apply";
 import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
-import { asJobError } from "@/lib/namespaces/provision-namespace";
+import { asJobError } from "@/lib/clusters/cluster-job-error";
 import { managedByLabel } from "@/lib/namespaces/render-namespace";
 import { notifyUser } from "@/lib/notifications/notify";
 import { publishChange } from "@/lib/changes/publish-change";
@@ -33,7 +33,7 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
       throw new RetryableJobError(`${namespace.name} is still terminating on ${namespace.cluster.name}`, { retryAfterSeconds: 2 });
     }
   } catch (error) {
-    throw error instanceof PermanentJobError || error instanceof RetryableJobError ? error : asJobError(error, namespace.cluster);
+    throw asJobError(error, namespace.cluster);
   }
   await prisma.$transaction(async (tx) => {
     const { count } = await tx.namespace.updateMany({ where: { id: namespace.id, status: "decommissioning" }, data: { status: "decommissioned", activeName: null, statusMessage: null, decommissionedAt: new Date(), drift: [] } });

@@ -1,6 +1,6 @@
 // Compares what the cluster has with what was approved. Pure: the reconcile
 // job lists the objects once per cluster and hands each namespace's share here.
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { quantityMilli } from "@/lib/kubernetes/quantity";
 import type { RenderedObject } from "@/lib/namespaces/render-namespace";
 
 export interface ClusterObject {
@@ -24,9 +24,9 @@ function describe(object: RenderedObject): string {
 function same(expected: unknown, actual: unknown): boolean {
   if (typeof expected === "string" && typeof actual === "string") {
     if (expected === actual) return true;
-    const a = parseQuantity(expected);
-    const b = parseQuantity(actual);
-    return a !== null && b !== null && Math.abs(a - b) < 1e-9;
+    const a = quantityMilli(expected);
+    const b = quantityMilli(actual);
+    return a !== null && b !== null && a === b;
   }
   if (Array.isArray(expected)) return Array.isArray(actual) && actual.length === expected.length && expected.every((item, i) => same(item, actual[i]));
   if (expected && typeof expected === "object") {

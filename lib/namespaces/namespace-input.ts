@@ -2,7 +2,7 @@
 // send it. Shapes only; the rules that need context (prefix, ceilings,
 // uniqueness) are in namespace-policy.ts, which the form also runs as you type.
 import { z } from "zod";
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { parseQuantity } from "@/lib/kubernetes/quantity";
 
 export const quotaFields = ["requestsCpu", "limitsCpu", "requestsMemory", "limitsMemory", "pods", "storage", "loadBalancers"] as const;
 export type QuotaField = (typeof quotaFields)[number];

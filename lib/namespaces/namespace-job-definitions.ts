@@ -1,5 +1,5 @@
 // The namespace area's queues as the worker runs them.
-import type { JobDefinition } from "@/lib/jobs/handlers";
+import type { JobDefinition } from "@/lib/jobs/job-definition";
 import { queueDataSchemas, type QueueData } from "@/lib/jobs/queues";
 import { provisionNamespace, provisioningGaveUp } from "@/lib/namespaces/provision-namespace";
 import { decommissionGaveUp, decommissionNamespace } from "@/lib/namespaces/decommission-namespace";

@@ -1,6 +1,6 @@
 // The rules a namespace request must meet. Pure: the request form runs this
 // while the user types, and the server runs it again on submit and approval.
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { quantityMilli } from "@/lib/kubernetes/quantity";
 import type { Environment } from "@/lib/clusters/cluster-view";
 import { defaultLabels, quotaFields, quotaLabels, type ContainerDefaults, type Quota } from "@/lib/namespaces/namespace-input";
 
@@ -68,8 +68,9 @@ export function checkName(name: string, context: PolicyContext): string | null {
   return null;
 }
 
-function amount(text: string): number | null {
-  return parseQuantity(text);
+/** Exact, in milli-units: ceilings and requests compare as integers, never as floats. */
+function amount(text: string): bigint | null {
+  return quantityMilli(text);
 }
 
 function checkQuota(subject: PolicySubject, policy: EnvironmentPolicy | null, environment: Environment | null): PolicyViolation[] {

@@ -8,8 +8,8 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
-import { KubernetesApiError } from "@/lib/kubernetes/api-error";
-import { clusterKubeConfig, forgetClusterCredentials } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { asJobError } from "@/lib/clusters/cluster-job-error";
 import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 import { enqueue } from "@/lib/jobs/enqueue";
@@ -38,13 +38,6 @@ export function desiredObjects(namespace: Loaded): RenderedObject[] {
   });
 }
 
-/** Turns a cluster failure into the worker's terms; a 401 also drops the cached credentials. */
-export function asJobError(error: unknown, cluster: { id: string }): Error {
-  if (!(error instanceof KubernetesApiError)) return error instanceof Error ? error : new Error(String(error));
-  if (error.status === 401) forgetClusterCredentials(cluster);
-  return error.retryable ? new RetryableJobError(error.message, { retryAfterSeconds: error.retryAfterSeconds, cause: error }) : new PermanentJobError(error.message, { cause: error });
-}
-
 /** Refuses to adopt a namespace someone else created by hand: Wharf would take over their workloads. */
 async function refuseForeignNamespace(config: KubeConfig, namespace: Loaded): Promise<void> {
   const existing = await readObject<{ metadata?: { labels?: Record<string, string> } }>(config, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.name } });
@@ -70,7 +63,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
       for (const object of objects) await applyObject(config, object);
     });
   } catch (error) {
-    const failure = error instanceof PermanentJobError ? error : asJobError(error, namespace.cluster);
+    const failure = asJobError(error, namespace.cluster);
     if (failure instanceof RetryableJobError) {
       await prisma.namespace.update({ where: { id: namespace.id }, data: { statusMessage: `Retrying: ${failure.message}` } });
       await recordAuditEvent(prisma, { actor: system, action: "namespace.provision", resourceType: "namespace", resourceId: namespace.id, outcome: "failure", detail: `attempt ${attempt}, will retry: ${failure.message}` });

@@ -2,7 +2,7 @@
 // types: the teams they may request for, clusters with environments, the
 // ceilings, and the names already taken. The server checks again on submit.
 import { getPrisma } from "@/lib/db/client";
-import type { Actor } from "@/lib/auth/permissions";
+import { actsForTeam, type Actor } from "@/lib/auth/permissions";
 import type { Environment } from "@/lib/clusters/cluster-view";
 import type { EnvironmentPolicy } from "@/lib/namespaces/namespace-policy";
 import { loadPolicies } from "@/lib/namespaces/namespace-policies";
@@ -28,7 +28,7 @@ export async function loadRequestFormContext({ actor }: { actor: Actor }): Promi
     prisma.namespace.findMany({ where: { status: { in: activeStatuses } }, select: { clusterId: true, teamId: true, name: true, environment: true } }),
     prisma.namespaceRequest.findMany({ where: { status: "pending", kind: "create" }, select: { clusterId: true, teamId: true, name: true, cluster: { select: { environment: true } } } }),
   ]);
-  const mine = actor.kind === "system" || actor.isAdmin ? allTeams : allTeams.filter((team) => actor.teams.some((t) => t.id === team.id));
+  const mine = allTeams.filter((team) => actsForTeam(actor, team.id));
   const takenNames: Record<string, string[]> = {};
   const teamCounts: Record<string, Partial<Record<Environment, number>>> = {};
   const count = (teamId: string, environment: string | null) => {

@@ -10,8 +10,8 @@ import { parseInput } from "@/lib/validation";
 import { namespaceRequestInput } from "@/lib/namespaces/namespace-input";
 import { checkNamespacePolicy } from "@/lib/namespaces/namespace-policy";
 import { buildPolicyContext, lockClusterNames } from "@/lib/namespaces/policy-context";
-import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
-import { notifyAdmins } from "@/lib/notifications/notify";
+import type { NamespaceRequestView } from "@/lib/namespaces/namespace-view";
+import { fileNamespaceRequest } from "@/lib/namespaces/file-namespace-request";
 
 export function requireUser(actor: Actor): UserActor {
   if (actor.kind !== "user") throw new AppError("forbidden", "Namespace requests are made by people, so a decision can name who asked.");
@@ -47,8 +47,9 @@ export async function requestNamespace({ actor, input }: { actor: Actor; input: 
       const [first] = violations;
       throw new AppError("invalid_input", violations.length > 1 ? `${first!.message} (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : first!.message, { path: first!.field.split(".") });
     }
-    const row = await tx.namespaceRequest.create({
-      data: {
+    return fileNamespaceRequest(tx, {
+      requester: user,
+      request: {
         kind: "create",
         teamId: team.id,
         clusterId: cluster.id,
@@ -57,17 +58,10 @@ export async function requestNamespace({ actor, input }: { actor: Actor; input: 
         containerDefaults: parsed.containerDefaults,
         costCenter: parsed.costCenter || team.costCenter || team.slug,
         justification: parsed.justification,
-        status: "pending",
-        policyCheck: { violations: [] },
-        requestedById: user.userId,
-        requestedByName: user.name,
       },
-      include: requestInclude,
+      auditAction: "namespace.request",
+      notice: `${user.name} asks for ${parsed.name} on ${cluster.name} for ${team.name}.`,
     });
-    const created = toNamespaceRequestView(row);
-    await recordAuditEvent(tx, { actor, action: "namespace.request", resourceType: "namespace_request", resourceId: row.id, outcome: "success", after: created });
-    await notifyAdmins(tx, { message: `${user.name} asks for ${created.name} on ${cluster.name} for ${team.name}.`, link: `/admin/namespace-requests#${row.id}` });
-    return created;
   });
   return view;
 }

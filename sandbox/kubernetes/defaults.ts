@@ -3,7 +3,7 @@
 // clusterIP and targetPort), and apply must see the same defaults on every
 // write to stay idempotent, so these run on create, update, patch and apply.
 import { isPlainObject, type JsonObject, type KubeObject } from "./objects";
-import { canonical } from "./controller/quantities";
+import { canonical } from "./quantities";
 
 function childObject(parent: JsonObject, key: string): JsonObject {
   const value = parent[key];

@@ -4,7 +4,7 @@
 // defaulted from `max` and `min`) and records what it set in the
 // `kubernetes.io/limit-ranger` annotation; then it refuses pods outside
 // `min`, `max` or `maxLimitRequestRatio`, with the plugin's own messages.
-import { canonical, formatMilli, formatOf, toMilli, type QuantityFormat } from "../controller/quantities";
+import { canonical, formatMilli, formatOf, toMilli, type QuantityFormat } from "../quantities";
 import { isPlainObject, type JsonObject, type KubeObject } from "../objects";
 import { findResource, type ResourceType } from "../resources";
 import type { ClusterStore } from "../store";

@@ -3,7 +3,7 @@
 // What an object charges follows pkg/quota/v1/evaluator/core; messages follow
 // plugin/pkg/admission/resourcequota word for word, because Wharf shows them
 // to the team whose rollout is stuck.
-import { canonical, formatMilli, formatOf, toMilli } from "../controller/quantities";
+import { canonical, formatMilli, formatOf, toMilli } from "../quantities";
 import { isPlainObject, type KubeObject } from "../objects";
 import { findResource, resourceTypes, type ResourceType } from "../resources";
 import type { ClusterStore } from "../store";

@@ -2,8 +2,22 @@
 // scaled by speed, the work queue and the event recorder. `controller.ts`
 // implements it; the parts (deployments, replica sets, kubelet, quota) only
 // see this interface, so each can be read without the machinery.
+import type { KubeObject } from "../objects";
 import type { ClusterStore } from "../store";
-import type { EventRecorder } from "./events";
+
+export type EventType = "Normal" | "Warning";
+
+export interface EventSource {
+  /** `deployment-controller`, `replicaset-controller`, `default-scheduler`, `kubelet`. */
+  component: string;
+  /** The node, for kubelet events. */
+  host?: string;
+}
+
+/** What the parts record events through (`EventRecorder` in events.ts, which writes through this context). */
+export interface EventSink {
+  record(object: KubeObject, type: EventType, reason: string, message: string, source: EventSource, fieldPath?: string): void;
+}
 
 /** Units of work, deduplicated in the queue by kind, namespace and name. */
 export type WorkKind = "deployment" | "replicaset" | "pod" | "quota" | "orphans" | "unblock";
@@ -19,7 +33,7 @@ export type TimerKind = "transition" | "idle";
 export interface ControllerContext {
   readonly store: ClusterStore;
   readonly knownRegistries: readonly string[];
-  readonly events: EventRecorder;
+  readonly events: EventSink;
   /** Milliseconds since the epoch, from the injected clock. */
   now(): number;
   /** `now()` as Kubernetes writes times: RFC 3339, whole seconds. */

@@ -5,18 +5,9 @@
 // "(x4 over 2m)", and what Wharf reads to explain a failed rollout.
 import type { KubeObject } from "../objects";
 import { timestamp } from "../objects";
-import type { ControllerContext } from "./context";
+import type { ControllerContext, EventSink, EventSource, EventType } from "./context";
 import { events, namespaces } from "./types";
 import { createObject, managers, updateObject } from "./writes";
-
-export type EventType = "Normal" | "Warning";
-
-export interface EventSource {
-  /** `deployment-controller`, `replicaset-controller`, `default-scheduler`, `kubelet`. */
-  component: string;
-  /** The node, for kubelet events. */
-  host?: string;
-}
 
 const combinedPrefix = "(combined from similar events): ";
 const aggregateThreshold = 10;
@@ -62,7 +53,7 @@ class Lru<K, V> {
   }
 }
 
-export class EventRecorder {
+export class EventRecorder implements EventSink {
   /** Aggregation key → event name, so a repeat bumps the existing event's count. */
   private readonly seen = new Lru<string, { namespace: string; name: string }>(maxLruCacheEntries);
   /** Distinct recent messages per (source, object, type, reason), for aggregation. */

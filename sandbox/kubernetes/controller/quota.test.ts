@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { isPlainObject } from "../objects";
 import { resolveFenceposts } from "./fenceposts";
 import { imageOutcome, parseImage } from "./images";
-import { canonical, formatMilli, toMilli } from "./quantities";
+import { canonical, formatMilli, toMilli } from "../quantities";
 import { condition, deploymentBody, eventsFor, startTestCluster, status, types, type TestCluster } from "./test-support";
 
 let cluster: TestCluster | undefined;

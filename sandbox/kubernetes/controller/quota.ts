@@ -3,7 +3,7 @@
 // the admission check that refuses what does not fit, live in
 // `../admission/resource-quota.ts`, shared with the API server.
 import { hardOf, namespaceUsage } from "../admission";
-import { canonical, formatMilli, formatOf } from "./quantities";
+import { canonical, formatMilli, formatOf } from "../quantities";
 import type { ControllerContext } from "./context";
 import { resourceQuotas } from "./types";
 import { managers, updateObject } from "./writes";

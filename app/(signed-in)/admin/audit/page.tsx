@@ -8,7 +8,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePermission } from "@/lib/auth/current-actor";
-import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { listAuditEvents } from "@/lib/admin/list-audit-events";
 import { isAppError } from "@/lib/errors";
 
 export const metadata: Metadata = { title: "Audit log" };

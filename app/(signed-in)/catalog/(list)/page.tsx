@@ -8,6 +8,7 @@ import { Input } from "@/components/ui/input";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { LifecycleBadge, TierBadge } from "@/components/catalog/service-badges";
 import { requirePermission } from "@/lib/auth/current-actor";
+import { actsForAnyTeam } from "@/lib/auth/permissions";
 import { catalogFacets, listServices, type ServicePage } from "@/lib/catalog/list-services";
 import { lifecycles, tiers } from "@/lib/catalog/service-input";
 import { isAppError } from "@/lib/errors";
@@ -72,7 +73,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           <Button asChild variant="secondary">
             <Link href="/catalog/import">Import catalog-info.yaml</Link>
           </Button>
-          {(actor.teams.length > 0 || actor.isAdmin) && (
+          {actsForAnyTeam(actor) && (
             <Button asChild>
               <Link href="/catalog/new">Register a service</Link>
             </Button>

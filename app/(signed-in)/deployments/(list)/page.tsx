@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { DeploymentHistory } from "@/components/deployments/history-table";
 import { requirePermission } from "@/lib/auth/current-actor";
+import { teamsActorActsFor } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { listDeployments } from "@/lib/deployments/list-deployments";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
@@ -52,7 +53,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
       ) : (
         <>
           <Card className="overflow-x-auto p-0">
-            <DeploymentHistory deployments={deployments} rollbackTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.id)} />
+            <DeploymentHistory deployments={deployments} rollbackTeams={teamsActorActsFor(actor)} />
           </Card>
           <nav aria-label="Pages of the history" className="flex gap-4 text-sm">
             {before && (

@@ -7,9 +7,9 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { NamespaceStatusBadge, RequestStatusBadge } from "@/components/namespaces/status-badge";
 import { WithdrawButton } from "@/components/namespaces/request-actions";
 import { requirePermission } from "@/lib/auth/current-actor";
-import { can } from "@/lib/auth/permissions";
+import { actsForAnyTeam, actsForTeam, can } from "@/lib/auth/permissions";
 import { listNamespaceRequests, listNamespaces } from "@/lib/namespaces/list-namespaces";
-import { parseQuantity } from "@/lib/catalog/quantity";
+import { parseQuantity } from "@/lib/kubernetes/quantity";
 import { quotaHard } from "@/lib/namespaces/render-namespace";
 import type { NamespaceView } from "@/lib/namespaces/namespace-view";
 
@@ -43,7 +43,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
     if (cluster) params.set("cluster", cluster);
     return `/namespaces${params.size ? `?${params}` : ""}`;
   };
-  const openRequests = requests.filter((r) => r.status === "pending" && (actor.isAdmin || mine.includes(r.team.id)));
+  const openRequests = requests.filter((r) => r.status === "pending" && actsForTeam(actor, r.team.id));
   const recentlyDecided = requests.filter((r) => r.status !== "pending" && mine.includes(r.team.id) && r.kind === "create" && !r.namespaceId).slice(0, 5);
   return (
     <div className="space-y-8">
@@ -52,7 +52,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
           <h1 className="text-3xl font-bold">Namespaces</h1>
           <p className="text-muted-foreground">Each team&apos;s namespaces on AKS, with quota, RBAC and network policy provisioned by Wharf after a platform admin approves.</p>
         </div>
-        {actor.teams.length > 0 || actor.isAdmin ? (
+        {actsForAnyTeam(actor) ? (
           <Button asChild>
             <Link href="/namespaces/new">Request a namespace</Link>
           </Button>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { NamespaceRequestForm } from "@/components/namespaces/request-form";
 import { requirePermission } from "@/lib/auth/current-actor";
+import { can } from "@/lib/auth/permissions";
 import { loadRequestFormContext } from "@/lib/namespaces/request-form-context";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 
@@ -21,7 +22,7 @@ export default async function NewNamespaceRequestPage() {
         <Card>You are not a member of any team yet, so you cannot request a namespace. Ask a platform admin to add your Entra group to a team.</Card>
       ) : context.clusters.length === 0 ? (
         <Card>
-          Wharf does not know any cluster yet. {actor.isAdmin ? <Link className="underline" href="/admin/clusters">Discover clusters</Link> : "A platform admin discovers clusters under Admin → Clusters."}
+          Wharf does not know any cluster yet. {can(actor, "cluster:manage") ? <Link className="underline" href="/admin/clusters">Discover clusters</Link> : "A platform admin discovers clusters under Admin → Clusters."}
         </Card>
       ) : (
         <NamespaceRequestForm

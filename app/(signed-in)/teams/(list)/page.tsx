@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { requirePermission } from "@/lib/auth/current-actor";
+import { can } from "@/lib/auth/permissions";
 import { listTeams } from "@/lib/teams/list-teams";
 
 export const metadata: Metadata = { title: "Teams" };
@@ -18,7 +19,7 @@ export default async function TeamsPage() {
           <h1 className="text-3xl font-bold">Teams</h1>
           <p className="text-muted-foreground">Each team is one or more Entra groups. Membership comes from Entra ID at sign-in.</p>
         </div>
-        {actor.isAdmin && (
+        {can(actor, "team:create") && (
           <Link href="/admin/teams" className="text-sm font-medium text-primary hover:underline">
             Manage teams
           </Link>
@@ -26,7 +27,7 @@ export default async function TeamsPage() {
       </div>
       {teams.length === 0 ? (
         <Card>
-          <p>No teams yet. {actor.isAdmin ? "Create the first one under Admin → Teams." : "A platform admin creates teams and maps them to Entra groups."}</p>
+          <p>No teams yet. {can(actor, "team:create") ? "Create the first one under Admin → Teams." : "A platform admin creates teams and maps them to Entra groups."}</p>
         </Card>
       ) : (
         <ul className="grid gap-4 md:grid-cols-3">

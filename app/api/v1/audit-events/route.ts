@@ -1,5 +1,5 @@
 import { withAuth } from "@/lib/auth/route";
-import { listAuditEvents } from "@/lib/audit/list-audit-events";
+import { listAuditEvents } from "@/lib/admin/list-audit-events";
 
 export const GET = withAuth(
   async (request, { actor }) => {

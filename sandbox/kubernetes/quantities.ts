@@ -1,8 +1,24 @@
 // Quantities as integers of milli-units, so sums of "250m" and "0.1" do not
 // drift, and printed back in the API server's canonical form ("1500m", "2",
 // "768Mi"): quota status and quota errors show values in that form, and
-// Wharf compares them with what it requested.
-import { parseQuantity } from "../../../lib/catalog/quantity";
+// Wharf compares them with what it requested. The sandbox reads quantities
+// with its own parser, not Wharf's (lib/kubernetes/quantity.ts): it stands in
+// for the API server, so a bug in Wharf's reading must not be mirrored here.
+
+const pattern = /^([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?[0-9]+)?$/;
+const binaryExponents: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+const decimalExponents: Record<string, number> = { n: -9, u: -6, m: -3, "": 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
+
+/** A quantity's value in base units, or null when the API server would refuse it. */
+function parseQuantity(text: string): number | null {
+  const match = pattern.exec(text);
+  if (!match) return null;
+  const number = Number(match[1]);
+  const suffix = match[2] ?? "";
+  if (suffix in binaryExponents) return number * 2 ** binaryExponents[suffix]!;
+  if (suffix in decimalExponents) return number * 10 ** decimalExponents[suffix]!;
+  return number * 10 ** Number(suffix.slice(1));
+}
 
 export type QuantityFormat = "DecimalSI" | "BinarySI";
 

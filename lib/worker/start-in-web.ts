@@ -4,6 +4,7 @@
 import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/logger";
 import { startWorker } from "@/lib/jobs/worker";
+import { jobDefinitions } from "@/lib/worker/job-registry";
 
 export async function startWorkerInWebProcess(): Promise<void> {
   if (!getConfig().jobs.workerInWeb) {
@@ -11,7 +12,7 @@ export async function startWorkerInWebProcess(): Promise<void> {
     return;
   }
   // Not awaited: the web server does not wait on PostgreSQL to start serving.
-  startWorker()
+  startWorker({ definitions: jobDefinitions })
     .then((worker) => {
       // Best effort: Next exits soon after SIGTERM; a job it interrupts is picked up again once its heartbeat lapses.
       process.once("SIGTERM", () => void worker.stop().catch((error: unknown) => logger.error({ err: error }, "background job worker did not stop cleanly")));

@@ -1,13 +1,10 @@
-// The registry the worker runs: one definition per queue. A definition says
-// how to run a job, how long to keep retrying it, and what to record when it
-// gives up.
+// What an area hands the worker for each of its queues: how to run a job, how
+// long to keep retrying it, and what to record when it gives up. Areas import
+// these types; the registry of definitions is assembled apart, in
+// lib/worker/job-registry.ts, so lib/jobs never imports an area.
 import type { z } from "zod";
 import type { Logger } from "pino";
 import type { QueueData, QueueName } from "@/lib/jobs/queues";
-import { discoverClustersJob } from "@/lib/jobs/discover-clusters-job";
-import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
-import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
-import { healthPollJob } from "@/lib/health/health-poll-job";
 
 export interface JobContext {
   jobId: string;
@@ -34,12 +31,3 @@ export interface JobDefinition<T> {
 
 export type JobDefinitions = { [Q in QueueName]: JobDefinition<QueueData<Q>> };
 
-export const jobDefinitions: JobDefinitions = {
-  "cluster.discover": discoverClustersJob,
-  "namespace.provision": provisionNamespaceJob,
-  "namespace.reconcile": reconcileNamespacesJob,
-  "namespace.decommission": decommissionNamespaceJob,
-  "deployment.rollout": rolloutDeploymentJob,
-  "deployment.resume": resumeRolloutsJob,
-  "health.poll": healthPollJob,
-};

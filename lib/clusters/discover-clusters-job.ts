@@ -4,7 +4,7 @@ import { refreshClusters } from "@/lib/clusters/refresh-clusters";
 import type { SystemActor } from "@/lib/auth/permissions";
 import { RetryableJobError } from "@/lib/jobs/errors";
 import { queueDataSchemas } from "@/lib/jobs/queues";
-import type { JobDefinition } from "@/lib/jobs/handlers";
+import type { JobDefinition } from "@/lib/jobs/job-definition";
 
 export const scheduler: SystemActor = { kind: "system", name: "Wharf scheduler" };
 

@@ -1,3 +1,6 @@
+// Reading the audit log, for admins (page and API). Apart from lib/audit,
+// which every area (lib/auth too) writes through, because reading checks a
+// permission and lib/audit must not depend on lib/auth.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";

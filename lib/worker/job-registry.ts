@@ -1,0 +1,19 @@
+// The queues this worker runs, one definition per queue. This is the only
+// module that knows every area's jobs: a new area's job is one line here (and
+// its queue in lib/jobs/queues.ts). It lives outside lib/jobs so the job
+// machinery never imports the areas that use it.
+import type { JobDefinitions } from "@/lib/jobs/job-definition";
+import { discoverClustersJob } from "@/lib/clusters/discover-clusters-job";
+import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
+import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
+import { healthPollJob } from "@/lib/health/health-poll-job";
+
+export const jobDefinitions: JobDefinitions = {
+  "cluster.discover": discoverClustersJob,
+  "namespace.provision": provisionNamespaceJob,
+  "namespace.reconcile": reconcileNamespacesJob,
+  "namespace.decommission": decommissionNamespaceJob,
+  "deployment.rollout": rolloutDeploymentJob,
+  "deployment.resume": resumeRolloutsJob,
+  "health.poll": healthPollJob,
+};
