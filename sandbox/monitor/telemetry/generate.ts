@@ -154,12 +154,12 @@ class BucketBuilder {
   }
 
   /** A request to `workload` and, unless it failed for want of a pod, the calls it makes. Returns the request's outcome. */
-  request(workload: Workload, at: number, weight: number, success: boolean, operationId: string, parentId: string, operationName: string | undefined, depth: number, visited: ReadonlySet<string>): { success: boolean; resultCode: string; durationMs: number } {
+  request(workload: Workload, at: number, weight: number, success: boolean, operationId: string, parentId: string, chosen: { method: string; path: string } | undefined, depth: number, visited: ReadonlySet<string>): { success: boolean; resultCode: string; durationMs: number } {
     const profile = profileOf(this.context, workload.roleName);
     const condition = conditionAt(profile, workload, at);
     // Counts are drawn per bucket; a role with no ready pod from inside the bucket on serves nothing from then.
     if (condition.cause === "down") success = false;
-    const operation = operationName ? parseOperation(operationName) : pickOperation(profile, this.random);
+    const operation = chosen ?? pickOperation(profile, this.random);
     const durationMs = duration(this.random, condition.medianMs, condition.sigma);
     const resultCode = success ? (operation.method === "POST" ? "201" : "200") : condition.cause === "down" || condition.cause === "unready" ? "503" : "500";
     const id = this.random.hex(8);
@@ -209,7 +209,7 @@ class BucketBuilder {
     const calleeProfile = profileOf(this.context, callee.roleName);
     const calleeSuccess = this.random.next() >= conditionAt(calleeProfile, callee, span.at).failure;
     const operation = pickOperation(calleeProfile, this.random);
-    const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, `${operation.method} ${operation.path}`, depth + 1, visited);
+    const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, operation, depth + 1, visited);
     const durationMs = Math.round((outcome.durationMs + 1.5) * 100) / 100;
     this.push(
       "AppDependencies",
@@ -332,10 +332,7 @@ function pickOperation(profile: RoleProfile, random: Random): { method: string; 
   return profile.operations[0]!;
 }
 
-function parseOperation(name: string): { method: string; path: string } {
-  const [method = "GET", path = "/"] = name.split(" ");
-  return { method, path };
-}
+const noRoles: ReadonlySet<string> = new Set();
 
 /** Everything every role in the workspace recorded in [start, start + lengthMs). */
 export function generateBucket(context: GenerationContext, start: number, lengthMs: number, table: AppInsightsTableName): Row[] {
@@ -353,13 +350,12 @@ export function generateBucket(context: GenerationContext, start: number, length
       const count = Math.round(total * share);
       const condition = conditionAt(profile, workload, start);
       const failures = Math.min(count, Math.round(count * condition.failure + (condition.failure > 0 ? random.next() - 0.5 : 0)));
-      const name = `${operation.method} ${operation.path}`;
       for (const [weights, success] of [
         [split(count - failures, Math.max(1, Math.round(successRows * share)), random), true],
         [split(failures, failureRows + (failures > 100 ? 1 : 0), random), false],
       ] as const) {
         for (const weight of weights) {
-          builder.request(workload, start + random.int(lengthMs), weight, success, random.hex(16), "", name, 0, new Set());
+          builder.request(workload, start + random.int(lengthMs), weight, success, random.hex(16), "", operation, 0, noRoles);
         }
       }
     }
