@@ -3,10 +3,9 @@
 // KQL; on no values count/countif/dcount/sum/sumif give 0, make_set/make_list
 // [] and every other aggregate null (the summarize operator's documented
 // defaults).
-import type { KqlColumnType } from "../app-insights-schema";
 import { callArguments, compileScalar } from "./scalar";
 import type { Compiled, Scope } from "./scalar";
-import { kindOf, typeOf } from "./syntax";
+import { kindOf } from "./syntax";
 import type { Node } from "./syntax";
 import { compareValues, keyOf, unsupported } from "./values";
 import type { Row } from "./values";
@@ -290,9 +289,3 @@ function anyOf(args: Node[], scope: Scope, tupleColumns: readonly string[] | und
     };
   };
 }
-
-export function isNumericType(type: KqlColumnType | undefined): boolean {
-  return type === "int" || type === "long" || type === "real" || type === "decimal";
-}
-
-export { typeOf };

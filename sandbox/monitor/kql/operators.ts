@@ -3,10 +3,10 @@
 // `sum_ItemCount`, `percentile_DurationMs_95`, `AppRoleName1` are the
 // parser's names, not re-derived here); the values are computed here.
 import type { KqlColumn } from "../app-insights-schema";
-import { columnsOf } from "./parse";
+import { columnsOf, expressionResultName } from "./parse";
 import { compileAggregate, emptyValue } from "./aggregates";
 import type { AccumulatorFactory } from "./aggregates";
-import { aggregateNames, compileScalar, evaluateConstant, functionName } from "./scalar";
+import { compileScalar, evaluateConstant, functionName } from "./scalar";
 import type { Compiled, Scope } from "./scalar";
 import { child, elements, kindOf, namedParameters, requiredChild, simpleName, textOf, tokenText } from "./syntax";
 import type { Node } from "./syntax";
@@ -129,24 +129,21 @@ function extend(op: Node, input: Table, context: OperatorContext): Table {
   const result = resultColumns(op);
   const inputNames = new Set(input.columns.map((c) => c.name));
   const expressions = elements(child(op, "Expressions"));
-  const declared = new Set(
-    expressions.filter((e) => kindOf(e) === "SimpleNamedExpression").map((e) => simpleName(requiredChild(e, "Name"))),
-  );
+  const declared = new Set(expressions.map(expressionResultName).filter((name) => name !== ""));
   const generated = result.map((c) => c.name).filter((name) => !inputNames.has(name) && !declared.has(name));
-  // Later expressions see earlier ones (extend a = 1, b = a + 1), so each is
-  // compiled against the columns as they stand after the previous ones.
+  // Every expression sees the input row (the parser rejects a reference to a
+  // column made earlier in the same extend), so all compile against the input.
+  const scope = context.scope(input.columns);
   const working: KqlColumn[] = [...input.columns];
   const steps: { index: number; compute: Compiled }[] = [];
   for (const expression of expressions) {
-    let name: string;
-    if (kindOf(expression) === "SimpleNamedExpression") name = simpleName(requiredChild(expression, "Name"));
-    else if (kindOf(expression) === "NameReference" && inputNames.has(simpleName(expression))) name = simpleName(expression);
-    else {
+    let name = expressionResultName(expression);
+    if (!name) {
       const next = generated.shift();
       if (!next) throw unsupported(`The extend expression '${textOf(expression)}'`);
       name = next;
     }
-    const compute = compileScalar(unnamed(expression), context.scope(working));
+    const compute = compileScalar(unnamed(expression), scope);
     let index = working.findIndex((c) => c.name === name);
     if (index < 0) {
       index = working.length;
@@ -155,15 +152,17 @@ function extend(op: Node, input: Table, context: OperatorContext): Table {
     steps.push({ index, compute });
   }
   const width = working.length;
-  const order = result.map((c) => indexOf(working, c.name));
+  // Source columns the query never uses were left out of the scan (see neededColumns); they are not here either.
+  const columns = result.filter((c) => working.some((w) => w.name === c.name));
+  const order = columns.map((c) => indexOf(working, c.name));
   const identity = order.every((index, i) => index === i) && order.length === width;
   const rows = mapped(input.rows, (row) => {
     const out = row.slice();
     out.length = width;
-    for (const step of steps) out[step.index] = step.compute(out);
+    for (const step of steps) out[step.index] = step.compute(row);
     return identity ? out : order.map((i) => out[i]);
   });
-  return { columns: result, rows };
+  return { columns, rows };
 }
 
 function reshape(op: Node, input: Table): Table {
@@ -175,8 +174,9 @@ function reshape(op: Node, input: Table): Table {
       renames.set(simpleName(requiredChild(e, "Name")), simpleName(requiredChild(e, "Expression")));
     }
   }
-  const sources = columns.map((c) => indexOf(input.columns, renames.get(c.name) ?? c.name));
-  return { columns, rows: mapped(input.rows, (row) => sources.map((i) => row[i])) };
+  const present = columns.filter((c) => input.columns.some((i) => i.name === (renames.get(c.name) ?? c.name)));
+  const sources = present.map((c) => indexOf(input.columns, renames.get(c.name) ?? c.name));
+  return { columns: present, rows: mapped(input.rows, (row) => sources.map((i) => row[i])) };
 }
 
 // ---------------------------------------------------------------- summarize
@@ -241,7 +241,8 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
       group = { keys: keys ?? [single!(row)], accumulators: factories.map((f) => f()) };
       groups.set(key, group);
     }
-    for (const accumulator of group.accumulators) accumulator.add(row);
+    const accumulators = group.accumulators;
+    for (let i = 0; i < accumulators.length; i++) accumulators[i]!.add(row);
   }
 
   const rows: Row[] = [];
@@ -260,9 +261,6 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
   return { columns, rows };
 }
 
-export function isAggregateCall(node: Node): boolean {
-  return kindOf(node) === "FunctionCallExpression" && aggregateNames.has(functionName(node));
-}
 
 // ---------------------------------------------------------------- ordering
 
@@ -451,9 +449,21 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
         if (matches) for (const match of matches) rows.push(row.concat(match));
     }
   }
-  const width = kind === "leftsemi" || kind === "leftanti" ? left.columns.length : left.columns.length + right.columns.length;
-  if (columns.length !== width) throw new Error(`join produces ${width} columns, the parser expects ${columns.length}`);
-  return { columns, rows };
+  if (kind === "leftsemi" || kind === "leftanti") return { columns: left.columns, rows };
+  // The parser's columns are the left input's full schema, then the right's
+  // (clashing names suffixed 1); the inputs may lack source columns the query
+  // never uses, so each present column finds its place by name.
+  const rightFull = columnsOf(requiredChild(op, "Expression").ResultType);
+  if (!rightFull) throw new Error("the parser gave no schema for the right side of the join");
+  const leftCount = columns.length - rightFull.length;
+  const leftNames = columns.slice(0, leftCount).map((c) => c.name);
+  const rightNames = rightFull.map((c) => c.name);
+  const placed = [
+    ...left.columns.map((c) => columns[leftNames.indexOf(c.name)]),
+    ...right.columns.map((c) => columns[leftCount + rightNames.indexOf(c.name)]),
+  ];
+  if (placed.some((c) => c === undefined)) throw new Error("join inputs do not match the parser's schema");
+  return { columns: placed as KqlColumn[], rows };
 }
 
 function sideOf(node: Node): { side: string; column: string } {
@@ -472,7 +482,9 @@ function union(op: Node, input: Table | null, context: OperatorContext): Table {
   const kind = parameters.get("kind") ?? "outer";
   if (kind !== "outer" && kind !== "inner") throw unsupported(`The union kind '${kind}'`);
   const tables = [...(input ? [input] : []), ...elements(child(op, "Expressions")).map((e) => context.evaluate(e))];
-  const columns = resultColumns(op);
+  const matches = (table: Table, column: KqlColumn) =>
+    table.columns.findIndex((c) => c.name === column.name || `${c.name}_${c.type}` === column.name);
+  const columns = resultColumns(op).filter((column) => tables.some((table) => matches(table, column) >= 0));
   const rows: Row[] = [];
   for (const table of tables) {
     const sources = columns.map((column) => {

@@ -66,6 +66,7 @@ export interface KustoCode {
 }
 
 interface KustoLanguage {
+  Binding: { Binder: { GetExpressionResultName(expression: unknown, defaultName: string, row: unknown): string | null } };
   KustoCode: { ParseAndAnalyze(text: string, globals: unknown): KustoCode };
   GlobalState: { Default: { WithDatabase(database: unknown): unknown } };
   Symbols: {
@@ -130,6 +131,15 @@ export function parseKql(query: string): ParsedKql {
   return { code, errors: errorsOf(code) };
 }
 
+/**
+ * Loads the parser and runs a first query through it (≈1–2 s and ≈60 MB of
+ * heap on the first call), for a server that would rather pay that at start
+ * than on its first request. Optional: everything here loads on first use.
+ */
+export function preloadKql(): void {
+  parseKql("AppRequests | where TimeGenerated > ago(1h) | summarize count() by AppRoleName");
+}
+
 /** Every error the parser reports for `query` (an unknown table or column among them). */
 export function kqlDiagnostics(query: string): KqlDiagnostic[] {
   return parseKql(query).errors;
@@ -151,6 +161,15 @@ export function syntaxClass(node: unknown): string {
   const generic = full.indexOf("[");
   const name = generic < 0 ? full : full.slice(0, generic);
   return name.slice(name.lastIndexOf(".") + 1);
+}
+
+/**
+ * The column name the parser gives an expression in a projection (`x = …` → x,
+ * `tostring(Id)` → Id, `Properties.a` → Properties_a), or "" when it makes one
+ * up (Column1, …).
+ */
+export function expressionResultName(node: KustoSyntaxNode): string {
+  return kusto().language.Binding.Binder.GetExpressionResultName(node, "", null) ?? "";
 }
 
 /** The parser's type names (bool, int, long, real, string, datetime, timespan, dynamic, guid, decimal). */

@@ -96,8 +96,13 @@ export function compileScalar(node: Node, scope: Scope): Compiled {
     }
     case "BracketedExpression":
       return compileScalar(requiredChild(node, "Expression"), scope);
-    default:
-      throw unsupported(`The expression '${textOf(node)}' (${kindOf(node)})`);
+    case "ToScalarExpression":
+      throw unsupported("The function 'toscalar()'");
+    default: {
+      // has_any, has_all, …: name the operator the user wrote.
+      const operator = tokenText(node, "Operator");
+      throw unsupported(operator ? `The operator '${operator}'` : `The expression '${textOf(node)}' (${kindOf(node)})`);
+    }
   }
 }
 
