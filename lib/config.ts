@@ -47,6 +47,14 @@ export interface WharfConfig {
     armEndpoint: string;
     /** Where client-credentials tokens come from: https://login.microsoftonline.com, or the sandbox. */
     authorityHost: string;
+    /** The Log Analytics query API's base URL, ending in /v1 (the SDK uses it verbatim). */
+    logsEndpoint: string;
+    /** The token scope for it: https://api.loganalytics.io/.default, or the sandbox's. */
+    logsScope: string;
+  };
+  health: {
+    /** Seconds between health poll cycles (one Log Analytics query per workspace each). */
+    pollSeconds: number;
   };
   namespaces: {
     /** The namespace of the clusters' ingress controller, allowed in by every Wharf namespace's network policy. */
@@ -101,6 +109,7 @@ const common = z.object({
   WHARF_CLUSTER_WRITE_CONCURRENCY: z.coerce.number({ error: "a number" }).int("a whole number").min(1, "at least 1").max(64, "at most 64").default(4),
   WHARF_WORKER: z.enum(["on", "off"], { error: "on or off (off: background jobs run only in `npm run worker` processes)" }).default("on"),
   WHARF_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss").default("pgboss"),
+  WHARF_HEALTH_POLL_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(60),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 });
 
@@ -117,6 +126,8 @@ const azure = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf").optional(),
   AZURE_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
   GRAPH_ENDPOINT: z.url().default("https://graph.microsoft.com"),
+  WHARF_LOGS_ENDPOINT: z.url({ error: "the Log Analytics query API's URL ending in /v1, such as https://api.loganalytics.io/v1" }).regex(/^https:\/\/.+\/v1\/?$/, "an https URL ending in /v1, such as https://api.loganalytics.io/v1").default("https://api.loganalytics.io/v1"),
+  WHARF_LOGS_SCOPE: z.url({ error: "a token scope such as https://api.loganalytics.io/.default" }).default("https://api.loganalytics.io/.default"),
 });
 
 const sandboxEndpoints = z.object({
@@ -127,6 +138,8 @@ const sandboxEndpoints = z.object({
   caFile: z.string().min(1),
   graphEndpoint: z.url(),
   armEndpoint: z.url().optional(),
+  logsEndpoint: z.url().optional(),
+  logsScope: z.string().min(1).optional(),
   subscriptionIds: z.array(z.string()).optional(),
 });
 
@@ -206,6 +219,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   const session = { idleMinutes: base.WHARF_SESSION_IDLE_MINUTES, absoluteHours: base.WHARF_SESSION_ABSOLUTE_HOURS };
   const jobs = { workerInWeb: base.WHARF_WORKER === "on", schema: base.WHARF_JOBS_SCHEMA };
   const namespaces = { ingressNamespace: base.WHARF_INGRESS_NAMESPACE, writeConcurrencyPerCluster: base.WHARF_CLUSTER_WRITE_CONCURRENCY };
+  const health = { pollSeconds: base.WHARF_HEALTH_POLL_SECONDS };
 
   if (mode === "azure") {
     const az = parse(azure, env);
@@ -241,7 +255,10 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         allowedRegistries: az.WHARF_ALLOWED_REGISTRIES,
         armEndpoint: "https://management.azure.com",
         authorityHost: az.AZURE_AUTHORITY_HOST.replace(/\/$/, ""),
+        logsEndpoint: az.WHARF_LOGS_ENDPOINT.replace(/\/$/, ""),
+        logsScope: az.WHARF_LOGS_SCOPE,
       },
+      health,
       namespaces,
       jobs,
       logLevel: base.LOG_LEVEL,
@@ -276,7 +293,11 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       allowedRegistries: ["contoso.azurecr.io", "mcr.microsoft.com"],
       armEndpoint: sandbox.armEndpoint ?? new URL(sandbox.authority).origin,
       authorityHost: new URL(sandbox.authority).origin,
+      // The sandbox serves Log Analytics on its one HTTPS origin; endpoints.json names it.
+      logsEndpoint: (sandbox.logsEndpoint ?? `${new URL(sandbox.authority).origin}/v1`).replace(/\/$/, ""),
+      logsScope: sandbox.logsScope ?? "https://api.loganalytics.io/.default",
     },
+    health,
     namespaces,
     jobs,
     logLevel: base.LOG_LEVEL,

@@ -13,6 +13,7 @@ function navItems(actor: UserActor): NavItem[] {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/catalog", label: "Catalog" },
+    { href: "/health", label: "Health" },
     { href: "/teams", label: "Teams" },
     { href: "/namespaces", label: "Namespaces" },
     { href: "/deployments", label: "Deployments" },

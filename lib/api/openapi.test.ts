@@ -51,3 +51,26 @@ describe("OpenAPI document: deployments and pipelines", () => {
     expect(list).toEqual(["service", "cluster", "namespace", "status", "limit", "before"]);
   });
 });
+
+describe("OpenAPI document: health", () => {
+  const doc = openApiDocument("http://localhost:3000") as unknown as {
+    paths: Record<string, Record<string, { parameters?: { name: string; schema: { enum?: string[] } }[]; responses: Record<string, { content?: { "application/json": { schema: { $ref?: string } } } }> }>>;
+    components: { schemas: Record<string, { properties?: Record<string, { type?: string; items?: { $ref?: string } }>; required?: string[] }> };
+  };
+
+  it("describes GET /api/v1/health with the page's filters and a response schema", () => {
+    const get = doc.paths["/api/v1/health"]!.get!;
+    expect(get.parameters!.map((p) => p.name)).toEqual(["team", "environment", "status", "tier"]);
+    expect(get.parameters!.find((p) => p.name === "status")!.schema.enum).toEqual(["healthy", "degraded", "unhealthy", "unknown"]);
+    expect(get.responses["200"]!.content!["application/json"].schema.$ref).toBe("#/components/schemas/HealthList");
+    const list = doc.components.schemas.HealthList!;
+    expect(Object.keys(list.properties!)).toEqual(["entries", "counts", "total", "workspaces", "pollSeconds", "generatedAt"]);
+  });
+
+  it("puts environments in the service and thresholds per tier", () => {
+    expect(doc.paths["/api/v1/services/{slug}"]!.get!.responses["200"]!.content!["application/json"].schema.$ref).toBe("#/components/schemas/ServiceDetail");
+    expect(Object.keys(doc.components.schemas.ServiceEnvironment!.properties!)).toEqual(expect.arrayContaining(["state", "reasons", "stale", "lastRollout", "trend", "kubernetes", "telemetry"]));
+    expect(Object.keys(doc.paths["/api/v1/health-thresholds"]!)).toEqual(["get", "put"]);
+    expect(doc.components.schemas.TierThresholds!.required).toEqual(expect.arrayContaining(["tier", "failureRatePct", "p95DurationMs", "availabilityPct", "restarts", "minRequests", "isDefault"]));
+  });
+});

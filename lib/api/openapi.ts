@@ -8,6 +8,10 @@ import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/na
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
 import { deployInput } from "@/lib/deployments/deploy-input";
 import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
+import { healthListSchema, healthQuery } from "@/lib/health/list-service-health";
+import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
+import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
+import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 
 const schema = (type: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
@@ -35,8 +39,7 @@ const idParameter = (what: string) => ({ name: "id", in: "path", required: true,
 const body = (bodySchema: object) => ({ required: true, content: { "application/json": { schema: bodySchema } } });
 const slugParameter = (what: string) => ({ name: "slug", in: "path", required: true, schema: { type: "string" }, description: `The ${what}'s slug.` });
 
-function queryParameters(): object[] {
-  const shape = serviceQuery.shape;
+function queryParameters(shape: Record<string, z.ZodType> = serviceQuery.shape): object[] {
   return Object.entries(shape).map(([name, field]) => ({ name, in: "query", required: false, schema: schema(field as z.ZodType), description: (field as z.ZodType).description }));
 }
 
@@ -53,7 +56,7 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/services/{slug}": {
         parameters: [slugParameter("service")],
-        get: { summary: "Get a service with its dependencies both ways", operationId: "getService", responses: { 200: json("Service", "The service"), ...errors(401, 404) } },
+        get: { summary: "Get a service with its dependencies both ways and its health in each namespace where it runs (`environments`)", operationId: "getService", responses: { 200: json("ServiceDetail", "The service"), ...errors(401, 404) } },
         put: { summary: "Replace a service's description (all fields; the slug stays)", operationId: "updateService", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } }, responses: { 200: json("Service", "The changed service"), ...errors(400, 401, 403, 404, 409) } },
         delete: { summary: "Retire a service (kept, with its history; its slug is never reused)", operationId: "retireService", responses: { 200: json("Service", "The retired service"), ...errors(401, 403, 404, 409) } },
       },
@@ -187,6 +190,23 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": {} } }, ...errors(400, 401) },
         },
       },
+      "/api/v1/health": {
+        get: {
+          summary: "Every service × environment's health, worst first, from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. Same filters as the /health page.",
+          operationId: "listServiceHealth",
+          parameters: queryParameters(healthQuery.shape),
+          responses: { 200: json("HealthList", "Health entries, counts per state, and workspaces that could not be queried"), ...errors(400, 401) },
+        },
+      },
+      "/api/v1/health-thresholds": {
+        get: { summary: "The health thresholds of each service tier (an admin's, or Wharf's defaults)", operationId: "getHealthThresholds", responses: { 200: json("HealthThresholdsList", "One entry per tier"), ...errors(401) } },
+        put: {
+          summary: "Replace one tier's health thresholds (admins). Every problem is named in one 400 (field: what to change); the poller applies the new thresholds from its next cycle.",
+          operationId: "setHealthThresholds",
+          requestBody: body(schema(setHealthThresholdsInput)),
+          responses: { 200: json("TierThresholds", "The tier's thresholds as stored"), ...errors(400, 401, 403) },
+        },
+      },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: { description: "You" }, ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", responses: { 200: { description: "Events, newest first" }, ...errors(400, 401, 403) } } },
     },
@@ -213,6 +233,23 @@ export function openApiDocument(serverUrl: string) {
             },
           ],
         },
+        ServiceDetail: {
+          allOf: [
+            { $ref: "#/components/schemas/Service" },
+            {
+              type: "object",
+              properties: {
+                uses: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: ["string", "null"] }, retired: { type: "boolean" } } } },
+                usedBy: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: "string" }, ownerTeam: { type: "string" } } } },
+                environments: { type: "array", items: { $ref: "#/components/schemas/ServiceEnvironment" } },
+              },
+            },
+          ],
+        },
+        ServiceEnvironment: schema(serviceEnvironmentSchema, "output"),
+        HealthList: schema(healthListSchema, "output"),
+        TierThresholds: schema(tierThresholdsViewSchema, "output"),
+        HealthThresholdsList: { type: "object", required: ["tiers"], properties: { tiers: { type: "array", items: { $ref: "#/components/schemas/TierThresholds" } } } },
         ServicePage: {
           type: "object",
           properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } },

@@ -35,6 +35,20 @@ describe("permissions", () => {
     }
   });
 
+  it("lets anyone signed in read health, and only admins edit its thresholds", () => {
+    for (const actor of [member, viewer, admin]) expect(can(actor, "health:read")).toBe(true);
+    expect(can(admin, "health:thresholds:edit")).toBe(true);
+    expect(can(member, "health:thresholds:edit")).toBe(false);
+    expect(can(member, "health:thresholds:edit", { teamId: "t1" })).toBe(false);
+    expect(can(viewer, "health:thresholds:edit")).toBe(false);
+  });
+
+  it("gives a pipeline's token no health access (it deploys; people read health)", () => {
+    const pipeline = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "CI (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] } as const;
+    expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:read")).toBe(false);
+    expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:thresholds:edit", { teamId: "t1" })).toBe(false);
+  });
+
   it("names roles for the user menu", () => {
     expect(roleOf(admin)).toBe("admin");
     expect(roleOf(member)).toBe("member");

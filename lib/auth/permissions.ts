@@ -62,6 +62,8 @@ export const actions = [
   "deployment:cancel",
   "pipeline:read",
   "pipeline:manage",
+  "health:read",
+  "health:thresholds:edit",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -71,7 +73,7 @@ export interface Resource {
   teamId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read", "health:read"]);
 
 /** Members of the owning team may change what their team owns. */
 const owningTeamMember: ReadonlySet<Action> = new Set([
@@ -148,6 +150,8 @@ const refusals: Record<Action, string> = {
   "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
   "pipeline:read": "Only platform admins can see pipeline identities.",
   "pipeline:manage": "Only platform admins can add or revoke pipeline identities.",
+  "health:read": "You need to be signed in to see health.",
+  "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
 };
 
 export function refusalMessage(action: Action): string {

@@ -7,6 +7,7 @@ import type { QueueData, QueueName } from "@/lib/jobs/queues";
 import { discoverClustersJob } from "@/lib/jobs/discover-clusters-job";
 import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
 import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
+import { healthPollJob } from "@/lib/health/health-poll-job";
 
 export interface JobContext {
   jobId: string;
@@ -40,4 +41,5 @@ export const jobDefinitions: JobDefinitions = {
   "namespace.decommission": decommissionNamespaceJob,
   "deployment.rollout": rolloutDeploymentJob,
   "deployment.resume": resumeRolloutsJob,
+  "health.poll": healthPollJob,
 };

@@ -3,7 +3,7 @@
 // that reaches a handler always has the data the handler expects.
 import { z } from "zod";
 
-export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume"] as const;
+export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll"] as const;
 
 export type QueueName = (typeof queueNames)[number];
 
@@ -14,6 +14,7 @@ export const queueDataSchemas = {
   "namespace.decommission": z.object({ namespaceId: z.string().min(1) }),
   "deployment.rollout": z.object({ deploymentId: z.string().min(1) }),
   "deployment.resume": z.object({}),
+  "health.poll": z.object({}),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q]>;
@@ -38,6 +39,8 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   // Applies, then follows the rollout to its end: longer than Wharf's follow deadline (lib/deployments/deployment-settings.ts).
   "deployment.rollout": { keyed: true, timeoutSeconds: 40 * 60 },
   "deployment.resume": { keyed: false, timeoutSeconds: 60 },
+  // One cycle; shorter cycles than a minute chain themselves (lib/health/health-poll-job.ts).
+  "health.poll": { keyed: false, timeoutSeconds: 5 * 60 },
 };
 
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
@@ -47,6 +50,7 @@ export const schedules: { queue: QueueName; cron: string; data: Record<string, u
   { queue: "namespace.reconcile", cron: "*/2 * * * *", data: {} },
   // Rollouts whose job was lost (enqueue failed after commit) are enqueued again; running ones are left alone.
   { queue: "deployment.resume", cron: "* * * * *", data: {} },
+  { queue: "health.poll", cron: "* * * * *", data: {} },
 ];
 
 export function isQueueName(value: string): value is QueueName {
@@ -61,4 +65,5 @@ export const queueDescriptions: Record<QueueName, string> = {
   "namespace.decommission": "Deletes a namespace whose decommission was approved, and keeps its record.",
   "deployment.rollout": "Applies a deployment to its namespace and follows the rollout to its end.",
   "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
+  "health.poll": "Every WHARF_HEALTH_POLL_SECONDS, judges every service's health from Kubernetes and one Log Analytics query per workspace.",
 };

@@ -29,6 +29,14 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
+            <Link href="/admin/health-thresholds" className="text-primary hover:underline">
+              Health thresholds
+            </Link>
+          </CardTitle>
+          <p className="text-sm text-muted-foreground">Per service tier: failure rate, p95 duration, availability and restarts at which a service is degraded or unhealthy.</p>
+        </Card>
+        <Card>
+          <CardTitle>
             <Link href="/admin/teams" className="text-primary hover:underline">
               Teams
             </Link>

@@ -10,6 +10,10 @@ import { RetireServiceButton } from "@/components/catalog/retire-button";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { getService, serviceHistory } from "@/lib/catalog/get-service";
 import { isAppError } from "@/lib/errors";
+import { ServiceEnvironments } from "@/components/health/service-environments";
+import { getServiceHealth } from "@/lib/health/get-service-health";
+import { getHealthThresholds } from "@/lib/health/get-health-thresholds";
+import { can } from "@/lib/auth/permissions";
 import { retireServiceAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
@@ -35,8 +39,13 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  const history = await serviceHistory({ actor, slug });
   const { service } = detail;
+  const [history, environments, thresholds] = await Promise.all([
+    serviceHistory({ actor, slug }),
+    can(actor, "health:read") ? getServiceHealth({ actor, slug }) : [],
+    can(actor, "health:read") ? getHealthThresholds({ actor }) : [],
+  ]);
+  const tierThresholds = thresholds.find((candidate) => candidate.tier === service.tier) ?? thresholds[1];
   const externals = service.dependencies.flatMap((d) => (d.kind === "service" ? [] : [d]));
   return (
     <div className="space-y-6">
@@ -84,6 +93,9 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           )}
         </div>
       </div>
+      {tierThresholds && !service.retiredAt && (
+        <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
+      )}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardTitle>Overview</CardTitle>

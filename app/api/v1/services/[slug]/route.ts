@@ -3,12 +3,15 @@ import { AppError } from "@/lib/errors";
 import { getService } from "@/lib/catalog/get-service";
 import { updateService } from "@/lib/catalog/update-service";
 import { retireService } from "@/lib/catalog/retire-service";
+import { getServiceHealth } from "@/lib/health/get-service-health";
 
 type Context = { params: Promise<{ slug: string }> };
 
+/** The service, its dependencies both ways, and `environments`: its health in each namespace where it runs. */
 export const GET = withAuth<Context>(async (_request, { actor, params }) => {
-  const { service, uses, usedBy } = await getService({ actor, slug: (await params).slug });
-  return Response.json({ ...service, uses, usedBy });
+  const { slug } = await params;
+  const { service, uses, usedBy } = await getService({ actor, slug });
+  return Response.json({ ...service, uses, usedBy, environments: await getServiceHealth({ actor, slug }) });
 });
 
 /** Replaces the whole description of the service; the slug in the path wins over one in the body. */

@@ -1,0 +1,84 @@
+import Link from "next/link";
+import type { Metadata } from "next";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { HealthBoard, type HealthFilters } from "@/components/health/health-board";
+import { requirePermission } from "@/lib/auth/current-actor";
+import { healthFacets, listServiceHealth, type HealthList } from "@/lib/health/list-service-health";
+import { environments } from "@/lib/clusters/cluster-view";
+import { tiers } from "@/lib/catalog/service-input";
+import { healthStates } from "@/lib/health/types";
+import { isAppError } from "@/lib/errors";
+
+export const metadata: Metadata = { title: "Health" };
+
+type Search = Record<string, string | string[] | undefined>;
+const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
+const selectClass = "h-10 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+
+function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string; options: { value: string; label: string }[] }) {
+  return (
+    <div className="space-y-1">
+      <label htmlFor={`health-${name}`} className="text-sm font-medium">
+        {label}
+      </label>
+      <select id={`health-${name}`} name={name} defaultValue={value} className={`${selectClass} w-full`}>
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+export default async function HealthPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const actor = await requirePermission("health:read");
+  const search = await searchParams;
+  const filters: HealthFilters = Object.fromEntries(["team", "environment", "status", "tier"].flatMap((key) => (one(search[key]) ? [[key, one(search[key])]] : [])));
+  let list: HealthList | undefined;
+  let problem: string | undefined;
+  try {
+    list = await listServiceHealth({ actor, query: filters });
+  } catch (error) {
+    if (!isAppError(error) || error.code !== "invalid_input") throw error;
+    problem = `${error.message} Fix the address, or clear the filters.`;
+  }
+  const { teams } = await healthFacets({ actor });
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-end justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold">Health</h1>
+          <p className="text-muted-foreground">Every service in every environment, worst first: Kubernetes (replicas, restarts, crashing pods, rollouts) and Application Insights (failure rate, p95, availability) against its tier&apos;s thresholds.</p>
+        </div>
+        {actor.teams.length > 0 && (
+          <Button asChild variant="secondary">
+            <Link href={`/health?team=mine`}>My teams</Link>
+          </Button>
+        )}
+      </div>
+      <Card>
+        <form method="get" className="grid items-end gap-3 md:grid-cols-[repeat(4,1fr)_auto]" role="search" aria-label="Filter health">
+          <FilterSelect
+            name="team"
+            label="Team"
+            value={filters.team ?? ""}
+            options={[{ value: "", label: "All teams" }, ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []), ...teams.map((team) => ({ value: team.slug, label: team.name }))]}
+          />
+          <FilterSelect name="environment" label="Environment" value={filters.environment ?? ""} options={[{ value: "", label: "All environments" }, ...environments.map((value) => ({ value, label: value }))]} />
+          <FilterSelect name="status" label="Health" value={filters.status ?? ""} options={[{ value: "", label: "Any health" }, ...healthStates.map((value) => ({ value, label: value }))]} />
+          <FilterSelect name="tier" label="Tier" value={filters.tier ?? ""} options={[{ value: "", label: "Any tier" }, ...tiers.map((value) => ({ value, label: value }))]} />
+          <Button type="submit">Apply</Button>
+        </form>
+      </Card>
+      {problem && (
+        <p role="alert" className="font-medium text-destructive">
+          {problem} <Link className="text-primary underline" href="/health">Clear the filters</Link>
+        </p>
+      )}
+      {list && <HealthBoard initial={list} filters={filters} />}
+    </div>
+  );
+}

@@ -1,0 +1,105 @@
+// One service's health in each namespace where it runs: the snapshot (age
+// applied at read time), the last rollout from the Deployment rows, and the
+// last 24 hours of figures from `HealthSample`. A namespace Wharf deployed
+// to that the poller has not evaluated yet is listed as unknown, said so.
+import { z } from "zod";
+import { getPrisma } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { deploymentStatuses, type DeploymentStatus } from "@/lib/deployments/deployment-settings";
+import { compareHealthEntries, healthEntrySchema, healthPollSeconds, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
+import { bucketSamples, trendPointSchema, type TrendPoint } from "@/lib/health/trend-view";
+
+export const lastRolloutSchema = z.object({
+  id: z.string(),
+  revision: z.number(),
+  kind: z.enum(["deploy", "rollback"]),
+  status: z.enum(deploymentStatuses),
+  reason: z.string().nullable(),
+  image: z.string(),
+  imageTag: z.string().nullable(),
+  imageDigest: z.string().nullable(),
+  requestedBy: z.string(),
+  approvedBy: z.string().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+
+export type LastRollout = z.infer<typeof lastRolloutSchema>;
+
+export const serviceEnvironmentSchema = healthEntrySchema.extend({
+  lastRollout: lastRolloutSchema.nullable().describe("The newest deployment of the service to this namespace: who, when, and how it ended."),
+  trend: z.array(trendPointSchema).describe("The last 24 hours in 5-minute points, oldest first."),
+});
+
+export type ServiceEnvironment = HealthEntry & { lastRollout: LastRollout | null; trend: TrendPoint[] };
+
+const dayMs = 24 * 3600_000;
+
+export async function getServiceHealth({ actor, slug, now = new Date() }: { actor: Actor; slug: string; now?: Date }): Promise<ServiceEnvironment[]> {
+  if (!can(actor, "health:read")) throw forbidden("health:read");
+  const prisma = getPrisma();
+  const service = await prisma.service.findUnique({ where: { slug }, select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } } });
+  if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
+  const activeNamespace = { status: { not: "decommissioned" } };
+  const [snapshots, rollouts, samples] = await Promise.all([
+    prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: activeNamespace }, include: serviceHealthInclude }),
+    prisma.deployment.findMany({
+      where: { serviceId: service.id, namespace: activeNamespace },
+      orderBy: [{ namespaceId: "asc" }, { createdAt: "desc" }, { revision: "desc" }],
+      distinct: ["namespaceId"],
+      include: { namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } } },
+    }),
+    prisma.healthSample.findMany({ where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } }, orderBy: { at: "asc" } }),
+  ]);
+  const pollSeconds = healthPollSeconds();
+  const entries = snapshots.map((row) => toHealthEntry(row, now, pollSeconds));
+  for (const rollout of rollouts) {
+    if (entries.some((entry) => entry.namespace.id === rollout.namespaceId)) continue;
+    entries.push(notEvaluated(service, rollout.namespace));
+  }
+  const lastByNamespace = new Map(rollouts.map((row) => [row.namespaceId, row]));
+  return entries.sort(compareHealthEntries).map((entry) => {
+    const rollout = lastByNamespace.get(entry.namespace.id);
+    return {
+      ...entry,
+      lastRollout: rollout
+        ? {
+            id: rollout.id,
+            revision: rollout.revision,
+            kind: rollout.kind as LastRollout["kind"],
+            status: rollout.status as DeploymentStatus,
+            reason: rollout.reason,
+            image: rollout.image,
+            imageTag: rollout.imageTag,
+            imageDigest: rollout.imageDigest,
+            requestedBy: rollout.requestedByName,
+            approvedBy: rollout.approvedByName,
+            createdAt: rollout.createdAt.toISOString(),
+            finishedAt: rollout.finishedAt?.toISOString() ?? null,
+          }
+        : null,
+      trend: bucketSamples(samples.filter((sample) => sample.namespaceId === entry.namespace.id)),
+    };
+  });
+}
+
+function notEvaluated(
+  service: { id: string; slug: string; displayName: string; tier: string; appInsightsRoleName: string | null; ownerTeam: { id: string; slug: string; name: string } },
+  namespace: { id: string; name: string; environment: string; cluster: { id: string; name: string } },
+): HealthEntry {
+  return {
+    service: { id: service.id, slug: service.slug, displayName: service.displayName, tier: service.tier, appInsightsRoleName: service.appInsightsRoleName, team: service.ownerTeam },
+    namespace: { id: namespace.id, name: namespace.name, cluster: namespace.cluster },
+    environment: namespace.environment,
+    state: "unknown",
+    reasons: [{ signal: "dataAge", state: "unknown", value: null, threshold: null, since: null, message: "Not evaluated yet: Wharf deployed here, and the health poller has not reported on this namespace." }],
+    stateSince: null,
+    evaluatedAt: null,
+    dataAgeSeconds: null,
+    stale: true,
+    lastKnown: null,
+    kubernetes: null,
+    telemetry: null,
+  };
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from "vitest";
+import { evaluateHealth, judge, type HealthInput } from "@/lib/health/model";
+import { thresholdsForTier } from "@/lib/health/thresholds";
+import { healthSignals, type HealthReason } from "@/lib/health/types";
+import { kubernetes, now, telemetry } from "@/lib/health/__fixtures__/observations";
+
+const standard = thresholdsForTier("standard", []);
+const critical = thresholdsForTier("critical", []);
+
+function evaluate(overrides: Partial<HealthInput>) {
+  return evaluateHealth({ kubernetes: kubernetes.allReady, telemetry: telemetry.quiet, thresholds: standard, now, cycleSeconds: 60, previous: null, ...overrides });
+}
+
+function signals(reasons: HealthReason[]) {
+  return reasons.map((reason) => `${reason.signal}:${reason.state}`);
+}
+
+describe("evaluateHealth", () => {
+  it("is healthy with no reasons when everything is within thresholds", () => {
+    const verdict = evaluate({});
+    expect(verdict).toEqual({ state: "healthy", reasons: [], stateSince: now.toISOString() });
+  });
+
+  it("judges ready against desired replicas: fewer is degraded, none is unhealthy, zero desired is fine", () => {
+    expect(evaluate({ kubernetes: kubernetes.oneOfThreeReady })).toMatchObject({ state: "degraded", reasons: [{ signal: "replicas", value: 1, threshold: 3 }] });
+    expect(evaluate({ kubernetes: kubernetes.noneReady })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "replicas", value: 0, threshold: 2 }] });
+    expect(evaluate({ kubernetes: kubernetes.scaledToZero }).state).toBe("healthy");
+  });
+
+  it("a crash loop and a failed rollout are unhealthy, with the pod's own since", () => {
+    const verdict = evaluate({ kubernetes: kubernetes.crashLooping });
+    expect(verdict.state).toBe("unhealthy");
+    expect(signals(verdict.reasons)).toEqual(["crashLoop:unhealthy", "rollout:unhealthy", "replicas:degraded", "restarts:degraded"]);
+    const crash = verdict.reasons.find((reason) => reason.signal === "crashLoop")!;
+    expect(crash).toMatchObject({ value: 1, since: "2026-12-04T14:21:07.000Z", message: "1 pod in CrashLoopBackOff (since 14:21 UTC)" });
+    expect(verdict.reasons.find((reason) => reason.signal === "rollout")!.message).toBe("The last rollout failed: CrashLoopBackOff (since 14:23 UTC)");
+  });
+
+  it("an image that cannot be pulled is unhealthy even while old pods still serve", () => {
+    expect(evaluate({ kubernetes: kubernetes.imagePull })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "imagePull", value: 1 }] });
+  });
+
+  it("restarts in the window against the tier's thresholds", () => {
+    expect(evaluate({ kubernetes: kubernetes.fewRestarts })).toMatchObject({ state: "degraded", reasons: [{ signal: "restarts", value: 4, threshold: 3 }] });
+    expect(evaluate({ kubernetes: kubernetes.fewRestarts, thresholds: critical }).reasons[0]).toMatchObject({ signal: "restarts", state: "degraded", threshold: 1 });
+  });
+
+  it("a rollout going past its deadline is degraded", () => {
+    expect(evaluate({ kubernetes: kubernetes.stuckRollout })).toMatchObject({
+      state: "degraded",
+      reasons: [{ signal: "rollout", value: "progressing", since: "2026-12-04T14:10:00.000Z" }],
+    });
+  });
+
+  it("failure rate and p95 against thresholds, each naming value and threshold", () => {
+    const errors = evaluate({ telemetry: telemetry.errors });
+    expect(errors.state).toBe("unhealthy");
+    expect(errors.reasons).toEqual([
+      { signal: "failureRate", state: "unhealthy", value: 21.4, threshold: 10, since: now.toISOString(), message: "Failure rate 21.4 % is at or above the unhealthy threshold of 10 % (since 14:30 UTC)" },
+    ]);
+    expect(evaluate({ telemetry: telemetry.someErrors })).toMatchObject({ state: "degraded", reasons: [{ signal: "failureRate", value: 7, threshold: 5 }] });
+    expect(evaluate({ telemetry: telemetry.slow })).toMatchObject({ state: "degraded", reasons: [{ signal: "p95Duration", value: 2450, threshold: 1500 }] });
+    expect(evaluate({ telemetry: telemetry.slow, thresholds: critical })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "p95Duration", threshold: 2000 }] });
+  });
+
+  it("does not judge failure rate or p95 below the minimum number of requests, and says so", () => {
+    const verdict = evaluate({ telemetry: telemetry.tooFewRequests });
+    expect(verdict.state).toBe("healthy");
+    expect(verdict.reasons).toEqual([
+      expect.objectContaining({ signal: "telemetry", state: "healthy", value: 5, threshold: 20, message: "5 requests in the window, fewer than 20: failure rate and p95 not judged" }),
+    ]);
+    expect(evaluate({ telemetry: telemetry.noRequests }).reasons[0]!.message).toBe("No requests in the window: failure rate and p95 not judged");
+  });
+
+  it("availability: lower is worse", () => {
+    expect(evaluate({ telemetry: telemetry.availabilityLow })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "availability", value: 88, threshold: 90 }] });
+    expect(evaluate({ telemetry: telemetry.availabilityLow, thresholds: thresholdsForTier("experimental", []) })).toMatchObject({ state: "degraded", reasons: [{ threshold: 90 }] });
+  });
+
+  it("the worst reason wins, and reasons come worst first", () => {
+    const verdict = evaluate({ kubernetes: kubernetes.oneOfThreeReady, telemetry: telemetry.errors });
+    expect(verdict.state).toBe("unhealthy");
+    expect(signals(verdict.reasons)).toEqual(["failureRate:unhealthy", "replicas:degraded"]);
+  });
+
+  it("with no role name, health comes from Kubernetes only and says so", () => {
+    const healthy = evaluate({ telemetry: null });
+    expect(healthy.state).toBe("healthy");
+    expect(healthy.reasons).toEqual([expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" })]);
+    expect(evaluate({ telemetry: null, kubernetes: kubernetes.noneReady }).state).toBe("unhealthy");
+  });
+
+  it("a cluster that cannot be read makes the state unknown with the cluster's error", () => {
+    const verdict = evaluate({ kubernetes: kubernetes.clusterUnreachable, telemetry: null });
+    expect(verdict.state).toBe("unknown");
+    expect(verdict.reasons[0]).toMatchObject({ signal: "cluster", state: "unknown", value: "connect ECONNREFUSED 127.0.0.1:6443 (aks-weu-prod)" });
+    expect(verdict.reasons[0]!.message).toContain("Kubernetes state unknown: the cluster could not be read: connect ECONNREFUSED");
+  });
+
+  it("a workspace error makes telemetry unknown while Kubernetes is still judged", () => {
+    const unknown = evaluate({ telemetry: telemetry.failingButFresh });
+    expect(unknown.state).toBe("unknown");
+    expect(unknown.reasons).toEqual([expect.objectContaining({ signal: "workspace", state: "unknown", message: expect.stringContaining("Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 503") })]);
+    expect(evaluate({ telemetry: telemetry.failingButFresh, kubernetes: kubernetes.noneReady }).state).toBe("unhealthy");
+  });
+
+  it("data older than two cycles is unknown with its age, never a stale green", () => {
+    const throttled = evaluate({ telemetry: telemetry.throttled });
+    expect(throttled.state).toBe("unknown");
+    expect(throttled.reasons.map((reason) => reason.message)).toEqual([
+      "Telemetry unknown: data is 6 min old (older than two poll cycles) (since 14:24 UTC)",
+      "Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 429 ThrottledError: too many requests (retry after 120 s) (since 14:30 UTC)",
+    ]);
+    expect(throttled.reasons[0]).toMatchObject({ signal: "dataAge", value: 6, threshold: 2 });
+    expect(evaluate({ telemetry: telemetry.stale }).state).toBe("unknown");
+    expect(evaluate({ kubernetes: kubernetes.stale }).reasons[0]).toMatchObject({ signal: "dataAge", message: expect.stringContaining("Kubernetes state unknown: data is 10 min old") });
+    // With a 5-minute cycle the same data is still current.
+    expect(evaluate({ telemetry: telemetry.stale, cycleSeconds: 300 }).state).toBe("healthy");
+  });
+
+  it("carries stateSince and each reason's since forward while they last", () => {
+    const first = evaluate({ telemetry: telemetry.errors });
+    const later = new Date(now.getTime() + 5 * 60_000);
+    const k8s = { ...kubernetes.allReady, observedAt: later.toISOString() };
+    const second = evaluate({ kubernetes: k8s, telemetry: { ...telemetry.errors, observedAt: later.toISOString() }, now: later, previous: first });
+    expect(second.stateSince).toBe(now.toISOString());
+    expect(second.reasons[0]!.since).toBe(now.toISOString());
+    const recovered = evaluate({ kubernetes: k8s, telemetry: { ...telemetry.quiet, observedAt: later.toISOString() }, now: later, previous: second });
+    expect(recovered).toEqual({ state: "healthy", reasons: [], stateSince: later.toISOString() });
+  });
+
+  it("every reason names a known signal, a since and a message", () => {
+    const all = [kubernetes.crashLooping, kubernetes.clusterUnreachable, kubernetes.stuckRollout, kubernetes.stale].flatMap((k) =>
+      [telemetry.errors, telemetry.throttled, telemetry.tooFewRequests, telemetry.slow, null].flatMap((t) => evaluate({ kubernetes: k, telemetry: t }).reasons),
+    );
+    for (const reason of all) {
+      expect(healthSignals).toContain(reason.signal);
+      expect(reason.since).not.toBeNull();
+      expect(reason.message.length).toBeGreaterThan(10);
+    }
+  });
+});
+
+describe("judge", () => {
+  it("a zero threshold on a count means any at all", () => {
+    expect(judge(0, { degraded: 0, unhealthy: 5 }, true)).toBeNull();
+    expect(judge(1, { degraded: 0, unhealthy: 5 }, true)).toEqual({ state: "degraded", threshold: 0 });
+  });
+});

@@ -1,0 +1,305 @@
+// The health model: what Kubernetes and Application Insights say about one
+// service in one namespace, held against its tier's thresholds, becomes one
+// state with its reasons. Pure (no I/O, the clock is an input), so the poller,
+// the tests and any page judge the same way from the same observations.
+//
+// Rules: the worst reason wins (unhealthy > degraded > unknown > healthy).
+// A part that could not be read (cluster, workspace) or whose data is older
+// than two poll cycles is unknown, never a stale green; the other part is
+// still judged. Every reason names its signal, value, threshold and since.
+import {
+  healthStateRank,
+  type HealthReason,
+  type HealthSignal,
+  type HealthState,
+  type KubernetesObservation,
+  type TelemetryObservation,
+  type ThresholdPair,
+  type TierThresholds,
+} from "@/lib/health/types";
+
+export interface PreviousHealth {
+  state: HealthState;
+  reasons: HealthReason[];
+  stateSince: string;
+}
+
+export interface HealthInput {
+  /** null: the service has no Deployment observed there (nothing to judge from Kubernetes). */
+  kubernetes: KubernetesObservation | null;
+  /** null: the service has no App Insights role name; health comes from Kubernetes only. */
+  telemetry: TelemetryObservation | null;
+  thresholds: TierThresholds;
+  now: Date;
+  /** The poll cycle's length: data older than two cycles is not trusted. */
+  cycleSeconds: number;
+  /** The last snapshot, so "since" carries forward while a condition lasts. */
+  previous?: PreviousHealth | null;
+}
+
+export interface HealthVerdict {
+  state: HealthState;
+  /** Worst first. */
+  reasons: HealthReason[];
+  stateSince: string;
+}
+
+const imagePullReasons = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName"]);
+
+/** "14:02 UTC" — the time of day a person reads a reason by; pages show the full time on hover. */
+function clock(iso: string): string {
+  return `${iso.slice(11, 16)} UTC`;
+}
+
+function sinceText(since: string | null): string {
+  return since ? ` (since ${clock(since)})` : "";
+}
+
+function round(value: number, digits: number): number {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toLocaleString("en-US") : round(value, 1).toLocaleString("en-US", { maximumFractionDigits: 1 });
+}
+
+/** Which state a value implies against a pair of thresholds. A threshold of 0 on a higher-is-worse signal means "any at all". */
+export function judge(value: number, pair: ThresholdPair, higherIsWorse: boolean): { state: HealthState; threshold: number } | null {
+  const crossed = (limit: number) => (higherIsWorse ? (limit === 0 ? value > 0 : value >= limit) : value <= limit);
+  if (crossed(pair.unhealthy)) return { state: "unhealthy", threshold: pair.unhealthy };
+  if (crossed(pair.degraded)) return { state: "degraded", threshold: pair.degraded };
+  return null;
+}
+
+function ageMinutes(observedAt: string, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(observedAt)) / 60_000));
+}
+
+function isStale(observedAt: string, now: Date, cycleSeconds: number): boolean {
+  return now.getTime() - Date.parse(observedAt) > 2 * cycleSeconds * 1000;
+}
+
+type Draft = Omit<HealthReason, "since"> & { since: string | null };
+
+function kubernetesReasons(observation: KubernetesObservation, thresholds: TierThresholds, now: Date, cycleSeconds: number): Draft[] {
+  if (observation.error !== undefined) {
+    return [
+      {
+        signal: "cluster",
+        state: "unknown",
+        value: observation.error,
+        threshold: null,
+        since: null,
+        message: `Kubernetes state unknown: the cluster could not be read: ${observation.error}`,
+      },
+    ];
+  }
+  if (isStale(observation.observedAt, now, cycleSeconds)) {
+    const minutes = ageMinutes(observation.observedAt, now);
+    return [
+      {
+        signal: "dataAge",
+        state: "unknown",
+        value: minutes,
+        threshold: round((2 * cycleSeconds) / 60, 2),
+        since: observation.observedAt,
+        message: `Kubernetes state unknown: data is ${minutes} min old (older than two poll cycles)`,
+      },
+    ];
+  }
+  const reasons: Draft[] = [];
+  const desired = observation.desiredReplicas ?? 0;
+  const ready = observation.readyReplicas ?? 0;
+  if (desired > 0 && ready < desired) {
+    const state: HealthState = ready === 0 ? "unhealthy" : "degraded";
+    reasons.push({
+      signal: "replicas",
+      state,
+      value: ready,
+      threshold: desired,
+      since: null,
+      message: `${ready} of ${desired} replicas ready`,
+    });
+  }
+  if (observation.restarts !== undefined) {
+    const verdict = judge(observation.restarts, thresholds.restarts, true);
+    if (verdict) {
+      reasons.push({
+        signal: "restarts",
+        state: verdict.state,
+        value: observation.restarts,
+        threshold: verdict.threshold,
+        since: null,
+        message: `${observation.restarts} container restarts in the window, at or above the ${verdict.state} threshold of ${verdict.threshold}`,
+      });
+    }
+  }
+  for (const waiting of observation.waiting ?? []) {
+    const signal: HealthSignal | null = waiting.reason === "CrashLoopBackOff" ? "crashLoop" : imagePullReasons.has(waiting.reason) ? "imagePull" : null;
+    if (!signal || waiting.pods <= 0) continue;
+    reasons.push({
+      signal,
+      state: "unhealthy",
+      value: waiting.pods,
+      threshold: 0,
+      since: waiting.since,
+      message: `${waiting.pods} ${waiting.pods === 1 ? "pod" : "pods"} in ${waiting.reason}`,
+    });
+  }
+  const rollout = observation.rollout;
+  if (rollout?.phase === "failed") {
+    reasons.push({
+      signal: "rollout",
+      state: "unhealthy",
+      value: "failed",
+      threshold: null,
+      since: rollout.since,
+      message: `The last rollout failed${rollout.reason ? `: ${rollout.reason}` : ""}`,
+    });
+  } else if (rollout?.phase === "progressing") {
+    reasons.push({
+      signal: "rollout",
+      state: "degraded",
+      value: "progressing",
+      threshold: "progress deadline",
+      since: rollout.since,
+      message: `A rollout is still progressing past its deadline${rollout.reason ? ` (${rollout.reason})` : ""}`,
+    });
+  }
+  return reasons;
+}
+
+function telemetryReasons(observation: TelemetryObservation | null, thresholds: TierThresholds, now: Date, cycleSeconds: number): Draft[] {
+  if (observation === null) {
+    return [
+      {
+        signal: "telemetry",
+        state: "healthy",
+        value: null,
+        threshold: null,
+        since: null,
+        message: "No App Insights role name: health comes from Kubernetes only",
+      },
+    ];
+  }
+  const reasons: Draft[] = [];
+  const stale = isStale(observation.observedAt, now, cycleSeconds);
+  if (stale) {
+    const minutes = ageMinutes(observation.observedAt, now);
+    reasons.push({
+      signal: "dataAge",
+      state: "unknown",
+      value: minutes,
+      threshold: round((2 * cycleSeconds) / 60, 2),
+      since: observation.observedAt,
+      message: `Telemetry unknown: data is ${minutes} min old (older than two poll cycles)`,
+    });
+  }
+  if (observation.error !== undefined) {
+    reasons.push({
+      signal: "workspace",
+      state: "unknown",
+      value: observation.error,
+      threshold: null,
+      since: null,
+      message: `Telemetry unknown: the Log Analytics workspace could not be queried: ${observation.error}`,
+    });
+  }
+  if (stale || observation.error !== undefined) return reasons;
+
+  const requests = observation.requests ?? 0;
+  const judged = requests >= thresholds.minRequests && requests > 0;
+  if (!judged) {
+    reasons.push({
+      signal: "telemetry",
+      state: "healthy",
+      value: requests,
+      threshold: thresholds.minRequests,
+      since: null,
+      message:
+        requests === 0
+          ? "No requests in the window: failure rate and p95 not judged"
+          : `${formatNumber(requests)} requests in the window, fewer than ${formatNumber(thresholds.minRequests)}: failure rate and p95 not judged`,
+    });
+  }
+  if (judged && observation.failureRatePct != null) {
+    const verdict = judge(observation.failureRatePct, thresholds.failureRatePct, true);
+    if (verdict) {
+      reasons.push({
+        signal: "failureRate",
+        state: verdict.state,
+        value: round(observation.failureRatePct, 2),
+        threshold: verdict.threshold,
+        since: null,
+        message: `Failure rate ${formatNumber(observation.failureRatePct)} % is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+      });
+    }
+  }
+  if (judged && observation.p95DurationMs != null) {
+    const verdict = judge(observation.p95DurationMs, thresholds.p95DurationMs, true);
+    if (verdict) {
+      reasons.push({
+        signal: "p95Duration",
+        state: verdict.state,
+        value: round(observation.p95DurationMs, 1),
+        threshold: verdict.threshold,
+        since: null,
+        message: `p95 duration ${formatNumber(observation.p95DurationMs)} ms is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} ms`,
+      });
+    }
+  }
+  if (observation.availabilityPct != null) {
+    const verdict = judge(observation.availabilityPct, thresholds.availabilityPct, false);
+    if (verdict) {
+      reasons.push({
+        signal: "availability",
+        state: verdict.state,
+        value: round(observation.availabilityPct, 2),
+        threshold: verdict.threshold,
+        since: null,
+        message: `Availability ${formatNumber(observation.availabilityPct)} % is at or below the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+      });
+    }
+  }
+  return reasons;
+}
+
+/** A reason keeps the since of the same signal in the same state from the last snapshot; otherwise its own, or now. */
+function carrySince(draft: Draft, previous: PreviousHealth | null | undefined, now: Date): HealthReason {
+  const before = previous?.reasons.find((reason) => reason.signal === draft.signal && reason.state === draft.state);
+  const since = before?.since ?? draft.since ?? now.toISOString();
+  // Informational notes (state healthy) read without a time: they are not conditions that began.
+  const message = draft.state === "healthy" ? draft.message : `${draft.message}${sinceText(since)}`;
+  return { ...draft, since, message };
+}
+
+export function worstState(reasons: readonly { state: HealthState }[]): HealthState {
+  let worst: HealthState = "healthy";
+  for (const reason of reasons) if (healthStateRank[reason.state] < healthStateRank[worst]) worst = reason.state;
+  return worst;
+}
+
+export function evaluateHealth(input: HealthInput): HealthVerdict {
+  const { thresholds, now, cycleSeconds, previous } = input;
+  const drafts = [
+    ...(input.kubernetes ? kubernetesReasons(input.kubernetes, thresholds, now, cycleSeconds) : []),
+    ...telemetryReasons(input.telemetry, thresholds, now, cycleSeconds),
+  ];
+  if (!input.kubernetes && !input.telemetry) {
+    drafts.push({
+      signal: "replicas",
+      state: "unknown",
+      value: null,
+      threshold: null,
+      since: null,
+      message: "Nothing observed: no Deployment seen on the cluster and no telemetry",
+    });
+  }
+  const reasons = drafts
+    .map((draft) => carrySince(draft, previous, now))
+    .sort((a, b) => healthStateRank[a.state] - healthStateRank[b.state]);
+  const state = worstState(reasons);
+  const stateSince = previous && previous.state === state ? previous.stateSince : now.toISOString();
+  return { state, reasons, stateSince };
+}

@@ -1,0 +1,253 @@
+// Integration: health poll cycles against the sandbox (ARM discovery of
+// workspaces and components, Log Analytics, the clusters through the worker's
+// informers) and the embedded PostgreSQL, no mocks. Services are deployed for
+// real by the rollout worker first.
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client";
+import { getConfig, type WharfConfig } from "@/lib/config";
+import type { UserActor } from "@/lib/auth/permissions";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { requestNamespace } from "@/lib/namespaces/request-namespace";
+import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
+import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
+import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import { createDeployment } from "@/lib/deployments/create-deployment";
+import { getDeployment } from "@/lib/deployments/list-deployments";
+import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
+import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
+import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
+import { observeLogsRequests } from "@/lib/azure/logs";
+import { changeChannel } from "@/lib/changes/publish-change";
+import { pollHealth } from "@/lib/health/poll-health";
+import type { HealthReason, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
+import { approveDeployment } from "@/lib/deployments/approve-deployment";
+import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+
+const endpoints = readEndpoints();
+const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
+const suffix = randomBytes(3).toString("hex");
+const slug = `hp${suffix}`;
+const schema = testSchema();
+let worker: RunningWorker;
+let member: UserActor;
+let config: WharfConfig;
+const namespaces: Record<"dev" | "lab" | "prod", string> = { dev: "", lab: "", prod: "" };
+const services: Record<"withRole" | "withoutRole" | "onLab" | "onProd", { id: string; slug: string }> = {
+  withRole: { id: "", slug: "" },
+  onProd: { id: "", slug: "" },
+  withoutRole: { id: "", slug: "" },
+  onLab: { id: "", slug: "" },
+};
+
+async function createService(name: string, role: string | null): Promise<{ id: string; slug: string }> {
+  const serviceSlug = `${name}-${suffix}`;
+  const row = await getPrisma().service.create({
+    data: {
+      slug: serviceSlug,
+      displayName: serviceSlug,
+      ownerTeamId: member.teams[0]!.id,
+      tier: "standard",
+      lifecycle: "production",
+      tags: [],
+      searchText: serviceSlug,
+      appInsightsRoleName: role,
+      deploySpec: { imageRepository: `contoso.azurecr.io/${slug}/${name}`, port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+    },
+  });
+  return { id: row.id, slug: serviceSlug };
+}
+
+let admin: UserActor;
+
+async function deploy(service: string, namespaceId: string, tag: string): Promise<void> {
+  const created = await createDeployment({ actor: member, input: { service, namespaceId, tag } });
+  if (created.status === "awaiting-approval") await approveDeployment({ actor: admin, deploymentId: created.id });
+  await waitFor(`${service} ${tag} to end`, async () => ["succeeded", "failed"].includes((await getDeployment({ actor: member, id: created.id })).status), 45_000);
+}
+
+async function snapshot(serviceId: string, namespaceId: string) {
+  return getPrisma().serviceHealth.findUniqueOrThrow({ where: { serviceId_namespaceId: { serviceId, namespaceId } } });
+}
+
+beforeAll(async () => {
+  config = { ...getConfig(), health: { pollSeconds: 5 } };
+  worker = await startWorker({ schema, timing: fastTiming, queues: ["deployment.rollout"] });
+  const prisma = getPrisma();
+  const team = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
+  const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Hal Health", email: "hal@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
+  member = { kind: "user", userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [{ id: team.id, slug: team.slug, name: team.name }] };
+  const adminRow = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: "ada@example.com", groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } });
+  admin = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+  await refreshClusters({ actor: { kind: "system", name: "test" } });
+  await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
+  await prisma.cluster.updateMany({ where: { name: "aks-lab-neu" }, data: { environment: "test" } });
+  await prisma.cluster.updateMany({ where: { name: "aks-prod-weu" }, data: { environment: "prod" } });
+  for (const [key, clusterName] of [["dev", "aks-dev-weu"], ["lab", "aks-lab-neu"], ["prod", "aks-prod-weu"]] as const) {
+    const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: clusterName } });
+    const request = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name: `${slug}-${key}`, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Health poll integration tests" } });
+    namespaces[key] = (await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } })).namespaceId!;
+    await provisionNamespace({ namespaceId: namespaces[key], attempt: 1 });
+  }
+  services.withRole = await createService("api", `api-${suffix}`);
+  services.withoutRole = await createService("batch", null);
+  services.onLab = await createService("lab", `lab-${suffix}`);
+  services.onProd = await createService("shop", `shop-${suffix}`);
+  await Promise.all([
+    deploy(services.withRole.slug, namespaces.dev, "1.0.0"),
+    deploy(services.withoutRole.slug, namespaces.dev, "1.0.0"),
+    deploy(services.onLab.slug, namespaces.lab, "1.0.0"),
+    deploy(services.onProd.slug, namespaces.prod, "1.0.0"),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await faults({}, "DELETE");
+  await worker?.stop();
+  stopRolloutInformers();
+  await dropSchema(schema);
+});
+
+describe("a health poll cycle", () => {
+  it("a cluster that cannot be reached: its services are unknown with the cluster's error, the others are judged", async () => {
+    stopRolloutInformers();
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] });
+    try {
+      await pollHealth({ config, syncTimeoutMs: 3_000 });
+    } finally {
+      await faults({}, "DELETE");
+    }
+    const lab = await snapshot(services.onLab.id, namespaces.lab);
+    expect(lab.state).toBe("unknown");
+    const reasons = lab.reasons as unknown as HealthReason[];
+    expect(reasons[0]).toMatchObject({ signal: "cluster", state: "unknown" });
+    expect(reasons[0]!.message).toMatch(/^Kubernetes state unknown: the cluster could not be read: .+/);
+    expect((lab.kubernetes as unknown as KubernetesObservation).error).toEqual(expect.any(String));
+    const dev = await snapshot(services.withoutRole.id, namespaces.dev);
+    expect((dev.kubernetes as unknown as KubernetesObservation).error).toBeUndefined();
+    stopRolloutInformers();
+  }, 60_000);
+
+  it("writes a snapshot per service and namespace, a transition and this minute's sample; one Log Analytics request per workspace", async () => {
+    const requests: string[] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.url));
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const notices: string[] = [];
+    await listener.connect();
+    listener.on("notification", (message) => notices.push(message.payload ?? ""));
+    await listener.query(`LISTEN ${changeChannel}`);
+    const before = new Date();
+    let summary;
+    try {
+      summary = await pollHealth({ config: { ...config, health: { pollSeconds: 5 } }, syncTimeoutMs: 10_000, now: new Date(Date.now() + 10_000) });
+    } finally {
+      stop();
+    }
+    await waitFor("the health notice", async () => notices.includes(JSON.stringify({ kind: "health", id: "fleet" })), 5_000).finally(() => listener.end());
+    // Two workspaces serve the environments in use (dev and test share log-wharf-nonprod; prod has its own): every workspace some component writes to is asked once.
+    const workspaces = await getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null, components: { some: { environment: { not: null } } } } });
+    expect(workspaces.map((workspace) => workspace.name).sort()).toEqual(["log-wharf-nonprod", "log-wharf-prod"]);
+    expect(requests).toHaveLength(workspaces.length);
+    expect(new Set(requests.map((url) => url.split("/workspaces/")[1]?.split("/")[0])).size).toBe(workspaces.length);
+    expect(summary.workspacesQueried).toBe(workspaces.length);
+
+    const withRole = await snapshot(services.withRole.id, namespaces.dev);
+    expect(withRole.environment).toBe("dev");
+    expect(withRole.evaluatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+    expect(withRole.kubernetes as unknown as KubernetesObservation).toMatchObject({ desiredReplicas: 2, readyReplicas: 2, tag: "1.0.0", waiting: [] });
+    expect(withRole.telemetry).not.toBeNull();
+    // The sandbox's synthetic telemetry for the role, from log-wharf-nonprod through appi-wharf-dev.
+    expect(withRole.telemetry as unknown as TelemetryObservation).toMatchObject({ requests: expect.any(Number), failed: expect.any(Number), p95DurationMs: expect.any(Number) });
+    expect((withRole.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
+    expect(withRole.state).toBe("healthy");
+    const minuteFigures = await getPrisma().healthSample.findMany({ where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } } });
+    expect(minuteFigures.length).toBeGreaterThan(0);
+
+    const withoutRole = await snapshot(services.withoutRole.id, namespaces.dev);
+    expect(withoutRole.state).toBe("healthy");
+    expect(withoutRole.telemetry).toBeNull();
+    expect(withoutRole.reasons).toEqual([expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" })]);
+
+    const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id } });
+    expect(transitions.map((transition) => transition.toState)).toContain("healthy");
+    const samples = await getPrisma().healthSample.findMany({ where: { serviceId: services.withoutRole.id, namespaceId: namespaces.dev } });
+    expect(samples.some((sample) => sample.resolution === "minute" && sample.state === "healthy" && sample.readyReplicas === 2 && sample.desiredReplicas === 2)).toBe(true);
+
+    // A second cycle right after asks no workspace again (each waits a cycle, or its backoff); the snapshots still refresh.
+    const again: string[] = [];
+    const stopAgain = observeLogsRequests((request) => again.push(request.url));
+    try {
+      await pollHealth({ config, now: new Date(Date.now() + 11_000) });
+    } finally {
+      stopAgain();
+    }
+    expect(again).toEqual([]);
+    expect((await snapshot(services.withoutRole.id, namespaces.dev)).evaluatedAt.getTime()).toBeGreaterThan(withoutRole.evaluatedAt.getTime());
+  }, 60_000);
+
+  it("a workspace answering 429: its services keep their figures for two cycles, then are unknown with the data's age and the error; the other workspace's stay current", async () => {
+    const prisma = getPrisma();
+    // Cycles 5 s long, run with a clock moved forward so minutes pass without waiting for them.
+    const start = Date.now() + 60_000;
+    const cycle = (offsetMs: number) => pollHealth({ config, now: new Date(start + offsetMs) });
+    await cycle(0);
+    const fresh = await snapshot(services.onProd.id, namespaces.prod);
+    expect(fresh.state).toBe("healthy");
+    expect((fresh.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
+
+    const requests: string[] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.url));
+    await faults({ rules: [{ api: "logs", workspace: "log-wharf-nonprod", errorRate: 1, errorStatus: 429, retryAfterSeconds: 300 }] });
+    try {
+      await cycle(6_000);
+      const throttled = await prisma.telemetryWorkspace.findFirstOrThrow({ where: { name: "log-wharf-nonprod" } });
+      expect(throttled.lastError).toMatch(/^HTTP 429.*\(retry after 300 s\)$/);
+      expect(throttled.nextPollAt!.getTime()).toBeGreaterThanOrEqual(start + 6_000 + 300_000);
+      // Within two cycles the last good figures stand.
+      expect((await snapshot(services.withRole.id, namespaces.dev)).state).toBe("healthy");
+
+      // Three minutes on: the throttled workspace is not asked again before its Retry-After; the other one is, every cycle.
+      requests.length = 0;
+      await cycle(180_000);
+      expect(requests.map((url) => url.includes(throttled.customerId))).toEqual([false]);
+      const aged = await snapshot(services.withRole.id, namespaces.dev);
+      expect(aged.state).toBe("unknown");
+      const messages = (aged.reasons as unknown as HealthReason[]).map((reason) => reason.message);
+      expect(messages[0]).toMatch(/^Telemetry unknown: data is 3 min old/);
+      expect(messages[1]).toMatch(/^Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 429/);
+      const current = await snapshot(services.onProd.id, namespaces.prod);
+      expect(current.state).toBe("healthy");
+      expect((current.telemetry as unknown as TelemetryObservation).observedAt).toBe(new Date(start + 180_000).toISOString());
+
+      // Past the Retry-After, with the fault gone, the workspace recovers and its services are current again.
+      await faults({}, "DELETE");
+      await cycle(6_000 + 301_000);
+      const recovered = await snapshot(services.withRole.id, namespaces.dev);
+      expect(recovered.state).toBe("healthy");
+      expect((await prisma.telemetryWorkspace.findFirstOrThrow({ where: { name: "log-wharf-nonprod" } })).lastError).toBeNull();
+    } finally {
+      stop();
+      await faults({}, "DELETE");
+    }
+  }, 60_000);
+
+  it("a crashing build: unhealthy with the crash loop and the failed rollout; deployed again, healthy", async () => {
+    await deploy(services.withoutRole.slug, namespaces.dev, "crash");
+    await pollHealth({ config, now: new Date(Date.now() + 400_000) });
+    const crashing = await snapshot(services.withoutRole.id, namespaces.dev);
+    expect(crashing.state).toBe("unhealthy");
+    const signals = (crashing.reasons as unknown as HealthReason[]).map((reason) => `${reason.signal}:${reason.state}`);
+    // The crash loop shows as the failed rollout and as restarts; whether a pod is waiting in CrashLoopBackOff at the instant of the cycle depends on the back-off.
+    expect(signals).toEqual(expect.arrayContaining(["rollout:unhealthy"]));
+    expect(signals.some((signal) => signal.startsWith("restarts:") || signal === "crashLoop:unhealthy")).toBe(true);
+    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(/^The last rollout failed: CrashLoopBackOff/);
+    const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id }, orderBy: { at: "desc" }, take: 1 });
+    expect(transitions[0]).toMatchObject({ fromState: "healthy", toState: "unhealthy" });
+
+    await deploy(services.withoutRole.slug, namespaces.dev, "1.0.1");
+    await pollHealth({ config, now: new Date(Date.now() + 410_000) });
+    expect((await snapshot(services.withoutRole.id, namespaces.dev)).state).toBe("healthy");
+  }, 120_000);
+});

@@ -1,0 +1,107 @@
+// One health query per workspace per cycle, for every role Wharf knows at
+// once. A workspace is skipped until its nextPollAt: a 429's Retry-After, or
+// a backoff with jitter after failures; each keeps its own lastError, so one
+// failing workspace never blanks the others.
+import { getPrisma } from "@/lib/db/client";
+import type { WharfConfig } from "@/lib/config";
+import { queryWorkspace, type LogsError } from "@/lib/azure/logs";
+import { healthQuery, mapHealthResult, QueryResultShapeError, type HealthQueryResult } from "@/lib/health/queries";
+
+export interface PolledWorkspace {
+  id: string;
+  name: string;
+  customerId: string;
+  lastPolledAt: Date | null;
+  lastSuccessAt: Date | null;
+  lastError: string | null;
+  nextPollAt: Date | null;
+  failures: number;
+}
+
+export interface WorkspaceTelemetry {
+  workspace: PolledWorkspace;
+  /** Figures from this cycle's query, when it was sent and answered. */
+  result?: HealthQueryResult;
+  /** Whether a query was sent this cycle. */
+  queried: boolean;
+}
+
+/** Log Analytics allows 5 concurrent queries per caller; stay under it. */
+const concurrentQueries = 4;
+const maxBackoffSeconds = 15 * 60;
+
+/** Not before the next cycle, then doubling per failure up to 15 min, jittered so workspaces do not retry in step. */
+export function backoffSeconds(failures: number, pollSeconds: number, random = Math.random): number {
+  const base = Math.min(maxBackoffSeconds, pollSeconds * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.5 + random() * 0.5));
+}
+
+/**
+ * Due when its nextPollAt has passed and it was not polled in the last 80 %
+ * of a cycle (two workers' cycles, or a cron kick beside a chained cycle,
+ * never query the same workspace twice in one cycle).
+ */
+export function isDue(workspace: Pick<PolledWorkspace, "nextPollAt" | "lastPolledAt">, now: Date, pollSeconds: number): boolean {
+  if (workspace.nextPollAt && workspace.nextPollAt > now) return false;
+  return !workspace.lastPolledAt || now.getTime() - workspace.lastPolledAt.getTime() >= pollSeconds * 800;
+}
+
+function describe(error: LogsError): string {
+  return error.retryAfterSeconds !== undefined ? `${error.message} (retry after ${error.retryAfterSeconds} s)` : error.message;
+}
+
+async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: readonly string[], windowMinutes: number, now: Date): Promise<WorkspaceTelemetry> {
+  const query = healthQuery({ roles, windowMinutes });
+  const outcome = await queryWorkspace(config, { workspaceId: workspace.customerId, query: query.text, timespan: query.timespan });
+  const prisma = getPrisma();
+  let result: HealthQueryResult | undefined;
+  let error: LogsError | undefined;
+  if (outcome.status === "failed") error = outcome.error;
+  else {
+    try {
+      result = mapHealthResult(outcome.tables);
+    } catch (shapeError) {
+      if (!(shapeError instanceof QueryResultShapeError)) throw shapeError;
+      error = { kind: "bad-query", code: "UnexpectedResult", message: shapeError.message };
+    }
+    // A partial answer still counts: its figures are used, and its error is shown on the workspace.
+    if (result && outcome.status === "partial") error = outcome.error;
+  }
+  if (result) {
+    const updated = await prisma.telemetryWorkspace.update({
+      where: { id: workspace.id },
+      data: { lastPolledAt: now, lastSuccessAt: now, lastError: error ? describe(error) : null, failures: 0, nextPollAt: null },
+    });
+    return { workspace: { ...workspace, ...updated }, result, queried: true };
+  }
+  const failures = workspace.failures + 1;
+  const wait = Math.max(error!.retryAfterSeconds ?? 0, error!.kind === "throttled" && error!.retryAfterSeconds !== undefined ? 0 : backoffSeconds(failures, config.health.pollSeconds));
+  const updated = await prisma.telemetryWorkspace.update({
+    where: { id: workspace.id },
+    data: { lastPolledAt: now, lastError: describe(error!), failures, nextPollAt: new Date(now.getTime() + wait * 1000) },
+  });
+  return { workspace: { ...workspace, ...updated }, queried: true };
+}
+
+/** Queries every due workspace (at most four at once) and returns each workspace's state after the cycle. */
+export async function pollWorkspaces(input: {
+  config: WharfConfig;
+  workspaces: PolledWorkspace[];
+  roles: readonly string[];
+  windowMinutes: number;
+  now: Date;
+}): Promise<Map<string, WorkspaceTelemetry>> {
+  const { config, roles, windowMinutes, now } = input;
+  const results = new Map<string, WorkspaceTelemetry>();
+  const due = roles.length ? input.workspaces.filter((workspace) => isDue(workspace, now, config.health.pollSeconds)) : [];
+  for (const workspace of input.workspaces) results.set(workspace.id, { workspace, queried: false });
+  let next = 0;
+  const lane = async () => {
+    while (next < due.length) {
+      const workspace = due[next++]!;
+      results.set(workspace.id, await pollOne(config, workspace, roles, windowMinutes, now));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrentQueries, due.length) }, lane));
+  return results;
+}

@@ -1,0 +1,202 @@
+// Every query Wharf sends must parse with zero diagnostics against the App
+// Insights tables, with the same parser the sandbox (and Log Analytics) use;
+// and no role name can change a query's shape.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { kqlDiagnostics, parseKql, type KustoSyntaxNode } from "@/sandbox/monitor/kql/parse";
+import { healthQuery, kqlMinutes, kqlString, kqlStringList, mapHealthResult, QueryResultShapeError } from "@/lib/health/queries";
+import type { LogsTable } from "@/lib/azure/logs";
+import { runKql } from "@/sandbox/monitor/kql/evaluate";
+
+const hostileRoles = [
+  'checkout"; AppRequests | take 1000000; let x = "',
+  "pay|ments",
+  "back\\slash\\",
+  "new\nline",
+  "carriage\r\nreturn\ttab",
+  "quote ' single",
+  '""',
+  "\\\"",
+  "emoji 🚢 and é",
+  "line\u2028separator",
+  "nul\u0000byte",
+  "*/ // comment",
+];
+
+/** Every string literal's value in a query, as the parser reads it. */
+function literalValues(query: string): unknown[] {
+  const values: unknown[] = [];
+  const walk = (node: KustoSyntaxNode | null) => {
+    if (!node) return;
+    if ("LiteralValue" in node && typeof node.LiteralValue === "string" && node.ResultType?.Name === "string") values.push(node.LiteralValue);
+    for (let i = 0; i < node.ChildCount; i++) walk(node.GetChild(i));
+  };
+  walk(parseKql(query).code.Syntax);
+  return values;
+}
+
+/** Every query this module can produce, in the shapes it produces them. */
+function everyQuery(): { name: string; text: string }[] {
+  return [
+    healthQuery({ roles: ["payments-api"] }),
+    healthQuery({ roles: ["payments-api", "checkout", "web"], windowMinutes: 60 }),
+    healthQuery({ roles: hostileRoles, windowMinutes: 1 }),
+  ];
+}
+
+describe("every query Wharf sends", () => {
+  it.each(everyQuery().map((query, index) => ({ ...query, label: `${query.name} #${index + 1}` })))("$label parses with zero diagnostics", ({ text }) => {
+    expect(kqlDiagnostics(text)).toEqual([]);
+  });
+
+  it("the parser's checker is not blind: a broken query has diagnostics", () => {
+    expect(kqlDiagnostics(healthQuery({ roles: ["a"] }).text.replace("AppRequests", "AppRequestz"))).not.toEqual([]);
+    expect(kqlDiagnostics(`let roles = dynamic(["a" | take 1]);`)).not.toEqual([]);
+  });
+});
+
+describe("kqlString", () => {
+  it.each(hostileRoles)("keeps %j inside one literal whose value is exactly the input", (role) => {
+    const literal = kqlString(role);
+    expect(literal).not.toMatch(/[\n\r\u2028\u2029]/);
+    expect(literalValues(`print x = ${literal}`)).toEqual([role]);
+  });
+
+  it("any string at all round-trips through the parser", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "binary", maxLength: 40 }), (value) => {
+        expect(literalValues(`print x = ${kqlString(value)}`)).toEqual([value]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("healthQuery", () => {
+  it("puts hostile role names into the dynamic list only, and the rest of the query is unchanged", () => {
+    const plain = healthQuery({ roles: ["a"] }).text;
+    const hostile = healthQuery({ roles: hostileRoles }).text;
+    const [plainFirst, ...plainRest] = plain.split("\n");
+    const [hostileFirst, ...hostileRest] = hostile.split("\n");
+    expect(hostileRest).toEqual(plainRest);
+    expect(plainFirst).toBe('let roles = dynamic(["a"]);');
+    expect(hostileFirst).toBe(`let roles = ${kqlStringList([...hostileRoles].sort())};`);
+    expect(kqlDiagnostics(hostile)).toEqual([]);
+    // The list holds each role once, as the exact string, and nothing else is a literal but the query's own.
+    expect(literalValues(hostile)).toEqual([...[...hostileRoles].sort(), "window", "minute", "availability"]);
+  });
+
+  it("deduplicates and sorts roles, so the same services give the same text", () => {
+    expect(healthQuery({ roles: ["b", "a", "b"] }).text).toBe(healthQuery({ roles: ["a", "b"] }).text);
+  });
+
+  it("writes the window as whole minutes and refuses anything else", () => {
+    expect(healthQuery({ roles: ["a"], windowMinutes: 30 })).toMatchObject({ name: "health", timespan: "PT35M" });
+    expect(healthQuery({ roles: ["a"], windowMinutes: 30 }).text).toContain("let since = ago(30m);");
+    expect(() => kqlMinutes(1.5)).toThrow(RangeError);
+    expect(() => kqlMinutes(0)).toThrow(RangeError);
+    expect(() => kqlMinutes(Number.NaN)).toThrow(RangeError);
+    expect(() => healthQuery({ roles: [] })).toThrow(RangeError);
+  });
+});
+
+describe("mapHealthResult", () => {
+  const columns = [
+    { name: "Grain", type: "string" },
+    { name: "AppRoleName", type: "string" },
+    { name: "ResourceId", type: "string" },
+    { name: "Minute", type: "datetime" },
+    { name: "Requests", type: "long" },
+    { name: "Failed", type: "long" },
+    { name: "FailureRatePct", type: "real" },
+    { name: "P95DurationMs", type: "real" },
+    { name: "AvailabilityRuns", type: "long" },
+    { name: "AvailabilityPassed", type: "long" },
+    { name: "AvailabilityPct", type: "real" },
+  ];
+  const component = "/subscriptions/S/resourceGroups/rg-obs/providers/Microsoft.Insights/components/appi-wharf-prod";
+
+  it("splits window, minute and availability rows into Wharf's figures", () => {
+    const table: LogsTable = {
+      name: "PrimaryResult",
+      columns,
+      rows: [
+        ["window", "payments-api", component, null, 1200, 30, 2.5, 412.7, null, null, null],
+        ["minute", "payments-api", component, new Date("2026-12-04T14:29:00Z"), 80, 2, 2.5, 380, null, null, null],
+        ["minute", "payments-api", component, "2026-12-04T14:30:00Z", 0, 0, null, null, null, null, null],
+        ["availability", "payments-api", null, null, null, null, null, null, 12, 11, 91.667],
+      ],
+    };
+    expect(mapHealthResult([table])).toEqual({
+      window: [{ role: "payments-api", componentId: component.toLowerCase(), requests: 1200, failed: 30, failureRatePct: 2.5, p95DurationMs: 412.7 }],
+      minutes: [
+        { role: "payments-api", componentId: component.toLowerCase(), minute: new Date("2026-12-04T14:29:00Z"), requests: 80, failed: 2, failureRatePct: 2.5, p95DurationMs: 380 },
+        { role: "payments-api", componentId: component.toLowerCase(), minute: new Date("2026-12-04T14:30:00Z"), requests: 0, failed: 0, failureRatePct: null, p95DurationMs: null },
+      ],
+      availability: [{ role: "payments-api", runs: 12, passed: 11, availabilityPct: 91.667 }],
+    });
+  });
+
+  it("finds columns by name, not position", () => {
+    const reversed = [...columns].reverse();
+    const row = ["window", "web", component, null, 10, 1, 10, 99, null, null, null].reverse();
+    expect(mapHealthResult([{ name: "PrimaryResult", columns: reversed, rows: [row] }]).window[0]).toMatchObject({ role: "web", requests: 10, failed: 1 });
+  });
+
+  it("no table is no figures; a missing column or an unknown grain is a shape error", () => {
+    expect(mapHealthResult([])).toEqual({ window: [], minutes: [], availability: [] });
+    expect(() => mapHealthResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
+    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(/unknown Grain/);
+  });
+});
+
+describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
+  const now = new Date("2026-12-04T14:30:30.000Z");
+  const prod = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/appi-wharf-prod";
+  const request = (role: string, minute: number, durationMs: number, success: boolean, itemCount: number, resourceId = prod) => ({
+    TimeGenerated: new Date(now.getTime() - minute * 60_000),
+    AppRoleName: role,
+    _ResourceId: resourceId,
+    DurationMs: durationMs,
+    Success: success,
+    ItemCount: itemCount,
+  });
+  const rows: Record<string, Record<string, unknown>[]> = {
+    AppRequests: [
+      request("payments-api", 1, 100, true, 10),
+      request("payments-api", 1, 900, false, 2),
+      request("payments-api", 2, 120, true, 8),
+      request('we"ird|role', 1, 50, true, 1),
+      request("unknown-role", 1, 50, false, 100),
+      request("payments-api", 40, 5000, false, 100),
+    ],
+    AppAvailabilityResults: [
+      { TimeGenerated: new Date(now.getTime() - 60_000), AppRoleName: "payments-api", Success: true, ItemCount: 3 },
+      { TimeGenerated: new Date(now.getTime() - 120_000), AppRoleName: "payments-api", Success: false, ItemCount: 1 },
+    ],
+    AppDependencies: [],
+    AppExceptions: [],
+  };
+  const source = { rows: (table: string) => rows[table] ?? [] };
+
+  it("weights by ItemCount, keeps to the window and to the roles asked for", () => {
+    const query = healthQuery({ roles: ["payments-api", 'we"ird|role'] });
+    const tables = runKql(query.text, source as never, { now, range: { start: new Date(now.getTime() - 35 * 60_000), end: now } });
+    const result = mapHealthResult(tables);
+    expect(result.window).toEqual(
+      expect.arrayContaining([
+        { role: "payments-api", componentId: prod.toLowerCase(), requests: 20, failed: 2, failureRatePct: 10, p95DurationMs: expect.any(Number) },
+        { role: 'we"ird|role', componentId: prod.toLowerCase(), requests: 1, failed: 0, failureRatePct: 0, p95DurationMs: 50 },
+      ]),
+    );
+    expect(result.window).toHaveLength(2);
+    expect(result.window.find((row) => row.role === "payments-api")!.p95DurationMs).toBeGreaterThanOrEqual(120);
+    expect(result.minutes.filter((row) => row.role === "payments-api").map((row) => [row.minute.toISOString(), row.requests, row.failed])).toEqual(
+      expect.arrayContaining([
+        ["2026-12-04T14:29:00.000Z", 12, 2],
+        ["2026-12-04T14:28:00.000Z", 8, 0],
+      ]),
+    );
+    expect(result.availability).toEqual([{ role: "payments-api", runs: 4, passed: 3, availabilityPct: 75 }]);
+  });
+});

@@ -1,0 +1,190 @@
+// Every KQL query Wharf sends to Log Analytics, each named, with the mapping
+// that turns its result tables into Wharf's own types. Values that come from
+// people or the catalog (role names) never reach a query as raw text: they
+// become KQL string literals through `kqlString` inside a `dynamic([...])`
+// list, and numbers (the window) are checked whole numbers before they are
+// written. `queries.test.ts` parses every query this module can produce with
+// Microsoft's parser and expects zero diagnostics.
+import type { LogsTable } from "@/lib/azure/logs";
+
+/**
+ * A KQL string literal whose value is exactly `value`: quotes and
+ * backslashes escaped, and every control character (newlines among them) as
+ * a \uXXXX escape, so no input can end the literal or start a new line.
+ */
+export function kqlString(value: string): string {
+  let out = '"';
+  for (const char of value) {
+    const code = char.codePointAt(0)!;
+    if (char === '"') out += '\\"';
+    else if (char === "\\") out += "\\\\";
+    else if (code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029) out += `\\u${code.toString(16).padStart(4, "0")}`;
+    else out += char;
+  }
+  return `${out}"`;
+}
+
+/** `dynamic(["a", "b"])`: a list of strings as one KQL value. */
+export function kqlStringList(values: readonly string[]): string {
+  return `dynamic([${values.map(kqlString).join(", ")}])`;
+}
+
+/** A timespan in whole minutes (`15m`); anything else is refused rather than written into a query. */
+export function kqlMinutes(minutes: number): string {
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 7 * 24 * 60) {
+    throw new RangeError(`A query window must be a whole number of minutes between 1 and 10080; got ${minutes}.`);
+  }
+  return `${minutes}m`;
+}
+
+export const defaultHealthWindowMinutes = 15;
+
+export interface HealthQueryParams {
+  /** The App Insights role names Wharf knows (Service.appInsightsRoleName), deduplicated by the caller or here. */
+  roles: readonly string[];
+  windowMinutes?: number;
+}
+
+export interface NamedQuery {
+  name: string;
+  text: string;
+  /** The timespan to send with it (ISO 8601 duration), a little wider than the query's own filter. */
+  timespan: string;
+}
+
+/**
+ * The health query for one workspace: per role and component (`_ResourceId`)
+ * over the window, requests, failures, failure rate and p95 duration (all
+ * weighted by ItemCount: sampled telemetry stands for ItemCount requests);
+ * the same per minute, for the samples; availability test results per role.
+ * One table, told apart by `Grain` (window | minute | availability).
+ */
+export function healthQuery(params: HealthQueryParams): NamedQuery {
+  const roles = [...new Set(params.roles)].sort();
+  if (roles.length === 0) throw new RangeError("The health query needs at least one role name.");
+  const windowMinutes = params.windowMinutes ?? defaultHealthWindowMinutes;
+  const window = kqlMinutes(windowMinutes);
+  const text = [
+    `let roles = ${kqlStringList(roles)};`,
+    `let since = ago(${window});`,
+    "let req = AppRequests",
+    "    | where TimeGenerated >= since",
+    "    | where AppRoleName in (roles);",
+    "let perWindow = req",
+    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId",
+    '    | extend Grain = "window";',
+    "let perMinute = req",
+    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId, Minute = bin(TimeGenerated, 1m)",
+    '    | extend Grain = "minute";',
+    "let availability = AppAvailabilityResults",
+    "    | where TimeGenerated >= since",
+    "    | where AppRoleName in (roles)",
+    "    | summarize AvailabilityRuns = sum(ItemCount), AvailabilityPassed = sumif(ItemCount, Success == true) by AppRoleName",
+    '    | extend Grain = "availability";',
+    "union perWindow, perMinute, availability",
+    "| extend FailureRatePct = iff(Requests > 0, round(100.0 * Failed / Requests, 3), real(null)),",
+    "         AvailabilityPct = iff(AvailabilityRuns > 0, round(100.0 * AvailabilityPassed / AvailabilityRuns, 3), real(null))",
+    "| project Grain, AppRoleName, ResourceId, Minute, Requests, Failed, FailureRatePct, P95DurationMs, AvailabilityRuns, AvailabilityPassed, AvailabilityPct",
+  ].join("\n");
+  return { name: "health", text, timespan: `PT${windowMinutes + 5}M` };
+}
+
+export interface RoleFigures {
+  role: string;
+  /** The App Insights component's ARM id as `_ResourceId` carries it, lowercased (Log Analytics lowercases it; ARM does not). */
+  componentId: string;
+  requests: number;
+  failed: number;
+  failureRatePct: number | null;
+  p95DurationMs: number | null;
+}
+
+export interface RoleMinuteFigures extends RoleFigures {
+  /** The minute's start. */
+  minute: Date;
+}
+
+export interface RoleAvailability {
+  role: string;
+  runs: number;
+  passed: number;
+  availabilityPct: number | null;
+}
+
+export interface HealthQueryResult {
+  window: RoleFigures[];
+  minutes: RoleMinuteFigures[];
+  availability: RoleAvailability[];
+}
+
+/** A result table that lacks a column the query projects: the query and the mapping disagree. */
+export class QueryResultShapeError extends Error {
+  constructor(query: string, detail: string) {
+    super(`The ${query} query's result is not what Wharf expects: ${detail}`);
+    this.name = "QueryResultShapeError";
+  }
+}
+
+function columnIndex(query: string, table: LogsTable, names: readonly string[]): Record<string, number> {
+  const index: Record<string, number> = {};
+  for (const name of names) {
+    const at = table.columns.findIndex((column) => column.name === name);
+    if (at < 0) throw new QueryResultShapeError(query, `column ${name} is missing (got ${table.columns.map((column) => column.name).join(", ") || "none"})`);
+    index[name] = at;
+  }
+  return index;
+}
+
+function numberOrNull(value: unknown): number | null {
+  if (value === null || value === undefined || value === "") return null;
+  const number = typeof value === "number" ? value : Number(value);
+  return Number.isFinite(number) ? number : null;
+}
+
+function dateOf(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  if (typeof value === "string" && value) {
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) ? null : date;
+  }
+  return null;
+}
+
+const healthColumns = ["Grain", "AppRoleName", "ResourceId", "Minute", "Requests", "Failed", "FailureRatePct", "P95DurationMs", "AvailabilityRuns", "AvailabilityPassed", "AvailabilityPct"] as const;
+
+export function mapHealthResult(tables: readonly LogsTable[]): HealthQueryResult {
+  const result: HealthQueryResult = { window: [], minutes: [], availability: [] };
+  const table = tables[0];
+  if (!table) return result;
+  const at = columnIndex("health", table, healthColumns);
+  for (const row of table.rows) {
+    const cell = (name: (typeof healthColumns)[number]) => row[at[name]!];
+    const role = String(cell("AppRoleName") ?? "");
+    const grain = cell("Grain");
+    if (grain === "availability") {
+      result.availability.push({
+        role,
+        runs: numberOrNull(cell("AvailabilityRuns")) ?? 0,
+        passed: numberOrNull(cell("AvailabilityPassed")) ?? 0,
+        availabilityPct: numberOrNull(cell("AvailabilityPct")),
+      });
+      continue;
+    }
+    const figures: RoleFigures = {
+      role,
+      componentId: String(cell("ResourceId") ?? "").toLowerCase(),
+      requests: numberOrNull(cell("Requests")) ?? 0,
+      failed: numberOrNull(cell("Failed")) ?? 0,
+      failureRatePct: numberOrNull(cell("FailureRatePct")),
+      p95DurationMs: numberOrNull(cell("P95DurationMs")),
+    };
+    if (grain === "window") result.window.push(figures);
+    else if (grain === "minute") {
+      const minute = dateOf(cell("Minute"));
+      if (minute) result.minutes.push({ ...figures, minute });
+    } else {
+      throw new QueryResultShapeError("health", `unknown Grain ${JSON.stringify(grain)}`);
+    }
+  }
+  return result;
+}
