@@ -60,6 +60,22 @@ describe("/_sandbox/faults", () => {
     expect((await httpsJson(faultsUrl, { ca })).body).toMatchObject({ rules: [{ api: "graph", latencyMs: 1 }] });
   });
 
+  it("applies Log Analytics rules per workspace, by id or name, and refuses a workspace on another API", async () => {
+    const faults = new Faults(() => 0);
+    faults.set({ rules: [{ api: "logs", workspace: "log-wharf-prod", errorRate: 1, errorStatus: 503 }, { api: "logs", workspace: "LOG-WHARF-NONPROD", partialError: true }] });
+    const prod = { api: "logs" as const, workspace: { id: "11111111-1111-4111-8111-111111111111", name: "log-wharf-prod" } };
+    const nonprod = { api: "logs" as const, workspace: { id: "22222222-2222-4222-8222-222222222222", name: "log-wharf-nonprod" } };
+    expect(faults.outcome(prod)).toMatchObject({ error: { status: 503, body: { error: { code: "ServiceUnavailableError" } } }, partialError: false });
+    expect(faults.outcome(nonprod)).toMatchObject({ partialError: true });
+    expect(faults.outcome(nonprod).error).toBeUndefined();
+    faults.set({ rules: [{ api: "logs", workspace: nonprod.workspace.id, latencyMs: 5 }] });
+    expect(faults.outcome(nonprod).latencyMs).toBe(5);
+    expect(faults.outcome(prod).latencyMs).toBe(0);
+    const bad = await setFaults({ rules: [{ api: "arm", workspace: "log-wharf-prod" }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("workspace applies only to api logs");
+  });
+
   it("applies rules per cluster and reports watch limits", () => {
     const faults = new Faults(() => 0);
     faults.set({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }, { api: "kubernetes", watchEndAfterMs: 2000 }] });

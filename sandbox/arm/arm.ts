@@ -70,7 +70,7 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
       return;
     }
     if (route.resourceType !== "managedClusters") {
-      serveMonitorResource(res, route);
+      serveMonitorResource(res, route, apiVersion);
       return;
     }
     if (route.kind === "listBySubscription") {
@@ -116,11 +116,11 @@ const workspaceNamed = (name: string): SandboxWorkspace => {
 };
 
 /** Workspaces and components: list by subscription or resource group, and get; they all live in the sandbox resource group. */
-function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute): void {
+function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute, apiVersion: string): void {
   const all =
     route.resourceType === "workspaces"
       ? sandboxWorkspaces.map((w) => ({ name: w.name, body: workspaceResource(w) }))
-      : sandboxComponents.map((c) => ({ name: c.name, body: componentResource(c, workspaceNamed(c.workspace)) }));
+      : sandboxComponents.map((c) => ({ name: c.name, body: componentResource(c, workspaceNamed(c.workspace), apiVersion) }));
   if (route.kind === "listBySubscription") {
     sendArmJson(res, 200, { value: all.map((r) => r.body) });
     return;

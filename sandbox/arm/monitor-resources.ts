@@ -1,9 +1,11 @@
 // The vendor shapes of the sandbox's monitoring resources: a
 // Microsoft.OperationalInsights/workspaces resource as Log Analytics returns
 // it (api-version 2025-07-01, what @azure/arm-operationalinsights 11 asks for)
-// and a workspace-based Microsoft.Insights/components resource
-// (2018-05-01-preview, what @azure/arm-appinsights 4 asks for; its property
-// names are PascalCase on the wire). Fixed dates keep answers stable.
+// and a workspace-based Microsoft.Insights/components resource (property
+// names PascalCase on the wire). @azure/arm-appinsights 4 lists components
+// with 2018-05-01-preview, older than workspace-based components: as ARM
+// answers each api-version in its own shape, WorkspaceResourceId and
+// IngestionMode appear only from 2020-02-02 on. Fixed dates keep answers stable.
 import { sandboxSubscriptionId } from "../clusters";
 import {
   componentConnectionString,
@@ -38,7 +40,11 @@ export function workspaceResource(workspace: SandboxWorkspace): Record<string, u
   };
 }
 
-export function componentResource(component: SandboxComponent, workspace: SandboxWorkspace): Record<string, unknown> {
+/** The first components api-version that knows workspace-based components. */
+export const workspaceBasedComponentsSince = "2020-02-02";
+
+export function componentResource(component: SandboxComponent, workspace: SandboxWorkspace, apiVersion: string): Record<string, unknown> {
+  const workspaceBased = apiVersion >= workspaceBasedComponentsSince;
   return {
     // App Insights answers with its own lowercase spelling of the type.
     id: componentResourceId(component),
@@ -63,8 +69,7 @@ export function componentResource(component: SandboxComponent, workspace: Sandbo
       provisioningState: "Succeeded",
       SamplingPercentage: null,
       RetentionInDays: 90,
-      WorkspaceResourceId: workspaceResourceId(workspace),
-      IngestionMode: "LogAnalytics",
+      ...(workspaceBased ? { WorkspaceResourceId: workspaceResourceId(workspace), IngestionMode: "LogAnalytics" } : {}),
       publicNetworkAccessForIngestion: "Enabled",
       publicNetworkAccessForQuery: "Enabled",
       Ver: "v2",

@@ -12,15 +12,18 @@ import { sandboxResourceGroup, sandboxSubscriptionId } from "../clusters";
 import { sandboxClientId } from "../identity";
 import { sandboxTenantId } from "../personas";
 import { sandboxWorkspaces } from "../monitor/workspaces";
+import { httpsJson } from "../test-support/sandbox-client";
+import { armScope } from "./authenticate";
 import { startArmTestSandbox, type ArmTestSandbox } from "./test-sandbox";
 
 let sandbox: ArmTestSandbox;
 let workspaces: OperationalInsightsManagementClient;
 let components: ApplicationInsightsManagementClient;
+let credential: ClientSecretCredential;
 
 beforeAll(async () => {
   sandbox = await startArmTestSandbox();
-  const credential = new ClientSecretCredential(sandboxTenantId, sandboxClientId, sandbox.clientSecret, {
+  credential = new ClientSecretCredential(sandboxTenantId, sandboxClientId, sandbox.clientSecret, {
     authorityHost: sandbox.origin,
     disableInstanceDiscovery: true,
     tlsOptions: { ca: sandbox.caPem },
@@ -69,19 +72,24 @@ describe("App Insights components through @azure/arm-appinsights", () => {
     const listed = await components.components.list();
     expect(listed.map((c) => c.name)).toEqual(["appi-wharf-dev", "appi-wharf-test", "appi-wharf-prod"]);
     const workspaceId = (name: string) => `/subscriptions/${sandboxSubscriptionId}/resourceGroups/${sandboxResourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
-    // The SDK's 2018-05-01-preview model has no WorkspaceResourceId: it is on the wire, read from the parsed body.
-    const wire = (listed._response.parsedBody as unknown as { value: { properties: { WorkspaceResourceId: string } }[] }).value;
-    expect(listed.map((c, i) => [c.tags?.["wharf.io/environment"], wire[i]?.properties.WorkspaceResourceId])).toEqual([
+    // The SDK asks with 2018-05-01-preview, older than workspace-based components: no WorkspaceResourceId then, as ARM answers.
+    const wire = (listed._response.parsedBody as unknown as { value: { properties: Record<string, unknown> }[] }).value;
+    expect(wire.map((c) => c.properties.WorkspaceResourceId)).toEqual([undefined, undefined, undefined]);
+    // Asked with 2020-02-02, as Wharf asks, each names the workspace it writes to.
+    const { token } = await credential.getToken(armScope);
+    const raw = await httpsJson(`${sandbox.origin}/subscriptions/${sandboxSubscriptionId}/providers/Microsoft.Insights/components?api-version=2020-02-02`, { ca: sandbox.caPem, token });
+    const workspaceBased = (raw.body as { value: { tags: Record<string, string>; properties: { WorkspaceResourceId: string; IngestionMode: string } }[] }).value;
+    expect(workspaceBased.map((c) => [c.tags["wharf.io/environment"], c.properties.WorkspaceResourceId])).toEqual([
       ["dev", workspaceId("log-wharf-nonprod")],
       ["test", workspaceId("log-wharf-nonprod")],
       ["prod", workspaceId("log-wharf-prod")],
     ]);
+    expect(workspaceBased[0]?.properties.IngestionMode).toBe("LogAnalytics");
     const dev = listed[0]!;
     expect(dev).toMatchObject({
       id: `/subscriptions/${sandboxSubscriptionId}/resourceGroups/${sandboxResourceGroup}/providers/Microsoft.Insights/components/appi-wharf-dev`,
       kind: "web",
       applicationType: "web",
-      ingestionMode: "LogAnalytics",
       provisioningState: "Succeeded",
     });
     expect(dev.appId).toMatch(/^[0-9a-f-]{36}$/);

@@ -124,6 +124,14 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
     expect(viaComponent.tables[0]!.rows[0]![0]).toBe(role);
   });
 
+  it("reads the workspaces named in additionalWorkspaces too, and refuses one that does not exist", async () => {
+    const query = `union AppRequests, AppAvailabilityResults | where AppRoleName == "${role}" or Name == "${role}" | summarize Rows = count() by TenantId | order by TenantId asc`;
+    const both = success(await client.queryWorkspace(prod.customerId, query, { duration: "PT15M" }, { additionalWorkspaces: [nonprod.name] }));
+    expect(both.tables[0]!.rows.map((r) => r[0])).toEqual([nonprod.customerId]);
+    const error = await restError(client.queryWorkspace(prod.customerId, query, { duration: "PT15M" }, { additionalWorkspaces: ["log-nowhere"] }));
+    expect(error).toMatchObject({ statusCode: 404, code: "WorkspaceNotFoundError" });
+  });
+
   it("refuses an unknown column with 400 BadArgumentError and the parser's message", async () => {
     const error = await restError(client.queryWorkspace(nonprod.customerId, "AppRequests | where NoSuchColumn == 1", { duration: "PT1H" }));
     expect(error).toMatchObject({ statusCode: 400, code: "BadArgumentError" });
@@ -184,6 +192,19 @@ describe("queryBatch through @azure/monitor-query-logs", () => {
     expect(success(results[2]!).tables[0]!.rows[0]!.at(-1)).toBe("third");
     const second = results[1]!;
     if (second.status === "PartialFailure") expect(second.partialError).toMatchObject({ code: "BadArgumentError" });
+  });
+});
+
+describe("faults per workspace inside a batch", () => {
+  it("fails only the item whose workspace is faulted, with that item's status", async () => {
+    await setFaults([{ api: "logs", workspace: "log-wharf-prod", errorRate: 1, errorStatus: 500 }]);
+    const results = await impatient.queryBatch([
+      { workspaceId: nonprod.customerId, query: "AppRequests | take 1", timespan: { duration: "PT5M" } },
+      { workspaceId: prod.customerId, query: "AppRequests | take 1", timespan: { duration: "PT5M" } },
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["Success", "PartialFailure"]);
+    const failed = results[1]!;
+    if (failed.status === "PartialFailure") expect(failed.partialError).toMatchObject({ code: "InternalServerError", message: expect.stringContaining("/_sandbox/faults") });
   });
 });
 

@@ -8,7 +8,7 @@ import { appInsightsTables, type AppInsightsTableName } from "../app-insights-sc
 import { componentForEnvironment, componentResourceId, type SandboxWorkspace } from "../workspaces";
 import { conditionAt, externalCall, roleProfile, type Condition, type ExternalCall, type RoleProfile } from "./profile";
 import { randomGuid, seededRandom, type Random } from "./random";
-import type { Workload } from "./workloads";
+import type { DeclaredDependency, Workload } from "./workloads";
 
 export type Row = Record<string, unknown>;
 export type BucketRows = Record<AppInsightsTableName, Row[]>;
@@ -19,13 +19,51 @@ export interface GenerationContext {
   workloads: readonly Workload[];
   /** Profiles by role name, made once per context. */
   profiles: Map<string, RoleProfile>;
+  /** Pod names by ReplicaSet and index, and each role's constant columns per table: made once per context. */
+  instances: Map<string, string>;
+  calls: Map<string, ExternalCall>;
+  bases: WeakMap<Workload, Partial<Record<AppInsightsTableName, Row>>>;
+}
+
+function declaredCall(context: GenerationContext, roleName: string, dependency: DeclaredDependency): ExternalCall {
+  const key = `${roleName}|${dependency.kind}|${dependency.target}`;
+  let call = context.calls.get(key);
+  if (!call) context.calls.set(key, (call = externalCall(context.seed, roleName, dependency)));
+  return call;
+}
+
+/** The columns that are the same on every row of a role in a table, with null for the rest, as a prototype. */
+function baseRow(context: GenerationContext, workload: Workload, table: AppInsightsTableName): Row {
+  let bases = context.bases.get(workload);
+  if (!bases) context.bases.set(workload, (bases = {}));
+  let base = bases[table];
+  if (!base) {
+    const component = componentForEnvironment(workload.cluster.environment);
+    // Not frozen: a row's own assignment of a column the prototype holds must not be refused.
+    base = bases[table] = {
+      ...templates[table],
+      TenantId: context.workspace.customerId,
+      Properties: Object.freeze({ "k8s.cluster.name": workload.cluster.name, "k8s.namespace.name": workload.namespace, "k8s.deployment.name": workload.name }),
+      AppRoleName: workload.roleName,
+      ClientType: "PC",
+      ClientIP: "0.0.0.0",
+      ResourceGUID: component.appId,
+      IKey: component.instrumentationKey,
+      SDKVersion: "node:otel1.21.0",
+      SourceSystem: "Azure",
+      Type: table,
+      _ResourceId: componentResourceId(component).toLowerCase(),
+      _IsBillable: "True",
+    };
+  }
+  return base;
 }
 
 export const availabilityLocations = ["West Europe", "North Europe", "France Central", "UK South", "East US"] as const;
 const availabilityEveryMs = 5 * 60_000;
-/** Most rows a bucket gives one role's successful (failed) requests of one operation: weights carry the rest. */
-const successRows = 4;
-const failureRows = 2;
+/** About how many rows a bucket gives one role's successful requests, across its operations, and failed ones per operation: weights carry the rest. */
+const successRows = 6;
+const failureRows = 1;
 /** How deep a chain of calls between roles is followed within one operation. */
 const maxCallDepth = 3;
 
@@ -83,70 +121,74 @@ class BucketBuilder {
   constructor(
     private readonly context: GenerationContext,
     private readonly random: Random,
+    private readonly wanted: AppInsightsTableName,
   ) {}
 
-  private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: Row): Row {
-    const { workload } = span;
-    const component = componentForEnvironment(workload.cluster.environment);
-    return {
-      ...templates[table],
-      TenantId: this.context.workspace.customerId,
-      TimeGenerated: new Date(span.at),
-      Properties: { "k8s.cluster.name": workload.cluster.name, "k8s.namespace.name": workload.namespace, "k8s.deployment.name": workload.name },
-      AppVersion: conditionTag(workload, span.at),
-      AppRoleName: workload.roleName,
-      AppRoleInstance: span.instance,
-      ClientType: "PC",
-      ClientIP: "0.0.0.0",
-      ResourceGUID: component.appId,
-      IKey: component.instrumentationKey,
-      SDKVersion: "node:otel1.21.0",
-      SourceSystem: "Azure",
-      Type: table,
-      _ResourceId: componentResourceId(component).toLowerCase(),
-      _BilledSize: 900 + this.random.int(600),
-      _IsBillable: "True",
-      ...fields,
-    };
+  /**
+   * A row of `table`, or undefined when the query reads another table. Every
+   * random draw happens either way, so ids and values are the same whichever
+   * table is asked for (a call's Id is its callee's ParentId in both).
+   */
+  private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: () => Row): Row | undefined {
+    const billedSize = 900 + this.random.int(600);
+    if (table !== this.wanted) return undefined;
+    // Constant columns live on a per-role prototype: a row owns only what varies (the evaluator reads properties, not keys).
+    const row = Object.create(baseRow(this.context, span.workload, table)) as Row;
+    row.TimeGenerated = new Date(span.at);
+    row.AppVersion = conditionTag(span.workload, span.at);
+    row.AppRoleInstance = span.instance;
+    row._BilledSize = billedSize;
+    return Object.assign(row, fields());
+  }
+
+  private push(table: AppInsightsTableName, row: Row | undefined): void {
+    if (row) this.rows[table].push(row);
   }
 
   private instanceOf(workload: Workload, condition: Condition): string {
     const index = this.random.int(Math.max(1, workload.replicas));
-    return `${condition.revision.replicaSet}-${seededRandom(`${condition.revision.replicaSet}|${index}`).hex(3).slice(0, 5)}`;
+    const key = `${condition.revision.replicaSet}|${index}`;
+    let name = this.context.instances.get(key);
+    if (name === undefined) this.context.instances.set(key, (name = `${condition.revision.replicaSet}-${seededRandom(key).hex(3).slice(0, 5)}`));
+    return name;
   }
 
   /** A request to `workload` and, unless it failed for want of a pod, the calls it makes. Returns the request's outcome. */
-  request(workload: Workload, at: number, weight: number, success: boolean, operationId: string, parentId: string, operationName: string | undefined, depth: number, visited: ReadonlySet<string>): { success: boolean; resultCode: string; durationMs: number } {
+  request(workload: Workload, at: number, weight: number, success: boolean, operationId: string, parentId: string, chosen: { method: string; path: string } | undefined, depth: number, visited: ReadonlySet<string>): { success: boolean; resultCode: string; durationMs: number } {
     const profile = profileOf(this.context, workload.roleName);
     const condition = conditionAt(profile, workload, at);
-    const operation = operationName ? parseOperation(operationName) : pickOperation(profile, this.random);
+    // Counts are drawn per bucket; a role with no ready pod from inside the bucket on serves nothing from then.
+    if (condition.cause === "down") success = false;
+    const operation = chosen ?? pickOperation(profile, this.random);
     const durationMs = duration(this.random, condition.medianMs, condition.sigma);
     const resultCode = success ? (operation.method === "POST" ? "201" : "200") : condition.cause === "down" || condition.cause === "unready" ? "503" : "500";
     const id = this.random.hex(8);
     const instance = this.instanceOf(workload, condition);
     const span: Span = { workload, at, operationId, instance };
     const name = `${operation.method} ${operation.path}`;
-    this.rows.AppRequests.push(
-      this.row("AppRequests", span, {
+    const itemId = 1000 + this.random.int(9000);
+    this.push(
+      "AppRequests",
+      this.row("AppRequests", span, () => ({
         OperationName: name,
         OperationId: operationId,
         ParentId: parentId,
         Id: id,
         Name: name,
-        Url: `http://${workload.service}.${workload.namespace}${operation.path.replace("{id}", String(1000 + this.random.int(9000)))}`,
+        Url: `http://${workload.service}.${workload.namespace}${operation.path.replace("{id}", String(itemId))}`,
         Success: success,
         ResultCode: resultCode,
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: weight,
-      }),
+      })),
     );
     if (!success) this.exception(span, condition, id, name, weight);
     if (condition.cause === "down") return { success, resultCode, durationMs };
-    const callsVisited = new Set(visited).add(workload.roleName);
+    const callsVisited = workload.dependencies.some((d) => d.kind === "service") ? new Set(visited).add(workload.roleName) : visited;
     for (const dependency of workload.dependencies) {
       if (dependency.kind === "service") this.serviceCall(span, id, name, weight, dependency.target, depth, callsVisited);
-      else this.externalCall(span, id, name, weight, externalCall(this.context.seed, workload.roleName, dependency));
+      else this.externalCall(span, id, name, weight, declaredCall(this.context, workload.roleName, dependency));
     }
     for (const call of profile.undeclared) if (this.random.next() < Math.min(1, call.perRequest * 4)) this.externalCall(span, id, name, weight, { ...call, perRequest: 0.25 });
     return { success, resultCode, durationMs };
@@ -167,10 +209,11 @@ class BucketBuilder {
     const calleeProfile = profileOf(this.context, callee.roleName);
     const calleeSuccess = this.random.next() >= conditionAt(calleeProfile, callee, span.at).failure;
     const operation = pickOperation(calleeProfile, this.random);
-    const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, `${operation.method} ${operation.path}`, depth + 1, visited);
+    const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, operation, depth + 1, visited);
     const durationMs = Math.round((outcome.durationMs + 1.5) * 100) / 100;
-    this.rows.AppDependencies.push(
-      this.row("AppDependencies", span, {
+    this.push(
+      "AppDependencies",
+      this.row("AppDependencies", span, () => ({
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
@@ -184,7 +227,7 @@ class BucketBuilder {
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: weight,
-      }),
+      })),
     );
   }
 
@@ -192,12 +235,14 @@ class BucketBuilder {
     const calls = Math.max(1, Math.round(weight * call.perRequest));
     const success = this.random.next() >= call.failure;
     const durationMs = duration(this.random, success ? call.medianMs : call.medianMs * 3, 0.5);
-    this.rows.AppDependencies.push(
-      this.row("AppDependencies", span, {
+    const id = this.random.hex(8);
+    this.push(
+      "AppDependencies",
+      this.row("AppDependencies", span, () => ({
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
-        Id: this.random.hex(8),
+        Id: id,
         Target: call.target,
         DependencyType: call.type,
         Name: call.name,
@@ -207,7 +252,7 @@ class BucketBuilder {
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: calls,
-      }),
+      })),
     );
   }
 
@@ -219,8 +264,9 @@ class BucketBuilder {
         : condition.cause === "errors"
           ? ["InternalServerError", `Unhandled error in ${operationName} (image tag errors)`]
           : ["TimeoutError", `${operationName} timed out`];
-    this.rows.AppExceptions.push(
-      this.row("AppExceptions", span, {
+    this.push(
+      "AppExceptions",
+      this.row("AppExceptions", span, () => ({
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
@@ -235,7 +281,7 @@ class BucketBuilder {
         Details: [{ outerId: "0", message, type, id: "1", parsedStack: [] }],
         Message: message,
         ItemCount: weight,
-      }),
+      })),
     );
   }
 
@@ -244,22 +290,27 @@ class BucketBuilder {
     for (const location of availabilityLocations) {
       const success = condition.cause === "down" ? false : this.random.next() >= condition.failure * 0.5;
       const durationMs = duration(this.random, condition.medianMs * 2 + 30, 0.3);
-      this.rows.AppAvailabilityResults.push(
-        this.row("AppAvailabilityResults", { workload, at: at + this.random.int(20_000), instance: "" }, {
+      const runAt = at + this.random.int(20_000);
+      const operationId = this.random.hex(16);
+      const id = randomGuid(this.random);
+      const size = 512 + this.random.int(256);
+      this.push(
+        "AppAvailabilityResults",
+        this.row("AppAvailabilityResults", { workload, at: runAt, instance: "" }, () => ({
           // Standard tests run outside the app: no role instance, and keyed by their name, here the role's.
           AppRoleName: "",
           OperationName: workload.roleName,
-          OperationId: this.random.hex(16),
-          Id: randomGuid(this.random),
+          OperationId: operationId,
+          Id: id,
           Name: workload.roleName,
           Location: location,
           Success: success,
           Message: success ? "Passed" : condition.cause === "down" ? "Failed: 503 Service Unavailable" : "Failed: 500 Internal Server Error",
-          Size: 512 + this.random.int(256),
+          Size: size,
           DurationMs: durationMs,
           PerformanceBucket: performanceBucket(durationMs),
           ItemCount: 1,
-        }),
+        })),
       );
     }
   }
@@ -281,37 +332,34 @@ function pickOperation(profile: RoleProfile, random: Random): { method: string; 
   return profile.operations[0]!;
 }
 
-function parseOperation(name: string): { method: string; path: string } {
-  const [method = "GET", path = "/"] = name.split(" ");
-  return { method, path };
-}
+const noRoles: ReadonlySet<string> = new Set();
 
 /** Everything every role in the workspace recorded in [start, start + lengthMs). */
-export function generateBucket(context: GenerationContext, start: number, lengthMs: number): BucketRows {
+export function generateBucket(context: GenerationContext, start: number, lengthMs: number, table: AppInsightsTableName): Row[] {
   const random = seededRandom(`${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`);
-  const builder = new BucketBuilder(context, random);
+  const builder = new BucketBuilder(context, random, table);
   const minutes = lengthMs / 60_000;
   for (const workload of context.workloads) {
     const profile = profileOf(context, workload.roleName);
     const mid = start + lengthMs / 2;
     const expected = profile.ratePerMinute * minutes * trafficShape(mid);
     const total = Math.max(0, Math.round(expected * (1 + 0.08 * random.normal())));
+    const weights = profile.operations.reduce((sum, op) => sum + op.weight, 0);
     for (const operation of profile.operations) {
-      const share = operation.weight / profile.operations.reduce((sum, op) => sum + op.weight, 0);
+      const share = operation.weight / weights;
       const count = Math.round(total * share);
       const condition = conditionAt(profile, workload, start);
       const failures = Math.min(count, Math.round(count * condition.failure + (condition.failure > 0 ? random.next() - 0.5 : 0)));
-      const name = `${operation.method} ${operation.path}`;
       for (const [weights, success] of [
-        [split(count - failures, successRows, random), true],
-        [split(failures, failureRows, random), false],
+        [split(count - failures, Math.max(1, Math.round(successRows * share)), random), true],
+        [split(failures, failureRows + (failures > 100 ? 1 : 0), random), false],
       ] as const) {
         for (const weight of weights) {
-          builder.request(workload, start + random.int(lengthMs), weight, success, random.hex(16), "", name, 0, new Set());
+          builder.request(workload, start + random.int(lengthMs), weight, success, random.hex(16), "", operation, 0, noRoles);
         }
       }
     }
     for (let at = Math.ceil(start / availabilityEveryMs) * availabilityEveryMs; at < start + lengthMs; at += availabilityEveryMs) builder.availability(workload, at);
   }
-  return builder.rows;
+  return builder.rows[table];
 }

@@ -28,6 +28,8 @@ export interface Random {
   hex(bytes: number): string;
 }
 
+const byteHex = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
 /** mulberry32: small, fast, and good enough for plausible telemetry. */
 export function seededRandom(seed: string): Random {
   let state = hashSeed(seed);
@@ -45,8 +47,11 @@ export function seededRandom(seed: string): Random {
     normal: () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next()),
     hex: (bytes) => {
       let out = "";
-      for (let i = 0; i < bytes; i += 4) out += Math.floor(next() * 4294967296).toString(16).padStart(8, "0");
-      return out.slice(0, bytes * 2);
+      for (let i = 0; i < bytes; i += 4) {
+        const n = Math.floor(next() * 4294967296);
+        out += byteHex[n >>> 24]! + byteHex[(n >>> 16) & 255]! + byteHex[(n >>> 8) & 255]! + byteHex[n & 255]!;
+      }
+      return bytes % 4 ? out.slice(0, bytes * 2) : out;
     },
   };
 }

@@ -1,7 +1,8 @@
 // The synthetic telemetry of one or more workspaces as a KqlTableSource. Rows
 // are made on demand for the time buckets the query's range covers and never
-// kept: minute buckets for the last day, hour buckets before that (each row's
-// ItemCount carries the hour's share), back to the workspace's 30-day retention.
+// kept: minute buckets for the last 15 minutes (where health looks), 5-minute
+// buckets for the rest of the last day, hour buckets before that (each row's
+// ItemCount carries its bucket's share), back to the 30-day retention.
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
 import type { SandboxWorkspace } from "../workspaces";
@@ -10,6 +11,7 @@ import type { Workload } from "./workloads";
 
 export const retentionMs = 30 * 24 * 3_600_000;
 const minuteMs = 60_000;
+const fiveMinutesMs = 5 * minuteMs;
 const hourMs = 3_600_000;
 
 export interface WorkspaceTelemetry {
@@ -25,18 +27,23 @@ export interface TelemetrySourceOptions {
   workspaces: readonly WorkspaceTelemetry[];
 }
 
-/** The buckets covering [from, to): hours up to a day before `now`'s hour, minutes after. */
+/** The buckets covering [from, to): hours up to a day before `now`'s hour, then 5 minutes, then minutes for the last quarter hour. */
 export function bucketsBetween(from: number, to: number, now: number): { start: number; length: number }[] {
-  const fineFrom = Math.floor(now / hourMs) * hourMs - 24 * hourMs;
+  const hoursUntil = Math.floor(now / hourMs) * hourMs - 24 * hourMs;
+  const fiveMinutesUntil = Math.floor(now / fiveMinutesMs) * fiveMinutesMs - 15 * minuteMs;
   const buckets: { start: number; length: number }[] = [];
-  for (let start = Math.floor(from / hourMs) * hourMs; start < Math.min(to, fineFrom); start += hourMs) buckets.push({ start, length: hourMs });
-  for (let start = Math.max(fineFrom, Math.floor(from / minuteMs) * minuteMs); start < to; start += minuteMs) buckets.push({ start, length: minuteMs });
+  const tile = (length: number, start: number, until: number) => {
+    for (let at = Math.max(start, Math.floor(from / length) * length); at < Math.min(to, until); at += length) buckets.push({ start: at, length });
+  };
+  tile(hourMs, -Infinity, hoursUntil);
+  tile(fiveMinutesMs, hoursUntil, fiveMinutesUntil);
+  tile(minuteMs, fiveMinutesUntil, Infinity);
   return buckets;
 }
 
 export function createTelemetrySource(options: TelemetrySourceOptions): KqlTableSource {
   const now = options.now.getTime();
-  const contexts: GenerationContext[] = options.workspaces.map(({ workspace, workloads }) => ({ seed: options.seed, workspace, workloads, profiles: new Map() }));
+  const contexts: GenerationContext[] = options.workspaces.map(({ workspace, workloads }) => ({ seed: options.seed, workspace, workloads, profiles: new Map(), instances: new Map(), calls: new Map(), bases: new WeakMap() }));
   return {
     *rows(table: AppInsightsTableName, range: KqlTimeRange): Iterable<KqlRow> {
       const from = Math.max(range.start.getTime(), now - retentionMs);
@@ -45,7 +52,7 @@ export function createTelemetrySource(options: TelemetrySourceOptions): KqlTable
       for (const bucket of bucketsBetween(from, to + 1, now)) {
         for (const context of contexts) {
           if (context.workloads.length === 0) continue;
-          for (const row of generateBucket(context, bucket.start, bucket.length)[table]) {
+          for (const row of generateBucket(context, bucket.start, bucket.length, table)) {
             const at = (row.TimeGenerated as Date).getTime();
             if (at >= from && at <= to) yield row;
           }
