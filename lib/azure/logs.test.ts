@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WharfConfig } from "@/lib/config";
 import { observeLogsRequests, parseRetryAfter, queryBatch, queryWorkspace } from "@/lib/azure/logs";
-import { sandboxWorkspaces } from "@/sandbox/monitor/workspaces";
+import { sandboxWorkspaces } from "@/sandbox/workspaces";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 
 const endpoints = readEndpoints();

@@ -11,7 +11,7 @@ import { clusterUserKubeconfig, managedClusterResource } from "./managed-cluster
 import { sendArmError, sendArmJson } from "./responses";
 import { matchArmRoute, pathSegments, type ArmRoute } from "./routes";
 import { componentResource, workspaceResource } from "./monitor-resources";
-import { sandboxComponents, sandboxWorkspaces, type SandboxWorkspace } from "../monitor/workspaces";
+import { sandboxComponents, sandboxWorkspaces, type SandboxWorkspace } from "../workspaces";
 
 export interface ArmOptions {
   /** The sandbox's Entra stand-in; only its client-credentials tokens for the ARM scope are accepted. */

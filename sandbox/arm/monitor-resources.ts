@@ -13,7 +13,7 @@ import {
   workspaceResourceId,
   type SandboxComponent,
   type SandboxWorkspace,
-} from "../monitor/workspaces";
+} from "../workspaces";
 
 const created = "2026-01-05T09:30:00.0000000Z";
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sandboxResourceGroup, sandboxSubscriptionId } from "../clusters";
 import { sandboxClientId } from "../identity";
 import { sandboxTenantId } from "../personas";
-import { sandboxWorkspaces } from "../monitor/workspaces";
+import { sandboxWorkspaces } from "../workspaces";
 import { httpsJson } from "../test-support/sandbox-client";
 import { armScope } from "./authenticate";
 import { startArmTestSandbox, type ArmTestSandbox } from "./test-sandbox";

@@ -12,7 +12,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { renderDeployment } from "@/lib/deployments/render";
 import { httpsJson, readEndpoints } from "../test-support/sandbox-client";
-import { componentResourceId, sandboxComponents, sandboxWorkspaces } from "./workspaces";
+import { componentResourceId, sandboxComponents, sandboxWorkspaces } from "../workspaces";
 
 const endpoints = readEndpoints();
 const ca = readFileSync(endpoints.caFile, "utf8");

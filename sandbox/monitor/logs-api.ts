@@ -15,7 +15,7 @@ import { parsePrefer, runQuery, workspaceNotFound, type QueryAnswer, type QueryC
 import { QueryQuotas, type QuotaLimits } from "./quotas";
 import { logsErrorBody, sendLogsError, sendLogsJson } from "./responses";
 import type { StoreOf } from "./telemetry/cluster-state";
-import { componentResourceId, findWorkspace, sandboxComponents, sandboxWorkspaces } from "./workspaces";
+import { componentResourceId, findWorkspace, sandboxComponents, sandboxWorkspaces } from "../workspaces";
 
 /** What `LogsQueryClient` asks its credential for. */
 export const logsScope = "https://api.loganalytics.io/.default";

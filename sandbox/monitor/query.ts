@@ -11,7 +11,7 @@ import { logsErrorBody } from "./responses";
 import { workspaceTelemetry, type StoreOf } from "./telemetry/cluster-state";
 import { createTelemetrySource, retentionMs } from "./telemetry/source";
 import { resolveTimespan, TimespanError } from "./timespan";
-import { findWorkspace, type SandboxWorkspace } from "./workspaces";
+import { findWorkspace, type SandboxWorkspace } from "../workspaces";
 
 /** Log Analytics returns at most this many rows per query; more is a PartialError with the rows cut. */
 export const maxResultRows = 500_000;

@@ -3,7 +3,7 @@
 // workspace: the clusters whose environment's component writes to it.
 import type { ClusterStore } from "../../kubernetes/store";
 import { findResource, type ResourceType } from "../../kubernetes/resources";
-import { clustersOfWorkspace, type SandboxWorkspace } from "../workspaces";
+import { clustersOfWorkspace, type SandboxWorkspace } from "../../workspaces";
 import type { WorkspaceTelemetry } from "./source";
 import { workloadsOf } from "./workloads";
 

@@ -5,7 +5,7 @@
 // a call to another role's service is answered by a request row of that role
 // whose ParentId is the call's Id, as OpenTelemetry spans link in App Insights.
 import { appInsightsTables, type AppInsightsTableName } from "../app-insights-schema";
-import { componentForEnvironment, componentResourceId, type SandboxWorkspace } from "../workspaces";
+import { componentForEnvironment, componentResourceId, type SandboxWorkspace } from "../../workspaces";
 import { conditionAt, externalCall, roleProfile, type Condition, type ExternalCall, type RoleProfile } from "./profile";
 import { randomGuid, seededRandom, type Random } from "./random";
 import type { DeclaredDependency, Workload } from "./workloads";

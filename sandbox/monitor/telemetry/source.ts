@@ -5,7 +5,7 @@
 // ItemCount carries its bucket's share), back to the 30-day retention.
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
-import type { SandboxWorkspace } from "../workspaces";
+import type { SandboxWorkspace } from "../../workspaces";
 import { generateBucket, type GenerationContext } from "./generate";
 import type { Workload } from "./workloads";
 

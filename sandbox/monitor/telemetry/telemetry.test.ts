@@ -11,7 +11,7 @@ import { findResource, type ResourceType } from "../../kubernetes/resources";
 import { ClusterStore } from "../../kubernetes/store";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow } from "../kql/types";
-import { componentResourceId, sandboxComponents, sandboxWorkspaces } from "../workspaces";
+import { componentResourceId, sandboxComponents, sandboxWorkspaces } from "../../workspaces";
 import { availabilityLocations } from "./generate";
 import { createTelemetrySource, retentionMs } from "./source";
 import { workloadsOf } from "./workloads";

@@ -4,7 +4,7 @@
 // for AKS), so a workspace id from ARM always answers queries, and a row's
 // _ResourceId always names a component ARM lists.
 import { createHash } from "node:crypto";
-import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId, type SandboxCluster } from "../clusters";
+import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId, type SandboxCluster } from "./clusters";
 
 export type SandboxEnvironment = SandboxCluster["environment"];
 
