@@ -5,7 +5,6 @@
 const placeholderOrigin = "https://wharf.invalid";
 // Browsers drop tabs and newlines from URLs before parsing them, so "/\t/evil.example"
 // becomes "//evil.example"; a newline in a Location header is a 500 besides.
-// eslint-disable-next-line no-control-regex
 const controlCharacters = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
