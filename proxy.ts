@@ -1,11 +1,15 @@
-// Next 16 "proxy" (formerly middleware): runs before every page, server action
-// and route handler. It refuses server actions whose Origin is not Wharf's
-// (Next's own check lets a missing Origin through and answers a foreign one
-// with a 500), and passes the requested path to server components so a
-// sign-in redirect can return the user to where they were.
+// Next 16 "proxy" (formerly middleware): runs before every page, server
+// action and route handler (static files aside). It
+// - refuses server actions whose Origin is not Wharf's (Next's own check lets
+//   a missing Origin through and answers a foreign one with a 500);
+// - sets the security headers on every response (lib/auth/security-headers.ts),
+//   with a fresh CSP nonce for pages that Next puts on its own scripts;
+// - passes the requested path to server components so a sign-in redirect can
+//   return the user to where they were.
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { originRefusal } from "@/lib/auth/origin";
+import { newNonce, nonPagePolicy, pagePolicy, securityHeaders } from "@/lib/auth/security-headers";
 
 const mutating = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -19,14 +23,38 @@ function isServerActionRequest(request: NextRequest): boolean {
   return mutating.has(request.method) && !path.startsWith("/api/") && !path.startsWith("/auth/");
 }
 
-export function proxy(request: NextRequest) {
-  if (isServerActionRequest(request)) {
-    const refusal = originRefusal(request.headers.get("origin"), getConfig().publicUrl, request.nextUrl.origin);
-    if (refusal) return NextResponse.json({ error: { code: "forbidden", message: refusal } }, { status: 403 });
-  }
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-wharf-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.next({ request: { headers: requestHeaders } });
+/** Route handlers that answer JSON, YAML or a stream, never a page. /auth/* handlers only redirect. */
+const isApi = (path: string) => path.startsWith("/api/");
+
+function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
 }
 
-export const config = { matcher: ["/((?!_next/|api/healthz|api/readyz|favicon).*)"] };
+export function proxy(request: NextRequest) {
+  const { publicUrl } = getConfig();
+  const https = publicUrl.startsWith("https://");
+  const path = request.nextUrl.pathname;
+
+  if (isServerActionRequest(request)) {
+    const refusal = originRefusal(request.headers.get("origin"), publicUrl, request.nextUrl.origin);
+    if (refusal) {
+      return withHeaders(NextResponse.json({ error: { code: "forbidden", message: refusal } }, { status: 403 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+    }
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-wharf-path", `${path}${request.nextUrl.search}`);
+  if (isApi(path)) {
+    return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+  }
+  const nonce = newNonce();
+  const policy = pagePolicy(nonce, { development: process.env.NODE_ENV === "development" });
+  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders; x-nonce is for ours (next-themes).
+  requestHeaders.set("content-security-policy", policy);
+  requestHeaders.set("x-nonce", nonce);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy, https }));
+}
+
+// Everything but the build's static files (which next.config.mjs gives nosniff).
+export const config = { matcher: ["/((?!_next/static/|_next/image/|favicon.ico).*)"] };
