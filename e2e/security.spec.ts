@@ -103,6 +103,28 @@ test("a signed-in user asking for a return address off Wharf is sent home", asyn
   expect(kept.headers().location).toBe("/catalog?q=pay");
 });
 
+test("the sign-in error page shows only what Wharf wrote for each code, nothing from the address", async ({ page }) => {
+  const phishing = "Your account is locked. Re-enter your password at https://evil.example/login";
+  await page.goto(`/auth/error?reason=idp_error&detail=${encodeURIComponent(phishing)}`);
+  await expect(page.getByRole("heading", { name: "The identity provider refused the sign-in" })).toBeVisible();
+  await expect(page.locator("body")).not.toContainText("locked");
+  await expect(page.locator("body")).not.toContainText("evil.example");
+  for (const reason of ["constructor", "__proto__", "<b>bold</b>"]) {
+    await page.goto(`/auth/error?reason=${encodeURIComponent(reason)}`);
+    await expect(page.getByRole("heading", { name: "The identity provider refused the sign-in" })).toBeVisible();
+    await expect(page.locator("body")).not.toContainText(reason);
+  }
+  await page.goto("/auth/error?reason=state_mismatch");
+  await expect(page.getByRole("heading", { name: "This sign-in could not be verified" })).toBeVisible();
+});
+
+test("a 10 MB JSON body is answered 413, not 400", async ({ page }) => {
+  await signInAs(page, "admin");
+  const response = await page.request.post("/api/v1/teams", { headers: { origin: new URL(page.url()).origin, "content-type": "application/json" }, data: `{"slug":"${"x".repeat(10 * 1024 * 1024)}"}` });
+  expect(response.status()).toBe(413);
+  expect((await response.json()).error.code).toBe("payload_too_large");
+});
+
 interface ManifestEntry {
   workers: Record<string, unknown>;
 }

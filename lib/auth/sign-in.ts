@@ -165,5 +165,5 @@ export const signInFailureText: Record<SignInFailure, { title: string; advice: s
   nonce_mismatch: { title: "The identity token could not be verified", advice: "The token was not issued for this sign-in. Start again; if it keeps happening, tell your platform team." },
   wrong_tenant: { title: "This account cannot sign in here", advice: "Use an account of your organisation's directory." },
   idp_unavailable: { title: "The identity provider could not be reached", advice: "Entra ID (or the sandbox) did not answer. Wait a moment and try again." },
-  idp_error: { title: "The identity provider refused the sign-in", advice: "Try again; if it keeps happening, tell your platform team what is shown below." },
+  idp_error: { title: "The identity provider refused the sign-in", advice: "Try again; if it keeps happening, tell your platform team the code below and when it happened: the identity provider's answer is in Wharf's log." },
 };

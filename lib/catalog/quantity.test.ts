@@ -16,4 +16,9 @@ describe("Kubernetes quantities", () => {
   it("refuses what the API server refuses", () => {
     for (const bad of ["", "-1", "1.5.0Gi", "1 Gi", "1gi", "Mi", "1Mb", " 1", "1mi", "abc"]) expect(parseQuantity(bad), bad).toBeNull();
   });
+
+  it("refuses quantities too large to compare instead of reading them as Infinity", () => {
+    for (const huge of ["1e400", "1E309", "9".repeat(400), `${"9".repeat(400)}Ei`]) expect(parseQuantity(huge), huge.slice(0, 12)).toBeNull();
+    expect(parseQuantity("1e308")).toBe(1e308);
+  });
 });

@@ -28,7 +28,6 @@ export async function GET(request: NextRequest) {
     else logger.warn({ failure: failure.failure, detail: failure.message }, "sign-in refused");
     const target = new URL("/auth/error", config.publicUrl);
     target.searchParams.set("reason", failure.failure);
-    target.searchParams.set("detail", failure.message);
     const response = NextResponse.redirect(target);
     response.cookies.delete({ name: flowCookieName, path: "/auth" });
     return response;
