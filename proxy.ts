@@ -1,5 +1,6 @@
 // Next 16 "proxy" (formerly middleware): runs before every page, server
 // action and route handler (static files aside). It
+// - answers an address it cannot decode, or with control characters, 400;
 // - refuses server actions whose Origin is not Wharf's (Next's own check lets
 //   a missing Origin through and answers a foreign one with a 500);
 // - sets the security headers on every response (lib/auth/security-headers.ts),
@@ -9,6 +10,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { originRefusal } from "@/lib/auth/origin";
+import { addressProblem } from "@/lib/api/address-problem";
 import { newNonce, nonPagePolicy, pagePolicy, securityHeaders } from "@/lib/auth/security-headers";
 
 const mutating = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -35,6 +37,11 @@ export function proxy(request: NextRequest) {
   const { publicUrl } = getConfig();
   const https = publicUrl.startsWith("https://");
   const path = request.nextUrl.pathname;
+
+  const badAddress = addressProblem(path, request.nextUrl.searchParams);
+  if (badAddress) {
+    return withHeaders(NextResponse.json({ error: { code: "invalid_input", message: badAddress } }, { status: 400 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+  }
 
   if (isServerActionRequest(request)) {
     const refusal = originRefusal(request.headers.get("origin"), publicUrl, request.nextUrl.origin);

@@ -125,6 +125,25 @@ test("a 10 MB JSON body is answered 413, not 400", async ({ page }) => {
   expect((await response.json()).error.code).toBe("payload_too_large");
 });
 
+test("bad text in an address, a query or a body is a 400 that says what to change, never a 500", async ({ page }) => {
+  await signInAs(page, "admin");
+  for (const path of ["/catalog/%C0%AF", "/api/v1/services/%C0%AF", "/api/v1/services/%00", "/catalog/a%00b", "/api/v1/services?q=%00", "/api/v1/audit-events?before=99999999999999999999"]) {
+    const response = await page.request.get(path, { maxRedirects: 0 });
+    expect(response.status(), path).toBe(400);
+    expect((await response.json()).error.code, path).toBe("invalid_input");
+  }
+  const origin = new URL(page.url()).origin;
+  const team = await page.request.post("/api/v1/teams", { headers: { origin }, data: { slug: "nul-team", name: "Nul\u0000Team", entraGroupIds: [] } });
+  expect(team.status()).toBe(400);
+  expect((await team.json()).error).toMatchObject({ code: "invalid_input", path: ["name"] });
+  for (const name of ["☃", 'payments"; filename=evil.html']) {
+    const exported = await page.request.get(`/api/v1/catalog-info.yaml?team=${encodeURIComponent(name)}`);
+    expect(exported.status(), name).toBeLessThan(500);
+    const disposition = exported.headers()["content-disposition"];
+    if (disposition) expect(disposition.match(/;/g), disposition).toHaveLength(2);
+  }
+});
+
 interface ManifestEntry {
   workers: Record<string, unknown>;
 }
