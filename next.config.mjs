@@ -8,5 +8,9 @@ const nextConfig = {
   // forbidden() renders app/forbidden.tsx with a real 403 status.
   // Catalog imports send catalog-info.yaml files of up to 5 MB through a server action.
   experimental: { authInterrupts: true, serverActions: { bodySizeLimit: "6mb" } },
+  // Every other response gets its security headers from proxy.ts, which static files skip.
+  async headers() {
+    return [{ source: "/_next/static/:path*", headers: [{ key: "X-Content-Type-Options", value: "nosniff" }] }];
+  },
 };
 export default nextConfig;

@@ -1,11 +1,67 @@
-// Next 16 "proxy" (formerly middleware): passes the requested path to server
-// components so a sign-in redirect can return the user to where they were.
+// Next 16 "proxy" (formerly middleware): runs before every page, server
+// action and route handler (static files aside). It
+// - answers an address it cannot decode, or with control characters, 400;
+// - refuses server actions whose Origin is not Wharf's (Next's own check lets
+//   a missing Origin through and answers a foreign one with a 500);
+// - sets the security headers on every response (lib/auth/security-headers.ts),
+//   with a fresh CSP nonce for pages that Next puts on its own scripts;
+// - passes the requested path to server components so a sign-in redirect can
+//   return the user to where they were.
 import { NextResponse, type NextRequest } from "next/server";
+import { getConfig } from "@/lib/config";
+import { originRefusal } from "@/lib/auth/origin";
+import { addressProblem } from "@/lib/api/address-problem";
+import { newNonce, nonPagePolicy, pagePolicy, securityHeaders } from "@/lib/auth/security-headers";
 
-export function proxy(request: NextRequest) {
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set("x-wharf-path", `${request.nextUrl.pathname}${request.nextUrl.search}`);
-  return NextResponse.next({ request: { headers: requestHeaders } });
+const mutating = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/**
+ * Route handlers under /api and /auth check Origin themselves (withAuth,
+ * checkOrigin), since a pipeline's bearer request has none; a mutation
+ * anywhere else is a server action, with or without JavaScript.
+ */
+function isServerActionRequest(request: NextRequest): boolean {
+  const path = request.nextUrl.pathname;
+  return mutating.has(request.method) && !path.startsWith("/api/") && !path.startsWith("/auth/");
 }
 
-export const config = { matcher: ["/((?!_next/|api/healthz|api/readyz|favicon).*)"] };
+/** Route handlers that answer JSON, YAML or a stream, never a page. /auth/* handlers only redirect. */
+const isApi = (path: string) => path.startsWith("/api/");
+
+function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+export function proxy(request: NextRequest) {
+  const { publicUrl } = getConfig();
+  const https = publicUrl.startsWith("https://");
+  const path = request.nextUrl.pathname;
+
+  const badAddress = addressProblem(path, request.nextUrl.searchParams);
+  if (badAddress) {
+    return withHeaders(NextResponse.json({ error: { code: "invalid_input", message: badAddress } }, { status: 400 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+  }
+
+  if (isServerActionRequest(request)) {
+    const refusal = originRefusal(request.headers.get("origin"), publicUrl, request.nextUrl.origin);
+    if (refusal) {
+      return withHeaders(NextResponse.json({ error: { code: "forbidden", message: refusal } }, { status: 403 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+    }
+  }
+
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("x-wharf-path", `${path}${request.nextUrl.search}`);
+  if (isApi(path)) {
+    return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+  }
+  const nonce = newNonce();
+  const policy = pagePolicy(nonce, { development: process.env.NODE_ENV === "development" });
+  // Next reads the nonce from the request's CSP header and puts it on the scripts it renders; x-nonce is for ours (next-themes).
+  requestHeaders.set("content-security-policy", policy);
+  requestHeaders.set("x-nonce", nonce);
+  return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy, https }));
+}
+
+// Everything but the build's static files (which next.config.mjs gives nosniff).
+export const config = { matcher: ["/((?!_next/static/|_next/image/|favicon.ico).*)"] };

@@ -1,7 +1,9 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
+import { headers } from "next/headers";
 import { ThemeProvider } from "@/components/shell/theme-provider";
 import { SandboxMarker } from "@/components/shell/sandbox-marker";
+import { CspNonce } from "@/components/shell/csp-nonce";
 import { getConfig } from "@/lib/config";
 import "./globals.css";
 
@@ -13,12 +15,16 @@ export const metadata: Metadata = {
 // Every page depends on the session or the configuration, so nothing is prerendered at build time.
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   const sandbox = getConfig().mode === "sandbox";
+  // The CSP nonce proxy.ts made for this request (Next puts it on its own scripts): next-themes' inline
+  // script, which sets the theme before hydration, and styles added at run time need it too.
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <body className="font-sans antialiased">
-        <ThemeProvider>
+        <CspNonce nonce={nonce} />
+        <ThemeProvider nonce={nonce}>
           {sandbox && <SandboxMarker />}
           {children}
         </ThemeProvider>

@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { ApplyOutcome, PreviewOutcome } from "@/app/(signed-in)/catalog/import/actions";
+import type { ApplyOutcome, PreviewOutcome } from "@/lib/actions/action-state";
 
 const actionText = {
   create: { label: "Will be created", tone: "success" },

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ServiceFormState } from "@/app/(signed-in)/catalog/actions";
+import type { ServiceFormState } from "@/lib/actions/action-state";
 
 export function RetireServiceButton({ action, slug, name }: { action: (state: ServiceFormState, form: FormData) => Promise<ServiceFormState>; slug: string; name: string }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });

@@ -3,7 +3,7 @@ import { useActionState, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { ServiceFormState } from "@/app/(signed-in)/catalog/actions";
+import type { ServiceFormState } from "@/lib/actions/action-state";
 import type { ServiceFormValues } from "@/lib/catalog/service-form";
 import { externalKinds, lifecycles, tiers } from "@/lib/catalog/service-input";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { ClusterActionState } from "@/app/(signed-in)/admin/clusters/actions";
+import type { ClusterActionState } from "@/lib/actions/action-state";
 
 export function RefreshClustersButton({ action }: { action: () => Promise<ClusterActionState> }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });

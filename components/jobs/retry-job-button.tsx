@@ -1,7 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
-import type { JobActionState } from "@/app/(signed-in)/admin/jobs/actions";
+import type { JobActionState } from "@/lib/actions/action-state";
 
 export function RetryJobButton({ action, id, label }: { action: (state: JobActionState, form: FormData) => Promise<JobActionState>; id: string; label: string }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });

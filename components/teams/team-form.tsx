@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { TeamFormState } from "@/app/(signed-in)/admin/teams/actions";
+import type { TeamFormState } from "@/lib/actions/action-state";
 
 type Action = (state: TeamFormState, form: FormData) => Promise<TeamFormState>;
 
@@ -70,7 +70,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
           {state.message}
         </p>
       )}
-      {state.status === "saved" && (
+      {state.status === "done" && (
         <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
           {state.message}
         </p>

@@ -13,7 +13,12 @@ export const auditFilter = z.object({
   from: z.coerce.date({ error: "Give the start as a date, such as 2026-11-01." }).optional(),
   to: z.coerce.date({ error: "Give the end as a date, such as 2026-11-30." }).optional(),
   /** Id of the last event on the previous page: pages are keyset, newest first. */
-  before: z.coerce.bigint({ error: "The page cursor is not valid; open the audit log again." }).optional(),
+  before: z.coerce
+    .bigint({ error: "The page cursor is not valid; open the audit log again." })
+    // Ids are PostgreSQL bigints: a cursor outside them would overflow the query (a 500).
+    .min(1n, "The page cursor is not valid; open the audit log again.")
+    .max(2n ** 63n - 1n, "The page cursor is not valid; open the audit log again.")
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 

@@ -9,6 +9,7 @@ import { AppError, isAppError } from "@/lib/errors";
 import { currentActor } from "@/lib/auth/current-actor";
 import { can, refusalMessage, type Action, type PipelineActor, type UserActor } from "@/lib/auth/permissions";
 import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
+import { originRefusal } from "@/lib/auth/origin";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { logger } from "@/lib/logger";
 
@@ -27,14 +28,11 @@ export function errorResponse(error: unknown): NextResponse {
   return NextResponse.json({ error: { code: "internal", message: "Wharf hit an unexpected error; it has been logged." } }, { status: 500 });
 }
 
-/** Browsers send Origin on every cross-site POST; a mismatch is a forged request. */
+/** Browsers send Origin on every cross-site POST; a missing or foreign one is a forged request. */
 export function checkOrigin(request: NextRequest): void {
   if (!mutating.has(request.method)) return;
-  const origin = request.headers.get("origin");
-  const allowed = new Set([new URL(getConfig().publicUrl).origin, request.nextUrl.origin]);
-  if (!origin || !allowed.has(origin)) {
-    throw new AppError("forbidden", `This change must come from Wharf itself (Origin ${origin ?? "missing"} is not ${getConfig().publicUrl}).`);
-  }
+  const refusal = originRefusal(request.headers.get("origin"), getConfig().publicUrl, request.nextUrl.origin);
+  if (refusal) throw new AppError("forbidden", refusal);
 }
 
 type Handler<C, A> = (request: NextRequest, context: C & { actor: A }) => Promise<Response>;

@@ -52,6 +52,13 @@ describe("sign-in through the sandbox", () => {
     expect(audit?.outcome).toBe("success");
   });
 
+  it("sends the user home when the return address would leave Wharf (tab, newline, backslash tricks)", async () => {
+    for (const returnTo of ["/\t/evil.example/phish", "/\t\\evil.example", "/\n/evil.example"]) {
+      const { query, flowCookie } = await authorize("payments", returnTo);
+      expect((await completeSignIn(config, query, flowCookie)).returnTo).toBe("/");
+    }
+  });
+
   it("recognises the admin by app role", async () => {
     const { query, flowCookie } = await authorize("admin");
     const session = await completeSignIn(config, query, flowCookie);

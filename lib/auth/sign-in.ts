@@ -9,6 +9,7 @@ import { openFlow, sealFlow } from "@/lib/auth/flow-cookie";
 import { createSession } from "@/lib/auth/session";
 import { fetchMemberGroups, hasGroupOverage } from "@/lib/auth/group-overage";
 import { actorForUser } from "@/lib/auth/actor";
+import { safeReturnTo } from "@/lib/auth/return-to";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 
 export const signInScopes = ["User.Read"];
@@ -37,19 +38,13 @@ export function redirectUri(config: Pick<WharfConfig, "publicUrl">): string {
   return `${config.publicUrl}/auth/callback`;
 }
 
-/** Only same-site paths: an open redirect would let a link send users anywhere after sign-in. */
-export function safeReturnTo(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
-}
-
 export async function beginSignIn(config: WharfConfig, returnTo: string | null): Promise<{ url: string; flowCookie: string }> {
   const pkce = await new CryptoProvider().generatePkceCodes();
   const flow = {
     state: randomBytes(24).toString("base64url"),
     nonce: randomBytes(24).toString("base64url"),
     codeVerifier: pkce.verifier,
-    returnTo: safeReturnTo(returnTo),
+    returnTo: safeReturnTo(returnTo, config.publicUrl),
   };
   let url: string;
   try {
@@ -170,5 +165,5 @@ export const signInFailureText: Record<SignInFailure, { title: string; advice: s
   nonce_mismatch: { title: "The identity token could not be verified", advice: "The token was not issued for this sign-in. Start again; if it keeps happening, tell your platform team." },
   wrong_tenant: { title: "This account cannot sign in here", advice: "Use an account of your organisation's directory." },
   idp_unavailable: { title: "The identity provider could not be reached", advice: "Entra ID (or the sandbox) did not answer. Wait a moment and try again." },
-  idp_error: { title: "The identity provider refused the sign-in", advice: "Try again; if it keeps happening, tell your platform team what is shown below." },
+  idp_error: { title: "The identity provider refused the sign-in", advice: "Try again; if it keeps happening, tell your platform team the code below and when it happened: the identity provider's answer is in Wharf's log." },
 };

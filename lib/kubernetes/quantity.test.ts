@@ -53,4 +53,14 @@ describe("Kubernetes quantities", () => {
     expect(quantityMilli(-1)).toBeNull();
     expect(quantityMilli(Number.NaN)).toBeNull();
   });
+
+  it("refuses quantities too large to compare instead of reading them as Infinity, and never works on a huge exponent", () => {
+    for (const huge of ["1e400", "1E309", "1e19", "1e999999999", "9".repeat(400), `${"9".repeat(400)}Ei`]) {
+      expect(parseQuantity(huge), huge.slice(0, 12)).toBeNull();
+      expect(quantityMilli(huge), huge.slice(0, 12)).toBeNull();
+    }
+    expect(quantityMilli("1e15")).toBe(10n ** 18n);
+    expect(parseQuantity("1e15")).toBe(1e15);
+    expect(quantityMilli("1e18")).toBe(10n ** 21n);
+  });
 });

@@ -27,11 +27,21 @@ function parse(text: string): Parsed | null {
   const whole = match[1] ?? "";
   const fraction = match[2] ?? match[3] ?? "";
   const suffix = match[4] ?? "";
+  // Bounded so every quantity stays finite as a float and cheap as a bigint: "1e400" was read as Infinity and
+  // passed every ceiling, and an exponent like 1e999999999 would make 10n ** exponent run for ever.
+  if (whole.length + fraction.length > maxDigits) return null;
   const digits = BigInt(`${whole}${fraction}` || "0");
   if (suffix in binaryExponents) return { digits, fractionDigits: fraction.length, binary: binaryExponents[suffix]!, decimal: 0 };
   if (suffix in decimalExponents) return { digits, fractionDigits: fraction.length, binary: 0n, decimal: decimalExponents[suffix]! };
-  return { digits, fractionDigits: fraction.length, binary: 0n, decimal: Number(suffix.slice(1)) };
+  const exponent = Number(suffix.slice(1));
+  if (exponent > maxExponent || exponent < minExponent) return null;
+  return { digits, fractionDigits: fraction.length, binary: 0n, decimal: exponent };
 }
+
+const maxDigits = 40;
+const maxExponent = 18;
+const minExponent = -9;
+
 
 /** The quantity in milli-units, exactly (a fraction of a milli-unit rounds up); null when it is not a valid quantity. */
 export function quantityMilli(value: string | number): bigint | null {
@@ -46,10 +56,10 @@ export function quantityMilli(value: string | number): bigint | null {
   return (numerator + denominator - 1n) / denominator;
 }
 
-/** The quantity's value in base units (cores or bytes), or null when it is not a valid quantity. For display, never for a rule. */
+/** The quantity's value in base units (cores or bytes), or null when it is not a valid quantity or too large. For display, never for a rule. */
 export function parseQuantity(text: string): number | null {
-  const parsed = parse(text);
-  if (!parsed) return null;
+  if (quantityMilli(text) === null) return null;
+  const parsed = parse(text)!;
   return (Number(parsed.digits) / 10 ** parsed.fractionDigits) * 2 ** Number(parsed.binary) * 10 ** parsed.decimal;
 }
 

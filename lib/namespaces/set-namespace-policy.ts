@@ -12,8 +12,9 @@ import type { EnvironmentPolicy } from "@/lib/namespaces/namespace-policy";
 export const namespacePolicyInput = z.object({
   environment: z.enum(environments, { error: `The environment must be one of ${environments.join(", ")}.` }),
   ceilings: quotaInput,
-  maxNamespacesPerTeam: z.coerce
-    .number({ error: "The most namespaces per team must be a number." })
+  // A JSON number only: coercing made null and [] a 0, which stops every request.
+  maxNamespacesPerTeam: z
+    .number({ error: "The most namespaces per team must be a number, such as 5." })
     .int("The most namespaces per team must be a whole number.")
     .min(0, "The most namespaces per team cannot be negative; 0 stops new requests.")
     .max(1000, "The most namespaces per team can be at most 1,000."),

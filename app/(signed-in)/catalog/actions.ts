@@ -1,65 +1,46 @@
 "use server";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
-import { requireActor } from "@/lib/auth/current-actor";
-import { isAppError } from "@/lib/errors";
+import { serverAction } from "@/lib/actions/server-action";
+import type { ServiceFormState } from "@/lib/actions/action-state";
+import type { AppError } from "@/lib/errors";
 import { createService } from "@/lib/catalog/create-service";
 import { updateService } from "@/lib/catalog/update-service";
 import { retireService } from "@/lib/catalog/retire-service";
 import { serviceFromForm, type ServiceFormValues } from "@/lib/catalog/service-form";
 
-export interface ServiceFormState {
-  status: "idle" | "error";
-  message?: string;
-  /** The input path of the field the message is about, e.g. "deploySpec.memoryLimit". */
-  field?: string;
-  values?: ServiceFormValues;
-}
-
 function valuesOf(form: FormData): ServiceFormValues {
   return Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("$")).map(([name, value]) => [name, String(value)]));
 }
 
-function failure(error: unknown, values: ServiceFormValues): ServiceFormState {
-  if (!isAppError(error)) throw error;
-  return { status: "error", message: error.message, field: error.path?.join("."), values };
-}
+const refuse = (error: AppError, _state: ServiceFormState, form: FormData): ServiceFormState => ({
+  status: "error",
+  message: error.message,
+  field: error.path?.join("."),
+  values: valuesOf(form),
+});
 
-export async function createServiceAction(_state: ServiceFormState, form: FormData): Promise<ServiceFormState> {
-  const actor = await requireActor();
-  const values = valuesOf(form);
-  let slug: string;
-  try {
-    slug = (await createService({ actor, input: serviceFromForm(values) })).slug;
-  } catch (error) {
-    return failure(error, values);
-  }
+export const createServiceAction = serverAction(async (actor, _state: ServiceFormState, form: FormData): Promise<ServiceFormState> => {
+  const { slug } = await createService({ actor, input: serviceFromForm(valuesOf(form)) });
   revalidatePath("/catalog");
   redirect(`/catalog/${slug}?saved=created`);
-}
+}, refuse);
 
-export async function updateServiceAction(_state: ServiceFormState, form: FormData): Promise<ServiceFormState> {
-  const actor = await requireActor();
+export const updateServiceAction = serverAction(async (actor, _state: ServiceFormState, form: FormData): Promise<ServiceFormState> => {
   const values = valuesOf(form);
   const slug = values.slug ?? "";
-  try {
-    const { slug: _slug, ...input } = serviceFromForm(values);
-    await updateService({ actor, slug, input });
-  } catch (error) {
-    return failure(error, values);
-  }
+  const { slug: _slug, ...input } = serviceFromForm(values);
+  await updateService({ actor, slug, input });
   revalidatePath(`/catalog/${slug}`);
   redirect(`/catalog/${slug}?saved=updated`);
-}
+}, refuse);
 
-export async function retireServiceAction(_state: ServiceFormState, form: FormData): Promise<ServiceFormState> {
-  const actor = await requireActor();
-  const slug = String(form.get("slug") ?? "");
-  try {
+export const retireServiceAction = serverAction(
+  async (actor, _state: ServiceFormState, form: FormData): Promise<ServiceFormState> => {
+    const slug = String(form.get("slug") ?? "");
     await retireService({ actor, slug });
-  } catch (error) {
-    return failure(error, {});
-  }
-  revalidatePath(`/catalog/${slug}`);
-  redirect(`/catalog/${slug}?saved=retired`);
-}
+    revalidatePath(`/catalog/${slug}`);
+    redirect(`/catalog/${slug}?saved=retired`);
+  },
+  (error): ServiceFormState => ({ status: "error", message: error.message, field: error.path?.join("."), values: {} }),
+);

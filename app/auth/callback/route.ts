@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { completeSignIn, SignInError } from "@/lib/auth/sign-in";
 import { flowCookieName } from "@/lib/auth/flow-cookie";
+import { safeReturnTo } from "@/lib/auth/return-to";
 import { sessionCookieName } from "@/lib/auth/session";
 import { logger } from "@/lib/logger";
 
@@ -10,7 +11,7 @@ export async function GET(request: NextRequest) {
   const query = Object.fromEntries(request.nextUrl.searchParams);
   try {
     const session = await completeSignIn(config, query, request.cookies.get(flowCookieName)?.value);
-    const response = NextResponse.redirect(new URL(session.returnTo, config.publicUrl));
+    const response = NextResponse.redirect(new URL(safeReturnTo(session.returnTo, config.publicUrl), config.publicUrl));
     response.cookies.delete({ name: flowCookieName, path: "/auth" });
     // A new random token every sign-in: a session id planted before sign-in is never promoted.
     response.cookies.set(sessionCookieName, session.token, {
@@ -27,7 +28,6 @@ export async function GET(request: NextRequest) {
     else logger.warn({ failure: failure.failure, detail: failure.message }, "sign-in refused");
     const target = new URL("/auth/error", config.publicUrl);
     target.searchParams.set("reason", failure.failure);
-    target.searchParams.set("detail", failure.message);
     const response = NextResponse.redirect(target);
     response.cookies.delete({ name: flowCookieName, path: "/auth" });
     return response;

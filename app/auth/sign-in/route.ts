@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { beginSignIn, SignInError } from "@/lib/auth/sign-in";
 import { flowCookieName, flowLifetimeSeconds } from "@/lib/auth/flow-cookie";
+import { logger } from "@/lib/logger";
 
 export async function GET(request: NextRequest) {
   const config = getConfig();
@@ -18,9 +19,9 @@ export async function GET(request: NextRequest) {
     return response;
   } catch (error) {
     if (!(error instanceof SignInError)) throw error;
+    logger.warn({ failure: error.failure, detail: error.message }, "sign-in could not start");
     const target = new URL("/auth/error", config.publicUrl);
     target.searchParams.set("reason", error.failure);
-    target.searchParams.set("detail", error.message);
     return NextResponse.redirect(target);
   }
 }

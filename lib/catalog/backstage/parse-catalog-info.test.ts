@@ -124,6 +124,12 @@ describe("parseCatalogInfo on real-world files", () => {
     ]);
   });
 
+  it("refuses a NUL in any value at its own line, so the preview never promises a create the database would refuse", () => {
+    const { documents } = parseCatalogInfo(component("", '  description: "nul \\0 here"\n'));
+    expect(documents[0]!.service).toBeUndefined();
+    expect(documents[0]!.errors).toEqual([{ line: 5, path: "metadata.description", message: "This value contains a control character (such as NUL); remove it from the file." }]);
+  });
+
   it("reports a YAML syntax error on its document with a line, and keeps the other documents", () => {
     const { documents } = parseCatalogInfo(fixture("syntax-error.yaml"));
     expect(documents[0]!.service?.slug).toBe("search-api");

@@ -8,6 +8,7 @@ import { mapComponent } from "@/lib/catalog/backstage/map-component";
 import { reportServiceIssues } from "@/lib/catalog/backstage/report-service-issues";
 import { field, isRecord, type YamlRecord } from "@/lib/catalog/backstage/yaml-values";
 import { serviceInput } from "@/lib/catalog/service-input";
+import { findControlCharacter } from "@/lib/validation";
 
 /** Alias expansions allowed per document; a real catalog file uses a handful, a "billion laughs" file needs thousands. */
 export const MAX_YAML_ALIASES = 100;
@@ -39,6 +40,9 @@ export function readCatalogDocument(document: Document.Parsed, index: number, li
   const findings = new Findings();
   if (!isRecord(entity)) {
     findings.error([], "This document is not a Backstage entity: write a mapping with apiVersion, kind, metadata and spec.");
+  } else if (findControlCharacter(entity)) {
+    // PostgreSQL refuses NUL in text: refused here, the preview would promise a create that the apply cannot do.
+    findings.error(findControlCharacter(entity)!, "This value contains a control character (such as NUL); remove it from the file.");
   } else if (checkKind(entity, findings)) {
     const { service, origins } = mapComponent(entity, findings);
     const parsed = serviceInput.safeParse(service);

@@ -3,7 +3,7 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import type { PipelineFormState } from "./actions";
+import type { PipelineFormState } from "@/lib/actions/action-state";
 
 type Action = (state: PipelineFormState, form: FormData) => Promise<PipelineFormState>;
 
@@ -55,7 +55,7 @@ export function AddPipelineForm({ action, teams }: { action: Action; teams: { id
           {state.message}
         </p>
       )}
-      {state.status === "saved" && (
+      {state.status === "done" && (
         <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
           {state.message}
         </p>

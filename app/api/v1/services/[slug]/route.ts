@@ -1,7 +1,8 @@
 import { withAuth } from "@/lib/auth/route";
-import { AppError } from "@/lib/errors";
+import { jsonObjectBody } from "@/lib/api/json-body";
 import { getService } from "@/lib/catalog/get-service";
 import { updateService } from "@/lib/catalog/update-service";
+import type { ServiceInput } from "@/lib/catalog/service-input";
 import { retireService } from "@/lib/catalog/retire-service";
 import { getServiceHealth } from "@/lib/health/get-service-health";
 
@@ -16,10 +17,8 @@ export const GET = withAuth<Context>(async (_request, { actor, params }) => {
 
 /** Replaces the whole description of the service; the slug in the path wins over one in the body. */
 export const PUT = withAuth<Context>(async (request, { actor, params }) => {
-  const body = await request.json().catch(() => {
-    throw new AppError("invalid_input", "The request body must be a JSON service; see /api/v1/openapi.json for its fields.");
-  });
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AppError("invalid_input", "The request body must be a JSON object.");
+  // The use case parses it with the one service schema; the type only names what it should be.
+  const body = (await jsonObjectBody(request, "a service")) as Omit<ServiceInput, "slug">;
   return Response.json(await updateService({ actor, slug: (await params).slug, input: body }));
 });
 

@@ -1,5 +1,5 @@
 import { withAuth } from "@/lib/auth/route";
-import { AppError } from "@/lib/errors";
+import { jsonObjectBody } from "@/lib/api/json-body";
 import { getTeam } from "@/lib/teams/get-team";
 import { updateTeam } from "@/lib/teams/update-team";
 import { archiveTeam } from "@/lib/teams/archive-team";
@@ -9,9 +9,7 @@ type Context = { params: Promise<{ slug: string }> };
 export const GET = withAuth<Context>(async (_request, { actor, params }) => Response.json(await getTeam({ actor, slug: (await params).slug })));
 
 export const PATCH = withAuth<Context>(async (request, { actor, params }) => {
-  const body = await request.json().catch(() => {
-    throw new AppError("invalid_input", "The request body must be JSON with any of \"name\", \"entraGroupIds\", \"costCenter\".");
-  });
+  const body = await jsonObjectBody(request, 'any of "name", "entraGroupIds", "costCenter"');
   return Response.json(await updateTeam({ actor, slug: (await params).slug, input: body }));
 });
 
