@@ -1,11 +1,12 @@
 // Fault injection for reliability tests: /_sandbox/faults sets, per API and
 // per cluster, added latency, an error rate with a status (429 with
 // Retry-After, 500, 503), dropped connections, an unreachable cluster, and
-// watch streams that end early.
+// watch streams that end early. Cost Management ("cost") answers its own way:
+// a 429 that carries only the QPU retry header, and 204 for "no data".
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 
-export const faultApis = ["identity", "graph", "arm", "kubernetes"] as const;
+export const faultApis = ["identity", "graph", "arm", "kubernetes", "cost"] as const;
 export type FaultApi = (typeof faultApis)[number];
 
 const rule = z
@@ -14,7 +15,7 @@ const rule = z
     cluster: z.string().min(1).optional().describe("Only for api kubernetes: one cluster's API server."),
     latencyMs: z.number().int().min(0).max(120_000).default(0),
     errorRate: z.number().min(0).max(1).default(0),
-    errorStatus: z.union([z.literal(429), z.literal(500), z.literal(503)]).default(503),
+    errorStatus: z.union([z.literal(204), z.literal(429), z.literal(500), z.literal(503)]).default(503),
     retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
     /** Failures drop the connection instead of answering. */
     drop: z.boolean().default(false),
@@ -23,7 +24,8 @@ const rule = z
     /** Watch streams end cleanly after this long, as API servers do under load. */
     watchEndAfterMs: z.number().int().min(0).max(3_600_000).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.errorStatus !== 204 || r.api === "cost", { message: "errorStatus 204 (no data) is only for api cost", path: ["errorStatus"] });
 
 export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
 export type FaultRule = z.output<typeof rule>;
@@ -38,6 +40,7 @@ function errorBody(target: RequestTarget, status: number): unknown {
   const message = `injected by the sandbox (/_sandbox/faults): ${reason}`;
   if (target.api === "kubernetes") return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code: status };
   if (target.api === "arm") return { error: { code: reason, message } };
+  if (target.api === "cost") return { error: { code: String(status), message: status === 429 ? "Too many requests. Please retry." : message } };
   return { error: status === 429 ? "temporarily_unavailable" : "server_error", error_description: message };
 }
 
@@ -92,8 +95,14 @@ export class Faults {
           req.socket.destroy();
           return true;
         }
+        if (r.errorStatus === 204) {
+          res.writeHead(204).end();
+          return true;
+        }
         const headers: Record<string, string> = { "content-type": "application/json" };
-        if (r.errorStatus === 429 || r.errorStatus === 503) headers["retry-after"] = String(r.retryAfterSeconds);
+        // Cost Management names its wait only in its own header, which Azure SDK pipelines do not read.
+        if (r.errorStatus === 429 && target.api === "cost") headers["x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"] = String(r.retryAfterSeconds);
+        else if (r.errorStatus === 429 || r.errorStatus === 503) headers["retry-after"] = String(r.retryAfterSeconds);
         res.writeHead(r.errorStatus, headers);
         res.end(JSON.stringify(errorBody(target, r.errorStatus)));
         return true;

@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { ensureSandboxTls } from "./ca";
 import { createGraph } from "./graph";
 import { createArm } from "./arm/arm";
+import { armScope } from "./arm/authenticate";
+import { createCostManagement } from "./cost/cost-management";
 import { Faults, handleFaultsRequest } from "./faults";
 import { createKubernetesApi } from "./kubernetes/api-server";
 import { clusterReaderTokens, sandboxClusters, sandboxReaderUser, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
@@ -44,6 +46,8 @@ export interface StartSandboxOptions {
   redirectUris?: string[];
   /** Divides the Kubernetes controller's delays (rollouts, back-offs); default 1. */
   controllerSpeed?: number;
+  /** Billing currency of the sandbox Cost Management; SANDBOX_COST_CURRENCY, else EUR. */
+  costCurrency?: string;
   /** Delete all sandbox state (CA, keys, client secret) before starting. */
   reset?: boolean;
 }
@@ -132,6 +136,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
   const faults = new Faults();
+  const cost = createCostManagement({
+    provider: identity.provider,
+    origin,
+    currency: options.costCurrency ?? process.env.SANDBOX_COST_CURRENCY ?? "EUR",
+    intercept: (req, res) => faults.intercept(req, res, { api: "cost" }),
+  });
   const kubernetes = createKubernetesApi({
     stateDir,
     clusters: sandboxClusters,
@@ -159,6 +169,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       }
       return kubernetes.handle(req, res, cluster, k8s[2] || "/");
     }
+    // Cost Management lives on ARM's host under any scope; it has its own faults (api "cost") and quotas.
+    if (/\/providers\/microsoft\.costmanagement\//i.test(url.split("?")[0] ?? "")) return cost(req, res);
     // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
     if (/^\/+subscriptions\//.test(url)) {
       if (await faults.intercept(req, res, { api: "arm" })) return;
@@ -193,6 +205,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     resourceGroup: sandboxResourceGroup,
     clusters: sandboxClusters.map((cluster) => cluster.name),
     faultsEndpoint: `${origin}/_sandbox/faults`,
+    // @azure/arm-costmanagement: `endpoint` plus `credentialScopes: [costScope]` (it would ask for `${endpoint}/.default`).
+    costEndpoint: origin,
+    costScope: armScope,
+    costCurrency: cost.currency,
+    costPageSize: cost.pageSize,
     // A read-only user per cluster (get, list, watch; writes get RBAC's 403), for testing clients' handling of Forbidden.
     clusterReader: { user: sandboxReaderUser, tokens: clusterReaderTokens(stateDir) },
     // CI pipelines' identities: client credentials at the authority for wharfApiScope (README "Deploying from a pipeline").
