@@ -6,6 +6,7 @@ import type { QueryDefinition, QueryResult } from "@azure/arm-costmanagement";
 import { createHttpHeaders, createPipelineRequest, type RestError } from "@azure/core-rest-pipeline";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sandboxResourceGroup, sandboxSubscriptionId } from "../clusters";
+import { httpsJson } from "../test-support/sandbox-client";
 import { qpuRetryAfterHeader } from "./cost-management";
 import { startCostTestSandbox, type CostTestSandbox } from "./test-sandbox";
 
@@ -247,6 +248,27 @@ describe("sandbox Cost Management query", () => {
     expect(noPeriod.message).toMatch(/needs timePeriod/);
     const otherSubscription = await restError(sandbox.client.query.usage("subscriptions/00000000-0000-4000-8000-000000000000", custom("2026-02-01", "2026-02-02")));
     expect([otherSubscription.statusCode, otherSubscription.code]).toEqual([404, "SubscriptionNotFound"]);
+  });
+
+  it("wants an ARM token and an api-version, as ARM does", async () => {
+    const url = `${sandbox.origin}/${subscription}/providers/Microsoft.CostManagement/query`;
+    const body = JSON.parse(JSON.stringify(custom("2026-02-01", "2026-02-02"))) as unknown;
+    const anonymous = await httpsJson(`${url}?api-version=2022-10-01`, { ca: sandbox.caPem, method: "POST", body });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ error: { code: "AuthenticationFailed" } });
+    const graphToken = (await sandbox.credential.getToken("https://graph.microsoft.com/.default"))!.token;
+    const wrongAudience = await httpsJson(`${url}?api-version=2022-10-01`, { ca: sandbox.caPem, method: "POST", body, token: graphToken });
+    expect(wrongAudience.body).toMatchObject({ error: { code: "InvalidAuthenticationTokenAudience" } });
+    const armToken = (await sandbox.credential.getToken("https://management.azure.com/.default"))!.token;
+    const noVersion = await httpsJson(url, { ca: sandbox.caPem, method: "POST", body, token: armToken });
+    expect(noVersion.body).toMatchObject({ error: { code: "MissingApiVersionParameter" } });
+    const billingAccount = await httpsJson(`${sandbox.origin}/providers/Microsoft.Billing/billingAccounts/1/providers/Microsoft.CostManagement/query?api-version=2022-10-01`, {
+      ca: sandbox.caPem,
+      method: "POST",
+      body,
+      token: armToken,
+    });
+    expect(billingAccount.status).toBe(501);
   });
 
   it("is deterministic and bills in the configured currency", async () => {
