@@ -2,10 +2,12 @@
 // cluster and per Log Analytics workspace, added latency, an error rate with a
 // status (429 with Retry-After, 500, 503), dropped connections, an unreachable
 // cluster, watch streams that end early, and queries answered with a PartialError.
+// Cost Management ("cost") answers its own way: a 429 that carries only the QPU
+// retry header, and 204 for "no data".
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 
-export const faultApis = ["identity", "graph", "arm", "kubernetes", "logs"] as const;
+export const faultApis = ["identity", "graph", "arm", "kubernetes", "logs", "cost"] as const;
 export type FaultApi = (typeof faultApis)[number];
 
 const rule = z
@@ -15,7 +17,7 @@ const rule = z
     workspace: z.string().min(1).optional().describe("Only for api logs: one workspace, by its id (customerId) or name."),
     latencyMs: z.number().int().min(0).max(120_000).default(0),
     errorRate: z.number().min(0).max(1).default(0),
-    errorStatus: z.union([z.literal(429), z.literal(500), z.literal(503)]).default(503),
+    errorStatus: z.union([z.literal(204), z.literal(429), z.literal(500), z.literal(503)]).default(503),
     retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
     /** Failures drop the connection instead of answering. */
     drop: z.boolean().default(false),
@@ -28,7 +30,8 @@ const rule = z
   })
   .strict()
   .refine((r) => r.workspace === undefined || r.api === "logs" || r.api === "*", { message: "workspace applies only to api logs", path: ["workspace"] })
-  .refine((r) => r.cluster === undefined || r.api === "kubernetes" || r.api === "*", { message: "cluster applies only to api kubernetes", path: ["cluster"] });
+  .refine((r) => r.cluster === undefined || r.api === "kubernetes" || r.api === "*", { message: "cluster applies only to api kubernetes", path: ["cluster"] })
+  .refine((r) => r.errorStatus !== 204 || r.api === "cost", { message: "errorStatus 204 (no data) is only for api cost", path: ["errorStatus"] });
 
 export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
 export type FaultRule = z.output<typeof rule>;
@@ -47,7 +50,7 @@ export interface FaultOutcome {
   unreachable: boolean;
   /** Drop the connection after the latency, instead of answering. */
   drop: boolean;
-  error?: { status: 429 | 500 | 503; retryAfterSeconds: number; body: unknown };
+  error?: { status: 204 | 429 | 500 | 503; retryAfterSeconds: number; body: unknown };
   partialError: boolean;
 }
 
@@ -60,6 +63,7 @@ function errorBody(target: RequestTarget, status: number): unknown {
     const code = status === 429 ? "ThrottledError" : status === 500 ? "InternalServerError" : "ServiceUnavailableError";
     return { error: { code, message } };
   }
+  if (target.api === "cost") return { error: { code: String(status), message: status === 429 ? "Too many requests. Please retry." : message } };
   return { error: status === 429 ? "temporarily_unavailable" : "server_error", error_description: message };
 }
 
@@ -138,9 +142,15 @@ export class Faults {
       req.socket.destroy();
       return true;
     }
+    if (outcome.error?.status === 204) {
+      res.writeHead(204).end();
+      return true;
+    }
     if (outcome.error) {
       const headers: Record<string, string> = { "content-type": "application/json" };
-      if (outcome.error.status === 429 || outcome.error.status === 503) headers["retry-after"] = String(outcome.error.retryAfterSeconds);
+      // Cost Management names its wait only in its own header, which Azure SDK pipelines do not read.
+      if (outcome.error.status === 429 && target.api === "cost") headers["x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"] = String(outcome.error.retryAfterSeconds);
+      else if (outcome.error.status === 429 || outcome.error.status === 503) headers["retry-after"] = String(outcome.error.retryAfterSeconds);
       res.writeHead(outcome.error.status, headers);
       res.end(JSON.stringify(outcome.error.body));
       return true;

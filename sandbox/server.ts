@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { ensureSandboxTls } from "./ca";
 import { createGraph } from "./graph";
 import { createArm } from "./arm/arm";
+import { armScope } from "./arm/authenticate";
+import { createCostManagement } from "./cost/cost-management";
 import { Faults, handleFaultsRequest } from "./faults";
 import { createKubernetesApi } from "./kubernetes/api-server";
 import { clusterReaderTokens, sandboxClusters, sandboxReaderUser, sandboxResourceGroup, sandboxSubscriptionId } from "./clusters";
@@ -46,6 +48,8 @@ export interface StartSandboxOptions {
   redirectUris?: string[];
   /** Divides the Kubernetes controller's delays (rollouts, back-offs); default 1. */
   controllerSpeed?: number;
+  /** Billing currency of the sandbox Cost Management; SANDBOX_COST_CURRENCY, else EUR. */
+  costCurrency?: string;
   /** Delete all sandbox state (CA, keys, client secret) before starting. */
   reset?: boolean;
 }
@@ -134,6 +138,12 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
   const faults = new Faults();
+  const cost = createCostManagement({
+    provider: identity.provider,
+    origin,
+    currency: options.costCurrency ?? process.env.SANDBOX_COST_CURRENCY ?? "EUR",
+    intercept: (req, res) => faults.intercept(req, res, { api: "cost" }),
+  });
   const kubernetes = createKubernetesApi({
     stateDir,
     clusters: sandboxClusters,
@@ -165,6 +175,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     }
     // Log Analytics applies its faults itself, per query: a $batch holds queries to several workspaces.
     if (url.startsWith("/v1/")) return logs(req, res);
+    // Cost Management lives on ARM's host under any scope; it has its own faults (api "cost") and quotas.
+    if (/\/providers\/microsoft\.costmanagement\//i.test(url.split("?")[0] ?? "")) return cost(req, res);
     // Resource ids with a leading slash reach us as //subscriptions/... (see DESIGN).
     if (/^\/+subscriptions\//.test(url)) {
       if (await faults.intercept(req, res, { api: "arm" })) return;
@@ -202,6 +214,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     // Log Analytics: LogsQueryClient's endpoint (verbatim base URL, so it ends in /v1) and the scope its credential asks for.
     logsEndpoint: `${origin}/v1`,
     logsScope,
+    // @azure/arm-costmanagement: `endpoint` plus `credentialScopes: [costScope]` (it would ask for `${endpoint}/.default`).
+    costEndpoint: origin,
+    costScope: armScope,
+    costCurrency: cost.currency,
+    costPageSize: cost.pageSize,
     // A read-only user per cluster (get, list, watch; writes get RBAC's 403), for testing clients' handling of Forbidden.
     clusterReader: { user: sandboxReaderUser, tokens: clusterReaderTokens(stateDir) },
     // CI pipelines' identities: client credentials at the authority for wharfApiScope (README "Deploying from a pipeline").
