@@ -2,6 +2,7 @@
 // once. A workspace is skipped until its nextPollAt: a 429's Retry-After, or
 // a backoff with jitter after failures; each keeps its own lastError, so one
 // failing workspace never blanks the others.
+import { backoffWithJitter } from "@/lib/net/backoff";
 import { getPrisma } from "@/lib/db/client";
 import type { WharfConfig } from "@/lib/config";
 import { queryWorkspace, type LogsError } from "@/lib/azure/logs";
@@ -31,9 +32,8 @@ const concurrentQueries = 4;
 const maxBackoffSeconds = 15 * 60;
 
 /** Not before the next cycle, then doubling per failure up to 15 min, jittered so workspaces do not retry in step. */
-export function backoffSeconds(failures: number, pollSeconds: number, random = Math.random): number {
-  const base = Math.min(maxBackoffSeconds, pollSeconds * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.5 + random() * 0.5));
+export function backoffSeconds(failures: number, pollSeconds: number, random?: () => number): number {
+  return Math.round(backoffWithJitter(failures, { initial: pollSeconds, max: maxBackoffSeconds }, random));
 }
 
 /**
