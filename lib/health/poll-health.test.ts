@@ -131,8 +131,8 @@ describe("a health poll cycle", () => {
   }, 60_000);
 
   it("writes a snapshot per service and namespace, a transition and this minute's sample; one Log Analytics request per workspace", async () => {
-    const requests: string[] = [];
-    const stop = observeLogsRequests((request) => requests.push(request.url));
+    const requests: string[][] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.workspaces));
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
     const notices: string[] = [];
     await listener.connect();
@@ -149,8 +149,10 @@ describe("a health poll cycle", () => {
     // Two workspaces serve the environments in use (dev and test share log-wharf-nonprod; prod has its own): every workspace some component writes to is asked once.
     const workspaces = await getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null, components: { some: { environment: { not: null } } } } });
     expect(workspaces.map((workspace) => workspace.name).sort()).toEqual(["log-wharf-nonprod", "log-wharf-prod"]);
+    // One request each (the health query and the map's edges ride in one $batch), each asking one workspace.
     expect(requests).toHaveLength(workspaces.length);
-    expect(new Set(requests.map((url) => url.split("/workspaces/")[1]?.split("/")[0])).size).toBe(workspaces.length);
+    expect(requests.every((asked) => asked.length === 1)).toBe(true);
+    expect(new Set(requests.flat()).size).toBe(workspaces.length);
     expect(summary.workspacesQueried).toBe(workspaces.length);
 
     const withRole = await snapshot(services.withRole.id, namespaces.dev);
@@ -197,8 +199,8 @@ describe("a health poll cycle", () => {
     expect(fresh.state).toBe("healthy");
     expect((fresh.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
 
-    const requests: string[] = [];
-    const stop = observeLogsRequests((request) => requests.push(request.url));
+    const requests: string[][] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.workspaces));
     await faults({ rules: [{ api: "logs", workspace: "log-wharf-nonprod", errorRate: 1, errorStatus: 429, retryAfterSeconds: 300 }] });
     try {
       await cycle(6_000);
@@ -211,7 +213,7 @@ describe("a health poll cycle", () => {
       // Three minutes on: the throttled workspace is not asked again before its Retry-After; the other one is, every cycle.
       requests.length = 0;
       await cycle(180_000);
-      expect(requests.map((url) => url.includes(throttled.customerId))).toEqual([false]);
+      expect(requests.map((asked) => asked.includes(throttled.customerId))).toEqual([false]);
       const aged = await snapshot(services.withRole.id, namespaces.dev);
       expect(aged.state).toBe("unknown");
       const messages = (aged.reasons as unknown as HealthReason[]).map((reason) => reason.message);
