@@ -77,3 +77,10 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
     sources: snapshot.sources as unknown as MapSource[],
   };
 }
+
+/** The environments a map can be narrowed to: those some cluster is tagged with. */
+export async function listMapEnvironments(input: { actor: Actor }): Promise<string[]> {
+  if (!can(input.actor, "service:read")) throw forbidden("service:read");
+  const rows = await getPrisma().cluster.findMany({ where: { environment: { not: null } }, distinct: ["environment"], select: { environment: true }, orderBy: { environment: "asc" } });
+  return rows.map((row) => row.environment!);
+}
