@@ -126,7 +126,8 @@ export function AppMap({ map }: { map: MapView }) {
         label: edge.declaration === "undeclared" ? "undeclared" : undefined,
         ariaLabel: `${edge.source} calls ${edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
         style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }) },
-        markerEnd: { type: MarkerType.ArrowClosed, color: colour },
+        // In user space, so a wide edge does not grow a huge arrowhead.
+        markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
       };
     });
     return { nodes, edges };
