@@ -105,6 +105,8 @@ export function AppMap({ map }: { map: MapView }) {
     for (const edge of map.edges) {
       const source = groupOf(edge.source);
       const target = groupOf(edge.target);
+      // Calls inside a collapsed team are inside its node, not a loop on it.
+      if (source === target && !edge.selfCall) continue;
       const id = `${source}->${target}`;
       const existing = merged.get(id);
       if (!existing) merged.set(id, { ...edge, id, source, target });

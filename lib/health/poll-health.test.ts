@@ -154,6 +154,14 @@ describe("a health poll cycle", () => {
     expect(requests.every((asked) => asked.length === 1)).toBe(true);
     expect(new Set(requests.flat()).size).toBe(workspaces.length);
     expect(summary.workspacesQueried).toBe(workspaces.length);
+    // The application map's edges came back in those same requests: every window stored per workspace, and the map built from them.
+    expect(summary.mapError).toBeUndefined();
+    const mapEdges = await getPrisma().appMapEdges.findMany({ where: { workspaceId: { in: workspaces.map((workspace) => workspace.id) } } });
+    expect(mapEdges.map((row) => `${row.window}:${row.fetchedAt !== null}:${row.lastError}`).sort()).toEqual(workspaces.flatMap(() => ["1h:true:null", "24h:true:null", "7d:true:null"]).sort());
+    const devMap = await getPrisma().appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: "1h", environment: "dev" } } });
+    const devNodes = devMap.nodes as unknown as { id: string; health: string | null }[];
+    expect(devNodes).toEqual(expect.arrayContaining([expect.objectContaining({ id: `svc:${services.withRole.slug}` })]));
+    expect((devMap.edges as unknown as { source: string }[]).some((edge) => edge.source === `svc:${services.withRole.slug}`)).toBe(true);
 
     const withRole = await snapshot(services.withRole.id, namespaces.dev);
     expect(withRole.environment).toBe("dev");
