@@ -240,8 +240,13 @@ export async function queryBatch(config: LogsConfig, requests: readonly LogsQuer
     const results = await client(config).queryBatch(batch, {
       abortSignal: options.signal,
       onResponse: (raw) => {
-        const body = (raw.parsedBody ?? (raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined)) as { responses?: typeof answers } | undefined;
-        answers = Array.isArray(body?.responses) ? body.responses : [];
+        try {
+          const body = (raw.parsedBody ?? (raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined)) as { responses?: typeof answers } | undefined;
+          answers = Array.isArray(body?.responses) ? body.responses : [];
+        } catch {
+          // A body that is not JSON: the SDK reports it; the answers just lack their statuses.
+          answers = [];
+        }
       },
     });
     return requests.map((_, index) => {
