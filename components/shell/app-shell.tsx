@@ -14,6 +14,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/", label: "Home" },
     { href: "/catalog", label: "Catalog" },
     { href: "/health", label: "Health" },
+    { href: "/map", label: "Map" },
     { href: "/teams", label: "Teams" },
     { href: "/namespaces", label: "Namespaces" },
     { href: "/deployments", label: "Deployments" },

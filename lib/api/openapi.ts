@@ -12,6 +12,7 @@ import { healthListSchema, healthQuery } from "@/lib/health/list-service-health"
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
 import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
+import { mapQuery } from "@/lib/appmap/get-map";
 
 const schema = (type: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
@@ -209,6 +210,77 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: { description: "You" }, ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", responses: { 200: { description: "Events, newest first" }, ...errors(400, 401, 403) } } },
+      // Application map (issue 13): read from the stored snapshot, never from Azure.
+      "/api/v1/map": {
+        get: {
+          summary: "The application map: services, roles no service claims and external dependencies, the observed calls between them with their figures, declared dependencies not seen in 7 days, and stored positions",
+          operationId: "getMap",
+          parameters: Object.entries(mapQuery.shape).map(([name, field]) => ({ name, in: "query", required: false, schema: schema(field as z.ZodType), description: (field as z.ZodType).description })),
+          responses: {
+            200: {
+              description: "The map; builtAt null until a health cycle has built it",
+              content: {
+                "application/json": {
+                  schema: {
+                    type: "object",
+                    required: ["window", "environment", "team", "builtAt", "laidOutAt", "nodes", "edges", "notSeen", "sources"],
+                    properties: {
+                      window: { type: "string", enum: ["1h", "24h", "7d"] },
+                      environment: { type: ["string", "null"] },
+                      team: { type: ["string", "null"] },
+                      builtAt: { type: ["string", "null"], format: "date-time" },
+                      laidOutAt: { type: ["string", "null"], format: "date-time" },
+                      nodes: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          required: ["id", "kind", "label", "team", "health", "position"],
+                          properties: {
+                            id: { type: "string", description: "svc:<slug>, role:<role name>, ext:<type>:<target> or ext-group:<type>" },
+                            kind: { type: "string", enum: ["service", "unknown", "external", "external-group"] },
+                            label: { type: "string" },
+                            team: { type: ["object", "null"], properties: { slug: { type: "string" }, name: { type: "string" } } },
+                            serviceSlug: { type: "string" },
+                            role: { type: "string" },
+                            dependencyType: { type: "string" },
+                            target: { type: "string" },
+                            targetCount: { type: "integer" },
+                            health: { type: ["string", "null"], enum: ["healthy", "degraded", "unhealthy", "unknown", null] },
+                            position: { type: "object", required: ["x", "y"], properties: { x: { type: "number" }, y: { type: "number" } } },
+                          },
+                        },
+                      },
+                      edges: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          required: ["id", "source", "target", "calls", "failedCalls", "declaration", "selfCall", "stale"],
+                          properties: {
+                            id: { type: "string" },
+                            source: { type: "string" },
+                            target: { type: "string" },
+                            calls: { type: "number", description: "Weighted by ItemCount (sampling)" },
+                            failedCalls: { type: "number" },
+                            failurePct: { type: ["number", "null"] },
+                            avgMs: { type: ["number", "null"] },
+                            p95Ms: { type: ["number", "null"] },
+                            declaration: { type: "string", enum: ["declared", "undeclared", "not-applicable"] },
+                            selfCall: { type: "boolean" },
+                            stale: { type: "boolean", description: "Part of its figures come from a workspace whose last fetch failed or is old" },
+                          },
+                        },
+                      },
+                      notSeen: { type: "array", items: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } } } },
+                      sources: { type: "array", items: { type: "object", properties: { workspace: { type: "string" }, fetchedAt: { type: ["string", "null"], format: "date-time" }, error: { type: ["string", "null"] } } } },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors(400, 401, 403),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {

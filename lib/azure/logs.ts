@@ -60,8 +60,24 @@ export interface LogsQueryRequest {
 
 type LogsConfig = Pick<WharfConfig, "identity" | "azure" | "mode">;
 
-/** Sees every HTTP attempt the client makes (benchmarks and tests count requests per cycle with it). */
-export type LogsRequestObserver = (request: { method: string; url: string }) => void;
+/**
+ * Sees every HTTP attempt the client makes (benchmarks and tests count requests
+ * per cycle with it). `workspaces`: the workspace ids the request asks, from
+ * the URL or, for a $batch, from its body.
+ */
+export type LogsRequestObserver = (request: { method: string; url: string; workspaces: string[] }) => void;
+
+function workspacesOf(url: string, body: unknown): string[] {
+  const inUrl = /\/workspaces\/([^/?]+)/.exec(url)?.[1];
+  if (inUrl) return [decodeURIComponent(inUrl)];
+  if (typeof body !== "string") return [];
+  try {
+    const parsed = JSON.parse(body) as { requests?: { workspace?: unknown }[] };
+    return [...new Set((parsed.requests ?? []).map((item) => String(item.workspace ?? "")))];
+  } catch {
+    return [];
+  }
+}
 
 const observers = new Set<LogsRequestObserver>();
 
@@ -75,7 +91,7 @@ const observingPolicy: PipelinePolicy = {
   async sendRequest(request, next) {
     for (const observer of observers) {
       try {
-        observer({ method: request.method, url: request.url });
+        observer({ method: request.method, url: request.url, workspaces: workspacesOf(request.url, request.body) });
       } catch {
         // An observer's bug must not fail a query.
       }
@@ -189,6 +205,23 @@ export async function queryWorkspace(config: LogsConfig, request: LogsQueryReque
   }
 }
 
+/** A failed batch answer with its own HTTP status and Retry-After, as a single query's failure would carry them. */
+function withAnswerStatus(outcome: LogsQueryOutcome, answer: { status?: number; headers?: Record<string, string> } | undefined): LogsQueryOutcome {
+  if (outcome.status !== "failed" || typeof answer?.status !== "number" || answer.status < 400) return outcome;
+  const headers = new Map(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+  const retryAfterSeconds = answer.status === 429 || answer.status === 503 ? parseRetryAfter({ get: (name) => headers.get(name) }) : undefined;
+  return {
+    status: "failed",
+    error: {
+      ...outcome.error,
+      kind: kindOf(answer.status),
+      httpStatus: answer.status,
+      message: outcome.error.message.startsWith("HTTP ") ? outcome.error.message : `HTTP ${answer.status}: ${outcome.error.message}`,
+      ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+    },
+  };
+}
+
 /**
  * Several queries in one `$batch` request; outcomes in the order asked. A
  * failure of the whole request (429, network) is every query's outcome.
@@ -201,11 +234,25 @@ export async function queryBatch(config: LogsConfig, requests: readonly LogsQuer
     timespan: { duration: request.timespan },
     serverTimeoutInSeconds: request.serverTimeoutSeconds ?? 60,
   }));
+  // The SDK drops each answer's HTTP status and headers; they are read from the raw body so a throttled query keeps its Retry-After.
+  let answers: { status?: number; headers?: Record<string, string> }[] = [];
   try {
-    const results = await client(config).queryBatch(batch, { abortSignal: options.signal });
+    const results = await client(config).queryBatch(batch, {
+      abortSignal: options.signal,
+      onResponse: (raw) => {
+        try {
+          const body = (raw.parsedBody ?? (raw.bodyAsText ? JSON.parse(raw.bodyAsText) : undefined)) as { responses?: typeof answers } | undefined;
+          answers = Array.isArray(body?.responses) ? body.responses : [];
+        } catch {
+          // A body that is not JSON: the SDK reports it; the answers just lack their statuses.
+          answers = [];
+        }
+      },
+    });
     return requests.map((_, index) => {
       const result = results[index];
-      return result ? reshapeLogsResult(result) : { status: "failed", error: { kind: "unavailable", code: "MissingResponse", message: `The batch response had no answer for query ${index + 1}.` } };
+      if (!result) return { status: "failed", error: { kind: "unavailable", code: "MissingResponse", message: `The batch response had no answer for query ${index + 1}.` } };
+      return withAnswerStatus(reshapeLogsResult(result), answers[index]);
     });
   } catch (error) {
     if (options.signal?.aborted) throw error;

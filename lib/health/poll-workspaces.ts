@@ -1,12 +1,13 @@
-// One health query per workspace per cycle, for every role Wharf knows at
-// once. A workspace is skipped until its nextPollAt: a 429's Retry-After, or
+// One request per workspace per cycle: the health query for every role Wharf
+// knows at once, and in the same $batch the application map's edge queries
+// for the windows due (lib/appmap/map-cadence.ts). A workspace is skipped until its nextPollAt: a 429's Retry-After, or
 // a backoff with jitter after failures; each keeps its own lastError, so one
 // failing workspace never blanks the others.
 import { backoffWithJitter } from "@/lib/net/backoff";
 import { getPrisma } from "@/lib/db/client";
 import type { WharfConfig } from "@/lib/config";
-import { queryWorkspace, type LogsError } from "@/lib/azure/logs";
-import { healthQuery, mapHealthResult, QueryResultShapeError, type HealthQueryResult } from "@/lib/health/queries";
+import { queryBatch, type LogsError, type LogsQueryOutcome } from "@/lib/azure/logs";
+import { healthQuery, mapEdgesQuery, mapHealthResult, mapMapEdgesResult, QueryResultShapeError, type HealthQueryResult, type MapEdgeRow, type MapWindow } from "@/lib/health/queries";
 
 export interface PolledWorkspace {
   id: string;
@@ -25,6 +26,18 @@ export interface WorkspaceTelemetry {
   result?: HealthQueryResult;
   /** Whether a query was sent this cycle. */
   queried: boolean;
+  /** The map's edges per window asked this cycle: rows, or why there are none. */
+  mapEdges?: Partial<Record<MapWindow, { rows: MapEdgeRow[] } | { error: string }>>;
+}
+
+function mapOutcome(outcome: LogsQueryOutcome): { rows: MapEdgeRow[] } | { error: string } {
+  if (outcome.status === "failed") return { error: describe(outcome.error) };
+  try {
+    return { rows: mapMapEdgesResult(outcome.tables) };
+  } catch (shapeError) {
+    if (!(shapeError instanceof QueryResultShapeError)) throw shapeError;
+    return { error: shapeError.message };
+  }
 }
 
 /** Log Analytics allows 5 concurrent queries per caller; stay under it. */
@@ -50,9 +63,13 @@ function describe(error: LogsError): string {
   return error.retryAfterSeconds !== undefined ? `${error.message} (retry after ${error.retryAfterSeconds} s)` : error.message;
 }
 
-async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: readonly string[], windowMinutes: number, now: Date): Promise<WorkspaceTelemetry> {
-  const query = healthQuery({ roles, windowMinutes });
-  const outcome = await queryWorkspace(config, { workspaceId: workspace.customerId, query: query.text, timespan: query.timespan });
+async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: readonly string[], windowMinutes: number, now: Date, mapWindows: readonly MapWindow[]): Promise<WorkspaceTelemetry> {
+  const queries = [healthQuery({ roles, windowMinutes }), ...mapWindows.map((window) => mapEdgesQuery({ window }))];
+  const [outcome, ...mapOutcomes] = (await queryBatch(
+    config,
+    queries.map((query) => ({ workspaceId: workspace.customerId, query: query.text, timespan: query.timespan })),
+  )) as [LogsQueryOutcome, ...LogsQueryOutcome[]];
+  const mapEdges = mapWindows.length ? Object.fromEntries(mapWindows.map((window, index) => [window, mapOutcome(mapOutcomes[index]!)])) : undefined;
   const prisma = getPrisma();
   let result: HealthQueryResult | undefined;
   let error: LogsError | undefined;
@@ -72,7 +89,7 @@ async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: r
       where: { id: workspace.id },
       data: { lastPolledAt: now, lastSuccessAt: now, lastError: error ? describe(error) : null, failures: 0, nextPollAt: null },
     });
-    return { workspace: { ...workspace, ...updated }, result, queried: true };
+    return { workspace: { ...workspace, ...updated }, result, queried: true, mapEdges };
   }
   const failures = workspace.failures + 1;
   const wait = Math.max(error!.retryAfterSeconds ?? 0, error!.kind === "throttled" && error!.retryAfterSeconds !== undefined ? 0 : backoffSeconds(failures, config.health.pollSeconds));
@@ -80,7 +97,7 @@ async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: r
     where: { id: workspace.id },
     data: { lastPolledAt: now, lastError: describe(error!), failures, nextPollAt: new Date(now.getTime() + wait * 1000) },
   });
-  return { workspace: { ...workspace, ...updated }, queried: true };
+  return { workspace: { ...workspace, ...updated }, queried: true, mapEdges };
 }
 
 /** Queries every due workspace (at most four at once) and returns each workspace's state after the cycle. */
@@ -90,6 +107,8 @@ export async function pollWorkspaces(input: {
   roles: readonly string[];
   windowMinutes: number;
   now: Date;
+  /** The map windows to fetch with a workspace's health query this cycle (none when absent). */
+  mapWindowsFor?: (workspace: PolledWorkspace) => MapWindow[];
 }): Promise<Map<string, WorkspaceTelemetry>> {
   const { config, roles, windowMinutes, now } = input;
   const results = new Map<string, WorkspaceTelemetry>();
@@ -99,7 +118,7 @@ export async function pollWorkspaces(input: {
   const lane = async () => {
     while (next < due.length) {
       const workspace = due[next++]!;
-      results.set(workspace.id, await pollOne(config, workspace, roles, windowMinutes, now));
+      results.set(workspace.id, await pollOne(config, workspace, roles, windowMinutes, now, input.mapWindowsFor?.(workspace) ?? []));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrentQueries, due.length) }, lane));

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { kqlDiagnostics, parseKql, type KustoSyntaxNode } from "@/sandbox/monitor/kql/parse";
-import { healthQuery, kqlMinutes, kqlString, kqlStringList, mapHealthResult, QueryResultShapeError } from "@/lib/health/queries";
+import { healthQuery, kqlMinutes, kqlString, kqlStringList, mapEdgesQuery, mapHealthResult, mapMapEdgesResult, QueryResultShapeError } from "@/lib/health/queries";
 import type { LogsTable } from "@/lib/azure/logs";
 import { runKql } from "@/sandbox/monitor/kql/evaluate";
 
@@ -41,6 +41,9 @@ function everyQuery(): { name: string; text: string }[] {
     healthQuery({ roles: ["payments-api"] }),
     healthQuery({ roles: ["payments-api", "checkout", "web"], windowMinutes: 60 }),
     healthQuery({ roles: hostileRoles, windowMinutes: 1 }),
+    mapEdgesQuery({ window: "1h" }),
+    mapEdgesQuery({ window: "24h" }),
+    mapEdgesQuery({ window: "7d" }),
   ];
 }
 
@@ -52,6 +55,7 @@ describe("every query Wharf sends", () => {
   it("the parser's checker is not blind: a broken query has diagnostics", () => {
     expect(kqlDiagnostics(healthQuery({ roles: ["a"] }).text.replace("AppRequests", "AppRequestz"))).not.toEqual([]);
     expect(kqlDiagnostics(`let roles = dynamic(["a" | take 1]);`)).not.toEqual([]);
+    expect(kqlDiagnostics(mapEdgesQuery({ window: "1h" }).text.replace("CallerResourceId = _ResourceId", "CallerResourceId = _ResourceIdent"))).not.toEqual([]);
   });
 });
 
@@ -198,5 +202,62 @@ describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
       ]),
     );
     expect(result.availability).toEqual([{ role: "payments-api", runs: 4, passed: 3, availabilityPct: 75 }]);
+  });
+});
+
+describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => {
+  const now = new Date("2026-12-04T14:30:00.000Z");
+  const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
+  const dev = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/APPI-DEV";
+  const dependency = (row: Record<string, unknown>) => ({ TimeGenerated: at(5), _ResourceId: dev, Success: true, ItemCount: 1, DurationMs: 10, ...row });
+  const request = (row: Record<string, unknown>) => ({ TimeGenerated: at(5), _ResourceId: dev, Success: true, ItemCount: 1, DurationMs: 5, ...row });
+  const rows: Record<string, Record<string, unknown>[]> = {
+    AppDependencies: [
+      // web → api, matched by parent id: sampled 1 in 4 and 1 in 2, one failed.
+      dependency({ AppRoleName: "web", Id: "d1", OperationId: "o1", DependencyType: "Http", Target: "10.0.0.7", DurationMs: 100, ItemCount: 4 }),
+      dependency({ AppRoleName: "web", Id: "d2", OperationId: "o2", DependencyType: "Http", Target: "api | cid-v1:abc", DurationMs: 300, ItemCount: 2, Success: false }),
+      // Same Id as a request's ParentId but another operation: not a match, so external.
+      dependency({ AppRoleName: "web", Id: "d3", OperationId: "o3", DependencyType: "Http", Target: "api.stripe.com", DurationMs: 50 }),
+      // Two SQL calls to one server, one with the classic suffix: one external target.
+      dependency({ AppRoleName: "api", Id: "d4", OperationId: "o1", DependencyType: "SQL", Target: "sqlsrv | cid-v1:xyz", DurationMs: 8, ItemCount: 3 }),
+      dependency({ AppRoleName: "api", Id: "d5", OperationId: "o2", DependencyType: "SQL", Target: "sqlsrv", DurationMs: 12, Success: false }),
+      // In-process spans are not edges; telemetry older than the window is invisible.
+      dependency({ AppRoleName: "api", Id: "d6", OperationId: "o1", DependencyType: "InProc", Target: "local" }),
+      dependency({ AppRoleName: "web", Id: "d7", OperationId: "o7", DependencyType: "Http", Target: "old", TimeGenerated: at(120) }),
+      // A self-call: api calls api.
+      dependency({ AppRoleName: "api", Id: "d8", OperationId: "o8", DependencyType: "Http", Target: "api" }),
+    ],
+    AppRequests: [
+      request({ AppRoleName: "api", Id: "r1", ParentId: "d1", OperationId: "o1" }),
+      request({ AppRoleName: "api", Id: "r2", ParentId: "d2", OperationId: "o2" }),
+      request({ AppRoleName: "api", Id: "r3", ParentId: "d3", OperationId: "o-other" }),
+      request({ AppRoleName: "api", Id: "r8", ParentId: "d8", OperationId: "o8" }),
+    ],
+    AppAvailabilityResults: [],
+    AppExceptions: [],
+  };
+  const source = { rows: (table: string) => rows[table] ?? [] };
+
+  it("matches callees by parent id within the operation, groups external targets, weights by ItemCount", () => {
+    const query = mapEdgesQuery({ window: "1h" });
+    expect(query.timespan).toBe("PT65M");
+    const edges = mapMapEdgesResult(runKql(query.text, source as never, { now, range: { start: at(65), end: now } }));
+    const key = (edge: { callerRole: string; calleeKind: string; calleeRole: string; dependencyType: string; target: string }) =>
+      `${edge.callerRole}>${edge.calleeKind === "component" ? edge.calleeRole : `${edge.dependencyType}:${edge.target}`}`;
+    const byKey = new Map(edges.map((edge) => [key(edge), edge]));
+    expect([...byKey.keys()].sort()).toEqual(["api>SQL:sqlsrv", "api>api", "web>Http:api.stripe.com", "web>api"]);
+    // 4 + 2 calls, 2 failed; average (100·4 + 300·2) / 6.
+    expect(byKey.get("web>api")).toMatchObject({ callerComponentId: dev.toLowerCase(), calleeKind: "component", target: "", calls: 6, failedCalls: 2, failedPct: 33.33, avgMs: 166.7 });
+    expect(byKey.get("web>api")!.p95Ms).toBe(300);
+    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ calleeKind: "external", calleeRole: "", calls: 4, failedCalls: 1, failedPct: 25, avgMs: 9 });
+    expect(byKey.get("web>Http:api.stripe.com")).toMatchObject({ calleeKind: "external", calls: 1 });
+    expect(byKey.get("api>api")).toMatchObject({ calleeKind: "component", calls: 1 });
+  });
+
+  it("a missing column or an unknown callee kind is a shape error", () => {
+    const columns = ["CallerRole", "CallerResourceId", "CalleeKind", "CalleeRole", "DependencyType", "Target", "Calls", "FailedCalls", "FailedPct", "AvgMs", "P95Ms"].map((name) => ({ name, type: "string" }));
+    expect(mapMapEdgesResult([])).toEqual([]);
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1]] }])).toThrow(/unknown CalleeKind/);
   });
 });

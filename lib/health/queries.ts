@@ -188,3 +188,89 @@ export function mapHealthResult(tables: readonly LogsTable[]): HealthQueryResult
   }
   return result;
 }
+
+/** The application map's windows, and the minutes each covers. */
+export const mapWindows = { "1h": 60, "24h": 24 * 60, "7d": 7 * 24 * 60 } as const;
+export type MapWindow = keyof typeof mapWindows;
+
+/**
+ * The application map's edges for one workspace over a window (research §2.3):
+ * a dependency whose Id is a request's ParentId in the same OperationId is an
+ * edge from the caller's role to the callee's role; any other dependency is
+ * an edge to an external target, grouped by type and target with the classic
+ * SDK's " | cid-v1:<appId>" suffix stripped. Counts, average and p95 are
+ * weighted by ItemCount. No role list: roles no catalog service claims must
+ * show up too, and nothing from people reaches this query.
+ */
+export function mapEdgesQuery(params: { window: MapWindow }): NamedQuery {
+  const windowMinutes = mapWindows[params.window];
+  const text = [
+    `let since = ago(${kqlMinutes(windowMinutes)});`,
+    "let deps = AppDependencies",
+    "    | where TimeGenerated >= since",
+    '    | where DependencyType != "InProc"',
+    "    | project DepId = Id, OperationId, CallerRole = AppRoleName, CallerResourceId = _ResourceId, DependencyType,",
+    '              Target = trim_end(@"\\s*\\|\\s*cid-v1:.*", Target), Success, DurationMs, ItemCount;',
+    "let callees = AppRequests",
+    "    | where TimeGenerated >= since",
+    "    | where isnotempty(ParentId)",
+    "    | distinct OperationId, ParentId, CalleeRole = AppRoleName;",
+    "deps",
+    "| join kind=leftouter callees on OperationId, $left.DepId == $right.ParentId",
+    '| extend CalleeKind = iff(isnotempty(CalleeRole), "component", "external")',
+    '| extend Target = iff(CalleeKind == "component", "", Target)',
+    "| summarize Calls = sum(ItemCount), FailedCalls = sumif(ItemCount, Success == false),",
+    "            AvgMs = sum(DurationMs * ItemCount) / sum(ItemCount), P95Ms = percentilew(DurationMs, ItemCount, 95)",
+    "          by CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target",
+    "| extend FailedPct = round(100.0 * FailedCalls / Calls, 2), AvgMs = round(AvgMs, 1), P95Ms = round(P95Ms, 1)",
+    "| order by Calls desc",
+    // A ceiling on rows, not on meaning: past it the least-called edges are dropped (build-map groups targets long before).
+    "| take 20000",
+    "| project CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target, Calls, FailedCalls, FailedPct, AvgMs, P95Ms",
+  ].join("\n");
+  return { name: `map-edges-${params.window}`, text, timespan: `PT${windowMinutes + 5}M` };
+}
+
+/** One row of the map-edges query: caller role → callee role, or caller role → external type and target. */
+export interface MapEdgeRow {
+  callerRole: string;
+  /** The caller's App Insights component, lowercased, as `_ResourceId` carries it. */
+  callerComponentId: string;
+  calleeKind: "component" | "external";
+  /** Empty for an external call. */
+  calleeRole: string;
+  dependencyType: string;
+  /** Empty for a call matched to a component. */
+  target: string;
+  calls: number;
+  failedCalls: number;
+  failedPct: number | null;
+  avgMs: number | null;
+  p95Ms: number | null;
+}
+
+const mapEdgeColumns = ["CallerRole", "CallerResourceId", "CalleeKind", "CalleeRole", "DependencyType", "Target", "Calls", "FailedCalls", "FailedPct", "AvgMs", "P95Ms"] as const;
+
+export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
+  const table = tables[0];
+  if (!table) return [];
+  const at = columnIndex("map-edges", table, mapEdgeColumns);
+  return table.rows.map((row) => {
+    const cell = (name: (typeof mapEdgeColumns)[number]) => row[at[name]!];
+    const kind = cell("CalleeKind");
+    if (kind !== "component" && kind !== "external") throw new QueryResultShapeError("map-edges", `unknown CalleeKind ${JSON.stringify(kind)}`);
+    return {
+      callerRole: String(cell("CallerRole") ?? ""),
+      callerComponentId: String(cell("CallerResourceId") ?? "").toLowerCase(),
+      calleeKind: kind,
+      calleeRole: String(cell("CalleeRole") ?? ""),
+      dependencyType: String(cell("DependencyType") ?? ""),
+      target: String(cell("Target") ?? ""),
+      calls: numberOrNull(cell("Calls")) ?? 0,
+      failedCalls: numberOrNull(cell("FailedCalls")) ?? 0,
+      failedPct: numberOrNull(cell("FailedPct")),
+      avgMs: numberOrNull(cell("AvgMs")),
+      p95Ms: numberOrNull(cell("P95Ms")),
+    };
+  });
+}

@@ -6,7 +6,7 @@ import type { JobDefinitions } from "@/lib/jobs/job-definition";
 import { discoverClustersJob } from "@/lib/clusters/discover-clusters-job";
 import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
 import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
-import { healthPollJob } from "@/lib/health/health-poll-job";
+import { healthPollJob } from "@/lib/telemetry/health-poll-job";
 
 export const jobDefinitions: JobDefinitions = {
   "cluster.discover": discoverClustersJob,

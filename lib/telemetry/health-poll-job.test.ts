@@ -2,7 +2,7 @@
 // that keeps two cycles (two workers, or a cron kick beside a chained job) apart.
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { nextCycle, withCycleLock } from "@/lib/health/health-poll-job";
+import { nextCycle, withCycleLock } from "@/lib/telemetry/health-poll-job";
 
 describe("nextCycle", () => {
   it("starts the next cycle at the next multiple of the cycle length, whoever asks within a slot", () => {

@@ -20,6 +20,7 @@ import { pollWorkspaces, type WorkspaceTelemetry } from "@/lib/health/poll-works
 import { readKubernetes, type KubernetesTarget } from "@/lib/health/read-kubernetes";
 import { applyRetention, writeHealth, type SampleWrite } from "@/lib/health/write-health";
 import type { HealthReason, HealthState, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
+import { mapWindowsPlan, refreshAppMap } from "@/lib/appmap/refresh-map";
 
 export interface PollHealthOptions {
   config: WharfConfig;
@@ -37,6 +38,8 @@ export interface PollHealthSummary {
   workspaceErrors: { workspace: string; error: string }[];
   states: Record<HealthState, number>;
   transitions: number;
+  /** Why the application map could not be refreshed this cycle (health was written regardless). */
+  mapError?: string;
 }
 
 interface Target {
@@ -196,7 +199,9 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   ]);
   // Only workspaces some environment's component writes to are worth a query.
   const usedWorkspaces = new Set(componentRows.map((component) => component.workspaceId));
-  const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now });
+  // The application map's edge queries ride in the same $batch, for the windows due (lib/appmap/map-cadence.ts).
+  const mapWindowsFor = await mapWindowsPlan(now);
+  const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now, mapWindowsFor });
 
   const routesByEnvironment = new Map<string, ComponentRoute[]>();
   for (const component of componentRows) {
@@ -281,10 +286,18 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
 
   const { transitions } = await writeHealth({ snapshots, current, figures, pruneOthers: true });
   await applyRetention(now);
+  let mapError: string | undefined;
+  try {
+    await refreshAppMap({ polled, now, cycleSeconds });
+  } catch (error) {
+    // The map is a view over health; its failure must not fail the health cycle. It is logged and returned with the summary.
+    mapError = error instanceof Error ? error.message : String(error);
+    console.error(`Application map not refreshed: ${mapError}`);
+  }
   // One notice per cycle for the whole fleet: the topic "health:fleet" that live health views watch.
   await publishChange({ kind: "health", id: "fleet" });
   const workspaceErrors = [...polled.values()]
     .filter((entry) => entry.workspace.lastError)
     .map((entry) => ({ workspace: entry.workspace.name, error: entry.workspace.lastError! }));
-  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions };
+  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }) };
 }

@@ -22,7 +22,7 @@ import { jobDefinitions } from "@/lib/worker/job-registry";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { observeLogsRequests } from "@/lib/azure/logs";
 import { changeChannel } from "@/lib/changes/publish-change";
-import { pollHealth } from "@/lib/health/poll-health";
+import { pollHealth } from "@/lib/telemetry/poll-health";
 import type { HealthReason, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
@@ -132,8 +132,8 @@ describe("a health poll cycle", () => {
   }, 60_000);
 
   it("writes a snapshot per service and namespace, a transition and this minute's sample; one Log Analytics request per workspace", async () => {
-    const requests: string[] = [];
-    const stop = observeLogsRequests((request) => requests.push(request.url));
+    const requests: string[][] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.workspaces));
     const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
     const notices: string[] = [];
     await listener.connect();
@@ -150,9 +150,19 @@ describe("a health poll cycle", () => {
     // Two workspaces serve the environments in use (dev and test share log-wharf-nonprod; prod has its own): every workspace some component writes to is asked once.
     const workspaces = await getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null, components: { some: { environment: { not: null } } } } });
     expect(workspaces.map((workspace) => workspace.name).sort()).toEqual(["log-wharf-nonprod", "log-wharf-prod"]);
+    // One request each (the health query and the map's edges ride in one $batch), each asking one workspace.
     expect(requests).toHaveLength(workspaces.length);
-    expect(new Set(requests.map((url) => url.split("/workspaces/")[1]?.split("/")[0])).size).toBe(workspaces.length);
+    expect(requests.every((asked) => asked.length === 1)).toBe(true);
+    expect(new Set(requests.flat()).size).toBe(workspaces.length);
     expect(summary.workspacesQueried).toBe(workspaces.length);
+    // The application map's edges came back in those same requests: every window stored per workspace, and the map built from them.
+    expect(summary.mapError).toBeUndefined();
+    const mapEdges = await getPrisma().appMapEdges.findMany({ where: { workspaceId: { in: workspaces.map((workspace) => workspace.id) } } });
+    expect(mapEdges.map((row) => `${row.window}:${row.fetchedAt !== null}:${row.lastError}`).sort()).toEqual(workspaces.flatMap(() => ["1h:true:null", "24h:true:null", "7d:true:null"]).sort());
+    const devMap = await getPrisma().appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: "1h", environment: "dev" } } });
+    const devNodes = devMap.nodes as unknown as { id: string; health: string | null }[];
+    expect(devNodes).toEqual(expect.arrayContaining([expect.objectContaining({ id: `svc:${services.withRole.slug}` })]));
+    expect((devMap.edges as unknown as { source: string }[]).some((edge) => edge.source === `svc:${services.withRole.slug}`)).toBe(true);
 
     const withRole = await snapshot(services.withRole.id, namespaces.dev);
     expect(withRole.environment).toBe("dev");
@@ -198,8 +208,8 @@ describe("a health poll cycle", () => {
     expect(fresh.state).toBe("healthy");
     expect((fresh.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
 
-    const requests: string[] = [];
-    const stop = observeLogsRequests((request) => requests.push(request.url));
+    const requests: string[][] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.workspaces));
     await faults({ rules: [{ api: "logs", workspace: "log-wharf-nonprod", errorRate: 1, errorStatus: 429, retryAfterSeconds: 300 }] });
     try {
       await cycle(6_000);
@@ -212,7 +222,7 @@ describe("a health poll cycle", () => {
       // Three minutes on: the throttled workspace is not asked again before its Retry-After; the other one is, every cycle.
       requests.length = 0;
       await cycle(180_000);
-      expect(requests.map((url) => url.includes(throttled.customerId))).toEqual([false]);
+      expect(requests.map((asked) => asked.includes(throttled.customerId))).toEqual([false]);
       const aged = await snapshot(services.withRole.id, namespaces.dev);
       expect(aged.state).toBe("unknown");
       const messages = (aged.reasons as unknown as HealthReason[]).map((reason) => reason.message);

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { enqueue } from "@/lib/jobs/enqueue";
 import type { JobDefinition } from "@/lib/jobs/job-definition";
-import { pollHealth, type PollHealthSummary } from "@/lib/health/poll-health";
+import { pollHealth, type PollHealthSummary } from "@/lib/telemetry/poll-health";
 
 export const healthPollQueue = "health.poll";
 

@@ -7,7 +7,7 @@ import { startWorker, type RunningWorker } from "@/lib/jobs/worker";
 import { jobDefinitions } from "@/lib/worker/job-registry";
 import { dropSchema, fastTiming, testSchema, waitFor } from "@/lib/jobs/testing/job-test-support";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
-import { scheduleNextCycle } from "@/lib/health/health-poll-job";
+import { scheduleNextCycle } from "@/lib/telemetry/health-poll-job";
 
 const schema = testSchema();
 let worker: RunningWorker;

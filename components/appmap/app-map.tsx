@@ -1,0 +1,175 @@
+"use client";
+// Draws the stored map with @xyflow/react at the positions the worker
+// computed: the browser never lays out. Teams collapse into one node each
+// (their edges rerouted to it); health is shown by colour, icon and word.
+import "@xyflow/react/dist/style.css";
+import { memo, useMemo, useState } from "react";
+import { Background, Controls, Handle, MarkerType, Position as HandlePosition, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import type { MapView } from "@/lib/appmap/get-map";
+import type { MapEdge } from "@/lib/appmap/types";
+import type { HealthState } from "@/lib/health/types";
+
+type MapNodeData = {
+  label: string;
+  kind: string;
+  sublabel: string;
+  health: HealthState | null;
+  href?: string;
+  members?: number;
+};
+
+const healthLook: Record<HealthState | "none", { icon: string; word: string; className: string }> = {
+  healthy: { icon: "✓", word: "Healthy", className: "border-green-600 bg-green-50 text-green-950 dark:bg-green-950 dark:text-green-50" },
+  degraded: { icon: "!", word: "Degraded", className: "border-amber-500 bg-amber-50 text-amber-950 dark:bg-amber-950 dark:text-amber-50" },
+  unhealthy: { icon: "✕", word: "Unhealthy", className: "border-red-600 bg-red-50 text-red-950 dark:bg-red-950 dark:text-red-50" },
+  unknown: { icon: "?", word: "Unknown", className: "border-slate-400 bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-50" },
+  none: { icon: "", word: "", className: "border-border bg-card text-foreground" },
+};
+
+const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData>>) {
+  const look = healthLook[data.health ?? "none"];
+  const dashed = data.kind === "unknown" || data.kind === "external" || data.kind === "external-group";
+  return (
+    <div className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""}`}>
+      <Handle type="target" position={HandlePosition.Left} />
+      <div className="truncate font-semibold" title={data.label}>
+        {data.href ? <a href={data.href} className="underline-offset-2 hover:underline">{data.label}</a> : data.label}
+      </div>
+      <div className="truncate text-[11px] opacity-80">{data.sublabel}</div>
+      {data.health && (
+        <div className="font-medium">
+          <span aria-hidden="true">{look.icon}</span> {look.word}
+        </div>
+      )}
+      <Handle type="source" position={HandlePosition.Right} />
+    </div>
+  );
+});
+
+const nodeTypes = { box: MapNodeBox };
+
+function edgeColour(failurePct: number | null): string {
+  if (failurePct === null) return "#64748b";
+  if (failurePct >= 5) return "#dc2626";
+  if (failurePct >= 1) return "#d97706";
+  return "#16a34a";
+}
+
+function edgeWidth(calls: number, maxCalls: number): number {
+  if (maxCalls <= 0) return 1;
+  return 1 + 5 * (Math.log10(1 + calls) / Math.log10(1 + maxCalls));
+}
+
+const worstFirst: HealthState[] = ["unhealthy", "degraded", "unknown", "healthy"];
+
+export function AppMap({ map }: { map: MapView }) {
+  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const teams = useMemo(() => {
+    const byTeam = new Map<string, { slug: string; name: string; count: number }>();
+    for (const node of map.nodes) if (node.team) byTeam.set(node.team.slug, { ...node.team, count: (byTeam.get(node.team.slug)?.count ?? 0) + 1 });
+    return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }, [map.nodes]);
+
+  const { nodes, edges } = useMemo(() => {
+    const groupOf = (id: string) => {
+      const node = map.nodes.find((candidate) => candidate.id === id);
+      return node?.team && collapsed.has(node.team.slug) ? `team:${node.team.slug}` : id;
+    };
+    const nodes: Node<MapNodeData>[] = [];
+    const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[] }>();
+    for (const node of map.nodes) {
+      if (node.team && collapsed.has(node.team.slug)) {
+        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [] };
+        group.x += node.position.x;
+        group.y += node.position.y;
+        group.n += 1;
+        if (node.health) group.states.push(node.health);
+        groups.set(node.team.slug, group);
+        continue;
+      }
+      const sublabel =
+        node.kind === "service" ? `${node.team?.name ?? ""} · service` : node.kind === "unknown" ? "unknown service (no catalog entry claims this role)" : node.kind === "external-group" ? `${node.dependencyType} · grouped` : `${node.dependencyType} · external`;
+      nodes.push({
+        id: node.id,
+        type: "box",
+        position: node.position,
+        data: { label: node.label, kind: node.kind, sublabel, health: node.health, ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }) },
+      });
+    }
+    for (const [slug, group] of groups) {
+      const health = worstFirst.find((state) => group.states.includes(state)) ?? null;
+      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health } });
+    }
+    const maxCalls = Math.max(0, ...map.edges.map((edge) => edge.calls));
+    const merged = new Map<string, MapEdge>();
+    for (const edge of map.edges) {
+      const source = groupOf(edge.source);
+      const target = groupOf(edge.target);
+      // Calls inside a collapsed team are inside its node, not a loop on it.
+      if (source === target && !edge.selfCall) continue;
+      const id = `${source}->${target}`;
+      const existing = merged.get(id);
+      if (!existing) merged.set(id, { ...edge, id, source, target });
+      else {
+        existing.calls += edge.calls;
+        existing.failedCalls += edge.failedCalls;
+        existing.failurePct = existing.calls > 0 ? (100 * existing.failedCalls) / existing.calls : null;
+        if (edge.declaration === "undeclared") existing.declaration = "undeclared";
+        existing.stale ||= edge.stale;
+      }
+    }
+    const edges: Edge[] = [...merged.values()].map((edge) => {
+      const colour = edgeColour(edge.failurePct);
+      const failure = edge.failurePct === null ? "" : `, ${edge.failurePct.toFixed(1)} % failed`;
+      return {
+        id: edge.id,
+        source: edge.source,
+        target: edge.target,
+        label: edge.declaration === "undeclared" ? "undeclared" : undefined,
+        ariaLabel: `${edge.source} calls ${edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
+        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }) },
+        // In user space, so a wide edge does not grow a huge arrowhead.
+        markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
+      };
+    });
+    return { nodes, edges };
+  }, [map, collapsed]);
+
+  const toggle = (slug: string) =>
+    setCollapsed((current) => {
+      const next = new Set(current);
+      if (next.has(slug)) next.delete(slug);
+      else next.add(slug);
+      return next;
+    });
+
+  return (
+    <div className="space-y-3">
+      {teams.length > 0 && (
+        <div className="flex flex-wrap items-center gap-2 text-sm" aria-label="Teams">
+          <span className="text-muted-foreground">Teams:</span>
+          {teams.map((team) => (
+            <button key={team.slug} type="button" onClick={() => toggle(team.slug)} aria-pressed={collapsed.has(team.slug)} className="rounded-full border border-border px-2.5 py-0.5 hover:bg-muted aria-pressed:bg-muted">
+              {collapsed.has(team.slug) ? "▸" : "▾"} {team.name} ({team.count})
+            </button>
+          ))}
+          <button type="button" className="text-xs underline" onClick={() => setCollapsed(new Set(teams.map((team) => team.slug)))}>
+            collapse all
+          </button>
+          <button type="button" className="text-xs underline" onClick={() => setCollapsed(new Set())}>
+            expand all
+          </button>
+        </div>
+      )}
+      <div className="h-[70vh] rounded-lg border border-border" data-testid="app-map">
+        <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView onlyRenderVisibleElements nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
+          <Background />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+      </div>
+      <p className="text-xs text-muted-foreground">
+        Edge width: calls (log scale). Colour: green under 1 % failed, amber under 5 %, red 5 % or more. Dashed edge: observed but not declared in the catalog. Dashed box: external dependency or a role no catalog service claims. Faded edge: its workspace&apos;s figures are stale.
+      </p>
+    </div>
+  );
+}

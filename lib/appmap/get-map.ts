@@ -1,0 +1,86 @@
+// The application map for a window, fleet-wide or for one environment,
+// optionally narrowed to one team's services and their neighbours: read from
+// the stored snapshot, never from Azure. Reading the map is like reading
+// health: reading it takes `health:read`.
+import { z } from "zod";
+import { getPrisma } from "@/lib/db/client";
+import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
+import { mapWindows, type MapWindow } from "@/lib/health/queries";
+import { fleetScope } from "@/lib/appmap/refresh-map";
+import type { DeclaredNotSeen, MapEdge, MapNode, MapSource, Position } from "@/lib/appmap/types";
+
+const windows = Object.keys(mapWindows) as [MapWindow, ...MapWindow[]];
+
+export const mapQuery = z.object({
+  window: z.enum(windows, { error: `window must be one of ${windows.join(", ")}.` }).default("1h").describe("How far back the edges reach: 1h, 24h or 7d."),
+  team: z.string().trim().min(1).max(40).optional().describe("A team slug: only its services and the nodes they call or are called by."),
+  environment: z.string().trim().min(1).max(40).optional().describe("An environment (dev, test, prod, …); fleet-wide when absent."),
+});
+
+export type MapQuery = z.input<typeof mapQuery>;
+
+export interface MapView {
+  window: MapWindow;
+  environment: string | null;
+  team: string | null;
+  /** When the snapshot was built (each health cycle) and laid out; null when no cycle has built it yet. */
+  builtAt: string | null;
+  laidOutAt: string | null;
+  nodes: (MapNode & { position: Position })[];
+  edges: MapEdge[];
+  notSeen: DeclaredNotSeen[];
+  sources: MapSource[];
+}
+
+export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<MapView> {
+  const { actor } = input;
+  if (!can(actor, "health:read")) throw forbidden("health:read");
+  const query = parseInput(mapQuery, input.query);
+  const prisma = getPrisma();
+  if (query.team && !(await prisma.team.findUnique({ where: { slug: query.team }, select: { id: true } }))) {
+    throw new AppError("invalid_input", `No team has the slug "${query.team}". Use a team slug from /api/v1/teams, or leave team out for every team.`, { path: ["team"] });
+  }
+  const snapshot = await prisma.appMapSnapshot.findUnique({ where: { window_environment: { window: query.window, environment: query.environment ?? fleetScope } } });
+  if (!snapshot && query.environment) {
+    const known = await prisma.cluster.findFirst({ where: { environment: query.environment }, select: { id: true } });
+    if (!known) {
+      const environments = (await prisma.appMapSnapshot.findMany({ where: { environment: { not: fleetScope } }, distinct: ["environment"], select: { environment: true } })).map((row) => row.environment);
+      throw new AppError("invalid_input", `No cluster serves the environment "${query.environment}". ${environments.length ? `Use one of ${environments.join(", ")}` : "Use an environment a cluster is tagged with"}, or leave environment out for the whole fleet.`, {
+        path: ["environment"],
+      });
+    }
+  }
+  const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null };
+  if (!snapshot) return { ...base, builtAt: null, laidOutAt: null, nodes: [], edges: [], notSeen: [], sources: [] };
+
+  let nodes = snapshot.nodes as unknown as MapNode[];
+  let edges = snapshot.edges as unknown as MapEdge[];
+  let notSeen = snapshot.notSeen as unknown as DeclaredNotSeen[];
+  if (query.team) {
+    const own = new Set(nodes.filter((node) => node.team?.slug === query.team).map((node) => node.id));
+    edges = edges.filter((edge) => own.has(edge.source) || own.has(edge.target));
+    const kept = new Set([...own, ...edges.flatMap((edge) => [edge.source, edge.target])]);
+    nodes = nodes.filter((node) => kept.has(node.id));
+    const ownSlugs = new Set(nodes.filter((node) => own.has(node.id)).map((node) => node.serviceSlug));
+    notSeen = notSeen.filter((entry) => ownSlugs.has(entry.from));
+  }
+  const positions = snapshot.positions as unknown as Record<string, Position>;
+  return {
+    ...base,
+    builtAt: snapshot.builtAt.toISOString(),
+    laidOutAt: snapshot.laidOutAt.toISOString(),
+    nodes: nodes.map((node) => ({ ...node, position: positions[node.id] ?? { x: 0, y: 0 } })),
+    edges,
+    notSeen,
+    sources: snapshot.sources as unknown as MapSource[],
+  };
+}
+
+/** The environments a map can be narrowed to: those some cluster is tagged with. */
+export async function listMapEnvironments(input: { actor: Actor }): Promise<string[]> {
+  if (!can(input.actor, "health:read")) throw forbidden("health:read");
+  const rows = await getPrisma().cluster.findMany({ where: { environment: { not: null } }, distinct: ["environment"], select: { environment: true }, orderBy: { environment: "asc" } });
+  return rows.map((row) => row.environment!);
+}
