@@ -41,6 +41,9 @@ async function snapshot(window: string) {
 
 beforeAll(async () => {
   const prisma = getPrisma();
+  // The map snapshots are fleet-wide: an earlier test file's poll cycle may have built them. This file starts from none.
+  await prisma.appMapSnapshot.deleteMany({});
+  await prisma.appMapEdges.deleteMany({});
   const team = await prisma.team.create({ data: { slug: `rm${suffix}`, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   const service = (slug: string, role: string | null) =>
     prisma.service.create({ data: { slug, displayName: slug, ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: slug, appInsightsRoleName: role } });
