@@ -1,12 +1,13 @@
 // The synthetic telemetry of one or more workspaces as a KqlTableSource. Rows
-// are made on demand for the time buckets the query's range covers and never
-// kept: minute buckets for the last 15 minutes (where health looks), 5-minute
+// are made on demand for the time buckets the query's range covers, and the
+// last buckets made are kept (bounded) for the next queries: minute buckets for the last 15 minutes (where health looks), 5-minute
 // buckets for the rest of the last day, hour buckets before that (each row's
 // ItemCount carries its bucket's share), back to the 30-day retention.
+import { createHash } from "node:crypto";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
 import type { SandboxWorkspace } from "../../workspaces";
-import { generateBucket, type GenerationContext } from "./generate";
+import { generateBucket, type GenerationContext, type Row } from "./generate";
 import type { Workload } from "./workloads";
 
 export const retentionMs = 30 * 24 * 3_600_000;
@@ -41,20 +42,105 @@ export function bucketsBetween(from: number, to: number, now: number): { start: 
   return buckets;
 }
 
-export function createTelemetrySource(options: TelemetrySourceOptions): KqlTableSource {
+/**
+ * Generated buckets kept across queries, at most this many rows (≈250 bytes
+ * each): the poller asks for the same last minutes every cycle, and a bucket
+ * is a pure function of its key (seed, workspace, table, start, length and
+ * the workspace's workloads as read from the clusters), so a hit is exactly
+ * the rows generation would make again. A changed Deployment, ReplicaSet or
+ * pod changes the workloads' fingerprint and so the key.
+ */
+export const bucketCacheRows = 1_500_000;
+const bucketCache = new Map<string, Row[]>();
+let cachedRows = 0;
+const stats = { rowsGenerated: 0, bucketHits: 0, bucketMisses: 0 };
+
+/** How many rows the generator has made in this process and how often a bucket was reused, for benchmarks. */
+export function telemetryStats(): { rowsGenerated: number; bucketHits: number; bucketMisses: number; cachedRows: number } {
+  return { ...stats, cachedRows };
+}
+
+function cached(key: string): Row[] | undefined {
+  const rows = bucketCache.get(key);
+  if (rows) {
+    // Least recently used first in the Map's order.
+    bucketCache.delete(key);
+    bucketCache.set(key, rows);
+  }
+  return rows;
+}
+
+function remember(key: string, rows: Row[]): void {
+  if (rows.length > bucketCacheRows) return;
+  bucketCache.set(key, rows);
+  cachedRows += rows.length;
+  for (const [oldest, old] of bucketCache) {
+    if (cachedRows <= bucketCacheRows) break;
+    bucketCache.delete(oldest);
+    cachedRows -= old.length;
+  }
+}
+
+/** Everything a workspace's rows depend on besides the seed and the bucket, as one string. */
+function fingerprintOf(workloads: readonly Workload[]): string {
+  const hash = createHash("sha256");
+  for (const w of workloads) hash.update(JSON.stringify({ ...w, cluster: w.cluster.name }));
+  return hash.digest("base64");
+}
+
+export interface TelemetrySource extends KqlTableSource {
+  /**
+   * Generates (into the bucket cache) the buckets of `tables` over `range`
+   * that are not there yet, yielding to the event loop between buckets so
+   * the sandbox's other servers are answered meanwhile. Optional: `rows`
+   * generates whatever is missing itself.
+   */
+  prepare(tables: readonly AppInsightsTableName[], range: KqlTimeRange): Promise<void>;
+}
+
+export function createTelemetrySource(options: TelemetrySourceOptions): TelemetrySource {
   const now = options.now.getTime();
-  const contexts: GenerationContext[] = options.workspaces.map(({ workspace, workloads }) => ({ seed: options.seed, workspace, workloads, profiles: new Map(), instances: new Map(), calls: new Map(), bases: new WeakMap() }));
+  const contexts = options.workspaces.map(({ workspace, workloads }) => ({
+    key: `${options.seed}|${workspace.name}|${fingerprintOf(workloads)}`,
+    context: { seed: options.seed, workspace, workloads, profiles: new Map(), instances: new Map(), calls: new Map(), bases: new WeakMap() } as GenerationContext,
+  }));
+  const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
+  const bucketRows = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }): Row[] => {
+    const key = `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
+    const hit = cached(key);
+    if (hit) {
+      stats.bucketHits += 1;
+      return hit;
+    }
+    stats.bucketMisses += 1;
+    const rows = generateBucket(entry.context, bucket.start, bucket.length, table);
+    stats.rowsGenerated += rows.length;
+    remember(key, rows);
+    return rows;
+  };
   return {
     *rows(table: AppInsightsTableName, range: KqlTimeRange): Iterable<KqlRow> {
-      const from = Math.max(range.start.getTime(), now - retentionMs);
-      const to = Math.min(range.end.getTime(), now);
+      const { from, to } = clip(range);
       if (!(from <= to)) return;
       for (const bucket of bucketsBetween(from, to + 1, now)) {
-        for (const context of contexts) {
-          if (context.workloads.length === 0) continue;
-          for (const row of generateBucket(context, bucket.start, bucket.length, table)) {
+        for (const entry of contexts) {
+          if (entry.context.workloads.length === 0) continue;
+          for (const row of bucketRows(entry, table, bucket)) {
             const at = (row.TimeGenerated as Date).getTime();
             if (at >= from && at <= to) yield row;
+          }
+        }
+      }
+    },
+    async prepare(tables, range) {
+      const { from, to } = clip(range);
+      if (!(from <= to)) return;
+      for (const table of tables) {
+        for (const bucket of bucketsBetween(from, to + 1, now)) {
+          for (const entry of contexts) {
+            if (entry.context.workloads.length === 0 || bucketCache.has(`${entry.key}|${table}|${bucket.start}|${bucket.length}`)) continue;
+            bucketRows(entry, table, bucket);
+            await new Promise((resume) => setImmediate(resume));
           }
         }
       }
