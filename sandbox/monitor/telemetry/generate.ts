@@ -138,17 +138,17 @@ class BucketBuilder {
   constructor(
     private readonly context: GenerationContext,
     private readonly random: Random,
-    private readonly wanted: AppInsightsTableName,
+    private readonly wanted: ReadonlySet<AppInsightsTableName>,
   ) {}
 
   /**
-   * A row of `table`, or undefined when the query reads another table. Every
+   * A row of `table`, or undefined when the query reads other tables. Every
    * random draw happens either way, so ids and values are the same whichever
    * table is asked for (a call's Id is its callee's ParentId in both).
    */
   private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: () => Row): Row | undefined {
     const billedSize = 900 + this.random.int(600);
-    if (table !== this.wanted) return undefined;
+    if (!this.wanted.has(table)) return undefined;
     // Constant columns live on a per-role prototype: a row owns only what varies (the evaluator reads properties, not keys).
     const row = Object.create(baseRow(this.context, span.workload, table)) as Row;
     row.TimeGenerated = new Date(span.at);
@@ -349,10 +349,10 @@ function pickOperation(profile: RoleProfile, random: Random): { method: string; 
 
 const noRoles: ReadonlySet<string> = new Set();
 
-/** Everything every role in the workspace recorded in [start, start + lengthMs). */
-export function generateBucket(context: GenerationContext, start: number, lengthMs: number, table: AppInsightsTableName): Row[] {
+/** Everything every role in the workspace recorded in [start, start + lengthMs), in the tables asked for (the others stay empty): one walk for all of them. */
+export function generateBucket(context: GenerationContext, start: number, lengthMs: number, tables: ReadonlySet<AppInsightsTableName>): BucketRows {
   const random = seededRandom(`${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`);
-  const builder = new BucketBuilder(context, random, table);
+  const builder = new BucketBuilder(context, random, tables);
   const minutes = lengthMs / 60_000;
   for (const workload of context.workloads) {
     const profile = profileOf(context, workload.roleName);
@@ -376,5 +376,5 @@ export function generateBucket(context: GenerationContext, start: number, length
     }
     for (let at = Math.ceil(start / availabilityEveryMs) * availabilityEveryMs; at < start + lengthMs; at += availabilityEveryMs) builder.availability(workload, at);
   }
-  return builder.rows[table];
+  return builder.rows;
 }

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
 import type { SandboxWorkspace } from "../../workspaces";
-import { generateBucket, type GenerationContext, type Row } from "./generate";
+import { generateBucket, type BucketRows, type GenerationContext, type Row } from "./generate";
 import type { Workload } from "./workloads";
 
 export const retentionMs = 30 * 24 * 3_600_000;
@@ -105,18 +105,24 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
     context: { seed: options.seed, workspace, workloads, profiles: new Map(), instances: new Map(), calls: new Map(), bases: new WeakMap() } as GenerationContext,
   }));
   const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
+  const keyOf = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }) => `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
+  /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
+  const generate = (entry: (typeof contexts)[number], tables: readonly AppInsightsTableName[], bucket: { start: number; length: number }): BucketRows => {
+    stats.bucketMisses += 1;
+    const made = generateBucket(entry.context, bucket.start, bucket.length, new Set(tables));
+    for (const table of tables) {
+      stats.rowsGenerated += made[table].length;
+      remember(keyOf(entry, table, bucket), made[table]);
+    }
+    return made;
+  };
   const bucketRows = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }): Row[] => {
-    const key = `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
-    const hit = cached(key);
+    const hit = cached(keyOf(entry, table, bucket));
     if (hit) {
       stats.bucketHits += 1;
       return hit;
     }
-    stats.bucketMisses += 1;
-    const rows = generateBucket(entry.context, bucket.start, bucket.length, table);
-    stats.rowsGenerated += rows.length;
-    remember(key, rows);
-    return rows;
+    return generate(entry, [table], bucket)[table];
   };
   return {
     *rows(table: AppInsightsTableName, range: KqlTimeRange): Iterable<KqlRow> {
@@ -135,13 +141,12 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
     async prepare(tables, range) {
       const { from, to } = clip(range);
       if (!(from <= to)) return;
-      for (const table of tables) {
-        for (const bucket of bucketsBetween(from, to + 1, now)) {
-          for (const entry of contexts) {
-            if (entry.context.workloads.length === 0 || bucketCache.has(`${entry.key}|${table}|${bucket.start}|${bucket.length}`)) continue;
-            bucketRows(entry, table, bucket);
-            await new Promise((resume) => setImmediate(resume));
-          }
+      for (const bucket of bucketsBetween(from, to + 1, now)) {
+        for (const entry of contexts) {
+          const missing = tables.filter((table) => !bucketCache.has(keyOf(entry, table, bucket)));
+          if (entry.context.workloads.length === 0 || missing.length === 0) continue;
+          generate(entry, missing, bucket);
+          await new Promise((resume) => setImmediate(resume));
         }
       }
     },
