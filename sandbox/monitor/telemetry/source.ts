@@ -4,6 +4,7 @@
 // buckets for the rest of the last day, hour buckets before that (each row's
 // ItemCount carries its bucket's share), back to the 30-day retention.
 import { createHash } from "node:crypto";
+import { getHeapStatistics } from "node:v8";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
 import type { SandboxWorkspace } from "../../workspaces";
@@ -43,14 +44,16 @@ export function bucketsBetween(from: number, to: number, now: number): { start: 
 }
 
 /**
- * Generated buckets kept across queries, at most this many rows (≈250 bytes
- * each): the poller asks for the same last minutes every cycle, and a bucket
- * is a pure function of its key (seed, workspace, table, start, length and
- * the workspace's workloads as read from the clusters), so a hit is exactly
- * the rows generation would make again. A changed Deployment, ReplicaSet or
- * pod changes the workloads' fingerprint and so the key.
+ * Generated buckets kept across queries: the poller asks for the same last
+ * minutes every cycle, and a bucket is a pure function of its key (seed,
+ * workspace, table, start, length and the workspace's workloads as read from
+ * the clusters), so a hit is exactly the rows generation would make again. A
+ * changed Deployment, ReplicaSet or pod changes the workloads' fingerprint and
+ * so the key. Bounded to about a tenth of the heap (a row is ≈600 bytes): the
+ * sandbox runs with a 256 MB old space, where that is ≈49,000 rows, the
+ * poller's 15 minutes of about 200 roles; a query evaluates in the rest.
  */
-export const bucketCacheRows = 1_500_000;
+export const bucketCacheRows = Math.floor((getHeapStatistics().heap_size_limit * 0.1) / 600);
 const bucketCache = new Map<string, Row[]>();
 let cachedRows = 0;
 const stats = { rowsGenerated: 0, bucketHits: 0, bucketMisses: 0 };
@@ -92,8 +95,8 @@ export interface TelemetrySource extends KqlTableSource {
   /**
    * Generates (into the bucket cache) the buckets of `tables` over `range`
    * that are not there yet, yielding to the event loop between buckets so
-   * the sandbox's other servers are answered meanwhile. Optional: `rows`
-   * generates whatever is missing itself.
+   * the sandbox's other servers are answered meanwhile, as far as half the
+   * cache holds. Optional: `rows` generates whatever is missing itself.
    */
   prepare(tables: readonly AppInsightsTableName[], range: KqlTimeRange): Promise<void>;
 }
@@ -141,11 +144,15 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
     async prepare(tables, range) {
       const { from, to } = clip(range);
       if (!(from <= to)) return;
+      // Past half the cache, buckets made now would be evicted before the evaluator reads them: it makes the rest itself.
+      let made = 0;
       for (const bucket of bucketsBetween(from, to + 1, now)) {
         for (const entry of contexts) {
           const missing = tables.filter((table) => !bucketCache.has(keyOf(entry, table, bucket)));
           if (entry.context.workloads.length === 0 || missing.length === 0) continue;
-          generate(entry, missing, bucket);
+          if (made > bucketCacheRows / 2) return;
+          const rows = generate(entry, missing, bucket);
+          for (const table of missing) made += rows[table].length;
           await new Promise((resume) => setImmediate(resume));
         }
       }
