@@ -73,8 +73,14 @@ function cached(key: string): Row[] | undefined {
   return rows;
 }
 
-function remember(key: string, rows: Row[]): void {
-  if (rows.length > bucketCacheRows) return;
+/**
+ * Keeps a bucket, evicting the least recently used ones if `evict` (what
+ * `prepare` makes for the query about to run); otherwise only into free room,
+ * so a query larger than the cache does not push out, bucket after bucket,
+ * everything it and the next poll need (LRU's failure on a scan).
+ */
+function remember(key: string, rows: Row[], evict: boolean): void {
+  if (rows.length > bucketCacheRows || (!evict && cachedRows + rows.length > bucketCacheRows)) return;
   bucketCache.set(key, rows);
   cachedRows += rows.length;
   for (const [oldest, old] of bucketCache) {
@@ -110,12 +116,12 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
   const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
   const keyOf = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }) => `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
   /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
-  const generate = (entry: (typeof contexts)[number], tables: readonly AppInsightsTableName[], bucket: { start: number; length: number }): BucketRows => {
+  const generate = (entry: (typeof contexts)[number], tables: readonly AppInsightsTableName[], bucket: { start: number; length: number }, evict: boolean): BucketRows => {
     stats.bucketMisses += 1;
     const made = generateBucket(entry.context, bucket.start, bucket.length, new Set(tables));
     for (const table of tables) {
       stats.rowsGenerated += made[table].length;
-      remember(keyOf(entry, table, bucket), made[table]);
+      remember(keyOf(entry, table, bucket), made[table], evict);
     }
     return made;
   };
@@ -125,7 +131,7 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
       stats.bucketHits += 1;
       return hit;
     }
-    return generate(entry, [table], bucket)[table];
+    return generate(entry, [table], bucket, false)[table];
   };
   return {
     *rows(table: AppInsightsTableName, range: KqlTimeRange): Iterable<KqlRow> {
@@ -151,7 +157,7 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
           const missing = tables.filter((table) => !bucketCache.has(keyOf(entry, table, bucket)));
           if (entry.context.workloads.length === 0 || missing.length === 0) continue;
           if (made > bucketCacheRows / 2) return;
-          const rows = generate(entry, missing, bucket);
+          const rows = generate(entry, missing, bucket, true);
           for (const table of missing) made += rows[table].length;
           await new Promise((resume) => setImmediate(resume));
         }
