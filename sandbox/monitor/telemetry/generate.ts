@@ -158,6 +158,13 @@ class BucketBuilder {
     return Object.assign(row, fields());
   }
 
+  /** `random.hex(bytes)`, or the same draws without making the string when no row of `table` is kept (most ids of a one-table query). */
+  private hex(table: AppInsightsTableName, bytes: number): string {
+    if (this.wanted.has(table)) return this.random.hex(bytes);
+    for (let i = 0; i < bytes; i += 4) this.random.next();
+    return "";
+  }
+
   private push(table: AppInsightsTableName, row: Row | undefined): void {
     if (row) this.rows[table].push(row);
   }
@@ -250,7 +257,7 @@ class BucketBuilder {
     const calls = Math.max(1, Math.round(weight * call.perRequest));
     const success = this.random.next() >= call.failure;
     const durationMs = duration(this.random, success ? call.medianMs : call.medianMs * 3, 0.5);
-    const id = this.random.hex(8);
+    const id = this.hex("AppDependencies", 8);
     this.push(
       "AppDependencies",
       this.row("AppDependencies", span, () => ({
@@ -306,8 +313,8 @@ class BucketBuilder {
       const success = condition.cause === "down" ? false : this.random.next() >= condition.failure * 0.5;
       const durationMs = duration(this.random, condition.medianMs * 2 + 30, 0.3);
       const runAt = at + this.random.int(20_000);
-      const operationId = this.random.hex(16);
-      const id = randomGuid(this.random);
+      const operationId = this.hex("AppAvailabilityResults", 16);
+      const id = this.wanted.has("AppAvailabilityResults") ? randomGuid(this.random) : this.hex("AppAvailabilityResults", 16);
       const size = 512 + this.random.int(256);
       this.push(
         "AppAvailabilityResults",
