@@ -117,7 +117,7 @@ async function once(label: string): Promise<number> {
   const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
   const rolesSeen = new Set(result.tables[0]!.rows.filter((r) => r[0] === "window").map((r) => r[1])).size;
   console.log(
-    `${label.padEnd(22)} ${ms.toFixed(0).padStart(6)} ms (CPU ${cpuMs.toFixed(0).padStart(6)} ms)  event loop blocked ≤ ${blockedMs.toFixed(0).padStart(5)} ms  result rows ${result.tables[0]!.rows.length}  roles ${rolesSeen}  rows scanned ${result.statistics.query.inputDatasetStatistics.rows.total}  rows generated ${after.rowsGenerated - before.rowsGenerated}  heap ${heapMb.toFixed(0)} MB`,
+    `${label.padEnd(22)} ${ms.toFixed(0).padStart(6)} ms (CPU ${cpuMs.toFixed(0).padStart(6)} ms)  event loop blocked ≤ ${blockedMs.toFixed(0).padStart(5)} ms  result rows ${result.tables[0]!.rows.length}  roles ${rolesSeen}  rows scanned ${result.statistics.query.inputDatasetStatistics.rows.total}  rows generated ${after.rowsGenerated - before.rowsGenerated} in ${(after.generationMs - before.generationMs).toFixed(0)} ms  heap ${heapMb.toFixed(0)} MB`,
   );
   return ms;
 }

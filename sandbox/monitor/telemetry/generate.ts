@@ -19,12 +19,15 @@ export interface GenerationContext {
   workloads: readonly Workload[];
   /** Profiles by role name, made once per context. */
   profiles: Map<string, RoleProfile>;
-  /** Pod names by ReplicaSet and index, and each role's constant columns per table: made once per context. */
-  instances: Map<string, string>;
-  calls: Map<string, ExternalCall>;
+  /** Pod names by ReplicaSet, by index, and each role's constant columns per table: made once per context. */
+  instances: Map<string, string[]>;
+  /** Each declared dependency's calls, by the dependency (one object per Deployment's annotation entry). */
+  calls: Map<DeclaredDependency, ExternalCall>;
   bases: WeakMap<Workload, Partial<Record<AppInsightsTableName, Row>>>;
   /** Workloads by cluster, namespace and service, and by cluster and service: made on first use. */
   services?: Map<string, Workload>;
+  /** Each caller's answer from `calleeOf` per service (null: nobody here answers). */
+  callees?: Map<Workload, Map<string, Workload | null>>;
 }
 
 /**
@@ -33,6 +36,15 @@ export interface GenerationContext {
  * workload per call was most of a 2,000-role bucket's time.
  */
 function calleeOf(context: GenerationContext, caller: Workload, service: string): Workload | undefined {
+  context.callees ??= new Map();
+  let known = context.callees.get(caller);
+  if (!known) context.callees.set(caller, (known = new Map()));
+  let callee = known.get(service);
+  if (callee === undefined) known.set(service, (callee = findCallee(context, caller, service) ?? null));
+  return callee ?? undefined;
+}
+
+function findCallee(context: GenerationContext, caller: Workload, service: string): Workload | undefined {
   if (!context.services) {
     context.services = new Map();
     for (const w of context.workloads) {
@@ -43,9 +55,8 @@ function calleeOf(context: GenerationContext, caller: Workload, service: string)
 }
 
 function declaredCall(context: GenerationContext, roleName: string, dependency: DeclaredDependency): ExternalCall {
-  const key = `${roleName}|${dependency.kind}|${dependency.target}`;
-  let call = context.calls.get(key);
-  if (!call) context.calls.set(key, (call = externalCall(context.seed, roleName, dependency)));
+  let call = context.calls.get(dependency);
+  if (!call) context.calls.set(dependency, (call = externalCall(context.seed, roleName, dependency)));
   return call;
 }
 
@@ -171,10 +182,10 @@ class BucketBuilder {
 
   private instanceOf(workload: Workload, condition: Condition): string {
     const index = this.random.int(Math.max(1, workload.replicas));
-    const key = `${condition.revision.replicaSet}|${index}`;
-    let name = this.context.instances.get(key);
-    if (name === undefined) this.context.instances.set(key, (name = `${condition.revision.replicaSet}-${seededRandom(key).hex(3).slice(0, 5)}`));
-    return name;
+    const replicaSet = condition.revision.replicaSet;
+    let names = this.context.instances.get(replicaSet);
+    if (!names) this.context.instances.set(replicaSet, (names = []));
+    return (names[index] ??= `${replicaSet}-${seededRandom(`${replicaSet}|${index}`).hex(3).slice(0, 5)}`);
   }
 
   /** A request to `workload` and, unless it failed for want of a pod, the calls it makes. Returns the request's outcome. */

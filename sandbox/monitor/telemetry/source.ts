@@ -4,6 +4,7 @@
 // buckets for the rest of the last day, hour buckets before that (each row's
 // ItemCount carries its bucket's share), back to the 30-day retention.
 import { createHash } from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
@@ -56,10 +57,10 @@ export function bucketsBetween(from: number, to: number, now: number): { start: 
 export const bucketCacheRows = Math.floor((getHeapStatistics().heap_size_limit * 0.1) / 600);
 const bucketCache = new Map<string, Row[]>();
 let cachedRows = 0;
-const stats = { rowsGenerated: 0, bucketHits: 0, bucketMisses: 0 };
+const stats = { rowsGenerated: 0, bucketHits: 0, bucketMisses: 0, generationMs: 0 };
 
 /** How many rows the generator has made in this process and how often a bucket was reused, for benchmarks. */
-export function telemetryStats(): { rowsGenerated: number; bucketHits: number; bucketMisses: number; cachedRows: number } {
+export function telemetryStats(): { rowsGenerated: number; bucketHits: number; bucketMisses: number; generationMs: number; cachedRows: number } {
   return { ...stats, cachedRows };
 }
 
@@ -118,7 +119,9 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
   /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
   const generate = (entry: (typeof contexts)[number], tables: readonly AppInsightsTableName[], bucket: { start: number; length: number }, evict: boolean): BucketRows => {
     stats.bucketMisses += 1;
+    const began = performance.now();
     const made = generateBucket(entry.context, bucket.start, bucket.length, new Set(tables));
+    stats.generationMs += performance.now() - began;
     for (const table of tables) {
       stats.rowsGenerated += made[table].length;
       remember(keyOf(entry, table, bucket), made[table], evict);
