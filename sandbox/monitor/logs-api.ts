@@ -121,7 +121,8 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
         const headers: Record<string, string> = fault.error.status === 500 ? {} : { "retry-after": String(fault.error.retryAfterSeconds) };
         return { status: fault.error.status, body: fault.error.body, headers };
       }
-      return runQuery(context, target, body, parsePrefer(prefer));
+      // Awaited here, so the quota slot is held until the query is answered.
+      return await runQuery(context, target, body, parsePrefer(prefer));
     } finally {
       admission.release();
     }
