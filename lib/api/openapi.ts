@@ -330,34 +330,8 @@ export function openApiDocument(serverUrl: string) {
       schemas: {
         Error: errorSchema,
         ServiceInput: schema(serviceInput),
-        Service: {
-          allOf: [
-            schema(serviceInput, "output"),
-            {
-              type: "object",
-              properties: {
-                id: { type: "string", format: "uuid" },
-                ownerTeam: { type: "object", properties: { id: { type: "string" }, slug: { type: "string" }, name: { type: "string" } } },
-                retiredAt: { type: ["string", "null"], format: "date-time" },
-                createdAt: { type: "string", format: "date-time" },
-                updatedAt: { type: "string", format: "date-time" },
-              },
-            },
-          ],
-        },
-        ServiceDetail: {
-          allOf: [
-            { $ref: "#/components/schemas/Service" },
-            {
-              type: "object",
-              properties: {
-                uses: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: ["string", "null"] }, retired: { type: "boolean" } } } },
-                usedBy: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: "string" }, ownerTeam: { type: "string" } } } },
-                environments: { type: "array", items: { $ref: "#/components/schemas/ServiceEnvironment" } },
-              },
-            },
-          ],
-        },
+        Service: schema(views.serviceView, "output"),
+        ServiceDetail: schema(views.serviceDetail, "output"),
         ServiceEnvironment: schema(serviceEnvironmentSchema, "output"),
         HealthList: schema(healthListSchema, "output"),
         TierThresholds: schema(tierThresholdsViewSchema, "output"),
@@ -389,10 +363,7 @@ export function openApiDocument(serverUrl: string) {
         JobList: schema(views.jobList, "output"),
         ImportPlan: schema(views.importPlan, "output"),
         ImportResult: schema(views.importResult, "output"),
-        ServicePage: {
-          type: "object",
-          properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } },
-        },
+        ServicePage: schema(views.servicePage, "output"),
       },
     },
   };

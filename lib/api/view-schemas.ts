@@ -4,9 +4,10 @@
 // checks real responses of the real handlers against the document, so a
 // field added to a view without being added here fails a test.
 import { z } from "zod";
-import { lifecycles, tiers } from "@/lib/catalog/service-input";
+import { lifecycles, serviceFields, tiers } from "@/lib/catalog/service-input";
 import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { environments } from "@/lib/clusters/cluster-view";
+import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 
 const iso = z.string().describe("ISO 8601 time");
 const ref = z.object({ id: z.string(), slug: z.string(), name: z.string() });
@@ -122,6 +123,7 @@ export const deploymentPreview = z.object({
   liveChanges: z.array(z.unknown()),
   violations: z.array(violation),
   needsApproval: z.boolean(),
+  busy: z.object({ id: z.string(), revision: z.number().int(), status: z.string() }).nullable().describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
 });
 
 export const pipelineIdentityView = z.object({
@@ -186,13 +188,18 @@ export const serviceView = z.object({
   tier: z.enum(tiers),
   lifecycle: z.enum(lifecycles),
   tags: z.array(z.string()),
-  links: z.array(z.unknown()),
-  dependencies: z.array(z.unknown()),
+  links: serviceFields.links,
+  dependencies: serviceFields.dependencies,
   appInsightsRoleName: z.string(),
   appInsightsRoleNameSet: z.boolean(),
-  deploySpec: z.record(z.string(), z.unknown()).nullable(),
+  deploySpec: serviceFields.deploySpec,
   retiredAt: iso.nullable(),
   createdAt: iso,
   updatedAt: iso,
 });
 export const servicePage = z.object({ services: z.array(serviceView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), query: z.record(z.string(), z.unknown()) });
+export const serviceDetail = serviceView.extend({
+  uses: z.array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() })).describe("Declared service dependencies, with whether each is in the catalog."),
+  usedBy: z.array(z.object({ slug: z.string(), displayName: z.string(), ownerTeam: z.string() })).describe("Services that declare a dependency on this one."),
+  environments: z.array(serviceEnvironmentSchema).describe("Its health in each namespace where it runs."),
+});
