@@ -37,8 +37,8 @@ function validatorFor(schema: object): z.ZodType {
 /** The route module that serves a documented path: {param} → [param]. */
 async function handlerFor(path: string, method: string): Promise<RouteHandler> {
   const folder = path.replace(/^\/api\/v1/, "").replace(/\{(\w+)\}/g, "[$1]");
-  const module = (await import(join(process.cwd(), "app", "api", "v1", folder, "route.ts"))) as Record<string, RouteHandler>;
-  return module[method.toUpperCase()]!;
+  const route = (await import(join(process.cwd(), "app", "api", "v1", folder, "route.ts"))) as Record<string, RouteHandler>;
+  return route[method.toUpperCase()]!;
 }
 
 const suffix = randomBytes(3).toString("hex");
