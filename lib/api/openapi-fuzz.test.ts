@@ -11,6 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
+import { openApiValidator } from "@/lib/api/openapi-validator";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { createSession } from "@/lib/auth/session";
@@ -18,8 +19,9 @@ import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { stopBoss } from "@/lib/jobs/boss";
 
 type Parameter = { name: string; in: string };
-type Operation = { operationId: string; parameters?: Parameter[]; requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> } };
-const paths = openApiDocument("http://localhost:3000").paths as unknown as Record<string, Record<string, Operation> & { parameters?: Parameter[] }>;
+type Operation = { operationId: string; parameters?: Parameter[]; responses?: Record<string, { content?: Record<string, { schema?: object }> }>; requestBody?: { content: Record<string, { schema?: { properties?: Record<string, unknown> } }> } };
+const doc = openApiDocument("http://localhost:3000");
+const paths = doc.paths as unknown as Record<string, Record<string, Operation> & { parameters?: Parameter[] }>;
 
 // The stream holds its connection open for minutes; its topics are parsed by lib/changes (tested there).
 const skipped = new Set(["streamChanges"]);
@@ -100,6 +102,11 @@ describe("fuzzing every /api/v1 operation as an admin", () => {
         const request = `${method} ${url} ${text ?? ""}`.slice(0, 300);
         expect(response.status, `${request} → ${answer.slice(0, 300)}`).toBeLessThan(500);
         if (response.status >= 400) expect(await counts(), `${request} → ${response.status} wrote`).toEqual(before);
+        // Every answer is one the document lists for the operation, with the body it describes.
+        const documented = operation.responses?.[String(response.status)];
+        expect(documented, `${request} → ${response.status} is not documented for ${operation.operationId}`).toBeDefined();
+        const schema = documented!.content?.["application/json"]?.schema;
+        if (schema && response.status >= 400) expect(openApiValidator(schema).safeParse(JSON.parse(answer)).error?.issues ?? [], request).toEqual([]);
       }),
       { seed: 19_005, numRuns: 20, endOnFailure: true },
     );

@@ -8,8 +8,8 @@ import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { z } from "zod";
 import { openApiDocument } from "@/lib/api/openapi";
+import { openApiValidator } from "@/lib/api/openapi-validator";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { createSession } from "@/lib/auth/session";
@@ -27,12 +27,6 @@ import { stopBoss } from "@/lib/jobs/boss";
 type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 const doc = openApiDocument("http://localhost:3000");
 const paths = doc.paths as unknown as Record<string, Record<string, Operation>>;
-
-/** The document's schema for one response, with its component references resolvable, as a zod validator. */
-function validatorFor(schema: object): z.ZodType {
-  const rewrite = (value: unknown): unknown => JSON.parse(JSON.stringify(value).replaceAll("#/components/schemas/", "#/$defs/"));
-  return z.fromJSONSchema({ ...(rewrite(schema) as object), $defs: rewrite(doc.components.schemas) } as never);
-}
 
 /** The route module that serves a documented path: {param} → [param]. */
 async function handlerFor(path: string, method: string): Promise<RouteHandler> {
@@ -112,7 +106,7 @@ describe("OpenAPI document against real responses", () => {
     const [mediaType, media] = Object.entries(documented.content!)[0]!;
     expect(response.headers.get("content-type")).toContain(mediaType);
     const body = mediaType === "application/json" ? (JSON.parse(text) as unknown) : text;
-    const result = validatorFor(media.schema!).safeParse(body);
+    const result = openApiValidator(media.schema!).safeParse(body);
     expect(result.error?.issues.slice(0, 5) ?? []).toEqual([]);
   });
 
@@ -125,13 +119,13 @@ describe("OpenAPI document against real responses", () => {
       const response = await callRoute(await handlerFor(path, "post"), { method: "POST", url: path, sessionToken: token, body });
       const text = await response.text();
       expect(response.status, text.slice(0, 500)).toBe(200);
-      const result = validatorFor(operation.responses["200"]!.content!["application/json"]!.schema!).safeParse(JSON.parse(text));
+      const result = openApiValidator(operation.responses["200"]!.content!["application/json"]!.schema!).safeParse(JSON.parse(text));
       expect(result.error?.issues.slice(0, 5) ?? [], path).toEqual([]);
     }
   });
 
   it("rejects a body that does not fit: the validator is not a pass-through", () => {
-    const teams = validatorFor(paths["/api/v1/teams"]!.get!.responses["200"]!.content!["application/json"]!.schema!);
+    const teams = openApiValidator(paths["/api/v1/teams"]!.get!.responses["200"]!.content!["application/json"]!.schema!);
     expect(teams.safeParse({ teams: [{ id: "x" }] }).success).toBe(false);
   });
 });

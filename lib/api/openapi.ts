@@ -246,7 +246,7 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("JobList", "Jobs"), ...errors(400, 401, 403) },
         },
       },
-      "/api/v1/jobs/{id}/retry": { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The job's id." }], post: { summary: "Run a failed job again, with a fresh retry time (admins)", operationId: "retryJob", responses: { 200: json("Job", "The job, queued again"), ...errors(401, 403, 404, 409) } } },
+      "/api/v1/jobs/{id}/retry": { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The job's id." }], post: { summary: "Run a failed job again, with a fresh retry time (admins)", operationId: "retryJob", responses: { 200: json("Job", "The job, queued again"), ...errors(400, 401, 403, 404, 409) } } },
       "/api/v1/openapi.json": { get: { summary: "This document", operationId: "openApiDocument", security: [], responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object", required: ["openapi", "paths"] } } } } } } },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: json("Me", "You"), ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", parameters: queryParameters(auditFilter.shape), responses: { 200: json("AuditEventList", "Events, newest first"), ...errors(400, 401, 403) } } },
