@@ -16,6 +16,9 @@ export const errorCodes = {
 
 export type ErrorCode = keyof typeof errorCodes;
 
+/** What a route handler answers for an error nobody foresaw (a defect): it is logged, and the client gets only this. */
+export const unexpectedError = { code: "internal", status: 500 } as const;
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   /** Where in the input the problem is, e.g. ["entraGroupIds", 1]. */

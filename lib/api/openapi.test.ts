@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
+import { errorCodes, unexpectedError } from "@/lib/errors";
 
 describe("OpenAPI document", () => {
   const doc = openApiDocument("http://localhost:3000");
@@ -72,5 +73,30 @@ describe("OpenAPI document: health", () => {
     expect(Object.keys(doc.components.schemas.ServiceEnvironment!.properties!)).toEqual(expect.arrayContaining(["state", "reasons", "stale", "lastRollout", "trend", "kubernetes", "telemetry"]));
     expect(Object.keys(doc.paths["/api/v1/health-thresholds"]!)).toEqual(["get", "put"]);
     expect(doc.components.schemas.TierThresholds!.required).toEqual(expect.arrayContaining(["tier", "failureRatePct", "p95DurationMs", "availabilityPct", "restarts", "minRequests", "isDefault"]));
+  });
+});
+
+describe("OpenAPI document: responses", () => {
+  type Response = { content?: Record<string, { schema?: { allOf?: { properties?: { error: { properties: { code: { enum: string[] } } } } }[] } }> };
+  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { responses?: Record<string, Response> }>>; components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } } };
+  const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([method]) => method !== "parameters").map(([method, operation]) => ({ path, method, operation })));
+  const codesOf = (response: Response | undefined) => response?.content?.["application/json"]?.schema?.allOf?.[1]?.properties?.error.properties.code.enum;
+
+  it("lists every error code of lib/errors.ts, and the one for defects", () => {
+    expect(doc.components.schemas.Error.properties.error.properties.code.enum).toEqual([...Object.keys(errorCodes), unexpectedError.code]);
+    expect(codesOf(doc.paths["/api/v1/deployments"]!.post!.responses!["503"])).toEqual(["dependency_unavailable", "overloaded"]);
+    expect(codesOf(doc.paths["/api/v1/teams"]!.get!.responses!["500"])).toEqual(["internal"]);
+  });
+
+  it("gives every operation a success response with a schema, and a 500", () => {
+    expect(operations.length).toBeGreaterThan(40);
+    for (const { path, method, operation } of operations) {
+      const success = Object.entries(operation.responses ?? {}).filter(([status]) => status.startsWith("2"));
+      expect(success, `${method} ${path}`).toHaveLength(1);
+      const content = Object.values(success[0]![1].content ?? {});
+      expect(content.length, `${method} ${path}`).toBeGreaterThan(0);
+      for (const media of content) expect(media.schema, `${method} ${path}`).toBeDefined();
+      if (path !== "/api/v1/openapi.json") expect(operation.responses!["500"], `${method} ${path}`).toBeDefined();
+    }
   });
 });

@@ -13,6 +13,10 @@ import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
 import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 import { mapQuery } from "@/lib/appmap/get-map";
+import { errorCodes, unexpectedError } from "@/lib/errors";
+import { auditFilter } from "@/lib/admin/list-audit-events";
+import { jobFilter } from "@/lib/jobs/list-jobs";
+import * as views from "@/lib/api/view-schemas";
 
 const schema = (type: z.ZodType, io: "input" | "output" = "input") => z.toJSONSchema(type, { io, unrepresentable: "any", target: "draft-2020-12" });
 
@@ -24,7 +28,7 @@ const errorSchema = {
       type: "object",
       required: ["code", "message"],
       properties: {
-        code: { type: "string", enum: ["invalid_input", "unauthenticated", "forbidden", "not_found", "conflict", "payload_too_large", "dependency_unavailable"] },
+        code: { type: "string", enum: [...Object.keys(errorCodes), unexpectedError.code] },
         message: { type: "string", description: "What went wrong and what to change." },
         path: { type: "array", items: { oneOf: [{ type: "string" }, { type: "integer" }] }, description: "The field the message is about." },
       },
@@ -32,8 +36,33 @@ const errorSchema = {
   },
 };
 
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((status) => [String(status), { description: { 400: "Bad input", 401: "No session", 403: "Not allowed", 404: "Not found", 409: "Conflict", 413: "Body too large" }[status], content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }]));
+// Every code lib/errors.ts knows, under the status it maps to: a new code
+// appears in the document by itself. Each operation lists the statuses it can
+// answer; 500 (a defect, logged) can happen anywhere and is added to all.
+const codesByStatus = new Map<number, string[]>();
+for (const [code, status] of [...Object.entries(errorCodes), [unexpectedError.code, unexpectedError.status] as const]) codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+
+const statusDescriptions: Record<number, string> = {
+  400: "Bad input",
+  401: "No session",
+  403: "Not allowed",
+  404: "Not found",
+  409: "Conflict",
+  413: "Body too large",
+  500: "Wharf's own failure; it has been logged",
+  503: "A dependency is unavailable or Wharf is overloaded; try again after Retry-After",
+};
+
+export const errors = (...statuses: number[]) =>
+  Object.fromEntries(
+    [...new Set([...statuses, unexpectedError.status])].map((status) => {
+      const codes = codesByStatus.get(status);
+      if (!codes) throw new Error(`No error code in lib/errors.ts maps to ${status}`);
+      const schema = { allOf: [{ $ref: "#/components/schemas/Error" }, { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }] };
+      const headers = status === 503 ? { headers: { "Retry-After": { description: "Seconds to wait before retrying, when Wharf knows", schema: { type: "string" } } } } : {};
+      return [String(status), { description: statusDescriptions[status] ?? codes.join(", "), ...headers, content: { "application/json": { schema } } }];
+    }),
+  );
 
 const json = (ref: string, description: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const idParameter = (what: string) => ({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: `The ${what}'s id.` });
@@ -63,33 +92,33 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/services/{slug}/catalog-info.yaml": {
         parameters: [slugParameter("service")],
-        get: { summary: "Export one service as a Backstage catalog-info.yaml", operationId: "exportService", responses: { 200: { description: "YAML", content: { "application/yaml": {} } }, ...errors(401, 404) } },
+        get: { summary: "Export one service as a Backstage catalog-info.yaml", operationId: "exportService", responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401, 404) } },
       },
       "/api/v1/catalog-info.yaml": {
-        get: { summary: "Export the active catalog (or ?team=) as one multi-document catalog-info.yaml", operationId: "exportCatalog", parameters: [{ name: "team", in: "query", schema: { type: "string" } }], responses: { 200: { description: "YAML", content: { "application/yaml": {} } }, ...errors(401) } },
+        get: { summary: "Export the active catalog (or ?team=) as one multi-document catalog-info.yaml", operationId: "exportCatalog", parameters: [{ name: "team", in: "query", schema: { type: "string" } }], responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401) } },
       },
       "/api/v1/catalog/import/preview": {
-        post: { summary: "Preview a catalog-info.yaml import: per document, create, update, unchanged, refused or invalid, with errors by line. Writes nothing.", operationId: "previewImport", requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } } } }, responses: { 200: { description: "The plan" }, ...errors(401, 413) } },
+        post: { summary: "Preview a catalog-info.yaml import: per document, create, update, unchanged, refused or invalid, with errors by line. Writes nothing.", operationId: "previewImport", requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } } } }, responses: { 200: json("ImportPlan", "The plan"), ...errors(400, 401, 403, 413) } },
       },
       "/api/v1/catalog/import/apply": {
         post: {
           summary: "Import the confirmed documents of a catalog-info.yaml, all or none",
           operationId: "applyImport",
           requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["file", "confirmed"], properties: { file: { type: "string" }, confirmed: { type: "array", items: { type: "string" } } } } } } },
-          responses: { 200: { description: "Created and updated slugs" }, ...errors(400, 401, 403, 409, 413) },
+          responses: { 200: json("ImportResult", "Created and updated slugs"), ...errors(400, 401, 403, 409, 413) },
         },
       },
       "/api/v1/teams": {
-        get: { summary: "List teams", operationId: "listTeams", parameters: [{ name: "includeArchived", in: "query", schema: { type: "boolean" } }], responses: { 200: { description: "Teams" }, ...errors(401) } },
-        post: { summary: "Create a team (admins)", operationId: "createTeam", requestBody: { required: true, content: { "application/json": { schema: schema(createTeamInput) } } }, responses: { 201: { description: "The team" }, ...errors(400, 401, 403, 409) } },
+        get: { summary: "List teams", operationId: "listTeams", parameters: [{ name: "includeArchived", in: "query", schema: { type: "boolean" } }], responses: { 200: json("TeamList", "Teams"), ...errors(401) } },
+        post: { summary: "Create a team (admins)", operationId: "createTeam", requestBody: { required: true, content: { "application/json": { schema: schema(createTeamInput) } } }, responses: { 201: json("TeamChange", "The team"), ...errors(400, 401, 403, 409) } },
       },
       "/api/v1/teams/{slug}": {
         parameters: [slugParameter("team")],
-        get: { summary: "Get a team and its members", operationId: "getTeam", responses: { 200: { description: "The team" }, ...errors(401, 404) } },
-        patch: { summary: "Rename a team or change its Entra groups (admins)", operationId: "updateTeam", requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } }, responses: { 200: { description: "The team" }, ...errors(400, 401, 403, 404, 409) } },
-        delete: { summary: "Archive a team (admins)", operationId: "archiveTeam", responses: { 200: { description: "The archived team" }, ...errors(401, 403, 404, 409) } },
+        get: { summary: "Get a team and its members", operationId: "getTeam", responses: { 200: json("TeamDetail", "The team"), ...errors(401, 404) } },
+        patch: { summary: "Rename a team or change its Entra groups (admins)", operationId: "updateTeam", requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } }, responses: { 200: json("TeamChange", "The team"), ...errors(400, 401, 403, 404, 409) } },
+        delete: { summary: "Archive a team (admins)", operationId: "archiveTeam", responses: { 200: json("Team", "The archived team"), ...errors(401, 403, 404, 409) } },
       },
-      "/api/v1/clusters": { get: { summary: "The AKS clusters Wharf knows: environment, region, version, reachability, last error", operationId: "listClusters", responses: { 200: { description: "Clusters" }, ...errors(401) } } },
+      "/api/v1/clusters": { get: { summary: "The AKS clusters Wharf knows: environment, region, version, reachability, last error", operationId: "listClusters", responses: { 200: json("ClusterList", "Clusters"), ...errors(401) } } },
       "/api/v1/namespace-requests": {
         get: {
           summary: "List namespace requests, newest first",
@@ -98,16 +127,16 @@ export function openApiDocument(serverUrl: string) {
             { name: "status", in: "query", schema: { type: "string", enum: ["pending", "approved", "rejected", "withdrawn"] } },
             { name: "teamId", in: "query", schema: { type: "string", format: "uuid" } },
           ],
-          responses: { 200: { description: "Requests" }, ...errors(401) },
+          responses: { 200: json("NamespaceRequestList", "Requests"), ...errors(401) },
         },
-        post: { summary: "Request a namespace for one of your teams; the policy is checked and an admin decides", operationId: "requestNamespace", requestBody: body(schema(namespaceRequestInput)), responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403) } },
+        post: { summary: "Request a namespace for one of your teams; the policy is checked and an admin decides", operationId: "requestNamespace", requestBody: body(schema(namespaceRequestInput)), responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403) } },
       },
-      "/api/v1/namespace-requests/{id}": { parameters: [idParameter("request")], get: { summary: "Get a namespace request", operationId: "getNamespaceRequest", responses: { 200: { description: "The request" }, ...errors(401, 404) } } },
+      "/api/v1/namespace-requests/{id}": { parameters: [idParameter("request")], get: { summary: "Get a namespace request", operationId: "getNamespaceRequest", responses: { 200: json("NamespaceRequest", "The request"), ...errors(401, 404) } } },
       "/api/v1/namespace-requests/{id}/decision": {
         parameters: [idParameter("request")],
-        post: { summary: "Approve or reject a pending request (admins); exactly one decision counts, a second gets 409", operationId: "decideNamespaceRequest", requestBody: body(schema(decisionInput)), responses: { 200: { description: "The decision and the namespace it created or changed" }, ...errors(400, 401, 403, 404, 409) } },
+        post: { summary: "Approve or reject a pending request (admins); exactly one decision counts, a second gets 409", operationId: "decideNamespaceRequest", requestBody: body(schema(decisionInput)), responses: { 200: json("NamespaceDecision", "The decision and the namespace it created or changed"), ...errors(400, 401, 403, 404, 409) } },
       },
-      "/api/v1/namespace-requests/{id}/withdraw": { parameters: [idParameter("request")], post: { summary: "Withdraw a pending request of your team", operationId: "withdrawNamespaceRequest", responses: { 200: { description: "The withdrawn request" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespace-requests/{id}/withdraw": { parameters: [idParameter("request")], post: { summary: "Withdraw a pending request of your team", operationId: "withdrawNamespaceRequest", responses: { 200: json("NamespaceRequest", "The withdrawn request"), ...errors(401, 403, 404, 409) } } },
       "/api/v1/namespaces": {
         get: {
           summary: "List namespaces with status, quota, usage and drift as last reconciled",
@@ -117,28 +146,28 @@ export function openApiDocument(serverUrl: string) {
             { name: "clusterId", in: "query", schema: { type: "string", format: "uuid" } },
             { name: "includeDecommissioned", in: "query", schema: { type: "boolean" } },
           ],
-          responses: { 200: { description: "Namespaces" }, ...errors(401) },
+          responses: { 200: json("NamespaceList", "Namespaces"), ...errors(401) },
         },
       },
-      "/api/v1/namespaces/{id}": { parameters: [idParameter("namespace")], get: { summary: "Get a namespace and its requests (poll this to follow provisioning)", operationId: "getNamespace", responses: { 200: { description: "The namespace" }, ...errors(401, 404) } } },
-      "/api/v1/namespaces/{id}/quota-change": { parameters: [idParameter("namespace")], post: { summary: "Request a quota change; goes through approval", operationId: "requestQuotaChange", requestBody: body(schema(quotaChangeInput)), responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403, 404, 409) } } },
+      "/api/v1/namespaces/{id}": { parameters: [idParameter("namespace")], get: { summary: "Get a namespace and its requests (poll this to follow provisioning)", operationId: "getNamespace", responses: { 200: json("NamespaceDetail", "The namespace"), ...errors(401, 404) } } },
+      "/api/v1/namespaces/{id}/quota-change": { parameters: [idParameter("namespace")], post: { summary: "Request a quota change; goes through approval", operationId: "requestQuotaChange", requestBody: body(schema(quotaChangeInput)), responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403, 404, 409) } } },
       "/api/v1/namespaces/{id}/decommission": {
         parameters: [idParameter("namespace")],
         post: {
           summary: "Request decommissioning (deletes the namespace on the cluster after approval; the record stays)",
           operationId: "requestDecommission",
           requestBody: body({ type: "object", required: ["confirmName", "justification"], properties: { confirmName: { type: "string", description: "The namespace's name, typed to confirm." }, justification: { type: "string", minLength: 10 } } }),
-          responses: { 201: { description: "The pending request" }, ...errors(400, 401, 403, 404, 409) },
+          responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403, 404, 409) },
         },
       },
-      "/api/v1/namespaces/{id}/reapply": { parameters: [idParameter("namespace")], post: { summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)", operationId: "reapplyNamespace", responses: { 200: { description: "The namespace, provisioning again" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespaces/{id}/reapply": { parameters: [idParameter("namespace")], post: { summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)", operationId: "reapplyNamespace", responses: { 200: json("Namespace", "The namespace, provisioning again"), ...errors(401, 403, 404, 409) } } },
       "/api/v1/namespace-policies": {
-        get: { summary: "The policy of each environment: namespace ceilings and request rules, and whether deployments wait for a second person's approval", operationId: "listNamespacePolicies", responses: { 200: { description: "Policies" }, ...errors(401) } },
-        put: { summary: "Replace one environment's policy (admins); deployments already waiting for approval keep waiting", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: { description: "The policy" }, ...errors(400, 401, 403) } },
+        get: { summary: "The policy of each environment: namespace ceilings and request rules, and whether deployments wait for a second person's approval", operationId: "listNamespacePolicies", responses: { 200: json("NamespacePolicyList", "Policies"), ...errors(401) } },
+        put: { summary: "Replace one environment's policy (admins); deployments already waiting for approval keep waiting", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: json("NamespacePolicy", "The policy"), ...errors(400, 401, 403) } },
       },
       "/api/v1/notifications": {
-        get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: { description: "Notifications" }, ...errors(401) } },
-        post: { summary: "Mark all your notifications read", operationId: "markNotificationsRead", responses: { 200: { description: "How many were marked" }, ...errors(401) } },
+        get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: json("NotificationList", "Notifications"), ...errors(401) } },
+        post: { summary: "Mark all your notifications read", operationId: "markNotificationsRead", responses: { 200: json("NotificationsMarked", "How many were marked"), ...errors(401, 403) } },
       },
       "/api/v1/deployments": {
         get: {
@@ -157,8 +186,9 @@ export function openApiDocument(serverUrl: string) {
             200: {
               description: "A page of deployments; when older ones exist, a Link header with rel=\"next\" gives the query for the next page",
               headers: { Link: { description: '<…&before=<id>>; rel="next"', schema: { type: "string" } } },
+              content: { "application/json": { schema: { $ref: "#/components/schemas/DeploymentList" } } },
             },
-            ...errors(400, 401, 403),
+            ...errors(400, 401, 403, 503),
           },
         },
         post: {
@@ -166,29 +196,29 @@ export function openApiDocument(serverUrl: string) {
           operationId: "createDeployment",
           security: [{ session: [] }, { pipelineToken: [] }],
           requestBody: body(schema(deployInput)),
-          responses: { 201: { description: "The deployment: applying, queued, or awaiting-approval (production)" }, ...errors(400, 401, 403, 404, 409) },
+          responses: { 201: json("Deployment", "The deployment: applying, queued, or awaiting-approval (production)"), ...errors(400, 401, 403, 404, 409, 503) },
         },
       },
-      "/api/v1/deployments/preview": { post: { summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations", operationId: "previewDeployment", requestBody: body(schema(deployInput)), responses: { 200: { description: "The preview" }, ...errors(400, 401, 403, 404) } } },
+      "/api/v1/deployments/preview": { post: { summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations", operationId: "previewDeployment", requestBody: body(schema(deployInput)), responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 503) } } },
       "/api/v1/deployments/{id}": {
         parameters: [idParameter("deployment")],
-        get: { summary: "A deployment with live counts, pods, events and the final reason (poll this from a pipeline)", operationId: "getDeployment", security: [{ session: [] }, { pipelineToken: [] }], responses: { 200: { description: "The deployment" }, ...errors(401, 403, 404) } },
+        get: { summary: "A deployment with live counts, pods, events and the final reason (poll this from a pipeline)", operationId: "getDeployment", security: [{ session: [] }, { pipelineToken: [] }], responses: { 200: json("Deployment", "The deployment"), ...errors(401, 403, 404, 503) } },
       },
-      "/api/v1/deployments/{id}/approve": { parameters: [idParameter("deployment")], post: { summary: "Approve a production deployment (another team member or an admin, never the requester)", operationId: "approveDeployment", responses: { 200: { description: "The deployment, applying" }, ...errors(401, 403, 404, 409) } } },
-      "/api/v1/deployments/{id}/cancel": { parameters: [idParameter("deployment")], post: { summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision", operationId: "cancelDeployment", responses: { 200: { description: "What the cancel did" }, ...errors(401, 403, 404, 409) } } },
-      "/api/v1/deployments/{id}/rollback": { parameters: [idParameter("deployment")], post: { summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment", operationId: "rollbackDeployment", responses: { 201: { description: "The new deployment" }, ...errors(401, 403, 404, 409) } } },
+      "/api/v1/deployments/{id}/approve": { parameters: [idParameter("deployment")], post: { summary: "Approve a production deployment (another team member or an admin, never the requester)", operationId: "approveDeployment", responses: { 200: json("Deployment", "The deployment, applying"), ...errors(401, 403, 404, 409) } } },
+      "/api/v1/deployments/{id}/cancel": { parameters: [idParameter("deployment")], post: { summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision", operationId: "cancelDeployment", responses: { 200: json("Cancellation", "What the cancel did"), ...errors(401, 403, 404, 409) } } },
+      "/api/v1/deployments/{id}/rollback": { parameters: [idParameter("deployment")], post: { summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment", operationId: "rollbackDeployment", responses: { 201: json("Deployment", "The new deployment"), ...errors(401, 403, 404, 409, 503) } } },
       "/api/v1/pipeline-identities": {
-        get: { summary: "Pipeline identities allowed to deploy with a bearer token (admins)", operationId: "listPipelineIdentities", responses: { 200: { description: "Identities" }, ...errors(401, 403) } },
-        post: { summary: "Register a pipeline's Entra app for some teams (admins)", operationId: "addPipelineIdentity", requestBody: body(schema(pipelineIdentityInput)), responses: { 201: { description: "The identity" }, ...errors(400, 401, 403, 409) } },
+        get: { summary: "Pipeline identities allowed to deploy with a bearer token (admins)", operationId: "listPipelineIdentities", responses: { 200: json("PipelineIdentityList", "Identities"), ...errors(401, 403) } },
+        post: { summary: "Register a pipeline's Entra app for some teams (admins)", operationId: "addPipelineIdentity", requestBody: body(schema(pipelineIdentityInput)), responses: { 201: json("PipelineIdentity", "The identity"), ...errors(400, 401, 403, 409) } },
       },
-      "/api/v1/pipeline-identities/{id}": { parameters: [idParameter("pipeline identity")], delete: { summary: "Revoke a pipeline identity (admins); its tokens stop working at once", operationId: "revokePipelineIdentity", responses: { 200: { description: "The revoked identity" }, ...errors(401, 403, 404) } } },
+      "/api/v1/pipeline-identities/{id}": { parameters: [idParameter("pipeline identity")], delete: { summary: "Revoke a pipeline identity (admins); its tokens stop working at once", operationId: "revokePipelineIdentity", responses: { 200: json("PipelineIdentity", "The revoked identity"), ...errors(401, 403, 404) } } },
       "/api/v1/stream": {
         get: {
           summary:
             "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20). A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
-          responses: { 200: { description: "text/event-stream", content: { "text/event-stream": {} } }, ...errors(400, 401) },
+          responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 401) },
         },
       },
       "/api/v1/health": {
@@ -208,8 +238,18 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("TierThresholds", "The tier's thresholds as stored"), ...errors(400, 401, 403) },
         },
       },
-      "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: { description: "You" }, ...errors(401) } } },
-      "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", responses: { 200: { description: "Events, newest first" }, ...errors(400, 401, 403) } } },
+      "/api/v1/jobs": {
+        get: {
+          summary: "Recent running, retrying and failed background jobs (admins)",
+          operationId: "listJobs",
+          parameters: queryParameters(jobFilter.shape),
+          responses: { 200: json("JobList", "Jobs"), ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/jobs/{id}/retry": { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The job's id." }], post: { summary: "Run a failed job again, with a fresh retry time (admins)", operationId: "retryJob", responses: { 200: json("Job", "The job, queued again"), ...errors(400, 401, 403, 404, 409) } } },
+      "/api/v1/openapi.json": { get: { summary: "This document", operationId: "openApiDocument", security: [], responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object", required: ["openapi", "paths"] } } } } } } },
+      "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: json("Me", "You"), ...errors(401) } } },
+      "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", parameters: queryParameters(auditFilter.shape), responses: { 200: json("AuditEventList", "Events, newest first"), ...errors(400, 401, 403) } } },
       // Application map (issue 13): read from the stored snapshot, never from Azure.
       "/api/v1/map": {
         get: {
@@ -290,42 +330,40 @@ export function openApiDocument(serverUrl: string) {
       schemas: {
         Error: errorSchema,
         ServiceInput: schema(serviceInput),
-        Service: {
-          allOf: [
-            schema(serviceInput, "output"),
-            {
-              type: "object",
-              properties: {
-                id: { type: "string", format: "uuid" },
-                ownerTeam: { type: "object", properties: { id: { type: "string" }, slug: { type: "string" }, name: { type: "string" } } },
-                retiredAt: { type: ["string", "null"], format: "date-time" },
-                createdAt: { type: "string", format: "date-time" },
-                updatedAt: { type: "string", format: "date-time" },
-              },
-            },
-          ],
-        },
-        ServiceDetail: {
-          allOf: [
-            { $ref: "#/components/schemas/Service" },
-            {
-              type: "object",
-              properties: {
-                uses: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: ["string", "null"] }, retired: { type: "boolean" } } } },
-                usedBy: { type: "array", items: { type: "object", properties: { slug: { type: "string" }, displayName: { type: "string" }, ownerTeam: { type: "string" } } } },
-                environments: { type: "array", items: { $ref: "#/components/schemas/ServiceEnvironment" } },
-              },
-            },
-          ],
-        },
+        Service: schema(views.serviceView, "output"),
+        ServiceDetail: schema(views.serviceDetail, "output"),
         ServiceEnvironment: schema(serviceEnvironmentSchema, "output"),
         HealthList: schema(healthListSchema, "output"),
         TierThresholds: schema(tierThresholdsViewSchema, "output"),
         HealthThresholdsList: { type: "object", required: ["tiers"], properties: { tiers: { type: "array", items: { $ref: "#/components/schemas/TierThresholds" } } } },
-        ServicePage: {
-          type: "object",
-          properties: { services: { type: "array", items: { $ref: "#/components/schemas/Service" } }, total: { type: "integer" }, page: { type: "integer" }, pageSize: { type: "integer" } },
-        },
+        Team: schema(views.teamView, "output"),
+        TeamList: schema(views.teamList, "output"),
+        TeamDetail: schema(views.teamDetail, "output"),
+        TeamChange: schema(views.teamChange, "output"),
+        ClusterList: schema(views.clusterList, "output"),
+        Namespace: schema(views.namespaceView, "output"),
+        NamespaceList: { type: "array", items: { $ref: "#/components/schemas/Namespace" } },
+        NamespaceDetail: schema(views.namespaceDetail, "output"),
+        NamespaceRequest: schema(views.namespaceRequestView, "output"),
+        NamespaceRequestList: { type: "array", items: { $ref: "#/components/schemas/NamespaceRequest" } },
+        NamespaceDecision: schema(views.namespaceDecision, "output"),
+        NamespacePolicy: schema(views.environmentPolicy, "output"),
+        NamespacePolicyList: { type: "array", items: { $ref: "#/components/schemas/NamespacePolicy" } },
+        NotificationList: schema(views.notificationList, "output"),
+        NotificationsMarked: schema(views.notificationsMarked, "output"),
+        Deployment: schema(views.deploymentView, "output"),
+        DeploymentList: schema(views.deploymentList, "output"),
+        Cancellation: schema(views.cancellation, "output"),
+        DeploymentPreview: schema(views.deploymentPreview, "output"),
+        PipelineIdentity: schema(views.pipelineIdentityView, "output"),
+        PipelineIdentityList: { type: "array", items: { $ref: "#/components/schemas/PipelineIdentity" } },
+        Me: schema(views.me, "output"),
+        AuditEventList: schema(views.auditEventList, "output"),
+        Job: schema(views.jobView, "output"),
+        JobList: schema(views.jobList, "output"),
+        ImportPlan: schema(views.importPlan, "output"),
+        ImportResult: schema(views.importResult, "output"),
+        ServicePage: schema(views.servicePage, "output"),
       },
     },
   };

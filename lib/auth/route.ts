@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { ZodError } from "zod";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { AppError, isAppError } from "@/lib/errors";
+import { AppError, isAppError, unexpectedError } from "@/lib/errors";
 import { currentActor } from "@/lib/auth/current-actor";
 import { can, refusalMessage, type Action, type PipelineActor, type UserActor } from "@/lib/auth/permissions";
 import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
@@ -25,7 +25,7 @@ export function errorResponse(error: unknown): NextResponse {
     return NextResponse.json({ error: { code: error.code, message: error.message, path: error.path } }, { status: error.status, headers });
   }
   logger.error({ err: error }, "unhandled error in route handler");
-  return NextResponse.json({ error: { code: "internal", message: "Wharf hit an unexpected error; it has been logged." } }, { status: 500 });
+  return NextResponse.json({ error: { code: unexpectedError.code, message: "Wharf hit an unexpected error; it has been logged." } }, { status: unexpectedError.status });
 }
 
 /** Browsers send Origin on every cross-site POST; a missing or foreign one is a forged request. */

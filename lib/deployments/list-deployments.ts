@@ -4,6 +4,7 @@ import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
+import { parseInput } from "@/lib/validation";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { findDeploymentOr404 } from "./approve-deployment";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
@@ -39,9 +40,8 @@ export interface DeploymentPage {
 /** One page of the history, newest first (by creation, then revision, then id), and where the next page starts. */
 export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentPage> {
   if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
-  const parsed = deploymentFilter.safeParse(filter);
-  if (!parsed.success) throw new AppError("invalid_input", parsed.error.issues[0]!.message, { path: parsed.error.issues[0]!.path.map(String) });
-  const { service, cluster, namespace, status, limit, before } = parsed.data;
+  // parseInput, as every use case: it refuses control characters (a NUL in ?status= was a PostgreSQL 22021, a 500).
+  const { service, cluster, namespace, status, limit, before } = parseInput(deploymentFilter, filter);
   const prisma = getPrisma();
   const where: Prisma.DeploymentWhereInput = {};
   if (service) where.service = { slug: service };

@@ -1,0 +1,44 @@
+// Calls a route handler as Next.js would for a signed-in browser, in tests:
+// the request scope `cookies()` reads (lib/auth/current-actor.ts) is set up
+// with the session cookie, and mutations carry Wharf's own Origin. Nothing is
+// replaced: the handler, its use cases and PostgreSQL are the real ones.
+import "@/lib/api/async-local-storage-global";
+import { NextRequest } from "next/server";
+import { RequestCookies } from "next/dist/server/web/spec-extension/cookies";
+import type { WorkStore } from "next/dist/server/app-render/work-async-storage.external";
+import type { WorkUnitStore } from "next/dist/server/app-render/work-unit-async-storage.external";
+import { getConfig } from "@/lib/config";
+import { sessionCookieName } from "@/lib/auth/session";
+
+export type RouteHandler = (request: NextRequest, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
+
+export interface RouteCall {
+  method: string;
+  /** The path and query as sent, e.g. /api/v1/services/x?team=a; sent as-is (no re-encoding). */
+  url: string;
+  params?: Record<string, string>;
+  sessionToken?: string;
+  body?: string;
+  contentType?: string;
+}
+
+async function requestStorage() {
+  const [{ workAsyncStorage }, { workUnitAsyncStorage }] = await Promise.all([
+    import("next/dist/server/app-render/work-async-storage.external"),
+    import("next/dist/server/app-render/work-unit-async-storage.external"),
+  ]);
+  return { workAsyncStorage, workUnitAsyncStorage };
+}
+
+export async function callRoute(handler: RouteHandler, call: RouteCall): Promise<Response> {
+  const origin = getConfig().publicUrl;
+  const headers = new Headers();
+  if (call.sessionToken) headers.set("cookie", `${sessionCookieName}=${call.sessionToken}`);
+  if (call.method !== "GET" && call.method !== "HEAD") headers.set("origin", new URL(origin).origin);
+  if (call.body !== undefined) headers.set("content-type", call.contentType ?? "application/json");
+  const request = new NextRequest(new URL(call.url, origin), { method: call.method, headers, body: call.body });
+  const workStore = { route: new URL(call.url, origin).pathname, forceStatic: false, dynamicShouldError: false, isStaticGeneration: false } as unknown as WorkStore;
+  const requestStore = { type: "request", phase: "render", cookies: new RequestCookies(headers), headers } as unknown as WorkUnitStore;
+  const { workAsyncStorage, workUnitAsyncStorage } = await requestStorage();
+  return workAsyncStorage.run(workStore, () => workUnitAsyncStorage.run(requestStore, () => handler(request, { params: Promise.resolve(call.params ?? {}) })));
+}

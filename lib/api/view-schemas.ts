@@ -1,0 +1,205 @@
+// zod descriptions of what the API answers, for the views that are plain
+// TypeScript interfaces (lib/health has its own zod views). The OpenAPI
+// document is generated from them, and lib/api/openapi-responses.test.ts
+// checks real responses of the real handlers against the document, so a
+// field added to a view without being added here fails a test.
+import { z } from "zod";
+import { lifecycles, serviceFields, tiers } from "@/lib/catalog/service-input";
+import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { environments } from "@/lib/clusters/cluster-view";
+import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
+
+const iso = z.string().describe("ISO 8601 time");
+const ref = z.object({ id: z.string(), slug: z.string(), name: z.string() });
+const quantities = z.record(z.string(), z.string());
+
+export const teamView = z.object({ id: z.string(), slug: z.string(), name: z.string(), entraGroupIds: z.array(z.string()), costCenter: z.string().nullable(), archivedAt: iso.nullable(), createdAt: iso });
+export const teamList = z.object({ teams: z.array(teamView) });
+export const teamDetail = z.object({ team: teamView, members: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), lastSignInAt: iso })) });
+export const teamChange = z.object({ team: teamView, groupsNotVerified: z.string().optional().describe("Why the Entra groups could not be checked against the directory.") });
+
+export const clusterView = z.object({
+  id: z.string(),
+  name: z.string(),
+  subscriptionId: z.string(),
+  resourceGroup: z.string(),
+  location: z.string(),
+  kubernetesVersion: z.string().nullable(),
+  environment: z.enum(environments).nullable(),
+  reachable: z.boolean().nullable(),
+  lastError: z.string().nullable(),
+  lastCheckedAt: iso.nullable(),
+  missingSince: iso.nullable(),
+});
+export const clusterList = z.object({ clusters: z.array(clusterView) });
+
+const namespaceStatus = z.enum(["provisioning", "ready", "failed", "decommissioning", "decommissioned"]);
+export const namespaceView = z.object({
+  id: z.string(),
+  name: z.string(),
+  team: ref,
+  cluster: z.object({ id: z.string(), name: z.string() }),
+  environment: z.string(),
+  costCenter: z.string(),
+  quota: quantities,
+  containerDefaults: quantities,
+  status: namespaceStatus,
+  statusMessage: z.string().nullable(),
+  attempts: z.number().int(),
+  drift: z.array(z.string()),
+  usage: z.object({ hard: quantities, used: quantities }).nullable(),
+  checkedAt: iso.nullable(),
+  readyAt: iso.nullable(),
+  decommissionedAt: iso.nullable(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+export const namespaceRequestView = z.object({
+  id: z.string(),
+  kind: z.enum(["create", "change", "decommission"]),
+  team: ref,
+  cluster: z.object({ id: z.string(), name: z.string(), environment: z.string().nullable() }),
+  namespaceId: z.string().nullable(),
+  name: z.string(),
+  quota: quantities,
+  containerDefaults: quantities,
+  costCenter: z.string(),
+  justification: z.string(),
+  status: z.enum(["pending", "withdrawn", "rejected", "approved"]),
+  violationsAtSubmission: z.array(z.object({ field: z.string(), message: z.string() })),
+  requestedBy: z.object({ id: z.string(), name: z.string() }),
+  decidedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  decidedAt: iso.nullable(),
+  decisionReason: z.string().nullable(),
+  createdAt: iso,
+});
+export const namespaceDetail = z.object({ namespace: namespaceView, requests: z.array(namespaceRequestView) });
+export const namespaceDecision = z.object({ request: namespaceRequestView, namespaceId: z.string().nullable() });
+export const environmentPolicy = z.object({ environment: z.enum(environments), ceilings: quantities, maxNamespacesPerTeam: z.number().int(), allowSelfApproval: z.boolean(), requireDeploymentApproval: z.boolean() });
+
+const person = z.object({ id: z.string().nullable(), name: z.string() });
+export const deploymentView = z.object({
+  id: z.string(),
+  service: z.object({ id: z.string(), slug: z.string(), displayName: z.string() }),
+  namespace: z.object({ id: z.string(), name: z.string(), environment: z.string(), cluster: z.object({ id: z.string(), name: z.string() }) }),
+  team: ref,
+  requestedBy: person,
+  revision: z.number().int(),
+  kind: z.enum(["deploy", "rollback"]),
+  image: z.string(),
+  imageTag: z.string().nullable(),
+  imageDigest: z.string().nullable(),
+  replicas: z.number().int(),
+  status: z.enum(deploymentStatuses),
+  inFlight: z.boolean(),
+  reason: z.string().nullable(),
+  message: z.string().nullable(),
+  counts: z.object({ desired: z.number(), updated: z.number(), ready: z.number(), available: z.number() }),
+  pods: z.array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number(), waitingReason: z.string().optional(), updated: z.boolean() })),
+  events: z.array(z.object({ type: z.string(), reason: z.string(), message: z.string(), object: z.string(), count: z.number(), lastTimestamp: z.string().optional() })),
+  needsApproval: z.boolean(),
+  approvedBy: person.nullable(),
+  approvedAt: iso.nullable(),
+  queuedAt: iso.nullable(),
+  cancelledBy: z.string().nullable(),
+  rolledBackFromId: z.string().nullable(),
+  manifestYaml: z.string(),
+  createdAt: iso,
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  updatedAt: iso,
+  durationSeconds: z.number().nullable(),
+});
+export const deploymentList = z.array(deploymentView);
+export const cancellation = z.object({ cancelled: deploymentView, rollback: deploymentView.nullable().describe("The rollback it started, when it had been applied and an earlier revision succeeded.") });
+const violation = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
+export const deploymentPreview = z.object({
+  service: z.object({ slug: z.string() }),
+  namespace: z.object({ id: z.string(), name: z.string(), environment: z.string(), cluster: z.string() }),
+  revision: z.number().int(),
+  yaml: z.string(),
+  diff: z.unknown(),
+  current: z.object({ revision: z.number().int(), image: z.string() }).nullable(),
+  liveChanges: z.array(z.unknown()),
+  violations: z.array(violation),
+  needsApproval: z.boolean(),
+  busy: z.object({ id: z.string(), revision: z.number().int(), status: z.string() }).nullable().describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
+});
+
+export const pipelineIdentityView = z.object({
+  id: z.string(),
+  clientId: z.string(),
+  objectId: z.string().nullable(),
+  displayName: z.string(),
+  teams: z.array(ref),
+  createdByName: z.string(),
+  createdAt: iso,
+  lastUsedAt: iso.nullable(),
+  revokedAt: iso.nullable(),
+  revokedByName: z.string().nullable(),
+});
+export const pipelineIdentityList = z.array(pipelineIdentityView);
+
+export const notificationList = z.object({ unread: z.number().int(), items: z.array(z.object({ id: z.string(), message: z.string(), link: z.string(), createdAt: iso, read: z.boolean() })) });
+export const notificationsMarked = z.object({ marked: z.number().int() });
+
+export const me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), roleLabel: z.string(), teams: z.array(ref) });
+
+export const auditEventList = z.object({
+  events: z.array(
+    z.object({ id: z.string(), at: iso, actorName: z.string(), action: z.string(), resourceType: z.string(), resourceId: z.string().nullable(), outcome: z.string(), before: z.unknown(), after: z.unknown(), detail: z.string().nullable() }),
+  ),
+  nextBefore: z.string().nullable(),
+});
+
+export const jobView = z.object({
+  id: z.string(),
+  queue: z.string(),
+  status: z.enum(["running", "retrying", "failed"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  gaveUp: z.string().nullable(),
+  key: z.string().nullable(),
+  data: z.unknown(),
+  createdAt: iso,
+  startedAt: iso.nullable(),
+  finishedAt: iso.nullable(),
+  nextAttemptAt: iso.nullable(),
+});
+export const jobList = z.object({ jobs: z.array(jobView) });
+
+const catalogError = z.object({ line: z.number().int(), path: z.string().optional(), message: z.string() });
+const importAction = z.enum(["create", "update", "unchanged", "refused", "invalid"]);
+export const importPlan = z.object({
+  fileErrors: z.array(catalogError),
+  items: z.array(z.object({ index: z.number().int(), line: z.number().int(), name: z.string().optional(), action: importAction, errors: z.array(catalogError), warnings: z.array(catalogError), changes: z.array(z.string()) })),
+  counts: z.record(importAction, z.number().int()),
+});
+export const importResult = z.object({ created: z.array(z.string()), updated: z.array(z.string()) });
+
+export const serviceView = z.object({
+  id: z.string(),
+  slug: z.string(),
+  displayName: z.string(),
+  description: z.string(),
+  ownerTeam: ref,
+  repositoryUrl: z.string().nullable(),
+  language: z.string().nullable(),
+  tier: z.enum(tiers),
+  lifecycle: z.enum(lifecycles),
+  tags: z.array(z.string()),
+  links: serviceFields.links,
+  dependencies: serviceFields.dependencies,
+  appInsightsRoleName: z.string(),
+  appInsightsRoleNameSet: z.boolean(),
+  deploySpec: serviceFields.deploySpec,
+  retiredAt: iso.nullable(),
+  createdAt: iso,
+  updatedAt: iso,
+});
+export const servicePage = z.object({ services: z.array(serviceView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), query: z.record(z.string(), z.unknown()) });
+export const serviceDetail = serviceView.extend({
+  uses: z.array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() })).describe("Declared service dependencies, with whether each is in the catalog."),
+  usedBy: z.array(z.object({ slug: z.string(), displayName: z.string(), ownerTeam: z.string() })).describe("Services that declare a dependency on this one."),
+  environments: z.array(serviceEnvironmentSchema).describe("Its health in each namespace where it runs."),
+});
