@@ -177,6 +177,9 @@ describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
     AppAvailabilityResults: [
       { TimeGenerated: new Date(now.getTime() - 60_000), AppRoleName: "payments-api", Success: true, ItemCount: 3 },
       { TimeGenerated: new Date(now.getTime() - 120_000), AppRoleName: "payments-api", Success: false, ItemCount: 1 },
+      // A standard (portal) test: no role name, matched by its test name.
+      { TimeGenerated: new Date(now.getTime() - 180_000), AppRoleName: "", Name: "payments-api", Success: true, ItemCount: 2 },
+      { TimeGenerated: new Date(now.getTime() - 180_000), AppRoleName: "", Name: "someone-elses-test", Success: false, ItemCount: 5 },
     ],
     AppDependencies: [],
     AppExceptions: [],
@@ -201,7 +204,7 @@ describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
         ["2026-12-04T14:28:00.000Z", 8, 0],
       ]),
     );
-    expect(result.availability).toEqual([{ role: "payments-api", runs: 4, passed: 3, availabilityPct: 75 }]);
+    expect(result.availability).toEqual([{ role: "payments-api", runs: 6, passed: 5, availabilityPct: 83.333 }]);
   });
 });
 

@@ -78,6 +78,8 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     '    | extend Grain = "minute";',
     "let availability = AppAvailabilityResults",
     "    | where TimeGenerated >= since",
+    // Standard (portal) availability tests leave AppRoleName empty: such a test is matched to the role its name gives.
+    "    | extend AppRoleName = iff(isnotempty(AppRoleName), AppRoleName, Name)",
     "    | where AppRoleName in (roles)",
     "    | summarize AvailabilityRuns = sum(ItemCount), AvailabilityPassed = sumif(ItemCount, Success == true) by AppRoleName",
     '    | extend Grain = "availability";',
