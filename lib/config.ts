@@ -51,6 +51,14 @@ export interface WharfConfig {
     logsEndpoint: string;
     /** The token scope for it: https://api.loganalytics.io/.default, or the sandbox's. */
     logsScope: string;
+    /** Cost Management's ARM endpoint: https://management.azure.com, or the sandbox's stand-in. */
+    costEndpoint: string;
+    /** The token scope for it (`credentialScopes`; the SDK would otherwise ask for `${costEndpoint}/.default`). */
+    costScope: string;
+  };
+  costs: {
+    /** Hours between cost syncs (Cost Management refreshes its data about every 4 hours). */
+    syncHours: number;
   };
   health: {
     /** Seconds between health poll cycles (one Log Analytics query per workspace each). */
@@ -110,6 +118,7 @@ const common = z.object({
   WHARF_WORKER: z.enum(["on", "off"], { error: "on or off (off: background jobs run only in `npm run worker` processes)" }).default("on"),
   WHARF_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss").default("pgboss"),
   WHARF_HEALTH_POLL_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(60),
+  WHARF_COST_SYNC_HOURS: z.coerce.number({ error: "a number of hours" }).int("a whole number of hours").min(1, "at least 1 hour").max(24, "at most 24 hours").default(6),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 });
 
@@ -128,6 +137,7 @@ const azure = z.object({
   GRAPH_ENDPOINT: z.url().default("https://graph.microsoft.com"),
   WHARF_LOGS_ENDPOINT: z.url({ error: "the Log Analytics query API's URL ending in /v1, such as https://api.loganalytics.io/v1" }).regex(/^https:\/\/.+\/v1\/?$/, "an https URL ending in /v1, such as https://api.loganalytics.io/v1").default("https://api.loganalytics.io/v1"),
   WHARF_LOGS_SCOPE: z.url({ error: "a token scope such as https://api.loganalytics.io/.default" }).default("https://api.loganalytics.io/.default"),
+  WHARF_COST_ENDPOINT: z.url({ error: "Cost Management's ARM endpoint, such as https://management.azure.com" }).default("https://management.azure.com"),
 });
 
 const sandboxEndpoints = z.object({
@@ -141,6 +151,8 @@ const sandboxEndpoints = z.object({
   logsEndpoint: z.url().optional(),
   logsScope: z.string().min(1).optional(),
   subscriptionIds: z.array(z.string()).optional(),
+  costEndpoint: z.url().optional(),
+  costScope: z.string().min(1).optional(),
 });
 
 type Env = Record<string, string | undefined>;
@@ -220,6 +232,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   const jobs = { workerInWeb: base.WHARF_WORKER === "on", schema: base.WHARF_JOBS_SCHEMA };
   const namespaces = { ingressNamespace: base.WHARF_INGRESS_NAMESPACE, writeConcurrencyPerCluster: base.WHARF_CLUSTER_WRITE_CONCURRENCY };
   const health = { pollSeconds: base.WHARF_HEALTH_POLL_SECONDS };
+  const costs = { syncHours: base.WHARF_COST_SYNC_HOURS };
 
   if (mode === "azure") {
     const az = parse(azure, env);
@@ -257,8 +270,11 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         authorityHost: az.AZURE_AUTHORITY_HOST.replace(/\/$/, ""),
         logsEndpoint: az.WHARF_LOGS_ENDPOINT.replace(/\/$/, ""),
         logsScope: az.WHARF_LOGS_SCOPE,
+        costEndpoint: az.WHARF_COST_ENDPOINT.replace(/\/$/, ""),
+        costScope: `${az.WHARF_COST_ENDPOINT.replace(/\/$/, "")}/.default`,
       },
       health,
+      costs,
       namespaces,
       jobs,
       logLevel: base.LOG_LEVEL,
@@ -296,8 +312,12 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       // The sandbox serves Log Analytics on its one HTTPS origin; endpoints.json names it.
       logsEndpoint: (sandbox.logsEndpoint ?? `${new URL(sandbox.authority).origin}/v1`).replace(/\/$/, ""),
       logsScope: sandbox.logsScope ?? "https://api.loganalytics.io/.default",
+      // Cost Management shares the sandbox's ARM origin and asks for ARM's scope, as against Azure.
+      costEndpoint: (sandbox.costEndpoint ?? sandbox.armEndpoint ?? new URL(sandbox.authority).origin).replace(/\/$/, ""),
+      costScope: sandbox.costScope ?? "https://management.azure.com/.default",
     },
     health,
+    costs,
     namespaces,
     jobs,
     logLevel: base.LOG_LEVEL,

@@ -3,7 +3,7 @@
 // that reaches a handler always has the data the handler expects.
 import { z } from "zod";
 
-export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll"] as const;
+export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll", "cost.sync"] as const;
 
 export type QueueName = (typeof queueNames)[number];
 
@@ -15,6 +15,7 @@ export const queueDataSchemas = {
   "deployment.rollout": z.object({ deploymentId: z.string().min(1) }),
   "deployment.resume": z.object({}),
   "health.poll": z.object({}),
+  "cost.sync": z.object({ force: z.boolean().optional() }),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q]>;
@@ -41,6 +42,8 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   "deployment.resume": { keyed: false, timeoutSeconds: 60 },
   // One cycle; shorter cycles than a minute chain themselves (lib/health/health-poll-job.ts).
   "health.poll": { keyed: false, timeoutSeconds: 5 * 60 },
+  // Months × groupings × scopes queries, with QPU waits of up to two minutes each.
+  "cost.sync": { keyed: false, timeoutSeconds: 30 * 60 },
 };
 
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
@@ -51,6 +54,8 @@ export const schedules: { queue: QueueName; cron: string; data: Record<string, u
   // Rollouts whose job was lost (enqueue failed after commit) are enqueued again; running ones are left alone.
   { queue: "deployment.resume", cron: "* * * * *", data: {} },
   { queue: "health.poll", cron: "* * * * *", data: {} },
+  // Hourly; each scope syncs when its last sync is WHARF_COST_SYNC_HOURS old (lib/costs/cost-sync-job.ts).
+  { queue: "cost.sync", cron: "17 * * * *", data: {} },
 ];
 
 export function isQueueName(value: string): value is QueueName {
@@ -66,4 +71,5 @@ export const queueDescriptions: Record<QueueName, string> = {
   "deployment.rollout": "Applies a deployment to its namespace and follows the rollout to its end.",
   "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
   "health.poll": "Every WHARF_HEALTH_POLL_SECONDS, judges every service's health from Kubernetes and one Log Analytics query per workspace.",
+  "cost.sync": "Every WHARF_COST_SYNC_HOURS, stores each subscription's billed cost by day and resource for this month and last, from Cost Management.",
 };

@@ -7,6 +7,7 @@ import { discoverClustersJob } from "@/lib/clusters/discover-clusters-job";
 import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
 import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
 import { healthPollJob } from "@/lib/telemetry/health-poll-job";
+import { costSyncJob } from "@/lib/costs/cost-sync-job";
 
 export const jobDefinitions: JobDefinitions = {
   "cluster.discover": discoverClustersJob,
@@ -16,4 +17,5 @@ export const jobDefinitions: JobDefinitions = {
   "deployment.rollout": rolloutDeploymentJob,
   "deployment.resume": resumeRolloutsJob,
   "health.poll": healthPollJob,
+  "cost.sync": costSyncJob,
 };

@@ -1,0 +1,81 @@
+// lib/azure/costs.ts: the QPU headers read the way Cost Management writes
+// them, and one month queried from the sandbox's Cost Management through the
+// real client, every nextLink page of it, in Wharf's rows.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createHttpHeaders } from "@azure/core-rest-pipeline";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig, type WharfConfig } from "@/lib/config";
+import { CostQueryError, observeCostRequests, qpuPacingMs, qpuRetryAfterSeconds, queryMonthByDay } from "@/lib/azure/costs";
+import { monthOf } from "@/lib/costs/sync-plan";
+import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+
+const endpoints = readEndpoints();
+const ca = readFileSync(endpoints.caFile, "utf8");
+const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca, method, body });
+const scope = `subscriptions/${(endpoints.subscriptionIds as string[])[0]!}`;
+let config: WharfConfig;
+
+beforeAll(() => {
+  config = loadConfig({ SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: mkdtempSync(join(tmpdir(), "wharf-costq-")) });
+});
+
+afterEach(async () => {
+  await faults({}, "DELETE");
+});
+
+describe("QPU headers", () => {
+  it("waits for the window whose quota is spent, the longest when several are", () => {
+    expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9")).toBe(0);
+    expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:0")).toBe(10_000);
+    expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:0,QueriesPer10Sec:0")).toBe(60_000);
+    expect(qpuPacingMs(undefined)).toBe(0);
+  });
+
+  it("reads the QPU retry header before Retry-After, and neither when absent", () => {
+    expect(qpuRetryAfterSeconds(createHttpHeaders({ "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after": "7", "retry-after": "1" }))).toBe(7);
+    expect(qpuRetryAfterSeconds(createHttpHeaders({ "retry-after": "3" }))).toBe(3);
+    expect(qpuRetryAfterSeconds(createHttpHeaders({}))).toBeUndefined();
+  });
+});
+
+describe("queryMonthByDay", () => {
+  it("follows a nextLink chain of 5 or more pages with the same body, into whole-cent rows by day and resource", { timeout: 180_000 }, async () => {
+    let pages = 0;
+    let firsts = 0;
+    const stop = observeCostRequests((r) => (r.page ? (pages += 1) : (firsts += 1)));
+    const rows = await queryMonthByDay(config, { scope, month: monthOf(new Date(), -1), tagKey: "team" }).finally(stop);
+    expect(firsts).toBe(1);
+    // No page holds more than the page size, so the rows prove every page was read.
+    expect(rows.length).toBeGreaterThan(4 * (endpoints.costPageSize as number) - 1);
+    expect(pages + 1).toBeGreaterThanOrEqual(Math.ceil(rows.length / (endpoints.costPageSize as number)));
+    expect(pages + 1).toBeGreaterThanOrEqual(5);
+    expect(rows.every((r) => Number.isInteger(r.costMinor) && r.currency === endpoints.costCurrency && /^\d{4}-\d{2}-\d{2}$/.test(r.date))).toBe(true);
+    expect(new Set(rows.map((r) => `${r.date}|${r.resourceId}`)).size).toBe(rows.length);
+    expect(rows.some((r) => r.tagValue !== undefined) && rows.some((r) => r.tagValue === undefined)).toBe(true);
+  });
+
+  it("answers 204 as no rows", async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 204 }] });
+    expect(await queryMonthByDay(config, { scope, month: monthOf(new Date()), tagKey: "service" })).toEqual([]);
+  });
+
+  it("throws a throttled error carrying the wait when the 429's wait is longer than it may wait", async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 429, retryAfterSeconds: 7 }] });
+    const error = await queryMonthByDay(config, { scope, month: monthOf(new Date()), tagKey: "team", maxThrottleWaitSeconds: 1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CostQueryError);
+    expect(error).toMatchObject({ kind: "throttled", httpStatus: 429, retryAfterSeconds: 7 });
+  });
+
+  it("throws unavailable on a 500, without the SDK's retries", async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 500 }] });
+    let sent = 0;
+    const stop = observeCostRequests(() => (sent += 1));
+    const error = await queryMonthByDay(config, { scope, month: monthOf(new Date()), tagKey: "team" })
+      .catch((e: unknown) => e)
+      .finally(stop);
+    expect(error).toMatchObject({ kind: "unavailable", httpStatus: 500 });
+    expect(sent).toBe(1);
+  });
+});

@@ -1,0 +1,194 @@
+// Integration: the cost sync against the sandbox's Cost Management (the real
+// @azure/arm-costmanagement client) and the embedded PostgreSQL. The stored
+// rows add up to Cost Management's own ungrouped total to the cent; the
+// queries sent equal the plan; throttling, 204, 500 and unknown scopes are
+// each recorded the way the sync promises.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { ClientSecretCredential } from "@azure/identity";
+import { CostManagementClient } from "@azure/arm-costmanagement";
+import type { RestError } from "@azure/core-rest-pipeline";
+import { loadConfig, type WharfConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { observeCostRequests } from "@/lib/azure/costs";
+import { syncCosts, scopeOf } from "@/lib/costs/sync-costs";
+import { monthDays, monthsToSync } from "@/lib/costs/sync-plan";
+import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+
+const endpoints = readEndpoints();
+const ca = readFileSync(endpoints.caFile, "utf8");
+const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca, method, body });
+const subscriptionId = (endpoints.subscriptionIds as string[])[0]!;
+const scope = scopeOf(subscriptionId);
+let config: WharfConfig;
+
+/** Requests the sync sends while `fn` runs: first pages (queries), nextLink pages, and 429s. */
+async function counting<T>(fn: () => Promise<T>): Promise<{ result: T; queries: number; pages: number; throttled: number }> {
+  let queries = 0;
+  let pages = 0;
+  let throttled = 0;
+  const stop = observeCostRequests((r) => {
+    if (r.status === 429) throttled += 1;
+    else if (r.page) pages += 1;
+    else queries += 1;
+  });
+  try {
+    return { result: await fn(), queries, pages, throttled };
+  } finally {
+    stop();
+  }
+}
+
+/** Cost Management's own total for a month, ungrouped, in cents. */
+async function billedTotalCents(month: string): Promise<number> {
+  const credential = new ClientSecretCredential(endpoints.tenantId, endpoints.clientId, endpoints.clientSecret, {
+    authorityHost: `https://localhost:${endpoints.port}`,
+    disableInstanceDiscovery: true,
+    tlsOptions: { ca },
+  });
+  const client = new CostManagementClient(credential, { endpoint: endpoints.costEndpoint as string, credentialScopes: [endpoints.costScope as string], tlsOptions: { ca } });
+  const { first, last } = monthDays(month);
+  for (;;) {
+    try {
+      const result = await client.query.usage(scope, {
+        type: "ActualCost",
+        timeframe: "Custom",
+        timePeriod: { from: first, to: new Date(last.getTime() + 86_399_000) },
+        dataset: { granularity: "None", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
+      });
+      return Math.round(Number(result.rows?.[0]?.[0] ?? 0) * 100);
+    } catch (error) {
+      // The sync spent the tenant's quota: wait as Cost Management says.
+      const wait = (error as RestError).response?.headers.get("x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after");
+      if ((error as RestError).statusCode !== 429 || wait === undefined) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Number(wait) * 1000));
+    }
+  }
+}
+
+async function storedCents(month: string): Promise<number> {
+  const { first, last } = monthDays(month);
+  const sum = await getPrisma().costRow.aggregate({ where: { scope, date: { gte: first, lte: last } }, _sum: { costMinor: true } });
+  return Number(sum._sum.costMinor ?? 0n);
+}
+
+beforeAll(async () => {
+  config = loadConfig({ SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: mkdtempSync(join(tmpdir(), "wharf-costs-")) });
+  await getPrisma().costRow.deleteMany({});
+  await getPrisma().costSyncState.deleteMany({});
+});
+
+afterEach(async () => {
+  await faults({}, "DELETE");
+});
+
+describe("syncCosts", () => {
+  it("backfills three months on the first sync, with the planned number of queries and no 429, adding up to the bill to the cent", { timeout: 240_000 }, async () => {
+    expect(config.azure.costEndpoint).toBe(endpoints.costEndpoint);
+    for (let attempt = 0; ; attempt++) {
+      // The current day's cost grows each hour (the data lags 4 hours): compare within one hour.
+      const hour = Math.floor(Date.now() / 3_600_000);
+      await getPrisma().costSyncState.deleteMany({});
+      const run = await counting(() => syncCosts({ config }));
+      const months = monthsToSync(new Date(), true);
+      expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number) }]);
+      expect(run.result.plannedQueries).toBe(1 * 3 * 2);
+      expect(run.queries).toBe(run.result.plannedQueries);
+      expect(run.throttled).toBe(0);
+      // The previous months are whole months of daily rows per resource: many pages at the sandbox's page size.
+      expect(run.pages).toBeGreaterThanOrEqual(5);
+      const stored = await Promise.all(months.map(storedCents));
+      const billed: number[] = [];
+      for (const month of months) billed.push(await billedTotalCents(month));
+      if (Math.floor(Date.now() / 3_600_000) !== hour && attempt === 0) continue;
+      expect(stored).toEqual(billed);
+      expect(billed.every((cents) => cents > 0)).toBe(true);
+      break;
+    }
+    const rows = await getPrisma().costRow.findMany({ where: { scope } });
+    expect(new Set(rows.map((r) => r.currency))).toEqual(new Set([endpoints.costCurrency]));
+    // Tagged resources carry their team and service; AKS node groups are untagged.
+    expect(rows.some((r) => r.team && r.service)).toBe(true);
+    expect(rows.some((r) => r.resourceGroup.startsWith("mc_") && r.team === null)).toBe(true);
+    expect(rows.every((r) => r.resourceId.includes(`/resourcegroups/${r.resourceGroup}/`))).toBe(true);
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(state).toMatchObject({ lastError: null, nextAllowedAt: null, lastMonths: monthsToSync(new Date(), true) });
+  });
+
+  it("is not due again before WHARF_COST_SYNC_HOURS; forced, it asks for this month and last only", { timeout: 240_000 }, async () => {
+    const idle = await counting(() => syncCosts({ config }));
+    expect(idle.result.scopes).toEqual([{ scope, status: "skipped", months: [], rows: 0 }]);
+    expect(idle.queries + idle.pages + idle.throttled).toBe(0);
+    const forced = await counting(() => syncCosts({ config, force: true }));
+    expect(forced.result.scopes[0]).toMatchObject({ status: "synced", months: monthsToSync(new Date(), false) });
+    expect(forced.queries).toBe(1 * 2 * 2);
+    expect(forced.result.plannedQueries).toBe(4);
+  });
+
+  it("waits out a 429 that carries only the QPU header, and completes", { timeout: 240_000 }, async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 429, retryAfterSeconds: 2 }] });
+    let cleared: Promise<unknown> | undefined;
+    // The throttling ends once Cost Management has said how long to wait.
+    const stop = observeCostRequests((r) => {
+      if (r.status === 429) cleared ??= faults({}, "DELETE");
+    });
+    try {
+      const started = Date.now();
+      const run = await counting(() => syncCosts({ config, force: true }));
+      expect(run.throttled).toBe(1);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+      expect(run.result.scopes[0]).toMatchObject({ status: "synced" });
+      expect(run.queries).toBe(run.result.plannedQueries);
+    } finally {
+      stop();
+      await cleared;
+    }
+  });
+
+  it("records a throttle longer than it may wait, and does not ask that scope again before it ends", { timeout: 60_000 }, async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 429, retryAfterSeconds: 600 }] });
+    const run = await syncCosts({ config, force: true, maxThrottleWaitSeconds: 1 });
+    expect(run.scopes[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/429.*600 s/) });
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(state.nextAllowedAt!.getTime()).toBeGreaterThan(Date.now() + 590_000);
+    await faults({}, "DELETE");
+    const again = await counting(() => syncCosts({ config, force: true }));
+    expect(again.result.scopes[0]).toMatchObject({ status: "skipped" });
+    expect(again.queries).toBe(0);
+    await getPrisma().costSyncState.update({ where: { scope }, data: { nextAllowedAt: null } });
+  });
+
+  it("keeps a scope's error and rows on a 500, while another scope syncs; an unknown subscription fails alone", { timeout: 240_000 }, async () => {
+    const before = await getPrisma().costRow.count({ where: { scope } });
+    expect(before).toBeGreaterThan(0);
+    const lastSynced = (await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } })).lastSyncedAt;
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 500 }] });
+    const broken = await syncCosts({ config, force: true });
+    expect(broken.scopes[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/500/) });
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(state.lastError).toMatch(/500/);
+    expect(state.lastSyncedAt).toEqual(lastSynced);
+    expect(await getPrisma().costRow.count({ where: { scope } })).toBe(before);
+    await faults({}, "DELETE");
+
+    const missing = "00000000-0000-4000-8000-00000000dead";
+    const two = { ...config, azure: { ...config.azure, subscriptionIds: [missing, subscriptionId] } };
+    const run = await syncCosts({ config: two, force: true });
+    expect(run.scopes.map((s) => [s.scope, s.status])).toEqual([
+      [scopeOf(missing), "failed"],
+      [scope, "synced"],
+    ]);
+    expect(run.scopes[0]!.error).toMatch(/404/);
+    expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope: scopeOf(missing) } })).lastError).toMatch(/SubscriptionNotFound|could not be found/);
+    expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } })).lastError).toBeNull();
+  });
+
+  it("stores an empty month when Cost Management answers 204", { timeout: 240_000 }, async () => {
+    await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 204 }] });
+    const run = await syncCosts({ config, force: true });
+    expect(run.scopes[0]).toMatchObject({ status: "synced", rows: 0 });
+    for (const month of monthsToSync(new Date(), false)) expect(await storedCents(month)).toBe(0);
+  });
+});
