@@ -7,8 +7,11 @@ import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
 import { signInAs } from "./fixtures";
 
-// Ledger (payments, critical) has an App Insights role name, so its health has telemetry as well as Kubernetes.
-const service = { slug: "ledger", name: "Ledger" };
+// Both have an App Insights role name, so their health has telemetry as well as Kubernetes. Telemetry is per role
+// and environment (App Insights cannot tell two namespaces of one environment apart), so each test uses its own service.
+const ledger = { slug: "ledger", name: "Ledger", team: "payments" } as const;
+const orderApi = { slug: "order-api", name: "Order API", team: "orders" } as const;
+type Service = typeof ledger | typeof orderApi;
 const pollSeconds = Number(process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? 5);
 // About one cycle, plus the page's own refresh and a rollout's settling, on a shared 2-core machine.
 const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 20) * 1000 });
@@ -21,11 +24,11 @@ async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, 
   return (await response.json()) as T;
 }
 
-async function readyNamespace(member: Page, admin: Page, cluster: string, name: string): Promise<string> {
+async function readyNamespace(member: Page, admin: Page, team: string, cluster: string, name: string): Promise<string> {
   const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
   const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
   const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
-    teamId: teams.find((t) => t.slug === "payments")!.id,
+    teamId: teams.find((t) => t.slug === team)!.id,
     clusterId: clusters.find((c) => c.name === cluster)!.id,
     name,
     quota: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "16Gi", limitsMemory: "32Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
@@ -38,7 +41,7 @@ async function readyNamespace(member: Page, admin: Page, cluster: string, name: 
 }
 
 /** Deploys from the service's deploy page and waits for the rollout to end with the given status. */
-async function deployFromPage(page: Page, namespace: string, namespaceId: string, tag: string, outcome: "succeeded" | "failed"): Promise<void> {
+async function deployFromPage(page: Page, service: Service, namespace: string, namespaceId: string, tag: string, outcome: "succeeded" | "failed"): Promise<void> {
   await page.goto(`/catalog/${service.slug}/deploy`);
   await page.getByLabel("Namespace").selectOption(namespaceId);
   await page.getByLabel("Image tag or digest").fill(tag);
@@ -55,7 +58,7 @@ function healthRow(page: Page, namespace: string): Locator {
 }
 
 /** The service page's Environments card for one namespace; the page is server-rendered, so it is reloaded until it says so. */
-async function expectEnvironment(page: Page, environment: string, namespace: string, state: string, reason: RegExp | null, wait: { timeout: number }): Promise<void> {
+async function expectEnvironment(page: Page, service: Service, environment: string, namespace: string, state: string, reason: RegExp | null, wait: { timeout: number }): Promise<void> {
   await expect(async () => {
     await page.goto(`/catalog/${service.slug}`);
     const card = page.getByRole("region", { name: `${environment}: ${namespace}` }).or(page.getByLabel(`${environment}: ${namespace}`));
@@ -71,27 +74,28 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "aks-dev-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, "payments", "aks-dev-weu", namespace);
+  const service = ledger;
 
-  await deployFromPage(page, namespace, namespaceId, "2.3.0", "succeeded");
+  await deployFromPage(page, service, namespace, namespaceId, "2.3.0", "succeeded");
   await page.goto("/health");
   await expect(healthRow(page, namespace)).toHaveAttribute("data-state", "healthy", withinCycles(2));
   await expect(healthRow(page, namespace)).toContainText(service.name);
   await expect(healthRow(page, namespace)).toContainText("2.3.0");
   await page.screenshot({ path: "test-results/health-live-healthy.png", fullPage: true });
-  await expectEnvironment(page, "dev", namespace, "healthy", null, withinCycles(1));
+  await expectEnvironment(page, service, "dev", namespace, "healthy", null, withinCycles(1));
   await page.screenshot({ path: "test-results/health-live-service-healthy.png", fullPage: true });
 
   // Tag crash: its pods crash-loop and the rollout fails; /health, left open, turns unhealthy by itself and says why.
   const board = await (await browser.newContext({ storageState: await page.context().storageState() })).newPage();
   await board.goto("/health");
   await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "healthy");
-  await deployFromPage(page, namespace, namespaceId, "crash", "failed");
+  await deployFromPage(page, service, namespace, namespaceId, "crash", "failed");
   const crashed = page.url();
   await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "unhealthy", withinCycles(1));
   await expect(healthRow(board, namespace).getByRole("list", { name: "Reasons" })).toContainText(/CrashLoopBackOff|The last rollout failed/);
   await board.screenshot({ path: "test-results/health-live-crash.png", fullPage: true });
-  await expectEnvironment(page, "dev", namespace, "unhealthy", /CrashLoopBackOff|The last rollout failed/, withinCycles(1));
+  await expectEnvironment(page, service, "dev", namespace, "unhealthy", /CrashLoopBackOff|The last rollout failed/, withinCycles(1));
   await page.screenshot({ path: "test-results/health-live-service-crash.png", fullPage: true });
 
   // Roll back from the history: healthy again.
@@ -101,16 +105,16 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 90_000 });
   await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "healthy", withinCycles(2));
   await board.screenshot({ path: "test-results/health-live-rolled-back.png", fullPage: true });
-  await expectEnvironment(page, "dev", namespace, "healthy", null, withinCycles(1));
+  await expectEnvironment(page, service, "dev", namespace, "healthy", null, withinCycles(1));
 
   // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes, so it rises
   // minute by minute after the deploy and crosses critical's degraded threshold (1 %) within about a minute.
   try {
-    await deployFromPage(page, namespace, namespaceId, "errors", "succeeded");
+    await deployFromPage(page, service, namespace, namespaceId, "errors", "succeeded");
     await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "degraded", { timeout: 120_000 });
     await expect(healthRow(board, namespace).getByRole("list", { name: "Reasons" })).toContainText(/Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/);
     await board.screenshot({ path: "test-results/health-live-errors.png", fullPage: true });
-    await expectEnvironment(page, "dev", namespace, "degraded", /Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/, withinCycles(1));
+    await expectEnvironment(page, service, "dev", namespace, "degraded", /Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/, withinCycles(1));
     await page.screenshot({ path: "test-results/health-live-service-errors.png", fullPage: true });
   } finally {
     await adminContext.close();
@@ -121,18 +125,19 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
 test("a failing workspace: its services say how old their data is and why, the other workspace's stay current", async ({ page, browser, playwright }) => {
   test.setTimeout(600_000);
   const suffix = Date.now().toString(36);
-  const devNamespace = `payments-hw${suffix}`;
-  const prodNamespace = `payments-hp${suffix}`;
-  await signInAs(page, "payments");
+  const service = orderApi;
+  const devNamespace = `orders-hw${suffix}`;
+  const prodNamespace = `orders-hp${suffix}`;
+  await signInAs(page, "orders");
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const devId = await readyNamespace(page, admin, "aks-dev-weu", devNamespace);
-  const prodId = await readyNamespace(page, admin, "aks-prod-weu", prodNamespace);
+  const devId = await readyNamespace(page, admin, "orders", "aks-dev-weu", devNamespace);
+  const prodId = await readyNamespace(page, admin, "orders", "aks-prod-weu", prodNamespace);
   await adminContext.close();
 
   // Dev writes to log-wharf-nonprod, prod to log-wharf-prod (sandbox/monitor/workspaces.ts).
-  await deployFromPage(page, devNamespace, devId, "2.3.0", "succeeded");
+  await deployFromPage(page, service, devNamespace, devId, "2.3.0", "succeeded");
   const prod = await api<{ id: string }>(page, "POST", "/api/v1/deployments", { service: service.slug, namespaceId: prodId, tag: "2.3.0" });
   const teammateContext = await browser.newContext();
   const teammate = await teammateContext.newPage();
@@ -164,7 +169,7 @@ test("a failing workspace: its services say how old their data is and why, the o
     await expect(prodRow).toHaveAttribute("data-state", "healthy");
     await expect(prodRow.getByRole("list", { name: "Reasons" })).not.toContainText("data is");
     await page.screenshot({ path: "test-results/health-live-workspace-fault.png", fullPage: true });
-    await expectEnvironment(page, "dev", devNamespace, "unknown", /data is \d+ (s|min) old/, withinCycles(1));
+    await expectEnvironment(page, service, "dev", devNamespace, "unknown", /data is \d+ (s|min) old/, withinCycles(1));
     await page.screenshot({ path: "test-results/health-live-service-workspace-fault.png", fullPage: true });
 
     // Once the workspace answers again, the dev row is current again.

@@ -55,6 +55,14 @@ function sinceText(since: string | null): string {
   return since ? ` (since ${clock(since)})` : "";
 }
 
+/**
+ * A reason's message without the " (since 14:24 UTC)" that sinceText ends it with: the service page shows the start
+ * as a relative time instead (both together read "(since 18:00 UTC) (since just now)").
+ */
+export function withoutSince(message: string): string {
+  return message.replace(/ \(since \d{2}:\d{2} UTC\)$/, "");
+}
+
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
