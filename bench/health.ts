@@ -13,7 +13,6 @@
 //
 //   npx tsx bench/health.ts [--services 2000] [--viewers 100] [--cycles 3] [--requests 100] [--keep-build]
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
@@ -48,9 +47,9 @@ async function inBatches<T>(items: readonly T[], size: number, run: (item: T) =>
 /** Server time of one GET as the client sees it: from sending to the last byte. */
 async function timed(browser: BenchBrowser, path: string): Promise<number> {
   const started = performance.now();
-  const response = await fetch(`${base}${path}`, { headers: { cookie: browser.header() } });
+  const response = await fetch(`${base}${path}`, { headers: { cookie: browser.header() }, redirect: "manual" });
   await response.arrayBuffer();
-  if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+  if (response.status !== 200) throw new Error(`GET ${path}: ${response.status}`);
   return performance.now() - started;
 }
 
@@ -86,7 +85,7 @@ async function main() {
 
     // 2,000 services of one team, spread over 3 clusters × 4 namespaces; each with a role name and a succeeded deployment.
     const setup = performance.now();
-    const team = await prisma.team.create({ data: { slug: "bench-health", name: "Bench Health" } });
+    const team = await prisma.team.create({ data: { slug: "bench-health", name: "Bench Health", entraGroupIds: [] } });
     const clusterRows = await prisma.cluster.findMany({ where: { name: { in: [...clusters] } } });
     const namespaces: { id: string; name: string; cluster: { name: string } }[] = [];
     for (const cluster of clusterRows) {

@@ -83,9 +83,16 @@ class BucketBuilder {
   constructor(
     private readonly context: GenerationContext,
     private readonly random: Random,
+    /** Build only this table's rows; the others' random draws are still made, so every row is the same either way. */
+    private readonly only?: AppInsightsTableName,
   ) {}
 
-  private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: Row): Row {
+  private push(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: Row): void {
+    const billedSize = 900 + this.random.int(600);
+    if (this.only === undefined || this.only === table) this.rows[table].push(this.row(table, span, fields, billedSize));
+  }
+
+  private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: Row, billedSize: number): Row {
     const { workload } = span;
     const component = componentForEnvironment(workload.cluster.environment);
     return {
@@ -104,7 +111,7 @@ class BucketBuilder {
       SourceSystem: "Azure",
       Type: table,
       _ResourceId: componentResourceId(component).toLowerCase(),
-      _BilledSize: 900 + this.random.int(600),
+      _BilledSize: billedSize,
       _IsBillable: "True",
       ...fields,
     };
@@ -126,8 +133,8 @@ class BucketBuilder {
     const instance = this.instanceOf(workload, condition);
     const span: Span = { workload, at, operationId, instance };
     const name = `${operation.method} ${operation.path}`;
-    this.rows.AppRequests.push(
-      this.row("AppRequests", span, {
+    this.push(
+      "AppRequests", span, {
         OperationName: name,
         OperationId: operationId,
         ParentId: parentId,
@@ -139,7 +146,7 @@ class BucketBuilder {
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: weight,
-      }),
+      },
     );
     if (!success) this.exception(span, condition, id, name, weight);
     if (condition.cause === "down") return { success, resultCode, durationMs };
@@ -169,8 +176,8 @@ class BucketBuilder {
     const operation = pickOperation(calleeProfile, this.random);
     const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, `${operation.method} ${operation.path}`, depth + 1, visited);
     const durationMs = Math.round((outcome.durationMs + 1.5) * 100) / 100;
-    this.rows.AppDependencies.push(
-      this.row("AppDependencies", span, {
+    this.push(
+      "AppDependencies", span, {
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
@@ -184,7 +191,7 @@ class BucketBuilder {
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: weight,
-      }),
+      },
     );
   }
 
@@ -192,8 +199,8 @@ class BucketBuilder {
     const calls = Math.max(1, Math.round(weight * call.perRequest));
     const success = this.random.next() >= call.failure;
     const durationMs = duration(this.random, success ? call.medianMs : call.medianMs * 3, 0.5);
-    this.rows.AppDependencies.push(
-      this.row("AppDependencies", span, {
+    this.push(
+      "AppDependencies", span, {
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
@@ -207,7 +214,7 @@ class BucketBuilder {
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: calls,
-      }),
+      },
     );
   }
 
@@ -219,8 +226,8 @@ class BucketBuilder {
         : condition.cause === "errors"
           ? ["InternalServerError", `Unhandled error in ${operationName} (image tag errors)`]
           : ["TimeoutError", `${operationName} timed out`];
-    this.rows.AppExceptions.push(
-      this.row("AppExceptions", span, {
+    this.push(
+      "AppExceptions", span, {
         OperationName: operationName,
         OperationId: span.operationId,
         ParentId: parentId,
@@ -235,7 +242,7 @@ class BucketBuilder {
         Details: [{ outerId: "0", message, type, id: "1", parsedStack: [] }],
         Message: message,
         ItemCount: weight,
-      }),
+      },
     );
   }
 
@@ -244,8 +251,7 @@ class BucketBuilder {
     for (const location of availabilityLocations) {
       const success = condition.cause === "down" ? false : this.random.next() >= condition.failure * 0.5;
       const durationMs = duration(this.random, condition.medianMs * 2 + 30, 0.3);
-      this.rows.AppAvailabilityResults.push(
-        this.row("AppAvailabilityResults", { workload, at: at + this.random.int(20_000), instance: "" }, {
+      this.push("AppAvailabilityResults", { workload, at: at + this.random.int(20_000), instance: "" }, {
           // Standard tests run outside the app: no role instance, and keyed by their name, here the role's.
           AppRoleName: "",
           OperationName: workload.roleName,
@@ -259,8 +265,7 @@ class BucketBuilder {
           DurationMs: durationMs,
           PerformanceBucket: performanceBucket(durationMs),
           ItemCount: 1,
-        }),
-      );
+        });
     }
   }
 }
@@ -286,10 +291,10 @@ function parseOperation(name: string): { method: string; path: string } {
   return { method, path };
 }
 
-/** Everything every role in the workspace recorded in [start, start + lengthMs). */
-export function generateBucket(context: GenerationContext, start: number, lengthMs: number): BucketRows {
+/** Everything every role in the workspace recorded in [start, start + lengthMs); with `only`, that table's rows alone (the same rows). */
+export function generateBucket(context: GenerationContext, start: number, lengthMs: number, only?: AppInsightsTableName): BucketRows {
   const random = seededRandom(`${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`);
-  const builder = new BucketBuilder(context, random);
+  const builder = new BucketBuilder(context, random, only);
   const minutes = lengthMs / 60_000;
   for (const workload of context.workloads) {
     const profile = profileOf(context, workload.roleName);

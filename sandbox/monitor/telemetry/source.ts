@@ -45,7 +45,7 @@ export function createTelemetrySource(options: TelemetrySourceOptions): KqlTable
       for (const bucket of bucketsBetween(from, to + 1, now)) {
         for (const context of contexts) {
           if (context.workloads.length === 0) continue;
-          for (const row of generateBucket(context, bucket.start, bucket.length)[table]) {
+          for (const row of generateBucket(context, bucket.start, bucket.length, table)[table]) {
             const at = (row.TimeGenerated as Date).getTime();
             if (at >= from && at <= to) yield row;
           }
