@@ -12,6 +12,9 @@
 // 2,000 roles and one hour. Asserts nothing.
 //
 //   npx tsx bench/health.ts [--services 2000] [--viewers 100] [--cycles 3] [--requests 100] [--keep-build]
+//
+// At 2,000 roles the sandbox runs out of its default 256 MB heap answering the health query; SANDBOX_MAX_HEAP_MB
+// (e.g. 1024) raises it, and the bench prints which cap it ran with.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -247,7 +250,7 @@ async function main() {
     const allRequests = [...quiet.requests, ...busy.requests];
     const allWall = [...quiet.wall, ...busy.wall];
     const worstEval = Math.max(...evaluation.flatMap((e) => e.times));
-    console.log(`\nHealth at ${serviceCount} services, ${workspaceCount} workspaces, ${clusters.length} clusters (load average ${loadavg()[0]!.toFixed(1)}):`);
+    console.log(`\nHealth at ${serviceCount} services, ${workspaceCount} workspaces, ${clusters.length} clusters (sandbox heap cap ${Number(process.env.SANDBOX_MAX_HEAP_MB) || 256} MB; load average ${loadavg()[0]!.toFixed(1)}):`);
     console.log(`- Log Analytics requests per cycle, 0 viewers: ${quiet.requests.join(", ")}; ${viewerCount} viewers: ${busy.requests.join(", ")} (${viewerRequests} viewer requests, ${viewerErrors} failed) — target exactly ${workspaceCount} (one per workspace): ${met(allRequests.every((n) => n === workspaceCount))}`);
     console.log(`- poll cycle wall time, 0 viewers: ${quiet.wall.map(ms).join(", ")}; ${viewerCount} viewers: ${busy.wall.map(ms).join(", ")} — target < 10 s: ${met(Math.max(...allWall) < 10_000)}`);
     console.log(`- /health server time p50 / p95 / max (${requestCount} requests): ${ms(percentile(page, 50))} / ${ms(percentile(page, 95))} / ${ms(Math.max(...page))} — target p95 < 150 ms: ${met(percentile(page, 95) < 150)}`);
