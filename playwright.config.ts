@@ -31,6 +31,7 @@ export default defineConfig({
     timeout: 600_000,
     reuseExistingServer: false,
     stdout: "pipe",
-    env: { PORT: String(port), WHARF_DATA_DIR: ".data/e2e", WHARF_MODE: "sandbox", LOG_LEVEL: "warn", DATABASE_URL: "" },
+    // Health polls every 5 s instead of 60 so a deploy's health shows within a cycle (e2e/health-live.spec.ts).
+    env: { PORT: String(port), WHARF_DATA_DIR: ".data/e2e", WHARF_MODE: "sandbox", LOG_LEVEL: "warn", DATABASE_URL: "", WHARF_HEALTH_POLL_SECONDS: process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? "5" },
   },
 });

@@ -1,5 +1,6 @@
 import { RelativeTime } from "@/components/ui/relative-time";
 import { HealthStateBadge } from "@/components/health/health-state-badge";
+import { withoutSince } from "@/lib/health/model";
 import type { HealthEntry } from "@/lib/health/health-view";
 
 /** Why a service is in its state, one sentence per signal; for stale data also what it last said. */
@@ -17,7 +18,7 @@ export function HealthReasons({ entry, compact = false }: { entry: Pick<HealthEn
       <ul className="space-y-0.5" aria-label="Reasons">
         {entry.reasons.map((reason, index) => (
           <li key={`${reason.signal}-${index}`} className={reason.state === "healthy" ? "text-muted-foreground" : undefined}>
-            {reason.message}
+            {compact || !reason.since ? reason.message : withoutSince(reason.message)}
             {!compact && reason.since && (
               <span className="text-muted-foreground">
                 {" "}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateHealth, judge, type HealthInput } from "@/lib/health/model";
+import { evaluateHealth, judge, withoutSince, type HealthInput } from "@/lib/health/model";
 import { thresholdsForTier } from "@/lib/health/thresholds";
 import { healthSignals, type HealthReason } from "@/lib/health/types";
 import { kubernetes, now, telemetry } from "@/lib/health/__fixtures__/observations";
@@ -112,8 +112,13 @@ describe("evaluateHealth", () => {
       "Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 429 ThrottledError: too many requests (retry after 120 s) (since 14:30 UTC)",
     ]);
     expect(throttled.reasons[0]).toMatchObject({ signal: "dataAge", value: 6, threshold: 2 });
+    expect(throttled.reasons.map((reason) => withoutSince(reason.message))[0]).toBe("Telemetry unknown: data is 6 min old (older than two poll cycles)");
     expect(evaluate({ telemetry: telemetry.stale }).state).toBe("unknown");
     expect(evaluate({ kubernetes: kubernetes.stale }).reasons[0]).toMatchObject({ signal: "dataAge", message: expect.stringContaining("Kubernetes state unknown: data is 10 min old") });
+    // With the 5 s cycle of the e2e run, 12 s old data is stale and says its age in seconds, never "0 min old".
+    const shortCycle = evaluate({ kubernetes: { ...kubernetes.allReady, observedAt: now.toISOString() }, telemetry: { ...telemetry.quiet, observedAt: new Date(now.getTime() - 12_000).toISOString() }, cycleSeconds: 5 });
+    expect(shortCycle.state).toBe("unknown");
+    expect(shortCycle.reasons[0]).toMatchObject({ signal: "dataAge", value: 0.2, threshold: 0.17, message: expect.stringContaining("Telemetry unknown: data is 12 s old (older than two poll cycles)") });
     // With a 5-minute cycle the same data is still current.
     expect(evaluate({ telemetry: telemetry.stale, cycleSeconds: 300 }).state).toBe("healthy");
   });

@@ -55,6 +55,14 @@ function sinceText(since: string | null): string {
   return since ? ` (since ${clock(since)})` : "";
 }
 
+/**
+ * A reason's message without the " (since 14:24 UTC)" that sinceText ends it with: the service page shows the start
+ * as a relative time instead (both together read "(since 18:00 UTC) (since just now)").
+ */
+export function withoutSince(message: string): string {
+  return message.replace(/ \(since \d{2}:\d{2} UTC\)$/, "");
+}
+
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
@@ -72,8 +80,16 @@ export function judge(value: number, pair: ThresholdPair, higherIsWorse: boolean
   return null;
 }
 
+/** Age in whole minutes; under a minute (short test cycles), in hundredths of a minute so it never reads 0. */
 function ageMinutes(observedAt: string, now: Date): number {
-  return Math.max(0, Math.floor((now.getTime() - Date.parse(observedAt)) / 60_000));
+  const ms = Math.max(0, now.getTime() - Date.parse(observedAt));
+  return ms < 60_000 ? round(ms / 60_000, 2) : Math.floor(ms / 60_000);
+}
+
+/** "6 min", or "12 s" under a minute: with a 5 s cycle, stale data said "data is 0 min old". */
+function ageText(observedAt: string, now: Date): string {
+  const ms = Math.max(0, now.getTime() - Date.parse(observedAt));
+  return ms < 60_000 ? `${Math.round(ms / 1000)} s` : `${Math.floor(ms / 60_000)} min`;
 }
 
 function isStale(observedAt: string, now: Date, cycleSeconds: number): boolean {
@@ -104,7 +120,7 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
         value: minutes,
         threshold: round((2 * cycleSeconds) / 60, 2),
         since: observation.observedAt,
-        message: `Kubernetes state unknown: data is ${minutes} min old (older than two poll cycles)`,
+        message: `Kubernetes state unknown: data is ${ageText(observation.observedAt, now)} old (older than two poll cycles)`,
       },
     ];
   }
@@ -193,7 +209,7 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
       value: minutes,
       threshold: round((2 * cycleSeconds) / 60, 2),
       since: observation.observedAt,
-      message: `Telemetry unknown: data is ${minutes} min old (older than two poll cycles)`,
+      message: `Telemetry unknown: data is ${ageText(observation.observedAt, now)} old (older than two poll cycles)`,
     });
   }
   if (observation.error !== undefined) {

@@ -29,6 +29,7 @@ export interface RoleProfile {
   /** Entry requests per minute at the daily peak, before calls from other roles. */
   ratePerMinute: number;
   operations: Operation[];
+  /** Failures of a healthy role: 0.1–0.5 %, under the strictest default degraded threshold (critical, 1 %) with room for noise. */
   baseFailure: number;
   medianMs: number;
   sigma: number;
@@ -58,7 +59,7 @@ export function roleProfile(seed: string, roleName: string): RoleProfile {
   return {
     ratePerMinute,
     operations,
-    baseFailure: 0.002 + random.next() * 0.01,
+    baseFailure: 0.001 + random.next() * 0.004,
     medianMs: 15 + random.next() * 120,
     sigma: 0.45 + random.next() * 0.25,
     undeclared,
