@@ -80,7 +80,7 @@ async function main() {
     const { getPrisma } = await import("../lib/db/client");
     const { getConfig } = await import("../lib/config");
     const { observeLogsRequests, queryWorkspace } = await import("../lib/azure/logs");
-    const { pollHealth } = await import("../lib/health/poll-health");
+    const { pollHealth } = await import("../lib/telemetry/poll-health");
     const { healthQuery, mapHealthResult } = await import("../lib/health/queries");
     const { renderDeployment } = await import("../lib/deployments/render");
     const prisma = getPrisma();
