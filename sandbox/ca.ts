@@ -22,17 +22,19 @@ export interface SandboxTls {
 const systemBundleFile = "/etc/ssl/certs/ca-certificates.crt";
 
 // Key generation uses node:crypto (native, ~50 ms) instead of forge's pure-JS
-// RSA (seconds); forge only builds and signs the certificates.
-function newRsaKeyPair(): forge.pki.rsa.KeyPair {
+// RSA (seconds); forge only builds and signs the certificates. The key is
+// written out as node:crypto exported it, not re-encoded by forge.
+function newRsaKeyPair(): forge.pki.rsa.KeyPair & { pem: string } {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(pem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e) };
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), pem };
 }
 
 function serialNumber(): string {
-  // A leading 0 nibble keeps the DER integer positive, as RFC 5280 requires.
-  return "0" + randomBytes(15).toString("hex");
+  // A first byte of 0x01 keeps the DER integer positive (RFC 5280) and minimal: "0" + random hex gave a
+  // 0x00 byte before one under 0x80 when the first random nibble was 0, which OpenSSL refuses ("illegal padding").
+  return "01" + randomBytes(15).toString("hex");
 }
 
 function createCa(): { certPem: string; keyPem: string } {
@@ -55,7 +57,7 @@ function createCa(): { certPem: string; keyPem: string } {
     { name: "subjectKeyIdentifier" },
   ]);
   cert.sign(keys.privateKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.pem };
 }
 
 function issueServerCert(caCertPem: string, caKeyPem: string): { certPem: string; keyPem: string } {
@@ -80,7 +82,7 @@ function issueServerCert(caCertPem: string, caKeyPem: string): { certPem: string
     { name: "authorityKeyIdentifier", keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(keys.privateKey) };
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.pem };
 }
 
 function systemRoots(): string {
