@@ -12,6 +12,7 @@ import { Label } from "@/components/ui/label";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { callApi } from "@/lib/api/client-fetch";
 import { quotaFields, quotaLabels } from "@/lib/namespaces/namespace-input";
+import { namespaceActions, type NamespaceRights } from "@/lib/namespaces/namespace-actions";
 import type { NamespaceDetail } from "@/lib/namespaces/list-namespaces";
 import { NamespaceStatusBadge, RequestStatusBadge } from "@/components/namespaces/status-badge";
 import { QuotaTable } from "@/components/namespaces/quota-table";
@@ -19,12 +20,8 @@ import { useChangeFeed } from "@/components/shell/use-change-feed";
 
 const inFlight = new Set(["provisioning", "decommissioning"]);
 
-export interface NamespacePermissions {
-  /** Member of the owning team (or admin): retry, quota change, decommission. */
-  member: boolean;
-  /** Platform admin: re-apply a ready namespace that drifted. */
-  admin: boolean;
-}
+/** Member of the owning team (or admin): retry, quota change, decommission; admin: re-apply a drifted namespace. */
+export type NamespacePermissions = NamespaceRights;
 
 export function NamespaceDetailView({ initial, permissions }: { initial: NamespaceDetail; permissions: NamespacePermissions }) {
   const client = useQueryClient();
@@ -43,8 +40,7 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
     onSettled: () => client.invalidateQueries({ queryKey: key }),
   });
   const pendingRequest = requests.find((r) => r.status === "pending");
-  const canRetry = (namespace.status === "failed" || (namespace.status === "decommissioning" && namespace.statusMessage?.startsWith("Decommissioning failed"))) && (permissions.member || permissions.admin);
-  const canReapply = namespace.status === "ready" && namespace.drift.length > 0 && permissions.admin;
+  const { retry: canRetry, reapply: canReapply } = namespaceActions(namespace, permissions);
 
   return (
     <div className="space-y-6">

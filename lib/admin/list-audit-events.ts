@@ -6,6 +6,8 @@ import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { forbidden, can, type Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
+import { oneOf } from "@/lib/db/one-of";
+import { auditOutcomes, type AuditOutcome } from "@/lib/audit/record-audit-event";
 
 export const auditFilter = z.object({
   actor: z.string().trim().max(100, "Search for an actor with at most 100 characters.").optional(),
@@ -31,7 +33,7 @@ export interface AuditEventView {
   action: string;
   resourceType: string;
   resourceId: string | null;
-  outcome: string;
+  outcome: AuditOutcome;
   before: unknown;
   after: unknown;
   detail: string | null;
@@ -56,7 +58,7 @@ export async function listAuditEvents({ actor, filter }: { actor: Actor; filter:
       action: row.action,
       resourceType: row.resourceType,
       resourceId: row.resourceId,
-      outcome: row.outcome,
+      outcome: oneOf(auditOutcomes, row.outcome, "AuditEvent.outcome"),
       before: row.before,
       after: row.after,
       detail: row.detail,

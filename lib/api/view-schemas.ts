@@ -5,7 +5,9 @@
 // field added to a view without being added here fails a test.
 import { z } from "zod";
 import { lifecycles, serviceFields, tiers } from "@/lib/catalog/service-input";
-import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { auditOutcomes } from "@/lib/audit/record-audit-event";
+import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { environments } from "@/lib/clusters/cluster-view";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 
@@ -33,7 +35,7 @@ export const clusterView = z.object({
 });
 export const clusterList = z.object({ clusters: z.array(clusterView) });
 
-const namespaceStatus = z.enum(["provisioning", "ready", "failed", "decommissioning", "decommissioned"]);
+const namespaceStatus = z.enum(namespaceStatuses);
 export const namespaceView = z.object({
   id: z.string(),
   name: z.string(),
@@ -45,6 +47,7 @@ export const namespaceView = z.object({
   containerDefaults: quantities,
   status: namespaceStatus,
   statusMessage: z.string().nullable(),
+  gaveUpAt: iso.nullable(),
   attempts: z.number().int(),
   drift: z.array(z.string()),
   usage: z.object({ hard: quantities, used: quantities }).nullable(),
@@ -56,7 +59,7 @@ export const namespaceView = z.object({
 });
 export const namespaceRequestView = z.object({
   id: z.string(),
-  kind: z.enum(["create", "change", "decommission"]),
+  kind: z.enum(requestKinds),
   team: ref,
   cluster: z.object({ id: z.string(), name: z.string(), environment: z.string().nullable() }),
   namespaceId: z.string().nullable(),
@@ -65,7 +68,7 @@ export const namespaceRequestView = z.object({
   containerDefaults: quantities,
   costCenter: z.string(),
   justification: z.string(),
-  status: z.enum(["pending", "withdrawn", "rejected", "approved"]),
+  status: z.enum(requestStatuses),
   violationsAtSubmission: z.array(z.object({ field: z.string(), message: z.string() })),
   requestedBy: z.object({ id: z.string(), name: z.string() }),
   decidedBy: z.object({ id: z.string(), name: z.string() }).nullable(),
@@ -85,7 +88,7 @@ export const deploymentView = z.object({
   team: ref,
   requestedBy: person,
   revision: z.number().int(),
-  kind: z.enum(["deploy", "rollback"]),
+  kind: z.enum(deploymentKinds),
   image: z.string(),
   imageTag: z.string().nullable(),
   imageDigest: z.string().nullable(),
@@ -147,7 +150,7 @@ export const me = z.object({ id: z.string(), name: z.string(), email: z.string()
 
 export const auditEventList = z.object({
   events: z.array(
-    z.object({ id: z.string(), at: iso, actorName: z.string(), action: z.string(), resourceType: z.string(), resourceId: z.string().nullable(), outcome: z.string(), before: z.unknown(), after: z.unknown(), detail: z.string().nullable() }),
+    z.object({ id: z.string(), at: iso, actorName: z.string(), action: z.string(), resourceType: z.string(), resourceId: z.string().nullable(), outcome: z.enum(auditOutcomes), before: z.unknown(), after: z.unknown(), detail: z.string().nullable() }),
   ),
   nextBefore: z.string().nullable(),
 });

@@ -5,6 +5,10 @@
 // any actor of lib/auth/permissions.ts fits `AuditActor`.
 import type { Prisma } from "@/lib/db/generated/client";
 
+/** The database's CHECK constraint allows exactly these (lib/status-checks.test.ts). */
+export const auditOutcomes = ["success", "denied", "failure"] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];
+
 type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventCreateInput }): Promise<unknown> } };
 
 /** Who did it: a user (recorded with their id) or anything else with a name (system, pipeline, anonymous). */
@@ -15,7 +19,7 @@ export interface AuditEventInput {
   action: string;
   resourceType: string;
   resourceId?: string | null;
-  outcome: "success" | "denied" | "failure";
+  outcome: AuditOutcome;
   before?: unknown;
   after?: unknown;
   detail?: string;

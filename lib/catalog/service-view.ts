@@ -1,5 +1,6 @@
 import type { Prisma } from "@/lib/db/generated/client";
-import type { DeploySpec, DependencyInput, ParsedService } from "@/lib/catalog/service-input";
+import { externalKinds, type DeploySpec, type DependencyInput, type ParsedService } from "@/lib/catalog/service-input";
+import { oneOf } from "@/lib/db/one-of";
 
 export const serviceInclude = {
   ownerTeam: { select: { id: true, slug: true, name: true } },
@@ -43,7 +44,7 @@ export function toServiceView(row: ServiceRow): ServiceView {
     lifecycle: row.lifecycle as ServiceView["lifecycle"],
     tags: row.tags,
     links: row.links as ServiceView["links"],
-    dependencies: row.dependencies.map((d) => (d.kind === "service" ? { kind: "service", service: d.target } : { kind: d.kind as Exclude<DependencyInput["kind"], "service">, target: d.target })),
+    dependencies: row.dependencies.map((d) => (d.kind === "service" ? { kind: "service", service: d.target } : { kind: oneOf(externalKinds, d.kind, "ServiceDependency.kind"), target: d.target })),
     appInsightsRoleName: row.appInsightsRoleName ?? row.slug,
     appInsightsRoleNameSet: row.appInsightsRoleName !== null,
     deploySpec: row.deploySpec as DeploySpec | null,

@@ -1,6 +1,7 @@
 // What pages and the API see of a deployment.
 import type { Prisma } from "@/lib/db/generated/client";
-import type { DeploymentStatus } from "./deployment-settings";
+import { oneOf } from "@/lib/db/one-of";
+import { deploymentKinds, deploymentStatuses, type DeploymentKind, type DeploymentStatus } from "./deployment-settings";
 import type { RolloutEvent, RolloutPod } from "./rollout-state";
 
 export const deploymentInclude = {
@@ -51,7 +52,7 @@ export interface DeploymentView {
   team: { id: string; slug: string; name: string };
   requestedBy: { id: string | null; name: string };
   revision: number;
-  kind: "deploy" | "rollback";
+  kind: DeploymentKind;
   image: string;
   imageTag: string | null;
   imageDigest: string | null;
@@ -90,7 +91,7 @@ export function toDeploymentView(row: DeploymentRow): DeploymentView {
     team: row.team,
     requestedBy: { id: row.requestedById, name: row.requestedByName },
     revision: row.revision,
-    kind: row.kind as DeploymentView["kind"],
+    kind: oneOf(deploymentKinds, row.kind, "Deployment.kind"),
     image: row.image,
     imageTag: row.imageTag,
     imageDigest: row.imageDigest,
@@ -102,7 +103,7 @@ export function toDeploymentView(row: DeploymentRow): DeploymentView {
 }
 
 export function toDeploymentProgress(row: DeploymentProgressRow): DeploymentProgress {
-  const status = row.status as DeploymentStatus;
+  const status = oneOf(deploymentStatuses, row.status, "Deployment.status");
   return {
     id: row.id,
     status,

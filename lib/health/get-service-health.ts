@@ -7,7 +7,8 @@ import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
-import { deploymentStatuses, type DeploymentStatus } from "@/lib/deployments/deployment-settings";
+import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { oneOf } from "@/lib/db/one-of";
 import { compareHealthEntries, healthEntrySchema, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
 import { bucketSamples, trendPointSchema, type TrendPoint } from "@/lib/health/trend-view";
 
@@ -68,8 +69,8 @@ export async function getServiceHealth({ actor, slug, now = new Date() }: { acto
         ? {
             id: rollout.id,
             revision: rollout.revision,
-            kind: rollout.kind as LastRollout["kind"],
-            status: rollout.status as DeploymentStatus,
+            kind: oneOf(deploymentKinds, rollout.kind, "Deployment.kind"),
+            status: oneOf(deploymentStatuses, rollout.status, "Deployment.status"),
             reason: rollout.reason,
             image: rollout.image,
             imageTag: rollout.imageTag,

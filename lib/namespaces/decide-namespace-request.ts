@@ -121,9 +121,9 @@ async function applyApproval(tx: Prisma.TransactionClient, request: RequestWithC
   const namespace = await tx.namespace.findUniqueOrThrow({ where: { id: request.namespaceId! } });
   if (namespace.status === "decommissioning" || namespace.status === "decommissioned") throw new AppError("conflict", `${namespace.name} is ${namespace.status}; this request can only be rejected.`);
   if (request.kind === "change") {
-    await tx.namespace.update({ where: { id: namespace.id }, data: { quota, containerDefaults, status: "provisioning", statusMessage: "Waiting for a worker", attempts: 0 } });
+    await tx.namespace.update({ where: { id: namespace.id }, data: { quota, containerDefaults, status: "provisioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null } });
   } else {
-    await tx.namespace.update({ where: { id: namespace.id }, data: { status: "decommissioning", statusMessage: "Waiting for a worker", attempts: 0 } });
+    await tx.namespace.update({ where: { id: namespace.id }, data: { status: "decommissioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null } });
   }
   return namespace.id;
 }

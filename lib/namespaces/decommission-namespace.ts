@@ -51,7 +51,7 @@ export async function decommissionGaveUp({ namespaceId, error }: { namespaceId: 
     const namespace = await tx.namespace.findUnique({ where: { id: namespaceId } });
     if (!namespace || namespace.status !== "decommissioning") return;
     // It stays "decommissioning" with the error: the retry button starts the deletion again.
-    await tx.namespace.update({ where: { id: namespaceId }, data: { statusMessage: `Decommissioning failed: ${error.message}` } });
+    await tx.namespace.update({ where: { id: namespaceId }, data: { statusMessage: `Decommissioning failed: ${error.message}`, gaveUpAt: new Date() } });
     await recordAuditEvent(tx, { actor: system, action: "namespace.decommission", resourceType: "namespace", resourceId: namespaceId, outcome: "failure", detail: error.message });
   });
   await publishChange({ kind: "namespace", id: namespaceId });

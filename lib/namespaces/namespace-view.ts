@@ -2,10 +2,15 @@
 import type { Cluster, Namespace, NamespaceRequest, Team } from "@/lib/db/generated/client";
 import type { ContainerDefaults, Quota } from "@/lib/namespaces/namespace-input";
 import type { PolicyViolation } from "@/lib/namespaces/namespace-policy";
+import { oneOf } from "@/lib/db/one-of";
 
-export type NamespaceStatus = "provisioning" | "ready" | "failed" | "decommissioning" | "decommissioned";
-export type RequestStatus = "pending" | "withdrawn" | "rejected" | "approved";
-export type RequestKind = "create" | "change" | "decommission";
+// The values the database's CHECK constraints allow (lib/status-checks.test.ts holds the two together).
+export const namespaceStatuses = ["provisioning", "ready", "failed", "decommissioning", "decommissioned"] as const;
+export type NamespaceStatus = (typeof namespaceStatuses)[number];
+export const requestStatuses = ["pending", "withdrawn", "rejected", "approved"] as const;
+export type RequestStatus = (typeof requestStatuses)[number];
+export const requestKinds = ["create", "change", "decommission"] as const;
+export type RequestKind = (typeof requestKinds)[number];
 
 export interface QuotaUsage {
   hard: Record<string, string>;
@@ -23,6 +28,8 @@ export interface NamespaceView {
   containerDefaults: ContainerDefaults;
   status: NamespaceStatus;
   statusMessage: string | null;
+  /** When the worker gave up on the current status's work (provisioning failed, a decommission stopped on an error); null while it is trying or done. */
+  gaveUpAt: string | null;
   attempts: number;
   drift: string[];
   usage: QuotaUsage | null;
@@ -65,8 +72,9 @@ export function toNamespaceView(row: Namespace & { team: TeamRef; cluster: Pick<
     costCenter: row.costCenter,
     quota: row.quota as Quota,
     containerDefaults: row.containerDefaults as ContainerDefaults,
-    status: row.status as NamespaceStatus,
+    status: oneOf(namespaceStatuses, row.status, "Namespace.status"),
     statusMessage: row.statusMessage,
+    gaveUpAt: row.gaveUpAt?.toISOString() ?? null,
     attempts: row.attempts,
     drift: (row.drift as string[] | null) ?? [],
     usage: row.usage as QuotaUsage | null,
@@ -84,7 +92,7 @@ export const requestInclude = { team: { select: { id: true, slug: true, name: tr
 export function toNamespaceRequestView(row: NamespaceRequest & { team: TeamRef; cluster: Pick<Cluster, "id" | "name" | "environment"> }): NamespaceRequestView {
   return {
     id: row.id,
-    kind: row.kind as RequestKind,
+    kind: oneOf(requestKinds, row.kind, "NamespaceRequest.kind"),
     team: { id: row.team.id, slug: row.team.slug, name: row.team.name },
     cluster: { id: row.cluster.id, name: row.cluster.name, environment: row.cluster.environment },
     namespaceId: row.namespaceId,
@@ -93,7 +101,7 @@ export function toNamespaceRequestView(row: NamespaceRequest & { team: TeamRef; 
     containerDefaults: row.containerDefaults as ContainerDefaults,
     costCenter: row.costCenter,
     justification: row.justification,
-    status: row.status as RequestStatus,
+    status: oneOf(requestStatuses, row.status, "NamespaceRequest.status"),
     violationsAtSubmission: ((row.policyCheck as { violations?: PolicyViolation[] } | null)?.violations ?? []),
     requestedBy: { id: row.requestedById, name: row.requestedByName },
     decidedBy: row.decidedById ? { id: row.decidedById, name: row.decidedByName ?? "" } : null,

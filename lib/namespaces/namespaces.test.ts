@@ -14,7 +14,7 @@ import { requestNamespace } from "@/lib/namespaces/request-namespace";
 import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
 import { requestDecommission, requestQuotaChange, withdrawNamespaceRequest } from "@/lib/namespaces/change-namespace";
 import { provisionNamespace, provisioningGaveUp } from "@/lib/namespaces/provision-namespace";
-import { decommissionNamespace } from "@/lib/namespaces/decommission-namespace";
+import { decommissionGaveUp, decommissionNamespace } from "@/lib/namespaces/decommission-namespace";
 import { reconcileNamespaces } from "@/lib/namespaces/reconcile-namespaces";
 import { reapplyNamespace } from "@/lib/namespaces/reapply-namespace";
 import { getNamespace, listApprovalQueue } from "@/lib/namespaces/list-namespaces";
@@ -242,7 +242,10 @@ describe("provisioning", () => {
     expect(failure).toBeInstanceOf(PermanentJobError);
     expect((failure as Error).message).toMatch(/being terminated.*HTTP 403/);
     await provisioningGaveUp({ namespaceId: doomed, error: failure as Error });
-    expect((await getNamespace({ actor: member, id: doomed })).namespace).toMatchObject({ status: "failed", statusMessage: expect.stringContaining("being terminated") });
+    expect((await getNamespace({ actor: member, id: doomed })).namespace).toMatchObject({ status: "failed", statusMessage: expect.stringContaining("being terminated"), gaveUpAt: expect.any(String) });
+    // The team retries; the mark is cleared, and while the work runs a second retry is refused.
+    expect(await reapplyNamespace({ actor: member, namespaceId: doomed })).toMatchObject({ status: "provisioning", gaveUpAt: null });
+    await expect(reapplyNamespace({ actor: member, namespaceId: doomed })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("being provisioned now") });
   });
 
   it("refuses to take over a namespace someone created by hand", async () => {
@@ -272,6 +275,8 @@ describe("drift, quota changes and decommissioning", () => {
     expect((await getNamespace({ actor: member, id })).namespace).toMatchObject({ status: "ready", drift: [] });
     const audit = await getPrisma().auditEvent.findMany({ where: { resourceId: id }, orderBy: { id: "asc" }, select: { action: true, outcome: true, actorName: true } });
     expect(audit.map((event) => `${event.action}:${event.outcome}`)).toEqual(["namespace.provision:success", "namespace.drift_detected:success", "namespace.reapply:denied", "namespace.reapply:success", "namespace.provision:success"]);
+    // In sync again: the same rule as the page's, so there is nothing to re-apply (409, not a second provisioning).
+    await expect(reapplyNamespace({ actor: admin, namespaceId: id })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("nothing to re-apply") });
   });
 
   it("changes the quota through a request and an approval", async () => {
@@ -283,6 +288,16 @@ describe("drift, quota changes and decommissioning", () => {
     await provisionNamespace({ namespaceId: id, attempt: 1 });
     const [quota] = await onCluster("ResourceQuota", "v1", `${slug}-grow`);
     expect((quota as { spec: { hard: Record<string, string> } }).spec.hard.pods).toBe("80");
+  });
+
+  it("offers a retry of a decommission once the worker gave up on it, and only then", async () => {
+    const id = await approved(`${slug}-stuck`);
+    await provisionNamespace({ namespaceId: id, attempt: 1 });
+    await getPrisma().namespace.update({ where: { id }, data: { status: "decommissioning", statusMessage: "Deleting" } });
+    await expect(reapplyNamespace({ actor: member, namespaceId: id })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("being decommissioned now") });
+    await decommissionGaveUp({ namespaceId: id, error: new Error("the cluster refused: HTTP 403") });
+    expect((await getNamespace({ actor: member, id })).namespace).toMatchObject({ status: "decommissioning", gaveUpAt: expect.any(String) });
+    expect(await reapplyNamespace({ actor: member, namespaceId: id })).toMatchObject({ status: "decommissioning", statusMessage: "Waiting for a worker", gaveUpAt: null });
   });
 
   it("decommissions after a typed confirmation and an approval, keeping the record and freeing the name", async () => {

@@ -53,7 +53,7 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
   const namespace = await loadForWork(namespaceId);
   if (!namespace) throw new PermanentJobError(`There is no namespace ${namespaceId} to provision.`);
   if (namespace.status !== "provisioning" && namespace.status !== "failed") return;
-  await prisma.namespace.update({ where: { id: namespace.id }, data: { status: "provisioning", statusMessage: attempt > 1 ? `Applying (attempt ${attempt})` : "Applying", attempts: { increment: 1 } } });
+  await prisma.namespace.update({ where: { id: namespace.id }, data: { status: "provisioning", statusMessage: attempt > 1 ? `Applying (attempt ${attempt})` : "Applying", attempts: { increment: 1 }, gaveUpAt: null } });
   await publishChange({ kind: "namespace", id: namespace.id });
   const objects = desiredObjects(namespace);
   try {
@@ -100,7 +100,7 @@ export async function provisioningGaveUp({ namespaceId, error }: { namespaceId: 
   await prisma.$transaction(async (tx) => {
     const namespace = await tx.namespace.findUnique({ where: { id: namespaceId }, include: { cluster: true } });
     if (!namespace || namespace.status !== "provisioning") return;
-    await tx.namespace.update({ where: { id: namespaceId }, data: { status: "failed", statusMessage: error.message } });
+    await tx.namespace.update({ where: { id: namespaceId }, data: { status: "failed", statusMessage: error.message, gaveUpAt: new Date() } });
     await recordAuditEvent(tx, { actor: system, action: "namespace.provision", resourceType: "namespace", resourceId: namespaceId, outcome: "failure", detail: error.message });
     const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
     if (requester) await notifyUser(tx, requester.requestedById, { message: `Provisioning ${namespace.name} on ${namespace.cluster.name} failed: ${error.message}`, link: `/namespaces/${namespaceId}` });

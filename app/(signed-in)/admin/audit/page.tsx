@@ -76,7 +76,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
                   </Cell>
                   <Cell>
-                    <Badge tone={outcomeTone[event.outcome as keyof typeof outcomeTone] ?? "neutral"}>{event.outcome}</Badge>
+                    <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
                   </Cell>
                   <Cell>
                     {(event.before != null || event.after != null) && (
