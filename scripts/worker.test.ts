@@ -34,11 +34,13 @@ function startWorkerProcess() {
 describe("npm run worker", () => {
   it("starts three at once on an empty schema, runs cluster discovery once as the scheduler, and exits 0 on SIGTERM", async () => {
     workers.push(startWorkerProcess(), startWorkerProcess(), startWorkerProcess());
+    // Three processes compile the worker's whole import graph at once; on a loaded 2-core machine that
+    // took over 40 s (a CI run with other work beside it). The check is that each starts, not how fast.
     for (const worker of workers) {
       await waitFor(
         "each worker to start",
         async () => worker.output().includes("running background jobs until SIGTERM") || (worker.process.exitCode !== null && Promise.reject(new Error(worker.output()))),
-        40_000,
+        120_000,
       );
     }
 
@@ -55,5 +57,5 @@ describe("npm run worker", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorName: "Wharf scheduler", actorId: null, outcome: "success" });
     expect(await getPrisma().cluster.count()).toBeGreaterThan(0);
-  }, 90_000);
+  }, 200_000);
 });

@@ -7,6 +7,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { callApi } from "@/lib/api/client-fetch";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useHydrated } from "@/components/ui/hydrated-fieldset";
+import { useChangeFeed } from "@/components/shell/use-change-feed";
 import type { NotificationView } from "@/lib/notifications/list-notifications";
 
 type Notifications = { unread: number; items: NotificationView[] };
@@ -17,7 +18,9 @@ export function NotificationsMenu() {
   const [open, setOpen] = useState(false);
   // A click before hydration would open nothing; wait, as Button does.
   const hydrated = useHydrated();
-  const query = useQuery({ queryKey: ["notifications"], queryFn: () => callApi<Notifications>("/api/v1/notifications"), refetchInterval: 5_000 });
+  // A notice per new notification refetches at once; polling is the fallback, quick only while the stream is down.
+  const live = useChangeFeed(["notifications:me"], ["notifications"]);
+  const query = useQuery({ queryKey: ["notifications"], queryFn: () => callApi<Notifications>("/api/v1/notifications"), refetchInterval: live ? 60_000 : 5_000 });
   const markRead = useMutation({ mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }), onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }) });
   const unread = query.data?.unread ?? 0;
   return (

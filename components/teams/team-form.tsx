@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmSubmitButton } from "@/components/ui/confirm-submit-button";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { TeamFormState } from "@/lib/actions/action-state";
@@ -85,16 +86,11 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
 export function ArchiveTeamButton({ action, slug, name }: { action: Action; slug: string; name: string }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm(`Archive team ${name}? Its members will no longer act for it. History is kept.`)) event.preventDefault();
-      }}
-    >
+    <form action={formAction}>
       <input type="hidden" name="slug" value={slug} />
-      <Button type="submit" variant="destructive" size="sm" disabled={pending}>
+      <ConfirmSubmitButton title={`Archive team ${name}?`} description="Its members will no longer act for it. History is kept." confirmLabel="Archive" size="sm" disabled={pending}>
         Archive {name}
-      </Button>
+      </ConfirmSubmitButton>
       {state.status === "error" && (
         <p role="alert" className="mt-1 text-sm text-destructive">
           {state.message}

@@ -215,7 +215,7 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/stream": {
         get: {
           summary:
-            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20). A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
+            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); notifications:me for the signed-in person's own notifications; health:fleet after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 401) },

@@ -8,7 +8,8 @@ import { logger } from "@/lib/logger";
 
 export const changeChannel = "wharf_changes";
 
-export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health";
+/** `notification` is per person: its id is the user's, and only that user may watch it (app/api/v1/stream). */
+export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health" | "notification";
 
 export interface Change {
   kind: ChangeKind;
@@ -20,7 +21,7 @@ export function changeTopic(change: Change): string {
 }
 
 /** The notice as part of an interactive transaction (`tx`): PostgreSQL delivers it when (and only if) the transaction commits, without a commit of its own. */
-export async function noticeInTransaction(tx: Prisma.TransactionClient, change: Change): Promise<void> {
+export async function noticeInTransaction(tx: Pick<Prisma.TransactionClient, "$executeRaw">, change: Change): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${changeChannel}, ${JSON.stringify(change)})`;
 }
 

@@ -1,9 +1,12 @@
 // Notifications are written in the same transaction as the decision or
-// result they announce, so a person never misses one that happened.
+// result they announce, so a person never misses one that happened. A change
+// notice per recipient goes with them (delivered at commit), so the bell
+// updates at once instead of polling.
 import type { Prisma } from "@/lib/db/generated/client";
 import { getConfig } from "@/lib/config";
+import { noticeInTransaction } from "@/lib/changes/publish-change";
 
-type Writer = Pick<Prisma.TransactionClient, "notification" | "user">;
+type Writer = Pick<Prisma.TransactionClient, "notification" | "user" | "$executeRaw">;
 
 export interface NotificationInput {
   message: string;
@@ -12,6 +15,7 @@ export interface NotificationInput {
 
 export async function notifyUser(db: Writer, userId: string, notification: NotificationInput): Promise<void> {
   await db.notification.create({ data: { userId, ...notification } });
+  await noticeInTransaction(db, { kind: "notification", id: userId });
 }
 
 /** Every platform admin as of their last sign-in (app role or admin group). */
@@ -22,4 +26,5 @@ export async function notifyAdmins(db: Writer, notification: NotificationInput):
     select: { id: true },
   });
   if (admins.length) await db.notification.createMany({ data: admins.map((admin) => ({ userId: admin.id, ...notification })) });
+  for (const admin of admins) await noticeInTransaction(db, { kind: "notification", id: admin.id });
 }

@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmSubmitButton } from "@/components/ui/confirm-submit-button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { PipelineFormState } from "@/lib/actions/action-state";
@@ -70,16 +71,11 @@ export function AddPipelineForm({ action, teams }: { action: Action; teams: { id
 export function RevokePipelineButton({ action, id, name }: { action: Action; id: string; name: string }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm(`Revoke ${name}? Its tokens are refused from the next request on.`)) event.preventDefault();
-      }}
-    >
+    <form action={formAction}>
       <input type="hidden" name="id" value={id} />
-      <Button type="submit" variant="secondary" size="sm" disabled={pending} aria-label={`Revoke ${name}`}>
+      <ConfirmSubmitButton title={`Revoke ${name}?`} description="Its tokens are refused from the next request on." confirmLabel="Revoke" variant="secondary" size="sm" disabled={pending} aria-label={`Revoke ${name}`}>
         {pending ? "Revoking…" : "Revoke"}
-      </Button>
+      </ConfirmSubmitButton>
       {state.status === "error" && (
         <p role="alert" className="text-sm font-medium text-destructive">
           {state.message}

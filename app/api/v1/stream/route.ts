@@ -4,8 +4,9 @@ import { AppError } from "@/lib/errors";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { liveDeployments } from "@/lib/deployments/live-deployments";
 
-// health:fleet is the one notice the health poller sends each cycle (lib/health/health-view.ts).
-const topicPattern = /^((deployment|namespace|namespace-request):[0-9a-f-]{36}|health:fleet)$/;
+// health:fleet is the one notice the health poller sends each cycle (lib/health/health-view.ts);
+// notifications:me is the signed-in person's own notifications (the bell), never anyone else's.
+const topicPattern = /^((deployment|namespace|namespace-request):[0-9a-f-]{36}|health:fleet|notifications:me)$/;
 
 /**
  * A stream is closed after this long; EventSource reconnects within seconds,
@@ -28,7 +29,8 @@ export const GET = withAuth(async (request, { actor }) => {
     throw new AppError("invalid_input", "Give 1 to 20 topics such as ?topic=deployment:<id>&topic=namespace:<id>.", { path: ["topic"] });
   }
   const deploymentIds = topics.filter((topic) => topic.startsWith("deployment:")).map((topic) => topic.slice("deployment:".length));
-  const noticeTopics = topics.filter((topic) => !topic.startsWith("deployment:"));
+  if (topics.includes("notifications:me") && actor.kind !== "user") throw new AppError("invalid_input", "notifications:me is for a signed-in person; a pipeline has no notifications.", { path: ["topic"] });
+  const noticeTopics = topics.filter((topic) => !topic.startsWith("deployment:")).map((topic) => (topic === "notifications:me" && actor.kind === "user" ? `notification:${actor.userId}` : topic));
   if (deploymentIds.length > 0 && !can(actor, "deployment:read")) throw forbidden("deployment:read");
   if (noticeTopics.includes("health:fleet") && !can(actor, "health:read")) throw forbidden("health:read");
 
