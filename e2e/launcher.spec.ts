@@ -4,9 +4,9 @@
 // come back; SIGTERM to the launcher must then stop every process it started
 // and release the data folder.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort } from "../lib/net/free-port";
 
@@ -60,7 +60,8 @@ async function healthz(port: number): Promise<boolean> {
 
 test("the launcher starts its web server again after a SIGKILL, and SIGTERM stops everything it started", async () => {
   test.setTimeout(300_000);
-  const dataDir = mkdtempSync(join(tmpdir(), "wharf-launcher-"));
+  // Under the checkout like the e2e server's .data/e2e: as root, PostgreSQL runs as a user that cannot enter a private temp folder.
+  const dataDir = resolve(".data", "test", `launcher-${randomBytes(4).toString("hex")}`);
   const port = await freePort();
   const launcher = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "start.ts")], {
     env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: "", WHARF_WORKER: "off", LOG_LEVEL: "warn" },
@@ -70,8 +71,16 @@ test("the launcher starts its web server again after a SIGKILL, and SIGTERM stop
   launcher.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   launcher.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((done) => launcher.once("exit", (code) => done(code)));
+  /** Waits until the launcher's output shows `pattern`; fails at once if the launcher has ended. */
+  const said = async (pattern: RegExp, timeoutMs: number) => {
+    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((done) => setTimeout(done, 250))) {
+      if (pattern.test(output)) return;
+      if (launcher.exitCode !== null || launcher.signalCode !== null) break;
+    }
+    throw new Error(`the launcher did not say ${pattern} (${launcher.exitCode === null ? "still running" : `ended with ${launcher.exitCode}`}); it said:\n${output}`);
+  };
   try {
-    await expect.poll(() => output, { timeout: 180_000, message: "the launcher to say Wharf is ready" }).toContain("Wharf is ready at");
+    await said(/Wharf is ready at/, 180_000);
     expect(output).not.toContain("building the web app");
 
     const started = descendants(launcher.pid!);
@@ -81,8 +90,8 @@ test("the launcher starts its web server again after a SIGKILL, and SIGTERM stop
     expect(started.some((child) => /postgres/.test(child.command))).toBe(true);
 
     process.kill(webServer!.pid, "SIGKILL");
-    await expect.poll(() => output, { timeout: 30_000 }).toMatch(/the web server was killed by SIGKILL; starting it again in \d+\.\d s/);
-    await expect.poll(() => output, { timeout: 120_000, message: "the web server to come back" }).toContain("the web server answers again");
+    await said(/the web server was killed by SIGKILL; starting it again in \d+\.\d s/, 30_000);
+    await said(/the web server answers again/, 120_000);
     expect(await healthz(port)).toBe(true);
     const again = descendants(launcher.pid!).find((child) => child.command.startsWith("next-server"));
     expect(again?.pid).not.toBe(webServer!.pid);
