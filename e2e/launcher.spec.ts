@@ -63,7 +63,8 @@ test("the launcher starts its web server again after a SIGKILL, and SIGTERM stop
   // Under the checkout like the e2e server's .data/e2e: as root, PostgreSQL runs as a user that cannot enter a private temp folder.
   const dataDir = resolve(".data", "test", `launcher-${randomBytes(4).toString("hex")}`);
   const port = await freePort();
-  const launcher = spawn(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), join("scripts", "start.ts")], {
+  // As `npm start` runs it: node with tsx's loader, so signals reach the launcher itself.
+  const launcher = spawn(process.execPath, ["--import", "tsx", join("scripts", "start.ts")], {
     env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: "", WHARF_WORKER: "off", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -25,15 +25,21 @@ function say(message: string) {
 
 /**
  * Stops everything the launcher started, the web server first (it holds
- * connections to the others), then exits. A second request to stop while the
- * first is under way (Ctrl-C pressed again) exits at once; the "exit"
- * listeners below still end the children.
+ * connections to the others), then exits. Asked again more than 2 s later
+ * (Ctrl-C pressed again) it exits at once, and the "exit" listeners below end
+ * the children; the same signal again within 2 s is the one Ctrl-C reaching
+ * us twice (from the terminal and relayed by npm) and is ignored.
  */
-async function stop(code: number): Promise<never> {
+let stopRequestedAt = 0;
+async function stop(code: number): Promise<void> {
+  if (stopping && Date.now() - stopRequestedAt < 2_000) return;
   if (!stopping) {
     stopping = true;
+    stopRequestedAt = Date.now();
+    say("stopping");
     await web?.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    say("stopped");
   }
   process.exit(code);
 }
