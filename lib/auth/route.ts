@@ -12,7 +12,7 @@ import { can, refusalMessage, type Action, type PipelineActor, type UserActor } 
 import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
 import { originRefusal } from "@/lib/auth/origin";
 import { apiSecurityHeaders } from "@/lib/auth/security-headers";
-import { addressProblem } from "@/lib/api/address-problem";
+import { addressProblem } from "@/lib/net/address-problem";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { logger } from "@/lib/logger";
 
