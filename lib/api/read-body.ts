@@ -19,7 +19,12 @@ export async function readBody(request: NextRequest, limit: number, advice = "sp
     if (done) break;
     read += value.byteLength;
     if (read > limit) {
-      await reader.cancel();
+      // Nothing more is read (the body is pulled, so the client is held back
+      // by TCP). Cancelling at once would close the connection before the 413
+      // is written, and the client would see a reset instead of the answer;
+      // a moment later the connection goes, with whatever is left unsent.
+      reader.releaseLock();
+      setTimeout(() => void request.body?.cancel().catch(() => undefined), 2_000).unref();
       throw tooLarge();
     }
     chunks.push(value);

@@ -6,10 +6,13 @@ import { ZodError } from "zod";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { AppError, isAppError, unexpectedError } from "@/lib/errors";
+import { databaseUnavailable } from "@/lib/db/unavailable";
 import { currentActor } from "@/lib/auth/current-actor";
 import { can, refusalMessage, type Action, type PipelineActor, type UserActor } from "@/lib/auth/permissions";
 import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
 import { originRefusal } from "@/lib/auth/origin";
+import { apiSecurityHeaders } from "@/lib/auth/security-headers";
+import { addressProblem } from "@/lib/net/address-problem";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { logger } from "@/lib/logger";
 
@@ -23,6 +26,11 @@ export function errorResponse(error: unknown): NextResponse {
   if (isAppError(error)) {
     const headers = error.retryAfterSeconds !== undefined ? { "retry-after": String(error.retryAfterSeconds) } : undefined;
     return NextResponse.json({ error: { code: error.code, message: error.message, path: error.path } }, { status: error.status, headers });
+  }
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    logger.warn({ err: error }, "the database is not answering");
+    return errorResponse(unavailable);
   }
   logger.error({ err: error }, "unhandled error in route handler");
   return NextResponse.json({ error: { code: unexpectedError.code, message: "Wharf hit an unexpected error; it has been logged." } }, { status: unexpectedError.status });
@@ -57,29 +65,50 @@ function withBearerChallenge(response: NextResponse): NextResponse {
   return response;
 }
 
+/**
+ * The API's security headers on whatever the handler answered: proxy.ts sets
+ * them too, but does not see API requests with a body.
+ */
+function withSecurityHeaders(response: Response): Response {
+  try {
+    for (const [name, value] of Object.entries(apiSecurityHeaders(getConfig().publicUrl))) response.headers.set(name, value);
+  } catch {
+    // A response with immutable headers (Response.redirect) keeps its own.
+  }
+  return response;
+}
+
+/** A request that declares or streams a body: large ones skip proxy.ts (see its matcher). */
+const hasBody = (request: NextRequest) => request.headers.has("content-length") || request.headers.has("transfer-encoding");
+
 export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions & { bearer: true }): (request: NextRequest, context: C) => Promise<Response>;
 export function withAuth<C>(handler: Handler<C, UserActor>, options?: AuthOptions & { bearer?: false }): (request: NextRequest, context: C) => Promise<Response>;
 export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions = {}) {
-  return async (request: NextRequest, context: C): Promise<Response> => {
-    let bearer: string | null = null;
-    try {
-      bearer = options.bearer ? bearerToken(request.headers.get("authorization")) : null;
-      let actor: UserActor | PipelineActor | null;
-      if (bearer) {
-        actor = await pipelineActorFromToken(bearer);
-      } else {
-        checkOrigin(request);
-        actor = await currentActor();
-      }
-      if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
-      if (options.permission && !can(actor, options.permission)) {
-        await recordAuditEvent(getPrisma(), { actor, action: options.permission, resourceType: "api", resourceId: request.nextUrl.pathname, outcome: "denied" });
-        throw new AppError("forbidden", refusalMessage(options.permission));
-      }
-      return await handler(request, { ...context, actor });
-    } catch (error) {
-      const response = errorResponse(error);
-      return bearer ? withBearerChallenge(response) : response;
+  return async (request: NextRequest, context: C): Promise<Response> => withSecurityHeaders(await answer(handler, options, request, context));
+}
+
+async function answer<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions, request: NextRequest, context: C): Promise<Response> {
+  let bearer: string | null = null;
+  try {
+    // proxy.ts checked the address of every request it saw; these are the ones it does not see.
+    const badAddress = hasBody(request) ? addressProblem(request.nextUrl.pathname, request.nextUrl.searchParams) : null;
+    if (badAddress) throw new AppError("invalid_input", badAddress);
+    bearer = options.bearer ? bearerToken(request.headers.get("authorization")) : null;
+    let actor: UserActor | PipelineActor | null;
+    if (bearer) {
+      actor = await pipelineActorFromToken(bearer);
+    } else {
+      checkOrigin(request);
+      actor = await currentActor();
     }
-  };
+    if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
+    if (options.permission && !can(actor, options.permission)) {
+      await recordAuditEvent(getPrisma(), { actor, action: options.permission, resourceType: "api", resourceId: request.nextUrl.pathname, outcome: "denied" });
+      throw new AppError("forbidden", refusalMessage(options.permission));
+    }
+    return await handler(request, { ...context, actor });
+  } catch (error) {
+    const response = errorResponse(error);
+    return bearer ? withBearerChallenge(response) : response;
+  }
 }

@@ -56,3 +56,8 @@ export function securityHeaders({ policy, https, noStore }: SecurityHeaderOption
     ...(noStore ? { "cache-control": "no-store" } : {}),
   };
 }
+
+/** Every API answer's headers: the deny-all policy and no-store. Set by proxy.ts, and by withAuth for the API requests the proxy skips (those with a body). */
+export function apiSecurityHeaders(publicUrl: string): Record<string, string> {
+  return securityHeaders({ policy: nonPagePolicy, https: publicUrl.startsWith("https://"), noStore: true });
+}

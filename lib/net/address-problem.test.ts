@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressProblem } from "@/lib/api/address-problem";
+import { addressProblem } from "@/lib/net/address-problem";
 
 const problem = (url: string) => {
   const parsed = new URL(url, "http://localhost");
