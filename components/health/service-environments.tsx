@@ -88,6 +88,12 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
                         {environment.kubernetes.digest}
                       </span>
                     )}
+                    {environment.kubernetes.rollout?.targetTag && environment.kubernetes.rollout.targetTag !== environment.kubernetes.tag && (
+                      <span className="block font-sans text-xs text-muted-foreground">
+                        {environment.kubernetes.rollout.phase === "failed" ? "rollout" : "rolling out"} to {environment.kubernetes.rollout.targetTag}
+                        {environment.kubernetes.rollout.phase === "failed" ? " failed" : ""}
+                      </span>
+                    )}
                   </span>
                 ) : (
                   <span className="text-muted-foreground">{environment.kubernetes?.error ? "Cluster not readable" : "Not seen yet"}</span>
