@@ -24,7 +24,6 @@ import {
   workspaceProblemSchema,
   type HealthCounts,
   type HealthEntry,
-  type WorkspaceProblem,
 } from "@/lib/health/health-view";
 
 export const healthSorts = ["health", "service", "evaluated"] as const;
