@@ -40,6 +40,8 @@ export interface PollHealthSummary {
   transitions: number;
   /** Why the application map could not be refreshed this cycle (health was written regardless). */
   mapError?: string;
+  /** Where the cycle's wall time went, ms per phase in the order they ran (for benches and logs). */
+  phases: Record<string, number>;
 }
 
 interface Target {
@@ -186,8 +188,16 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   const windowMinutes = options.windowMinutes ?? defaultHealthWindowMinutes;
   const cycleSeconds = config.health.pollSeconds;
   const prisma = getPrisma();
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const at = performance.now();
+    phases[name] = Math.round(at - phaseStart);
+    phaseStart = at;
+  };
 
   await discoverIfDue(options, now);
+  phase("discover");
   const targets = await loadTargets();
   const roles = [...new Set(targets.map((target) => target.role).filter((role): role is string => role !== null))];
 
@@ -201,8 +211,10 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   const usedWorkspaces = new Set(componentRows.map((component) => component.workspaceId));
   // The application map's edge queries ride in the same $batch, for the windows due (lib/appmap/map-cadence.ts).
   const mapWindowsFor = await mapWindowsPlan(now);
+  phase("read state");
   const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now, mapWindowsFor });
 
+  phase("log analytics");
   const routesByEnvironment = new Map<string, ComponentRoute[]>();
   for (const component of componentRows) {
     const routes = routesByEnvironment.get(component.environment!) ?? [];
@@ -216,6 +228,7 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     targets.map((target) => target.kubernetes),
     { now, windowMinutes, syncTimeoutMs: options.syncTimeoutMs },
   );
+  phase("kubernetes");
   const previousByPair = new Map(previousRows.map((row) => [`${row.serviceId}/${row.namespaceId}`, row]));
   const snapshots = [];
   const current: SampleWrite[] = [];
@@ -284,8 +297,11 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     }
   }
 
+  phase("evaluate");
   const { transitions } = await writeHealth({ snapshots, current, figures, pruneOthers: true });
+  phase("write");
   await applyRetention(now);
+  phase("retention");
   let mapError: string | undefined;
   try {
     await refreshAppMap({ polled, now, cycleSeconds });
@@ -294,10 +310,12 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     mapError = error instanceof Error ? error.message : String(error);
     console.error(`Application map not refreshed: ${mapError}`);
   }
+  phase("map");
   // One notice per cycle for the whole fleet: the topic "health:fleet" that live health views watch.
   await publishChange({ kind: "health", id: "fleet" });
+  phase("notice");
   const workspaceErrors = [...polled.values()]
     .filter((entry) => entry.workspace.lastError)
     .map((entry) => ({ workspace: entry.workspace.name, error: entry.workspace.lastError! }));
-  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }) };
+  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }), phases };
 }
