@@ -104,11 +104,33 @@ interface ComponentRoute {
   componentIds: Set<string>;
 }
 
+/** A workspace's result split by role once per cycle, so each target reads its own rows, not the fleet's. */
+type ResultsByRole = Map<string, Map<string, HealthQueryResult>>;
+
+function indexByRole(workspaces: Map<string, WorkspaceTelemetry>): ResultsByRole {
+  const index: ResultsByRole = new Map();
+  for (const [workspaceId, polled] of workspaces) {
+    if (!polled.result) continue;
+    const byRole = new Map<string, HealthQueryResult>();
+    const of = (role: string) => {
+      let entry = byRole.get(role);
+      if (!entry) byRole.set(role, (entry = { window: [], minutes: [], availability: [] }));
+      return entry;
+    };
+    for (const row of polled.result.window) of(row.role).window.push(row);
+    for (const row of polled.result.minutes) of(row.role).minutes.push(row);
+    for (const row of polled.result.availability) of(row.role).availability.push(row);
+    index.set(workspaceId, byRole);
+  }
+  return index;
+}
+
 /** The figures for one role from the workspaces whose components serve the environment. */
 function telemetryFor(
   target: Target,
   routes: ComponentRoute[],
   workspaces: Map<string, WorkspaceTelemetry>,
+  resultsByRole: ResultsByRole,
   previous: TelemetryObservation | null | undefined,
   now: Date,
   cycleSeconds: number,
@@ -121,7 +143,7 @@ function telemetryFor(
   let failing: WorkspaceTelemetry | undefined;
   for (const route of routes) {
     const polled = workspaces.get(route.workspaceId);
-    if (polled?.result) fresh.push(filterResult(polled.result, route.componentIds, target.role!));
+    if (polled?.result) fresh.push(filterResult(resultsByRole.get(route.workspaceId)?.get(target.role!), route.componentIds));
     else if (polled && (polled.workspace.lastError || polled.workspace.nextPollAt)) failing ??= polled;
   }
   if (fresh.length === routes.length) {
@@ -170,11 +192,13 @@ function telemetryFor(
   return { observation: { observedAt: lastGood ?? failing?.workspace.lastSuccessAt?.toISOString() ?? now.toISOString(), error }, minutes };
 }
 
-function filterResult(result: HealthQueryResult, componentIds: Set<string>, role: string): HealthQueryResult {
+/** One role's rows (already split out of the workspace's result), those of the environment's components. */
+function filterResult(result: HealthQueryResult | undefined, componentIds: Set<string>): HealthQueryResult {
+  if (!result) return { window: [], minutes: [], availability: [] };
   return {
-    window: result.window.filter((row) => row.role === role && componentIds.has(row.componentId)),
-    minutes: result.minutes.filter((row) => row.role === role && componentIds.has(row.componentId)),
-    availability: result.availability.filter((row) => row.role === role),
+    window: result.window.filter((row) => componentIds.has(row.componentId)),
+    minutes: result.minutes.filter((row) => componentIds.has(row.componentId)),
+    availability: result.availability,
   };
 }
 
@@ -212,6 +236,18 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   // The application map's edge queries ride in the same $batch, for the windows due (lib/appmap/map-cadence.ts).
   const mapWindowsFor = await mapWindowsPlan(now);
   phase("read state");
+  // Kubernetes is read from the informers while the workspaces answer: the cycle waits for the slower of the two, not both.
+  const kubernetesStarted = performance.now();
+  const kubernetesRead = readKubernetes(
+    targets.map((target) => target.kubernetes),
+    { now, windowMinutes, syncTimeoutMs: options.syncTimeoutMs },
+  ).then(
+    (observations) => {
+      phases["kubernetes (alongside)"] = Math.round(performance.now() - kubernetesStarted);
+      return { observations };
+    },
+    (error: unknown) => ({ error }),
+  );
   const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now, mapWindowsFor });
 
   phase("log analytics");
@@ -224,11 +260,11 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     routesByEnvironment.set(component.environment!, routes);
   }
 
-  const kubernetes = await readKubernetes(
-    targets.map((target) => target.kubernetes),
-    { now, windowMinutes, syncTimeoutMs: options.syncTimeoutMs },
-  );
-  phase("kubernetes");
+  const kubernetesOutcome = await kubernetesRead;
+  if ("error" in kubernetesOutcome) throw kubernetesOutcome.error;
+  const kubernetes = kubernetesOutcome.observations;
+  phase("kubernetes (after log analytics)");
+  const resultsByRole = indexByRole(polled);
   const previousByPair = new Map(previousRows.map((row) => [`${row.serviceId}/${row.namespaceId}`, row]));
   const snapshots = [];
   const current: SampleWrite[] = [];
@@ -240,7 +276,7 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     const previous = previousByPair.get(`${target.serviceId}/${target.namespaceId}`);
     const k8s: KubernetesObservation = kubernetes[index]!;
     const telemetry = target.role
-      ? telemetryFor(target, routesByEnvironment.get(target.environment) ?? [], polled, previous?.telemetry as TelemetryObservation | null | undefined, now, cycleSeconds)
+      ? telemetryFor(target, routesByEnvironment.get(target.environment) ?? [], polled, resultsByRole, previous?.telemetry as TelemetryObservation | null | undefined, now, cycleSeconds)
       : null;
     const verdict = evaluateHealth({
       kubernetes: k8s,
