@@ -159,7 +159,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           <DataTable caption="Health of every service in every environment, worst first" columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}>
             {list.entries.map((entry) => (
               <Row key={`${entry.service.id}-${entry.namespace.id}`} data-testid="health-row" data-state={entry.state}>
-                <Cell>
+                <Cell className="min-w-40">
                   <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary hover:underline">
                     {entry.service.displayName}
                   </Link>
@@ -181,7 +181,8 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
                     </span>
                   )}
                 </Cell>
-                <Cell className="max-w-md">
+                {/* A floor under the widest columns: on a phone the table scrolls sideways in its card instead of wrapping reasons a word per line. */}
+                <Cell className="min-w-64 max-w-md">
                   <HealthReasons entry={entry} compact />
                 </Cell>
                 <Cell>
