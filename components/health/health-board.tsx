@@ -18,7 +18,7 @@ import { healthChangeTopic, type HealthEntry } from "@/lib/health/health-view";
 import type { HealthList } from "@/lib/health/list-service-health";
 import { healthStates, type HealthState } from "@/lib/health/types";
 
-export type HealthFilters = Partial<Record<"team" | "environment" | "status" | "tier", string>>;
+export type HealthFilters = Partial<Record<"team" | "environment" | "status" | "tier" | "sort" | "page" | "pageSize", string>>;
 
 function query(filters: HealthFilters, change: HealthFilters = {}): string {
   const params = new URLSearchParams();
@@ -63,7 +63,7 @@ function Counts({ counts, filters }: { counts: Record<HealthState, number>; filt
         return (
           <Link
             key={state}
-            href={healthHref(filters, { status: active ? undefined : state })}
+            href={healthHref(filters, { status: active ? undefined : state, page: undefined })}
             aria-current={active ? "true" : undefined}
             data-testid={`count-${state}`}
             className={`rounded-lg border bg-card p-4 shadow-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring ${active ? "border-primary ring-1 ring-primary" : "border-border"}`}
@@ -93,6 +93,8 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
   });
   const list = result.data;
   const filtered = healthStates.some((state) => filters.status === state) || Boolean(filters.team || filters.environment || filters.tier);
+  const pages = Math.max(1, Math.ceil(list.total / list.pageSize));
+  const first = (list.page - 1) * list.pageSize + 1;
   return (
     <div className="space-y-4">
       <Counts counts={list.counts} filters={filters} />
@@ -157,7 +159,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           <DataTable caption="Health of every service in every environment, worst first" columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}>
             {list.entries.map((entry) => (
               <Row key={`${entry.service.id}-${entry.namespace.id}`} data-testid="health-row" data-state={entry.state}>
-                <Cell>
+                <Cell className="min-w-40">
                   <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary hover:underline">
                     {entry.service.displayName}
                   </Link>
@@ -179,7 +181,8 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
                     </span>
                   )}
                 </Cell>
-                <Cell className="max-w-md">
+                {/* A floor under the widest columns: on a phone the table scrolls sideways in its card instead of wrapping reasons a word per line. */}
+                <Cell className="min-w-64 max-w-md">
                   <HealthReasons entry={entry} compact />
                 </Cell>
                 <Cell>
@@ -193,6 +196,23 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
             ))}
           </DataTable>
         </Card>
+      )}
+      {list.total > 0 && (
+        <nav aria-label="Pages" className="flex flex-wrap items-center gap-4 text-sm">
+          <span className="text-muted-foreground" data-testid="health-range">
+            {list.entries.length > 0 ? `${first}–${first + list.entries.length - 1} of ${list.total}` : `none on page ${list.page} of ${pages}`} · page {Math.min(list.page, pages)} of {pages}
+          </span>
+          {list.page > 1 && (
+            <Link className="font-medium text-primary hover:underline" href={healthHref(filters, { page: list.page - 1 > 1 ? String(Math.min(list.page - 1, pages)) : undefined })}>
+              Previous page
+            </Link>
+          )}
+          {list.page < pages && (
+            <Link className="font-medium text-primary hover:underline" href={healthHref(filters, { page: String(list.page + 1) })}>
+              Next page
+            </Link>
+          )}
+        </nav>
       )}
     </div>
   );

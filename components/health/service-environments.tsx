@@ -78,7 +78,7 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
                 </span>
               )}
             </div>
-            <dl className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+            <dl className="grid grid-cols-[minmax(0,1fr)] gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <Fact label="Version running">
                 {environment.kubernetes?.image ? (
                   <span className="font-mono">
@@ -86,6 +86,12 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
                     {environment.kubernetes.digest && (
                       <span className="block truncate text-xs text-muted-foreground" title={environment.kubernetes.digest}>
                         {environment.kubernetes.digest}
+                      </span>
+                    )}
+                    {environment.kubernetes.rollout?.targetTag && environment.kubernetes.rollout.targetTag !== environment.kubernetes.tag && (
+                      <span className="block font-sans text-xs text-muted-foreground">
+                        {environment.kubernetes.rollout.phase === "failed" ? "rollout" : "rolling out"} to {environment.kubernetes.rollout.targetTag}
+                        {environment.kubernetes.rollout.phase === "failed" ? " failed" : ""}
                       </span>
                     )}
                   </span>
@@ -121,7 +127,7 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
               </Fact>
               <Fact label="Evaluated">{environment.evaluatedAt ? <RelativeTime iso={environment.evaluatedAt} /> : "never"}</Fact>
             </dl>
-            <div className="grid gap-4 lg:grid-cols-2">
+            <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
               <div className="text-sm">
                 <h3 className="mb-1 text-xs text-muted-foreground">Why</h3>
                 <HealthReasons entry={environment} />

@@ -33,12 +33,15 @@ export function AppShell({ actor, children }: { actor: UserActor; children: Reac
         Skip to content
       </a>
       <header className="border-b border-border bg-card">
-        <div className="mx-auto flex h-14 max-w-6xl items-center gap-6 px-4">
+        {/* Below xl the navigation takes its own row and scrolls sideways, so a phone's page is never wider than its screen. */}
+        <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 xl:flex-nowrap xl:py-0">
           <Link href="/" className="flex items-center gap-2 text-lg font-bold">
             <Anchor className="h-5 w-5" aria-hidden /> Wharf
           </Link>
-          <Nav items={navItems(actor)} />
-          <div className="ml-auto flex items-center gap-2">
+          <div className="order-last w-full overflow-x-auto xl:order-none xl:w-auto xl:overflow-visible">
+            <Nav items={navItems(actor)} />
+          </div>
+          <div className="ml-auto flex min-w-0 items-center gap-2">
             <NotificationsMenu />
             <ThemeToggle />
             <UserMenu name={actor.name} email={actor.email} role={roleLabel(actor)} />

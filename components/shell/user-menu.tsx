@@ -20,7 +20,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
         aria-label={`Account: ${name}, ${role}`}
         data-testid="user-menu"
       >
-        <span className="flex flex-col leading-tight">
+        <span className="flex min-w-0 max-w-40 flex-col leading-tight [&>span]:truncate">
           <span className="font-medium" data-testid="user-name">
             {name}
           </span>

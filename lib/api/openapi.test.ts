@@ -61,11 +61,12 @@ describe("OpenAPI document: health", () => {
 
   it("describes GET /api/v1/health with the page's filters and a response schema", () => {
     const get = doc.paths["/api/v1/health"]!.get!;
-    expect(get.parameters!.map((p) => p.name)).toEqual(["team", "environment", "status", "tier"]);
+    expect(get.parameters!.map((p) => p.name)).toEqual(["team", "environment", "status", "tier", "sort", "page", "pageSize"]);
+    expect(get.parameters!.find((p) => p.name === "sort")!.schema.enum).toEqual(["health", "service", "evaluated"]);
     expect(get.parameters!.find((p) => p.name === "status")!.schema.enum).toEqual(["healthy", "degraded", "unhealthy", "unknown"]);
     expect(get.responses["200"]!.content!["application/json"].schema.$ref).toBe("#/components/schemas/HealthList");
     const list = doc.components.schemas.HealthList!;
-    expect(Object.keys(list.properties!)).toEqual(["entries", "counts", "total", "workspaces", "pollSeconds", "generatedAt"]);
+    expect(Object.keys(list.properties!)).toEqual(["entries", "counts", "total", "page", "pageSize", "sort", "workspaces", "pollSeconds", "generatedAt"]);
   });
 
   it("puts environments in the service and thresholds per tier", () => {

@@ -223,10 +223,10 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/health": {
         get: {
-          summary: "Every service × environment's health, worst first, from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. Same filters as the /health page.",
+          summary: "Every service × environment's health, a page at a time (page, pageSize; worst first unless sort says otherwise), from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. counts and total cover every page. Same filters, order and paging as the /health page.",
           operationId: "listServiceHealth",
           parameters: queryParameters(healthQuery.shape),
-          responses: { 200: json("HealthList", "Health entries, counts per state, and workspaces that could not be queried"), ...errors(400, 401) },
+          responses: { 200: json("HealthList", "One page of health entries, counts per state over every page, and workspaces that could not be queried"), ...errors(400, 401) },
         },
       },
       "/api/v1/health-thresholds": {

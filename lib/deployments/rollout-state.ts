@@ -57,7 +57,7 @@ export interface PodJson {
   status?: {
     phase?: string;
     conditions?: Condition[];
-    containerStatuses?: { name?: string; ready?: boolean; restartCount?: number; state?: ContainerState; lastState?: ContainerState }[];
+    containerStatuses?: { name?: string; image?: string; imageID?: string; ready?: boolean; restartCount?: number; state?: ContainerState; lastState?: ContainerState }[];
   };
 }
 

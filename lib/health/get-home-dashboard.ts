@@ -55,8 +55,8 @@ export async function getHomeDashboard({ actor, now = new Date() }: { actor: Act
   const scope = isAdmin ? {} : { teamId: { in: teamIds } };
   const canReadDeployments = can(actor, "deployment:read");
   const [mine, fleet, rolloutRows, waitingRows, failedRows, turns, requests] = await Promise.all([
-    teamIds.length > 0 ? listServiceHealth({ actor, query: { team: "mine" }, now }) : null,
-    isAdmin ? listServiceHealth({ actor, now }) : null,
+    teamIds.length > 0 ? listServiceHealth({ actor, query: { team: "mine", pageSize: 25 }, now }) : null,
+    isAdmin ? listServiceHealth({ actor, query: { pageSize: 8 }, now }) : null,
     canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: { in: inProgress } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }) : [],
     canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: "awaiting-approval" }, include: deploymentInclude, orderBy: { createdAt: "asc" }, take: 50 }) : [],
     canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: "failed", createdAt: { gte: new Date(now.getTime() - 7 * 24 * 3600_000) } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }) : [],

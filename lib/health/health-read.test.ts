@@ -167,6 +167,39 @@ describe("listServiceHealth", () => {
     expect((await listServiceHealth({ actor: viewer, query: { team: "mine" }, now })).entries).toEqual([]);
   });
 
+  it("pages in the database: each page its slice of the order, the counts and total over every page", async () => {
+    const query = { team: teamA.slug, pageSize: "2" };
+    const first = await listServiceHealth({ actor: viewer, query, now });
+    const second = await listServiceHealth({ actor: viewer, query: { ...query, page: "2" }, now });
+    const third = await listServiceHealth({ actor: viewer, query: { ...query, page: "3" }, now });
+    expect(mine(first.entries)).toEqual(["checkout/prod", "ledger/dev"]);
+    expect(mine(second.entries)).toEqual(["ledger/prod", "checkout/dev"]);
+    expect(third.entries).toEqual([]);
+    for (const list of [first, second, third]) {
+      expect(list).toMatchObject({ total: 4, pageSize: 2, sort: "health", counts: { unhealthy: 1, degraded: 1, unknown: 1, healthy: 1 } });
+    }
+    // The stale green is unknown in the status filter's page too, and the total is that state's count.
+    const unknown = await listServiceHealth({ actor: viewer, query: { ...query, status: "unknown" }, now });
+    expect(mine(unknown.entries)).toEqual(["ledger/prod"]);
+    expect(unknown.total).toBe(1);
+  });
+
+  it("sorts by service name, or the longest since evaluated first", async () => {
+    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "service" }, now })).entries)).toEqual(["checkout/prod", "checkout/dev", "ledger/prod", "ledger/dev"]);
+    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "evaluated" }, now })).entries)).toEqual(["ledger/prod", "checkout/dev", "checkout/prod", "ledger/dev"]);
+  });
+
+  it("the boundary of two cycles is the same in SQL and in the entry: one second either side", async () => {
+    const evaluatedAt = (await getPrisma().serviceHealth.findUniqueOrThrow({ where: { serviceId_namespaceId: { serviceId: services.checkout!, namespaceId: namespaces["a-dev"]! } } })).evaluatedAt;
+    for (const seconds of [120, 121]) {
+      const at = new Date(evaluatedAt.getTime() + seconds * 1000);
+      const list = await listServiceHealth({ actor: viewer, query: { team: teamA.slug, tier: "critical", environment: "dev" }, now: at });
+      const expected = seconds === 120 ? "healthy" : "unknown";
+      expect(list.entries.map((entry) => entry.state)).toEqual([expected]);
+      expect(list.counts[expected]).toBe(1);
+    }
+  });
+
   it("says which workspaces could not be queried", async () => {
     const list = await listServiceHealth({ actor: viewer, query: { team: teamB.slug }, now });
     expect(list.workspaces).toContainEqual(expect.objectContaining({ name: `log-h-${suffix}`, lastError: expect.stringContaining("429") }));
@@ -181,6 +214,10 @@ describe("listServiceHealth", () => {
     expect(((await attempt({ environment: "staging" })) as Error).message).toBe("environment must be one of dev, test, prod.");
     expect(((await attempt({ tier: "gold" })) as Error).message).toBe("tier must be one of critical, standard, experimental.");
     expect(((await attempt({ team: "Robert'); DROP" })) as Error).message).toMatch(/team must be a team slug/);
+    expect(((await attempt({ sort: "name" })) as Error).message).toBe("sort must be one of health, service, evaluated.");
+    expect(((await attempt({ pageSize: "500" })) as Error).message).toBe("pageSize can be at most 200.");
+    expect(((await attempt({ page: "0" })) as Error).message).toBe("page starts at 1.");
+    expect(((await attempt({ page: "two" })) as Error).message).toBe("page must be a number.");
   });
 
   it("is refused to a pipeline's token", async () => {

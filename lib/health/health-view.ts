@@ -27,8 +27,8 @@ export const kubernetesObservationSchema = z.object({
   readyReplicas: z.number().optional(),
   restarts: z.number().optional(),
   waiting: z.array(z.object({ reason: z.string(), pods: z.number(), since: iso.nullable() })).optional(),
-  rollout: z.object({ phase: z.enum(["progressing", "succeeded", "failed"]), reason: z.string().nullable(), since: iso.nullable() }).optional(),
-  image: z.string().optional(),
+  rollout: z.object({ phase: z.enum(["progressing", "succeeded", "failed"]), reason: z.string().nullable(), since: iso.nullable(), targetTag: z.string().nullable().optional().describe("The tag the rollout was taking the Deployment to.") }).optional(),
+  image: z.string().optional().describe("What the ready pods run: after a failed rollout, still the old version."),
   tag: z.string().nullable().optional(),
   digest: z.string().nullable().optional(),
 });
@@ -101,13 +101,23 @@ function asState(value: string): HealthState {
 }
 
 /**
+ * The newest evaluation time that is already stale: a snapshot evaluated at
+ * or before it is older than two poll cycles (its age rounded to the second,
+ * as `dataAgeSeconds` shows it). One boundary for `toHealthEntry` and for the
+ * SQL that filters, counts and sorts by the state as shown.
+ */
+export function staleAtOrBefore(now: Date, pollSeconds: number): Date {
+  return new Date(now.getTime() - 2 * pollSeconds * 1000 - 500);
+}
+
+/**
  * A snapshot as it may be shown now: older than two poll cycles, it is
  * unknown with its age as the reason (never a stale green), and what it said
  * is kept apart as `lastKnown`.
  */
 export function toHealthEntry(row: ServiceHealthRow, now: Date, pollSeconds: number): HealthEntry {
   const ageSeconds = Math.max(0, Math.round((now.getTime() - row.evaluatedAt.getTime()) / 1000));
-  const stale = ageSeconds > 2 * pollSeconds;
+  const stale = row.evaluatedAt.getTime() <= staleAtOrBefore(now, pollSeconds).getTime();
   const state = asState(row.state);
   const reasons = Array.isArray(row.reasons) ? (row.reasons as HealthReason[]) : [];
   const ageReason: HealthReason = {
@@ -146,10 +156,4 @@ export function compareHealthEntries(a: HealthEntry, b: HealthEntry): number {
     env(a.environment) - env(b.environment) ||
     a.namespace.name.localeCompare(b.namespace.name)
   );
-}
-
-export function countStates(entries: readonly HealthEntry[]): HealthCounts {
-  const counts = emptyCounts();
-  for (const entry of entries) counts[entry.state] += 1;
-  return counts;
 }

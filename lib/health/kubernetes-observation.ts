@@ -73,6 +73,26 @@ function imageParts(image: string | undefined): { tag: string | null; digest: st
   return { tag: colon >= 0 ? lastSegment.slice(colon + 1) : null, digest: digest ?? null };
 }
 
+/** The image most of the ready pods run (first container), with the digest the kubelet resolved. */
+function runningImage(pods: readonly PodJson[]): { image: string; digest: string | null } | null {
+  const counts = new Map<string, { pods: number; digest: string | null }>();
+  for (const pod of pods) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    const ready = pod.status?.conditions?.find((condition) => condition.type === "Ready")?.status === "True";
+    const image = pod.spec?.containers?.[0]?.image;
+    const status = pod.status?.containerStatuses?.find((candidate) => candidate.name === pod.spec?.containers?.[0]?.name) ?? pod.status?.containerStatuses?.[0];
+    if (!image || !(ready || status?.ready)) continue;
+    const resolved = status?.imageID?.includes("@") ? status.imageID.slice(status.imageID.indexOf("@") + 1) : null;
+    const entry = counts.get(image) ?? { pods: 0, digest: null };
+    entry.pods += 1;
+    entry.digest ??= resolved;
+    counts.set(image, entry);
+  }
+  let best: { image: string; digest: string | null; pods: number } | null = null;
+  for (const [image, entry] of counts) if (!best || entry.pods > best.pods) best = { image, ...entry };
+  return best && { image: best.image, digest: best.digest };
+}
+
 function notReadySince(pod: PodJson): string | null {
   const ready = pod.status?.conditions?.find((condition) => condition.type === "Ready");
   return ready && ready.status !== "True" ? (ready.lastTransitionTime ?? null) : null;
@@ -93,8 +113,13 @@ export function observeKubernetes(input: KubernetesObservationInput): Kubernetes
     restarts: 0,
     waiting: [],
   };
-  if (container?.image) observation.image = container.image;
-  Object.assign(observation, imageParts(container?.image));
+  // The version running is what serves: after a failed rollout the old ReplicaSet's pods, not the new template.
+  const running = runningImage(pods);
+  const image = running?.image ?? container?.image;
+  if (image) observation.image = image;
+  const parts = imageParts(image);
+  Object.assign(observation, parts, { digest: parts.digest ?? running?.digest ?? null });
+  const targetTag = imageParts(container?.image).tag;
 
   const waiting = new Map<string, { pods: number; since: string | null }>();
   for (const pod of pods) {
@@ -112,16 +137,16 @@ export function observeKubernetes(input: KubernetesObservationInput): Kubernetes
   observation.waiting = [...waiting].map(([reason, entry]) => ({ reason, ...entry })).sort((a, b) => a.reason.localeCompare(b.reason));
 
   if (lastRollout?.status === "failed") {
-    observation.rollout = { phase: "failed", reason: lastRollout.reason, since: (lastRollout.finishedAt ?? lastRollout.startedAt)?.toISOString() ?? null };
+    observation.rollout = { phase: "failed", reason: lastRollout.reason, since: (lastRollout.finishedAt ?? lastRollout.startedAt)?.toISOString() ?? null, targetTag };
   } else if (lastRollout && activeRollout.has(lastRollout.status) && lastRollout.startedAt) {
     const deadlineMs = (deployment?.spec?.progressDeadlineSeconds ?? 600) * 1000;
     if (now.getTime() - lastRollout.startedAt.getTime() > deadlineMs) {
-      observation.rollout = { phase: "progressing", reason: "past the progress deadline", since: new Date(lastRollout.startedAt.getTime() + deadlineMs).toISOString() };
+      observation.rollout = { phase: "progressing", reason: "past the progress deadline", since: new Date(lastRollout.startedAt.getTime() + deadlineMs).toISOString(), targetTag };
     }
   }
   const progressing = deployment?.status?.conditions?.find((condition) => condition.type === "Progressing");
   if (!observation.rollout && progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded") {
-    observation.rollout = { phase: "failed", reason: "ProgressDeadlineExceeded", since: progressing.lastTransitionTime ?? null };
+    observation.rollout = { phase: "failed", reason: "ProgressDeadlineExceeded", since: progressing.lastTransitionTime ?? null, targetTag };
   }
   return observation;
 }

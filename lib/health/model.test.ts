@@ -34,6 +34,8 @@ describe("evaluateHealth", () => {
     const crash = verdict.reasons.find((reason) => reason.signal === "crashLoop")!;
     expect(crash).toMatchObject({ value: 1, since: "2026-12-04T14:21:07.000Z", message: "1 pod in CrashLoopBackOff (since 14:21 UTC)" });
     expect(verdict.reasons.find((reason) => reason.signal === "rollout")!.message).toBe("The last rollout failed: CrashLoopBackOff (since 14:23 UTC)");
+    const withTarget = evaluate({ kubernetes: { ...kubernetes.crashLooping, rollout: { ...kubernetes.crashLooping.rollout!, targetTag: "crash" } } });
+    expect(withTarget.reasons.find((reason) => reason.signal === "rollout")!.message).toBe("The last rollout to crash failed: CrashLoopBackOff (since 14:23 UTC)");
   });
 
   it("an image that cannot be pulled is unhealthy even while old pods still serve", () => {

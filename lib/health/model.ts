@@ -171,7 +171,7 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
       value: "failed",
       threshold: null,
       since: rollout.since,
-      message: `The last rollout failed${rollout.reason ? `: ${rollout.reason}` : ""}`,
+      message: `The last rollout${rollout.targetTag ? ` to ${rollout.targetTag}` : ""} failed${rollout.reason ? `: ${rollout.reason}` : ""}`,
     });
   } else if (rollout?.phase === "progressing") {
     reasons.push({
@@ -180,7 +180,7 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
       value: "progressing",
       threshold: "progress deadline",
       since: rollout.since,
-      message: `A rollout is still progressing past its deadline${rollout.reason ? ` (${rollout.reason})` : ""}`,
+      message: `A rollout${rollout.targetTag ? ` to ${rollout.targetTag}` : ""} is still progressing past its deadline${rollout.reason ? ` (${rollout.reason})` : ""}`,
     });
   }
   return reasons;

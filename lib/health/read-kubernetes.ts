@@ -45,12 +45,30 @@ export async function readKubernetes(
   );
   const history = restartHistory();
   const seenPods = new Set<string>();
+  // Each namespace's pods grouped by service once: a namespace holds many services, and each target reads only its own.
+  const podsByNamespace = new Map<string, Map<string, PodJson[]>>();
+  const podsOf = (target: KubernetesTarget): PodJson[] => {
+    const key = `${target.cluster.id}/${target.namespace}`;
+    let byService = podsByNamespace.get(key);
+    if (!byService) {
+      byService = new Map();
+      for (const pod of rolloutInformer(target.cluster).objects<PodJson>("Pod", target.namespace)) {
+        const service = pod.metadata?.labels?.[labelKeys.service];
+        if (service === undefined) continue;
+        const list = byService.get(service) ?? [];
+        list.push(pod);
+        byService.set(service, list);
+      }
+      podsByNamespace.set(key, byService);
+    }
+    return byService.get(target.service) ?? [];
+  };
   const observations = targets.map((target): KubernetesObservation => {
     const error = clusterErrors.get(target.cluster.id);
     if (error !== undefined) return { observedAt: options.now.toISOString(), error };
     const informer = rolloutInformer(target.cluster);
     const deployment = informer.get<DeploymentJson>("Deployment", target.namespace, target.service);
-    const pods = informer.objects<PodJson>("Pod", target.namespace).filter((pod) => pod.metadata?.labels?.[labelKeys.service] === target.service);
+    const pods = podsOf(target);
     for (const pod of pods) seenPods.add(pod.metadata?.uid ?? pod.metadata?.name ?? "");
     return observeKubernetes({ deployment, pods, lastRollout: target.lastRollout, now: options.now, windowMinutes: options.windowMinutes, restarts: history });
   });

@@ -253,7 +253,9 @@ describe("a health poll cycle", () => {
     // The crash loop shows as the failed rollout and as restarts; whether a pod is waiting in CrashLoopBackOff at the instant of the cycle depends on the back-off.
     expect(signals).toEqual(expect.arrayContaining(["rollout:unhealthy"]));
     expect(signals.some((signal) => signal.startsWith("restarts:") || signal === "crashLoop:unhealthy")).toBe(true);
-    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(/^The last rollout failed: CrashLoopBackOff/);
+    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(/^The last rollout to crash failed: CrashLoopBackOff/);
+    // The version running is what the old ReplicaSet's ready pods still run, not the failed tag.
+    expect(crashing.kubernetes as unknown as KubernetesObservation).toMatchObject({ tag: "1.0.0", rollout: { phase: "failed", targetTag: "crash" } });
     const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id }, orderBy: { at: "desc" }, take: 1 });
     expect(transitions[0]).toMatchObject({ fromState: "healthy", toState: "unhealthy" });
 

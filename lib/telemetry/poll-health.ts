@@ -40,6 +40,8 @@ export interface PollHealthSummary {
   transitions: number;
   /** Why the application map could not be refreshed this cycle (health was written regardless). */
   mapError?: string;
+  /** Where the cycle's wall time went, ms per phase in the order they ran (for benches and logs). */
+  phases: Record<string, number>;
 }
 
 interface Target {
@@ -102,11 +104,33 @@ interface ComponentRoute {
   componentIds: Set<string>;
 }
 
+/** A workspace's result split by role once per cycle, so each target reads its own rows, not the fleet's. */
+type ResultsByRole = Map<string, Map<string, HealthQueryResult>>;
+
+function indexByRole(workspaces: Map<string, WorkspaceTelemetry>): ResultsByRole {
+  const index: ResultsByRole = new Map();
+  for (const [workspaceId, polled] of workspaces) {
+    if (!polled.result) continue;
+    const byRole = new Map<string, HealthQueryResult>();
+    const of = (role: string) => {
+      let entry = byRole.get(role);
+      if (!entry) byRole.set(role, (entry = { window: [], minutes: [], availability: [] }));
+      return entry;
+    };
+    for (const row of polled.result.window) of(row.role).window.push(row);
+    for (const row of polled.result.minutes) of(row.role).minutes.push(row);
+    for (const row of polled.result.availability) of(row.role).availability.push(row);
+    index.set(workspaceId, byRole);
+  }
+  return index;
+}
+
 /** The figures for one role from the workspaces whose components serve the environment. */
 function telemetryFor(
   target: Target,
   routes: ComponentRoute[],
   workspaces: Map<string, WorkspaceTelemetry>,
+  resultsByRole: ResultsByRole,
   previous: TelemetryObservation | null | undefined,
   now: Date,
   cycleSeconds: number,
@@ -119,7 +143,7 @@ function telemetryFor(
   let failing: WorkspaceTelemetry | undefined;
   for (const route of routes) {
     const polled = workspaces.get(route.workspaceId);
-    if (polled?.result) fresh.push(filterResult(polled.result, route.componentIds, target.role!));
+    if (polled?.result) fresh.push(filterResult(resultsByRole.get(route.workspaceId)?.get(target.role!), route.componentIds));
     else if (polled && (polled.workspace.lastError || polled.workspace.nextPollAt)) failing ??= polled;
   }
   if (fresh.length === routes.length) {
@@ -168,11 +192,13 @@ function telemetryFor(
   return { observation: { observedAt: lastGood ?? failing?.workspace.lastSuccessAt?.toISOString() ?? now.toISOString(), error }, minutes };
 }
 
-function filterResult(result: HealthQueryResult, componentIds: Set<string>, role: string): HealthQueryResult {
+/** One role's rows (already split out of the workspace's result), those of the environment's components. */
+function filterResult(result: HealthQueryResult | undefined, componentIds: Set<string>): HealthQueryResult {
+  if (!result) return { window: [], minutes: [], availability: [] };
   return {
-    window: result.window.filter((row) => row.role === role && componentIds.has(row.componentId)),
-    minutes: result.minutes.filter((row) => row.role === role && componentIds.has(row.componentId)),
-    availability: result.availability.filter((row) => row.role === role),
+    window: result.window.filter((row) => componentIds.has(row.componentId)),
+    minutes: result.minutes.filter((row) => componentIds.has(row.componentId)),
+    availability: result.availability,
   };
 }
 
@@ -186,8 +212,16 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   const windowMinutes = options.windowMinutes ?? defaultHealthWindowMinutes;
   const cycleSeconds = config.health.pollSeconds;
   const prisma = getPrisma();
+  const phases: Record<string, number> = {};
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const at = performance.now();
+    phases[name] = Math.round(at - phaseStart);
+    phaseStart = at;
+  };
 
   await discoverIfDue(options, now);
+  phase("discover");
   const targets = await loadTargets();
   const roles = [...new Set(targets.map((target) => target.role).filter((role): role is string => role !== null))];
 
@@ -201,8 +235,10 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   const usedWorkspaces = new Set(componentRows.map((component) => component.workspaceId));
   // The application map's edge queries ride in the same $batch, for the windows due (lib/appmap/map-cadence.ts).
   const mapWindowsFor = await mapWindowsPlan(now);
+  phase("read state");
   const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now, mapWindowsFor });
 
+  phase("log analytics");
   const routesByEnvironment = new Map<string, ComponentRoute[]>();
   for (const component of componentRows) {
     const routes = routesByEnvironment.get(component.environment!) ?? [];
@@ -212,10 +248,14 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     routesByEnvironment.set(component.environment!, routes);
   }
 
+  // After the workspaces have answered, not alongside: an informer's first list is given syncTimeoutMs, and a
+  // busy event loop while the answers are parsed (or an in-process sandbox evaluating KQL) ate into it: poll-health.test.ts failed so under load.
   const kubernetes = await readKubernetes(
     targets.map((target) => target.kubernetes),
     { now, windowMinutes, syncTimeoutMs: options.syncTimeoutMs },
   );
+  phase("kubernetes");
+  const resultsByRole = indexByRole(polled);
   const previousByPair = new Map(previousRows.map((row) => [`${row.serviceId}/${row.namespaceId}`, row]));
   const snapshots = [];
   const current: SampleWrite[] = [];
@@ -227,7 +267,7 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     const previous = previousByPair.get(`${target.serviceId}/${target.namespaceId}`);
     const k8s: KubernetesObservation = kubernetes[index]!;
     const telemetry = target.role
-      ? telemetryFor(target, routesByEnvironment.get(target.environment) ?? [], polled, previous?.telemetry as TelemetryObservation | null | undefined, now, cycleSeconds)
+      ? telemetryFor(target, routesByEnvironment.get(target.environment) ?? [], polled, resultsByRole, previous?.telemetry as TelemetryObservation | null | undefined, now, cycleSeconds)
       : null;
     const verdict = evaluateHealth({
       kubernetes: k8s,
@@ -284,8 +324,11 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     }
   }
 
+  phase("evaluate");
   const { transitions } = await writeHealth({ snapshots, current, figures, pruneOthers: true });
+  phase("write");
   await applyRetention(now);
+  phase("retention");
   let mapError: string | undefined;
   try {
     await refreshAppMap({ polled, now, cycleSeconds });
@@ -294,10 +337,12 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     mapError = error instanceof Error ? error.message : String(error);
     console.error(`Application map not refreshed: ${mapError}`);
   }
+  phase("map");
   // One notice per cycle for the whole fleet: the topic "health:fleet" that live health views watch.
   await publishChange({ kind: "health", id: "fleet" });
+  phase("notice");
   const workspaceErrors = [...polled.values()]
     .filter((entry) => entry.workspace.lastError)
     .map((entry) => ({ workspace: entry.workspace.name, error: entry.workspace.lastError! }));
-  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }) };
+  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }), phases };
 }

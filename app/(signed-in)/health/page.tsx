@@ -4,7 +4,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { HealthBoard, type HealthFilters } from "@/components/health/health-board";
 import { requirePermission } from "@/lib/auth/current-actor";
-import { healthFacets, listServiceHealth, type HealthList } from "@/lib/health/list-service-health";
+import { healthFacets, healthQueryKeys, healthSorts, listServiceHealth, type HealthList } from "@/lib/health/list-service-health";
 import { environments } from "@/lib/clusters/cluster-view";
 import { tiers } from "@/lib/catalog/service-input";
 import { healthStates } from "@/lib/health/types";
@@ -33,10 +33,12 @@ function FilterSelect({ name, label, value, options }: { name: string; label: st
   );
 }
 
+const sortLabels: Record<(typeof healthSorts)[number], string> = { health: "Worst first", service: "Service name", evaluated: "Longest since evaluated" };
+
 export default async function HealthPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePermission("health:read");
   const search = await searchParams;
-  const filters: HealthFilters = Object.fromEntries(["team", "environment", "status", "tier"].flatMap((key) => (one(search[key]) ? [[key, one(search[key])]] : [])));
+  const filters: HealthFilters = Object.fromEntries(healthQueryKeys.flatMap((key) => (one(search[key]) ? [[key, one(search[key])]] : [])));
   let list: HealthList | undefined;
   let problem: string | undefined;
   try {
@@ -60,7 +62,7 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
         )}
       </div>
       <Card>
-        <form method="get" className="grid items-end gap-3 md:grid-cols-[repeat(4,1fr)_auto]" role="search" aria-label="Filter health">
+        <form method="get" className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,1fr)_auto]" role="search" aria-label="Filter health">
           <FilterSelect
             name="team"
             label="Team"
@@ -70,6 +72,8 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
           <FilterSelect name="environment" label="Environment" value={filters.environment ?? ""} options={[{ value: "", label: "All environments" }, ...environments.map((value) => ({ value, label: value }))]} />
           <FilterSelect name="status" label="Health" value={filters.status ?? ""} options={[{ value: "", label: "Any health" }, ...healthStates.map((value) => ({ value, label: value }))]} />
           <FilterSelect name="tier" label="Tier" value={filters.tier ?? ""} options={[{ value: "", label: "Any tier" }, ...tiers.map((value) => ({ value, label: value }))]} />
+          <FilterSelect name="sort" label="Order" value={filters.sort ?? "health"} options={healthSorts.map((value) => ({ value, label: sortLabels[value] }))} />
+          {filters.pageSize && <input type="hidden" name="pageSize" value={filters.pageSize} />}
           <Button type="submit">Apply</Button>
         </form>
       </Card>

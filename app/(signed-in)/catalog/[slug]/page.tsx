@@ -24,9 +24,9 @@ const savedText: Record<string, string> = { created: "Service registered.", upda
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-[10rem_1fr] gap-2 py-1">
+    <div className="grid grid-cols-[7rem_minmax(0,1fr)] gap-2 py-1 sm:grid-cols-[10rem_minmax(0,1fr)]">
       <dt className="text-muted-foreground">{label}</dt>
-      <dd>{children}</dd>
+      <dd className="break-words [&_code]:break-all">{children}</dd>
     </div>
   );
 }
@@ -67,7 +67,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
             {service.retiredAt && <Badge tone="warning">Retired</Badge>}
           </p>
         </div>
-        <div className="flex gap-2">
+        <div className="flex flex-wrap gap-2">
           <Button asChild variant="secondary">
             <a href={`/api/v1/services/${service.slug}/catalog-info.yaml`} download>
               Export catalog-info.yaml
@@ -96,7 +96,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       {tierThresholds && !service.retiredAt && (
         <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
       )}
-      <div className="grid gap-4 lg:grid-cols-2">
+      <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
         <Card>
           <CardTitle>Overview</CardTitle>
           {service.description && <p className="mb-3">{service.description}</p>}
