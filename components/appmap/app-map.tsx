@@ -16,6 +16,10 @@ type MapNodeData = {
   health: HealthState | null;
   href?: string;
   members?: number;
+  /** Outside the searched node's neighbourhood: drawn faint. */
+  dimmed?: boolean;
+  /** The searched node itself. */
+  centre?: boolean;
 };
 
 const healthLook: Record<HealthState | "none", { icon: string; word: string; className: string }> = {
@@ -30,7 +34,10 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
   const look = healthLook[data.health ?? "none"];
   const dashed = data.kind === "unknown" || data.kind === "external" || data.kind === "external-group";
   return (
-    <div className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""}`}>
+    <div
+      className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ${data.dimmed ? "opacity-20" : ""} ${data.centre ? "ring-4 ring-primary" : ""}`}
+      data-focus={data.centre ? "centre" : data.dimmed ? "dimmed" : undefined}
+    >
       <Handle type="target" position={HandlePosition.Left} />
       <div className="truncate font-semibold" title={data.label}>
         {data.href ? <a href={data.href} className="underline-offset-2 hover:underline">{data.label}</a> : data.label}
@@ -62,7 +69,13 @@ function edgeWidth(calls: number, maxCalls: number): number {
 
 const worstFirst: HealthState[] = ["unhealthy", "degraded", "unknown", "healthy"];
 
-export function AppMap({ map }: { map: MapView }) {
+/** A search's result: the node searched for and those within its hops. */
+export interface MapFocusView {
+  centre: string;
+  nodeIds: string[];
+}
+
+export function AppMap({ map, focus }: { map: MapView; focus?: MapFocusView | null }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const teams = useMemo(() => {
     const byTeam = new Map<string, { slug: string; name: string; count: number }>();
@@ -70,19 +83,22 @@ export function AppMap({ map }: { map: MapView }) {
     return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [map.nodes]);
 
+  const focused = useMemo(() => (focus ? new Set(focus.nodeIds) : null), [focus]);
+
   const { nodes, edges } = useMemo(() => {
     const groupOf = (id: string) => {
       const node = map.nodes.find((candidate) => candidate.id === id);
       return node?.team && collapsed.has(node.team.slug) ? `team:${node.team.slug}` : id;
     };
     const nodes: Node<MapNodeData>[] = [];
-    const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[] }>();
+    const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[]; focused: boolean }>();
     for (const node of map.nodes) {
       if (node.team && collapsed.has(node.team.slug)) {
-        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [] };
+        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [], focused: false };
         group.x += node.position.x;
         group.y += node.position.y;
         group.n += 1;
+        group.focused ||= focused?.has(node.id) ?? false;
         if (node.health) group.states.push(node.health);
         groups.set(node.team.slug, group);
         continue;
@@ -93,12 +109,19 @@ export function AppMap({ map }: { map: MapView }) {
         id: node.id,
         type: "box",
         position: node.position,
-        data: { label: node.label, kind: node.kind, sublabel, health: node.health, ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }) },
+        data: {
+          label: node.label,
+          kind: node.kind,
+          sublabel,
+          health: node.health,
+          ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }),
+          ...(focused && { dimmed: !focused.has(node.id), centre: focus?.centre === node.id }),
+        },
       });
     }
     for (const [slug, group] of groups) {
       const health = worstFirst.find((state) => group.states.includes(state)) ?? null;
-      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health } });
+      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) } });
     }
     const maxCalls = Math.max(0, ...map.edges.map((edge) => edge.calls));
     const merged = new Map<string, MapEdge>();
@@ -118,7 +141,9 @@ export function AppMap({ map }: { map: MapView }) {
         existing.stale ||= edge.stale;
       }
     }
+    const shownIds = new Set(nodes.filter((node) => !node.data.dimmed).map((node) => node.id));
     const edges: Edge[] = [...merged.values()].map((edge) => {
+      const faint = focused !== null && !(shownIds.has(edge.source) && shownIds.has(edge.target));
       const colour = edgeColour(edge.failurePct);
       const failure = edge.failurePct === null ? "" : `, ${edge.failurePct.toFixed(1)} % failed`;
       return {
@@ -127,13 +152,13 @@ export function AppMap({ map }: { map: MapView }) {
         target: edge.target,
         label: edge.declaration === "undeclared" ? "undeclared" : undefined,
         ariaLabel: `${edge.source} calls ${edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
-        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }) },
+        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }), ...(faint && { opacity: 0.1 }) },
         // In user space, so a wide edge does not grow a huge arrowhead.
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
       };
     });
     return { nodes, edges };
-  }, [map, collapsed]);
+  }, [map, collapsed, focused, focus?.centre]);
 
   const toggle = (slug: string) =>
     setCollapsed((current) => {
@@ -162,7 +187,15 @@ export function AppMap({ map }: { map: MapView }) {
         </div>
       )}
       <div className="h-[70vh] rounded-lg border border-border" data-testid="app-map">
-        <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView onlyRenderVisibleElements nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
+        <ReactFlow
+          // A new search remounts the flow so it fits the view to the focused nodes.
+          key={focus ? `${focus.centre}:${focus.nodeIds.length}` : "all"}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={focus ? { nodes: nodes.filter((node) => !node.data.dimmed).map((node) => ({ id: node.id })), maxZoom: 1.5 } : undefined}
+          onlyRenderVisibleElements nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
           <Background />
           <Controls showInteractive={false} />
         </ReactFlow>
