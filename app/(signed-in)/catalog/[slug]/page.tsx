@@ -14,6 +14,8 @@ import { ServiceEnvironments } from "@/components/health/service-environments";
 import { getServiceHealth } from "@/lib/health/get-service-health";
 import { getHealthThresholds } from "@/lib/health/get-health-thresholds";
 import { can } from "@/lib/auth/permissions";
+import { getServiceMap } from "@/lib/appmap/get-service-map";
+import { ServiceNeighbours } from "@/components/appmap/service-neighbours";
 import { retireServiceAction } from "../actions";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
@@ -40,10 +42,11 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
     throw error;
   });
   const { service } = detail;
-  const [history, environments, thresholds] = await Promise.all([
+  const [history, environments, thresholds, hop] = await Promise.all([
     serviceHistory({ actor, slug }),
     can(actor, "health:read") ? getServiceHealth({ actor, slug }) : [],
     can(actor, "health:read") ? getHealthThresholds({ actor }) : [],
+    can(actor, "health:read") ? getServiceMap({ actor, slug }) : null,
   ]);
   const tierThresholds = thresholds.find((candidate) => candidate.tier === service.tier) ?? thresholds[1];
   const externals = service.dependencies.flatMap((d) => (d.kind === "service" ? [] : [d]));
@@ -96,6 +99,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       {tierThresholds && !service.retiredAt && (
         <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
       )}
+      {hop && <ServiceNeighbours hop={hop} slug={service.slug} name={service.displayName} />}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardTitle>Overview</CardTitle>
