@@ -16,13 +16,14 @@ import { getHealthThresholds } from "@/lib/health/get-health-thresholds";
 import { can } from "@/lib/auth/permissions";
 import { getServiceMap } from "@/lib/appmap/get-service-map";
 import { ServiceNeighbours } from "@/components/appmap/service-neighbours";
-import { retireServiceAction } from "../actions";
+import { declareDependencyAction, retireServiceAction } from "../actions";
+import { DeclareDependencyButton } from "@/components/catalog/declare-dependency-button";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
 }
 
-const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept." };
+const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept.", declared: "Dependency added to the catalog." };
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -99,7 +100,14 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       {tierThresholds && !service.retiredAt && (
         <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
       )}
-      {hop && <ServiceNeighbours hop={hop} slug={service.slug} name={service.displayName} />}
+      {hop && (
+        <ServiceNeighbours
+          hop={hop}
+          slug={service.slug}
+          name={service.displayName}
+          addAction={detail.canEdit ? (neighbour) => neighbour.node.serviceSlug && <DeclareDependencyButton action={declareDependencyAction} slug={service.slug} dependsOn={neighbour.node.serviceSlug} returnTo="service" /> : undefined}
+        />
+      )}
       <div className="grid gap-4 lg:grid-cols-2">
         <Card>
           <CardTitle>Overview</CardTitle>
