@@ -11,6 +11,7 @@ import { externalTypes, filterMap, parseMapFilters } from "@/lib/appmap/filter-m
 import { focusHops, focusMap, parseMapFocus } from "@/lib/appmap/focus-map";
 import { listTeams } from "@/lib/teams/list-teams";
 import { healthStates } from "@/lib/health/types";
+import { declareDependencyAction } from "../catalog/actions";
 
 export const metadata: Metadata = { title: "Application map" };
 
@@ -163,7 +164,14 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
             )}
             {shown.edges.some((edge) => edge.declaration === "undeclared") && <Badge tone="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>}
           </div>
-          {shown.nodes.length === 0 ? <Card>Nothing matches these filters. Reset them to see the whole map.</Card> : <AppMap map={shown} focus={focus?.found ? { centre: focus.centre, nodeIds: [...focus.nodeIds] } : null} />}
+          {shown.nodes.length === 0 ? <Card>Nothing matches these filters. Reset them to see the whole map.</Card> : (
+            <AppMap
+              map={shown}
+              focus={focus?.found ? { centre: focus.centre, nodeIds: [...focus.nodeIds] } : null}
+              declareAction={declareDependencyAction}
+              editableTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.slug)}
+            />
+          )}
           {view.notSeen.length > 0 && (
             <Card>
               <CardTitle>Declared but not seen in 7 days</CardTitle>
