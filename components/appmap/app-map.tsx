@@ -6,6 +6,7 @@ import "@xyflow/react/dist/style.css";
 import { memo, useMemo, useState } from "react";
 import { Background, Controls, Handle, MarkerType, Position as HandlePosition, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import type { MapView } from "@/lib/appmap/get-map";
+import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
 import type { MapEdge } from "@/lib/appmap/types";
 import type { HealthState } from "@/lib/health/types";
 
@@ -16,6 +17,10 @@ type MapNodeData = {
   health: HealthState | null;
   href?: string;
   members?: number;
+  /** Outside the searched node's neighbourhood: drawn faint. */
+  dimmed?: boolean;
+  /** The searched node itself. */
+  centre?: boolean;
 };
 
 const healthLook: Record<HealthState | "none", { icon: string; word: string; className: string }> = {
@@ -30,7 +35,10 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
   const look = healthLook[data.health ?? "none"];
   const dashed = data.kind === "unknown" || data.kind === "external" || data.kind === "external-group";
   return (
-    <div className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""}`}>
+    <div
+      className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ${data.dimmed ? "opacity-20" : ""} ${data.centre ? "ring-4 ring-primary" : ""}`}
+      data-focus={data.centre ? "centre" : data.dimmed ? "dimmed" : undefined}
+    >
       <Handle type="target" position={HandlePosition.Left} />
       <div className="truncate font-semibold" title={data.label}>
         {data.href ? <a href={data.href} className="underline-offset-2 hover:underline">{data.label}</a> : data.label}
@@ -62,7 +70,63 @@ function edgeWidth(calls: number, maxCalls: number): number {
 
 const worstFirst: HealthState[] = ["unhealthy", "degraded", "unknown", "healthy"];
 
-export function AppMap({ map }: { map: MapView }) {
+/** A search's result: the node searched for and those within its hops. */
+export interface MapFocusView {
+  centre: string;
+  nodeIds: string[];
+}
+
+/** An edge as drawn: team-collapsed edges merge several of the map's edges into one. */
+type DrawnEdge = MapEdge & { merged: number };
+
+function Figure({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-muted-foreground">{label}</dt>
+      <dd className="font-semibold">{children}</dd>
+    </div>
+  );
+}
+
+/** What an edge's click shows: its figures, whether the catalog declares it, and "add to the catalog" for the caller's team. */
+function EdgeDetails({ edge, label, onClose, declare }: { edge: DrawnEdge; label: (id: string) => string; onClose: () => void; declare: React.ReactNode }) {
+  const several = edge.merged > 1;
+  return (
+    <section aria-label="Edge details" data-testid="edge-details" className="space-y-2 rounded-lg border border-border p-3 text-sm">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="font-semibold">
+          {label(edge.source)} → {label(edge.target)}
+        </h2>
+        <button type="button" onClick={onClose} className="text-xs underline">
+          Close
+        </button>
+      </div>
+      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
+        <Figure label="Calls">{Math.round(edge.calls).toLocaleString("en")}</Figure>
+        <Figure label="Failed">{Math.round(edge.failedCalls).toLocaleString("en")}</Figure>
+        <Figure label="Failure %">
+          <span style={{ color: edgeColour(edge.failurePct) }}>{edge.failurePct === null ? "—" : `${edge.failurePct.toFixed(2)} %`}</span>
+        </Figure>
+        <Figure label="Average">{several || edge.avgMs === null ? "—" : `${edge.avgMs} ms`}</Figure>
+        <Figure label="p95">{several || edge.p95Ms === null ? "—" : `${edge.p95Ms} ms`}</Figure>
+      </dl>
+      {several && <p className="text-muted-foreground">{edge.merged} edges of a collapsed team, added up; expand the team for each one&apos;s average and p95.</p>}
+      {edge.selfCall && <p>A call from the component to itself.</p>}
+      {edge.stale && <p className="text-amber-700 dark:text-amber-400">Some of these figures come from a workspace whose last fetch failed or is old.</p>}
+      {edge.declaration === "undeclared" && (
+        <div className="space-y-1">
+          <p>
+            <span className="font-semibold">Undeclared:</span> observed, but the caller&apos;s catalog entry does not declare it.
+          </p>
+          {declare}
+        </div>
+      )}
+      {edge.declaration === "declared" && <p>Declared in the catalog.</p>}
+    </section>
+  );
+}
+
+export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map: MapView; focus?: MapFocusView | null; declareAction?: DeclareDependencyAction; editableTeams?: string[] | "all" }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const teams = useMemo(() => {
     const byTeam = new Map<string, { slug: string; name: string; count: number }>();
@@ -70,19 +134,23 @@ export function AppMap({ map }: { map: MapView }) {
     return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name));
   }, [map.nodes]);
 
-  const { nodes, edges } = useMemo(() => {
+  const focused = useMemo(() => (focus ? new Set(focus.nodeIds) : null), [focus]);
+
+  const { nodes, edges, drawn } = useMemo(() => {
+    const nodeById = new Map(map.nodes.map((node) => [node.id, node]));
     const groupOf = (id: string) => {
-      const node = map.nodes.find((candidate) => candidate.id === id);
+      const node = nodeById.get(id);
       return node?.team && collapsed.has(node.team.slug) ? `team:${node.team.slug}` : id;
     };
     const nodes: Node<MapNodeData>[] = [];
-    const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[] }>();
+    const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[]; focused: boolean }>();
     for (const node of map.nodes) {
       if (node.team && collapsed.has(node.team.slug)) {
-        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [] };
+        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [], focused: false };
         group.x += node.position.x;
         group.y += node.position.y;
         group.n += 1;
+        group.focused ||= focused?.has(node.id) ?? false;
         if (node.health) group.states.push(node.health);
         groups.set(node.team.slug, group);
         continue;
@@ -93,15 +161,22 @@ export function AppMap({ map }: { map: MapView }) {
         id: node.id,
         type: "box",
         position: node.position,
-        data: { label: node.label, kind: node.kind, sublabel, health: node.health, ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }) },
+        data: {
+          label: node.label,
+          kind: node.kind,
+          sublabel,
+          health: node.health,
+          ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }),
+          ...(focused && { dimmed: !focused.has(node.id), centre: focus?.centre === node.id }),
+        },
       });
     }
     for (const [slug, group] of groups) {
       const health = worstFirst.find((state) => group.states.includes(state)) ?? null;
-      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health } });
+      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) } });
     }
     const maxCalls = Math.max(0, ...map.edges.map((edge) => edge.calls));
-    const merged = new Map<string, MapEdge>();
+    const merged = new Map<string, DrawnEdge>();
     for (const edge of map.edges) {
       const source = groupOf(edge.source);
       const target = groupOf(edge.target);
@@ -109,8 +184,9 @@ export function AppMap({ map }: { map: MapView }) {
       if (source === target && !edge.selfCall) continue;
       const id = `${source}->${target}`;
       const existing = merged.get(id);
-      if (!existing) merged.set(id, { ...edge, id, source, target });
+      if (!existing) merged.set(id, { ...edge, id, source, target, merged: 1 });
       else {
+        existing.merged += 1;
         existing.calls += edge.calls;
         existing.failedCalls += edge.failedCalls;
         existing.failurePct = existing.calls > 0 ? (100 * existing.failedCalls) / existing.calls : null;
@@ -118,7 +194,9 @@ export function AppMap({ map }: { map: MapView }) {
         existing.stale ||= edge.stale;
       }
     }
+    const shownIds = new Set(nodes.filter((node) => !node.data.dimmed).map((node) => node.id));
     const edges: Edge[] = [...merged.values()].map((edge) => {
+      const faint = focused !== null && !(shownIds.has(edge.source) && shownIds.has(edge.target));
       const colour = edgeColour(edge.failurePct);
       const failure = edge.failurePct === null ? "" : `, ${edge.failurePct.toFixed(1)} % failed`;
       return {
@@ -126,14 +204,32 @@ export function AppMap({ map }: { map: MapView }) {
         source: edge.source,
         target: edge.target,
         label: edge.declaration === "undeclared" ? "undeclared" : undefined,
-        ariaLabel: `${edge.source} calls ${edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
-        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }) },
+        interactionWidth: 16,
+        ariaLabel: `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
+        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }), ...(faint && { opacity: 0.1 }) },
         // In user space, so a wide edge does not grow a huge arrowhead.
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
       };
     });
-    return { nodes, edges };
-  }, [map, collapsed]);
+    return { nodes, edges, drawn: merged };
+  }, [map, collapsed, focused, focus?.centre]);
+
+  const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
+  const selected = selectedEdge ? drawn.get(selectedEdge) : undefined;
+  const byId = useMemo(() => new Map(map.nodes.map((node) => [node.id, node])), [map.nodes]);
+  const label = (id: string) => byId.get(id)?.label ?? (id.startsWith("team:") ? `team ${id.slice(5)}` : id);
+  const declareFor = (edge: DrawnEdge) => {
+    const from = byId.get(edge.source);
+    const to = byId.get(edge.target);
+    if (!declareAction || edge.merged > 1 || !from?.serviceSlug || !to?.serviceSlug || !from.team) return null;
+    if (editableTeams !== "all" && !editableTeams.includes(from.team.slug)) return <p className="text-muted-foreground">Only {from.team.name} (or a platform admin) can add it to the catalog.</p>;
+    return (
+      <>
+        <DeclareDependencyButton key={edge.id} action={declareAction} slug={from.serviceSlug} dependsOn={to.serviceSlug} />
+        <p className="text-xs text-muted-foreground">The map marks it declared when it is next rebuilt (every health cycle); the service page at once.</p>
+      </>
+    );
+  };
 
   const toggle = (slug: string) =>
     setCollapsed((current) => {
@@ -162,11 +258,28 @@ export function AppMap({ map }: { map: MapView }) {
         </div>
       )}
       <div className="h-[70vh] rounded-lg border border-border" data-testid="app-map">
-        <ReactFlow nodes={nodes} edges={edges} nodeTypes={nodeTypes} fitView onlyRenderVisibleElements nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
+        <ReactFlow
+          // A new search remounts the flow so it fits the view to the focused nodes.
+          key={focus ? `${focus.centre}:${focus.nodeIds.length}` : "all"}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          fitView
+          fitViewOptions={focus ? { nodes: nodes.filter((node) => !node.data.dimmed).map((node) => ({ id: node.id })), maxZoom: 1.5 } : undefined}
+          onlyRenderVisibleElements
+          onEdgeClick={(_, edge) => setSelectedEdge(edge.id)}
+          onSelectionChange={({ edges: chosen }) => {
+            if (chosen[0]) setSelectedEdge(chosen[0].id);
+          }} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
           <Background />
           <Controls showInteractive={false} />
         </ReactFlow>
       </div>
+      {selected ? (
+        <EdgeDetails edge={selected} label={label} onClose={() => setSelectedEdge(null)} declare={declareFor(selected)} />
+      ) : (
+        <p className="text-sm text-muted-foreground">Click an edge (or focus it with Tab and press Enter) for its figures.</p>
+      )}
       <p className="text-xs text-muted-foreground">
         Edge width: calls (log scale). Colour: green under 1 % failed, amber under 5 %, red 5 % or more. Dashed edge: observed but not declared in the catalog. Dashed box: external dependency or a role no catalog service claims. Faded edge: its workspace&apos;s figures are stale.
       </p>

@@ -2,11 +2,12 @@
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import { serverAction } from "@/lib/actions/server-action";
-import type { ServiceFormState } from "@/lib/actions/action-state";
+import type { ActionState, ServiceFormState } from "@/lib/actions/action-state";
 import type { AppError } from "@/lib/errors";
 import { createService } from "@/lib/catalog/create-service";
 import { updateService } from "@/lib/catalog/update-service";
 import { retireService } from "@/lib/catalog/retire-service";
+import { declareDependency } from "@/lib/catalog/declare-dependency";
 import { serviceFromForm, type ServiceFormValues } from "@/lib/catalog/service-form";
 
 function valuesOf(form: FormData): ServiceFormValues {
@@ -43,4 +44,18 @@ export const retireServiceAction = serverAction(
     redirect(`/catalog/${slug}?saved=retired`);
   },
   (error): ServiceFormState => ({ status: "error", message: error.message, field: error.path?.join("."), values: {} }),
+);
+
+/** "Add to the catalog" for a call the map observed: from the service page it comes back with a notice, from the map with a message. */
+export const declareDependencyAction = serverAction(
+  async (actor, _state: ActionState, form: FormData): Promise<ActionState> => {
+    const slug = String(form.get("slug") ?? "");
+    const dependsOn = String(form.get("dependsOn") ?? "");
+    const { added } = await declareDependency({ actor, slug, dependsOn });
+    revalidatePath(`/catalog/${slug}`);
+    revalidatePath("/map");
+    if (form.get("returnTo") === "service") redirect(`/catalog/${slug}?saved=declared`);
+    return { status: "done", message: added ? `Added: ${slug} now declares ${dependsOn} in the catalog.` : `${slug} already declared ${dependsOn}.` };
+  },
+  (error): ActionState => ({ status: "error", message: error.message }),
 );

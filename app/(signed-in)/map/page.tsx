@@ -8,20 +8,22 @@ import { requirePermission } from "@/lib/auth/current-actor";
 import { isAppError } from "@/lib/errors";
 import { getMap, listMapEnvironments } from "@/lib/appmap/get-map";
 import { externalTypes, filterMap, parseMapFilters } from "@/lib/appmap/filter-map";
+import { focusHops, focusMap, parseMapFocus } from "@/lib/appmap/focus-map";
 import { listTeams } from "@/lib/teams/list-teams";
 import { healthStates } from "@/lib/health/types";
+import { declareDependencyAction } from "../catalog/actions";
 
 export const metadata: Metadata = { title: "Application map" };
 
-type Search = { window?: string; team?: string; environment?: string; health?: string; types?: string };
+type Search = { window?: string; team?: string; environment?: string; health?: string; types?: string; focus?: string; hops?: string; only?: string };
 
 const select = "rounded-md border border-border bg-background px-2 py-1 text-sm";
 
 export default async function MapPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePermission("health:read");
-  const search = await searchParams;
+  const searched = await searchParams;
   const [teams, environments] = await Promise.all([listTeams({ actor }), listMapEnvironments({ actor })]);
-  const query = Object.fromEntries(Object.entries({ window: search.window, team: search.team, environment: search.environment }).filter(([, value]) => value));
+  const query = Object.fromEntries(Object.entries({ window: searched.window, team: searched.team, environment: searched.environment }).filter(([, value]) => value));
   let problem: string | null = null;
   let view = null;
   try {
@@ -30,8 +32,14 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
     if (!isAppError(error) || error.code !== "invalid_input") throw error;
     problem = error.message;
   }
-  const filters = parseMapFilters(search);
-  const shown = view ? filterMap(view, filters) : null;
+  const filters = parseMapFilters(searched);
+  const filtered = view ? filterMap(view, filters) : null;
+  const search = parseMapFocus(searched);
+  const focus = filtered && view?.builtAt && search ? focusMap(filtered, search) : null;
+  const shown =
+    filtered && focus?.found && search?.only
+      ? { ...filtered, nodes: filtered.nodes.filter((node) => focus.nodeIds.has(node.id)), edges: filtered.edges.filter((edge) => focus.nodeIds.has(edge.source) && focus.nodeIds.has(edge.target)) }
+      : filtered;
   const failing = view?.sources.filter((source) => source.error) ?? [];
 
   return (
@@ -43,7 +51,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Map filters">
         <label className="flex flex-col gap-1">
           Window
-          <select name="window" defaultValue={search.window ?? "1h"} className={select}>
+          <select name="window" defaultValue={searched.window ?? "1h"} className={select}>
             <option value="1h">Last hour</option>
             <option value="24h">Last 24 hours</option>
             <option value="7d">Last 7 days</option>
@@ -51,7 +59,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </label>
         <label className="flex flex-col gap-1">
           Environment
-          <select name="environment" defaultValue={search.environment ?? ""} className={select}>
+          <select name="environment" defaultValue={searched.environment ?? ""} className={select}>
             <option value="">All (fleet)</option>
             {environments.map((environment) => (
               <option key={environment}>{environment}</option>
@@ -60,7 +68,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </label>
         <label className="flex flex-col gap-1">
           Team
-          <select name="team" defaultValue={search.team ?? ""} className={select}>
+          <select name="team" defaultValue={searched.team ?? ""} className={select}>
             <option value="">Every team</option>
             {teams.map((team) => (
               <option key={team.slug} value={team.slug}>
@@ -71,7 +79,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </label>
         <label className="flex flex-col gap-1">
           Health
-          <select name="health" defaultValue={search.health ?? ""} className={select}>
+          <select name="health" defaultValue={searched.health ?? ""} className={select}>
             <option value="">Any</option>
             {healthStates.map((state) => (
               <option key={state}>{state}</option>
@@ -81,7 +89,25 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </label>
         <label className="flex flex-col gap-1">
           External types
-          <input name="types" defaultValue={search.types ?? ""} placeholder={view ? externalTypes(view).join(",") || "none" : "SQL,Http"} className={select} />
+          <input name="types" defaultValue={searched.types ?? ""} placeholder={view ? externalTypes(view).join(",") || "none" : "SQL,Http"} className={select} />
+        </label>
+        <label className="flex flex-col gap-1">
+          Search a node
+          <input name="focus" type="search" defaultValue={searched.focus ?? ""} placeholder="service, role or target" className={select} />
+        </label>
+        <label className="flex flex-col gap-1">
+          Hops
+          <select name="hops" defaultValue={String(search?.hops ?? 1)} className={select}>
+            {focusHops.map((hops) => (
+              <option key={hops} value={hops}>
+                {hops} {hops === 1 ? "hop" : "hops"}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="flex items-center gap-1 py-1.5">
+          <input name="only" type="checkbox" value="1" defaultChecked={search?.only ?? false} />
+          Hide the rest
         </label>
         <button type="submit" className="rounded-md border border-border bg-primary px-3 py-1.5 text-primary-foreground">
           Apply
@@ -95,6 +121,12 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         <Card role="alert" className="border-red-300">
           <CardTitle>This map cannot be shown</CardTitle>
           <p>{problem}</p>
+        </Card>
+      )}
+      {focus && !focus.found && (
+        <Card role="alert" className="border-amber-400">
+          <CardTitle>Search</CardTitle>
+          <p>{focus.message}</p>
         </Card>
       )}
       {view && !view.builtAt && <Card>No map yet for this window{view.environment ? ` in ${view.environment}` : ""}: the health poller builds it on its next cycle once a workspace has answered. Deploy a service with an App Insights role name for telemetry to appear.</Card>}
@@ -124,9 +156,22 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
             <span>
               {shown.nodes.length} nodes, {shown.edges.length} edges · built <RelativeTime iso={view.builtAt} />
             </span>
+            {focus?.found && (
+              <span role="status">
+                Focused on {filtered!.nodes.find((node) => node.id === focus.centre)?.label} and {focus.nodeIds.size - 1} {focus.nodeIds.size === 2 ? "node" : "nodes"} within {focus.hops} {focus.hops === 1 ? "hop" : "hops"}
+                {search?.only ? "; the rest is hidden" : "; the rest is dimmed"}.
+              </span>
+            )}
             {shown.edges.some((edge) => edge.declaration === "undeclared") && <Badge tone="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>}
           </div>
-          {shown.nodes.length === 0 ? <Card>Nothing matches these filters. Reset them to see the whole map.</Card> : <AppMap map={shown} />}
+          {shown.nodes.length === 0 ? <Card>Nothing matches these filters. Reset them to see the whole map.</Card> : (
+            <AppMap
+              map={shown}
+              focus={focus?.found ? { centre: focus.centre, nodeIds: [...focus.nodeIds] } : null}
+              declareAction={declareDependencyAction}
+              editableTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.slug)}
+            />
+          )}
           {view.notSeen.length > 0 && (
             <Card>
               <CardTitle>Declared but not seen in 7 days</CardTitle>

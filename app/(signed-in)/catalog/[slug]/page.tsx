@@ -14,13 +14,16 @@ import { ServiceEnvironments } from "@/components/health/service-environments";
 import { getServiceHealth } from "@/lib/health/get-service-health";
 import { getHealthThresholds } from "@/lib/health/get-health-thresholds";
 import { can } from "@/lib/auth/permissions";
-import { retireServiceAction } from "../actions";
+import { getServiceMap } from "@/lib/appmap/get-service-map";
+import { ServiceNeighbours } from "@/components/appmap/service-neighbours";
+import { declareDependencyAction, retireServiceAction } from "../actions";
+import { DeclareDependencyButton } from "@/components/catalog/declare-dependency-button";
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
   return { title: (await params).slug };
 }
 
-const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept." };
+const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept.", declared: "Dependency added to the catalog." };
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -40,10 +43,11 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
     throw error;
   });
   const { service } = detail;
-  const [history, environments, thresholds] = await Promise.all([
+  const [history, environments, thresholds, hop] = await Promise.all([
     serviceHistory({ actor, slug }),
     can(actor, "health:read") ? getServiceHealth({ actor, slug }) : [],
     can(actor, "health:read") ? getHealthThresholds({ actor }) : [],
+    can(actor, "health:read") ? getServiceMap({ actor, slug }) : null,
   ]);
   const tierThresholds = thresholds.find((candidate) => candidate.tier === service.tier) ?? thresholds[1];
   const externals = service.dependencies.flatMap((d) => (d.kind === "service" ? [] : [d]));
@@ -95,6 +99,14 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       </div>
       {tierThresholds && !service.retiredAt && (
         <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
+      )}
+      {hop && (
+        <ServiceNeighbours
+          hop={hop}
+          slug={service.slug}
+          name={service.displayName}
+          addAction={detail.canEdit ? (neighbour) => neighbour.node.serviceSlug && <DeclareDependencyButton action={declareDependencyAction} slug={service.slug} dependsOn={neighbour.node.serviceSlug} returnTo="service" /> : undefined}
+        />
       )}
       <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
         <Card>

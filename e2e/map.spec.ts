@@ -1,0 +1,125 @@
+// The application map end to end, with the health poller on a short cycle
+// (WHARF_HEALTH_POLL_SECONDS in playwright.config.ts): the drone delivery
+// services of the AKS reference architecture, deployed to dev, appear on /map
+// with the calls between them (from the sandbox's telemetry through Log
+// Analytics); search focuses a node; the service page shows its hop; a call
+// the catalog no longer declares is marked and "add to the catalog" adds it.
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+const pollSeconds = Number(process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? 5);
+const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 30) * 1000 });
+
+async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, data?: unknown): Promise<T> {
+  const request: APIRequestContext = page.request;
+  const headers = { origin: new URL(page.url()).origin };
+  const response = method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+type Policy = { environment: string; allowSelfApproval: boolean } & Record<string, unknown>;
+type ServiceBody = { ownerTeam: { slug: string }; dependencies: ({ kind: "service"; service: string } | { kind: string; target: string })[] } & Record<string, unknown>;
+
+/** Drone Delivery has no member persona: the admin requests its namespace and approves it, dev's policy allowing that for the test. */
+async function droneNamespace(admin: Page, name: string): Promise<string> {
+  const policies = await api<Policy[]>(admin, "GET", "/api/v1/namespace-policies");
+  const dev = policies.find((policy) => policy.environment === "dev")!;
+  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(admin, "GET", "/api/v1/teams");
+  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(admin, "GET", "/api/v1/clusters");
+  await api(admin, "PUT", "/api/v1/namespace-policies", { ...dev, allowSelfApproval: true });
+  try {
+    const request = await api<{ id: string }>(admin, "POST", "/api/v1/namespace-requests", {
+      teamId: teams.find((team) => team.slug === "drone-delivery")!.id,
+      clusterId: clusters.find((cluster) => cluster.name === "aks-dev-weu")!.id,
+      name,
+      quota: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "16Gi", limitsMemory: "32Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
+      containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+      justification: "End-to-end test of the application map",
+    });
+    const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
+    await expect.poll(async () => (await api<{ namespace: { status: string } }>(admin, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 30_000 }).toBe("ready");
+    return namespaceId;
+  } finally {
+    await api(admin, "PUT", "/api/v1/namespace-policies", dev);
+  }
+}
+
+test("the drone delivery services and their calls on /map; search focuses a node; the service page shows its hop and adds an undeclared call to the catalog", async ({ page }) => {
+  test.setTimeout(600_000);
+  await signInAs(page, "admin");
+  const namespaceId = await droneNamespace(page, `drone-delivery-map${Date.now().toString(36)}`);
+
+  // Workflow declares Package, Drone Scheduler and Delivery; deployed beside them, it calls all three.
+  const deployments = [];
+  for (const service of ["package", "delivery", "drone-scheduler", "workflow"]) {
+    deployments.push(await api<{ id: string }>(page, "POST", "/api/v1/deployments", { service, namespaceId, tag: "1.0.0" }));
+  }
+  for (const deployment of deployments) {
+    await expect.poll(async () => (await api<{ status: string }>(page, "GET", `/api/v1/deployments/${deployment.id}`)).status, { timeout: 120_000 }).toBe("succeeded");
+  }
+
+  // The catalog stops declaring Workflow → Delivery; the calls go on (they follow the deployed annotation).
+  const workflow = await api<ServiceBody>(page, "GET", "/api/v1/services/workflow");
+  // The service schema drops the view's other fields (id, uses, environments, …).
+  await api(page, "PUT", "/api/v1/services/workflow", { ...workflow, ownerTeam: workflow.ownerTeam.slug, dependencies: workflow.dependencies.filter((dependency) => !("service" in dependency && dependency.service === "delivery")) });
+
+  // /map: the four services and Workflow's three calls, within a few cycles of the deploys.
+  const edge = (from: string, to: string) => page.locator(`.react-flow__edge[aria-label^="${from} calls ${to}:"]`);
+  await expect(async () => {
+    await page.goto("/map");
+    for (const [to] of [["Package"], ["Drone Scheduler"], ["Delivery"]]) await expect(edge("Workflow", to!)).toHaveCount(1, { timeout: 1_000 });
+  }).toPass({ ...withinCycles(6), intervals: [2_000, 5_000] });
+  const map = page.getByTestId("app-map");
+  for (const name of ["Workflow", "Package", "Drone Scheduler", "Delivery"]) await expect(map.getByRole("link", { name, exact: true })).toBeVisible();
+  await expect(edge("Workflow", "Delivery")).toHaveAttribute("aria-label", /not declared in the catalog/);
+  await page.screenshot({ path: "test-results/map-drone-delivery.png", fullPage: true });
+
+  // Clicking an edge shows its figures.
+  await edge("Workflow", "Package").dispatchEvent("click");
+  const details = page.getByTestId("edge-details");
+  await expect(details.getByRole("heading")).toHaveText("Workflow → Package");
+  await expect(details).toContainText("Calls");
+  await expect(details).toContainText("Failure %");
+  await expect(details).toContainText("Declared in the catalog.");
+  await edge("Workflow", "Delivery").dispatchEvent("click");
+  await expect(details).toContainText("Undeclared");
+  await expect(details.getByRole("button", { name: /Add delivery to workflow's declared dependencies/ })).toBeVisible();
+
+  // Search: Package and its neighbours one hop away; the rest dimmed; the search is in the URL.
+  await page.getByLabel("Search a node").fill("package");
+  await page.getByLabel("Hops").selectOption("1");
+  await page.getByRole("button", { name: "Apply" }).click();
+  await expect(page).toHaveURL(/focus=package/);
+  await expect(page).toHaveURL(/hops=1/);
+  await expect(page.getByRole("status").filter({ hasText: "Focused on Package" })).toBeVisible();
+  await expect(map.locator("[data-focus=centre]")).toContainText("Package");
+  await expect(map.locator("[data-focus=dimmed]").filter({ has: page.getByRole("link", { name: "Delivery", exact: true }) })).toHaveCount(1);
+  await expect(map.locator(".react-flow__node").filter({ hasText: "Workflow" }).locator("[data-focus=dimmed]")).toHaveCount(0);
+  await page.screenshot({ path: "test-results/map-search.png", fullPage: true });
+  await page.goto("/map?focus=no-such-node&hops=2");
+  await expect(page.getByRole("alert").filter({ hasText: 'No node on this map is called "no-such-node"' })).toBeVisible();
+
+  // The service page: Workflow talks to the three, Delivery undeclared; one click declares it again.
+  await page.goto("/catalog/workflow");
+  const hop = page.getByRole("region", { name: "Talks to / called by (observed)" });
+  const talksTo = hop.getByRole("region", { name: "Talks to" });
+  for (const name of ["Package", "Drone Scheduler", "Delivery"]) await expect(talksTo.getByRole("link", { name, exact: true })).toBeVisible();
+  const delivery = talksTo.getByTestId("neighbour-to").filter({ has: page.getByRole("link", { name: "Delivery", exact: true }) });
+  await expect(delivery).toContainText("undeclared");
+  await expect(delivery).toContainText(/calls/);
+  await expect(delivery).toContainText(/% failed/);
+  await expect(talksTo.getByTestId("neighbour-to").filter({ has: page.getByRole("link", { name: "Package", exact: true }) })).not.toContainText("undeclared");
+  await page.screenshot({ path: "test-results/map-service-hop.png", fullPage: true });
+  await delivery.getByRole("button", { name: /Add delivery to workflow's declared dependencies/ }).click();
+  await expect(page).toHaveURL(/saved=declared/);
+  await expect(page.getByRole("status").filter({ hasText: "Dependency added to the catalog." })).toBeVisible();
+  await expect(talksTo.getByTestId("neighbour-to").filter({ has: page.getByRole("link", { name: "Delivery", exact: true }) })).not.toContainText("undeclared");
+  expect((await api<ServiceBody>(page, "GET", "/api/v1/services/workflow")).dependencies).toContainEqual({ kind: "service", service: "delivery" });
+
+  // Package's page: called by Workflow, with a link back.
+  await page.goto("/catalog/package");
+  const calledBy = page.getByRole("region", { name: "Talks to / called by (observed)" }).getByRole("region", { name: "Called by" });
+  await calledBy.getByRole("link", { name: "Workflow", exact: true }).click();
+  await expect(page).toHaveURL(/\/catalog\/workflow$/);
+});
