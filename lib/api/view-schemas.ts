@@ -8,6 +8,7 @@ import { lifecycles, serviceFields, tiers } from "@/lib/catalog/service-input";
 import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { environments } from "@/lib/clusters/cluster-view";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
+import { costView as costViewSchema } from "@/lib/costs/get-costs";
 
 const iso = z.string().describe("ISO 8601 time");
 const ref = z.object({ id: z.string(), slug: z.string(), name: z.string() });
@@ -202,4 +203,11 @@ export const serviceDetail = serviceView.extend({
   uses: z.array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() })).describe("Declared service dependencies, with whether each is in the catalog."),
   usedBy: z.array(z.object({ slug: z.string(), displayName: z.string(), ownerTeam: z.string() })).describe("Services that declare a dependency on this one."),
   environments: z.array(serviceEnvironmentSchema).describe("Its health in each namespace where it runs."),
+});
+
+/** GET /api/v1/costs: lib/costs/get-costs.ts keeps the schema beside the view it builds. */
+export const costView = costViewSchema;
+export const costSyncRequest = z.object({
+  jobId: z.string().nullable().describe("The queued sync job; null when one was already queued or running."),
+  message: z.string(),
 });

@@ -67,7 +67,7 @@ export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: stri
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 const key3 = (...parts: string[]) => parts.join("\u0000");
 
-export async function getCosts(input: { actor: Actor; query: CostQuery; now?: Date; config?: Pick<WharfConfig, "azure" | "costs"> }): Promise<CostView> {
+export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQuery]?: string }; now?: Date; config?: Pick<WharfConfig, "azure" | "costs"> }): Promise<CostView> {
   const { actor } = input;
   const admin = can(actor, "cost:read");
   const ownTeams = actor.kind === "system" ? [] : actor.teams.filter((team) => can(actor, "cost:read", { teamId: team.id }));
