@@ -79,14 +79,26 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
   // Movers need the 14 days to `to`, whatever the range.
   const moversFrom = dayOf(new Date(Date.parse(`${to}T00:00:00Z`) - 13 * 86_400_000));
   const readFrom = moversFrom < from ? moversFrom : from;
-  const range = { gte: new Date(`${readFrom}T00:00:00Z`), lte: new Date(`${to}T00:00:00Z`) };
 
   const prisma = getPrisma();
+  const fromDay = new Date(`${readFrom}T00:00:00Z`);
+  const toDay = new Date(`${to}T00:00:00Z`);
+  // Raw reads with days as text: tens of thousands of sample rows per read, and Prisma's row objects and Date
+  // conversions were most of the time (bench/costs.ts). Service hours only when grouping by service.
   const [rows, clusters, samples, serviceHours, teams, services, states] = await Promise.all([
-    prisma.costRow.findMany({ where: { date: range }, select: { date: true, resourceId: true, resourceGroup: true, team: true, service: true, costMinor: true, currency: true, asOf: true } }),
+    prisma.$queryRaw<{ day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string; asOf: Date }[]>`
+      SELECT to_char("date", 'YYYY-MM-DD') AS "day", "resourceId", "resourceGroup", "team", "service", "costMinor"::float8 AS "costMinor", "currency", "asOf"
+      FROM "CostRow" WHERE "date" BETWEEN ${fromDay}::date AND ${toDay}::date`,
     prisma.cluster.findMany({ select: { id: true, armId: true, name: true, resourceGroup: true, location: true } }),
-    prisma.namespaceResourceHours.findMany({ where: { day: range }, select: { clusterId: true, namespace: true, day: true, teamId: true, cpuCoreHours: true, memoryGiBHours: true } }),
-    prisma.serviceResourceHours.findMany({ where: { day: range }, select: { clusterId: true, namespace: true, service: true, day: true, cpuCoreHours: true, memoryGiBHours: true } }),
+    prisma.$queryRaw<{ clusterId: string; namespace: string; day: string; team: string | null; cpu: number; memory: number }[]>`
+      SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team", h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory"
+      FROM "NamespaceResourceHours" h LEFT JOIN "Team" t ON t."id" = h."teamId"
+      WHERE h."day" BETWEEN ${fromDay}::date AND ${toDay}::date`,
+    query.groupBy === "service"
+      ? prisma.$queryRaw<{ clusterId: string; namespace: string; service: string; day: string; weight: number }[]>`
+          SELECT "clusterId"::text AS "clusterId", "namespace", "service", to_char("day", 'YYYY-MM-DD') AS "day", "cpuCoreHours" + "memoryGiBHours" AS "weight"
+          FROM "ServiceResourceHours" WHERE "day" BETWEEN ${fromDay}::date AND ${toDay}::date`
+      : Promise.resolve([]),
     prisma.team.findMany({ select: { id: true, slug: true, name: true } }),
     prisma.service.findMany({ select: { slug: true, displayName: true, ownerTeam: { select: { slug: true } } } }),
     prisma.costSyncState.findMany({ where: { scope: { in: config.azure.subscriptionIds.map(scopeOf) } } }),
@@ -98,36 +110,38 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
   if (currencies.length > 1) notes.push(`The bill is in more than one currency (${currencies.join(", ")}); only ${currency} rows are counted.`);
   const billed = rows.filter((row) => row.currency === currency);
 
-  const teamSlug = new Map(teams.map((team) => [team.id, team.slug]));
   const identities = clusters.map((cluster) => ({ cluster, identity: { resourceId: cluster.armId, nodeResourceGroup: nodeResourceGroupOf(cluster) } }));
   const bills = new Map<string, Map<string, number>>();
   const resources: TaggedCost[] = [];
   for (const row of billed) {
-    const day = dayOf(row.date);
     const owner = identities.find(({ identity }) => belongsToCluster(row, identity));
     if (!owner) {
-      resources.push({ day, cents: Number(row.costMinor), team: row.team ?? undefined, service: row.service ?? undefined });
+      resources.push({ day: row.day, cents: row.costMinor, team: row.team ?? undefined, service: row.service ?? undefined });
       continue;
     }
     const byDay = bills.get(owner.cluster.id) ?? new Map<string, number>();
-    byDay.set(day, (byDay.get(day) ?? 0) + Number(row.costMinor));
+    byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.costMinor);
     bills.set(owner.cluster.id, byDay);
   }
-  const requests = new Map<string, Record<string, ResourceHours>>();
-  const namespaceTeams = new Map<string, string>();
+  const requests = new Map<string, Map<string, Record<string, ResourceHours>>>();
+  const namespaceTeams = new Map<string, Map<string, string>>();
   for (const sample of samples) {
-    const k = key3(sample.clusterId, dayOf(sample.day));
-    const byNamespace = requests.get(k) ?? {};
-    byNamespace[sample.namespace] = { cpuCoreHours: sample.cpuCoreHours, memoryGiBHours: sample.memoryGiBHours };
-    requests.set(k, byNamespace);
-    const slug = sample.teamId ? teamSlug.get(sample.teamId) : undefined;
-    if (slug) namespaceTeams.set(key3(sample.clusterId, sample.namespace), slug);
+    let byDay = requests.get(sample.clusterId);
+    if (!byDay) requests.set(sample.clusterId, (byDay = new Map()));
+    let byNamespace = byDay.get(sample.day);
+    if (!byNamespace) byDay.set(sample.day, (byNamespace = {}));
+    byNamespace[sample.namespace] = { cpuCoreHours: sample.cpu, memoryGiBHours: sample.memory };
+    if (sample.team) {
+      let teamsOf = namespaceTeams.get(sample.clusterId);
+      if (!teamsOf) namespaceTeams.set(sample.clusterId, (teamsOf = new Map()));
+      teamsOf.set(sample.namespace, sample.team);
+    }
   }
   const shares = new Map<string, ServiceShare[]>();
   for (const hours of serviceHours) {
-    const k = key3(hours.clusterId, hours.namespace, dayOf(hours.day));
+    const k = key3(hours.clusterId, hours.namespace, hours.day);
     const list = shares.get(k) ?? [];
-    list.push({ service: hours.service, weight: hours.cpuCoreHours + hours.memoryGiBHours });
+    list.push({ service: hours.service, weight: hours.weight });
     shares.set(k, list);
   }
   // Capacity is not known to Wharf yet (nodes are not read): the base of a day's shares is the sum of requests,
@@ -135,7 +149,7 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
   const reportClusters: ReportCluster[] = clusters.flatMap((cluster) => {
     const byDay = bills.get(cluster.id);
     if (!byDay) return [];
-    const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({ day, billedCents, capacity: { cpuCoreHours: 0, memoryGiBHours: 0 }, requests: requests.get(key3(cluster.id, day)) ?? {} }));
+    const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({ day, billedCents, capacity: { cpuCoreHours: 0, memoryGiBHours: 0 }, requests: requests.get(cluster.id)?.get(day) ?? {} }));
     return [{ id: cluster.id, name: cluster.name, days }];
   });
   const serviceOwner = new Map(services.map((service) => [service.slug, service.ownerTeam.slug]));
@@ -144,7 +158,7 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
     groupBy: query.groupBy,
     clusters: reportClusters.map((cluster) => ({ ...cluster, days: cluster.days.filter((day) => day.day >= start) })),
     resources: resources.filter((resource) => resource.day >= start),
-    namespaceTeam: (clusterId, namespace) => namespaceTeams.get(key3(clusterId, namespace)),
+    namespaceTeam: (clusterId, namespace) => namespaceTeams.get(clusterId)?.get(namespace),
     serviceShares: (clusterId, namespace, day) => shares.get(key3(clusterId, namespace, day)) ?? [],
     serviceTeam: (service) => serviceOwner.get(service),
     rule,
@@ -166,7 +180,7 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
     return key;
   };
 
-  const inRange = billed.filter((row) => dayOf(row.date) >= from);
+  const inRange = billed.filter((row) => row.day >= from);
   const dataAsOf = inRange.reduce<Date | null>((latest, row) => (latest === null || row.asOf > latest ? row.asOf : latest), null);
   const scopes = config.azure.subscriptionIds.map((subscriptionId) => {
     const state = states.find((s) => s.scope === scopeOf(subscriptionId));
