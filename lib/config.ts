@@ -59,6 +59,8 @@ export interface WharfConfig {
   costs: {
     /** Hours between cost syncs (Cost Management refreshes its data about every 4 hours). */
     syncHours: number;
+    /** Minutes between samples of each namespace's requested CPU and memory (the resource-hours cost is split by). */
+    sampleMinutes: number;
   };
   health: {
     /** Seconds between health poll cycles (one Log Analytics query per workspace each). */
@@ -119,6 +121,7 @@ const common = z.object({
   WHARF_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss").default("pgboss"),
   WHARF_HEALTH_POLL_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(60),
   WHARF_COST_SYNC_HOURS: z.coerce.number({ error: "a number of hours" }).int("a whole number of hours").min(1, "at least 1 hour").max(24, "at most 24 hours").default(6),
+  WHARF_COST_SAMPLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int("a whole number of minutes").min(1, "at least 1 minute").max(60, "at most 60 minutes").default(5),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
 });
 
@@ -232,7 +235,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   const jobs = { workerInWeb: base.WHARF_WORKER === "on", schema: base.WHARF_JOBS_SCHEMA };
   const namespaces = { ingressNamespace: base.WHARF_INGRESS_NAMESPACE, writeConcurrencyPerCluster: base.WHARF_CLUSTER_WRITE_CONCURRENCY };
   const health = { pollSeconds: base.WHARF_HEALTH_POLL_SECONDS };
-  const costs = { syncHours: base.WHARF_COST_SYNC_HOURS };
+  const costs = { syncHours: base.WHARF_COST_SYNC_HOURS, sampleMinutes: base.WHARF_COST_SAMPLE_MINUTES };
 
   if (mode === "azure") {
     const az = parse(azure, env);

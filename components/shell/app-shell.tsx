@@ -15,6 +15,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/catalog", label: "Catalog" },
     { href: "/health", label: "Health" },
     { href: "/map", label: "Map" },
+    ...(actor.isAdmin || actor.teams.some((team) => can(actor, "cost:read", { teamId: team.id })) ? [{ href: "/costs", label: "Cost" }] : []),
     { href: "/teams", label: "Teams" },
     { href: "/namespaces", label: "Namespaces" },
     { href: "/deployments", label: "Deployments" },

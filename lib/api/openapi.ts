@@ -13,6 +13,7 @@ import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
 import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 import { mapQuery } from "@/lib/appmap/get-map";
+import { costQuery } from "@/lib/costs/cost-query";
 import { errorCodes, unexpectedError } from "@/lib/errors";
 import { auditFilter } from "@/lib/admin/list-audit-events";
 import { jobFilter } from "@/lib/jobs/list-jobs";
@@ -250,6 +251,31 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/openapi.json": { get: { summary: "This document", operationId: "openApiDocument", security: [], responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object", required: ["openapi", "paths"] } } } } } } },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: json("Me", "You"), ...errors(401) } } },
       "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", parameters: queryParameters(auditFilter.shape), responses: { 200: json("AuditEventList", "Events, newest first"), ...errors(400, 401, 403) } } },
+      // Cost (issue 14): stored Cost Management rows allocated by Wharf's own samples, never a call to Azure per request.
+      "/api/v1/costs": {
+        get: {
+          summary:
+            "Billed cost per day and per team, namespace, cluster or service, in the bill's currency (integer minor units). An admin's view adds up to the bill to the cent, with idle capacity, system namespaces and cost no group takes as lines apart; a team member sees only their teams' figures. With data as of and the sync's state. 400 for a backwards range, one over a year or an unknown groupBy.",
+          operationId: "getCosts",
+          parameters: queryParameters(costQuery.shape),
+          responses: { 200: json("CostView", "Cost for the range"), ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/costs/export": {
+        get: {
+          summary: "The same figures as GET /api/v1/costs, as CSV: one row per day and line (day, group, label, line kind, amount as an exact decimal, currency)",
+          operationId: "exportCosts",
+          parameters: queryParameters(costQuery.shape),
+          responses: { 200: { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, 401, 403) },
+        },
+      },
+      "/api/v1/costs/sync": {
+        post: {
+          summary: "Sync cost from Cost Management now (admins): queues the sync job; figures change when it finishes",
+          operationId: "requestCostSync",
+          responses: { 202: json("CostSyncRequest", "Queued, or already queued or running"), ...errors(401, 403) },
+        },
+      },
       // Application map (issue 13): read from the stored snapshot, never from Azure.
       "/api/v1/map": {
         get: {
@@ -364,6 +390,8 @@ export function openApiDocument(serverUrl: string) {
         ImportPlan: schema(views.importPlan, "output"),
         ImportResult: schema(views.importResult, "output"),
         ServicePage: schema(views.servicePage, "output"),
+        CostView: schema(views.costView, "output"),
+        CostSyncRequest: schema(views.costSyncRequest, "output"),
       },
     },
   };

@@ -10,6 +10,7 @@ import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deploymen
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { environments } from "@/lib/clusters/cluster-view";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
+import { costView as costViewSchema } from "@/lib/costs/get-costs";
 
 const iso = z.string().describe("ISO 8601 time");
 const ref = z.object({ id: z.string(), slug: z.string(), name: z.string() });
@@ -205,4 +206,11 @@ export const serviceDetail = serviceView.extend({
   uses: z.array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() })).describe("Declared service dependencies, with whether each is in the catalog."),
   usedBy: z.array(z.object({ slug: z.string(), displayName: z.string(), ownerTeam: z.string() })).describe("Services that declare a dependency on this one."),
   environments: z.array(serviceEnvironmentSchema).describe("Its health in each namespace where it runs."),
+});
+
+/** GET /api/v1/costs: lib/costs/get-costs.ts keeps the schema beside the view it builds. */
+export const costView = costViewSchema;
+export const costSyncRequest = z.object({
+  jobId: z.string().nullable().describe("The queued sync job; null when one was already queued or running."),
+  message: z.string(),
 });

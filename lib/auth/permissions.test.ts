@@ -44,6 +44,8 @@ const expected: Record<Action, Decision> = {
   "pipeline:manage": adminOnly,
   "health:read": anySignedIn,
   "health:thresholds:edit": adminOnly,
+  "cost:read": owningTeam,
+  "cost:sync": adminOnly,
 };
 
 describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (action) => {
@@ -131,6 +133,16 @@ describe("permissions", () => {
     const pipeline = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "CI (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] } as const;
     expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:read")).toBe(false);
     expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:thresholds:edit", { teamId: "t1" })).toBe(false);
+  });
+
+  it("shows a team's cost to its members and admins, never to viewers or pipelines; only admins sync", () => {
+    expect(can(member, "cost:read", { teamId: "t1" })).toBe(true);
+    expect(can(member, "cost:read", { teamId: "t2" })).toBe(false);
+    expect(can(viewer, "cost:read", { teamId: "t1" })).toBe(false);
+    expect(can(admin, "cost:read")).toBe(true);
+    expect(can(pipeline, "cost:read", { teamId: "t1" })).toBe(false);
+    expect(can(member, "cost:sync")).toBe(false);
+    expect(can(admin, "cost:sync")).toBe(true);
   });
 
   it("names roles for the user menu", () => {

@@ -66,6 +66,8 @@ export const actions = [
   "pipeline:manage",
   "health:read",
   "health:thresholds:edit",
+  "cost:read",
+  "cost:sync",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -89,6 +91,9 @@ const owningTeamMember: ReadonlySet<Action> = new Set([
   "deployment:cancel",
 ]);
 
+/** Cost is shown to the team it is about (and admins): a member asks once per team of theirs and sees those teams' figures. */
+const teamMemberReads: ReadonlySet<Action> = new Set(["cost:read"]);
+
 /** What a pipeline's token may do: deployment reads are tenant-wide, as for anyone signed in. */
 const pipelineActions: ReadonlySet<Action> = new Set(["deployment:read", "deployment:create"]);
 
@@ -101,7 +106,7 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   }
   if (actor.isAdmin) return true;
   if (anySignedIn.has(action)) return true;
-  if (owningTeamMember.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
+  if (owningTeamMember.has(action) || teamMemberReads.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
   return false;
 }
 
@@ -176,6 +181,8 @@ const refusals: Record<Action, string> = {
   "pipeline:manage": "Only platform admins can add or revoke pipeline identities.",
   "health:read": "You need to be signed in to see health.",
   "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
+  "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
+  "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
 };
 
 export function refusalMessage(action: Action): string {

@@ -3,7 +3,7 @@
 // that reaches a handler always has the data the handler expects.
 import { z } from "zod";
 
-export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll", "cost.sync"] as const;
+export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll", "cost.sync", "cost.sample"] as const;
 
 export type QueueName = (typeof queueNames)[number];
 
@@ -16,6 +16,7 @@ export const queueDataSchemas = {
   "deployment.resume": z.object({}),
   "health.poll": z.object({}),
   "cost.sync": z.object({ force: z.boolean().optional() }),
+  "cost.sample": z.object({}),
 } satisfies Record<QueueName, z.ZodType>;
 
 export type QueueData<Q extends QueueName> = z.infer<(typeof queueDataSchemas)[Q]>;
@@ -44,6 +45,8 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   "health.poll": { keyed: false, timeoutSeconds: 5 * 60 },
   // Months × groupings × scopes queries, with QPU waits of up to two minutes each.
   "cost.sync": { keyed: false, timeoutSeconds: 30 * 60 },
+  // Two reads and two upserts, however many namespaces.
+  "cost.sample": { keyed: false, timeoutSeconds: 2 * 60 },
 };
 
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
@@ -56,6 +59,8 @@ export const schedules: { queue: QueueName; cron: string; data: Record<string, u
   { queue: "health.poll", cron: "* * * * *", data: {} },
   // Hourly; each scope syncs when its last sync is WHARF_COST_SYNC_HOURS old (lib/costs/cost-sync-job.ts).
   { queue: "cost.sync", cron: "17 * * * *", data: {} },
+  // Each minute; a sample is taken when the last is WHARF_COST_SAMPLE_MINUTES old (lib/costs/cost-sample-job.ts).
+  { queue: "cost.sample", cron: "* * * * *", data: {} },
 ];
 
 export function isQueueName(value: string): value is QueueName {
@@ -72,4 +77,5 @@ export const queueDescriptions: Record<QueueName, string> = {
   "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
   "health.poll": "Every WHARF_HEALTH_POLL_SECONDS, judges every service's health from Kubernetes and one Log Analytics query per workspace.",
   "cost.sync": "Every WHARF_COST_SYNC_HOURS, stores each subscription's billed cost by day and resource for this month and last, from Cost Management.",
+  "cost.sample": "Every WHARF_COST_SAMPLE_MINUTES, adds each namespace's requested CPU and memory to its resource-hours of the day, from the quota usage Wharf stores.",
 };

@@ -8,6 +8,7 @@ import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob
 import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
 import { healthPollJob } from "@/lib/telemetry/health-poll-job";
 import { costSyncJob } from "@/lib/costs/cost-sync-job";
+import { costSampleJob } from "@/lib/costs/cost-sample-job";
 
 export const jobDefinitions: JobDefinitions = {
   "cluster.discover": discoverClustersJob,
@@ -18,4 +19,5 @@ export const jobDefinitions: JobDefinitions = {
   "deployment.resume": resumeRolloutsJob,
   "health.poll": healthPollJob,
   "cost.sync": costSyncJob,
+  "cost.sample": costSampleJob,
 };
