@@ -8,7 +8,7 @@ import { logger } from "@/lib/logger";
 
 export const changeChannel = "wharf_changes";
 
-export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health";
+export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health" | "board" | "display";
 
 export interface Change {
   kind: ChangeKind;
