@@ -56,7 +56,6 @@ beforeAll(async () => {
       reasons: [{ signal: "readyReplicas", state: "unhealthy", value: 0, threshold: 1, since: now.toISOString(), message: "0 of 2 replicas ready" }],
       stateSince: now,
       kubernetes: { observedAt: now.toISOString(), desiredReplicas: 2, readyReplicas: 0 },
-      telemetry: null,
       evaluatedAt: new Date(now.getTime() - 30_000),
     },
   });
