@@ -22,7 +22,7 @@ export function formatAge(seconds: number): string {
 }
 
 /** The wait before a screen reconnects after its n-th failure in a row: 1 to 2 s at first, doubling up to 30 to 60 s, half of it random, so screens a restart dropped together come back spread out. */
-export function reconnectDelayMs(failures: number, random: () => number = Math.random): number {
+export function reconnectDelayMs(failures: number, random?: () => number): number {
   return backoffWithJitter(failures, { initial: 2_000, max: 60_000 }, random);
 }
 
