@@ -34,6 +34,15 @@ export const displayViewSchema = z.object({
 
 export type DisplayView = z.infer<typeof displayViewSchema>;
 
+export const boardSummarySchema = boardViewSchema.extend({ canManage: z.boolean().describe("Whether you may change it and its screens."), screens: z.number().describe("Screens with an active token.") });
+export const boardListSchema = z.array(boardSummarySchema);
+export const boardDetailSchema = z.object({ board: boardViewSchema, canManage: z.boolean(), displays: z.array(displayViewSchema).describe("Empty unless you manage the board.") });
+export const displayTokenSchema = z.object({
+  display: displayViewSchema,
+  token: z.string().describe("The display token, shown only in this response: Wharf keeps its SHA-256."),
+  url: z.string().describe("The address to open on the screen: /display/<board>?token=…"),
+});
+
 type BoardRow = Board & { team: { id: string; slug: string; name: string; archivedAt: Date | null } | null };
 
 export const boardInclude = { team: { select: { id: true, slug: true, name: true, archivedAt: true } } } as const;
