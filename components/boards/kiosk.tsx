@@ -6,7 +6,7 @@
 // with "offline since …", the stream reconnects after a jittered backoff,
 // and each tile shows how old its data is and turns visibly stale.
 import { useCallback, useEffect, useRef, useState } from "react";
-import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
+import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, reloadSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
 import type { DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
 import { gridColumns, gridRows, tileKindLabels, type Tile } from "@/lib/boards/tiles";
 import { KioskTile } from "./kiosk-tiles";
@@ -31,6 +31,8 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const refused = useRef(false);
+  const version = useRef<string | null>(null);
+  const reloading = useRef(false);
 
   const refuse = useCallback((value: Refusal) => {
     refused.current = true;
@@ -48,6 +50,12 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
       }
       if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
       const snapshot = (await response.json()) as DisplaySnapshot;
+      version.current ??= snapshot.version;
+      if (snapshot.version !== version.current && !reloading.current) {
+        // A new Wharf was deployed: load its page, each screen at its own moment.
+        reloading.current = true;
+        setTimeout(() => window.location.reload(), reloadSpreadMs());
+      }
       setData({ snapshot, receivedAt: Date.now() });
       setOfflineSince(null);
       return true;

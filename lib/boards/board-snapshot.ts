@@ -89,4 +89,6 @@ export interface BoardSnapshot {
 
 export interface DisplaySnapshot extends BoardSnapshot {
   display: { label: string; expiresAt: string };
+  /** The build of Wharf that answered: a screen that sees it change reloads itself. */
+  version: string;
 }

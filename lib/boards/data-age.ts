@@ -30,3 +30,8 @@ export function reconnectDelayMs(failures: number, random?: () => number): numbe
 export function refetchSpreadMs(random: () => number = Math.random): number {
   return Math.floor(random() * 1_500);
 }
+
+/** After a new version of Wharf is deployed, screens reload within this spread, not all at once. */
+export function reloadSpreadMs(random: () => number = Math.random): number {
+  return Math.floor(random() * 30_000);
+}

@@ -3,6 +3,8 @@
 // against the test PostgreSQL (decision 0026).
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { NextRequest } from "next/server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
@@ -14,6 +16,7 @@ import { proxy } from "@/proxy";
 import { GET as connect, POST as connectByForm } from "@/app/display/[board]/connect/route";
 import { GET as snapshotRoute } from "@/app/display/[board]/snapshot/route";
 import { GET as streamRoute } from "@/app/display/[board]/stream/route";
+import { GET as manifestRoute } from "@/app/display/[board]/manifest.webmanifest/route";
 import { GET as servicesRoute } from "@/app/api/v1/services/route";
 import { GET as meRoute } from "@/app/api/v1/me/route";
 import { createBoard } from "./create-board";
@@ -95,6 +98,17 @@ describe("exchanging a display token", () => {
   });
 });
 
+describe("the screen's web app manifest", () => {
+  it("opens the board full screen, with the icons in public/", async () => {
+    const response = await manifestRoute(new Request(new URL(`/display/${slug}/manifest.webmanifest`, getConfig().publicUrl)), { params: Promise.resolve({ board: slug }) });
+    expect(response.headers.get("content-type")).toBe("application/manifest+json");
+    const manifest = (await response.json()) as { start_url: string; scope: string; display: string; icons: { src: string; sizes: string }[] };
+    expect(manifest).toMatchObject({ start_url: `/display/${slug}`, scope: `/display/${slug}`, display: "fullscreen" });
+    for (const icon of manifest.icons) expect(existsSync(join(process.cwd(), "public", icon.src)), icon.src).toBe(true);
+    expect((await manifestRoute(new Request("http://x/display/Bad!/manifest.webmanifest"), { params: Promise.resolve({ board: "Bad!" }) })).status).toBe(404);
+  });
+});
+
 describe("the display cookie", () => {
   it("reads its own board's snapshot and nothing else: not another board, not the API, not a page's session", async () => {
     const { token } = await createDisplay({ actor: admin, slug, input: { label: "Scoped" } });
@@ -104,6 +118,7 @@ describe("the display cookie", () => {
     expect(own.status).toBe(200);
     const snapshot = (await own.json()) as DisplaySnapshot;
     expect(snapshot.board).toMatchObject({ slug, name: "Wall" });
+    expect(snapshot.version).toEqual(expect.any(String));
     expect(Object.keys(snapshot.tiles).sort()).toEqual(["clock", "fleet"]);
     expect(snapshot.tiles.fleet).toMatchObject({ kind: "fleet-health", staleAfterSeconds: 2 * getConfig().health.pollSeconds });
 

@@ -7,7 +7,11 @@ import { getConfig } from "@/lib/config";
 import { boardSlug } from "@/lib/boards/board-input";
 import { Kiosk } from "@/components/boards/kiosk";
 
-export const metadata: Metadata = { title: "Wall board", robots: { index: false } };
+export async function generateMetadata({ params }: { params: Promise<{ board: string }> }): Promise<Metadata> {
+  const { board } = await params;
+  const valid = boardSlug.safeParse(board).success;
+  return { title: "Wall board", robots: { index: false }, ...(valid && { manifest: `/display/${board}/manifest.webmanifest` }), icons: { icon: "/icons/wharf-192.png", apple: "/icons/wharf-192.png" } };
+}
 
 export default async function DisplayPage({ params }: { params: Promise<{ board: string }> }) {
   const { board } = await params;
