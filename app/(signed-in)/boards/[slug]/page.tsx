@@ -47,7 +47,7 @@ export default async function BoardPage({ params }: { params: Promise<{ slug: st
       {canManage && options ? (
         <Card>
           <CardTitle>Tiles</CardTitle>
-          <BoardEditor key={board.updatedAt} slug={board.slug} name={board.name} tiles={board.tiles} options={options} save={saveBoardAction} />
+          <BoardEditor slug={board.slug} name={board.name} tiles={board.tiles} options={options} save={saveBoardAction} />
         </Card>
       ) : (
         <Card>
