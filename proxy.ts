@@ -29,7 +29,7 @@ function isServerActionRequest(request: NextRequest): boolean {
 }
 
 /** Route handlers that answer JSON, YAML or a stream, never a page: the API, and a wall screen's snapshot and stream. /auth/* handlers only redirect. */
-const isApi = (path: string) => path.startsWith("/api/") || /^\/display\/[^/]+\/(snapshot|stream|manifest\.webmanifest)$/.test(path);
+const isApi = (path: string) => path.startsWith("/api/") || /^\/display\/[^/]+\/(snapshot|stream|manifest\.webmanifest)$/.test(path) || /^\/display\/pair\/(start|status)$/.test(path);
 
 /** `/display/<board>` with a display token in its query: the board's token exchange. */
 const displayExchange = (request: NextRequest): string | null => {

@@ -120,3 +120,32 @@ export function DeleteBoardButton({ action, slug, name }: { action: Action<Board
     </form>
   );
 }
+
+export function PairDisplayForm({ action, slug }: { action: Action<DisplayTokenState>; slug: string }) {
+  const [state, formAction, pending] = useActionState(action, { status: "idle" });
+  return (
+    <div className="space-y-2">
+      <form action={formAction} className="flex flex-wrap items-end gap-3" aria-label="Pair a screen">
+        <input type="hidden" name="slug" value={slug} />
+        <div className="space-y-1">
+          <Label htmlFor="pair-code">Code on the screen</Label>
+          <Input id="pair-code" name="code" required placeholder="K7Q-M4X" className="w-32 font-mono uppercase" autoComplete="off" />
+        </div>
+        <div className="space-y-1">
+          <Label htmlFor="pair-label">Screen label</Label>
+          <Input id="pair-label" name="label" required placeholder="e.g. Team room TV" defaultValue={state.status === "error" ? state.values?.label : undefined} />
+        </div>
+        <input type="hidden" name="expiresInDays" value={90} />
+        <Button type="submit" variant="secondary" disabled={pending}>
+          {pending ? "Pairing…" : "Pair screen"}
+        </Button>
+      </form>
+      <Problem state={state} />
+      {state.status === "done" && (
+        <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
+          {state.message}
+        </p>
+      )}
+    </div>
+  );
+}

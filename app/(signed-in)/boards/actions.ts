@@ -8,6 +8,7 @@ import { updateBoard } from "@/lib/boards/update-board";
 import { deleteBoard } from "@/lib/boards/delete-board";
 import { createDisplay } from "@/lib/boards/create-display";
 import { revokeDisplay } from "@/lib/boards/revoke-display";
+import { pairDisplay } from "@/lib/boards/pair-display";
 
 const field = (form: FormData, name: string) => String(form.get(name) ?? "");
 
@@ -59,4 +60,14 @@ export const revokeDisplayAction = serverAction(
     return { status: "done", message: `Screen “${display.label}” revoked: it says so within seconds.` };
   },
   (error): BoardFormState => ({ status: "error", message: error.message }),
+);
+
+export const pairDisplayAction = serverAction(
+  async (actor, _previous: DisplayTokenState, form: FormData): Promise<DisplayTokenState> => {
+    const slug = field(form, "slug");
+    const display = await pairDisplay({ actor, slug, code: field(form, "code"), input: { label: field(form, "label"), expiresInDays: Number(field(form, "expiresInDays") || 90) } });
+    revalidatePath(`/boards/${slug}`);
+    return { status: "done", message: `Paired: screen “${display.label}” opens this board within seconds.` };
+  },
+  (error, _previous, form): DisplayTokenState => ({ status: "error", message: error.message, field: error.path?.[0]?.toString(), values: { label: field(form, "label") } }),
 );

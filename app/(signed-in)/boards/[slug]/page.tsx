@@ -6,13 +6,13 @@ import { Card, CardTitle } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { BoardEditor } from "@/components/boards/board-editor";
-import { CreateDisplayForm, DeleteBoardButton, RevokeDisplayButton } from "@/components/boards/board-forms";
+import { CreateDisplayForm, DeleteBoardButton, PairDisplayForm, RevokeDisplayButton } from "@/components/boards/board-forms";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { isAppError } from "@/lib/errors";
 import { getBoard } from "@/lib/boards/get-board";
 import { boardEditorOptions } from "@/lib/boards/board-editor-options";
 import { tileKindLabels } from "@/lib/boards/tiles";
-import { createDisplayAction, deleteBoardAction, revokeDisplayAction, saveBoardAction } from "../actions";
+import { createDisplayAction, deleteBoardAction, pairDisplayAction, revokeDisplayAction, saveBoardAction } from "../actions";
 
 export const metadata: Metadata = { title: "Wall board" };
 
@@ -63,6 +63,10 @@ export default async function BoardPage({ params }: { params: Promise<{ slug: st
       {canManage && (
         <Card className="space-y-4">
           <CardTitle>Screens</CardTitle>
+          <p className="text-sm text-muted-foreground">
+            Open <code>/display/pair</code> on the screen and type the code it shows, or create a display token and open its address on the screen.
+          </p>
+          <PairDisplayForm action={pairDisplayAction} slug={board.slug} />
           <CreateDisplayForm action={createDisplayAction} slug={board.slug} />
           <div className="overflow-x-auto">
             <DataTable caption="Screens" columns={["Screen", "State", "Last seen", "Browser", "Expires", ""]}>
