@@ -25,8 +25,9 @@ test("an admin puts a board on a screen, and revoking it reaches the screen with
   await page.getByRole("button", { name: "Save board" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
 
-  await page.getByLabel("Screen label").fill("Lobby TV");
-  await page.getByRole("button", { name: "Create display token" }).click();
+  const addScreen = page.getByRole("form", { name: "Add a screen" });
+  await addScreen.getByLabel("Screen label").fill("Lobby TV");
+  await addScreen.getByRole("button", { name: "Create display token" }).click();
   const address = (await page.getByTestId("display-url").textContent())!.trim();
   expect(address).toContain(`/display/${slug}?token=wdt_`);
 
@@ -67,4 +68,35 @@ test("an admin puts a board on a screen, and revoking it reaches the screen with
   expect(await other.cookies()).toEqual([]);
   await tv.close();
   await other.close();
+});
+
+test("a new screen pairs with a code, as a TV app does", async ({ page, browser, baseURL }) => {
+  const slug = `pair-${randomBytes(3).toString("hex")}`;
+  await signInAs(page, "admin", "/boards");
+  const create = page.getByRole("form", { name: "Create a board" });
+  await create.getByLabel("Name").fill("Paired wall");
+  await create.getByLabel(/Slug/).fill(slug);
+  await create.getByRole("button", { name: "Create board" }).click();
+  await expect(page).toHaveURL(new RegExp(`/boards/${slug}$`));
+
+  const tv = await browser.newContext();
+  const screen = await tv.newPage();
+  await screen.goto("/display/pair");
+  const code = (await screen.getByTestId("pairing-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+
+  const pair = page.getByRole("form", { name: "Pair a screen" });
+  await pair.getByLabel("Code on the screen").fill("AAA-AAA");
+  await pair.getByLabel("Screen label").fill("Kitchen TV");
+  await pair.getByRole("button", { name: "Pair screen" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "No screen shows the code AAA-AAA" })).toBeVisible();
+  await pair.getByLabel("Code on the screen").fill(code.toLowerCase());
+  await pair.getByLabel("Screen label").fill("Kitchen TV");
+  await pair.getByRole("button", { name: "Pair screen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Paired" })).toBeVisible();
+
+  await expect(screen).toHaveURL(`${baseURL}/display/${slug}`, { timeout: 10_000 });
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Paired wall");
+  expect((await tv.cookies()).map((cookie) => [cookie.name, cookie.path])).toEqual([["wharf_display", `/display/${slug}`]]);
+  await tv.close();
 });
