@@ -6,7 +6,10 @@
 // - sets the security headers on every response (lib/auth/security-headers.ts),
 //   with a fresh CSP nonce for pages that Next puts on its own scripts;
 // - passes the requested path to server components so a sign-in redirect can
-//   return the user to where they were.
+//   return the user to where they were;
+// - sends a wall screen's `/display/<board>?token=…` to the route handler that
+//   exchanges the token for the board's display cookie (decision 0026). That
+//   cookie is never a session: nothing here or in lib/auth/session*.ts reads it.
 // API requests with a large or streamed body do not come here (see `config` below).
 import { NextResponse, type NextRequest } from "next/server";
 import { getConfig } from "@/lib/config";
@@ -26,8 +29,14 @@ function isServerActionRequest(request: NextRequest): boolean {
   return mutating.has(request.method) && !path.startsWith("/api/") && !path.startsWith("/auth/");
 }
 
-/** Route handlers that answer JSON, YAML or a stream, never a page. /auth/* handlers only redirect. */
-const isApi = (path: string) => path.startsWith("/api/");
+/** Route handlers that answer JSON, YAML or a stream, never a page: the API, and a wall screen's snapshot and stream. /auth/* handlers only redirect. */
+const isApi = (path: string) => path.startsWith("/api/") || /^\/display\/[^/]+\/(snapshot|stream|manifest\.webmanifest)$/.test(path) || /^\/display\/pair\/(start|status)$/.test(path);
+
+/** `/display/<board>` with a display token in its query: the board's token exchange. */
+const displayExchange = (request: NextRequest): string | null => {
+  const match = /^\/display\/([^/]+)\/?$/.exec(request.nextUrl.pathname);
+  return match && request.nextUrl.searchParams.has("token") ? `/display/${match[1]}/connect` : null;
+};
 
 function withHeaders(response: NextResponse, headers: Record<string, string>): NextResponse {
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
@@ -61,6 +70,12 @@ export function proxy(request: NextRequest) {
   // Next reads the nonce from the request's CSP header and puts it on the scripts it renders; x-nonce is for ours (next-themes).
   requestHeaders.set("content-security-policy", policy);
   requestHeaders.set("x-nonce", nonce);
+  const exchange = displayExchange(request);
+  if (exchange) {
+    const target = request.nextUrl.clone();
+    target.pathname = exchange;
+    return withHeaders(NextResponse.rewrite(target, { request: { headers: requestHeaders } }), securityHeaders({ policy, https, noStore: true }));
+  }
   return withHeaders(NextResponse.next({ request: { headers: requestHeaders } }), securityHeaders({ policy, https }));
 }
 

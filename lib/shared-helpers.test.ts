@@ -33,6 +33,7 @@ describe("one way to do a thing", () => {
   it("backs off with jitter only through lib/net/backoff.ts", () => {
     // Randomness elsewhere is listed with its reason; a new use is either a backoff (use backoffWithJitter) or added here.
     expect(containing(/Math\.random\b/)).toEqual([
+      "lib/boards/data-age.ts", // when within 1.5 s a wall screen refetches after a notice, so 500 screens do not ask at once
       "lib/jobs/concurrency.ts", // the first advisory-lock slot to try, so waiters do not all queue on slot 0
       "lib/kubernetes/informer.ts", // spreads watch timeouts so a cluster's watches do not all end together
       "lib/net/backoff.ts",

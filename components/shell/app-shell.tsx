@@ -20,6 +20,7 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/namespaces", label: "Namespaces" },
     { href: "/deployments", label: "Deployments" },
     { href: "/clusters", label: "Clusters" },
+    { href: "/boards", label: "Boards" },
   ];
   items.push({ href: "/api-docs", label: "API" });
   if (can(actor, "audit:read")) items.push({ href: "/admin", label: "Admin" });

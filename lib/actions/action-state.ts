@@ -26,3 +26,8 @@ export type ClusterActionState = ActionState<never>;
 export type ImportPlanSummary = Omit<ImportPlan, "items"> & { items: Omit<ImportPlan["items"][number], "service">[] };
 export type PreviewOutcome = ActionOutcome<{ plan: ImportPlanSummary }>;
 export type ApplyOutcome = ActionOutcome<{ created: string[]; updated: string[] }>;
+
+export type BoardFormState = ActionState<{ slug?: string; name?: string; teamId?: string }>;
+/** Creating a screen's display token: `url` carries the token, shown this once. */
+export type DisplayTokenState = ActionState<{ label?: string }> & { url?: string; expiresAt?: string };
+export type SaveBoardOutcome = ActionOutcome<{ updatedAt: string }>;

@@ -23,6 +23,8 @@ import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-in
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { stopBoss } from "@/lib/jobs/boss";
+import { createBoard } from "@/lib/boards/create-board";
+import { createDisplay } from "@/lib/boards/create-display";
 
 type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 const doc = openApiDocument("http://localhost:3000");
@@ -74,7 +76,9 @@ beforeAll(async () => {
   const { namespaceId } = await decideNamespaceRequest({ actor: admin.actor, requestId: request.id, input: { decision: "approve" } });
   await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
   const deployment = await createDeployment({ actor: admin.actor, input: { service: service.slug, namespaceId, tag: "1.0.0" } });
-  Object.assign(ids, { serviceSlug: service.slug, teamSlug: team.slug, namespaceId: namespaceId!, requestId: request.id, deploymentId: deployment.id });
+  const board = await createBoard({ actor: admin.actor, input: { slug: `oa-board-${suffix}`, name: "Contract board", teamId: team.id, tiles: [{ kind: "fleet-health", id: "fleet", x: 0, y: 0, w: 6, h: 4, team: team.slug }] } });
+  await createDisplay({ actor: admin.actor, slug: board.slug, input: { label: "Contract screen" } });
+  Object.assign(ids, { boardSlug: board.slug, serviceSlug: service.slug, teamSlug: team.slug, namespaceId: namespaceId!, requestId: request.id, deploymentId: deployment.id });
 });
 
 afterAll(async () => {
@@ -85,6 +89,7 @@ afterAll(async () => {
 function paramsFor(path: string): Record<string, string> {
   if (path.startsWith("/api/v1/services/")) return { slug: ids.serviceSlug! };
   if (path.startsWith("/api/v1/teams/")) return { slug: ids.teamSlug! };
+  if (path.startsWith("/api/v1/boards/")) return { slug: ids.boardSlug! };
   if (path.startsWith("/api/v1/namespaces/")) return { id: ids.namespaceId! };
   if (path.startsWith("/api/v1/namespace-requests/")) return { id: ids.requestId! };
   if (path.startsWith("/api/v1/deployments/")) return { id: ids.deploymentId! };

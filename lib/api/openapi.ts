@@ -14,6 +14,8 @@ import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
 import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 import { mapQuery } from "@/lib/appmap/get-map";
 import { costQuery } from "@/lib/costs/cost-query";
+import { createBoardInput, createDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
+import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
 import { errorCodes, unexpectedError } from "@/lib/errors";
 import { auditFilter } from "@/lib/admin/list-audit-events";
 import { jobFilter } from "@/lib/jobs/list-jobs";
@@ -208,6 +210,29 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/deployments/{id}/approve": { parameters: [idParameter("deployment")], post: { summary: "Approve a production deployment (another team member or an admin, never the requester)", operationId: "approveDeployment", responses: { 200: json("Deployment", "The deployment, applying"), ...errors(401, 403, 404, 409) } } },
       "/api/v1/deployments/{id}/cancel": { parameters: [idParameter("deployment")], post: { summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision", operationId: "cancelDeployment", responses: { 200: json("Cancellation", "What the cancel did"), ...errors(401, 403, 404, 409) } } },
       "/api/v1/deployments/{id}/rollback": { parameters: [idParameter("deployment")], post: { summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment", operationId: "rollbackDeployment", responses: { 201: json("Deployment", "The new deployment"), ...errors(401, 403, 404, 409, 503) } } },
+      "/api/v1/boards": {
+        get: { summary: "Wall boards, with whether you may manage each", operationId: "listBoards", responses: { 200: json("BoardList", "Boards"), ...errors(401) } },
+        post: {
+          summary: "Create a wall board: admins for everyone (teamId null) or any team, members for their own teams. Tiles are validated (kinds, grid, overlaps; teams and services must exist).",
+          operationId: "createBoard",
+          requestBody: body(schema(createBoardInput)),
+          responses: { 201: json("Board", "The board"), ...errors(400, 401, 403, 409) },
+        },
+      },
+      "/api/v1/boards/{slug}": {
+        parameters: [slugParameter("board")],
+        get: { summary: "A wall board, with its screens when you manage it", operationId: "getBoard", responses: { 200: json("BoardDetail", "The board"), ...errors(401, 404) } },
+        patch: { summary: "Change a board's name, owning team or tiles; its screens refetch within seconds", operationId: "updateBoard", requestBody: body(schema(updateBoardInput)), responses: { 200: json("Board", "The board"), ...errors(400, 401, 403, 404) } },
+        delete: { summary: "Delete a board and its screens' display tokens", operationId: "deleteBoard", responses: { 200: { description: "Deleted", content: { "application/json": { schema: { type: "object", required: ["slug", "deleted"], properties: { slug: { type: "string" }, deleted: { type: "boolean" } } } } } }, ...errors(401, 403, 404) } },
+      },
+      "/api/v1/boards/{slug}/displays": {
+        parameters: [slugParameter("board")],
+        post: { summary: "Create a display token for one screen of this board: shown in this response only, stored hashed, with an expiry (decision 0026)", operationId: "createDisplay", requestBody: body(schema(createDisplayInput)), responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) } },
+      },
+      "/api/v1/boards/{slug}/displays/{id}": {
+        parameters: [slugParameter("board"), idParameter("screen")],
+        delete: { summary: "Revoke a screen: its stream ends and it says so within seconds", operationId: "revokeDisplay", responses: { 200: json("Display", "The revoked screen"), ...errors(401, 403, 404, 409) } },
+      },
       "/api/v1/pipeline-identities": {
         get: { summary: "Pipeline identities allowed to deploy with a bearer token (admins)", operationId: "listPipelineIdentities", responses: { 200: json("PipelineIdentityList", "Identities"), ...errors(401, 403) } },
         post: { summary: "Register a pipeline's Entra app for some teams (admins)", operationId: "addPipelineIdentity", requestBody: body(schema(pipelineIdentityInput)), responses: { 201: json("PipelineIdentity", "The identity"), ...errors(400, 401, 403, 409) } },
@@ -381,6 +406,11 @@ export function openApiDocument(serverUrl: string) {
         DeploymentList: schema(views.deploymentList, "output"),
         Cancellation: schema(views.cancellation, "output"),
         DeploymentPreview: schema(views.deploymentPreview, "output"),
+        Board: schema(boardViewSchema, "output"),
+        BoardList: schema(boardListSchema, "output"),
+        BoardDetail: schema(boardDetailSchema, "output"),
+        Display: schema(displayViewSchema, "output"),
+        DisplayToken: schema(displayTokenSchema, "output"),
         PipelineIdentity: schema(views.pipelineIdentityView, "output"),
         PipelineIdentityList: { type: "array", items: { $ref: "#/components/schemas/PipelineIdentity" } },
         Me: schema(views.me, "output"),

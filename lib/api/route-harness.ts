@@ -18,6 +18,8 @@ export interface RouteCall {
   url: string;
   params?: Record<string, string>;
   sessionToken?: string;
+  /** Other cookies the browser would send, e.g. a wall screen's display cookie. */
+  cookies?: Record<string, string>;
   body?: string;
   contentType?: string;
 }
@@ -33,7 +35,8 @@ async function requestStorage() {
 export async function callRoute(handler: RouteHandler, call: RouteCall): Promise<Response> {
   const origin = getConfig().publicUrl;
   const headers = new Headers();
-  if (call.sessionToken) headers.set("cookie", `${sessionCookieName}=${call.sessionToken}`);
+  const cookies = { ...(call.sessionToken ? { [sessionCookieName]: call.sessionToken } : {}), ...call.cookies };
+  if (Object.keys(cookies).length > 0) headers.set("cookie", Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; "));
   if (call.method !== "GET" && call.method !== "HEAD") headers.set("origin", new URL(origin).origin);
   if (call.body !== undefined) headers.set("content-type", call.contentType ?? "application/json");
   const request = new NextRequest(new URL(call.url, origin), { method: call.method, headers, body: call.body });

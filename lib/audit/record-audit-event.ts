@@ -12,7 +12,7 @@ export type AuditOutcome = (typeof auditOutcomes)[number];
 type AuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventCreateInput }): Promise<unknown> } };
 
 /** Who did it: a user (recorded with their id) or anything else with a name (system, pipeline, anonymous). */
-export type AuditActor = { kind: "user"; userId: string; name: string } | { kind: "system" | "pipeline" | "anonymous"; name: string };
+export type AuditActor = { kind: "user"; userId: string; name: string } | { kind: "system" | "pipeline" | "display" | "anonymous"; name: string };
 
 export interface AuditEventInput {
   actor: AuditActor;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actions, actsForAnyTeam, actsForTeam, can, refusalMessage, roleLabel, roleOf, teamsActorActsFor, type Action, type PipelineActor, type SystemActor, type UserActor } from "@/lib/auth/permissions";
+import { actions, actsForAnyTeam, actsForTeam, can, refusalMessage, roleLabel, roleOf, teamsActorActsFor, type Action, type DisplayActor, type PipelineActor, type SystemActor, type UserActor } from "@/lib/auth/permissions";
 
 const base: Omit<UserActor, "isAdmin" | "teams"> = { kind: "user", userId: "u1", name: "Test", email: "t@example.com" };
 const admin: UserActor = { ...base, isAdmin: true, teams: [] };
@@ -7,6 +7,7 @@ const member: UserActor = { ...base, isAdmin: false, teams: [{ id: "t1", slug: "
 const viewer: UserActor = { ...base, isAdmin: false, teams: [] };
 const pipeline: PipelineActor = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "Payments pipeline (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
 const system: SystemActor = { kind: "system", name: "Wharf scheduler" };
+const display: DisplayActor = { kind: "display", displayId: "d1", boardId: "b1", boardSlug: "ops", name: "Screen “Ops room” (display)", isAdmin: false, teams: [] };
 
 /**
  * Every action's decision for each kind of actor, on a resource of the member's own team (t1) and of another
@@ -46,6 +47,10 @@ const expected: Record<Action, Decision> = {
   "health:thresholds:edit": adminOnly,
   "cost:read": owningTeam,
   "cost:sync": adminOnly,
+  "board:read": anySignedIn,
+  "board:manage": owningTeam,
+  // Only a screen's display token (and admins): people look at boards through /boards.
+  "board:view": adminOnly,
 };
 
 describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (action) => {
@@ -61,6 +66,9 @@ describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (act
     expect(can(system, action, { teamId: "t2" }), "Wharf itself").toBe(true);
     // A team-scoped action on a resource that names no team is refused.
     expect(can(member, action), "member, no team named").toBe(decision.memberOwn && decision.memberOther);
+    // A screen views its own board and does nothing else, whatever the team.
+    expect(can(display, action, { teamId: "t1", boardId: "b1" }), "screen, its board").toBe(action === "board:view");
+    expect(can(display, action, { teamId: "t1", boardId: "b2" }), "screen, another board").toBe(false);
   });
 
   it("has a refusal that says what to do", () => {
@@ -69,6 +77,11 @@ describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (act
 });
 
 describe("teamsActorActsFor", () => {
+  it("is no team for a screen", () => {
+    expect(teamsActorActsFor(display)).toEqual([]);
+    expect(roleOf(display)).toBe("display");
+  });
+
   it("is every team for admins and Wharf itself, else the actor's own", () => {
     expect(teamsActorActsFor(admin)).toBe("all");
     expect(teamsActorActsFor(system)).toBe("all");

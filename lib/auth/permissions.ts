@@ -37,7 +37,23 @@ export interface PipelineActor {
   teams: { id: string; slug: string; name: string }[];
 }
 
-export type Actor = UserActor | SystemActor | PipelineActor;
+/**
+ * A wall screen holding a display token's cookie (decision 0026): it may view
+ * its one board and nothing else. Never a session: `currentActor` never
+ * returns one, so every page and the API refuse it.
+ */
+export interface DisplayActor {
+  kind: "display";
+  displayId: string;
+  boardId: string;
+  boardSlug: string;
+  /** What audit events show, e.g. "Screen “Team room” (display)". */
+  name: string;
+  isAdmin: false;
+  teams: [];
+}
+
+export type Actor = UserActor | SystemActor | PipelineActor | DisplayActor;
 
 export const actions = [
   "team:read",
@@ -68,6 +84,9 @@ export const actions = [
   "health:thresholds:edit",
   "cost:read",
   "cost:sync",
+  "board:read",
+  "board:manage",
+  "board:view",
 ] as const;
 
 export type Action = (typeof actions)[number];
@@ -75,9 +94,11 @@ export type Action = (typeof actions)[number];
 /** What an action is about, where that matters for the decision. */
 export interface Resource {
   teamId?: string;
+  /** For `board:view`: the board a display asks for. */
+  boardId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read", "health:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read", "health:read", "board:read"]);
 
 /** Members of the owning team may change what their team owns. */
 const owningTeamMember: ReadonlySet<Action> = new Set([
@@ -89,6 +110,8 @@ const owningTeamMember: ReadonlySet<Action> = new Set([
   "deployment:create",
   "deployment:approve",
   "deployment:cancel",
+  // A team's boards and their screens; a board for everyone (no team) is for admins only.
+  "board:manage",
 ]);
 
 /** Cost is shown to the team it is about (and admins): a member asks once per team of theirs and sees those teams' figures. */
@@ -99,6 +122,7 @@ const pipelineActions: ReadonlySet<Action> = new Set(["deployment:read", "deploy
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
+  if (actor.kind === "display") return action === "board:view" && resource.boardId === actor.boardId;
   if (actor.kind === "pipeline") {
     if (!pipelineActions.has(action)) return false;
     if (action === "deployment:read") return true;
@@ -132,8 +156,9 @@ export function actsForAnyTeam(actor: Actor): boolean {
   return teams === "all" || teams.length > 0;
 }
 
-export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" | "pipeline" {
+export function roleOf(actor: Actor): "admin" | "member" | "viewer" | "system" | "pipeline" | "display" {
   if (actor.kind === "system") return "system";
+  if (actor.kind === "display") return "display";
   if (actor.kind === "pipeline") return "pipeline";
   if (actor.isAdmin) return "admin";
   return actor.teams.length > 0 ? "member" : "viewer";
@@ -151,6 +176,8 @@ export function roleLabel(actor: Actor): string {
       return "Wharf";
     case "pipeline":
       return actor.kind === "pipeline" ? `Pipeline deploying for ${actor.teams.map((team) => team.name).join(", ") || "no team"}` : "Pipeline";
+    case "display":
+      return actor.kind === "display" ? `Screen showing board ${actor.boardSlug}` : "Screen";
   }
 }
 
@@ -183,6 +210,9 @@ const refusals: Record<Action, string> = {
   "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
   "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
   "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
+  "board:read": "You need to be signed in to see wall boards.",
+  "board:manage": "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",
+  "board:view": "This screen's display token is for another board. Open the board it was created for, or create a token for this one.",
 };
 
 export function refusalMessage(action: Action): string {

@@ -157,3 +157,10 @@ export function compareHealthEntries(a: HealthEntry, b: HealthEntry): number {
     a.namespace.name.localeCompare(b.namespace.name)
   );
 }
+
+/** Counts entries by the state shown (a board's tile over the rows it already holds; /health counts in SQL). */
+export function countStates(entries: readonly HealthEntry[]): HealthCounts {
+  const counts = emptyCounts();
+  for (const entry of entries) counts[entry.state] += 1;
+  return counts;
+}

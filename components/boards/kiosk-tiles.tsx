@@ -1,0 +1,153 @@
+"use client";
+// What each kind of tile draws on a wall screen. Colours carry meaning only
+// with words beside them (a state is always written out).
+import type { ApprovalsData, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "@/lib/boards/board-snapshot";
+import type { Tile } from "@/lib/boards/tiles";
+import type { HealthState } from "@/lib/health/types";
+
+const stateText: Record<HealthState, string> = { unhealthy: "text-red-400", degraded: "text-amber-300", unknown: "text-zinc-400", healthy: "text-emerald-400" };
+const stateOrder: HealthState[] = ["unhealthy", "degraded", "unknown", "healthy"];
+const rolloutText: Record<string, string> = { failed: "text-red-400", cancelled: "text-zinc-400", succeeded: "text-emerald-400" };
+
+export function KioskTile({ tile, data, now }: { tile: Tile; data: TileData | undefined; now: number }) {
+  if (tile.kind === "clock") return <Clock timeZone={tile.timeZone} now={now} />;
+  if (!data) return <p className="text-zinc-400">Waiting for data…</p>;
+  switch (data.kind) {
+    case "fleet-health":
+      return <FleetHealth data={data} />;
+    case "service-health":
+      return <ServiceHealth data={data} />;
+    case "rollouts":
+      return <Rollouts data={data} />;
+    case "approvals":
+      return <Approvals data={data} />;
+    default:
+      return null;
+  }
+}
+
+function Clock({ timeZone, now }: { timeZone?: string; now: number }) {
+  const date = new Date(now);
+  return (
+    <div className="flex h-full flex-col items-center justify-center">
+      <p className="text-[2.6em] font-bold tabular-nums" data-testid="clock-time">
+        {date.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", timeZone })}
+      </p>
+      <p className="text-zinc-300">{date.toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", timeZone })}</p>
+    </div>
+  );
+}
+
+function FleetHealth({ data }: { data: FleetHealthData }) {
+  if (data.total === 0) return <p className="text-zinc-300">No services with health yet.</p>;
+  return (
+    <div className="flex h-full flex-col gap-[0.4em]">
+      <div className="flex flex-wrap gap-x-[1em]">
+        {stateOrder.map((state) => (
+          <p key={state} className={stateText[state]} data-testid={`count-${state}`}>
+            <span className="text-[1.8em] font-bold tabular-nums">{data.counts[state]}</span> {state}
+          </p>
+        ))}
+      </div>
+      <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
+        {data.problems.map((problem) => (
+          <li key={`${problem.service}/${problem.namespace}`} className="truncate">
+            <span className={`font-semibold ${stateText[problem.state]}`}>{problem.state}</span> {problem.displayName} <span className="text-zinc-400">· {problem.environment}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function ServiceHealth({ data }: { data: ServiceHealthData }) {
+  if (data.environments.length === 0) return <p className="text-zinc-300">{data.service?.displayName ?? "This service"} has no health yet.</p>;
+  return (
+    <div className="flex h-full flex-col gap-[0.3em]">
+      <p className="truncate font-semibold">{data.service?.displayName}</p>
+      <ul className="min-h-0 space-y-[0.3em] overflow-hidden">
+        {data.environments.map((environment) => (
+          <li key={environment.namespace}>
+            <p>
+              <span className={`font-bold ${stateText[environment.state]}`}>{environment.state}</span> <span className="text-zinc-300">{environment.environment}</span>
+              {environment.desiredReplicas !== null && (
+                <span className="text-zinc-300">
+                  {" "}
+                  · {environment.readyReplicas ?? 0}/{environment.desiredReplicas} ready
+                </span>
+              )}
+              {environment.failureRatePct !== null && <span className="text-zinc-300"> · {environment.failureRatePct.toFixed(1)}% failed</span>}
+              {environment.p95DurationMs !== null && <span className="text-zinc-300"> · p95 {Math.round(environment.p95DurationMs)} ms</span>}
+            </p>
+            {environment.message && environment.state !== "healthy" && <p className="truncate text-[0.8em] text-zinc-300">{environment.message}</p>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function RolloutLine({ row }: { row: RolloutRow }) {
+  return (
+    <li className="truncate">
+      <span className={`font-semibold ${rolloutText[row.status] ?? "text-sky-300"}`}>{row.status}</span> {row.service} {row.tag && <span className="text-zinc-300">{row.tag}</span>} <span className="text-zinc-400">· {row.environment}</span>
+      {row.reason && <span className="text-red-300"> · {row.reason}</span>}
+      {!rolloutText[row.status] && row.desiredReplicas > 0 && (
+        <span className="text-zinc-300">
+          {" "}
+          · {row.readyReplicas}/{row.desiredReplicas}
+        </span>
+      )}
+    </li>
+  );
+}
+
+function Rollouts({ data }: { data: RolloutsData }) {
+  return (
+    <div className="flex h-full flex-col gap-[0.3em] overflow-hidden">
+      {data.active.length > 0 ? (
+        <ul className="space-y-[0.2em]">
+          {data.active.map((row) => (
+            <RolloutLine key={row.id} row={row} />
+          ))}
+        </ul>
+      ) : (
+        <p className="text-zinc-300">No rollout in progress.</p>
+      )}
+      {data.recent.length > 0 && (
+        <>
+          <p className="text-[0.8em] text-zinc-400 uppercase">Last {data.recent.length}</p>
+          <ul className="min-h-0 space-y-[0.2em] overflow-hidden text-[0.9em]">
+            {data.recent.map((row) => (
+              <RolloutLine key={row.id} row={row} />
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
+function Approvals({ data }: { data: ApprovalsData }) {
+  const count = data.deployments.length + data.namespaceRequests.length;
+  if (count === 0) return <p className="text-zinc-300">Nothing waits for approval.</p>;
+  return (
+    <div className="flex h-full flex-col gap-[0.3em] overflow-hidden">
+      <p>
+        <span className="text-[1.8em] font-bold tabular-nums text-amber-300">{count}</span> waiting
+      </p>
+      <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
+        {data.deployments.map((row) => (
+          <li key={row.id} className="truncate">
+            Deploy {row.service} {row.tag} <span className="text-zinc-400">· {row.environment} · {row.requestedByName}</span>
+          </li>
+        ))}
+        {data.namespaceRequests.map((request) => (
+          <li key={request.id} className="truncate">
+            Namespace {request.name} <span className="text-zinc-400">· {request.team} · {request.cluster}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+"use client";
+// A wall screen (issue 15): the board's tiles full screen, dark, large type
+// that scales with the viewport, no cursor, no chrome. Its data comes from
+// the board's snapshot; the board's stream says when to fetch it again and
+// when the screen was revoked. When the network blinks the last data stays
+// with "offline since …", the stream reconnects after a jittered backoff,
+// and each tile shows how old its data is and turns visibly stale.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, reloadSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
+import type { DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
+import { gridColumns, gridRows, tileKindLabels, type Tile } from "@/lib/boards/tiles";
+import { KioskTile } from "./kiosk-tiles";
+
+type Refusal = { reason: string; message: string };
+type Received = { snapshot: DisplaySnapshot; receivedAt: number };
+
+/** Even with a live stream, the snapshot is read again this often (a notice lost while a web process restarted costs at most this). */
+const pollMs = 60_000;
+
+const refusalTitles: Record<string, string> = {
+  revoked: "This screen was revoked",
+  expired: "This screen's display token has expired",
+  unknown: "This screen's display token is not valid",
+  missing: "This screen has no display token",
+  "other-board": "This screen's token is for another board",
+};
+
+export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
+  const [data, setData] = useState<Received | null>(null);
+  const [offlineSince, setOfflineSince] = useState<number | null>(null);
+  const [refusal, setRefusal] = useState<Refusal | null>(null);
+  const [now, setNow] = useState(() => Date.now());
+  const refused = useRef(false);
+  const version = useRef<string | null>(null);
+  const reloading = useRef(false);
+
+  const refuse = useCallback((value: Refusal) => {
+    refused.current = true;
+    setRefusal(value);
+  }, []);
+
+  const load = useCallback(async (): Promise<boolean> => {
+    if (refused.current) return false;
+    try {
+      const response = await fetch(`/display/${slug}/snapshot`, { cache: "no-store", credentials: "same-origin" });
+      if (response.status === 401 || response.status === 403) {
+        const body = (await response.json().catch(() => null)) as { error?: { reason?: string; message?: string } } | null;
+        refuse({ reason: body?.error?.reason ?? "unknown", message: body?.error?.message ?? "This screen may no longer show this board." });
+        return false;
+      }
+      if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
+      const snapshot = (await response.json()) as DisplaySnapshot;
+      version.current ??= snapshot.version;
+      if (snapshot.version !== version.current && !reloading.current) {
+        // A new Wharf was deployed: load its page, each screen at its own moment.
+        reloading.current = true;
+        setTimeout(() => window.location.reload(), reloadSpreadMs());
+      }
+      setData({ snapshot, receivedAt: Date.now() });
+      setOfflineSince(null);
+      return true;
+    } catch {
+      setOfflineSince((since) => since ?? Date.now());
+      return false;
+    }
+  }, [slug, refuse]);
+
+  // The stream, reconnected after a jittered backoff; the snapshot read after each (re)connect and on each notice.
+  useEffect(() => {
+    let source: EventSource | null = null;
+    let failures = 0;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    let spread: ReturnType<typeof setTimeout> | undefined;
+    let stopped = false;
+    const refetchSoon = () => {
+      if (spread) return;
+      spread = setTimeout(() => {
+        spread = undefined;
+        void load();
+      }, refetchSpreadMs());
+    };
+    const connect = () => {
+      if (stopped || refused.current) return;
+      source = new EventSource(`/display/${slug}/stream`);
+      source.addEventListener("ready", () => {
+        failures = 0;
+        void load();
+      });
+      source.addEventListener("change", refetchSoon);
+      source.addEventListener("refused", (event) => {
+        source?.close();
+        refuse(JSON.parse((event as MessageEvent<string>).data) as Refusal);
+      });
+      source.onerror = () => {
+        source?.close();
+        source = null;
+        failures += 1;
+        // A refused screen gets 401 from the stream, which EventSource cannot read: the snapshot says why.
+        void load().then(() => {
+          if (!stopped && !refused.current) retry = setTimeout(connect, reconnectDelayMs(failures));
+        });
+      };
+    };
+    // The first snapshot comes with the stream's `ready` (or, when the stream fails, from its error handler).
+    connect();
+    const poll = setInterval(() => void load(), pollMs);
+    return () => {
+      stopped = true;
+      source?.close();
+      clearTimeout(retry);
+      clearTimeout(spread);
+      clearInterval(poll);
+    };
+  }, [slug, load, refuse]);
+
+  useEffect(() => {
+    const tick = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(tick);
+  }, []);
+
+  if (refusal) {
+    return (
+      <Screen>
+        <div className="flex h-full flex-col items-center justify-center gap-[0.5em] px-[5vw] text-center" role="alert" data-testid="kiosk-refused" data-reason={refusal.reason}>
+          <h1 className="text-[clamp(40px,3.5vw,140px)] font-bold">{refusalTitles[refusal.reason] ?? "This screen cannot show the board"}</h1>
+          <p className="max-w-[60ch] text-zinc-300">{refusal.message}</p>
+        </div>
+      </Screen>
+    );
+  }
+
+  if (!data) {
+    return (
+      <Screen>
+        <div className="flex h-full items-center justify-center text-zinc-300">{offlineSince ? `Cannot reach Wharf since ${clock(offlineSince)}; trying again…` : "Loading the board…"}</div>
+      </Screen>
+    );
+  }
+
+  const { snapshot, receivedAt } = data;
+  const tiles = snapshot.board.tiles;
+  return (
+    <Screen>
+      <div className="flex h-full flex-col">
+        <header className="flex items-baseline justify-between gap-[1em] px-[1vw] pt-[0.6vh] text-[0.8em]">
+          <h1 className="truncate font-semibold" data-testid="kiosk-board-name">{snapshot.board.name}</h1>
+          <div className="flex items-baseline gap-[1em] text-zinc-300">
+            {sandbox && <span className="text-amber-300">Sandbox data</span>}
+            {offlineSince ? (
+              <span className="font-semibold text-amber-300" role="status" data-testid="kiosk-offline">
+                Offline since {clock(offlineSince)} — showing the last data
+              </span>
+            ) : (
+              <span data-testid="kiosk-live">Live</span>
+            )}
+          </div>
+        </header>
+        <main
+          className="grid min-h-0 flex-1 gap-[0.6vw] p-[0.6vw]"
+          style={{ gridTemplateColumns: `repeat(${gridColumns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${gridRows(tiles)}, minmax(0, 1fr))` }}
+        >
+          {tiles.map((tile) => (
+            <TileFrame key={tile.id} tile={tile} data={snapshot.tiles[tile.id]} generatedAt={snapshot.generatedAt} receivedAt={receivedAt} now={now} />
+          ))}
+        </main>
+      </div>
+    </Screen>
+  );
+}
+
+function Screen({ children }: { children: React.ReactNode }) {
+  // Over everything (the root layout's sandbox marker too), at any resolution: type from 24 px at 720p, 31 px at 1080p, 61 px at 4K.
+  return <div className="fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">{children}</div>;
+}
+
+const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+
+function TileFrame({ tile, data, generatedAt, receivedAt, now }: { tile: Tile; data: TileData | undefined; generatedAt: string; receivedAt: number; now: number }) {
+  const age = data ? tileAgeSeconds(data.asOf, generatedAt, receivedAt, now) : null;
+  const stale = data && tile.kind !== "clock" ? isStale(age, data.staleAfterSeconds) : false;
+  return (
+    <section
+      className={`flex min-h-0 flex-col overflow-hidden rounded-[0.4vw] border-[0.2vw] bg-zinc-950 p-[0.6vw] ${stale ? "border-amber-400 opacity-70" : "border-zinc-800"}`}
+      style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
+      data-testid={`tile-${tile.id}`}
+      data-stale={stale ? "true" : "false"}
+      aria-label={tile.title ?? tileKindLabels[tile.kind]}
+    >
+      <header className="flex items-baseline justify-between gap-[0.5em] text-[0.8em] text-zinc-300">
+        <h2 className="truncate font-semibold text-white">{tile.title ?? tileKindLabels[tile.kind]}</h2>
+        {tile.kind !== "clock" && (
+          <span className={stale ? "font-bold text-amber-300" : ""} data-testid="tile-age">
+            {stale ? "STALE · " : ""}
+            {age === null ? "no data yet" : `${formatAge(age)} old`}
+          </span>
+        )}
+      </header>
+      <div className="min-h-0 flex-1 overflow-hidden">{data?.error ? <p className="text-amber-300">{data.error}</p> : <KioskTile tile={tile} data={data} now={now} />}</div>
+    </section>
+  );
+}

@@ -1,0 +1,102 @@
+// Wall boards (issue 15): an admin makes a board and a display token; a
+// fresh browser (the TV) opens the address, is left with a board-scoped
+// cookie and the tiles, cannot read the API; the admin revokes the screen
+// and it says so within 10 s. A wrong token gets its own page.
+import { randomBytes } from "node:crypto";
+import { expect, test } from "@playwright/test";
+import { signInAs } from "./fixtures";
+
+test("an admin puts a board on a screen, and revoking it reaches the screen within 10 s", async ({ page, browser, baseURL }) => {
+  const slug = `wall-${randomBytes(3).toString("hex")}`;
+  await signInAs(page, "admin", "/boards");
+  const create = page.getByRole("form", { name: "Create a board" });
+  await create.getByLabel("Name").fill("Ops wall");
+  await create.getByLabel(/Slug/).fill(slug);
+  await create.getByRole("button", { name: "Create board" }).click();
+  await expect(page).toHaveURL(new RegExp(`/boards/${slug}$`));
+  await expect(page.getByRole("heading", { name: "Ops wall" })).toBeVisible();
+
+  // Two tiles: fleet health and a clock, placed by the editor and saved.
+  await page.getByLabel("Tile", { exact: true }).selectOption("fleet-health");
+  await page.getByRole("button", { name: "Add tile" }).click();
+  await page.getByLabel("Tile", { exact: true }).selectOption("clock");
+  await page.getByRole("button", { name: "Add tile" }).click();
+  await expect(page.getByTestId(/^editor-tile-/)).toHaveCount(2);
+  await page.getByRole("button", { name: "Save board" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
+  const addScreen = page.getByRole("form", { name: "Add a screen" });
+  await addScreen.getByLabel("Screen label").fill("Lobby TV");
+  await addScreen.getByRole("button", { name: "Create display token" }).click();
+  const address = (await page.getByTestId("display-url").textContent())!.trim();
+  expect(address).toContain(`/display/${slug}?token=wdt_`);
+
+  // The TV: a fresh browser with no session.
+  const tv = await browser.newContext();
+  const screen = await tv.newPage();
+  await screen.goto(address);
+  await expect(screen).toHaveURL(`${baseURL}/display/${slug}`);
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Ops wall");
+  await expect(screen.getByRole("region", { name: "Fleet health" })).toBeVisible();
+  await expect(screen.getByRole("region", { name: "Clock" })).toBeVisible();
+  await expect(screen.getByTestId("clock-time")).toHaveText(/\d\d:\d\d/);
+  await expect(screen.getByRole("region", { name: "Fleet health" }).getByTestId("tile-age")).toHaveText(/old|no data yet/);
+  await expect(screen.getByTestId("kiosk-live")).toBeVisible();
+  expect(await screen.getByTestId("kiosk-board-name").evaluate((element) => getComputedStyle(element).cursor)).toBe("none");
+  const fontSize = await screen.getByTestId("kiosk-board-name").evaluate((element) => parseFloat(getComputedStyle(element.closest(".fixed")!).fontSize));
+  expect(fontSize).toBeGreaterThanOrEqual(24);
+
+  const cookies = await tv.cookies();
+  expect(cookies.map((cookie) => [cookie.name, cookie.path, cookie.httpOnly, cookie.sameSite])).toEqual([["wharf_display", `/display/${slug}`, true, "Strict"]]);
+  // Neither the API nor another board, even with the cookie sent by hand.
+  const token = cookies[0]!.value;
+  expect((await tv.request.get("/api/v1/services", { headers: { cookie: `wharf_display=${token}` } })).status()).toBe(401);
+  expect((await tv.request.get("/display/another-board/snapshot", { headers: { cookie: `wharf_display=${token}` } })).status()).toBe(403);
+
+  // The admin revokes the screen; the screen says so within 10 s, without a reload.
+  await page.reload();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke screen Lobby TV" }).click();
+  await expect(page.getByRole("row", { name: "Screen Lobby TV" })).toContainText("revoked");
+  await expect(screen.getByTestId("kiosk-refused")).toContainText("This screen was revoked", { timeout: 10_000 });
+
+  // A wrong token: its own page, 401, no cookie.
+  const other = await browser.newContext();
+  const wrong = await (await other.newPage()).goto(`/display/${slug}?token=wdt_not-a-real-token`);
+  expect(wrong!.status()).toBe(401);
+  expect(await wrong!.text()).toContain("This display token is not valid");
+  expect(await other.cookies()).toEqual([]);
+  await tv.close();
+  await other.close();
+});
+
+test("a new screen pairs with a code, as a TV app does", async ({ page, browser, baseURL }) => {
+  const slug = `pair-${randomBytes(3).toString("hex")}`;
+  await signInAs(page, "admin", "/boards");
+  const create = page.getByRole("form", { name: "Create a board" });
+  await create.getByLabel("Name").fill("Paired wall");
+  await create.getByLabel(/Slug/).fill(slug);
+  await create.getByRole("button", { name: "Create board" }).click();
+  await expect(page).toHaveURL(new RegExp(`/boards/${slug}$`));
+
+  const tv = await browser.newContext();
+  const screen = await tv.newPage();
+  await screen.goto("/display/pair");
+  const code = (await screen.getByTestId("pairing-code").textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
+
+  const pair = page.getByRole("form", { name: "Pair a screen" });
+  await pair.getByLabel("Code on the screen").fill("AAA-AAA");
+  await pair.getByLabel("Screen label").fill("Kitchen TV");
+  await pair.getByRole("button", { name: "Pair screen" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "No screen shows the code AAA-AAA" })).toBeVisible();
+  await pair.getByLabel("Code on the screen").fill(code.toLowerCase());
+  await pair.getByLabel("Screen label").fill("Kitchen TV");
+  await pair.getByRole("button", { name: "Pair screen" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Paired" })).toBeVisible();
+
+  await expect(screen).toHaveURL(`${baseURL}/display/${slug}`, { timeout: 10_000 });
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Paired wall");
+  expect((await tv.cookies()).map((cookie) => [cookie.name, cookie.path])).toEqual([["wharf_display", `/display/${slug}`]]);
+  await tv.close();
+});

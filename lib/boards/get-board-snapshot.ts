@@ -1,0 +1,181 @@
+// A board's data for its screens, read from what Wharf already stores (the
+// health poller's snapshots, deployments, requests): no screen causes a call
+// to Azure or a cluster. Screens of one board in one web process share one
+// read: the result is kept for a few seconds and concurrent reads wait for
+// the one in flight, so 500 screens refetching after a notice cost one read.
+import { getConfig } from "@/lib/config";
+import { getPrisma } from "@/lib/db/client";
+import { AppError } from "@/lib/errors";
+import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
+import { storedTiles } from "./board-view";
+import type { ApprovalsData, BoardSnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
+import type { Tile } from "./tiles";
+
+/** Rollouts and approvals are read when the snapshot is made; a screen that has not refreshed for this long shows them stale. */
+const ownDataStaleSeconds = 120;
+const cacheMs = 2_000;
+
+type Cached = { at: number; snapshot: Promise<BoardSnapshot> };
+const state = globalThis as typeof globalThis & { wharfBoardSnapshots?: Map<string, Cached> };
+const cache = () => (state.wharfBoardSnapshots ??= new Map());
+
+export async function getBoardSnapshot({ actor, boardId, now = new Date(), fresh = false }: { actor: Actor; boardId: string; now?: Date; fresh?: boolean }): Promise<BoardSnapshot> {
+  if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
+  const cached = cache().get(boardId);
+  if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
+  const snapshot = readSnapshot(boardId, now);
+  cache().set(boardId, { at: now.getTime(), snapshot });
+  snapshot.catch(() => cache().delete(boardId));
+  // Forget old boards so the map does not grow with deleted ones.
+  for (const [id, entry] of cache()) if (now.getTime() - entry.at > 60_000) cache().delete(id);
+  return snapshot;
+}
+
+async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> {
+  const prisma = getPrisma();
+  const board = await prisma.board.findUnique({ where: { id: boardId }, include: { team: { select: { slug: true } } } });
+  if (!board) throw new AppError("not_found", "This board was deleted.");
+  const tiles = storedTiles(board);
+  const pollSeconds = getConfig().health.pollSeconds;
+  const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
+  const teams = teamSlugs.length ? await prisma.team.findMany({ where: { slug: { in: teamSlugs } }, select: { id: true, slug: true, name: true, archivedAt: true } }) : [];
+  const teamBySlug = new Map(teams.map((team) => [team.slug, team]));
+  const teamProblem = (slug: string | undefined): string | undefined => {
+    if (!slug) return undefined;
+    const team = teamBySlug.get(slug);
+    if (!team) return `Team "${slug}" no longer exists; edit the board to pick another team.`;
+    if (team.archivedAt) return `Team “${team.name}” was archived; edit the board to pick another team.`;
+    return undefined;
+  };
+  const teamId = (slug: string | undefined) => (slug ? teamBySlug.get(slug)?.id : undefined);
+
+  const data = await Promise.all(
+    tiles.map(async (tile): Promise<[string, TileData]> => {
+      const problem = "team" in tile ? teamProblem(tile.team) : undefined;
+      return [tile.id, await readTile(tile, { now, pollSeconds, problem, teamId: "team" in tile ? teamId(tile.team) : undefined })];
+    }),
+  );
+  return {
+    board: { id: board.id, slug: board.slug, name: board.name, team: board.team?.slug ?? null, tiles },
+    tiles: Object.fromEntries(data),
+    generatedAt: now.toISOString(),
+    pollSeconds,
+  };
+}
+
+interface TileContext {
+  now: Date;
+  pollSeconds: number;
+  problem?: string;
+  teamId?: string;
+}
+
+const latest = (entries: HealthEntry[]) => entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
+
+async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
+  const { now, pollSeconds, problem, teamId } = context;
+  const healthStale = 2 * pollSeconds;
+  const prisma = getPrisma();
+  switch (tile.kind) {
+    case "fleet-health": {
+      const empty: FleetHealthData = { kind: "fleet-health", asOf: null, staleAfterSeconds: healthStale, counts: { unhealthy: 0, degraded: 0, unknown: 0, healthy: 0 }, total: 0, problems: [] };
+      if (problem) return { ...empty, error: problem };
+      const rows = await prisma.serviceHealth.findMany({
+        where: { service: { retiredAt: null, ...(teamId && { ownerTeamId: teamId }) }, namespace: { status: { not: "decommissioned" } }, ...(tile.environment && { environment: tile.environment }) },
+        include: serviceHealthInclude,
+      });
+      const entries = rows.map((row) => toHealthEntry(row, now, pollSeconds)).sort(compareHealthEntries);
+      return {
+        ...empty,
+        asOf: latest(entries),
+        counts: countStates(entries),
+        total: entries.length,
+        problems: entries
+          .filter((entry) => entry.state !== "healthy")
+          .slice(0, 12)
+          .map((entry) => ({ service: entry.service.slug, displayName: entry.service.displayName, environment: entry.environment, namespace: entry.namespace.name, state: entry.state, message: entry.reasons[0]?.message ?? "" })),
+      };
+    }
+    case "service-health": {
+      const service = await prisma.service.findUnique({ where: { slug: tile.service }, select: { id: true, slug: true, displayName: true, retiredAt: true } });
+      const empty: ServiceHealthData = { kind: "service-health", asOf: null, staleAfterSeconds: healthStale, service: service ? { slug: service.slug, displayName: service.displayName } : null, environments: [] };
+      if (!service) return { ...empty, error: `Service "${tile.service}" is no longer in the catalog; edit the board to pick another.` };
+      if (service.retiredAt) return { ...empty, error: `${service.displayName} was retired; edit the board to pick another service.` };
+      const rows = await prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: { status: { not: "decommissioned" } } }, include: serviceHealthInclude });
+      const entries = rows.map((row) => toHealthEntry(row, now, pollSeconds)).sort(compareHealthEntries);
+      return {
+        ...empty,
+        asOf: latest(entries),
+        environments: entries.map((entry) => ({
+          environment: entry.environment,
+          namespace: entry.namespace.name,
+          cluster: entry.namespace.cluster.name,
+          state: entry.state,
+          message: entry.reasons[0]?.message ?? null,
+          readyReplicas: entry.kubernetes?.readyReplicas ?? null,
+          desiredReplicas: entry.kubernetes?.desiredReplicas ?? null,
+          failureRatePct: entry.telemetry?.failureRatePct ?? null,
+          p95DurationMs: entry.telemetry?.p95DurationMs ?? null,
+          evaluatedAt: entry.evaluatedAt!,
+        })),
+      };
+    }
+    case "rollouts": {
+      const empty: RolloutsData = { kind: "rollouts", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds, active: [], recent: [] };
+      if (problem) return { ...empty, error: problem };
+      const team = teamId ? { teamId } : {};
+      const [active, recent] = await Promise.all([
+        prisma.deployment.findMany({ where: { ...team, status: { in: ["queued", "applying", "progressing"] } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }),
+        prisma.deployment.findMany({ where: { ...team, status: { in: ["succeeded", "failed", "cancelled"] } }, include: deploymentInclude, orderBy: { finishedAt: { sort: "desc", nulls: "last" } }, take: 10 }),
+      ]);
+      return { ...empty, active: active.map(toRolloutRow), recent: recent.map(toRolloutRow) };
+    }
+    case "approvals": {
+      const empty: ApprovalsData = { kind: "approvals", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds, deployments: [], namespaceRequests: [] };
+      if (problem) return { ...empty, error: problem };
+      const team = teamId ? { teamId } : {};
+      const [deployments, requests] = await Promise.all([
+        prisma.deployment.findMany({ where: { ...team, status: "awaiting-approval" }, include: deploymentInclude, orderBy: { createdAt: "asc" }, take: 20 }),
+        prisma.namespaceRequest.findMany({ where: { ...team, status: "pending" }, include: { team: { select: { name: true } }, cluster: { select: { name: true } } }, orderBy: { createdAt: "asc" }, take: 20 }),
+      ]);
+      return {
+        ...empty,
+        deployments: deployments.map(toRolloutRow),
+        namespaceRequests: requests.map((request) => ({ id: request.id, team: request.team.name, name: request.name, cluster: request.cluster.name, kind: request.kind, requestedByName: request.requestedByName, at: request.createdAt.toISOString() })),
+      };
+    }
+    case "clock":
+      return { kind: "clock", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds };
+  }
+}
+
+const deploymentInclude = { service: { select: { displayName: true } }, namespace: { select: { name: true, environment: true } } } as const;
+
+function toRolloutRow(row: {
+  id: string;
+  status: string;
+  reason: string | null;
+  imageTag: string | null;
+  readyReplicas: number;
+  desiredReplicas: number;
+  requestedByName: string;
+  createdAt: Date;
+  finishedAt: Date | null;
+  service: { displayName: string };
+  namespace: { name: string; environment: string };
+}): RolloutRow {
+  return {
+    id: row.id,
+    service: row.service.displayName,
+    namespace: row.namespace.name,
+    environment: row.namespace.environment,
+    tag: row.imageTag,
+    status: row.status,
+    reason: row.reason,
+    readyReplicas: row.readyReplicas,
+    desiredReplicas: row.desiredReplicas,
+    requestedByName: row.requestedByName,
+    at: (row.finishedAt ?? row.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,24 @@
+// The teams and services a board's tiles name must exist when it is saved
+// (a team archived later shows on the tile itself, see get-board-snapshot.ts).
+import { AppError } from "@/lib/errors";
+import type { Prisma } from "@/lib/db/generated/client";
+import type { Tile } from "./tiles";
+
+export async function checkTileReferences(tx: Prisma.TransactionClient, tiles: readonly Tile[]): Promise<void> {
+  const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
+  const serviceSlugs = [...new Set(tiles.flatMap((tile) => (tile.kind === "service-health" ? [tile.service] : [])))];
+  const [teams, services] = await Promise.all([
+    teamSlugs.length ? tx.team.findMany({ where: { slug: { in: teamSlugs }, archivedAt: null }, select: { slug: true } }) : [],
+    serviceSlugs.length ? tx.service.findMany({ where: { slug: { in: serviceSlugs }, retiredAt: null }, select: { slug: true } }) : [],
+  ]);
+  const knownTeams = new Set(teams.map((team) => team.slug));
+  const knownServices = new Set(services.map((service) => service.slug));
+  for (const [index, tile] of tiles.entries()) {
+    if ("team" in tile && tile.team && !knownTeams.has(tile.team)) {
+      throw new AppError("invalid_input", `Tile "${tile.id}" filters on team "${tile.team}", which does not exist or is archived; pick an active team or no team.`, { path: ["tiles", index, "team"] });
+    }
+    if (tile.kind === "service-health" && !knownServices.has(tile.service)) {
+      throw new AppError("invalid_input", `Tile "${tile.id}" shows service "${tile.service}", which is not in the catalog (or is retired); pick a service from the catalog.`, { path: ["tiles", index, "service"] });
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { gridRows, newTile, tilesSchema } from "./tiles";
+
+const fleet = { kind: "fleet-health", id: "a", x: 0, y: 0, w: 6, h: 4 };
+
+describe("tilesSchema", () => {
+  it("accepts every kind of tile with its options", () => {
+    const tiles = [
+      { ...fleet, team: "payments", environment: "prod" },
+      { kind: "service-health", id: "b", x: 6, y: 0, w: 6, h: 4, service: "checkout-api" },
+      { kind: "rollouts", id: "c", x: 0, y: 4, w: 4, h: 4 },
+      { kind: "approvals", id: "d", x: 4, y: 4, w: 4, h: 4, team: "payments" },
+      { kind: "clock", id: "e", x: 8, y: 4, w: 4, h: 2, timeZone: "Europe/Amsterdam" },
+    ];
+    expect(tilesSchema.parse(tiles)).toHaveLength(5);
+  });
+
+  it.each([
+    [[{ ...fleet, kind: "kql" }], [0, "kind"], "kind must be one of"],
+    [[{ ...fleet, x: 8 }], [0, "w"], "runs past the grid"],
+    [[fleet, { ...fleet, id: "b", x: 3, y: 2 }], [1], 'Tiles "a" and "b" overlap'],
+    [[fleet, { ...fleet, y: 4 }], [1, "id"], 'Two tiles have the id "a"'],
+    [[{ ...fleet, environment: "staging" }], [0, "environment"], "environment must be one of dev, test, prod"],
+    [[{ kind: "service-health", id: "s", x: 0, y: 0, w: 2, h: 2 }], [0, "service"], ""],
+    [[{ kind: "clock", id: "c", x: 0, y: 0, w: 2, h: 2, timeZone: "Mars/Olympus" }], [0, "timeZone"], "IANA time zone"],
+    [[{ ...fleet, w: 0 }], [0, "w"], "at least 1 column"],
+  ])("refuses %j at %j", (tiles, path, message) => {
+    const result = tilesSchema.safeParse(tiles);
+    expect(result.success).toBe(false);
+    expect(result.error!.issues[0]!.path).toEqual(path);
+    expect(result.error!.issues[0]!.message).toContain(message);
+  });
+
+  it("places a new tile below the others, and counts the rows", () => {
+    const tiles = tilesSchema.parse([fleet]);
+    const added = newTile("clock", tiles, "z");
+    expect(added).toMatchObject({ kind: "clock", x: 0, y: 4, w: 3, h: 2 });
+    expect(gridRows([...tiles, added])).toBe(6);
+    expect(gridRows([])).toBe(1);
+  });
+});
