@@ -53,7 +53,7 @@ beforeAll(async () => {
       namespaceId: namespace.id,
       environment: "prod",
       state: "unhealthy",
-      reasons: [{ signal: "readyReplicas", state: "unhealthy", value: 0, threshold: 1, since: now.toISOString(), message: "0 of 2 replicas ready" }],
+      reasons: [{ signal: "replicas", state: "unhealthy", value: 0, threshold: 1, since: now.toISOString(), message: "0 of 2 replicas ready" }],
       stateSince: now,
       kubernetes: { observedAt: now.toISOString(), desiredReplicas: 2, readyReplicas: 0 },
       evaluatedAt: new Date(now.getTime() - 30_000),

@@ -13,7 +13,7 @@ test("getPrisma returns one client that reads and writes the migrated database",
   expect(await prisma.team.findMany({ where: { entraGroupIds: { has: "g-1" }, slug } })).toHaveLength(1);
 
   const event = await prisma.auditEvent.create({
-    data: { actorName: "ada", action: "team.create", resourceType: "Team", resourceId: team.id, outcome: "allowed", after: { slug } },
+    data: { actorName: "ada", action: "team.create", resourceType: "Team", resourceId: team.id, outcome: "success", after: { slug } },
   });
   expect(typeof event.id).toBe("bigint");
   await expect(prisma.auditEvent.delete({ where: { id: event.id } })).rejects.toThrow(/append-only/);

@@ -156,9 +156,9 @@ test("refuses a database that has tables but no migration history", async () => 
 
 test("the AuditEvent table refuses UPDATE, DELETE and TRUNCATE", async () => {
   await applyMigrations(scratch.url, { migrationsDir });
-  await query(`INSERT INTO "AuditEvent" ("actorName", "action", "resourceType", "outcome") VALUES ('ada', 'team.create', 'Team', 'allowed')`);
+  await query(`INSERT INTO "AuditEvent" ("actorName", "action", "resourceType", "outcome") VALUES ('ada', 'team.create', 'Team', 'success')`);
   await expect(query(`UPDATE "AuditEvent" SET "outcome" = 'denied'`)).rejects.toThrow("AuditEvent is append-only");
   await expect(query(`DELETE FROM "AuditEvent"`)).rejects.toThrow("AuditEvent is append-only");
   await expect(query(`TRUNCATE "AuditEvent"`)).rejects.toThrow("AuditEvent is append-only");
-  expect(await query(`SELECT "outcome" FROM "AuditEvent"`)).toEqual([{ outcome: "allowed" }]);
+  expect(await query(`SELECT "outcome" FROM "AuditEvent"`)).toEqual([{ outcome: "success" }]);
 });
