@@ -38,6 +38,8 @@ describe("configuration", () => {
     expect(config.azure.subscriptionIds).toHaveLength(2);
     expect(config.azure.allowedRegistries).toEqual(["contoso.azurecr.io", "mcr.microsoft.com"]);
     expect(config.publicUrl).toBe("https://wharf.contoso.com");
+    expect(config.keepAliveSeconds).toBe(65);
+    expect(loadConfig({ ...azureEnv, WHARF_KEEPALIVE_SECONDS: "620" }).keepAliveSeconds).toBe(620);
   });
 
   it("names the variable and what it expects in one line", () => {
@@ -54,6 +56,7 @@ describe("configuration", () => {
     expect(errorOf({ ...azureEnv, AZURE_SUBSCRIPTION_IDS: "" })).toContain("AZURE_SUBSCRIPTION_IDS");
     expect(errorOf({ ...azureEnv, PORT: "eighty" })).toContain("PORT must be a port number");
     expect(errorOf({ ...azureEnv, PORT: "70000" })).toContain("PORT must be a port between 1 and 65535");
+    expect(errorOf({ ...azureEnv, WHARF_KEEPALIVE_SECONDS: "1" })).toContain("WHARF_KEEPALIVE_SECONDS must be at least 5 seconds");
     expect(errorOf({ ...azureEnv, DATABASE_URL: "mysql://x" })).toContain("DATABASE_URL must be a PostgreSQL URL");
   });
 

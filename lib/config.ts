@@ -34,6 +34,8 @@ export interface IdentityConfig {
 export interface WharfConfig {
   mode: WharfMode;
   port: number;
+  /** How long the web server keeps an idle connection open; longer than any proxy in front of it keeps one. */
+  keepAliveSeconds: number;
   publicUrl: string;
   dataDir: string;
   databaseUrl?: string;
@@ -100,6 +102,7 @@ const hostname = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-
 
 const common = z.object({
   PORT: z.coerce.number({ error: "a port number" }).int("a whole port number").min(1, "a port between 1 and 65535").max(65535, "a port between 1 and 65535").default(3000),
+  WHARF_KEEPALIVE_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(65),
   WHARF_PUBLIC_URL: z.url({ error: "an absolute URL such as https://wharf.contoso.com" }).optional(),
   WHARF_DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z
@@ -248,6 +251,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
     return {
       mode,
       port: base.PORT,
+      keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
       publicUrl: az.WHARF_PUBLIC_URL.replace(/\/$/, ""),
       dataDir,
       databaseUrl: az.DATABASE_URL,
@@ -289,6 +293,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   return {
     mode,
     port: base.PORT,
+    keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
     publicUrl,
     dataDir,
     databaseUrl: base.DATABASE_URL,

@@ -134,8 +134,11 @@ async function main() {
   const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 256);
   const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
   const healthUrl = `http://localhost:${config.port}/api/healthz`;
+  // Node closes an idle connection after 5 s by default. A proxy or client that reuses it just then (ingress-nginx keeps
+  // upstream connections 60 s; a CI run saw Playwright's request client hit it) gets ECONNRESET, so the server waits longer.
+  const keepAlive = ["--keepAliveTimeout", String(config.keepAliveSeconds * 1000)];
   web = superviseProcess(
-    () => spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port)], { cwd: root, env: webEnv, stdio: "inherit" }),
+    () => spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port), ...(dev ? [] : keepAlive)], { cwd: root, env: webEnv, stdio: "inherit" }),
     (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),
     {
       died: (how, restartInMs) => say(`the web server ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
