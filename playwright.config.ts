@@ -21,7 +21,15 @@ export default defineConfig({
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath: chromium === "playwright" ? undefined : chromium,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+        "--no-first-run",
+      ],
     },
   },
   webServer: {
@@ -32,6 +40,13 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: "pipe",
     // Health polls every 5 s instead of 60 so a deploy's health shows within a cycle (e2e/health-live.spec.ts).
-    env: { PORT: String(port), WHARF_DATA_DIR: ".data/e2e", WHARF_MODE: "sandbox", LOG_LEVEL: "warn", DATABASE_URL: "", WHARF_HEALTH_POLL_SECONDS: process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? "5" },
+    env: {
+      PORT: String(port),
+      WHARF_DATA_DIR: ".data/e2e",
+      WHARF_MODE: "sandbox",
+      LOG_LEVEL: "warn",
+      DATABASE_URL: "",
+      WHARF_HEALTH_POLL_SECONDS: process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? "5",
+    },
   },
 });

@@ -30,7 +30,8 @@ function isServerActionRequest(request: NextRequest): boolean {
 }
 
 /** Route handlers that answer JSON, YAML or a stream, never a page: the API, and a wall screen's snapshot and stream. /auth/* handlers only redirect. */
-const isApi = (path: string) => path.startsWith("/api/") || /^\/display\/[^/]+\/(snapshot|stream|manifest\.webmanifest)$/.test(path) || /^\/display\/pair\/(start|status)$/.test(path);
+const isApi = (path: string) =>
+  path.startsWith("/api/") || /^\/display\/[^/]+\/(snapshot|stream|manifest\.webmanifest)$/.test(path) || /^\/display\/pair\/(start|status)$/.test(path);
 
 /** `/display/<board>` with a display token in its query: the board's token exchange. */
 const displayExchange = (request: NextRequest): string | null => {
@@ -50,13 +51,19 @@ export function proxy(request: NextRequest) {
 
   const badAddress = addressProblem(path, request.nextUrl.searchParams);
   if (badAddress) {
-    return withHeaders(NextResponse.json({ error: { code: "invalid_input", message: badAddress } }, { status: 400 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+    return withHeaders(
+      NextResponse.json({ error: { code: "invalid_input", message: badAddress } }, { status: 400 }),
+      securityHeaders({ policy: nonPagePolicy, https, noStore: true }),
+    );
   }
 
   if (isServerActionRequest(request)) {
     const refusal = originRefusal(request.headers.get("origin"), publicUrl, request.nextUrl.origin);
     if (refusal) {
-      return withHeaders(NextResponse.json({ error: { code: "forbidden", message: refusal } }, { status: 403 }), securityHeaders({ policy: nonPagePolicy, https, noStore: true }));
+      return withHeaders(
+        NextResponse.json({ error: { code: "forbidden", message: refusal } }, { status: 403 }),
+        securityHeaders({ policy: nonPagePolicy, https, noStore: true }),
+      );
     }
   }
 
@@ -92,7 +99,13 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     { source: "/((?!_next/static/|_next/image/|favicon.ico|api/).*)" },
-    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+    {
+      source: "/api/:path*",
+      missing: [
+        { type: "header", key: "content-length" },
+        { type: "header", key: "transfer-encoding" },
+      ],
+    },
     { source: "/api/:path*", has: [{ type: "header", key: "content-length", value: "\\d{1,6}" }], missing: [{ type: "header", key: "transfer-encoding" }] },
   ],
 };

@@ -21,7 +21,38 @@ const port = Number(process.env.BENCH_PORT ?? 3201);
 const base = `http://localhost:${port}`;
 const dataDir = join(root, ".data", "bench-catalog");
 
-const words = ["payment", "order", "ledger", "drone", "delivery", "inventory", "stock", "fleet", "route", "invoice", "cart", "checkout", "refund", "fraud", "shipment", "warehouse", "pricing", "catalog", "search", "notify", "identity", "audit", "report", "billing", "scheduler", "telemetry", "gateway", "events", "cache", "sync"];
+const words = [
+  "payment",
+  "order",
+  "ledger",
+  "drone",
+  "delivery",
+  "inventory",
+  "stock",
+  "fleet",
+  "route",
+  "invoice",
+  "cart",
+  "checkout",
+  "refund",
+  "fraud",
+  "shipment",
+  "warehouse",
+  "pricing",
+  "catalog",
+  "search",
+  "notify",
+  "identity",
+  "audit",
+  "report",
+  "billing",
+  "scheduler",
+  "telemetry",
+  "gateway",
+  "events",
+  "cache",
+  "sync",
+];
 const languages = ["Go", "C#", "TypeScript", "Java", "Python", "Kotlin", "Rust"];
 const tiers = ["critical", "standard", "experimental"];
 const lifecycles = ["production", "experimental", "deprecated"];
@@ -94,10 +125,27 @@ async function main() {
 
     const searches = words.flatMap((a, i) => [`${a}`, `${a} ${words[(i + 7) % words.length]}`]);
     await series("GET /api/v1/services (first page, sorted by name)", ["/api/v1/services"], browser);
-    await series("GET /api/v1/services?page=N (deep pages)", [1, 50, 400, 1500, 1999].map((n) => `/api/v1/services?page=${n}`), browser);
-    await series("GET /api/v1/services?q=<one or two words>", searches.map((q) => `/api/v1/services?q=${encodeURIComponent(q)}`), browser);
-    await series("GET /api/v1/services?tier&lifecycle&language&team=mine", ["/api/v1/services?tier=critical&lifecycle=production&language=Go&team=mine", "/api/v1/services?tier=standard&sort=updated&order=desc"], browser);
-    await series("GET /catalog?q=... (page, time to first byte)", searches.slice(0, 20).map((q) => `/catalog?q=${encodeURIComponent(q)}`), browser, true);
+    await series(
+      "GET /api/v1/services?page=N (deep pages)",
+      [1, 50, 400, 1500, 1999].map((n) => `/api/v1/services?page=${n}`),
+      browser,
+    );
+    await series(
+      "GET /api/v1/services?q=<one or two words>",
+      searches.map((q) => `/api/v1/services?q=${encodeURIComponent(q)}`),
+      browser,
+    );
+    await series(
+      "GET /api/v1/services?tier&lifecycle&language&team=mine",
+      ["/api/v1/services?tier=critical&lifecycle=production&language=Go&team=mine", "/api/v1/services?tier=standard&sort=updated&order=desc"],
+      browser,
+    );
+    await series(
+      "GET /catalog?q=... (page, time to first byte)",
+      searches.slice(0, 20).map((q) => `/catalog?q=${encodeURIComponent(q)}`),
+      browser,
+      true,
+    );
     console.log(`web process resident memory while serving: ${webRssMb(web.pid!).toFixed(0)} MB (target < 400 MB)`);
 
     // Import: a 5,000-document catalog-info.yaml through the API, preview then apply.
@@ -110,7 +158,11 @@ async function main() {
     const file = documents.join("---\n");
     const headers = { cookie: admin.header(), origin: base };
     let started = performance.now();
-    const preview = await fetch(`${base}/api/v1/catalog/import/preview`, { method: "POST", headers: { ...headers, "content-type": "application/yaml" }, body: file });
+    const preview = await fetch(`${base}/api/v1/catalog/import/preview`, {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/yaml" },
+      body: file,
+    });
     const plan = (await preview.json()) as { counts: Record<string, number>; items: { name: string; action: string }[] };
     const previewSeconds = (performance.now() - started) / 1000;
     started = performance.now();
@@ -122,7 +174,9 @@ async function main() {
     const applied = (await apply.json()) as { created?: string[]; error?: { message: string } };
     const applySeconds = (performance.now() - started) / 1000;
     if (!applied.created) throw new Error(`import failed: ${JSON.stringify(applied).slice(0, 300)}`);
-    console.log(`import 5,000-document catalog-info.yaml (${(file.length / 1024 / 1024).toFixed(1)} MB): preview ${previewSeconds.toFixed(1)} s, apply ${applySeconds.toFixed(1)} s (${applied.created.length} created), total ${(previewSeconds + applySeconds).toFixed(1)} s (target < 10 s)`);
+    console.log(
+      `import 5,000-document catalog-info.yaml (${(file.length / 1024 / 1024).toFixed(1)} MB): preview ${previewSeconds.toFixed(1)} s, apply ${applySeconds.toFixed(1)} s (${applied.created.length} created), total ${(previewSeconds + applySeconds).toFixed(1)} s (target < 10 s)`,
+    );
     console.log(`web process resident memory after the import: ${webRssMb(web.pid!).toFixed(0)} MB`);
   } finally {
     if (web && web.exitCode === null) {

@@ -34,15 +34,33 @@ async function main() {
   const prisma = getPrisma();
   try {
     const seedStarted = performance.now();
-    const teams = await Promise.all(Array.from({ length: 50 }, (_, i) => prisma.team.create({ data: { slug: `team-${i}`, name: `Team ${i}`, entraGroupIds: [] } })));
+    const teams = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => prisma.team.create({ data: { slug: `team-${i}`, name: `Team ${i}`, entraGroupIds: [] } })),
+    );
     const clusters = await Promise.all(
       [0, 1, 2].map((i) =>
-        prisma.cluster.create({ data: { armId: `/subscriptions/${subscriptionId}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-${i}`, name: `aks-${i}`, subscriptionId, resourceGroup: "rg-aks", location: "westeurope" } }),
+        prisma.cluster.create({
+          data: {
+            armId: `/subscriptions/${subscriptionId}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-${i}`,
+            name: `aks-${i}`,
+            subscriptionId,
+            resourceGroup: "rg-aks",
+            location: "westeurope",
+          },
+        }),
       ),
     );
     for (let i = 0; i < namespaceCount; i += 100) {
       await prisma.service.createMany({
-        data: Array.from({ length: Math.min(100, namespaceCount - i) }, (_, k) => ({ slug: `svc-${i + k}`, displayName: `Service ${i + k}`, ownerTeamId: teams[(i + k) % 50]!.id, tier: "standard", lifecycle: "production", tags: [], searchText: "" })),
+        data: Array.from({ length: Math.min(100, namespaceCount - i) }, (_, k) => ({
+          slug: `svc-${i + k}`,
+          displayName: `Service ${i + k}`,
+          ownerTeamId: teams[(i + k) % 50]!.id,
+          tier: "standard",
+          lifecycle: "production",
+          tags: [],
+          searchText: "",
+        })),
       });
     }
     const end = Date.parse("2026-11-30T00:00:00Z");
@@ -60,7 +78,16 @@ async function main() {
         updatedAt: asOf,
       }));
       await prisma.namespaceResourceHours.createMany({ data: nsRows });
-      await prisma.serviceResourceHours.createMany({ data: nsRows.map((row, n) => ({ clusterId: row.clusterId, namespace: row.namespace, service: `svc-${n}`, day, cpuCoreHours: row.cpuCoreHours * 0.8, memoryGiBHours: row.memoryGiBHours * 0.8 })) });
+      await prisma.serviceResourceHours.createMany({
+        data: nsRows.map((row, n) => ({
+          clusterId: row.clusterId,
+          namespace: row.namespace,
+          service: `svc-${n}`,
+          day,
+          cpuCoreHours: row.cpuCoreHours * 0.8,
+          memoryGiBHours: row.memoryGiBHours * 0.8,
+        })),
+      });
       const costRows = clusters.flatMap((cluster, c) => [
         { resourceId: cluster.armId.toLowerCase(), resourceGroup: "rg-aks", costMinor: 216n },
         ...Array.from({ length: 6 }, (_, r) => ({
@@ -69,18 +96,40 @@ async function main() {
           costMinor: BigInt(10_000 + ((r * 31 + day.getUTCDate() * 7) % 997)),
         })),
       ]);
-      const tagged = Array.from({ length: 100 }, (_, r) => ({ resourceId: `/subscriptions/${subscriptionId}/resourcegroups/rg-team-${r % 50}/providers/microsoft.cache/redis/r${r}`, resourceGroup: `rg-team-${r % 50}`, costMinor: BigInt(300 + r), team: `team-${r % 50}`, service: `svc-${r}` }));
-      await prisma.costRow.createMany({ data: [...costRows, ...tagged].map((row) => ({ scope: `subscriptions/${subscriptionId}`, date: day, currency: "EUR", asOf, ...row })) });
+      const tagged = Array.from({ length: 100 }, (_, r) => ({
+        resourceId: `/subscriptions/${subscriptionId}/resourcegroups/rg-team-${r % 50}/providers/microsoft.cache/redis/r${r}`,
+        resourceGroup: `rg-team-${r % 50}`,
+        costMinor: BigInt(300 + r),
+        team: `team-${r % 50}`,
+        service: `svc-${r}`,
+      }));
+      await prisma.costRow.createMany({
+        data: [...costRows, ...tagged].map((row) => ({ scope: `subscriptions/${subscriptionId}`, date: day, currency: "EUR", asOf, ...row })),
+      });
     }
-    console.log(`seeded ${namespaceCount} namespaces × ${dayCount} days (${namespaceCount * dayCount} resource-hour rows per table, ${dayCount * (21 + 100)} cost rows) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    console.log(
+      `seeded ${namespaceCount} namespaces × ${dayCount} days (${namespaceCount * dayCount} resource-hour rows per table, ${dayCount * (21 + 100)} cost rows) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+    );
 
-    const config = { azure: { subscriptionIds: [subscriptionId] }, costs: { syncHours: 6, sampleMinutes: 5 } } as unknown as Parameters<typeof getCosts>[0]["config"];
+    const config = { azure: { subscriptionIds: [subscriptionId] }, costs: { syncHours: 6, sampleMinutes: 5 } } as unknown as Parameters<
+      typeof getCosts
+    >[0]["config"];
     const admin = { kind: "user" as const, userId: "u", name: "Admin", email: "a@example.com", isAdmin: true, teams: [] };
-    const member = { kind: "user" as const, userId: "m", name: "Member", email: "m@example.com", isAdmin: false, teams: [{ id: teams[3]!.id, slug: "team-3", name: "Team 3" }] };
+    const member = {
+      kind: "user" as const,
+      userId: "m",
+      name: "Member",
+      email: "m@example.com",
+      isAdmin: false,
+      teams: [{ id: teams[3]!.id, slug: "team-3", name: "Team 3" }],
+    };
     const query = { from: days[0]!.toISOString().slice(0, 10), to: days.at(-1)!.toISOString().slice(0, 10) };
     const now = new Date(end + 86_400_000);
     console.log(`getCosts over ${dayCount} days (${query.from} to ${query.to}), ${runs} runs each after 3 warm-ups; target p95 < 150 ms`);
-    for (const [who, actor] of [["admin", admin], ["member", member]] as const) {
+    for (const [who, actor] of [
+      ["admin", admin],
+      ["member", member],
+    ] as const) {
       for (const groupBy of costGroupings) {
         for (let i = 0; i < 3; i++) await getCosts({ actor, query: { ...query, groupBy }, now, config });
         const times: number[] = [];
@@ -93,7 +142,9 @@ async function main() {
         }
         times.sort((a, b) => a - b);
         const p95 = percentile(times, 95);
-        console.log(`${who.padEnd(7)} groupBy=${groupBy.padEnd(10)} ${String(lines).padStart(4)} lines   p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   ${p95 < 150 ? "met" : "NOT met"}`);
+        console.log(
+          `${who.padEnd(7)} groupBy=${groupBy.padEnd(10)} ${String(lines).padStart(4)} lines   p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   ${p95 < 150 ? "met" : "NOT met"}`,
+        );
       }
     }
   } finally {

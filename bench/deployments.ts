@@ -39,7 +39,19 @@ const dataDir = join(root, ".data", "bench-deployments");
 const clusterName = "aks-dev-weu";
 const perNamespace = 25;
 const managedSelector = "app.kubernetes.io/managed-by=wharf";
-const plurals = new Set(["namespaces", "resourcequotas", "limitranges", "serviceaccounts", "rolebindings", "networkpolicies", "deployments", "replicasets", "pods", "services", "events"]);
+const plurals = new Set([
+  "namespaces",
+  "resourcequotas",
+  "limitranges",
+  "serviceaccounts",
+  "rolebindings",
+  "networkpolicies",
+  "deployments",
+  "replicasets",
+  "pods",
+  "services",
+  "events",
+]);
 
 type Outcome = "good" | "bad" | "crash";
 const expected: Record<Outcome, { status: string; reason: string | null }> = {
@@ -58,7 +70,10 @@ interface View {
   updatedAt: string;
 }
 
-type PodObject = { metadata?: { name?: string; namespace?: string; labels?: Record<string, string> }; status?: { conditions?: { type: string; status: string }[] } };
+type PodObject = {
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string> };
+  status?: { conditions?: { type: string; status: string }[] };
+};
 
 interface Rollout {
   slug: string;
@@ -133,11 +148,19 @@ async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<
  * Follows `GET /api/v1/stream?topic=...` as EventSource does: `onView` for each
  * `view` event (the deployment pushed), `onChange` for each `change` notice.
  */
-function followStream(browser: BenchBrowser, topic: string, signal: AbortSignal, handlers: { onView: (view: View) => void; onChange: () => void; onOpen: () => void }): void {
+function followStream(
+  browser: BenchBrowser,
+  topic: string,
+  signal: AbortSignal,
+  handlers: { onView: (view: View) => void; onChange: () => void; onOpen: () => void },
+): void {
   void (async () => {
     while (!signal.aborted) {
       try {
-        const response = await fetch(`${base}/api/v1/stream?topic=${encodeURIComponent(topic)}`, { headers: { cookie: browser.header(), accept: "text/event-stream" }, signal });
+        const response = await fetch(`${base}/api/v1/stream?topic=${encodeURIComponent(topic)}`, {
+          headers: { cookie: browser.header(), accept: "text/event-stream" },
+          signal,
+        });
         if (!response.ok || !response.body) throw new Error(`stream answered ${response.status}`);
         handlers.onOpen();
         const decoder = new TextDecoder();
@@ -175,11 +198,23 @@ async function main() {
   try {
     // The launcher applies the migrations, starts the sandbox (sandbox mode), seeds it, and runs Next.js.
     const started = performance.now();
-    web = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: database.url, WHARF_WORKER: "off", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    web = spawn(
+      process.execPath,
+      [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          WHARF_DATA_DIR: dataDir,
+          WHARF_MODE: "sandbox",
+          DATABASE_URL: database.url,
+          WHARF_WORKER: "off",
+          LOG_LEVEL: "warn",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     for (let i = 0; ; i++) {
       if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
       if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
@@ -189,7 +224,13 @@ async function main() {
 
     // The worker, here: as the launcher sets its environment for the web process.
     const endpointsFile = join(dataDir, "sandbox", "endpoints.json");
-    Object.assign(process.env, { DATABASE_URL: database.url, SANDBOX_ENDPOINTS_FILE: endpointsFile, WHARF_MODE: "sandbox", WHARF_DATA_DIR: dataDir, LOG_LEVEL: "warn" });
+    Object.assign(process.env, {
+      DATABASE_URL: database.url,
+      SANDBOX_ENDPOINTS_FILE: endpointsFile,
+      WHARF_MODE: "sandbox",
+      WHARF_DATA_DIR: dataDir,
+      LOG_LEVEL: "warn",
+    });
     const { startWorker } = await import("../lib/jobs/worker");
     const { jobDefinitions } = await import("../lib/worker/job-registry");
     const { observeKubeRequests } = await import("../lib/kubernetes/request");
@@ -223,7 +264,9 @@ async function main() {
     // By default the rollout queue is worked once every deployment is queued, so all of them are in flight at
     // once (the first would otherwise finish while the last are still being created); --live-worker works it from the start.
     const { queueNames } = await import("../lib/jobs/queues");
-    const worker = await startWorker(liveWorker ? { definitions: jobDefinitions } : { definitions: jobDefinitions, queues: queueNames.filter((queue) => queue !== "deployment.rollout") });
+    const worker = await startWorker(
+      liveWorker ? { definitions: jobDefinitions } : { definitions: jobDefinitions, queues: queueNames.filter((queue) => queue !== "deployment.rollout") },
+    );
     stopWorker = () => worker.stop();
 
     const member = new BenchBrowser();
@@ -237,16 +280,28 @@ async function main() {
     const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
     const teamId = teams.find((team) => team.slug === "payments")!.id;
     const clusterId = clusters.find((cluster) => cluster.name === clusterName)!.id;
-    const policies = await api<{ environment: string; ceilings: unknown; maxNamespacesPerTeam: number; allowSelfApproval: boolean }[]>(admin, "GET", "/api/v1/namespace-policies");
+    const policies = await api<{ environment: string; ceilings: unknown; maxNamespacesPerTeam: number; allowSelfApproval: boolean }[]>(
+      admin,
+      "GET",
+      "/api/v1/namespace-policies",
+    );
     const dev = policies.find((policy) => policy.environment === "dev")!;
-    if (dev.maxNamespacesPerTeam < namespaceCount + 2) await api(admin, "PUT", "/api/v1/namespace-policies", { ...dev, maxNamespacesPerTeam: namespaceCount + 2 });
+    if (dev.maxNamespacesPerTeam < namespaceCount + 2)
+      await api(admin, "PUT", "/api/v1/namespace-policies", { ...dev, maxNamespacesPerTeam: namespaceCount + 2 });
     const quota = { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "150", storage: "10Gi", loadBalancers: "0" };
     const containerDefaults = { requestCpu: "25m", requestMemory: "32Mi", limitCpu: "100m", limitMemory: "64Mi" };
     const namespaces: { id: string; name: string }[] = [];
     let setup = performance.now();
     for (let n = 0; n < namespaceCount; n++) {
       const name = `payments-bench${n}`;
-      const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", { teamId, clusterId, name, quota, containerDefaults, justification: "Deployments benchmark" });
+      const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
+        teamId,
+        clusterId,
+        name,
+        quota,
+        containerDefaults,
+        justification: "Deployments benchmark",
+      });
       const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
       namespaces.push({ id: namespaceId, name });
     }
@@ -264,7 +319,18 @@ async function main() {
     const rollouts: Rollout[] = Array.from({ length: rolloutCount }, (_, i) => {
       const namespace = namespaces[Math.floor(i / perNamespace)]!;
       const outcome: Outcome = i % 10 === 3 ? "bad" : i % 10 === 7 ? "crash" : "good";
-      return { slug: `bench-svc-${String(i).padStart(3, "0")}`, namespace: namespace.name, namespaceId: namespace.id, outcome, replicas: 1 + (i % 2), countSeenAt: [], countAskedAt: [], countWrittenAt: [], podSeenAt: new Map(), lastSent: 0 };
+      return {
+        slug: `bench-svc-${String(i).padStart(3, "0")}`,
+        namespace: namespace.name,
+        namespaceId: namespace.id,
+        outcome,
+        replicas: 1 + (i % 2),
+        countSeenAt: [],
+        countAskedAt: [],
+        countWrittenAt: [],
+        podSeenAt: new Map(),
+        lastSent: 0,
+      };
     });
     setup = performance.now();
     await inBatches(rollouts, 10, (rollout) =>
@@ -296,7 +362,9 @@ async function main() {
     const token = (JSON.parse(readFileSync(join(dataDir, "sandbox", "cluster-tokens.json"), "utf8")) as Record<string, string>)[clusterName]!;
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
-      clusters: [{ name: clusterName, server: `https://localhost:${endpoints.port}/k8s/${clusterName}`, caData: readFileSync(endpoints.caFile).toString("base64") }],
+      clusters: [
+        { name: clusterName, server: `https://localhost:${endpoints.port}/k8s/${clusterName}`, caData: readFileSync(endpoints.caFile).toString("base64") },
+      ],
       users: [{ name: "bench", token }],
       contexts: [{ name: "bench", cluster: clusterName, user: "bench" }],
       currentContext: "bench",
@@ -403,7 +471,11 @@ async function main() {
     await Promise.all(
       rollouts.map(async (rollout) => {
         rollout.postedAt = performance.now();
-        const created = await api<View>(member, "POST", "/api/v1/deployments", { service: rollout.slug, namespaceId: rollout.namespaceId, tag: rollout.outcome === "good" ? "1.0.0" : rollout.outcome });
+        const created = await api<View>(member, "POST", "/api/v1/deployments", {
+          service: rollout.slug,
+          namespaceId: rollout.namespaceId,
+          tag: rollout.outcome === "good" ? "1.0.0" : rollout.outcome,
+        });
         postTimes.push(performance.now() - rollout.postedAt);
         rollout.id = created.id;
         rollout.view = created;
@@ -432,7 +504,9 @@ async function main() {
     phase = "running";
     const createSeconds = (performance.now() - deployStarted) / 1000;
     postTimes.sort((a, b) => a - b);
-    console.log(`${rolloutCount} deployments sent at once through the API, all created after ${createSeconds.toFixed(1)} s (each POST p50 ${ms(percentile(postTimes, 50))}, max ${ms(postTimes.at(-1)!)}); ${streamsOpen} SSE streams open`);
+    console.log(
+      `${rolloutCount} deployments sent at once through the API, all created after ${createSeconds.toFixed(1)} s (each POST p50 ${ms(percentile(postTimes, 50))}, max ${ms(postTimes.at(-1)!)}); ${streamsOpen} SSE streams open`,
+    );
     let mostInFlight = 0;
     const deadline = performance.now() + 10 * 60_000;
     for (;;) {
@@ -477,11 +551,16 @@ async function main() {
       byOutcome.set(rollout.outcome, entry);
       entry.count += 1;
       if (view.status === want.status && view.reason === want.reason) entry.right += 1;
-      else wrong.push(`${rollout.slug} (tag ${rollout.outcome === "good" ? "1.0.0" : rollout.outcome}): ${view.status}${view.reason ? ` ${view.reason}` : ""}, expected ${want.status}${want.reason ? ` ${want.reason}` : ""}`);
+      else
+        wrong.push(
+          `${rollout.slug} (tag ${rollout.outcome === "good" ? "1.0.0" : rollout.outcome}): ${view.status}${view.reason ? ` ${view.reason}` : ""}, expected ${want.status}${want.reason ? ` ${want.reason}` : ""}`,
+        );
       if (rollout.endedAt !== undefined) entry.seconds.push((rollout.endedAt - rollout.postedAt!) / 1000);
     }
     console.log("");
-    console.log(`all ${rolloutCount} rollouts ended ${allDone.toFixed(1)} s after the first request (rollout worker ${liveWorker ? "running from the start" : `started once all were queued, ${createSeconds.toFixed(1)} s in`}); most in flight at once (applying or progressing, as the client saw them): ${mostInFlight}`);
+    console.log(
+      `all ${rolloutCount} rollouts ended ${allDone.toFixed(1)} s after the first request (rollout worker ${liveWorker ? "running from the start" : `started once all were queued, ${createSeconds.toFixed(1)} s in`}); most in flight at once (applying or progressing, as the client saw them): ${mostInFlight}`,
+    );
     for (const [outcome, entry] of byOutcome) {
       const want = expected[outcome];
       entry.seconds.sort((a, b) => a - b);
@@ -489,31 +568,50 @@ async function main() {
         `  ${outcome === "good" ? "tag 1.0.0" : `tag ${outcome}`}: ${entry.right}/${entry.count} ${want.status}${want.reason ? ` (${want.reason})` : ""}; request to final state p50 ${percentile(entry.seconds, 50).toFixed(1)} s, max ${entry.seconds.at(-1)!.toFixed(1)} s`,
       );
     }
-    console.log(`every final state right: ${wrong.length === 0 ? "yes" : `no, ${wrong.length} wrong`} (target: all ${rolloutCount}: ${met(wrong.length === 0)})`);
+    console.log(
+      `every final state right: ${wrong.length === 0 ? "yes" : `no, ${wrong.length} wrong`} (target: all ${rolloutCount}: ${met(wrong.length === 0)})`,
+    );
     for (const line of wrong.slice(0, 10)) console.log(`  ${line}`);
 
     // Watch streams: the informer's own count and the requests seen on the wire.
     const informers = [...(informerState.wharfRolloutInformers?.values() ?? [])];
     const most = Math.max(...mostOpen.values());
     console.log(`informers in the worker process: ${informers.length} (one per cluster with rollouts)`);
-    for (const [key, open] of [...mostOpen].sort()) console.log(`  ${key}: at most ${open} watch stream${open === 1 ? "" : "s"} open at once, ${watchesOpened.get(key)} opened in all`);
+    for (const [key, open] of [...mostOpen].sort())
+      console.log(`  ${key}: at most ${open} watch stream${open === 1 ? "" : "s"} open at once, ${watchesOpened.get(key)} opened in all`);
     for (const informer of informers) {
-      for (const [kind, stats] of Object.entries(informer.stats)) console.log(`  informer ${kind}: ${stats.lists} list, ${stats.watches} watch, ${stats.resumes} resumed, ${stats.relists} relisted, ${stats.failures} failures`);
+      for (const [kind, stats] of Object.entries(informer.stats))
+        console.log(
+          `  informer ${kind}: ${stats.lists} list, ${stats.watches} watch, ${stats.resumes} resumed, ${stats.relists} relisted, ${stats.failures} failures`,
+        );
     }
-    console.log(`watch connections per cluster and kind: at most ${most} (target 1 each, not ${rolloutCount}: ${met(most === 1 && mostOpen.size === rolloutKinds.length)})`);
-    console.log(`other Kubernetes requests from the worker: ${[...otherRequests].sort().map(([key, count]) => `${key} ${count}`).join(", ")}`);
+    console.log(
+      `watch connections per cluster and kind: at most ${most} (target 1 each, not ${rolloutCount}: ${met(most === 1 && mostOpen.size === rolloutKinds.length)})`,
+    );
+    console.log(
+      `other Kubernetes requests from the worker: ${[...otherRequests]
+        .sort()
+        .map(([key, count]) => `${key} ${count}`)
+        .join(", ")}`,
+    );
 
     // Web while they ran.
     const stats = (times: number[]) => {
       times.sort((a, b) => a - b);
       return times.length ? `p50 ${ms(percentile(times, 50)).padStart(7)}   p95 ${ms(percentile(times, 95)).padStart(7)}   (${times.length})` : "none";
     };
-    console.log(`web requests, one every ${paceMs} ms or back to back when slower, while the ${rolloutCount} deployments were being created (${createSeconds.toFixed(0)} s) / after, until all ended:`);
+    console.log(
+      `web requests, one every ${paceMs} ms or back to back when slower, while the ${rolloutCount} deployments were being created (${createSeconds.toFixed(0)} s) / after, until all ended:`,
+    );
     for (const [name, times] of Object.entries(webTimes)) console.log(`  ${name.padEnd(32)} ${stats(times.creating)}  /  ${stats(times.running)}`);
     console.log(`  ${"followers' refetches".padEnd(32)} ${stats(refetchTimes.creating)}  /  ${stats(refetchTimes.running)}`);
     console.log(`  deployment views pushed to the followers: ${pushes}`);
-    const creating = Object.values(webTimes).flatMap((times) => times.creating).sort((a, b) => a - b);
-    const running = Object.values(webTimes).flatMap((times) => times.running).sort((a, b) => a - b);
+    const creating = Object.values(webTimes)
+      .flatMap((times) => times.creating)
+      .sort((a, b) => a - b);
+    const running = Object.values(webTimes)
+      .flatMap((times) => times.running)
+      .sort((a, b) => a - b);
     const all = [...creating, ...running].sort((a, b) => a - b);
     const webP95 = percentile(all, 95);
     const p95 = (times: number[]) => (times.length ? percentile(times, 95) : NaN);
@@ -522,11 +620,26 @@ async function main() {
     );
     if (webErrors.length) console.log(`  ${webErrors.length} requests failed, such as ${webErrors.slice(0, 3).join("; ")}`);
     const cpu = Object.entries(cpuAfter).map(([name, seconds]) => `${name} ${(seconds - (cpuBefore[name] ?? 0)).toFixed(0)} s`);
-    console.log(`CPU time over those ${allDone.toFixed(0)} s (2 cores shared with other work; load average ${loadavg().map((n) => n.toFixed(1)).join(" ")}): ${cpu.join(", ")}`);
-    console.log(`event loop delay in this process (pg-boss worker, informer, rollouts, and the bench's clients): p50 ${ms(loopDelay.percentile(50) / 1e6)}, p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)}`);
+    console.log(
+      `CPU time over those ${allDone.toFixed(0)} s (2 cores shared with other work; load average ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(" ")}): ${cpu.join(", ")}`,
+    );
+    console.log(
+      `event loop delay in this process (pg-boss worker, informer, rollouts, and the bench's clients): p50 ${ms(loopDelay.percentile(50) / 1e6)}, p99 ${ms(loopDelay.percentile(99) / 1e6)}, max ${ms(loopDelay.max / 1e6)}`,
+    );
 
     // Pod Ready in the sandbox to the page showing it: the k-th pod of a deployment to become ready is in the ready count once it reads k.
-    const delays = { informerPod: [] as number[], informerCount: [] as number[], written: [] as number[], asked: [] as number[], page: [] as number[], podRow: [] as number[], pageCreating: [] as number[], pageRunning: [] as number[] };
+    const delays = {
+      informerPod: [] as number[],
+      informerCount: [] as number[],
+      written: [] as number[],
+      asked: [] as number[],
+      page: [] as number[],
+      podRow: [] as number[],
+      pageCreating: [] as number[],
+      pageRunning: [] as number[],
+    };
     let unseen = 0;
     for (const rollout of rollouts.filter((r) => r.outcome === "good")) {
       const ready = [...podReadyAt].filter(([key]) => key.startsWith(`${rollout.namespace}/`) && podOf.get(key) === rollout.slug).sort((a, b) => a[1] - b[1]);
@@ -548,20 +661,35 @@ async function main() {
       });
     }
     for (const list of Object.values(delays)) list.sort((a, b) => a - b);
-    const missing = rollouts.filter((r) => r.outcome === "good" && [...podReadyAt.keys()].filter((key) => key.startsWith(`${r.namespace}/`) && podOf.get(key) === r.slug).length < r.replicas);
-    if (missing.length) console.log(`  (the bench's watch missed Ready pods of ${missing.length} deployments, such as ${missing.slice(0, 5).map((r) => `${r.namespace}/${r.slug} (${r.replicas})`).join(", ")}; pods seen: ${[...podOf.keys()].filter((key) => key.includes(missing[0]!.slug)).join(", ")})`);
-    const spread = (list: number[]) => (list.length ? `p50 ${ms(percentile(list, 50))}, p95 ${ms(percentile(list, 95))}, max ${ms(list.at(-1)!)}` : "none seen");
+    const missing = rollouts.filter(
+      (r) => r.outcome === "good" && [...podReadyAt.keys()].filter((key) => key.startsWith(`${r.namespace}/`) && podOf.get(key) === r.slug).length < r.replicas,
+    );
+    if (missing.length)
+      console.log(
+        `  (the bench's watch missed Ready pods of ${missing.length} deployments, such as ${missing
+          .slice(0, 5)
+          .map((r) => `${r.namespace}/${r.slug} (${r.replicas})`)
+          .join(", ")}; pods seen: ${[...podOf.keys()].filter((key) => key.includes(missing[0]!.slug)).join(", ")})`,
+      );
+    const spread = (list: number[]) =>
+      list.length ? `p50 ${ms(percentile(list, 50))}, p95 ${ms(percentile(list, 95))}, max ${ms(list.at(-1)!)}` : "none seen";
     const page = delays.page;
     const pageP95 = page.length ? percentile(page, 95) : Infinity;
     const pageMax = page.at(-1) ?? Infinity;
-    console.log(`pod Ready in the sandbox to the page's ready count including it (${page.length} pods${unseen ? `, ${unseen} never seen` : ""}): ${spread(page)} (target < 1 s: p95 ${met(pageP95 < 1000)}, every pod ${met(pageMax < 1000 && unseen === 0)})`);
+    console.log(
+      `pod Ready in the sandbox to the page's ready count including it (${page.length} pods${unseen ? `, ${unseen} never seen` : ""}): ${spread(page)} (target < 1 s: p95 ${met(pageP95 < 1000)}, every pod ${met(pageMax < 1000 && unseen === 0)})`,
+    );
     console.log(`  of which: Wharf's informer has the pod Ready          ${spread(delays.informerPod)}`);
     console.log(`            Wharf's informer has readyReplicas include it ${spread(delays.informerCount)}`);
     console.log(`            the worker has written it (the row's updatedAt)  ${spread(delays.written)}`);
     console.log(`            the push (or change event) reaches the client ${spread(delays.asked)}`);
     console.log(`            the page's pod row shows it ready             ${spread(delays.podRow)}`);
-    console.log(`  pods Ready while the deployments were being created: ${spread(delays.pageCreating)} (${delays.pageCreating.length}); after: ${spread(delays.pageRunning)} (${delays.pageRunning.length})`);
-    console.log(`  ready counts first seen by the 15 s poll rather than a change event: ${firstSeenByPoll}; the bench's pod watches resumed ${podWatchReconnects} times`);
+    console.log(
+      `  pods Ready while the deployments were being created: ${spread(delays.pageCreating)} (${delays.pageCreating.length}); after: ${spread(delays.pageRunning)} (${delays.pageRunning.length})`,
+    );
+    console.log(
+      `  ready counts first seen by the 15 s poll rather than a change event: ${firstSeenByPoll}; the bench's pod watches resumed ${podWatchReconnects} times`,
+    );
     // Where the burst's time goes: the same number of cheap API reads at once, and of the three cluster reads each
     // deployment request makes before its transaction (LimitRange, ResourceQuota, live Deployment), from this process.
     let burst = performance.now();
@@ -578,12 +706,18 @@ async function main() {
       rollouts.map(async (rollout) => {
         const sent = performance.now();
         const object = (apiVersion: string, kind: string, name: string) => ({ apiVersion, kind, metadata: { name, namespace: rollout.namespace } });
-        await Promise.all([readObject(config, object("v1", "LimitRange", "wharf-limits")), readObject(config, object("v1", "ResourceQuota", "wharf-quota")), readObject(config, object("apps/v1", "Deployment", rollout.slug))]);
+        await Promise.all([
+          readObject(config, object("v1", "LimitRange", "wharf-limits")),
+          readObject(config, object("v1", "ResourceQuota", "wharf-quota")),
+          readObject(config, object("apps/v1", "Deployment", rollout.slug)),
+        ]);
         readTimes.push(performance.now() - sent);
       }),
     );
     readTimes.sort((a, b) => a - b);
-    console.log(`  ${rolloutCount} x the 3 cluster reads of a deployment request, at once, from this process: all answered after ${ms(performance.now() - burst)} (each p50 ${ms(percentile(readTimes, 50))})`);
+    console.log(
+      `  ${rolloutCount} x the 3 cluster reads of a deployment request, at once, from this process: all answered after ${ms(performance.now() - burst)} (each p50 ${ms(percentile(readTimes, 50))})`,
+    );
 
     // For comparison with the burst: one deployment request at a time (a second revision of ten good services).
     const alone: number[] = [];

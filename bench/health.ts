@@ -63,11 +63,24 @@ async function main() {
   const viewers = new AbortController();
   try {
     const started = performance.now();
-    web = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: database.url, WHARF_WORKER: "off", WHARF_HEALTH_POLL_SECONDS: String(pollSeconds), LOG_LEVEL: "warn" },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
+    web = spawn(
+      process.execPath,
+      [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          WHARF_DATA_DIR: dataDir,
+          WHARF_MODE: "sandbox",
+          DATABASE_URL: database.url,
+          WHARF_WORKER: "off",
+          WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
+          LOG_LEVEL: "warn",
+        },
+        stdio: ["ignore", "ignore", "inherit"],
+      },
+    );
     for (let i = 0; ; i++) {
       if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
       if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
@@ -76,7 +89,14 @@ async function main() {
     console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
     const endpointsFile = join(dataDir, "sandbox", "endpoints.json");
-    Object.assign(process.env, { DATABASE_URL: database.url, SANDBOX_ENDPOINTS_FILE: endpointsFile, WHARF_MODE: "sandbox", WHARF_DATA_DIR: dataDir, WHARF_HEALTH_POLL_SECONDS: String(pollSeconds), LOG_LEVEL: "warn" });
+    Object.assign(process.env, {
+      DATABASE_URL: database.url,
+      SANDBOX_ENDPOINTS_FILE: endpointsFile,
+      WHARF_MODE: "sandbox",
+      WHARF_DATA_DIR: dataDir,
+      WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
+      LOG_LEVEL: "warn",
+    });
     const { getPrisma } = await import("../lib/db/client");
     const { getConfig } = await import("../lib/config");
     const { observeLogsRequests, queryWorkspace } = await import("../lib/azure/logs");
@@ -95,13 +115,33 @@ async function main() {
       for (let n = 0; n < namespacesPerCluster; n++) {
         namespaces.push(
           await prisma.namespace.create({
-            data: { clusterId: cluster.id, teamId: team.id, name: `bench-health-${cluster.environment}-${n}`, environment: cluster.environment!, costCenter: "CC-BENCH", quota: {}, containerDefaults: {}, status: "ready", readyAt: new Date() },
+            data: {
+              clusterId: cluster.id,
+              teamId: team.id,
+              name: `bench-health-${cluster.environment}-${n}`,
+              environment: cluster.environment!,
+              costCenter: "CC-BENCH",
+              quota: {},
+              containerDefaults: {},
+              status: "ready",
+              readyAt: new Date(),
+            },
             include: { cluster: true },
           }),
         );
       }
     }
-    const deploySpec = { imageRepository: "contoso.azurecr.io/bench/svc", port: 8080, replicas: 1, cpuRequest: "10m", cpuLimit: "100m", memoryRequest: "16Mi", memoryLimit: "64Mi", readinessPath: "/healthz", livenessPath: "/healthz" };
+    const deploySpec = {
+      imageRepository: "contoso.azurecr.io/bench/svc",
+      port: 8080,
+      replicas: 1,
+      cpuRequest: "10m",
+      cpuLimit: "100m",
+      memoryRequest: "16Mi",
+      memoryLimit: "64Mi",
+      readinessPath: "/healthz",
+      livenessPath: "/healthz",
+    };
     const tiers = ["critical", "standard", "experimental"];
     const services = Array.from({ length: serviceCount }, (_, i) => ({
       id: crypto.randomUUID(),
@@ -119,7 +159,15 @@ async function main() {
     const at = new Date();
     await prisma.deployment.createMany({
       data: placed.map(({ service, namespace }) => {
-        const manifest = renderDeployment({ service: { slug: service.slug, appInsightsRoleName: service.appInsightsRoleName }, deploySpec, team: { slug: team.slug }, namespace: { name: namespace.name }, image: { tag: "1.0.0" }, changeCause: "bench", revision: 1 });
+        const manifest = renderDeployment({
+          service: { slug: service.slug, appInsightsRoleName: service.appInsightsRoleName },
+          deploySpec,
+          team: { slug: team.slug },
+          namespace: { name: namespace.name },
+          image: { tag: "1.0.0" },
+          changeCause: "bench",
+          revision: 1,
+        });
         return {
           serviceId: service.id,
           namespaceId: namespace.id,
@@ -157,12 +205,25 @@ async function main() {
       return { core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
     };
     const clients = new Map(clusters.map((cluster) => [cluster, client(cluster)]));
-    for (const namespace of namespaces) await clients.get(namespace.cluster.name as (typeof clusters)[number])!.core.createNamespace({ body: { metadata: { name: namespace.name } } });
+    for (const namespace of namespaces)
+      await clients.get(namespace.cluster.name as (typeof clusters)[number])!.core.createNamespace({ body: { metadata: { name: namespace.name } } });
     await inBatches(placed, 25, async ({ service, namespace }) => {
-      const { deployment } = renderDeployment({ service: { slug: service.slug, appInsightsRoleName: service.appInsightsRoleName }, deploySpec, team: { slug: team.slug }, namespace: { name: namespace.name }, image: { tag: "1.0.0" }, changeCause: "bench", revision: 1 });
-      await clients.get(namespace.cluster.name as (typeof clusters)[number])!.apps.createNamespacedDeployment({ namespace: namespace.name, body: deployment as never });
+      const { deployment } = renderDeployment({
+        service: { slug: service.slug, appInsightsRoleName: service.appInsightsRoleName },
+        deploySpec,
+        team: { slug: team.slug },
+        namespace: { name: namespace.name },
+        image: { tag: "1.0.0" },
+        changeCause: "bench",
+        revision: 1,
+      });
+      await clients
+        .get(namespace.cluster.name as (typeof clusters)[number])!
+        .apps.createNamespacedDeployment({ namespace: namespace.name, body: deployment as never });
     });
-    console.log(`${serviceCount} services, ${namespaces.length} namespaces on ${clusters.length} clusters and their Deployments set up in ${((performance.now() - setup) / 1000).toFixed(1)} s`);
+    console.log(
+      `${serviceCount} services, ${namespaces.length} namespaces on ${clusters.length} clusters and their Deployments set up in ${((performance.now() - setup) / 1000).toFixed(1)} s`,
+    );
 
     // Log Analytics requests, counted where Wharf sends them (the poller is this process's only Log Analytics client).
     let logsRequests = 0;
@@ -187,8 +248,14 @@ async function main() {
         waited.push(summary.phases["log analytics"] ?? 0);
         requests.push(logsRequests - before);
       }
-      console.log(`  ${label}: ${summary.services} services judged; states ${JSON.stringify(summary.states)}; workspace errors ${summary.workspaceErrors.length}`);
-      console.log(`    last cycle's phases (ms): ${Object.entries(summary.phases).map(([name, millis]) => `${name} ${millis}`).join(", ")}`);
+      console.log(
+        `  ${label}: ${summary.services} services judged; states ${JSON.stringify(summary.states)}; workspace errors ${summary.workspaceErrors.length}`,
+      );
+      console.log(
+        `    last cycle's phases (ms): ${Object.entries(summary.phases)
+          .map(([name, millis]) => `${name} ${millis}`)
+          .join(", ")}`,
+      );
       return { requests, wall, waited, summary };
     }
 
@@ -258,16 +325,27 @@ async function main() {
     const allRequests = [...quiet.requests, ...busy.requests];
     const allWall = [...quiet.wall, ...busy.wall];
     const worstEval = Math.max(...evaluation.flatMap((e) => e.times));
-    console.log(`\nHealth at ${serviceCount} services, ${workspaceCount} workspaces, ${clusters.length} clusters (sandbox heap cap ${Number(process.env.SANDBOX_MAX_HEAP_MB) || 256} MB; load average ${loadavg()[0]!.toFixed(1)}):`);
-    console.log(`- Log Analytics requests per cycle, 0 viewers: ${quiet.requests.join(", ")}; ${viewerCount} viewers: ${busy.requests.join(", ")} (${viewerRequests} viewer requests, ${viewerErrors} failed) — target exactly ${workspaceCount} (one per workspace): ${met(allRequests.every((n) => n === workspaceCount))}`);
-    console.log(`- poll cycle wall time, 0 viewers: ${quiet.wall.map(ms).join(", ")}; ${viewerCount} viewers: ${busy.wall.map(ms).join(", ")} — target < 10 s: ${met(Math.max(...allWall) < 10_000)}`);
+    console.log(
+      `\nHealth at ${serviceCount} services, ${workspaceCount} workspaces, ${clusters.length} clusters (sandbox heap cap ${Number(process.env.SANDBOX_MAX_HEAP_MB) || 256} MB; load average ${loadavg()[0]!.toFixed(1)}):`,
+    );
+    console.log(
+      `- Log Analytics requests per cycle, 0 viewers: ${quiet.requests.join(", ")}; ${viewerCount} viewers: ${busy.requests.join(", ")} (${viewerRequests} viewer requests, ${viewerErrors} failed) — target exactly ${workspaceCount} (one per workspace): ${met(allRequests.every((n) => n === workspaceCount))}`,
+    );
+    console.log(
+      `- poll cycle wall time, 0 viewers: ${quiet.wall.map(ms).join(", ")}; ${viewerCount} viewers: ${busy.wall.map(ms).join(", ")} — target < 10 s: ${met(Math.max(...allWall) < 10_000)}`,
+    );
     const own = (run: { wall: number[]; waited: number[] }) => run.wall.map((wall, i) => ms(wall - run.waited[i]!)).join(", ");
-    console.log(`  of which waiting for Log Analytics (the sandbox's KQL evaluator), 0 viewers: ${quiet.waited.map(ms).join(", ")}; ${viewerCount} viewers: ${busy.waited.map(ms).join(", ")}`);
+    console.log(
+      `  of which waiting for Log Analytics (the sandbox's KQL evaluator), 0 viewers: ${quiet.waited.map(ms).join(", ")}; ${viewerCount} viewers: ${busy.waited.map(ms).join(", ")}`,
+    );
     console.log(`  Wharf's own part (the cycle less that wait), 0 viewers: ${own(quiet)}; ${viewerCount} viewers: ${own(busy)}`);
-    console.log(`- /health server time p50 / p95 / max (${requestCount} requests): ${ms(percentile(page, 50))} / ${ms(percentile(page, 95))} / ${ms(Math.max(...page))} — target p95 < 150 ms: ${met(percentile(page, 95) < 150)}`);
+    console.log(
+      `- /health server time p50 / p95 / max (${requestCount} requests): ${ms(percentile(page, 50))} / ${ms(percentile(page, 95))} / ${ms(Math.max(...page))} — target p95 < 150 ms: ${met(percentile(page, 95) < 150)}`,
+    );
     console.log(`- /api/v1/health p50 / p95 (${apiTimes.length} requests): ${ms(percentile(apiTimes, 50))} / ${ms(percentile(apiTimes, 95))}`);
     console.log(`- ${deepPath} p50 / p95 (${deep.length} requests): ${ms(percentile(deep, 50))} / ${ms(percentile(deep, 95))}`);
-    for (const e of evaluation) console.log(`- sandbox health query, ${roles.length} roles asked, 1 h, ${e.name}: ${e.times.map(ms).join(", ")} (${e.rows} roles answered)`);
+    for (const e of evaluation)
+      console.log(`- sandbox health query, ${roles.length} roles asked, 1 h, ${e.name}: ${e.times.map(ms).join(", ")} (${e.rows} roles answered)`);
     console.log(`  — target < 2 s: ${met(worstEval < 2000)}`);
     // Tells whether anyone else's process (the web) asked: the poller's own count must match the cycles it ran.
     console.log(`- snapshots written: ${await prisma.serviceHealth.count()}`);
@@ -278,7 +356,12 @@ async function main() {
       await new Promise((done) => web!.once("exit", done));
     }
     await database.stop();
-    await (await import("../lib/db/client")).getPrisma().$disconnect().catch(() => undefined);
+    await (
+      await import("../lib/db/client")
+    )
+      .getPrisma()
+      .$disconnect()
+      .catch(() => undefined);
   }
 }
 

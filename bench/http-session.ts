@@ -50,7 +50,13 @@ export class BenchBrowser {
     const picker = await this.go(`${baseUrl}/auth/sign-in?returnTo=/`);
     const action = /<form method="post" action="([^"]+\/login)"/.exec(picker.body)?.[1];
     if (!action) throw new Error(`no persona picker at ${picker.url} (status ${picker.status})`);
-    const done = await this.go(new URL(action.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))), picker.url).href, { method: "POST", form: { persona } });
+    const done = await this.go(
+      new URL(
+        action.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code))),
+        picker.url,
+      ).href,
+      { method: "POST", form: { persona } },
+    );
     if (!this.cookie("wharf_session")) throw new Error(`sign-in as ${persona} ended at ${done.url} without a session`);
   }
 }

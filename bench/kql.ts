@@ -125,7 +125,11 @@ cpuTimes.sort((a, b) => a - b);
 
 console.log(`source rows: ${generated} AppRequests (${roles} roles × 60 min × 2 outcomes); making them alone: ${generateMs.toFixed(0)} ms`);
 console.log(`parser load (first query): ${loadMs.toFixed(0)} ms`);
-console.log(`health query: ${resultRows} result rows; wall time over ${runs} runs p50 ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms (row generation included)`);
+console.log(
+  `health query: ${resultRows} result rows; wall time over ${runs} runs p50 ${times[Math.floor(times.length / 2)]!.toFixed(0)} ms, max ${times[times.length - 1]!.toFixed(0)} ms (row generation included)`,
+);
 // CPU time is steadier than wall time on a machine shared with other work (it includes GC threads).
-console.log(`health query CPU time p50 ${cpuTimes[Math.floor(cpuTimes.length / 2)]!.toFixed(0)} ms, max ${cpuTimes[cpuTimes.length - 1]!.toFixed(0)} ms; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`);
+console.log(
+  `health query CPU time p50 ${cpuTimes[Math.floor(cpuTimes.length / 2)]!.toFixed(0)} ms, max ${cpuTimes[cpuTimes.length - 1]!.toFixed(0)} ms; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
+);
 console.log(`heap used after a run (peak seen): ${mb(peakHeap)}; rss ${mb(process.memoryUsage().rss)}`);

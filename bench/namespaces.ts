@@ -40,10 +40,27 @@ async function main() {
   const prisma = getPrisma();
   const team = await prisma.team.create({ data: { slug: "bench", name: "Bench", entraGroupIds: ["0c9d7e8f-2222-4c6a-9f00-000000000001"] } });
   const user = async (name: string, admin: boolean) =>
-    prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name}@example.com`, groupIds: [], appRoles: admin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() } });
+    prisma.user.create({
+      data: {
+        entraObjectId: randomBytes(8).toString("hex"),
+        tenantId: "t",
+        name,
+        email: `${name}@example.com`,
+        groupIds: [],
+        appRoles: admin ? [getConfig().identity.adminAppRole] : [],
+        lastSignInAt: new Date(),
+      },
+    });
   const memberRow = await user("member", false);
   const adminRow = await user("admin", true);
-  const member = { kind: "user" as const, userId: memberRow.id, name: "member", email: memberRow.email, isAdmin: false, teams: [{ id: team.id, slug: team.slug, name: team.name }] };
+  const member = {
+    kind: "user" as const,
+    userId: memberRow.id,
+    name: "member",
+    email: memberRow.email,
+    isAdmin: false,
+    teams: [{ id: team.id, slug: team.slug, name: team.name }],
+  };
   const admin = { kind: "user" as const, userId: adminRow.id, name: "admin", email: adminRow.email, isAdmin: true, teams: [] };
   await refreshClusters({ actor: { kind: "system", name: "bench" } });
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
@@ -70,7 +87,10 @@ async function main() {
   const waitReady = async (ids: string[]) => {
     const readyAt = new Map<string, number>();
     while (readyAt.size < ids.length) {
-      const rows = await prisma.namespace.findMany({ where: { id: { in: ids.filter((id) => !readyAt.has(id)) }, status: { in: ["ready", "failed"] } }, select: { id: true, status: true, statusMessage: true } });
+      const rows = await prisma.namespace.findMany({
+        where: { id: { in: ids.filter((id) => !readyAt.has(id)) }, status: { in: ["ready", "failed"] } },
+        select: { id: true, status: true, statusMessage: true },
+      });
       for (const row of rows) {
         if (row.status === "failed") throw new Error(`provisioning failed: ${row.statusMessage}`);
         readyAt.set(row.id, performance.now());
@@ -79,7 +99,18 @@ async function main() {
     }
     return readyAt;
   };
-  const request = (name: string) => requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "benchmark namespace" } });
+  const request = (name: string) =>
+    requestNamespace({
+      actor: member,
+      input: {
+        teamId: team.id,
+        clusterId: cluster.id,
+        name,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "benchmark namespace",
+      },
+    });
 
   try {
     const latencies: number[] = [];
@@ -91,7 +122,9 @@ async function main() {
       latencies.push(readyAt.get(namespaceId!)! - approvedAt);
     }
     latencies.sort((a, b) => a - b);
-    console.log(`approval to ready, one at a time (${sequential}): p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s   p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s   (target p95 < 3 s)`);
+    console.log(
+      `approval to ready, one at a time (${sequential}): p50 ${(percentile(latencies, 50) / 1000).toFixed(2)} s   p95 ${(percentile(latencies, 95) / 1000).toFixed(2)} s   (target p95 < 3 s)`,
+    );
 
     const requests = [];
     for (let i = 0; i < burst; i++) requests.push(await request(`bench-burst-${i}`));

@@ -42,7 +42,9 @@ async function main() {
     const token = (JSON.parse(readFileSync(join(stateDir, "cluster-tokens.json"), "utf8")) as Record<string, string>)["aks-dev-weu"]!;
     const config = new KubeConfig();
     config.loadFromOptions({
-      clusters: [{ name: "dev", server: `https://localhost:${port}/k8s/aks-dev-weu`, caData: Buffer.from(readFileSync(join(stateDir, "ca.pem"))).toString("base64") }],
+      clusters: [
+        { name: "dev", server: `https://localhost:${port}/k8s/aks-dev-weu`, caData: Buffer.from(readFileSync(join(stateDir, "ca.pem"))).toString("base64") },
+      ],
       users: [{ name: "dev", token }],
       contexts: [{ name: "dev", cluster: "dev", user: "dev" }],
       currentContext: "dev",
@@ -54,7 +56,10 @@ async function main() {
     await inBatches(namespaces, 50, (name) => core.createNamespace({ body: { metadata: { name, labels: { "wharf.io/team": `t${i(name) % 40}` } } } }));
     const pods = Array.from({ length: podCount }, (_, n) => ({ namespace: namespaces[n % namespaceCount]!, name: `pod-${n}` }));
     await inBatches(pods, 50, (pod) =>
-      core.createNamespacedPod({ namespace: pod.namespace, body: { metadata: { name: pod.name, labels: { app: "bench" } }, spec: { containers: [{ name: "app", image: "contoso.azurecr.io/bench/app:1.0" }] } } }),
+      core.createNamespacedPod({
+        namespace: pod.namespace,
+        body: { metadata: { name: pod.name, labels: { app: "bench" } }, spec: { containers: [{ name: "app", image: "contoso.azurecr.io/bench/app:1.0" }] } },
+      }),
     );
     console.log(`created ${namespaceCount} namespaces and ${podCount} pods through the API in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     // The figure is for a cluster holding that many objects, not one still starting them: wait until the
@@ -72,7 +77,9 @@ async function main() {
     }
     times.sort((a, b) => a - b);
     const listP95 = percentile(times, 95);
-    console.log(`list ${namespaceCount + 5} namespaces with client-node: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${listP95.toFixed(1)} ms (target p95 < 50 ms: ${met(listP95 < 50)}; client-node opens a TLS connection per call and runs its own deserializer, see below)`);
+    console.log(
+      `list ${namespaceCount + 5} namespaces with client-node: p50 ${percentile(times, 50).toFixed(1)} ms, p95 ${listP95.toFixed(1)} ms (target p95 < 50 ms: ${met(listP95 < 50)}; client-node opens a TLS connection per call and runs its own deserializer, see below)`,
+    );
     // The same list as raw HTTPS (one kept-alive connection, as kubectl and client-go hold one): how long the
     // sandbox takes to answer, and what JSON.parse adds; the rest of client-node's time is its own deserializer.
     const agent = new Agent({ keepAlive: true, ca: readFileSync(join(stateDir, "ca.pem")) });
@@ -93,7 +100,9 @@ async function main() {
     agent.destroy();
     raw.sort((a, b) => a - b);
     parsed.sort((a, b) => a - b);
-    console.log(`  the same list as a raw HTTPS GET: p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms; with JSON.parse: p50 ${percentile(parsed, 50).toFixed(1)} ms, p95 ${percentile(parsed, 95).toFixed(1)} ms`);
+    console.log(
+      `  the same list as a raw HTTPS GET: p50 ${percentile(raw, 50).toFixed(1)} ms, p95 ${percentile(raw, 95).toFixed(1)} ms; with JSON.parse: p50 ${percentile(parsed, 50).toFixed(1)} ms, p95 ${percentile(parsed, 95).toFixed(1)} ms`,
+    );
     const deserialize: number[] = [];
     for (let n = 0; n < 110; n++) {
       const list: unknown = JSON.parse(body);
@@ -102,7 +111,9 @@ async function main() {
       if (n >= 10) deserialize.push(performance.now() - started);
     }
     deserialize.sort((a, b) => a - b);
-    console.log(`  client-node's deserializer alone on that ${(body.length / 1024).toFixed(0)} KB body, no I/O: p50 ${percentile(deserialize, 50).toFixed(1)} ms, p95 ${percentile(deserialize, 95).toFixed(1)} ms`);
+    console.log(
+      `  client-node's deserializer alone on that ${(body.length / 1024).toFixed(0)} KB body, no I/O: p50 ${percentile(deserialize, 50).toFixed(1)} ms, p95 ${percentile(deserialize, 95).toFixed(1)} ms`,
+    );
     // As Wharf itself lists (lib/kubernetes: plain JSON over a kept-alive agent, pages of 500, as the reconcile does).
     const wharf: number[] = [];
     for (let n = 0; n < 110; n++) {
@@ -113,17 +124,24 @@ async function main() {
     }
     wharf.sort((a, b) => a - b);
     const wharfP95 = percentile(wharf, 95);
-    console.log(`  the same list with Wharf's own client (4 pages of 500): p50 ${percentile(wharf, 50).toFixed(1)} ms, p95 ${wharfP95.toFixed(1)} ms (target p95 < 50 ms: ${met(wharfP95 < 50)})`);
+    console.log(
+      `  the same list with Wharf's own client (4 pages of 500): p50 ${percentile(wharf, 50).toFixed(1)} ms, p95 ${wharfP95.toFixed(1)} ms (target p95 < 50 ms: ${met(wharfP95 < 50)})`,
+    );
 
     const delays: number[] = [];
     const pending = new Map<string, number>();
-    const watch = await new Watch(config).watch("/api/v1/namespaces", { resourceVersion: (await core.listNamespace({ limit: 1 })).metadata?.resourceVersion }, (type, object: { metadata?: { name?: string } }) => {
-      const sent = pending.get(object.metadata?.name ?? "");
-      if (type === "ADDED" && sent !== undefined) {
-        delays.push(performance.now() - sent);
-        pending.delete(object.metadata!.name!);
-      }
-    }, () => {});
+    const watch = await new Watch(config).watch(
+      "/api/v1/namespaces",
+      { resourceVersion: (await core.listNamespace({ limit: 1 })).metadata?.resourceVersion },
+      (type, object: { metadata?: { name?: string } }) => {
+        const sent = pending.get(object.metadata?.name ?? "");
+        if (type === "ADDED" && sent !== undefined) {
+          delays.push(performance.now() - sent);
+          pending.delete(object.metadata!.name!);
+        }
+      },
+      () => {},
+    );
     for (let n = 0; n < 50; n++) {
       const name = `watched-${n}`;
       pending.set(name, performance.now());
@@ -133,16 +151,22 @@ async function main() {
     watch.abort();
     delays.sort((a, b) => a - b);
     const slowest = delays.at(-1)!;
-    console.log(`watch delivers a change: p50 ${percentile(delays, 50).toFixed(1)} ms, p95 ${percentile(delays, 95).toFixed(1)} ms, max ${slowest.toFixed(1)} ms (target < 100 ms: ${met(slowest < 100)})`);
+    console.log(
+      `watch delivers a change: p50 ${percentile(delays, 50).toFixed(1)} ms, p95 ${percentile(delays, 95).toFixed(1)} ms, max ${slowest.toFixed(1)} ms (target < 100 ms: ${met(slowest < 100)})`,
+    );
 
     const busy = descendantsRss(sandbox.pid!);
     const busyMb = busy.largest / 1024;
-    console.log(`sandbox resident memory right after the load: ${busyMb.toFixed(0)} MB (target < 300 MB: ${met(busyMb < 300)}; ${(busy.total / 1024).toFixed(0)} MB for its whole process tree)`);
+    console.log(
+      `sandbox resident memory right after the load: ${busyMb.toFixed(0)} MB (target < 300 MB: ${met(busyMb < 300)}; ${(busy.total / 1024).toFixed(0)} MB for its whole process tree)`,
+    );
     // V8 gives memory back once allocation calms down (its memory reducer); this is what the sandbox holds while Wharf uses it.
     await new Promise((done) => setTimeout(done, 15_000));
     const idle = descendantsRss(sandbox.pid!);
     const idleMb = idle.largest / 1024;
-    console.log(`sandbox resident memory 15 s later: ${idleMb.toFixed(0)} MB (target < 300 MB: ${met(idleMb < 300)}; ${(idle.total / 1024).toFixed(0)} MB for the tree)`);
+    console.log(
+      `sandbox resident memory 15 s later: ${idleMb.toFixed(0)} MB (target < 300 MB: ${met(idleMb < 300)}; ${(idle.total / 1024).toFixed(0)} MB for the tree)`,
+    );
   } finally {
     sandbox.kill("SIGTERM");
     await new Promise((done) => sandbox.once("exit", done));
@@ -173,7 +197,10 @@ function i(name: string): number {
 
 /** CPU seconds used so far by `pid` and everything under it (/proc, in clock ticks of 10 ms). */
 function treeCpuSeconds(pid: number): number {
-  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n").map((line) => line.trim().split(/\s+/).map(Number));
+  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/).map(Number));
   let ticks = 0;
   const queue = [pid];
   while (queue.length) {
@@ -208,7 +235,10 @@ async function untilQuiet(pid: number): Promise<void> {
  * process tree (the wrappers and tsx's esbuild services included).
  */
 function descendantsRss(pid: number): { largest: number; total: number } {
-  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss=,args="], { encoding: "utf8" }).trim().split("\n").map((line) => line.trim().split(/\s+/));
+  const rows = execFileSync("ps", ["-e", "-o", "pid=,ppid=,rss=,args="], { encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/));
   const children = (parent: number) => rows.filter((row) => Number(row[1]) === parent);
   let largest = 0;
   let total = Number(rows.find((row) => Number(row[0]) === pid)?.[2] ?? 0);

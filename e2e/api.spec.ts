@@ -16,7 +16,20 @@ test("the services API answers bad input with a typed 4xx error and writes nothi
   expect(badSlug.status()).toBe(400);
   expect((await badSlug.json()).error).toMatchObject({ code: "invalid_input", path: ["slug"] });
 
-  const registry = await post({ ...valid, deploySpec: { imageRepository: "docker.io/library/nginx", port: 80, replicas: 1, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/", livenessPath: "/" } });
+  const registry = await post({
+    ...valid,
+    deploySpec: {
+      imageRepository: "docker.io/library/nginx",
+      port: 80,
+      replicas: 1,
+      cpuRequest: "100m",
+      cpuLimit: "200m",
+      memoryRequest: "64Mi",
+      memoryLimit: "128Mi",
+      readinessPath: "/",
+      livenessPath: "/",
+    },
+  });
   expect(registry.status()).toBe(400);
   expect((await registry.json()).error.path).toEqual(["deploySpec", "imageRepository"]);
 
@@ -72,10 +85,17 @@ test("a signed-in member deploys through the API by cluster and namespace names,
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const decided = await admin.request.post(`/api/v1/namespace-requests/${((await requested.json()) as { id: string }).id}/decision`, { headers: { origin: new URL(admin.url()).origin }, data: { decision: "approve" } });
+  const decided = await admin.request.post(`/api/v1/namespace-requests/${((await requested.json()) as { id: string }).id}/decision`, {
+    headers: { origin: new URL(admin.url()).origin },
+    data: { decision: "approve" },
+  });
   const { namespaceId } = (await decided.json()) as { namespaceId: string };
   await adminContext.close();
-  await expect.poll(async () => ((await (await page.request.get(`/api/v1/namespaces/${namespaceId}`)).json()) as { namespace: { status: string } }).namespace.status, { timeout: 20_000 }).toBe("ready");
+  await expect
+    .poll(async () => ((await (await page.request.get(`/api/v1/namespaces/${namespaceId}`)).json()) as { namespace: { status: string } }).namespace.status, {
+      timeout: 20_000,
+    })
+    .toBe("ready");
 
   const post = (data: object) => page.request.post("/api/v1/deployments", { data, headers: { origin } });
   const created = await post({ service: "card-tokenizer", cluster: "aks-dev-weu", namespace: name, tag: "1.4.2" });
@@ -88,7 +108,11 @@ test("a signed-in member deploys through the API by cluster and namespace names,
   expect((await both.json()).error).toMatchObject({ code: "invalid_input", path: ["namespaceId"] });
   const unknown = await post({ service: "card-tokenizer", cluster: "aks-dev-weu", namespace: `${name}x`, tag: "1.4.3" });
   expect(unknown.status()).toBe(400);
-  expect((await unknown.json()).error).toMatchObject({ code: "invalid_input", path: ["namespace"], message: expect.stringContaining(`${name} on aks-dev-weu`) });
+  expect((await unknown.json()).error).toMatchObject({
+    code: "invalid_input",
+    path: ["namespace"],
+    message: expect.stringContaining(`${name} on aks-dev-weu`),
+  });
 
   const history = await page.request.get(`/api/v1/deployments?service=card-tokenizer&cluster=aks-dev-weu&namespace=${name}`);
   expect(history.status()).toBe(200);

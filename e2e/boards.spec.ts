@@ -47,7 +47,9 @@ test("an admin puts a board on a screen, and revoking it reaches the screen with
   expect(fontSize).toBeGreaterThanOrEqual(24);
 
   const cookies = await tv.cookies();
-  expect(cookies.map((cookie) => [cookie.name, cookie.path, cookie.httpOnly, cookie.sameSite])).toEqual([["wharf_display", `/display/${slug}`, true, "Strict"]]);
+  expect(cookies.map((cookie) => [cookie.name, cookie.path, cookie.httpOnly, cookie.sameSite])).toEqual([
+    ["wharf_display", `/display/${slug}`, true, "Strict"],
+  ]);
   // Neither the API nor another board, even with the cookie sent by hand.
   const token = cookies[0]!.value;
   expect((await tv.request.get("/api/v1/services", { headers: { cookie: `wharf_display=${token}` } })).status()).toBe(401);

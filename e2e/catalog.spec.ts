@@ -64,7 +64,10 @@ test.describe.serial("the catalog", () => {
     await expect(page.getByRole("link", { name: "Edit" })).toHaveCount(0);
     expect((await page.goto(`/catalog/${slug}/edit`))?.status()).toBe(403);
     const current = await (await page.request.get(`/api/v1/services/${slug}`)).json();
-    const response = await page.request.put(`/api/v1/services/${slug}`, { data: { ...current, ownerTeam: "payments", displayName: "Hijacked" }, headers: { origin: new URL(page.url()).origin } });
+    const response = await page.request.put(`/api/v1/services/${slug}`, {
+      data: { ...current, ownerTeam: "payments", displayName: "Hijacked" },
+      headers: { origin: new URL(page.url()).origin },
+    });
     expect(response.status()).toBe(403);
     expect((await response.json()).error.message).toContain("Only members of the owning team");
   });
@@ -104,6 +107,9 @@ test("an upload over 5 MB is refused before anything is read", async ({ page }) 
   await form.getByLabel("Upload a file").setInputFiles({ name: "huge.yaml", mimeType: "text/yaml", buffer: Buffer.alloc(20 * 1024 * 1024, "a") });
   await form.getByRole("button", { name: "Preview" }).click();
   await expect(form.getByRole("alert")).toContainText("huge.yaml is 20.0 MB");
-  const api = await page.request.post("/api/v1/catalog/import/preview", { data: Buffer.alloc(20 * 1024 * 1024, "a"), headers: { origin: new URL(page.url()).origin, "content-type": "application/yaml" } });
+  const api = await page.request.post("/api/v1/catalog/import/preview", {
+    data: Buffer.alloc(20 * 1024 * 1024, "a"),
+    headers: { origin: new URL(page.url()).origin, "content-type": "application/yaml" },
+  });
   expect(api.status()).toBe(413);
 });

@@ -9,9 +9,16 @@ test("an admin syncs cost and sees the month's figures, the trend, the breakdown
   expect(sync.status()).toBe(202);
   // The worker runs the sync: wait for the stored rows, not for a fixed time.
   await expect
-    .poll(async () => ((await (await page.request.get("/api/v1/costs")).json()) as { dataAsOf: string | null }).dataAsOf, { timeout: 240_000, intervals: [2_000] })
+    .poll(async () => ((await (await page.request.get("/api/v1/costs")).json()) as { dataAsOf: string | null }).dataAsOf, {
+      timeout: 240_000,
+      intervals: [2_000],
+    })
     .not.toBeNull();
-  const view = (await (await page.request.get("/api/v1/costs?groupBy=cluster")).json()) as { totalMinor: number; lines: { totalMinor: number }[]; currency: string };
+  const view = (await (await page.request.get("/api/v1/costs?groupBy=cluster")).json()) as {
+    totalMinor: number;
+    lines: { totalMinor: number }[];
+    currency: string;
+  };
   expect(view.totalMinor).toBeGreaterThan(0);
   expect(view.lines.reduce((sum, line) => sum + line.totalMinor, 0)).toBe(view.totalMinor);
 

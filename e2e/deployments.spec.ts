@@ -22,7 +22,9 @@ async function readyNamespace(member: Page, admin: Page, cluster: string, name: 
     justification: "End-to-end test of deployments",
   });
   const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect.poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 }).toBe("ready");
+  await expect
+    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
+    .toBe("ready");
   return namespaceId;
 }
 
@@ -128,7 +130,9 @@ test("with the cluster unreachable, the preview says so and works again once it 
     await page.getByLabel("Namespace").selectOption(namespaceId);
     await page.getByLabel("Image tag or digest").fill("1.4.2");
     await page.getByRole("button", { name: "Preview what will be applied" }).click();
-    await expect(page.getByRole("alert").filter({ hasText: "Wharf could not read" })).toContainText(`Wharf could not read ${namespace}'s quota and limits on aks-dev-weu`);
+    await expect(page.getByRole("alert").filter({ hasText: "Wharf could not read" })).toContainText(
+      `Wharf could not read ${namespace}'s quota and limits on aks-dev-weu`,
+    );
     await expect(page.getByRole("alert").filter({ hasText: "Wharf could not read" })).toContainText("Try again in a minute");
     await page.screenshot({ path: "test-results/deploy-preview-cluster-unreachable.png", fullPage: true });
     // The typed choice is still there; once the cluster answers, the same click works.

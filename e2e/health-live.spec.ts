@@ -19,7 +19,8 @@ const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 20)
 async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, data?: unknown): Promise<T> {
   const request: APIRequestContext = page.request;
   const headers = { origin: new URL(page.url()).origin };
-  const response = method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
+  const response =
+    method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
   expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
   return (await response.json()) as T;
 }
@@ -36,12 +37,21 @@ async function readyNamespace(member: Page, admin: Page, team: string, cluster: 
     justification: "End-to-end test of health",
   });
   const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect.poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 }).toBe("ready");
+  await expect
+    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
+    .toBe("ready");
   return namespaceId;
 }
 
 /** Deploys from the service's deploy page and waits for the rollout to end with the given status. */
-async function deployFromPage(page: Page, service: Service, namespace: string, namespaceId: string, tag: string, outcome: "succeeded" | "failed"): Promise<void> {
+async function deployFromPage(
+  page: Page,
+  service: Service,
+  namespace: string,
+  namespaceId: string,
+  tag: string,
+  outcome: "succeeded" | "failed",
+): Promise<void> {
   await page.goto(`/catalog/${service.slug}/deploy`);
   await page.getByLabel("Namespace").selectOption(namespaceId);
   await page.getByLabel("Image tag or digest").fill(tag);
@@ -58,7 +68,15 @@ function healthRow(page: Page, namespace: string): Locator {
 }
 
 /** The service page's Environments card for one namespace; the page is server-rendered, so it is reloaded until it says so. */
-async function expectEnvironment(page: Page, service: Service, environment: string, namespace: string, state: string, reason: RegExp | null, wait: { timeout: number }): Promise<void> {
+async function expectEnvironment(
+  page: Page,
+  service: Service,
+  environment: string,
+  namespace: string,
+  state: string,
+  reason: RegExp | null,
+  wait: { timeout: number },
+): Promise<void> {
   await expect(async () => {
     await page.goto(`/catalog/${service.slug}`);
     const card = page.getByRole("region", { name: `${environment}: ${namespace}` }).or(page.getByLabel(`${environment}: ${namespace}`));
@@ -67,7 +85,10 @@ async function expectEnvironment(page: Page, service: Service, environment: stri
   }).toPass({ ...wait, intervals: [1_000, 2_000] });
 }
 
-test("a deploy's health follows it: good tag healthy, crash unhealthy with the reason, roll back healthy, errors degraded by failure rate", async ({ page, browser }) => {
+test("a deploy's health follows it: good tag healthy, crash unhealthy with the reason, roll back healthy, errors degraded by failure rate", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(600_000);
   const namespace = `payments-hl${Date.now().toString(36)}`;
   await signInAs(page, "payments");
@@ -112,7 +133,9 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   try {
     await deployFromPage(page, service, namespace, namespaceId, "errors", "succeeded");
     await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "degraded", { timeout: 120_000 });
-    await expect(healthRow(board, namespace).getByRole("list", { name: "Reasons" })).toContainText(/Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/);
+    await expect(healthRow(board, namespace).getByRole("list", { name: "Reasons" })).toContainText(
+      /Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/,
+    );
     await board.screenshot({ path: "test-results/health-live-errors.png", fullPage: true });
     await expectEnvironment(page, service, "dev", namespace, "degraded", /Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/, withinCycles(1));
     await page.screenshot({ path: "test-results/health-live-service-errors.png", fullPage: true });
@@ -158,7 +181,11 @@ test("a failing workspace: its services say how old their data is and why, the o
     // Once its last figures are more than two cycles old, the dev row is unknown with their age and the workspace's error.
     const dev = healthRow(page, devNamespace);
     await expect(dev).toHaveAttribute("data-state", "unknown", withinCycles(3));
-    const { entries } = await api<{ entries: { namespace: { name: string }; evaluatedAt: string; telemetry: { observedAt: string } | null }[] }>(page, "GET", "/api/v1/health?environment=dev");
+    const { entries } = await api<{ entries: { namespace: { name: string }; evaluatedAt: string; telemetry: { observedAt: string } | null }[] }>(
+      page,
+      "GET",
+      "/api/v1/health?environment=dev",
+    );
     const devEntry = entries.find((entry) => entry.namespace.name === devNamespace)!;
     expect(Date.parse(devEntry.evaluatedAt) - Date.parse(devEntry.telemetry!.observedAt)).toBeGreaterThan(2 * pollSeconds * 1000);
     await expect(dev.getByRole("list", { name: "Reasons" })).toContainText(/Telemetry unknown: data is \d+ (s|min) old/);
@@ -168,7 +195,11 @@ test("a failing workspace: its services say how old their data is and why, the o
     const prodRow = healthRow(page, prodNamespace);
     await expect(prodRow).toHaveAttribute("data-state", "healthy");
     await expect(prodRow).not.toContainText("data is");
-    const current = await api<{ entries: { namespace: { name: string }; evaluatedAt: string; telemetry: { observedAt: string; error?: string } | null }[] }>(page, "GET", "/api/v1/health?environment=prod");
+    const current = await api<{ entries: { namespace: { name: string }; evaluatedAt: string; telemetry: { observedAt: string; error?: string } | null }[] }>(
+      page,
+      "GET",
+      "/api/v1/health?environment=prod",
+    );
     const prodEntry = current.entries.find((entry) => entry.namespace.name === prodNamespace)!;
     expect(prodEntry.telemetry?.error).toBeUndefined();
     expect(Date.parse(prodEntry.evaluatedAt) - Date.parse(prodEntry.telemetry!.observedAt)).toBeLessThanOrEqual(2 * pollSeconds * 1000);

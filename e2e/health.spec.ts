@@ -34,7 +34,9 @@ test("the health filters live in the address, survive a reload, and a bad one sa
   await expect(page).toHaveURL(/environment=prod/);
 
   await page.goto("/health?status=green");
-  await expect(page.getByRole("alert").filter({ hasText: "status must be" })).toContainText("status must be one of healthy, degraded, unhealthy, unknown. Fix the address, or clear the filters.");
+  await expect(page.getByRole("alert").filter({ hasText: "status must be" })).toContainText(
+    "status must be one of healthy, degraded, unhealthy, unknown. Fix the address, or clear the filters.",
+  );
   await page.getByRole("link", { name: "Clear the filters" }).click();
   await expect(page).toHaveURL(/\/health$/);
 });
@@ -70,9 +72,18 @@ test("GET /api/v1/health answers the page's filters and refuses a bad value with
 test("an admin's thresholds form names every wrong value at once, and the API refuses the same with the field", async ({ page }) => {
   await signInAs(page, "admin", "/admin/health-thresholds");
   const form = page.getByRole("form", { name: "Health thresholds for critical services" });
-  await form.getByRole("group", { name: /Failure rate/ }).getByLabel("Degraded at (%)").fill("-1");
-  await form.getByRole("group", { name: /Availability/ }).getByLabel("Degraded at (%)").fill("101");
-  await form.getByRole("group", { name: /p95 duration/ }).getByLabel("Unhealthy at (ms)").fill("slow");
+  await form
+    .getByRole("group", { name: /Failure rate/ })
+    .getByLabel("Degraded at (%)")
+    .fill("-1");
+  await form
+    .getByRole("group", { name: /Availability/ })
+    .getByLabel("Degraded at (%)")
+    .fill("101");
+  await form
+    .getByRole("group", { name: /p95 duration/ })
+    .getByLabel("Unhealthy at (ms)")
+    .fill("slow");
   await form.getByRole("button", { name: "Save critical" }).click();
 
   const problems = form.getByRole("alert");
@@ -84,17 +95,34 @@ test("an admin's thresholds form names every wrong value at once, and the API re
   await expect(form.getByRole("group", { name: /p95 duration/ }).getByLabel("Unhealthy at (ms)")).toHaveAttribute("aria-invalid", "true");
 
   const origin = new URL(page.url()).origin;
-  const valid = { tier: "critical", failureRatePct: { degraded: 1, unhealthy: 5 }, p95DurationMs: { degraded: 800, unhealthy: 2000 }, availabilityPct: { degraded: 99, unhealthy: 95 }, restarts: { degraded: 1, unhealthy: 5 }, minRequests: 20 };
-  const negative = await page.request.put("/api/v1/health-thresholds", { data: { ...valid, failureRatePct: { degraded: -1, unhealthy: 5 } }, headers: { origin } });
+  const valid = {
+    tier: "critical",
+    failureRatePct: { degraded: 1, unhealthy: 5 },
+    p95DurationMs: { degraded: 800, unhealthy: 2000 },
+    availabilityPct: { degraded: 99, unhealthy: 95 },
+    restarts: { degraded: 1, unhealthy: 5 },
+    minRequests: 20,
+  };
+  const negative = await page.request.put("/api/v1/health-thresholds", {
+    data: { ...valid, failureRatePct: { degraded: -1, unhealthy: 5 } },
+    headers: { origin },
+  });
   expect(negative.status()).toBe(400);
-  expect(((await negative.json()) as { error: { message: string; path: string[] } }).error).toEqual({ code: "invalid_input", message: "failureRatePct.degraded: Failure rate thresholds cannot be negative.", path: ["failureRatePct", "degraded"] });
+  expect(((await negative.json()) as { error: { message: string; path: string[] } }).error).toEqual({
+    code: "invalid_input",
+    message: "failureRatePct.degraded: Failure rate thresholds cannot be negative.",
+    path: ["failureRatePct", "degraded"],
+  });
   const text = await page.request.put("/api/v1/health-thresholds", { data: { ...valid, minRequests: "lots" }, headers: { origin } });
   expect(text.status()).toBe(400);
   expect(((await text.json()) as { error: { message: string } }).error.message).toContain("minRequests:");
 
   // Put right, it saves and says it is an admin's setting now; then back to the defaults.
   await form.getByRole("button", { name: "Fill in Wharf's defaults" }).click();
-  await form.getByRole("group", { name: /Restarts/ }).getByLabel("Degraded at (restarts)").fill("2");
+  await form
+    .getByRole("group", { name: /Restarts/ })
+    .getByLabel("Degraded at (restarts)")
+    .fill("2");
   await form.getByRole("button", { name: "Save critical" }).click();
   await expect(form.getByRole("status")).toHaveText("Saved. The next health evaluation uses them.");
   await expect(form).toContainText("Set by an admin");

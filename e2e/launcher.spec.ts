@@ -78,7 +78,9 @@ test("the launcher starts its web server again after a SIGKILL, and SIGTERM stop
       if (pattern.test(output)) return;
       if (launcher.exitCode !== null || launcher.signalCode !== null) break;
     }
-    throw new Error(`the launcher did not say ${pattern} (${launcher.exitCode === null ? "still running" : `ended with ${launcher.exitCode}`}); it said:\n${output}`);
+    throw new Error(
+      `the launcher did not say ${pattern} (${launcher.exitCode === null ? "still running" : `ended with ${launcher.exitCode}`}); it said:\n${output}`,
+    );
   };
   try {
     await said(/Wharf is ready at/, 180_000);

@@ -13,13 +13,17 @@ const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 30)
 async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, data?: unknown): Promise<T> {
   const request: APIRequestContext = page.request;
   const headers = { origin: new URL(page.url()).origin };
-  const response = method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
+  const response =
+    method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
   expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
   return (await response.json()) as T;
 }
 
 type Policy = { environment: string; allowSelfApproval: boolean } & Record<string, unknown>;
-type ServiceBody = { ownerTeam: { slug: string }; dependencies: ({ kind: "service"; service: string } | { kind: string; target: string })[] } & Record<string, unknown>;
+type ServiceBody = { ownerTeam: { slug: string }; dependencies: ({ kind: "service"; service: string } | { kind: string; target: string })[] } & Record<
+  string,
+  unknown
+>;
 
 /** Drone Delivery has no member persona: the admin requests its namespace and approves it, dev's policy allowing that for the test. */
 async function droneNamespace(admin: Page, name: string): Promise<string> {
@@ -38,14 +42,18 @@ async function droneNamespace(admin: Page, name: string): Promise<string> {
       justification: "End-to-end test of the application map",
     });
     const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-    await expect.poll(async () => (await api<{ namespace: { status: string } }>(admin, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 30_000 }).toBe("ready");
+    await expect
+      .poll(async () => (await api<{ namespace: { status: string } }>(admin, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 30_000 })
+      .toBe("ready");
     return namespaceId;
   } finally {
     await api(admin, "PUT", "/api/v1/namespace-policies", dev);
   }
 }
 
-test("the drone delivery services and their calls on /map; search focuses a node; the service page shows its hop and adds an undeclared call to the catalog", async ({ page }) => {
+test("the drone delivery services and their calls on /map; search focuses a node; the service page shows its hop and adds an undeclared call to the catalog", async ({
+  page,
+}) => {
   test.setTimeout(600_000);
   await signInAs(page, "admin");
   const namespaceId = await droneNamespace(page, `drone-delivery-map${Date.now().toString(36)}`);
@@ -56,13 +64,19 @@ test("the drone delivery services and their calls on /map; search focuses a node
     deployments.push(await api<{ id: string }>(page, "POST", "/api/v1/deployments", { service, namespaceId, tag: "1.0.0" }));
   }
   for (const deployment of deployments) {
-    await expect.poll(async () => (await api<{ status: string }>(page, "GET", `/api/v1/deployments/${deployment.id}`)).status, { timeout: 120_000 }).toBe("succeeded");
+    await expect
+      .poll(async () => (await api<{ status: string }>(page, "GET", `/api/v1/deployments/${deployment.id}`)).status, { timeout: 120_000 })
+      .toBe("succeeded");
   }
 
   // The catalog stops declaring Workflow → Delivery; the calls go on (they follow the deployed annotation).
   const workflow = await api<ServiceBody>(page, "GET", "/api/v1/services/workflow");
   // The service schema drops the view's other fields (id, uses, environments, …).
-  await api(page, "PUT", "/api/v1/services/workflow", { ...workflow, ownerTeam: workflow.ownerTeam.slug, dependencies: workflow.dependencies.filter((dependency) => !("service" in dependency && dependency.service === "delivery")) });
+  await api(page, "PUT", "/api/v1/services/workflow", {
+    ...workflow,
+    ownerTeam: workflow.ownerTeam.slug,
+    dependencies: workflow.dependencies.filter((dependency) => !("service" in dependency && dependency.service === "delivery")),
+  });
 
   // /map: the four services and Workflow's three calls, within a few cycles of the deploys.
   const edge = (from: string, to: string) => page.locator(`.react-flow__edge[aria-label^="${from} calls ${to}:"]`);

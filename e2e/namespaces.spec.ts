@@ -2,8 +2,10 @@ import { existsSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { kubectl, signInAs } from "./fixtures";
 
-
-test("a Payments member requests a namespace, an admin approves it in another browser, the member sees it ready, and it is on the cluster", async ({ page, browser }) => {
+test("a Payments member requests a namespace, an admin approves it in another browser, the member sees it ready, and it is on the cluster", async ({
+  page,
+  browser,
+}) => {
   const name = `payments-e2e${Date.now().toString(36)}`;
   await signInAs(page, "payments", "/namespaces/new");
   await page.getByLabel("Cluster").selectOption({ label: "aks-dev-weu (dev, westeurope)" });
@@ -58,7 +60,10 @@ test("a Payments member requests a namespace, an admin approves it in another br
 test("a member cannot open the approval queue, and the API refuses their approval", async ({ page }) => {
   await signInAs(page, "payments");
   expect((await page.goto("/admin/namespace-requests"))?.status()).toBe(403);
-  const response = await page.request.post("/api/v1/namespace-requests/00000000-0000-4000-8000-000000000000/decision", { data: { decision: "approve" }, headers: { origin: new URL(page.url()).origin } });
+  const response = await page.request.post("/api/v1/namespace-requests/00000000-0000-4000-8000-000000000000/decision", {
+    data: { decision: "approve" },
+    headers: { origin: new URL(page.url()).origin },
+  });
   expect(response.status()).toBe(403);
   expect((await response.json()).error.message).toBe("Only platform admins can approve or reject namespace requests.");
   const stream = await page.request.get("/api/v1/stream?topic=everything");

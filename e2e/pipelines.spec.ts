@@ -26,7 +26,10 @@ test("an admin registers a pipeline identity for Payments, sees a field error fi
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole("row", { name: `Pipeline ${name}` })).not.toContainText(/revoked/i);
   await row.getByRole("button", { name: `Revoke ${name}` }).click();
-  await page.getByRole("alertdialog", { name: `Revoke ${name}?` }).getByRole("button", { name: "Revoke" }).click();
+  await page
+    .getByRole("alertdialog", { name: `Revoke ${name}?` })
+    .getByRole("button", { name: "Revoke" })
+    .click();
   await expect(page.getByRole("row", { name: `Pipeline ${name}` })).toContainText(/revoked/i);
   await expect(page.getByRole("button", { name: `Revoke ${name}` })).toHaveCount(0);
 });

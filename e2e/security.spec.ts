@@ -77,7 +77,9 @@ function watchForViolations(page: Page): string[] {
 test("pages render and hydrate under the Content Security Policy, with no violation reported", async ({ page }) => {
   const problems = watchForViolations(page);
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI} ${event.sourceFile}:${event.lineNumber}`),
+    );
   });
   await signInAs(page, "payments", "/catalog");
   await expect(page.getByRole("heading", { name: "Catalog", exact: true })).toBeVisible();
@@ -95,7 +97,15 @@ test("pages render and hydrate under the Content Security Policy, with no violat
 
 test("a signed-in user asking for a return address off Wharf is sent home", async ({ page }) => {
   await signInAs(page, "viewer");
-  for (const returnTo of ["/%09/evil.example/phish", "/%09%5Cevil.example", "//evil.example", "/%5Cevil.example", "https://evil.example/", "javascript:alert(1)", "/%0A/evil.example"]) {
+  for (const returnTo of [
+    "/%09/evil.example/phish",
+    "/%09%5Cevil.example",
+    "//evil.example",
+    "/%5Cevil.example",
+    "https://evil.example/",
+    "javascript:alert(1)",
+    "/%0A/evil.example",
+  ]) {
     const response = await page.request.get(`/sign-in?returnTo=${returnTo}`, { maxRedirects: 0 });
     expect(response.status(), returnTo).toBe(307);
     expect(response.headers().location, returnTo).toBe("/");
@@ -121,7 +131,10 @@ test("the sign-in error page shows only what Wharf wrote for each code, nothing 
 
 test("a 10 MB JSON body is answered 413, not 400", async ({ page }) => {
   await signInAs(page, "admin");
-  const response = await page.request.post("/api/v1/teams", { headers: { origin: new URL(page.url()).origin, "content-type": "application/json" }, data: `{"slug":"${"x".repeat(10 * 1024 * 1024)}"}` });
+  const response = await page.request.post("/api/v1/teams", {
+    headers: { origin: new URL(page.url()).origin, "content-type": "application/json" },
+    data: `{"slug":"${"x".repeat(10 * 1024 * 1024)}"}`,
+  });
   expect(response.status()).toBe(413);
   expect((await response.json()).error.code).toBe("payload_too_large");
 });
@@ -162,7 +175,7 @@ function postUntilAnswered(url: string, cookie: string, options: { declared: boo
       }
       if (!answered) request.end();
     };
-    request.write("{\"slug\":");
+    request.write('{"slug":');
     write();
   });
 }
@@ -177,7 +190,11 @@ test("an oversized API body is refused before it is read: a declared one at once
   expect(declared.status, declared.body).toBe(413);
   expect(JSON.parse(declared.body).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining("larger than 1 MB") });
   // proxy.ts does not see these requests; withAuth gives the answer the same headers.
-  expect(declared.headers).toMatchObject({ "x-frame-options": "DENY", "cache-control": "no-store", "content-security-policy": expect.stringContaining("default-src 'none'") });
+  expect(declared.headers).toMatchObject({
+    "x-frame-options": "DENY",
+    "cache-control": "no-store",
+    "content-security-policy": expect.stringContaining("default-src 'none'"),
+  });
 
   // A chunked body that would go on for 200 MB is answered long before its end.
   const streamed = await postUntilAnswered(url, cookie, { declared: false, total: 200 * 1024 * 1024 });
@@ -188,7 +205,16 @@ test("an oversized API body is refused before it is read: a declared one at once
 
 test("bad text in an address, a query or a body is a 400 that says what to change, never a 500", async ({ page }) => {
   await signInAs(page, "admin");
-  for (const path of ["/catalog/%C0%AF", "/api/v1/services/%C0%AF", "/api/v1/services/%ZZ", "/catalog/%ZZ", "/api/v1/services/%00", "/catalog/a%00b", "/api/v1/services?q=%00", "/api/v1/audit-events?before=99999999999999999999"]) {
+  for (const path of [
+    "/catalog/%C0%AF",
+    "/api/v1/services/%C0%AF",
+    "/api/v1/services/%ZZ",
+    "/catalog/%ZZ",
+    "/api/v1/services/%00",
+    "/catalog/a%00b",
+    "/api/v1/services?q=%00",
+    "/api/v1/audit-events?before=99999999999999999999",
+  ]) {
     const response = await page.request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(400);
     expect((await response.json()).error.code, path).toBe("invalid_input");
@@ -214,7 +240,11 @@ function serverActions(): { id: string; path: string }[] {
   const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as { node: Record<string, ManifestEntry> };
   return Object.entries(manifest.node).map(([id, entry]) => {
     const page = Object.keys(entry.workers)[0] ?? "app/page";
-    const path = page.replace(/^app/, "").replace(/\/page$/, "").replace(/\/\([^)]+\)/g, "").replace(/\[[^\]]+\]/g, "payments");
+    const path = page
+      .replace(/^app/, "")
+      .replace(/\/page$/, "")
+      .replace(/\/\([^)]+\)/g, "")
+      .replace(/\[[^\]]+\]/g, "payments");
     return { id, path: path || "/" };
   });
 }

@@ -95,25 +95,53 @@ const uuid = (what: string) => z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-
 const csv = (item: z.ZodString) =>
   z
     .string()
-    .transform((value) => value.split(",").map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item));
 
 const hostname = z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d+)?$/, "registry host names such as contoso.azurecr.io");
 
 const common = z.object({
-  PORT: z.coerce.number({ error: "a port number" }).int("a whole port number").min(1, "a port between 1 and 65535").max(65535, "a port between 1 and 65535").default(3000),
-  WHARF_KEEPALIVE_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(65),
+  PORT: z.coerce
+    .number({ error: "a port number" })
+    .int("a whole port number")
+    .min(1, "a port between 1 and 65535")
+    .max(65535, "a port between 1 and 65535")
+    .default(3000),
+  WHARF_KEEPALIVE_SECONDS: z.coerce
+    .number({ error: "a number of seconds" })
+    .int("a whole number of seconds")
+    .min(5, "at least 5 seconds")
+    .max(3600, "at most 3600 seconds")
+    .default(65),
   WHARF_PUBLIC_URL: z.url({ error: "an absolute URL such as https://wharf.contoso.com" }).optional(),
   WHARF_DATA_DIR: z.string().min(1).default(".data"),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf")
     .optional(),
-  WHARF_SESSION_IDLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int().min(5, "at least 5 minutes").max(24 * 60, "at most 1440 minutes").default(480),
-  WHARF_SESSION_ABSOLUTE_HOURS: z.coerce.number({ error: "a number of hours" }).int().min(1, "at least 1 hour").max(24 * 30, "at most 720 hours").default(168),
+  WHARF_SESSION_IDLE_MINUTES: z.coerce
+    .number({ error: "a number of minutes" })
+    .int()
+    .min(5, "at least 5 minutes")
+    .max(24 * 60, "at most 1440 minutes")
+    .default(480),
+  WHARF_SESSION_ABSOLUTE_HOURS: z.coerce
+    .number({ error: "a number of hours" })
+    .int()
+    .min(1, "at least 1 hour")
+    .max(24 * 30, "at most 720 hours")
+    .default(168),
   WHARF_ADMIN_APP_ROLE: z.string().min(1).default("Wharf.Admin"),
   WHARF_DEPLOYER_APP_ROLE: z.string().min(1).default("Wharf.Deployer"),
-  WHARF_API_APP_ID_URI: z.string().regex(/^(api:\/\/|https:\/\/)\S+$/, "the Application ID URI of Wharf's app registration, such as api://<client id> or https://wharf.contoso.com").optional(),
+  WHARF_API_APP_ID_URI: z
+    .string()
+    .regex(/^(api:\/\/|https:\/\/)\S+$/, "the Application ID URI of Wharf's app registration, such as api://<client id> or https://wharf.contoso.com")
+    .optional(),
   WHARF_INGRESS_NAMESPACE: z
     .string()
     .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "a namespace name such as app-routing-system (AKS application routing) or ingress-nginx")
@@ -121,11 +149,31 @@ const common = z.object({
     .default("app-routing-system"),
   WHARF_CLUSTER_WRITE_CONCURRENCY: z.coerce.number({ error: "a number" }).int("a whole number").min(1, "at least 1").max(64, "at most 64").default(4),
   WHARF_WORKER: z.enum(["on", "off"], { error: "on or off (off: background jobs run only in `npm run worker` processes)" }).default("on"),
-  WHARF_JOBS_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss").default("pgboss"),
-  WHARF_HEALTH_POLL_SECONDS: z.coerce.number({ error: "a number of seconds" }).int("a whole number of seconds").min(5, "at least 5 seconds").max(3600, "at most 3600 seconds").default(60),
-  WHARF_COST_SYNC_HOURS: z.coerce.number({ error: "a number of hours" }).int("a whole number of hours").min(1, "at least 1 hour").max(24, "at most 24 hours").default(6),
-  WHARF_COST_SAMPLE_MINUTES: z.coerce.number({ error: "a number of minutes" }).int("a whole number of minutes").min(1, "at least 1 minute").max(60, "at most 60 minutes").default(5),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+  WHARF_JOBS_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, "a lowercase PostgreSQL schema name such as pgboss")
+    .default("pgboss"),
+  WHARF_HEALTH_POLL_SECONDS: z.coerce
+    .number({ error: "a number of seconds" })
+    .int("a whole number of seconds")
+    .min(5, "at least 5 seconds")
+    .max(3600, "at most 3600 seconds")
+    .default(60),
+  WHARF_COST_SYNC_HOURS: z.coerce
+    .number({ error: "a number of hours" })
+    .int("a whole number of hours")
+    .min(1, "at least 1 hour")
+    .max(24, "at most 24 hours")
+    .default(6),
+  WHARF_COST_SAMPLE_MINUTES: z.coerce
+    .number({ error: "a number of minutes" })
+    .int("a whole number of minutes")
+    .min(1, "at least 1 minute")
+    .max(60, "at most 60 minutes")
+    .default(5),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "one of fatal, error, warn, info, debug, trace, silent" })
+    .default("info"),
 });
 
 const azure = z.object({
@@ -138,10 +186,16 @@ const azure = z.object({
   WHARF_ADMIN_GROUP_ID: uuid("the object ID of the Entra group whose members are Wharf admins").optional(),
   WHARF_SESSION_SECRET: z.string().min(32, "at least 32 random characters (for example: openssl rand -base64 48)"),
   WHARF_PUBLIC_URL: z.url({ error: "the absolute URL users open, such as https://wharf.contoso.com" }),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "a PostgreSQL URL such as postgresql://user:password@host:5432/wharf")
+    .optional(),
   AZURE_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
   GRAPH_ENDPOINT: z.url().default("https://graph.microsoft.com"),
-  WHARF_LOGS_ENDPOINT: z.url({ error: "the Log Analytics query API's URL ending in /v1, such as https://api.loganalytics.io/v1" }).regex(/^https:\/\/.+\/v1\/?$/, "an https URL ending in /v1, such as https://api.loganalytics.io/v1").default("https://api.loganalytics.io/v1"),
+  WHARF_LOGS_ENDPOINT: z
+    .url({ error: "the Log Analytics query API's URL ending in /v1, such as https://api.loganalytics.io/v1" })
+    .regex(/^https:\/\/.+\/v1\/?$/, "an https URL ending in /v1, such as https://api.loganalytics.io/v1")
+    .default("https://api.loganalytics.io/v1"),
   WHARF_LOGS_SCOPE: z.url({ error: "a token scope such as https://api.loganalytics.io/.default" }).default("https://api.loganalytics.io/.default"),
   WHARF_COST_ENDPOINT: z.url({ error: "Cost Management's ARM endpoint, such as https://management.azure.com" }).default("https://management.azure.com"),
 });
@@ -215,11 +269,15 @@ function sandboxSessionSecret(dataDir: string): string {
 
 function readSandboxEndpoints(file: string) {
   if (!existsSync(file)) {
-    throw new ConfigError(`Configuration error: SANDBOX_ENDPOINTS_FILE must point at the sandbox's endpoints.json; ${file} does not exist (start the sandbox with npm run sandbox, or use npm start).`);
+    throw new ConfigError(
+      `Configuration error: SANDBOX_ENDPOINTS_FILE must point at the sandbox's endpoints.json; ${file} does not exist (start the sandbox with npm run sandbox, or use npm start).`,
+    );
   }
   const result = sandboxEndpoints.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!result.success) {
-    throw new ConfigError(`Configuration error: ${file} is not a sandbox endpoints file (${result.error.issues[0]?.path.join(".")}: ${result.error.issues[0]?.message}); restart the sandbox to rewrite it.`);
+    throw new ConfigError(
+      `Configuration error: ${file} is not a sandbox endpoints file (${result.error.issues[0]?.path.join(".")}: ${result.error.issues[0]?.message}); restart the sandbox to rewrite it.`,
+    );
   }
   return result.data;
 }
@@ -243,10 +301,14 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   if (mode === "azure") {
     const az = parse(azure, env);
     if (!az.AZURE_CLIENT_SECRET && !az.AZURE_FEDERATED_TOKEN_FILE) {
-      throw new ConfigError("Configuration error: AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE must be set (a client secret, or workload identity on AKS); neither is set.");
+      throw new ConfigError(
+        "Configuration error: AZURE_CLIENT_SECRET or AZURE_FEDERATED_TOKEN_FILE must be set (a client secret, or workload identity on AKS); neither is set.",
+      );
     }
     if (!az.DATABASE_URL) {
-      throw new ConfigError("Configuration error: DATABASE_URL must be a PostgreSQL URL in azure mode (for example Azure Database for PostgreSQL); it is not set.");
+      throw new ConfigError(
+        "Configuration error: DATABASE_URL must be a PostgreSQL URL in azure mode (for example Azure Database for PostgreSQL); it is not set.",
+      );
     }
     return {
       mode,

@@ -23,7 +23,11 @@ function productFiles(): { path: string; text: string }[] {
 }
 
 const files = productFiles();
-const containing = (pattern: RegExp): string[] => files.filter((file) => pattern.test(file.text)).map((file) => file.path).sort();
+const containing = (pattern: RegExp): string[] =>
+  files
+    .filter((file) => pattern.test(file.text))
+    .map((file) => file.path)
+    .sort();
 
 describe("one way to do a thing", () => {
   it("reads the product's sources", () => {
@@ -39,7 +43,9 @@ describe("one way to do a thing", () => {
       "lib/net/backoff.ts",
     ]);
     // Randomness next to doubling is a backoff with jitter, whatever the file.
-    expect(files.filter((file) => /Math\.random\b/.test(file.text) && /(\b2 \*\* |\* 2\b)/.test(file.text)).map((file) => file.path)).toEqual(["lib/net/backoff.ts"]);
+    expect(files.filter((file) => /Math\.random\b/.test(file.text) && /(\b2 \*\* |\* 2\b)/.test(file.text)).map((file) => file.path)).toEqual([
+      "lib/net/backoff.ts",
+    ]);
   });
 
   it("writes a namespace request only through fileNamespaceRequest", () => {
@@ -55,7 +61,9 @@ describe("one way to do a thing", () => {
 
   it("turns a cluster's failure into a job error only in lib/clusters/cluster-job-error.ts, and no area borrows another's job helpers", () => {
     expect(containing(/function asJobError\b/)).toEqual(["lib/clusters/cluster-job-error.ts"]);
-    expect(containing(/from "@\/lib\/namespaces\/(provision|decommission|reconcile)-namespace"/).filter((path) => !path.startsWith("lib/namespaces/"))).toEqual([]);
+    expect(containing(/from "@\/lib\/namespaces\/(provision|decommission|reconcile)-namespace"/).filter((path) => !path.startsWith("lib/namespaces/"))).toEqual(
+      [],
+    );
     expect(containing(/from "@\/lib\/deployments\/rollout-deployment"/).filter((path) => !path.startsWith("lib/deployments/"))).toEqual([]);
   });
 });

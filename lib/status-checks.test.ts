@@ -58,7 +58,9 @@ describe("every status column is limited to the code's values", () => {
   });
 
   it("refuses a value the code does not name", async () => {
-    await expect(client.query(`INSERT INTO "AuditEvent" ("actorName", "action", "resourceType", "outcome") VALUES ('t', 't', 't', 'maybe')`)).rejects.toThrow(/AuditEvent_outcome_check/);
+    await expect(client.query(`INSERT INTO "AuditEvent" ("actorName", "action", "resourceType", "outcome") VALUES ('t', 't', 't', 'maybe')`)).rejects.toThrow(
+      /AuditEvent_outcome_check/,
+    );
   });
 });
 
@@ -70,6 +72,9 @@ describe("oneOf", () => {
 });
 
 async function definitions(table: string): Promise<string[]> {
-  const { rows } = await client.query<{ definition: string }>(`SELECT pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'c' AND t.relname = $1`, [table]);
+  const { rows } = await client.query<{ definition: string }>(
+    `SELECT pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid WHERE c.contype = 'c' AND t.relname = $1`,
+    [table],
+  );
   return rows.map((row) => row.definition);
 }

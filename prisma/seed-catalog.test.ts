@@ -24,7 +24,9 @@ describe("demo service catalog", () => {
   it("points every service dependency at a listed slug", () => {
     const known = new Set(slugs);
     const dangling = demoServices.flatMap((service) =>
-      (service.dependencies ?? []).flatMap((dependency) => (dependency.kind === "service" && !known.has(dependency.service) ? [`${service.slug} -> ${dependency.service}`] : [])),
+      (service.dependencies ?? []).flatMap((dependency) =>
+        dependency.kind === "service" && !known.has(dependency.service) ? [`${service.slug} -> ${dependency.service}`] : [],
+      ),
     );
     expect(dangling).toEqual([]);
   });
@@ -32,7 +34,11 @@ describe("demo service catalog", () => {
   it("gives every service to a sandbox team, and every sandbox team some services", () => {
     const teams = new Set(sandboxTeams.map((team) => team.slug));
     expect(demoServices.filter((service) => !teams.has(service.ownerTeam)).map((service) => service.slug)).toEqual([]);
-    for (const team of teams) expect(demoServices.some((service) => service.ownerTeam === team), team).toBe(true);
+    for (const team of teams)
+      expect(
+        demoServices.some((service) => service.ownerTeam === team),
+        team,
+      ).toBe(true);
   });
 
   it("gives drone-delivery the reference architecture's services", () => {
@@ -41,7 +47,9 @@ describe("demo service catalog", () => {
   });
 
   it("keeps every image on contoso.azurecr.io", () => {
-    const elsewhere = demoServices.flatMap((service) => (service.deploySpec && !service.deploySpec.imageRepository.startsWith("contoso.azurecr.io/") ? [service.slug] : []));
+    const elsewhere = demoServices.flatMap((service) =>
+      service.deploySpec && !service.deploySpec.imageRepository.startsWith("contoso.azurecr.io/") ? [service.slug] : [],
+    );
     expect(elsewhere).toEqual([]);
   });
 });

@@ -17,7 +17,10 @@ async function kubeconfigFor(cluster: string): Promise<KubeConfig> {
     disableInstanceDiscovery: true,
     tlsOptions: { ca },
   });
-  const client = new ContainerServiceClient(credential, (endpoints.subscriptionIds as string[])[0]!, { endpoint: endpoints.armEndpoint as string, tlsOptions: { ca } });
+  const client = new ContainerServiceClient(credential, (endpoints.subscriptionIds as string[])[0]!, {
+    endpoint: endpoints.armEndpoint as string,
+    tlsOptions: { ca },
+  });
   const credentials = await client.managedClusters.listClusterUserCredentials(endpoints.resourceGroup as string, cluster);
   const config = new KubeConfig();
   config.loadFromString(Buffer.from(credentials.kubeconfigs![0]!.value!).toString("utf8"));
@@ -36,7 +39,11 @@ describe("AKS through the sandbox server", () => {
   });
 
   it("isolates a cluster made unreachable", async () => {
-    await httpsJson(endpoints.faultsEndpoint as string, { ca, method: "PUT", body: { rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] } });
+    await httpsJson(endpoints.faultsEndpoint as string, {
+      ca,
+      method: "PUT",
+      body: { rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] },
+    });
     const lab = (await kubeconfigFor("aks-lab-neu")).makeApiClient(CoreV1Api);
     const dev = (await kubeconfigFor("aks-dev-weu")).makeApiClient(CoreV1Api);
     await expect(lab.listNamespace()).rejects.toThrow();
@@ -44,11 +51,22 @@ describe("AKS through the sandbox server", () => {
   });
 
   it("ends watch streams early when told to, so clients must resume", async () => {
-    await httpsJson(endpoints.faultsEndpoint as string, { ca, method: "PUT", body: { rules: [{ api: "kubernetes", cluster: "aks-dev-weu", watchEndAfterMs: 300 }] } });
+    await httpsJson(endpoints.faultsEndpoint as string, {
+      ca,
+      method: "PUT",
+      body: { rules: [{ api: "kubernetes", cluster: "aks-dev-weu", watchEndAfterMs: 300 }] },
+    });
     const config = await kubeconfigFor("aks-dev-weu");
     const started = performance.now();
     const ended = await new Promise<number>((resolve, reject) => {
-      new Watch(config).watch("/api/v1/namespaces", { timeoutSeconds: 30 }, () => {}, (error) => (error ? reject(error) : resolve(performance.now() - started))).catch(reject);
+      new Watch(config)
+        .watch(
+          "/api/v1/namespaces",
+          { timeoutSeconds: 30 },
+          () => {},
+          (error) => (error ? reject(error) : resolve(performance.now() - started)),
+        )
+        .catch(reject);
     });
     expect(ended).toBeGreaterThanOrEqual(250);
     expect(ended).toBeLessThan(5_000);
@@ -62,7 +80,11 @@ describe("AKS through the sandbox server", () => {
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     const deployment = (image: string) => ({
       metadata: { name: "web", labels: { app: "web" } },
-      spec: { replicas: 2, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: "web" } },
+        template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "web", image }] } },
+      },
     });
     await apps.createNamespacedDeployment({ namespace, body: deployment("contoso.azurecr.io/demo/web:1.0") });
     const until = async (check: () => Promise<boolean>) => {
@@ -73,8 +95,17 @@ describe("AKS through the sandbox server", () => {
       throw new Error("condition not reached within 10 s");
     };
     await until(async () => (await apps.readNamespacedDeployment({ name: "web", namespace })).status?.availableReplicas === 2);
-    await apps.replaceNamespacedDeployment({ name: "web", namespace, body: { ...deployment("contoso.azurecr.io/demo/web:bad"), metadata: { ...deployment("").metadata, resourceVersion: (await apps.readNamespacedDeployment({ name: "web", namespace })).metadata?.resourceVersion } } });
-    await until(async () => (await core.listNamespacedPod({ namespace })).items.some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"));
+    await apps.replaceNamespacedDeployment({
+      name: "web",
+      namespace,
+      body: {
+        ...deployment("contoso.azurecr.io/demo/web:bad"),
+        metadata: { ...deployment("").metadata, resourceVersion: (await apps.readNamespacedDeployment({ name: "web", namespace })).metadata?.resourceVersion },
+      },
+    });
+    await until(async () =>
+      (await core.listNamespacedPod({ namespace })).items.some((pod) => pod.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff"),
+    );
     const status = await apps.readNamespacedDeployment({ name: "web", namespace });
     expect(status.status?.availableReplicas).toBeGreaterThanOrEqual(1);
   });

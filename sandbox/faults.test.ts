@@ -62,7 +62,12 @@ describe("/_sandbox/faults", () => {
 
   it("applies Log Analytics rules per workspace, by id or name, and refuses a workspace on another API", async () => {
     const faults = new Faults(() => 0);
-    faults.set({ rules: [{ api: "logs", workspace: "log-wharf-prod", errorRate: 1, errorStatus: 503 }, { api: "logs", workspace: "LOG-WHARF-NONPROD", partialError: true }] });
+    faults.set({
+      rules: [
+        { api: "logs", workspace: "log-wharf-prod", errorRate: 1, errorStatus: 503 },
+        { api: "logs", workspace: "LOG-WHARF-NONPROD", partialError: true },
+      ],
+    });
     const prod = { api: "logs" as const, workspace: { id: "11111111-1111-4111-8111-111111111111", name: "log-wharf-prod" } };
     const nonprod = { api: "logs" as const, workspace: { id: "22222222-2222-4222-8222-222222222222", name: "log-wharf-nonprod" } };
     expect(faults.outcome(prod)).toMatchObject({ error: { status: 503, body: { error: { code: "ServiceUnavailableError" } } }, partialError: false });
@@ -78,7 +83,12 @@ describe("/_sandbox/faults", () => {
 
   it("applies rules per cluster and reports watch limits", () => {
     const faults = new Faults(() => 0);
-    faults.set({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }, { api: "kubernetes", watchEndAfterMs: 2000 }] });
+    faults.set({
+      rules: [
+        { api: "kubernetes", cluster: "aks-lab-neu", unreachable: true },
+        { api: "kubernetes", watchEndAfterMs: 2000 },
+      ],
+    });
     expect(faults.watchEndAfterMs({ api: "kubernetes", cluster: "aks-dev-weu" })).toBe(2000);
     expect(faults.watchEndAfterMs({ api: "arm" })).toBeUndefined();
   });

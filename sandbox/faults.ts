@@ -91,9 +91,13 @@ export class Faults {
   }
 
   private matching(target: RequestTarget): FaultRule[] {
-    const workspace = (name: string) => target.workspace !== undefined && [target.workspace.id, target.workspace.name].some((n) => n.toLowerCase() === name.toLowerCase());
+    const workspace = (name: string) =>
+      target.workspace !== undefined && [target.workspace.id, target.workspace.name].some((n) => n.toLowerCase() === name.toLowerCase());
     return this.rules.filter(
-      (r) => (r.api === "*" || r.api === target.api) && (r.cluster === undefined || r.cluster === target.cluster) && (r.workspace === undefined || workspace(r.workspace)),
+      (r) =>
+        (r.api === "*" || r.api === target.api) &&
+        (r.cluster === undefined || r.cluster === target.cluster) &&
+        (r.workspace === undefined || workspace(r.workspace)),
     );
   }
 
@@ -149,7 +153,8 @@ export class Faults {
     if (outcome.error) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       // Cost Management names its wait only in its own header, which Azure SDK pipelines do not read.
-      if (outcome.error.status === 429 && target.api === "cost") headers["x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"] = String(outcome.error.retryAfterSeconds);
+      if (outcome.error.status === 429 && target.api === "cost")
+        headers["x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after"] = String(outcome.error.retryAfterSeconds);
       else if (outcome.error.status === 429 || outcome.error.status === 503) headers["retry-after"] = String(outcome.error.retryAfterSeconds);
       res.writeHead(outcome.error.status, headers);
       res.end(JSON.stringify(outcome.error.body));

@@ -27,7 +27,12 @@ describe("sandbox Microsoft Graph", () => {
 
   it("refuses a delegated token reading another user's groups", async () => {
     const { accessToken } = await signIn(endpoints, "orders");
-    const res = await httpsJson(`${graph}/users/${priya?.oid}/getMemberObjects`, { ca, method: "POST", token: accessToken, body: { securityEnabledOnly: false } });
+    const res = await httpsJson(`${graph}/users/${priya?.oid}/getMemberObjects`, {
+      ca,
+      method: "POST",
+      token: accessToken,
+      body: { securityEnabledOnly: false },
+    });
     expect(res.status).toBe(403);
     expect(res.body).toMatchObject({ error: { code: "Authorization_RequestDenied" } });
   });

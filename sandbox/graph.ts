@@ -50,7 +50,7 @@ export function createGraph(provider: Provider, graphBase: string) {
     try {
       body = await readJson(req);
     } catch {
-      graphError(res, 400, "BadRequest", "Unable to read JSON request payload. Send {\"securityEnabledOnly\": true|false}.");
+      graphError(res, 400, "BadRequest", 'Unable to read JSON request payload. Send {"securityEnabledOnly": true|false}.');
       return;
     }
     const securityEnabledOnly = (body as { securityEnabledOnly?: unknown } | null)?.securityEnabledOnly;
@@ -87,9 +87,19 @@ export function createGraph(provider: Provider, graphBase: string) {
     } else if (group?.[1] && req.method === "GET") {
       const found = findGroup(decodeURIComponent(group[1]));
       if (found) {
-        sendJson(res, 200, { "@odata.context": `${graphBase}/v1.0/$metadata#groups/$entity`, id: found.id, displayName: found.displayName, securityEnabled: true });
+        sendJson(res, 200, {
+          "@odata.context": `${graphBase}/v1.0/$metadata#groups/$entity`,
+          id: found.id,
+          displayName: found.displayName,
+          securityEnabled: true,
+        });
       } else {
-        graphError(res, 404, "Request_ResourceNotFound", `Resource '${group[1]}' does not exist or one of its queried reference-property objects are not present.`);
+        graphError(
+          res,
+          404,
+          "Request_ResourceNotFound",
+          `Resource '${group[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
       }
     } else {
       graphError(res, 400, "BadRequest", `The sandbox Graph does not serve ${req.method} ${path}.`);

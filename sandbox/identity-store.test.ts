@@ -26,7 +26,11 @@ describe("the sandbox identity store", () => {
       const ca = readFileSync(first.endpoints.caFile, "utf8");
       const origin = new URL(first.endpoints.authority).origin;
       // The token endpoint directly: this test is about the token outliving the process, not about MSAL.
-      const issued = await requestClientCredentialsToken(first.endpoints, { clientId: first.endpoints.clientId, clientSecret: first.endpoints.clientSecret, scope: armScope });
+      const issued = await requestClientCredentialsToken(first.endpoints, {
+        clientId: first.endpoints.clientId,
+        clientSecret: first.endpoints.clientSecret,
+        scope: armScope,
+      });
       expect(issued.status).toBe(200);
       const token = issued.body.access_token as string;
       expect(await listWith(origin, ca, token)).toContain("aks-dev-weu");

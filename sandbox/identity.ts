@@ -102,11 +102,13 @@ function interactionPolicyAlwaysPicking() {
   policy.remove("consent");
   // Always show the picker (like prompt=select_account) so a tester can switch
   // persona without clearing cookies.
-  policy.get("login")?.checks.push(
-    new interactionPolicy.Check("sandbox_pick_persona", "the sandbox asks for a persona on every sign-in", (ctx) =>
-      ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
-    ),
-  );
+  policy
+    .get("login")
+    ?.checks.push(
+      new interactionPolicy.Check("sandbox_pick_persona", "the sandbox asks for a persona on every sign-in", (ctx) =>
+        ctx.oidc.result?.login ? interactionPolicy.Check.NO_NEED_TO_PROMPT : interactionPolicy.Check.REQUEST_PROMPT,
+      ),
+    );
   return policy;
 }
 
@@ -155,7 +157,17 @@ export function createIdentity(options: IdentityOptions): Identity {
       email: ["email"],
     },
     // `.default` scopes are what MSAL's client-credentials call asks for.
-    scopes: ["openid", "profile", "email", "offline_access", "User.Read", `${graphEndpoint}/.default`, "https://graph.microsoft.com/.default", "https://management.azure.com/.default", "https://api.loganalytics.io/.default"],
+    scopes: [
+      "openid",
+      "profile",
+      "email",
+      "offline_access",
+      "User.Read",
+      `${graphEndpoint}/.default`,
+      "https://graph.microsoft.com/.default",
+      "https://management.azure.com/.default",
+      "https://api.loganalytics.io/.default",
+    ],
     // Entra puts profile claims in the id_token itself; MSAL reads them from there.
     conformIdTokenClaims: false,
     responseTypes: ["code"],
@@ -182,8 +194,7 @@ export function createIdentity(options: IdentityOptions): Identity {
     // oidc-provider (per OIDC Core) drops offline_access unless prompt=consent;
     // Entra honours it as MSAL always sends it, so refresh tokens are issued
     // whenever the client may use them, and outlive the browser session.
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) =>
-      client.grantTypeAllowed("refresh_token"),
+    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(type: string): boolean }) => client.grantTypeAllowed("refresh_token"),
     expiresWithSession: async () => false,
     clientBasedCORS: () => false,
     async renderError(ctx: KoaContext, out: { error: string; error_description?: string }) {
@@ -239,19 +250,28 @@ export function createIdentity(options: IdentityOptions): Identity {
       const details = await provider.interactionDetails(req, res);
       if (details.uid !== uid) throw new Error("interaction does not match this browser's sign-in cookie");
       if (req.method === "GET" && action === undefined) {
-        sendHtml(res, 200, renderPersonaPicker({
-          loginAction: `${mountPath}/interaction/${uid}/login`,
-          cancelAction: `${mountPath}/interaction/${uid}/abort`,
-          clientName: "Wharf",
-          personas: sandboxPersonas,
-        }));
+        sendHtml(
+          res,
+          200,
+          renderPersonaPicker({
+            loginAction: `${mountPath}/interaction/${uid}/login`,
+            cancelAction: `${mountPath}/interaction/${uid}/abort`,
+            clientName: "Wharf",
+            personas: sandboxPersonas,
+          }),
+        );
         return;
       }
       if (req.method === "POST" && action === "abort") {
-        await provider.interactionFinished(req, res, {
-          error: "access_denied",
-          error_description: "AADSTS65004: User declined to consent to access the app. (Wharf sandbox: Cancel was chosen on the persona picker.)",
-        }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          {
+            error: "access_denied",
+            error_description: "AADSTS65004: User declined to consent to access the app. (Wharf sandbox: Cancel was chosen on the persona picker.)",
+          },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       if (req.method === "POST" && action === "login") {
@@ -294,15 +314,22 @@ export function createIdentity(options: IdentityOptions): Identity {
   function dropOfflineAccessOnRefresh(form: URLSearchParams): void {
     const scope = form.get("scope");
     if (form.get("grant_type") === "refresh_token" && scope) {
-      form.set("scope", scope.split(" ").filter((s) => s !== "offline_access").join(" "));
+      form.set(
+        "scope",
+        scope
+          .split(" ")
+          .filter((s) => s !== "offline_access")
+          .join(" "),
+      );
     }
   }
 
   // Pipeline identities' tokens are JWTs minted outside oidc-provider (see sandbox/pipelines.ts).
   const signingKey = options.signingKeys.keys[0];
-  const pipelines = options.pipelineSecrets && signingKey
-    ? createPipelineTokens({ issuer, tenantId, wharfClientId: sandboxClientId, signingKey, secrets: options.pipelineSecrets })
-    : undefined;
+  const pipelines =
+    options.pipelineSecrets && signingKey
+      ? createPipelineTokens({ issuer, tenantId, wharfClientId: sandboxClientId, signingKey, secrets: options.pipelineSecrets })
+      : undefined;
 
   /** True when the request was answered here (a pipeline identity's token request). */
   async function handleTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {

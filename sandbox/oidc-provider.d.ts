@@ -76,9 +76,7 @@ declare module "oidc-provider" {
     persist(): Promise<string>;
   }
 
-  export type InteractionResult =
-    | { login: { accountId: string; remember?: boolean } }
-    | { error: string; error_description?: string };
+  export type InteractionResult = { login: { accountId: string; remember?: boolean } } | { error: string; error_description?: string };
 
   export class Check {
     constructor(reason: string, description: string, check: (ctx: KoaContext & { oidc: OidcContext }) => boolean);

@@ -6,12 +6,7 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function renderPersonaPicker(options: {
-  loginAction: string;
-  cancelAction: string;
-  clientName: string;
-  personas: readonly SandboxPersona[];
-}): string {
+export function renderPersonaPicker(options: { loginAction: string; cancelAction: string; clientName: string; personas: readonly SandboxPersona[] }): string {
   const buttons = options.personas
     .map(
       (p) => `

@@ -31,7 +31,11 @@ describe("sandbox pipeline identities", () => {
 
   it("issues an app-only RS256 JWT with Entra v2 access token claims, verifiable with the published JWKS", async () => {
     const payments = endpointPipeline(endpoints, "payments");
-    const response = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: payments.clientSecret, scope: endpoints.wharfApiScope as string });
+    const response = await requestClientCredentialsToken(endpoints, {
+      clientId: payments.clientId,
+      clientSecret: payments.clientSecret,
+      scope: endpoints.wharfApiScope as string,
+    });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ token_type: "Bearer", expires_in: 3599 });
     const token = response.body.access_token as string;
@@ -57,7 +61,12 @@ describe("sandbox pipeline identities", () => {
 
   it("accepts the secret in a Basic header and the client-id form of the scope", async () => {
     const payments = endpointPipeline(endpoints, "payments");
-    const response = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: payments.clientSecret, scope: `${sandboxClientId}/.default`, basic: true });
+    const response = await requestClientCredentialsToken(endpoints, {
+      clientId: payments.clientId,
+      clientSecret: payments.clientSecret,
+      scope: `${sandboxClientId}/.default`,
+      basic: true,
+    });
     expect(response.status).toBe(200);
   });
 
@@ -81,7 +90,11 @@ describe("sandbox pipeline identities", () => {
 
   it("refuses a wrong secret, a missing scope and another resource the way Entra does", async () => {
     const payments = endpointPipeline(endpoints, "payments");
-    const wrong = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: "not-the-secret", scope: endpoints.wharfApiScope as string });
+    const wrong = await requestClientCredentialsToken(endpoints, {
+      clientId: payments.clientId,
+      clientSecret: "not-the-secret",
+      scope: endpoints.wharfApiScope as string,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ error: "invalid_client", error_codes: [7000215] });
     expect(wrong.body.error_description).toMatch(/^AADSTS7000215: Invalid client secret provided/);
@@ -89,15 +102,27 @@ describe("sandbox pipeline identities", () => {
     const noScope = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: payments.clientSecret });
     expect(noScope).toMatchObject({ status: 400, body: { error: "invalid_request", error_codes: [900144] } });
 
-    const arm = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: payments.clientSecret, scope: "https://management.azure.com/.default" });
+    const arm = await requestClientCredentialsToken(endpoints, {
+      clientId: payments.clientId,
+      clientSecret: payments.clientSecret,
+      scope: "https://management.azure.com/.default",
+    });
     expect(arm).toMatchObject({ status: 400, body: { error: "invalid_scope", error_codes: [500011] } });
 
-    const notDefault = await requestClientCredentialsToken(endpoints, { clientId: payments.clientId, clientSecret: payments.clientSecret, scope: `api://${sandboxClientId}/Deploy` });
+    const notDefault = await requestClientCredentialsToken(endpoints, {
+      clientId: payments.clientId,
+      clientSecret: payments.clientSecret,
+      scope: `api://${sandboxClientId}/Deploy`,
+    });
     expect(notDefault).toMatchObject({ status: 400, body: { error: "invalid_scope", error_codes: [1002012] } });
   });
 
   it("still serves Wharf's own client-credentials tokens from oidc-provider", async () => {
-    const response = await requestClientCredentialsToken(endpoints, { clientId: endpoints.clientId, clientSecret: endpoints.clientSecret, scope: endpoints.graphEndpoint + "/.default" });
+    const response = await requestClientCredentialsToken(endpoints, {
+      clientId: endpoints.clientId,
+      clientSecret: endpoints.clientSecret,
+      scope: endpoints.graphEndpoint + "/.default",
+    });
     expect(response.status).toBe(200);
     expect(response.body.access_token).toEqual(expect.any(String));
   });

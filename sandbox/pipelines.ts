@@ -129,7 +129,10 @@ function sameSecret(a: string, b: string): boolean {
 function sendTokenError(res: ServerResponse, status: number, error: string, code: number, description: string): void {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const timestamp = new Date()
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
   res.writeHead(status, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
   res.end(
     JSON.stringify({
@@ -166,11 +169,23 @@ export function createPipelineTokens(options: PipelineTokenOptions) {
     const pipeline = findPipelineByClientId(clientId);
     if (!pipeline) return false;
     if (form.get("grant_type") !== "client_credentials") {
-      sendTokenError(res, 400, "unauthorized_client", 700016, `The pipeline identity '${clientId}' (${pipeline.displayName}) can only use the client_credentials grant in the sandbox.`);
+      sendTokenError(
+        res,
+        400,
+        "unauthorized_client",
+        700016,
+        `The pipeline identity '${clientId}' (${pipeline.displayName}) can only use the client_credentials grant in the sandbox.`,
+      );
       return true;
     }
     if (form.has("client_assertion")) {
-      sendTokenError(res, 401, "invalid_client", 7000215, "The sandbox authenticates pipeline identities with their client secret only (client_secret), not with a federated client_assertion.");
+      sendTokenError(
+        res,
+        401,
+        "invalid_client",
+        7000215,
+        "The sandbox authenticates pipeline identities with their client secret only (client_secret), not with a federated client_assertion.",
+      );
       return true;
     }
     const secret = basic?.clientSecret ?? form.get("client_secret");
@@ -179,7 +194,13 @@ export function createPipelineTokens(options: PipelineTokenOptions) {
       return true;
     }
     if (!sameSecret(secret, options.secrets[pipeline.key])) {
-      sendTokenError(res, 401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+      sendTokenError(
+        res,
+        401,
+        "invalid_client",
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+      );
       return true;
     }
     const scope = form.get("scope");

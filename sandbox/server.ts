@@ -78,8 +78,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const tls = ensureSandboxTls(stateDir);
 
   // Listen first: the issuer must contain the real port before the provider exists.
-  let route: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
-    sendJson(res, 503, { error: "starting" });
+  let route: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => sendJson(res, 503, { error: "starting" });
   const server = createServer({ cert: tls.serverCertPem, key: tls.serverKeyPem }, (req, res) => {
     route(req, res).catch((error: unknown) => {
       console.error("[sandbox] request failed", req.method, req.url, error);
@@ -102,8 +101,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   // Browsers are sent to a plain-http listener for the sign-in pages only:
   // they do not trust the sandbox CA, and nothing secret passes through there
   // (the code is exchanged over HTTPS, bound to PKCE and the client secret).
-  let browserRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) =>
-    sendJson(res, 503, { error: "starting" });
+  let browserRoute: (req: IncomingMessage, res: ServerResponse) => Promise<void> = async (_req, res) => sendJson(res, 503, { error: "starting" });
   const browserServer: HttpServer = createHttpServer((req, res) => {
     browserRoute(req, res).catch((error: unknown) => {
       console.error("[sandbox] browser request failed", req.method, req.url, error);
@@ -182,11 +180,14 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       if (await faults.intercept(req, res, { api: "arm" })) return;
       return arm(req, res);
     }
-    if (url === identity.mountPath || /^[/?]/.test(url.slice(identity.mountPath.length)) && url.startsWith(identity.mountPath)) {
+    if (url === identity.mountPath || (/^[/?]/.test(url.slice(identity.mountPath.length)) && url.startsWith(identity.mountPath))) {
       if (await faults.intercept(req, res, { api: "identity" })) return;
       return identity.handle(req, res);
     }
-    sendJson(res, 404, { error: "not_found", message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.` });
+    sendJson(res, 404, {
+      error: "not_found",
+      message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.`,
+    });
   };
 
   browserRoute = async (req, res) => {

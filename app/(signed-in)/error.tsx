@@ -9,7 +9,10 @@ export default function SignedInError({ error, reset }: { error: Error & { diges
   return (
     <div role="alert" className="max-w-2xl space-y-4 rounded-lg border border-destructive bg-card p-6">
       <h1 className="text-2xl font-bold">This page could not be loaded</h1>
-      <p>Wharf hit an error while loading it: the database or a cluster it reads may be briefly unavailable. Try again in a moment; the menu above stays where it is.</p>
+      <p>
+        Wharf hit an error while loading it: the database or a cluster it reads may be briefly unavailable. Try again in a moment; the menu above stays where it
+        is.
+      </p>
       {error.digest && <p className="font-mono text-sm text-muted-foreground">Reference for the logs: {error.digest}</p>}
       <Button onClick={retry}>Try again</Button>
     </div>

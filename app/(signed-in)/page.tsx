@@ -40,10 +40,16 @@ export default async function HomePage() {
         </p>
       </div>
       {home.workspaces.length > 0 && (
-        <p role="alert" className="flex items-start gap-2 rounded-md border border-amber-500 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+        <p
+          role="alert"
+          className="flex items-start gap-2 rounded-md border border-amber-500 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50"
+        >
           <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
           <span>
-            Telemetry is behind. {home.workspaces.map((workspace) => `${workspace.name}: ${workspace.lastError}`).join("; ")}. <Link href="/health" className="underline">See health</Link>
+            Telemetry is behind. {home.workspaces.map((workspace) => `${workspace.name}: ${workspace.lastError}`).join("; ")}.{" "}
+            <Link href="/health" className="underline">
+              See health
+            </Link>
           </span>
         </p>
       )}
@@ -55,17 +61,34 @@ export default async function HomePage() {
       <div className="grid gap-4 lg:grid-cols-2">
         {actor.teams.length === 0 && home.fleet ? (
           <Section title="Needs attention in the fleet" testId="fleet-worst" action={more("/health", "All on Health")}>
-            {home.fleet.worst.length === 0 ? <p className="text-sm text-muted-foreground">Every service is healthy.</p> : <HealthEntryList entries={home.fleet.worst} />}
+            {home.fleet.worst.length === 0 ? (
+              <p className="text-sm text-muted-foreground">Every service is healthy.</p>
+            ) : (
+              <HealthEntryList entries={home.fleet.worst} />
+            )}
           </Section>
         ) : (
-          <Section title="Your teams' services" testId="my-health" action={actor.teams.length > 0 ? more("/health?team=mine", "All of them on Health") : undefined}>
+          <Section
+            title="Your teams' services"
+            testId="my-health"
+            action={actor.teams.length > 0 ? more("/health?team=mine", "All of them on Health") : undefined}
+          >
             {actor.teams.length === 0 ? (
               <p className="text-sm text-muted-foreground">
-                You are not in any team&apos;s Entra group yet, so you can read everything but change nothing. Ask your team lead to add you to the team&apos;s group, then sign in again. Meanwhile, <Link className="text-primary hover:underline" href="/health">see every service&apos;s health</Link>.
+                You are not in any team&apos;s Entra group yet, so you can read everything but change nothing. Ask your team lead to add you to the team&apos;s
+                group, then sign in again. Meanwhile,{" "}
+                <Link className="text-primary hover:underline" href="/health">
+                  see every service&apos;s health
+                </Link>
+                .
               </p>
             ) : home.myHealth.total === 0 ? (
               <p className="text-sm text-muted-foreground">
-                None of your teams&apos; services runs anywhere Wharf watches yet. <Link className="text-primary hover:underline" href="/catalog?team=mine">Deploy one from the catalog</Link>; its health shows here within a minute.
+                None of your teams&apos; services runs anywhere Wharf watches yet.{" "}
+                <Link className="text-primary hover:underline" href="/catalog?team=mine">
+                  Deploy one from the catalog
+                </Link>
+                ; its health shows here within a minute.
               </p>
             ) : (
               <div className="space-y-3">
@@ -111,7 +134,10 @@ export default async function HomePage() {
           )}
         </Section>
         <Section title="Rollouts in progress" testId="rollouts" action={more("/deployments", "All deployments")}>
-          <DeploymentList deployments={home.rolloutsInProgress} empty={actor.isAdmin ? "No rollout is running anywhere." : "None of your teams' rollouts is running."} />
+          <DeploymentList
+            deployments={home.rolloutsInProgress}
+            empty={actor.isAdmin ? "No rollout is running anywhere." : "None of your teams' rollouts is running."}
+          />
         </Section>
         <Section title="Recent failures" testId="failures">
           {home.failedDeployments.length === 0 && home.turnedUnhealthy.length === 0 ? (

@@ -24,7 +24,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
             : "Use your organisation's Microsoft account."}
         </p>
         <Button asChild size="lg" className="w-full">
-          <a href={`/auth/sign-in?returnTo=${encodeURIComponent(safeReturnTo(returnTo, config.publicUrl))}`}>{sandbox ? "Sign in with the sandbox identity provider" : "Sign in with Microsoft"}</a>
+          <a href={`/auth/sign-in?returnTo=${encodeURIComponent(safeReturnTo(returnTo, config.publicUrl))}`}>
+            {sandbox ? "Sign in with the sandbox identity provider" : "Sign in with Microsoft"}
+          </a>
         </Button>
       </div>
     </main>

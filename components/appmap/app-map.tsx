@@ -41,7 +41,13 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
     >
       <Handle type="target" position={HandlePosition.Left} />
       <div className="truncate font-semibold" title={data.label}>
-        {data.href ? <a href={data.href} className="underline-offset-2 hover:underline">{data.label}</a> : data.label}
+        {data.href ? (
+          <a href={data.href} className="underline-offset-2 hover:underline">
+            {data.label}
+          </a>
+        ) : (
+          data.label
+        )}
       </div>
       <div className="truncate text-[11px] opacity-80">{data.sublabel}</div>
       {data.health && (
@@ -110,7 +116,9 @@ function EdgeDetails({ edge, label, onClose, declare }: { edge: DrawnEdge; label
         <Figure label="Average">{several || edge.avgMs === null ? "—" : `${edge.avgMs} ms`}</Figure>
         <Figure label="p95">{several || edge.p95Ms === null ? "—" : `${edge.p95Ms} ms`}</Figure>
       </dl>
-      {several && <p className="text-muted-foreground">{edge.merged} edges of a collapsed team, added up; expand the team for each one&apos;s average and p95.</p>}
+      {several && (
+        <p className="text-muted-foreground">{edge.merged} edges of a collapsed team, added up; expand the team for each one&apos;s average and p95.</p>
+      )}
       {edge.selfCall && <p>A call from the component to itself.</p>}
       {edge.stale && <p className="text-amber-700 dark:text-amber-400">Some of these figures come from a workspace whose last fetch failed or is old.</p>}
       {edge.declaration === "undeclared" && (
@@ -126,7 +134,17 @@ function EdgeDetails({ edge, label, onClose, declare }: { edge: DrawnEdge; label
   );
 }
 
-export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map: MapView; focus?: MapFocusView | null; declareAction?: DeclareDependencyAction; editableTeams?: string[] | "all" }) {
+export function AppMap({
+  map,
+  focus,
+  declareAction,
+  editableTeams = [],
+}: {
+  map: MapView;
+  focus?: MapFocusView | null;
+  declareAction?: DeclareDependencyAction;
+  editableTeams?: string[] | "all";
+}) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const teams = useMemo(() => {
     const byTeam = new Map<string, { slug: string; name: string; count: number }>();
@@ -156,7 +174,13 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
         continue;
       }
       const sublabel =
-        node.kind === "service" ? `${node.team?.name ?? ""} · service` : node.kind === "unknown" ? "unknown service (no catalog entry claims this role)" : node.kind === "external-group" ? `${node.dependencyType} · grouped` : `${node.dependencyType} · external`;
+        node.kind === "service"
+          ? `${node.team?.name ?? ""} · service`
+          : node.kind === "unknown"
+            ? "unknown service (no catalog entry claims this role)"
+            : node.kind === "external-group"
+              ? `${node.dependencyType} · grouped`
+              : `${node.dependencyType} · external`;
       nodes.push({
         id: node.id,
         type: "box",
@@ -173,7 +197,12 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
     }
     for (const [slug, group] of groups) {
       const health = worstFirst.find((state) => group.states.includes(state)) ?? null;
-      nodes.push({ id: `team:${slug}`, type: "box", position: { x: group.x / group.n, y: group.y / group.n }, data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) } });
+      nodes.push({
+        id: `team:${slug}`,
+        type: "box",
+        position: { x: group.x / group.n, y: group.y / group.n },
+        data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) },
+      });
     }
     const maxCalls = Math.max(0, ...map.edges.map((edge) => edge.calls));
     const merged = new Map<string, DrawnEdge>();
@@ -206,7 +235,13 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
         label: edge.declaration === "undeclared" ? "undeclared" : undefined,
         interactionWidth: 16,
         ariaLabel: `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
-        style: { stroke: colour, strokeWidth: edgeWidth(edge.calls, maxCalls), ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }), ...(edge.stale && { opacity: 0.5 }), ...(faint && { opacity: 0.1 }) },
+        style: {
+          stroke: colour,
+          strokeWidth: edgeWidth(edge.calls, maxCalls),
+          ...(edge.declaration === "undeclared" && { strokeDasharray: "6 4" }),
+          ...(edge.stale && { opacity: 0.5 }),
+          ...(faint && { opacity: 0.1 }),
+        },
         // In user space, so a wide edge does not grow a huge arrowhead.
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
       };
@@ -222,7 +257,8 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
     const from = byId.get(edge.source);
     const to = byId.get(edge.target);
     if (!declareAction || edge.merged > 1 || !from?.serviceSlug || !to?.serviceSlug || !from.team) return null;
-    if (editableTeams !== "all" && !editableTeams.includes(from.team.slug)) return <p className="text-muted-foreground">Only {from.team.name} (or a platform admin) can add it to the catalog.</p>;
+    if (editableTeams !== "all" && !editableTeams.includes(from.team.slug))
+      return <p className="text-muted-foreground">Only {from.team.name} (or a platform admin) can add it to the catalog.</p>;
     return (
       <>
         <DeclareDependencyButton key={edge.id} action={declareAction} slug={from.serviceSlug} dependsOn={to.serviceSlug} />
@@ -245,7 +281,13 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
         <div className="flex flex-wrap items-center gap-2 text-sm" aria-label="Teams">
           <span className="text-muted-foreground">Teams:</span>
           {teams.map((team) => (
-            <button key={team.slug} type="button" onClick={() => toggle(team.slug)} aria-pressed={collapsed.has(team.slug)} className="rounded-full border border-border px-2.5 py-0.5 hover:bg-muted aria-pressed:bg-muted">
+            <button
+              key={team.slug}
+              type="button"
+              onClick={() => toggle(team.slug)}
+              aria-pressed={collapsed.has(team.slug)}
+              className="rounded-full border border-border px-2.5 py-0.5 hover:bg-muted aria-pressed:bg-muted"
+            >
               {collapsed.has(team.slug) ? "▸" : "▾"} {team.name} ({team.count})
             </button>
           ))}
@@ -270,7 +312,12 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
           onEdgeClick={(_, edge) => setSelectedEdge(edge.id)}
           onSelectionChange={({ edges: chosen }) => {
             if (chosen[0]) setSelectedEdge(chosen[0].id);
-          }} nodesDraggable={false} nodesConnectable={false} minZoom={0.05} proOptions={{ hideAttribution: true }}>
+          }}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          minZoom={0.05}
+          proOptions={{ hideAttribution: true }}
+        >
           <Background />
           <Controls showInteractive={false} />
         </ReactFlow>
@@ -281,7 +328,8 @@ export function AppMap({ map, focus, declareAction, editableTeams = [] }: { map:
         <p className="text-sm text-muted-foreground">Click an edge (or focus it with Tab and press Enter) for its figures.</p>
       )}
       <p className="text-xs text-muted-foreground">
-        Edge width: calls (log scale). Colour: green under 1 % failed, amber under 5 %, red 5 % or more. Dashed edge: observed but not declared in the catalog. Dashed box: external dependency or a role no catalog service claims. Faded edge: its workspace&apos;s figures are stale.
+        Edge width: calls (log scale). Colour: green under 1 % failed, amber under 5 %, red 5 % or more. Dashed edge: observed but not declared in the catalog.
+        Dashed box: external dependency or a role no catalog service claims. Faded edge: its workspace&apos;s figures are stale.
       </p>
     </div>
   );

@@ -34,7 +34,11 @@ function NodeName({ neighbour }: { neighbour: Neighbour }) {
   }
   return (
     <span>
-      <span className="font-medium">{node.label}</span> <span className="text-muted-foreground">({node.dependencyType}{node.kind === "external-group" ? ", grouped" : ", external"})</span>
+      <span className="font-medium">{node.label}</span>{" "}
+      <span className="text-muted-foreground">
+        ({node.dependencyType}
+        {node.kind === "external-group" ? ", grouped" : ", external"})
+      </span>
     </span>
   );
 }
@@ -47,7 +51,14 @@ function NeighbourRow({ neighbour, direction, action }: { neighbour: Neighbour; 
         <NodeName neighbour={neighbour} />
         {node.health && <HealthStateBadge state={node.health} />}
         {neighbour.declared === false && (
-          <Badge tone="warning" title={direction === "to" ? "This service calls it, but its catalog entry does not declare it." : "It calls this service, but its catalog entry does not declare it."}>
+          <Badge
+            tone="warning"
+            title={
+              direction === "to"
+                ? "This service calls it, but its catalog entry does not declare it."
+                : "It calls this service, but its catalog entry does not declare it."
+            }
+          >
             undeclared
           </Badge>
         )}
@@ -64,7 +75,17 @@ function NeighbourRow({ neighbour, direction, action }: { neighbour: Neighbour; 
   );
 }
 
-export function ServiceNeighbours({ hop, slug, name, addAction }: { hop: ServiceMapView; slug: string; name: string; addAction?: (neighbour: Neighbour) => ReactNode }) {
+export function ServiceNeighbours({
+  hop,
+  slug,
+  name,
+  addAction,
+}: {
+  hop: ServiceMapView;
+  slug: string;
+  name: string;
+  addAction?: (neighbour: Neighbour) => ReactNode;
+}) {
   const windowText = { "1h": "the last hour", "24h": "the last 24 hours", "7d": "the last 7 days" }[hop.window];
   return (
     <Card aria-labelledby="observed-title">
@@ -80,15 +101,28 @@ export function ServiceNeighbours({ hop, slug, name, addAction }: { hop: Service
         <>
           <p className="mb-3 text-sm text-muted-foreground">
             Calls over {windowText} from Application Insights, map built <RelativeTime iso={hop.builtAt} />.
-            {hop.failingSources.length > 0 && ` Some figures are old: ${hop.failingSources.map((source) => `${source.workspace} (${source.error})`).join(", ")}.`}
+            {hop.failingSources.length > 0 &&
+              ` Some figures are old: ${hop.failingSources.map((source) => `${source.workspace} (${source.error})`).join(", ")}.`}
           </p>
           {hop.talksTo.length === 0 && hop.calledBy.length === 0 ? (
-            <p className="text-sm">{hop.node ? `${name} made no calls and received none from other components over ${windowText}.` : `No telemetry from ${name} over ${windowText}: deploy it with an App Insights role name for its calls to appear.`}</p>
+            <p className="text-sm">
+              {hop.node
+                ? `${name} made no calls and received none from other components over ${windowText}.`
+                : `No telemetry from ${name} over ${windowText}: deploy it with an App Insights role name for its calls to appear.`}
+            </p>
           ) : (
             <div className="grid items-start gap-3 lg:grid-cols-[1fr_auto_1fr]">
               <section aria-label="Called by">
                 <h3 className="mb-2 text-sm font-semibold">Called by ({hop.calledBy.length})</h3>
-                {hop.calledBy.length === 0 ? <p className="text-sm text-muted-foreground">Nothing observed calls it.</p> : <ul className="space-y-2">{hop.calledBy.map((neighbour) => <NeighbourRow key={neighbour.node.id} neighbour={neighbour} direction="from" />)}</ul>}
+                {hop.calledBy.length === 0 ? (
+                  <p className="text-sm text-muted-foreground">Nothing observed calls it.</p>
+                ) : (
+                  <ul className="space-y-2">
+                    {hop.calledBy.map((neighbour) => (
+                      <NeighbourRow key={neighbour.node.id} neighbour={neighbour} direction="from" />
+                    ))}
+                  </ul>
+                )}
               </section>
               <div className="flex items-center gap-2 self-center text-sm font-semibold" aria-hidden="true">
                 <ArrowRight className="h-4 w-4" />
@@ -102,7 +136,12 @@ export function ServiceNeighbours({ hop, slug, name, addAction }: { hop: Service
                 ) : (
                   <ul className="space-y-2">
                     {hop.talksTo.map((neighbour) => (
-                      <NeighbourRow key={neighbour.node.id} neighbour={neighbour} direction="to" action={neighbour.declared === false ? addAction?.(neighbour) : undefined} />
+                      <NeighbourRow
+                        key={neighbour.node.id}
+                        neighbour={neighbour}
+                        direction="to"
+                        action={neighbour.declared === false ? addAction?.(neighbour) : undefined}
+                      />
                     ))}
                   </ul>
                 )}

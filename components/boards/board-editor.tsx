@@ -18,7 +18,19 @@ type Save = (slug: string, input: { name: string; tiles: unknown }) => Promise<S
 
 const selectClass = "h-9 w-full rounded-md border border-border bg-card px-2 text-sm";
 
-export function BoardEditor({ slug, name: initialName, tiles: initialTiles, options, save }: { slug: string; name: string; tiles: Tile[]; options: BoardEditorOptions; save: Save }) {
+export function BoardEditor({
+  slug,
+  name: initialName,
+  tiles: initialTiles,
+  options,
+  save,
+}: {
+  slug: string;
+  name: string;
+  tiles: Tile[];
+  options: BoardEditorOptions;
+  save: Save;
+}) {
   const [name, setName] = useState(initialName);
   const [tiles, setTiles] = useState<Tile[]>(initialTiles);
   const [selected, setSelected] = useState<string | null>(initialTiles[0]?.id ?? null);
@@ -36,7 +48,8 @@ export function BoardEditor({ slug, name: initialName, tiles: initialTiles, opti
       }),
     );
   };
-  const update = (id: string, change: Record<string, unknown>) => setTiles((current) => current.map((tile) => (tile.id === id ? ({ ...tile, ...change } as Tile) : tile)));
+  const update = (id: string, change: Record<string, unknown>) =>
+    setTiles((current) => current.map((tile) => (tile.id === id ? ({ ...tile, ...change } as Tile) : tile)));
   const add = () => {
     const id = `${kind}-${crypto.randomUUID().slice(0, 8)}`;
     setTiles((current) => [...current, newTile(kind, current, id)]);
@@ -84,12 +97,19 @@ export function BoardEditor({ slug, name: initialName, tiles: initialTiles, opti
         </Button>
       </div>
       {result && (
-        <p role={result.ok ? "status" : "alert"} className={result.ok ? "text-sm font-medium text-green-700 dark:text-green-400" : "text-sm font-medium text-destructive"}>
+        <p
+          role={result.ok ? "status" : "alert"}
+          className={result.ok ? "text-sm font-medium text-green-700 dark:text-green-400" : "text-sm font-medium text-destructive"}
+        >
           {result.message}
         </p>
       )}
       <div className="grid gap-4 lg:grid-cols-[3fr_1fr]">
-        <div ref={containerRef} className="min-h-64 rounded-md border border-border bg-zinc-950 p-1" aria-label="Board layout: drag a tile by its title, resize it from its corner">
+        <div
+          ref={containerRef}
+          className="min-h-64 rounded-md border border-border bg-zinc-950 p-1"
+          aria-label="Board layout: drag a tile by its title, resize it from its corner"
+        >
           {mounted && (
             <ReactGridLayout
               width={width - 8}
@@ -101,7 +121,12 @@ export function BoardEditor({ slug, name: initialName, tiles: initialTiles, opti
               onLayoutChange={onLayoutChange}
             >
               {tiles.map((tile) => (
-                <div key={tile.id} data-testid={`editor-tile-${tile.id}`} className={`flex flex-col overflow-hidden rounded border bg-zinc-900 text-zinc-100 ${tile.id === selected ? "border-sky-400" : "border-zinc-700"}`} onClick={() => setSelected(tile.id)}>
+                <div
+                  key={tile.id}
+                  data-testid={`editor-tile-${tile.id}`}
+                  className={`flex flex-col overflow-hidden rounded border bg-zinc-900 text-zinc-100 ${tile.id === selected ? "border-sky-400" : "border-zinc-700"}`}
+                  onClick={() => setSelected(tile.id)}
+                >
                   <div className="tile-handle cursor-move truncate bg-zinc-800 px-2 py-1 text-xs font-semibold">{tile.title ?? tileKindLabels[tile.kind]}</div>
                   <div className="truncate p-2 text-xs text-zinc-300">{summary(tile)}</div>
                 </div>
@@ -111,7 +136,11 @@ export function BoardEditor({ slug, name: initialName, tiles: initialTiles, opti
           {tiles.length === 0 && <p className="p-4 text-sm text-zinc-300">No tiles yet: pick a kind and add one.</p>}
         </div>
         <aside className="space-y-3" aria-label="Tile options">
-          {current ? <TileOptions tile={current} options={options} update={update} remove={remove} /> : <p className="text-sm text-muted-foreground">Select a tile to set its options.</p>}
+          {current ? (
+            <TileOptions tile={current} options={options} update={update} remove={remove} />
+          ) : (
+            <p className="text-sm text-muted-foreground">Select a tile to set its options.</p>
+          )}
         </aside>
       </div>
     </div>
@@ -132,14 +161,29 @@ function summary(tile: Tile): string {
   }
 }
 
-function TileOptions({ tile, options, update, remove }: { tile: Tile; options: BoardEditorOptions; update: (id: string, change: Record<string, unknown>) => void; remove: (id: string) => void }) {
+function TileOptions({
+  tile,
+  options,
+  update,
+  remove,
+}: {
+  tile: Tile;
+  options: BoardEditorOptions;
+  update: (id: string, change: Record<string, unknown>) => void;
+  remove: (id: string) => void;
+}) {
   const optional = (value: string) => (value === "" ? undefined : value);
   return (
     <div className="space-y-3">
       <h2 className="font-semibold">{tileKindLabels[tile.kind]}</h2>
       <div className="space-y-1">
         <Label htmlFor="tile-title">Title</Label>
-        <Input id="tile-title" value={tile.title ?? ""} placeholder={tileKindLabels[tile.kind]} onChange={(event) => update(tile.id, { title: optional(event.target.value) })} />
+        <Input
+          id="tile-title"
+          value={tile.title ?? ""}
+          placeholder={tileKindLabels[tile.kind]}
+          onChange={(event) => update(tile.id, { title: optional(event.target.value) })}
+        />
       </div>
       {tile.kind === "fleet-health" || tile.kind === "rollouts" || tile.kind === "approvals" ? (
         <div className="space-y-1">
@@ -157,7 +201,12 @@ function TileOptions({ tile, options, update, remove }: { tile: Tile; options: B
       {tile.kind === "fleet-health" && (
         <div className="space-y-1">
           <Label htmlFor="tile-environment">Environment</Label>
-          <select id="tile-environment" className={selectClass} value={tile.environment ?? ""} onChange={(event) => update(tile.id, { environment: optional(event.target.value) })}>
+          <select
+            id="tile-environment"
+            className={selectClass}
+            value={tile.environment ?? ""}
+            onChange={(event) => update(tile.id, { environment: optional(event.target.value) })}
+          >
             <option value="">All environments</option>
             {environments.map((environment) => (
               <option key={environment} value={environment}>
@@ -183,7 +232,12 @@ function TileOptions({ tile, options, update, remove }: { tile: Tile; options: B
       {tile.kind === "clock" && (
         <div className="space-y-1">
           <Label htmlFor="tile-zone">Time zone</Label>
-          <Input id="tile-zone" value={tile.timeZone ?? ""} placeholder="the screen's own, or e.g. Europe/Amsterdam" onChange={(event) => update(tile.id, { timeZone: optional(event.target.value.trim()) })} />
+          <Input
+            id="tile-zone"
+            value={tile.timeZone ?? ""}
+            placeholder="the screen's own, or e.g. Europe/Amsterdam"
+            onChange={(event) => update(tile.id, { timeZone: optional(event.target.value.trim()) })}
+          />
         </div>
       )}
       <p className="text-xs text-muted-foreground">

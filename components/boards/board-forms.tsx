@@ -16,7 +16,15 @@ function Problem({ state, name }: { state: { status: string; field?: string; mes
   );
 }
 
-export function CreateBoardForm({ action, teams, forEveryone }: { action: Action<BoardFormState>; teams: { id: string; name: string }[]; forEveryone: boolean }) {
+export function CreateBoardForm({
+  action,
+  teams,
+  forEveryone,
+}: {
+  action: Action<BoardFormState>;
+  teams: { id: string; name: string }[];
+  forEveryone: boolean;
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   const typed = state.status === "error" ? state.values : undefined;
   const known = ["slug", "name", "teamId"];
@@ -34,7 +42,12 @@ export function CreateBoardForm({ action, teams, forEveryone }: { action: Action
       </div>
       <div className="space-y-1">
         <Label htmlFor="board-team">Owned by</Label>
-        <select id="board-team" name="teamId" defaultValue={typed?.teamId ?? (forEveryone ? "" : teams[0]?.id)} className="h-9 w-full rounded-md border border-border bg-card px-2 text-sm">
+        <select
+          id="board-team"
+          name="teamId"
+          defaultValue={typed?.teamId ?? (forEveryone ? "" : teams[0]?.id)}
+          className="h-9 w-full rounded-md border border-border bg-card px-2 text-sm"
+        >
           {forEveryone && <option value="">Everyone (platform admins manage it)</option>}
           {teams.map((team) => (
             <option key={team.id} value={team.id}>
@@ -61,7 +74,13 @@ export function CreateDisplayForm({ action, slug }: { action: Action<DisplayToke
         <input type="hidden" name="slug" value={slug} />
         <div className="space-y-1">
           <Label htmlFor="display-label">Screen label</Label>
-          <Input id="display-label" name="label" required placeholder="e.g. Team room, 3rd floor" defaultValue={state.status === "error" ? state.values?.label : undefined} />
+          <Input
+            id="display-label"
+            name="label"
+            required
+            placeholder="e.g. Team room, 3rd floor"
+            defaultValue={state.status === "error" ? state.values?.label : undefined}
+          />
         </div>
         <div className="space-y-1">
           <Label htmlFor="display-days">Valid for (days)</Label>
@@ -73,7 +92,10 @@ export function CreateDisplayForm({ action, slug }: { action: Action<DisplayToke
       </form>
       <Problem state={state} />
       {url && (
-        <div role="status" className="space-y-1 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100">
+        <div
+          role="status"
+          className="space-y-1 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100"
+        >
           <p className="font-semibold">{state.message} Open this address on the screen. It is shown only now: copy it before you leave the page.</p>
           <code className="block break-all" data-testid="display-url">
             {url}
@@ -133,7 +155,13 @@ export function PairDisplayForm({ action, slug }: { action: Action<DisplayTokenS
         </div>
         <div className="space-y-1">
           <Label htmlFor="pair-label">Screen label</Label>
-          <Input id="pair-label" name="label" required placeholder="e.g. Team room TV" defaultValue={state.status === "error" ? state.values?.label : undefined} />
+          <Input
+            id="pair-label"
+            name="label"
+            required
+            placeholder="e.g. Team room TV"
+            defaultValue={state.status === "error" ? state.values?.label : undefined}
+          />
         </div>
         <input type="hidden" name="expiresInDays" value={90} />
         <Button type="submit" variant="secondary" disabled={pending}>

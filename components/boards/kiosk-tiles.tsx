@@ -52,7 +52,8 @@ function FleetHealth({ data }: { data: FleetHealthData }) {
       <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
         {data.problems.map((problem) => (
           <li key={`${problem.service}/${problem.namespace}`} className="truncate">
-            <span className={`font-semibold ${stateText[problem.state]}`}>{problem.state}</span> {problem.displayName} <span className="text-zinc-400">· {problem.environment}</span>
+            <span className={`font-semibold ${stateText[problem.state]}`}>{problem.state}</span> {problem.displayName}{" "}
+            <span className="text-zinc-400">· {problem.environment}</span>
           </li>
         ))}
       </ul>
@@ -69,7 +70,8 @@ function ServiceHealth({ data }: { data: ServiceHealthData }) {
         {data.environments.map((environment) => (
           <li key={environment.namespace}>
             <p>
-              <span className={`font-bold ${stateText[environment.state]}`}>{environment.state}</span> <span className="text-zinc-300">{environment.environment}</span>
+              <span className={`font-bold ${stateText[environment.state]}`}>{environment.state}</span>{" "}
+              <span className="text-zinc-300">{environment.environment}</span>
               {environment.desiredReplicas !== null && (
                 <span className="text-zinc-300">
                   {" "}
@@ -90,7 +92,8 @@ function ServiceHealth({ data }: { data: ServiceHealthData }) {
 function RolloutLine({ row }: { row: RolloutRow }) {
   return (
     <li className="truncate">
-      <span className={`font-semibold ${rolloutText[row.status] ?? "text-sky-300"}`}>{row.status}</span> {row.service} {row.tag && <span className="text-zinc-300">{row.tag}</span>} <span className="text-zinc-400">· {row.environment}</span>
+      <span className={`font-semibold ${rolloutText[row.status] ?? "text-sky-300"}`}>{row.status}</span> {row.service}{" "}
+      {row.tag && <span className="text-zinc-300">{row.tag}</span>} <span className="text-zinc-400">· {row.environment}</span>
       {row.reason && <span className="text-red-300"> · {row.reason}</span>}
       {!rolloutText[row.status] && row.desiredReplicas > 0 && (
         <span className="text-zinc-300">
@@ -139,12 +142,18 @@ function Approvals({ data }: { data: ApprovalsData }) {
       <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
         {data.deployments.map((row) => (
           <li key={row.id} className="truncate">
-            Deploy {row.service} {row.tag} <span className="text-zinc-400">· {row.environment} · {row.requestedByName}</span>
+            Deploy {row.service} {row.tag}{" "}
+            <span className="text-zinc-400">
+              · {row.environment} · {row.requestedByName}
+            </span>
           </li>
         ))}
         {data.namespaceRequests.map((request) => (
           <li key={request.id} className="truncate">
-            Namespace {request.name} <span className="text-zinc-400">· {request.team} · {request.cluster}</span>
+            Namespace {request.name}{" "}
+            <span className="text-zinc-400">
+              · {request.team} · {request.cluster}
+            </span>
           </li>
         ))}
       </ul>

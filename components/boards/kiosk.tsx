@@ -121,7 +121,12 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
   if (refusal) {
     return (
       <Screen>
-        <div className="flex h-full flex-col items-center justify-center gap-[0.5em] px-[5vw] text-center" role="alert" data-testid="kiosk-refused" data-reason={refusal.reason}>
+        <div
+          className="flex h-full flex-col items-center justify-center gap-[0.5em] px-[5vw] text-center"
+          role="alert"
+          data-testid="kiosk-refused"
+          data-reason={refusal.reason}
+        >
           <h1 className="text-[clamp(40px,3.5vw,140px)] font-bold">{refusalTitles[refusal.reason] ?? "This screen cannot show the board"}</h1>
           <p className="max-w-[60ch] text-zinc-300">{refusal.message}</p>
         </div>
@@ -132,7 +137,9 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
   if (!data) {
     return (
       <Screen>
-        <div className="flex h-full items-center justify-center text-zinc-300">{offlineSince ? `Cannot reach Wharf since ${clock(offlineSince)}; trying again…` : "Loading the board…"}</div>
+        <div className="flex h-full items-center justify-center text-zinc-300">
+          {offlineSince ? `Cannot reach Wharf since ${clock(offlineSince)}; trying again…` : "Loading the board…"}
+        </div>
       </Screen>
     );
   }
@@ -143,7 +150,9 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     <Screen>
       <div className="flex h-full flex-col">
         <header className="flex items-baseline justify-between gap-[1em] px-[1vw] pt-[0.6vh] text-[0.8em]">
-          <h1 className="truncate font-semibold" data-testid="kiosk-board-name">{snapshot.board.name}</h1>
+          <h1 className="truncate font-semibold" data-testid="kiosk-board-name">
+            {snapshot.board.name}
+          </h1>
           <div className="flex items-baseline gap-[1em] text-zinc-300">
             {sandbox && <span className="text-amber-300">Sandbox data</span>}
             {offlineSince ? (
@@ -170,12 +179,26 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
 
 function Screen({ children }: { children: React.ReactNode }) {
   // Over everything (the root layout's sandbox marker too), at any resolution: type from 24 px at 720p, 31 px at 1080p, 61 px at 4K.
-  return <div className="fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">{children}</div>;
+  return (
+    <div className="fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">{children}</div>
+  );
 }
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
-function TileFrame({ tile, data, generatedAt, receivedAt, now }: { tile: Tile; data: TileData | undefined; generatedAt: string; receivedAt: number; now: number }) {
+function TileFrame({
+  tile,
+  data,
+  generatedAt,
+  receivedAt,
+  now,
+}: {
+  tile: Tile;
+  data: TileData | undefined;
+  generatedAt: string;
+  receivedAt: number;
+  now: number;
+}) {
   const age = data ? tileAgeSeconds(data.asOf, generatedAt, receivedAt, now) : null;
   const stale = data && tile.kind !== "clock" ? isStale(age, data.staleAfterSeconds) : false;
   return (
@@ -195,7 +218,9 @@ function TileFrame({ tile, data, generatedAt, receivedAt, now }: { tile: Tile; d
           </span>
         )}
       </header>
-      <div className="min-h-0 flex-1 overflow-hidden">{data?.error ? <p className="text-amber-300">{data.error}</p> : <KioskTile tile={tile} data={data} now={now} />}</div>
+      <div className="min-h-0 flex-1 overflow-hidden">
+        {data?.error ? <p className="text-amber-300">{data.error}</p> : <KioskTile tile={tile} data={data} now={now} />}
+      </div>
     </section>
   );
 }

@@ -26,7 +26,10 @@ export function PairScreen() {
     const poll = async () => {
       if (stopped) return;
       try {
-        const status = (await (await fetch("/display/pair/status", { cache: "no-store", credentials: "same-origin" })).json()) as { state: string; board?: string };
+        const status = (await (await fetch("/display/pair/status", { cache: "no-store", credentials: "same-origin" })).json()) as {
+          state: string;
+          board?: string;
+        };
         if (status.state === "paired" && status.board) {
           // A full load on purpose: the kiosk starts from a clean page, with the cookie just set.
           // eslint-disable-next-line @next/next/no-location-assign-relative-destination

@@ -7,7 +7,17 @@ import type { ActionState } from "@/lib/actions/action-state";
 
 export type DeclareDependencyAction = (state: ActionState, form: FormData) => Promise<ActionState>;
 
-export function DeclareDependencyButton({ action, slug, dependsOn, returnTo }: { action: DeclareDependencyAction; slug: string; dependsOn: string; returnTo?: "service" }) {
+export function DeclareDependencyButton({
+  action,
+  slug,
+  dependsOn,
+  returnTo,
+}: {
+  action: DeclareDependencyAction;
+  slug: string;
+  dependsOn: string;
+  returnTo?: "service";
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form action={formAction} className="space-y-1">
@@ -15,12 +25,21 @@ export function DeclareDependencyButton({ action, slug, dependsOn, returnTo }: {
       <input type="hidden" name="dependsOn" value={dependsOn} />
       {returnTo && <input type="hidden" name="returnTo" value={returnTo} />}
       {state.status !== "done" && (
-        <Button type="submit" variant="secondary" size="sm" disabled={pending} aria-label={`Add ${dependsOn} to ${slug}'s declared dependencies in the catalog`}>
+        <Button
+          type="submit"
+          variant="secondary"
+          size="sm"
+          disabled={pending}
+          aria-label={`Add ${dependsOn} to ${slug}'s declared dependencies in the catalog`}
+        >
           {pending ? "Adding…" : "Add to the catalog"}
         </Button>
       )}
       {state.message && (
-        <p role={state.status === "error" ? "alert" : "status"} className={`text-sm ${state.status === "error" ? "text-destructive" : "text-green-700 dark:text-green-400"}`}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={`text-sm ${state.status === "error" ? "text-destructive" : "text-green-700 dark:text-green-400"}`}
+        >
           {state.message}
         </p>
       )}

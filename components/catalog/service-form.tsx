@@ -9,7 +9,8 @@ import { externalKinds, lifecycles, tiers } from "@/lib/catalog/service-input";
 
 type Action = (state: ServiceFormState, form: FormData) => Promise<ServiceFormState>;
 
-const selectClass = "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
+const selectClass =
+  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 interface ServiceFormProps {
   action: Action;
@@ -18,13 +19,33 @@ interface ServiceFormProps {
   teams: { slug: string; name: string }[];
 }
 
-function Field({ name, label, hint, children, values, errorFor }: { name: string; label: string; hint?: string; values: ServiceFormValues; errorFor: (name: string) => string | undefined; children: (props: { id: string; name: string; defaultValue: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode }) {
+function Field({
+  name,
+  label,
+  hint,
+  children,
+  values,
+  errorFor,
+}: {
+  name: string;
+  label: string;
+  hint?: string;
+  values: ServiceFormValues;
+  errorFor: (name: string) => string | undefined;
+  children: (props: { id: string; name: string; defaultValue: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => ReactNode;
+}) {
   const error = errorFor(name);
   const id = `field-${name.replace(/\./g, "-")}`;
   return (
     <div className="space-y-1">
       <Label htmlFor={id}>{label}</Label>
-      {children({ id, name, defaultValue: values[name] ?? "", "aria-invalid": error ? true : undefined, "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined })}
+      {children({
+        id,
+        name,
+        defaultValue: values[name] ?? "",
+        "aria-invalid": error ? true : undefined,
+        "aria-describedby": error ? `${id}-error` : hint ? `${id}-hint` : undefined,
+      })}
       {hint && !error && (
         <p id={`${id}-hint`} className="text-xs text-muted-foreground">
           {hint}
@@ -38,7 +59,6 @@ function Field({ name, label, hint, children, values, errorFor }: { name: string
     </div>
   );
 }
-
 
 export function ServiceForm({ action, mode, initial, teams }: ServiceFormProps) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
@@ -56,7 +76,13 @@ export function ServiceForm({ action, mode, initial, teams }: ServiceFormProps) 
       <fieldset className="grid gap-4 md:grid-cols-2">
         <legend className="mb-2 text-lg font-semibold">About</legend>
         {mode === "create" ? (
-          <Field values={values} errorFor={errorFor} name="slug" label="Slug" hint="Lowercase letters, digits and hyphens, at most 63. It names the Kubernetes objects and never changes.">
+          <Field
+            values={values}
+            errorFor={errorFor}
+            name="slug"
+            label="Slug"
+            hint="Lowercase letters, digits and hyphens, at most 63. It names the Kubernetes objects and never changes."
+          >
             {(props) => <Input {...props} required placeholder="e.g. payment-gateway" />}
           </Field>
         ) : (
@@ -126,7 +152,13 @@ export function ServiceForm({ action, mode, initial, teams }: ServiceFormProps) 
       </fieldset>
       <fieldset>
         <legend className="mb-2 text-lg font-semibold">Dependencies</legend>
-        <Field values={values} errorFor={errorFor} name="dependencies" label="One per line, kind:target" hint={`Kinds: service, ${externalKinds.join(", ")}. For example service:ledger or redis:payments-cache.`}>
+        <Field
+          values={values}
+          errorFor={errorFor}
+          name="dependencies"
+          label="One per line, kind:target"
+          hint={`Kinds: service, ${externalKinds.join(", ")}. For example service:ledger or redis:payments-cache.`}
+        >
           {(props) => <Textarea {...props} rows={4} />}
         </Field>
       </fieldset>
@@ -134,7 +166,13 @@ export function ServiceForm({ action, mode, initial, teams }: ServiceFormProps) 
         <legend className="mb-2 text-lg font-semibold">Deploy spec</legend>
         <p className="text-sm text-muted-foreground md:col-span-3">Leave every field empty if Wharf does not deploy this service.</p>
         <div className="md:col-span-3">
-          <Field values={values} errorFor={errorFor} name="deploySpec.imageRepository" label="Image repository" hint="Registry and path, without a tag; the registry must be one the platform allows.">
+          <Field
+            values={values}
+            errorFor={errorFor}
+            name="deploySpec.imageRepository"
+            label="Image repository"
+            hint="Registry and path, without a tag; the registry must be one the platform allows."
+          >
             {(props) => <Input {...props} placeholder="contoso.azurecr.io/payments/gateway" />}
           </Field>
         </div>

@@ -11,7 +11,10 @@ export function RefreshClustersButton({ action }: { action: () => Promise<Cluste
         {pending ? "Discovering…" : "Discover clusters now"}
       </Button>
       {state.status !== "idle" && (
-        <p role={state.status === "error" ? "alert" : "status"} className={state.status === "error" ? "text-sm font-medium text-destructive" : "text-sm font-medium"}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={state.status === "error" ? "text-sm font-medium text-destructive" : "text-sm font-medium"}
+        >
           {state.message}
         </p>
       )}
@@ -19,7 +22,17 @@ export function RefreshClustersButton({ action }: { action: () => Promise<Cluste
   );
 }
 
-export function EnvironmentSelect({ action, id, name, value }: { action: (state: ClusterActionState, form: FormData) => Promise<ClusterActionState>; id: string; name: string; value: string | null }) {
+export function EnvironmentSelect({
+  action,
+  id,
+  name,
+  value,
+}: {
+  action: (state: ClusterActionState, form: FormData) => Promise<ClusterActionState>;
+  id: string;
+  name: string;
+  value: string | null;
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form action={formAction} className="flex items-center gap-2">

@@ -5,7 +5,15 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import type { ClusterView } from "@/lib/clusters/cluster-view";
 
 /** Clusters with region, version and reachability; the last column is the caller's (an environment select, or the environment). */
-export function ClusterTable({ clusters, lastColumn, renderLast }: { clusters: ClusterView[]; lastColumn: string; renderLast: (cluster: ClusterView) => ReactNode }) {
+export function ClusterTable({
+  clusters,
+  lastColumn,
+  renderLast,
+}: {
+  clusters: ClusterView[];
+  lastColumn: string;
+  renderLast: (cluster: ClusterView) => ReactNode;
+}) {
   return (
     <DataTable caption="Clusters" columns={["Cluster", "Region", "Version", "Reachability", lastColumn]}>
       {clusters.map((cluster) => (
@@ -32,7 +40,9 @@ export function ClusterTable({ clusters, lastColumn, renderLast }: { clusters: C
                 <span className="mt-1 block max-w-sm text-xs text-destructive">{cluster.lastError}</span>
               </>
             )}
-            {cluster.reachable && cluster.lastError && <span className="mt-1 block max-w-sm text-xs text-amber-700 dark:text-amber-400">{cluster.lastError}</span>}
+            {cluster.reachable && cluster.lastError && (
+              <span className="mt-1 block max-w-sm text-xs text-amber-700 dark:text-amber-400">{cluster.lastError}</span>
+            )}
             {cluster.lastCheckedAt && (
               <span className="block text-xs text-muted-foreground">
                 checked <RelativeTime iso={cluster.lastCheckedAt} />

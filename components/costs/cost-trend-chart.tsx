@@ -17,14 +17,36 @@ const palette = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2
 const greys = ["#64748b", "#94a3b8", "#cbd5e1", "#475569"];
 const shown = palette.length;
 
-export function CostTrendChart({ days, series, currency, digits, summary }: { days: string[]; series: TrendSeries[]; currency: string | null; digits: number; summary: string }) {
+export function CostTrendChart({
+  days,
+  series,
+  currency,
+  digits,
+  summary,
+}: {
+  days: string[];
+  series: TrendSeries[];
+  currency: string | null;
+  digits: number;
+  summary: string;
+}) {
   const groups = series.filter((s) => !s.apart);
   const apart = series.filter((s) => s.apart);
   const top = groups.slice(0, shown);
   const rest = groups.slice(shown);
   const bars = [
     ...top.map((s, i) => ({ ...s, color: palette[i]! })),
-    ...(rest.length ? [{ key: "__other", label: `Other (${rest.length})`, apart: false, dailyMinor: days.map((_, d) => rest.reduce((sum, s) => sum + s.dailyMinor[d]!, 0)), color: greys[3]! }] : []),
+    ...(rest.length
+      ? [
+          {
+            key: "__other",
+            label: `Other (${rest.length})`,
+            apart: false,
+            dailyMinor: days.map((_, d) => rest.reduce((sum, s) => sum + s.dailyMinor[d]!, 0)),
+            color: greys[3]!,
+          },
+        ]
+      : []),
     ...apart.map((s, i) => ({ ...s, color: greys[i % 3]! })),
   ];
   const data = days.map((day, d) => Object.fromEntries([["day", day], ...bars.map((bar) => [bar.key, bar.dailyMinor[d]! / 10 ** digits])]));
@@ -36,8 +58,21 @@ export function CostTrendChart({ days, series, currency, digits, summary }: { da
         <ResponsiveContainer width="100%" height="100%">
           <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-            <XAxis dataKey="day" tickFormatter={(day: string) => day.slice(5)} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} minTickGap={16} />
-            <YAxis tickFormatter={(value: number) => money(value)} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} width={88} />
+            <XAxis
+              dataKey="day"
+              tickFormatter={(day: string) => day.slice(5)}
+              tick={{ fill: "currentColor", fontSize: 11 }}
+              stroke="currentColor"
+              strokeOpacity={0.4}
+              minTickGap={16}
+            />
+            <YAxis
+              tickFormatter={(value: number) => money(value)}
+              tick={{ fill: "currentColor", fontSize: 11 }}
+              stroke="currentColor"
+              strokeOpacity={0.4}
+              width={88}
+            />
             <Tooltip
               formatter={(value, name) => [money(Number(value)), bars.find((bar) => bar.key === name)?.label ?? String(name)]}
               labelFormatter={(label) => `${String(label)} (UTC)`}

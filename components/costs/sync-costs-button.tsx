@@ -12,7 +12,10 @@ export function SyncCostsButton({ action, label }: { action: () => Promise<Actio
         {pending ? "Queuing…" : label}
       </Button>
       {state.status !== "idle" && (
-        <p role={state.status === "error" ? "alert" : "status"} className={state.status === "error" ? "text-sm font-medium text-destructive" : "text-sm font-medium"}>
+        <p
+          role={state.status === "error" ? "alert" : "status"}
+          className={state.status === "error" ? "text-sm font-medium text-destructive" : "text-sm font-medium"}
+        >
           {state.message}
         </p>
       )}

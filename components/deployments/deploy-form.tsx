@@ -16,7 +16,8 @@ import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { ManifestDiffView } from "@/components/deployments/manifest-diff";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 
-const selectClass = "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
+const selectClass =
+  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
 
 export interface DeployableNamespace {
   id: string;
@@ -71,47 +72,73 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
           }}
         >
           <HydratedFieldset className="grid gap-4 md:grid-cols-2">
-          <div className="space-y-1">
-            <Label htmlFor="namespace">Namespace</Label>
-            <select id="namespace" className={selectClass} value={choice.namespaceId} onChange={(event) => set({ namespaceId: event.target.value })} aria-invalid={Boolean(fieldError("namespaceId"))}>
-              {namespaces.map((namespace) => (
-                <option key={namespace.id} value={namespace.id}>
-                  {namespace.name} — {namespace.cluster} ({namespace.environment})
-                </option>
-              ))}
-            </select>
-            {fieldError("namespaceId") && <p className="text-sm text-destructive">{fieldError("namespaceId")}</p>}
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="version">Image tag or digest</Label>
-            <Input id="version" value={choice.version} onChange={(event) => set({ version: event.target.value })} placeholder="1.4.2 or sha256:…" required aria-invalid={Boolean(fieldError("tag") ?? fieldError("digest"))} aria-describedby="version-help" />
-            <p id="version-help" className="text-xs text-muted-foreground">
-              The repository comes from the service&apos;s deploy spec.
-            </p>
-            {(fieldError("tag") ?? fieldError("digest")) && <p className="text-sm text-destructive">{fieldError("tag") ?? fieldError("digest")}</p>}
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="replicas">Replicas</Label>
-            <Input id="replicas" inputMode="numeric" value={choice.replicas} onChange={(event) => set({ replicas: event.target.value })} placeholder={`${defaultReplicas} (from the deploy spec)`} aria-invalid={Boolean(fieldError("replicas"))} />
-            {fieldError("replicas") && <p className="text-sm text-destructive">{fieldError("replicas")}</p>}
-          </div>
-          <div className="space-y-1">
-            <Label htmlFor="when-busy">If a rollout of this service is still running there</Label>
-            <select id="when-busy" className={selectClass} value={choice.whenBusy} onChange={(event) => set({ whenBusy: event.target.value as Choice["whenBusy"] })}>
-              <option value="refuse">Refuse this deployment</option>
-              <option value="queue">Queue it after the running one</option>
-            </select>
-          </div>
-          <div className="md:col-span-2">
-            <Button type="submit" disabled={preview.isPending || !choice.namespaceId || !choice.version.trim()}>
-              {preview.isPending ? "Rendering…" : "Preview what will be applied"}
-            </Button>
-            {preview.isError && !fieldError("tag") && !fieldError("digest") && !fieldError("replicas") && !fieldError("namespaceId") && (
-              <p role="alert" className="mt-2 text-sm text-destructive">
-                {preview.error.message}
+            <div className="space-y-1">
+              <Label htmlFor="namespace">Namespace</Label>
+              <select
+                id="namespace"
+                className={selectClass}
+                value={choice.namespaceId}
+                onChange={(event) => set({ namespaceId: event.target.value })}
+                aria-invalid={Boolean(fieldError("namespaceId"))}
+              >
+                {namespaces.map((namespace) => (
+                  <option key={namespace.id} value={namespace.id}>
+                    {namespace.name} — {namespace.cluster} ({namespace.environment})
+                  </option>
+                ))}
+              </select>
+              {fieldError("namespaceId") && <p className="text-sm text-destructive">{fieldError("namespaceId")}</p>}
+            </div>
+            <div className="space-y-1">
+              <Label htmlFor="version">Image tag or digest</Label>
+              <Input
+                id="version"
+                value={choice.version}
+                onChange={(event) => set({ version: event.target.value })}
+                placeholder="1.4.2 or sha256:…"
+                required
+                aria-invalid={Boolean(fieldError("tag") ?? fieldError("digest"))}
+                aria-describedby="version-help"
+              />
+              <p id="version-help" className="text-xs text-muted-foreground">
+                The repository comes from the service&apos;s deploy spec.
               </p>
-            )}
-          </div>
+              {(fieldError("tag") ?? fieldError("digest")) && <p className="text-sm text-destructive">{fieldError("tag") ?? fieldError("digest")}</p>}
+            </div>
+            <div className="space-y-1">
+              <Label htmlFor="replicas">Replicas</Label>
+              <Input
+                id="replicas"
+                inputMode="numeric"
+                value={choice.replicas}
+                onChange={(event) => set({ replicas: event.target.value })}
+                placeholder={`${defaultReplicas} (from the deploy spec)`}
+                aria-invalid={Boolean(fieldError("replicas"))}
+              />
+              {fieldError("replicas") && <p className="text-sm text-destructive">{fieldError("replicas")}</p>}
+            </div>
+            <div className="space-y-1">
+              <Label htmlFor="when-busy">If a rollout of this service is still running there</Label>
+              <select
+                id="when-busy"
+                className={selectClass}
+                value={choice.whenBusy}
+                onChange={(event) => set({ whenBusy: event.target.value as Choice["whenBusy"] })}
+              >
+                <option value="refuse">Refuse this deployment</option>
+                <option value="queue">Queue it after the running one</option>
+              </select>
+            </div>
+            <div className="md:col-span-2">
+              <Button type="submit" disabled={preview.isPending || !choice.namespaceId || !choice.version.trim()}>
+                {preview.isPending ? "Rendering…" : "Preview what will be applied"}
+              </Button>
+              {preview.isError && !fieldError("tag") && !fieldError("digest") && !fieldError("replicas") && !fieldError("namespaceId") && (
+                <p role="alert" className="mt-2 text-sm text-destructive">
+                  {preview.error.message}
+                </p>
+              )}
+            </div>
           </HydratedFieldset>
         </form>
       </Card>
@@ -131,18 +158,22 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
             </Card>
           ) : (
             <p className="flex items-center gap-2 text-sm">
-              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context, within {current.namespace.name}&apos;s limits and quota.
+              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context, within{" "}
+              {current.namespace.name}&apos;s limits and quota.
             </p>
           )}
           {current.busy && (
             <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
               Revision {current.busy.revision} is {current.busy.status} in {current.namespace.name}.{" "}
-              {choice.whenBusy === "queue" ? "This deployment will wait and start when it ends." : "Choose to queue this deployment, or wait for that one to end."}
+              {choice.whenBusy === "queue"
+                ? "This deployment will wait and start when it ends."
+                : "Choose to queue this deployment, or wait for that one to end."}
             </p>
           )}
           {current.needsApproval && (
             <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
-              {current.namespace.name} is a {current.namespace.environment} namespace: another member of the team or a platform admin must approve before Wharf applies it.
+              {current.namespace.name} is a {current.namespace.environment} namespace: another member of the team or a platform admin must approve before Wharf
+              applies it.
             </p>
           )}
           {current.liveChanges.length > 0 && (
@@ -151,7 +182,8 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
                 <AlertTriangle className="h-5 w-5 text-amber-600" aria-hidden /> Changed on {current.namespace.cluster} outside Wharf
               </CardTitle>
               <p className="text-sm">
-                What runs in {current.namespace.name} is not what Wharf applied{current.current ? ` as revision ${current.current.revision}` : ""}. Deploying applies the manifest below over it, putting back what Wharf sets:
+                What runs in {current.namespace.name} is not what Wharf applied{current.current ? ` as revision ${current.current.revision}` : ""}. Deploying
+                applies the manifest below over it, putting back what Wharf sets:
               </p>
               <DataTable caption="Fields changed outside Wharf" columns={["Field", "On the cluster now", "Wharf applied"]}>
                 {current.liveChanges.map((change) => (
@@ -166,7 +198,8 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
           )}
           <Card>
             <CardTitle>
-              Changes against {current.current ? `revision ${current.current.revision} (${current.current.image})` : "nothing: this is the first deployment here"}
+              Changes against{" "}
+              {current.current ? `revision ${current.current.revision} (${current.current.image})` : "nothing: this is the first deployment here"}
             </CardTitle>
             <ManifestDiffView diff={current.diff} />
           </Card>

@@ -52,7 +52,10 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
     refetchInterval: (q) => (q.state.data?.inFlight ? (live ? 15_000 : 1_000) : 30_000),
   });
   const deployment = query.data;
-  const approve = useMutation({ mutationFn: () => callApi(`/api/v1/deployments/${deployment.id}/approve`, { method: "POST" }), onSettled: () => client.invalidateQueries({ queryKey: key }) });
+  const approve = useMutation({
+    mutationFn: () => callApi(`/api/v1/deployments/${deployment.id}/approve`, { method: "POST" }),
+    onSettled: () => client.invalidateQueries({ queryKey: key }),
+  });
   const cancel = useMutation({
     mutationFn: () => callApi<Cancellation>(`/api/v1/deployments/${deployment.id}/cancel`, { method: "POST" }),
     onSuccess: (result) => (result.rollback ? router.push(`/deployments/${result.rollback.id}`) : client.invalidateQueries({ queryKey: key })),
@@ -69,7 +72,11 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             {deployment.service.displayName} <span className="text-muted-foreground">revision {deployment.revision}</span>
           </h1>
           <p className="text-muted-foreground">
-            <span className="font-mono">{deployment.image}</span> to <Link className="underline" href={`/namespaces/${deployment.namespace.id}`}>{deployment.namespace.name}</Link> on {deployment.namespace.cluster.name} ({deployment.namespace.environment})
+            <span className="font-mono">{deployment.image}</span> to{" "}
+            <Link className="underline" href={`/namespaces/${deployment.namespace.id}`}>
+              {deployment.namespace.name}
+            </Link>{" "}
+            on {deployment.namespace.cluster.name} ({deployment.namespace.environment})
           </p>
           <p className="text-sm text-muted-foreground">
             {deployment.kind === "rollback" ? "Rollback" : "Deployed"} by {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />
@@ -124,7 +131,14 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
               </Button>
             )}
           </div>
-          {[approve, cancel].map((mutation, index) => mutation.isError && <p key={index} role="alert" className="mt-2 text-sm text-destructive">{mutation.error.message}</p>)}
+          {[approve, cancel].map(
+            (mutation, index) =>
+              mutation.isError && (
+                <p key={index} role="alert" className="mt-2 text-sm text-destructive">
+                  {mutation.error.message}
+                </p>
+              ),
+          )}
         </Card>
       )}
 
@@ -138,7 +152,9 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
       <section className="space-y-2">
         <h2 className="text-xl font-semibold">Pods</h2>
         {deployment.pods.length === 0 ? (
-          <p className="text-sm text-muted-foreground">{deployment.inFlight ? "No pods yet; they appear as the cluster creates them." : "No pods were seen for this rollout."}</p>
+          <p className="text-sm text-muted-foreground">
+            {deployment.inFlight ? "No pods yet; they appear as the cluster creates them." : "No pods were seen for this rollout."}
+          </p>
         ) : (
           <Card className="overflow-x-auto p-0">
             <DataTable caption="Pods of the rollout" columns={["Pod", "Template", "Phase", "Ready", "Restarts", "Waiting"]}>
@@ -149,7 +165,9 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
                   <Cell>{pod.phase}</Cell>
                   <Cell>{pod.ready ? "✓ ready" : "✗ not ready"}</Cell>
                   <Cell className="tabular-nums">{pod.restarts}</Cell>
-                  <Cell className={pod.waitingReason && /BackOff|Err/.test(pod.waitingReason) ? "font-medium text-destructive" : undefined}>{pod.waitingReason ?? "—"}</Cell>
+                  <Cell className={pod.waitingReason && /BackOff|Err/.test(pod.waitingReason) ? "font-medium text-destructive" : undefined}>
+                    {pod.waitingReason ?? "—"}
+                  </Cell>
                 </Row>
               ))}
             </DataTable>
@@ -166,7 +184,9 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             <DataTable caption="Kubernetes events of the rollout, oldest first" columns={["Type", "Reason", "Object", "Message", "Count", "Last seen"]}>
               {deployment.events.map((event, index) => (
                 <Row key={`${event.object}-${event.reason}-${index}`}>
-                  <Cell className={event.type === "Warning" ? "font-medium text-destructive" : undefined}>{event.type === "Warning" ? "⚠ Warning" : event.type}</Cell>
+                  <Cell className={event.type === "Warning" ? "font-medium text-destructive" : undefined}>
+                    {event.type === "Warning" ? "⚠ Warning" : event.type}
+                  </Cell>
                   <Cell>{event.reason}</Cell>
                   <Cell className="font-mono text-xs">{event.object}</Cell>
                   <Cell className="text-xs">{event.message}</Cell>

@@ -21,7 +21,13 @@ function RollbackButton({ deployment }: { deployment: DeploymentView }) {
   });
   return (
     <div>
-      <Button size="sm" variant="secondary" onClick={() => rollback.mutate()} disabled={rollback.isPending} aria-label={`Roll back ${deployment.service.slug} in ${deployment.namespace.name} to revision ${deployment.revision}`}>
+      <Button
+        size="sm"
+        variant="secondary"
+        onClick={() => rollback.mutate()}
+        disabled={rollback.isPending}
+        aria-label={`Roll back ${deployment.service.slug} in ${deployment.namespace.name} to revision ${deployment.revision}`}
+      >
         <Undo2 className="h-4 w-4" aria-hidden /> {rollback.isPending ? "Rolling back…" : `Roll back to ${deployment.revision}`}
       </Button>
       {rollback.isError && (
@@ -66,7 +72,13 @@ export function DeploymentHistory({ deployments, rollbackTeams }: { deployments:
             <RelativeTime iso={deployment.createdAt} />
           </Cell>
           <Cell className="tabular-nums">{deployment.durationSeconds !== null ? `${deployment.durationSeconds} s` : "—"}</Cell>
-          <Cell>{deployment.status === "succeeded" && !current.has(deployment.id) && canRollBack(deployment) ? <RollbackButton deployment={deployment} /> : current.has(deployment.id) ? <span className="text-xs text-muted-foreground">running now</span> : null}</Cell>
+          <Cell>
+            {deployment.status === "succeeded" && !current.has(deployment.id) && canRollBack(deployment) ? (
+              <RollbackButton deployment={deployment} />
+            ) : current.has(deployment.id) ? (
+              <span className="text-xs text-muted-foreground">running now</span>
+            ) : null}
+          </Cell>
         </Row>
       ))}
     </DataTable>

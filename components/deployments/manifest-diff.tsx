@@ -15,7 +15,8 @@ export function ManifestDiffView({ diff }: { diff: ManifestDiff }) {
   return (
     <div>
       <p className="mb-2 text-sm">
-        <span className="font-medium text-green-800 dark:text-green-300">+{diff.added}</span> lines added, <span className="font-medium text-red-800 dark:text-red-300">-{diff.removed}</span> removed
+        <span className="font-medium text-green-800 dark:text-green-300">+{diff.added}</span> lines added,{" "}
+        <span className="font-medium text-red-800 dark:text-red-300">-{diff.removed}</span> removed
       </p>
       <pre className="max-h-[28rem] overflow-auto rounded-md border border-border text-xs leading-5" aria-label="Manifest diff">
         {diff.lines.map((line, index) => (

@@ -2,7 +2,10 @@ import { Ban, CheckCircle2, Clock, ListOrdered, Loader2, Upload, XCircle } from 
 import { Badge } from "@/components/ui/badge";
 import type { DeploymentStatus } from "@/lib/deployments/deployment-settings";
 
-const look: Record<DeploymentStatus, { tone: "success" | "danger" | "warning" | "info" | "neutral"; label: string; Icon: typeof CheckCircle2; spin?: boolean }> = {
+const look: Record<
+  DeploymentStatus,
+  { tone: "success" | "danger" | "warning" | "info" | "neutral"; label: string; Icon: typeof CheckCircle2; spin?: boolean }
+> = {
   "awaiting-approval": { tone: "warning", label: "Awaiting approval", Icon: Clock },
   queued: { tone: "neutral", label: "Queued", Icon: ListOrdered },
   applying: { tone: "info", label: "Applying", Icon: Upload },

@@ -101,7 +101,8 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
       <p className="flex flex-wrap items-center gap-2 text-sm text-muted-foreground" aria-live="polite">
         <Radio className="h-4 w-4" aria-hidden />
         <span>
-          {live ? "Live: updates after every poll" : "Refreshing every 15 s"} · evaluated every {list.pollSeconds} s · read <RelativeTime iso={list.generatedAt} />
+          {live ? "Live: updates after every poll" : "Refreshing every 15 s"} · evaluated every {list.pollSeconds} s · read{" "}
+          <RelativeTime iso={list.generatedAt} />
         </span>
         {result.isFetching && <RefreshCw className="h-3.5 w-3.5 motion-safe:animate-spin" aria-label="Refreshing" />}
       </p>
@@ -119,7 +120,9 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
       {list.workspaces.length > 0 && (
         <div role="alert" className="space-y-1 rounded-md border border-amber-500 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
           <p className="flex items-center gap-2 font-medium">
-            <AlertTriangle className="h-4 w-4" aria-hidden /> {list.workspaces.length === 1 ? "A Log Analytics workspace" : `${list.workspaces.length} Log Analytics workspaces`} could not be queried; telemetry of their services is older than it should be.
+            <AlertTriangle className="h-4 w-4" aria-hidden />{" "}
+            {list.workspaces.length === 1 ? "A Log Analytics workspace" : `${list.workspaces.length} Log Analytics workspaces`} could not be queried; telemetry
+            of their services is older than it should be.
           </p>
           <ul className="list-disc pl-6">
             {list.workspaces.map((workspace) => (
@@ -142,7 +145,11 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
         <Card>
           {filtered ? (
             <p>
-              Nothing matches these filters. <Link className="text-primary hover:underline" href="/health">Clear the filters</Link>.
+              Nothing matches these filters.{" "}
+              <Link className="text-primary hover:underline" href="/health">
+                Clear the filters
+              </Link>
+              .
             </p>
           ) : (
             <p>
@@ -156,7 +163,10 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
         </Card>
       ) : (
         <Card className="overflow-x-auto p-0">
-          <DataTable caption="Health of every service in every environment, worst first" columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}>
+          <DataTable
+            caption="Health of every service in every environment, worst first"
+            columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}
+          >
             {list.entries.map((entry) => (
               <Row key={`${entry.service.id}-${entry.namespace.id}`} data-testid="health-row" data-state={entry.state}>
                 <Cell className="min-w-40">
@@ -200,10 +210,14 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
       {list.total > 0 && (
         <nav aria-label="Pages" className="flex flex-wrap items-center gap-4 text-sm">
           <span className="text-muted-foreground" data-testid="health-range">
-            {list.entries.length > 0 ? `${first}–${first + list.entries.length - 1} of ${list.total}` : `none on page ${list.page} of ${pages}`} · page {Math.min(list.page, pages)} of {pages}
+            {list.entries.length > 0 ? `${first}–${first + list.entries.length - 1} of ${list.total}` : `none on page ${list.page} of ${pages}`} · page{" "}
+            {Math.min(list.page, pages)} of {pages}
           </span>
           {list.page > 1 && (
-            <Link className="font-medium text-primary hover:underline" href={healthHref(filters, { page: list.page - 1 > 1 ? String(Math.min(list.page - 1, pages)) : undefined })}>
+            <Link
+              className="font-medium text-primary hover:underline"
+              href={healthHref(filters, { page: list.page - 1 > 1 ? String(Math.min(list.page - 1, pages)) : undefined })}
+            >
               Previous page
             </Link>
           )}

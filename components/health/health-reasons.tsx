@@ -4,7 +4,13 @@ import { withoutSince } from "@/lib/health/model";
 import type { HealthEntry } from "@/lib/health/health-view";
 
 /** Why a service is in its state, one sentence per signal; for stale data also what it last said. */
-export function HealthReasons({ entry, compact = false }: { entry: Pick<HealthEntry, "reasons" | "lastKnown" | "state" | "telemetry" | "kubernetes">; compact?: boolean }) {
+export function HealthReasons({
+  entry,
+  compact = false,
+}: {
+  entry: Pick<HealthEntry, "reasons" | "lastKnown" | "state" | "telemetry" | "kubernetes">;
+  compact?: boolean;
+}) {
   // An observation's error is shown only when no reason already tells it (the poller usually turns it into one).
   const errors = [
     entry.kubernetes?.error && !entry.reasons.some((reason) => reason.signal === "cluster") && `Cluster: ${entry.kubernetes.error}`,

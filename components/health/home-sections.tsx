@@ -28,7 +28,10 @@ export function CountStrip({ counts, query = "" }: { counts: HealthCounts; query
         const { Icon, label } = healthLook[state];
         return (
           <li key={state}>
-            <Link href={`/health?${query}${query ? "&" : ""}status=${state}`} className="block rounded-md border border-border p-3 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+            <Link
+              href={`/health?${query}${query ? "&" : ""}status=${state}`}
+              className="block rounded-md border border-border p-3 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            >
               <span className="flex items-center gap-1.5 text-xs font-medium text-muted-foreground">
                 <Icon className="h-3.5 w-3.5" aria-hidden /> {label}
               </span>
@@ -71,7 +74,8 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
             {deployment.service.displayName} revision {deployment.revision}
           </Link>
           <span className="text-muted-foreground">
-            <span className="font-mono">{deployment.imageTag ?? deployment.image}</span> to {deployment.namespace.name} ({deployment.namespace.environment}) by {deployment.requestedBy.name}, <RelativeTime iso={deployment.createdAt} />
+            <span className="font-mono">{deployment.imageTag ?? deployment.image}</span> to {deployment.namespace.name} ({deployment.namespace.environment}) by{" "}
+            {deployment.requestedBy.name}, <RelativeTime iso={deployment.createdAt} />
           </span>
         </li>
       ))}
@@ -80,5 +84,9 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
 }
 
 export function KindBadge({ kind }: { kind: string }) {
-  return <Badge tone={kind === "decommission" ? "danger" : "info"}>{kind === "create" ? "New namespace" : kind === "change" ? "Quota change" : "Decommission"}</Badge>;
+  return (
+    <Badge tone={kind === "decommission" ? "danger" : "info"}>
+      {kind === "create" ? "New namespace" : kind === "change" ? "Quota change" : "Decommission"}
+    </Badge>
+  );
 }

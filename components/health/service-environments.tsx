@@ -26,7 +26,8 @@ function Telemetry({ environment, roleName }: { environment: ServiceEnvironment;
   if (t.error) return <span className="text-destructive">{t.error}</span>;
   return (
     <span>
-      {Math.round(t.requests ?? 0).toLocaleString("en")} requests, {percent(t.failureRatePct)} failed, p95 {t.p95DurationMs === null || t.p95DurationMs === undefined ? "—" : `${Math.round(t.p95DurationMs)} ms`}
+      {Math.round(t.requests ?? 0).toLocaleString("en")} requests, {percent(t.failureRatePct)} failed, p95{" "}
+      {t.p95DurationMs === null || t.p95DurationMs === undefined ? "—" : `${Math.round(t.p95DurationMs)} ms`}
       {t.availabilityPct !== null && t.availabilityPct !== undefined && <>, availability {percent(t.availabilityPct)}</>}
       <span className="text-muted-foreground"> (last 15 min)</span>
     </span>
@@ -34,7 +35,19 @@ function Telemetry({ environment, roleName }: { environment: ServiceEnvironment;
 }
 
 /** The service page's Environments section: per namespace, what runs, how it is, how it got there, and its last day. */
-export function ServiceEnvironments({ environments, thresholds, roleName, canDeploy, slug }: { environments: ServiceEnvironment[]; thresholds: TierThresholdsView; roleName: string | null; canDeploy: boolean; slug: string }) {
+export function ServiceEnvironments({
+  environments,
+  thresholds,
+  roleName,
+  canDeploy,
+  slug,
+}: {
+  environments: ServiceEnvironment[];
+  thresholds: TierThresholdsView;
+  roleName: string | null;
+  canDeploy: boolean;
+  slug: string;
+}) {
   return (
     <section aria-labelledby="environments-heading" className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
@@ -62,7 +75,12 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
         </Card>
       ) : (
         environments.map((environment) => (
-          <Card key={environment.namespace.id} aria-label={`${environment.environment}: ${environment.namespace.name}`} data-testid="environment" className="space-y-4">
+          <Card
+            key={environment.namespace.id}
+            aria-label={`${environment.environment}: ${environment.namespace.name}`}
+            data-testid="environment"
+            className="space-y-4"
+          >
             <div className="flex flex-wrap items-center gap-3">
               <CardTitle className="mb-0">
                 {environment.environment}{" "}
@@ -117,7 +135,8 @@ export function ServiceEnvironments({ environments, thresholds, roleName, canDep
                     </Link>{" "}
                     <DeploymentStatusBadge status={environment.lastRollout.status} reason={environment.lastRollout.reason} />
                     <span className="block text-xs text-muted-foreground">
-                      {environment.lastRollout.kind === "rollback" ? "rolled back" : "deployed"} by {environment.lastRollout.requestedBy} <RelativeTime iso={environment.lastRollout.createdAt} />
+                      {environment.lastRollout.kind === "rollback" ? "rolled back" : "deployed"} by {environment.lastRollout.requestedBy}{" "}
+                      <RelativeTime iso={environment.lastRollout.createdAt} />
                       {environment.lastRollout.approvedBy && <>, approved by {environment.lastRollout.approvedBy}</>}
                     </span>
                   </span>

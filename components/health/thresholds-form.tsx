@@ -123,7 +123,10 @@ export function ThresholdsForm({ thresholds }: { thresholds: TierThresholdsView 
           {pairs.map(({ key, label, unit, note }) => (
             <fieldset key={key} className="space-y-2 rounded-md border border-border p-3">
               <legend className="px-1 text-sm font-semibold">
-                {label} <span className="font-normal text-muted-foreground">({unit}; {note})</span>
+                {label}{" "}
+                <span className="font-normal text-muted-foreground">
+                  ({unit}; {note})
+                </span>
               </legend>
               <div className="grid grid-cols-2 gap-3">
                 {field(`${key}.degraded`, `Degraded at (${unit})`)}
@@ -154,7 +157,11 @@ export function ThresholdsForm({ thresholds }: { thresholds: TierThresholdsView 
               {state.error}
             </p>
           )}
-          {state.done && <p role="status" className="text-sm">Saved. The next health evaluation uses them.</p>}
+          {state.done && (
+            <p role="status" className="text-sm">
+              Saved. The next health evaluation uses them.
+            </p>
+          )}
         </div>
       </HydratedFieldset>
     </form>

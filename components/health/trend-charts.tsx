@@ -30,7 +30,9 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
       <figcaption className="text-sm font-medium">
         {spec.title}
         <span className="block text-xs font-normal text-muted-foreground">
-          {spec.thresholds ? `Dashed: degraded ${number(spec.thresholds.degraded)}${spec.unit}, unhealthy ${number(spec.thresholds.unhealthy)}${spec.unit}` : "Weighted by ItemCount (sampled telemetry)"}
+          {spec.thresholds
+            ? `Dashed: degraded ${number(spec.thresholds.degraded)}${spec.unit}, unhealthy ${number(spec.thresholds.unhealthy)}${spec.unit}`
+            : "Weighted by ItemCount (sampled telemetry)"}
         </span>
       </figcaption>
       <p className="sr-only">{summary(points, spec)}</p>
@@ -39,8 +41,22 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
           <ResponsiveContainer width="100%" height="100%">
             <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
               <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
-              <XAxis dataKey="at" tickFormatter={time} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} minTickGap={40} />
-              <YAxis tickFormatter={number} tick={{ fill: "currentColor", fontSize: 11 }} stroke="currentColor" strokeOpacity={0.4} width={48} allowDecimals={false} />
+              <XAxis
+                dataKey="at"
+                tickFormatter={time}
+                tick={{ fill: "currentColor", fontSize: 11 }}
+                stroke="currentColor"
+                strokeOpacity={0.4}
+                minTickGap={40}
+              />
+              <YAxis
+                tickFormatter={number}
+                tick={{ fill: "currentColor", fontSize: 11 }}
+                stroke="currentColor"
+                strokeOpacity={0.4}
+                width={48}
+                allowDecimals={false}
+              />
               <Tooltip
                 labelFormatter={(label) => `${time(String(label))} UTC`}
                 formatter={(value) => [`${number(Number(value))}${spec.unit}`, spec.title]}
@@ -63,7 +79,10 @@ export function TrendCharts({ points, thresholds }: { points: TrendPoint[]; thre
   return (
     <div className="grid gap-4 md:grid-cols-3">
       <TrendChart points={points} spec={{ key: "requestsPerMinute", title: "Requests per minute", unit: "", color: "#3b82f6" }} />
-      <TrendChart points={points} spec={{ key: "failureRatePct", title: "Failure rate", unit: " %", color: "#e11d48", thresholds: thresholds.failureRatePct }} />
+      <TrendChart
+        points={points}
+        spec={{ key: "failureRatePct", title: "Failure rate", unit: " %", color: "#e11d48", thresholds: thresholds.failureRatePct }}
+      />
       <TrendChart points={points} spec={{ key: "p95DurationMs", title: "p95 duration", unit: " ms", color: "#8b5cf6", thresholds: thresholds.p95DurationMs }} />
     </div>
   );

@@ -3,7 +3,15 @@ import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
 import type { JobActionState } from "@/lib/actions/action-state";
 
-export function RetryJobButton({ action, id, label }: { action: (state: JobActionState, form: FormData) => Promise<JobActionState>; id: string; label: string }) {
+export function RetryJobButton({
+  action,
+  id,
+  label,
+}: {
+  action: (state: JobActionState, form: FormData) => Promise<JobActionState>;
+  id: string;
+  label: string;
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form action={formAction} className="space-y-1">

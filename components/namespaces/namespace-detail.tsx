@@ -32,7 +32,12 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
     queryFn: () => callApi<NamespaceDetail>(`/api/v1/namespaces/${initial.namespace.id}`),
     initialData: initial,
     // Change notices refetch at once; polling is the fallback, quick only while the stream is down.
-    refetchInterval: (q) => (q.state.data && (inFlight.has(q.state.data.namespace.status) || q.state.data.requests.some((r) => r.status === "pending")) ? (live ? 10_000 : 1_500) : 30_000),
+    refetchInterval: (q) =>
+      q.state.data && (inFlight.has(q.state.data.namespace.status) || q.state.data.requests.some((r) => r.status === "pending"))
+        ? live
+          ? 10_000
+          : 1_500
+        : 30_000,
   });
   const { namespace, requests } = query.data;
   const reapply = useMutation({
@@ -61,7 +66,8 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
 
       {query.isError && (
         <p role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
-          Could not refresh the status ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />. Retrying.
+          Could not refresh the status ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />.
+          Retrying.
         </p>
       )}
 
@@ -78,7 +84,11 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
               <RefreshCw className="h-4 w-4" aria-hidden /> {reapply.isPending ? "Starting…" : "Retry"}
             </Button>
           )}
-          {reapply.isError && <p role="alert" className="mt-2 text-sm text-destructive">{reapply.error.message}</p>}
+          {reapply.isError && (
+            <p role="alert" className="mt-2 text-sm text-destructive">
+              {reapply.error.message}
+            </p>
+          )}
         </Card>
       )}
 
@@ -120,14 +130,16 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
           ) : (
             "Usage appears after the next reconcile."
           )}{" "}
-          Containers that set nothing get {namespace.containerDefaults.requestCpu} CPU / {namespace.containerDefaults.requestMemory} requested, {namespace.containerDefaults.limitCpu} / {namespace.containerDefaults.limitMemory} limit.
+          Containers that set nothing get {namespace.containerDefaults.requestCpu} CPU / {namespace.containerDefaults.requestMemory} requested,{" "}
+          {namespace.containerDefaults.limitCpu} / {namespace.containerDefaults.limitMemory} limit.
         </p>
       </section>
 
       <section className="space-y-2">
         <h2 className="text-xl font-semibold">Labels</h2>
         <p className="font-mono text-sm">
-          app.kubernetes.io/managed-by=wharf, wharf.io/team={namespace.team.slug}, wharf.io/cost-center={namespace.costCenter}, wharf.io/environment={namespace.environment}
+          app.kubernetes.io/managed-by=wharf, wharf.io/team={namespace.team.slug}, wharf.io/cost-center={namespace.costCenter}, wharf.io/environment=
+          {namespace.environment}
         </p>
       </section>
 
@@ -146,7 +158,8 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
                 </p>
                 {request.decidedBy && request.decidedAt && (
                   <p>
-                    {request.status === "withdrawn" ? "Withdrawn" : request.status === "approved" ? "Approved" : "Rejected"} by {request.decidedBy.name} <RelativeTime iso={request.decidedAt} />
+                    {request.status === "withdrawn" ? "Withdrawn" : request.status === "approved" ? "Approved" : "Rejected"} by {request.decidedBy.name}{" "}
+                    <RelativeTime iso={request.decidedAt} />
                     {request.decisionReason ? `: ${request.decisionReason}` : "."}
                   </p>
                 )}
@@ -156,19 +169,53 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
         </ol>
       </section>
 
-      {permissions.member && !pendingRequest && (namespace.status === "ready" || namespace.status === "failed") && <ChangeActions namespaceId={namespace.id} name={namespace.name} quota={namespace.quota} defaults={namespace.containerDefaults} onDone={() => client.invalidateQueries({ queryKey: key })} />}
-      {pendingRequest && <p className="text-sm text-muted-foreground">A {pendingRequest.kind === "change" ? "quota change" : pendingRequest.kind} request is waiting for a platform admin.</p>}
+      {permissions.member && !pendingRequest && (namespace.status === "ready" || namespace.status === "failed") && (
+        <ChangeActions
+          namespaceId={namespace.id}
+          name={namespace.name}
+          quota={namespace.quota}
+          defaults={namespace.containerDefaults}
+          onDone={() => client.invalidateQueries({ queryKey: key })}
+        />
+      )}
+      {pendingRequest && (
+        <p className="text-sm text-muted-foreground">
+          A {pendingRequest.kind === "change" ? "quota change" : pendingRequest.kind} request is waiting for a platform admin.
+        </p>
+      )}
     </div>
   );
 }
 
-function ChangeActions({ namespaceId, name, quota, defaults, onDone }: { namespaceId: string; name: string; quota: NamespaceDetail["namespace"]["quota"]; defaults: NamespaceDetail["namespace"]["containerDefaults"]; onDone: () => void }) {
+function ChangeActions({
+  namespaceId,
+  name,
+  quota,
+  defaults,
+  onDone,
+}: {
+  namespaceId: string;
+  name: string;
+  quota: NamespaceDetail["namespace"]["quota"];
+  defaults: NamespaceDetail["namespace"]["containerDefaults"];
+  onDone: () => void;
+}) {
   const [confirmName, setConfirmName] = useState("");
   const [justification, setJustification] = useState("");
   const [changeJustification, setChangeJustification] = useState("");
   const [values, setValues] = useState({ ...quota });
-  const decommission = useMutation({ mutationFn: () => callApi(`/api/v1/namespaces/${namespaceId}/decommission`, { method: "POST", body: { confirmName, justification } }), onSuccess: onDone });
-  const change = useMutation({ mutationFn: () => callApi(`/api/v1/namespaces/${namespaceId}/quota-change`, { method: "POST", body: { quota: values, containerDefaults: defaults, justification: changeJustification } }), onSuccess: onDone });
+  const decommission = useMutation({
+    mutationFn: () => callApi(`/api/v1/namespaces/${namespaceId}/decommission`, { method: "POST", body: { confirmName, justification } }),
+    onSuccess: onDone,
+  });
+  const change = useMutation({
+    mutationFn: () =>
+      callApi(`/api/v1/namespaces/${namespaceId}/quota-change`, {
+        method: "POST",
+        body: { quota: values, containerDefaults: defaults, justification: changeJustification },
+      }),
+    onSuccess: onDone,
+  });
   return (
     <div className="grid gap-6 md:grid-cols-2">
       <Card className="space-y-3">
@@ -183,15 +230,27 @@ function ChangeActions({ namespaceId, name, quota, defaults, onDone }: { namespa
           ))}
         </div>
         <Label htmlFor="change-justification">Why</Label>
-        <Textarea id="change-justification" className="font-sans" rows={2} value={changeJustification} onChange={(e) => setChangeJustification(e.target.value)} />
+        <Textarea
+          id="change-justification"
+          className="font-sans"
+          rows={2}
+          value={changeJustification}
+          onChange={(e) => setChangeJustification(e.target.value)}
+        />
         <Button variant="secondary" onClick={() => change.mutate()} disabled={change.isPending}>
           Request the change
         </Button>
-        {change.isError && <p role="alert" className="text-sm text-destructive">{change.error.message}</p>}
+        {change.isError && (
+          <p role="alert" className="text-sm text-destructive">
+            {change.error.message}
+          </p>
+        )}
       </Card>
       <Card className="space-y-3 border-red-300 dark:border-red-800">
         <h2 className="text-lg font-semibold">Decommission</h2>
-        <p className="text-sm text-muted-foreground">After an admin approves, Wharf deletes the namespace and everything in it on the cluster. The record stays here.</p>
+        <p className="text-sm text-muted-foreground">
+          After an admin approves, Wharf deletes the namespace and everything in it on the cluster. The record stays here.
+        </p>
         <Label htmlFor="decommission-confirm">Type {name} to confirm</Label>
         <Input id="decommission-confirm" className="font-mono" value={confirmName} onChange={(e) => setConfirmName(e.target.value)} autoComplete="off" />
         <Label htmlFor="decommission-justification">Why</Label>
@@ -199,7 +258,11 @@ function ChangeActions({ namespaceId, name, quota, defaults, onDone }: { namespa
         <Button variant="destructive" onClick={() => decommission.mutate()} disabled={decommission.isPending || confirmName !== name}>
           Request decommissioning
         </Button>
-        {decommission.isError && <p role="alert" className="text-sm text-destructive">{decommission.error.message}</p>}
+        {decommission.isError && (
+          <p role="alert" className="text-sm text-destructive">
+            {decommission.error.message}
+          </p>
+        )}
       </Card>
     </div>
   );

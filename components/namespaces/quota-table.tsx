@@ -21,8 +21,18 @@ export function QuotaTable({ quota, usage }: { quota: Quota; usage: QuotaUsage |
             <Cell className="w-40">
               {percent !== null && (
                 <div className="flex items-center gap-2">
-                  <div className="h-2 w-24 rounded bg-muted" role="meter" aria-valuenow={percent} aria-valuemin={0} aria-valuemax={100} aria-label={`${resource} used`}>
-                    <div className={`h-2 rounded ${percent >= 90 ? "bg-red-700" : percent >= 70 ? "bg-amber-500" : "bg-green-700"}`} style={{ width: `${percent}%` }} />
+                  <div
+                    className="h-2 w-24 rounded bg-muted"
+                    role="meter"
+                    aria-valuenow={percent}
+                    aria-valuemin={0}
+                    aria-valuemax={100}
+                    aria-label={`${resource} used`}
+                  >
+                    <div
+                      className={`h-2 rounded ${percent >= 90 ? "bg-red-700" : percent >= 70 ? "bg-amber-500" : "bg-green-700"}`}
+                      style={{ width: `${percent}%` }}
+                    />
                   </div>
                   <span className="text-xs">{percent}%</span>
                 </div>

@@ -52,7 +52,10 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
     setState({ pending: true });
     try {
       // The card stays with the outcome (and a link) until the page is reloaded.
-      const result = await callApi<{ namespaceId: string | null }>(`/api/v1/namespace-requests/${requestId}/decision`, { method: "POST", body: { decision, reason: reason.trim() || undefined } });
+      const result = await callApi<{ namespaceId: string | null }>(`/api/v1/namespace-requests/${requestId}/decision`, {
+        method: "POST",
+        body: { decision, reason: reason.trim() || undefined },
+      });
       setState({ pending: false, done: decision === "approve" ? "Approved." : "Rejected.", namespaceId: result.namespaceId });
     } catch (failure) {
       setState({ pending: false, error: (failure as Error).message });
@@ -67,11 +70,23 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
       {destructive && (
         <>
           <Label htmlFor={`confirm-${requestId}`}>Type {name} to approve deleting it</Label>
-          <input id={`confirm-${requestId}`} className="h-9 w-full rounded-md border border-border bg-background px-2 font-mono text-sm" value={confirm} onChange={(e) => setConfirm(e.target.value)} autoComplete="off" />
+          <input
+            id={`confirm-${requestId}`}
+            className="h-9 w-full rounded-md border border-border bg-background px-2 font-mono text-sm"
+            value={confirm}
+            onChange={(e) => setConfirm(e.target.value)}
+            autoComplete="off"
+          />
         </>
       )}
       <div className="flex flex-wrap gap-2">
-        <Button size="sm" onClick={() => decide("approve")} disabled={state.pending || Boolean(state.done) || Boolean(blocked) || (destructive && confirm !== name)} aria-label={`Approve ${name}`} variant={destructive ? "destructive" : "primary"}>
+        <Button
+          size="sm"
+          onClick={() => decide("approve")}
+          disabled={state.pending || Boolean(state.done) || Boolean(blocked) || (destructive && confirm !== name)}
+          aria-label={`Approve ${name}`}
+          variant={destructive ? "destructive" : "primary"}
+        >
           Approve
         </Button>
         <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={state.pending || Boolean(state.done)} aria-label={`Reject ${name}`}>

@@ -9,13 +9,30 @@ import { Button } from "@/components/ui/button";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { callApi, ApiError } from "@/lib/api/client-fetch";
-import { defaultFields, defaultLabels, namespaceRequestInput, quotaFields, quotaLabels, type ContainerDefaults, type Quota } from "@/lib/namespaces/namespace-input";
+import {
+  defaultFields,
+  defaultLabels,
+  namespaceRequestInput,
+  quotaFields,
+  quotaLabels,
+  type ContainerDefaults,
+  type Quota,
+} from "@/lib/namespaces/namespace-input";
 import { checkNamespacePolicy, namespacePrefix, type PolicyViolation } from "@/lib/namespaces/namespace-policy";
 import type { RequestFormContext } from "@/lib/namespaces/request-form-context";
 
-const selectClass = "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
+const selectClass =
+  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
-const formFields = new Set(["teamId", "clusterId", "name", "costCenter", "justification", ...quotaFields.map((f) => `quota.${f}`), ...defaultFields.map((f) => `containerDefaults.${f}`)]);
+const formFields = new Set([
+  "teamId",
+  "clusterId",
+  "name",
+  "costCenter",
+  "justification",
+  ...quotaFields.map((f) => `quota.${f}`),
+  ...defaultFields.map((f) => `containerDefaults.${f}`),
+]);
 
 interface Values {
   teamId: string;
@@ -73,7 +90,8 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
     return byField;
   }, [values, team, cluster, context]);
 
-  const show = (field: string) => (submitted || touched.has(field) ? problems.get(field) : undefined) ?? (serverError?.field === field ? serverError.message : undefined);
+  const show = (field: string) =>
+    (submitted || touched.has(field) ? problems.get(field) : undefined) ?? (serverError?.field === field ? serverError.message : undefined);
   const touch = (field: string) => setTouched((current) => new Set(current).add(field));
   const set = (patch: Partial<Values>) => {
     setValues((current) => ({ ...current, ...patch }));
@@ -86,7 +104,10 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
     if (problems.size > 0) return;
     setPending(true);
     try {
-      const created = await callApi<{ id: string }>("/api/v1/namespace-requests", { method: "POST", body: { ...values, costCenter: values.costCenter || undefined } });
+      const created = await callApi<{ id: string }>("/api/v1/namespace-requests", {
+        method: "POST",
+        body: { ...values, costCenter: values.costCenter || undefined },
+      });
       router.push(`/namespaces?request=${created.id}`);
       router.refresh();
     } catch (error) {
@@ -100,7 +121,12 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
   const ceilings = cluster?.environment ? context.policies[cluster.environment].ceilings : null;
   const unplacedServerError = serverError && (!serverError.field || !formFields.has(serverError.field)) ? serverError.message : null;
 
-  const field = (name: string, label: string, control: (props: { id: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => React.ReactNode, hint?: string) => {
+  const field = (
+    name: string,
+    label: string,
+    control: (props: { id: string; "aria-invalid"?: boolean; "aria-describedby"?: string }) => React.ReactNode,
+    hint?: string,
+  ) => {
     const id = `field-${name.replace(/\./g, "-")}`;
     const error = show(name);
     return (
@@ -120,83 +146,137 @@ export function NamespaceRequestForm({ context, initial }: { context: RequestFor
   return (
     <form onSubmit={submit} aria-label="Request a namespace" noValidate>
       <HydratedFieldset className="space-y-8">
-      {unplacedServerError && (
-        <p role="alert" className="rounded-md border border-destructive p-3 font-medium text-destructive">
-          {unplacedServerError}
-        </p>
-      )}
-      <fieldset className="grid gap-4 md:grid-cols-2">
-        <legend className="mb-2 text-lg font-semibold">Where</legend>
-        {field("teamId", "Team", (props) => (
-          <select {...props} className={selectClass} value={values.teamId} onChange={(e) => set({ teamId: e.target.value, costCenter: "" })} onBlur={() => touch("teamId")}>
-            <option value="">Choose a team</option>
-            {context.teams.map((t) => (
-              <option key={t.id} value={t.id}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        ))}
-        {field("clusterId", "Cluster", (props) => (
-          <select {...props} className={selectClass} value={values.clusterId} onChange={(e) => set({ clusterId: e.target.value })} onBlur={() => touch("clusterId")}>
-            <option value="">Choose a cluster</option>
-            {context.clusters.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name} ({c.environment ?? "no environment yet"}, {c.location})
-              </option>
-            ))}
-          </select>
-        ))}
-        {field(
-          "name",
-          "Namespace name",
-          (props) => <Input {...props} value={values.name} placeholder={prefix ? `${prefix}orders` : "choose a team first"} onChange={(e) => set({ name: e.target.value })} onBlur={() => touch("name")} autoComplete="off" spellCheck={false} />,
-          prefix ? `Starts with ${prefix}; lowercase letters, digits and hyphens, at most 63 characters.` : "Starts with your team's prefix.",
-        )}
-        {field(
-          "costCenter",
-          "Cost center",
-          (props) => <Input {...props} value={values.costCenter} placeholder={team?.costCenter ?? team?.slug ?? ""} onChange={(e) => set({ costCenter: e.target.value })} onBlur={() => touch("costCenter")} />,
-          team ? `Leave empty to use the team's cost center: ${team.costCenter ?? team.slug}.` : undefined,
-        )}
-      </fieldset>
-
-      <fieldset className="grid gap-4 md:grid-cols-4">
-        <legend className="mb-2 text-lg font-semibold">Quota</legend>
-        <p className="text-sm text-muted-foreground md:col-span-4">
-          {ceilings ? `Ceilings in ${cluster?.environment}: ${quotaFields.map((f) => `${quotaLabels[f].toLowerCase()} ${ceilings[f]}`).join(", ")}.` : "Choose a cluster to see the ceilings that apply."}
-        </p>
-        {quotaFields.map((name) =>
-          field(`quota.${name}`, quotaLabels[name], (props) => (
-            <Input {...props} value={values.quota[name]} onChange={(e) => set({ quota: { ...values.quota, [name]: e.target.value } })} onBlur={() => touch(`quota.${name}`)} className="font-mono" />
-          )),
-        )}
-      </fieldset>
-
-      <fieldset className="grid gap-4 md:grid-cols-4">
-        <legend className="mb-2 text-lg font-semibold">Defaults for containers that set none</legend>
-        {defaultFields.map((name) =>
-          field(`containerDefaults.${name}`, defaultLabels[name], (props) => (
-            <Input {...props} value={values.containerDefaults[name]} onChange={(e) => set({ containerDefaults: { ...values.containerDefaults, [name]: e.target.value } })} onBlur={() => touch(`containerDefaults.${name}`)} className="font-mono" />
-          )),
-        )}
-      </fieldset>
-
-      <fieldset className="space-y-4">
-        <legend className="mb-2 text-lg font-semibold">Why</legend>
-        {field("justification", "Justification", (props) => <Textarea {...props} rows={3} className="font-sans" value={values.justification} onChange={(e) => set({ justification: e.target.value })} onBlur={() => touch("justification")} placeholder="What will run here, and why these quotas." />)}
-      </fieldset>
-
-      <div className="flex items-center gap-3">
-        <Button type="submit" disabled={pending}>
-          {pending ? "Sending…" : "Send for approval"}
-        </Button>
-        {submitted && problems.size > 0 && (
-          <p role="status" className="text-sm text-destructive">
-            Fix the {problems.size === 1 ? "problem" : `${problems.size} problems`} above first.
+        {unplacedServerError && (
+          <p role="alert" className="rounded-md border border-destructive p-3 font-medium text-destructive">
+            {unplacedServerError}
           </p>
         )}
-      </div>
+        <fieldset className="grid gap-4 md:grid-cols-2">
+          <legend className="mb-2 text-lg font-semibold">Where</legend>
+          {field("teamId", "Team", (props) => (
+            <select
+              {...props}
+              className={selectClass}
+              value={values.teamId}
+              onChange={(e) => set({ teamId: e.target.value, costCenter: "" })}
+              onBlur={() => touch("teamId")}
+            >
+              <option value="">Choose a team</option>
+              {context.teams.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          ))}
+          {field("clusterId", "Cluster", (props) => (
+            <select
+              {...props}
+              className={selectClass}
+              value={values.clusterId}
+              onChange={(e) => set({ clusterId: e.target.value })}
+              onBlur={() => touch("clusterId")}
+            >
+              <option value="">Choose a cluster</option>
+              {context.clusters.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name} ({c.environment ?? "no environment yet"}, {c.location})
+                </option>
+              ))}
+            </select>
+          ))}
+          {field(
+            "name",
+            "Namespace name",
+            (props) => (
+              <Input
+                {...props}
+                value={values.name}
+                placeholder={prefix ? `${prefix}orders` : "choose a team first"}
+                onChange={(e) => set({ name: e.target.value })}
+                onBlur={() => touch("name")}
+                autoComplete="off"
+                spellCheck={false}
+              />
+            ),
+            prefix ? `Starts with ${prefix}; lowercase letters, digits and hyphens, at most 63 characters.` : "Starts with your team's prefix.",
+          )}
+          {field(
+            "costCenter",
+            "Cost center",
+            (props) => (
+              <Input
+                {...props}
+                value={values.costCenter}
+                placeholder={team?.costCenter ?? team?.slug ?? ""}
+                onChange={(e) => set({ costCenter: e.target.value })}
+                onBlur={() => touch("costCenter")}
+              />
+            ),
+            team ? `Leave empty to use the team's cost center: ${team.costCenter ?? team.slug}.` : undefined,
+          )}
+        </fieldset>
+
+        <fieldset className="grid gap-4 md:grid-cols-4">
+          <legend className="mb-2 text-lg font-semibold">Quota</legend>
+          <p className="text-sm text-muted-foreground md:col-span-4">
+            {ceilings
+              ? `Ceilings in ${cluster?.environment}: ${quotaFields.map((f) => `${quotaLabels[f].toLowerCase()} ${ceilings[f]}`).join(", ")}.`
+              : "Choose a cluster to see the ceilings that apply."}
+          </p>
+          {quotaFields.map((name) =>
+            field(`quota.${name}`, quotaLabels[name], (props) => (
+              <Input
+                {...props}
+                value={values.quota[name]}
+                onChange={(e) => set({ quota: { ...values.quota, [name]: e.target.value } })}
+                onBlur={() => touch(`quota.${name}`)}
+                className="font-mono"
+              />
+            )),
+          )}
+        </fieldset>
+
+        <fieldset className="grid gap-4 md:grid-cols-4">
+          <legend className="mb-2 text-lg font-semibold">Defaults for containers that set none</legend>
+          {defaultFields.map((name) =>
+            field(`containerDefaults.${name}`, defaultLabels[name], (props) => (
+              <Input
+                {...props}
+                value={values.containerDefaults[name]}
+                onChange={(e) => set({ containerDefaults: { ...values.containerDefaults, [name]: e.target.value } })}
+                onBlur={() => touch(`containerDefaults.${name}`)}
+                className="font-mono"
+              />
+            )),
+          )}
+        </fieldset>
+
+        <fieldset className="space-y-4">
+          <legend className="mb-2 text-lg font-semibold">Why</legend>
+          {field("justification", "Justification", (props) => (
+            <Textarea
+              {...props}
+              rows={3}
+              className="font-sans"
+              value={values.justification}
+              onChange={(e) => set({ justification: e.target.value })}
+              onBlur={() => touch("justification")}
+              placeholder="What will run here, and why these quotas."
+            />
+          ))}
+        </fieldset>
+
+        <div className="flex items-center gap-3">
+          <Button type="submit" disabled={pending}>
+            {pending ? "Sending…" : "Send for approval"}
+          </Button>
+          {submitted && problems.size > 0 && (
+            <p role="status" className="text-sm text-destructive">
+              Fix the {problems.size === 1 ? "problem" : `${problems.size} problems`} above first.
+            </p>
+          )}
+        </div>
       </HydratedFieldset>
     </form>
   );

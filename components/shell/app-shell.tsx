@@ -30,30 +30,30 @@ function navItems(actor: UserActor): NavItem[] {
 export function AppShell({ actor, children }: { actor: UserActor; children: ReactNode }) {
   return (
     <QueryProvider>
-    <div className="min-h-screen">
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:p-2">
-        Skip to content
-      </a>
-      <header className="border-b border-border bg-card">
-        {/* Below xl the navigation takes its own row and scrolls sideways, so a phone's page is never wider than its screen. */}
-        <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 xl:flex-nowrap xl:py-0">
-          <Link href="/" className="flex items-center gap-2 text-lg font-bold">
-            <Anchor className="h-5 w-5" aria-hidden /> Wharf
-          </Link>
-          <div className="order-last w-full overflow-x-auto xl:order-none xl:w-auto xl:overflow-visible">
-            <Nav items={navItems(actor)} />
+      <div className="min-h-screen">
+        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-card focus:p-2">
+          Skip to content
+        </a>
+        <header className="border-b border-border bg-card">
+          {/* Below xl the navigation takes its own row and scrolls sideways, so a phone's page is never wider than its screen. */}
+          <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 xl:flex-nowrap xl:py-0">
+            <Link href="/" className="flex items-center gap-2 text-lg font-bold">
+              <Anchor className="h-5 w-5" aria-hidden /> Wharf
+            </Link>
+            <div className="order-last w-full overflow-x-auto xl:order-none xl:w-auto xl:overflow-visible">
+              <Nav items={navItems(actor)} />
+            </div>
+            <div className="ml-auto flex min-w-0 items-center gap-2">
+              <NotificationsMenu />
+              <ThemeToggle />
+              <UserMenu name={actor.name} email={actor.email} role={roleLabel(actor)} />
+            </div>
           </div>
-          <div className="ml-auto flex min-w-0 items-center gap-2">
-            <NotificationsMenu />
-            <ThemeToggle />
-            <UserMenu name={actor.name} email={actor.email} role={roleLabel(actor)} />
-          </div>
-        </div>
-      </header>
-      <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-        {children}
-      </main>
-    </div>
+        </header>
+        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
+          {children}
+        </main>
+      </div>
     </QueryProvider>
   );
 }

@@ -20,8 +20,15 @@ export function NotificationsMenu() {
   const hydrated = useHydrated();
   // A notice per new notification refetches at once; polling is the fallback, quick only while the stream is down.
   const live = useChangeFeed(["notifications:me"], ["notifications"]);
-  const query = useQuery({ queryKey: ["notifications"], queryFn: () => callApi<Notifications>("/api/v1/notifications"), refetchInterval: live ? 60_000 : 5_000 });
-  const markRead = useMutation({ mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }), onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }) });
+  const query = useQuery({
+    queryKey: ["notifications"],
+    queryFn: () => callApi<Notifications>("/api/v1/notifications"),
+    refetchInterval: live ? 60_000 : 5_000,
+  });
+  const markRead = useMutation({
+    mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }),
+  });
   const unread = query.data?.unread ?? 0;
   return (
     <DropdownMenu.Root
@@ -31,15 +38,25 @@ export function NotificationsMenu() {
         if (!next && unread > 0) markRead.mutate();
       }}
     >
-      <DropdownMenu.Trigger disabled={!hydrated} className="relative rounded-md p-2 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring" aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}>
+      <DropdownMenu.Trigger
+        disabled={!hydrated}
+        className="relative rounded-md p-2 hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+        aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
+      >
         <Bell className="h-5 w-5" aria-hidden />
-        {unread > 0 && <span className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-700 px-1 text-center text-xs font-bold text-white">{unread > 99 ? "99+" : unread}</span>}
+        {unread > 0 && (
+          <span className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-700 px-1 text-center text-xs font-bold text-white">
+            {unread > 99 ? "99+" : unread}
+          </span>
+        )}
       </DropdownMenu.Trigger>
       <DropdownMenu.Portal>
         <DropdownMenu.Content align="end" sideOffset={6} className="z-50 w-96 max-w-[90vw] rounded-md border border-border bg-card p-1 shadow-lg">
           <DropdownMenu.Label className="px-3 py-2 text-sm font-semibold">Notifications</DropdownMenu.Label>
           {query.isError && <p className="px-3 py-2 text-sm text-destructive">Could not load notifications: {query.error.message}</p>}
-          {query.data?.items.length === 0 && <p className="px-3 py-2 text-sm text-muted-foreground">Nothing yet. Decisions on your requests and provisioning results appear here.</p>}
+          {query.data?.items.length === 0 && (
+            <p className="px-3 py-2 text-sm text-muted-foreground">Nothing yet. Decisions on your requests and provisioning results appear here.</p>
+          )}
           {query.data?.items.map((item) => (
             <DropdownMenu.Item key={item.id} asChild>
               <Link href={item.link} className="block rounded px-3 py-2 text-sm outline-none hover:bg-muted focus:bg-muted">

@@ -19,7 +19,12 @@ export function useChangeFeed(topics: string[], queryKey: QueryKey): boolean {
   useEffect(() => {
     if (typeof EventSource === "undefined" || !topicsKey) return;
     const key = JSON.parse(keyText) as QueryKey;
-    const source = new EventSource(`/api/v1/stream?${topicsKey.split("&").map((topic) => `topic=${encodeURIComponent(topic)}`).join("&")}`);
+    const source = new EventSource(
+      `/api/v1/stream?${topicsKey
+        .split("&")
+        .map((topic) => `topic=${encodeURIComponent(topic)}`)
+        .join("&")}`,
+    );
     let wasDown = false;
     const refetch = coalesce(() => void client.invalidateQueries({ queryKey: key }), refetchIntervalMs);
     source.onopen = () => {

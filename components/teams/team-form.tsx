@@ -33,7 +33,15 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       {mode === "create" ? (
         <div className="space-y-1">
           <Label htmlFor={id("slug")}>Slug</Label>
-          <Input id={id("slug")} name="slug" required defaultValue={typed("slug")} placeholder="e.g. checkout" aria-invalid={invalid("slug")} aria-describedby={`slug-error ${id("slug")}-hint`} />
+          <Input
+            id={id("slug")}
+            name="slug"
+            required
+            defaultValue={typed("slug")}
+            placeholder="e.g. checkout"
+            aria-invalid={invalid("slug")}
+            aria-describedby={`slug-error ${id("slug")}-hint`}
+          />
           <p id={`${id("slug")}-hint`} className="text-xs text-muted-foreground">
             Lowercase letters, digits and hyphens; namespaces of this team will start with it.
           </p>
@@ -44,7 +52,15 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       )}
       <div className="space-y-1">
         <Label htmlFor={id("name")}>Name</Label>
-        <Input id={id("name")} name="name" required defaultValue={typed("name", initial?.name)} placeholder="e.g. Checkout" aria-invalid={invalid("name")} aria-describedby="name-error" />
+        <Input
+          id={id("name")}
+          name="name"
+          required
+          defaultValue={typed("name", initial?.name)}
+          placeholder="e.g. Checkout"
+          aria-invalid={invalid("name")}
+          aria-describedby="name-error"
+        />
         <FieldError state={state} name="name" />
       </div>
       <div className="space-y-1">
@@ -63,7 +79,14 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
       </div>
       <div className="space-y-1">
         <Label htmlFor={id("cost")}>Cost center (optional)</Label>
-        <Input id={id("cost")} name="costCenter" defaultValue={typed("costCenter", initial?.costCenter ?? "")} placeholder="e.g. CC-1042" aria-invalid={invalid("costCenter")} aria-describedby="costCenter-error" />
+        <Input
+          id={id("cost")}
+          name="costCenter"
+          defaultValue={typed("costCenter", initial?.costCenter ?? "")}
+          placeholder="e.g. CC-1042"
+          aria-invalid={invalid("costCenter")}
+          aria-describedby="costCenter-error"
+        />
         <FieldError state={state} name="costCenter" />
       </div>
       {state.status === "error" && state.field === undefined && (
@@ -88,7 +111,13 @@ export function ArchiveTeamButton({ action, slug, name }: { action: Action; slug
   return (
     <form action={formAction}>
       <input type="hidden" name="slug" value={slug} />
-      <ConfirmSubmitButton title={`Archive team ${name}?`} description="Its members will no longer act for it. History is kept." confirmLabel="Archive" size="sm" disabled={pending}>
+      <ConfirmSubmitButton
+        title={`Archive team ${name}?`}
+        description="Its members will no longer act for it. History is kept."
+        confirmLabel="Archive"
+        size="sm"
+        disabled={pending}
+      >
         Archive {name}
       </ConfirmSubmitButton>
       {state.status === "error" && (

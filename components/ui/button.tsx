@@ -26,7 +26,14 @@ export const buttonVariants = cva(
  * that a click does nothing at all, and the person (or a test) would think it was taken. Submit buttons
  * of server-action forms and links (asChild) work without JavaScript and are never held back.
  */
-export function Button({ className, variant, size, asChild = false, disabled, ...props }: ComponentProps<"button"> & VariantProps<typeof buttonVariants> & { asChild?: boolean }) {
+export function Button({
+  className,
+  variant,
+  size,
+  asChild = false,
+  disabled,
+  ...props
+}: ComponentProps<"button"> & VariantProps<typeof buttonVariants> & { asChild?: boolean }) {
   const hydrated = useHydrated();
   const Component = asChild ? Slot : "button";
   const waiting = !asChild && props.onClick !== undefined && !hydrated;

@@ -6,7 +6,17 @@
 // form's.
 import { useRef, type ReactNode } from "react";
 import { Button } from "./button";
-import { AlertDialog, AlertDialogAction, AlertDialogCancel, AlertDialogContent, AlertDialogDescription, AlertDialogFooter, AlertDialogHeader, AlertDialogTitle, AlertDialogTrigger } from "./alert-dialog";
+import {
+  AlertDialog,
+  AlertDialogAction,
+  AlertDialogCancel,
+  AlertDialogContent,
+  AlertDialogDescription,
+  AlertDialogFooter,
+  AlertDialogHeader,
+  AlertDialogTitle,
+  AlertDialogTrigger,
+} from "./alert-dialog";
 
 export interface ConfirmSubmitButtonProps {
   /** The question, as the dialog's title: "Retire Payments API?" */
@@ -22,7 +32,16 @@ export interface ConfirmSubmitButtonProps {
   "aria-label"?: string;
 }
 
-export function ConfirmSubmitButton({ title, description, confirmLabel, children, variant = "destructive", size, disabled, "aria-label": ariaLabel }: ConfirmSubmitButtonProps) {
+export function ConfirmSubmitButton({
+  title,
+  description,
+  confirmLabel,
+  children,
+  variant = "destructive",
+  size,
+  disabled,
+  "aria-label": ariaLabel,
+}: ConfirmSubmitButtonProps) {
   const trigger = useRef<HTMLButtonElement>(null);
   return (
     <AlertDialog>

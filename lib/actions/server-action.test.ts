@@ -21,7 +21,9 @@ describe("the Origin check of server actions", () => {
   it("lets Wharf's own origin through, by its public URL or by the host it was addressed to", () => {
     expect(refusalOf({ origin: "http://localhost:3000", host: "localhost:3000" })).toBeNull();
     expect(refusalOf({ origin: "http://localhost:3000", host: "10.0.0.7:3000" })).toBeNull();
-    expect(refusalOf({ origin: "https://wharf.contoso.example", host: "10.0.0.7:3000", "x-forwarded-host": "wharf.contoso.example", "x-forwarded-proto": "https" })).toBeNull();
+    expect(
+      refusalOf({ origin: "https://wharf.contoso.example", host: "10.0.0.7:3000", "x-forwarded-host": "wharf.contoso.example", "x-forwarded-proto": "https" }),
+    ).toBeNull();
   });
 
   it.each([

@@ -39,7 +39,13 @@ export interface AuditEventView {
   detail: string | null;
 }
 
-export async function listAuditEvents({ actor, filter }: { actor: Actor; filter: AuditFilter }): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
+export async function listAuditEvents({
+  actor,
+  filter,
+}: {
+  actor: Actor;
+  filter: AuditFilter;
+}): Promise<{ events: AuditEventView[]; nextBefore: string | null }> {
   if (!can(actor, "audit:read")) throw forbidden("audit:read");
   const f = parseInput(auditFilter, filter);
   const where: Prisma.AuditEventWhereInput = {

@@ -31,7 +31,11 @@ export async function callApi<T>(url: string, init?: { method?: string; body?: u
   }
   const body = (await response.json().catch(() => null)) as { error?: { message?: string; path?: (string | number)[] } } | null;
   if (!response.ok) {
-    throw new ApiError({ message: body?.error?.message ?? `Wharf answered HTTP ${response.status}; try again.`, status: response.status, path: body?.error?.path });
+    throw new ApiError({
+      message: body?.error?.message ?? `Wharf answered HTTP ${response.status}; try again.`,
+      status: response.status,
+      path: body?.error?.path,
+    });
   }
   return body as T;
 }

@@ -15,7 +15,9 @@ describe("Content-Disposition for downloads", () => {
 
   it("lets no name add a parameter", () => {
     const header = attachment('payments"; filename=evil.html.catalog-info.yaml');
-    expect(header).toBe(`attachment; filename="payments__ filename=evil.html.catalog-info.yaml"; filename*=UTF-8''payments%22%3B%20filename%3Devil.html.catalog-info.yaml`);
+    expect(header).toBe(
+      `attachment; filename="payments__ filename=evil.html.catalog-info.yaml"; filename*=UTF-8''payments%22%3B%20filename%3Devil.html.catalog-info.yaml`,
+    );
     expect(header.match(/filename=/g)).toHaveLength(2);
     expect(attachment("a\\b\r\n%41")).toBe(`attachment; filename="a_b___41"; filename*=UTF-8''a%5Cb%0D%0A%2541`);
   });

@@ -18,7 +18,10 @@ function encodeExtValue(value: string): string {
 
 /** The file name reduced to printable ASCII without quotes, backslashes or percent signs, for `filename`. */
 function asciiFallback(value: string): string {
-  return value.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").replace(/[^\x20-\x7e]|["\\%;]/g, "_");
+  return value
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^\x20-\x7e]|["\\%;]/g, "_");
 }
 
 export function attachment(fileName: string): string {

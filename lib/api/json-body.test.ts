@@ -3,7 +3,10 @@ import { describe, expect, it } from "vitest";
 import { jsonObjectBody, MAX_JSON_BODY_BYTES } from "@/lib/api/json-body";
 
 // duplex "half" lets a request carry a stream (Node's fetch requires it); Next's RequestInit type does not name it.
-const post = (body: BodyInit) => new NextRequest(new Request("http://localhost/api/v1/teams", { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit));
+const post = (body: BodyInit) =>
+  new NextRequest(
+    new Request("http://localhost/api/v1/teams", { method: "POST", body, headers: { "content-type": "application/json" }, duplex: "half" } as RequestInit),
+  );
 
 /** A body sent in chunks with no Content-Length, as a client streaming it would. */
 function streamed(totalBytes: number): ReadableStream<Uint8Array> {
@@ -45,9 +48,15 @@ describe("JSON request bodies", () => {
   });
 
   it("answers what is not a JSON object 400, saying what was expected", async () => {
-    for (const body of ["not json", "[1]", "null", "42", "\"text\"", "{\"a\":", ""]) {
-      expect(await failureOf(jsonObjectBody(post(body), "a team")), body).toMatchObject({ code: "invalid_input", status: 400, message: expect.stringContaining("a team") });
+    for (const body of ["not json", "[1]", "null", "42", '"text"', '{"a":', ""]) {
+      expect(await failureOf(jsonObjectBody(post(body), "a team")), body).toMatchObject({
+        code: "invalid_input",
+        status: 400,
+        message: expect.stringContaining("a team"),
+      });
     }
-    expect(await failureOf(jsonObjectBody(post(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])), "a team"))).toMatchObject({ code: "invalid_input" });
+    expect(await failureOf(jsonObjectBody(post(new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])), "a team"))).toMatchObject({
+      code: "invalid_input",
+    });
   });
 });

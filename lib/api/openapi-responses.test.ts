@@ -44,7 +44,15 @@ const ids: Record<string, string> = {};
 
 async function user(name: string, admin: boolean): Promise<{ actor: UserActor; id: string }> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.toLowerCase()}-${suffix}@example.com`, groupIds: [group], appRoles: admin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.toLowerCase()}-${suffix}@example.com`,
+      groupIds: [group],
+      appRoles: admin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { id: row.id, actor: { kind: "user", userId: row.id, name, email: row.email, isAdmin: admin, teams: [] } };
 }
@@ -66,19 +74,54 @@ beforeAll(async () => {
       ownerTeam: team.slug,
       tier: "standard",
       lifecycle: "production",
-      deploySpec: { imageRepository: `contoso.azurecr.io/oa${suffix}/api`, port: 8080, replicas: 1, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/oa${suffix}/api`,
+        port: 8080,
+        replicas: 1,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
     } as never,
   });
   await refreshClusters({ actor: { kind: "system", name: "test" } });
   await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const request = await requestNamespace({ actor: member.actor, input: { teamId: team.id, clusterId: cluster.id, name: `oa${suffix}-dev`, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "OpenAPI contract tests" } });
+  const request = await requestNamespace({
+    actor: member.actor,
+    input: {
+      teamId: team.id,
+      clusterId: cluster.id,
+      name: `oa${suffix}-dev`,
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      justification: "OpenAPI contract tests",
+    },
+  });
   const { namespaceId } = await decideNamespaceRequest({ actor: admin.actor, requestId: request.id, input: { decision: "approve" } });
   await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
   const deployment = await createDeployment({ actor: admin.actor, input: { service: service.slug, namespaceId, tag: "1.0.0" } });
-  const board = await createBoard({ actor: admin.actor, input: { slug: `oa-board-${suffix}`, name: "Contract board", teamId: team.id, tiles: [{ kind: "fleet-health", id: "fleet", x: 0, y: 0, w: 6, h: 4, team: team.slug }] } });
+  const board = await createBoard({
+    actor: admin.actor,
+    input: {
+      slug: `oa-board-${suffix}`,
+      name: "Contract board",
+      teamId: team.id,
+      tiles: [{ kind: "fleet-health", id: "fleet", x: 0, y: 0, w: 6, h: 4, team: team.slug }],
+    },
+  });
   await createDisplay({ actor: admin.actor, slug: board.slug, input: { label: "Contract screen" } });
-  Object.assign(ids, { boardSlug: board.slug, serviceSlug: service.slug, teamSlug: team.slug, namespaceId: namespaceId!, requestId: request.id, deploymentId: deployment.id });
+  Object.assign(ids, {
+    boardSlug: board.slug,
+    serviceSlug: service.slug,
+    teamSlug: team.slug,
+    namespaceId: namespaceId!,
+    requestId: request.id,
+    deploymentId: deployment.id,
+  });
 });
 
 afterAll(async () => {
@@ -101,19 +144,22 @@ const skipped = new Set(["streamChanges"]);
 const gets = Object.entries(paths).flatMap(([path, item]) => (item.get && !skipped.has(item.get.operationId) ? [{ path, operation: item.get }] : []));
 
 describe("OpenAPI document against real responses", () => {
-  it.each(gets.map(({ path, operation }) => [operation.operationId, path, operation] as const))("GET %s (%s) answers what the document says", async (_id, path, operation) => {
-    const params = paramsFor(path);
-    const url = path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name]!));
-    const response = await callRoute(await handlerFor(path, "get"), { method: "GET", url, params, sessionToken: token });
-    const [status, documented] = Object.entries(operation.responses).find(([code]) => code.startsWith("2"))!;
-    const text = await response.text();
-    expect(response.status, text.slice(0, 500)).toBe(Number(status));
-    const [mediaType, media] = Object.entries(documented.content!)[0]!;
-    expect(response.headers.get("content-type")).toContain(mediaType);
-    const body = mediaType === "application/json" ? (JSON.parse(text) as unknown) : text;
-    const result = openApiValidator(media.schema!).safeParse(body);
-    expect(result.error?.issues.slice(0, 5) ?? []).toEqual([]);
-  });
+  it.each(gets.map(({ path, operation }) => [operation.operationId, path, operation] as const))(
+    "GET %s (%s) answers what the document says",
+    async (_id, path, operation) => {
+      const params = paramsFor(path);
+      const url = path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name]!));
+      const response = await callRoute(await handlerFor(path, "get"), { method: "GET", url, params, sessionToken: token });
+      const [status, documented] = Object.entries(operation.responses).find(([code]) => code.startsWith("2"))!;
+      const text = await response.text();
+      expect(response.status, text.slice(0, 500)).toBe(Number(status));
+      const [mediaType, media] = Object.entries(documented.content!)[0]!;
+      expect(response.headers.get("content-type")).toContain(mediaType);
+      const body = mediaType === "application/json" ? (JSON.parse(text) as unknown) : text;
+      const result = openApiValidator(media.schema!).safeParse(body);
+      expect(result.error?.issues.slice(0, 5) ?? []).toEqual([]);
+    },
+  );
 
   it("validates the safe POSTs too: preview a deployment, mark notifications read", async () => {
     for (const [path, body] of [

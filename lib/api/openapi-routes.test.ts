@@ -31,12 +31,20 @@ describe("OpenAPI document against app/api/v1", () => {
     const routes = new Map<string, string[]>();
     for (const file of routeFiles(root)) {
       const exports = (await import(file)) as Record<string, unknown>;
-      routes.set(apiPath(file), httpMethods.filter((method) => typeof exports[method] === "function").map((method) => method.toLowerCase()).sort());
+      routes.set(
+        apiPath(file),
+        httpMethods
+          .filter((method) => typeof exports[method] === "function")
+          .map((method) => method.toLowerCase())
+          .sort(),
+      );
     }
     expect(routes.size).toBeGreaterThan(30);
     expect([...routes.keys()].sort()).toEqual(Object.keys(documented).sort());
     for (const [path, methods] of routes) {
-      const documentedMethods = Object.keys(documented[path] ?? {}).filter((key) => key !== "parameters").sort();
+      const documentedMethods = Object.keys(documented[path] ?? {})
+        .filter((key) => key !== "parameters")
+        .sort();
       expect(documentedMethods, path).toEqual(methods);
     }
   });
@@ -44,7 +52,9 @@ describe("OpenAPI document against app/api/v1", () => {
   it("declares every path parameter of a route", () => {
     for (const [path, item] of Object.entries(documented)) {
       const names = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
-      const operations = Object.entries(item).filter(([key]) => key !== "parameters").map(([, operation]) => operation as { parameters?: { name: string; in: string }[] });
+      const operations = Object.entries(item)
+        .filter(([key]) => key !== "parameters")
+        .map(([, operation]) => operation as { parameters?: { name: string; in: string }[] });
       const shared = (item.parameters ?? []) as { name: string; in: string }[];
       for (const operation of operations) {
         const declared = [...shared, ...(operation.parameters ?? [])].filter((parameter) => parameter.in === "path").map((parameter) => parameter.name);

@@ -12,7 +12,10 @@ describe("OpenAPI document", () => {
   });
 
   it("comes from the validation schemas, constraints included", () => {
-    const input = doc.components.schemas.ServiceInput as { properties: Record<string, { maxLength?: number; enum?: string[]; pattern?: string }>; required: string[] };
+    const input = doc.components.schemas.ServiceInput as {
+      properties: Record<string, { maxLength?: number; enum?: string[]; pattern?: string }>;
+      required: string[];
+    };
     expect(input.required).toEqual(expect.arrayContaining(["slug", "displayName", "ownerTeam", "tier", "lifecycle"]));
     expect(input.properties.slug?.maxLength).toBe(63);
     expect(input.properties.tier?.enum).toEqual(["critical", "standard", "experimental"]);
@@ -22,7 +25,12 @@ describe("OpenAPI document", () => {
 });
 
 describe("OpenAPI document: namespaces", () => {
-  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>> };
+  const doc = openApiDocument("http://localhost:3000") as unknown as {
+    paths: Record<
+      string,
+      Record<string, { requestBody?: { content: { "application/json": { schema: { properties?: Record<string, unknown>; required?: string[] } } } } }>
+    >;
+  };
 
   it("describes requests, decisions and namespaces with the validation schemas", () => {
     const request = doc.paths["/api/v1/namespace-requests"]!.post!.requestBody!.content["application/json"].schema;
@@ -33,7 +41,10 @@ describe("OpenAPI document: namespaces", () => {
 });
 
 describe("OpenAPI document: deployments and pipelines", () => {
-  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { security?: object[] }>>; components: { securitySchemes: Record<string, { scheme?: string }> } };
+  const doc = openApiDocument("http://localhost:3000") as unknown as {
+    paths: Record<string, Record<string, { security?: object[] }>>;
+    components: { securitySchemes: Record<string, { scheme?: string }> };
+  };
 
   it("says which operations take a pipeline's bearer token", () => {
     expect(doc.components.securitySchemes.pipelineToken?.scheme).toBe("bearer");
@@ -43,7 +54,13 @@ describe("OpenAPI document: deployments and pipelines", () => {
   });
 
   it("shows both ways to name a deployment's namespace: namespaceId, or cluster and namespace", () => {
-    const body = (doc.paths["/api/v1/deployments"]!.post as unknown as { requestBody: { content: { "application/json": { schema: { properties: Record<string, { description?: string }>; required: string[]; oneOf: unknown[] } } } } }).requestBody.content["application/json"].schema;
+    const body = (
+      doc.paths["/api/v1/deployments"]!.post as unknown as {
+        requestBody: {
+          content: { "application/json": { schema: { properties: Record<string, { description?: string }>; required: string[]; oneOf: unknown[] } } };
+        };
+      }
+    ).requestBody.content["application/json"].schema;
     expect(Object.keys(body.properties)).toEqual(expect.arrayContaining(["namespaceId", "cluster", "namespace"]));
     expect(body.required).toEqual(["service"]);
     expect(body.oneOf).toEqual([{ required: ["namespaceId"] }, { required: ["cluster", "namespace"] }]);
@@ -55,7 +72,16 @@ describe("OpenAPI document: deployments and pipelines", () => {
 
 describe("OpenAPI document: health", () => {
   const doc = openApiDocument("http://localhost:3000") as unknown as {
-    paths: Record<string, Record<string, { parameters?: { name: string; schema: { enum?: string[] } }[]; responses: Record<string, { content?: { "application/json": { schema: { $ref?: string } } } }> }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; schema: { enum?: string[] } }[];
+          responses: Record<string, { content?: { "application/json": { schema: { $ref?: string } } } }>;
+        }
+      >
+    >;
     components: { schemas: Record<string, { properties?: Record<string, { type?: string; items?: { $ref?: string } }>; required?: string[] }> };
   };
 
@@ -71,16 +97,27 @@ describe("OpenAPI document: health", () => {
 
   it("puts environments in the service and thresholds per tier", () => {
     expect(doc.paths["/api/v1/services/{slug}"]!.get!.responses["200"]!.content!["application/json"].schema.$ref).toBe("#/components/schemas/ServiceDetail");
-    expect(Object.keys(doc.components.schemas.ServiceEnvironment!.properties!)).toEqual(expect.arrayContaining(["state", "reasons", "stale", "lastRollout", "trend", "kubernetes", "telemetry"]));
+    expect(Object.keys(doc.components.schemas.ServiceEnvironment!.properties!)).toEqual(
+      expect.arrayContaining(["state", "reasons", "stale", "lastRollout", "trend", "kubernetes", "telemetry"]),
+    );
     expect(Object.keys(doc.paths["/api/v1/health-thresholds"]!)).toEqual(["get", "put"]);
-    expect(doc.components.schemas.TierThresholds!.required).toEqual(expect.arrayContaining(["tier", "failureRatePct", "p95DurationMs", "availabilityPct", "restarts", "minRequests", "isDefault"]));
+    expect(doc.components.schemas.TierThresholds!.required).toEqual(
+      expect.arrayContaining(["tier", "failureRatePct", "p95DurationMs", "availabilityPct", "restarts", "minRequests", "isDefault"]),
+    );
   });
 });
 
 describe("OpenAPI document: responses", () => {
   type Response = { content?: Record<string, { schema?: { allOf?: { properties?: { error: { properties: { code: { enum: string[] } } } } }[] } }> };
-  const doc = openApiDocument("http://localhost:3000") as unknown as { paths: Record<string, Record<string, { responses?: Record<string, Response> }>>; components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } } };
-  const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([method]) => method !== "parameters").map(([method, operation]) => ({ path, method, operation })));
+  const doc = openApiDocument("http://localhost:3000") as unknown as {
+    paths: Record<string, Record<string, { responses?: Record<string, Response> }>>;
+    components: { schemas: { Error: { properties: { error: { properties: { code: { enum: string[] } } } } } } };
+  };
+  const operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => method !== "parameters")
+      .map(([method, operation]) => ({ path, method, operation })),
+  );
   const codesOf = (response: Response | undefined) => response?.content?.["application/json"]?.schema?.allOf?.[1]?.properties?.error.properties.code.enum;
 
   it("lists every error code of lib/errors.ts, and the one for defects", () => {

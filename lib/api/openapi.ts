@@ -43,7 +43,8 @@ const errorSchema = {
 // appears in the document by itself. Each operation lists the statuses it can
 // answer; 500 (a defect, logged) can happen anywhere and is added to all.
 const codesByStatus = new Map<number, string[]>();
-for (const [code, status] of [...Object.entries(errorCodes), [unexpectedError.code, unexpectedError.status] as const]) codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
+for (const [code, status] of [...Object.entries(errorCodes), [unexpectedError.code, unexpectedError.status] as const])
+  codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code]);
 
 const statusDescriptions: Record<number, string> = {
   400: "Bad input",
@@ -61,67 +62,160 @@ export const errors = (...statuses: number[]) =>
     [...new Set([...statuses, unexpectedError.status])].map((status) => {
       const codes = codesByStatus.get(status);
       if (!codes) throw new Error(`No error code in lib/errors.ts maps to ${status}`);
-      const schema = { allOf: [{ $ref: "#/components/schemas/Error" }, { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }] };
-      const headers = status === 503 ? { headers: { "Retry-After": { description: "Seconds to wait before retrying, when Wharf knows", schema: { type: "string" } } } } : {};
+      const schema = {
+        allOf: [{ $ref: "#/components/schemas/Error" }, { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }],
+      };
+      const headers =
+        status === 503 ? { headers: { "Retry-After": { description: "Seconds to wait before retrying, when Wharf knows", schema: { type: "string" } } } } : {};
       return [String(status), { description: statusDescriptions[status] ?? codes.join(", "), ...headers, content: { "application/json": { schema } } }];
     }),
   );
 
 const json = (ref: string, description: string) => ({ description, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
-const idParameter = (what: string) => ({ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" }, description: `The ${what}'s id.` });
+const idParameter = (what: string) => ({
+  name: "id",
+  in: "path",
+  required: true,
+  schema: { type: "string", format: "uuid" },
+  description: `The ${what}'s id.`,
+});
 const body = (bodySchema: object) => ({ required: true, content: { "application/json": { schema: bodySchema } } });
 const slugParameter = (what: string) => ({ name: "slug", in: "path", required: true, schema: { type: "string" }, description: `The ${what}'s slug.` });
 
 function queryParameters(shape: Record<string, z.ZodType> = serviceQuery.shape): object[] {
-  return Object.entries(shape).map(([name, field]) => ({ name, in: "query", required: false, schema: schema(field as z.ZodType), description: (field as z.ZodType).description }));
+  return Object.entries(shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: false,
+    schema: schema(field as z.ZodType),
+    description: (field as z.ZodType).description,
+  }));
 }
 
 export function openApiDocument(serverUrl: string) {
   return {
     openapi: "3.1.0",
-    info: { title: "Wharf API", version: "1.0.0", description: "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser); pipelines create and follow deployments with an Entra bearer token." },
+    info: {
+      title: "Wharf API",
+      version: "1.0.0",
+      description:
+        "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser); pipelines create and follow deployments with an Entra bearer token.",
+    },
     servers: [{ url: serverUrl }],
     security: [{ session: [] }],
     paths: {
       "/api/v1/services": {
-        get: { summary: "List and search services", operationId: "listServices", parameters: queryParameters(), responses: { 200: json("ServicePage", "A page of services"), ...errors(400, 401) } },
-        post: { summary: "Register a service", operationId: "createService", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } }, responses: { 201: json("Service", "The registered service"), ...errors(400, 401, 403, 409) } },
+        get: {
+          summary: "List and search services",
+          operationId: "listServices",
+          parameters: queryParameters(),
+          responses: { 200: json("ServicePage", "A page of services"), ...errors(400, 401) },
+        },
+        post: {
+          summary: "Register a service",
+          operationId: "createService",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } },
+          responses: { 201: json("Service", "The registered service"), ...errors(400, 401, 403, 409) },
+        },
       },
       "/api/v1/services/{slug}": {
         parameters: [slugParameter("service")],
-        get: { summary: "Get a service with its dependencies both ways and its health in each namespace where it runs (`environments`)", operationId: "getService", responses: { 200: json("ServiceDetail", "The service"), ...errors(401, 404) } },
-        put: { summary: "Replace a service's description (all fields; the slug stays)", operationId: "updateService", requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } }, responses: { 200: json("Service", "The changed service"), ...errors(400, 401, 403, 404, 409) } },
-        delete: { summary: "Retire a service (kept, with its history; its slug is never reused)", operationId: "retireService", responses: { 200: json("Service", "The retired service"), ...errors(401, 403, 404, 409) } },
+        get: {
+          summary: "Get a service with its dependencies both ways and its health in each namespace where it runs (`environments`)",
+          operationId: "getService",
+          responses: { 200: json("ServiceDetail", "The service"), ...errors(401, 404) },
+        },
+        put: {
+          summary: "Replace a service's description (all fields; the slug stays)",
+          operationId: "updateService",
+          requestBody: { required: true, content: { "application/json": { schema: { $ref: "#/components/schemas/ServiceInput" } } } },
+          responses: { 200: json("Service", "The changed service"), ...errors(400, 401, 403, 404, 409) },
+        },
+        delete: {
+          summary: "Retire a service (kept, with its history; its slug is never reused)",
+          operationId: "retireService",
+          responses: { 200: json("Service", "The retired service"), ...errors(401, 403, 404, 409) },
+        },
       },
       "/api/v1/services/{slug}/catalog-info.yaml": {
         parameters: [slugParameter("service")],
-        get: { summary: "Export one service as a Backstage catalog-info.yaml", operationId: "exportService", responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401, 404) } },
+        get: {
+          summary: "Export one service as a Backstage catalog-info.yaml",
+          operationId: "exportService",
+          responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401, 404) },
+        },
       },
       "/api/v1/catalog-info.yaml": {
-        get: { summary: "Export the active catalog (or ?team=) as one multi-document catalog-info.yaml", operationId: "exportCatalog", parameters: [{ name: "team", in: "query", schema: { type: "string" } }], responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401) } },
+        get: {
+          summary: "Export the active catalog (or ?team=) as one multi-document catalog-info.yaml",
+          operationId: "exportCatalog",
+          parameters: [{ name: "team", in: "query", schema: { type: "string" } }],
+          responses: { 200: { description: "YAML", content: { "application/yaml": { schema: { type: "string" } } } }, ...errors(401) },
+        },
       },
       "/api/v1/catalog/import/preview": {
-        post: { summary: "Preview a catalog-info.yaml import: per document, create, update, unchanged, refused or invalid, with errors by line. Writes nothing.", operationId: "previewImport", requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } } } }, responses: { 200: json("ImportPlan", "The plan"), ...errors(400, 401, 403, 413) } },
+        post: {
+          summary: "Preview a catalog-info.yaml import: per document, create, update, unchanged, refused or invalid, with errors by line. Writes nothing.",
+          operationId: "previewImport",
+          requestBody: { required: true, content: { "application/yaml": { schema: { type: "string" } } } },
+          responses: { 200: json("ImportPlan", "The plan"), ...errors(400, 401, 403, 413) },
+        },
       },
       "/api/v1/catalog/import/apply": {
         post: {
           summary: "Import the confirmed documents of a catalog-info.yaml, all or none",
           operationId: "applyImport",
-          requestBody: { required: true, content: { "application/json": { schema: { type: "object", required: ["file", "confirmed"], properties: { file: { type: "string" }, confirmed: { type: "array", items: { type: "string" } } } } } } },
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["file", "confirmed"],
+                  properties: { file: { type: "string" }, confirmed: { type: "array", items: { type: "string" } } },
+                },
+              },
+            },
+          },
           responses: { 200: json("ImportResult", "Created and updated slugs"), ...errors(400, 401, 403, 409, 413) },
         },
       },
       "/api/v1/teams": {
-        get: { summary: "List teams", operationId: "listTeams", parameters: [{ name: "includeArchived", in: "query", schema: { type: "boolean" } }], responses: { 200: json("TeamList", "Teams"), ...errors(401) } },
-        post: { summary: "Create a team (admins)", operationId: "createTeam", requestBody: { required: true, content: { "application/json": { schema: schema(createTeamInput) } } }, responses: { 201: json("TeamChange", "The team"), ...errors(400, 401, 403, 409) } },
+        get: {
+          summary: "List teams",
+          operationId: "listTeams",
+          parameters: [{ name: "includeArchived", in: "query", schema: { type: "boolean" } }],
+          responses: { 200: json("TeamList", "Teams"), ...errors(401) },
+        },
+        post: {
+          summary: "Create a team (admins)",
+          operationId: "createTeam",
+          requestBody: { required: true, content: { "application/json": { schema: schema(createTeamInput) } } },
+          responses: { 201: json("TeamChange", "The team"), ...errors(400, 401, 403, 409) },
+        },
       },
       "/api/v1/teams/{slug}": {
         parameters: [slugParameter("team")],
         get: { summary: "Get a team and its members", operationId: "getTeam", responses: { 200: json("TeamDetail", "The team"), ...errors(401, 404) } },
-        patch: { summary: "Rename a team or change its Entra groups (admins)", operationId: "updateTeam", requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } }, responses: { 200: json("TeamChange", "The team"), ...errors(400, 401, 403, 404, 409) } },
-        delete: { summary: "Archive a team (admins)", operationId: "archiveTeam", responses: { 200: json("Team", "The archived team"), ...errors(401, 403, 404, 409) } },
+        patch: {
+          summary: "Rename a team or change its Entra groups (admins)",
+          operationId: "updateTeam",
+          requestBody: { required: true, content: { "application/json": { schema: schema(updateTeamInput) } } },
+          responses: { 200: json("TeamChange", "The team"), ...errors(400, 401, 403, 404, 409) },
+        },
+        delete: {
+          summary: "Archive a team (admins)",
+          operationId: "archiveTeam",
+          responses: { 200: json("Team", "The archived team"), ...errors(401, 403, 404, 409) },
+        },
       },
-      "/api/v1/clusters": { get: { summary: "The AKS clusters Wharf knows: environment, region, version, reachability, last error", operationId: "listClusters", responses: { 200: json("ClusterList", "Clusters"), ...errors(401) } } },
+      "/api/v1/clusters": {
+        get: {
+          summary: "The AKS clusters Wharf knows: environment, region, version, reachability, last error",
+          operationId: "listClusters",
+          responses: { 200: json("ClusterList", "Clusters"), ...errors(401) },
+        },
+      },
       "/api/v1/namespace-requests": {
         get: {
           summary: "List namespace requests, newest first",
@@ -132,14 +226,38 @@ export function openApiDocument(serverUrl: string) {
           ],
           responses: { 200: json("NamespaceRequestList", "Requests"), ...errors(401) },
         },
-        post: { summary: "Request a namespace for one of your teams; the policy is checked and an admin decides", operationId: "requestNamespace", requestBody: body(schema(namespaceRequestInput)), responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403) } },
+        post: {
+          summary: "Request a namespace for one of your teams; the policy is checked and an admin decides",
+          operationId: "requestNamespace",
+          requestBody: body(schema(namespaceRequestInput)),
+          responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403) },
+        },
       },
-      "/api/v1/namespace-requests/{id}": { parameters: [idParameter("request")], get: { summary: "Get a namespace request", operationId: "getNamespaceRequest", responses: { 200: json("NamespaceRequest", "The request"), ...errors(401, 404) } } },
+      "/api/v1/namespace-requests/{id}": {
+        parameters: [idParameter("request")],
+        get: {
+          summary: "Get a namespace request",
+          operationId: "getNamespaceRequest",
+          responses: { 200: json("NamespaceRequest", "The request"), ...errors(401, 404) },
+        },
+      },
       "/api/v1/namespace-requests/{id}/decision": {
         parameters: [idParameter("request")],
-        post: { summary: "Approve or reject a pending request (admins); exactly one decision counts, a second gets 409", operationId: "decideNamespaceRequest", requestBody: body(schema(decisionInput)), responses: { 200: json("NamespaceDecision", "The decision and the namespace it created or changed"), ...errors(400, 401, 403, 404, 409) } },
+        post: {
+          summary: "Approve or reject a pending request (admins); exactly one decision counts, a second gets 409",
+          operationId: "decideNamespaceRequest",
+          requestBody: body(schema(decisionInput)),
+          responses: { 200: json("NamespaceDecision", "The decision and the namespace it created or changed"), ...errors(400, 401, 403, 404, 409) },
+        },
       },
-      "/api/v1/namespace-requests/{id}/withdraw": { parameters: [idParameter("request")], post: { summary: "Withdraw a pending request of your team", operationId: "withdrawNamespaceRequest", responses: { 200: json("NamespaceRequest", "The withdrawn request"), ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespace-requests/{id}/withdraw": {
+        parameters: [idParameter("request")],
+        post: {
+          summary: "Withdraw a pending request of your team",
+          operationId: "withdrawNamespaceRequest",
+          responses: { 200: json("NamespaceRequest", "The withdrawn request"), ...errors(401, 403, 404, 409) },
+        },
+      },
       "/api/v1/namespaces": {
         get: {
           summary: "List namespaces with status, quota, usage and drift as last reconciled",
@@ -152,25 +270,71 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("NamespaceList", "Namespaces"), ...errors(401) },
         },
       },
-      "/api/v1/namespaces/{id}": { parameters: [idParameter("namespace")], get: { summary: "Get a namespace and its requests (poll this to follow provisioning)", operationId: "getNamespace", responses: { 200: json("NamespaceDetail", "The namespace"), ...errors(401, 404) } } },
-      "/api/v1/namespaces/{id}/quota-change": { parameters: [idParameter("namespace")], post: { summary: "Request a quota change; goes through approval", operationId: "requestQuotaChange", requestBody: body(schema(quotaChangeInput)), responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403, 404, 409) } } },
+      "/api/v1/namespaces/{id}": {
+        parameters: [idParameter("namespace")],
+        get: {
+          summary: "Get a namespace and its requests (poll this to follow provisioning)",
+          operationId: "getNamespace",
+          responses: { 200: json("NamespaceDetail", "The namespace"), ...errors(401, 404) },
+        },
+      },
+      "/api/v1/namespaces/{id}/quota-change": {
+        parameters: [idParameter("namespace")],
+        post: {
+          summary: "Request a quota change; goes through approval",
+          operationId: "requestQuotaChange",
+          requestBody: body(schema(quotaChangeInput)),
+          responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
       "/api/v1/namespaces/{id}/decommission": {
         parameters: [idParameter("namespace")],
         post: {
           summary: "Request decommissioning (deletes the namespace on the cluster after approval; the record stays)",
           operationId: "requestDecommission",
-          requestBody: body({ type: "object", required: ["confirmName", "justification"], properties: { confirmName: { type: "string", description: "The namespace's name, typed to confirm." }, justification: { type: "string", minLength: 10 } } }),
+          requestBody: body({
+            type: "object",
+            required: ["confirmName", "justification"],
+            properties: {
+              confirmName: { type: "string", description: "The namespace's name, typed to confirm." },
+              justification: { type: "string", minLength: 10 },
+            },
+          }),
           responses: { 201: json("NamespaceRequest", "The pending request"), ...errors(400, 401, 403, 404, 409) },
         },
       },
-      "/api/v1/namespaces/{id}/reapply": { parameters: [idParameter("namespace")], post: { summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)", operationId: "reapplyNamespace", responses: { 200: json("Namespace", "The namespace, provisioning again"), ...errors(401, 403, 404, 409) } } },
+      "/api/v1/namespaces/{id}/reapply": {
+        parameters: [idParameter("namespace")],
+        post: {
+          summary: "Retry a failed provisioning (team) or re-apply a drifted namespace (admins)",
+          operationId: "reapplyNamespace",
+          responses: { 200: json("Namespace", "The namespace, provisioning again"), ...errors(401, 403, 404, 409) },
+        },
+      },
       "/api/v1/namespace-policies": {
-        get: { summary: "The policy of each environment: namespace ceilings and request rules, and whether deployments wait for a second person's approval", operationId: "listNamespacePolicies", responses: { 200: json("NamespacePolicyList", "Policies"), ...errors(401) } },
-        put: { summary: "Replace one environment's policy (admins); deployments already waiting for approval keep waiting", operationId: "setNamespacePolicy", requestBody: body(schema(namespacePolicyInput)), responses: { 200: json("NamespacePolicy", "The policy"), ...errors(400, 401, 403) } },
+        get: {
+          summary: "The policy of each environment: namespace ceilings and request rules, and whether deployments wait for a second person's approval",
+          operationId: "listNamespacePolicies",
+          responses: { 200: json("NamespacePolicyList", "Policies"), ...errors(401) },
+        },
+        put: {
+          summary: "Replace one environment's policy (admins); deployments already waiting for approval keep waiting",
+          operationId: "setNamespacePolicy",
+          requestBody: body(schema(namespacePolicyInput)),
+          responses: { 200: json("NamespacePolicy", "The policy"), ...errors(400, 401, 403) },
+        },
       },
       "/api/v1/notifications": {
-        get: { summary: "Your latest notifications and how many are unread", operationId: "listNotifications", responses: { 200: json("NotificationList", "Notifications"), ...errors(401) } },
-        post: { summary: "Mark all your notifications read", operationId: "markNotificationsRead", responses: { 200: json("NotificationsMarked", "How many were marked"), ...errors(401, 403) } },
+        get: {
+          summary: "Your latest notifications and how many are unread",
+          operationId: "listNotifications",
+          responses: { 200: json("NotificationList", "Notifications"), ...errors(401) },
+        },
+        post: {
+          summary: "Mark all your notifications read",
+          operationId: "markNotificationsRead",
+          responses: { 200: json("NotificationsMarked", "How many were marked"), ...errors(401, 403) },
+        },
       },
       "/api/v1/deployments": {
         get: {
@@ -179,15 +343,30 @@ export function openApiDocument(serverUrl: string) {
           security: [{ session: [] }, { pipelineToken: [] }],
           parameters: [
             { name: "service", in: "query", schema: { type: "string" }, description: "A service slug." },
-            { name: "cluster", in: "query", schema: { type: "string" }, description: "An AKS cluster's name, as Wharf lists it; with namespace, that namespace's name on it." },
-            { name: "namespace", in: "query", schema: { type: "string" }, description: "A namespace id; or, with cluster, the namespace's name on that cluster." },
+            {
+              name: "cluster",
+              in: "query",
+              schema: { type: "string" },
+              description: "An AKS cluster's name, as Wharf lists it; with namespace, that namespace's name on it.",
+            },
+            {
+              name: "namespace",
+              in: "query",
+              schema: { type: "string" },
+              description: "A namespace id; or, with cluster, the namespace's name on that cluster.",
+            },
             { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
             { name: "limit", in: "query", schema: { type: "integer", maximum: 200, default: 50 } },
-            { name: "before", in: "query", schema: { type: "string", format: "uuid" }, description: "The next, older page: the id the previous page's Link header gives." },
+            {
+              name: "before",
+              in: "query",
+              schema: { type: "string", format: "uuid" },
+              description: "The next, older page: the id the previous page's Link header gives.",
+            },
           ],
           responses: {
             200: {
-              description: "A page of deployments; when older ones exist, a Link header with rel=\"next\" gives the query for the next page",
+              description: 'A page of deployments; when older ones exist, a Link header with rel="next" gives the query for the next page',
               headers: { Link: { description: '<…&before=<id>>; rel="next"', schema: { type: "string" } } },
               content: { "application/json": { schema: { $ref: "#/components/schemas/DeploymentList" } } },
             },
@@ -199,21 +378,62 @@ export function openApiDocument(serverUrl: string) {
           operationId: "createDeployment",
           security: [{ session: [] }, { pipelineToken: [] }],
           requestBody: body(schema(deployInput)),
-          responses: { 201: json("Deployment", "The deployment: applying, queued, or awaiting-approval (production)"), ...errors(400, 401, 403, 404, 409, 503) },
+          responses: {
+            201: json("Deployment", "The deployment: applying, queued, or awaiting-approval (production)"),
+            ...errors(400, 401, 403, 404, 409, 503),
+          },
         },
       },
-      "/api/v1/deployments/preview": { post: { summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations", operationId: "previewDeployment", requestBody: body(schema(deployInput)), responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 503) } } },
+      "/api/v1/deployments/preview": {
+        post: {
+          summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations",
+          operationId: "previewDeployment",
+          requestBody: body(schema(deployInput)),
+          responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 503) },
+        },
+      },
       "/api/v1/deployments/{id}": {
         parameters: [idParameter("deployment")],
-        get: { summary: "A deployment with live counts, pods, events and the final reason (poll this from a pipeline)", operationId: "getDeployment", security: [{ session: [] }, { pipelineToken: [] }], responses: { 200: json("Deployment", "The deployment"), ...errors(401, 403, 404, 503) } },
+        get: {
+          summary: "A deployment with live counts, pods, events and the final reason (poll this from a pipeline)",
+          operationId: "getDeployment",
+          security: [{ session: [] }, { pipelineToken: [] }],
+          responses: { 200: json("Deployment", "The deployment"), ...errors(401, 403, 404, 503) },
+        },
       },
-      "/api/v1/deployments/{id}/approve": { parameters: [idParameter("deployment")], post: { summary: "Approve a production deployment (another team member or an admin, never the requester)", operationId: "approveDeployment", responses: { 200: json("Deployment", "The deployment, applying"), ...errors(401, 403, 404, 409) } } },
-      "/api/v1/deployments/{id}/cancel": { parameters: [idParameter("deployment")], post: { summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision", operationId: "cancelDeployment", responses: { 200: json("Cancellation", "What the cancel did"), ...errors(401, 403, 404, 409) } } },
-      "/api/v1/deployments/{id}/rollback": { parameters: [idParameter("deployment")], post: { summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment", operationId: "rollbackDeployment", responses: { 201: json("Deployment", "The new deployment"), ...errors(401, 403, 404, 409, 503) } } },
-      "/api/v1/boards": {
-        get: { summary: "Wall boards, with whether you may manage each", operationId: "listBoards", responses: { 200: json("BoardList", "Boards"), ...errors(401) } },
+      "/api/v1/deployments/{id}/approve": {
+        parameters: [idParameter("deployment")],
         post: {
-          summary: "Create a wall board: admins for everyone (teamId null) or any team, members for their own teams. Tiles are validated (kinds, grid, overlaps; teams and services must exist).",
+          summary: "Approve a production deployment (another team member or an admin, never the requester)",
+          operationId: "approveDeployment",
+          responses: { 200: json("Deployment", "The deployment, applying"), ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/deployments/{id}/cancel": {
+        parameters: [idParameter("deployment")],
+        post: {
+          summary: "Cancel a deployment; a running rollout is rolled back to the last successful revision",
+          operationId: "cancelDeployment",
+          responses: { 200: json("Cancellation", "What the cancel did"), ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/deployments/{id}/rollback": {
+        parameters: [idParameter("deployment")],
+        post: {
+          summary: "Roll back to this (successful) revision: re-applies its manifest as a new deployment",
+          operationId: "rollbackDeployment",
+          responses: { 201: json("Deployment", "The new deployment"), ...errors(401, 403, 404, 409, 503) },
+        },
+      },
+      "/api/v1/boards": {
+        get: {
+          summary: "Wall boards, with whether you may manage each",
+          operationId: "listBoards",
+          responses: { 200: json("BoardList", "Boards"), ...errors(401) },
+        },
+        post: {
+          summary:
+            "Create a wall board: admins for everyone (teamId null) or any team, members for their own teams. Tiles are validated (kinds, grid, overlaps; teams and services must exist).",
           operationId: "createBoard",
           requestBody: body(schema(createBoardInput)),
           responses: { 201: json("Board", "The board"), ...errors(400, 401, 403, 409) },
@@ -221,23 +441,71 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/boards/{slug}": {
         parameters: [slugParameter("board")],
-        get: { summary: "A wall board, with its screens when you manage it", operationId: "getBoard", responses: { 200: json("BoardDetail", "The board"), ...errors(401, 404) } },
-        patch: { summary: "Change a board's name, owning team or tiles; its screens refetch within seconds", operationId: "updateBoard", requestBody: body(schema(updateBoardInput)), responses: { 200: json("Board", "The board"), ...errors(400, 401, 403, 404) } },
-        delete: { summary: "Delete a board and its screens' display tokens", operationId: "deleteBoard", responses: { 200: { description: "Deleted", content: { "application/json": { schema: { type: "object", required: ["slug", "deleted"], properties: { slug: { type: "string" }, deleted: { type: "boolean" } } } } } }, ...errors(401, 403, 404) } },
+        get: {
+          summary: "A wall board, with its screens when you manage it",
+          operationId: "getBoard",
+          responses: { 200: json("BoardDetail", "The board"), ...errors(401, 404) },
+        },
+        patch: {
+          summary: "Change a board's name, owning team or tiles; its screens refetch within seconds",
+          operationId: "updateBoard",
+          requestBody: body(schema(updateBoardInput)),
+          responses: { 200: json("Board", "The board"), ...errors(400, 401, 403, 404) },
+        },
+        delete: {
+          summary: "Delete a board and its screens' display tokens",
+          operationId: "deleteBoard",
+          responses: {
+            200: {
+              description: "Deleted",
+              content: {
+                "application/json": {
+                  schema: { type: "object", required: ["slug", "deleted"], properties: { slug: { type: "string" }, deleted: { type: "boolean" } } },
+                },
+              },
+            },
+            ...errors(401, 403, 404),
+          },
+        },
       },
       "/api/v1/boards/{slug}/displays": {
         parameters: [slugParameter("board")],
-        post: { summary: "Create a display token for one screen of this board: shown in this response only, stored hashed, with an expiry (decision 0026)", operationId: "createDisplay", requestBody: body(schema(createDisplayInput)), responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) } },
+        post: {
+          summary: "Create a display token for one screen of this board: shown in this response only, stored hashed, with an expiry (decision 0026)",
+          operationId: "createDisplay",
+          requestBody: body(schema(createDisplayInput)),
+          responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) },
+        },
       },
       "/api/v1/boards/{slug}/displays/{id}": {
         parameters: [slugParameter("board"), idParameter("screen")],
-        delete: { summary: "Revoke a screen: its stream ends and it says so within seconds", operationId: "revokeDisplay", responses: { 200: json("Display", "The revoked screen"), ...errors(401, 403, 404, 409) } },
+        delete: {
+          summary: "Revoke a screen: its stream ends and it says so within seconds",
+          operationId: "revokeDisplay",
+          responses: { 200: json("Display", "The revoked screen"), ...errors(401, 403, 404, 409) },
+        },
       },
       "/api/v1/pipeline-identities": {
-        get: { summary: "Pipeline identities allowed to deploy with a bearer token (admins)", operationId: "listPipelineIdentities", responses: { 200: json("PipelineIdentityList", "Identities"), ...errors(401, 403) } },
-        post: { summary: "Register a pipeline's Entra app for some teams (admins)", operationId: "addPipelineIdentity", requestBody: body(schema(pipelineIdentityInput)), responses: { 201: json("PipelineIdentity", "The identity"), ...errors(400, 401, 403, 409) } },
+        get: {
+          summary: "Pipeline identities allowed to deploy with a bearer token (admins)",
+          operationId: "listPipelineIdentities",
+          responses: { 200: json("PipelineIdentityList", "Identities"), ...errors(401, 403) },
+        },
+        post: {
+          summary: "Register a pipeline's Entra app for some teams (admins)",
+          operationId: "addPipelineIdentity",
+          requestBody: body(schema(pipelineIdentityInput)),
+          responses: { 201: json("PipelineIdentity", "The identity"), ...errors(400, 401, 403, 409) },
+        },
       },
-      "/api/v1/pipeline-identities/{id}": { parameters: [idParameter("pipeline identity")], delete: { summary: "Revoke a pipeline identity (admins); its tokens stop working at once", operationId: "revokePipelineIdentity", responses: { 200: json("PipelineIdentity", "The revoked identity"), ...errors(401, 403, 404) } } },
+      "/api/v1/pipeline-identities/{id}": {
+        parameters: [idParameter("pipeline identity")],
+        delete: {
+          summary: "Revoke a pipeline identity (admins); its tokens stop working at once",
+          operationId: "revokePipelineIdentity",
+          responses: { 200: json("PipelineIdentity", "The revoked identity"), ...errors(401, 403, 404) },
+        },
+      },
       "/api/v1/stream": {
         get: {
           summary:
@@ -249,16 +517,25 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/health": {
         get: {
-          summary: "Every service × environment's health, a page at a time (page, pageSize; worst first unless sort says otherwise), from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. counts and total cover every page. Same filters, order and paging as the /health page.",
+          summary:
+            "Every service × environment's health, a page at a time (page, pageSize; worst first unless sort says otherwise), from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. counts and total cover every page. Same filters, order and paging as the /health page.",
           operationId: "listServiceHealth",
           parameters: queryParameters(healthQuery.shape),
-          responses: { 200: json("HealthList", "One page of health entries, counts per state over every page, and workspaces that could not be queried"), ...errors(400, 401) },
+          responses: {
+            200: json("HealthList", "One page of health entries, counts per state over every page, and workspaces that could not be queried"),
+            ...errors(400, 401),
+          },
         },
       },
       "/api/v1/health-thresholds": {
-        get: { summary: "The health thresholds of each service tier (an admin's, or Wharf's defaults)", operationId: "getHealthThresholds", responses: { 200: json("HealthThresholdsList", "One entry per tier"), ...errors(401) } },
+        get: {
+          summary: "The health thresholds of each service tier (an admin's, or Wharf's defaults)",
+          operationId: "getHealthThresholds",
+          responses: { 200: json("HealthThresholdsList", "One entry per tier"), ...errors(401) },
+        },
         put: {
-          summary: "Replace one tier's health thresholds (admins). Every problem is named in one 400 (field: what to change); the poller applies the new thresholds from its next cycle.",
+          summary:
+            "Replace one tier's health thresholds (admins). Every problem is named in one 400 (field: what to change); the poller applies the new thresholds from its next cycle.",
           operationId: "setHealthThresholds",
           requestBody: body(schema(setHealthThresholdsInput)),
           responses: { 200: json("TierThresholds", "The tier's thresholds as stored"), ...errors(400, 401, 403) },
@@ -272,10 +549,33 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("JobList", "Jobs"), ...errors(400, 401, 403) },
         },
       },
-      "/api/v1/jobs/{id}/retry": { parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The job's id." }], post: { summary: "Run a failed job again, with a fresh retry time (admins)", operationId: "retryJob", responses: { 200: json("Job", "The job, queued again"), ...errors(400, 401, 403, 404, 409) } } },
-      "/api/v1/openapi.json": { get: { summary: "This document", operationId: "openApiDocument", security: [], responses: { 200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object", required: ["openapi", "paths"] } } } } } } },
+      "/api/v1/jobs/{id}/retry": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" }, description: "The job's id." }],
+        post: {
+          summary: "Run a failed job again, with a fresh retry time (admins)",
+          operationId: "retryJob",
+          responses: { 200: json("Job", "The job, queued again"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/openapi.json": {
+        get: {
+          summary: "This document",
+          operationId: "openApiDocument",
+          security: [],
+          responses: {
+            200: { description: "The OpenAPI 3.1 document", content: { "application/json": { schema: { type: "object", required: ["openapi", "paths"] } } } },
+          },
+        },
+      },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: json("Me", "You"), ...errors(401) } } },
-      "/api/v1/audit-events": { get: { summary: "Audit log (admins)", operationId: "listAuditEvents", parameters: queryParameters(auditFilter.shape), responses: { 200: json("AuditEventList", "Events, newest first"), ...errors(400, 401, 403) } } },
+      "/api/v1/audit-events": {
+        get: {
+          summary: "Audit log (admins)",
+          operationId: "listAuditEvents",
+          parameters: queryParameters(auditFilter.shape),
+          responses: { 200: json("AuditEventList", "Events, newest first"), ...errors(400, 401, 403) },
+        },
+      },
       // Cost (issue 14): stored Cost Management rows allocated by Wharf's own samples, never a call to Azure per request.
       "/api/v1/costs": {
         get: {
@@ -288,7 +588,8 @@ export function openApiDocument(serverUrl: string) {
       },
       "/api/v1/costs/export": {
         get: {
-          summary: "The same figures as GET /api/v1/costs, as CSV: one row per day and line (day, group, label, line kind, amount as an exact decimal, currency)",
+          summary:
+            "The same figures as GET /api/v1/costs, as CSV: one row per day and line (day, group, label, line kind, amount as an exact decimal, currency)",
           operationId: "exportCosts",
           parameters: queryParameters(costQuery.shape),
           responses: { 200: { description: "CSV", content: { "text/csv": { schema: { type: "string" } } } }, ...errors(400, 401, 403) },
@@ -304,9 +605,16 @@ export function openApiDocument(serverUrl: string) {
       // Application map (issue 13): read from the stored snapshot, never from Azure.
       "/api/v1/map": {
         get: {
-          summary: "The application map: services, roles no service claims and external dependencies, the observed calls between them with their figures, declared dependencies not seen in 7 days, and stored positions",
+          summary:
+            "The application map: services, roles no service claims and external dependencies, the observed calls between them with their figures, declared dependencies not seen in 7 days, and stored positions",
           operationId: "getMap",
-          parameters: Object.entries(mapQuery.shape).map(([name, field]) => ({ name, in: "query", required: false, schema: schema(field as z.ZodType), description: (field as z.ZodType).description })),
+          parameters: Object.entries(mapQuery.shape).map(([name, field]) => ({
+            name,
+            in: "query",
+            required: false,
+            schema: schema(field as z.ZodType),
+            description: (field as z.ZodType).description,
+          })),
           responses: {
             200: {
               description: "The map; builtAt null until a health cycle has built it",
@@ -362,7 +670,17 @@ export function openApiDocument(serverUrl: string) {
                         },
                       },
                       notSeen: { type: "array", items: { type: "object", properties: { from: { type: "string" }, to: { type: "string" } } } },
-                      sources: { type: "array", items: { type: "object", properties: { workspace: { type: "string" }, fetchedAt: { type: ["string", "null"], format: "date-time" }, error: { type: ["string", "null"] } } } },
+                      sources: {
+                        type: "array",
+                        items: {
+                          type: "object",
+                          properties: {
+                            workspace: { type: "string" },
+                            fetchedAt: { type: ["string", "null"], format: "date-time" },
+                            error: { type: ["string", "null"] },
+                          },
+                        },
+                      },
                     },
                   },
                 },
@@ -376,7 +694,13 @@ export function openApiDocument(serverUrl: string) {
     components: {
       securitySchemes: {
         session: { type: "apiKey", in: "cookie", name: "wharf_session" },
-        pipelineToken: { type: "http", scheme: "bearer", bearerFormat: "JWT", description: "An Entra ID access token for Wharf's API from a pipeline's app identity (client credentials), with the app role Wharf.Deployer, registered under Admin → Pipelines." },
+        pipelineToken: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description:
+            "An Entra ID access token for Wharf's API from a pipeline's app identity (client credentials), with the app role Wharf.Deployer, registered under Admin → Pipelines.",
+        },
       },
       schemas: {
         Error: errorSchema,
@@ -386,7 +710,11 @@ export function openApiDocument(serverUrl: string) {
         ServiceEnvironment: schema(serviceEnvironmentSchema, "output"),
         HealthList: schema(healthListSchema, "output"),
         TierThresholds: schema(tierThresholdsViewSchema, "output"),
-        HealthThresholdsList: { type: "object", required: ["tiers"], properties: { tiers: { type: "array", items: { $ref: "#/components/schemas/TierThresholds" } } } },
+        HealthThresholdsList: {
+          type: "object",
+          required: ["tiers"],
+          properties: { tiers: { type: "array", items: { $ref: "#/components/schemas/TierThresholds" } } },
+        },
         Team: schema(views.teamView, "output"),
         TeamList: schema(views.teamList, "output"),
         TeamDetail: schema(views.teamDetail, "output"),

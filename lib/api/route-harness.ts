@@ -36,11 +36,22 @@ export async function callRoute(handler: RouteHandler, call: RouteCall): Promise
   const origin = getConfig().publicUrl;
   const headers = new Headers();
   const cookies = { ...(call.sessionToken ? { [sessionCookieName]: call.sessionToken } : {}), ...call.cookies };
-  if (Object.keys(cookies).length > 0) headers.set("cookie", Object.entries(cookies).map(([name, value]) => `${name}=${value}`).join("; "));
+  if (Object.keys(cookies).length > 0)
+    headers.set(
+      "cookie",
+      Object.entries(cookies)
+        .map(([name, value]) => `${name}=${value}`)
+        .join("; "),
+    );
   if (call.method !== "GET" && call.method !== "HEAD") headers.set("origin", new URL(origin).origin);
   if (call.body !== undefined) headers.set("content-type", call.contentType ?? "application/json");
   const request = new NextRequest(new URL(call.url, origin), { method: call.method, headers, body: call.body });
-  const workStore = { route: new URL(call.url, origin).pathname, forceStatic: false, dynamicShouldError: false, isStaticGeneration: false } as unknown as WorkStore;
+  const workStore = {
+    route: new URL(call.url, origin).pathname,
+    forceStatic: false,
+    dynamicShouldError: false,
+    isStaticGeneration: false,
+  } as unknown as WorkStore;
   const requestStore = { type: "request", phase: "render", cookies: new RequestCookies(headers), headers } as unknown as WorkUnitStore;
   const { workAsyncStorage, workUnitAsyncStorage } = await requestStorage();
   return workAsyncStorage.run(workStore, () => workUnitAsyncStorage.run(requestStore, () => handler(request, { params: Promise.resolve(call.params ?? {}) })));

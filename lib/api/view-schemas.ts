@@ -16,10 +16,21 @@ const iso = z.string().describe("ISO 8601 time");
 const ref = z.object({ id: z.string(), slug: z.string(), name: z.string() });
 const quantities = z.record(z.string(), z.string());
 
-export const teamView = z.object({ id: z.string(), slug: z.string(), name: z.string(), entraGroupIds: z.array(z.string()), costCenter: z.string().nullable(), archivedAt: iso.nullable(), createdAt: iso });
+export const teamView = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  entraGroupIds: z.array(z.string()),
+  costCenter: z.string().nullable(),
+  archivedAt: iso.nullable(),
+  createdAt: iso,
+});
 export const teamList = z.object({ teams: z.array(teamView) });
 export const teamDetail = z.object({ team: teamView, members: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), lastSignInAt: iso })) });
-export const teamChange = z.object({ team: teamView, groupsNotVerified: z.string().optional().describe("Why the Entra groups could not be checked against the directory.") });
+export const teamChange = z.object({
+  team: teamView,
+  groupsNotVerified: z.string().optional().describe("Why the Entra groups could not be checked against the directory."),
+});
 
 export const clusterView = z.object({
   id: z.string(),
@@ -79,7 +90,13 @@ export const namespaceRequestView = z.object({
 });
 export const namespaceDetail = z.object({ namespace: namespaceView, requests: z.array(namespaceRequestView) });
 export const namespaceDecision = z.object({ request: namespaceRequestView, namespaceId: z.string().nullable() });
-export const environmentPolicy = z.object({ environment: z.enum(environments), ceilings: quantities, maxNamespacesPerTeam: z.number().int(), allowSelfApproval: z.boolean(), requireDeploymentApproval: z.boolean() });
+export const environmentPolicy = z.object({
+  environment: z.enum(environments),
+  ceilings: quantities,
+  maxNamespacesPerTeam: z.number().int(),
+  allowSelfApproval: z.boolean(),
+  requireDeploymentApproval: z.boolean(),
+});
 
 const person = z.object({ id: z.string().nullable(), name: z.string() });
 export const deploymentView = z.object({
@@ -99,8 +116,12 @@ export const deploymentView = z.object({
   reason: z.string().nullable(),
   message: z.string().nullable(),
   counts: z.object({ desired: z.number(), updated: z.number(), ready: z.number(), available: z.number() }),
-  pods: z.array(z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number(), waitingReason: z.string().optional(), updated: z.boolean() })),
-  events: z.array(z.object({ type: z.string(), reason: z.string(), message: z.string(), object: z.string(), count: z.number(), lastTimestamp: z.string().optional() })),
+  pods: z.array(
+    z.object({ name: z.string(), phase: z.string(), ready: z.boolean(), restarts: z.number(), waitingReason: z.string().optional(), updated: z.boolean() }),
+  ),
+  events: z.array(
+    z.object({ type: z.string(), reason: z.string(), message: z.string(), object: z.string(), count: z.number(), lastTimestamp: z.string().optional() }),
+  ),
   needsApproval: z.boolean(),
   approvedBy: person.nullable(),
   approvedAt: iso.nullable(),
@@ -115,7 +136,10 @@ export const deploymentView = z.object({
   durationSeconds: z.number().nullable(),
 });
 export const deploymentList = z.array(deploymentView);
-export const cancellation = z.object({ cancelled: deploymentView, rollback: deploymentView.nullable().describe("The rollback it started, when it had been applied and an earlier revision succeeded.") });
+export const cancellation = z.object({
+  cancelled: deploymentView,
+  rollback: deploymentView.nullable().describe("The rollback it started, when it had been applied and an earlier revision succeeded."),
+});
 const violation = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
 export const deploymentPreview = z.object({
   service: z.object({ slug: z.string() }),
@@ -127,7 +151,10 @@ export const deploymentPreview = z.object({
   liveChanges: z.array(z.unknown()),
   violations: z.array(violation),
   needsApproval: z.boolean(),
-  busy: z.object({ id: z.string(), revision: z.number().int(), status: z.string() }).nullable().describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
+  busy: z
+    .object({ id: z.string(), revision: z.number().int(), status: z.string() })
+    .nullable()
+    .describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
 });
 
 export const pipelineIdentityView = z.object({
@@ -144,14 +171,28 @@ export const pipelineIdentityView = z.object({
 });
 export const pipelineIdentityList = z.array(pipelineIdentityView);
 
-export const notificationList = z.object({ unread: z.number().int(), items: z.array(z.object({ id: z.string(), message: z.string(), link: z.string(), createdAt: iso, read: z.boolean() })) });
+export const notificationList = z.object({
+  unread: z.number().int(),
+  items: z.array(z.object({ id: z.string(), message: z.string(), link: z.string(), createdAt: iso, read: z.boolean() })),
+});
 export const notificationsMarked = z.object({ marked: z.number().int() });
 
 export const me = z.object({ id: z.string(), name: z.string(), email: z.string(), role: z.string(), roleLabel: z.string(), teams: z.array(ref) });
 
 export const auditEventList = z.object({
   events: z.array(
-    z.object({ id: z.string(), at: iso, actorName: z.string(), action: z.string(), resourceType: z.string(), resourceId: z.string().nullable(), outcome: z.enum(auditOutcomes), before: z.unknown(), after: z.unknown(), detail: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      at: iso,
+      actorName: z.string(),
+      action: z.string(),
+      resourceType: z.string(),
+      resourceId: z.string().nullable(),
+      outcome: z.enum(auditOutcomes),
+      before: z.unknown(),
+      after: z.unknown(),
+      detail: z.string().nullable(),
+    }),
   ),
   nextBefore: z.string().nullable(),
 });
@@ -176,7 +217,17 @@ const catalogError = z.object({ line: z.number().int(), path: z.string().optiona
 const importAction = z.enum(["create", "update", "unchanged", "refused", "invalid"]);
 export const importPlan = z.object({
   fileErrors: z.array(catalogError),
-  items: z.array(z.object({ index: z.number().int(), line: z.number().int(), name: z.string().optional(), action: importAction, errors: z.array(catalogError), warnings: z.array(catalogError), changes: z.array(z.string()) })),
+  items: z.array(
+    z.object({
+      index: z.number().int(),
+      line: z.number().int(),
+      name: z.string().optional(),
+      action: importAction,
+      errors: z.array(catalogError),
+      warnings: z.array(catalogError),
+      changes: z.array(z.string()),
+    }),
+  ),
   counts: z.record(importAction, z.number().int()),
 });
 export const importResult = z.object({ created: z.array(z.string()), updated: z.array(z.string()) });
@@ -201,9 +252,17 @@ export const serviceView = z.object({
   createdAt: iso,
   updatedAt: iso,
 });
-export const servicePage = z.object({ services: z.array(serviceView), total: z.number().int(), page: z.number().int(), pageSize: z.number().int(), query: z.record(z.string(), z.unknown()) });
+export const servicePage = z.object({
+  services: z.array(serviceView),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  query: z.record(z.string(), z.unknown()),
+});
 export const serviceDetail = serviceView.extend({
-  uses: z.array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() })).describe("Declared service dependencies, with whether each is in the catalog."),
+  uses: z
+    .array(z.object({ slug: z.string(), displayName: z.string().nullable(), retired: z.boolean() }))
+    .describe("Declared service dependencies, with whether each is in the catalog."),
   usedBy: z.array(z.object({ slug: z.string(), displayName: z.string(), ownerTeam: z.string() })).describe("Services that declare a dependency on this one."),
   environments: z.array(serviceEnvironmentSchema).describe("Its health in each namespace where it runs."),
 });

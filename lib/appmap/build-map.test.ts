@@ -12,7 +12,19 @@ const prod = "/subscriptions/s/resourcegroups/rg/providers/microsoft.insights/co
 const team = { slug: "drones", name: "Drones" };
 
 function row(partial: Partial<MapEdgeRow> & Pick<MapEdgeRow, "callerRole">): MapEdgeRow {
-  return { callerComponentId: dev, calleeKind: "component", calleeRole: "", dependencyType: "Http", target: "", calls: 1, failedCalls: 0, failedPct: 0, avgMs: 10, p95Ms: 10, ...partial };
+  return {
+    callerComponentId: dev,
+    calleeKind: "component",
+    calleeRole: "",
+    dependencyType: "Http",
+    target: "",
+    calls: 1,
+    failedCalls: 0,
+    failedPct: 0,
+    avgMs: 10,
+    p95Ms: 10,
+    ...partial,
+  };
 }
 
 const services: CatalogService[] = [
@@ -43,8 +55,20 @@ describe("buildMap", () => {
     const map = buildMap({
       ...input([]),
       workspaces: [
-        { workspace: "log-a", fetchedAt: null, error: null, stale: false, rows: [row({ callerRole: "ingestion", calleeRole: "workflow", calls: 30, failedCalls: 3, avgMs: 10, p95Ms: 40 })] },
-        { workspace: "log-b", fetchedAt: null, error: null, stale: true, rows: [row({ callerRole: "ingestion", calleeRole: "workflow", calls: 10, failedCalls: 1, avgMs: 50, p95Ms: 90 })] },
+        {
+          workspace: "log-a",
+          fetchedAt: null,
+          error: null,
+          stale: false,
+          rows: [row({ callerRole: "ingestion", calleeRole: "workflow", calls: 30, failedCalls: 3, avgMs: 10, p95Ms: 40 })],
+        },
+        {
+          workspace: "log-b",
+          fetchedAt: null,
+          error: null,
+          stale: true,
+          rows: [row({ callerRole: "ingestion", calleeRole: "workflow", calls: 10, failedCalls: 1, avgMs: 50, p95Ms: 90 })],
+        },
       ],
     });
     const edge = map.edges.find((candidate) => candidate.id === "svc:ingestion->svc:workflow")!;
@@ -72,7 +96,9 @@ describe("buildMap", () => {
   });
 
   it("10,000 external targets of one type: the most called drawn, the rest one group node", () => {
-    const rows = Array.from({ length: 10_000 }, (_, index) => row({ callerRole: "delivery", calleeKind: "external", dependencyType: "Http", target: `host-${index}`, calls: 10_000 - index }));
+    const rows = Array.from({ length: 10_000 }, (_, index) =>
+      row({ callerRole: "delivery", calleeKind: "external", dependencyType: "Http", target: `host-${index}`, calls: 10_000 - index }),
+    );
     const map = buildMap(input(rows, { maxTargetsPerType: 25 }));
     const externals = map.nodes.filter((node) => node.kind === "external");
     expect(externals).toHaveLength(24);
@@ -103,7 +129,9 @@ describe("buildMap", () => {
   });
 
   it("not seen is judged on the 7-day pairs when given, not on the window's own edges", () => {
-    const map = buildMap(input([row({ callerRole: "ingestion", calleeRole: "workflow" })], { sevenDayPairs: new Set(["workflow>delivery", "workflow>package"]) }));
+    const map = buildMap(
+      input([row({ callerRole: "ingestion", calleeRole: "workflow" })], { sevenDayPairs: new Set(["workflow>delivery", "workflow>package"]) }),
+    );
     expect(map.notSeen).toEqual([{ from: "ingestion", to: "workflow" }]);
   });
 
@@ -125,7 +153,9 @@ describe("buildMap", () => {
   });
 
   it("a role no catalog service claims is an unknown node, caller or callee", () => {
-    const map = buildMap(input([row({ callerRole: "drone-scheduler", calleeRole: "delivery" }), row({ callerRole: "delivery", calleeRole: "legacy-billing" })]));
+    const map = buildMap(
+      input([row({ callerRole: "drone-scheduler", calleeRole: "delivery" }), row({ callerRole: "delivery", calleeRole: "legacy-billing" })]),
+    );
     const unknown = map.nodes.filter((node) => node.kind === "unknown");
     expect(unknown).toEqual([
       { id: "role:drone-scheduler", kind: "unknown", label: "drone-scheduler", team: null, role: "drone-scheduler", health: null },
@@ -157,7 +187,11 @@ describe("buildMap", () => {
   });
 
   it("the same input gives the same map, whatever the order of rows", () => {
-    const rows = [row({ callerRole: "a-role", calleeRole: "delivery" }), row({ callerRole: "delivery", calleeKind: "external", dependencyType: "SQL", target: "db" }), row({ callerRole: "workflow", calleeRole: "delivery" })];
+    const rows = [
+      row({ callerRole: "a-role", calleeRole: "delivery" }),
+      row({ callerRole: "delivery", calleeKind: "external", dependencyType: "SQL", target: "db" }),
+      row({ callerRole: "workflow", calleeRole: "delivery" }),
+    ];
     expect(buildMap(input([...rows].reverse()))).toEqual(buildMap(input(rows)));
   });
 });

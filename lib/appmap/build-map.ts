@@ -157,7 +157,16 @@ export function buildMap(input: BuildMapInput): AppMap {
     }
     const id = externalGroupNodeId(type);
     const count = groupSizes.get(type)!;
-    if (!nodes.has(id)) nodes.set(id, { id, kind: "external-group", label: `${count} other ${type} targets`, team: null, dependencyType: type, targetCount: count, health: null });
+    if (!nodes.has(id))
+      nodes.set(id, {
+        id,
+        kind: "external-group",
+        label: `${count} other ${type} targets`,
+        team: null,
+        dependencyType: type,
+        targetCount: count,
+        health: null,
+      });
     return id;
   };
 
@@ -219,7 +228,9 @@ export function buildMap(input: BuildMapInput): AppMap {
  * scope. A service Wharf cannot see in telemetry proves nothing by silence.
  */
 function declaredNotSeen(input: BuildMapInput, sevenDayPairs: ReadonlySet<string>): DeclaredNotSeen[] {
-  const inScope = new Set(input.health.filter((entry) => input.environment === null || entry.environment === input.environment).map((entry) => entry.serviceId));
+  const inScope = new Set(
+    input.health.filter((entry) => input.environment === null || entry.environment === input.environment).map((entry) => entry.serviceId),
+  );
   const notSeen: DeclaredNotSeen[] = [];
   for (const service of input.services) {
     if (!service.role || !inScope.has(service.id)) continue;

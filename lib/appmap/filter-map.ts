@@ -12,16 +12,26 @@ export interface MapFilters {
 
 /** Reads comma-separated lists from the URL, ignoring values that mean nothing. */
 export function parseMapFilters(params: { health?: string; types?: string }): MapFilters {
-  const list = (value?: string) => (value ?? "").split(",").map((entry) => entry.trim()).filter(Boolean);
-  return { health: list(params.health).filter((state): state is HealthState => (healthStates as readonly string[]).includes(state)), types: list(params.types) };
+  const list = (value?: string) =>
+    (value ?? "")
+      .split(",")
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+  return {
+    health: list(params.health).filter((state): state is HealthState => (healthStates as readonly string[]).includes(state)),
+    types: list(params.types),
+  };
 }
 
 export function filterMap(view: MapView, filters: MapFilters): MapView {
   let nodes = view.nodes;
-  if (filters.types.length) nodes = nodes.filter((node) => (node.kind !== "external" && node.kind !== "external-group") || filters.types.includes(node.dependencyType ?? ""));
+  if (filters.types.length)
+    nodes = nodes.filter((node) => (node.kind !== "external" && node.kind !== "external-group") || filters.types.includes(node.dependencyType ?? ""));
   if (filters.health.length) {
     const matching = new Set(nodes.filter((node) => node.kind === "service" && node.health && filters.health.includes(node.health)).map((node) => node.id));
-    const neighbours = new Set(view.edges.filter((edge) => matching.has(edge.source) || matching.has(edge.target)).flatMap((edge) => [edge.source, edge.target]));
+    const neighbours = new Set(
+      view.edges.filter((edge) => matching.has(edge.source) || matching.has(edge.target)).flatMap((edge) => [edge.source, edge.target]),
+    );
     nodes = nodes.filter((node) => matching.has(node.id) || neighbours.has(node.id));
   }
   const kept = new Set(nodes.map((node) => node.id));

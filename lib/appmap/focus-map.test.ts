@@ -2,8 +2,28 @@ import { describe, expect, it } from "vitest";
 import { focusMap, parseMapFocus } from "@/lib/appmap/focus-map";
 import type { MapEdge, MapNode } from "@/lib/appmap/types";
 
-const service = (slug: string, label: string, role?: string): MapNode => ({ id: `svc:${slug}`, kind: "service", label, team: null, serviceSlug: slug, ...(role && { role }), health: "healthy" });
-const edge = (source: string, target: string): MapEdge => ({ id: `${source}->${target}`, source, target, calls: 1, failedCalls: 0, failurePct: 0, avgMs: 1, p95Ms: 1, declaration: "declared", selfCall: source === target, stale: false });
+const service = (slug: string, label: string, role?: string): MapNode => ({
+  id: `svc:${slug}`,
+  kind: "service",
+  label,
+  team: null,
+  serviceSlug: slug,
+  ...(role && { role }),
+  health: "healthy",
+});
+const edge = (source: string, target: string): MapEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  calls: 1,
+  failedCalls: 0,
+  failurePct: 0,
+  avgMs: 1,
+  p95Ms: 1,
+  declaration: "declared",
+  selfCall: source === target,
+  stale: false,
+});
 
 // gateway → ingestion → workflow → package → ext:mongo ; scheduler → workflow (a caller of workflow) ; workflow ↔ cycle with delivery ; orphan alone.
 const nodes: MapNode[] = [
@@ -37,8 +57,23 @@ describe("focusMap", () => {
 
   it("2 and 3 hops reach further, in both directions, and stop at the graph's edge", () => {
     expect(ids(focusMap(map, { query: "ingestion", hops: 1 }))).toEqual(["svc:gateway", "svc:ingestion", "svc:workflow"]);
-    expect(ids(focusMap(map, { query: "ingestion", hops: 2 }))).toEqual(["svc:delivery", "svc:gateway", "svc:ingestion", "svc:package", "svc:scheduler", "svc:workflow"]);
-    expect(ids(focusMap(map, { query: "ingestion", hops: 3 }))).toEqual(["ext:mongodb:mongo-package", "svc:delivery", "svc:gateway", "svc:ingestion", "svc:package", "svc:scheduler", "svc:workflow"]);
+    expect(ids(focusMap(map, { query: "ingestion", hops: 2 }))).toEqual([
+      "svc:delivery",
+      "svc:gateway",
+      "svc:ingestion",
+      "svc:package",
+      "svc:scheduler",
+      "svc:workflow",
+    ]);
+    expect(ids(focusMap(map, { query: "ingestion", hops: 3 }))).toEqual([
+      "ext:mongodb:mongo-package",
+      "svc:delivery",
+      "svc:gateway",
+      "svc:ingestion",
+      "svc:package",
+      "svc:scheduler",
+      "svc:workflow",
+    ]);
   });
 
   it("finds a node by slug, name, role name, id or external target, ignoring case; a node with no edges is alone", () => {
@@ -56,7 +91,10 @@ describe("focusMap", () => {
     const scheduler = focusMap(map, { query: "sched", hops: 1 });
     expect(scheduler.found && scheduler.centre).toBe("svc:scheduler");
     const many = focusMap(map, { query: "fabrikam", hops: 1 });
-    expect(many).toEqual({ found: false, message: expect.stringMatching(/^"fabrikam" matches 5 nodes on this map \(.*"ingestion".*\)\. Type more of the name/) });
+    expect(many).toEqual({
+      found: false,
+      message: expect.stringMatching(/^"fabrikam" matches 5 nodes on this map \(.*"ingestion".*\)\. Type more of the name/),
+    });
   });
 
   it("an unknown node says so and what to search by", () => {

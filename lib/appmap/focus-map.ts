@@ -14,9 +14,7 @@ export interface MapFocus {
   only: boolean;
 }
 
-export type FocusResult =
-  | { found: true; centre: string; hops: FocusHops; nodeIds: Set<string> }
-  | { found: false; message: string };
+export type FocusResult = { found: true; centre: string; hops: FocusHops; nodeIds: Set<string> } | { found: false; message: string };
 
 /** From the URL: `focus`, `hops` (1–3; 1 when absent or out of range), `only=1`. null without a search. */
 export function parseMapFocus(params: { focus?: string; hops?: string; only?: string }): MapFocus | null {
@@ -39,9 +37,13 @@ function findNode(nodes: readonly MapNode[], query: string): { node: MapNode } |
   if (partial.length === 1) return { node: partial[0]! };
   if (partial.length > 1) {
     const shown = partial.slice(0, 5).map((node) => `"${node.serviceSlug ?? node.label}"`);
-    return { message: `"${query}" matches ${partial.length} nodes on this map (${shown.join(", ")}${partial.length > 5 ? ", …" : ""}). Type more of the name, or a service's slug.` };
+    return {
+      message: `"${query}" matches ${partial.length} nodes on this map (${shown.join(", ")}${partial.length > 5 ? ", …" : ""}). Type more of the name, or a service's slug.`,
+    };
   }
-  return { message: `No node on this map is called "${query}". Search by a service's name or slug, an App Insights role name or an external target; check the window, environment and filters, which may leave it out.` };
+  return {
+    message: `No node on this map is called "${query}". Search by a service's name or slug, an App Insights role name or an external target; check the window, environment and filters, which may leave it out.`,
+  };
 }
 
 export function focusMap(map: { nodes: readonly MapNode[]; edges: readonly MapEdge[] }, focus: Pick<MapFocus, "query" | "hops">): FocusResult {

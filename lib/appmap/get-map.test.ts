@@ -14,16 +14,54 @@ const teamA = { slug: `gma${suffix}`, name: "A" };
 const teamB = { slug: `gmb${suffix}`, name: "B" };
 let actor: UserActor;
 
-const node = (id: string, team: typeof teamA | null, kind: MapNode["kind"] = "service"): MapNode => ({ id, kind, label: id, team, ...(kind === "service" && { serviceSlug: id.slice(4) }), health: kind === "service" ? "healthy" : null });
-const edge = (source: string, target: string): MapEdge => ({ id: `${source}->${target}`, source, target, calls: 10, failedCalls: 0, failurePct: 0, avgMs: 5, p95Ms: 9, declaration: "declared", selfCall: false, stale: false });
+const node = (id: string, team: typeof teamA | null, kind: MapNode["kind"] = "service"): MapNode => ({
+  id,
+  kind,
+  label: id,
+  team,
+  ...(kind === "service" && { serviceSlug: id.slice(4) }),
+  health: kind === "service" ? "healthy" : null,
+});
+const edge = (source: string, target: string): MapEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  calls: 10,
+  failedCalls: 0,
+  failurePct: 0,
+  avgMs: 5,
+  p95Ms: 9,
+  declaration: "declared",
+  selfCall: false,
+  stale: false,
+});
 
 beforeAll(async () => {
   const prisma = getPrisma();
   await prisma.team.create({ data: { ...teamA, entraGroupIds: [], costCenter: "CC-1" } });
   await prisma.team.create({ data: { ...teamB, entraGroupIds: [], costCenter: "CC-1" } });
-  const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Mia Map", email: "mia@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
+  const user = await prisma.user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Mia Map",
+      email: "mia@example.com",
+      groupIds: [],
+      appRoles: [],
+      lastSignInAt: new Date(),
+    },
+  });
   actor = { kind: "user", userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [] };
-  await prisma.cluster.create({ data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/gm-${suffix}`, name: `gm-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope", environment } });
+  await prisma.cluster.create({
+    data: {
+      armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/gm-${suffix}`,
+      name: `gm-${suffix}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      location: "westeurope",
+      environment,
+    },
+  });
   const nodes = [node("svc:a1", teamA), node("svc:a2", teamA), node("svc:b1", teamB), node("svc:b2", teamB), node("ext:SQL:db", null, "external")];
   const edges = [edge("svc:a1", "svc:a2"), edge("svc:b1", "svc:a1"), edge("svc:b1", "svc:b2"), edge("svc:a2", "ext:SQL:db")];
   await prisma.appMapSnapshot.create({
@@ -32,7 +70,10 @@ beforeAll(async () => {
       environment,
       nodes: nodes as never,
       edges: edges as never,
-      notSeen: [{ from: "a1", to: "zz" }, { from: "b1", to: "zz" }],
+      notSeen: [
+        { from: "a1", to: "zz" },
+        { from: "b1", to: "zz" },
+      ],
       sources: [{ workspace: "log-x", fetchedAt: new Date().toISOString(), error: null }],
       topologyKey: "k",
       positions: Object.fromEntries(nodes.map((entry, index) => [entry.id, { x: index * 300, y: 0 }])),

@@ -14,7 +14,10 @@ import type { DeclaredNotSeen, MapEdge, MapNode, MapSource, Position } from "@/l
 const windows = Object.keys(mapWindows) as [MapWindow, ...MapWindow[]];
 
 export const mapQuery = z.object({
-  window: z.enum(windows, { error: `window must be one of ${windows.join(", ")}.` }).default("1h").describe("How far back the edges reach: 1h, 24h or 7d."),
+  window: z
+    .enum(windows, { error: `window must be one of ${windows.join(", ")}.` })
+    .default("1h")
+    .describe("How far back the edges reach: 1h, 24h or 7d."),
   team: z.string().trim().min(1).max(40).optional().describe("A team slug: only its services and the nodes they call or are called by."),
   environment: z.string().trim().min(1).max(40).optional().describe("An environment (dev, test, prod, …); fleet-wide when absent."),
 });
@@ -40,16 +43,26 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
   const query = parseInput(mapQuery, input.query);
   const prisma = getPrisma();
   if (query.team && !(await prisma.team.findUnique({ where: { slug: query.team }, select: { id: true } }))) {
-    throw new AppError("invalid_input", `No team has the slug "${query.team}". Use a team slug from /api/v1/teams, or leave team out for every team.`, { path: ["team"] });
+    throw new AppError("invalid_input", `No team has the slug "${query.team}". Use a team slug from /api/v1/teams, or leave team out for every team.`, {
+      path: ["team"],
+    });
   }
-  const snapshot = await prisma.appMapSnapshot.findUnique({ where: { window_environment: { window: query.window, environment: query.environment ?? fleetScope } } });
+  const snapshot = await prisma.appMapSnapshot.findUnique({
+    where: { window_environment: { window: query.window, environment: query.environment ?? fleetScope } },
+  });
   if (!snapshot && query.environment) {
     const known = await prisma.cluster.findFirst({ where: { environment: query.environment }, select: { id: true } });
     if (!known) {
-      const environments = (await prisma.appMapSnapshot.findMany({ where: { environment: { not: fleetScope } }, distinct: ["environment"], select: { environment: true } })).map((row) => row.environment);
-      throw new AppError("invalid_input", `No cluster serves the environment "${query.environment}". ${environments.length ? `Use one of ${environments.join(", ")}` : "Use an environment a cluster is tagged with"}, or leave environment out for the whole fleet.`, {
-        path: ["environment"],
-      });
+      const environments = (
+        await prisma.appMapSnapshot.findMany({ where: { environment: { not: fleetScope } }, distinct: ["environment"], select: { environment: true } })
+      ).map((row) => row.environment);
+      throw new AppError(
+        "invalid_input",
+        `No cluster serves the environment "${query.environment}". ${environments.length ? `Use one of ${environments.join(", ")}` : "Use an environment a cluster is tagged with"}, or leave environment out for the whole fleet.`,
+        {
+          path: ["environment"],
+        },
+      );
     }
   }
   const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null };
@@ -81,6 +94,11 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
 /** The environments a map can be narrowed to: those some cluster is tagged with. */
 export async function listMapEnvironments(input: { actor: Actor }): Promise<string[]> {
   if (!can(input.actor, "health:read")) throw forbidden("health:read");
-  const rows = await getPrisma().cluster.findMany({ where: { environment: { not: null } }, distinct: ["environment"], select: { environment: true }, orderBy: { environment: "asc" } });
+  const rows = await getPrisma().cluster.findMany({
+    where: { environment: { not: null } },
+    distinct: ["environment"],
+    select: { environment: true },
+    orderBy: { environment: "asc" },
+  });
   return rows.map((row) => row.environment!);
 }

@@ -13,12 +13,34 @@ const slug = (name: string) => `${name}-${suffix}`;
 let actor: UserActor;
 
 const node = (name: string): MapNode => ({ id: `svc:${slug(name)}`, kind: "service", label: name, team: null, serviceSlug: slug(name), health: "healthy" });
-const edge = (source: string, target: string): MapEdge => ({ id: `${source}->${target}`, source, target, calls: 10, failedCalls: 1, failurePct: 10, avgMs: 5, p95Ms: 9, declaration: "undeclared", selfCall: false, stale: false });
+const edge = (source: string, target: string): MapEdge => ({
+  id: `${source}->${target}`,
+  source,
+  target,
+  calls: 10,
+  failedCalls: 1,
+  failurePct: 10,
+  avgMs: 5,
+  p95Ms: 9,
+  declaration: "undeclared",
+  selfCall: false,
+  stale: false,
+});
 
 beforeAll(async () => {
   const prisma = getPrisma();
   const team = await prisma.team.create({ data: { slug: `gsm${suffix}`, name: "GSM", entraGroupIds: [], costCenter: "CC-1" } });
-  const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Sam Map", email: "sam@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
+  const user = await prisma.user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Sam Map",
+      email: "sam@example.com",
+      groupIds: [],
+      appRoles: [],
+      lastSignInAt: new Date(),
+    },
+  });
   actor = { kind: "user", userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [] };
   const create = (name: string, dependencies: string[]) =>
     prisma.service.create({
@@ -41,14 +63,21 @@ beforeAll(async () => {
     nodes: nodes as never,
     edges: [edge(nodes[0]!.id, nodes[1]!.id), edge(nodes[1]!.id, nodes[2]!.id), edge(nodes[2]!.id, nodes[1]!.id)] as never,
     notSeen: [{ from: slug("middle"), to: slug("ghost") }],
-    sources: [{ workspace: "log-a", fetchedAt: new Date().toISOString(), error: null }, { workspace: "log-b", fetchedAt: null, error: "503 ServiceUnavailable" }],
+    sources: [
+      { workspace: "log-a", fetchedAt: new Date().toISOString(), error: null },
+      { workspace: "log-b", fetchedAt: null, error: "503 ServiceUnavailable" },
+    ],
     topologyKey: "k",
     positions: {},
     layoutMethod: "full",
     laidOutAt: new Date(),
     builtAt: new Date(),
   };
-  await prisma.appMapSnapshot.upsert({ where: { window_environment: { window: "24h", environment: "" } }, create: { window: "24h", environment: "", ...snapshot }, update: snapshot });
+  await prisma.appMapSnapshot.upsert({
+    where: { window_environment: { window: "24h", environment: "" } },
+    create: { window: "24h", environment: "", ...snapshot },
+    update: snapshot,
+  });
 });
 
 describe("getServiceMap", () => {

@@ -32,13 +32,23 @@ export async function getServiceMap(input: { actor: Actor; slug: string; window?
   const service = await prisma.service.findUnique({ where: { slug }, select: { id: true } });
   if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
   const [snapshot, declares, declaredBy] = await Promise.all([
-    prisma.appMapSnapshot.findUnique({ where: { window_environment: { window, environment: fleetScope } }, select: { nodes: true, edges: true, notSeen: true, sources: true, builtAt: true } }),
+    prisma.appMapSnapshot.findUnique({
+      where: { window_environment: { window, environment: fleetScope } },
+      select: { nodes: true, edges: true, notSeen: true, sources: true, builtAt: true },
+    }),
     prisma.serviceDependency.findMany({ where: { serviceId: service.id, kind: "service" }, select: { target: true } }),
-    prisma.serviceDependency.findMany({ where: { kind: "service", target: slug, service: { retiredAt: null } }, select: { service: { select: { slug: true } } } }),
+    prisma.serviceDependency.findMany({
+      where: { kind: "service", target: slug, service: { retiredAt: null } },
+      select: { service: { select: { slug: true } } },
+    }),
   ]);
   const catalog = { declares: declares.map((row) => row.target), declaredBy: declaredBy.map((row) => row.service.slug) };
   if (!snapshot) return { window, builtAt: null, failingSources: [], ...serviceNeighbours({ nodes: [], edges: [], notSeen: [] }, slug, catalog) };
-  const map = { nodes: snapshot.nodes as unknown as MapNode[], edges: snapshot.edges as unknown as MapEdge[], notSeen: snapshot.notSeen as unknown as DeclaredNotSeen[] };
+  const map = {
+    nodes: snapshot.nodes as unknown as MapNode[],
+    edges: snapshot.edges as unknown as MapEdge[],
+    notSeen: snapshot.notSeen as unknown as DeclaredNotSeen[],
+  };
   return {
     window,
     builtAt: snapshot.builtAt.toISOString(),

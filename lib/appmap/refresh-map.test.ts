@@ -20,7 +20,18 @@ const workspaceIds: Record<"one" | "two", string> = { one: "", two: "" };
 const slugs = { a: `rm-a-${suffix}`, b: `rm-b-${suffix}`, c: `rm-c-${suffix}` };
 
 function row(partial: Partial<MapEdgeRow> & Pick<MapEdgeRow, "callerRole" | "callerComponentId">): MapEdgeRow {
-  return { calleeKind: "component", calleeRole: "", dependencyType: "Http", target: "", calls: 10, failedCalls: 1, failedPct: 10, avgMs: 20, p95Ms: 50, ...partial };
+  return {
+    calleeKind: "component",
+    calleeRole: "",
+    dependencyType: "Http",
+    target: "",
+    calls: 10,
+    failedCalls: 1,
+    failedPct: 10,
+    avgMs: 20,
+    p95Ms: 50,
+    ...partial,
+  };
 }
 
 function polledWith(entries: Record<string, WorkspaceTelemetry["mapEdges"]>): Map<string, WorkspaceTelemetry> {
@@ -46,7 +57,9 @@ beforeAll(async () => {
   await prisma.appMapEdges.deleteMany({});
   const team = await prisma.team.create({ data: { slug: `rm${suffix}`, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   const service = (slug: string, role: string | null) =>
-    prisma.service.create({ data: { slug, displayName: slug, ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: slug, appInsightsRoleName: role } });
+    prisma.service.create({
+      data: { slug, displayName: slug, ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: slug, appInsightsRoleName: role },
+    });
   const a = await service(slugs.a, roleA);
   const b = await service(slugs.b, roleB);
   await service(slugs.c, null);
@@ -54,16 +67,46 @@ beforeAll(async () => {
   await prisma.serviceDependency.create({ data: { serviceId: a.id, position: 0, kind: "service", target: slugs.c } });
   for (const key of ["one", "two"] as const) {
     const workspace = await prisma.telemetryWorkspace.create({
-      data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/${key}-${suffix}`, customerId: randomBytes(8).toString("hex"), name: `log-${key}-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope" },
+      data: {
+        armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/${key}-${suffix}`,
+        customerId: randomBytes(8).toString("hex"),
+        name: `log-${key}-${suffix}`,
+        subscriptionId: "s",
+        resourceGroup: "rg",
+        location: "westeurope",
+      },
     });
     workspaceIds[key] = workspace.id;
-    await prisma.telemetryComponent.create({ data: { armId: component(key), name: `${key}-${suffix}`, appId: randomBytes(4).toString("hex"), workspaceId: workspace.id, environment } });
+    await prisma.telemetryComponent.create({
+      data: { armId: component(key), name: `${key}-${suffix}`, appId: randomBytes(4).toString("hex"), workspaceId: workspace.id, environment },
+    });
   }
-  const cluster = await prisma.cluster.create({ data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/rm-${suffix}`, name: `rm-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope" } });
-  const namespace = await prisma.namespace.create({
-    data: { clusterId: cluster.id, teamId: team.id, name: `rm-${suffix}`, activeName: `rm-${suffix}`, environment, costCenter: "CC-1", quota: {}, containerDefaults: {}, status: "ready" },
+  const cluster = await prisma.cluster.create({
+    data: {
+      armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/rm-${suffix}`,
+      name: `rm-${suffix}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      location: "westeurope",
+    },
   });
-  for (const [serviceId, state] of [[a.id, "healthy"], [b.id, "unhealthy"]] as const) {
+  const namespace = await prisma.namespace.create({
+    data: {
+      clusterId: cluster.id,
+      teamId: team.id,
+      name: `rm-${suffix}`,
+      activeName: `rm-${suffix}`,
+      environment,
+      costCenter: "CC-1",
+      quota: {},
+      containerDefaults: {},
+      status: "ready",
+    },
+  });
+  for (const [serviceId, state] of [
+    [a.id, "healthy"],
+    [b.id, "unhealthy"],
+  ] as const) {
     await prisma.serviceHealth.create({ data: { serviceId, namespaceId: namespace.id, environment, state, stateSince: new Date(), evaluatedAt: new Date() } });
   }
 });
@@ -73,13 +116,24 @@ describe("refreshAppMap", () => {
   const at = (seconds: number) => new Date(start.getTime() + seconds * 1000);
   const rowsOne = [
     row({ callerRole: roleA, callerComponentId: component("one"), calleeRole: roleB, calls: 30, failedCalls: 3 }),
-    row({ callerRole: roleB, callerComponentId: component("one"), calleeKind: "external", dependencyType: "SQL", target: `sql-${suffix}`, calls: 5, failedCalls: 0 }),
+    row({
+      callerRole: roleB,
+      callerComponentId: component("one"),
+      calleeKind: "external",
+      dependencyType: "SQL",
+      target: `sql-${suffix}`,
+      calls: 5,
+      failedCalls: 0,
+    }),
   ];
   const rowsTwo = [row({ callerRole: `ghost-${suffix}`, callerComponentId: component("two"), calleeRole: roleA, calls: 4, failedCalls: 0 })];
 
   it("stores the edges, builds every window's snapshot for the environment, and lays it out once", async () => {
     await refreshAppMap({
-      polled: polledWith({ [workspaceIds.one]: { "1h": { rows: rowsOne }, "24h": { rows: rowsOne }, "7d": { rows: rowsOne } }, [workspaceIds.two]: { "1h": { rows: rowsTwo }, "24h": { rows: rowsTwo }, "7d": { rows: rowsTwo } } }),
+      polled: polledWith({
+        [workspaceIds.one]: { "1h": { rows: rowsOne }, "24h": { rows: rowsOne }, "7d": { rows: rowsOne } },
+        [workspaceIds.two]: { "1h": { rows: rowsTwo }, "24h": { rows: rowsTwo }, "7d": { rows: rowsTwo } },
+      }),
       now: at(0),
       cycleSeconds: 60,
     });
@@ -87,7 +141,13 @@ describe("refreshAppMap", () => {
     const ids = hour.nodes.map((node) => node.id);
     expect(ids).toEqual(expect.arrayContaining([`svc:${slugs.a}`, `svc:${slugs.b}`, `role:ghost-${suffix}`, `ext:SQL:sql-${suffix}`]));
     expect(hour.nodes.find((node) => node.id === `svc:${slugs.b}`)).toMatchObject({ kind: "service", health: "unhealthy", team: { slug: `rm${suffix}` } });
-    expect(hour.edges.find((edge) => edge.id === `svc:${slugs.a}->svc:${slugs.b}`)).toMatchObject({ calls: 30, failedCalls: 3, failurePct: 10, declaration: "undeclared", stale: false });
+    expect(hour.edges.find((edge) => edge.id === `svc:${slugs.a}->svc:${slugs.b}`)).toMatchObject({
+      calls: 30,
+      failedCalls: 3,
+      failurePct: 10,
+      declaration: "undeclared",
+      stale: false,
+    });
     expect(hour.notSeen).toEqual([{ from: slugs.a, to: slugs.c }]);
     expect(Object.keys(hour.positions).sort()).toEqual([...ids].sort());
     const fleet = await getPrisma().appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: "7d", environment: "" } } });
@@ -102,7 +162,10 @@ describe("refreshAppMap", () => {
   it("the next cycle with the same topology keeps every position; a failing workspace keeps its edges, stale, with its error", async () => {
     const before = await snapshot("1h");
     await refreshAppMap({
-      polled: polledWith({ [workspaceIds.one]: { "1h": { rows: rowsOne.map((edge) => ({ ...edge, calls: edge.calls + 1 })) } }, [workspaceIds.two]: { "1h": { error: "HTTP 503: ServiceUnavailable" } } }),
+      polled: polledWith({
+        [workspaceIds.one]: { "1h": { rows: rowsOne.map((edge) => ({ ...edge, calls: edge.calls + 1 })) } },
+        [workspaceIds.two]: { "1h": { error: "HTTP 503: ServiceUnavailable" } },
+      }),
       now: at(60),
       cycleSeconds: 60,
     });
@@ -111,14 +174,19 @@ describe("refreshAppMap", () => {
     expect(after.positions).toEqual(before.positions);
     expect(after.edges.find((edge) => edge.id === `svc:${slugs.a}->svc:${slugs.b}`)).toMatchObject({ calls: 31, stale: false });
     expect(after.edges.find((edge) => edge.id === `role:ghost-${suffix}->svc:${slugs.a}`)).toMatchObject({ calls: 4, stale: true });
-    expect(after.sources.find((source) => source.workspace === `log-two-${suffix}`)).toMatchObject({ error: "HTTP 503: ServiceUnavailable", fetchedAt: at(0).toISOString() });
+    expect(after.sources.find((source) => source.workspace === `log-two-${suffix}`)).toMatchObject({
+      error: "HTTP 503: ServiceUnavailable",
+      fetchedAt: at(0).toISOString(),
+    });
     expect(after.sources.find((source) => source.workspace === `log-one-${suffix}`)).toMatchObject({ error: null, fetchedAt: at(60).toISOString() });
   });
 
   it("a new caller appears: old positions unchanged, the new node placed", async () => {
     const before = await snapshot("1h");
     await refreshAppMap({
-      polled: polledWith({ [workspaceIds.one]: { "1h": { rows: [...rowsOne, row({ callerRole: `newcomer-${suffix}`, callerComponentId: component("one"), calleeRole: roleB })] } } }),
+      polled: polledWith({
+        [workspaceIds.one]: { "1h": { rows: [...rowsOne, row({ callerRole: `newcomer-${suffix}`, callerComponentId: component("one"), calleeRole: roleB })] } },
+      }),
       now: at(120),
       cycleSeconds: 60,
     });

@@ -37,7 +37,13 @@ async function storeFetchedEdges(polled: ReadonlyMap<string, WorkspaceTelemetry>
         writes.push(prisma.appMapEdges.upsert({ where, create: { workspaceId, window, ...data }, update: data }));
       } else {
         // The last good rows stay; the error is shown beside them.
-        writes.push(prisma.appMapEdges.upsert({ where, create: { workspaceId, window, rows: [], fetchedAt: null, lastError: outcome.error, failedAt: now }, update: { lastError: outcome.error, failedAt: now } }));
+        writes.push(
+          prisma.appMapEdges.upsert({
+            where,
+            create: { workspaceId, window, rows: [], fetchedAt: null, lastError: outcome.error, failedAt: now },
+            update: { lastError: outcome.error, failedAt: now },
+          }),
+        );
       }
     }
   }
@@ -60,7 +66,14 @@ export async function refreshAppMap(input: { polled: ReadonlyMap<string, Workspa
     prisma.telemetryComponent.findMany({ where: { missingSince: null, environment: { not: null } }, select: { armId: true, environment: true } }),
     prisma.service.findMany({
       where: { retiredAt: null },
-      select: { id: true, slug: true, displayName: true, appInsightsRoleName: true, ownerTeam: { select: { slug: true, name: true } }, dependencies: { where: { kind: "service" }, select: { target: true } } },
+      select: {
+        id: true,
+        slug: true,
+        displayName: true,
+        appInsightsRoleName: true,
+        ownerTeam: { select: { slug: true, name: true } },
+        dependencies: { where: { kind: "service" }, select: { target: true } },
+      },
     }),
     prisma.serviceHealth.findMany({ select: { serviceId: true, environment: true, state: true } }),
     prisma.appMapSnapshot.findMany({ select: { window: true, environment: true, topologyKey: true, positions: true } }),
@@ -76,7 +89,12 @@ export async function refreshAppMap(input: { polled: ReadonlyMap<string, Workspa
     declared: service.dependencies.map((dependency) => dependency.target),
   }));
   const health = healthRows.map((row) => ({ serviceId: row.serviceId, environment: row.environment, state: row.state as HealthState }));
-  const previous = new Map(previousRows.map((row) => [`${row.window}/${row.environment}`, { topologyKey: row.topologyKey, positions: row.positions as unknown as Record<string, Position> }]));
+  const previous = new Map(
+    previousRows.map((row) => [
+      `${row.window}/${row.environment}`,
+      { topologyKey: row.topologyKey, positions: row.positions as unknown as Record<string, Position> },
+    ]),
+  );
   const scopes = [fleetScope, ...[...new Set([...componentEnvironments.values(), ...health.map((entry) => entry.environment)])].sort()];
 
   const edgesFor = (window: MapWindow): WorkspaceEdges[] =>

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { serviceNeighbours } from "@/lib/appmap/service-neighbours";
 import type { MapEdge, MapNode } from "@/lib/appmap/types";
 
-const service = (slug: string, health: MapNode["health"] = "healthy"): MapNode => ({ id: `svc:${slug}`, kind: "service", label: slug.toUpperCase(), team: { slug: "t", name: "T" }, serviceSlug: slug, health });
+const service = (slug: string, health: MapNode["health"] = "healthy"): MapNode => ({
+  id: `svc:${slug}`,
+  kind: "service",
+  label: slug.toUpperCase(),
+  team: { slug: "t", name: "T" },
+  serviceSlug: slug,
+  health,
+});
 const edge = (source: string, target: string, calls: number, failedCalls = 0): MapEdge => ({
   id: `${source}->${target}`,
   source,
@@ -62,7 +69,14 @@ describe("serviceNeighbours", () => {
 
   it("declared from the catalog as it is now, not as the snapshot was built; external and unknown nodes are not applicable", () => {
     const declared = Object.fromEntries([...hop.talksTo, ...hop.calledBy].map((entry) => [entry.node.id, entry.declared]));
-    expect(declared).toEqual({ "svc:delivery": false, "svc:package": true, "ext:mongodb:mongo": null, "svc:workflow": true, "svc:ingestion": false, "role:mystery": null });
+    expect(declared).toEqual({
+      "svc:delivery": false,
+      "svc:package": true,
+      "ext:mongodb:mongo": null,
+      "svc:workflow": true,
+      "svc:ingestion": false,
+      "role:mystery": null,
+    });
     const later = serviceNeighbours({ nodes, edges, notSeen }, "workflow", { declares: ["package", "scheduler", "delivery"], declaredBy: ["ingestion"] });
     expect(later.talksTo.find((entry) => entry.node.id === "svc:delivery")!.declared).toBe(true);
     expect(later.calledBy.find((entry) => entry.node.id === "svc:ingestion")!.declared).toBe(true);
@@ -75,7 +89,10 @@ describe("serviceNeighbours", () => {
   });
 
   it("a service with no node on the map: nothing observed, its declarations still not seen", () => {
-    const quiet = serviceNeighbours({ nodes, edges, notSeen: [...notSeen, { from: "gateway", to: "ingestion" }] }, "gateway", { declares: ["ingestion"], declaredBy: [] });
+    const quiet = serviceNeighbours({ nodes, edges, notSeen: [...notSeen, { from: "gateway", to: "ingestion" }] }, "gateway", {
+      declares: ["ingestion"],
+      declaredBy: [],
+    });
     expect(quiet).toEqual({ node: null, talksTo: [], calledBy: [], notSeen: ["ingestion"], notSeenBy: [] });
   });
 });

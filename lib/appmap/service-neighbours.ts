@@ -32,7 +32,11 @@ export interface CatalogDeclarations {
 
 const byCalls = (a: Neighbour, b: Neighbour) => b.edge.calls - a.edge.calls || a.node.label.localeCompare(b.node.label);
 
-export function serviceNeighbours(map: { nodes: readonly MapNode[]; edges: readonly MapEdge[]; notSeen: readonly DeclaredNotSeen[] }, slug: string, catalog: CatalogDeclarations): ServiceNeighbours {
+export function serviceNeighbours(
+  map: { nodes: readonly MapNode[]; edges: readonly MapEdge[]; notSeen: readonly DeclaredNotSeen[] },
+  slug: string,
+  catalog: CatalogDeclarations,
+): ServiceNeighbours {
   const id = serviceNodeId(slug);
   const nodes = new Map(map.nodes.map((node) => [node.id, node]));
   const declares = new Set(catalog.declares);

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { createActorCache } from "./actor-cache";
 import type { UserActor } from "./permissions";
 
-const actor = (name: string): UserActor => ({ kind: "user", userId: name, name, email: `${name}@example.com`, isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] });
+const actor = (name: string): UserActor => ({
+  kind: "user",
+  userId: name,
+  name,
+  email: `${name}@example.com`,
+  isAdmin: false,
+  teams: [{ id: "t1", slug: "payments", name: "Payments" }],
+});
 
 describe("the session actor cache", () => {
   it("remembers for its lifetime, never past the session's own end", () => {

@@ -37,16 +37,29 @@ export async function actorForPipeline(identity: PipelineTokenIdentity): Promise
     throw new AppError("forbidden", message);
   };
   if (!row) {
-    return refuse("not registered", `The pipeline identity ${identity.clientId} is not registered in Wharf. A platform admin adds it in Admin → Pipelines with the teams it deploys for.`);
+    return refuse(
+      "not registered",
+      `The pipeline identity ${identity.clientId} is not registered in Wharf. A platform admin adds it in Admin → Pipelines with the teams it deploys for.`,
+    );
   }
   if (row.revokedAt) {
-    return refuse("revoked", `The pipeline identity ${row.displayName} (${row.clientId}) was revoked in Wharf on ${row.revokedAt.toISOString()}${row.revokedByName ? ` by ${row.revokedByName}` : ""}.`);
+    return refuse(
+      "revoked",
+      `The pipeline identity ${row.displayName} (${row.clientId}) was revoked in Wharf on ${row.revokedAt.toISOString()}${row.revokedByName ? ` by ${row.revokedByName}` : ""}.`,
+    );
   }
   if (row.objectId && row.objectId !== identity.objectId) {
-    return refuse("object id mismatch", `The token's service principal (oid ${identity.objectId}) is not the one registered for ${row.displayName} (${row.objectId}).`);
+    return refuse(
+      "object id mismatch",
+      `The token's service principal (oid ${identity.objectId}) is not the one registered for ${row.displayName} (${row.objectId}).`,
+    );
   }
   const teams = row.teamIds.length
-    ? await prisma.team.findMany({ where: { id: { in: row.teamIds }, archivedAt: null }, select: { id: true, slug: true, name: true }, orderBy: { name: "asc" } })
+    ? await prisma.team.findMany({
+        where: { id: { in: row.teamIds }, archivedAt: null },
+        select: { id: true, slug: true, name: true },
+        orderBy: { name: "asc" },
+      })
     : [];
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > lastUsedResolution) {
     await prisma.pipelineIdentity.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });

@@ -41,9 +41,13 @@ export function graphDirectory(identity: IdentityConfig): Directory {
       );
       const missing = answers.findIndex((answer) => answer.status === 404);
       if (missing >= 0) {
-        throw new AppError("invalid_input", `The directory has no group with object ID ${ids[missing]}. Copy the Object ID from Entra ID → Groups → the group's overview.`, {
-          path: ["entraGroupIds", missing],
-        });
+        throw new AppError(
+          "invalid_input",
+          `The directory has no group with object ID ${ids[missing]}. Copy the Object ID from Entra ID → Groups → the group's overview.`,
+          {
+            path: ["entraGroupIds", missing],
+          },
+        );
       }
       const failed = answers.find((answer) => answer.status !== 200);
       if (failed) return { verified: false, reason: `Microsoft Graph answered ${failed.status || "nothing"} for group ${failed.id}` };

@@ -8,14 +8,24 @@ import "server-only";
 // nothing anywhere else (decision 0026).
 import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "@/lib/auth/route";
-import { checkDisplayToken, displayCookieName, displayRefusalMessages, displayRefusalStatus, type DisplayCheck, type DisplayRefusal } from "@/lib/auth/display-token";
+import {
+  checkDisplayToken,
+  displayCookieName,
+  displayRefusalMessages,
+  displayRefusalStatus,
+  type DisplayCheck,
+  type DisplayRefusal,
+} from "@/lib/auth/display-token";
 
 export type DisplayContext = { params: Promise<{ board: string }> };
 type Accepted = Extract<DisplayCheck, { ok: true }>;
 
 export function displayRefusalResponse(refusal: DisplayRefusal): NextResponse {
   const status = displayRefusalStatus(refusal);
-  return NextResponse.json({ error: { code: status === 401 ? "unauthenticated" : "forbidden", reason: refusal, message: displayRefusalMessages[refusal] } }, { status });
+  return NextResponse.json(
+    { error: { code: status === 401 ? "unauthenticated" : "forbidden", reason: refusal, message: displayRefusalMessages[refusal] } },
+    { status },
+  );
 }
 
 export function withDisplay(handler: (request: NextRequest, context: { slug: string; display: Accepted }) => Promise<Response>) {

@@ -37,7 +37,9 @@ export function displayRefusalStatus(refusal: DisplayRefusal): 401 | 403 {
   return refusal === "other-board" ? 403 : 401;
 }
 
-export type DisplayCheck = { ok: true; actor: DisplayActor; expiresAt: Date; lastSeenAt: Date | null; userAgent: string | null } | { ok: false; refusal: DisplayRefusal; displayId?: string };
+export type DisplayCheck =
+  | { ok: true; actor: DisplayActor; expiresAt: Date; lastSeenAt: Date | null; userAgent: string | null }
+  | { ok: false; refusal: DisplayRefusal; displayId?: string };
 
 /** Who the token is, for the board with `boardSlug`; every failure says which one it is. */
 export async function checkDisplayToken(token: string | undefined | null, boardSlug: string, now = new Date()): Promise<DisplayCheck> {
@@ -50,7 +52,15 @@ export async function checkDisplayToken(token: string | undefined | null, boardS
   if (display.board.slug !== boardSlug) return { ok: false, refusal: "other-board", displayId: display.id };
   return {
     ok: true,
-    actor: { kind: "display", displayId: display.id, boardId: display.board.id, boardSlug: display.board.slug, name: `Screen “${display.label}” (display)`, isAdmin: false, teams: [] },
+    actor: {
+      kind: "display",
+      displayId: display.id,
+      boardId: display.board.id,
+      boardSlug: display.board.slug,
+      name: `Screen “${display.label}” (display)`,
+      isAdmin: false,
+      teams: [],
+    },
     expiresAt: display.expiresAt,
     lastSeenAt: display.lastSeenAt,
     userAgent: display.userAgent,

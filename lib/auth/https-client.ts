@@ -28,22 +28,18 @@ export function httpsRequest(
   init: { method: "GET" | "POST"; headers?: Record<string, string>; body?: string; timeoutMs?: number; caFile?: string },
 ): Promise<HttpsResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: init.method, headers: init.headers, ca: trustedCAs(init.caFile), timeout: init.timeoutMs ?? 10_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        res.on("end", () => {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.headers)) {
-            if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
-          }
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
-        });
-        res.on("error", reject);
-      },
-    );
+    const req = request(url, { method: init.method, headers: init.headers, ca: trustedCAs(init.caFile), timeout: init.timeoutMs ?? 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(", ") : value;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString("utf8") });
+      });
+      res.on("error", reject);
+    });
     req.on("timeout", () => req.destroy(new Error(`Request to ${new URL(url).host} timed out`)));
     req.on("error", reject);
     if (init.body !== undefined) req.write(init.body);

@@ -1,13 +1,42 @@
 import { describe, expect, it } from "vitest";
-import { actions, actsForAnyTeam, actsForTeam, can, refusalMessage, roleLabel, roleOf, teamsActorActsFor, type Action, type DisplayActor, type PipelineActor, type SystemActor, type UserActor } from "@/lib/auth/permissions";
+import {
+  actions,
+  actsForAnyTeam,
+  actsForTeam,
+  can,
+  refusalMessage,
+  roleLabel,
+  roleOf,
+  teamsActorActsFor,
+  type Action,
+  type DisplayActor,
+  type PipelineActor,
+  type SystemActor,
+  type UserActor,
+} from "@/lib/auth/permissions";
 
 const base: Omit<UserActor, "isAdmin" | "teams"> = { kind: "user", userId: "u1", name: "Test", email: "t@example.com" };
 const admin: UserActor = { ...base, isAdmin: true, teams: [] };
 const member: UserActor = { ...base, isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
 const viewer: UserActor = { ...base, isAdmin: false, teams: [] };
-const pipeline: PipelineActor = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "Payments pipeline (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
+const pipeline: PipelineActor = {
+  kind: "pipeline",
+  pipelineIdentityId: "p1",
+  clientId: "c1",
+  name: "Payments pipeline (pipeline)",
+  isAdmin: false,
+  teams: [{ id: "t1", slug: "payments", name: "Payments" }],
+};
 const system: SystemActor = { kind: "system", name: "Wharf scheduler" };
-const display: DisplayActor = { kind: "display", displayId: "d1", boardId: "b1", boardSlug: "ops", name: "Screen “Ops room” (display)", isAdmin: false, teams: [] };
+const display: DisplayActor = {
+  kind: "display",
+  displayId: "d1",
+  boardId: "b1",
+  boardSlug: "ops",
+  name: "Screen “Ops room” (display)",
+  isAdmin: false,
+  teams: [],
+};
 
 /**
  * Every action's decision for each kind of actor, on a resource of the member's own team (t1) and of another
@@ -143,7 +172,14 @@ describe("permissions", () => {
   });
 
   it("gives a pipeline's token no health access (it deploys; people read health)", () => {
-    const pipeline = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "CI (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] } as const;
+    const pipeline = {
+      kind: "pipeline",
+      pipelineIdentityId: "p1",
+      clientId: "c1",
+      name: "CI (pipeline)",
+      isAdmin: false,
+      teams: [{ id: "t1", slug: "payments", name: "Payments" }],
+    } as const;
     expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:read")).toBe(false);
     expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:thresholds:edit", { teamId: "t1" })).toBe(false);
   });

@@ -98,7 +98,16 @@ export interface Resource {
   boardId?: string;
 }
 
-const anySignedIn: ReadonlySet<Action> = new Set(["team:read", "user:read", "service:read", "cluster:read", "namespace:read", "deployment:read", "health:read", "board:read"]);
+const anySignedIn: ReadonlySet<Action> = new Set([
+  "team:read",
+  "user:read",
+  "service:read",
+  "cluster:read",
+  "namespace:read",
+  "deployment:read",
+  "health:read",
+  "board:read",
+]);
 
 /** Members of the owning team may change what their team owns. */
 const owningTeamMember: ReadonlySet<Action> = new Set([
@@ -130,7 +139,8 @@ export function can(actor: Actor, action: Action, resource: Resource = {}): bool
   }
   if (actor.isAdmin) return true;
   if (anySignedIn.has(action)) return true;
-  if (owningTeamMember.has(action) || teamMemberReads.has(action)) return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
+  if (owningTeamMember.has(action) || teamMemberReads.has(action))
+    return resource.teamId !== undefined && actor.teams.some((team) => team.id === resource.teamId);
   return false;
 }
 
@@ -201,7 +211,8 @@ const refusals: Record<Action, string> = {
   "namespace:approve": "Only platform admins can approve or reject namespace requests.",
   "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
   "deployment:read": "You need to be signed in to see deployments.",
-  "deployment:create": "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
+  "deployment:create":
+    "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
   "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
   "pipeline:read": "Only platform admins can see pipeline identities.",
@@ -211,7 +222,8 @@ const refusals: Record<Action, string> = {
   "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
   "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
   "board:read": "You need to be signed in to see wall boards.",
-  "board:manage": "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",
+  "board:manage":
+    "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",
   "board:view": "This screen's display token is for another board. Open the board it was created for, or create a token for this one.",
 };
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { actions, can, roleLabel, roleOf, type PipelineActor } from "@/lib/auth/permissions";
 import { bearerToken } from "@/lib/auth/bearer";
 
-const pipeline: PipelineActor = { kind: "pipeline", pipelineIdentityId: "p1", clientId: "c1", name: "Payments pipeline (pipeline)", isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
+const pipeline: PipelineActor = {
+  kind: "pipeline",
+  pipelineIdentityId: "p1",
+  clientId: "c1",
+  name: "Payments pipeline (pipeline)",
+  isAdmin: false,
+  teams: [{ id: "t1", slug: "payments", name: "Payments" }],
+};
 
 describe("a pipeline actor", () => {
   it("deploys for its mapped teams only and reads deployments", () => {

@@ -63,7 +63,9 @@ describe("verifyPipelineToken against the sandbox authority", () => {
     const expired = await refusal(await sandboxSigned({ issuedAt: now() - 7200, lifetimeSeconds: 3600 }));
     expect(expired).toMatchObject({ code: "unauthenticated", status: 401 });
     expect(expired.message).toMatch(/^The token expired at \d{4}-/);
-    await expect(verifyPipelineToken(await sandboxSigned({ issuedAt: now() - 3630, lifetimeSeconds: 3600 }))).resolves.toMatchObject({ clientId: payments.clientId });
+    await expect(verifyPipelineToken(await sandboxSigned({ issuedAt: now() - 3630, lifetimeSeconds: 3600 }))).resolves.toMatchObject({
+      clientId: payments.clientId,
+    });
   });
 
   it("refuses a token that is not valid yet beyond the skew", async () => {
@@ -77,7 +79,9 @@ describe("verifyPipelineToken against the sandbox authority", () => {
     expect(none).toMatchObject({ status: 401, message: expect.stringMatching(/signed with none; Wharf accepts only RS256/) });
 
     const { kty, n, e } = sandboxSigningKey() as { kty: string; n: string; e: string };
-    const hs = await new SignJWT(claims).setProtectedHeader({ alg: "HS256", kid: sandboxSigningKey().kid }).sign(new TextEncoder().encode(JSON.stringify({ kty, n, e })));
+    const hs = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "HS256", kid: sandboxSigningKey().kid })
+      .sign(new TextEncoder().encode(JSON.stringify({ kty, n, e })));
     expect(await refusal(hs)).toMatchObject({ status: 401, message: expect.stringMatching(/signed with HS256/) });
   });
 
@@ -92,7 +96,9 @@ describe("verifyPipelineToken against the sandbox authority", () => {
 
     const token = await sandboxSigned();
     const [header, , signature] = token.split(".");
-    const tampered = await refusal(`${header}.${encode({ ...JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()), tid: sandboxTenantId, roles: ["Wharf.Admin", wharfDeployerRole] })}.${signature}`);
+    const tampered = await refusal(
+      `${header}.${encode({ ...JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()), tid: sandboxTenantId, roles: ["Wharf.Admin", wharfDeployerRole] })}.${signature}`,
+    );
     expect(tampered.message).toMatch(/signature does not verify/);
   });
 
@@ -118,7 +124,14 @@ describe("verifyPipelineToken against the sandbox authority", () => {
 
   it("refuses a user's delegated token", async () => {
     const key = sandboxSigningKey();
-    const delegated = await new SignJWT({ tid: sandboxTenantId, oid: randomUUID(), azp: payments.clientId, scp: "Deployments.Write", roles: [wharfDeployerRole], ver: "2.0" })
+    const delegated = await new SignJWT({
+      tid: sandboxTenantId,
+      oid: randomUUID(),
+      azp: payments.clientId,
+      scp: "Deployments.Write",
+      roles: [wharfDeployerRole],
+      ver: "2.0",
+    })
       .setProtectedHeader({ alg: "RS256", kid: key.kid })
       .setIssuer(endpoints.authority)
       .setAudience(endpoints.clientId)
@@ -143,7 +156,14 @@ describe("verifyPipelineToken against the sandbox authority", () => {
       caFile: config.caFile,
     });
     const key = sandboxSigningKey();
-    const v1 = await new SignJWT({ tid: sandboxTenantId, oid: payments.objectId, appid: payments.clientId, appidacr: "1", roles: [wharfDeployerRole], ver: "1.0" })
+    const v1 = await new SignJWT({
+      tid: sandboxTenantId,
+      oid: payments.objectId,
+      appid: payments.clientId,
+      appidacr: "1",
+      roles: [wharfDeployerRole],
+      ver: "1.0",
+    })
       .setProtectedHeader({ alg: "RS256", kid: key.kid })
       .setIssuer(`https://sts.windows.net/${sandboxTenantId}/`)
       .setAudience(config.api.appIdUri)
@@ -171,7 +191,15 @@ describe("the authority's signing keys", () => {
   }
 
   const tokenFor = (key: { private: JsonWebKey & { kid?: string } }) =>
-    mintAppOnlyAccessToken({ signingKey: key.private, issuer: authority, tenantId, audience: "wharf-api", clientId: "pipeline", objectId: "sp", roles: [wharfDeployerRole] });
+    mintAppOnlyAccessToken({
+      signingKey: key.private,
+      issuer: authority,
+      tenantId,
+      audience: "wharf-api",
+      clientId: "pipeline",
+      objectId: "sp",
+      roles: [wharfDeployerRole],
+    });
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "wharf-jwks-"));

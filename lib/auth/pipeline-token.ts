@@ -86,17 +86,26 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
       alg = decodeProtectedHeader(token).alg;
       decodeJwt(token);
     } catch (error) {
-      throw unauthenticated("The bearer token is not a JWT. Send an access token for Wharf's API from Entra ID (az account get-access-token --resource <Wharf's Application ID URI>).", error);
+      throw unauthenticated(
+        "The bearer token is not a JWT. Send an access token for Wharf's API from Entra ID (az account get-access-token --resource <Wharf's Application ID URI>).",
+        error,
+      );
     }
     if (alg !== "RS256") {
-      throw unauthenticated(`The bearer token is signed with ${typeof alg === "string" ? alg : "no algorithm"}; Wharf accepts only RS256 tokens signed by Entra ID.`);
+      throw unauthenticated(
+        `The bearer token is signed with ${typeof alg === "string" ? alg : "no algorithm"}; Wharf accepts only RS256 tokens signed by Entra ID.`,
+      );
     }
 
     let found: Discovery;
     try {
       found = await discover();
     } catch (error) {
-      throw new AppError("dependency_unavailable", `Wharf could not read the identity provider's signing keys (${options.authority}) to check this token; try again in a minute.`, { cause: error });
+      throw new AppError(
+        "dependency_unavailable",
+        `Wharf could not read the identity provider's signing keys (${options.authority}) to check this token; try again in a minute.`,
+        { cause: error },
+      );
     }
 
     let claims: JWTPayload;
@@ -108,7 +117,9 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
 
     const tenantId = claims.tid;
     if (tenantId !== options.tenantId) {
-      throw unauthenticated(`The token was issued by another Entra tenant (${String(tenantId)}); Wharf accepts tokens from its own tenant ${options.tenantId} only.`);
+      throw unauthenticated(
+        `The token was issued by another Entra tenant (${String(tenantId)}); Wharf accepts tokens from its own tenant ${options.tenantId} only.`,
+      );
     }
     const issuers = [found.issuer, ...(options.extraIssuers ?? [])];
     if (!claims.iss || !issuers.includes(claims.iss)) {
@@ -116,7 +127,9 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
     }
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((aud) => aud !== undefined && options.audiences.includes(aud))) {
-      throw unauthenticated(`The token is for another audience (${audiences.join(", ") || "none"}), not Wharf's API (${options.audiences.join(" or ")}). Ask for scope ${options.audiences.at(-1)}/.default.`);
+      throw unauthenticated(
+        `The token is for another audience (${audiences.join(", ") || "none"}), not Wharf's API (${options.audiences.join(" or ")}). Ask for scope ${options.audiences.at(-1)}/.default.`,
+      );
     }
     // App-only tokens carry no `scp`; `idtyp` is there when the API asks for that optional claim.
     if (claims.scp !== undefined || (claims.idtyp !== undefined && claims.idtyp !== "app")) {
@@ -144,7 +157,8 @@ function explainVerificationError(error: unknown, authority: string): AppError {
     return unauthenticated(`The token expired at ${exp}; request a new one (tokens from Entra last about an hour).`, error);
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.claim === "nbf") return unauthenticated("The token is not valid yet (nbf is in the future); check the clock of the machine that asked for it.", error);
+    if (error.claim === "nbf")
+      return unauthenticated("The token is not valid yet (nbf is in the future); check the clock of the machine that asked for it.", error);
     return unauthenticated(`The token is missing or has a bad ${error.claim} claim (${error.reason}).`, error);
   }
   if (error instanceof errors.JWKSNoMatchingKey) {
@@ -158,7 +172,9 @@ function explainVerificationError(error: unknown, authority: string): AppError {
   }
   // A timeout, a network error, or the plain JOSEError jose throws when the JWKS answer is not a 200.
   if (error instanceof errors.JWKSTimeout || (error instanceof Error && (!(error instanceof errors.JOSEError) || error.constructor === errors.JOSEError))) {
-    return new AppError("dependency_unavailable", `Wharf could not fetch the identity provider's signing keys from ${authority}; try again in a minute.`, { cause: error });
+    return new AppError("dependency_unavailable", `Wharf could not fetch the identity provider's signing keys from ${authority}; try again in a minute.`, {
+      cause: error,
+    });
   }
   return unauthenticated(`The bearer token is not valid: ${error instanceof Error ? error.message : String(error)}.`, error);
 }

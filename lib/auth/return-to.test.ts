@@ -57,7 +57,15 @@ describe("return address after sign-in", () => {
   });
 
   // Still-encoded slashes and look-alike slashes are path characters to a browser, never a host separator.
-  const harmless = ["/%2F/evil.example", "/%5Cevil.example", "/%09/evil.example", "/\u2215evil.example", "/\uff0fevil.example", "/\u2044evil.example", "/\u3002evil.example"];
+  const harmless = [
+    "/%2F/evil.example",
+    "/%5Cevil.example",
+    "/%09/evil.example",
+    "/\u2215evil.example",
+    "/\uff0fevil.example",
+    "/\u2044evil.example",
+    "/\u3002evil.example",
+  ];
 
   it.each(harmless)("keeps %j on Wharf's origin, percent-encoded", (value) => {
     const kept = safeReturnTo(value, wharf);
@@ -67,7 +75,32 @@ describe("return address after sign-in", () => {
   });
 
   it("never yields a place off Wharf's origin or a header-breaking character, whatever it is given", () => {
-    const pieces = fc.constantFrom("/", "\\", "//", "\t", "\n", "\r", "\u0000", ".", "..", "%2F", "%5C", "%09", "%0A", "evil.example", "@", ":", "https:", "javascript:", "?", "#", "\u2215", "\uff0f", " ", wharf);
+    const pieces = fc.constantFrom(
+      "/",
+      "\\",
+      "//",
+      "\t",
+      "\n",
+      "\r",
+      "\u0000",
+      ".",
+      "..",
+      "%2F",
+      "%5C",
+      "%09",
+      "%0A",
+      "evil.example",
+      "@",
+      ":",
+      "https:",
+      "javascript:",
+      "?",
+      "#",
+      "\u2215",
+      "\uff0f",
+      " ",
+      wharf,
+    );
     fc.assert(
       fc.property(fc.array(fc.oneof(pieces, fc.string()), { maxLength: 8 }), (parts) => {
         const kept = safeReturnTo(parts.join(""), wharf);

@@ -33,7 +33,10 @@ export function errorResponse(error: unknown): NextResponse {
     return errorResponse(unavailable);
   }
   logger.error({ err: error }, "unhandled error in route handler");
-  return NextResponse.json({ error: { code: unexpectedError.code, message: "Wharf hit an unexpected error; it has been logged." } }, { status: unexpectedError.status });
+  return NextResponse.json(
+    { error: { code: unexpectedError.code, message: "Wharf hit an unexpected error; it has been logged." } },
+    { status: unexpectedError.status },
+  );
 }
 
 /** Browsers send Origin on every cross-site POST; a missing or foreign one is a forged request. */
@@ -81,8 +84,14 @@ function withSecurityHeaders(response: Response): Response {
 /** A request that declares or streams a body: large ones skip proxy.ts (see its matcher). */
 const hasBody = (request: NextRequest) => request.headers.has("content-length") || request.headers.has("transfer-encoding");
 
-export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions & { bearer: true }): (request: NextRequest, context: C) => Promise<Response>;
-export function withAuth<C>(handler: Handler<C, UserActor>, options?: AuthOptions & { bearer?: false }): (request: NextRequest, context: C) => Promise<Response>;
+export function withAuth<C>(
+  handler: Handler<C, UserActor | PipelineActor>,
+  options: AuthOptions & { bearer: true },
+): (request: NextRequest, context: C) => Promise<Response>;
+export function withAuth<C>(
+  handler: Handler<C, UserActor>,
+  options?: AuthOptions & { bearer?: false },
+): (request: NextRequest, context: C) => Promise<Response>;
 export function withAuth<C>(handler: Handler<C, UserActor | PipelineActor>, options: AuthOptions = {}) {
   return async (request: NextRequest, context: C): Promise<Response> => withSecurityHeaders(await answer(handler, options, request, context));
 }

@@ -6,7 +6,11 @@ import { sessionActors } from "@/lib/auth/actor-cache";
 import { findSession, hashToken } from "@/lib/auth/session";
 import type { UserActor } from "@/lib/auth/permissions";
 
-export async function actorForSession(token: string | undefined, config: Pick<WharfConfig, "session" | "identity">, now = new Date()): Promise<UserActor | null> {
+export async function actorForSession(
+  token: string | undefined,
+  config: Pick<WharfConfig, "session" | "identity">,
+  now = new Date(),
+): Promise<UserActor | null> {
   if (!token || token.length > 200) return null;
   const tokenHash = hashToken(token);
   const cache = sessionActors();

@@ -16,7 +16,11 @@ import { sandboxPersonas, type PersonaKey } from "@/sandbox/personas";
 let config: WharfConfig;
 
 beforeAll(async () => {
-  config = loadConfig({ SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE, PORT: "3999", WHARF_DATA_DIR: mkdtempSync(join(tmpdir(), "wharf-signin-")) });
+  config = loadConfig({
+    SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE,
+    PORT: "3999",
+    WHARF_DATA_DIR: mkdtempSync(join(tmpdir(), "wharf-signin-")),
+  });
   await seedSandbox();
 });
 

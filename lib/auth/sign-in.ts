@@ -15,14 +15,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 export const signInScopes = ["User.Read"];
 
 export type SignInFailure =
-  | "consent_denied"
-  | "flow_expired"
-  | "state_mismatch"
-  | "code_rejected"
-  | "nonce_mismatch"
-  | "wrong_tenant"
-  | "idp_unavailable"
-  | "idp_error";
+  "consent_denied" | "flow_expired" | "state_mismatch" | "code_rejected" | "nonce_mismatch" | "wrong_tenant" | "idp_unavailable" | "idp_error";
 
 export class SignInError extends Error {
   constructor(
@@ -93,7 +86,8 @@ export async function completeSignIn(
     throw new SignInError("idp_error", `${query.error}: ${query.error_description ?? ""}`.trim());
   }
   if (!flow) throw new SignInError("flow_expired", "The sign-in took longer than 10 minutes or was started in another browser.");
-  if (!query.state || query.state !== flow.state) throw new SignInError("state_mismatch", "The answer from the identity provider does not belong to this sign-in.");
+  if (!query.state || query.state !== flow.state)
+    throw new SignInError("state_mismatch", "The answer from the identity provider does not belong to this sign-in.");
   if (!query.code) throw new SignInError("idp_error", "The identity provider returned no authorization code.");
 
   let result;
@@ -120,7 +114,10 @@ export async function completeSignIn(
   const tenantId = text(claims.tid);
   const objectId = text(claims.oid);
   if (!objectId || tenantId !== config.identity.tenantId) {
-    throw new SignInError("wrong_tenant", `Accounts from tenant ${tenantId ?? "(none)"} cannot sign in to this Wharf; it serves tenant ${config.identity.tenantId}.`);
+    throw new SignInError(
+      "wrong_tenant",
+      `Accounts from tenant ${tenantId ?? "(none)"} cannot sign in to this Wharf; it serves tenant ${config.identity.tenantId}.`,
+    );
   }
 
   let groupIds = strings(claims.groups);
@@ -158,12 +155,27 @@ export async function completeSignIn(
 }
 
 export const signInFailureText: Record<SignInFailure, { title: string; advice: string }> = {
-  consent_denied: { title: "Sign-in was cancelled", advice: "You cancelled sign-in or did not give consent. Try again and accept, or ask your admin to grant consent for Wharf." },
+  consent_denied: {
+    title: "Sign-in was cancelled",
+    advice: "You cancelled sign-in or did not give consent. Try again and accept, or ask your admin to grant consent for Wharf.",
+  },
   flow_expired: { title: "This sign-in expired", advice: "Sign-in has to finish within 10 minutes, in the same browser. Start again." },
-  state_mismatch: { title: "This sign-in could not be verified", advice: "The answer did not match the sign-in this browser started, which can happen with an old tab or a forged link. Start again from Wharf." },
-  code_rejected: { title: "The sign-in code was rejected", advice: "The code from the identity provider was already used or has expired, for example after a page reload. Start again." },
-  nonce_mismatch: { title: "The identity token could not be verified", advice: "The token was not issued for this sign-in. Start again; if it keeps happening, tell your platform team." },
+  state_mismatch: {
+    title: "This sign-in could not be verified",
+    advice: "The answer did not match the sign-in this browser started, which can happen with an old tab or a forged link. Start again from Wharf.",
+  },
+  code_rejected: {
+    title: "The sign-in code was rejected",
+    advice: "The code from the identity provider was already used or has expired, for example after a page reload. Start again.",
+  },
+  nonce_mismatch: {
+    title: "The identity token could not be verified",
+    advice: "The token was not issued for this sign-in. Start again; if it keeps happening, tell your platform team.",
+  },
   wrong_tenant: { title: "This account cannot sign in here", advice: "Use an account of your organisation's directory." },
   idp_unavailable: { title: "The identity provider could not be reached", advice: "Entra ID (or the sandbox) did not answer. Wait a moment and try again." },
-  idp_error: { title: "The identity provider refused the sign-in", advice: "Try again; if it keeps happening, tell your platform team the code below and when it happened: the identity provider's answer is in Wharf's log." },
+  idp_error: {
+    title: "The identity provider refused the sign-in",
+    advice: "Try again; if it keeps happening, tell your platform team the code below and when it happened: the identity provider's answer is in Wharf's log.",
+  },
 };

@@ -26,18 +26,28 @@ describe("AKS clusters", () => {
     const { clusters, failures } = await discoverClusters(config);
     expect(failures).toEqual([]);
     expect(clusters.map((cluster) => cluster.name)).toEqual(["aks-dev-weu", "aks-lab-neu", "aks-prod-weu"]);
-    expect(clusters[0]).toMatchObject({ subscriptionId: config.azure.subscriptionIds[0], resourceGroup: "rg-wharf-sandbox", location: "westeurope", powerState: "Running" });
+    expect(clusters[0]).toMatchObject({
+      subscriptionId: config.azure.subscriptionIds[0],
+      resourceGroup: "rg-wharf-sandbox",
+      location: "westeurope",
+      powerState: "Running",
+    });
     expect(clusters[0]!.kubernetesVersion).toMatch(/^1\.\d+\.\d+$/);
   });
 
   it("reaches a cluster with the kubeconfig ARM hands out, and reports one made unreachable on its own", async () => {
     const { clusters } = await discoverClusters(config);
     await faults({ rules: [{ api: "kubernetes", cluster: "aks-lab-neu", unreachable: true }] });
-    const probes = await Promise.all(clusters.map(async (cluster) => [cluster.name, await probeCluster(await clusterUserKubeconfig(config, cluster), 3_000)] as const));
+    const probes = await Promise.all(
+      clusters.map(async (cluster) => [cluster.name, await probeCluster(await clusterUserKubeconfig(config, cluster), 3_000)] as const),
+    );
     const byName = Object.fromEntries(probes);
     expect(byName["aks-dev-weu"]).toMatchObject({ reachable: true, version: expect.stringMatching(/^v1\./) });
     expect(byName["aks-prod-weu"]).toMatchObject({ reachable: true });
-    expect(byName["aks-lab-neu"]).toMatchObject({ reachable: false, error: expect.stringMatching(/^the API server dropped the connection \((ECONNRESET|UND_ERR_SOCKET)\)$/) });
+    expect(byName["aks-lab-neu"]).toMatchObject({
+      reachable: false,
+      error: expect.stringMatching(/^the API server dropped the connection \((ECONNRESET|UND_ERR_SOCKET)\)$/),
+    });
   });
 
   it("reports a subscription that ARM refuses, with the ARM code, and still lists the others", async () => {

@@ -155,7 +155,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 function errorFor(status: number, message: string): CostQueryError {
-  if (status === 401 || status === 403) return new CostQueryError("unauthorized", `Cost Management refused Wharf's identity (${status}): ${message}. Grant it Cost Management Reader on the scope.`, status);
+  if (status === 401 || status === 403)
+    return new CostQueryError(
+      "unauthorized",
+      `Cost Management refused Wharf's identity (${status}): ${message}. Grant it Cost Management Reader on the scope.`,
+      status,
+    );
   if (status === 400 || status === 404) return new CostQueryError("bad-query", `Cost Management refused the query (${status}): ${message}`, status);
   return new CostQueryError("unavailable", `Cost Management did not answer (${status || "no response"}): ${message}`, status || undefined);
 }
@@ -180,11 +185,25 @@ async function firstPage(costClient: CostManagementClient, scope: string, defini
         raw = { status: response.status, headers: response.headers, body: typeof response.request.body === "string" ? response.request.body : undefined };
       },
     });
-    return { status: raw?.status ?? 200, headers: raw?.headers ?? createHttpHeaders(), columns: result.columns ?? [], rows: result.rows ?? [], nextLink: result.nextLink ?? undefined, sentBody: raw?.body };
+    return {
+      status: raw?.status ?? 200,
+      headers: raw?.headers ?? createHttpHeaders(),
+      columns: result.columns ?? [],
+      rows: result.rows ?? [],
+      nextLink: result.nextLink ?? undefined,
+      sentBody: raw?.body,
+    };
   } catch (error) {
     if (isRestError(error)) {
       const response = error.response;
-      return { status: error.statusCode ?? 0, headers: response?.headers ?? createHttpHeaders(), columns: [], rows: [], nextLink: undefined, errorMessage: error.message };
+      return {
+        status: error.statusCode ?? 0,
+        headers: response?.headers ?? createHttpHeaders(),
+        columns: [],
+        rows: [],
+        nextLink: undefined,
+        errorMessage: error.message,
+      };
     }
     throw new CostQueryError("unavailable", `Cost Management did not answer: ${(error as Error).message}`);
   }
@@ -195,7 +214,12 @@ async function nextPage(costClient: CostManagementClient, nextLink: string, body
   try {
     response = await costClient.pipeline.sendRequest(
       costClient,
-      createPipelineRequest({ url: nextLink, method: "POST", headers: createHttpHeaders({ "content-type": "application/json", accept: "application/json" }), body }),
+      createPipelineRequest({
+        url: nextLink,
+        method: "POST",
+        headers: createHttpHeaders({ "content-type": "application/json", accept: "application/json" }),
+        body,
+      }),
     );
   } catch (error) {
     throw new CostQueryError("unavailable", `Cost Management did not answer a nextLink: ${(error as Error).message}`);
@@ -207,8 +231,15 @@ async function nextPage(costClient: CostManagementClient, nextLink: string, body
   } catch {
     // A body that is not JSON: its status speaks for it.
   }
-  if (response.status !== 200) return { status: response.status, headers: response.headers, columns: [], rows: [], errorMessage: json.error?.message ?? text.slice(0, 200) };
-  return { status: 200, headers: response.headers, columns: json.properties?.columns ?? [], rows: json.properties?.rows ?? [], nextLink: json.properties?.nextLink ?? undefined };
+  if (response.status !== 200)
+    return { status: response.status, headers: response.headers, columns: [], rows: [], errorMessage: json.error?.message ?? text.slice(0, 200) };
+  return {
+    status: 200,
+    headers: response.headers,
+    columns: json.properties?.columns ?? [],
+    rows: json.properties?.rows ?? [],
+    nextLink: json.properties?.nextLink ?? undefined,
+  };
 }
 
 function minorDigits(currency: string): number {
@@ -228,7 +259,10 @@ function toRows(columns: { name?: string }[], rows: unknown[][], tagKey: string)
   const value = at("TagValue");
   const currencyAt = at("Currency");
   if (cost < 0 || date < 0 || resource < 0 || currencyAt < 0) {
-    throw new CostQueryError("bad-query", `Cost Management answered columns ${columns.map((c) => c.name).join(", ")}; expected a cost column, UsageDate, ResourceId and Currency.`);
+    throw new CostQueryError(
+      "bad-query",
+      `Cost Management answered columns ${columns.map((c) => c.name).join(", ")}; expected a cost column, UsageDate, ResourceId and Currency.`,
+    );
   }
   return rows.map((row) => {
     const currency = String(row[currencyAt]);
@@ -293,7 +327,8 @@ export async function queryMonthByDay(config: CostConfig, query: MonthQuery): Pr
   while (first || link) {
     const pacing = (notBefore.get(endpoint) ?? 0) - Date.now();
     if (pacing > 0) {
-      if (pacing > waitBudgetMs) throw new CostQueryError("throttled", `Cost Management's query quota is spent for ${Math.ceil(pacing / 1000)} s.`, undefined, Math.ceil(pacing / 1000));
+      if (pacing > waitBudgetMs)
+        throw new CostQueryError("throttled", `Cost Management's query quota is spent for ${Math.ceil(pacing / 1000)} s.`, undefined, Math.ceil(pacing / 1000));
       waitBudgetMs -= pacing;
       await sleep(pacing, query.signal);
     }

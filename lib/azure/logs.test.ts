@@ -22,7 +22,11 @@ afterEach(async () => {
   await faults({}, "DELETE");
 });
 
-const query = (workspaceId: string, text = "AppRequests | summarize Requests = sum(ItemCount) | extend At = now()") => ({ workspaceId, query: text, timespan: "PT15M" });
+const query = (workspaceId: string, text = "AppRequests | summarize Requests = sum(ItemCount) | extend At = now()") => ({
+  workspaceId,
+  query: text,
+  timespan: "PT15M",
+});
 
 describe("queryWorkspace", () => {
   it("answers tables in Wharf's shape, from the endpoint and scope endpoints.json names", async () => {
@@ -30,7 +34,10 @@ describe("queryWorkspace", () => {
     const outcome = await queryWorkspace(config, query(nonprod!.customerId));
     expect(outcome.status).toBe("success");
     if (outcome.status !== "success") return;
-    expect(outcome.tables[0]!.columns).toEqual([{ name: "Requests", type: "long" }, { name: "At", type: "datetime" }]);
+    expect(outcome.tables[0]!.columns).toEqual([
+      { name: "Requests", type: "long" },
+      { name: "At", type: "datetime" },
+    ]);
     expect(typeof outcome.tables[0]!.rows[0]![0]).toBe("number");
     expect(outcome.tables[0]!.rows[0]![1]).toBeInstanceOf(Date);
   });
@@ -67,7 +74,10 @@ describe("queryWorkspace", () => {
     await faults({ rules: [{ api: "logs", workspace: nonprod!.name, errorRate: 1, drop: true }] });
     expect(await queryWorkspace(config, query(nonprod!.customerId))).toMatchObject({ status: "failed", error: { kind: "unavailable" } });
     await faults({ rules: [{ api: "logs", workspace: nonprod!.name, errorRate: 1, errorStatus: 503, retryAfterSeconds: 5 }] });
-    expect(await queryWorkspace(config, query(nonprod!.customerId))).toMatchObject({ status: "failed", error: { kind: "unavailable", httpStatus: 503, retryAfterSeconds: 5 } });
+    expect(await queryWorkspace(config, query(nonprod!.customerId))).toMatchObject({
+      status: "failed",
+      error: { kind: "unavailable", httpStatus: 503, retryAfterSeconds: 5 },
+    });
   });
 });
 

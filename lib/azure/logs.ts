@@ -45,9 +45,7 @@ export interface LogsError {
 }
 
 export type LogsQueryOutcome =
-  | { status: "success"; tables: LogsTable[] }
-  | { status: "partial"; tables: LogsTable[]; error: LogsError }
-  | { status: "failed"; error: LogsError };
+  { status: "success"; tables: LogsTable[] } | { status: "partial"; tables: LogsTable[]; error: LogsError } | { status: "failed"; error: LogsError };
 
 export interface LogsQueryRequest {
   /** The workspace's customer id (a GUID), which the query API addresses. */
@@ -155,13 +153,25 @@ export function reshapeLogsError(error: unknown): LogsError {
   const code = body?.code ?? shaped.code ?? (status ? String(status) : "NetworkError");
   const inner = body?.innererror?.message;
   const text = (body?.message ?? shaped.message ?? String(error)).split("\n")[0]!;
-  const message = [status ? `HTTP ${status}` : undefined, code !== text ? code : undefined, inner && !text.includes(inner) ? `${text} (${inner})` : text].filter(Boolean).join(": ");
+  const message = [status ? `HTTP ${status}` : undefined, code !== text ? code : undefined, inner && !text.includes(inner) ? `${text} (${inner})` : text]
+    .filter(Boolean)
+    .join(": ");
   const retryAfterSeconds = status === 429 || status === 503 ? parseRetryAfter(shaped.response?.headers) : undefined;
-  return { kind: kindOf(status), code, message, ...(status !== undefined && { httpStatus: status }), ...(retryAfterSeconds !== undefined && { retryAfterSeconds }) };
+  return {
+    kind: kindOf(status),
+    code,
+    message,
+    ...(status !== undefined && { httpStatus: status }),
+    ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
+  };
 }
 
 function reshapeTable(table: { name: string; columnDescriptors: { name?: string; type?: string }[]; rows: unknown[][] }): LogsTable {
-  return { name: table.name, columns: table.columnDescriptors.map((column) => ({ name: column.name ?? "", type: column.type ?? "dynamic" })), rows: table.rows };
+  return {
+    name: table.name,
+    columns: table.columnDescriptors.map((column) => ({ name: column.name ?? "", type: column.type ?? "dynamic" })),
+    rows: table.rows,
+  };
 }
 
 export function reshapeLogsResult(result: LogsQueryResult | LogsQueryError): LogsQueryOutcome {
@@ -170,7 +180,13 @@ export function reshapeLogsResult(result: LogsQueryResult | LogsQueryError): Log
     // Inside a $batch, a query the service refused outright also arrives as a partial failure, with no tables.
     if (result.partialTables.length === 0 && result.partialError.code !== "PartialError") {
       const code = result.partialError.code;
-      const kind: LogsErrorKind = /throttl|toomany/i.test(code) ? "throttled" : /auth|forbidden|insufficient/i.test(code) ? "unauthorized" : /badargument|syntax|semantic/i.test(code) ? "bad-query" : "unavailable";
+      const kind: LogsErrorKind = /throttl|toomany/i.test(code)
+        ? "throttled"
+        : /auth|forbidden|insufficient/i.test(code)
+          ? "unauthorized"
+          : /badargument|syntax|semantic/i.test(code)
+            ? "bad-query"
+            : "unavailable";
       return { status: "failed", error: { kind, code, message: `${code}: ${result.partialError.message}` } };
     }
     const details = (result.partialError.details ?? []).map((detail) => detail.message).filter(Boolean);
@@ -186,7 +202,10 @@ export function reshapeLogsResult(result: LogsQueryResult | LogsQueryError): Log
   }
   // A batch answer with no body at all: the SDK's code is the HTTP status.
   const status = Number(result.code);
-  return { status: "failed", error: { kind: kindOf(Number.isFinite(status) ? status : undefined), code: result.code, message: result.message || "The query failed." } };
+  return {
+    status: "failed",
+    error: { kind: kindOf(Number.isFinite(status) ? status : undefined), code: result.code, message: result.message || "The query failed." },
+  };
 }
 
 /** One query against one workspace. Never throws for what the service or the network answers: that is the outcome. */
@@ -226,7 +245,11 @@ function withAnswerStatus(outcome: LogsQueryOutcome, answer: { status?: number; 
  * Several queries in one `$batch` request; outcomes in the order asked. A
  * failure of the whole request (429, network) is every query's outcome.
  */
-export async function queryBatch(config: LogsConfig, requests: readonly LogsQueryRequest[], options: { signal?: AbortSignal } = {}): Promise<LogsQueryOutcome[]> {
+export async function queryBatch(
+  config: LogsConfig,
+  requests: readonly LogsQueryRequest[],
+  options: { signal?: AbortSignal } = {},
+): Promise<LogsQueryOutcome[]> {
   if (requests.length === 0) return [];
   const batch: QueryBatch[] = requests.map((request) => ({
     workspaceId: request.workspaceId,
@@ -251,7 +274,11 @@ export async function queryBatch(config: LogsConfig, requests: readonly LogsQuer
     });
     return requests.map((_, index) => {
       const result = results[index];
-      if (!result) return { status: "failed", error: { kind: "unavailable", code: "MissingResponse", message: `The batch response had no answer for query ${index + 1}.` } };
+      if (!result)
+        return {
+          status: "failed",
+          error: { kind: "unavailable", code: "MissingResponse", message: `The batch response had no answer for query ${index + 1}.` },
+        };
       return withAnswerStatus(reshapeLogsResult(result), answers[index]);
     });
   } catch (error) {

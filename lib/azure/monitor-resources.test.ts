@@ -18,7 +18,11 @@ describe("discoverMonitorResources", () => {
     const { workspaces, components, failures } = await discoverMonitorResources(config);
     expect(failures).toEqual([]);
     expect(workspaces.map((workspace) => workspace.name)).toEqual(["log-wharf-nonprod", "log-wharf-prod"]);
-    expect(workspaces[0]).toMatchObject({ subscriptionId: config.azure.subscriptionIds[0], location: "westeurope", customerId: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(workspaces[0]).toMatchObject({
+      subscriptionId: config.azure.subscriptionIds[0],
+      location: "westeurope",
+      customerId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(components.map((component) => [component.name, component.tags["wharf.io/environment"], component.workspaceResourceId?.split("/").at(-1)])).toEqual([
       ["appi-wharf-dev", "dev", "log-wharf-nonprod"],
       ["appi-wharf-prod", "prod", "log-wharf-prod"],
@@ -30,10 +34,18 @@ describe("discoverMonitorResources", () => {
 
   it("reports a subscription ARM refuses, for each listing, and still lists the others", async () => {
     const unknown = "00000000-0000-4000-8000-000000000000";
-    const { workspaces, components, failures } = await discoverMonitorResources({ ...config, azure: { ...config.azure, subscriptionIds: [...config.azure.subscriptionIds, unknown] } });
+    const { workspaces, components, failures } = await discoverMonitorResources({
+      ...config,
+      azure: { ...config.azure, subscriptionIds: [...config.azure.subscriptionIds, unknown] },
+    });
     expect(workspaces).toHaveLength(2);
     expect(components).toHaveLength(3);
-    expect(failures.map((failure) => [failure.subscriptionId, failure.resource])).toEqual(expect.arrayContaining([[unknown, "workspaces"], [unknown, "components"]]));
+    expect(failures.map((failure) => [failure.subscriptionId, failure.resource])).toEqual(
+      expect.arrayContaining([
+        [unknown, "workspaces"],
+        [unknown, "components"],
+      ]),
+    );
     for (const failure of failures) expect(failure.message).toContain("SubscriptionNotFound");
   });
 });
@@ -42,7 +54,9 @@ describe("componentsApiVersion", () => {
   it("asks ARM for components with an api-version that has WorkspaceResourceId", async () => {
     const seen: string[] = [];
     const policy = componentsApiVersion.create({ sendRequest: async (request) => (seen.push(request.url), {}) as never }, {} as never);
-    await policy.sendRequest({ url: "https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/components?api-version=2018-05-01-preview&$skiptoken=x" } as never);
+    await policy.sendRequest({
+      url: "https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/components?api-version=2018-05-01-preview&$skiptoken=x",
+    } as never);
     expect(seen).toEqual(["https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/components?api-version=2020-02-02&$skiptoken=x"]);
   });
 });

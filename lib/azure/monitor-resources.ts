@@ -86,7 +86,10 @@ export function reshapeComponent(subscriptionId: string, raw: RawComponent): App
 
 async function listWorkspaces(config: AzureConfig, subscriptionId: string): Promise<LogAnalyticsWorkspace[]> {
   const tlsOptions = azureTlsOptions(config);
-  const client = new OperationalInsightsManagementClient(azureCredential(config), subscriptionId, { endpoint: config.azure.armEndpoint, ...(tlsOptions && { tlsOptions }) });
+  const client = new OperationalInsightsManagementClient(azureCredential(config), subscriptionId, {
+    endpoint: config.azure.armEndpoint,
+    ...(tlsOptions && { tlsOptions }),
+  });
   const workspaces: LogAnalyticsWorkspace[] = [];
   for await (const workspace of client.workspaces.list()) workspaces.push(reshapeWorkspace(subscriptionId, workspace));
   return workspaces;

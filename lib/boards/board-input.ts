@@ -10,8 +10,12 @@ export const boardSlug = z
   .trim()
   .min(2, { error: "The board slug needs at least 2 characters." })
   .max(40, { error: "The board slug can have at most 40 characters." })
-  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, { error: "The board slug may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit." })
-  .refine((value) => !(reservedBoardSlugs as readonly string[]).includes(value), { error: "That slug is reserved for Wharf's own display pages; pick another." });
+  .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/, {
+    error: "The board slug may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit.",
+  })
+  .refine((value) => !(reservedBoardSlugs as readonly string[]).includes(value), {
+    error: "That slug is reserved for Wharf's own display pages; pick another.",
+  });
 
 export const boardName = z.string().trim().min(1, { error: "Give the board a name." }).max(80, { error: "The board name can have at most 80 characters." });
 
@@ -26,7 +30,11 @@ export type UpdateBoardInput = z.input<typeof updateBoardInput>;
 export const maxDisplayDays = 400;
 
 export const createDisplayInput = z.object({
-  label: z.string().trim().min(1, { error: "Give the screen a label, such as where it hangs." }).max(80, { error: "The label can have at most 80 characters." }),
+  label: z
+    .string()
+    .trim()
+    .min(1, { error: "Give the screen a label, such as where it hangs." })
+    .max(80, { error: "The label can have at most 80 characters." }),
   expiresInDays: z
     .int({ error: "expiresInDays must be a whole number of days." })
     .min(1, { error: "A display token must last at least 1 day." })

@@ -10,7 +10,10 @@ export const boardViewSchema = z.object({
   id: z.string(),
   slug: z.string(),
   name: z.string(),
-  team: z.object({ id: z.string(), slug: z.string(), name: z.string(), archived: z.boolean() }).nullable().describe("The owning team; null for a board for everyone."),
+  team: z
+    .object({ id: z.string(), slug: z.string(), name: z.string(), archived: z.boolean() })
+    .nullable()
+    .describe("The owning team; null for a board for everyone."),
   tiles: z.array(tileSchema),
   createdByName: z.string(),
   createdAt: iso,
@@ -34,9 +37,16 @@ export const displayViewSchema = z.object({
 
 export type DisplayView = z.infer<typeof displayViewSchema>;
 
-export const boardSummarySchema = boardViewSchema.extend({ canManage: z.boolean().describe("Whether you may change it and its screens."), screens: z.number().describe("Screens with an active token.") });
+export const boardSummarySchema = boardViewSchema.extend({
+  canManage: z.boolean().describe("Whether you may change it and its screens."),
+  screens: z.number().describe("Screens with an active token."),
+});
 export const boardListSchema = z.array(boardSummarySchema);
-export const boardDetailSchema = z.object({ board: boardViewSchema, canManage: z.boolean(), displays: z.array(displayViewSchema).describe("Empty unless you manage the board.") });
+export const boardDetailSchema = z.object({
+  board: boardViewSchema,
+  canManage: z.boolean(),
+  displays: z.array(displayViewSchema).describe("Empty unless you manage the board."),
+});
 export const displayTokenSchema = z.object({
   display: displayViewSchema,
   token: z.string().describe("The display token, shown only in this response: Wharf keeps its SHA-256."),
@@ -51,7 +61,10 @@ export const boardInclude = { team: { select: { id: true, slug: true, name: true
 export function storedTiles(board: Pick<Board, "slug" | "tiles">): Tile[] {
   const parsed = tilesSchema.safeParse(board.tiles);
   if (parsed.success) return parsed.data;
-  throw new AppError("conflict", `Board "${board.slug}" holds tiles this version of Wharf cannot read (${parsed.error.issues[0]!.message}); edit the board and save it again.`);
+  throw new AppError(
+    "conflict",
+    `Board "${board.slug}" holds tiles this version of Wharf cannot read (${parsed.error.issues[0]!.message}); edit the board and save it again.`,
+  );
 }
 
 export function toBoardView(board: BoardRow): BoardView {

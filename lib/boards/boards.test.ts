@@ -28,7 +28,15 @@ let serviceSlug: string;
 
 async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`, groupIds: [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: now },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
+      groupIds: [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: now,
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
@@ -43,10 +51,43 @@ beforeAll(async () => {
   admin = await user("Ada Admin", true, []);
   member = await user("Mia Member", false, [team]);
   outsider = await user("Otto Other", false, [other]);
-  const cluster = await prisma.cluster.create({ data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/b-${suffix}`, name: `aks-b-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope", environment: "prod", reachable: true } });
-  const namespace = await prisma.namespace.create({ data: { clusterId: cluster.id, teamId: team.id, name: `b-${suffix}`, activeName: `b-${suffix}`, environment: "prod", costCenter: "CC-1", quota: {}, containerDefaults: {}, status: "ready", readyAt: now } });
+  const cluster = await prisma.cluster.create({
+    data: {
+      armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/b-${suffix}`,
+      name: `aks-b-${suffix}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      location: "westeurope",
+      environment: "prod",
+      reachable: true,
+    },
+  });
+  const namespace = await prisma.namespace.create({
+    data: {
+      clusterId: cluster.id,
+      teamId: team.id,
+      name: `b-${suffix}`,
+      activeName: `b-${suffix}`,
+      environment: "prod",
+      costCenter: "CC-1",
+      quota: {},
+      containerDefaults: {},
+      status: "ready",
+      readyAt: now,
+    },
+  });
   serviceSlug = `orders-${suffix}`;
-  const service = await prisma.service.create({ data: { slug: serviceSlug, displayName: `Orders ${suffix}`, ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: serviceSlug } });
+  const service = await prisma.service.create({
+    data: {
+      slug: serviceSlug,
+      displayName: `Orders ${suffix}`,
+      ownerTeamId: team.id,
+      tier: "standard",
+      lifecycle: "production",
+      tags: [],
+      searchText: serviceSlug,
+    },
+  });
   await prisma.serviceHealth.create({
     data: {
       serviceId: service.id,
@@ -65,7 +106,10 @@ describe("boards", () => {
   it("lets an admin make a board for everyone and a member one for their team, and audits both", async () => {
     const everyone = await createBoard({ actor: admin, input: { slug: `all-${suffix}`, name: "Everyone", teamId: null, tiles: [fleet()] } });
     expect(everyone).toMatchObject({ team: null, createdByName: "Ada Admin", tiles: [fleet()] });
-    const ours = await createBoard({ actor: member, input: { slug: `ours-${suffix}`, name: "Our room", teamId: team.id, tiles: [fleet({ team: team.slug })] } });
+    const ours = await createBoard({
+      actor: member,
+      input: { slug: `ours-${suffix}`, name: "Our room", teamId: team.id, tiles: [fleet({ team: team.slug })] },
+    });
     expect(ours.team).toMatchObject({ slug: team.slug, archived: false });
     expect((await audit(ours.id)).map((event) => [event.action, event.outcome, event.actorName])).toEqual([["board.create", "success", "Mia Member"]]);
 
@@ -100,12 +144,19 @@ describe("boards", () => {
       [{ slug: `t-${suffix}`, name: "", teamId: null }, ["name"]],
       [{ slug: `t-${suffix}`, name: "x", teamId: null, tiles: [fleet({ x: 10 })] }, ["tiles", 0, "w"]],
       [{ slug: `t-${suffix}`, name: "x", teamId: null, tiles: [fleet({ team: "no-such-team" })] }, ["tiles", 0, "team"]],
-      [{ slug: `t-${suffix}`, name: "x", teamId: null, tiles: [{ kind: "service-health", id: "s", x: 0, y: 0, w: 4, h: 4, service: "no-such-service" }] }, ["tiles", 0, "service"]],
+      [
+        { slug: `t-${suffix}`, name: "x", teamId: null, tiles: [{ kind: "service-health", id: "s", x: 0, y: 0, w: 4, h: 4, service: "no-such-service" }] },
+        ["tiles", 0, "service"],
+      ],
     ];
-    for (const [input, path] of cases) await expect(createBoard({ actor: admin, input }), JSON.stringify(input)).rejects.toMatchObject({ code: "invalid_input", path });
+    for (const [input, path] of cases)
+      await expect(createBoard({ actor: admin, input }), JSON.stringify(input)).rejects.toMatchObject({ code: "invalid_input", path });
     expect(await getPrisma().board.count({ where: { slug: `t-${suffix}` } })).toBe(0);
     await createBoard({ actor: admin, input: { slug: `t-${suffix}`, name: "x", teamId: null } });
-    await expect(createBoard({ actor: admin, input: { slug: `t-${suffix}`, name: "y", teamId: null } })).rejects.toMatchObject({ code: "conflict", path: ["slug"] });
+    await expect(createBoard({ actor: admin, input: { slug: `t-${suffix}`, name: "y", teamId: null } })).rejects.toMatchObject({
+      code: "conflict",
+      path: ["slug"],
+    });
   });
 
   it("saves tiles and deletes a board with its screens, audited", async () => {
@@ -147,7 +198,12 @@ describe("display tokens", () => {
     const seen = await checkDisplayToken(token, board.slug);
     if (!seen.ok) throw new Error("unreachable");
     expect(await touchDisplay(seen, "Chromium kiosk", new Date(now.getTime() + 10_000))).toBe(false);
-    expect((await getBoard({ actor: member, slug: board.slug })).displays[0]).toMatchObject({ label: "Team room", userAgent: "Chromium kiosk", lastSeenAt: now.toISOString(), state: "active" });
+    expect((await getBoard({ actor: member, slug: board.slug })).displays[0]).toMatchObject({
+      label: "Team room",
+      userAgent: "Chromium kiosk",
+      lastSeenAt: now.toISOString(),
+      state: "active",
+    });
     expect((await getBoard({ actor: outsider, slug: board.slug })).displays).toEqual([]);
 
     await expect(revokeDisplay({ actor: outsider, slug: board.slug, displayId: display.id })).rejects.toMatchObject({ code: "forbidden" });
@@ -159,7 +215,10 @@ describe("display tokens", () => {
       ["display.create", "success"],
       ["display.revoke", "success"],
     ]);
-    await expect(createDisplay({ actor: member, slug: board.slug, input: { label: "x", expiresInDays: 1000 } })).rejects.toMatchObject({ code: "invalid_input", path: ["expiresInDays"] });
+    await expect(createDisplay({ actor: member, slug: board.slug, input: { label: "x", expiresInDays: 1000 } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["expiresInDays"],
+    });
   });
 });
 
@@ -172,7 +231,12 @@ describe("a screen's snapshot", () => {
         slug: `snap-${suffix}`,
         name: "Snap",
         teamId: null,
-        tiles: [fleet({ team: team.slug }), { kind: "service-health", id: "svc", x: 6, y: 0, w: 6, h: 4, service: serviceSlug }, fleet({ id: "gone", y: 4, team: archived.slug }), { kind: "rollouts", id: "r", x: 6, y: 4, w: 6, h: 4 }],
+        tiles: [
+          fleet({ team: team.slug }),
+          { kind: "service-health", id: "svc", x: 6, y: 0, w: 6, h: 4, service: serviceSlug },
+          fleet({ id: "gone", y: 4, team: archived.slug }),
+          { kind: "rollouts", id: "r", x: 6, y: 4, w: 6, h: 4 },
+        ],
       },
     });
     await getPrisma().team.update({ where: { id: archived.id }, data: { archivedAt: now } });
@@ -183,9 +247,19 @@ describe("a screen's snapshot", () => {
 
     const snapshot = await getBoardSnapshot({ actor: screen, boardId: board.id, now, fresh: true });
     const fleetTile = snapshot.tiles.fleet as FleetHealthData;
-    expect(fleetTile).toMatchObject({ counts: { unhealthy: 1, healthy: 0 }, total: 1, asOf: new Date(now.getTime() - 30_000).toISOString(), staleAfterSeconds: 2 * getConfig().health.pollSeconds });
+    expect(fleetTile).toMatchObject({
+      counts: { unhealthy: 1, healthy: 0 },
+      total: 1,
+      asOf: new Date(now.getTime() - 30_000).toISOString(),
+      staleAfterSeconds: 2 * getConfig().health.pollSeconds,
+    });
     expect(fleetTile.problems[0]).toMatchObject({ service: serviceSlug, state: "unhealthy", message: "0 of 2 replicas ready" });
-    expect((snapshot.tiles.svc as ServiceHealthData).environments[0]).toMatchObject({ environment: "prod", state: "unhealthy", readyReplicas: 0, desiredReplicas: 2 });
+    expect((snapshot.tiles.svc as ServiceHealthData).environments[0]).toMatchObject({
+      environment: "prod",
+      state: "unhealthy",
+      readyReplicas: 0,
+      desiredReplicas: 2,
+    });
     expect(snapshot.tiles.gone).toMatchObject({ error: `Team “Archived ${suffix}” was archived; edit the board to pick another team.`, total: 0 });
     expect(snapshot.tiles.r).toMatchObject({ kind: "rollouts", asOf: now.toISOString() });
 

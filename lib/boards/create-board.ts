@@ -19,15 +19,28 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
   return prisma.$transaction(async (tx) => {
     if (data.teamId) {
       const team = await tx.team.findUnique({ where: { id: data.teamId }, select: { archivedAt: true } });
-      if (!team || team.archivedAt) throw new AppError("invalid_input", "The owning team does not exist or is archived; pick an active team, or none for a board for everyone.", { path: ["teamId"] });
+      if (!team || team.archivedAt)
+        throw new AppError("invalid_input", "The owning team does not exist or is archived; pick an active team, or none for a board for everyone.", {
+          path: ["teamId"],
+        });
     }
     if (await tx.board.findUnique({ where: { slug: data.slug }, select: { id: true } })) {
       throw new AppError("conflict", `A board with the slug "${data.slug}" already exists; pick another slug.`, { path: ["slug"] });
     }
     await checkTileReferences(tx, data.tiles);
-    const board = await tx.board.create({ data: { slug: data.slug, name: data.name, teamId: data.teamId, tiles: data.tiles, createdByName: actor.name }, include: boardInclude });
+    const board = await tx.board.create({
+      data: { slug: data.slug, name: data.name, teamId: data.teamId, tiles: data.tiles, createdByName: actor.name },
+      include: boardInclude,
+    });
     const view = toBoardView(board);
-    await recordAuditEvent(tx, { actor, action: "board.create", resourceType: "board", resourceId: board.id, outcome: "success", after: { slug: view.slug, name: view.name, team: view.team?.slug ?? null, tiles: view.tiles } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "board.create",
+      resourceType: "board",
+      resourceId: board.id,
+      outcome: "success",
+      after: { slug: view.slug, name: view.name, team: view.team?.slug ?? null, tiles: view.tiles },
+    });
     return view;
   });
 }

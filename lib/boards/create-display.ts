@@ -9,7 +9,17 @@ import { createDisplayInput } from "./board-input";
 import { toDisplayView, type DisplayView } from "./board-view";
 import { lockManageableBoard } from "./manageable-board";
 
-export async function createDisplay({ actor, slug, input, now = new Date() }: { actor: Actor; slug: string; input: unknown; now?: Date }): Promise<{ display: DisplayView; token: string; url: string }> {
+export async function createDisplay({
+  actor,
+  slug,
+  input,
+  now = new Date(),
+}: {
+  actor: Actor;
+  slug: string;
+  input: unknown;
+  now?: Date;
+}): Promise<{ display: DisplayView; token: string; url: string }> {
   const data = parseInput(createDisplayInput, input);
   return getPrisma().$transaction(async (tx) => {
     const board = await lockManageableBoard(tx, actor, slug, "display.create");
@@ -26,7 +36,14 @@ export async function createDisplay({ actor, slug, input, now = new Date() }: { 
       },
     });
     const view = toDisplayView(display, now);
-    await recordAuditEvent(tx, { actor, action: "display.create", resourceType: "display", resourceId: display.id, outcome: "success", after: { board: slug, label: view.label, expiresAt: view.expiresAt } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "display.create",
+      resourceType: "display",
+      resourceId: display.id,
+      outcome: "success",
+      after: { board: slug, label: view.label, expiresAt: view.expiresAt },
+    });
     return { display: view, token, url: `/display/${slug}?token=${token}` };
   });
 }

@@ -13,7 +13,14 @@ export async function deleteBoard({ actor, slug }: { actor: Actor; slug: string 
     const board = await tx.board.findUniqueOrThrow({ where: { id }, include: { ...boardInclude, _count: { select: { displays: true } } } });
     await tx.board.delete({ where: { id } });
     const view = toBoardView(board);
-    await recordAuditEvent(tx, { actor, action: "board.delete", resourceType: "board", resourceId: id, outcome: "success", before: { slug: view.slug, name: view.name, team: view.team?.slug ?? null, tiles: view.tiles, screens: board._count.displays } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "board.delete",
+      resourceType: "board",
+      resourceId: id,
+      outcome: "success",
+      before: { slug: view.slug, name: view.name, team: view.team?.slug ?? null, tiles: view.tiles, screens: board._count.displays },
+    });
     await noticeInTransaction(tx, { kind: "board", id });
   });
 }

@@ -26,7 +26,13 @@ export function formatPairingCode(code: string): string {
   return `${code.slice(0, 3)}-${code.slice(3)}`;
 }
 
-export async function startPairing({ userAgent, now = new Date() }: { userAgent: string | null; now?: Date }): Promise<{ code: string; secret: string; expiresAt: Date }> {
+export async function startPairing({
+  userAgent,
+  now = new Date(),
+}: {
+  userAgent: string | null;
+  now?: Date;
+}): Promise<{ code: string; secret: string; expiresAt: Date }> {
   const prisma = getPrisma();
   // Codes nobody used are forgotten a day after they expired.
   await prisma.displayPairing.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 86_400_000) } } });
@@ -45,10 +51,7 @@ export async function startPairing({ userAgent, now = new Date() }: { userAgent:
 }
 
 export type PairingStatus =
-  | { state: "waiting"; code: string; expiresAt: string }
-  | { state: "paired"; board: string; expiresAt: Date }
-  | { state: "expired" }
-  | { state: "unknown" };
+  { state: "waiting"; code: string; expiresAt: string } | { state: "paired"; board: string; expiresAt: Date } | { state: "expired" } | { state: "unknown" };
 
 /** What a screen holding `secret` should do; a paired pairing is used up by asking. */
 export async function pairingStatus(secret: string | undefined, now = new Date()): Promise<PairingStatus> {

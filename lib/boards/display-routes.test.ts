@@ -33,10 +33,31 @@ const otherSlug = `wall2-${suffix}`;
 const handler = (route: unknown) => route as RouteHandler;
 
 beforeAll(async () => {
-  const row = await getPrisma().user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: `ada-${suffix}@example.com`, groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } });
+  const row = await getPrisma().user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Ada Admin",
+      email: `ada-${suffix}@example.com`,
+      groupIds: [],
+      appRoles: [getConfig().identity.adminAppRole],
+      lastSignInAt: new Date(),
+    },
+  });
   admin = { kind: "user", userId: row.id, name: "Ada Admin", email: row.email, isAdmin: true, teams: [] };
   sessionToken = (await createSession(row.id, getConfig().session)).token;
-  await createBoard({ actor: admin, input: { slug, name: "Wall", teamId: null, tiles: [{ kind: "clock", id: "clock", x: 0, y: 0, w: 4, h: 2 }, { kind: "fleet-health", id: "fleet", x: 4, y: 0, w: 8, h: 4 }] } });
+  await createBoard({
+    actor: admin,
+    input: {
+      slug,
+      name: "Wall",
+      teamId: null,
+      tiles: [
+        { kind: "clock", id: "clock", x: 0, y: 0, w: 4, h: 2 },
+        { kind: "fleet-health", id: "fleet", x: 4, y: 0, w: 8, h: 4 },
+      ],
+    },
+  });
   await createBoard({ actor: admin, input: { slug: otherSlug, name: "Other wall", teamId: null } });
 });
 
@@ -56,7 +77,13 @@ describe("exchanging a display token", () => {
     expect(cookie).toMatch(/Expires=/i);
     expect(await getPrisma().auditEvent.count({ where: { action: "display.connect", outcome: "success", after: { path: ["board"], equals: slug } } })).toBe(1);
 
-    const posted = await callRoute(handler(connectByForm), { method: "POST", url: `/display/${slug}/connect`, params: { board: slug }, body: `token=${token}`, contentType: "application/x-www-form-urlencoded" });
+    const posted = await callRoute(handler(connectByForm), {
+      method: "POST",
+      url: `/display/${slug}/connect`,
+      params: { board: slug },
+      body: `token=${token}`,
+      contentType: "application/x-www-form-urlencoded",
+    });
     expect(posted.status).toBe(303);
   });
 
@@ -64,7 +91,8 @@ describe("exchanging a display token", () => {
     const { token, display } = await createDisplay({ actor: admin, slug, input: { label: "Soon revoked" } });
     const { token: expiring, display: expiringDisplay } = await createDisplay({ actor: admin, slug, input: { label: "Expired" } });
     await getPrisma().display.update({ where: { id: expiringDisplay.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const exchange = (value: string, board = slug) => callRoute(handler(connect), { method: "GET", url: `/display/${board}/connect?token=${encodeURIComponent(value)}`, params: { board } });
+    const exchange = (value: string, board = slug) =>
+      callRoute(handler(connect), { method: "GET", url: `/display/${board}/connect?token=${encodeURIComponent(value)}`, params: { board } });
 
     const other = await exchange(token, otherSlug);
     expect(other.status).toBe(403);
@@ -94,13 +122,17 @@ describe("exchanging a display token", () => {
     expect(rewrite.searchParams.get("token")).toBe("wdt_abc");
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(proxy(new NextRequest(new URL(`/display/${slug}`, getConfig().publicUrl))).headers.get("x-middleware-rewrite")).toBeNull();
-    expect(proxy(new NextRequest(new URL(`/display/${slug}/snapshot`, getConfig().publicUrl))).headers.get("content-security-policy")).toContain("default-src 'none'");
+    expect(proxy(new NextRequest(new URL(`/display/${slug}/snapshot`, getConfig().publicUrl))).headers.get("content-security-policy")).toContain(
+      "default-src 'none'",
+    );
   });
 });
 
 describe("the screen's web app manifest", () => {
   it("opens the board full screen, with the icons in public/", async () => {
-    const response = await manifestRoute(new Request(new URL(`/display/${slug}/manifest.webmanifest`, getConfig().publicUrl)), { params: Promise.resolve({ board: slug }) });
+    const response = await manifestRoute(new Request(new URL(`/display/${slug}/manifest.webmanifest`, getConfig().publicUrl)), {
+      params: Promise.resolve({ board: slug }),
+    });
     expect(response.headers.get("content-type")).toBe("application/manifest+json");
     const manifest = (await response.json()) as { start_url: string; scope: string; display: string; icons: { src: string; sizes: string }[] };
     expect(manifest).toMatchObject({ start_url: `/display/${slug}`, scope: `/display/${slug}`, display: "fullscreen" });
@@ -140,7 +172,12 @@ describe("the display cookie", () => {
 
   it("ends the screen's stream with a `refused` event when it is revoked", async () => {
     const { token, display } = await createDisplay({ actor: admin, slug, input: { label: "Live" } });
-    const response = await callRoute(handler(streamRoute), { method: "GET", url: `/display/${slug}/stream`, params: { board: slug }, cookies: { [displayCookieName]: token } });
+    const response = await callRoute(handler(streamRoute), {
+      method: "GET",
+      url: `/display/${slug}/stream`,
+      params: { board: slug },
+      cookies: { [displayCookieName]: token },
+    });
     expect(response.status).toBe(200);
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();
@@ -159,8 +196,15 @@ describe("the display cookie", () => {
     expect(text).toContain('"reason":"revoked"');
     expect((await reader.read()).done).toBe(true);
 
-    const after = await callRoute(handler(streamRoute), { method: "GET", url: `/display/${slug}/stream`, params: { board: slug }, cookies: { [displayCookieName]: token } });
+    const after = await callRoute(handler(streamRoute), {
+      method: "GET",
+      url: `/display/${slug}/stream`,
+      params: { board: slug },
+      cookies: { [displayCookieName]: token },
+    });
     expect(after.status).toBe(401);
-    expect(await after.json()).toMatchObject({ error: { reason: "revoked", message: "This screen was revoked. Ask the board's owners for a new display token." } });
+    expect(await after.json()).toMatchObject({
+      error: { reason: "revoked", message: "This screen was revoked. Ask the board's owners for a new display token." },
+    });
   });
 });

@@ -20,7 +20,17 @@ type Cached = { at: number; snapshot: Promise<BoardSnapshot> };
 const state = globalThis as typeof globalThis & { wharfBoardSnapshots?: Map<string, Cached> };
 const cache = () => (state.wharfBoardSnapshots ??= new Map());
 
-export async function getBoardSnapshot({ actor, boardId, now = new Date(), fresh = false }: { actor: Actor; boardId: string; now?: Date; fresh?: boolean }): Promise<BoardSnapshot> {
+export async function getBoardSnapshot({
+  actor,
+  boardId,
+  now = new Date(),
+  fresh = false,
+}: {
+  actor: Actor;
+  boardId: string;
+  now?: Date;
+  fresh?: boolean;
+}): Promise<BoardSnapshot> {
   if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
   const cached = cache().get(boardId);
   if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
@@ -39,7 +49,9 @@ async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> 
   const tiles = storedTiles(board);
   const pollSeconds = getConfig().health.pollSeconds;
   const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
-  const teams = teamSlugs.length ? await prisma.team.findMany({ where: { slug: { in: teamSlugs } }, select: { id: true, slug: true, name: true, archivedAt: true } }) : [];
+  const teams = teamSlugs.length
+    ? await prisma.team.findMany({ where: { slug: { in: teamSlugs } }, select: { id: true, slug: true, name: true, archivedAt: true } })
+    : [];
   const teamBySlug = new Map(teams.map((team) => [team.slug, team]));
   const teamProblem = (slug: string | undefined): string | undefined => {
     if (!slug) return undefined;
@@ -71,7 +83,8 @@ interface TileContext {
   teamId?: string;
 }
 
-const latest = (entries: HealthEntry[]) => entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
+const latest = (entries: HealthEntry[]) =>
+  entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
 
 async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
   const { now, pollSeconds, problem, teamId } = context;
@@ -79,10 +92,21 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
   const prisma = getPrisma();
   switch (tile.kind) {
     case "fleet-health": {
-      const empty: FleetHealthData = { kind: "fleet-health", asOf: null, staleAfterSeconds: healthStale, counts: { unhealthy: 0, degraded: 0, unknown: 0, healthy: 0 }, total: 0, problems: [] };
+      const empty: FleetHealthData = {
+        kind: "fleet-health",
+        asOf: null,
+        staleAfterSeconds: healthStale,
+        counts: { unhealthy: 0, degraded: 0, unknown: 0, healthy: 0 },
+        total: 0,
+        problems: [],
+      };
       if (problem) return { ...empty, error: problem };
       const rows = await prisma.serviceHealth.findMany({
-        where: { service: { retiredAt: null, ...(teamId && { ownerTeamId: teamId }) }, namespace: { status: { not: "decommissioned" } }, ...(tile.environment && { environment: tile.environment }) },
+        where: {
+          service: { retiredAt: null, ...(teamId && { ownerTeamId: teamId }) },
+          namespace: { status: { not: "decommissioned" } },
+          ...(tile.environment && { environment: tile.environment }),
+        },
         include: serviceHealthInclude,
       });
       const entries = rows.map((row) => toHealthEntry(row, now, pollSeconds)).sort(compareHealthEntries);
@@ -94,15 +118,31 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
         problems: entries
           .filter((entry) => entry.state !== "healthy")
           .slice(0, 12)
-          .map((entry) => ({ service: entry.service.slug, displayName: entry.service.displayName, environment: entry.environment, namespace: entry.namespace.name, state: entry.state, message: entry.reasons[0]?.message ?? "" })),
+          .map((entry) => ({
+            service: entry.service.slug,
+            displayName: entry.service.displayName,
+            environment: entry.environment,
+            namespace: entry.namespace.name,
+            state: entry.state,
+            message: entry.reasons[0]?.message ?? "",
+          })),
       };
     }
     case "service-health": {
       const service = await prisma.service.findUnique({ where: { slug: tile.service }, select: { id: true, slug: true, displayName: true, retiredAt: true } });
-      const empty: ServiceHealthData = { kind: "service-health", asOf: null, staleAfterSeconds: healthStale, service: service ? { slug: service.slug, displayName: service.displayName } : null, environments: [] };
+      const empty: ServiceHealthData = {
+        kind: "service-health",
+        asOf: null,
+        staleAfterSeconds: healthStale,
+        service: service ? { slug: service.slug, displayName: service.displayName } : null,
+        environments: [],
+      };
       if (!service) return { ...empty, error: `Service "${tile.service}" is no longer in the catalog; edit the board to pick another.` };
       if (service.retiredAt) return { ...empty, error: `${service.displayName} was retired; edit the board to pick another service.` };
-      const rows = await prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: { status: { not: "decommissioned" } } }, include: serviceHealthInclude });
+      const rows = await prisma.serviceHealth.findMany({
+        where: { serviceId: service.id, namespace: { status: { not: "decommissioned" } } },
+        include: serviceHealthInclude,
+      });
       const entries = rows.map((row) => toHealthEntry(row, now, pollSeconds)).sort(compareHealthEntries);
       return {
         ...empty,
@@ -126,23 +166,52 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
       if (problem) return { ...empty, error: problem };
       const team = teamId ? { teamId } : {};
       const [active, recent] = await Promise.all([
-        prisma.deployment.findMany({ where: { ...team, status: { in: ["queued", "applying", "progressing"] } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }),
-        prisma.deployment.findMany({ where: { ...team, status: { in: ["succeeded", "failed", "cancelled"] } }, include: deploymentInclude, orderBy: { finishedAt: { sort: "desc", nulls: "last" } }, take: 10 }),
+        prisma.deployment.findMany({
+          where: { ...team, status: { in: ["queued", "applying", "progressing"] } },
+          include: deploymentInclude,
+          orderBy: { createdAt: "desc" },
+          take: 10,
+        }),
+        prisma.deployment.findMany({
+          where: { ...team, status: { in: ["succeeded", "failed", "cancelled"] } },
+          include: deploymentInclude,
+          orderBy: { finishedAt: { sort: "desc", nulls: "last" } },
+          take: 10,
+        }),
       ]);
       return { ...empty, active: active.map(toRolloutRow), recent: recent.map(toRolloutRow) };
     }
     case "approvals": {
-      const empty: ApprovalsData = { kind: "approvals", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds, deployments: [], namespaceRequests: [] };
+      const empty: ApprovalsData = {
+        kind: "approvals",
+        asOf: now.toISOString(),
+        staleAfterSeconds: ownDataStaleSeconds,
+        deployments: [],
+        namespaceRequests: [],
+      };
       if (problem) return { ...empty, error: problem };
       const team = teamId ? { teamId } : {};
       const [deployments, requests] = await Promise.all([
         prisma.deployment.findMany({ where: { ...team, status: "awaiting-approval" }, include: deploymentInclude, orderBy: { createdAt: "asc" }, take: 20 }),
-        prisma.namespaceRequest.findMany({ where: { ...team, status: "pending" }, include: { team: { select: { name: true } }, cluster: { select: { name: true } } }, orderBy: { createdAt: "asc" }, take: 20 }),
+        prisma.namespaceRequest.findMany({
+          where: { ...team, status: "pending" },
+          include: { team: { select: { name: true } }, cluster: { select: { name: true } } },
+          orderBy: { createdAt: "asc" },
+          take: 20,
+        }),
       ]);
       return {
         ...empty,
         deployments: deployments.map(toRolloutRow),
-        namespaceRequests: requests.map((request) => ({ id: request.id, team: request.team.name, name: request.name, cluster: request.cluster.name, kind: request.kind, requestedByName: request.requestedByName, at: request.createdAt.toISOString() })),
+        namespaceRequests: requests.map((request) => ({
+          id: request.id,
+          team: request.team.name,
+          name: request.name,
+          cluster: request.cluster.name,
+          kind: request.kind,
+          requestedByName: request.requestedByName,
+          at: request.createdAt.toISOString(),
+        })),
       };
     }
     case "clock":

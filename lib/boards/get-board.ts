@@ -13,7 +13,10 @@ export interface BoardDetail {
 
 export async function getBoard({ actor, slug, now = new Date() }: { actor: Actor; slug: string; now?: Date }): Promise<BoardDetail> {
   if (!can(actor, "board:read")) throw forbidden("board:read");
-  const row = await getPrisma().board.findUnique({ where: { slug }, include: { ...boardInclude, displays: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] } } });
+  const row = await getPrisma().board.findUnique({
+    where: { slug },
+    include: { ...boardInclude, displays: { orderBy: [{ revokedAt: { sort: "desc", nulls: "first" } }, { createdAt: "desc" }] } },
+  });
   if (!row) throw new AppError("not_found", `There is no board "${slug}".`);
   const canManage = can(actor, "board:manage", { teamId: row.teamId ?? undefined });
   return { board: toBoardView(row), canManage, displays: canManage ? row.displays.map((display) => toDisplayView(display, now)) : [] };

@@ -12,7 +12,19 @@ import { toDisplayView, type DisplayView } from "./board-view";
 import { lockManageableBoard } from "./manageable-board";
 import { formatPairingCode, normalizePairingCode, pairingMinutes } from "./display-pairing";
 
-export async function pairDisplay({ actor, slug, code: typed, input, now = new Date() }: { actor: Actor; slug: string; code: string; input: unknown; now?: Date }): Promise<DisplayView> {
+export async function pairDisplay({
+  actor,
+  slug,
+  code: typed,
+  input,
+  now = new Date(),
+}: {
+  actor: Actor;
+  slug: string;
+  code: string;
+  input: unknown;
+  now?: Date;
+}): Promise<DisplayView> {
   const data = parseInput(createDisplayInput, input);
   const code = normalizePairingCode(typed);
   if (!code) throw new AppError("invalid_input", "A pairing code is the 6 letters and digits the screen shows, such as K7Q-M4X.", { path: ["code"] });
@@ -21,9 +33,16 @@ export async function pairDisplay({ actor, slug, code: typed, input, now = new D
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "DisplayPairing" WHERE code = ${code} FOR UPDATE`;
     const pairing = locked[0] ? await tx.displayPairing.findUniqueOrThrow({ where: { id: locked[0].id } }) : null;
     const shown = formatPairingCode(code);
-    if (!pairing) throw new AppError("invalid_input", `No screen shows the code ${shown}. Check the code on the screen (it changes every ${pairingMinutes} minutes).`, { path: ["code"] });
-    if (pairing.pairedAt) throw new AppError("conflict", `The code ${shown} was already used to pair a screen; the screen shows a new code if it still needs one.`, { path: ["code"] });
-    if (pairing.expiresAt <= now) throw new AppError("invalid_input", `The code ${shown} has expired; type the new code the screen shows now.`, { path: ["code"] });
+    if (!pairing)
+      throw new AppError("invalid_input", `No screen shows the code ${shown}. Check the code on the screen (it changes every ${pairingMinutes} minutes).`, {
+        path: ["code"],
+      });
+    if (pairing.pairedAt)
+      throw new AppError("conflict", `The code ${shown} was already used to pair a screen; the screen shows a new code if it still needs one.`, {
+        path: ["code"],
+      });
+    if (pairing.expiresAt <= now)
+      throw new AppError("invalid_input", `The code ${shown} has expired; type the new code the screen shows now.`, { path: ["code"] });
     const display = await tx.display.create({
       data: {
         boardId: board.id,
@@ -38,7 +57,14 @@ export async function pairDisplay({ actor, slug, code: typed, input, now = new D
     });
     await tx.displayPairing.update({ where: { id: pairing.id }, data: { pairedAt: now, boardSlug: slug, displayId: display.id } });
     const view = toDisplayView(display, now);
-    await recordAuditEvent(tx, { actor, action: "display.pair", resourceType: "display", resourceId: display.id, outcome: "success", after: { board: slug, label: view.label, expiresAt: view.expiresAt, code: shown } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "display.pair",
+      resourceType: "display",
+      resourceId: display.id,
+      outcome: "success",
+      after: { board: slug, label: view.label, expiresAt: view.expiresAt, code: shown },
+    });
     return view;
   });
 }

@@ -21,7 +21,17 @@ let outsider: UserActor;
 const handler = (route: unknown) => route as RouteHandler;
 
 beforeAll(async () => {
-  const adminRow = await getPrisma().user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: `ada-p-${suffix}@example.com`, groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } });
+  const adminRow = await getPrisma().user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Ada Admin",
+      email: `ada-p-${suffix}@example.com`,
+      groupIds: [],
+      appRoles: [getConfig().identity.adminAppRole],
+      lastSignInAt: new Date(),
+    },
+  });
   admin = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: adminRow.email, isAdmin: true, teams: [] };
   outsider = { kind: "user", userId: adminRow.id, name: "Otto Other", email: "otto@example.com", isAdmin: false, teams: [] };
   await createBoard({ actor: admin, input: { slug, name: "Paired wall", teamId: null, tiles: [{ kind: "clock", id: "clock", x: 0, y: 0, w: 4, h: 2 }] } });
@@ -35,7 +45,9 @@ function secretFrom(response: Response): string {
 async function start() {
   const response = await callRoute(handler(startRoute), { method: "POST", url: "/display/pair/start" });
   expect(response.status).toBe(200);
-  expect(response.headers.get("set-cookie")).toMatch(new RegExp(`${pairingCookieName}=wdt_[^;]+; Path=/display/pair; Expires=[^;]+; HttpOnly; SameSite=strict`, "i"));
+  expect(response.headers.get("set-cookie")).toMatch(
+    new RegExp(`${pairingCookieName}=wdt_[^;]+; Path=/display/pair; Expires=[^;]+; HttpOnly; SameSite=strict`, "i"),
+  );
   const body = (await response.json()) as { code: string; expiresAt: string };
   expect(body.code).toMatch(/^[A-Z2-9]{3}-[A-Z2-9]{3}$/);
   return { code: body.code, secret: secretFrom(response) };
@@ -61,18 +73,33 @@ describe("pairing a screen with a code", () => {
     // Used up: asking again pairs nothing more.
     expect(await (await status(secret)).json()).toEqual({ state: "unknown" });
 
-    const snapshot = await callRoute(handler(snapshotRoute), { method: "GET", url: `/display/${slug}/snapshot`, params: { board: slug }, cookies: { [displayCookieName]: secret } });
+    const snapshot = await callRoute(handler(snapshotRoute), {
+      method: "GET",
+      url: `/display/${slug}/snapshot`,
+      params: { board: slug },
+      cookies: { [displayCookieName]: secret },
+    });
     expect(snapshot.status).toBe(200);
     expect(await getPrisma().auditEvent.count({ where: { resourceId: display.id, action: "display.pair", outcome: "success" } })).toBe(1);
   });
 
   it("refuses a malformed, unknown or expired code, each saying which, and pairs nothing", async () => {
     const before = await getPrisma().display.count();
-    await expect(pairDisplay({ actor: admin, slug, code: "12", input: { label: "x" } })).rejects.toMatchObject({ code: "invalid_input", path: ["code"], message: expect.stringContaining("6 letters and digits") });
-    await expect(pairDisplay({ actor: admin, slug, code: "AAA-AAA", input: { label: "x" } })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("No screen shows the code AAA-AAA") });
+    await expect(pairDisplay({ actor: admin, slug, code: "12", input: { label: "x" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["code"],
+      message: expect.stringContaining("6 letters and digits"),
+    });
+    await expect(pairDisplay({ actor: admin, slug, code: "AAA-AAA", input: { label: "x" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("No screen shows the code AAA-AAA"),
+    });
     const { code, secret } = await start();
     await getPrisma().displayPairing.update({ where: { code: normalizePairingCode(code)! }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await expect(pairDisplay({ actor: admin, slug, code, input: { label: "x" } })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("has expired") });
+    await expect(pairDisplay({ actor: admin, slug, code, input: { label: "x" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("has expired"),
+    });
     expect(await (await status(secret)).json()).toEqual({ state: "expired" });
     expect(await getPrisma().display.count()).toBe(before);
     expect(await (await status("wdt_nothing")).json()).toEqual({ state: "unknown" });

@@ -15,10 +15,18 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, tiles: r
   const knownServices = new Set(services.map((service) => service.slug));
   for (const [index, tile] of tiles.entries()) {
     if ("team" in tile && tile.team && !knownTeams.has(tile.team)) {
-      throw new AppError("invalid_input", `Tile "${tile.id}" filters on team "${tile.team}", which does not exist or is archived; pick an active team or no team.`, { path: ["tiles", index, "team"] });
+      throw new AppError(
+        "invalid_input",
+        `Tile "${tile.id}" filters on team "${tile.team}", which does not exist or is archived; pick an active team or no team.`,
+        { path: ["tiles", index, "team"] },
+      );
     }
     if (tile.kind === "service-health" && !knownServices.has(tile.service)) {
-      throw new AppError("invalid_input", `Tile "${tile.id}" shows service "${tile.service}", which is not in the catalog (or is retired); pick a service from the catalog.`, { path: ["tiles", index, "service"] });
+      throw new AppError(
+        "invalid_input",
+        `Tile "${tile.id}" shows service "${tile.service}", which is not in the catalog (or is retired); pick a service from the catalog.`,
+        { path: ["tiles", index, "service"] },
+      );
     }
   }
 }

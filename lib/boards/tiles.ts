@@ -28,19 +28,31 @@ const slug = (what: string) =>
     .regex(/^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$/, { error: `${what} must be a slug (lowercase letters, digits and hyphens).` });
 
 const grid = {
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "A tile id is 1 to 40 letters, digits, hyphens or underscores." }),
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { error: "A tile id is 1 to 40 letters, digits, hyphens or underscores." }),
   title: z.string().trim().max(60, { error: "A tile title can have at most 60 characters." }).optional(),
-  x: z.int({ error: "x must be a whole column from 0." }).min(0, { error: "x must be a whole column from 0." }).max(gridColumns - 1, { error: `x must be below ${gridColumns}.` }),
-  y: z.int({ error: "y must be a whole row from 0." }).min(0, { error: "y must be a whole row from 0." }).max(gridMaxRows - 1, { error: `y must be below ${gridMaxRows}.` }),
-  w: z.int({ error: "w must be a whole number of columns." }).min(1, { error: "w must be at least 1 column." }).max(gridColumns, { error: `w can be at most ${gridColumns} columns.` }),
+  x: z
+    .int({ error: "x must be a whole column from 0." })
+    .min(0, { error: "x must be a whole column from 0." })
+    .max(gridColumns - 1, { error: `x must be below ${gridColumns}.` }),
+  y: z
+    .int({ error: "y must be a whole row from 0." })
+    .min(0, { error: "y must be a whole row from 0." })
+    .max(gridMaxRows - 1, { error: `y must be below ${gridMaxRows}.` }),
+  w: z
+    .int({ error: "w must be a whole number of columns." })
+    .min(1, { error: "w must be at least 1 column." })
+    .max(gridColumns, { error: `w can be at most ${gridColumns} columns.` }),
   h: z.int({ error: "h must be a whole number of rows." }).min(1, { error: "h must be at least 1 row." }).max(12, { error: "h can be at most 12 rows." }),
 };
 
 const teamFilter = slug("team").optional().describe("A team slug: only that team's services or requests.");
 
-export const fleetHealthTile = z.object({ kind: z.literal("fleet-health"), ...grid, team: teamFilter, environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional() });
+export const fleetHealthTile = z.object({
+  kind: z.literal("fleet-health"),
+  ...grid,
+  team: teamFilter,
+  environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional(),
+});
 export const serviceHealthTile = z.object({ kind: z.literal("service-health"), ...grid, service: slug("service") });
 export const rolloutsTile = z.object({ kind: z.literal("rollouts"), ...grid, team: teamFilter });
 export const approvalsTile = z.object({ kind: z.literal("approvals"), ...grid, team: teamFilter });
@@ -76,7 +88,12 @@ export const tilesSchema = z
     for (const [index, tile] of tiles.entries()) {
       if (seen.has(tile.id)) context.addIssue({ code: "custom", path: [index, "id"], message: `Two tiles have the id "${tile.id}"; each needs its own.` });
       seen.add(tile.id);
-      if (tile.x + tile.w > gridColumns) context.addIssue({ code: "custom", path: [index, "w"], message: `Tile "${tile.id}" runs past the grid's ${gridColumns} columns (x + w = ${tile.x + tile.w}); make it narrower or move it left.` });
+      if (tile.x + tile.w > gridColumns)
+        context.addIssue({
+          code: "custom",
+          path: [index, "w"],
+          message: `Tile "${tile.id}" runs past the grid's ${gridColumns} columns (x + w = ${tile.x + tile.w}); make it narrower or move it left.`,
+        });
     }
     for (const [index, a] of tiles.entries()) {
       const b = tiles.slice(0, index).find((other) => overlaps(a, other));
@@ -104,5 +121,8 @@ export function newTile(kind: TileKind, tiles: readonly Tile[], id: string): Til
 
 /** The rows the tiles take, for the kiosk's grid. */
 export function gridRows(tiles: readonly Tile[]): number {
-  return Math.max(1, tiles.reduce((bottom, tile) => Math.max(bottom, tile.y + tile.h), 0));
+  return Math.max(
+    1,
+    tiles.reduce((bottom, tile) => Math.max(bottom, tile.y + tile.h), 0),
+  );
 }

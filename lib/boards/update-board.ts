@@ -21,13 +21,20 @@ export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: 
       if (!can(actor, "board:manage", { teamId: data.teamId ?? undefined })) throw forbidden("board:manage");
       if (data.teamId) {
         const team = await tx.team.findUnique({ where: { id: data.teamId }, select: { archivedAt: true } });
-        if (!team || team.archivedAt) throw new AppError("invalid_input", "The owning team does not exist or is archived; pick an active team, or none for a board for everyone.", { path: ["teamId"] });
+        if (!team || team.archivedAt)
+          throw new AppError("invalid_input", "The owning team does not exist or is archived; pick an active team, or none for a board for everyone.", {
+            path: ["teamId"],
+          });
       }
     }
     if (data.tiles) await checkTileReferences(tx, data.tiles);
     const board = await tx.board.update({
       where: { id },
-      data: { ...(data.name !== undefined && { name: data.name }), ...(data.teamId !== undefined && { teamId: data.teamId }), ...(data.tiles && { tiles: data.tiles }) },
+      data: {
+        ...(data.name !== undefined && { name: data.name }),
+        ...(data.teamId !== undefined && { teamId: data.teamId }),
+        ...(data.tiles && { tiles: data.tiles }),
+      },
       include: boardInclude,
     });
     const view = toBoardView(board);

@@ -18,7 +18,8 @@ const admin: UserActor = { kind: "user", userId: randomUUID(), name: "Ada Admin"
 
 beforeAll(async () => {
   const suffix = randomUUID().slice(0, 6);
-  const make = (slug: string, name: string) => getPrisma().team.create({ data: { slug: `${slug}-${suffix}`, name, entraGroupIds: [randomUUID()] }, select: { id: true, slug: true, name: true } });
+  const make = (slug: string, name: string) =>
+    getPrisma().team.create({ data: { slug: `${slug}-${suffix}`, name, entraGroupIds: [randomUUID()] }, select: { id: true, slug: true, name: true } });
   payments = await make("payments", "Payments");
   orders = await make("orders", "Orders");
   member = { kind: "user", userId: randomUUID(), name: "Priya", email: "p@example.com", isAdmin: false, teams: [payments] };
@@ -64,7 +65,12 @@ async function count() {
 
 describe("registering services", () => {
   it("creates a service with its dependencies and audits it", async () => {
-    const input = service({ dependencies: [{ kind: "sql", target: "payments-db" }, { kind: "redis", target: "payments-cache" }] });
+    const input = service({
+      dependencies: [
+        { kind: "sql", target: "payments-db" },
+        { kind: "redis", target: "payments-cache" },
+      ],
+    });
     const created = await createService({ actor: member, input });
     expect(created).toMatchObject({ slug: input.slug, ownerTeam: { slug: payments.slug }, appInsightsRoleName: input.slug, appInsightsRoleNameSet: false });
     expect(created.dependencies).toEqual(input.dependencies);
@@ -78,15 +84,29 @@ describe("registering services", () => {
     ["a slug with capitals", { slug: "Payment-Gateway" }, ["slug"], /lowercase/],
     ["a slug with --", { slug: "payment--gateway" }, ["slug"], /two hyphens/],
     ["a 64-character slug", { slug: "a".repeat(64) }, ["slug"], /at most 63/],
-    ["limits below requests", { deploySpec: { ...baseSpec, memoryRequest: "1Gi", memoryLimit: "512Mi" } }, ["deploySpec", "memoryLimit"], /memory limit \(512Mi\) is below the memory request \(1Gi\)/],
+    [
+      "limits below requests",
+      { deploySpec: { ...baseSpec, memoryRequest: "1Gi", memoryLimit: "512Mi" } },
+      ["deploySpec", "memoryLimit"],
+      /memory limit \(512Mi\) is below the memory request \(1Gi\)/,
+    ],
     ["a malformed quantity", { deploySpec: { ...baseSpec, cpuRequest: "1.5.0" } }, ["deploySpec", "cpuRequest"], /Kubernetes quantity/],
-    ["a registry not allowed", { deploySpec: { ...baseSpec, imageRepository: "docker.io/library/nginx" } }, ["deploySpec", "imageRepository"], /allowed registry/],
+    [
+      "a registry not allowed",
+      { deploySpec: { ...baseSpec, imageRepository: "docker.io/library/nginx" } },
+      ["deploySpec", "imageRepository"],
+      /allowed registry/,
+    ],
     ["an unknown owner team", { ownerTeam: "no-such-team" }, ["ownerTeam"], /no team "no-such-team"/],
   ];
   for (const [what, overrides, path, message] of bad) {
     it(`refuses ${what} with 400, the field, and writes nothing`, async () => {
       const before = await count();
-      await expect(createService({ actor: member, input: service(overrides) })).rejects.toMatchObject({ code: "invalid_input", path, message: expect.stringMatching(message) });
+      await expect(createService({ actor: member, input: service(overrides) })).rejects.toMatchObject({
+        code: "invalid_input",
+        path,
+        message: expect.stringMatching(message),
+      });
       expect(await count()).toBe(before);
     });
   }
@@ -182,7 +202,15 @@ describe("finding services", () => {
 
   it("shows dependencies both ways", async () => {
     const ledger = await createService({ actor: member, input: service({ displayName: "Ledger" }) });
-    const gateway = await createService({ actor: member, input: service({ dependencies: [{ kind: "service", service: ledger.slug }, { kind: "service", service: "not-registered-yet" }] }) });
+    const gateway = await createService({
+      actor: member,
+      input: service({
+        dependencies: [
+          { kind: "service", service: ledger.slug },
+          { kind: "service", service: "not-registered-yet" },
+        ],
+      }),
+    });
     const detail = await getService({ actor: outsider, slug: ledger.slug });
     expect(detail.usedBy.map((s) => s.slug)).toEqual([gateway.slug]);
     const uses = (await getService({ actor: outsider, slug: gateway.slug })).uses;

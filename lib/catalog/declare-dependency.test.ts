@@ -37,7 +37,11 @@ beforeAll(async () => {
 });
 
 const dependencies = async (name: string) =>
-  (await getPrisma().serviceDependency.findMany({ where: { service: { slug: slug(name) } }, orderBy: { position: "asc" }, select: { position: true, kind: true, target: true } }));
+  await getPrisma().serviceDependency.findMany({
+    where: { service: { slug: slug(name) } },
+    orderBy: { position: "asc" },
+    select: { position: true, kind: true, target: true },
+  });
 
 describe("declareDependency", () => {
   it("the owning team appends the dependency after the existing ones, audited; a second click changes nothing", async () => {
@@ -47,20 +51,34 @@ describe("declareDependency", () => {
       { position: 1, kind: "service", target: slug("package") },
     ]);
     const event = await getPrisma().auditEvent.findFirst({ where: { resourceId: slug("workflow"), action: "service.dependency.declare" } });
-    expect(event).toMatchObject({ outcome: "success", actorName: "Dana", after: { dependencies: [{ kind: "sql", target: "db-1" }, { kind: "service", target: slug("package") }] } });
+    expect(event).toMatchObject({
+      outcome: "success",
+      actorName: "Dana",
+      after: {
+        dependencies: [
+          { kind: "sql", target: "db-1" },
+          { kind: "service", target: slug("package") },
+        ],
+      },
+    });
     expect(await declareDependency({ actor: member, slug: slug("workflow"), dependsOn: slug("package") })).toEqual({ added: false });
     expect(await dependencies("workflow")).toHaveLength(2);
   });
 
   it("another team cannot: forbidden, recorded as denied, nothing changed", async () => {
     await expect(declareDependency({ actor: outsider, slug: slug("workflow"), dependsOn: slug("old") })).rejects.toMatchObject({ code: "forbidden" });
-    expect(await getPrisma().auditEvent.findFirst({ where: { resourceId: slug("workflow"), action: "service.dependency.declare", outcome: "denied" } })).toMatchObject({ actorName: "Olga" });
+    expect(
+      await getPrisma().auditEvent.findFirst({ where: { resourceId: slug("workflow"), action: "service.dependency.declare", outcome: "denied" } }),
+    ).toMatchObject({ actorName: "Olga" });
     expect(await dependencies("workflow")).toHaveLength(2);
   });
 
   it("refuses an unknown service, an unknown or self target, and a retired service, saying what to do", async () => {
     await expect(declareDependency({ actor: member, slug: slug("nope"), dependsOn: slug("package") })).rejects.toMatchObject({ code: "not_found" });
-    await expect(declareDependency({ actor: member, slug: slug("workflow"), dependsOn: slug("ghost") })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringMatching(/no service .* Register it first/) });
+    await expect(declareDependency({ actor: member, slug: slug("workflow"), dependsOn: slug("ghost") })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringMatching(/no service .* Register it first/),
+    });
     await expect(declareDependency({ actor: member, slug: slug("workflow"), dependsOn: slug("workflow") })).rejects.toMatchObject({ code: "invalid_input" });
     await expect(declareDependency({ actor: member, slug: slug("old"), dependsOn: slug("package") })).rejects.toMatchObject({ code: "conflict" });
   });

@@ -22,11 +22,18 @@ export async function declareDependency(input: { actor: Actor; slug: string; dep
     return await getPrisma().$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Service" WHERE slug = ${slug} FOR UPDATE`;
       if (locked.length === 0) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
-      const service = await tx.service.findUniqueOrThrow({ where: { slug }, select: { id: true, ownerTeamId: true, retiredAt: true, dependencies: { orderBy: { position: "asc" } } } });
+      const service = await tx.service.findUniqueOrThrow({
+        where: { slug },
+        select: { id: true, ownerTeamId: true, retiredAt: true, dependencies: { orderBy: { position: "asc" } } },
+      });
       if (!can(actor, "service:update", { teamId: service.ownerTeamId })) throw forbidden("service:update");
       if (service.retiredAt) throw new AppError("conflict", `Service "${slug}" is retired; retired services cannot be changed.`);
       if (!(await tx.service.findUnique({ where: { slug: dependsOn }, select: { id: true } }))) {
-        throw new AppError("invalid_input", `There is no service "${dependsOn}" in the catalog to depend on. Register it first, or declare the dependency by hand under Edit.`, { path: ["dependsOn"] });
+        throw new AppError(
+          "invalid_input",
+          `There is no service "${dependsOn}" in the catalog to depend on. Register it first, or declare the dependency by hand under Edit.`,
+          { path: ["dependsOn"] },
+        );
       }
       const before = service.dependencies.map((dependency) => ({ kind: dependency.kind, target: dependency.target }));
       if (before.some((dependency) => dependency.kind === "service" && dependency.target === dependsOn)) return { added: false };
@@ -47,7 +54,14 @@ export async function declareDependency(input: { actor: Actor; slug: string; dep
     });
   } catch (error) {
     if (error instanceof AppError && error.code === "forbidden") {
-      await recordAuditEvent(getPrisma(), { actor, action, resourceType: "service", resourceId: slug, outcome: "denied", detail: `Tried to declare a call to ${dependsOn}.` });
+      await recordAuditEvent(getPrisma(), {
+        actor,
+        action,
+        resourceType: "service",
+        resourceId: slug,
+        outcome: "denied",
+        detail: `Tried to declare a call to ${dependsOn}.`,
+      });
     }
     throw error;
   }

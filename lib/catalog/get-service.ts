@@ -30,7 +30,12 @@ export async function getService({ actor, slug }: { actor: Actor; slug: string }
   ]);
   const bySlug = new Map(used.map((s) => [s.slug, s]));
   const owners = team.entraGroupIds.length
-    ? await getPrisma().user.findMany({ where: { groupIds: { hasSome: team.entraGroupIds } }, select: { name: true, email: true }, orderBy: { name: "asc" }, take: 50 })
+    ? await getPrisma().user.findMany({
+        where: { groupIds: { hasSome: team.entraGroupIds } },
+        select: { name: true, email: true },
+        orderBy: { name: "asc" },
+        take: 50,
+      })
     : [];
   return {
     service,

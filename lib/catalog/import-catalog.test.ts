@@ -17,8 +17,14 @@ let outsider: UserActor;
 const id = () => randomUUID().slice(0, 8);
 
 beforeAll(async () => {
-  const a = await getPrisma().team.create({ data: { slug: `imp-a-${id()}`, name: "Import A", entraGroupIds: [randomUUID()] }, select: { id: true, slug: true, name: true } });
-  const b = await getPrisma().team.create({ data: { slug: `imp-b-${id()}`, name: "Import B", entraGroupIds: [randomUUID()] }, select: { id: true, slug: true, name: true } });
+  const a = await getPrisma().team.create({
+    data: { slug: `imp-a-${id()}`, name: "Import A", entraGroupIds: [randomUUID()] },
+    select: { id: true, slug: true, name: true },
+  });
+  const b = await getPrisma().team.create({
+    data: { slug: `imp-b-${id()}`, name: "Import B", entraGroupIds: [randomUUID()] },
+    select: { id: true, slug: true, name: true },
+  });
   team = a.slug;
   otherTeam = b.slug;
   member = { kind: "user", userId: randomUUID(), name: "Importer", email: "i@example.com", isAdmin: false, teams: [a] };
@@ -45,8 +51,22 @@ describe("importing catalog-info.yaml", () => {
     const changed = `imp-changed-${id()}`;
     const fresh = `imp-new-${id()}`;
     const skipped = `imp-skipped-${id()}`;
-    await createService({ actor: member, input: { slug: existing, displayName: existing, description: `Imported ${existing}`, ownerTeam: team, tier: "standard", lifecycle: "production", tags: ["imported"] } });
-    await createService({ actor: member, input: { slug: changed, displayName: changed, description: "Old words", ownerTeam: team, tier: "standard", lifecycle: "production", tags: ["imported"] } });
+    await createService({
+      actor: member,
+      input: {
+        slug: existing,
+        displayName: existing,
+        description: `Imported ${existing}`,
+        ownerTeam: team,
+        tier: "standard",
+        lifecycle: "production",
+        tags: ["imported"],
+      },
+    });
+    await createService({
+      actor: member,
+      input: { slug: changed, displayName: changed, description: "Old words", ownerTeam: team, tier: "standard", lifecycle: "production", tags: ["imported"] },
+    });
     const file = [
       component(fresh, team),
       "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  description: no name here\nspec:\n  type: service\n  lifecycle: production\n  owner: x\n",
@@ -94,7 +114,8 @@ describe("importing catalog-info.yaml", () => {
   });
 
   it("reports file-level problems and writes nothing", async () => {
-    const bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+    const bomb =
+      "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
     const bombPreview = await previewImport({ actor: member, file: bomb });
     expect([...bombPreview.fileErrors, ...bombPreview.items.flatMap((item) => item.errors)].map((e) => e.message).join(" ")).toMatch(/alias/i);
     const invalidUtf8 = new Uint8Array([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0xfe, 0x0a]);
@@ -118,9 +139,23 @@ describe("importing catalog-info.yaml", () => {
         lifecycle: "experimental",
         tags: ["a", "b"],
         links: { runbook: "https://wiki.example/rt", docs: "https://docs.example/rt" },
-        dependencies: [{ kind: "service", service: "ledger" }, { kind: "redis", target: "rt-cache" }, { kind: "http", target: "api.stripe.com" }],
+        dependencies: [
+          { kind: "service", service: "ledger" },
+          { kind: "redis", target: "rt-cache" },
+          { kind: "http", target: "api.stripe.com" },
+        ],
         appInsightsRoleName: "RoundTrip.Api",
-        deploySpec: { imageRepository: "contoso.azurecr.io/x/rt", port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "256Mi", readinessPath: "/ready", livenessPath: "/live" },
+        deploySpec: {
+          imageRepository: "contoso.azurecr.io/x/rt",
+          port: 8080,
+          replicas: 2,
+          cpuRequest: "100m",
+          cpuLimit: "500m",
+          memoryRequest: "128Mi",
+          memoryLimit: "256Mi",
+          readinessPath: "/ready",
+          livenessPath: "/live",
+        },
       },
     });
     const preview = await previewImport({ actor: member, file: writeCatalogInfo([toParsedService(created)]) });

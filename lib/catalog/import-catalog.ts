@@ -67,24 +67,40 @@ async function plan(db: Reader, actor: Actor, file: string | Uint8Array): Promis
   const allowed = getConfig().azure.allowedRegistries;
 
   const items = parsed.documents.map((doc): ImportPlanItem => {
-    const item: ImportPlanItem = { index: doc.index, line: doc.line, name: doc.name, action: "invalid", errors: [...doc.errors], warnings: doc.warnings, changes: [] };
+    const item: ImportPlanItem = {
+      index: doc.index,
+      line: doc.line,
+      name: doc.name,
+      action: "invalid",
+      errors: [...doc.errors],
+      warnings: doc.warnings,
+      changes: [],
+    };
     if (!doc.service || item.errors.length) return item;
     const service = serviceInput.parse(doc.service);
     const refuse = (message: string, path?: string): ImportPlanItem => ({ ...item, action: "refused", errors: [{ line: doc.line, path, message }] });
     const error = (message: string, path?: string): ImportPlanItem => ({ ...item, errors: [{ line: doc.line, path, message }] });
     const image = service.deploySpec?.imageRepository;
-    if (image && !registryAllowed(image, allowed)) return error(`Images must come from an allowed registry (${allowed.join(", ")}); ${image.split("/")[0]} is not one.`, "metadata.annotations.wharf.io/deploy-spec");
+    if (image && !registryAllowed(image, allowed))
+      return error(
+        `Images must come from an allowed registry (${allowed.join(", ")}); ${image.split("/")[0]} is not one.`,
+        "metadata.annotations.wharf.io/deploy-spec",
+      );
     const team = teamBySlug.get(service.ownerTeam);
     if (!team) return error(`There is no team "${service.ownerTeam}" in Wharf; create it first or change spec.owner.`, "spec.owner");
     if (team.archivedAt) return error(`Team "${service.ownerTeam}" is archived and cannot own services; change spec.owner.`, "spec.owner");
     const current = bySlug.get(service.slug);
     if (!current) {
-      if (!can(actor, "service:create", { teamId: team.id })) return refuse(`You are not in team "${service.ownerTeam}", so you cannot register services for it.`, "spec.owner");
+      if (!can(actor, "service:create", { teamId: team.id }))
+        return refuse(`You are not in team "${service.ownerTeam}", so you cannot register services for it.`, "spec.owner");
       return { ...item, action: "create", service };
     }
-    if (current.retiredAt) return refuse(`"${service.slug}" belonged to a service that was retired; slugs are never reused. Rename metadata.name.`, "metadata.name");
-    if (!can(actor, "service:update", { teamId: current.ownerTeam.id })) return refuse(`"${service.slug}" belongs to ${current.ownerTeam.name}; only its members can change it.`, "metadata.name");
-    if (team.id !== current.ownerTeam.id && !can(actor, "service:update", { teamId: team.id })) return refuse(`You can hand "${service.slug}" only to a team you belong to.`, "spec.owner");
+    if (current.retiredAt)
+      return refuse(`"${service.slug}" belonged to a service that was retired; slugs are never reused. Rename metadata.name.`, "metadata.name");
+    if (!can(actor, "service:update", { teamId: current.ownerTeam.id }))
+      return refuse(`"${service.slug}" belongs to ${current.ownerTeam.name}; only its members can change it.`, "metadata.name");
+    if (team.id !== current.ownerTeam.id && !can(actor, "service:update", { teamId: team.id }))
+      return refuse(`You can hand "${service.slug}" only to a team you belong to.`, "spec.owner");
     const changes = changedFields(toParsedService(current), service);
     return { ...item, action: changes.length ? "update" : "unchanged", changes, service };
   });
@@ -104,14 +120,25 @@ export async function previewImport({ actor, file }: { actor: Actor; file: strin
  * still refuses a slug registered concurrently.
  */
 async function createMany(tx: Prisma.TransactionClient, actor: Actor, services: ParsedService[]): Promise<void> {
-  const teams = new Map((await tx.team.findMany({ where: { slug: { in: [...new Set(services.map((s) => s.ownerTeam))] } }, select: { id: true, slug: true, name: true } })).map((t) => [t.slug, t]));
+  const teams = new Map(
+    (await tx.team.findMany({ where: { slug: { in: [...new Set(services.map((s) => s.ownerTeam))] } }, select: { id: true, slug: true, name: true } })).map(
+      (t) => [t.slug, t],
+    ),
+  );
   const now = new Date();
   for (let start = 0; start < services.length; start += 1000) {
     const batch = services.slice(start, start + 1000).map((service) => ({ id: randomUUID(), service, team: teams.get(service.ownerTeam)! }));
-    await tx.service.createMany({ data: batch.map(({ id, service, team }) => ({ id, slug: service.slug, createdAt: now, updatedAt: now, ...serviceData(service, team.id) })) });
+    await tx.service.createMany({
+      data: batch.map(({ id, service, team }) => ({ id, slug: service.slug, createdAt: now, updatedAt: now, ...serviceData(service, team.id) })),
+    });
     await tx.serviceDependency.createMany({
       data: batch.flatMap(({ id, service }) =>
-        service.dependencies.map((dependency, position) => ({ serviceId: id, position, kind: dependency.kind, target: dependency.kind === "service" ? dependency.service : dependency.target })),
+        service.dependencies.map((dependency, position) => ({
+          serviceId: id,
+          position,
+          kind: dependency.kind,
+          target: dependency.kind === "service" ? dependency.service : dependency.target,
+        })),
       ),
     });
     await tx.auditEvent.createMany({
@@ -148,7 +175,11 @@ export async function applyImport({ actor, file, confirmed }: { actor: Actor; fi
       for (const slug of new Set(confirmed)) {
         const item = bySlug.get(slug);
         if (!item || (item.action !== "create" && item.action !== "update")) {
-          throw new AppError("conflict", `"${slug}" can no longer be imported as previewed (${item ? `it is now ${item.action}` : "it is not in the file"}); preview the file again.`, { path: ["confirmed"] });
+          throw new AppError(
+            "conflict",
+            `"${slug}" can no longer be imported as previewed (${item ? `it is now ${item.action}` : "it is not in the file"}); preview the file again.`,
+            { path: ["confirmed"] },
+          );
         }
         if (item.action === "create") {
           creates.push(item.service!);

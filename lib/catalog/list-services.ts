@@ -50,7 +50,13 @@ export async function listServices({ actor, query }: { actor: Actor; query: Serv
     ],
   };
   const orderBy: Prisma.ServiceOrderByWithRelationInput[] = [
-    q.sort === "updated" ? { updatedAt: q.order } : q.sort === "tier" ? { ...tierRank, tier: q.order } : q.sort === "team" ? { ownerTeam: { name: q.order } } : { displayName: q.order },
+    q.sort === "updated"
+      ? { updatedAt: q.order }
+      : q.sort === "tier"
+        ? { ...tierRank, tier: q.order }
+        : q.sort === "team"
+          ? { ownerTeam: { name: q.order } }
+          : { displayName: q.order },
     { slug: "asc" },
   ];
   const [rows, total] = await Promise.all([
@@ -65,7 +71,12 @@ export async function catalogFacets({ actor }: { actor: Actor }): Promise<{ team
   if (!can(actor, "service:read")) throw forbidden("service:read");
   const [teams, languages] = await Promise.all([
     getPrisma().team.findMany({ where: { archivedAt: null }, select: { slug: true, name: true }, orderBy: { name: "asc" } }),
-    getPrisma().service.findMany({ where: { language: { not: null }, retiredAt: null }, select: { language: true }, distinct: ["language"], orderBy: { language: "asc" } }),
+    getPrisma().service.findMany({
+      where: { language: { not: null }, retiredAt: null },
+      select: { language: true },
+      distinct: ["language"],
+      orderBy: { language: "asc" },
+    }),
   ]);
   return { teams, languages: languages.map((row) => row.language!).filter(Boolean) };
 }

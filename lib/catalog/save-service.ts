@@ -11,9 +11,13 @@ type Tx = Prisma.TransactionClient;
 export function checkRegistry(service: ParsedService, allowedRegistries = getConfig().azure.allowedRegistries): void {
   const image = service.deploySpec?.imageRepository;
   if (image && !registryAllowed(image, allowedRegistries)) {
-    throw new AppError("invalid_input", `Images must come from an allowed registry (${allowedRegistries.join(", ")}); ${image.split("/")[0]} is not one. Push the image there, or ask a platform admin to allow the registry.`, {
-      path: ["deploySpec", "imageRepository"],
-    });
+    throw new AppError(
+      "invalid_input",
+      `Images must come from an allowed registry (${allowedRegistries.join(", ")}); ${image.split("/")[0]} is not one. Push the image there, or ask a platform admin to allow the registry.`,
+      {
+        path: ["deploySpec", "imageRepository"],
+      },
+    );
   }
 }
 

@@ -10,8 +10,21 @@ const parsed = serviceInput.parse({
   lifecycle: "production",
   tags: ["payments", "csharp"],
   links: { runbook: "https://wiki.example/ledger" },
-  dependencies: [{ kind: "service", service: "fx-rates" }, { kind: "sql", target: "ledger-db" }],
-  deploySpec: { imageRepository: "contoso.azurecr.io/payments/ledger", port: 8080, replicas: 3, cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "1Gi", readinessPath: "/ready", livenessPath: "/live" },
+  dependencies: [
+    { kind: "service", service: "fx-rates" },
+    { kind: "sql", target: "ledger-db" },
+  ],
+  deploySpec: {
+    imageRepository: "contoso.azurecr.io/payments/ledger",
+    port: 8080,
+    replicas: 3,
+    cpuRequest: "250m",
+    cpuLimit: "1",
+    memoryRequest: "256Mi",
+    memoryLimit: "1Gi",
+    readinessPath: "/ready",
+    livenessPath: "/live",
+  },
 });
 
 describe("service form", () => {

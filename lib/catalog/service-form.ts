@@ -10,15 +10,22 @@ const specFields = ["imageRepository", "port", "replicas", "cpuRequest", "cpuLim
 const kinds = new Set<string>(["service", ...externalKinds]);
 
 function parseDependencies(text: string): ServiceInput["dependencies"] {
-  const lines = text.split("\n").map((line) => line.trim()).filter(Boolean);
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
   return lines.map((line, index) => {
     const colon = line.indexOf(":");
     const kind = line.slice(0, colon).trim().toLowerCase();
     const target = line.slice(colon + 1).trim();
     if (colon < 1 || !kinds.has(kind) || !target) {
-      throw new AppError("invalid_input", `Dependency line ${index + 1} ("${line}") must be kind:target, with kind one of service, ${externalKinds.join(", ")}; for example service:ledger or sql:payments-db.`, {
-        path: ["dependencies", index],
-      });
+      throw new AppError(
+        "invalid_input",
+        `Dependency line ${index + 1} ("${line}") must be kind:target, with kind one of service, ${externalKinds.join(", ")}; for example service:ledger or sql:payments-db.`,
+        {
+          path: ["dependencies", index],
+        },
+      );
     }
     return kind === "service" ? { kind: "service", service: target } : { kind: kind as (typeof externalKinds)[number], target };
   });
@@ -37,11 +44,18 @@ export function serviceFromForm(values: ServiceFormValues): ServiceInput {
     language: orNull(values.language),
     tier: (values.tier ?? "") as ServiceInput["tier"],
     lifecycle: (values.lifecycle ?? "") as ServiceInput["lifecycle"],
-    tags: (values.tags ?? "").split(/[,\s]+/).map((tag) => tag.trim().toLowerCase()).filter(Boolean),
-    links: Object.fromEntries((["runbook", "dashboard", "docs"] as const).flatMap((kind) => (orNull(values[`links.${kind}`]) ? [[kind, orNull(values[`links.${kind}`])]] : []))),
+    tags: (values.tags ?? "")
+      .split(/[,\s]+/)
+      .map((tag) => tag.trim().toLowerCase())
+      .filter(Boolean),
+    links: Object.fromEntries(
+      (["runbook", "dashboard", "docs"] as const).flatMap((kind) => (orNull(values[`links.${kind}`]) ? [[kind, orNull(values[`links.${kind}`])]] : [])),
+    ),
     dependencies: parseDependencies(values.dependencies ?? ""),
     appInsightsRoleName: orNull(values.appInsightsRoleName),
-    deploySpec: hasSpec ? (Object.fromEntries(specFields.map((field) => [field, (values[`deploySpec.${field}`] ?? "").trim()])) as unknown as ServiceInput["deploySpec"]) : null,
+    deploySpec: hasSpec
+      ? (Object.fromEntries(specFields.map((field) => [field, (values[`deploySpec.${field}`] ?? "").trim()])) as unknown as ServiceInput["deploySpec"])
+      : null,
   };
 }
 

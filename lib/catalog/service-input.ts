@@ -35,7 +35,11 @@ export const dependencyInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("service"), service: serviceSlug }),
   z.object({
     kind: z.enum(externalKinds),
-    target: z.string().trim().min(1, "Name what the dependency points at, such as orders-db or api.stripe.com.").max(200, "A dependency target can have at most 200 characters."),
+    target: z
+      .string()
+      .trim()
+      .min(1, "Name what the dependency points at, such as orders-db or api.stripe.com.")
+      .max(200, "A dependency target can have at most 200 characters."),
   }),
 ]);
 
@@ -43,10 +47,17 @@ function quantity(what: string) {
   return z
     .string()
     .trim()
-    .refine((value) => parseQuantity(value) !== null, `${what} must be a Kubernetes quantity, such as ${what.toLowerCase().includes("cpu") ? "250m or 1" : "256Mi or 1Gi"}.`);
+    .refine(
+      (value) => parseQuantity(value) !== null,
+      `${what} must be a Kubernetes quantity, such as ${what.toLowerCase().includes("cpu") ? "250m or 1" : "256Mi or 1Gi"}.`,
+    );
 }
 
-const probePath = z.string().trim().max(200, "A probe path can have at most 200 characters.").regex(/^\/[^\s]*$/, "A probe path starts with / and has no spaces, such as /healthz.");
+const probePath = z
+  .string()
+  .trim()
+  .max(200, "A probe path can have at most 200 characters.")
+  .regex(/^\/[^\s]*$/, "A probe path starts with / and has no spaces, such as /healthz.");
 
 export const deploySpecInput = z
   .object({
@@ -55,9 +66,20 @@ export const deploySpecInput = z
       .trim()
       .min(1, "Give the image repository, such as contoso.azurecr.io/payments/api.")
       .max(300, "The image repository can have at most 300 characters.")
-      .regex(/^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/, "The image repository is a registry host and a path, without a tag, such as contoso.azurecr.io/payments/api."),
-    port: z.coerce.number({ error: "The container port must be a number." }).int("The container port must be a whole number.").min(1, "The container port must be between 1 and 65535.").max(65535, "The container port must be between 1 and 65535."),
-    replicas: z.coerce.number({ error: "Replicas must be a number." }).int("Replicas must be a whole number.").min(1, "Run at least 1 replica.").max(50, "Run at most 50 replicas from the catalog; ask the platform team for more."),
+      .regex(
+        /^[a-z0-9.-]+(:[0-9]+)?(\/[a-z0-9._-]+)+$/,
+        "The image repository is a registry host and a path, without a tag, such as contoso.azurecr.io/payments/api.",
+      ),
+    port: z.coerce
+      .number({ error: "The container port must be a number." })
+      .int("The container port must be a whole number.")
+      .min(1, "The container port must be between 1 and 65535.")
+      .max(65535, "The container port must be between 1 and 65535."),
+    replicas: z.coerce
+      .number({ error: "Replicas must be a number." })
+      .int("Replicas must be a whole number.")
+      .min(1, "Run at least 1 replica.")
+      .max(50, "Run at most 50 replicas from the catalog; ask the platform team for more."),
     cpuRequest: quantity("CPU request"),
     cpuLimit: quantity("CPU limit"),
     memoryRequest: quantity("Memory request"),
@@ -74,7 +96,11 @@ export const deploySpecInput = z
       const requested = quantityMilli(spec[request]);
       const limited = quantityMilli(spec[limit]);
       if (requested !== null && limited !== null && requested > limited) {
-        ctx.addIssue({ code: "custom", path: [limit], message: `The ${what} limit (${spec[limit]}) is below the ${what} request (${spec[request]}); raise the limit or lower the request.` });
+        ctx.addIssue({
+          code: "custom",
+          path: [limit],
+          message: `The ${what} limit (${spec[limit]}) is below the ${what} request (${spec[request]}); raise the limit or lower the request.`,
+        });
       }
     }
   });
@@ -94,7 +120,11 @@ export const serviceFields = {
     .default([])
     .transform((tags) => [...new Set(tags)]),
   links: z
-    .object({ runbook: httpsUrl("runbook").nullable().optional(), dashboard: httpsUrl("dashboard").nullable().optional(), docs: httpsUrl("docs").nullable().optional() })
+    .object({
+      runbook: httpsUrl("runbook").nullable().optional(),
+      dashboard: httpsUrl("dashboard").nullable().optional(),
+      docs: httpsUrl("docs").nullable().optional(),
+    })
     .default({}),
   dependencies: z.array(dependencyInput).max(50, "A service can declare at most 50 dependencies.").default([]),
   appInsightsRoleName: z.string().trim().min(1).max(256, "The App Insights role name can have at most 256 characters.").nullable().default(null),

@@ -44,7 +44,9 @@ export function toServiceView(row: ServiceRow): ServiceView {
     lifecycle: row.lifecycle as ServiceView["lifecycle"],
     tags: row.tags,
     links: row.links as ServiceView["links"],
-    dependencies: row.dependencies.map((d) => (d.kind === "service" ? { kind: "service", service: d.target } : { kind: oneOf(externalKinds, d.kind, "ServiceDependency.kind"), target: d.target })),
+    dependencies: row.dependencies.map((d) =>
+      d.kind === "service" ? { kind: "service", service: d.target } : { kind: oneOf(externalKinds, d.kind, "ServiceDependency.kind"), target: d.target },
+    ),
     appInsightsRoleName: row.appInsightsRoleName ?? row.slug,
     appInsightsRoleNameSet: row.appInsightsRoleName !== null,
     deploySpec: row.deploySpec as DeploySpec | null,

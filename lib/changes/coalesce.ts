@@ -7,7 +7,11 @@ export interface Coalesced {
   cancel(): void;
 }
 
-export function coalesce(run: () => void, intervalMs: number, clock: { now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } = defaultClock): Coalesced {
+export function coalesce(
+  run: () => void,
+  intervalMs: number,
+  clock: { now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void } = defaultClock,
+): Coalesced {
   let last = Number.NEGATIVE_INFINITY;
   let timer: unknown;
   const fire = () => {

@@ -8,7 +8,8 @@
  * after a push cannot put an older state back on the page.
  */
 export function mergeNewer<T extends object>(current: T, incoming: Partial<T>): T {
-  const stamp = (value: object) => (typeof (value as { updatedAt?: unknown }).updatedAt === "string" ? Date.parse((value as { updatedAt: string }).updatedAt) : Number.NaN);
+  const stamp = (value: object) =>
+    typeof (value as { updatedAt?: unknown }).updatedAt === "string" ? Date.parse((value as { updatedAt: string }).updatedAt) : Number.NaN;
   const before = stamp(current);
   const after = stamp(incoming);
   if (after < before) return current;

@@ -26,6 +26,7 @@ export async function noticeInTransaction(tx: Pick<Prisma.TransactionClient, "$e
 }
 
 export async function publishChange(change: Change): Promise<void> {
-  await getPrisma()
-    .$executeRaw`SELECT pg_notify(${changeChannel}, ${JSON.stringify(change)})`.catch((error: unknown) => logger.debug({ err: error, change }, "change notice not sent"));
+  await getPrisma().$executeRaw`SELECT pg_notify(${changeChannel}, ${JSON.stringify(change)})`.catch((error: unknown) =>
+    logger.debug({ err: error, change }, "change notice not sent"),
+  );
 }

@@ -38,7 +38,11 @@ export async function clusterKubeConfig(cluster: ClusterRecord): Promise<KubeCon
     if (error instanceof EntraClusterTokenError) throw new KubernetesApiError(error.message, { retryable: true, cause: error });
     const status = (error as { statusCode?: number }).statusCode;
     const retryable = status === undefined || status === 429 || status >= 500 || status === 401;
-    throw new KubernetesApiError(`getting credentials for ${cluster.name} from Azure Resource Manager: ${describeAzureError(error)}`, { status, retryable, cause: error });
+    throw new KubernetesApiError(`getting credentials for ${cluster.name} from Azure Resource Manager: ${describeAzureError(error)}`, {
+      status,
+      retryable,
+      cause: error,
+    });
   }
 }
 

@@ -10,5 +10,7 @@ import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 export function asJobError(error: unknown, cluster: { id: string }): Error {
   if (!(error instanceof KubernetesApiError)) return error instanceof Error ? error : new Error(String(error));
   if (error.status === 401) forgetClusterCredentials(cluster);
-  return error.retryable ? new RetryableJobError(error.message, { retryAfterSeconds: error.retryAfterSeconds, cause: error }) : new PermanentJobError(error.message, { cause: error });
+  return error.retryable
+    ? new RetryableJobError(error.message, { retryAfterSeconds: error.retryAfterSeconds, cause: error })
+    : new PermanentJobError(error.message, { cause: error });
 }

@@ -15,7 +15,9 @@ export const discoverClustersJob: JobDefinition<Record<string, never>> = {
     log.info({ found: result.found, reachable: result.reachable, failures: result.failures.length }, "cluster discovery done");
     // Clusters that answered are already stored; a subscription ARM could not list is worth another try.
     if (result.failures.length > 0) {
-      throw new RetryableJobError(`ARM could not list ${result.failures.map((failure) => `subscription ${failure.subscriptionId} (${failure.message})`).join("; ")}`);
+      throw new RetryableJobError(
+        `ARM could not list ${result.failures.map((failure) => `subscription ${failure.subscriptionId} (${failure.message})`).join("; ")}`,
+      );
     }
   },
   // Less than the hour between runs, so a failing discovery never overlaps the next one.

@@ -20,7 +20,15 @@ export async function setClusterEnvironment({ actor, id, environment }: { actor:
     const before = await tx.cluster.findUnique({ where: { id } });
     if (!before) throw new AppError("not_found", "There is no such cluster; discover clusters again.");
     const after = await tx.cluster.update({ where: { id }, data: { environment: value } });
-    await recordAuditEvent(tx, { actor, action: "cluster.set_environment", resourceType: "cluster", resourceId: after.name, outcome: "success", before: { environment: before.environment }, after: { environment: after.environment } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "cluster.set_environment",
+      resourceType: "cluster",
+      resourceId: after.name,
+      outcome: "success",
+      before: { environment: before.environment },
+      after: { environment: after.environment },
+    });
     return toClusterView(after);
   });
 }

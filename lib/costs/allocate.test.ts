@@ -76,13 +76,21 @@ describe("allocateCluster over a month", () => {
     }));
 
   it("calls a month without samples all idle, and says so", () => {
-    const result = allocateCluster("aks-lab-neu", march(() => ({})), { idle: "proportional", system: "proportional" });
+    const result = allocateCluster(
+      "aks-lab-neu",
+      march(() => ({})),
+      { idle: "proportional", system: "proportional" },
+    );
     expect(result.days.every((day) => day.unsampled && day.idleCents === day.billedCents && day.namespaces.length === 0)).toBe(true);
     expect(result.notes).toEqual(["aks-lab-neu: no namespace samples for any billed day, so all of its cost is idle."]);
   });
 
   it("names the days without samples when only some are missing", () => {
-    const result = allocateCluster("aks-dev-weu", march((d): ClusterDay["requests"] => (d === 7 ? {} : { payments: { cpuCoreHours: 8, memoryGiBHours: 16 } })), { idle: "apart", system: "apart" });
+    const result = allocateCluster(
+      "aks-dev-weu",
+      march((d): ClusterDay["requests"] => (d === 7 ? {} : { payments: { cpuCoreHours: 8, memoryGiBHours: 16 } })),
+      { idle: "apart", system: "apart" },
+    );
     expect(result.notes).toEqual(["aks-dev-weu: no namespace samples on 2026-03-07; that cost is idle."]);
   });
 
@@ -152,12 +160,30 @@ describe("attributeCosts", () => {
 
 describe("cluster bill from Cost Management rows", () => {
   it("adds the cluster's resource and its node resource group, case-insensitively, in minor units", () => {
-    const cluster = { resourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks1", nodeResourceGroup: "MC_rg_aks1_westeurope" };
+    const cluster = {
+      resourceId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks1",
+      nodeResourceGroup: "MC_rg_aks1_westeurope",
+    };
     const bill = clusterBillByDay(
       [
-        { day: "2026-03-01", resourceId: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks1", resourceGroup: "rg", amount: 2.16 },
-        { day: "2026-03-01", resourceId: "/subscriptions/s/resourcegroups/mc_rg_aks1_westeurope/providers/microsoft.compute/virtualmachinescalesets/x", resourceGroup: "mc_rg_aks1_westeurope", amount: 16.42 },
-        { day: "2026-03-01", resourceId: "/subscriptions/s/resourcegroups/rg-payments/providers/microsoft.cache/redis/r", resourceGroup: "rg-payments", amount: 3.36 },
+        {
+          day: "2026-03-01",
+          resourceId: "/subscriptions/s/resourcegroups/rg/providers/microsoft.containerservice/managedclusters/aks1",
+          resourceGroup: "rg",
+          amount: 2.16,
+        },
+        {
+          day: "2026-03-01",
+          resourceId: "/subscriptions/s/resourcegroups/mc_rg_aks1_westeurope/providers/microsoft.compute/virtualmachinescalesets/x",
+          resourceGroup: "mc_rg_aks1_westeurope",
+          amount: 16.42,
+        },
+        {
+          day: "2026-03-01",
+          resourceId: "/subscriptions/s/resourcegroups/rg-payments/providers/microsoft.cache/redis/r",
+          resourceGroup: "rg-payments",
+          amount: 3.36,
+        },
       ],
       cluster,
       "EUR",
@@ -169,7 +195,18 @@ describe("cluster bill from Cost Management rows", () => {
 });
 
 const rules = fc.constantFrom<SharingRule>("proportional", "even", "apart");
-const namespaceNames = fc.constantFrom("payments", "orders", "drone-delivery", "inventory", "fleet-ops", "team-a", "team-b", "kube-system", "gatekeeper-system", "ingress-nginx");
+const namespaceNames = fc.constantFrom(
+  "payments",
+  "orders",
+  "drone-delivery",
+  "inventory",
+  "fleet-ops",
+  "team-a",
+  "team-b",
+  "kube-system",
+  "gatekeeper-system",
+  "ingress-nginx",
+);
 const hours = fc.record({ cpuCoreHours: fc.double({ min: 0, max: 500, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 2000, noNaN: true }) });
 const clusterDay = fc.record({
   day: fc.integer({ min: 1, max: 28 }).map((d) => `2026-02-${String(d).padStart(2, "0")}`),
@@ -177,7 +214,11 @@ const clusterDay = fc.record({
   capacity: hours,
   requests: fc.dictionary(namespaceNames, hours, { maxKeys: 10 }),
 });
-const rule = fc.record({ idle: rules, system: rules, cpuWeight: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }) }) as fc.Arbitrary<AllocationRule>;
+const rule = fc.record({
+  idle: rules,
+  system: rules,
+  cpuWeight: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+}) as fc.Arbitrary<AllocationRule>;
 
 describe("allocation properties", () => {
   it("for random clusters, namespaces and bills, every day adds up to the bill to the cent, with no negative share", () => {
@@ -206,7 +247,10 @@ describe("allocation properties", () => {
       }),
       { maxLength: 20 },
     );
-    const shares = fc.array(fc.record({ service: fc.option(fc.constantFrom("cart", "ledger", "stock-api"), { nil: null }), weight: fc.double({ min: 0, max: 100, noNaN: true }) }), { maxLength: 4 });
+    const shares = fc.array(
+      fc.record({ service: fc.option(fc.constantFrom("cart", "ledger", "stock-api"), { nil: null }), weight: fc.double({ min: 0, max: 100, noNaN: true }) }),
+      { maxLength: 4 },
+    );
     fc.assert(
       fc.property(
         fc.array(fc.array(clusterDay, { minLength: 1, maxLength: 10 }), { minLength: 1, maxLength: 3 }),

@@ -71,7 +71,11 @@ function shareRecipients(rule: SharingRule, workloads: { index: number; weight: 
   return workloads.map((w) => w.weight);
 }
 
-export function allocateClusterDay(input: ClusterDay, rule: AllocationRule, isSystem: (namespace: string) => boolean = defaultIsSystemNamespace): ClusterDayAllocation {
+export function allocateClusterDay(
+  input: ClusterDay,
+  rule: AllocationRule,
+  isSystem: (namespace: string) => boolean = defaultIsSystemNamespace,
+): ClusterDayAllocation {
   const cpuWeight = rule.cpuWeight ?? 0.5;
   if (!(cpuWeight >= 0 && cpuWeight <= 1)) throw new RangeError(`cpuWeight must be between 0 and 1, got ${cpuWeight}`);
   const names = Object.keys(input.requests)
@@ -80,15 +84,27 @@ export function allocateClusterDay(input: ClusterDay, rule: AllocationRule, isSy
   const cpu = names.map((ns) => input.requests[ns]!.cpuCoreHours);
   const memory = names.map((ns) => input.requests[ns]!.memoryGiBHours);
   // Requests above capacity (samples between a scale-down and the next sample) leave no idle, not negative idle.
-  const cpuBase = Math.max(input.capacity.cpuCoreHours, cpu.reduce((a, b) => a + b, 0));
-  const memoryBase = Math.max(input.capacity.memoryGiBHours, memory.reduce((a, b) => a + b, 0));
+  const cpuBase = Math.max(
+    input.capacity.cpuCoreHours,
+    cpu.reduce((a, b) => a + b, 0),
+  );
+  const memoryBase = Math.max(
+    input.capacity.memoryGiBHours,
+    memory.reduce((a, b) => a + b, 0),
+  );
   const weights = names.map((_, i) => (cpuBase > 0 ? (cpuWeight * cpu[i]!) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuWeight) * memory[i]!) / memoryBase : 0));
   const idleWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
   const unsampled = names.length === 0;
 
   const parts = unsampled ? [] : splitCents(input.billedCents, [...weights, idleWeight]);
   let idleCents = unsampled ? input.billedCents : parts[names.length]!;
-  const costs: NamespaceCost[] = names.map((namespace, i) => ({ namespace, system: isSystem(namespace), requestedCents: parts[i]!, idleCents: 0, systemCents: 0 }));
+  const costs: NamespaceCost[] = names.map((namespace, i) => ({
+    namespace,
+    system: isSystem(namespace),
+    requestedCents: parts[i]!,
+    idleCents: 0,
+    systemCents: 0,
+  }));
   const workloads = costs.flatMap((cost, index) => (cost.system ? [] : [{ index, weight: weights[index]! }]));
 
   if (rule.idle !== "apart" && workloads.length > 0 && idleCents !== 0) {
@@ -98,7 +114,8 @@ export function allocateClusterDay(input: ClusterDay, rule: AllocationRule, isSy
   let namespaces = costs;
   if (rule.system !== "apart" && workloads.length > 0) {
     const systemPool = costs.filter((cost) => cost.system).reduce((sum, cost) => sum + namespaceCents(cost), 0);
-    if (systemPool !== 0) splitCents(systemPool, shareRecipients(rule.system, workloads)).forEach((cents, k) => (costs[workloads[k]!.index]!.systemCents += cents));
+    if (systemPool !== 0)
+      splitCents(systemPool, shareRecipients(rule.system, workloads)).forEach((cents, k) => (costs[workloads[k]!.index]!.systemCents += cents));
     namespaces = costs.filter((cost) => !cost.system);
   }
   return { day: input.day, billedCents: input.billedCents, namespaces, idleCents, unsampled };

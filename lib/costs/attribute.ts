@@ -73,7 +73,10 @@ export function attributeCosts(input: AttributionInput): Attribution {
           result.noServiceCents += cents;
           continue;
         }
-        splitCents(cents, shares.map((share) => share.weight)).forEach((part, i) => {
+        splitCents(
+          cents,
+          shares.map((share) => share.weight),
+        ).forEach((part, i) => {
           const service = shares[i]!.service;
           if (service === null) result.noServiceCents += part;
           else add(result.byService, service, part);

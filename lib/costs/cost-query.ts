@@ -7,19 +7,26 @@ import { costGroupings } from "./cost-report";
 const isoDay = z
   .string({ error: "a date as YYYY-MM-DD" })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date as YYYY-MM-DD, such as 2026-03-01")
-  .refine((text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text), "a real calendar date as YYYY-MM-DD");
+  .refine(
+    (text) => !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
+    "a real calendar date as YYYY-MM-DD",
+  );
 
 export const maxRangeDays = 366;
 
 export const costQuery = z
   .object({
-    groupBy: z.enum(costGroupings, { error: `groupBy must be one of ${costGroupings.join(", ")}.` }).default("team").describe("What the lines are: team, namespace, cluster or service."),
+    groupBy: z
+      .enum(costGroupings, { error: `groupBy must be one of ${costGroupings.join(", ")}.` })
+      .default("team")
+      .describe("What the lines are: team, namespace, cluster or service."),
     from: isoDay.optional().describe("First day, YYYY-MM-DD (UTC); the first of this month when absent."),
     to: isoDay.optional().describe("Last day, YYYY-MM-DD (UTC), inclusive; today when absent."),
   })
   .superRefine((query, ctx) => {
     if (!query.from || !query.to) return;
-    if (query.to < query.from) ctx.addIssue({ code: "custom", path: ["to"], message: `The range runs backwards: to (${query.to}) is before from (${query.from}). Swap them.` });
+    if (query.to < query.from)
+      ctx.addIssue({ code: "custom", path: ["to"], message: `The range runs backwards: to (${query.to}) is before from (${query.from}). Swap them.` });
     else if ((Date.parse(query.to) - Date.parse(query.from)) / 86_400_000 + 1 > maxRangeDays) {
       ctx.addIssue({ code: "custom", path: ["to"], message: `The range is longer than a year (${maxRangeDays} days at most). Ask for a shorter range.` });
     }

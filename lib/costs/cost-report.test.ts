@@ -4,14 +4,23 @@ import { allocateCluster, type ClusterDay } from "./allocate";
 import { attributeCosts, type ServiceShare, type TaggedCost } from "./attribute";
 import { buildCostReport, costGroupings, daysBetween, summarizeCells, topMovers, type CostReportInput, type ReportCluster } from "./cost-report";
 
-const day = (d: string, billedCents: number, requests: ClusterDay["requests"]): ClusterDay => ({ day: d, billedCents, capacity: { cpuCoreHours: 0, memoryGiBHours: 0 }, requests });
+const day = (d: string, billedCents: number, requests: ClusterDay["requests"]): ClusterDay => ({
+  day: d,
+  billedCents,
+  capacity: { cpuCoreHours: 0, memoryGiBHours: 0 },
+  requests,
+});
 
 const clusters: ReportCluster[] = [
   {
     id: "c1",
     name: "aks-prod",
     days: [
-      day("2026-03-01", 10_000, { payments: { cpuCoreHours: 3, memoryGiBHours: 3 }, orders: { cpuCoreHours: 1, memoryGiBHours: 1 }, "kube-system": { cpuCoreHours: 1, memoryGiBHours: 1 } }),
+      day("2026-03-01", 10_000, {
+        payments: { cpuCoreHours: 3, memoryGiBHours: 3 },
+        orders: { cpuCoreHours: 1, memoryGiBHours: 1 },
+        "kube-system": { cpuCoreHours: 1, memoryGiBHours: 1 },
+      }),
       day("2026-03-02", 999, {}),
     ],
   },
@@ -22,7 +31,13 @@ const input = (groupBy: CostReportInput["groupBy"], resources: TaggedCost[] = []
   clusters,
   resources,
   namespaceTeam: (_c, ns) => teams[ns],
-  serviceShares: (_c, ns) => (ns === "payments" ? [{ service: "checkout", weight: 3 }, { service: null, weight: 1 }] : []),
+  serviceShares: (_c, ns) =>
+    ns === "payments"
+      ? [
+          { service: "checkout", weight: 3 },
+          { service: null, weight: 1 },
+        ]
+      : [],
   serviceTeam: (service) => ({ checkout: "payments", ledger: "orders" })[service],
   rule: { idle: "apart", system: "apart" },
 });
@@ -31,7 +46,12 @@ const totals = (summary: ReturnType<typeof summarizeCells>) => Object.fromEntrie
 
 describe("buildCostReport", () => {
   it("gives each team its namespaces' cents and its tagged resources, idle and system apart", () => {
-    const report = buildCostReport(input("team", [{ day: "2026-03-01", cents: 500, service: "ledger" }, { day: "2026-03-02", cents: 7 }]));
+    const report = buildCostReport(
+      input("team", [
+        { day: "2026-03-01", cents: 500, service: "ledger" },
+        { day: "2026-03-02", cents: 7 },
+      ]),
+    );
     expect(report.totalCents).toBe(11_506);
     expect(totals(summarizeCells(report.cells, days, "all"))).toEqual({ payments: 6000, orders: 2500, idle: 999, system: 2000, unassigned: 7 });
     expect(report.notes).toEqual(["aks-prod: no namespace samples on 2026-03-02; that cost is idle."]);
@@ -44,7 +64,10 @@ describe("buildCostReport", () => {
   });
 
   it("names namespaces by cluster and clusters by name", () => {
-    expect(totals(summarizeCells(buildCostReport(input("namespace")).cells, days, "all"))).toMatchObject({ "aks-prod/payments": 6000, "aks-prod/orders": 2000 });
+    expect(totals(summarizeCells(buildCostReport(input("namespace")).cells, days, "all"))).toMatchObject({
+      "aks-prod/payments": 6000,
+      "aks-prod/orders": 2000,
+    });
     expect(totals(summarizeCells(buildCostReport(input("cluster")).cells, days, "all"))).toEqual({ "aks-prod": 8000, idle: 999, system: 2000 });
   });
 
@@ -58,14 +81,27 @@ describe("buildCostReport", () => {
 describe("buildCostReport, property: every grouping adds up to the bill to the cent", () => {
   const namespaces = ["a", "b", "c", "kube-system"];
   const arbDay = (d: string) =>
-    fc.record({
-      billedCents: fc.integer({ min: 0, max: 5_000_000 }),
-      requests: fc.dictionary(fc.constantFrom(...namespaces), fc.record({ cpuCoreHours: fc.double({ min: 0, max: 100, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 400, noNaN: true }) })),
-      capacity: fc.record({ cpuCoreHours: fc.double({ min: 0, max: 500, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 2000, noNaN: true }) }),
-    }).map((x) => ({ day: d, ...x }));
+    fc
+      .record({
+        billedCents: fc.integer({ min: 0, max: 5_000_000 }),
+        requests: fc.dictionary(
+          fc.constantFrom(...namespaces),
+          fc.record({ cpuCoreHours: fc.double({ min: 0, max: 100, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 400, noNaN: true }) }),
+        ),
+        capacity: fc.record({ cpuCoreHours: fc.double({ min: 0, max: 500, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 2000, noNaN: true }) }),
+      })
+      .map((x) => ({ day: d, ...x }));
   const arbCluster = (id: string) => fc.tuple(arbDay("2026-03-01"), arbDay("2026-03-02")).map((d) => ({ id, name: id, days: d }));
-  const arbResource = fc.record({ day: fc.constantFrom("2026-03-01", "2026-03-02"), cents: fc.integer({ min: 0, max: 100_000 }), team: fc.option(fc.constantFrom("t1", "t2"), { nil: undefined }), service: fc.option(fc.constantFrom("s1", "s2"), { nil: undefined }) });
-  const arbShares = fc.array(fc.record({ service: fc.option(fc.constantFrom("s1", "s2"), { nil: null }), weight: fc.double({ min: 0, max: 10, noNaN: true }) }), { maxLength: 3 });
+  const arbResource = fc.record({
+    day: fc.constantFrom("2026-03-01", "2026-03-02"),
+    cents: fc.integer({ min: 0, max: 100_000 }),
+    team: fc.option(fc.constantFrom("t1", "t2"), { nil: undefined }),
+    service: fc.option(fc.constantFrom("s1", "s2"), { nil: undefined }),
+  });
+  const arbShares = fc.array(
+    fc.record({ service: fc.option(fc.constantFrom("s1", "s2"), { nil: null }), weight: fc.double({ min: 0, max: 10, noNaN: true }) }),
+    { maxLength: 3 },
+  );
 
   it("for random clusters, requests, tagged resources and rules", () => {
     fc.assert(

@@ -103,7 +103,10 @@ export function buildCostReport(input: CostReportInput): CostReport {
           add(day.day, null, team ?? null, cents);
           continue;
         }
-        splitCents(cents, shares.map((share) => share.weight)).forEach((part, i) => add(day.day, shares[i]!.service, team ?? null, part));
+        splitCents(
+          cents,
+          shares.map((share) => share.weight),
+        ).forEach((part, i) => add(day.day, shares[i]!.service, team ?? null, part));
       }
     }
   }

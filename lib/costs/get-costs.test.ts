@@ -10,7 +10,9 @@ import { scopeOf } from "./sync-costs";
 
 const suffix = randomBytes(3).toString("hex");
 const subscriptionId = `sub-${suffix}`;
-const config = { azure: { subscriptionIds: [subscriptionId] }, costs: { syncHours: 6, sampleMinutes: 5 } } as unknown as Parameters<typeof getCosts>[0]["config"];
+const config = { azure: { subscriptionIds: [subscriptionId] }, costs: { syncHours: 6, sampleMinutes: 5 } } as unknown as Parameters<
+  typeof getCosts
+>[0]["config"];
 const base = { kind: "user", userId: "u1", name: "T", email: "t@example.com" } as const;
 const admin: UserActor = { ...base, isAdmin: true, teams: [] };
 let member: UserActor;
@@ -26,7 +28,15 @@ beforeAll(async () => {
   member = { ...base, isAdmin: false, teams: [{ id: teamB.id, slug: slugB, name: teamB.name }] };
   viewer = { ...base, isAdmin: false, teams: [] };
   const cluster = (name: string) =>
-    prisma.cluster.create({ data: { armId: `/subscriptions/${subscriptionId}/resourceGroups/rg-${suffix}/providers/Microsoft.ContainerService/managedClusters/${name}`, name, subscriptionId, resourceGroup: `rg-${suffix}`, location: "westeurope" } });
+    prisma.cluster.create({
+      data: {
+        armId: `/subscriptions/${subscriptionId}/resourceGroups/rg-${suffix}/providers/Microsoft.ContainerService/managedClusters/${name}`,
+        name,
+        subscriptionId,
+        resourceGroup: `rg-${suffix}`,
+        location: "westeurope",
+      },
+    });
   const prod = await cluster(`prod-${suffix}`);
   const quiet = await cluster(`quiet-${suffix}`);
   const asOf = new Date("2031-02-20T08:00:00Z");
@@ -44,7 +54,12 @@ beforeAll(async () => {
   await prisma.costRow.createMany({
     data: [
       row("2031-01-10", prod.armId, `rg-${suffix}`, 1000),
-      row("2031-01-10", `/subscriptions/x/resourcegroups/${nodeGroup(prod.name)}/providers/microsoft.compute/virtualmachinescalesets/pool1`, nodeGroup(prod.name), 2000),
+      row(
+        "2031-01-10",
+        `/subscriptions/x/resourcegroups/${nodeGroup(prod.name)}/providers/microsoft.compute/virtualmachinescalesets/pool1`,
+        nodeGroup(prod.name),
+        2000,
+      ),
       row("2031-01-11", prod.armId, `rg-${suffix}`, 500),
       row("2031-01-10", `/subscriptions/x/resourcegroups/rg-${slugA}/providers/microsoft.cache/redis/r1`, `rg-${slugA}`, 300, { team: slugA }),
       row("2031-02-03", quiet.armId, `rg-${suffix}`, 4321),
@@ -53,11 +68,37 @@ beforeAll(async () => {
   // The namespaces themselves are not needed: samples carry their team, as for a namespace deleted since.
   await prisma.namespaceResourceHours.createMany({
     data: [
-      { clusterId: prod.id, namespace: "alpha-shop", day: new Date("2031-01-10T00:00:00Z"), teamId: teamA.id, cpuCoreHours: 3, memoryGiBHours: 3, sampledSeconds: 86_400, updatedAt: asOf },
-      { clusterId: prod.id, namespace: "beta-api", day: new Date("2031-01-10T00:00:00Z"), teamId: teamB.id, cpuCoreHours: 1, memoryGiBHours: 1, sampledSeconds: 86_400, updatedAt: asOf },
+      {
+        clusterId: prod.id,
+        namespace: "alpha-shop",
+        day: new Date("2031-01-10T00:00:00Z"),
+        teamId: teamA.id,
+        cpuCoreHours: 3,
+        memoryGiBHours: 3,
+        sampledSeconds: 86_400,
+        updatedAt: asOf,
+      },
+      {
+        clusterId: prod.id,
+        namespace: "beta-api",
+        day: new Date("2031-01-10T00:00:00Z"),
+        teamId: teamB.id,
+        cpuCoreHours: 1,
+        memoryGiBHours: 1,
+        sampledSeconds: 86_400,
+        updatedAt: asOf,
+      },
     ],
   });
-  await prisma.costSyncState.create({ data: { scope: scopeOf(subscriptionId), lastSyncedAt: new Date("2031-02-20T06:00:00Z"), lastMonths: ["2031-01", "2031-02"], lastError: "Cost Management answered 500", lastErrorAt: new Date("2031-02-20T11:00:00Z") } });
+  await prisma.costSyncState.create({
+    data: {
+      scope: scopeOf(subscriptionId),
+      lastSyncedAt: new Date("2031-02-20T06:00:00Z"),
+      lastMonths: ["2031-01", "2031-02"],
+      lastError: "Cost Management answered 500",
+      lastErrorAt: new Date("2031-02-20T11:00:00Z"),
+    },
+  });
 });
 
 const totals = (view: Awaited<ReturnType<typeof getCosts>>) => Object.fromEntries(view.lines.map((line) => [line.key, line.totalMinor]));
@@ -102,10 +143,22 @@ describe("getCosts", () => {
   });
 
   it("refuses a backwards range, one over a year and an unknown grouping, saying what to change", async () => {
-    await expect(getCosts({ actor: admin, query: { from: "2031-02-01", to: "2031-01-01" }, now, config })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("Swap them") });
-    await expect(getCosts({ actor: admin, query: { from: "2029-01-01", to: "2031-01-01" }, now, config })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("longer than a year") });
-    await expect(getCosts({ actor: admin, query: { groupBy: "colour" as never }, now, config })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("team, namespace, cluster, service") });
-    await expect(getCosts({ actor: admin, query: { from: "2031-02-30" }, now, config })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("real calendar date") });
+    await expect(getCosts({ actor: admin, query: { from: "2031-02-01", to: "2031-01-01" }, now, config })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("Swap them"),
+    });
+    await expect(getCosts({ actor: admin, query: { from: "2029-01-01", to: "2031-01-01" }, now, config })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("longer than a year"),
+    });
+    await expect(getCosts({ actor: admin, query: { groupBy: "colour" as never }, now, config })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("team, namespace, cluster, service"),
+    });
+    await expect(getCosts({ actor: admin, query: { from: "2031-02-30" }, now, config })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("real calendar date"),
+    });
   });
 
   it("reports the sync's last run, its error and the next run; defaults to this month so far", async () => {

@@ -20,7 +20,10 @@ import { scopeOf } from "./sync-costs";
 export const costLineView = z.object({
   key: z.string().describe("A team or service slug, cluster/namespace, a cluster name, or idle | system | unassigned."),
   label: z.string(),
-  apart: z.enum(["idle", "system", "unassigned"]).nullable().describe("Set for lines that are not a group: idle capacity, system namespaces, cost no group takes."),
+  apart: z
+    .enum(["idle", "system", "unassigned"])
+    .nullable()
+    .describe("Set for lines that are not a group: idle capacity, system namespaces, cost no group takes."),
   totalMinor: z.number().int(),
   dailyMinor: z.array(z.number().int()).describe("Per day of `days`."),
 });
@@ -46,10 +49,19 @@ export const costView = z.object({
   dailyTotalMinor: z.array(z.number().int()),
   totalMinor: z.number().int(),
   lines: z.array(costLineView),
-  movers: z.array(z.object({ key: z.string(), label: z.string(), lastWeekMinor: z.number().int(), previousWeekMinor: z.number().int(), changeMinor: z.number().int() })).describe("The last 7 days to `to` against the 7 before."),
+  movers: z
+    .array(
+      z.object({ key: z.string(), label: z.string(), lastWeekMinor: z.number().int(), previousWeekMinor: z.number().int(), changeMinor: z.number().int() }),
+    )
+    .describe("The last 7 days to `to` against the 7 before."),
   notes: z.array(z.string()).describe("What a reader must know: clusters or days without samples (all idle), mixed currencies."),
   dataAsOf: z.string().nullable().describe("When the newest stored rows of the range were read from Cost Management."),
-  sync: z.object({ lastSyncedAt: z.string().nullable(), lastError: z.string().nullable(), nextSyncAt: z.string().nullable(), scopes: z.array(costScopeSyncView) }),
+  sync: z.object({
+    lastSyncedAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    nextSyncAt: z.string().nullable(),
+    scopes: z.array(costScopeSyncView),
+  }),
 });
 
 export type CostView = z.infer<typeof costView>;
@@ -62,12 +74,18 @@ const apartLabels: Record<CostGrouping, Record<ApartLine, string>> = {
 };
 
 /** The AKS default; Wharf does not store a custom node resource group yet. */
-export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string }) => `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`;
+export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string }) =>
+  `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`;
 
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
 const key3 = (...parts: string[]) => parts.join("\u0000");
 
-export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQuery]?: string }; now?: Date; config?: Pick<WharfConfig, "azure" | "costs"> }): Promise<CostView> {
+export async function getCosts(input: {
+  actor: Actor;
+  query: { [K in keyof CostQuery]?: string };
+  now?: Date;
+  config?: Pick<WharfConfig, "azure" | "costs">;
+}): Promise<CostView> {
   const { actor } = input;
   const admin = can(actor, "cost:read");
   const ownTeams = actor.kind === "system" ? [] : actor.teams.filter((team) => can(actor, "cost:read", { teamId: team.id }));
@@ -86,7 +104,9 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
   // Raw reads with days as text: tens of thousands of sample rows per read, and Prisma's row objects and Date
   // conversions were most of the time (bench/costs.ts). Service hours only when grouping by service.
   const [rows, clusters, samples, serviceHours, teams, services, states] = await Promise.all([
-    prisma.$queryRaw<{ day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string; asOf: Date }[]>`
+    prisma.$queryRaw<
+      { day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string; asOf: Date }[]
+    >`
       SELECT to_char("date", 'YYYY-MM-DD') AS "day", "resourceId", "resourceGroup", "team", "service", "costMinor"::float8 AS "costMinor", "currency", "asOf"
       FROM "CostRow" WHERE "date" BETWEEN ${fromDay}::date AND ${toDay}::date`,
     prisma.cluster.findMany({ select: { id: true, armId: true, name: true, resourceGroup: true, location: true } }),
@@ -149,20 +169,26 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
   const reportClusters: ReportCluster[] = clusters.flatMap((cluster) => {
     const byDay = bills.get(cluster.id);
     if (!byDay) return [];
-    const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({ day, billedCents, capacity: { cpuCoreHours: 0, memoryGiBHours: 0 }, requests: requests.get(cluster.id)?.get(day) ?? {} }));
+    const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({
+      day,
+      billedCents,
+      capacity: { cpuCoreHours: 0, memoryGiBHours: 0 },
+      requests: requests.get(cluster.id)?.get(day) ?? {},
+    }));
     return [{ id: cluster.id, name: cluster.name, days }];
   });
   const serviceOwner = new Map(services.map((service) => [service.slug, service.ownerTeam.slug]));
   const rule = { idle: "apart", system: "apart" } as const;
-  const reportFor = (start: string) => buildCostReport({
-    groupBy: query.groupBy,
-    clusters: reportClusters.map((cluster) => ({ ...cluster, days: cluster.days.filter((day) => day.day >= start) })),
-    resources: resources.filter((resource) => resource.day >= start),
-    namespaceTeam: (clusterId, namespace) => namespaceTeams.get(clusterId)?.get(namespace),
-    serviceShares: (clusterId, namespace, day) => shares.get(key3(clusterId, namespace, day)) ?? [],
-    serviceTeam: (service) => serviceOwner.get(service),
-    rule,
-  });
+  const reportFor = (start: string) =>
+    buildCostReport({
+      groupBy: query.groupBy,
+      clusters: reportClusters.map((cluster) => ({ ...cluster, days: cluster.days.filter((day) => day.day >= start) })),
+      resources: resources.filter((resource) => resource.day >= start),
+      namespaceTeam: (clusterId, namespace) => namespaceTeams.get(clusterId)?.get(namespace),
+      serviceShares: (clusterId, namespace, day) => shares.get(key3(clusterId, namespace, day)) ?? [],
+      serviceTeam: (service) => serviceOwner.get(service),
+      rule,
+    });
   const report = reportFor(from);
   notes.push(...report.notes);
 
@@ -211,8 +237,20 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
     days,
     dailyTotalMinor: summary.dailyCents,
     totalMinor: summary.totalCents,
-    lines: summary.lines.map((line) => ({ key: line.key, label: label(line.key, line.apart), apart: line.apart, totalMinor: line.totalCents, dailyMinor: line.dailyCents })),
-    movers: movers.map((m) => ({ key: m.key, label: label(m.key, null), lastWeekMinor: m.lastWeekCents, previousWeekMinor: m.previousWeekCents, changeMinor: m.changeCents })),
+    lines: summary.lines.map((line) => ({
+      key: line.key,
+      label: label(line.key, line.apart),
+      apart: line.apart,
+      totalMinor: line.totalCents,
+      dailyMinor: line.dailyCents,
+    })),
+    movers: movers.map((m) => ({
+      key: m.key,
+      label: label(m.key, null),
+      lastWeekMinor: m.lastWeekCents,
+      previousWeekMinor: m.previousWeekCents,
+      changeMinor: m.changeCents,
+    })),
     // Notes name clusters and days, never another team's cost: members see them too.
     notes,
     dataAsOf: dataAsOf?.toISOString() ?? null,
@@ -224,4 +262,3 @@ export async function getCosts(input: { actor: Actor; query: { [K in keyof CostQ
     },
   };
 }
-

@@ -10,7 +10,12 @@ import { requestCostSync } from "./request-cost-sync";
 const suffix = randomBytes(3).toString("hex");
 const base = { kind: "user", name: `Sync ${suffix}`, email: "s@example.com" } as const;
 const admin: UserActor = { ...base, userId: `00000000-0000-4000-8000-${randomBytes(6).toString("hex")}`, isAdmin: true, teams: [] };
-const member: UserActor = { ...base, userId: `00000000-0000-4000-8000-${randomBytes(6).toString("hex")}`, isAdmin: false, teams: [{ id: "t1", slug: "payments", name: "Payments" }] };
+const member: UserActor = {
+  ...base,
+  userId: `00000000-0000-4000-8000-${randomBytes(6).toString("hex")}`,
+  isAdmin: false,
+  teams: [{ id: "t1", slug: "payments", name: "Payments" }],
+};
 
 afterAll(async () => {
   await stopBoss();
@@ -22,7 +27,9 @@ describe("requestCostSync", () => {
     const second = await requestCostSync({ actor: admin });
     expect(second).toEqual({ jobId: null, message: expect.stringContaining("already queued or running") });
     const schema = await jobsSchema();
-    const jobs = await getPrisma().$queryRawUnsafe<{ data: { force?: boolean } }[]>(`SELECT data FROM ${schema}.job WHERE name = 'cost.sync' AND state IN ('created', 'retry', 'active')`);
+    const jobs = await getPrisma().$queryRawUnsafe<{ data: { force?: boolean } }[]>(
+      `SELECT data FROM ${schema}.job WHERE name = 'cost.sync' AND state IN ('created', 'retry', 'active')`,
+    );
     expect(jobs).toHaveLength(1);
     expect(jobs[0]!.data.force).toBe(true);
     if (first.jobId) expect(first.message).toContain("queued");

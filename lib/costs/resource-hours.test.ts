@@ -3,7 +3,10 @@ import { deploymentRequestHours, namespaceRequestHours, utcDay } from "./resourc
 
 describe("namespaceRequestHours", () => {
   it("turns a quota's used requests into core-hours and GiB-hours over the sample", () => {
-    expect(namespaceRequestHours({ "requests.cpu": "1500m", "requests.memory": "2Gi", pods: "3" }, 300)).toEqual({ cpuCoreHours: 0.125, memoryGiBHours: 2 / 12 });
+    expect(namespaceRequestHours({ "requests.cpu": "1500m", "requests.memory": "2Gi", pods: "3" }, 300)).toEqual({
+      cpuCoreHours: 0.125,
+      memoryGiBHours: 2 / 12,
+    });
   });
 
   it("reads the short keys a quota may use, and a missing one as zero", () => {
@@ -17,7 +20,9 @@ describe("namespaceRequestHours", () => {
 });
 
 describe("deploymentRequestHours", () => {
-  const manifest = { deployment: { spec: { replicas: 3, template: { spec: { containers: [{ resources: { requests: { cpu: "250m", memory: "512Mi" } } }] } } } } };
+  const manifest = {
+    deployment: { spec: { replicas: 3, template: { spec: { containers: [{ resources: { requests: { cpu: "250m", memory: "512Mi" } } }] } } } },
+  };
 
   it("multiplies the containers' requests by the replicas", () => {
     expect(deploymentRequestHours(manifest, 4, 3600)).toEqual({ cpuCoreHours: 1, memoryGiBHours: 2 });

@@ -9,24 +9,62 @@ const suffix = randomBytes(3).toString("hex");
 let clusterId: string;
 let teamId: string;
 
-const manifest = (cpu: string, memory: string) => ({ deployment: { spec: { replicas: 2, template: { spec: { containers: [{ resources: { requests: { cpu, memory } } }] } } } } });
+const manifest = (cpu: string, memory: string) => ({
+  deployment: { spec: { replicas: 2, template: { spec: { containers: [{ resources: { requests: { cpu, memory } } }] } } } },
+});
 
 beforeAll(async () => {
   const prisma = getPrisma();
   const team = await prisma.team.create({ data: { slug: `rh${suffix}`, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   teamId = team.id;
-  const service = await prisma.service.create({ data: { slug: `rh-${suffix}`, displayName: "rh", ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: "rh" } });
-  const cluster = await prisma.cluster.create({ data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/rh-${suffix}`, name: `rh-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope" } });
+  const service = await prisma.service.create({
+    data: { slug: `rh-${suffix}`, displayName: "rh", ownerTeamId: team.id, tier: "standard", lifecycle: "production", tags: [], searchText: "rh" },
+  });
+  const cluster = await prisma.cluster.create({
+    data: {
+      armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/rh-${suffix}`,
+      name: `rh-${suffix}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      location: "westeurope",
+    },
+  });
   clusterId = cluster.id;
   const namespace = (name: string, usage: object | null, checkedAt: Date | null, status = "ready") =>
-    prisma.namespace.create({ data: { clusterId, teamId, name, activeName: name, environment: "dev", costCenter: "CC-1", quota: {}, containerDefaults: {}, status, usage: usage ?? undefined, checkedAt } });
+    prisma.namespace.create({
+      data: {
+        clusterId,
+        teamId,
+        name,
+        activeName: name,
+        environment: "dev",
+        costCenter: "CC-1",
+        quota: {},
+        containerDefaults: {},
+        status,
+        usage: usage ?? undefined,
+        checkedAt,
+      },
+    });
   const fresh = new Date("2026-12-04T10:00:00Z");
   const shop = await namespace(`shop-${suffix}`, { hard: {}, used: { "requests.cpu": "1", "requests.memory": "2Gi" } }, fresh);
   await namespace(`stale-${suffix}`, { hard: {}, used: { "requests.cpu": "4", "requests.memory": "8Gi" } }, new Date("2026-12-04T08:00:00Z"));
   await namespace(`new-${suffix}`, null, null, "provisioning");
   const deployment = (revision: number, status: string, cpu: string) =>
     prisma.deployment.create({
-      data: { serviceId: service.id, namespaceId: shop.id, teamId, requestedByName: "t", revision, kind: "deploy", image: "x", replicas: 2, manifest: manifest(cpu, "256Mi"), manifestYaml: "", status },
+      data: {
+        serviceId: service.id,
+        namespaceId: shop.id,
+        teamId,
+        requestedByName: "t",
+        revision,
+        kind: "deploy",
+        image: "x",
+        replicas: 2,
+        manifest: manifest(cpu, "256Mi"),
+        manifestYaml: "",
+        status,
+      },
     });
   await deployment(1, "succeeded", "100m");
   await deployment(2, "succeeded", "250m");

@@ -66,7 +66,11 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
         select: { namespaceId: true, replicas: true, manifest: true, service: { select: { slug: true } } },
       })
     : [];
-  const services = deployments.map((d) => ({ ...byId.get(d.namespaceId)!, service: d.service.slug, ...deploymentRequestHours(d.manifest, d.replicas, intervalSeconds) }));
+  const services = deployments.map((d) => ({
+    ...byId.get(d.namespaceId)!,
+    service: d.service.slug,
+    ...deploymentRequestHours(d.manifest, d.replicas, intervalSeconds),
+  }));
 
   await prisma.$transaction(async (tx) => {
     if (sampled.length > 0) {
@@ -105,4 +109,3 @@ export async function sampleResourceHours(options: { now?: Date; intervalMinutes
   if (!(await claimSample(now, intervalSeconds))) return { sampled: false, namespaces: 0, services: 0, stale: 0 };
   return { sampled: true, ...(await recordSample(now, intervalSeconds)) };
 }
-

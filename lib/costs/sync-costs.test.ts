@@ -48,7 +48,11 @@ async function billedTotalCents(month: string): Promise<number> {
     disableInstanceDiscovery: true,
     tlsOptions: { ca },
   });
-  const client = new CostManagementClient(credential, { endpoint: endpoints.costEndpoint as string, credentialScopes: [endpoints.costScope as string], tlsOptions: { ca } });
+  const client = new CostManagementClient(credential, {
+    endpoint: endpoints.costEndpoint as string,
+    credentialScopes: [endpoints.costScope as string],
+    tlsOptions: { ca },
+  });
   const { first, last } = monthDays(month);
   for (;;) {
     try {
@@ -85,37 +89,41 @@ afterEach(async () => {
 });
 
 describe("syncCosts", () => {
-  it("backfills three months on the first sync, with the planned number of queries and no 429, adding up to the bill to the cent", { timeout: 240_000 }, async () => {
-    expect(config.azure.costEndpoint).toBe(endpoints.costEndpoint);
-    for (let attempt = 0; ; attempt++) {
-      // The current day's cost grows each hour (the data lags 4 hours): compare within one hour.
-      const hour = Math.floor(Date.now() / 3_600_000);
-      await getPrisma().costSyncState.deleteMany({});
-      const run = await counting(() => syncCosts({ config }));
-      const months = monthsToSync(new Date(), true);
-      expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number) }]);
-      expect(run.result.plannedQueries).toBe(1 * 3 * 2);
-      expect(run.queries).toBe(run.result.plannedQueries);
-      expect(run.throttled).toBe(0);
-      // The previous months are whole months of daily rows per resource: many pages at the sandbox's page size.
-      expect(run.pages).toBeGreaterThanOrEqual(5);
-      const stored = await Promise.all(months.map(storedCents));
-      const billed: number[] = [];
-      for (const month of months) billed.push(await billedTotalCents(month));
-      if (Math.floor(Date.now() / 3_600_000) !== hour && attempt === 0) continue;
-      expect(stored).toEqual(billed);
-      expect(billed.every((cents) => cents > 0)).toBe(true);
-      break;
-    }
-    const rows = await getPrisma().costRow.findMany({ where: { scope } });
-    expect(new Set(rows.map((r) => r.currency))).toEqual(new Set([endpoints.costCurrency]));
-    // Tagged resources carry their team and service; AKS node groups are untagged.
-    expect(rows.some((r) => r.team && r.service)).toBe(true);
-    expect(rows.some((r) => r.resourceGroup.startsWith("mc_") && r.team === null)).toBe(true);
-    expect(rows.every((r) => r.resourceId.includes(`/resourcegroups/${r.resourceGroup}/`))).toBe(true);
-    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
-    expect(state).toMatchObject({ lastError: null, nextAllowedAt: null, lastMonths: monthsToSync(new Date(), true) });
-  });
+  it(
+    "backfills three months on the first sync, with the planned number of queries and no 429, adding up to the bill to the cent",
+    { timeout: 240_000 },
+    async () => {
+      expect(config.azure.costEndpoint).toBe(endpoints.costEndpoint);
+      for (let attempt = 0; ; attempt++) {
+        // The current day's cost grows each hour (the data lags 4 hours): compare within one hour.
+        const hour = Math.floor(Date.now() / 3_600_000);
+        await getPrisma().costSyncState.deleteMany({});
+        const run = await counting(() => syncCosts({ config }));
+        const months = monthsToSync(new Date(), true);
+        expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number) }]);
+        expect(run.result.plannedQueries).toBe(1 * 3 * 2);
+        expect(run.queries).toBe(run.result.plannedQueries);
+        expect(run.throttled).toBe(0);
+        // The previous months are whole months of daily rows per resource: many pages at the sandbox's page size.
+        expect(run.pages).toBeGreaterThanOrEqual(5);
+        const stored = await Promise.all(months.map(storedCents));
+        const billed: number[] = [];
+        for (const month of months) billed.push(await billedTotalCents(month));
+        if (Math.floor(Date.now() / 3_600_000) !== hour && attempt === 0) continue;
+        expect(stored).toEqual(billed);
+        expect(billed.every((cents) => cents > 0)).toBe(true);
+        break;
+      }
+      const rows = await getPrisma().costRow.findMany({ where: { scope } });
+      expect(new Set(rows.map((r) => r.currency))).toEqual(new Set([endpoints.costCurrency]));
+      // Tagged resources carry their team and service; AKS node groups are untagged.
+      expect(rows.some((r) => r.team && r.service)).toBe(true);
+      expect(rows.some((r) => r.resourceGroup.startsWith("mc_") && r.team === null)).toBe(true);
+      expect(rows.every((r) => r.resourceId.includes(`/resourcegroups/${r.resourceGroup}/`))).toBe(true);
+      const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+      expect(state).toMatchObject({ lastError: null, nextAllowedAt: null, lastMonths: monthsToSync(new Date(), true) });
+    },
+  );
 
   it("is not due again before WHARF_COST_SYNC_HOURS; forced, it asks for this month and last only", { timeout: 240_000 }, async () => {
     const idle = await counting(() => syncCosts({ config }));
@@ -181,7 +189,9 @@ describe("syncCosts", () => {
       [scope, "synced"],
     ]);
     expect(run.scopes[0]!.error).toMatch(/404/);
-    expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope: scopeOf(missing) } })).lastError).toMatch(/SubscriptionNotFound|could not be found/);
+    expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope: scopeOf(missing) } })).lastError).toMatch(
+      /SubscriptionNotFound|could not be found/,
+    );
     expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } })).lastError).toBeNull();
   });
 

@@ -83,7 +83,9 @@ async function syncScope(scope: string, months: string[], options: SyncCostsOpti
       // One grouping after the other: they share the tenant's QPU quota, and in parallel the second would earn a 429.
       const answers: CostRowData[][] = [];
       for (const tagKey of costTagKeys) {
-        answers.push(await queryMonthByDay(options.config, { scope, month, tagKey, maxThrottleWaitSeconds: options.maxThrottleWaitSeconds, signal: options.signal }));
+        answers.push(
+          await queryMonthByDay(options.config, { scope, month, tagKey, maxThrottleWaitSeconds: options.maxThrottleWaitSeconds, signal: options.signal }),
+        );
       }
       const rows = mergeGroupings(answers[0]!, answers[1]!);
       await storeMonth(scope, month, rows, now);

@@ -11,9 +11,7 @@ export function getPrisma(): PrismaClient {
   if (globalForPrisma.wharfPrisma) return globalForPrisma.wharfPrisma;
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) {
-    throw new Error(
-      "DATABASE_URL is not set. Start Wharf with `npm run dev` (it starts an embedded PostgreSQL) or set DATABASE_URL to a PostgreSQL database.",
-    );
+    throw new Error("DATABASE_URL is not set. Start Wharf with `npm run dev` (it starts an embedded PostgreSQL) or set DATABASE_URL to a PostgreSQL database.");
   }
   // A burst (200 approvals at once, a worker running 16 jobs) queues for a
   // connection; waiting up to 15 s beats failing after Prisma's default 2 s.

@@ -86,7 +86,12 @@ test("a PostgreSQL that dies is started again on the same folder and port, with 
   const events: string[] = [];
   let restarted!: () => void;
   const running = new Promise<void>((done) => (restarted = done));
-  const supervisor = superviseEmbeddedPostgres(options, first, { down: () => events.push("down"), restarted: () => (events.push("restarted"), restarted()), failed: () => events.push("failed") }, 100);
+  const supervisor = superviseEmbeddedPostgres(
+    options,
+    first,
+    { down: () => events.push("down"), restarted: () => (events.push("restarted"), restarted()), failed: () => events.push("failed") },
+    100,
+  );
   try {
     const pid = Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]);
     expect(first.alive()).toBe(true);

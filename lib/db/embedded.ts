@@ -61,8 +61,10 @@ export async function startEmbeddedPostgres({ dataDir, port }: EmbeddedPostgresO
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: [
       // TCP on loopback only; no Unix socket, so two clusters never race for /tmp/.s.PGSQL.<port>.
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "unix_socket_directories=",
+      "-c",
+      "listen_addresses=127.0.0.1",
+      "-c",
+      "unix_socket_directories=",
     ],
     onLog: keepErrors,
     onError: keepErrors,

@@ -10,7 +10,10 @@ const INIT = "20261126000000_init";
 
 /** The committed migrations; tests must not assume how many there are. */
 async function committed(): Promise<string[]> {
-  return (await readdir("prisma/migrations", { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir("prisma/migrations", { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 let scratch: ScratchDatabase;
@@ -44,14 +47,24 @@ async function addMigration(name: string, sql: string): Promise<void> {
 }
 
 test("applies every migration to an empty database and records each as Prisma Migrate does", async () => {
-  const folders = (await readdir("prisma/migrations", { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = (await readdir("prisma/migrations", { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   expect(await migrationStatus(scratch.url, { migrationsDir })).toEqual({ pending: folders, applied: [] });
 
   expect(await applyMigrations(scratch.url, { migrationsDir })).toEqual({ applied: folders });
 
-  const rows = await query<{ id: string; checksum: string; migration_name: string; finished_at: Date | null; rolled_back_at: Date | null; logs: string | null; applied_steps_count: number; started_at: Date }>(
-    "SELECT * FROM _prisma_migrations ORDER BY started_at",
-  );
+  const rows = await query<{
+    id: string;
+    checksum: string;
+    migration_name: string;
+    finished_at: Date | null;
+    rolled_back_at: Date | null;
+    logs: string | null;
+    applied_steps_count: number;
+    started_at: Date;
+  }>("SELECT * FROM _prisma_migrations ORDER BY started_at");
   expect(rows.map((row) => row.migration_name)).toEqual(folders);
   const init = rows[0];
   const bytes = await readFile(path.join("prisma/migrations", INIT, "migration.sql"));
@@ -105,9 +118,7 @@ test("runs started together apply each migration once", async () => {
 test("refuses a migration whose file changed after it was applied", async () => {
   await applyMigrations(scratch.url, { migrationsDir });
   await writeFile(path.join(migrationsDir, INIT, "migration.sql"), "\n-- an afterthought\n", { flag: "a" });
-  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(
-    `Migration ${INIT} was changed after it was applied (checksum mismatch).`,
-  );
+  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(`Migration ${INIT} was changed after it was applied (checksum mismatch).`);
 });
 
 test("accepts the same file checked out with CRLF line endings", async () => {
@@ -120,18 +131,14 @@ test("accepts the same file checked out with CRLF line endings", async () => {
 test("refuses when an applied migration's folder is missing", async () => {
   await applyMigrations(scratch.url, { migrationsDir });
   await rename(path.join(migrationsDir, INIT), path.join(migrationsDir, "20261126000000_renamed"));
-  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(
-    `Migration ${INIT} is applied to the database but its folder is missing`,
-  );
+  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(`Migration ${INIT} is applied to the database but its folder is missing`);
 });
 
 test("refuses to go on after a migration Prisma recorded as failed", async () => {
   await applyMigrations(scratch.url, { migrationsDir });
   await query("INSERT INTO _prisma_migrations (id, checksum, migration_name) VALUES ('failed-one', 'x', '20261127000000_half_done')");
   await addMigration("20261127000000_half_done", "SELECT 1;");
-  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(
-    "Migration 20261127000000_half_done failed earlier and may be half applied.",
-  );
+  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow("Migration 20261127000000_half_done failed earlier and may be half applied.");
 });
 
 test("a failing migration is rolled back whole, and applies once fixed", async () => {
@@ -141,7 +148,9 @@ test("a failing migration is rolled back whole, and applies once fixed", async (
     'Migration 20261127000000_broken failed and was rolled back: relation "NoSuchTable" does not exist',
   );
   expect(await query(`SELECT to_regclass('"Half"') AS half`)).toEqual([{ half: null }]);
-  expect(await query("SELECT migration_name FROM _prisma_migrations ORDER BY migration_name")).toEqual((await committed()).map((name) => ({ migration_name: name })));
+  expect(await query("SELECT migration_name FROM _prisma_migrations ORDER BY migration_name")).toEqual(
+    (await committed()).map((name) => ({ migration_name: name })),
+  );
 
   await writeFile(path.join(migrationsDir, "20261127000000_broken", "migration.sql"), 'CREATE TABLE "Half" ("id" INTEGER);\n');
   expect(await applyMigrations(scratch.url, { migrationsDir })).toEqual({ applied: ["20261127000000_broken"] });
@@ -149,9 +158,7 @@ test("a failing migration is rolled back whole, and applies once fixed", async (
 
 test("refuses a database that has tables but no migration history", async () => {
   await query('CREATE TABLE "Someone" ("id" INTEGER)');
-  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow(
-    "The database already has tables (Someone) but no _prisma_migrations history.",
-  );
+  await expect(applyMigrations(scratch.url, { migrationsDir })).rejects.toThrow("The database already has tables (Someone) but no _prisma_migrations history.");
 });
 
 test("the AuditEvent table refuses UPDATE, DELETE and TRUNCATE", async () => {

@@ -46,10 +46,7 @@ interface HistoryRow {
  * the names it applied. Safe to call from several replicas at once: they queue
  * on an advisory lock and the later ones find nothing left to do.
  */
-export async function applyMigrations(
-  databaseUrl: string,
-  { migrationsDir = "prisma/migrations" }: MigrateOptions = {},
-): Promise<{ applied: string[] }> {
+export async function applyMigrations(databaseUrl: string, { migrationsDir = "prisma/migrations" }: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const files = await readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -68,10 +65,7 @@ export async function applyMigrations(
 }
 
 /** What the readiness probe needs: which migrations are applied and which are not. */
-export async function migrationStatus(
-  databaseUrl: string,
-  { migrationsDir = "prisma/migrations" }: MigrateOptions = {},
-): Promise<MigrationStatus> {
+export async function migrationStatus(databaseUrl: string, { migrationsDir = "prisma/migrations" }: MigrateOptions = {}): Promise<MigrationStatus> {
   const files = await readMigrations(migrationsDir);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -129,16 +123,14 @@ async function applyOne(client: pg.Client, migration: MigrationFile): Promise<vo
   const id = randomUUID();
   await client.query("BEGIN");
   try {
-    await client.query(
-      "INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, clock_timestamp())",
-      [id, migration.checksum, migration.name],
-    );
+    await client.query("INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at) VALUES ($1, $2, $3, clock_timestamp())", [
+      id,
+      migration.checksum,
+      migration.name,
+    ]);
     // No parameters: pg then uses the simple query protocol, which runs a multi-statement script.
     await client.query(migration.script);
-    await client.query(
-      "UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1",
-      [id],
-    );
+    await client.query("UPDATE _prisma_migrations SET applied_steps_count = applied_steps_count + 1, finished_at = clock_timestamp() WHERE id = $1", [id]);
     await client.query("COMMIT");
   } catch (error) {
     await client.query("ROLLBACK");

@@ -20,7 +20,10 @@ const checksumVerifiedWith = "7.10.1";
 describe(`Prisma Migrate ${prismaVersion}`, () => {
   it("locks the same advisory lock as lib/db/migrate.ts", () => {
     // Booleans, not toContain: a failure would print the whole engine.
-    expect(engine.includes(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})`), `the schema engine does not run SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY}); update PRISMA_MIGRATE_LOCK_KEY in lib/db/migrate.ts`).toBe(true);
+    expect(
+      engine.includes(`SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY})`),
+      `the schema engine does not run SELECT pg_advisory_lock(${PRISMA_MIGRATE_LOCK_KEY}); update PRISMA_MIGRATE_LOCK_KEY in lib/db/migrate.ts`,
+    ).toBe(true);
   });
 
   it("creates _prisma_migrations exactly as lib/db/migrate.ts does", () => {

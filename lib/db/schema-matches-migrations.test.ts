@@ -43,16 +43,31 @@ test("the migrated database matches prisma/schema.prisma", () => {
 // Each edit is one kind of drift; the check must name it.
 describe("a schema that differs from the migrations is detected", () => {
   const cases: [string, string, string, string][] = [
-    ["an extra field", "  costCenter    String?\n", "  costCenter    String?\n  extraField    String\n", "column Team.extraField: in schema.prisma but not in the database"],
+    [
+      "an extra field",
+      "  costCenter    String?\n",
+      "  costCenter    String?\n  extraField    String\n",
+      "column Team.extraField: in schema.prisma but not in the database",
+    ],
     ["an extra model", "/// Append-only", "model Extra {\n  id Int @id\n}\n\n/// Append-only", "table Extra: in schema.prisma but not in the database"],
     ["a dropped field", "  detail       String?\n", "", "column AuditEvent.detail: in the database but not in schema.prisma"],
-    ["another native type", "lastSeenAt DateTime  @db.Timestamptz(3)", "lastSeenAt DateTime  @db.Timestamptz(6)", "column Session.lastSeenAt: type timestamp(6) with time zone expected"],
+    [
+      "another native type",
+      "lastSeenAt DateTime  @db.Timestamptz(3)",
+      "lastSeenAt DateTime  @db.Timestamptz(6)",
+      "column Session.lastSeenAt: type timestamp(6) with time zone expected",
+    ],
     ["a text column as uuid", "  resourceId   String?\n", "  resourceId   String?  @db.Uuid\n", "column AuditEvent.resourceId: type uuid expected"],
     ["other nullability", "  actorName    String\n", "  actorName    String?\n", "column AuditEvent.actorName: nullable expected"],
     ["a removed default", "  at           DateTime @default(now())", "  at           DateTime", "column AuditEvent.at: default none expected"],
     ["a B-tree instead of GIN index", "@@index([groupIds], type: Gin)", "@@index([groupIds])", "User index User_groupIds_idx"],
     ["an index on other columns", "@@index([actorId, at])", "@@index([actorId])", "AuditEvent index AuditEvent_actorId_idx: in schema.prisma"],
-    ["a missing unique", "  slug          String    @unique\n", "  slug          String\n", "Team index Team_slug_key: in the database but not in schema.prisma"],
+    [
+      "a missing unique",
+      "  slug          String    @unique\n",
+      "  slug          String\n",
+      "Team index Team_slug_key: in the database but not in schema.prisma",
+    ],
     ["another delete action", "onDelete: Cascade", "onDelete: Restrict", "Session foreign key Session_userId_fkey"],
     ["another primary key", "  tokenHash  String    @id\n", "  tokenHash  String\n  sessionId  Int @id\n", "Session primary key Session_pkey"],
   ];

@@ -55,7 +55,7 @@ describe("a PostgreSQL outage", () => {
     const slug = `dup-${randomBytes(4).toString("hex")}`;
     await getPrisma().team.create({ data: { slug, name: slug, entraGroupIds: [] } });
     expect(databaseUnavailable(await failure(getPrisma().team.create({ data: { slug, name: slug, entraGroupIds: [] } })))).toBeNull();
-    expect(databaseUnavailable(await failure(getPrisma().$queryRawUnsafe("select no_such_column from \"Team\"")))).toBeNull();
+    expect(databaseUnavailable(await failure(getPrisma().$queryRawUnsafe('select no_such_column from "Team"')))).toBeNull();
     expect(databaseUnavailable(new TypeError("Cannot read properties of undefined (reading 'id')"))).toBeNull();
   });
 
@@ -64,7 +64,9 @@ describe("a PostgreSQL outage", () => {
     const response = await callRoute(listServices, { method: "GET", url: "/api/v1/services", sessionToken: randomBytes(32).toString("base64url") });
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
-    expect(await response.json()).toEqual({ error: { code: "dependency_unavailable", message: `Wharf's database is not answering; try again in ${DATABASE_RETRY_AFTER_SECONDS} s.` } });
+    expect(await response.json()).toEqual({
+      error: { code: "dependency_unavailable", message: `Wharf's database is not answering; try again in ${DATABASE_RETRY_AFTER_SECONDS} s.` },
+    });
     await global.wharfPrisma.$disconnect();
   });
 });

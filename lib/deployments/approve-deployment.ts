@@ -26,7 +26,10 @@ export async function approveDeployment({ actor, deploymentId }: { actor: Actor;
   }
   if (actor.kind === "user" && deployment.requestedById === actor.userId) {
     await recordAuditEvent(prisma, { ...audit, outcome: "denied", detail: "self-approval" });
-    throw new AppError("forbidden", `You requested this deployment, so someone else must approve it: another member of ${deployment.team.name}, or a platform admin.`);
+    throw new AppError(
+      "forbidden",
+      `You requested this deployment, so someone else must approve it: another member of ${deployment.team.name}, or a platform admin.`,
+    );
   }
   const { row, start } = await prisma.$transaction(async (tx) => {
     await lockRolloutSlot(tx, deployment.serviceId, deployment.namespaceId);
@@ -50,7 +53,10 @@ export async function approveDeployment({ actor, deploymentId }: { actor: Actor;
     }
     await recordAuditEvent(tx, { ...audit, outcome: "success", before: { status: "awaiting-approval" }, after: { status } });
     if (deployment.requestedById) {
-      await notifyUser(tx, deployment.requestedById, { message: `${actor.name} approved ${deployment.service.slug} revision ${deployment.revision} to ${deployment.namespace.name}.`, link: `/deployments/${deployment.id}` });
+      await notifyUser(tx, deployment.requestedById, {
+        message: `${actor.name} approved ${deployment.service.slug} revision ${deployment.revision} to ${deployment.namespace.name}.`,
+        link: `/deployments/${deployment.id}`,
+      });
     }
     return { row: await tx.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude }), start: status === "applying" };
   });

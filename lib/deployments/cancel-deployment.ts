@@ -33,19 +33,36 @@ export async function cancelDeployment({ actor, deploymentId }: { actor: Actor; 
     await lockRolloutSlot(tx, deployment.serviceId, deployment.namespaceId);
     const current = await tx.deployment.findUniqueOrThrow({ where: { id: deployment.id } });
     if (["succeeded", "failed", "cancelled"].includes(current.status)) {
-      throw new AppError("conflict", `This deployment already ended (${current.status}${current.cancelledByName ? ` by ${current.cancelledByName}` : ""}); to go back to an earlier revision, roll back to it from the history.`);
+      throw new AppError(
+        "conflict",
+        `This deployment already ended (${current.status}${current.cancelledByName ? ` by ${current.cancelledByName}` : ""}); to go back to an earlier revision, roll back to it from the history.`,
+      );
     }
     const applied = current.status === "applying" || current.status === "progressing";
     const previous = applied
-      ? await tx.deployment.findFirst({ where: { serviceId: current.serviceId, namespaceId: current.namespaceId, status: "succeeded", revision: { lt: current.revision } }, orderBy: { revision: "desc" } })
+      ? await tx.deployment.findFirst({
+          where: { serviceId: current.serviceId, namespaceId: current.namespaceId, status: "succeeded", revision: { lt: current.revision } },
+          orderBy: { revision: "desc" },
+        })
       : null;
     const message = !applied
       ? `Cancelled by ${actor.name} before it was applied.`
       : previous
         ? `Cancelled by ${actor.name}; rolling back to revision ${previous.revision} (${previous.image}).`
         : `Cancelled by ${actor.name}; no earlier revision succeeded here, so Wharf removes the Deployment and Service it applied.`;
-    await tx.deployment.update({ where: { id: current.id }, data: { status: "cancelled", reason: "Cancelled", message, cancelledByName: actor.name, finishedAt: new Date() } });
-    const rollback = previous ? await insertRollback(tx, { source: previous, actor, status: "applying", why: "Cancel and roll back", message: `Rolling back to revision ${previous.revision} after revision ${current.revision} was cancelled` }) : null;
+    await tx.deployment.update({
+      where: { id: current.id },
+      data: { status: "cancelled", reason: "Cancelled", message, cancelledByName: actor.name, finishedAt: new Date() },
+    });
+    const rollback = previous
+      ? await insertRollback(tx, {
+          source: previous,
+          actor,
+          status: "applying",
+          why: "Cancel and roll back",
+          message: `Rolling back to revision ${previous.revision} after revision ${current.revision} was cancelled`,
+        })
+      : null;
     await recordAuditEvent(tx, {
       actor,
       action: "deployment.cancel",

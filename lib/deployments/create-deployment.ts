@@ -14,7 +14,15 @@ import { notifyUser } from "@/lib/notifications/notify";
 import { parseInput } from "@/lib/validation";
 import { deployInput, imageVersionOf, namespaceRefOf, type ImageVersion } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
-import { actorTeamIds, assertNamespaceReady, deploySpecOf, loadTarget, readNamespaceState, type DeploymentTarget, type NamespaceState } from "./deployment-target";
+import {
+  actorTeamIds,
+  assertNamespaceReady,
+  deploySpecOf,
+  loadTarget,
+  readNamespaceState,
+  type DeploymentTarget,
+  type NamespaceState,
+} from "./deployment-target";
 import { deploymentInclude, toDeploymentView, type DeploymentRow, type DeploymentView } from "./deployment-view";
 import { manifestYaml } from "./manifest";
 import { checkDeploymentPolicy, violationsMessage, type PolicyViolation } from "./policy";
@@ -43,7 +51,14 @@ export function renderFor(target: DeploymentTarget, image: ImageVersion, replica
   });
 }
 
-export function policyFor(target: DeploymentTarget, state: NamespaceState, rendered: RenderedManifest, actor: Actor, allowedRegistries: readonly string[], busy: { revision: number } | null): PolicyViolation[] {
+export function policyFor(
+  target: DeploymentTarget,
+  state: NamespaceState,
+  rendered: RenderedManifest,
+  actor: Actor,
+  allowedRegistries: readonly string[],
+  busy: { revision: number } | null,
+): PolicyViolation[] {
   return checkDeploymentPolicy({
     rendered,
     allowedRegistries,
@@ -70,7 +85,10 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   assertNamespaceReady(target.namespace, ref);
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);
-  const [state, needsApproval] = await Promise.all([readNamespaceState(target.namespace, target.service.slug), approvalRequired(prisma, target.namespace.environment)]);
+  const [state, needsApproval] = await Promise.all([
+    readNamespaceState(target.namespace, target.service.slug),
+    approvalRequired(prisma, target.namespace.environment),
+  ]);
   const allowedRegistries = getConfig().azure.allowedRegistries;
 
   const outcome = await prisma.$transaction(async (tx) => {
@@ -114,13 +132,35 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
       resourceType: "deployment",
       resourceId: created.id,
       outcome: "success",
-      after: { service: target.service.slug, namespace: target.namespace.name, cluster: target.namespace.cluster.name, revision, image: created.image, replicas: created.replicas, status },
+      after: {
+        service: target.service.slug,
+        namespace: target.namespace.name,
+        cluster: target.namespace.cluster.name,
+        revision,
+        image: created.image,
+        replicas: created.replicas,
+        status,
+      },
     });
-    if (needsApproval) await notifyApprovers(tx, target, actor, created.id, `${actor.name} asks you to approve ${target.service.slug} ${describeVersion(image)} to ${target.namespace.name}.`);
+    if (needsApproval)
+      await notifyApprovers(
+        tx,
+        target,
+        actor,
+        created.id,
+        `${actor.name} asks you to approve ${target.service.slug} ${describeVersion(image)} to ${target.namespace.name}.`,
+      );
     return { refused: null, row: created, start: status === "applying" } as const;
   });
   if (outcome.refused) {
-    await recordAuditEvent(prisma, { actor, action: "deployment.create", resourceType: "service", resourceId: target.service.slug, outcome: "denied", detail: outcome.refused.map((v) => v.code).join(", ") });
+    await recordAuditEvent(prisma, {
+      actor,
+      action: "deployment.create",
+      resourceType: "service",
+      resourceId: target.service.slug,
+      outcome: "denied",
+      detail: outcome.refused.map((v) => v.code).join(", "),
+    });
     throw refusal(outcome.refused);
   }
   const { row, start } = outcome;
@@ -137,7 +177,12 @@ function withTargetRelations(row: Omit<DeploymentRow, keyof typeof deploymentInc
   return {
     ...row,
     service: { id: service.id, slug: service.slug, displayName: service.displayName },
-    namespace: { id: namespace.id, name: namespace.name, environment: namespace.environment, cluster: { id: namespace.cluster.id, name: namespace.cluster.name } },
+    namespace: {
+      id: namespace.id,
+      name: namespace.name,
+      environment: namespace.environment,
+      cluster: { id: namespace.cluster.id, name: namespace.cluster.name },
+    },
     team: { id: namespace.team.id, slug: namespace.team.slug, name: namespace.team.name },
   };
 }

@@ -24,14 +24,7 @@ describe("deployInput", () => {
     expect(imageVersionOf(parsed)).toEqual({ digest });
   });
 
-  it.each([
-    "1.4.2",
-    "v2",
-    "_build",
-    "main-3f9c2d1",
-    "A".repeat(128),
-    "release_2024.05.01-rc.1",
-  ])("accepts the Docker tag %s", (tag) => {
+  it.each(["1.4.2", "v2", "_build", "main-3f9c2d1", "A".repeat(128), "release_2024.05.01-rc.1"])("accepts the Docker tag %s", (tag) => {
     expect(firstProblem({ ...valid, tag })).toBeUndefined();
   });
 
@@ -40,33 +33,87 @@ describe("deployInput", () => {
   });
 
   it.each([
-    { why: "a tag with spaces", tag: "1.4 hotfix", message: "The image tag contains spaces; a tag is one word of letters, digits, _ . and -, such as 1.4.2 or main-3f9c2d1." },
-    { why: "a tag of 200 characters", tag: "a".repeat(200), message: "The image tag has 200 characters; a tag can have at most 128. Use a shorter tag, or deploy by digest." },
-    { why: "a tag of 129 characters", tag: "a".repeat(129), message: "The image tag has 129 characters; a tag can have at most 128. Use a shorter tag, or deploy by digest." },
+    {
+      why: "a tag with spaces",
+      tag: "1.4 hotfix",
+      message: "The image tag contains spaces; a tag is one word of letters, digits, _ . and -, such as 1.4.2 or main-3f9c2d1.",
+    },
+    {
+      why: "a tag of 200 characters",
+      tag: "a".repeat(200),
+      message: "The image tag has 200 characters; a tag can have at most 128. Use a shorter tag, or deploy by digest.",
+    },
+    {
+      why: "a tag of 129 characters",
+      tag: "a".repeat(129),
+      message: "The image tag has 129 characters; a tag can have at most 128. Use a shorter tag, or deploy by digest.",
+    },
     { why: "an empty tag", tag: "  ", message: "Give an image tag, such as 1.4.2, or a digest instead." },
-    { why: "a tag starting with a dot", tag: ".hidden", message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1." },
-    { why: "a tag starting with a hyphen", tag: "-rc", message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1." },
-    { why: "a tag with a plus", tag: "1.0+build", message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1." },
-    { why: "a whole image reference", tag: "contoso.azurecr.io/payments/api:1.4.2", message: "Give only the tag, such as 1.4.2, not an image reference; the repository comes from the service's deploy spec." },
+    {
+      why: "a tag starting with a dot",
+      tag: ".hidden",
+      message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1.",
+    },
+    {
+      why: "a tag starting with a hyphen",
+      tag: "-rc",
+      message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1.",
+    },
+    {
+      why: "a tag with a plus",
+      tag: "1.0+build",
+      message: "The image tag may contain only letters, digits, _ . and -, and cannot start with . or -; such as 1.4.2 or main-3f9c2d1.",
+    },
+    {
+      why: "a whole image reference",
+      tag: "contoso.azurecr.io/payments/api:1.4.2",
+      message: "Give only the tag, such as 1.4.2, not an image reference; the repository comes from the service's deploy spec.",
+    },
     { why: "a digest sent as a tag", tag: digest, message: "This looks like a digest; send it as digest, not as tag." },
   ])("refuses $why, saying what to change", ({ tag, message }) => {
     expect(firstProblem({ ...valid, tag })).toEqual({ path: ["tag"], message });
   });
 
   it.each([
-    { why: "an md5 digest", value: "md5:d41d8cd98f00b204e9800998ecf8427e", message: "Wharf deploys by sha256 digest only, and this one is md5; give the image's sha256: digest, as the registry lists it." },
-    { why: "a sha512 digest", value: `sha512:${"a".repeat(128)}`, message: "Wharf deploys by sha256 digest only, and this one is sha512; give the image's sha256: digest, as the registry lists it." },
-    { why: "bare hex", value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", message: "A digest is sha256: followed by 64 hex characters, such as sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08." },
-    { why: "a short sha256", value: "sha256:9f86d081", message: "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has 8 characters." },
-    { why: "a sha256 that is not hex", value: `sha256:${"z".repeat(64)}`, message: "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has 64 characters, not all of them hex." },
+    {
+      why: "an md5 digest",
+      value: "md5:d41d8cd98f00b204e9800998ecf8427e",
+      message: "Wharf deploys by sha256 digest only, and this one is md5; give the image's sha256: digest, as the registry lists it.",
+    },
+    {
+      why: "a sha512 digest",
+      value: `sha512:${"a".repeat(128)}`,
+      message: "Wharf deploys by sha256 digest only, and this one is sha512; give the image's sha256: digest, as the registry lists it.",
+    },
+    {
+      why: "bare hex",
+      value: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      message: "A digest is sha256: followed by 64 hex characters, such as sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.",
+    },
+    {
+      why: "a short sha256",
+      value: "sha256:9f86d081",
+      message: "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has 8 characters.",
+    },
+    {
+      why: "a sha256 that is not hex",
+      value: `sha256:${"z".repeat(64)}`,
+      message: "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has 64 characters, not all of them hex.",
+    },
     { why: "an uppercase sha256", value: digest.toUpperCase().replace("SHA256", "sha256"), message: "Write the digest's hex characters in lowercase." },
   ])("refuses $why as digest", ({ value, message }) => {
     expect(firstProblem({ service: valid.service, namespaceId: valid.namespaceId, digest: value })).toEqual({ path: ["digest"], message });
   });
 
   it("needs exactly one of tag and digest", () => {
-    expect(firstProblem({ service: valid.service, namespaceId: valid.namespaceId })).toEqual({ path: ["tag"], message: "Give an image tag, such as 1.4.2, or a digest (sha256:...)." });
-    expect(firstProblem({ ...valid, digest })).toEqual({ path: ["digest"], message: "Give a tag or a digest, not both; a digest pins the exact image, so send only the digest." });
+    expect(firstProblem({ service: valid.service, namespaceId: valid.namespaceId })).toEqual({
+      path: ["tag"],
+      message: "Give an image tag, such as 1.4.2, or a digest (sha256:...).",
+    });
+    expect(firstProblem({ ...valid, digest })).toEqual({
+      path: ["digest"],
+      message: "Give a tag or a digest, not both; a digest pins the exact image, so send only the digest.",
+    });
   });
 
   it.each([
@@ -88,7 +135,10 @@ describe("deployInput", () => {
   it("refuses an unknown whenBusy, a bad service slug and a namespace id that is not one", () => {
     expect(firstProblem({ ...valid, whenBusy: "wait" })).toEqual({ path: ["whenBusy"], message: "whenBusy must be one of refuse, queue." });
     expect(firstProblem({ ...valid, service: "Payments API" })?.path).toEqual(["service"]);
-    expect(firstProblem({ ...valid, namespaceId: "payments-prod" })).toEqual({ path: ["namespaceId"], message: "Give the namespace's id, as the namespaces list shows it." });
+    expect(firstProblem({ ...valid, namespaceId: "payments-prod" })).toEqual({
+      path: ["namespaceId"],
+      message: "Give the namespace's id, as the namespaces list shows it.",
+    });
   });
 
   describe("naming the namespace by cluster and namespace instead of its id", () => {
@@ -102,7 +152,10 @@ describe("deployInput", () => {
     });
 
     it("refuses both forms, or neither, naming namespaceId", () => {
-      expect(firstProblem({ ...byName, namespaceId: valid.namespaceId })).toEqual({ path: ["namespaceId"], message: "Give namespaceId, or cluster and namespace, not both: they could name different namespaces." });
+      expect(firstProblem({ ...byName, namespaceId: valid.namespaceId })).toEqual({
+        path: ["namespaceId"],
+        message: "Give namespaceId, or cluster and namespace, not both: they could name different namespaces.",
+      });
       expect(firstProblem({ ...byName, namespace: undefined, cluster: undefined })).toEqual({
         path: ["namespaceId"],
         message: "Say where to deploy: namespaceId, or cluster and namespace (the AKS cluster's and the namespace's names, as Wharf lists them).",
@@ -111,13 +164,22 @@ describe("deployInput", () => {
     });
 
     it("refuses half a pair, naming the missing field", () => {
-      expect(firstProblem({ ...byName, cluster: undefined })).toEqual({ path: ["cluster"], message: "Give the cluster too: payments-prod is a namespace name, and names are unique per cluster only." });
-      expect(firstProblem({ ...byName, namespace: undefined })).toEqual({ path: ["namespace"], message: "Give the namespace's name on aks-prod-weu too, such as payments-prod." });
+      expect(firstProblem({ ...byName, cluster: undefined })).toEqual({
+        path: ["cluster"],
+        message: "Give the cluster too: payments-prod is a namespace name, and names are unique per cluster only.",
+      });
+      expect(firstProblem({ ...byName, namespace: undefined })).toEqual({
+        path: ["namespace"],
+        message: "Give the namespace's name on aks-prod-weu too, such as payments-prod.",
+      });
     });
 
     it("refuses empty, overlong and non-string names", () => {
       expect(firstProblem({ ...byName, namespace: "  " })).toEqual({ path: ["namespace"], message: "Give the namespace's name, such as payments-prod." });
-      expect(firstProblem({ ...byName, cluster: "a".repeat(64) })).toEqual({ path: ["cluster"], message: "A cluster name has at most 63 characters; give the name as Wharf lists it, such as aks-prod-weu." });
+      expect(firstProblem({ ...byName, cluster: "a".repeat(64) })).toEqual({
+        path: ["cluster"],
+        message: "A cluster name has at most 63 characters; give the name as Wharf lists it, such as aks-prod-weu.",
+      });
       expect(firstProblem({ ...byName, namespace: 7 })).toEqual({ path: ["namespace"], message: "namespace must be a name, such as payments-prod." });
     });
 

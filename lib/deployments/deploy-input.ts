@@ -78,9 +78,16 @@ const objectName = (what: string, example: string) =>
 export const deployInput = z
   .object({
     service: serviceSlug,
-    namespaceId: z.uuid({ error: "Give the namespace's id, as the namespaces list shows it." }).optional().describe("The namespace's id in Wharf. Give this, or cluster and namespace."),
-    cluster: objectName("cluster", "aks-prod-weu").optional().describe("The AKS cluster's name, as Wharf lists it under Clusters; with namespace, instead of namespaceId."),
-    namespace: objectName("namespace", "payments-prod").optional().describe("The Kubernetes namespace's name on that cluster; with cluster, instead of namespaceId."),
+    namespaceId: z
+      .uuid({ error: "Give the namespace's id, as the namespaces list shows it." })
+      .optional()
+      .describe("The namespace's id in Wharf. Give this, or cluster and namespace."),
+    cluster: objectName("cluster", "aks-prod-weu")
+      .optional()
+      .describe("The AKS cluster's name, as Wharf lists it under Clusters; with namespace, instead of namespaceId."),
+    namespace: objectName("namespace", "payments-prod")
+      .optional()
+      .describe("The Kubernetes namespace's name on that cluster; with cluster, instead of namespaceId."),
     tag: imageTag.optional(),
     digest: imageDigest.optional(),
     /** Overrides the deploy spec's replicas for this deployment only. */
@@ -109,8 +116,13 @@ function namespaceRefProblem(input: { namespaceId?: string; cluster?: string; na
     return { path: ["namespaceId"], message: "Give namespaceId, or cluster and namespace, not both: they could name different namespaces." };
   }
   if (input.namespaceId !== undefined) return undefined;
-  if (!byName) return { path: ["namespaceId"], message: "Say where to deploy: namespaceId, or cluster and namespace (the AKS cluster's and the namespace's names, as Wharf lists them)." };
-  if (input.cluster === undefined) return { path: ["cluster"], message: `Give the cluster too: ${input.namespace} is a namespace name, and names are unique per cluster only.` };
+  if (!byName)
+    return {
+      path: ["namespaceId"],
+      message: "Say where to deploy: namespaceId, or cluster and namespace (the AKS cluster's and the namespace's names, as Wharf lists them).",
+    };
+  if (input.cluster === undefined)
+    return { path: ["cluster"], message: `Give the cluster too: ${input.namespace} is a namespace name, and names are unique per cluster only.` };
   if (input.namespace === undefined) return { path: ["namespace"], message: `Give the namespace's name on ${input.cluster} too, such as payments-prod.` };
   return undefined;
 }

@@ -42,7 +42,23 @@ export const deploymentProgressSelect = {
 export type DeploymentProgressRow = Prisma.DeploymentGetPayload<{ select: typeof deploymentProgressSelect }>;
 export type DeploymentProgress = Pick<
   DeploymentView,
-  "id" | "status" | "inFlight" | "reason" | "message" | "counts" | "pods" | "events" | "needsApproval" | "approvedBy" | "approvedAt" | "queuedAt" | "cancelledBy" | "startedAt" | "finishedAt" | "updatedAt" | "durationSeconds"
+  | "id"
+  | "status"
+  | "inFlight"
+  | "reason"
+  | "message"
+  | "counts"
+  | "pods"
+  | "events"
+  | "needsApproval"
+  | "approvedBy"
+  | "approvedAt"
+  | "queuedAt"
+  | "cancelledBy"
+  | "startedAt"
+  | "finishedAt"
+  | "updatedAt"
+  | "durationSeconds"
 >;
 
 export interface DeploymentView {

@@ -43,28 +43,89 @@ async function service(name: string): Promise<string> {
       lifecycle: "production",
       tags: [],
       searchText: serviceSlug,
-      deploySpec: { imageRepository: `contoso.azurecr.io/${slug}/${name}`, port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
+        port: 8080,
+        replicas: 2,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
     },
   });
   return serviceSlug;
 }
 
-const ended = (id: string) => waitFor(`deployment ${id} to end`, async () => {
-  const deployment = await getDeployment({ actor: member, id });
-  return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : null;
-}, 45_000);
+const ended = (id: string) =>
+  waitFor(
+    `deployment ${id} to end`,
+    async () => {
+      const deployment = await getDeployment({ actor: member, id });
+      return ["succeeded", "failed", "cancelled"].includes(deployment.status) ? deployment : null;
+    },
+    45_000,
+  );
 
 beforeAll(async () => {
   worker = await startWorker({ definitions: jobDefinitions, schema, timing: fastTiming, queues: ["deployment.rollout"] });
   const prisma = getPrisma();
   const created = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
-  const row = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Wes Worker", email: "wes@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
-  member = { kind: "user", userId: row.id, name: row.name, email: row.email, isAdmin: false, teams: [{ id: created.id, slug: created.slug, name: created.name }] };
-  const admin: UserActor = { kind: "user", userId: (await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: "ada@example.com", groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } })).id, name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+  const row = await prisma.user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Wes Worker",
+      email: "wes@example.com",
+      groupIds: [],
+      appRoles: [],
+      lastSignInAt: new Date(),
+    },
+  });
+  member = {
+    kind: "user",
+    userId: row.id,
+    name: row.name,
+    email: row.email,
+    isAdmin: false,
+    teams: [{ id: created.id, slug: created.slug, name: created.name }],
+  };
+  const admin: UserActor = {
+    kind: "user",
+    userId: (
+      await prisma.user.create({
+        data: {
+          entraObjectId: randomBytes(8).toString("hex"),
+          tenantId: "t",
+          name: "Ada Admin",
+          email: "ada@example.com",
+          groupIds: [],
+          appRoles: [getConfig().identity.adminAppRole],
+          lastSignInAt: new Date(),
+        },
+      })
+    ).id,
+    name: "Ada Admin",
+    email: "ada@example.com",
+    isAdmin: true,
+    teams: [],
+  };
   await refreshClusters({ actor: { kind: "system", name: "test" } });
   await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const request = await requestNamespace({ actor: member, input: { teamId: created.id, clusterId: cluster.id, name: `${slug}-dev`, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Worker integration tests" } });
+  const request = await requestNamespace({
+    actor: member,
+    input: {
+      teamId: created.id,
+      clusterId: cluster.id,
+      name: `${slug}-dev`,
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      justification: "Worker integration tests",
+    },
+  });
   namespaceId = (await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } })).namespaceId!;
   await provisionNamespace({ namespaceId, attempt: 1 });
 });

@@ -54,14 +54,32 @@ let kube: KubeConfig;
 
 async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, groupIds: teams.length ? [teamGroup] : [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}@example.com`,
+      groupIds: teams.length ? [teamGroup] : [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
 
 async function readyNamespace(name: string, clusterName: string): Promise<string> {
   const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
-  const created = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Deployments integration tests" } });
+  const created = await requestNamespace({
+    actor: member,
+    input: {
+      teamId: team.id,
+      clusterId: cluster.id,
+      name,
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      justification: "Deployments integration tests",
+    },
+  });
   const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } });
   await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
   return namespaceId!;
@@ -95,7 +113,8 @@ async function service(name: string, change: { retired?: boolean; teamId?: strin
   return serviceSlug;
 }
 
-const deploy = (actor: UserActor, serviceSlug: string, namespaceId: string, tag: string, extra: Record<string, unknown> = {}) => createDeployment({ actor, input: { service: serviceSlug, namespaceId, tag, ...extra } });
+const deploy = (actor: UserActor, serviceSlug: string, namespaceId: string, tag: string, extra: Record<string, unknown> = {}) =>
+  createDeployment({ actor, input: { service: serviceSlug, namespaceId, tag, ...extra } });
 
 async function rollOut(deployment: DeploymentView, timing = {}): Promise<DeploymentView> {
   await rolloutDeployment({ deploymentId: deployment.id, timing });
@@ -104,7 +123,11 @@ async function rollOut(deployment: DeploymentView, timing = {}): Promise<Deploym
 
 async function liveImage(namespace: string, name: string): Promise<string | undefined> {
   const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: namespace } });
-  const live = await readObject<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(kube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name, namespace: ns.name } });
+  const live = await readObject<{ spec: { template: { spec: { containers: { image: string }[] } } } }>(kube, {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: ns.name },
+  });
   return live?.spec.template.spec.containers[0]?.image;
 }
 
@@ -129,7 +152,11 @@ beforeAll(async () => {
   outsider = await user("Otto Outsider", false, []);
   admin = await user("Ada Admin", true, []);
   await refreshClusters({ actor: system });
-  for (const [name, environment] of [["aks-dev-weu", "dev"], ["aks-prod-weu", "prod"], ["aks-lab-neu", "test"]] as const) {
+  for (const [name, environment] of [
+    ["aks-dev-weu", "dev"],
+    ["aks-prod-weu", "prod"],
+    ["aks-lab-neu", "test"],
+  ] as const) {
     await prisma.cluster.updateMany({ where: { name }, data: { environment } });
   }
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
@@ -161,14 +188,24 @@ describe("asking to deploy", () => {
     // Then gone, as a decommission ends: later tests expect the team's namespaces they made in a "did you mean".
     onTestFinished(async () => void (await getPrisma().namespace.update({ where: { id: closing }, data: { status: "decommissioned", activeName: null } })));
     const message = `${ns.name} is decommissioning, not ready; deploy once it is ready (see its page in Namespaces).`;
-    await expect(createDeployment({ actor: member, input: { service: api, namespaceId: closing, tag: "1.0.0" } })).rejects.toMatchObject({ code: "conflict", path: ["namespaceId"], message });
-    await expect(createDeployment({ actor: member, input: { service: api, cluster: "aks-prod-weu", namespace: ns.name, tag: "1.0.0" } })).rejects.toMatchObject({ code: "conflict", path: ["namespace"], message });
+    await expect(createDeployment({ actor: member, input: { service: api, namespaceId: closing, tag: "1.0.0" } })).rejects.toMatchObject({
+      code: "conflict",
+      path: ["namespaceId"],
+      message,
+    });
+    await expect(createDeployment({ actor: member, input: { service: api, cluster: "aks-prod-weu", namespace: ns.name, tag: "1.0.0" } })).rejects.toMatchObject(
+      { code: "conflict", path: ["namespace"], message },
+    );
     expect(await getPrisma().deployment.count({ where: { namespaceId: closing } })).toBe(0);
   });
 
   it("refuses bad input, another team's namespace, a retired service and an outsider, each saying what to change", async () => {
     const api = await service("refusals");
-    await expect(deploy(member, api, dev, "has spaces")).rejects.toMatchObject({ code: "invalid_input", path: ["tag"], message: expect.stringContaining("spaces") });
+    await expect(deploy(member, api, dev, "has spaces")).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["tag"],
+      message: expect.stringContaining("spaces"),
+    });
     await expect(deploy(member, api, dev, "1.0.0", { replicas: 0 })).rejects.toMatchObject({ code: "invalid_input", path: ["replicas"] });
     await expect(createDeployment({ actor: member, input: { service: api, namespaceId: dev, digest: "md5:abc" } })).rejects.toMatchObject({ path: ["digest"] });
     await expect(deploy(outsider, api, dev, "1.0.0")).rejects.toMatchObject({ code: "forbidden" });
@@ -176,9 +213,15 @@ describe("asking to deploy", () => {
     const retired = await service("retired", { retired: true });
     await expect(deploy(member, retired, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("is retired") });
     const foreign = await service("foreign", { teamId: otherTeam.id });
-    await expect(deploy(member, foreign, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("belongs to another team") });
+    await expect(deploy(member, foreign, dev, "1.0.0")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("belongs to another team"),
+    });
     const greedy = await service("greedy", { replicas: 30 });
-    await expect(deploy(member, greedy, dev, "1.0.0")).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("ask for a larger quota") });
+    await expect(deploy(member, greedy, dev, "1.0.0")).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("ask for a larger quota"),
+    });
     expect(await getPrisma().deployment.count({ where: { service: { slug: { in: [api, retired, foreign, greedy] } } } })).toBe(0);
   });
 
@@ -201,8 +244,15 @@ describe("asking to deploy", () => {
     expect(byId.map((d) => d.id)).toEqual([created.id]);
     expect((await listDeployments({ actor: outsider, filter: byName })).deployments).toEqual(byId);
     expect((await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-dev-weu" } })).deployments.map((d) => d.id)).toEqual([created.id]);
-    expect(await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-prod-weu", namespace: `${slug}-dev` } })).toEqual({ deployments: [], older: null });
-    await expect(listDeployments({ actor: outsider, filter: { service: api, namespace: `${slug}-dev` } })).rejects.toMatchObject({ code: "invalid_input", path: ["namespace"], message: expect.stringContaining("give cluster too") });
+    expect(await listDeployments({ actor: outsider, filter: { service: api, cluster: "aks-prod-weu", namespace: `${slug}-dev` } })).toEqual({
+      deployments: [],
+      older: null,
+    });
+    await expect(listDeployments({ actor: outsider, filter: { service: api, namespace: `${slug}-dev` } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["namespace"],
+      message: expect.stringContaining("give cluster too"),
+    });
   }, 60_000);
 
   it("previews the YAML and a diff against the last applied manifest, writing nothing", async () => {
@@ -218,7 +268,9 @@ describe("asking to deploy", () => {
     expect(done.status).toBe("succeeded");
     const second = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.1" } });
     expect(second.current).toMatchObject({ revision: 1 });
-    expect(second.diff.lines.filter((line) => line.kind === "added").map((line) => line.text)).toEqual(expect.arrayContaining([expect.stringContaining("preview:1.0.1")]));
+    expect(second.diff.lines.filter((line) => line.kind === "added").map((line) => line.text)).toEqual(
+      expect.arrayContaining([expect.stringContaining("preview:1.0.1")]),
+    );
     expect(await getPrisma().deployment.count({ where: { service: { slug: api } } })).toBe(1);
     expect(second.liveChanges).toEqual([]);
   });
@@ -229,7 +281,12 @@ describe("asking to deploy", () => {
     const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: dev } });
     // As `kubectl set image` and `kubectl scale` would: a strategic merge patch by another field manager.
     await kubeRequest(kube, "PATCH", `/apis/apps/v1/namespaces/${ns.name}/deployments/${api}?fieldManager=kubectl-set`, {
-      body: { spec: { replicas: 3, template: { spec: { containers: [{ name: api, image: `contoso.azurecr.io/${slug}/drifted:hotfix`, resources: { limits: { cpu: "500m" } } }] } } } },
+      body: {
+        spec: {
+          replicas: 3,
+          template: { spec: { containers: [{ name: api, image: `contoso.azurecr.io/${slug}/drifted:hotfix`, resources: { limits: { cpu: "500m" } } }] } },
+        },
+      },
       contentType: "application/strategic-merge-patch+json",
     });
     const preview = await previewDeployment({ actor: member, input: { service: api, namespaceId: dev, tag: "1.0.1" } });
@@ -260,7 +317,11 @@ describe("rolling out", () => {
     expect(done.events.length).toBeGreaterThan(0);
     expect(done.startedAt && done.finishedAt).toBeTruthy();
     const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: dev } });
-    const live = await readObject<{ metadata: { labels: Record<string, string>; managedFields: { manager: string; operation: string }[] } }>(kube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: api, namespace: ns.name } });
+    const live = await readObject<{ metadata: { labels: Record<string, string>; managedFields: { manager: string; operation: string }[] } }>(kube, {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: api, namespace: ns.name },
+    });
     expect(live?.metadata.labels).toMatchObject({ "app.kubernetes.io/version": "1.4.2", "wharf.io/team": slug, "wharf.io/service": api });
     expect(live?.metadata.managedFields.some((field) => field.manager === "wharf" && field.operation === "Apply")).toBe(true);
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: created.id, outcome: "success" } })).toBe(1);
@@ -287,7 +348,12 @@ describe("rolling out", () => {
     const api = await service("quota");
     const created = await deploy(member, api, quotaNs, "1.0.0");
     const ns = await getPrisma().namespace.findUniqueOrThrow({ where: { id: quotaNs } });
-    await applyObject(kube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name }, spec: { hard: { ...{ "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } } } } as never);
+    await applyObject(kube, {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "wharf-quota", namespace: ns.name },
+      spec: { hard: { ...{ "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } } },
+    } as never);
     const done = await rollOut(created, { failedCreateGraceSeconds: 0 });
     expect(done).toMatchObject({ status: "failed", reason: "FailedCreate" });
     expect(done.message).toContain("exceeded quota");
@@ -297,7 +363,10 @@ describe("rolling out", () => {
   it("never stays in progress: past Wharf's deadline it fails with Timeout", async () => {
     const api = await service("deadline");
     const created = await deploy(member, api, dev, "1.0.0");
-    await getPrisma().deployment.update({ where: { id: created.id }, data: { status: "progressing", appliedGeneration: 999, startedAt: new Date(Date.now() - 5_000) } });
+    await getPrisma().deployment.update({
+      where: { id: created.id },
+      data: { status: "progressing", appliedGeneration: 999, startedAt: new Date(Date.now() - 5_000) },
+    });
     const done = await rollOut(created, { followDeadlineSeconds: 3 });
     expect(done).toMatchObject({ status: "failed", reason: "Timeout" });
     expect(done.message).toContain("Wharf stopped waiting");
@@ -328,7 +397,10 @@ describe("production approval", () => {
     expect(created).toMatchObject({ status: "awaiting-approval", needsApproval: true });
     await rolloutDeployment({ deploymentId: created.id });
     expect((await getDeployment({ actor: member, id: created.id })).status).toBe("awaiting-approval");
-    await expect(approveDeployment({ actor: member, deploymentId: created.id })).rejects.toMatchObject({ code: "forbidden", message: expect.stringContaining("someone else must approve") });
+    await expect(approveDeployment({ actor: member, deploymentId: created.id })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("someone else must approve"),
+    });
     await expect(approveDeployment({ actor: outsider, deploymentId: created.id })).rejects.toMatchObject({ code: "forbidden" });
     const approved = await approveDeployment({ actor: teammate, deploymentId: created.id });
     expect(approved).toMatchObject({ status: "applying", approvedBy: { name: "Tom Teammate" } });
@@ -345,8 +417,13 @@ describe("production approval", () => {
     const api = await service("gate-choice");
     const waiting = await deploy(member, api, prod, "2.0.0");
     expect(waiting.status).toBe("awaiting-approval");
-    await expect(setNamespacePolicy({ actor: member, input: { ...defaultPolicies.prod, requireDeploymentApproval: false } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.prod, requireDeploymentApproval: "no" } })).rejects.toMatchObject({ code: "invalid_input", path: ["requireDeploymentApproval"] });
+    await expect(setNamespacePolicy({ actor: member, input: { ...defaultPolicies.prod, requireDeploymentApproval: false } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.prod, requireDeploymentApproval: "no" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["requireDeploymentApproval"],
+    });
     await setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.prod, requireDeploymentApproval: false } });
     await setNamespacePolicy({ actor: admin, input: { ...defaultPolicies.dev, requireDeploymentApproval: true } });
     expect((await getDeployment({ actor: member, id: waiting.id })).status).toBe("awaiting-approval");
@@ -355,7 +432,9 @@ describe("production approval", () => {
     expect((await previewDeployment({ actor: member, input: { service: api, namespaceId: prod, tag: "2.0.1" } })).needsApproval).toBe(false);
     expect(await deploy(member, api, prod, "2.0.1")).toMatchObject({ status: "applying", needsApproval: false });
     expect(await deploy(member, other, dev, "1.0.0")).toMatchObject({ status: "awaiting-approval", needsApproval: true });
-    expect(await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "prod", outcome: "success", actorId: admin.userId } })).toBe(1);
+    expect(
+      await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "prod", outcome: "success", actorId: admin.userId } }),
+    ).toBe(1);
   }, 60_000);
 });
 
@@ -374,15 +453,29 @@ describe("rollback and cancel", () => {
     expect((await rollOut(back)).status).toBe("succeeded");
     expect(await liveImage(dev, api)).toContain(":1.0.0");
     const history = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev } });
-    expect(history.deployments.map((d) => [d.revision, d.status])).toEqual([[4, "succeeded"], [3, "failed"], [2, "succeeded"], [1, "succeeded"]]);
+    expect(history.deployments.map((d) => [d.revision, d.status])).toEqual([
+      [4, "succeeded"],
+      [3, "failed"],
+      [2, "succeeded"],
+      [1, "succeeded"],
+    ]);
     expect(history.older).toBeNull();
     // Page by page, two at a time: every revision once, in order.
     const first = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev, limit: 2 } });
     const second = await listDeployments({ actor: outsider, filter: { service: api, namespace: dev, limit: 2, before: first.older } });
-    expect([first, second].map((page) => page.deployments.map((d) => d.revision))).toEqual([[4, 3], [2, 1]]);
+    expect([first, second].map((page) => page.deployments.map((d) => d.revision))).toEqual([
+      [4, 3],
+      [2, 1],
+    ]);
     expect([first.older, second.older]).toEqual([first.deployments[1]!.id, null]);
-    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "not-an-id" } })).rejects.toMatchObject({ code: "invalid_input", path: ["before"] });
-    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "00000000-0000-4000-8000-000000000000" } })).rejects.toMatchObject({ code: "invalid_input", path: ["before"] });
+    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "not-an-id" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["before"],
+    });
+    await expect(listDeployments({ actor: outsider, filter: { service: api, before: "00000000-0000-4000-8000-000000000000" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["before"],
+    });
     expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollback", resourceId: back.id, outcome: "success" } })).toBe(1);
   }, 90_000);
 
@@ -391,7 +484,10 @@ describe("rollback and cancel", () => {
     const good = await rollOut(await deploy(member, api, dev, "1.0.0"));
     const slow = await deploy(member, api, dev, "crash");
     const following = rolloutDeployment({ deploymentId: slow.id });
-    await until(() => getDeployment({ actor: member, id: slow.id }), (d) => d.status === "progressing");
+    await until(
+      () => getDeployment({ actor: member, id: slow.id }),
+      (d) => d.status === "progressing",
+    );
     const { cancelled, rollback } = await cancelDeployment({ actor: teammate, deploymentId: slow.id });
     expect(cancelled).toMatchObject({ status: "cancelled", cancelledBy: "Tom Teammate" });
     expect(rollback).toMatchObject({ kind: "rollback", rolledBackFromId: good.id, status: "applying" });
@@ -428,9 +524,17 @@ describe("checked again before applying, after waiting", () => {
     const created = await deploy(member, api, late, "3.0.0");
     expect(created.status).toBe("awaiting-approval");
     // While it waits, the platform team lowers the quota on the cluster: 2 replicas × 100m no longer fit.
-    await applyObject(prodKube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name }, spec: { hard: { "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } } } as never);
+    await applyObject(prodKube, {
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "wharf-quota", namespace: ns.name },
+      spec: { hard: { "requests.cpu": "150m", "limits.cpu": "4", "requests.memory": "4Gi", "limits.memory": "8Gi", pods: "50" } },
+    } as never);
     type Quota = { status?: { hard?: Record<string, string> } };
-    await until(() => readObject<Quota>(prodKube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name } }), (quota) => quota?.status?.hard?.["requests.cpu"] === "150m");
+    await until(
+      () => readObject<Quota>(prodKube, { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: ns.name } }),
+      (quota) => quota?.status?.hard?.["requests.cpu"] === "150m",
+    );
     expect((await approveDeployment({ actor: teammate, deploymentId: created.id })).status).toBe("applying");
 
     const done = await rollOut(created);
@@ -441,8 +545,16 @@ describe("checked again before applying, after waiting", () => {
     expect(done.startedAt).toBeNull();
     expect(await readObject(prodKube, { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: api, namespace: ns.name } })).toBeNull();
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "deployment.rollout", resourceId: created.id } });
-    expect(audit).toMatchObject({ outcome: "failure", before: { status: "applying" }, after: { status: "failed", reason: "PolicyBlocked", revision: 1 }, detail: done.message });
-    const notice = await getPrisma().notification.findFirst({ where: { userId: member.userId, link: `/deployments/${created.id}` }, orderBy: { createdAt: "desc" } });
+    expect(audit).toMatchObject({
+      outcome: "failure",
+      before: { status: "applying" },
+      after: { status: "failed", reason: "PolicyBlocked", revision: 1 },
+      detail: done.message,
+    });
+    const notice = await getPrisma().notification.findFirst({
+      where: { userId: member.userId, link: `/deployments/${created.id}` },
+      orderBy: { createdAt: "desc" },
+    });
     expect(notice?.message).toContain("failed: PolicyBlocked");
     // A redelivered job leaves it as it is.
     await rolloutDeployment({ deploymentId: created.id });
@@ -468,7 +580,9 @@ describe("checked again before applying, after waiting", () => {
     expect((await getDeployment({ actor: member, id: behind.id })).status).toBe("applying");
     expect((await rollOut(behind)).reason).toBe("PolicyBlocked");
     expect(await liveImage(waits, api)).toContain(":1.0.0");
-    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } })).toBe(2);
+    expect(
+      await getPrisma().auditEvent.count({ where: { action: "deployment.rollout", resourceId: { in: [queued.id, behind.id] }, outcome: "failure" } }),
+    ).toBe(2);
   }, 60_000);
   it("a queued deployment whose namespace is being decommissioned meanwhile: failed PolicyBlocked naming the namespace's state, nothing applied", async () => {
     const leaving = await readyNamespace(`${slug}-leaving`, "aks-dev-weu");
@@ -480,7 +594,9 @@ describe("checked again before applying, after waiting", () => {
     const ns = await getPrisma().namespace.update({ where: { id: leaving }, data: { status: "decommissioning" } });
     const blocked = await rollOut(queued);
     expect(blocked).toMatchObject({ status: "failed", reason: "PolicyBlocked" });
-    expect(blocked.message).toBe(`Not applied: while this deployment waited in the queue, ${ns.name} is decommissioning now; deploy to another namespace of ${team.name}.`);
+    expect(blocked.message).toBe(
+      `Not applied: while this deployment waited in the queue, ${ns.name} is decommissioning now; deploy to another namespace of ${team.name}.`,
+    );
     expect(blocked.startedAt).toBeNull();
     expect(await liveImage(leaving, api)).toContain(":1.0.0");
   }, 60_000);
@@ -531,10 +647,17 @@ describe("faults", () => {
     const api = await service("outage", { replicas: 3 });
     const created = await deploy(member, api, ops, "1.0.0");
     const following = rolloutDeployment({ deploymentId: created.id, attempt: 1 });
-    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status === "progressing");
+    await until(
+      () => getDeployment({ actor: member, id: created.id }),
+      (d) => d.status === "progressing",
+    );
     await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", unreachable: true }] });
     const outageStarted = Date.now();
-    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status !== "progressing" || (d.message ?? "").includes("Wharf cannot watch aks-dev-weu right now"), 15_000);
+    await until(
+      () => getDeployment({ actor: member, id: created.id }),
+      (d) => d.status !== "progressing" || (d.message ?? "").includes("Wharf cannot watch aks-dev-weu right now"),
+      15_000,
+    );
     expect((await getDeployment({ actor: member, id: created.id })).status).toBe("progressing");
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 20_000 - (Date.now() - outageStarted))));
     await faults({}, "DELETE");
@@ -549,7 +672,10 @@ describe("faults", () => {
     const created = await deploy(member, api, ops, "1.0.0");
     const abort = new AbortController();
     const first = rolloutDeployment({ deploymentId: created.id, signal: abort.signal });
-    await until(() => getDeployment({ actor: member, id: created.id }), (d) => d.status === "progressing");
+    await until(
+      () => getDeployment({ actor: member, id: created.id }),
+      (d) => d.status === "progressing",
+    );
     abort.abort();
     await expect(first).rejects.toBeInstanceOf(RetryableJobError);
     await rolloutDeployment({ deploymentId: created.id, attempt: 2 });
@@ -565,7 +691,10 @@ describe("faults", () => {
     const api = await service("resume");
     const done = await rollOut(await deploy(member, api, ops, "1.0.0"));
     expect(done).toMatchObject({ status: "succeeded", counts: { updated: 2, available: 2 } });
-    await until(async () => informer.stats, (stats) => Object.values(stats).every((kind) => kind.resumes >= 2));
+    await until(
+      async () => informer.stats,
+      (stats) => Object.values(stats).every((kind) => kind.resumes >= 2),
+    );
     for (const kind of ["Deployment", "ReplicaSet", "Pod", "Event"]) expect(informer.stats[kind]).toMatchObject({ lists: 1, relists: 0 });
   }, 60_000);
 });

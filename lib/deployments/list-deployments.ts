@@ -27,7 +27,11 @@ export const deploymentFilter = z
   })
   .superRefine((filter, ctx) => {
     if (filter.cluster === undefined && filter.namespace !== undefined && !z.uuid().safeParse(filter.namespace).success) {
-      ctx.addIssue({ code: "custom", path: ["namespace"], message: "namespace alone must be a namespace id; to filter by the namespace's name, give cluster too." });
+      ctx.addIssue({
+        code: "custom",
+        path: ["namespace"],
+        message: "namespace alone must be a namespace id; to filter by the namespace's name, give cluster too.",
+      });
     }
   });
 
@@ -50,14 +54,22 @@ export async function listDeployments({ actor, filter }: { actor: Actor; filter:
   if (status) where.status = { in: status.split(",").map((value) => value.trim()) };
   if (before) {
     const from = await prisma.deployment.findUnique({ where: { id: before }, select: { id: true, createdAt: true, revision: true } });
-    if (!from) throw new AppError("invalid_input", "before names no deployment; use `older` from the page before, or leave it out for the newest.", { path: ["before"] });
+    if (!from)
+      throw new AppError("invalid_input", "before names no deployment; use `older` from the page before, or leave it out for the newest.", {
+        path: ["before"],
+      });
     where.OR = [
       { createdAt: { lt: from.createdAt } },
       { createdAt: from.createdAt, revision: { lt: from.revision } },
       { createdAt: from.createdAt, revision: from.revision, id: { lt: from.id } },
     ];
   }
-  const rows = await prisma.deployment.findMany({ where, include: deploymentInclude, orderBy: [{ createdAt: "desc" }, { revision: "desc" }, { id: "desc" }], take: limit + 1 });
+  const rows = await prisma.deployment.findMany({
+    where,
+    include: deploymentInclude,
+    orderBy: [{ createdAt: "desc" }, { revision: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
   const page = rows.slice(0, limit);
   return { deployments: page.map(toDeploymentView), older: rows.length > limit ? page.at(-1)!.id : null };
 }

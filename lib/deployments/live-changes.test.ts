@@ -37,12 +37,16 @@ describe("liveChanges", () => {
     expect(liveChanges(applied, added)).toEqual([{ field: "container debug", live: "added (busybox)", applied: "none" }]);
     const removed = copy();
     removed.spec.template.spec.containers = [];
-    expect(liveChanges(applied, removed)).toEqual([{ field: `container ${applied.spec.template.spec.containers[0]!.name}`, live: "missing", applied: applied.spec.template.spec.containers[0]!.image }]);
+    expect(liveChanges(applied, removed)).toEqual([
+      { field: `container ${applied.spec.template.spec.containers[0]!.name}`, live: "missing", applied: applied.spec.template.spec.containers[0]!.image },
+    ]);
   });
 
   it("says when the Deployment is gone, or was there before Wharf deployed anything", () => {
     expect(liveChanges(applied, null, 4)).toEqual([{ field: "Deployment", live: "missing: deleted outside Wharf", applied: "present (revision 4)" }]);
-    expect(liveChanges(null, applied)).toEqual([{ field: "Deployment", live: `present, not deployed by Wharf (${applied.spec.template.spec.containers[0]!.image})`, applied: "nothing yet" }]);
+    expect(liveChanges(null, applied)).toEqual([
+      { field: "Deployment", live: `present, not deployed by Wharf (${applied.spec.template.spec.containers[0]!.image})`, applied: "nothing yet" },
+    ]);
     expect(liveChanges(null, null)).toEqual([]);
   });
 });

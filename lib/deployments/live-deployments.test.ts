@@ -135,7 +135,14 @@ describe("live deployments hub", () => {
     await prisma.deployment.update({ where: { id: deployment.id }, data: { readyReplicas: 1, updatedReplicas: 2 } });
     await publishChange({ kind: "deployment", id: deployment.id });
     await expect.poll(() => views.length, { timeout: 5_000 }).toBe(1);
-    expect(views[0]).toMatchObject({ id: deployment.id, status: "progressing", inFlight: true, counts: { desired: 0, updated: 2, ready: 1, available: 0 }, pods: [], events: [] });
+    expect(views[0]).toMatchObject({
+      id: deployment.id,
+      status: "progressing",
+      inFlight: true,
+      counts: { desired: 0, updated: 2, ready: 1, available: 0 },
+      pods: [],
+      events: [],
+    });
     // Only what moves: what never changes stays with the page.
     expect(views[0]).not.toHaveProperty("manifestYaml");
     expect(views[0]).not.toHaveProperty("service");

@@ -9,8 +9,12 @@ export function observeRollout(informer: ClusterInformer, namespace: string, nam
   if (!deployment) return null;
   const uid = deployment.metadata?.uid;
   const selector = Object.entries(deployment.spec?.selector?.matchLabels ?? {});
-  const replicaSets = informer.objects<ReplicaSetJson>("ReplicaSet", namespace).filter((rs) => rs.metadata?.ownerReferences?.some((owner) => owner.uid === uid));
-  const pods = informer.objects<PodJson>("Pod", namespace).filter((pod) => selector.length > 0 && selector.every(([key, value]) => pod.metadata?.labels?.[key] === value));
+  const replicaSets = informer
+    .objects<ReplicaSetJson>("ReplicaSet", namespace)
+    .filter((rs) => rs.metadata?.ownerReferences?.some((owner) => owner.uid === uid));
+  const pods = informer
+    .objects<PodJson>("Pod", namespace)
+    .filter((pod) => selector.length > 0 && selector.every(([key, value]) => pod.metadata?.labels?.[key] === value));
   const events = informer.objects<EventJson>("Event", namespace);
   return { deployment, replicaSets, pods, events };
 }

@@ -19,7 +19,11 @@ function scenario(overrides: Partial<DeploymentPolicyInput> = {}): DeploymentPol
     namespace: {
       teamId: payments,
       environment: "prod",
-      limitRange: { max: { cpu: "2", memory: "2Gi" }, min: { cpu: "50m", memory: "64Mi" }, defaults: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } } },
+      limitRange: {
+        max: { cpu: "2", memory: "2Gi" },
+        min: { cpu: "50m", memory: "64Mi" },
+        defaults: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+      },
       quota: {
         hard: { "requests.cpu": "4", "limits.cpu": "16", "requests.memory": "8Gi", "limits.memory": "16Gi", pods: "20", "requests.storage": "100Gi" },
         used: { "requests.cpu": "750m", "limits.cpu": "3", "requests.memory": "768Mi", "limits.memory": "1536Mi", pods: "3", "requests.storage": "0" },
@@ -57,7 +61,8 @@ describe("checkDeploymentPolicy", () => {
       {
         code: "namespace_of_another_team",
         field: "namespaceId",
-        message: "payments-prod belongs to another team than the one that owns payments-api; choose one of the owning team's namespaces, or move the service to this team in the catalog.",
+        message:
+          "payments-prod belongs to another team than the one that owns payments-api; choose one of the owning team's namespaces, or move the service to this team in the catalog.",
       },
       {
         code: "not_a_team_member",
@@ -70,7 +75,11 @@ describe("checkDeploymentPolicy", () => {
 
   it("refuses while another rollout of the service in the namespace has not ended", () => {
     expect(checkDeploymentPolicy(scenario({ existingRolloutInFlight: { revision: 7 } }))).toEqual([
-      { code: "rollout_in_progress", message: "Revision 7 of payments-api is still rolling out in payments-prod; wait for it to end or cancel it, or choose to queue this deployment after it." },
+      {
+        code: "rollout_in_progress",
+        message:
+          "Revision 7 of payments-api is still rolling out in payments-prod; wait for it to end or cancel it, or choose to queue this deployment after it.",
+      },
     ]);
   });
 
@@ -85,7 +94,8 @@ describe("checkDeploymentPolicy", () => {
       {
         code: "image_registry_not_allowed",
         field: "spec.template.spec.containers[0].image",
-        message: "The image docker.io/library/nginx:1.4.2 comes from docker.io, which is not an allowed registry; push the image to contoso.azurecr.io or mcr.microsoft.com and set that repository in the service's deploy spec.",
+        message:
+          "The image docker.io/library/nginx:1.4.2 comes from docker.io, which is not an allowed registry; push the image to contoso.azurecr.io or mcr.microsoft.com and set that repository in the service's deploy spec.",
       },
     ]);
     expect(checkDeploymentPolicy(scenario({ rendered, allowedRegistries: [] }))[0]?.message).toBe(
@@ -107,12 +117,14 @@ describe("checkDeploymentPolicy", () => {
       {
         code: "readiness_probe_missing",
         field: "spec.template.spec.containers[0].readinessProbe",
-        message: "Container payments-api has no readiness probe, so it would get traffic before it is ready; set a readiness path (such as /ready) in the service's deploy spec.",
+        message:
+          "Container payments-api has no readiness probe, so it would get traffic before it is ready; set a readiness path (such as /ready) in the service's deploy spec.",
       },
       {
         code: "liveness_probe_missing",
         field: "spec.template.spec.containers[0].livenessProbe",
-        message: "Container payments-api has no liveness probe, so a hung process would never be restarted; set a liveness path (such as /healthz) in the service's deploy spec.",
+        message:
+          "Container payments-api has no liveness probe, so a hung process would never be restarted; set a liveness path (such as /healthz) in the service's deploy spec.",
       },
     ]);
   });
@@ -121,7 +133,13 @@ describe("checkDeploymentPolicy", () => {
     const rendered = render();
     rendered.deployment.spec.template.spec.securityContext.runAsNonRoot = false;
     const container = rendered.deployment.spec.template.spec.containers[0]!;
-    container.securityContext = { ...container.securityContext, runAsNonRoot: false, allowPrivilegeEscalation: true, privileged: true, capabilities: { drop: [] } };
+    container.securityContext = {
+      ...container.securityContext,
+      runAsNonRoot: false,
+      allowPrivilegeEscalation: true,
+      privileged: true,
+      capabilities: { drop: [] },
+    };
     expect(checkDeploymentPolicy(scenario({ rendered }))).toEqual([
       {
         code: "security_context_weakened",
@@ -158,12 +176,14 @@ describe("checkDeploymentPolicy", () => {
       {
         code: "above_limit_range_max",
         field: "spec.template.spec.containers[0].resources.limits.cpu",
-        message: "The CPU limit of payments-api (3) is above payments-prod's maximum of 2 per container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.",
+        message:
+          "The CPU limit of payments-api (3) is above payments-prod's maximum of 2 per container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.",
       },
       {
         code: "above_limit_range_max",
         field: "spec.template.spec.containers[0].resources.limits.memory",
-        message: "The memory limit of payments-api (4Gi) is above payments-prod's maximum of 2Gi per container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.",
+        message:
+          "The memory limit of payments-api (4Gi) is above payments-prod's maximum of 2Gi per container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.",
       },
       {
         code: "below_limit_range_min",
@@ -204,7 +224,9 @@ describe("checkDeploymentPolicy: remaining quota, with the rolling update's surg
   it("counts only the new pods for a first deployment, and other services' usage", () => {
     const first = { current: null };
     expect(checkDeploymentPolicy(withQuota({ "requests.memory": "1Gi" }, { "requests.memory": "256Mi" }, first))).toEqual([]);
-    expect(checkDeploymentPolicy(withQuota({ "requests.memory": "1Gi", "limits.memory": "1Gi" }, { "requests.memory": "512Mi", "limits.memory": "0" }, first))).toEqual([
+    expect(
+      checkDeploymentPolicy(withQuota({ "requests.memory": "1Gi", "limits.memory": "1Gi" }, { "requests.memory": "512Mi", "limits.memory": "0" }, first)),
+    ).toEqual([
       {
         code: "quota_exceeded",
         field: "quota.requests.memory",
@@ -238,20 +260,30 @@ describe("checkDeploymentPolicy: remaining quota, with the rolling update's surg
     expect(checkDeploymentPolicy(withQuota({ "requests.cpu": "300m" }, { "requests.cpu": "0" }, { rendered: tenth, current: null }))).toEqual([]);
     const decimalTenth = render({}, { cpuRequest: "0.1" });
     expect(checkDeploymentPolicy(withQuota({ "requests.cpu": "0.3" }, { "requests.cpu": "0" }, { rendered: decimalTenth, current: null }))).toEqual([]);
-    expect(codes(checkDeploymentPolicy(withQuota({ "requests.cpu": "299m" }, { "requests.cpu": "0" }, { rendered: decimalTenth, current: null })))).toEqual(["quota_exceeded"]);
+    expect(codes(checkDeploymentPolicy(withQuota({ "requests.cpu": "299m" }, { "requests.cpu": "0" }, { rendered: decimalTenth, current: null })))).toEqual([
+      "quota_exceeded",
+    ]);
   });
 
   it("compares exactly: three bytes over a 3Gi quota are over (a relative epsilon let them through)", () => {
     const justOverAGibibyte = render({ replicas: 3 }, { memoryRequest: String(2 ** 30 + 1) });
-    const violations = checkDeploymentPolicy(withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: justOverAGibibyte, current: null }));
+    const violations = checkDeploymentPolicy(
+      withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: justOverAGibibyte, current: null }),
+    );
     expect(codes(violations)).toEqual(["quota_exceeded"]);
     expect(violations[0]?.message).toContain("needs 3221225475 of memory requests");
     const exactlyAGibibyte = render({ replicas: 3 }, { memoryRequest: String(2 ** 30) });
-    expect(checkDeploymentPolicy(withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: exactlyAGibibyte, current: null }))).toEqual([]);
+    expect(checkDeploymentPolicy(withQuota({ "requests.memory": "3Gi" }, { "requests.memory": "0" }, { rendered: exactlyAGibibyte, current: null }))).toEqual(
+      [],
+    );
   });
 
   it("ignores quota resources a Deployment does not use", () => {
-    expect(checkDeploymentPolicy(withQuota({ "requests.storage": "1Gi", "services.loadbalancers": "0" }, { "requests.storage": "1Gi", "services.loadbalancers": "0" }))).toEqual([]);
+    expect(
+      checkDeploymentPolicy(
+        withQuota({ "requests.storage": "1Gi", "services.loadbalancers": "0" }, { "requests.storage": "1Gi", "services.loadbalancers": "0" }),
+      ),
+    ).toEqual([]);
   });
 });
 

@@ -62,7 +62,11 @@ export function formatAmount(resource: string, milli: bigint): string {
   if (/cpu/.test(resource)) return milli % 1000n === 0n ? String(milli / 1000n) : `${milli}m`;
   const whole = (milli + 999n) / 1000n;
   if (/memory|storage/.test(resource)) {
-    for (const [unit, size] of [["Gi", 2n ** 30n], ["Mi", 2n ** 20n], ["Ki", 2n ** 10n]] as const) {
+    for (const [unit, size] of [
+      ["Gi", 2n ** 30n],
+      ["Mi", 2n ** 20n],
+      ["Ki", 2n ** 10n],
+    ] as const) {
       if (whole !== 0n && whole % size === 0n) return `${whole / size}${unit}`;
     }
   }
@@ -130,19 +134,34 @@ function imageViolations(input: DeploymentPolicyInput): PolicyViolation[] {
       allowed.length === 0
         ? "no registry is allowed yet; a platform admin sets WHARF_ALLOWED_REGISTRIES"
         : `push the image to ${list} and set that repository in the service's deploy spec`;
-    return [{ code: "image_registry_not_allowed" as const, field: at(index, "image"), message: `The image ${container.image} comes from ${registry}, which is not an allowed registry; ${change}.` }];
+    return [
+      {
+        code: "image_registry_not_allowed" as const,
+        field: at(index, "image"),
+        message: `The image ${container.image} comes from ${registry}, which is not an allowed registry; ${change}.`,
+      },
+    ];
   });
 }
 
 function probeViolations(manifest: RenderedManifest): PolicyViolation[] {
-  const hasHandler = (probe: object | undefined): boolean => probe !== undefined && ["httpGet", "tcpSocket", "exec", "grpc"].some((handler) => handler in probe);
+  const hasHandler = (probe: object | undefined): boolean =>
+    probe !== undefined && ["httpGet", "tcpSocket", "exec", "grpc"].some((handler) => handler in probe);
   return containers(manifest).flatMap((container, index) => {
     const violations: PolicyViolation[] = [];
     if (!hasHandler(container.readinessProbe)) {
-      violations.push({ code: "readiness_probe_missing", field: at(index, "readinessProbe"), message: `Container ${container.name} has no readiness probe, so it would get traffic before it is ready; set a readiness path (such as /ready) in the service's deploy spec.` });
+      violations.push({
+        code: "readiness_probe_missing",
+        field: at(index, "readinessProbe"),
+        message: `Container ${container.name} has no readiness probe, so it would get traffic before it is ready; set a readiness path (such as /ready) in the service's deploy spec.`,
+      });
     }
     if (!hasHandler(container.livenessProbe)) {
-      violations.push({ code: "liveness_probe_missing", field: at(index, "livenessProbe"), message: `Container ${container.name} has no liveness probe, so a hung process would never be restarted; set a liveness path (such as /healthz) in the service's deploy spec.` });
+      violations.push({
+        code: "liveness_probe_missing",
+        field: at(index, "livenessProbe"),
+        message: `Container ${container.name} has no liveness probe, so a hung process would never be restarted; set a liveness path (such as /healthz) in the service's deploy spec.`,
+      });
     }
     return violations;
   });
@@ -159,7 +178,13 @@ function securityViolations(manifest: RenderedManifest): PolicyViolation[] {
     if (context?.privileged === true) weakened.push("privileged must not be true");
     if (!context?.capabilities?.drop?.includes("ALL")) weakened.push("capabilities must drop ALL");
     if (weakened.length === 0) return [];
-    return [{ code: "security_context_weakened" as const, field: at(index, "securityContext"), message: `Container ${container.name}: ${weakened.join(", ")}; deploy a manifest rendered from the deploy spec, which sets them.` }];
+    return [
+      {
+        code: "security_context_weakened" as const,
+        field: at(index, "securityContext"),
+        message: `Container ${container.name}: ${weakened.join(", ")}; deploy a manifest rendered from the deploy spec, which sets them.`,
+      },
+    ];
   });
 }
 
@@ -265,5 +290,7 @@ export function checkDeploymentPolicy(input: DeploymentPolicyInput): PolicyViola
 /** One message for every violation, each saying what to change: as the API refuses a request, and as the worker ends a deployment it will not apply. */
 export function violationsMessage(violations: readonly PolicyViolation[]): string {
   const messages = violations.map((violation) => violation.message);
-  return messages.length === 1 ? messages[0]! : `This deployment breaks ${messages.length} rules: ${messages.map((message, index) => `(${index + 1}) ${message}`).join(" ")}`;
+  return messages.length === 1
+    ? messages[0]!
+    : `This deployment breaks ${messages.length} rules: ${messages.map((message, index) => `(${index + 1}) ${message}`).join(" ")}`;
 }

@@ -145,7 +145,8 @@ export function rolloutDemand(next: DeploymentShape, current: DeploymentShape | 
   const lastStep = { old: Math.min(currentPods, surge), new: replicas };
   const firstOld = Math.min(currentPods, replicas + surge);
   const firstStep = { old: firstOld, new: Math.min(replicas, replicas + surge - firstOld) };
-  const charge = (step: { old: number; new: number }, resource: QuotaResource): bigint => BigInt(step.old) * perOldPod[resource] + BigInt(step.new) * perPod[resource];
+  const charge = (step: { old: number; new: number }, resource: QuotaResource): bigint =>
+    BigInt(step.old) * perOldPod[resource] + BigInt(step.new) * perPod[resource];
   const peak = {} as PodUsage;
   const held = {} as PodUsage;
   for (const resource of Object.keys(quotaResources) as QuotaResource[]) {

@@ -30,13 +30,20 @@ export interface PolicyBlock {
 
 /** Null when the deployment may still be applied. A cluster that does not answer throws its KubernetesApiError, for the job to retry. */
 export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock | null> {
-  const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: { include: targetServiceInclude }, namespace: { include: targetNamespaceInclude } } });
+  const row = await getPrisma().deployment.findUniqueOrThrow({
+    where: { id: deploymentId },
+    include: { service: { include: targetServiceInclude }, namespace: { include: targetNamespaceInclude } },
+  });
   const target = { service: row.service, namespace: row.namespace };
   const waited = [row.approvedAt && "for approval", row.queuedAt && "in the queue"].filter(Boolean).join(" and ");
   if (row.namespace.status !== "ready") {
     // Decommissioning: an apply would fail on the terminating namespace, or recreate workloads in one the team is giving up.
     const violations: PolicyViolation[] = [
-      { code: "namespace_not_ready", field: "namespaceId", message: `${row.namespace.name} is ${row.namespace.status} now; deploy to another namespace of ${row.namespace.team.name}.` },
+      {
+        code: "namespace_not_ready",
+        field: "namespaceId",
+        message: `${row.namespace.name} is ${row.namespace.status} now; deploy to another namespace of ${row.namespace.team.name}.`,
+      },
     ];
     return { violations, message: `Not applied: while this deployment waited ${waited}, ${violationsMessage(violations)}` };
   }

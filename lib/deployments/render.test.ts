@@ -22,7 +22,13 @@ describe("renderDeployment against the expected YAML", () => {
 
   it("renders byte for byte the same YAML each time, whatever order the input's keys came in", () => {
     const reversed = (value: unknown): unknown =>
-      value !== null && typeof value === "object" ? Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reversed(item)])) : value;
+      value !== null && typeof value === "object"
+        ? Object.fromEntries(
+            Object.entries(value)
+              .reverse()
+              .map(([key, item]) => [key, reversed(item)]),
+          )
+        : value;
     const shuffled = reversed(paymentsApi) as RenderDeploymentInput;
     expect(Object.keys(shuffled)[0]).toBe("revision");
     expect(manifestYaml(renderDeployment(shuffled))).toBe(manifestYaml(renderDeployment(paymentsApi)));
@@ -30,7 +36,9 @@ describe("renderDeployment against the expected YAML", () => {
 
   it("writes an object used twice out twice, never as a YAML anchor and alias", () => {
     const labels = { app: "web" };
-    expect(toYaml({ metadata: { labels }, selector: { matchLabels: labels } })).toBe("metadata:\n  labels:\n    app: web\nselector:\n  matchLabels:\n    app: web\n");
+    expect(toYaml({ metadata: { labels }, selector: { matchLabels: labels } })).toBe(
+      "metadata:\n  labels:\n    app: web\nselector:\n  matchLabels:\n    app: web\n",
+    );
   });
 });
 
@@ -48,7 +56,13 @@ describe("what every render carries", () => {
 
   it("a locked-down pod and container", () => {
     expect(pod.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-    expect(container.securityContext).toEqual({ allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] }, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+    });
     expect(pod.volumes).toEqual([{ name: "tmp", emptyDir: {} }]);
   });
 
@@ -92,7 +106,11 @@ describe("what every render carries", () => {
   });
 
   it("a ClusterIP Service on the port", () => {
-    expect(service.spec).toEqual({ type: "ClusterIP", selector: { "app.kubernetes.io/name": "payments-api" }, ports: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }] });
+    expect(service.spec).toEqual({
+      type: "ClusterIP",
+      selector: { "app.kubernetes.io/name": "payments-api" },
+      ports: [{ name: "http", port: 8080, targetPort: "http", protocol: "TCP" }],
+    });
   });
 });
 
@@ -117,7 +135,9 @@ describe("telemetry settings", () => {
 
   it("a rollback keeps the earlier revision's dependencies", () => {
     const rollback = restampManifest(renderDeployment(ordersWorker), { revision: 13, changeCause: "Roll back" });
-    expect(rollback.deployment.metadata.annotations["wharf.io/dependencies"]).toBe(renderDeployment(ordersWorker).deployment.metadata.annotations["wharf.io/dependencies"]);
+    expect(rollback.deployment.metadata.annotations["wharf.io/dependencies"]).toBe(
+      renderDeployment(ordersWorker).deployment.metadata.annotations["wharf.io/dependencies"],
+    );
   });
 });
 
@@ -146,11 +166,19 @@ describe("the sandbox API server accepts what Wharf renders", () => {
     const { deployment, service } = renderDeployment(input);
     const operations = cluster(input.namespace.name);
     try {
-      const applied = operations.apply(deployments, deployment.metadata.namespace, deployment.metadata.name, deployment, { manager: "wharf", fieldValidation: "Strict" });
+      const applied = operations.apply(deployments, deployment.metadata.namespace, deployment.metadata.name, deployment, {
+        manager: "wharf",
+        fieldValidation: "Strict",
+      });
       expect(applied.warnings).toEqual([]);
-      expect(operations.apply(services, service.metadata.namespace, service.metadata.name, service, { manager: "wharf", fieldValidation: "Strict" }).warnings).toEqual([]);
+      expect(
+        operations.apply(services, service.metadata.namespace, service.metadata.name, service, { manager: "wharf", fieldValidation: "Strict" }).warnings,
+      ).toEqual([]);
       // Re-applying the same manifest changes nothing, as a rollback of an unchanged template must not.
-      const again = operations.apply(deployments, deployment.metadata.namespace, deployment.metadata.name, deployment, { manager: "wharf", fieldValidation: "Strict" });
+      const again = operations.apply(deployments, deployment.metadata.namespace, deployment.metadata.name, deployment, {
+        manager: "wharf",
+        fieldValidation: "Strict",
+      });
       expect(again.object.metadata.generation).toBe(applied.object.metadata.generation);
     } catch (error) {
       throw error instanceof KubeError ? new Error(JSON.stringify(error.status, null, 2)) : error;
@@ -163,7 +191,9 @@ describe("the sandbox API server accepts what Wharf renders", () => {
     const { service } = renderDeployment({ ...paymentsApi, service: { slug: "3d-renderer" } });
     const operations = cluster("payments-prod");
     try {
-      expect(() => operations.apply(services, "payments-prod", service.metadata.name, service, { manager: "wharf", fieldValidation: "Strict" })).toThrow(KubeError);
+      expect(() => operations.apply(services, "payments-prod", service.metadata.name, service, { manager: "wharf", fieldValidation: "Strict" })).toThrow(
+        KubeError,
+      );
     } finally {
       operations.close();
     }
@@ -203,7 +233,10 @@ describe("manifestDiff", () => {
   it("a rollback restamps an earlier manifest with a new revision and cause, and leaves the original alone", () => {
     const earlier = renderDeployment(paymentsApi);
     const rollback = restampManifest(earlier, { revision: 9, changeCause: "Roll back to revision 7 by Grace Hopper (Wharf)" });
-    expect(rollback.deployment.metadata.annotations).toEqual({ "kubernetes.io/change-cause": "Roll back to revision 7 by Grace Hopper (Wharf)", "wharf.io/revision": "9" });
+    expect(rollback.deployment.metadata.annotations).toEqual({
+      "kubernetes.io/change-cause": "Roll back to revision 7 by Grace Hopper (Wharf)",
+      "wharf.io/revision": "9",
+    });
     expect(earlier.deployment.metadata.annotations["wharf.io/revision"]).toBe("7");
     expect(rollback.deployment.spec).toEqual(earlier.deployment.spec);
     expect(manifestDiff(manifestYaml(earlier), manifestYaml(rollback)).removed).toBe(2);

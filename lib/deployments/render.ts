@@ -144,7 +144,10 @@ export function imageReference(repository: string, image: ImageVersion): string 
  */
 export function versionLabel(image: ImageVersion): string {
   if ("digest" in image) return `sha256-${image.digest.slice("sha256:".length, "sha256:".length + 12)}`;
-  return image.tag.slice(0, 63).replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
+  return image.tag
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .replace(/[^A-Za-z0-9]+$/, "");
 }
 
 /**

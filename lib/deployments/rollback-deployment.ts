@@ -40,9 +40,15 @@ export interface RollbackSource {
 }
 
 /** The new revision that re-applies `source`'s manifest, inside the caller's transaction (which holds the slot). */
-export async function insertRollback(tx: Tx, { source, actor, status, message, why }: { source: RollbackSource; actor: Actor; status: "applying" | "queued"; message: string; why: string }) {
+export async function insertRollback(
+  tx: Tx,
+  { source, actor, status, message, why }: { source: RollbackSource; actor: Actor; status: "applying" | "queued"; message: string; why: string },
+) {
   const revision = await nextRevision(tx, source.serviceId, source.namespaceId);
-  const manifest = restampManifest(source.manifest as unknown as RenderedManifest, { revision, changeCause: `${why} to revision ${source.revision} by ${actor.name} (Wharf)` });
+  const manifest = restampManifest(source.manifest as unknown as RenderedManifest, {
+    revision,
+    changeCause: `${why} to revision ${source.revision} by ${actor.name} (Wharf)`,
+  });
   return tx.deployment.create({
     data: {
       serviceId: source.serviceId,
@@ -75,7 +81,10 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
   const ref = { namespaceId: source.namespaceId };
   const target = await loadTarget({ actor, serviceSlug: source.service.slug, namespace: ref, action: "deployment:create", auditAction: "deployment.rollback" });
   if (source.status !== "succeeded") {
-    throw new AppError("conflict", `Revision ${source.revision} is ${source.status}; Wharf rolls back only to a revision that rolled out successfully. Pick one marked succeeded in the history.`);
+    throw new AppError(
+      "conflict",
+      `Revision ${source.revision} is ${source.status}; Wharf rolls back only to a revision that rolled out successfully. Pick one marked succeeded in the history.`,
+    );
   }
   assertNamespaceReady(target.namespace, ref);
   const state = await readNamespaceState(target.namespace, target.service.slug);
@@ -91,7 +100,9 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
       actor,
       status,
       why: "Roll back",
-      message: busy ? `Queued behind revision ${busy.revision}; it starts when that rollout ends.` : `Rolling back to revision ${source.revision}; waiting for a worker to apply it`,
+      message: busy
+        ? `Queued behind revision ${busy.revision}; it starts when that rollout ends.`
+        : `Rolling back to revision ${source.revision}; waiting for a worker to apply it`,
     });
     await recordAuditEvent(tx, {
       actor,
@@ -99,12 +110,26 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
       resourceType: "deployment",
       resourceId: row.id,
       outcome: "success",
-      after: { service: source.service.slug, namespace: source.namespace.name, revision: row.revision, toRevision: source.revision, image: source.image, status },
+      after: {
+        service: source.service.slug,
+        namespace: source.namespace.name,
+        revision: row.revision,
+        toRevision: source.revision,
+        image: source.image,
+        status,
+      },
     });
     return { refused: null, row } as const;
   });
   if (outcome.refused) {
-    await recordAuditEvent(prisma, { actor, action: "deployment.rollback", resourceType: "deployment", resourceId: source.id, outcome: "denied", detail: outcome.refused.map((v) => v.code).join(", ") });
+    await recordAuditEvent(prisma, {
+      actor,
+      action: "deployment.rollback",
+      resourceType: "deployment",
+      resourceId: source.id,
+      outcome: "denied",
+      detail: outcome.refused.map((v) => v.code).join(", "),
+    });
     throw refusal(outcome.refused);
   }
   if (outcome.row.status === "applying") await enqueueRollout(outcome.row.id);

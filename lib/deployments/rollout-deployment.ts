@@ -95,7 +95,10 @@ async function applyManifest(row: Loaded, attempt: number): Promise<"applied" | 
   } catch (error) {
     const failure = asJobError(error, row.namespace.cluster);
     if (failure instanceof RetryableJobError) {
-      await prisma.deployment.updateMany({ where: { id: row.id, status: "applying" }, data: { message: `Applying (attempt ${attempt}) failed and will be retried: ${failure.message}` } });
+      await prisma.deployment.updateMany({
+        where: { id: row.id, status: "applying" },
+        data: { message: `Applying (attempt ${attempt}) failed and will be retried: ${failure.message}` },
+      });
       await publishDeploymentChange(row.id);
     }
     throw failure;
@@ -117,14 +120,29 @@ function snapshot(row: Loaded, timing: RolloutTiming, informerError: string | un
   if (!observation) return waiting(`Waiting for ${row.namespace.cluster.name} to report the Deployment.${away}`);
   const generation = (observation.deployment.metadata?.generation as number | undefined) ?? 0;
   if (generation < (row.appliedGeneration ?? 0)) return waiting(`Waiting for ${row.namespace.cluster.name} to report the applied spec.${away}`);
-  const state = rolloutState(observation, { now: Date.now(), since: row.startedAt?.getTime(), failedCreateGraceSeconds: timing.failedCreateGraceSeconds, crashLoopRestarts: timing.crashLoopRestarts });
+  const state = rolloutState(observation, {
+    now: Date.now(),
+    since: row.startedAt?.getTime(),
+    failedCreateGraceSeconds: timing.failedCreateGraceSeconds,
+    crashLoopRestarts: timing.crashLoopRestarts,
+  });
   if (away && state.phase === "progressing") state.message += away;
   return { state, stale: false };
 }
 
 /** What changes on a page; the row is written only when this does. */
 function summary(state: RolloutState): string {
-  return JSON.stringify([state.phase, state.message, state.desired, state.updated, state.ready, state.available, state.pods, state.events.length, state.events.at(-1)?.count]);
+  return JSON.stringify([
+    state.phase,
+    state.message,
+    state.desired,
+    state.updated,
+    state.ready,
+    state.available,
+    state.pods,
+    state.events.length,
+    state.events.at(-1)?.count,
+  ]);
 }
 
 const maxEvents = 40;
@@ -137,7 +155,9 @@ function progressOf(state: RolloutState, stale: boolean): RolloutProgress {
 function progressData(state: RolloutState, stale: boolean) {
   const { message, pods, events, counts } = progressOf(state, stale);
   const data = { message, pods: pods as Prisma.InputJsonValue, events: events as unknown as Prisma.InputJsonValue };
-  return counts ? { ...data, desiredReplicas: counts.desired, updatedReplicas: counts.updated, readyReplicas: counts.ready, availableReplicas: counts.available } : data;
+  return counts
+    ? { ...data, desiredReplicas: counts.desired, updatedReplicas: counts.updated, readyReplicas: counts.ready, availableReplicas: counts.available }
+    : data;
 }
 
 /** How long a succeeded rollout waits for the pods' watch to show as many ready new pods as the Deployment counts. */
@@ -235,10 +255,19 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
     const before = await tx.deployment.findUnique({ where: { id: deploymentId }, select: { status: true } });
     const { count } = await tx.deployment.updateMany({
       where: { id: deploymentId, status: { in: active } },
-      data: { ...(state.observed ? progressData(state.observed, false) : {}), message: state.message, status: state.phase, reason: state.reason ?? null, finishedAt },
+      data: {
+        ...(state.observed ? progressData(state.observed, false) : {}),
+        message: state.message,
+        status: state.phase,
+        reason: state.reason ?? null,
+        finishedAt,
+      },
     });
     if (count === 0) return null;
-    const row = await tx.deployment.findUniqueOrThrow({ where: { id: deploymentId }, include: { service: { select: { slug: true } }, namespace: { select: { name: true } } } });
+    const row = await tx.deployment.findUniqueOrThrow({
+      where: { id: deploymentId },
+      include: { service: { select: { slug: true } }, namespace: { select: { name: true } } },
+    });
     const succeeded = state.phase === "succeeded";
     await recordAuditEvent(tx, {
       actor: system,
@@ -252,7 +281,10 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
     });
     if (row.requestedById) {
       const what = `${row.service.slug} revision ${row.revision} (${row.imageTag ?? row.imageDigest ?? row.image}) in ${row.namespace.name}`;
-      await notifyUser(tx, row.requestedById, { message: succeeded ? `${what} rolled out.` : `${what} failed: ${state.reason ?? "failed"}.`, link: `/deployments/${deploymentId}` });
+      await notifyUser(tx, row.requestedById, {
+        message: succeeded ? `${what} rolled out.` : `${what} failed: ${state.reason ?? "failed"}.`,
+        link: `/deployments/${deploymentId}`,
+      });
     }
     const next = await promoteQueued(tx, row.serviceId, row.namespaceId);
     // Delivered at commit, without a commit of its own.

@@ -24,7 +24,8 @@ export const rolloutKinds: InformedKind[] = [
     kind: "Event",
     after: "Namespace",
     keep: (event: InformedObject, informer) =>
-      eventKinds.has(String((event.involvedObject as { kind?: string } | undefined)?.kind ?? "")) && informer.get("Namespace", "", event.metadata?.namespace ?? "") !== undefined,
+      eventKinds.has(String((event.involvedObject as { kind?: string } | undefined)?.kind ?? "")) &&
+      informer.get("Namespace", "", event.metadata?.namespace ?? "") !== undefined,
   },
 ];
 

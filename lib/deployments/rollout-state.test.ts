@@ -19,7 +19,14 @@ describe("rolloutState from the sandbox controller's objects", () => {
   it("succeeded: every replica updated and available", () => {
     const capture = fixture("succeeded");
     const state = rolloutState(capture, at(capture));
-    expect(state).toMatchObject({ phase: "succeeded", message: "Rolled out: 3 of 3 replicas updated and available.", desired: 3, updated: 3, ready: 3, available: 3 });
+    expect(state).toMatchObject({
+      phase: "succeeded",
+      message: "Rolled out: 3 of 3 replicas updated and available.",
+      desired: 3,
+      updated: 3,
+      ready: 3,
+      available: 3,
+    });
     expect(state.reason).toBeUndefined();
     expect(state.pods).toHaveLength(3);
     for (const pod of state.pods) expect(pod).toMatchObject({ phase: "Running", ready: true, restarts: 0, updated: true });
@@ -50,7 +57,10 @@ describe("rolloutState from the sandbox controller's objects", () => {
       lastTimestamp: new Date(Date.parse(capture.capturedAt) - secondsBefore * 1000).toISOString().replace(/\.\d+Z$/, "Z"),
     });
     const since = Date.parse(capture.capturedAt) - 60_000;
-    const observation = { ...capture, events: [...(capture.events ?? []), deploymentEvent("an hour ago, the revision before", 3600), deploymentEvent("in the same second as the apply", 61)] };
+    const observation = {
+      ...capture,
+      events: [...(capture.events ?? []), deploymentEvent("an hour ago, the revision before", 3600), deploymentEvent("in the same second as the apply", 61)],
+    };
     const messages = rolloutState(observation, { ...at(capture), since }).events.map((event) => event.message);
     expect(messages).not.toContain("an hour ago, the revision before");
     expect(messages).toContain("in the same second as the apply");
@@ -61,11 +71,17 @@ describe("rolloutState from the sandbox controller's objects", () => {
     const capture = fixture("image-pull-back-off");
     const state = rolloutState(capture, at(capture));
     expect(state).toMatchObject({ phase: "failed", reason: "ImagePullBackOff", desired: 3, available: 3 });
-    expect(state.message).toMatch(/^Pod payments-api-[a-z0-9]+-[a-z0-9]+ cannot pull its image: Back-off pulling image "contoso.azurecr.io\/payments\/api:bad": ErrImagePull: rpc error: code = NotFound .*\. Check the tag exists in the registry, or deploy another tag\.$/);
+    expect(state.message).toMatch(
+      /^Pod payments-api-[a-z0-9]+-[a-z0-9]+ cannot pull its image: Back-off pulling image "contoso.azurecr.io\/payments\/api:bad": ErrImagePull: rpc error: code = NotFound .*\. Check the tag exists in the registry, or deploy another tag\.$/,
+    );
     expect(state.pods.find((pod) => pod.updated)).toMatchObject({ phase: "Pending", ready: false, waitingReason: "ImagePullBackOff" });
     expect(state.pods.filter((pod) => !pod.updated).every((pod) => pod.ready)).toBe(true);
     expect(state.events.filter((event) => event.type === "Warning").map((event) => event.message)).toEqual(
-      expect.arrayContaining(["Error: ErrImagePull", "Error: ImagePullBackOff", expect.stringMatching(/^Failed to pull image "contoso.azurecr.io\/payments\/api:bad"/)]),
+      expect.arrayContaining([
+        "Error: ErrImagePull",
+        "Error: ImagePullBackOff",
+        expect.stringMatching(/^Failed to pull image "contoso.azurecr.io\/payments\/api:bad"/),
+      ]),
     );
   });
 
@@ -80,7 +96,9 @@ describe("rolloutState from the sandbox controller's objects", () => {
     const capture = fixture("crash-loop-back-off");
     const state = rolloutState(capture, at(capture));
     expect(state).toMatchObject({ phase: "failed", reason: "CrashLoopBackOff" });
-    expect(state.message).toMatch(/^Container payments-api of pod payments-api-[a-z0-9]+-[a-z0-9]+ keeps crashing: [3-9] restarts \(last exit code 1\)\. Read its logs, fix the cause, and deploy again or roll back\.$/);
+    expect(state.message).toMatch(
+      /^Container payments-api of pod payments-api-[a-z0-9]+-[a-z0-9]+ keeps crashing: [3-9] restarts \(last exit code 1\)\. Read its logs, fix the cause, and deploy again or roll back\.$/,
+    );
     expect(state.pods.find((pod) => pod.updated && pod.waitingReason === "CrashLoopBackOff")?.restarts).toBeGreaterThanOrEqual(3);
     expect(state.events.some((event) => event.reason === "BackOff" && event.type === "Warning")).toBe(true);
   });
@@ -94,18 +112,24 @@ describe("rolloutState from the sandbox controller's objects", () => {
     const capture = fixture("progress-deadline-exceeded");
     const state = rolloutState(capture, at(capture));
     expect(state).toMatchObject({ phase: "failed", reason: "ProgressDeadlineExceeded", desired: 3, updated: 3, available: 0 });
-    expect(state.message).toMatch(/^The rollout made no progress for 20 s: ReplicaSet "payments-api-[a-z0-9]+" has timed out progressing\. Pod payments-api-[a-z0-9-]+: /);
+    expect(state.message).toMatch(
+      /^The rollout made no progress for 20 s: ReplicaSet "payments-api-[a-z0-9]+" has timed out progressing\. Pod payments-api-[a-z0-9-]+: /,
+    );
   });
 
   it("FailedCreate from the quota is progressing within the grace, and failed after it", () => {
     const capture = fixture("failed-create-quota");
     const early = rolloutState(capture, at(capture));
     expect(early.phase).toBe("progressing");
-    expect(early.message).toMatch(/Pod creation is failing and retried: pods "payments-api-[a-z0-9-]+" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2/);
+    expect(early.message).toMatch(
+      /Pod creation is failing and retried: pods "payments-api-[a-z0-9-]+" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2/,
+    );
 
     const late = rolloutState(capture, at(capture, 61));
     expect(late).toMatchObject({ phase: "failed", reason: "FailedCreate", desired: 3, updated: 2, available: 2 });
-    expect(late.message).toMatch(/^Kubernetes cannot create the new pods: pods "payments-api-[a-z0-9-]+" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2\. Lower the replicas or the resources, or ask for a larger quota\.$/);
+    expect(late.message).toMatch(
+      /^Kubernetes cannot create the new pods: pods "payments-api-[a-z0-9-]+" is forbidden: exceeded quota: compute, requested: pods=1, used: pods=2, limited: pods=2\. Lower the replicas or the resources, or ask for a larger quota\.$/,
+    );
     expect(late.events.some((event) => event.reason === "FailedCreate" && event.object.startsWith("ReplicaSet/"))).toBe(true);
     expect(rolloutState(capture, { ...at(capture), failedCreateGraceSeconds: 0 }).reason).toBe("FailedCreate");
   });
@@ -124,13 +148,31 @@ describe("rolloutState as kubectl rollout status decides", () => {
     const observation = withStatus((copy) => {
       copy.deployment.metadata!.generation = 2;
     });
-    expect(rolloutState(observation, at(base))).toMatchObject({ phase: "progressing", message: "Waiting for the Deployment controller to observe the new spec." });
+    expect(rolloutState(observation, at(base))).toMatchObject({
+      phase: "progressing",
+      message: "Waiting for the Deployment controller to observe the new spec.",
+    });
   });
 
   it("waits for new replicas to be updated, for old ones to go, then for the updated to be available", () => {
-    expect(rolloutState(withStatus((copy) => void (copy.deployment.status!.updatedReplicas = 1)), at(base)).message).toBe("Waiting for the rollout to finish: 1 of 3 new replicas updated.");
-    expect(rolloutState(withStatus((copy) => void (copy.deployment.status!.replicas = 4)), at(base)).message).toBe("Waiting for the rollout to finish: 1 old replica pending termination.");
-    expect(rolloutState(withStatus((copy) => void (copy.deployment.status!.availableReplicas = 2)), at(base)).message).toBe("Waiting for the rollout to finish: 2 of 3 updated replicas available.");
+    expect(
+      rolloutState(
+        withStatus((copy) => void (copy.deployment.status!.updatedReplicas = 1)),
+        at(base),
+      ).message,
+    ).toBe("Waiting for the rollout to finish: 1 of 3 new replicas updated.");
+    expect(
+      rolloutState(
+        withStatus((copy) => void (copy.deployment.status!.replicas = 4)),
+        at(base),
+      ).message,
+    ).toBe("Waiting for the rollout to finish: 1 old replica pending termination.");
+    expect(
+      rolloutState(
+        withStatus((copy) => void (copy.deployment.status!.availableReplicas = 2)),
+        at(base),
+      ).message,
+    ).toBe("Waiting for the rollout to finish: 2 of 3 updated replicas available.");
   });
 
   it("tells new pods from old by their images when no ReplicaSets are given", () => {

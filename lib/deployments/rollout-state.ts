@@ -57,7 +57,15 @@ export interface PodJson {
   status?: {
     phase?: string;
     conditions?: Condition[];
-    containerStatuses?: { name?: string; image?: string; imageID?: string; ready?: boolean; restartCount?: number; state?: ContainerState; lastState?: ContainerState }[];
+    containerStatuses?: {
+      name?: string;
+      image?: string;
+      imageID?: string;
+      ready?: boolean;
+      restartCount?: number;
+      state?: ContainerState;
+      lastState?: ContainerState;
+    }[];
   };
 }
 
@@ -230,13 +238,19 @@ function podFailure(pods: PodJson[], crashLoopRestarts: number): PodFailure | un
     for (const status of pod.status?.containerStatuses ?? []) {
       const waiting = status.state?.waiting;
       if (waiting?.reason === "ImagePullBackOff") {
-        return { reason: "ImagePullBackOff", message: `Pod ${name} cannot pull its image: ${clause(waiting.message ?? "ImagePullBackOff")}. Check the tag exists in the registry, or deploy another tag.` };
+        return {
+          reason: "ImagePullBackOff",
+          message: `Pod ${name} cannot pull its image: ${clause(waiting.message ?? "ImagePullBackOff")}. Check the tag exists in the registry, or deploy another tag.`,
+        };
       }
       const restarts = status.restartCount ?? 0;
       if (waiting?.reason === "CrashLoopBackOff" && restarts >= crashLoopRestarts) {
         const exit = status.lastState?.terminated?.exitCode;
         const exited = exit !== undefined ? ` (last exit code ${exit})` : "";
-        return { reason: "CrashLoopBackOff", message: `Container ${status.name ?? ""} of pod ${name} keeps crashing: ${restarts} restarts${exited}. Read its logs, fix the cause, and deploy again or roll back.` };
+        return {
+          reason: "CrashLoopBackOff",
+          message: `Container ${status.name ?? ""} of pod ${name} keeps crashing: ${restarts} restarts${exited}. Read its logs, fix the cause, and deploy again or roll back.`,
+        };
       }
     }
   }
@@ -268,9 +282,20 @@ export function rolloutState(observation: RolloutObservation, options: RolloutSt
   const pods = observation.pods.map((pod) => ({ pod, updated: isUpdatedPod(pod, deployment, newRS) }));
   const newPods = pods.filter((item) => item.updated).map((item) => item.pod);
   const views = pods.map((item) => podView(item.pod, item.updated)).sort((a, b) => Number(b.updated) - Number(a.updated) || a.name.localeCompare(b.name));
-  const names = new Set([`Deployment/${name}`, ...(newRS?.metadata?.name ? [`ReplicaSet/${newRS.metadata.name}`] : []), ...newPods.map((pod) => `Pod/${pod.metadata?.name ?? ""}`)]);
+  const names = new Set([
+    `Deployment/${name}`,
+    ...(newRS?.metadata?.name ? [`ReplicaSet/${newRS.metadata.name}`] : []),
+    ...newPods.map((pod) => `Pod/${pod.metadata?.name ?? ""}`),
+  ]);
   const events = relevantEvents(observation.events ?? [], names, options.since);
-  const result = (phase: RolloutPhase, message: string, reason?: RolloutFailureReason): RolloutState => ({ phase, ...(reason ? { reason } : {}), message, ...counts, pods: views, events });
+  const result = (phase: RolloutPhase, message: string, reason?: RolloutFailureReason): RolloutState => ({
+    phase,
+    ...(reason ? { reason } : {}),
+    message,
+    ...counts,
+    pods: views,
+    events,
+  });
 
   if ((deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)) {
     return result("progressing", "Waiting for the Deployment controller to observe the new spec.");
@@ -292,14 +317,22 @@ export function rolloutState(observation: RolloutObservation, options: RolloutSt
     const since = Date.parse(replicaFailure.lastTransitionTime ?? "");
     const graceMs = (options.failedCreateGraceSeconds ?? defaultFailedCreateGraceSeconds) * 1000;
     if (timedOut || !Number.isFinite(since) || options.now - since >= graceMs) {
-      return result("failed", `Kubernetes cannot create the new pods: ${clause(replicaFailure.message ?? "FailedCreate")}. Lower the replicas or the resources, or ask for a larger quota.`, "FailedCreate");
+      return result(
+        "failed",
+        `Kubernetes cannot create the new pods: ${clause(replicaFailure.message ?? "FailedCreate")}. Lower the replicas or the resources, or ask for a larger quota.`,
+        "FailedCreate",
+      );
     }
   }
 
   if (timedOut) {
     const deadline = deployment.spec?.progressDeadlineSeconds;
     const waited = deadline !== undefined ? ` for ${deadline} s` : "";
-    return result("failed", `The rollout made no progress${waited}: ${clause(progressing?.message ?? "progress deadline exceeded")}.${podHint(newPods)}`, "ProgressDeadlineExceeded");
+    return result(
+      "failed",
+      `The rollout made no progress${waited}: ${clause(progressing?.message ?? "progress deadline exceeded")}.${podHint(newPods)}`,
+      "ProgressDeadlineExceeded",
+    );
   }
 
   // kubectl's waiting messages, in its order.

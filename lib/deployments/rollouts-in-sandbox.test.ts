@@ -67,7 +67,12 @@ describe("the quota arithmetic against the sandbox's quota admission", () => {
 
   async function runWithQuota(requestsCpu: string): Promise<{ violations: string[]; cluster: SandboxCluster }> {
     cluster = startSandboxCluster();
-    cluster.operations.create(types.resourceQuotas, namespace, { metadata: { name: "compute" }, spec: { hard: { "requests.cpu": requestsCpu } } }, { manager: "wharf" });
+    cluster.operations.create(
+      types.resourceQuotas,
+      namespace,
+      { metadata: { name: "compute" }, spec: { hard: { "requests.cpu": requestsCpu } } },
+      { manager: "wharf" },
+    );
     cluster.deploy("1.4.2");
     await until("succeeded");
     await cluster.until(() => quotaStatus().used?.["requests.cpu"] === "750m");

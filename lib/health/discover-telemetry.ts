@@ -37,7 +37,12 @@ export async function discoverTelemetry(config: Pick<WharfConfig, "identity" | "
         location: workspace.location,
         missingSince: null,
       };
-      const row = await tx.telemetryWorkspace.upsert({ where: { armId: workspace.id }, create: { armId: workspace.id, ...state }, update: state, select: { id: true } });
+      const row = await tx.telemetryWorkspace.upsert({
+        where: { armId: workspace.id },
+        create: { armId: workspace.id, ...state },
+        update: state,
+        select: { id: true },
+      });
       workspaceIds.set(workspace.id.toLowerCase(), row.id);
     }
     // Workspaces from an earlier discovery still count when their subscription failed to list this time.

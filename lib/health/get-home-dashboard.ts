@@ -57,25 +57,57 @@ export async function getHomeDashboard({ actor, now = new Date() }: { actor: Act
   const [mine, fleet, rolloutRows, waitingRows, failedRows, turns, requests] = await Promise.all([
     teamIds.length > 0 ? listServiceHealth({ actor, query: { team: "mine", pageSize: 25 }, now }) : null,
     isAdmin ? listServiceHealth({ actor, query: { pageSize: 8 }, now }) : null,
-    canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: { in: inProgress } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }) : [],
-    canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: "awaiting-approval" }, include: deploymentInclude, orderBy: { createdAt: "asc" }, take: 50 }) : [],
-    canReadDeployments ? prisma.deployment.findMany({ where: { ...scope, status: "failed", createdAt: { gte: new Date(now.getTime() - 7 * 24 * 3600_000) } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 }) : [],
+    canReadDeployments
+      ? prisma.deployment.findMany({ where: { ...scope, status: { in: inProgress } }, include: deploymentInclude, orderBy: { createdAt: "desc" }, take: 10 })
+      : [],
+    canReadDeployments
+      ? prisma.deployment.findMany({ where: { ...scope, status: "awaiting-approval" }, include: deploymentInclude, orderBy: { createdAt: "asc" }, take: 50 })
+      : [],
+    canReadDeployments
+      ? prisma.deployment.findMany({
+          where: { ...scope, status: "failed", createdAt: { gte: new Date(now.getTime() - 7 * 24 * 3600_000) } },
+          include: deploymentInclude,
+          orderBy: { createdAt: "desc" },
+          take: 10,
+        })
+      : [],
     prisma.healthTransition.findMany({
-      where: { toState: "unhealthy", at: { gte: new Date(now.getTime() - 24 * 3600_000) }, service: isAdmin ? { retiredAt: null } : { retiredAt: null, ownerTeamId: { in: teamIds } } },
+      where: {
+        toState: "unhealthy",
+        at: { gte: new Date(now.getTime() - 24 * 3600_000) },
+        service: isAdmin ? { retiredAt: null } : { retiredAt: null, ownerTeamId: { in: teamIds } },
+      },
       include: { service: { select: { slug: true, displayName: true } }, namespace: { select: { name: true, environment: true } } },
       orderBy: { at: "desc" },
       take: 10,
     }),
     can(actor, "namespace:approve")
-      ? prisma.namespaceRequest.findMany({ where: { status: "pending" }, include: { team: { select: { name: true } }, cluster: { select: { name: true } } }, orderBy: { createdAt: "asc" }, take: 10 })
+      ? prisma.namespaceRequest.findMany({
+          where: { status: "pending" },
+          include: { team: { select: { name: true } }, cluster: { select: { name: true } } },
+          orderBy: { createdAt: "asc" },
+          take: 10,
+        })
       : [],
   ]);
-  const approvals = waitingRows.filter((row) => can(actor, "deployment:approve", { teamId: row.teamId }) && !(actor.kind === "user" && row.requestedById === actor.userId)).slice(0, 10);
+  const approvals = waitingRows
+    .filter((row) => can(actor, "deployment:approve", { teamId: row.teamId }) && !(actor.kind === "user" && row.requestedById === actor.userId))
+    .slice(0, 10);
   return {
-    myHealth: mine ? { entries: mine.entries.slice(0, 25), counts: mine.counts, total: mine.total } : { entries: [], counts: { unhealthy: 0, degraded: 0, unknown: 0, healthy: 0 }, total: 0 },
+    myHealth: mine
+      ? { entries: mine.entries.slice(0, 25), counts: mine.counts, total: mine.total }
+      : { entries: [], counts: { unhealthy: 0, degraded: 0, unknown: 0, healthy: 0 }, total: 0 },
     rolloutsInProgress: rolloutRows.map(toDeploymentView),
     approvals: approvals.map(toDeploymentView),
-    namespaceRequests: requests.map((row) => ({ id: row.id, kind: row.kind, name: row.name, team: row.team.name, cluster: row.cluster.name, requestedBy: row.requestedByName, createdAt: row.createdAt.toISOString() })),
+    namespaceRequests: requests.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      name: row.name,
+      team: row.team.name,
+      cluster: row.cluster.name,
+      requestedBy: row.requestedByName,
+      createdAt: row.createdAt.toISOString(),
+    })),
     failedDeployments: failedRows.map(toDeploymentView),
     turnedUnhealthy: turns.map((turn) => ({
       service: turn.service,

@@ -41,7 +41,10 @@ const dayMs = 24 * 3600_000;
 export async function getServiceHealth({ actor, slug, now = new Date() }: { actor: Actor; slug: string; now?: Date }): Promise<ServiceEnvironment[]> {
   if (!can(actor, "health:read")) throw forbidden("health:read");
   const prisma = getPrisma();
-  const service = await prisma.service.findUnique({ where: { slug }, select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } } });
+  const service = await prisma.service.findUnique({
+    where: { slug },
+    select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } },
+  });
   if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
   const activeNamespace = { status: { not: "decommissioned" } };
   const [snapshots, rollouts, samples] = await Promise.all([
@@ -52,7 +55,10 @@ export async function getServiceHealth({ actor, slug, now = new Date() }: { acto
       distinct: ["namespaceId"],
       include: { namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } } },
     }),
-    prisma.healthSample.findMany({ where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } }, orderBy: { at: "asc" } }),
+    prisma.healthSample.findMany({
+      where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } },
+      orderBy: { at: "asc" },
+    }),
   ]);
   const pollSeconds = getConfig().health.pollSeconds;
   const entries = snapshots.map((row) => toHealthEntry(row, now, pollSeconds));
@@ -87,15 +93,38 @@ export async function getServiceHealth({ actor, slug, now = new Date() }: { acto
 }
 
 function notEvaluated(
-  service: { id: string; slug: string; displayName: string; tier: string; appInsightsRoleName: string | null; ownerTeam: { id: string; slug: string; name: string } },
+  service: {
+    id: string;
+    slug: string;
+    displayName: string;
+    tier: string;
+    appInsightsRoleName: string | null;
+    ownerTeam: { id: string; slug: string; name: string };
+  },
   namespace: { id: string; name: string; environment: string; cluster: { id: string; name: string } },
 ): HealthEntry {
   return {
-    service: { id: service.id, slug: service.slug, displayName: service.displayName, tier: service.tier, appInsightsRoleName: service.appInsightsRoleName, team: service.ownerTeam },
+    service: {
+      id: service.id,
+      slug: service.slug,
+      displayName: service.displayName,
+      tier: service.tier,
+      appInsightsRoleName: service.appInsightsRoleName,
+      team: service.ownerTeam,
+    },
     namespace: { id: namespace.id, name: namespace.name, cluster: namespace.cluster },
     environment: namespace.environment,
     state: "unknown",
-    reasons: [{ signal: "dataAge", state: "unknown", value: null, threshold: null, since: null, message: "Not evaluated yet: Wharf deployed here, and the health poller has not reported on this namespace." }],
+    reasons: [
+      {
+        signal: "dataAge",
+        state: "unknown",
+        value: null,
+        threshold: null,
+        since: null,
+        message: "Not evaluated yet: Wharf deployed here, and the health poller has not reported on this namespace.",
+      },
+    ],
     stateSince: null,
     evaluatedAt: null,
     dataAgeSeconds: null,

@@ -29,7 +29,15 @@ const namespaces: Record<string, string> = {};
 
 async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.toLowerCase()}-${suffix}@example.com`, groupIds: [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.toLowerCase()}-${suffix}@example.com`,
+      groupIds: [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
@@ -40,7 +48,18 @@ async function team(slug: string, name: string) {
 
 async function service(key: string, teamId: string, tier: string, roleName: string | null) {
   const slug = `${key}-${suffix}`;
-  const row = await getPrisma().service.create({ data: { slug, displayName: `${key[0]!.toUpperCase()}${key.slice(1)} ${suffix}`, ownerTeamId: teamId, tier, lifecycle: "production", tags: [], searchText: slug, appInsightsRoleName: roleName } });
+  const row = await getPrisma().service.create({
+    data: {
+      slug,
+      displayName: `${key[0]!.toUpperCase()}${key.slice(1)} ${suffix}`,
+      ownerTeamId: teamId,
+      tier,
+      lifecycle: "production",
+      tags: [],
+      searchText: slug,
+      appInsightsRoleName: roleName,
+    },
+  });
   services[key] = row.id;
   return row;
 }
@@ -65,10 +84,31 @@ const k8s = (ready: number, desired: number, extra: Partial<KubernetesObservatio
   digest: "sha256:" + "a".repeat(64),
   ...extra,
 });
-const telemetry = (requests: number, failed: number, p95: number): TelemetryObservation => ({ observedAt: now.toISOString(), requests, failed, failureRatePct: requests ? (100 * failed) / requests : null, p95DurationMs: p95, availabilityPct: 100 });
-const reason = (signal: HealthReason["signal"], state: HealthReason["state"], value: number, threshold: number, message: string): HealthReason => ({ signal, state, value, threshold, since: ago(600).toISOString(), message });
+const telemetry = (requests: number, failed: number, p95: number): TelemetryObservation => ({
+  observedAt: now.toISOString(),
+  requests,
+  failed,
+  failureRatePct: requests ? (100 * failed) / requests : null,
+  p95DurationMs: p95,
+  availabilityPct: 100,
+});
+const reason = (signal: HealthReason["signal"], state: HealthReason["state"], value: number, threshold: number, message: string): HealthReason => ({
+  signal,
+  state,
+  value,
+  threshold,
+  since: ago(600).toISOString(),
+  message,
+});
 
-async function snapshot(serviceKey: string, namespaceKey: string, environment: string, state: string, evaluatedAt: Date, extra: { reasons?: HealthReason[]; kubernetes?: KubernetesObservation | null; telemetry?: TelemetryObservation | null } = {}) {
+async function snapshot(
+  serviceKey: string,
+  namespaceKey: string,
+  environment: string,
+  state: string,
+  evaluatedAt: Date,
+  extra: { reasons?: HealthReason[]; kubernetes?: KubernetesObservation | null; telemetry?: TelemetryObservation | null } = {},
+) {
   await getPrisma().serviceHealth.create({
     data: {
       serviceId: services[serviceKey]!,
@@ -92,7 +132,17 @@ beforeAll(async () => {
   member = await user("Member", false, [teamA]);
   viewer = await user("Viewer", false, []);
   const cluster = (environment: string) =>
-    prisma.cluster.create({ data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/h-${environment}-${suffix}`, name: `aks-h-${environment}-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope", environment, reachable: true } });
+    prisma.cluster.create({
+      data: {
+        armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/h-${environment}-${suffix}`,
+        name: `aks-h-${environment}-${suffix}`,
+        subscriptionId: "s",
+        resourceGroup: "rg",
+        location: "westeurope",
+        environment,
+        reachable: true,
+      },
+    });
   const dev = await cluster("dev");
   const prod = await cluster("prod");
   await service("checkout", teamA.id, "critical", "checkout-api");
@@ -105,22 +155,45 @@ beforeAll(async () => {
   await prisma.namespace.update({ where: { id: namespaces["a-gone"] }, data: { status: "decommissioned", activeName: null } });
 
   await snapshot("checkout", "a-prod", "prod", "unhealthy", ago(20), {
-    reasons: [reason("crashLoop", "unhealthy", 2, 1, "2 pods in CrashLoopBackOff (since 14:02 UTC)"), reason("replicas", "unhealthy", 0, 3, "0 of 3 replicas ready")],
+    reasons: [
+      reason("crashLoop", "unhealthy", 2, 1, "2 pods in CrashLoopBackOff (since 14:02 UTC)"),
+      reason("replicas", "unhealthy", 0, 3, "0 of 3 replicas ready"),
+    ],
     kubernetes: k8s(0, 3, { waiting: [{ reason: "CrashLoopBackOff", pods: 2, since: ago(600).toISOString() }] }),
   });
   await snapshot("checkout", "a-dev", "dev", "healthy", ago(30));
   // The poller stopped 5 minutes ago (two cycles are 2 min): this green is not to be trusted.
   await snapshot("ledger", "a-prod", "prod", "healthy", ago(5 * 60 + 10));
-  await snapshot("ledger", "a-dev", "dev", "degraded", ago(15), { reasons: [reason("failureRate", "degraded", 6.2, 5, "Failure rate 6.2 % is at or above the degraded threshold of 5 %")], telemetry: telemetry(1000, 62, 300) });
-  await snapshot("drone", "b-dev", "dev", "healthy", ago(10), { telemetry: null, reasons: [{ signal: "telemetry", state: "healthy", value: null, threshold: null, since: null, message: "No App Insights role name: health from Kubernetes only." }] });
+  await snapshot("ledger", "a-dev", "dev", "degraded", ago(15), {
+    reasons: [reason("failureRate", "degraded", 6.2, 5, "Failure rate 6.2 % is at or above the degraded threshold of 5 %")],
+    telemetry: telemetry(1000, 62, 300),
+  });
+  await snapshot("drone", "b-dev", "dev", "healthy", ago(10), {
+    telemetry: null,
+    reasons: [
+      { signal: "telemetry", state: "healthy", value: null, threshold: null, since: null, message: "No App Insights role name: health from Kubernetes only." },
+    ],
+  });
   await snapshot("ledger", "a-gone", "dev", "unhealthy", ago(10));
 
   await prisma.telemetryWorkspace.create({
-    data: { armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/h-${suffix}`, customerId: "00000000-0000-4000-8000-" + randomBytes(6).toString("hex"), name: `log-h-${suffix}`, subscriptionId: "s", resourceGroup: "rg", location: "westeurope", lastPolledAt: ago(30), lastSuccessAt: ago(400), lastError: "Log Analytics answered 429 Too Many Requests; retrying after 30 s", failures: 3 },
+    data: {
+      armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/h-${suffix}`,
+      customerId: "00000000-0000-4000-8000-" + randomBytes(6).toString("hex"),
+      name: `log-h-${suffix}`,
+      subscriptionId: "s",
+      resourceGroup: "rg",
+      location: "westeurope",
+      lastPolledAt: ago(30),
+      lastSuccessAt: ago(400),
+      lastError: "Log Analytics answered 429 Too Many Requests; retrying after 30 s",
+      failures: 3,
+    },
   });
 });
 
-const mine = (entries: { service: { slug: string }; environment: string }[]) => entries.filter((entry) => entry.service.slug.endsWith(suffix)).map((entry) => `${entry.service.slug.replace(`-${suffix}`, "")}/${entry.environment}`);
+const mine = (entries: { service: { slug: string }; environment: string }[]) =>
+  entries.filter((entry) => entry.service.slug.endsWith(suffix)).map((entry) => `${entry.service.slug.replace(`-${suffix}`, "")}/${entry.environment}`);
 
 describe("listServiceHealth", () => {
   it("lists every service × environment of a team worst first, a snapshot older than two cycles as unknown with its age", async () => {
@@ -158,8 +231,14 @@ describe("listServiceHealth", () => {
   });
 
   it("filters by environment, tier, and the member's own teams; leaves out decommissioned namespaces", async () => {
-    expect(mine((await listServiceHealth({ actor: viewer, query: { environment: "prod", team: teamA.slug }, now })).entries)).toEqual(["checkout/prod", "ledger/prod"]);
-    expect(mine((await listServiceHealth({ actor: viewer, query: { tier: "critical", team: teamA.slug }, now })).entries)).toEqual(["checkout/prod", "checkout/dev"]);
+    expect(mine((await listServiceHealth({ actor: viewer, query: { environment: "prod", team: teamA.slug }, now })).entries)).toEqual([
+      "checkout/prod",
+      "ledger/prod",
+    ]);
+    expect(mine((await listServiceHealth({ actor: viewer, query: { tier: "critical", team: teamA.slug }, now })).entries)).toEqual([
+      "checkout/prod",
+      "checkout/dev",
+    ]);
     expect(mine((await listServiceHealth({ actor: viewer, query: { tier: "experimental" }, now })).entries)).toEqual(["drone/dev"]);
     const own = await listServiceHealth({ actor: member, query: { team: "mine" }, now });
     expect(own.entries.every((entry) => entry.service.team.id === teamA.id)).toBe(true);
@@ -185,12 +264,26 @@ describe("listServiceHealth", () => {
   });
 
   it("sorts by service name, or the longest since evaluated first", async () => {
-    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "service" }, now })).entries)).toEqual(["checkout/prod", "checkout/dev", "ledger/prod", "ledger/dev"]);
-    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "evaluated" }, now })).entries)).toEqual(["ledger/prod", "checkout/dev", "checkout/prod", "ledger/dev"]);
+    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "service" }, now })).entries)).toEqual([
+      "checkout/prod",
+      "checkout/dev",
+      "ledger/prod",
+      "ledger/dev",
+    ]);
+    expect(mine((await listServiceHealth({ actor: viewer, query: { team: teamA.slug, sort: "evaluated" }, now })).entries)).toEqual([
+      "ledger/prod",
+      "checkout/dev",
+      "checkout/prod",
+      "ledger/dev",
+    ]);
   });
 
   it("the boundary of two cycles is the same in SQL and in the entry: one second either side", async () => {
-    const evaluatedAt = (await getPrisma().serviceHealth.findUniqueOrThrow({ where: { serviceId_namespaceId: { serviceId: services.checkout!, namespaceId: namespaces["a-dev"]! } } })).evaluatedAt;
+    const evaluatedAt = (
+      await getPrisma().serviceHealth.findUniqueOrThrow({
+        where: { serviceId_namespaceId: { serviceId: services.checkout!, namespaceId: namespaces["a-dev"]! } },
+      })
+    ).evaluatedAt;
     for (const seconds of [120, 121]) {
       const at = new Date(evaluatedAt.getTime() + seconds * 1000);
       const list = await listServiceHealth({ actor: viewer, query: { team: teamA.slug, tier: "critical", environment: "dev" }, now: at });
@@ -230,14 +323,53 @@ describe("listServiceHealth", () => {
 describe("getServiceHealth", () => {
   beforeAll(async () => {
     const prisma = getPrisma();
-    const base = { serviceId: services.checkout!, teamId: teamA.id, requestedByName: "Member", kind: "deploy", image: "wharfsandbox.azurecr.io/checkout:1.0.0", replicas: 3, manifest: {}, manifestYaml: "" };
-    await prisma.deployment.create({ data: { ...base, namespaceId: namespaces["a-prod"]!, revision: 1, imageTag: "1.0.0", status: "succeeded", createdAt: ago(7200), finishedAt: ago(7000) } });
-    await prisma.deployment.create({ data: { ...base, namespaceId: namespaces["a-prod"]!, revision: 2, imageTag: "crash", image: "wharfsandbox.azurecr.io/checkout:crash", status: "failed", reason: "CrashLoopBackOff", createdAt: ago(900), finishedAt: ago(600), approvedByName: "Admin" } });
+    const base = {
+      serviceId: services.checkout!,
+      teamId: teamA.id,
+      requestedByName: "Member",
+      kind: "deploy",
+      image: "wharfsandbox.azurecr.io/checkout:1.0.0",
+      replicas: 3,
+      manifest: {},
+      manifestYaml: "",
+    };
+    await prisma.deployment.create({
+      data: { ...base, namespaceId: namespaces["a-prod"]!, revision: 1, imageTag: "1.0.0", status: "succeeded", createdAt: ago(7200), finishedAt: ago(7000) },
+    });
+    await prisma.deployment.create({
+      data: {
+        ...base,
+        namespaceId: namespaces["a-prod"]!,
+        revision: 2,
+        imageTag: "crash",
+        image: "wharfsandbox.azurecr.io/checkout:crash",
+        status: "failed",
+        reason: "CrashLoopBackOff",
+        createdAt: ago(900),
+        finishedAt: ago(600),
+        approvedByName: "Admin",
+      },
+    });
     // Deployed to a namespace the poller has not reached yet.
     await namespace("a-test", (await prisma.namespace.findUniqueOrThrow({ where: { id: namespaces["a-dev"]! } })).clusterId, teamA.id, "test");
-    await prisma.deployment.create({ data: { ...base, namespaceId: namespaces["a-test"]!, revision: 1, imageTag: "1.0.0", status: "progressing", createdAt: ago(30) } });
+    await prisma.deployment.create({
+      data: { ...base, namespaceId: namespaces["a-test"]!, revision: 1, imageTag: "1.0.0", status: "progressing", createdAt: ago(30) },
+    });
     // 24 hours and a bit of minute samples in prod: the one from 25 hours ago is left out.
-    const minute = (at: Date, requests: number, failed: number, p95: number) => ({ serviceId: services.checkout!, namespaceId: namespaces["a-prod"]!, at, resolution: "minute", state: failed / requests >= 0.05 ? "unhealthy" : "healthy", requests, failed, failureRatePct: (100 * failed) / requests, p95DurationMs: p95, availabilityPct: 100, readyReplicas: 3, desiredReplicas: 3 });
+    const minute = (at: Date, requests: number, failed: number, p95: number) => ({
+      serviceId: services.checkout!,
+      namespaceId: namespaces["a-prod"]!,
+      at,
+      resolution: "minute",
+      state: failed / requests >= 0.05 ? "unhealthy" : "healthy",
+      requests,
+      failed,
+      failureRatePct: (100 * failed) / requests,
+      p95DurationMs: p95,
+      availabilityPct: 100,
+      readyReplicas: 3,
+      desiredReplicas: 3,
+    });
     const bucketStart = Math.floor(ago(30 * 60).getTime() / 300_000) * 300_000;
     await prisma.healthSample.createMany({
       data: [
@@ -253,7 +385,14 @@ describe("getServiceHealth", () => {
     const environments = await getServiceHealth({ actor: viewer, slug: `checkout-${suffix}`, now });
     expect(environments.map((e) => `${e.environment}:${e.state}`)).toEqual(["prod:unhealthy", "test:unknown", "dev:healthy"]);
     const prod = environments[0]!;
-    expect(prod.lastRollout).toMatchObject({ revision: 2, status: "failed", reason: "CrashLoopBackOff", imageTag: "crash", requestedBy: "Member", approvedBy: "Admin" });
+    expect(prod.lastRollout).toMatchObject({
+      revision: 2,
+      status: "failed",
+      reason: "CrashLoopBackOff",
+      imageTag: "crash",
+      requestedBy: "Member",
+      approvedBy: "Admin",
+    });
     expect(prod.kubernetes).toMatchObject({ readyReplicas: 0, desiredReplicas: 3, tag: "1.4.2" });
     expect(prod.trend).toHaveLength(1);
     // 500 requests in 3 minutes, 30 failed: 6 % (the mean of the minutes' rates would say 3.3 %); p95 the worst minute.
@@ -311,7 +450,10 @@ describe("health thresholds", () => {
     input.failureRatePct = { degraded: 12, unhealthy: 30 };
     const saved = await setHealthThresholds({ actor: admin, input });
     expect(saved).toMatchObject({ tier: "experimental", failureRatePct: { degraded: 12, unhealthy: 30 }, isDefault: false });
-    const event = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "health_thresholds.update", outcome: "success", resourceId: "experimental" }, orderBy: { id: "desc" } });
+    const event = await getPrisma().auditEvent.findFirstOrThrow({
+      where: { action: "health_thresholds.update", outcome: "success", resourceId: "experimental" },
+      orderBy: { id: "desc" },
+    });
     expect(event.actorName).toBe("Admin");
     expect((event.before as { failureRatePct: object }).failureRatePct).toEqual(defaultThresholds.experimental.failureRatePct);
     expect((event.after as { failureRatePct: object }).failureRatePct).toEqual({ degraded: 12, unhealthy: 30 });
@@ -324,10 +466,31 @@ describe("health thresholds", () => {
 describe("getHomeDashboard", () => {
   beforeAll(async () => {
     const prisma = getPrisma();
-    const base = { serviceId: services.ledger!, namespaceId: namespaces["a-prod"]!, teamId: teamA.id, kind: "deploy", image: "wharfsandbox.azurecr.io/ledger:2.0.0", imageTag: "2.0.0", replicas: 2, manifest: {}, manifestYaml: "", needsApproval: true, status: "awaiting-approval" };
+    const base = {
+      serviceId: services.ledger!,
+      namespaceId: namespaces["a-prod"]!,
+      teamId: teamA.id,
+      kind: "deploy",
+      image: "wharfsandbox.azurecr.io/ledger:2.0.0",
+      imageTag: "2.0.0",
+      replicas: 2,
+      manifest: {},
+      manifestYaml: "",
+      needsApproval: true,
+      status: "awaiting-approval",
+    };
     await prisma.deployment.create({ data: { ...base, revision: 1, requestedById: member.userId, requestedByName: "Member" } });
     await prisma.deployment.create({ data: { ...base, revision: 2, requestedById: admin.userId, requestedByName: "Admin" } });
-    await prisma.healthTransition.create({ data: { serviceId: services.checkout!, namespaceId: namespaces["a-prod"]!, fromState: "healthy", toState: "unhealthy", at: ago(600), reasons: [reason("crashLoop", "unhealthy", 2, 1, "2 pods in CrashLoopBackOff")] as object[] } });
+    await prisma.healthTransition.create({
+      data: {
+        serviceId: services.checkout!,
+        namespaceId: namespaces["a-prod"]!,
+        fromState: "healthy",
+        toState: "unhealthy",
+        at: ago(600),
+        reasons: [reason("crashLoop", "unhealthy", 2, 1, "2 pods in CrashLoopBackOff")] as object[],
+      },
+    });
   });
 
   it("shows a member their teams' health, rollouts, approvals they may give (not their own) and recent failures", async () => {

@@ -11,7 +11,14 @@ const row = (state: string, ageSeconds: number, extra: Partial<ServiceHealthRow>
   telemetry: null,
   environment: "prod",
   evaluatedAt: new Date(now.getTime() - ageSeconds * 1000),
-  service: { id: "s", slug: "orders-api", displayName: "Orders API", tier: "standard", appInsightsRoleName: "orders-api", ownerTeam: { id: "t", slug: "orders", name: "Orders" } },
+  service: {
+    id: "s",
+    slug: "orders-api",
+    displayName: "Orders API",
+    tier: "standard",
+    appInsightsRoleName: "orders-api",
+    ownerTeam: { id: "t", slug: "orders", name: "Orders" },
+  },
   namespace: { id: "n", name: "orders-prod", cluster: { id: "c", name: "aks-prod-weu" } },
   ...extra,
 });
@@ -25,7 +32,16 @@ describe("toHealthEntry", () => {
   it("turns an older one unknown, whatever it said, with its age as the reason", () => {
     const entry = toHealthEntry(row("healthy", 121), now, 60);
     expect(entry).toMatchObject({ state: "unknown", stale: true, lastKnown: { state: "healthy", reasons: [] } });
-    expect(entry.reasons).toEqual([{ signal: "dataAge", state: "unknown", value: 2, threshold: 2, since: "2026-12-04T14:27:59.000Z", message: "Data is 2 min old (last evaluated 2026-12-04 14:27 UTC): health is unknown until the poller reports again." }]);
+    expect(entry.reasons).toEqual([
+      {
+        signal: "dataAge",
+        state: "unknown",
+        value: 2,
+        threshold: 2,
+        since: "2026-12-04T14:27:59.000Z",
+        message: "Data is 2 min old (last evaluated 2026-12-04 14:27 UTC): health is unknown until the poller reports again.",
+      },
+    ]);
     expect(toHealthEntry(row("unhealthy", 3600), now, 60).lastKnown?.reasons[0]?.message).toBe("1 of 2 replicas ready");
   });
 
@@ -66,8 +82,24 @@ describe("bucketSamples", () => {
   it("gives requests per minute sampled, recomputes the failure rate from the sums, keeps the worst p95 and the lowest ready count", () => {
     const points = bucketSamples([sample(0, 10, 0, 100), sample(1, 90, 9, 400, 1), sample(5, 50, 0, 80)]);
     expect(points).toEqual([
-      { at: "2026-12-04T14:00:00.000Z", requestsPerMinute: 50, failureRatePct: 9, p95DurationMs: 400, availabilityPct: null, readyReplicas: 1, desiredReplicas: 2 },
-      { at: "2026-12-04T14:05:00.000Z", requestsPerMinute: 50, failureRatePct: 0, p95DurationMs: 80, availabilityPct: null, readyReplicas: 2, desiredReplicas: 2 },
+      {
+        at: "2026-12-04T14:00:00.000Z",
+        requestsPerMinute: 50,
+        failureRatePct: 9,
+        p95DurationMs: 400,
+        availabilityPct: null,
+        readyReplicas: 1,
+        desiredReplicas: 2,
+      },
+      {
+        at: "2026-12-04T14:05:00.000Z",
+        requestsPerMinute: 50,
+        failureRatePct: 0,
+        p95DurationMs: 80,
+        availabilityPct: null,
+        readyReplicas: 2,
+        desiredReplicas: 2,
+      },
     ]);
   });
 

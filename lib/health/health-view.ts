@@ -4,7 +4,15 @@
 // generated from them); `toHealthEntry` is pure so staleness is tested
 // without a clock or a database.
 import { z } from "zod";
-import { healthSignals, healthStateRank, healthStates, type HealthReason, type HealthState, type KubernetesObservation, type TelemetryObservation } from "@/lib/health/types";
+import {
+  healthSignals,
+  healthStateRank,
+  healthStates,
+  type HealthReason,
+  type HealthState,
+  type KubernetesObservation,
+  type TelemetryObservation,
+} from "@/lib/health/types";
 
 /** The change-feed topic the poller announces each cycle on; live health views refetch when it fires. */
 export const healthChangeTopic = "health:fleet";
@@ -27,7 +35,14 @@ export const kubernetesObservationSchema = z.object({
   readyReplicas: z.number().optional(),
   restarts: z.number().optional(),
   waiting: z.array(z.object({ reason: z.string(), pods: z.number(), since: iso.nullable() })).optional(),
-  rollout: z.object({ phase: z.enum(["progressing", "succeeded", "failed"]), reason: z.string().nullable(), since: iso.nullable(), targetTag: z.string().nullable().optional().describe("The tag the rollout was taking the Deployment to.") }).optional(),
+  rollout: z
+    .object({
+      phase: z.enum(["progressing", "succeeded", "failed"]),
+      reason: z.string().nullable(),
+      since: iso.nullable(),
+      targetTag: z.string().nullable().optional().describe("The tag the rollout was taking the Deployment to."),
+    })
+    .optional(),
   image: z.string().optional().describe("What the ready pods run: after a failed rollout, still the old version."),
   tag: z.string().nullable().optional(),
   digest: z.string().nullable().optional(),
@@ -44,7 +59,14 @@ export const telemetryObservationSchema = z.object({
 });
 
 export const healthEntrySchema = z.object({
-  service: z.object({ id: z.string(), slug: z.string(), displayName: z.string(), tier: z.string(), appInsightsRoleName: z.string().nullable(), team: z.object({ id: z.string(), slug: z.string(), name: z.string() }) }),
+  service: z.object({
+    id: z.string(),
+    slug: z.string(),
+    displayName: z.string(),
+    tier: z.string(),
+    appInsightsRoleName: z.string().nullable(),
+    team: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  }),
   namespace: z.object({ id: z.string(), name: z.string(), cluster: z.object({ id: z.string(), name: z.string() }) }),
   environment: z.string(),
   state: z.enum(healthStates).describe("unknown when the snapshot is older than two poll cycles, whatever it said."),
@@ -53,7 +75,10 @@ export const healthEntrySchema = z.object({
   evaluatedAt: iso.nullable().describe("When the poller last evaluated this; null when it never has."),
   dataAgeSeconds: z.number().nullable(),
   stale: z.boolean().describe("The snapshot is older than two poll cycles (or missing): its state is not trusted."),
-  lastKnown: z.object({ state: z.enum(healthStates), reasons: z.array(healthReasonSchema) }).nullable().describe("For a stale snapshot: what it said when it was current."),
+  lastKnown: z
+    .object({ state: z.enum(healthStates), reasons: z.array(healthReasonSchema) })
+    .nullable()
+    .describe("For a stale snapshot: what it said when it was current."),
   kubernetes: kubernetesObservationSchema.nullable(),
   telemetry: telemetryObservationSchema.nullable(),
 });
@@ -79,12 +104,21 @@ export interface ServiceHealthRow {
   telemetry: unknown;
   environment: string;
   evaluatedAt: Date;
-  service: { id: string; slug: string; displayName: string; tier: string; appInsightsRoleName: string | null; ownerTeam: { id: string; slug: string; name: string } };
+  service: {
+    id: string;
+    slug: string;
+    displayName: string;
+    tier: string;
+    appInsightsRoleName: string | null;
+    ownerTeam: { id: string; slug: string; name: string };
+  };
   namespace: { id: string; name: string; cluster: { id: string; name: string } };
 }
 
 export const serviceHealthInclude = {
-  service: { select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } } },
+  service: {
+    select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } },
+  },
   namespace: { select: { id: true, name: true, cluster: { select: { id: true, name: true } } } },
 } as const;
 
@@ -129,7 +163,14 @@ export function toHealthEntry(row: ServiceHealthRow, now: Date, pollSeconds: num
     message: dataAgeMessage(row.evaluatedAt, now),
   };
   return {
-    service: { id: row.service.id, slug: row.service.slug, displayName: row.service.displayName, tier: row.service.tier, appInsightsRoleName: row.service.appInsightsRoleName, team: row.service.ownerTeam },
+    service: {
+      id: row.service.id,
+      slug: row.service.slug,
+      displayName: row.service.displayName,
+      tier: row.service.tier,
+      appInsightsRoleName: row.service.appInsightsRoleName,
+      team: row.service.ownerTeam,
+    },
     namespace: row.namespace,
     environment: row.environment,
     state: stale ? "unknown" : state,

@@ -47,15 +47,32 @@ describe("observeKubernetes", () => {
 
   it("Wharf's own record: a failed rollout, and one still going past the deadline", () => {
     const startedAt = new Date(Date.parse(capture("succeeded").capturedAt) - 20 * 60_000);
-    expect(observe("succeeded", { status: "failed", reason: "CrashLoopBackOff", startedAt, finishedAt: startedAt, replicas: 3 }).rollout).toMatchObject({ phase: "failed", reason: "CrashLoopBackOff" });
-    expect(observe("rolling-update", { status: "progressing", reason: null, startedAt, finishedAt: null, replicas: 3 }).rollout).toMatchObject({ phase: "progressing" });
-    expect(observe("rolling-update", { status: "progressing", reason: null, startedAt: new Date(Date.parse(capture("rolling-update").capturedAt) - 60_000), finishedAt: null, replicas: 3 }).rollout).toBeUndefined();
+    expect(observe("succeeded", { status: "failed", reason: "CrashLoopBackOff", startedAt, finishedAt: startedAt, replicas: 3 }).rollout).toMatchObject({
+      phase: "failed",
+      reason: "CrashLoopBackOff",
+    });
+    expect(observe("rolling-update", { status: "progressing", reason: null, startedAt, finishedAt: null, replicas: 3 }).rollout).toMatchObject({
+      phase: "progressing",
+    });
+    expect(
+      observe("rolling-update", {
+        status: "progressing",
+        reason: null,
+        startedAt: new Date(Date.parse(capture("rolling-update").capturedAt) - 60_000),
+        finishedAt: null,
+        replicas: 3,
+      }).rollout,
+    ).toBeUndefined();
   });
 
   it("after a failed rollout the version running is the old ReplicaSet's ready pods, not the failed new tag", () => {
     const startedAt = new Date(Date.parse(capture("crash-loop-back-off").capturedAt) - 20 * 60_000);
     const observation = observe("crash-loop-back-off", { status: "failed", reason: "CrashLoopBackOff", startedAt, finishedAt: startedAt, replicas: 3 });
-    expect(observation).toMatchObject({ tag: "1.4.2", image: "contoso.azurecr.io/payments/api:1.4.2", digest: "sha256:add617ffb6086d30a71ad4912eca7cd84aec52c53338b24318cbfebbdd165683" });
+    expect(observation).toMatchObject({
+      tag: "1.4.2",
+      image: "contoso.azurecr.io/payments/api:1.4.2",
+      digest: "sha256:add617ffb6086d30a71ad4912eca7cd84aec52c53338b24318cbfebbdd165683",
+    });
     expect(observation.rollout).toMatchObject({ phase: "failed", targetTag: "crash" });
     expect(observe("image-pull-back-off")).toMatchObject({ tag: "1.4.2" });
   });
@@ -65,7 +82,14 @@ describe("observeKubernetes", () => {
   });
 
   it("a Deployment Wharf applied that the cluster no longer has: none of the recorded replicas are ready", () => {
-    const observation = observeKubernetes({ deployment: undefined, pods: [], lastRollout: { status: "succeeded", reason: null, startedAt: null, finishedAt: null, replicas: 2 }, now: new Date(), windowMinutes: 15, restarts: new RestartHistory() });
+    const observation = observeKubernetes({
+      deployment: undefined,
+      pods: [],
+      lastRollout: { status: "succeeded", reason: null, startedAt: null, finishedAt: null, replicas: 2 },
+      now: new Date(),
+      windowMinutes: 15,
+      restarts: new RestartHistory(),
+    });
     expect(observation).toMatchObject({ desiredReplicas: 2, readyReplicas: 0 });
   });
 });

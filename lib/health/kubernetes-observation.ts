@@ -125,7 +125,9 @@ export function observeKubernetes(input: KubernetesObservationInput): Kubernetes
   for (const pod of pods) {
     if (pod.metadata?.deletionTimestamp) continue;
     observation.restarts! += input.restarts.restartsInWindow(pod, now.getTime(), windowMs);
-    const reasons = new Set((pod.status?.containerStatuses ?? []).map((status) => status.state?.waiting?.reason).filter((reason): reason is string => Boolean(reason)));
+    const reasons = new Set(
+      (pod.status?.containerStatuses ?? []).map((status) => status.state?.waiting?.reason).filter((reason): reason is string => Boolean(reason)),
+    );
     for (const reason of reasons) {
       const entry = waiting.get(reason) ?? { pods: 0, since: null };
       entry.pods += 1;
@@ -137,11 +139,21 @@ export function observeKubernetes(input: KubernetesObservationInput): Kubernetes
   observation.waiting = [...waiting].map(([reason, entry]) => ({ reason, ...entry })).sort((a, b) => a.reason.localeCompare(b.reason));
 
   if (lastRollout?.status === "failed") {
-    observation.rollout = { phase: "failed", reason: lastRollout.reason, since: (lastRollout.finishedAt ?? lastRollout.startedAt)?.toISOString() ?? null, targetTag };
+    observation.rollout = {
+      phase: "failed",
+      reason: lastRollout.reason,
+      since: (lastRollout.finishedAt ?? lastRollout.startedAt)?.toISOString() ?? null,
+      targetTag,
+    };
   } else if (lastRollout && activeRollout.has(lastRollout.status) && lastRollout.startedAt) {
     const deadlineMs = (deployment?.spec?.progressDeadlineSeconds ?? 600) * 1000;
     if (now.getTime() - lastRollout.startedAt.getTime() > deadlineMs) {
-      observation.rollout = { phase: "progressing", reason: "past the progress deadline", since: new Date(lastRollout.startedAt.getTime() + deadlineMs).toISOString(), targetTag };
+      observation.rollout = {
+        phase: "progressing",
+        reason: "past the progress deadline",
+        since: new Date(lastRollout.startedAt.getTime() + deadlineMs).toISOString(),
+        targetTag,
+      };
     }
   }
   const progressing = deployment?.status?.conditions?.find((condition) => condition.type === "Progressing");

@@ -37,14 +37,27 @@ export const healthQuery = z.object({
     .optional()
     .describe('A team slug, or "mine" for the teams you are in.'),
   environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional(),
-  status: z.enum(healthStates, { error: `status must be one of ${healthStates.join(", ")}.` }).optional().describe("The state as shown now: a snapshot older than two poll cycles counts as unknown."),
+  status: z
+    .enum(healthStates, { error: `status must be one of ${healthStates.join(", ")}.` })
+    .optional()
+    .describe("The state as shown now: a snapshot older than two poll cycles counts as unknown."),
   tier: z.enum(tiers, { error: `tier must be one of ${tiers.join(", ")}.` }).optional(),
   sort: z
     .enum(healthSorts, { error: `sort must be one of ${healthSorts.join(", ")}.` })
     .default("health")
     .describe("health: worst first (then service, production first); service: by name; evaluated: the longest since evaluated first."),
-  page: z.coerce.number({ error: "page must be a number." }).int("page must be a whole number.").min(1, "page starts at 1.").max(10_000, "page can be at most 10000.").default(1),
-  pageSize: z.coerce.number({ error: "pageSize must be a number." }).int("pageSize must be a whole number.").min(1, "pageSize must be at least 1.").max(200, "pageSize can be at most 200.").default(50),
+  page: z.coerce
+    .number({ error: "page must be a number." })
+    .int("page must be a whole number.")
+    .min(1, "page starts at 1.")
+    .max(10_000, "page can be at most 10000.")
+    .default(1),
+  pageSize: z.coerce
+    .number({ error: "pageSize must be a number." })
+    .int("pageSize must be a whole number.")
+    .min(1, "pageSize must be at least 1.")
+    .max(200, "pageSize can be at most 200.")
+    .default(50),
 });
 
 export type HealthQuery = z.input<typeof healthQuery>;
@@ -59,7 +72,9 @@ export const healthListSchema = z.object({
   page: z.number(),
   pageSize: z.number(),
   sort: z.enum(healthSorts),
-  workspaces: z.array(workspaceProblemSchema).describe("Log Analytics workspaces whose last poll failed: their services' telemetry is older than it should be."),
+  workspaces: z
+    .array(workspaceProblemSchema)
+    .describe("Log Analytics workspaces whose last poll failed: their services' telemetry is older than it should be."),
   pollSeconds: z.number(),
   generatedAt: z.string(),
 });
@@ -74,7 +89,15 @@ export function parseHealthQuery(query: unknown): z.output<typeof healthQuery> {
   throw new AppError("invalid_input", issue.message, { path: issue.path.map(String) });
 }
 
-export async function listServiceHealth({ actor, query = {}, now = new Date() }: { actor: Actor; query?: HealthQuery | Record<string, string | undefined>; now?: Date }): Promise<HealthList> {
+export async function listServiceHealth({
+  actor,
+  query = {},
+  now = new Date(),
+}: {
+  actor: Actor;
+  query?: HealthQuery | Record<string, string | undefined>;
+  now?: Date;
+}): Promise<HealthList> {
   if (!can(actor, "health:read")) throw forbidden("health:read");
   const filter = parseHealthQuery(query);
   const mine = actor.kind === "user" ? actor.teams.map((team) => team.id) : [];
@@ -92,14 +115,31 @@ export async function listServiceHealth({ actor, query = {}, now = new Date() }:
   const pageWhere = filter.status ? Prisma.sql`${where} AND ${shown} = ${filter.status}` : where;
   const rank = Prisma.sql`(CASE ${shown} WHEN 'unhealthy' THEN 0 WHEN 'degraded' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END)`;
   const byService = Prisma.sql`s."displayName", s."slug", (CASE h."environment" WHEN 'prod' THEN 0 WHEN 'test' THEN 1 WHEN 'dev' THEN 2 ELSE 3 END), n."name"`;
-  const orderBy = filter.sort === "service" ? byService : filter.sort === "evaluated" ? Prisma.sql`h."evaluatedAt" ASC, ${rank}, ${byService}` : Prisma.sql`${rank}, ${byService}`;
+  const orderBy =
+    filter.sort === "service"
+      ? byService
+      : filter.sort === "evaluated"
+        ? Prisma.sql`h."evaluatedAt" ASC, ${rank}, ${byService}`
+        : Prisma.sql`${rank}, ${byService}`;
   const prisma = getPrisma();
   const [stateCounts, keys, workspaces] = await Promise.all([
     prisma.$queryRaw<{ state: string; count: number }[]>`SELECT ${shown} AS "state", count(*)::int AS "count" ${from} ${where} GROUP BY 1`,
-    prisma.$queryRaw<{ serviceId: string; namespaceId: string }[]>`SELECT h."serviceId", h."namespaceId" ${from} ${pageWhere} ORDER BY ${orderBy} LIMIT ${filter.pageSize} OFFSET ${(filter.page - 1) * filter.pageSize}`,
-    prisma.telemetryWorkspace.findMany({ where: { lastError: { not: null }, missingSince: null }, select: { name: true, lastError: true, lastSuccessAt: true, lastPolledAt: true }, orderBy: { name: "asc" } }),
+    prisma.$queryRaw<
+      { serviceId: string; namespaceId: string }[]
+    >`SELECT h."serviceId", h."namespaceId" ${from} ${pageWhere} ORDER BY ${orderBy} LIMIT ${filter.pageSize} OFFSET ${(filter.page - 1) * filter.pageSize}`,
+    prisma.telemetryWorkspace.findMany({
+      where: { lastError: { not: null }, missingSince: null },
+      select: { name: true, lastError: true, lastSuccessAt: true, lastPolledAt: true },
+      orderBy: { name: "asc" },
+    }),
   ]);
-  const rows = keys.length > 0 ? await prisma.serviceHealth.findMany({ where: { OR: keys.map((key) => ({ serviceId: key.serviceId, namespaceId: key.namespaceId })) }, include: serviceHealthInclude }) : [];
+  const rows =
+    keys.length > 0
+      ? await prisma.serviceHealth.findMany({
+          where: { OR: keys.map((key) => ({ serviceId: key.serviceId, namespaceId: key.namespaceId })) },
+          include: serviceHealthInclude,
+        })
+      : [];
   const byKey = new Map(rows.map((row) => [`${row.serviceId}/${row.namespaceId}`, row]));
   const entries: HealthEntry[] = keys.flatMap((key) => {
     const row = byKey.get(`${key.serviceId}/${key.namespaceId}`);

@@ -8,7 +8,15 @@ const standard = thresholdsForTier("standard", []);
 const critical = thresholdsForTier("critical", []);
 
 function evaluate(overrides: Partial<HealthInput>) {
-  return evaluateHealth({ kubernetes: kubernetes.allReady, telemetry: telemetry.quiet, thresholds: standard, now, cycleSeconds: 60, previous: null, ...overrides });
+  return evaluateHealth({
+    kubernetes: kubernetes.allReady,
+    telemetry: telemetry.quiet,
+    thresholds: standard,
+    now,
+    cycleSeconds: 60,
+    previous: null,
+    ...overrides,
+  });
 }
 
 function signals(reasons: HealthReason[]) {
@@ -22,7 +30,10 @@ describe("evaluateHealth", () => {
   });
 
   it("judges ready against desired replicas: fewer is degraded, none is unhealthy, zero desired is fine", () => {
-    expect(evaluate({ kubernetes: kubernetes.oneOfThreeReady })).toMatchObject({ state: "degraded", reasons: [{ signal: "replicas", value: 1, threshold: 3 }] });
+    expect(evaluate({ kubernetes: kubernetes.oneOfThreeReady })).toMatchObject({
+      state: "degraded",
+      reasons: [{ signal: "replicas", value: 1, threshold: 3 }],
+    });
     expect(evaluate({ kubernetes: kubernetes.noneReady })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "replicas", value: 0, threshold: 2 }] });
     expect(evaluate({ kubernetes: kubernetes.scaledToZero }).state).toBe("healthy");
   });
@@ -35,7 +46,9 @@ describe("evaluateHealth", () => {
     expect(crash).toMatchObject({ value: 1, since: "2026-12-04T14:21:07.000Z", message: "1 pod in CrashLoopBackOff (since 14:21 UTC)" });
     expect(verdict.reasons.find((reason) => reason.signal === "rollout")!.message).toBe("The last rollout failed: CrashLoopBackOff (since 14:23 UTC)");
     const withTarget = evaluate({ kubernetes: { ...kubernetes.crashLooping, rollout: { ...kubernetes.crashLooping.rollout!, targetTag: "crash" } } });
-    expect(withTarget.reasons.find((reason) => reason.signal === "rollout")!.message).toBe("The last rollout to crash failed: CrashLoopBackOff (since 14:23 UTC)");
+    expect(withTarget.reasons.find((reason) => reason.signal === "rollout")!.message).toBe(
+      "The last rollout to crash failed: CrashLoopBackOff (since 14:23 UTC)",
+    );
   });
 
   it("an image that cannot be pulled is unhealthy even while old pods still serve", () => {
@@ -44,7 +57,11 @@ describe("evaluateHealth", () => {
 
   it("restarts in the window against the tier's thresholds", () => {
     expect(evaluate({ kubernetes: kubernetes.fewRestarts })).toMatchObject({ state: "degraded", reasons: [{ signal: "restarts", value: 4, threshold: 3 }] });
-    expect(evaluate({ kubernetes: kubernetes.fewRestarts, thresholds: critical }).reasons[0]).toMatchObject({ signal: "restarts", state: "degraded", threshold: 1 });
+    expect(evaluate({ kubernetes: kubernetes.fewRestarts, thresholds: critical }).reasons[0]).toMatchObject({
+      signal: "restarts",
+      state: "degraded",
+      threshold: 1,
+    });
   });
 
   it("a rollout going past its deadline is degraded", () => {
@@ -58,25 +75,47 @@ describe("evaluateHealth", () => {
     const errors = evaluate({ telemetry: telemetry.errors });
     expect(errors.state).toBe("unhealthy");
     expect(errors.reasons).toEqual([
-      { signal: "failureRate", state: "unhealthy", value: 21.4, threshold: 10, since: now.toISOString(), message: "Failure rate 21.4 % is at or above the unhealthy threshold of 10 % (since 14:30 UTC)" },
+      {
+        signal: "failureRate",
+        state: "unhealthy",
+        value: 21.4,
+        threshold: 10,
+        since: now.toISOString(),
+        message: "Failure rate 21.4 % is at or above the unhealthy threshold of 10 % (since 14:30 UTC)",
+      },
     ]);
     expect(evaluate({ telemetry: telemetry.someErrors })).toMatchObject({ state: "degraded", reasons: [{ signal: "failureRate", value: 7, threshold: 5 }] });
     expect(evaluate({ telemetry: telemetry.slow })).toMatchObject({ state: "degraded", reasons: [{ signal: "p95Duration", value: 2450, threshold: 1500 }] });
-    expect(evaluate({ telemetry: telemetry.slow, thresholds: critical })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "p95Duration", threshold: 2000 }] });
+    expect(evaluate({ telemetry: telemetry.slow, thresholds: critical })).toMatchObject({
+      state: "unhealthy",
+      reasons: [{ signal: "p95Duration", threshold: 2000 }],
+    });
   });
 
   it("does not judge failure rate or p95 below the minimum number of requests, and says so", () => {
     const verdict = evaluate({ telemetry: telemetry.tooFewRequests });
     expect(verdict.state).toBe("healthy");
     expect(verdict.reasons).toEqual([
-      expect.objectContaining({ signal: "telemetry", state: "healthy", value: 5, threshold: 20, message: "5 requests in the window, fewer than 20: failure rate and p95 not judged" }),
+      expect.objectContaining({
+        signal: "telemetry",
+        state: "healthy",
+        value: 5,
+        threshold: 20,
+        message: "5 requests in the window, fewer than 20: failure rate and p95 not judged",
+      }),
     ]);
     expect(evaluate({ telemetry: telemetry.noRequests }).reasons[0]!.message).toBe("No requests in the window: failure rate and p95 not judged");
   });
 
   it("availability: lower is worse", () => {
-    expect(evaluate({ telemetry: telemetry.availabilityLow })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "availability", value: 88, threshold: 90 }] });
-    expect(evaluate({ telemetry: telemetry.availabilityLow, thresholds: thresholdsForTier("experimental", []) })).toMatchObject({ state: "degraded", reasons: [{ threshold: 90 }] });
+    expect(evaluate({ telemetry: telemetry.availabilityLow })).toMatchObject({
+      state: "unhealthy",
+      reasons: [{ signal: "availability", value: 88, threshold: 90 }],
+    });
+    expect(evaluate({ telemetry: telemetry.availabilityLow, thresholds: thresholdsForTier("experimental", []) })).toMatchObject({
+      state: "degraded",
+      reasons: [{ threshold: 90 }],
+    });
   });
 
   it("the worst reason wins, and reasons come worst first", () => {
@@ -88,7 +127,9 @@ describe("evaluateHealth", () => {
   it("with no role name, health comes from Kubernetes only and says so", () => {
     const healthy = evaluate({ telemetry: null });
     expect(healthy.state).toBe("healthy");
-    expect(healthy.reasons).toEqual([expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" })]);
+    expect(healthy.reasons).toEqual([
+      expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" }),
+    ]);
     expect(evaluate({ telemetry: null, kubernetes: kubernetes.noneReady }).state).toBe("unhealthy");
   });
 
@@ -102,7 +143,13 @@ describe("evaluateHealth", () => {
   it("a workspace error makes telemetry unknown while Kubernetes is still judged", () => {
     const unknown = evaluate({ telemetry: telemetry.failingButFresh });
     expect(unknown.state).toBe("unknown");
-    expect(unknown.reasons).toEqual([expect.objectContaining({ signal: "workspace", state: "unknown", message: expect.stringContaining("Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 503") })]);
+    expect(unknown.reasons).toEqual([
+      expect.objectContaining({
+        signal: "workspace",
+        state: "unknown",
+        message: expect.stringContaining("Telemetry unknown: the Log Analytics workspace could not be queried: HTTP 503"),
+      }),
+    ]);
     expect(evaluate({ telemetry: telemetry.failingButFresh, kubernetes: kubernetes.noneReady }).state).toBe("unhealthy");
   });
 
@@ -116,11 +163,23 @@ describe("evaluateHealth", () => {
     expect(throttled.reasons[0]).toMatchObject({ signal: "dataAge", value: 6, threshold: 2 });
     expect(throttled.reasons.map((reason) => withoutSince(reason.message))[0]).toBe("Telemetry unknown: data is 6 min old (older than two poll cycles)");
     expect(evaluate({ telemetry: telemetry.stale }).state).toBe("unknown");
-    expect(evaluate({ kubernetes: kubernetes.stale }).reasons[0]).toMatchObject({ signal: "dataAge", message: expect.stringContaining("Kubernetes state unknown: data is 10 min old") });
+    expect(evaluate({ kubernetes: kubernetes.stale }).reasons[0]).toMatchObject({
+      signal: "dataAge",
+      message: expect.stringContaining("Kubernetes state unknown: data is 10 min old"),
+    });
     // With the 5 s cycle of the e2e run, 12 s old data is stale and says its age in seconds, never "0 min old".
-    const shortCycle = evaluate({ kubernetes: { ...kubernetes.allReady, observedAt: now.toISOString() }, telemetry: { ...telemetry.quiet, observedAt: new Date(now.getTime() - 12_000).toISOString() }, cycleSeconds: 5 });
+    const shortCycle = evaluate({
+      kubernetes: { ...kubernetes.allReady, observedAt: now.toISOString() },
+      telemetry: { ...telemetry.quiet, observedAt: new Date(now.getTime() - 12_000).toISOString() },
+      cycleSeconds: 5,
+    });
     expect(shortCycle.state).toBe("unknown");
-    expect(shortCycle.reasons[0]).toMatchObject({ signal: "dataAge", value: 0.2, threshold: 0.17, message: expect.stringContaining("Telemetry unknown: data is 12 s old (older than two poll cycles)") });
+    expect(shortCycle.reasons[0]).toMatchObject({
+      signal: "dataAge",
+      value: 0.2,
+      threshold: 0.17,
+      message: expect.stringContaining("Telemetry unknown: data is 12 s old (older than two poll cycles)"),
+    });
     // With a 5-minute cycle the same data is still current.
     expect(evaluate({ telemetry: telemetry.stale, cycleSeconds: 300 }).state).toBe("healthy");
   });

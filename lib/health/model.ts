@@ -312,9 +312,7 @@ export function evaluateHealth(input: HealthInput): HealthVerdict {
       message: "Nothing observed: no Deployment seen on the cluster and no telemetry",
     });
   }
-  const reasons = drafts
-    .map((draft) => carrySince(draft, previous, now))
-    .sort((a, b) => healthStateRank[a.state] - healthStateRank[b.state]);
+  const reasons = drafts.map((draft) => carrySince(draft, previous, now)).sort((a, b) => healthStateRank[a.state] - healthStateRank[b.state]);
   const state = worstState(reasons);
   const stateSince = previous && previous.state === state ? previous.stateSince : now.toISOString();
   return { state, reasons, stateSince };

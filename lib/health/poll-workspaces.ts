@@ -7,7 +7,16 @@ import { backoffWithJitter } from "@/lib/net/backoff";
 import { getPrisma } from "@/lib/db/client";
 import type { WharfConfig } from "@/lib/config";
 import { queryBatch, type LogsError, type LogsQueryOutcome } from "@/lib/azure/logs";
-import { healthQuery, mapEdgesQuery, mapHealthResult, mapMapEdgesResult, QueryResultShapeError, type HealthQueryResult, type MapEdgeRow, type MapWindow } from "@/lib/health/queries";
+import {
+  healthQuery,
+  mapEdgesQuery,
+  mapHealthResult,
+  mapMapEdgesResult,
+  QueryResultShapeError,
+  type HealthQueryResult,
+  type MapEdgeRow,
+  type MapWindow,
+} from "@/lib/health/queries";
 
 export interface PolledWorkspace {
   id: string;
@@ -63,7 +72,14 @@ function describe(error: LogsError): string {
   return error.retryAfterSeconds !== undefined ? `${error.message} (retry after ${error.retryAfterSeconds} s)` : error.message;
 }
 
-async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: readonly string[], windowMinutes: number, now: Date, mapWindows: readonly MapWindow[]): Promise<WorkspaceTelemetry> {
+async function pollOne(
+  config: WharfConfig,
+  workspace: PolledWorkspace,
+  roles: readonly string[],
+  windowMinutes: number,
+  now: Date,
+  mapWindows: readonly MapWindow[],
+): Promise<WorkspaceTelemetry> {
   const queries = [healthQuery({ roles, windowMinutes }), ...mapWindows.map((window) => mapEdgesQuery({ window }))];
   const [outcome, ...mapOutcomes] = (await queryBatch(
     config,
@@ -92,7 +108,10 @@ async function pollOne(config: WharfConfig, workspace: PolledWorkspace, roles: r
     return { workspace: { ...workspace, ...updated }, result, queried: true, mapEdges };
   }
   const failures = workspace.failures + 1;
-  const wait = Math.max(error!.retryAfterSeconds ?? 0, error!.kind === "throttled" && error!.retryAfterSeconds !== undefined ? 0 : backoffSeconds(failures, config.health.pollSeconds));
+  const wait = Math.max(
+    error!.retryAfterSeconds ?? 0,
+    error!.kind === "throttled" && error!.retryAfterSeconds !== undefined ? 0 : backoffSeconds(failures, config.health.pollSeconds),
+  );
   const updated = await prisma.telemetryWorkspace.update({
     where: { id: workspace.id },
     data: { lastPolledAt: now, lastError: describe(error!), failures, nextPollAt: new Date(now.getTime() + wait * 1000) },

@@ -4,7 +4,16 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { kqlDiagnostics, parseKql, type KustoSyntaxNode } from "@/sandbox/monitor/kql/parse";
-import { healthQuery, kqlMinutes, kqlString, kqlStringList, mapEdgesQuery, mapHealthResult, mapMapEdgesResult, QueryResultShapeError } from "@/lib/health/queries";
+import {
+  healthQuery,
+  kqlMinutes,
+  kqlString,
+  kqlStringList,
+  mapEdgesQuery,
+  mapHealthResult,
+  mapMapEdgesResult,
+  QueryResultShapeError,
+} from "@/lib/health/queries";
 import type { LogsTable } from "@/lib/azure/logs";
 import { runKql } from "@/sandbox/monitor/kql/evaluate";
 
@@ -16,7 +25,7 @@ const hostileRoles = [
   "carriage\r\nreturn\ttab",
   "quote ' single",
   '""',
-  "\\\"",
+  '\\"',
   "emoji 🚢 and é",
   "line\u2028separator",
   "nul\u0000byte",
@@ -134,8 +143,24 @@ describe("mapHealthResult", () => {
     expect(mapHealthResult([table])).toEqual({
       window: [{ role: "payments-api", componentId: component.toLowerCase(), requests: 1200, failed: 30, failureRatePct: 2.5, p95DurationMs: 412.7 }],
       minutes: [
-        { role: "payments-api", componentId: component.toLowerCase(), minute: new Date("2026-12-04T14:29:00Z"), requests: 80, failed: 2, failureRatePct: 2.5, p95DurationMs: 380 },
-        { role: "payments-api", componentId: component.toLowerCase(), minute: new Date("2026-12-04T14:30:00Z"), requests: 0, failed: 0, failureRatePct: null, p95DurationMs: null },
+        {
+          role: "payments-api",
+          componentId: component.toLowerCase(),
+          minute: new Date("2026-12-04T14:29:00Z"),
+          requests: 80,
+          failed: 2,
+          failureRatePct: 2.5,
+          p95DurationMs: 380,
+        },
+        {
+          role: "payments-api",
+          componentId: component.toLowerCase(),
+          minute: new Date("2026-12-04T14:30:00Z"),
+          requests: 0,
+          failed: 0,
+          failureRatePct: null,
+          p95DurationMs: null,
+        },
       ],
       availability: [{ role: "payments-api", runs: 12, passed: 11, availabilityPct: 91.667 }],
     });
@@ -150,7 +175,9 @@ describe("mapHealthResult", () => {
   it("no table is no figures; a missing column or an unknown grain is a shape error", () => {
     expect(mapHealthResult([])).toEqual({ window: [], minutes: [], availability: [] });
     expect(() => mapHealthResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(/unknown Grain/);
+    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(
+      /unknown Grain/,
+    );
   });
 });
 
@@ -218,7 +245,16 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
     AppDependencies: [
       // web → api, matched by parent id: sampled 1 in 4 and 1 in 2, one failed.
       dependency({ AppRoleName: "web", Id: "d1", OperationId: "o1", DependencyType: "Http", Target: "10.0.0.7", DurationMs: 100, ItemCount: 4 }),
-      dependency({ AppRoleName: "web", Id: "d2", OperationId: "o2", DependencyType: "Http", Target: "api | cid-v1:abc", DurationMs: 300, ItemCount: 2, Success: false }),
+      dependency({
+        AppRoleName: "web",
+        Id: "d2",
+        OperationId: "o2",
+        DependencyType: "Http",
+        Target: "api | cid-v1:abc",
+        DurationMs: 300,
+        ItemCount: 2,
+        Success: false,
+      }),
       // Same Id as a request's ParentId but another operation: not a match, so external.
       dependency({ AppRoleName: "web", Id: "d3", OperationId: "o3", DependencyType: "Http", Target: "api.stripe.com", DurationMs: 50 }),
       // Two SQL calls to one server, one with the classic suffix: one external target.
@@ -250,7 +286,15 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
     const byKey = new Map(edges.map((edge) => [key(edge), edge]));
     expect([...byKey.keys()].sort()).toEqual(["api>SQL:sqlsrv", "api>api", "web>Http:api.stripe.com", "web>api"]);
     // 4 + 2 calls, 2 failed; average (100·4 + 300·2) / 6.
-    expect(byKey.get("web>api")).toMatchObject({ callerComponentId: dev.toLowerCase(), calleeKind: "component", target: "", calls: 6, failedCalls: 2, failedPct: 33.33, avgMs: 166.7 });
+    expect(byKey.get("web>api")).toMatchObject({
+      callerComponentId: dev.toLowerCase(),
+      calleeKind: "component",
+      target: "",
+      calls: 6,
+      failedCalls: 2,
+      failedPct: 33.33,
+      avgMs: 166.7,
+    });
     expect(byKey.get("web>api")!.p95Ms).toBe(300);
     expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ calleeKind: "external", calleeRole: "", calls: 4, failedCalls: 1, failedPct: 25, avgMs: 9 });
     expect(byKey.get("web>Http:api.stripe.com")).toMatchObject({ calleeKind: "external", calls: 1 });
@@ -258,9 +302,23 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
   });
 
   it("a missing column or an unknown callee kind is a shape error", () => {
-    const columns = ["CallerRole", "CallerResourceId", "CalleeKind", "CalleeRole", "DependencyType", "Target", "Calls", "FailedCalls", "FailedPct", "AvgMs", "P95Ms"].map((name) => ({ name, type: "string" }));
+    const columns = [
+      "CallerRole",
+      "CallerResourceId",
+      "CalleeKind",
+      "CalleeRole",
+      "DependencyType",
+      "Target",
+      "Calls",
+      "FailedCalls",
+      "FailedPct",
+      "AvgMs",
+      "P95Ms",
+    ].map((name) => ({ name, type: "string" }));
     expect(mapMapEdgesResult([])).toEqual([]);
     expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1]] }])).toThrow(/unknown CalleeKind/);
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1]] }])).toThrow(
+      /unknown CalleeKind/,
+    );
   });
 });

@@ -152,7 +152,19 @@ function dateOf(value: unknown): Date | null {
   return null;
 }
 
-const healthColumns = ["Grain", "AppRoleName", "ResourceId", "Minute", "Requests", "Failed", "FailureRatePct", "P95DurationMs", "AvailabilityRuns", "AvailabilityPassed", "AvailabilityPct"] as const;
+const healthColumns = [
+  "Grain",
+  "AppRoleName",
+  "ResourceId",
+  "Minute",
+  "Requests",
+  "Failed",
+  "FailureRatePct",
+  "P95DurationMs",
+  "AvailabilityRuns",
+  "AvailabilityPassed",
+  "AvailabilityPct",
+] as const;
 
 export function mapHealthResult(tables: readonly LogsTable[]): HealthQueryResult {
   const result: HealthQueryResult = { window: [], minutes: [], availability: [] };
@@ -251,7 +263,19 @@ export interface MapEdgeRow {
   p95Ms: number | null;
 }
 
-const mapEdgeColumns = ["CallerRole", "CallerResourceId", "CalleeKind", "CalleeRole", "DependencyType", "Target", "Calls", "FailedCalls", "FailedPct", "AvgMs", "P95Ms"] as const;
+const mapEdgeColumns = [
+  "CallerRole",
+  "CallerResourceId",
+  "CalleeKind",
+  "CalleeRole",
+  "DependencyType",
+  "Target",
+  "Calls",
+  "FailedCalls",
+  "FailedPct",
+  "AvgMs",
+  "P95Ms",
+] as const;
 
 export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
   const table = tables[0];

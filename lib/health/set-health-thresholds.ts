@@ -27,7 +27,11 @@ export function thresholdProblems(input: unknown): ThresholdProblem[] {
   return parsed.error.issues.map((issue) => {
     const path = issue.path.map(String);
     // An unknown key is reported on the object; name the keys themselves.
-    if (issue.code === "unrecognized_keys") return { path: [...path, ...issue.keys], message: `Unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}: leave ${issue.keys.length > 1 ? "them" : "it"} out.` };
+    if (issue.code === "unrecognized_keys")
+      return {
+        path: [...path, ...issue.keys],
+        message: `Unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}: leave ${issue.keys.length > 1 ? "them" : "it"} out.`,
+      };
     return { path, message: issue.message };
   });
 }
@@ -48,7 +52,15 @@ export async function setHealthThresholds({ actor, input }: { actor: Actor; inpu
     const before = thresholdsForTier(tier, await tx.healthThresholds.findMany({ where: { tier } }));
     const stored: TierThresholdsInput = thresholds;
     const row = await tx.healthThresholds.upsert({ where: { tier }, create: { tier, thresholds: stored }, update: { thresholds: stored } });
-    await recordAuditEvent(tx, { actor, action: "health_thresholds.update", resourceType: "health_thresholds", resourceId: tier, outcome: "success", before, after: { tier, ...stored } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "health_thresholds.update",
+      resourceType: "health_thresholds",
+      resourceId: tier,
+      outcome: "success",
+      before,
+      after: { tier, ...stored },
+    });
     return { tier, ...stored, isDefault: false, updatedAt: row.updatedAt.toISOString() };
   });
 }

@@ -39,12 +39,14 @@ function pair(name: string, unit: string, max: number, higherIsWorse: boolean) {
     .finite({ error: `${name} thresholds must be finite numbers (${unit}).` })
     .min(0, { error: `${name} thresholds cannot be negative.` })
     .max(max, { error: `${name} thresholds cannot be above ${max} ${unit}.` });
-  return z.object({ degraded: limit, unhealthy: limit }).refine(
-    (value: ThresholdPair) => (higherIsWorse ? value.unhealthy >= value.degraded : value.unhealthy <= value.degraded),
-    higherIsWorse
-      ? { error: `${name}: the unhealthy threshold must be at or above the degraded one.`, path: ["unhealthy"] }
-      : { error: `${name}: the unhealthy threshold must be at or below the degraded one (lower availability is worse).`, path: ["unhealthy"] },
-  );
+  return z
+    .object({ degraded: limit, unhealthy: limit })
+    .refine(
+      (value: ThresholdPair) => (higherIsWorse ? value.unhealthy >= value.degraded : value.unhealthy <= value.degraded),
+      higherIsWorse
+        ? { error: `${name}: the unhealthy threshold must be at or above the degraded one.`, path: ["unhealthy"] }
+        : { error: `${name}: the unhealthy threshold must be at or below the degraded one (lower availability is worse).`, path: ["unhealthy"] },
+    );
 }
 
 /** One tier's thresholds as admins edit them (without the tier, which is the row's key). */

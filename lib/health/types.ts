@@ -76,7 +76,12 @@ export interface KubernetesObservation {
   /** Pods waiting with a reason (CrashLoopBackOff, ImagePullBackOff, ErrImagePull, CreateContainerConfigError…). */
   waiting?: { reason: string; pods: number; since: string | null }[];
   /** The last rollout, when it failed or is still going past its deadline. */
-  rollout?: { phase: "progressing" | "succeeded" | "failed"; reason: string | null; since: string | null; /** The tag the rollout was taking the Deployment to. */ targetTag?: string | null };
+  rollout?: {
+    phase: "progressing" | "succeeded" | "failed";
+    reason: string | null;
+    since: string | null;
+    /** The tag the rollout was taking the Deployment to. */ targetTag?: string | null;
+  };
   /**
    * The image running: what the service's ready pods run (the most of them),
    * which after a failed rollout is still the old ReplicaSet's, not the

@@ -54,7 +54,14 @@ export async function writeHealth(input: {
   );
   const transitions = input.snapshots
     .filter((row) => row.previousState !== row.state)
-    .map((row) => ({ serviceId: row.serviceId, namespaceId: row.namespaceId, fromState: row.previousState, toState: row.state, reasons: row.reasons as object[], at: row.evaluatedAt }));
+    .map((row) => ({
+      serviceId: row.serviceId,
+      namespaceId: row.namespaceId,
+      fromState: row.previousState,
+      toState: row.state,
+      reasons: row.reasons as object[],
+      at: row.evaluatedAt,
+    }));
   const samples = (rows: SampleWrite[]) => JSON.stringify(rows.map((row) => ({ ...row, at: row.at.toISOString() })));
   const pairs = JSON.stringify(input.snapshots.map((row) => ({ serviceId: row.serviceId, namespaceId: row.namespaceId })));
 

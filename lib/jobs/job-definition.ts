@@ -30,4 +30,3 @@ export interface JobDefinition<T> {
 }
 
 export type JobDefinitions = { [Q in QueueName]: JobDefinition<QueueData<Q>> };
-

@@ -43,7 +43,12 @@ const heldAttemptOnly = "name = $1 AND id = $2::uuid AND state = 'active' AND re
  * after that, not after the last failure's backoff. Writes nothing when both
  * are already so.
  */
-export async function prepareAttempt(db: Db, schema: string, attempt: HeldAttempt, change: { newWindow: RetryWindow | null; rescueDelaySeconds: number }): Promise<void> {
+export async function prepareAttempt(
+  db: Db,
+  schema: string,
+  attempt: HeldAttempt,
+  change: { newWindow: RetryWindow | null; rescueDelaySeconds: number },
+): Promise<void> {
   await db.executeSql(
     `UPDATE ${schema}.job
      SET data = CASE WHEN $4::jsonb IS NULL THEN data ELSE jsonb_set(COALESCE(data, '{}'::jsonb), '{${retryWindowKey}}', $4::jsonb) END,
@@ -55,7 +60,12 @@ export async function prepareAttempt(db: Db, schema: string, attempt: HeldAttemp
 
 /** pg-boss starts the next attempt retry_delay seconds after a failure; this sets it for this failure. */
 export async function setNextRetryDelay(db: Db, schema: string, attempt: HeldAttempt, delaySeconds: number): Promise<void> {
-  await db.executeSql(`UPDATE ${schema}.job SET retry_delay = $4, retry_backoff = false WHERE ${heldAttemptOnly}`, [attempt.queue, attempt.id, attempt.retryCount, delaySeconds]);
+  await db.executeSql(`UPDATE ${schema}.job SET retry_delay = $4, retry_backoff = false WHERE ${heldAttemptOnly}`, [
+    attempt.queue,
+    attempt.id,
+    attempt.retryCount,
+    delaySeconds,
+  ]);
 }
 
 /** The message of the last failure pg-boss stored: Wharf's own output, or pg-boss's `{ value: { message } }`. */

@@ -3,7 +3,17 @@
 // that reaches a handler always has the data the handler expects.
 import { z } from "zod";
 
-export const queueNames = ["cluster.discover", "namespace.provision", "namespace.reconcile", "namespace.decommission", "deployment.rollout", "deployment.resume", "health.poll", "cost.sync", "cost.sample"] as const;
+export const queueNames = [
+  "cluster.discover",
+  "namespace.provision",
+  "namespace.reconcile",
+  "namespace.decommission",
+  "deployment.rollout",
+  "deployment.resume",
+  "health.poll",
+  "cost.sync",
+  "cost.sample",
+] as const;
 
 export type QueueName = (typeof queueNames)[number];
 
@@ -77,5 +87,6 @@ export const queueDescriptions: Record<QueueName, string> = {
   "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
   "health.poll": "Every WHARF_HEALTH_POLL_SECONDS, judges every service's health from Kubernetes and one Log Analytics query per workspace.",
   "cost.sync": "Every WHARF_COST_SYNC_HOURS, stores each subscription's billed cost by day and resource for this month and last, from Cost Management.",
-  "cost.sample": "Every WHARF_COST_SAMPLE_MINUTES, adds each namespace's requested CPU and memory to its resource-hours of the day, from the quota usage Wharf stores.",
+  "cost.sample":
+    "Every WHARF_COST_SAMPLE_MINUTES, adds each namespace's requested CPU and memory to its resource-hours of the day, from the quota usage Wharf stores.",
 };

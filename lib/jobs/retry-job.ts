@@ -39,7 +39,8 @@ export async function retryJob({ actor, id }: { actor: Actor; id: string }): Pro
   try {
     return await getPrisma().$transaction(async (tx) => {
       const [job] = await tx.$queryRawUnsafe<JobRow[]>(`${select} FOR UPDATE`, input.id);
-      if (!job) throw new AppError("not_found", "There is no job with this id: pg-boss deletes finished jobs after their retention period. Open the Jobs page again.");
+      if (!job)
+        throw new AppError("not_found", "There is no job with this id: pg-boss deletes finished jobs after their retention period. Open the Jobs page again.");
       if (job.state !== "failed") {
         throw new AppError("conflict", `This job is ${describeState[job.state] ?? job.state}; only a failed job can be retried.`);
       }

@@ -20,7 +20,10 @@ describe("decideRetry", () => {
   });
 
   it("uses the backoff when Retry-After asks for less", () => {
-    expect(decideRetry({ ...attempt, failedAttempts: 4, error: new RetryableJobError("429", { retryAfterSeconds: 1 }) })).toEqual({ kind: "retry", delaySeconds: 16 });
+    expect(decideRetry({ ...attempt, failedAttempts: 4, error: new RetryableJobError("429", { retryAfterSeconds: 1 }) })).toEqual({
+      kind: "retry",
+      delaySeconds: 16,
+    });
   });
 
   it("treats an unexpected error as retryable", () => {
@@ -34,6 +37,9 @@ describe("decideRetry", () => {
   it("gives up when the next attempt would start after the retry time", () => {
     expect(decideRetry({ ...attempt, elapsedSeconds: 597, error: new RetryableJobError("503") })).toEqual({ kind: "retry", delaySeconds: 2 });
     expect(decideRetry({ ...attempt, elapsedSeconds: 599, error: new RetryableJobError("503") })).toEqual({ kind: "give-up", reason: "retry-time-spent" });
-    expect(decideRetry({ ...attempt, error: new RetryableJobError("429", { retryAfterSeconds: 3600 }) })).toEqual({ kind: "give-up", reason: "retry-time-spent" });
+    expect(decideRetry({ ...attempt, error: new RetryableJobError("429", { retryAfterSeconds: 3600 }) })).toEqual({
+      kind: "give-up",
+      reason: "retry-time-spent",
+    });
   });
 });

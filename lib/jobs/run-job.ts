@@ -32,7 +32,12 @@ function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-export async function runAttempt(queue: string, definition: JobDefinition<unknown>, job: JobWithMetadata<unknown>, env: AttemptEnvironment): Promise<JobResult> {
+export async function runAttempt(
+  queue: string,
+  definition: JobDefinition<unknown>,
+  job: JobWithMetadata<unknown>,
+  env: AttemptEnvironment,
+): Promise<JobResult> {
   const attempt = job.retryCount + 1;
   const held: HeldAttempt = { queue, id: job.id, retryCount: job.retryCount };
   const log = env.log.child({ queue, jobId: job.id, attempt });

@@ -36,7 +36,10 @@ describe("a worker killed mid-job", () => {
   it("has its job run again by another worker", async () => {
     const hanging = startHangingWorker();
     child = hanging.process;
-    await waitFor("the child worker to start", async () => hanging.output().includes("ready") || (child!.exitCode !== null && Promise.reject(new Error(hanging.output()))));
+    await waitFor(
+      "the child worker to start",
+      async () => hanging.output().includes("ready") || (child!.exitCode !== null && Promise.reject(new Error(hanging.output()))),
+    );
 
     // This process's pg-boss, in the test's schema, with no worker yet.
     await startBoss({ schema, timing: fastTiming });

@@ -87,7 +87,9 @@ describe("background jobs", () => {
         throw new RetryableJobError("429 Too Many Requests", { retryAfterSeconds: 3 });
       }
     });
-    const retrying = await waitFor("the job to wait for its retry", async () => (await listJobs({ actor: admin, filter: { status: "retrying" } })).find((job) => job.id === id));
+    const retrying = await waitFor("the job to wait for its retry", async () =>
+      (await listJobs({ actor: admin, filter: { status: "retrying" } })).find((job) => job.id === id),
+    );
     expect(retrying.lastError).toBe("429 Too Many Requests");
     // Both times are this machine's: the database's clock and the test's.
     expect(Date.parse(retrying.nextAttemptAt!) - failedAt).toBeGreaterThanOrEqual(3000 - 250);
@@ -102,7 +104,14 @@ describe("background jobs", () => {
     expect(attempts.get(namespaceId)).toEqual([1]);
     expect(gaveUp.get(namespaceId)?.map((error) => error.message)).toEqual(["422 Unprocessable: spec.hard.cpu is invalid"]);
     const [job] = (await listJobs({ actor: admin, filter: { status: "failed" } })).filter((view) => view.id === id);
-    expect(job).toMatchObject({ queue: "namespace.provision", status: "failed", attempts: 1, lastError: "422 Unprocessable: spec.hard.cpu is invalid", key: namespaceId, data: { namespaceId } });
+    expect(job).toMatchObject({
+      queue: "namespace.provision",
+      status: "failed",
+      attempts: 1,
+      lastError: "422 Unprocessable: spec.hard.cpu is invalid",
+      key: namespaceId,
+      data: { namespaceId },
+    });
     expect(job?.gaveUp).toMatch(/permanently/);
   });
 
@@ -134,7 +143,10 @@ describe("background jobs", () => {
 
     const audit = await getPrisma().auditEvent.findMany({ where: { action: "job.retry", resourceId: id }, orderBy: { id: "asc" } });
     expect(audit.map((event) => event.outcome)).toEqual(["denied", "success"]);
-    expect(audit[1]).toMatchObject({ actorName: "Ada Admin", before: { queue: "namespace.decommission", status: "failed", lastError: "503 Service Unavailable" } });
+    expect(audit[1]).toMatchObject({
+      actorName: "Ada Admin",
+      before: { queue: "namespace.decommission", status: "failed", lastError: "503 Service Unavailable" },
+    });
   });
 
   it("retries only failed jobs, and says why otherwise", async () => {
@@ -164,7 +176,9 @@ describe("background jobs", () => {
     await waitFor("the job to start", async () => (await jobState(schema, first!)) === "active");
     // While one runs for a key, another for the same key is refused: enqueue says so with null.
     expect(await enqueue("namespace.provision", { namespaceId }, { singletonKey: namespaceId })).toBeNull();
-    expect(await enqueue("namespace.provision", { namespaceId: randomUUID() }, { singletonKey: randomUUID(), startAfterSeconds: 60 })).toEqual(expect.any(String));
+    expect(await enqueue("namespace.provision", { namespaceId: randomUUID() }, { singletonKey: randomUUID(), startAfterSeconds: 60 })).toEqual(
+      expect.any(String),
+    );
     release();
     await waitFor("the first job to complete", completed(first!));
   });

@@ -48,7 +48,17 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
         notifyPollingIntervalSeconds: settings.timing.pollingIntervalSeconds,
       },
       async (jobs: JobWithMetadata<unknown>[]) =>
-        Promise.all(jobs.map((job) => runAttempt(queue, definition, job, { db: boss.getDb(), schema: settings.schema, backoff: settings.timing.backoff, rescueDelaySeconds: settings.timing.rescueDelaySeconds, log }))),
+        Promise.all(
+          jobs.map((job) =>
+            runAttempt(queue, definition, job, {
+              db: boss.getDb(),
+              schema: settings.schema,
+              backoff: settings.timing.backoff,
+              rescueDelaySeconds: settings.timing.rescueDelaySeconds,
+              log,
+            }),
+          ),
+        ),
     );
   }
   log.info({ queues, schema: settings.schema }, "background job worker started");

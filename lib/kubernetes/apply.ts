@@ -24,7 +24,10 @@ function pathOf(ref: ObjectRef): string {
 /** Applies the object with server-side apply; `force` takes over fields another manager set by hand. */
 export async function applyObject<T = unknown>(config: KubeConfig, object: ObjectRef): Promise<T> {
   try {
-    const response = await kubeRequest(config, "PATCH", `${pathOf(object)}?fieldManager=${fieldManager}&force=true`, { body: object, contentType: "application/apply-patch+yaml" });
+    const response = await kubeRequest(config, "PATCH", `${pathOf(object)}?fieldManager=${fieldManager}&force=true`, {
+      body: object,
+      contentType: "application/apply-patch+yaml",
+    });
     return response.body as T;
   } catch (error) {
     throw toKubernetesApiError(error, `applying ${describe(object)}`);
@@ -43,7 +46,12 @@ export async function readObject<T = unknown>(config: KubeConfig, ref: ObjectRef
 }
 
 /** Lists objects of one kind in all namespaces (or one), filtered by labels, following `continue`. */
-export async function listObjects<T = unknown>(config: KubeConfig, apiVersion: string, kind: string, options: { labelSelector?: string; namespace?: string } = {}): Promise<T[]> {
+export async function listObjects<T = unknown>(
+  config: KubeConfig,
+  apiVersion: string,
+  kind: string,
+  options: { labelSelector?: string; namespace?: string } = {},
+): Promise<T[]> {
   const items: T[] = [];
   let continueToken: string | undefined;
   try {
@@ -51,7 +59,10 @@ export async function listObjects<T = unknown>(config: KubeConfig, apiVersion: s
       const query = new URLSearchParams({ limit: "500" });
       if (options.labelSelector) query.set("labelSelector", options.labelSelector);
       if (continueToken) query.set("continue", continueToken);
-      const page = (await kubeRequest(config, "GET", `${resourcePath(apiVersion, kind, options.namespace)}?${query}`)).body as { items?: T[]; metadata?: { continue?: string } };
+      const page = (await kubeRequest(config, "GET", `${resourcePath(apiVersion, kind, options.namespace)}?${query}`)).body as {
+        items?: T[];
+        metadata?: { continue?: string };
+      };
       items.push(...(page.items ?? []));
       continueToken = page.metadata?.continue || undefined;
     } while (continueToken);

@@ -83,6 +83,8 @@ describe("kubeconfigs of AKS clusters with Microsoft Entra sign-in", () => {
   });
 
   it("refuses a kubeconfig that is not YAML with a message saying so", async () => {
-    await expect(withWharfEntraToken("users: [\n  - name: x\n", fakeCredential(() => null).credential, "aks-x")).rejects.toThrow("The kubeconfig from Azure is not valid YAML");
+    await expect(withWharfEntraToken("users: [\n  - name: x\n", fakeCredential(() => null).credential, "aks-x")).rejects.toThrow(
+      "The kubeconfig from Azure is not valid YAML",
+    );
   });
 });

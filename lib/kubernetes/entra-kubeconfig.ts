@@ -19,7 +19,11 @@ export class EntraClusterTokenError extends Error {
   override name = "EntraClusterTokenError";
 }
 
-type Kubeconfig = { "current-context"?: string; contexts?: { name?: string; context?: { user?: string } }[]; users?: { name?: string; user?: Record<string, unknown> | null }[] };
+type Kubeconfig = {
+  "current-context"?: string;
+  contexts?: { name?: string; context?: { user?: string } }[];
+  users?: { name?: string; user?: Record<string, unknown> | null }[];
+};
 
 /** The AKS server application the kubeconfig's current user would get a token for, or null when it carries credentials itself. */
 export function entraServerId(kubeconfigYaml: string): string | null {
@@ -61,7 +65,10 @@ export async function withWharfEntraToken(kubeconfigYaml: string, credential: To
       { cause: error },
     );
   }
-  if (!token) throw new EntraClusterTokenError(`${clusterName} uses Microsoft Entra sign-in, and Entra returned no token for Wharf's identity (scope ${serverId}/.default).`);
+  if (!token)
+    throw new EntraClusterTokenError(
+      `${clusterName} uses Microsoft Entra sign-in, and Entra returned no token for Wharf's identity (scope ${serverId}/.default).`,
+    );
   document.setIn(["users", current.index, "user"], { token });
   return String(document);
 }

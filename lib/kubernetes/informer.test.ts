@@ -19,7 +19,9 @@ afterEach(async () => {
 const namespace = "team-informer";
 
 async function service(config: KubeConfig, name: string, labels: Record<string, string> = { "app.kubernetes.io/managed-by": "wharf" }): Promise<void> {
-  await kubeRequest(config, "POST", `/api/v1/namespaces/${namespace}/services`, { body: { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec: { ports: [{ port: 80 }] } } });
+  await kubeRequest(config, "POST", `/api/v1/namespaces/${namespace}/services`, {
+    body: { apiVersion: "v1", kind: "Service", metadata: { name, labels }, spec: { ports: [{ port: 80 }] } },
+  });
 }
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -36,7 +38,12 @@ describe("ClusterInformer", () => {
     const config = server.kubeConfig();
     await kubeRequest(config, "POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } } });
     await service(config, "before");
-    informer = new ClusterInformer({ name: "aks-dev-weu", kubeConfig: async () => config, kinds: [{ apiVersion: "v1", kind: "Service", labelSelector: "app.kubernetes.io/managed-by=wharf" }], watchTimeoutSeconds: 1 }).start();
+    informer = new ClusterInformer({
+      name: "aks-dev-weu",
+      kubeConfig: async () => config,
+      kinds: [{ apiVersion: "v1", kind: "Service", labelSelector: "app.kubernetes.io/managed-by=wharf" }],
+      watchTimeoutSeconds: 1,
+    }).start();
     const changes: InformerChange[] = [];
     informer.subscribe((change) => changes.push(change));
     expect(await informer.whenSynced(5_000)).toBe(true);
@@ -91,10 +98,19 @@ describe("ClusterInformer", () => {
     server = await startTestApiServer();
     const config = server.kubeConfig();
     const managed = { "app.kubernetes.io/managed-by": "wharf" };
-    const createNamespace = (name: string, labels?: Record<string, string>) => kubeRequest(config, "POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } } });
+    const createNamespace = (name: string, labels?: Record<string, string>) =>
+      kubeRequest(config, "POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name, labels } } });
     const event = (namespace: string, name: string, involvedKind = "Pod") =>
       kubeRequest(config, "POST", `/api/v1/namespaces/${namespace}/events`, {
-        body: { apiVersion: "v1", kind: "Event", metadata: { name }, involvedObject: { kind: involvedKind, namespace, name: "web-1" }, reason: "Pulled", message: "pulled", type: "Normal" },
+        body: {
+          apiVersion: "v1",
+          kind: "Event",
+          metadata: { name },
+          involvedObject: { kind: involvedKind, namespace, name: "web-1" },
+          reason: "Pulled",
+          message: "pulled",
+          type: "Normal",
+        },
       });
     await createNamespace("team-wharf", managed);
     await createNamespace("someone-else");
@@ -110,7 +126,12 @@ describe("ClusterInformer", () => {
     await until(() => informer.get("Namespace", "", "team-later") !== undefined);
     await event("team-later", "later");
     await until(() => informer.get("Event", "team-later", "later") !== undefined);
-    expect(informer.objects<{ metadata: { name: string } }>("Event", "team-wharf").map((object) => object.metadata.name).sort()).toEqual(["listed", "watched"]);
+    expect(
+      informer
+        .objects<{ metadata: { name: string } }>("Event", "team-wharf")
+        .map((object) => object.metadata.name)
+        .sort(),
+    ).toEqual(["listed", "watched"]);
     expect(informer.objects("Event", "someone-else")).toEqual([]);
     expect(informer.get("Namespace", "", "someone-else")).toBeUndefined();
   });

@@ -183,7 +183,9 @@ export class ClusterInformer {
     let resourceVersion = "";
     let continueToken: string | undefined;
     do {
-      const page = (await kubeRequest(config, "GET", this.query(kind, { limit: "500", ...(continueToken ? { continue: continueToken } : {}) }), { timeoutMs: 30_000 })).body as {
+      const page = (
+        await kubeRequest(config, "GET", this.query(kind, { limit: "500", ...(continueToken ? { continue: continueToken } : {}) }), { timeoutMs: 30_000 })
+      ).body as {
         items?: InformedObject[];
         metadata?: { resourceVersion?: string; continue?: string };
       };
@@ -223,7 +225,10 @@ export class ClusterInformer {
             expired = true;
             return "stop";
           }
-          throw new KubernetesApiError(`watching ${kind.kind} on ${this.options.name}: ${object.message ?? "the API server ended the watch with an error"}`, { status: object.code, retryable: true });
+          throw new KubernetesApiError(`watching ${kind.kind} on ${this.options.name}: ${object.message ?? "the API server ended the watch with an error"}`, {
+            status: object.code,
+            retryable: true,
+          });
         }
         if (object.metadata?.resourceVersion) stats.resourceVersion = object.metadata.resourceVersion;
         if (event.type === "ADDED" || event.type === "MODIFIED") this.put(kind, object);

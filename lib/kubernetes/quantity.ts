@@ -42,7 +42,6 @@ const maxDigits = 40;
 const maxExponent = 18;
 const minExponent = -9;
 
-
 /** The quantity in milli-units, exactly (a fraction of a milli-unit rounds up); null when it is not a valid quantity. */
 export function quantityMilli(value: string | number): bigint | null {
   const text = typeof value === "number" ? (Number.isFinite(value) && value >= 0 ? String(value) : "") : value;

@@ -49,11 +49,28 @@ const agents = new Map<string, Agent>();
 
 function keepAliveAgent(server: string, options: RequestOptions): Agent {
   const key = createHash("sha256")
-    .update([server, String(options.ca ?? ""), String(options.cert ?? ""), String(options.key ?? ""), String(options.rejectUnauthorized), String(options.servername ?? "")].join("\0"))
+    .update(
+      [
+        server,
+        String(options.ca ?? ""),
+        String(options.cert ?? ""),
+        String(options.key ?? ""),
+        String(options.rejectUnauthorized),
+        String(options.servername ?? ""),
+      ].join("\0"),
+    )
     .digest("hex");
   let agent = agents.get(key);
   if (!agent) {
-    agent = new Agent({ keepAlive: true, maxSockets: 64, ca: options.ca, cert: options.cert, key: options.key, rejectUnauthorized: options.rejectUnauthorized, servername: options.servername });
+    agent = new Agent({
+      keepAlive: true,
+      maxSockets: 64,
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    });
     agents.set(key, agent);
   }
   return agent;
@@ -70,7 +87,14 @@ async function prepareRequest(config: KubeConfig, method: string, path: string, 
   if (!cluster) throw new Error("The kubeconfig has no current cluster.");
   const server = cluster.server;
   const url = new URL(server.replace(/\/$/, "") + path);
-  const options: RequestOptions = { method, protocol: url.protocol, hostname: url.hostname, port: url.port || undefined, path: url.pathname + url.search, headers };
+  const options: RequestOptions = {
+    method,
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    headers,
+  };
   await config.applyToHTTPSOptions(options);
   options.agent = keepAliveAgent(server, options);
   let ended = false;
@@ -96,7 +120,12 @@ function bodyOf(chunks: Buffer[]): unknown {
   }
 }
 
-export async function kubeRequest(config: KubeConfig, method: string, path: string, options: { body?: unknown; contentType?: string; timeoutMs?: number } = {}): Promise<KubeResponse> {
+export async function kubeRequest(
+  config: KubeConfig,
+  method: string,
+  path: string,
+  options: { body?: unknown; contentType?: string; timeoutMs?: number } = {},
+): Promise<KubeResponse> {
   const payload = options.body === undefined ? undefined : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
   const { options: requestOptions, notify } = await prepareRequest(config, method, path, {
     accept: "application/json",
@@ -221,7 +250,9 @@ export async function kubeStream(config: KubeConfig, path: string, options: Kube
       finish();
     };
     options.signal?.addEventListener("abort", abort, { once: true });
-    outgoing.setTimeout(options.idleTimeoutMs ?? 5 * 60_000, () => outgoing.destroy(Object.assign(new Error("the watch stream went quiet"), { code: "ETIMEDOUT" })));
+    outgoing.setTimeout(options.idleTimeoutMs ?? 5 * 60_000, () =>
+      outgoing.destroy(Object.assign(new Error("the watch stream went quiet"), { code: "ETIMEDOUT" })),
+    );
     outgoing.on("error", (error) => finish(error));
     outgoing.end();
   });

@@ -36,7 +36,10 @@ interface Rule {
   nonResourceURLs?: string[];
 }
 
-const role = parse(readFileSync(join(import.meta.dirname, "..", "..", "deploy", "kubernetes", "wharf-cluster-role.yaml"), "utf8")) as { kind: string; rules: Rule[] };
+const role = parse(readFileSync(join(import.meta.dirname, "..", "..", "deploy", "kubernetes", "wharf-cluster-role.yaml"), "utf8")) as {
+  kind: string;
+  rules: Rule[];
+};
 
 /** What RBAC sees of a request: verb, API group, resource and name (kubernetes/apiserver's RequestInfo, for the paths Wharf uses). */
 function requestAttributes(method: string, pathAndQuery: string): { verb: string; group: string; resource: string; name?: string } {
@@ -48,7 +51,9 @@ function requestAttributes(method: string, pathAndQuery: string): { verb: string
   if (rest[0] === "namespaces" && rest.length >= 3) rest.splice(0, 2);
   const [resource, name] = rest as [string, string | undefined];
   const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
-  const verb = { GET: name ? "get" : watch ? "watch" : "list", POST: "create", PUT: "update", PATCH: "patch", DELETE: name ? "delete" : "deletecollection" }[method] ?? method.toLowerCase();
+  const verb =
+    { GET: name ? "get" : watch ? "watch" : "list", POST: "create", PUT: "update", PATCH: "patch", DELETE: name ? "delete" : "deletecollection" }[method] ??
+    method.toLowerCase();
   return { verb, group, resource: resource!, name };
 }
 
@@ -69,7 +74,15 @@ let stopObserving: () => void;
 
 async function person(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`, groupIds: teams.length ? [group] : [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
+      groupIds: teams.length ? [group] : [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
@@ -90,11 +103,30 @@ afterAll(async () => {
 
 describe("Wharf's ClusterRole", () => {
   it("maps request paths as the API server's RBAC does", () => {
-    expect(requestAttributes("GET", "/apis/apps/v1/deployments?labelSelector=a%3Db&watch=true&resourceVersion=5")).toEqual({ verb: "watch", group: "apps", resource: "deployments", name: undefined });
-    expect(requestAttributes("GET", "/api/v1/namespaces/team-a/resourcequotas/wharf-quota")).toEqual({ verb: "get", group: "", resource: "resourcequotas", name: "wharf-quota" });
-    expect(requestAttributes("PATCH", "/api/v1/namespaces/team-a?fieldManager=wharf")).toEqual({ verb: "patch", group: "", resource: "namespaces", name: "team-a" });
+    expect(requestAttributes("GET", "/apis/apps/v1/deployments?labelSelector=a%3Db&watch=true&resourceVersion=5")).toEqual({
+      verb: "watch",
+      group: "apps",
+      resource: "deployments",
+      name: undefined,
+    });
+    expect(requestAttributes("GET", "/api/v1/namespaces/team-a/resourcequotas/wharf-quota")).toEqual({
+      verb: "get",
+      group: "",
+      resource: "resourcequotas",
+      name: "wharf-quota",
+    });
+    expect(requestAttributes("PATCH", "/api/v1/namespaces/team-a?fieldManager=wharf")).toEqual({
+      verb: "patch",
+      group: "",
+      resource: "namespaces",
+      name: "team-a",
+    });
     expect(requestAttributes("GET", "/api/v1/namespaces")).toEqual({ verb: "list", group: "", resource: "namespaces", name: undefined });
-    expect(requestAttributes("DELETE", "/apis/networking.k8s.io/v1/namespaces/team-a/networkpolicies/x")).toMatchObject({ verb: "delete", group: "networking.k8s.io", resource: "networkpolicies" });
+    expect(requestAttributes("DELETE", "/apis/networking.k8s.io/v1/namespaces/team-a/networkpolicies/x")).toMatchObject({
+      verb: "delete",
+      group: "networking.k8s.io",
+      resource: "networkpolicies",
+    });
     expect(allowed({ verb: "delete", group: "", resource: "pods" })).toBe(false);
     expect(allowed({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings" })).toBe(false);
   });
@@ -109,7 +141,17 @@ describe("Wharf's ClusterRole", () => {
     const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
 
     const name = `rb${suffix}-dev`;
-    const request = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "RBAC coverage of Wharf's requests" } });
+    const request = await requestNamespace({
+      actor: member,
+      input: {
+        teamId: team.id,
+        clusterId: cluster.id,
+        name,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "RBAC coverage of Wharf's requests",
+      },
+    });
     const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
     await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
 
@@ -123,7 +165,17 @@ describe("Wharf's ClusterRole", () => {
         lifecycle: "production",
         tags: [],
         searchText: slug,
-        deploySpec: { imageRepository: `contoso.azurecr.io/rb/${slug}`, port: 8080, replicas: 1, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+        deploySpec: {
+          imageRepository: `contoso.azurecr.io/rb/${slug}`,
+          port: 8080,
+          replicas: 1,
+          cpuRequest: "100m",
+          cpuLimit: "200m",
+          memoryRequest: "64Mi",
+          memoryLimit: "128Mi",
+          readinessPath: "/ready",
+          livenessPath: "/healthz",
+        },
       },
     });
     const deployment = await createDeployment({ actor: member, input: { service: slug, namespaceId: namespaceId!, tag: "1.0.0" } });
@@ -131,7 +183,11 @@ describe("Wharf's ClusterRole", () => {
     expect((await prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).status).toBe("succeeded");
 
     await reconcileNamespaces({ clusterId: cluster.id });
-    const decommission = await requestDecommission({ actor: member, namespaceId: namespaceId!, input: { confirmName: name, justification: "RBAC coverage is done" } });
+    const decommission = await requestDecommission({
+      actor: member,
+      namespaceId: namespaceId!,
+      input: { confirmName: name, justification: "RBAC coverage is done" },
+    });
     await decideNamespaceRequest({ actor: admin, requestId: decommission.id, input: { decision: "approve" } });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -144,7 +200,17 @@ describe("Wharf's ClusterRole", () => {
     }
 
     // The flow really ran: applies, reads, list + watch, and the namespace's deletion were all seen.
-    expect([...seen.keys()]).toEqual(expect.arrayContaining(["patch /namespaces", "patch rbac.authorization.k8s.io/rolebindings", "patch apps/deployments", "watch /pods", "watch /events", "list apps/replicasets", "delete /namespaces"]));
+    expect([...seen.keys()]).toEqual(
+      expect.arrayContaining([
+        "patch /namespaces",
+        "patch rbac.authorization.k8s.io/rolebindings",
+        "patch apps/deployments",
+        "watch /pods",
+        "watch /events",
+        "list apps/replicasets",
+        "delete /namespaces",
+      ]),
+    );
     const refused = [...seen].filter(([key]) => {
       const [verb, groupAndResource] = key.split(" ") as [string, string];
       const [apiGroup, resource] = groupAndResource.split("/") as [string, string];
@@ -154,9 +220,15 @@ describe("Wharf's ClusterRole", () => {
   }, 120_000);
 
   it("lets Wharf bind exactly the roles its role bindings name", () => {
-    const bindings = renderNamespace({ name: "team-a", team: { slug: "team", entraGroupIds: ["g"] }, costCenter: "CC-1", environment: "dev", quota: suggestedQuota, containerDefaults: suggestedDefaults, ingressNamespace: "app-routing-system" }).filter(
-      (object) => object.kind === "RoleBinding",
-    ) as unknown as { roleRef: { kind: string; name: string } }[];
+    const bindings = renderNamespace({
+      name: "team-a",
+      team: { slug: "team", entraGroupIds: ["g"] },
+      costCenter: "CC-1",
+      environment: "dev",
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      ingressNamespace: "app-routing-system",
+    }).filter((object) => object.kind === "RoleBinding") as unknown as { roleRef: { kind: string; name: string } }[];
     expect(bindings.length).toBeGreaterThan(0);
     for (const binding of bindings) {
       expect(binding.roleRef.kind).toBe("ClusterRole");

@@ -15,7 +15,11 @@ import { fileNamespaceRequest } from "@/lib/namespaces/file-namespace-request";
 
 const decommissionInput = z.object({
   confirmName: z.string({ error: "Type the namespace's name to confirm." }).trim(),
-  justification: z.string({ error: "Say why the namespace can go." }).trim().min(10, "Say why the namespace can go, in at least 10 characters.").max(2000, "The justification can have at most 2,000 characters."),
+  justification: z
+    .string({ error: "Say why the namespace can go." })
+    .trim()
+    .min(10, "Say why the namespace can go, in at least 10 characters.")
+    .max(2000, "The justification can have at most 2,000 characters."),
 });
 
 async function loadNamespace(id: string) {
@@ -32,7 +36,11 @@ async function refuseUnlessMember(actor: Actor, action: string, namespace: { tea
 
 async function refuseIfPending(namespaceId: string, name: string): Promise<void> {
   const pending = await getPrisma().namespaceRequest.findFirst({ where: { namespaceId, status: "pending" }, select: { kind: true } });
-  if (pending) throw new AppError("conflict", `${name} already has a pending ${pending.kind === "decommission" ? "decommission" : "quota change"} request; withdraw it or wait for the decision.`);
+  if (pending)
+    throw new AppError(
+      "conflict",
+      `${name} already has a pending ${pending.kind === "decommission" ? "decommission" : "quota change"} request; withdraw it or wait for the decision.`,
+    );
 }
 
 export async function requestQuotaChange({ actor, namespaceId, input }: { actor: Actor; namespaceId: string; input: unknown }): Promise<NamespaceRequestView> {
@@ -40,7 +48,8 @@ export async function requestQuotaChange({ actor, namespaceId, input }: { actor:
   await refuseUnlessMember(actor, "namespace.request_change", namespace);
   const user = requireUser(actor);
   const parsed = parseInput(quotaChangeInput, input);
-  if (namespace.status === "decommissioning" || namespace.status === "decommissioned") throw new AppError("conflict", `${namespace.name} is ${namespace.status}; its quota can no longer change.`);
+  if (namespace.status === "decommissioning" || namespace.status === "decommissioned")
+    throw new AppError("conflict", `${namespace.name} is ${namespace.status}; its quota can no longer change.`);
   await refuseIfPending(namespace.id, namespace.name);
   return getPrisma().$transaction(async (tx) => {
     const context = await buildPolicyContext(tx, { kind: "change", team: namespace.team, cluster: namespace.cluster, namespaceId: namespace.id });
@@ -71,8 +80,12 @@ export async function requestDecommission({ actor, namespaceId, input }: { actor
   await refuseUnlessMember(actor, "namespace.request_decommission", namespace);
   const user = requireUser(actor);
   const parsed = parseInput(decommissionInput, input);
-  if (parsed.confirmName !== namespace.name) throw new AppError("invalid_input", `Type ${namespace.name} exactly to confirm; decommissioning deletes the namespace and everything in it.`, { path: ["confirmName"] });
-  if (namespace.status === "decommissioning" || namespace.status === "decommissioned") throw new AppError("conflict", `${namespace.name} is already ${namespace.status}.`);
+  if (parsed.confirmName !== namespace.name)
+    throw new AppError("invalid_input", `Type ${namespace.name} exactly to confirm; decommissioning deletes the namespace and everything in it.`, {
+      path: ["confirmName"],
+    });
+  if (namespace.status === "decommissioning" || namespace.status === "decommissioned")
+    throw new AppError("conflict", `${namespace.name} is already ${namespace.status}.`);
   await refuseIfPending(namespace.id, namespace.name);
   return getPrisma().$transaction(async (tx) => {
     return fileNamespaceRequest(tx, {
@@ -104,13 +117,27 @@ export async function withdrawNamespaceRequest({ actor, requestId }: { actor: Ac
     throw forbidden("namespace:request");
   }
   return prisma.$transaction(async (tx) => {
-    const { count } = await tx.namespaceRequest.updateMany({ where: { id: request.id, status: "pending" }, data: { status: "withdrawn", decidedAt: new Date(), decidedByName: actor.name, decidedById: actor.kind === "user" ? actor.userId : null } });
+    const { count } = await tx.namespaceRequest.updateMany({
+      where: { id: request.id, status: "pending" },
+      data: { status: "withdrawn", decidedAt: new Date(), decidedByName: actor.name, decidedById: actor.kind === "user" ? actor.userId : null },
+    });
     if (count === 0) {
       const current = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: request.id } });
-      throw new AppError("conflict", `This request was already ${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}; it can no longer be withdrawn.`);
+      throw new AppError(
+        "conflict",
+        `This request was already ${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}; it can no longer be withdrawn.`,
+      );
     }
     const view = toNamespaceRequestView(await tx.namespaceRequest.findUniqueOrThrow({ where: { id: request.id }, include: requestInclude }));
-    await recordAuditEvent(tx, { actor, action: "namespace.withdraw", resourceType: "namespace_request", resourceId: request.id, outcome: "success", before: { status: "pending" }, after: { status: "withdrawn" } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "namespace.withdraw",
+      resourceType: "namespace_request",
+      resourceId: request.id,
+      outcome: "success",
+      before: { status: "pending" },
+      after: { status: "withdrawn" },
+    });
     return view;
   });
 }

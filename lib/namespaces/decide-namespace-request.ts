@@ -35,13 +35,18 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
     await recordAuditEvent(prisma, { actor, action, resourceType: "namespace_request", resourceId: requestId, outcome: "denied" });
     throw forbidden("namespace:approve");
   }
-  const request = z.uuid().safeParse(requestId).success ? await prisma.namespaceRequest.findUnique({ where: { id: requestId }, include: { cluster: true, team: true } }) : null;
+  const request = z.uuid().safeParse(requestId).success
+    ? await prisma.namespaceRequest.findUnique({ where: { id: requestId }, include: { cluster: true, team: true } })
+    : null;
   if (!request) throw new AppError("not_found", "There is no such namespace request.");
   if (decision.decision === "approve" && actor.kind === "user" && request.requestedById === actor.userId) {
     const policy = request.cluster.environment ? (await loadPolicies(prisma))[request.cluster.environment as Environment] : null;
     if (!policy?.allowSelfApproval) {
       await recordAuditEvent(prisma, { actor, action, resourceType: "namespace_request", resourceId: request.id, outcome: "denied", detail: "self-approval" });
-      throw new AppError("forbidden", `You made this request, and the ${request.cluster.environment ?? "cluster's"} policy does not let an admin approve their own request; another platform admin must approve it.`);
+      throw new AppError(
+        "forbidden",
+        `You made this request, and the ${request.cluster.environment ?? "cluster's"} policy does not let an admin approve their own request; another platform admin must approve it.`,
+      );
     }
   }
 
@@ -60,14 +65,30 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
       });
       if (decided.count === 0) {
         const current = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: request.id } });
-        throw new AppError("conflict", `This request was already ${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}${when(current.decidedAt)}; nothing was changed.`);
+        throw new AppError(
+          "conflict",
+          `This request was already ${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}${when(current.decidedAt)}; nothing was changed.`,
+        );
       }
       if (decision.decision === "approve") namespaceId = await applyApproval(tx, request);
       const row = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: request.id }, include: requestInclude });
       const after = toNamespaceRequestView(row);
-      await recordAuditEvent(tx, { actor, action, resourceType: "namespace_request", resourceId: request.id, outcome: "success", before: { status: "pending" }, after: { status: after.status, reason: after.decisionReason, namespaceId } });
+      await recordAuditEvent(tx, {
+        actor,
+        action,
+        resourceType: "namespace_request",
+        resourceId: request.id,
+        outcome: "success",
+        before: { status: "pending" },
+        after: { status: after.status, reason: after.decisionReason, namespaceId },
+      });
       const verb = decision.decision === "approve" ? "approved" : "rejected";
-      const what = request.kind === "create" ? `${request.name} on ${request.cluster.name}` : request.kind === "change" ? `the quota change for ${request.name}` : `decommissioning ${request.name}`;
+      const what =
+        request.kind === "create"
+          ? `${request.name} on ${request.cluster.name}`
+          : request.kind === "change"
+            ? `the quota change for ${request.name}`
+            : `decommissioning ${request.name}`;
       await notifyUser(tx, request.requestedById, {
         message: `${actor.name} ${verb} ${what}${decision.reason ? `: ${decision.reason}` : "."}`,
         link: namespaceId ? `/namespaces/${namespaceId}` : `/namespaces?request=${request.id}`,
@@ -100,7 +121,11 @@ async function applyApproval(tx: Prisma.TransactionClient, request: RequestWithC
     await lockClusterNames(tx, request.clusterId);
     const context = await buildPolicyContext(tx, { kind: "create", team: request.team, cluster: request.cluster });
     const violations = checkNamespacePolicy({ name: request.name, quota, containerDefaults }, context);
-    if (violations.length) throw new AppError("conflict", `The policy no longer allows this request: ${violations[0]!.message} Reject it with that reason, or change the policy first.`);
+    if (violations.length)
+      throw new AppError(
+        "conflict",
+        `The policy no longer allows this request: ${violations[0]!.message} Reject it with that reason, or change the policy first.`,
+      );
     const namespace = await tx.namespace.create({
       data: {
         clusterId: request.clusterId,
@@ -119,11 +144,18 @@ async function applyApproval(tx: Prisma.TransactionClient, request: RequestWithC
     return namespace.id;
   }
   const namespace = await tx.namespace.findUniqueOrThrow({ where: { id: request.namespaceId! } });
-  if (namespace.status === "decommissioning" || namespace.status === "decommissioned") throw new AppError("conflict", `${namespace.name} is ${namespace.status}; this request can only be rejected.`);
+  if (namespace.status === "decommissioning" || namespace.status === "decommissioned")
+    throw new AppError("conflict", `${namespace.name} is ${namespace.status}; this request can only be rejected.`);
   if (request.kind === "change") {
-    await tx.namespace.update({ where: { id: namespace.id }, data: { quota, containerDefaults, status: "provisioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null } });
+    await tx.namespace.update({
+      where: { id: namespace.id },
+      data: { quota, containerDefaults, status: "provisioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null },
+    });
   } else {
-    await tx.namespace.update({ where: { id: namespace.id }, data: { status: "decommissioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null } });
+    await tx.namespace.update({
+      where: { id: namespace.id },
+      data: { status: "decommissioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null },
+    });
   }
   return namespace.id;
 }

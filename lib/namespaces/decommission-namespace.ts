@@ -23,7 +23,9 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
     const existing = await readObject<{ metadata?: { labels?: Record<string, string>; deletionTimestamp?: string } }>(config, ref);
     if (existing && !existing.metadata?.deletionTimestamp) {
       if (existing.metadata?.labels?.["app.kubernetes.io/managed-by"] !== managedByLabel["app.kubernetes.io/managed-by"]) {
-        throw new PermanentJobError(`The namespace ${namespace.name} on ${namespace.cluster.name} is no longer labelled as managed by Wharf; Wharf will not delete it. Check who changed it.`);
+        throw new PermanentJobError(
+          `The namespace ${namespace.name} on ${namespace.cluster.name} is no longer labelled as managed by Wharf; Wharf will not delete it. Check who changed it.`,
+        );
       }
       await deleteObject(config, ref);
     }
@@ -36,11 +38,30 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
     throw asJobError(error, namespace.cluster);
   }
   await prisma.$transaction(async (tx) => {
-    const { count } = await tx.namespace.updateMany({ where: { id: namespace.id, status: "decommissioning" }, data: { status: "decommissioned", activeName: null, statusMessage: null, decommissionedAt: new Date(), drift: [] } });
+    const { count } = await tx.namespace.updateMany({
+      where: { id: namespace.id, status: "decommissioning" },
+      data: { status: "decommissioned", activeName: null, statusMessage: null, decommissionedAt: new Date(), drift: [] },
+    });
     if (count === 0) return;
-    await recordAuditEvent(tx, { actor: system, action: "namespace.decommission", resourceType: "namespace", resourceId: namespace.id, outcome: "success", before: { status: "decommissioning" }, after: { status: "decommissioned", cluster: namespace.cluster.name, name: namespace.name } });
-    const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId: namespace.id, kind: "decommission", status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
-    if (requester) await notifyUser(tx, requester.requestedById, { message: `${namespace.name} on ${namespace.cluster.name} was deleted; its record stays in Wharf.`, link: `/namespaces/${namespace.id}` });
+    await recordAuditEvent(tx, {
+      actor: system,
+      action: "namespace.decommission",
+      resourceType: "namespace",
+      resourceId: namespace.id,
+      outcome: "success",
+      before: { status: "decommissioning" },
+      after: { status: "decommissioned", cluster: namespace.cluster.name, name: namespace.name },
+    });
+    const requester = await tx.namespaceRequest.findFirst({
+      where: { namespaceId: namespace.id, kind: "decommission", status: "approved" },
+      orderBy: { decidedAt: "desc" },
+      select: { requestedById: true },
+    });
+    if (requester)
+      await notifyUser(tx, requester.requestedById, {
+        message: `${namespace.name} on ${namespace.cluster.name} was deleted; its record stays in Wharf.`,
+        link: `/namespaces/${namespace.id}`,
+      });
   });
   await publishChange({ kind: "namespace", id: namespace.id });
 }
@@ -52,7 +73,14 @@ export async function decommissionGaveUp({ namespaceId, error }: { namespaceId: 
     if (!namespace || namespace.status !== "decommissioning") return;
     // It stays "decommissioning" with the error: the retry button starts the deletion again.
     await tx.namespace.update({ where: { id: namespaceId }, data: { statusMessage: `Decommissioning failed: ${error.message}`, gaveUpAt: new Date() } });
-    await recordAuditEvent(tx, { actor: system, action: "namespace.decommission", resourceType: "namespace", resourceId: namespaceId, outcome: "failure", detail: error.message });
+    await recordAuditEvent(tx, {
+      actor: system,
+      action: "namespace.decommission",
+      resourceType: "namespace",
+      resourceId: namespaceId,
+      outcome: "failure",
+      detail: error.message,
+    });
   });
   await publishChange({ kind: "namespace", id: namespaceId });
 }

@@ -25,14 +25,28 @@ export interface NewNamespaceRequest {
 
 export async function fileNamespaceRequest(
   tx: Prisma.TransactionClient,
-  { requester, request, auditAction, before, notice }: { requester: UserActor; request: NewNamespaceRequest; auditAction: string; before?: unknown; notice: string },
+  {
+    requester,
+    request,
+    auditAction,
+    before,
+    notice,
+  }: { requester: UserActor; request: NewNamespaceRequest; auditAction: string; before?: unknown; notice: string },
 ): Promise<NamespaceRequestView> {
   const row = await tx.namespaceRequest.create({
     data: { ...request, status: "pending", policyCheck: { violations: [] }, requestedById: requester.userId, requestedByName: requester.name },
     include: requestInclude,
   });
   const view = toNamespaceRequestView(row);
-  await recordAuditEvent(tx, { actor: requester, action: auditAction, resourceType: "namespace_request", resourceId: row.id, outcome: "success", before, after: view });
+  await recordAuditEvent(tx, {
+    actor: requester,
+    action: auditAction,
+    resourceType: "namespace_request",
+    resourceId: row.id,
+    outcome: "success",
+    before,
+    after: view,
+  });
   await notifyAdmins(tx, { message: notice, link: `/admin/namespace-requests#${row.id}` });
   return view;
 }

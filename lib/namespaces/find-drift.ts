@@ -68,8 +68,10 @@ export function findDrift(expected: RenderedObject[], actual: ReadonlyMap<string
       const differences = hardDifferences(expectedHard, (found.spec as { hard?: Record<string, string> } | undefined)?.hard);
       if (differences.length) drift.push(`${describe(object)} was changed: ${differences.join("; ")}.`);
     } else if (object.kind === "RoleBinding") {
-      const subjects = (value: unknown) => JSON.stringify(((value as { kind: string; name: string }[] | undefined) ?? []).map((s) => `${s.kind}:${s.name}`).sort());
-      if (!same(object.roleRef, found.roleRef) || subjects(object.subjects) !== subjects(found.subjects)) drift.push(`${describe(object)} no longer binds the team's groups to edit.`);
+      const subjects = (value: unknown) =>
+        JSON.stringify(((value as { kind: string; name: string }[] | undefined) ?? []).map((s) => `${s.kind}:${s.name}`).sort());
+      if (!same(object.roleRef, found.roleRef) || subjects(object.subjects) !== subjects(found.subjects))
+        drift.push(`${describe(object)} no longer binds the team's groups to edit.`);
     } else if (!same(object.spec, found.spec)) {
       drift.push(`${describe(object)} was changed on the cluster.`);
     }

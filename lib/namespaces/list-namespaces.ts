@@ -10,13 +10,30 @@ import { checkNamespacePolicy, type EnvironmentPolicy, type PolicyViolation } fr
 import { loadPolicies } from "@/lib/namespaces/namespace-policies";
 import { activeStatuses, buildPolicyContext } from "@/lib/namespaces/policy-context";
 import type { ContainerDefaults, Quota } from "@/lib/namespaces/namespace-input";
-import { namespaceInclude, requestInclude, toNamespaceRequestView, toNamespaceView, type NamespaceRequestView, type NamespaceView } from "@/lib/namespaces/namespace-view";
+import {
+  namespaceInclude,
+  requestInclude,
+  toNamespaceRequestView,
+  toNamespaceView,
+  type NamespaceRequestView,
+  type NamespaceView,
+} from "@/lib/namespaces/namespace-view";
 
 function assertRead(actor: Actor): void {
   if (!can(actor, "namespace:read")) throw forbidden("namespace:read");
 }
 
-export async function listNamespaces({ actor, teamId, clusterId, includeDecommissioned = false }: { actor: Actor; teamId?: string; clusterId?: string; includeDecommissioned?: boolean }): Promise<NamespaceView[]> {
+export async function listNamespaces({
+  actor,
+  teamId,
+  clusterId,
+  includeDecommissioned = false,
+}: {
+  actor: Actor;
+  teamId?: string;
+  clusterId?: string;
+  includeDecommissioned?: boolean;
+}): Promise<NamespaceView[]> {
   assertRead(actor);
   const where: Prisma.NamespaceWhereInput = {
     ...(teamId && z.uuid().safeParse(teamId).success && { teamId }),
@@ -34,7 +51,12 @@ export interface NamespaceDetail {
 
 export async function getNamespace({ actor, id }: { actor: Actor; id: string }): Promise<NamespaceDetail> {
   assertRead(actor);
-  const row = z.uuid().safeParse(id).success ? await getPrisma().namespace.findUnique({ where: { id }, include: { ...namespaceInclude, requests: { include: requestInclude, orderBy: { createdAt: "desc" } } } }) : null;
+  const row = z.uuid().safeParse(id).success
+    ? await getPrisma().namespace.findUnique({
+        where: { id },
+        include: { ...namespaceInclude, requests: { include: requestInclude, orderBy: { createdAt: "desc" } } },
+      })
+    : null;
   if (!row) throw new AppError("not_found", "There is no such namespace.");
   return { namespace: toNamespaceView(row), requests: row.requests.map(toNamespaceRequestView) };
 }
@@ -50,13 +72,28 @@ export interface QueuedRequest {
   selfApprovalAllowed: boolean;
 }
 
-export async function listNamespaceRequests({ actor, status, teamId, limit = 200 }: { actor: Actor; status?: string; teamId?: string; limit?: number }): Promise<NamespaceRequestView[]> {
+export async function listNamespaceRequests({
+  actor,
+  status,
+  teamId,
+  limit = 200,
+}: {
+  actor: Actor;
+  status?: string;
+  teamId?: string;
+  limit?: number;
+}): Promise<NamespaceRequestView[]> {
   assertRead(actor);
   const where: Prisma.NamespaceRequestWhereInput = {
     ...(status && { status }),
     ...(teamId && z.uuid().safeParse(teamId).success && { teamId }),
   };
-  const rows = await getPrisma().namespaceRequest.findMany({ where, include: requestInclude, orderBy: { createdAt: "desc" }, take: Math.min(Math.max(limit, 1), 500) });
+  const rows = await getPrisma().namespaceRequest.findMany({
+    where,
+    include: requestInclude,
+    orderBy: { createdAt: "desc" },
+    take: Math.min(Math.max(limit, 1), 500),
+  });
   return rows.map(toNamespaceRequestView);
 }
 
@@ -64,7 +101,12 @@ export async function listNamespaceRequests({ actor, status, teamId, limit = 200
 export async function listApprovalQueue({ actor }: { actor: Actor }): Promise<QueuedRequest[]> {
   if (!can(actor, "namespace:approve")) throw forbidden("namespace:approve");
   const prisma = getPrisma();
-  const rows = await prisma.namespaceRequest.findMany({ where: { status: "pending" }, include: { ...requestInclude, team: true, cluster: true }, orderBy: { createdAt: "asc" }, take: 500 });
+  const rows = await prisma.namespaceRequest.findMany({
+    where: { status: "pending" },
+    include: { ...requestInclude, team: true, cluster: true },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+  });
   const teamIds = [...new Set(rows.map((r) => r.teamId))];
   const [namespaces, policies] = await Promise.all([
     prisma.namespace.findMany({ where: { teamId: { in: teamIds }, status: { in: activeStatuses } }, include: namespaceInclude, orderBy: { name: "asc" } }),

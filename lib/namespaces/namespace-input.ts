@@ -30,7 +30,15 @@ export const defaultLabels: Record<DefaultField, string> = {
 };
 
 /** What the form starts with: a small namespace, no load balancer. */
-export const suggestedQuota: Quota = { requestsCpu: "2", limitsCpu: "4", requestsMemory: "4Gi", limitsMemory: "8Gi", pods: "50", storage: "20Gi", loadBalancers: "0" };
+export const suggestedQuota: Quota = {
+  requestsCpu: "2",
+  limitsCpu: "4",
+  requestsMemory: "4Gi",
+  limitsMemory: "8Gi",
+  pods: "50",
+  storage: "20Gi",
+  loadBalancers: "0",
+};
 export const suggestedDefaults: ContainerDefaults = { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" };
 
 const countFields: ReadonlySet<string> = new Set(["pods", "loadBalancers"]);
@@ -56,7 +64,9 @@ function quantity(field: string, label: string) {
     });
 }
 
-export const quotaInput = z.object(Object.fromEntries(quotaFields.map((field) => [field, quantity(field, quotaLabels[field])])) as Record<QuotaField, ReturnType<typeof quantity>>);
+export const quotaInput = z.object(
+  Object.fromEntries(quotaFields.map((field) => [field, quantity(field, quotaLabels[field])])) as Record<QuotaField, ReturnType<typeof quantity>>,
+);
 export const containerDefaultsInput = z.object(
   Object.fromEntries(defaultFields.map((field) => [field, quantity(field, defaultLabels[field])])) as Record<DefaultField, ReturnType<typeof quantity>>,
 );
@@ -71,10 +81,17 @@ const costCenter = z
   .string()
   .trim()
   .max(63, "The cost center can have at most 63 characters (it becomes a Kubernetes label).")
-  .regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/, "The cost center becomes a Kubernetes label: letters, digits, - _ and ., starting and ending with a letter or digit, such as CC-4711.")
+  .regex(
+    /^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/,
+    "The cost center becomes a Kubernetes label: letters, digits, - _ and ., starting and ending with a letter or digit, such as CC-4711.",
+  )
   .optional();
 
-const id = (what: string) => z.string({ error: `Choose the ${what}.` }).trim().min(1, `Choose the ${what}.`);
+const id = (what: string) =>
+  z
+    .string({ error: `Choose the ${what}.` })
+    .trim()
+    .min(1, `Choose the ${what}.`);
 
 export const namespaceRequestInput = z.object({
   teamId: id("team"),
@@ -94,6 +111,10 @@ export const decisionInput = z.discriminatedUnion("decision", [
   z.object({ decision: z.literal("approve"), reason: z.string().trim().max(2000, "The reason can have at most 2,000 characters.").optional() }),
   z.object({
     decision: z.literal("reject"),
-    reason: z.string({ error: "Say why the request is rejected, so the team knows what to change." }).trim().min(3, "Say why the request is rejected, so the team knows what to change.").max(2000, "The reason can have at most 2,000 characters."),
+    reason: z
+      .string({ error: "Say why the request is rejected, so the team knows what to change." })
+      .trim()
+      .min(3, "Say why the request is rejected, so the team knows what to change.")
+      .max(2000, "The reason can have at most 2,000 characters."),
   }),
 ]);

@@ -12,7 +12,13 @@ export async function loadPolicies(db: Reader): Promise<Record<Environment, Envi
   for (const row of rows) {
     if (!(environments as readonly string[]).includes(row.environment)) continue;
     const environment = row.environment as Environment;
-    policies[environment] = { environment, ceilings: { ...defaultPolicies[environment].ceilings, ...(row.ceilings as Partial<Quota>) }, maxNamespacesPerTeam: row.maxNamespacesPerTeam, allowSelfApproval: row.allowSelfApproval, requireDeploymentApproval: row.requireDeploymentApproval };
+    policies[environment] = {
+      environment,
+      ceilings: { ...defaultPolicies[environment].ceilings, ...(row.ceilings as Partial<Quota>) },
+      maxNamespacesPerTeam: row.maxNamespacesPerTeam,
+      allowSelfApproval: row.allowSelfApproval,
+      requireDeploymentApproval: row.requireDeploymentApproval,
+    };
   }
   return policies;
 }

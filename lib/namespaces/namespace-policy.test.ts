@@ -24,8 +24,14 @@ describe("namespace names", () => {
     ["checkout-orders", "checkout-orders starts with checkout-, the prefix of Checkout; namespaces of Payments start with payments-."],
     ["orders", "Namespaces of Payments start with payments-, such as payments-orders."],
     ["payments-ledger", "payments-ledger already exists on aks-dev-weu or is waiting for approval; choose another name."],
-    ["payments_orders", "A namespace name may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit (a DNS-1123 label)."],
-    ["payments-orders-", "A namespace name may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit (a DNS-1123 label)."],
+    [
+      "payments_orders",
+      "A namespace name may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit (a DNS-1123 label).",
+    ],
+    [
+      "payments-orders-",
+      "A namespace name may contain only lowercase letters, digits and hyphens, and must start and end with a letter or digit (a DNS-1123 label).",
+    ],
   ])("refuses %s", (name, message) => {
     expect(checkName(name, context)).toBe(message);
   });
@@ -54,23 +60,39 @@ describe("quotas", () => {
 
   it("compares quantities by value, not by text", () => {
     expect(checkNamespacePolicy({ ...subject, quota: { ...suggestedQuota, requestsMemory: "32768Mi", limitsMemory: "34359738368" } }, context)).toEqual([]);
-    expect(checkNamespacePolicy({ ...subject, quota: { ...suggestedQuota, requestsMemory: "32769Mi", limitsMemory: "64Gi" } }, context)[0]?.field).toBe("quota.requestsMemory");
+    expect(checkNamespacePolicy({ ...subject, quota: { ...suggestedQuota, requestsMemory: "32769Mi", limitsMemory: "64Gi" } }, context)[0]?.field).toBe(
+      "quota.requestsMemory",
+    );
   });
 
   it("refuses limits below requests, for the namespace and for container defaults", () => {
-    const violations = checkNamespacePolicy({ ...subject, quota: { ...suggestedQuota, requestsCpu: "4", limitsCpu: "2" }, containerDefaults: { ...suggestedDefaults, requestMemory: "1Gi", limitMemory: "512Mi" } }, context);
+    const violations = checkNamespacePolicy(
+      {
+        ...subject,
+        quota: { ...suggestedQuota, requestsCpu: "4", limitsCpu: "2" },
+        containerDefaults: { ...suggestedDefaults, requestMemory: "1Gi", limitMemory: "512Mi" },
+      },
+      context,
+    );
     expect(violations.map((v) => v.field)).toEqual(["quota.limitsCpu", "containerDefaults.limitMemory"]);
     expect(violations[0]!.message).toBe("The CPU limits (2) are below the CPU requests (4); raise the limits or lower the requests.");
   });
 
   it("refuses a default container limit above the namespace's limits", () => {
     const violations = checkNamespacePolicy({ ...subject, containerDefaults: { ...suggestedDefaults, limitCpu: "8" } }, context);
-    expect(violations).toEqual([{ field: "containerDefaults.limitCpu", message: "Default CPU limit (8) is above the namespace's CPU limits (4); no container could start." }]);
+    expect(violations).toEqual([
+      { field: "containerDefaults.limitCpu", message: "Default CPU limit (8) is above the namespace's CPU limits (4); no container could start." },
+    ]);
   });
 
   it("refuses when the team already has the most namespaces allowed", () => {
     const violations = checkNamespacePolicy(subject, { ...context, teamNamespaceCount: 10 });
-    expect(violations).toEqual([{ field: "clusterId", message: "Payments already has 10 namespaces (or requests) in dev, the most allowed; decommission one first or ask a platform admin." }]);
+    expect(violations).toEqual([
+      {
+        field: "clusterId",
+        message: "Payments already has 10 namespaces (or requests) in dev, the most allowed; decommission one first or ask a platform admin.",
+      },
+    ]);
   });
 
   it("refuses a cluster without an environment", () => {
@@ -85,7 +107,14 @@ describe("quotas", () => {
 });
 
 describe("request input", () => {
-  const valid = { teamId: "t", clusterId: "c", name: "payments-orders", quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Orders API for the checkout flow" };
+  const valid = {
+    teamId: "t",
+    clusterId: "c",
+    name: "payments-orders",
+    quota: suggestedQuota,
+    containerDefaults: suggestedDefaults,
+    justification: "Orders API for the checkout flow",
+  };
   const problem = (change: Record<string, unknown>) => {
     const result = namespaceRequestInput.safeParse({ ...valid, ...change });
     return result.success ? null : { path: result.error.issues[0]!.path.join("."), message: result.error.issues[0]!.message };
@@ -96,12 +125,20 @@ describe("request input", () => {
   });
 
   it.each([
-    [{ quota: { ...suggestedQuota, requestsMemory: "1.5.0Gi" } }, "quota.requestsMemory", 'Memory requests must be a Kubernetes quantity, a size such as 512Mi or 4Gi, not "1.5.0Gi".'],
+    [
+      { quota: { ...suggestedQuota, requestsMemory: "1.5.0Gi" } },
+      "quota.requestsMemory",
+      'Memory requests must be a Kubernetes quantity, a size such as 512Mi or 4Gi, not "1.5.0Gi".',
+    ],
     [{ quota: { ...suggestedQuota, requestsCpu: "-1" } }, "quota.requestsCpu", "CPU requests cannot be negative; use a CPU quantity such as 500m or 2."],
     [{ quota: { ...suggestedQuota, pods: "2.5" } }, "quota.pods", 'Pods must be a whole number such as 20, not "2.5".'],
     [{ quota: { ...suggestedQuota, storage: "" } }, "quota.storage", "Give the storage, a size such as 512Mi or 4Gi."],
     [{ justification: "because" }, "justification", "Say what the namespace is for, in at least 10 characters."],
-    [{ costCenter: "CC 4711" }, "costCenter", "The cost center becomes a Kubernetes label: letters, digits, - _ and ., starting and ending with a letter or digit, such as CC-4711."],
+    [
+      { costCenter: "CC 4711" },
+      "costCenter",
+      "The cost center becomes a Kubernetes label: letters, digits, - _ and ., starting and ending with a letter or digit, such as CC-4711.",
+    ],
   ])("refuses %o", (change, path, message) => {
     expect(problem(change)).toEqual({ path, message });
   });

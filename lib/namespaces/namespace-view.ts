@@ -87,7 +87,10 @@ export function toNamespaceView(row: Namespace & { team: TeamRef; cluster: Pick<
 }
 
 export const namespaceInclude = { team: { select: { id: true, slug: true, name: true } }, cluster: { select: { id: true, name: true } } } as const;
-export const requestInclude = { team: { select: { id: true, slug: true, name: true } }, cluster: { select: { id: true, name: true, environment: true } } } as const;
+export const requestInclude = {
+  team: { select: { id: true, slug: true, name: true } },
+  cluster: { select: { id: true, name: true, environment: true } },
+} as const;
 
 export function toNamespaceRequestView(row: NamespaceRequest & { team: TeamRef; cluster: Pick<Cluster, "id" | "name" | "environment"> }): NamespaceRequestView {
   return {
@@ -102,7 +105,7 @@ export function toNamespaceRequestView(row: NamespaceRequest & { team: TeamRef; 
     costCenter: row.costCenter,
     justification: row.justification,
     status: oneOf(requestStatuses, row.status, "NamespaceRequest.status"),
-    violationsAtSubmission: ((row.policyCheck as { violations?: PolicyViolation[] } | null)?.violations ?? []),
+    violationsAtSubmission: (row.policyCheck as { violations?: PolicyViolation[] } | null)?.violations ?? [],
     requestedBy: { id: row.requestedById, name: row.requestedByName },
     decidedBy: row.decidedById ? { id: row.decidedById, name: row.decidedByName ?? "" } : null,
     decidedAt: row.decidedAt?.toISOString() ?? null,

@@ -43,12 +43,28 @@ let kube: KubeConfig;
 
 async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}@example.com`, groupIds: [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}@example.com`,
+      groupIds: [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
 
-const request = (name: string, change: Record<string, unknown> = {}) => ({ teamId: team.id, clusterId: dev.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Orders API for the checkout flow", ...change });
+const request = (name: string, change: Record<string, unknown> = {}) => ({
+  teamId: team.id,
+  clusterId: dev.id,
+  name,
+  quota: suggestedQuota,
+  containerDefaults: suggestedDefaults,
+  justification: "Orders API for the checkout flow",
+  ...change,
+});
 
 async function approved(name: string): Promise<string> {
   const created = await requestNamespace({ actor: member, input: request(name) });
@@ -63,7 +79,9 @@ async function onCluster(kind: string, apiVersion: string, namespace?: string): 
 
 beforeAll(async () => {
   const prisma = getPrisma();
-  const created = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: ["0c9d7e8f-2222-4c6a-9f00-000000000001"], costCenter: "CC-4711" } });
+  const created = await prisma.team.create({
+    data: { slug, name: `Team ${suffix}`, entraGroupIds: ["0c9d7e8f-2222-4c6a-9f00-000000000001"], costCenter: "CC-4711" },
+  });
   await prisma.team.create({ data: { slug: otherSlug, name: `Other ${suffix}`, entraGroupIds: [] } });
   team = { id: created.id, slug: created.slug, name: created.name };
   member = await user("Mia Member", false, [team]);
@@ -71,7 +89,11 @@ beforeAll(async () => {
   admin = await user("Ada Admin", true, []);
   secondAdmin = await user("Bob Admin", true, []);
   await refreshClusters({ actor: system });
-  for (const [name, environment] of [["aks-dev-weu", "dev"], ["aks-prod-weu", "prod"], ["aks-lab-neu", "test"]] as const) {
+  for (const [name, environment] of [
+    ["aks-dev-weu", "dev"],
+    ["aks-prod-weu", "prod"],
+    ["aks-lab-neu", "test"],
+  ] as const) {
     await prisma.cluster.updateMany({ where: { name }, data: { environment } });
   }
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
@@ -95,25 +117,43 @@ describe("requesting a namespace", () => {
     [`${otherSlug}-orders`, "name", `the prefix of Other ${suffix}`],
     [`${slug}-${"a".repeat(64)}`, "name", "at most 63"],
   ])("refuses the name %s with a message", async (name, path, text) => {
-    await expect(requestNamespace({ actor: member, input: request(name) })).rejects.toMatchObject({ code: "invalid_input", path: [path], message: expect.stringContaining(text) });
+    await expect(requestNamespace({ actor: member, input: request(name) })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: [path],
+      message: expect.stringContaining(text),
+    });
   });
 
   it("refuses quotas over the ceiling, negative, malformed, and limits below requests", async () => {
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-big`, { quota: { ...suggestedQuota, requestsCpu: "64", limitsCpu: "64" } }) })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("above the dev ceiling of 8") });
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-neg`, { quota: { ...suggestedQuota, pods: "-3" } }) })).rejects.toMatchObject({ path: ["quota", "pods"], message: expect.stringContaining("cannot be negative") });
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-bad`, { quota: { ...suggestedQuota, limitsMemory: "1.5.0Gi" } }) })).rejects.toMatchObject({ path: ["quota", "limitsMemory"] });
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-low`, { quota: { ...suggestedQuota, limitsMemory: "1Gi" } }) })).rejects.toMatchObject({ path: ["quota", "limitsMemory"], message: expect.stringContaining("below the memory requests") });
+    await expect(
+      requestNamespace({ actor: member, input: request(`${slug}-big`, { quota: { ...suggestedQuota, requestsCpu: "64", limitsCpu: "64" } }) }),
+    ).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("above the dev ceiling of 8") });
+    await expect(requestNamespace({ actor: member, input: request(`${slug}-neg`, { quota: { ...suggestedQuota, pods: "-3" } }) })).rejects.toMatchObject({
+      path: ["quota", "pods"],
+      message: expect.stringContaining("cannot be negative"),
+    });
+    await expect(
+      requestNamespace({ actor: member, input: request(`${slug}-bad`, { quota: { ...suggestedQuota, limitsMemory: "1.5.0Gi" } }) }),
+    ).rejects.toMatchObject({ path: ["quota", "limitsMemory"] });
+    await expect(
+      requestNamespace({ actor: member, input: request(`${slug}-low`, { quota: { ...suggestedQuota, limitsMemory: "1Gi" } }) }),
+    ).rejects.toMatchObject({ path: ["quota", "limitsMemory"], message: expect.stringContaining("below the memory requests") });
   });
 
   it("refuses a request for another team (403, audited) and an unknown cluster", async () => {
     await expect(requestNamespace({ actor: outsider, input: request(`${slug}-x`) })).rejects.toMatchObject({ code: "forbidden" });
     expect(await getPrisma().auditEvent.count({ where: { actorId: outsider.userId, action: "namespace.request", outcome: "denied" } })).toBe(1);
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-x`, { clusterId: "nope" }) })).rejects.toMatchObject({ code: "invalid_input", path: ["clusterId"] });
+    await expect(requestNamespace({ actor: member, input: request(`${slug}-x`, { clusterId: "nope" }) })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["clusterId"],
+    });
   });
 
   it("refuses a name already requested on the cluster, and frees it when withdrawn", async () => {
     const first = await requestNamespace({ actor: member, input: request(`${slug}-dup`) });
-    await expect(requestNamespace({ actor: member, input: request(`${slug}-dup`) })).rejects.toMatchObject({ message: expect.stringContaining("already exists on aks-dev-weu or is waiting for approval") });
+    await expect(requestNamespace({ actor: member, input: request(`${slug}-dup`) })).rejects.toMatchObject({
+      message: expect.stringContaining("already exists on aks-dev-weu or is waiting for approval"),
+    });
     expect((await withdrawNamespaceRequest({ actor: member, requestId: first.id })).status).toBe("withdrawn");
     await expect(withdrawNamespaceRequest({ actor: member, requestId: first.id })).rejects.toMatchObject({ code: "conflict" });
     const second = await requestNamespace({ actor: member, input: request(`${slug}-dup`) });
@@ -136,12 +176,20 @@ describe("the policy an admin sets", () => {
   it("is admin-only, validated, audited, and applies to the next request", async () => {
     const test = { ...defaultPolicies.test, ceilings: { ...defaultPolicies.test.ceilings, requestsCpu: "1", limitsCpu: "2" } };
     await expect(setNamespacePolicy({ actor: member, input: test })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(setNamespacePolicy({ actor: admin, input: { ...test, maxNamespacesPerTeam: -1 } })).rejects.toMatchObject({ code: "invalid_input", path: ["maxNamespacesPerTeam"] });
-    await expect(setNamespacePolicy({ actor: admin, input: { ...test, ceilings: { ...test.ceilings, storage: "lots" } } })).rejects.toMatchObject({ code: "invalid_input", path: ["ceilings", "storage"] });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...test, maxNamespacesPerTeam: -1 } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["maxNamespacesPerTeam"],
+    });
+    await expect(setNamespacePolicy({ actor: admin, input: { ...test, ceilings: { ...test.ceilings, storage: "lots" } } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["ceilings", "storage"],
+    });
     await setNamespacePolicy({ actor: admin, input: test });
     try {
       const lab = await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-lab-neu" } });
-      await expect(requestNamespace({ actor: member, input: request(`${slug}-lab`, { clusterId: lab.id }) })).rejects.toMatchObject({ message: expect.stringContaining("CPU requests 2 is above the test ceiling of 1") });
+      await expect(requestNamespace({ actor: member, input: request(`${slug}-lab`, { clusterId: lab.id }) })).rejects.toMatchObject({
+        message: expect.stringContaining("CPU requests 2 is above the test ceiling of 1"),
+      });
       expect(await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "test", outcome: "success" } })).toBe(1);
     } finally {
       await getPrisma().namespacePolicy.delete({ where: { environment: "test" } });
@@ -153,7 +201,10 @@ describe("deciding", () => {
   it("lets only admins decide, never the requester unless the policy allows, and counts exactly one of two decisions", async () => {
     const created = await requestNamespace({ actor: member, input: request(`${slug}-race`) });
     await expect(decideNamespaceRequest({ actor: member, requestId: created.id, input: { decision: "approve" } })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "reject" } })).rejects.toMatchObject({ code: "invalid_input", message: expect.stringContaining("Say why") });
+    await expect(decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "reject" } })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("Say why"),
+    });
     const results = await Promise.allSettled([
       decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } }),
       decideNamespaceRequest({ actor: secondAdmin, requestId: created.id, input: { decision: "reject", reason: "Use the shared namespace" } }),
@@ -170,7 +221,10 @@ describe("deciding", () => {
   it("refuses an admin approving their own request when the policy does not allow it", async () => {
     const adminMember = await user("Sam Both", true, [team]);
     const created = await requestNamespace({ actor: adminMember, input: request(`${slug}-self`) });
-    await expect(decideNamespaceRequest({ actor: adminMember, requestId: created.id, input: { decision: "approve" } })).rejects.toMatchObject({ code: "forbidden", message: expect.stringContaining("another platform admin") });
+    await expect(decideNamespaceRequest({ actor: adminMember, requestId: created.id, input: { decision: "approve" } })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("another platform admin"),
+    });
     await getPrisma().namespacePolicy.create({ data: { environment: "dev", ceilings: {}, maxNamespacesPerTeam: 10, allowSelfApproval: true } });
     try {
       expect((await decideNamespaceRequest({ actor: adminMember, requestId: created.id, input: { decision: "approve" } })).request.status).toBe("approved");
@@ -188,7 +242,12 @@ describe("provisioning", () => {
     expect(namespace).toMatchObject({ status: "ready", statusMessage: null, drift: [] });
     const name = `${slug}-orders`;
     const ns = await KubernetesObjectApi.makeApiClient(kube).read({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
-    expect(ns.metadata?.labels).toMatchObject({ "wharf.io/team": slug, "wharf.io/cost-center": "CC-4711", "wharf.io/environment": "dev", "app.kubernetes.io/managed-by": "wharf" });
+    expect(ns.metadata?.labels).toMatchObject({
+      "wharf.io/team": slug,
+      "wharf.io/cost-center": "CC-4711",
+      "wharf.io/environment": "dev",
+      "app.kubernetes.io/managed-by": "wharf",
+    });
     expect(ns.metadata?.managedFields?.some((f) => f.manager === "wharf" && f.operation === "Apply")).toBe(true);
     const counts = async () => ({
       quotas: (await onCluster("ResourceQuota", "v1", name)).length,
@@ -211,7 +270,12 @@ describe("provisioning", () => {
     const api = KubernetesObjectApi.makeApiClient(kube);
     // A previous attempt got as far as the namespace and its quota, with an older quota.
     await api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "app.kubernetes.io/managed-by": "wharf", "wharf.io/team": slug } } });
-    await api.create({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: name }, spec: { hard: { pods: "3" } } } as KubernetesObject);
+    await api.create({
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "wharf-quota", namespace: name },
+      spec: { hard: { pods: "3" } },
+    } as KubernetesObject);
     await provisionNamespace({ namespaceId: id, attempt: 2 });
     const quotas = await onCluster("ResourceQuota", "v1", name);
     expect(quotas).toHaveLength(1);
@@ -236,16 +300,27 @@ describe("provisioning", () => {
     // Terminating namespace: the API server forbids new content (403), which no retry fixes.
     const doomed = await approved(`${slug}-doomed`);
     const api = KubernetesObjectApi.makeApiClient(kube);
-    await api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: `${slug}-doomed`, labels: { "app.kubernetes.io/managed-by": "wharf", "wharf.io/team": slug } } });
+    await api.create({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: `${slug}-doomed`, labels: { "app.kubernetes.io/managed-by": "wharf", "wharf.io/team": slug } },
+    });
     await api.delete({ apiVersion: "v1", kind: "Namespace", metadata: { name: `${slug}-doomed` } });
     const failure = await provisionNamespace({ namespaceId: doomed, attempt: 1 }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(PermanentJobError);
     expect((failure as Error).message).toMatch(/being terminated.*HTTP 403/);
     await provisioningGaveUp({ namespaceId: doomed, error: failure as Error });
-    expect((await getNamespace({ actor: member, id: doomed })).namespace).toMatchObject({ status: "failed", statusMessage: expect.stringContaining("being terminated"), gaveUpAt: expect.any(String) });
+    expect((await getNamespace({ actor: member, id: doomed })).namespace).toMatchObject({
+      status: "failed",
+      statusMessage: expect.stringContaining("being terminated"),
+      gaveUpAt: expect.any(String),
+    });
     // The team retries; the mark is cleared, and while the work runs a second retry is refused.
     expect(await reapplyNamespace({ actor: member, namespaceId: doomed })).toMatchObject({ status: "provisioning", gaveUpAt: null });
-    await expect(reapplyNamespace({ actor: member, namespaceId: doomed })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("being provisioned now") });
+    await expect(reapplyNamespace({ actor: member, namespaceId: doomed })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("being provisioned now"),
+    });
   });
 
   it("refuses to take over a namespace someone created by hand", async () => {
@@ -262,28 +337,61 @@ describe("drift, quota changes and decommissioning", () => {
     const name = `${slug}-drift`;
     const api = KubernetesObjectApi.makeApiClient(kube);
     await api.delete({ apiVersion: "v1", kind: "LimitRange", metadata: { name: "wharf-limits", namespace: name } });
-    await api.patch({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: name }, spec: { hard: { pods: "500" } } } as KubernetesObject, undefined, undefined, "kubectl-edit", undefined, "application/merge-patch+json");
+    await api.patch(
+      { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "wharf-quota", namespace: name }, spec: { hard: { pods: "500" } } } as KubernetesObject,
+      undefined,
+      undefined,
+      "kubectl-edit",
+      undefined,
+      "application/merge-patch+json",
+    );
     const result = await reconcileNamespaces({ clusterId: dev.id });
     expect(result.clusters.find((c) => c.name === "aks-dev-weu")?.error).toBeUndefined();
     const { namespace } = await getNamespace({ actor: member, id });
-    expect(namespace.drift).toEqual(["ResourceQuota wharf-quota was changed: pods is 500 (approved 50).", "LimitRange wharf-limits is missing from the cluster."]);
+    expect(namespace.drift).toEqual([
+      "ResourceQuota wharf-quota was changed: pods is 500 (approved 50).",
+      "LimitRange wharf-limits is missing from the cluster.",
+    ]);
     expect(namespace.usage?.hard.pods).toBe("500");
     await expect(reapplyNamespace({ actor: member, namespaceId: id })).rejects.toMatchObject({ code: "forbidden" });
     await reapplyNamespace({ actor: admin, namespaceId: id });
     await provisionNamespace({ namespaceId: id, attempt: 1 });
     await reconcileNamespaces({ clusterId: dev.id });
     expect((await getNamespace({ actor: member, id })).namespace).toMatchObject({ status: "ready", drift: [] });
-    const audit = await getPrisma().auditEvent.findMany({ where: { resourceId: id }, orderBy: { id: "asc" }, select: { action: true, outcome: true, actorName: true } });
-    expect(audit.map((event) => `${event.action}:${event.outcome}`)).toEqual(["namespace.provision:success", "namespace.drift_detected:success", "namespace.reapply:denied", "namespace.reapply:success", "namespace.provision:success"]);
+    const audit = await getPrisma().auditEvent.findMany({
+      where: { resourceId: id },
+      orderBy: { id: "asc" },
+      select: { action: true, outcome: true, actorName: true },
+    });
+    expect(audit.map((event) => `${event.action}:${event.outcome}`)).toEqual([
+      "namespace.provision:success",
+      "namespace.drift_detected:success",
+      "namespace.reapply:denied",
+      "namespace.reapply:success",
+      "namespace.provision:success",
+    ]);
     // In sync again: the same rule as the page's, so there is nothing to re-apply (409, not a second provisioning).
-    await expect(reapplyNamespace({ actor: admin, namespaceId: id })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("nothing to re-apply") });
+    await expect(reapplyNamespace({ actor: admin, namespaceId: id })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("nothing to re-apply"),
+    });
   });
 
   it("changes the quota through a request and an approval", async () => {
     const id = await approved(`${slug}-grow`);
     await provisionNamespace({ namespaceId: id, attempt: 1 });
-    await expect(requestQuotaChange({ actor: member, namespaceId: id, input: { quota: { ...suggestedQuota, requestsCpu: "99" }, containerDefaults: suggestedDefaults, justification: "More traffic next month" } })).rejects.toMatchObject({ code: "invalid_input" });
-    const change = await requestQuotaChange({ actor: member, namespaceId: id, input: { quota: { ...suggestedQuota, pods: "80" }, containerDefaults: suggestedDefaults, justification: "More traffic next month" } });
+    await expect(
+      requestQuotaChange({
+        actor: member,
+        namespaceId: id,
+        input: { quota: { ...suggestedQuota, requestsCpu: "99" }, containerDefaults: suggestedDefaults, justification: "More traffic next month" },
+      }),
+    ).rejects.toMatchObject({ code: "invalid_input" });
+    const change = await requestQuotaChange({
+      actor: member,
+      namespaceId: id,
+      input: { quota: { ...suggestedQuota, pods: "80" }, containerDefaults: suggestedDefaults, justification: "More traffic next month" },
+    });
     await decideNamespaceRequest({ actor: admin, requestId: change.id, input: { decision: "approve" } });
     await provisionNamespace({ namespaceId: id, attempt: 1 });
     const [quota] = await onCluster("ResourceQuota", "v1", `${slug}-grow`);
@@ -294,10 +402,17 @@ describe("drift, quota changes and decommissioning", () => {
     const id = await approved(`${slug}-stuck`);
     await provisionNamespace({ namespaceId: id, attempt: 1 });
     await getPrisma().namespace.update({ where: { id }, data: { status: "decommissioning", statusMessage: "Deleting" } });
-    await expect(reapplyNamespace({ actor: member, namespaceId: id })).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("being decommissioned now") });
+    await expect(reapplyNamespace({ actor: member, namespaceId: id })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("being decommissioned now"),
+    });
     await decommissionGaveUp({ namespaceId: id, error: new Error("the cluster refused: HTTP 403") });
     expect((await getNamespace({ actor: member, id })).namespace).toMatchObject({ status: "decommissioning", gaveUpAt: expect.any(String) });
-    expect(await reapplyNamespace({ actor: member, namespaceId: id })).toMatchObject({ status: "decommissioning", statusMessage: "Waiting for a worker", gaveUpAt: null });
+    expect(await reapplyNamespace({ actor: member, namespaceId: id })).toMatchObject({
+      status: "decommissioning",
+      statusMessage: "Waiting for a worker",
+      gaveUpAt: null,
+    });
     // The retried decommission runs to its end (and frees the team's place under the dev namespace cap).
     for (let i = 0; ; i++) {
       try {
@@ -315,7 +430,9 @@ describe("drift, quota changes and decommissioning", () => {
     const name = `${slug}-gone`;
     const id = await approved(name);
     await provisionNamespace({ namespaceId: id, attempt: 1 });
-    await expect(requestDecommission({ actor: member, namespaceId: id, input: { confirmName: `${name}x`, justification: "Replaced by the new one" } })).rejects.toMatchObject({ code: "invalid_input", path: ["confirmName"] });
+    await expect(
+      requestDecommission({ actor: member, namespaceId: id, input: { confirmName: `${name}x`, justification: "Replaced by the new one" } }),
+    ).rejects.toMatchObject({ code: "invalid_input", path: ["confirmName"] });
     const decommission = await requestDecommission({ actor: member, namespaceId: id, input: { confirmName: name, justification: "Replaced by the new one" } });
     await decideNamespaceRequest({ actor: admin, requestId: decommission.id, input: { decision: "approve" } });
     for (let i = 0; ; i++) {

@@ -22,10 +22,26 @@ export async function buildPolicyContext(db: Prisma.TransactionClient, subject: 
   const [policies, otherTeams, namespaces, pending, teamNamespaces, teamPending] = await Promise.all([
     loadPolicies(db),
     db.team.findMany({ where: { id: { not: subject.team.id } }, select: { slug: true, name: true } }),
-    db.namespace.findMany({ where: { clusterId: subject.cluster.id, activeName: { not: null }, ...(subject.namespaceId && { id: { not: subject.namespaceId } }) }, select: { name: true } }),
-    db.namespaceRequest.findMany({ where: { clusterId: subject.cluster.id, kind: "create", status: "pending", ...(subject.requestId && { id: { not: subject.requestId } }) }, select: { name: true } }),
+    db.namespace.findMany({
+      where: { clusterId: subject.cluster.id, activeName: { not: null }, ...(subject.namespaceId && { id: { not: subject.namespaceId } }) },
+      select: { name: true },
+    }),
+    db.namespaceRequest.findMany({
+      where: { clusterId: subject.cluster.id, kind: "create", status: "pending", ...(subject.requestId && { id: { not: subject.requestId } }) },
+      select: { name: true },
+    }),
     environment ? db.namespace.count({ where: { teamId: subject.team.id, environment, status: { in: activeStatuses } } }) : 0,
-    environment ? db.namespaceRequest.count({ where: { teamId: subject.team.id, kind: "create", status: "pending", cluster: { environment }, ...(subject.requestId && { id: { not: subject.requestId } }) } }) : 0,
+    environment
+      ? db.namespaceRequest.count({
+          where: {
+            teamId: subject.team.id,
+            kind: "create",
+            status: "pending",
+            cluster: { environment },
+            ...(subject.requestId && { id: { not: subject.requestId } }),
+          },
+        })
+      : 0,
   ]);
   return {
     kind: subject.kind,

@@ -40,11 +40,17 @@ export function desiredObjects(namespace: Loaded): RenderedObject[] {
 
 /** Refuses to adopt a namespace someone else created by hand: Wharf would take over their workloads. */
 async function refuseForeignNamespace(config: KubeConfig, namespace: Loaded): Promise<void> {
-  const existing = await readObject<{ metadata?: { labels?: Record<string, string> } }>(config, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace.name } });
+  const existing = await readObject<{ metadata?: { labels?: Record<string, string> } }>(config, {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: namespace.name },
+  });
   if (!existing) return;
   const labels = existing.metadata?.labels ?? {};
   if (labels["app.kubernetes.io/managed-by"] !== managedByLabel["app.kubernetes.io/managed-by"] || labels["wharf.io/team"] !== namespace.team.slug) {
-    throw new PermanentJobError(`The namespace ${namespace.name} already exists on ${namespace.cluster.name} and is not managed by Wharf for ${namespace.team.name}; Wharf will not take it over. Delete it on the cluster or request another name.`);
+    throw new PermanentJobError(
+      `The namespace ${namespace.name} already exists on ${namespace.cluster.name} and is not managed by Wharf for ${namespace.team.name}; Wharf will not take it over. Delete it on the cluster or request another name.`,
+    );
   }
 }
 
@@ -53,7 +59,10 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
   const namespace = await loadForWork(namespaceId);
   if (!namespace) throw new PermanentJobError(`There is no namespace ${namespaceId} to provision.`);
   if (namespace.status !== "provisioning" && namespace.status !== "failed") return;
-  await prisma.namespace.update({ where: { id: namespace.id }, data: { status: "provisioning", statusMessage: attempt > 1 ? `Applying (attempt ${attempt})` : "Applying", attempts: { increment: 1 }, gaveUpAt: null } });
+  await prisma.namespace.update({
+    where: { id: namespace.id },
+    data: { status: "provisioning", statusMessage: attempt > 1 ? `Applying (attempt ${attempt})` : "Applying", attempts: { increment: 1 }, gaveUpAt: null },
+  });
   await publishChange({ kind: "namespace", id: namespace.id });
   const objects = desiredObjects(namespace);
   try {
@@ -66,7 +75,14 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
     const failure = asJobError(error, namespace.cluster);
     if (failure instanceof RetryableJobError) {
       await prisma.namespace.update({ where: { id: namespace.id }, data: { statusMessage: `Retrying: ${failure.message}` } });
-      await recordAuditEvent(prisma, { actor: system, action: "namespace.provision", resourceType: "namespace", resourceId: namespace.id, outcome: "failure", detail: `attempt ${attempt}, will retry: ${failure.message}` });
+      await recordAuditEvent(prisma, {
+        actor: system,
+        action: "namespace.provision",
+        resourceType: "namespace",
+        resourceId: namespace.id,
+        outcome: "failure",
+        detail: `attempt ${attempt}, will retry: ${failure.message}`,
+      });
       await publishChange({ kind: "namespace", id: namespace.id });
     }
     throw failure;
@@ -86,8 +102,16 @@ export async function provisionNamespace({ namespaceId, attempt }: { namespaceId
       outcome: "success",
       after: { cluster: namespace.cluster.name, name: namespace.name, applied: objects.map((o) => `${o.kind}/${o.metadata.name}`), quota: namespace.quota },
     });
-    const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId: namespace.id, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
-    if (requester) await notifyUser(tx, requester.requestedById, { message: `${namespace.name} on ${namespace.cluster.name} is ready.`, link: `/namespaces/${namespace.id}` });
+    const requester = await tx.namespaceRequest.findFirst({
+      where: { namespaceId: namespace.id, status: "approved" },
+      orderBy: { decidedAt: "desc" },
+      select: { requestedById: true },
+    });
+    if (requester)
+      await notifyUser(tx, requester.requestedById, {
+        message: `${namespace.name} on ${namespace.cluster.name} is ready.`,
+        link: `/namespaces/${namespace.id}`,
+      });
   });
   await publishChange({ kind: "namespace", id: namespace.id });
   // Quota usage and drift come from the reconcile; ask for one now rather than at the next schedule.
@@ -101,9 +125,24 @@ export async function provisioningGaveUp({ namespaceId, error }: { namespaceId: 
     const namespace = await tx.namespace.findUnique({ where: { id: namespaceId }, include: { cluster: true } });
     if (!namespace || namespace.status !== "provisioning") return;
     await tx.namespace.update({ where: { id: namespaceId }, data: { status: "failed", statusMessage: error.message, gaveUpAt: new Date() } });
-    await recordAuditEvent(tx, { actor: system, action: "namespace.provision", resourceType: "namespace", resourceId: namespaceId, outcome: "failure", detail: error.message });
-    const requester = await tx.namespaceRequest.findFirst({ where: { namespaceId, status: "approved" }, orderBy: { decidedAt: "desc" }, select: { requestedById: true } });
-    if (requester) await notifyUser(tx, requester.requestedById, { message: `Provisioning ${namespace.name} on ${namespace.cluster.name} failed: ${error.message}`, link: `/namespaces/${namespaceId}` });
+    await recordAuditEvent(tx, {
+      actor: system,
+      action: "namespace.provision",
+      resourceType: "namespace",
+      resourceId: namespaceId,
+      outcome: "failure",
+      detail: error.message,
+    });
+    const requester = await tx.namespaceRequest.findFirst({
+      where: { namespaceId, status: "approved" },
+      orderBy: { decidedAt: "desc" },
+      select: { requestedById: true },
+    });
+    if (requester)
+      await notifyUser(tx, requester.requestedById, {
+        message: `Provisioning ${namespace.name} on ${namespace.cluster.name} failed: ${error.message}`,
+        link: `/namespaces/${namespaceId}`,
+      });
   });
   await publishChange({ kind: "namespace", id: namespaceId });
 }

@@ -16,7 +16,11 @@ export async function reapplyNamespace({ actor, namespaceId }: { actor: Actor; n
   const prisma = getPrisma();
   const namespace = z.uuid().safeParse(namespaceId).success ? await prisma.namespace.findUnique({ where: { id: namespaceId } }) : null;
   if (!namespace) throw new AppError("not_found", "There is no such namespace.");
-  const state = { status: oneOf(namespaceStatuses, namespace.status, "Namespace.status"), gaveUpAt: namespace.gaveUpAt, drift: (namespace.drift as string[] | null) ?? [] };
+  const state = {
+    status: oneOf(namespaceStatuses, namespace.status, "Namespace.status"),
+    gaveUpAt: namespace.gaveUpAt,
+    drift: (namespace.drift as string[] | null) ?? [],
+  };
   const rights = { member: can(actor, "namespace:request", { teamId: namespace.teamId }), admin: can(actor, "namespace:manage") };
   const actions = namespaceActions(state, rights);
   if (!actions.retry && !actions.reapply) {
@@ -35,7 +39,15 @@ export async function reapplyNamespace({ actor, namespaceId }: { actor: Actor; n
       data: { status: work === "provision" ? "provisioning" : "decommissioning", statusMessage: "Waiting for a worker", attempts: 0, gaveUpAt: null },
       include: namespaceInclude,
     });
-    await recordAuditEvent(tx, { actor, action: "namespace.reapply", resourceType: "namespace", resourceId: namespace.id, outcome: "success", before: { status: namespace.status, statusMessage: namespace.statusMessage, drift: namespace.drift }, after: { status: row.status } });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "namespace.reapply",
+      resourceType: "namespace",
+      resourceId: namespace.id,
+      outcome: "success",
+      before: { status: namespace.status, statusMessage: namespace.statusMessage, drift: namespace.drift },
+      after: { status: row.status },
+    });
     return toNamespaceView(row);
   });
   await enqueueNamespaceWork(work, namespace.id);

@@ -34,7 +34,11 @@ export interface ReconcileResult {
 export async function reconcileNamespaces({ clusterId, now = new Date() }: { clusterId?: string; now?: Date } = {}): Promise<ReconcileResult> {
   const prisma = getPrisma();
   const stalled = await prisma.namespace.findMany({
-    where: { status: { in: ["provisioning", "decommissioning"] }, updatedAt: { lt: new Date(now.getTime() - stalledAfterMs) }, ...(clusterId && { clusterId }) },
+    where: {
+      status: { in: ["provisioning", "decommissioning"] },
+      updatedAt: { lt: new Date(now.getTime() - stalledAfterMs) },
+      ...(clusterId && { clusterId }),
+    },
     select: { id: true, status: true },
   });
   for (const namespace of stalled) await enqueueNamespaceWork(namespace.status === "provisioning" ? "provision" : "decommission", namespace.id);
@@ -47,7 +51,13 @@ export async function reconcileNamespaces({ clusterId, now = new Date() }: { clu
       const cluster = group[0]!.cluster;
       try {
         const config = await clusterKubeConfig(cluster);
-        const lists = await Promise.all(kinds.map(([apiVersion, kind]) => listObjects<ClusterObject>(config, apiVersion, kind, { labelSelector: managedBySelector }).then((items) => items.map((item) => ({ ...item, kind })))));
+        const lists = await Promise.all(
+          kinds.map(([apiVersion, kind]) =>
+            listObjects<ClusterObject>(config, apiVersion, kind, { labelSelector: managedBySelector }).then((items) =>
+              items.map((item) => ({ ...item, kind })),
+            ),
+          ),
+        );
         const actual = new Map(lists.flat().map((object) => [objectKey(object), object]));
         let drifted = 0;
         for (const namespace of group) {
@@ -72,7 +82,10 @@ async function recordDrift(namespaceId: string, before: string[] | null, drift: 
   const prisma = getPrisma();
   const changed = JSON.stringify(before ?? []) !== JSON.stringify(drift);
   await prisma.$transaction(async (tx) => {
-    await tx.namespace.update({ where: { id: namespaceId }, data: { drift, usage: usage ? { hard: usage.hard, used: usage.used } : undefined, checkedAt: now } });
+    await tx.namespace.update({
+      where: { id: namespaceId },
+      data: { drift, usage: usage ? { hard: usage.hard, used: usage.used } : undefined, checkedAt: now },
+    });
     if (changed) {
       await recordAuditEvent(tx, {
         actor: system,

@@ -34,7 +34,10 @@ export const objectNames = {
 
 /** A cost center may be empty in the catalog; a label value cannot hold some characters, so those become "-". */
 function labelValue(value: string): string {
-  return value.replace(/[^-A-Za-z0-9_.]/g, "-").replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "").slice(0, 63);
+  return value
+    .replace(/[^-A-Za-z0-9_.]/g, "-")
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "")
+    .slice(0, 63);
 }
 
 export function renderNamespace(state: NamespaceState): RenderedObject[] {
@@ -91,10 +94,7 @@ export function renderNamespace(state: NamespaceState): RenderedObject[] {
         policyTypes: ["Ingress"],
         ingress: [
           {
-            from: [
-              { podSelector: {} },
-              { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": state.ingressNamespace } } },
-            ],
+            from: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": state.ingressNamespace } } }],
           },
         ],
       },

@@ -26,7 +26,10 @@ export async function loadRequestFormContext({ actor }: { actor: Actor }): Promi
     prisma.cluster.findMany({ where: { missingSince: null }, select: { id: true, name: true, location: true, environment: true }, orderBy: { name: "asc" } }),
     loadPolicies(prisma),
     prisma.namespace.findMany({ where: { status: { in: activeStatuses } }, select: { clusterId: true, teamId: true, name: true, environment: true } }),
-    prisma.namespaceRequest.findMany({ where: { status: "pending", kind: "create" }, select: { clusterId: true, teamId: true, name: true, cluster: { select: { environment: true } } } }),
+    prisma.namespaceRequest.findMany({
+      where: { status: "pending", kind: "create" },
+      select: { clusterId: true, teamId: true, name: true, cluster: { select: { environment: true } } },
+    }),
   ]);
   const mine = allTeams.filter((team) => actsForTeam(actor, team.id));
   const takenNames: Record<string, string[]> = {};

@@ -25,8 +25,12 @@ export async function findTeamAndCluster(tx: Prisma.TransactionClient, teamId: s
   if (!team) throw new AppError("invalid_input", "There is no such team; choose one of your teams.", { path: ["teamId"] });
   if (team.archivedAt) throw new AppError("invalid_input", `${team.name} is archived; archived teams cannot request namespaces.`, { path: ["teamId"] });
   const cluster = uuid.safeParse(clusterId).success ? await tx.cluster.findUnique({ where: { id: clusterId } }) : null;
-  if (!cluster) throw new AppError("invalid_input", "There is no such cluster; choose one from the list (an admin discovers clusters under Admin → Clusters).", { path: ["clusterId"] });
-  if (cluster.missingSince) throw new AppError("invalid_input", `${cluster.name} was not found in Azure at the last discovery; choose another cluster.`, { path: ["clusterId"] });
+  if (!cluster)
+    throw new AppError("invalid_input", "There is no such cluster; choose one from the list (an admin discovers clusters under Admin → Clusters).", {
+      path: ["clusterId"],
+    });
+  if (cluster.missingSince)
+    throw new AppError("invalid_input", `${cluster.name} was not found in Azure at the last discovery; choose another cluster.`, { path: ["clusterId"] });
   return { team, cluster };
 }
 
@@ -34,7 +38,14 @@ export async function requestNamespace({ actor, input }: { actor: Actor; input: 
   const parsed = parseInput(namespaceRequestInput, input);
   const prisma = getPrisma();
   if (!can(actor, "namespace:request", { teamId: parsed.teamId })) {
-    await recordAuditEvent(prisma, { actor, action: "namespace.request", resourceType: "namespace", resourceId: parsed.name, outcome: "denied", detail: `team ${parsed.teamId}` });
+    await recordAuditEvent(prisma, {
+      actor,
+      action: "namespace.request",
+      resourceType: "namespace",
+      resourceId: parsed.name,
+      outcome: "denied",
+      detail: `team ${parsed.teamId}`,
+    });
     throw forbidden("namespace:request");
   }
   const user = requireUser(actor);
@@ -45,7 +56,11 @@ export async function requestNamespace({ actor, input }: { actor: Actor; input: 
     const violations = checkNamespacePolicy(parsed, context);
     if (violations.length) {
       const [first] = violations;
-      throw new AppError("invalid_input", violations.length > 1 ? `${first!.message} (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : first!.message, { path: first!.field.split(".") });
+      throw new AppError(
+        "invalid_input",
+        violations.length > 1 ? `${first!.message} (and ${violations.length - 1} more problem${violations.length > 2 ? "s" : ""})` : first!.message,
+        { path: first!.field.split(".") },
+      );
     }
     return fileNamespaceRequest(tx, {
       requester: user,

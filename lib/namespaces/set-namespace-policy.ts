@@ -38,9 +38,22 @@ export async function setNamespacePolicy({ actor, input }: { actor: Actor; input
     await tx.namespacePolicy.upsert({
       where: { environment: policy.environment },
       create: { ...policy },
-      update: { ceilings: policy.ceilings, maxNamespacesPerTeam: policy.maxNamespacesPerTeam, allowSelfApproval: policy.allowSelfApproval, requireDeploymentApproval: policy.requireDeploymentApproval },
+      update: {
+        ceilings: policy.ceilings,
+        maxNamespacesPerTeam: policy.maxNamespacesPerTeam,
+        allowSelfApproval: policy.allowSelfApproval,
+        requireDeploymentApproval: policy.requireDeploymentApproval,
+      },
     });
-    await recordAuditEvent(tx, { actor, action: "namespace_policy.update", resourceType: "namespace_policy", resourceId: policy.environment, outcome: "success", before, after: policy });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "namespace_policy.update",
+      resourceType: "namespace_policy",
+      resourceId: policy.environment,
+      outcome: "success",
+      before,
+      after: policy,
+    });
     return policy;
   });
 }

@@ -20,7 +20,8 @@ export function addressProblem(pathname: string, searchParams: URLSearchParams):
     if (controlCharacter.test(decoded)) return "The address contains a control character (such as %00); remove it.";
   }
   for (const [name, value] of searchParams) {
-    if (controlCharacter.test(name) || controlCharacterInQuery.test(value)) return `The query parameter ${JSON.stringify(name.replace(/[^\x20-\x7e]/g, "?"))} contains a control character (such as %00); remove it.`;
+    if (controlCharacter.test(name) || controlCharacterInQuery.test(value))
+      return `The query parameter ${JSON.stringify(name.replace(/[^\x20-\x7e]/g, "?"))} contains a control character (such as %00); remove it.`;
   }
   return null;
 }

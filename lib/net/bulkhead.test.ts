@@ -50,7 +50,13 @@ describe("bulkhead", () => {
   });
 
   it("gives way while the process's event loop is busy, and only for so long", async () => {
-    const bulkhead = createBulkhead({ what: "deployment requests", concurrency: 2, maxWaiting: 10, retryAfterSeconds: 5, yieldAbove: { utilization: 0.6, stepMs: 10, maxYieldMs: 300 } });
+    const bulkhead = createBulkhead({
+      what: "deployment requests",
+      concurrency: 2,
+      maxWaiting: 10,
+      retryAfterSeconds: 5,
+      yieldAbove: { utilization: 0.6, stepMs: 10, maxYieldMs: 300 },
+    });
     const spin = (ms: number) => {
       const until = performance.now() + ms;
       while (performance.now() < until);

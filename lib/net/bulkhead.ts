@@ -52,7 +52,11 @@ export function createBulkhead({ what, concurrency, maxWaiting, retryAfterSecond
     run(work) {
       if (limit.pendingCount >= maxWaiting) {
         return Promise.reject(
-          new AppError("overloaded", `Wharf is busy with ${limit.activeCount + limit.pendingCount} ${what} at the moment; try again in ${retryAfterSeconds} s.`, { retryAfterSeconds }),
+          new AppError(
+            "overloaded",
+            `Wharf is busy with ${limit.activeCount + limit.pendingCount} ${what} at the moment; try again in ${retryAfterSeconds} s.`,
+            { retryAfterSeconds },
+          ),
         );
       }
       return limit(async () => {

@@ -16,7 +16,10 @@ export async function listNotifications({ actor, limit = 20 }: { actor: UserActo
     prisma.notification.count({ where: { userId: actor.userId, readAt: null } }),
     prisma.notification.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "desc" }, take: Math.min(Math.max(limit, 1), 100) }),
   ]);
-  return { unread, items: rows.map((row) => ({ id: row.id, message: row.message, link: row.link, createdAt: row.createdAt.toISOString(), read: row.readAt !== null })) };
+  return {
+    unread,
+    items: rows.map((row) => ({ id: row.id, message: row.message, link: row.link, createdAt: row.createdAt.toISOString(), read: row.readAt !== null })),
+  };
 }
 
 /** Marks all of the actor's notifications read; nobody else's can be touched. */

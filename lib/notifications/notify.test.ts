@@ -9,7 +9,9 @@ import { getPrisma } from "@/lib/db/client";
 import { notifyUser } from "@/lib/notifications/notify";
 
 async function person(name: string): Promise<string> {
-  const user = await getPrisma().user.create({ data: { entraObjectId: randomUUID(), tenantId: randomUUID(), name, email: `${name}@example.test`, groupIds: [], appRoles: [], lastSignInAt: new Date() } });
+  const user = await getPrisma().user.create({
+    data: { entraObjectId: randomUUID(), tenantId: randomUUID(), name, email: `${name}@example.test`, groupIds: [], appRoles: [], lastSignInAt: new Date() },
+  });
   return user.id;
 }
 

@@ -26,14 +26,18 @@ export async function addPipelineIdentity({ actor, input }: { actor: Actor; inpu
     // Serialises two admins adding the same client id at once.
     const existing = await tx.pipelineIdentity.findUnique({ where: { clientId: data.clientId } });
     if (existing && !existing.revokedAt) {
-      throw new AppError("conflict", `${data.clientId} is already registered as “${existing.displayName}”; revoke it first to change its teams.`, { path: ["clientId"] });
+      throw new AppError("conflict", `${data.clientId} is already registered as “${existing.displayName}”; revoke it first to change its teams.`, {
+        path: ["clientId"],
+      });
     }
     const row = existing
       ? await tx.pipelineIdentity.update({
           where: { id: existing.id, revokedAt: { not: null } },
           data: { ...fields, revokedAt: null, revokedByName: null, createdById: actor.kind === "user" ? actor.userId : null, createdByName: actor.name },
         })
-      : await tx.pipelineIdentity.create({ data: { clientId: data.clientId, ...fields, createdById: actor.kind === "user" ? actor.userId : null, createdByName: actor.name } });
+      : await tx.pipelineIdentity.create({
+          data: { clientId: data.clientId, ...fields, createdById: actor.kind === "user" ? actor.userId : null, createdByName: actor.name },
+        });
     const view = toPipelineIdentityView(row, byId);
     await recordAuditEvent(tx, {
       actor,
@@ -41,7 +45,9 @@ export async function addPipelineIdentity({ actor, input }: { actor: Actor; inpu
       resourceType: "pipeline-identity",
       resourceId: row.id,
       outcome: "success",
-      before: existing ? { displayName: existing.displayName, objectId: existing.objectId, teamIds: existing.teamIds, revokedAt: existing.revokedAt } : undefined,
+      before: existing
+        ? { displayName: existing.displayName, objectId: existing.objectId, teamIds: existing.teamIds, revokedAt: existing.revokedAt }
+        : undefined,
       after: { clientId: view.clientId, objectId: view.objectId, displayName: view.displayName, teams: view.teams.map((team) => team.slug) },
     });
     return view;

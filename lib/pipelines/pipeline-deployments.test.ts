@@ -50,7 +50,15 @@ let otherApi: string;
 
 async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
   const row = await getPrisma().user.create({
-    data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`, groupIds: teams.length ? [teamGroup] : [], appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [], lastSignInAt: new Date() },
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
+      groupIds: teams.length ? [teamGroup] : [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
   });
   return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
 }
@@ -59,7 +67,17 @@ async function readyNamespace(teamId: string, name: string, clusterName: string)
   const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
   // Requested by someone other than the approving admin, as the namespace policy wants.
   const requester = teamId === team.id ? member : otherAdmin;
-  const created = await requestNamespace({ actor: requester, input: { teamId, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Pipeline deployments integration tests" } });
+  const created = await requestNamespace({
+    actor: requester,
+    input: {
+      teamId,
+      clusterId: cluster.id,
+      name,
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      justification: "Pipeline deployments integration tests",
+    },
+  });
   const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } });
   await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
   return namespaceId!;
@@ -76,14 +94,28 @@ async function service(name: string, ownerTeamId: string): Promise<string> {
       lifecycle: "production",
       tags: [],
       searchText: serviceSlug,
-      deploySpec: { imageRepository: `contoso.azurecr.io/${slug}/${name}`, port: 8080, replicas: 1, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
+        port: 8080,
+        replicas: 1,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
     },
   });
   return serviceSlug;
 }
 
 function post(body: unknown, headers: Record<string, string>) {
-  const request = new NextRequest(`${getConfig().publicUrl}/api/v1/deployments`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const request = new NextRequest(`${getConfig().publicUrl}/api/v1/deployments`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   return createDeploymentRoute(request, { params: Promise.resolve({}) } as never);
 }
 
@@ -125,7 +157,10 @@ beforeAll(async () => {
   otherAdmin = await user("Oscar Admin", true, []);
   member = await user("Mia Member", false, [team]);
   await refreshClusters({ actor: system });
-  for (const [name, environment] of [["aks-dev-weu", "dev"], ["aks-prod-weu", "prod"]] as const) {
+  for (const [name, environment] of [
+    ["aks-dev-weu", "dev"],
+    ["aks-prod-weu", "prod"],
+  ] as const) {
     await prisma.cluster.updateMany({ where: { name }, data: { environment } });
   }
   [dev, prod, otherDev] = await Promise.all([
@@ -135,7 +170,10 @@ beforeAll(async () => {
   ]);
   api = await service("api", team.id);
   otherApi = await service("other", otherTeam.id);
-  await addPipelineIdentity({ actor: admin, input: { clientId: payments.clientId, objectId: payments.objectId, displayName: "Payments pipeline", teamIds: [team.id] } });
+  await addPipelineIdentity({
+    actor: admin,
+    input: { clientId: payments.clientId, objectId: payments.objectId, displayName: "Payments pipeline", teamIds: [team.id] },
+  });
   await addPipelineIdentity({ actor: admin, input: { clientId: noRole.clientId, displayName: "No-role pipeline", teamIds: [team.id] } });
 });
 
@@ -146,14 +184,30 @@ afterAll(async () => {
 
 describe("registering pipeline identities", () => {
   it("is for platform admins only, validated, audited, and revocable once", async () => {
-    await expect(addPipelineIdentity({ actor: member, input: { clientId: orders.clientId, displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(addPipelineIdentity({ actor: member, input: { clientId: orders.clientId, displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
     await expect(listPipelineIdentities({ actor: member })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(addPipelineIdentity({ actor: admin, input: { clientId: "not-a-guid", displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({ code: "invalid_input", path: ["clientId"] });
-    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [] } })).rejects.toMatchObject({ code: "invalid_input", path: ["teamIds"] });
-    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [randomUUID()] } })).rejects.toMatchObject({ code: "invalid_input", path: ["teamIds"] });
-    await expect(addPipelineIdentity({ actor: admin, input: { clientId: payments.clientId.toUpperCase(), displayName: "again", teamIds: [team.id] } })).rejects.toMatchObject({ code: "conflict" });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: "not-a-guid", displayName: "x", teamIds: [team.id] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["clientId"],
+    });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["teamIds"],
+    });
+    await expect(addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "x", teamIds: [randomUUID()] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["teamIds"],
+    });
+    await expect(
+      addPipelineIdentity({ actor: admin, input: { clientId: payments.clientId.toUpperCase(), displayName: "again", teamIds: [team.id] } }),
+    ).rejects.toMatchObject({ code: "conflict" });
 
-    const added = await addPipelineIdentity({ actor: admin, input: { clientId: orders.clientId, displayName: "Orders pipeline", teamIds: [team.id, team.id] } });
+    const added = await addPipelineIdentity({
+      actor: admin,
+      input: { clientId: orders.clientId, displayName: "Orders pipeline", teamIds: [team.id, team.id] },
+    });
     expect(added).toMatchObject({ clientId: orders.clientId, teams: [team], createdByName: "Ada Admin", revokedAt: null });
     const revoked = await revokePipelineIdentity({ actor: admin, id: added.id });
     expect(revoked).toMatchObject({ revokedByName: "Ada Admin", revokedAt: expect.any(String) });
@@ -180,7 +234,11 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     expect(deployment).toMatchObject({ status: "applying", requestedBy: { id: null, name: "Payments pipeline (pipeline)" } });
     const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: deployment.id } });
     expect(row.requestedById).toBeNull();
-    expect(await getPrisma().auditEvent.count({ where: { resourceId: deployment.id, action: "deployment.create", actorName: "Payments pipeline (pipeline)", actorId: null } })).toBe(1);
+    expect(
+      await getPrisma().auditEvent.count({
+        where: { resourceId: deployment.id, action: "deployment.create", actorName: "Payments pipeline (pipeline)", actorId: null },
+      }),
+    ).toBe(1);
 
     await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
     const polled = await get(deployment.id, bearer(token));
@@ -194,16 +252,29 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     const created = await post({ service: api, namespaceId: prod, tag: "1.0.0" }, bearer(await pipelineAccessToken(endpoints, "payments")));
     const deployment = (await created.json()) as { id: string; status: string };
     expect(deployment.status).toBe("awaiting-approval");
-    const pipelineActor = { kind: "pipeline" as const, pipelineIdentityId: "x", clientId: payments.clientId, name: "Payments pipeline (pipeline)", isAdmin: false as const, teams: [team] };
+    const pipelineActor = {
+      kind: "pipeline" as const,
+      pipelineIdentityId: "x",
+      clientId: payments.clientId,
+      name: "Payments pipeline (pipeline)",
+      isAdmin: false as const,
+      teams: [team],
+    };
     await expect(approveDeployment({ actor: pipelineActor, deploymentId: deployment.id })).rejects.toMatchObject({ code: "forbidden" });
-    await expect(approveDeployment({ actor: member, deploymentId: deployment.id })).resolves.toMatchObject({ status: "applying", approvedBy: { name: "Mia Member" } });
+    await expect(approveDeployment({ actor: member, deploymentId: deployment.id })).resolves.toMatchObject({
+      status: "applying",
+      approvedBy: { name: "Mia Member" },
+    });
   });
 
   it("names the namespace by cluster and namespace, as a pipeline knows it, instead of Wharf's id", async () => {
     const token = await pipelineAccessToken(endpoints, "payments");
     const created = await post({ service: api, cluster: "aks-dev-weu", namespace: `${slug}-dev`, tag: "1.0.2", whenBusy: "queue" }, bearer(token));
     expect(created.status).toBe(201);
-    expect(await created.json()).toMatchObject({ namespace: { id: dev, name: `${slug}-dev`, cluster: { name: "aks-dev-weu" } }, image: expect.stringContaining(":1.0.2") });
+    expect(await created.json()).toMatchObject({
+      namespace: { id: dev, name: `${slug}-dev`, cluster: { name: "aks-dev-weu" } },
+      image: expect.stringContaining(":1.0.2"),
+    });
     const prodByName = await post({ service: api, cluster: "aks-prod-weu", namespace: `${slug}-prod`, tag: "1.0.2", whenBusy: "queue" }, bearer(token));
     expect(await prodByName.json()).toMatchObject({ namespace: { id: prod }, status: "awaiting-approval" });
   });
@@ -227,7 +298,10 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     const token = await pipelineAccessToken(endpoints, "payments");
     const otherTeams = await post({ service: api, cluster: "aks-dev-weu", namespace: `plo${suffix}-dev`, tag: "1.0.3" }, bearer(token));
     const nobodys = await post({ service: api, cluster: "aks-dev-weu", namespace: `nope${suffix}-dev`, tag: "1.0.3" }, bearer(token));
-    const [a, b] = [(await otherTeams.json()) as { error: { code: string; message: string; path: string[] } }, (await nobodys.json()) as { error: { code: string; message: string; path: string[] } }];
+    const [a, b] = [
+      (await otherTeams.json()) as { error: { code: string; message: string; path: string[] } },
+      (await nobodys.json()) as { error: { code: string; message: string; path: string[] } },
+    ];
     expect([otherTeams.status, nobodys.status]).toEqual([400, 400]);
     expect(a.error).toMatchObject({ code: "invalid_input", path: ["namespace"] });
     expect(a.error.message.replace(`plo${suffix}-dev`, "X")).toBe(b.error.message.replace(`nope${suffix}-dev`, "X"));
@@ -235,7 +309,11 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     expect(a.error.message).toContain(`has ${slug}-dev on aks-dev-weu, ${slug}-prod on aks-prod-weu.`);
     expect(a.error.message).not.toContain(otherTeam.name);
     const wrongCluster = await post({ service: api, cluster: "aks-nowhere", namespace: `${slug}-dev`, tag: "1.0.3" }, bearer(token));
-    expect(await errorOf(wrongCluster)).toMatchObject({ status: 400, path: ["cluster"], message: expect.stringContaining(`no namespace ${slug}-dev on a cluster named aks-nowhere`) });
+    expect(await errorOf(wrongCluster)).toMatchObject({
+      status: 400,
+      path: ["cluster"],
+      message: expect.stringContaining(`no namespace ${slug}-dev on a cluster named aks-nowhere`),
+    });
     expect(await getPrisma().deployment.count({ where: { service: { slug: api }, imageTag: "1.0.3" } })).toBe(0);
   });
 
@@ -243,16 +321,34 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     const token = await pipelineAccessToken(endpoints, "payments");
     for (const namespace of [`plo${suffix}-dev`, `nope${suffix}-dev`]) {
       const response = await post({ service: otherApi, cluster: "aks-dev-weu", namespace, tag: "1.0.0" }, bearer(token));
-      expect(await errorOf(response), namespace).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("mapped it to in Admin → Pipelines") });
+      expect(await errorOf(response), namespace).toMatchObject({
+        status: 403,
+        code: "forbidden",
+        message: expect.stringContaining("mapped it to in Admin → Pipelines"),
+      });
     }
-    const denied = await getPrisma().auditEvent.findMany({ where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceType: "service", resourceId: otherApi } });
-    expect(denied.map((event) => event.detail).sort()).toEqual([`${otherApi} to nope${suffix}-dev on aks-dev-weu`, `${otherApi} to plo${suffix}-dev on aks-dev-weu`]);
+    const denied = await getPrisma().auditEvent.findMany({
+      where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceType: "service", resourceId: otherApi },
+    });
+    expect(denied.map((event) => event.detail).sort()).toEqual([
+      `${otherApi} to nope${suffix}-dev on aks-dev-weu`,
+      `${otherApi} to plo${suffix}-dev on aks-dev-weu`,
+    ]);
   });
 
   it("refuses a pipeline deploying for a team it is not mapped to (403)", async () => {
     const response = await post({ service: otherApi, namespaceId: otherDev, tag: "1.0.0" }, bearer(await pipelineAccessToken(endpoints, "payments")));
-    expect(await errorOf(response)).toMatchObject({ status: 403, code: "forbidden", message: expect.stringContaining("mapped it to in Admin → Pipelines"), challenge: 'Bearer error="insufficient_scope"' });
-    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceId: otherDev } })).toBe(1);
+    expect(await errorOf(response)).toMatchObject({
+      status: 403,
+      code: "forbidden",
+      message: expect.stringContaining("mapped it to in Admin → Pipelines"),
+      challenge: 'Bearer error="insufficient_scope"',
+    });
+    expect(
+      await getPrisma().auditEvent.count({
+        where: { action: "deployment.create", outcome: "denied", actorName: "Payments pipeline (pipeline)", resourceId: otherDev },
+      }),
+    ).toBe(1);
   });
 
   it("refuses a token without the Wharf.Deployer role (403)", async () => {
@@ -266,7 +362,9 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     const stranger = randomUUID();
     const unregistered = await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(await signed({ clientId: stranger })));
     expect(await errorOf(unregistered)).toMatchObject({ status: 403, message: expect.stringContaining(`${stranger} is not registered in Wharf`) });
-    const refusals = await getPrisma().auditEvent.findMany({ where: { action: "pipeline.authenticate", outcome: "denied", resourceType: "pipeline-identity" } });
+    const refusals = await getPrisma().auditEvent.findMany({
+      where: { action: "pipeline.authenticate", outcome: "denied", resourceType: "pipeline-identity" },
+    });
     expect(refusals.map((event) => event.detail)).toEqual(expect.arrayContaining(["revoked", "not registered"]));
   });
 
@@ -288,11 +386,20 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
       ["unsigned", unsigned, /signed with none/],
       ["signed with a key the sandbox does not publish", await signed({ signingKey: foreignKey }), /does not publish/],
       ["for another audience", await signed({ audience: "https://management.azure.com/" }), /another audience/],
-      ["from another tenant", await signed({ tenantId: otherTenant, issuer: endpoints.authority.replace(sandboxTenantId, otherTenant) }), /another Entra tenant/],
+      [
+        "from another tenant",
+        await signed({ tenantId: otherTenant, issuer: endpoints.authority.replace(sandboxTenantId, otherTenant) }),
+        /another Entra tenant/,
+      ],
     ];
     for (const [label, token, message] of cases) {
       const error = await errorOf(await post({ service: api, namespaceId: dev, tag: "1.0.1" }, bearer(token)));
-      expect(error, label).toMatchObject({ status: 401, code: "unauthenticated", message: expect.stringMatching(message), challenge: 'Bearer error="invalid_token"' });
+      expect(error, label).toMatchObject({
+        status: 401,
+        code: "unauthenticated",
+        message: expect.stringMatching(message),
+        challenge: 'Bearer error="invalid_token"',
+      });
       expect((await errorOf(await get(randomUUID(), bearer(token)))).status, label).toBe(401);
     }
     expect(await getPrisma().deployment.count({ where: { service: { slug: api }, imageTag: "1.0.1" } })).toBe(0);
@@ -319,7 +426,9 @@ describe("POST /api/v1/deployments, GET /api/v1/deployments/{id} and the history
     expect(second!.id).not.toBe(first!.id);
     expect(Date.parse(second!.createdAt)).toBeLessThanOrEqual(Date.parse(first!.createdAt));
     expect(await errorOf(await history("limit=500", bearer(token)))).toMatchObject({ status: 400, message: "limit can be at most 200." });
-    expect((await errorOf(await history("limit=1", bearer(await signed({ issuedAt: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 3600 }))))).status).toBe(401);
+    expect(
+      (await errorOf(await history("limit=1", bearer(await signed({ issuedAt: Math.floor(Date.now() / 1000) - 7200, lifetimeSeconds: 3600 }))))).status,
+    ).toBe(401);
   });
 
   it("still checks Origin on a cookie (non-bearer) POST", async () => {

@@ -18,7 +18,8 @@ export async function revokePipelineIdentity({ actor, id }: { actor: Actor; id: 
     const { count } = await tx.pipelineIdentity.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date(), revokedByName: actor.name } });
     const row = await tx.pipelineIdentity.findUnique({ where: { id } });
     if (!row) throw new AppError("not_found", "There is no such pipeline identity.");
-    if (count === 0) throw new AppError("conflict", `${row.displayName} was already revoked${row.revokedByName ? ` by ${row.revokedByName}` : ""}; nothing was changed.`);
+    if (count === 0)
+      throw new AppError("conflict", `${row.displayName} was already revoked${row.revokedByName ? ` by ${row.revokedByName}` : ""}; nothing was changed.`);
     await recordAuditEvent(tx, {
       actor,
       action: "pipeline-identity.revoke",

@@ -17,7 +17,15 @@ export async function archiveTeam({ actor, slug }: { actor: Actor; slug: string 
     if (before.archivedAt) throw new AppError("conflict", `Team "${slug}" is already archived.`);
     const team = await tx.team.update({ where: { slug }, data: { archivedAt: new Date() } });
     const view = toTeamView(team);
-    await recordAuditEvent(tx, { actor, action: "team.archive", resourceType: "team", resourceId: team.id, outcome: "success", before: toTeamView(before), after: view });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "team.archive",
+      resourceType: "team",
+      resourceId: team.id,
+      outcome: "success",
+      before: toTeamView(before),
+      after: view,
+    });
     return view;
   });
 }

@@ -9,7 +9,15 @@ import { toTeamView, type TeamChange } from "@/lib/teams/team-view";
 import { getConfig } from "@/lib/config";
 import { graphDirectory, type Directory } from "@/lib/auth/directory";
 
-export async function createTeam({ actor, input, directory = graphDirectory(getConfig().identity) }: { actor: Actor; input: CreateTeamInput; directory?: Directory }): Promise<TeamChange> {
+export async function createTeam({
+  actor,
+  input,
+  directory = graphDirectory(getConfig().identity),
+}: {
+  actor: Actor;
+  input: CreateTeamInput;
+  directory?: Directory;
+}): Promise<TeamChange> {
   if (!can(actor, "team:create")) {
     await recordAuditEvent(getPrisma(), { actor, action: "team.create", resourceType: "team", outcome: "denied" });
     throw forbidden("team:create");

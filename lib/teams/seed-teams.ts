@@ -18,7 +18,14 @@ export async function seedTeams(teams: TeamSeed[]): Promise<number> {
       const existing = await tx.team.findUnique({ where: { slug: seed.slug } });
       if (existing) return;
       const team = await tx.team.create({ data: { slug: seed.slug, name: seed.name, entraGroupIds: seed.groupIds, costCenter: seed.costCenter ?? null } });
-      await recordAuditEvent(tx, { actor, action: "team.create", resourceType: "team", resourceId: team.id, outcome: "success", after: { slug: team.slug, name: team.name, entraGroupIds: team.entraGroupIds } });
+      await recordAuditEvent(tx, {
+        actor,
+        action: "team.create",
+        resourceType: "team",
+        resourceId: team.id,
+        outcome: "success",
+        after: { slug: team.slug, name: team.name, entraGroupIds: team.entraGroupIds },
+      });
       created += 1;
     });
   }

@@ -47,7 +47,10 @@ describe("teams", () => {
 
   it("refuses bad input with the field and writes nothing", async () => {
     const before = await getPrisma().team.count();
-    await expect(createTeam({ actor: admin, input: { slug: "Bad Slug", name: "x", entraGroupIds: [group()] } })).rejects.toMatchObject({ code: "invalid_input", path: ["slug"] });
+    await expect(createTeam({ actor: admin, input: { slug: "Bad Slug", name: "x", entraGroupIds: [group()] } })).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["slug"],
+    });
     expect(await getPrisma().team.count()).toBe(before);
   });
 
@@ -105,7 +108,15 @@ describe("teams", () => {
     const groupId = sandboxGroupIds.fleetOps;
     const { team } = await createTeam({ actor: admin, input: { slug: slug(), name: "Members", entraGroupIds: [groupId] } });
     await getPrisma().user.create({
-      data: { entraObjectId: randomUUID(), tenantId: "t", name: "Mia Member", email: "mia@example.com", groupIds: [groupId], appRoles: [], lastSignInAt: new Date() },
+      data: {
+        entraObjectId: randomUUID(),
+        tenantId: "t",
+        name: "Mia Member",
+        email: "mia@example.com",
+        groupIds: [groupId],
+        appRoles: [],
+        lastSignInAt: new Date(),
+      },
     });
     const { members } = await getTeam({ actor: viewer, slug: team.slug });
     expect(members.map((member) => member.name)).toEqual(["Mia Member"]);

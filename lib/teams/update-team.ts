@@ -42,7 +42,16 @@ export async function updateTeam({
       },
     });
     const view = toTeamView(team);
-    await recordAuditEvent(tx, { actor, action: "team.update", resourceType: "team", resourceId: team.id, outcome: "success", before: toTeamView(before), after: view, detail });
+    await recordAuditEvent(tx, {
+      actor,
+      action: "team.update",
+      resourceType: "team",
+      resourceId: team.id,
+      outcome: "success",
+      before: toTeamView(before),
+      after: view,
+      detail,
+    });
     return { team: view, groupsNotVerified: groups.verified ? undefined : groups.reason };
   });
 }

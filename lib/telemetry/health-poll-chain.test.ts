@@ -20,7 +20,9 @@ interface JobRow {
 }
 
 async function cycles(): Promise<JobRow[]> {
-  return getPrisma().$queryRawUnsafe<JobRow[]>(`SELECT singleton_key, state::text AS state, started_on, completed_on FROM ${schema}.job WHERE name = 'health.poll' ORDER BY started_on NULLS LAST`);
+  return getPrisma().$queryRawUnsafe<JobRow[]>(
+    `SELECT singleton_key, state::text AS state, started_on, completed_on FROM ${schema}.job WHERE name = 'health.poll' ORDER BY started_on NULLS LAST`,
+  );
 }
 
 beforeAll(async () => {
@@ -41,11 +43,15 @@ describe("health.poll every 5 s", () => {
     expect(await scheduleNextCycle(5)).toEqual(expect.any(String));
     // A second ask for the same slot is refused: one job per slot, however many workers ask.
     expect(await scheduleNextCycle(5)).toBeNull();
-    const done = await waitFor("three completed cycles", async () => {
-      const rows = await cycles();
-      const completed = rows.filter((row) => row.state === "completed");
-      return completed.length >= 3 ? completed : null;
-    }, 40_000);
+    const done = await waitFor(
+      "three completed cycles",
+      async () => {
+        const rows = await cycles();
+        const completed = rows.filter((row) => row.state === "completed");
+        return completed.length >= 3 ? completed : null;
+      },
+      40_000,
+    );
     const keys = done.map((row) => row.singleton_key);
     expect(new Set(keys).size).toBe(keys.length);
     for (const key of keys) expect(key).toMatch(/^cycle-5-\d+$/);

@@ -55,7 +55,17 @@ async function createService(name: string, role: string | null): Promise<{ id: s
       tags: [],
       searchText: serviceSlug,
       appInsightsRoleName: role,
-      deploySpec: { imageRepository: `contoso.azurecr.io/${slug}/${name}`, port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "200m", memoryRequest: "64Mi", memoryLimit: "128Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
+        port: 8080,
+        replicas: 2,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
     },
   });
   return { id: row.id, slug: serviceSlug };
@@ -66,7 +76,11 @@ let admin: UserActor;
 async function deploy(service: string, namespaceId: string, tag: string): Promise<void> {
   const created = await createDeployment({ actor: member, input: { service, namespaceId, tag } });
   if (created.status === "awaiting-approval") await approveDeployment({ actor: admin, deploymentId: created.id });
-  await waitFor(`${service} ${tag} to end`, async () => ["succeeded", "failed"].includes((await getDeployment({ actor: member, id: created.id })).status), 45_000);
+  await waitFor(
+    `${service} ${tag} to end`,
+    async () => ["succeeded", "failed"].includes((await getDeployment({ actor: member, id: created.id })).status),
+    45_000,
+  );
 }
 
 async function snapshot(serviceId: string, namespaceId: string) {
@@ -78,17 +92,51 @@ beforeAll(async () => {
   worker = await startWorker({ definitions: jobDefinitions, schema, timing: fastTiming, queues: ["deployment.rollout"] });
   const prisma = getPrisma();
   const team = await prisma.team.create({ data: { slug, name: `Team ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
-  const user = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Hal Health", email: "hal@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() } });
+  const user = await prisma.user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Hal Health",
+      email: "hal@example.com",
+      groupIds: [],
+      appRoles: [],
+      lastSignInAt: new Date(),
+    },
+  });
   member = { kind: "user", userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [{ id: team.id, slug: team.slug, name: team.name }] };
-  const adminRow = await prisma.user.create({ data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name: "Ada Admin", email: "ada@example.com", groupIds: [], appRoles: [getConfig().identity.adminAppRole], lastSignInAt: new Date() } });
+  const adminRow = await prisma.user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name: "Ada Admin",
+      email: "ada@example.com",
+      groupIds: [],
+      appRoles: [getConfig().identity.adminAppRole],
+      lastSignInAt: new Date(),
+    },
+  });
   admin = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
   await refreshClusters({ actor: { kind: "system", name: "test" } });
   await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
   await prisma.cluster.updateMany({ where: { name: "aks-lab-neu" }, data: { environment: "test" } });
   await prisma.cluster.updateMany({ where: { name: "aks-prod-weu" }, data: { environment: "prod" } });
-  for (const [key, clusterName] of [["dev", "aks-dev-weu"], ["lab", "aks-lab-neu"], ["prod", "aks-prod-weu"]] as const) {
+  for (const [key, clusterName] of [
+    ["dev", "aks-dev-weu"],
+    ["lab", "aks-lab-neu"],
+    ["prod", "aks-prod-weu"],
+  ] as const) {
     const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: clusterName } });
-    const request = await requestNamespace({ actor: member, input: { teamId: team.id, clusterId: cluster.id, name: `${slug}-${key}`, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Health poll integration tests" } });
+    const request = await requestNamespace({
+      actor: member,
+      input: {
+        teamId: team.id,
+        clusterId: cluster.id,
+        name: `${slug}-${key}`,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "Health poll integration tests",
+      },
+    });
     namespaces[key] = (await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } })).namespaceId!;
     await provisionNamespace({ namespaceId: namespaces[key], attempt: 1 });
   }
@@ -158,7 +206,9 @@ describe("a health poll cycle", () => {
     // The application map's edges came back in those same requests: every window stored per workspace, and the map built from them.
     expect(summary.mapError).toBeUndefined();
     const mapEdges = await getPrisma().appMapEdges.findMany({ where: { workspaceId: { in: workspaces.map((workspace) => workspace.id) } } });
-    expect(mapEdges.map((row) => `${row.window}:${row.fetchedAt !== null}:${row.lastError}`).sort()).toEqual(workspaces.flatMap(() => ["1h:true:null", "24h:true:null", "7d:true:null"]).sort());
+    expect(mapEdges.map((row) => `${row.window}:${row.fetchedAt !== null}:${row.lastError}`).sort()).toEqual(
+      workspaces.flatMap(() => ["1h:true:null", "24h:true:null", "7d:true:null"]).sort(),
+    );
     const devMap = await getPrisma().appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: "1h", environment: "dev" } } });
     const devNodes = devMap.nodes as unknown as { id: string; health: string | null }[];
     expect(devNodes).toEqual(expect.arrayContaining([expect.objectContaining({ id: `svc:${services.withRole.slug}` })]));
@@ -170,21 +220,31 @@ describe("a health poll cycle", () => {
     expect(withRole.kubernetes as unknown as KubernetesObservation).toMatchObject({ desiredReplicas: 2, readyReplicas: 2, tag: "1.0.0", waiting: [] });
     expect(withRole.telemetry).not.toBeNull();
     // The sandbox's synthetic telemetry for the role, from log-wharf-nonprod through appi-wharf-dev.
-    expect(withRole.telemetry as unknown as TelemetryObservation).toMatchObject({ requests: expect.any(Number), failed: expect.any(Number), p95DurationMs: expect.any(Number) });
+    expect(withRole.telemetry as unknown as TelemetryObservation).toMatchObject({
+      requests: expect.any(Number),
+      failed: expect.any(Number),
+      p95DurationMs: expect.any(Number),
+    });
     expect((withRole.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
     expect(withRole.state).toBe("healthy");
-    const minuteFigures = await getPrisma().healthSample.findMany({ where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } } });
+    const minuteFigures = await getPrisma().healthSample.findMany({
+      where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } },
+    });
     expect(minuteFigures.length).toBeGreaterThan(0);
 
     const withoutRole = await snapshot(services.withoutRole.id, namespaces.dev);
     expect(withoutRole.state).toBe("healthy");
     expect(withoutRole.telemetry).toBeNull();
-    expect(withoutRole.reasons).toEqual([expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" })]);
+    expect(withoutRole.reasons).toEqual([
+      expect.objectContaining({ signal: "telemetry", state: "healthy", message: "No App Insights role name: health comes from Kubernetes only" }),
+    ]);
 
     const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id } });
     expect(transitions.map((transition) => transition.toState)).toContain("healthy");
     const samples = await getPrisma().healthSample.findMany({ where: { serviceId: services.withoutRole.id, namespaceId: namespaces.dev } });
-    expect(samples.some((sample) => sample.resolution === "minute" && sample.state === "healthy" && sample.readyReplicas === 2 && sample.desiredReplicas === 2)).toBe(true);
+    expect(
+      samples.some((sample) => sample.resolution === "minute" && sample.state === "healthy" && sample.readyReplicas === 2 && sample.desiredReplicas === 2),
+    ).toBe(true);
 
     // A second cycle right after asks no workspace again (each waits a cycle, or its backoff); the snapshots still refresh.
     const again: string[] = [];
@@ -263,7 +323,9 @@ describe("a health poll cycle", () => {
     // The crash loop shows as the failed rollout and as restarts; whether a pod is waiting in CrashLoopBackOff at the instant of the cycle depends on the back-off.
     expect(signals).toEqual(expect.arrayContaining(["rollout:unhealthy"]));
     expect(signals.some((signal) => signal.startsWith("restarts:") || signal === "crashLoop:unhealthy")).toBe(true);
-    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(/^The last rollout to crash failed: CrashLoopBackOff/);
+    expect((crashing.reasons as unknown as HealthReason[]).find((reason) => reason.signal === "rollout")!.message).toMatch(
+      /^The last rollout to crash failed: CrashLoopBackOff/,
+    );
     // The version running is what the old ReplicaSet's ready pods still run, not the failed tag.
     expect(crashing.kubernetes as unknown as KubernetesObservation).toMatchObject({ tag: "1.0.0", rollout: { phase: "failed", targetTag: "crash" } });
     const transitions = await getPrisma().healthTransition.findMany({ where: { serviceId: services.withoutRole.id }, orderBy: { at: "desc" }, take: 1 });

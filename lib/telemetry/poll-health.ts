@@ -70,7 +70,9 @@ async function loadTargets(): Promise<Target[]> {
       finishedAt: true,
       replicas: true,
       service: { select: { id: true, slug: true, tier: true, appInsightsRoleName: true } },
-      namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true, subscriptionId: true, resourceGroup: true } } } },
+      namespace: {
+        select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true, subscriptionId: true, resourceGroup: true } } },
+      },
     },
   });
   return rows.map((row) => ({
@@ -236,7 +238,14 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   // The application map's edge queries ride in the same $batch, for the windows due (lib/appmap/map-cadence.ts).
   const mapWindowsFor = await mapWindowsPlan(now);
   phase("read state");
-  const polled = await pollWorkspaces({ config, workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)), roles, windowMinutes, now, mapWindowsFor });
+  const polled = await pollWorkspaces({
+    config,
+    workspaces: workspaceRows.filter((workspace) => usedWorkspaces.has(workspace.id)),
+    roles,
+    windowMinutes,
+    now,
+    mapWindowsFor,
+  });
 
   phase("log analytics");
   const routesByEnvironment = new Map<string, ComponentRoute[]>();
@@ -267,7 +276,15 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     const previous = previousByPair.get(`${target.serviceId}/${target.namespaceId}`);
     const k8s: KubernetesObservation = kubernetes[index]!;
     const telemetry = target.role
-      ? telemetryFor(target, routesByEnvironment.get(target.environment) ?? [], polled, resultsByRole, previous?.telemetry as TelemetryObservation | null | undefined, now, cycleSeconds)
+      ? telemetryFor(
+          target,
+          routesByEnvironment.get(target.environment) ?? [],
+          polled,
+          resultsByRole,
+          previous?.telemetry as TelemetryObservation | null | undefined,
+          now,
+          cycleSeconds,
+        )
       : null;
     const verdict = evaluateHealth({
       kubernetes: k8s,
@@ -275,7 +292,9 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
       thresholds: thresholdsForTier(target.tier, thresholdRows),
       now,
       cycleSeconds,
-      previous: previous ? { state: previous.state as HealthState, reasons: previous.reasons as unknown as HealthReason[], stateSince: previous.stateSince.toISOString() } : null,
+      previous: previous
+        ? { state: previous.state as HealthState, reasons: previous.reasons as unknown as HealthReason[], stateSince: previous.stateSince.toISOString() }
+        : null,
     });
     states[verdict.state] += 1;
     snapshots.push({
@@ -344,5 +363,13 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
   const workspaceErrors = [...polled.values()]
     .filter((entry) => entry.workspace.lastError)
     .map((entry) => ({ workspace: entry.workspace.name, error: entry.workspace.lastError! }));
-  return { services: targets.length, workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length, workspaceErrors, states, transitions, ...(mapError !== undefined && { mapError }), phases };
+  return {
+    services: targets.length,
+    workspacesQueried: [...polled.values()].filter((entry) => entry.queried).length,
+    workspaceErrors,
+    states,
+    transitions,
+    ...(mapError !== undefined && { mapError }),
+    phases,
+  };
 }

@@ -47,7 +47,9 @@ beforeAll(async () => {
   armToken = token.token;
   const stored = await sandbox.identity.provider.ClientCredentials.find(armToken);
   if (!stored?.scope?.split(" ").includes(armScope)) {
-    throw new Error(`the sandbox provider dropped the ARM scope (token scope: '${stored?.scope ?? ""}'): add "${armScope}" to \`scopes\` in sandbox/identity.ts`);
+    throw new Error(
+      `the sandbox provider dropped the ARM scope (token scope: '${stored?.scope ?? ""}'): add "${armScope}" to \`scopes\` in sandbox/identity.ts`,
+    );
   }
 });
 
@@ -170,22 +172,38 @@ describe("sandbox ARM on the wire", () => {
     vi.setSystemTime(Date.now() + 3_600_000 + 5_000);
     const res = await get(`${clusterPath("aks-dev-weu")}?api-version=2025-05-01`, armToken);
     expect(res.status).toBe(401);
-    expect(res.body).toMatchObject({ error: { code: "ExpiredAuthenticationToken", message: expect.stringMatching(/^The access token expiry UTC time '.+ [AP]M' is earlier than current UTC time '.+ [AP]M'\.$/) } });
+    expect(res.body).toMatchObject({
+      error: {
+        code: "ExpiredAuthenticationToken",
+        message: expect.stringMatching(/^The access token expiry UTC time '.+ [AP]M' is earlier than current UTC time '.+ [AP]M'\.$/),
+      },
+    });
   });
 
   it("requires api-version, after authentication as ARM does", async () => {
     const res = await get(clusterPath("aks-dev-weu"), armToken);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." } });
+    expect(res.body).toEqual({
+      error: { code: "MissingApiVersionParameter", message: "The api-version query parameter (?api-version=) is required for all requests." },
+    });
     expect((await get(clusterPath("aks-dev-weu"))).status).toBe(401);
     expect((await get(`${clusterPath("aks-dev-weu")}?api-version=latest`, armToken)).body).toMatchObject({ error: { code: "InvalidApiVersionParameter" } });
   });
 
   it("words the 404s for a missing subscription and resource group as ARM does", async () => {
     const subscription = await get(`/subscriptions/${otherSubscription}/providers/Microsoft.ContainerService/managedClusters?api-version=2025-05-01`, armToken);
-    expect(subscription).toMatchObject({ status: 404, body: { error: { code: "SubscriptionNotFound", message: `The subscription '${otherSubscription}' could not be found.` } } });
-    const group = await get(`/subscriptions/${sandboxSubscriptionId}/resourceGroups/rg-nowhere/providers/Microsoft.ContainerService/managedClusters?api-version=2025-05-01`, armToken);
-    expect(group).toMatchObject({ status: 404, body: { error: { code: "ResourceGroupNotFound", message: "Resource group 'rg-nowhere' could not be found." } } });
+    expect(subscription).toMatchObject({
+      status: 404,
+      body: { error: { code: "SubscriptionNotFound", message: `The subscription '${otherSubscription}' could not be found.` } },
+    });
+    const group = await get(
+      `/subscriptions/${sandboxSubscriptionId}/resourceGroups/rg-nowhere/providers/Microsoft.ContainerService/managedClusters?api-version=2025-05-01`,
+      armToken,
+    );
+    expect(group).toMatchObject({
+      status: 404,
+      body: { error: { code: "ResourceGroupNotFound", message: "Resource group 'rg-nowhere' could not be found." } },
+    });
   });
 
   it("matches path segments and names case-insensitively, as ARM does", async () => {
@@ -199,7 +217,11 @@ describe("sandbox ARM on the wire", () => {
   });
 
   it("says plainly which ARM calls the sandbox does not serve", async () => {
-    const res = await httpsJson(`${sandbox.origin}${clusterPath("aks-dev-weu")}?api-version=2025-05-01`, { ca: sandbox.caPem, token: armToken, method: "DELETE" });
+    const res = await httpsJson(`${sandbox.origin}${clusterPath("aks-dev-weu")}?api-version=2025-05-01`, {
+      ca: sandbox.caPem,
+      token: armToken,
+      method: "DELETE",
+    });
     expect(res.status).toBe(501);
     expect(res.body).toMatchObject({ error: { code: "SandboxNotImplemented", message: expect.stringContaining("DELETE") } });
   });

@@ -49,7 +49,12 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
       return;
     }
     if (!apiVersionPattern.test(apiVersion)) {
-      sendArmError(res, 400, "InvalidApiVersionParameter", `The api-version '${apiVersion}' is invalid. The supported versions are dates such as '2025-05-01' or '2025-05-02-preview'.`);
+      sendArmError(
+        res,
+        400,
+        "InvalidApiVersionParameter",
+        `The api-version '${apiVersion}' is invalid. The supported versions are dates such as '2025-05-01' or '2025-05-02-preview'.`,
+      );
       return;
     }
 
@@ -137,7 +142,12 @@ function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute, a
   const found = all.find((r) => sameName(r.name, name));
   if (!found) {
     const type = route.resourceType === "workspaces" ? "Microsoft.OperationalInsights/workspaces" : "Microsoft.Insights/components";
-    sendArmError(res, 404, "ResourceNotFound", `The Resource '${type}/${name}' under resource group '${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+    sendArmError(
+      res,
+      404,
+      "ResourceNotFound",
+      `The Resource '${type}/${name}' under resource group '${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+    );
     return;
   }
   sendArmJson(res, 200, found.body);

@@ -46,7 +46,12 @@ export async function authenticateBearer(provider: Provider, req: IncomingMessag
   if (!header) return { ok: false, reason: "missing", code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is missing." };
   const value = /^Bearer +(\S+)$/i.exec(header)?.[1];
   if (!value) {
-    return { ok: false, reason: "malformed", code: "AuthenticationFailed", message: "Authentication failed. The 'Authorization' header is provided in an invalid format." };
+    return {
+      ok: false,
+      reason: "malformed",
+      code: "AuthenticationFailed",
+      message: "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+    };
   }
   // Only the sandbox provider's own store knows its (opaque) tokens, so a
   // token from anywhere else, or from a previous sandbox run, is not found.

@@ -113,7 +113,9 @@ export function clusterUserKubeconfig({ cluster, origin, caPem, token }: UserKub
   const user = `clusterUser_${sandboxResourceGroup}_${cluster.name}`;
   return stringify({
     apiVersion: "v1",
-    clusters: [{ cluster: { "certificate-authority-data": Buffer.from(caPem).toString("base64"), server: clusterServerUrl(origin, cluster) }, name: cluster.name }],
+    clusters: [
+      { cluster: { "certificate-authority-data": Buffer.from(caPem).toString("base64"), server: clusterServerUrl(origin, cluster) }, name: cluster.name },
+    ],
     contexts: [{ context: { cluster: cluster.name, user }, name: cluster.name }],
     "current-context": cluster.name,
     kind: "Config",

@@ -7,13 +7,7 @@
 // answers each api-version in its own shape, WorkspaceResourceId and
 // IngestionMode appear only from 2020-02-02 on. Fixed dates keep answers stable.
 import { sandboxSubscriptionId } from "../clusters";
-import {
-  componentConnectionString,
-  componentResourceId,
-  workspaceResourceId,
-  type SandboxComponent,
-  type SandboxWorkspace,
-} from "../workspaces";
+import { componentConnectionString, componentResourceId, workspaceResourceId, type SandboxComponent, type SandboxWorkspace } from "../workspaces";
 
 const created = "2026-01-05T09:30:00.0000000Z";
 

@@ -63,7 +63,10 @@ describe("Log Analytics workspaces through @azure/arm-operationalinsights", () =
   it("gets one workspace, and answers ARM's 404 for a missing one", async () => {
     const prod = await workspaces.workspaces.get(sandboxResourceGroup, "log-wharf-prod");
     expect(prod.customerId).toBe(sandboxWorkspaces[1]?.customerId);
-    await expect(workspaces.workspaces.get(sandboxResourceGroup, "log-nowhere")).rejects.toMatchObject({ statusCode: 404, code: "ResourceNotFound" } satisfies Partial<RestError>);
+    await expect(workspaces.workspaces.get(sandboxResourceGroup, "log-nowhere")).rejects.toMatchObject({
+      statusCode: 404,
+      code: "ResourceNotFound",
+    } satisfies Partial<RestError>);
   });
 });
 
@@ -71,14 +74,19 @@ describe("App Insights components through @azure/arm-appinsights", () => {
   it("lists one workspace-based component per environment, tagged with it", async () => {
     const listed = await components.components.list();
     expect(listed.map((c) => c.name)).toEqual(["appi-wharf-dev", "appi-wharf-test", "appi-wharf-prod"]);
-    const workspaceId = (name: string) => `/subscriptions/${sandboxSubscriptionId}/resourceGroups/${sandboxResourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
+    const workspaceId = (name: string) =>
+      `/subscriptions/${sandboxSubscriptionId}/resourceGroups/${sandboxResourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
     // The SDK asks with 2018-05-01-preview, older than workspace-based components: no WorkspaceResourceId then, as ARM answers.
     const wire = (listed._response.parsedBody as unknown as { value: { properties: Record<string, unknown> }[] }).value;
     expect(wire.map((c) => c.properties.WorkspaceResourceId)).toEqual([undefined, undefined, undefined]);
     // Asked with 2020-02-02, as Wharf asks, each names the workspace it writes to.
     const { token } = await credential.getToken(armScope);
-    const raw = await httpsJson(`${sandbox.origin}/subscriptions/${sandboxSubscriptionId}/providers/Microsoft.Insights/components?api-version=2020-02-02`, { ca: sandbox.caPem, token });
-    const workspaceBased = (raw.body as { value: { tags: Record<string, string>; properties: { WorkspaceResourceId: string; IngestionMode: string } }[] }).value;
+    const raw = await httpsJson(`${sandbox.origin}/subscriptions/${sandboxSubscriptionId}/providers/Microsoft.Insights/components?api-version=2020-02-02`, {
+      ca: sandbox.caPem,
+      token,
+    });
+    const workspaceBased = (raw.body as { value: { tags: Record<string, string>; properties: { WorkspaceResourceId: string; IngestionMode: string } }[] })
+      .value;
     expect(workspaceBased.map((c) => [c.tags["wharf.io/environment"], c.properties.WorkspaceResourceId])).toEqual([
       ["dev", workspaceId("log-wharf-nonprod")],
       ["test", workspaceId("log-wharf-nonprod")],
@@ -93,7 +101,9 @@ describe("App Insights components through @azure/arm-appinsights", () => {
       provisioningState: "Succeeded",
     });
     expect(dev.appId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(dev.connectionString).toBe(`InstrumentationKey=${dev.instrumentationKey};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${dev.appId}`);
+    expect(dev.connectionString).toBe(
+      `InstrumentationKey=${dev.instrumentationKey};IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/;LiveEndpoint=https://westeurope.livediagnostics.monitor.azure.com/;ApplicationId=${dev.appId}`,
+    );
   });
 
   it("lists by resource group and gets one component", async () => {

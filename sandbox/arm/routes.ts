@@ -66,7 +66,8 @@ function matchTypeRoute(method: string, segments: readonly string[], resourceTyp
   }
   if (method === "POST" && resourceType === "managedClusters") {
     const action = matches(segments, [...inGroup, "*", "listclusterusercredential"]);
-    if (action) return { resourceType, kind: "listClusterUserCredential", subscriptionId: action[0] ?? "", resourceGroup: action[1] ?? "", name: action[2] ?? "" };
+    if (action)
+      return { resourceType, kind: "listClusterUserCredential", subscriptionId: action[0] ?? "", resourceGroup: action[1] ?? "", name: action[2] ?? "" };
   }
   return undefined;
 }

@@ -67,7 +67,11 @@ beforeEach(() => {
 
 describe("sandbox Cost Management query", () => {
   it("answers month to date by day with UsageDate as a yyyymmdd number and the currency", async () => {
-    const result = await sandbox.client.query.usage(subscription, { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "Daily", aggregation: cost } });
+    const result = await sandbox.client.query.usage(subscription, {
+      type: "ActualCost",
+      timeframe: "MonthToDate",
+      dataset: { granularity: "Daily", aggregation: cost },
+    });
     expect(result.columns!.map((c) => c.name)).toEqual(["Cost", "UsageDate", "Currency"]);
     // 10 rows a page: the first page holds March 1-10 of the 15 days with data.
     expect(result.rows!.map((row) => row[1])).toEqual([20260301, 20260302, 20260303, 20260304, 20260305, 20260306, 20260307, 20260308, 20260309, 20260310]);
@@ -88,7 +92,11 @@ describe("sandbox Cost Management query", () => {
 
     const early = await startCostTestSandbox({ now: () => new Date("2026-03-01T02:00:00Z") });
     try {
-      const nothing = await early.client.query.usage(subscription, { type: "ActualCost", timeframe: "MonthToDate", dataset: { granularity: "Daily", aggregation: cost } });
+      const nothing = await early.client.query.usage(subscription, {
+        type: "ActualCost",
+        timeframe: "MonthToDate",
+        dataset: { granularity: "Daily", aggregation: cost },
+      });
       expect(nothing.rows).toBeUndefined();
     } finally {
       await early.close();
@@ -96,12 +104,26 @@ describe("sandbox Cost Management query", () => {
   });
 
   it("groups by resource group and by team tag, and the groups add up to the ungrouped total to the cent", async () => {
-    const dataset = (grouping?: NonNullable<QueryDefinition["dataset"]["grouping"]>): QueryDefinition["dataset"] => ({ granularity: "None", aggregation: cost, grouping });
+    const dataset = (grouping?: NonNullable<QueryDefinition["dataset"]["grouping"]>): QueryDefinition["dataset"] => ({
+      granularity: "None",
+      aggregation: cost,
+      grouping,
+    });
     const total = await sandbox.client.query.usage(subscription, custom("2026-02-01", "2026-02-28", dataset()));
-    const byGroup = await sandbox.client.query.usage(subscription, custom("2026-02-01", "2026-02-28", dataset([{ type: "Dimension", name: "ResourceGroupName" }])));
+    const byGroup = await sandbox.client.query.usage(
+      subscription,
+      custom("2026-02-01", "2026-02-28", dataset([{ type: "Dimension", name: "ResourceGroupName" }])),
+    );
     const byTeamAndService = await sandbox.client.query.usage(
       subscription,
-      custom("2026-02-01", "2026-02-28", dataset([{ type: "TagKey", name: "team" }, { type: "Dimension", name: "ServiceName" }])),
+      custom(
+        "2026-02-01",
+        "2026-02-28",
+        dataset([
+          { type: "TagKey", name: "team" },
+          { type: "Dimension", name: "ServiceName" },
+        ]),
+      ),
     );
     expect(total.rows).toHaveLength(1);
     expect(totalCents(byGroup)).toBe(totalCents(total));
@@ -111,8 +133,18 @@ describe("sandbox Cost Management query", () => {
 
     // Ten rows a page: follow the chain to add up every group.
     let rows = [...byTeamAndService.rows!];
-    for (let link = byTeamAndService.nextLink; link; ) {
-      const page = await postNextLink(link, custom("2026-02-01", "2026-02-28", dataset([{ type: "TagKey", name: "team" }, { type: "Dimension", name: "ServiceName" }])));
+    for (let link = byTeamAndService.nextLink; link;) {
+      const page = await postNextLink(
+        link,
+        custom(
+          "2026-02-01",
+          "2026-02-28",
+          dataset([
+            { type: "TagKey", name: "team" },
+            { type: "Dimension", name: "ServiceName" },
+          ]),
+        ),
+      );
       const properties = page.json!.properties as { rows: unknown[][]; nextLink: string | null };
       rows = rows.concat(properties.rows);
       link = properties.nextLink ?? undefined;
@@ -148,7 +180,10 @@ describe("sandbox Cost Management query", () => {
 
   it("answers at resource-group scope with only that group's resources", async () => {
     const scope = `${subscription}/resourceGroups/MC_rg-wharf-sandbox_aks-dev-weu_westeurope`;
-    const result = await sandbox.client.query.usage(scope, custom("2026-02-01", "2026-02-28", { granularity: "None", aggregation: cost, grouping: [{ type: "Dimension", name: "ResourceType" }] }));
+    const result = await sandbox.client.query.usage(
+      scope,
+      custom("2026-02-01", "2026-02-28", { granularity: "None", aggregation: cost, grouping: [{ type: "Dimension", name: "ResourceType" }] }),
+    );
     expect(result.rows!.map((row) => row[1]).sort()).toEqual([
       "microsoft.compute/disks",
       "microsoft.compute/virtualmachinescalesets",
@@ -160,7 +195,11 @@ describe("sandbox Cost Management query", () => {
   });
 
   it("keeps month boundaries: the last month is February's 28 days, a custom period crosses a year", async () => {
-    const last = await sandbox.client.query.usage(subscription, { type: "AmortizedCost", timeframe: "TheLastMonth", dataset: { granularity: "None", aggregation: { c: { name: "PreTaxCost", function: "Sum" } } } });
+    const last = await sandbox.client.query.usage(subscription, {
+      type: "AmortizedCost",
+      timeframe: "TheLastMonth",
+      dataset: { granularity: "None", aggregation: { c: { name: "PreTaxCost", function: "Sum" } } },
+    });
     expect(last.columns!.map((c) => c.name)).toEqual(["PreTaxCost", "Currency"]);
     const february = await sandbox.client.query.usage(subscription, custom("2026-02-01", "2026-02-28", { granularity: "None", aggregation: cost }));
     expect(totalCents(february)).toBe(cents(last.rows![0]![0]));
@@ -232,21 +271,40 @@ describe("sandbox Cost Management query", () => {
 
   it("refuses what the real service refuses, with what to change", async () => {
     const three = await restError(
-      sandbox.client.query.usage(subscription, custom("2026-02-01", "2026-02-02", {
-        granularity: "None",
-        aggregation: cost,
-        grouping: [{ type: "Dimension", name: "ResourceId" }, { type: "Dimension", name: "ServiceName" }, { type: "TagKey", name: "team" }],
-      })),
+      sandbox.client.query.usage(
+        subscription,
+        custom("2026-02-01", "2026-02-02", {
+          granularity: "None",
+          aggregation: cost,
+          grouping: [
+            { type: "Dimension", name: "ResourceId" },
+            { type: "Dimension", name: "ServiceName" },
+            { type: "TagKey", name: "team" },
+          ],
+        }),
+      ),
     );
     expect([three.statusCode, three.code]).toEqual([400, "BadRequest"]);
     expect(three.message).toMatch(/at most 2 clauses/);
-    const unknown = await restError(sandbox.client.query.usage(subscription, custom("2026-02-01", "2026-02-02", { granularity: "None", aggregation: cost, grouping: [{ type: "Dimension", name: "Namespace" }] })));
+    const unknown = await restError(
+      sandbox.client.query.usage(
+        subscription,
+        custom("2026-02-01", "2026-02-02", { granularity: "None", aggregation: cost, grouping: [{ type: "Dimension", name: "Namespace" }] }),
+      ),
+    );
     expect(unknown.message).toMatch(/'Namespace'; valid values: 'ResourceGroupName'/);
-    const backwards = await restError(sandbox.client.query.usage(subscription, { ...custom("2026-02-01", "2026-02-02"), timePeriod: { from: new Date("2026-02-05"), to: new Date("2026-02-01") } }));
+    const backwards = await restError(
+      sandbox.client.query.usage(subscription, {
+        ...custom("2026-02-01", "2026-02-02"),
+        timePeriod: { from: new Date("2026-02-05"), to: new Date("2026-02-01") },
+      }),
+    );
     expect(backwards.message).toMatch(/before timePeriod.from/);
     const noPeriod = await restError(sandbox.client.query.usage(subscription, { type: "ActualCost", timeframe: "Custom", dataset: { aggregation: cost } }));
     expect(noPeriod.message).toMatch(/needs timePeriod/);
-    const otherSubscription = await restError(sandbox.client.query.usage("subscriptions/00000000-0000-4000-8000-000000000000", custom("2026-02-01", "2026-02-02")));
+    const otherSubscription = await restError(
+      sandbox.client.query.usage("subscriptions/00000000-0000-4000-8000-000000000000", custom("2026-02-01", "2026-02-02")),
+    );
     expect([otherSubscription.statusCode, otherSubscription.code]).toEqual([404, "SubscriptionNotFound"]);
   });
 
@@ -262,12 +320,15 @@ describe("sandbox Cost Management query", () => {
     const armToken = (await sandbox.credential.getToken("https://management.azure.com/.default"))!.token;
     const noVersion = await httpsJson(url, { ca: sandbox.caPem, method: "POST", body, token: armToken });
     expect(noVersion.body).toMatchObject({ error: { code: "MissingApiVersionParameter" } });
-    const billingAccount = await httpsJson(`${sandbox.origin}/providers/Microsoft.Billing/billingAccounts/1/providers/Microsoft.CostManagement/query?api-version=2022-10-01`, {
-      ca: sandbox.caPem,
-      method: "POST",
-      body,
-      token: armToken,
-    });
+    const billingAccount = await httpsJson(
+      `${sandbox.origin}/providers/Microsoft.Billing/billingAccounts/1/providers/Microsoft.CostManagement/query?api-version=2022-10-01`,
+      {
+        ca: sandbox.caPem,
+        method: "POST",
+        body,
+        token: armToken,
+      },
+    );
     expect(billingAccount.status).toBe(501);
   });
 
@@ -297,7 +358,7 @@ describe("sandbox Cost Management forecast", () => {
     });
     expect(result.columns!.map((c) => c.name)).toEqual(["Cost", "UsageDate", "CostStatus", "Currency"]);
     let rows = [...result.rows!];
-    for (let link = result.nextLink; link; ) {
+    for (let link = result.nextLink; link;) {
       const page = await postNextLink(link, {
         type: "ActualCost",
         timeframe: "Custom",

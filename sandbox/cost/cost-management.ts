@@ -108,7 +108,12 @@ export function createCostManagement(options: CostManagementOptions): CostManage
       return;
     }
     if (req.method !== "POST") {
-      sendArmError(res, 405, "MethodNotAllowed", `The ${action} operation takes POST with a ${action === "query" ? "QueryDefinition" : "ForecastDefinition"} body, not ${req.method}.`);
+      sendArmError(
+        res,
+        405,
+        "MethodNotAllowed",
+        `The ${action} operation takes POST with a ${action === "query" ? "QueryDefinition" : "ForecastDefinition"} body, not ${req.method}.`,
+      );
       return;
     }
     if (scope[1] !== sandboxSubscriptionId.toLowerCase()) {
@@ -146,7 +151,12 @@ export function createCostManagement(options: CostManagementOptions): CostManage
       throw error;
     }
     if (token && token.h !== bodyHash(body)) {
-      sendArmError(res, 400, "BadRequest", "Invalid query definition: the $skiptoken belongs to another query; POST the same body to nextLink as to the first page.");
+      sendArmError(
+        res,
+        400,
+        "BadRequest",
+        "Invalid query definition: the $skiptoken belongs to another query; POST the same body to nextLink as to the first page.",
+      );
       return;
     }
 

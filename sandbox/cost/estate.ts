@@ -138,12 +138,36 @@ function clusterResources(): BilledResource[] {
 type Kind = "cosmos" | "redis" | "servicebus" | "keyvault" | "loganalytics" | "acr";
 
 const kinds: Record<Kind, { provider: string; serviceName: string; meterCategory: string; meterSubCategory: string; weekdayLift: number }> = {
-  cosmos: { provider: "Microsoft.DocumentDB/databaseAccounts", serviceName: "Azure Cosmos DB", meterCategory: "Azure Cosmos DB", meterSubCategory: "Autoscale - Zone Redundancy", weekdayLift: 0.35 },
+  cosmos: {
+    provider: "Microsoft.DocumentDB/databaseAccounts",
+    serviceName: "Azure Cosmos DB",
+    meterCategory: "Azure Cosmos DB",
+    meterSubCategory: "Autoscale - Zone Redundancy",
+    weekdayLift: 0.35,
+  },
   redis: { provider: "Microsoft.Cache/Redis", serviceName: "Redis Cache", meterCategory: "Redis Cache", meterSubCategory: "Standard", weekdayLift: 0 },
-  servicebus: { provider: "Microsoft.ServiceBus/namespaces", serviceName: "Service Bus", meterCategory: "Service Bus", meterSubCategory: "Standard", weekdayLift: 0.25 },
+  servicebus: {
+    provider: "Microsoft.ServiceBus/namespaces",
+    serviceName: "Service Bus",
+    meterCategory: "Service Bus",
+    meterSubCategory: "Standard",
+    weekdayLift: 0.25,
+  },
   keyvault: { provider: "Microsoft.KeyVault/vaults", serviceName: "Key Vault", meterCategory: "Key Vault", meterSubCategory: "Standard", weekdayLift: 0.5 },
-  loganalytics: { provider: "Microsoft.OperationalInsights/workspaces", serviceName: "Log Analytics", meterCategory: "Log Analytics", meterSubCategory: "Analytics Logs Data Ingestion", weekdayLift: 0.45 },
-  acr: { provider: "Microsoft.ContainerRegistry/registries", serviceName: "Container Registry", meterCategory: "Container Registry", meterSubCategory: "Premium", weekdayLift: 0.1 },
+  loganalytics: {
+    provider: "Microsoft.OperationalInsights/workspaces",
+    serviceName: "Log Analytics",
+    meterCategory: "Log Analytics",
+    meterSubCategory: "Analytics Logs Data Ingestion",
+    weekdayLift: 0.45,
+  },
+  acr: {
+    provider: "Microsoft.ContainerRegistry/registries",
+    serviceName: "Container Registry",
+    meterCategory: "Container Registry",
+    meterSubCategory: "Premium",
+    weekdayLift: 0.1,
+  },
 };
 
 interface ServiceResource {

@@ -57,7 +57,8 @@ function invalid(message: string): never {
 function period(body: Record<string, unknown>, kind: ParsedQuery["kind"], now: Date): { from: Date; to: Date } {
   const timeframe = body.timeframe;
   const allowed: readonly string[] = kind === "forecast" ? ["Custom"] : queryTimeframes;
-  if (typeof timeframe !== "string" || !allowed.includes(timeframe)) invalid(`timeframe must be one of ${allowed.join(", ")}; got ${JSON.stringify(timeframe)}.`);
+  if (typeof timeframe !== "string" || !allowed.includes(timeframe))
+    invalid(`timeframe must be one of ${allowed.join(", ")}; got ${JSON.stringify(timeframe)}.`);
   const today = utcMidnight(now);
   const monthStart = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), 1));
   if (timeframe !== "Custom") {
@@ -69,7 +70,8 @@ function period(body: Record<string, unknown>, kind: ParsedQuery["kind"], now: D
     return { from: monthStart, to: today };
   }
   const tp = body.timePeriod;
-  if (!isObject(tp) || typeof tp.from !== "string" || typeof tp.to !== "string") invalid("timeframe Custom needs timePeriod with from and to as ISO 8601 dates.");
+  if (!isObject(tp) || typeof tp.from !== "string" || typeof tp.to !== "string")
+    invalid("timeframe Custom needs timePeriod with from and to as ISO 8601 dates.");
   const from = new Date(tp.from);
   const to = new Date(tp.to);
   if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime())) invalid(`timePeriod from '${tp.from}' and to '${tp.to}' must be ISO 8601 dates.`);
@@ -90,7 +92,12 @@ function comparison(value: unknown, where: string, what: "dimensions" | "tags"):
 
 function dimensionName(name: string): DimensionName {
   const found = Object.keys(dimensions).find((d) => lower(d) === lower(name));
-  if (!found) invalid(`Invalid dataset grouping or filter dimension: '${name}'; valid values: ${Object.keys(dimensions).map((d) => `'${d}'`).join(",")}.`);
+  if (!found)
+    invalid(
+      `Invalid dataset grouping or filter dimension: '${name}'; valid values: ${Object.keys(dimensions)
+        .map((d) => `'${d}'`)
+        .join(",")}.`,
+    );
   return found as DimensionName;
 }
 
@@ -125,10 +132,12 @@ export function parseDefinition(body: unknown, kind: ParsedQuery["kind"], now: D
   const dataset = body.dataset;
 
   const granularity = dataset.granularity ?? "None";
-  if (granularity !== "Daily" && granularity !== "None") invalid(`dataset.granularity must be Daily or None (the sandbox serves no other); got ${JSON.stringify(granularity)}.`);
+  if (granularity !== "Daily" && granularity !== "None")
+    invalid(`dataset.granularity must be Daily or None (the sandbox serves no other); got ${JSON.stringify(granularity)}.`);
 
   const aggregation = dataset.aggregation;
-  if (!isObject(aggregation) || Object.keys(aggregation).length === 0) invalid("dataset.aggregation is required, e.g. {\"totalCost\":{\"name\":\"Cost\",\"function\":\"Sum\"}}.");
+  if (!isObject(aggregation) || Object.keys(aggregation).length === 0)
+    invalid('dataset.aggregation is required, e.g. {"totalCost":{"name":"Cost","function":"Sum"}}.');
   const clauses = Object.entries(aggregation);
   if (clauses.length > 2) invalid(`dataset.aggregation may have at most 2 clauses; it has ${clauses.length}.`);
   const measures = clauses.map(([alias, clause]) => {
@@ -188,7 +197,14 @@ export function evaluateQuery(query: ParsedQuery, estate: readonly BilledResourc
   const columns = [
     ...query.measures.map((name) => ({ name, type: "Number" })),
     ...(query.daily ? [{ name: "UsageDate", type: "Number" }] : []),
-    ...query.grouping.flatMap((g) => (g.type === "Dimension" ? [{ name: g.name, type: "String" }] : [{ name: "TagKey", type: "String" }, { name: "TagValue", type: "String" }])),
+    ...query.grouping.flatMap((g) =>
+      g.type === "Dimension"
+        ? [{ name: g.name, type: "String" }]
+        : [
+            { name: "TagKey", type: "String" },
+            { name: "TagValue", type: "String" },
+          ],
+    ),
     { name: "Currency", type: "String" },
   ];
   const rows = [...sums.values()]
@@ -211,7 +227,12 @@ export function evaluateForecast(query: ParsedQuery, estate: readonly BilledReso
     if (minor === 0) continue;
     rows.push([...query.measures.map(() => minor / 100), usageDate(day), complete ? "Actual" : "Forecast", currency]);
   }
-  const columns = [...query.measures.map((name) => ({ name, type: "Number" })), { name: "UsageDate", type: "Number" }, { name: "CostStatus", type: "String" }, { name: "Currency", type: "String" }];
+  const columns = [
+    ...query.measures.map((name) => ({ name, type: "Number" })),
+    { name: "UsageDate", type: "Number" },
+    { name: "CostStatus", type: "String" },
+    { name: "Currency", type: "String" },
+  ];
   if (!query.daily) {
     const total = rows.reduce((sum, row) => sum + Math.round((row[0] as number) * 100), 0);
     return { columns: columns.filter((c) => c.name !== "UsageDate"), rows: total ? [[...query.measures.map(() => total / 100), "Forecast", currency]] : [] };

@@ -38,9 +38,7 @@ export class QpuLedger {
   }
 
   private remaining(now: number): string {
-    return qpuQuotas
-      .map((q) => `${q.name}:${q.limit - this.spent.filter((s) => s.at > now - q.windowMs).reduce((sum, s) => sum + s.qpu, 0)}`)
-      .join(",");
+    return qpuQuotas.map((q) => `${q.name}:${q.limit - this.spent.filter((s) => s.at > now - q.windowMs).reduce((sum, s) => sum + s.qpu, 0)}`).join(",");
   }
 
   reset(): void {

@@ -21,7 +21,9 @@ export interface CostTestSandbox {
   close(): Promise<void>;
 }
 
-export async function startCostTestSandbox(options: Pick<CostManagementOptions, "currency" | "pageSize" | "now"> & { clock?: () => number } = {}): Promise<CostTestSandbox> {
+export async function startCostTestSandbox(
+  options: Pick<CostManagementOptions, "currency" | "pageSize" | "now"> & { clock?: () => number } = {},
+): Promise<CostTestSandbox> {
   const server = await startIdentityTestServer("wharf-cost-");
   const { origin, tls, identity, clientSecret } = server;
   const cost = createCostManagement({ provider: identity.provider, origin, ...options, ledger: new QpuLedger(options.clock) });

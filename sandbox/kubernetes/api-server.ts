@@ -79,7 +79,10 @@ function resolveTarget(groupName: string, version: string, segments: string[]): 
   if (rest.length > 0) return undefined;
   if (first === "namespaces" && second && third) {
     const type = typeOf(third);
-    if (!type?.namespaced) return third === "status" && !fourth && groupName === "" ? { kind: "object", type: typeOf("namespaces") as ResourceType, name: second, subresource: "status" } : undefined;
+    if (!type?.namespaced)
+      return third === "status" && !fourth && groupName === ""
+        ? { kind: "object", type: typeOf("namespaces") as ResourceType, name: second, subresource: "status" }
+        : undefined;
     if (!fourth) return { kind: "collection", type, namespace: second };
     if (fifth === "scale" && hasScale(type)) return { kind: "scale", type, namespace: second, name: fourth };
     if (fifth && (fifth !== "status" || !type.statusSubresource)) return undefined;
@@ -137,7 +140,8 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match?.[1]) return false;
     const given = Buffer.from(match[1].trim());
-    const same = (expected: string | undefined) => expected !== undefined && given.length === Buffer.byteLength(expected) && timingSafeEqual(given, Buffer.from(expected));
+    const same = (expected: string | undefined) =>
+      expected !== undefined && given.length === Buffer.byteLength(expected) && timingSafeEqual(given, Buffer.from(expected));
     if (same(tokens[cluster])) return true;
     if (same(readerTokens[cluster])) return "reader";
     return false;
@@ -156,7 +160,8 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
     const method = req.method ?? "GET";
     const { operations, store } = runtime;
     const dryRun = query.getAll("dryRun").includes("All");
-    if (query.getAll("dryRun").some((value) => value !== "All")) throw badRequest(`dryRun: Unsupported value: "${query.get("dryRun") ?? ""}": supported values: "All"`);
+    if (query.getAll("dryRun").some((value) => value !== "All"))
+      throw badRequest(`dryRun: Unsupported value: "${query.get("dryRun") ?? ""}": supported values: "All"`);
     const manager = updateManager(query.get("fieldManager") ?? undefined, req.headers["user-agent"]);
     const fieldValidation = query.has("fieldValidation") ? parseFieldValidation(query.get("fieldValidation") ?? undefined) : undefined;
     const table = wantsTable(req.headers.accept);
@@ -166,7 +171,14 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       if (method === "GET") return sendJson(res, 200, scaleOf(operations.get(type, namespace, name)));
       if (method !== "PUT" && method !== "PATCH") throw methodNotAllowed(method);
       const body = decodeBody(await readBody(req), req.headers["content-type"]);
-      const result = updateScale(operations, type, namespace, name, method === "PUT" ? { kind: "replace", body } : { kind: "patch", patchType: patchTypeOf(req.headers["content-type"]), body }, { manager, fieldValidation, dryRun });
+      const result = updateScale(
+        operations,
+        type,
+        namespace,
+        name,
+        method === "PUT" ? { kind: "replace", body } : { kind: "patch", patchType: patchTypeOf(req.headers["content-type"]), body },
+        { manager, fieldValidation, dryRun },
+      );
       return sendJson(res, 200, result);
     }
 
@@ -187,7 +199,11 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       if (method === "DELETE") {
         const result = listObjects(store, type, namespace, query);
         const items = result.items.map((object) => operations.delete(type, object.metadata.namespace, object.metadata.name ?? "", { dryRun }));
-        return sendJson(res, 200, listBody(type, { items: items.filter((item) => item.kind !== "Status") as never, metadata: { resourceVersion: String(store.currentRevision) } }));
+        return sendJson(
+          res,
+          200,
+          listBody(type, { items: items.filter((item) => item.kind !== "Status") as never, metadata: { resourceVersion: String(store.currentRevision) } }),
+        );
       }
       throw methodNotAllowed(method);
     }
@@ -199,7 +215,11 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
         return watch(req, res, runtime, type, namespace, query);
       }
       const object = operations.get(type, namespace, name);
-      return sendJson(res, 200, table ? toTable(type, [object], { resourceVersion: object.metadata.resourceVersion }, query.get("includeObject") ?? undefined) : object);
+      return sendJson(
+        res,
+        200,
+        table ? toTable(type, [object], { resourceVersion: object.metadata.resourceVersion }, query.get("includeObject") ?? undefined) : object,
+      );
     }
     if (method === "PUT") {
       const body = decodeBody(await readBody(req), req.headers["content-type"]);
@@ -210,10 +230,14 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const patchType = patchTypeOf(req.headers["content-type"]);
       const force = query.has("force") ? isTrue(query.get("force")) : undefined;
       if (patchType === "apply" && !query.get("fieldManager")) {
-        throw invalid({ group: "meta.k8s.io", plural: "patchoptions", kind: "PatchOptions" }, "", [{ reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" }]);
+        throw invalid({ group: "meta.k8s.io", plural: "patchoptions", kind: "PatchOptions" }, "", [
+          { reason: "FieldValueRequired", message: "Required value: is required for apply patch", field: "fieldManager" },
+        ]);
       }
       if (patchType !== "apply" && force !== undefined) {
-        throw invalid({ group: "meta.k8s.io", plural: "patchoptions", kind: "PatchOptions" }, "", [{ reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch", field: "force" }]);
+        throw invalid({ group: "meta.k8s.io", plural: "patchoptions", kind: "PatchOptions" }, "", [
+          { reason: "FieldValueForbidden", message: "Forbidden: may not be specified for non-apply patch", field: "force" },
+        ]);
       }
       const body = decodeBody(await readBody(req), req.headers["content-type"]);
       const result = operations.patch(type, namespace, name, patchType, body, { manager, fieldValidation, dryRun, subresource, force });
@@ -228,14 +252,21 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const result = operations.delete(type, namespace, name, {
         propagationPolicy: propagation as DeleteOptions["propagationPolicy"],
         preconditions: deleteOptions.preconditions,
-        dryRun: dryRun || (Array.isArray((body as { dryRun?: unknown }).dryRun) && ((body as { dryRun: string[] }).dryRun.includes("All"))),
+        dryRun: dryRun || (Array.isArray((body as { dryRun?: unknown }).dryRun) && (body as { dryRun: string[] }).dryRun.includes("All")),
       });
       return sendJson(res, 200, result);
     }
     throw methodNotAllowed(method);
   }
 
-  function watch(req: IncomingMessage, res: ServerResponse, runtime: ClusterRuntime, type: ResourceType, namespace: string | undefined, query: URLSearchParams): void {
+  function watch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    runtime: ClusterRuntime,
+    type: ResourceType,
+    namespace: string | undefined,
+    query: URLSearchParams,
+  ): void {
     const labels = parseLabelSelector(query.get("labelSelector") ?? undefined);
     const fields = parseFieldSelector(query.get("fieldSelector") ?? undefined, type);
     const end = serveWatch(req, res, {
@@ -273,7 +304,8 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       return sendBody(res, 200, { "content-type": "application/json", etag: `"${document.hash}"`, "cache-control": "public, immutable" }, document.body);
     }
     if (root === "api") {
-      if (!second) return method === "GET" ? sendJson(res, 200, coreVersions(req.headers.host ?? "localhost")) : sendStatus(res, methodNotAllowed(method).status);
+      if (!second)
+        return method === "GET" ? sendJson(res, 200, coreVersions(req.headers.host ?? "localhost")) : sendStatus(res, methodNotAllowed(method).status);
       if (second !== "v1") throw notFoundPath();
       if (!third) return method === "GET" ? sendJson(res, 200, resourceList("", "v1")) : sendStatus(res, methodNotAllowed(method).status);
       const target = resolveTarget("", "v1", [third, ...rest]);

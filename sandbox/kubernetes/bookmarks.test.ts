@@ -17,7 +17,12 @@ type Seen = { type: string; object: { kind?: string; apiVersion?: string; metada
 
 async function watchFor(path: string, query: Record<string, string | number | boolean | undefined>, ms: number): Promise<Seen[]> {
   const seen: Seen[] = [];
-  const controller = await new Watch(server.kubeConfig()).watch(path, query, (type, object: Seen["object"]) => seen.push({ type, object }), () => undefined);
+  const controller = await new Watch(server.kubeConfig()).watch(
+    path,
+    query,
+    (type, object: Seen["object"]) => seen.push({ type, object }),
+    () => undefined,
+  );
   await new Promise((resolve) => setTimeout(resolve, ms));
   controller.abort();
   return seen;
@@ -32,7 +37,11 @@ describe("watch bookmarks", () => {
     const asked = await watchFor("/apis/apps/v1/deployments", { resourceVersion: from, allowWatchBookmarks: true }, 450);
     const bookmarks = asked.filter((event) => event.type === "BOOKMARK");
     expect(bookmarks.length).toBeGreaterThanOrEqual(2);
-    expect(bookmarks[0]!.object).toEqual({ kind: "Deployment", apiVersion: "apps/v1", metadata: { resourceVersion: server.api.store("aks-dev-weu").currentRevision.toString() } });
+    expect(bookmarks[0]!.object).toEqual({
+      kind: "Deployment",
+      apiVersion: "apps/v1",
+      metadata: { resourceVersion: server.api.store("aks-dev-weu").currentRevision.toString() },
+    });
 
     const notAsked = await watchFor("/api/v1/namespaces", { resourceVersion: from }, 350);
     expect(notAsked.filter((event) => event.type === "BOOKMARK")).toEqual([]);
@@ -45,7 +54,12 @@ describe("watch bookmarks", () => {
 
     const ended: Seen[] = [];
     let done = false;
-    await new Watch(server.kubeConfig()).watch("/api/v1/namespaces", { resourceVersion: server.api.store("aks-dev-weu").currentRevision.toString(), allowWatchBookmarks: true, timeoutSeconds: 1 }, (type, object: Seen["object"]) => ended.push({ type, object }), () => (done = true));
+    await new Watch(server.kubeConfig()).watch(
+      "/api/v1/namespaces",
+      { resourceVersion: server.api.store("aks-dev-weu").currentRevision.toString(), allowWatchBookmarks: true, timeoutSeconds: 1 },
+      (type, object: Seen["object"]) => ended.push({ type, object }),
+      () => (done = true),
+    );
     await expect.poll(() => done, { timeout: 3000 }).toBe(true);
     expect(ended.at(-1)?.type).toBe("BOOKMARK");
   });

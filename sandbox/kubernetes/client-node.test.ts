@@ -59,7 +59,11 @@ function deployment(name: string, namespace: string, overrides: { replicas?: num
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: "web", image: overrides.image ?? "wharfacr.azurecr.io/web:1.0.0", ports: [{ containerPort: 8080 }], env: [{ name: "MODE", value: "a" }] }] },
+        spec: {
+          containers: [
+            { name: "web", image: overrides.image ?? "wharfacr.azurecr.io/web:1.0.0", ports: [{ containerPort: 8080 }], env: [{ name: "MODE", value: "a" }] },
+          ],
+        },
       },
     },
   };
@@ -78,7 +82,11 @@ describe("discovery and authentication", () => {
     expect(byName.get("pods")).toMatchObject({ namespaced: true, shortNames: ["po"], verbs: expect.arrayContaining(["watch", "patch", "deletecollection"]) });
     const appsResources = await apps.getAPIResources();
     expect(appsResources.groupVersion).toBe("apps/v1");
-    expect(appsResources.resources.find((resource) => resource.name === "deployments")).toMatchObject({ kind: "Deployment", shortNames: ["deploy"], categories: ["all"] });
+    expect(appsResources.resources.find((resource) => resource.name === "deployments")).toMatchObject({
+      kind: "Deployment",
+      shortNames: ["deploy"],
+      categories: ["all"],
+    });
     const rbac = await server.kubeConfig().makeApiClient(RbacAuthorizationV1Api).getAPIResources();
     expect(rbac.resources.map((resource) => resource.name)).toEqual(["rolebindings"]);
     const netpol = await server.kubeConfig().makeApiClient(NetworkingV1Api).getAPIResources();
@@ -92,7 +100,10 @@ describe("discovery and authentication", () => {
     const otherCluster = server.kubeConfig({ token: server.token("aks-prod-weu") }).makeApiClient(CoreV1Api);
     await expect(otherCluster.listNamespace()).rejects.toMatchObject({ code: 401 });
     const raw = await fetchJson("/api/v1/namespaces", { authorization: "Bearer not-the-token" });
-    expect(raw).toMatchObject({ status: 401, body: { kind: "Status", apiVersion: "v1", status: "Failure", code: 401, reason: "Unauthorized", message: "Unauthorized" } });
+    expect(raw).toMatchObject({
+      status: 401,
+      body: { kind: "Status", apiVersion: "v1", status: "Failure", code: 401, reason: "Unauthorized", message: "Unauthorized" },
+    });
     const anonymous = await fetchJson("/api/v1/namespaces", {});
     expect(anonymous).toMatchObject({ status: 401, body: { reason: "Unauthorized" } });
   });
@@ -109,7 +120,11 @@ describe("discovery and authentication", () => {
 });
 
 /** A raw HTTPS request to the dev cluster, for what the typed clients cannot express. */
-async function fetchJson(path: string, headers: Record<string, string>, init: { method?: string; body?: string } = {}): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
+async function fetchJson(
+  path: string,
+  headers: Record<string, string>,
+  init: { method?: string; body?: string } = {},
+): Promise<{ status: number; body: Record<string, unknown>; headers: Headers }> {
   const { request } = await import("node:https");
   return new Promise((resolve, reject) => {
     const req = request(`${server.serverUrl()}${path}`, { method: init.method ?? "GET", headers, ca: server.caPem }, (res) => {
@@ -119,7 +134,11 @@ async function fetchJson(path: string, headers: Record<string, string>, init: { 
         const text = Buffer.concat(chunks).toString("utf8");
         const responseHeaders = new Headers();
         for (const [name, value] of Object.entries(res.headers)) for (const item of [value ?? []].flat()) responseHeaders.append(name, item);
-        resolve({ status: res.statusCode ?? 0, body: text.startsWith("{") ? (JSON.parse(text) as Record<string, unknown>) : { text }, headers: responseHeaders });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: text.startsWith("{") ? (JSON.parse(text) as Record<string, unknown>) : { text },
+          headers: responseHeaders,
+        });
       });
     });
     req.on("error", reject);
@@ -140,17 +159,32 @@ describe("create, get and list", () => {
     expect(created.spec?.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxSurge: "25%", maxUnavailable: "25%" } });
     expect(created.spec?.template.spec?.containers[0]?.ports?.[0]?.protocol).toBe("TCP");
     const again = await failure(apps.createNamespacedDeployment({ namespace: "team-create", body: deployment("api", "team-create") }));
-    expect(again).toMatchObject({ code: 409, reason: "AlreadyExists", message: 'deployments.apps "api" already exists', details: { name: "api", group: "apps", kind: "deployments" } });
+    expect(again).toMatchObject({
+      code: 409,
+      reason: "AlreadyExists",
+      message: 'deployments.apps "api" already exists',
+      details: { name: "api", group: "apps", kind: "deployments" },
+    });
     const missing = await failure(apps.readNamespacedDeployment({ name: "nope", namespace: "team-create" }));
     expect(missing).toMatchObject({ code: 404, reason: "NotFound", message: 'deployments.apps "nope" not found' });
-    const service = await core.createNamespacedService({ namespace: "team-create", body: { metadata: { name: "api" }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }] } } });
-    expect(service.spec).toMatchObject({ type: "ClusterIP", clusterIP: expect.stringMatching(/^10\.0\./), ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }] });
+    const service = await core.createNamespacedService({
+      namespace: "team-create",
+      body: { metadata: { name: "api" }, spec: { selector: { app: "api" }, ports: [{ port: 80, targetPort: 8080 }] } },
+    });
+    expect(service.spec).toMatchObject({
+      type: "ClusterIP",
+      clusterIP: expect.stringMatching(/^10\.0\./),
+      ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }],
+    });
   });
 
   it("refuses content in a namespace that does not exist (404) and generates names from generateName", async () => {
     const missing = await failure(core.createNamespacedServiceAccount({ namespace: "ghost", body: { metadata: { name: "robot" } } }));
     expect(missing).toMatchObject({ code: 404, reason: "NotFound", message: 'namespaces "ghost" not found' });
-    const generated = await core.createNamespacedEvent({ namespace: "default", body: { metadata: { generateName: "web-" }, involvedObject: { kind: "Deployment", name: "web" }, reason: "Testing", message: "hello", type: "Normal" } });
+    const generated = await core.createNamespacedEvent({
+      namespace: "default",
+      body: { metadata: { generateName: "web-" }, involvedObject: { kind: "Deployment", name: "web" }, reason: "Testing", message: "hello", type: "Normal" },
+    });
     expect(generated.metadata?.name).toMatch(/^web-[a-z0-9]{5}$/);
   });
 
@@ -209,13 +243,20 @@ describe("replace and patch", () => {
     const replaced = await apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: changed });
     expect(replaced.metadata?.generation).toBe(2);
     expect(Number(replaced.metadata?.resourceVersion)).toBeGreaterThan(Number(created.metadata?.resourceVersion));
-    const stale = await failure(apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: { ...changed, spec: { ...changed.spec, replicas: 6 } } }));
+    const stale = await failure(
+      apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: { ...changed, spec: { ...changed.spec, replicas: 6 } } }),
+    );
     expect(stale).toMatchObject({
       code: 409,
       reason: "Conflict",
-      message: 'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
+      message:
+        'Operation cannot be fulfilled on deployments.apps "web": the object has been modified; please apply your changes to the latest version and try again',
     });
-    const labelsOnly = await apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: { ...replaced, metadata: { ...replaced.metadata, labels: { app: "web", extra: "yes" } } } });
+    const labelsOnly = await apps.replaceNamespacedDeployment({
+      name: "web",
+      namespace: "team-replace",
+      body: { ...replaced, metadata: { ...replaced.metadata, labels: { app: "web", extra: "yes" } } },
+    });
     expect(labelsOnly.metadata?.generation).toBe(2);
     const unchanged = await apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: labelsOnly });
     expect(unchanged.metadata?.resourceVersion).toBe(labelsOnly.metadata?.resourceVersion);
@@ -223,7 +264,11 @@ describe("replace and patch", () => {
 
   it("keeps status on writes to the main resource and takes only status through /status", async () => {
     const current = await apps.readNamespacedDeployment({ name: "web", namespace: "team-replace" });
-    const withStatus = await apps.replaceNamespacedDeploymentStatus({ name: "web", namespace: "team-replace", body: { ...current, spec: { ...current.spec!, replicas: 9 }, status: { replicas: 5, readyReplicas: 3, observedGeneration: 2 } } });
+    const withStatus = await apps.replaceNamespacedDeploymentStatus({
+      name: "web",
+      namespace: "team-replace",
+      body: { ...current, spec: { ...current.spec!, replicas: 9 }, status: { replicas: 5, readyReplicas: 3, observedGeneration: 2 } },
+    });
     expect(withStatus.status).toMatchObject({ readyReplicas: 3 });
     expect(withStatus.spec?.replicas).toBe(current.spec?.replicas);
     const mainWrite = await apps.replaceNamespacedDeployment({ name: "web", namespace: "team-replace", body: { ...withStatus, status: { readyReplicas: 0 } } });
@@ -238,7 +283,10 @@ describe("replace and patch", () => {
     expect(patched.metadata?.labels).toEqual({ app: "web", team: "payments" });
     expect(patched.spec?.replicas).toBe(1);
     const stale = await failure(
-      apps.patchNamespacedDeployment({ name: "web", namespace: "team-replace", body: { metadata: { resourceVersion: "1" }, spec: { replicas: 2 } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch)),
+      apps.patchNamespacedDeployment(
+        { name: "web", namespace: "team-replace", body: { metadata: { resourceVersion: "1" }, spec: { replicas: 2 } } },
+        setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+      ),
     );
     expect(stale.reason).toBe("Conflict");
   });
@@ -249,17 +297,28 @@ describe("replace and patch", () => {
         template: {
           spec: {
             containers: [
-              { name: "web", image: "wharfacr.azurecr.io/web:2.0.0", env: [{ name: "LEVEL", value: "debug" }], ports: [{ containerPort: 9090, name: "metrics" }] },
+              {
+                name: "web",
+                image: "wharfacr.azurecr.io/web:2.0.0",
+                env: [{ name: "LEVEL", value: "debug" }],
+                ports: [{ containerPort: 9090, name: "metrics" }],
+              },
               { name: "sidecar", image: "wharfacr.azurecr.io/proxy:1.0.0" },
             ],
           },
         },
       },
     };
-    const patched = await apps.patchNamespacedDeployment({ name: "web", namespace: "team-replace", body: patch }, setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch));
+    const patched = await apps.patchNamespacedDeployment(
+      { name: "web", namespace: "team-replace", body: patch },
+      setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
+    );
     const [web, sidecar] = patched.spec?.template.spec?.containers ?? [];
     expect(web?.image).toBe("wharfacr.azurecr.io/web:2.0.0");
-    expect(web?.env).toEqual([{ name: "MODE", value: "a" }, { name: "LEVEL", value: "debug" }]);
+    expect(web?.env).toEqual([
+      { name: "MODE", value: "a" },
+      { name: "LEVEL", value: "debug" },
+    ]);
     expect(web?.ports?.map((port) => port.containerPort)).toEqual([8080, 9090]);
     expect(sidecar?.name).toBe("sidecar");
     const removed = await apps.patchNamespacedDeployment(
@@ -284,18 +343,36 @@ describe("server-side apply", () => {
     expect(first.metadata?.generation).toBe(1);
     const entry = first.metadata?.managedFields?.find((item) => item.manager === "wharf");
     expect(entry).toMatchObject({ operation: "Apply", apiVersion: "apps/v1", fieldsType: "FieldsV1" });
-    expect(entry?.fieldsV1).toMatchObject({ "f:spec": { "f:replicas": {}, "f:selector": {}, "f:template": { "f:spec": { "f:containers": { 'k:{"name":"web"}': { ".": {}, "f:image": {} } } } } } });
+    expect(entry?.fieldsV1).toMatchObject({
+      "f:spec": { "f:replicas": {}, "f:selector": {}, "f:template": { "f:spec": { "f:containers": { 'k:{"name":"web"}': { ".": {}, "f:image": {} } } } } },
+    });
 
     const second = (await objects.patch(spec, undefined, undefined, "wharf", false, PatchStrategy.ServerSideApply)) as V1Deployment;
     expect(second.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
 
-    const scaled = (await objects.patch({ ...spec, spec: { ...(spec as V1Deployment).spec, replicas: 3 } } as KubernetesObject, undefined, undefined, "wharf", false, PatchStrategy.ServerSideApply)) as V1Deployment;
+    const scaled = (await objects.patch(
+      { ...spec, spec: { ...(spec as V1Deployment).spec, replicas: 3 } } as KubernetesObject,
+      undefined,
+      undefined,
+      "wharf",
+      false,
+      PatchStrategy.ServerSideApply,
+    )) as V1Deployment;
     expect(scaled.spec?.replicas).toBe(3);
     expect(scaled.metadata?.generation).toBe(2);
 
-    const hpa = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "checkout", namespace: "team-apply" }, spec: { replicas: 7 } } as KubernetesObject;
+    const hpa = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "checkout", namespace: "team-apply" },
+      spec: { replicas: 7 },
+    } as KubernetesObject;
     const clash = await failure(objects.patch(hpa, undefined, undefined, "autoscaler", false, PatchStrategy.ServerSideApply));
-    expect(clash).toMatchObject({ code: 409, reason: "Conflict", message: 'Apply failed with 1 conflict: conflict with "wharf" using apps/v1: .spec.replicas' });
+    expect(clash).toMatchObject({
+      code: 409,
+      reason: "Conflict",
+      message: 'Apply failed with 1 conflict: conflict with "wharf" using apps/v1: .spec.replicas',
+    });
     expect(clash.details?.causes).toEqual([{ reason: "FieldManagerConflict", message: 'conflict with "wharf" using apps/v1', field: ".spec.replicas" }]);
 
     const sameValue = { ...hpa, spec: { replicas: 3 } } as KubernetesObject;
@@ -315,12 +392,24 @@ describe("server-side apply", () => {
 
   it("needs a fieldManager and refuses force on other patch types", async () => {
     const body = JSON.stringify({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "robot" } });
-    const noManager = await fetchJson("/api/v1/namespaces/team-apply/serviceaccounts/robot", { ...auth(), "content-type": "application/apply-patch+yaml" }, { method: "PATCH", body });
+    const noManager = await fetchJson(
+      "/api/v1/namespaces/team-apply/serviceaccounts/robot",
+      { ...auth(), "content-type": "application/apply-patch+yaml" },
+      { method: "PATCH", body },
+    );
     expect(noManager.body).toMatchObject({ code: 422, reason: "Invalid", details: { causes: [{ field: "fieldManager" }] } });
     const yaml = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: robot\n";
-    const created = await fetchJson("/api/v1/namespaces/team-apply/serviceaccounts/robot?fieldManager=wharf", { ...auth(), "content-type": "application/apply-patch+yaml" }, { method: "PATCH", body: yaml });
+    const created = await fetchJson(
+      "/api/v1/namespaces/team-apply/serviceaccounts/robot?fieldManager=wharf",
+      { ...auth(), "content-type": "application/apply-patch+yaml" },
+      { method: "PATCH", body: yaml },
+    );
     expect(created.status).toBe(201);
-    const forced = await fetchJson("/api/v1/namespaces/team-apply/serviceaccounts/robot?force=true", { ...auth(), "content-type": "application/merge-patch+json" }, { method: "PATCH", body: "{}" });
+    const forced = await fetchJson(
+      "/api/v1/namespaces/team-apply/serviceaccounts/robot?force=true",
+      { ...auth(), "content-type": "application/merge-patch+json" },
+      { method: "PATCH", body: "{}" },
+    );
     expect(forced.status).toBe(422);
   });
 });
@@ -333,9 +422,13 @@ describe("validation", () => {
     expect(badName.details?.causes).toEqual([expect.objectContaining({ reason: "FieldValueInvalid", field: "metadata.name" })]);
 
     const noName = await failure(core.createNamespace({ body: { metadata: {} } }));
-    expect(noName.details?.causes).toEqual([{ reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" }]);
+    expect(noName.details?.causes).toEqual([
+      { reason: "FieldValueRequired", message: "Required value: name or generateName is required", field: "metadata.name" },
+    ]);
 
-    const service = await failure(core.createNamespacedService({ namespace: "default", body: { metadata: { name: "1api" }, spec: { ports: [{ port: 80 }] } } }));
+    const service = await failure(
+      core.createNamespacedService({ namespace: "default", body: { metadata: { name: "1api" }, spec: { ports: [{ port: 80 }] } } }),
+    );
     expect(service.details?.causes?.[0]?.message).toMatch(/a DNS-1035 label must consist of/);
 
     const mismatch = deployment("shop", "default");
@@ -351,23 +444,45 @@ describe("validation", () => {
     expect(required.details?.causes).toContainEqual({ reason: "FieldValueRequired", message: "Required value", field: "spec.selector" });
 
     // Quantities are parsed while decoding: a bad one is a 400, as on a real server.
-    const quota = await failure(core.createNamespacedResourceQuota({ namespace: "default", body: { metadata: { name: "q" }, spec: { hard: { cpu: "lots" } } } }));
+    const quota = await failure(
+      core.createNamespacedResourceQuota({ namespace: "default", body: { metadata: { name: "q" }, spec: { hard: { cpu: "lots" } } } }),
+    );
     expect(quota).toMatchObject({ code: 400, reason: "BadRequest" });
-    expect(quota.message).toBe(`ResourceQuota in version "v1" cannot be handled as a ResourceQuota: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
+    expect(quota.message).toBe(
+      `ResourceQuota in version "v1" cannot be handled as a ResourceQuota: quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`,
+    );
   });
 
   it("refuses unknown fields under fieldValidation=Strict (400) and warns by default", async () => {
-    const body = JSON.stringify({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "strict" }, spec: { foo: 1 }, automountServiceAccountToken: true });
-    const strict = await fetchJson("/api/v1/namespaces/default/serviceaccounts?fieldValidation=Strict", { ...auth(), "content-type": "application/json" }, { method: "POST", body });
+    const body = JSON.stringify({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "strict" },
+      spec: { foo: 1 },
+      automountServiceAccountToken: true,
+    });
+    const strict = await fetchJson(
+      "/api/v1/namespaces/default/serviceaccounts?fieldValidation=Strict",
+      { ...auth(), "content-type": "application/json" },
+      { method: "POST", body },
+    );
     expect(strict.body).toMatchObject({ code: 400, reason: "BadRequest", message: 'strict decoding error: unknown field "spec"' });
     const nested = deployment("strict", "default") as unknown as { spec: { template: { spec: { containers: Record<string, unknown>[] } } } };
     nested.spec.template.spec.containers[0]!.imagePolicy = "x";
-    const nestedStrict = await fetchJson("/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict", { ...auth(), "content-type": "application/json" }, { method: "POST", body: JSON.stringify(nested) });
+    const nestedStrict = await fetchJson(
+      "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict",
+      { ...auth(), "content-type": "application/json" },
+      { method: "POST", body: JSON.stringify(nested) },
+    );
     expect(nestedStrict.body.message).toBe('strict decoding error: unknown field "spec.template.spec.containers[0].imagePolicy"');
     const warned = await fetchJson("/api/v1/namespaces/default/serviceaccounts", { ...auth(), "content-type": "application/json" }, { method: "POST", body });
     expect(warned.status).toBe(201);
     expect(warned.headers.get("warning")).toBe('299 - "unknown field \\"spec\\""');
-    const badType = await fetchJson("/apis/apps/v1/namespaces/default/deployments", { ...auth(), "content-type": "application/json" }, { method: "POST", body: JSON.stringify({ ...deployment("typed", "default"), spec: { ...deployment("typed", "default").spec, replicas: "two" } }) });
+    const badType = await fetchJson(
+      "/apis/apps/v1/namespaces/default/deployments",
+      { ...auth(), "content-type": "application/json" },
+      { method: "POST", body: JSON.stringify({ ...deployment("typed", "default"), spec: { ...deployment("typed", "default").spec, replicas: "two" } }) },
+    );
     expect(badType.body).toMatchObject({ code: 400, reason: "BadRequest" });
     expect(badType.body.message).toMatch(/cannot unmarshal string into Go struct field Deployment\.spec\.replicas/);
   });
@@ -377,7 +492,8 @@ describe("validation", () => {
     expect(dry.metadata?.name).toBe("dry");
     expect((await failure(core.readNamespacedServiceAccount({ name: "dry", namespace: "default" }))).code).toBe(404);
     expect((await failure(core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name: "Dry" } }, dryRun: "All" }))).code).toBe(422);
-    for (const name of ["bulk-a", "bulk-b", "keep"]) await core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name, labels: name === "keep" ? {} : { bulk: "yes" } } } });
+    for (const name of ["bulk-a", "bulk-b", "keep"])
+      await core.createNamespacedServiceAccount({ namespace: "default", body: { metadata: { name, labels: name === "keep" ? {} : { bulk: "yes" } } } });
     await core.deleteCollectionNamespacedServiceAccount({ namespace: "default", labelSelector: "bulk=yes" });
     const left = (await core.listNamespacedServiceAccount({ namespace: "default" })).items.map((item) => item.metadata?.name);
     expect(left).toContain("keep");
@@ -390,14 +506,21 @@ describe("validation", () => {
     expect(Object.keys(paths).sort()).toEqual(["api/v1", "apis/apps/v1", "apis/networking.k8s.io/v1", "apis/rbac.authorization.k8s.io/v1"]);
     const appsDocument = await fetchJson(paths["apis/apps/v1"]?.serverRelativeURL ?? "", auth());
     const schemas = (appsDocument.body.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
-    expect(Object.values(schemas).some((schema) => JSON.stringify(schema["x-kubernetes-group-version-kind"]) === JSON.stringify([{ group: "apps", kind: "Deployment", version: "v1" }]))).toBe(true);
+    expect(
+      Object.values(schemas).some(
+        (schema) => JSON.stringify(schema["x-kubernetes-group-version-kind"]) === JSON.stringify([{ group: "apps", kind: "Deployment", version: "v1" }]),
+      ),
+    ).toBe(true);
     expect(JSON.stringify(schemas)).toContain('"x-kubernetes-patch-merge-key":"name"');
     expect((await fetchJson("/openapi/v2", auth())).status).toBe(404);
   });
 
   it("refuses unknown paths with 404 and wrong methods with 405", async () => {
     expect((await fetchJson("/api/v1/widgets", auth())).body).toMatchObject({ code: 404, reason: "NotFound" });
-    expect((await fetchJson("/api/v1/pods", { ...auth(), "content-type": "application/json" }, { method: "POST", body: "{}" })).body).toMatchObject({ code: 405, reason: "MethodNotAllowed" });
+    expect((await fetchJson("/api/v1/pods", { ...auth(), "content-type": "application/json" }, { method: "POST", body: "{}" })).body).toMatchObject({
+      code: 405,
+      reason: "MethodNotAllowed",
+    });
   });
 });
 
@@ -405,14 +528,21 @@ describe("delete", () => {
   it("takes a namespace through Terminating, empties it, then removes it", async () => {
     await namespace("team-gone");
     await apps.createNamespacedDeployment({ namespace: "team-gone", body: deployment("web", "team-gone") });
-    await core.createNamespacedResourceQuota({ namespace: "team-gone", body: { metadata: { name: "quota" }, spec: { hard: { cpu: "4", memory: "8Gi", pods: "20" } } } });
+    await core.createNamespacedResourceQuota({
+      namespace: "team-gone",
+      body: { metadata: { name: "quota" }, spec: { hard: { cpu: "4", memory: "8Gi", pods: "20" } } },
+    });
     // The API returns the Terminating Namespace; client-node types the answer as V1Status, so read it back.
     await core.deleteNamespace({ name: "team-gone" });
     const terminating = await core.readNamespace({ name: "team-gone" });
     expect(terminating.status?.phase).toBe("Terminating");
     expect(terminating.metadata?.deletionTimestamp).toBeInstanceOf(Date);
     const refused = await failure(core.createNamespacedServiceAccount({ namespace: "team-gone", body: { metadata: { name: "late" } } }));
-    expect(refused).toMatchObject({ code: 403, reason: "Forbidden", message: 'serviceaccounts "late" is forbidden: unable to create new content in namespace team-gone because it is being terminated' });
+    expect(refused).toMatchObject({
+      code: 403,
+      reason: "Forbidden",
+      message: 'serviceaccounts "late" is forbidden: unable to create new content in namespace team-gone because it is being terminated',
+    });
     expect((await failure(core.deleteNamespace({ name: "team-gone" }))).code).toBe(409);
     await expect.poll(async () => (await failure(core.readNamespace({ name: "team-gone" }))).code, { timeout: 2000 }).toBe(404);
     expect((await apps.listDeploymentForAllNamespaces({ fieldSelector: "metadata.namespace=team-gone" })).items).toEqual([]);
@@ -424,11 +554,20 @@ describe("delete", () => {
     const owner = await apps.createNamespacedDeployment({ namespace: "team-delete", body: deployment("web", "team-delete") });
     const ownerReference = { apiVersion: "apps/v1", kind: "Deployment", name: "web", uid: owner.metadata?.uid ?? "", controller: true };
     const template = deployment("web", "team-delete").spec!;
-    await apps.createNamespacedReplicaSet({ namespace: "team-delete", body: { metadata: { name: "web-5d4f8", ownerReferences: [ownerReference] }, spec: { replicas: 1, selector: template.selector, template: template.template } } });
+    await apps.createNamespacedReplicaSet({
+      namespace: "team-delete",
+      body: {
+        metadata: { name: "web-5d4f8", ownerReferences: [ownerReference] },
+        spec: { replicas: 1, selector: template.selector, template: template.template },
+      },
+    });
     const status = await apps.deleteNamespacedDeployment({ name: "web", namespace: "team-delete" });
     expect(status).toMatchObject({ kind: "Status", status: "Success", details: { name: "web", group: "apps", kind: "deployments", uid: owner.metadata?.uid } });
     expect((await apps.listNamespacedReplicaSet({ namespace: "team-delete" })).items).toEqual([]);
-    expect(await failure(core.deleteNamespace({ name: "kube-system" }))).toMatchObject({ code: 403, message: 'namespaces "kube-system" is forbidden: this namespace may not be deleted' });
+    expect(await failure(core.deleteNamespace({ name: "kube-system" }))).toMatchObject({
+      code: 403,
+      message: 'namespaces "kube-system" is forbidden: this namespace may not be deleted',
+    });
   });
 });
 
@@ -446,26 +585,46 @@ describe("watch", () => {
     );
     await core.createNamespacedServiceAccount({ namespace: "team-watch", body: { metadata: { name: "one", labels: { watched: "yes" } } } });
     await core.createNamespacedServiceAccount({ namespace: "team-watch", body: { metadata: { name: "ignored" } } });
-    await core.patchNamespacedServiceAccount({ name: "one", namespace: "team-watch", body: { metadata: { annotations: { note: "x" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
-    await core.patchNamespacedServiceAccount({ name: "ignored", namespace: "team-watch", body: { metadata: { labels: { watched: "yes" } } } }, setHeaderOptions("Content-Type", PatchStrategy.MergePatch));
+    await core.patchNamespacedServiceAccount(
+      { name: "one", namespace: "team-watch", body: { metadata: { annotations: { note: "x" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    await core.patchNamespacedServiceAccount(
+      { name: "ignored", namespace: "team-watch", body: { metadata: { labels: { watched: "yes" } } } },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
     await core.deleteNamespacedServiceAccount({ name: "one", namespace: "team-watch" });
     await expect.poll(() => events, { timeout: 2000 }).toEqual(["ADDED one", "MODIFIED one", "ADDED ignored", "DELETED one"]);
     controller.abort();
 
     // Resuming from the list's version replays what happened since.
     const replayed: string[] = [];
-    const again = await watch.watch("/api/v1/namespaces/team-watch/serviceaccounts", { resourceVersion: list.metadata?.resourceVersion }, (type, object: { metadata: { name: string } }) => replayed.push(`${type} ${object.metadata.name}`), () => undefined);
+    const again = await watch.watch(
+      "/api/v1/namespaces/team-watch/serviceaccounts",
+      { resourceVersion: list.metadata?.resourceVersion },
+      (type, object: { metadata: { name: string } }) => replayed.push(`${type} ${object.metadata.name}`),
+      () => undefined,
+    );
     await expect.poll(() => replayed, { timeout: 2000 }).toEqual(["ADDED one", "ADDED ignored", "MODIFIED one", "MODIFIED ignored", "DELETED one"]);
     again.abort();
   });
 
   it("sends an ERROR event with 410 Expired for a version older than the history, and honours timeoutSeconds", async () => {
     const oldVersion = "1";
-    for (let index = 0; index < 60; index++) await core.createNamespacedEvent({ namespace: "default", body: { metadata: { name: `churn-${index}` }, involvedObject: { kind: "Pod", name: "p" }, reason: "Churn" } });
+    for (let index = 0; index < 60; index++)
+      await core.createNamespacedEvent({
+        namespace: "default",
+        body: { metadata: { name: `churn-${index}` }, involvedObject: { kind: "Pod", name: "p" }, reason: "Churn" },
+      });
     const received: { type: string; object: StatusBody }[] = [];
     let ended = false;
     // The history is per resource, as the API server's watch cache: the events churned out of it, namespaces did not.
-    await new Watch(server.kubeConfig()).watch("/api/v1/namespaces/default/events", { resourceVersion: oldVersion }, (type, object: StatusBody) => received.push({ type, object }), () => (ended = true));
+    await new Watch(server.kubeConfig()).watch(
+      "/api/v1/namespaces/default/events",
+      { resourceVersion: oldVersion },
+      (type, object: StatusBody) => received.push({ type, object }),
+      () => (ended = true),
+    );
     await expect.poll(() => ended, { timeout: 2000 }).toBe(true);
     expect(received).toHaveLength(1);
     expect(received[0]).toMatchObject({ type: "ERROR", object: { kind: "Status", code: 410, reason: "Expired" } });
@@ -473,7 +632,12 @@ describe("watch", () => {
 
     const started = Date.now();
     let timedOut = false;
-    await new Watch(server.kubeConfig()).watch("/api/v1/namespaces", { timeoutSeconds: 1 }, () => undefined, () => (timedOut = true));
+    await new Watch(server.kubeConfig()).watch(
+      "/api/v1/namespaces",
+      { timeoutSeconds: 1 },
+      () => undefined,
+      () => (timedOut = true),
+    );
     await expect.poll(() => timedOut, { timeout: 3000 }).toBe(true);
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
   });

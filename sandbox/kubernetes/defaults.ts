@@ -106,7 +106,7 @@ let nextClusterIp = 0;
 function allocateClusterIp(name: string, namespace: string): string {
   let hash = nextClusterIp++;
   for (const char of `${namespace}/${name}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
-  return `10.0.${(hash >>> 8) % 254 + 1}.${hash % 253 + 2}`;
+  return `10.0.${((hash >>> 8) % 254) + 1}.${(hash % 253) + 2}`;
 }
 
 function defaultService(service: KubeObject): void {

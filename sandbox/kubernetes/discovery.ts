@@ -48,12 +48,26 @@ export function resourceList(groupName: string, version: string): Record<string,
   const types = resourceTypes.filter((type) => type.group === groupName && type.version === version);
   if (types.length === 0) return undefined;
   const resources = types.flatMap((type) => {
-    const main: Record<string, unknown> = { name: type.plural, singularName: type.singular, namespaced: type.namespaced, kind: type.kind, verbs: [...resourceVerbs] };
+    const main: Record<string, unknown> = {
+      name: type.plural,
+      singularName: type.singular,
+      namespaced: type.namespaced,
+      kind: type.kind,
+      verbs: [...resourceVerbs],
+    };
     if (type.shortNames.length > 0) main.shortNames = type.shortNames;
     if (type.categories.length > 0) main.categories = type.categories;
     const status = { name: `${type.plural}/status`, singularName: "", namespaced: type.namespaced, kind: type.kind, verbs: ["get", "patch", "update"] };
     // The scale subresource is served as autoscaling/v1 Scale, as kubectl scale's client reads from discovery.
-    const scale = { name: `${type.plural}/scale`, singularName: "", namespaced: type.namespaced, group: "autoscaling", version: "v1", kind: "Scale", verbs: ["get", "patch", "update"] };
+    const scale = {
+      name: `${type.plural}/scale`,
+      singularName: "",
+      namespaced: type.namespaced,
+      group: "autoscaling",
+      version: "v1",
+      kind: "Scale",
+      verbs: ["get", "patch", "update"],
+    };
     return [main, ...(type.statusSubresource ? [status] : []), ...(hasScale(type) ? [scale] : [])];
   });
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf({ group: groupName, version }), resources };

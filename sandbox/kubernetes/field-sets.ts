@@ -27,7 +27,18 @@ function ignored(path: PathElement[], subresource: "" | "status"): boolean {
   if (subresource === "status") return first !== "f:status";
   if (first === "f:status") return true;
   if (first === "f:metadata") {
-    return ["f:name", "f:namespace", "f:uid", "f:resourceVersion", "f:generation", "f:creationTimestamp", "f:deletionTimestamp", "f:managedFields", "f:selfLink", "f:deletionGracePeriodSeconds"].includes(second ?? "");
+    return [
+      "f:name",
+      "f:namespace",
+      "f:uid",
+      "f:resourceVersion",
+      "f:generation",
+      "f:creationTimestamp",
+      "f:deletionTimestamp",
+      "f:managedFields",
+      "f:selfLink",
+      "f:deletionGracePeriodSeconds",
+    ].includes(second ?? "");
   }
   return false;
 }
@@ -113,7 +124,9 @@ export function describePath(key: PathKey): string {
       if (element.startsWith("f:")) return `.${element.slice(2)}`;
       if (element.startsWith("v:")) return `[=${element.slice(2)}]`;
       const identity = JSON.parse(element.slice(2)) as Record<string, unknown>;
-      return `[${Object.entries(identity).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join(",")}]`;
+      return `[${Object.entries(identity)
+        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+        .join(",")}]`;
     })
     .join("");
 }
@@ -126,7 +139,7 @@ export function toFieldsV1(set: Set<PathKey>): JsonObject {
     const path = decodePath(key);
     for (const element of path) {
       const next = node[element];
-      node = isPlainObject(next) ? next : (node[element] = {}) as JsonObject;
+      node = isPlainObject(next) ? next : ((node[element] = {}) as JsonObject);
     }
     if (path[path.length - 1]?.startsWith("k:")) node["."] = {};
   }

@@ -103,7 +103,15 @@ export function sendStatus(res: ServerResponse, status: Status): void {
 export function sendError(res: ServerResponse, error: unknown): void {
   if (error instanceof KubeError) return sendStatus(res, error.status);
   console.error("[sandbox/k8s] request failed", error);
-  sendStatus(res, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${String(error)}`, reason: "InternalError", code: 500 });
+  sendStatus(res, {
+    kind: "Status",
+    apiVersion: "v1",
+    metadata: {},
+    status: "Failure",
+    message: `Internal error occurred: ${String(error)}`,
+    reason: "InternalError",
+    code: 500,
+  });
 }
 
 /** Splits `/api/v1/pods?limit=5` into path and query without URL-parsing the path (paths may hold `//`). */

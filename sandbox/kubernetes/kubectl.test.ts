@@ -46,7 +46,10 @@ spec:
 `;
 
 function lines(result: KubectlResult): string[][] {
-  return result.stdout.trim().split("\n").map((line) => line.trim().split(/\s+/));
+  return result.stdout
+    .trim()
+    .split("\n")
+    .map((line) => line.trim().split(/\s+/));
 }
 
 describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" : ` (${kubectlSkipReason})`}`, () => {
@@ -79,7 +82,10 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
     const [header, row] = lines(deployments);
     expect(header).toEqual(["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"]);
     expect(row?.slice(0, 4)).toEqual(["web", "0/3", "0", "0"]);
-    const json = JSON.parse((await kubectl(["get", "deploy", "web", "-n", "team-cli", "-o", "json"])).stdout) as { spec: { template: { spec: { containers: { image: string }[] } } }; metadata: { generation: number } };
+    const json = JSON.parse((await kubectl(["get", "deploy", "web", "-n", "team-cli", "-o", "json"])).stdout) as {
+      spec: { template: { spec: { containers: { image: string }[] } } };
+      metadata: { generation: number };
+    };
     expect(json.spec.template.spec.containers[0]?.image).toBe("wharfacr.azurecr.io/web:1.1.0");
     expect(json.metadata.generation).toBe(2);
     const services = lines(await kubectl(["get", "svc", "-n", "team-cli"]));
@@ -90,16 +96,27 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
   it("kubectl apply --server-side is idempotent and reports conflicts with other managers", async () => {
     const first = await kubectl(["apply", "--server-side", "-f", "-"], manifest("team-ssa", 2));
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout.trim().split("\n")).toEqual(["namespace/team-ssa serverside-applied", "deployment.apps/web serverside-applied", "service/web serverside-applied"]);
-    const version = async (): Promise<string> => (await kubectl(["get", "deploy", "web", "-n", "team-ssa", "-o", "jsonpath={.metadata.resourceVersion}"])).stdout;
+    expect(first.stdout.trim().split("\n")).toEqual([
+      "namespace/team-ssa serverside-applied",
+      "deployment.apps/web serverside-applied",
+      "service/web serverside-applied",
+    ]);
+    const version = async (): Promise<string> =>
+      (await kubectl(["get", "deploy", "web", "-n", "team-ssa", "-o", "jsonpath={.metadata.resourceVersion}"])).stdout;
     const before = await version();
     expect((await kubectl(["apply", "--server-side", "-f", "-"], manifest("team-ssa", 2))).code).toBe(0);
     expect(await version()).toBe(before);
 
-    const other = await kubectl(["apply", "--server-side", "--field-manager", "scaler", "-f", "-"], "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n");
+    const other = await kubectl(
+      ["apply", "--server-side", "--field-manager", "scaler", "-f", "-"],
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n",
+    );
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using apps/v1: .spec.replicas');
-    const forced = await kubectl(["apply", "--server-side", "--force-conflicts", "--field-manager", "scaler", "-f", "-"], "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n");
+    const forced = await kubectl(
+      ["apply", "--server-side", "--force-conflicts", "--field-manager", "scaler", "-f", "-"],
+      "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: team-ssa\nspec:\n  replicas: 5\n",
+    );
     expect(forced.code, forced.stderr).toBe(0);
     expect((await kubectl(["get", "deploy", "web", "-n", "team-ssa", "-o", "jsonpath={.spec.replicas}"])).stdout).toBe("5");
   });
@@ -110,19 +127,39 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
     expect(unknown.stderr).toContain('strict decoding error: unknown field "foo"');
     const invalid = await kubectl(["create", "-f", "-"], "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Bad_Name\n");
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toContain('The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of');
+    expect(invalid.stderr).toContain(
+      'The Namespace "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of',
+    );
   });
 
   it("kubectl create namespace, deployment and serviceaccount (protobuf bodies) create what the JSON forms would", async () => {
     expect(await kubectl(["create", "namespace", "team-proto"])).toMatchObject({ code: 0, stdout: "namespace/team-proto created\n" });
-    const deployment = await kubectl(["create", "deployment", "web", "--image=wharfacr.azurecr.io/web:1.0.0", "--replicas=2", "--port=8080", "-n", "team-proto"]);
+    const deployment = await kubectl([
+      "create",
+      "deployment",
+      "web",
+      "--image=wharfacr.azurecr.io/web:1.0.0",
+      "--replicas=2",
+      "--port=8080",
+      "-n",
+      "team-proto",
+    ]);
     expect(deployment).toMatchObject({ code: 0, stdout: "deployment.apps/web created\n" });
     expect(await kubectl(["create", "serviceaccount", "robot", "-n", "team-proto"])).toMatchObject({ code: 0, stdout: "serviceaccount/robot created\n" });
-    const stored = JSON.parse((await kubectl(["get", "deployment", "web", "-n", "team-proto", "-o", "json"])).stdout) as { metadata: { labels: Record<string, string> }; spec: Record<string, unknown> };
+    const stored = JSON.parse((await kubectl(["get", "deployment", "web", "-n", "team-proto", "-o", "json"])).stdout) as {
+      metadata: { labels: Record<string, string> };
+      spec: Record<string, unknown>;
+    };
     expect(stored.metadata.labels).toEqual({ app: "web" });
     expect(stored.spec).toMatchObject({ replicas: 2, selector: { matchLabels: { app: "web" } }, strategy: { type: "RollingUpdate" } });
     expect((stored.spec.template as { spec: { containers: unknown[] } }).spec.containers).toEqual([
-      expect.objectContaining({ name: "web", image: "wharfacr.azurecr.io/web:1.0.0", ports: [{ containerPort: 8080, protocol: "TCP" }], imagePullPolicy: "IfNotPresent", resources: {} }),
+      expect.objectContaining({
+        name: "web",
+        image: "wharfacr.azurecr.io/web:1.0.0",
+        ports: [{ containerPort: 8080, protocol: "TCP" }],
+        imagePullPolicy: "IfNotPresent",
+        resources: {},
+      }),
     ]);
   });
 
@@ -134,10 +171,18 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
       return JSON.parse(result.stdout) as Record<string, unknown>;
     };
 
-    expect(await kubectl(["create", "quota", "compute", "--hard=pods=10,requests.cpu=2,limits.memory=4Gi", "--scopes=NotTerminating", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "resourcequota/compute created\n" });
-    expect((await get("resourcequota/compute")).spec).toEqual({ hard: { pods: "10", "requests.cpu": "2", "limits.memory": "4Gi" }, scopes: ["NotTerminating"] });
+    expect(
+      await kubectl(["create", "quota", "compute", "--hard=pods=10,requests.cpu=2,limits.memory=4Gi", "--scopes=NotTerminating", "-n", "team-proto2"]),
+    ).toMatchObject({ code: 0, stdout: "resourcequota/compute created\n" });
+    expect((await get("resourcequota/compute")).spec).toEqual({
+      hard: { pods: "10", "requests.cpu": "2", "limits.memory": "4Gi" },
+      scopes: ["NotTerminating"],
+    });
 
-    expect(await kubectl(["create", "service", "clusterip", "web", "--tcp=80:8080", "--tcp=9000:metrics", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/web created\n" });
+    expect(await kubectl(["create", "service", "clusterip", "web", "--tcp=80:8080", "--tcp=9000:metrics", "-n", "team-proto2"])).toMatchObject({
+      code: 0,
+      stdout: "service/web created\n",
+    });
     expect(await get("service/web")).toMatchObject({
       metadata: { labels: { app: "web" } },
       spec: {
@@ -152,12 +197,30 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
     });
     expect(await kubectl(["create", "service", "clusterip", "headless", "--clusterip=None", "-n", "team-proto2"])).toMatchObject({ code: 0 });
     expect((await get("service/headless")).spec).toMatchObject({ clusterIP: "None" });
-    expect(await kubectl(["create", "service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/np created\n" });
+    expect(await kubectl(["create", "service", "nodeport", "np", "--tcp=80:8080", "--node-port=30080", "-n", "team-proto2"])).toMatchObject({
+      code: 0,
+      stdout: "service/np created\n",
+    });
     expect((await get("service/np")).spec).toMatchObject({ type: "NodePort", ports: [{ port: 80, targetPort: 8080, nodePort: 30080 }] });
-    expect(await kubectl(["create", "service", "externalname", "ext", "--external-name=example.com", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "service/ext created\n" });
+    expect(await kubectl(["create", "service", "externalname", "ext", "--external-name=example.com", "-n", "team-proto2"])).toMatchObject({
+      code: 0,
+      stdout: "service/ext created\n",
+    });
     expect((await get("service/ext")).spec).toMatchObject({ type: "ExternalName", externalName: "example.com" });
 
-    expect(await kubectl(["create", "rolebinding", "viewers", "--clusterrole=view", "--user=alice", "--group=devs", "--serviceaccount=team-proto2:robot", "-n", "team-proto2"])).toMatchObject({ code: 0, stdout: "rolebinding.rbac.authorization.k8s.io/viewers created\n" });
+    expect(
+      await kubectl([
+        "create",
+        "rolebinding",
+        "viewers",
+        "--clusterrole=view",
+        "--user=alice",
+        "--group=devs",
+        "--serviceaccount=team-proto2:robot",
+        "-n",
+        "team-proto2",
+      ]),
+    ).toMatchObject({ code: 0, stdout: "rolebinding.rbac.authorization.k8s.io/viewers created\n" });
     expect(await get("rolebinding/viewers")).toMatchObject({
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "view" },
       subjects: [
@@ -185,14 +248,25 @@ describe.skipIf(!hasKubectl)(`kubectl 1.32 against the sandbox${hasKubectl ? "" 
   it("kubectl scale changes replicas through the deployments/scale subresource, honouring --current-replicas", async () => {
     await kubectl(["create", "namespace", "team-scale"]);
     await kubectl(["create", "deployment", "web", "--image=wharfacr.azurecr.io/web:1.0.0", "--replicas=2", "-n", "team-scale"]);
-    expect(await kubectl(["scale", "deployment", "web", "--replicas=3", "-n", "team-scale"])).toMatchObject({ code: 0, stdout: "deployment.apps/web scaled\n" });
+    expect(await kubectl(["scale", "deployment", "web", "--replicas=3", "-n", "team-scale"])).toMatchObject({
+      code: 0,
+      stdout: "deployment.apps/web scaled\n",
+    });
     expect((await kubectl(["get", "deployment", "web", "-n", "team-scale", "-o", "jsonpath={.spec.replicas}"])).stdout).toBe("3");
     const refused = await kubectl(["scale", "deployment", "web", "--replicas=1", "--current-replicas=2", "-n", "team-scale"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("Expected replicas to be 2, was 3");
     const scale = JSON.parse((await kubectl(["get", "--raw", "/k8s/aks-dev-weu/apis/apps/v1/namespaces/team-scale/deployments/web/scale"])).stdout) as unknown;
-    expect(scale).toMatchObject({ kind: "Scale", apiVersion: "autoscaling/v1", metadata: { name: "web", namespace: "team-scale" }, spec: { replicas: 3 }, status: { selector: "app=web" } });
-    const resources = JSON.parse((await kubectl(["get", "--raw", "/k8s/aks-dev-weu/apis/apps/v1"])).stdout) as { resources: { name: string; group?: string; kind: string }[] };
+    expect(scale).toMatchObject({
+      kind: "Scale",
+      apiVersion: "autoscaling/v1",
+      metadata: { name: "web", namespace: "team-scale" },
+      spec: { replicas: 3 },
+      status: { selector: "app=web" },
+    });
+    const resources = JSON.parse((await kubectl(["get", "--raw", "/k8s/aks-dev-weu/apis/apps/v1"])).stdout) as {
+      resources: { name: string; group?: string; kind: string }[];
+    };
     expect(resources.resources.find((resource) => resource.name === "deployments/scale")).toMatchObject({ group: "autoscaling", version: "v1", kind: "Scale" });
   });
 

@@ -110,7 +110,14 @@ const maxCachedBytes = 8 * 1024 * 1024;
 /** The list body as parts of UTF-8 JSON (envelope, cached items, end): `JSON.stringify(listBody(type, listObjects(...)))` in bytes. */
 export function listParts(store: ClusterStore, type: ResourceType, namespace: string | undefined, query: URLSearchParams): Buffer[] {
   const parsed = parseListQuery(type, query);
-  const key = JSON.stringify([resourceKey(type), namespace ?? null, query.get("labelSelector") ?? "", query.get("fieldSelector") ?? "", parsed.limit, parsed.token?.start ?? null]);
+  const key = JSON.stringify([
+    resourceKey(type),
+    namespace ?? null,
+    query.get("labelSelector") ?? "",
+    query.get("fieldSelector") ?? "",
+    parsed.limit,
+    parsed.token?.start ?? null,
+  ]);
   const mark = store.changeMark(type);
   let cache = pageCaches.get(store);
   if (!cache) pageCaches.set(store, (cache = new Map()));

@@ -27,7 +27,14 @@ function otherSubresources(object: KubeObject | undefined, subresource: "" | "st
   return (object?.metadata.managedFields ?? []).filter((entry) => (entry.subresource ?? "") !== subresource);
 }
 
-function entryFor(manager: string, operation: "Apply" | "Update", type: ResourceType, fields: Set<PathKey>, subresource: "" | "status", time: string): ManagedFieldsEntry {
+function entryFor(
+  manager: string,
+  operation: "Apply" | "Update",
+  type: ResourceType,
+  fields: Set<PathKey>,
+  subresource: "" | "status",
+  time: string,
+): ManagedFieldsEntry {
   const entry: ManagedFieldsEntry = { manager, operation, apiVersion: apiVersionOf(type), time, fieldsType: "FieldsV1", fieldsV1: toFieldsV1(fields) };
   if (subresource) entry.subresource = subresource;
   return entry;
@@ -39,7 +46,11 @@ function stamped(previous: Ownership[], next: ManagedFieldsEntry): ManagedFields
   return before && deepEqual(before.entry.fieldsV1, next.fieldsV1) ? { ...next, time: before.entry.time } : next;
 }
 
-function assemble(previous: Ownership[], owners: { entry: ManagedFieldsEntry; fields: Set<PathKey> }[], kept: ManagedFieldsEntry[]): ManagedFieldsEntry[] | undefined {
+function assemble(
+  previous: Ownership[],
+  owners: { entry: ManagedFieldsEntry; fields: Set<PathKey> }[],
+  kept: ManagedFieldsEntry[],
+): ManagedFieldsEntry[] | undefined {
   const entries = [...kept, ...owners.filter((own) => own.fields.size > 0).map((own) => stamped(previous, { ...own.entry, fieldsV1: toFieldsV1(own.fields) }))];
   return entries.length > 0 ? entries : undefined;
 }
@@ -85,12 +96,18 @@ function conflictStatus(type: ResourceType, name: string, conflicts: { manager: 
   const byManager = new Map<string, string[]>();
   for (const item of conflicts) byManager.set(item.manager, [...(byManager.get(item.manager) ?? []), describePath(item.path)]);
   const lines = [...byManager.entries()].map(([manager, paths]) =>
-    paths.length === 1 ? `conflict with "${manager}" using ${apiVersion}: ${paths[0]}` : `conflicts with "${manager}" using ${apiVersion}:\n${paths.map((path) => `- ${path}`).join("\n")}`,
+    paths.length === 1
+      ? `conflict with "${manager}" using ${apiVersion}: ${paths[0]}`
+      : `conflicts with "${manager}" using ${apiVersion}:\n${paths.map((path) => `- ${path}`).join("\n")}`,
   );
   const count = conflicts.length;
   const error = conflictError(type, name, "");
   error.status.message = `Apply failed with ${count} conflict${count === 1 ? "" : "s"}: ${lines.join("\n")}`;
-  const causes: StatusCause[] = conflicts.map((item) => ({ reason: "FieldManagerConflict", message: `conflict with "${item.manager}" using ${apiVersion}`, field: describePath(item.path) }));
+  const causes: StatusCause[] = conflicts.map((item) => ({
+    reason: "FieldManagerConflict",
+    message: `conflict with "${item.manager}" using ${apiVersion}`,
+    field: describePath(item.path),
+  }));
   error.status.details = { ...error.status.details, causes };
   return error;
 }
@@ -159,8 +176,15 @@ export function recordUpdate(type: ResourceType, old: KubeObject | undefined, ne
   const previous = reset ? [] : ownerships(old, subresource);
   const oldSet = old && !reset ? fieldSetOf(old, type.modelType, subresource) : new Set<PathKey>();
   const nextSet = fieldSetOf(next, type.modelType, subresource);
-  const changed = [...nextSet].filter((path) => !oldSet.has(path) || (!reset && !deepEqual(valueAtPath(old, decodePath(path)), valueAtPath(next, decodePath(path)))));
-  const owners = previous.map((own) => ({ entry: own.entry, fields: new Set([...own.fields].filter((path) => nextSet.has(path) && (own.entry.manager === manager && own.entry.operation === "Update" || !changed.includes(path)))) }));
+  const changed = [...nextSet].filter(
+    (path) => !oldSet.has(path) || (!reset && !deepEqual(valueAtPath(old, decodePath(path)), valueAtPath(next, decodePath(path)))),
+  );
+  const owners = previous.map((own) => ({
+    entry: own.entry,
+    fields: new Set(
+      [...own.fields].filter((path) => nextSet.has(path) && ((own.entry.manager === manager && own.entry.operation === "Update") || !changed.includes(path))),
+    ),
+  }));
   let mine = owners.find((own) => own.entry.manager === manager && own.entry.operation === "Update");
   if (!mine && changed.length > 0) owners.push((mine = { entry: entryFor(manager, "Update", type, new Set(), subresource, timestamp()), fields: new Set() }));
   if (mine && changed.length > 0) {

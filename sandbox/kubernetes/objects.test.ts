@@ -5,7 +5,11 @@ import { clone } from "./objects";
 
 describe("clone", () => {
   it("copies plain objects and arrays deeply, as structuredClone would", () => {
-    const pod = { metadata: { name: "web-1", labels: { app: "web" } }, spec: { containers: [{ name: "web", ports: [{ containerPort: 8080 }] }], unset: undefined }, list: [1, "two", null, true] };
+    const pod = {
+      metadata: { name: "web-1", labels: { app: "web" } },
+      spec: { containers: [{ name: "web", ports: [{ containerPort: 8080 }] }], unset: undefined },
+      list: [1, "two", null, true],
+    };
     const copied = clone(pod);
     expect(copied).toStrictEqual(structuredClone(pod));
     copied.spec.containers[0]!.ports[0]!.containerPort = 9090;

@@ -24,7 +24,13 @@ function schemaOf(type: FieldType, parentType: string | undefined, field: string
     case "array": {
       const schema: Schema = { type: "array", items: schemaOf(type.items, undefined, field, pending) };
       const keys = parentType ? listKeys(parentType, field) : undefined;
-      if (keys?.[0]) Object.assign(schema, { "x-kubernetes-list-type": "map", "x-kubernetes-list-map-keys": keys, "x-kubernetes-patch-merge-key": keys[0], "x-kubernetes-patch-strategy": "merge" });
+      if (keys?.[0])
+        Object.assign(schema, {
+          "x-kubernetes-list-type": "map",
+          "x-kubernetes-list-map-keys": keys,
+          "x-kubernetes-patch-merge-key": keys[0],
+          "x-kubernetes-patch-strategy": "merge",
+        });
       else if (parentType && isSetList(parentType, field)) Object.assign(schema, { "x-kubernetes-list-type": "set", "x-kubernetes-patch-strategy": "merge" });
       else schema["x-kubernetes-list-type"] = "atomic";
       return schema;
@@ -82,7 +88,13 @@ function pathsFor(type: ResourceType): Record<string, Schema> {
   const writeParameters = [queryParameter("dryRun"), queryParameter("fieldManager"), queryParameter("fieldValidation")];
   return {
     [collection]: {
-      get: operation(type, "list", [queryParameter("labelSelector"), queryParameter("fieldSelector"), queryParameter("limit", "integer"), queryParameter("continue"), queryParameter("watch", "boolean")]),
+      get: operation(type, "list", [
+        queryParameter("labelSelector"),
+        queryParameter("fieldSelector"),
+        queryParameter("limit", "integer"),
+        queryParameter("continue"),
+        queryParameter("watch", "boolean"),
+      ]),
       post: operation(type, "post", writeParameters),
       delete: operation(type, "deletecollection", [queryParameter("labelSelector")]),
     },

@@ -96,7 +96,8 @@ export class ClusterOperations {
 
   private prepareIdentity(type: ResourceType, object: KubeObject, namespace: string | undefined): void {
     if (type.namespaced) {
-      if (object.metadata.namespace && object.metadata.namespace !== namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      if (object.metadata.namespace && object.metadata.namespace !== namespace)
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       object.metadata.namespace = namespace;
     } else delete object.metadata.namespace;
     object.apiVersion = type.group ? `${type.group}/${type.version}` : type.version;
@@ -141,7 +142,11 @@ export class ClusterOperations {
   /** The service account controller's job, done at once: every namespace has `default`. */
   private addDefaultServiceAccount(namespace: string): void {
     if (this.store.get(serviceAccounts, namespace, "default")) return;
-    const account: KubeObject = { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace, uid: randomUUID(), creationTimestamp: timestamp() } };
+    const account: KubeObject = {
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "default", namespace, uid: randomUUID(), creationTimestamp: timestamp() },
+    };
     this.store.write(serviceAccounts, account);
   }
 
@@ -150,7 +155,8 @@ export class ClusterOperations {
     const object = asObject(body);
     checkTypeMeta(type, object);
     const warnings = checkUnknownFields(type, object, options.fieldValidation ?? "Warn");
-    if (object.metadata.name !== undefined && object.metadata.name !== name) throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+    if (object.metadata.name !== undefined && object.metadata.name !== name)
+      throw badRequest(`the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
     object.metadata.name = name;
     this.prepareIdentity(type, object, namespace);
     const current = this.get(type, namespace, name);
@@ -164,7 +170,9 @@ export class ClusterOperations {
     const subresource = options.subresource ?? "";
     // The status endpoint takes status only; everything else stays as stored.
     const candidate: KubeObject =
-      subresource === "status" ? { ...clone(current), status: clone(next.status), metadata: { ...clone(current.metadata), managedFields: clone(next.metadata.managedFields) } } : clone(next);
+      subresource === "status"
+        ? { ...clone(current), status: clone(next.status), metadata: { ...clone(current.metadata), managedFields: clone(next.metadata.managedFields) } }
+        : clone(next);
     if (candidate.status === undefined) delete candidate.status;
     for (const field of ["uid", "creationTimestamp", "deletionTimestamp", "generation"]) {
       if (current.metadata[field] === undefined) delete candidate.metadata[field];
@@ -185,7 +193,14 @@ export class ClusterOperations {
     return stored;
   }
 
-  patch(type: ResourceType, namespace: string | undefined, name: string, patchType: PatchType, body: unknown, options: WriteOptions & { force?: boolean }): WriteResult {
+  patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patchType: PatchType,
+    body: unknown,
+    options: WriteOptions & { force?: boolean },
+  ): WriteResult {
     if (patchType === "apply") return this.apply(type, namespace, name, body, options);
     const current = this.get(type, namespace, name);
     const base: JsonObject = clone(current);
@@ -197,7 +212,8 @@ export class ClusterOperations {
     const object = asObject(patched);
     checkTypeMeta(type, object);
     const warnings = checkUnknownFields(type, object, options.fieldValidation ?? "Warn");
-    if (object.metadata.name !== name) throw badRequest(`the name of the object (${String(object.metadata.name)}) does not match the name on the URL (${name})`);
+    if (object.metadata.name !== name)
+      throw badRequest(`the name of the object (${String(object.metadata.name)}) does not match the name on the URL (${name})`);
     this.prepareIdentity(type, object, namespace);
     if (object.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(type, name, staleObjectMessage);
     return { object: this.replace(type, current, object, options), warnings, created: false };
@@ -209,13 +225,23 @@ export class ClusterOperations {
     if (!applied.apiVersion) throw badRequest("apiVersion must be set");
     if (!applied.kind) throw badRequest("kind must be set");
     checkTypeMeta(type, applied);
-    if (applied.metadata.name !== undefined && applied.metadata.name !== name) throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
-    if (type.namespaced && applied.metadata.namespace && applied.metadata.namespace !== namespace) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+    if (applied.metadata.name !== undefined && applied.metadata.name !== name)
+      throw badRequest(`the name of the object (${applied.metadata.name}) does not match the name on the URL (${name})`);
+    if (type.namespaced && applied.metadata.namespace && applied.metadata.namespace !== namespace)
+      throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
     const warnings = checkUnknownFields(type, applied, options.fieldValidation ?? "Strict");
     applied.metadata.name = name;
     const current = this.store.get(type, namespace, name);
-    if (current && applied.metadata.resourceVersion && applied.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(type, name, staleObjectMessage);
-    const merged = applyConfiguration({ type, live: current, applied, manager: options.manager, force: options.force ?? false, subresource: options.subresource });
+    if (current && applied.metadata.resourceVersion && applied.metadata.resourceVersion !== current.metadata.resourceVersion)
+      throw conflict(type, name, staleObjectMessage);
+    const merged = applyConfiguration({
+      type,
+      live: current,
+      applied,
+      manager: options.manager,
+      force: options.force ?? false,
+      subresource: options.subresource,
+    });
     this.prepareIdentity(type, merged, namespace);
     if (!current) return { object: this.createObject(type, merged, options), warnings, created: true };
     merged.metadata.resourceVersion = current.metadata.resourceVersion;
@@ -229,7 +255,11 @@ export class ClusterOperations {
       throw conflict(type, name, `Precondition failed: UID in precondition: ${preconditions.uid}, UID in object meta: ${current.metadata.uid ?? ""}`);
     }
     if (preconditions?.resourceVersion && preconditions.resourceVersion !== current.metadata.resourceVersion) {
-      throw conflict(type, name, `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`);
+      throw conflict(
+        type,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`,
+      );
     }
     if (type.kind === "Namespace") return this.deleteNamespace(current, options);
     if (options.dryRun) return current;
@@ -251,7 +281,11 @@ export class ClusterOperations {
     const name = current.metadata.name ?? "";
     if (protectedNamespaces.has(name)) throw forbidden(namespaces, name, "this namespace may not be deleted");
     if (current.metadata.deletionTimestamp) {
-      throw conflict(namespaces, name, "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.");
+      throw conflict(
+        namespaces,
+        name,
+        "The system is ensuring all content is removed from this namespace.  Upon completion, this namespace will automatically be purged by the system.",
+      );
     }
     if (options.dryRun) return current;
     current.metadata.deletionTimestamp = timestamp();

@@ -28,15 +28,24 @@ describe("strategic merge patch", () => {
       metadata: { "$deleteFromPrimitiveList/finalizers": ["a"] },
       spec: {
         strategy: { $retainKeys: ["type"], type: "Recreate", rollingUpdate: null },
-        template: { spec: { "$setElementOrder/containers": [{ name: "proxy" }, { name: "web" }], containers: [{ name: "web", env: [{ name: "B", value: "2" }] }] } },
+        template: {
+          spec: { "$setElementOrder/containers": [{ name: "proxy" }, { name: "web" }], containers: [{ name: "web", env: [{ name: "B", value: "2" }] }] },
+        },
       },
     };
     const result = strategicMerge(live, patch, deploymentType) as typeof live;
     expect(result.metadata.finalizers).toEqual([]);
     expect(result.spec.strategy).toEqual({ type: "Recreate" });
     expect(result.spec.template.spec.containers.map((container) => container.name)).toEqual(["proxy", "web"]);
-    expect(result.spec.template.spec.containers[1]?.env).toEqual([{ name: "A", value: "1" }, { name: "B", value: "2" }]);
-    const replaced = strategicMerge(live, { spec: { template: { spec: { containers: [{ $patch: "replace" }, { name: "only", image: "x" }] } } } }, deploymentType) as typeof live;
+    expect(result.spec.template.spec.containers[1]?.env).toEqual([
+      { name: "A", value: "1" },
+      { name: "B", value: "2" },
+    ]);
+    const replaced = strategicMerge(
+      live,
+      { spec: { template: { spec: { containers: [{ $patch: "replace" }, { name: "only", image: "x" }] } } } },
+      deploymentType,
+    ) as typeof live;
     expect(replaced.spec.template.spec.containers).toEqual([{ name: "only", image: "x" }]);
   });
 
@@ -51,7 +60,14 @@ describe("merge and JSON patch", () => {
   });
 
   it("JSON patch adds, removes, tests and fails with 422 on a failed test", () => {
-    expect(jsonPatch({ a: [1] }, [{ op: "add", path: "/a/-", value: 2 }, { op: "add", path: "/b", value: "x" }, { op: "remove", path: "/a/0" }, { op: "test", path: "/b", value: "x" }])).toEqual({ a: [2], b: "x" });
+    expect(
+      jsonPatch({ a: [1] }, [
+        { op: "add", path: "/a/-", value: 2 },
+        { op: "add", path: "/b", value: "x" },
+        { op: "remove", path: "/a/0" },
+        { op: "test", path: "/b", value: "x" },
+      ]),
+    ).toEqual({ a: [2], b: "x" });
     try {
       jsonPatch({ a: 1 }, [{ op: "test", path: "/a", value: 2 }]);
       expect.unreachable();
@@ -72,7 +88,13 @@ describe("label selectors", () => {
   });
 
   it("matches LabelSelector objects with matchExpressions", () => {
-    const selector = { matchLabels: { app: "web" }, matchExpressions: [{ key: "tier", operator: "In", values: ["front"] }, { key: "legacy", operator: "DoesNotExist" }] };
+    const selector = {
+      matchLabels: { app: "web" },
+      matchExpressions: [
+        { key: "tier", operator: "In", values: ["front"] },
+        { key: "legacy", operator: "DoesNotExist" },
+      ],
+    };
     expect(labelSelectorObjectMatches(selector, { app: "web", tier: "front" })).toBe(true);
     expect(labelSelectorObjectMatches(selector, { app: "web", tier: "front", legacy: "1" })).toBe(false);
   });

@@ -43,7 +43,10 @@ function orderBy(list: unknown[], order: unknown[], keys: string[] | undefined):
     const index = order.findIndex((entry) => (keys ? sameKey(itemKey(entry, keys.slice(0, 1)), itemKey(item, keys.slice(0, 1))) : deepEqual(entry, item)));
     return index === -1 ? order.length : index;
   };
-  return list.map((item, index) => ({ item, index, rank: position(item) })).sort((a, b) => a.rank - b.rank || a.index - b.index).map((entry) => entry.item);
+  return list
+    .map((item, index) => ({ item, index, rank: position(item) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map((entry) => entry.item);
 }
 
 function mergeKeyedList(original: unknown[], patch: unknown[], mergeKey: string, itemType: FieldType | undefined): unknown[] {
@@ -122,7 +125,10 @@ export function strategicMerge(target: unknown, patch: unknown, type: FieldType 
 function pointer(path: string): string[] {
   if (path === "") return [];
   if (!path.startsWith("/")) throw unprocessable(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split("/").map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return path
+    .slice(1)
+    .split("/")
+    .map((part) => part.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 function parentOf(document: unknown, parts: string[], path: string): { parent: JsonObject | unknown[]; key: string } {

@@ -22,7 +22,8 @@ describe("persistStore, large clusters", () => {
       for (let n = 0; n < 6000; n++) {
         store.write(serviceAccounts, { metadata: { name: `robot-${n}`, namespace: "team", annotations: { note: n === 4321 ? large : `équipe ✓ ${n}` } } });
       }
-      for (let waited = 0; loadSnapshot(file)?.revision !== store.currentRevision && waited < 10_000; waited += 20) await new Promise((done) => setTimeout(done, 20));
+      for (let waited = 0; loadSnapshot(file)?.revision !== store.currentRevision && waited < 10_000; waited += 20)
+        await new Promise((done) => setTimeout(done, 20));
       const written = loadSnapshot(file);
       expect(written?.revision).toBe(6000);
       expect(JSON.stringify(written)).toBe(JSON.stringify(store.snapshot()));

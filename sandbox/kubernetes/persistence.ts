@@ -31,7 +31,13 @@ function* snapshotChunks(snapshot: ClusterSnapshot): Generator<string> {
     yield `${first ? "" : ","}${JSON.stringify(key)}:[`;
     first = false;
     for (let start = 0; start < objects.length; start += objectsPerChunk) {
-      yield (start > 0 ? "," : "") + objects.slice(start, start + objectsPerChunk).map((object) => JSON.stringify(object)).join(",");
+      yield (
+        (start > 0 ? "," : "") +
+        objects
+          .slice(start, start + objectsPerChunk)
+          .map((object) => JSON.stringify(object))
+          .join(",")
+      );
     }
     yield "]";
   }

@@ -24,17 +24,48 @@ const m = (name: string, message: string): Field => ({ name, type: "message", me
 const list = <T extends Field>(field: T): T & { repeated: true } => ({ ...field, repeated: true });
 
 const messages: Record<string, Message> = {
-  ObjectMeta: { 1: s("name"), 2: s("generateName"), 3: s("namespace"), 11: { name: "labels", type: "map", values: "string" }, 12: { name: "annotations", type: "map", values: "string" }, 14: list(s("finalizers")) },
+  ObjectMeta: {
+    1: s("name"),
+    2: s("generateName"),
+    3: s("namespace"),
+    11: { name: "labels", type: "map", values: "string" },
+    12: { name: "annotations", type: "map", values: "string" },
+    14: list(s("finalizers")),
+  },
   Namespace: { 1: m("metadata", "ObjectMeta"), 2: m("spec", "NamespaceSpec"), 3: m("status", "Empty") },
   NamespaceSpec: { 1: list(s("finalizers")) },
   ServiceAccount: { 1: m("metadata", "ObjectMeta"), 4: { name: "automountServiceAccountToken", type: "bool", pointer: true } },
   Deployment: { 1: m("metadata", "ObjectMeta"), 2: m("spec", "DeploymentSpec"), 3: m("status", "Empty") },
-  DeploymentSpec: { 1: p("replicas"), 2: m("selector", "LabelSelector"), 3: m("template", "PodTemplateSpec"), 4: m("strategy", "DeploymentStrategy"), 5: i("minReadySeconds"), 6: p("revisionHistoryLimit"), 7: { name: "paused", type: "bool" }, 9: p("progressDeadlineSeconds") },
+  DeploymentSpec: {
+    1: p("replicas"),
+    2: m("selector", "LabelSelector"),
+    3: m("template", "PodTemplateSpec"),
+    4: m("strategy", "DeploymentStrategy"),
+    5: i("minReadySeconds"),
+    6: p("revisionHistoryLimit"),
+    7: { name: "paused", type: "bool" },
+    9: p("progressDeadlineSeconds"),
+  },
   DeploymentStrategy: { 1: s("type") },
   LabelSelector: { 1: { name: "matchLabels", type: "map", values: "string" } },
   PodTemplateSpec: { 1: m("metadata", "ObjectMeta"), 2: m("spec", "PodSpec") },
-  PodSpec: { 2: list(m("containers", "Container")), 3: s("restartPolicy"), 6: s("dnsPolicy"), 8: s("serviceAccountName"), 35: list(m("initContainers", "Container")) },
-  Container: { 1: s("name"), 2: s("image"), 3: list(s("command")), 4: list(s("args")), 6: list(m("ports", "ContainerPort")), 7: list(m("env", "EnvVar")), 8: m("resources", "ResourceRequirements"), 14: s("imagePullPolicy") },
+  PodSpec: {
+    2: list(m("containers", "Container")),
+    3: s("restartPolicy"),
+    6: s("dnsPolicy"),
+    8: s("serviceAccountName"),
+    35: list(m("initContainers", "Container")),
+  },
+  Container: {
+    1: s("name"),
+    2: s("image"),
+    3: list(s("command")),
+    4: list(s("args")),
+    6: list(m("ports", "ContainerPort")),
+    7: list(m("env", "EnvVar")),
+    8: m("resources", "ResourceRequirements"),
+    14: s("imagePullPolicy"),
+  },
   ContainerPort: { 1: s("name"), 2: i("hostPort"), 3: i("containerPort"), 4: s("protocol") },
   EnvVar: { 1: s("name"), 2: s("value") },
   ResourceRequirements: { 1: { name: "limits", type: "map", values: "quantity" }, 2: { name: "requests", type: "map", values: "quantity" } },
@@ -119,8 +150,7 @@ class Reader {
       // Read the length before adding: `offset += varint()` would add to the offset from before the varint.
       const length = this.varint();
       this.offset += length;
-    }
-    else if (wireType === 5) this.offset += 4;
+    } else if (wireType === 5) this.offset += 4;
     else throw new Error(`unsupported wire type ${wireType}`);
   }
 }

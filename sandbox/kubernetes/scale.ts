@@ -47,7 +47,14 @@ export function scaleOf(object: KubeObject): JsonObject {
 
 export type ScaleChange = { kind: "replace"; body: unknown } | { kind: "patch"; patchType: PatchType; body: unknown };
 
-export function updateScale(operations: ClusterOperations, type: ResourceType, namespace: string, name: string, change: ScaleChange, options: WriteOptions): JsonObject {
+export function updateScale(
+  operations: ClusterOperations,
+  type: ResourceType,
+  namespace: string,
+  name: string,
+  change: ScaleChange,
+  options: WriteOptions,
+): JsonObject {
   const current = operations.get(type, namespace, name);
   const before = scaleOf(current);
   let wanted: unknown;
@@ -62,8 +69,21 @@ export function updateScale(operations: ClusterOperations, type: ResourceType, n
   }
   const replicas = isPlainObject(wanted.spec) ? wanted.spec.replicas : undefined;
   if (typeof replicas !== "number" || !Number.isInteger(replicas) || replicas < 0) {
-    throw invalid(scaleType, name, [{ reason: "FieldValueInvalid", field: "spec.replicas", message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0` }]);
+    throw invalid(scaleType, name, [
+      {
+        reason: "FieldValueInvalid",
+        field: "spec.replicas",
+        message: `Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+      },
+    ]);
   }
-  const result = operations.patch(type, namespace, name, "merge", { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { replicas } }, options);
+  const result = operations.patch(
+    type,
+    namespace,
+    name,
+    "merge",
+    { metadata: { resourceVersion: current.metadata.resourceVersion }, spec: { replicas } },
+    options,
+  );
   return scaleOf(result.object);
 }

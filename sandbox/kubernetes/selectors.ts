@@ -7,9 +7,7 @@ import { isPlainObject, type KubeObject } from "./objects";
 import type { ResourceType } from "./resources";
 
 type Requirement =
-  | { key: string; op: "in" | "notin"; values: string[] }
-  | { key: string; op: "exists" | "!exists" }
-  | { key: string; op: "gt" | "lt"; value: number };
+  { key: string; op: "in" | "notin"; values: string[] } | { key: string; op: "exists" | "!exists" } | { key: string; op: "gt" | "lt"; value: number };
 
 export type LabelMatcher = (labels: Record<string, string> | undefined) => boolean;
 
@@ -41,7 +39,10 @@ function parseRequirement(text: string, whole: string): Requirement {
   if (text === "") throw badRequest(`unable to parse requirement: found '', expected: identifier (selector "${whole}")`);
   const set = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(text);
   if (set) {
-    const values = (set[3] ?? "").split(",").map((value) => value.trim()).filter((value) => value !== "");
+    const values = (set[3] ?? "")
+      .split(",")
+      .map((value) => value.trim())
+      .filter((value) => value !== "");
     return { key: checkKey(set[1] ?? "", whole), op: set[2] === "in" ? "in" : "notin", values };
   }
   const comparison = /^([^=!<>\s]+)\s*(==|=|!=|>|<)\s*(.*)$/.exec(text);
@@ -49,7 +50,8 @@ function parseRequirement(text: string, whole: string): Requirement {
     const [, key = "", op, value = ""] = comparison;
     if (op === ">" || op === "<") {
       const number = Number(value);
-      if (!Number.isInteger(number)) throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer (selector "${whole}")`);
+      if (!Number.isInteger(number))
+        throw badRequest(`unable to parse requirement: for 'Gt', 'Lt' operators, the value must be an integer (selector "${whole}")`);
       return { key: checkKey(key, whole), op: op === ">" ? "gt" : "lt", value: number };
     }
     return { key: checkKey(key, whole), op: op === "!=" ? "notin" : "in", values: [value.trim()] };
@@ -108,7 +110,19 @@ export function labelSelectorObjectMatches(selector: unknown, labels: Record<str
 const extraFields: Record<string, string[]> = {
   namespaces: ["status.phase"],
   pods: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
-  events: ["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"],
+  events: [
+    "involvedObject.kind",
+    "involvedObject.namespace",
+    "involvedObject.name",
+    "involvedObject.uid",
+    "involvedObject.apiVersion",
+    "involvedObject.resourceVersion",
+    "involvedObject.fieldPath",
+    "reason",
+    "reportingComponent",
+    "source",
+    "type",
+  ],
   replicasets: ["status.replicas"],
 };
 

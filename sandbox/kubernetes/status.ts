@@ -64,7 +64,12 @@ export function conflict(type: TypeRef, name: string, why: string): KubeError {
 export function rbacForbidden(type: TypeRef, verb: string, user: string, namespace: string | undefined, name?: string): KubeError {
   const subject = name ? `${groupResource(type)} "${name}"` : groupResource(type);
   const scope = namespace ? `in the namespace "${namespace}"` : "at the cluster scope";
-  return failure(403, "Forbidden", `${subject} is forbidden: User "${user}" cannot ${verb} resource "${type.plural}" in API group "${type.group}" ${scope}`, resourceDetails(type, name ?? ""));
+  return failure(
+    403,
+    "Forbidden",
+    `${subject} is forbidden: User "${user}" cannot ${verb} resource "${type.plural}" in API group "${type.group}" ${scope}`,
+    resourceDetails(type, name ?? ""),
+  );
 }
 
 export const staleObjectMessage = "the object has been modified; please apply your changes to the latest version and try again";
@@ -103,7 +108,11 @@ export function notFoundPath(): KubeError {
 }
 
 export function unsupportedMediaType(contentType: string): KubeError {
-  return failure(415, "UnsupportedMediaType", `the body of the request was in an unknown format - the sandbox accepts application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json and application/apply-patch+yaml, not "${contentType}"`);
+  return failure(
+    415,
+    "UnsupportedMediaType",
+    `the body of the request was in an unknown format - the sandbox accepts application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json and application/apply-patch+yaml, not "${contentType}"`,
+  );
 }
 
 export function expired(message: string): KubeError {

@@ -51,14 +51,21 @@ describe("ClusterStore", () => {
     // Another type's write moves the resourceVersion, not the items.
     store.write(namespaces, { metadata: { name: "team" } });
     expect(listJson(store, serviceAccounts, "team", page)).toBe(expected(page));
-    const second = new URLSearchParams({ limit: "2", continue: (JSON.parse(listJson(store, serviceAccounts, "team", page)) as { metadata: { continue: string } }).metadata.continue });
-    expect((JSON.parse(listJson(store, serviceAccounts, "team", second)) as { items: { metadata: { name: string } }[] }).items.map((item) => item.metadata.name)).toEqual(["c"]);
+    const second = new URLSearchParams({
+      limit: "2",
+      continue: (JSON.parse(listJson(store, serviceAccounts, "team", page)) as { metadata: { continue: string } }).metadata.continue,
+    });
+    expect(
+      (JSON.parse(listJson(store, serviceAccounts, "team", second)) as { items: { metadata: { name: string } }[] }).items.map((item) => item.metadata.name),
+    ).toEqual(["c"]);
     store.write(serviceAccounts, { metadata: { name: "a", namespace: "team", labels: { changed: "yes" } } });
     store.remove(serviceAccounts, "team", "b");
     const all = new URLSearchParams();
     expect(listJson(store, serviceAccounts, "team", all)).toBe(expected(all));
     expect(listJson(store, serviceAccounts, "team", page)).toBe(expected(page));
-    expect((JSON.parse(listJson(store, serviceAccounts, "team", new URLSearchParams({ labelSelector: "changed=yes" }))) as { items: unknown[] }).items).toHaveLength(1);
+    expect(
+      (JSON.parse(listJson(store, serviceAccounts, "team", new URLSearchParams({ labelSelector: "changed=yes" }))) as { items: unknown[] }).items,
+    ).toHaveLength(1);
   });
 
   it("hands out copies, so a caller cannot change stored objects", () => {
@@ -71,7 +78,9 @@ describe("ClusterStore", () => {
   it("keeps one frozen copy of repeated managedFields trees, and hands out mutable copies", () => {
     const store = new ClusterStore("test");
     const fieldsV1 = { "f:metadata": { "f:labels": { "f:app": {} } } };
-    const managedFields = [{ manager: "wharf", operation: "Update" as const, apiVersion: "v1", time: "2026-01-01T00:00:00Z", fieldsType: "FieldsV1" as const, fieldsV1 }];
+    const managedFields = [
+      { manager: "wharf", operation: "Update" as const, apiVersion: "v1", time: "2026-01-01T00:00:00Z", fieldsType: "FieldsV1" as const, fieldsV1 },
+    ];
     store.write(serviceAccounts, { metadata: { name: "a", namespace: "team", managedFields } });
     store.write(serviceAccounts, { metadata: { name: "b", namespace: "other", managedFields } });
     const [a, b] = [...store.view(serviceAccounts, "team"), ...store.view(serviceAccounts, "other")];
@@ -111,7 +120,12 @@ describe("ClusterStore", () => {
 describe("field sets", () => {
   it("round-trips through FieldsV1 with keyed list items and atomic selectors", () => {
     const set = fieldSetOf(
-      { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "x", labels: { app: "x" } }, spec: { selector: { matchLabels: { app: "x" } }, template: { spec: { containers: [{ name: "web", image: "i" }] } } } },
+      {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: "x", labels: { app: "x" } },
+        spec: { selector: { matchLabels: { app: "x" } }, template: { spec: { containers: [{ name: "web", image: "i" }] } } },
+      },
       "V1Deployment",
     );
     const fields = toFieldsV1(set);

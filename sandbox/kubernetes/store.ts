@@ -73,7 +73,10 @@ export class ClusterStore {
   }
 
   private stored(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.objects.get(resourceKey(type))?.get(type.namespaced ? (namespace ?? "") : "")?.get(name);
+    return this.objects
+      .get(resourceKey(type))
+      ?.get(type.namespaced ? (namespace ?? "") : "")
+      ?.get(name);
   }
 
   get(type: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {

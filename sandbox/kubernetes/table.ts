@@ -42,7 +42,14 @@ const text = (object: KubeObject, path: string, fallback = "<none>"): string => 
   return value === undefined || value === "" ? fallback : String(value);
 };
 
-const nameColumn: Column = { name: "Name", type: "string", format: "name", description: "Name must be unique within a namespace.", priority: 0, cell: (object) => object.metadata.name ?? "" };
+const nameColumn: Column = {
+  name: "Name",
+  type: "string",
+  format: "name",
+  description: "Name must be unique within a namespace.",
+  priority: 0,
+  cell: (object) => object.metadata.name ?? "",
+};
 const ageColumn: Column = {
   name: "Age",
   type: "string",
@@ -63,13 +70,17 @@ function containers(object: KubeObject): KubeObject[] {
 function servicePorts(object: KubeObject): string {
   const ports = field(object, "spec.ports");
   if (!Array.isArray(ports) || ports.length === 0) return "<none>";
-  return ports.map((port: Record<string, unknown>) => `${String(port.port)}${port.nodePort ? `:${String(port.nodePort)}` : ""}/${String(port.protocol ?? "TCP")}`).join(",");
+  return ports
+    .map((port: Record<string, unknown>) => `${String(port.port)}${port.nodePort ? `:${String(port.nodePort)}` : ""}/${String(port.protocol ?? "TCP")}`)
+    .join(",");
 }
 
 function selectorText(selector: unknown): string {
   if (!isPlainObject(selector)) return "<none>";
   const labels = isPlainObject(selector.matchLabels) ? selector.matchLabels : selector;
-  const parts = Object.entries(labels).filter(([, value]) => typeof value === "string").map(([key, value]) => `${key}=${String(value)}`);
+  const parts = Object.entries(labels)
+    .filter(([, value]) => typeof value === "string")
+    .map(([key, value]) => `${key}=${String(value)}`);
   return parts.length > 0 ? parts.join(",") : "<none>";
 }
 
@@ -108,8 +119,22 @@ const columnsByKind: Record<string, Column[]> = {
     column("Up-to-date", (object) => number(object, "status.updatedReplicas"), 0, "integer"),
     column("Available", (object) => number(object, "status.availableReplicas"), 0, "integer"),
     ageColumn,
-    column("Containers", (object) => containers(object).map((container) => String(container.name)).join(","), 1),
-    column("Images", (object) => containers(object).map((container) => String(container.image)).join(","), 1),
+    column(
+      "Containers",
+      (object) =>
+        containers(object)
+          .map((container) => String(container.name))
+          .join(","),
+      1,
+    ),
+    column(
+      "Images",
+      (object) =>
+        containers(object)
+          .map((container) => String(container.image))
+          .join(","),
+      1,
+    ),
     column("Selector", (object) => selectorText(field(object, "spec.selector")), 1),
   ],
   ReplicaSet: [
@@ -119,14 +144,24 @@ const columnsByKind: Record<string, Column[]> = {
     column("Ready", (object) => number(object, "status.readyReplicas"), 0, "integer"),
     ageColumn,
   ],
-  Pod: [nameColumn, column("Ready", podReady), column("Status", podStatus), column("Restarts", restarts, 0, "integer"), ageColumn, column("IP", (object) => text(object, "status.podIP"), 1), column("Node", (object) => text(object, "spec.nodeName"), 1)],
+  Pod: [
+    nameColumn,
+    column("Ready", podReady),
+    column("Status", podStatus),
+    column("Restarts", restarts, 0, "integer"),
+    ageColumn,
+    column("IP", (object) => text(object, "status.podIP"), 1),
+    column("Node", (object) => text(object, "spec.nodeName"), 1),
+  ],
   Service: [
     nameColumn,
     column("Type", (object) => text(object, "spec.type")),
     column("Cluster-IP", (object) => text(object, "spec.clusterIP")),
     column("External-IP", (object) => {
       const ingress = field(object, "status.loadBalancer.ingress");
-      return Array.isArray(ingress) && ingress.length > 0 ? ingress.map((entry: Record<string, unknown>) => String(entry.ip ?? entry.hostname)).join(",") : "<none>";
+      return Array.isArray(ingress) && ingress.length > 0
+        ? ingress.map((entry: Record<string, unknown>) => String(entry.ip ?? entry.hostname)).join(",")
+        : "<none>";
     }),
     column("Port(s)", servicePorts),
     ageColumn,
@@ -162,7 +197,12 @@ const columnsByKind: Record<string, Column[]> = {
 };
 
 /** A meta.k8s.io/v1 Table of `objects`, rows carrying PartialObjectMetadata as kubectl expects. */
-export function toTable(type: ResourceType, objects: KubeObject[], listMetadata: Record<string, unknown>, includeObject: string | undefined): Record<string, unknown> {
+export function toTable(
+  type: ResourceType,
+  objects: KubeObject[],
+  listMetadata: Record<string, unknown>,
+  includeObject: string | undefined,
+): Record<string, unknown> {
   const columns = columnsByKind[type.kind] ?? [nameColumn, ageColumn];
   const now = Date.now();
   return {

@@ -104,9 +104,14 @@ export function kubectlFor(server: TestApiServer, cluster = "aks-dev-weu"): (arg
   );
   return (args, stdin) =>
     new Promise((resolve) => {
-      const child = execFile(kubectlPath, ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
-      });
+      const child = execFile(
+        kubectlPath,
+        ["--kubeconfig", kubeconfig, "--cache-dir", join(dir, "cache"), ...args],
+        { timeout: 20_000 },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+        },
+      );
       if (stdin !== undefined) child.stdin?.end(stdin);
       else child.stdin?.end();
     });

@@ -24,13 +24,23 @@ function goValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (isPlainObject(value) && Object.values(value).every((item) => typeof item === "string")) {
-    return `map[string]string{${Object.entries(value).map(([key, item]) => `${JSON.stringify(key)}:${JSON.stringify(item)}`).join(", ")}}`;
+    return `map[string]string{${Object.entries(value)
+      .map(([key, item]) => `${JSON.stringify(key)}:${JSON.stringify(item)}`)
+      .join(", ")}}`;
   }
   return JSON.stringify(value);
 }
 
-const required = (field: string, detail?: string): StatusCause => ({ reason: "FieldValueRequired", message: detail ? `Required value: ${detail}` : "Required value", field });
-const invalidValue = (field: string, value: unknown, detail: string): StatusCause => ({ reason: "FieldValueInvalid", message: `Invalid value: ${goValue(value)}: ${detail}`, field });
+const required = (field: string, detail?: string): StatusCause => ({
+  reason: "FieldValueRequired",
+  message: detail ? `Required value: ${detail}` : "Required value",
+  field,
+});
+const invalidValue = (field: string, value: unknown, detail: string): StatusCause => ({
+  reason: "FieldValueInvalid",
+  message: `Invalid value: ${goValue(value)}: ${detail}`,
+  field,
+});
 const notSupported = (field: string, value: unknown, supported: string[]): StatusCause => ({
   reason: "FieldValueNotSupported",
   message: `Unsupported value: ${goValue(value)}: supported values: ${supported.map((item) => `"${item}"`).join(", ")}`,
@@ -159,7 +169,8 @@ function checkQuantities(type: ResourceType, object: KubeObject): void {
   if (type.kind === "ResourceQuota") paths.push(...badQuantities(spec.hard, "spec.hard"));
   if (type.kind === "LimitRange" && Array.isArray(spec.limits)) {
     for (const limit of spec.limits) {
-      if (isPlainObject(limit)) for (const field of ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"]) paths.push(...badQuantities(limit[field], field));
+      if (isPlainObject(limit))
+        for (const field of ["max", "min", "default", "defaultRequest", "maxLimitRequestRatio"]) paths.push(...badQuantities(limit[field], field));
     }
   }
   if (paths.length > 0) throw badRequest(`${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${quantityMessage}`);
@@ -182,7 +193,8 @@ function podSpecCauses(spec: unknown, field: string, restartPolicies: string[]):
     const ports = Array.isArray(container.ports) ? container.ports : [];
     ports.forEach((port, portIndex) => {
       const number = isPlainObject(port) ? port.containerPort : undefined;
-      if (typeof number === "number" && (number < 1 || number > 65535)) causes.push(invalidValue(`${at}.ports[${portIndex}].containerPort`, number, "must be between 1 and 65535, inclusive"));
+      if (typeof number === "number" && (number < 1 || number > 65535))
+        causes.push(invalidValue(`${at}.ports[${portIndex}].containerPort`, number, "must be between 1 and 65535, inclusive"));
     });
   });
   const policy = spec.restartPolicy;
@@ -198,8 +210,12 @@ function workloadCauses(spec: unknown, kind: "Deployment" | "ReplicaSet"): Statu
   const template = isPlainObject(spec.template) ? spec.template : {};
   const templateMeta = isPlainObject(template.metadata) ? template.metadata : {};
   const labels = isPlainObject(templateMeta.labels) ? (templateMeta.labels as Record<string, string>) : undefined;
-  const selectorIsEmpty = isPlainObject(selector) && Object.keys(selector.matchLabels ?? {}).length === 0 && (!Array.isArray(selector.matchExpressions) || selector.matchExpressions.length === 0);
-  if (selectorIsEmpty) causes.push(invalidValue("spec.selector", selector, `empty selector is invalid for ${kind === "Deployment" ? "deployment" : "replicaset"}`));
+  const selectorIsEmpty =
+    isPlainObject(selector) &&
+    Object.keys(selector.matchLabels ?? {}).length === 0 &&
+    (!Array.isArray(selector.matchExpressions) || selector.matchExpressions.length === 0);
+  if (selectorIsEmpty)
+    causes.push(invalidValue("spec.selector", selector, `empty selector is invalid for ${kind === "Deployment" ? "deployment" : "replicaset"}`));
   else if (isPlainObject(selector) && !labelSelectorObjectMatches(selector, labels)) {
     causes.push(invalidValue("spec.template.metadata.labels", labels ?? {}, "`selector` does not match template `labels`"));
   }
@@ -208,7 +224,11 @@ function workloadCauses(spec: unknown, kind: "Deployment" | "ReplicaSet"): Statu
   if (kind === "Deployment" && isPlainObject(spec.strategy)) {
     const strategyType = spec.strategy.type;
     if (strategyType === "Recreate" && spec.strategy.rollingUpdate !== undefined) {
-      causes.push({ reason: "FieldValueForbidden", message: "Forbidden: may not be specified when strategy `type` is 'Recreate'", field: "spec.strategy.rollingUpdate" });
+      causes.push({
+        reason: "FieldValueForbidden",
+        message: "Forbidden: may not be specified when strategy `type` is 'Recreate'",
+        field: "spec.strategy.rollingUpdate",
+      });
     }
   }
   return causes;
@@ -222,7 +242,8 @@ function serviceCauses(spec: unknown): StatusCause[] {
   if (ports.length === 0 && serviceType !== "ExternalName" && spec.clusterIP !== "None") causes.push(required("spec.ports"));
   ports.forEach((port, index) => {
     if (!isPlainObject(port)) return;
-    if (typeof port.port === "number" && (port.port < 1 || port.port > 65535)) causes.push(invalidValue(`spec.ports[${index}].port`, port.port, "must be between 1 and 65535, inclusive"));
+    if (typeof port.port === "number" && (port.port < 1 || port.port > 65535))
+      causes.push(invalidValue(`spec.ports[${index}].port`, port.port, "must be between 1 and 65535, inclusive"));
     if (ports.length > 1 && !port.name) causes.push(required(`spec.ports[${index}].name`));
   });
   return causes;
@@ -239,7 +260,8 @@ function kindCauses(type: ResourceType, object: KubeObject): StatusCause[] {
       return serviceCauses(object.spec);
     case "RoleBinding": {
       const roleRef = isPlainObject(object.roleRef) ? object.roleRef : {};
-      if (roleRef.kind !== undefined && roleRef.kind !== "Role" && roleRef.kind !== "ClusterRole") return [notSupported("roleRef.kind", roleRef.kind, ["Role", "ClusterRole"])];
+      if (roleRef.kind !== undefined && roleRef.kind !== "Role" && roleRef.kind !== "ClusterRole")
+        return [notSupported("roleRef.kind", roleRef.kind, ["Role", "ClusterRole"])];
       return [];
     }
     default:
@@ -251,7 +273,8 @@ function kindCauses(type: ResourceType, object: KubeObject): StatusCause[] {
 function immutableCauses(type: ResourceType, object: KubeObject, old: KubeObject): StatusCause[] {
   const spec = isPlainObject(object.spec) ? object.spec : {};
   const oldSpec = isPlainObject(old.spec) ? old.spec : {};
-  if ((type.kind === "Deployment" || type.kind === "ReplicaSet") && !deepEqual(spec.selector, oldSpec.selector)) return [invalidValue("spec.selector", spec.selector, "field is immutable")];
+  if ((type.kind === "Deployment" || type.kind === "ReplicaSet") && !deepEqual(spec.selector, oldSpec.selector))
+    return [invalidValue("spec.selector", spec.selector, "field is immutable")];
   if (type.kind === "RoleBinding" && !deepEqual(object.roleRef, old.roleRef)) return [invalidValue("roleRef", object.roleRef, "cannot change roleRef")];
   return [];
 }

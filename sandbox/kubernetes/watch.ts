@@ -65,7 +65,8 @@ export function serveWatch(req: IncomingMessage, res: ServerResponse, request: W
     }
   } else {
     // No version (or "0"): start with the current state as synthetic ADDED events.
-    for (const object of store.view(request.type, request.namespace)) if (request.matches(object as KubeObject)) send({ type: "ADDED", object: object as KubeObject });
+    for (const object of store.view(request.type, request.namespace))
+      if (request.matches(object as KubeObject)) send({ type: "ADDED", object: object as KubeObject });
   }
   for (const event of backlog) {
     const emitted = project(event, request);

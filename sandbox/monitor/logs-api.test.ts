@@ -51,14 +51,27 @@ function success(result: LogsQueryResult | LogsQueryError) {
 
 beforeAll(async () => {
   // The shared sandbox's dev cluster (environment dev → appi-wharf-dev → log-wharf-nonprod), reached as Wharf reaches it.
-  const arm = new ContainerServiceClient(credential, (endpoints.subscriptionIds as string[])[0]!, { endpoint: endpoints.armEndpoint as string, tlsOptions: { ca } });
+  const arm = new ContainerServiceClient(credential, (endpoints.subscriptionIds as string[])[0]!, {
+    endpoint: endpoints.armEndpoint as string,
+    tlsOptions: { ca },
+  });
   const credentials = await arm.managedClusters.listClusterUserCredentials(endpoints.resourceGroup as string, "aks-dev-weu");
   const config = new KubeConfig();
   config.loadFromString(Buffer.from(credentials.kubeconfigs![0]!.value!).toString("utf8"));
   await config.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: namespace } } });
   const { deployment } = renderDeployment({
     service: { slug: "contract-api", appInsightsRoleName: role, dependencies: [{ kind: "sql", target: "contract-db" }] },
-    deploySpec: { imageRepository: "contoso.azurecr.io/contract/api", port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "256Mi", readinessPath: "/ready", livenessPath: "/healthz" },
+    deploySpec: {
+      imageRepository: "contoso.azurecr.io/contract/api",
+      port: 8080,
+      replicas: 2,
+      cpuRequest: "100m",
+      cpuLimit: "500m",
+      memoryRequest: "128Mi",
+      memoryLimit: "256Mi",
+      readinessPath: "/ready",
+      livenessPath: "/healthz",
+    },
     team: { slug: "contract" },
     namespace: { name: namespace },
     image: { tag: "1.0" },
@@ -82,7 +95,9 @@ const perRole = `AppRequests | where AppRoleName == "${role}" | summarize Reques
 
 describe("queryWorkspace through @azure/monitor-query-logs", () => {
   it("answers a duration with the role's telemetry, and statistics when asked", async () => {
-    const result = success(await client.queryWorkspace(nonprod.customerId, perRole, { duration: "PT1H" }, { serverTimeoutInSeconds: 60, includeQueryStatistics: true }));
+    const result = success(
+      await client.queryWorkspace(nonprod.customerId, perRole, { duration: "PT1H" }, { serverTimeoutInSeconds: 60, includeQueryStatistics: true }),
+    );
     const [table] = result.tables;
     expect(table?.columnDescriptors.map((c) => [c.name, c.type])).toEqual([
       ["AppRoleName", "string"],
@@ -98,13 +113,18 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
     expect(first).toBeInstanceOf(Date);
     expect((first as Date).getTime()).toBeGreaterThanOrEqual(Date.now() - hour - 5_000);
     expect((last as Date).getTime()).toBeLessThanOrEqual(Date.now());
-    expect(result.statistics).toMatchObject({ query: { executionTime: expect.any(Number), inputDatasetStatistics: { rows: { scanned: expect.any(Number) } } } });
+    expect(result.statistics).toMatchObject({
+      query: { executionTime: expect.any(Number), inputDatasetStatistics: { rows: { scanned: expect.any(Number) } } },
+    });
   });
 
   it("keeps to start/end and start/duration timespans", async () => {
     const startTime = new Date(Math.floor(Date.now() / hour) * hour - 48 * hour);
     const endTime = new Date(startTime.getTime() + 6 * hour);
-    for (const timespan of [{ startTime, endTime }, { startTime, duration: "PT6H" }]) {
+    for (const timespan of [
+      { startTime, endTime },
+      { startTime, duration: "PT6H" },
+    ]) {
       const [row] = success(await client.queryWorkspace(nonprod.customerId, perRole, timespan)).tables[0]!.rows;
       expect((row![3] as Date).getTime()).toBeGreaterThanOrEqual(startTime.getTime());
       expect((row![4] as Date).getTime()).toBeLessThanOrEqual(endTime.getTime());
@@ -136,7 +156,10 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
     const error = await restError(client.queryWorkspace(nonprod.customerId, "AppRequests | where NoSuchColumn == 1", { duration: "PT1H" }));
     expect(error).toMatchObject({ statusCode: 400, code: "BadArgumentError" });
     expect(error.details).toMatchObject({
-      error: { code: "BadArgumentError", innererror: { code: "SemanticError", message: expect.stringContaining("'NoSuchColumn' does not refer to any known column") } },
+      error: {
+        code: "BadArgumentError",
+        innererror: { code: "SemanticError", message: expect.stringContaining("'NoSuchColumn' does not refer to any known column") },
+      },
     });
   });
 
@@ -150,7 +173,11 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
     const result = await client.queryWorkspace(nonprod.customerId, perRole, { duration: "PT1H" });
     expect(result.status).toBe("PartialFailure");
     if (result.status !== "PartialFailure") return;
-    expect(result.partialError).toMatchObject({ code: "PartialError", message: "There were some errors when processing your query.", details: [expect.objectContaining({ code: "EngineError" })] });
+    expect(result.partialError).toMatchObject({
+      code: "PartialError",
+      message: "There were some errors when processing your query.",
+      details: [expect.objectContaining({ code: "EngineError" })],
+    });
     expect(result.partialTables[0]?.rows[0]?.[0]).toBe(role);
     // The other workspace is not affected.
     expect((await client.queryWorkspace(prod.customerId, "AppRequests | take 1", { duration: "PT5M" })).status).toBe("Success");
@@ -164,7 +191,9 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
 
     // Six at once, each held 1.5 s: the sixth is over the caller's concurrency limit.
     await setFaults([{ api: "logs", workspace: "log-wharf-nonprod", latencyMs: 1500 }]);
-    const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => impatient.queryWorkspace(nonprod.customerId, "AppRequests | take 1", { duration: "PT5M" })));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 6 }, () => impatient.queryWorkspace(nonprod.customerId, "AppRequests | take 1", { duration: "PT5M" })),
+    );
     const refused = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected").map((o) => o.reason as RestError);
     expect(refused).toHaveLength(1);
     expect(refused[0]).toMatchObject({ statusCode: 429, code: "ThrottledError", message: expect.stringContaining("concurrent") });
@@ -181,7 +210,13 @@ describe("queryWorkspace through @azure/monitor-query-logs", () => {
 describe("queryBatch through @azure/monitor-query-logs", () => {
   it("answers in request order, a failed query as that item's failure", async () => {
     const results = await client.queryBatch([
-      { workspaceId: nonprod.customerId, query: `${perRole} | extend Tag = "first"`, timespan: { duration: "PT1H" }, includeQueryStatistics: true, serverTimeoutInSeconds: 30 },
+      {
+        workspaceId: nonprod.customerId,
+        query: `${perRole} | extend Tag = "first"`,
+        timespan: { duration: "PT1H" },
+        includeQueryStatistics: true,
+        serverTimeoutInSeconds: 30,
+      },
       { workspaceId: nonprod.customerId, query: "AppRequests | where NoSuchColumn == 1", timespan: { duration: "PT1H" } },
       { workspaceId: prod.customerId, query: 'AppDependencies | summarize Calls = count() | extend Tag = "third"', timespan: { duration: "PT5M" } },
     ]);
@@ -204,7 +239,8 @@ describe("faults per workspace inside a batch", () => {
     ]);
     expect(results.map((r) => r.status)).toEqual(["Success", "PartialFailure"]);
     const failed = results[1]!;
-    if (failed.status === "PartialFailure") expect(failed.partialError).toMatchObject({ code: "InternalServerError", message: expect.stringContaining("/_sandbox/faults") });
+    if (failed.status === "PartialFailure")
+      expect(failed.partialError).toMatchObject({ code: "InternalServerError", message: expect.stringContaining("/_sandbox/faults") });
   });
 });
 
@@ -222,12 +258,23 @@ describe("the query API on the wire", () => {
 
   it("honours Prefer and says so, and refuses a bad timespan with what to change", async () => {
     const { token } = await credential.getToken(endpoints.logsScope as string);
-    const ok = await post(`/workspaces/${nonprod.customerId}/query`, { query: "AppRequests | take 1", timespan: "PT5M" }, { authorization: `Bearer ${token}`, prefer: "wait=30,include-statistics=true" });
+    const ok = await post(
+      `/workspaces/${nonprod.customerId}/query`,
+      { query: "AppRequests | take 1", timespan: "PT5M" },
+      { authorization: `Bearer ${token}`, prefer: "wait=30,include-statistics=true" },
+    );
     expect(ok.status).toBe(200);
     expect(ok.headers["preference-applied"]).toBe("wait=30,include-statistics=true");
     expect(ok.body).toHaveProperty("statistics");
-    const bad = await post(`/workspaces/${nonprod.customerId}/query`, { query: "AppRequests | take 1", timespan: "yesterday" }, { authorization: `Bearer ${token}` });
-    expect(bad).toMatchObject({ status: 400, body: { error: { code: "BadArgumentError", innererror: { code: "InvalidTimespanError", message: expect.stringContaining("ISO 8601") } } } });
+    const bad = await post(
+      `/workspaces/${nonprod.customerId}/query`,
+      { query: "AppRequests | take 1", timespan: "yesterday" },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(bad).toMatchObject({
+      status: 400,
+      body: { error: { code: "BadArgumentError", innererror: { code: "InvalidTimespanError", message: expect.stringContaining("ISO 8601") } } },
+    });
   });
 
   it("answers 401 without a token and 403 for a token of another audience", async () => {

@@ -107,7 +107,13 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
   const challenge = `Bearer authorization_uri="${options.origin}/${sandboxTenantId}", error="invalid_token"`;
 
   /** One query under the caller's quota (held through any injected latency) and the workspace's faults; undefined when the connection is to be dropped. */
-  async function answer(req: IncomingMessage, caller: string, target: QueryTarget, body: unknown, prefer: string | undefined): Promise<QueryAnswer | undefined> {
+  async function answer(
+    req: IncomingMessage,
+    caller: string,
+    target: QueryTarget,
+    body: unknown,
+    prefer: string | undefined,
+  ): Promise<QueryAnswer | undefined> {
     const admission = quotas.admit(caller);
     if (!admission.ok) {
       return { status: 429, body: logsErrorBody("ThrottledError", admission.message), headers: { "retry-after": String(admission.retryAfterSeconds) } };
@@ -147,7 +153,12 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
       return;
     }
     if (!route) {
-      sendLogsError(res, 404, "PathNotFoundError", `The requested path does not exist: ${req.method} ${req.url}. The sandbox serves POST /v1/workspaces/{workspaceId}/query, POST /v1/$batch and POST /v1/{componentResourceId}/query.`);
+      sendLogsError(
+        res,
+        404,
+        "PathNotFoundError",
+        `The requested path does not exist: ${req.method} ${req.url}. The sandbox serves POST /v1/workspaces/{workspaceId}/query, POST /v1/$batch and POST /v1/{componentResourceId}/query.`,
+      );
       return;
     }
     if (req.method !== "POST") {
@@ -177,7 +188,10 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
     const parsed = batchBody.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      sendLogsError(res, 400, "BadArgumentError", "The request had some invalid properties", { code: "InvalidBatchError", message: `${issue.path.join(".") || "body"}: ${issue.message}` });
+      sendLogsError(res, 400, "BadArgumentError", "The request had some invalid properties", {
+        code: "InvalidBatchError",
+        message: `${issue.path.join(".") || "body"}: ${issue.message}`,
+      });
       return;
     }
     // In request order: @azure/monitor-query-logs 1.0.0 maps answers to queries by position.
@@ -185,9 +199,16 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
     for (const item of parsed.data.requests) {
       // Each item can take seconds of CPU: let the Kubernetes and ARM stand-ins answer between them.
       if (responses.length > 0) await new Promise((resume) => setImmediate(resume));
-      const reply = (result: QueryAnswer) => ({ id: item.id, status: result.status, ...(Object.keys(result.headers).length ? { headers: result.headers } : {}), body: result.body });
+      const reply = (result: QueryAnswer) => ({
+        id: item.id,
+        status: result.status,
+        ...(Object.keys(result.headers).length ? { headers: result.headers } : {}),
+        body: result.body,
+      });
       if (item.method.toUpperCase() !== "POST" || item.path.replace(/^\/+/, "").toLowerCase() !== "query") {
-        responses.push(reply({ status: 400, body: logsErrorBody("BadArgumentError", `A batch item must be POST /query, not ${item.method} ${item.path}.`), headers: {} }));
+        responses.push(
+          reply({ status: 400, body: logsErrorBody("BadArgumentError", `A batch item must be POST /query, not ${item.method} ${item.path}.`), headers: {} }),
+        );
         continue;
       }
       const workspace = findWorkspace(item.workspace);

@@ -53,7 +53,10 @@ export interface Preferences {
 export function parsePrefer(header: string | undefined): Preferences {
   const preferences: Preferences = { waitSeconds: defaultWaitSeconds, statistics: false, render: false, applied: [] };
   for (const part of (header ?? "").split(/[,;]/)) {
-    const [key = "", value = ""] = part.trim().split("=").map((s) => s.trim().toLowerCase());
+    const [key = "", value = ""] = part
+      .trim()
+      .split("=")
+      .map((s) => s.trim().toLowerCase());
     if (key === "wait" && /^\d+$/.test(value)) {
       preferences.waitSeconds = Math.min(maxWaitSeconds, Number(value));
       preferences.applied.push(`wait=${preferences.waitSeconds}`);
@@ -138,7 +141,11 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
   }
   const seconds = (performance.now() - started) / 1000;
   if (seconds > prefer.waitSeconds) {
-    return { status: 504, body: logsErrorBody("GatewayTimeout", `The query ran longer than the ${prefer.waitSeconds} seconds allowed by Prefer: wait.`), headers: {} };
+    return {
+      status: 504,
+      body: logsErrorBody("GatewayTimeout", `The query ran longer than the ${prefer.waitSeconds} seconds allowed by Prefer: wait.`),
+      headers: {},
+    };
   }
   const details: unknown[] = [];
   const cut = tables.map((table) => {

@@ -30,11 +30,19 @@ export class QueryQuotas {
     this.started.set(caller, recent);
     if (recent.length >= this.limits.perWindow) {
       const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + this.limits.windowMs - now) / 1000));
-      return { ok: false, retryAfterSeconds, message: `Too many requests: more than ${this.limits.perWindow} queries in ${this.limits.windowMs / 1000} seconds for this user. Retry after ${retryAfterSeconds} seconds.` };
+      return {
+        ok: false,
+        retryAfterSeconds,
+        message: `Too many requests: more than ${this.limits.perWindow} queries in ${this.limits.windowMs / 1000} seconds for this user. Retry after ${retryAfterSeconds} seconds.`,
+      };
     }
     const running = this.running.get(caller) ?? 0;
     if (running >= this.limits.concurrent) {
-      return { ok: false, retryAfterSeconds: 1, message: `Too many requests: more than ${this.limits.concurrent} concurrent queries for this user. Retry after 1 seconds.` };
+      return {
+        ok: false,
+        retryAfterSeconds: 1,
+        message: `Too many requests: more than ${this.limits.concurrent} concurrent queries for this user. Retry after 1 seconds.`,
+      };
     }
     recent.push(now);
     this.running.set(caller, running + 1);

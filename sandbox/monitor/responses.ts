@@ -21,6 +21,13 @@ export function sendLogsJson(res: ServerResponse, status: number, body: unknown,
   res.end(JSON.stringify(body));
 }
 
-export function sendLogsError(res: ServerResponse, status: number, code: string, message: string, innererror?: LogsError["innererror"], headers: Record<string, string> = {}): void {
+export function sendLogsError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  innererror?: LogsError["innererror"],
+  headers: Record<string, string> = {},
+): void {
   sendLogsJson(res, status, logsErrorBody(code, message, innererror), headers);
 }

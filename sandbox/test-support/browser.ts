@@ -67,6 +67,13 @@ export class TestBrowser {
     const actions = [...page.body.matchAll(/<form method="post" action="([^"]+)"/g)].map((m) => m[1] ?? "");
     const action = actions.find((a) => a.endsWith(actionEndsWith));
     if (!action) throw new Error(`no form posting to *${actionEndsWith} on ${page.url}; forms: ${actions.join(", ")}`);
-    return this.go(new URL(action.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))), page.url).href, "POST", new URLSearchParams(fields));
+    return this.go(
+      new URL(
+        action.replace(/&#(\d+);/g, (_, c: string) => String.fromCharCode(Number(c))),
+        page.url,
+      ).href,
+      "POST",
+      new URLSearchParams(fields),
+    );
   }
 }

@@ -55,7 +55,11 @@ export function requestClientCredentialsToken(
 /** A pipeline's access token for Wharf's API, as `az account get-access-token` would return it. */
 export async function pipelineAccessToken(endpoints: SandboxEndpoints, key: PipelineKey): Promise<string> {
   const pipeline = endpointPipeline(endpoints, key);
-  const response = await requestClientCredentialsToken(endpoints, { clientId: pipeline.clientId, clientSecret: pipeline.clientSecret, scope: endpoints.wharfApiScope as string });
+  const response = await requestClientCredentialsToken(endpoints, {
+    clientId: pipeline.clientId,
+    clientSecret: pipeline.clientSecret,
+    scope: endpoints.wharfApiScope as string,
+  });
   if (response.status !== 200) throw new Error(`token request for ${key} failed: ${JSON.stringify(response.body)}`);
   return response.body.access_token as string;
 }

@@ -17,7 +17,9 @@ export default async function AdminPage() {
               Namespace requests
             </Link>
           </CardTitle>
-          <p className="text-sm text-muted-foreground">Approve or reject teams&apos; namespace requests, quota changes and decommissions, with the policy check for each.</p>
+          <p className="text-sm text-muted-foreground">
+            Approve or reject teams&apos; namespace requests, quota changes and decommissions, with the policy check for each.
+          </p>
         </Card>
         <Card>
           <CardTitle>
@@ -33,7 +35,9 @@ export default async function AdminPage() {
               Health thresholds
             </Link>
           </CardTitle>
-          <p className="text-sm text-muted-foreground">Per service tier: failure rate, p95 duration, availability and restarts at which a service is degraded or unhealthy.</p>
+          <p className="text-sm text-muted-foreground">
+            Per service tier: failure rate, p95 duration, availability and restarts at which a service is degraded or unhealthy.
+          </p>
         </Card>
         <Card>
           <CardTitle>
@@ -65,7 +69,9 @@ export default async function AdminPage() {
               Pipelines
             </Link>
           </CardTitle>
-          <p className="text-sm text-muted-foreground">Entra app identities of CI/CD pipelines and the teams each may deploy for with a bearer token; revoke one at once.</p>
+          <p className="text-sm text-muted-foreground">
+            Entra app identities of CI/CD pipelines and the teams each may deploy for with a bearer token; revoke one at once.
+          </p>
         </Card>
         <Card>
           <CardTitle>

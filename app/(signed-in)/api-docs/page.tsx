@@ -28,22 +28,22 @@ export default async function ApiDocsPage() {
       </div>
       <Card className="p-0">
         <DataTable caption="Operations" columns={["Method", "Path", "What it does"]}>
-            {Object.entries(document.paths).flatMap(([path, item]) =>
-              methods.flatMap((method) => {
-                const operation = (item as Record<string, { summary?: string } | undefined>)[method];
-                if (!operation) return [];
-                return [
-                  <Row key={`${method} ${path}`}>
-                    <Cell>
-                      <Badge tone={methodTone[method]}>{method.toUpperCase()}</Badge>
-                    </Cell>
-                    <Cell className="font-mono">{path}</Cell>
-                    <Cell>{operation.summary}</Cell>
-                  </Row>,
-                ];
-              }),
-            )}
-          </DataTable>
+          {Object.entries(document.paths).flatMap(([path, item]) =>
+            methods.flatMap((method) => {
+              const operation = (item as Record<string, { summary?: string } | undefined>)[method];
+              if (!operation) return [];
+              return [
+                <Row key={`${method} ${path}`}>
+                  <Cell>
+                    <Badge tone={methodTone[method]}>{method.toUpperCase()}</Badge>
+                  </Cell>
+                  <Cell className="font-mono">{path}</Cell>
+                  <Cell>{operation.summary}</Cell>
+                </Row>,
+              ];
+            }),
+          )}
+        </DataTable>
       </Card>
     </div>
   );

@@ -45,11 +45,25 @@ export const deleteBoardAction = serverAction(
 export const createDisplayAction = serverAction(
   async (actor, _previous: DisplayTokenState, form: FormData): Promise<DisplayTokenState> => {
     const slug = field(form, "slug");
-    const { display, url } = await createDisplay({ actor, slug, input: { label: field(form, "label"), expiresInDays: Number(field(form, "expiresInDays") || 90) } });
+    const { display, url } = await createDisplay({
+      actor,
+      slug,
+      input: { label: field(form, "label"), expiresInDays: Number(field(form, "expiresInDays") || 90) },
+    });
     revalidatePath(`/boards/${slug}`);
-    return { status: "done", message: `Screen “${display.label}” can show this board until ${display.expiresAt.slice(0, 10)}.`, url, expiresAt: display.expiresAt };
+    return {
+      status: "done",
+      message: `Screen “${display.label}” can show this board until ${display.expiresAt.slice(0, 10)}.`,
+      url,
+      expiresAt: display.expiresAt,
+    };
   },
-  (error, _previous, form): DisplayTokenState => ({ status: "error", message: error.message, field: error.path?.[0]?.toString(), values: { label: field(form, "label") } }),
+  (error, _previous, form): DisplayTokenState => ({
+    status: "error",
+    message: error.message,
+    field: error.path?.[0]?.toString(),
+    values: { label: field(form, "label") },
+  }),
 );
 
 export const revokeDisplayAction = serverAction(
@@ -65,9 +79,19 @@ export const revokeDisplayAction = serverAction(
 export const pairDisplayAction = serverAction(
   async (actor, _previous: DisplayTokenState, form: FormData): Promise<DisplayTokenState> => {
     const slug = field(form, "slug");
-    const display = await pairDisplay({ actor, slug, code: field(form, "code"), input: { label: field(form, "label"), expiresInDays: Number(field(form, "expiresInDays") || 90) } });
+    const display = await pairDisplay({
+      actor,
+      slug,
+      code: field(form, "code"),
+      input: { label: field(form, "label"), expiresInDays: Number(field(form, "expiresInDays") || 90) },
+    });
     revalidatePath(`/boards/${slug}`);
     return { status: "done", message: `Paired: screen “${display.label}” opens this board within seconds.` };
   },
-  (error, _previous, form): DisplayTokenState => ({ status: "error", message: error.message, field: error.path?.[0]?.toString(), values: { label: field(form, "label") } }),
+  (error, _previous, form): DisplayTokenState => ({
+    status: "error",
+    message: error.message,
+    field: error.path?.[0]?.toString(),
+    values: { label: field(form, "label") },
+  }),
 );

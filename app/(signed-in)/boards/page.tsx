@@ -20,8 +20,8 @@ export default async function BoardsPage() {
     <div className="space-y-6">
       <h1 className="text-3xl font-bold">Wall boards</h1>
       <p className="max-w-3xl text-sm text-muted-foreground">
-        Boards run full screen on a team room&apos;s TV at <code>/display/&lt;board&gt;</code>, live, for weeks, with a display token that shows that board and nothing else.
-        Platform admins manage every board; team members manage their team&apos;s.
+        Boards run full screen on a team room&apos;s TV at <code>/display/&lt;board&gt;</code>, live, for weeks, with a display token that shows that board and
+        nothing else. Platform admins manage every board; team members manage their team&apos;s.
       </p>
       <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
         {teams.length > 0 || acts === "all" ? (

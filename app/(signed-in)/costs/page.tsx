@@ -52,12 +52,19 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
         {admin && !sync.lastError && <SyncCostsButton action={syncCostsAction} label="Sync now" />}
       </div>
       {sync.lastError && (
-        <div role="alert" className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100">
+        <div
+          role="alert"
+          className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+        >
           <AlertTriangle className="h-4 w-4" aria-hidden />
           <span>
             <span className="font-semibold">The last cost sync failed:</span> {sync.lastError}. The figures below are from the last successful sync.
           </span>
-          {admin ? <SyncCostsButton action={syncCostsAction} label="Retry the sync" /> : <span>A platform admin can retry it; the sync also tries again on its own.</span>}
+          {admin ? (
+            <SyncCostsButton action={syncCostsAction} label="Retry the sync" />
+          ) : (
+            <span>A platform admin can retry it; the sync also tries again on its own.</span>
+          )}
         </div>
       )}
     </Card>
@@ -97,8 +104,11 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
       <div>
         <h1 className="text-3xl font-bold">Cost</h1>
         <p className="text-muted-foreground">
-          What the Azure bill says, from Cost Management, split by Wharf: each cluster&apos;s cost (its resource and its node resource group) by the CPU and memory namespaces requested, tagged Azure resources straight to their team and service.
-          {view?.scope === "teams" ? " You see your teams' figures." : " Idle capacity and system namespaces are shown apart; every view adds up to the bill to the cent."}
+          What the Azure bill says, from Cost Management, split by Wharf: each cluster&apos;s cost (its resource and its node resource group) by the CPU and
+          memory namespaces requested, tagged Azure resources straight to their team and service.
+          {view?.scope === "teams"
+            ? " You see your teams' figures."
+            : " Idle capacity and system namespaces are shown apart; every view adds up to the bill to the cent."}
         </p>
       </div>
 
@@ -107,7 +117,9 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
       <div className="grid gap-4 md:grid-cols-3">
         <Card>
           <p className="text-sm text-muted-foreground">Month to date</p>
-          <p className="text-2xl font-bold" data-testid="cost-month-to-date">{money(monthToDate!.totalMinor, monthToDate)}</p>
+          <p className="text-2xl font-bold" data-testid="cost-month-to-date">
+            {money(monthToDate!.totalMinor, monthToDate)}
+          </p>
           <p className="text-xs text-muted-foreground">
             {ranges.monthToDate.from} to {ranges.monthToDate.to} (UTC)
           </p>
@@ -171,7 +183,11 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
 
       {problem && (
         <p role="alert" className="font-medium text-destructive">
-          {problem} Fix the address, or <Link className="text-primary underline" href="/costs">show this month so far</Link>.
+          {problem} Fix the address, or{" "}
+          <Link className="text-primary underline" href="/costs">
+            show this month so far
+          </Link>
+          .
         </p>
       )}
 
@@ -187,7 +203,9 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
 
       {view && view.lines.length === 0 && (
         <Card>
-          <p className="font-medium">No cost to show for {view.from} to {view.to}.</p>
+          <p className="font-medium">
+            No cost to show for {view.from} to {view.to}.
+          </p>
           <p className="text-sm text-muted-foreground">
             {view.dataAsOf === null
               ? `Nothing is stored for these days yet: the sync reads Cost Management every few hours, and its data lags about 4 hours.${admin ? " Sync now to read it at once." : ""}`
@@ -245,7 +263,9 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                       <span className="flex items-center gap-1 tabular-nums">
                         {mover.changeMinor > 0 ? <ArrowUpRight className="h-4 w-4" aria-hidden /> : <ArrowDownRight className="h-4 w-4" aria-hidden />}
                         {mover.changeMinor > 0 ? "up" : "down"} {money(Math.abs(mover.changeMinor), view)}
-                        <span className="text-xs text-muted-foreground">({money(mover.previousWeekMinor, view)} → {money(mover.lastWeekMinor, view)})</span>
+                        <span className="text-xs text-muted-foreground">
+                          ({money(mover.previousWeekMinor, view)} → {money(mover.lastWeekMinor, view)})
+                        </span>
                       </span>
                     </li>
                   ))}

@@ -53,7 +53,10 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-3xl font-bold">Health</h1>
-          <p className="text-muted-foreground">Every service in every environment, worst first: Kubernetes (replicas, restarts, crashing pods, rollouts) and Application Insights (failure rate, p95, availability) against its tier&apos;s thresholds.</p>
+          <p className="text-muted-foreground">
+            Every service in every environment, worst first: Kubernetes (replicas, restarts, crashing pods, rollouts) and Application Insights (failure rate,
+            p95, availability) against its tier&apos;s thresholds.
+          </p>
         </div>
         {actor.teams.length > 0 && (
           <Button asChild variant="secondary">
@@ -67,19 +70,46 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
             name="team"
             label="Team"
             value={filters.team ?? ""}
-            options={[{ value: "", label: "All teams" }, ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []), ...teams.map((team) => ({ value: team.slug, label: team.name }))]}
+            options={[
+              { value: "", label: "All teams" },
+              ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []),
+              ...teams.map((team) => ({ value: team.slug, label: team.name })),
+            ]}
           />
-          <FilterSelect name="environment" label="Environment" value={filters.environment ?? ""} options={[{ value: "", label: "All environments" }, ...environments.map((value) => ({ value, label: value }))]} />
-          <FilterSelect name="status" label="Health" value={filters.status ?? ""} options={[{ value: "", label: "Any health" }, ...healthStates.map((value) => ({ value, label: value }))]} />
-          <FilterSelect name="tier" label="Tier" value={filters.tier ?? ""} options={[{ value: "", label: "Any tier" }, ...tiers.map((value) => ({ value, label: value }))]} />
-          <FilterSelect name="sort" label="Order" value={filters.sort ?? "health"} options={healthSorts.map((value) => ({ value, label: sortLabels[value] }))} />
+          <FilterSelect
+            name="environment"
+            label="Environment"
+            value={filters.environment ?? ""}
+            options={[{ value: "", label: "All environments" }, ...environments.map((value) => ({ value, label: value }))]}
+          />
+          <FilterSelect
+            name="status"
+            label="Health"
+            value={filters.status ?? ""}
+            options={[{ value: "", label: "Any health" }, ...healthStates.map((value) => ({ value, label: value }))]}
+          />
+          <FilterSelect
+            name="tier"
+            label="Tier"
+            value={filters.tier ?? ""}
+            options={[{ value: "", label: "Any tier" }, ...tiers.map((value) => ({ value, label: value }))]}
+          />
+          <FilterSelect
+            name="sort"
+            label="Order"
+            value={filters.sort ?? "health"}
+            options={healthSorts.map((value) => ({ value, label: sortLabels[value] }))}
+          />
           {filters.pageSize && <input type="hidden" name="pageSize" value={filters.pageSize} />}
           <Button type="submit">Apply</Button>
         </form>
       </Card>
       {problem && (
         <p role="alert" className="font-medium text-destructive">
-          {problem} <Link className="text-primary underline" href="/health">Clear the filters</Link>
+          {problem}{" "}
+          <Link className="text-primary underline" href="/health">
+            Clear the filters
+          </Link>
         </p>
       )}
       {list && <HealthBoard initial={list} filters={filters} />}

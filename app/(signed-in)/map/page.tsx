@@ -23,7 +23,9 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
   const actor = await requirePermission("health:read");
   const searched = await searchParams;
   const [teams, environments] = await Promise.all([listTeams({ actor }), listMapEnvironments({ actor })]);
-  const query = Object.fromEntries(Object.entries({ window: searched.window, team: searched.team, environment: searched.environment }).filter(([, value]) => value));
+  const query = Object.fromEntries(
+    Object.entries({ window: searched.window, team: searched.team, environment: searched.environment }).filter(([, value]) => value),
+  );
   let problem: string | null = null;
   let view = null;
   try {
@@ -38,7 +40,11 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
   const focus = filtered && view?.builtAt && search ? focusMap(filtered, search) : null;
   const shown =
     filtered && focus?.found && search?.only
-      ? { ...filtered, nodes: filtered.nodes.filter((node) => focus.nodeIds.has(node.id)), edges: filtered.edges.filter((edge) => focus.nodeIds.has(edge.source) && focus.nodeIds.has(edge.target)) }
+      ? {
+          ...filtered,
+          nodes: filtered.nodes.filter((node) => focus.nodeIds.has(node.id)),
+          edges: filtered.edges.filter((edge) => focus.nodeIds.has(edge.source) && focus.nodeIds.has(edge.target)),
+        }
       : filtered;
   const failing = view?.sources.filter((source) => source.error) ?? [];
 
@@ -46,7 +52,10 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
     <div className="space-y-4">
       <div>
         <h1 className="text-3xl font-bold">Application map</h1>
-        <p className="text-muted-foreground">Who calls whom, from Application Insights telemetry, held against the dependencies the catalog declares. Rebuilt every health cycle; positions stay put.</p>
+        <p className="text-muted-foreground">
+          Who calls whom, from Application Insights telemetry, held against the dependencies the catalog declares. Rebuilt every health cycle; positions stay
+          put.
+        </p>
       </div>
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Map filters">
         <label className="flex flex-col gap-1">
@@ -89,7 +98,12 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </label>
         <label className="flex flex-col gap-1">
           External types
-          <input name="types" defaultValue={searched.types ?? ""} placeholder={view ? externalTypes(view).join(",") || "none" : "SQL,Http"} className={select} />
+          <input
+            name="types"
+            defaultValue={searched.types ?? ""}
+            placeholder={view ? externalTypes(view).join(",") || "none" : "SQL,Http"}
+            className={select}
+          />
         </label>
         <label className="flex flex-col gap-1">
           Search a node
@@ -129,7 +143,12 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
           <p>{focus.message}</p>
         </Card>
       )}
-      {view && !view.builtAt && <Card>No map yet for this window{view.environment ? ` in ${view.environment}` : ""}: the health poller builds it on its next cycle once a workspace has answered. Deploy a service with an App Insights role name for telemetry to appear.</Card>}
+      {view && !view.builtAt && (
+        <Card>
+          No map yet for this window{view.environment ? ` in ${view.environment}` : ""}: the health poller builds it on its next cycle once a workspace has
+          answered. Deploy a service with an App Insights role name for telemetry to appear.
+        </Card>
+      )}
       {failing.length > 0 && (
         <Card role="status" className="border-amber-400">
           <CardTitle>Part of the map is stale</CardTitle>
@@ -158,13 +177,18 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
             </span>
             {focus?.found && (
               <span role="status">
-                Focused on {filtered!.nodes.find((node) => node.id === focus.centre)?.label} and {focus.nodeIds.size - 1} {focus.nodeIds.size === 2 ? "node" : "nodes"} within {focus.hops} {focus.hops === 1 ? "hop" : "hops"}
+                Focused on {filtered!.nodes.find((node) => node.id === focus.centre)?.label} and {focus.nodeIds.size - 1}{" "}
+                {focus.nodeIds.size === 2 ? "node" : "nodes"} within {focus.hops} {focus.hops === 1 ? "hop" : "hops"}
                 {search?.only ? "; the rest is hidden" : "; the rest is dimmed"}.
               </span>
             )}
-            {shown.edges.some((edge) => edge.declaration === "undeclared") && <Badge tone="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>}
+            {shown.edges.some((edge) => edge.declaration === "undeclared") && (
+              <Badge tone="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>
+            )}
           </div>
-          {shown.nodes.length === 0 ? <Card>Nothing matches these filters. Reset them to see the whole map.</Card> : (
+          {shown.nodes.length === 0 ? (
+            <Card>Nothing matches these filters. Reset them to see the whole map.</Card>
+          ) : (
             <AppMap
               map={shown}
               focus={focus?.found ? { centre: focus.centre, nodeIds: [...focus.nodeIds] } : null}

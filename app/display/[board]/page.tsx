@@ -10,7 +10,12 @@ import { Kiosk } from "@/components/boards/kiosk";
 export async function generateMetadata({ params }: { params: Promise<{ board: string }> }): Promise<Metadata> {
   const { board } = await params;
   const valid = boardSlug.safeParse(board).success;
-  return { title: "Wall board", robots: { index: false }, ...(valid && { manifest: `/display/${board}/manifest.webmanifest` }), icons: { icon: "/icons/wharf-192.png", apple: "/icons/wharf-192.png" } };
+  return {
+    title: "Wall board",
+    robots: { index: false },
+    ...(valid && { manifest: `/display/${board}/manifest.webmanifest` }),
+    icons: { icon: "/icons/wharf-192.png", apple: "/icons/wharf-192.png" },
+  };
 }
 
 export default async function DisplayPage({ params }: { params: Promise<{ board: string }> }) {

@@ -9,14 +9,20 @@ export type DecodedCatalogInput = { text: string } | { error: string; line: numb
 export function decodeCatalogInput(input: string | Uint8Array): DecodedCatalogInput {
   const size = typeof input === "string" ? utf8Size(input) : input.byteLength;
   if (size > MAX_CATALOG_FILE_BYTES) {
-    return { line: 1, error: `The file is ${megabytes(size)} MB; Wharf reads catalog files of at most ${megabytes(MAX_CATALOG_FILE_BYTES)} MB. Split it into smaller files.` };
+    return {
+      line: 1,
+      error: `The file is ${megabytes(size)} MB; Wharf reads catalog files of at most ${megabytes(MAX_CATALOG_FILE_BYTES)} MB. Split it into smaller files.`,
+    };
   }
   if (typeof input === "string") return { text: input.startsWith("\uFEFF") ? input.slice(1) : input };
   try {
     // Without ignoreBOM the decoder drops a leading byte-order mark.
     return { text: new TextDecoder("utf-8", { fatal: true }).decode(input) };
   } catch {
-    return { line: firstInvalidLine(input), error: "The file is not valid UTF-8 text. Save it as UTF-8 (without another encoding such as Latin-1 or UTF-16) and upload it again." };
+    return {
+      line: firstInvalidLine(input),
+      error: "The file is not valid UTF-8 text. Save it as UTF-8 (without another encoding such as Latin-1 or UTF-16) and upload it again.",
+    };
   }
 }
 

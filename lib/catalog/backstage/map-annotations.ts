@@ -43,7 +43,13 @@ export function mapAnnotations(annotations: YamlRecord, service: YamlRecord, ori
  * backstage.io/source-location wins over github.com/project-slug: it is the
  * more exact of the two (any host, and a folder within a monorepo).
  */
-function mapRepositoryUrl(sourceLocation: string | undefined, projectSlug: string | undefined, service: YamlRecord, origins: Origins, findings: Findings): void {
+function mapRepositoryUrl(
+  sourceLocation: string | undefined,
+  projectSlug: string | undefined,
+  service: YamlRecord,
+  origins: Origins,
+  findings: Findings,
+): void {
   if (sourceLocation !== undefined) {
     const path = [...annotationsPath, backstageAnnotations.sourceLocation];
     const url = sourceLocation.startsWith("url:") ? sourceLocation.slice(4) : /^https?:\/\//i.test(sourceLocation) ? sourceLocation : null;
@@ -52,7 +58,10 @@ function mapRepositoryUrl(sourceLocation: string | undefined, projectSlug: strin
       origins.set("repositoryUrl", { path });
       return;
     }
-    findings.warn(path, `${backstageAnnotations.sourceLocation} "${sourceLocation}" is not a url: location, so Wharf does not take the repository from it. Write it as url:https://... to import it.`);
+    findings.warn(
+      path,
+      `${backstageAnnotations.sourceLocation} "${sourceLocation}" is not a url: location, so Wharf does not take the repository from it. Write it as url:https://... to import it.`,
+    );
   }
   if (projectSlug !== undefined) {
     const path = [...annotationsPath, backstageAnnotations.githubProjectSlug];

@@ -31,7 +31,10 @@ export function mapComponent(entity: YamlRecord, findings: Findings): MappedComp
   const ignored = relationsNotKept.filter((key) => field(spec, key) !== undefined);
   const firstIgnored = ignored[0];
   if (firstIgnored !== undefined) {
-    findings.warn(["spec", firstIgnored], `Wharf does not keep ${ignored.map((key) => `spec.${key}`).join(", ")}; ${ignored.length === 1 ? "it is" : "they are"} not imported.`);
+    findings.warn(
+      ["spec", firstIgnored],
+      `Wharf does not keep ${ignored.map((key) => `spec.${key}`).join(", ")}; ${ignored.length === 1 ? "it is" : "they are"} not imported.`,
+    );
   }
   return { service, origins };
 }
@@ -49,7 +52,8 @@ function mapMetadata(metadata: YamlRecord, service: YamlRecord, origins: Origins
   const name = readText(metadata, "name", path, findings);
   origins.set("slug", { path: ["metadata", "name"] });
   if (name === undefined) {
-    if (!findings.hasErrorAt(["metadata"]) && !findings.hasErrorAt(["metadata", "name"])) findings.error(["metadata", "name"], "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api.");
+    if (!findings.hasErrorAt(["metadata"]) && !findings.hasErrorAt(["metadata", "name"]))
+      findings.error(["metadata", "name"], "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api.");
   } else {
     checkName(name, findings);
     service.slug = name;
@@ -65,7 +69,10 @@ function mapMetadata(metadata: YamlRecord, service: YamlRecord, origins: Origins
 
   const namespace = readText(metadata, "namespace", path, findings);
   if (namespace !== undefined && namespace.toLowerCase() !== "default") {
-    findings.warn(["metadata", "namespace"], `Wharf has no namespaces; metadata.namespace ${namespace} is ignored and the service is imported as ${name ?? "its name"}.`);
+    findings.warn(
+      ["metadata", "namespace"],
+      `Wharf has no namespaces; metadata.namespace ${namespace} is ignored and the service is imported as ${name ?? "its name"}.`,
+    );
   }
 
   const tags = field(metadata, "tags");
@@ -83,7 +90,8 @@ function mapMetadata(metadata: YamlRecord, service: YamlRecord, origins: Origins
 
   const annotations = field(metadata, "annotations");
   if (isRecord(annotations)) return annotations;
-  if (annotations !== undefined && annotations !== null) findings.error(["metadata", "annotations"], "metadata.annotations must be a mapping of names to text.");
+  if (annotations !== undefined && annotations !== null)
+    findings.error(["metadata", "annotations"], "metadata.annotations must be a mapping of names to text.");
   return {};
 }
 
@@ -92,7 +100,12 @@ function checkName(name: string, findings: Findings): void {
   const result = serviceSlug.safeParse(name);
   if (result.success) return;
   const reason = result.error.issues[0]?.message ?? "";
-  const suggestion = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 63).replace(/-+$/, "");
+  const suggestion = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
   const rename = suggestion !== "" && suggestion !== name ? ` Rename it to ${suggestion} (and the references to it in other entities).` : "";
   findings.error(["metadata", "name"], `Wharf cannot use "${name}" as a service slug. ${reason}${rename}`);
 }
@@ -101,7 +114,8 @@ function mapOwner(owner: string | undefined, service: YamlRecord, origins: Origi
   const path: BackstagePath = ["spec", "owner"];
   origins.set("ownerTeam", { path });
   if (owner === undefined) {
-    if (!findings.hasErrorAt(["spec"]) && !findings.hasErrorAt(path)) findings.error(path, "Add spec.owner: the Wharf team that owns the service, such as group:payments.");
+    if (!findings.hasErrorAt(["spec"]) && !findings.hasErrorAt(path))
+      findings.error(path, "Add spec.owner: the Wharf team that owns the service, such as group:payments.");
     return;
   }
   const ref = parseEntityRef(owner);

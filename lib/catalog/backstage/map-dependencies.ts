@@ -30,13 +30,22 @@ export function mapDependencies(value: unknown, annotations: DependencyAnnotatio
   });
   for (const name of annotations.kinds.keys()) {
     if (!usedKindNames.has(name)) {
-      findings.warn(["metadata", "annotations", wharfAnnotations.dependencyKinds], `${wharfAnnotations.dependencyKinds} names "${name}", which is not a resource in spec.dependsOn; add resource:${name} there or remove it from the annotation.`);
+      findings.warn(
+        ["metadata", "annotations", wharfAnnotations.dependencyKinds],
+        `${wharfAnnotations.dependencyKinds} names "${name}", which is not a resource in spec.dependsOn; add resource:${name} there or remove it from the annotation.`,
+      );
     }
   }
   return dependencies;
 }
 
-function mapDependency(entry: unknown, path: BackstagePath, annotations: DependencyAnnotations, usedKindNames: Set<string>, findings: Findings): MappedDependency | null {
+function mapDependency(
+  entry: unknown,
+  path: BackstagePath,
+  annotations: DependencyAnnotations,
+  usedKindNames: Set<string>,
+  findings: Findings,
+): MappedDependency | null {
   if (typeof entry !== "string") {
     findings.error(path, "Each entry in spec.dependsOn is an entity reference as text, such as component:orders-api.");
     return null;
@@ -46,7 +55,10 @@ function mapDependency(entry: unknown, path: BackstagePath, annotations: Depende
     findings.warn(path, `Wharf has no namespaces; "${entry}" is read as ${ref.kind ?? "entity"} ${ref.name}.`);
   }
   if (ref.kind === null) {
-    findings.error(path, `Write "${entry}" with its kind: component:${entry} for a service, or resource:${entry} for a database, cache, queue or API outside the catalog.`);
+    findings.error(
+      path,
+      `Write "${entry}" with its kind: component:${entry} for a service, or resource:${entry} for a database, cache, queue or API outside the catalog.`,
+    );
     return null;
   }
   // Backstage compares names without case; Wharf slugs are lowercase.
@@ -65,12 +77,18 @@ function externalKind(name: string, path: BackstagePath, annotations: Dependency
     const [key, kind] = declared;
     usedKindNames.add(key);
     if (isExternalKind(kind)) return kind;
-    findings.error(["metadata", "annotations", wharfAnnotations.dependencyKinds], `${wharfAnnotations.dependencyKinds} gives "${kind}" for ${name}; use one of ${externalKinds.join(", ")}.`);
+    findings.error(
+      ["metadata", "annotations", wharfAnnotations.dependencyKinds],
+      `${wharfAnnotations.dependencyKinds} gives "${kind}" for ${name}; use one of ${externalKinds.join(", ")}.`,
+    );
     return "http";
   }
   const guessed = guessExternalKind(name);
   if (guessed !== null) return guessed;
-  findings.warn(path, `Wharf cannot tell what kind of resource ${name} is and imports it as http. To say otherwise, add it to the ${wharfAnnotations.dependencyKinds} annotation, such as '{"${name}": "sql"}'.`);
+  findings.warn(
+    path,
+    `Wharf cannot tell what kind of resource ${name} is and imports it as http. To say otherwise, add it to the ${wharfAnnotations.dependencyKinds} annotation, such as '{"${name}": "sql"}'.`,
+  );
   return "http";
 }
 

@@ -45,7 +45,10 @@ export function mapLinks(value: unknown, origins: Origins, findings: Findings): 
     const label = title === undefined ? url : `"${title}" (${url})`;
     const kind = kindOf([readText(link, "type", linkPath, findings), readText(link, "icon", linkPath, findings), title]);
     if (kind === null) {
-      findings.warn(linkPath, `The link ${label} is not kept: Wharf keeps only a runbook, a dashboard and a docs link. If it is one of those, give it type: runbook, dashboard or docs.`);
+      findings.warn(
+        linkPath,
+        `The link ${label} is not kept: Wharf keeps only a runbook, a dashboard and a docs link. If it is one of those, give it type: runbook, dashboard or docs.`,
+      );
     } else if (links[kind] !== undefined) {
       findings.warn(linkPath, `The link ${label} is not kept: Wharf keeps one ${kind} link and took the earlier one, ${links[kind]}.`);
     } else {

@@ -62,7 +62,11 @@ describe("parseCatalogInfo on real-world files", () => {
       deploySpec: null,
     });
     expect(payments.warnings).toEqual([
-      { line: 37, path: "metadata.links[2]", message: expect.stringContaining('The link "#payments on Slack" (https://contoso.slack.com/archives/C0PAYMENTS) is not kept') },
+      {
+        line: 37,
+        path: "metadata.links[2]",
+        message: expect.stringContaining('The link "#payments on Slack" (https://contoso.slack.com/archives/C0PAYMENTS) is not kept'),
+      },
       { line: 44, path: "spec.system", message: "Wharf does not keep spec.system, spec.providesApis; they are not imported." },
     ]);
 
@@ -91,7 +95,11 @@ describe("parseCatalogInfo on real-world files", () => {
       tier: "critical",
       lifecycle: "production",
       tags: ["typescript", "nextjs"],
-      links: { dashboard: "https://contoso.grafana.net/d/checkout-web", runbook: "https://runbooks.contoso.com/checkout/web", docs: "https://docs.contoso.com/checkout" },
+      links: {
+        dashboard: "https://contoso.grafana.net/d/checkout-web",
+        runbook: "https://runbooks.contoso.com/checkout/web",
+        docs: "https://docs.contoso.com/checkout",
+      },
       dependencies: [
         { kind: "service", service: "payments-api" },
         { kind: "redis", target: "checkout-cache" },
@@ -99,7 +107,17 @@ describe("parseCatalogInfo on real-world files", () => {
         { kind: "mongodb", target: "mongodb-carts" },
       ],
       appInsightsRoleName: "checkout-web",
-      deploySpec: { imageRepository: "contoso.azurecr.io/checkout/web", port: 3000, replicas: 3, cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "512Mi", readinessPath: "/api/ready", livenessPath: "/api/live" },
+      deploySpec: {
+        imageRepository: "contoso.azurecr.io/checkout/web",
+        port: 3000,
+        replicas: 3,
+        cpuRequest: "250m",
+        cpuLimit: "1",
+        memoryRequest: "256Mi",
+        memoryLimit: "512Mi",
+        readinessPath: "/api/ready",
+        livenessPath: "/api/live",
+      },
     });
     expect(checkout.warnings.map((warning) => [warning.line, warning.path])).toEqual([
       [34, "spec.type"],
@@ -127,7 +145,9 @@ describe("parseCatalogInfo on real-world files", () => {
   it("refuses a NUL in any value at its own line, so the preview never promises a create the database would refuse", () => {
     const { documents } = parseCatalogInfo(component("", '  description: "nul \\0 here"\n'));
     expect(documents[0]!.service).toBeUndefined();
-    expect(documents[0]!.errors).toEqual([{ line: 5, path: "metadata.description", message: "This value contains a control character (such as NUL); remove it from the file." }]);
+    expect(documents[0]!.errors).toEqual([
+      { line: 5, path: "metadata.description", message: "This value contains a control character (such as NUL); remove it from the file." },
+    ]);
   });
 
   it("reports a YAML syntax error on its document with a line, and keeps the other documents", () => {
@@ -207,16 +227,29 @@ describe("parseCatalogInfo refuses hostile and broken files", () => {
 
 describe("parseCatalogInfo checks each document", () => {
   it("asks for metadata.name where metadata is", () => {
-    const document = only("apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  title: Payments\nspec:\n  lifecycle: production\n  owner: payments\n");
+    const document = only(
+      "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  title: Payments\nspec:\n  lifecycle: production\n  owner: payments\n",
+    );
     expect(document.service).toBeUndefined();
-    expect(document.errors).toEqual([{ line: 4, path: "metadata.name", message: "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api." }]);
+    expect(document.errors).toEqual([
+      { line: 4, path: "metadata.name", message: "Add metadata.name: it becomes the service's slug in Wharf, such as payments-api." },
+    ]);
   });
 
   it("does not import kind API, nor an unknown apiVersion", () => {
     const api = only("apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: payments-rest\nspec:\n  type: openapi\n");
-    expect(api).toMatchObject({ name: "payments-rest", errors: [{ line: 2, path: "kind", message: "kind API is not imported: Wharf imports kind Component." }] });
+    expect(api).toMatchObject({
+      name: "payments-rest",
+      errors: [{ line: 2, path: "kind", message: "kind API is not imported: Wharf imports kind Component." }],
+    });
     const version = only(component("").replace("backstage.io/v1alpha1", "example.com/v2"));
-    expect(version.errors).toEqual([{ line: 1, path: "apiVersion", message: "apiVersion example.com/v2 is not one Wharf reads: write apiVersion: backstage.io/v1alpha1 or backstage.io/v1beta1." }]);
+    expect(version.errors).toEqual([
+      {
+        line: 1,
+        path: "apiVersion",
+        message: "apiVersion example.com/v2 is not one Wharf reads: write apiVersion: backstage.io/v1alpha1 or backstage.io/v1beta1.",
+      },
+    ]);
     expect(only(component("").replace("v1alpha1", "v1beta1")).errors).toEqual([]);
   });
 
@@ -228,7 +261,9 @@ describe("parseCatalogInfo checks each document", () => {
     expect(otherNamespace.service?.ownerTeam).toBe("payments");
     expect(otherNamespace.warnings).toEqual([{ line: 8, path: "spec.owner", message: expect.stringContaining("Wharf has no namespaces") }]);
     // A missing field is reported where its parent's content starts.
-    expect(only(component("").replace("  owner: group:payments\n", "")).errors).toEqual([{ line: 6, path: "spec.owner", message: "Add spec.owner: the Wharf team that owns the service, such as group:payments." }]);
+    expect(only(component("").replace("  owner: group:payments\n", "")).errors).toEqual([
+      { line: 6, path: "spec.owner", message: "Add spec.owner: the Wharf team that owns the service, such as group:payments." },
+    ]);
   });
 
   it("maps dependsOn to service and external dependencies", () => {
@@ -254,14 +289,30 @@ describe("parseCatalogInfo checks each document", () => {
   });
 
   it("reports dependencies Wharf cannot take, at their lines", () => {
-    const document = only(component("  dependsOn:\n    - orders-api\n    - component:payments-api\n    - resource:cache\n    - resource:cache\n", "", `    wharf.io/dependency-kinds: '{"cache": "memcached", "queue": "servicebus"}'\n`));
+    const document = only(
+      component(
+        "  dependsOn:\n    - orders-api\n    - component:payments-api\n    - resource:cache\n    - resource:cache\n",
+        "",
+        `    wharf.io/dependency-kinds: '{"cache": "memcached", "queue": "servicebus"}'\n`,
+      ),
+    );
     expect(document.errors).toEqual([
-      { line: 6, path: 'metadata.annotations["wharf.io/dependency-kinds"]', message: 'wharf.io/dependency-kinds gives "memcached" for cache; use one of sql, redis, servicebus, cosmosdb, mongodb, http.' },
+      {
+        line: 6,
+        path: 'metadata.annotations["wharf.io/dependency-kinds"]',
+        message: 'wharf.io/dependency-kinds gives "memcached" for cache; use one of sql, redis, servicebus, cosmosdb, mongodb, http.',
+      },
       { line: 12, path: "spec.dependsOn[0]", message: expect.stringContaining('Write "orders-api" with its kind: component:orders-api for a service') },
       { line: 13, path: "spec.dependsOn[1]", message: "A service cannot depend on itself; remove this dependency." },
       { line: 15, path: "spec.dependsOn[3]", message: "This dependency is listed twice; remove one." },
     ]);
-    expect(document.warnings).toEqual([{ line: 6, path: 'metadata.annotations["wharf.io/dependency-kinds"]', message: expect.stringContaining('names "queue", which is not a resource in spec.dependsOn') }]);
+    expect(document.warnings).toEqual([
+      {
+        line: 6,
+        path: 'metadata.annotations["wharf.io/dependency-kinds"]',
+        message: expect.stringContaining('names "queue", which is not a resource in spec.dependsOn'),
+      },
+    ]);
   });
 
   it("reports a listed-twice dependency at the second entry", () => {
@@ -271,17 +322,45 @@ describe("parseCatalogInfo checks each document", () => {
 
   it("reports deploy spec problems at the annotation, naming the field", () => {
     const badJson = only(component("", "", "    wharf.io/deploy-spec: '{port: 80}'\n"));
-    expect(badJson.errors).toEqual([{ line: 6, path: 'metadata.annotations["wharf.io/deploy-spec"]', message: expect.stringMatching(/^wharf.io\/deploy-spec is not valid JSON \(.*\); write it as a JSON object/) }]);
+    expect(badJson.errors).toEqual([
+      {
+        line: 6,
+        path: 'metadata.annotations["wharf.io/deploy-spec"]',
+        message: expect.stringMatching(/^wharf.io\/deploy-spec is not valid JSON \(.*\); write it as a JSON object/),
+      },
+    ]);
 
-    const spec = { imageRepository: "contoso.azurecr.io/payments/api", port: 70000, replicas: 2, cpuRequest: "2", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "512Mi", readinessPath: "/ready", livenessPath: "/live" };
+    const spec = {
+      imageRepository: "contoso.azurecr.io/payments/api",
+      port: 70000,
+      replicas: 2,
+      cpuRequest: "2",
+      cpuLimit: "1",
+      memoryRequest: "256Mi",
+      memoryLimit: "512Mi",
+      readinessPath: "/ready",
+      livenessPath: "/live",
+    };
     const badValues = only(component("", "  description: Payments\n", `    wharf.io/tier: critical\n    wharf.io/deploy-spec: '${JSON.stringify(spec)}'\n`));
     expect(badValues.errors).toEqual([
-      { line: 8, path: 'metadata.annotations["wharf.io/deploy-spec"]', message: "In wharf.io/deploy-spec, port: The container port must be between 1 and 65535." },
-      { line: 8, path: 'metadata.annotations["wharf.io/deploy-spec"]', message: "In wharf.io/deploy-spec, cpuLimit: The CPU limit (1) is below the CPU request (2); raise the limit or lower the request." },
+      {
+        line: 8,
+        path: 'metadata.annotations["wharf.io/deploy-spec"]',
+        message: "In wharf.io/deploy-spec, port: The container port must be between 1 and 65535.",
+      },
+      {
+        line: 8,
+        path: 'metadata.annotations["wharf.io/deploy-spec"]',
+        message: "In wharf.io/deploy-spec, cpuLimit: The CPU limit (1) is below the CPU request (2); raise the limit or lower the request.",
+      },
     ]);
 
     const missing = only(component("", "", `    wharf.io/deploy-spec: '{"port": 80}'\n`));
-    expect(missing.errors[0]).toEqual({ line: 6, path: 'metadata.annotations["wharf.io/deploy-spec"]', message: "In wharf.io/deploy-spec, imageRepository: Add imageRepository (text)." });
+    expect(missing.errors[0]).toEqual({
+      line: 6,
+      path: 'metadata.annotations["wharf.io/deploy-spec"]',
+      message: "In wharf.io/deploy-spec, imageRepository: Add imageRepository (text).",
+    });
   });
 
   it("names wrong types with what to write instead", () => {
@@ -306,32 +385,58 @@ describe("parseCatalogInfo checks each document", () => {
       title: Second dashboard
 `;
     const document = only(component("", links));
-    expect(document.service?.links).toEqual({ dashboard: "https://grafana.example.com/d/1", docs: "https://wiki.example.com/payments", runbook: "https://wiki.example.com/payments/runbook" });
-    expect(document.warnings).toEqual([{ line: 14, path: "metadata.links[3]", message: expect.stringContaining("Wharf keeps one dashboard link and took the earlier one, https://grafana.example.com/d/1") }]);
+    expect(document.service?.links).toEqual({
+      dashboard: "https://grafana.example.com/d/1",
+      docs: "https://wiki.example.com/payments",
+      runbook: "https://wiki.example.com/payments/runbook",
+    });
+    expect(document.warnings).toEqual([
+      {
+        line: 14,
+        path: "metadata.links[3]",
+        message: expect.stringContaining("Wharf keeps one dashboard link and took the earlier one, https://grafana.example.com/d/1"),
+      },
+    ]);
   });
 
   it("takes the repository from github.com/project-slug when there is no source location", () => {
-    expect(only(component("", "", "    github.com/project-slug: contoso/payments-api\n")).service?.repositoryUrl).toBe("https://github.com/contoso/payments-api");
+    expect(only(component("", "", "    github.com/project-slug: contoso/payments-api\n")).service?.repositoryUrl).toBe(
+      "https://github.com/contoso/payments-api",
+    );
     expect(only(component("", "", "    github.com/project-slug: payments-api\n")).errors).toEqual([
-      { line: 6, path: 'metadata.annotations["github.com/project-slug"]', message: "github.com/project-slug must be owner/repository, such as contoso/payments-api." },
+      {
+        line: 6,
+        path: 'metadata.annotations["github.com/project-slug"]',
+        message: "github.com/project-slug must be owner/repository, such as contoso/payments-api.",
+      },
     ]);
   });
 
   it("warns about a spec.type other than service, and keeps the service", () => {
     const document = only(component("").replace("type: service", "type: website"));
     expect(document.service?.slug).toBe("payments-api");
-    expect(document.warnings).toEqual([{ line: 6, path: "spec.type", message: 'spec.type is "website"; Wharf has no component types and imports it as a service.' }]);
+    expect(document.warnings).toEqual([
+      { line: 6, path: "spec.type", message: 'spec.type is "website"; Wharf has no component types and imports it as a service.' },
+    ]);
   });
 
   it("refuses a second component with the same name in one file", () => {
     const { documents } = parseCatalogInfo(`${component("")}---\n${component("")}`);
     expect(documents[0]!.service).toBeDefined();
     expect(documents[1]!.service).toBeUndefined();
-    expect(documents[1]!.errors).toEqual([{ line: 10, path: "metadata.name", message: "The component payments-api is already defined at line 1 of this file; remove one of the two or rename this one." }]);
+    expect(documents[1]!.errors).toEqual([
+      {
+        line: 10,
+        path: "metadata.name",
+        message: "The component payments-api is already defined at line 1 of this file; remove one of the two or rename this one.",
+      },
+    ]);
   });
 
   it("refuses a document that is not a mapping", () => {
-    expect(only("- just\n- a list\n").errors).toEqual([{ line: 1, message: "This document is not a Backstage entity: write a mapping with apiVersion, kind, metadata and spec." }]);
+    expect(only("- just\n- a list\n").errors).toEqual([
+      { line: 1, message: "This document is not a Backstage entity: write a mapping with apiVersion, kind, metadata and spec." },
+    ]);
   });
 });
 

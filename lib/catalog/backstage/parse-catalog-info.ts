@@ -44,7 +44,11 @@ function refuseDuplicateNames(documents: CatalogDocument[]): void {
       firstLine.set(slug, document.line);
       continue;
     }
-    document.errors.push({ line: document.line, path: "metadata.name", message: `The component ${slug} is already defined at line ${earlier} of this file; remove one of the two or rename this one.` });
+    document.errors.push({
+      line: document.line,
+      path: "metadata.name",
+      message: `The component ${slug} is already defined at line ${earlier} of this file; remove one of the two or rename this one.`,
+    });
     delete document.service;
   }
 }

@@ -20,7 +20,12 @@ export function readCatalogDocument(document: Document.Parsed, index: number, li
   if (empty && document.errors.length === 0) return null;
 
   const line = lineCounter.linePos(contents?.range[0] ?? document.range[0]).line;
-  const result: CatalogDocument = { index, line, errors: [], warnings: document.warnings.map((warning) => ({ line: lineCounter.linePos(warning.pos[0]).line, message: warning.message })) };
+  const result: CatalogDocument = {
+    index,
+    line,
+    errors: [],
+    warnings: document.warnings.map((warning) => ({ line: lineCounter.linePos(warning.pos[0]).line, message: warning.message })),
+  };
   const name: unknown = document.getIn(["metadata", "name"]);
   if (typeof name === "string") result.name = name;
 
@@ -49,7 +54,11 @@ export function readCatalogDocument(document: Document.Parsed, index: number, li
     if (!parsed.success) reportServiceIssues(parsed.error.issues, service, origins, findings);
     else if (findings.errors.length === 0) result.service = parsed.data;
   }
-  const at = (finding: Finding): CatalogError => ({ line: lineOf(document, lineCounter, finding.path, line), ...(finding.path.length > 0 ? { path: formatBackstagePath(finding.path) } : {}), message: finding.message });
+  const at = (finding: Finding): CatalogError => ({
+    line: lineOf(document, lineCounter, finding.path, line),
+    ...(finding.path.length > 0 ? { path: formatBackstagePath(finding.path) } : {}),
+    message: finding.message,
+  });
   // In file order, so the list reads top to bottom alongside the file.
   result.errors = [...result.errors, ...findings.errors.map(at)].sort((a, b) => a.line - b.line);
   result.warnings = [...result.warnings, ...findings.warnings.map(at)].sort((a, b) => a.line - b.line);

@@ -16,7 +16,16 @@ export function readYamlDocuments(text: string): YamlStream {
   const lineCounter = new LineCounter();
   const deepLine = lineOfExcessiveFlowDepth(text);
   if (deepLine !== null) {
-    return { lineCounter, documents: [], fileErrors: [{ line: deepLine, message: `The file nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep here; Wharf does not read such files. Write the entity with ordinary indented YAML.` }] };
+    return {
+      lineCounter,
+      documents: [],
+      fileErrors: [
+        {
+          line: deepLine,
+          message: `The file nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep here; Wharf does not read such files. Write the entity with ordinary indented YAML.`,
+        },
+      ],
+    };
   }
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer({ prettyErrors: false });
@@ -24,7 +33,13 @@ export function readYamlDocuments(text: string): YamlStream {
   for (const document of composer.compose(parser.parse(text))) {
     if (documents.length === MAX_YAML_DOCUMENTS) {
       const line = lineCounter.linePos(document.range[0]).line;
-      return { lineCounter, documents: [], fileErrors: [{ line, message: `The file has more than ${MAX_YAML_DOCUMENTS} YAML documents; split it into files of at most ${MAX_YAML_DOCUMENTS} entities.` }] };
+      return {
+        lineCounter,
+        documents: [],
+        fileErrors: [
+          { line, message: `The file has more than ${MAX_YAML_DOCUMENTS} YAML documents; split it into files of at most ${MAX_YAML_DOCUMENTS} entities.` },
+        ],
+      };
     }
     documents.push(document);
   }

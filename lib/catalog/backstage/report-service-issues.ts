@@ -10,7 +10,8 @@ type IssuePath = readonly (string | number)[];
 export function reportServiceIssues(issues: readonly z.core.$ZodIssue[], mapped: YamlRecord, origins: Origins, findings: Findings): void {
   // A field the mapping already reported, or one inside a reported section, needs no second message.
   const explained = findings.errors.map((finding) => finding.path);
-  const isExplained = (path: BackstagePath) => explained.some((prefix) => prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment));
+  const isExplained = (path: BackstagePath) =>
+    explained.some((prefix) => prefix.length <= path.length && prefix.every((segment, index) => path[index] === segment));
   for (const issue of issues) {
     const path = issue.path.filter((segment): segment is string | number => typeof segment !== "symbol");
     const { origin, rest } = originOf(path, origins);

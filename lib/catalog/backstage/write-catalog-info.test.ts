@@ -3,7 +3,17 @@ import { parseCatalogInfo } from "@/lib/catalog/backstage/parse-catalog-info";
 import { writeCatalogInfo } from "@/lib/catalog/backstage/write-catalog-info";
 import { externalKinds, type ParsedService, type ServiceInput, serviceInput } from "@/lib/catalog/service-input";
 
-const deploySpec = { imageRepository: "contoso.azurecr.io/payments/api", port: 8080, replicas: 3, cpuRequest: "250m", cpuLimit: "1", memoryRequest: "256Mi", memoryLimit: "1Gi", readinessPath: "/healthz/ready", livenessPath: "/healthz/live" };
+const deploySpec = {
+  imageRepository: "contoso.azurecr.io/payments/api",
+  port: 8080,
+  replicas: 3,
+  cpuRequest: "250m",
+  cpuLimit: "1",
+  memoryRequest: "256Mi",
+  memoryLimit: "1Gi",
+  readinessPath: "/healthz/ready",
+  livenessPath: "/healthz/live",
+};
 
 const base = { slug: "payments-api", displayName: "Payments API", ownerTeam: "payments", tier: "standard", lifecycle: "production" } satisfies ServiceInput;
 
@@ -19,7 +29,11 @@ const variedServices: ServiceInput[] = [
     language: "typescript",
     tier: "critical",
     tags: ["typescript", "c++", "c#", "next.js"],
-    links: { runbook: "https://runbooks.contoso.com/checkout", dashboard: "https://grafana.contoso.com/d/checkout?orgId=1&from=now-6h", docs: "https://docs.contoso.com/checkout" },
+    links: {
+      runbook: "https://runbooks.contoso.com/checkout",
+      dashboard: "https://grafana.contoso.com/d/checkout?orgId=1&from=now-6h",
+      docs: "https://docs.contoso.com/checkout",
+    },
     dependencies: [
       { kind: "service", service: "payments-api" },
       { kind: "sql", target: "orders-db" },
@@ -52,7 +66,7 @@ const variedServices: ServiceInput[] = [
       { kind: "http", target: "ledger-sql" },
       { kind: "sql", target: "Ledger-SQL" },
     ],
-    appInsightsRoleName: "ledger: \"quoted\" \\ back",
+    appInsightsRoleName: 'ledger: "quoted" \\ back',
     deploySpec: { ...deploySpec, port: 1, replicas: 50, cpuRequest: "0.5", cpuLimit: "0.5", readinessPath: "/", livenessPath: "/a%20b" },
   },
   {
@@ -103,7 +117,9 @@ describe("writeCatalogInfo", () => {
         tier: pick(["critical", "standard", "experimental"]),
         lifecycle: pick(["experimental", "production", "deprecated"]),
         tags: Array.from({ length: Math.floor(random() * 4) }, () => pick(["go", "c++", "java", "1"])),
-        links: Object.fromEntries((["runbook", "dashboard", "docs"] as const).flatMap((kind) => (random() < 0.5 ? [[kind, `https://example.com/${kind}`]] : []))),
+        links: Object.fromEntries(
+          (["runbook", "dashboard", "docs"] as const).flatMap((kind) => (random() < 0.5 ? [[kind, `https://example.com/${kind}`]] : [])),
+        ),
         dependencies,
         appInsightsRoleName: pick([null, "role"]),
         deploySpec: pick([null, deploySpec]),
@@ -128,9 +144,20 @@ describe("writeCatalogInfo", () => {
         { kind: "sql", target: "payments-sql" },
         { kind: "http", target: "https://api.stripe.com" },
       ],
-      deploySpec: { livenessPath: "/live", readinessPath: "/ready", memoryLimit: "1Gi", memoryRequest: "256Mi", cpuLimit: "1", cpuRequest: "250m", replicas: 2, port: 8080, imageRepository: "contoso.azurecr.io/payments/api" },
+      deploySpec: {
+        livenessPath: "/live",
+        readinessPath: "/ready",
+        memoryLimit: "1Gi",
+        memoryRequest: "256Mi",
+        cpuLimit: "1",
+        cpuRequest: "250m",
+        replicas: 2,
+        port: 8080,
+        imageRepository: "contoso.azurecr.io/payments/api",
+      },
     });
-    expect(writeCatalogInfo([service, serviceInput.parse({ ...base, slug: "fraud-scoring", displayName: "Fraud scoring" })])).toBe(`apiVersion: backstage.io/v1alpha1
+    expect(writeCatalogInfo([service, serviceInput.parse({ ...base, slug: "fraud-scoring", displayName: "Fraud scoring" })]))
+      .toBe(`apiVersion: backstage.io/v1alpha1
 kind: Component
 metadata:
   name: payments-api

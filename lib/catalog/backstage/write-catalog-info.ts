@@ -18,7 +18,9 @@ function componentOf(service: ParsedService) {
     const url = service.links[kind];
     return url ? [{ url, title: linkTitles[kind], type: kind }] : [];
   });
-  const dependsOn = service.dependencies.map((dependency, index) => (dependency.kind === "service" ? `component:${dependency.service}` : `resource:${resources.get(index)}`));
+  const dependsOn = service.dependencies.map((dependency, index) =>
+    dependency.kind === "service" ? `component:${dependency.service}` : `resource:${resources.get(index)}`,
+  );
   const annotations = annotationsOf(service, resources);
   return {
     apiVersion: "backstage.io/v1alpha1",
@@ -94,6 +96,11 @@ function resourceNames(service: ParsedService): Map<number, string> {
 }
 
 function nameFrom(target: string): string {
-  const name = target.replace(/^[a-z]+:\/\//i, "").replace(/[^A-Za-z0-9]+/g, "-").replace(/^-+/, "").slice(0, 56).replace(/-+$/, "");
+  const name = target
+    .replace(/^[a-z]+:\/\//i, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 56)
+    .replace(/-+$/, "");
   return name === "" ? "dependency" : name;
 }

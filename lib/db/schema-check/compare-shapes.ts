@@ -23,7 +23,8 @@ function compareTables(table: string, want: TableShape, have: TableShape): strin
     else if (!b) differences.push(`column ${table}.${name}: in schema.prisma but not in the database`);
     else {
       if (a.type !== b.type) differences.push(`column ${table}.${name}: type ${a.type} expected, database has ${b.type}`);
-      if (a.notNull !== b.notNull) differences.push(`column ${table}.${name}: ${a.notNull ? "NOT NULL" : "nullable"} expected, database has ${b.notNull ? "NOT NULL" : "nullable"}`);
+      if (a.notNull !== b.notNull)
+        differences.push(`column ${table}.${name}: ${a.notNull ? "NOT NULL" : "nullable"} expected, database has ${b.notNull ? "NOT NULL" : "nullable"}`);
       if (a.default !== b.default) differences.push(`column ${table}.${name}: default ${a.default ?? "none"} expected, database has ${b.default ?? "none"}`);
     }
   }
@@ -35,7 +36,10 @@ function compareTables(table: string, want: TableShape, have: TableShape): strin
 
 function compareNamed<T extends { name: string }>(what: string, want: T[], have: T[]): string[] {
   const differences: string[] = [];
-  for (const name of union(want.map((item) => item.name), have.map((item) => item.name))) {
+  for (const name of union(
+    want.map((item) => item.name),
+    have.map((item) => item.name),
+  )) {
     const a = want.find((item) => item.name === name);
     const b = have.find((item) => item.name === name);
     if (!a) differences.push(`${what} ${name}: in the database but not in schema.prisma (${JSON.stringify(b)})`);

@@ -49,7 +49,15 @@ export async function shapeFromDatabase(client: pg.ClientBase): Promise<Database
     else table(row.table_name).indexes.push({ name: row.name, unique: row.unique, method: row.method, columns: row.columns } satisfies IndexShape);
   }
 
-  const foreignKeys = await client.query<{ table_name: string; name: string; columns: string[]; referenced_table: string; referenced_columns: string[]; on_delete: string; on_update: string }>(
+  const foreignKeys = await client.query<{
+    table_name: string;
+    name: string;
+    columns: string[];
+    referenced_table: string;
+    referenced_columns: string[];
+    on_delete: string;
+    on_update: string;
+  }>(
     `SELECT t.relname AS table_name, con.conname AS name, r.relname AS referenced_table,
             ARRAY(SELECT a.attname FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.position)::text[] AS columns,

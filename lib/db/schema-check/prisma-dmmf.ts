@@ -87,8 +87,14 @@ function loadSchemaWasm(): SchemaWasm {
   const glue: Record<string, (...args: number[]) => unknown> = {};
   for (const { name } of WebAssembly.Module.imports(wasmModule)) {
     if (name.startsWith("__wbg_Error_")) glue[name] = (pointer, length) => new Error(text(pointer, length));
-    else if (name.startsWith("__wbg___wbindgen_throw_")) glue[name] = (pointer, length) => { throw new Error(text(pointer, length)); };
-    else if (name.startsWith("__wbg_set_message_")) glue[name] = (pointer, length) => { throw new Error(`Prisma schema wasm panicked: ${text(pointer, length)}`); };
+    else if (name.startsWith("__wbg___wbindgen_throw_"))
+      glue[name] = (pointer, length) => {
+        throw new Error(text(pointer, length));
+      };
+    else if (name.startsWith("__wbg_set_message_"))
+      glue[name] = (pointer, length) => {
+        throw new Error(`Prisma schema wasm panicked: ${text(pointer, length)}`);
+      };
     else if (name === "__wbindgen_init_externref_table") glue[name] = () => initExternrefTable(loaded.wasm);
     else throw new Error(`Unknown import ${name} in Prisma's schema wasm; update lib/db/schema-check/prisma-dmmf.ts.`);
   }

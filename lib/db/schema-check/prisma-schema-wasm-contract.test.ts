@@ -38,7 +38,15 @@ model Service {
 describe("Prisma's schema WebAssembly", () => {
   it("exports what prisma-dmmf.ts's glue calls", () => {
     const exports = WebAssembly.Module.exports(wasmModule).map((entry) => entry.name);
-    for (const name of ["memory", "get_dmmf", "__wbindgen_malloc", "__wbindgen_free", "__wbindgen_externrefs", "__externref_table_dealloc", "__wbindgen_start"]) {
+    for (const name of [
+      "memory",
+      "get_dmmf",
+      "__wbindgen_malloc",
+      "__wbindgen_free",
+      "__wbindgen_externrefs",
+      "__externref_table_dealloc",
+      "__wbindgen_start",
+    ]) {
       expect(exports, `the schema wasm no longer exports ${name}; update lib/db/schema-check/prisma-dmmf.ts`).toContain(name);
     }
   });
@@ -48,12 +56,24 @@ describe("Prisma's schema WebAssembly", () => {
     const team = datamodel.models.find((model) => model.name === "Team")!;
     expect(team.dbName).toBe("teams");
     const field = (name: string) => team.fields.find((candidate) => candidate.name === name)!;
-    expect(field("id")).toMatchObject({ kind: "scalar", type: "String", isId: true, isRequired: true, isList: false, nativeType: ["Uuid", []], default: { name: "uuid", args: [4] } });
+    expect(field("id")).toMatchObject({
+      kind: "scalar",
+      type: "String",
+      isId: true,
+      isRequired: true,
+      isList: false,
+      nativeType: ["Uuid", []],
+      default: { name: "uuid", args: [4] },
+    });
     expect(field("name")).toMatchObject({ isRequired: false, nativeType: ["VarChar", ["100"]] });
     expect(field("updatedAt")).toMatchObject({ dbName: "updated_at", isUpdatedAt: true, type: "DateTime" });
     expect(field("services")).toMatchObject({ kind: "object", type: "Service", isList: true });
     const service = datamodel.models.find((model) => model.name === "Service")!;
-    expect(service.fields.find((candidate) => candidate.name === "team")).toMatchObject({ relationFromFields: ["teamId"], relationToFields: ["id"], relationOnDelete: "Cascade" });
+    expect(service.fields.find((candidate) => candidate.name === "team")).toMatchObject({
+      relationFromFields: ["teamId"],
+      relationToFields: ["id"],
+      relationOnDelete: "Cascade",
+    });
     expect(datamodel.indexes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ model: "Team", type: "unique", fields: [{ name: "slug" }] }),

@@ -38,7 +38,10 @@ async function failure(call: Promise<unknown>): Promise<StatusBody> {
 type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
 
 function pod(name: string, resources?: Resources, more: Resources[] = []): V1Pod {
-  const containers = [{ name: "app", image: "contoso.azurecr.io/app:1.0", resources }, ...more.map((extra, index) => ({ name: `side${index + 1}`, image: "contoso.azurecr.io/side:1.0", resources: extra }))];
+  const containers = [
+    { name: "app", image: "contoso.azurecr.io/app:1.0", resources },
+    ...more.map((extra, index) => ({ name: `side${index + 1}`, image: "contoso.azurecr.io/side:1.0", resources: extra })),
+  ];
   return { metadata: { name }, spec: { containers } };
 }
 
@@ -64,7 +67,9 @@ describe("ResourceQuota admission on pods created through the API", () => {
   it("counts pods and frees quota when a pod is deleted", async () => {
     const namespace = await namespaceWith("quota-count", { pods: "1" });
     await core.createNamespacedPod({ namespace, body: pod("one") });
-    expect((await failure(core.createNamespacedPod({ namespace, body: pod("two") }))).message).toBe('pods "two" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1');
+    expect((await failure(core.createNamespacedPod({ namespace, body: pod("two") }))).message).toBe(
+      'pods "two" is forbidden: exceeded quota: q, requested: pods=1, used: pods=1, limited: pods=1',
+    );
     await core.deleteNamespacedPod({ namespace, name: "one" });
     await core.createNamespacedPod({ namespace, body: pod("two") });
   });
@@ -84,7 +89,10 @@ describe("ResourceQuota admission on pods created through the API", () => {
     const namespace = await namespaceWith("quota-objects", { "count/deployments.apps": "1", "services.loadbalancers": "1", services: "3" });
     const deployment = (name: string) => ({
       metadata: { name },
-      spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "web", image: "contoso.azurecr.io/web:1" }] } } },
+      spec: {
+        selector: { matchLabels: { app: name } },
+        template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "web", image: "contoso.azurecr.io/web:1" }] } },
+      },
     });
     await apps.createNamespacedDeployment({ namespace, body: deployment("first") });
     expect((await failure(apps.createNamespacedDeployment({ namespace, body: deployment("second") }))).message).toBe(
@@ -101,13 +109,22 @@ describe("ResourceQuota admission on pods created through the API", () => {
 
 describe("LimitRanger admission", () => {
   it("fills container defaults (as the LimitRange was defaulted on create) and records them in an annotation, so quota admits the pod", async () => {
-    const namespace = await namespaceWith("limits-default", { "limits.cpu": "4", "requests.cpu": "2" }, [{ type: "Container", _default: { cpu: "500m" }, max: { memory: "1Gi" } }]);
+    const namespace = await namespaceWith("limits-default", { "limits.cpu": "4", "requests.cpu": "2" }, [
+      { type: "Container", _default: { cpu: "500m" }, max: { memory: "1Gi" } },
+    ]);
     // client-node names the `default` field `_default` (on the way out too).
     const range = await core.readNamespacedLimitRange({ namespace, name: "limits" });
-    expect(range.spec?.limits[0]).toMatchObject({ type: "Container", _default: { cpu: "500m", memory: "1Gi" }, defaultRequest: { cpu: "500m", memory: "1Gi" }, max: { memory: "1Gi" } });
+    expect(range.spec?.limits[0]).toMatchObject({
+      type: "Container",
+      _default: { cpu: "500m", memory: "1Gi" },
+      defaultRequest: { cpu: "500m", memory: "1Gi" },
+      max: { memory: "1Gi" },
+    });
     const created = await core.createNamespacedPod({ namespace, body: pod("defaulted", { requests: { cpu: "100m" } }) });
     expect(created.spec?.containers[0]?.resources).toEqual({ requests: { cpu: "100m", memory: "1Gi" }, limits: { cpu: "500m", memory: "1Gi" } });
-    expect(created.metadata?.annotations?.["kubernetes.io/limit-ranger"]).toBe("LimitRanger plugin set: memory request for container app; cpu, memory limit for container app");
+    expect(created.metadata?.annotations?.["kubernetes.io/limit-ranger"]).toBe(
+      "LimitRanger plugin set: memory request for container app; cpu, memory limit for container app",
+    );
     expect(created.spec?.serviceAccountName).toBe("default");
     expect(created.spec?.tolerations?.map((toleration) => toleration.key)).toEqual(["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"]);
     expect(created.status?.qosClass).toBe("Burstable");
@@ -120,10 +137,16 @@ describe("LimitRanger admission", () => {
     ]);
     const tooBig = await failure(core.createNamespacedPod({ namespace, body: pod("too-big", { limits: { cpu: "2", memory: "128Mi" } }) }));
     expect(tooBig).toMatchObject({ code: 403, reason: "Forbidden", details: { name: "too-big", kind: "pods" } });
-    expect(tooBig.message).toBe('pods "too-big" is forbidden: [maximum cpu usage per Container is 1, but limit is 2, maximum cpu usage per Pod is 1500m, but limit is 2]');
-    const tooSmall = await failure(core.createNamespacedPod({ namespace, body: pod("too-small", { requests: { memory: "32Mi" }, limits: { cpu: "500m", memory: "64Mi" } }) }));
+    expect(tooBig.message).toBe(
+      'pods "too-big" is forbidden: [maximum cpu usage per Container is 1, but limit is 2, maximum cpu usage per Pod is 1500m, but limit is 2]',
+    );
+    const tooSmall = await failure(
+      core.createNamespacedPod({ namespace, body: pod("too-small", { requests: { memory: "32Mi" }, limits: { cpu: "500m", memory: "64Mi" } }) }),
+    );
     expect(tooSmall.message).toBe('pods "too-small" is forbidden: minimum memory usage per Container is 64Mi, but request is 32Mi');
-    const ratio = await failure(core.createNamespacedPod({ namespace, body: pod("ratio", { requests: { memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } }) }));
+    const ratio = await failure(
+      core.createNamespacedPod({ namespace, body: pod("ratio", { requests: { memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } }) }),
+    );
     expect(ratio.message).toBe('pods "ratio" is forbidden: memory max limit to request ratio per Container is 2, but provided ratio is 4.000000');
     await core.createNamespacedPod({ namespace, body: pod("fits", { requests: { memory: "128Mi" }, limits: { cpu: "1", memory: "256Mi" } }) });
   });

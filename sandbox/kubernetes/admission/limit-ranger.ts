@@ -50,11 +50,18 @@ export function defaultContainerResources(store: ClusterStore, pod: KubeObject):
     Object.assign(defaultLimits, list(item.default));
   }
   const notes: string[] = [];
-  for (const [field, prefix] of [["containers", "container"], ["initContainers", "init container"]] as const) {
+  for (const [field, prefix] of [
+    ["containers", "container"],
+    ["initContainers", "init container"],
+  ] as const) {
     for (const container of containersOf(spec, field)) {
       const { requests, limits } = resourcesOf(container);
-      const setLimits = Object.keys(defaultLimits).filter((resource) => limits[resource] === undefined).sort();
-      const setRequests = Object.keys(defaultRequests).filter((resource) => requests[resource] === undefined).sort();
+      const setLimits = Object.keys(defaultLimits)
+        .filter((resource) => limits[resource] === undefined)
+        .sort();
+      const setRequests = Object.keys(defaultRequests)
+        .filter((resource) => requests[resource] === undefined)
+        .sort();
       for (const resource of setLimits) limits[resource] = defaultLimits[resource];
       for (const resource of setRequests) requests[resource] = defaultRequests[resource];
       if (setRequests.length) notes.push(`${setRequests.join(", ")} request for ${prefix} ${String(container.name)}`);
@@ -71,8 +78,10 @@ function show(value: unknown): string {
 function minConstraint(kind: string, resource: string, enforced: unknown, requests: ResourceList, limits: ResourceList): string | undefined {
   const minimum = toMilli(enforced) ?? 0;
   if (requests[resource] === undefined) return `minimum ${resource} usage per ${kind} is ${show(enforced)}.  No request is specified`;
-  if ((toMilli(requests[resource]) ?? 0) < minimum) return `minimum ${resource} usage per ${kind} is ${show(enforced)}, but request is ${show(requests[resource])}`;
-  if (limits[resource] !== undefined && (toMilli(limits[resource]) ?? 0) < minimum) return `minimum ${resource} usage per ${kind} is ${show(enforced)}, but limit is ${show(limits[resource])}`;
+  if ((toMilli(requests[resource]) ?? 0) < minimum)
+    return `minimum ${resource} usage per ${kind} is ${show(enforced)}, but request is ${show(requests[resource])}`;
+  if (limits[resource] !== undefined && (toMilli(limits[resource]) ?? 0) < minimum)
+    return `minimum ${resource} usage per ${kind} is ${show(enforced)}, but limit is ${show(limits[resource])}`;
   return undefined;
 }
 
@@ -80,7 +89,8 @@ function maxConstraint(kind: string, resource: string, enforced: unknown, reques
   const maximum = toMilli(enforced) ?? 0;
   if (limits[resource] === undefined) return `maximum ${resource} usage per ${kind} is ${show(enforced)}.  No limit is specified`;
   if ((toMilli(limits[resource]) ?? 0) > maximum) return `maximum ${resource} usage per ${kind} is ${show(enforced)}, but limit is ${show(limits[resource])}`;
-  if (requests[resource] !== undefined && (toMilli(requests[resource]) ?? 0) > maximum) return `maximum ${resource} usage per ${kind} is ${show(enforced)}, but request is ${show(requests[resource])}`;
+  if (requests[resource] !== undefined && (toMilli(requests[resource]) ?? 0) > maximum)
+    return `maximum ${resource} usage per ${kind} is ${show(enforced)}, but request is ${show(requests[resource])}`;
   return undefined;
 }
 
@@ -91,12 +101,18 @@ function ratioConstraint(kind: string, resource: string, enforced: unknown, requ
   if (limit === 0) return `${resource} max limit to request ratio per ${kind} is ${show(enforced)}, but no limit is specified or limit is 0`;
   const ratio = limit / request;
   // Go prints the observed ratio with %f.
-  return ratio * 1000 > (toMilli(enforced) ?? 0) ? `${resource} max limit to request ratio per ${kind} is ${show(enforced)}, but provided ratio is ${ratio.toFixed(6)}` : undefined;
+  return ratio * 1000 > (toMilli(enforced) ?? 0)
+    ? `${resource} max limit to request ratio per ${kind} is ${show(enforced)}, but provided ratio is ${ratio.toFixed(6)}`
+    : undefined;
 }
 
 function checkAll(kind: string, item: JsonObject, requests: ResourceList, limits: ResourceList): string[] {
   const errors: string[] = [];
-  for (const [field, check] of [["min", minConstraint], ["max", maxConstraint], ["maxLimitRequestRatio", ratioConstraint]] as const) {
+  for (const [field, check] of [
+    ["min", minConstraint],
+    ["max", maxConstraint],
+    ["maxLimitRequestRatio", ratioConstraint],
+  ] as const) {
     for (const [resource, enforced] of Object.entries(list(item[field])).sort(([a], [b]) => (a < b ? -1 : 1))) {
       const error = check(kind, resource, enforced, requests, limits);
       if (error) errors.push(error);

@@ -13,11 +13,18 @@ const defaultTolerations = [
 
 /** QoS class, from the pod's requests and limits as the API server computes it. */
 export function qosClass(spec: JsonObject): "Guaranteed" | "Burstable" | "BestEffort" {
-  const containers = containerResources([...(Array.isArray(spec.containers) ? spec.containers : []), ...(Array.isArray(spec.initContainers) ? spec.initContainers : [])]);
+  const containers = containerResources([
+    ...(Array.isArray(spec.containers) ? spec.containers : []),
+    ...(Array.isArray(spec.initContainers) ? spec.initContainers : []),
+  ]);
   const any = containers.some((container) => Object.keys(container.requests).length > 0 || Object.keys(container.limits).length > 0);
   if (!any) return "BestEffort";
   const guaranteed = containers.every((container) =>
-    ["cpu", "memory"].every((resource) => container.limits[resource] !== undefined && (container.requests[resource] === undefined || String(container.requests[resource]) === String(container.limits[resource]))),
+    ["cpu", "memory"].every(
+      (resource) =>
+        container.limits[resource] !== undefined &&
+        (container.requests[resource] === undefined || String(container.requests[resource]) === String(container.limits[resource])),
+    ),
   );
   return guaranteed ? "Guaranteed" : "Burstable";
 }

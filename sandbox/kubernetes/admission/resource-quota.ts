@@ -141,7 +141,10 @@ function missingResources(pod: KubeObject, hard: Record<string, unknown>): strin
   for (const resource of Object.keys(hard).sort()) {
     const rule = mustSpecify[resource];
     if (!rule) continue;
-    const names = containers.filter((container) => container[rule.field][rule.resource] === undefined).map((container) => container.name).sort();
+    const names = containers
+      .filter((container) => container[rule.field][rule.resource] === undefined)
+      .map((container) => container.name)
+      .sort();
     if (names.length > 0) missing.push(`${resource} for: ${names.join(",")}`);
   }
   return missing.length > 0 ? `must specify ${missing.join("; ")}` : undefined;
@@ -180,7 +183,8 @@ export function quotaRefusal(store: ClusterStore, type: ResourceType, object: Ku
         return limit !== undefined && wanted !== undefined && wanted > 0 && (used.get(resource) ?? 0) + wanted > limit;
       });
     if (exceeded.length === 0) continue;
-    const show = (source: Usage): [string, string][] => exceeded.map((resource) => [resource, formatMilli(source.get(resource) ?? 0, formatOf(hard[resource]))]);
+    const show = (source: Usage): [string, string][] =>
+      exceeded.map((resource) => [resource, formatMilli(source.get(resource) ?? 0, formatOf(hard[resource]))]);
     const limited: [string, string][] = exceeded.map((resource) => [resource, canonical(hard[resource]) ?? String(hard[resource])]);
     return `exceeded quota: ${quota.metadata.name ?? ""}, requested: ${prettyPrint(show(requested))}, used: ${prettyPrint(show(used))}, limited: ${prettyPrint(limited)}`;
   }

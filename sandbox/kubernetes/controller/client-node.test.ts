@@ -28,7 +28,11 @@ function deployment(image: string): V1Deployment {
       selector: { matchLabels: { app: "web" } },
       template: {
         metadata: { labels: { app: "web" } },
-        spec: { containers: [{ name: "web", image, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, initialDelaySeconds: 2 } }] },
+        spec: {
+          containers: [
+            { name: "web", image, ports: [{ containerPort: 8080 }], readinessProbe: { httpGet: { path: "/healthz", port: 8080 }, initialDelaySeconds: 2 } },
+          ],
+        },
       },
     },
   };
@@ -79,21 +83,32 @@ describe("through @kubernetes/client-node", () => {
     const pods = await core.listNamespacedPod({ namespace: "team-e2e", labelSelector: "app=web" });
     expect(pods.items).toHaveLength(2);
     expect(pods.items.every((pod) => pod.status?.phase === "Running" && pod.status.containerStatuses?.[0]?.ready === true)).toBe(true);
-    const replicaSets = await apps.listNamespacedReplicaSet({ namespace: "team-e2e", labelSelector: `pod-template-hash=${pods.items[0]?.metadata?.labels?.["pod-template-hash"] ?? ""}` });
+    const replicaSets = await apps.listNamespacedReplicaSet({
+      namespace: "team-e2e",
+      labelSelector: `pod-template-hash=${pods.items[0]?.metadata?.labels?.["pod-template-hash"] ?? ""}`,
+    });
     expect(replicaSets.items).toHaveLength(1);
     const events = await core.listNamespacedEvent({ namespace: "team-e2e" });
-    expect(events.items.map((event) => event.reason)).toEqual(expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulling", "Started"]));
+    expect(events.items.map((event) => event.reason)).toEqual(
+      expect.arrayContaining(["ScalingReplicaSet", "SuccessfulCreate", "Scheduled", "Pulling", "Started"]),
+    );
 
     // What `kubectl set image` sends: a strategic merge patch that keeps the rest of the container.
     await apps.patchNamespacedDeployment(
       { name: "web", namespace: "team-e2e", body: { spec: { template: { spec: { containers: [{ name: "web", image: "contoso.azurecr.io/web:bad" }] } } } } },
       setHeaderOptions("Content-Type", PatchStrategy.StrategicMergePatch),
     );
-    const stuck = await watchUntil("team-e2e", (object) => object.status?.observedGeneration === 2 && object.status.updatedReplicas === 1 && object.status.unavailableReplicas === 1);
+    const stuck = await watchUntil(
+      "team-e2e",
+      (object) => object.status?.observedGeneration === 2 && object.status.updatedReplicas === 1 && object.status.unavailableReplicas === 1,
+    );
     expect(stuck.status?.availableReplicas).toBe(2);
     await controller.settle();
     const failing = await core.listNamespacedPod({ namespace: "team-e2e", labelSelector: "app=web" });
-    const waiting = failing.items.flatMap((pod) => pod.status?.containerStatuses ?? []).map((status) => status.state?.waiting?.reason).filter(Boolean);
+    const waiting = failing.items
+      .flatMap((pod) => pod.status?.containerStatuses ?? [])
+      .map((status) => status.state?.waiting?.reason)
+      .filter(Boolean);
     expect(waiting).toEqual(["ImagePullBackOff"]);
   });
 });

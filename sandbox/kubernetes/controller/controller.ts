@@ -103,12 +103,15 @@ class Controller implements ControllerContext {
   after(key: string, delayMs: number, kind: TimerKind, run: () => void): void {
     if (this.stopped) return;
     this.cancel(key);
-    const handle = setTimeout(() => {
-      this.timers.delete(key);
-      if (this.stopped) return;
-      this.guard(run);
-      this.drain();
-    }, Math.max(0, delayMs));
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(key);
+        if (this.stopped) return;
+        this.guard(run);
+        this.drain();
+      },
+      Math.max(0, delayMs),
+    );
     // Waiting timers never keep a process alive on their own (a crash loop waits for ever); short transitions do.
     if (kind === "idle") handle.unref();
     this.timers.set(key, { handle, kind });
@@ -181,7 +184,11 @@ class Controller implements ControllerContext {
         if (type === "DELETED") {
           this.replicaSetController.forget(uid);
           this.enqueue("orphans", namespace);
-        } else if (type === "ADDED" || !deepEqual(object.spec, event.previous?.spec) || object.metadata.deletionTimestamp !== event.previous?.metadata.deletionTimestamp) {
+        } else if (
+          type === "ADDED" ||
+          !deepEqual(object.spec, event.previous?.spec) ||
+          object.metadata.deletionTimestamp !== event.previous?.metadata.deletionTimestamp
+        ) {
           // Its own status writes do not wake a ReplicaSet; its pods and spec do.
           this.enqueue("replicaset", namespace, name);
         }
@@ -224,7 +231,8 @@ class Controller implements ControllerContext {
         // Quota was freed or raised: ReplicaSets that could not create pods try again now.
         for (const rs of this.store.view(replicaSets, work.namespace)) {
           const conditions = isPlainObject(rs.status) && Array.isArray(rs.status.conditions) ? rs.status.conditions : [];
-          if (conditions.some((condition) => isPlainObject(condition) && condition.type === "ReplicaFailure")) this.enqueue("replicaset", work.namespace, rs.metadata.name);
+          if (conditions.some((condition) => isPlainObject(condition) && condition.type === "ReplicaFailure"))
+            this.enqueue("replicaset", work.namespace, rs.metadata.name);
         }
     }
   }
@@ -240,7 +248,9 @@ class Controller implements ControllerContext {
         const work = next;
         this.guard(() => this.dispatch(work));
         if (++done >= maxWorkPerDrain) {
-          console.error(`[sandbox/k8s] ${this.store.cluster}: controller work does not converge; dropping ${this.queue.size + this.deploymentQueue.size} items`);
+          console.error(
+            `[sandbox/k8s] ${this.store.cluster}: controller work does not converge; dropping ${this.queue.size + this.deploymentQueue.size} items`,
+          );
           this.queue.clear();
           this.deploymentQueue.clear();
         }

@@ -105,7 +105,12 @@ export function removeCondition(status: DeploymentStatus, type: string): void {
 /** DeploymentComplete: every desired replica is updated and available, and the spec has been observed. */
 export function deploymentComplete(deployment: KubeObject, status: DeploymentStatus): boolean {
   const replicas = specReplicas(deployment);
-  return status.updatedReplicas === replicas && status.replicas === replicas && status.availableReplicas === replicas && status.observedGeneration >= (deployment.metadata.generation ?? 0);
+  return (
+    status.updatedReplicas === replicas &&
+    status.replicas === replicas &&
+    status.availableReplicas === replicas &&
+    status.observedGeneration >= (deployment.metadata.generation ?? 0)
+  );
 }
 
 /** DeploymentProgressing: more updated, fewer old, or more ready or available replicas than last time. */
@@ -119,7 +124,14 @@ export function deploymentProgressing(previous: DeploymentStatus, next: Deployme
 }
 
 /** calculateStatus: counts over all ReplicaSets, plus the Available condition. */
-export function calculateStatus(deployment: KubeObject, previous: DeploymentStatus, allReplicaSets: KubeObject[], newReplicaSet: KubeObject | undefined, maxUnavailable: number, now: string): DeploymentStatus {
+export function calculateStatus(
+  deployment: KubeObject,
+  previous: DeploymentStatus,
+  allReplicaSets: KubeObject[],
+  newReplicaSet: KubeObject | undefined,
+  maxUnavailable: number,
+  now: string,
+): DeploymentStatus {
   const sum = (field: string): number => allReplicaSets.reduce((total, rs) => total + statusNumber(rs, field), 0);
   const available = sum("availableReplicas");
   const total = allReplicaSets.reduce((totalReplicas, rs) => totalReplicas + specReplicas(rs), 0);

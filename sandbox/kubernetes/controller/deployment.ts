@@ -87,7 +87,10 @@ export function maxSurge(spec: Spec): number {
 
 export function maxUnavailable(spec: Spec): number {
   if (!isRolling(spec) || spec.replicas === 0) return 0;
-  return Math.min(spec.replicas, resolveFenceposts(spec.strategy.rollingUpdate?.maxSurge, spec.strategy.rollingUpdate?.maxUnavailable, spec.replicas).maxUnavailable);
+  return Math.min(
+    spec.replicas,
+    resolveFenceposts(spec.strategy.rollingUpdate?.maxSurge, spec.strategy.rollingUpdate?.maxUnavailable, spec.replicas).maxUnavailable,
+  );
 }
 
 function revisionOf(object: KubeObject): number {
@@ -182,7 +185,10 @@ export class DeploymentController {
       }
       this.setDeploymentRevision(sync, String(revisionOf(current)));
       if (sync.spec.progressDeadlineSeconds !== undefined && !getCondition(sync.status, "Progressing")) {
-        this.setProgressing(sync, newCondition("Progressing", "True", reasons.foundNewReplicaSet, `Found new replica set "${current.metadata.name ?? ""}"`, this.now()));
+        this.setProgressing(
+          sync,
+          newCondition("Progressing", "True", reasons.foundNewReplicaSet, `Found new replica set "${current.metadata.name ?? ""}"`, this.now()),
+        );
       }
       return current;
     }
@@ -284,7 +290,13 @@ export class DeploymentController {
     rsSpec.replicas = newScale;
     const stored = this.replace(sync, rs, updateObject(this.ctx, replicaSets, rs, copy, managers.controllerManager));
     if (oldScale !== newScale) {
-      this.ctx.events.record(sync.deployment, "Normal", "ScalingReplicaSet", `Scaled ${operation} replica set ${rs.metadata.name ?? ""} from ${oldScale} to ${newScale}`, source);
+      this.ctx.events.record(
+        sync.deployment,
+        "Normal",
+        "ScalingReplicaSet",
+        `Scaled ${operation} replica set ${rs.metadata.name ?? ""} from ${oldScale} to ${newScale}`,
+        source,
+      );
     }
     return stored;
   }
@@ -336,7 +348,12 @@ export class DeploymentController {
 
   private isSaturated(sync: Sync, rs: KubeObject): boolean {
     const desired = rs.metadata.annotations?.[annotations.desiredReplicas];
-    return desired !== undefined && Number(desired) === sync.spec.replicas && specReplicas(rs) === sync.spec.replicas && statusNumber(rs, "availableReplicas") === sync.spec.replicas;
+    return (
+      desired !== undefined &&
+      Number(desired) === sync.spec.replicas &&
+      specReplicas(rs) === sync.spec.replicas &&
+      statusNumber(rs, "availableReplicas") === sync.spec.replicas
+    );
   }
 
   /** Scaling mid-rollout: each active ReplicaSet grows or shrinks in proportion to its size, leftovers to the largest. */
@@ -371,7 +388,8 @@ export class DeploymentController {
     if (condition?.reason === reasons.timedOut) return;
     const pausedNoted = condition?.reason === reasons.paused;
     if (sync.spec.paused && !pausedNoted) setCondition(sync.status, newCondition("Progressing", "Unknown", reasons.paused, "Deployment is paused", this.now()));
-    else if (!sync.spec.paused && pausedNoted) this.setProgressing(sync, newCondition("Progressing", "Unknown", reasons.resumed, "Deployment is resumed", this.now()));
+    else if (!sync.spec.paused && pausedNoted)
+      this.setProgressing(sync, newCondition("Progressing", "Unknown", reasons.resumed, "Deployment is resumed", this.now()));
   }
 
   // ---- Rolling update (rolling.go) ----
@@ -413,8 +431,15 @@ export class DeploymentController {
     const newRSUnavailablePodCount = specReplicas(latestNew) - statusNumber(latestNew, "availableReplicas");
     const maxScaledDown = allPodsCount - minAvailable - newRSUnavailablePodCount;
     if (maxScaledDown <= 0) return false;
-    const cleanedUp = this.cleanupUnhealthyReplicas(sync, olds().filter((rs) => specReplicas(rs) > 0), maxScaledDown);
-    const scaledDown = this.scaleDownOldReplicaSetsForRollingUpdate(sync, olds().filter((rs) => specReplicas(rs) > 0));
+    const cleanedUp = this.cleanupUnhealthyReplicas(
+      sync,
+      olds().filter((rs) => specReplicas(rs) > 0),
+      maxScaledDown,
+    );
+    const scaledDown = this.scaleDownOldReplicaSetsForRollingUpdate(
+      sync,
+      olds().filter((rs) => specReplicas(rs) > 0),
+    );
     return cleanedUp + scaledDown > 0;
   }
 
@@ -523,7 +548,14 @@ export class DeploymentController {
     const found = (newRS && failureOf(newRS)) ?? sync.replicaSets.map(failureOf).find(Boolean);
     if (!found) return undefined;
     const time = String(found.lastTransitionTime ?? this.now());
-    return { type: "ReplicaFailure", status: found.status === "False" ? "False" : "True", lastUpdateTime: time, lastTransitionTime: time, reason: String(found.reason ?? ""), message: String(found.message ?? "") };
+    return {
+      type: "ReplicaFailure",
+      status: found.status === "False" ? "False" : "True",
+      lastUpdateTime: time,
+      lastTransitionTime: time,
+      reason: String(found.reason ?? ""),
+      message: String(found.message ?? ""),
+    };
   }
 
   private setProgressing(sync: Sync, condition: DeploymentCondition): void {
@@ -558,6 +590,8 @@ export class DeploymentController {
       return;
     }
     const delay = Math.max(0, from + this.ctx.scaled(deadline) - this.ctx.now()) + 5;
-    this.ctx.after(`deadline/${uid}`, delay, "idle", () => this.ctx.enqueue("deployment", sync.deployment.metadata.namespace ?? "", sync.deployment.metadata.name ?? ""));
+    this.ctx.after(`deadline/${uid}`, delay, "idle", () =>
+      this.ctx.enqueue("deployment", sync.deployment.metadata.namespace ?? "", sync.deployment.metadata.name ?? ""),
+    );
   }
 }

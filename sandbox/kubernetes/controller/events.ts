@@ -80,14 +80,30 @@ export class EventRecorder implements EventSink {
       resourceVersion: object.metadata.resourceVersion ?? "",
     };
     if (fieldPath) involvedObject.fieldPath = fieldPath;
-    const similar = JSON.stringify([source.component, source.host ?? "", involvedObject.kind, namespace, involvedObject.name, involvedObject.uid, fieldPath ?? "", type, reason]);
+    const similar = JSON.stringify([
+      source.component,
+      source.host ?? "",
+      involvedObject.kind,
+      namespace,
+      involvedObject.name,
+      involvedObject.uid,
+      fieldPath ?? "",
+      type,
+      reason,
+    ]);
     message = this.aggregate(similar, message, ctx.now());
     const key = `${similar}${message.startsWith(combinedPrefix) ? "" : message}`;
     const now = timestamp(new Date(ctx.now()));
     const previous = this.seen.get(key);
     const existing = previous && ctx.store.get(events, previous.namespace, previous.name);
     if (existing) {
-      updateObject(ctx, events, existing, { ...existing, message, count: (typeof existing.count === "number" ? existing.count : 1) + 1, lastTimestamp: now, involvedObject }, managerOf(source));
+      updateObject(
+        ctx,
+        events,
+        existing,
+        { ...existing, message, count: (typeof existing.count === "number" ? existing.count : 1) + 1, lastTimestamp: now, involvedObject },
+        managerOf(source),
+      );
       return;
     }
     const name = this.uniqueName(ctx, namespace, involvedObject.name ?? "");

@@ -38,7 +38,9 @@ describe("ImagePullBackOff", () => {
     expect(summary(events)).toEqual(
       expect.arrayContaining([
         `Normal Pulling: Pulling image "${image}"`,
-        expect.stringMatching(new RegExp(`^Warning Failed: Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image`)),
+        expect.stringMatching(
+          new RegExp(`^Warning Failed: Failed to pull image "${image}": rpc error: code = NotFound desc = failed to pull and unpack image`),
+        ),
         "Warning Failed: Error: ErrImagePull",
         `Normal BackOff: Back-off pulling image "${image}"`,
         "Warning Failed: Error: ImagePullBackOff",
@@ -95,7 +97,10 @@ describe("CrashLoopBackOff", () => {
     );
     const events = eventsFor(cluster, pod?.metadata.name ?? "");
     const backOff = events.find((event) => event.reason === "BackOff");
-    expect(backOff).toMatchObject({ type: "Warning", message: `Back-off restarting failed container web in pod ${pod?.metadata.name ?? ""}_team-a(${pod?.metadata.uid ?? ""})` });
+    expect(backOff).toMatchObject({
+      type: "Warning",
+      message: `Back-off restarting failed container web in pod ${pod?.metadata.name ?? ""}_team-a(${pod?.metadata.uid ?? ""})`,
+    });
     expect(Number(backOff?.count)).toBeGreaterThanOrEqual(2);
     expect(events.find((event) => event.reason === "Started")?.count).toBe(4);
     expect(condition(cluster.deployment("web"), "Available")).toMatchObject({ status: "False" });
@@ -107,11 +112,16 @@ describe("ProgressDeadlineExceeded", () => {
     cluster = startTestCluster({ speed: 50 });
     cluster.create(types.deployments, deploymentBody("web", { replicas: 2, image: "contoso.azurecr.io/web:bad", progressDeadlineSeconds: 5 }));
     const started = Date.now();
-    const deployment = await cluster.until(() => (condition(cluster.deployment("web"), "Progressing")?.status === "False" ? cluster.deployment("web") : undefined));
+    const deployment = await cluster.until(() =>
+      condition(cluster.deployment("web"), "Progressing")?.status === "False" ? cluster.deployment("web") : undefined,
+    );
     // 5 cluster seconds at speed 50 are 100 ms; the deadline must not fire much earlier.
     expect(Date.now() - started).toBeGreaterThanOrEqual(90);
     const hash = cluster.store.list(types.replicaSets, cluster.namespace)[0]?.metadata.labels?.["pod-template-hash"] ?? "";
-    expect(condition(deployment, "Progressing")).toMatchObject({ reason: "ProgressDeadlineExceeded", message: `ReplicaSet "web-${hash}" has timed out progressing.` });
+    expect(condition(deployment, "Progressing")).toMatchObject({
+      reason: "ProgressDeadlineExceeded",
+      message: `ReplicaSet "web-${hash}" has timed out progressing.`,
+    });
     expect(condition(deployment, "Available")).toMatchObject({ status: "False", reason: "MinimumReplicasUnavailable" });
   });
 
@@ -120,7 +130,9 @@ describe("ProgressDeadlineExceeded", () => {
     cluster.create(types.deployments, deploymentBody("web", { replicas: 1, image: "contoso.azurecr.io/web:bad", progressDeadlineSeconds: 5 }));
     await cluster.until(() => condition(cluster.deployment("web"), "Progressing")?.reason === "ProgressDeadlineExceeded");
     cluster.patch(types.deployments, "web", { spec: { template: { spec: { containers: [{ name: "web", image: "contoso.azurecr.io/web:1.0.1" }] } } } });
-    const deployment = await cluster.until(() => (condition(cluster.deployment("web"), "Progressing")?.reason === "NewReplicaSetAvailable" ? cluster.deployment("web") : undefined));
+    const deployment = await cluster.until(() =>
+      condition(cluster.deployment("web"), "Progressing")?.reason === "NewReplicaSetAvailable" ? cluster.deployment("web") : undefined,
+    );
     expect(status(deployment)).toMatchObject({ observedGeneration: 2, availableReplicas: 1, updatedReplicas: 1, replicas: 1 });
   });
 });

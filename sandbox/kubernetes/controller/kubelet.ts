@@ -74,7 +74,10 @@ export class Kubelet {
   readySince(pod: KubeObject): number | undefined {
     const run = pod.metadata.uid ? this.runs.get(pod.metadata.uid) : undefined;
     if (run) return isReady(run) ? run.readySince : undefined;
-    const ready = isPlainObject(pod.status) && Array.isArray(pod.status.conditions) ? pod.status.conditions.find((condition) => isPlainObject(condition) && condition.type === "Ready") : undefined;
+    const ready =
+      isPlainObject(pod.status) && Array.isArray(pod.status.conditions)
+        ? pod.status.conditions.find((condition) => isPlainObject(condition) && condition.type === "Ready")
+        : undefined;
     if (!isPlainObject(ready) || ready.status !== "True") return undefined;
     const since = Date.parse(String(ready.lastTransitionTime));
     return Number.isFinite(since) ? since : undefined;
@@ -85,7 +88,10 @@ export class Kubelet {
     if (pod.metadata.deletionTimestamp) return;
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     const grace = typeof spec.terminationGracePeriodSeconds === "number" ? spec.terminationGracePeriodSeconds : 30;
-    const marked = { ...pod, metadata: { ...pod.metadata, deletionTimestamp: timestamp(new Date(this.ctx.now() + grace * 1000)), deletionGracePeriodSeconds: grace } };
+    const marked = {
+      ...pod,
+      metadata: { ...pod.metadata, deletionTimestamp: timestamp(new Date(this.ctx.now() + grace * 1000)), deletionGracePeriodSeconds: grace },
+    };
     const stored = updateObject(this.ctx, pods, pod, marked, managers.controllerManager);
     this.sync(stored.metadata.namespace ?? "", stored.metadata.name ?? "");
   }
@@ -166,8 +172,16 @@ export class Kubelet {
     run.hostIp = node.ip;
     const spec = isPlainObject(pod.spec) ? pod.spec : {};
     const status = isPlainObject(pod.status) ? pod.status : {};
-    const bound = updateObject(this.ctx, pods, pod, { ...pod, spec: { ...spec, nodeName: node.name }, status: scheduledStatus(status, this.now()) }, managers.scheduler);
-    this.ctx.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${run.namespace}/${run.name} to ${node.name}`, { component: "default-scheduler" });
+    const bound = updateObject(
+      this.ctx,
+      pods,
+      pod,
+      { ...pod, spec: { ...spec, nodeName: node.name }, status: scheduledStatus(status, this.now()) },
+      managers.scheduler,
+    );
+    this.ctx.events.record(bound, "Normal", "Scheduled", `Successfully assigned ${run.namespace}/${run.name} to ${node.name}`, {
+      component: "default-scheduler",
+    });
     this.step(run, timing.sandbox, () => this.startSandbox(run));
   }
 
@@ -207,7 +221,13 @@ export class Kubelet {
     images.add(container.image);
     this.nodeImages.set(run.node ?? "", images);
     const took = `${timing.pull.toFixed(3)}s`;
-    this.kubeletEvent(run, container, "Normal", "Pulled", `Successfully pulled image "${container.image}" in ${took} (${took} including waiting). Image size: ${imageSize(container.image)} bytes.`);
+    this.kubeletEvent(
+      run,
+      container,
+      "Normal",
+      "Pulled",
+      `Successfully pulled image "${container.image}" in ${took} (${took} including waiting). Image size: ${imageSize(container.image)} bytes.`,
+    );
     this.containerStep(run, container, timing.start, "transition", () => this.start(run, container));
   }
 
@@ -255,7 +275,13 @@ export class Kubelet {
     const seconds = backOffSeconds(container.restartCount);
     container.state = { kind: "crashLoopBackOff", backOffSeconds: seconds };
     this.writeStatus(run);
-    this.kubeletEvent(run, container, "Warning", "BackOff", `Back-off restarting failed container ${container.name} in pod ${run.name}_${run.namespace}(${run.uid})`);
+    this.kubeletEvent(
+      run,
+      container,
+      "Warning",
+      "BackOff",
+      `Back-off restarting failed container ${container.name} in pod ${run.name}_${run.namespace}(${run.uid})`,
+    );
     this.containerStep(run, container, seconds, "idle", () => this.restart(run, container));
   }
 

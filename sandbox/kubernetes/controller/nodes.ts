@@ -12,7 +12,11 @@ export interface Node {
 
 export function clusterNodes(cluster: string, count = 3): Node[] {
   const digits = String(createHash("sha256").update(cluster).digest().readUInt32BE(0) % 100_000_000).padStart(8, "0");
-  return Array.from({ length: count }, (_, index) => ({ name: `aks-nodepool1-${digits}-vmss${String(index).padStart(6, "0")}`, ip: `10.224.0.${4 + index}`, index }));
+  return Array.from({ length: count }, (_, index) => ({
+    name: `aks-nodepool1-${digits}-vmss${String(index).padStart(6, "0")}`,
+    ip: `10.224.0.${4 + index}`,
+    index,
+  }));
 }
 
 /** Hands out pod IPs from each node's /24, as the overlay network does. */

@@ -42,7 +42,9 @@ function containerStatus(run: PodRun, container: ContainerRun): JsonObject {
   const status: JsonObject = {
     name: container.name,
     state: containerState(run, container),
-    lastState: last ? { terminated: { exitCode: 1, reason: "Error", startedAt: last.startedAt, finishedAt: last.finishedAt, containerID: last.containerId } } : {},
+    lastState: last
+      ? { terminated: { exitCode: 1, reason: "Error", startedAt: last.startedAt, finishedAt: last.finishedAt, containerID: last.containerId } }
+      : {},
     ready: container.state.kind === "running" && container.state.ready,
     restartCount: container.restartCount,
     image: parseImage(container.image).normalized,

@@ -26,7 +26,10 @@ describe("ResourceQuota", () => {
     const c = (cluster = startTestCluster({ speed: 50 }));
     c.create(types.resourceQuotas, quota({ pods: "2", "requests.cpu": "1", "limits.memory": "1Gi" }));
     await c.until(() => isPlainObject(quotaStatus(c).used));
-    expect(quotaStatus(c)).toEqual({ hard: { pods: "2", "requests.cpu": "1", "limits.memory": "1Gi" }, used: { pods: "0", "requests.cpu": "0", "limits.memory": "0" } });
+    expect(quotaStatus(c)).toEqual({
+      hard: { pods: "2", "requests.cpu": "1", "limits.memory": "1Gi" },
+      used: { pods: "0", "requests.cpu": "0", "limits.memory": "0" },
+    });
 
     c.create(types.deployments, deploymentBody("web", { replicas: 3, resources }));
     const rs = await c.until(() => {
@@ -35,7 +38,9 @@ describe("ResourceQuota", () => {
     });
     const failure = condition(rs, "ReplicaFailure");
     expect(failure).toMatchObject({ status: "True", reason: "FailedCreate" });
-    expect(failure?.message).toMatch(new RegExp(`^pods "${rs.metadata.name ?? ""}-[a-z0-9]{5}" is forbidden: exceeded quota: team-quota, requested: pods=1, used: pods=2, limited: pods=2$`));
+    expect(failure?.message).toMatch(
+      new RegExp(`^pods "${rs.metadata.name ?? ""}-[a-z0-9]{5}" is forbidden: exceeded quota: team-quota, requested: pods=1, used: pods=2, limited: pods=2$`),
+    );
     const failedCreate = eventsFor(c, rs.metadata.name ?? "").find((event) => event.reason === "FailedCreate");
     expect(failedCreate).toMatchObject({ type: "Warning", source: { component: "replicaset-controller" } });
     expect(failedCreate?.message).toBe(`Error creating: ${String(failure?.message)}`);
@@ -58,7 +63,9 @@ describe("ResourceQuota", () => {
       const found = c.store.list(types.replicaSets, c.namespace)[0];
       return condition(found, "ReplicaFailure") ? found : undefined;
     });
-    expect(condition(rs, "ReplicaFailure")?.message).toContain("exceeded quota: team-quota, requested: requests.cpu=250m, used: requests.cpu=500m, limited: requests.cpu=500m");
+    expect(condition(rs, "ReplicaFailure")?.message).toContain(
+      "exceeded quota: team-quota, requested: requests.cpu=250m, used: requests.cpu=500m, limited: requests.cpu=500m",
+    );
     c.operations.patch(types.resourceQuotas, c.namespace, "team-quota", "merge", { spec: { hard: { "requests.cpu": "2" } } }, { manager: "wharf" });
     await c.until(() => status(c.deployment("web")).availableReplicas === 3);
     expect(condition(c.store.list(types.replicaSets, c.namespace)[0], "ReplicaFailure")).toBeUndefined();
@@ -73,13 +80,22 @@ describe("ResourceQuota", () => {
       const found = c.store.list(types.replicaSets, c.namespace)[0];
       return condition(found, "ReplicaFailure") ? found : undefined;
     });
-    expect(condition(rs, "ReplicaFailure")?.message).toMatch(/is forbidden: failed quota: team-quota: must specify limits\.cpu for: web; limits\.memory for: web$/);
+    expect(condition(rs, "ReplicaFailure")?.message).toMatch(
+      /is forbidden: failed quota: team-quota: must specify limits\.cpu for: web; limits\.memory for: web$/,
+    );
 
-    c.create(types.limitRanges, { apiVersion: "v1", kind: "LimitRange", metadata: { name: "defaults" }, spec: { limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }] } });
+    c.create(types.limitRanges, {
+      apiVersion: "v1",
+      kind: "LimitRange",
+      metadata: { name: "defaults" },
+      spec: { limits: [{ type: "Container", default: { cpu: "500m", memory: "512Mi" }, defaultRequest: { cpu: "100m", memory: "128Mi" } }] },
+    });
     // No nudge: the ReplicaSet's own retry finds the LimitRange, as the real controller's requeue does.
     await c.until(() => status(c.deployment("web")).availableReplicas === 1);
     const pod = c.store.list(types.pods, c.namespace)[0];
-    expect(pod?.metadata.annotations?.["kubernetes.io/limit-ranger"]).toBe("LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for container web");
+    expect(pod?.metadata.annotations?.["kubernetes.io/limit-ranger"]).toBe(
+      "LimitRanger plugin set: cpu, memory request for container web; cpu, memory limit for container web",
+    );
     await c.until(() => (quotaStatus(c).used as Record<string, string>)["limits.cpu"] === "500m");
     expect(quotaStatus(c).used).toEqual({ "limits.cpu": "500m", "limits.memory": "512Mi" });
   });

@@ -11,7 +11,11 @@ import { managers, updateObject } from "./writes";
 export function syncQuotas(ctx: ControllerContext, namespace: string): void {
   const quotas = ctx.store.list(resourceQuotas, namespace);
   if (quotas.length === 0) return;
-  const used = namespaceUsage(ctx.store, namespace, quotas.flatMap((quota) => Object.keys(hardOf(quota))));
+  const used = namespaceUsage(
+    ctx.store,
+    namespace,
+    quotas.flatMap((quota) => Object.keys(hardOf(quota))),
+  );
   for (const quota of quotas) {
     const hard = hardOf(quota);
     const status = {

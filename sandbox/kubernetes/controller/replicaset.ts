@@ -40,7 +40,9 @@ export function ownedPods(ctx: ControllerContext, owner: KubeObject): KubeObject
 
 function restarts(pod: KubeObject): number {
   const statuses = statusOf(pod).containerStatuses;
-  return Array.isArray(statuses) ? statuses.filter(isPlainObject).reduce((sum, item) => sum + (typeof item.restartCount === "number" ? item.restartCount : 0), 0) : 0;
+  return Array.isArray(statuses)
+    ? statuses.filter(isPlainObject).reduce((sum, item) => sum + (typeof item.restartCount === "number" ? item.restartCount : 0), 0)
+    : 0;
 }
 
 /** controller.ActivePods ordering: pods that are least far along go first, so scale-down keeps serving pods. */
@@ -138,7 +140,9 @@ export class ReplicaSetController {
       else nextAvailableAt = Math.min(nextAvailableAt ?? Infinity, since + minReadyMs);
     }
     if (nextAvailableAt !== undefined) {
-      this.ctx.after(`replicaset-available/${current.metadata.uid ?? ""}`, nextAvailableAt - now + 1, "transition", () => this.ctx.enqueue("replicaset", current.metadata.namespace ?? "", current.metadata.name ?? ""));
+      this.ctx.after(`replicaset-available/${current.metadata.uid ?? ""}`, nextAvailableAt - now + 1, "transition", () =>
+        this.ctx.enqueue("replicaset", current.metadata.namespace ?? "", current.metadata.name ?? ""),
+      );
     }
     const previous = statusOf(current);
     // Zero counts are omitted (omitempty), except replicas, as the API returns them.
@@ -155,7 +159,9 @@ export class ReplicaSetController {
     if (failure) {
       // Like the real controller, the first failure's condition stays while creation keeps failing
       // (each retry's message names a new random pod, so replacing it would never settle).
-      conditions.push(oldFailure ?? { type: "ReplicaFailure", status: "True", lastTransitionTime: timestamp(new Date(now)), reason: "FailedCreate", message: failure });
+      conditions.push(
+        oldFailure ?? { type: "ReplicaFailure", status: "True", lastTransitionTime: timestamp(new Date(now)), reason: "FailedCreate", message: failure },
+      );
     } else if (oldFailure && active.length < ((spec.replicas as number | undefined) ?? 1)) {
       // Nothing was attempted this time (namespace terminating): keep the last failure.
       conditions.push(oldFailure);

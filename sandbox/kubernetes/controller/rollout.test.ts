@@ -24,7 +24,11 @@ function isReady(pod: KubeObject): boolean {
 function rolledOut(name: string, generation: number, replicas: number): KubeObject | undefined {
   const deployment = cluster.deployment(name);
   const current = status(deployment);
-  const done = current.observedGeneration === generation && current.updatedReplicas === replicas && current.availableReplicas === replicas && current.replicas === replicas;
+  const done =
+    current.observedGeneration === generation &&
+    current.updatedReplicas === replicas &&
+    current.availableReplicas === replicas &&
+    current.replicas === replicas;
   return done && condition(deployment, "Progressing")?.reason === "NewReplicaSetAvailable" ? deployment : undefined;
 }
 
@@ -41,7 +45,11 @@ describe("a new Deployment", () => {
 
     expect(status(deployment)).toMatchObject({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3 });
     expect(status(deployment).unavailableReplicas).toBeUndefined();
-    expect(condition(deployment, "Available")).toMatchObject({ status: "True", reason: "MinimumReplicasAvailable", message: "Deployment has minimum availability." });
+    expect(condition(deployment, "Available")).toMatchObject({
+      status: "True",
+      reason: "MinimumReplicasAvailable",
+      message: "Deployment has minimum availability.",
+    });
     expect([...reasons]).toEqual(expect.arrayContaining(["NewReplicaSetCreated", "NewReplicaSetAvailable"]));
     expect(deployment.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("1");
 
@@ -51,7 +59,11 @@ describe("a new Deployment", () => {
     expect(rs?.metadata.name).toBe(`web-${hash}`);
     expect(rs?.metadata.annotations?.["deployment.kubernetes.io/revision"]).toBe("1");
     expect(rs?.metadata.ownerReferences?.[0]).toMatchObject({ kind: "Deployment", name: "web", uid: deployment.metadata.uid, controller: true });
-    expect(rs?.spec).toMatchObject({ replicas: 3, selector: { matchLabels: { app: "web", "pod-template-hash": hash } }, template: { metadata: { labels: { "pod-template-hash": hash } } } });
+    expect(rs?.spec).toMatchObject({
+      replicas: 3,
+      selector: { matchLabels: { app: "web", "pod-template-hash": hash } },
+      template: { metadata: { labels: { "pod-template-hash": hash } } },
+    });
     expect(condition(deployment, "Progressing")?.message).toBe(`ReplicaSet "web-${hash}" has successfully progressed.`);
 
     const pods = podsOf("web");
@@ -66,7 +78,12 @@ describe("a new Deployment", () => {
       expect(containerStatus(pod)).toMatchObject({ name: "web", ready: true, started: true, restartCount: 0, state: { running: {} } });
     }
     const scaling = eventsFor(cluster, "web").find((event) => event.reason === "ScalingReplicaSet");
-    expect(scaling).toMatchObject({ type: "Normal", message: `Scaled up replica set web-${hash} from 0 to 3`, source: { component: "deployment-controller" }, count: 1 });
+    expect(scaling).toMatchObject({
+      type: "Normal",
+      message: `Scaled up replica set web-${hash} from 0 to 3`,
+      source: { component: "deployment-controller" },
+      count: 1,
+    });
     expect(eventsFor(cluster, `web-${hash}`).filter((event) => event.reason === "SuccessfulCreate")).toHaveLength(3);
   });
 
@@ -74,7 +91,11 @@ describe("a new Deployment", () => {
     cluster = startTestCluster({ speed: 2 });
     cluster.create(types.deployments, deploymentBody("slow", { replicas: 2 }));
     const deployment = await cluster.until(() => (condition(cluster.deployment("slow"), "Available") ? cluster.deployment("slow") : undefined));
-    expect(condition(deployment, "Available")).toMatchObject({ status: "False", reason: "MinimumReplicasUnavailable", message: "Deployment does not have minimum availability." });
+    expect(condition(deployment, "Available")).toMatchObject({
+      status: "False",
+      reason: "MinimumReplicasUnavailable",
+      message: "Deployment does not have minimum availability.",
+    });
     expect(status(deployment).unavailableReplicas).toBe(2);
   });
 });
@@ -169,7 +190,9 @@ describe("scaling and deletion", () => {
     expect(cluster.store.list(types.replicaSets, cluster.namespace)).toHaveLength(2);
     if (how === "through the API") cluster.operations.delete(types.deployments, cluster.namespace, "web");
     else cluster.store.remove(types.deployments, cluster.namespace, "web");
-    await cluster.until(() => cluster.store.list(types.replicaSets, cluster.namespace).length === 0 && cluster.store.list(types.pods, cluster.namespace).length === 0);
+    await cluster.until(
+      () => cluster.store.list(types.replicaSets, cluster.namespace).length === 0 && cluster.store.list(types.pods, cluster.namespace).length === 0,
+    );
     await cluster.controller.settle();
     expect(cluster.store.list(types.pods, cluster.namespace)).toEqual([]);
   });

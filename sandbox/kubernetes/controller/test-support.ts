@@ -89,7 +89,16 @@ export function deploymentBody(name: string, options: DeploymentOptions = {}): K
     selector: { matchLabels: { app: name } },
     template: {
       metadata: { labels: { app: name } },
-      spec: { containers: [{ name: "web", image: options.image ?? "contoso.azurecr.io/web:1.0.0", ports: [{ containerPort: 8080 }], ...(options.resources ? { resources: options.resources } : {}) }] },
+      spec: {
+        containers: [
+          {
+            name: "web",
+            image: options.image ?? "contoso.azurecr.io/web:1.0.0",
+            ports: [{ containerPort: 8080 }],
+            ...(options.resources ? { resources: options.resources } : {}),
+          },
+        ],
+      },
     },
   };
   if (options.progressDeadlineSeconds !== undefined) spec.progressDeadlineSeconds = options.progressDeadlineSeconds;

@@ -40,7 +40,14 @@ export function createObject(ctx: ControllerContext, type: ResourceType, object:
  * a spec change as the API server does; returns what is stored. Writing only
  * on change keeps watchers quiet and lets the reconcile loop reach a fixpoint.
  */
-export function updateObject(ctx: ControllerContext, type: ResourceType, current: KubeObject, next: KubeObject, manager: string, subresource: "" | "status" = ""): KubeObject {
+export function updateObject(
+  ctx: ControllerContext,
+  type: ResourceType,
+  current: KubeObject,
+  next: KubeObject,
+  manager: string,
+  subresource: "" | "status" = "",
+): KubeObject {
   if (deepEqual(next, current)) return current;
   const candidate = clone(next);
   if (type.tracksGeneration && !deepEqual(candidate.spec, current.spec)) candidate.metadata.generation = (current.metadata.generation ?? 0) + 1;

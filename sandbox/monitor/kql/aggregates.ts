@@ -60,11 +60,21 @@ export function compileAggregate(call: Node, name: string, scope: Scope, tupleCo
     case "percentile":
       return percentilesOf(arg(0), null, [constantNumber(args[1]!, scope)], false);
     case "percentiles":
-      return percentilesOf(arg(0), null, args.slice(1).map((a) => constantNumber(a, scope)), true);
+      return percentilesOf(
+        arg(0),
+        null,
+        args.slice(1).map((a) => constantNumber(a, scope)),
+        true,
+      );
     case "percentilew":
       return percentilesOf(arg(0), arg(1), [constantNumber(args[2]!, scope)], false);
     case "percentilesw":
-      return percentilesOf(arg(0), arg(1), args.slice(2).map((a) => constantNumber(a, scope)), true);
+      return percentilesOf(
+        arg(0),
+        arg(1),
+        args.slice(2).map((a) => constantNumber(a, scope)),
+        true,
+      );
     case "arg_max":
     case "arg_min":
       return argExtremeOf(args, scope, tupleColumns, name === "arg_max" ? (c) => c > 0 : (c) => c < 0);

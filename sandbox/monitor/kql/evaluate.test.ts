@@ -44,7 +44,10 @@ describe("runKql: errors", () => {
     ["let f = (x: long) { x + 1 }; AppRequests | take 1", "The user-defined function 'f' is not supported by the Wharf sandbox"],
     ['AppRequests | where AppRoleName has_any ("a", "b")', "The operator 'has_any' is not supported by the Wharf sandbox"],
     ["AppRequests | summarize stdev(DurationMs)", "The function 'stdev()' is not supported by the Wharf sandbox"],
-    ["AppRequests | where AppRoleName in (AppExceptions | project AppRoleName)", "'in' with a non-constant list ('AppExceptions | project AppRoleName') is not supported by the Wharf sandbox"],
+    [
+      "AppRequests | where AppRoleName in (AppExceptions | project AppRoleName)",
+      "'in' with a non-constant list ('AppExceptions | project AppRoleName') is not supported by the Wharf sandbox",
+    ],
     ["union withsource=T AppRequests, AppExceptions", "The parameter 'withsource' of 'union' is not supported by the Wharf sandbox"],
     ["print 1", "The operator 'print' is not supported by the Wharf sandbox"],
   ])("refuses %s, naming what it does not evaluate", (query, message) => {
@@ -94,7 +97,9 @@ describe("runKql: tabular operators", () => {
   });
 
   it("extend adds columns and replaces one of the same name in place; every expression sees the input row", () => {
-    const result = run("AppRequests | where Id == 'r1' | project Id, DurationMs | extend DurationMs = DurationMs + 1, Seconds = DurationMs / 1000, DurationMs * 2, toupper(Id)");
+    const result = run(
+      "AppRequests | where Id == 'r1' | project Id, DurationMs | extend DurationMs = DurationMs + 1, Seconds = DurationMs / 1000, DurationMs * 2, toupper(Id)",
+    );
     expect(result.columns).toEqual([
       { name: "Id", type: "string" },
       { name: "DurationMs", type: "real" },

@@ -69,7 +69,9 @@ class QueryEvaluator {
           const expression = requiredChild(statement, "Expression");
           const table = this.tabular(expression);
           // The parser's schema is the contract; a difference is a bug here, not an answer to give.
-          const expected = columnsOf(expression.ResultType)?.map((c) => `${c.name}:${c.type}`).join(", ");
+          const expected = columnsOf(expression.ResultType)
+            ?.map((c) => `${c.name}:${c.type}`)
+            .join(", ");
           const actual = table.columns.map((c) => `${c.name}:${c.type}`).join(", ");
           if (expected !== actual) throw new Error(`KQL evaluator produced columns [${actual}], the parser expects [${expected}]`);
           results.push(table);
@@ -194,4 +196,3 @@ function neededColumns(root: Node): Set<string> {
   if (star) for (const columns of Object.values(appInsightsTables)) for (const c of columns) names.add(c.name);
   return names;
 }
-

@@ -269,12 +269,15 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
     }
     rows.push(out);
   };
-  for (const group of groups) emit(group.keys, group.accumulators.map((a) => a.result()));
+  for (const group of groups)
+    emit(
+      group.keys,
+      group.accumulators.map((a) => a.result()),
+    );
   // Without by, an empty input still gives one row of the aggregates' defaults.
   if (byCompiled.length === 0 && groups.length === 0) emit([], emptyValues);
   return { columns, rows };
 }
-
 
 // ---------------------------------------------------------------- ordering
 
@@ -472,10 +475,7 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
   const leftCount = columns.length - rightFull.length;
   const leftNames = columns.slice(0, leftCount).map((c) => c.name);
   const rightNames = rightFull.map((c) => c.name);
-  const placed = [
-    ...left.columns.map((c) => columns[leftNames.indexOf(c.name)]),
-    ...right.columns.map((c) => columns[leftCount + rightNames.indexOf(c.name)]),
-  ];
+  const placed = [...left.columns.map((c) => columns[leftNames.indexOf(c.name)]), ...right.columns.map((c) => columns[leftCount + rightNames.indexOf(c.name)])];
   if (placed.some((c) => c === undefined)) throw new Error("join inputs do not match the parser's schema");
   return { columns: placed as KqlColumn[], rows };
 }
@@ -496,8 +496,7 @@ function union(op: Node, input: Table | null, context: OperatorContext): Table {
   const kind = parameters.get("kind") ?? "outer";
   if (kind !== "outer" && kind !== "inner") throw unsupported(`The union kind '${kind}'`);
   const tables = [...(input ? [input] : []), ...elements(child(op, "Expressions")).map((e) => context.evaluate(e))];
-  const matches = (table: Table, column: KqlColumn) =>
-    table.columns.findIndex((c) => c.name === column.name || `${c.name}_${c.type}` === column.name);
+  const matches = (table: Table, column: KqlColumn) => table.columns.findIndex((c) => c.name === column.name || `${c.name}_${c.type}` === column.name);
   const columns = resultColumns(op).filter((column) => tables.some((table) => matches(table, column) >= 0));
   const rows: Row[] = [];
   for (const table of tables) {

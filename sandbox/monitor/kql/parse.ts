@@ -100,9 +100,7 @@ function kusto(): LoadedKusto {
   const global = globalThis as unknown as { Kusto?: { Language: KustoLanguage }; Bridge?: BridgeRuntime };
   if (!global.Kusto || !global.Bridge) throw new Error("@kusto/language-service-next did not define the globals Kusto and Bridge");
   const language = global.Kusto.Language;
-  const tables = appInsightsTableNames.map(
-    (name) => new language.Symbols.TableSymbol.$ctor7(name, schemaOf(appInsightsTables[name]), null),
-  );
+  const tables = appInsightsTableNames.map((name) => new language.Symbols.TableSymbol.$ctor7(name, schemaOf(appInsightsTables[name]), null));
   const database = new language.Symbols.DatabaseSymbol.ctor("workspace", tables);
   loaded = { language, bridge: global.Bridge, globals: language.GlobalState.Default.WithDatabase(database) };
   return loaded;

@@ -99,9 +99,7 @@ describe("scalar expressions", () => {
   });
 
   it("reads members of dynamic columns", () => {
-    const row = run(
-      `AppRequests | where Id == 'r1' | extend P = dynamic({"a": {"b": 2}, "list": [1, 2]}) | project P.a.b, P["list"][1], P.nothing`,
-    ).rows[0];
+    const row = run(`AppRequests | where Id == 'r1' | extend P = dynamic({"a": {"b": 2}, "list": [1, 2]}) | project P.a.b, P["list"][1], P.nothing`).rows[0];
     expect(row).toEqual([2, 2, null]);
   });
 });

@@ -301,8 +301,7 @@ function compileBinary(node: Node, scope: Scope): Compiled {
       return numeric(left, right, (a, b) => a * b);
     case "/":
       // Dividing longs (or ints) is integer division in KQL, truncating toward zero.
-      if (isIntegral(typeOf(node)))
-        return numeric(left, right, (a, b) => (b === 0 ? null : Math.trunc(a / b)));
+      if (isIntegral(typeOf(node))) return numeric(left, right, (a, b) => (b === 0 ? null : Math.trunc(a / b)));
       return numeric(left, right, (a, b) => a / b);
     case "%":
       return numeric(left, right, (a, b) => (b === 0 ? null : a % b));

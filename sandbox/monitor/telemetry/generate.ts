@@ -48,7 +48,8 @@ function findCallee(context: GenerationContext, caller: Workload, service: strin
   if (!context.services) {
     context.services = new Map();
     for (const w of context.workloads) {
-      for (const key of [`${w.cluster.name}|${w.namespace}|${w.service}`, `${w.cluster.name}||${w.service}`]) if (!context.services.has(key)) context.services.set(key, w);
+      for (const key of [`${w.cluster.name}|${w.namespace}|${w.service}`, `${w.cluster.name}||${w.service}`])
+        if (!context.services.has(key)) context.services.set(key, w);
     }
   }
   return context.services.get(`${caller.cluster.name}|${caller.namespace}|${service}`) ?? context.services.get(`${caller.cluster.name}||${service}`);
@@ -189,7 +190,17 @@ class BucketBuilder {
   }
 
   /** A request to `workload` and, unless it failed for want of a pod, the calls it makes. Returns the request's outcome. */
-  request(workload: Workload, at: number, weight: number, success: boolean, operationId: string, parentId: string, chosen: { method: string; path: string } | undefined, depth: number, visited: ReadonlySet<string>): { success: boolean; resultCode: string; durationMs: number } {
+  request(
+    workload: Workload,
+    at: number,
+    weight: number,
+    success: boolean,
+    operationId: string,
+    parentId: string,
+    chosen: { method: string; path: string } | undefined,
+    depth: number,
+    visited: ReadonlySet<string>,
+  ): { success: boolean; resultCode: string; durationMs: number } {
     const profile = profileOf(this.context, workload.roleName);
     const condition = conditionAt(profile, workload, at);
     // Counts are drawn per bucket; a role with no ready pod from inside the bucket on serves nothing from then.
@@ -225,7 +236,8 @@ class BucketBuilder {
       if (dependency.kind === "service") this.serviceCall(span, id, name, weight, dependency.target, depth, callsVisited);
       else this.externalCall(span, id, name, weight, declaredCall(this.context, workload.roleName, dependency));
     }
-    for (const call of profile.undeclared) if (this.random.next() < Math.min(1, call.perRequest * 4)) this.externalCall(span, id, name, weight, { ...call, perRequest: 0.25 });
+    for (const call of profile.undeclared)
+      if (this.random.next() < Math.min(1, call.perRequest * 4)) this.externalCall(span, id, name, weight, { ...call, perRequest: 0.25 });
     return { success, resultCode, durationMs };
   }
 
@@ -235,7 +247,15 @@ class BucketBuilder {
     const target = callee && callee.namespace !== workload.namespace ? `${service}.${callee.namespace}` : service;
     if (!callee || depth >= maxCallDepth || visited.has(callee.roleName)) {
       // Not running beside it (or a cycle): an HTTP call to a host nobody here answers for.
-      this.externalCall(span, parentId, operationName, weight, { type: "Http", target, name: "GET /", data: `http://${target}/`, medianMs: 40, failure: 0.005, perRequest: 1 });
+      this.externalCall(span, parentId, operationName, weight, {
+        type: "Http",
+        target,
+        name: "GET /",
+        data: `http://${target}/`,
+        medianMs: 40,
+        failure: 0.005,
+        perRequest: 1,
+      });
       return;
     }
     const id = this.random.hex(8);
@@ -392,7 +412,8 @@ export function generateBucket(context: GenerationContext, start: number, length
         }
       }
     }
-    for (let at = Math.ceil(start / availabilityEveryMs) * availabilityEveryMs; at < start + lengthMs; at += availabilityEveryMs) builder.availability(workload, at);
+    for (let at = Math.ceil(start / availabilityEveryMs) * availabilityEveryMs; at < start + lengthMs; at += availabilityEveryMs)
+      builder.availability(workload, at);
   }
   return builder.rows;
 }

@@ -51,9 +51,33 @@ export function roleProfile(seed: string, roleName: string): RoleProfile {
   // Log-uniform from 10 to 600 a minute: some roles are quiet, some busy enough to be sampled.
   const ratePerMinute = Math.round(10 * Math.pow(60, random.next()));
   const undeclaredPool: ExternalCall[] = [
-    { type: "Http", target: "login.microsoftonline.com", name: "POST /{tenant}/oauth2/v2.0/token", data: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token", medianMs: 90, failure: 0.001, perRequest: 0.02 },
-    { type: "Http", target: "169.254.169.254", name: "GET /metadata/instance/compute", data: "http://169.254.169.254/metadata/instance/compute?api-version=2017-12-01&format=json", medianMs: 3, failure: 0.5, perRequest: 0.005 },
-    { type: "Http", target: `kv-${resource}.vault.azure.net`, name: "GET /secrets/{name}", data: `https://kv-${resource}.vault.azure.net/secrets/connection-string`, medianMs: 25, failure: 0.002, perRequest: 0.05 },
+    {
+      type: "Http",
+      target: "login.microsoftonline.com",
+      name: "POST /{tenant}/oauth2/v2.0/token",
+      data: "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token",
+      medianMs: 90,
+      failure: 0.001,
+      perRequest: 0.02,
+    },
+    {
+      type: "Http",
+      target: "169.254.169.254",
+      name: "GET /metadata/instance/compute",
+      data: "http://169.254.169.254/metadata/instance/compute?api-version=2017-12-01&format=json",
+      medianMs: 3,
+      failure: 0.5,
+      perRequest: 0.005,
+    },
+    {
+      type: "Http",
+      target: `kv-${resource}.vault.azure.net`,
+      name: "GET /secrets/{name}",
+      data: `https://kv-${resource}.vault.azure.net/secrets/connection-string`,
+      medianMs: 25,
+      failure: 0.002,
+      perRequest: 0.05,
+    },
   ];
   const undeclared = undeclaredPool.filter((_, i) => i === 0 || random.next() < 0.5);
   return {
@@ -75,18 +99,66 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
   switch (dependency.kind) {
     case "sql": {
       const server = host(dependency.target, ".database.windows.net");
-      return { type: "SQL", target: `${server}|${dependency.target.split(".")[0]}`, name: `SELECT ${table}`, data: `SELECT TOP (@p0) * FROM ${table} WHERE id = @p1`, medianMs: 4 + random.next() * 20, failure: 0.001, perRequest: 1 + random.int(3) };
+      return {
+        type: "SQL",
+        target: `${server}|${dependency.target.split(".")[0]}`,
+        name: `SELECT ${table}`,
+        data: `SELECT TOP (@p0) * FROM ${table} WHERE id = @p1`,
+        medianMs: 4 + random.next() * 20,
+        failure: 0.001,
+        perRequest: 1 + random.int(3),
+      };
     }
     case "redis":
-      return { type: "redis", target: host(dependency.target, ".redis.cache.windows.net"), name: "get", data: `get ${table}:{id}`, medianMs: 0.8 + random.next() * 2, failure: 0.0005, perRequest: 1 + random.int(2) };
+      return {
+        type: "redis",
+        target: host(dependency.target, ".redis.cache.windows.net"),
+        name: "get",
+        data: `get ${table}:{id}`,
+        medianMs: 0.8 + random.next() * 2,
+        failure: 0.0005,
+        perRequest: 1 + random.int(2),
+      };
     case "servicebus":
-      return { type: "Queue Message | Microsoft.ServiceBus", target: `${host(dependency.target, ".servicebus.windows.net")}/${table}`, name: "ServiceBusSender.send", data: "", medianMs: 8 + random.next() * 20, failure: 0.002, perRequest: 0.2 + random.next() * 0.6 };
+      return {
+        type: "Queue Message | Microsoft.ServiceBus",
+        target: `${host(dependency.target, ".servicebus.windows.net")}/${table}`,
+        name: "ServiceBusSender.send",
+        data: "",
+        medianMs: 8 + random.next() * 20,
+        failure: 0.002,
+        perRequest: 0.2 + random.next() * 0.6,
+      };
     case "cosmosdb":
-      return { type: "Azure DocumentDB", target: host(dependency.target, ".documents.azure.com"), name: `Query ${table}`, data: "SELECT * FROM c WHERE c.id = @id", medianMs: 5 + random.next() * 10, failure: 0.001, perRequest: 1 };
+      return {
+        type: "Azure DocumentDB",
+        target: host(dependency.target, ".documents.azure.com"),
+        name: `Query ${table}`,
+        data: "SELECT * FROM c WHERE c.id = @id",
+        medianMs: 5 + random.next() * 10,
+        failure: 0.001,
+        perRequest: 1,
+      };
     case "mongodb":
-      return { type: "mongodb", target: host(dependency.target, ".mongo.cosmos.azure.com"), name: `find ${table}`, data: "", medianMs: 3 + random.next() * 10, failure: 0.001, perRequest: 1 };
+      return {
+        type: "mongodb",
+        target: host(dependency.target, ".mongo.cosmos.azure.com"),
+        name: `find ${table}`,
+        data: "",
+        medianMs: 3 + random.next() * 10,
+        failure: 0.001,
+        perRequest: 1,
+      };
     default:
-      return { type: "Http", target: dependency.target.replace(/^https?:\/\//, "").replace(/[:/].*$/, ""), name: "GET /", data: `https://${dependency.target.replace(/^https?:\/\//, "")}`, medianMs: 60 + random.next() * 200, failure: 0.005, perRequest: 0.3 + random.next() * 0.7 };
+      return {
+        type: "Http",
+        target: dependency.target.replace(/^https?:\/\//, "").replace(/[:/].*$/, ""),
+        name: "GET /",
+        data: `https://${dependency.target.replace(/^https?:\/\//, "")}`,
+        medianMs: 60 + random.next() * 200,
+        failure: 0.005,
+        perRequest: 0.3 + random.next() * 0.7,
+      };
   }
 }
 

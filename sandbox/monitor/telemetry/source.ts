@@ -112,12 +112,26 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
   const now = options.now.getTime();
   const contexts = options.workspaces.map(({ workspace, workloads }) => ({
     key: `${options.seed}|${workspace.name}|${fingerprintOf(workloads)}`,
-    context: { seed: options.seed, workspace, workloads, profiles: new Map(), instances: new Map(), calls: new Map(), bases: new WeakMap() } as GenerationContext,
+    context: {
+      seed: options.seed,
+      workspace,
+      workloads,
+      profiles: new Map(),
+      instances: new Map(),
+      calls: new Map(),
+      bases: new WeakMap(),
+    } as GenerationContext,
   }));
   const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
-  const keyOf = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }) => `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
+  const keyOf = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }) =>
+    `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
   /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
-  const generate = (entry: (typeof contexts)[number], tables: readonly AppInsightsTableName[], bucket: { start: number; length: number }, evict: boolean): BucketRows => {
+  const generate = (
+    entry: (typeof contexts)[number],
+    tables: readonly AppInsightsTableName[],
+    bucket: { start: number; length: number },
+    evict: boolean,
+  ): BucketRows => {
     stats.bucketMisses += 1;
     const began = performance.now();
     const made = generateBucket(entry.context, bucket.start, bucket.length, new Set(tables));

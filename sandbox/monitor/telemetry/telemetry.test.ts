@@ -29,9 +29,28 @@ const store = new ClusterStore(cluster.name);
 const operations = new ClusterOperations(store, { namespaceFinalizeDelayMs: 20 });
 let controller: { stop(): void };
 
-const spec = { imageRepository: "contoso.azurecr.io/shop/app", port: 8080, replicas: 2, cpuRequest: "100m", cpuLimit: "500m", memoryRequest: "128Mi", memoryLimit: "256Mi", readinessPath: "/ready", livenessPath: "/healthz" };
+const spec = {
+  imageRepository: "contoso.azurecr.io/shop/app",
+  port: 8080,
+  replicas: 2,
+  cpuRequest: "100m",
+  cpuLimit: "500m",
+  memoryRequest: "128Mi",
+  memoryLimit: "256Mi",
+  readinessPath: "/ready",
+  livenessPath: "/healthz",
+};
 const services: Record<string, RenderDeploymentInput["service"]> = {
-  web: { slug: "web", appInsightsRoleName: "shop-web", dependencies: [{ kind: "service", target: "orders-api" }, { kind: "sql", target: "orders-db" }, { kind: "redis", target: "shop-cache" }, { kind: "http", target: "api.stripe.com" }] },
+  web: {
+    slug: "web",
+    appInsightsRoleName: "shop-web",
+    dependencies: [
+      { kind: "service", target: "orders-api" },
+      { kind: "sql", target: "orders-db" },
+      { kind: "redis", target: "shop-cache" },
+      { kind: "http", target: "api.stripe.com" },
+    ],
+  },
   "orders-api": { slug: "orders-api", appInsightsRoleName: "shop-orders", dependencies: [{ kind: "servicebus", target: "sb-shop" }] },
   // No role name: nothing to report as.
   batch: { slug: "batch" },
@@ -40,7 +59,15 @@ const revisions: Record<string, number> = {};
 
 function deploy(service: string, tag: string): void {
   revisions[service] = (revisions[service] ?? 0) + 1;
-  const { deployment } = renderDeployment({ service: services[service]!, deploySpec: spec, team: { slug: "shop" }, namespace: { name: namespace }, image: { tag }, changeCause: `Deploy ${tag}`, revision: revisions[service]! });
+  const { deployment } = renderDeployment({
+    service: services[service]!,
+    deploySpec: spec,
+    team: { slug: "shop" },
+    namespace: { name: namespace },
+    image: { tag },
+    changeCause: `Deploy ${tag}`,
+    revision: revisions[service]!,
+  });
   operations.apply(deployments, namespace, service, deployment, { manager: "wharf", fieldValidation: "Strict", force: true });
 }
 
@@ -60,11 +87,16 @@ function until(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
   });
 }
 
-const deployment = (name: string) => store.get(deployments, namespace, name) as KubeObject & { status?: { availableReplicas?: number; updatedReplicas?: number; replicas?: number; observedGeneration?: number } };
+const deployment = (name: string) =>
+  store.get(deployments, namespace, name) as KubeObject & {
+    status?: { availableReplicas?: number; updatedReplicas?: number; replicas?: number; observedGeneration?: number };
+  };
 const rolledOut = (name: string) => () => {
   const current = deployment(name);
   const status = current?.status;
-  return status?.observedGeneration === current?.metadata.generation && status?.updatedReplicas === 2 && status?.availableReplicas === 2 && status?.replicas === 2;
+  return (
+    status?.observedGeneration === current?.metadata.generation && status?.updatedReplicas === 2 && status?.availableReplicas === 2 && status?.replicas === 2
+  );
 };
 
 function source(now: Date, seed = "test-seed") {
@@ -127,7 +159,14 @@ describe("synthetic telemetry of the Deployments that run", () => {
     const byId = new Map(dependencies.map((d) => [d.Id, d]));
     for (const request of callees) {
       const call = byId.get(request.ParentId);
-      expect(call).toMatchObject({ AppRoleName: "shop-web", OperationId: request.OperationId, DependencyType: "Http", Target: "orders-api", ItemCount: request.ItemCount, Success: request.Success });
+      expect(call).toMatchObject({
+        AppRoleName: "shop-web",
+        OperationId: request.OperationId,
+        DependencyType: "Http",
+        Target: "orders-api",
+        ItemCount: request.ItemCount,
+        Success: request.Success,
+      });
       expect(request.AppRoleName).toBe("shop-orders");
     }
     // Every dependency row hangs off a request of its operation.

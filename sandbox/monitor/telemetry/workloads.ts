@@ -64,7 +64,9 @@ function containersOf(template: Json): Json[] {
 
 function roleNameOf(deployment: Readonly<KubeObject>): string | undefined {
   for (const container of containersOf(asObject(asObject(deployment.spec).template))) {
-    const env = asArray(container.env).map(asObject).find((e) => e.name === roleNameEnv);
+    const env = asArray(container.env)
+      .map(asObject)
+      .find((e) => e.name === roleNameEnv);
     if (typeof env?.value === "string" && env.value.trim()) return env.value.trim();
   }
   return undefined;
@@ -82,7 +84,8 @@ export function parseDependencies(annotation: string | undefined): DeclaredDepen
   }
 }
 
-const ownedBy = (object: Readonly<KubeObject>, uid: string | undefined) => uid !== undefined && asArray(object.metadata.ownerReferences).some((ref) => asObject(ref).uid === uid);
+const ownedBy = (object: Readonly<KubeObject>, uid: string | undefined) =>
+  uid !== undefined && asArray(object.metadata.ownerReferences).some((ref) => asObject(ref).uid === uid);
 
 function tagOf(template: Json): string {
   const image = containersOf(template)[0]?.image;
@@ -91,7 +94,9 @@ function tagOf(template: Json): string {
 
 function podReadiness(pod: Readonly<KubeObject>): { ready: boolean; since: number | undefined; waiting?: string } {
   const status = asObject(pod.status);
-  const ready = asArray(status.conditions).map(asObject).find((c) => c.type === "Ready");
+  const ready = asArray(status.conditions)
+    .map(asObject)
+    .find((c) => c.type === "Ready");
   const waiting = asArray(status.containerStatuses)
     .map((c) => asObject(asObject(asObject(c).state).waiting).reason)
     .find((reason): reason is string => typeof reason === "string");
@@ -117,9 +122,15 @@ export function workloadsOf({ cluster, deployments, replicaSets, pods }: Cluster
       .sort((a, b) => a.revision - b.revision || a.since - b.since)
       .map(({ since, replicaSet, tag }) => ({ since, replicaSet, tag }));
     if (revisions.length === 0) {
-      revisions.push({ since: time(deployment.metadata.creationTimestamp) ?? 0, replicaSet: deployment.metadata.name ?? "", tag: tagOf(asObject(spec.template)) });
+      revisions.push({
+        since: time(deployment.metadata.creationTimestamp) ?? 0,
+        replicaSet: deployment.metadata.name ?? "",
+        tag: tagOf(asObject(spec.template)),
+      });
     }
-    const ownPods = pods.filter((pod) => pod.metadata.namespace === namespace && own.some((rs) => ownedBy(pod, rs.metadata.uid)) && !pod.metadata.deletionTimestamp);
+    const ownPods = pods.filter(
+      (pod) => pod.metadata.namespace === namespace && own.some((rs) => ownedBy(pod, rs.metadata.uid)) && !pod.metadata.deletionTimestamp,
+    );
     const states = ownPods.map(podReadiness);
     const unreadyPods = states.filter((s) => !s.ready);
     const readyCount = states.length - unreadyPods.length;

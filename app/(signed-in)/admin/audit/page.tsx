@@ -30,7 +30,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     if (!isAppError(error)) throw error;
     problem = error.message;
   }
-  const nextQuery = result?.nextBefore ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), before: result.nextBefore }) : undefined;
+  const nextQuery = result?.nextBefore
+    ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), before: result.nextBefore })
+    : undefined;
   return (
     <div className="space-y-6">
       <h1 className="text-3xl font-bold">Audit log</h1>
@@ -64,32 +66,34 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {result && result.events.length > 0 && (
         <Card className="overflow-x-auto p-0">
           <DataTable caption="Audit events" columns={["When", "Actor", "Action", "Resource", "Outcome", "Change"]}>
-              {result.events.map((event) => (
-                <Row key={event.id}>
-                  <Cell className="whitespace-nowrap">
-                    <RelativeTime iso={event.at} />
-                  </Cell>
-                  <Cell>{event.actorName}</Cell>
-                  <Cell className="font-mono">{event.action}</Cell>
-                  <Cell>
-                    {event.resourceType}
-                    {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
-                  </Cell>
-                  <Cell>
-                    <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
-                  </Cell>
-                  <Cell>
-                    {(event.before != null || event.after != null) && (
-                      <details>
-                        <summary className="cursor-pointer text-primary">Before and after</summary>
-                        <pre className="mt-2 max-w-md overflow-x-auto rounded bg-muted p-2 text-xs">{JSON.stringify({ before: event.before, after: event.after }, null, 2)}</pre>
-                      </details>
-                    )}
-                    {event.detail && <p className="text-xs text-muted-foreground">{event.detail}</p>}
-                  </Cell>
-                </Row>
-              ))}
-            </DataTable>
+            {result.events.map((event) => (
+              <Row key={event.id}>
+                <Cell className="whitespace-nowrap">
+                  <RelativeTime iso={event.at} />
+                </Cell>
+                <Cell>{event.actorName}</Cell>
+                <Cell className="font-mono">{event.action}</Cell>
+                <Cell>
+                  {event.resourceType}
+                  {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
+                </Cell>
+                <Cell>
+                  <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
+                </Cell>
+                <Cell>
+                  {(event.before != null || event.after != null) && (
+                    <details>
+                      <summary className="cursor-pointer text-primary">Before and after</summary>
+                      <pre className="mt-2 max-w-md overflow-x-auto rounded bg-muted p-2 text-xs">
+                        {JSON.stringify({ before: event.before, after: event.after }, null, 2)}
+                      </pre>
+                    </details>
+                  )}
+                  {event.detail && <p className="text-xs text-muted-foreground">{event.detail}</p>}
+                </Cell>
+              </Row>
+            ))}
+          </DataTable>
         </Card>
       )}
       {nextQuery && (

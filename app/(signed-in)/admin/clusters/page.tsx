@@ -15,14 +15,21 @@ export default async function ClustersPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-3xl font-bold">Clusters</h1>
-        <p className="text-muted-foreground">AKS clusters in the configured subscriptions, found through Azure Resource Manager. Each is checked on its own: one that cannot be reached shows its error here and does not stop the others.</p>
+        <p className="text-muted-foreground">
+          AKS clusters in the configured subscriptions, found through Azure Resource Manager. Each is checked on its own: one that cannot be reached shows its
+          error here and does not stop the others.
+        </p>
       </div>
       <RefreshClustersButton action={refreshClustersAction} />
       {clusters.length === 0 ? (
         <Card>No clusters yet. Discover them now; Wharf looks in every subscription it is configured with.</Card>
       ) : (
         <Card className="overflow-x-auto p-0">
-          <ClusterTable clusters={clusters} lastColumn="Environment" renderLast={(cluster) => <EnvironmentSelect action={setEnvironmentAction} id={cluster.id} name={cluster.name} value={cluster.environment} />} />
+          <ClusterTable
+            clusters={clusters}
+            lastColumn="Environment"
+            renderLast={(cluster) => <EnvironmentSelect action={setEnvironmentAction} id={cluster.id} name={cluster.name} value={cluster.environment} />}
+          />
         </Card>
       )}
     </div>

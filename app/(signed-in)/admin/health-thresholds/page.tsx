@@ -20,7 +20,8 @@ export default async function HealthThresholdsPage() {
       <div>
         <h1 className="text-3xl font-bold">Health thresholds</h1>
         <p className="text-muted-foreground">
-          Per service tier: at or past the degraded value a signal makes the service degraded, at or past the unhealthy value unhealthy (for availability, at or below). A service takes its tier from the catalog. Changes apply from the next poll cycle and are audited.
+          Per service tier: at or past the degraded value a signal makes the service degraded, at or past the unhealthy value unhealthy (for availability, at or
+          below). A service takes its tier from the catalog. Changes apply from the next poll cycle and are audited.
         </p>
       </div>
       {tiers.map((tier) => (

@@ -67,8 +67,8 @@ export default async function JobsPage() {
       <div>
         <h1 className="text-3xl font-bold">Jobs</h1>
         <p className="text-muted-foreground">
-          Background work that is running, waiting to retry, or has failed. A job retries with growing delays until its retry time is spent, then fails here with its last error, and
-          the page it belongs to shows the failure too. Retry it once the cause is fixed. Every retry is in the{" "}
+          Background work that is running, waiting to retry, or has failed. A job retries with growing delays until its retry time is spent, then fails here
+          with its last error, and the page it belongs to shows the failure too. Retry it once the cause is fixed. Every retry is in the{" "}
           <Link href="/admin/audit?action=job." className="text-primary hover:underline">
             audit log
           </Link>
@@ -97,7 +97,9 @@ export default async function JobsPage() {
                     <Status job={job} />
                   </Cell>
                   <Cell>{job.attempts}</Cell>
-                  <Cell className="max-w-md text-xs [overflow-wrap:anywhere]">{job.lastError ? <ErrorText message={job.lastError} /> : <span className="text-muted-foreground">—</span>}</Cell>
+                  <Cell className="max-w-md text-xs [overflow-wrap:anywhere]">
+                    {job.lastError ? <ErrorText message={job.lastError} /> : <span className="text-muted-foreground">—</span>}
+                  </Cell>
                   <Cell className="text-xs text-muted-foreground">
                     <span className="block">
                       queued <RelativeTime iso={job.createdAt} />
@@ -114,7 +116,9 @@ export default async function JobsPage() {
                       )
                     )}
                   </Cell>
-                  <Cell>{job.status === "failed" && mayRetry && <RetryJobButton action={retryJobAction} id={job.id} label={`${queue} job for ${subject(job)}`} />}</Cell>
+                  <Cell>
+                    {job.status === "failed" && mayRetry && <RetryJobButton action={retryJobAction} id={job.id} label={`${queue} job for ${subject(job)}`} />}
+                  </Cell>
                 </Row>
               ))}
             </DataTable>

@@ -13,7 +13,10 @@ export default async function NamespacePolicyPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-3xl font-bold">Namespace policy</h1>
-        <p className="text-muted-foreground">Per environment: the most a namespace may ask for, how many namespaces a team may have, whether an admin may approve their own request, and whether deployments wait for a second person&apos;s approval. The request form shows these while people type; approvals check them again.</p>
+        <p className="text-muted-foreground">
+          Per environment: the most a namespace may ask for, how many namespaces a team may have, whether an admin may approve their own request, and whether
+          deployments wait for a second person&apos;s approval. The request form shows these while people type; approvals check them again.
+        </p>
       </div>
       {policies.map((policy) => (
         <Card key={policy.environment} className="space-y-3">

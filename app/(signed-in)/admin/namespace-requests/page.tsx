@@ -18,7 +18,10 @@ export default async function NamespaceRequestsPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-3xl font-bold">Namespace requests</h1>
-        <p className="text-muted-foreground">Pending requests, oldest first, each with the policy check as it stands now and the team&apos;s current namespaces. Approving starts provisioning at once.</p>
+        <p className="text-muted-foreground">
+          Pending requests, oldest first, each with the policy check as it stands now and the team&apos;s current namespaces. Approving starts provisioning at
+          once.
+        </p>
       </div>
       {queue.length === 0 ? (
         <Card>No requests are waiting. New ones appear here, and every admin gets a notification.</Card>
@@ -30,7 +33,9 @@ export default async function NamespaceRequestsPage() {
                 <div className="space-y-3">
                   <div className="flex flex-wrap items-center gap-2">
                     <h2 className="font-mono text-xl font-semibold">{request.name}</h2>
-                    <Badge tone={request.kind === "decommission" ? "danger" : "info"}>{request.kind === "create" ? "New namespace" : request.kind === "change" ? "Quota change" : "Decommission"}</Badge>
+                    <Badge tone={request.kind === "decommission" ? "danger" : "info"}>
+                      {request.kind === "create" ? "New namespace" : request.kind === "change" ? "Quota change" : "Decommission"}
+                    </Badge>
                     <span className="text-sm text-muted-foreground">
                       {request.team.name} on {request.cluster.name} ({request.cluster.environment ?? "no environment"})
                     </span>
@@ -44,7 +49,9 @@ export default async function NamespaceRequestsPage() {
                     </p>
                   ) : (
                     <div className="space-y-1 text-sm">
-                      <Badge tone="danger">Policy: {violationsNow.length} problem{violationsNow.length > 1 ? "s" : ""} now</Badge>
+                      <Badge tone="danger">
+                        Policy: {violationsNow.length} problem{violationsNow.length > 1 ? "s" : ""} now
+                      </Badge>
                       <ul className="list-disc pl-6">
                         {violationsNow.map((v) => (
                           <li key={v.field + v.message}>{v.message}</li>
@@ -57,7 +64,9 @@ export default async function NamespaceRequestsPage() {
                       <QuotaTable quota={request.quota} usage={current?.usage ?? null} />
                     </div>
                   )}
-                  {current && request.kind === "change" && <p className="text-xs text-muted-foreground">“Used” is the namespace&apos;s current usage, against the requested quota.</p>}
+                  {current && request.kind === "change" && (
+                    <p className="text-xs text-muted-foreground">“Used” is the namespace&apos;s current usage, against the requested quota.</p>
+                  )}
                 </div>
                 <div className="space-y-4">
                   <div>
@@ -82,7 +91,13 @@ export default async function NamespaceRequestsPage() {
                     requestId={request.id}
                     name={request.name}
                     destructive={request.kind === "decommission"}
-                    blocked={selfRequested && !selfApprovalAllowed ? "You made this request; another platform admin must approve it." : violationsNow.length ? "The policy refuses it now; reject it with the reason, or change the policy first." : undefined}
+                    blocked={
+                      selfRequested && !selfApprovalAllowed
+                        ? "You made this request; another platform admin must approve it."
+                        : violationsNow.length
+                          ? "The policy refuses it now; reject it with the reason, or change the policy first."
+                          : undefined
+                    }
                   />
                 </div>
               </Card>

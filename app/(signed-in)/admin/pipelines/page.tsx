@@ -20,14 +20,17 @@ export default async function AdminPipelinesPage() {
     <div className="space-y-6">
       <h1 className="text-3xl font-bold">Pipelines</h1>
       <p className="max-w-3xl text-sm text-muted-foreground">
-        CI pipelines deploy through <code>POST /api/v1/deployments</code> with an Entra ID access token for <code>{api.appIdUri}</code>, obtained with the client
-        credentials flow. Wharf accepts a token only if its identity has the <code>{api.deployerAppRole}</code> app role and is listed here, and only for the teams
-        ticked. A pipeline never approves: production deployments it asks for wait for a person. See the README, “Deploying from a pipeline”.
+        CI pipelines deploy through <code>POST /api/v1/deployments</code> with an Entra ID access token for <code>{api.appIdUri}</code>, obtained with the
+        client credentials flow. Wharf accepts a token only if its identity has the <code>{api.deployerAppRole}</code> app role and is listed here, and only for
+        the teams ticked. A pipeline never approves: production deployments it asks for wait for a person. See the README, “Deploying from a pipeline”.
       </p>
       <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
         <Card className="self-start">
           <CardTitle>Add a pipeline identity</CardTitle>
-          <AddPipelineForm action={addPipelineIdentityAction} teams={teams.filter((team) => !team.archivedAt).map((team) => ({ id: team.id, name: team.name }))} />
+          <AddPipelineForm
+            action={addPipelineIdentityAction}
+            teams={teams.filter((team) => !team.archivedAt).map((team) => ({ id: team.id, name: team.name }))}
+          />
         </Card>
         <Card className="overflow-x-auto p-0">
           <DataTable caption="Pipeline identities" columns={["Pipeline", "Client ID", "Teams", "Added", "Last used", ""]}>
@@ -61,7 +64,9 @@ export default async function AdminPipelinesPage() {
                   <RelativeTime iso={identity.createdAt} /> by {identity.createdByName}
                 </Cell>
                 <Cell className="text-xs">{identity.lastUsedAt ? <RelativeTime iso={identity.lastUsedAt} /> : "never"}</Cell>
-                <Cell>{!identity.revokedAt && <RevokePipelineButton action={revokePipelineIdentityAction} id={identity.id} name={identity.displayName} />}</Cell>
+                <Cell>
+                  {!identity.revokedAt && <RevokePipelineButton action={revokePipelineIdentityAction} id={identity.id} name={identity.displayName} />}
+                </Cell>
               </Row>
             ))}
           </DataTable>

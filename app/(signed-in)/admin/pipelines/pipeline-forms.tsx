@@ -25,17 +25,40 @@ export function AddPipelineForm({ action, teams }: { action: Action; teams: { id
     <form action={formAction} className="space-y-4" aria-label="Add a pipeline identity">
       <div className="space-y-1">
         <Label htmlFor="pipeline-displayName">Name</Label>
-        <Input id="pipeline-displayName" name="displayName" required defaultValue={typed?.displayName} placeholder="e.g. Payments main pipeline" aria-invalid={invalid("displayName")} aria-describedby="pipeline-displayName-error" />
+        <Input
+          id="pipeline-displayName"
+          name="displayName"
+          required
+          defaultValue={typed?.displayName}
+          placeholder="e.g. Payments main pipeline"
+          aria-invalid={invalid("displayName")}
+          aria-describedby="pipeline-displayName-error"
+        />
         <FieldError state={state} name="displayName" />
       </div>
       <div className="space-y-1">
         <Label htmlFor="pipeline-clientId">Application (client) ID</Label>
-        <Input id="pipeline-clientId" name="clientId" required defaultValue={typed?.clientId} placeholder="from the app registration's Overview" aria-invalid={invalid("clientId")} aria-describedby="pipeline-clientId-error" />
+        <Input
+          id="pipeline-clientId"
+          name="clientId"
+          required
+          defaultValue={typed?.clientId}
+          placeholder="from the app registration's Overview"
+          aria-invalid={invalid("clientId")}
+          aria-describedby="pipeline-clientId-error"
+        />
         <FieldError state={state} name="clientId" />
       </div>
       <div className="space-y-1">
         <Label htmlFor="pipeline-objectId">Service principal object ID (optional)</Label>
-        <Input id="pipeline-objectId" name="objectId" defaultValue={typed?.objectId} placeholder="Enterprise applications → the app → Object ID" aria-invalid={invalid("objectId")} aria-describedby="pipeline-objectId-error pipeline-objectId-hint" />
+        <Input
+          id="pipeline-objectId"
+          name="objectId"
+          defaultValue={typed?.objectId}
+          placeholder="Enterprise applications → the app → Object ID"
+          aria-invalid={invalid("objectId")}
+          aria-describedby="pipeline-objectId-error pipeline-objectId-hint"
+        />
         <p id="pipeline-objectId-hint" className="text-xs text-muted-foreground">
           When set, tokens must also carry this oid.
         </p>
@@ -73,7 +96,15 @@ export function RevokePipelineButton({ action, id, name }: { action: Action; id:
   return (
     <form action={formAction}>
       <input type="hidden" name="id" value={id} />
-      <ConfirmSubmitButton title={`Revoke ${name}?`} description="Its tokens are refused from the next request on." confirmLabel="Revoke" variant="secondary" size="sm" disabled={pending} aria-label={`Revoke ${name}`}>
+      <ConfirmSubmitButton
+        title={`Revoke ${name}?`}
+        description="Its tokens are refused from the next request on."
+        confirmLabel="Revoke"
+        variant="secondary"
+        size="sm"
+        disabled={pending}
+        aria-label={`Revoke ${name}`}
+      >
         {pending ? "Revoking…" : "Revoke"}
       </ConfirmSubmitButton>
       {state.status === "error" && (

@@ -20,7 +20,12 @@ const field = (form: FormData, name: string) => String(form.get(name) ?? "");
 export const createTeamAction = serverAction(async (actor, _previous: TeamFormState, form: FormData): Promise<TeamFormState> => {
   const { team, groupsNotVerified } = await createTeam({
     actor,
-    input: { slug: field(form, "slug"), name: field(form, "name"), entraGroupIds: splitGroupIds(field(form, "entraGroupIds")), costCenter: field(form, "costCenter") },
+    input: {
+      slug: field(form, "slug"),
+      name: field(form, "name"),
+      entraGroupIds: splitGroupIds(field(form, "entraGroupIds")),
+      costCenter: field(form, "costCenter"),
+    },
   });
   revalidatePath("/admin/teams");
   return { status: "done", message: `Team ${team.name} created.${notVerified(groupsNotVerified)}` };

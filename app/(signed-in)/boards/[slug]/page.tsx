@@ -94,7 +94,11 @@ export default async function BoardPage({ params }: { params: Promise<{ slug: st
                     {display.userAgent ?? "—"}
                   </Cell>
                   <Cell className="text-xs">{display.expiresAt.slice(0, 10)}</Cell>
-                  <Cell>{display.state === "active" && <RevokeDisplayButton action={revokeDisplayAction} slug={board.slug} displayId={display.id} label={display.label} />}</Cell>
+                  <Cell>
+                    {display.state === "active" && (
+                      <RevokeDisplayButton action={revokeDisplayAction} slug={board.slug} displayId={display.id} label={display.label} />
+                    )}
+                  </Cell>
                 </Row>
               ))}
             </DataTable>

@@ -46,7 +46,9 @@ function href(query: Record<string, string | undefined>, change: Record<string, 
 export default async function CatalogPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePermission("service:read");
   const search = await searchParams;
-  const query = Object.fromEntries(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"].map((key) => [key, one(search[key])]));
+  const query = Object.fromEntries(
+    ["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"].map((key) => [key, one(search[key])]),
+  );
   let result: ServicePage | undefined;
   let problem: string | undefined;
   try {
@@ -92,11 +94,30 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
             name="team"
             label="Team"
             value={query.team ?? ""}
-            options={[{ value: "", label: "All teams" }, ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []), ...facets.teams.map((team) => ({ value: team.slug, label: team.name }))]}
+            options={[
+              { value: "", label: "All teams" },
+              ...(actor.teams.length > 0 ? [{ value: "mine", label: "My teams" }] : []),
+              ...facets.teams.map((team) => ({ value: team.slug, label: team.name })),
+            ]}
           />
-          <FilterSelect name="tier" label="Tier" value={query.tier ?? ""} options={[{ value: "", label: "Any tier" }, ...tiers.map((tier) => ({ value: tier, label: tier }))]} />
-          <FilterSelect name="lifecycle" label="Lifecycle" value={query.lifecycle ?? ""} options={[{ value: "", label: "Any lifecycle" }, ...lifecycles.map((lifecycle) => ({ value: lifecycle, label: lifecycle }))]} />
-          <FilterSelect name="language" label="Language" value={query.language ?? ""} options={[{ value: "", label: "Any language" }, ...facets.languages.map((language) => ({ value: language, label: language }))]} />
+          <FilterSelect
+            name="tier"
+            label="Tier"
+            value={query.tier ?? ""}
+            options={[{ value: "", label: "Any tier" }, ...tiers.map((tier) => ({ value: tier, label: tier }))]}
+          />
+          <FilterSelect
+            name="lifecycle"
+            label="Lifecycle"
+            value={query.lifecycle ?? ""}
+            options={[{ value: "", label: "Any lifecycle" }, ...lifecycles.map((lifecycle) => ({ value: lifecycle, label: lifecycle }))]}
+          />
+          <FilterSelect
+            name="language"
+            label="Language"
+            value={query.language ?? ""}
+            options={[{ value: "", label: "Any language" }, ...facets.languages.map((language) => ({ value: language, label: language }))]}
+          />
           <FilterSelect
             name="sort"
             label="Sort by"
@@ -119,11 +140,17 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
       {result && result.total === 0 && (
         <Card>
           <p>
-            No services match. <Link className="text-primary hover:underline" href="/catalog">Clear the filters</Link>
+            No services match.{" "}
+            <Link className="text-primary hover:underline" href="/catalog">
+              Clear the filters
+            </Link>
             {actor.teams.length > 0 && (
               <>
                 {" "}
-                or <Link className="text-primary hover:underline" href="/catalog/new">register a service</Link>
+                or{" "}
+                <Link className="text-primary hover:underline" href="/catalog/new">
+                  register a service
+                </Link>
               </>
             )}
             .
@@ -137,34 +164,34 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           </p>
           <Card className="overflow-x-auto p-0">
             <DataTable caption="Services" columns={["Service", "Team", "Tier", "Lifecycle", "Language", "Changed"]}>
-                {result.services.map((service) => (
-                  <Row key={service.id}>
-                    <Cell>
-                      <Link href={`/catalog/${service.slug}`} className="font-medium text-primary hover:underline">
-                        {service.displayName}
-                      </Link>
-                      {service.retiredAt && (
-                        <Badge tone="warning" className="ml-2">
-                          Retired
-                        </Badge>
-                      )}
-                      <span className="block text-xs text-muted-foreground">{service.slug}</span>
-                      {service.description && <span className="line-clamp-1 max-w-md text-xs text-muted-foreground">{service.description}</span>}
-                    </Cell>
-                    <Cell>{service.ownerTeam.name}</Cell>
-                    <Cell>
-                      <TierBadge tier={service.tier} />
-                    </Cell>
-                    <Cell>
-                      <LifecycleBadge lifecycle={service.lifecycle} />
-                    </Cell>
-                    <Cell>{service.language ?? "—"}</Cell>
-                    <Cell className="whitespace-nowrap">
-                      <RelativeTime iso={service.updatedAt} />
-                    </Cell>
-                  </Row>
-                ))}
-              </DataTable>
+              {result.services.map((service) => (
+                <Row key={service.id}>
+                  <Cell>
+                    <Link href={`/catalog/${service.slug}`} className="font-medium text-primary hover:underline">
+                      {service.displayName}
+                    </Link>
+                    {service.retiredAt && (
+                      <Badge tone="warning" className="ml-2">
+                        Retired
+                      </Badge>
+                    )}
+                    <span className="block text-xs text-muted-foreground">{service.slug}</span>
+                    {service.description && <span className="line-clamp-1 max-w-md text-xs text-muted-foreground">{service.description}</span>}
+                  </Cell>
+                  <Cell>{service.ownerTeam.name}</Cell>
+                  <Cell>
+                    <TierBadge tier={service.tier} />
+                  </Cell>
+                  <Cell>
+                    <LifecycleBadge lifecycle={service.lifecycle} />
+                  </Cell>
+                  <Cell>{service.language ?? "—"}</Cell>
+                  <Cell className="whitespace-nowrap">
+                    <RelativeTime iso={service.updatedAt} />
+                  </Cell>
+                </Row>
+              ))}
+            </DataTable>
           </Card>
           <nav aria-label="Pages" className="flex items-center gap-3">
             {result.page > 1 && (

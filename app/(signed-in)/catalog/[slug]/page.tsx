@@ -23,7 +23,12 @@ export async function generateMetadata({ params }: { params: Promise<{ slug: str
   return { title: (await params).slug };
 }
 
-const savedText: Record<string, string> = { created: "Service registered.", updated: "Changes saved.", retired: "Service retired. Its history and slug are kept.", declared: "Dependency added to the catalog." };
+const savedText: Record<string, string> = {
+  created: "Service registered.",
+  updated: "Changes saved.",
+  retired: "Service retired. Its history and slug are kept.",
+  declared: "Dependency added to the catalog.",
+};
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -98,14 +103,27 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
         </div>
       </div>
       {tierThresholds && !service.retiredAt && (
-        <ServiceEnvironments environments={environments} thresholds={tierThresholds} roleName={service.appInsightsRoleName ?? null} canDeploy={detail.canEdit && Boolean(service.deploySpec)} slug={service.slug} />
+        <ServiceEnvironments
+          environments={environments}
+          thresholds={tierThresholds}
+          roleName={service.appInsightsRoleName ?? null}
+          canDeploy={detail.canEdit && Boolean(service.deploySpec)}
+          slug={service.slug}
+        />
       )}
       {hop && (
         <ServiceNeighbours
           hop={hop}
           slug={service.slug}
           name={service.displayName}
-          addAction={detail.canEdit ? (neighbour) => neighbour.node.serviceSlug && <DeclareDependencyButton action={declareDependencyAction} slug={service.slug} dependsOn={neighbour.node.serviceSlug} returnTo="service" /> : undefined}
+          addAction={
+            detail.canEdit
+              ? (neighbour) =>
+                  neighbour.node.serviceSlug && (
+                    <DeclareDependencyButton action={declareDependencyAction} slug={service.slug} dependsOn={neighbour.node.serviceSlug} returnTo="service" />
+                  )
+              : undefined
+          }
         />
       )}
       <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
@@ -124,7 +142,15 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
               )}
             </Row>
             <Row label="App Insights role">{service.appInsightsRoleName}</Row>
-            <Row label="Tags">{service.tags.length ? service.tags.map((tag) => <Badge key={tag} className="mr-1">{tag}</Badge>) : "—"}</Row>
+            <Row label="Tags">
+              {service.tags.length
+                ? service.tags.map((tag) => (
+                    <Badge key={tag} className="mr-1">
+                      {tag}
+                    </Badge>
+                  ))
+                : "—"}
+            </Row>
             {(["runbook", "dashboard", "docs"] as const).map((kind) => (
               <Row key={kind} label={kind[0]!.toUpperCase() + kind.slice(1)}>
                 {service.links[kind] ? (

@@ -13,7 +13,8 @@ export default async function ImportPage() {
       <div>
         <h1 className="text-3xl font-bold">Import catalog-info.yaml</h1>
         <p className="text-muted-foreground">
-          Bring your Backstage catalog: Wharf imports documents of kind Component. You see what will be created, updated or left alone first; nothing is written until you confirm, and then all of it or none.
+          Bring your Backstage catalog: Wharf imports documents of kind Component. You see what will be created, updated or left alone first; nothing is written
+          until you confirm, and then all of it or none.
         </p>
       </div>
       <ImportForm preview={previewImportAction} apply={applyImportAction} maxBytes={MAX_CATALOG_FILE_BYTES} />

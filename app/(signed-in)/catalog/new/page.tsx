@@ -17,7 +17,8 @@ export default async function NewServicePage() {
       {teams.length === 0 ? (
         <Card>
           <p>
-            You are not in any team, so there is no team you can register a service for. Ask your team lead to add you to the team&apos;s Entra group, then sign in again. Meanwhile you can{" "}
+            You are not in any team, so there is no team you can register a service for. Ask your team lead to add you to the team&apos;s Entra group, then sign
+            in again. Meanwhile you can{" "}
             <Link href="/catalog" className="text-primary hover:underline">
               browse the catalog
             </Link>
@@ -26,7 +27,12 @@ export default async function NewServicePage() {
         </Card>
       ) : (
         <Card>
-          <ServiceForm action={createServiceAction} mode="create" initial={{ ownerTeam: teams.length === 1 ? teams[0]!.slug : "", tier: "standard", lifecycle: "production" }} teams={teams} />
+          <ServiceForm
+            action={createServiceAction}
+            mode="create"
+            initial={{ ownerTeam: teams.length === 1 ? teams[0]!.slug : "", tier: "standard", lifecycle: "production" }}
+            teams={teams}
+          />
         </Card>
       )}
     </div>

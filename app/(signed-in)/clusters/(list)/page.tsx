@@ -20,7 +20,11 @@ export default async function ClustersPage() {
           {can(actor, "cluster:manage") && (
             <>
               {" "}
-              Admins discover clusters and set environments under <Link className="underline" href="/admin/clusters">Admin → Clusters</Link>.
+              Admins discover clusters and set environments under{" "}
+              <Link className="underline" href="/admin/clusters">
+                Admin → Clusters
+              </Link>
+              .
             </>
           )}
         </p>
@@ -29,7 +33,11 @@ export default async function ClustersPage() {
         <Card>No clusters yet. A platform admin discovers them; Wharf also looks every hour.</Card>
       ) : (
         <Card className="overflow-x-auto p-0">
-          <ClusterTable clusters={clusters} lastColumn="Environment" renderLast={(cluster) => cluster.environment ?? <span className="text-muted-foreground">not set</span>} />
+          <ClusterTable
+            clusters={clusters}
+            lastColumn="Environment"
+            renderLast={(cluster) => cluster.environment ?? <span className="text-muted-foreground">not set</span>}
+          />
         </Card>
       )}
     </div>

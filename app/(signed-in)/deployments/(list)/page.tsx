@@ -18,7 +18,8 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
   let deployments: DeploymentView[] = [];
   let older: string | null = null;
   let problem: string | null = null;
-  const link = (extra: Record<string, string>) => `/deployments?${new URLSearchParams({ ...(service && { service }), ...(namespace && { namespace }), ...extra })}`;
+  const link = (extra: Record<string, string>) =>
+    `/deployments?${new URLSearchParams({ ...(service && { service }), ...(namespace && { namespace }), ...extra })}`;
   try {
     ({ deployments, older } = await listDeployments({ actor, filter: { service, namespace, before, limit: pageSize } }));
   } catch (error) {
@@ -45,7 +46,10 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         </p>
       ) : deployments.length === 0 ? (
         <Card>
-          <p>No deployments {scope ? "here " : ""}yet. Deploy a service from its page in the catalog: open the service, then Deploy (or go to /catalog/&lt;service&gt;/deploy).</p>
+          <p>
+            No deployments {scope ? "here " : ""}yet. Deploy a service from its page in the catalog: open the service, then Deploy (or go to
+            /catalog/&lt;service&gt;/deploy).
+          </p>
           <Link className="mt-2 inline-block underline" href="/catalog">
             Open the catalog
           </Link>

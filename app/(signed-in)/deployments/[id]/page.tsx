@@ -18,7 +18,10 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
   return (
     <DeploymentLive
       initial={deployment}
-      permissions={{ member: can(actor, "deployment:cancel", resource), approver: can(actor, "deployment:approve", resource) && deployment.requestedBy.id !== actor.userId }}
+      permissions={{
+        member: can(actor, "deployment:cancel", resource),
+        approver: can(actor, "deployment:approve", resource) && deployment.requestedBy.id !== actor.userId,
+      }}
     />
   );
 }

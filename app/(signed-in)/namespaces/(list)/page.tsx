@@ -50,7 +50,9 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-3xl font-bold">Namespaces</h1>
-          <p className="text-muted-foreground">Each team&apos;s namespaces on AKS, with quota, RBAC and network policy provisioned by Wharf after a platform admin approves.</p>
+          <p className="text-muted-foreground">
+            Each team&apos;s namespaces on AKS, with quota, RBAC and network policy provisioned by Wharf after a platform admin approves.
+          </p>
         </div>
         {actsForAnyTeam(actor) ? (
           <Button asChild>
@@ -76,7 +78,9 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
                 <Row key={request.id} id={request.id} className={request.id === justSent ? "bg-muted" : undefined}>
                   <Cell>
                     <span className="font-mono font-medium">{request.name}</span>
-                    <span className="block text-xs text-muted-foreground">{request.kind === "create" ? "new namespace" : request.kind === "change" ? "quota change" : "decommission"}</span>
+                    <span className="block text-xs text-muted-foreground">
+                      {request.kind === "create" ? "new namespace" : request.kind === "change" ? "quota change" : "decommission"}
+                    </span>
                   </Cell>
                   <Cell>{request.team.name}</Cell>
                   <Cell>{request.cluster.name}</Cell>
@@ -112,25 +116,48 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
         <div className="flex items-center gap-4">
           <h2 className="text-xl font-semibold">On the clusters</h2>
           <nav aria-label="Filter namespaces" className="flex flex-wrap gap-2 text-sm">
-            <Link aria-current={teamFilter === "mine" ? "true" : undefined} className={teamFilter === "mine" ? "underline" : "text-muted-foreground"} href={filterHref({ team: "mine" })}>
+            <Link
+              aria-current={teamFilter === "mine" ? "true" : undefined}
+              className={teamFilter === "mine" ? "underline" : "text-muted-foreground"}
+              href={filterHref({ team: "mine" })}
+            >
               My teams
             </Link>
-            <Link aria-current={teamFilter !== "mine" ? "true" : undefined} className={teamFilter !== "mine" ? "underline" : "text-muted-foreground"} href={filterHref({ team: null })}>
+            <Link
+              aria-current={teamFilter !== "mine" ? "true" : undefined}
+              className={teamFilter !== "mine" ? "underline" : "text-muted-foreground"}
+              href={filterHref({ team: null })}
+            >
               All teams
             </Link>
-            <span aria-hidden className="text-muted-foreground">·</span>
-            <Link aria-current={!clusterFilter ? "true" : undefined} className={!clusterFilter ? "underline" : "text-muted-foreground"} href={filterHref({ cluster: null })}>
+            <span aria-hidden className="text-muted-foreground">
+              ·
+            </span>
+            <Link
+              aria-current={!clusterFilter ? "true" : undefined}
+              className={!clusterFilter ? "underline" : "text-muted-foreground"}
+              href={filterHref({ cluster: null })}
+            >
               All clusters
             </Link>
             {clusters.map((name) => (
-              <Link key={name} aria-current={clusterFilter === name ? "true" : undefined} className={clusterFilter === name ? "underline" : "text-muted-foreground"} href={filterHref({ cluster: name })}>
+              <Link
+                key={name}
+                aria-current={clusterFilter === name ? "true" : undefined}
+                className={clusterFilter === name ? "underline" : "text-muted-foreground"}
+                href={filterHref({ cluster: name })}
+              >
                 {name}
               </Link>
             ))}
           </nav>
         </div>
         {shown.length === 0 ? (
-          <Card>{teamFilter === "mine" || clusterFilter ? "No namespaces match these filters. Request one; an admin approves it and Wharf sets it up in seconds." : "No namespaces yet. A team member requests one; a platform admin approves it."}</Card>
+          <Card>
+            {teamFilter === "mine" || clusterFilter
+              ? "No namespaces match these filters. Request one; an admin approves it and Wharf sets it up in seconds."
+              : "No namespaces yet. A team member requests one; a platform admin approves it."}
+          </Card>
         ) : (
           <Card className="overflow-x-auto p-0">
             <DataTable caption="Namespaces" columns={["Namespace", "Team", "Cluster", "Status", "Quota used", "Drift"]}>
@@ -147,10 +174,22 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
                   </Cell>
                   <Cell>
                     <NamespaceStatusBadge status={namespace.status} />
-                    {namespace.status === "failed" && namespace.statusMessage && <span className="mt-1 block max-w-xs text-xs text-destructive">{namespace.statusMessage}</span>}
+                    {namespace.status === "failed" && namespace.statusMessage && (
+                      <span className="mt-1 block max-w-xs text-xs text-destructive">{namespace.statusMessage}</span>
+                    )}
                   </Cell>
                   <Cell>{fullest(namespace)}</Cell>
-                  <Cell>{namespace.drift.length ? <span className="text-amber-700 dark:text-amber-400">{namespace.drift.length} difference{namespace.drift.length > 1 ? "s" : ""}</span> : namespace.checkedAt ? "In sync" : "—"}</Cell>
+                  <Cell>
+                    {namespace.drift.length ? (
+                      <span className="text-amber-700 dark:text-amber-400">
+                        {namespace.drift.length} difference{namespace.drift.length > 1 ? "s" : ""}
+                      </span>
+                    ) : namespace.checkedAt ? (
+                      "In sync"
+                    ) : (
+                      "—"
+                    )}
+                  </Cell>
                 </Row>
               ))}
             </DataTable>

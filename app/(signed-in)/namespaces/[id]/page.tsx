@@ -14,5 +14,10 @@ export default async function NamespacePage({ params }: { params: Promise<{ id: 
     if (isAppError(error) && error.code === "not_found") notFound();
     throw error;
   });
-  return <NamespaceDetailView initial={detail} permissions={{ member: can(actor, "namespace:request", { teamId: detail.namespace.team.id }), admin: can(actor, "namespace:manage") }} />;
+  return (
+    <NamespaceDetailView
+      initial={detail}
+      permissions={{ member: can(actor, "namespace:request", { teamId: detail.namespace.team.id }), admin: can(actor, "namespace:manage") }}
+    />
+  );
 }

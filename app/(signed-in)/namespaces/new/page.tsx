@@ -16,18 +16,36 @@ export default async function NewNamespaceRequestPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-3xl font-bold">Request a namespace</h1>
-        <p className="text-muted-foreground">A platform admin approves it; then Wharf creates the namespace with its quota, default container limits, your team&apos;s access (edit) and network policy that admits only your namespace and the ingress controller.</p>
+        <p className="text-muted-foreground">
+          A platform admin approves it; then Wharf creates the namespace with its quota, default container limits, your team&apos;s access (edit) and network
+          policy that admits only your namespace and the ingress controller.
+        </p>
       </div>
       {context.teams.length === 0 ? (
         <Card>You are not a member of any team yet, so you cannot request a namespace. Ask a platform admin to add your Entra group to a team.</Card>
       ) : context.clusters.length === 0 ? (
         <Card>
-          Wharf does not know any cluster yet. {can(actor, "cluster:manage") ? <Link className="underline" href="/admin/clusters">Discover clusters</Link> : "A platform admin discovers clusters under Admin → Clusters."}
+          Wharf does not know any cluster yet.{" "}
+          {can(actor, "cluster:manage") ? (
+            <Link className="underline" href="/admin/clusters">
+              Discover clusters
+            </Link>
+          ) : (
+            "A platform admin discovers clusters under Admin → Clusters."
+          )}
         </Card>
       ) : (
         <NamespaceRequestForm
           context={context}
-          initial={{ teamId: context.teams.length === 1 ? context.teams[0]!.id : "", clusterId: "", name: "", quota: suggestedQuota, containerDefaults: suggestedDefaults, costCenter: "", justification: "" }}
+          initial={{
+            teamId: context.teams.length === 1 ? context.teams[0]!.id : "",
+            clusterId: "",
+            name: "",
+            quota: suggestedQuota,
+            containerDefaults: suggestedDefaults,
+            costCenter: "",
+            justification: "",
+          }}
         />
       )}
     </div>

@@ -27,7 +27,10 @@ export default async function TeamsPage() {
       </div>
       {teams.length === 0 ? (
         <Card>
-          <p>No teams yet. {can(actor, "team:create") ? "Create the first one under Admin → Teams." : "A platform admin creates teams and maps them to Entra groups."}</p>
+          <p>
+            No teams yet.{" "}
+            {can(actor, "team:create") ? "Create the first one under Admin → Teams." : "A platform admin creates teams and maps them to Entra groups."}
+          </p>
         </Card>
       ) : (
         <ul className="grid gap-4 md:grid-cols-3">

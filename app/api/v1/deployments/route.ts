@@ -3,7 +3,8 @@ import { jsonObjectBody } from "@/lib/api/json-body";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { listDeployments } from "@/lib/deployments/list-deployments";
 
-const shape = '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS cluster name>", "namespace": "<namespace name>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
+const shape =
+  '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS cluster name>", "namespace": "<namespace name>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
 
 /**
  * History, newest first: ?service=<slug>&namespace=<namespace id> (or
@@ -13,18 +14,26 @@ const shape = '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS
  * &before=<id>. A pipeline's token may read it too (e.g. the last succeeded
  * revision before deploying).
  */
-export const GET = withAuth(async (request, { actor }) => {
-  const query = request.nextUrl.searchParams;
-  const filter = Object.fromEntries(["service", "cluster", "namespace", "status", "limit", "before"].flatMap((key) => (query.has(key) ? [[key, query.get(key)!]] : [])));
-  const page = await listDeployments({ actor, filter });
-  const headers = new Headers();
-  if (page.older) {
-    const next = new URL(request.nextUrl);
-    next.searchParams.set("before", page.older);
-    headers.set("link", `<${next.pathname}${next.search}>; rel="next"`);
-  }
-  return Response.json(page.deployments, { headers });
-}, { bearer: true });
+export const GET = withAuth(
+  async (request, { actor }) => {
+    const query = request.nextUrl.searchParams;
+    const filter = Object.fromEntries(
+      ["service", "cluster", "namespace", "status", "limit", "before"].flatMap((key) => (query.has(key) ? [[key, query.get(key)!]] : [])),
+    );
+    const page = await listDeployments({ actor, filter });
+    const headers = new Headers();
+    if (page.older) {
+      const next = new URL(request.nextUrl);
+      next.searchParams.set("before", page.older);
+      headers.set("link", `<${next.pathname}${next.search}>; rel="next"`);
+    }
+    return Response.json(page.deployments, { headers });
+  },
+  { bearer: true },
+);
 
 /** 201 with the deployment (applying, queued, or awaiting-approval); 400 with the policy's reasons; 409 when a rollout is running and whenBusy is refuse. */
-export const POST = withAuth(async (request, { actor }) => Response.json(await createDeployment({ actor, input: await jsonObjectBody(request, shape) }), { status: 201 }), { bearer: true });
+export const POST = withAuth(
+  async (request, { actor }) => Response.json(await createDeployment({ actor, input: await jsonObjectBody(request, shape) }), { status: 201 }),
+  { bearer: true },
+);

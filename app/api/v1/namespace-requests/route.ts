@@ -8,4 +8,6 @@ export const GET = withAuth(async (request, { actor }) => {
   return Response.json(await listNamespaceRequests({ actor, status: query.get("status") ?? undefined, teamId: query.get("teamId") ?? undefined }));
 });
 
-export const POST = withAuth(async (request, { actor }) => Response.json(await requestNamespace({ actor, input: await jsonObjectBody(request, "a namespace request") }), { status: 201 }));
+export const POST = withAuth(async (request, { actor }) =>
+  Response.json(await requestNamespace({ actor, input: await jsonObjectBody(request, "a namespace request") }), { status: 201 }),
+);

@@ -29,8 +29,11 @@ export const GET = withAuth(async (request, { actor }) => {
     throw new AppError("invalid_input", "Give 1 to 20 topics such as ?topic=deployment:<id>&topic=namespace:<id>.", { path: ["topic"] });
   }
   const deploymentIds = topics.filter((topic) => topic.startsWith("deployment:")).map((topic) => topic.slice("deployment:".length));
-  if (topics.includes("notifications:me") && actor.kind !== "user") throw new AppError("invalid_input", "notifications:me is for a signed-in person; a pipeline has no notifications.", { path: ["topic"] });
-  const noticeTopics = topics.filter((topic) => !topic.startsWith("deployment:")).map((topic) => (topic === "notifications:me" && actor.kind === "user" ? `notification:${actor.userId}` : topic));
+  if (topics.includes("notifications:me") && actor.kind !== "user")
+    throw new AppError("invalid_input", "notifications:me is for a signed-in person; a pipeline has no notifications.", { path: ["topic"] });
+  const noticeTopics = topics
+    .filter((topic) => !topic.startsWith("deployment:"))
+    .map((topic) => (topic === "notifications:me" && actor.kind === "user" ? `notification:${actor.userId}` : topic));
   if (deploymentIds.length > 0 && !can(actor, "deployment:read")) throw forbidden("deployment:read");
   if (noticeTopics.includes("health:fleet") && !can(actor, "health:read")) throw forbidden("health:read");
 

@@ -11,7 +11,13 @@ export async function POST(request: NextRequest): Promise<Response> {
     checkOrigin(request);
     const { code, secret, expiresAt } = await startPairing({ userAgent: request.headers.get("user-agent") });
     const response = NextResponse.json({ code: formatPairingCode(code), expiresAt: expiresAt.toISOString() }, { headers: { "cache-control": "no-store" } });
-    response.cookies.set(pairingCookieName, secret, { httpOnly: true, sameSite: "strict", secure: getConfig().publicUrl.startsWith("https://"), path: pairingCookiePath, expires: expiresAt });
+    response.cookies.set(pairingCookieName, secret, {
+      httpOnly: true,
+      sameSite: "strict",
+      secure: getConfig().publicUrl.startsWith("https://"),
+      path: pairingCookiePath,
+      expires: expiresAt,
+    });
     return response;
   } catch (error) {
     return errorResponse(error);

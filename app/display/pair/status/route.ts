@@ -14,7 +14,13 @@ export async function GET(request: NextRequest): Promise<Response> {
     if (status.state !== "paired") return NextResponse.json(status, { headers: { "cache-control": "no-store" } });
     const response = NextResponse.json({ state: "paired", board: status.board }, { headers: { "cache-control": "no-store" } });
     const secure = getConfig().publicUrl.startsWith("https://");
-    response.cookies.set(displayCookieName, secret!, { httpOnly: true, sameSite: "strict", secure, path: displayCookiePath(status.board), expires: status.expiresAt });
+    response.cookies.set(displayCookieName, secret!, {
+      httpOnly: true,
+      sameSite: "strict",
+      secure,
+      path: displayCookiePath(status.board),
+      expires: status.expiresAt,
+    });
     response.cookies.set(pairingCookieName, "", { httpOnly: true, sameSite: "strict", secure, path: pairingCookiePath, maxAge: 0 });
     return response;
   } catch (error) {

@@ -56,7 +56,12 @@ export default async function DeployPage({ params }: { params: Promise<{ slug: s
         <DeployForm
           service={service.slug}
           defaultReplicas={service.deploySpec!.replicas}
-          namespaces={namespaces.map((namespace) => ({ id: namespace.id, name: namespace.name, cluster: namespace.cluster.name, environment: namespace.environment }))}
+          namespaces={namespaces.map((namespace) => ({
+            id: namespace.id,
+            name: namespace.name,
+            cluster: namespace.cluster.name,
+            environment: namespace.environment,
+          }))}
         />
       )}
     </div>

@@ -12,7 +12,9 @@ const shape = '{ "name"?: "…", "teamId"?: "<team id>" | null, "tiles"?: [ … 
 export const GET = withAuth<Context>(async (_request, { actor, params }) => Response.json(await getBoard({ actor, slug: (await params).slug })));
 
 /** Changes the name, owner or tiles; screens showing it refetch. */
-export const PATCH = withAuth<Context>(async (request, { actor, params }) => Response.json(await updateBoard({ actor, slug: (await params).slug, input: await jsonObjectBody(request, shape) })));
+export const PATCH = withAuth<Context>(async (request, { actor, params }) =>
+  Response.json(await updateBoard({ actor, slug: (await params).slug, input: await jsonObjectBody(request, shape) })),
+);
 
 /** Deletes the board and its screens' tokens. */
 export const DELETE = withAuth<Context>(async (_request, { actor, params }) => {

@@ -7,4 +7,6 @@ type Context = { params: Promise<{ slug: string }> };
 const shape = '{ "label": "Team room TV", "expiresInDays"?: 90 }';
 
 /** 201 with a display token for this board: shown in this response only. */
-export const POST = withAuth<Context>(async (request, { actor, params }) => Response.json(await createDisplay({ actor, slug: (await params).slug, input: await jsonObjectBody(request, shape) }), { status: 201 }));
+export const POST = withAuth<Context>(async (request, { actor, params }) =>
+  Response.json(await createDisplay({ actor, slug: (await params).slug, input: await jsonObjectBody(request, shape) }), { status: 201 }),
+);

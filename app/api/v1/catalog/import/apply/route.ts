@@ -7,8 +7,8 @@ import { applyImport } from "@/lib/catalog/import-catalog";
 import { MAX_CATALOG_FILE_BYTES } from "@/lib/catalog/backstage/parse-catalog-info";
 
 const applyBody = z.object({
-  file: z.string({ error: "Send the catalog-info.yaml text in \"file\"." }),
-  confirmed: z.array(z.string(), { error: "List the metadata.name of each document to import in \"confirmed\"." }),
+  file: z.string({ error: 'Send the catalog-info.yaml text in "file".' }),
+  confirmed: z.array(z.string(), { error: 'List the metadata.name of each document to import in "confirmed".' }),
 });
 
 /** Body: {"file": "<catalog-info.yaml>", "confirmed": ["slug", ...]}; all or nothing. */

@@ -6,5 +6,11 @@ type Context = { params: Promise<{ id: string }> };
 
 /** { "decision": "approve" | "reject", "reason"?: string } — a rejection needs a reason. */
 export const POST = withAuth<Context>(async (request, { actor, params }) =>
-  Response.json(await decideNamespaceRequest({ actor, requestId: (await params).id, input: await jsonObjectBody(request, '{ "decision": "approve" | "reject", "reason": "..." }') })),
+  Response.json(
+    await decideNamespaceRequest({
+      actor,
+      requestId: (await params).id,
+      input: await jsonObjectBody(request, '{ "decision": "approve" | "reject", "reason": "..." }'),
+    }),
+  ),
 );

@@ -3,4 +3,6 @@ import { withdrawNamespaceRequest } from "@/lib/namespaces/change-namespace";
 
 type Context = { params: Promise<{ id: string }> };
 
-export const POST = withAuth<Context>(async (_request, { actor, params }) => Response.json(await withdrawNamespaceRequest({ actor, requestId: (await params).id })));
+export const POST = withAuth<Context>(async (_request, { actor, params }) =>
+  Response.json(await withdrawNamespaceRequest({ actor, requestId: (await params).id })),
+);
