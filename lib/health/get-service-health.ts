@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
+import { latestDeploymentIds } from "@/lib/deployments/latest-deployments";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
@@ -49,12 +50,12 @@ export async function getServiceHealth({ actor, slug, now = new Date() }: { acto
   const activeNamespace = { status: { not: "decommissioned" } };
   const [snapshots, rollouts, samples] = await Promise.all([
     prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: activeNamespace }, include: serviceHealthInclude }),
-    prisma.deployment.findMany({
-      where: { serviceId: service.id, namespace: activeNamespace },
-      orderBy: [{ namespaceId: "asc" }, { createdAt: "desc" }, { revision: "desc" }],
-      distinct: ["namespaceId"],
-      include: { namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } } },
-    }),
+    latestDeploymentIds({ serviceId: service.id, excludeNamespaceStatuses: ["decommissioned"] }).then((ids) =>
+      prisma.deployment.findMany({
+        where: { id: { in: ids } },
+        include: { namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } } },
+      }),
+    ),
     prisma.healthSample.findMany({
       where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } },
       orderBy: { at: "asc" },

@@ -10,6 +10,7 @@
 // are younger than two cycles; past that the model makes it unknown with
 // "data is N min old" and the workspace's error.
 import { getPrisma } from "@/lib/db/client";
+import { latestDeploymentIds } from "@/lib/deployments/latest-deployments";
 import type { WharfConfig } from "@/lib/config";
 import { publishChange } from "@/lib/changes/publish-change";
 import { thresholdsForTier } from "@/lib/health/thresholds";
@@ -59,10 +60,10 @@ const state = globalThis as typeof globalThis & { wharfTelemetryDiscoveredAt?: n
 
 /** Service × namespace pairs: ready namespaces where the service has had a Deployment applied. */
 async function loadTargets(): Promise<Target[]> {
+  const ids = await latestDeploymentIds({ appliedOnly: true, namespaceStatuses: ["ready"], activeServicesOnly: true });
   const rows = await getPrisma().deployment.findMany({
-    where: { startedAt: { not: null }, namespace: { status: "ready" }, service: { retiredAt: null } },
-    orderBy: [{ serviceId: "asc" }, { namespaceId: "asc" }, { createdAt: "desc" }],
-    distinct: ["serviceId", "namespaceId"],
+    where: { id: { in: ids } },
+    orderBy: [{ serviceId: "asc" }, { namespaceId: "asc" }],
     select: {
       status: true,
       reason: true,
