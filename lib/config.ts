@@ -36,6 +36,10 @@ export interface WharfConfig {
   port: number;
   /** How long the web server keeps an idle connection open; longer than any proxy in front of it keeps one. */
   keepAliveSeconds: number;
+  /** How many proxies in front of Wharf append to X-Forwarded-For (ingress-nginx: 1); where the client's address is read. */
+  trustedProxyHops: number;
+  /** Requests per minute: sign-in starts and failed authentications per client address, changes per person or pipeline; 0 is off. */
+  rateLimits: { signInStarts: number; authFailures: number; mutations: number };
   publicUrl: string;
   dataDir: string;
   databaseUrl?: string;
@@ -112,6 +116,10 @@ const common = z.object({
     .min(1, "a port between 1 and 65535")
     .max(65535, "a port between 1 and 65535")
     .default(3000),
+  WHARF_TRUSTED_PROXY_HOPS: z.coerce.number({ error: "a number of proxies" }).int("a whole number").min(0, "0 or more").max(5, "at most 5").default(0),
+  WHARF_RATE_LIMIT_SIGN_IN: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
+  WHARF_RATE_LIMIT_AUTH_FAILURES: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
+  WHARF_RATE_LIMIT_MUTATIONS: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(600),
   WHARF_KEEPALIVE_SECONDS: z.coerce
     .number({ error: "a number of seconds" })
     .int("a whole number of seconds")
@@ -314,6 +322,12 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       mode,
       port: base.PORT,
       keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+      trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
+      rateLimits: {
+        signInStarts: base.WHARF_RATE_LIMIT_SIGN_IN,
+        authFailures: base.WHARF_RATE_LIMIT_AUTH_FAILURES,
+        mutations: base.WHARF_RATE_LIMIT_MUTATIONS,
+      },
       publicUrl: az.WHARF_PUBLIC_URL.replace(/\/$/, ""),
       dataDir,
       databaseUrl: az.DATABASE_URL,
@@ -356,6 +370,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
     mode,
     port: base.PORT,
     keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+    trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
+    rateLimits: { signInStarts: base.WHARF_RATE_LIMIT_SIGN_IN, authFailures: base.WHARF_RATE_LIMIT_AUTH_FAILURES, mutations: base.WHARF_RATE_LIMIT_MUTATIONS },
     publicUrl,
     dataDir,
     databaseUrl: base.DATABASE_URL,

@@ -53,20 +53,24 @@ const statusDescriptions: Record<number, string> = {
   404: "Not found",
   409: "Conflict",
   413: "Body too large",
+  429: "Past a rate limit (failed authentications per address, changes per person or pipeline); try again after Retry-After",
   500: "Wharf's own failure; it has been logged",
   503: "A dependency is unavailable or Wharf is overloaded; try again after Retry-After",
 };
 
 export const errors = (...statuses: number[]) =>
   Object.fromEntries(
-    [...new Set([...statuses, unexpectedError.status])].map((status) => {
+    // Whatever authenticates can be rate limited (lib/net/rate-limit.ts).
+    [...new Set([...statuses, ...(statuses.includes(401) ? [429] : []), unexpectedError.status])].map((status) => {
       const codes = codesByStatus.get(status);
       if (!codes) throw new Error(`No error code in lib/errors.ts maps to ${status}`);
       const schema = {
         allOf: [{ $ref: "#/components/schemas/Error" }, { type: "object", properties: { error: { type: "object", properties: { code: { enum: codes } } } } }],
       };
       const headers =
-        status === 503 ? { headers: { "Retry-After": { description: "Seconds to wait before retrying, when Wharf knows", schema: { type: "string" } } } } : {};
+        status === 503 || status === 429
+          ? { headers: { "Retry-After": { description: "Seconds to wait before retrying, when Wharf knows", schema: { type: "string" } } } }
+          : {};
       return [String(status), { description: statusDescriptions[status] ?? codes.join(", "), ...headers, content: { "application/json": { schema } } }];
     }),
   );

@@ -22,6 +22,8 @@ export interface RouteCall {
   cookies?: Record<string, string>;
   body?: string;
   contentType?: string;
+  /** Other request headers, e.g. X-Forwarded-For as a proxy in front would send it. */
+  headers?: Record<string, string>;
 }
 
 async function requestStorage() {
@@ -34,7 +36,7 @@ async function requestStorage() {
 
 export async function callRoute(handler: RouteHandler, call: RouteCall): Promise<Response> {
   const origin = getConfig().publicUrl;
-  const headers = new Headers();
+  const headers = new Headers(call.headers);
   const cookies = { ...(call.sessionToken ? { [sessionCookieName]: call.sessionToken } : {}), ...call.cookies };
   if (Object.keys(cookies).length > 0)
     headers.set(

@@ -13,6 +13,7 @@ import { bearerToken, pipelineActorFromToken } from "@/lib/auth/bearer";
 import { originRefusal } from "@/lib/auth/origin";
 import { apiSecurityHeaders } from "@/lib/auth/security-headers";
 import { addressProblem } from "@/lib/net/address-problem";
+import { clientAddress, consumeRateLimit } from "@/lib/net/rate-limit";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { logger } from "@/lib/logger";
 
@@ -104,13 +105,21 @@ async function answer<C>(handler: Handler<C, UserActor | PipelineActor>, options
     if (badAddress) throw new AppError("invalid_input", badAddress);
     bearer = options.bearer ? bearerToken(request.headers.get("authorization")) : null;
     let actor: UserActor | PipelineActor | null;
-    if (bearer) {
-      actor = await pipelineActorFromToken(bearer);
-    } else {
-      checkOrigin(request);
-      actor = await currentActor();
+    try {
+      if (bearer) {
+        actor = await pipelineActorFromToken(bearer);
+      } else {
+        checkOrigin(request);
+        actor = await currentActor();
+      }
+      if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
+    } catch (error) {
+      // A refused token or session counts against the address; past its budget the answer is 429 instead.
+      if (isAppError(error) && error.status === 401) await consumeRateLimit("authFailures", clientAddress(request.headers));
+      throw error;
     }
-    if (!actor) throw new AppError("unauthenticated", "Sign in first: this request has no valid Wharf session.");
+    // Changes count against the person or pipeline before the permission check: refused ones too.
+    if (mutating.has(request.method)) await consumeRateLimit("mutations", actor.kind === "user" ? `user:${actor.userId}` : `pipeline:${actor.clientId}`);
     if (options.permission && !can(actor, options.permission)) {
       await recordAuditEvent(getPrisma(), { actor, action: options.permission, resourceType: "api", resourceId: request.nextUrl.pathname, outcome: "denied" });
       throw new AppError("forbidden", refusalMessage(options.permission));

@@ -5,6 +5,9 @@ import { flowCookieName } from "@/lib/auth/flow-cookie";
 import { safeReturnTo } from "@/lib/auth/return-to";
 import { sessionCookieName } from "@/lib/auth/session";
 import { logger } from "@/lib/logger";
+import { isAppError } from "@/lib/errors";
+import { clientAddress, consumeRateLimit } from "@/lib/net/rate-limit";
+import { rateLimitedPage } from "@/lib/auth/rate-limited-page";
 
 export async function GET(request: NextRequest) {
   const config = getConfig();
@@ -26,6 +29,13 @@ export async function GET(request: NextRequest) {
     const failure = error instanceof SignInError ? error : new SignInError("idp_error", "Sign-in failed unexpectedly; it has been logged.");
     if (!(error instanceof SignInError)) logger.error({ err: error }, "sign-in callback failed");
     else logger.warn({ failure: failure.failure, detail: failure.message }, "sign-in refused");
+    try {
+      // A forged or replayed callback counts against the address like a bad token.
+      await consumeRateLimit("authFailures", clientAddress(request.headers));
+    } catch (limited) {
+      if (isAppError(limited)) return rateLimitedPage(limited.message, limited.retryAfterSeconds);
+      throw limited;
+    }
     const target = new URL("/auth/error", config.publicUrl);
     target.searchParams.set("reason", failure.failure);
     const response = NextResponse.redirect(target);

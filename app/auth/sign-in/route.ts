@@ -3,9 +3,18 @@ import { getConfig } from "@/lib/config";
 import { beginSignIn, SignInError } from "@/lib/auth/sign-in";
 import { flowCookieName, flowLifetimeSeconds } from "@/lib/auth/flow-cookie";
 import { logger } from "@/lib/logger";
+import { isAppError } from "@/lib/errors";
+import { clientAddress, consumeRateLimit } from "@/lib/net/rate-limit";
+import { rateLimitedPage } from "@/lib/auth/rate-limited-page";
 
 export async function GET(request: NextRequest) {
   const config = getConfig();
+  try {
+    await consumeRateLimit("signInStarts", clientAddress(request.headers));
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    return rateLimitedPage(error.message, error.retryAfterSeconds);
+  }
   try {
     const { url, flowCookie } = await beginSignIn(config, request.nextUrl.searchParams.get("returnTo"));
     const response = NextResponse.redirect(url);
