@@ -55,7 +55,11 @@ describe("npm run worker", () => {
     expect(await Promise.all(workers.map((worker) => worker.exited))).toEqual([0, 0, 0]);
 
     const audit = await getPrisma().auditEvent.findMany({ where: { action: "cluster.refresh", at: { gte: since } } });
-    expect(audit).toHaveLength(1);
+    // The job ran once, not once per worker. If the test spanned the top of an hour, the hourly schedule itself may
+    // have run one more (a CI run that crossed 09:00 saw two).
+    const crossedAnHour = Math.floor(since.getTime() / 3_600_000) !== Math.floor(Date.now() / 3_600_000);
+    if (crossedAnHour) expect([1, 2]).toContain(audit.length);
+    else expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ actorName: "Wharf scheduler", actorId: null, outcome: "success" });
     expect(await getPrisma().cluster.count()).toBeGreaterThan(0);
   }, 200_000);
