@@ -3,6 +3,7 @@ import { can, forbidden } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { liveDeployments } from "@/lib/deployments/live-deployments";
+import { takeStreamSlot } from "@/lib/changes/stream-slots";
 
 // health:fleet is the one notice the health poller sends each cycle (lib/health/health-view.ts);
 // notifications:me is the signed-in person's own notifications (the bell), never anyone else's.
@@ -37,8 +38,9 @@ export const GET = withAuth(async (request, { actor }) => {
   if (deploymentIds.length > 0 && !can(actor, "deployment:read")) throw forbidden("deployment:read");
   if (noticeTopics.includes("health:fleet") && !can(actor, "health:read")) throw forbidden("health:read");
 
+  const releaseSlot = takeStreamSlot(`user:${actor.userId}`);
   const encoder = new TextEncoder();
-  let cleanup = () => {};
+  let cleanup = releaseSlot;
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
       let closed = false;
@@ -64,6 +66,7 @@ export const GET = withAuth(async (request, { actor }) => {
       const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
       const lifetime = setTimeout(close, streamLifetimeMs);
       cleanup = () => {
+        releaseSlot();
         clearInterval(heartbeat);
         clearTimeout(lifetime);
         for (const stop of stops.splice(0)) stop();
