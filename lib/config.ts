@@ -278,13 +278,15 @@ function sandboxSessionSecret(dataDir: string): string {
 function readSandboxEndpoints(file: string) {
   if (!existsSync(file)) {
     throw new ConfigError(
-      `Configuration error: SANDBOX_ENDPOINTS_FILE must point at the sandbox's endpoints.json; ${file} does not exist (start the sandbox with npm run sandbox, or use npm start).`,
+      "Configuration error: SANDBOX_ENDPOINTS_FILE must point at the sandbox's endpoints.json; " +
+        `${file} does not exist (start the sandbox with npm run sandbox, or use npm start).`,
     );
   }
   const result = sandboxEndpoints.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!result.success) {
     throw new ConfigError(
-      `Configuration error: ${file} is not a sandbox endpoints file (${result.error.issues[0]?.path.join(".")}: ${result.error.issues[0]?.message}); restart the sandbox to rewrite it.`,
+      `Configuration error: ${file} is not a sandbox endpoints file (${result.error.issues[0]?.path.join(".")}: ` +
+        `${result.error.issues[0]?.message}); restart the sandbox to rewrite it.`,
     );
   }
   return result.data;

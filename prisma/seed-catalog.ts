@@ -17,7 +17,9 @@ export const demoServices: ServiceInput[] = [
     slug: "drone-api-gateway",
     displayName: "Drone Delivery API Gateway",
     description:
-      "Public entry point for the drone delivery API: the managed NGINX ingress (AKS application routing add-on) terminates TLS, rate-limits and routes /api/deliveryrequests to Ingestion and /api/deliveries to Delivery. The add-on runs the controller, so only the ingress rules live in this repository.",
+      "Public entry point for the drone delivery API: the managed NGINX ingress (AKS application routing " +
+      "add-on) terminates TLS, rate-limits and routes /api/deliveryrequests to Ingestion and /api/deliveries " +
+      "to Delivery. The add-on runs the controller, so only the ingress rules live in this repository.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-api-gateway",
     language: null,
@@ -41,7 +43,8 @@ export const demoServices: ServiceInput[] = [
     slug: "ingestion",
     displayName: "Ingestion",
     description:
-      "Receives delivery requests from clients and buffers them on a Service Bus queue so that bursts never reach the backend. Answers 202 Accepted as soon as the message is enqueued.",
+      "Receives delivery requests from clients and buffers them on a Service Bus queue so that " +
+      "bursts never reach the backend. Answers 202 Accepted as soon as the message is enqueued.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-ingestion",
     language: "Java",
@@ -71,7 +74,8 @@ export const demoServices: ServiceInput[] = [
     slug: "workflow",
     displayName: "Workflow",
     description:
-      "Reads delivery requests from the ingestion queue and runs the delivery workflow: creates the package, schedules a drone and creates the delivery. Undoes finished steps with compensating calls when a later step fails.",
+      "Reads delivery requests from the ingestion queue and runs the delivery workflow: creates the package, schedules " +
+      "a drone and creates the delivery. Undoes finished steps with compensating calls when a later step fails.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-workflow",
     language: "C#",
@@ -135,7 +139,8 @@ export const demoServices: ServiceInput[] = [
     slug: "drone-scheduler",
     displayName: "Drone Scheduler",
     description:
-      "Picks a drone for each delivery and tracks drone utilization for invoicing. Keeps schedules in Cosmos DB and asks Fleet Ops which drones are airworthy and whether the route is cleared.",
+      "Picks a drone for each delivery and tracks drone utilization for invoicing. Keeps schedules " +
+      "in Cosmos DB and asks Fleet Ops which drones are airworthy and whether the route is cleared.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-scheduler",
     language: "C#",
@@ -169,7 +174,8 @@ export const demoServices: ServiceInput[] = [
     slug: "delivery",
     displayName: "Delivery",
     description:
-      "Manages deliveries that are scheduled or in flight and answers status and ETA queries. In-flight state lives in Azure Cache for Redis; notify-me requests and delivery history go to Cosmos DB.",
+      "Manages deliveries that are scheduled or in flight and answers status and ETA queries. In-flight " +
+      "state lives in Azure Cache for Redis; notify-me requests and delivery history go to Cosmos DB.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-delivery-service",
     language: "C#",
@@ -202,7 +208,8 @@ export const demoServices: ServiceInput[] = [
     slug: "drone-status",
     displayName: "Drone Status",
     description:
-      "Serves the last known position, battery level and state of each drone, built from the telemetry Fleet Ops ingests. Experimental replacement for polling the scheduler.",
+      "Serves the last known position, battery level and state of each drone, built from " +
+      "the telemetry Fleet Ops ingests. Experimental replacement for polling the scheduler.",
     ownerTeam: "drone-delivery",
     repositoryUrl: "https://github.com/contoso/drone-status",
     language: "Go",
@@ -235,7 +242,8 @@ export const demoServices: ServiceInput[] = [
     slug: "payment-gateway",
     displayName: "Payment Gateway",
     description:
-      "Single API for taking card and wallet payments: authorizes, captures and voids through Stripe, with Adyen as the fallback acquirer. Scores every payment for fraud before authorizing it.",
+      "Single API for taking card and wallet payments: authorizes, captures and voids through Stripe, " +
+      "with Adyen as the fallback acquirer. Scores every payment for fraud before authorizing it.",
     ownerTeam: "payments",
     repositoryUrl: "https://github.com/contoso/payment-gateway",
     language: "Go",
@@ -305,7 +313,8 @@ export const demoServices: ServiceInput[] = [
     slug: "fraud-scoring",
     displayName: "Fraud Scoring",
     description:
-      "Scores each payment attempt with a gradient-boosted model and velocity rules, and returns allow, review or block within 50 ms. Recent card and device activity is kept in Redis.",
+      "Scores each payment attempt with a gradient-boosted model and velocity rules, and returns " +
+      "allow, review or block within 50 ms. Recent card and device activity is kept in Redis.",
     ownerTeam: "payments",
     repositoryUrl: "https://github.com/contoso/fraud-scoring",
     language: "Python",
@@ -370,7 +379,8 @@ export const demoServices: ServiceInput[] = [
     slug: "refund-worker",
     displayName: "Refund Worker",
     description:
-      "Processes refund requests from the refunds queue: checks the original order, refunds through the gateway and books the reversal in the ledger. Retries with backoff and parks poison messages for review.",
+      "Processes refund requests from the refunds queue: checks the original order, refunds through the " +
+      "gateway and books the reversal in the ledger. Retries with backoff and parks poison messages for review.",
     ownerTeam: "payments",
     repositoryUrl: "https://github.com/contoso/refund-worker",
     language: "C#",
@@ -492,7 +502,8 @@ export const demoServices: ServiceInput[] = [
     slug: "billing-soap-bridge",
     displayName: "Billing SOAP Bridge",
     description:
-      "SOAP facade over the ledger for the old ERP billing integration. Deprecated: the ERP moves to the ledger's REST API this quarter; the bridge still runs on the legacy VM scale set.",
+      "SOAP facade over the ledger for the old ERP billing integration. Deprecated: the ERP moves " +
+      "to the ledger's REST API this quarter; the bridge still runs on the legacy VM scale set.",
     ownerTeam: "payments",
     repositoryUrl: "https://dev.azure.com/contoso/Payments/_git/billing-soap-bridge",
     language: "Java",
@@ -518,7 +529,8 @@ export const demoServices: ServiceInput[] = [
     slug: "order-api",
     displayName: "Order API",
     description:
-      "Creates and tracks orders: reserves stock, takes payment, applies promotions and, for drone-eligible addresses, books a drone delivery. Publishes order events for everything downstream.",
+      "Creates and tracks orders: reserves stock, takes payment, applies promotions and, for " +
+      "drone-eligible addresses, books a drone delivery. Publishes order events for everything downstream.",
     ownerTeam: "orders",
     repositoryUrl: "https://github.com/contoso/order-api",
     language: "C#",
@@ -588,7 +600,8 @@ export const demoServices: ServiceInput[] = [
     slug: "checkout-web",
     displayName: "Checkout Web",
     description:
-      "The checkout pages of the storefront: address, delivery option (including drone delivery), payment and confirmation. Server-rendered Next.js that talks to Cart, Order API and Payment Gateway.",
+      "The checkout pages of the storefront: address, delivery option (including drone delivery), payment " +
+      "and confirmation. Server-rendered Next.js that talks to Cart, Order API and Payment Gateway.",
     ownerTeam: "orders",
     repositoryUrl: "https://github.com/contoso/checkout-web",
     language: "TypeScript",
@@ -623,7 +636,8 @@ export const demoServices: ServiceInput[] = [
     slug: "order-events",
     displayName: "Order Events",
     description:
-      "Fans order events out to topic subscriptions (invoicing, notifications, analytics) and keeps an outbox so no event is lost when Service Bus is unavailable.",
+      "Fans order events out to topic subscriptions (invoicing, notifications, " +
+      "analytics) and keeps an outbox so no event is lost when Service Bus is unavailable.",
     ownerTeam: "orders",
     repositoryUrl: "https://github.com/contoso/order-events",
     language: "C#",
@@ -716,7 +730,8 @@ export const demoServices: ServiceInput[] = [
     slug: "returns-portal",
     displayName: "Returns Portal",
     description:
-      "Self-service returns: customers pick items, print a label or book a drone pickup, and get refunded when the parcel is scanned. In pilot with one region.",
+      "Self-service returns: customers pick items, print a label or book a drone " +
+      "pickup, and get refunded when the parcel is scanned. In pilot with one region.",
     ownerTeam: "orders",
     repositoryUrl: "https://github.com/contoso/returns-portal",
     language: "TypeScript",
@@ -746,7 +761,8 @@ export const demoServices: ServiceInput[] = [
     slug: "order-history-v1",
     displayName: "Order History (v1)",
     description:
-      "Read-only API over orders placed before the 2022 platform migration. Deprecated: Order API now serves the full history; the last callers are being moved off. Still runs on App Service.",
+      "Read-only API over orders placed before the 2022 platform migration. Deprecated: Order API " +
+      "now serves the full history; the last callers are being moved off. Still runs on App Service.",
     ownerTeam: "orders",
     repositoryUrl: "https://dev.azure.com/contoso/Orders/_git/order-history-v1",
     language: "C#",
@@ -766,7 +782,8 @@ export const demoServices: ServiceInput[] = [
     slug: "stock-api",
     displayName: "Stock API",
     description:
-      "Stock on hand per SKU and warehouse, with a Redis read cache in front of the inventory database. The source of truth for availability shown in the shop.",
+      "Stock on hand per SKU and warehouse, with a Redis read cache in front of the " +
+      "inventory database. The source of truth for availability shown in the shop.",
     ownerTeam: "inventory",
     repositoryUrl: "https://github.com/contoso/stock-api",
     language: "Java",
@@ -951,7 +968,8 @@ export const demoServices: ServiceInput[] = [
     slug: "demand-forecast",
     displayName: "Demand Forecast",
     description:
-      "Experimental per-SKU demand forecast trained on order history and seasonality. Serves predictions to the replenishment planner while we compare it against the buyers' own estimates.",
+      "Experimental per-SKU demand forecast trained on order history and seasonality. Serves " +
+      "predictions to the replenishment planner while we compare it against the buyers' own estimates.",
     ownerTeam: "inventory",
     repositoryUrl: "https://github.com/contoso/demand-forecast",
     language: "Python",
@@ -980,7 +998,8 @@ export const demoServices: ServiceInput[] = [
     slug: "supplier-edi-gateway",
     displayName: "Supplier EDI Gateway",
     description:
-      "Exchanges EDI purchase orders, advance ship notices and invoices with suppliers over AS2. Runs on the integration team's managed EDI platform, so there is nothing to deploy on AKS.",
+      "Exchanges EDI purchase orders, advance ship notices and invoices with suppliers over AS2. " +
+      "Runs on the integration team's managed EDI platform, so there is nothing to deploy on AKS.",
     ownerTeam: "inventory",
     repositoryUrl: "https://dev.azure.com/contoso/Inventory/_git/supplier-edi-gateway",
     language: "C#",
@@ -1036,7 +1055,8 @@ export const demoServices: ServiceInput[] = [
     slug: "flight-telemetry-ingest",
     displayName: "Flight Telemetry Ingest",
     description:
-      "Takes position, attitude and battery telemetry from drones in flight (about one message per drone per second) and writes it to Cosmos DB. Flags drones that stop reporting.",
+      "Takes position, attitude and battery telemetry from drones in flight (about one message " +
+      "per drone per second) and writes it to Cosmos DB. Flags drones that stop reporting.",
     ownerTeam: "fleet-ops",
     repositoryUrl: "https://github.com/contoso/flight-telemetry-ingest",
     language: "Rust",

@@ -199,7 +199,8 @@ export function createPipelineTokens(options: PipelineTokenOptions) {
         401,
         "invalid_client",
         7000215,
-        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        "Invalid client secret provided. Ensure the secret being sent in the request is the " +
+          `client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
       );
       return true;
     }
@@ -216,8 +217,10 @@ export function createPipelineTokens(options: PipelineTokenOptions) {
         "invalid_scope",
         scope.endsWith("/.default") ? 500011 : 1002012,
         scope.endsWith("/.default")
-          ? `The resource principal named ${resource} was not found in the tenant named ${options.tenantId}. The sandbox issues pipeline identities tokens for Wharf's API only: scope ${api.scope}.`
-          : `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+          ? `The resource principal named ${resource} was not found in the tenant named ${options.tenantId}. ` +
+              `The sandbox issues pipeline identities tokens for Wharf's API only: scope ${api.scope}.`
+          : `The provided value for scope ${scope} is not valid. Client credential flows must have ` +
+              "a scope value with /.default suffixed to the resource identifier (application ID URI).",
       );
       return true;
     }

@@ -186,7 +186,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     }
     sendJson(res, 404, {
       error: "not_found",
-      message: `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), /k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.`,
+      message:
+        `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), ` +
+        `/k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.`,
     });
   };
 

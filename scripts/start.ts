@@ -181,7 +181,8 @@ async function main() {
   });
   await web.ready;
   say(
-    `Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) ` +
+      `after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
   const config = getConfig();
   if (!process.env.DATABASE_URL) {
     throw new ConfigError(
-      "Configuration error: DATABASE_URL must be set for `npm run worker`: the worker shares the web app's PostgreSQL (in sandbox mode, the URL `npm start` uses).",
+      "Configuration error: DATABASE_URL must be set for `npm run worker`: the worker " +
+        "shares the web app's PostgreSQL (in sandbox mode, the URL `npm start` uses).",
     );
   }
   process.on("SIGTERM", () => void stop("SIGTERM"));

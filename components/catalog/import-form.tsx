@@ -75,7 +75,10 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
               name="file"
               type="file"
               accept=".yaml,.yml,text/yaml"
-              className="block text-sm file:mr-3 file:rounded-md file:border file:border-border file:bg-card file:px-3 file:py-1.5 file:text-sm file:text-foreground"
+              className={
+                "block text-sm file:mr-3 file:rounded-md file:border file:border-border " +
+                "file:bg-card file:px-3 file:py-1.5 file:text-sm file:text-foreground"
+              }
               onChange={() => setPreviewed(null)}
             />
           </div>
@@ -86,7 +89,8 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
               name="text"
               rows={10}
               placeholder={
-                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payment-gateway\nspec:\n  type: service\n  lifecycle: production\n  owner: group:payments"
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: payment-gateway\n" +
+                "spec:\n  type: service\n  lifecycle: production\n  owner: group:payments"
               }
               onChange={() => setPreviewed(null)}
             />
@@ -128,8 +132,8 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
           <Card className="space-y-4">
             <h2 className="text-lg font-semibold">Preview</h2>
             <p className="text-sm" aria-live="polite">
-              {plan.counts.create} to create, {plan.counts.update} to update, {plan.counts.unchanged} unchanged, {plan.counts.refused + plan.counts.invalid}{" "}
-              that cannot be imported. Nothing is written until you import.
+              {plan.counts.create} to create, {plan.counts.update} to update, {plan.counts.unchanged} unchanged, {plan.counts.refused + plan.counts.invalid}
+              {" that cannot be imported."} Nothing is written until you import.
             </p>
             <table className="w-full text-sm">
               <caption className="sr-only">Documents in the file</caption>

@@ -10,7 +10,8 @@ import { externalKinds, lifecycles, tiers } from "@/lib/catalog/service-input";
 type Action = (state: ServiceFormState, form: FormData) => Promise<ServiceFormState>;
 
 const selectClass =
-  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
+  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none " +
+  "focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 interface ServiceFormProps {
   action: Action;

@@ -158,7 +158,8 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
             </Card>
           ) : (
             <p className="flex items-center gap-2 text-sm">
-              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context, within{" "}
+              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context,
+              {" within "}
               {current.namespace.name}&apos;s limits and quota.
             </p>
           )}

@@ -63,6 +63,7 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
   const { counts } = deployment;
   const historyLink = `/deployments?service=${deployment.service.slug}&namespace=${deployment.namespace.id}`;
   const failed = deployment.status === "failed";
+  const rollsBack = deployment.status === "progressing" || deployment.status === "applying";
 
   return (
     <div className="space-y-6">
@@ -122,7 +123,7 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             )}
             {deployment.inFlight && permissions.member && (
               <Button variant="destructive" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
-                {cancel.isPending ? "Cancelling…" : deployment.status === "progressing" || deployment.status === "applying" ? "Cancel and roll back" : "Cancel"}
+                {cancel.isPending ? "Cancelling…" : rollsBack ? "Cancel and roll back" : "Cancel"}
               </Button>
             )}
             {failed && permissions.member && (

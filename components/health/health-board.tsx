@@ -66,7 +66,10 @@ function Counts({ counts, filters }: { counts: Record<HealthState, number>; filt
             href={healthHref(filters, { status: active ? undefined : state, page: undefined })}
             aria-current={active ? "true" : undefined}
             data-testid={`count-${state}`}
-            className={`rounded-lg border bg-card p-4 shadow-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring ${active ? "border-primary ring-1 ring-primary" : "border-border"}`}
+            className={
+              "rounded-lg border bg-card p-4 shadow-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 " +
+              `focus-visible:ring-ring ${active ? "border-primary ring-1 ring-primary" : "border-border"}`
+            }
           >
             <span className="flex items-center gap-2 text-sm font-medium text-muted-foreground">
               <Icon className="h-4 w-4" aria-hidden /> {label}

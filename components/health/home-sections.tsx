@@ -74,7 +74,8 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
             {deployment.service.displayName} revision {deployment.revision}
           </Link>
           <span className="text-muted-foreground">
-            <span className="font-mono">{deployment.imageTag ?? deployment.image}</span> to {deployment.namespace.name} ({deployment.namespace.environment}) by{" "}
+            <span className="font-mono">{deployment.imageTag ?? deployment.image}</span> to {deployment.namespace.name} ({deployment.namespace.environment})
+            {" by "}
             {deployment.requestedBy.name}, <RelativeTime iso={deployment.createdAt} />
           </span>
         </li>

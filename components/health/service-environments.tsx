@@ -121,7 +121,7 @@ export function ServiceEnvironments({
                 {environment.kubernetes?.desiredReplicas !== undefined ? (
                   <span className="tabular-nums">
                     {environment.kubernetes.readyReplicas ?? 0} of {environment.kubernetes.desiredReplicas}
-                    {(environment.kubernetes.restarts ?? 0) > 0 && <span className="text-muted-foreground"> · {environment.kubernetes.restarts} restarts</span>}
+                    {!!environment.kubernetes.restarts && <span className="text-muted-foreground"> · {environment.kubernetes.restarts} restarts</span>}
                   </span>
                 ) : (
                   "—"

@@ -20,7 +20,10 @@ interface ChartSpec {
 function summary(points: TrendPoint[], spec: ChartSpec): string {
   const values = points.map((point) => point[spec.key]).filter((value): value is number => value !== null);
   if (values.length === 0) return `${spec.title}: no data in the last 24 hours.`;
-  return `${spec.title} over the last 24 hours: latest ${number(values.at(-1)!)}${spec.unit}, highest ${number(Math.max(...values))}${spec.unit}, lowest ${number(Math.min(...values))}${spec.unit}.`;
+  return (
+    `${spec.title} over the last 24 hours: latest ${number(values.at(-1)!)}${spec.unit}, highest ` +
+    `${number(Math.max(...values))}${spec.unit}, lowest ${number(Math.min(...values))}${spec.unit}.`
+  );
 }
 
 function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec }) {

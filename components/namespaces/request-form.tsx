@@ -22,7 +22,8 @@ import { checkNamespacePolicy, namespacePrefix, type PolicyViolation } from "@/l
 import type { RequestFormContext } from "@/lib/namespaces/request-form-context";
 
 const selectClass =
-  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
+  "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none " +
+  "focus-visible:ring-2 focus-visible:ring-ring aria-[invalid=true]:border-destructive";
 
 const formFields = new Set([
   "teamId",

@@ -20,7 +20,8 @@ export function Nav({ items }: { items: NavItem[] }) {
             href={item.href}
             aria-current={active ? "page" : undefined}
             className={cn(
-              "shrink-0 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
+              "shrink-0 whitespace-nowrap rounded-md px-3 py-2 text-sm font-medium hover:bg-muted " +
+                "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring",
               active ? "bg-muted text-foreground" : "text-muted-foreground",
             )}
           >

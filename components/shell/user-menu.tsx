@@ -16,7 +16,10 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
       <DropdownMenu.Root>
         <DropdownMenu.Trigger
           disabled={!hydrated}
-          className="flex items-center gap-2 rounded-md px-2 py-1 text-left text-sm hover:bg-muted focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          className={
+            "flex items-center gap-2 rounded-md px-2 py-1 text-left text-sm hover:bg-muted " +
+            "focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          }
           aria-label={`Account: ${name}, ${role}`}
           data-testid="user-menu"
         >

@@ -21,7 +21,8 @@ export function AlertDialogContent({ className, ...props }: ComponentProps<typeo
       <AlertDialogOverlay />
       <AlertDialogPrimitive.Content
         className={cn(
-          "fixed left-1/2 top-1/2 z-50 grid w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 gap-4 rounded-lg border border-border bg-card p-6 text-foreground shadow-lg",
+          "fixed left-1/2 top-1/2 z-50 grid w-[calc(100%-2rem)] max-w-lg -translate-x-1/2 " +
+            "-translate-y-1/2 gap-4 rounded-lg border border-border bg-card p-6 text-foreground shadow-lg",
           className,
         )}
         {...props}

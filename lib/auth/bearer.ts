@@ -45,7 +45,8 @@ export async function actorForPipeline(identity: PipelineTokenIdentity): Promise
   if (row.revokedAt) {
     return refuse(
       "revoked",
-      `The pipeline identity ${row.displayName} (${row.clientId}) was revoked in Wharf on ${row.revokedAt.toISOString()}${row.revokedByName ? ` by ${row.revokedByName}` : ""}.`,
+      `The pipeline identity ${row.displayName} (${row.clientId}) was revoked in Wharf on ` +
+        `${row.revokedAt.toISOString()}${row.revokedByName ? ` by ${row.revokedByName}` : ""}.`,
     );
   }
   if (row.objectId && row.objectId !== identity.objectId) {

@@ -212,7 +212,8 @@ const refusals: Record<Action, string> = {
   "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
   "deployment:read": "You need to be signed in to see deployments.",
   "deployment:create":
-    "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
+    "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform " +
+    "admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
   "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
   "pipeline:read": "Only platform admins can see pipeline identities.",

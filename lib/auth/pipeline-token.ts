@@ -87,7 +87,8 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
       decodeJwt(token);
     } catch (error) {
       throw unauthenticated(
-        "The bearer token is not a JWT. Send an access token for Wharf's API from Entra ID (az account get-access-token --resource <Wharf's Application ID URI>).",
+        "The bearer token is not a JWT. Send an access token for Wharf's API from " +
+          "Entra ID (az account get-access-token --resource <Wharf's Application ID URI>).",
         error,
       );
     }
@@ -128,7 +129,8 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
     if (!audiences.some((aud) => aud !== undefined && options.audiences.includes(aud))) {
       throw unauthenticated(
-        `The token is for another audience (${audiences.join(", ") || "none"}), not Wharf's API (${options.audiences.join(" or ")}). Ask for scope ${options.audiences.at(-1)}/.default.`,
+        `The token is for another audience (${audiences.join(", ") || "none"}), not Wharf's API ` +
+          `(${options.audiences.join(" or ")}). Ask for scope ${options.audiences.at(-1)}/.default.`,
       );
     }
     // App-only tokens carry no `scp`; `idtyp` is there when the API asks for that optional claim.
@@ -144,7 +146,8 @@ export function createPipelineTokenVerifier(options: PipelineTokenVerifierOption
     if (!roles.includes(options.requiredRole)) {
       throw new AppError(
         "forbidden",
-        `The pipeline identity ${clientId} has no ${options.requiredRole} app role. Assign Wharf's ${options.requiredRole} role to its service principal (an application permission, with admin consent), then request a new token.`,
+        `The pipeline identity ${clientId} has no ${options.requiredRole} app role. Assign Wharf's ${options.requiredRole} ` +
+          "role to its service principal (an application permission, with admin consent), then request a new token.",
       );
     }
     return { tenantId, objectId, clientId, roles };

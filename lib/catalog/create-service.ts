@@ -17,7 +17,8 @@ export async function createServiceInTransaction(tx: Prisma.TransactionClient, a
     throw new AppError(
       "conflict",
       existing.retiredAt
-        ? `The slug "${service.slug}" belonged to a service that was retired; slugs are never reused, so links and history stay unambiguous. Choose another slug.`
+        ? `The slug "${service.slug}" belonged to a service that was retired; slugs ` +
+            "are never reused, so links and history stay unambiguous. Choose another slug."
         : `A service with the slug "${service.slug}" already exists; choose another slug.`,
       { path: ["slug"] },
     );

@@ -13,7 +13,8 @@ export function checkRegistry(service: ParsedService, allowedRegistries = getCon
   if (image && !registryAllowed(image, allowedRegistries)) {
     throw new AppError(
       "invalid_input",
-      `Images must come from an allowed registry (${allowedRegistries.join(", ")}); ${image.split("/")[0]} is not one. Push the image there, or ask a platform admin to allow the registry.`,
+      `Images must come from an allowed registry (${allowedRegistries.join(", ")}); ${image.split("/")[0]} ` +
+        "is not one. Push the image there, or ask a platform admin to allow the registry.",
       {
         path: ["deploySpec", "imageRepository"],
       },

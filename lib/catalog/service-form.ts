@@ -21,7 +21,8 @@ function parseDependencies(text: string): ServiceInput["dependencies"] {
     if (colon < 1 || !kinds.has(kind) || !target) {
       throw new AppError(
         "invalid_input",
-        `Dependency line ${index + 1} ("${line}") must be kind:target, with kind one of service, ${externalKinds.join(", ")}; for example service:ledger or sql:payments-db.`,
+        `Dependency line ${index + 1} ("${line}") must be kind:target, with kind one of ` +
+          `service, ${externalKinds.join(", ")}; for example service:ledger or sql:payments-db.`,
         {
           path: ["dependencies", index],
         },

@@ -230,7 +230,10 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
 }
 
 function folderInUseMessage(dataDir: string, pid: number): string {
-  return `The database folder ${dataDir} is already in use by another Wharf (PostgreSQL pid ${pid}). Stop that one first, or set WHARF_DATA_DIR to use another folder.`;
+  return (
+    `The database folder ${dataDir} is already in use by another Wharf (PostgreSQL ` +
+    `pid ${pid}). Stop that one first, or set WHARF_DATA_DIR to use another folder.`
+  );
 }
 
 function lastError(errors: string[]): string {

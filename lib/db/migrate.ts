@@ -91,7 +91,8 @@ function pendingMigrations(files: MigrationFile[], history: HistoryRow[], migrat
   const failed = history.find((row) => row.finished_at === null && row.rolled_back_at === null);
   if (failed) {
     throw new Error(
-      `Migration ${failed.migration_name} failed earlier and may be half applied. Repair the database, then run \`prisma migrate resolve --rolled-back ${failed.migration_name}\` (or set rolled_back_at on its _prisma_migrations row).`,
+      `Migration ${failed.migration_name} failed earlier and may be half applied. Repair the database, then run \`prisma ` +
+        `migrate resolve --rolled-back ${failed.migration_name}\` (or set rolled_back_at on its _prisma_migrations row).`,
     );
   }
   const byName = new Map(files.map((file) => [file.name, file]));
@@ -105,7 +106,8 @@ function pendingMigrations(files: MigrationFile[], history: HistoryRow[], migrat
     }
     if (!checksumMatches(file.script, row.checksum)) {
       throw new Error(
-        `Migration ${row.migration_name} was changed after it was applied (checksum mismatch). Restore its original migration.sql and put the change in a new migration.`,
+        `Migration ${row.migration_name} was changed after it was applied (checksum ` +
+          "mismatch). Restore its original migration.sql and put the change in a new migration.",
       );
     }
     appliedNames.add(row.migration_name);
@@ -157,7 +159,8 @@ async function ensureHistoryTable(client: pg.Client): Promise<void> {
   if (rows.length > 0) {
     const tables = rows.map((row) => row.table_name).join(", ");
     throw new Error(
-      `The database already has tables (${tables}) but no _prisma_migrations history. Point DATABASE_URL at an empty database, or baseline this one with \`prisma migrate resolve --applied\`.`,
+      `The database already has tables (${tables}) but no _prisma_migrations history. Point ` +
+        `DATABASE_URL at an empty database, or baseline this one with \`prisma migrate resolve --applied\`.`,
     );
   }
   await client.query(CREATE_HISTORY_TABLE);

@@ -18,8 +18,16 @@ const socketCodes = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENOTFOU
  */
 const sqlState = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
 /** pg's own errors carry no code. */
-const messages =
-  /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
+const messages = new RegExp(
+  [
+    "Connection terminated",
+    "Can't reach database server",
+    "timeout exceeded when trying to connect",
+    "Client has encountered a connection error",
+    "the database system is (starting up|shutting down|in recovery mode)",
+  ].join("|"),
+  "i",
+);
 
 /** How long a client should wait before trying again: about the time the launcher takes to start the embedded PostgreSQL again. */
 export const DATABASE_RETRY_AFTER_SECONDS = 5;

@@ -35,7 +35,8 @@ export async function cancelDeployment({ actor, deploymentId }: { actor: Actor; 
     if (["succeeded", "failed", "cancelled"].includes(current.status)) {
       throw new AppError(
         "conflict",
-        `This deployment already ended (${current.status}${current.cancelledByName ? ` by ${current.cancelledByName}` : ""}); to go back to an earlier revision, roll back to it from the history.`,
+        `This deployment already ended (${current.status}${current.cancelledByName ? ` by ${current.cancelledByName}` : ""}); ` +
+          "to go back to an earlier revision, roll back to it from the history.",
       );
     }
     const applied = current.status === "applying" || current.status === "progressing";

@@ -100,7 +100,8 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
     if (violations.length) return { refused: violations, row: null, start: false } as const;
     const status = needsApproval ? "awaiting-approval" : busy ? "queued" : "applying";
     const message = needsApproval
-      ? `Waiting for another member of ${target.namespace.team.name} or a platform admin to approve: ${target.namespace.name} is a ${target.namespace.environment} namespace.`
+      ? `Waiting for another member of ${target.namespace.team.name} or a platform admin to ` +
+        `approve: ${target.namespace.name} is a ${target.namespace.environment} namespace.`
       : busy
         ? `Queued behind revision ${busy.revision}; it starts when that rollout ends.`
         : "Waiting for a worker to apply it";

@@ -56,7 +56,10 @@ function digestProblem(digest: string): string | undefined {
   }
   const hex = digest.slice(digest.indexOf(":") + 1);
   if (/[A-F]/.test(hex) && /^[A-Fa-f0-9]{64}$/.test(hex)) return "Write the digest's hex characters in lowercase.";
-  return `A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has ${hex.length} characters${/^[a-fA-F0-9]*$/.test(hex) ? "" : ", not all of them hex"}.`;
+  return (
+    "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has " +
+    `${hex.length} characters${/^[a-fA-F0-9]*$/.test(hex) ? "" : ", not all of them hex"}.`
+  );
 }
 
 const replicas = z.coerce

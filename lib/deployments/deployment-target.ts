@@ -99,7 +99,8 @@ async function namespaceByName(
     const where = matches.map((namespace) => `${namespace.cluster.subscriptionId}/${namespace.cluster.resourceGroup}`).join(" and ");
     throw new AppError(
       "invalid_input",
-      `Two clusters named ${ref.cluster} (in ${where}) each have a namespace ${ref.namespace} of ${service.slug}'s team; give namespaceId instead of cluster and namespace.`,
+      `Two clusters named ${ref.cluster} (in ${where}) each have a namespace ${ref.namespace} ` +
+        `of ${service.slug}'s team; give namespaceId instead of cluster and namespace.`,
       { path: ["cluster"] },
     );
   }
@@ -186,7 +187,8 @@ export async function readNamespaceState(namespace: TargetNamespace, serviceSlug
     if (error instanceof KubernetesApiError) {
       throw new AppError(
         "dependency_unavailable",
-        `Wharf could not read ${namespace.name}'s quota and limits on ${namespace.cluster.name}, so it cannot check this deployment: ${error.message}. Try again in a minute.`,
+        `Wharf could not read ${namespace.name}'s quota and limits on ${namespace.cluster.name}, ` +
+          `so it cannot check this deployment: ${error.message}. Try again in a minute.`,
         { cause: error, retryAfterSeconds: 60 },
       );
     }

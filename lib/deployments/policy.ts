@@ -105,7 +105,9 @@ function teamViolations(input: DeploymentPolicyInput, namespaceName: string, ser
     violations.push({
       code: "namespace_of_another_team",
       field: "namespaceId",
-      message: `${namespaceName} belongs to another team than the one that owns ${serviceName}; choose one of the owning team's namespaces, or move the service to this team in the catalog.`,
+      message:
+        `${namespaceName} belongs to another team than the one that owns ${serviceName}; choose ` +
+        "one of the owning team's namespaces, or move the service to this team in the catalog.",
     });
   }
   if (!input.actorTeamIds.includes(input.namespace.teamId)) {
@@ -118,7 +120,9 @@ function teamViolations(input: DeploymentPolicyInput, namespaceName: string, ser
   if (input.existingRolloutInFlight) {
     violations.push({
       code: "rollout_in_progress",
-      message: `Revision ${input.existingRolloutInFlight.revision} of ${serviceName} is still rolling out in ${namespaceName}; wait for it to end or cancel it, or choose to queue this deployment after it.`,
+      message:
+        `Revision ${input.existingRolloutInFlight.revision} of ${serviceName} is still rolling out in ` +
+        `${namespaceName}; wait for it to end or cancel it, or choose to queue this deployment after it.`,
     });
   }
   return violations;
@@ -153,14 +157,18 @@ function probeViolations(manifest: RenderedManifest): PolicyViolation[] {
       violations.push({
         code: "readiness_probe_missing",
         field: at(index, "readinessProbe"),
-        message: `Container ${container.name} has no readiness probe, so it would get traffic before it is ready; set a readiness path (such as /ready) in the service's deploy spec.`,
+        message:
+          `Container ${container.name} has no readiness probe, so it would get traffic before ` +
+          "it is ready; set a readiness path (such as /ready) in the service's deploy spec.",
       });
     }
     if (!hasHandler(container.livenessProbe)) {
       violations.push({
         code: "liveness_probe_missing",
         field: at(index, "livenessProbe"),
-        message: `Container ${container.name} has no liveness probe, so a hung process would never be restarted; set a liveness path (such as /healthz) in the service's deploy spec.`,
+        message:
+          `Container ${container.name} has no liveness probe, so a hung process would never ` +
+          "be restarted; set a liveness path (such as /healthz) in the service's deploy spec.",
       });
     }
     return violations;
@@ -201,7 +209,9 @@ function limitRangeViolations(input: DeploymentPolicyInput): PolicyViolation[] {
         violations.push({
           code: "resources_missing",
           field: at(index, `resources`),
-          message: `Container ${container.name} has no ${resourceWords[resource]} request or limit, and the namespace sets no default; set both in the service's deploy spec.`,
+          message:
+            `Container ${container.name} has no ${resourceWords[resource]} request or ` +
+            "limit, and the namespace sets no default; set both in the service's deploy spec.",
         });
       }
     }
@@ -217,7 +227,10 @@ function limitRangeViolations(input: DeploymentPolicyInput): PolicyViolation[] {
         violations.push({
           code: "above_limit_range_max",
           field: at(index, `resources.${field}.${resource}`),
-          message: `The ${word} ${field === "limits" ? "limit" : "request"} of ${container.name} (${formatAmount(resource, value)}) is above ${namespaceName}'s maximum of ${formatAmount(resource, ceiling)} per container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.`,
+          message:
+            `The ${word} ${field === "limits" ? "limit" : "request"} of ${container.name} (${formatAmount(resource, value)}) ` +
+            `is above ${namespaceName}'s maximum of ${formatAmount(resource, ceiling)} per ` +
+            "container; lower it in the service's deploy spec, or ask a platform admin to raise the maximum.",
         });
       }
     }
@@ -228,7 +241,9 @@ function limitRangeViolations(input: DeploymentPolicyInput): PolicyViolation[] {
       violations.push({
         code: "below_limit_range_min",
         field: at(index, `resources.requests.${resource}`),
-        message: `The ${resourceWords[resource] ?? resource} request of ${container.name} (${formatAmount(resource, request)}) is below ${namespaceName}'s minimum of ${formatAmount(resource, floor)} per container; raise it in the service's deploy spec.`,
+        message:
+          `The ${resourceWords[resource] ?? resource} request of ${container.name} (${formatAmount(resource, request)}) is below ` +
+          `${namespaceName}'s minimum of ${formatAmount(resource, floor)} per container; raise it in the service's deploy spec.`,
       });
     }
   });
@@ -250,7 +265,9 @@ function quotaViolations(input: DeploymentPolicyInput): PolicyViolation[] {
   const namespaceName = input.rendered.deployment.metadata.namespace;
   const violations: PolicyViolation[] = [];
   const extra = demand.peakPods - demand.replicas;
-  const pods = `${demand.peakPods} pod${demand.peakPods === 1 ? "" : "s"}: ${demand.replicas} replica${demand.replicas === 1 ? "" : "s"}${extra > 0 ? ` and ${extra} more while the old pods are replaced` : ""}`;
+  const pods =
+    `${demand.peakPods} pod${demand.peakPods === 1 ? "" : "s"}: ${demand.replicas} ` +
+    `replica${demand.replicas === 1 ? "" : "s"}${extra > 0 ? ` and ${extra} more while the old pods are replaced` : ""}`;
   for (const resource of Object.keys(quotaResources) as QuotaResource[]) {
     for (const name of quotaResources[resource]) {
       const limit = amountOf(hard[name]);
@@ -266,7 +283,9 @@ function quotaViolations(input: DeploymentPolicyInput): PolicyViolation[] {
       violations.push({
         code: "quota_exceeded",
         field: `quota.${name}`,
-        message: `At its peak this rollout needs ${fmt(demand.peak[resource])} of ${label} (${pods}), but ${namespaceName} has ${fmt(available)} for it (quota ${fmt(limit)}, ${fmt(inUse)} used${held}); ${change}, or ask for a larger quota.`,
+        message:
+          `At its peak this rollout needs ${fmt(demand.peak[resource])} of ${label} (${pods}), but ${namespaceName} has ` +
+          `${fmt(available)} for it (quota ${fmt(limit)}, ${fmt(inUse)} used${held}); ${change}, or ask for a larger quota.`,
       });
     }
   }

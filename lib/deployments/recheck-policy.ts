@@ -61,6 +61,8 @@ export async function recheckPolicy(deploymentId: string): Promise<PolicyBlock |
   if (violations.length === 0) return null;
   return {
     violations,
-    message: `Not applied: checked again after it waited ${waited}, this deployment no longer passes the policy. ${violationsMessage(violations)} Then deploy again.`,
+    message:
+      `Not applied: checked again after it waited ${waited}, this deployment no ` +
+      `longer passes the policy. ${violationsMessage(violations)} Then deploy again.`,
   };
 }

@@ -83,7 +83,8 @@ async function rollbackDeploymentNow({ actor, deploymentId, input = {} }: { acto
   if (source.status !== "succeeded") {
     throw new AppError(
       "conflict",
-      `Revision ${source.revision} is ${source.status}; Wharf rolls back only to a revision that rolled out successfully. Pick one marked succeeded in the history.`,
+      `Revision ${source.revision} is ${source.status}; Wharf rolls back only to a ` +
+        "revision that rolled out successfully. Pick one marked succeeded in the history.",
     );
   }
   assertNamespaceReady(target.namespace, ref);

@@ -216,7 +216,9 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
         return await finishRollout(row.id, {
           phase: "failed",
           reason: "Timeout",
-          message: `The rollout neither finished nor failed within ${minutes >= 1 ? `${minutes} min` : `${timing.followDeadlineSeconds} s`} of being applied, so Wharf stopped waiting. Last seen: ${state.message} Look at the pods and events below, then deploy again or roll back.`,
+          message:
+            `The rollout neither finished nor failed within ${minutes >= 1 ? `${minutes} min` : `${timing.followDeadlineSeconds} s`} of being ` +
+            `applied, so Wharf stopped waiting. Last seen: ${state.message} Look at the pods and events below, then deploy again or roll back.`,
           observed: stale ? undefined : state,
         });
       }
@@ -240,7 +242,10 @@ async function followRollout(row: Loaded, timing: RolloutTiming, signal: AbortSi
 
 export interface RolloutEnd {
   phase: "succeeded" | "failed";
-  /** ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, FailedCreate; Timeout, ApplyFailed, FollowFailed, PolicyBlocked (./recheck-policy.ts) from Wharf itself. */
+  /**
+   * ImagePullBackOff, CrashLoopBackOff, ProgressDeadlineExceeded, FailedCreate; Timeout, ApplyFailed, FollowFailed, PolicyBlocked
+   * (./recheck-policy.ts) from Wharf itself.
+   */
   reason?: string;
   message: string;
   /** What the cluster showed last, when it showed this rollout at all. */

@@ -240,7 +240,9 @@ function podFailure(pods: PodJson[], crashLoopRestarts: number): PodFailure | un
       if (waiting?.reason === "ImagePullBackOff") {
         return {
           reason: "ImagePullBackOff",
-          message: `Pod ${name} cannot pull its image: ${clause(waiting.message ?? "ImagePullBackOff")}. Check the tag exists in the registry, or deploy another tag.`,
+          message:
+            `Pod ${name} cannot pull its image: ${clause(waiting.message ?? "ImagePullBackOff")}. ` +
+            "Check the tag exists in the registry, or deploy another tag.",
         };
       }
       const restarts = status.restartCount ?? 0;
@@ -249,7 +251,9 @@ function podFailure(pods: PodJson[], crashLoopRestarts: number): PodFailure | un
         const exited = exit !== undefined ? ` (last exit code ${exit})` : "";
         return {
           reason: "CrashLoopBackOff",
-          message: `Container ${status.name ?? ""} of pod ${name} keeps crashing: ${restarts} restarts${exited}. Read its logs, fix the cause, and deploy again or roll back.`,
+          message:
+            `Container ${status.name ?? ""} of pod ${name} keeps crashing: ${restarts} ` +
+            `restarts${exited}. Read its logs, fix the cause, and deploy again or roll back.`,
         };
       }
     }
@@ -319,7 +323,8 @@ export function rolloutState(observation: RolloutObservation, options: RolloutSt
     if (timedOut || !Number.isFinite(since) || options.now - since >= graceMs) {
       return result(
         "failed",
-        `Kubernetes cannot create the new pods: ${clause(replicaFailure.message ?? "FailedCreate")}. Lower the replicas or the resources, or ask for a larger quota.`,
+        `Kubernetes cannot create the new pods: ${clause(replicaFailure.message ?? "FailedCreate")}. ` +
+          "Lower the replicas or the resources, or ask for a larger quota.",
         "FailedCreate",
       );
     }

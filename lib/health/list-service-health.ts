@@ -110,7 +110,8 @@ export async function listServiceHealth({
     filter.tier ? Prisma.sql`s."tier" = ${filter.tier}` : null,
     filter.environment ? Prisma.sql`h."environment" = ${filter.environment}` : null,
   ].filter((condition): condition is Prisma.Sql => condition !== null);
-  const from = Prisma.sql`FROM "ServiceHealth" h JOIN "Service" s ON s."id" = h."serviceId" JOIN "Team" t ON t."id" = s."ownerTeamId" JOIN "Namespace" n ON n."id" = h."namespaceId"`;
+  const from = Prisma.sql`FROM "ServiceHealth" h
+    JOIN "Service" s ON s."id" = h."serviceId" JOIN "Team" t ON t."id" = s."ownerTeamId" JOIN "Namespace" n ON n."id" = h."namespaceId"`;
   const where = Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}`;
   const pageWhere = filter.status ? Prisma.sql`${where} AND ${shown} = ${filter.status}` : where;
   const rank = Prisma.sql`(CASE ${shown} WHEN 'unhealthy' THEN 0 WHEN 'degraded' THEN 1 WHEN 'unknown' THEN 2 ELSE 3 END)`;

@@ -180,7 +180,9 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
       value: "progressing",
       threshold: "progress deadline",
       since: rollout.since,
-      message: `A rollout${rollout.targetTag ? ` to ${rollout.targetTag}` : ""} is still progressing past its deadline${rollout.reason ? ` (${rollout.reason})` : ""}`,
+      message:
+        `A rollout${rollout.targetTag ? ` to ${rollout.targetTag}` : ""} is still ` +
+        `progressing past its deadline${rollout.reason ? ` (${rollout.reason})` : ""}`,
     });
   }
   return reasons;
@@ -248,7 +250,9 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
         value: round(observation.failureRatePct, 2),
         threshold: verdict.threshold,
         since: null,
-        message: `Failure rate ${formatNumber(observation.failureRatePct)} % is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+        message:
+          `Failure rate ${formatNumber(observation.failureRatePct)} % is at or above ` +
+          `the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
       });
     }
   }
@@ -261,7 +265,9 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
         value: round(observation.p95DurationMs, 1),
         threshold: verdict.threshold,
         since: null,
-        message: `p95 duration ${formatNumber(observation.p95DurationMs)} ms is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} ms`,
+        message:
+          `p95 duration ${formatNumber(observation.p95DurationMs)} ms is at or above ` +
+          `the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} ms`,
       });
     }
   }
@@ -274,7 +280,9 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
         value: round(observation.availabilityPct, 2),
         threshold: verdict.threshold,
         since: null,
-        message: `Availability ${formatNumber(observation.availabilityPct)} % is at or below the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+        message:
+          `Availability ${formatNumber(observation.availabilityPct)} % is at or below ` +
+          `the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
       });
     }
   }

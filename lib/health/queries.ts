@@ -71,10 +71,12 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     "    | where TimeGenerated >= since",
     "    | where AppRoleName in (roles);",
     "let perWindow = req",
-    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId",
+    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), " +
+      "P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId",
     '    | extend Grain = "window";',
     "let perMinute = req",
-    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId, Minute = bin(TimeGenerated, 1m)",
+    "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = " +
+      "percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId, Minute = bin(TimeGenerated, 1m)",
     '    | extend Grain = "minute";',
     "let availability = AppAvailabilityResults",
     "    | where TimeGenerated >= since",

@@ -68,8 +68,11 @@ export async function writeHealth(input: {
   await prisma.$transaction([
     prisma.$executeRaw`
       INSERT INTO "ServiceHealth" ("serviceId", "namespaceId", "environment", "state", "reasons", "stateSince", "kubernetes", "telemetry", "evaluatedAt")
-      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."environment", r."state", r."reasons", r."stateSince"::timestamptz, r."kubernetes", r."telemetry", r."evaluatedAt"::timestamptz
-      FROM jsonb_to_recordset(${snapshots}::jsonb) AS r("serviceId" text, "namespaceId" text, "environment" text, "state" text, "reasons" jsonb, "stateSince" text, "kubernetes" jsonb, "telemetry" jsonb, "evaluatedAt" text)
+      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."environment", r."state", r."reasons", r."stateSince"::timestamptz,
+        r."kubernetes", r."telemetry", r."evaluatedAt"::timestamptz
+      FROM jsonb_to_recordset(${snapshots}::jsonb) AS r(
+        "serviceId" text, "namespaceId" text, "environment" text, "state" text, "reasons" jsonb, "stateSince" text,
+        "kubernetes" jsonb, "telemetry" jsonb, "evaluatedAt" text)
       ON CONFLICT ("serviceId", "namespaceId") DO UPDATE SET
         "environment" = EXCLUDED."environment", "state" = EXCLUDED."state", "reasons" = EXCLUDED."reasons", "stateSince" = EXCLUDED."stateSince",
         "kubernetes" = EXCLUDED."kubernetes", "telemetry" = EXCLUDED."telemetry", "evaluatedAt" = EXCLUDED."evaluatedAt"`,
@@ -85,21 +88,32 @@ export async function writeHealth(input: {
     prisma.healthTransition.createMany({ data: transitions }),
     // Earlier minutes: figures only; a row that exists keeps its state and replicas.
     prisma.$executeRaw`
-      INSERT INTO "HealthSample" ("serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct", "readyReplicas", "desiredReplicas")
-      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."at"::timestamptz, 'minute', r."state", r."requests", r."failed", r."failureRatePct", r."p95DurationMs", r."availabilityPct", r."readyReplicas", r."desiredReplicas"
-      FROM jsonb_to_recordset(${samples(input.figures)}::jsonb) AS r("serviceId" text, "namespaceId" text, "at" text, "state" text, "requests" float8, "failed" float8, "failureRatePct" float8, "p95DurationMs" float8, "availabilityPct" float8, "readyReplicas" int, "desiredReplicas" int)
+      INSERT INTO "HealthSample" (
+        "serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct",
+        "readyReplicas", "desiredReplicas")
+      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."at"::timestamptz, 'minute', r."state", r."requests", r."failed", r."failureRatePct",
+        r."p95DurationMs", r."availabilityPct", r."readyReplicas", r."desiredReplicas"
+      FROM jsonb_to_recordset(${samples(input.figures)}::jsonb) AS r(
+        "serviceId" text, "namespaceId" text, "at" text, "state" text, "requests" float8, "failed" float8, "failureRatePct" float8,
+        "p95DurationMs" float8, "availabilityPct" float8, "readyReplicas" int, "desiredReplicas" int)
       ON CONFLICT ("serviceId", "namespaceId", "at") DO UPDATE SET
         "requests" = EXCLUDED."requests", "failed" = EXCLUDED."failed", "failureRatePct" = EXCLUDED."failureRatePct", "p95DurationMs" = EXCLUDED."p95DurationMs"
       WHERE "HealthSample"."resolution" = 'minute'`,
     // This minute: everything.
     prisma.$executeRaw`
-      INSERT INTO "HealthSample" ("serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct", "readyReplicas", "desiredReplicas")
-      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."at"::timestamptz, 'minute', r."state", r."requests", r."failed", r."failureRatePct", r."p95DurationMs", r."availabilityPct", r."readyReplicas", r."desiredReplicas"
-      FROM jsonb_to_recordset(${samples(input.current)}::jsonb) AS r("serviceId" text, "namespaceId" text, "at" text, "state" text, "requests" float8, "failed" float8, "failureRatePct" float8, "p95DurationMs" float8, "availabilityPct" float8, "readyReplicas" int, "desiredReplicas" int)
+      INSERT INTO "HealthSample" (
+        "serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct",
+        "readyReplicas", "desiredReplicas")
+      SELECT r."serviceId"::uuid, r."namespaceId"::uuid, r."at"::timestamptz, 'minute', r."state", r."requests", r."failed", r."failureRatePct",
+        r."p95DurationMs", r."availabilityPct", r."readyReplicas", r."desiredReplicas"
+      FROM jsonb_to_recordset(${samples(input.current)}::jsonb) AS r(
+        "serviceId" text, "namespaceId" text, "at" text, "state" text, "requests" float8, "failed" float8, "failureRatePct" float8,
+        "p95DurationMs" float8, "availabilityPct" float8, "readyReplicas" int, "desiredReplicas" int)
       ON CONFLICT ("serviceId", "namespaceId", "at") DO UPDATE SET
         "state" = EXCLUDED."state",
         "requests" = COALESCE(EXCLUDED."requests", "HealthSample"."requests"), "failed" = COALESCE(EXCLUDED."failed", "HealthSample"."failed"),
-        "failureRatePct" = COALESCE(EXCLUDED."failureRatePct", "HealthSample"."failureRatePct"), "p95DurationMs" = COALESCE(EXCLUDED."p95DurationMs", "HealthSample"."p95DurationMs"),
+        "failureRatePct" = COALESCE(EXCLUDED."failureRatePct", "HealthSample"."failureRatePct"),
+        "p95DurationMs" = COALESCE(EXCLUDED."p95DurationMs", "HealthSample"."p95DurationMs"),
         "availabilityPct" = EXCLUDED."availabilityPct", "readyReplicas" = EXCLUDED."readyReplicas", "desiredReplicas" = EXCLUDED."desiredReplicas"
       WHERE "HealthSample"."resolution" = 'minute'`,
   ]);
@@ -123,9 +137,12 @@ export async function applyRetention(now: Date): Promise<{ deleted: number; fold
     prisma.$executeRaw`DELETE FROM "HealthTransition" WHERE "at" < ${oldest}`,
     // A minute row at the hour's first minute shares the hour row's key: it is replaced by the aggregate it is part of.
     prisma.$executeRaw`
-      INSERT INTO "HealthSample" ("serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct", "readyReplicas", "desiredReplicas")
+      INSERT INTO "HealthSample" (
+        "serviceId", "namespaceId", "at", "resolution", "state", "requests", "failed", "failureRatePct", "p95DurationMs", "availabilityPct",
+        "readyReplicas", "desiredReplicas")
       SELECT "serviceId", "namespaceId", date_trunc('hour', "at"), 'hour',
-        (ARRAY['unhealthy', 'degraded', 'unknown', 'healthy'])[MIN(CASE "state" WHEN 'unhealthy' THEN 1 WHEN 'degraded' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END)],
+        (ARRAY['unhealthy', 'degraded', 'unknown', 'healthy'])[
+          MIN(CASE "state" WHEN 'unhealthy' THEN 1 WHEN 'degraded' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END)],
         SUM("requests"), SUM("failed"),
         CASE WHEN SUM("requests") > 0 THEN 100.0 * SUM("failed") / SUM("requests") END,
         MAX("p95DurationMs"), AVG("availabilityPct"), MIN("readyReplicas"), MAX("desiredReplicas")
@@ -138,14 +155,21 @@ export async function applyRetention(now: Date): Promise<{ deleted: number; fold
           ELSE (ARRAY['unhealthy', 'degraded', 'unknown', 'healthy'])[LEAST(
             CASE "HealthSample"."state" WHEN 'unhealthy' THEN 1 WHEN 'degraded' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END,
             CASE EXCLUDED."state" WHEN 'unhealthy' THEN 1 WHEN 'degraded' THEN 2 WHEN 'unknown' THEN 3 ELSE 4 END)] END,
-        "requests" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."requests" ELSE COALESCE("HealthSample"."requests", 0) + COALESCE(EXCLUDED."requests", 0) END,
-        "failed" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."failed" ELSE COALESCE("HealthSample"."failed", 0) + COALESCE(EXCLUDED."failed", 0) END,
+        "requests" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."requests"
+          ELSE COALESCE("HealthSample"."requests", 0) + COALESCE(EXCLUDED."requests", 0) END,
+        "failed" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."failed"
+          ELSE COALESCE("HealthSample"."failed", 0) + COALESCE(EXCLUDED."failed", 0) END,
         "failureRatePct" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."failureRatePct"
-          ELSE 100.0 * (COALESCE("HealthSample"."failed", 0) + COALESCE(EXCLUDED."failed", 0)) / NULLIF(COALESCE("HealthSample"."requests", 0) + COALESCE(EXCLUDED."requests", 0), 0) END,
-        "p95DurationMs" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."p95DurationMs" ELSE GREATEST("HealthSample"."p95DurationMs", EXCLUDED."p95DurationMs") END,
-        "availabilityPct" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."availabilityPct" ELSE COALESCE(EXCLUDED."availabilityPct", "HealthSample"."availabilityPct") END,
-        "readyReplicas" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."readyReplicas" ELSE LEAST("HealthSample"."readyReplicas", EXCLUDED."readyReplicas") END,
-        "desiredReplicas" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."desiredReplicas" ELSE GREATEST("HealthSample"."desiredReplicas", EXCLUDED."desiredReplicas") END`,
+          ELSE 100.0 * (COALESCE("HealthSample"."failed", 0) + COALESCE(EXCLUDED."failed", 0))
+            / NULLIF(COALESCE("HealthSample"."requests", 0) + COALESCE(EXCLUDED."requests", 0), 0) END,
+        "p95DurationMs" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."p95DurationMs"
+          ELSE GREATEST("HealthSample"."p95DurationMs", EXCLUDED."p95DurationMs") END,
+        "availabilityPct" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."availabilityPct"
+          ELSE COALESCE(EXCLUDED."availabilityPct", "HealthSample"."availabilityPct") END,
+        "readyReplicas" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."readyReplicas"
+          ELSE LEAST("HealthSample"."readyReplicas", EXCLUDED."readyReplicas") END,
+        "desiredReplicas" = CASE WHEN "HealthSample"."resolution" = 'minute' THEN EXCLUDED."desiredReplicas"
+          ELSE GREATEST("HealthSample"."desiredReplicas", EXCLUDED."desiredReplicas") END`,
     prisma.$executeRaw`DELETE FROM "HealthSample" WHERE "resolution" = 'minute' AND "at" < ${foldBefore}`,
   ]);
   return { deleted: samples + transitions, folded };

@@ -35,7 +35,9 @@ export async function retryJob({ actor, id }: { actor: Actor; id: string }): Pro
   const input = parseInput(retryInput, { id });
   const schema = await jobsSchema();
   const boss = await getBoss();
-  const select = `SELECT id::text, name, state::text, data, output, retry_count, singleton_key, created_on, started_on, completed_on, start_after FROM ${schema}.job WHERE id = $1::uuid`;
+  const select =
+    "SELECT id::text, name, state::text, data, output, retry_count, singleton_key, " +
+    `created_on, started_on, completed_on, start_after FROM ${schema}.job WHERE id = $1::uuid`;
   try {
     return await getPrisma().$transaction(async (tx) => {
       const [job] = await tx.$queryRawUnsafe<JobRow[]>(`${select} FOR UPDATE`, input.id);

@@ -61,7 +61,8 @@ export async function withWharfEntraToken(kubeconfigYaml: string, credential: To
     token = (await credential.getToken(`${serverId}/.default`))?.token;
   } catch (error) {
     throw new EntraClusterTokenError(
-      `${clusterName} uses Microsoft Entra sign-in, and Wharf's identity could not get a token for it (scope ${serverId}/.default): ${error instanceof Error ? error.message : String(error)}`,
+      `${clusterName} uses Microsoft Entra sign-in, and Wharf's identity could not get a token for ` +
+        `it (scope ${serverId}/.default): ${error instanceof Error ? error.message : String(error)}`,
       { cause: error },
     );
   }

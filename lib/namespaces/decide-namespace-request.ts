@@ -45,7 +45,8 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
       await recordAuditEvent(prisma, { actor, action, resourceType: "namespace_request", resourceId: request.id, outcome: "denied", detail: "self-approval" });
       throw new AppError(
         "forbidden",
-        `You made this request, and the ${request.cluster.environment ?? "cluster's"} policy does not let an admin approve their own request; another platform admin must approve it.`,
+        `You made this request, and the ${request.cluster.environment ?? "cluster's"} policy ` +
+          "does not let an admin approve their own request; another platform admin must approve it.",
       );
     }
   }
@@ -67,7 +68,8 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
         const current = await tx.namespaceRequest.findUniqueOrThrow({ where: { id: request.id } });
         throw new AppError(
           "conflict",
-          `This request was already ${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}${when(current.decidedAt)}; nothing was changed.`,
+          "This request was already " +
+            `${current.status}${current.decidedByName ? ` by ${current.decidedByName}` : ""}${when(current.decidedAt)}; nothing was changed.`,
         );
       }
       if (decision.decision === "approve") namespaceId = await applyApproval(tx, request);

@@ -24,7 +24,8 @@ export async function decommissionNamespace({ namespaceId }: { namespaceId: stri
     if (existing && !existing.metadata?.deletionTimestamp) {
       if (existing.metadata?.labels?.["app.kubernetes.io/managed-by"] !== managedByLabel["app.kubernetes.io/managed-by"]) {
         throw new PermanentJobError(
-          `The namespace ${namespace.name} on ${namespace.cluster.name} is no longer labelled as managed by Wharf; Wharf will not delete it. Check who changed it.`,
+          `The namespace ${namespace.name} on ${namespace.cluster.name} is no longer ` +
+            "labelled as managed by Wharf; Wharf will not delete it. Check who changed it.",
         );
       }
       await deleteObject(config, ref);

@@ -103,7 +103,9 @@ function checkQuota(subject: PolicySubject, policy: EnvironmentPolicy | null, en
     if (ceiling !== null && value > ceiling) {
       violations.push({
         field: `quota.${field}`,
-        message: `${quotaLabels[field]} ${subject.quota[field]} is above the ${environment} ceiling of ${policy.ceilings[field]}; lower it, or ask a platform admin to raise the ceiling.`,
+        message:
+          `${quotaLabels[field]} ${subject.quota[field]} is above the ${environment} ceiling ` +
+          `of ${policy.ceilings[field]}; lower it, or ask a platform admin to raise the ceiling.`,
       });
     }
   }
@@ -117,7 +119,9 @@ function checkQuota(subject: PolicySubject, policy: EnvironmentPolicy | null, en
     if (requested !== null && limited !== null && limited < requested) {
       violations.push({
         field: `quota.${limit}`,
-        message: `The ${what} limits (${subject.quota[limit]}) are below the ${what} requests (${subject.quota[request]}); raise the limits or lower the requests.`,
+        message:
+          `The ${what} limits (${subject.quota[limit]}) are below the ${what} requests ` +
+          `(${subject.quota[request]}); raise the limits or lower the requests.`,
       });
     }
   }
@@ -132,12 +136,16 @@ function checkQuota(subject: PolicySubject, policy: EnvironmentPolicy | null, en
     if (requested !== null && limited !== null && limited < requested) {
       violations.push({
         field: `containerDefaults.${limit}`,
-        message: `${defaultLabels[limit]} (${subject.containerDefaults[limit]}) is below ${defaultLabels[request].toLowerCase()} (${subject.containerDefaults[request]}); raise the limit or lower the request.`,
+        message:
+          `${defaultLabels[limit]} (${subject.containerDefaults[limit]}) is below ${defaultLabels[request].toLowerCase()} ` +
+          `(${subject.containerDefaults[request]}); raise the limit or lower the request.`,
       });
     } else if (limited !== null && namespaceLimit !== null && limited > namespaceLimit) {
       violations.push({
         field: `containerDefaults.${limit}`,
-        message: `${defaultLabels[limit]} (${subject.containerDefaults[limit]}) is above the namespace's ${what} limits (${subject.quota[quotaLimit]}); no container could start.`,
+        message:
+          `${defaultLabels[limit]} (${subject.containerDefaults[limit]}) is above the ` +
+          `namespace's ${what} limits (${subject.quota[quotaLimit]}); no container could start.`,
       });
     }
   }
@@ -159,7 +167,9 @@ export function checkNamespacePolicy(subject: PolicySubject, context: PolicyCont
     if (context.policy && context.teamNamespaceCount >= context.policy.maxNamespacesPerTeam) {
       violations.push({
         field: "clusterId",
-        message: `${context.team.name} already has ${context.teamNamespaceCount} namespaces (or requests) in ${context.policy.environment}, the most allowed; decommission one first or ask a platform admin.`,
+        message:
+          `${context.team.name} already has ${context.teamNamespaceCount} namespaces (or requests) in ` +
+          `${context.policy.environment}, the most allowed; decommission one first or ask a platform admin.`,
       });
     }
   }

@@ -49,7 +49,8 @@ async function refuseForeignNamespace(config: KubeConfig, namespace: Loaded): Pr
   const labels = existing.metadata?.labels ?? {};
   if (labels["app.kubernetes.io/managed-by"] !== managedByLabel["app.kubernetes.io/managed-by"] || labels["wharf.io/team"] !== namespace.team.slug) {
     throw new PermanentJobError(
-      `The namespace ${namespace.name} already exists on ${namespace.cluster.name} and is not managed by Wharf for ${namespace.team.name}; Wharf will not take it over. Delete it on the cluster or request another name.`,
+      `The namespace ${namespace.name} already exists on ${namespace.cluster.name} and is not managed by Wharf ` +
+        `for ${namespace.team.name}; Wharf will not take it over. Delete it on the cluster or request another name.`,
     );
   }
 }

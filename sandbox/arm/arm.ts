@@ -65,7 +65,8 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
         res,
         501,
         "SandboxNotImplemented",
-        `The sandbox ARM serves only list, get and listClusterUserCredential on Microsoft.ContainerService/managedClusters and list and get on Microsoft.OperationalInsights/workspaces and Microsoft.Insights/components, not ${req.method} ${req.url}.`,
+        "The sandbox ARM serves only list, get and listClusterUserCredential on Microsoft.ContainerService/managedClusters and " +
+          `list and get on Microsoft.OperationalInsights/workspaces and Microsoft.Insights/components, not ${req.method} ${req.url}.`,
       );
       return;
     }
@@ -98,7 +99,8 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
         res,
         404,
         "ResourceNotFound",
-        `The Resource 'Microsoft.ContainerService/managedClusters/${route.name}' under resource group '${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+        `The Resource 'Microsoft.ContainerService/managedClusters/${route.name}' under resource group ` +
+          `'${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
       );
       return;
     }
@@ -146,7 +148,8 @@ function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute, a
       res,
       404,
       "ResourceNotFound",
-      `The Resource '${type}/${name}' under resource group '${route.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+      `The Resource '${type}/${name}' under resource group '${route.resourceGroup}' was ` +
+        "not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix",
     );
     return;
   }

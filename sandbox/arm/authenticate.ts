@@ -73,7 +73,9 @@ export async function authenticateBearer(provider: Provider, req: IncomingMessag
       ok: false,
       reason: "audience",
       code: "InvalidAuthenticationTokenAudience",
-      message: `The access token has been obtained for wrong audience or resource '${token.scope ?? ""}'. It should exactly match with one of the allowed audiences ${audience.allowed}.`,
+      message:
+        `The access token has been obtained for wrong audience or resource '${token.scope ?? ""}'. ` +
+        `It should exactly match with one of the allowed audiences ${audience.allowed}.`,
     };
   }
   return { ok: true, clientId: token.clientId };

@@ -103,7 +103,8 @@ export function createCostManagement(options: CostManagementOptions): CostManage
         res,
         501,
         "SandboxNotImplemented",
-        `The sandbox Cost Management serves POST query and forecast at subscriptions/{id} and subscriptions/{id}/resourceGroups/{name} scopes, not ${req.method} ${req.url}.`,
+        "The sandbox Cost Management serves POST query and forecast at subscriptions/{id} " +
+          `and subscriptions/{id}/resourceGroups/{name} scopes, not ${req.method} ${req.url}.`,
       );
       return;
     }
@@ -184,7 +185,8 @@ export function createCostManagement(options: CostManagementOptions): CostManage
     const nextToken: SkipToken = { o: offset + pageSize, h: bodyHash(body), t: now.getTime() };
     const scopePath = group === undefined ? `subscriptions/${sandboxSubscriptionId}` : `subscriptions/${sandboxSubscriptionId}/resourceGroups/${group}`;
     const nextLink = more
-      ? `${options.origin}/${scopePath}/providers/Microsoft.CostManagement/${action}?api-version=${encodeURIComponent(params.get("api-version")!)}&$skiptoken=${Buffer.from(JSON.stringify(nextToken)).toString("base64url")}`
+      ? `${options.origin}/${scopePath}/providers/Microsoft.CostManagement/${action}?api-version=${encodeURIComponent(params.get("api-version")!)}` +
+        `&$skiptoken=${Buffer.from(JSON.stringify(nextToken)).toString("base64url")}`
       : null;
     const id = randomUUID();
     sendArmJson(

@@ -142,7 +142,8 @@ export function listParts(store: ClusterStore, type: ResourceType, namespace: st
     cache.set(key, cached);
   }
   const metadata = pageMetadata(parsed.token?.rv ?? store.currentRevision, cached.more);
-  const envelope = `{"kind":${JSON.stringify(`${type.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":${JSON.stringify(metadata)},"items":`;
+  const envelope =
+    `{"kind":${JSON.stringify(`${type.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(type))},` + `"metadata":${JSON.stringify(metadata)},"items":`;
   return [Buffer.from(envelope), cached.items, Buffer.from("}")];
 }
 

@@ -258,7 +258,8 @@ export class ClusterOperations {
       throw conflict(
         type,
         name,
-        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`,
+        `Precondition failed: ResourceVersion in precondition: ${preconditions.resourceVersion}, ` +
+          `ResourceVersion in object meta: ${current.metadata.resourceVersion ?? ""}`,
       );
     }
     if (type.kind === "Namespace") return this.deleteNamespace(current, options);

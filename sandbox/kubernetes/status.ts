@@ -111,7 +111,8 @@ export function unsupportedMediaType(contentType: string): KubeError {
   return failure(
     415,
     "UnsupportedMediaType",
-    `the body of the request was in an unknown format - the sandbox accepts application/json, application/yaml, application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json and application/apply-patch+yaml, not "${contentType}"`,
+    "the body of the request was in an unknown format - the sandbox accepts application/json, application/yaml, application/json-patch+json, " +
+      `application/merge-patch+json, application/strategic-merge-patch+json and application/apply-patch+yaml, not "${contentType}"`,
   );
 }
 

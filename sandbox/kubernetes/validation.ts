@@ -112,7 +112,8 @@ function schemaCauses(type: ResourceType, object: KubeObject): StatusCause[] {
       const value = valueAt(object, typeError.instancePath);
       const expected = typeError.params.type ?? "int or string";
       throw badRequest(
-        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: json: cannot unmarshal ${jsonType(value)} into Go struct field ${type.kind}.${fieldPath(typeError.instancePath)} of type ${String(expected)}`,
+        `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: json: cannot unmarshal ` +
+          `${jsonType(value)} into Go struct field ${type.kind}.${fieldPath(typeError.instancePath)} of type ${String(expected)}`,
       );
     }
     return errors.map((item) => {

@@ -19,7 +19,8 @@ export default async function ApiDocsPage() {
       <div>
         <h1 className="text-3xl font-bold">API</h1>
         <p className="text-muted-foreground">
-          Everything a page can do, for scripts and pipelines. The full OpenAPI 3.1 description, generated from the same schemas the API validates with, is at{" "}
+          Everything a page can do, for scripts and pipelines. The full OpenAPI 3.1 description, generated from the same schemas the API validates with,
+          {" is at "}
           <a href="/api/v1/openapi.json" className="font-mono text-primary hover:underline">
             /api/v1/openapi.json
           </a>

@@ -60,7 +60,8 @@ function mapRepositoryUrl(
     }
     findings.warn(
       path,
-      `${backstageAnnotations.sourceLocation} "${sourceLocation}" is not a url: location, so Wharf does not take the repository from it. Write it as url:https://... to import it.`,
+      `${backstageAnnotations.sourceLocation} "${sourceLocation}" is not a url: location, so ` +
+        "Wharf does not take the repository from it. Write it as url:https://... to import it.",
     );
   }
   if (projectSlug !== undefined) {

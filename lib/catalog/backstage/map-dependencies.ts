@@ -32,7 +32,8 @@ export function mapDependencies(value: unknown, annotations: DependencyAnnotatio
     if (!usedKindNames.has(name)) {
       findings.warn(
         ["metadata", "annotations", wharfAnnotations.dependencyKinds],
-        `${wharfAnnotations.dependencyKinds} names "${name}", which is not a resource in spec.dependsOn; add resource:${name} there or remove it from the annotation.`,
+        `${wharfAnnotations.dependencyKinds} names "${name}", which is not a resource ` +
+          `in spec.dependsOn; add resource:${name} there or remove it from the annotation.`,
       );
     }
   }
@@ -87,7 +88,8 @@ function externalKind(name: string, path: BackstagePath, annotations: Dependency
   if (guessed !== null) return guessed;
   findings.warn(
     path,
-    `Wharf cannot tell what kind of resource ${name} is and imports it as http. To say otherwise, add it to the ${wharfAnnotations.dependencyKinds} annotation, such as '{"${name}": "sql"}'.`,
+    `Wharf cannot tell what kind of resource ${name} is and imports it as http. To say otherwise, ` +
+      `add it to the ${wharfAnnotations.dependencyKinds} annotation, such as '{"${name}": "sql"}'.`,
   );
   return "http";
 }

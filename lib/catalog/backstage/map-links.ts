@@ -47,7 +47,8 @@ export function mapLinks(value: unknown, origins: Origins, findings: Findings): 
     if (kind === null) {
       findings.warn(
         linkPath,
-        `The link ${label} is not kept: Wharf keeps only a runbook, a dashboard and a docs link. If it is one of those, give it type: runbook, dashboard or docs.`,
+        `The link ${label} is not kept: Wharf keeps only a runbook, a dashboard and ` +
+          "a docs link. If it is one of those, give it type: runbook, dashboard or docs.",
       );
     } else if (links[kind] !== undefined) {
       findings.warn(linkPath, `The link ${label} is not kept: Wharf keeps one ${kind} link and took the earlier one, ${links[kind]}.`);

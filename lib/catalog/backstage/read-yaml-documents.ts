@@ -22,7 +22,9 @@ export function readYamlDocuments(text: string): YamlStream {
       fileErrors: [
         {
           line: deepLine,
-          message: `The file nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep here; Wharf does not read such files. Write the entity with ordinary indented YAML.`,
+          message:
+            `The file nests [ ] or { } more than ${MAX_FLOW_DEPTH} levels deep here; ` +
+            "Wharf does not read such files. Write the entity with ordinary indented YAML.",
         },
       ],
     };

@@ -49,5 +49,8 @@ function messageOf(issue: z.core.$ZodIssue, value: unknown, where: string): stri
   if (issue.code !== "invalid_type" || !issue.message.startsWith("Invalid input")) return issue.message;
   const expected = typeNames[issue.expected] ?? issue.expected;
   if (value === undefined) return `Add ${where} (${expected}).`;
-  return `${where} must be ${expected}${issue.expected === "string" && typeof value !== "object" ? `; put the value in quotes, such as "${String(value)}"` : ""}.`;
+  return (
+    `${where} must be ` +
+    `${expected}${issue.expected === "string" && typeof value !== "object" ? `; put the value in quotes, such as "${String(value)}"` : ""}.`
+  );
 }

@@ -186,7 +186,10 @@ export function quotaRefusal(store: ClusterStore, type: ResourceType, object: Ku
     const show = (source: Usage): [string, string][] =>
       exceeded.map((resource) => [resource, formatMilli(source.get(resource) ?? 0, formatOf(hard[resource]))]);
     const limited: [string, string][] = exceeded.map((resource) => [resource, canonical(hard[resource]) ?? String(hard[resource])]);
-    return `exceeded quota: ${quota.metadata.name ?? ""}, requested: ${prettyPrint(show(requested))}, used: ${prettyPrint(show(used))}, limited: ${prettyPrint(limited)}`;
+    return (
+      `exceeded quota: ${quota.metadata.name ?? ""}, requested: ${prettyPrint(show(requested))}, ` +
+      `used: ${prettyPrint(show(used))}, limited: ${prettyPrint(limited)}`
+    );
   }
   return undefined;
 }

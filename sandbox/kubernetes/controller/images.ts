@@ -62,5 +62,8 @@ export function imageSize(image: string): number {
 /** The error containerd returns for a reference it cannot resolve, as the kubelet wraps it. */
 export function pullError(image: string): string {
   const { normalized } = parseImage(image);
-  return `rpc error: code = NotFound desc = failed to pull and unpack image "${normalized}": failed to resolve reference "${normalized}": ${normalized}: not found`;
+  return (
+    `rpc error: code = NotFound desc = failed to pull and unpack image "${normalized}": ` +
+    `failed to resolve reference "${normalized}": ${normalized}: not found`
+  );
 }

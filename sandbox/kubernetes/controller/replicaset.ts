@@ -30,7 +30,10 @@ function isActive(pod: KubeObject): boolean {
   return !pod.metadata.deletionTimestamp && phase !== "Succeeded" && phase !== "Failed";
 }
 
-/** Copies of the pods `owner` controls; the namespace's other pods are only looked at, not copied (a sync ran this for every pod change, and cloning the whole namespace's pods each time was most of the sandbox's CPU under 100 rollouts). */
+/**
+ * Copies of the pods `owner` controls; the namespace's other pods are only looked at, not copied (a sync ran this for every pod change,
+ * and cloning the whole namespace's pods each time was most of the sandbox's CPU under 100 rollouts).
+ */
 export function ownedPods(ctx: ControllerContext, owner: KubeObject): KubeObject[] {
   return ctx.store
     .view(pods, owner.metadata.namespace)

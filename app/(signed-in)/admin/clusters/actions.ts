@@ -12,7 +12,9 @@ export const refreshClustersAction = serverAction(
     const failures = result.failures.map((failure) => `subscription ${failure.subscriptionId}: ${failure.message}`).join("; ");
     return {
       status: failures ? "error" : "done",
-      message: `Found ${result.found} cluster${result.found === 1 ? "" : "s"}, ${result.reachable} reachable.${failures ? ` Could not list ${failures}. Try again in a minute.` : ""}`,
+      message:
+        `Found ${result.found} cluster${result.found === 1 ? "" : "s"}, ${result.reachable} ` +
+        `reachable.${failures ? ` Could not list ${failures}. Try again in a minute.` : ""}`,
     };
   },
   (error): ClusterActionState => ({ status: "error", message: error.message }),

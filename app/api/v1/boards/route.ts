@@ -4,7 +4,8 @@ import { listBoards } from "@/lib/boards/list-boards";
 import { createBoard } from "@/lib/boards/create-board";
 
 const shape =
-  '{ "slug": "payments-room", "name": "Payments team room", "teamId": "<team id>" | null, "tiles"?: [{ "kind": "fleet-health", "id": "fleet", "x": 0, "y": 0, "w": 6, "h": 4 }] }';
+  '{ "slug": "payments-room", "name": "Payments team room", "teamId": "<team id>" | null, ' +
+  '"tiles"?: [{ "kind": "fleet-health", "id": "fleet", "x": 0, "y": 0, "w": 6, "h": 4 }] }';
 
 /** Every wall board, with whether you may manage it. */
 export const GET = withAuth(async (_request, { actor }) => Response.json(await listBoards({ actor })));

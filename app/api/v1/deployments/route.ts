@@ -4,7 +4,8 @@ import { createDeployment } from "@/lib/deployments/create-deployment";
 import { listDeployments } from "@/lib/deployments/list-deployments";
 
 const shape =
-  '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS cluster name>", "namespace": "<namespace name>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
+  '{ "service": "<slug>", "namespaceId": "<uuid>" | "cluster": "<AKS cluster name>", ' +
+  '"namespace": "<namespace name>", "tag": "1.4.2" | "digest": "sha256:...", "replicas"?: 3, "whenBusy"?: "refuse" | "queue" }';
 
 /**
  * History, newest first: ?service=<slug>&namespace=<namespace id> (or

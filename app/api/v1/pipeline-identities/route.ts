@@ -4,7 +4,8 @@ import { addPipelineIdentity } from "@/lib/pipelines/add-pipeline-identity";
 import { listPipelineIdentities } from "@/lib/pipelines/list-pipeline-identities";
 
 const shape =
-  '{ "clientId": "<application (client) id>", "objectId"?: "<service principal object id>", "displayName": "Payments main pipeline", "teamIds": ["<team id>"] }';
+  '{ "clientId": "<application (client) id>", ' +
+  '"objectId"?: "<service principal object id>", "displayName": "Payments main pipeline", "teamIds": ["<team id>"] }';
 
 /** Every pipeline identity, active first (platform admins). */
 export const GET = withAuth(async (_request, { actor }) => Response.json(await listPipelineIdentities({ actor })));
