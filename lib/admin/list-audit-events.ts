@@ -37,6 +37,8 @@ export interface AuditEventView {
   before: unknown;
   after: unknown;
   detail: string | null;
+  /** For a refusal that opened a window: how many identical refusals it stands for (itself included), and the last one's time. */
+  repeated: { count: number; lastAt: string } | null;
 }
 
 export async function listAuditEvents({
@@ -54,8 +56,13 @@ export async function listAuditEvents({
     ...((f.from || f.to) && { at: { ...(f.from && { gte: f.from }), ...(f.to && { lte: f.to }) } }),
     ...(f.before !== undefined && { id: { lt: f.before } }),
   };
-  const rows = await getPrisma().auditEvent.findMany({ where, orderBy: { id: "desc" }, take: f.limit + 1 });
+  const prisma = getPrisma();
+  const rows = await prisma.auditEvent.findMany({ where, orderBy: { id: "desc" }, take: f.limit + 1 });
   const page = rows.slice(0, f.limit);
+  const denied = page.filter((row) => row.outcome === "denied").map((row) => row.id);
+  const repeats = new Map(
+    denied.length ? (await prisma.auditRefusalRepeat.findMany({ where: { auditEventId: { in: denied } } })).map((repeat) => [repeat.auditEventId, repeat]) : [],
+  );
   return {
     events: page.map((row) => ({
       id: row.id.toString(),
@@ -68,7 +75,12 @@ export async function listAuditEvents({
       before: row.before,
       after: row.after,
       detail: row.detail,
+      repeated: repeatedView(repeats.get(row.id)),
     })),
     nextBefore: rows.length > f.limit ? page.at(-1)!.id.toString() : null,
   };
+}
+
+function repeatedView(repeat: { count: number; lastAt: Date } | undefined): AuditEventView["repeated"] {
+  return repeat && repeat.count > 1 ? { count: repeat.count, lastAt: repeat.lastAt.toISOString() } : null;
 }

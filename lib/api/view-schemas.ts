@@ -192,6 +192,8 @@ export const auditEventList = z.object({
       before: z.unknown(),
       after: z.unknown(),
       detail: z.string().nullable(),
+      /** For a refusal: identical refusals folded into this row (count includes it) and the last one's time. */
+      repeated: z.object({ count: z.number().int(), lastAt: iso }).nullable(),
     }),
   ),
   nextBefore: z.string().nullable(),

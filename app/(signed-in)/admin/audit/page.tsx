@@ -79,6 +79,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                 </Cell>
                 <Cell>
                   <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
+                  {event.repeated && event.repeated.count > 1 && (
+                    <span className="block text-xs text-muted-foreground">
+                      {event.repeated.count} times, the last <RelativeTime iso={event.repeated.lastAt} />
+                    </span>
+                  )}
                 </Cell>
                 <Cell>
                   {(event.before != null || event.after != null) && (
