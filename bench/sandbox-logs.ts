@@ -27,7 +27,7 @@ import { ClusterStore } from "../sandbox/kubernetes/store";
 import { runKql } from "../sandbox/monitor/kql/evaluate";
 import { preloadKql } from "../sandbox/monitor/kql/parse";
 import { parsePrefer, runQuery, type QueryContext } from "../sandbox/monitor/query";
-import { bucketCacheRows, telemetryStats } from "../sandbox/monitor/telemetry/source";
+import { bucketCacheBytes, telemetryStats } from "../sandbox/monitor/telemetry/source";
 import { sandboxWorkspaces } from "../sandbox/workspaces";
 
 function option(name: string, fallback: number): number {
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       .map((l) => l.toFixed(1))
       .join(
         " ",
-      )}, heap limit ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB (${process.execArgv.filter((f) => f.startsWith("--max")).join(" ")}), bucket cache ≤ ${bucketCacheRows} rows`,
+      )}, heap limit ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB (${process.execArgv.filter((f) => f.startsWith("--max")).join(" ")}), bucket cache ≤ ${(bucketCacheBytes / 1024 / 1024).toFixed(0)} MB`,
   );
   let begin = performance.now();
   setUp();

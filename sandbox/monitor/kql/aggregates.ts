@@ -117,7 +117,9 @@ function countOf(predicate: Compiled): AccumulatorFactory {
       add(row) {
         if (predicate(row) === true) n++;
       },
-      result: () => n,
+      result() {
+        return n;
+      },
     };
   };
 }
@@ -131,7 +133,9 @@ function sumOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
         const v = value(row);
         if (typeof v === "number") total += v;
       },
-      result: () => total,
+      result() {
+        return total;
+      },
     };
   };
 }
@@ -149,7 +153,9 @@ function avgOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
           n++;
         }
       },
-      result: () => (n === 0 ? null : total / n),
+      result() {
+        return (n === 0 ? null : total / n);
+      },
     };
   };
 }
@@ -164,7 +170,9 @@ function extremeOf(value: Compiled, predicate: Compiled, better: (c: number) => 
         if (v === null || v === undefined) return;
         if (best === null || better(compareValues(v, best))) best = v;
       },
-      result: () => best,
+      result() {
+        return best;
+      },
     };
   };
 }
@@ -178,7 +186,9 @@ function dcountOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
         const v = value(row);
         if (v !== null && v !== undefined) seen.add(keyOf(v));
       },
-      result: () => seen.size,
+      result() {
+        return seen.size;
+      },
     };
   };
 }
@@ -199,7 +209,9 @@ function collectOf(value: Compiled, max: number, distinct: boolean): Accumulator
         }
         values.push(v);
       },
-      result: () => values,
+      result() {
+        return values;
+      },
     };
   };
 }
@@ -235,7 +247,11 @@ function percentilesOf(value: Compiled, weight: Compiled | null, percents: numbe
 function nearestRank(values: number[], weights: number[] | null, percent: number): number | null {
   const n = values.length;
   if (n === 0) return null;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  if (n === 1) return values[0]!;
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Stable, so equal values keep their order of arrival, as before.
+  order.sort((a, b) => values[a]! - values[b]!);
   let total = 0;
   for (let i = 0; i < n; i++) total += weights ? weights[i]! : 1;
   const target = (Math.min(Math.max(percent, 0), 100) / 100) * total;
