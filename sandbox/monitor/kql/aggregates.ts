@@ -162,7 +162,7 @@ function avgOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
         }
       },
       result() {
-        return (n === 0 ? null : total / n);
+        return n === 0 ? null : total / n;
       },
     };
   };

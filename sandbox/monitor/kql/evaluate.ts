@@ -278,7 +278,11 @@ export function kqlSourceColumns(query: string): Map<AppInsightsTableName, strin
   const result = new Map<AppInsightsTableName, string[]>();
   if (errors.length > 0) return result;
   const needed = neededColumns(code.Syntax);
-  for (const table of Object.keys(appInsightsTables) as AppInsightsTableName[]) result.set(table, sourceColumns(table, needed).map((c) => c.name));
+  for (const table of Object.keys(appInsightsTables) as AppInsightsTableName[])
+    result.set(
+      table,
+      sourceColumns(table, needed).map((c) => c.name),
+    );
   return result;
 }
 

@@ -145,7 +145,19 @@ describe("synthetic telemetry of the Deployments that run", () => {
     for (const table of tables) {
       const expected = [...source(now).source.rows(table, range)];
       expect(expected.length, table).toBeGreaterThan(0);
-      const columns = ["AppRoleName", "DurationMs", "Success", "ItemCount", "OperationId", "Id", "ParentId", "AppVersion", "AppRoleInstance", "Properties", "_ResourceId"];
+      const columns = [
+        "AppRoleName",
+        "DurationMs",
+        "Success",
+        "ItemCount",
+        "OperationId",
+        "Id",
+        "ParentId",
+        "AppVersion",
+        "AppRoleInstance",
+        "Properties",
+        "_ResourceId",
+      ];
       // Twice: generated, then from the bucket cache.
       for (let pass = 0; pass < 2; pass++) {
         const read: Record<string, unknown>[] = [];
