@@ -133,3 +133,6 @@ console.log(
   `health query CPU time p50 ${cpuTimes[Math.floor(cpuTimes.length / 2)]!.toFixed(0)} ms, max ${cpuTimes[cpuTimes.length - 1]!.toFixed(0)} ms; load average ${loadavg()[0]!.toFixed(1)} on ${availableParallelism()} cores`,
 );
 console.log(`heap used after a run (peak seen): ${mb(peakHeap)}; rss ${mb(process.memoryUsage().rss)}`);
+const worst = times[times.length - 1]!;
+console.log(`target < 2 s for the health query over ${roles} roles and 1 h: ${worst < 2000 ? "met" : "NOT met"} (worst ${(worst / 1000).toFixed(2)} s)`);
+console.log("Wharf's own health and map queries over the sandbox's telemetry: npx tsx bench/sandbox-logs.ts [--query map]");

@@ -6,10 +6,11 @@ import { performance } from "node:perf_hooks";
 import { z } from "zod";
 import type { Faults } from "../faults";
 import { appInsightsTables, type AppInsightsTableName } from "./app-insights-schema";
+import { kqlSourceColumns } from "./kql/evaluate";
 import { KqlError, type KqlResultTable, type KqlRow, type KqlTableSource, type RunKql } from "./kql/types";
 import { logsErrorBody } from "./responses";
 import { workspaceTelemetry, type StoreOf } from "./telemetry/cluster-state";
-import { createTelemetrySource, retentionMs } from "./telemetry/source";
+import { createTelemetrySource, retentionMs, type TelemetrySource } from "./telemetry/source";
 import { resolveTimespan, TimespanError } from "./timespan";
 import { findWorkspace, type SandboxWorkspace } from "../workspaces";
 
@@ -82,13 +83,33 @@ export function workspaceNotFound(reference: string): QueryAnswer {
 }
 
 /** Counts what the evaluator reads, for statistics; optionally only one component's rows (a resource-centric query). */
-function countingSource(source: KqlTableSource, resourceId: string | undefined, counter: { rows: number }): KqlTableSource {
+function countingSource(source: TelemetrySource, resourceId: string | undefined, counter: { rows: number }): KqlTableSource {
   return {
     *rows(table: AppInsightsTableName, range) {
       for (const row of source.rows(table, range) as Iterable<KqlRow>) {
         if (resourceId !== undefined && row._ResourceId !== resourceId) continue;
         counter.rows += 1;
         yield row;
+      }
+    },
+    *columns(table: AppInsightsTableName, range, columns) {
+      if (resourceId === undefined) {
+        for (const batch of source.columns(table, range, columns)) {
+          counter.rows += batch.length;
+          yield batch;
+        }
+        return;
+      }
+      // One component's rows: its _ResourceId is read too, then left out again.
+      const at = columns.indexOf("_ResourceId");
+      const read = at >= 0 ? columns : [...columns, "_ResourceId"];
+      const resource = at >= 0 ? at : columns.length;
+      for (const batch of source.columns(table, range, read)) {
+        const keep: number[] = [];
+        for (let r = 0; r < batch.length; r++) if (batch.values[resource]![r] === resourceId) keep.push(r);
+        if (keep.length === 0) continue;
+        counter.rows += keep.length;
+        yield { length: keep.length, values: batch.values.slice(0, columns.length).map((values) => keep.map((r) => values[r])) };
       }
     },
   };
@@ -130,8 +151,10 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
   const started = performance.now();
   const counter = { rows: 0 };
   const telemetry = createTelemetrySource({ seed: context.seed, now, workspaces: workspaces.map((w) => workspaceTelemetry(context.storeOf, w)) });
-  // Only a warm-up: the evaluator asks the source for what it really reads, cached or not.
-  await telemetry.prepare(tablesNamed(body.query), range);
+  // Only a warm-up, of the columns the evaluator will read: it asks the source for what it really reads, cached or not.
+  const columns = kqlSourceColumns(body.query);
+  if (target.resourceId !== undefined) for (const [table, names] of columns) if (!names.includes("_ResourceId")) columns.set(table, [...names, "_ResourceId"]);
+  await telemetry.prepare(tablesNamed(body.query), range, columns);
   let tables: KqlResultTable[];
   try {
     tables = context.runKql(body.query, countingSource(telemetry, target.resourceId, counter), { now, range });

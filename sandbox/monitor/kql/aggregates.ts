@@ -110,30 +110,42 @@ function constantNumber(node: Node, scope: Scope): number {
   return value;
 }
 
+// The most used accumulators are classes: a group then costs one small
+// object, not an object and two closures (113,000 groups of the health
+// query's per-minute summarize were most of a query's heap).
+class Count implements Accumulator {
+  private n = 0;
+  constructor(private readonly predicate: Compiled) {}
+  add(row: Row): void {
+    if (this.predicate(row) === true) this.n++;
+  }
+  result(): unknown {
+    return this.n;
+  }
+}
+
 function countOf(predicate: Compiled): AccumulatorFactory {
-  return () => {
-    let n = 0;
-    return {
-      add(row) {
-        if (predicate(row) === true) n++;
-      },
-      result: () => n,
-    };
-  };
+  return () => new Count(predicate);
+}
+
+class Sum implements Accumulator {
+  private total = 0;
+  constructor(
+    private readonly value: Compiled,
+    private readonly predicate: Compiled,
+  ) {}
+  add(row: Row): void {
+    if (this.predicate(row) !== true) return;
+    const v = this.value(row);
+    if (typeof v === "number") this.total += v;
+  }
+  result(): unknown {
+    return this.total;
+  }
 }
 
 function sumOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
-  return () => {
-    let total = 0;
-    return {
-      add(row) {
-        if (predicate(row) !== true) return;
-        const v = value(row);
-        if (typeof v === "number") total += v;
-      },
-      result: () => total,
-    };
-  };
+  return () => new Sum(value, predicate);
 }
 
 function avgOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
@@ -149,7 +161,9 @@ function avgOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
           n++;
         }
       },
-      result: () => (n === 0 ? null : total / n),
+      result() {
+        return n === 0 ? null : total / n;
+      },
     };
   };
 }
@@ -164,7 +178,9 @@ function extremeOf(value: Compiled, predicate: Compiled, better: (c: number) => 
         if (v === null || v === undefined) return;
         if (best === null || better(compareValues(v, best))) best = v;
       },
-      result: () => best,
+      result() {
+        return best;
+      },
     };
   };
 }
@@ -178,7 +194,9 @@ function dcountOf(value: Compiled, predicate: Compiled): AccumulatorFactory {
         const v = value(row);
         if (v !== null && v !== undefined) seen.add(keyOf(v));
       },
-      result: () => seen.size,
+      result() {
+        return seen.size;
+      },
     };
   };
 }
@@ -199,7 +217,9 @@ function collectOf(value: Compiled, max: number, distinct: boolean): Accumulator
         }
         values.push(v);
       },
-      result: () => values,
+      result() {
+        return values;
+      },
     };
   };
 }
@@ -209,33 +229,43 @@ function collectOf(value: Compiled, max: number, distinct: boolean): Accumulator
  * value whose cumulative weight reaches p% of the total. Kusto estimates with
  * T-Digest, which on small inputs returns the same sample values.
  */
+class Percentiles implements Accumulator {
+  private readonly values: number[] = [];
+  private readonly weights: number[] = [];
+  constructor(
+    private readonly value: Compiled,
+    private readonly weight: Compiled | null,
+    private readonly percents: number[],
+    private readonly tuple: boolean,
+  ) {}
+  add(row: Row): void {
+    const v = this.value(row);
+    if (typeof v !== "number" || Number.isNaN(v)) return;
+    if (this.weight) {
+      const w = this.weight(row);
+      if (typeof w !== "number" || w <= 0) return;
+      this.weights.push(w);
+    }
+    this.values.push(v);
+  }
+  result(): unknown {
+    const results = this.percents.map((p) => nearestRank(this.values, this.weight ? this.weights : null, p));
+    return this.tuple ? results : results[0];
+  }
+}
+
 function percentilesOf(value: Compiled, weight: Compiled | null, percents: number[], tuple: boolean): AccumulatorFactory {
-  return () => {
-    const values: number[] = [];
-    const weights: number[] = [];
-    return {
-      add(row) {
-        const v = value(row);
-        if (typeof v !== "number" || Number.isNaN(v)) return;
-        if (weight) {
-          const w = weight(row);
-          if (typeof w !== "number" || w <= 0) return;
-          weights.push(w);
-        }
-        values.push(v);
-      },
-      result() {
-        const results = percents.map((p) => nearestRank(values, weight ? weights : null, p));
-        return tuple ? results : results[0];
-      },
-    };
-  };
+  return () => new Percentiles(value, weight, percents, tuple);
 }
 
 function nearestRank(values: number[], weights: number[] | null, percent: number): number | null {
   const n = values.length;
   if (n === 0) return null;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  if (n === 1) return values[0]!;
+  const order = new Array<number>(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  // Stable, so equal values keep their order of arrival, as before.
+  order.sort((a, b) => values[a]! - values[b]!);
   let total = 0;
   for (let i = 0; i < n; i++) total += weights ? weights[i]! : 1;
   const target = (Math.min(Math.max(percent, 0), 100) / 100) * total;

@@ -165,6 +165,18 @@ export function parseTimespan(text: string): number | null {
 
 /** "2024-01-02T03:04:05Z", with a 7-digit fraction when there is one, as Kusto writes datetimes. */
 export function formatDatetime(ms: number): string {
+  // Result columns repeat a few datetimes (a minute per role): the last ones written are kept.
+  const known = formattedDatetimes.get(ms);
+  if (known !== undefined) return known;
+  const text = formatDatetimeOnce(ms);
+  if (formattedDatetimes.size >= 1024) formattedDatetimes.clear();
+  formattedDatetimes.set(ms, text);
+  return text;
+}
+
+const formattedDatetimes = new Map<number, string>();
+
+function formatDatetimeOnce(ms: number): string {
   const iso = new Date(Math.floor(ms)).toISOString();
   const base = iso.slice(0, 19);
   const fractionTicks = Math.round((ms - Math.floor(ms / 1000) * 1000) * 10_000);

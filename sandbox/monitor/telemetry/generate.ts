@@ -13,6 +13,18 @@ import type { DeclaredDependency, Workload } from "./workloads";
 export type Row = Record<string, unknown>;
 export type BucketRows = Record<AppInsightsTableName, Row[]>;
 
+/**
+ * A bucket's rows of one table, column by column, holding only the columns
+ * asked for (`values[i]` is `columns[i]`; TimeGenerated in milliseconds):
+ * a row costs a few array slots instead of an object of 40 properties.
+ */
+export interface ColumnarRows {
+  columns: readonly string[];
+  length: number;
+  values: ArrayLike<unknown>[];
+}
+export type BucketColumns = Partial<Record<AppInsightsTableName, ColumnarRows>>;
+
 export interface GenerationContext {
   seed: string;
   workspace: SandboxWorkspace;
@@ -147,11 +159,17 @@ interface Span {
 class BucketBuilder {
   readonly rows: BucketRows = { AppRequests: [], AppDependencies: [], AppAvailabilityResults: [], AppExceptions: [] };
 
+  readonly columnar: BucketColumns = {};
+
   constructor(
     private readonly context: GenerationContext,
-    private readonly random: Random,
+    readonly random: Random,
     private readonly wanted: ReadonlySet<AppInsightsTableName>,
-  ) {}
+    /** When given, rows of these tables are written column by column (only these columns) instead of as objects. */
+    columns?: ReadonlyMap<AppInsightsTableName, readonly string[]>,
+  ) {
+    for (const [table, names] of columns ?? []) this.columnar[table] = { columns: names, length: 0, values: names.map(() => []) };
+  }
 
   /**
    * A row of `table`, or undefined when the query reads other tables. Every
@@ -161,6 +179,11 @@ class BucketBuilder {
   private row(table: AppInsightsTableName, span: Pick<Span, "workload" | "at" | "instance">, fields: () => Row): Row | undefined {
     const billedSize = 900 + this.random.int(600);
     if (!this.wanted.has(table)) return undefined;
+    const columnar = this.columnar[table];
+    if (columnar) {
+      this.write(columnar, baseRow(this.context, span.workload, table), span, billedSize, fields());
+      return undefined;
+    }
     // Constant columns live on a per-role prototype: a row owns only what varies (the evaluator reads properties, not keys).
     const row = Object.create(baseRow(this.context, span.workload, table)) as Row;
     row.TimeGenerated = new Date(span.at);
@@ -168,6 +191,23 @@ class BucketBuilder {
     row.AppRoleInstance = span.instance;
     row._BilledSize = billedSize;
     return Object.assign(row, fields());
+  }
+
+  /** The row `row` would make, as values appended to `into`'s columns: the same values, the row's own fields first, then the role's constants. */
+  private write(into: ColumnarRows, base: Row, span: Pick<Span, "workload" | "at" | "instance">, billedSize: number, fields: Row): void {
+    const { columns, values } = into;
+    for (let i = 0; i < columns.length; i++) {
+      const name = columns[i]!;
+      let value: unknown;
+      if (name in fields) value = fields[name];
+      else if (name === "TimeGenerated") value = span.at;
+      else if (name === "AppVersion") value = conditionTag(span.workload, span.at);
+      else if (name === "AppRoleInstance") value = span.instance;
+      else if (name === "_BilledSize") value = billedSize;
+      else value = base[name];
+      (values[i] as unknown[]).push(value);
+    }
+    into.length += 1;
   }
 
   /** `random.hex(bytes)`, or the same draws without making the string when no row of `table` is kept (most ids of a one-table query). */
@@ -211,7 +251,7 @@ class BucketBuilder {
     const id = this.random.hex(8);
     const instance = this.instanceOf(workload, condition);
     const span: Span = { workload, at, operationId, instance };
-    const name = `${operation.method} ${operation.path}`;
+    const name = nameOf(operation);
     const itemId = 1000 + this.random.int(9000);
     this.push(
       "AppRequests",
@@ -273,7 +313,7 @@ class BucketBuilder {
         Id: id,
         Target: target,
         DependencyType: "Http",
-        Name: `${operation.method} ${operation.path}`,
+        Name: nameOf(operation),
         Data: `http://${target}${operation.path.replace("{id}", "42")}`,
         Success: outcome.success,
         ResultCode: outcome.resultCode,
@@ -369,6 +409,15 @@ class BucketBuilder {
   }
 }
 
+const operationNames = new WeakMap<object, string>();
+
+/** `GET /api/items`, one string per operation rather than one per row (the rows a bucket cache keeps share it). */
+function nameOf(operation: { method: string; path: string }): string {
+  let name = operationNames.get(operation);
+  if (name === undefined) operationNames.set(operation, (name = `${operation.method} ${operation.path}`));
+  return name;
+}
+
 function conditionTag(workload: Workload, at: number): string {
   let tag = workload.revisions[0]?.tag ?? "";
   for (const revision of workload.revisions) if (revision.since <= at) tag = revision.tag;
@@ -389,8 +438,32 @@ const noRoles: ReadonlySet<string> = new Set();
 
 /** Everything every role in the workspace recorded in [start, start + lengthMs), in the tables asked for (the others stay empty): one walk for all of them. */
 export function generateBucket(context: GenerationContext, start: number, lengthMs: number, tables: ReadonlySet<AppInsightsTableName>): BucketRows {
-  const random = seededRandom(`${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`);
-  const builder = new BucketBuilder(context, random, tables);
+  return walkBucket(context, start, lengthMs, new BucketBuilder(context, seededRandom(bucketSeed(context, start, lengthMs)), tables)).rows;
+}
+
+/** The same rows as `generateBucket`, in the same order, but only `columns` of each table, column by column. */
+export function generateBucketColumns(
+  context: GenerationContext,
+  start: number,
+  lengthMs: number,
+  columns: ReadonlyMap<AppInsightsTableName, readonly string[]>,
+): BucketColumns {
+  const builder = new BucketBuilder(context, seededRandom(bucketSeed(context, start, lengthMs)), new Set(columns.keys()), columns);
+  const made = walkBucket(context, start, lengthMs, builder).columnar;
+  for (const rows of Object.values(made)) rows.values = rows.values.map((values) => compact(values as unknown[]));
+  return made;
+}
+
+/** A column of numbers only as a Float64Array (8 bytes a value, nothing for the collector to trace), any other at its exact length. */
+function compact(values: unknown[]): ArrayLike<unknown> {
+  for (const value of values) if (typeof value !== "number") return values.slice();
+  return Float64Array.from(values as number[]);
+}
+
+const bucketSeed = (context: GenerationContext, start: number, lengthMs: number) => `${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`;
+
+function walkBucket(context: GenerationContext, start: number, lengthMs: number, builder: BucketBuilder): BucketBuilder {
+  const random = builder.random;
   const minutes = lengthMs / 60_000;
   for (const workload of context.workloads) {
     const profile = profileOf(context, workload.roleName);
@@ -415,5 +488,5 @@ export function generateBucket(context: GenerationContext, start: number, length
     for (let at = Math.ceil(start / availabilityEveryMs) * availabilityEveryMs; at < start + lengthMs; at += availabilityEveryMs)
       builder.availability(workload, at);
   }
-  return builder.rows;
+  return builder;
 }

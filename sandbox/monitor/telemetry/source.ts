@@ -7,9 +7,9 @@ import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { getHeapStatistics } from "node:v8";
 import type { AppInsightsTableName } from "../app-insights-schema";
-import type { KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
+import type { KqlColumnBatch, KqlRow, KqlTableSource, KqlTimeRange } from "../kql/types";
 import type { SandboxWorkspace } from "../../workspaces";
-import { generateBucket, type BucketRows, type GenerationContext, type Row } from "./generate";
+import { generateBucket, generateBucketColumns, type BucketColumns, type BucketRows, type ColumnarRows, type GenerationContext, type Row } from "./generate";
 import type { Workload } from "./workloads";
 
 export const retentionMs = 30 * 24 * 3_600_000;
@@ -47,31 +47,37 @@ export function bucketsBetween(from: number, to: number, now: number): { start: 
 /**
  * Generated buckets kept across queries: the poller asks for the same last
  * minutes every cycle, and a bucket is a pure function of its key (seed,
- * workspace, table, start, length and the workspace's workloads as read from
- * the clusters), so a hit is exactly the rows generation would make again. A
- * changed Deployment, ReplicaSet or pod changes the workloads' fingerprint and
- * so the key. Bounded to about a tenth of the heap (a row is ≈600 bytes): the
- * sandbox runs with a 256 MB old space, where that is ≈49,000 rows, the
- * poller's 15 minutes of about 200 roles; a query evaluates in the rest.
+ * workspace, table, start, length, the columns kept and the workspace's
+ * workloads as read from the clusters), so a hit is exactly the rows
+ * generation would make again. A changed Deployment, ReplicaSet or pod changes
+ * the workloads' fingerprint and so the key. The evaluator reads buckets
+ * column by column with only the columns a query uses (`columns`), ≈8 bytes
+ * a value; `rows` keeps whole row objects, ≈600 bytes each. Bounded to a
+ * quarter of the heap: the sandbox runs with a 256 MB old space, where that
+ * is ≈70 MB, an hour of the health query's seven columns for about 2,500
+ * roles; a query evaluates in the rest.
  */
-export const bucketCacheRows = Math.floor((getHeapStatistics().heap_size_limit * 0.1) / 600);
-const bucketCache = new Map<string, Row[]>();
-let cachedRows = 0;
+export const bucketCacheBytes = Math.floor(getHeapStatistics().heap_size_limit * 0.25);
+const rowBytes = 600;
+const valueBytes = 8;
+type Cached = { rows: Row[]; bytes: number } | { columnar: ColumnarRows; bytes: number };
+const bucketCache = new Map<string, Cached>();
+let cachedBytes = 0;
 const stats = { rowsGenerated: 0, bucketHits: 0, bucketMisses: 0, generationMs: 0 };
 
 /** How many rows the generator has made in this process and how often a bucket was reused, for benchmarks. */
-export function telemetryStats(): { rowsGenerated: number; bucketHits: number; bucketMisses: number; generationMs: number; cachedRows: number } {
-  return { ...stats, cachedRows };
+export function telemetryStats(): { rowsGenerated: number; bucketHits: number; bucketMisses: number; generationMs: number; cachedBytes: number } {
+  return { ...stats, cachedBytes };
 }
 
-function cached(key: string): Row[] | undefined {
-  const rows = bucketCache.get(key);
-  if (rows) {
+function cached(key: string): Cached | undefined {
+  const entry = bucketCache.get(key);
+  if (entry) {
     // Least recently used first in the Map's order.
     bucketCache.delete(key);
-    bucketCache.set(key, rows);
+    bucketCache.set(key, entry);
   }
-  return rows;
+  return entry;
 }
 
 /**
@@ -80,32 +86,50 @@ function cached(key: string): Row[] | undefined {
  * so a query larger than the cache does not push out, bucket after bucket,
  * everything it and the next poll need (LRU's failure on a scan).
  */
-function remember(key: string, rows: Row[], evict: boolean): void {
-  if (rows.length > bucketCacheRows || (!evict && cachedRows + rows.length > bucketCacheRows)) return;
-  bucketCache.set(key, rows);
-  cachedRows += rows.length;
+function remember(key: string, entry: Cached, evict: boolean): void {
+  if (entry.bytes > bucketCacheBytes || (!evict && cachedBytes + entry.bytes > bucketCacheBytes)) return;
+  const previous = bucketCache.get(key);
+  if (previous) cachedBytes -= previous.bytes;
+  bucketCache.set(key, entry);
+  cachedBytes += entry.bytes;
   for (const [oldest, old] of bucketCache) {
-    if (cachedRows <= bucketCacheRows) break;
+    if (cachedBytes <= bucketCacheBytes) break;
     bucketCache.delete(oldest);
-    cachedRows -= old.length;
+    cachedBytes -= old.bytes;
   }
 }
 
+const columnarBytes = (rows: ColumnarRows) => 64 + rows.length * rows.columns.length * valueBytes;
+
 /** Everything a workspace's rows depend on besides the seed and the bucket, as one string. */
+const fingerprints = new WeakMap<readonly Workload[], string>();
+
 function fingerprintOf(workloads: readonly Workload[]): string {
+  let known = fingerprints.get(workloads);
+  if (known === undefined) fingerprints.set(workloads, (known = hashWorkloads(workloads)));
+  return known;
+}
+
+function hashWorkloads(workloads: readonly Workload[]): string {
   const hash = createHash("sha256");
   for (const w of workloads) hash.update(JSON.stringify({ ...w, cluster: w.cluster.name }));
   return hash.digest("base64");
 }
 
+/** The columns of each table a query reads, in the order it asks `columns` for them. */
+export type TableColumns = ReadonlyMap<AppInsightsTableName, readonly string[]>;
+
 export interface TelemetrySource extends KqlTableSource {
+  columns(table: AppInsightsTableName, range: KqlTimeRange, columns: readonly string[]): Iterable<KqlColumnBatch>;
   /**
    * Generates (into the bucket cache) the buckets of `tables` over `range`
    * that are not there yet, yielding to the event loop between buckets so
    * the sandbox's other servers are answered meanwhile, as far as half the
-   * cache holds. Optional: `rows` generates whatever is missing itself.
+   * cache holds: column by column with only `columns` when given (what the
+   * evaluator will ask `columns` for), else whole rows. Optional: `rows`
+   * and `columns` generate whatever is missing themselves.
    */
-  prepare(tables: readonly AppInsightsTableName[], range: KqlTimeRange): Promise<void>;
+  prepare(tables: readonly AppInsightsTableName[], range: KqlTimeRange, columns?: TableColumns): Promise<void>;
 }
 
 export function createTelemetrySource(options: TelemetrySourceOptions): TelemetrySource {
@@ -122,33 +146,52 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
       bases: new WeakMap(),
     } as GenerationContext,
   }));
+  type Entry = (typeof contexts)[number];
+  type Bucket = { start: number; length: number };
   const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
-  const keyOf = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }) =>
-    `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
-  /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
-  const generate = (
-    entry: (typeof contexts)[number],
-    tables: readonly AppInsightsTableName[],
-    bucket: { start: number; length: number },
-    evict: boolean,
-  ): BucketRows => {
+  const keyOf = (entry: Entry, table: AppInsightsTableName, bucket: Bucket) => `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
+  const columnsKeyOf = (entry: Entry, table: AppInsightsTableName, bucket: Bucket, columns: readonly string[]) =>
+    `${keyOf(entry, table, bucket)}|${columns.join(",")}`;
+  const timed = <T>(make: () => T): T => {
     stats.bucketMisses += 1;
     const began = performance.now();
-    const made = generateBucket(entry.context, bucket.start, bucket.length, new Set(tables));
+    const made = make();
     stats.generationMs += performance.now() - began;
+    return made;
+  };
+  /** Generates the bucket for every table in `tables` in one walk (the random draws are the same whichever tables are kept) and caches each. */
+  const generate = (entry: Entry, tables: readonly AppInsightsTableName[], bucket: Bucket, evict: boolean): BucketRows => {
+    const made = timed(() => generateBucket(entry.context, bucket.start, bucket.length, new Set(tables)));
     for (const table of tables) {
       stats.rowsGenerated += made[table].length;
-      remember(keyOf(entry, table, bucket), made[table], evict);
+      remember(keyOf(entry, table, bucket), { rows: made[table], bytes: made[table].length * rowBytes }, evict);
     }
     return made;
   };
-  const bucketRows = (entry: (typeof contexts)[number], table: AppInsightsTableName, bucket: { start: number; length: number }): Row[] => {
+  const generateColumns = (entry: Entry, columns: TableColumns, bucket: Bucket, evict: boolean): BucketColumns => {
+    const made = timed(() => generateBucketColumns(entry.context, bucket.start, bucket.length, columns));
+    for (const [table, names] of columns) {
+      const rows = made[table]!;
+      stats.rowsGenerated += rows.length;
+      remember(columnsKeyOf(entry, table, bucket, names), { columnar: rows, bytes: columnarBytes(rows) }, evict);
+    }
+    return made;
+  };
+  const bucketRows = (entry: Entry, table: AppInsightsTableName, bucket: Bucket): Row[] => {
     const hit = cached(keyOf(entry, table, bucket));
-    if (hit) {
+    if (hit && "rows" in hit) {
       stats.bucketHits += 1;
-      return hit;
+      return hit.rows;
     }
     return generate(entry, [table], bucket, false)[table];
+  };
+  const bucketColumns = (entry: Entry, table: AppInsightsTableName, bucket: Bucket, columns: readonly string[]): ColumnarRows => {
+    const hit = cached(columnsKeyOf(entry, table, bucket, columns));
+    if (hit && "columnar" in hit) {
+      stats.bucketHits += 1;
+      return hit.columnar;
+    }
+    return generateColumns(entry, new Map([[table, columns]]), bucket, false)[table]!;
   };
   return {
     *rows(table: AppInsightsTableName, range: KqlTimeRange): Iterable<KqlRow> {
@@ -164,18 +207,54 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
         }
       }
     },
-    async prepare(tables, range) {
+    *columns(table: AppInsightsTableName, range: KqlTimeRange, columns: readonly string[]): Iterable<KqlColumnBatch> {
+      const { from, to } = clip(range);
+      if (!(from <= to)) return;
+      // Generation needs TimeGenerated to clip a bucket's edges; it is dropped from the batches if not asked for.
+      const names = columns.includes("TimeGenerated") ? columns : [...columns, "TimeGenerated"];
+      const time = names.indexOf("TimeGenerated");
+      for (const bucket of bucketsBetween(from, to + 1, now)) {
+        for (const entry of contexts) {
+          if (entry.context.workloads.length === 0) continue;
+          const made = bucketColumns(entry, table, bucket, names);
+          if (made.length === 0) continue;
+          const times = made.values[time] as number[];
+          let inside = 0;
+          for (let r = 0; r < made.length; r++) if (times[r]! >= from && times[r]! <= to) inside += 1;
+          if (inside === made.length) yield { length: made.length, values: made.values.slice(0, columns.length) };
+          else if (inside > 0) {
+            // A bucket across the range's edge (a call or a test run may fall a little after its bucket): only its rows inside.
+            const keep: number[] = [];
+            for (let r = 0; r < made.length; r++) if (times[r]! >= from && times[r]! <= to) keep.push(r);
+            yield { length: keep.length, values: made.values.slice(0, columns.length).map((column) => keep.map((r) => column[r])) };
+          }
+        }
+      }
+    },
+    async prepare(tables, range, columns) {
       const { from, to } = clip(range);
       if (!(from <= to)) return;
       // Past half the cache, buckets made now would be evicted before the evaluator reads them: it makes the rest itself.
       let made = 0;
       for (const bucket of bucketsBetween(from, to + 1, now)) {
         for (const entry of contexts) {
-          const missing = tables.filter((table) => !bucketCache.has(keyOf(entry, table, bucket)));
-          if (entry.context.workloads.length === 0 || missing.length === 0) continue;
-          if (made > bucketCacheRows / 2) return;
-          const rows = generate(entry, missing, bucket, true);
-          for (const table of missing) made += rows[table].length;
+          if (entry.context.workloads.length === 0) continue;
+          if (made > bucketCacheBytes / 2) return;
+          if (columns) {
+            const missing = new Map(
+              [...columns]
+                .filter(([table]) => tables.includes(table))
+                .map(([table, names]) => [table, names.includes("TimeGenerated") ? names : [...names, "TimeGenerated"]] as const)
+                .filter(([table, names]) => !bucketCache.has(columnsKeyOf(entry, table, bucket, names))),
+            );
+            if (missing.size === 0) continue;
+            for (const rows of Object.values(generateColumns(entry, missing, bucket, true))) made += columnarBytes(rows);
+          } else {
+            const missing = tables.filter((table) => !bucketCache.has(keyOf(entry, table, bucket)));
+            if (missing.length === 0) continue;
+            const rows = generate(entry, missing, bucket, true);
+            for (const table of missing) made += rows[table].length * rowBytes;
+          }
           await new Promise((resume) => setImmediate(resume));
         }
       }
