@@ -9,6 +9,8 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** The caller asked too often; the client should retry after `retryAfterSeconds`. */
+  rate_limited: 429,
   dependency_unavailable: 503,
   /** Wharf itself has too much of this kind of work queued; the client should retry after `retryAfterSeconds`. */
   overloaded: 503,

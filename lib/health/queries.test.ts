@@ -403,7 +403,7 @@ describe("the edge-operations query, evaluated by the sandbox's KQL evaluator", 
   const dev = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/APPI-DEV";
   const prod = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/APPI-PROD";
   let next = 0;
-  const dependency = (row: Record<string, unknown>) => ({
+  const dependency = (row: Record<string, unknown>): Record<string, unknown> => ({
     TimeGenerated: at(5),
     _ResourceId: dev,
     Id: `d${++next}`,
