@@ -8,7 +8,7 @@ import { getEdgeOperations } from "@/lib/appmap/get-edge-operations";
 // and decoded once, so it does not matter whether the framework decodes %2F in params.
 export const GET = withAuth(async (request, { actor }) => {
   const segments = request.nextUrl.pathname.split("/");
-  const at = segments.lastIndexOf("edges");
+  const at = segments.indexOf("edges");
   const decoded = (segment: string | undefined): string => {
     try {
       return decodeURIComponent(segment ?? "");
