@@ -4,6 +4,7 @@
 // with the calls between them (from the sandbox's telemetry through Log
 // Analytics); search focuses a node; the service page shows its hop; a call
 // the catalog no longer declares is marked and "add to the catalog" adds it.
+import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { signInAs } from "./fixtures";
 
@@ -53,6 +54,7 @@ async function droneNamespace(admin: Page, name: string): Promise<string> {
 
 test("the drone delivery services and their calls on /map; search focuses a node; the service page shows its hop and adds an undeclared call to the catalog", async ({
   page,
+  playwright,
 }) => {
   test.setTimeout(600_000);
   await signInAs(page, "admin");
@@ -98,9 +100,41 @@ test("the drone delivery services and their calls on /map; search focuses a node
   await expect(details).toContainText("Calls");
   await expect(details).toContainText("Failure %");
   await expect(details).toContainText("Declared in the catalog.");
-  await edge("Workflow", "Delivery").dispatchEvent("click");
-  await expect(details).toContainText("Undeclared");
-  await expect(details.getByRole("button", { name: /Add delivery to workflow's declared dependencies/ })).toBeVisible();
+  // Opening the edge asks Log Analytics for its top failing operations (one query per edge, shared by every viewer):
+  // Package's operations as Workflow calls them, and the result codes.
+  const operations = details.getByTestId("edge-operations");
+  await expect(operations.getByRole("heading", { name: "Top failing operations" })).toBeVisible();
+  const operationRows = operations.getByTestId("edge-operation");
+  await expect(operationRows.first()).toContainText(/^(GET|POST|DELETE) \/api\//, { timeout: 30_000 });
+  await expect(operations.getByTestId("edge-result-codes")).toContainText(/Result codes: 20[01] /);
+  await expect(operations).toContainText(/shared with everyone viewing this edge/);
+  await page.screenshot({ path: "test-results/map-edge-operations.png", fullPage: true });
+
+  // A workspace that fails while an edge is opened: the panel says so, with a retry; once it answers, the retry shows the table
+  // (the failure is kept for the edge's minute, so the retry may need to wait that out).
+  const faultsEndpoint = (JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { faultsEndpoint: string }).faultsEndpoint;
+  const sandbox = await playwright.request.newContext({ ignoreHTTPSErrors: true });
+  try {
+    const faulted = await sandbox.put(faultsEndpoint, { data: { rules: [{ api: "logs", workspace: "log-wharf-nonprod", errorRate: 1, errorStatus: 503 }] } });
+    expect(faulted.ok(), await faulted.text()).toBe(true);
+    await edge("Workflow", "Delivery").dispatchEvent("click");
+    await expect(details).toContainText("Undeclared");
+    await expect(details.getByRole("button", { name: /Add delivery to workflow's declared dependencies/ })).toBeVisible();
+    const failure = operations.getByRole("alert");
+    await expect(failure).toContainText(
+      /Could not load this edge's operations: Log Analytics did not answer for this edge: workspace log-wharf-nonprod: HTTP 503/,
+    );
+    await page.screenshot({ path: "test-results/map-edge-operations-failed.png", fullPage: true });
+    await sandbox.delete(faultsEndpoint);
+    await expect(async () => {
+      await failure.getByRole("button", { name: "Try again" }).click({ timeout: 1_000 });
+      await expect(operationRows.first()).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: 120_000, intervals: [10_000] });
+    await expect(operations.getByRole("alert")).toHaveCount(0);
+  } finally {
+    await sandbox.delete(faultsEndpoint);
+    await sandbox.dispose();
+  }
 
   // Search: Package and its neighbours one hop away; the rest dimmed; the search is in the URL.
   await page.getByLabel("Search a node").fill("package");

@@ -7,6 +7,7 @@ import { memo, useMemo, useState } from "react";
 import { Background, Controls, Handle, MarkerType, Position as HandlePosition, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
+import { EdgeOperations } from "@/components/appmap/edge-operations";
 import type { MapEdge } from "@/lib/appmap/types";
 import type { HealthState } from "@/lib/health/types";
 
@@ -95,7 +96,19 @@ function Figure({ label, children }: { label: string; children: React.ReactNode 
 }
 
 /** What an edge's click shows: its figures, whether the catalog declares it, and "add to the catalog" for the caller's team. */
-function EdgeDetails({ edge, label, onClose, declare }: { edge: DrawnEdge; label: (id: string) => string; onClose: () => void; declare: React.ReactNode }) {
+function EdgeDetails({
+  edge,
+  label,
+  onClose,
+  declare,
+  map,
+}: {
+  edge: DrawnEdge;
+  label: (id: string) => string;
+  onClose: () => void;
+  declare: React.ReactNode;
+  map: Pick<MapView, "window" | "environment">;
+}) {
   const several = edge.merged > 1;
   return (
     <section aria-label="Edge details" data-testid="edge-details" className="space-y-2 rounded-lg border border-border p-3 text-sm">
@@ -130,6 +143,11 @@ function EdgeDetails({ edge, label, onClose, declare }: { edge: DrawnEdge; label
         </div>
       )}
       {edge.declaration === "declared" && <p>Declared in the catalog.</p>}
+      {several ? (
+        <p className="text-muted-foreground">Expand the team for an edge&apos;s top failing operations.</p>
+      ) : (
+        <EdgeOperations key={edge.id} source={edge.source} target={edge.target} window={map.window} environment={map.environment} />
+      )}
     </section>
   );
 }
@@ -323,9 +341,9 @@ export function AppMap({
         </ReactFlow>
       </div>
       {selected ? (
-        <EdgeDetails edge={selected} label={label} onClose={() => setSelectedEdge(null)} declare={declareFor(selected)} />
+        <EdgeDetails edge={selected} label={label} onClose={() => setSelectedEdge(null)} declare={declareFor(selected)} map={map} />
       ) : (
-        <p className="text-sm text-muted-foreground">Click an edge (or focus it with Tab and press Enter) for its figures.</p>
+        <p className="text-sm text-muted-foreground">Click an edge (or focus it with Tab and press Enter) for its figures and top failing operations.</p>
       )}
       <p className="text-xs text-muted-foreground">
         Edge width: calls (log scale). Colour: green under 1 % failed, amber under 5 %, red 5 % or more. Dashed edge: observed but not declared in the catalog.

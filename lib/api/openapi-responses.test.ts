@@ -114,7 +114,35 @@ beforeAll(async () => {
     },
   });
   await createDisplay({ actor: admin.actor, slug: board.slug, input: { label: "Contract screen" } });
+  // An edge on the fleet's 1-hour map, for the edge drill-down (no stored rows: no workspace is asked, the lists are empty).
+  const caller = { id: `role:oa-caller-${suffix}`, kind: "unknown", label: "caller", team: null, role: `oa-caller-${suffix}`, health: null };
+  const callee = { id: `role:oa-callee-${suffix}`, kind: "unknown", label: "callee", team: null, role: `oa-callee-${suffix}`, health: null };
+  const edge = { id: `${caller.id}->${callee.id}`, source: caller.id, target: callee.id, calls: 10, failedCalls: 1, failurePct: 10 };
+  const mapEdge = { ...edge, avgMs: 5, p95Ms: 9, declaration: "not-applicable", selfCall: false, stale: false };
+  const fleetMap = await prisma.appMapSnapshot.findUnique({ where: { window_environment: { window: "1h", environment: "" } } });
+  const mapData = {
+    nodes: [...((fleetMap?.nodes as object[] | undefined) ?? []), caller, callee],
+    edges: [...((fleetMap?.edges as object[] | undefined) ?? []), mapEdge],
+  };
+  await prisma.appMapSnapshot.upsert({
+    where: { window_environment: { window: "1h", environment: "" } },
+    create: {
+      window: "1h",
+      environment: "",
+      ...mapData,
+      notSeen: [],
+      sources: [],
+      topologyKey: "k",
+      positions: {},
+      layoutMethod: "full",
+      laidOutAt: new Date(),
+      builtAt: new Date(),
+    },
+    update: mapData,
+  });
   Object.assign(ids, {
+    edgeSource: caller.id,
+    edgeTarget: callee.id,
     boardSlug: board.slug,
     serviceSlug: service.slug,
     teamSlug: team.slug,
@@ -136,6 +164,7 @@ function paramsFor(path: string): Record<string, string> {
   if (path.startsWith("/api/v1/namespaces/")) return { id: ids.namespaceId! };
   if (path.startsWith("/api/v1/namespace-requests/")) return { id: ids.requestId! };
   if (path.startsWith("/api/v1/deployments/")) return { id: ids.deploymentId! };
+  if (path.startsWith("/api/v1/map/edges/")) return { source: ids.edgeSource!, target: ids.edgeTarget! };
   return {};
 }
 

@@ -13,6 +13,7 @@ import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
 import { tierThresholdsViewSchema } from "@/lib/health/get-health-thresholds";
 import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 import { mapQuery } from "@/lib/appmap/get-map";
+import { edgeOperationsParams, edgeOperationsRateLimit, edgeOperationsViewSchema } from "@/lib/appmap/get-edge-operations";
 import { costQuery } from "@/lib/costs/cost-query";
 import { createBoardInput, createDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
 import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
@@ -53,7 +54,7 @@ const statusDescriptions: Record<number, string> = {
   404: "Not found",
   409: "Conflict",
   413: "Body too large",
-  429: "Past a rate limit (failed authentications per address, changes per person or pipeline); try again after Retry-After",
+  429: "Past a rate limit (failed authentications per address, changes or edge-operation queries per person or pipeline); try again after Retry-After",
   500: "Wharf's own failure; it has been logged",
   503: "A dependency is unavailable or Wharf is overloaded; try again after Retry-After",
 };
@@ -694,6 +695,27 @@ export function openApiDocument(serverUrl: string) {
           },
         },
       },
+      "/api/v1/map/edges/{source}/{target}/operations": {
+        parameters: (["source", "target"] as const).map((name) => ({
+          name,
+          in: "path",
+          required: true,
+          schema: { type: "string" },
+          description: `The ${name} node's id as GET /api/v1/map returns it (svc:<slug>, role:<role name>, ext:<type>:<target>, ext-group:<type>), URL-encoded.`,
+        })),
+        get: {
+          summary:
+            "One edge's top failing operations (calls, failures, p95, most frequent failing result code) and its most frequent result codes, " +
+            "asked of Log Analytics on demand: shared per edge for a few minutes (at most one query per edge per minute), " +
+            `at most ${edgeOperationsRateLimit.limit} requests a minute per user`,
+          operationId: "getMapEdgeOperations",
+          parameters: queryParameters(edgeOperationsParams.shape),
+          responses: {
+            200: json("MapEdgeOperations", "The edge's operations and result codes"),
+            ...errors(400, 401, 403, 404, 429, 503),
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {
@@ -708,6 +730,7 @@ export function openApiDocument(serverUrl: string) {
       },
       schemas: {
         Error: errorSchema,
+        MapEdgeOperations: schema(edgeOperationsViewSchema, "output"),
         ServiceInput: schema(serviceInput),
         Service: schema(views.serviceView, "output"),
         ServiceDetail: schema(views.serviceDetail, "output"),

@@ -5,6 +5,9 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { kqlDiagnostics, parseKql, type KustoSyntaxNode } from "@/sandbox/monitor/kql/parse";
 import {
+  edgeOperationsQuery,
+  mapEdgeOperationsResult,
+  type EdgeCallee,
   healthQuery,
   kqlMinutes,
   kqlString,
@@ -53,6 +56,25 @@ function everyQuery(): { name: string; text: string }[] {
     mapEdgesQuery({ window: "1h" }),
     mapEdgesQuery({ window: "24h" }),
     mapEdgesQuery({ window: "7d" }),
+    ...edgeCallees(["api"], ["sqlsrv"]).map((callee) => edgeOperationsQuery({ window: "1h", callerRoles: ["web"], callerComponentIds: ["/c/dev"], callee })),
+    ...edgeCallees(hostileRoles, hostileRoles).map((callee) =>
+      edgeOperationsQuery({ window: "7d", callerRoles: hostileRoles, callerComponentIds: hostileRoles, callee }),
+    ),
+    edgeOperationsQuery({
+      window: "24h",
+      callerRoles: ["web"],
+      callerComponentIds: ["/c/dev"],
+      callee: { kind: "external-group", dependencyType: "SQL", excludedTargets: [] },
+    }),
+  ];
+}
+
+/** One callee of each kind, with these roles and targets. */
+function edgeCallees(roles: readonly string[], targets: readonly string[]): EdgeCallee[] {
+  return [
+    { kind: "component", roles },
+    { kind: "external", dependencyType: targets[0]!, target: targets[0]! },
+    { kind: "external-group", dependencyType: targets[0]!, excludedTargets: targets },
   ];
 }
 
@@ -320,5 +342,139 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
     expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1]] }])).toThrow(
       /unknown CalleeKind/,
     );
+  });
+});
+
+describe("edgeOperationsQuery", () => {
+  it("puts hostile role names, targets and components into the let lines only: the rest of each kind's query is unchanged", () => {
+    const plain = edgeCallees(["api"], ["sqlsrv"]).map((callee) =>
+      edgeOperationsQuery({ window: "1h", callerRoles: ["web"], callerComponentIds: ["/c"], callee }),
+    );
+    const hostile = edgeCallees(hostileRoles, hostileRoles).map((callee) =>
+      edgeOperationsQuery({ window: "1h", callerRoles: hostileRoles, callerComponentIds: hostileRoles, callee }),
+    );
+    for (const [index, query] of hostile.entries()) {
+      const lines = query.text.split("\n");
+      const plainLines = plain[index]!.text.split("\n");
+      // Five let lines carry the values; nothing after them differs.
+      expect(lines.slice(5)).toEqual(plainLines.slice(5));
+      expect(lines.slice(0, 5).map((line) => line.split(" = ")[0])).toEqual([
+        "let callers",
+        "let components",
+        "let calleeRoles",
+        "let dependencyType",
+        "let targets",
+      ]);
+      expect(kqlDiagnostics(query.text)).toEqual([]);
+      const values = literalValues(query.text);
+      for (const role of hostileRoles) expect(values).toContain(role);
+      // Each value is one literal, never text of the query: callers and callee roles, or callers, the type and the targets (components are lowercased).
+      expect(values.filter((value) => value === hostileRoles[0])).toHaveLength(index === 0 ? 2 : 3);
+    }
+  });
+
+  it("refuses an edge without a caller, a component or a callee role", () => {
+    const callee: EdgeCallee = { kind: "component", roles: ["api"] };
+    expect(() => edgeOperationsQuery({ window: "1h", callerRoles: [], callerComponentIds: ["/c"], callee })).toThrow(RangeError);
+    expect(() => edgeOperationsQuery({ window: "1h", callerRoles: ["web"], callerComponentIds: [], callee })).toThrow(RangeError);
+    expect(() => edgeOperationsQuery({ window: "1h", callerRoles: ["web"], callerComponentIds: ["/c"], callee: { kind: "component", roles: [] } })).toThrow(
+      RangeError,
+    );
+    expect(edgeOperationsQuery({ window: "24h", callerRoles: ["web"], callerComponentIds: ["/c"], callee })).toMatchObject({
+      name: "map-edge-operations-24h",
+      timespan: "PT1445M",
+    });
+  });
+
+  it("an unknown grain or a missing column is a shape error; no table is no rows", () => {
+    const columns = ["Grain", "Operation", "ResultCode", "TopFailingResultCode", "Calls", "Failed", "FailedPct", "P95Ms"].map((name) => ({
+      name,
+      type: "string",
+    }));
+    expect(mapEdgeOperationsResult([])).toEqual({ operations: [], resultCodes: [] });
+    expect(() => mapEdgeOperationsResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
+    expect(() => mapEdgeOperationsResult([{ name: "PrimaryResult", columns, rows: [["daily", "", "", "", 1, 0, 0, null]] }])).toThrow(/unknown Grain/);
+  });
+});
+
+describe("the edge-operations query, evaluated by the sandbox's KQL evaluator", () => {
+  const now = new Date("2026-12-04T14:30:00.000Z");
+  const at = (minutesAgo: number) => new Date(now.getTime() - minutesAgo * 60_000);
+  const dev = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/APPI-DEV";
+  const prod = "/subscriptions/S/resourceGroups/rg/providers/Microsoft.Insights/components/APPI-PROD";
+  let next = 0;
+  const dependency = (row: Record<string, unknown>): Record<string, unknown> => ({
+    TimeGenerated: at(5),
+    _ResourceId: dev,
+    Id: `d${++next}`,
+    OperationId: `o${next}`,
+    AppRoleName: "web",
+    DependencyType: "Http",
+    Target: "10.0.0.7",
+    Success: true,
+    ResultCode: "200",
+    ItemCount: 1,
+    DurationMs: 10,
+    ...row,
+  });
+  const deps = [
+    // web → api (answered by api's requests): GET /orders 10 calls, 4 failed (3 × 503, 1 × 500); POST /orders 5 calls, 1 failed (500).
+    dependency({ Name: "GET /orders", ItemCount: 6, DurationMs: 20 }),
+    dependency({ Name: "GET /orders", ItemCount: 3, Success: false, ResultCode: "503", DurationMs: 900 }),
+    dependency({ Name: "GET /orders", ItemCount: 1, Success: false, ResultCode: "500", DurationMs: 50 }),
+    dependency({ Name: "POST /orders", ItemCount: 4, ResultCode: "201", DurationMs: 30 }),
+    dependency({ Name: "POST /orders", ItemCount: 1, Success: false, ResultCode: "500", DurationMs: 40 }),
+    // The same role from another environment's component: not this edge's.
+    dependency({ Name: "GET /orders", ItemCount: 50, Success: false, ResultCode: "503", _ResourceId: prod }),
+    // Older than the window.
+    dependency({ Name: "DELETE /orders", ItemCount: 50, Success: false, TimeGenerated: at(120) }),
+    // web → SQL (no request answers it), classic suffix stripped; and another SQL target.
+    dependency({ Name: "SELECT orders", DependencyType: "SQL", Target: "sqlsrv | cid-v1:x", ResultCode: "0", ItemCount: 8 }),
+    dependency({ Name: "UPDATE orders", DependencyType: "SQL", Target: "sqlsrv", ResultCode: "1205", Success: false, ItemCount: 2 }),
+    dependency({ Name: "SELECT users", DependencyType: "SQL", Target: "other-sql", ResultCode: "-2", Success: false, ItemCount: 7 }),
+    // Someone else's calls.
+    dependency({ Name: "GET /orders", AppRoleName: "batch", ItemCount: 9, Success: false, ResultCode: "503" }),
+  ];
+  const answered = new Set(["GET /orders", "POST /orders"]);
+  const rows: Record<string, Record<string, unknown>[]> = {
+    AppDependencies: deps,
+    AppRequests: deps
+      .filter((row) => answered.has(row.Name as string))
+      .map((row) => ({ TimeGenerated: at(5), _ResourceId: dev, AppRoleName: "api", Id: `r-${row.Id}`, ParentId: row.Id, OperationId: row.OperationId })),
+    AppAvailabilityResults: [],
+    AppExceptions: [],
+  };
+  const source = { rows: (table: string) => rows[table] ?? [] };
+  const run = (callee: EdgeCallee) =>
+    mapEdgeOperationsResult(
+      runKql(edgeOperationsQuery({ window: "1h", callerRoles: ["web"], callerComponentIds: [dev.toLowerCase()], callee }).text, source as never, {
+        now,
+        range: { start: at(65), end: now },
+      }),
+    );
+
+  it("a component edge: its operations by failures, weighted by ItemCount, with the most frequent failing result code", () => {
+    const result = run({ kind: "component", roles: ["api"] });
+    expect(result.operations).toEqual([
+      { operation: "GET /orders", calls: 10, failedCalls: 4, failedPct: 40, p95Ms: 900, topFailingResultCode: "503" },
+      { operation: "POST /orders", calls: 5, failedCalls: 1, failedPct: 20, p95Ms: 40, topFailingResultCode: "500" },
+    ]);
+    expect(result.resultCodes).toEqual([
+      { resultCode: "200", calls: 6, failedCalls: 0, failedPct: 0 },
+      { resultCode: "201", calls: 4, failedCalls: 0, failedPct: 0 },
+      { resultCode: "503", calls: 3, failedCalls: 3, failedPct: 100 },
+      { resultCode: "500", calls: 2, failedCalls: 2, failedPct: 100 },
+    ]);
+  });
+
+  it("an external edge: one type and target, the cid-v1 suffix stripped; a grouped edge: the type's other targets", () => {
+    const sql = run({ kind: "external", dependencyType: "SQL", target: "sqlsrv" });
+    expect(sql.operations).toEqual([
+      { operation: "UPDATE orders", calls: 2, failedCalls: 2, failedPct: 100, p95Ms: 10, topFailingResultCode: "1205" },
+      { operation: "SELECT orders", calls: 8, failedCalls: 0, failedPct: 0, p95Ms: 10, topFailingResultCode: null },
+    ]);
+    const rest = run({ kind: "external-group", dependencyType: "SQL", excludedTargets: ["sqlsrv"] });
+    expect(rest.operations.map((row) => [row.operation, row.calls, row.failedCalls, row.topFailingResultCode])).toEqual([["SELECT users", 7, 7, "-2"]]);
+    expect(run({ kind: "external", dependencyType: "SQL", target: "nobody" })).toEqual({ operations: [], resultCodes: [] });
   });
 });

@@ -302,3 +302,155 @@ export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
     };
   });
 }
+
+/** Which calls of a caller make up one edge of the map: those answered by a role, or external calls to one type and target (or a grouped rest). */
+export type EdgeCallee =
+  | { kind: "component"; roles: readonly string[] }
+  | { kind: "external"; dependencyType: string; target: string }
+  /** A type's grouped targets: every target of the type except those drawn one by one. */
+  | { kind: "external-group"; dependencyType: string; excludedTargets: readonly string[] };
+
+export interface EdgeOperationsParams {
+  window: MapWindow;
+  /** The caller's App Insights role names (one, for a map node). */
+  callerRoles: readonly string[];
+  /** The caller's App Insights components (`_ResourceId`, lowercased) the edge's figures came from: its environment. */
+  callerComponentIds: readonly string[];
+  callee: EdgeCallee;
+}
+
+const edgeCalleeFilters: Record<EdgeCallee["kind"], string> = {
+  component: "    | where CalleeRole in (calleeRoles);",
+  external: "    | where isempty(CalleeRole) and DependencyType == dependencyType and Target in (targets);",
+  "external-group": "    | where isempty(CalleeRole) and DependencyType == dependencyType and Target !in (targets);",
+};
+
+/** How many operations and result codes one edge's drill-down lists. */
+export const edgeOperationsLimit = 10;
+
+/**
+ * One edge's top failing operations (issue 13 item 5), fetched on demand when
+ * someone opens the edge: the caller's dependency calls matched to the callee
+ * exactly as `mapEdgesQuery` matches them (parent id within the operation, the
+ * classic SDK's cid-v1 suffix stripped), then per dependency name the calls,
+ * failures and p95 (weighted by ItemCount) with its most frequent failing
+ * result code, and the edge's most frequent result codes. Every value from
+ * telemetry or people (role names, targets, component ids) is a literal in a
+ * `let` line at the top; the rest of the text depends only on the callee's kind.
+ * One table, told apart by `Grain` (operation | result-code).
+ */
+export function edgeOperationsQuery(params: EdgeOperationsParams): NamedQuery {
+  const windowMinutes = mapWindows[params.window];
+  const callers = [...new Set(params.callerRoles)].sort();
+  const components = [...new Set(params.callerComponentIds.map((id) => id.toLowerCase()))].sort();
+  if (callers.length === 0) throw new RangeError("The edge-operations query needs the caller's role name.");
+  if (components.length === 0) throw new RangeError("The edge-operations query needs at least one caller component.");
+  const { callee } = params;
+  const calleeRoles = callee.kind === "component" ? [...new Set(callee.roles)].sort() : [];
+  if (callee.kind === "component" && calleeRoles.length === 0) throw new RangeError("A component callee needs its role name.");
+  const dependencyType = callee.kind === "component" ? "" : callee.dependencyType;
+  const targets = callee.kind === "external" ? [callee.target] : callee.kind === "external-group" ? [...new Set(callee.excludedTargets)].sort() : [];
+  const text = [
+    `let callers = ${kqlStringList(callers)};`,
+    `let components = ${kqlStringList(components)};`,
+    `let calleeRoles = ${kqlStringList(calleeRoles)};`,
+    `let dependencyType = ${kqlString(dependencyType)};`,
+    `let targets = ${kqlStringList(targets)};`,
+    `let since = ago(${kqlMinutes(windowMinutes)});`,
+    "let deps = AppDependencies",
+    "    | where TimeGenerated >= since",
+    "    | where AppRoleName in (callers)",
+    "    | where tolower(_ResourceId) in (components)",
+    '    | where DependencyType != "InProc"',
+    "    | project DepId = Id, OperationId, Operation = Name, ResultCode, Success, DurationMs, ItemCount, DependencyType,",
+    '              Target = trim_end(@"\\s*\\|\\s*cid-v1:.*", Target);',
+    "let callees = AppRequests",
+    "    | where TimeGenerated >= since",
+    "    | where isnotempty(ParentId)",
+    "    | distinct OperationId, ParentId, CalleeRole = AppRoleName;",
+    "let edge = deps",
+    "    | join kind=leftouter callees on OperationId, $left.DepId == $right.ParentId",
+    edgeCalleeFilters[callee.kind],
+    "let codes = edge",
+    "    | summarize Calls = sum(ItemCount), Failed = sumif(ItemCount, Success == false) by Operation, ResultCode;",
+    "let failingCodes = codes",
+    "    | where Failed > 0",
+    "    | summarize arg_max(Failed, ResultCode) by Operation",
+    "    | project Operation, TopFailingResultCode = ResultCode;",
+    "let operations = edge",
+    "    | summarize Calls = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95Ms = percentilew(DurationMs, ItemCount, 95) by Operation",
+    "    | order by Failed desc, Calls desc",
+    `    | take ${edgeOperationsLimit}`,
+    "    | join kind=leftouter failingCodes on Operation",
+    '    | extend Grain = "operation", ResultCode = "";',
+    "let resultCodes = codes",
+    "    | summarize Calls = sum(Calls), Failed = sum(Failed) by ResultCode",
+    "    | order by Calls desc",
+    `    | take ${edgeOperationsLimit}`,
+    '    | extend Grain = "result-code", Operation = "", TopFailingResultCode = "", P95Ms = real(null);',
+    "union operations, resultCodes",
+    "| extend FailedPct = iff(Calls > 0, round(100.0 * Failed / Calls, 2), real(null)), P95Ms = round(P95Ms, 1)",
+    "| project Grain, Operation, ResultCode, TopFailingResultCode, Calls, Failed, FailedPct, P95Ms",
+  ].join("\n");
+  return { name: `map-edge-operations-${params.window}`, text, timespan: `PT${windowMinutes + 5}M` };
+}
+
+/** One dependency name on an edge: how often it was called and failed, its p95 and its most frequent failing result code. */
+export interface EdgeOperationRow {
+  operation: string;
+  calls: number;
+  failedCalls: number;
+  failedPct: number | null;
+  p95Ms: number | null;
+  /** null when none of its calls failed. */
+  topFailingResultCode: string | null;
+}
+
+export interface EdgeResultCodeRow {
+  resultCode: string;
+  calls: number;
+  failedCalls: number;
+  failedPct: number | null;
+}
+
+export interface EdgeOperationsResult {
+  /** Most failures first, then most calls. */
+  operations: EdgeOperationRow[];
+  /** Most calls first. */
+  resultCodes: EdgeResultCodeRow[];
+}
+
+const edgeOperationColumns = ["Grain", "Operation", "ResultCode", "TopFailingResultCode", "Calls", "Failed", "FailedPct", "P95Ms"] as const;
+
+export function mapEdgeOperationsResult(tables: readonly LogsTable[]): EdgeOperationsResult {
+  const result: EdgeOperationsResult = { operations: [], resultCodes: [] };
+  const table = tables[0];
+  if (!table) return result;
+  const at = columnIndex("map-edge-operations", table, edgeOperationColumns);
+  for (const row of table.rows) {
+    const cell = (name: (typeof edgeOperationColumns)[number]) => row[at[name]!];
+    const grain = cell("Grain");
+    const calls = numberOrNull(cell("Calls")) ?? 0;
+    const failedCalls = numberOrNull(cell("Failed")) ?? 0;
+    const failedPct = numberOrNull(cell("FailedPct"));
+    if (grain === "operation") {
+      const code = String(cell("TopFailingResultCode") ?? "");
+      result.operations.push({
+        operation: String(cell("Operation") ?? ""),
+        calls,
+        failedCalls,
+        failedPct,
+        p95Ms: numberOrNull(cell("P95Ms")),
+        topFailingResultCode: failedCalls > 0 && code ? code : null,
+      });
+    } else if (grain === "result-code") {
+      result.resultCodes.push({ resultCode: String(cell("ResultCode") ?? ""), calls, failedCalls, failedPct });
+    } else {
+      throw new QueryResultShapeError("map-edge-operations", `unknown Grain ${JSON.stringify(grain)}`);
+    }
+  }
+  // A union's rows come in no promised order.
+  result.operations.sort((a, b) => b.failedCalls - a.failedCalls || b.calls - a.calls || a.operation.localeCompare(b.operation));
+  result.resultCodes.sort((a, b) => b.calls - a.calls || a.resultCode.localeCompare(b.resultCode));
+  return result;
+}

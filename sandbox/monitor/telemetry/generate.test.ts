@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sandboxClusters } from "../../clusters";
 import { sandboxWorkspaces } from "../../workspaces";
 import { generateBucket, type GenerationContext } from "./generate";
+import { externalCall } from "./profile";
 import type { Workload } from "./workloads";
 
 const now = Date.parse("2026-12-04T12:00:00Z");
@@ -52,5 +53,48 @@ describe("generateBucket with one table", () => {
       expect(alone[table]).toEqual(full[table]);
       for (const other of Object.keys(alone) as (keyof typeof alone)[]) if (other !== table) expect(alone[other]).toEqual([]);
     }
+  });
+});
+
+describe("dependency calls' operations and result codes", () => {
+  // The map's edge drill-down lists an edge's top failing operations and result codes: a declared dependency is called
+  // with several operations (reads and writes), and a failure records one of its type's result codes, not a bare "1".
+  it("spreads a declared SQL dependency over its operations, writes failing more, with SQL error numbers", () => {
+    const caller = workload(0, "1.0.0");
+    const sql = caller.dependencies.find((dependency) => dependency.kind === "sql")!;
+    const declared = externalCall("wharf-sandbox", caller.roleName, sql);
+    const context: GenerationContext = {
+      seed: "wharf-sandbox",
+      workspace: sandboxWorkspaces[0]!,
+      workloads: [caller, workload(1, "1.0.0")],
+      profiles: new Map(),
+      instances: new Map(),
+      // Failing often, so an hour holds enough failures to compare operations.
+      calls: new Map([[sql, { ...declared, failure: 0.2 }]]),
+      bases: new WeakMap(),
+    };
+    const rows = [];
+    for (let minute = 60; minute > 0; minute--)
+      rows.push(...generateBucket(context, now - minute * 60_000, 60_000, new Set(["AppDependencies"])).AppDependencies);
+    const calls = rows.filter((row) => row.DependencyType === "SQL");
+    const byName = new Map<string, { calls: number; failed: number }>();
+    for (const row of calls) {
+      const entry = byName.get(row.Name as string) ?? { calls: 0, failed: 0 };
+      entry.calls += row.ItemCount as number;
+      if (!row.Success) entry.failed += row.ItemCount as number;
+      byName.set(row.Name as string, entry);
+    }
+    expect([...byName.keys()].sort()).toEqual(["INSERT sql_shop", "SELECT sql_shop", "UPDATE sql_shop"]);
+    const rate = (name: string) => byName.get(name)!.failed / byName.get(name)!.calls;
+    expect(rate("UPDATE sql_shop")).toBeGreaterThan(rate("SELECT sql_shop"));
+    expect(new Set(calls.filter((row) => row.Success).map((row) => row.ResultCode))).toEqual(new Set(["0"]));
+    const failureCodes = new Set(calls.filter((row) => !row.Success).map((row) => row.ResultCode));
+    expect(failureCodes.size).toBeGreaterThan(1);
+    for (const code of failureCodes) expect(["-2", "1205", "40613"]).toContain(code);
+    // Calls to another role carry the callee's operation and its answer.
+    const http = rows.filter((row) => row.DependencyType === "Http" && row.Target === "svc-1");
+    expect(http.length).toBeGreaterThan(0);
+    for (const row of http) expect(row.Name).toMatch(/^(GET|POST|DELETE) \/api\//);
+    for (const row of http) expect(["200", "201", "500", "503"]).toContain(row.ResultCode);
   });
 });

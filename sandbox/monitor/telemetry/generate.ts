@@ -326,7 +326,10 @@ class BucketBuilder {
 
   private externalCall(span: Span, parentId: string, operationName: string, weight: number, call: ExternalCall): void {
     const calls = Math.max(1, Math.round(weight * call.perRequest));
-    const success = this.random.next() >= call.failure;
+    // Drawn whichever tables are asked for (outside `row`), so the rows are the same either way.
+    const operation = call.operations?.length ? pickWeighted(call.operations, this.random) : undefined;
+    const success = this.random.next() >= call.failure * (operation?.failureFactor ?? 1);
+    const resultCode = success ? (operation?.successCode ?? call.successCode ?? usualSuccessCode(call.type)) : failureCode(call, this.random);
     const durationMs = duration(this.random, success ? call.medianMs : call.medianMs * 3, 0.5);
     const id = this.hex("AppDependencies", 8);
     this.push(
@@ -338,10 +341,10 @@ class BucketBuilder {
         Id: id,
         Target: call.target,
         DependencyType: call.type,
-        Name: call.name,
-        Data: call.data,
+        Name: operation?.name ?? call.name,
+        Data: operation?.data ?? call.data,
         Success: success,
-        ResultCode: call.type === "Http" ? (success ? "200" : "503") : success ? "0" : "1",
+        ResultCode: resultCode,
         DurationMs: durationMs,
         PerformanceBucket: performanceBucket(durationMs),
         ItemCount: calls,
@@ -424,14 +427,31 @@ function conditionTag(workload: Workload, at: number): string {
   return tag;
 }
 
-function pickOperation(profile: RoleProfile, random: Random): { method: string; path: string } {
-  const total = profile.operations.reduce((sum, op) => sum + op.weight, 0);
+function pickWeighted<T extends { weight: number }>(items: readonly T[], random: Random): T {
+  const total = items.reduce((sum, item) => sum + item.weight, 0);
   let roll = random.next() * total;
-  for (const operation of profile.operations) {
-    roll -= operation.weight;
-    if (roll < 0) return operation;
+  for (const item of items) {
+    roll -= item.weight;
+    if (roll < 0) return item;
   }
-  return profile.operations[0]!;
+  return items[0]!;
+}
+
+function usualSuccessCode(type: string): string {
+  return type === "Http" ? "200" : "0";
+}
+
+/** A failed call's result code: the call's own codes, the first twice as likely as each of the others. */
+function failureCode(call: ExternalCall, random: Random): string {
+  const codes = call.failureCodes?.length ? call.failureCodes : call.type === "Http" ? ["503", "500"] : ["1"];
+  return pickWeighted(
+    codes.map((code, index) => ({ code, weight: index === 0 ? 2 : 1 })),
+    random,
+  ).code;
+}
+
+function pickOperation(profile: RoleProfile, random: Random): { method: string; path: string } {
+  return pickWeighted(profile.operations, random);
 }
 
 const noRoles: ReadonlySet<string> = new Set();

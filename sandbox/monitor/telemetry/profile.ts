@@ -12,17 +12,42 @@ export interface Operation {
   weight: number;
 }
 
+/** One of the operations a dependency is called with (AppDependencies.Name and Data), how often, and how fragile. */
+export interface CallOperation {
+  name: string;
+  data: string;
+  weight: number;
+  /** Its failure rate against the call's average: writes fail (deadlocks, conflicts) more than reads. */
+  failureFactor: number;
+  /** AppDependencies.ResultCode when it succeeds, when not the type's usual one (201 for an HTTP POST). */
+  successCode?: string;
+}
+
 export interface ExternalCall {
   /** AppDependencies.DependencyType, as the Azure Monitor OpenTelemetry exporter writes it. */
   type: string;
   /** AppDependencies.Target: the logical host (no port), `server|database` for SQL. */
   target: string;
+  /** The operation when `operations` is absent. */
   name: string;
   data: string;
+  /** The operations its calls are spread over; weighted failure factors average 1, so `failure` stays the call's rate. */
+  operations?: readonly CallOperation[];
+  /** AppDependencies.ResultCode of a success; the type's usual one when absent (200 for HTTP, 0 otherwise). */
+  successCode?: string;
+  /** The result codes a failure records, the first the most frequent; the type's usual ones when absent. */
+  failureCodes?: readonly string[];
   medianMs: number;
   failure: number;
   /** Calls per request. */
   perRequest: number;
+}
+
+/** `operations` with failure factors scaled so their weighted average is 1. */
+function operationsOf(operations: readonly CallOperation[]): CallOperation[] {
+  const weight = operations.reduce((sum, op) => sum + op.weight, 0);
+  const mean = operations.reduce((sum, op) => sum + op.weight * op.failureFactor, 0) / weight;
+  return operations.map((op) => ({ ...op, failureFactor: op.failureFactor / mean }));
 }
 
 export interface RoleProfile {
@@ -65,6 +90,7 @@ export function roleProfile(seed: string, roleName: string): RoleProfile {
       target: "169.254.169.254",
       name: "GET /metadata/instance/compute",
       data: "http://169.254.169.254/metadata/instance/compute?api-version=2017-12-01&format=json",
+      failureCodes: ["403"],
       medianMs: 3,
       failure: 0.5,
       perRequest: 0.005,
@@ -74,6 +100,7 @@ export function roleProfile(seed: string, roleName: string): RoleProfile {
       target: `kv-${resource}.vault.azure.net`,
       name: "GET /secrets/{name}",
       data: `https://kv-${resource}.vault.azure.net/secrets/connection-string`,
+      failureCodes: ["429", "503", "401"],
       medianMs: 25,
       failure: 0.002,
       perRequest: 0.05,
@@ -104,6 +131,13 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
         target: `${server}|${dependency.target.split(".")[0]}`,
         name: `SELECT ${table}`,
         data: `SELECT TOP (@p0) * FROM ${table} WHERE id = @p1`,
+        operations: operationsOf([
+          { name: `SELECT ${table}`, data: `SELECT TOP (@p0) * FROM ${table} WHERE id = @p1`, weight: 6, failureFactor: 1 },
+          { name: `INSERT ${table}`, data: `INSERT INTO ${table} (id, body) VALUES (@p0, @p1)`, weight: 2, failureFactor: 2.5 },
+          { name: `UPDATE ${table}`, data: `UPDATE ${table} SET body = @p1 WHERE id = @p0`, weight: 1, failureFactor: 4 },
+        ]),
+        // Timeout, deadlock victim, database unavailable: SqlException numbers, as the SQL client records them.
+        failureCodes: ["-2", "1205", "40613"],
         medianMs: 4 + random.next() * 20,
         failure: 0.001,
         perRequest: 1 + random.int(3),
@@ -115,6 +149,12 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
         target: host(dependency.target, ".redis.cache.windows.net"),
         name: "get",
         data: `get ${table}:{id}`,
+        operations: operationsOf([
+          { name: "get", data: `get ${table}:{id}`, weight: 6, failureFactor: 1 },
+          { name: "set", data: `set ${table}:{id} ?`, weight: 3, failureFactor: 1.5 },
+          { name: "del", data: `del ${table}:{id}`, weight: 1, failureFactor: 1 },
+        ]),
+        failureCodes: ["ETIMEDOUT", "ECONNRESET"],
         medianMs: 0.8 + random.next() * 2,
         failure: 0.0005,
         perRequest: 1 + random.int(2),
@@ -125,6 +165,11 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
         target: `${host(dependency.target, ".servicebus.windows.net")}/${table}`,
         name: "ServiceBusSender.send",
         data: "",
+        operations: operationsOf([
+          { name: "ServiceBusSender.send", data: "", weight: 5, failureFactor: 1 },
+          { name: "ServiceBusSender.scheduleMessages", data: "", weight: 1, failureFactor: 2 },
+        ]),
+        failureCodes: ["ServerBusy", "ServiceTimeout", "QuotaExceeded"],
         medianMs: 8 + random.next() * 20,
         failure: 0.002,
         perRequest: 0.2 + random.next() * 0.6,
@@ -135,6 +180,13 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
         target: host(dependency.target, ".documents.azure.com"),
         name: `Query ${table}`,
         data: "SELECT * FROM c WHERE c.id = @id",
+        operations: operationsOf([
+          { name: `Query ${table}`, data: "SELECT * FROM c WHERE c.id = @id", weight: 5, failureFactor: 1 },
+          { name: `Upsert ${table}`, data: "", weight: 2, failureFactor: 2, successCode: "201" },
+        ]),
+        successCode: "200",
+        // Request rate too large, timeout, service unavailable.
+        failureCodes: ["429", "408", "503"],
         medianMs: 5 + random.next() * 10,
         failure: 0.001,
         perRequest: 1,
@@ -145,16 +197,28 @@ export function externalCall(seed: string, roleName: string, dependency: Declare
         target: host(dependency.target, ".mongo.cosmos.azure.com"),
         name: `find ${table}`,
         data: "",
+        operations: operationsOf([
+          { name: `find ${table}`, data: "", weight: 5, failureFactor: 1 },
+          { name: `insertOne ${table}`, data: "", weight: 2, failureFactor: 2 },
+          { name: `updateOne ${table}`, data: "", weight: 1, failureFactor: 2 },
+        ]),
+        failureCodes: ["MongoNetworkTimeoutError", "MongoServerSelectionError"],
         medianMs: 3 + random.next() * 10,
         failure: 0.001,
         perRequest: 1,
       };
     default:
+      const url = `https://${dependency.target.replace(/^https?:\/\//, "")}`;
       return {
         type: "Http",
         target: dependency.target.replace(/^https?:\/\//, "").replace(/[:/].*$/, ""),
         name: "GET /",
-        data: `https://${dependency.target.replace(/^https?:\/\//, "")}`,
+        data: url,
+        operations: operationsOf([
+          { name: "GET /", data: url, weight: 4, failureFactor: 1 },
+          { name: "POST /", data: url, weight: 1, failureFactor: 3, successCode: "201" },
+        ]),
+        failureCodes: ["503", "500", "504", "429"],
         medianMs: 60 + random.next() * 200,
         failure: 0.005,
         perRequest: 0.3 + random.next() * 0.7,
