@@ -6,9 +6,11 @@
 // Each sample adds the sampling interval's hours to that UTC day's row
 // (upsert). A namespace whose usage is older than three intervals (its
 // cluster unreachable, the reconcile stalled) is not sampled: its time is
-// left unsampled rather than guessed.
+// left unsampled rather than guessed. The day's stored allocation is
+// refreshed in the sample's transaction (lib/costs/cost-allocation.ts).
 import { getPrisma } from "@/lib/db/client";
 import { deploymentRequestHours, namespaceRequestHours, utcDay } from "./resource-hours";
+import { refreshCostAllocation } from "./cost-allocation";
 
 export interface SampleSummary {
   /** False when another worker took this interval's sample. */
@@ -98,7 +100,9 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
           "cpuCoreHours" = "ServiceResourceHours"."cpuCoreHours" + EXCLUDED."cpuCoreHours",
           "memoryGiBHours" = "ServiceResourceHours"."memoryGiBHours" + EXCLUDED."memoryGiBHours"`;
     }
-  });
+    // Today's stored allocation (decision 0035) with this sample in it, in the same transaction.
+    if (sampled.length > 0 || services.length > 0) await refreshCostAllocation(tx, { from: utcDay(now), to: utcDay(now) });
+  }, { timeout: 60_000 });
   return { namespaces: sampled.length, services: services.length, stale };
 }
 
