@@ -15,7 +15,7 @@ import { getPrisma } from "@/lib/db/client";
 import { allocationNotes, type AllocationRule, type ClusterDay, type ResourceHours } from "./allocate";
 import type { ServiceShare, TaggedCost } from "./attribute";
 import { belongsToCluster } from "./cluster-bill";
-import { buildCostReport, costGroupings, type ApartLine, type CostCell, type CostGrouping, type CostReport, type ReportCluster } from "./cost-report";
+import { buildCostReport, costGroupings, daysBetween, type ApartLine, type CostCell, type CostGrouping, type CostReport, type ReportCluster } from "./cost-report";
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 
@@ -208,22 +208,27 @@ export async function backfillCostAllocation(now = new Date()): Promise<boolean>
 
 /**
  * The stored cells of days `from`..`to` in one grouping and currency, summed per group and day across teams; only
- * the given teams' cells unless "all". What `summarizeCells` needs, as few rows as there are lines.
+ * the given teams' cells unless "all". What `summarizeCells` needs. PostgreSQL sums and packs them into one JSON text
+ * (a line per group, its days as offsets from `from`): hundreds of lines × 90 days as rows cost more to decode than to sum.
  */
 export async function readStoredCells(
   db: Db,
   query: { groupBy: CostGrouping; currency: string; from: string; to: string; teams: "all" | readonly string[] },
 ): Promise<CostCell[]> {
   const teams = query.teams === "all" ? null : [...query.teams];
-  const lines = await db.$queryRaw<{ key: string; apart: ApartLine | null; days: string[]; cents: number[] }[]>`
-    SELECT "key", "apart", array_agg("day") AS "days", array_agg("cents") AS "cents" FROM (
-      SELECT "key", "apart", to_char("day", 'YYYY-MM-DD') AS "day", sum("costMinor")::float8 AS "cents"
-      FROM "CostAllocation"
-      WHERE "grouping" = ${query.groupBy} AND "currency" = ${query.currency} AND "day" BETWEEN ${query.from}::date AND ${query.to}::date
-        AND (${teams}::text[] IS NULL OR "team" = ANY(${teams}::text[]))
-      GROUP BY "key", "apart", "day"
-    ) d GROUP BY "key", "apart"`;
-  return lines.flatMap((line) => line.days.map((day, i) => ({ day, key: line.key, apart: line.apart, team: null, cents: line.cents[i]! })));
+  const [packed] = await db.$queryRaw<{ lines: string }[]>`
+    SELECT coalesce(json_agg(json_build_array("key", "apart", "days", "cents")), '[]')::text AS "lines" FROM (
+      SELECT "key", "apart", array_agg("i") AS "days", array_agg("cents") AS "cents" FROM (
+        SELECT "key", "apart", "day" - ${query.from}::date AS "i", sum("costMinor") AS "cents"
+        FROM "CostAllocation"
+        WHERE "grouping" = ${query.groupBy} AND "currency" = ${query.currency} AND "day" BETWEEN ${query.from}::date AND ${query.to}::date
+          AND (${teams}::text[] IS NULL OR "team" = ANY(${teams}::text[]))
+        GROUP BY "key", "apart", "day"
+      ) d GROUP BY "key", "apart"
+    ) l`;
+  const days = daysBetween(query.from, query.to);
+  const lines = JSON.parse(packed?.lines ?? "[]") as [string, ApartLine | null, number[], number[]][];
+  return lines.flatMap(([key, apart, offsets, cents]) => offsets.map((i, k) => ({ day: days[i]!, key, apart, team: null, cents: cents[k]! })));
 }
 
 /** The stored clusters' days from `from` to `to` in one currency, clusters by name: what their notes are made of. */

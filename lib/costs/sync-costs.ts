@@ -11,6 +11,7 @@ import { getPrisma } from "@/lib/db/client";
 import { CostQueryError, costTagKeys, queryMonthByDay, type CostRowData } from "@/lib/azure/costs";
 import { monthDays, monthsToSync, plannedQueries, scopeIsDue } from "@/lib/costs/sync-plan";
 import { refreshCostAllocation } from "@/lib/costs/cost-allocation";
+import { checkCostBudgets, type BudgetCheck } from "@/lib/costs/check-cost-budgets";
 
 export interface ScopeSyncResult {
   scope: string;
@@ -22,6 +23,8 @@ export interface ScopeSyncResult {
 
 export interface CostSyncSummary {
   scopes: ScopeSyncResult[];
+  /** Budgets checked after the sync stored new figures (none synced: not checked). */
+  budgets?: BudgetCheck;
   /** scopes × months × groupings for the scopes that were due. */
   plannedQueries: number;
 }
@@ -136,5 +139,7 @@ export async function syncCosts(options: SyncCostsOptions): Promise<CostSyncSumm
     due.push(months);
     results.push(await syncScope(scope, months, options, now));
   }
-  return { scopes: results, plannedQueries: plannedQueries(due, costTagKeys.length) };
+  // New figures: tell teams whose month crossed a budget threshold (once per threshold per month).
+  const budgets = results.some((result) => result.status === "synced") ? await checkCostBudgets(now) : undefined;
+  return { scopes: results, plannedQueries: plannedQueries(due, costTagKeys.length), budgets };
 }
