@@ -10,7 +10,13 @@ const maxThresholds = 10;
 /** A number typed as text ("1500.50", "80") becomes that number; anything else stays, for zod to refuse. */
 const numeric = (value: unknown) => (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : value);
 /** "80, 100" or "80 100" from a form; an array from JSON; empty text is no thresholds. */
-const list = (value: unknown) => (typeof value === "string" ? value.split(/[\s,;]+/).filter(Boolean).map(numeric) : value);
+const list = (value: unknown) =>
+  typeof value === "string"
+    ? value
+        .split(/[\s,;]+/)
+        .filter(Boolean)
+        .map(numeric)
+    : value;
 
 const threshold = (what: string) =>
   z.preprocess(

@@ -39,9 +39,7 @@ export async function checkCostBudgets(now = new Date()): Promise<BudgetCheck> {
     const money = (minor: number) => formatMoney(minor, view.currency, view.minorUnitDigits);
     await prisma.$transaction(async (tx) => {
       const team = await tx.team.findUniqueOrThrow({ where: { id: budget.teamId }, select: { entraGroupIds: true } });
-      const members = team.entraGroupIds.length
-        ? await tx.user.findMany({ where: { groupIds: { hasSome: team.entraGroupIds } }, select: { id: true } })
-        : [];
+      const members = team.entraGroupIds.length ? await tx.user.findMany({ where: { groupIds: { hasSome: team.entraGroupIds } }, select: { id: true } }) : [];
       for (const { kind, threshold } of reached) {
         const costMinor = kind === "actual" ? view.actualMinor : view.forecastMinor!;
         const inserted = await tx.$queryRaw<{ id: bigint }[]>`

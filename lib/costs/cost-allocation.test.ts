@@ -96,7 +96,12 @@ beforeAll(async () => {
       row(day, cluster.armId, cluster.resourceGroup, r.int(5_000));
       const nodeGroup = nodeResourceGroupOf(cluster);
       for (let pool = 0; pool < 1 + r.int(3); pool++)
-        row(day, `/subscriptions/${subscriptionId}/resourcegroups/${nodeGroup}/providers/microsoft.compute/virtualmachinescalesets/p${pool}`, nodeGroup, r.int(60_000));
+        row(
+          day,
+          `/subscriptions/${subscriptionId}/resourcegroups/${nodeGroup}/providers/microsoft.compute/virtualmachinescalesets/p${pool}`,
+          nodeGroup,
+          r.int(60_000),
+        );
       if (r.next() < 0.15) continue; // billed, never sampled: all idle
       for (const namespace of namespaces) {
         if (r.next() < 0.35) continue;
@@ -120,10 +125,19 @@ beforeAll(async () => {
     // Azure resources outside the clusters: tagged with a team, a service, both, or nothing.
     for (let k = 0; k < 4; k++) {
       const tags = r.pick([{}, { team: r.pick(teams).slug }, { service: r.pick(services) }, { team: r.pick(teams).slug, service: r.pick(services) }]);
-      row(day, `/subscriptions/${subscriptionId}/resourcegroups/rg-tagged-${suffix}/providers/microsoft.cache/redis/r${k}`, `rg-tagged-${suffix}`, r.int(3_000), tags);
+      row(
+        day,
+        `/subscriptions/${subscriptionId}/resourcegroups/rg-tagged-${suffix}/providers/microsoft.cache/redis/r${k}`,
+        `rg-tagged-${suffix}`,
+        r.int(3_000),
+        tags,
+      );
     }
     // Now and then a row in another currency: counted apart, and the read says so.
-    if (r.next() < 0.1) row(day, `/subscriptions/${subscriptionId}/resourcegroups/rg-usd-${suffix}/providers/microsoft.kv/vaults/v`, `rg-usd-${suffix}`, 700, { currency: "USD" });
+    if (r.next() < 0.1)
+      row(day, `/subscriptions/${subscriptionId}/resourcegroups/rg-usd-${suffix}/providers/microsoft.kv/vaults/v`, `rg-usd-${suffix}`, 700, {
+        currency: "USD",
+      });
   }
   await prisma.costRow.createMany({ data: costRows });
   await prisma.namespaceResourceHours.createMany({ data: samples });

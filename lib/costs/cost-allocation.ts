@@ -15,7 +15,16 @@ import { getPrisma } from "@/lib/db/client";
 import { allocationNotes, type AllocationRule, type ClusterDay, type ResourceHours } from "./allocate";
 import type { ServiceShare, TaggedCost } from "./attribute";
 import { belongsToCluster } from "./cluster-bill";
-import { buildCostReport, costGroupings, daysBetween, type ApartLine, type CostCell, type CostGrouping, type CostReport, type ReportCluster } from "./cost-report";
+import {
+  buildCostReport,
+  costGroupings,
+  daysBetween,
+  type ApartLine,
+  type CostCell,
+  type CostGrouping,
+  type CostReport,
+  type ReportCluster,
+} from "./cost-report";
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 

@@ -48,7 +48,15 @@ beforeAll(async () => {
   teamId = team.id;
   for (const name of ["Ada", "Bo"]) {
     const user = await prisma.user.create({
-      data: { entraObjectId: randomBytes(8).toString("hex"), tenantId: "t", name, email: `${name}-${suffix}@example.com`, groupIds: [group], appRoles: [], lastSignInAt: now },
+      data: {
+        entraObjectId: randomBytes(8).toString("hex"),
+        tenantId: "t",
+        name,
+        email: `${name}-${suffix}@example.com`,
+        groupIds: [group],
+        appRoles: [],
+        lastSignInAt: now,
+      },
     });
     memberIds.push(user.id);
   }

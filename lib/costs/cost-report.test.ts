@@ -171,7 +171,11 @@ describe("buildCostReport, property: a day's cells depend on that day alone (wha
           };
           const whole = buildCostReport({ ...base, clusters: cs });
           const perDay = dates.map((d) =>
-            buildCostReport({ ...base, clusters: cs.map((c) => ({ ...c, days: c.days.filter((x) => x.day === d) })), resources: resources.filter((r) => r.day === d) }),
+            buildCostReport({
+              ...base,
+              clusters: cs.map((c) => ({ ...c, days: c.days.filter((x) => x.day === d) })),
+              resources: resources.filter((r) => r.day === d),
+            }),
           );
           const sortCells = (cells: CostCell[]) => [...cells].sort((x, y) => `${x.day}${x.key}${x.team}`.localeCompare(`${y.day}${y.key}${y.team}`));
           expect(sortCells(perDay.flatMap((r) => r.cells))).toEqual(sortCells(whole.cells));

@@ -98,7 +98,14 @@ export function buildCostReport(input: CostReportInput): CostReport {
     notes.push(...allocation.notes);
     for (const day of allocation.days) {
       totalCents += day.billedCents;
-      clusterDays.push({ clusterId: cluster.id, cluster: cluster.name, day: day.day, billedCents: day.billedCents, idleCents: day.idleCents, unsampled: day.unsampled });
+      clusterDays.push({
+        clusterId: cluster.id,
+        cluster: cluster.name,
+        day: day.day,
+        billedCents: day.billedCents,
+        idleCents: day.idleCents,
+        unsampled: day.unsampled,
+      });
       add(day.day, null, null, day.idleCents, "idle");
       for (const ns of day.namespaces) {
         const cents = namespaceCents(ns);

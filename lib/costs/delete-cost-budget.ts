@@ -21,7 +21,12 @@ export async function deleteCostBudget({ actor, team: slug }: { actor: Actor; te
       resourceType: "cost-budget",
       resourceId: team.id,
       outcome: "success",
-      before: { amountMinor: Number(before.amountMinor), currency: before.currency, actualThresholds: before.actualThresholds, forecastThresholds: before.forecastThresholds },
+      before: {
+        amountMinor: Number(before.amountMinor),
+        currency: before.currency,
+        actualThresholds: before.actualThresholds,
+        forecastThresholds: before.forecastThresholds,
+      },
       detail: `Budget of team ${team.slug}`,
     });
     return { team: team.slug, removed: true as const };

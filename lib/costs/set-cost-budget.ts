@@ -24,7 +24,17 @@ export async function budgetTeam(actor: Actor, slug: string, action: string) {
   return team;
 }
 
-export async function setCostBudget({ actor, team: slug, input, now = new Date() }: { actor: Actor; team: string; input: BudgetInput; now?: Date }): Promise<CostBudgetView> {
+export async function setCostBudget({
+  actor,
+  team: slug,
+  input,
+  now = new Date(),
+}: {
+  actor: Actor;
+  team: string;
+  input: BudgetInput;
+  now?: Date;
+}): Promise<CostBudgetView> {
   const team = await budgetTeam(actor, slug, "cost.budget.set");
   const data = parseInput(budgetInput, input);
   const prisma = getPrisma();
@@ -37,9 +47,13 @@ export async function setCostBudget({ actor, team: slug, input, now = new Date()
   const digits = minorUnitDigits(newest.currency);
   const amountMinor = Math.round(data.amount * 10 ** digits);
   if (Math.abs(amountMinor - data.amount * 10 ** digits) > 1e-6)
-    throw new AppError("invalid_input", `amount has more decimals than ${newest.currency} has (${digits}); round it, such as ${(amountMinor / 10 ** digits).toFixed(digits)}.`, {
-      path: ["amount"],
-    });
+    throw new AppError(
+      "invalid_input",
+      `amount has more decimals than ${newest.currency} has (${digits}); round it, such as ${(amountMinor / 10 ** digits).toFixed(digits)}.`,
+      {
+        path: ["amount"],
+      },
+    );
   const values = {
     amountMinor: BigInt(amountMinor),
     currency: newest.currency,
