@@ -36,6 +36,53 @@ test("an admin syncs cost and sees the month's figures, the trend, the breakdown
   expect((await csv.text()).split("\r\n")[0]).toBe('"day","team","label","line","amount","currency"');
 });
 
+test("a Payments member sets the team's budget: a wrong amount is refused with what to change, a good one shows on /costs", async ({ page }) => {
+  test.setTimeout(300_000);
+  // The budget's currency is the bill's: an admin syncs first (a second request while one runs queues nothing).
+  await signInAs(page, "admin", "/costs");
+  await page.request.post("/api/v1/costs/sync", { headers: { origin: new URL(page.url()).origin } });
+  await expect
+    .poll(async () => ((await (await page.request.get("/api/v1/costs")).json()) as { dataAsOf: string | null }).dataAsOf, {
+      timeout: 240_000,
+      intervals: [2_000],
+    })
+    .not.toBeNull();
+  await page.context().clearCookies();
+
+  await signInAs(page, "payments", "/costs");
+  const form = page.getByRole("form", { name: "Set a team's monthly budget" });
+  await expect(form).toBeVisible();
+  await form.getByLabel("Team").selectOption({ label: "Payments" });
+  await form.getByLabel(/Monthly budget/).fill("-250");
+  await form.getByLabel("Alert at % of actual").fill("80, 100");
+  await form.getByRole("button", { name: "Set budget" }).click();
+  await expect(form.getByRole("alert")).toContainText("more than 0");
+  await expect(form.getByLabel(/Monthly budget/)).toHaveAttribute("aria-invalid", "true");
+  await expect(form.getByLabel(/Monthly budget/)).toHaveValue("-250");
+
+  await form.getByLabel(/Monthly budget/).fill("1500");
+  await form.getByRole("button", { name: "Set budget" }).click();
+  await expect(form.getByRole("status")).toContainText("Budget of Payments set to");
+  const row = page.getByTestId("budget-payments");
+  await expect(row).toBeVisible();
+  await expect(row).toContainText("1,500.00");
+  await expect(row).toContainText("actual 80, 100 %");
+  await page.screenshot({ path: test.info().outputPath("costs-budget.png"), fullPage: true });
+
+  // The API says the same, and refuses text and a threshold over 1000 % with a field error.
+  const origin = new URL(page.url()).origin;
+  const list = (await (await page.request.get("/api/v1/costs/budgets")).json()) as { budgets: { team: string; amountMinor: number }[] };
+  expect(list.budgets.find((budget) => budget.team === "payments")?.amountMinor).toBe(150_000);
+  const text = await page.request.put("/api/v1/costs/budgets/payments", { headers: { origin }, data: { amount: "a lot" } });
+  expect(text.status()).toBe(400);
+  expect(((await text.json()) as { error: { path: string[] } }).error.path).toEqual(["amount"]);
+  const over = await page.request.put("/api/v1/costs/budgets/payments", { headers: { origin }, data: { amount: 10, actualThresholds: [1200] } });
+  expect(over.status()).toBe(400);
+  expect(((await over.json()) as { error: { message: string } }).error.message).toContain("at most 1000 %");
+  // Another team's budget is not a Payments member's to set.
+  expect((await page.request.put("/api/v1/costs/budgets/orders", { headers: { origin }, data: { amount: 10 } })).status()).toBe(403);
+});
+
 test("a bad grouping or range in the address shows what to change, not an error page", async ({ page }) => {
   await signInAs(page, "admin", "/costs?groupBy=colour");
   // Next's route announcer is an alert too: find ours by its text.

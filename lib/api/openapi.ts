@@ -15,6 +15,10 @@ import { setHealthThresholdsInput } from "@/lib/health/set-health-thresholds";
 import { mapQuery } from "@/lib/appmap/get-map";
 import { edgeOperationsParams, edgeOperationsRateLimit, edgeOperationsViewSchema } from "@/lib/appmap/get-edge-operations";
 import { costQuery } from "@/lib/costs/cost-query";
+import { budgetInput } from "@/lib/costs/budget-input";
+import { costBudgetView } from "@/lib/costs/cost-budget-view";
+import { costBudgetList } from "@/lib/costs/list-cost-budgets";
+import { costBudgetRemoval } from "@/lib/costs/delete-cost-budget";
 import { createBoardInput, createDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
 import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
 import { errorCodes, unexpectedError } from "@/lib/errors";
@@ -607,6 +611,29 @@ export function openApiDocument(serverUrl: string) {
           responses: { 202: json("CostSyncRequest", "Queued, or already queued or running"), ...errors(401, 403) },
         },
       },
+      "/api/v1/costs/budgets": {
+        get: {
+          summary:
+            "Monthly cost budgets you may see (your teams'; all for admins): this month's actual cost against each, the forecast (month-to-date run rate projected to month end), the thresholds crossed and notified, and the teams whose budget you may set",
+          operationId: "listCostBudgets",
+          responses: { 200: json("CostBudgetList", "Budgets"), ...errors(401, 403) },
+        },
+      },
+      "/api/v1/costs/budgets/{team}": {
+        parameters: [{ name: "team", in: "path", required: true, schema: { type: "string" }, description: "The team's slug." }],
+        put: {
+          summary:
+            "Set or replace a team's monthly budget (members of the team, admins), in the bill's currency; its members are notified once per threshold per month when a sync finds the month's actual cost or forecast over one. 400 for an amount of 0 or less, text, or a threshold outside 1–1000 %; 409 before any cost is stored (the currency is unknown)",
+          operationId: "setCostBudget",
+          requestBody: body(schema(budgetInput)),
+          responses: { 200: json("CostBudget", "The budget and this month against it"), ...errors(400, 401, 403, 404, 409) },
+        },
+        delete: {
+          summary: "Remove a team's budget (members of the team, admins)",
+          operationId: "deleteCostBudget",
+          responses: { 200: json("CostBudgetRemoval", "Removed"), ...errors(401, 403, 404, 409) },
+        },
+      },
       // Application map (issue 13): read from the stored snapshot, never from Azure.
       "/api/v1/map": {
         get: {
@@ -777,6 +804,9 @@ export function openApiDocument(serverUrl: string) {
         ServicePage: schema(views.servicePage, "output"),
         CostView: schema(views.costView, "output"),
         CostSyncRequest: schema(views.costSyncRequest, "output"),
+        CostBudget: schema(costBudgetView, "output"),
+        CostBudgetList: schema(costBudgetList, "output"),
+        CostBudgetRemoval: schema(costBudgetRemoval, "output"),
       },
     },
   };

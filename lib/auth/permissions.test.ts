@@ -76,6 +76,7 @@ const expected: Record<Action, Decision> = {
   "health:thresholds:edit": adminOnly,
   "cost:read": owningTeam,
   "cost:sync": adminOnly,
+  "budget:manage": owningTeam,
   "board:read": anySignedIn,
   "board:manage": owningTeam,
   // Only a screen's display token (and admins): people look at boards through /boards.

@@ -84,6 +84,7 @@ export const actions = [
   "health:thresholds:edit",
   "cost:read",
   "cost:sync",
+  "budget:manage",
   "board:read",
   "board:manage",
   "board:view",
@@ -121,6 +122,8 @@ const owningTeamMember: ReadonlySet<Action> = new Set([
   "deployment:cancel",
   // A team's boards and their screens; a board for everyone (no team) is for admins only.
   "board:manage",
+  // A team's monthly cost budget and its alert thresholds (admins for any team).
+  "budget:manage",
 ]);
 
 /** Cost is shown to the team it is about (and admins): a member asks once per team of theirs and sees those teams' figures. */
@@ -222,6 +225,7 @@ const refusals: Record<Action, string> = {
   "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
   "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
   "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
+  "budget:manage": "Only members of the team and platform admins can set a team's cost budget. Ask a member of the team or an admin.",
   "board:read": "You need to be signed in to see wall boards.",
   "board:manage":
     "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",

@@ -128,6 +128,19 @@ export function allocateCluster(
   isSystem: (namespace: string) => boolean = defaultIsSystemNamespace,
 ): ClusterAllocation {
   const allocated = [...days].sort((a, b) => a.day.localeCompare(b.day)).map((day) => allocateClusterDay(day, rule, isSystem));
+  return { cluster, days: allocated, notes: allocationNotes(cluster, allocated, rule) };
+}
+
+/**
+ * What a reader of a cluster's figures must know: days without samples (all idle), days where only system namespaces
+ * had requests. From each day's bill, idle and sampled flag alone, so a stored allocation gives the same notes.
+ */
+export function allocationNotes(
+  cluster: string,
+  days: readonly Pick<ClusterDayAllocation, "day" | "billedCents" | "idleCents" | "unsampled">[],
+  rule: AllocationRule,
+): string[] {
+  const allocated = [...days].sort((a, b) => a.day.localeCompare(b.day));
   const notes: string[] = [];
   const unsampled = allocated.filter((day) => day.unsampled && day.billedCents !== 0);
   if (unsampled.length > 0 && unsampled.length === allocated.filter((day) => day.billedCents !== 0).length) {
@@ -137,5 +150,5 @@ export function allocateCluster(
   }
   const lone = allocated.filter((day) => !day.unsampled && day.idleCents !== 0 && rule.idle !== "apart");
   if (lone.length > 0) notes.push(`${cluster}: only system namespaces had requests on ${lone.map((day) => day.day).join(", ")}; idle cost stays apart there.`);
-  return { cluster, days: allocated, notes };
+  return notes;
 }

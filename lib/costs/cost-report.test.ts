@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { allocateCluster, type ClusterDay } from "./allocate";
+import { allocateCluster, allocationNotes, type ClusterDay } from "./allocate";
 import { attributeCosts, type ServiceShare, type TaggedCost } from "./attribute";
-import { buildCostReport, costGroupings, daysBetween, summarizeCells, topMovers, type CostReportInput, type ReportCluster } from "./cost-report";
+import { buildCostReport, costGroupings, daysBetween, summarizeCells, topMovers, type CostCell, type CostReportInput, type ReportCluster } from "./cost-report";
 
 const day = (d: string, billedCents: number, requests: ClusterDay["requests"]): ClusterDay => ({
   day: d,
@@ -130,6 +130,64 @@ describe("buildCostReport, property: every grouping adds up to the bill to the c
           const byTeam = totals(summarizeCells(buildCostReport({ ...base, groupBy: "team" }).cells, daysBetween("2026-03-01", "2026-03-02"), "all"));
           const attribution = attributeCosts({ ...base, clusters: cs.map((c) => allocateCluster(c.id, c.days, base.rule)) });
           for (const [team, cents] of Object.entries(attribution.byTeam)) expect(byTeam[team] ?? 0).toBe(cents);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe("buildCostReport, property: a day's cells depend on that day alone (what a stored allocation rests on, decision 0035)", () => {
+  const arbDay = (d: string) =>
+    fc
+      .record({
+        billedCents: fc.integer({ min: -1_000, max: 5_000_000 }),
+        requests: fc.dictionary(
+          fc.constantFrom("a", "b", "kube-system"),
+          fc.record({ cpuCoreHours: fc.double({ min: 0, max: 100, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 400, noNaN: true }) }),
+        ),
+      })
+      .map((x) => ({ day: d, capacity: { cpuCoreHours: 0, memoryGiBHours: 0 }, ...x }));
+  const dates = ["2026-03-30", "2026-03-31", "2026-04-01"];
+
+  it("the report of a range is the reports of its days put together, cell for cell, notes included", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(...dates.map(arbDay)), { maxLength: 3 }),
+        fc.array(fc.record({ day: fc.constantFrom(...dates), cents: fc.integer({ min: 0, max: 9_999 }), team: fc.constantFrom("t1", undefined) }), {
+          maxLength: 4,
+        }),
+        fc.constantFrom(...costGroupings),
+        (clusterDays, resources, groupBy) => {
+          const cs = clusterDays.map((days, i) => ({ id: `c${i}`, name: `c${i}`, days }));
+          const base = {
+            groupBy,
+            resources,
+            // A namespace's team per day, as samples carry it.
+            namespaceTeam: (_c: string, ns: string, d: string) => (ns === "a" ? "t1" : ns === "b" && d !== "2026-03-31" ? "t2" : undefined),
+            serviceShares: (_c: string, ns: string): readonly ServiceShare[] => (ns === "a" ? [{ service: "s1", weight: 2 }] : []),
+            serviceTeam: () => undefined,
+            rule: { idle: "apart", system: "apart" } as const,
+          };
+          const whole = buildCostReport({ ...base, clusters: cs });
+          const perDay = dates.map((d) =>
+            buildCostReport({
+              ...base,
+              clusters: cs.map((c) => ({ ...c, days: c.days.filter((x) => x.day === d) })),
+              resources: resources.filter((r) => r.day === d),
+            }),
+          );
+          const sortCells = (cells: CostCell[]) => [...cells].sort((x, y) => `${x.day}${x.key}${x.team}`.localeCompare(`${y.day}${y.key}${y.team}`));
+          expect(sortCells(perDay.flatMap((r) => r.cells))).toEqual(sortCells(whole.cells));
+          // Notes from the clusters' days alone (what is stored) are the allocation's notes.
+          const notes = cs.flatMap((c) =>
+            allocationNotes(
+              c.name,
+              whole.clusterDays.filter((d) => d.clusterId === c.id),
+              base.rule,
+            ),
+          );
+          expect(notes).toEqual(whole.notes);
         },
       ),
       { numRuns: 200 },

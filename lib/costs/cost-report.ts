@@ -30,8 +30,8 @@ export interface CostReportInput {
   clusters: readonly ReportCluster[];
   /** Billed resources outside every cluster, with their tags. */
   resources: readonly TaggedCost[];
-  /** A namespace's team slug (kept for namespaces deleted since). */
-  namespaceTeam: (clusterId: string, namespace: string) => string | undefined;
+  /** A namespace's team slug on a day, as that day's samples carry it (kept for namespaces deleted since). */
+  namespaceTeam: (clusterId: string, namespace: string, day: string) => string | undefined;
   serviceShares: (clusterId: string, namespace: string, day: string) => readonly ServiceShare[];
   /** A service's owner team slug. */
   serviceTeam: (service: string) => string | undefined;
@@ -48,10 +48,21 @@ export interface CostCell {
   cents: number;
 }
 
+/** One cluster's day as allocated: what its notes are made of (a stored allocation keeps these). */
+export interface ReportClusterDay {
+  clusterId: string;
+  cluster: string;
+  day: string;
+  billedCents: number;
+  idleCents: number;
+  unsampled: boolean;
+}
+
 export interface CostReport {
   cells: CostCell[];
   totalCents: number;
   notes: string[];
+  clusterDays: ReportClusterDay[];
 }
 
 function groupKey(groupBy: CostGrouping, cluster: string, namespace: string, team: string | undefined, service: string | null): string | null {
@@ -80,12 +91,21 @@ export function buildCostReport(input: CostReportInput): CostReport {
   };
   let totalCents = 0;
   const notes: string[] = [];
+  const clusterDays: ReportClusterDay[] = [];
 
   for (const cluster of input.clusters) {
     const allocation = allocateCluster(cluster.name, cluster.days, input.rule);
     notes.push(...allocation.notes);
     for (const day of allocation.days) {
       totalCents += day.billedCents;
+      clusterDays.push({
+        clusterId: cluster.id,
+        cluster: cluster.name,
+        day: day.day,
+        billedCents: day.billedCents,
+        idleCents: day.idleCents,
+        unsampled: day.unsampled,
+      });
       add(day.day, null, null, day.idleCents, "idle");
       for (const ns of day.namespaces) {
         const cents = namespaceCents(ns);
@@ -93,7 +113,7 @@ export function buildCostReport(input: CostReportInput): CostReport {
           add(day.day, null, null, cents, "system");
           continue;
         }
-        const team = input.namespaceTeam(cluster.id, ns.namespace);
+        const team = input.namespaceTeam(cluster.id, ns.namespace, day.day);
         if (input.groupBy !== "service") {
           add(day.day, groupKey(input.groupBy, cluster.name, ns.namespace, team, null), team ?? null, cents);
           continue;
@@ -116,7 +136,7 @@ export function buildCostReport(input: CostReportInput): CostReport {
     const key = input.groupBy === "team" ? (team ?? null) : input.groupBy === "service" ? (resource.service ?? null) : null;
     add(resource.day, key, team ?? null, resource.cents);
   }
-  return { cells: [...cells.values()], totalCents, notes };
+  return { cells: [...cells.values()], totalCents, notes, clusterDays };
 }
 
 export interface CostLine {

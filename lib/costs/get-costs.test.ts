@@ -7,6 +7,7 @@ import { getPrisma } from "@/lib/db/client";
 import type { UserActor } from "@/lib/auth/permissions";
 import { getCosts } from "./get-costs";
 import { scopeOf } from "./sync-costs";
+import { refreshCostAllocationNow } from "./cost-allocation";
 
 const suffix = randomBytes(3).toString("hex");
 const subscriptionId = `sub-${suffix}`;
@@ -90,6 +91,8 @@ beforeAll(async () => {
       },
     ],
   });
+  // What a sync and a sample do after storing them (decision 0035).
+  await refreshCostAllocationNow({ from: "2031-01-01", to: "2031-02-28" });
   await prisma.costSyncState.create({
     data: {
       scope: scopeOf(subscriptionId),

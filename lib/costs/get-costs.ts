@@ -10,11 +10,10 @@ import { getConfig, type WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
-import type { ClusterDay, ResourceHours } from "./allocate";
-import type { ServiceShare, TaggedCost } from "./attribute";
-import { belongsToCluster, minorUnitDigits } from "./cluster-bill";
+import { minorUnitDigits } from "./cluster-bill";
+import { allocateLoaded, allocationRule, clusterNotes, loadAllocationData, readStoredCells, readStoredClusterDays } from "./cost-allocation";
 import { costQuery, resolveRange, type CostQuery } from "./cost-query";
-import { buildCostReport, daysBetween, summarizeCells, topMovers, type ApartLine, type CostGrouping, type ReportCluster } from "./cost-report";
+import { daysBetween, summarizeCells, topMovers, type ApartLine, type CostCell, type CostGrouping } from "./cost-report";
 import { scopeOf } from "./sync-costs";
 
 export const costLineView = z.object({
@@ -73,18 +72,20 @@ const apartLabels: Record<CostGrouping, Record<ApartLine, string>> = {
   service: { idle: "Idle capacity", system: "System namespaces", unassigned: "No service" },
 };
 
-/** The AKS default; Wharf does not store a custom node resource group yet. */
-export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string }) =>
-  `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`;
-
 const dayOf = (date: Date) => date.toISOString().slice(0, 10);
-const key3 = (...parts: string[]) => parts.join("\u0000");
+
+export { nodeResourceGroupOf } from "./cost-allocation";
 
 export async function getCosts(input: {
   actor: Actor;
   query: { [K in keyof CostQuery]?: string };
   now?: Date;
   config?: Pick<WharfConfig, "azure" | "costs">;
+  /**
+   * stored (the default): the allocation stored at each sync and sample (decision 0035). computed: allocate the rows
+   * and samples now, as every read did before; the reference the stored allocation is tested and benchmarked against.
+   */
+  source?: "stored" | "computed";
 }): Promise<CostView> {
   const { actor } = input;
   const admin = can(actor, "cost:read");
@@ -99,103 +100,42 @@ export async function getCosts(input: {
   const readFrom = moversFrom < from ? moversFrom : from;
 
   const prisma = getPrisma();
-  const fromDay = new Date(`${readFrom}T00:00:00Z`);
-  const toDay = new Date(`${to}T00:00:00Z`);
-  // Raw reads with days as text: tens of thousands of sample rows per read, and Prisma's row objects and Date
-  // conversions were most of the time (bench/costs.ts). Service hours only when grouping by service.
-  const [rows, clusters, samples, serviceHours, teams, services, states] = await Promise.all([
-    prisma.$queryRaw<
-      { day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string; asOf: Date }[]
-    >`
-      SELECT to_char("date", 'YYYY-MM-DD') AS "day", "resourceId", "resourceGroup", "team", "service", "costMinor"::float8 AS "costMinor", "currency", "asOf"
-      FROM "CostRow" WHERE "date" BETWEEN ${fromDay}::date AND ${toDay}::date`,
-    prisma.cluster.findMany({ select: { id: true, armId: true, name: true, resourceGroup: true, location: true } }),
-    prisma.$queryRaw<{ clusterId: string; namespace: string; day: string; team: string | null; cpu: number; memory: number }[]>`
-      SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team", h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory"
-      FROM "NamespaceResourceHours" h LEFT JOIN "Team" t ON t."id" = h."teamId"
-      WHERE h."day" BETWEEN ${fromDay}::date AND ${toDay}::date`,
-    query.groupBy === "service"
-      ? prisma.$queryRaw<{ clusterId: string; namespace: string; service: string; day: string; weight: number }[]>`
-          SELECT "clusterId"::text AS "clusterId", "namespace", "service", to_char("day", 'YYYY-MM-DD') AS "day", "cpuCoreHours" + "memoryGiBHours" AS "weight"
-          FROM "ServiceResourceHours" WHERE "day" BETWEEN ${fromDay}::date AND ${toDay}::date`
-      : Promise.resolve([]),
+  const [currencyRows, teams, services, states] = await Promise.all([
+    prisma.$queryRaw<{ currency: string; rows: number; asOf: Date | null }[]>`
+      SELECT "currency", count(*)::int AS "rows", max("asOf") FILTER (WHERE "date" >= ${from}::date) AS "asOf"
+      FROM "CostRow" WHERE "date" BETWEEN ${readFrom}::date AND ${to}::date GROUP BY "currency"`,
     prisma.team.findMany({ select: { id: true, slug: true, name: true } }),
-    prisma.service.findMany({ select: { slug: true, displayName: true, ownerTeam: { select: { slug: true } } } }),
+    prisma.service.findMany({ select: { slug: true, displayName: true } }),
     prisma.costSyncState.findMany({ where: { scope: { in: config.azure.subscriptionIds.map(scopeOf) } } }),
   ]);
 
-  const currencies = [...new Set(rows.map((row) => row.currency))].sort();
+  const currencies = currencyRows.map((row) => row.currency).sort();
   const currency = currencies[0] ?? null;
+  const billed = currencyRows.find((row) => row.currency === currency);
   const notes: string[] = [];
   if (currencies.length > 1) notes.push(`The bill is in more than one currency (${currencies.join(", ")}); only ${currency} rows are counted.`);
-  const billed = rows.filter((row) => row.currency === currency);
-
-  const identities = clusters.map((cluster) => ({ cluster, identity: { resourceId: cluster.armId, nodeResourceGroup: nodeResourceGroupOf(cluster) } }));
-  const bills = new Map<string, Map<string, number>>();
-  const resources: TaggedCost[] = [];
-  for (const row of billed) {
-    const owner = identities.find(({ identity }) => belongsToCluster(row, identity));
-    if (!owner) {
-      resources.push({ day: row.day, cents: row.costMinor, team: row.team ?? undefined, service: row.service ?? undefined });
-      continue;
-    }
-    const byDay = bills.get(owner.cluster.id) ?? new Map<string, number>();
-    byDay.set(row.day, (byDay.get(row.day) ?? 0) + row.costMinor);
-    bills.set(owner.cluster.id, byDay);
-  }
-  const requests = new Map<string, Map<string, Record<string, ResourceHours>>>();
-  const namespaceTeams = new Map<string, Map<string, string>>();
-  for (const sample of samples) {
-    let byDay = requests.get(sample.clusterId);
-    if (!byDay) requests.set(sample.clusterId, (byDay = new Map()));
-    let byNamespace = byDay.get(sample.day);
-    if (!byNamespace) byDay.set(sample.day, (byNamespace = {}));
-    byNamespace[sample.namespace] = { cpuCoreHours: sample.cpu, memoryGiBHours: sample.memory };
-    if (sample.team) {
-      let teamsOf = namespaceTeams.get(sample.clusterId);
-      if (!teamsOf) namespaceTeams.set(sample.clusterId, (teamsOf = new Map()));
-      teamsOf.set(sample.namespace, sample.team);
-    }
-  }
-  const shares = new Map<string, ServiceShare[]>();
-  for (const hours of serviceHours) {
-    const k = key3(hours.clusterId, hours.namespace, hours.day);
-    const list = shares.get(k) ?? [];
-    list.push({ service: hours.service, weight: hours.weight });
-    shares.set(k, list);
-  }
-  // Capacity is not known to Wharf yet (nodes are not read): the base of a day's shares is the sum of requests,
-  // so idle is the days without samples (decision 0027).
-  const reportClusters: ReportCluster[] = clusters.flatMap((cluster) => {
-    const byDay = bills.get(cluster.id);
-    if (!byDay) return [];
-    const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({
-      day,
-      billedCents,
-      capacity: { cpuCoreHours: 0, memoryGiBHours: 0 },
-      requests: requests.get(cluster.id)?.get(day) ?? {},
-    }));
-    return [{ id: cluster.id, name: cluster.name, days }];
-  });
-  const serviceOwner = new Map(services.map((service) => [service.slug, service.ownerTeam.slug]));
-  const rule = { idle: "apart", system: "apart" } as const;
-  const reportFor = (start: string) =>
-    buildCostReport({
-      groupBy: query.groupBy,
-      clusters: reportClusters.map((cluster) => ({ ...cluster, days: cluster.days.filter((day) => day.day >= start) })),
-      resources: resources.filter((resource) => resource.day >= start),
-      namespaceTeam: (clusterId, namespace) => namespaceTeams.get(clusterId)?.get(namespace),
-      serviceShares: (clusterId, namespace, day) => shares.get(key3(clusterId, namespace, day)) ?? [],
-      serviceTeam: (service) => serviceOwner.get(service),
-      rule,
-    });
-  const report = reportFor(from);
-  notes.push(...report.notes);
 
   const visible = admin ? "all" : new Set(ownTeams.map((team) => team.slug));
+  const stored = (input.source ?? "stored") === "stored";
+  let cells: CostCell[] = [];
+  if (currency && stored) {
+    // Summed per group and day in PostgreSQL, a member's teams only: the cells are already what the viewer sees.
+    const [storedCells, clusterDays] = await Promise.all([
+      readStoredCells(prisma, { groupBy: query.groupBy, currency, from: readFrom, to, teams: visible === "all" ? "all" : [...visible] }),
+      readStoredClusterDays(prisma, { currency, from, to }),
+    ]);
+    cells = storedCells;
+    notes.push(...clusterNotes(clusterDays, from));
+  } else if (currency) {
+    const report = allocateLoaded(await loadAllocationData(prisma, { from: readFrom, to }, query.groupBy === "service"), currency, query.groupBy);
+    cells = report.cells;
+    notes.push(...clusterNotes(report.clusterDays, from));
+  }
+
   const days = daysBetween(from, to);
-  const summary = summarizeCells(report.cells, days, visible);
-  const movers = topMovers(summarizeCells((moversFrom < from ? reportFor(moversFrom) : report).cells, daysBetween(moversFrom, to), visible));
+  const cellsVisible = stored ? "all" : visible;
+  const summary = summarizeCells(cells, days, cellsVisible);
+  const movers = topMovers(summarizeCells(cells, daysBetween(moversFrom, to), cellsVisible));
 
   const teamName = new Map(teams.map((team) => [team.slug, team.name]));
   const serviceName = new Map(services.map((service) => [service.slug, service.displayName]));
@@ -206,8 +146,7 @@ export async function getCosts(input: {
     return key;
   };
 
-  const inRange = billed.filter((row) => row.day >= from);
-  const dataAsOf = inRange.reduce<Date | null>((latest, row) => (latest === null || row.asOf > latest ? row.asOf : latest), null);
+  const dataAsOf = billed?.asOf ?? null;
   const scopes = config.azure.subscriptionIds.map((subscriptionId) => {
     const state = states.find((s) => s.scope === scopeOf(subscriptionId));
     const due = state?.lastSyncedAt ? new Date(state.lastSyncedAt.getTime() + config.costs.syncHours * 3_600_000) : null;
@@ -224,7 +163,7 @@ export async function getCosts(input: {
   const synced = scopes.map((scope) => scope.lastSyncedAt).filter((at): at is string => at !== null);
   const next = scopes.map((scope) => scope.nextSyncAt).filter((at): at is string => at !== null);
 
-  if (!admin && summary.lines.length === 0 && billed.length > 0) notes.push("None of the cost in this range is your teams'.");
+  if (!admin && summary.lines.length === 0 && (billed?.rows ?? 0) > 0) notes.push("None of the cost in this range is your teams'.");
   return {
     groupBy: query.groupBy,
     from,
@@ -233,7 +172,7 @@ export async function getCosts(input: {
     minorUnitDigits: currency ? minorUnitDigits(currency) : 2,
     scope: admin ? "all" : "teams",
     teams: admin ? [] : ownTeams.map((team) => team.slug),
-    rule,
+    rule: allocationRule as CostView["rule"],
     days,
     dailyTotalMinor: summary.dailyCents,
     totalMinor: summary.totalCents,

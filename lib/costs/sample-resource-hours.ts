@@ -6,9 +6,11 @@
 // Each sample adds the sampling interval's hours to that UTC day's row
 // (upsert). A namespace whose usage is older than three intervals (its
 // cluster unreachable, the reconcile stalled) is not sampled: its time is
-// left unsampled rather than guessed.
+// left unsampled rather than guessed. The day's stored allocation is
+// refreshed in the sample's transaction (lib/costs/cost-allocation.ts).
 import { getPrisma } from "@/lib/db/client";
 import { deploymentRequestHours, namespaceRequestHours, utcDay } from "./resource-hours";
+import { refreshCostAllocation } from "./cost-allocation";
 
 export interface SampleSummary {
   /** False when another worker took this interval's sample. */
@@ -72,9 +74,10 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
     ...deploymentRequestHours(d.manifest, d.replicas, intervalSeconds),
   }));
 
-  await prisma.$transaction(async (tx) => {
-    if (sampled.length > 0) {
-      await tx.$executeRaw`
+  await prisma.$transaction(
+    async (tx) => {
+      if (sampled.length > 0) {
+        await tx.$executeRaw`
         INSERT INTO "NamespaceResourceHours" ("clusterId", "namespace", "day", "teamId", "cpuCoreHours", "memoryGiBHours", "sampledSeconds", "updatedAt")
         SELECT s."clusterId", s."namespace", ${day}::date, s."teamId", s."cpu", s."memory", ${intervalSeconds}, ${now}
         FROM unnest(${sampled.map((s) => s.clusterId)}::uuid[], ${sampled.map((s) => s.name)}::text[], ${sampled.map((s) => s.teamId)}::uuid[],
@@ -86,9 +89,9 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
           "sampledSeconds" = "NamespaceResourceHours"."sampledSeconds" + EXCLUDED."sampledSeconds",
           "teamId" = EXCLUDED."teamId",
           "updatedAt" = EXCLUDED."updatedAt"`;
-    }
-    if (services.length > 0) {
-      await tx.$executeRaw`
+      }
+      if (services.length > 0) {
+        await tx.$executeRaw`
         INSERT INTO "ServiceResourceHours" ("clusterId", "namespace", "service", "day", "cpuCoreHours", "memoryGiBHours")
         SELECT s."clusterId", s."namespace", s."service", ${day}::date, s."cpu", s."memory"
         FROM unnest(${services.map((s) => s.clusterId)}::uuid[], ${services.map((s) => s.name)}::text[], ${services.map((s) => s.service)}::text[],
@@ -97,8 +100,12 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
         ON CONFLICT ("clusterId", "namespace", "service", "day") DO UPDATE SET
           "cpuCoreHours" = "ServiceResourceHours"."cpuCoreHours" + EXCLUDED."cpuCoreHours",
           "memoryGiBHours" = "ServiceResourceHours"."memoryGiBHours" + EXCLUDED."memoryGiBHours"`;
-    }
-  });
+      }
+      // Today's stored allocation (decision 0035) with this sample in it, in the same transaction.
+      if (sampled.length > 0 || services.length > 0) await refreshCostAllocation(tx, { from: utcDay(now), to: utcDay(now) });
+    },
+    { timeout: 60_000 },
+  );
   return { namespaces: sampled.length, services: services.length, stale };
 }
 

@@ -2,13 +2,16 @@
 // lib/costs/sync-plan.ts names, by day and resource, stored month by month.
 // Each month is queried once per tag grouping (ResourceId + team, ResourceId +
 // service): amounts come from the first, the service tag from the second.
-// A month replaces that month's rows of the scope in one transaction. A scope
+// A month replaces that month's rows of the scope, and the stored allocation
+// of its days, in one transaction. A scope
 // that fails keeps its rows and records its error (and, when throttled, when
 // to ask again); the other scopes sync regardless.
 import type { WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { CostQueryError, costTagKeys, queryMonthByDay, type CostRowData } from "@/lib/azure/costs";
 import { monthDays, monthsToSync, plannedQueries, scopeIsDue } from "@/lib/costs/sync-plan";
+import { refreshCostAllocation } from "@/lib/costs/cost-allocation";
+import { checkCostBudgets, type BudgetCheck } from "@/lib/costs/check-cost-budgets";
 
 export interface ScopeSyncResult {
   scope: string;
@@ -20,6 +23,8 @@ export interface ScopeSyncResult {
 
 export interface CostSyncSummary {
   scopes: ScopeSyncResult[];
+  /** Budgets checked after the sync stored new figures (none synced: not checked). */
+  budgets?: BudgetCheck;
   /** scopes × months × groupings for the scopes that were due. */
   plannedQueries: number;
 }
@@ -56,23 +61,28 @@ export function mergeGroupings(byTeam: CostRowData[], byService: CostRowData[]):
 
 async function storeMonth(scope: string, month: string, rows: ReturnType<typeof mergeGroupings>, asOf: Date): Promise<void> {
   const { first, last } = monthDays(month);
-  const prisma = getPrisma();
-  await prisma.$transaction([
-    prisma.costRow.deleteMany({ where: { scope, date: { gte: first, lte: last } } }),
-    prisma.costRow.createMany({
-      data: rows.map((r) => ({
-        scope,
-        date: new Date(`${r.date}T00:00:00Z`),
-        resourceId: r.resourceId,
-        resourceGroup: r.resourceGroup,
-        team: r.team ?? null,
-        service: r.service ?? null,
-        costMinor: BigInt(r.costMinor),
-        currency: r.currency,
-        asOf,
-      })),
-    }),
-  ]);
+  // The month's rows and its stored allocation (decision 0035) change in one transaction: a read sees the month
+  // before the sync or after it, never rows without their allocation.
+  await getPrisma().$transaction(
+    async (tx) => {
+      await tx.costRow.deleteMany({ where: { scope, date: { gte: first, lte: last } } });
+      await tx.costRow.createMany({
+        data: rows.map((r) => ({
+          scope,
+          date: new Date(`${r.date}T00:00:00Z`),
+          resourceId: r.resourceId,
+          resourceGroup: r.resourceGroup,
+          team: r.team ?? null,
+          service: r.service ?? null,
+          costMinor: BigInt(r.costMinor),
+          currency: r.currency,
+          asOf,
+        })),
+      });
+      await refreshCostAllocation(tx, { from: first.toISOString().slice(0, 10), to: last.toISOString().slice(0, 10) });
+    },
+    { timeout: 300_000 },
+  );
 }
 
 async function syncScope(scope: string, months: string[], options: SyncCostsOptions, now: Date): Promise<ScopeSyncResult> {
@@ -129,5 +139,7 @@ export async function syncCosts(options: SyncCostsOptions): Promise<CostSyncSumm
     due.push(months);
     results.push(await syncScope(scope, months, options, now));
   }
-  return { scopes: results, plannedQueries: plannedQueries(due, costTagKeys.length) };
+  // New figures: tell teams whose month crossed a budget threshold (once per threshold per month).
+  const budgets = results.some((result) => result.status === "synced") ? await checkCostBudgets(now) : undefined;
+  return { scopes: results, plannedQueries: plannedQueries(due, costTagKeys.length), budgets };
 }

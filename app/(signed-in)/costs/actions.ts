@@ -3,6 +3,9 @@ import { revalidatePath } from "next/cache";
 import { serverAction } from "@/lib/actions/server-action";
 import type { ActionState } from "@/lib/actions/action-state";
 import { requestCostSync } from "@/lib/costs/request-cost-sync";
+import { setCostBudget } from "@/lib/costs/set-cost-budget";
+import { formatMoney } from "@/lib/costs/money";
+import type { BudgetFormValues } from "@/components/costs/budget-form";
 
 export const syncCostsAction = serverAction(
   async (actor): Promise<ActionState<never>> => {
@@ -11,4 +14,32 @@ export const syncCostsAction = serverAction(
     return { status: "done", message: result.message };
   },
   (error): ActionState<never> => ({ status: "error", message: error.message }),
+);
+
+const budgetFields = ["team", "amount", "actualThresholds", "forecastThresholds"] as const;
+const budgetValues = (form: FormData): BudgetFormValues =>
+  Object.fromEntries(budgetFields.map((name) => [name, String(form.get(name) ?? "")])) as BudgetFormValues;
+
+export const setCostBudgetAction = serverAction(
+  async (actor, _state: ActionState<BudgetFormValues>, form: FormData): Promise<ActionState<BudgetFormValues>> => {
+    const values = budgetValues(form);
+    // Empty threshold fields mean the defaults (80 and 100 % of actual, 100 % of forecast).
+    const input = {
+      amount: values.amount,
+      ...(values.actualThresholds?.trim() ? { actualThresholds: values.actualThresholds } : {}),
+      ...(values.forecastThresholds?.trim() ? { forecastThresholds: values.forecastThresholds } : {}),
+    };
+    const budget = await setCostBudget({ actor, team: values.team ?? "", input });
+    revalidatePath("/costs");
+    return {
+      status: "done",
+      message: `Budget of ${budget.teamName} set to ${formatMoney(budget.amountMinor, budget.currency, budget.minorUnitDigits)} a month.`,
+    };
+  },
+  (error, _state, form): ActionState<BudgetFormValues> => ({
+    status: "error",
+    message: error.message,
+    field: error.path?.map(String).join("."),
+    values: budgetValues(form),
+  }),
 );

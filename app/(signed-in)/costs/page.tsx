@@ -13,7 +13,10 @@ import { getCosts, type CostView } from "@/lib/costs/get-costs";
 import { costGroupings, type CostGrouping } from "@/lib/costs/cost-report";
 import { formatMoney } from "@/lib/costs/money";
 import { isAppError } from "@/lib/errors";
-import { syncCostsAction } from "./actions";
+import { BudgetForm } from "@/components/costs/budget-form";
+import { listCostBudgets, type CostBudgetList } from "@/lib/costs/list-cost-budgets";
+import type { CostBudgetView } from "@/lib/costs/cost-budget-view";
+import { setCostBudgetAction, syncCostsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Cost" };
 
@@ -71,6 +74,67 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
   );
 }
 
+function budgetState(budget: CostBudgetView): { word: string; tone: string } {
+  const actual = budget.crossed.filter((c) => c.kind === "actual").map((c) => c.threshold);
+  const highest = Math.max(0, ...actual);
+  if (budget.actualMinor >= budget.amountMinor) return { word: "Over budget", tone: "text-red-700 dark:text-red-300" };
+  if (highest > 0) return { word: `${highest} % reached`, tone: "text-amber-700 dark:text-amber-300" };
+  if (budget.crossed.some((c) => c.kind === "forecast")) return { word: "Forecast over a threshold", tone: "text-amber-700 dark:text-amber-300" };
+  return { word: "Within budget", tone: "text-emerald-700 dark:text-emerald-300" };
+}
+
+function Budgets({ list, currency }: { list: CostBudgetList; currency: string | null }) {
+  const money = (minor: number, budget: CostBudgetView) => formatMoney(minor, budget.currency, budget.minorUnitDigits);
+  return (
+    <Card aria-labelledby="budgets-title" className="space-y-4">
+      <div>
+        <CardTitle id="budgets-title">Budgets, {list.month}</CardTitle>
+        <p className="text-sm text-muted-foreground">
+          Each team&apos;s cost this month (as by team above) against its monthly budget. The forecast is the month-to-date run rate projected to the end of the
+          month, not Cost Management&apos;s forecast. After each sync, a team&apos;s members are notified once per threshold per month.
+        </p>
+      </div>
+      {list.budgets.length === 0 ? (
+        <p className="text-sm text-muted-foreground">
+          No budget is set{list.manageable.length > 0 ? " yet: set one below." : " for your teams; a member of the team or an admin can set one."}
+        </p>
+      ) : (
+        <div className="overflow-x-auto">
+          <DataTable caption={`Budgets for ${list.month}`} columns={["Team", "Budget", "Actual so far", "Forecast", "Alerts at", "State"]}>
+            {list.budgets.map((budget) => {
+              const state = budgetState(budget);
+              return (
+                <Row key={budget.team} id={`budget-${budget.team}`} data-testid={`budget-${budget.team}`}>
+                  <Cell>{budget.teamName}</Cell>
+                  <Cell className="text-right tabular-nums">{money(budget.amountMinor, budget)}</Cell>
+                  <Cell className="text-right tabular-nums">
+                    {money(budget.actualMinor, budget)} <span className="text-xs text-muted-foreground">({budget.actualPercent} %)</span>
+                  </Cell>
+                  <Cell className="text-right tabular-nums" title={budget.forecastBasis}>
+                    {budget.forecastMinor === null ? "—" : money(budget.forecastMinor, budget)}{" "}
+                    {budget.forecastPercent !== null && <span className="text-xs text-muted-foreground">({budget.forecastPercent} %)</span>}
+                  </Cell>
+                  <Cell className="text-sm">
+                    actual {budget.actualThresholds.join(", ")} %; forecast {budget.forecastThresholds.join(", ") || "none"}
+                    {budget.forecastThresholds.length > 0 ? " %" : ""}
+                  </Cell>
+                  <Cell className={`font-medium ${state.tone}`}>
+                    <span className="inline-flex items-center gap-1">
+                      {state.word === "Within budget" ? <Info className="h-4 w-4" aria-hidden /> : <AlertTriangle className="h-4 w-4" aria-hidden />}
+                      {state.word}
+                    </span>
+                  </Cell>
+                </Row>
+              );
+            })}
+          </DataTable>
+        </div>
+      )}
+      {list.manageable.length > 0 && <BudgetForm action={setCostBudgetAction} teams={list.manageable} currency={currency} />}
+    </Card>
+  );
+}
+
 function percent(part: number, whole: number): string {
   return whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)} %`;
 }
@@ -94,9 +158,12 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
   }
   const groupBy = view?.groupBy ?? (costGroupings.includes(query.groupBy as CostGrouping) ? (query.groupBy as CostGrouping) : "team");
   const same = (range: { from: string; to: string }) => view && view.from === range.from && view.to === range.to;
-  const [monthToDate, lastMonth] = await Promise.all(
-    [ranges.monthToDate, ranges.lastMonth].map((range) => (same(range) ? Promise.resolve(view!) : getCosts({ actor, query: { groupBy, ...range }, now }))),
-  );
+  const [[monthToDate, lastMonth], budgets] = await Promise.all([
+    Promise.all(
+      [ranges.monthToDate, ranges.lastMonth].map((range) => (same(range) ? Promise.resolve(view!) : getCosts({ actor, query: { groupBy, ...range }, now }))),
+    ),
+    listCostBudgets({ actor, now }),
+  ]);
   const money = (minor: number, v: CostView = monthToDate!) => formatMoney(minor, v.currency, v.minorUnitDigits);
 
   return (
@@ -137,6 +204,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
           <p className="text-xs text-muted-foreground">{view ? `${view.from} to ${view.to}` : "fix the range"}</p>
         </Card>
       </div>
+
+      <Budgets list={budgets} currency={monthToDate!.currency} />
 
       <Card>
         <form method="get" className="grid items-end gap-3 md:grid-cols-[repeat(3,1fr)_auto]" role="search" aria-label="Choose the cost view">

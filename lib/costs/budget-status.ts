@@ -1,0 +1,55 @@
+// Where a team's month stands against its budget. Pure. The forecast is the
+// month-to-date run rate projected to month end: actual × days in the month ÷
+// days with data so far (the last day Cost Management has reported), stated
+// as such on the page; it is not Cost Management's Forecast API. Forecast
+// thresholds are only judged from the third day with data, so one expensive
+// first day does not predict a month.
+
+export const minForecastDays = 3;
+
+export interface BudgetFigures {
+  month: string;
+  amountMinor: number;
+  actualMinor: number;
+  /** The day of the month of the last day with cost data (0: none yet). */
+  daysWithData: number;
+  actualThresholds: readonly number[];
+  forecastThresholds: readonly number[];
+}
+
+export interface BudgetStatus {
+  daysInMonth: number;
+  /** null while there is no data for the month. */
+  forecastMinor: number | null;
+  actualPercent: number;
+  forecastPercent: number | null;
+  /** Thresholds reached: cost ≥ threshold % of the budget. */
+  crossedActual: number[];
+  /** Empty before the third day with data. */
+  crossedForecast: number[];
+}
+
+export function daysInMonth(month: string): number {
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(year, monthNumber, 0)).getUTCDate();
+}
+
+/** Integer comparison, so a threshold is crossed at exactly its cent. */
+const reached = (costMinor: number, amountMinor: number, percent: number) => costMinor * 100 >= percent * amountMinor;
+
+export function budgetStatus(figures: BudgetFigures): BudgetStatus {
+  const days = daysInMonth(figures.month);
+  const forecastMinor = figures.daysWithData > 0 ? Math.round((figures.actualMinor * days) / Math.min(figures.daysWithData, days)) : null;
+  const percent = (minor: number) => Math.round((1000 * minor) / figures.amountMinor) / 10;
+  return {
+    daysInMonth: days,
+    forecastMinor,
+    actualPercent: percent(figures.actualMinor),
+    forecastPercent: forecastMinor === null ? null : percent(forecastMinor),
+    crossedActual: figures.actualThresholds.filter((t) => reached(figures.actualMinor, figures.amountMinor, t)),
+    crossedForecast:
+      forecastMinor === null || figures.daysWithData < minForecastDays
+        ? []
+        : figures.forecastThresholds.filter((t) => reached(forecastMinor, figures.amountMinor, t)),
+  };
+}

@@ -1,0 +1,123 @@
+// A team's budget as pages and the API show it: the amount, its thresholds,
+// and where the month stands (actual from the stored allocation's team
+// figures, forecast as the month-to-date run rate), with the thresholds the
+// month has crossed and the team was told of.
+import { z } from "zod";
+import type { Prisma } from "@/lib/db/generated/client";
+import { minorUnitDigits } from "./cluster-bill";
+import { budgetStatus, minForecastDays } from "./budget-status";
+
+export const costBudgetView = z.object({
+  team: z.string().describe("The team's slug."),
+  teamName: z.string(),
+  month: z.string().describe("yyyy-mm (UTC): the month the figures are for."),
+  currency: z.string().describe("ISO 4217 code of the bill, taken from the billing data when the budget was set."),
+  minorUnitDigits: z.number().int(),
+  amountMinor: z.number().int().describe("The monthly budget in minor units."),
+  actualThresholds: z.array(z.number().int()),
+  forecastThresholds: z.array(z.number().int()),
+  actualMinor: z.number().int().describe("The team's cost this month so far, as /costs by team shows it."),
+  actualPercent: z.number(),
+  forecastMinor: z.number().int().nullable().describe("Month-to-date run rate projected to month end; null before any data this month."),
+  forecastPercent: z.number().nullable(),
+  forecastBasis: z.string().describe("How the forecast was made, in words."),
+  daysWithData: z.number().int().describe("Days of the month Cost Management has reported so far."),
+  daysInMonth: z.number().int(),
+  crossed: z
+    .array(z.object({ kind: z.enum(["actual", "forecast"]), threshold: z.number().int(), costMinor: z.number().int(), crossedAt: z.string() }))
+    .describe("Thresholds crossed this month and notified (once each)."),
+  updatedAt: z.string(),
+  updatedByName: z.string(),
+});
+
+export type CostBudgetView = z.infer<typeof costBudgetView>;
+
+type Reader = Pick<Prisma.TransactionClient, "$queryRaw" | "costBudgetAlert">;
+
+export interface BudgetRow {
+  teamId: string;
+  amountMinor: bigint;
+  currency: string;
+  actualThresholds: number[];
+  forecastThresholds: number[];
+  updatedAt: Date;
+  updatedByName: string;
+  team: { slug: string; name: string };
+}
+
+const monthRange = (month: string) => {
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  return { first: `${month}-01`, last: new Date(Date.UTC(year, monthNumber, 0)).toISOString().slice(0, 10) };
+};
+
+/** The month's figures of each budget's team: two reads whatever the number of budgets. */
+export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], month: string): Promise<CostBudgetView[]> {
+  if (budgets.length === 0) return [];
+  const { first, last } = monthRange(month);
+  const slugs = budgets.map((budget) => budget.team.slug);
+  const [actuals, reported, alerts] = await Promise.all([
+    db.$queryRaw<{ team: string; currency: string; cents: number }[]>`
+      SELECT "key" AS "team", "currency", sum("costMinor")::float8 AS "cents" FROM "CostAllocation"
+      WHERE "grouping" = 'team' AND "key" = ANY(${slugs}::text[]) AND "team" = "key" AND "day" BETWEEN ${first}::date AND ${last}::date
+      GROUP BY "key", "currency"`,
+    db.$queryRaw<{ currency: string; day: number }[]>`
+      SELECT "currency", extract(day FROM max("date"))::int AS "day" FROM "CostRow"
+      WHERE "date" BETWEEN ${first}::date AND ${last}::date GROUP BY "currency"`,
+    db.costBudgetAlert.findMany({ where: { teamId: { in: budgets.map((budget) => budget.teamId) }, month }, orderBy: [{ kind: "asc" }, { threshold: "asc" }] }),
+  ]);
+  return budgets.map((budget) => {
+    const amountMinor = Number(budget.amountMinor);
+    const actualMinor = actuals.find((a) => a.team === budget.team.slug && a.currency === budget.currency)?.cents ?? 0;
+    const daysWithData = reported.find((r) => r.currency === budget.currency)?.day ?? 0;
+    const status = budgetStatus({
+      month,
+      amountMinor,
+      actualMinor,
+      daysWithData,
+      actualThresholds: budget.actualThresholds,
+      forecastThresholds: budget.forecastThresholds,
+    });
+    return {
+      team: budget.team.slug,
+      teamName: budget.team.name,
+      month,
+      currency: budget.currency,
+      minorUnitDigits: minorUnitDigits(budget.currency),
+      amountMinor,
+      actualThresholds: budget.actualThresholds,
+      forecastThresholds: budget.forecastThresholds,
+      actualMinor,
+      actualPercent: status.actualPercent,
+      forecastMinor: status.forecastMinor,
+      forecastPercent: status.forecastPercent,
+      forecastBasis:
+        daysWithData === 0
+          ? "No cost reported for this month yet."
+          : `Month-to-date run rate: the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${status.daysInMonth}` +
+            (daysWithData < minForecastDays ? ` (forecast thresholds are judged from day ${minForecastDays}).` : "."),
+      daysWithData,
+      daysInMonth: status.daysInMonth,
+      crossed: alerts
+        .filter((alert) => alert.teamId === budget.teamId)
+        .map((alert) => ({
+          kind: alert.kind as "actual" | "forecast",
+          threshold: alert.threshold,
+          costMinor: Number(alert.costMinor),
+          crossedAt: alert.crossedAt.toISOString(),
+        })),
+      updatedAt: budget.updatedAt.toISOString(),
+      updatedByName: budget.updatedByName,
+    };
+  });
+}
+
+export const budgetSelect = {
+  teamId: true,
+  amountMinor: true,
+  currency: true,
+  actualThresholds: true,
+  forecastThresholds: true,
+  updatedAt: true,
+  updatedByName: true,
+  team: { select: { slug: true, name: true } },
+} as const;
