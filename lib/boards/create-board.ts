@@ -27,7 +27,7 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
     if (await tx.board.findUnique({ where: { slug: data.slug }, select: { id: true } })) {
       throw new AppError("conflict", `A board with the slug "${data.slug}" already exists; pick another slug.`, { path: ["slug"] });
     }
-    await checkTileReferences(tx, data.tiles);
+    await checkTileReferences(tx, actor, data.tiles);
     const board = await tx.board.create({
       data: { slug: data.slug, name: data.name, teamId: data.teamId, tiles: data.tiles, createdByName: actor.name },
       include: boardInclude,

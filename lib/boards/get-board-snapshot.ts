@@ -9,6 +9,8 @@ import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
 import { storedTiles } from "./board-view";
+import { costTileData, costStaleSeconds } from "./cost-tile-data";
+import { mapTileData } from "./map-tile-data";
 import type { ApprovalsData, BoardSnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
 import type { Tile } from "./tiles";
 
@@ -34,7 +36,8 @@ export async function getBoardSnapshot({
   if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
   const cached = cache().get(boardId);
   if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
-  const snapshot = readSnapshot(boardId, now);
+  const snapshot = readSnapshot(boardId, now, fresh);
+  builds.count += 1;
   cache().set(boardId, { at: now.getTime(), snapshot });
   snapshot.catch(() => cache().delete(boardId));
   // Forget old boards so the map does not grow with deleted ones.
@@ -42,7 +45,10 @@ export async function getBoardSnapshot({
   return snapshot;
 }
 
-async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> {
+/** Snapshots built by this process since it started (bench/boards.ts reads it through the display route's header). */
+export const builds = ((globalThis as typeof globalThis & { wharfBoardSnapshotBuilds?: { count: number } }).wharfBoardSnapshotBuilds ??= { count: 0 });
+
+async function readSnapshot(boardId: string, now: Date, fresh: boolean): Promise<BoardSnapshot> {
   const prisma = getPrisma();
   const board = await prisma.board.findUnique({ where: { id: boardId }, include: { team: { select: { slug: true } } } });
   if (!board) throw new AppError("not_found", "This board was deleted.");
@@ -65,7 +71,7 @@ async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> 
   const data = await Promise.all(
     tiles.map(async (tile): Promise<[string, TileData]> => {
       const problem = "team" in tile ? teamProblem(tile.team) : undefined;
-      return [tile.id, await readTile(tile, { now, pollSeconds, problem, teamId: "team" in tile ? teamId(tile.team) : undefined })];
+      return [tile.id, await readTile(tile, { now, pollSeconds, problem, fresh, teamId: "team" in tile ? teamId(tile.team) : undefined })];
     }),
   );
   return {
@@ -81,13 +87,14 @@ interface TileContext {
   pollSeconds: number;
   problem?: string;
   teamId?: string;
+  fresh: boolean;
 }
 
 const latest = (entries: HealthEntry[]) =>
   entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
 
 async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
-  const { now, pollSeconds, problem, teamId } = context;
+  const { now, pollSeconds, problem, teamId, fresh } = context;
   const healthStale = 2 * pollSeconds;
   const prisma = getPrisma();
   switch (tile.kind) {
@@ -213,6 +220,27 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
           at: request.createdAt.toISOString(),
         })),
       };
+    }
+    case "cost": {
+      if (problem) {
+        const empty = { asOf: null, team: tile.team ?? null, currency: null, minorUnitDigits: 2, from: "", to: "", syncError: null };
+        return {
+          kind: "cost",
+          ...empty,
+          staleAfterSeconds: costStaleSeconds(),
+          monthToDateMinor: 0,
+          dailyMinor: [],
+          lastWeekMinor: 0,
+          previousWeekMinor: 0,
+          error: problem,
+        };
+      }
+      return costTileData({ team: tile.team ?? null, now, fresh });
+    }
+    case "map": {
+      const query = { team: tile.team ?? null, environment: tile.environment ?? null, window: tile.window ?? "1h", staleAfterSeconds: healthStale };
+      if (problem) return { kind: "map", ...query, asOf: null, nodes: 0, edges: 0, failingEdges: [], sourceErrors: [], error: problem };
+      return mapTileData(query);
     }
     case "clock":
       return { kind: "clock", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds };
