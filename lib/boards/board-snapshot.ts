@@ -128,7 +128,14 @@ export interface BoardSnapshot {
   pollSeconds: number;
 }
 
-export interface DisplaySnapshot extends BoardSnapshot {
+/** What a screen reads: its board, or its playlist's boards, each with its own data and ages (decision 0036). */
+export interface DisplaySnapshot {
+  /** A playlist's screen: the playlist; null for a board's screen. */
+  playlist: { slug: string; name: string } | null;
+  /** The boards in the order shown, each for its seconds (a board's screen: one board, 0 s: it stays). */
+  rotation: { boardId: string; seconds: number }[];
+  /** Each board of the rotation once. */
+  boards: BoardSnapshot[];
   display: { label: string; expiresAt: string };
   /** The build of Wharf that answered: a screen that sees it change reloads itself. */
   version: string;

@@ -11,7 +11,8 @@ import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry,
 import { storedTiles } from "./board-view";
 import { costTileData, costStaleSeconds } from "./cost-tile-data";
 import { mapTileData } from "./map-tile-data";
-import type { ApprovalsData, BoardSnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
+import type { DisplayCheck } from "@/lib/auth/display-token";
+import type { ApprovalsData, BoardSnapshot, DisplaySnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
 import type { Tile } from "./tiles";
 
 /** Rollouts and approvals are read when the snapshot is made; a screen that has not refreshed for this long shows them stale. */
@@ -274,5 +275,24 @@ function toRolloutRow(row: {
     desiredReplicas: row.desiredReplicas,
     requestedByName: row.requestedByName,
     at: (row.finishedAt ?? row.createdAt).toISOString(),
+  };
+}
+
+/** A screen's read: each board of its rotation once, from the shared per-board snapshots. */
+export async function getDisplaySnapshot({
+  display,
+  version,
+}: {
+  display: Pick<Extract<DisplayCheck, { ok: true }>, "actor" | "rotation" | "playlist" | "expiresAt">;
+  version: string;
+}): Promise<DisplaySnapshot> {
+  const boardIds = [...new Set(display.rotation.map((entry) => entry.boardId))];
+  const boards = await Promise.all(boardIds.map((boardId) => getBoardSnapshot({ actor: display.actor, boardId })));
+  return {
+    playlist: display.playlist,
+    rotation: display.rotation,
+    boards,
+    display: { label: display.actor.name, expiresAt: display.expiresAt.toISOString() },
+    version,
   };
 }
