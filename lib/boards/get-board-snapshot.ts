@@ -38,16 +38,12 @@ export async function getBoardSnapshot({
   const cached = cache().get(boardId);
   if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
   const snapshot = readSnapshot(boardId, now, fresh);
-  builds.count += 1;
   cache().set(boardId, { at: now.getTime(), snapshot });
   snapshot.catch(() => cache().delete(boardId));
   // Forget old boards so the map does not grow with deleted ones.
   for (const [id, entry] of cache()) if (now.getTime() - entry.at > 60_000) cache().delete(id);
   return snapshot;
 }
-
-/** Snapshots built by this process since it started (bench/boards.ts reads it through the display route's header). */
-export const builds = ((globalThis as typeof globalThis & { wharfBoardSnapshotBuilds?: { count: number } }).wharfBoardSnapshotBuilds ??= { count: 0 });
 
 async function readSnapshot(boardId: string, now: Date, fresh: boolean): Promise<BoardSnapshot> {
   const prisma = getPrisma();
