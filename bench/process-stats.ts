@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 
 function descendants(pid: number): number[] {
   const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
@@ -32,4 +33,21 @@ export function webRssMb(launcherPid: number): number {
 
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/** CPU seconds (user + system) used so far by the Next.js server processes under a launcher, read from /proc. */
+export function webCpuSeconds(launcherPid: number): number {
+  let ticks = 0;
+  for (const pid of descendants(launcherPid)) {
+    const cmd = execFileSync("ps", ["-o", "args=", "-p", String(pid)], { encoding: "utf8" });
+    if (!/next/.test(cmd) || /postgres/.test(cmd)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended between the listing and the read
+    }
+  }
+  return ticks / 100;
 }

@@ -1,7 +1,8 @@
 // Wall boards (issue 15): an admin makes a board and a display token; a
 // fresh browser (the TV) opens the address, is left with a board-scoped
 // cookie and the tiles, cannot read the API; the admin revokes the screen
-// and it says so within 10 s. A wrong token gets its own page.
+// and it says so within 10 s. A wrong token gets its own page. A playlist's
+// screen switches between its boards without a reload.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { signInAs } from "./fixtures";
@@ -100,5 +101,64 @@ test("a new screen pairs with a code, as a TV app does", async ({ page, browser,
   await expect(screen).toHaveURL(`${baseURL}/display/${slug}`, { timeout: 10_000 });
   await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Paired wall");
   expect((await tv.cookies()).map((cookie) => [cookie.name, cookie.path])).toEqual([["wharf_display", `/display/${slug}`]]);
+  await tv.close();
+});
+
+test("a playlist's screen shows its boards in turn, switching without a reload, each with its own data age", async ({ page, browser, baseURL }) => {
+  const suffix = randomBytes(3).toString("hex");
+  const origin = new URL(baseURL!).origin;
+  await signInAs(page, "admin", "/boards");
+  // Two boards seeded through the API; the playlist made on the page.
+  for (const [slug, name, tiles] of [
+    [`first-${suffix}`, "First wall", [{ kind: "clock", id: "clock", x: 0, y: 0, w: 6, h: 3 }]],
+    [`second-${suffix}`, "Second wall", [{ kind: "rollouts", id: "rollouts", x: 0, y: 0, w: 6, h: 4 }]],
+  ] as const) {
+    const response = await page.request.post("/api/v1/boards", { data: { slug, name, teamId: null, tiles }, headers: { origin } });
+    expect(response.status(), await response.text()).toBe(201);
+  }
+  await page.reload();
+  const create = page.getByRole("form", { name: "Create a playlist" });
+  await create.getByLabel(/Slug/).fill(`turns-${suffix}`);
+  await create.getByLabel("Name").fill("Turns");
+  await create.getByLabel("Board to add").selectOption(`first-${suffix}`);
+  await create.getByRole("button", { name: "Add board" }).click();
+  await create.getByLabel("Board to add").selectOption(`second-${suffix}`);
+  await create.getByRole("button", { name: "Add board" }).click();
+  await create.getByLabel("Seconds for First wall").fill("10");
+  await create.getByLabel("Seconds for Second wall").fill("10");
+  await create.getByRole("button", { name: "Create playlist" }).click();
+  await expect(page).toHaveURL(new RegExp(`/boards/turns-${suffix}$`));
+  await expect(page.getByRole("heading", { name: "Turns" })).toBeVisible();
+
+  const addScreen = page.getByRole("form", { name: "Add a screen" });
+  await addScreen.getByLabel("Screen label").fill("Hall TV");
+  await addScreen.getByRole("button", { name: "Create display token" }).click();
+  const address = (await page.getByTestId("display-url").textContent())!.trim();
+  expect(address).toContain(`/display/turns-${suffix}?token=wdt_`);
+
+  const tv = await browser.newContext();
+  const screen = await tv.newPage();
+  await screen.goto(address);
+  await expect(screen).toHaveURL(`${baseURL}/display/turns-${suffix}`);
+  // A marker on the page's window survives a board switch only if the page was not reloaded.
+  await screen.evaluate(() => ((window as unknown as { wharfMarker: string }).wharfMarker = "same page"));
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("First wall");
+  await expect(screen.getByTestId("kiosk-playlist")).toHaveText("Turns · 1/2");
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Second wall", { timeout: 15_000 });
+  await expect(screen.getByTestId("kiosk-playlist")).toHaveText("Turns · 2/2");
+  await expect(screen.getByRole("region", { name: "Rollouts" }).getByTestId("tile-age")).toHaveText(/old/);
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("First wall", { timeout: 15_000 });
+  expect(await screen.evaluate(() => (window as unknown as { wharfMarker?: string }).wharfMarker)).toBe("same page");
+  expect((await tv.cookies()).map((cookie) => [cookie.name, cookie.path])).toEqual([["wharf_display", `/display/turns-${suffix}`]]);
+  // The playlist's cookie reads neither a board of its own on that board's address, nor the API.
+  const token = (await tv.cookies())[0]!.value;
+  expect((await tv.request.get(`/display/first-${suffix}/snapshot`, { headers: { cookie: `wharf_display=${token}` } })).status()).toBe(403);
+  expect((await tv.request.get("/api/v1/boards", { headers: { cookie: `wharf_display=${token}` } })).status()).toBe(401);
+
+  // Revoked: the screen says so within 10 s.
+  await page.reload();
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Revoke screen Hall TV" }).click();
+  await expect(screen.getByTestId("kiosk-refused")).toContainText("This screen was revoked", { timeout: 10_000 });
   await tv.close();
 });

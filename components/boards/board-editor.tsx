@@ -1,5 +1,5 @@
 "use client";
-// The board editor: tiles picked from the five kinds, placed and resized on
+// The board editor: tiles picked from the kinds in lib/boards/tiles.ts, placed and resized on
 // the same 12-column grid the kiosk draws (react-grid-layout, decision 0025),
 // their options set beside it, and saved through the board's use case (which
 // validates again and audits).
@@ -11,7 +11,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { SaveBoardOutcome } from "@/lib/actions/action-state";
 import type { BoardEditorOptions } from "@/lib/boards/board-editor-options";
-import { gridColumns, gridMaxRows, newTile, tileKindLabels, tileKinds, tilesSchema, type Tile, type TileKind } from "@/lib/boards/tiles";
+import { gridColumns, gridMaxRows, mapTileWindows, newTile, tileKindLabels, tileKinds, tilesSchema, type Tile, type TileKind } from "@/lib/boards/tiles";
 import { environments } from "@/lib/clusters/cluster-view";
 
 type Save = (slug: string, input: { name: string; tiles: unknown }) => Promise<SaveBoardOutcome>;
@@ -155,7 +155,10 @@ function summary(tile: Tile): string {
       return tile.service || "pick a service";
     case "rollouts":
     case "approvals":
+    case "cost":
       return tile.team ?? "all teams";
+    case "map":
+      return [tile.team ?? "all teams", tile.environment ?? "all environments", tile.window ?? "1h"].join(" · ");
     case "clock":
       return tile.timeZone ?? "screen's time zone";
   }
@@ -185,7 +188,7 @@ function TileOptions({
           onChange={(event) => update(tile.id, { title: optional(event.target.value) })}
         />
       </div>
-      {tile.kind === "fleet-health" || tile.kind === "rollouts" || tile.kind === "approvals" ? (
+      {tile.kind === "fleet-health" || tile.kind === "rollouts" || tile.kind === "approvals" || tile.kind === "cost" || tile.kind === "map" ? (
         <div className="space-y-1">
           <Label htmlFor="tile-team">Team</Label>
           <select id="tile-team" className={selectClass} value={tile.team ?? ""} onChange={(event) => update(tile.id, { team: optional(event.target.value) })}>
@@ -198,7 +201,10 @@ function TileOptions({
           </select>
         </div>
       ) : null}
-      {tile.kind === "fleet-health" && (
+      {tile.kind === "cost" && (
+        <p className="text-xs text-muted-foreground">All teams is the whole bill, for platform admins; a team&apos;s cost needs a member of that team.</p>
+      )}
+      {(tile.kind === "fleet-health" || tile.kind === "map") && (
         <div className="space-y-1">
           <Label htmlFor="tile-environment">Environment</Label>
           <select
@@ -211,6 +217,18 @@ function TileOptions({
             {environments.map((environment) => (
               <option key={environment} value={environment}>
                 {environment}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {tile.kind === "map" && (
+        <div className="space-y-1">
+          <Label htmlFor="tile-window">Window</Label>
+          <select id="tile-window" className={selectClass} value={tile.window ?? "1h"} onChange={(event) => update(tile.id, { window: event.target.value })}>
+            {mapTileWindows.map((window) => (
+              <option key={window} value={window}>
+                last {window}
               </option>
             ))}
           </select>

@@ -65,13 +65,17 @@ export function CreateBoardForm({
   );
 }
 
-export function CreateDisplayForm({ action, slug }: { action: Action<DisplayTokenState>; slug: string }) {
+/** Whose screens a form is about: a board's (the default) or a playlist's. */
+type Target = "board" | "playlist";
+
+export function CreateDisplayForm({ action, slug, target = "board" }: { action: Action<DisplayTokenState>; slug: string; target?: Target }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   const url = state.status === "done" && state.url ? new URL(state.url, window.location.origin).toString() : null;
   return (
     <div className="space-y-3">
       <form action={formAction} className="flex flex-wrap items-end gap-3" aria-label="Add a screen">
         <input type="hidden" name="slug" value={slug} />
+        <input type="hidden" name="target" value={target} />
         <div className="space-y-1">
           <Label htmlFor="display-label">Screen label</Label>
           <Input
@@ -106,16 +110,29 @@ export function CreateDisplayForm({ action, slug }: { action: Action<DisplayToke
   );
 }
 
-export function RevokeDisplayButton({ action, slug, displayId, label }: { action: Action<BoardFormState>; slug: string; displayId: string; label: string }) {
+export function RevokeDisplayButton({
+  action,
+  slug,
+  displayId,
+  label,
+  target = "board",
+}: {
+  action: Action<BoardFormState>;
+  slug: string;
+  displayId: string;
+  label: string;
+  target?: Target;
+}) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form
       action={formAction}
       onSubmit={(event) => {
-        if (!window.confirm(`Revoke screen “${label}”? It stops showing the board within seconds.`)) event.preventDefault();
+        if (!window.confirm(`Revoke screen “${label}”? It stops showing the ${target} within seconds.`)) event.preventDefault();
       }}
     >
       <input type="hidden" name="slug" value={slug} />
+      <input type="hidden" name="target" value={target} />
       <input type="hidden" name="displayId" value={displayId} />
       <Button type="submit" variant="secondary" size="sm" disabled={pending} aria-label={`Revoke screen ${label}`}>
         {pending ? "Revoking…" : "Revoke"}
@@ -125,30 +142,31 @@ export function RevokeDisplayButton({ action, slug, displayId, label }: { action
   );
 }
 
-export function DeleteBoardButton({ action, slug, name }: { action: Action<BoardFormState>; slug: string; name: string }) {
+export function DeleteBoardButton({ action, slug, name, target = "board" }: { action: Action<BoardFormState>; slug: string; name: string; target?: Target }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form
       action={formAction}
       onSubmit={(event) => {
-        if (!window.confirm(`Delete board “${name}”? Its screens stop showing it.`)) event.preventDefault();
+        if (!window.confirm(`Delete ${target} “${name}”? Its screens stop showing it.`)) event.preventDefault();
       }}
     >
       <input type="hidden" name="slug" value={slug} />
       <Button type="submit" variant="secondary" size="sm" disabled={pending}>
-        {pending ? "Deleting…" : "Delete board"}
+        {pending ? "Deleting…" : `Delete ${target}`}
       </Button>
       <Problem state={state} />
     </form>
   );
 }
 
-export function PairDisplayForm({ action, slug }: { action: Action<DisplayTokenState>; slug: string }) {
+export function PairDisplayForm({ action, slug, target = "board" }: { action: Action<DisplayTokenState>; slug: string; target?: Target }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <div className="space-y-2">
       <form action={formAction} className="flex flex-wrap items-end gap-3" aria-label="Pair a screen">
         <input type="hidden" name="slug" value={slug} />
+        <input type="hidden" name="target" value={target} />
         <div className="space-y-1">
           <Label htmlFor="pair-code">Code on the screen</Label>
           <Input id="pair-code" name="code" required placeholder="K7Q-M4X" className="w-32 font-mono uppercase" autoComplete="off" />

@@ -1,7 +1,8 @@
 "use client";
 // What each kind of tile draws on a wall screen. Colours carry meaning only
 // with words beside them (a state is always written out).
-import type { ApprovalsData, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "@/lib/boards/board-snapshot";
+import type { ApprovalsData, CostData, FleetHealthData, MapData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "@/lib/boards/board-snapshot";
+import { formatMoney } from "@/lib/costs/money";
 import type { Tile } from "@/lib/boards/tiles";
 import type { HealthState } from "@/lib/health/types";
 
@@ -21,6 +22,10 @@ export function KioskTile({ tile, data, now }: { tile: Tile; data: TileData | un
       return <Rollouts data={data} />;
     case "approvals":
       return <Approvals data={data} />;
+    case "cost":
+      return <Cost data={data} />;
+    case "map":
+      return <MapSummary data={data} />;
     default:
       return null;
   }
@@ -157,6 +162,64 @@ function Approvals({ data }: { data: ApprovalsData }) {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+function Cost({ data }: { data: CostData }) {
+  if (!data.currency) return <p className="text-zinc-300">No cost is stored for this month yet.</p>;
+  const money = (minor: number) => formatMoney(minor, data.currency, data.minorUnitDigits);
+  const change = data.lastWeekMinor - data.previousWeekMinor;
+  const pct = data.previousWeekMinor > 0 ? Math.round((change / data.previousWeekMinor) * 100) : null;
+  const max = Math.max(1, ...data.dailyMinor);
+  return (
+    <div className="flex h-full flex-col gap-[0.3em]">
+      <p>
+        <span className="text-[1.8em] font-bold tabular-nums" data-testid="cost-mtd">
+          {money(data.monthToDateMinor)}
+        </span>{" "}
+        <span className="text-zinc-300">this month{data.team ? "" : " · everyone"}</span>
+      </p>
+      <p className="text-zinc-300" data-testid="cost-trend">
+        Last 7 days {money(data.lastWeekMinor)},{" "}
+        <span className={change > 0 ? "text-amber-300" : "text-emerald-400"}>
+          {change > 0 ? "up" : change < 0 ? "down" : "level"}
+          {pct !== null && change !== 0 ? ` ${Math.abs(pct)}%` : ""}
+        </span>{" "}
+        on the week before
+      </p>
+      <div className="flex min-h-0 flex-1 items-end gap-[2px]" aria-hidden="true">
+        {data.dailyMinor.map((minor, index) => (
+          <div key={index} className="flex-1 rounded-t-sm bg-sky-500/70" style={{ height: `${Math.max(2, (minor / max) * 100)}%` }} />
+        ))}
+      </div>
+      {data.syncError && <p className="truncate text-[0.8em] text-amber-300">Last sync failed: {data.syncError}</p>}
+    </div>
+  );
+}
+
+function MapSummary({ data }: { data: MapData }) {
+  return (
+    <div className="flex h-full flex-col gap-[0.3em] overflow-hidden">
+      <p>
+        <span className="text-[1.8em] font-bold tabular-nums" data-testid="map-nodes">
+          {data.nodes}
+        </span>{" "}
+        nodes · <span className="text-[1.8em] font-bold tabular-nums">{data.edges}</span> edges <span className="text-zinc-400">· last {data.window}</span>
+      </p>
+      {data.failingEdges.length === 0 ? (
+        <p className="text-emerald-400">{data.edges === 0 ? "No calls seen yet." : "No failing calls."}</p>
+      ) : (
+        <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
+          {data.failingEdges.map((edge) => (
+            <li key={`${edge.source}->${edge.target}`} className="truncate">
+              <span className="font-semibold text-red-400">{edge.failurePct.toFixed(1)}% failed</span> {edge.source} → {edge.target}{" "}
+              <span className="text-zinc-400">· {edge.calls} calls</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {data.sourceErrors.length > 0 && <p className="truncate text-[0.8em] text-amber-300">Some workspaces failed: {data.sourceErrors.join("; ")}</p>}
     </div>
   );
 }

@@ -4,7 +4,10 @@
 // the board's snapshot; the board's stream says when to fetch it again and
 // when the screen was revoked. When the network blinks the last data stays
 // with "offline since …", the stream reconnects after a jittered backoff,
-// and each tile shows how old its data is and turns visibly stale.
+// and each tile shows how old its data is and turns visibly stale. A
+// playlist's screen has every board of the rotation in its snapshot and
+// switches between them on its own clock, without a reload; where it is in
+// the rotation survives a reload (decision 0036).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, reloadSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
 import type { DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
@@ -30,6 +33,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
   const [offlineSince, setOfflineSince] = useState<number | null>(null);
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [position, setPosition] = useState<Position>(() => readPosition(slug));
   const refused = useRef(false);
   const version = useRef<string | null>(null);
   const reloading = useRef(false);
@@ -113,10 +117,26 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     };
   }, [slug, load, refuse]);
 
+  // Each second: the clock, and where the screen is in its playlist (kept across reloads).
+  const rotation = data?.snapshot.rotation;
+  const rotationRef = useRef(rotation);
   useEffect(() => {
-    const tick = setInterval(() => setNow(Date.now()), 1_000);
+    rotationRef.current = rotation;
+  }, [rotation]);
+  useEffect(() => {
+    const tick = setInterval(() => {
+      const at = Date.now();
+      setNow(at);
+      const boards = rotationRef.current;
+      if (!boards || boards.length < 2) return;
+      setPosition((current) => {
+        const next = advance(current, boards, at);
+        if (next !== current) writePosition(slug, next);
+        return next;
+      });
+    }, 1_000);
     return () => clearInterval(tick);
-  }, []);
+  }, [slug]);
 
   if (refusal) {
     return (
@@ -144,7 +164,18 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     );
   }
 
-  const { snapshot, receivedAt } = data;
+  const { snapshot: received, receivedAt } = data;
+  const entry = received.rotation[position.index % Math.max(1, received.rotation.length)];
+  const snapshot = received.boards.find((board) => board.board.id === entry?.boardId);
+  if (!snapshot) {
+    return (
+      <Screen>
+        <div className="flex h-full items-center justify-center px-[5vw] text-center text-zinc-300" data-testid="kiosk-empty">
+          {received.playlist ? `The playlist “${received.playlist.name}” has no boards. Add a board to it in Wharf.` : "This board has no data."}
+        </div>
+      </Screen>
+    );
+  }
   const tiles = snapshot.board.tiles;
   return (
     <Screen>
@@ -154,6 +185,11 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
             {snapshot.board.name}
           </h1>
           <div className="flex items-baseline gap-[1em] text-zinc-300">
+            {received.playlist && received.rotation.length > 1 && (
+              <span data-testid="kiosk-playlist">
+                {received.playlist.name} · {(position.index % received.rotation.length) + 1}/{received.rotation.length}
+              </span>
+            )}
             {sandbox && <span className="text-amber-300">Sandbox data</span>}
             {offlineSince ? (
               <span className="font-semibold text-amber-300" role="status" data-testid="kiosk-offline">
@@ -182,6 +218,43 @@ function Screen({ children }: { children: React.ReactNode }) {
   return (
     <div className="fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">{children}</div>
   );
+}
+
+type Position = { index: number; since: number };
+const positionKey = (slug: string) => `wharf-display-position:${slug}`;
+
+function readPosition(slug: string): Position {
+  if (typeof window === "undefined") return { index: 0, since: 0 };
+  try {
+    const stored = JSON.parse(window.localStorage.getItem(positionKey(slug)) ?? "null") as Position | null;
+    if (stored && Number.isInteger(stored.index) && stored.index >= 0 && typeof stored.since === "number") return stored;
+  } catch {
+    // storage blocked or garbled: start at the first board
+  }
+  return { index: 0, since: 0 };
+}
+
+function writePosition(slug: string, position: Position) {
+  try {
+    window.localStorage.setItem(positionKey(slug), JSON.stringify(position));
+  } catch {
+    // storage blocked: the rotation restarts after a reload
+  }
+}
+
+/** The board to show at `now`: past its seconds, the next one (after a long sleep, straight to where the clock says). */
+function advance(current: Position, rotation: readonly { seconds: number }[], now: number): Position {
+  let { index, since } = current;
+  if (index >= rotation.length) index = 0;
+  if (since === 0 || since > now) return { index, since: now };
+  for (let steps = 0; steps < rotation.length * 2; steps += 1) {
+    const seconds = rotation[index]!.seconds;
+    if (now - since < seconds * 1000) break;
+    since += seconds * 1000;
+    index = (index + 1) % rotation.length;
+  }
+  if (now - since >= rotation[index]!.seconds * 1000) since = now;
+  return index === current.index && since === current.since ? current : { index, since };
 }
 
 const clock = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });

@@ -31,3 +31,4 @@ export type BoardFormState = ActionState<{ slug?: string; name?: string; teamId?
 /** Creating a screen's display token: `url` carries the token, shown this once. */
 export type DisplayTokenState = ActionState<{ label?: string }> & { url?: string; expiresAt?: string };
 export type SaveBoardOutcome = ActionOutcome<{ updatedAt: string }>;
+export type SavePlaylistOutcome = ActionOutcome<{ slug: string }>;

@@ -25,6 +25,7 @@ import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { stopBoss } from "@/lib/jobs/boss";
 import { createBoard } from "@/lib/boards/create-board";
 import { createDisplay } from "@/lib/boards/create-display";
+import { createPlaylist } from "@/lib/boards/create-playlist";
 
 type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 const doc = openApiDocument("http://localhost:3000");
@@ -140,10 +141,16 @@ beforeAll(async () => {
     },
     update: mapData,
   });
+  const playlist = await createPlaylist({
+    actor: admin.actor,
+    input: { slug: `oa-playlist-${suffix}`, name: "Contract playlist", teamId: team.id, boards: [{ board: board.slug, seconds: 30 }] },
+  });
+  await createDisplay({ actor: admin.actor, slug: playlist.slug, target: "playlist", input: { label: "Contract rotation" } });
   Object.assign(ids, {
     edgeSource: caller.id,
     edgeTarget: callee.id,
     boardSlug: board.slug,
+    playlistSlug: playlist.slug,
     serviceSlug: service.slug,
     teamSlug: team.slug,
     namespaceId: namespaceId!,
@@ -161,6 +168,7 @@ function paramsFor(path: string): Record<string, string> {
   if (path.startsWith("/api/v1/services/")) return { slug: ids.serviceSlug! };
   if (path.startsWith("/api/v1/teams/")) return { slug: ids.teamSlug! };
   if (path.startsWith("/api/v1/boards/")) return { slug: ids.boardSlug! };
+  if (path.startsWith("/api/v1/playlists/")) return { slug: ids.playlistSlug! };
   if (path.startsWith("/api/v1/namespaces/")) return { id: ids.namespaceId! };
   if (path.startsWith("/api/v1/namespace-requests/")) return { id: ids.requestId! };
   if (path.startsWith("/api/v1/deployments/")) return { id: ids.deploymentId! };

@@ -21,6 +21,8 @@ import { costBudgetList } from "@/lib/costs/list-cost-budgets";
 import { costBudgetRemoval } from "@/lib/costs/delete-cost-budget";
 import { createBoardInput, createDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
 import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
+import { createPlaylistInput, updatePlaylistInput } from "@/lib/boards/playlist-input";
+import { playlistDetailSchema, playlistListSchema, playlistViewSchema } from "@/lib/boards/playlist-view";
 import { errorCodes, unexpectedError } from "@/lib/errors";
 import { auditFilter } from "@/lib/admin/list-audit-events";
 import { jobFilter } from "@/lib/jobs/list-jobs";
@@ -494,6 +496,66 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("Display", "The revoked screen"), ...errors(401, 403, 404, 409) },
         },
       },
+      "/api/v1/playlists": {
+        get: {
+          summary: "Playlists: boards a screen shows in turn, with whether you may manage each",
+          operationId: "listPlaylists",
+          responses: { 200: json("PlaylistList", "Playlists"), ...errors(401) },
+        },
+        post: {
+          summary:
+            "Create a playlist (decision 0036): boards in order, each for 10 to 3600 seconds; admins for everyone (teamId null) or any team, members for their own teams. Its slug shares the boards' addresses.",
+          operationId: "createPlaylist",
+          requestBody: body(schema(createPlaylistInput)),
+          responses: { 201: json("Playlist", "The playlist"), ...errors(400, 401, 403, 409) },
+        },
+      },
+      "/api/v1/playlists/{slug}": {
+        parameters: [slugParameter("playlist")],
+        get: {
+          summary: "A playlist, with its screens when you manage it",
+          operationId: "getPlaylist",
+          responses: { 200: json("PlaylistDetail", "The playlist"), ...errors(401, 404) },
+        },
+        patch: {
+          summary: "Change a playlist's name, owning team or boards; its screens pick up the new rotation without a reload",
+          operationId: "updatePlaylist",
+          requestBody: body(schema(updatePlaylistInput)),
+          responses: { 200: json("Playlist", "The playlist"), ...errors(400, 401, 403, 404) },
+        },
+        delete: {
+          summary: "Delete a playlist and its screens' display tokens (its boards stay)",
+          operationId: "deletePlaylist",
+          responses: {
+            200: {
+              description: "Deleted",
+              content: {
+                "application/json": {
+                  schema: { type: "object", required: ["slug", "deleted"], properties: { slug: { type: "string" }, deleted: { type: "boolean" } } },
+                },
+              },
+            },
+            ...errors(401, 403, 404),
+          },
+        },
+      },
+      "/api/v1/playlists/{slug}/displays": {
+        parameters: [slugParameter("playlist")],
+        post: {
+          summary: "Create a display token for one screen of this playlist: shown in this response only, stored hashed, with an expiry",
+          operationId: "createPlaylistDisplay",
+          requestBody: body(schema(createDisplayInput)),
+          responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/api/v1/playlists/{slug}/displays/{id}": {
+        parameters: [slugParameter("playlist"), idParameter("screen")],
+        delete: {
+          summary: "Revoke a playlist's screen: its stream ends and it says so within seconds",
+          operationId: "revokePlaylistDisplay",
+          responses: { 200: json("Display", "The revoked screen"), ...errors(401, 403, 404, 409) },
+        },
+      },
       "/api/v1/pipeline-identities": {
         get: {
           summary: "Pipeline identities allowed to deploy with a bearer token (admins)",
@@ -791,6 +853,9 @@ export function openApiDocument(serverUrl: string) {
         Board: schema(boardViewSchema, "output"),
         BoardList: schema(boardListSchema, "output"),
         BoardDetail: schema(boardDetailSchema, "output"),
+        Playlist: schema(playlistViewSchema, "output"),
+        PlaylistList: schema(playlistListSchema, "output"),
+        PlaylistDetail: schema(playlistDetailSchema, "output"),
         Display: schema(displayViewSchema, "output"),
         DisplayToken: schema(displayTokenSchema, "output"),
         PipelineIdentity: schema(views.pipelineIdentityView, "output"),

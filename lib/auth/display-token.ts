@@ -19,6 +19,7 @@ export function newDisplayToken(): { token: string; tokenHash: string } {
 
 /** The path the cookie is sent to: the kiosk page and its data endpoints under it, nothing else. */
 export function displayCookiePath(boardSlug: string): string {
+  // A playlist's slug shares the boards' address space (decision 0036).
   return `/display/${boardSlug}`;
 }
 
@@ -38,25 +39,47 @@ export function displayRefusalStatus(refusal: DisplayRefusal): 401 | 403 {
 }
 
 export type DisplayCheck =
-  | { ok: true; actor: DisplayActor; expiresAt: Date; lastSeenAt: Date | null; userAgent: string | null }
+  | {
+      ok: true;
+      actor: DisplayActor;
+      /** The boards in the order shown, each for its seconds (one board, 0 s: it stays). */
+      rotation: { boardId: string; seconds: number }[];
+      /** A playlist's screen: the playlist; null for a board's. */
+      playlist: { slug: string; name: string } | null;
+      expiresAt: Date;
+      lastSeenAt: Date | null;
+      userAgent: string | null;
+    }
   | { ok: false; refusal: DisplayRefusal; displayId?: string };
 
-/** Who the token is, for the board with `boardSlug`; every failure says which one it is. */
+/** Who the token is, for the board or playlist with `boardSlug`; every failure says which one it is. */
 export async function checkDisplayToken(token: string | undefined | null, boardSlug: string, now = new Date()): Promise<DisplayCheck> {
   if (!token) return { ok: false, refusal: "missing" };
   if (!token.startsWith(prefix) || token.length > 200) return { ok: false, refusal: "unknown" };
-  const display = await getPrisma().display.findUnique({ where: { tokenHash: hashToken(token) }, include: { board: { select: { id: true, slug: true } } } });
+  const display = await getPrisma().display.findUnique({
+    where: { tokenHash: hashToken(token) },
+    include: {
+      board: { select: { id: true, slug: true } },
+      playlist: { select: { id: true, slug: true, name: true, entries: { select: { boardId: true, seconds: true }, orderBy: { position: "asc" } } } },
+    },
+  });
   if (!display) return { ok: false, refusal: "unknown" };
   if (display.revokedAt) return { ok: false, refusal: "revoked", displayId: display.id };
   if (display.expiresAt <= now) return { ok: false, refusal: "expired", displayId: display.id };
-  if (display.board.slug !== boardSlug) return { ok: false, refusal: "other-board", displayId: display.id };
+  const slug = display.board?.slug ?? display.playlist?.slug;
+  if (slug !== boardSlug) return { ok: false, refusal: "other-board", displayId: display.id };
+  const rotation = display.playlist?.entries ?? [{ boardId: display.board!.id, seconds: 0 }];
   return {
     ok: true,
+    rotation,
+    playlist: display.playlist ? { slug: display.playlist.slug, name: display.playlist.name } : null,
     actor: {
       kind: "display",
       displayId: display.id,
-      boardId: display.board.id,
-      boardSlug: display.board.slug,
+      boardId: display.board?.id ?? null,
+      playlistId: display.playlist?.id ?? null,
+      boardSlug: slug,
+      boardIds: [...new Set(rotation.map((entry) => entry.boardId))],
       name: `Screen “${display.label}” (display)`,
       isAdmin: false,
       teams: [],

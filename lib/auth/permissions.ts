@@ -38,15 +38,21 @@ export interface PipelineActor {
 }
 
 /**
- * A wall screen holding a display token's cookie (decision 0026): it may view
- * its one board and nothing else. Never a session: `currentActor` never
- * returns one, so every page and the API refuse it.
+ * A wall screen holding a display token's cookie (decisions 0026, 0036): it
+ * may view its one board, or its playlist's boards, and nothing else. Never a
+ * session: `currentActor` never returns one, so every page and the API refuse it.
  */
 export interface DisplayActor {
   kind: "display";
   displayId: string;
-  boardId: string;
+  /** The board it shows; null for a playlist's screen. */
+  boardId: string | null;
+  /** The playlist it shows; null for a board's screen. */
+  playlistId: string | null;
+  /** The slug in its address: its board's or its playlist's. */
   boardSlug: string;
+  /** The boards it may view: its board, or its playlist's boards as they are now. */
+  boardIds: string[];
   /** What audit events show, e.g. "Screen “Team room” (display)". */
   name: string;
   isAdmin: false;
@@ -134,7 +140,7 @@ const pipelineActions: ReadonlySet<Action> = new Set(["deployment:read", "deploy
 
 export function can(actor: Actor, action: Action, resource: Resource = {}): boolean {
   if (actor.kind === "system") return true;
-  if (actor.kind === "display") return action === "board:view" && resource.boardId === actor.boardId;
+  if (actor.kind === "display") return action === "board:view" && resource.boardId !== undefined && actor.boardIds.includes(resource.boardId);
   if (actor.kind === "pipeline") {
     if (!pipelineActions.has(action)) return false;
     if (action === "deployment:read") return true;
@@ -190,7 +196,7 @@ export function roleLabel(actor: Actor): string {
     case "pipeline":
       return actor.kind === "pipeline" ? `Pipeline deploying for ${actor.teams.map((team) => team.name).join(", ") || "no team"}` : "Pipeline";
     case "display":
-      return actor.kind === "display" ? `Screen showing board ${actor.boardSlug}` : "Screen";
+      return actor.kind === "display" ? `Screen showing ${actor.playlistId ? "playlist" : "board"} ${actor.boardSlug}` : "Screen";
   }
 }
 

@@ -74,11 +74,52 @@ export interface ApprovalsData extends TileDataBase {
   namespaceRequests: { id: string; team: string; name: string; cluster: string; kind: string; requestedByName: string; at: string }[];
 }
 
+export interface CostData extends TileDataBase {
+  kind: "cost";
+  /** The team the figures are of; null: everyone (the whole bill). */
+  team: string | null;
+  /** ISO 4217; null when no cost is stored for the month yet. */
+  currency: string | null;
+  minorUnitDigits: number;
+  /** The first day of the month and the last day with figures (UTC, YYYY-MM-DD). */
+  from: string;
+  to: string;
+  monthToDateMinor: number;
+  /** Per day of the month so far, for the trend line. */
+  dailyMinor: number[];
+  /** The last 7 days against the 7 before (they may reach into last month). */
+  lastWeekMinor: number;
+  previousWeekMinor: number;
+  /** The last cost sync's failure: the figures shown are the stored ones, possibly old. */
+  syncError: string | null;
+}
+
+export interface MapEdgeSummary {
+  source: string;
+  target: string;
+  calls: number;
+  failedCalls: number;
+  failurePct: number;
+}
+
+export interface MapData extends TileDataBase {
+  kind: "map";
+  team: string | null;
+  environment: string | null;
+  window: string;
+  nodes: number;
+  edges: number;
+  /** The edges failing most (by failure rate, then calls), at most 5; edges with no failed call are left out. */
+  failingEdges: MapEdgeSummary[];
+  /** Workspaces whose last fetch failed: the map may be missing their edges. */
+  sourceErrors: string[];
+}
+
 export interface ClockData extends TileDataBase {
   kind: "clock";
 }
 
-export type TileData = FleetHealthData | ServiceHealthData | RolloutsData | ApprovalsData | ClockData;
+export type TileData = FleetHealthData | ServiceHealthData | RolloutsData | ApprovalsData | CostData | MapData | ClockData;
 
 export interface BoardSnapshot {
   board: { id: string; slug: string; name: string; team: string | null; tiles: Tile[] };
@@ -87,7 +128,14 @@ export interface BoardSnapshot {
   pollSeconds: number;
 }
 
-export interface DisplaySnapshot extends BoardSnapshot {
+/** What a screen reads: its board, or its playlist's boards, each with its own data and ages (decision 0036). */
+export interface DisplaySnapshot {
+  /** A playlist's screen: the playlist; null for a board's screen. */
+  playlist: { slug: string; name: string } | null;
+  /** The boards in the order shown, each for its seconds (a board's screen: one board, 0 s: it stays). */
+  rotation: { boardId: string; seconds: number }[];
+  /** Each board of the rotation once. */
+  boards: BoardSnapshot[];
   display: { label: string; expiresAt: string };
   /** The build of Wharf that answered: a screen that sees it change reloads itself. */
   version: string;

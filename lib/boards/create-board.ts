@@ -8,6 +8,7 @@ import { parseInput } from "@/lib/validation";
 import { createBoardInput } from "./board-input";
 import { boardInclude, toBoardView, type BoardView } from "./board-view";
 import { checkTileReferences } from "./tile-references";
+import { claimDisplaySlug } from "./display-slug";
 
 export async function createBoard({ actor, input }: { actor: Actor; input: unknown }): Promise<BoardView> {
   const prisma = getPrisma();
@@ -24,10 +25,8 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
           path: ["teamId"],
         });
     }
-    if (await tx.board.findUnique({ where: { slug: data.slug }, select: { id: true } })) {
-      throw new AppError("conflict", `A board with the slug "${data.slug}" already exists; pick another slug.`, { path: ["slug"] });
-    }
-    await checkTileReferences(tx, data.tiles);
+    await claimDisplaySlug(tx, data.slug);
+    await checkTileReferences(tx, actor, data.tiles);
     const board = await tx.board.create({
       data: { slug: data.slug, name: data.name, teamId: data.teamId, tiles: data.tiles, createdByName: actor.name },
       include: boardInclude,

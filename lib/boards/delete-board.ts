@@ -11,6 +11,8 @@ export async function deleteBoard({ actor, slug }: { actor: Actor; slug: string 
   await getPrisma().$transaction(async (tx) => {
     const { id } = await lockManageableBoard(tx, actor, slug, "board.delete");
     const board = await tx.board.findUniqueOrThrow({ where: { id }, include: { ...boardInclude, _count: { select: { displays: true } } } });
+    // Playlists showing it lose it (cascade); their screens are told, as this board's are.
+    const playlists = await tx.playlistEntry.findMany({ where: { boardId: id }, distinct: ["playlistId"], select: { playlistId: true } });
     await tx.board.delete({ where: { id } });
     const view = toBoardView(board);
     await recordAuditEvent(tx, {
@@ -22,5 +24,6 @@ export async function deleteBoard({ actor, slug }: { actor: Actor; slug: string 
       before: { slug: view.slug, name: view.name, team: view.team?.slug ?? null, tiles: view.tiles, screens: board._count.displays },
     });
     await noticeInTransaction(tx, { kind: "board", id });
+    for (const { playlistId } of playlists) await noticeInTransaction(tx, { kind: "playlist", id: playlistId });
   });
 }

@@ -9,7 +9,10 @@ import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
 import { storedTiles } from "./board-view";
-import type { ApprovalsData, BoardSnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
+import { costTileData, costStaleSeconds } from "./cost-tile-data";
+import { mapTileData } from "./map-tile-data";
+import type { DisplayCheck } from "@/lib/auth/display-token";
+import type { ApprovalsData, BoardSnapshot, DisplaySnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
 import type { Tile } from "./tiles";
 
 /** Rollouts and approvals are read when the snapshot is made; a screen that has not refreshed for this long shows them stale. */
@@ -34,7 +37,7 @@ export async function getBoardSnapshot({
   if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
   const cached = cache().get(boardId);
   if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
-  const snapshot = readSnapshot(boardId, now);
+  const snapshot = readSnapshot(boardId, now, fresh);
   cache().set(boardId, { at: now.getTime(), snapshot });
   snapshot.catch(() => cache().delete(boardId));
   // Forget old boards so the map does not grow with deleted ones.
@@ -42,7 +45,7 @@ export async function getBoardSnapshot({
   return snapshot;
 }
 
-async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> {
+async function readSnapshot(boardId: string, now: Date, fresh: boolean): Promise<BoardSnapshot> {
   const prisma = getPrisma();
   const board = await prisma.board.findUnique({ where: { id: boardId }, include: { team: { select: { slug: true } } } });
   if (!board) throw new AppError("not_found", "This board was deleted.");
@@ -65,7 +68,7 @@ async function readSnapshot(boardId: string, now: Date): Promise<BoardSnapshot> 
   const data = await Promise.all(
     tiles.map(async (tile): Promise<[string, TileData]> => {
       const problem = "team" in tile ? teamProblem(tile.team) : undefined;
-      return [tile.id, await readTile(tile, { now, pollSeconds, problem, teamId: "team" in tile ? teamId(tile.team) : undefined })];
+      return [tile.id, await readTile(tile, { now, pollSeconds, problem, fresh, teamId: "team" in tile ? teamId(tile.team) : undefined })];
     }),
   );
   return {
@@ -81,13 +84,14 @@ interface TileContext {
   pollSeconds: number;
   problem?: string;
   teamId?: string;
+  fresh: boolean;
 }
 
 const latest = (entries: HealthEntry[]) =>
   entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
 
 async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
-  const { now, pollSeconds, problem, teamId } = context;
+  const { now, pollSeconds, problem, teamId, fresh } = context;
   const healthStale = 2 * pollSeconds;
   const prisma = getPrisma();
   switch (tile.kind) {
@@ -214,6 +218,27 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
         })),
       };
     }
+    case "cost": {
+      if (problem) {
+        const empty = { asOf: null, team: tile.team ?? null, currency: null, minorUnitDigits: 2, from: "", to: "", syncError: null };
+        return {
+          kind: "cost",
+          ...empty,
+          staleAfterSeconds: costStaleSeconds(),
+          monthToDateMinor: 0,
+          dailyMinor: [],
+          lastWeekMinor: 0,
+          previousWeekMinor: 0,
+          error: problem,
+        };
+      }
+      return costTileData({ team: tile.team ?? null, now, fresh });
+    }
+    case "map": {
+      const query = { team: tile.team ?? null, environment: tile.environment ?? null, window: tile.window ?? "1h", staleAfterSeconds: healthStale };
+      if (problem) return { kind: "map", ...query, asOf: null, nodes: 0, edges: 0, failingEdges: [], sourceErrors: [], error: problem };
+      return mapTileData(query);
+    }
     case "clock":
       return { kind: "clock", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds };
   }
@@ -246,5 +271,24 @@ function toRolloutRow(row: {
     desiredReplicas: row.desiredReplicas,
     requestedByName: row.requestedByName,
     at: (row.finishedAt ?? row.createdAt).toISOString(),
+  };
+}
+
+/** A screen's read: each board of its rotation once, from the shared per-board snapshots. */
+export async function getDisplaySnapshot({
+  display,
+  version,
+}: {
+  display: Pick<Extract<DisplayCheck, { ok: true }>, "actor" | "rotation" | "playlist" | "expiresAt">;
+  version: string;
+}): Promise<DisplaySnapshot> {
+  const boardIds = [...new Set(display.rotation.map((entry) => entry.boardId))];
+  const boards = await Promise.all(boardIds.map((boardId) => getBoardSnapshot({ actor: display.actor, boardId })));
+  return {
+    playlist: display.playlist,
+    rotation: display.rotation,
+    boards,
+    display: { label: display.actor.name, expiresAt: display.expiresAt.toISOString() },
+    version,
   };
 }

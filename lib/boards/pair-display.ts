@@ -1,5 +1,5 @@
-// Someone who manages a board types the code a new screen shows: the screen
-// becomes a Display of that board, its token the screen's own pairing secret
+// Someone who manages a board or playlist types the code a new screen shows:
+// the screen becomes a Display of it, its token the screen's own pairing secret
 // (display-pairing.ts). A wrong, expired or already used code each says so,
 // and nothing is paired. Audited in the same transaction.
 import { getPrisma } from "@/lib/db/client";
@@ -9,7 +9,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
 import { createDisplayInput } from "./board-input";
 import { toDisplayView, type DisplayView } from "./board-view";
-import { lockManageableBoard } from "./manageable-board";
+import { lockDisplayTarget, type DisplayTarget } from "./manageable-board";
 import { formatPairingCode, normalizePairingCode, pairingMinutes } from "./display-pairing";
 
 export async function pairDisplay({
@@ -17,19 +17,21 @@ export async function pairDisplay({
   slug,
   code: typed,
   input,
+  target = "board",
   now = new Date(),
 }: {
   actor: Actor;
   slug: string;
   code: string;
   input: unknown;
+  target?: DisplayTarget;
   now?: Date;
 }): Promise<DisplayView> {
   const data = parseInput(createDisplayInput, input);
   const code = normalizePairingCode(typed);
   if (!code) throw new AppError("invalid_input", "A pairing code is the 6 letters and digits the screen shows, such as K7Q-M4X.", { path: ["code"] });
   return getPrisma().$transaction(async (tx) => {
-    const board = await lockManageableBoard(tx, actor, slug, "display.pair");
+    const shows = await lockDisplayTarget(tx, actor, target, slug, "display.pair");
     const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "DisplayPairing" WHERE code = ${code} FOR UPDATE`;
     const pairing = locked[0] ? await tx.displayPairing.findUniqueOrThrow({ where: { id: locked[0].id } }) : null;
     const shown = formatPairingCode(code);
@@ -45,7 +47,7 @@ export async function pairDisplay({
       throw new AppError("invalid_input", `The code ${shown} has expired; type the new code the screen shows now.`, { path: ["code"] });
     const display = await tx.display.create({
       data: {
-        boardId: board.id,
+        ...shows,
         label: data.label,
         tokenHash: pairing.secretHash,
         expiresAt: new Date(now.getTime() + data.expiresInDays * 86_400_000),
@@ -63,7 +65,7 @@ export async function pairDisplay({
       resourceType: "display",
       resourceId: display.id,
       outcome: "success",
-      after: { board: slug, label: view.label, expiresAt: view.expiresAt, code: shown },
+      after: { [target]: slug, label: view.label, expiresAt: view.expiresAt, code: shown },
     });
     return view;
   });

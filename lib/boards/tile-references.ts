@@ -1,23 +1,36 @@
 // The teams and services a board's tiles name must exist when it is saved
 // (a team archived later shows on the tile itself, see get-board-snapshot.ts).
+// Cost is shown only to whom may read it: a cost tile of a team needs the
+// saver to read that team's cost, one of everyone's needs an admin; a screen
+// then shows what they chose to put on the wall.
 import { AppError } from "@/lib/errors";
+import { can, type Actor } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Tile } from "./tiles";
 
-export async function checkTileReferences(tx: Prisma.TransactionClient, tiles: readonly Tile[]): Promise<void> {
+export async function checkTileReferences(tx: Prisma.TransactionClient, actor: Actor, tiles: readonly Tile[]): Promise<void> {
   const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
   const serviceSlugs = [...new Set(tiles.flatMap((tile) => (tile.kind === "service-health" ? [tile.service] : [])))];
   const [teams, services] = await Promise.all([
-    teamSlugs.length ? tx.team.findMany({ where: { slug: { in: teamSlugs }, archivedAt: null }, select: { slug: true } }) : [],
+    teamSlugs.length ? tx.team.findMany({ where: { slug: { in: teamSlugs }, archivedAt: null }, select: { id: true, slug: true } }) : [],
     serviceSlugs.length ? tx.service.findMany({ where: { slug: { in: serviceSlugs }, retiredAt: null }, select: { slug: true } }) : [],
   ]);
-  const knownTeams = new Set(teams.map((team) => team.slug));
+  const knownTeams = new Map(teams.map((team) => [team.slug, team.id]));
   const knownServices = new Set(services.map((service) => service.slug));
   for (const [index, tile] of tiles.entries()) {
     if ("team" in tile && tile.team && !knownTeams.has(tile.team)) {
       throw new AppError(
         "invalid_input",
         `Tile "${tile.id}" filters on team "${tile.team}", which does not exist or is archived; pick an active team or no team.`,
+        { path: ["tiles", index, "team"] },
+      );
+    }
+    if (tile.kind === "cost" && !can(actor, "cost:read", tile.team ? { teamId: knownTeams.get(tile.team) } : {})) {
+      throw new AppError(
+        "forbidden",
+        tile.team
+          ? `Tile "${tile.id}" shows the cost of team "${tile.team}", which you may not read; pick one of your teams.`
+          : `Tile "${tile.id}" shows everyone's cost (the whole bill), which only platform admins may read; pick one of your teams.`,
         { path: ["tiles", index, "team"] },
       );
     }

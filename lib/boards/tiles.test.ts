@@ -11,8 +11,11 @@ describe("tilesSchema", () => {
       { kind: "rollouts", id: "c", x: 0, y: 4, w: 4, h: 4 },
       { kind: "approvals", id: "d", x: 4, y: 4, w: 4, h: 4, team: "payments" },
       { kind: "clock", id: "e", x: 8, y: 4, w: 4, h: 2, timeZone: "Europe/Amsterdam" },
+      { kind: "cost", id: "f", x: 0, y: 8, w: 4, h: 3, team: "payments" },
+      { kind: "cost", id: "g", x: 4, y: 8, w: 4, h: 3 },
+      { kind: "map", id: "h", x: 8, y: 8, w: 4, h: 4, team: "payments", environment: "prod", window: "24h" },
     ];
-    expect(tilesSchema.parse(tiles)).toHaveLength(5);
+    expect(tilesSchema.parse(tiles)).toHaveLength(8);
   });
 
   it.each([
@@ -24,6 +27,9 @@ describe("tilesSchema", () => {
     [[{ kind: "service-health", id: "s", x: 0, y: 0, w: 2, h: 2 }], [0, "service"], ""],
     [[{ kind: "clock", id: "c", x: 0, y: 0, w: 2, h: 2, timeZone: "Mars/Olympus" }], [0, "timeZone"], "IANA time zone"],
     [[{ ...fleet, w: 0 }], [0, "w"], "at least 1 column"],
+    [[{ kind: "cost", id: "c", x: 0, y: 0, w: 2, h: 2, team: "Payments Team" }], [0, "team"], "team must be a slug"],
+    [[{ kind: "map", id: "m", x: 0, y: 0, w: 2, h: 2, window: "30d" }], [0, "window"], "window must be one of 1h, 24h, 7d"],
+    [[{ kind: "map", id: "m", x: 0, y: 0, w: 2, h: 2, environment: "qa" }], [0, "environment"], "environment must be one of"],
   ])("refuses %j at %j", (tiles, path, message) => {
     const result = tilesSchema.safeParse(tiles);
     expect(result.success).toBe(false);

@@ -5,12 +5,13 @@
 // with a message rather than drawn wrong.
 import { z } from "zod";
 import { environments } from "@/lib/clusters/cluster-view";
+import type { MapWindow } from "@/lib/health/queries";
 
 export const gridColumns = 12;
 export const gridMaxRows = 48;
 export const maxTiles = 24;
 
-export const tileKinds = ["fleet-health", "service-health", "rollouts", "approvals", "clock"] as const;
+export const tileKinds = ["fleet-health", "service-health", "rollouts", "approvals", "cost", "map", "clock"] as const;
 export type TileKind = (typeof tileKinds)[number];
 
 export const tileKindLabels: Record<TileKind, string> = {
@@ -18,6 +19,8 @@ export const tileKindLabels: Record<TileKind, string> = {
   "service-health": "One service's health",
   rollouts: "Rollouts",
   approvals: "Waiting for approval",
+  cost: "Cost this month",
+  map: "Application map",
   clock: "Clock",
 };
 
@@ -56,6 +59,19 @@ export const fleetHealthTile = z.object({
 export const serviceHealthTile = z.object({ kind: z.literal("service-health"), ...grid, service: slug("service") });
 export const rolloutsTile = z.object({ kind: z.literal("rollouts"), ...grid, team: teamFilter });
 export const approvalsTile = z.object({ kind: z.literal("approvals"), ...grid, team: teamFilter });
+/** Month-to-date cost of one team (or of everyone: the whole bill), from the stored cost data (lib/costs). */
+export const costTile = z.object({ kind: z.literal("cost"), ...grid, team: teamFilter });
+// The map's stored windows (lib/health/queries.ts `mapWindows`), listed here so the editor's bundle does not load the queries.
+export const mapTileWindows = ["1h", "24h", "7d"] as const satisfies readonly MapWindow[];
+const windows = mapTileWindows;
+/** A summary of the stored application map (lib/appmap): one team's slice, or the whole fleet's. */
+export const mapTile = z.object({
+  kind: z.literal("map"),
+  ...grid,
+  team: teamFilter,
+  environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional(),
+  window: z.enum(windows, { error: `window must be one of ${windows.join(", ")}.` }).optional(),
+});
 export const clockTile = z.object({
   kind: z.literal("clock"),
   ...grid,
@@ -74,7 +90,7 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export const tileSchema = z.discriminatedUnion("kind", [fleetHealthTile, serviceHealthTile, rolloutsTile, approvalsTile, clockTile], {
+export const tileSchema = z.discriminatedUnion("kind", [fleetHealthTile, serviceHealthTile, rolloutsTile, approvalsTile, costTile, mapTile, clockTile], {
   error: `kind must be one of ${tileKinds.join(", ")}.`,
 });
 

@@ -27,7 +27,7 @@ export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: 
           });
       }
     }
-    if (data.tiles) await checkTileReferences(tx, data.tiles);
+    if (data.tiles) await checkTileReferences(tx, actor, data.tiles);
     const board = await tx.board.update({
       where: { id },
       data: {

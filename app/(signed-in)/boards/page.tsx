@@ -7,13 +7,15 @@ import { requirePermission } from "@/lib/auth/current-actor";
 import { teamsActorActsFor } from "@/lib/auth/permissions";
 import { listBoards } from "@/lib/boards/list-boards";
 import { boardEditorOptions } from "@/lib/boards/board-editor-options";
-import { createBoardAction } from "./actions";
+import { listPlaylists } from "@/lib/boards/list-playlists";
+import { PlaylistEditor } from "@/components/boards/playlist-editor";
+import { createBoardAction, createPlaylistAction } from "./actions";
 
 export const metadata: Metadata = { title: "Wall boards" };
 
 export default async function BoardsPage() {
   const actor = await requirePermission("board:read");
-  const [boards, options] = await Promise.all([listBoards({ actor }), boardEditorOptions({ actor })]);
+  const [boards, playlists, options] = await Promise.all([listBoards({ actor }), listPlaylists({ actor }), boardEditorOptions({ actor })]);
   const acts = teamsActorActsFor(actor);
   const teams = acts === "all" ? options.teams : options.teams.filter((team) => acts.includes(team.id));
   return (
@@ -53,6 +55,50 @@ export default async function BoardsPage() {
                 <Cell>{board.tiles.length}</Cell>
                 <Cell>{board.screens}</Cell>
                 <Cell className="text-xs text-muted-foreground">{board.canManage ? "You manage it" : ""}</Cell>
+              </Row>
+            ))}
+          </DataTable>
+        </Card>
+      </div>
+      <h2 className="text-2xl font-bold">Playlists</h2>
+      <p className="max-w-3xl text-sm text-muted-foreground">
+        A playlist shows boards in turn on one screen, each for its seconds, switching without a reload; it is paired and revoked like a board.
+      </p>
+      <div className="grid gap-6 lg:grid-cols-[1fr_2fr]">
+        {teams.length > 0 || acts === "all" ? (
+          <Card className="self-start">
+            <CardTitle>Create a playlist</CardTitle>
+            <PlaylistEditor
+              boards={boards.map((board) => ({ slug: board.slug, name: board.name }))}
+              teams={teams.map((team) => ({ id: team.id, name: team.name }))}
+              forEveryone={acts === "all"}
+              create={createPlaylistAction}
+            />
+          </Card>
+        ) : (
+          <Card className="self-start text-sm text-muted-foreground">Join a team to create playlists for it.</Card>
+        )}
+        <Card className="overflow-x-auto p-0">
+          <DataTable caption="Playlists" columns={["Playlist", "Owner", "Boards", "Screens", ""]}>
+            {playlists.length === 0 && (
+              <Row>
+                <Cell colSpan={5} className="text-muted-foreground">
+                  No playlist yet.
+                </Cell>
+              </Row>
+            )}
+            {playlists.map((playlist) => (
+              <Row key={playlist.id} aria-label={`Playlist ${playlist.name}`}>
+                <Cell className="font-medium">
+                  <Link href={`/boards/${playlist.slug}`} className="underline-offset-2 hover:underline">
+                    {playlist.name}
+                  </Link>
+                  <div className="text-xs text-muted-foreground">/display/{playlist.slug}</div>
+                </Cell>
+                <Cell>{playlist.team ? `${playlist.team.name}${playlist.team.archived ? " (archived)" : ""}` : "Everyone"}</Cell>
+                <Cell>{playlist.boards.map((entry) => `${entry.name} (${entry.seconds} s)`).join(", ")}</Cell>
+                <Cell>{playlist.screens}</Cell>
+                <Cell className="text-xs text-muted-foreground">{playlist.canManage ? "You manage it" : ""}</Cell>
               </Row>
             ))}
           </DataTable>

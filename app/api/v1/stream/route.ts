@@ -2,6 +2,7 @@ import { withAuth } from "@/lib/auth/route";
 import { can, forbidden } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
+import { sseResponse } from "@/lib/changes/sse-stream";
 import { liveDeployments } from "@/lib/deployments/live-deployments";
 import { takeStreamSlot } from "@/lib/changes/stream-slots";
 
@@ -39,55 +40,15 @@ export const GET = withAuth(async (request, { actor }) => {
   if (noticeTopics.includes("health:fleet") && !can(actor, "health:read")) throw forbidden("health:read");
 
   const releaseSlot = takeStreamSlot(`user:${actor.userId}`);
-  const encoder = new TextEncoder();
-  let cleanup = releaseSlot;
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      let closed = false;
-      const close = () => {
-        if (closed) return;
-        closed = true;
-        cleanup();
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      };
-      const send = (text: string) => {
-        if (closed) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          close();
-        }
-      };
-      const stops: (() => void)[] = [];
-      const heartbeat = setInterval(() => send(": keep-alive\n\n"), 20_000);
-      const lifetime = setTimeout(close, streamLifetimeMs);
-      cleanup = () => {
-        releaseSlot();
-        clearInterval(heartbeat);
-        clearTimeout(lifetime);
-        for (const stop of stops.splice(0)) stop();
-      };
-      request.signal.addEventListener("abort", close);
-      send("retry: 3000\n\n");
-      try {
-        if (noticeTopics.length > 0) stops.push(await subscribeToChanges(noticeTopics, (change) => send(`event: change\ndata: ${JSON.stringify(change)}\n\n`)));
-        for (const id of deploymentIds) {
-          stops.push(await liveDeployments().subscribe(id, (view) => send(`event: view\ndata: ${JSON.stringify({ topic: `deployment:${id}`, view })}\n\n`)));
-        }
-      } catch {
-        // No live feed (the database's LISTEN connection is down): the page polls; EventSource tries again.
-        close();
-        return;
+  return sseResponse(request, {
+    retryMs: 3000,
+    lifetimeMs: streamLifetimeMs,
+    async start(channel) {
+      channel.onClose(releaseSlot);
+      if (noticeTopics.length > 0) channel.onClose(await subscribeToChanges(noticeTopics, (change) => channel.send("change", change)));
+      for (const id of deploymentIds) {
+        channel.onClose(await liveDeployments().subscribe(id, (view) => channel.send("view", { topic: `deployment:${id}`, view })));
       }
-      if (closed) cleanup();
-    },
-    cancel() {
-      cleanup();
     },
   });
-  return new Response(stream, { headers: { "content-type": "text/event-stream", "cache-control": "no-store, no-transform", "x-accel-buffering": "no" } });
 });
