@@ -11,6 +11,7 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { notifyUser } from "@/lib/notifications/notify";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { parseInput } from "@/lib/validation";
 import { deployInput, imageVersionOf, namespaceRefOf, type ImageVersion } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
@@ -142,6 +143,7 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
         status,
       },
     });
+    if (needsApproval) await approvalsChanged(tx);
     if (needsApproval)
       await notifyApprovers(
         tx,
