@@ -133,6 +133,11 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
                 {approve.isPending ? "Approving…" : "Approve and deploy"}
               </Button>
             )}
+            {deployment.status === "awaiting-approval" && permissions.approver && (
+              <Button asChild variant="secondary">
+                <Link href={`/approvals#${deployment.id}`}>Reject with a reason</Link>
+              </Button>
+            )}
             {deployment.inFlight && permissions.member && (
               <Button variant="destructive" onClick={() => cancel.mutate()} disabled={cancel.isPending}>
                 {cancel.isPending ? "Cancelling…" : deployment.status === "progressing" || deployment.status === "applying" ? "Cancel and roll back" : "Cancel"}
