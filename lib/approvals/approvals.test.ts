@@ -139,6 +139,14 @@ describe("the approvals inbox", () => {
     await rolloutDeployment({ deploymentId: first.id });
     const second = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "1.1.0", replicas: 3 } });
     expect(second.status).toBe("awaiting-approval");
+    // Everyone who may approve is told, once each; the requester is not.
+    const asked = await getPrisma().notification.findMany({ where: { link: `/deployments/${second.id}` }, select: { userId: true, message: true } });
+    const askedIds = asked.map((notice) => notice.userId);
+    expect(askedIds).toEqual(expect.arrayContaining([teammate.userId, admin.userId]));
+    expect(askedIds).not.toContain(requester.userId);
+    expect(askedIds).not.toContain(viewer.userId);
+    expect(new Set(askedIds).size).toBe(askedIds.length);
+    expect(asked[0]!.message).toContain("asks you to approve");
 
     const mine = (await listApprovals({ actor: requester })).deployments.map((item) => item.deployment.id);
     expect(mine).not.toContain(second.id);
