@@ -80,7 +80,20 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             on {deployment.namespace.cluster.name} ({deployment.namespace.environment})
           </p>
           <p className="text-sm text-muted-foreground">
-            {deployment.kind === "rollback" ? "Rollback" : "Deployed"} by {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />
+            {/* Until Wharf applies it, nobody has deployed anything: the requester asked. */}
+            {deployment.startedAt
+              ? deployment.kind === "rollback"
+                ? "Rollback by"
+                : "Deployed by"
+              : deployment.kind === "rollback"
+                ? "Rollback requested by"
+                : "Requested by"}{" "}
+            {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />
+            {deployment.rejection && (
+              <>
+                , rejected by {deployment.rejection.by.name} <RelativeTime iso={deployment.rejection.at} />
+              </>
+            )}
             {deployment.approvedBy && deployment.approvedAt && (
               <>
                 , approved by {deployment.approvedBy.name} <RelativeTime iso={deployment.approvedAt} />
@@ -119,6 +132,11 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             {deployment.status === "awaiting-approval" && permissions.approver && (
               <Button onClick={() => approve.mutate()} disabled={approve.isPending}>
                 {approve.isPending ? "Approving…" : "Approve and deploy"}
+              </Button>
+            )}
+            {deployment.status === "awaiting-approval" && permissions.approver && (
+              <Button asChild variant="secondary">
+                <Link href={`/approvals#${deployment.id}`}>Reject with a reason</Link>
               </Button>
             )}
             {deployment.inFlight && permissions.member && (

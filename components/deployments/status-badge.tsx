@@ -1,4 +1,4 @@
-import { Ban, CheckCircle2, Clock, ListOrdered, Loader2, Upload, XCircle } from "lucide-react";
+import { Ban, CheckCircle2, Clock, ListOrdered, Loader2, ThumbsDown, Upload, XCircle } from "lucide-react";
 import { Badge } from "@/components/ui/badge";
 import type { DeploymentStatus } from "@/lib/deployments/deployment-settings";
 
@@ -13,6 +13,7 @@ const look: Record<
   succeeded: { tone: "success", label: "Succeeded", Icon: CheckCircle2 },
   failed: { tone: "danger", label: "Failed", Icon: XCircle },
   cancelled: { tone: "neutral", label: "Cancelled", Icon: Ban },
+  rejected: { tone: "danger", label: "Rejected", Icon: ThumbsDown },
 };
 
 /** Status as a word and an icon, never by colour alone. */

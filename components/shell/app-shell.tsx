@@ -6,10 +6,10 @@ import { ThemeToggle } from "@/components/shell/theme-toggle";
 import { UserMenu } from "@/components/shell/user-menu";
 import { NotificationsMenu } from "@/components/shell/notifications";
 import { QueryProvider } from "@/components/shell/query-provider";
-import { can, roleLabel, type UserActor } from "@/lib/auth/permissions";
+import { actsForAnyTeam, can, roleLabel, type UserActor } from "@/lib/auth/permissions";
 
 /** Sections appear here as they are built; none is shown before it exists. */
-function navItems(actor: UserActor): NavItem[] {
+function navItems(actor: UserActor, approvalsCount: number | null): NavItem[] {
   const items: NavItem[] = [
     { href: "/", label: "Home" },
     { href: "/catalog", label: "Catalog" },
@@ -19,6 +19,8 @@ function navItems(actor: UserActor): NavItem[] {
     { href: "/teams", label: "Teams" },
     { href: "/namespaces", label: "Namespaces" },
     { href: "/deployments", label: "Deployments" },
+    // Team members approve their teams' production deployments, admins also namespace requests; a viewer has no inbox.
+    ...(actsForAnyTeam(actor) ? [{ href: "/approvals", label: "Approvals", approvalsCount }] : []),
     { href: "/clusters", label: "Clusters" },
     { href: "/boards", label: "Boards" },
   ];
@@ -27,7 +29,8 @@ function navItems(actor: UserActor): NavItem[] {
   return items;
 }
 
-export function AppShell({ actor, children }: { actor: UserActor; children: ReactNode }) {
+/** `approvalsCount`: what waits in the person's approvals inbox (null when it could not be counted; the badge fetches it). */
+export function AppShell({ actor, approvalsCount = null, children }: { actor: UserActor; approvalsCount?: number | null; children: ReactNode }) {
   return (
     <QueryProvider>
       <div className="min-h-screen">
@@ -41,7 +44,7 @@ export function AppShell({ actor, children }: { actor: UserActor; children: Reac
               <Anchor className="h-5 w-5" aria-hidden /> Wharf
             </Link>
             <div className="order-last w-full overflow-x-auto xl:order-none xl:w-auto xl:overflow-visible">
-              <Nav items={navItems(actor)} />
+              <Nav items={navItems(actor, approvalsCount)} />
             </div>
             <div className="ml-auto flex min-w-0 items-center gap-2">
               <NotificationsMenu />

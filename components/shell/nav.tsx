@@ -2,10 +2,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/lib/cn";
+import { ApprovalsBadge } from "@/components/shell/approvals-badge";
 
 export interface NavItem {
   href: string;
   label: string;
+  /** The approvals inbox shows how many items wait, starting from the server's count. */
+  approvalsCount?: number | null;
 }
 
 export function Nav({ items }: { items: NavItem[] }) {
@@ -26,6 +29,7 @@ export function Nav({ items }: { items: NavItem[] }) {
             )}
           >
             {item.label}
+            {item.approvalsCount !== undefined && <ApprovalsBadge initial={item.approvalsCount} />}
           </Link>
         );
       })}

@@ -7,7 +7,7 @@ import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
 import { callApi } from "@/lib/api/client-fetch";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useHydrated } from "@/components/ui/hydrated-fieldset";
-import { useChangeFeed } from "@/components/shell/use-change-feed";
+import { shellQueryKey, useChangeFeed } from "@/components/shell/use-change-feed";
 import type { NotificationView } from "@/lib/notifications/list-notifications";
 
 type Notifications = { unread: number; items: NotificationView[] };
@@ -19,15 +19,16 @@ export function NotificationsMenu() {
   // A click before hydration would open nothing; wait, as Button does.
   const hydrated = useHydrated();
   // A notice per new notification refetches at once; polling is the fallback, quick only while the stream is down.
-  const live = useChangeFeed(["notifications:me"], ["notifications"]);
+  // The shell's one stream also carries approvals:inbox, for the inbox's count and page (queries under "shell").
+  const live = useChangeFeed(["notifications:me", "approvals:inbox"], shellQueryKey);
   const query = useQuery({
-    queryKey: ["notifications"],
+    queryKey: [...shellQueryKey, "notifications"],
     queryFn: () => callApi<Notifications>("/api/v1/notifications"),
     refetchInterval: live ? 60_000 : 5_000,
   });
   const markRead = useMutation({
     mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["notifications"] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: [...shellQueryKey, "notifications"] }),
   });
   const unread = query.data?.unread ?? 0;
   return (

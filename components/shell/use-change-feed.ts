@@ -11,6 +11,12 @@ import { useQueryClient, type QueryKey } from "@tanstack/react-query";
 import { coalesce, refetchIntervalMs } from "@/lib/changes/coalesce";
 import { mergeNewer } from "@/lib/changes/merge-newer";
 
+/**
+ * Queries the shell's own stream refreshes (the bell, the approvals count and inbox): one stream per tab
+ * for all of them, opened by the notifications menu, rather than one per component.
+ */
+export const shellQueryKey = ["shell"] as const;
+
 export function useChangeFeed(topics: string[], queryKey: QueryKey): boolean {
   const client = useQueryClient();
   const [connected, setConnected] = useState(false);

@@ -7,6 +7,7 @@ import { createTeamInput, updateTeamInput } from "@/lib/teams/team-input";
 import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/namespaces/namespace-input";
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
 import { deployInput } from "@/lib/deployments/deploy-input";
+import { rejectDeploymentInput } from "@/lib/deployments/reject-input";
 import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
 import { healthListSchema, healthQuery } from "@/lib/health/list-service-health";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
@@ -420,6 +421,31 @@ export function openApiDocument(serverUrl: string) {
           responses: { 200: json("Deployment", "The deployment, applying"), ...errors(401, 403, 404, 409) },
         },
       },
+      "/api/v1/deployments/{id}/reject": {
+        parameters: [idParameter("deployment")],
+        post: {
+          summary:
+            "Reject a production deployment waiting for approval, with a reason (3 to 500 characters) the requester is notified of; the same people who may approve, never the requester. Exactly one decision counts, a second gets 409",
+          operationId: "rejectDeployment",
+          requestBody: body(schema(rejectDeploymentInput)),
+          responses: { 200: json("Deployment", "The deployment, rejected"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/approvals": {
+        get: {
+          summary:
+            "Your approvals inbox: production deployments of your teams (all teams for admins) that someone else requested, each with what it changes against what runs now; for platform admins, pending namespace requests. Oldest first.",
+          operationId: "listApprovals",
+          responses: { 200: json("ApprovalsInbox", "What waits for your decision"), ...errors(401) },
+        },
+      },
+      "/api/v1/approvals/count": {
+        get: {
+          summary: "How many items wait in your approvals inbox (the badge in the navigation)",
+          operationId: "countApprovals",
+          responses: { 200: json("ApprovalsCount", "The count"), ...errors(401) },
+        },
+      },
       "/api/v1/deployments/{id}/cancel": {
         parameters: [idParameter("deployment")],
         post: {
@@ -580,7 +606,7 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/stream": {
         get: {
           summary:
-            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); notifications:me for the signed-in person's own notifications; health:fleet after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
+            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); notifications:me for the signed-in person's own notifications; approvals:inbox when something enters or leaves an approvals inbox (refetch GET /api/v1/approvals); health:fleet after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, rejection, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 401) },
@@ -849,6 +875,8 @@ export function openApiDocument(serverUrl: string) {
         Deployment: schema(views.deploymentView, "output"),
         DeploymentList: schema(views.deploymentList, "output"),
         Cancellation: schema(views.cancellation, "output"),
+        ApprovalsInbox: schema(views.approvalsInbox, "output"),
+        ApprovalsCount: schema(views.approvalsCount, "output"),
         DeploymentPreview: schema(views.deploymentPreview, "output"),
         Board: schema(boardViewSchema, "output"),
         BoardList: schema(boardListSchema, "output"),

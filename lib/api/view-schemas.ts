@@ -127,6 +127,10 @@ export const deploymentView = z.object({
   approvedAt: iso.nullable(),
   queuedAt: iso.nullable(),
   cancelledBy: z.string().nullable(),
+  rejection: z
+    .object({ by: person, at: iso, reason: z.string() })
+    .nullable()
+    .describe("Who rejected it while it waited for approval, when, and the reason they gave; null unless rejected."),
   rolledBackFromId: z.string().nullable(),
   manifestYaml: z.string(),
   createdAt: iso,
@@ -156,6 +160,42 @@ export const deploymentPreview = z.object({
     .nullable()
     .describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
 });
+
+const manifestDiff = z.object({
+  changed: z.boolean(),
+  added: z.number().int(),
+  removed: z.number().int(),
+  unified: z.string().describe("`diff -u` text: --- current / +++ next, 3 lines of context"),
+  lines: z.array(z.object({ kind: z.enum(["hunk", "context", "added", "removed"]), text: z.string() })),
+});
+const fieldChange = z.object({
+  field: z.string().describe("image, replicas, requests.cpu, limits.memory, ports, probe.readiness, env.NAME, ..."),
+  label: z.string(),
+  now: z.string().nullable().describe("null: not set in what runs now, or nothing runs there yet"),
+  next: z.string().nullable().describe("null: this deployment removes it"),
+});
+export const approvalsInbox = z.object({
+  count: z.number().int().describe("Everything waiting for you; each list shows at most 100, oldest first"),
+  deployments: z.array(
+    z.object({
+      deployment: deploymentView,
+      running: z
+        .object({ revision: z.number().int(), image: z.string() })
+        .nullable()
+        .describe("What runs in the namespace now (the revision Wharf applied last); null for a first deployment"),
+      changes: z.array(fieldChange).describe("What approving changes, field by field, against what runs now"),
+      diff: manifestDiff,
+    }),
+  ),
+  namespaceRequests: z.array(
+    z.object({
+      request: namespaceRequestView,
+      violationsNow: z.array(z.object({ field: z.string(), message: z.string() })).describe("The policy as it stands now"),
+      current: namespaceView.nullable().describe("The namespace a quota change or decommission is about"),
+    }),
+  ),
+});
+export const approvalsCount = z.object({ count: z.number().int() });
 
 export const pipelineIdentityView = z.object({
   id: z.string(),

@@ -9,7 +9,8 @@ import { logger } from "@/lib/logger";
 export const changeChannel = "wharf_changes";
 
 /** `notification` is per person: its id is the user's, and only that user may watch it (app/api/v1/stream). */
-export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health" | "notification" | "board" | "playlist" | "display";
+/** `approvals` (id `inbox`): something entered or left an approvals inbox (lib/notifications/approvals-changed.ts). */
+export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health" | "notification" | "board" | "playlist" | "display" | "approvals";
 
 export interface Change {
   kind: ChangeKind;

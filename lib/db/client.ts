@@ -2,6 +2,7 @@
 // and scripts load it under plain Node, where that package throws on import.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/db/generated/client";
+import { withSerializedTransactions } from "@/lib/db/serialized-transactions";
 
 // Next dev re-evaluates modules on every edit; keeping the client on
 // globalThis stops each reload from opening a new connection pool.
@@ -16,7 +17,7 @@ export function getPrisma(): PrismaClient {
   // A burst (200 approvals at once, a worker running 16 jobs) queues for a
   // connection; waiting up to 15 s beats failing after Prisma's default 2 s.
   const prisma = new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.WHARF_DB_POOL_SIZE) || 10 }),
+    adapter: withSerializedTransactions(new PrismaPg({ connectionString, max: Number(process.env.WHARF_DB_POOL_SIZE) || 10 })),
     transactionOptions: { maxWait: 15_000, timeout: 15_000 },
   });
   globalForPrisma.wharfPrisma = prisma;

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { notifyUser } from "@/lib/notifications/notify";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, publishDeploymentChange } from "./rollout-slot";
 
@@ -58,6 +59,7 @@ export async function approveDeployment({ actor, deploymentId }: { actor: Actor;
         link: `/deployments/${deployment.id}`,
       });
     }
+    await approvalsChanged(tx);
     return { row: await tx.deployment.findUniqueOrThrow({ where: { id: deployment.id }, include: deploymentInclude }), start: status === "applying" };
   });
   if (start) await enqueueRollout(row.id);

@@ -10,6 +10,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
 import { deleteObject } from "@/lib/kubernetes/apply";
 import { logger } from "@/lib/logger";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { findDeploymentOr404 } from "./approve-deployment";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 import type { RenderedManifest } from "./render";
@@ -73,6 +74,7 @@ export async function cancelDeployment({ actor, deploymentId }: { actor: Actor; 
       before: { status: current.status },
       after: { status: "cancelled", rollbackId: rollback?.id ?? null, toRevision: previous?.revision ?? null },
     });
+    if (current.status === "awaiting-approval") await approvalsChanged(tx);
     const next = rollback || !applied ? null : await promoteQueued(tx, current.serviceId, current.namespaceId);
     return { rollback, next, removeApplied: applied && !previous };
   });

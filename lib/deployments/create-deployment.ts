@@ -10,7 +10,8 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { notifyUser } from "@/lib/notifications/notify";
+import { notifyTeamAndAdmins } from "@/lib/notifications/notify";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { parseInput } from "@/lib/validation";
 import { deployInput, imageVersionOf, namespaceRefOf, type ImageVersion } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
@@ -143,6 +144,7 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
         status,
       },
     });
+    if (needsApproval) await approvalsChanged(tx);
     if (needsApproval)
       await notifyApprovers(
         tx,
@@ -188,15 +190,13 @@ function withTargetRelations(row: Omit<DeploymentRow, keyof typeof deploymentInc
   };
 }
 
-/** Members of the namespace's team (as of their last sign-in) other than the requester. */
+/** The team's other members and every platform admin (as of their last sign-in): anyone of them may approve. */
 async function notifyApprovers(tx: Tx, target: DeploymentTarget, actor: Actor, deploymentId: string, message: string): Promise<void> {
-  const groups = target.namespace.team.entraGroupIds;
-  if (!groups.length) return;
-  const members = await tx.user.findMany({ where: { groupIds: { hasSome: groups } }, select: { id: true }, take: 50 });
-  for (const member of members) {
-    if (actor.kind === "user" && member.id === actor.userId) continue;
-    await notifyUser(tx, member.id, { message, link: `/deployments/${deploymentId}` });
-  }
+  await notifyTeamAndAdmins(
+    tx,
+    { teamGroupIds: target.namespace.team.entraGroupIds, exceptUserId: actor.kind === "user" ? actor.userId : null },
+    { message, link: `/deployments/${deploymentId}` },
+  );
 }
 
 /** createDeployment, taking its turn among the web process's deployment requests (./deployment-requests.ts). */

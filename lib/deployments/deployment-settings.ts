@@ -43,14 +43,15 @@ export const defaultRolloutTiming: RolloutTiming = {
 
 /** Statuses of a deployment that holds (or waits for) its service's rollout slot in a namespace. */
 export const busyStatuses = ["queued", "applying", "progressing"] as const;
-export const terminalStatuses = ["succeeded", "failed", "cancelled"] as const;
+export const terminalStatuses = ["succeeded", "failed", "cancelled", "rejected"] as const;
 /**
  * deploy, or rollback (re-applies an earlier revision's manifest; a cancel rolls back too). The database's CHECK constraints allow exactly
  * these and the statuses below (lib/status-checks.test.ts).
  */
 export const deploymentKinds = ["deploy", "rollback"] as const;
 export type DeploymentKind = (typeof deploymentKinds)[number];
-export const deploymentStatuses = ["awaiting-approval", "queued", "applying", "progressing", "succeeded", "failed", "cancelled"] as const;
+/** `rejected`: a second person said no, with a reason, before it was applied (decision 0037). */
+export const deploymentStatuses = ["awaiting-approval", "queued", "applying", "progressing", "succeeded", "failed", "cancelled", "rejected"] as const;
 export type DeploymentStatus = (typeof deploymentStatuses)[number];
 
 export function isTerminal(status: string): boolean {

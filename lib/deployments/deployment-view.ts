@@ -34,6 +34,10 @@ export const deploymentProgressSelect = {
   approvedAt: true,
   queuedAt: true,
   cancelledByName: true,
+  rejectedById: true,
+  rejectedByName: true,
+  rejectedAt: true,
+  rejectionReason: true,
   startedAt: true,
   finishedAt: true,
   updatedAt: true,
@@ -55,6 +59,7 @@ export type DeploymentProgress = Pick<
   | "approvedAt"
   | "queuedAt"
   | "cancelledBy"
+  | "rejection"
   | "startedAt"
   | "finishedAt"
   | "updatedAt"
@@ -87,6 +92,8 @@ export interface DeploymentView {
   /** When it started waiting behind another rollout of the service in the namespace; null if it never waited. */
   queuedAt: string | null;
   cancelledBy: string | null;
+  /** Who rejected it while it waited for approval, when, and the reason they gave; null unless rejected. */
+  rejection: { by: { id: string | null; name: string }; at: string; reason: string } | null;
   rolledBackFromId: string | null;
   manifestYaml: string;
   createdAt: string;
@@ -134,6 +141,10 @@ export function toDeploymentProgress(row: DeploymentProgressRow): DeploymentProg
     approvedAt: iso(row.approvedAt),
     queuedAt: iso(row.queuedAt),
     cancelledBy: row.cancelledByName,
+    rejection:
+      row.rejectedByName && row.rejectedAt
+        ? { by: { id: row.rejectedById, name: row.rejectedByName }, at: row.rejectedAt.toISOString(), reason: row.rejectionReason ?? "" }
+        : null,
     startedAt: iso(row.startedAt),
     finishedAt: iso(row.finishedAt),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,6 +1,7 @@
 // Later requests about a namespace that exists: a quota change and
 // decommissioning go through the same queue and approval as the first one.
 import { z } from "zod";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -138,6 +139,7 @@ export async function withdrawNamespaceRequest({ actor, requestId }: { actor: Ac
       before: { status: "pending" },
       after: { status: "withdrawn" },
     });
+    await approvalsChanged(tx);
     return view;
   });
 }

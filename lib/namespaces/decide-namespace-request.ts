@@ -15,6 +15,7 @@ import { buildPolicyContext, lockClusterNames } from "@/lib/namespaces/policy-co
 import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
 import { notifyUser } from "@/lib/notifications/notify";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { publishChange } from "@/lib/changes/publish-change";
 import type { Environment } from "@/lib/clusters/cluster-view";
 
@@ -95,6 +96,7 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
         message: `${actor.name} ${verb} ${what}${decision.reason ? `: ${decision.reason}` : "."}`,
         link: namespaceId ? `/namespaces/${namespaceId}` : `/namespaces?request=${request.id}`,
       });
+      await approvalsChanged(tx);
       return after;
     })
     .catch((error: unknown) => {

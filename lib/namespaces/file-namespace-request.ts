@@ -7,6 +7,7 @@ import type { UserActor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
 import { notifyAdmins } from "@/lib/notifications/notify";
+import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 
 type RequestData = Prisma.NamespaceRequestUncheckedCreateInput;
 
@@ -47,6 +48,7 @@ export async function fileNamespaceRequest(
     before,
     after: view,
   });
-  await notifyAdmins(tx, { message: notice, link: `/admin/namespace-requests#${row.id}` });
+  await notifyAdmins(tx, { message: notice, link: `/approvals#${row.id}` });
+  await approvalsChanged(tx);
   return view;
 }

@@ -115,6 +115,6 @@ export const decisionInput = z.discriminatedUnion("decision", [
       .string({ error: "Say why the request is rejected, so the team knows what to change." })
       .trim()
       .min(3, "Say why the request is rejected, so the team knows what to change.")
-      .max(2000, "The reason can have at most 2,000 characters."),
+      .max(500, "Keep the reason to 500 characters; it is sent to the requester as a notification."),
   }),
 ]);

@@ -28,3 +28,29 @@ export async function notifyAdmins(db: Writer, notification: NotificationInput):
   if (admins.length) await db.notification.createMany({ data: admins.map((admin) => ({ userId: admin.id, ...notification })) });
   for (const admin of admins) await noticeInTransaction(db, { kind: "notification", id: admin.id });
 }
+
+/**
+ * Everyone who may approve a team's production deployment, each once: the team's members (by its Entra groups, as of
+ * their last sign-in) and every platform admin, except the person who asked.
+ */
+export async function notifyTeamAndAdmins(
+  db: Writer,
+  { teamGroupIds, exceptUserId }: { teamGroupIds: string[]; exceptUserId: string | null },
+  notification: NotificationInput,
+): Promise<void> {
+  const { adminAppRole, adminGroupId } = getConfig().identity;
+  const recipients = await db.user.findMany({
+    where: {
+      OR: [
+        ...(teamGroupIds.length ? [{ groupIds: { hasSome: teamGroupIds } }] : []),
+        { appRoles: { has: adminAppRole } },
+        ...(adminGroupId ? [{ groupIds: { has: adminGroupId } }] : []),
+      ],
+      ...(exceptUserId ? { id: { not: exceptUserId } } : {}),
+    },
+    select: { id: true },
+    take: 500,
+  });
+  if (recipients.length) await db.notification.createMany({ data: recipients.map((recipient) => ({ userId: recipient.id, ...notification })) });
+  for (const recipient of recipients) await noticeInTransaction(db, { kind: "notification", id: recipient.id });
+}

@@ -8,7 +8,8 @@ import { takeStreamSlot } from "@/lib/changes/stream-slots";
 
 // health:fleet is the one notice the health poller sends each cycle (lib/health/health-view.ts);
 // notifications:me is the signed-in person's own notifications (the bell), never anyone else's.
-const topicPattern = /^((deployment|namespace|namespace-request):[0-9a-f-]{36}|health:fleet|notifications:me)$/;
+// approvals:inbox says only that some approvals inbox changed; each refetches its own items (GET /api/v1/approvals).
+const topicPattern = /^((deployment|namespace|namespace-request):[0-9a-f-]{36}|health:fleet|notifications:me|approvals:inbox)$/;
 
 /**
  * A stream is closed after this long; EventSource reconnects within seconds,

@@ -1,0 +1,305 @@
+// Integration: the approvals inbox against the test PostgreSQL and the
+// sandbox's clusters. Who sees what (requester, teammate, admin, viewer), the
+// difference from what runs in production, rejecting with a reason (refused
+// without one, nothing written), and the requester told either way.
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client";
+import { getConfig } from "@/lib/config";
+import type { UserActor } from "@/lib/auth/permissions";
+import { createSession } from "@/lib/auth/session";
+import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
+import { subscribeToChanges } from "@/lib/changes/change-feed";
+import type { Change } from "@/lib/changes/publish-change";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { requestNamespace } from "@/lib/namespaces/request-namespace";
+import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
+import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
+import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import { createDeployment } from "@/lib/deployments/create-deployment";
+import { approveDeployment } from "@/lib/deployments/approve-deployment";
+import { rejectDeployment } from "@/lib/deployments/reject-deployment";
+import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
+import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
+import { stopBoss } from "@/lib/jobs/boss";
+import * as rejectRoute from "@/app/api/v1/deployments/[id]/reject/route";
+import * as decisionRoute from "@/app/api/v1/namespace-requests/[id]/decision/route";
+import * as approvalsRoute from "@/app/api/v1/approvals/route";
+import { countApprovals, listApprovals } from "./list-approvals";
+
+const suffix = randomBytes(3).toString("hex");
+const slug = `ap${suffix}`;
+const teamGroup = `0c9d7e8f-7777-4c6a-9f00-${randomBytes(6).toString("hex")}`;
+const system = { kind: "system" as const, name: "test" };
+
+let team: { id: string; slug: string; name: string };
+let requester: UserActor;
+let teammate: UserActor;
+let admin: UserActor;
+let viewer: UserActor;
+let prod: string;
+let prodCluster: string;
+const tokens: Record<string, string> = {};
+
+async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
+  const row = await getPrisma().user.create({
+    data: {
+      entraObjectId: randomBytes(8).toString("hex"),
+      tenantId: "t",
+      name,
+      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
+      groupIds: teams.length ? [teamGroup] : [],
+      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
+      lastSignInAt: new Date(),
+    },
+  });
+  tokens[row.id] = (await createSession(row.id, getConfig().session)).token;
+  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
+}
+
+async function service(name: string): Promise<string> {
+  const serviceSlug = `${name}-${suffix}`;
+  await getPrisma().service.create({
+    data: {
+      slug: serviceSlug,
+      displayName: `${name} ${suffix}`,
+      ownerTeamId: team.id,
+      tier: "standard",
+      lifecycle: "production",
+      tags: [],
+      searchText: serviceSlug,
+      deploySpec: {
+        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
+        port: 8080,
+        replicas: 2,
+        cpuRequest: "100m",
+        cpuLimit: "200m",
+        memoryRequest: "64Mi",
+        memoryLimit: "128Mi",
+        readinessPath: "/ready",
+        livenessPath: "/healthz",
+      },
+    },
+  });
+  return serviceSlug;
+}
+
+async function call(handler: unknown, actor: UserActor, url: string, params: Record<string, string>, body?: unknown) {
+  const response = await callRoute(handler as RouteHandler, {
+    method: body === undefined ? "GET" : "POST",
+    url,
+    params,
+    sessionToken: tokens[actor.userId],
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { message: string; path?: string[] } } };
+}
+
+const notificationsOf = (actor: UserActor) => getPrisma().notification.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "asc" } });
+
+beforeAll(async () => {
+  const prisma = getPrisma();
+  const created = await prisma.team.create({ data: { slug, name: `Inbox ${suffix}`, entraGroupIds: [teamGroup], costCenter: "CC-17" } });
+  team = { id: created.id, slug: created.slug, name: created.name };
+  requester = await user("Rita Requester", false, [team]);
+  teammate = await user("Theo Teammate", false, [team]);
+  admin = await user("Ada Admin", true, []);
+  viewer = await user("Vic Viewer", false, []);
+  await refreshClusters({ actor: system });
+  await prisma.cluster.updateMany({ where: { name: "aks-prod-weu" }, data: { environment: "prod" } });
+  const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-prod-weu" } });
+  prodCluster = cluster.id;
+  const request = await requestNamespace({
+    actor: requester,
+    input: {
+      teamId: team.id,
+      clusterId: cluster.id,
+      name: `${slug}-prod`,
+      quota: suggestedQuota,
+      containerDefaults: suggestedDefaults,
+      justification: "Inbox tests",
+    },
+  });
+  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
+  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
+  prod = namespaceId!;
+});
+
+afterAll(async () => {
+  stopRolloutInformers();
+  await stopBoss();
+});
+
+describe("the approvals inbox", () => {
+  it("shows a production deployment to the requester's teammates and admins, never to the requester or a viewer, with what it changes", async () => {
+    const api = await service("orders");
+    // Revision 1 runs in production (approved by the teammate, rolled out); revision 2 changes the image and the replicas.
+    const first = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "1.0.0" } });
+    await approveDeployment({ actor: teammate, deploymentId: first.id });
+    await rolloutDeployment({ deploymentId: first.id });
+    const second = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "1.1.0", replicas: 3 } });
+    expect(second.status).toBe("awaiting-approval");
+    // Everyone who may approve is told, once each; the requester is not.
+    const asked = await getPrisma().notification.findMany({ where: { link: `/deployments/${second.id}` }, select: { userId: true, message: true } });
+    const askedIds = asked.map((notice) => notice.userId);
+    expect(askedIds).toEqual(expect.arrayContaining([teammate.userId, admin.userId]));
+    expect(askedIds).not.toContain(requester.userId);
+    expect(askedIds).not.toContain(viewer.userId);
+    expect(new Set(askedIds).size).toBe(askedIds.length);
+    expect(asked[0]!.message).toContain("asks you to approve");
+
+    const mine = (await listApprovals({ actor: requester })).deployments.map((item) => item.deployment.id);
+    expect(mine).not.toContain(second.id);
+    for (const actor of [teammate, admin]) {
+      const inbox = await listApprovals({ actor });
+      const item = inbox.deployments.find((entry) => entry.deployment.id === second.id);
+      expect(item, actor.name).toBeDefined();
+      expect(item!.running).toEqual({ revision: 1, image: `contoso.azurecr.io/${slug}/orders:1.0.0` });
+      expect(item!.changes).toEqual([
+        { field: "image", label: "Image", now: `contoso.azurecr.io/${slug}/orders:1.0.0`, next: `contoso.azurecr.io/${slug}/orders:1.1.0` },
+        { field: "replicas", label: "Replicas", now: "2", next: "3" },
+      ]);
+      expect(item!.diff.changed).toBe(true);
+      expect(item!.diff.lines.some((line) => line.kind === "added" && line.text.includes("orders:1.1.0"))).toBe(true);
+      expect(await countApprovals({ actor })).toBe(inbox.count);
+    }
+    const nothing = await listApprovals({ actor: viewer });
+    expect(nothing).toEqual({ count: 0, deployments: [], namespaceRequests: [] });
+    expect(await countApprovals({ actor: viewer })).toBe(0);
+
+    // Through the API, as the badge and the page read it.
+    const api200 = await call(approvalsRoute.GET, teammate, "/api/v1/approvals", {});
+    expect(api200.status).toBe(200);
+    expect((api200.body.deployments as { deployment: { id: string } }[]).map((item) => item.deployment.id)).toContain(second.id);
+  }, 60_000);
+
+  it("shows pending namespace requests to admins only, not to the admin who filed one (self-approval off)", async () => {
+    const request = await requestNamespace({
+      actor: requester,
+      input: {
+        teamId: team.id,
+        clusterId: prodCluster,
+        name: `${slug}-extra`,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "A second namespace for the inbox",
+      },
+    });
+    const adminInbox = await listApprovals({ actor: admin });
+    expect(adminInbox.namespaceRequests.map((item) => item.request.id)).toContain(request.id);
+    expect(await countApprovals({ actor: admin })).toBe(adminInbox.count);
+    for (const actor of [requester, teammate, viewer]) {
+      expect((await listApprovals({ actor })).namespaceRequests, actor.name).toEqual([]);
+    }
+    const otherAdmin = await user("Odo Admin", true, []);
+    const own = await requestNamespace({
+      actor: { ...otherAdmin, teams: [team] },
+      input: {
+        teamId: team.id,
+        clusterId: prodCluster,
+        name: `${slug}-own`,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "An admin asks for one too",
+      },
+    });
+    const ids = (await listApprovals({ actor: otherAdmin })).namespaceRequests.map((item) => item.request.id);
+    expect(ids).toContain(request.id);
+    expect(ids).not.toContain(own.id);
+    expect((await listApprovals({ actor: admin })).namespaceRequests.map((item) => item.request.id)).toContain(own.id);
+  }, 60_000);
+});
+
+describe("rejecting with a reason", () => {
+  it("refuses a missing, short or overlong reason with 400 on the field and writes nothing", async () => {
+    const api = await service("refused");
+    const waiting = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "2.0.0" } });
+    const before = (await notificationsOf(requester)).length;
+    const url = `/api/v1/deployments/${waiting.id}/reject`;
+    for (const body of [{}, { reason: "" }, { reason: "  no " }, { reason: "x".repeat(501) }]) {
+      const answer = await call(rejectRoute.POST, teammate, url, { id: waiting.id }, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error?.path).toEqual(["reason"]);
+    }
+    expect((await call(rejectRoute.POST, teammate, url, { id: waiting.id }, {})).body.error?.message).toMatch(/Say why the deployment is rejected/);
+    const row = await getPrisma().deployment.findUniqueOrThrow({ where: { id: waiting.id } });
+    expect(row).toMatchObject({ status: "awaiting-approval", rejectedByName: null, rejectionReason: null });
+    expect(await getPrisma().auditEvent.count({ where: { action: "deployment.reject", resourceId: waiting.id } })).toBe(0);
+    expect((await notificationsOf(requester)).length).toBe(before);
+  });
+
+  it("rejects once, by a teammate, never by the requester: audited, the requester told why, the inboxes told", async () => {
+    const api = await service("rejected");
+    const waiting = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "3.0.0" } });
+    await expect(rejectDeployment({ actor: requester, deploymentId: waiting.id, input: { reason: "Changed my mind" } })).rejects.toMatchObject({
+      code: "forbidden",
+      message: expect.stringContaining("cancel it"),
+    });
+    await expect(rejectDeployment({ actor: viewer, deploymentId: waiting.id, input: { reason: "Not mine to say" } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    const notices: Change[] = [];
+    const stop = await subscribeToChanges(["approvals:inbox"], (change) => notices.push(change));
+    try {
+      const answer = await call(
+        rejectRoute.POST,
+        teammate,
+        `/api/v1/deployments/${waiting.id}/reject`,
+        { id: waiting.id },
+        { reason: "  Not on a Friday: ship it Monday. " },
+      );
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        status: "rejected",
+        inFlight: false,
+        rejection: { by: { id: teammate.userId, name: "Theo Teammate" }, reason: "Not on a Friday: ship it Monday." },
+      });
+      await expect.poll(() => notices.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    } finally {
+      stop();
+    }
+    const told = (await notificationsOf(requester)).at(-1)!;
+    expect(told).toMatchObject({ link: `/deployments/${waiting.id}` });
+    expect(told.message).toBe(`Theo Teammate rejected ${api} revision 1 to ${slug}-prod: Not on a Friday: ship it Monday.`);
+    const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "deployment.reject", resourceId: waiting.id, outcome: "success" } });
+    expect(audit.after).toMatchObject({ status: "rejected", reason: "Not on a Friday: ship it Monday." });
+    // Exactly one decision counts.
+    await expect(approveDeployment({ actor: admin, deploymentId: waiting.id })).rejects.toMatchObject({ code: "conflict" });
+    await expect(rejectDeployment({ actor: admin, deploymentId: waiting.id, input: { reason: "Me too" } })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining("rejected by Theo Teammate"),
+    });
+    expect((await listApprovals({ actor: teammate })).deployments.map((item) => item.deployment.id)).not.toContain(waiting.id);
+  });
+
+  it("approving tells the requester too", async () => {
+    const api = await service("approved");
+    const waiting = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "4.0.0" } });
+    await approveDeployment({ actor: admin, deploymentId: waiting.id });
+    expect((await notificationsOf(requester)).at(-1)!.message).toBe(`Ada Admin approved ${api} revision 1 to ${slug}-prod.`);
+  });
+
+  it("a namespace request: 400 on the reason field without one, then rejected with it and the requester told", async () => {
+    const request = await requestNamespace({
+      actor: requester,
+      input: {
+        teamId: team.id,
+        clusterId: prodCluster,
+        name: `${slug}-no`,
+        quota: suggestedQuota,
+        containerDefaults: suggestedDefaults,
+        justification: "One to be rejected with a reason",
+      },
+    });
+    const url = `/api/v1/namespace-requests/${request.id}/decision`;
+    for (const body of [{ decision: "reject" }, { decision: "reject", reason: "no" }, { decision: "reject", reason: "y".repeat(501) }]) {
+      const answer = await call(decisionRoute.POST, admin, url, { id: request.id }, body);
+      expect(answer.status, JSON.stringify(body)).toBe(400);
+      expect(answer.body.error?.path).toEqual(["reason"]);
+    }
+    expect(await getPrisma().namespaceRequest.findUniqueOrThrow({ where: { id: request.id } })).toMatchObject({ status: "pending" });
+    const answer = await call(decisionRoute.POST, admin, url, { id: request.id }, { decision: "reject", reason: "Use the shared prod namespace." });
+    expect(answer.status).toBe(200);
+    expect((await notificationsOf(requester)).at(-1)!.message).toBe(`Ada Admin rejected ${slug}-no on aks-prod-weu: Use the shared prod namespace.`);
+  });
+});
