@@ -11,6 +11,7 @@ import { createBoard } from "./create-board";
 import { updateBoard } from "./update-board";
 import { getBoardSnapshot } from "./get-board-snapshot";
 import { mapTileData } from "./map-tile-data";
+import { refreshCostAllocationNow } from "@/lib/costs/cost-allocation";
 import type { CostData, MapData } from "./board-snapshot";
 
 const suffix = randomBytes(3).toString("hex");
@@ -75,6 +76,8 @@ beforeAll(async () => {
       row(`${year}-03-05`, other.slug, 1000),
     ],
   });
+  // Reads take the allocation stored at sync (decision 0035); a sync stores it in the transaction that writes the rows.
+  await refreshCostAllocationNow({ from: `${year}-02-01`, to: `${year}-03-31` });
   await prisma.cluster.create({
     data: {
       armId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/tm-${suffix}`,
