@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { ThemeProvider } from "@/components/shell/theme-provider";
 import { SandboxMarker } from "@/components/shell/sandbox-marker";
 import { CspNonce } from "@/components/shell/csp-nonce";
+import { HydrationMark } from "@/components/shell/hydration-mark";
 import { getConfig } from "@/lib/config";
 import "./globals.css";
 
@@ -24,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
     <html lang="en" suppressHydrationWarning>
       <body className="font-sans antialiased">
         <CspNonce nonce={nonce} />
+        <HydrationMark />
         <ThemeProvider nonce={nonce}>
           {sandbox && <SandboxMarker />}
           {children}

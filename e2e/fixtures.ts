@@ -19,6 +19,15 @@ export async function signInAs(page: Page, key: PersonaKey, path = "/"): Promise
   await expect(page.getByRole("heading", { name: "Sign in to the Wharf sandbox" })).toBeVisible();
   await page.getByRole("button", { name: new RegExp(`^Sign in as ${persona(key).name},`) }).click();
   await expect(page.getByTestId("user-name")).toHaveText(persona(key).name);
+  await hydrated(page);
+}
+
+/**
+ * Waits until React has hydrated the page (components/shell/hydration-mark.tsx): a <select> chosen before that is
+ * reset to its server-rendered default, which a loaded CI run hit on /health.
+ */
+export async function hydrated(page: Page): Promise<void> {
+  await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
 }
 
 const endpoints = () => JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { armEndpoint: string; caFile: string };

@@ -96,7 +96,7 @@ test("the drone delivery services and their calls on /map; search focuses a node
   // Clicking an edge shows its figures.
   await edge("Workflow", "Package").dispatchEvent("click");
   const details = page.getByTestId("edge-details");
-  await expect(details.getByRole("heading")).toHaveText("Workflow → Package");
+  await expect(details.getByRole("heading", { level: 2 })).toHaveText("Workflow → Package");
   await expect(details).toContainText("Calls");
   await expect(details).toContainText("Failure %");
   await expect(details).toContainText("Declared in the catalog.");
