@@ -37,7 +37,10 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
   const dashed = data.kind === "unknown" || data.kind === "external" || data.kind === "external-group";
   return (
     <div
-      className={`w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ${data.dimmed ? "opacity-20" : ""} ${data.centre ? "ring-4 ring-primary" : ""}`}
+      className={
+        `w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ` +
+        `${data.dimmed ? "opacity-20" : ""} ${data.centre ? "ring-4 ring-primary" : ""}`
+      }
       data-focus={data.centre ? "centre" : data.dimmed ? "dimmed" : undefined}
     >
       <Handle type="target" position={HandlePosition.Left} />
@@ -252,7 +255,9 @@ export function AppMap({
         target: edge.target,
         label: edge.declaration === "undeclared" ? "undeclared" : undefined,
         interactionWidth: 16,
-        ariaLabel: `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
+        ariaLabel:
+          `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ` +
+          `${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
         style: {
           stroke: colour,
           strokeWidth: edgeWidth(edge.calls, maxCalls),

@@ -124,7 +124,9 @@ export function BoardEditor({
                 <div
                   key={tile.id}
                   data-testid={`editor-tile-${tile.id}`}
-                  className={`flex flex-col overflow-hidden rounded border bg-zinc-900 text-zinc-100 ${tile.id === selected ? "border-sky-400" : "border-zinc-700"}`}
+                  className={
+                    "flex flex-col overflow-hidden rounded border bg-zinc-900 text-zinc-100 " + (tile.id === selected ? "border-sky-400" : "border-zinc-700")
+                  }
                   onClick={() => setSelected(tile.id)}
                 >
                   <div className="tile-handle cursor-move truncate bg-zinc-800 px-2 py-1 text-xs font-semibold">{tile.title ?? tileKindLabels[tile.kind]}</div>

@@ -276,7 +276,10 @@ function TileFrame({
   const stale = data && tile.kind !== "clock" ? isStale(age, data.staleAfterSeconds) : false;
   return (
     <section
-      className={`flex min-h-0 flex-col overflow-hidden rounded-[0.4vw] border-[0.2vw] bg-zinc-950 p-[0.6vw] ${stale ? "border-amber-400 opacity-70" : "border-zinc-800"}`}
+      className={
+        "flex min-h-0 flex-col overflow-hidden rounded-[0.4vw] border-[0.2vw] bg-zinc-950 p-[0.6vw] " +
+        (stale ? "border-amber-400 opacity-70" : "border-zinc-800")
+      }
       style={{ gridColumn: `${tile.x + 1} / span ${tile.w}`, gridRow: `${tile.y + 1} / span ${tile.h}` }}
       data-testid={`tile-${tile.id}`}
       data-stale={stale ? "true" : "false"}

@@ -49,7 +49,12 @@ export function PairScreen() {
   }, []);
 
   return (
-    <div className="fixed inset-0 z-50 flex cursor-none flex-col items-center justify-center gap-[0.6em] bg-black px-[5vw] text-center text-[clamp(24px,2vw,96px)] text-white">
+    <div
+      className={
+        "fixed inset-0 z-50 flex cursor-none flex-col items-center justify-center gap-[0.6em] bg-black px-[5vw] text-center " +
+        "text-[clamp(24px,2vw,96px)] text-white"
+      }
+    >
       <h1 className="font-semibold">Pair this screen with Wharf</h1>
       {shown && "code" in shown ? (
         <>

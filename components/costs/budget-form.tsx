@@ -48,7 +48,10 @@ export function BudgetForm({
           id="budget-team"
           name="team"
           defaultValue={values.team ?? teams[0]?.team}
-          className="h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+          className={
+            "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none " +
+            "focus-visible:ring-2 focus-visible:ring-ring"
+          }
         >
           {teams.map((team) => (
             <option key={team.team} value={team.team}>

@@ -111,7 +111,8 @@ export function openApiDocument(serverUrl: string) {
       title: "Wharf API",
       version: "1.0.0",
       description:
-        "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser); pipelines create and follow deployments with an Entra bearer token.",
+        "Everything a Wharf page can do, for scripts and pipelines. Authenticate with a Wharf session cookie (sign in through the browser); pipelines " +
+        "create and follow deployments with an Entra bearer token.",
     },
     servers: [{ url: serverUrl }],
     security: [{ session: [] }],
@@ -425,7 +426,8 @@ export function openApiDocument(serverUrl: string) {
         parameters: [idParameter("deployment")],
         post: {
           summary:
-            "Reject a production deployment waiting for approval, with a reason (3 to 500 characters) the requester is notified of; the same people who may approve, never the requester. Exactly one decision counts, a second gets 409",
+            "Reject a production deployment waiting for approval, with a reason (3 to 500 characters) the requester is notified of; the same people " +
+            "who may approve, never the requester. Exactly one decision counts, a second gets 409",
           operationId: "rejectDeployment",
           requestBody: body(schema(rejectDeploymentInput)),
           responses: { 200: json("Deployment", "The deployment, rejected"), ...errors(400, 401, 403, 404, 409) },
@@ -434,7 +436,8 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/approvals": {
         get: {
           summary:
-            "Your approvals inbox: production deployments of your teams (all teams for admins) that someone else requested, each with what it changes against what runs now; for platform admins, pending namespace requests. Oldest first.",
+            "Your approvals inbox: production deployments of your teams (all teams for admins) that someone else requested, each with what it changes " +
+            "against what runs now; for platform admins, pending namespace requests. Oldest first.",
           operationId: "listApprovals",
           responses: { 200: json("ApprovalsInbox", "What waits for your decision"), ...errors(401) },
         },
@@ -470,7 +473,8 @@ export function openApiDocument(serverUrl: string) {
         },
         post: {
           summary:
-            "Create a wall board: admins for everyone (teamId null) or any team, members for their own teams. Tiles are validated (kinds, grid, overlaps; teams and services must exist).",
+            "Create a wall board: admins for everyone (teamId null) or any team, members for their own teams. Tiles are validated (kinds, grid, " +
+            "overlaps; teams and services must exist).",
           operationId: "createBoard",
           requestBody: body(schema(createBoardInput)),
           responses: { 201: json("Board", "The board"), ...errors(400, 401, 403, 409) },
@@ -530,7 +534,8 @@ export function openApiDocument(serverUrl: string) {
         },
         post: {
           summary:
-            "Create a playlist (decision 0036): boards in order, each for 10 to 3600 seconds; admins for everyone (teamId null) or any team, members for their own teams. Its slug shares the boards' addresses.",
+            "Create a playlist (decision 0036): boards in order, each for 10 to 3600 seconds; admins for everyone (teamId null) or any team, members " +
+            "for their own teams. Its slug shares the boards' addresses.",
           operationId: "createPlaylist",
           requestBody: body(schema(createPlaylistInput)),
           responses: { 201: json("Playlist", "The playlist"), ...errors(400, 401, 403, 409) },
@@ -606,7 +611,12 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/stream": {
         get: {
           summary:
-            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); notifications:me for the signed-in person's own notifications; approvals:inbox when something enters or leaves an approvals inbox (refetch GET /api/v1/approvals); health:fleet after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move (id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, rejection, startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
+            "Server-sent events for live views: ?topic=deployment:<id>&topic=namespace:<id> (1 to 20); notifications:me for the signed-in person's " +
+            "own notifications; approvals:inbox when something enters or leaves an approvals inbox (refetch GET /api/v1/approvals); health:fleet " +
+            "after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move " +
+            "(id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, rejection, " +
+            "startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch " +
+            "through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 401) },
@@ -615,7 +625,9 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/health": {
         get: {
           summary:
-            "Every service × environment's health, a page at a time (page, pageSize; worst first unless sort says otherwise), from the poller's snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. counts and total cover every page. Same filters, order and paging as the /health page.",
+            "Every service × environment's health, a page at a time (page, pageSize; worst first unless sort says otherwise), from the poller's " +
+            "snapshots; a snapshot older than two poll cycles is unknown with its age as the reason. counts and total cover every page. Same filters, " +
+            "order and paging as the /health page.",
           operationId: "listServiceHealth",
           parameters: queryParameters(healthQuery.shape),
           responses: {
@@ -632,7 +644,8 @@ export function openApiDocument(serverUrl: string) {
         },
         put: {
           summary:
-            "Replace one tier's health thresholds (admins). Every problem is named in one 400 (field: what to change); the poller applies the new thresholds from its next cycle.",
+            "Replace one tier's health thresholds (admins). Every problem is named in one 400 (field: what to change); the poller applies the new " +
+            "thresholds from its next cycle.",
           operationId: "setHealthThresholds",
           requestBody: body(schema(setHealthThresholdsInput)),
           responses: { 200: json("TierThresholds", "The tier's thresholds as stored"), ...errors(400, 401, 403) },
@@ -677,7 +690,9 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/costs": {
         get: {
           summary:
-            "Billed cost per day and per team, namespace, cluster or service, in the bill's currency (integer minor units). An admin's view adds up to the bill to the cent, with idle capacity, system namespaces and cost no group takes as lines apart; a team member sees only their teams' figures. With data as of and the sync's state. 400 for a backwards range, one over a year or an unknown groupBy.",
+            "Billed cost per day and per team, namespace, cluster or service, in the bill's currency (integer minor units). An admin's view adds up " +
+            "to the bill to the cent, with idle capacity, system namespaces and cost no group takes as lines apart; a team member sees only their " +
+            "teams' figures. With data as of and the sync's state. 400 for a backwards range, one over a year or an unknown groupBy.",
           operationId: "getCosts",
           parameters: queryParameters(costQuery.shape),
           responses: { 200: json("CostView", "Cost for the range"), ...errors(400, 401, 403) },
@@ -702,7 +717,8 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/costs/budgets": {
         get: {
           summary:
-            "Monthly cost budgets you may see (your teams'; all for admins): this month's actual cost against each, the forecast (month-to-date run rate projected to month end), the thresholds crossed and notified, and the teams whose budget you may set",
+            "Monthly cost budgets you may see (your teams'; all for admins): this month's actual cost against each, the forecast (month-to-date run " +
+            "rate projected to month end), the thresholds crossed and notified, and the teams whose budget you may set",
           operationId: "listCostBudgets",
           responses: { 200: json("CostBudgetList", "Budgets"), ...errors(401, 403) },
         },
@@ -711,7 +727,9 @@ export function openApiDocument(serverUrl: string) {
         parameters: [{ name: "team", in: "path", required: true, schema: { type: "string" }, description: "The team's slug." }],
         put: {
           summary:
-            "Set or replace a team's monthly budget (members of the team, admins), in the bill's currency; its members are notified once per threshold per month when a sync finds the month's actual cost or forecast over one. 400 for an amount of 0 or less, text, or a threshold outside 1–1000 %; 409 before any cost is stored (the currency is unknown)",
+            "Set or replace a team's monthly budget (members of the team, admins), in the bill's currency; its members are notified once per " +
+            "threshold per month when a sync finds the month's actual cost or forecast over one. 400 for an amount of 0 or less, text, or a threshold " +
+            "outside 1–1000 %; 409 before any cost is stored (the currency is unknown)",
           operationId: "setCostBudget",
           requestBody: body(schema(budgetInput)),
           responses: { 200: json("CostBudget", "The budget and this month against it"), ...errors(400, 401, 403, 404, 409) },
@@ -726,7 +744,8 @@ export function openApiDocument(serverUrl: string) {
       "/api/v1/map": {
         get: {
           summary:
-            "The application map: services, roles no service claims and external dependencies, the observed calls between them with their figures, declared dependencies not seen in 7 days, and stored positions",
+            "The application map: services, roles no service claims and external dependencies, the observed calls between them with their figures, " +
+            "declared dependencies not seen in 7 days, and stored positions",
           operationId: "getMap",
           parameters: Object.entries(mapQuery.shape).map(([name, field]) => ({
             name,
@@ -816,7 +835,8 @@ export function openApiDocument(serverUrl: string) {
           in: "path",
           required: true,
           schema: { type: "string" },
-          description: `The ${name} node's id as GET /api/v1/map returns it (svc:<slug>, role:<role name>, ext:<type>:<target>, ext-group:<type>), URL-encoded.`,
+          description:
+            `The ${name} node's id as GET /api/v1/map returns it ` + "(svc:<slug>, role:<role name>, ext:<type>:<target>, ext-group:<type>), URL-encoded.",
         })),
         get: {
           summary:
@@ -840,7 +860,8 @@ export function openApiDocument(serverUrl: string) {
           scheme: "bearer",
           bearerFormat: "JWT",
           description:
-            "An Entra ID access token for Wharf's API from a pipeline's app identity (client credentials), with the app role Wharf.Deployer, registered under Admin → Pipelines.",
+            "An Entra ID access token for Wharf's API from a pipeline's app identity (client credentials), with the app role Wharf.Deployer, " +
+            "registered under Admin → Pipelines.",
         },
       },
       schemas: {

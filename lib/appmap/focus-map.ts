@@ -38,11 +38,15 @@ function findNode(nodes: readonly MapNode[], query: string): { node: MapNode } |
   if (partial.length > 1) {
     const shown = partial.slice(0, 5).map((node) => `"${node.serviceSlug ?? node.label}"`);
     return {
-      message: `"${query}" matches ${partial.length} nodes on this map (${shown.join(", ")}${partial.length > 5 ? ", …" : ""}). Type more of the name, or a service's slug.`,
+      message:
+        `"${query}" matches ${partial.length} nodes on this map (${shown.join(", ")}${partial.length > 5 ? ", …" : ""}). ` +
+        "Type more of the name, or a service's slug.",
     };
   }
   return {
-    message: `No node on this map is called "${query}". Search by a service's name or slug, an App Insights role name or an external target; check the window, environment and filters, which may leave it out.`,
+    message:
+      `No node on this map is called "${query}". Search by a service's name or slug, an App Insights role name or an external target; ` +
+      "check the window, environment and filters, which may leave it out.",
   };
 }
 

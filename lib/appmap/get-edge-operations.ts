@@ -138,7 +138,8 @@ export async function getEdgeOperations(input: { actor: Actor; input: EdgeOperat
   if (!edge || !caller || !callee || caller.role === undefined) {
     throw new AppError(
       "not_found",
-      `The ${window} map of ${scopeName(environment)} has no edge from "${source}" to "${target}". Use an edge GET /api/v1/map lists for the same window and environment.`,
+      `The ${window} map of ${scopeName(environment)} has no edge from "${source}" to "${target}". ` +
+        "Use an edge GET /api/v1/map lists for the same window and environment.",
     );
   }
   const calleeSpec = edgeCallee(callee, [...nodes.values()]);

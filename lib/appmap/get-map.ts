@@ -58,7 +58,9 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
       ).map((row) => row.environment);
       throw new AppError(
         "invalid_input",
-        `No cluster serves the environment "${query.environment}". ${environments.length ? `Use one of ${environments.join(", ")}` : "Use an environment a cluster is tagged with"}, or leave environment out for the whole fleet.`,
+        `No cluster serves the environment "${query.environment}". ` +
+          (environments.length ? `Use one of ${environments.join(", ")}` : "Use an environment a cluster is tagged with") +
+          ", or leave environment out for the whole fleet.",
         {
           path: ["environment"],
         },

@@ -21,7 +21,10 @@ export function formatAge(seconds: number): string {
   return `${Math.floor(seconds / 86_400)} d`;
 }
 
-/** The wait before a screen reconnects after its n-th failure in a row: 1 to 2 s at first, doubling up to 30 to 60 s, half of it random, so screens a restart dropped together come back spread out. */
+/**
+ * The wait before a screen reconnects after its n-th failure in a row: 1 to 2 s at first, doubling up to 30 to 60 s, half of it random,
+ * so screens a restart dropped together come back spread out.
+ */
 export function reconnectDelayMs(failures: number, random?: () => number): number {
   return backoffWithJitter(failures, { initial: 2_000, max: 60_000 }, random);
 }

@@ -53,7 +53,8 @@ export const budgetInput = z.object({
     "Percentages of the budget (1–1000) at which the team is told about the month's actual cost; [80, 100] when absent.",
   ),
   forecastThresholds: thresholds("forecast", [100]).describe(
-    "Percentages of the budget (1–1000) at which the team is told about the month's forecast (month-to-date run rate projected to month end); [100] when absent.",
+    "Percentages of the budget (1–1000) at which the team is told about the month's forecast " +
+      "(month-to-date run rate projected to month end); [100] when absent.",
   ),
 });
 

@@ -59,7 +59,8 @@ export async function loadAllocationData(db: Db, range: { from: string; to: stri
     db.$queryRaw<AllocationData["clusters"]>`
       SELECT "id"::text AS "id", "armId", "name", "resourceGroup", "location" FROM "Cluster" ORDER BY "name", "id"`,
     db.$queryRaw<AllocationData["samples"]>`
-      SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team", h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory"
+      SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team",
+             h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory"
       FROM "NamespaceResourceHours" h LEFT JOIN "Team" t ON t."id" = h."teamId"
       WHERE h."day" BETWEEN ${range.from}::date AND ${range.to}::date`,
     withServices
@@ -182,8 +183,9 @@ export async function refreshCostAllocation(db: Db, range: { from: string; to: s
   if (clusterDays.length > 0) {
     await db.$executeRaw`
       INSERT INTO "CostAllocationClusterDay" ("currency", "day", "clusterId", "clusterName", "billedMinor", "idleMinor", "unsampled")
-      SELECT * FROM unnest(${clusterDays.map((d) => d.currency)}::text[], ${clusterDays.map((d) => d.day)}::date[], ${clusterDays.map((d) => d.clusterId)}::uuid[],
-                           ${clusterDays.map((d) => d.cluster)}::text[], ${clusterDays.map((d) => d.billedCents)}::bigint[],
+      SELECT * FROM unnest(${clusterDays.map((d) => d.currency)}::text[], ${clusterDays.map((d) => d.day)}::date[],
+                           ${clusterDays.map((d) => d.clusterId)}::uuid[], ${clusterDays.map((d) => d.cluster)}::text[],
+                           ${clusterDays.map((d) => d.billedCents)}::bigint[],
                            ${clusterDays.map((d) => d.idleCents)}::bigint[], ${clusterDays.map((d) => d.unsampled)}::boolean[])`;
   }
   return { cells: cells.length };

@@ -157,7 +157,8 @@ export function createLogsApi(options: LogsApiOptions): LogsApiHandler {
         res,
         404,
         "PathNotFoundError",
-        `The requested path does not exist: ${req.method} ${req.url}. The sandbox serves POST /v1/workspaces/{workspaceId}/query, POST /v1/$batch and POST /v1/{componentResourceId}/query.`,
+        `The requested path does not exist: ${req.method} ${req.url}. ` +
+          "The sandbox serves POST /v1/workspaces/{workspaceId}/query, POST /v1/$batch and POST /v1/{componentResourceId}/query.",
       );
       return;
     }

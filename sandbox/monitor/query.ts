@@ -175,7 +175,9 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
     if (table.rows.length <= maxResultRows) return table;
     details.push({
       code: "EngineError",
-      message: `Query result set has exceeded the internal record count limit ${maxResultRows} (E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)`,
+      message:
+        `Query result set has exceeded the internal record count limit ${maxResultRows} ` +
+        "(E_QUERY_RESULT_SET_TOO_LARGE; see https://aka.ms/kustoquerylimits)",
       innererror: { code: "-2133196797", message: "E_QUERY_RESULT_SET_TOO_LARGE" },
     });
     return { ...table, rows: table.rows.slice(0, maxResultRows) };
@@ -208,5 +210,6 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
 function formatSpan(seconds: number): string {
   const whole = Math.floor(seconds);
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${String(Math.round((seconds - whole) * 1e7)).padStart(7, "0")}`;
+  const fraction = String(Math.round((seconds - whole) * 1e7)).padStart(7, "0");
+  return `${pad(Math.floor(whole / 3600))}:${pad(Math.floor((whole % 3600) / 60))}:${pad(whole % 60)}.${fraction}`;
 }

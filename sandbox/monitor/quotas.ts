@@ -33,7 +33,9 @@ export class QueryQuotas {
       return {
         ok: false,
         retryAfterSeconds,
-        message: `Too many requests: more than ${this.limits.perWindow} queries in ${this.limits.windowMs / 1000} seconds for this user. Retry after ${retryAfterSeconds} seconds.`,
+        message:
+          `Too many requests: more than ${this.limits.perWindow} queries in ${this.limits.windowMs / 1000} seconds for this user. ` +
+          `Retry after ${retryAfterSeconds} seconds.`,
       };
     }
     const running = this.running.get(caller) ?? 0;

@@ -57,7 +57,10 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
       {sync.lastError && (
         <div
           role="alert"
-          className="flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+          className={
+            "flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 " +
+            "dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+          }
         >
           <AlertTriangle className="h-4 w-4" aria-hidden />
           <span>
@@ -277,7 +280,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
           </p>
           <p className="text-sm text-muted-foreground">
             {view.dataAsOf === null
-              ? `Nothing is stored for these days yet: the sync reads Cost Management every few hours, and its data lags about 4 hours.${admin ? " Sync now to read it at once." : ""}`
+              ? "Nothing is stored for these days yet: the sync reads Cost Management every few hours, and its data lags about 4 hours." +
+                (admin ? " Sync now to read it at once." : "")
               : "None of the stored cost in these days is your teams'."}
           </p>
         </Card>
@@ -292,7 +296,10 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
               currency={view.currency}
               digits={view.minorUnitDigits}
               series={view.lines.map((line) => ({ key: line.key, label: line.label, apart: line.apart !== null, dailyMinor: line.dailyMinor }))}
-              summary={`Daily cost from ${view.from} to ${view.to}: ${money(view.totalMinor, view)} in all; the largest is ${view.lines[0]!.label} with ${money(view.lines[0]!.totalMinor, view)}. The table below has every figure.`}
+              summary={
+                `Daily cost from ${view.from} to ${view.to}: ${money(view.totalMinor, view)} in all; ` +
+                `the largest is ${view.lines[0]!.label} with ${money(view.lines[0]!.totalMinor, view)}. The table below has every figure.`
+              }
             />
           </Card>
 

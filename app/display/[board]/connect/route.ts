@@ -24,8 +24,14 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.ch
 
 function refusalPage(refusal: DisplayRefusal, nonce: string | null): Response {
   const style =
-    "html,body{margin:0;height:100%;background:#000;color:#fff;font-family:system-ui,sans-serif}main{display:flex;flex-direction:column;justify-content:center;align-items:center;height:100%;text-align:center;padding:0 5vw}h1{font-size:clamp(32px,3.5vw,96px);margin:0 0 .5em}p{font-size:clamp(24px,2vw,56px);max-width:60ch;color:#d4d4d8}";
-  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escape(titles[refusal])} · Wharf</title><style${nonce ? ` nonce="${escape(nonce)}"` : ""}>${style}</style></head><body><main data-refusal="${refusal}"><h1>${escape(titles[refusal])}</h1><p>${escape(displayRefusalMessages[refusal])}</p></main></body></html>`;
+    "html,body{margin:0;height:100%;background:#000;color:#fff;font-family:system-ui,sans-serif}" +
+    "main{display:flex;flex-direction:column;justify-content:center;align-items:center;height:100%;text-align:center;padding:0 5vw}" +
+    "h1{font-size:clamp(32px,3.5vw,96px);margin:0 0 .5em}" +
+    "p{font-size:clamp(24px,2vw,56px);max-width:60ch;color:#d4d4d8}";
+  const html =
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">' +
+    `<title>${escape(titles[refusal])} · Wharf</title><style${nonce ? ` nonce="${escape(nonce)}"` : ""}>${style}</style></head>` +
+    `<body><main data-refusal="${refusal}"><h1>${escape(titles[refusal])}</h1><p>${escape(displayRefusalMessages[refusal])}</p></main></body></html>`;
   return new Response(html, { status: displayRefusalStatus(refusal), headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
 
