@@ -38,12 +38,13 @@ export function AppShell({ actor, approvalsCount = null, children }: { actor: Us
           Skip to content
         </a>
         <header className="border-b border-border bg-card">
-          {/* Below xl the navigation takes its own row and scrolls sideways, so a phone's page is never wider than its screen. */}
-          <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2 xl:flex-nowrap xl:py-0">
+          {/* The navigation has its own row under the logo and the menus, and scrolls sideways when it does not fit: with thirteen
+              sections it is wider than the content column, and beside the logo it made a 1,280 px screen scroll sideways. */}
+          <div className="mx-auto flex min-h-14 max-w-6xl flex-wrap items-center gap-x-6 gap-y-1 px-4 py-2">
             <Link href="/" className="flex items-center gap-2 text-lg font-bold">
               <Anchor className="h-5 w-5" aria-hidden /> Wharf
             </Link>
-            <div className="order-last w-full overflow-x-auto xl:order-none xl:w-auto xl:overflow-visible">
+            <div className="order-last w-full overflow-x-auto">
               <Nav items={navItems(actor, approvalsCount)} />
             </div>
             <div className="ml-auto flex min-w-0 items-center gap-2">

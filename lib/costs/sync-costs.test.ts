@@ -22,6 +22,8 @@ const ca = readFileSync(endpoints.caFile, "utf8");
 const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca, method, body });
 const subscriptionId = (endpoints.subscriptionIds as string[])[0]!;
 const scope = scopeOf(subscriptionId);
+/** Every scope a sync of the sandbox touches. Other test files store rows of their own scopes, in parallel: those stay. */
+const sandboxScopes = (endpoints.subscriptionIds as string[]).map(scopeOf);
 let config: WharfConfig;
 
 /** Requests the sync sends while `fn` runs: first pages (queries), nextLink pages, and 429s. */
@@ -80,8 +82,8 @@ async function storedCents(month: string): Promise<number> {
 
 beforeAll(async () => {
   config = loadConfig({ SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE, WHARF_DATA_DIR: mkdtempSync(join(tmpdir(), "wharf-costs-")) });
-  await getPrisma().costRow.deleteMany({});
-  await getPrisma().costSyncState.deleteMany({});
+  await getPrisma().costRow.deleteMany({ where: { scope: { in: sandboxScopes } } });
+  await getPrisma().costSyncState.deleteMany({ where: { scope: { in: sandboxScopes } } });
 });
 
 afterEach(async () => {
@@ -97,7 +99,7 @@ describe("syncCosts", () => {
       for (let attempt = 0; ; attempt++) {
         // The current day's cost grows each hour (the data lags 4 hours): compare within one hour.
         const hour = Math.floor(Date.now() / 3_600_000);
-        await getPrisma().costSyncState.deleteMany({});
+        await getPrisma().costSyncState.deleteMany({ where: { scope: { in: sandboxScopes } } });
         const run = await counting(() => syncCosts({ config }));
         const months = monthsToSync(new Date(), true);
         expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number) }]);
