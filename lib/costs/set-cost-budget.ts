@@ -1,6 +1,6 @@
 // A team's monthly budget, set or replaced by a member of the team or an
 // admin (budget:manage). The currency is the bill's, from the newest stored
-// Cost Management row: a budget in another currency could never be compared.
+// Cost Management row up to today (a row dated later is not the current bill): a budget in another currency could never be compared.
 // Audited in the transaction; a refusal is audited too.
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -38,7 +38,9 @@ export async function setCostBudget({
   const team = await budgetTeam(actor, slug, "cost.budget.set");
   const data = parseInput(budgetInput, input);
   const prisma = getPrisma();
-  const [newest] = await prisma.$queryRaw<{ currency: string }[]>`SELECT "currency" FROM "CostRow" ORDER BY "date" DESC, "id" DESC LIMIT 1`;
+  const [newest] = await prisma.$queryRaw<
+    { currency: string }[]
+  >`SELECT "currency" FROM "CostRow" WHERE "date" <= ${now}::date ORDER BY "date" DESC, "id" DESC LIMIT 1`;
   if (!newest)
     throw new AppError(
       "conflict",
