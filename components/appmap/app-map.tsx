@@ -160,11 +160,14 @@ export function AppMap({
   focus,
   declareAction,
   editableTeams = [],
+  unknownRoleAnchors,
 }: {
   map: MapView;
   focus?: MapFocusView | null;
   declareAction?: DeclareDependencyAction;
   editableTeams?: string[] | "all";
+  /** Unknown-role node id → the id of its entry under "Roles no catalog service claims", where it can be linked. */
+  unknownRoleAnchors?: Record<string, string>;
 }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const teams = useMemo(() => {
@@ -212,6 +215,7 @@ export function AppMap({
           sublabel,
           health: node.health,
           ...(node.serviceSlug && { href: `/catalog/${node.serviceSlug}` }),
+          ...(node.kind === "unknown" && unknownRoleAnchors?.[node.id] && { href: `#${unknownRoleAnchors[node.id]}` }),
           ...(focused && { dimmed: !focused.has(node.id), centre: focus?.centre === node.id }),
         },
       });
@@ -270,7 +274,7 @@ export function AppMap({
       };
     });
     return { nodes, edges, drawn: merged };
-  }, [map, collapsed, focused, focus?.centre]);
+  }, [map, collapsed, focused, focus?.centre, unknownRoleAnchors]);
 
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const selected = selectedEdge ? drawn.get(selectedEdge) : undefined;
@@ -285,7 +289,9 @@ export function AppMap({
     return (
       <>
         <DeclareDependencyButton key={edge.id} action={declareAction} slug={from.serviceSlug} dependsOn={to.serviceSlug} />
-        <p className="text-xs text-muted-foreground">The map marks it declared when it is next rebuilt (every health cycle); the service page at once.</p>
+        <p className="text-xs text-muted-foreground">
+          The service page shows it at once; the map is rebuilt from its stored edges within seconds (reload to see it).
+        </p>
       </>
     );
   };

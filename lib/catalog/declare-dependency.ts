@@ -8,6 +8,7 @@ import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
 import { serviceSlug } from "@/lib/catalog/service-input";
+import { requestMapRebuild } from "@/lib/jobs/request-map-rebuild";
 
 const declareInput = z.object({ slug: serviceSlug, dependsOn: serviceSlug });
 
@@ -18,8 +19,9 @@ export async function declareDependency(input: { actor: Actor; slug: string; dep
   const { actor } = input;
   const { slug, dependsOn } = parseInput(declareInput, { slug: input.slug, dependsOn: input.dependsOn });
   if (slug === dependsOn) throw new AppError("invalid_input", "A service does not need to declare calls to itself.", { path: ["dependsOn"] });
+  let result: { added: boolean };
   try {
-    return await getPrisma().$transaction(async (tx) => {
+    result = await getPrisma().$transaction(async (tx) => {
       const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Service" WHERE slug = ${slug} FOR UPDATE`;
       if (locked.length === 0) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
       const service = await tx.service.findUniqueOrThrow({
@@ -65,4 +67,7 @@ export async function declareDependency(input: { actor: Actor; slug: string; dep
     }
     throw error;
   }
+  // The map marks the edge declared when it is rebuilt: now, not at the next health cycle.
+  if (result.added) await requestMapRebuild(`${slug} declared ${dependsOn}`);
+  return result;
 }

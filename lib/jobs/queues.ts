@@ -11,6 +11,7 @@ export const queueNames = [
   "deployment.rollout",
   "deployment.resume",
   "health.poll",
+  "map.rebuild",
   "cost.sync",
   "cost.sample",
 ] as const;
@@ -25,6 +26,7 @@ export const queueDataSchemas = {
   "deployment.rollout": z.object({ deploymentId: z.string().min(1) }),
   "deployment.resume": z.object({}),
   "health.poll": z.object({}),
+  "map.rebuild": z.object({}),
   "cost.sync": z.object({ force: z.boolean().optional() }),
   "cost.sample": z.object({}),
 } satisfies Record<QueueName, z.ZodType>;
@@ -53,6 +55,8 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   "deployment.resume": { keyed: false, timeoutSeconds: 60 },
   // One cycle; shorter cycles than a minute chain themselves (lib/health/health-poll-job.ts).
   "health.poll": { keyed: false, timeoutSeconds: 5 * 60 },
+  // Waits for a running health cycle (up to two minutes), then lays out only what changed.
+  "map.rebuild": { keyed: false, timeoutSeconds: 5 * 60 },
   // Months × groupings × scopes queries, with QPU waits of up to two minutes each.
   "cost.sync": { keyed: false, timeoutSeconds: 30 * 60 },
   // Two reads and two upserts, however many namespaces.
@@ -86,6 +90,9 @@ export const queueDescriptions: Record<QueueName, string> = {
   "deployment.rollout": "Applies a deployment to its namespace and follows the rollout to its end.",
   "deployment.resume": "Every minute, queues again rollouts whose job was lost.",
   "health.poll": "Every WHARF_HEALTH_POLL_SECONDS, judges every service's health from Kubernetes and one Log Analytics query per workspace.",
+  "map.rebuild":
+    "When the catalog changes what the application map shows (a role linked to a service, a dependency declared), rebuilds the map from the edges " +
+    "already stored, without asking Log Analytics.",
   "cost.sync": "Every WHARF_COST_SYNC_HOURS, stores each subscription's billed cost by day and resource for this month and last, from Cost Management.",
   "cost.sample":
     "Every WHARF_COST_SAMPLE_MINUTES, adds each namespace's requested CPU and memory to its resource-hours of the day, from the quota usage Wharf stores.",

@@ -7,6 +7,7 @@ import { discoverClustersJob } from "@/lib/clusters/discover-clusters-job";
 import { decommissionNamespaceJob, provisionNamespaceJob, reconcileNamespacesJob } from "@/lib/namespaces/namespace-job-definitions";
 import { resumeRolloutsJob, rolloutDeploymentJob } from "@/lib/deployments/deployment-jobs";
 import { healthPollJob } from "@/lib/telemetry/health-poll-job";
+import { mapRebuildJob } from "@/lib/telemetry/map-rebuild-job";
 import { costSyncJob } from "@/lib/costs/cost-sync-job";
 import { costSampleJob } from "@/lib/costs/cost-sample-job";
 
@@ -18,6 +19,7 @@ export const jobDefinitions: JobDefinitions = {
   "deployment.rollout": rolloutDeploymentJob,
   "deployment.resume": resumeRolloutsJob,
   "health.poll": healthPollJob,
+  "map.rebuild": mapRebuildJob,
   "cost.sync": costSyncJob,
   "cost.sample": costSampleJob,
 };

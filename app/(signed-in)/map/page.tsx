@@ -11,7 +11,10 @@ import { externalTypes, filterMap, parseMapFilters } from "@/lib/appmap/filter-m
 import { focusHops, focusMap, parseMapFocus } from "@/lib/appmap/focus-map";
 import { listTeams } from "@/lib/teams/list-teams";
 import { healthStates } from "@/lib/health/types";
+import { LinkRoleForm } from "@/components/appmap/link-role-form";
+import { listLinkableServices } from "@/lib/catalog/link-role-name";
 import { declareDependencyAction } from "../catalog/actions";
+import { linkRoleAction } from "./actions";
 
 export const metadata: Metadata = { title: "Application map" };
 
@@ -47,14 +50,25 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         }
       : filtered;
   const failing = view?.sources.filter((source) => source.error) ?? [];
+  // Roles telemetry reports that no catalog entry claims, most called first, each with a form to link it to a service.
+  const unknownRoles = (shown?.nodes ?? [])
+    .filter((node) => node.kind === "unknown")
+    .map((node, index) => ({
+      id: node.id,
+      role: node.role ?? node.label,
+      anchor: `unknown-role-${index}`,
+      calls: shown!.edges.filter((edge) => edge.source === node.id || edge.target === node.id).reduce((sum, edge) => sum + edge.calls, 0),
+    }))
+    .sort((a, b) => b.calls - a.calls);
+  const linkable = unknownRoles.length > 0 ? await listLinkableServices({ actor }) : [];
 
   return (
     <div className="space-y-4">
       <div>
         <h1 className="text-3xl font-bold">Application map</h1>
         <p className="text-muted-foreground">
-          Who calls whom, from Application Insights telemetry, held against the dependencies the catalog declares. Rebuilt every health cycle; positions stay
-          put.
+          Who calls whom, from Application Insights telemetry, held against the dependencies the catalog declares. Rebuilt every health cycle and after a
+          catalog change it shows; positions stay put.
         </p>
       </div>
       <form method="get" className="flex flex-wrap items-end gap-3 text-sm" aria-label="Map filters">
@@ -194,7 +208,39 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
               focus={focus?.found ? { centre: focus.centre, nodeIds: [...focus.nodeIds] } : null}
               declareAction={declareDependencyAction}
               editableTeams={actor.isAdmin ? "all" : actor.teams.map((team) => team.slug)}
+              unknownRoleAnchors={Object.fromEntries(unknownRoles.map((entry) => [entry.id, entry.anchor]))}
             />
+          )}
+          {unknownRoles.length > 0 && (
+            <Card aria-labelledby="unknown-roles-title">
+              <CardTitle id="unknown-roles-title">Roles no catalog service claims ({unknownRoles.length})</CardTitle>
+              <p className="text-sm text-muted-foreground">
+                Telemetry reports these App Insights role names, but no service in the catalog has them as its role name. Link each to its service, or set the
+                role name under the service&apos;s Edit.
+              </p>
+              {linkable.length === 0 && (
+                <p className="text-sm text-muted-foreground">You cannot change any service: ask the owning team or a platform admin to link them.</p>
+              )}
+              <datalist id="linkable-services">
+                {linkable.map((service) => (
+                  <option key={service.slug} value={service.slug}>
+                    {service.name}
+                    {service.role ? ` (reports as ${service.role})` : ""}
+                  </option>
+                ))}
+              </datalist>
+              <ul className="divide-y divide-border">
+                {unknownRoles.map((entry) => (
+                  <li key={entry.id} id={entry.anchor} className="scroll-mt-20 space-y-2 py-3 target:bg-muted/50">
+                    <div className="text-sm">
+                      <span className="font-mono font-semibold">{entry.role}</span>{" "}
+                      <span className="text-muted-foreground">· {Math.round(entry.calls).toLocaleString("en")} calls in this window</span>
+                    </div>
+                    {linkable.length > 0 && <LinkRoleForm action={linkRoleAction} role={entry.role} servicesListId="linkable-services" />}
+                  </li>
+                ))}
+              </ul>
+            </Card>
           )}
           {view.notSeen.length > 0 && (
             <Card>
