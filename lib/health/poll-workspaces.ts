@@ -80,16 +80,23 @@ async function pollOne(
   now: Date,
   mapWindows: readonly MapWindow[],
 ): Promise<WorkspaceTelemetry> {
-  const queries = [healthQuery({ roles, windowMinutes }), ...mapWindows.map((window) => mapEdgesQuery({ window }))];
-  const [outcome, ...mapOutcomes] = (await queryBatch(
+  // No service with a role name runs yet: the batch carries only the map's queries, so the map shows what telemetry reports
+  // (roles no catalog entry claims among them) before anything is deployed through Wharf.
+  const withHealth = roles.length > 0;
+  const queries = [...(withHealth ? [healthQuery({ roles, windowMinutes })] : []), ...mapWindows.map((window) => mapEdgesQuery({ window }))];
+  const outcomes = (await queryBatch(
     config,
     queries.map((query) => ({ workspaceId: workspace.customerId, query: query.text, timespan: query.timespan })),
-  )) as [LogsQueryOutcome, ...LogsQueryOutcome[]];
+  )) as LogsQueryOutcome[];
+  const mapOutcomes = withHealth ? outcomes.slice(1) : outcomes;
   const mapEdges = mapWindows.length ? Object.fromEntries(mapWindows.map((window, index) => [window, mapOutcome(mapOutcomes[index]!)])) : undefined;
   const prisma = getPrisma();
   let result: HealthQueryResult | undefined;
   let error: LogsError | undefined;
-  if (outcome.status === "failed") error = outcome.error;
+  const outcome = withHealth ? outcomes[0]! : mapOutcomes.find((candidate) => candidate.status === "failed");
+  if (!outcome) result = { window: [], minutes: [], availability: [] };
+  else if (outcome.status === "failed") error = outcome.error;
+  else if (!withHealth) result = { window: [], minutes: [], availability: [] };
   else {
     try {
       result = mapHealthResult(outcome.tables);
@@ -131,13 +138,17 @@ export async function pollWorkspaces(input: {
 }): Promise<Map<string, WorkspaceTelemetry>> {
   const { config, roles, windowMinutes, now } = input;
   const results = new Map<string, WorkspaceTelemetry>();
-  const due = roles.length ? input.workspaces.filter((workspace) => isDue(workspace, now, config.health.pollSeconds)) : [];
+  const windowsFor = (workspace: PolledWorkspace) => input.mapWindowsFor?.(workspace) ?? [];
+  // A workspace is asked when it is due and has something to answer: the health query (some role runs) or a map window.
+  const due = input.workspaces.filter(
+    (workspace) => isDue(workspace, now, config.health.pollSeconds) && (roles.length > 0 || windowsFor(workspace).length > 0),
+  );
   for (const workspace of input.workspaces) results.set(workspace.id, { workspace, queried: false });
   let next = 0;
   const lane = async () => {
     while (next < due.length) {
       const workspace = due[next++]!;
-      results.set(workspace.id, await pollOne(config, workspace, roles, windowMinutes, now, input.mapWindowsFor?.(workspace) ?? []));
+      results.set(workspace.id, await pollOne(config, workspace, roles, windowMinutes, now, windowsFor(workspace)));
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrentQueries, due.length) }, lane));
