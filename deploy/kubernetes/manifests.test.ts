@@ -30,13 +30,25 @@ interface KubeObject extends Json {
   metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
 }
 
-function render(overlay: string): KubeObject[] {
-  const result = spawnSync(kubectl, ["kustomize", join(here, "overlays", overlay)], { encoding: "utf8" });
-  if (result.error && (result.error as NodeJS.ErrnoException).code === "ENOENT")
+/**
+ * The overlays use Kustomize 4+ fields (`replicas`, `patches`): kubectl 1.21 and later. Debian bookworm's
+ * kubernetes-client is 1.20 (Kustomize 2), which cannot read them; say so rather than fail on a parse error.
+ */
+function checkKubectl(): void {
+  const version = spawnSync(kubectl, ["version", "--client"], { encoding: "utf8" });
+  if (version.error && (version.error as NodeJS.ErrnoException).code === "ENOENT")
     throw new Error(
       `kubectl is not installed (looked for "${kubectl}" on PATH): these tests render the manifests with \`kubectl kustomize\`. ` +
-        "Install kubectl (Debian: apt-get install kubernetes-client; .ci/run does it) or point KUBECTL at one.",
+        "Install kubectl 1.21 or later (https://kubernetes.io/docs/tasks/tools/) or point KUBECTL at one.",
     );
+  const kustomize = /Kustomize Version: v(\d+)\./.exec(version.stdout);
+  if (!kustomize || Number(kustomize[1]) < 4)
+    throw new Error(`${kubectl} is too old: the overlays need kubectl 1.21 or later (Kustomize 4+); it says: ${version.stdout.split("\n")[0]}`);
+}
+
+function render(overlay: string): KubeObject[] {
+  checkKubectl();
+  const result = spawnSync(kubectl, ["kustomize", join(here, "overlays", overlay)], { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`kubectl kustomize ${overlay} failed: ${result.stderr}`);
   return parseAllDocuments(result.stdout)
     .map((document) => document.toJS() as KubeObject | null)
