@@ -7,7 +7,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
-import type { UserActor } from "@/lib/auth/permissions";
+import type { PipelineActor, UserActor } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/session";
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
 import { refreshClusters } from "@/lib/clusters/refresh-clusters";
@@ -17,7 +17,7 @@ import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { stopBoss } from "@/lib/jobs/boss";
 import * as deploymentsRoute from "@/app/api/v1/deployments/route";
-import { parseIdempotencyKey, requestHash } from "./idempotency-key";
+import { idempotencyScope, parseIdempotencyKey, requestHash } from "./idempotency-key";
 
 const suffix = randomBytes(3).toString("hex");
 const slug = `ik${suffix}`;
@@ -137,6 +137,14 @@ describe("the Idempotency-Key header", () => {
     expect(() => parseIdempotencyKey("k".repeat(256))).toThrow(/256 characters long: use at most 255/);
     expect(() => parseIdempotencyKey("run 42")).toThrow(/only letters, digits and - _ \. : ~ \+ \/ =/);
     expect(() => parseIdempotencyKey("clé")).toThrow(/only letters, digits/);
+  });
+
+  it("belongs to its caller: a person by user id, a pipeline by client id; no one else sends one", () => {
+    const person: UserActor = { kind: "user", userId: "u-1", name: "P", email: "p@example.com", isAdmin: false, teams: [] };
+    const pipeline: PipelineActor = { kind: "pipeline", pipelineIdentityId: "p-1", clientId: "c-1", name: "CI (pipeline)", isAdmin: false, teams: [] };
+    expect(idempotencyScope(person)).toBe("user:u-1");
+    expect(idempotencyScope(pipeline)).toBe("pipeline:c-1");
+    expect(() => idempotencyScope(system)).toThrow(/Only a signed-in person or a pipeline/);
   });
 
   it("compares bodies as JSON: key order and whitespace do not matter, a value does", () => {
