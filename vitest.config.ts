@@ -10,7 +10,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["{lib,sandbox,scripts,app,components,prisma}/**/*.test.ts"],
+    include: ["{lib,sandbox,scripts,app,components,prisma,deploy}/**/*.test.ts"],
     environment: "node",
     // Integration tests share one embedded PostgreSQL and one sandbox, started once.
     globalSetup: ["./lib/db/test-global-setup.ts", "./sandbox/test-global-setup.ts"],

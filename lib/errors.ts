@@ -9,6 +9,8 @@ export const errorCodes = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  /** Well-formed but not acceptable as sent, e.g. an Idempotency-Key reused with another body. */
+  unprocessable_content: 422,
   /** Past a rate limit; the client should retry after `retryAfterSeconds`. */
   rate_limited: 429,
   dependency_unavailable: 503,

@@ -8,9 +8,30 @@ import { startWorker, type RunningWorker } from "../lib/jobs/worker";
 import { jobDefinitions } from "../lib/worker/job-registry";
 import { closeConcurrencyPool } from "../lib/jobs/concurrency";
 import { getPrisma } from "../lib/db/client";
+import { createServer, type Server } from "node:http";
 
 let worker: RunningWorker | undefined;
+let health: Server | undefined;
 let stopping = false;
+
+/**
+ * With WHARF_WORKER_HEALTH_PORT (on Kubernetes), the worker answers its probes
+ * as the web does: /api/healthz (the process answers) and /api/readyz (its
+ * database answers; 503 otherwise, and while it stops).
+ */
+function serveHealth(port: number): Server {
+  const server = createServer((request, response) => {
+    const answer = (status: number, body: object) => response.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+    if (request.url === "/api/healthz") return answer(200, { status: "ok" });
+    if (request.url !== "/api/readyz") return answer(404, { status: "not found" });
+    if (stopping) return answer(503, { status: "stopping" });
+    getPrisma().$queryRaw`SELECT 1`
+      .then(() => answer(200, { status: "ready" }))
+      .catch((error: unknown) => answer(503, { status: "not ready", detail: error instanceof Error ? error.message.split("\n")[0] : String(error) }));
+  });
+  server.listen(port);
+  return server;
+}
 
 async function stop(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
@@ -21,6 +42,7 @@ async function stop(signal: NodeJS.Signals): Promise<void> {
   logger.info(`${signal}: finishing running jobs`);
   try {
     await worker?.stop();
+    health?.close();
     await closeConcurrencyPool();
     await getPrisma().$disconnect();
     process.exit(0);
@@ -41,6 +63,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   worker = await startWorker({ definitions: jobDefinitions });
+  const healthPort = Number(process.env.WHARF_WORKER_HEALTH_PORT ?? 0);
+  if (healthPort > 0) health = serveHealth(healthPort);
   logger.info({ mode: config.mode, schema: config.jobs.schema }, "npm run worker: running background jobs until SIGTERM or SIGINT");
 }
 

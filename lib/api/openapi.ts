@@ -61,6 +61,7 @@ const statusDescriptions: Record<number, string> = {
   404: "Not found",
   409: "Conflict",
   413: "Body too large",
+  422: "Well-formed but not acceptable: an Idempotency-Key already used with another body",
   429: "Past a rate limit (failed authentications per address, changes or edge-operation queries per person or pipeline); try again after Retry-After",
   500: "Wharf's own failure; it has been logged",
   503: "A dependency is unavailable or Wharf is overloaded; try again after Retry-After",
@@ -390,10 +391,33 @@ export function openApiDocument(serverUrl: string) {
           summary: "Deploy an image tag or digest of a service to a team namespace (session or a pipeline's bearer token)",
           operationId: "createDeployment",
           security: [{ session: [] }, { pipelineToken: [] }],
+          parameters: [
+            {
+              name: "Idempotency-Key",
+              in: "header",
+              required: false,
+              schema: { type: "string", minLength: 1, maxLength: 255, pattern: "^[A-Za-z0-9\\-_.:~+/=]+$" },
+              description:
+                "A unique value per intended deployment (e.g. a UUID or the pipeline's run id), so a retry after a timeout deploys once. " +
+                "Kept 24 hours per caller (a person's and a pipeline's keys never meet). The same key with the same body (JSON compared " +
+                "whatever its key order) answers the first 201 again, with Idempotent-Replayed: true; with another body, 422. A retry " +
+                "that arrives while the first request is still running waits for it. Only a created deployment is remembered: a " +
+                'refused request (400, 409) can be retried with the same key. Sent bare or as a Structured Field string ("...").',
+            },
+          ],
           requestBody: body(schema(deployInput)),
           responses: {
-            201: json("Deployment", "The deployment: applying, queued, or awaiting-approval (production)"),
-            ...errors(400, 401, 403, 404, 409, 503),
+            201: {
+              description: "The deployment: applying, queued, or awaiting-approval (production); or, for a repeated Idempotency-Key, the first answer",
+              headers: {
+                "Idempotent-Replayed": {
+                  description: "true when this is the stored answer to an earlier request with the same key",
+                  schema: { type: "string" },
+                },
+              },
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Deployment" } } },
+            },
+            ...errors(400, 401, 403, 404, 409, 422, 503),
           },
         },
       },

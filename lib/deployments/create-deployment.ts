@@ -30,6 +30,15 @@ import { checkDeploymentPolicy, violationsMessage, type PolicyViolation } from "
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
+import {
+  claimIdempotencyKey,
+  findIdempotentReplay,
+  idempotencyClaim,
+  parseIdempotencyKey,
+  rememberIdempotentResponse,
+  type IdempotencyClaim,
+  type IdempotentReplay,
+} from "./idempotency-key";
 
 export function describeVersion(image: ImageVersion): string {
   return "digest" in image ? image.digest.slice(0, 19) : image.tag;
@@ -78,9 +87,14 @@ export function refusal(violations: PolicyViolation[]): AppError {
   return new AppError("invalid_input", violationsMessage(violations), field === "namespaceId" ? { path: ["namespaceId"] } : undefined);
 }
 
-async function createDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
+/** A new deployment, or the first answer to the same caller's earlier request with the same Idempotency-Key. */
+export type CreateDeploymentResult = { replayed: false; deployment: DeploymentView } | ({ replayed: true } & IdempotentReplay);
+
+async function createDeploymentNow({ actor, input, claim }: { actor: Actor; input: unknown; claim: IdempotencyClaim | null }): Promise<CreateDeploymentResult> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
+  const earlier = claim ? await findIdempotentReplay(claim) : null;
+  if (earlier) return { replayed: true, ...earlier };
   const ref = namespaceRefOf(request);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.create" });
   assertNamespaceReady(target.namespace, ref);
@@ -93,12 +107,15 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
   const allowedRegistries = getConfig().azure.allowedRegistries;
 
   const outcome = await prisma.$transaction(async (tx) => {
+    // The key's lock first, the slot's second: a retry racing its original waits here, then answers from what the original stored.
+    const replay = claim ? await claimIdempotencyKey(tx, claim) : null;
+    if (replay) return { replay, refused: null, row: null, start: false } as const;
     await lockRolloutSlot(tx, target.service.id, target.namespace.id);
     const busy = await busyDeployment(tx, target.service.id, target.namespace.id);
     const revision = await nextRevision(tx, target.service.id, target.namespace.id);
     const rendered = renderFor(target, image, request.replicas, revision, actor);
     const violations = policyFor(target, state, rendered, actor, allowedRegistries, request.whenBusy === "refuse" ? busy : null);
-    if (violations.length) return { refused: violations, row: null, start: false } as const;
+    if (violations.length) return { replay: null, refused: violations, row: null, start: false } as const;
     const status = needsApproval ? "awaiting-approval" : busy ? "queued" : "applying";
     const message = needsApproval
       ? `Waiting for another member of ${target.namespace.team.name} or a platform admin to ` +
@@ -153,8 +170,11 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
         created.id,
         `${actor.name} asks you to approve ${target.service.slug} ${describeVersion(image)} to ${target.namespace.name}.`,
       );
-    return { refused: null, row: created, start: status === "applying" } as const;
+    const view = toDeploymentView(withTargetRelations(created, target));
+    if (claim) await rememberIdempotentResponse(tx, claim, created.id, { status: 201, body: JSON.stringify(view) });
+    return { replay: null, refused: null, row: created, view, start: status === "applying" } as const;
   });
+  if (outcome.replay) return { replayed: true, ...outcome.replay };
   if (outcome.refused) {
     await recordAuditEvent(prisma, {
       actor,
@@ -166,10 +186,10 @@ async function createDeploymentNow({ actor, input }: { actor: Actor; input: unkn
     });
     throw refusal(outcome.refused);
   }
-  const { row, start } = outcome;
+  const { row, view, start } = outcome;
   if (start) await enqueueRollout(row.id);
   // No change notice: live views watch one deployment by id, and nobody can be watching one that did not exist.
-  return toDeploymentView(withTargetRelations(row, target));
+  return { replayed: false, deployment: view };
 }
 
 type Tx = Prisma.TransactionClient;
@@ -200,6 +220,27 @@ async function notifyApprovers(tx: Tx, target: DeploymentTarget, actor: Actor, d
 }
 
 /** createDeployment, taking its turn among the web process's deployment requests (./deployment-requests.ts). */
-export function createDeployment(args: { actor: Actor; input: unknown }): Promise<DeploymentView> {
-  return deploymentRequests.run(() => createDeploymentNow(args));
+export async function createDeployment({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentView> {
+  const result = await deploymentRequests.run(() => createDeploymentNow({ actor, input, claim: null }));
+  if (result.replayed) throw new Error("a deployment without an Idempotency-Key was answered from one");
+  return result.deployment;
+}
+
+/**
+ * POST /api/v1/deployments: as createDeployment, and with an Idempotency-Key
+ * header (its raw value, null when absent) the same caller's retry with the
+ * same body gets the first answer; another body with the key is a 422.
+ */
+export function createDeploymentOnce({
+  actor,
+  input,
+  idempotencyKey,
+}: {
+  actor: Actor;
+  input: unknown;
+  idempotencyKey: string | null;
+}): Promise<CreateDeploymentResult> {
+  const key = parseIdempotencyKey(idempotencyKey);
+  const claim = key === null ? null : idempotencyClaim(actor, key, input);
+  return deploymentRequests.run(() => createDeploymentNow({ actor, input, claim }));
 }

@@ -1,6 +1,6 @@
 import { withAuth } from "@/lib/auth/route";
 import { jsonObjectBody } from "@/lib/api/json-body";
-import { createDeployment } from "@/lib/deployments/create-deployment";
+import { createDeploymentOnce } from "@/lib/deployments/create-deployment";
 import { listDeployments } from "@/lib/deployments/list-deployments";
 
 const shape =
@@ -33,8 +33,17 @@ export const GET = withAuth(
   { bearer: true },
 );
 
-/** 201 with the deployment (applying, queued, or awaiting-approval); 400 with the policy's reasons; 409 when a rollout is running and whenBusy is refuse. */
+/**
+ * 201 with the deployment (applying, queued, or awaiting-approval); 400 with the policy's reasons; 409 when a rollout is running and
+ * whenBusy is refuse. With an Idempotency-Key, a retry gets the first answer again (Idempotent-Replayed: true), another body a 422.
+ */
 export const POST = withAuth(
-  async (request, { actor }) => Response.json(await createDeployment({ actor, input: await jsonObjectBody(request, shape) }), { status: 201 }),
+  async (request, { actor }) => {
+    const input = await jsonObjectBody(request, shape);
+    const result = await createDeploymentOnce({ actor, input, idempotencyKey: request.headers.get("idempotency-key") });
+    if (result.replayed)
+      return new Response(result.body, { status: result.status, headers: { "content-type": "application/json", "idempotent-replayed": "true" } });
+    return Response.json(result.deployment, { status: 201 });
+  },
   { bearer: true },
 );
