@@ -25,3 +25,14 @@ SELECT "grouping", "currency", date_trunc('month', "day")::date, "key", "apart",
        array_agg(extract(day FROM "day")::int ORDER BY "day"), array_agg("costMinor" ORDER BY "day")
 FROM "CostAllocation"
 GROUP BY "grouping", "currency", date_trunc('month', "day")::date, "key", "apart", "team";
+
+-- Months whose stored allocation an input changed outside a sync or sample
+-- (a service handed to another team): marked in that change's transaction,
+-- re-allocated and cleared by the cost.sample job (decision 0042).
+CREATE TABLE "CostAllocationStale" (
+    "month" DATE NOT NULL,
+    "reason" TEXT NOT NULL,
+    "markedAt" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "CostAllocationStale_pkey" PRIMARY KEY ("month")
+);
