@@ -69,6 +69,18 @@ test("a Payments member sets the team's budget: a wrong amount is refused with w
   await expect(row).toContainText("actual 80, 100 %");
   await page.screenshot({ path: test.info().outputPath("costs-budget.png"), fullPage: true });
 
+  // The team page shows the month to date against the budget, the projection said to be one, and a link to change it.
+  await page.goto("/teams/payments");
+  const card = page.getByRole("region", { name: /Cost and budget/ });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId("team-budget-amount")).toContainText("1,500.00");
+  await expect(card.getByTestId("team-cost-month-to-date")).toHaveText(/\d/);
+  await expect(card).toContainText("Forecast for the month (linear projection)");
+  await expect(card.getByRole("meter", { name: "Budget used" })).toBeVisible();
+  await card.getByRole("link", { name: "Change the budget" }).click();
+  await expect(page).toHaveURL(/\/costs\?budgetTeam=payments#set-budget/);
+  await expect(page.getByRole("form", { name: "Set a team's monthly budget" }).getByLabel("Team")).toHaveValue("payments");
+
   // The API says the same, and refuses text and a threshold over 1000 % with a field error.
   const origin = new URL(page.url()).origin;
   const list = (await (await page.request.get("/api/v1/costs/budgets")).json()) as { budgets: { team: string; amountMinor: number }[] };

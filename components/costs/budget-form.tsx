@@ -15,10 +15,13 @@ export function BudgetForm({
   action,
   teams,
   currency,
+  team,
 }: {
   action: (state: ActionState<BudgetFormValues>, form: FormData) => Promise<ActionState<BudgetFormValues>>;
   teams: { team: string; teamName: string; hasBudget: boolean }[];
   currency: string | null;
+  /** The team chosen at first (a link from a team page); the first team when absent or not one of `teams`. */
+  team?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   const values = state.values ?? {};
@@ -41,13 +44,13 @@ export function BudgetForm({
     </div>
   );
   return (
-    <form action={formAction} className="grid items-start gap-3 md:grid-cols-[repeat(4,1fr)_auto]" aria-label="Set a team's monthly budget">
+    <form id="set-budget" action={formAction} className="grid items-start gap-3 md:grid-cols-[repeat(4,1fr)_auto]" aria-label="Set a team's monthly budget">
       <div className="space-y-1">
         <Label htmlFor="budget-team">Team</Label>
         <select
           id="budget-team"
           name="team"
-          defaultValue={values.team ?? teams[0]?.team}
+          defaultValue={values.team ?? teams.find((t) => t.team === team)?.team ?? teams[0]?.team}
           className={
             "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none " +
             "focus-visible:ring-2 focus-visible:ring-ring"

@@ -6,6 +6,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
 import { serviceInput, type ParsedService, type ServiceInput } from "@/lib/catalog/service-input";
 import { serviceInclude, toServiceView, type ServiceView } from "@/lib/catalog/service-view";
+import { markCostAllocationStale } from "@/lib/costs/stale-cost-allocation";
 import { checkRegistry, replaceDependencies, resolveOwnerTeam, serviceData } from "@/lib/catalog/save-service";
 
 /** Replaces a service's description with `input` (every field; the slug stays). */
@@ -35,6 +36,8 @@ export async function updateServiceInTransaction(tx: Prisma.TransactionClient, a
     throw new AppError("forbidden", `You can hand a service only to a team you belong to; you are not in ${owner.name}.`, { path: ["ownerTeam"] });
   }
   await tx.service.update({ where: { slug }, data: serviceData(service, owner.id) });
+  // Cost tagged with this service only goes to its owner: the stored allocation of this month and last is re-made.
+  if (owner.id !== before.ownerTeam.id) await markCostAllocationStale(tx, `service ${slug} moved from team ${before.ownerTeam.slug} to ${owner.slug}`);
   await replaceDependencies(tx, before.id, service);
   const after = toServiceView(await tx.service.findUniqueOrThrow({ where: { slug }, include: serviceInclude }));
   await recordAuditEvent(tx, { actor, action: "service.update", resourceType: "service", resourceId: slug, outcome: "success", before, after });

@@ -37,9 +37,24 @@ export function daysInMonth(month: string): number {
 /** Integer comparison, so a threshold is crossed at exactly its cent. */
 const reached = (costMinor: number, amountMinor: number, percent: number) => costMinor * 100 >= percent * amountMinor;
 
+/** The month-to-date run rate projected to month end: actual × days in the month ÷ days with data; null with none yet. */
+export function runRateForecast(month: string, actualMinor: number, daysWithData: number): number | null {
+  const days = daysInMonth(month);
+  return daysWithData > 0 ? Math.round((actualMinor * days) / Math.min(daysWithData, days)) : null;
+}
+
+/** How the forecast was made, in words, for pages and the API. */
+export function forecastBasis(month: string, daysWithData: number): string {
+  if (daysWithData === 0) return "No cost reported for this month yet.";
+  return (
+    `Month-to-date run rate: the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${daysInMonth(month)}` +
+    (daysWithData < minForecastDays ? ` (forecast thresholds are judged from day ${minForecastDays}).` : ".")
+  );
+}
+
 export function budgetStatus(figures: BudgetFigures): BudgetStatus {
   const days = daysInMonth(figures.month);
-  const forecastMinor = figures.daysWithData > 0 ? Math.round((figures.actualMinor * days) / Math.min(figures.daysWithData, days)) : null;
+  const forecastMinor = runRateForecast(figures.month, figures.actualMinor, figures.daysWithData);
   const percent = (minor: number) => Math.round((1000 * minor) / figures.amountMinor) / 10;
   return {
     daysInMonth: days,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { minorUnitDigits } from "./cluster-bill";
-import { budgetStatus, minForecastDays } from "./budget-status";
+import { budgetStatus, forecastBasis } from "./budget-status";
 
 export const costBudgetView = z.object({
   team: z.string().describe("The team's slug."),
@@ -50,19 +50,41 @@ const monthRange = (month: string) => {
   return { first: `${month}-01`, last: new Date(Date.UTC(year, monthNumber, 0)).toISOString().slice(0, 10) };
 };
 
-/** The month's figures of each budget's team: two reads whatever the number of budgets. */
-export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], month: string): Promise<CostBudgetView[]> {
-  if (budgets.length === 0) return [];
+/**
+ * The teams' cost in a month per currency, as /costs by team shows it (the stored allocation's team cells), and the
+ * last day of the month Cost Management has reported per currency.
+ */
+export async function teamMonthFigures(db: Pick<Prisma.TransactionClient, "$queryRaw">, slugs: readonly string[], month: string) {
   const { first, last } = monthRange(month);
-  const slugs = budgets.map((budget) => budget.team.slug);
-  const [actuals, reported, alerts] = await Promise.all([
+  const [actuals, reported] = await Promise.all([
     db.$queryRaw<{ team: string; currency: string; cents: number }[]>`
       SELECT "key" AS "team", "currency", sum("costMinor")::float8 AS "cents" FROM "CostAllocation"
-      WHERE "grouping" = 'team' AND "key" = ANY(${slugs}::text[]) AND "team" = "key" AND "day" BETWEEN ${first}::date AND ${last}::date
+      WHERE "grouping" = 'team' AND "key" = ANY(${[...slugs]}::text[]) AND "team" = "key" AND "day" BETWEEN ${first}::date AND ${last}::date
       GROUP BY "key", "currency"`,
     db.$queryRaw<{ currency: string; day: number }[]>`
       SELECT "currency", extract(day FROM max("date"))::int AS "day" FROM "CostRow"
       WHERE "date" BETWEEN ${first}::date AND ${last}::date GROUP BY "currency"`,
+  ]);
+  return { actuals, reported };
+}
+
+/** The bill's currency as of `now`: the newest stored Cost Management row dated up to then (null with none). */
+export async function currentBillCurrency(db: Pick<Prisma.TransactionClient, "$queryRaw">, now: Date): Promise<string | null> {
+  const [newest] = await db.$queryRaw<
+    { currency: string }[]
+  >`SELECT "currency" FROM "CostRow" WHERE "date" <= ${now}::date ORDER BY "date" DESC, "id" DESC LIMIT 1`;
+  return newest?.currency ?? null;
+}
+
+/** The month's figures of each budget's team: three reads whatever the number of budgets. */
+export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], month: string): Promise<CostBudgetView[]> {
+  if (budgets.length === 0) return [];
+  const [{ actuals, reported }, alerts] = await Promise.all([
+    teamMonthFigures(
+      db,
+      budgets.map((budget) => budget.team.slug),
+      month,
+    ),
     db.costBudgetAlert.findMany({ where: { teamId: { in: budgets.map((budget) => budget.teamId) }, month }, orderBy: [{ kind: "asc" }, { threshold: "asc" }] }),
   ]);
   return budgets.map((budget) => {
@@ -90,11 +112,7 @@ export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], mon
       actualPercent: status.actualPercent,
       forecastMinor: status.forecastMinor,
       forecastPercent: status.forecastPercent,
-      forecastBasis:
-        daysWithData === 0
-          ? "No cost reported for this month yet."
-          : `Month-to-date run rate: the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${status.daysInMonth}` +
-            (daysWithData < minForecastDays ? ` (forecast thresholds are judged from day ${minForecastDays}).` : "."),
+      forecastBasis: forecastBasis(month, daysWithData),
       daysWithData,
       daysInMonth: status.daysInMonth,
       crossed: alerts

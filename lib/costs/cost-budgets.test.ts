@@ -11,6 +11,7 @@ import { deleteCostBudget } from "./delete-cost-budget";
 import { listCostBudgets } from "./list-cost-budgets";
 import { checkCostBudgets } from "./check-cost-budgets";
 import { budgetStatus } from "./budget-status";
+import { getTeamCostBudget } from "./get-team-cost-budget";
 
 const suffix = randomBytes(3).toString("hex");
 const group = `grp-budget-${suffix}`;
@@ -84,6 +85,24 @@ describe("cost budgets", () => {
     expect(await getPrisma().costBudget.findUnique({ where: { teamId } })).toBeNull();
   });
 
+  it("shows the team page its month to date and run-rate forecast, says there is no budget, and is refused to another team", async () => {
+    expect(await getTeamCostBudget({ actor: member, slug, now })).toMatchObject({
+      team: slug,
+      month: "2034-05",
+      currency: "CHF",
+      minorUnitDigits: 2,
+      actualMinor: 45_000,
+      daysWithData: 9,
+      daysInMonth: 31,
+      forecastMinor: 155_000,
+      budget: null,
+      canManage: true,
+    });
+    expect((await getTeamCostBudget({ actor: admin, slug, now })).canManage).toBe(true);
+    await expect(getTeamCostBudget({ actor: outsider, slug, now })).rejects.toMatchObject({ code: "forbidden" });
+    await expect(getTeamCostBudget({ actor: admin, slug: "no-such-team", now })).rejects.toMatchObject({ code: "not_found" });
+  });
+
   it("lets a member of the team (and an admin) set it, not another team's member; in the bill's currency, audited", async () => {
     await expect(setCostBudget({ actor: outsider, team: slug, input: { amount: 1 }, now })).rejects.toMatchObject({ code: "forbidden" });
     await expect(setCostBudget({ actor: member, team: "no-such-team", input: { amount: 1 }, now })).rejects.toMatchObject({ code: "not_found" });
@@ -107,6 +126,10 @@ describe("cost budgets", () => {
     const list = await listCostBudgets({ actor: outsider, now });
     expect(list.budgets.map((b) => b.team)).not.toContain(slug);
     expect((await listCostBudgets({ actor: member, now })).manageable).toEqual([{ team: slug, teamName: `Budget ${suffix}`, hasBudget: true }]);
+    // The team page shows the budget, with the same figures as /costs.
+    const page = await getTeamCostBudget({ actor: member, slug, now });
+    expect(page).toMatchObject({ actualMinor: 45_000, forecastMinor: 155_000, canManage: true, budget: { amountMinor: 100_000, currency: "CHF" } });
+    expect(page.budget).toEqual((await listCostBudgets({ actor: member, now })).budgets.find((b) => b.team === slug));
   });
 
   it("notifies the team's members once per threshold per month, of the forecast and of actual cost", async () => {
@@ -140,6 +163,7 @@ describe("cost budgets", () => {
   it("is removed by a member; a second removal is a 404", async () => {
     await expect(deleteCostBudget({ actor: outsider, team: slug })).rejects.toMatchObject({ code: "forbidden" });
     expect(await deleteCostBudget({ actor: admin, team: slug })).toEqual({ team: slug, removed: true });
+    expect((await getTeamCostBudget({ actor: member, slug, now })).budget).toBeNull();
     await expect(deleteCostBudget({ actor: member, team: slug })).rejects.toMatchObject({ code: "not_found" });
   });
 });

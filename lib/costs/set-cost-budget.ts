@@ -9,7 +9,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
 import { minorUnitDigits } from "./cluster-bill";
 import { budgetInput, type BudgetInput } from "./budget-input";
-import { budgetSelect, budgetViews, type CostBudgetView } from "./cost-budget-view";
+import { budgetSelect, budgetViews, currentBillCurrency, type CostBudgetView } from "./cost-budget-view";
 import { monthOf } from "./sync-plan";
 
 /** The team to act on, or 404; a refusal is audited. */
@@ -38,27 +38,25 @@ export async function setCostBudget({
   const team = await budgetTeam(actor, slug, "cost.budget.set");
   const data = parseInput(budgetInput, input);
   const prisma = getPrisma();
-  const [newest] = await prisma.$queryRaw<
-    { currency: string }[]
-  >`SELECT "currency" FROM "CostRow" WHERE "date" <= ${now}::date ORDER BY "date" DESC, "id" DESC LIMIT 1`;
-  if (!newest)
+  const currency = await currentBillCurrency(prisma, now);
+  if (!currency)
     throw new AppError(
       "conflict",
       "Wharf has no billed cost yet, so it does not know the bill's currency. Sync cost first (an admin can, on /costs), then set the budget.",
     );
-  const digits = minorUnitDigits(newest.currency);
+  const digits = minorUnitDigits(currency);
   const amountMinor = Math.round(data.amount * 10 ** digits);
   if (Math.abs(amountMinor - data.amount * 10 ** digits) > 1e-6)
     throw new AppError(
       "invalid_input",
-      `amount has more decimals than ${newest.currency} has (${digits}); round it, such as ${(amountMinor / 10 ** digits).toFixed(digits)}.`,
+      `amount has more decimals than ${currency} has (${digits}); round it, such as ${(amountMinor / 10 ** digits).toFixed(digits)}.`,
       {
         path: ["amount"],
       },
     );
   const values = {
     amountMinor: BigInt(amountMinor),
-    currency: newest.currency,
+    currency,
     actualThresholds: data.actualThresholds,
     forecastThresholds: data.forecastThresholds,
     updatedByName: actor.name,

@@ -14,6 +14,7 @@ import { costGroupings, type CostGrouping } from "@/lib/costs/cost-report";
 import { formatMoney } from "@/lib/costs/money";
 import { isAppError } from "@/lib/errors";
 import { BudgetForm } from "@/components/costs/budget-form";
+import { budgetState } from "@/components/costs/budget-state";
 import { listCostBudgets, type CostBudgetList } from "@/lib/costs/list-cost-budgets";
 import type { CostBudgetView } from "@/lib/costs/cost-budget-view";
 import { setCostBudgetAction, syncCostsAction } from "./actions";
@@ -77,16 +78,7 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
   );
 }
 
-function budgetState(budget: CostBudgetView): { word: string; tone: string } {
-  const actual = budget.crossed.filter((c) => c.kind === "actual").map((c) => c.threshold);
-  const highest = Math.max(0, ...actual);
-  if (budget.actualMinor >= budget.amountMinor) return { word: "Over budget", tone: "text-red-700 dark:text-red-300" };
-  if (highest > 0) return { word: `${highest} % reached`, tone: "text-amber-700 dark:text-amber-300" };
-  if (budget.crossed.some((c) => c.kind === "forecast")) return { word: "Forecast over a threshold", tone: "text-amber-700 dark:text-amber-300" };
-  return { word: "Within budget", tone: "text-emerald-700 dark:text-emerald-300" };
-}
-
-function Budgets({ list, currency }: { list: CostBudgetList; currency: string | null }) {
+function Budgets({ list, currency, team }: { list: CostBudgetList; currency: string | null; team: string | undefined }) {
   const money = (minor: number, budget: CostBudgetView) => formatMoney(minor, budget.currency, budget.minorUnitDigits);
   return (
     <Card aria-labelledby="budgets-title" className="space-y-4">
@@ -123,7 +115,7 @@ function Budgets({ list, currency }: { list: CostBudgetList; currency: string | 
                   </Cell>
                   <Cell className={`font-medium ${state.tone}`}>
                     <span className="inline-flex items-center gap-1">
-                      {state.word === "Within budget" ? <Info className="h-4 w-4" aria-hidden /> : <AlertTriangle className="h-4 w-4" aria-hidden />}
+                      {state.within ? <Info className="h-4 w-4" aria-hidden /> : <AlertTriangle className="h-4 w-4" aria-hidden />}
                       {state.word}
                     </span>
                   </Cell>
@@ -133,7 +125,7 @@ function Budgets({ list, currency }: { list: CostBudgetList; currency: string | 
           </DataTable>
         </div>
       )}
-      {list.manageable.length > 0 && <BudgetForm action={setCostBudgetAction} teams={list.manageable} currency={currency} />}
+      {list.manageable.length > 0 && <BudgetForm action={setCostBudgetAction} teams={list.manageable} currency={currency} team={team} />}
     </Card>
   );
 }
@@ -208,7 +200,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
         </Card>
       </div>
 
-      <Budgets list={budgets} currency={monthToDate!.currency} />
+      <Budgets list={budgets} currency={monthToDate!.currency} team={one(search.budgetTeam)} />
 
       <Card>
         <form method="get" className="grid items-end gap-3 md:grid-cols-[repeat(3,1fr)_auto]" role="search" aria-label="Choose the cost view">

@@ -5,6 +5,9 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { getTeam } from "@/lib/teams/get-team";
 import { isAppError } from "@/lib/errors";
+import { can } from "@/lib/auth/permissions";
+import { getTeamCostBudget } from "@/lib/costs/get-team-cost-budget";
+import { TeamBudgetCard } from "@/components/costs/team-budget-card";
 
 export default async function TeamPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -14,6 +17,8 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
     throw error;
   });
   const { team, members } = result;
+  // Cost is the team's and admins' to see (cost:read); others see the team without it.
+  const cost = can(actor, "cost:read", { teamId: team.id }) ? await getTeamCostBudget({ actor, slug: team.slug }) : null;
   return (
     <div className="space-y-6">
       <div>
@@ -28,6 +33,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           )}
         </p>
       </div>
+      {cost && <TeamBudgetCard figures={cost} />}
       <Card>
         <CardTitle>Members</CardTitle>
         <p className="mb-3 text-sm text-muted-foreground">People in this team&apos;s Entra groups, as seen when they last signed in to Wharf.</p>
