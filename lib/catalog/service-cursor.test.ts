@@ -13,7 +13,7 @@ import * as servicesRoute from "@/app/api/v1/services/route";
 
 const marker = `cursorwalk${randomUUID().slice(0, 8)}`;
 const admin: UserActor = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
-let teams: string[] = [];
+const teams: string[] = [];
 let sessionToken: string;
 let made = 0;
 
