@@ -20,7 +20,7 @@ describe("OpenAPI document", () => {
     expect(input.properties.slug?.maxLength).toBe(63);
     expect(input.properties.tier?.enum).toEqual(["critical", "standard", "experimental"]);
     const parameters = (doc.paths["/api/v1/services"].get.parameters as { name: string }[]).map((p) => p.name);
-    expect(parameters).toEqual(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize"]);
+    expect(parameters).toEqual(["q", "team", "tier", "lifecycle", "language", "retired", "sort", "order", "page", "pageSize", "cursor"]);
   });
 });
 

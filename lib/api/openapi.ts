@@ -122,8 +122,19 @@ export function openApiDocument(serverUrl: string) {
         get: {
           summary: "List and search services",
           operationId: "listServices",
+          description:
+            "Page numbers (`page`) for a view people page through; a cursor (`cursor`, from the previous page's `next`) for walks: each service " +
+            "once, however deep, while services are added or retired. A cursor made for another sort or filter, or garbled, is refused with 400: " +
+            "start again without it. Pages reached by a cursor carry the first page's total (`totalExact: false`).",
           parameters: queryParameters(),
-          responses: { 200: json("ServicePage", "A page of services"), ...errors(400, 401) },
+          responses: {
+            200: {
+              description: 'A page of services; until the last page, a Link header with rel="next" gives the address of the next one',
+              headers: { Link: { description: '<…&cursor=<cursor>>; rel="next"', schema: { type: "string" } } },
+              content: { "application/json": { schema: { $ref: "#/components/schemas/ServicePage" } } },
+            },
+            ...errors(400, 401),
+          },
         },
         post: {
           summary: "Register a service",

@@ -296,7 +296,11 @@ export const serviceView = z.object({
 });
 export const servicePage = z.object({
   services: z.array(serviceView),
-  total: z.number().int(),
+  total: z.number().int().describe("Services matching the filters: exact when totalExact, else as counted at totalCountedAt on the walk's first page."),
+  totalExact: z.boolean().describe("False on pages reached by a cursor: their total is not counted again."),
+  totalCountedAt: iso,
+  nextCursor: z.string().nullable().describe("The cursor of the next page; null on the last page."),
+  next: z.string().nullable().describe('The address of the next page (also sent as `Link: <…>; rel="next"`); null on the last page.'),
   page: z.number().int(),
   pageSize: z.number().int(),
   query: z.record(z.string(), z.unknown()),

@@ -13,35 +13,41 @@ export interface ServiceDetail {
   canEdit: boolean;
 }
 
-export async function getService({ actor, slug }: { actor: Actor; slug: string }): Promise<ServiceDetail> {
+/** The people of the owning team (by its Entra groups), for the service page. */
+async function teamOwners(teamId: string): Promise<ServiceDetail["owners"]> {
+  const team = await getPrisma().team.findUniqueOrThrow({ where: { id: teamId }, select: { entraGroupIds: true } });
+  if (!team.entraGroupIds.length) return [];
+  return getPrisma().user.findMany({
+    where: { groupIds: { hasSome: team.entraGroupIds } },
+    select: { name: true, email: true },
+    orderBy: { name: "asc" },
+    take: 50,
+  });
+}
+
+/** `owners: false` (the API, which does not return them) skips reading the team's people. */
+export async function getService({ actor, slug, owners = true }: { actor: Actor; slug: string; owners?: boolean }): Promise<ServiceDetail> {
   if (!can(actor, "service:read")) throw forbidden("service:read");
   const row = await getPrisma().service.findUnique({ where: { slug }, include: serviceInclude });
   if (!row) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
   const service = toServiceView(row);
   const usedSlugs = service.dependencies.flatMap((d) => (d.kind === "service" ? [d.service] : []));
-  const [used, dependents, team] = await Promise.all([
-    getPrisma().service.findMany({ where: { slug: { in: usedSlugs } }, select: { slug: true, displayName: true, retiredAt: true } }),
-    getPrisma().serviceDependency.findMany({
-      where: { kind: "service", target: slug, service: { retiredAt: null } },
-      select: { service: { select: { slug: true, displayName: true, ownerTeam: { select: { name: true } } } } },
-      orderBy: { service: { displayName: "asc" } },
-    }),
-    getPrisma().team.findUniqueOrThrow({ where: { id: service.ownerTeam.id }, select: { entraGroupIds: true } }),
+  const [used, usedBy, people] = await Promise.all([
+    usedSlugs.length ? getPrisma().service.findMany({ where: { slug: { in: usedSlugs } }, select: { slug: true, displayName: true, retiredAt: true } }) : [],
+    // One statement: through Prisma's relations this was three (dependencies, their services, the services' teams).
+    getPrisma().$queryRaw<ServiceDetail["usedBy"]>`
+      SELECT s.slug, s."displayName", t.name AS "ownerTeam"
+      FROM "ServiceDependency" d JOIN "Service" s ON s.id = d."serviceId" JOIN "Team" t ON t.id = s."ownerTeamId"
+      WHERE d.kind = 'service' AND d.target = ${slug} AND s."retiredAt" IS NULL
+      ORDER BY s."displayName" ASC, s.slug ASC`,
+    owners ? teamOwners(service.ownerTeam.id) : [],
   ]);
   const bySlug = new Map(used.map((s) => [s.slug, s]));
-  const owners = team.entraGroupIds.length
-    ? await getPrisma().user.findMany({
-        where: { groupIds: { hasSome: team.entraGroupIds } },
-        select: { name: true, email: true },
-        orderBy: { name: "asc" },
-        take: 50,
-      })
-    : [];
   return {
     service,
     uses: usedSlugs.map((s) => ({ slug: s, displayName: bySlug.get(s)?.displayName ?? null, retired: Boolean(bySlug.get(s)?.retiredAt) })),
-    usedBy: dependents.map((d) => ({ slug: d.service.slug, displayName: d.service.displayName, ownerTeam: d.service.ownerTeam.name })),
-    owners,
+    usedBy,
+    owners: people,
     canEdit: !service.retiredAt && can(actor, "service:update", { teamId: service.ownerTeam.id }),
   };
 }

@@ -11,8 +11,9 @@ type Context = { params: Promise<{ slug: string }> };
 /** The service, its dependencies both ways, and `environments`: its health in each namespace where it runs. */
 export const GET = withAuth<Context>(async (_request, { actor, params }) => {
   const { slug } = await params;
-  const { service, uses, usedBy } = await getService({ actor, slug });
-  return Response.json({ ...service, uses, usedBy, environments: await getServiceHealth({ actor, slug }) });
+  const { service, uses, usedBy } = await getService({ actor, slug, owners: false });
+  const health = { ...service, appInsightsRoleName: service.appInsightsRoleNameSet ? service.appInsightsRoleName : null };
+  return Response.json({ ...service, uses, usedBy, environments: await getServiceHealth({ actor, slug, service: health }) });
 });
 
 /** Replaces the whole description of the service; the slug in the path wins over one in the body. */
