@@ -7,7 +7,7 @@ export default function Forbidden() {
         <p className="text-sm font-semibold text-muted-foreground">403 · Not allowed</p>
         <h1 className="text-2xl font-bold">You do not have access to this page</h1>
         <p>This page is for platform admins. If you need it, ask your platform team for the Wharf.Admin role, then sign in again.</p>
-        <Link href="/" className="font-medium text-primary hover:underline">
+        <Link href="/" className="font-medium text-primary underline underline-offset-2">
           Back to Wharf
         </Link>
       </div>

@@ -7,7 +7,7 @@ export default function NotFound() {
         <p className="text-sm font-semibold text-muted-foreground">404</p>
         <h1 className="text-2xl font-bold">There is nothing here</h1>
         <p>The page or item does not exist, or it was renamed. Check the address or go back to the start.</p>
-        <Link href="/" className="font-medium text-primary hover:underline">
+        <Link href="/" className="font-medium text-primary underline underline-offset-2">
           Back to Wharf
         </Link>
       </div>

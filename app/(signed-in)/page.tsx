@@ -8,7 +8,7 @@ import { roleLabel } from "@/lib/auth/permissions";
 import { getHomeDashboard } from "@/lib/health/get-home-dashboard";
 
 const more = (href: string, text: string) => (
-  <Link href={href} className="text-sm text-primary hover:underline">
+  <Link href={href} className="text-sm text-primary underline underline-offset-2">
     {text}
   </Link>
 );
@@ -30,7 +30,7 @@ export default async function HomePage() {
               {actor.teams.map((team, index) => (
                 <span key={team.id}>
                   {index > 0 && ", "}
-                  <Link className="text-primary underline-offset-4 hover:underline" href={`/teams/${team.slug}`}>
+                  <Link className="text-primary underline underline-offset-4" href={`/teams/${team.slug}`}>
                     {team.name}
                   </Link>
                 </span>
@@ -77,7 +77,7 @@ export default async function HomePage() {
               <p className="text-sm text-muted-foreground">
                 You are not in any team&apos;s Entra group yet, so you can read everything but change nothing. Ask your team lead to add you to the team&apos;s
                 group, then sign in again. Meanwhile,{" "}
-                <Link className="text-primary hover:underline" href="/health">
+                <Link className="text-primary underline underline-offset-2" href="/health">
                   see every service&apos;s health
                 </Link>
                 .
@@ -85,7 +85,7 @@ export default async function HomePage() {
             ) : home.myHealth.total === 0 ? (
               <p className="text-sm text-muted-foreground">
                 None of your teams&apos; services runs anywhere Wharf watches yet.{" "}
-                <Link className="text-primary hover:underline" href="/catalog?team=mine">
+                <Link className="text-primary underline underline-offset-2" href="/catalog?team=mine">
                   Deploy one from the catalog
                 </Link>
                 ; its health shows here within a minute.
@@ -119,7 +119,7 @@ export default async function HomePage() {
                     {home.namespaceRequests.map((request) => (
                       <li key={request.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
                         <KindBadge kind={request.kind} />
-                        <Link href={`/admin/namespace-requests#${request.id}`} className="font-mono font-medium text-primary hover:underline">
+                        <Link href={`/admin/namespace-requests#${request.id}`} className="font-mono font-medium text-primary underline underline-offset-2">
                           {request.name}
                         </Link>
                         <span className="text-muted-foreground">
@@ -150,7 +150,7 @@ export default async function HomePage() {
                     <li key={`${turn.service.slug}-${turn.namespace}-${turn.at}`} className="flex flex-wrap items-start gap-x-3 gap-y-1 py-2">
                       <HealthStateBadge state="unhealthy" />
                       <span className="min-w-0 flex-1">
-                        <Link href={`/catalog/${turn.service.slug}`} className="font-medium text-primary hover:underline">
+                        <Link href={`/catalog/${turn.service.slug}`} className="font-medium text-primary underline underline-offset-2">
                           {turn.service.displayName}
                         </Link>{" "}
                         <span className="text-muted-foreground">

@@ -9,7 +9,7 @@ export default function SignedOutPage() {
       <div className="max-w-md space-y-4 rounded-lg border border-border bg-card p-8 text-center">
         <h1 className="text-2xl font-bold">You are signed out</h1>
         <p className="text-muted-foreground">Your Wharf session has ended on the server.</p>
-        <Link href="/sign-in" className="font-medium text-primary hover:underline">
+        <Link href="/sign-in" className="font-medium text-primary underline underline-offset-2">
           Sign in again
         </Link>
       </div>

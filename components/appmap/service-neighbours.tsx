@@ -20,7 +20,7 @@ function NodeName({ neighbour }: { neighbour: Neighbour }) {
   const { node } = neighbour;
   if (node.serviceSlug) {
     return (
-      <Link href={`/catalog/${node.serviceSlug}`} className="font-medium text-primary hover:underline">
+      <Link href={`/catalog/${node.serviceSlug}`} className="font-medium text-primary underline underline-offset-2">
         {node.label}
       </Link>
     );
@@ -91,7 +91,7 @@ export function ServiceNeighbours({
     <Card aria-labelledby="observed-title">
       <div className="flex flex-wrap items-baseline justify-between gap-2">
         <CardTitle id="observed-title">Talks to / called by (observed)</CardTitle>
-        <Link href={`/map?focus=${encodeURIComponent(slug)}&hops=1`} className="text-sm text-primary hover:underline">
+        <Link href={`/map?focus=${encodeURIComponent(slug)}&hops=1`} className="text-sm text-primary underline underline-offset-2">
           Open on the map
         </Link>
       </div>
@@ -157,7 +157,7 @@ export function ServiceNeighbours({
             {hop.notSeen.map((to) => (
               <li key={`to:${to}`}>
                 {name} declares{" "}
-                <Link href={`/catalog/${to}`} className="text-primary hover:underline">
+                <Link href={`/catalog/${to}`} className="text-primary underline underline-offset-2">
                   {to}
                 </Link>{" "}
                 <Badge tone="neutral">not seen</Badge>
@@ -165,7 +165,7 @@ export function ServiceNeighbours({
             ))}
             {hop.notSeenBy.map((from) => (
               <li key={`from:${from}`}>
-                <Link href={`/catalog/${from}`} className="text-primary hover:underline">
+                <Link href={`/catalog/${from}`} className="text-primary underline underline-offset-2">
                   {from}
                 </Link>{" "}
                 declares {name} <Badge tone="neutral">not seen</Badge>

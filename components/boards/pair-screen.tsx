@@ -49,7 +49,7 @@ export function PairScreen() {
   }, []);
 
   return (
-    <div
+    <main
       className={
         "fixed inset-0 z-50 flex cursor-none flex-col items-center justify-center gap-[0.6em] bg-black px-[5vw] text-center " +
         "text-[clamp(24px,2vw,96px)] text-white"
@@ -68,6 +68,6 @@ export function PairScreen() {
           {shown && "error" in shown ? shown.error : "Getting a code…"}
         </p>
       )}
-    </div>
+    </main>
   );
 }

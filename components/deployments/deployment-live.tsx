@@ -175,7 +175,7 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
             {deployment.inFlight ? "No pods yet; they appear as the cluster creates them." : "No pods were seen for this rollout."}
           </p>
         ) : (
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DataTable caption="Pods of the rollout" columns={["Pod", "Template", "Phase", "Ready", "Restarts", "Waiting"]}>
               {deployment.pods.map((pod) => (
                 <Row key={pod.name}>
@@ -199,7 +199,7 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
         {deployment.events.length === 0 ? (
           <p className="text-sm text-muted-foreground">No events yet.</p>
         ) : (
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DataTable caption="Kubernetes events of the rollout, oldest first" columns={["Type", "Reason", "Object", "Message", "Count", "Last seen"]}>
               {deployment.events.map((event, index) => (
                 <Row key={`${event.object}-${event.reason}-${index}`}>

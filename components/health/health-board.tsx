@@ -149,7 +149,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           {filtered ? (
             <p>
               Nothing matches these filters.{" "}
-              <Link className="text-primary hover:underline" href="/health">
+              <Link className="text-primary underline underline-offset-2" href="/health">
                 Clear the filters
               </Link>
               .
@@ -157,7 +157,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           ) : (
             <p>
               No health yet. Wharf evaluates every service it has deployed, in each namespace, every {list.pollSeconds} s: deploy a service from its{" "}
-              <Link className="text-primary hover:underline" href="/catalog">
+              <Link className="text-primary underline underline-offset-2" href="/catalog">
                 catalog page
               </Link>{" "}
               and it appears here within a cycle.
@@ -165,7 +165,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           )}
         </Card>
       ) : (
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <DataTable
             caption="Health of every service in every environment, worst first"
             columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}
@@ -173,7 +173,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
             {list.entries.map((entry) => (
               <Row key={`${entry.service.id}-${entry.namespace.id}`} data-testid="health-row" data-state={entry.state}>
                 <Cell className="min-w-40">
-                  <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary hover:underline">
+                  <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary underline underline-offset-2">
                     {entry.service.displayName}
                   </Link>
                   <span className="block text-xs text-muted-foreground">
@@ -218,14 +218,14 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           </span>
           {list.page > 1 && (
             <Link
-              className="font-medium text-primary hover:underline"
+              className="font-medium text-primary underline underline-offset-2"
               href={healthHref(filters, { page: list.page - 1 > 1 ? String(Math.min(list.page - 1, pages)) : undefined })}
             >
               Previous page
             </Link>
           )}
           {list.page < pages && (
-            <Link className="font-medium text-primary hover:underline" href={healthHref(filters, { page: String(list.page + 1) })}>
+            <Link className="font-medium text-primary underline underline-offset-2" href={healthHref(filters, { page: String(list.page + 1) })}>
               Next page
             </Link>
           )}

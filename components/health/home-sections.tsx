@@ -51,7 +51,7 @@ export function HealthEntryList({ entries }: { entries: HealthEntry[] }) {
         <li key={`${entry.service.id}-${entry.namespace.id}`} className="flex flex-wrap items-start gap-x-3 gap-y-1 py-2">
           <HealthStateBadge state={entry.state} />
           <span className="min-w-0 flex-1">
-            <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary hover:underline">
+            <Link href={`/catalog/${entry.service.slug}`} className="font-medium text-primary underline underline-offset-2">
               {entry.service.displayName}
             </Link>{" "}
             <span className="text-muted-foreground">in {entry.environment}</span>
@@ -70,7 +70,7 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
       {deployments.map((deployment) => (
         <li key={deployment.id} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
           <DeploymentStatusBadge status={deployment.status} reason={deployment.reason} />
-          <Link href={`/deployments/${deployment.id}`} className="font-medium text-primary hover:underline">
+          <Link href={`/deployments/${deployment.id}`} className="font-medium text-primary underline underline-offset-2">
             {deployment.service.displayName} revision {deployment.revision}
           </Link>
           <span className="text-muted-foreground">

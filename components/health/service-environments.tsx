@@ -54,7 +54,7 @@ export function ServiceEnvironments({
         <h2 id="environments-heading" className="text-2xl font-semibold">
           Environments
         </h2>
-        <Link href={`/health?team=${environments[0]?.service.team.slug ?? ""}`} className="text-sm text-primary hover:underline">
+        <Link href={`/health?team=${environments[0]?.service.team.slug ?? ""}`} className="text-sm text-primary underline underline-offset-2">
           Health of the team&apos;s services
         </Link>
       </div>
@@ -65,7 +65,7 @@ export function ServiceEnvironments({
             {canDeploy && (
               <>
                 {" "}
-                <Link className="text-primary hover:underline" href={`/catalog/${slug}/deploy`}>
+                <Link className="text-primary underline underline-offset-2" href={`/catalog/${slug}/deploy`}>
                   Deploy it
                 </Link>
                 .
@@ -84,7 +84,7 @@ export function ServiceEnvironments({
             <div className="flex flex-wrap items-center gap-3">
               <CardTitle className="mb-0">
                 {environment.environment}{" "}
-                <Link href={`/namespaces/${environment.namespace.id}`} className="font-mono text-base font-normal text-primary hover:underline">
+                <Link href={`/namespaces/${environment.namespace.id}`} className="font-mono text-base font-normal text-primary underline underline-offset-2">
                   {environment.namespace.name}
                 </Link>
                 <span className="text-base font-normal text-muted-foreground"> on {environment.namespace.cluster.name}</span>
@@ -130,7 +130,7 @@ export function ServiceEnvironments({
               <Fact label="Last rollout">
                 {environment.lastRollout ? (
                   <span className="space-y-1">
-                    <Link href={`/deployments/${environment.lastRollout.id}`} className="text-primary hover:underline">
+                    <Link href={`/deployments/${environment.lastRollout.id}`} className="text-primary underline underline-offset-2">
                       Revision {environment.lastRollout.revision}
                     </Link>{" "}
                     <DeploymentStatusBadge status={environment.lastRollout.status} reason={environment.lastRollout.reason} />

@@ -119,7 +119,7 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
 
       <section className="space-y-2">
         <h2 className="text-xl font-semibold">Quota</h2>
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <QuotaTable quota={namespace.quota} usage={namespace.usage} />
         </Card>
         <p className="text-xs text-muted-foreground">

@@ -13,7 +13,7 @@ export default async function AdminPage() {
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
           <CardTitle>
-            <Link href="/admin/namespace-requests" className="text-primary hover:underline">
+            <Link href="/admin/namespace-requests" className="text-primary underline underline-offset-2">
               Namespace requests
             </Link>
           </CardTitle>
@@ -23,7 +23,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/namespace-policy" className="text-primary hover:underline">
+            <Link href="/admin/namespace-policy" className="text-primary underline underline-offset-2">
               Namespace policy
             </Link>
           </CardTitle>
@@ -31,7 +31,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/health-thresholds" className="text-primary hover:underline">
+            <Link href="/admin/health-thresholds" className="text-primary underline underline-offset-2">
               Health thresholds
             </Link>
           </CardTitle>
@@ -41,7 +41,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/teams" className="text-primary hover:underline">
+            <Link href="/admin/teams" className="text-primary underline underline-offset-2">
               Teams
             </Link>
           </CardTitle>
@@ -49,7 +49,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/clusters" className="text-primary hover:underline">
+            <Link href="/admin/clusters" className="text-primary underline underline-offset-2">
               Clusters
             </Link>
           </CardTitle>
@@ -57,7 +57,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/jobs" className="text-primary hover:underline">
+            <Link href="/admin/jobs" className="text-primary underline underline-offset-2">
               Jobs
             </Link>
           </CardTitle>
@@ -65,7 +65,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/pipelines" className="text-primary hover:underline">
+            <Link href="/admin/pipelines" className="text-primary underline underline-offset-2">
               Pipelines
             </Link>
           </CardTitle>
@@ -75,7 +75,7 @@ export default async function AdminPage() {
         </Card>
         <Card>
           <CardTitle>
-            <Link href="/admin/audit" className="text-primary hover:underline">
+            <Link href="/admin/audit" className="text-primary underline underline-offset-2">
               Audit log
             </Link>
           </CardTitle>

@@ -21,13 +21,13 @@ export default async function ApiDocsPage() {
         <p className="text-muted-foreground">
           Everything a page can do, for scripts and pipelines. The full OpenAPI 3.1 description, generated from the same schemas the API validates with,
           {" is at "}
-          <a href="/api/v1/openapi.json" className="font-mono text-primary hover:underline">
+          <a href="/api/v1/openapi.json" className="font-mono text-primary underline underline-offset-2">
             /api/v1/openapi.json
           </a>
           . Errors are JSON: <code>{'{"error": {"code", "message", "path"}}'}</code> with status 400, 401, 403, 404, 409 or 413.
         </p>
       </div>
-      <Card className="p-0">
+      <Card className="relative overflow-x-auto p-0">
         <DataTable caption="Operations" columns={["Method", "Path", "What it does"]}>
           {Object.entries(document.paths).flatMap(([path, item]) =>
             methods.flatMap((method) => {
@@ -38,7 +38,7 @@ export default async function ApiDocsPage() {
                   <Cell>
                     <Badge tone={methodTone[method]}>{method.toUpperCase()}</Badge>
                   </Cell>
-                  <Cell className="font-mono">{path}</Cell>
+                  <Cell className="break-all font-mono">{path}</Cell>
                   <Cell>{operation.summary}</Cell>
                 </Row>,
               ];

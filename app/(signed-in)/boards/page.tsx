@@ -34,7 +34,7 @@ export default async function BoardsPage() {
         ) : (
           <Card className="self-start text-sm text-muted-foreground">Join a team to create boards for it.</Card>
         )}
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <DataTable caption="Boards" columns={["Board", "Owner", "Tiles", "Screens", ""]}>
             {boards.length === 0 && (
               <Row>
@@ -78,7 +78,7 @@ export default async function BoardsPage() {
         ) : (
           <Card className="self-start text-sm text-muted-foreground">Join a team to create playlists for it.</Card>
         )}
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <DataTable caption="Playlists" columns={["Playlist", "Owner", "Boards", "Screens", ""]}>
             {playlists.length === 0 && (
               <Row>

@@ -296,7 +296,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
           </Card>
 
           <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
-            <Card className="overflow-x-auto p-0">
+            <Card className="relative overflow-x-auto p-0">
               <div className="px-5 pt-4">
                 <CardTitle>Breakdown</CardTitle>
               </div>

@@ -24,7 +24,7 @@ export default async function SignInErrorPage({ searchParams }: { searchParams: 
         <p className="text-sm text-muted-foreground">
           Code for your platform team: <code className="font-mono">{failure}</code>
         </p>
-        <Link href="/sign-in" className="inline-block font-medium text-primary hover:underline">
+        <Link href="/sign-in" className="inline-block font-medium text-primary underline underline-offset-2">
           Try signing in again
         </Link>
       </div>

@@ -64,7 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {result && result.events.length === 0 && <Card>No audit events match this filter. Clear a filter to see more.</Card>}
       {result && result.events.length > 0 && (
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <DataTable caption="Audit events" columns={["When", "Actor", "Action", "Resource", "Outcome", "Change"]}>
             {result.events.map((event) => (
               <Row key={event.id}>
@@ -102,7 +102,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </Card>
       )}
       {nextQuery && (
-        <Link href={`/admin/audit?${nextQuery.toString()}`} className="font-medium text-primary hover:underline">
+        <Link href={`/admin/audit?${nextQuery.toString()}`} className="font-medium text-primary underline underline-offset-2">
           Older events
         </Link>
       )}

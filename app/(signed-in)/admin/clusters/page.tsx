@@ -24,7 +24,7 @@ export default async function ClustersPage() {
       {clusters.length === 0 ? (
         <Card>No clusters yet. Discover them now; Wharf looks in every subscription it is configured with.</Card>
       ) : (
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <ClusterTable
             clusters={clusters}
             lastColumn="Environment"

@@ -69,14 +69,14 @@ export default async function JobsPage() {
         <p className="text-muted-foreground">
           Background work that is running, waiting to retry, or has failed. A job retries with growing delays until its retry time is spent, then fails here
           with its last error, and the page it belongs to shows the failure too. Retry it once the cause is fixed. Every retry is in the{" "}
-          <Link href="/admin/audit?action=job." className="text-primary hover:underline">
+          <Link href="/admin/audit?action=job." className="text-primary underline underline-offset-2">
             audit log
           </Link>
           .
         </p>
       </div>
       {byQueue.map(({ queue, jobs: queued }) => (
-        <Card key={queue} className="overflow-x-auto p-0" aria-labelledby={`queue-${queue}`}>
+        <Card key={queue} className="relative overflow-x-auto p-0" aria-labelledby={`queue-${queue}`}>
           <div className="p-5 pb-3">
             <CardTitle id={`queue-${queue}`} className="mb-1 font-mono text-base">
               {queue}

@@ -32,7 +32,7 @@ export default async function AdminPipelinesPage() {
             teams={teams.filter((team) => !team.archivedAt).map((team) => ({ id: team.id, name: team.name }))}
           />
         </Card>
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <DataTable caption="Pipeline identities" columns={["Pipeline", "Client ID", "Teams", "Added", "Last used", ""]}>
             {identities.length === 0 && (
               <Row>

@@ -141,14 +141,14 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
         <Card>
           <p>
             No services match.{" "}
-            <Link className="text-primary hover:underline" href="/catalog">
+            <Link className="text-primary underline underline-offset-2" href="/catalog">
               Clear the filters
             </Link>
             {actor.teams.length > 0 && (
               <>
                 {" "}
                 or{" "}
-                <Link className="text-primary hover:underline" href="/catalog/new">
+                <Link className="text-primary underline underline-offset-2" href="/catalog/new">
                   register a service
                 </Link>
               </>
@@ -162,12 +162,12 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           <p className="text-sm text-muted-foreground" aria-live="polite">
             {result.total} service{result.total === 1 ? "" : "s"} · page {result.page} of {pages}
           </p>
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DataTable caption="Services" columns={["Service", "Team", "Tier", "Lifecycle", "Language", "Changed"]}>
               {result.services.map((service) => (
                 <Row key={service.id}>
                   <Cell>
-                    <Link href={`/catalog/${service.slug}`} className="font-medium text-primary hover:underline">
+                    <Link href={`/catalog/${service.slug}`} className="font-medium text-primary underline underline-offset-2">
                       {service.displayName}
                     </Link>
                     {service.retiredAt && (
@@ -195,12 +195,12 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           </Card>
           <nav aria-label="Pages" className="flex items-center gap-3">
             {result.page > 1 && (
-              <Link className="font-medium text-primary hover:underline" href={href(query, { page: String(result.page - 1) })}>
+              <Link className="font-medium text-primary underline underline-offset-2" href={href(query, { page: String(result.page - 1) })}>
                 Previous page
               </Link>
             )}
             {result.page < pages && (
-              <Link className="font-medium text-primary hover:underline" href={href(query, { page: String(result.page + 1) })}>
+              <Link className="font-medium text-primary underline underline-offset-2" href={href(query, { page: String(result.page + 1) })}>
                 Next page
               </Link>
             )}

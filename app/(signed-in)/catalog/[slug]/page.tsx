@@ -68,7 +68,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
           <h1 className="text-3xl font-bold">{service.displayName}</h1>
           <p className="mt-1 flex flex-wrap items-center gap-2 text-muted-foreground">
             <code>{service.slug}</code> · owned by{" "}
-            <Link href={`/teams/${service.ownerTeam.slug}`} className="text-primary hover:underline">
+            <Link href={`/teams/${service.ownerTeam.slug}`} className="text-primary underline underline-offset-2">
               {service.ownerTeam.name}
             </Link>
             <TierBadge tier={service.tier} />
@@ -134,7 +134,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
             <Row label="Language">{service.language ?? "—"}</Row>
             <Row label="Repository">
               {service.repositoryUrl ? (
-                <a href={service.repositoryUrl} className="text-primary hover:underline">
+                <a href={service.repositoryUrl} className="text-primary underline underline-offset-2">
                   {service.repositoryUrl}
                 </a>
               ) : (
@@ -154,7 +154,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
             {(["runbook", "dashboard", "docs"] as const).map((kind) => (
               <Row key={kind} label={kind[0]!.toUpperCase() + kind.slice(1)}>
                 {service.links[kind] ? (
-                  <a href={service.links[kind]!} className="text-primary hover:underline">
+                  <a href={service.links[kind]!} className="text-primary underline underline-offset-2">
                     {service.links[kind]}
                   </a>
                 ) : (
@@ -192,7 +192,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
                 <li key={used.slug}>
                   <Badge>service</Badge>{" "}
                   {used.displayName ? (
-                    <Link href={`/catalog/${used.slug}`} className="text-primary hover:underline">
+                    <Link href={`/catalog/${used.slug}`} className="text-primary underline underline-offset-2">
                       {used.displayName}
                     </Link>
                   ) : (
@@ -219,7 +219,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
             <ul className="space-y-1 text-sm" aria-label="Dependents">
               {detail.usedBy.map((dependent) => (
                 <li key={dependent.slug}>
-                  <Link href={`/catalog/${dependent.slug}`} className="text-primary hover:underline">
+                  <Link href={`/catalog/${dependent.slug}`} className="text-primary underline underline-offset-2">
                     {dependent.displayName}
                   </Link>{" "}
                   <span className="text-muted-foreground">({dependent.ownerTeam})</span>

@@ -19,7 +19,7 @@ export default async function NewServicePage() {
           <p>
             You are not in any team, so there is no team you can register a service for. Ask your team lead to add you to the team&apos;s Entra group, then sign
             in again. Meanwhile you can{" "}
-            <Link href="/catalog" className="text-primary hover:underline">
+            <Link href="/catalog" className="text-primary underline underline-offset-2">
               browse the catalog
             </Link>
             .

@@ -32,7 +32,7 @@ export default async function ClustersPage() {
       {clusters.length === 0 ? (
         <Card>No clusters yet. A platform admin discovers them; Wharf also looks every hour.</Card>
       ) : (
-        <Card className="overflow-x-auto p-0">
+        <Card className="relative overflow-x-auto p-0">
           <ClusterTable
             clusters={clusters}
             lastColumn="Environment"

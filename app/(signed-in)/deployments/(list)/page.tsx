@@ -56,7 +56,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         </Card>
       ) : (
         <>
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DeploymentHistory deployments={deployments} rollbackTeams={teamsActorActsFor(actor)} />
           </Card>
           <nav aria-label="Pages of the history" className="flex gap-4 text-sm">

@@ -72,7 +72,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
       {openRequests.length > 0 && (
         <section className="space-y-2">
           <h2 className="text-xl font-semibold">Waiting for approval</h2>
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DataTable caption="Pending namespace requests" columns={["Namespace", "Team", "Cluster", "Asked", ""]}>
               {openRequests.map((request) => (
                 <Row key={request.id} id={request.id} className={request.id === justSent ? "bg-muted" : undefined}>
@@ -159,7 +159,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
               : "No namespaces yet. A team member requests one; a platform admin approves it."}
           </Card>
         ) : (
-          <Card className="overflow-x-auto p-0">
+          <Card className="relative overflow-x-auto p-0">
             <DataTable caption="Namespaces" columns={["Namespace", "Team", "Cluster", "Status", "Quota used", "Drift"]}>
               {shown.map((namespace) => (
                 <Row key={namespace.id}>

@@ -20,7 +20,7 @@ export default async function TeamsPage() {
           <p className="text-muted-foreground">Each team is one or more Entra groups. Membership comes from Entra ID at sign-in.</p>
         </div>
         {can(actor, "team:create") && (
-          <Link href="/admin/teams" className="text-sm font-medium text-primary hover:underline">
+          <Link href="/admin/teams" className="text-sm font-medium text-primary underline underline-offset-2">
             Manage teams
           </Link>
         )}
@@ -37,7 +37,7 @@ export default async function TeamsPage() {
           {teams.map((team) => (
             <li key={team.id}>
               <Card>
-                <Link href={`/teams/${team.slug}`} className="text-lg font-semibold text-primary hover:underline">
+                <Link href={`/teams/${team.slug}`} className="text-lg font-semibold text-primary underline underline-offset-2">
                   {team.name}
                 </Link>
                 <p className="mt-1 text-sm text-muted-foreground">
