@@ -34,9 +34,9 @@ describe("pollWorkspaces without a role", () => {
       });
       const polled = results.get(workspace.id)!;
       expect(polled.queried).toBe(true);
+      expect(polled.workspace.lastError, "the workspace's error").toBeNull();
       expect(polled.result).toEqual({ window: [], minutes: [], availability: [] });
       expect(polled.mapEdges?.["1h"]).toEqual({ rows: expect.any(Array) });
-      expect(polled.workspace.lastError).toBeNull();
       expect(requests).toHaveLength(1);
     } finally {
       stop();
