@@ -14,7 +14,8 @@ let workspace: PolledWorkspace;
 
 beforeAll(async () => {
   await discoverTelemetry(getConfig());
-  const found = await getPrisma().telemetryWorkspace.findFirstOrThrow({ where: { missingSince: null }, orderBy: { name: "asc" } });
+  // The sandbox's non-production workspace (other test files store made-up workspaces beside it).
+  const found = await getPrisma().telemetryWorkspace.findFirstOrThrow({ where: { missingSince: null, name: "log-wharf-nonprod" } });
   // As if never polled: due now, whatever an earlier test file's cycle did to the stored row.
   workspace = { ...found, lastPolledAt: null, nextPollAt: null, failures: 0 };
 });
