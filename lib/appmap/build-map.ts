@@ -218,7 +218,9 @@ export function buildMap(input: BuildMapInput): AppMap {
       .map((workspace): MapSource => ({ workspace: workspace.workspace, fetchedAt: workspace.fetchedAt?.toISOString() ?? null, error: workspace.error }))
       .sort((a, b) => a.workspace.localeCompare(b.workspace)),
   };
-  map.notSeen = declaredNotSeen(input, input.sevenDayPairs ?? observedServicePairs(map));
+  // A call this map draws was seen in the last 7 days whatever the 7-day map (fetched every few hours) says yet.
+  const ownPairs = observedServicePairs(map);
+  map.notSeen = declaredNotSeen(input, input.sevenDayPairs ? new Set([...input.sevenDayPairs, ...ownPairs]) : ownPairs);
   return map;
 }
 
