@@ -1,8 +1,12 @@
 "use client";
 // A wall screen (issue 15): the board's tiles full screen, dark, large type
 // that scales with the viewport, no cursor, no chrome. Its data comes from
-// the board's snapshot; the board's stream says when to fetch it again and
-// when the screen was revoked. When the network blinks the last data stays
+// the board's snapshot, read when the stream (re)connects; after that the
+// stream brings each new build of its boards (`board` events, one build per
+// web process for all the board's screens: decision 0041), says when a
+// playlist changed (read again) and when the screen was revoked. The
+// snapshot is also read every 5 minutes, a resync should a push be lost.
+// When the network blinks the last data stays
 // with "offline since …", the stream reconnects after a jittered backoff,
 // and each tile shows how old its data is and turns visibly stale. A
 // playlist's screen has every board of the rotation in its snapshot and
@@ -10,15 +14,15 @@
 // the rotation survives a reload (decision 0036).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, reloadSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
-import type { DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
+import type { BoardSnapshot, DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
+import { receiveBoardSnapshot, receiveDisplaySnapshot, type Received } from "@/lib/boards/display-state";
 import { gridColumns, gridRows, tileKindLabels, type Tile } from "@/lib/boards/tiles";
 import { KioskTile } from "./kiosk-tiles";
 
 type Refusal = { reason: string; message: string };
-type Received = { snapshot: DisplaySnapshot; receivedAt: number };
 
-/** Even with a live stream, the snapshot is read again this often (a notice lost while a web process restarted costs at most this). */
-const pollMs = 60_000;
+/** Even with a live stream, the snapshot is read again this often (a push lost while a web process restarted costs at most this). */
+const pollMs = 5 * 60_000;
 
 const refusalTitles: Record<string, string> = {
   revoked: "This screen was revoked",
@@ -60,7 +64,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         reloading.current = true;
         setTimeout(() => window.location.reload(), reloadSpreadMs());
       }
-      setData({ snapshot, receivedAt: Date.now() });
+      setData((current) => receiveDisplaySnapshot(current, snapshot, Date.now()));
       setOfflineSince(null);
       return true;
     } catch {
@@ -69,7 +73,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     }
   }, [slug, refuse]);
 
-  // The stream, reconnected after a jittered backoff; the snapshot read after each (re)connect and on each notice.
+  // The stream, reconnected after a jittered backoff; the snapshot read after each (re)connect and a playlist's change, boards' builds pushed.
   useEffect(() => {
     let source: EventSource | null = null;
     let failures = 0;
@@ -89,6 +93,11 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
       source.addEventListener("ready", () => {
         failures = 0;
         void load();
+      });
+      source.addEventListener("board", (event) => {
+        const board = JSON.parse((event as MessageEvent<string>).data) as BoardSnapshot;
+        setData((current) => receiveBoardSnapshot(current, board, Date.now()));
+        setOfflineSince(null);
       });
       source.addEventListener("change", refetchSoon);
       source.addEventListener("refused", (event) => {
@@ -205,7 +214,14 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
           style={{ gridTemplateColumns: `repeat(${gridColumns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${gridRows(tiles)}, minmax(0, 1fr))` }}
         >
           {tiles.map((tile) => (
-            <TileFrame key={tile.id} tile={tile} data={snapshot.tiles[tile.id]} generatedAt={snapshot.generatedAt} receivedAt={receivedAt} now={now} />
+            <TileFrame
+              key={tile.id}
+              tile={tile}
+              data={snapshot.tiles[tile.id]}
+              generatedAt={snapshot.generatedAt}
+              receivedAt={receivedAt[snapshot.board.id] ?? now}
+              now={now}
+            />
           ))}
         </main>
       </div>

@@ -1,16 +1,20 @@
-// A wall screen's live feed (server-sent events), through the web process's
-// one LISTEN connection (lib/changes/change-feed.ts): a `change` event when
-// health was polled or one of its boards (or its playlist) was edited (the
-// screen refetches its snapshot), and a `refused` event, then the end of the
-// stream, when the screen's token was revoked, expired or its board or
-// playlist deleted. A playlist's edit may bring new boards: the stream
-// follows them. Streams end after 10 minutes (or at the token's expiry) and
-// the screen reconnects, which checks its token again.
+// A wall screen's live feed (server-sent events). Each board it shows comes
+// as a `board` event carrying the board's new snapshot, built once per web
+// process for all the board's screens and written to each as the same bytes
+// (lib/boards/board-snapshot-feed.ts, decision 0041): after an edit or a
+// health poll the screen has its data without a request of its own. A
+// `change` event says the playlist changed (its rotation: the screen reads
+// its snapshot again); a `refused` event, then the end of the stream, that
+// the screen's token was revoked, expired or its board or playlist deleted.
+// A playlist's edit may bring new boards: the stream follows them (and drops
+// the ones it lost). Streams end after 10 minutes (or at the token's expiry)
+// and the screen reconnects, which checks its token again.
 import { withDisplay } from "@/lib/auth/display-route";
 import { checkDisplayToken, displayCookieName, displayRefusalMessages, touchDisplay } from "@/lib/auth/display-token";
+import type { Actor } from "@/lib/auth/permissions";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { sseResponse } from "@/lib/changes/sse-stream";
-import { healthChangeTopic } from "@/lib/health/health-view";
+import { watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
 
 const streamLifetimeMs = 10 * 60_000;
 
@@ -22,7 +26,12 @@ export const GET = withDisplay(async (request, { slug, display }) => {
     retryMs: 5000,
     lifetimeMs: Math.min(streamLifetimeMs, display.expiresAt.getTime() - Date.now()),
     async start(channel) {
-      const watched = new Set<string>();
+      /** The boards this stream is written, each with how to stop. */
+      const watched = new Map<string, () => void>();
+      channel.onClose(() => {
+        for (const stop of watched.values()) stop();
+        watched.clear();
+      });
       const recheck = async () => {
         const check = await checkDisplayToken(token, slug).catch(() => null);
         if (check && !check.ok) {
@@ -32,35 +41,35 @@ export const GET = withDisplay(async (request, { slug, display }) => {
         }
         return check;
       };
+      const watcher = { send: channel.sendEncoded, gone: () => void follow() };
+      /** Watches the boards the token may view now, and only those. */
+      const watchBoards = async (actor: Actor & { boardIds: readonly string[] }) => {
+        for (const [id, stop] of watched)
+          if (!actor.boardIds.includes(id)) {
+            stop();
+            watched.delete(id);
+          }
+        for (const id of actor.boardIds) {
+          if (watched.has(id) || channel.closed) continue;
+          const stop = await watchBoardSnapshots(actor, id, watcher);
+          if (channel.closed || watched.has(id)) stop();
+          else watched.set(id, stop);
+        }
+      };
+      /** The token again (a playlist edited, a board deleted): refused, or the boards it may view now. */
+      const follow = async () => {
+        const check = await recheck();
+        if (!check) return false;
+        await watchBoards(check.actor).catch(() => channel.close());
+        return true;
+      };
       const onChange = (change: { kind: string; id: string }) => {
-        if (change.kind === "display") {
-          void recheck();
-          return;
-        }
-        if (change.kind === "board" || change.kind === "playlist") {
-          void recheck().then(async (check) => {
-            if (!check) return;
-            await watchBoards(check.actor.boardIds).catch(() => channel.close());
-            channel.send("change", change);
-          });
-          return;
-        }
-        channel.send("change", change);
+        if (change.kind === "display") void recheck();
+        else if (change.kind === "playlist") void follow().then((ok) => ok && channel.send("change", change));
       };
-      const watchBoards = async (boardIds: readonly string[]) => {
-        const added = boardIds.filter((id) => !watched.has(id));
-        for (const id of added) watched.add(id);
-        if (added.length > 0 && !channel.closed)
-          channel.onClose(
-            await subscribeToChanges(
-              added.map((id) => `board:${id}`),
-              onChange,
-            ),
-          );
-      };
-      const topics = [healthChangeTopic, `display:${displayId}`, ...(playlistId ? [`playlist:${playlistId}`] : [])];
+      const topics = [`display:${displayId}`, ...(playlistId ? [`playlist:${playlistId}`] : [])];
       channel.onClose(await subscribeToChanges(topics, onChange));
-      await watchBoards(display.actor.boardIds);
+      await watchBoards(display.actor);
       channel.send("ready", {});
     },
   });
