@@ -4,9 +4,9 @@
 // (health, rollouts, approvals, cost, map and clock tiles) and 100 display
 // tokens per board through the API, then opens 500 screens as the kiosk page
 // does (decision 0041): each holds its SSE stream (`/display/<board>/stream`),
-// reads its snapshot after `ready`, takes each new build of its board that
-// the stream pushes (`board` events), reads the snapshot again after a
-// `change` (a playlist's edit; spread over 0-1.5 s) and every 5 minutes.
+// takes the whole snapshot the stream starts with and each new build of its
+// board the stream pushes (`board` events), reads the snapshot itself after a
+// `change` (spread over 0-1.5 s) and every 5 minutes.
 // Prints:
 // - snapshot builds per second, counted from what the screens received (each
 //   build carries its own `generatedAt`; screens of a board share one build),
@@ -116,7 +116,6 @@ class Screen {
   async open(): Promise<void> {
     const poll = setInterval(() => void this.read(), 300_000 + Math.floor(Math.random() * 1_000));
     this.stop.signal.addEventListener("abort", () => clearInterval(poll));
-    let first = true;
     while (!this.stop.signal.aborted) {
       try {
         const response = await fetch(`${base}/display/${this.slug}/stream`, { headers: { cookie: this.cookie }, signal: this.stop.signal });
@@ -132,15 +131,13 @@ class Screen {
             const block = buffer.slice(0, end);
             buffer = buffer.slice(end + 2);
             const event = /^event: (.+)$/m.exec(block)?.[1];
+            const data = () => JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as unknown;
             if (event === "board") {
               pushesReceived += 1;
-              this.take(JSON.parse(/^data: (.*)$/m.exec(block)![1]!) as BoardBuild);
-            } else if (event === "ready") {
-              this.ready = true;
-              if (first) await this.read();
-              else this.readSoon();
-              first = false;
-            } else if (event === "change") this.readSoon();
+              this.take(data() as BoardBuild);
+            } else if (event === "snapshot") for (const board of (data() as Snapshot).boards) this.take(board);
+            else if (event === "ready") this.ready = true;
+            else if (event === "change") this.readSoon();
           }
         }
       } catch {

@@ -1,11 +1,12 @@
 "use client";
 // A wall screen (issue 15): the board's tiles full screen, dark, large type
 // that scales with the viewport, no cursor, no chrome. Its data comes from
-// the board's snapshot, read when the stream (re)connects; after that the
-// stream brings each new build of its boards (`board` events, one build per
-// web process for all the board's screens: decision 0041), says when a
-// playlist changed (read again) and when the screen was revoked. The
-// snapshot is also read every 5 minutes, a resync should a push be lost.
+// its stream (decision 0041): the whole snapshot when it (re)connects and
+// when its playlist changes, then each new build of its boards (`board`
+// events, one build per web process for all the board's screens), and when
+// the screen was revoked. The snapshot is read with a request only when the
+// stream fails (which also says why a screen was refused) and every 5
+// minutes, a resync should a push be lost.
 // When the network blinks the last data stays
 // with "offline since …", the stream reconnects after a jittered backoff,
 // and each tile shows how old its data is and turns visibly stale. A
@@ -47,6 +48,18 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     setRefusal(value);
   }, []);
 
+  /** A whole snapshot, read or pushed: kept, and a new Wharf version reloads the page. */
+  const receive = useCallback((snapshot: DisplaySnapshot) => {
+    version.current ??= snapshot.version;
+    if (snapshot.version !== version.current && !reloading.current) {
+      // A new Wharf was deployed: load its page, each screen at its own moment.
+      reloading.current = true;
+      setTimeout(() => window.location.reload(), reloadSpreadMs());
+    }
+    setData((current) => receiveDisplaySnapshot(current, snapshot, Date.now()));
+    setOfflineSince(null);
+  }, []);
+
   const load = useCallback(async (): Promise<boolean> => {
     if (refused.current) return false;
     try {
@@ -57,23 +70,15 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         return false;
       }
       if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
-      const snapshot = (await response.json()) as DisplaySnapshot;
-      version.current ??= snapshot.version;
-      if (snapshot.version !== version.current && !reloading.current) {
-        // A new Wharf was deployed: load its page, each screen at its own moment.
-        reloading.current = true;
-        setTimeout(() => window.location.reload(), reloadSpreadMs());
-      }
-      setData((current) => receiveDisplaySnapshot(current, snapshot, Date.now()));
-      setOfflineSince(null);
+      receive((await response.json()) as DisplaySnapshot);
       return true;
     } catch {
       setOfflineSince((since) => since ?? Date.now());
       return false;
     }
-  }, [slug, refuse]);
+  }, [slug, refuse, receive]);
 
-  // The stream, reconnected after a jittered backoff; the snapshot read after each (re)connect and a playlist's change, boards' builds pushed.
+  // The stream, reconnected after a jittered backoff: the whole snapshot on each (re)connect and playlist change, boards' builds pushed.
   useEffect(() => {
     let source: EventSource | null = null;
     let failures = 0;
@@ -90,9 +95,9 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     const connect = () => {
       if (stopped || refused.current) return;
       source = new EventSource(`/display/${slug}/stream`);
+      source.addEventListener("snapshot", (event) => receive(JSON.parse((event as MessageEvent<string>).data) as DisplaySnapshot));
       source.addEventListener("ready", () => {
         failures = 0;
-        void load();
       });
       source.addEventListener("board", (event) => {
         const board = JSON.parse((event as MessageEvent<string>).data) as BoardSnapshot;
@@ -114,7 +119,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         });
       };
     };
-    // The first snapshot comes with the stream's `ready` (or, when the stream fails, from its error handler).
+    // The first snapshot comes through the stream (or, when the stream fails, from its error handler).
     connect();
     const poll = setInterval(() => void load(), pollMs);
     return () => {
@@ -124,7 +129,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
       clearTimeout(spread);
       clearInterval(poll);
     };
-  }, [slug, load, refuse]);
+  }, [slug, load, refuse, receive]);
 
   // Each second: the clock, and where the screen is in its playlist (kept across reloads).
   const rotation = data?.snapshot.rotation;

@@ -16,8 +16,9 @@ import { createDisplay } from "./create-display";
 import { createPlaylist } from "./create-playlist";
 import { deleteBoard } from "./delete-board";
 import { updateBoard } from "./update-board";
+import { updatePlaylist } from "./update-playlist";
 import { watchBoardSnapshots } from "./board-snapshot-feed";
-import type { BoardSnapshot } from "./board-snapshot";
+import type { BoardSnapshot, DisplaySnapshot } from "./board-snapshot";
 
 const suffix = randomBytes(3).toString("hex");
 let admin: UserActor;
@@ -86,6 +87,13 @@ class Screen {
       });
   }
 
+  /** The whole snapshots the stream sent so far (at its start, after a playlist's edit). */
+  snapshots(): DisplaySnapshot[] {
+    return this.events()
+      .filter((event) => event.event === "snapshot")
+      .map((event) => JSON.parse(event.data) as DisplaySnapshot);
+  }
+
   /** The board snapshots pushed so far. */
   boards(): BoardSnapshot[] {
     return this.events()
@@ -120,6 +128,9 @@ describe("a board's new snapshot pushed to its screens", () => {
     const tokenA2 = (await createDisplay({ actor: admin, slug: slugA, input: { label: "A two" } })).token;
     const tokenB = (await createDisplay({ actor: admin, slug: slugB, input: { label: "B" } })).token;
     const [a1, a2, b] = await Promise.all([Screen.open(slugA, tokenA1), Screen.open(slugA, tokenA2), Screen.open(slugB, tokenB)]);
+    // The stream starts with the screen's whole snapshot: no read of its own.
+    expect(a1.snapshots()[0]!.boards.map((entry) => entry.board.name)).toEqual(["Board a"]);
+    expect(b.snapshots()[0]!.boards.map((entry) => entry.board.id)).toEqual([ids.b]);
 
     await updateBoard({ actor: admin, slug: slugA, input: { name: "Board a renamed" } });
     await Promise.all([a1.until(named("Board a renamed")), a2.until(named("Board a renamed"))]);
@@ -156,6 +167,17 @@ describe("a board's new snapshot pushed to its screens", () => {
     await screen.until(named("Board b again"));
     await updateBoard({ actor: admin, slug: `push-a-${suffix}`, input: { name: "Board a again" } });
     await screen.until(named("Board a again"));
+
+    // The playlist loses board A: its new rotation comes through the stream, and A's next edit is not written to it.
+    await updatePlaylist({ actor: admin, slug: playlist.slug, input: { boards: [{ board: `push-b-${suffix}`, seconds: 10 }] } });
+    await screen.until(() => screen.snapshots().length === 2);
+    expect(screen.snapshots()[1]!.rotation).toEqual([{ boardId: ids.b, seconds: 10 }]);
+    const witness = await Screen.open(`push-a-${suffix}`, (await createDisplay({ actor: admin, slug: `push-a-${suffix}`, input: { label: "A" } })).token);
+    await updateBoard({ actor: admin, slug: `push-a-${suffix}`, input: { name: "Board a once more" } });
+    await witness.until(named("Board a once more"));
+    await updateBoard({ actor: admin, slug: `push-b-${suffix}`, input: { name: "Board b once more" } });
+    await screen.until(named("Board b once more"));
+    expect(screen.boards().map((entry) => entry.board.name)).not.toContain("Board a once more");
   });
 
   it("refuses to watch a board the screen's token does not show", async () => {

@@ -1,11 +1,14 @@
-// A wall screen's live feed (server-sent events). Each board it shows comes
-// as a `board` event carrying the board's new snapshot, built once per web
-// process for all the board's screens and written to each as the same bytes
-// (lib/boards/board-snapshot-feed.ts, decision 0041): after an edit or a
-// health poll the screen has its data without a request of its own. A
-// `change` event says the playlist changed (its rotation: the screen reads
-// its snapshot again); a `refused` event, then the end of the stream, that
-// the screen's token was revoked, expired or its board or playlist deleted.
+// A wall screen's live feed (server-sent events), decision 0041. It starts
+// with the screen's whole snapshot (`snapshot`, as /snapshot answers it),
+// then `ready`. Each board it shows then comes as a `board` event carrying
+// the board's new snapshot, built once per web process for all the board's
+// screens and written to each as the same bytes
+// (lib/boards/board-snapshot-feed.ts): after an edit or a health poll the
+// screen has its data without a request of its own. A playlist's edit sends
+// the whole snapshot again (its rotation changed), or `change` when it could
+// not be read (the screen reads it itself); a `refused` event, then the end
+// of the stream, says the screen's token was revoked, expired or its board
+// or playlist deleted.
 // A playlist's edit may bring new boards: the stream follows them (and drops
 // the ones it lost). Streams end after 10 minutes (or at the token's expiry)
 // and the screen reconnects, which checks its token again.
@@ -15,6 +18,8 @@ import type { Actor } from "@/lib/auth/permissions";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { sseResponse } from "@/lib/changes/sse-stream";
 import { watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
+import { getDisplaySnapshot } from "@/lib/boards/get-board-snapshot";
+import { appVersion } from "@/lib/boards/app-version";
 
 const streamLifetimeMs = 10 * 60_000;
 
@@ -41,7 +46,9 @@ export const GET = withDisplay(async (request, { slug, display }) => {
         }
         return check;
       };
-      const watcher = { send: channel.sendEncoded, gone: () => void follow() };
+      // Builds pushed before the whole snapshot is sent wait for it (the screen keeps the newer of the two).
+      let held: Uint8Array[] | null = [];
+      const watcher = { send: (event: Uint8Array) => (held ? void held.push(event) : channel.sendEncoded(event)), gone: () => void follow() };
       /** Watches the boards the token may view now, and only those. */
       const watchBoards = async (actor: Actor & { boardIds: readonly string[] }) => {
         for (const [id, stop] of watched)
@@ -59,17 +66,27 @@ export const GET = withDisplay(async (request, { slug, display }) => {
       /** The token again (a playlist edited, a board deleted): refused, or the boards it may view now. */
       const follow = async () => {
         const check = await recheck();
-        if (!check) return false;
+        if (!check) return null;
         await watchBoards(check.actor).catch(() => channel.close());
-        return true;
+        return check;
       };
       const onChange = (change: { kind: string; id: string }) => {
         if (change.kind === "display") void recheck();
-        else if (change.kind === "playlist") void follow().then((ok) => ok && channel.send("change", change));
+        else if (change.kind === "playlist")
+          void follow().then(async (check) => {
+            if (!check || channel.closed) return;
+            const body = await getDisplaySnapshot({ display: check, version: appVersion() }).catch(() => null);
+            if (body) channel.send("snapshot", body);
+            else channel.send("change", change);
+          });
       };
       const topics = [`display:${displayId}`, ...(playlistId ? [`playlist:${playlistId}`] : [])];
       channel.onClose(await subscribeToChanges(topics, onChange));
       await watchBoards(display.actor);
+      channel.send("snapshot", await getDisplaySnapshot({ display, version: appVersion() }));
+      const pending = held;
+      held = null;
+      for (const event of pending) channel.sendEncoded(event);
       channel.send("ready", {});
     },
   });
