@@ -12,11 +12,12 @@
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
-import { sseEvent } from "@/lib/changes/sse-stream";
+import { sseEventOfJson } from "@/lib/changes/sse-stream";
 import { healthChangeTopic } from "@/lib/health/health-view";
 import { logger } from "@/lib/logger";
 import { BuildSchedule } from "./build-schedule";
 import { refreshBoardSnapshot } from "./get-board-snapshot";
+import { boardSnapshotJson } from "./snapshot-json";
 
 /** The SSE event a board's new snapshot travels in; its data is a BoardSnapshot. */
 export const boardSnapshotEvent = "board";
@@ -56,7 +57,7 @@ async function build(boardId: string, feed: BoardFeed): Promise<void> {
   if (all.boards.get(boardId) !== feed) return;
   try {
     all.builds += 1;
-    const event = sseEvent(boardSnapshotEvent, await refreshBoardSnapshot(boardId));
+    const event = sseEventOfJson(boardSnapshotEvent, boardSnapshotJson(await refreshBoardSnapshot(boardId)));
     for (const watcher of [...feed.watchers]) watcher.send(event);
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") {

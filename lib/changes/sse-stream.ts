@@ -30,7 +30,12 @@ const encoder = new TextEncoder();
 
 /** One event, encoded once: written as it is to every stream it goes to. */
 export function sseEvent(event: string, data: unknown): Uint8Array {
-  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  return sseEventOfJson(event, JSON.stringify(data));
+}
+
+/** The same, for data already encoded as JSON (one line: JSON.stringify never writes a line break). */
+export function sseEventOfJson(event: string, json: string): Uint8Array {
+  return encoder.encode(`event: ${event}\ndata: ${json}\n\n`);
 }
 
 const keepAlive = encoder.encode(": keep-alive\n\n");

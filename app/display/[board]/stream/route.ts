@@ -16,10 +16,14 @@ import { withDisplay } from "@/lib/auth/display-route";
 import { checkDisplayToken, displayCookieName, displayRefusalMessages, touchDisplay } from "@/lib/auth/display-token";
 import type { Actor } from "@/lib/auth/permissions";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
-import { sseResponse } from "@/lib/changes/sse-stream";
+import { sseEventOfJson, sseResponse } from "@/lib/changes/sse-stream";
 import { watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
 import { getDisplaySnapshot } from "@/lib/boards/get-board-snapshot";
 import { appVersion } from "@/lib/boards/app-version";
+import { displaySnapshotJson } from "@/lib/boards/snapshot-json";
+import type { DisplaySnapshot } from "@/lib/boards/board-snapshot";
+
+const snapshotEvent = (body: DisplaySnapshot) => sseEventOfJson("snapshot", displaySnapshotJson(body));
 
 const streamLifetimeMs = 10 * 60_000;
 
@@ -76,14 +80,14 @@ export const GET = withDisplay(async (request, { slug, display }) => {
           void follow().then(async (check) => {
             if (!check || channel.closed) return;
             const body = await getDisplaySnapshot({ display: check, version: appVersion() }).catch(() => null);
-            if (body) channel.send("snapshot", body);
+            if (body) channel.sendEncoded(snapshotEvent(body));
             else channel.send("change", change);
           });
       };
       const topics = [`display:${displayId}`, ...(playlistId ? [`playlist:${playlistId}`] : [])];
       channel.onClose(await subscribeToChanges(topics, onChange));
       await watchBoards(display.actor);
-      channel.send("snapshot", await getDisplaySnapshot({ display, version: appVersion() }));
+      channel.sendEncoded(snapshotEvent(await getDisplaySnapshot({ display, version: appVersion() })));
       const pending = held;
       held = null;
       for (const event of pending) channel.sendEncoded(event);
