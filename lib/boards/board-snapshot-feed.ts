@@ -18,6 +18,7 @@ import { logger } from "@/lib/logger";
 import { BuildSchedule } from "./build-schedule";
 import { refreshBoardSnapshot } from "./get-board-snapshot";
 import { boardSnapshotJson } from "./snapshot-json";
+import type { BoardSnapshot } from "./board-snapshot";
 
 /** The SSE event a board's new snapshot travels in; its data is a BoardSnapshot. */
 export const boardSnapshotEvent = "board";
@@ -37,6 +38,8 @@ export interface SnapshotWatcher {
 
 interface BoardFeed {
   watchers: Set<SnapshotWatcher>;
+  /** The last build started for the screens (kept current by every notice and the resync). */
+  latest?: Promise<BoardSnapshot>;
   schedule: BuildSchedule;
   subscribed: Promise<() => void>;
 }
@@ -57,7 +60,12 @@ async function build(boardId: string, feed: BoardFeed): Promise<void> {
   if (all.boards.get(boardId) !== feed) return;
   try {
     all.builds += 1;
-    const event = sseEventOfJson(boardSnapshotEvent, boardSnapshotJson(await refreshBoardSnapshot(boardId)));
+    const latest = refreshBoardSnapshot(boardId);
+    feed.latest = latest;
+    latest.catch(() => {
+      if (feed.latest === latest) feed.latest = undefined;
+    });
+    const event = sseEventOfJson(boardSnapshotEvent, boardSnapshotJson(await latest));
     for (const watcher of [...feed.watchers]) watcher.send(event);
   } catch (error) {
     if (error instanceof AppError && error.code === "not_found") {
@@ -119,6 +127,8 @@ export async function watchBoardSnapshots(actor: Actor, boardId: string, watcher
     };
     created.subscribed.catch(() => drop(boardId, created));
     all.boards.set(boardId, created);
+    // Built at once, so screens that connect next take this build (latestBoardSnapshot) rather than each building one.
+    created.schedule.request();
     feed = created;
   }
   const joined = feed;
@@ -138,6 +148,15 @@ export async function watchBoardSnapshots(actor: Actor, boardId: string, watcher
     throw error;
   }
   return leave;
+}
+
+/**
+ * The board's latest build while it has screens in this process (undefined otherwise, or when it failed): what a connecting screen
+ * of the board starts with, as current as what the others were pushed. Refused (403) unless `actor` may view the board.
+ */
+export function latestBoardSnapshot(actor: Actor, boardId: string): Promise<BoardSnapshot> | undefined {
+  if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
+  return feeds().boards.get(boardId)?.latest;
 }
 
 /** How many snapshots this process has built for screens (tests compare it before and after). */

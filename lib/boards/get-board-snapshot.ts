@@ -293,12 +293,16 @@ function toRolloutRow(row: {
 export async function getDisplaySnapshot({
   display,
   version,
+  latest,
 }: {
   display: Pick<Extract<DisplayCheck, { ok: true }>, "actor" | "rotation" | "playlist" | "expiresAt">;
   version: string;
+  /** A board's latest build pushed to its screens, if there is one (the stream's first snapshot: board-snapshot-feed.ts). */
+  latest?: (boardId: string) => Promise<BoardSnapshot> | undefined;
 }): Promise<DisplaySnapshot> {
   const boardIds = [...new Set(display.rotation.map((entry) => entry.boardId))];
-  const boards = await Promise.all(boardIds.map((boardId) => getBoardSnapshot({ actor: display.actor, boardId })));
+  const read = (boardId: string) => getBoardSnapshot({ actor: display.actor, boardId });
+  const boards = await Promise.all(boardIds.map((boardId) => latest?.(boardId)?.catch(() => read(boardId)) ?? read(boardId)));
   return {
     playlist: display.playlist,
     rotation: display.rotation,

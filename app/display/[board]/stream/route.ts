@@ -17,7 +17,7 @@ import { checkDisplayToken, displayCookieName, displayRefusalMessages, touchDisp
 import type { Actor } from "@/lib/auth/permissions";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import { sseEventOfJson, sseResponse } from "@/lib/changes/sse-stream";
-import { watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
+import { latestBoardSnapshot, watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
 import { getDisplaySnapshot } from "@/lib/boards/get-board-snapshot";
 import { appVersion } from "@/lib/boards/app-version";
 import { displaySnapshotJson } from "@/lib/boards/snapshot-json";
@@ -79,7 +79,8 @@ export const GET = withDisplay(async (request, { slug, display }) => {
         else if (change.kind === "playlist")
           void follow().then(async (check) => {
             if (!check || channel.closed) return;
-            const body = await getDisplaySnapshot({ display: check, version: appVersion() }).catch(() => null);
+            const latest = (boardId: string) => latestBoardSnapshot(check.actor, boardId);
+            const body = await getDisplaySnapshot({ display: check, version: appVersion(), latest }).catch(() => null);
             if (body) channel.sendEncoded(snapshotEvent(body));
             else channel.send("change", change);
           });
@@ -87,7 +88,9 @@ export const GET = withDisplay(async (request, { slug, display }) => {
       const topics = [`display:${displayId}`, ...(playlistId ? [`playlist:${playlistId}`] : [])];
       channel.onClose(await subscribeToChanges(topics, onChange));
       await watchBoards(display.actor);
-      channel.sendEncoded(snapshotEvent(await getDisplaySnapshot({ display, version: appVersion() })));
+      // The boards' latest builds: 500 screens connecting cost no build of their own.
+      const latest = (boardId: string) => latestBoardSnapshot(display.actor, boardId);
+      channel.sendEncoded(snapshotEvent(await getDisplaySnapshot({ display, version: appVersion(), latest })));
       const pending = held;
       held = null;
       for (const event of pending) channel.sendEncoded(event);
