@@ -43,6 +43,12 @@ test("an admin puts a board on a screen, and revoking it reaches the screen with
   await expect(screen.getByTestId("clock-time")).toHaveText(/\d\d:\d\d/);
   await expect(screen.getByRole("region", { name: "Fleet health" }).getByTestId("tile-age")).toHaveText(/old|no data yet/);
   await expect(screen.getByTestId("kiosk-live")).toBeVisible();
+  // An edit reaches the screen through its stream (decision 0041), without a reload.
+  await screen.evaluate(() => ((window as unknown as { wharfMarker: string }).wharfMarker = "same page"));
+  const renamed = await page.request.patch(`/api/v1/boards/${slug}`, { data: { name: "Ops wall, renamed" }, headers: { origin: new URL(baseURL!).origin } });
+  expect(renamed.status(), await renamed.text()).toBe(200);
+  await expect(screen.getByTestId("kiosk-board-name")).toHaveText("Ops wall, renamed", { timeout: 10_000 });
+  expect(await screen.evaluate(() => (window as unknown as { wharfMarker?: string }).wharfMarker)).toBe("same page");
   expect(await screen.getByTestId("kiosk-board-name").evaluate((element) => getComputedStyle(element).cursor)).toBe("none");
   const fontSize = await screen.getByTestId("kiosk-board-name").evaluate((element) => parseFloat(getComputedStyle(element.closest(".fixed")!).fontSize));
   expect(fontSize).toBeGreaterThanOrEqual(24);

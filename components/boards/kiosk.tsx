@@ -1,8 +1,13 @@
 "use client";
 // A wall screen (issue 15): the board's tiles full screen, dark, large type
 // that scales with the viewport, no cursor, no chrome. Its data comes from
-// the board's snapshot; the board's stream says when to fetch it again and
-// when the screen was revoked. When the network blinks the last data stays
+// its stream (decision 0041): the whole snapshot when it (re)connects and
+// when its playlist changes, then each new build of its boards (`board`
+// events, one build per web process for all the board's screens), and when
+// the screen was revoked. The snapshot is read with a request only when the
+// stream fails (which also says why a screen was refused) and every 5
+// minutes, a resync should a push be lost.
+// When the network blinks the last data stays
 // with "offline since …", the stream reconnects after a jittered backoff,
 // and each tile shows how old its data is and turns visibly stale. A
 // playlist's screen has every board of the rotation in its snapshot and
@@ -10,15 +15,15 @@
 // the rotation survives a reload (decision 0036).
 import { useCallback, useEffect, useRef, useState } from "react";
 import { formatAge, isStale, reconnectDelayMs, refetchSpreadMs, reloadSpreadMs, tileAgeSeconds } from "@/lib/boards/data-age";
-import type { DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
+import type { BoardSnapshot, DisplaySnapshot, TileData } from "@/lib/boards/board-snapshot";
+import { receiveBoardSnapshot, receiveDisplaySnapshot, type Received } from "@/lib/boards/display-state";
 import { gridColumns, gridRows, tileKindLabels, type Tile } from "@/lib/boards/tiles";
 import { KioskTile } from "./kiosk-tiles";
 
 type Refusal = { reason: string; message: string };
-type Received = { snapshot: DisplaySnapshot; receivedAt: number };
 
-/** Even with a live stream, the snapshot is read again this often (a notice lost while a web process restarted costs at most this). */
-const pollMs = 60_000;
+/** Even with a live stream, the snapshot is read again this often (a push lost while a web process restarted costs at most this). */
+const pollMs = 5 * 60_000;
 
 const refusalTitles: Record<string, string> = {
   revoked: "This screen was revoked",
@@ -43,6 +48,18 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     setRefusal(value);
   }, []);
 
+  /** A whole snapshot, read or pushed: kept, and a new Wharf version reloads the page. */
+  const receive = useCallback((snapshot: DisplaySnapshot) => {
+    version.current ??= snapshot.version;
+    if (snapshot.version !== version.current && !reloading.current) {
+      // A new Wharf was deployed: load its page, each screen at its own moment.
+      reloading.current = true;
+      setTimeout(() => window.location.reload(), reloadSpreadMs());
+    }
+    setData((current) => receiveDisplaySnapshot(current, snapshot, Date.now()));
+    setOfflineSince(null);
+  }, []);
+
   const load = useCallback(async (): Promise<boolean> => {
     if (refused.current) return false;
     try {
@@ -53,23 +70,15 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         return false;
       }
       if (!response.ok) throw new Error(`snapshot answered ${response.status}`);
-      const snapshot = (await response.json()) as DisplaySnapshot;
-      version.current ??= snapshot.version;
-      if (snapshot.version !== version.current && !reloading.current) {
-        // A new Wharf was deployed: load its page, each screen at its own moment.
-        reloading.current = true;
-        setTimeout(() => window.location.reload(), reloadSpreadMs());
-      }
-      setData({ snapshot, receivedAt: Date.now() });
-      setOfflineSince(null);
+      receive((await response.json()) as DisplaySnapshot);
       return true;
     } catch {
       setOfflineSince((since) => since ?? Date.now());
       return false;
     }
-  }, [slug, refuse]);
+  }, [slug, refuse, receive]);
 
-  // The stream, reconnected after a jittered backoff; the snapshot read after each (re)connect and on each notice.
+  // The stream, reconnected after a jittered backoff: the whole snapshot on each (re)connect and playlist change, boards' builds pushed.
   useEffect(() => {
     let source: EventSource | null = null;
     let failures = 0;
@@ -86,9 +95,14 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     const connect = () => {
       if (stopped || refused.current) return;
       source = new EventSource(`/display/${slug}/stream`);
+      source.addEventListener("snapshot", (event) => receive(JSON.parse((event as MessageEvent<string>).data) as DisplaySnapshot));
       source.addEventListener("ready", () => {
         failures = 0;
-        void load();
+      });
+      source.addEventListener("board", (event) => {
+        const board = JSON.parse((event as MessageEvent<string>).data) as BoardSnapshot;
+        setData((current) => receiveBoardSnapshot(current, board, Date.now()));
+        setOfflineSince(null);
       });
       source.addEventListener("change", refetchSoon);
       source.addEventListener("refused", (event) => {
@@ -105,7 +119,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         });
       };
     };
-    // The first snapshot comes with the stream's `ready` (or, when the stream fails, from its error handler).
+    // The first snapshot comes through the stream (or, when the stream fails, from its error handler).
     connect();
     const poll = setInterval(() => void load(), pollMs);
     return () => {
@@ -115,7 +129,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
       clearTimeout(spread);
       clearInterval(poll);
     };
-  }, [slug, load, refuse]);
+  }, [slug, load, refuse, receive]);
 
   // Each second: the clock, and where the screen is in its playlist (kept across reloads).
   const rotation = data?.snapshot.rotation;
@@ -205,7 +219,14 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
           style={{ gridTemplateColumns: `repeat(${gridColumns}, minmax(0, 1fr))`, gridTemplateRows: `repeat(${gridRows(tiles)}, minmax(0, 1fr))` }}
         >
           {tiles.map((tile) => (
-            <TileFrame key={tile.id} tile={tile} data={snapshot.tiles[tile.id]} generatedAt={snapshot.generatedAt} receivedAt={receivedAt} now={now} />
+            <TileFrame
+              key={tile.id}
+              tile={tile}
+              data={snapshot.tiles[tile.id]}
+              generatedAt={snapshot.generatedAt}
+              receivedAt={receivedAt[snapshot.board.id] ?? now}
+              now={now}
+            />
           ))}
         </main>
       </div>

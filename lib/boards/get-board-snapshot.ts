@@ -2,7 +2,8 @@
 // health poller's snapshots, deployments, requests): no screen causes a call
 // to Azure or a cluster. Screens of one board in one web process share one
 // read: the result is kept for a few seconds and concurrent reads wait for
-// the one in flight, so 500 screens refetching after a notice cost one read.
+// the one in flight, so 500 screens (re)connecting cost one read; after a
+// change the new build is pushed to them (board-snapshot-feed.ts).
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
@@ -37,11 +38,25 @@ export async function getBoardSnapshot({
   if (!can(actor, "board:view", { boardId })) throw forbidden("board:view");
   const cached = cache().get(boardId);
   if (!fresh && cached && now.getTime() - cached.at < cacheMs) return cached.snapshot;
-  const snapshot = readSnapshot(boardId, now, fresh);
-  cache().set(boardId, { at: now.getTime(), snapshot });
-  snapshot.catch(() => cache().delete(boardId));
+  return keep(boardId, now, readSnapshot(boardId, now, fresh));
+}
+
+/**
+ * Builds the board's snapshot now, whatever is kept, and keeps it for the screens' reads. For board-snapshot-feed.ts, which pushes it
+ * to the board's screens and lets in only screens that may view the board (decision 0041); never answered to anyone as it is.
+ */
+export async function refreshBoardSnapshot(boardId: string, now = new Date()): Promise<BoardSnapshot> {
+  return keep(boardId, now, readSnapshot(boardId, now, false));
+}
+
+function keep(boardId: string, now: Date, snapshot: Promise<BoardSnapshot>): Promise<BoardSnapshot> {
+  const entry: Cached = { at: now.getTime(), snapshot };
+  cache().set(boardId, entry);
+  snapshot.catch(() => {
+    if (cache().get(boardId) === entry) cache().delete(boardId);
+  });
   // Forget old boards so the map does not grow with deleted ones.
-  for (const [id, entry] of cache()) if (now.getTime() - entry.at > 60_000) cache().delete(id);
+  for (const [id, kept] of cache()) if (now.getTime() - kept.at > 60_000) cache().delete(id);
   return snapshot;
 }
 
@@ -278,12 +293,16 @@ function toRolloutRow(row: {
 export async function getDisplaySnapshot({
   display,
   version,
+  latest,
 }: {
   display: Pick<Extract<DisplayCheck, { ok: true }>, "actor" | "rotation" | "playlist" | "expiresAt">;
   version: string;
+  /** A board's latest build pushed to its screens, if there is one (the stream's first snapshot: board-snapshot-feed.ts). */
+  latest?: (boardId: string) => Promise<BoardSnapshot> | undefined;
 }): Promise<DisplaySnapshot> {
   const boardIds = [...new Set(display.rotation.map((entry) => entry.boardId))];
-  const boards = await Promise.all(boardIds.map((boardId) => getBoardSnapshot({ actor: display.actor, boardId })));
+  const read = (boardId: string) => getBoardSnapshot({ actor: display.actor, boardId });
+  const boards = await Promise.all(boardIds.map((boardId) => latest?.(boardId)?.catch(() => read(boardId)) ?? read(boardId)));
   return {
     playlist: display.playlist,
     rotation: display.rotation,
