@@ -2,7 +2,8 @@
 // PostgreSQL (unless DATABASE_URL is set), applies migrations, starts the
 // sandbox (in sandbox mode) and seeds it, builds the web app if no build
 // exists, then runs Next.js and prints where to open it.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { checkEnvironment, ConfigError, loadConfig } from "../lib/config";
@@ -105,6 +106,22 @@ async function startSandbox(
   };
 }
 
+/**
+ * `next build` in a child the launcher waits for without blocking its event loop, so Ctrl-C or a SIGTERM while it
+ * builds (a minute or two) ends the build and everything started before it, rather than waiting for the build.
+ */
+async function buildWebApp(env: NodeJS.ProcessEnv): Promise<void> {
+  const build = spawn(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
+  const exited = once(build, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  cleanups.push(async () => {
+    if (build.exitCode !== null || build.signalCode !== null) return;
+    build.kill("SIGTERM");
+    await exited;
+  });
+  const [code, signal] = await exited;
+  if (code !== 0) throw new Error(signal ? `next build was stopped (${signal})` : "next build failed; see the output above");
+}
+
 async function main() {
   const started = Date.now();
   const mode = checkEnvironment(process.env);
@@ -147,8 +164,7 @@ async function main() {
 
   if (!dev && (!existsSync(join(root, ".next", "BUILD_ID")) || process.argv.includes("--rebuild"))) {
     say("building the web app (first start only; takes a minute or two)");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, env, stdio: "inherit" });
-    if (build.status !== 0) throw new Error("next build failed; see the output above");
+    await buildWebApp(env);
   }
 
   // V8 sizes its heap from the machine's memory and collects lazily; on a
@@ -197,6 +213,8 @@ process.on("exit", () => {
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
 
 main().catch(async (error: unknown) => {
+  // Stopped while starting (a signal during the build): stop() is already ending everything and exits.
+  if (stopping) return;
   const message = error instanceof ConfigError || error instanceof Error ? error.message : String(error);
   process.stderr.write(`[wharf] cannot start: ${message}\n`);
   await stop(1);

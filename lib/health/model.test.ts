@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateHealth, judge, withoutSince, type HealthInput } from "@/lib/health/model";
+import { evaluateHealth, failureRateLowerBoundPct, judge, withoutSince, type HealthInput } from "@/lib/health/model";
 import { thresholdsForTier } from "@/lib/health/thresholds";
 import { healthSignals, type HealthReason } from "@/lib/health/types";
 import { kubernetes, now, telemetry } from "@/lib/health/__fixtures__/observations";
@@ -90,6 +90,41 @@ describe("evaluateHealth", () => {
       state: "unhealthy",
       reasons: [{ signal: "p95Duration", threshold: 2000 }],
     });
+  });
+
+  it("judges failure rate by what its failures show beyond chance: one failure in 40 is a note, many are a state", () => {
+    const quietCritical = { observedAt: telemetry.quiet.observedAt, requests: 40, failed: 1, failureRatePct: 2.5, p95DurationMs: 100, availabilityPct: null };
+    const one = evaluate({ telemetry: quietCritical, thresholds: critical });
+    expect(one.state).toBe("healthy");
+    expect(one.reasons).toEqual([
+      expect.objectContaining({
+        signal: "failureRate",
+        state: "healthy",
+        value: 2.5,
+        threshold: 1,
+        message: "Failure rate 2.5 % (1 of 40 requests) is over the degraded threshold of 1 %, but so few failures can be chance: not judged yet",
+      }),
+    ]);
+    // 4 in 40 (10 %) is not chance at 1 %, but could still be under 5 % underneath: degraded, not unhealthy.
+    const four = evaluate({ telemetry: { ...quietCritical, failed: 4, failureRatePct: 10 }, thresholds: critical });
+    expect(four).toMatchObject({ state: "degraded", reasons: [{ signal: "failureRate", value: 10, threshold: 1 }] });
+    expect(four.reasons[0]!.message).toMatch(/^Failure rate 10 % is at or above the degraded threshold of 1 %/);
+    // All 40 failing is unhealthy.
+    expect(evaluate({ telemetry: { ...quietCritical, failed: 40, failureRatePct: 100 }, thresholds: critical }).state).toBe("unhealthy");
+  });
+
+  it("the failure rate's lower bound is the 95 % Wilson score interval's", () => {
+    expect(failureRateLowerBoundPct(0, 100)).toBe(0);
+    expect(failureRateLowerBoundPct(0, 0)).toBe(0);
+    // One failure in the fewest requests a critical service is judged on is still under its 1 %.
+    expect(failureRateLowerBoundPct(1, 20)).toBeCloseTo(0.89, 2);
+    expect(failureRateLowerBoundPct(1, 40)).toBeCloseTo(0.44, 2);
+    expect(failureRateLowerBoundPct(70, 1000)).toBeCloseTo(5.58, 2);
+    expect(failureRateLowerBoundPct(214, 1000)).toBeCloseTo(18.97, 2);
+    expect(failureRateLowerBoundPct(40, 40)).toBeCloseTo(91.24, 2);
+    // More requests at the same rate: the bound closes in on the rate.
+    expect(failureRateLowerBoundPct(200, 10_000)).toBeGreaterThan(failureRateLowerBoundPct(20, 1000));
+    expect(failureRateLowerBoundPct(200, 10_000)).toBeLessThan(2);
   });
 
   it("does not judge failure rate or p95 below the minimum number of requests, and says so", () => {

@@ -188,6 +188,57 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
   return reasons;
 }
 
+/** The usual 95 % interval (97.5 % one-sided): the failure rate is judged by the lowest rate its failures are consistent with. */
+const confidenceZ = 1.96;
+
+/**
+ * The 95 % Wilson score interval's lower bound of `failed` in `requests`, in percent: the lowest true failure rate
+ * consistent with what was seen. One failure in 20 requests reads 5 % but is consistent with a 0.89 % rate; 70 in
+ * 1,000 reads 7 % and is not consistent with anything under 5.6 %.
+ */
+export function failureRateLowerBoundPct(failed: number, requests: number): number {
+  if (requests <= 0) return 0;
+  const p = Math.min(1, Math.max(0, failed / requests));
+  const z2 = confidenceZ * confidenceZ;
+  const centre = p + z2 / (2 * requests);
+  const margin = confidenceZ * Math.sqrt((p * (1 - p)) / requests + z2 / (4 * requests * requests));
+  return (100 * Math.max(0, centre - margin)) / (1 + z2 / requests);
+}
+
+/**
+ * The failure rate against the thresholds, judged by what the failures show beyond chance: a quiet critical service
+ * with one failed request in 40 reads 2.5 %, over critical's 1 %, yet a 0.2 % service gives that often. So the state
+ * comes from the rate's 95 % lower bound (failureRateLowerBoundPct); the reason still shows the rate seen. A rate over
+ * a threshold that chance explains is a note, not a state, so a wall board does not flap on single failures.
+ */
+function failureRateReason(ratePct: number, requests: number, failed: number | undefined, thresholds: TierThresholds): Draft | null {
+  const seen = judge(ratePct, thresholds.failureRatePct, true);
+  if (!seen) return null;
+  const failures = failed ?? (ratePct * requests) / 100;
+  const verdict = judge(failureRateLowerBoundPct(failures, requests), thresholds.failureRatePct, true);
+  const counted = `${formatNumber(round(failures, 1))} of ${formatNumber(requests)} requests`;
+  if (!verdict) {
+    return {
+      signal: "failureRate",
+      state: "healthy",
+      value: round(ratePct, 2),
+      threshold: seen.threshold,
+      since: null,
+      message:
+        `Failure rate ${formatNumber(ratePct)} % (${counted}) is over the ${seen.state} threshold of ${formatNumber(seen.threshold)} %, ` +
+        "but so few failures can be chance: not judged yet",
+    };
+  }
+  return {
+    signal: "failureRate",
+    state: verdict.state,
+    value: round(ratePct, 2),
+    threshold: verdict.threshold,
+    since: null,
+    message: `Failure rate ${formatNumber(ratePct)} % is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+  };
+}
+
 function telemetryReasons(observation: TelemetryObservation | null, thresholds: TierThresholds, now: Date, cycleSeconds: number): Draft[] {
   if (observation === null) {
     return [
@@ -242,19 +293,8 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
     });
   }
   if (judged && observation.failureRatePct != null) {
-    const verdict = judge(observation.failureRatePct, thresholds.failureRatePct, true);
-    if (verdict) {
-      reasons.push({
-        signal: "failureRate",
-        state: verdict.state,
-        value: round(observation.failureRatePct, 2),
-        threshold: verdict.threshold,
-        since: null,
-        message:
-          `Failure rate ${formatNumber(observation.failureRatePct)} % is at or above ` +
-          `the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
-      });
-    }
+    const failureRate = failureRateReason(observation.failureRatePct, requests, observation.failed, thresholds);
+    if (failureRate) reasons.push(failureRate);
   }
   if (judged && observation.p95DurationMs != null) {
     const verdict = judge(observation.p95DurationMs, thresholds.p95DurationMs, true);
