@@ -89,7 +89,7 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   page,
   browser,
 }) => {
-  test.setTimeout(600_000);
+  test.setTimeout(900_000);
   const namespace = `payments-hl${Date.now().toString(36)}`;
   await signInAs(page, "payments");
   const adminContext = await browser.newContext();
@@ -128,11 +128,13 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   await board.screenshot({ path: "test-results/health-live-rolled-back.png", fullPage: true });
   await expectEnvironment(page, service, "dev", namespace, "healthy", null, withinCycles(1));
 
-  // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes, so it rises
-  // minute by minute after the deploy and crosses critical's degraded threshold (1 %) within about a minute.
+  // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes, by its 95 % lower
+  // bound (decision 0044), so it rises minute by minute after the deploy and crosses critical's degraded threshold
+  // (1 %) once there are failures enough not to be chance: Ledger's role gets about 10 requests a minute at night
+  // (the sandbox's traffic follows the time of day), so 4 or 5 failures, two to four minutes.
   try {
     await deployFromPage(page, service, namespace, namespaceId, "errors", "succeeded");
-    await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "degraded", { timeout: 120_000 });
+    await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "degraded", { timeout: 300_000 });
     await expect(healthRow(board, namespace).getByRole("list", { name: "Reasons" })).toContainText(
       /Failure rate [\d.]+ % is at or above the degraded threshold of 1 %/,
     );
