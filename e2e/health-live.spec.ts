@@ -128,10 +128,10 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   await board.screenshot({ path: "test-results/health-live-rolled-back.png", fullPage: true });
   await expectEnvironment(page, service, "dev", namespace, "healthy", null, withinCycles(1));
 
-  // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes, by its 95 % lower
+  // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes by its 99 % lower
   // bound (decision 0044), so it rises minute by minute after the deploy and crosses critical's degraded threshold
-  // (1 %) once there are failures enough not to be chance: Ledger's role gets about 10 requests a minute at night
-  // (the sandbox's traffic follows the time of day), so 4 or 5 failures, two to four minutes.
+  // (1 %) once the failures are too many to be chance: Ledger's role gets about 10 requests a minute at night (the
+  // sandbox's traffic follows the time of day), so after 4 or 5 failures, two to four minutes.
   try {
     await deployFromPage(page, service, namespace, namespaceId, "errors", "succeeded");
     await expect(healthRow(board, namespace)).toHaveAttribute("data-state", "degraded", { timeout: 300_000 });

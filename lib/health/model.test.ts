@@ -105,7 +105,7 @@ describe("evaluateHealth", () => {
         message: "Failure rate 2.5 % (1 of 40 requests) is over the degraded threshold of 1 %, but so few failures can be chance: not judged yet",
       }),
     ]);
-    // 4 in 40 (10 %) is not chance at 1 %, but could still be under 5 % underneath: degraded, not unhealthy.
+    // 4 in 40 (10 %) is not chance at 1 %, but could be 3 % underneath: degraded, not unhealthy.
     const four = evaluate({ telemetry: { ...quietCritical, failed: 4, failureRatePct: 10 }, thresholds: critical });
     expect(four).toMatchObject({ state: "degraded", reasons: [{ signal: "failureRate", value: 10, threshold: 1 }] });
     expect(four.reasons[0]!.message).toMatch(/^Failure rate 10 % is at or above the degraded threshold of 1 %/);
@@ -113,15 +113,15 @@ describe("evaluateHealth", () => {
     expect(evaluate({ telemetry: { ...quietCritical, failed: 40, failureRatePct: 100 }, thresholds: critical }).state).toBe("unhealthy");
   });
 
-  it("the failure rate's lower bound is the 95 % Wilson score interval's", () => {
+  it("the failure rate's lower bound is the 99 % Wilson score interval's", () => {
     expect(failureRateLowerBoundPct(0, 100)).toBe(0);
     expect(failureRateLowerBoundPct(0, 0)).toBe(0);
     // One failure in the fewest requests a critical service is judged on is still under its 1 %.
-    expect(failureRateLowerBoundPct(1, 20)).toBeCloseTo(0.89, 2);
-    expect(failureRateLowerBoundPct(1, 40)).toBeCloseTo(0.44, 2);
-    expect(failureRateLowerBoundPct(70, 1000)).toBeCloseTo(5.58, 2);
-    expect(failureRateLowerBoundPct(214, 1000)).toBeCloseTo(18.97, 2);
-    expect(failureRateLowerBoundPct(40, 40)).toBeCloseTo(91.24, 2);
+    expect(failureRateLowerBoundPct(1, 20)).toBeCloseTo(0.59, 2);
+    expect(failureRateLowerBoundPct(1, 40)).toBeCloseTo(0.29, 2);
+    expect(failureRateLowerBoundPct(70, 1000)).toBeCloseTo(5.19, 2);
+    expect(failureRateLowerBoundPct(214, 1000)).toBeCloseTo(18.25, 2);
+    expect(failureRateLowerBoundPct(40, 40)).toBeCloseTo(85.77, 2);
     // More requests at the same rate: the bound closes in on the rate.
     expect(failureRateLowerBoundPct(200, 10_000)).toBeGreaterThan(failureRateLowerBoundPct(20, 1000));
     expect(failureRateLowerBoundPct(200, 10_000)).toBeLessThan(2);
@@ -140,6 +140,32 @@ describe("evaluateHealth", () => {
       }),
     ]);
     expect(evaluate({ telemetry: telemetry.noRequests }).reasons[0]!.message).toBe("No requests in the window: failure rate and p95 not judged");
+  });
+
+  it("judges availability beyond chance when the runs are counted: one failed run of 15 is a note", () => {
+    const runs = (passed: number) => ({
+      ...telemetry.quiet,
+      availabilityPct: (100 * passed) / 15,
+      availabilityRuns: 15,
+      availabilityPassed: passed,
+    });
+    const one = evaluate({ telemetry: runs(14), thresholds: critical });
+    expect(one.state).toBe("healthy");
+    expect(one.reasons).toEqual([
+      expect.objectContaining({
+        signal: "availability",
+        state: "healthy",
+        value: 93.33,
+        threshold: 95,
+        message:
+          "Availability 93.3 % (14 of 15 test runs passed) is under the unhealthy threshold of 95 %, but so few failed runs can be chance: not judged yet",
+      }),
+    ]);
+    // Two failed of 15 is at best 97.4 %: degraded against critical's 99 %, not unhealthy.
+    expect(evaluate({ telemetry: runs(13), thresholds: critical })).toMatchObject({ state: "degraded", reasons: [{ signal: "availability", threshold: 99 }] });
+    // A third of the runs failing is unhealthy; every run failing (the service down) too.
+    expect(evaluate({ telemetry: runs(10), thresholds: critical })).toMatchObject({ state: "unhealthy", reasons: [{ signal: "availability", threshold: 95 }] });
+    expect(evaluate({ telemetry: runs(0), thresholds: critical }).state).toBe("unhealthy");
   });
 
   it("availability: lower is worse", () => {

@@ -188,13 +188,13 @@ function kubernetesReasons(observation: KubernetesObservation, thresholds: TierT
   return reasons;
 }
 
-/** The usual 95 % interval (97.5 % one-sided): the failure rate is judged by the lowest rate its failures are consistent with. */
-const confidenceZ = 1.96;
+/** A 99 % interval (99.5 % one-sided): a false alarm on a wall board costs more than a minute more to see a real one. */
+const confidenceZ = 2.576;
 
 /**
- * The 95 % Wilson score interval's lower bound of `failed` in `requests`, in percent: the lowest true failure rate
- * consistent with what was seen. One failure in 20 requests reads 5 % but is consistent with a 0.89 % rate; 70 in
- * 1,000 reads 7 % and is not consistent with anything under 5.6 %.
+ * The 99 % Wilson score interval's lower bound of `failed` in `requests`, in percent: the lowest true failure rate
+ * consistent with what was seen. One failure in 20 requests reads 5 % but is consistent with a 0.59 % rate; 70 in
+ * 1,000 reads 7 % and is not consistent with anything under 5.2 %.
  */
 export function failureRateLowerBoundPct(failed: number, requests: number): number {
   if (requests <= 0) return 0;
@@ -208,7 +208,7 @@ export function failureRateLowerBoundPct(failed: number, requests: number): numb
 /**
  * The failure rate against the thresholds, judged by what the failures show beyond chance: a quiet critical service
  * with one failed request in 40 reads 2.5 %, over critical's 1 %, yet a 0.2 % service gives that often. So the state
- * comes from the rate's 95 % lower bound (failureRateLowerBoundPct); the reason still shows the rate seen. A rate over
+ * comes from the rate's 99 % lower bound (failureRateLowerBoundPct); the reason still shows the rate seen. A rate over
  * a threshold that chance explains is a note, not a state, so a wall board does not flap on single failures.
  */
 function failureRateReason(ratePct: number, requests: number, failed: number | undefined, thresholds: TierThresholds): Draft | null {
@@ -236,6 +236,41 @@ function failureRateReason(ratePct: number, requests: number, failed: number | u
     threshold: verdict.threshold,
     since: null,
     message: `Failure rate ${formatNumber(ratePct)} % is at or above the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
+  };
+}
+
+/**
+ * Availability against the thresholds, judged beyond chance as the failure rate is: five locations every five
+ * minutes make 15 runs in the window, and one failed run reads 93.3 %, under critical's 95 %. The state comes from the
+ * best availability the failed runs are consistent with (100 % less their failure share's lower bound); without run
+ * counts (figures kept from before they were recorded), from the share seen.
+ */
+function availabilityReason(observation: TelemetryObservation, availabilityPct: number, thresholds: TierThresholds): Draft | null {
+  const seen = judge(availabilityPct, thresholds.availabilityPct, false);
+  if (!seen) return null;
+  const runs = observation.availabilityRuns ?? 0;
+  const passed = observation.availabilityPassed ?? 0;
+  const counted = runs > 0 && observation.availabilityPassed !== undefined;
+  const verdict = counted ? judge(100 - failureRateLowerBoundPct(runs - passed, runs), thresholds.availabilityPct, false) : seen;
+  if (!verdict) {
+    return {
+      signal: "availability",
+      state: "healthy",
+      value: round(availabilityPct, 2),
+      threshold: seen.threshold,
+      since: null,
+      message:
+        `Availability ${formatNumber(availabilityPct)} % (${formatNumber(round(passed, 1))} of ${formatNumber(round(runs, 1))} test runs passed) ` +
+        `is under the ${seen.state} threshold of ${formatNumber(seen.threshold)} %, but so few failed runs can be chance: not judged yet`,
+    };
+  }
+  return {
+    signal: "availability",
+    state: verdict.state,
+    value: round(availabilityPct, 2),
+    threshold: verdict.threshold,
+    since: null,
+    message: `Availability ${formatNumber(availabilityPct)} % is at or below the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
   };
 }
 
@@ -312,19 +347,8 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
     }
   }
   if (observation.availabilityPct != null) {
-    const verdict = judge(observation.availabilityPct, thresholds.availabilityPct, false);
-    if (verdict) {
-      reasons.push({
-        signal: "availability",
-        state: verdict.state,
-        value: round(observation.availabilityPct, 2),
-        threshold: verdict.threshold,
-        since: null,
-        message:
-          `Availability ${formatNumber(observation.availabilityPct)} % is at or below ` +
-          `the ${verdict.state} threshold of ${formatNumber(verdict.threshold)} %`,
-      });
-    }
+    const availability = availabilityReason(observation, observation.availabilityPct, thresholds);
+    if (availability) reasons.push(availability);
   }
   return reasons;
 }

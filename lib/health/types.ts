@@ -104,4 +104,7 @@ export interface TelemetryObservation {
   p95DurationMs?: number | null;
   /** null when the role has no availability tests. */
   availabilityPct?: number | null;
+  /** The availability test runs in the window and how many passed (ItemCount-weighted), when known: judged beyond chance. */
+  availabilityRuns?: number;
+  availabilityPassed?: number;
 }

@@ -182,6 +182,7 @@ function telemetryFor(
         failureRatePct: requests > 0 ? (100 * failed) / requests : null,
         p95DurationMs: p95,
         availabilityPct: runs > 0 ? (100 * passed) / runs : null,
+        ...(runs > 0 ? { availabilityRuns: runs, availabilityPassed: passed } : {}),
       },
       minutes,
     };
