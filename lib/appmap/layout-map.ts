@@ -6,10 +6,12 @@
 // added → placed next to a neighbour that already has a place (or in a new
 // column), without moving anyone; nodes gone → their positions dropped. Only
 // a map with no stored position for any of its nodes gets a full elkjs
-// layout.
+// layout, run in a worker thread (decision 0045) so it does not block the
+// process's other jobs; it rejects with a MapLayoutError when elkjs fails,
+// the thread dies or the layout runs past its time bound.
 import { createHash } from "node:crypto";
-import ELK from "elkjs/lib/elk.bundled.js";
 import type { Position } from "@/lib/appmap/types";
+import { layoutInThread, type ElkInput } from "@/lib/appmap/layout-thread-client";
 
 export const nodeWidth = 200;
 export const nodeHeight = 64;
@@ -50,11 +52,11 @@ const elkOptions = {
   "elk.separateConnectedComponents": "true",
 };
 
-async function fullLayout(graph: LayoutGraph): Promise<Record<string, Position>> {
-  const elk = new ELK();
+/** The ELK graph of a full layout: nodes and edges sorted, so the same graph gives the same picture. */
+export function elkInput(graph: LayoutGraph): ElkInput {
   const ids = graph.nodes.map((node) => node.id).sort();
   const known = new Set(ids);
-  const laidOut = await elk.layout({
+  return {
     id: "map",
     layoutOptions: elkOptions,
     children: ids.map((id) => ({ id, width: nodeWidth, height: nodeHeight })),
@@ -63,10 +65,7 @@ async function fullLayout(graph: LayoutGraph): Promise<Record<string, Position>>
       .filter((edge) => edge.source !== edge.target && known.has(edge.source) && known.has(edge.target))
       .sort((a, b) => a.source.localeCompare(b.source) || a.target.localeCompare(b.target))
       .map((edge, index) => ({ id: `e${index}`, sources: [edge.source], targets: [edge.target] })),
-  });
-  const positions: Record<string, Position> = {};
-  for (const child of laidOut.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
-  return positions;
+  };
 }
 
 function overlaps(positions: Record<string, Position>, candidate: Position): boolean {
@@ -108,7 +107,7 @@ export async function layoutMap(graph: LayoutGraph, previous: StoredLayout | nul
   const kept: Record<string, Position> = {};
   for (const id of ids) if (previous?.positions[id]) kept[id] = previous.positions[id];
   if (Object.keys(kept).length === 0) {
-    return { topologyKey: key, positions: ids.length ? await fullLayout(graph) : {}, method: "full" };
+    return { topologyKey: key, positions: ids.length ? await layoutInThread(elkInput(graph)) : {}, method: "full" };
   }
   const added = ids.filter((id) => !kept[id]);
   return { topologyKey: key, positions: added.length ? placeNew(graph, kept, added) : kept, method: "incremental" };

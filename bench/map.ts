@@ -1,0 +1,209 @@
+// The application map at fleet scale (issue 13, decision 0045): a 2,000-node,
+// 6,000-edge map shaped like a company's (85 teams of 20 services calling
+// mostly inside their team, some across, and 300 shared external targets:
+// SQL databases, Redis caches, Service Bus queues, third-party HTTP APIs, the
+// popular ones called by many). Prints:
+// - the full elkjs layout's wall time in the layout thread, and this
+//   process's event-loop delay meanwhile (perf_hooks monitorEventLoopDelay);
+// - the same layout on this thread, as before decision 0045 (skipped with
+//   --no-inline): the event loop's longest stall is then the layout itself;
+// - an incremental layout after 10 new services (on this thread: no elkjs);
+// - the read behind GET /api/v1/map (getMap, in this process, without HTTP
+//   and Next's routing; its JSON included) with that snapshot stored in an
+//   embedded PostgreSQL, fleet-wide and for one team (skipped with --no-read).
+// Asserts nothing (the tests check behaviour).
+//
+//   npx tsx bench/map.ts [--services 1700] [--externals 300] [--runs 50] [--no-inline] [--no-read]
+import { rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import ELK from "elkjs/lib/elk.bundled.js";
+import { elkInput, layoutMap, type LayoutGraph, type LayoutResult } from "../lib/appmap/layout-map";
+import { stopLayoutThread } from "../lib/appmap/layout-thread-client";
+import type { MapEdge, MapNode } from "../lib/appmap/types";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { applyMigrations } from "../lib/db/migrate";
+import { freePort } from "../lib/net/free-port";
+import { percentile } from "./process-stats";
+
+const root = resolve(import.meta.dirname, "..");
+const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
+const serviceCount = arg("--services", 1_700);
+const externalCount = arg("--externals", 300);
+const runs = arg("--runs", 50);
+const teamSize = 20;
+const dataDir = join(root, ".data", "bench-map");
+
+let seed = 2026;
+const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+
+const externalTypes = ["SQL", "Redis", "Azure Service Bus", "HTTP"] as const;
+
+function fleet(): { nodes: MapNode[]; edges: MapEdge[] } {
+  const teams = Math.ceil(serviceCount / teamSize);
+  const nodes: MapNode[] = Array.from({ length: serviceCount }, (_, i) => {
+    const team = Math.floor(i / teamSize);
+    const slug = `team-${team}-svc-${i % teamSize}`;
+    return {
+      id: `svc:${slug}`,
+      kind: "service",
+      label: slug,
+      team: { slug: `team-${team}`, name: `Team ${team}` },
+      serviceSlug: slug,
+      role: slug,
+      health: "healthy",
+    };
+  });
+  for (let i = 0; i < externalCount; i++) {
+    const type = externalTypes[i % externalTypes.length]!;
+    const target = `${type.toLowerCase().replace(/ /g, "-")}-${i}.example.net`;
+    nodes.push({ id: `ext:${type}:${target}`, kind: "external", label: target, team: null, dependencyType: type, target, health: null });
+  }
+  const externals = nodes.slice(serviceCount);
+  const pairs = new Set<string>();
+  const edges: MapEdge[] = [];
+  const add = (source: string, target: string) => {
+    if (pairs.has(`${source} ${target}`)) return false;
+    pairs.add(`${source} ${target}`);
+    const calls = Math.floor(100 + random() * 50_000);
+    const failedCalls = random() < 0.1 ? Math.floor(calls * random() * 0.2) : 0;
+    edges.push({
+      id: `${source}->${target}`,
+      source,
+      target,
+      calls,
+      failedCalls,
+      failurePct: Math.round((failedCalls / calls) * 1000) / 10,
+      avgMs: Math.round(5 + random() * 200),
+      p95Ms: Math.round(50 + random() * 900),
+      declaration: target.startsWith("svc:") ? (random() < 0.8 ? "declared" : "undeclared") : "not-applicable",
+      selfCall: source === target,
+      stale: false,
+    });
+    return true;
+  };
+  const target = Math.round((serviceCount + externalCount) * 3);
+  while (edges.length < target) {
+    const i = Math.floor(random() * serviceCount);
+    const team = Math.floor(i / teamSize);
+    const roll = random();
+    // 60 % inside the team, 15 % to another team's service, 25 % to an external (skewed: the first tenth are the shared ones).
+    if (roll < 0.6) add(nodes[i]!.id, nodes[team * teamSize + Math.floor(random() * teamSize)]?.id ?? nodes[i]!.id);
+    else if (roll < 0.75) add(nodes[i]!.id, nodes[Math.floor(random() * teams) * teamSize + Math.floor(random() * teamSize)]?.id ?? nodes[0]!.id);
+    else add(nodes[i]!.id, random() < 0.5 ? pick(externals.slice(0, Math.ceil(externalCount / 10))).id : pick(externals).id);
+  }
+  return { nodes, edges };
+}
+
+function delays(histogram: ReturnType<typeof monitorEventLoopDelay>): string {
+  return `event loop delay max ${(histogram.max / 1e6).toFixed(0)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`;
+}
+
+async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number; loop: string }> {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  histogram.disable();
+  return { result, ms, loop: delays(histogram) };
+}
+
+async function main() {
+  const map = fleet();
+  const graph: LayoutGraph = map;
+  const selfCalls = map.edges.filter((edge) => edge.selfCall).length;
+  console.log(
+    `map: ${map.nodes.length} nodes (${serviceCount} services in ${Math.ceil(serviceCount / teamSize)} teams, ${externalCount} externals), ${map.edges.length} edges (${selfCalls} self-calls)`,
+  );
+
+  const full = await timed(() => layoutMap(graph, null));
+  console.log(`full layout in the layout thread: ${(full.ms / 1000).toFixed(1)} s (thread start included); this thread meanwhile: ${full.loop}`);
+  const again = await timed(() => layoutMap({ nodes: [...graph.nodes].reverse(), edges: graph.edges }, null));
+  console.log(
+    `full layout again, thread warm: ${(again.ms / 1000).toFixed(1)} s; ${again.loop}; same positions: ${JSON.stringify(again.result.positions) === JSON.stringify(full.result.positions)}`,
+  );
+  await stopLayoutThread();
+
+  if (!process.argv.includes("--no-inline")) {
+    const inline = await timed(() => new ELK().layout(elkInput(graph)));
+    console.log(`before (elkjs on this thread, as until decision 0045): ${(inline.ms / 1000).toFixed(1)} s; ${inline.loop}`);
+  }
+
+  const grown = { nodes: [...graph.nodes], edges: [...graph.edges] };
+  for (let i = 0; i < 10; i++) {
+    const id = `svc:new-${i}`;
+    grown.nodes.push({ id });
+    grown.edges.push({ source: pick(map.nodes.slice(0, serviceCount)).id, target: id }, { source: id, target: pick(map.nodes).id });
+  }
+  const incremental = await timed(async () => layoutMap(grown, full.result));
+  const moved = Object.entries(full.result.positions).filter(([id, position]) => {
+    const now = (incremental.result as LayoutResult).positions[id];
+    return now?.x !== position.x || now?.y !== position.y;
+  }).length;
+  console.log(`incremental layout, +10 services: ${incremental.ms.toFixed(1)} ms (method ${incremental.result.method}, ${moved} old nodes moved)`);
+
+  if (process.argv.includes("--no-read")) return;
+  rmSync(dataDir, { recursive: true, force: true });
+  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
+  await applyMigrations(database.url);
+  process.env.DATABASE_URL = database.url;
+  const { getPrisma } = await import("../lib/db/client");
+  const { getMap } = await import("../lib/appmap/get-map");
+  const prisma = getPrisma();
+  try {
+    await prisma.team.create({ data: { slug: "team-7", name: "Team 7", entraGroupIds: [] } });
+    const now = new Date();
+    const json = (value: unknown) => value as never;
+    for (const window of ["1h", "24h", "7d"]) {
+      await prisma.appMapSnapshot.create({
+        data: {
+          window,
+          environment: "",
+          nodes: json(map.nodes),
+          edges: json(map.edges),
+          notSeen: [],
+          sources: json([{ workspace: "log-bench", fetchedAt: now.toISOString(), error: null }]),
+          topologyKey: full.result.topologyKey,
+          positions: json(full.result.positions),
+          layoutMethod: "full",
+          laidOutAt: now,
+          builtAt: now,
+        },
+      });
+    }
+    const actor = { kind: "user" as const, userId: "u", name: "Admin", email: "a@example.com", isAdmin: true, teams: [] };
+    console.log(`getMap + JSON (the work of GET /api/v1/map after sign-in, no HTTP), ${runs} runs after 5 warm-ups; target p95 < 150 ms`);
+    for (const [label, query] of [
+      ["fleet-wide, window=1h", { window: "1h" }],
+      ["team=team-7, window=24h", { window: "24h", team: "team-7" }],
+    ] as const) {
+      for (let i = 0; i < 5; i++) JSON.stringify(await getMap({ actor, query }));
+      const times: number[] = [];
+      let bytes = 0;
+      let nodes = 0;
+      for (let i = 0; i < runs; i++) {
+        const started = performance.now();
+        const view = await getMap({ actor, query });
+        bytes = JSON.stringify(view).length;
+        times.push(performance.now() - started);
+        nodes = view.nodes.length;
+      }
+      times.sort((a, b) => a - b);
+      const p95 = percentile(times, 95);
+      console.log(
+        `${label.padEnd(24)} ${String(nodes).padStart(5)} nodes, ${(bytes / 1e6).toFixed(1)} MB JSON   ` +
+          `p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${p95.toFixed(1).padStart(7)} ms   ${p95 < 150 ? "met" : "NOT met"}`,
+      );
+    }
+  } finally {
+    await prisma.$disconnect();
+    await database.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
