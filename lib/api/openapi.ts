@@ -796,13 +796,23 @@ export function openApiDocument(serverUrl: string) {
                 "application/json": {
                   schema: {
                     type: "object",
-                    required: ["window", "environment", "team", "builtAt", "laidOutAt", "nodes", "edges", "notSeen", "sources"],
+                    required: ["window", "environment", "team", "builtAt", "laidOutAt", "nodes", "edges", "notSeen", "sources", "refreshError"],
                     properties: {
                       window: { type: "string", enum: ["1h", "24h", "7d"] },
                       environment: { type: ["string", "null"] },
                       team: { type: ["string", "null"] },
                       builtAt: { type: ["string", "null"], format: "date-time" },
                       laidOutAt: { type: ["string", "null"], format: "date-time" },
+                      refreshError: {
+                        type: ["object", "null"],
+                        description: "Set while the map's refreshes fail (the map shown is the last one built): the error, since when, the last try",
+                        required: ["message", "since", "lastAttemptAt"],
+                        properties: {
+                          message: { type: "string" },
+                          since: { type: "string", format: "date-time" },
+                          lastAttemptAt: { type: "string", format: "date-time" },
+                        },
+                      },
                       nodes: {
                         type: "array",
                         items: {

@@ -9,6 +9,7 @@ const view: MapView = {
   team: null,
   builtAt: "2026-12-04T12:00:00.000Z",
   laidOutAt: "2026-12-04T12:00:00.000Z",
+  refreshError: null,
   nodes: [
     { id: "svc:a", kind: "service", label: "a", team: null, serviceSlug: "a", health: "unhealthy", position: at },
     { id: "svc:b", kind: "service", label: "b", team: null, serviceSlug: "b", health: "healthy", position: at },

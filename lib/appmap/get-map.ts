@@ -8,7 +8,7 @@ import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { mapWindows, type MapWindow } from "@/lib/health/queries";
-import { fleetScope } from "@/lib/appmap/refresh-map";
+import { fleetScope, mapRefreshId } from "@/lib/appmap/refresh-map";
 import type { DeclaredNotSeen, MapEdge, MapNode, MapSource, Position } from "@/lib/appmap/types";
 
 const windows = Object.keys(mapWindows) as [MapWindow, ...MapWindow[]];
@@ -35,6 +35,14 @@ export interface MapView {
   edges: MapEdge[];
   notSeen: DeclaredNotSeen[];
   sources: MapSource[];
+  /** Set while the map's refreshes fail: the snapshot shown is the last good one. */
+  refreshError: { message: string; since: string; lastAttemptAt: string } | null;
+}
+
+async function readRefreshError(): Promise<MapView["refreshError"]> {
+  const row = await getPrisma().appMapRefresh.findUnique({ where: { id: mapRefreshId } });
+  if (!row?.lastError || !row.failingSince) return null;
+  return { message: row.lastError, since: row.failingSince.toISOString(), lastAttemptAt: row.lastAttemptAt.toISOString() };
 }
 
 export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<MapView> {
@@ -67,7 +75,7 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
       );
     }
   }
-  const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null };
+  const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null, refreshError: await readRefreshError() };
   if (!snapshot) return { ...base, builtAt: null, laidOutAt: null, nodes: [], edges: [], notSeen: [], sources: [] };
 
   let nodes = snapshot.nodes as unknown as MapNode[];

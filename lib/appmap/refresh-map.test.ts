@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { mapWindowsPlan, refreshAppMap } from "@/lib/appmap/refresh-map";
+import { mapRefreshId, mapWindowsPlan, refreshAppMap } from "@/lib/appmap/refresh-map";
+import { getMap } from "@/lib/appmap/get-map";
 import type { WorkspaceTelemetry } from "@/lib/health/poll-workspaces";
 import type { MapEdgeRow } from "@/lib/health/queries";
 import type { MapEdge, MapNode, MapSource, DeclaredNotSeen } from "@/lib/appmap/types";
@@ -194,5 +195,31 @@ describe("refreshAppMap", () => {
     expect(after.layoutMethod).toBe("incremental");
     for (const [id, position] of Object.entries(before.positions)) expect(after.positions[id]).toEqual(position);
     expect(after.positions[`role:newcomer-${suffix}`]).toEqual({ x: expect.any(Number), y: expect.any(Number) });
+  });
+
+  it("a refresh that fails keeps the last map, and the map says since when and why; the next good one clears it", async () => {
+    const prisma = getPrisma();
+    const before = await snapshot("1h");
+    const user = await prisma.user.create({
+      data: { entraObjectId: `rm-${suffix}`, tenantId: "t", name: "Rory Map", email: "rory@example.com", groupIds: [], appRoles: [], lastSignInAt: new Date() },
+    });
+    const actor = { kind: "user" as const, userId: user.id, name: user.name, email: user.email, isAdmin: false, teams: [] };
+    // A workspace id that is not a uuid: PostgreSQL refuses the edges' write, a real failure of the refresh.
+    const broken = () => refreshAppMap({ polled: polledWith({ "not-a-uuid": { "1h": { rows: rowsOne } } }), now: at(180), cycleSeconds: 60 });
+    await expect(broken()).rejects.toThrow(/uuid/i);
+    const first = await prisma.appMapRefresh.findUniqueOrThrow({ where: { id: mapRefreshId } });
+    await expect(broken()).rejects.toThrow(/uuid/i);
+    const failing = await getMap({ actor, query: { window: "1h", environment } });
+    expect(failing.refreshError).toMatchObject({ message: expect.stringMatching(/uuid/i), since: first.failingSince!.toISOString() });
+    // Since the first failure, not the latest: the second try moved only lastAttemptAt.
+    expect(Date.parse(failing.refreshError!.lastAttemptAt)).toBeGreaterThanOrEqual(first.lastAttemptAt.getTime());
+    // The last good map is still there, unchanged.
+    expect(failing.builtAt).toBe(before.builtAt.toISOString());
+    expect((await snapshot("1h")).positions).toEqual(before.positions);
+
+    await refreshAppMap({ polled: polledWith({ [workspaceIds.one]: { "1h": { rows: rowsOne } } }), now: at(240), cycleSeconds: 60 });
+    const healed = await getMap({ actor, query: { window: "1h", environment } });
+    expect(healed.refreshError).toBeNull();
+    expect(await prisma.appMapRefresh.findUniqueOrThrow({ where: { id: mapRefreshId } })).toMatchObject({ lastError: null, failingSince: null });
   });
 });

@@ -55,7 +55,40 @@ export interface RefreshMapSummary {
   layouts: Record<LayoutResult["method"], number>;
 }
 
+/** The one row of AppMapRefresh. */
+export const mapRefreshId = "map";
+
+/**
+ * Rebuilds every map snapshot, and records how it went in AppMapRefresh: a failure keeps the last snapshots, and /map
+ * says since when and why. The error is thrown on to the caller (the health cycle logs it and carries on).
+ */
 export async function refreshAppMap(input: { polled: ReadonlyMap<string, WorkspaceTelemetry>; now: Date; cycleSeconds: number }): Promise<RefreshMapSummary> {
+  const prisma = getPrisma();
+  const at = new Date();
+  try {
+    const summary = await rebuildSnapshots(input);
+    await prisma.appMapRefresh.upsert({
+      where: { id: mapRefreshId },
+      create: { id: mapRefreshId, lastAttemptAt: at, lastSuccessAt: at },
+      update: { lastAttemptAt: at, lastSuccessAt: at, failingSince: null, lastError: null },
+    });
+    return summary;
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 2000);
+    const previous = await prisma.appMapRefresh.findUnique({ where: { id: mapRefreshId } }).catch(() => null);
+    await prisma.appMapRefresh
+      .upsert({
+        where: { id: mapRefreshId },
+        create: { id: mapRefreshId, lastAttemptAt: at, failingSince: at, lastError: message },
+        update: { lastAttemptAt: at, failingSince: previous?.failingSince ?? at, lastError: message },
+      })
+      // The database itself failing: nothing can be recorded, and the caller logs the refresh's own error.
+      .catch(() => undefined);
+    throw error;
+  }
+}
+
+async function rebuildSnapshots(input: { polled: ReadonlyMap<string, WorkspaceTelemetry>; now: Date; cycleSeconds: number }): Promise<RefreshMapSummary> {
   const { now } = input;
   const prisma = getPrisma();
   await storeFetchedEdges(input.polled, now);

@@ -163,6 +163,22 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
           answered. Deploy a service with an App Insights role name for telemetry to appear.
         </Card>
       )}
+      {view?.refreshError && (
+        <Card role="alert" className="border-amber-400">
+          <CardTitle>The map is not being refreshed</CardTitle>
+          <p className="text-sm">
+            Every refresh since <RelativeTime iso={view.refreshError.since} /> failed: {view.refreshError.message}. The map below is the last one built
+            {view.builtAt ? (
+              <>
+                {" "}
+                (<RelativeTime iso={view.builtAt} />)
+              </>
+            ) : null}
+            ; Wharf tries again every health cycle (last try <RelativeTime iso={view.refreshError.lastAttemptAt} />
+            ).
+          </p>
+        </Card>
+      )}
       {failing.length > 0 && (
         <Card role="status" className="border-amber-400">
           <CardTitle>Part of the map is stale</CardTitle>
