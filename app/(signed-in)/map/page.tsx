@@ -167,7 +167,8 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         <Card role="alert" className="border-amber-400">
           <CardTitle>The map is not being refreshed</CardTitle>
           <p className="text-sm">
-            Every refresh since <RelativeTime iso={view.refreshError.since} /> failed: {view.refreshError.message}. The map below is the last one built
+            Every refresh since <RelativeTime iso={view.refreshError.since} /> failed: {view.refreshError.message.replace(/\.$/, "")}. The map below is the last
+            one built
             {view.builtAt ? (
               <>
                 {" "}
@@ -217,7 +218,11 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
             )}
           </div>
           {shown.nodes.length === 0 ? (
-            <Card>Nothing matches these filters. Reset them to see the whole map.</Card>
+            <Card>
+              {view.nodes.length === 0
+                ? "No calls seen in this window yet: the map fills in once services with an App Insights role name run and report telemetry."
+                : "Nothing matches these filters. Reset them to see the whole map."}
+            </Card>
           ) : (
             <AppMap
               map={shown}
