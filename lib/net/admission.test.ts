@@ -99,7 +99,7 @@ describe("admission control", () => {
 
     // A finished request gives its slot back.
     held[0]!.release();
-    expect((await slow[0]).status).toBe(200);
+    expect((await slow[0]!).status).toBe(200);
     expect((await get(`${base}/fast`)).status).toBe(200);
     for (const request of held) request.release();
     expect((await Promise.all(slow)).map((answer) => answer.status)).toEqual([200, 200, 200]);
