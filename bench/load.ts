@@ -72,7 +72,8 @@ function holdStream(browser: BenchBrowser, signal: AbortSignal) {
       state.status = response.status;
       if (response.status !== 200) return void (await response.arrayBuffer());
       state.open = true;
-      for await (const chunk of response.body!) state.bytes += (chunk as Uint8Array).byteLength;
+      const reader = response.body!.getReader();
+      for (let read = await reader.read(); !read.done; read = await reader.read()) state.bytes += read.value.byteLength;
     } catch {
       // aborted at the end, or dropped
     }
