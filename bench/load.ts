@@ -26,7 +26,7 @@ const arg = (name: string, fallback: number) => Number(process.argv[process.argv
 const clients = arg("--clients", 200);
 const seconds = arg("--seconds", 60);
 const streamCount = arg("--streams", 10);
-const maxInFlight = process.argv.includes("--max-in-flight") ? String(arg("--max-in-flight", 32)) : undefined;
+const maxInFlight = process.argv.includes("--max-in-flight") ? String(arg("--max-in-flight", 16)) : undefined;
 const keepBuild = process.argv.includes("--keep-build");
 const port = Number(process.env.BENCH_PORT ?? 3209);
 const base = `http://localhost:${port}`;
@@ -177,7 +177,7 @@ async function main() {
     const probeMs = probes.map((probe) => probe.ms).sort((a, b) => a - b);
 
     console.log(
-      `\n${clients} clients, ${elapsed.toFixed(0)} s, WHARF_MAX_IN_FLIGHT=${maxInFlight ?? "default (32)"}; mix: ${mix.join(", ")}; ` +
+      `\n${clients} clients, ${elapsed.toFixed(0)} s, WHARF_MAX_IN_FLIGHT=${maxInFlight ?? "default (16)"}; mix: ${mix.join(", ")}; ` +
         `${streamCount} live streams; shared 2-core machine, other work running`,
     );
     console.log(

@@ -40,7 +40,7 @@ describe("configuration", () => {
     expect(config.publicUrl).toBe("https://wharf.contoso.com");
     expect(config.keepAliveSeconds).toBe(65);
     expect(loadConfig({ ...azureEnv, WHARF_KEEPALIVE_SECONDS: "620" }).keepAliveSeconds).toBe(620);
-    expect(config.admission).toEqual({ maxInFlight: 32, maxQueued: 64, maxQueueWaitMs: 2000 });
+    expect(config.admission).toEqual({ maxInFlight: 16, maxQueued: 32, maxQueueWaitMs: 2000 });
     expect(loadConfig({ ...azureEnv, WHARF_MAX_IN_FLIGHT: "8", WHARF_ADMISSION_WAIT_MS: "0" }).admission).toEqual({
       maxInFlight: 8,
       maxQueued: 16,

@@ -125,7 +125,7 @@ const common = z.object({
   WHARF_RATE_LIMIT_SIGN_IN: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
   WHARF_RATE_LIMIT_AUTH_FAILURES: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
   WHARF_RATE_LIMIT_MUTATIONS: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(600),
-  WHARF_MAX_IN_FLIGHT: z.coerce.number({ error: "a number of requests" }).int("a whole number").min(1, "at least 1").max(1000, "at most 1000").default(32),
+  WHARF_MAX_IN_FLIGHT: z.coerce.number({ error: "a number of requests" }).int("a whole number").min(1, "at least 1").max(1000, "at most 1000").default(16),
   WHARF_ADMISSION_WAIT_MS: z.coerce
     .number({ error: "a number of milliseconds" })
     .int("a whole number of milliseconds")

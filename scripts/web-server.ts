@@ -23,6 +23,8 @@ process.title = "next-server (wharf)";
 
 /** Retry-After on a refusal: long enough for a burst to pass, short enough that a person's retry finds room. */
 const RETRY_AFTER_SECONDS = 2;
+/** How long requests in flight may take to finish after SIGTERM. */
+const STOP_GRACE_MS = 10_000;
 /** At most one log line about refusals per this many ms, with the count since the last. */
 const SHED_LOG_EVERY_MS = 10_000;
 
@@ -61,13 +63,20 @@ async function main() {
   // Node closes an idle connection after 5 s by default; a proxy that reuses it just then gets ECONNRESET (scripts/start.ts).
   server.keepAliveTimeout = config.keepAliveSeconds * 1000;
 
-  // As `next start`: stop taking connections, let the requests in flight finish, close Next, exit 128 + signal.
+  // As `next start`: stop taking connections, let the requests in flight finish, close Next, exit 128 + signal. Unlike
+  // it, not for ever: live streams and kept-alive connections would hold server.close() open, and a launcher that was
+  // itself killed sends no SIGKILL after its grace time (15 s, scripts/web-process.ts).
   let stopping = false;
   const stop = (signal: "SIGINT" | "SIGTERM") => {
     if (stopping) return;
     stopping = true;
-    server.close(() => void app.close().finally(() => process.exit(signal === "SIGINT" ? 130 : 143)));
+    const code = signal === "SIGINT" ? 130 : 143;
+    server.close(() => void app.close().finally(() => process.exit(code)));
     server.closeIdleConnections();
+    setTimeout(() => {
+      server.closeAllConnections();
+      process.exit(code);
+    }, STOP_GRACE_MS).unref();
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
