@@ -40,6 +40,12 @@ describe("configuration", () => {
     expect(config.publicUrl).toBe("https://wharf.contoso.com");
     expect(config.keepAliveSeconds).toBe(65);
     expect(loadConfig({ ...azureEnv, WHARF_KEEPALIVE_SECONDS: "620" }).keepAliveSeconds).toBe(620);
+    expect(config.admission).toEqual({ maxInFlight: 16, maxQueued: 32, maxQueueWaitMs: 2000 });
+    expect(loadConfig({ ...azureEnv, WHARF_MAX_IN_FLIGHT: "8", WHARF_ADMISSION_WAIT_MS: "0" }).admission).toEqual({
+      maxInFlight: 8,
+      maxQueued: 16,
+      maxQueueWaitMs: 0,
+    });
   });
 
   it("names the variable and what it expects in one line", () => {
@@ -57,6 +63,8 @@ describe("configuration", () => {
     expect(errorOf({ ...azureEnv, PORT: "eighty" })).toContain("PORT must be a port number");
     expect(errorOf({ ...azureEnv, PORT: "70000" })).toContain("PORT must be a port between 1 and 65535");
     expect(errorOf({ ...azureEnv, WHARF_KEEPALIVE_SECONDS: "1" })).toContain("WHARF_KEEPALIVE_SECONDS must be at least 5 seconds");
+    expect(errorOf({ ...azureEnv, WHARF_MAX_IN_FLIGHT: "0" })).toContain("WHARF_MAX_IN_FLIGHT must be at least 1");
+    expect(errorOf({ ...azureEnv, WHARF_ADMISSION_WAIT_MS: "60000" })).toContain("WHARF_ADMISSION_WAIT_MS must be at most 10000");
     expect(errorOf({ ...azureEnv, DATABASE_URL: "mysql://x" })).toContain("DATABASE_URL must be a PostgreSQL URL");
   });
 

@@ -36,6 +36,11 @@ export interface WharfConfig {
   port: number;
   /** How long the web server keeps an idle connection open; longer than any proxy in front of it keeps one. */
   keepAliveSeconds: number;
+  /**
+   * Admission control in the web process (lib/net/admission.ts, decision 0047): requests handled at once, how many
+   * more may wait for a slot and for how long; the rest are answered 503 with Retry-After.
+   */
+  admission: { maxInFlight: number; maxQueued: number; maxQueueWaitMs: number };
   /** How many proxies in front of Wharf append to X-Forwarded-For (ingress-nginx: 1); where the client's address is read. */
   trustedProxyHops: number;
   /** Requests per minute: sign-in starts and failed authentications per client address, changes per person or pipeline; 0 is off. */
@@ -120,6 +125,13 @@ const common = z.object({
   WHARF_RATE_LIMIT_SIGN_IN: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
   WHARF_RATE_LIMIT_AUTH_FAILURES: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(60),
   WHARF_RATE_LIMIT_MUTATIONS: z.coerce.number({ error: "a number per minute" }).int("a whole number").min(0, "0 (off) or more").default(600),
+  WHARF_MAX_IN_FLIGHT: z.coerce.number({ error: "a number of requests" }).int("a whole number").min(1, "at least 1").max(1000, "at most 1000").default(16),
+  WHARF_ADMISSION_WAIT_MS: z.coerce
+    .number({ error: "a number of milliseconds" })
+    .int("a whole number of milliseconds")
+    .min(0, "0 (no waiting) or more")
+    .max(10_000, "at most 10000 (a client should hear back within seconds)")
+    .default(2000),
   WHARF_KEEPALIVE_SECONDS: z.coerce
     .number({ error: "a number of seconds" })
     .int("a whole number of seconds")
@@ -306,6 +318,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   const jobs = { workerInWeb: base.WHARF_WORKER === "on", schema: base.WHARF_JOBS_SCHEMA };
   const namespaces = { ingressNamespace: base.WHARF_INGRESS_NAMESPACE, writeConcurrencyPerCluster: base.WHARF_CLUSTER_WRITE_CONCURRENCY };
   const health = { pollSeconds: base.WHARF_HEALTH_POLL_SECONDS };
+  // Twice the bound may wait: a burst that clears within the wait is served rather than refused.
+  const admission = { maxInFlight: base.WHARF_MAX_IN_FLIGHT, maxQueued: 2 * base.WHARF_MAX_IN_FLIGHT, maxQueueWaitMs: base.WHARF_ADMISSION_WAIT_MS };
   const costs = { syncHours: base.WHARF_COST_SYNC_HOURS, sampleMinutes: base.WHARF_COST_SAMPLE_MINUTES };
 
   if (mode === "azure") {
@@ -324,6 +338,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       mode,
       port: base.PORT,
       keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+      admission,
       trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
       rateLimits: {
         signInStarts: base.WHARF_RATE_LIMIT_SIGN_IN,
@@ -372,6 +387,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
     mode,
     port: base.PORT,
     keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+    admission,
     trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
     rateLimits: { signInStarts: base.WHARF_RATE_LIMIT_SIGN_IN, authFailures: base.WHARF_RATE_LIMIT_AUTH_FAILURES, mutations: base.WHARF_RATE_LIMIT_MUTATIONS },
     publicUrl,

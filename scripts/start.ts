@@ -1,7 +1,8 @@
 // `npm start`: the whole of Wharf on one machine. Starts the embedded
 // PostgreSQL (unless DATABASE_URL is set), applies migrations, starts the
 // sandbox (in sandbox mode) and seeds it, builds the web app if no build
-// exists, then runs Next.js and prints where to open it.
+// exists, then runs the web server (Next.js behind admission control,
+// scripts/web-server.ts) and prints where to open it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
@@ -173,16 +174,12 @@ async function main() {
   const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 256);
   const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
   const healthUrl = `http://localhost:${config.port}/api/healthz`;
-  // Node closes an idle connection after 5 s by default. A proxy or client that reuses it just then (ingress-nginx keeps
-  // upstream connections 60 s; a CI run saw Playwright's request client hit it) gets ECONNRESET, so the server waits longer.
-  const keepAlive = ["--keepAliveTimeout", String(config.keepAliveSeconds * 1000)];
+  // Production runs Next's handler behind admission control (scripts/web-server.ts, decision 0047), which also keeps idle
+  // connections WHARF_KEEPALIVE_SECONDS rather than Node's 5 s (a proxy reusing one just then got ECONNRESET); `--dev`
+  // runs `next dev` as it is.
+  const webArgs = dev ? [nextBin, "dev", "-p", String(config.port)] : ["--import", "tsx", join(root, "scripts", "web-server.ts")];
   web = superviseProcess(
-    () =>
-      spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", String(config.port), ...(dev ? [] : keepAlive)], {
-        cwd: root,
-        env: webEnv,
-        stdio: "inherit",
-      }),
+    () => spawn(process.execPath, webArgs, { cwd: root, env: { ...webEnv, PORT: String(config.port) }, stdio: "inherit" }),
     (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),
     {
       died: (how, restartInMs) => say(`the web server ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),

@@ -274,7 +274,7 @@ describe.each(overlays)("overlay %s", (overlay) => {
   it("runs the web without jobs and the worker alone, migrations before either serves", () => {
     const web = podTemplate(one(objects, "Deployment", "wharf-web")).spec.containers[0]!;
     expect(web.env).toContainEqual({ name: "WHARF_WORKER", value: "off" });
-    expect(web.args).toContain("start");
+    expect(web.args).toContain("scripts/web-server.ts");
     const worker = podTemplate(one(objects, "Deployment", "wharf-worker")).spec;
     expect(worker.containers[0]!.args).toContain("scripts/worker.ts");
     expect(worker.initContainers?.[0]?.args).toEqual(expect.arrayContaining(["scripts/migrate.ts", "--wait"]));
