@@ -67,8 +67,9 @@ beforeAll(async () => {
   });
   await prisma.costRow.createMany({
     data: [
-      // 25 Feb to 3 Mar: the week before; 4 to 10 Mar: the last 7 days; March so far: month to date.
-      row(`${year}-02-25`, team.slug, 100),
+      // 4 to 10 Mar: the last 7 days; the 7 before: 25 Feb to 3 Mar, or 26 Feb in a leap year (the random year was 2752
+      // when this read 25 Feb and failed); March so far: month to date.
+      row(`${year}-02-27`, team.slug, 100),
       row(`${year}-02-26`, team.slug, 100),
       row(`${year}-03-01`, team.slug, 100),
       row(`${year}-03-05`, team.slug, 300),
