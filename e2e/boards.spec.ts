@@ -192,8 +192,12 @@ test("a KQL tile whose query does not parse is refused with the parser's message
 
   // Through the editor: the same refusal, then the fixed query saved.
   await page.goto(`/boards/${slug}`);
-  await page.getByLabel("Tile", { exact: true }).selectOption("kql");
-  await page.getByRole("button", { name: "Add tile" }).click();
+  // Right after the navigation the editor may not be hydrated yet (its select would be reset): try until the KQL tile's options show.
+  await expect(async () => {
+    await page.getByLabel("Tile", { exact: true }).selectOption("kql");
+    await page.getByRole("button", { name: "Add tile" }).click();
+    await expect(page.getByLabel("Log Analytics workspace")).toBeVisible({ timeout: 1_000 });
+  }).toPass();
   await page.getByLabel("Log Analytics workspace").selectOption("log-wharf-nonprod");
   await page.getByLabel("KQL query").fill("AppRequests | summarize n = count( by AppRoleName");
   await page.getByLabel("Chart").selectOption("table");

@@ -137,20 +137,28 @@ export async function runKqlTiles({
     const oldestFirst = (hash: string) =>
       Math.min(...byHash.get(hash)!.map((entry) => previous.get(`${entry.board.id}/${entry.tile.id}`)?.nextRunAt.getTime() ?? 0));
     const hashes = [...byHash.keys()].sort((a, b) => oldestFirst(a) - oldestFirst(b)).slice(0, maxQueriesPerBatch);
+    const sendable: { hash: string; query: string }[] = [];
+    for (const hash of hashes) {
+      const { tile } = byHash.get(hash)![0]!;
+      try {
+        sendable.push({ hash, query: cappedKqlQuery(tile.query, kqlMaxRows) });
+      } catch (error) {
+        // Saved before a parser update refused it: said on its tile; the workspace's other tiles still run.
+        const message = `${error instanceof Error ? error.message : String(error)} Edit the board to fix the query.`;
+        for (const entry of byHash.get(hash)!) await write(entry, { columns: [], rows: [], truncated: false, error: message }, interval);
+      }
+    }
     const outcomes = await queryBatch(
       config,
-      hashes.map((hash) => {
-        const { tile } = byHash.get(hash)![0]!;
-        return {
-          workspaceId: workspace.customerId,
-          query: cappedKqlQuery(tile.query, kqlMaxRows),
-          timespan: timespans[tile.timespan],
-          serverTimeoutSeconds: kqlServerTimeoutSeconds,
-        };
-      }),
+      sendable.map(({ hash, query }) => ({
+        workspaceId: workspace.customerId,
+        query,
+        timespan: timespans[byHash.get(hash)![0]!.tile.timespan],
+        serverTimeoutSeconds: kqlServerTimeoutSeconds,
+      })),
     );
-    summary.queries += hashes.length;
-    for (const [index, hash] of hashes.entries()) {
+    summary.queries += sendable.length;
+    for (const [index, { hash }] of sendable.entries()) {
       const outcome = outcomes[index]!;
       const retryAfter = outcome.status === "failed" ? (outcome.error.retryAfterSeconds ?? 0) : 0;
       const nextRunAt = new Date(Math.max(interval.getTime(), now.getTime() + retryAfter * 1000));
