@@ -174,6 +174,7 @@ test("a KQL tile whose query does not parse is refused with the parser's message
   browser,
   baseURL,
 }) => {
+  test.setTimeout(120_000);
   const slug = `kql-${randomBytes(3).toString("hex")}`;
   const origin = new URL(baseURL!).origin;
   await signInAs(page, "admin", "/boards");
@@ -190,14 +191,14 @@ test("a KQL tile whose query does not parse is refused with the parser's message
     path: ["tiles", 0, "query"],
   });
 
-  // Through the editor: the same refusal, then the fixed query saved.
-  await page.goto(`/boards/${slug}`);
-  // Right after the navigation the editor may not be hydrated yet (its select would be reset): try until the KQL tile's options show.
+  // Through the editor: the same refusal, then the fixed query saved. The workspaces are those the health cycle discovered (its
+  // first cycle may still be running on a fresh server), and right after a navigation the editor may not be hydrated yet: retry both.
   await expect(async () => {
+    await page.goto(`/boards/${slug}`);
     await page.getByLabel("Tile", { exact: true }).selectOption("kql");
     await page.getByRole("button", { name: "Add tile" }).click();
-    await expect(page.getByLabel("Log Analytics workspace")).toBeVisible({ timeout: 1_000 });
-  }).toPass();
+    await expect(page.getByLabel("Log Analytics workspace").locator("option", { hasText: "log-wharf-nonprod" })).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 45_000 });
   await page.getByLabel("Log Analytics workspace").selectOption("log-wharf-nonprod");
   await page.getByLabel("KQL query").fill("AppRequests | summarize n = count( by AppRoleName");
   await page.getByLabel("Chart").selectOption("table");
