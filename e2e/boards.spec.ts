@@ -192,7 +192,8 @@ test("a KQL tile whose query does not parse is refused with the parser's message
   });
 
   // Through the editor: the same refusal, then the fixed query saved. The workspaces are those the health cycle discovered (its
-  // first cycle, at the next minute on a fresh server, can take a while under load), and right after a navigation the editor may not be hydrated yet: retry both.
+  // first cycle, at the next minute on a fresh server, can take a while under load), and right after a navigation the editor may
+  // not be hydrated yet: retry both.
   await expect(async () => {
     await page.goto(`/boards/${slug}`);
     await page.getByLabel("Tile", { exact: true }).selectOption("kql");

@@ -2,9 +2,9 @@
 // (a team archived later shows on the tile itself, see get-board-snapshot.ts).
 // Cost is shown only to whom may read it: a cost tile of a team needs the
 // saver to read that team's cost, one of everyone's needs an admin; a screen
-// then shows what they chose to put on the wall. A KQL tile's query must parse
-// (Microsoft's parser, lib/boards/kql-query.ts) and its workspace be one Wharf
-// discovered.
+// then shows what they chose to put on the wall. A KQL tile's workspace must be
+// one Wharf discovered, and its query parse (Microsoft's parser,
+// lib/boards/kql-query.ts; checked before the transaction, `checkKqlTiles`).
 import { AppError } from "@/lib/errors";
 import { can, type Actor } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -48,8 +48,6 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
       );
     }
     if (tile.kind === "kql") {
-      const check = checkKqlQuery(tile.query);
-      if (!check.ok) throw new AppError("invalid_input", `Tile "${tile.id}": ${check.message}`, { path: ["tiles", index, "query"] });
       if (!knownWorkspaces.has(tile.workspace))
         throw new AppError(
           "invalid_input",
@@ -58,5 +56,17 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
           { path: ["tiles", index, "workspace"] },
         );
     }
+  }
+}
+
+/**
+ * Each KQL tile's query through Microsoft's parser. Called before the save's transaction, not in it: the parser's first load takes
+ * seconds on a busy machine, longer than a transaction may stay open.
+ */
+export function checkKqlTiles(tiles: readonly Tile[]): void {
+  for (const [index, tile] of tiles.entries()) {
+    if (tile.kind !== "kql") continue;
+    const check = checkKqlQuery(tile.query);
+    if (!check.ok) throw new AppError("invalid_input", `Tile "${tile.id}": ${check.message}`, { path: ["tiles", index, "query"] });
   }
 }
