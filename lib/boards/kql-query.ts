@@ -39,16 +39,21 @@ let loaded: Kusto | undefined;
 
 function kusto(): Kusto {
   if (loaded) return loaded;
-  // Resolved from the project at run time, not through the bundler: the scripts only need to see the global object.
-  const require = createRequire(join(process.cwd(), "package.json"));
-  for (const file of ["bridge.min.js", "Kusto.Language.Bridge.min.js"]) {
-    const path = require.resolve(["@kusto", "language-service-next", file].join("/"));
-    runInThisContext(readFileSync(path, "utf8"), { filename: path });
-  }
   const global = globalThis as unknown as {
     Kusto?: { Language: { KustoCode: Kusto["code"] } };
     Bridge?: { getTypeName(value: unknown): string };
   };
+  // Once per process: the globals outlive this module, and a second run of the scripts throws ("Class … is already defined").
+  // Next bundles route handlers and server actions apart (each with its own copy of this module), and the sandbox, in the
+  // same process in development and e2e, loads the same package.
+  if (!global.Kusto || !global.Bridge) {
+    // Resolved from the project at run time, not through the bundler: the scripts only need to see the global object.
+    const require = createRequire(join(process.cwd(), "package.json"));
+    for (const file of ["bridge.min.js", "Kusto.Language.Bridge.min.js"]) {
+      const path = require.resolve(["@kusto", "language-service-next", file].join("/"));
+      runInThisContext(readFileSync(path, "utf8"), { filename: path });
+    }
+  }
   if (!global.Kusto || !global.Bridge) throw new Error("@kusto/language-service-next did not define the globals Kusto and Bridge");
   const bridge = global.Bridge;
   loaded = { code: global.Kusto.Language.KustoCode, typeName: (node) => bridge.getTypeName(node).split("[")[0]!.split(".").at(-1)! };
