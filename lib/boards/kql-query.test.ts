@@ -1,5 +1,5 @@
 // Microsoft's parser on a KQL tile's query: what is refused when a board is saved, with the parser's message, and how the row cap is appended.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { cappedKqlQuery, checkKqlQuery } from "./kql-query";
 
 describe("checkKqlQuery", () => {
@@ -32,5 +32,15 @@ describe("cappedKqlQuery", () => {
     expect(cappedKqlQuery("AppRequests | take 5000", 500)).toBe("AppRequests | take 5000\n| take 501");
     expect(cappedKqlQuery("let a = 1;\nAppRequests | project a; // the end", 10)).toBe("let a = 1;\nAppRequests | project a\n| take 11");
     expect(checkKqlQuery(cappedKqlQuery("AppRequests | summarize count() by AppRoleName // per role", 500)).ok).toBe(true);
+  });
+});
+
+describe("the parser's globals", () => {
+  it("are reused by a second copy of the module (Next bundles route handlers and server actions apart)", async () => {
+    expect(checkKqlQuery("AppRequests | take 1").ok).toBe(true);
+    vi.resetModules();
+    const again = await import("./kql-query");
+    expect(again.checkKqlQuery).not.toBe(checkKqlQuery);
+    expect(again.checkKqlQuery("AppRequests | where").ok).toBe(false);
   });
 });
