@@ -168,3 +168,57 @@ test("a playlist's screen shows its boards in turn, switching without a reload, 
   await expect(screen.getByTestId("kiosk-refused")).toContainText("This screen was revoked", { timeout: 10_000 });
   await tv.close();
 });
+
+test("a KQL tile whose query does not parse is refused with the parser's message; a good one is run by the poller and shown on the screen", async ({
+  page,
+  browser,
+  baseURL,
+}) => {
+  test.setTimeout(300_000);
+  const slug = `kql-${randomBytes(3).toString("hex")}`;
+  const origin = new URL(baseURL!).origin;
+  await signInAs(page, "admin", "/boards");
+  const created = await page.request.post("/api/v1/boards", { data: { slug, name: "KQL wall", teamId: null }, headers: { origin } });
+  expect(created.status(), await created.text()).toBe(201);
+  // Through the API: a 400 naming the tile and the parser's message.
+  const refused = await page.request.patch(`/api/v1/boards/${slug}`, {
+    data: { tiles: [{ kind: "kql", id: "requests", x: 0, y: 0, w: 6, h: 4, workspace: "log-wharf-nonprod", query: "AppRequests | where" }] },
+    headers: { origin },
+  });
+  expect(refused.status()).toBe(400);
+  expect(((await refused.json()) as { error: { message: string; path: unknown[] } }).error).toMatchObject({
+    message: expect.stringContaining('Tile "requests": The KQL query does not parse: Missing expression'),
+    path: ["tiles", 0, "query"],
+  });
+
+  // Through the editor: the same refusal, then the fixed query saved. The workspaces are those the health cycle discovered (its
+  // first cycle, at the next minute on a fresh server, can take a while under load), and right after a navigation the editor may
+  // not be hydrated yet: retry both.
+  await expect(async () => {
+    await page.goto(`/boards/${slug}`);
+    await page.getByLabel("Tile", { exact: true }).selectOption("kql");
+    await page.getByRole("button", { name: "Add tile" }).click();
+    await expect(page.getByLabel("Log Analytics workspace").locator("option", { hasText: "log-wharf-nonprod" })).toHaveCount(1, { timeout: 2_000 });
+  }).toPass({ timeout: 150_000 });
+  await page.getByLabel("Log Analytics workspace").selectOption("log-wharf-nonprod");
+  await page.getByLabel("KQL query").fill("AppRequests | summarize n = count( by AppRoleName");
+  await page.getByLabel("Chart").selectOption("table");
+  await page.getByRole("button", { name: "Save board" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "does not parse" })).toContainText("The KQL query does not parse: Expected: )");
+  await page.getByLabel("KQL query").fill("AppRequests | summarize n = count()");
+  await page.getByRole("button", { name: "Save board" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved" })).toBeVisible();
+
+  const addScreen = page.getByRole("form", { name: "Add a screen" });
+  await addScreen.getByLabel("Screen label").fill("KQL TV");
+  await addScreen.getByRole("button", { name: "Create display token" }).click();
+  const address = (await page.getByTestId("display-url").textContent())!.trim();
+  const tv = await browser.newContext();
+  const screen = await tv.newPage();
+  await screen.goto(address);
+  // The health cycle (every 5 s here) runs the query; the screen shows the stored rows with their age, pushed without a reload.
+  const tile = screen.getByRole("region", { name: "KQL chart" });
+  await expect(tile.getByTestId("kql-table")).toContainText("n", { timeout: 60_000 });
+  await expect(tile.getByTestId("tile-age")).toHaveText(/old/);
+  await tv.close();
+});

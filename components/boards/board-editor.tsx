@@ -11,7 +11,20 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { SaveBoardOutcome } from "@/lib/actions/action-state";
 import type { BoardEditorOptions } from "@/lib/boards/board-editor-options";
-import { gridColumns, gridMaxRows, mapTileWindows, newTile, tileKindLabels, tileKinds, tilesSchema, type Tile, type TileKind } from "@/lib/boards/tiles";
+import {
+  gridColumns,
+  gridMaxRows,
+  kqlCharts,
+  kqlTimespans,
+  mapTileWindows,
+  maxKqlQueryLength,
+  newTile,
+  tileKindLabels,
+  tileKinds,
+  tilesSchema,
+  type Tile,
+  type TileKind,
+} from "@/lib/boards/tiles";
 import { environments } from "@/lib/clusters/cluster-view";
 
 type Save = (slug: string, input: { name: string; tiles: unknown }) => Promise<SaveBoardOutcome>;
@@ -161,6 +174,8 @@ function summary(tile: Tile): string {
       return tile.team ?? "all teams";
     case "map":
       return [tile.team ?? "all teams", tile.environment ?? "all environments", tile.window ?? "1h"].join(" · ");
+    case "kql":
+      return [tile.workspace || "pick a workspace", tile.chart, `last ${tile.timespan}`].join(" · ");
     case "clock":
       return tile.timeZone ?? "screen's time zone";
   }
@@ -248,6 +263,57 @@ function TileOptions({
             ))}
           </select>
         </div>
+      )}
+      {tile.kind === "kql" && (
+        <>
+          <div className="space-y-1">
+            <Label htmlFor="tile-workspace">Log Analytics workspace</Label>
+            <select id="tile-workspace" className={selectClass} value={tile.workspace} onChange={(event) => update(tile.id, { workspace: event.target.value })}>
+              <option value="">Pick a workspace</option>
+              {options.workspaces.map((workspace) => (
+                <option key={workspace} value={workspace}>
+                  {workspace}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="tile-query">KQL query</Label>
+            <textarea
+              id="tile-query"
+              className="min-h-32 w-full rounded-md border border-border bg-card p-2 font-mono text-xs"
+              value={tile.query}
+              maxLength={maxKqlQueryLength}
+              spellCheck={false}
+              placeholder="AppRequests | summarize count() by bin(TimeGenerated, 5m)"
+              onChange={(event) => update(tile.id, { query: event.target.value })}
+            />
+            <p className="text-xs text-muted-foreground">
+              Checked with Microsoft&apos;s parser when saved. Wharf runs it every 5 minutes over the chosen span and keeps at most 500 rows; a line or bar
+              chart draws the first datetime (or text) column against the first numeric one.
+            </p>
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="tile-chart">Chart</Label>
+            <select id="tile-chart" className={selectClass} value={tile.chart} onChange={(event) => update(tile.id, { chart: event.target.value })}>
+              {kqlCharts.map((chart) => (
+                <option key={chart} value={chart}>
+                  {chart}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="space-y-1">
+            <Label htmlFor="tile-timespan">Span</Label>
+            <select id="tile-timespan" className={selectClass} value={tile.timespan} onChange={(event) => update(tile.id, { timespan: event.target.value })}>
+              {kqlTimespans.map((timespan) => (
+                <option key={timespan} value={timespan}>
+                  last {timespan}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
       )}
       {tile.kind === "clock" && (
         <div className="space-y-1">

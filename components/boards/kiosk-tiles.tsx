@@ -1,9 +1,20 @@
 "use client";
 // What each kind of tile draws on a wall screen. Colours carry meaning only
 // with words beside them (a state is always written out).
-import type { ApprovalsData, CostData, FleetHealthData, MapData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "@/lib/boards/board-snapshot";
+import type {
+  ApprovalsData,
+  CostData,
+  FleetHealthData,
+  KqlData,
+  MapData,
+  RolloutRow,
+  RolloutsData,
+  ServiceHealthData,
+  TileData,
+} from "@/lib/boards/board-snapshot";
 import { formatMoney } from "@/lib/costs/money";
 import type { Tile } from "@/lib/boards/tiles";
+import { plotKqlResult } from "@/lib/boards/kql-chart";
 import type { HealthState } from "@/lib/health/types";
 
 const stateText: Record<HealthState, string> = { unhealthy: "text-red-400", degraded: "text-amber-300", unknown: "text-zinc-400", healthy: "text-emerald-400" };
@@ -26,6 +37,8 @@ export function KioskTile({ tile, data, now }: { tile: Tile; data: TileData | un
       return <Cost data={data} />;
     case "map":
       return <MapSummary data={data} />;
+    case "kql":
+      return <KqlResult data={data} />;
     default:
       return null;
   }
@@ -222,4 +235,102 @@ function MapSummary({ data }: { data: MapData }) {
       {data.sourceErrors.length > 0 && <p className="truncate text-[0.8em] text-amber-300">Some workspaces failed: {data.sourceErrors.join("; ")}</p>}
     </div>
   );
+}
+
+const shownRows = 12;
+
+function KqlResult({ data }: { data: KqlData }) {
+  const failed = data.error ? (
+    <p className="truncate text-[0.8em] text-amber-300" data-testid="kql-error">
+      Query failed: {data.error}
+    </p>
+  ) : null;
+  if (data.ranAt === null) return <p className="text-zinc-400">Waiting for the first run (every 5 minutes)…</p>;
+  if (data.columns.length === 0) return failed ?? <p className="text-zinc-300">The query returned nothing.</p>;
+  const plot = plotKqlResult(data);
+  return (
+    <div className="flex h-full flex-col gap-[0.3em]">
+      {failed}
+      {plot.kind === "chart" && plot.points.length > 0 ? (
+        <>
+          <p className="text-zinc-300">
+            <span className="text-[1.6em] font-bold text-white tabular-nums" data-testid="kql-last">
+              {formatNumber(plot.points.at(-1)!.value)}
+            </span>{" "}
+            {plot.y} <span className="text-zinc-400">· max {formatNumber(plot.max)}</span>
+          </p>
+          <KqlSvg plot={plot} chart={data.chart === "bar" ? "bar" : "line"} />
+        </>
+      ) : (
+        <>
+          {plot.kind === "table" && plot.reason && <p className="text-[0.8em] text-zinc-400">{plot.reason}</p>}
+          <table className="w-full table-fixed text-left text-[0.8em]" data-testid="kql-table">
+            <thead className="text-zinc-400">
+              <tr>
+                {data.columns.slice(0, 4).map((column) => (
+                  <th key={column.name} className="truncate font-normal">
+                    {column.name}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.slice(0, shownRows).map((row, index) => (
+                <tr key={index}>
+                  {row.slice(0, 4).map((value, column) => (
+                    <td key={column} className="truncate tabular-nums">
+                      {typeof value === "number" ? formatNumber(value) : String(value ?? "")}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {data.truncated && <p className="text-[0.8em] text-zinc-400">Only the first {data.rows.length} rows are kept.</p>}
+    </div>
+  );
+}
+
+function KqlSvg({ plot, chart }: { plot: Extract<ReturnType<typeof plotKqlResult>, { kind: "chart" }>; chart: "line" | "bar" }) {
+  const { points, min, max } = plot;
+  const span = max - min || 1;
+  const y = (value: number) => 48 - ((value - min) / span) * 46;
+  const first = points[0]!.at;
+  const width = points.at(-1)!.at - first;
+  // Time on a linear axis (gaps in the data stay gaps); text labels, or a single instant, evenly.
+  const x = (index: number) => (plot.xIsTime && width > 0 ? ((points[index]!.at - first) / width) * 100 : ((index + 0.5) / points.length) * 100);
+  return (
+    <svg className="min-h-0 w-full flex-1" viewBox="0 0 100 50" preserveAspectRatio="none" role="img" aria-label={`${plot.y} by ${plot.x}`}>
+      <line x1="0" x2="100" y1={y(0)} y2={y(0)} stroke="rgb(63 63 70)" strokeWidth="0.3" vectorEffect="non-scaling-stroke" />
+      {chart === "line" ? (
+        <polyline
+          fill="none"
+          stroke="rgb(56 189 248)"
+          strokeWidth="2"
+          vectorEffect="non-scaling-stroke"
+          points={points.map((point, index) => `${x(index).toFixed(2)},${y(point.value).toFixed(2)}`).join(" ")}
+        />
+      ) : (
+        points.map((point, index) => {
+          const barWidth = Math.max(0.3, (100 / points.length) * 0.8);
+          return (
+            <rect
+              key={index}
+              x={Math.min(100 - barWidth, Math.max(0, x(index) - barWidth / 2))}
+              width={barWidth}
+              y={Math.min(y(point.value), y(0))}
+              height={Math.abs(y(0) - y(point.value))}
+              fill="rgb(56 189 248 / 0.8)"
+            />
+          );
+        })
+      )}
+    </svg>
+  );
+}
+
+function formatNumber(value: number): string {
+  return Math.abs(value) >= 1000 || Number.isInteger(value) ? Math.round(value).toLocaleString("en") : value.toFixed(2);
 }

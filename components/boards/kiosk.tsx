@@ -316,7 +316,7 @@ function TileFrame({
         )}
       </header>
       <div className="min-h-0 flex-1 overflow-hidden">
-        {data?.error ? <p className="text-amber-300">{data.error}</p> : <KioskTile tile={tile} data={data} now={now} />}
+        {data?.error && data.kind !== "kql" ? <p className="text-amber-300">{data.error}</p> : <KioskTile tile={tile} data={data} now={now} />}
       </div>
     </section>
   );

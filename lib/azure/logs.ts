@@ -225,8 +225,13 @@ export async function queryWorkspace(config: LogsConfig, request: LogsQueryReque
 }
 
 /** A failed batch answer with its own HTTP status and Retry-After, as a single query's failure would carry them. */
-function withAnswerStatus(outcome: LogsQueryOutcome, answer: { status?: number; headers?: Record<string, string> } | undefined): LogsQueryOutcome {
+type BatchAnswer = { status?: number; headers?: Record<string, string>; body?: { error?: { innererror?: { message?: unknown } } } };
+
+function withAnswerStatus(outcome: LogsQueryOutcome, answer: BatchAnswer | undefined): LogsQueryOutcome {
   if (outcome.status !== "failed" || typeof answer?.status !== "number" || answer.status < 400) return outcome;
+  // The SDK drops the answer's innererror, which says what is wrong with the query (an unknown column, a bad timespan).
+  const inner = answer.body?.error?.innererror?.message;
+  const detail = typeof inner === "string" && inner && !outcome.error.message.includes(inner) ? ` (${inner})` : "";
   const headers = new Map(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
   const retryAfterSeconds = answer.status === 429 || answer.status === 503 ? parseRetryAfter({ get: (name) => headers.get(name) }) : undefined;
   return {
@@ -235,7 +240,7 @@ function withAnswerStatus(outcome: LogsQueryOutcome, answer: { status?: number; 
       ...outcome.error,
       kind: kindOf(answer.status),
       httpStatus: answer.status,
-      message: outcome.error.message.startsWith("HTTP ") ? outcome.error.message : `HTTP ${answer.status}: ${outcome.error.message}`,
+      message: (outcome.error.message.startsWith("HTTP ") ? outcome.error.message : `HTTP ${answer.status}: ${outcome.error.message}`) + detail,
       ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
     },
   };
@@ -258,7 +263,7 @@ export async function queryBatch(
     serverTimeoutInSeconds: request.serverTimeoutSeconds ?? 60,
   }));
   // The SDK drops each answer's HTTP status and headers; they are read from the raw body so a throttled query keeps its Retry-After.
-  let answers: { status?: number; headers?: Record<string, string> }[] = [];
+  let answers: BatchAnswer[] = [];
   try {
     const results = await client(config).queryBatch(batch, {
       abortSignal: options.signal,

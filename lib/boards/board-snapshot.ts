@@ -115,11 +115,24 @@ export interface MapData extends TileDataBase {
   sourceErrors: string[];
 }
 
+export interface KqlData extends TileDataBase {
+  kind: "kql";
+  workspace: string;
+  chart: "line" | "bar" | "table";
+  /** The result's first table as stored by the poller: at most 20 columns and 500 rows, datetimes as ISO strings. */
+  columns: { name: string; type: string }[];
+  rows: unknown[][];
+  /** More rows or columns came back than are kept. */
+  truncated: boolean;
+  /** When the poller last ran the query (asOf is when it last answered). */
+  ranAt: string | null;
+}
+
 export interface ClockData extends TileDataBase {
   kind: "clock";
 }
 
-export type TileData = FleetHealthData | ServiceHealthData | RolloutsData | ApprovalsData | CostData | MapData | ClockData;
+export type TileData = FleetHealthData | ServiceHealthData | RolloutsData | ApprovalsData | CostData | MapData | KqlData | ClockData;
 
 export interface BoardSnapshot {
   board: { id: string; slug: string; name: string; team: string | null; tiles: Tile[] };

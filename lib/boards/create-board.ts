@@ -7,7 +7,7 @@ import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
 import { createBoardInput } from "./board-input";
 import { boardInclude, toBoardView, type BoardView } from "./board-view";
-import { checkTileReferences } from "./tile-references";
+import { checkKqlTiles, checkTileReferences } from "./tile-references";
 import { claimDisplaySlug } from "./display-slug";
 
 export async function createBoard({ actor, input }: { actor: Actor; input: unknown }): Promise<BoardView> {
@@ -17,6 +17,7 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
     await recordAuditEvent(prisma, { actor, action: "board.create", resourceType: "board", resourceId: data.slug, outcome: "denied" });
     throw forbidden("board:manage");
   }
+  checkKqlTiles(data.tiles);
   return prisma.$transaction(async (tx) => {
     if (data.teamId) {
       const team = await tx.team.findUnique({ where: { id: data.teamId }, select: { archivedAt: true } });

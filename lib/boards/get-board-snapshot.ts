@@ -12,6 +12,7 @@ import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry,
 import { storedTiles } from "./board-view";
 import { costTileData, costStaleSeconds } from "./cost-tile-data";
 import { mapTileData } from "./map-tile-data";
+import { kqlTileData } from "./kql-tile-data";
 import type { DisplayCheck } from "@/lib/auth/display-token";
 import type { ApprovalsData, BoardSnapshot, DisplaySnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
 import type { Tile } from "./tiles";
@@ -83,7 +84,7 @@ async function readSnapshot(boardId: string, now: Date, fresh: boolean): Promise
   const data = await Promise.all(
     tiles.map(async (tile): Promise<[string, TileData]> => {
       const problem = "team" in tile ? teamProblem(tile.team) : undefined;
-      return [tile.id, await readTile(tile, { now, pollSeconds, problem, fresh, teamId: "team" in tile ? teamId(tile.team) : undefined })];
+      return [tile.id, await readTile(tile, { now, pollSeconds, problem, fresh, boardId: board.id, teamId: "team" in tile ? teamId(tile.team) : undefined })];
     }),
   );
   return {
@@ -99,6 +100,7 @@ interface TileContext {
   pollSeconds: number;
   problem?: string;
   teamId?: string;
+  boardId: string;
   fresh: boolean;
 }
 
@@ -106,7 +108,7 @@ const latest = (entries: HealthEntry[]) =>
   entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
 
 async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
-  const { now, pollSeconds, problem, teamId, fresh } = context;
+  const { now, pollSeconds, problem, teamId, fresh, boardId } = context;
   const healthStale = 2 * pollSeconds;
   const prisma = getPrisma();
   switch (tile.kind) {
@@ -254,6 +256,8 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
       if (problem) return { kind: "map", ...query, asOf: null, nodes: 0, edges: 0, failingEdges: [], sourceErrors: [], error: problem };
       return mapTileData(query);
     }
+    case "kql":
+      return kqlTileData({ boardId, tile, pollSeconds });
     case "clock":
       return { kind: "clock", asOf: now.toISOString(), staleAfterSeconds: ownDataStaleSeconds };
   }

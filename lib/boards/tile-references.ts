@@ -2,19 +2,25 @@
 // (a team archived later shows on the tile itself, see get-board-snapshot.ts).
 // Cost is shown only to whom may read it: a cost tile of a team needs the
 // saver to read that team's cost, one of everyone's needs an admin; a screen
-// then shows what they chose to put on the wall.
+// then shows what they chose to put on the wall. A KQL tile's workspace must be
+// one Wharf discovered, and its query parse (Microsoft's parser,
+// lib/boards/kql-query.ts; checked before the transaction, `checkKqlTiles`).
 import { AppError } from "@/lib/errors";
 import { can, type Actor } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Tile } from "./tiles";
+import { checkKqlQuery } from "./kql-query";
 
 export async function checkTileReferences(tx: Prisma.TransactionClient, actor: Actor, tiles: readonly Tile[]): Promise<void> {
   const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
   const serviceSlugs = [...new Set(tiles.flatMap((tile) => (tile.kind === "service-health" ? [tile.service] : [])))];
-  const [teams, services] = await Promise.all([
+  const workspaceNames = [...new Set(tiles.flatMap((tile) => (tile.kind === "kql" ? [tile.workspace] : [])))];
+  const [teams, services, workspaces] = await Promise.all([
     teamSlugs.length ? tx.team.findMany({ where: { slug: { in: teamSlugs }, archivedAt: null }, select: { id: true, slug: true } }) : [],
     serviceSlugs.length ? tx.service.findMany({ where: { slug: { in: serviceSlugs }, retiredAt: null }, select: { slug: true } }) : [],
+    workspaceNames.length ? tx.telemetryWorkspace.findMany({ where: { name: { in: workspaceNames }, missingSince: null }, select: { name: true } }) : [],
   ]);
+  const knownWorkspaces = new Set(workspaces.map((workspace) => workspace.name));
   const knownTeams = new Map(teams.map((team) => [team.slug, team.id]));
   const knownServices = new Set(services.map((service) => service.slug));
   for (const [index, tile] of tiles.entries()) {
@@ -41,5 +47,26 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
         { path: ["tiles", index, "service"] },
       );
     }
+    if (tile.kind === "kql") {
+      if (!knownWorkspaces.has(tile.workspace))
+        throw new AppError(
+          "invalid_input",
+          `Tile "${tile.id}" reads Log Analytics workspace "${tile.workspace}", which Wharf has not discovered (or no longer finds); ` +
+            "pick one listed on the Health page.",
+          { path: ["tiles", index, "workspace"] },
+        );
+    }
+  }
+}
+
+/**
+ * Each KQL tile's query through Microsoft's parser. Called before the save's transaction, not in it: the parser's first load takes
+ * seconds on a busy machine, longer than a transaction may stay open.
+ */
+export function checkKqlTiles(tiles: readonly Tile[]): void {
+  for (const [index, tile] of tiles.entries()) {
+    if (tile.kind !== "kql") continue;
+    const check = checkKqlQuery(tile.query);
+    if (!check.ok) throw new AppError("invalid_input", `Tile "${tile.id}": ${check.message}`, { path: ["tiles", index, "query"] });
   }
 }

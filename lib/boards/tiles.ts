@@ -11,7 +11,7 @@ export const gridColumns = 12;
 export const gridMaxRows = 48;
 export const maxTiles = 24;
 
-export const tileKinds = ["fleet-health", "service-health", "rollouts", "approvals", "cost", "map", "clock"] as const;
+export const tileKinds = ["fleet-health", "service-health", "rollouts", "approvals", "cost", "map", "kql", "clock"] as const;
 export type TileKind = (typeof tileKinds)[number];
 
 export const tileKindLabels: Record<TileKind, string> = {
@@ -21,6 +21,7 @@ export const tileKindLabels: Record<TileKind, string> = {
   approvals: "Waiting for approval",
   cost: "Cost this month",
   map: "Application map",
+  kql: "KQL chart",
   clock: "Clock",
 };
 
@@ -72,6 +73,36 @@ export const mapTile = z.object({
   environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional(),
   window: z.enum(windows, { error: `window must be one of ${windows.join(", ")}.` }).optional(),
 });
+export const kqlCharts = ["line", "bar", "table"] as const;
+export type KqlChart = (typeof kqlCharts)[number];
+/** How far back a KQL tile's query reads: the timespan sent with it, enforced by Log Analytics whatever the query says. */
+export const kqlTimespans = ["1h", "24h", "7d"] as const;
+export const maxKqlQueryLength = 4_000;
+/**
+ * A chart of a KQL query against one Log Analytics workspace, run by the health poller at most every few minutes (decision 0046),
+ * never by a screen. The query's syntax is checked with Microsoft's parser when the board is saved (lib/boards/kql-query.ts).
+ */
+export const kqlTile = z.object({
+  kind: z.literal("kql"),
+  ...grid,
+  workspace: z
+    .string()
+    .trim()
+    .min(1, { error: "Pick the Log Analytics workspace the query reads." })
+    .max(100, { error: "A workspace name has at most 100 characters." })
+    .describe("The name of a Log Analytics workspace Wharf discovered (as on the Health page)."),
+  query: z
+    .string()
+    .trim()
+    .min(1, { error: "Write the KQL query the tile charts." })
+    .max(maxKqlQueryLength, { error: `A KQL query can have at most ${maxKqlQueryLength} characters.` })
+    // Line breaks and tabs are fine; other control characters have no place in a query and would be sent as they are.
+    .refine((query) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(query), {
+      error: "The KQL query contains a control character; remove it (line breaks and tabs are fine).",
+    }),
+  chart: z.enum(kqlCharts, { error: `chart must be one of ${kqlCharts.join(", ")}.` }).default("line"),
+  timespan: z.enum(kqlTimespans, { error: `timespan must be one of ${kqlTimespans.join(", ")}.` }).default("24h"),
+});
 export const clockTile = z.object({
   kind: z.literal("clock"),
   ...grid,
@@ -90,9 +121,13 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-export const tileSchema = z.discriminatedUnion("kind", [fleetHealthTile, serviceHealthTile, rolloutsTile, approvalsTile, costTile, mapTile, clockTile], {
-  error: `kind must be one of ${tileKinds.join(", ")}.`,
-});
+export const tileSchema = z.discriminatedUnion(
+  "kind",
+  [fleetHealthTile, serviceHealthTile, rolloutsTile, approvalsTile, costTile, mapTile, kqlTile, clockTile],
+  {
+    error: `kind must be one of ${tileKinds.join(", ")}.`,
+  },
+);
 
 export type Tile = z.infer<typeof tileSchema>;
 
@@ -130,6 +165,8 @@ export function newTile(kind: TileKind, tiles: readonly Tile[], id: string): Til
   switch (kind) {
     case "service-health":
       return { kind, ...box, service: "" } as Tile;
+    case "kql":
+      return { kind, ...box, workspace: "", query: "", chart: "line", timespan: "24h" } as Tile;
     default:
       return { kind, ...box } as Tile;
   }

@@ -9,11 +9,12 @@ import { noticeInTransaction } from "@/lib/changes/publish-change";
 import { parseInput } from "@/lib/validation";
 import { updateBoardInput } from "./board-input";
 import { boardInclude, toBoardView, type BoardView } from "./board-view";
-import { checkTileReferences } from "./tile-references";
+import { checkKqlTiles, checkTileReferences } from "./tile-references";
 import { lockManageableBoard } from "./manageable-board";
 
 export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: string; input: unknown }): Promise<BoardView> {
   const data = parseInput(updateBoardInput, input);
+  if (data.tiles) checkKqlTiles(data.tiles);
   return getPrisma().$transaction(async (tx) => {
     const { id } = await lockManageableBoard(tx, actor, slug, "board.update");
     const before = toBoardView(await tx.board.findUniqueOrThrow({ where: { id }, include: boardInclude }));

@@ -22,6 +22,7 @@ import { readKubernetes, type KubernetesTarget } from "@/lib/health/read-kuberne
 import { applyRetention, writeHealth, type SampleWrite } from "@/lib/health/write-health";
 import type { HealthReason, HealthState, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
 import { mapWindowsPlan, refreshAppMap } from "@/lib/appmap/refresh-map";
+import { runKqlTiles, type KqlRunSummary } from "@/lib/boards/run-kql-tiles";
 
 export interface PollHealthOptions {
   config: WharfConfig;
@@ -41,6 +42,8 @@ export interface PollHealthSummary {
   transitions: number;
   /** Why the application map could not be refreshed this cycle (health was written regardless). */
   mapError?: string;
+  /** The wall boards' KQL tiles run this cycle (decision 0046), or why they could not be. */
+  kqlTiles?: KqlRunSummary | { error: string };
   /** Where the cycle's wall time went, ms per phase in the order they ran (for benches and logs). */
   phases: Record<string, number>;
 }
@@ -359,6 +362,17 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     console.error(`Application map not refreshed: ${mapError}`);
   }
   phase("map");
+  // The boards' KQL tiles, after health's own queries (never beside them: Log Analytics allows five at once per caller) and before
+  // the notice, on which every board's screens refetch their snapshot. Their failure, like the map's, never fails the cycle.
+  let kqlTiles: KqlRunSummary | { error: string };
+  try {
+    const workspaces = workspaceRows.map((row) => polled.get(row.id)?.workspace ?? row);
+    kqlTiles = await runKqlTiles({ config, now, workspaces });
+  } catch (error) {
+    kqlTiles = { error: error instanceof Error ? error.message : String(error) };
+    console.error(`Wall boards' KQL tiles not run: ${kqlTiles.error}`);
+  }
+  phase("kql tiles");
   // One notice per cycle for the whole fleet: the topic "health:fleet" that live health views watch.
   await publishChange({ kind: "health", id: "fleet" });
   phase("notice");
@@ -372,6 +386,7 @@ export async function pollHealth(options: PollHealthOptions): Promise<PollHealth
     states,
     transitions,
     ...(mapError !== undefined && { mapError }),
+    kqlTiles,
     phases,
   };
 }

@@ -1,0 +1,208 @@
+// Integration: a board's KQL tiles against the embedded PostgreSQL and the
+// sandbox's Log Analytics (real KQL), no mocks. Saving refuses a query the
+// parser refuses; the poller's step runs the tiles and stores their rows or
+// their error; a screen's snapshot reads what is stored and causes no query.
+import { randomBytes, randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getPrisma } from "@/lib/db/client";
+import { getConfig, type WharfConfig } from "@/lib/config";
+import type { UserActor } from "@/lib/auth/permissions";
+import { observeLogsRequests, queryBatch } from "@/lib/azure/logs";
+import { discoverTelemetry } from "@/lib/health/discover-telemetry";
+import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { applyObject, deleteObject } from "@/lib/kubernetes/apply";
+import { renderDeployment } from "@/lib/deployments/render";
+import { createBoard } from "./create-board";
+import { updateBoard } from "./update-board";
+import { getBoardSnapshot } from "./get-board-snapshot";
+import { runKqlTiles } from "./run-kql-tiles";
+import { pollHealth } from "@/lib/telemetry/poll-health";
+import type { KqlData } from "./board-snapshot";
+
+const suffix = randomBytes(3).toString("hex");
+const workspace = "log-wharf-nonprod";
+let config: WharfConfig;
+let admin: UserActor;
+const boardIds: string[] = [];
+const namespace = `kql-${suffix}`;
+const role = `kql-app-${suffix}`;
+let kube: Awaited<ReturnType<typeof clusterKubeConfig>>;
+
+const kql = (id: string, query: string, extra: Record<string, unknown> = {}) => ({ kind: "kql", id, x: 0, y: 0, w: 6, h: 4, workspace, query, ...extra });
+const workspaces = async () => getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null } });
+
+beforeAll(async () => {
+  config = getConfig();
+  // A workload on a dev cluster (dev writes to log-wharf-nonprod): the sandbox's telemetry follows what runs.
+  await refreshClusters({ actor: { kind: "system", name: "test" } });
+  kube = await clusterKubeConfig(await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } }));
+  await applyObject(kube, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+  const { deployment } = renderDeployment({
+    service: { slug: role, appInsightsRoleName: role, dependencies: [] },
+    deploySpec: {
+      imageRepository: "contoso.azurecr.io/kql/app",
+      port: 8080,
+      replicas: 1,
+      cpuRequest: "100m",
+      cpuLimit: "200m",
+      memoryRequest: "64Mi",
+      memoryLimit: "128Mi",
+      readinessPath: "/ready",
+      livenessPath: "/healthz",
+    },
+    team: { slug: "kql" },
+    namespace: { name: namespace },
+    image: { tag: "1.0.0" },
+    changeCause: "Deploy 1.0.0",
+    revision: 1,
+  });
+  await applyObject(kube, deployment as never);
+  await discoverTelemetry(config);
+  admin = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+});
+
+afterAll(async () => {
+  // The health cycle runs every stored board's KQL tiles: leave none for the other tests' cycles to send.
+  await getPrisma().board.deleteMany({ where: { id: { in: boardIds } } });
+  await deleteObject(kube, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
+});
+
+describe("a KQL tile", () => {
+  it("is refused when its query does not parse, naming the tile and the parser's message, or its workspace is unknown; nothing is saved", async () => {
+    const slug = `kq-${suffix}`;
+    await expect(
+      createBoard({ actor: admin, input: { slug, name: "KQL", teamId: null, tiles: [kql("requests", "AppRequests | where")] } }),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      path: ["tiles", 0, "query"],
+      message: 'Tile "requests": The KQL query does not parse: Missing expression (at line 1, column 20)',
+    });
+    await expect(
+      createBoard({ actor: admin, input: { slug, name: "KQL", teamId: null, tiles: [kql("requests", "AppRequests | take 5", { workspace: "log-nowhere" })] } }),
+    ).rejects.toMatchObject({ code: "invalid_input", path: ["tiles", 0, "workspace"], message: expect.stringContaining('"log-nowhere"') });
+    await expect(
+      createBoard({ actor: admin, input: { slug, name: "KQL", teamId: null, tiles: [kql("requests", "AppRequests\u0007 | take 5")] } }),
+    ).rejects.toMatchObject({ code: "invalid_input", path: ["tiles", 0, "query"], message: expect.stringContaining("control character") });
+    expect(await getPrisma().board.count({ where: { slug } })).toBe(0);
+
+    const board = await createBoard({ actor: admin, input: { slug, name: "KQL", teamId: null } });
+    boardIds.push(board.id);
+    await expect(
+      updateBoard({ actor: admin, slug, input: { tiles: [kql("requests", "AppRequests | summarize count( by AppRoleName")] } }),
+    ).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining('Tile "requests": The KQL query does not parse: Expected: )'),
+    });
+    expect((await getPrisma().board.findUniqueOrThrow({ where: { id: board.id } })).tiles).toEqual([]);
+  });
+
+  it("is run by the poller's step, which stores its rows (or its run-time error) for the snapshot; a screen causes no query", async () => {
+    const query = `AppRequests | where AppRoleName == "${role}" | summarize requests = count() by bin(TimeGenerated, 5m)`;
+    const unknownColumn = "AppRequests | summarize count() by NoSuchColumn";
+    const board = await createBoard({
+      actor: admin,
+      input: {
+        slug: `kr-${suffix}`,
+        name: "KQL run",
+        teamId: null,
+        tiles: [kql("requests", query), kql("broken", unknownColumn, { x: 6, chart: "table" }), { kind: "clock", id: "clock", x: 0, y: 4, w: 3, h: 2 }],
+      },
+    });
+    boardIds.push(board.id);
+    const before = (await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true })).tiles.requests as KqlData;
+    expect(before).toMatchObject({ kind: "kql", asOf: null, ranAt: null, rows: [] });
+
+    // Telemetry starts with the Deployment: wait until the workspace has its requests (asked directly, as a test may).
+    const customerId = (await workspaces()).find((row) => row.name === workspace)!.customerId;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [seen] = await queryBatch(config, [{ workspaceId: customerId, query: `AppRequests | where AppRoleName == "${role}" | count`, timespan: "PT1H" }]);
+      if (seen?.status === "success" && Number(seen.tables[0]?.rows[0]?.[0]) > 0) break;
+      if (Date.now() > deadline) throw new Error(`No requests of ${role} in ${workspace} after 60 s: ${JSON.stringify(seen)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const now = new Date();
+    const requests: string[][] = [];
+    const stop = observeLogsRequests((request) => requests.push(request.workspaces));
+    let summary;
+    try {
+      summary = await runKqlTiles({ config, now, workspaces: await workspaces() });
+    } finally {
+      stop();
+    }
+    // Both tiles of the one workspace went in one $batch request.
+    expect(requests.filter((asked) => asked.includes(customerId))).toHaveLength(1);
+    expect(summary.errors.filter((error) => error.board === `kr-${suffix}`)).toEqual([
+      { board: `kr-${suffix}`, tile: "broken", error: expect.stringMatching(/NoSuchColumn/) },
+    ]);
+
+    const screenRequests: unknown[] = [];
+    const stopScreen = observeLogsRequests((request) => screenRequests.push(request));
+    const snapshot = await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true });
+    stopScreen();
+    expect(screenRequests).toEqual([]);
+    const requestsTile = snapshot.tiles.requests as KqlData;
+    expect(requestsTile).toMatchObject({ kind: "kql", asOf: now.toISOString(), ranAt: now.toISOString(), workspace, chart: "line", truncated: false });
+    expect(requestsTile.error).toBeUndefined();
+    expect(requestsTile.columns).toEqual([
+      { name: "TimeGenerated", type: "datetime" },
+      { name: "requests", type: "long" },
+    ]);
+    expect(requestsTile.rows.length).toBeGreaterThan(0);
+    expect(requestsTile.rows.every(([at, count]) => typeof at === "string" && !Number.isNaN(Date.parse(at)) && typeof count === "number")).toBe(true);
+    const broken = snapshot.tiles.broken as KqlData;
+    expect(broken).toMatchObject({ kind: "kql", asOf: null, ranAt: now.toISOString(), rows: [], error: expect.stringMatching(/NoSuchColumn/) });
+    expect(snapshot.tiles.clock).toMatchObject({ kind: "clock" });
+
+    // Not due again before 5 minutes: the next cycles send nothing for these tiles.
+    const again = observeLogsRequests((request) => screenRequests.push(request));
+    await runKqlTiles({ config, now: new Date(now.getTime() + 60_000), workspaces: await workspaces() });
+    again();
+    expect(screenRequests.filter((request) => JSON.stringify(request).includes(customerId))).toEqual([]);
+
+    // An edited query does not show the old query's rows; it is due at once.
+    await updateBoard({ actor: admin, slug: `kr-${suffix}`, input: { tiles: [kql("requests", `${query} | where requests > 0`)] } });
+    expect((await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true })).tiles.requests).toMatchObject({ asOf: null, rows: [] });
+    await runKqlTiles({ config, now: new Date(now.getTime() + 61_000), workspaces: await workspaces() });
+    // The removed tile's stored result is gone with it.
+    expect(await getPrisma().boardKqlResult.findMany({ where: { boardId: board.id }, select: { tileId: true } })).toEqual([{ tileId: "requests" }]);
+  });
+
+  it("keeps the last rows with their age when a later run fails", async () => {
+    const board = await createBoard({
+      actor: admin,
+      input: { slug: `kf-${suffix}`, name: "KQL fail", teamId: null, tiles: [kql("count", "AppRequests | summarize n = count()", { chart: "table" })] },
+    });
+    boardIds.push(board.id);
+    const now = new Date();
+    await runKqlTiles({ config, now, workspaces: await workspaces() });
+    const first = (await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true })).tiles.count as KqlData;
+    expect(first.rows).toHaveLength(1);
+    // The workspace now refuses (its customer id is one Log Analytics does not know), past the 5 minutes.
+    const later = new Date(now.getTime() + 6 * 60_000);
+    const gone = (await workspaces()).map((row) => (row.name === workspace ? { ...row, customerId: randomUUID() } : row));
+    await runKqlTiles({ config, now: later, workspaces: gone });
+    const second = (await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true })).tiles.count as KqlData;
+    expect(second).toMatchObject({ asOf: now.toISOString(), ranAt: later.toISOString(), rows: first.rows, error: expect.any(String) });
+  });
+
+  it("is run by the health cycle in the worker, after health's own queries", async () => {
+    const board = await createBoard({
+      actor: admin,
+      input: {
+        slug: `kc-${suffix}`,
+        name: "KQL cycle",
+        teamId: null,
+        tiles: [kql("roles", `AppRequests | where AppRoleName == "${role}" | summarize n = count() by AppRoleName`, { chart: "bar" })],
+      },
+    });
+    boardIds.push(board.id);
+    const summary = await pollHealth({ config });
+    expect(summary.kqlTiles).toMatchObject({ queries: expect.any(Number) });
+    expect(summary.phases).toHaveProperty(["kql tiles"]);
+    const tile = (await getBoardSnapshot({ actor: admin, boardId: board.id, fresh: true })).tiles.roles as KqlData;
+    expect(tile).toMatchObject({ kind: "kql", chart: "bar", columns: [{ name: "AppRoleName" }, { name: "n" }], rows: [[role, expect.any(Number)]] });
+    expect(tile.error).toBeUndefined();
+  });
+});
