@@ -15,6 +15,7 @@ import { applyObject, deleteObject } from "@/lib/kubernetes/apply";
 import { renderDeployment } from "@/lib/deployments/render";
 import { createBoard } from "./create-board";
 import { updateBoard } from "./update-board";
+import { getBoard } from "./get-board";
 import { getBoardSnapshot } from "./get-board-snapshot";
 import { runKqlTiles } from "./run-kql-tiles";
 import { pollHealth } from "@/lib/telemetry/poll-health";
@@ -69,6 +70,36 @@ afterAll(async () => {
 });
 
 describe("a KQL tile", () => {
+  it("is added, or its query or workspace changed, only by a platform admin; a member may keep or move one an admin placed", async () => {
+    const prisma = getPrisma();
+    const team = await prisma.team.create({ data: { slug: `kqt${suffix}`, name: `KQL team ${suffix}`, entraGroupIds: [] } });
+    const member: UserActor = {
+      kind: "user",
+      userId: randomUUID(),
+      name: "Mo Member",
+      email: "mo@example.com",
+      isAdmin: false,
+      teams: [{ id: team.id, slug: team.slug, name: team.name }],
+    };
+    const slug = `kqm-${suffix}`;
+    const board = await createBoard({ actor: member, input: { slug, name: "Ours", teamId: team.id } });
+    boardIds.push(board.id);
+    const tile = kql("requests", "AppRequests | summarize count() by bin(TimeGenerated, 5m)");
+    await expect(updateBoard({ actor: member, slug, input: { tiles: [tile] } })).rejects.toMatchObject({
+      code: "forbidden",
+      path: ["tiles", 0, "query"],
+      message: expect.stringContaining("only platform admins may add a KQL tile"),
+    });
+    expect((await getBoard({ actor: member, slug })).board.tiles).toEqual([]);
+    await updateBoard({ actor: admin, slug, input: { tiles: [tile] } });
+    // Moved by the member: allowed. Its query changed by the member: refused, and the admin's stays.
+    await updateBoard({ actor: member, slug, input: { tiles: [{ ...tile, x: 6 }] } });
+    await expect(updateBoard({ actor: member, slug, input: { tiles: [{ ...tile, x: 6, query: "AppExceptions | take 10" }] } })).rejects.toMatchObject({
+      code: "forbidden",
+    });
+    expect((await getBoard({ actor: member, slug })).board.tiles).toEqual([expect.objectContaining({ kind: "kql", x: 6, query: tile.query })]);
+  });
+
   it("is refused when its query does not parse, naming the tile and the parser's message, or its workspace is unknown; nothing is saved", async () => {
     const slug = `kq-${suffix}`;
     await expect(

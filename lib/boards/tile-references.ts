@@ -11,7 +11,15 @@ import type { Prisma } from "@/lib/db/generated/client";
 import type { Tile } from "./tiles";
 import { checkKqlQuery } from "./kql-query";
 
-export async function checkTileReferences(tx: Prisma.TransactionClient, actor: Actor, tiles: readonly Tile[]): Promise<void> {
+/** A KQL tile's data: the same workspace and query read the same rows, whatever its place or chart. */
+const kqlReads = (tile: Tile) => (tile.kind === "kql" ? `${tile.workspace}\u0000${tile.query}` : null);
+
+/**
+ * `previous`: the board's tiles before this save. A KQL tile reads a workspace's raw telemetry (every team's requests,
+ * URLs, exception messages), and Wharf does not yet know which workspace is a team's (decision 0046): adding one, or
+ * changing what it reads, takes a platform admin. Others may still move, resize or keep a KQL tile an admin placed.
+ */
+export async function checkTileReferences(tx: Prisma.TransactionClient, actor: Actor, tiles: readonly Tile[], previous: readonly Tile[] = []): Promise<void> {
   const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
   const serviceSlugs = [...new Set(tiles.flatMap((tile) => (tile.kind === "service-health" ? [tile.service] : [])))];
   const workspaceNames = [...new Set(tiles.flatMap((tile) => (tile.kind === "kql" ? [tile.workspace] : [])))];
@@ -48,6 +56,14 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
       );
     }
     if (tile.kind === "kql") {
+      const admin = actor.kind === "system" || (actor.kind === "user" && actor.isAdmin);
+      if (!admin && !previous.some((before) => kqlReads(before) === kqlReads(tile)))
+        throw new AppError(
+          "forbidden",
+          `Tile "${tile.id}" runs a KQL query against workspace "${tile.workspace}", which can read every team's telemetry there: ` +
+            "only platform admins may add a KQL tile or change its query or workspace. Ask an admin, or use a service health tile.",
+          { path: ["tiles", index, "query"] },
+        );
       if (!knownWorkspaces.has(tile.workspace))
         throw new AppError(
           "invalid_input",

@@ -28,7 +28,7 @@ export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: 
           });
       }
     }
-    if (data.tiles) await checkTileReferences(tx, actor, data.tiles);
+    if (data.tiles) await checkTileReferences(tx, actor, data.tiles, before.tiles);
     const board = await tx.board.update({
       where: { id },
       data: {
