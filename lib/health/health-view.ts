@@ -56,6 +56,8 @@ export const telemetryObservationSchema = z.object({
   failureRatePct: z.number().nullable().optional(),
   p95DurationMs: z.number().nullable().optional(),
   availabilityPct: z.number().nullable().optional(),
+  availabilityRuns: z.number().optional().describe("Availability test runs in the window (ItemCount-weighted), when counted."),
+  availabilityPassed: z.number().optional().describe("Of them, the runs that passed."),
 });
 
 export const healthEntrySchema = z.object({
