@@ -4,7 +4,7 @@
 // so an unknown table or column is Log Analytics' to report at run time (it is
 // stored and shown on the tile). The package is two Bridge.NET scripts that
 // define globals (`Bridge`, `Kusto`), ≈5 MB: loaded on the first check, kept.
-import "server-only";
+// Not marked "server-only": the worker (tsx, outside Next) runs KQL tiles through run-kql-tiles.ts and loads it too.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
