@@ -171,7 +171,9 @@ async function main() {
   // V8 sizes its heap from the machine's memory and collects lazily; on a
   // shared 24 GiB machine that let the web process sit at ~500 MB. A cap makes
   // it collect sooner; WHARF_WEB_MAX_HEAP_MB raises it for big installations.
-  const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 256);
+  // 384, not 256: the KQL parser a board's save loads (≈5 MB of scripts, decision 0046) took a 256 MB web process,
+  // already near its cap, out of memory in CI.
+  const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 384);
   const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
   const healthUrl = `http://localhost:${config.port}/api/healthz`;
   // Production runs Next's handler behind admission control (scripts/web-server.ts, decision 0047), which also keeps idle
