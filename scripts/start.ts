@@ -171,8 +171,9 @@ async function main() {
   // V8 sizes its heap from the machine's memory and collects lazily; on a
   // shared 24 GiB machine that let the web process sit at ~500 MB. A cap makes
   // it collect sooner; WHARF_WEB_MAX_HEAP_MB raises it for big installations.
-  // 384, not 256: the KQL parser a board's save loads (≈5 MB of scripts, decision 0046) took a 256 MB web process,
-  // already near its cap, out of memory in CI.
+  // 384, not 256: the KQL parser a board's save loaded (≈5 MB of scripts, decision 0046) took a 256 MB web process,
+  // already near its cap, out of memory in CI. The parser now runs in a thread with its own heap (decision 0050); the
+  // cap was not lowered again without a measurement of the web process under tsx (issue 20).
   const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 384);
   const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
   const healthUrl = `http://localhost:${config.port}/api/healthz`;

@@ -4,17 +4,18 @@
 // tsx (the worker process), vitest and `next start` alike, with no TypeScript
 // loader in the thread. `layout-thread-client.ts` starts it and talks to it.
 //
-// Protocol: { id, graph } in (an ELK JSON graph, options included);
-// { id, positions } or { id, error } out. A new ELK per layout, as before.
+// Protocol (lib/threads/serial-thread.ts): { id, input } in, the input an ELK
+// JSON graph, options included; { id, output } out, the output node id →
+// position, or { id, error }. A new ELK per layout, as before.
 import { parentPort } from "node:worker_threads";
 import ELK from "elkjs/lib/elk.bundled.js";
 
-parentPort.on("message", async ({ id, graph }) => {
+parentPort.on("message", async ({ id, input: graph }) => {
   try {
     const laidOut = await new ELK().layout(graph);
     const positions = {};
     for (const child of laidOut.children ?? []) positions[child.id] = { x: Math.round(child.x ?? 0), y: Math.round(child.y ?? 0) };
-    parentPort.postMessage({ id, positions });
+    parentPort.postMessage({ id, output: positions });
   } catch (error) {
     parentPort.postMessage({ id, error: error instanceof Error ? error.message : String(error) });
   }

@@ -17,7 +17,7 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
     await recordAuditEvent(prisma, { actor, action: "board.create", resourceType: "board", resourceId: data.slug, outcome: "denied" });
     throw forbidden("board:manage");
   }
-  checkKqlTiles(data.tiles);
+  await checkKqlTiles(data.tiles);
   return prisma.$transaction(async (tx) => {
     if (data.teamId) {
       const team = await tx.team.findUnique({ where: { id: data.teamId }, select: { archivedAt: true } });

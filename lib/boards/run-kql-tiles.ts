@@ -7,6 +7,7 @@
 // The capped result or the error is stored per tile (BoardKqlResult); a
 // board's snapshot reads that row, so no screen causes a query.
 import type { WharfConfig } from "@/lib/config";
+import { AppError } from "@/lib/errors";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { queryBatch, type LogsError, type LogsQueryOutcome } from "@/lib/azure/logs";
@@ -141,10 +142,12 @@ export async function runKqlTiles({
     for (const hash of hashes) {
       const { tile } = byHash.get(hash)![0]!;
       try {
-        sendable.push({ hash, query: cappedKqlQuery(tile.query, kqlMaxRows) });
+        sendable.push({ hash, query: await cappedKqlQuery(tile.query, kqlMaxRows) });
       } catch (error) {
-        // Saved before a parser update refused it: said on its tile; the workspace's other tiles still run.
-        const message = `${error instanceof Error ? error.message : String(error)} Edit the board to fix the query.`;
+        // Saved before a parser update refused it: said on its tile; the workspace's other tiles still run. When the parser
+        // itself could not run (its thread failed), that is said instead, and the next cycle tries again.
+        const message =
+          error instanceof AppError ? error.message : `${error instanceof Error ? error.message : String(error)} Edit the board to fix the query.`;
         for (const entry of byHash.get(hash)!) await write(entry, { columns: [], rows: [], truncated: false, error: message }, interval);
       }
     }

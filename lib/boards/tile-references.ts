@@ -79,10 +79,10 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
  * Each KQL tile's query through Microsoft's parser. Called before the save's transaction, not in it: the parser's first load takes
  * seconds on a busy machine, longer than a transaction may stay open.
  */
-export function checkKqlTiles(tiles: readonly Tile[]): void {
+export async function checkKqlTiles(tiles: readonly Tile[]): Promise<void> {
   for (const [index, tile] of tiles.entries()) {
     if (tile.kind !== "kql") continue;
-    const check = checkKqlQuery(tile.query);
+    const check = await checkKqlQuery(tile.query);
     if (!check.ok) throw new AppError("invalid_input", `Tile "${tile.id}": ${check.message}`, { path: ["tiles", index, "query"] });
   }
 }

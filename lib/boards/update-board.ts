@@ -14,7 +14,7 @@ import { lockManageableBoard } from "./manageable-board";
 
 export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: string; input: unknown }): Promise<BoardView> {
   const data = parseInput(updateBoardInput, input);
-  if (data.tiles) checkKqlTiles(data.tiles);
+  if (data.tiles) await checkKqlTiles(data.tiles);
   return getPrisma().$transaction(async (tx) => {
     const { id } = await lockManageableBoard(tx, actor, slug, "board.update");
     const before = toBoardView(await tx.board.findUniqueOrThrow({ where: { id }, include: boardInclude }));
