@@ -100,10 +100,61 @@ function ServiceHealth({ data }: { data: ServiceHealthData }) {
               {environment.p95DurationMs !== null && <span className="text-zinc-300"> · p95 {Math.round(environment.p95DurationMs)} ms</span>}
             </p>
             {environment.message && environment.state !== "healthy" && <p className="truncate text-[0.8em] text-zinc-300">{environment.message}</p>}
+            {environment.trend.length > 1 && (
+              <div className="flex gap-[0.6em] text-[0.7em] text-zinc-400" data-testid="service-trend">
+                <Sparkline label="failed %, 24 h" values={environment.trend.map((point) => point.failureRatePct)} floor={1} stroke="rgb(248 113 113)" />
+                <Sparkline label="p95 ms, 24 h" values={environment.trend.map((point) => point.p95DurationMs)} floor={100} stroke="rgb(56 189 248)" />
+              </div>
+            )}
           </li>
         ))}
       </ul>
     </div>
+  );
+}
+
+/**
+ * A trend as a line, 0 at the bottom and the larger of the highest value and `floor` at the top (so a quiet service's
+ * 0.1 % does not fill the height). A point with no value breaks the line: a gap in the data stays a gap.
+ */
+function Sparkline({ label, values, floor, stroke }: { label: string; values: (number | null)[]; floor: number; stroke: string }) {
+  const known = values.filter((value): value is number => value !== null);
+  const peak = known.length ? Math.max(...known) : null;
+  const now = values.at(-1) ?? null;
+  const top = Math.max(floor, peak ?? 0);
+  const x = (index: number) => ((index / Math.max(1, values.length - 1)) * 100).toFixed(2);
+  const y = (value: number) => (19 - (value / top) * 18).toFixed(2);
+  const runs: string[] = [];
+  let run: string[] = [];
+  for (const [index, value] of values.entries()) {
+    if (value === null) {
+      if (run.length) runs.push(run.join(" "));
+      run = [];
+    } else run.push(`${x(index)},${y(value)}`);
+  }
+  if (run.length) runs.push(run.join(" "));
+  return (
+    <figure className="min-w-0 flex-1">
+      <svg
+        className="h-[1.6em] w-full"
+        viewBox="0 0 100 20"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${label}: a line from 0 to ${formatNumber(top)}`}
+      >
+        <line x1="0" x2="100" y1="19" y2="19" stroke="rgb(63 63 70)" strokeWidth="1" vectorEffect="non-scaling-stroke" />
+        {runs.map((points, index) =>
+          points.includes(" ") ? (
+            <polyline key={index} fill="none" stroke={stroke} strokeWidth="2" vectorEffect="non-scaling-stroke" points={points} />
+          ) : (
+            <circle key={index} cx={points.split(",")[0]} cy={points.split(",")[1]} r="0.8" fill={stroke} />
+          ),
+        )}
+      </svg>
+      <figcaption className="truncate">
+        {label}: now {now === null ? "–" : formatNumber(now)}, peak {peak === null ? "–" : formatNumber(peak)}
+      </figcaption>
+    </figure>
   );
 }
 

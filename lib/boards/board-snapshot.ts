@@ -45,7 +45,16 @@ export interface ServiceHealthData extends TileDataBase {
     failureRatePct: number | null;
     p95DurationMs: number | null;
     evaluatedAt: string;
+    /** The last 24 hours in 15-minute points, oldest first (lib/health/trend-view.ts); empty before the first sample. */
+    trend: ServiceTrendPoint[];
   }[];
+}
+
+export interface ServiceTrendPoint {
+  at: string;
+  requestsPerMinute: number | null;
+  failureRatePct: number | null;
+  p95DurationMs: number | null;
 }
 
 export interface RolloutRow {

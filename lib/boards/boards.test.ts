@@ -100,6 +100,19 @@ beforeAll(async () => {
       evaluatedAt: new Date(now.getTime() - 30_000),
     },
   });
+  // The service tile's trend: two minutes 3 hours ago (one bucket), one an hour ago, and one past the 24 hours it shows.
+  const minute = (minutesAgo: number, requests: number, failed: number, p95DurationMs: number) => ({
+    serviceId: service.id,
+    namespaceId: namespace.id,
+    at: new Date(Math.floor(now.getTime() / 900_000) * 900_000 - minutesAgo * 60_000),
+    resolution: "minute",
+    state: "healthy",
+    requests,
+    failed,
+    failureRatePct: (100 * failed) / requests,
+    p95DurationMs,
+  });
+  await prisma.healthSample.createMany({ data: [minute(180, 60, 0, 200), minute(179, 40, 10, 900), minute(60, 50, 1, 250), minute(25 * 60, 10, 10, 5000)] });
 });
 
 describe("boards", () => {
@@ -254,12 +267,19 @@ describe("a screen's snapshot", () => {
       staleAfterSeconds: 2 * getConfig().health.pollSeconds,
     });
     expect(fleetTile.problems[0]).toMatchObject({ service: serviceSlug, state: "unhealthy", message: "0 of 2 replicas ready" });
-    expect((snapshot.tiles.svc as ServiceHealthData).environments[0]).toMatchObject({
-      environment: "prod",
-      state: "unhealthy",
-      readyReplicas: 0,
-      desiredReplicas: 2,
-    });
+    const environment = (snapshot.tiles.svc as ServiceHealthData).environments[0]!;
+    expect(environment).toMatchObject({ environment: "prod", state: "unhealthy", readyReplicas: 0, desiredReplicas: 2 });
+    // 15-minute points of the last 24 hours: the two minutes 3 hours ago are one point (10 of 100 failed, the worse p95).
+    // Every point of the day is there, a point without samples empty, so a screen draws time evenly and a gap as a gap.
+    expect(environment.trend).toHaveLength(96);
+    expect(Date.parse(environment.trend[95]!.at)).toBe(Math.floor(now.getTime() / 900_000) * 900_000);
+    const withData = environment.trend.flatMap((point, index) =>
+      point.requestsPerMinute === null ? [] : [[95 - index, point.requestsPerMinute, point.failureRatePct, point.p95DurationMs]],
+    );
+    expect(withData).toEqual([
+      [12, 50, 10, 900],
+      [4, 50, 2, 250],
+    ]);
     expect(snapshot.tiles.gone).toMatchObject({ error: `Team “Archived ${suffix}” was archived; edit the board to pick another team.`, total: 0 });
     expect(snapshot.tiles.r).toMatchObject({ kind: "rollouts", asOf: now.toISOString() });
 

@@ -9,12 +9,23 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { compareHealthEntries, countStates, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
+import { bucketSamples, type SampleRow } from "@/lib/health/trend-view";
 import { storedTiles } from "./board-view";
 import { costTileData, costStaleSeconds } from "./cost-tile-data";
 import { mapTileData } from "./map-tile-data";
 import { kqlTileData } from "./kql-tile-data";
 import type { DisplayCheck } from "@/lib/auth/display-token";
-import type { ApprovalsData, BoardSnapshot, DisplaySnapshot, FleetHealthData, RolloutRow, RolloutsData, ServiceHealthData, TileData } from "./board-snapshot";
+import type {
+  ApprovalsData,
+  BoardSnapshot,
+  DisplaySnapshot,
+  FleetHealthData,
+  RolloutRow,
+  RolloutsData,
+  ServiceHealthData,
+  ServiceTrendPoint,
+  TileData,
+} from "./board-snapshot";
 import type { Tile } from "./tiles";
 
 /** Rollouts and approvals are read when the snapshot is made; a screen that has not refreshed for this long shows them stale. */
@@ -104,6 +115,38 @@ interface TileContext {
   fresh: boolean;
 }
 
+/** A service tile's trend: the last day in 15-minute points, 96 of them, which a wall screen can draw at any tile size. */
+const trendBucketMs = 15 * 60_000;
+const trendPoints = 96;
+const trendStart = (now: Date) => new Date((Math.floor(now.getTime() / trendBucketMs) - (trendPoints - 1)) * trendBucketMs);
+
+/** Every point of the day, a point without samples null-valued, so the time axis stays even and a gap stays a gap. */
+function tileTrend(now: Date, samples: SampleRow[]): ServiceTrendPoint[] {
+  const byStart = new Map(bucketSamples(samples, trendBucketMs / 60_000).map((point) => [Date.parse(point.at), point]));
+  const start = trendStart(now).getTime();
+  return Array.from({ length: trendPoints }, (_, index) => {
+    const at = start + index * trendBucketMs;
+    const point = byStart.get(at);
+    return {
+      at: new Date(at).toISOString(),
+      requestsPerMinute: point?.requestsPerMinute ?? null,
+      failureRatePct: point?.failureRatePct ?? null,
+      p95DurationMs: point?.p95DurationMs ?? null,
+    };
+  });
+}
+const trendSampleSelect = {
+  namespaceId: true,
+  at: true,
+  requests: true,
+  failed: true,
+  failureRatePct: true,
+  p95DurationMs: true,
+  availabilityPct: true,
+  readyReplicas: true,
+  desiredReplicas: true,
+} as const;
+
 const latest = (entries: HealthEntry[]) =>
   entries.reduce<string | null>((max, entry) => (entry.evaluatedAt && (!max || entry.evaluatedAt > max) ? entry.evaluatedAt : max), null);
 
@@ -160,10 +203,17 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
       };
       if (!service) return { ...empty, error: `Service "${tile.service}" is no longer in the catalog; edit the board to pick another.` };
       if (service.retiredAt) return { ...empty, error: `${service.displayName} was retired; edit the board to pick another service.` };
-      const rows = await prisma.serviceHealth.findMany({
-        where: { serviceId: service.id, namespace: { status: { not: "decommissioned" } } },
-        include: serviceHealthInclude,
-      });
+      const [rows, samples] = await Promise.all([
+        prisma.serviceHealth.findMany({
+          where: { serviceId: service.id, namespace: { status: { not: "decommissioned" } } },
+          include: serviceHealthInclude,
+        }),
+        prisma.healthSample.findMany({
+          where: { serviceId: service.id, resolution: "minute", at: { gte: trendStart(now), lte: now } },
+          select: trendSampleSelect,
+          orderBy: { at: "asc" },
+        }),
+      ]);
       const entries = rows.map((row) => toHealthEntry(row, now, pollSeconds)).sort(compareHealthEntries);
       return {
         ...empty,
@@ -179,6 +229,10 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
           failureRatePct: entry.telemetry?.failureRatePct ?? null,
           p95DurationMs: entry.telemetry?.p95DurationMs ?? null,
           evaluatedAt: entry.evaluatedAt!,
+          trend: tileTrend(
+            now,
+            samples.filter((sample) => sample.namespaceId === entry.namespace.id),
+          ),
         })),
       };
     }
