@@ -1,32 +1,7 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { expect, test } from "@playwright/test";
+import { api, readyNamespace, signInAs } from "./fixtures";
 
 // Setup through the API as the people would; the decision through the inbox page.
-async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const request: APIRequestContext = page.request;
-  const response = method === "GET" ? await request.get(path) : await request.post(path, { data, headers: { origin: new URL(page.url()).origin } });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
-async function readyNamespace(member: Page, admin: Page, cluster: string, name: string): Promise<string> {
-  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
-  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
-  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
-    teamId: teams.find((t) => t.slug === "payments")!.id,
-    clusterId: clusters.find((c) => c.name === cluster)!.id,
-    name,
-    quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
-    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
-    justification: "End-to-end test of the approvals inbox",
-  });
-  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect
-    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
-    .toBe("ready");
-  return namespaceId;
-}
-
 test("a teammate rejects a production deployment from the inbox with a reason, and the requester reads it in their notifications", async ({
   page,
   browser,
@@ -37,7 +12,12 @@ test("a teammate rejects a production deployment from the inbox with a reason, a
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "aks-prod-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-prod-weu",
+    name: namespace,
+    justification: "End-to-end test of the approvals inbox",
+  });
   await adminContext.close();
 
   // The teammate has signed in once, so Wharf knows to notify them.

@@ -2,10 +2,11 @@
 // fresh browser (the TV) opens the address, is left with a board-scoped
 // cookie and the tiles, cannot read the API; the admin revokes the screen
 // and it says so within 10 s. A wrong token gets its own page. A playlist's
-// screen switches between its boards without a reload.
+// screen switches between its boards without a reload. A service that turns
+// unhealthy changes its tile within 10 s of Wharf judging it so.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { api, hydrated, readyNamespace, signInAs } from "./fixtures";
 
 test("an admin puts a board on a screen, and revoking it reaches the screen within 10 s", async ({ page, browser, baseURL }) => {
   const slug = `wall-${randomBytes(3).toString("hex")}`;
@@ -64,8 +65,16 @@ test("an admin puts a board on a screen, and revoking it reaches the screen with
 
   // The admin revokes the screen; the screen says so within 10 s, without a reload.
   await page.reload();
-  page.once("dialog", (dialog) => void dialog.accept());
+  await hydrated(page);
+  // Asked in an accessible dialog: Cancel changes nothing, Revoke revokes.
   await page.getByRole("button", { name: "Revoke screen Lobby TV" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Revoke screen “Lobby TV”?" });
+  await expect(confirm).toContainText("It stops showing the board within seconds");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(page.getByRole("row", { name: "Screen Lobby TV" })).not.toContainText("revoked");
+  await page.getByRole("button", { name: "Revoke screen Lobby TV" }).click();
+  await confirm.getByRole("button", { name: "Revoke" }).click();
   await expect(page.getByRole("row", { name: "Screen Lobby TV" })).toContainText("revoked");
   await expect(screen.getByTestId("kiosk-refused")).toContainText("This screen was revoked", { timeout: 10_000 });
 
@@ -163,8 +172,9 @@ test("a playlist's screen shows its boards in turn, switching without a reload, 
 
   // Revoked: the screen says so within 10 s.
   await page.reload();
-  page.once("dialog", (dialog) => void dialog.accept());
+  await hydrated(page);
   await page.getByRole("button", { name: "Revoke screen Hall TV" }).click();
+  await page.getByRole("alertdialog", { name: "Revoke screen “Hall TV”?" }).getByRole("button", { name: "Revoke" }).click();
   await expect(screen.getByTestId("kiosk-refused")).toContainText("This screen was revoked", { timeout: 10_000 });
   await tv.close();
 });
@@ -221,4 +231,81 @@ test("a KQL tile whose query does not parse is refused with the parser's message
   await expect(tile.getByTestId("kql-table")).toContainText("n", { timeout: 60_000 });
   await expect(tile.getByTestId("tile-age")).toHaveText(/old/);
   await tv.close();
+});
+
+test("a service that turns unhealthy changes its tile on a screen within 10 s, without a reload; the tile draws its last 24 hours", async ({
+  page,
+  browser,
+}) => {
+  test.setTimeout(600_000);
+  const id = randomBytes(3).toString("hex");
+  // A service of its own with no App Insights role name (health from Kubernetes only), so no other test's telemetry is touched.
+  const service = `wallsvc-${id}`;
+  const namespace = `payments-wall${id}`;
+  await signInAs(page, "payments");
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin", "/boards");
+  await api(page, "POST", "/api/v1/services", {
+    slug: service,
+    displayName: `Wall ${id}`,
+    ownerTeam: "payments",
+    tier: "standard",
+    lifecycle: "production",
+    deploySpec: {
+      imageRepository: "contoso.azurecr.io/payments/wall",
+      port: 8080,
+      replicas: 2,
+      cpuRequest: "100m",
+      cpuLimit: "200m",
+      memoryRequest: "64Mi",
+      memoryLimit: "128Mi",
+      readinessPath: "/ready",
+      livenessPath: "/healthz",
+    },
+  });
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-dev-weu",
+    name: namespace,
+    justification: "End-to-end test of boards",
+  });
+  const deploy = async (tag: string, outcome: string) => {
+    const { id: deploymentId } = await api<{ id: string }>(page, "POST", "/api/v1/deployments", { service, namespaceId, tag });
+    await expect
+      .poll(async () => (await api<{ status: string }>(page, "GET", `/api/v1/deployments/${deploymentId}`)).status, { timeout: 120_000 })
+      .toBe(outcome);
+  };
+  await deploy("1.0.0", "succeeded");
+
+  const slug = `svcwall-${id}`;
+  await api(admin, "POST", "/api/v1/boards", {
+    slug,
+    name: "Service wall",
+    teamId: null,
+    tiles: [{ kind: "service-health", id: "svc", x: 0, y: 0, w: 8, h: 5, service }],
+  });
+  const { token } = await api<{ token: string }>(admin, "POST", `/api/v1/boards/${slug}/displays`, { label: "Team room" });
+  const tv = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+  const screen = await tv.newPage();
+  await screen.goto(`/display/${slug}?token=${token}`);
+  const tile = screen.getByRole("region", { name: "One service's health" });
+  const state = (name: string) => tile.getByText(name, { exact: true });
+  await expect(state("healthy")).toBeVisible({ timeout: 120_000 });
+  await screen.evaluate(() => ((window as unknown as { wharfMarker: string }).wharfMarker = "same page"));
+
+  // The crash tag's pods crash-loop and the rollout fails. From the moment the health API says unhealthy, the tile has 10 s.
+  await deploy("crash", "failed");
+  const health = async () =>
+    (await api<{ environments: { namespace: { name: string }; state: string }[] }>(page, "GET", `/api/v1/services/${service}`)).environments.find(
+      (environment) => environment.namespace.name === namespace,
+    )?.state;
+  await expect.poll(health, { timeout: 120_000, intervals: [500] }).toBe("unhealthy");
+  await expect(state("unhealthy")).toBeVisible({ timeout: 10_000 });
+  expect(await screen.evaluate(() => (window as unknown as { wharfMarker?: string }).wharfMarker)).toBe("same page");
+  // The 24-hour trend from the poller's samples; with no telemetry (no role name), the ready replicas, 2 of them before the crash.
+  await expect(tile.getByTestId("service-trend")).toContainText(/ready, 24 h: now \d+, peak 2/, { timeout: 60_000 });
+  await screen.screenshot({ path: "test-results/board-service-unhealthy.png" });
+  await tv.close();
+  await adminContext.close();
 });

@@ -1,33 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { kubectl, signInAs } from "./fixtures";
+import { expect, test, type Page } from "@playwright/test";
+import { kubectl, readyNamespace, signInAs } from "./fixtures";
 
 // Setup goes through the API as the people would; the deploy itself through the pages.
-async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const request: APIRequestContext = page.request;
-  const response = method === "GET" ? await request.get(path) : await request.post(path, { data, headers: { origin: new URL(page.url()).origin } });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
-async function readyNamespace(member: Page, admin: Page, cluster: string, name: string): Promise<string> {
-  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
-  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
-  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
-    teamId: teams.find((t) => t.slug === "payments")!.id,
-    clusterId: clusters.find((c) => c.name === cluster)!.id,
-    name,
-    quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
-    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
-    justification: "End-to-end test of deployments",
-  });
-  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect
-    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
-    .toBe("ready");
-  return namespaceId;
-}
-
 async function deployFromPage(page: Page, namespaceId: string, version: string): Promise<void> {
   await page.goto("/catalog/card-tokenizer/deploy");
   await page.getByLabel("Namespace").selectOption(namespaceId);
@@ -43,7 +18,12 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "aks-dev-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-dev-weu",
+    name: namespace,
+    justification: "End-to-end test of deployments",
+  });
   await adminContext.close();
 
   await deployFromPage(page, namespaceId, "1.4.2");
@@ -87,7 +67,12 @@ test("a production deployment waits for a second person; the requester cannot ap
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "aks-prod-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-prod-weu",
+    name: namespace,
+    justification: "End-to-end test of deployments",
+  });
   await adminContext.close();
 
   await deployFromPage(page, namespaceId, "1.4.2");
@@ -120,7 +105,12 @@ test("with the cluster unreachable, the preview says so and works again once it 
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "aks-dev-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-dev-weu",
+    name: namespace,
+    justification: "End-to-end test of deployments",
+  });
   await adminContext.close();
   const faultsEndpoint = (JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { faultsEndpoint: string }).faultsEndpoint;
   const sandbox = await playwright.request.newContext({ ignoreHTTPSErrors: true });

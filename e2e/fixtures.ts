@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
 import { sandboxPersonas, type PersonaKey } from "../sandbox/personas";
 
 export function persona(key: PersonaKey) {
@@ -50,4 +50,45 @@ export function kubectl(args: string[]): string {
     }),
   );
   return execFileSync("/usr/bin/kubectl", ["--kubeconfig", file, ...args], { encoding: "utf8" });
+}
+
+/** A call to Wharf's API with the page's session (and Origin, as the browser sends it); fails the test on anything but 2xx. */
+export async function api<T>(page: Page, method: "GET" | "POST" | "PUT" | "PATCH", path: string, data?: unknown): Promise<T> {
+  const request: APIRequestContext = page.request;
+  const headers = { origin: new URL(page.url()).origin };
+  const response =
+    method === "GET"
+      ? await request.get(path)
+      : method === "PUT"
+        ? await request.put(path, { data, headers })
+        : method === "PATCH"
+          ? await request.patch(path, { data, headers })
+          : await request.post(path, { data, headers });
+  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
+  return (await response.json()) as T;
+}
+
+const smallQuota = { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" };
+
+/** A member requests a namespace for `team` on `cluster`, an admin approves it, and it is provisioned; its id. */
+export async function readyNamespace(
+  member: Page,
+  admin: Page,
+  namespace: { team: string; cluster: string; name: string; justification: string; quota?: Record<string, string> },
+): Promise<string> {
+  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
+  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
+  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
+    teamId: teams.find((t) => t.slug === namespace.team)!.id,
+    clusterId: clusters.find((c) => c.name === namespace.cluster)!.id,
+    name: namespace.name,
+    quota: namespace.quota ?? smallQuota,
+    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+    justification: namespace.justification,
+  });
+  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
+  await expect
+    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
+    .toBe("ready");
+  return namespaceId;
 }

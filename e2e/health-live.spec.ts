@@ -4,44 +4,18 @@
 // cycle, through the sandbox's telemetry and Log Analytics. Setup goes
 // through the API as the people would; the deploys through the pages.
 import { readFileSync } from "node:fs";
-import { expect, test, type APIRequestContext, type Locator, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { expect, test, type Locator, type Page } from "@playwright/test";
+import { api, readyNamespace, signInAs } from "./fixtures";
 
 // Both have an App Insights role name, so their health has telemetry as well as Kubernetes. Telemetry is per role
 // and environment (App Insights cannot tell two namespaces of one environment apart), so each test uses its own service.
 const ledger = { slug: "ledger", name: "Ledger", team: "payments" } as const;
 const orderApi = { slug: "order-api", name: "Order API", team: "orders" } as const;
 type Service = typeof ledger | typeof orderApi;
+const bigQuota = { requestsCpu: "8", limitsCpu: "16", requestsMemory: "16Gi", limitsMemory: "32Gi", pods: "50", storage: "10Gi", loadBalancers: "0" };
 const pollSeconds = Number(process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? 5);
 // About one cycle, plus the page's own refresh and a rollout's settling, on a shared 2-core machine.
 const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 20) * 1000 });
-
-async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, data?: unknown): Promise<T> {
-  const request: APIRequestContext = page.request;
-  const headers = { origin: new URL(page.url()).origin };
-  const response =
-    method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
-async function readyNamespace(member: Page, admin: Page, team: string, cluster: string, name: string): Promise<string> {
-  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
-  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
-  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
-    teamId: teams.find((t) => t.slug === team)!.id,
-    clusterId: clusters.find((c) => c.name === cluster)!.id,
-    name,
-    quota: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "16Gi", limitsMemory: "32Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
-    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
-    justification: "End-to-end test of health",
-  });
-  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect
-    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
-    .toBe("ready");
-  return namespaceId;
-}
 
 /** Deploys from the service's deploy page and waits for the rollout to end with the given status. */
 async function deployFromPage(
@@ -95,7 +69,13 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, "payments", "aks-dev-weu", namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-dev-weu",
+    name: namespace,
+    justification: "End-to-end test of health",
+    quota: bigQuota,
+  });
   const service = ledger;
 
   await deployFromPage(page, service, namespace, namespaceId, "2.3.0", "succeeded");
@@ -157,8 +137,20 @@ test("a failing workspace: its services say how old their data is and why, the o
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const devId = await readyNamespace(page, admin, "orders", "aks-dev-weu", devNamespace);
-  const prodId = await readyNamespace(page, admin, "orders", "aks-prod-weu", prodNamespace);
+  const devId = await readyNamespace(page, admin, {
+    team: "orders",
+    cluster: "aks-dev-weu",
+    name: devNamespace,
+    justification: "End-to-end test of health",
+    quota: bigQuota,
+  });
+  const prodId = await readyNamespace(page, admin, {
+    team: "orders",
+    cluster: "aks-prod-weu",
+    name: prodNamespace,
+    justification: "End-to-end test of health",
+    quota: bigQuota,
+  });
   await adminContext.close();
 
   // Dev writes to log-wharf-nonprod, prod to log-wharf-prod (sandbox/monitor/workspaces.ts).

@@ -5,20 +5,11 @@
 // Analytics); search focuses a node; the service page shows its hop; a call
 // the catalog no longer declares is marked and "add to the catalog" adds it.
 import { readFileSync } from "node:fs";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { expect, test, type Page } from "@playwright/test";
+import { api, signInAs } from "./fixtures";
 
 const pollSeconds = Number(process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? 5);
 const withinCycles = (cycles: number) => ({ timeout: (cycles * pollSeconds + 30) * 1000 });
-
-async function api<T>(page: Page, method: "GET" | "POST" | "PUT", path: string, data?: unknown): Promise<T> {
-  const request: APIRequestContext = page.request;
-  const headers = { origin: new URL(page.url()).origin };
-  const response =
-    method === "GET" ? await request.get(path) : method === "PUT" ? await request.put(path, { data, headers }) : await request.post(path, { data, headers });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
 
 type Policy = { environment: string; allowSelfApproval: boolean } & Record<string, unknown>;
 type ServiceBody = { ownerTeam: { slug: string }; dependencies: ({ kind: "service"; service: string } | { kind: string; target: string })[] } & Record<

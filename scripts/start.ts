@@ -181,6 +181,9 @@ async function main() {
   // connections WHARF_KEEPALIVE_SECONDS rather than Node's 5 s (a proxy reusing one just then got ECONNRESET); `--dev`
   // runs `next dev` as it is.
   const webArgs = dev ? [nextBin, "dev", "-p", String(config.port)] : ["--import", "tsx", join(root, "scripts", "web-server.ts")];
+  // Asked to stop while PostgreSQL, the sandbox or the build were starting: stop() is ending those and exits; a web server
+  // started now would only be killed by the exit handler below, mid-start.
+  if (stopping) return;
   web = superviseProcess(
     () => spawn(process.execPath, webArgs, { cwd: root, env: { ...webEnv, PORT: String(config.port) }, stdio: "inherit" }),
     (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),

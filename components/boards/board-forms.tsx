@@ -1,6 +1,7 @@
 "use client";
 import { useActionState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmSubmitButton } from "@/components/ui/confirm-submit-button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import type { BoardFormState, DisplayTokenState } from "@/lib/actions/action-state";
@@ -125,18 +126,21 @@ export function RevokeDisplayButton({
 }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm(`Revoke screen “${label}”? It stops showing the ${target} within seconds.`)) event.preventDefault();
-      }}
-    >
+    <form action={formAction}>
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="target" value={target} />
       <input type="hidden" name="displayId" value={displayId} />
-      <Button type="submit" variant="secondary" size="sm" disabled={pending} aria-label={`Revoke screen ${label}`}>
+      <ConfirmSubmitButton
+        title={`Revoke screen “${label}”?`}
+        description={`It stops showing the ${target} within seconds and says it was revoked; pair it again to bring it back.`}
+        confirmLabel="Revoke"
+        variant="secondary"
+        size="sm"
+        disabled={pending}
+        aria-label={`Revoke screen ${label}`}
+      >
         {pending ? "Revoking…" : "Revoke"}
-      </Button>
+      </ConfirmSubmitButton>
       <Problem state={state} />
     </form>
   );
@@ -145,16 +149,18 @@ export function RevokeDisplayButton({
 export function DeleteBoardButton({ action, slug, name, target = "board" }: { action: Action<BoardFormState>; slug: string; name: string; target?: Target }) {
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
-    <form
-      action={formAction}
-      onSubmit={(event) => {
-        if (!window.confirm(`Delete ${target} “${name}”? Its screens stop showing it.`)) event.preventDefault();
-      }}
-    >
+    <form action={formAction}>
       <input type="hidden" name="slug" value={slug} />
-      <Button type="submit" variant="secondary" size="sm" disabled={pending}>
+      <ConfirmSubmitButton
+        title={`Delete ${target} “${name}”?`}
+        description={`Its screens stop showing it and their tokens stop working. This cannot be undone.`}
+        confirmLabel={`Delete ${target}`}
+        variant="secondary"
+        size="sm"
+        disabled={pending}
+      >
         {pending ? "Deleting…" : `Delete ${target}`}
-      </Button>
+      </ConfirmSubmitButton>
       <Problem state={state} />
     </form>
   );

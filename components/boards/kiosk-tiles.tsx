@@ -10,6 +10,7 @@ import type {
   RolloutRow,
   RolloutsData,
   ServiceHealthData,
+  ServiceTrendPoint,
   TileData,
 } from "@/lib/boards/board-snapshot";
 import { formatMoney } from "@/lib/costs/money";
@@ -100,15 +101,30 @@ function ServiceHealth({ data }: { data: ServiceHealthData }) {
               {environment.p95DurationMs !== null && <span className="text-zinc-300"> · p95 {Math.round(environment.p95DurationMs)} ms</span>}
             </p>
             {environment.message && environment.state !== "healthy" && <p className="truncate text-[0.8em] text-zinc-300">{environment.message}</p>}
-            {environment.trend.length > 1 && (
-              <div className="flex gap-[0.6em] text-[0.7em] text-zinc-400" data-testid="service-trend">
-                <Sparkline label="failed %, 24 h" values={environment.trend.map((point) => point.failureRatePct)} floor={1} stroke="rgb(248 113 113)" />
-                <Sparkline label="p95 ms, 24 h" values={environment.trend.map((point) => point.p95DurationMs)} floor={100} stroke="rgb(56 189 248)" />
-              </div>
-            )}
+            <ServiceTrend trend={environment.trend} />
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/**
+ * A service's last 24 hours: its failure rate and p95 when it has telemetry, else its ready replicas (a service with no
+ * App Insights role name); nothing before the first sample.
+ */
+function ServiceTrend({ trend }: { trend: ServiceTrendPoint[] }) {
+  const series = [
+    { label: "failed %, 24 h", values: trend.map((point) => point.failureRatePct), floor: 1, stroke: "rgb(248 113 113)" },
+    { label: "p95 ms, 24 h", values: trend.map((point) => point.p95DurationMs), floor: 100, stroke: "rgb(56 189 248)" },
+    { label: "ready, 24 h", values: trend.map((point) => point.readyReplicas), floor: 1, stroke: "rgb(52 211 153)" },
+  ].filter((line) => line.values.some((value) => value !== null));
+  if (series.length === 0) return null;
+  return (
+    <div className="flex gap-[0.6em] text-[0.7em] text-zinc-400" data-testid="service-trend">
+      {series.slice(0, 2).map((line) => (
+        <Sparkline key={line.label} {...line} />
+      ))}
     </div>
   );
 }
@@ -147,7 +163,18 @@ function Sparkline({ label, values, floor, stroke }: { label: string; values: (n
           points.includes(" ") ? (
             <polyline key={index} fill="none" stroke={stroke} strokeWidth="2" vectorEffect="non-scaling-stroke" points={points} />
           ) : (
-            <circle key={index} cx={points.split(",")[0]} cy={points.split(",")[1]} r="0.8" fill={stroke} />
+            // A point alone: a zero-length line with round caps, which stays round however the tile stretches the chart.
+            <line
+              key={index}
+              x1={points.split(",")[0]}
+              x2={points.split(",")[0]}
+              y1={points.split(",")[1]}
+              y2={points.split(",")[1]}
+              stroke={stroke}
+              strokeWidth="6"
+              strokeLinecap="round"
+              vectorEffect="non-scaling-stroke"
+            />
           ),
         )}
       </svg>

@@ -55,6 +55,8 @@ export interface ServiceTrendPoint {
   requestsPerMinute: number | null;
   failureRatePct: number | null;
   p95DurationMs: number | null;
+  /** The fewest ready replicas in the point. */
+  readyReplicas: number | null;
 }
 
 export interface RolloutRow {

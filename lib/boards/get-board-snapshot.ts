@@ -132,6 +132,7 @@ function tileTrend(now: Date, samples: SampleRow[]): ServiceTrendPoint[] {
       requestsPerMinute: point?.requestsPerMinute ?? null,
       failureRatePct: point?.failureRatePct ?? null,
       p95DurationMs: point?.p95DurationMs ?? null,
+      readyReplicas: point?.readyReplicas ?? null,
     };
   });
 }
