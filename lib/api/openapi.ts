@@ -20,7 +20,7 @@ import { budgetInput } from "@/lib/costs/budget-input";
 import { costBudgetView } from "@/lib/costs/cost-budget-view";
 import { costBudgetList } from "@/lib/costs/list-cost-budgets";
 import { costBudgetRemoval } from "@/lib/costs/delete-cost-budget";
-import { createBoardInput, createDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
+import { createBoardInput, createDisplayInput, pairDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
 import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
 import { createPlaylistInput, updatePlaylistInput } from "@/lib/boards/playlist-input";
 import { playlistDetailSchema, playlistListSchema, playlistViewSchema } from "@/lib/boards/playlist-view";
@@ -553,6 +553,17 @@ export function openApiDocument(serverUrl: string) {
           responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) },
         },
       },
+      "/api/v1/boards/{slug}/pairings": {
+        parameters: [slugParameter("board")],
+        post: {
+          summary:
+            "Pair a new screen with the code it shows (/display/pair), as a TV app pairs: the screen opens this board within seconds, " +
+            "its secret never leaving it. A malformed, unknown, expired or used code each says which, and nothing is paired.",
+          operationId: "pairDisplay",
+          requestBody: body(schema(pairDisplayInput)),
+          responses: { 201: json("Display", "The paired screen"), ...errors(400, 401, 403, 404, 409) },
+        },
+      },
       "/api/v1/boards/{slug}/displays/{id}": {
         parameters: [slugParameter("board"), idParameter("screen")],
         delete: {
@@ -612,6 +623,15 @@ export function openApiDocument(serverUrl: string) {
           operationId: "createPlaylistDisplay",
           requestBody: body(schema(createDisplayInput)),
           responses: { 201: json("DisplayToken", "The screen and its token"), ...errors(400, 401, 403, 404) },
+        },
+      },
+      "/api/v1/playlists/{slug}/pairings": {
+        parameters: [slugParameter("playlist")],
+        post: {
+          summary: "Pair a new screen with the code it shows: it opens this playlist within seconds (as for a board)",
+          operationId: "pairPlaylistDisplay",
+          requestBody: body(schema(pairDisplayInput)),
+          responses: { 201: json("Display", "The paired screen"), ...errors(400, 401, 403, 404, 409) },
         },
       },
       "/api/v1/playlists/{slug}/displays/{id}": {

@@ -43,3 +43,10 @@ export const createDisplayInput = z.object({
 });
 
 export type CreateDisplayInput = z.input<typeof createDisplayInput>;
+
+/** POST /api/v1/boards/{slug}/pairings (and playlists'): the code a new screen shows, and the screen's label and expiry. */
+export const pairDisplayInput = createDisplayInput.extend({
+  code: z
+    .string({ error: "Give the code the screen shows, such as K7Q-M4X." })
+    .max(20, { error: "A pairing code is the 6 letters and digits the screen shows, such as K7Q-M4X." }),
+});

@@ -7,7 +7,7 @@ import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { parseInput } from "@/lib/validation";
-import { createDisplayInput } from "./board-input";
+import { createDisplayInput, pairDisplayInput } from "./board-input";
 import { toDisplayView, type DisplayView } from "./board-view";
 import { lockDisplayTarget, type DisplayTarget } from "./manageable-board";
 import { formatPairingCode, normalizePairingCode, pairingMinutes } from "./display-pairing";
@@ -69,4 +69,20 @@ export async function pairDisplay({
     });
     return view;
   });
+}
+
+/** The API's form of `pairDisplay`: one body with the code, the label and the expiry. */
+export async function pairDisplayFromBody({
+  actor,
+  slug,
+  target,
+  body,
+}: {
+  actor: Actor;
+  slug: string;
+  target: DisplayTarget;
+  body: unknown;
+}): Promise<DisplayView> {
+  const { code, ...input } = parseInput(pairDisplayInput, body);
+  return pairDisplay({ actor, slug, target, code, input });
 }

@@ -10,6 +10,10 @@ import { displayCookieName } from "@/lib/auth/display-token";
 import { POST as startRoute } from "@/app/display/pair/start/route";
 import { GET as statusRoute } from "@/app/display/pair/status/route";
 import { GET as snapshotRoute } from "@/app/display/[board]/snapshot/route";
+import { POST as pairBoardRoute } from "@/app/api/v1/boards/[slug]/pairings/route";
+import { POST as pairPlaylistRoute } from "@/app/api/v1/playlists/[slug]/pairings/route";
+import { createSession } from "@/lib/auth/session";
+import { createPlaylist } from "./create-playlist";
 import { createBoard } from "./create-board";
 import { pairDisplay } from "./pair-display";
 import { normalizePairingCode, pairingCookieName } from "./display-pairing";
@@ -17,6 +21,7 @@ import { normalizePairingCode, pairingCookieName } from "./display-pairing";
 const suffix = randomBytes(3).toString("hex");
 const slug = `pair-${suffix}`;
 let admin: UserActor;
+let adminToken: string;
 let outsider: UserActor;
 const handler = (route: unknown) => route as RouteHandler;
 
@@ -33,6 +38,7 @@ beforeAll(async () => {
     },
   });
   admin = { kind: "user", userId: adminRow.id, name: "Ada Admin", email: adminRow.email, isAdmin: true, teams: [] };
+  adminToken = (await createSession(adminRow.id, getConfig().session)).token;
   outsider = { kind: "user", userId: adminRow.id, name: "Otto Other", email: "otto@example.com", isAdmin: false, teams: [] };
   await createBoard({ actor: admin, input: { slug, name: "Paired wall", teamId: null, tiles: [{ kind: "clock", id: "clock", x: 0, y: 0, w: 4, h: 2 }] } });
 });
@@ -109,5 +115,46 @@ describe("pairing a screen with a code", () => {
     expect(normalizePairingCode("k7q-m4x")).toBe("K7QM4X");
     expect(normalizePairingCode("K7Q M4X")).toBe("K7QM4X");
     expect(normalizePairingCode("K7Q-M40")).toBeNull(); // 0 is never in a code (it reads as O)
+  });
+});
+
+describe("pairing through the API", () => {
+  const pair = (route: unknown, url: string, params: Record<string, string>, body: unknown) =>
+    callRoute(handler(route), { method: "POST", url, params, sessionToken: adminToken, body: JSON.stringify(body) });
+
+  it("pairs a board's screen with the code it shows, and answers 400 naming the field for a code missing, malformed or unknown", async () => {
+    const url = `/api/v1/boards/${slug}/pairings`;
+    const before = await getPrisma().display.count();
+    for (const [body, path, message] of [
+      [{ label: "TV" }, "code", "Give the code the screen shows"],
+      [{ code: 12, label: "TV" }, "code", "Give the code the screen shows"],
+      [{ code: "12", label: "TV" }, "code", "6 letters and digits"],
+      [{ code: "AAA-AAA", label: "TV" }, "code", "No screen shows the code AAA-AAA"],
+      [{ code: "AAA-AAA", label: "" }, "label", "Give the screen a label"],
+    ] as const) {
+      const refused = await pair(pairBoardRoute, url, { slug }, body);
+      expect(refused.status, JSON.stringify(body)).toBe(400);
+      expect(((await refused.json()) as { error: { path: unknown[]; message: string } }).error).toMatchObject({
+        path: [path],
+        message: expect.stringContaining(message),
+      });
+    }
+    expect(await getPrisma().display.count()).toBe(before);
+
+    const { code, secret } = await start();
+    const paired = await pair(pairBoardRoute, url, { slug }, { code, label: "Hall TV", expiresInDays: 30 });
+    expect(paired.status).toBe(201);
+    expect(await paired.json()).toMatchObject({ label: "Hall TV", state: "active" });
+    expect(await (await status(secret)).json()).toEqual({ state: "paired", board: slug });
+    expect((await pair(pairBoardRoute, `/api/v1/boards/no-such-${suffix}/pairings`, { slug: `no-such-${suffix}` }, { code, label: "x" })).status).toBe(404);
+  });
+
+  it("pairs a playlist's screen the same way", async () => {
+    const playlist = `pl-pair-${suffix}`;
+    await createPlaylist({ actor: admin, input: { slug: playlist, name: "Paired rotation", teamId: null, boards: [{ board: slug, seconds: 30 }] } });
+    const { code, secret } = await start();
+    const paired = await pair(pairPlaylistRoute, `/api/v1/playlists/${playlist}/pairings`, { slug: playlist }, { code, label: "Rotation TV" });
+    expect(paired.status, await paired.clone().text()).toBe(201);
+    expect(await (await status(secret)).json()).toMatchObject({ state: "paired" });
   });
 });
