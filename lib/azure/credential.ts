@@ -28,3 +28,6 @@ export function azureCredential(config: Pick<WharfConfig, "identity" | "azure" |
   cached = { key, credential };
   return credential;
 }
+
+/** Azure Resource Manager's token scope (the sandbox's ARM stand-in checks the same audience). */
+export const armScope = "https://management.azure.com/.default";

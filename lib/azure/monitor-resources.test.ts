@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WharfConfig } from "@/lib/config";
-import { componentsApiVersion, discoverMonitorResources } from "@/lib/azure/monitor-resources";
+import { discoverMonitorResources } from "@/lib/azure/monitor-resources";
 
 let config: WharfConfig;
 
@@ -47,16 +47,5 @@ describe("discoverMonitorResources", () => {
       ]),
     );
     for (const failure of failures) expect(failure.message).toContain("SubscriptionNotFound");
-  });
-});
-
-describe("componentsApiVersion", () => {
-  it("asks ARM for components with an api-version that has WorkspaceResourceId", async () => {
-    const seen: string[] = [];
-    const policy = componentsApiVersion.create({ sendRequest: async (request) => (seen.push(request.url), {}) as never }, {} as never);
-    await policy.sendRequest({
-      url: "https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/components?api-version=2018-05-01-preview&$skiptoken=x",
-    } as never);
-    expect(seen).toEqual(["https://management.azure.com/subscriptions/s/providers/Microsoft.Insights/components?api-version=2020-02-02&$skiptoken=x"]);
   });
 });

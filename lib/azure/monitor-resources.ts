@@ -2,12 +2,10 @@
 // Resource Manager, reshaped into Wharf's own types at this border, as
 // clusters.ts does for AKS. Each subscription and each resource type is asked
 // on its own, so one failing listing is reported and the rest still answer.
-import https from "node:https";
 import { OperationalInsightsManagementClient, type Workspace } from "@azure/arm-operationalinsights";
-import { ApplicationInsightsManagementClient } from "@azure/arm-appinsights";
-import type { RequestPolicyFactory, WebResourceLike } from "@azure/ms-rest-js";
+import { ApplicationInsightsManagementClient, type ApplicationInsightsComponent } from "@azure/arm-appinsights";
 import type { WharfConfig } from "@/lib/config";
-import { azureCredential, azureTlsOptions } from "@/lib/azure/credential";
+import { armScope, azureCredential, azureTlsOptions } from "@/lib/azure/credential";
 import { describeAzureError } from "@/lib/azure/clusters";
 
 export interface LogAnalyticsWorkspace {
@@ -59,28 +57,20 @@ export function reshapeWorkspace(subscriptionId: string, workspace: Workspace): 
   };
 }
 
-interface RawComponent {
-  id?: string;
-  name?: string;
-  tags?: Record<string, string>;
-  properties?: { AppId?: string; WorkspaceResourceId?: string | null };
-}
-
 /**
- * From the wire JSON: @azure/arm-appinsights 4 models api-version 2015-05-01,
- * whose mapper has no WorkspaceResourceId, so the deserialised object drops
- * it; the raw body keeps it.
+ * @azure/arm-appinsights 5 (on @azure/core-client, like the other ARM clients here; decision 0052) lists components with
+ * api-version 2020-02-02, which has workspace-based components' WorkspaceResourceId.
  */
-export function reshapeComponent(subscriptionId: string, raw: RawComponent): AppInsightsComponent {
-  const id = raw.id ?? "";
+export function reshapeComponent(subscriptionId: string, component: ApplicationInsightsComponent): AppInsightsComponent {
+  const id = component.id ?? "";
   return {
     id,
-    name: raw.name ?? "",
-    appId: raw.properties?.AppId ?? "",
+    name: component.name ?? "",
+    appId: component.appId ?? "",
     subscriptionId,
     resourceGroup: resourceGroupOf(id),
-    workspaceResourceId: raw.properties?.WorkspaceResourceId || null,
-    tags: raw.tags ?? {},
+    workspaceResourceId: component.workspaceResourceId || null,
+    tags: component.tags ?? {},
   };
 }
 
@@ -95,41 +85,18 @@ async function listWorkspaces(config: AzureConfig, subscriptionId: string): Prom
   return workspaces;
 }
 
-/**
- * The SDK lists components with api-version 2018-05-01-preview, older than
- * workspace-based components (2020-02-02), so ARM would leave
- * WorkspaceResourceId out; Wharf reads the raw body, so it asks for 2020-02-02.
- */
-export const componentsApiVersion: RequestPolicyFactory = {
-  create: (nextPolicy) => ({
-    sendRequest: (request: WebResourceLike) => {
-      request.url = request.url.replace(/([?&]api-version=)[^&]*/i, "$12020-02-02");
-      return nextPolicy.sendRequest(request);
-    },
-  }),
-};
-
 async function listComponents(config: AzureConfig, subscriptionId: string): Promise<AppInsightsComponent[]> {
   const tlsOptions = azureTlsOptions(config);
-  // ms-rest-js has no tlsOptions; the sandbox's CA goes in through the agent it sends with.
-  const agentSettings = tlsOptions ? { https: new https.Agent({ ca: tlsOptions.ca, keepAlive: true }), http: undefined as never } : undefined;
   const client = new ApplicationInsightsManagementClient(azureCredential(config), subscriptionId, {
-    // Tokens are asked for ARM's scope (https://management.azure.com/.default) whatever the base URI.
-    baseUri: config.azure.armEndpoint,
-    ...(agentSettings && { agentSettings }),
-    requestPolicyFactories: (defaults: RequestPolicyFactory[]) => [componentsApiVersion, ...defaults],
+    endpoint: config.azure.armEndpoint,
+    $host: config.azure.armEndpoint,
+    // This client would ask for a token for `${endpoint}/.default`; ARM's audience is management.azure.com's, against Azure as
+    // against the sandbox's stand-in.
+    credentialScopes: [armScope],
+    ...(tlsOptions && { tlsOptions }),
   });
   const components: AppInsightsComponent[] = [];
-  const take = (page: { _response: { bodyAsText?: string | null } }) => {
-    const body = JSON.parse(page._response.bodyAsText || "{}") as { value?: RawComponent[] };
-    for (const raw of body.value ?? []) components.push(reshapeComponent(subscriptionId, raw));
-  };
-  let page = await client.components.list();
-  take(page);
-  while (page.nextLink) {
-    page = await client.components.listNext(page.nextLink);
-    take(page);
-  }
+  for await (const component of client.components.list()) components.push(reshapeComponent(subscriptionId, component));
   return components;
 }
 

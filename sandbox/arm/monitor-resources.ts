@@ -2,10 +2,10 @@
 // Microsoft.OperationalInsights/workspaces resource as Log Analytics returns
 // it (api-version 2025-07-01, what @azure/arm-operationalinsights 11 asks for)
 // and a workspace-based Microsoft.Insights/components resource (property
-// names PascalCase on the wire). @azure/arm-appinsights 4 lists components
-// with 2018-05-01-preview, older than workspace-based components: as ARM
-// answers each api-version in its own shape, WorkspaceResourceId and
-// IngestionMode appear only from 2020-02-02 on. Fixed dates keep answers stable.
+// names PascalCase on the wire). As ARM answers each api-version in its own
+// shape, WorkspaceResourceId and IngestionMode appear only from 2020-02-02 on
+// (what @azure/arm-appinsights 5 asks for; version 4 asked 2018-05-01-preview).
+// Fixed dates keep answers stable.
 import { sandboxSubscriptionId } from "../clusters";
 import { componentConnectionString, componentResourceId, workspaceResourceId, type SandboxComponent, type SandboxWorkspace } from "../workspaces";
 

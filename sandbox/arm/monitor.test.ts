@@ -1,8 +1,6 @@
 // The sandbox's Log Analytics workspaces and App Insights components through
 // the real management SDKs, as Wharf discovers them: the workspace id a query
 // goes to, and which workspace each environment's component writes to.
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { ApplicationInsightsManagementClient } from "@azure/arm-appinsights";
 import { OperationalInsightsManagementClient } from "@azure/arm-operationalinsights";
 import type { RestError } from "@azure/core-rest-pipeline";
@@ -29,10 +27,12 @@ beforeAll(async () => {
     tlsOptions: { ca: sandbox.caPem },
   });
   workspaces = new OperationalInsightsManagementClient(credential, sandboxSubscriptionId, { endpoint: sandbox.origin, tlsOptions: { ca: sandbox.caPem } });
-  // arm-appinsights 4 is an ms-rest-js client: no tlsOptions, the CA goes in through its agents.
+  // arm-appinsights 5 would ask for a token for `${endpoint}/.default`: ARM's scope is given, as Wharf gives it.
   components = new ApplicationInsightsManagementClient(credential, sandboxSubscriptionId, {
-    baseUri: sandbox.origin,
-    agentSettings: { http: new HttpAgent(), https: new HttpsAgent({ ca: sandbox.caPem }) },
+    endpoint: sandbox.origin,
+    $host: sandbox.origin,
+    credentialScopes: [armScope],
+    tlsOptions: { ca: sandbox.caPem },
   });
 });
 
@@ -72,26 +72,30 @@ describe("Log Analytics workspaces through @azure/arm-operationalinsights", () =
 
 describe("App Insights components through @azure/arm-appinsights", () => {
   it("lists one workspace-based component per environment, tagged with it", async () => {
-    const listed = await components.components.list();
+    const listed = [];
+    for await (const component of components.components.list()) listed.push(component);
     expect(listed.map((c) => c.name)).toEqual(["appi-wharf-dev", "appi-wharf-test", "appi-wharf-prod"]);
     const workspaceId = (name: string) =>
       `/subscriptions/${sandboxSubscriptionId}/resourceGroups/${sandboxResourceGroup}/providers/Microsoft.OperationalInsights/workspaces/${name}`;
-    // The SDK asks with 2018-05-01-preview, older than workspace-based components: no WorkspaceResourceId then, as ARM answers.
-    const wire = (listed._response.parsedBody as unknown as { value: { properties: Record<string, unknown> }[] }).value;
-    expect(wire.map((c) => c.properties.WorkspaceResourceId)).toEqual([undefined, undefined, undefined]);
-    // Asked with 2020-02-02, as Wharf asks, each names the workspace it writes to.
-    const { token } = await credential.getToken(armScope);
-    const raw = await httpsJson(`${sandbox.origin}/subscriptions/${sandboxSubscriptionId}/providers/Microsoft.Insights/components?api-version=2020-02-02`, {
-      ca: sandbox.caPem,
-      token,
-    });
-    const workspaceBased = (raw.body as { value: { tags: Record<string, string>; properties: { WorkspaceResourceId: string; IngestionMode: string } }[] })
-      .value;
-    expect(workspaceBased.map((c) => [c.tags["wharf.io/environment"], c.properties.WorkspaceResourceId])).toEqual([
+    // The SDK asks with 2020-02-02: each names the workspace it writes to.
+    expect(listed.map((c) => [c.tags?.["wharf.io/environment"], c.workspaceResourceId])).toEqual([
       ["dev", workspaceId("log-wharf-nonprod")],
       ["test", workspaceId("log-wharf-nonprod")],
       ["prod", workspaceId("log-wharf-prod")],
     ]);
+    // Asked with an api-version older than workspace-based components, ARM leaves WorkspaceResourceId and IngestionMode out.
+    const { token } = await credential.getToken(armScope);
+    const wire = async (apiVersion: string) =>
+      (
+        (
+          await httpsJson(`${sandbox.origin}/subscriptions/${sandboxSubscriptionId}/providers/Microsoft.Insights/components?api-version=${apiVersion}`, {
+            ca: sandbox.caPem,
+            token,
+          })
+        ).body as { value: { properties: { WorkspaceResourceId?: string; IngestionMode?: string } }[] }
+      ).value;
+    expect((await wire("2018-05-01-preview")).map((c) => c.properties.WorkspaceResourceId)).toEqual([undefined, undefined, undefined]);
+    const workspaceBased = await wire("2020-02-02");
     expect(workspaceBased[0]?.properties.IngestionMode).toBe("LogAnalytics");
     const dev = listed[0]!;
     expect(dev).toMatchObject({
@@ -107,7 +111,9 @@ describe("App Insights components through @azure/arm-appinsights", () => {
   });
 
   it("lists by resource group and gets one component", async () => {
-    expect((await components.components.listByResourceGroup(sandboxResourceGroup)).map((c) => c.name)).toHaveLength(3);
+    const inGroup = [];
+    for await (const component of components.components.listByResourceGroup(sandboxResourceGroup)) inGroup.push(component.name);
+    expect(inGroup).toHaveLength(3);
     const prod = await components.components.get(sandboxResourceGroup, "appi-wharf-prod");
     expect(prod.tags).toMatchObject({ "wharf.io/environment": "prod" });
     await expect(components.components.get("rg-nowhere", "appi-wharf-prod")).rejects.toMatchObject({ statusCode: 404 });
