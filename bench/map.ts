@@ -18,6 +18,8 @@
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import ELK from "elkjs/lib/elk.bundled.js";
 import pg from "pg";
 import { elkInput, layoutMap, nodeHeight, topologyKey, type LayoutGraph, type LayoutResult, type StoredLayout } from "../lib/appmap/layout-map";
@@ -173,21 +175,50 @@ async function reads(map: ReturnType<typeof fleet>, layout: StoredLayout) {
     const now = new Date();
     // Stored as the poll cycle stores it: the snapshot and each team's slice (decision 0049).
     const sources = [{ workspace: "log-bench", fetchedAt: now.toISOString(), error: null }];
-    for (const window of ["1h", "24h", "7d"] as const) {
+    const stores: number[] = [];
+    for (const window of ["1h", "24h", "7d", "1h", "24h", "7d"] as const) {
+      const started = performance.now();
       await storeMapSnapshot({ map: { window, environment: null, ...map, notSeen: [], sources }, scope: "", layout: { ...layout, method: "full" }, now });
+      stores.push(performance.now() - started);
     }
+    // As until decision 0049: Prisma's upsert of the snapshot alone (no slices), into a scope of its own.
+    const upserts: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const json = (value: unknown) => value as never;
+      const data = { nodes: json(map.nodes), edges: json(map.edges), notSeen: [], sources, topologyKey: layout.topologyKey, positions: json(layout.positions) };
+      const started = performance.now();
+      await prisma.appMapSnapshot.upsert({
+        where: { window_environment: { window: "1h", environment: "before-0049" } },
+        create: { window: "1h", environment: "before-0049", ...data, layoutMethod: "full", laidOutAt: now, builtAt: now },
+        update: { ...data, builtAt: now },
+      });
+      upserts.push(performance.now() - started);
+    }
+    await prisma.appMapSnapshot.delete({ where: { window_environment: { window: "1h", environment: "before-0049" } } });
+    console.log(`before 0049, Prisma's upsert of the snapshot alone: ${upserts.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+    const [sizes] = await prisma.$queryRaw<{ snapshot: bigint; slices: bigint }[]>`
+      SELECT (SELECT sum(length(nodes::text) + length(edges::text) + length(positions::text)) FROM "AppMapSnapshot" WHERE "window" = '1h') AS snapshot,
+        (SELECT sum(length(nodes::text) + length(edges::text)) FROM "AppMapTeamSlice" WHERE "window" = '1h') AS slices`;
+    console.log(
+      `the worker's write of one snapshot with its team slices (one transaction): ${stores.map((ms) => ms.toFixed(0)).join(", ")} ms; ` +
+        `JSON written: snapshot ${(Number(sizes!.snapshot) / 1e6).toFixed(1)} MB + slices ${(Number(sizes!.slices) / 1e6).toFixed(1)} MB`,
+    );
     await breakdown(database.url, () => prisma.appMapSnapshot.findUnique({ where: { window_environment: { window: "1h", environment: "" } } }));
 
     const actor = { kind: "user" as const, userId: "u", name: "Admin", email: "a@example.com", isAdmin: true, teams: [] };
     const fleetQuery = { window: "1h" } as const;
     const teamQuery = { window: "24h", team: "team-7" } as const;
-    // Until decision 0049: the whole snapshot read and parsed on every request, a team's part cut from it in JavaScript.
+    // Until decision 0049: the whole snapshot, in jsonb columns, read and parsed on every request, a team's part cut from it
+    // in JavaScript. Kept here in a copy of the table with the columns as they were.
+    await prisma.$executeRaw`CREATE TABLE "MapBefore0049" AS SELECT "window", nodes::jsonb AS nodes, edges::jsonb AS edges,
+      sources::jsonb AS sources, positions::jsonb AS positions, "builtAt", "laidOutAt" FROM "AppMapSnapshot" WHERE environment = ''`;
+    await prisma.$executeRaw`ALTER TABLE "MapBefore0049" ADD PRIMARY KEY ("window")`;
     const before = async (query: { window: string; team?: string }) => {
       await prisma.team.findUnique({ where: { slug: query.team ?? "" }, select: { id: true } });
-      const row = await prisma.appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: query.window, environment: "" } } });
-      const whole = { nodes: placeNodes(row.nodes as unknown as MapNode[], row.positions as never), edges: row.edges as unknown as MapEdge[], notSeen: [] };
-      const shown = query.team ? teamSlice(whole, query.team) : whole;
-      return JSON.stringify({ ...shown, sources: row.sources, builtAt: row.builtAt, laidOutAt: row.laidOutAt });
+      const [row] = await prisma.$queryRaw<{ nodes: MapNode[]; edges: MapEdge[]; positions: never; sources: unknown }[]>`
+        SELECT * FROM "MapBefore0049" WHERE "window" = ${query.window}`;
+      const whole = { nodes: placeNodes(row!.nodes, row!.positions), edges: row!.edges, notSeen: [] };
+      return JSON.stringify({ ...(query.team ? teamSlice(whole, query.team) : whole), sources: row!.sources });
     };
     const after = async (query: { window: "1h" | "24h"; team?: string }) => JSON.stringify(await getMap({ actor, query }));
     // The first read of a new version in a process: the snapshot rewritten (the database gives it a new version) before each run.
@@ -205,6 +236,16 @@ async function reads(map: ReturnType<typeof fleet>, layout: StoredLayout) {
     await line("getMap team=team-7, window=24h (its stored slice)", () => after(teamQuery));
     const teamNodes = (await getMap({ actor, query: teamQuery })).nodes.length;
     console.log(`  (team-7's map: ${teamNodes} nodes; ${await prisma.appMapTeamSlice.count({ where: { window: "24h" } })} team slices per window)`);
+    // What a parsed whole snapshot costs the process's heap: the two not yet read, parsed and kept.
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (const window of ["24h", "7d"] as const) await getMap({ actor, query: { window } });
+    gc();
+    console.log(
+      `  heap held per parsed whole snapshot: ${((process.memoryUsage().heapUsed - heapBefore) / 2 / 1e6).toFixed(1)} MB (at most 8 kept per process)`,
+    );
   } finally {
     await prisma.$disconnect();
     await database.stop();
@@ -240,7 +281,7 @@ async function breakdown(url: string, prismaRead: () => Promise<unknown>) {
     const view = { nodes: parsed.nodes.map((node) => ({ ...node, position: parsed.positions[node.id] })), edges: parsed.edges };
     console.log(`where a fleet-wide read goes (${((text.nodes.length + text.edges.length + text.positions.length) / 1e6).toFixed(1)} MB of JSON columns):`);
     console.log(`  Prisma findUnique of the snapshot (fetch + parse)  ${(await stepTimes(prismaRead)).text}`);
-    console.log(`  pg: the three JSON columns as text (fetch only)    ${(await stepTimes(() => client.query(sql))).text}`);
+    console.log(`  pg: the three json columns as text (fetch only)    ${(await stepTimes(() => client.query(sql))).text}`);
     console.log(
       `  JSON.parse of that text                            ${(await stepTimes(() => [text.nodes, text.edges, text.positions].map((part) => JSON.parse(part)))).text}`,
     );

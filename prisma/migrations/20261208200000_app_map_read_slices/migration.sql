@@ -8,6 +8,19 @@
 -- call and what calls them, its declared-but-not-seen entries, positions
 -- included), written by the worker in the snapshot's transaction and tagged
 -- with the snapshot's version; a read of a team's map reads its row only.
+--
+-- The map's documents are json, not jsonb: they are only ever written whole
+-- and read whole, and PostgreSQL turning 2 MB of jsonb back into text took
+-- most of a whole map's read (bench/map.ts); json is returned as stored.
+-- Nothing queries inside them.
+
+-- AlterTable
+ALTER TABLE "AppMapSnapshot"
+  ALTER COLUMN "nodes" SET DATA TYPE JSON USING "nodes"::json,
+  ALTER COLUMN "edges" SET DATA TYPE JSON USING "edges"::json,
+  ALTER COLUMN "notSeen" SET DATA TYPE JSON USING "notSeen"::json,
+  ALTER COLUMN "sources" SET DATA TYPE JSON USING "sources"::json,
+  ALTER COLUMN "positions" SET DATA TYPE JSON USING "positions"::json;
 
 -- AlterTable
 ALTER TABLE "AppMapSnapshot" ADD COLUMN "version" BIGSERIAL NOT NULL;
@@ -29,9 +42,9 @@ CREATE TABLE "AppMapTeamSlice" (
     "environment" TEXT NOT NULL,
     "team" TEXT NOT NULL,
     "snapshotVersion" BIGINT NOT NULL,
-    "nodes" JSONB NOT NULL,
-    "edges" JSONB NOT NULL,
-    "notSeen" JSONB NOT NULL,
+    "nodes" JSON NOT NULL,
+    "edges" JSON NOT NULL,
+    "notSeen" JSON NOT NULL,
 
     CONSTRAINT "AppMapTeamSlice_pkey" PRIMARY KEY ("window","environment","team")
 );
