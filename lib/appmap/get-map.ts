@@ -1,7 +1,8 @@
 // The application map for a window, fleet-wide or for one environment,
 // optionally narrowed to one team's services and their neighbours: read from
-// the stored snapshot, never from Azure. Reading the map is like reading
-// health: reading it takes `health:read`.
+// the stored snapshot, never from Azure (a team's map from its stored slice,
+// a whole map parsed once per version and process: decision 0049). Reading
+// the map is like reading health: reading it takes `health:read`.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -9,7 +10,9 @@ import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { mapWindows, type MapWindow } from "@/lib/health/queries";
 import { fleetScope, mapRefreshId } from "@/lib/appmap/refresh-map";
-import type { DeclaredNotSeen, MapEdge, MapNode, MapSource, Position } from "@/lib/appmap/types";
+import { readMapSnapshot, readTeamMap } from "@/lib/appmap/read-map-snapshot";
+import type { PlacedNode } from "@/lib/appmap/team-slice";
+import type { DeclaredNotSeen, MapEdge, MapSource } from "@/lib/appmap/types";
 
 const windows = Object.keys(mapWindows) as [MapWindow, ...MapWindow[]];
 
@@ -31,7 +34,7 @@ export interface MapView {
   /** When the snapshot was built (each health cycle) and laid out; null when no cycle has built it yet. */
   builtAt: string | null;
   laidOutAt: string | null;
-  nodes: (MapNode & { position: Position })[];
+  nodes: PlacedNode[];
   edges: MapEdge[];
   notSeen: DeclaredNotSeen[];
   sources: MapSource[];
@@ -50,15 +53,18 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
   if (!can(actor, "health:read")) throw forbidden("health:read");
   const query = parseInput(mapQuery, input.query);
   const prisma = getPrisma();
-  if (query.team && !(await prisma.team.findUnique({ where: { slug: query.team }, select: { id: true } }))) {
+  const scope = query.environment ?? fleetScope;
+  const [team, stored, refreshError] = await Promise.all([
+    query.team ? prisma.team.findUnique({ where: { slug: query.team }, select: { id: true } }) : null,
+    query.team ? readTeamMap(query.window, scope, query.team) : readMapSnapshot(query.window, scope),
+    readRefreshError(),
+  ]);
+  if (query.team && !team) {
     throw new AppError("invalid_input", `No team has the slug "${query.team}". Use a team slug from /api/v1/teams, or leave team out for every team.`, {
       path: ["team"],
     });
   }
-  const snapshot = await prisma.appMapSnapshot.findUnique({
-    where: { window_environment: { window: query.window, environment: query.environment ?? fleetScope } },
-  });
-  if (!snapshot && query.environment) {
+  if (!stored && query.environment) {
     const known = await prisma.cluster.findFirst({ where: { environment: query.environment }, select: { id: true } });
     if (!known) {
       const environments = (
@@ -75,29 +81,17 @@ export async function getMap(input: { actor: Actor; query: MapQuery }): Promise<
       );
     }
   }
-  const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null, refreshError: await readRefreshError() };
-  if (!snapshot) return { ...base, builtAt: null, laidOutAt: null, nodes: [], edges: [], notSeen: [], sources: [] };
-
-  let nodes = snapshot.nodes as unknown as MapNode[];
-  let edges = snapshot.edges as unknown as MapEdge[];
-  let notSeen = snapshot.notSeen as unknown as DeclaredNotSeen[];
-  if (query.team) {
-    const own = new Set(nodes.filter((node) => node.team?.slug === query.team).map((node) => node.id));
-    edges = edges.filter((edge) => own.has(edge.source) || own.has(edge.target));
-    const kept = new Set([...own, ...edges.flatMap((edge) => [edge.source, edge.target])]);
-    nodes = nodes.filter((node) => kept.has(node.id));
-    const ownSlugs = new Set(nodes.filter((node) => own.has(node.id)).map((node) => node.serviceSlug));
-    notSeen = notSeen.filter((entry) => ownSlugs.has(entry.from));
-  }
-  const positions = snapshot.positions as unknown as Record<string, Position>;
+  const base = { window: query.window, environment: query.environment ?? null, team: query.team ?? null, refreshError };
+  if (!stored) return { ...base, builtAt: null, laidOutAt: null, nodes: [], edges: [], notSeen: [], sources: [] };
+  // Copies of the lists: a parsed snapshot is shared by this process's requests (its entries are frozen).
   return {
     ...base,
-    builtAt: snapshot.builtAt.toISOString(),
-    laidOutAt: snapshot.laidOutAt.toISOString(),
-    nodes: nodes.map((node) => ({ ...node, position: positions[node.id] ?? { x: 0, y: 0 } })),
-    edges,
-    notSeen,
-    sources: snapshot.sources as unknown as MapSource[],
+    builtAt: stored.builtAt.toISOString(),
+    laidOutAt: stored.laidOutAt.toISOString(),
+    nodes: [...stored.nodes],
+    edges: [...stored.edges],
+    notSeen: [...stored.notSeen],
+    sources: [...stored.sources],
   };
 }
 

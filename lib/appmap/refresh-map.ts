@@ -10,6 +10,7 @@ import type { WorkspaceTelemetry } from "@/lib/health/poll-workspaces";
 import { buildMap, observedServicePairs, type CatalogService, type WorkspaceEdges } from "@/lib/appmap/build-map";
 import { layoutMap, type LayoutResult, type StoredLayout } from "@/lib/appmap/layout-map";
 import { mapWindowIntervalsMs, mapWindowsDue } from "@/lib/appmap/map-cadence";
+import { storeMapSnapshot } from "@/lib/appmap/store-map-snapshot";
 import type { Position } from "@/lib/appmap/types";
 
 /** "" in AppMapSnapshot.environment: the fleet-wide map. */
@@ -167,26 +168,11 @@ async function rebuildSnapshots(input: { polled: ReadonlyMap<string, WorkspaceTe
       const layout = await layoutMap(map, previous.get(`${window}/${scope}`) ?? seed);
       if (window === "7d" && scope === fleetScope) seed = layout;
       summary.layouts[layout.method] += 1;
-      const data = {
-        nodes: map.nodes as unknown as Prisma.InputJsonValue,
-        edges: map.edges as unknown as Prisma.InputJsonValue,
-        notSeen: map.notSeen as unknown as Prisma.InputJsonValue,
-        sources: map.sources as unknown as Prisma.InputJsonValue,
-        topologyKey: layout.topologyKey,
-        positions: layout.positions as unknown as Prisma.InputJsonValue,
-        layoutMethod: layout.method,
-        builtAt: now,
-        ...(layout.method !== "unchanged" && { laidOutAt: now }),
-      };
-      await prisma.appMapSnapshot.upsert({
-        where: { window_environment: { window, environment: scope } },
-        create: { window, environment: scope, ...data, laidOutAt: now },
-        update: data,
-      });
+      await storeMapSnapshot({ map, scope, layout, now });
       summary.snapshots += 1;
     }
   }
-  // Environments no longer served leave no snapshot behind.
+  // Environments no longer served leave no snapshot behind (their slices go with them: ON DELETE CASCADE).
   await prisma.appMapSnapshot.deleteMany({ where: { environment: { notIn: scopes } } });
   return summary;
 }
