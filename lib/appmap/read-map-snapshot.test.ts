@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { refreshAppMap } from "@/lib/appmap/refresh-map";
 import { getMap, type MapView } from "@/lib/appmap/get-map";
+import { parsedMapVersion } from "@/lib/appmap/read-map-snapshot";
+import { publishChange } from "@/lib/changes/publish-change";
 import type { SystemActor } from "@/lib/auth/permissions";
 import type { WorkspaceTelemetry } from "@/lib/health/poll-workspaces";
 import type { MapEdgeRow } from "@/lib/health/queries";
@@ -203,6 +205,17 @@ describe("map reads", () => {
     expect({ nodes: teamOne.nodes, edges: teamOne.edges, notSeen: teamOne.notSeen }).toEqual(
       cutToTeam(await getMap({ actor, query: { window: "1h", environment } }), teams.one),
     );
+  });
+
+  it("a new snapshot is parsed when the health cycle says so, before anyone reads it", async () => {
+    await getMap({ actor, query: { window: "1h", environment } });
+    const before = parsedMapVersion("1h", environment)!;
+    await refresh(40, 180);
+    const stored = await getPrisma().appMapSnapshot.findUniqueOrThrow({ where: { window_environment: { window: "1h", environment } } });
+    expect(stored.version).toBeGreaterThan(before);
+    expect(parsedMapVersion("1h", environment)).toBe(before);
+    await publishChange({ kind: "health", id: "fleet" });
+    await expect.poll(() => parsedMapVersion("1h", environment), { timeout: 10_000 }).toBe(stored.version);
   });
 
   it("a team with no service on the map gets an empty map, not another team's", async () => {

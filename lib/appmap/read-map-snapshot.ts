@@ -7,7 +7,14 @@
 // team's map reads its stored slice only, in one statement with the
 // snapshot's version; it is cut from the whole snapshot when the snapshot was
 // written without slices (by a release before 0049, or straight into the table).
+//
+// The snapshots a process has parsed are parsed again as soon as the health
+// cycle says it has stored new ones (its notice, health:fleet), so the first
+// viewer after a cycle is not the one who waits for the parse; snapshots
+// nobody here reads are not touched.
 import { getPrisma } from "@/lib/db/client";
+import { subscribeToChanges } from "@/lib/changes/change-feed";
+import { logger } from "@/lib/logger";
 import { placeNodes, teamSlice, type MapSlice, type PlacedNode } from "@/lib/appmap/team-slice";
 import type { DeclaredNotSeen, MapEdge, MapNode, MapSource, MapWindow, Position } from "@/lib/appmap/types";
 
@@ -50,6 +57,18 @@ async function loadSnapshot(window: MapWindow, scope: string): Promise<StoredMap
   });
 }
 
+let warming: Promise<unknown> | undefined;
+
+/** Once per process, after its first parse: each health cycle's notice re-reads the snapshots kept here (a no-op when unchanged). */
+function warmOnNewSnapshots(): void {
+  warming ??= subscribeToChanges(["health:fleet"], () => {
+    for (const key of [...parsed.keys()]) {
+      const [window, scope] = key.split("/") as [MapWindow, string];
+      readMapSnapshot(window, scope).catch((error: unknown) => logger.warn({ err: error, key }, "map: could not parse the new snapshot ahead of its readers"));
+    }
+  }).catch((error: unknown) => logger.warn({ err: error }, "map: no change feed; new snapshots are parsed by their first reader"));
+}
+
 /** The whole snapshot of a window and scope ("" fleet-wide), parsed at most once per version and process; null when none is stored. */
 export async function readMapSnapshot(window: MapWindow, scope: string): Promise<StoredMap | null> {
   const key = `${window}/${scope}`;
@@ -76,6 +95,7 @@ export async function readMapSnapshot(window: MapWindow, scope: string): Promise
     parsed.delete(key);
     parsed.set(key, snapshot);
     while (parsed.size > cachedSnapshots) parsed.delete(parsed.keys().next().value!);
+    warmOnNewSnapshots();
   }
   return snapshot;
 }
@@ -117,4 +137,9 @@ export async function readTeamMap(window: MapWindow, scope: string, team: string
     edges: row.edges ?? [],
     notSeen: row.notSeen ?? [],
   };
+}
+
+/** The version this process holds parsed for a window and scope, if any (what the next unchanged read serves). */
+export function parsedMapVersion(window: MapWindow, scope: string): bigint | undefined {
+  return parsed.get(`${window}/${scope}`)?.version;
 }
