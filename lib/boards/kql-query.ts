@@ -5,10 +5,10 @@
 // stored and shown on the tile).
 //
 // The parser runs in its own thread (kql-thread.mjs, decision 0050), never in
-// the calling process's heap: loading it holds the event loop for a second or
-// more and keeps ≈40 MB, which took the web process out of memory. The thread
-// is started on the first check, checks one query at a time, and ends after
-// ten minutes without one, giving that memory back.
+// the calling isolate's heap: loading it holds the event loop for a second or
+// more and keeps ≈40 MB of heap, which took the web process out of memory. The
+// thread is started on the first check, checks one query at a time, and ends
+// after ten minutes without one (bench/kql-parser.ts).
 // Not marked "server-only": the worker (tsx, outside Next) runs KQL tiles through run-kql-tiles.ts and loads it too.
 import { AppError } from "@/lib/errors";
 import { SerialThread, threadScript } from "@/lib/threads/serial-thread";
