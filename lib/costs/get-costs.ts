@@ -262,7 +262,8 @@ function forecastSummary(input: {
   scopes: string[];
   stored: Awaited<ReturnType<typeof readScopeForecasts>>;
 }): CostView["forecast"] {
-  const scopes = input.scopes.map((scope) => {
+  // The configured subscriptions, and any other whose forecast is stored for the month (its cost is in the figures too).
+  const scopes = [...new Set([...input.scopes, ...input.stored.map((row) => row.scope)])].sort().map((scope) => {
     const row = input.stored.find((r) => r.scope === scope);
     const inCurrency = row?.status === "forecast" && row.currency === input.currency;
     return {

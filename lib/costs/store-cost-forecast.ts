@@ -14,12 +14,15 @@ import { monthDays } from "./sync-plan";
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 
+/** `CostForecast.status`: forecast, or none when Cost Management answered 204 (it has no forecast for the scope). */
+export const costForecastStatuses = ["forecast", "none"] as const;
+
 export async function storeScopeForecast(scope: string, month: string, forecast: MonthForecast, asOf: Date): Promise<void> {
   const row =
     forecast.status === "none"
-      ? { status: "none", currency: null, actualMinor: null, totalMinor: null, actualThrough: null }
+      ? { status: costForecastStatuses[1], currency: null, actualMinor: null, totalMinor: null, actualThrough: null }
       : {
-          status: "forecast",
+          status: costForecastStatuses[0],
           currency: forecast.currency,
           actualMinor: BigInt(forecast.actualMinor),
           totalMinor: BigInt(forecast.totalMinor),
