@@ -141,7 +141,10 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     origin,
     currency: options.costCurrency ?? process.env.SANDBOX_COST_CURRENCY ?? "EUR",
     intercept: (req, res) =>
-      faults.intercept(req, res, { api: "cost", operation: /\/providers\/microsoft\.costmanagement\/forecast(\?|$)/i.test(req.url ?? "") ? "forecast" : "query" }),
+      faults.intercept(req, res, {
+        api: "cost",
+        operation: /\/providers\/microsoft\.costmanagement\/forecast(\?|$)/i.test(req.url ?? "") ? "forecast" : "query",
+      }),
   });
   const kubernetes = createKubernetesApi({
     stateDir,

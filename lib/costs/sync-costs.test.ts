@@ -130,33 +130,29 @@ describe("syncCosts", () => {
     },
   );
 
-  it(
-    "stores Cost Management's forecast for the month with its as-of time, and shares it out to the groups to the cent",
-    { timeout: 240_000 },
-    async () => {
-      const month = monthOf(new Date());
-      const forecast = await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } });
-      const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
-      expect(forecast).toMatchObject({ status: "forecast", currency: endpoints.costCurrency });
-      expect(forecast.asOf).toEqual(state.lastSyncedAt);
-      // The month as Cost Management expects it to end: more than the days it calls actual, less than the month at twice that rate.
-      const total = Number(forecast.totalMinor);
-      const actual = Number(forecast.actualMinor);
-      expect(total).toBeGreaterThan(actual);
-      const { first } = monthDays(month);
-      const days = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-      const actualDays = forecast.actualThrough ? forecast.actualThrough.getUTCDate() : 0;
-      if (actualDays > 0) expect(total).toBeLessThan((2 * actual * days) / actualDays);
-      // Each grouping's parts add up to the scope's forecast to the cent, and in proportion to the month to date.
-      for (const grouping of ["team", "namespace", "cluster", "service"]) {
-        const shares = await getPrisma().costForecastShare.findMany({ where: { scope, month, grouping } });
-        expect(shares.length).toBeGreaterThan(0);
-        expect(shares.reduce((sum, share) => sum + Number(share.forecastMinor), 0)).toBe(total);
-        const actualSum = shares.reduce((sum, share) => sum + Math.max(0, Number(share.actualMinor)), 0);
-        for (const share of shares) expect(Math.abs(Number(share.forecastMinor) - (total * Math.max(0, Number(share.actualMinor))) / actualSum)).toBeLessThan(1);
-      }
-    },
-  );
+  it("stores Cost Management's forecast for the month with its as-of time, and shares it out to the groups to the cent", { timeout: 240_000 }, async () => {
+    const month = monthOf(new Date());
+    const forecast = await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } });
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(forecast).toMatchObject({ status: "forecast", currency: endpoints.costCurrency });
+    expect(forecast.asOf).toEqual(state.lastSyncedAt);
+    // The month as Cost Management expects it to end: more than the days it calls actual, less than the month at twice that rate.
+    const total = Number(forecast.totalMinor);
+    const actual = Number(forecast.actualMinor);
+    expect(total).toBeGreaterThan(actual);
+    const { first } = monthDays(month);
+    const days = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    const actualDays = forecast.actualThrough ? forecast.actualThrough.getUTCDate() : 0;
+    if (actualDays > 0) expect(total).toBeLessThan((2 * actual * days) / actualDays);
+    // Each grouping's parts add up to the scope's forecast to the cent, and in proportion to the month to date.
+    for (const grouping of ["team", "namespace", "cluster", "service"]) {
+      const shares = await getPrisma().costForecastShare.findMany({ where: { scope, month, grouping } });
+      expect(shares.length).toBeGreaterThan(0);
+      expect(shares.reduce((sum, share) => sum + Number(share.forecastMinor), 0)).toBe(total);
+      const actualSum = shares.reduce((sum, share) => sum + Math.max(0, Number(share.actualMinor)), 0);
+      for (const share of shares) expect(Math.abs(Number(share.forecastMinor) - (total * Math.max(0, Number(share.actualMinor))) / actualSum)).toBeLessThan(1);
+    }
+  });
 
   it("keeps the actuals when the Forecast API answers 204, and says there is no forecast", { timeout: 240_000 }, async () => {
     await faults({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 204 }] });
@@ -177,7 +173,7 @@ describe("syncCosts", () => {
     expect(shares.every((share) => share.forecastMinor === null)).toBe(true);
   });
 
-  it("keeps the actuals and the last forecast when the Forecast API fails with a 500, and the state says so", { timeout: 240_000 }, async () => {
+  it("keeps the actuals and the last forecast when the Forecast API fails with a 500, and the state says so", { timeout: 480_000 }, async () => {
     const month = monthOf(new Date());
     await syncCosts({ config, force: true });
     const before = await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } });
