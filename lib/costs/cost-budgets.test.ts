@@ -200,7 +200,9 @@ describe("a team's forecast from Cost Management's", () => {
     await addCost("2034-07-02", 3_000, "j1");
     await addCost("2034-07-03", 3_001, "j1");
     await addCost("2034-07-01", 4_500, "k1", other);
-    await setCostBudget({ actor: admin, team: slug, input: { amount: "1000", actualThresholds: "80", forecastThresholds: "50, 100" }, now: july });
+    // Without thresholds: 50, 80 and 100 % of actual and of forecast (issue 14).
+    const set = await setCostBudget({ actor: admin, team: slug, input: { amount: "1000" }, now: july });
+    expect(set).toMatchObject({ actualThresholds: [50, 80, 100], forecastThresholds: [50, 80, 100] });
     await refreshForecastShares(getPrisma(), scope, "2034-07");
     // No forecast of Cost Management's stored: the run rate, said so, and no forecast threshold before the third day's rule.
     const runRate = await getTeamCostBudget({ actor: member, slug, now: july });
