@@ -295,7 +295,7 @@ function forecastSummary(input: {
       month: input.month,
       source: "cost-management",
       totalMinor: forecasted.reduce((sum, scope) => sum + scope.totalMinor!, 0),
-      basis: `Cost Management's forecast for ${input.month} (Forecast API, read ${asOf}): each subscription's actual cost so far plus its forecast for the rest of the month, summed.${gaps}${perGroup}`,
+      basis: `Each subscription's actual cost so far plus Cost Management's forecast for the rest of ${input.month}, summed.${gaps}${perGroup}`,
       asOf,
       scopes,
     };
@@ -305,7 +305,7 @@ function forecastSummary(input: {
     month: input.month,
     source: "cost-management",
     totalMinor: parts.reduce((sum, part) => sum + part, 0),
-    basis: `Your teams' part of Cost Management's forecast for ${input.month} (Forecast API, read ${asOf}).${gaps}${perGroup}`,
+    basis: `Your teams' part of Cost Management's forecast for ${input.month}.${gaps}${perGroup}`,
     asOf,
     scopes,
   };

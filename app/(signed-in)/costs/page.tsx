@@ -104,12 +104,21 @@ function Forecast({ view }: { view: CostView }) {
       <p className="text-2xl font-bold" data-testid="cost-forecast-total">
         {forecast.totalMinor === null ? "—" : formatMoney(forecast.totalMinor, view.currency, view.minorUnitDigits)}
       </p>
-      <p className="text-xs text-muted-foreground">
-        {forecast.source === "cost-management" ? (
-          <>From Cost Management&apos;s Forecast API, read {forecast.asOf && <RelativeTime iso={forecast.asOf} />}. </>
-        ) : null}
-        <span data-testid="cost-forecast-basis">{forecast.basis}</span>
-      </p>
+      {forecast.source === "cost-management" ? (
+        <>
+          <p className="text-xs text-muted-foreground">
+            From Cost Management&apos;s Forecast API, read {forecast.asOf && <RelativeTime iso={forecast.asOf} />}.
+          </p>
+          <details className="text-xs text-muted-foreground">
+            <summary className="cursor-pointer">How it is made</summary>
+            <span data-testid="cost-forecast-basis">{forecast.basis}</span>
+          </details>
+        </>
+      ) : (
+        <p className="text-xs text-muted-foreground" data-testid="cost-forecast-basis">
+          {forecast.basis}
+        </p>
+      )}
     </Card>
   );
 }
