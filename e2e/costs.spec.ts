@@ -16,17 +16,23 @@ test("an admin syncs cost and sees the month's figures, the trend, the breakdown
     .not.toBeNull();
   const view = (await (await page.request.get("/api/v1/costs?groupBy=cluster")).json()) as {
     totalMinor: number;
-    lines: { totalMinor: number }[];
+    lines: { totalMinor: number; forecastMinor: number | null }[];
     currency: string;
+    forecast: { source: string; totalMinor: number | null; basis: string };
   };
   expect(view.totalMinor).toBeGreaterThan(0);
   expect(view.lines.reduce((sum, line) => sum + line.totalMinor, 0)).toBe(view.totalMinor);
+  // The month's forecast is Cost Management's, and the lines' parts of it add up to it to the cent.
+  expect(view.forecast).toMatchObject({ source: "cost-management", totalMinor: expect.any(Number) });
+  expect(view.lines.reduce((sum, line) => sum + (line.forecastMinor ?? 0), 0)).toBe(view.forecast.totalMinor);
 
   await page.goto("/costs?groupBy=cluster");
   await expect(page.getByRole("heading", { name: "Cost", exact: true })).toBeVisible();
   await expect(page.getByText("Data as of:")).toBeVisible();
   await expect(page.getByText("Last sync:")).toBeVisible();
   await expect(page.getByTestId("cost-month-to-date")).not.toHaveText(/^\D*0\.00$/);
+  await expect(page.getByTestId("cost-forecast")).toContainText("From Cost Management's Forecast API");
+  await expect(page.getByTestId("cost-forecast-total")).not.toHaveText("—");
   await expect(page.getByRole("table", { name: /Cost by cluster/ })).toBeVisible();
   await expect(page.getByRole("link", { name: "Export CSV" })).toBeVisible();
   await page.screenshot({ path: test.info().outputPath("costs.png"), fullPage: true });
@@ -69,13 +75,14 @@ test("a Payments member sets the team's budget: a wrong amount is refused with w
   await expect(row).toContainText("actual 80, 100 %");
   await page.screenshot({ path: test.info().outputPath("costs-budget.png"), fullPage: true });
 
-  // The team page shows the month to date against the budget, the projection said to be one, and a link to change it.
+  // The team page shows the month to date against the budget, its part of Cost Management's forecast, and a link to change it.
   await page.goto("/teams/payments");
   const card = page.getByRole("region", { name: /Cost and budget/ });
   await expect(card).toBeVisible();
   await expect(card.getByTestId("team-budget-amount")).toContainText("1,500.00");
   await expect(card.getByTestId("team-cost-month-to-date")).toHaveText(/\d/);
-  await expect(card).toContainText("Forecast for the month (linear projection)");
+  await expect(card).toContainText("Forecast for the month (Cost Management)");
+  await expect(card).toContainText("this share of its month-to-date allocated cost");
   await expect(card.getByRole("meter", { name: "Budget used" })).toBeVisible();
   await card.getByRole("link", { name: "Change the budget" }).click();
   await expect(page).toHaveURL(/\/costs\?budgetTeam=payments#set-budget/);

@@ -11,6 +11,7 @@ import { externalKinds } from "@/lib/catalog/service-input";
 import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { healthStates } from "@/lib/health/types";
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
+import { costForecastStatuses } from "@/lib/costs/store-cost-forecast";
 
 const columns: [table: string, column: string, values: readonly string[]][] = [
   ["Namespace", "status", namespaceStatuses],
@@ -23,6 +24,7 @@ const columns: [table: string, column: string, values: readonly string[]][] = [
   ["ServiceHealth", "state", healthStates],
   ["HealthSample", "state", healthStates],
   ["HealthTransition", "toState", healthStates],
+  ["CostForecast", "status", costForecastStatuses],
 ];
 
 let scratch: ScratchDatabase;

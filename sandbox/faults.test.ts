@@ -92,4 +92,12 @@ describe("/_sandbox/faults", () => {
     expect(faults.watchEndAfterMs({ api: "kubernetes", cluster: "aks-dev-weu" })).toBe(2000);
     expect(faults.watchEndAfterMs({ api: "arm" })).toBeUndefined();
   });
+
+  it("applies a Cost Management rule to the Query or the Forecast endpoint alone, and refuses an operation on another API", () => {
+    const faults = new Faults(() => 0);
+    faults.set({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 500 }] });
+    expect(faults.outcome({ api: "cost", operation: "forecast" }).error?.status).toBe(500);
+    expect(faults.outcome({ api: "cost", operation: "query" }).error).toBeUndefined();
+    expect(() => faults.set({ rules: [{ api: "logs", operation: "query" }] })).toThrow(/operation applies only to api cost/);
+  });
 });

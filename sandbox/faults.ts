@@ -15,6 +15,7 @@ const rule = z
     api: z.enum([...faultApis, "*"], { error: `api must be one of ${faultApis.join(", ")} or *` }),
     cluster: z.string().min(1).optional().describe("Only for api kubernetes: one cluster's API server."),
     workspace: z.string().min(1).optional().describe("Only for api logs: one workspace, by its id (customerId) or name."),
+    operation: z.enum(["query", "forecast"]).optional().describe("Only for api cost: the Query or the Forecast endpoint alone."),
     latencyMs: z.number().int().min(0).max(120_000).default(0),
     errorRate: z.number().min(0).max(1).default(0),
     errorStatus: z.union([z.literal(204), z.literal(429), z.literal(500), z.literal(503)]).default(503),
@@ -31,6 +32,7 @@ const rule = z
   .strict()
   .refine((r) => r.workspace === undefined || r.api === "logs" || r.api === "*", { message: "workspace applies only to api logs", path: ["workspace"] })
   .refine((r) => r.cluster === undefined || r.api === "kubernetes" || r.api === "*", { message: "cluster applies only to api kubernetes", path: ["cluster"] })
+  .refine((r) => r.operation === undefined || r.api === "cost" || r.api === "*", { message: "operation applies only to api cost", path: ["operation"] })
   .refine((r) => r.errorStatus !== 204 || r.api === "cost", { message: "errorStatus 204 (no data) is only for api cost", path: ["errorStatus"] });
 
 export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
@@ -41,6 +43,8 @@ export interface RequestTarget {
   cluster?: string;
   /** A Log Analytics workspace; a rule names it by either. */
   workspace?: { id: string; name: string };
+  /** A Cost Management request: its Query or Forecast endpoint. */
+  operation?: "query" | "forecast";
 }
 
 /** What the rules say one request gets, for stand-ins that answer several queries in one request ($batch). */
@@ -97,6 +101,7 @@ export class Faults {
       (r) =>
         (r.api === "*" || r.api === target.api) &&
         (r.cluster === undefined || r.cluster === target.cluster) &&
+        (r.operation === undefined || r.operation === target.operation) &&
         (r.workspace === undefined || workspace(r.workspace)),
     );
   }

@@ -140,7 +140,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     provider: identity.provider,
     origin,
     currency: options.costCurrency ?? process.env.SANDBOX_COST_CURRENCY ?? "EUR",
-    intercept: (req, res) => faults.intercept(req, res, { api: "cost" }),
+    intercept: (req, res) =>
+      faults.intercept(req, res, {
+        api: "cost",
+        operation: /\/providers\/microsoft\.costmanagement\/forecast(\?|$)/i.test(req.url ?? "") ? "forecast" : "query",
+      }),
   });
   const kubernetes = createKubernetesApi({
     stateDir,

@@ -271,6 +271,12 @@ function Cost({ data }: { data: CostData }) {
         </span>{" "}
         <span className="text-zinc-300">this month{data.team ? "" : " · everyone"}</span>
       </p>
+      {data.forecastMinor !== null && (
+        <p className="text-zinc-300" data-testid="cost-forecast" title={data.forecastBasis}>
+          Forecast {money(data.forecastMinor)}{" "}
+          <span className="text-zinc-400">{data.forecastSource === "cost-management" ? "(Cost Management)" : "(run rate, no forecast stored)"}</span>
+        </p>
+      )}
       <p className="text-zinc-300" data-testid="cost-trend">
         Last 7 days {money(data.lastWeekMinor)},{" "}
         <span className={change > 0 ? "text-amber-300" : "text-emerald-400"}>

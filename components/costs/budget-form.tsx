@@ -65,8 +65,13 @@ export function BudgetForm({
         </select>
       </div>
       {field("amount", `Monthly budget${currency ? ` (${currency})` : ""}`, "More than 0, in the bill's currency.", "1500")}
-      {field("actualThresholds", "Alert at % of actual", "Whole percentages, 1 to 1000.", "80, 100")}
-      {field("forecastThresholds", "Alert at % of forecast", "Forecast: month-to-date run rate to month end.", "100")}
+      {field("actualThresholds", "Alert at % of actual", "Whole percentages, 1 to 1000; empty: 50, 80, 100.", "50, 80, 100")}
+      {field(
+        "forecastThresholds",
+        "Alert at % of forecast",
+        "The team's part of Cost Management's forecast (the run rate when none is stored); empty: 50, 80, 100.",
+        "50, 80, 100",
+      )}
       <div className="space-y-1 md:pt-6">
         <Button type="submit" disabled={pending}>
           {pending ? "Saving…" : "Set budget"}

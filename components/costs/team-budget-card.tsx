@@ -6,8 +6,8 @@ import type { TeamCostBudget } from "@/lib/costs/get-team-cost-budget";
 import { budgetState } from "./budget-state";
 
 /**
- * A team's cost this month against its budget, on the team page: month to date, the run-rate forecast (said to be
- * one), the budget and where the month stands, and a link to set or change it for those who may (budget:manage).
+ * A team's cost this month against its budget, on the team page: month to date, the forecast (its part of Cost
+ * Management's, or the run rate, said to be one, when none is stored), the budget and where the month stands, and a link to set or change it for those who may (budget:manage).
  */
 export function TeamBudgetCard({ figures }: { figures: TeamCostBudget }) {
   const money = (minor: number) => formatMoney(minor, figures.currency, figures.minorUnitDigits);
@@ -31,9 +31,14 @@ export function TeamBudgetCard({ figures }: { figures: TeamCostBudget }) {
             </dd>
           </div>
           <div>
-            <dt className="text-sm text-muted-foreground">Forecast for the month (linear projection)</dt>
-            <dd className="text-2xl font-bold tabular-nums">{figures.forecastMinor === null ? "—" : money(figures.forecastMinor)}</dd>
-            <dd className="text-xs text-muted-foreground">{figures.forecastBasis} Not Cost Management&apos;s forecast.</dd>
+            <dt className="text-sm text-muted-foreground">
+              Forecast for the month{" "}
+              {figures.forecastSource === "cost-management" ? "(Cost Management)" : figures.forecastSource === "run-rate" ? "(run rate)" : ""}
+            </dt>
+            <dd className="text-2xl font-bold tabular-nums" data-testid="team-cost-forecast">
+              {figures.forecastMinor === null ? "—" : money(figures.forecastMinor)}
+            </dd>
+            <dd className="text-xs text-muted-foreground">{figures.forecastBasis}</dd>
           </div>
           <div>
             <dt className="text-sm text-muted-foreground">Monthly budget</dt>

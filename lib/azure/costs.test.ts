@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { createHttpHeaders } from "@azure/core-rest-pipeline";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WharfConfig } from "@/lib/config";
-import { CostQueryError, observeCostRequests, qpuPacingMs, qpuRetryAfterSeconds, queryMonthByDay } from "@/lib/azure/costs";
+import { CostQueryError, forecastMonth, observeCostRequests, qpuPacingMs, qpuRetryAfterSeconds, queryMonthByDay, toMonthForecast } from "@/lib/azure/costs";
 import { monthOf } from "@/lib/costs/sync-plan";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 
@@ -77,5 +77,56 @@ describe("queryMonthByDay", () => {
       .finally(stop);
     expect(error).toMatchObject({ kind: "unavailable", httpStatus: 500 });
     expect(sent).toBe(1);
+  });
+});
+
+describe("forecastMonth", () => {
+  it("reads the month's forecast through the SDK's forecast.usage: actual days plus the forecast remainder, in whole cents", async () => {
+    const month = monthOf(new Date());
+    const sent: string[] = [];
+    const stop = observeCostRequests((r) => sent.push(`${r.method} ${new URL(r.url).pathname} ${r.status}`));
+    const forecast = await forecastMonth(config, { scope, month });
+    stop();
+    expect(sent).toEqual([`POST /${scope}/providers/Microsoft.CostManagement/forecast 200`]);
+    if (forecast.status !== "forecast") throw new Error("expected a forecast");
+    expect(forecast.currency).toBe(endpoints.costCurrency);
+    expect(forecast.forecastRemainderMinor).toBeGreaterThan(0);
+    expect(forecast.totalMinor).toBe(forecast.actualMinor + forecast.forecastRemainderMinor);
+    expect(Number.isInteger(forecast.totalMinor)).toBe(true);
+    if (forecast.actualThrough) expect(forecast.actualThrough.slice(0, 7)).toBe(month);
+  });
+
+  it("answers 204 as no forecast, and a 500 as unavailable", async () => {
+    await faults({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 204 }] });
+    expect(await forecastMonth(config, { scope, month: monthOf(new Date()) })).toEqual({ status: "none" });
+    await faults({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 500 }] });
+    await expect(forecastMonth(config, { scope, month: monthOf(new Date()) })).rejects.toMatchObject({ kind: "unavailable", httpStatus: 500 });
+  });
+
+  it("reads columns by name, and refuses an answer without CostStatus or in two currencies", () => {
+    const columns = [{ name: "CostStatus" }, { name: "Currency" }, { name: "UsageDate" }, { name: "PreTaxCost" }];
+    expect(
+      toMonthForecast([
+        {
+          columns,
+          rows: [
+            ["Actual", "JPY", 20340301, 1200],
+            ["Forecast", "JPY", 20340302, 1300.4],
+          ],
+        },
+      ]),
+    ).toEqual({ status: "forecast", currency: "JPY", actualMinor: 1200, forecastRemainderMinor: 1300, totalMinor: 2500, actualThrough: "2034-03-01" });
+    expect(() => toMonthForecast([{ columns: [{ name: "Cost" }, { name: "Currency" }], rows: [[1, "EUR"]] }])).toThrow(CostQueryError);
+    expect(() =>
+      toMonthForecast([
+        {
+          columns,
+          rows: [
+            ["Actual", "EUR", 20340301, 1],
+            ["Forecast", "USD", 20340302, 1],
+          ],
+        },
+      ]),
+    ).toThrow(/mixes currencies/);
   });
 });

@@ -11,7 +11,7 @@
 //   request waits for that window rather than earning a 429.
 // The SDK's own retries are off: it would retry a 500 three times with back-off
 // inside a sync that is run again in a few hours anyway.
-import { CostManagementClient, type QueryDefinition } from "@azure/arm-costmanagement";
+import { CostManagementClient, type ForecastDefinition, type QueryDefinition } from "@azure/arm-costmanagement";
 import { createHttpHeaders, createPipelineRequest, isRestError, type PipelinePolicy, type PipelineResponse } from "@azure/core-rest-pipeline";
 import type { WharfConfig } from "@/lib/config";
 import { azureCredential, azureTlsOptions } from "@/lib/azure/credential";
@@ -177,13 +177,17 @@ interface Page {
   errorMessage?: string;
 }
 
-async function firstPage(costClient: CostManagementClient, scope: string, definition: QueryDefinition): Promise<Page> {
+/** The first page of a query or a forecast: the SDK operation, given the callback that sees the raw response. */
+type FirstRequest = (
+  costClient: CostManagementClient,
+  onResponse: (response: PipelineResponse) => void,
+) => Promise<{ columns?: { name?: string }[]; rows?: unknown[][]; nextLink?: string }>;
+
+async function firstPage(costClient: CostManagementClient, send: FirstRequest): Promise<Page> {
   let raw: { status: number; headers: { get(name: string): string | undefined }; body?: string } | undefined;
   try {
-    const result = await costClient.query.usage(scope, definition, {
-      onResponse: (response) => {
-        raw = { status: response.status, headers: response.headers, body: typeof response.request.body === "string" ? response.request.body : undefined };
-      },
+    const result = await send(costClient, (response) => {
+      raw = { status: response.status, headers: response.headers, body: typeof response.request.body === "string" ? response.request.body : undefined };
     });
     return {
       status: raw?.status ?? 200,
@@ -311,16 +315,18 @@ export function monthDefinition(month: string, tagKey: CostTagKey): QueryDefinit
 }
 
 /**
- * One month of one scope by day and resource, every page of it. Waits out 429s
- * (up to `maxThrottleWaitSeconds` in all) and the quota windows the QPU headers
- * report; 204 is an empty month. Throws CostQueryError.
+ * Every page of one request: waits out 429s (up to `maxThrottleWaitSeconds` in
+ * all) and the quota windows the QPU headers report; 204 is no pages. The query
+ * and the forecast share this, and with it the tenant's QPU pacing. Throws CostQueryError.
  */
-export async function queryMonthByDay(config: CostConfig, query: MonthQuery): Promise<CostRowData[]> {
+async function allPages(
+  config: CostConfig,
+  request: { send: FirstRequest; definition: unknown; maxThrottleWaitSeconds?: number; signal?: AbortSignal },
+): Promise<{ columns: { name?: string }[]; rows: unknown[][] }[]> {
   const costClient = client(config);
   const endpoint = config.azure.costEndpoint;
-  const definition = monthDefinition(query.month, query.tagKey);
-  let waitBudgetMs = (query.maxThrottleWaitSeconds ?? defaultMaxThrottleWaitSeconds) * 1000;
-  const rows: CostRowData[] = [];
+  let waitBudgetMs = (request.maxThrottleWaitSeconds ?? defaultMaxThrottleWaitSeconds) * 1000;
+  const pages: { columns: { name?: string }[]; rows: unknown[][] }[] = [];
   let body: string | undefined;
   let link: string | undefined;
   let first = true;
@@ -330,27 +336,121 @@ export async function queryMonthByDay(config: CostConfig, query: MonthQuery): Pr
       if (pacing > waitBudgetMs)
         throw new CostQueryError("throttled", `Cost Management's query quota is spent for ${Math.ceil(pacing / 1000)} s.`, undefined, Math.ceil(pacing / 1000));
       waitBudgetMs -= pacing;
-      await sleep(pacing, query.signal);
+      await sleep(pacing, request.signal);
     }
-    const page = first ? await firstPage(costClient, query.scope, definition) : await nextPage(costClient, link!, body!);
+    const page = first ? await firstPage(costClient, request.send) : await nextPage(costClient, link!, body!);
     const pace = qpuPacingMs(page.headers.get(qpuRemainingHeader));
     if (pace > 0) notBefore.set(endpoint, Date.now() + pace);
     if (page.status === 429) {
       const seconds = qpuRetryAfterSeconds(page.headers) ?? 10;
       if (seconds * 1000 > waitBudgetMs) throw new CostQueryError("throttled", `Cost Management throttled the query (429) for ${seconds} s.`, 429, seconds);
       waitBudgetMs -= seconds * 1000;
-      await sleep(seconds * 1000, query.signal);
+      await sleep(seconds * 1000, request.signal);
       continue;
     }
-    if (page.status === 204) return rows;
+    if (page.status === 204) return pages;
     if (page.status !== 200) throw errorFor(page.status, page.errorMessage ?? "");
     if (first) {
       // nextLink wants the same body; the SDK's serialisation of it is the body the service saw.
-      body = page.sentBody ?? JSON.stringify(definition);
+      body = page.sentBody ?? JSON.stringify(request.definition);
       first = false;
     }
-    rows.push(...toRows(page.columns, page.rows, query.tagKey));
+    pages.push({ columns: page.columns, rows: page.rows });
     link = page.nextLink;
   }
-  return rows;
+  return pages;
+}
+
+/** One month of one scope by day and resource, every page of it; 204 is an empty month. Throws CostQueryError. */
+export async function queryMonthByDay(config: CostConfig, query: MonthQuery): Promise<CostRowData[]> {
+  const definition = monthDefinition(query.month, query.tagKey);
+  const pages = await allPages(config, {
+    send: (costClient, onResponse) => costClient.query.usage(query.scope, definition, { onResponse }),
+    definition,
+    maxThrottleWaitSeconds: query.maxThrottleWaitSeconds,
+    signal: query.signal,
+  });
+  return pages.flatMap((page) => toRows(page.columns, page.rows, query.tagKey));
+}
+
+/** Cost Management's forecast of one scope's month, in Wharf's shape. */
+export type MonthForecast =
+  /** 204: Cost Management has no forecast for the scope (too little history, or nothing billed). */
+  | { status: "none" }
+  | {
+      status: "forecast";
+      currency: string;
+      /** Days Cost Management marks Actual (complete days), in minor units. */
+      actualMinor: number;
+      /** The rest of the month, days marked Forecast, in minor units. */
+      forecastRemainderMinor: number;
+      /** actual + forecast remainder: the month as Cost Management expects it to end. */
+      totalMinor: number;
+      /** The last day marked Actual (yyyy-mm-dd), null when none is. */
+      actualThrough: string | null;
+    };
+
+/** The Forecast API body for a whole month by day, complete days as actual cost (research §3.5). */
+export function forecastDefinition(month: string): ForecastDefinition {
+  const [year, monthNumber] = month.split("-").map(Number) as [number, number];
+  return {
+    type: "ActualCost",
+    timeframe: "Custom",
+    timePeriod: { from: new Date(Date.UTC(year, monthNumber - 1, 1)), to: new Date(Date.UTC(year, monthNumber, 0, 23, 59, 59)) },
+    dataset: { granularity: "Daily", aggregation: { totalCost: { name: "Cost", function: "Sum" } } },
+    includeActualCost: true,
+    includeFreshPartialCost: false,
+  };
+}
+
+/** Forecast rows (cost, UsageDate, CostStatus, Currency) to the month's figures; columns read by name. */
+export function toMonthForecast(pages: { columns: { name?: string }[]; rows: unknown[][] }[]): MonthForecast {
+  const rows = pages.flatMap((page) => page.rows.map((row) => ({ columns: page.columns, row })));
+  if (rows.length === 0) return { status: "none" };
+  let actualMinor = 0;
+  let forecastRemainderMinor = 0;
+  let actualThrough: string | null = null;
+  let currency: string | undefined;
+  for (const { columns, row } of rows) {
+    const at = (name: string) => columns.findIndex((c) => (c.name ?? "").toLowerCase() === name.toLowerCase());
+    const cost = [at("Cost"), at("PreTaxCost"), at("CostUSD")].find((i) => i >= 0) ?? -1;
+    const status = at("CostStatus");
+    const currencyAt = at("Currency");
+    const date = at("UsageDate");
+    if (cost < 0 || status < 0 || currencyAt < 0)
+      throw new CostQueryError(
+        "bad-query",
+        `Cost Management's forecast answered columns ${columns.map((c) => c.name).join(", ")}; expected a cost column, CostStatus and Currency.`,
+      );
+    const rowCurrency = String(row[currencyAt]);
+    if (currency !== undefined && rowCurrency !== currency)
+      throw new CostQueryError("bad-query", `Cost Management's forecast mixes currencies (${currency}, ${rowCurrency}); Wharf cannot add them up.`);
+    currency = rowCurrency;
+    const minor = Math.round(Number(row[cost]) * 10 ** minorDigits(rowCurrency));
+    if (String(row[status]).toLowerCase() === "actual") {
+      actualMinor += minor;
+      const day = date >= 0 ? String(row[date]) : "";
+      const iso = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
+      if (day.length === 8 && (actualThrough === null || iso > actualThrough)) actualThrough = iso;
+    } else forecastRemainderMinor += minor;
+  }
+  return { status: "forecast", currency: currency!, actualMinor, forecastRemainderMinor, totalMinor: actualMinor + forecastRemainderMinor, actualThrough };
+}
+
+/**
+ * Cost Management's forecast for one scope's month (the Forecast API through the SDK's `forecast.usage`), every page,
+ * with the query's QPU waits and 429 handling; 204 is `{ status: "none" }`. Throws CostQueryError.
+ */
+export async function forecastMonth(
+  config: CostConfig,
+  query: { scope: string; month: string; maxThrottleWaitSeconds?: number; signal?: AbortSignal },
+): Promise<MonthForecast> {
+  const definition = forecastDefinition(query.month);
+  const pages = await allPages(config, {
+    send: (costClient, onResponse) => costClient.forecast.usage(query.scope, definition, { onResponse }),
+    definition,
+    maxThrottleWaitSeconds: query.maxThrottleWaitSeconds,
+    signal: query.signal,
+  });
+  return toMonthForecast(pages);
 }

@@ -101,6 +101,13 @@ export interface CostData extends TileDataBase {
   /** The last 7 days against the 7 before (they may reach into last month). */
   lastWeekMinor: number;
   previousWeekMinor: number;
+  /**
+   * The month's forecast: the team's part of Cost Management's forecast (everyone: the subscriptions' forecasts), or
+   * the month-to-date run rate only when none is stored (decision 0048); null before any cost this month.
+   */
+  forecastMinor: number | null;
+  forecastSource: "cost-management" | "run-rate" | null;
+  forecastBasis: string;
   /** The last cost sync's failure: the figures shown are the stored ones, possibly old. */
   syncError: string | null;
 }

@@ -1,11 +1,15 @@
-// A cost tile's figures: month to date and the trend of one team (or of the
-// whole bill), read through lib/costs's own read (`getCosts`: the stored Cost
-// Management rows through the allocation; never Azure). Cost data changes
+// A cost tile's figures: month to date, the month's forecast and the trend of
+// one team (or of the whole bill), read through lib/costs's own reads
+// (`getCosts`: the stored Cost Management rows through the allocation; the
+// team's part of Cost Management's forecast as its budget shows it; never Azure). Cost data changes
 // every few hours, so one read per team and web process is kept for a minute
 // whatever the number of boards and screens showing it.
 import { getConfig } from "@/lib/config";
 import type { SystemActor } from "@/lib/auth/permissions";
 import { getCosts } from "@/lib/costs/get-costs";
+import { getPrisma } from "@/lib/db/client";
+import { teamForecasts } from "@/lib/costs/cost-budget-view";
+import { forecastBasis, runRateForecast } from "@/lib/costs/budget-status";
 import type { CostData } from "./board-snapshot";
 
 const cacheMs = 60_000;
@@ -42,6 +46,8 @@ async function readCost(team: string | null, now: Date): Promise<Omit<CostData, 
   const sum = (predicate: (date: string) => boolean) => view.days.reduce((total, date, index) => total + (predicate(date) ? (daily[index] ?? 0) : 0), 0);
   const weekStart = day(new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000));
   const monthDays = view.days.map((date, index) => [date, daily[index] ?? 0] as const).filter(([date]) => date >= monthStart);
+  const monthToDateMinor = monthDays.reduce((total, [, minor]) => total + minor, 0);
+  const forecast = await tileForecast(team, view, monthToDateMinor);
   return {
     asOf: view.dataAsOf,
     staleAfterSeconds: costStaleSeconds(),
@@ -51,9 +57,32 @@ async function readCost(team: string | null, now: Date): Promise<Omit<CostData, 
     minorUnitDigits: view.minorUnitDigits,
     from: monthStart,
     to,
-    monthToDateMinor: monthDays.reduce((total, [, minor]) => total + minor, 0),
+    monthToDateMinor,
+    ...forecast,
     dailyMinor: monthDays.map(([, minor]) => minor),
     lastWeekMinor: sum((date) => date >= weekStart),
     previousWeekMinor: sum((date) => date >= fortnightStart && date < weekStart),
+  };
+}
+
+/** A team's forecast as its budget states it; everyone's: the subscriptions' Cost Management forecasts, else the run rate. */
+async function tileForecast(
+  team: string | null,
+  view: Awaited<ReturnType<typeof getCosts>>,
+  monthToDateMinor: number,
+): Promise<Pick<CostData, "forecastMinor" | "forecastSource" | "forecastBasis">> {
+  if (!view.currency) return { forecastMinor: null, forecastSource: null, forecastBasis: "No cost is stored for this month yet." };
+  if (team === null && view.forecast.source === "cost-management")
+    return { forecastMinor: view.forecast.totalMinor, forecastSource: "cost-management", forecastBasis: view.forecast.basis };
+  const forecasts = (await teamForecasts(getPrisma(), view.forecast.month, [view.currency])).get(view.currency)!;
+  if (team !== null) {
+    const forecast = forecasts.forecastOf(team, monthToDateMinor);
+    return { forecastMinor: forecast.forecastMinor, forecastSource: forecast.source, forecastBasis: forecast.basis };
+  }
+  const minor = runRateForecast(view.forecast.month, monthToDateMinor, forecasts.daysWithData);
+  return {
+    forecastMinor: minor,
+    forecastSource: minor === null ? null : "run-rate",
+    forecastBasis: forecastBasis(view.forecast.month, forecasts.daysWithData),
   };
 }

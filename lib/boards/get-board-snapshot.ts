@@ -301,6 +301,9 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
           dailyMinor: [],
           lastWeekMinor: 0,
           previousWeekMinor: 0,
+          forecastMinor: null,
+          forecastSource: null,
+          forecastBasis: "",
           error: problem,
         };
       }

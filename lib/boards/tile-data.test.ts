@@ -147,6 +147,9 @@ describe("cost tile", () => {
       asOf: asOf.toISOString(),
     });
     expect(ours.dailyMinor).toEqual([100, 0, 0, 0, 300, 0, 0, 0, 0, 250]);
+    // No forecast of Cost Management's stored for the month: the run rate of the 10 days reported, said so.
+    expect(ours).toMatchObject({ forecastMinor: Math.round((650 * 31) / 10), forecastSource: "run-rate" });
+    expect(ours.forecastBasis).toMatch(/run rate, not Cost Management's forecast/);
     expect(ours.staleAfterSeconds).toBeGreaterThan(3600);
     const all = snapshot.tiles.all as CostData;
     expect(all).toMatchObject({ team: null, monthToDateMinor: 1650, lastWeekMinor: 1550 });

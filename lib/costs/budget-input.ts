@@ -49,12 +49,12 @@ export const budgetInput = z.object({
         .max(1e12, "amount is too large; give the monthly budget in the bill's currency, such as 1500."),
     )
     .describe("The monthly budget in the bill's currency (major units, e.g. 1500.50 EUR)."),
-  actualThresholds: thresholds("actual", [80, 100]).describe(
-    "Percentages of the budget (1–1000) at which the team is told about the month's actual cost; [80, 100] when absent.",
+  actualThresholds: thresholds("actual", [50, 80, 100]).describe(
+    "Percentages of the budget (1–1000) at which the team and the platform admins are told about the month's actual cost; [50, 80, 100] when absent.",
   ),
-  forecastThresholds: thresholds("forecast", [100]).describe(
-    "Percentages of the budget (1–1000) at which the team is told about the month's forecast " +
-      "(month-to-date run rate projected to month end); [100] when absent.",
+  forecastThresholds: thresholds("forecast", [50, 80, 100]).describe(
+    "Percentages of the budget (1–1000) at which the team and the platform admins are told about the month's forecast " +
+      "(the team's part of Cost Management's forecast; the run rate when none is stored); [50, 80, 100] when absent.",
   ),
 });
 

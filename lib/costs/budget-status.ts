@@ -1,9 +1,9 @@
 // Where a team's month stands against its budget. Pure. The forecast is the
-// month-to-date run rate projected to month end: actual × days in the month ÷
-// days with data so far (the last day Cost Management has reported), stated
-// as such on the page; it is not Cost Management's Forecast API. Forecast
-// thresholds are only judged from the third day with data, so one expensive
-// first day does not predict a month.
+// team's part of Cost Management's forecast (forecast-share.ts, decision 0048)
+// when one is stored; only without one is it the month-to-date run rate
+// projected to month end (actual × days in the month ÷ days with data so far),
+// labelled as such. Run-rate forecast thresholds are only judged from the
+// third day with data, so one expensive first day does not predict a month.
 
 export const minForecastDays = 3;
 
@@ -15,6 +15,8 @@ export interface BudgetFigures {
   daysWithData: number;
   actualThresholds: readonly number[];
   forecastThresholds: readonly number[];
+  /** The team's forecast when there is one of Cost Management's (forecast-share.ts); absent: the run rate. */
+  forecast?: { minor: number | null; source: "cost-management" | "run-rate" | null };
 }
 
 export interface BudgetStatus {
@@ -43,18 +45,19 @@ export function runRateForecast(month: string, actualMinor: number, daysWithData
   return daysWithData > 0 ? Math.round((actualMinor * days) / Math.min(daysWithData, days)) : null;
 }
 
-/** How the forecast was made, in words, for pages and the API. */
+/** How a run-rate forecast was made, in words, for pages and the API. */
 export function forecastBasis(month: string, daysWithData: number): string {
   if (daysWithData === 0) return "No cost reported for this month yet.";
   return (
-    `Month-to-date run rate: the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${daysInMonth(month)}` +
+    `Month-to-date run rate, not Cost Management's forecast (none is stored for this month): the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${daysInMonth(month)}` +
     (daysWithData < minForecastDays ? ` (forecast thresholds are judged from day ${minForecastDays}).` : ".")
   );
 }
 
 export function budgetStatus(figures: BudgetFigures): BudgetStatus {
   const days = daysInMonth(figures.month);
-  const forecastMinor = runRateForecast(figures.month, figures.actualMinor, figures.daysWithData);
+  const fromCostManagement = figures.forecast?.source === "cost-management";
+  const forecastMinor = figures.forecast ? figures.forecast.minor : runRateForecast(figures.month, figures.actualMinor, figures.daysWithData);
   const percent = (minor: number) => Math.round((1000 * minor) / figures.amountMinor) / 10;
   return {
     daysInMonth: days,
@@ -63,7 +66,7 @@ export function budgetStatus(figures: BudgetFigures): BudgetStatus {
     forecastPercent: forecastMinor === null ? null : percent(forecastMinor),
     crossedActual: figures.actualThresholds.filter((t) => reached(figures.actualMinor, figures.amountMinor, t)),
     crossedForecast:
-      forecastMinor === null || figures.daysWithData < minForecastDays
+      forecastMinor === null || (!fromCostManagement && figures.daysWithData < minForecastDays)
         ? []
         : figures.forecastThresholds.filter((t) => reached(forecastMinor, figures.amountMinor, t)),
   };

@@ -1,11 +1,12 @@
 // After a sync: each team's month against its budget. A threshold the month's
-// actual cost (or its run-rate forecast) has reached is recorded once per
-// team, month, kind and threshold; the first time, the team's members (users
-// in the team's Entra groups as of their last sign-in) are notified in the
-// same transaction, so a crossing is never recorded without its notification
-// nor notified twice.
+// actual cost (or its forecast: the team's part of Cost Management's forecast,
+// the run rate only when none is stored, decision 0048) has reached is
+// recorded once per team, month, kind and threshold; the first time, the
+// team's members (users in the team's Entra groups as of their last sign-in)
+// and the platform admins are notified in the same transaction, so a crossing
+// is never recorded without its notification nor notified twice.
 import { getPrisma } from "@/lib/db/client";
-import { notifyUser } from "@/lib/notifications/notify";
+import { notifyTeamAndAdmins } from "@/lib/notifications/notify";
 import { formatMoney } from "./money";
 import { monthOf } from "./sync-plan";
 import { budgetSelect, budgetViews } from "./cost-budget-view";
@@ -29,7 +30,7 @@ export async function checkCostBudgets(now = new Date()): Promise<BudgetCheck> {
     const budget = budgets.find((b) => b.team.slug === view.team)!;
     const reached = [
       ...view.actualThresholds.filter((t) => view.actualMinor * 100 >= t * view.amountMinor).map((threshold) => ({ kind: "actual" as const, threshold })),
-      ...(view.forecastMinor === null || view.daysWithData < minForecastDays
+      ...(view.forecastMinor === null || (view.forecastSource !== "cost-management" && view.daysWithData < minForecastDays)
         ? []
         : view.forecastThresholds
             .filter((t) => view.forecastMinor! * 100 >= t * view.amountMinor)
@@ -39,7 +40,6 @@ export async function checkCostBudgets(now = new Date()): Promise<BudgetCheck> {
     const money = (minor: number) => formatMoney(minor, view.currency, view.minorUnitDigits);
     await prisma.$transaction(async (tx) => {
       const team = await tx.team.findUniqueOrThrow({ where: { id: budget.teamId }, select: { entraGroupIds: true } });
-      const members = team.entraGroupIds.length ? await tx.user.findMany({ where: { groupIds: { hasSome: team.entraGroupIds } }, select: { id: true } }) : [];
       for (const { kind, threshold } of reached) {
         const costMinor = kind === "actual" ? view.actualMinor : view.forecastMinor!;
         const inserted = await tx.$queryRaw<{ id: bigint }[]>`
@@ -52,9 +52,14 @@ export async function checkCostBudgets(now = new Date()): Promise<BudgetCheck> {
           kind === "actual"
             ? `${view.teamName}'s cost for ${month} reached ${threshold} % of its budget: ${money(costMinor)} of ${money(view.amountMinor)} so far.`
             : `${view.teamName}'s cost for ${month} is on course for ${threshold} % of its budget: ${money(costMinor)} of ${money(view.amountMinor)} ` +
-              `at the month-to-date run rate (${view.daysWithData} of ${view.daysInMonth} days).`;
-        for (const member of members) await notifyUser(tx, member.id, { message, link: `/costs?groupBy=team#budget-${view.team}` });
-        notified += members.length;
+              (view.forecastSource === "cost-management"
+                ? "by its share of Cost Management's forecast for the month."
+                : `at the month-to-date run rate (${view.daysWithData} of ${view.daysInMonth} days; no Cost Management forecast stored).`);
+        notified += await notifyTeamAndAdmins(
+          tx,
+          { teamGroupIds: team.entraGroupIds, exceptUserId: null },
+          { message, link: `/costs?groupBy=team#budget-${view.team}` },
+        );
       }
     });
   }

@@ -1,11 +1,13 @@
 // A team's budget as pages and the API show it: the amount, its thresholds,
 // and where the month stands (actual from the stored allocation's team
-// figures, forecast as the month-to-date run rate), with the thresholds the
-// month has crossed and the team was told of.
+// figures; forecast as the team's part of Cost Management's forecast, or the
+// month-to-date run rate only when none is stored: decision 0048), with the
+// thresholds the month has crossed and the team was told of.
 import { z } from "zod";
 import type { Prisma } from "@/lib/db/generated/client";
 import { minorUnitDigits } from "./cluster-bill";
-import { budgetStatus, forecastBasis } from "./budget-status";
+import { budgetStatus } from "./budget-status";
+import { readMonthForecasts, type MonthForecasts } from "./read-cost-forecast";
 
 export const costBudgetView = z.object({
   team: z.string().describe("The team's slug."),
@@ -18,8 +20,20 @@ export const costBudgetView = z.object({
   forecastThresholds: z.array(z.number().int()),
   actualMinor: z.number().int().describe("The team's cost this month so far, as /costs by team shows it."),
   actualPercent: z.number(),
-  forecastMinor: z.number().int().nullable().describe("Month-to-date run rate projected to month end; null before any data this month."),
+  forecastMinor: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The team's forecast for the month: for each subscription, its share of the month-to-date cost × Cost Management's forecast, summed; " +
+        "the month-to-date run rate only when no forecast is stored (see forecastSource); null before any data this month.",
+    ),
   forecastPercent: z.number().nullable(),
+  forecastSource: z
+    .enum(["cost-management", "run-rate"])
+    .nullable()
+    .describe("cost-management: from Cost Management's Forecast API; run-rate: Wharf's linear projection (no forecast stored); null: none."),
+  forecastAsOf: z.string().nullable().describe("When Cost Management's forecast was read (the oldest used); null for a run rate."),
   forecastBasis: z.string().describe("How the forecast was made, in words."),
   daysWithData: z.number().int().describe("Days of the month Cost Management has reported so far."),
   daysInMonth: z.number().int(),
@@ -76,22 +90,37 @@ export async function currentBillCurrency(db: Pick<Prisma.TransactionClient, "$q
   return newest?.currency ?? null;
 }
 
-/** The month's figures of each budget's team: three reads whatever the number of budgets. */
+/** Each team's forecast for the month in a currency (grouping team): two reads per currency. */
+export async function teamForecasts(db: Pick<Prisma.TransactionClient, "$queryRaw">, month: string, currencies: readonly string[]) {
+  const entries = await Promise.all(
+    [...new Set(currencies)].map(async (currency) => [currency, await readMonthForecasts(db, { month, grouping: "team", currency, teams: "all" })] as const),
+  );
+  return new Map<string, MonthForecasts>(entries);
+}
+
+/** The month's figures of each budget's team: a few reads whatever the number of budgets. */
 export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], month: string): Promise<CostBudgetView[]> {
   if (budgets.length === 0) return [];
-  const [{ actuals, reported }, alerts] = await Promise.all([
+  const [{ actuals, reported }, alerts, forecasts] = await Promise.all([
     teamMonthFigures(
       db,
       budgets.map((budget) => budget.team.slug),
       month,
     ),
     db.costBudgetAlert.findMany({ where: { teamId: { in: budgets.map((budget) => budget.teamId) }, month }, orderBy: [{ kind: "asc" }, { threshold: "asc" }] }),
+    teamForecasts(
+      db,
+      month,
+      budgets.map((budget) => budget.currency),
+    ),
   ]);
   return budgets.map((budget) => {
     const amountMinor = Number(budget.amountMinor);
     const actualMinor = actuals.find((a) => a.team === budget.team.slug && a.currency === budget.currency)?.cents ?? 0;
     const daysWithData = reported.find((r) => r.currency === budget.currency)?.day ?? 0;
+    const forecast = forecasts.get(budget.currency)!.forecastOf(budget.team.slug, actualMinor);
     const status = budgetStatus({
+      forecast: { minor: forecast.forecastMinor, source: forecast.source },
       month,
       amountMinor,
       actualMinor,
@@ -112,7 +141,9 @@ export async function budgetViews(db: Reader, budgets: readonly BudgetRow[], mon
       actualPercent: status.actualPercent,
       forecastMinor: status.forecastMinor,
       forecastPercent: status.forecastPercent,
-      forecastBasis: forecastBasis(month, daysWithData),
+      forecastSource: forecast.source,
+      forecastAsOf: forecast.asOf,
+      forecastBasis: forecast.basis,
       daysWithData,
       daysInMonth: status.daysInMonth,
       crossed: alerts

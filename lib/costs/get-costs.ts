@@ -15,6 +15,8 @@ import { allocateLoaded, allocationRule, clusterNotes, loadAllocationData, readS
 import { costQuery, resolveRange, type CostQuery } from "./cost-query";
 import { daysBetween, summarizeCells, topMovers, type ApartLine, type CostCell, type CostGrouping } from "./cost-report";
 import { scopeOf } from "./sync-costs";
+import { monthOf } from "./sync-plan";
+import { readMonthForecasts, readScopeForecasts, type MonthForecasts } from "./read-cost-forecast";
 
 export const costLineView = z.object({
   key: z.string().describe("A team or service slug, cluster/namespace, a cluster name, or idle | system | unassigned."),
@@ -25,6 +27,14 @@ export const costLineView = z.object({
     .describe("Set for lines that are not a group: idle capacity, system namespaces, cost no group takes."),
   totalMinor: z.number().int(),
   dailyMinor: z.array(z.number().int()).describe("Per day of `days`."),
+  forecastMinor: z
+    .number()
+    .int()
+    .nullable()
+    .describe(
+      "The group's forecast for the current month: for each subscription, its share of the month-to-date cost × Cost Management's forecast, " +
+        "summed (see forecast.basis); null when no forecast of Cost Management's covers it.",
+    ),
 });
 
 export const costScopeSyncView = z.object({
@@ -33,7 +43,31 @@ export const costScopeSyncView = z.object({
   lastError: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
   nextSyncAt: z.string().nullable().describe("When the scope is next due (after a 429: when Cost Management allows it)."),
+  forecastError: z.string().nullable().describe("The last Forecast API failure; the actuals synced regardless."),
+  forecastErrorAt: z.string().nullable(),
 });
+
+export const costForecastView = z
+  .object({
+    month: z.string().describe("yyyy-mm (UTC): the current month, whatever the range."),
+    source: z.enum(["cost-management", "none"]).describe("cost-management: Cost Management's Forecast API; none: no forecast is stored."),
+    totalMinor: z
+      .number()
+      .int()
+      .nullable()
+      .describe("Admins: the subscriptions' forecasts summed (actual so far plus the forecast remainder); members: their teams' parts of them."),
+    basis: z.string().describe("Where the figure comes from, in words."),
+    asOf: z.string().nullable().describe("When the oldest forecast used was read from Cost Management."),
+    scopes: z.array(
+      z.object({
+        scope: z.string(),
+        status: z.enum(["forecast", "none", "not-read"]).describe("none: Cost Management answered 204 (it has no forecast); not-read: never read this month."),
+        totalMinor: z.number().int().nullable().describe("Admins only: the scope's forecast for the month."),
+        asOf: z.string().nullable(),
+      }),
+    ),
+  })
+  .describe("The forecast for the month from Cost Management's Forecast API (decision 0048).");
 
 export const costView = z.object({
   groupBy: z.enum(["team", "namespace", "cluster", "service"]),
@@ -54,6 +88,7 @@ export const costView = z.object({
     )
     .describe("The last 7 days to `to` against the 7 before."),
   notes: z.array(z.string()).describe("What a reader must know: clusters or days without samples (all idle), mixed currencies."),
+  forecast: costForecastView,
   dataAsOf: z.string().nullable().describe("When the newest stored rows of the range were read from Cost Management."),
   sync: z.object({
     lastSyncedAt: z.string().nullable(),
@@ -100,13 +135,15 @@ export async function getCosts(input: {
   const readFrom = moversFrom < from ? moversFrom : from;
 
   const prisma = getPrisma();
-  const [currencyRows, teams, services, states] = await Promise.all([
+  const month = monthOf(now);
+  const [currencyRows, teams, services, states, scopeForecasts] = await Promise.all([
     prisma.$queryRaw<{ currency: string; rows: number; asOf: Date | null }[]>`
       SELECT "currency", count(*)::int AS "rows", max("asOf") FILTER (WHERE "date" >= ${from}::date) AS "asOf"
       FROM "CostRow" WHERE "date" BETWEEN ${readFrom}::date AND ${to}::date GROUP BY "currency"`,
     prisma.team.findMany({ select: { id: true, slug: true, name: true } }),
     prisma.service.findMany({ select: { slug: true, displayName: true } }),
     prisma.costSyncState.findMany({ where: { scope: { in: config.azure.subscriptionIds.map(scopeOf) } } }),
+    readScopeForecasts(prisma, month),
   ]);
 
   const currencies = currencyRows.map((row) => row.currency).sort();
@@ -116,6 +153,9 @@ export async function getCosts(input: {
   if (currencies.length > 1) notes.push(`The bill is in more than one currency (${currencies.join(", ")}); only ${currency} rows are counted.`);
 
   const visible = admin ? "all" : new Set(ownTeams.map((team) => team.slug));
+  const forecasts = currency
+    ? await readMonthForecasts(prisma, { month, grouping: query.groupBy, currency, teams: visible === "all" ? "all" : [...visible] })
+    : null;
   const stored = (input.source ?? "stored") === "stored";
   let cells: CostCell[] = [];
   if (currency && stored) {
@@ -157,6 +197,8 @@ export async function getCosts(input: {
       lastError: state?.lastError ?? null,
       lastErrorAt: state?.lastErrorAt?.toISOString() ?? null,
       nextSyncAt: next?.toISOString() ?? null,
+      forecastError: state?.forecastError ?? null,
+      forecastErrorAt: state?.forecastErrorAt?.toISOString() ?? null,
     };
   });
   const failed = scopes.find((scope) => scope.lastError !== null);
@@ -182,6 +224,7 @@ export async function getCosts(input: {
       apart: line.apart,
       totalMinor: line.totalCents,
       dailyMinor: line.dailyCents,
+      forecastMinor: lineForecast(forecasts, line.key),
     })),
     movers: movers.map((m) => ({
       key: m.key,
@@ -192,6 +235,7 @@ export async function getCosts(input: {
     })),
     // Notes name clusters and days, never another team's cost: members see them too.
     notes,
+    forecast: forecastSummary({ month, currency, admin, forecasts, scopes: scopes.map((s) => s.scope), stored: scopeForecasts }),
     dataAsOf: dataAsOf?.toISOString() ?? null,
     sync: {
       lastSyncedAt: synced.length ? synced.sort()[0]! : null,
@@ -199,5 +243,70 @@ export async function getCosts(input: {
       nextSyncAt: next.length ? next.sort()[0]! : null,
       scopes,
     },
+  };
+}
+
+/** A line's forecast: only from Cost Management's (a run rate of a range's line would be Wharf's guess, not the bill's). */
+function lineForecast(forecasts: MonthForecasts | null, key: string): number | null {
+  if (!forecasts?.fromCostManagement) return null;
+  const forecast = forecasts.forecastOf(key);
+  return forecast.source === "cost-management" ? forecast.forecastMinor : null;
+}
+
+/** The month's forecast as the view states it: an admin the subscriptions' forecasts, a member their teams' parts. */
+function forecastSummary(input: {
+  month: string;
+  currency: string | null;
+  admin: boolean;
+  forecasts: MonthForecasts | null;
+  scopes: string[];
+  stored: Awaited<ReturnType<typeof readScopeForecasts>>;
+}): CostView["forecast"] {
+  // The configured subscriptions, and any other whose forecast is stored for the month (its cost is in the figures too).
+  const scopes = [...new Set([...input.scopes, ...input.stored.map((row) => row.scope)])].sort().map((scope) => {
+    const row = input.stored.find((r) => r.scope === scope);
+    const inCurrency = row?.status === "forecast" && row.currency === input.currency;
+    return {
+      scope,
+      status: row ? (inCurrency ? ("forecast" as const) : ("none" as const)) : ("not-read" as const),
+      totalMinor: input.admin && inCurrency ? row!.totalMinor : null,
+      asOf: row?.asOf.toISOString() ?? null,
+    };
+  });
+  const forecasted = scopes.filter((scope) => scope.status === "forecast");
+  const missing = scopes.filter((scope) => scope.status !== "forecast");
+  const asOf = forecasted.map((scope) => scope.asOf!).sort()[0] ?? null;
+  const gaps = missing.length
+    ? ` Not included: ${missing.map((s) => `${s.scope} (${s.status === "none" ? "Cost Management has no forecast for it: 204" : "no forecast read this month"})`).join(", ")}.`
+    : "";
+  if (forecasted.length === 0 || !input.forecasts) {
+    return {
+      month: input.month,
+      source: "none",
+      totalMinor: null,
+      basis: `No forecast of Cost Management's is stored for ${input.month}.${gaps}`,
+      asOf: null,
+      scopes,
+    };
+  }
+  const perGroup = " A line's forecast is its share of each subscription's month-to-date cost × that subscription's forecast, summed, to the cent.";
+  if (input.admin) {
+    return {
+      month: input.month,
+      source: "cost-management",
+      totalMinor: forecasted.reduce((sum, scope) => sum + scope.totalMinor!, 0),
+      basis: `Each subscription's actual cost so far plus Cost Management's forecast for the rest of ${input.month}, summed.${gaps}${perGroup}`,
+      asOf,
+      scopes,
+    };
+  }
+  const parts = input.forecasts.keys.map((key) => lineForecast(input.forecasts, key) ?? 0);
+  return {
+    month: input.month,
+    source: "cost-management",
+    totalMinor: parts.reduce((sum, part) => sum + part, 0),
+    basis: `Your teams' part of Cost Management's forecast for ${input.month}.${gaps}${perGroup}`,
+    asOf,
+    scopes,
   };
 }

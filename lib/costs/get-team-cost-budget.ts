@@ -1,6 +1,7 @@
 // A team's cost this month against its budget, for the team page (issue 14
 // item 4): the month to date as /costs by team shows it, the forecast for the
-// month (the month-to-date run rate, Wharf has no other: decision 0035), the
+// month (its part of Cost Management's forecast, or the run rate when none is
+// stored: decision 0048), the
 // budget with the thresholds crossed when there is one, and whether the viewer
 // may set or change it (budget:manage). For those who may read the team's cost
 // (cost:read: its members and admins).
@@ -8,8 +9,8 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { minorUnitDigits } from "./cluster-bill";
-import { daysInMonth, forecastBasis, runRateForecast } from "./budget-status";
-import { budgetSelect, budgetViews, currentBillCurrency, teamMonthFigures, type CostBudgetView } from "./cost-budget-view";
+import { daysInMonth } from "./budget-status";
+import { budgetSelect, budgetViews, currentBillCurrency, teamForecasts, teamMonthFigures, type CostBudgetView } from "./cost-budget-view";
 import { monthOf } from "./sync-plan";
 
 export interface TeamCostBudget {
@@ -21,8 +22,10 @@ export interface TeamCostBudget {
   currency: string | null;
   minorUnitDigits: number;
   actualMinor: number;
-  /** Month-to-date run rate projected to month end; null before any data this month. */
+  /** Its part of Cost Management's forecast (or the run rate when none is stored); null before any data this month. */
   forecastMinor: number | null;
+  forecastSource: CostBudgetView["forecastSource"];
+  forecastAsOf: string | null;
   forecastBasis: string;
   daysWithData: number;
   daysInMonth: number;
@@ -49,6 +52,8 @@ export async function getTeamCostBudget({ actor, slug, now = new Date() }: { act
       minorUnitDigits: view!.minorUnitDigits,
       actualMinor: view!.actualMinor,
       forecastMinor: view!.forecastMinor,
+      forecastSource: view!.forecastSource,
+      forecastAsOf: view!.forecastAsOf,
       forecastBasis: view!.forecastBasis,
       daysWithData: view!.daysWithData,
       daysInMonth: view!.daysInMonth,
@@ -59,6 +64,7 @@ export async function getTeamCostBudget({ actor, slug, now = new Date() }: { act
   const [currency, { actuals, reported }] = await Promise.all([currentBillCurrency(prisma, now), teamMonthFigures(prisma, [team.slug], month)]);
   const actualMinor = actuals.find((a) => a.currency === currency)?.cents ?? 0;
   const daysWithData = reported.find((r) => r.currency === currency)?.day ?? 0;
+  const forecast = currency ? (await teamForecasts(prisma, month, [currency])).get(currency)!.forecastOf(team.slug, actualMinor) : null;
   return {
     team: team.slug,
     teamName: team.name,
@@ -66,8 +72,10 @@ export async function getTeamCostBudget({ actor, slug, now = new Date() }: { act
     currency,
     minorUnitDigits: currency ? minorUnitDigits(currency) : 2,
     actualMinor,
-    forecastMinor: runRateForecast(month, actualMinor, daysWithData),
-    forecastBasis: forecastBasis(month, daysWithData),
+    forecastMinor: forecast?.forecastMinor ?? null,
+    forecastSource: forecast?.source ?? null,
+    forecastAsOf: forecast?.asOf ?? null,
+    forecastBasis: forecast?.basis ?? "No cost reported yet.",
     daysWithData,
     daysInMonth: daysInMonth(month),
     budget: null,

@@ -1,8 +1,10 @@
 // Integration: the cost sync against the sandbox's Cost Management (the real
 // @azure/arm-costmanagement client) and the embedded PostgreSQL. The stored
 // rows add up to Cost Management's own ungrouped total to the cent; the
-// queries sent equal the plan; throttling, 204, 500 and unknown scopes are
-// each recorded the way the sync promises.
+// queries sent equal the plan (the Forecast API's request included);
+// throttling, 204, 500 and unknown scopes are each recorded the way the sync
+// promises; Cost Management's forecast is stored, shared out to the cent, and
+// a forecast that is absent (204) or fails (500) leaves the actuals stored.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +16,7 @@ import { loadConfig, type WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { observeCostRequests } from "@/lib/azure/costs";
 import { syncCosts, scopeOf } from "@/lib/costs/sync-costs";
-import { monthDays, monthsToSync } from "@/lib/costs/sync-plan";
+import { monthDays, monthOf, monthsToSync } from "@/lib/costs/sync-plan";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 
 const endpoints = readEndpoints();
@@ -102,8 +104,9 @@ describe("syncCosts", () => {
         await getPrisma().costSyncState.deleteMany({ where: { scope: { in: sandboxScopes } } });
         const run = await counting(() => syncCosts({ config }));
         const months = monthsToSync(new Date(), true);
-        expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number) }]);
-        expect(run.result.plannedQueries).toBe(1 * 3 * 2);
+        expect(run.result.scopes).toEqual([{ scope, status: "synced", months, rows: expect.any(Number), forecast: "stored" }]);
+        // scopes × months × groupings, and one forecast per scope.
+        expect(run.result.plannedQueries).toBe(1 * 3 * 2 + 1);
         expect(run.queries).toBe(run.result.plannedQueries);
         expect(run.throttled).toBe(0);
         // The previous months are whole months of daily rows per resource: many pages at the sandbox's page size.
@@ -123,9 +126,70 @@ describe("syncCosts", () => {
       expect(rows.some((r) => r.resourceGroup.startsWith("mc_") && r.team === null)).toBe(true);
       expect(rows.every((r) => r.resourceId.includes(`/resourcegroups/${r.resourceGroup}/`))).toBe(true);
       const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
-      expect(state).toMatchObject({ lastError: null, nextAllowedAt: null, lastMonths: monthsToSync(new Date(), true) });
+      expect(state).toMatchObject({ lastError: null, nextAllowedAt: null, lastMonths: monthsToSync(new Date(), true), forecastError: null });
     },
   );
+
+  it("stores Cost Management's forecast for the month with its as-of time, and shares it out to the groups to the cent", { timeout: 240_000 }, async () => {
+    const month = monthOf(new Date());
+    const forecast = await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } });
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(forecast).toMatchObject({ status: "forecast", currency: endpoints.costCurrency });
+    expect(forecast.asOf).toEqual(state.lastSyncedAt);
+    // The month as Cost Management expects it to end: more than the days it calls actual, less than the month at twice that rate.
+    const total = Number(forecast.totalMinor);
+    const actual = Number(forecast.actualMinor);
+    expect(total).toBeGreaterThan(actual);
+    const { first } = monthDays(month);
+    const days = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+    const actualDays = forecast.actualThrough ? forecast.actualThrough.getUTCDate() : 0;
+    if (actualDays > 0) expect(total).toBeLessThan((2 * actual * days) / actualDays);
+    // Each grouping's parts add up to the scope's forecast to the cent, and in proportion to the month to date.
+    for (const grouping of ["team", "namespace", "cluster", "service"]) {
+      const shares = await getPrisma().costForecastShare.findMany({ where: { scope, month, grouping } });
+      expect(shares.length).toBeGreaterThan(0);
+      expect(shares.reduce((sum, share) => sum + Number(share.forecastMinor), 0)).toBe(total);
+      const actualSum = shares.reduce((sum, share) => sum + Math.max(0, Number(share.actualMinor)), 0);
+      for (const share of shares) expect(Math.abs(Number(share.forecastMinor) - (total * Math.max(0, Number(share.actualMinor))) / actualSum)).toBeLessThan(1);
+    }
+  });
+
+  it("keeps the actuals when the Forecast API answers 204, and says there is no forecast", { timeout: 240_000 }, async () => {
+    await faults({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 204 }] });
+    const run = await counting(() => syncCosts({ config, force: true }));
+    expect(run.result.scopes[0]).toMatchObject({ status: "synced", forecast: "none" });
+    expect(run.result.scopes[0]!.rows).toBeGreaterThan(0);
+    expect(run.queries).toBe(run.result.plannedQueries);
+    const month = monthOf(new Date());
+    expect(await storedCents(month)).toBeGreaterThan(0);
+    expect(await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } })).toMatchObject({
+      status: "none",
+      totalMinor: null,
+    });
+    expect(await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } })).toMatchObject({ lastError: null, forecastError: null });
+    // No forecast to share: every part is null, the month-to-date shares are still stored (for the run rate).
+    const shares = await getPrisma().costForecastShare.findMany({ where: { scope, month, grouping: "team" } });
+    expect(shares.length).toBeGreaterThan(0);
+    expect(shares.every((share) => share.forecastMinor === null)).toBe(true);
+  });
+
+  it("keeps the actuals and the last forecast when the Forecast API fails with a 500, and the state says so", { timeout: 480_000 }, async () => {
+    const month = monthOf(new Date());
+    await syncCosts({ config, force: true });
+    const before = await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } });
+    expect(before.status).toBe("forecast");
+    await faults({ rules: [{ api: "cost", operation: "forecast", errorRate: 1, errorStatus: 500 }] });
+    const run = await syncCosts({ config, force: true });
+    expect(run.scopes[0]).toMatchObject({ status: "synced", forecast: "failed", forecastError: expect.stringMatching(/Forecast API.*500/) });
+    expect(await storedCents(month)).toBeGreaterThan(0);
+    const state = await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } });
+    expect(state).toMatchObject({ lastError: null, forecastError: expect.stringMatching(/Forecast API.*500/) });
+    expect(state.lastSyncedAt!.getTime()).toBeGreaterThan(before.asOf.getTime());
+    expect(await getPrisma().costForecast.findUniqueOrThrow({ where: { scope_month: { scope, month } } })).toEqual(before);
+    await faults({}, "DELETE");
+    await syncCosts({ config, force: true });
+    expect((await getPrisma().costSyncState.findUniqueOrThrow({ where: { scope } })).forecastError).toBeNull();
+  });
 
   it("is not due again before WHARF_COST_SYNC_HOURS; forced, it asks for this month and last only", { timeout: 240_000 }, async () => {
     const idle = await counting(() => syncCosts({ config }));
@@ -133,8 +197,8 @@ describe("syncCosts", () => {
     expect(idle.queries + idle.pages + idle.throttled).toBe(0);
     const forced = await counting(() => syncCosts({ config, force: true }));
     expect(forced.result.scopes[0]).toMatchObject({ status: "synced", months: monthsToSync(new Date(), false) });
-    expect(forced.queries).toBe(1 * 2 * 2);
-    expect(forced.result.plannedQueries).toBe(4);
+    expect(forced.queries).toBe(1 * 2 * 2 + 1);
+    expect(forced.result.plannedQueries).toBe(5);
   });
 
   it("waits out a 429 that carries only the QPU header, and completes", { timeout: 240_000 }, async () => {

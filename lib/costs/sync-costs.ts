@@ -6,10 +6,15 @@
 // of its days, in one transaction. A scope
 // that fails keeps its rows and records its error (and, when throttled, when
 // to ask again); the other scopes sync regardless.
+// Then, per scope, Cost Management's forecast for the current month (the
+// Forecast API, one request more per scope, decision 0048) is stored with each
+// group's part of it. A forecast that fails or is absent (204) never undoes
+// the actuals: the scope is synced, and its state says what the forecast did.
 import type { WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { CostQueryError, costTagKeys, queryMonthByDay, type CostRowData } from "@/lib/azure/costs";
-import { monthDays, monthsToSync, plannedQueries, scopeIsDue } from "@/lib/costs/sync-plan";
+import { CostQueryError, costTagKeys, forecastMonth, queryMonthByDay, type CostRowData } from "@/lib/azure/costs";
+import { monthDays, monthOf, monthsToSync, plannedQueries, scopeIsDue } from "@/lib/costs/sync-plan";
+import { refreshForecastShares, storeScopeForecast } from "@/lib/costs/store-cost-forecast";
 import { refreshCostAllocation } from "@/lib/costs/cost-allocation";
 import { checkCostBudgets, type BudgetCheck } from "@/lib/costs/check-cost-budgets";
 
@@ -19,13 +24,16 @@ export interface ScopeSyncResult {
   months: string[];
   rows: number;
   error?: string;
+  /** Cost Management's forecast for the current month: stored, none (204: it has none), or failed (see forecastError). */
+  forecast?: "stored" | "none" | "failed";
+  forecastError?: string;
 }
 
 export interface CostSyncSummary {
   scopes: ScopeSyncResult[];
   /** Budgets checked after the sync stored new figures (none synced: not checked). */
   budgets?: BudgetCheck;
-  /** scopes × months × groupings for the scopes that were due. */
+  /** scopes × months × groupings, plus one forecast per scope, for the scopes that were due. */
   plannedQueries: number;
 }
 
@@ -85,6 +93,23 @@ async function storeMonth(scope: string, month: string, rows: ReturnType<typeof 
   );
 }
 
+/** The current month's forecast of a scope that just synced, and each group's part of it. Never throws but on abort. */
+async function syncForecast(scope: string, options: SyncCostsOptions, now: Date): Promise<Pick<ScopeSyncResult, "forecast" | "forecastError">> {
+  const month = monthOf(now);
+  let result: Pick<ScopeSyncResult, "forecast" | "forecastError">;
+  try {
+    const answer = await forecastMonth(options.config, { scope, month, maxThrottleWaitSeconds: options.maxThrottleWaitSeconds, signal: options.signal });
+    await storeScopeForecast(scope, month, answer, now);
+    result = { forecast: answer.status === "forecast" ? "stored" : "none" };
+  } catch (error) {
+    if (options.signal?.aborted) throw error;
+    // The last forecast stored (if any) stays, with its as-of time; the shares below still follow the new actuals.
+    result = { forecast: "failed", forecastError: `Forecast API: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  await getPrisma().$transaction((tx) => refreshForecastShares(tx, scope, month), { timeout: 300_000 });
+  return result;
+}
+
 async function syncScope(scope: string, months: string[], options: SyncCostsOptions, now: Date): Promise<ScopeSyncResult> {
   const prisma = getPrisma();
   let stored = 0;
@@ -101,12 +126,14 @@ async function syncScope(scope: string, months: string[], options: SyncCostsOpti
       await storeMonth(scope, month, rows, now);
       stored += rows.length;
     }
+    const { forecast, forecastError } = await syncForecast(scope, options, now);
+    const forecastState = { forecastError: forecastError ?? null, forecastErrorAt: forecastError ? now : null };
     await prisma.costSyncState.upsert({
       where: { scope },
-      create: { scope, lastSyncedAt: now, lastMonths: months },
-      update: { lastSyncedAt: now, lastMonths: months, lastError: null, lastErrorAt: null, nextAllowedAt: null },
+      create: { scope, lastSyncedAt: now, lastMonths: months, ...forecastState },
+      update: { lastSyncedAt: now, lastMonths: months, lastError: null, lastErrorAt: null, nextAllowedAt: null, ...forecastState },
     });
-    return { scope, status: "synced", months, rows: stored };
+    return { scope, status: "synced", months, rows: stored, forecast, ...(forecastError && { forecastError }) };
   } catch (error) {
     if (options.signal?.aborted) throw error;
     const message = error instanceof Error ? error.message : String(error);

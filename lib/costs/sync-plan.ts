@@ -34,7 +34,13 @@ export function scopeIsDue(state: { lastSyncedAt: Date | null; nextAllowedAt: Da
   return now.getTime() - state.lastSyncedAt.getTime() >= syncHours * 3_600_000 - 5 * 60_000;
 }
 
-/** The most queries (first pages) a sync may send: scopes × months × groupings. nextLink pages and 429 retries are not queries. */
+/** Forecast API requests per scope synced: the current month's (decision 0048). */
+export const forecastsPerScope = 1;
+
+/**
+ * The most queries (first pages) a sync may send: scopes × months × groupings, plus one forecast per scope. nextLink
+ * pages and 429 retries are not queries. `months` holds each due scope's months.
+ */
 export function plannedQueries(months: readonly (readonly string[])[], groupings: number): number {
-  return months.reduce((sum, m) => sum + m.length * groupings, 0);
+  return months.reduce((sum, m) => sum + m.length * groupings + forecastsPerScope, 0);
 }

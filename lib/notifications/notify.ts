@@ -30,14 +30,14 @@ export async function notifyAdmins(db: Writer, notification: NotificationInput):
 }
 
 /**
- * Everyone who may approve a team's production deployment, each once: the team's members (by its Entra groups, as of
- * their last sign-in) and every platform admin, except the person who asked.
+ * A team's members (by its Entra groups, as of their last sign-in) and every platform admin, each once, except
+ * `exceptUserId`: who may approve a team's production deployment, who hears of its budget. Returns how many were told.
  */
 export async function notifyTeamAndAdmins(
   db: Writer,
   { teamGroupIds, exceptUserId }: { teamGroupIds: string[]; exceptUserId: string | null },
   notification: NotificationInput,
-): Promise<void> {
+): Promise<number> {
   const { adminAppRole, adminGroupId } = getConfig().identity;
   const recipients = await db.user.findMany({
     where: {
@@ -53,4 +53,5 @@ export async function notifyTeamAndAdmins(
   });
   if (recipients.length) await db.notification.createMany({ data: recipients.map((recipient) => ({ userId: recipient.id, ...notification })) });
   for (const recipient of recipients) await noticeInTransaction(db, { kind: "notification", id: recipient.id });
+  return recipients.length;
 }

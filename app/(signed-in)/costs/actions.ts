@@ -23,7 +23,7 @@ const budgetValues = (form: FormData): BudgetFormValues =>
 export const setCostBudgetAction = serverAction(
   async (actor, _state: ActionState<BudgetFormValues>, form: FormData): Promise<ActionState<BudgetFormValues>> => {
     const values = budgetValues(form);
-    // Empty threshold fields mean the defaults (80 and 100 % of actual, 100 % of forecast).
+    // Empty threshold fields mean the defaults (50, 80 and 100 % of actual and of forecast, issue 14).
     const input = {
       amount: values.amount,
       ...(values.actualThresholds?.trim() ? { actualThresholds: values.actualThresholds } : {}),

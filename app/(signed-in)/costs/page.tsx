@@ -74,6 +74,51 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
           )}
         </div>
       )}
+      {sync.scopes
+        .filter((scope) => scope.forecastError)
+        .map((scope) => (
+          <div
+            key={scope.scope}
+            role="status"
+            className={
+              "flex flex-wrap items-center gap-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 " +
+              "dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+            }
+          >
+            <AlertTriangle className="h-4 w-4" aria-hidden />
+            <span>
+              <span className="font-semibold">Cost Management&apos;s forecast could not be read for {scope.scope}:</span> {scope.forecastError}. Its actual cost
+              synced; the forecast shown is the last one read, if any.
+            </span>
+          </div>
+        ))}
+    </Card>
+  );
+}
+
+function Forecast({ view }: { view: CostView }) {
+  const { forecast } = view;
+  return (
+    <Card data-testid="cost-forecast">
+      <p className="text-sm text-muted-foreground">Forecast for {forecast.month}</p>
+      <p className="text-2xl font-bold" data-testid="cost-forecast-total">
+        {forecast.totalMinor === null ? "—" : formatMoney(forecast.totalMinor, view.currency, view.minorUnitDigits)}
+      </p>
+      {forecast.source === "cost-management" ? (
+        <>
+          <p className="text-xs text-muted-foreground">
+            From Cost Management&apos;s Forecast API, read {forecast.asOf && <RelativeTime iso={forecast.asOf} />}.
+          </p>
+          <details className="text-xs text-muted-foreground">
+            <summary className="cursor-pointer">How it is made</summary>
+            <span data-testid="cost-forecast-basis">{forecast.basis}</span>
+          </details>
+        </>
+      ) : (
+        <p className="text-xs text-muted-foreground" data-testid="cost-forecast-basis">
+          {forecast.basis}
+        </p>
+      )}
     </Card>
   );
 }
@@ -85,8 +130,9 @@ function Budgets({ list, currency, team }: { list: CostBudgetList; currency: str
       <div>
         <CardTitle id="budgets-title">Budgets, {list.month}</CardTitle>
         <p className="text-sm text-muted-foreground">
-          Each team&apos;s cost this month (as by team above) against its monthly budget. The forecast is the month-to-date run rate projected to the end of the
-          month, not Cost Management&apos;s forecast. After each sync, a team&apos;s members are notified once per threshold per month.
+          Each team&apos;s cost this month (as by team above) against its monthly budget. The forecast is the team&apos;s part of Cost Management&apos;s
+          forecast: for each subscription, the team&apos;s share of its month-to-date cost × its forecast, summed; only when no forecast is stored, the
+          month-to-date run rate, said so. After each sync, the team&apos;s members and the platform admins are notified once per threshold per month.
         </p>
       </div>
       {list.budgets.length === 0 ? (
@@ -108,6 +154,11 @@ function Budgets({ list, currency, team }: { list: CostBudgetList; currency: str
                   <Cell className="text-right tabular-nums" title={budget.forecastBasis}>
                     {budget.forecastMinor === null ? "—" : money(budget.forecastMinor, budget)}{" "}
                     {budget.forecastPercent !== null && <span className="text-xs text-muted-foreground">({budget.forecastPercent} %)</span>}
+                    {budget.forecastSource && (
+                      <span className="block text-xs text-muted-foreground">
+                        {budget.forecastSource === "cost-management" ? "Cost Management" : "run rate"}
+                      </span>
+                    )}
                   </Cell>
                   <Cell className="text-sm">
                     actual {budget.actualThresholds.join(", ")} %; forecast {budget.forecastThresholds.join(", ") || "none"}
@@ -160,6 +211,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
     listCostBudgets({ actor, now }),
   ]);
   const money = (minor: number, v: CostView = monthToDate!) => formatMoney(minor, v.currency, v.minorUnitDigits);
+  // Each group's part of Cost Management's forecast for the current month, beside a range that reaches into it.
+  const forecastColumn = view !== undefined && view.forecast.source === "cost-management" && view.to >= `${view.forecast.month}-01`;
 
   return (
     <div className="space-y-6">
@@ -176,7 +229,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
 
       {view ? <SyncState view={view} admin={admin} /> : <SyncState view={monthToDate!} admin={admin} />}
 
-      <div className="grid gap-4 md:grid-cols-3">
+      <div className="grid gap-4 md:grid-cols-2 xl:grid-cols-4">
         <Card>
           <p className="text-sm text-muted-foreground">Month to date</p>
           <p className="text-2xl font-bold" data-testid="cost-month-to-date">
@@ -186,6 +239,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
             {ranges.monthToDate.from} to {ranges.monthToDate.to} (UTC)
           </p>
         </Card>
+        <Forecast view={monthToDate!} />
         <Card>
           <p className="text-sm text-muted-foreground">Last month</p>
           <p className="text-2xl font-bold">{money(lastMonth!.totalMinor, lastMonth)}</p>
@@ -300,7 +354,10 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
               <div className="px-5 pt-4">
                 <CardTitle>Breakdown</CardTitle>
               </div>
-              <DataTable caption={`Cost by ${view.groupBy}, ${view.from} to ${view.to}`} columns={[groupingLabels[view.groupBy], "Cost", "Share"]}>
+              <DataTable
+                caption={`Cost by ${view.groupBy}, ${view.from} to ${view.to}`}
+                columns={[groupingLabels[view.groupBy], "Cost", "Share", ...(forecastColumn ? [`Forecast, ${view.forecast.month}`] : [])]}
+              >
                 {view.lines.map((line) => (
                   <Row key={line.key}>
                     <Cell>
@@ -309,12 +366,20 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                     </Cell>
                     <Cell className="text-right tabular-nums">{money(line.totalMinor, view)}</Cell>
                     <Cell className="text-right tabular-nums">{percent(line.totalMinor, view.totalMinor)}</Cell>
+                    {forecastColumn && (
+                      <Cell className="text-right tabular-nums" title={view.forecast.basis}>
+                        {line.forecastMinor === null ? "—" : money(line.forecastMinor, view)}
+                      </Cell>
+                    )}
                   </Row>
                 ))}
                 <Row className="font-semibold">
                   <Cell>Total</Cell>
                   <Cell className="text-right tabular-nums">{money(view.totalMinor, view)}</Cell>
                   <Cell className="text-right tabular-nums">{view.totalMinor === 0 ? "—" : "100 %"}</Cell>
+                  {forecastColumn && (
+                    <Cell className="text-right tabular-nums">{view.forecast.totalMinor === null ? "—" : money(view.forecast.totalMinor, view)}</Cell>
+                  )}
                 </Row>
               </DataTable>
             </Card>
