@@ -41,6 +41,11 @@ export function observeKubeRequests(observer: (event: KubeRequestEvent) => void)
   return () => observers.delete(observer);
 }
 
+/** Tells the observers about a request sent outside `kubeRequest` (client-node's typed calls, as the pod log's). */
+export function reportKubeRequest(event: KubeRequestEvent): void {
+  for (const observer of observers) observer(event);
+}
+
 // client-node builds a new https.Agent (and TLS context) for every call, so
 // every request paid a TLS handshake. One keep-alive agent per API server and
 // TLS identity reuses connections; the bearer token travels in a header, so a
