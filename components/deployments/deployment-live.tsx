@@ -159,7 +159,7 @@ export function DeploymentLive({
                 {cancel.isPending ? "Cancelling…" : rollsBack ? "Cancel and roll back" : "Cancel"}
               </Button>
             )}
-            {failed && permissions.member && !failing && (
+            {failed && permissions.member && (
               <Button asChild variant="secondary">
                 <Link href={historyLink}>Roll back from the history</Link>
               </Button>
