@@ -4,8 +4,17 @@
 // of lines. The lines are believable for a Node.js service: start-up, ready,
 // shutdown on SIGTERM, and for the `crash` tag the uncaught error that ends
 // the process with exit code 1, so a crash loop can be explained from its log.
-import type { ContainerRun, PodRun } from "./pod-run";
 import { parseImage } from "./images";
+
+/** What the lines are about: the pod and the container that writes them. */
+export interface LogWriter {
+  pod: string;
+  namespace: string;
+  container: string;
+  image: string;
+  port?: number;
+  crashes: boolean;
+}
 
 /** Lines kept per container instance; older ones are dropped first, as log rotation would. */
 export const maxLinesPerInstance = 1000;
@@ -65,25 +74,25 @@ function json(ms: number, level: number, msg: string, fields: Record<string, unk
 }
 
 /** The service's name as its package would call it: the image repository's last segment. */
-function serviceName(container: ContainerRun): string {
-  return parseImage(container.image).repository.split("/").pop() ?? container.name;
+function serviceName(writer: LogWriter): string {
+  return parseImage(writer.image).repository.split("/").pop() ?? writer.container;
 }
 
 /** What a Node.js service prints from `npm start` until it listens (or, for `crash`, until it dies). */
-export function startupLines(run: PodRun, container: ContainerRun, ms: number): string[] {
-  const name = serviceName(container);
-  const version = parseImage(container.image).tag ?? "latest";
-  const port = container.port ?? 8080;
+export function startupLines(writer: LogWriter, ms: number): string[] {
+  const name = serviceName(writer);
+  const version = parseImage(writer.image).tag ?? "latest";
+  const port = writer.port ?? 8080;
   const lines = [
     "",
     `> ${name}@${version} start`,
     "> node dist/server.js",
     "",
-    json(ms, 30, `starting ${name}`, { version, node: "v22.11.0", pod: run.name, namespace: run.namespace }),
+    json(ms, 30, `starting ${name}`, { version, node: "v22.11.0", pod: writer.pod, namespace: writer.namespace }),
     json(ms, 30, "configuration loaded", { env: "production", port }),
   ];
-  if (container.outcome === "crashes") {
-    lines.push(json(ms, 30, "connecting to PostgreSQL", { host: `${name}-db.${run.namespace}.svc.cluster.local`, port: 5432 }));
+  if (writer.crashes) {
+    lines.push(json(ms, 30, "connecting to PostgreSQL", { host: `${name}-db.${writer.namespace}.svc.cluster.local`, port: 5432 }));
     return lines;
   }
   lines.push(json(ms, 30, `server listening on http://0.0.0.0:${port}`));
@@ -91,8 +100,8 @@ export function startupLines(run: PodRun, container: ContainerRun, ms: number): 
 }
 
 /** The uncaught error a `crash` image dies of: its database refuses the connection, so the process exits 1. */
-export function crashLines(run: PodRun, container: ContainerRun, ms: number): string[] {
-  const address = `10.0.${(run.name.length * 7) % 250}.${(container.name.length * 13) % 250}`;
+export function crashLines(writer: LogWriter, ms: number): string[] {
+  const address = `10.0.${(writer.pod.length * 7) % 250}.${(writer.container.length * 13) % 250}`;
   return [
     json(ms, 60, `cannot reach the database: connect ECONNREFUSED ${address}:5432`, { err: { type: "Error", code: "ECONNREFUSED" } }),
     "node:internal/process/promises:394",

@@ -6,7 +6,17 @@ import { randomBytes } from "node:crypto";
 import { internString } from "../compact";
 import { isPlainObject, timestamp, type KubeObject } from "../objects";
 import type { ControllerContext } from "./context";
-import { crashLines, logTime, readyLines, shutdownLines, startInstance, startupLines, type ContainerLogs, type LogRing } from "./container-logs";
+import {
+  crashLines,
+  logTime,
+  readyLines,
+  shutdownLines,
+  startInstance,
+  startupLines,
+  type ContainerLogs,
+  type LogRing,
+  type LogWriter,
+} from "./container-logs";
 import { imageOutcome, imageSize, pullError } from "./images";
 import { clusterNodes, PodAddresses, type Node } from "./nodes";
 import { isReady, type ContainerRun, type PodRun } from "./pod-run";
@@ -21,6 +31,11 @@ const maxBackOffSeconds = 300;
 
 function backOffSeconds(attempt: number): number {
   return Math.min(maxBackOffSeconds, initialBackOffSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+function logWriter(run: PodRun, container: ContainerRun): LogWriter {
+  const { name, image, port, outcome } = container;
+  return { pod: run.name, namespace: run.namespace, container: name, image, port, crashes: outcome === "crashes" };
 }
 
 function firstPort(ports: unknown): number | undefined {
@@ -158,7 +173,7 @@ export class Kubelet {
         container.containerId = typeof item?.containerID === "string" ? item.containerID : containerId();
         // The node's log files did not survive the sandbox's restart; the start-up lines are written again, at the time it started.
         const startedAt = Date.parse(container.state.startedAt);
-        this.write(startInstance(container.logs), startupLines(run, container, Number.isFinite(startedAt) ? startedAt : this.ctx.now()));
+        this.write(startInstance(container.logs), startupLines(logWriter(run, container), Number.isFinite(startedAt) ? startedAt : this.ctx.now()));
       }
       run.readySince = this.readySinceFromStatus(status);
       return;
@@ -255,7 +270,7 @@ export class Kubelet {
     // A crashing process exits before its first readiness check passes, so it never counts as ready.
     const ready = container.outcome === "runs" && !container.hasReadinessProbe;
     container.state = { kind: "running", startedAt: this.now(), ready };
-    this.write(startInstance(container.logs), startupLines(run, container, this.ctx.now()));
+    this.write(startInstance(container.logs), startupLines(logWriter(run, container), this.ctx.now()));
     if (ready) this.write(container.logs.current, readyLines(this.ctx.now()));
     this.kubeletEvent(run, container, "Normal", "Created", `Created container: ${container.name}`);
     this.kubeletEvent(run, container, "Normal", "Started", `Started container ${container.name}`);
@@ -276,7 +291,7 @@ export class Kubelet {
   private crash(run: PodRun, container: ContainerRun): void {
     if (container.state.kind !== "running") return;
     const finishedAt = this.now();
-    this.write(container.logs.current, crashLines(run, container, this.ctx.now()));
+    this.write(container.logs.current, crashLines(logWriter(run, container), this.ctx.now()));
     container.lastTerminated = { startedAt: container.state.startedAt, finishedAt, containerId: container.containerId ?? containerId() };
     container.state = { kind: "terminated", startedAt: container.state.startedAt, finishedAt };
     this.markReadiness(run);
