@@ -5,7 +5,7 @@
 // that never started, no previous instance), or a KubernetesApiError.
 import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
 import { toKubernetesApiError } from "@/lib/kubernetes/api-error";
-import { reportKubeRequest } from "@/lib/kubernetes/request";
+import { observedRequest } from "@/lib/kubernetes/request";
 
 export interface PodLogRequest {
   namespace: string;
@@ -21,26 +21,22 @@ export type PodLogText = { kind: "log"; text: string } | { kind: "none"; why: st
 
 export async function readPodLog(config: KubeConfig, request: PodLogRequest): Promise<PodLogText> {
   const { namespace, pod, container, previous, tailLines, limitBytes, timeoutMs = 10_000 } = request;
-  const server = config.getCurrentCluster()?.server ?? "";
   const path =
     `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log` +
     `?container=${encodeURIComponent(container)}&previous=${previous}&tailLines=${tailLines}&limitBytes=${limitBytes}`;
-  reportKubeRequest({ phase: "start", server, method: "GET", path });
-  let status: number | undefined = 200;
   try {
-    const text = await Promise.race([
-      config.makeApiClient(CoreV1Api).readNamespacedPodLog({ namespace, name: pod, container, previous, tailLines, limitBytes }),
-      new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error("no answer in time"), { code: "ETIMEDOUT" })), timeoutMs).unref()),
-    ]);
+    const text = await observedRequest(config, "GET", path, () =>
+      Promise.race([
+        config.makeApiClient(CoreV1Api).readNamespacedPodLog({ namespace, name: pod, container, previous, tailLines, limitBytes }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(Object.assign(new Error("no answer in time"), { code: "ETIMEDOUT" })), timeoutMs).unref()),
+      ]),
+    );
     return { kind: "log", text };
   } catch (error) {
     const failure = toKubernetesApiError(error, `reading the log of ${namespace}/${pod}`);
-    status = failure.status;
     // The kubelet's 400s say why there is no log (waiting to start, no previous instance): an answer, not a failure.
     if (failure.status === 400) return { kind: "none", why: statusMessage(error) ?? failure.message };
     throw failure;
-  } finally {
-    reportKubeRequest({ phase: "end", server, method: "GET", path, status });
   }
 }
 
