@@ -47,19 +47,18 @@ test("a crash-looping rollout shows the log line that explains it, its events fo
   await page.goto(`/deployments/${crash.id}`);
   await expect(page.locator("[data-status=failed]")).toContainText("CrashLoopBackOff", { timeout: 120_000 });
 
-  const story = page.locator("div", { has: page.getByRole("heading", { name: "Why it fails" }) }).last();
   const log = page.getByLabel(/^Last lines of the log of card-tokenizer-/);
   await expect(log).toContainText(/Error: connect ECONNREFUSED 10\.0\.\d+\.\d+:5432/);
   await expect(page.getByText(/^From the previous container: it exited and was restarted/)).toBeVisible();
 
   // The pod's warnings are shown; the kubelet's routine start-up events are folded behind a toggle.
-  await expect(page.getByRole("heading", { name: "Events of the pod" })).toBeVisible();
-  await expect(story.getByText(/Back-off restarting failed container/).first()).toBeVisible();
-  const routine = page.getByText(/^\d+ routine events? \(/);
+  const events = page.getByRole("region", { name: "Events of the pod" });
+  await expect(events.getByText(/Back-off restarting failed container/).first()).toBeVisible();
+  const routine = events.getByText(/^\d+ routine events? \(/);
   await expect(routine).toContainText("Scheduled");
-  await expect(page.getByText(/^Successfully assigned /)).toBeHidden();
+  await expect(events.getByText(/Successfully assigned /)).toBeHidden();
   await routine.click();
-  await expect(page.getByText(/^Successfully assigned /).first()).toBeVisible();
+  await expect(events.getByText(/Successfully assigned /).first()).toBeVisible();
 
   await page.getByRole("button", { name: "Roll back to revision 1" }).click();
   const dialog = page.getByRole("alertdialog");

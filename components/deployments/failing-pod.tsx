@@ -38,7 +38,8 @@ const errorLine = /\b(Error|ECONNREFUSED|Exception|FATAL|fatal|panic|Traceback)\
 function PodLog({ deployment, pod }: { deployment: DeploymentView; pod: RolloutPod }) {
   const [tailLines, setTailLines] = useState(firstLines);
   const log = useQuery({
-    queryKey: ["deployment-log", deployment.id, pod.name, tailLines],
+    // A new restart is a new instance to read: the key follows the pod's restart count, so the log never lags behind the table.
+    queryKey: ["deployment-log", deployment.id, pod.name, pod.restarts, tailLines],
     queryFn: () => callApi<DeploymentLog>(`/api/v1/deployments/${deployment.id}/logs?pod=${encodeURIComponent(pod.name)}&tailLines=${tailLines}`),
     // A log is read when asked: on opening and on Refresh, never polled (the server shares one read per pod for a few seconds).
     refetchOnWindowFocus: false,
