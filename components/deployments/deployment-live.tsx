@@ -15,12 +15,17 @@ import { callApi } from "@/lib/api/client-fetch";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import type { Cancellation } from "@/lib/deployments/cancel-deployment";
 import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
+import { FailingPod } from "@/components/deployments/failing-pod";
+import { failingPod } from "@/lib/deployments/failing-pod";
+import type { RollbackTarget } from "@/lib/deployments/rollback-target";
 
 export interface DeploymentPermissions {
   /** Member of the owning team or admin: cancel, roll back. */
   member: boolean;
   /** May approve: a member or admin who did not request it. */
   approver: boolean;
+  /** May read the pods' logs: a member of the owning team or an admin (decision 0051). */
+  logs: boolean;
 }
 
 function Count({ label, value, of }: { label: string; value: number; of: number }) {
@@ -37,7 +42,16 @@ function Count({ label, value, of }: { label: string; value: number; of: number 
 
 const secondsBetween = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
-export function DeploymentLive({ initial, permissions }: { initial: DeploymentView; permissions: DeploymentPermissions }) {
+export function DeploymentLive({
+  initial,
+  permissions,
+  rollbackTarget,
+}: {
+  initial: DeploymentView;
+  permissions: DeploymentPermissions;
+  /** The latest earlier revision that succeeded here, which a rollback returns to; null if none. */
+  rollbackTarget: RollbackTarget | null;
+}) {
   const client = useQueryClient();
   const router = useRouter();
   const key = ["deployment", initial.id];
@@ -64,6 +78,7 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
   const historyLink = `/deployments?service=${deployment.service.slug}&namespace=${deployment.namespace.id}`;
   const failed = deployment.status === "failed";
   const rollsBack = deployment.status === "progressing" || deployment.status === "applying";
+  const failing = failingPod(deployment.pods, failed);
 
   return (
     <div className="space-y-6">
@@ -159,6 +174,15 @@ export function DeploymentLive({ initial, permissions }: { initial: DeploymentVi
               ),
           )}
         </Card>
+      )}
+
+      {failing && (
+        <FailingPod
+          deployment={deployment}
+          pod={failing}
+          canReadLogs={permissions.logs}
+          rollback={{ allowed: permissions.member && !deployment.inFlight, target: rollbackTarget }}
+        />
       )}
 
       <section aria-label="Replicas" className="grid grid-cols-2 gap-3 md:grid-cols-4">

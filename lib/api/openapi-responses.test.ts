@@ -22,6 +22,8 @@ import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
+import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
+import { getDeployment } from "@/lib/deployments/list-deployments";
 import { stopBoss } from "@/lib/jobs/boss";
 import { createBoard } from "@/lib/boards/create-board";
 import { createDisplay } from "@/lib/boards/create-display";
@@ -105,6 +107,9 @@ beforeAll(async () => {
   const { namespaceId } = await decideNamespaceRequest({ actor: admin.actor, requestId: request.id, input: { decision: "approve" } });
   await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
   const deployment = await createDeployment({ actor: admin.actor, input: { service: service.slug, namespaceId, tag: "1.0.0" } });
+  // Rolled out, so the deployment has a pod whose log GET /api/v1/deployments/{id}/logs reads.
+  await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
+  const pod = (await getDeployment({ actor: admin.actor, id: deployment.id })).pods[0]?.name;
   const board = await createBoard({
     actor: admin.actor,
     input: {
@@ -156,6 +161,7 @@ beforeAll(async () => {
     namespaceId: namespaceId!,
     requestId: request.id,
     deploymentId: deployment.id,
+    podName: pod ?? "",
   });
 });
 
@@ -185,7 +191,8 @@ describe("OpenAPI document against real responses", () => {
     "GET %s (%s) answers what the document says",
     async (_id, path, operation) => {
       const params = paramsFor(path);
-      const url = path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name]!));
+      const query = operation.operationId === "getDeploymentLog" ? `?pod=${ids.podName}` : "";
+      const url = path.replace(/\{(\w+)\}/g, (_match, name: string) => encodeURIComponent(params[name]!)) + query;
       const response = await callRoute(await handlerFor(path, "get"), { method: "GET", url, params, sessionToken: token });
       const [status, documented] = Object.entries(operation.responses).find(([code]) => code.startsWith("2"))!;
       const text = await response.text();

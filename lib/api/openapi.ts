@@ -8,6 +8,7 @@ import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/na
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
 import { deployInput } from "@/lib/deployments/deploy-input";
 import { rejectDeploymentInput } from "@/lib/deployments/reject-input";
+import { deploymentLogQuery, deploymentLogView, logCacheMs, maxLogBytes } from "@/lib/deployments/read-deployment-log";
 import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
 import { healthListSchema, healthQuery } from "@/lib/health/list-service-health";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
@@ -447,6 +448,18 @@ export function openApiDocument(serverUrl: string) {
           operationId: "getDeployment",
           security: [{ session: [] }, { pipelineToken: [] }],
           responses: { 200: json("Deployment", "The deployment"), ...errors(401, 403, 404, 503) },
+        },
+      },
+      "/api/v1/deployments/{id}/logs": {
+        parameters: [idParameter("deployment")],
+        get: {
+          summary:
+            "The last lines of one of the deployment's pods' log (members of the owning team and admins): only a pod of the deployment's service in " +
+            "its namespace, else 404; by default the previous container instance when the container restarted and is not ready (a crash loop). " +
+            `At most ${maxLogBytes / 1024} KiB; one read per pod shared for ${logCacheMs / 1000} s. A cluster that does not answer: 503 with Retry-After`,
+          operationId: "getDeploymentLog",
+          parameters: queryParameters(deploymentLogQuery.shape),
+          responses: { 200: json("DeploymentLog", "The log's last lines, or why there is none"), ...errors(400, 401, 403, 404, 503) },
         },
       },
       "/api/v1/deployments/{id}/approve": {
@@ -959,6 +972,7 @@ export function openApiDocument(serverUrl: string) {
         NotificationList: schema(views.notificationList, "output"),
         NotificationsMarked: schema(views.notificationsMarked, "output"),
         Deployment: schema(views.deploymentView, "output"),
+        DeploymentLog: schema(deploymentLogView, "output"),
         DeploymentList: schema(views.deploymentList, "output"),
         Cancellation: schema(views.cancellation, "output"),
         ApprovalsInbox: schema(views.approvalsInbox, "output"),

@@ -72,6 +72,7 @@ const expected: Record<Action, Decision> = {
   "deployment:create": { ...owningTeam, pipelineOwn: true },
   "deployment:approve": owningTeam,
   "deployment:cancel": owningTeam,
+  "deployment:logs": owningTeam,
   "pipeline:read": adminOnly,
   "pipeline:manage": adminOnly,
   "health:read": anySignedIn,

@@ -84,6 +84,7 @@ export const actions = [
   "deployment:create",
   "deployment:approve",
   "deployment:cancel",
+  "deployment:logs",
   "pipeline:read",
   "pipeline:manage",
   "health:read",
@@ -132,8 +133,12 @@ const owningTeamMember: ReadonlySet<Action> = new Set([
   "budget:manage",
 ]);
 
-/** Cost is shown to the team it is about (and admins): a member asks once per team of theirs and sees those teams' figures. */
-const teamMemberReads: ReadonlySet<Action> = new Set(["cost:read"]);
+/**
+ * Cost is shown to the team it is about (and admins): a member asks once per team of theirs and sees those teams' figures.
+ * A pod's log is the running code's own output (request data, secrets printed by mistake): the owning team's and admins'
+ * only, though anyone signed in sees the deployment itself (decision 0051).
+ */
+const teamMemberReads: ReadonlySet<Action> = new Set(["cost:read", "deployment:logs"]);
 
 /** What a pipeline's token may do: deployment reads are tenant-wide, as for anyone signed in. */
 const pipelineActions: ReadonlySet<Action> = new Set(["deployment:read", "deployment:create"]);
@@ -225,6 +230,7 @@ const refusals: Record<Action, string> = {
     "admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
   "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
+  "deployment:logs": "A pod's log is shown to members of the owning team and platform admins. Ask a member of the team, or ask to join it.",
   "pipeline:read": "Only platform admins can see pipeline identities.",
   "pipeline:manage": "Only platform admins can add or revoke pipeline identities.",
   "health:read": "You need to be signed in to see health.",

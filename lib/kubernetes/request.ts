@@ -41,6 +41,30 @@ export function observeKubeRequests(observer: (event: KubeRequestEvent) => void)
   return () => observers.delete(observer);
 }
 
+function currentServer(config: KubeConfig): string {
+  const cluster = config.getCurrentCluster();
+  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
+  return cluster.server;
+}
+
+/** A request client-node sends itself (a typed call, as the pod log's), told to the observers as `kubeRequest`'s are. */
+export async function observedRequest<T>(config: KubeConfig, method: string, path: string, send: () => Promise<T>): Promise<T> {
+  const server = currentServer(config);
+  const notify = (phase: "start" | "end", status?: number) => {
+    for (const observer of observers) observer({ phase, server, method, path, status });
+  };
+  notify("start");
+  try {
+    const result = await send();
+    notify("end", 200);
+    return result;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    notify("end", typeof code === "number" ? code : undefined);
+    throw error;
+  }
+}
+
 // client-node builds a new https.Agent (and TLS context) for every call, so
 // every request paid a TLS handshake. One keep-alive agent per API server and
 // TLS identity reuses connections; the bearer token travels in a header, so a
@@ -83,9 +107,7 @@ function keepAliveAgent(server: string, options: RequestOptions): Agent {
  * (once).
  */
 async function prepareRequest(config: KubeConfig, method: string, path: string, headers: Record<string, string | number>) {
-  const cluster = config.getCurrentCluster();
-  if (!cluster) throw new Error("The kubeconfig has no current cluster.");
-  const server = cluster.server;
+  const server = currentServer(config);
   const url = new URL(server.replace(/\/$/, "") + path);
   const options: RequestOptions = {
     method,

@@ -23,6 +23,8 @@ import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-in
 import { renderNamespace } from "@/lib/namespaces/render-namespace";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
+import { getDeployment } from "@/lib/deployments/list-deployments";
+import { readDeploymentLog } from "@/lib/deployments/read-deployment-log";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { RetryableJobError } from "@/lib/jobs/errors";
 import { stopBoss } from "@/lib/jobs/boss";
@@ -49,7 +51,8 @@ function requestAttributes(method: string, pathAndQuery: string): { verb: string
   const group = prefix === "api" ? "" : rest.shift()!;
   rest.shift(); // version
   if (rest[0] === "namespaces" && rest.length >= 3) rest.splice(0, 2);
-  const [resource, name] = rest as [string, string | undefined];
+  const [plural, name, subresource] = rest as [string, string | undefined, string | undefined];
+  const resource = subresource ? `${plural}/${subresource}` : plural;
   const watch = url.searchParams.get("watch") === "true" || url.searchParams.get("watch") === "1";
   const verb =
     { GET: name ? "get" : watch ? "watch" : "list", POST: "create", PUT: "update", PATCH: "patch", DELETE: name ? "delete" : "deletecollection" }[method] ??
@@ -127,7 +130,14 @@ describe("Wharf's ClusterRole", () => {
       group: "networking.k8s.io",
       resource: "networkpolicies",
     });
+    expect(requestAttributes("GET", "/api/v1/namespaces/team-a/pods/web-1/log?tailLines=5")).toEqual({
+      verb: "get",
+      group: "",
+      resource: "pods/log",
+      name: "web-1",
+    });
     expect(allowed({ verb: "delete", group: "", resource: "pods" })).toBe(false);
+    expect(allowed({ verb: "create", group: "", resource: "pods/exec" })).toBe(false);
     expect(allowed({ verb: "create", group: "rbac.authorization.k8s.io", resource: "clusterrolebindings" })).toBe(false);
   });
 
@@ -181,6 +191,8 @@ describe("Wharf's ClusterRole", () => {
     const deployment = await createDeployment({ actor: member, input: { service: slug, namespaceId: namespaceId!, tag: "1.0.0" } });
     await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
     expect((await prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).status).toBe("succeeded");
+    const pod = (await getDeployment({ actor: member, id: deployment.id })).pods[0]!.name;
+    expect((await readDeploymentLog({ actor: member, deploymentId: deployment.id, query: { pod } })).lines.length).toBeGreaterThan(0);
 
     await reconcileNamespaces({ clusterId: cluster.id });
     const decommission = await requestDecommission({
@@ -208,12 +220,14 @@ describe("Wharf's ClusterRole", () => {
         "watch /pods",
         "watch /events",
         "list apps/replicasets",
+        "get /pods/log",
         "delete /namespaces",
       ]),
     );
     const refused = [...seen].filter(([key]) => {
       const [verb, groupAndResource] = key.split(" ") as [string, string];
-      const [apiGroup, resource] = groupAndResource.split("/") as [string, string];
+      const slash = groupAndResource.indexOf("/");
+      const [apiGroup, resource] = [groupAndResource.slice(0, slash), groupAndResource.slice(slash + 1)];
       return !allowed({ verb, group: apiGroup, resource });
     });
     expect(refused.map(([key, request]) => `${key} (${request.method} ${request.path})`)).toEqual([]);

@@ -24,6 +24,7 @@ import { ClusterStore } from "./store";
 import { toTable, wantsTable } from "./table";
 import { parseFieldValidation } from "./validation";
 import { serveWatch } from "./watch";
+import { servePodLog } from "./pod-log";
 import { startController } from "./controller";
 
 export interface KubernetesApiOptions {
@@ -70,7 +71,8 @@ const publicPaths = new Set(["/version", "/healthz", "/livez", "/readyz"]);
 type Target =
   | { kind: "collection"; type: ResourceType; namespace?: string }
   | { kind: "object"; type: ResourceType; namespace?: string; name: string; subresource: "" | "status" }
-  | { kind: "scale"; type: ResourceType; namespace: string; name: string };
+  | { kind: "scale"; type: ResourceType; namespace: string; name: string }
+  | { kind: "log"; type: ResourceType; namespace: string; name: string };
 
 /** Maps the segments after `/api/v1` or `/apis/<group>/<version>` to a collection or an object. */
 function resolveTarget(groupName: string, version: string, segments: string[]): Target | undefined {
@@ -85,6 +87,7 @@ function resolveTarget(groupName: string, version: string, segments: string[]): 
         : undefined;
     if (!fourth) return { kind: "collection", type, namespace: second };
     if (fifth === "scale" && hasScale(type)) return { kind: "scale", type, namespace: second, name: fourth };
+    if (fifth === "log" && groupName === "" && type.plural === "pods") return { kind: "log", type, namespace: second, name: fourth };
     if (fifth && (fifth !== "status" || !type.statusSubresource)) return undefined;
     return { kind: "object", type, namespace: second, name: fourth, subresource: fifth ? "status" : "" };
   }
@@ -165,6 +168,11 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
     const manager = updateManager(query.get("fieldManager") ?? undefined, req.headers["user-agent"]);
     const fieldValidation = query.has("fieldValidation") ? parseFieldValidation(query.get("fieldValidation") ?? undefined) : undefined;
     const table = wantsTable(req.headers.accept);
+
+    if (target.kind === "log") {
+      if (method !== "GET") throw methodNotAllowed(method);
+      return servePodLog(res, store, target.namespace, target.name, query);
+    }
 
     if (target.kind === "scale") {
       const { type, namespace, name } = target;

@@ -68,7 +68,10 @@ export function resourceList(groupName: string, version: string): Record<string,
       kind: "Scale",
       verbs: ["get", "patch", "update"],
     };
-    return [main, ...(type.statusSubresource ? [status] : []), ...(hasScale(type) ? [scale] : [])];
+    // pods/log answers text/plain, so it has no kind of its own in discovery (as on a real cluster: "Pod").
+    const log = { name: "pods/log", singularName: "", namespaced: true, kind: "Pod", verbs: ["get"] };
+    const isPod = type.group === "" && type.plural === "pods";
+    return [main, ...(type.statusSubresource ? [status] : []), ...(hasScale(type) ? [scale] : []), ...(isPod ? [log] : [])];
   });
   return { kind: "APIResourceList", apiVersion: "v1", groupVersion: apiVersionOf({ group: groupName, version }), resources };
 }

@@ -68,4 +68,29 @@ describe.skipIf(!hasKubectl)(`kubectl rollout against the sandbox controller${ha
     const bad = await kubectl(["get", "pods", "-n", "rollout-bad"]);
     expect(bad.stdout).toMatch(/ImagePullBackOff|ErrImagePull/);
   });
+
+  it("kubectl logs --previous of a crash-looping pod prints the error it died of; a pod that cannot pull its image has no log", async () => {
+    const applied = await kubectl(["apply", "--server-side", "-f", "-"], deployment("logs-crash", "contoso.azurecr.io/demo/web:crash"));
+    expect(applied.code, applied.stderr).toBe(0);
+    let previous: KubectlResult | undefined;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      previous = await kubectl(["logs", "deployment/web", "-n", "logs-crash", "--previous", "--tail=20"]);
+      if (previous.code === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(previous?.code, previous?.stderr).toBe(0);
+    expect(previous?.stdout).toMatch(/^Error: connect ECONNREFUSED [\d.]+:5432$/m);
+
+    await kubectl(["apply", "--server-side", "-f", "-"], deployment("logs-bad", "contoso.azurecr.io/demo/web:bad"));
+    let refused: KubectlResult | undefined;
+    for (let attempt = 0; attempt < 100; attempt++) {
+      refused = await kubectl(["logs", "deployment/web", "-n", "logs-bad"]);
+      if (/trying and failing to pull image/.test(refused.stderr)) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(refused?.code).not.toBe(0);
+    expect(refused?.stderr).toMatch(
+      /Error from server \(BadRequest\): container "web" in pod "web-[a-z0-9]+-[a-z0-9]+" is waiting to start: trying and failing to pull image/,
+    );
+  });
 });

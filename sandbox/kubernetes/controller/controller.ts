@@ -57,7 +57,7 @@ class Controller implements ControllerContext {
   private readonly deploymentQueue = new Map<string, Work>();
   private readonly timers = new Map<string, { handle: NodeJS.Timeout; kind: TimerKind }>();
   private readonly waiters: (() => void)[] = [];
-  private readonly kubelet: Kubelet;
+  readonly kubelet: Kubelet;
   private readonly replicaSetController: ReplicaSetController;
   private readonly deploymentController: DeploymentController;
   private readonly unsubscribe: () => void;
@@ -287,7 +287,22 @@ class Controller implements ControllerContext {
   }
 }
 
+/** The running kubelet of each store, for the API server's pods/log (the controller may be started apart from the API server, as tests do). */
+const kubelets = new WeakMap<ClusterStore, Kubelet>();
+
+/** Where the API server reads a container's log; undefined when no controller runs on the store, as when no kubelet runs the pod. */
+export function containerLogSource(store: ClusterStore): Pick<Kubelet, "containerLogs"> | undefined {
+  return kubelets.get(store);
+}
+
 export function startController(store: ClusterStore, options: ControllerOptions = {}): RunningController {
   const controller = new Controller(store, options);
-  return { stop: () => controller.stop(), settle: () => controller.settle() };
+  kubelets.set(store, controller.kubelet);
+  return {
+    stop: () => {
+      controller.stop();
+      if (kubelets.get(store) === controller.kubelet) kubelets.delete(store);
+    },
+    settle: () => controller.settle(),
+  };
 }

@@ -6,6 +6,17 @@ import { randomBytes } from "node:crypto";
 import { internString } from "../compact";
 import { isPlainObject, timestamp, type KubeObject } from "../objects";
 import type { ControllerContext } from "./context";
+import {
+  crashLines,
+  logTime,
+  readyLines,
+  shutdownLines,
+  startInstance,
+  startupLines,
+  type ContainerLogs,
+  type LogRing,
+  type LogWriter,
+} from "./container-logs";
 import { imageOutcome, imageSize, pullError } from "./images";
 import { clusterNodes, PodAddresses, type Node } from "./nodes";
 import { isReady, type ContainerRun, type PodRun } from "./pod-run";
@@ -20,6 +31,16 @@ const maxBackOffSeconds = 300;
 
 function backOffSeconds(attempt: number): number {
   return Math.min(maxBackOffSeconds, initialBackOffSeconds * 2 ** Math.max(0, attempt - 1));
+}
+
+function logWriter(run: PodRun, container: ContainerRun): LogWriter {
+  const { name, image, port, outcome } = container;
+  return { pod: run.name, namespace: run.namespace, container: name, image, port, crashes: outcome === "crashes" };
+}
+
+function firstPort(ports: unknown): number | undefined {
+  const first = Array.isArray(ports) ? ports.find(isPlainObject) : undefined;
+  return typeof first?.containerPort === "number" ? first.containerPort : undefined;
 }
 
 function containerId(): string {
@@ -114,6 +135,8 @@ export class Kubelet {
         pullFailures: 0,
         hasReadinessProbe: probe !== undefined,
         readinessDelaySeconds: probe ? (typeof probe.initialDelaySeconds === "number" ? probe.initialDelaySeconds : 0) + 1 : 0,
+        port: firstPort(container.ports),
+        logs: {},
       };
     });
     const node = this.nodes.find((candidate) => candidate.name === spec.nodeName);
@@ -148,6 +171,9 @@ export class Kubelet {
         const running = isPlainObject(item?.state) && isPlainObject(item.state.running) ? item.state.running : {};
         container.state = { kind: "running", startedAt: String(running.startedAt ?? this.now()), ready: true };
         container.containerId = typeof item?.containerID === "string" ? item.containerID : containerId();
+        // The node's log files did not survive the sandbox's restart; the start-up lines are written again, at the time it started.
+        const startedAt = Date.parse(container.state.startedAt);
+        this.write(startInstance(container.logs), startupLines(logWriter(run, container), Number.isFinite(startedAt) ? startedAt : this.ctx.now()));
       }
       run.readySince = this.readySinceFromStatus(status);
       return;
@@ -244,6 +270,8 @@ export class Kubelet {
     // A crashing process exits before its first readiness check passes, so it never counts as ready.
     const ready = container.outcome === "runs" && !container.hasReadinessProbe;
     container.state = { kind: "running", startedAt: this.now(), ready };
+    this.write(startInstance(container.logs), startupLines(logWriter(run, container), this.ctx.now()));
+    if (ready) this.write(container.logs.current, readyLines(this.ctx.now()));
     this.kubeletEvent(run, container, "Normal", "Created", `Created container: ${container.name}`);
     this.kubeletEvent(run, container, "Normal", "Started", `Started container ${container.name}`);
     this.markReadiness(run);
@@ -255,6 +283,7 @@ export class Kubelet {
   private becomeReady(run: PodRun, container: ContainerRun): void {
     if (container.state.kind !== "running") return;
     container.state = { ...container.state, ready: true };
+    this.write(container.logs.current, readyLines(this.ctx.now()));
     this.markReadiness(run);
     this.writeStatus(run);
   }
@@ -262,6 +291,7 @@ export class Kubelet {
   private crash(run: PodRun, container: ContainerRun): void {
     if (container.state.kind !== "running") return;
     const finishedAt = this.now();
+    this.write(container.logs.current, crashLines(logWriter(run, container), this.ctx.now()));
     container.lastTerminated = { startedAt: container.state.startedAt, finishedAt, containerId: container.containerId ?? containerId() };
     container.state = { kind: "terminated", startedAt: container.state.startedAt, finishedAt };
     this.markReadiness(run);
@@ -295,7 +325,9 @@ export class Kubelet {
     run.terminating = true;
     for (const container of run.containers) {
       this.ctx.cancel(`pod/${run.uid}/${container.name}`);
-      if (container.state.kind === "running") this.kubeletEvent(run, container, "Normal", "Killing", `Stopping container ${container.name}`);
+      if (container.state.kind !== "running") continue;
+      this.kubeletEvent(run, container, "Normal", "Killing", `Stopping container ${container.name}`);
+      this.write(container.logs.current, shutdownLines(this.ctx.now()));
     }
     const running = run.containers.some((container) => container.state.kind === "running");
     this.step(run, running ? timing.stop : timing.restart, () => {
@@ -303,6 +335,27 @@ export class Kubelet {
       if (current) this.ctx.store.remove(pods, current.metadata.namespace, current.metadata.name ?? "");
       this.forget(run.uid);
     });
+  }
+
+  /**
+   * A container's log as the kubelet keeps it, for the API server's pods/log;
+   * undefined when this kubelet does not run the pod (yet).
+   */
+  containerLogs(uid: string, container: string): { logs: ContainerLogs; waitingReason?: string } | undefined {
+    const item = this.runs.get(uid)?.containers.find((candidate) => candidate.name === container);
+    if (!item) return undefined;
+    const waiting: Partial<Record<ContainerRun["state"]["kind"], string>> = {
+      creating: "ContainerCreating",
+      pulling: "ContainerCreating",
+      errImagePull: "ErrImagePull",
+      imagePullBackOff: "ImagePullBackOff",
+    };
+    return { logs: item.logs, waitingReason: item.logs.current ? undefined : waiting[item.state.kind] };
+  }
+
+  private write(ring: LogRing | undefined, lines: string[]): void {
+    const ms = this.ctx.now();
+    for (const text of lines) ring?.append({ time: logTime(ms), text });
   }
 
   private markReadiness(run: PodRun): void {

@@ -1,6 +1,7 @@
 // The kubelet's memory of each pod it runs: where it is in its lifecycle,
 // per container. Pod status is derived from this (pod-status.ts), never
 // edited piecemeal, so every write is a complete and consistent status.
+import type { ContainerLogs } from "./container-logs";
 import type { ImageOutcome } from "./images";
 
 export type ContainerState =
@@ -26,6 +27,10 @@ export interface ContainerRun {
   /** Cluster seconds from start until the readiness probe first succeeds. */
   readinessDelaySeconds: number;
   hasReadinessProbe: boolean;
+  /** The first port the container declares, for its start-up log. */
+  port?: number;
+  /** What this instance and the one before it wrote (container-logs.ts). */
+  logs: ContainerLogs;
 }
 
 export interface PodRun {

@@ -5,6 +5,7 @@ import { requirePermission } from "@/lib/auth/current-actor";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
 import { getDeployment } from "@/lib/deployments/list-deployments";
+import { findRollbackTarget } from "@/lib/deployments/rollback-target";
 
 export const metadata: Metadata = { title: "Deployment" };
 
@@ -15,13 +16,16 @@ export default async function DeploymentPage({ params }: { params: Promise<{ id:
     throw error;
   });
   const resource = { teamId: deployment.team.id };
+  const member = can(actor, "deployment:cancel", resource);
   return (
     <DeploymentLive
       initial={deployment}
       permissions={{
-        member: can(actor, "deployment:cancel", resource),
+        member,
         approver: can(actor, "deployment:approve", resource) && deployment.requestedBy.id !== actor.userId,
+        logs: can(actor, "deployment:logs", resource),
       }}
+      rollbackTarget={member ? await findRollbackTarget({ actor, deployment }) : null}
     />
   );
 }
