@@ -1,32 +1,7 @@
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { signInAs } from "./fixtures";
+import { expect, test, type Page } from "@playwright/test";
+import { api, readyNamespace, signInAs } from "./fixtures";
 
 // Setup through the API as the people would; what is checked is on the page.
-async function api<T>(page: Page, method: "GET" | "POST", path: string, data?: unknown): Promise<T> {
-  const request: APIRequestContext = page.request;
-  const response = method === "GET" ? await request.get(path) : await request.post(path, { data, headers: { origin: new URL(page.url()).origin } });
-  expect(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`).toBe(true);
-  return (await response.json()) as T;
-}
-
-async function readyNamespace(member: Page, admin: Page, name: string): Promise<string> {
-  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(member, "GET", "/api/v1/teams");
-  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(member, "GET", "/api/v1/clusters");
-  const request = await api<{ id: string }>(member, "POST", "/api/v1/namespace-requests", {
-    teamId: teams.find((t) => t.slug === "payments")!.id,
-    clusterId: clusters.find((c) => c.name === "aks-dev-weu")!.id,
-    name,
-    quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
-    containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
-    justification: "End-to-end test of a failed rollout's logs",
-  });
-  const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
-  await expect
-    .poll(async () => (await api<{ namespace: { status: string } }>(member, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 20_000 })
-    .toBe("ready");
-  return namespaceId;
-}
-
 async function deploy(page: Page, namespaceId: string, tag: string): Promise<{ id: string; revision: number }> {
   return api<{ id: string; revision: number }>(page, "POST", "/api/v1/deployments", { service: "card-tokenizer", namespaceId, tag });
 }
@@ -38,7 +13,12 @@ test("a crash-looping rollout shows the log line that explains it, its events fo
   const adminContext = await browser.newContext();
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
-  const namespaceId = await readyNamespace(page, admin, namespace);
+  const namespaceId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-dev-weu",
+    name: namespace,
+    justification: "End-to-end test of a failed rollout's logs",
+  });
   await adminContext.close();
 
   const good = await deploy(page, namespaceId, "1.4.2");
