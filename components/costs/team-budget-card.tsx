@@ -7,7 +7,8 @@ import { budgetState } from "./budget-state";
 
 /**
  * A team's cost this month against its budget, on the team page: month to date, the forecast (its part of Cost
- * Management's, or the run rate, said to be one, when none is stored), the budget and where the month stands, and a link to set or change it for those who may (budget:manage).
+ * Management's, or the run rate, said to be one, when none is stored), the budget and where the month stands, and a
+ * link to set or change it for those who may (budget:manage).
  */
 export function TeamBudgetCard({ figures }: { figures: TeamCostBudget }) {
   const money = (minor: number) => formatMoney(minor, figures.currency, figures.minorUnitDigits);

@@ -66,7 +66,8 @@ function PodLog({ deployment, pod }: { deployment: DeploymentView; pod: RolloutP
       {data && (
         <p className="text-sm text-muted-foreground">
           {data.previous
-            ? `From the previous container: it exited and was restarted (${data.restarts} restart${data.restarts === 1 ? "" : "s"}); this is what it wrote before it stopped.`
+            ? `From the previous container: it exited and was restarted (${data.restarts} restart${data.restarts === 1 ? "" : "s"}); ` +
+              "this is what it wrote before it stopped."
             : "From the current container."}{" "}
           Last {data.lines.length} line{data.lines.length === 1 ? "" : "s"}, read <RelativeTime iso={data.readAt} />.
         </p>

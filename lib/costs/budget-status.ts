@@ -49,7 +49,8 @@ export function runRateForecast(month: string, actualMinor: number, daysWithData
 export function forecastBasis(month: string, daysWithData: number): string {
   if (daysWithData === 0) return "No cost reported for this month yet.";
   return (
-    `Month-to-date run rate, not Cost Management's forecast (none is stored for this month): the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${daysInMonth(month)}` +
+    "Month-to-date run rate, not Cost Management's forecast (none is stored for this month): " +
+    `the ${daysWithData} day${daysWithData === 1 ? "" : "s"} reported so far projected to all ${daysInMonth(month)}` +
     (daysWithData < minForecastDays ? ` (forecast thresholds are judged from day ${minForecastDays}).` : ".")
   );
 }

@@ -277,7 +277,9 @@ function forecastSummary(input: {
   const missing = scopes.filter((scope) => scope.status !== "forecast");
   const asOf = forecasted.map((scope) => scope.asOf!).sort()[0] ?? null;
   const gaps = missing.length
-    ? ` Not included: ${missing.map((s) => `${s.scope} (${s.status === "none" ? "Cost Management has no forecast for it: 204" : "no forecast read this month"})`).join(", ")}.`
+    ? ` Not included: ${missing
+        .map((s) => `${s.scope} (${s.status === "none" ? "Cost Management has no forecast for it: 204" : "no forecast read this month"})`)
+        .join(", ")}.`
     : "";
   if (forecasted.length === 0 || !input.forecasts) {
     return {
