@@ -50,7 +50,7 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
   }
   await page.getByRole("button", { name: `Deploy to ${namespace}` }).click();
   await expect(page.locator("[data-status=failed]")).toContainText("ImagePullBackOff", { timeout: 60_000 });
-  await expect(page.getByRole("heading", { name: "Events" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Events", exact: true })).toBeVisible();
   await expect(page.getByText(/Failed to pull image|Back-off pulling image/).first()).toBeVisible();
   await page.screenshot({ path: "test-results/deployment-imagepullbackoff.png", fullPage: true });
 
