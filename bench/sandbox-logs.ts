@@ -5,8 +5,10 @@
 // one-hour window, run through runQuery (what POST /v1/workspaces/{id}/query
 // runs after authentication and quotas) against both workspaces at once.
 // First run (nothing generated yet), then warm runs; a run one minute later
-// (the poller's next cycle); rows generated; heap; and how long the event
-// loop was blocked at most while a query ran. Asserts nothing.
+// (the poller's next cycle); a run after one service rolled out an image
+// whose pod crashes (the change the bucket cache must not throw the hour
+// away for); rows generated; heap; and how long the event loop was blocked
+// at most while a query ran. Asserts nothing.
 //
 // Runs under the sandbox process's heap flags (sandbox/kubernetes/heap-limits.ts;
 // SANDBOX_MAX_HEAP_MB raises the old space, as for the sandbox).
@@ -125,6 +127,50 @@ function setUp(): void {
   }
 }
 
+/** Service `index` rolls out a new image: a second ReplicaSet and one new pod that is not ready (CrashLoopBackOff), as a rollout of tag crash leaves it. */
+function rollOut(index: number, at: Date): void {
+  const cluster = sandboxClusters[index % sandboxClusters.length]!;
+  const store = stores.get(cluster.name)!;
+  const slug = `service-${index}`;
+  const namespace = `team-${index % 40}-${cluster.environment}`;
+  const deployment = store.get(deployments, namespace, slug)!;
+  const template = structuredClone((deployment.spec as { template: Record<string, unknown> }).template);
+  const containers = ((template.spec as Record<string, unknown>).containers as Record<string, unknown>[])!;
+  containers[0]!.image = `${spec.imageRepository}:crash`;
+  const since = at.toISOString();
+  const rsName = `${slug}-5c6d7e8f9`;
+  store.write(replicaSets, {
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: {
+      name: rsName,
+      namespace,
+      uid: `rs-${index}-2`,
+      creationTimestamp: since,
+      annotations: { "deployment.kubernetes.io/revision": "2" },
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "Deployment", name: slug, uid: `d-${index}`, controller: true }],
+    },
+    spec: { replicas: 1, template },
+  });
+  store.write(pods, {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${rsName}-z9y8x`,
+      namespace,
+      uid: `p-${index}-crash`,
+      creationTimestamp: since,
+      ownerReferences: [{ apiVersion: "apps/v1", kind: "ReplicaSet", name: rsName, uid: `rs-${index}-2`, controller: true }],
+    },
+    spec: {},
+    status: {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "False", lastTransitionTime: since }],
+      containerStatuses: [{ name: "app", ready: false, restartCount: 3, state: { waiting: { reason: "CrashLoopBackOff" } } }],
+    },
+  });
+}
+
 const context: QueryContext = { runKql, storeOf: (name) => stores.get(name)!, faults: new Faults(), seed: "bench-seed", clock: () => clock };
 const [primary, ...others] = sandboxWorkspaces;
 
@@ -211,12 +257,21 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) warm.push(await once(`warm run ${i + 1}`));
   clock = new Date(clock.getTime() + 60_000);
   const next = await once("one minute later");
-  const worst = Math.max(first, ...warm, next);
+  rollOut(0, clock);
+  clock = new Date(clock.getTime() + 60_000);
+  const afterRollout = await once("after a rollout");
+  const worst = Math.max(first, ...warm, next, afterRollout);
+  const steady = Math.max(...warm, next, afterRollout);
   console.log(
-    `\nfirst ${first.toFixed(0)} ms; warm p50 ${percentile(warm, 50).toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms; next minute ${next.toFixed(0)} ms`,
+    `\nfirst ${first.toFixed(0)} ms; warm p50 ${percentile(warm, 50).toFixed(0)} ms, max ${Math.max(...warm).toFixed(0)} ms; next minute ${next.toFixed(0)} ms; after a rollout ${afterRollout.toFixed(0)} ms`,
   );
   console.log(`heap used after a run, the most seen: ${peakHeapMb.toFixed(0)} MB (limit ${(getHeapStatistics().heap_size_limit / 1024 / 1024).toFixed(0)} MB)`);
-  console.log(`target < ${targetSeconds} s for every run: ${worst < targetSeconds * 1000 ? "met" : "NOT met"} (worst ${(worst / 1000).toFixed(2)} s)`);
+  console.log(
+    `target < ${targetSeconds} s, every run after the first (the poller's cycles): ${steady < targetSeconds * 1000 ? "met" : "NOT met"} (worst ${(steady / 1000).toFixed(2)} s)`,
+  );
+  console.log(
+    `target < ${targetSeconds} s, every run, the first too (it generates the hour): ${worst < targetSeconds * 1000 ? "met" : "NOT met"} (worst ${(worst / 1000).toFixed(2)} s)`,
+  );
 }
 
 await main();

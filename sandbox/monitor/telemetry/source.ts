@@ -50,7 +50,7 @@ export function bucketsBetween(from: number, to: number, now: number): { start: 
  * workspace, table, start, length, the columns kept and the workspace's
  * workloads as read from the clusters), so a hit is exactly the rows
  * generation would make again. A changed Deployment, ReplicaSet or pod changes
- * the workloads' fingerprint and so the key. The evaluator reads buckets
+ * the key of the buckets it can change (`timelineOf`). The evaluator reads buckets
  * column by column with only the columns a query uses (`columns`), ≈8 bytes
  * a value; `rows` keeps whole row objects, ≈600 bytes each. Bounded to a
  * quarter of the heap: the sandbox runs with a 256 MB old space, where that
@@ -101,19 +101,64 @@ function remember(key: string, entry: Cached, evict: boolean): void {
 
 const columnarBytes = (rows: ColumnarRows) => 64 + rows.length * rows.columns.length * valueBytes;
 
-/** Everything a workspace's rows depend on besides the seed and the bucket, as one string. */
-const fingerprints = new WeakMap<readonly Workload[], string>();
+/**
+ * What a workspace's rows in a bucket depend on besides the seed and the
+ * bucket, as one string per bucket end. A row at time t reads its workload's
+ * revision serving at t and its pods' unreadiness only from `unreadySince`
+ * on (profile.ts `conditionAt`, generate.ts `conditionTag`), so a bucket
+ * ending at `end` depends on the workloads' lasting facts (names, replicas,
+ * dependencies, the first revision) and on the events before `end`: the
+ * later revisions and the unreadiness. A deploy or a pod turning unready
+ * now changes the keys of the last buckets only, not the hour before,
+ * which the poller would otherwise generate again in full each time.
+ */
+export interface WorkloadsTimeline {
+  /** The key of a bucket that ends at `end` (exclusive). */
+  keyAt(end: number): string;
+}
 
-function fingerprintOf(workloads: readonly Workload[]): string {
-  let known = fingerprints.get(workloads);
-  if (known === undefined) fingerprints.set(workloads, (known = hashWorkloads(workloads)));
+/**
+ * How far after its bucket's end a row may be stamped and read its
+ * workload's state: an availability test runs up to 20 s after its slot, a
+ * call's callee answers a few milliseconds later. Events this close after a
+ * bucket count for it.
+ */
+const lateRowsMs = 60_000;
+
+const timelines = new WeakMap<readonly Workload[], WorkloadsTimeline>();
+
+export function timelineOf(workloads: readonly Workload[]): WorkloadsTimeline {
+  let known = timelines.get(workloads);
+  if (known === undefined) timelines.set(workloads, (known = workloadsTimeline(workloads)));
   return known;
 }
 
-function hashWorkloads(workloads: readonly Workload[]): string {
-  const hash = createHash("sha256");
-  for (const w of workloads) hash.update(JSON.stringify({ ...w, cluster: w.cluster.name }));
-  return hash.digest("base64");
+function workloadsTimeline(workloads: readonly Workload[]): WorkloadsTimeline {
+  const lasting = createHash("sha256");
+  const events: { at: number; text: string }[] = [];
+  workloads.forEach((w, index) => {
+    const { revisions, unready, down, unreadySince, waitingReason, ...rest } = w;
+    // Anything else a workload carries counts as lasting: a field added later changes every key rather than none.
+    lasting.update(JSON.stringify({ ...rest, cluster: w.cluster.name, first: revisions[0] }));
+    revisions.slice(1).forEach((revision, at) => events.push({ at: revision.since, text: JSON.stringify([index, at, revision]) }));
+    if (unreadySince !== undefined) events.push({ at: unreadySince, text: JSON.stringify([index, "unready", unready, down, waitingReason]) });
+  });
+  events.sort((a, b) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+  // prefixes[k]: the lasting facts and the first k events.
+  const prefixes = [lasting.digest("base64")];
+  for (const event of events) prefixes.push(createHash("sha256").update(prefixes.at(-1)!).update(event.text).digest("base64"));
+  return {
+    keyAt(end) {
+      let low = 0;
+      let high = events.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (events[middle]!.at < end) low = middle + 1;
+        else high = middle;
+      }
+      return prefixes[low]!;
+    },
+  };
 }
 
 /** The columns of each table a query reads, in the order it asks `columns` for them. */
@@ -135,7 +180,8 @@ export interface TelemetrySource extends KqlTableSource {
 export function createTelemetrySource(options: TelemetrySourceOptions): TelemetrySource {
   const now = options.now.getTime();
   const contexts = options.workspaces.map(({ workspace, workloads }) => ({
-    key: `${options.seed}|${workspace.name}|${fingerprintOf(workloads)}`,
+    key: `${options.seed}|${workspace.name}`,
+    timeline: timelineOf(workloads),
     context: {
       seed: options.seed,
       workspace,
@@ -149,7 +195,8 @@ export function createTelemetrySource(options: TelemetrySourceOptions): Telemetr
   type Entry = (typeof contexts)[number];
   type Bucket = { start: number; length: number };
   const clip = (range: KqlTimeRange) => ({ from: Math.max(range.start.getTime(), now - retentionMs), to: Math.min(range.end.getTime(), now) });
-  const keyOf = (entry: Entry, table: AppInsightsTableName, bucket: Bucket) => `${entry.key}|${table}|${bucket.start}|${bucket.length}`;
+  const keyOf = (entry: Entry, table: AppInsightsTableName, bucket: Bucket) =>
+    `${entry.key}|${entry.timeline.keyAt(bucket.start + bucket.length + lateRowsMs)}|${table}|${bucket.start}|${bucket.length}`;
   const columnsKeyOf = (entry: Entry, table: AppInsightsTableName, bucket: Bucket, columns: readonly string[]) =>
     `${keyOf(entry, table, bucket)}|${columns.join(",")}`;
   const timed = <T>(make: () => T): T => {
