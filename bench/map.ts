@@ -169,9 +169,15 @@ async function reads(map: ReturnType<typeof fleet>, layout: StoredLayout) {
   const { getPrisma } = await import("../lib/db/client");
   const { getMap } = await import("../lib/appmap/get-map");
   const { storeMapSnapshot } = await import("../lib/appmap/store-map-snapshot");
+  const { getServiceMap } = await import("../lib/appmap/get-service-map");
   const prisma = getPrisma();
   try {
-    await prisma.team.create({ data: { slug: "team-7", name: "Team 7", entraGroupIds: [] } });
+    const team7 = await prisma.team.create({ data: { slug: "team-7", name: "Team 7", entraGroupIds: [] } });
+    // One catalog service for the service page's hop of the map.
+    const hopSlug = "team-7-svc-3";
+    await prisma.service.create({
+      data: { slug: hopSlug, displayName: hopSlug, ownerTeamId: team7.id, tier: "standard", lifecycle: "production", tags: [], searchText: hopSlug },
+    });
     const now = new Date();
     // Stored as the poll cycle stores it: the snapshot and each team's slice (decision 0049).
     const sources = [{ workspace: "log-bench", fetchedAt: now.toISOString(), error: null }];
@@ -234,6 +240,7 @@ async function reads(map: ReturnType<typeof fleet>, layout: StoredLayout) {
     await line("getMap fleet-wide, window=1h (parsed copy current)", () => after(fleetQuery));
     await line("getMap fleet-wide, window=1h, first read of a new version", () => after(fleetQuery), rewrite);
     await line("getMap team=team-7, window=24h (its stored slice)", () => after(teamQuery));
+    await line("getServiceMap, a service page's hop, window=1h", async () => JSON.stringify(await getServiceMap({ actor, slug: hopSlug, window: "1h" })));
     const teamNodes = (await getMap({ actor, query: teamQuery })).nodes.length;
     console.log(`  (team-7's map: ${teamNodes} nodes; ${await prisma.appMapTeamSlice.count({ where: { window: "24h" } })} team slices per window)`);
     // What a parsed whole snapshot costs the process's heap: the two not yet read, parsed and kept.

@@ -68,7 +68,7 @@ beforeAll(async () => {
       { workspace: "log-b", fetchedAt: null, error: "503 ServiceUnavailable" },
     ],
     topologyKey: "k",
-    positions: {},
+    positions: Object.fromEntries(nodes.map((n, i) => [n.id, { x: i * 300, y: 0 }])),
     layoutMethod: "full",
     laidOutAt: new Date(),
     builtAt: new Date(),
@@ -91,6 +91,8 @@ describe("getServiceMap", () => {
     ]);
     expect(hop.notSeen).toEqual([slug("ghost")]);
     expect(hop.failingSources.map((source) => source.workspace)).toEqual(["log-b"]);
+    // The fleet map's positions are not part of a service's hop.
+    expect([hop.node, ...hop.talksTo.map((entry) => entry.node), ...hop.calledBy.map((entry) => entry.node)].some((n) => n && "position" in n)).toBe(false);
   });
 
   it("an unknown service is not found; an unknown window says which to use", async () => {

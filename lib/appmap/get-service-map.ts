@@ -1,6 +1,8 @@
 // One service's hop of the application map for its page: read from the stored
-// fleet-wide snapshot (never from Azure), held against the catalog's current
-// declarations. Reading it takes `health:read`, like the map.
+// fleet-wide snapshot (never from Azure) through the process's parsed copy
+// (read-map-snapshot.ts: a version check, no parse while the snapshot is
+// unchanged), held against the catalog's current declarations. Reading it
+// takes `health:read`, like the map.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -9,7 +11,9 @@ import { parseInput } from "@/lib/validation";
 import { mapWindows, type MapWindow } from "@/lib/health/queries";
 import { fleetScope } from "@/lib/appmap/refresh-map";
 import { serviceNeighbours, type ServiceNeighbours } from "@/lib/appmap/service-neighbours";
-import type { DeclaredNotSeen, MapEdge, MapNode, MapSource } from "@/lib/appmap/types";
+import { readMapSnapshot } from "@/lib/appmap/read-map-snapshot";
+import type { PlacedNode } from "@/lib/appmap/team-slice";
+import type { MapNode, MapSource } from "@/lib/appmap/types";
 
 const windows = Object.keys(mapWindows) as [MapWindow, ...MapWindow[]];
 const serviceMapQuery = z.object({
@@ -32,10 +36,7 @@ export async function getServiceMap(input: { actor: Actor; slug: string; window?
   const service = await prisma.service.findUnique({ where: { slug }, select: { id: true } });
   if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
   const [snapshot, declares, declaredBy] = await Promise.all([
-    prisma.appMapSnapshot.findUnique({
-      where: { window_environment: { window, environment: fleetScope } },
-      select: { nodes: true, edges: true, notSeen: true, sources: true, builtAt: true },
-    }),
+    readMapSnapshot(window, fleetScope),
     prisma.serviceDependency.findMany({ where: { serviceId: service.id, kind: "service" }, select: { target: true } }),
     prisma.serviceDependency.findMany({
       where: { kind: "service", target: slug, service: { retiredAt: null } },
@@ -44,15 +45,21 @@ export async function getServiceMap(input: { actor: Actor; slug: string; window?
   ]);
   const catalog = { declares: declares.map((row) => row.target), declaredBy: declaredBy.map((row) => row.service.slug) };
   if (!snapshot) return { window, builtAt: null, failingSources: [], ...serviceNeighbours({ nodes: [], edges: [], notSeen: [] }, slug, catalog) };
-  const map = {
-    nodes: snapshot.nodes as unknown as MapNode[],
-    edges: snapshot.edges as unknown as MapEdge[],
-    notSeen: snapshot.notSeen as unknown as DeclaredNotSeen[],
-  };
+  const hop = serviceNeighbours(snapshot, slug, catalog);
   return {
     window,
     builtAt: snapshot.builtAt.toISOString(),
-    failingSources: (snapshot.sources as unknown as MapSource[]).filter((source) => source.error),
-    ...serviceNeighbours(map, slug, catalog),
+    failingSources: snapshot.sources.filter((source) => source.error),
+    ...hop,
+    // The page draws a hop in its own layout: the fleet map's positions stay out of the answer.
+    node: hop.node && unplaced(hop.node),
+    talksTo: hop.talksTo.map((neighbour) => ({ ...neighbour, node: unplaced(neighbour.node) })),
+    calledBy: hop.calledBy.map((neighbour) => ({ ...neighbour, node: unplaced(neighbour.node) })),
   };
+}
+
+function unplaced(node: MapNode | PlacedNode): MapNode {
+  if (!("position" in node)) return node;
+  const { position: _position, ...rest } = node;
+  return rest;
 }
