@@ -61,8 +61,18 @@ export function DeploymentHistory({ deployments, rollbackTeams }: { deployments:
             </Link>
             {deployment.kind === "rollback" && <span className="block text-xs text-muted-foreground">rollback</span>}
           </Cell>
-          <Cell>{deployment.service.slug}</Cell>
-          <Cell>{deployment.namespace.name}</Cell>
+          <Cell>
+            <Link className="underline" href={`/catalog/${deployment.service.slug}`}>
+              {deployment.service.displayName}
+            </Link>
+          </Cell>
+          <Cell>{deployment.namespace.environment}</Cell>
+          <Cell>
+            <Link className="underline" href={`/namespaces/${deployment.namespace.id}`}>
+              {deployment.namespace.name}
+            </Link>
+            <span className="block text-xs text-muted-foreground">{deployment.namespace.cluster.name}</span>
+          </Cell>
           <Cell className="max-w-[14rem] break-all font-mono text-xs">{deployment.imageTag ?? deployment.imageDigest ?? deployment.image}</Cell>
           <Cell>
             <DeploymentStatusBadge status={deployment.status} reason={deployment.reason} />

@@ -66,7 +66,7 @@ describe("OpenAPI document: deployments and pipelines", () => {
     expect(body.oneOf).toEqual([{ required: ["namespaceId"] }, { required: ["cluster", "namespace"] }]);
     expect(body.properties.cluster?.description).toContain("AKS cluster");
     const list = (doc.paths["/api/v1/deployments"]!.get as unknown as { parameters: { name: string }[] }).parameters.map((parameter) => parameter.name);
-    expect(list).toEqual(["service", "cluster", "namespace", "status", "limit", "before"]);
+    expect(list).toEqual(["service", "cluster", "namespace", "environment", "status", "requestedBy", "limit", "before"]);
   });
 });
 

@@ -7,6 +7,8 @@ import { createTeamInput, updateTeamInput } from "@/lib/teams/team-input";
 import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/namespaces/namespace-input";
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
 import { deployInput } from "@/lib/deployments/deploy-input";
+import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { environments } from "@/lib/clusters/cluster-view";
 import { rejectDeploymentInput } from "@/lib/deployments/reject-input";
 import { deploymentLogQuery, deploymentLogView, logCacheMs, maxLogBytes } from "@/lib/deployments/read-deployment-log";
 import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
@@ -381,7 +383,19 @@ export function openApiDocument(serverUrl: string) {
               schema: { type: "string" },
               description: "A namespace id; or, with cluster, the namespace's name on that cluster.",
             },
-            { name: "status", in: "query", schema: { type: "string" }, description: "Comma-separated statuses, e.g. succeeded,failed." },
+            { name: "environment", in: "query", schema: { type: "string", enum: [...environments] }, description: "The namespace's environment." },
+            {
+              name: "status",
+              in: "query",
+              schema: { type: "string" },
+              description: `Comma-separated statuses among ${deploymentStatuses.join(", ")}, e.g. succeeded,failed.`,
+            },
+            {
+              name: "requestedBy",
+              in: "query",
+              schema: { type: "string", format: "uuid" },
+              description: "The id of the person who asked for the deployment.",
+            },
             { name: "limit", in: "query", schema: { type: "integer", maximum: 200, default: 50 } },
             {
               name: "before",

@@ -25,7 +25,7 @@ import { previewDeployment } from "./preview-deployment";
 import { approveDeployment } from "./approve-deployment";
 import { cancelDeployment } from "./cancel-deployment";
 import { rollbackDeployment } from "./rollback-deployment";
-import { getDeployment, listDeployments } from "./list-deployments";
+import { getDeployment, listDeployers, listDeployments } from "./list-deployments";
 import { rolloutDeployment } from "./rollout-deployment";
 import { rolloutInformer, stopRolloutInformers } from "./rollout-informers";
 import { setNamespacePolicy } from "@/lib/namespaces/set-namespace-policy";
@@ -253,6 +253,20 @@ describe("asking to deploy", () => {
       path: ["namespace"],
       message: expect.stringContaining("give cluster too"),
     });
+    // The history's filters: environment, status, who; each refuses what it cannot mean.
+    const ids = async (filter: Record<string, string>) =>
+      (await listDeployments({ actor: outsider, filter: { service: api, ...filter } })).deployments.map((d) => d.id);
+    expect(await ids({ environment: "dev" })).toEqual([created.id]);
+    expect(await ids({ environment: "prod" })).toEqual([]);
+    expect(await ids({ status: "succeeded, failed" })).toEqual([created.id]);
+    expect(await ids({ status: "failed" })).toEqual([]);
+    expect(await ids({ requestedBy: member.userId })).toEqual([created.id]);
+    expect(await ids({ requestedBy: teammate.userId })).toEqual([]);
+    expect(await ids({ cluster: "aks-dev-weu", environment: "dev" })).toEqual([created.id]);
+    await expect(ids({ environment: "staging" })).rejects.toMatchObject({ code: "invalid_input", path: ["environment"], message: /one of dev, test, prod/ });
+    await expect(ids({ status: "succeeded,done" })).rejects.toMatchObject({ code: "invalid_input", path: ["status"], message: /succeeded, failed/ });
+    await expect(ids({ requestedBy: "mia" })).rejects.toMatchObject({ code: "invalid_input", path: ["requestedBy"] });
+    expect(await listDeployers({ actor: outsider })).toEqual(expect.arrayContaining([{ id: member.userId, name: member.name }]));
   }, 60_000);
 
   it("previews the YAML and a diff against the last applied manifest, writing nothing", async () => {

@@ -1,12 +1,15 @@
 // Reading deployments: one, and the history of a service in a namespace
-// (or of a service, or a namespace, or a cluster), newest first.
+// (or of a service, a namespace, a cluster, an environment, a status or a
+// person), newest first; and who appears in the history, for its filter.
 import { z } from "zod";
 import { getPrisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/db/generated/client";
 import { AppError } from "@/lib/errors";
 import { parseInput } from "@/lib/validation";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
+import { environments } from "@/lib/clusters/cluster-view";
 import { findDeploymentOr404 } from "./approve-deployment";
+import { deploymentStatuses } from "./deployment-settings";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 
 export async function getDeployment({ actor, id }: { actor: Actor; id: string }): Promise<DeploymentView> {
@@ -20,7 +23,18 @@ export const deploymentFilter = z
     service: z.string().trim().min(1).max(63).optional(),
     cluster: z.string().trim().min(1).max(63, "cluster is an AKS cluster name, at most 63 characters.").optional(),
     namespace: z.string().trim().min(1).max(63, "namespace is a namespace id or, with cluster, a namespace name of at most 63 characters.").optional(),
-    status: z.string().trim().max(40).optional(),
+    environment: z.enum(environments, { error: `environment must be one of ${environments.join(", ")}.` }).optional(),
+    status: z
+      .string()
+      .trim()
+      .max(200)
+      .transform((text) => text.split(",").map((value) => value.trim()))
+      .refine((values) => values.every((value) => (deploymentStatuses as readonly string[]).includes(value)), {
+        message: `status is one or more of ${deploymentStatuses.join(", ")}, separated by commas.`,
+      })
+      .optional(),
+    /** Who asked for it: a person's id (deployments a pipeline made have none). */
+    requestedBy: z.uuid("requestedBy is the id of a person, as the history's own filter gives it.").optional(),
     limit: z.coerce.number().int().min(1, "limit must be at least 1.").max(200, "limit can be at most 200.").default(50),
     /** The page after this deployment (the last one of the page before): its id, from `older`. */
     before: z.uuid("before is the id of a deployment, as `older` of the page before gives it.").optional(),
@@ -45,13 +59,15 @@ export interface DeploymentPage {
 export async function listDeployments({ actor, filter }: { actor: Actor; filter: unknown }): Promise<DeploymentPage> {
   if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
   // parseInput, as every use case: it refuses control characters (a NUL in ?status= was a PostgreSQL 22021, a 500).
-  const { service, cluster, namespace, status, limit, before } = parseInput(deploymentFilter, filter);
+  const { service, cluster, namespace, environment, status, requestedBy, limit, before } = parseInput(deploymentFilter, filter);
   const prisma = getPrisma();
   const where: Prisma.DeploymentWhereInput = {};
   if (service) where.service = { slug: service };
   if (cluster) where.namespace = { cluster: { name: cluster }, ...(namespace && { name: namespace }) };
   else if (namespace) where.namespaceId = namespace;
-  if (status) where.status = { in: status.split(",").map((value) => value.trim()) };
+  if (environment) where.namespace = { ...(where.namespace as Prisma.NamespaceWhereInput | undefined), environment };
+  if (status) where.status = { in: status };
+  if (requestedBy) where.requestedById = requestedBy;
   if (before) {
     const from = await prisma.deployment.findUnique({ where: { id: before }, select: { id: true, createdAt: true, revision: true } });
     if (!from)
@@ -72,4 +88,19 @@ export async function listDeployments({ actor, filter }: { actor: Actor; filter:
   });
   const page = rows.slice(0, limit);
   return { deployments: page.map(toDeploymentView), older: rows.length > limit ? page.at(-1)!.id : null };
+}
+
+export interface Deployer {
+  id: string;
+  name: string;
+}
+
+/** The people who asked for deployments, by name, for the history's "who" filter (at most 200, the most recent first when more). */
+export async function listDeployers({ actor }: { actor: Actor }): Promise<Deployer[]> {
+  if (!can(actor, "deployment:read")) throw forbidden("deployment:read");
+  const rows = await getPrisma().$queryRaw<Deployer[]>`
+    SELECT "requestedById" AS "id", (array_agg("requestedByName" ORDER BY "createdAt" DESC))[1] AS "name"
+    FROM "Deployment" WHERE "requestedById" IS NOT NULL
+    GROUP BY "requestedById" ORDER BY max("createdAt") DESC LIMIT 200`;
+  return rows.sort((a, b) => a.name.localeCompare(b.name));
 }

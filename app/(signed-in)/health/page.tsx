@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { FilterSelect } from "@/components/ui/filter-select";
 import { HealthBoard, type HealthFilters } from "@/components/health/health-board";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { healthFacets, healthQueryKeys, healthSorts, listServiceHealth, type HealthList } from "@/lib/health/list-service-health";
@@ -14,24 +15,6 @@ export const metadata: Metadata = { title: "Health" };
 
 type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
-const selectClass = "h-10 rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
-
-function FilterSelect({ name, label, value, options }: { name: string; label: string; value: string; options: { value: string; label: string }[] }) {
-  return (
-    <div className="space-y-1">
-      <label htmlFor={`health-${name}`} className="text-sm font-medium">
-        {label}
-      </label>
-      <select id={`health-${name}`} name={name} defaultValue={value} className={`${selectClass} w-full`}>
-        {options.map((option) => (
-          <option key={option.value} value={option.value}>
-            {option.label}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
 
 const sortLabels: Record<(typeof healthSorts)[number], string> = { health: "Worst first", service: "Service name", evaluated: "Longest since evaluated" };
 
@@ -67,7 +50,9 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
       <Card>
         <form method="get" className="grid items-end gap-3 sm:grid-cols-2 lg:grid-cols-[repeat(5,1fr)_auto]" role="search" aria-label="Filter health">
           <FilterSelect
+            id="health-team"
             name="team"
+            className="w-full"
             label="Team"
             value={filters.team ?? ""}
             options={[
@@ -77,25 +62,33 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
             ]}
           />
           <FilterSelect
+            id="health-environment"
             name="environment"
+            className="w-full"
             label="Environment"
             value={filters.environment ?? ""}
             options={[{ value: "", label: "All environments" }, ...environments.map((value) => ({ value, label: value }))]}
           />
           <FilterSelect
+            id="health-status"
             name="status"
+            className="w-full"
             label="Health"
             value={filters.status ?? ""}
             options={[{ value: "", label: "Any health" }, ...healthStates.map((value) => ({ value, label: value }))]}
           />
           <FilterSelect
+            id="health-tier"
             name="tier"
+            className="w-full"
             label="Tier"
             value={filters.tier ?? ""}
             options={[{ value: "", label: "Any tier" }, ...tiers.map((value) => ({ value, label: value }))]}
           />
           <FilterSelect
+            id="health-sort"
             name="sort"
+            className="w-full"
             label="Order"
             value={filters.sort ?? "health"}
             options={healthSorts.map((value) => ({ value, label: sortLabels[value] }))}

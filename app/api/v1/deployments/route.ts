@@ -9,7 +9,8 @@ const shape =
 
 /**
  * History, newest first: ?service=<slug>&namespace=<namespace id> (or
- * &cluster=<cluster name>&namespace=<namespace name>)&status=succeeded,failed&limit=50.
+ * &cluster=<cluster name>&namespace=<namespace name>)&environment=prod&status=succeeded,failed
+ * &requestedBy=<person id>&limit=50.
  * The body is the page's deployments; when there are older ones, a `Link`
  * header (rel="next", as GitHub's API pages) gives the same query with
  * &before=<id>. A pipeline's token may read it too (e.g. the last succeeded
@@ -19,7 +20,9 @@ export const GET = withAuth(
   async (request, { actor }) => {
     const query = request.nextUrl.searchParams;
     const filter = Object.fromEntries(
-      ["service", "cluster", "namespace", "status", "limit", "before"].flatMap((key) => (query.has(key) ? [[key, query.get(key)!]] : [])),
+      ["service", "cluster", "namespace", "environment", "status", "requestedBy", "limit", "before"].flatMap((key) =>
+        query.has(key) ? [[key, query.get(key)!]] : [],
+      ),
     );
     const page = await listDeployments({ actor, filter });
     const headers = new Headers();
