@@ -44,13 +44,27 @@ function requestBody(service: string, choice: Choice) {
   };
 }
 
-export function DeployForm({ service, namespaces, defaultReplicas }: { service: string; namespaces: DeployableNamespace[]; defaultReplicas: number }) {
+export function DeployForm({
+  service,
+  namespaces,
+  defaultReplicas,
+  initial,
+  compareWith,
+}: {
+  service: string;
+  namespaces: DeployableNamespace[];
+  defaultReplicas: number;
+  /** A promotion's proposal: the target namespace, the source's digest and replicas. */
+  initial?: Partial<Pick<Choice, "namespaceId" | "version" | "replicas">>;
+  /** A promotion's source namespace: the preview lists how the manifest differs from what was applied there. */
+  compareWith?: string;
+}) {
   const router = useRouter();
-  const [choice, setChoice] = useState<Choice>({ namespaceId: namespaces[0]?.id ?? "", version: "", replicas: "", whenBusy: "refuse" });
+  const [choice, setChoice] = useState<Choice>({ namespaceId: namespaces[0]?.id ?? "", version: "", replicas: "", whenBusy: "refuse", ...initial });
   const [previewed, setPreviewed] = useState<{ key: string; preview: DeploymentPreview } | null>(null);
   const key = JSON.stringify(choice);
   const preview = useMutation({
-    mutationFn: () => callApi<DeploymentPreview>("/api/v1/deployments/preview", { method: "POST", body: requestBody(service, choice) }),
+    mutationFn: () => callApi<DeploymentPreview>("/api/v1/deployments/preview", { method: "POST", body: { ...requestBody(service, choice), compareWith } }),
     onSuccess: (result) => setPreviewed({ key, preview: result }),
   });
   const deploy = useMutation({
@@ -197,6 +211,7 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
               </DataTable>
             </Card>
           )}
+          {current.comparedWith && <PromotionDifference comparedWith={current.comparedWith} target={current.namespace} />}
           <Card>
             <CardTitle>
               Changes against{" "}
@@ -222,5 +237,39 @@ export function DeployForm({ service, namespaces, defaultReplicas }: { service: 
       )}
       {previewed && !current && <p className="text-sm text-muted-foreground">You changed the choice; preview again to see what will be applied.</p>}
     </div>
+  );
+}
+
+/** A promotion's configuration difference: what the target gets against what runs in the source, field by field. */
+function PromotionDifference({
+  comparedWith,
+  target,
+}: {
+  comparedWith: NonNullable<DeploymentPreview["comparedWith"]>;
+  target: DeploymentPreview["namespace"];
+}) {
+  const source = `${comparedWith.namespace.name} (${comparedWith.namespace.environment})`;
+  return (
+    <Card aria-label={`Difference from ${comparedWith.namespace.name}`}>
+      <CardTitle>
+        Configuration in {target.name} ({target.environment}) against {source}
+        {comparedWith.revision !== null ? `, revision ${comparedWith.revision}` : ""}
+      </CardTitle>
+      {comparedWith.revision === null ? (
+        <p className="text-sm">Wharf has not applied this service in {source}, so there is nothing to compare with.</p>
+      ) : comparedWith.changes.length === 0 ? (
+        <p className="text-sm">The same image, replicas, resources, probes and environment as {source}.</p>
+      ) : (
+        <DataTable caption={`Fields that differ from ${source}`} columns={["Field", `In ${comparedWith.namespace.name}`, `In ${target.name} after this`]}>
+          {comparedWith.changes.map((change) => (
+            <Row key={change.field}>
+              <Cell>{change.label}</Cell>
+              <Cell className="break-all font-mono text-xs">{change.now ?? "not set"}</Cell>
+              <Cell className="break-all font-mono text-xs">{change.next ?? "not set"}</Cell>
+            </Row>
+          ))}
+        </DataTable>
+      )}
+    </Card>
   );
 }

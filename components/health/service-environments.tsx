@@ -6,6 +6,7 @@ import { HealthStateBadge } from "@/components/health/health-state-badge";
 import { HealthReasons } from "@/components/health/health-reasons";
 import { TrendCharts } from "@/components/health/trend-charts";
 import type { ServiceEnvironment } from "@/lib/health/get-service-health";
+import { laterEnvironments } from "@/lib/clusters/cluster-view";
 import type { TierThresholdsView } from "@/lib/health/get-health-thresholds";
 
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
@@ -96,6 +97,20 @@ export function ServiceEnvironments({
                 </span>
               )}
             </div>
+            {canDeploy && environment.kubernetes?.digest && laterEnvironments(environment.environment).length > 0 && (
+              <p>
+                <Link
+                  href={`/catalog/${slug}/deploy?from=${environment.namespace.id}`}
+                  className="text-sm font-medium text-primary underline underline-offset-2"
+                  aria-label={
+                    `Promote ${environment.kubernetes.tag ?? "this version"} to ${laterEnvironments(environment.environment).join(" or ")}, ` +
+                    `from ${environment.namespace.name}`
+                  }
+                >
+                  Promote {environment.kubernetes.tag ?? "this version"} to {laterEnvironments(environment.environment).join(" or ")}
+                </Link>
+              </p>
+            )}
             <dl className="grid grid-cols-[minmax(0,1fr)] gap-4 sm:grid-cols-2 lg:grid-cols-4">
               <Fact label="Version running">
                 {environment.kubernetes?.image ? (

@@ -6,7 +6,7 @@ import { serviceQuery } from "@/lib/catalog/list-services";
 import { createTeamInput, updateTeamInput } from "@/lib/teams/team-input";
 import { decisionInput, namespaceRequestInput, quotaChangeInput } from "@/lib/namespaces/namespace-input";
 import { namespacePolicyInput } from "@/lib/namespaces/set-namespace-policy";
-import { deployInput } from "@/lib/deployments/deploy-input";
+import { deployInput, previewInput } from "@/lib/deployments/deploy-input";
 import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { environments } from "@/lib/clusters/cluster-view";
 import { rejectDeploymentInput } from "@/lib/deployments/reject-input";
@@ -451,7 +451,7 @@ export function openApiDocument(serverUrl: string) {
         post: {
           summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations",
           operationId: "previewDeployment",
-          requestBody: body(schema(deployInput)),
+          requestBody: body(schema(previewInput)),
           responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 503) },
         },
       },

@@ -144,6 +144,12 @@ export const cancellation = z.object({
   cancelled: deploymentView,
   rollback: deploymentView.nullable().describe("The rollback it started, when it had been applied and an earlier revision succeeded."),
 });
+const fieldChange = z.object({
+  field: z.string().describe("image, replicas, requests.cpu, limits.memory, ports, probe.readiness, env.NAME, ..."),
+  label: z.string(),
+  now: z.string().nullable().describe("null: not set in what runs now, or nothing runs there yet"),
+  next: z.string().nullable().describe("null: this deployment removes it"),
+});
 const violation = z.object({ code: z.string(), message: z.string(), field: z.string().optional() });
 export const deploymentPreview = z.object({
   service: z.object({ slug: z.string() }),
@@ -159,6 +165,14 @@ export const deploymentPreview = z.object({
     .object({ id: z.string(), revision: z.number().int(), status: z.string() })
     .nullable()
     .describe("A rollout that holds or waits for the slot: deploying now is refused, or queued behind it."),
+  comparedWith: z
+    .object({
+      namespace: z.object({ id: z.string(), name: z.string(), environment: z.string() }),
+      revision: z.number().int().nullable().describe("Wharf's last applied revision there; null when Wharf never applied one"),
+      changes: z.array(fieldChange).describe("How this manifest differs from that one: `now` is the other namespace's value, `next` this deployment's"),
+    })
+    .nullable()
+    .describe("With compareWith (a promotion): the difference from what Wharf applied last in that namespace; null without it."),
 });
 
 const manifestDiff = z.object({
@@ -167,12 +181,6 @@ const manifestDiff = z.object({
   removed: z.number().int(),
   unified: z.string().describe("`diff -u` text: --- current / +++ next, 3 lines of context"),
   lines: z.array(z.object({ kind: z.enum(["hunk", "context", "added", "removed"]), text: z.string() })),
-});
-const fieldChange = z.object({
-  field: z.string().describe("image, replicas, requests.cpu, limits.memory, ports, probe.readiness, env.NAME, ..."),
-  label: z.string(),
-  now: z.string().nullable().describe("null: not set in what runs now, or nothing runs there yet"),
-  next: z.string().nullable().describe("null: this deployment removes it"),
 });
 export const approvalsInbox = z.object({
   count: z.number().int().describe("Everything waiting for you; each list shows at most 100, oldest first"),

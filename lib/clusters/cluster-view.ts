@@ -3,6 +3,12 @@ import type { Cluster } from "@/lib/db/generated/client";
 export const environments = ["dev", "test", "prod"] as const;
 export type Environment = (typeof environments)[number];
 
+/** The environments after `environment` in the order code moves through them; none after prod or for an unknown one. */
+export function laterEnvironments(environment: string): string[] {
+  const index = (environments as readonly string[]).indexOf(environment);
+  return index === -1 ? [] : environments.slice(index + 1);
+}
+
 export interface ClusterView {
   id: string;
   name: string;

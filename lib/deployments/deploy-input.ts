@@ -130,6 +130,17 @@ function namespaceRefProblem(input: { namespaceId?: string; cluster?: string; na
   return undefined;
 }
 
+/** A preview's own field, beside the deployment request's: the namespace to compare with (a promotion's source). */
+export const previewCompareInput = z.object({
+  compareWith: z
+    .uuid({ error: "compareWith must be a namespace's id, as the namespaces list shows it." })
+    .optional()
+    .describe("A namespace of the same team (a promotion's source): the preview lists how its manifest differs from what Wharf applied there last."),
+});
+
+/** The preview's body, as the OpenAPI document states it. */
+export const previewInput = z.intersection(deployInput, previewCompareInput);
+
 export type DeployInput = z.input<typeof deployInput>;
 export type ParsedDeployInput = z.output<typeof deployInput>;
 

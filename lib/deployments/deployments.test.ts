@@ -31,6 +31,7 @@ import { rolloutInformer, stopRolloutInformers } from "./rollout-informers";
 import { setNamespacePolicy } from "@/lib/namespaces/set-namespace-policy";
 import { defaultPolicies } from "@/lib/namespaces/namespace-policy";
 import type { DeploymentView } from "./deployment-view";
+import { getPromotionSource } from "./promotion";
 
 const endpoints = readEndpoints();
 const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
@@ -450,6 +451,67 @@ describe("production approval", () => {
       await getPrisma().auditEvent.count({ where: { action: "namespace_policy.update", resourceId: "prod", outcome: "success", actorId: admin.userId } }),
     ).toBe(1);
   }, 60_000);
+});
+
+describe("promotion", () => {
+  it("deploys the exact digest that runs in dev to prod, through the approval gate, and shows how the configuration differs", async () => {
+    const api = await service("promo");
+    const ran = await rollOut(await deploy(member, api, dev, "3.1.0", { replicas: 3 }));
+    expect(ran.status).toBe("succeeded");
+    const source = await getPromotionSource({ actor: member, slug: api, namespaceId: dev });
+    expect(source).toMatchObject({
+      namespace: { id: dev, environment: "dev" },
+      image: `contoso.azurecr.io/${slug}/promo:3.1.0`,
+      tag: "3.1.0",
+      replicas: 3,
+      revision: 1,
+      laterEnvironments: ["test", "prod"],
+    });
+    expect(source.digest).toMatch(/^sha256:[a-f0-9]{64}$/);
+
+    const preview = await previewDeployment({
+      actor: member,
+      input: { service: api, namespaceId: prod, digest: source.digest, replicas: 3, compareWith: dev },
+    });
+    expect(preview.needsApproval).toBe(true);
+    expect(preview.comparedWith).toMatchObject({ namespace: { id: dev, environment: "dev" }, revision: 1 });
+    // The image: the same content, now pinned by digest; replicas and resources the same, so not listed.
+    expect(preview.comparedWith!.changes.map((change) => change.field)).toContain("image");
+    expect(preview.comparedWith!.changes.find((change) => change.field === "image")).toMatchObject({
+      now: `contoso.azurecr.io/${slug}/promo:3.1.0`,
+      next: `contoso.azurecr.io/${slug}/promo@${source.digest}`,
+    });
+    expect(preview.comparedWith!.changes.map((change) => change.field)).not.toContain("replicas");
+
+    const promoted = await createDeployment({ actor: member, input: { service: api, namespaceId: prod, digest: source.digest, replicas: 3 } });
+    expect(promoted).toMatchObject({ status: "awaiting-approval", needsApproval: true });
+    const done = await rollOut(await approveDeployment({ actor: teammate, deploymentId: promoted.id }));
+    expect(done.status).toBe("succeeded");
+    // What runs in prod now is what ran in dev: the same digest, as the cluster resolved it.
+    expect(await getPromotionSource({ actor: member, slug: api, namespaceId: dev })).toMatchObject({ digest: source.digest });
+    expect((await getPrisma().deployment.findUniqueOrThrow({ where: { id: promoted.id } })).image).toBe(`contoso.azurecr.io/${slug}/promo@${source.digest}`);
+  }, 90_000);
+
+  it("refuses to promote from the last environment, from where nothing runs, another team's namespace, or for an outsider, saying why", async () => {
+    const api = await service("promo-no");
+    await expect(getPromotionSource({ actor: member, slug: api, namespaceId: prod })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("nowhere to promote to"),
+    });
+    await expect(getPromotionSource({ actor: member, slug: api, namespaceId: dev })).rejects.toMatchObject({
+      code: "conflict",
+      message: expect.stringContaining(`No ready pod of ${api} runs in`),
+    });
+    await expect(getPromotionSource({ actor: outsider, slug: api, namespaceId: dev })).rejects.toMatchObject({ code: "forbidden" });
+    const theirs = await service("promo-theirs", { teamId: otherTeam.id });
+    await expect(getPromotionSource({ actor: admin, slug: theirs, namespaceId: dev })).rejects.toMatchObject({
+      code: "invalid_input",
+      message: expect.stringContaining("is not one of"),
+    });
+    await expect(
+      previewDeployment({ actor: member, input: { service: api, namespaceId: prod, tag: "1.0.0", compareWith: "not-a-uuid" } }),
+    ).rejects.toMatchObject({ code: "invalid_input", path: ["compareWith"] });
+  });
 });
 
 describe("rollback and cancel", () => {

@@ -5,7 +5,7 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import type { Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
-import { deployInput, imageVersionOf, namespaceRefOf } from "./deploy-input";
+import { deployInput, imageVersionOf, namespaceRefOf, previewCompareInput } from "./deploy-input";
 import { approvalRequired } from "./deployment-settings";
 import { assertNamespaceReady, lastAppliedManifest, loadTarget, readNamespaceState } from "./deployment-target";
 import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
@@ -14,6 +14,8 @@ import type { PolicyViolation } from "./policy";
 import { policyFor, renderFor } from "./create-deployment";
 import { busyDeployment, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
+import { productionDifference, type FieldChange } from "./production-difference";
+import { AppError } from "@/lib/errors";
 
 export interface DeploymentPreview {
   service: { slug: string };
@@ -30,11 +32,33 @@ export interface DeploymentPreview {
   needsApproval: boolean;
   /** A rollout that holds or waits for the slot: deploying now is refused, or queued behind it. */
   busy: { revision: number; status: string } | null;
+  /**
+   * With `compareWith` (a promotion): field by field, how this manifest differs from the one
+   * Wharf applied last in that namespace of the same team; null without it.
+   */
+  comparedWith: { namespace: { id: string; name: string; environment: string }; revision: number | null; changes: FieldChange[] } | null;
+}
+
+async function comparison(serviceId: string, teamId: string, namespaceId: string, next: Parameters<typeof productionDifference>[1]) {
+  const prisma = getPrisma();
+  const namespace = await prisma.namespace.findUnique({ where: { id: namespaceId }, select: { id: true, name: true, environment: true, teamId: true } });
+  if (!namespace || namespace.teamId !== teamId) {
+    throw new AppError("not_found", "There is no such namespace of this service's team to compare with; pick one where the service runs.", {
+      path: ["compareWith"],
+    });
+  }
+  const last = await lastAppliedManifest(prisma, serviceId, namespace.id);
+  return {
+    namespace: { id: namespace.id, name: namespace.name, environment: namespace.environment },
+    revision: last?.revision ?? null,
+    changes: productionDifference(last?.deployment ?? null, next),
+  };
 }
 
 async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unknown }): Promise<DeploymentPreview> {
   const prisma = getPrisma();
   const request = parseInput(deployInput, input);
+  const { compareWith } = parseInput(previewCompareInput, input);
   const ref = namespaceRefOf(request);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
   assertNamespaceReady(target.namespace, ref);
@@ -49,6 +73,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const yaml = manifestYaml(rendered);
   // The busy rule is shown as `busy`, so the page can offer to queue instead.
   const violations = policyFor(target, state, rendered, actor, getConfig().azure.allowedRegistries, null);
+  const comparedWith = compareWith ? await comparison(target.service.id, target.service.ownerTeamId, compareWith, rendered.deployment) : null;
   return {
     service: { slug: target.service.slug },
     namespace: { id: target.namespace.id, name: target.namespace.name, environment: target.namespace.environment, cluster: target.namespace.cluster.name },
@@ -60,6 +85,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
     violations,
     needsApproval,
     busy,
+    comparedWith,
   };
 }
 

@@ -3,6 +3,7 @@
 // the objects, Wharf's own record of the last rollout, the clock and the
 // restart history are inputs.
 import type { DeploymentJson, PodJson } from "@/lib/deployments/rollout-state";
+import { runningImage } from "@/lib/deployments/running-image";
 import type { KubernetesObservation } from "@/lib/health/types";
 
 /** Wharf's last rollout of the service in the namespace (the newest Deployment row that was applied). */
@@ -71,26 +72,6 @@ function imageParts(image: string | undefined): { tag: string | null; digest: st
   const lastSegment = reference!.slice(reference!.lastIndexOf("/") + 1);
   const colon = lastSegment.lastIndexOf(":");
   return { tag: colon >= 0 ? lastSegment.slice(colon + 1) : null, digest: digest ?? null };
-}
-
-/** The image most of the ready pods run (first container), with the digest the kubelet resolved. */
-function runningImage(pods: readonly PodJson[]): { image: string; digest: string | null } | null {
-  const counts = new Map<string, { pods: number; digest: string | null }>();
-  for (const pod of pods) {
-    if (pod.metadata?.deletionTimestamp) continue;
-    const ready = pod.status?.conditions?.find((condition) => condition.type === "Ready")?.status === "True";
-    const image = pod.spec?.containers?.[0]?.image;
-    const status = pod.status?.containerStatuses?.find((candidate) => candidate.name === pod.spec?.containers?.[0]?.name) ?? pod.status?.containerStatuses?.[0];
-    if (!image || !(ready || status?.ready)) continue;
-    const resolved = status?.imageID?.includes("@") ? status.imageID.slice(status.imageID.indexOf("@") + 1) : null;
-    const entry = counts.get(image) ?? { pods: 0, digest: null };
-    entry.pods += 1;
-    entry.digest ??= resolved;
-    counts.set(image, entry);
-  }
-  let best: { image: string; digest: string | null; pods: number } | null = null;
-  for (const [image, entry] of counts) if (!best || entry.pods > best.pods) best = { image, ...entry };
-  return best && { image: best.image, digest: best.digest };
 }
 
 function notReadySince(pod: PodJson): string | null {
