@@ -3,6 +3,8 @@ import { readyNamespace, signInAs } from "./fixtures";
 
 // Promotion as a team does it: what runs in dev, by its digest, to prod, through the approval gate.
 test("a member promotes what runs in dev to prod: the same digest, the configuration difference shown, a teammate approves", async ({ page, browser }) => {
+  // Two namespaces provisioned, two rollouts and a health cycle in between.
+  test.setTimeout(300_000);
   const suffix = Date.now().toString(36);
   const devName = `payments-pdv${suffix}`;
   const prodName = `payments-ppr${suffix}`;
@@ -11,7 +13,12 @@ test("a member promotes what runs in dev to prod: the same digest, the configura
   const admin = await adminContext.newPage();
   await signInAs(admin, "admin");
   const devId = await readyNamespace(page, admin, { team: "payments", cluster: "aks-dev-weu", name: devName, justification: "End-to-end test of promotion" });
-  const prodId = await readyNamespace(page, admin, { team: "payments", cluster: "aks-prod-weu", name: prodName, justification: "End-to-end test of promotion" });
+  const prodId = await readyNamespace(page, admin, {
+    team: "payments",
+    cluster: "aks-prod-weu",
+    name: prodName,
+    justification: "End-to-end test of promotion",
+  });
   await adminContext.close();
 
   await page.goto("/catalog/card-tokenizer/deploy");
@@ -29,7 +36,10 @@ test("a member promotes what runs in dev to prod: the same digest, the configura
     await expect(promote).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 60_000 });
   const devCard = page.getByRole("region", { name: `dev: ${devName}` }).or(page.locator(`[aria-label="dev: ${devName}"]`));
-  const digest = (await devCard.getByTitle(/^sha256:/).first().getAttribute("title"))!;
+  const digest = (await devCard
+    .getByTitle(/^sha256:/)
+    .first()
+    .getAttribute("title"))!;
   expect(digest).toMatch(/^sha256:[a-f0-9]{64}$/);
   await promote.click();
 
