@@ -26,24 +26,22 @@ export async function startBenchWharf(options: { name: string; port: number; kee
   rmSync(dataDir, { recursive: true, force: true });
   const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
   const base = `http://localhost:${options.port}`;
-  const launcher = spawn(
-    process.execPath,
-    [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(options.keepBuild ? [] : ["--rebuild"])],
-    {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(options.port),
-        WHARF_DATA_DIR: dataDir,
-        WHARF_MODE: "sandbox",
-        DATABASE_URL: database.url,
-        LOG_LEVEL: "warn",
-        ...options.env,
-      },
-      // The launcher's own lines ("the web server … starting it again") go to stdout: kept, they say what a restart did.
-      stdio: ["ignore", "inherit", "inherit"],
+  // As `npm start` runs it: node with tsx's loader, so the SIGTERM of stop() reaches the launcher itself. Through tsx's CLI
+  // (as bench/boards.ts starts it) the launcher's web server outlived a run, still holding the port.
+  const launcher = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(options.keepBuild ? [] : ["--rebuild"])], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      WHARF_DATA_DIR: dataDir,
+      WHARF_MODE: "sandbox",
+      DATABASE_URL: database.url,
+      LOG_LEVEL: "warn",
+      ...options.env,
     },
-  );
+    // The launcher's own lines ("the web server … starting it again") go to stdout: kept, they say what a restart did.
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const stop = async () => {
     if (launcher.exitCode === null && launcher.signalCode === null) {
       launcher.kill("SIGTERM");
