@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 
-function descendants(pid: number): number[] {
+/** The ids of every process under `pid`, children first. */
+export function descendants(pid: number): number[] {
   const out = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" });
   const children = new Map<number, number[]>();
   for (const line of out.trim().split("\n")) {
@@ -50,4 +51,28 @@ export function webCpuSeconds(launcherPid: number): number {
     }
   }
   return ticks / 100;
+}
+
+/** The command line of a process, or "" once it has ended. */
+export function processCommand(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ").trim();
+  } catch {
+    return "";
+  }
+}
+
+/** The web server under a launcher (`scripts/web-server.ts` names itself next-server), if one runs. */
+export function webServerPid(launcherPid: number): number | undefined {
+  return descendants(launcherPid).find((pid) => processCommand(pid).startsWith("next-server"));
+}
+
+/** RSS in MB of one process (not its children), or 0 once it has ended. */
+export function processRssMb(pid: number): number {
+  try {
+    const kb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+    return Number(kb ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
 }

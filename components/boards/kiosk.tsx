@@ -113,10 +113,10 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         source?.close();
         source = null;
         failures += 1;
-        // A refused screen gets 401 from the stream, which EventSource cannot read: the snapshot says why.
-        void load().then(() => {
-          if (!stopped && !refused.current) retry = setTimeout(connect, reconnectDelayMs(failures));
-        });
+        // The wait comes first: every screen of a web process that ended lost its stream in the same instant, and a read
+        // at once would bring them back together. A refused screen gets 401 from the stream, which EventSource cannot
+        // read: the snapshot says why.
+        retry = setTimeout(() => void load().then(connect), reconnectDelayMs(failures));
       };
     };
     // The first snapshot comes through the stream (or, when the stream fails, from its error handler).

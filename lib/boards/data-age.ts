@@ -22,11 +22,22 @@ export function formatAge(seconds: number): string {
 }
 
 /**
- * The wait before a screen reconnects after its n-th failure in a row: 1 to 2 s at first, doubling up to 30 to 60 s, half of it random,
- * so screens a restart dropped together come back spread out.
+ * The wait before a screen reads its snapshot and reconnects after its n-th failure in a row: 2 to 4 s at first, doubling up to
+ * 30 to 60 s, half of it random. Every screen of a web process that ends loses its stream in the same instant; the first wait
+ * is what spreads them (bench/board-restart.ts), so it is not shorter: a wall screen can spare a few seconds, a web process
+ * 500 screens' snapshot reads and streams in one second less so.
  */
 export function reconnectDelayMs(failures: number, random?: () => number): number {
-  return backoffWithJitter(failures, { initial: 2_000, max: 60_000 }, random);
+  return backoffWithJitter(failures, { initial: 4_000, max: 60_000 }, random);
+}
+
+/**
+ * How long the server keeps a screen's stream before ending it (the screen reconnects, which checks its token again): 8 to
+ * 10 minutes, each stream its own. Without the spread, screens that came back together after a restart would end their
+ * streams together every 10 minutes and reconnect together for as long as they run.
+ */
+export function displayStreamLifetimeMs(random: () => number = Math.random): number {
+  return 8 * 60_000 + Math.floor(random() * 2 * 60_000);
 }
 
 /** A screen refetches after a notice within this spread, so 500 screens do not ask in the same millisecond. */

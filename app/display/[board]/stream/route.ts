@@ -10,8 +10,9 @@
 // of the stream, says the screen's token was revoked, expired or its board
 // or playlist deleted.
 // A playlist's edit may bring new boards: the stream follows them (and drops
-// the ones it lost). Streams end after 10 minutes (or at the token's expiry)
-// and the screen reconnects, which checks its token again.
+// the ones it lost). Streams end after 8 to 10 minutes, each its own
+// (`displayStreamLifetimeMs`), or at the token's expiry, and the screen
+// reconnects, which checks its token again.
 import { withDisplay } from "@/lib/auth/display-route";
 import { checkDisplayToken, displayCookieName, displayRefusalMessages, touchDisplay } from "@/lib/auth/display-token";
 import type { Actor } from "@/lib/auth/permissions";
@@ -20,12 +21,11 @@ import { sseEventOfJson, sseResponse } from "@/lib/changes/sse-stream";
 import { latestBoardSnapshot, watchBoardSnapshots } from "@/lib/boards/board-snapshot-feed";
 import { getDisplaySnapshot } from "@/lib/boards/get-board-snapshot";
 import { appVersion } from "@/lib/boards/app-version";
+import { displayStreamLifetimeMs } from "@/lib/boards/data-age";
 import { displaySnapshotJson } from "@/lib/boards/snapshot-json";
 import type { DisplaySnapshot } from "@/lib/boards/board-snapshot";
 
 const snapshotEvent = (body: DisplaySnapshot) => sseEventOfJson("snapshot", displaySnapshotJson(body));
-
-const streamLifetimeMs = 10 * 60_000;
 
 export const GET = withDisplay(async (request, { slug, display }) => {
   await touchDisplay(display, request.headers.get("user-agent"));
@@ -33,7 +33,7 @@ export const GET = withDisplay(async (request, { slug, display }) => {
   const { displayId, playlistId } = display.actor;
   return sseResponse(request, {
     retryMs: 5000,
-    lifetimeMs: Math.min(streamLifetimeMs, display.expiresAt.getTime() - Date.now()),
+    lifetimeMs: Math.min(displayStreamLifetimeMs(), display.expiresAt.getTime() - Date.now()),
     async start(channel) {
       /** The boards this stream is written, each with how to stop. */
       const watched = new Map<string, () => void>();

@@ -1,0 +1,102 @@
+// What the wall-board benches share (bench/board-soak.ts, bench/board-restart.ts): Wharf under `scripts/start.ts` on
+// its own embedded PostgreSQL and data folder, the API as a signed-in persona, a board with a display token, and
+// Chromium launched as the project's Playwright config launches it (WHARF_CHROMIUM_PATH chooses another browser,
+// `playwright` Playwright's own).
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { chromium, type Browser } from "@playwright/test";
+import { startEmbeddedPostgres } from "../lib/db/embedded";
+import { freePort } from "../lib/net/free-port";
+import { BenchBrowser } from "./http-session";
+
+export const root = resolve(import.meta.dirname, "..");
+export const sleep = (millis: number) => new Promise((done) => setTimeout(done, millis));
+
+export interface BenchWharf {
+  base: string;
+  launcher: ChildProcess;
+  /** Stops the launcher (which stops the web server and the sandbox), then PostgreSQL. */
+  stop(): Promise<void>;
+}
+
+/** Starts Wharf in sandbox mode; rebuilt unless `keepBuild`. `env` adds to (or overrides) the launcher's environment. */
+export async function startBenchWharf(options: { name: string; port: number; keepBuild: boolean; env?: Record<string, string> }): Promise<BenchWharf> {
+  const dataDir = join(root, ".data", options.name);
+  rmSync(dataDir, { recursive: true, force: true });
+  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
+  const base = `http://localhost:${options.port}`;
+  // As `npm start` runs it: node with tsx's loader, so the SIGTERM of stop() reaches the launcher itself. Through tsx's CLI
+  // (as bench/boards.ts starts it) the launcher's web server outlived a run, still holding the port.
+  const launcher = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(options.keepBuild ? [] : ["--rebuild"])], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      WHARF_DATA_DIR: dataDir,
+      WHARF_MODE: "sandbox",
+      DATABASE_URL: database.url,
+      LOG_LEVEL: "warn",
+      ...options.env,
+    },
+    // The launcher's own lines ("the web server … starting it again") go to stdout: kept, they say what a restart did.
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  const stop = async () => {
+    if (launcher.exitCode === null && launcher.signalCode === null) {
+      launcher.kill("SIGTERM");
+      await new Promise((done) => launcher.once("exit", done));
+    }
+    await database.stop();
+  };
+  try {
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
+      if (launcher.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
+      await sleep(500);
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { base, launcher, stop };
+}
+
+/** A JSON request to Wharf's API as a signed-in persona; throws with the answer on anything but 2xx. */
+export async function api<T>(base: string, persona: BenchBrowser, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { cookie: persona.header(), origin: base, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+export async function signedIn(base: string, persona: string): Promise<BenchBrowser> {
+  const browser = new BenchBrowser();
+  await browser.signIn(base, persona);
+  return browser;
+}
+
+/** Chromium as playwright.config.ts launches it. */
+export async function launchChromium(): Promise<Browser> {
+  const path = process.env.WHARF_CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : "playwright");
+  return chromium.launch({
+    executablePath: path === "playwright" ? undefined : path,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-quic",
+      "--no-first-run",
+    ],
+  });
+}
+
+export function percentChange(from: number, to: number): number {
+  return from === 0 ? 0 : ((to - from) / from) * 100;
+}
