@@ -9,6 +9,7 @@ import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
 import { EdgeOperations } from "@/components/appmap/edge-operations";
 import type { MapEdge } from "@/lib/appmap/types";
+import { edgeFailure, type EdgeFailureLevel } from "@/lib/appmap/edge-failure";
 import type { HealthState } from "@/lib/health/types";
 
 type MapNodeData = {
@@ -66,11 +67,20 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
 
 const nodeTypes = { box: MapNodeBox };
 
-function edgeColour(failurePct: number | null): string {
-  if (failurePct === null) return "#64748b";
-  if (failurePct >= 5) return "#dc2626";
-  if (failurePct >= 1) return "#d97706";
-  return "#16a34a";
+const edgeColours: Record<EdgeFailureLevel, string> = { none: "#64748b", ok: "#16a34a", elevated: "#d97706", failing: "#dc2626" };
+
+/** The words an edge's level adds to its label and its accessible name (never colour alone). */
+function failureWords(edge: Pick<MapEdge, "failurePct" | "recent">): string | null {
+  const { level, recentlyWorse } = edgeFailure(edge);
+  if (level !== "failing" && level !== "elevated") return null;
+  const word = level === "failing" ? "failing" : "elevated failures";
+  return recentlyWorse ? `${word} now` : word;
+}
+
+function recentText(edge: Pick<MapEdge, "recent">): string | null {
+  const recent = edge.recent;
+  if (!recent || recent.failurePct === null) return null;
+  return `${recent.failurePct.toFixed(1)} % of ${Math.round(recent.calls)} calls in the last ${recent.minutes} minutes failed`;
 }
 
 function edgeWidth(calls: number, maxCalls: number): number {
@@ -123,17 +133,27 @@ function EdgeDetails({
           Close
         </button>
       </div>
-      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-5">
+      <dl className="grid grid-cols-2 gap-2 sm:grid-cols-6">
         <Figure label="Calls">{Math.round(edge.calls).toLocaleString("en")}</Figure>
         <Figure label="Failed">{Math.round(edge.failedCalls).toLocaleString("en")}</Figure>
         <Figure label="Failure %">
-          <span style={{ color: edgeColour(edge.failurePct) }}>{edge.failurePct === null ? "—" : `${edge.failurePct.toFixed(2)} %`}</span>
+          <span style={{ color: edgeColours[edgeFailure({ failurePct: edge.failurePct }).level] }}>
+            {edge.failurePct === null ? "—" : `${edge.failurePct.toFixed(2)} %`}
+          </span>
+        </Figure>
+        <Figure label={`Last ${edge.recent?.minutes ?? 2} min`}>
+          {edge.recent?.failurePct == null ? "—" : `${edge.recent.failurePct.toFixed(2)} % of ${Math.round(edge.recent.calls).toLocaleString("en")}`}
         </Figure>
         <Figure label="Average">{several || edge.avgMs === null ? "—" : `${edge.avgMs} ms`}</Figure>
         <Figure label="p95">{several || edge.p95Ms === null ? "—" : `${edge.p95Ms} ms`}</Figure>
       </dl>
       {several && (
         <p className="text-muted-foreground">{edge.merged} edges of a collapsed team, added up; expand the team for each one&apos;s average and p95.</p>
+      )}
+      {edgeFailure(edge).recentlyWorse && (
+        <p className="font-semibold" style={{ color: edgeColours[edgeFailure(edge).level] }}>
+          {failureWords(edge) === "failing now" ? "✕ Failing now" : "! Elevated failures now"}: {recentText(edge)}, more than this window&apos;s rate shows.
+        </p>
       )}
       {edge.selfCall && <p>A call from the component to itself.</p>}
       {edge.stale && <p className="text-amber-700 dark:text-amber-400">Some of these figures come from a workspace whose last fetch failed or is old.</p>}
@@ -244,6 +264,11 @@ export function AppMap({
         existing.calls += edge.calls;
         existing.failedCalls += edge.failedCalls;
         existing.failurePct = existing.calls > 0 ? (100 * existing.failedCalls) / existing.calls : null;
+        if (edge.recent) {
+          const calls = (existing.recent?.calls ?? 0) + edge.recent.calls;
+          const failedCalls = (existing.recent?.failedCalls ?? 0) + edge.recent.failedCalls;
+          existing.recent = { minutes: edge.recent.minutes, calls, failedCalls, failurePct: calls > 0 ? (100 * failedCalls) / calls : null };
+        }
         if (edge.declaration === "undeclared") existing.declaration = "undeclared";
         existing.stale ||= edge.stale;
       }
@@ -251,17 +276,21 @@ export function AppMap({
     const shownIds = new Set(nodes.filter((node) => !node.data.dimmed).map((node) => node.id));
     const edges: Edge[] = [...merged.values()].map((edge) => {
       const faint = focused !== null && !(shownIds.has(edge.source) && shownIds.has(edge.target));
-      const colour = edgeColour(edge.failurePct);
+      const colour = edgeColours[edgeFailure(edge).level];
       const failure = edge.failurePct === null ? "" : `, ${edge.failurePct.toFixed(1)} % failed`;
+      const words = failureWords(edge);
+      const recent = recentText(edge);
+      const labels = [edge.declaration === "undeclared" ? "undeclared" : null, words].filter(Boolean);
       return {
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: edge.declaration === "undeclared" ? "undeclared" : undefined,
+        label: labels.length ? labels.join(" · ") : undefined,
         interactionWidth: 16,
         ariaLabel:
           `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ` +
-          `${Math.round(edge.calls)} calls${failure}${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
+          `${Math.round(edge.calls)} calls${failure}${words ? `, ${words}` : ""}${recent ? ` (${recent})` : ""}` +
+          `${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
         style: {
           stroke: colour,
           strokeWidth: edgeWidth(edge.calls, maxCalls),

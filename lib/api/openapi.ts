@@ -897,6 +897,19 @@ export function openApiDocument(serverUrl: string) {
                             declaration: { type: "string", enum: ["declared", "undeclared", "not-applicable"] },
                             selfCall: { type: "boolean" },
                             stale: { type: "boolean", description: "Part of its figures come from a workspace whose last fetch failed or is old" },
+                            recent: {
+                              type: "object",
+                              description:
+                                "Its calls in the last minutes before the latest 1-hour fetch (absent when none is current); " +
+                                "the map colours an edge by the worse of this and the window's rate",
+                              required: ["minutes", "calls", "failedCalls", "failurePct"],
+                              properties: {
+                                minutes: { type: "integer" },
+                                calls: { type: "number" },
+                                failedCalls: { type: "number" },
+                                failurePct: { type: ["number", "null"] },
+                              },
+                            },
                           },
                         },
                       },

@@ -199,3 +199,40 @@ describe("buildMap", () => {
     expect(buildMap(input([...rows].reverse()))).toEqual(buildMap(input(rows)));
   });
 });
+
+describe("buildMap: the last minutes' calls (decision 0053)", () => {
+  const fetched = (rows: MapEdgeRow[], stale = false) => ({ workspace: "log-dev", fetchedAt: new Date("2026-12-04T12:00:00Z"), error: null, stale, rows });
+
+  it("carries each edge's recent calls, added up across its rows, beside the window's", () => {
+    const map = buildMap(
+      input([
+        row({ callerRole: "workflow", calleeRole: "delivery", calls: 3_000, failedCalls: 30, recentCalls: 100, recentFailedCalls: 25 }),
+        row({ callerRole: "workflow", calleeRole: "delivery", callerComponentId: prod, calls: 1_000, failedCalls: 0, recentCalls: 40, recentFailedCalls: 0 }),
+        row({ callerRole: "workflow", calleeRole: "package", calls: 500, failedCalls: 1 }),
+      ]),
+    );
+    const delivery = map.edges.find((edge) => edge.id === "svc:workflow->svc:delivery")!;
+    expect(delivery).toMatchObject({ calls: 4_000, failedCalls: 30, failurePct: 0.75 });
+    expect(delivery.recent).toEqual({ minutes: 2, calls: 140, failedCalls: 25, failurePct: 17.86 });
+    // A row stored before the query counted recent calls: none known, rather than zero.
+    expect(map.edges.find((edge) => edge.id === "svc:workflow->svc:package")!.recent).toBeUndefined();
+    // Per environment: only the rows of its components.
+    const dev = buildMap(input([row({ callerRole: "workflow", calleeRole: "delivery", recentCalls: 100, recentFailedCalls: 25 })], { environment: "dev" }));
+    expect(dev.edges[0]!.recent).toMatchObject({ calls: 100, failedCalls: 25 });
+  });
+
+  it("takes a longer window's recent calls from the 1-hour rows, never from a stale fetch, and adds no edge of its own", () => {
+    const day = [row({ callerRole: "workflow", calleeRole: "delivery", calls: 90_000, failedCalls: 90, recentCalls: 5, recentFailedCalls: 0 })];
+    const hour = [
+      row({ callerRole: "workflow", calleeRole: "delivery", calls: 4_000, failedCalls: 30, recentCalls: 140, recentFailedCalls: 25 }),
+      row({ callerRole: "workflow", calleeRole: "package", recentCalls: 10, recentFailedCalls: 10 }),
+      row({ callerRole: "ingestion", calleeKind: "external", dependencyType: "SQL", target: "new-db", recentCalls: 3, recentFailedCalls: 3 }),
+    ];
+    const map = buildMap({ ...input(day), window: "24h", recentFrom: [fetched(hour)] });
+    expect(map.edges.map((edge) => edge.id)).toEqual(["svc:workflow->svc:delivery"]);
+    expect(map.edges[0]!.recent).toMatchObject({ calls: 140, failedCalls: 25 });
+    expect(map.nodes.some((node) => node.id.includes("new-db"))).toBe(false);
+    const stale = buildMap({ ...input(day), window: "24h", recentFrom: [fetched(hour, true)] });
+    expect(stale.edges[0]!.recent).toBeUndefined();
+  });
+});

@@ -1,9 +1,9 @@
 // Pure: the map-edges rows of every workspace, the catalog and the health
 // snapshots in, the application map out. No I/O, so every rule here is tested
 // on fixtures (build-map.test.ts).
-import type { MapEdgeRow, MapWindow } from "@/lib/health/queries";
+import { mapRecentMinutes, type MapEdgeRow, type MapWindow } from "@/lib/health/queries";
 import { healthStateRank, type HealthState } from "@/lib/health/types";
-import type { AppMap, DeclaredNotSeen, MapEdge, MapNode, MapSource } from "@/lib/appmap/types";
+import type { AppMap, DeclaredNotSeen, MapEdge, MapNode, MapSource, RecentCalls } from "@/lib/appmap/types";
 
 export interface CatalogService {
   id: string;
@@ -48,6 +48,11 @@ export interface BuildMapInput {
   sevenDayPairs?: ReadonlySet<string>;
   /** Past this many targets of one dependency type, the least-called are drawn as one group node. */
   maxTargetsPerType?: number;
+  /**
+   * The rows whose recent calls (the last minutes before their fetch) the edges carry: the 1-hour window's, fetched
+   * every cycle, for the 24-hour and 7-day maps. Omitted: the window's own rows (right for the 1-hour map).
+   */
+  recentFrom?: readonly WorkspaceEdges[];
 }
 
 const defaultMaxTargetsPerType = 25;
@@ -189,6 +194,22 @@ export function buildMap(input: BuildMapInput): AppMap {
 
   const declaredBySlug = new Map(input.services.map((service) => [service.slug, new Set(service.declared)]));
   const slugOf = (id: string) => nodes.get(id)?.serviceSlug;
+  const recent = recentCalls(input.recentFrom ?? input.workspaces, (row) => {
+    if (environment !== null && input.componentEnvironments.get(row.callerComponentId) !== environment) return undefined;
+    const roleId = (role: string) => {
+      const service = serviceByRole.get(role);
+      return service ? serviceNodeId(service.slug) : unknownRoleNodeId(role);
+    };
+    const target =
+      row.calleeKind === "component"
+        ? roleId(row.calleeRole)
+        : drawnTargets.get(row.dependencyType)?.has(row.target)
+          ? externalNodeId(row.dependencyType, row.target)
+          : externalGroupNodeId(row.dependencyType);
+    const id = `${roleId(row.callerRole)}->${target}`;
+    // Only the window's own edges: a call first seen in the last minutes is on the map at its window's next fetch.
+    return edges.has(id) ? id : undefined;
+  });
   const mapEdges: MapEdge[] = [...edges].map(([id, edge]) => {
     const from = slugOf(edge.source);
     const to = slugOf(edge.target);
@@ -205,6 +226,7 @@ export function buildMap(input: BuildMapInput): AppMap {
       declaration,
       selfCall: edge.source === edge.target,
       stale: edge.stale,
+      ...(recent.has(id) && { recent: recent.get(id) }),
     };
   });
 
@@ -222,6 +244,26 @@ export function buildMap(input: BuildMapInput): AppMap {
   const ownPairs = observedServicePairs(map);
   map.notSeen = declaredNotSeen(input, input.sevenDayPairs ? new Set([...input.sevenDayPairs, ...ownPairs]) : ownPairs);
   return map;
+}
+
+/** Each edge's calls in the last minutes, from the current rows that counted them; `edgeOf` names a row's edge. */
+function recentCalls(workspaces: readonly WorkspaceEdges[], edgeOf: (row: MapEdgeRow) => string | undefined): Map<string, RecentCalls> {
+  const recent = new Map<string, RecentCalls>();
+  for (const workspace of workspaces) {
+    // A stale fetch's last minutes are not recent.
+    if (workspace.stale) continue;
+    for (const row of workspace.rows) {
+      if (row.recentCalls === undefined) continue;
+      const id = edgeOf(row);
+      if (id === undefined) continue;
+      const entry = recent.get(id) ?? { minutes: mapRecentMinutes, calls: 0, failedCalls: 0, failurePct: null };
+      entry.calls += row.recentCalls;
+      entry.failedCalls += row.recentFailedCalls ?? 0;
+      entry.failurePct = entry.calls > 0 ? Math.round((10_000 * entry.failedCalls) / entry.calls) / 100 : null;
+      recent.set(id, entry);
+    }
+  }
+  return recent;
 }
 
 /**

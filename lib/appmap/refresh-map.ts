@@ -152,8 +152,10 @@ async function rebuildSnapshots(input: { polled: ReadonlyMap<string, WorkspaceTe
   const sevenDayPairs = new Map<string, Set<string>>();
   // The fleet-wide 7-day layout seeds every other map that has none yet, so windows and environments share positions.
   let seed: StoredLayout | null = null;
+  // The 1-hour rows are fetched every cycle: the other windows' edges take their last minutes from them.
+  const hourEdges = edgesFor("1h");
   for (const window of ["7d", "24h", "1h"] as const) {
-    const workspaceEdges = edgesFor(window);
+    const workspaceEdges = window === "1h" ? hourEdges : edgesFor(window);
     for (const scope of scopes) {
       const map = buildMap({
         window,
@@ -162,6 +164,7 @@ async function rebuildSnapshots(input: { polled: ReadonlyMap<string, WorkspaceTe
         componentEnvironments,
         services,
         health,
+        recentFrom: hourEdges,
         ...(window !== "7d" && sevenDayPairs.has(scope) && { sevenDayPairs: sevenDayPairs.get(scope) }),
       });
       if (window === "7d") sevenDayPairs.set(scope, observedServicePairs(map));

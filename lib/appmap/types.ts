@@ -44,6 +44,18 @@ export interface MapEdge {
   selfCall: boolean;
   /** Some of its figures come from a workspace whose last fetch failed or is old. */
   stale: boolean;
+  /**
+   * Its calls in the last few minutes before the latest fetch (decision 0053), from the 1-hour window's rows fetched
+   * every cycle; absent when no current row counted them (a stale workspace, rows stored before the query did).
+   */
+  recent?: RecentCalls;
+}
+
+export interface RecentCalls {
+  minutes: number;
+  calls: number;
+  failedCalls: number;
+  failurePct: number | null;
 }
 
 export interface DeclaredNotSeen {

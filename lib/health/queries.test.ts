@@ -265,7 +265,7 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
   const request = (row: Record<string, unknown>) => ({ TimeGenerated: at(5), _ResourceId: dev, Success: true, ItemCount: 1, DurationMs: 5, ...row });
   const rows: Record<string, Record<string, unknown>[]> = {
     AppDependencies: [
-      // web → api, matched by parent id: sampled 1 in 4 and 1 in 2, one failed.
+      // web → api, matched by parent id: sampled 1 in 4 and 1 in 2, one failed a minute ago (within the recent minutes).
       dependency({ AppRoleName: "web", Id: "d1", OperationId: "o1", DependencyType: "Http", Target: "10.0.0.7", DurationMs: 100, ItemCount: 4 }),
       dependency({
         AppRoleName: "web",
@@ -276,6 +276,7 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
         DurationMs: 300,
         ItemCount: 2,
         Success: false,
+        TimeGenerated: at(1),
       }),
       // Same Id as a request's ParentId but another operation: not a match, so external.
       dependency({ AppRoleName: "web", Id: "d3", OperationId: "o3", DependencyType: "Http", Target: "api.stripe.com", DurationMs: 50 }),
@@ -318,6 +319,9 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
       avgMs: 166.7,
     });
     expect(byKey.get("web>api")!.p95Ms).toBe(300);
+    // The last two minutes apart: only the failed call of a minute ago.
+    expect(byKey.get("web>api")).toMatchObject({ recentCalls: 2, recentFailedCalls: 2 });
+    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ recentCalls: 0, recentFailedCalls: 0 });
     expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ calleeKind: "external", calleeRole: "", calls: 4, failedCalls: 1, failedPct: 25, avgMs: 9 });
     expect(byKey.get("web>Http:api.stripe.com")).toMatchObject({ calleeKind: "external", calls: 1 });
     expect(byKey.get("api>api")).toMatchObject({ calleeKind: "component", calls: 1 });
@@ -336,10 +340,12 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
       "FailedPct",
       "AvgMs",
       "P95Ms",
+      "RecentCalls",
+      "RecentFailedCalls",
     ].map((name) => ({ name, type: "string" }));
     expect(mapMapEdgesResult([])).toEqual([]);
     expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1]] }])).toThrow(
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1, 0, 0]] }])).toThrow(
       /unknown CalleeKind/,
     );
   });

@@ -210,6 +210,12 @@ export const mapWindows = { "1h": 60, "24h": 24 * 60, "7d": 7 * 24 * 60 } as con
 export type MapWindow = keyof typeof mapWindows;
 
 /**
+ * The last minutes whose calls each edge also counts apart, in the same query: an hour's rate hides a failure
+ * that began a minute ago (decision 0053).
+ */
+export const mapRecentMinutes = 2;
+
+/**
  * The application map's edges for one workspace over a window (research §2.3):
  * a dependency whose Id is a request's ParentId in the same OperationId is an
  * edge from the caller's role to the callee's role; any other dependency is
@@ -222,11 +228,12 @@ export function mapEdgesQuery(params: { window: MapWindow }): NamedQuery {
   const windowMinutes = mapWindows[params.window];
   const text = [
     `let since = ago(${kqlMinutes(windowMinutes)});`,
+    `let recent = ago(${kqlMinutes(mapRecentMinutes)});`,
     "let deps = AppDependencies",
     "    | where TimeGenerated >= since",
     '    | where DependencyType != "InProc"',
     "    | project DepId = Id, OperationId, CallerRole = AppRoleName, CallerResourceId = _ResourceId, DependencyType,",
-    '              Target = trim_end(@"\\s*\\|\\s*cid-v1:.*", Target), Success, DurationMs, ItemCount;',
+    '              Target = trim_end(@"\\s*\\|\\s*cid-v1:.*", Target), Success, DurationMs, ItemCount, TimeGenerated;',
     "let callees = AppRequests",
     "    | where TimeGenerated >= since",
     "    | where isnotempty(ParentId)",
@@ -236,13 +243,15 @@ export function mapEdgesQuery(params: { window: MapWindow }): NamedQuery {
     '| extend CalleeKind = iff(isnotempty(CalleeRole), "component", "external")',
     '| extend Target = iff(CalleeKind == "component", "", Target)',
     "| summarize Calls = sum(ItemCount), FailedCalls = sumif(ItemCount, Success == false),",
-    "            AvgMs = sum(DurationMs * ItemCount) / sum(ItemCount), P95Ms = percentilew(DurationMs, ItemCount, 95)",
+    "            AvgMs = sum(DurationMs * ItemCount) / sum(ItemCount), P95Ms = percentilew(DurationMs, ItemCount, 95),",
+    "            RecentCalls = sumif(ItemCount, TimeGenerated >= recent), RecentFailedCalls = sumif(ItemCount, Success == false and TimeGenerated >= recent)",
     "          by CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target",
     "| extend FailedPct = round(100.0 * FailedCalls / Calls, 2), AvgMs = round(AvgMs, 1), P95Ms = round(P95Ms, 1)",
     "| order by Calls desc",
     // A ceiling on rows, not on meaning: past it the least-called edges are dropped (build-map groups targets long before).
     "| take 20000",
-    "| project CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target, Calls, FailedCalls, FailedPct, AvgMs, P95Ms",
+    "| project CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target, Calls, FailedCalls, FailedPct, AvgMs, P95Ms,",
+    "          RecentCalls, RecentFailedCalls",
   ].join("\n");
   return { name: `map-edges-${params.window}`, text, timespan: `PT${windowMinutes + 5}M` };
 }
@@ -263,6 +272,9 @@ export interface MapEdgeRow {
   failedPct: number | null;
   avgMs: number | null;
   p95Ms: number | null;
+  /** Calls in the last `mapRecentMinutes` before the fetch; absent in rows stored before the query counted them. */
+  recentCalls?: number;
+  recentFailedCalls?: number;
 }
 
 const mapEdgeColumns = [
@@ -277,6 +289,8 @@ const mapEdgeColumns = [
   "FailedPct",
   "AvgMs",
   "P95Ms",
+  "RecentCalls",
+  "RecentFailedCalls",
 ] as const;
 
 export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
@@ -299,6 +313,8 @@ export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
       failedPct: numberOrNull(cell("FailedPct")),
       avgMs: numberOrNull(cell("AvgMs")),
       p95Ms: numberOrNull(cell("P95Ms")),
+      recentCalls: numberOrNull(cell("RecentCalls")) ?? 0,
+      recentFailedCalls: numberOrNull(cell("RecentFailedCalls")) ?? 0,
     };
   });
 }

@@ -22,6 +22,7 @@ const workload = (i: number, tag: string, unready = 0): Workload => ({
   replicas: 2,
   revisions: [{ since: now - 3_600_000, replicaSet: `svc-${i}-abc`, tag }],
   unready,
+  crashing: unready,
   down: false,
   ...(unready > 0 && { unreadySince: now - 600_000, waitingReason: "CrashLoopBackOff" }),
 });
@@ -96,5 +97,49 @@ describe("dependency calls' operations and result codes", () => {
     expect(http.length).toBeGreaterThan(0);
     for (const row of http) expect(row.Name).toMatch(/^(GET|POST|DELETE) \/api\//);
     for (const row of http) expect(["200", "201", "500", "503"]).toContain(row.ResultCode);
+  });
+});
+
+describe("calls to a role with a crash-looping pod", () => {
+  // The application map's end-to-end test deploys tag `crash` to one service: its new pod crash-loops beside the
+  // ready ones, takes its share of the calls routed to the role and drops them, so the callers' edges into it fail
+  // by that share from the minute it starts (not by whole weighted rows, which left a few minutes' edge green).
+  it("fail by the crash-looping share, on the callers' dependencies and the callee's requests", () => {
+    const callee = { ...workload(1, "crash", 0.25), unreadySince: now - 60 * 60_000 };
+    const context: GenerationContext = {
+      seed: "wharf-sandbox",
+      workspace: sandboxWorkspaces[0]!,
+      workloads: [workload(0, "1.0.0"), callee],
+      profiles: new Map(),
+      instances: new Map(),
+      calls: new Map(),
+      bases: new WeakMap(),
+    };
+    const failedShare = (rows: Record<string, unknown>[]) =>
+      rows.filter((row) => !row.Success).reduce((sum, row) => sum + (row.ItemCount as number), 0) /
+      rows.reduce((sum, row) => sum + (row.ItemCount as number), 0);
+    for (const minute of [1, 2, 3]) {
+      const rows = generateBucket(context, now - minute * 60_000, 60_000, new Set(["AppDependencies", "AppRequests"]));
+      const edge = rows.AppDependencies.filter((row) => row.AppRoleName === "Shop.Svc0" && row.Target === "svc-1");
+      expect(edge.length).toBeGreaterThan(0);
+      // Every minute on its own: a quarter of the calls, give or take the rounding of each row's weight.
+      expect(failedShare(edge)).toBeGreaterThan(0.18);
+      expect(failedShare(edge)).toBeLessThan(0.4);
+      const answered = rows.AppRequests.filter((row) => row.AppRoleName === "Shop.Svc1" && row.ParentId !== "");
+      expect(failedShare(answered)).toBeCloseTo(failedShare(edge), 5);
+      expect(edge.filter((row) => !row.Success).every((row) => row.ResultCode === "503")).toBe(true);
+    }
+    // The same role with every pod ready: its callers' calls succeed as usual.
+    const healthy: GenerationContext = {
+      seed: "wharf-sandbox",
+      workspace: sandboxWorkspaces[0]!,
+      workloads: [workload(0, "1.0.0"), workload(1, "1.0.0")],
+      profiles: new Map(),
+      instances: new Map(),
+      calls: new Map(),
+      bases: new WeakMap(),
+    };
+    const rows = generateBucket(healthy, now - 60_000, 60_000, new Set(["AppDependencies"]));
+    expect(failedShare(rows.AppDependencies.filter((row) => row.Target === "svc-1"))).toBeLessThan(0.05);
   });
 });

@@ -298,9 +298,32 @@ class BucketBuilder {
       });
       return;
     }
+    const condition = conditionAt(profileOf(this.context, callee.roleName), callee, span.at);
+    // Calls that land on a crash-looping pod fail whatever the draw: apart, so the edge fails by their share.
+    const dropped = condition.dropped > 0 ? Math.min(weight, Math.round(weight * condition.dropped)) : 0;
+    if (dropped > 0) this.answeredCall(span, parentId, operationName, dropped, callee, target, false, depth, visited);
+    if (dropped === weight) return;
+    const failure = dropped > 0 ? (condition.failure - condition.dropped) / (1 - condition.dropped) : condition.failure;
+    this.answeredCall(span, parentId, operationName, weight - dropped, callee, target, undefined, depth, visited, failure);
+  }
+
+  /** A call to `callee` answered by its request (succeeding by `failure`'s draw unless `success` is given), and the dependency row. */
+  private answeredCall(
+    span: Span,
+    parentId: string,
+    operationName: string,
+    weight: number,
+    callee: Workload,
+    target: string,
+    success: boolean | undefined,
+    depth: number,
+    visited: ReadonlySet<string>,
+    failure = 1,
+  ): void {
     const id = this.random.hex(8);
     const calleeProfile = profileOf(this.context, callee.roleName);
-    const calleeSuccess = this.random.next() >= conditionAt(calleeProfile, callee, span.at).failure;
+    const drawn = this.random.next() >= failure;
+    const calleeSuccess = success ?? drawn;
     const operation = pickOperation(calleeProfile, this.random);
     const outcome = this.request(callee, span.at + 1, weight, calleeSuccess, span.operationId, id, operation, depth + 1, visited);
     const durationMs = Math.round((outcome.durationMs + 1.5) * 100) / 100;

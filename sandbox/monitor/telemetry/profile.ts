@@ -239,6 +239,11 @@ export interface Condition {
   sigma: number;
   /** Why requests fail beyond the usual: shapes result codes and exception messages. */
   cause: "none" | "errors" | "unready" | "down";
+  /**
+   * The share of calls that land on a crash-looping pod and are dropped (part of `failure`): a caller's calls are
+   * split by it, so its edge fails by that share rather than by whole rows.
+   */
+  dropped: number;
   revision: WorkloadRevision;
 }
 
@@ -258,13 +263,17 @@ export function conditionAt(profile: RoleProfile, workload: Workload, at: number
     medianMs = slowMedianMs;
     sigma = 0.45;
   }
+  let dropped = 0;
   if (workload.unreadySince !== undefined && at >= workload.unreadySince) {
-    if (workload.down) return { failure: 1, medianMs: medianMs * 0.2, sigma, cause: "down", revision };
+    if (workload.down) return { failure: 1, medianMs: medianMs * 0.2, sigma, cause: "down", dropped: 0, revision };
     if (workload.unready > 0) {
-      failure = Math.min(0.95, failure + 0.6 * workload.unready);
+      // Pods still starting load the ready ones; a crash-looping pod takes its share of the calls and drops them.
+      dropped = Math.min(workload.crashing, workload.unready);
+      failure = Math.min(0.95, failure + 0.6 * (workload.unready - dropped));
+      failure = dropped + (1 - dropped) * failure;
       medianMs *= 1 + 1.5 * workload.unready;
       cause = "unready";
     }
   }
-  return { failure, medianMs, sigma, cause, revision };
+  return { failure, medianMs, sigma, cause, dropped, revision };
 }

@@ -26,6 +26,7 @@ function workload(index: number, overrides: Partial<Workload> = {}): Workload {
     replicas: 2,
     revisions: [{ since: now - 3 * 24 * 60 * minute, replicaSet: `svc-${index}-1a2b3c`, tag: "1.0" }],
     unready: 0,
+    crashing: 0,
     down: false,
     ...overrides,
   };
@@ -72,6 +73,17 @@ describe("bucket keys over the workloads' timeline", () => {
     // A lasting fact (a declared dependency) changes the past too: generation applies it to every bucket.
     const redeclared = before.map((w, i) => (i === 2 ? { ...w, dependencies: [] } : w));
     expect(timelineOf(redeclared).keyAt(change - 60 * minute)).not.toBe(old.keyAt(change - 60 * minute));
+  });
+
+  it("count a pod's crash loop as an event from its unreadiness on, not as a lasting fact", () => {
+    // The same unready pod, now crash-looping (tag crash): the buckets before it keep their keys and rows.
+    const crashing = after.map((w, i) => (i === 1 ? { ...w, crashing: 1 / 3, waitingReason: "CrashLoopBackOff" } : w));
+    const [starting, crashed] = [timelineOf(after), timelineOf(crashing)];
+    expect(crashed.keyAt(change)).toBe(starting.keyAt(change));
+    expect(crashed.keyAt(change - 60 * minute)).toBe(starting.keyAt(change - 60 * minute));
+    expect(crashed.keyAt(change + 1)).not.toBe(starting.keyAt(change + 1));
+    expect(bucket(crashing, change - 3 * minute, minute)).toBe(bucket(after, change - 3 * minute, minute));
+    expect(bucket(crashing, change, minute)).not.toBe(bucket(after, change, minute));
   });
 
   it("rest on what generation does: rows of a bucket before the change are the same, rows of the bucket with it differ", () => {

@@ -108,7 +108,7 @@ const columnarBytes = (rows: ColumnarRows) => 64 + rows.length * rows.columns.le
  * on (profile.ts `conditionAt`, generate.ts `conditionTag`), so a bucket
  * ending at `end` depends on the workloads' lasting facts (names, replicas,
  * dependencies, the first revision) and on the events before `end`: the
- * later revisions and the unreadiness. A deploy or a pod turning unready
+ * later revisions and the unreadiness (with the crash-looping share). A deploy or a pod turning unready
  * now changes the keys of the last buckets only, not the hour before,
  * which the poller would otherwise generate again in full each time.
  */
@@ -137,11 +137,11 @@ function workloadsTimeline(workloads: readonly Workload[]): WorkloadsTimeline {
   const lasting = createHash("sha256");
   const events: { at: number; text: string }[] = [];
   workloads.forEach((w, index) => {
-    const { revisions, unready, down, unreadySince, waitingReason, ...rest } = w;
+    const { revisions, unready, crashing, down, unreadySince, waitingReason, ...rest } = w;
     // Anything else a workload carries counts as lasting: a field added later changes every key rather than none.
     lasting.update(JSON.stringify({ ...rest, cluster: w.cluster.name, first: revisions[0] }));
     revisions.slice(1).forEach((revision, at) => events.push({ at: revision.since, text: JSON.stringify([index, at, revision]) }));
-    if (unreadySince !== undefined) events.push({ at: unreadySince, text: JSON.stringify([index, "unready", unready, down, waitingReason]) });
+    if (unreadySince !== undefined) events.push({ at: unreadySince, text: JSON.stringify([index, "unready", unready, crashing, down, waitingReason]) });
   });
   events.sort((a, b) => a.at - b.at || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
   // prefixes[k]: the lasting facts and the first k events.

@@ -38,6 +38,11 @@ export interface Workload {
   revisions: WorkloadRevision[];
   /** Pods that are not ready now, as a share of max(desired, pods); 0 when all serve. */
   unready: number;
+  /**
+   * Pods crash-looping now (restarted, or waiting in CrashLoopBackOff), as a share of max(desired, pods): part of
+   * `unready`. Each takes its share of the calls routed to the role and drops them (profile.ts `conditionAt`).
+   */
+  crashing: number;
   /** No pod is ready: every request fails. */
   down: boolean;
   /** Since when the pods have been unready (epoch ms), when `unready` > 0. */
@@ -92,7 +97,7 @@ function tagOf(template: Json): string {
   return typeof image === "string" ? (parseImage(image).tag ?? "") : "";
 }
 
-function podReadiness(pod: Readonly<KubeObject>): { ready: boolean; since: number | undefined; waiting?: string } {
+function podReadiness(pod: Readonly<KubeObject>): { ready: boolean; since: number | undefined; waiting?: string; crashing: boolean } {
   const status = asObject(pod.status);
   const ready = asArray(status.conditions)
     .map(asObject)
@@ -100,7 +105,11 @@ function podReadiness(pod: Readonly<KubeObject>): { ready: boolean; since: numbe
   const waiting = asArray(status.containerStatuses)
     .map((c) => asObject(asObject(asObject(c).state).waiting).reason)
     .find((reason): reason is string => typeof reason === "string");
-  return { ready: ready?.status === "True", since: time(ready?.lastTransitionTime) ?? time(pod.metadata.creationTimestamp), waiting };
+  // A container that has died and been started again (or waits to be): the kubelet restarts it for ever.
+  const crashing = asArray(status.containerStatuses)
+    .map(asObject)
+    .some((c) => (typeof c.restartCount === "number" && c.restartCount > 0) || asObject(asObject(c.state).waiting).reason === "CrashLoopBackOff");
+  return { ready: ready?.status === "True", since: time(ready?.lastTransitionTime) ?? time(pod.metadata.creationTimestamp), waiting, crashing };
 }
 
 export function workloadsOf({ cluster, deployments, replicaSets, pods }: ClusterObjects): Workload[] {
@@ -146,6 +155,7 @@ export function workloadsOf({ cluster, deployments, replicaSets, pods }: Cluster
       replicas,
       revisions,
       unready: unreadyPods.length / Math.max(replicas, states.length, 1),
+      crashing: unreadyPods.filter((s) => s.crashing).length / Math.max(replicas, states.length, 1),
       down: readyCount === 0,
       unreadySince: sinces.length ? Math.min(...sinces) : unreadyPods.length || readyCount === 0 ? revisions.at(-1)?.since : undefined,
       waitingReason: unreadyPods.find((s) => s.waiting)?.waiting,
