@@ -3,27 +3,31 @@
 // mostly inside their team, some across, and 300 shared external targets:
 // SQL databases, Redis caches, Service Bus queues, third-party HTTP APIs, the
 // popular ones called by many). Prints:
-// - the full elkjs layout's wall time in the layout thread, and this
+// - the load average, then the full layout's wall time (group by group,
+//   decision 0054; elkjs in the layout thread), cold and warm, and this
 //   process's event-loop delay meanwhile (perf_hooks monitorEventLoopDelay);
-// - the same layout on this thread, as before decision 0045 (skipped with
-//   --no-inline): the event loop's longest stall is then the layout itself;
-// - an incremental layout after 10 new services (on this thread: no elkjs);
+// - the map as one elkjs graph, as before decision 0054, in the layout thread
+//   (skipped with --no-before) and on this thread as before decision 0045
+//   (skipped with --no-inline: the event loop's longest stall is the layout);
+// - the layout after one service added in one team, after 10 services added
+//   in random teams, and after a new team of 20 (how many old nodes moved);
 // - the read behind GET /api/v1/map (getMap, in this process, without HTTP
 //   and Next's routing; its JSON included) with that snapshot stored in an
 //   embedded PostgreSQL, fleet-wide and for one team (skipped with --no-read;
 //   --read-only skips every layout and stores positions on a grid instead).
 // Asserts nothing (the tests check behaviour).
 //
-//   npx tsx bench/map.ts [--services 1700] [--externals 300] [--runs 50] [--no-inline] [--no-read] [--read-only]
+//   npx tsx bench/map.ts [--services 1700] [--externals 300] [--runs 50] [--no-before] [--no-inline] [--no-read] [--read-only]
 import { rmSync } from "node:fs";
+import { availableParallelism, loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import ELK from "elkjs/lib/elk.bundled.js";
 import pg from "pg";
-import { elkInput, layoutMap, nodeHeight, topologyKey, type LayoutGraph, type LayoutResult, type StoredLayout } from "../lib/appmap/layout-map";
-import { stopLayoutThread } from "../lib/appmap/layout-thread-client";
+import { elkInput, layoutMap, nodeHeight, nodeWidth, topologyKey, type LayoutGraph, type StoredLayout } from "../lib/appmap/layout-map";
+import { layoutInThread, stopLayoutThread } from "../lib/appmap/layout-thread-client";
 import { placeNodes, teamSlice } from "../lib/appmap/team-slice";
 import type { MapEdge, MapNode } from "../lib/appmap/types";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
@@ -132,32 +136,82 @@ function gridLayout(graph: LayoutGraph): StoredLayout {
   return { topologyKey: topologyKey(graph), positions };
 }
 
+/** How many of `before`'s nodes `after` placed elsewhere. */
+function movedCount(before: StoredLayout, after: StoredLayout): number {
+  return Object.entries(before.positions).filter(([id, position]) => {
+    const now = after.positions[id];
+    return now?.x !== position.x || now?.y !== position.y;
+  }).length;
+}
+
 async function layouts(map: ReturnType<typeof fleet>, graph: LayoutGraph): Promise<StoredLayout> {
+  const teams = Math.ceil(serviceCount / teamSize);
+  console.log(
+    `load average before the layouts: ${loadavg()
+      .map((load) => load.toFixed(1))
+      .join(", ")} (${availableParallelism()} cores); target < 10 s`,
+  );
   const full = await timed(() => layoutMap(graph, null));
-  console.log(`full layout in the layout thread: ${(full.ms / 1000).toFixed(1)} s (thread start included); this thread meanwhile: ${full.loop}`);
+  console.log(
+    `full layout, group by group (decision 0054), in the layout thread: ${(full.ms / 1000).toFixed(1)} s (thread start included); ` +
+      `this thread meanwhile: ${full.loop}`,
+  );
   const again = await timed(() => layoutMap({ nodes: [...graph.nodes].reverse(), edges: graph.edges }, null));
   console.log(
     `full layout again, thread warm: ${(again.ms / 1000).toFixed(1)} s; ${again.loop}; same positions: ${JSON.stringify(again.result.positions) === JSON.stringify(full.result.positions)}`,
   );
+  const extent = Object.values(full.result.positions);
+  console.log(
+    `  the whole map: ${Math.max(...extent.map((p) => p.x)) - Math.min(...extent.map((p) => p.x)) + nodeWidth} × ` +
+      `${Math.max(...extent.map((p) => p.y)) - Math.min(...extent.map((p) => p.y)) + nodeHeight} px`,
+  );
+  // As until decision 0054: the whole map as one elkjs graph (its nodes without team or type make one group).
+  const ungrouped: LayoutGraph = { nodes: graph.nodes.map((node) => ({ id: node.id })), edges: graph.edges };
+  if (!process.argv.includes("--no-before")) {
+    const before = await timed(() => layoutInThread(elkInput(ungrouped)));
+    console.log(`before 0054 (the map as one elkjs graph, in the layout thread): ${(before.ms / 1000).toFixed(1)} s; ${before.loop}`);
+  }
   await stopLayoutThread();
 
   if (!process.argv.includes("--no-inline")) {
-    const inline = await timed(() => new ELK().layout(elkInput(graph)));
-    console.log(`before (elkjs on this thread, as until decision 0045): ${(inline.ms / 1000).toFixed(1)} s; ${inline.loop}`);
+    const inline = await timed(() => new ELK().layout(elkInput(ungrouped)));
+    console.log(`before 0045 (the map as one elkjs graph, on this thread): ${(inline.ms / 1000).toFixed(1)} s; ${inline.loop}`);
   }
 
+  const change = async (label: string, grown: LayoutGraph) => {
+    const result = await timed(() => layoutMap(grown, full.result));
+    console.log(`${label}: ${result.ms.toFixed(1)} ms (method ${result.result.method}, ${movedCount(full.result, result.result)} old nodes moved)`);
+  };
+  const team7 = map.nodes.filter((node) => node.team?.slug === "team-7");
+  const newService = (slug: string, team: number): MapNode => ({
+    id: `svc:${slug}`,
+    kind: "service",
+    label: slug,
+    team: { slug: `team-${team}`, name: `Team ${team}` },
+    health: "healthy",
+  });
+  const one = newService("team-7-new", 7);
+  await change("one service added in team-7, called by one of its services, calling another", {
+    nodes: [...graph.nodes, one],
+    edges: [...graph.edges, { source: team7[0]!.id, target: one.id }, { source: one.id, target: team7[1]!.id }],
+  });
   const grown = { nodes: [...graph.nodes], edges: [...graph.edges] };
   for (let i = 0; i < 10; i++) {
-    const id = `svc:new-${i}`;
-    grown.nodes.push({ id });
-    grown.edges.push({ source: pick(map.nodes.slice(0, serviceCount)).id, target: id }, { source: id, target: pick(map.nodes).id });
+    const node = newService(`new-${i}`, Math.floor(random() * teams));
+    grown.nodes.push(node);
+    grown.edges.push({ source: pick(map.nodes.slice(0, serviceCount)).id, target: node.id }, { source: node.id, target: pick(map.nodes).id });
   }
-  const incremental = await timed(async () => layoutMap(grown, full.result));
-  const moved = Object.entries(full.result.positions).filter(([id, position]) => {
-    const now = (incremental.result as LayoutResult).positions[id];
-    return now?.x !== position.x || now?.y !== position.y;
-  }).length;
-  console.log(`incremental layout, +10 services: ${incremental.ms.toFixed(1)} ms (method ${incremental.result.method}, ${moved} old nodes moved)`);
+  await change("+10 services in random teams", grown);
+  const newTeam = { nodes: [...graph.nodes], edges: [...graph.edges] };
+  for (let i = 0; i < teamSize; i++) {
+    newTeam.nodes.push(newService(`team-new-svc-${i}`, teams));
+    newTeam.edges.push(
+      { source: `svc:team-new-svc-${i}`, target: `svc:team-new-svc-${(i * 7 + 3) % teamSize}` },
+      { source: `svc:team-new-svc-${i}`, target: pick(map.nodes).id },
+    );
+  }
+  await change(`a new team of ${teamSize} services (laid out as a group, put right of everything)`, newTeam);
+  await stopLayoutThread();
   return full.result;
 }
 

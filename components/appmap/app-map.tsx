@@ -205,12 +205,14 @@ export function AppMap({
       return node?.team && collapsed.has(node.team.slug) ? `team:${node.team.slug}` : id;
     };
     const nodes: Node<MapNodeData>[] = [];
+    // A collapsed team sits at the top-left corner of its services' box: the worker lays each team out as one group
+    // (decision 0054), so that is where the team is on the expanded map.
     const groups = new Map<string, { x: number; y: number; n: number; name: string; states: HealthState[]; focused: boolean }>();
     for (const node of map.nodes) {
       if (node.team && collapsed.has(node.team.slug)) {
-        const group = groups.get(node.team.slug) ?? { x: 0, y: 0, n: 0, name: node.team.name, states: [], focused: false };
-        group.x += node.position.x;
-        group.y += node.position.y;
+        const group = groups.get(node.team.slug) ?? { x: Infinity, y: Infinity, n: 0, name: node.team.name, states: [], focused: false };
+        group.x = Math.min(group.x, node.position.x);
+        group.y = Math.min(group.y, node.position.y);
         group.n += 1;
         group.focused ||= focused?.has(node.id) ?? false;
         if (node.health) group.states.push(node.health);
@@ -245,7 +247,7 @@ export function AppMap({
       nodes.push({
         id: `team:${slug}`,
         type: "box",
-        position: { x: group.x / group.n, y: group.y / group.n },
+        position: { x: group.x, y: group.y },
         data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) },
       });
     }

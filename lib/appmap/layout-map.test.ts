@@ -1,19 +1,41 @@
 import { describe, expect, it } from "vitest";
-import { layoutMap, nodeHeight, nodeWidth, topologyKey, type LayoutGraph } from "@/lib/appmap/layout-map";
+import { groupsOf, layoutGroup, layoutMap, nodeHeight, nodeWidth, topologyKey, type LayoutGraph, type LayoutNode } from "@/lib/appmap/layout-map";
+import type { Position } from "@/lib/appmap/types";
+
+const service = (slug: string, team: string): LayoutNode => ({ id: `svc:${slug}`, kind: "service", team: { slug: team } });
+const external = (type: string, target: string): LayoutNode => ({ id: `ext:${type}:${target}`, kind: "external", team: null, dependencyType: type });
 
 const graph: LayoutGraph = {
-  nodes: ["svc:ingestion", "svc:workflow", "svc:delivery", "svc:package", "ext:SQL:db", "role:legacy"].map((id) => ({ id })),
+  nodes: [
+    service("ingestion", "drone"),
+    service("workflow", "drone"),
+    service("delivery", "drone"),
+    service("package", "drone"),
+    service("billing", "money"),
+    service("invoice", "money"),
+    external("SQL", "db"),
+    external("SQL", "ledger"),
+    external("Redis", "cache"),
+    { id: "role:legacy", kind: "unknown", team: null },
+  ],
   edges: [
     { source: "svc:ingestion", target: "svc:workflow" },
     { source: "svc:workflow", target: "svc:delivery" },
     { source: "svc:workflow", target: "svc:package" },
+    // A cycle and a self-call.
     { source: "svc:delivery", target: "svc:workflow" },
     { source: "svc:delivery", target: "svc:delivery" },
     { source: "svc:package", target: "ext:SQL:db" },
+    { source: "svc:delivery", target: "svc:billing" },
+    { source: "svc:billing", target: "svc:invoice" },
+    { source: "svc:invoice", target: "svc:billing" },
+    { source: "svc:invoice", target: "ext:SQL:ledger" },
+    { source: "svc:billing", target: "ext:Redis:cache" },
+    { source: "role:legacy", target: "svc:billing" },
   ],
 };
 
-function noOverlap(positions: Record<string, { x: number; y: number }>) {
+function noOverlap(positions: Record<string, Position>) {
   const all = Object.entries(positions);
   for (const [i, [a, p]] of all.entries()) {
     for (const [b, q] of all.slice(i + 1)) {
@@ -23,14 +45,57 @@ function noOverlap(positions: Record<string, { x: number; y: number }>) {
   }
 }
 
+function box(positions: Record<string, Position>, ids: readonly string[]) {
+  const placed = ids.map((id) => positions[id]!);
+  return {
+    left: Math.min(...placed.map((p) => p.x)),
+    top: Math.min(...placed.map((p) => p.y)),
+    right: Math.max(...placed.map((p) => p.x)) + nodeWidth,
+    bottom: Math.max(...placed.map((p) => p.y)) + nodeHeight,
+  };
+}
+
+describe("layout groups", () => {
+  it("a team's services together, external dependencies by type, unknown roles and services with no team in one group", () => {
+    expect(layoutGroup(service("billing", "money"))).toBe("team:money");
+    expect(layoutGroup(external("SQL", "db"))).toBe("ext:SQL");
+    expect(layoutGroup({ id: "ext-group:HTTP", kind: "external-group", team: null, dependencyType: "HTTP" })).toBe("ext:HTTP");
+    expect(layoutGroup({ id: "role:legacy", kind: "unknown", team: null })).toBe("other");
+    expect(layoutGroup({ id: "svc:orphan", kind: "service", team: null })).toBe("other");
+    // Teams first, then the rest, then external dependencies; ids sorted in each, whatever the input's order.
+    expect([...groupsOf([...graph.nodes].reverse())]).toEqual([
+      ["team:drone", ["svc:delivery", "svc:ingestion", "svc:package", "svc:workflow"]],
+      ["team:money", ["svc:billing", "svc:invoice"]],
+      ["other", ["role:legacy"]],
+      ["ext:Redis", ["ext:Redis:cache"]],
+      ["ext:SQL", ["ext:SQL:db", "ext:SQL:ledger"]],
+    ]);
+  });
+
+  it("a node moving to another team changes the topology key", () => {
+    const moved: LayoutGraph = { nodes: graph.nodes.map((node) => (node.id === "svc:invoice" ? service("invoice", "drone") : node)), edges: graph.edges };
+    expect(topologyKey(moved)).not.toBe(topologyKey(graph));
+  });
+});
+
 describe("layoutMap", () => {
-  it("lays a new map out in full with elkjs (cycles and self-calls included), every node placed, none overlapping", async () => {
+  it("lays a new map out group by group (cycles and self-calls included): every node placed, none overlapping, groups apart", async () => {
     const layout = await layoutMap(graph, null);
     expect(layout.method).toBe("full");
     expect(Object.keys(layout.positions).sort()).toEqual(graph.nodes.map((node) => node.id).sort());
     noOverlap(layout.positions);
-    // Left to right: the caller before its callee where there is no cycle.
+    // Inside a team, left to right: the caller before its callee where there is no cycle.
     expect(layout.positions["svc:ingestion"]!.x).toBeLessThan(layout.positions["svc:workflow"]!.x);
+    // Each group's nodes fill a box no other group's node is in.
+    const groups = [...groupsOf(graph.nodes).values()];
+    for (const ids of groups) {
+      const area = box(layout.positions, ids);
+      for (const other of groups.filter((group) => group !== ids).flat()) {
+        const p = layout.positions[other]!;
+        const inside = p.x + nodeWidth > area.left && p.x < area.right && p.y + nodeHeight > area.top && p.y < area.bottom;
+        expect(inside, `${other} inside the box of ${ids.join(", ")}`).toBe(false);
+      }
+    }
   });
 
   it("same topology, in any order: identical positions, and no layout run", async () => {
@@ -43,25 +108,51 @@ describe("layoutMap", () => {
     expect((await layoutMap(shuffled, null)).positions).toEqual(first.positions);
   });
 
-  it("one added node: every old position unchanged, the new one beside its caller without overlapping", async () => {
+  it("a node added in one team: no other node moves, the new one beside its caller in its team without overlapping", async () => {
     const first = await layoutMap(graph, null);
-    const grown: LayoutGraph = { nodes: [...graph.nodes, { id: "svc:billing" }], edges: [...graph.edges, { source: "svc:delivery", target: "svc:billing" }] };
+    const grown: LayoutGraph = {
+      nodes: [...graph.nodes, service("refund", "money")],
+      edges: [...graph.edges, { source: "svc:delivery", target: "svc:refund" }, { source: "svc:invoice", target: "svc:refund" }],
+    };
     const next = await layoutMap(grown, first);
     expect(next.method).toBe("incremental");
     expect(next.topologyKey).not.toBe(first.topologyKey);
     for (const [id, position] of Object.entries(first.positions)) expect(next.positions[id]).toEqual(position);
-    expect(next.positions["svc:billing"]!.x).toBeGreaterThan(next.positions["svc:delivery"]!.x);
+    // Beside invoice (its own team's caller), not beside delivery (another team's).
+    expect(next.positions["svc:refund"]!.x).toBeGreaterThan(next.positions["svc:invoice"]!.x);
+    expect(next.positions["svc:refund"]!.y).toBeGreaterThanOrEqual(next.positions["svc:invoice"]!.y);
     noOverlap(next.positions);
   });
 
-  it("an added node with no placed neighbour goes to a new column; a removed node takes nobody with it", async () => {
+  it("an added node with no neighbour in its group goes under its group's nodes; a removed node takes nobody with it", async () => {
     const first = await layoutMap(graph, null);
-    const changed: LayoutGraph = { nodes: [...graph.nodes.filter((node) => node.id !== "role:legacy"), { id: "role:lonely" }], edges: graph.edges };
+    const changed: LayoutGraph = { nodes: [...graph.nodes.filter((node) => node.id !== "role:legacy"), service("lonely", "drone")], edges: graph.edges };
     const next = await layoutMap(changed, first);
     expect(next.positions["role:legacy"]).toBeUndefined();
-    for (const node of changed.nodes) if (node.id !== "role:lonely") expect(next.positions[node.id]).toEqual(first.positions[node.id]);
-    const rightmost = Math.max(...Object.values(first.positions).map((position) => position.x));
-    expect(next.positions["role:lonely"]!.x).toBeGreaterThan(rightmost);
+    for (const node of changed.nodes) if (node.id !== "svc:lonely") expect(next.positions[node.id]).toEqual(first.positions[node.id]);
+    const drone = box(first.positions, ["svc:delivery", "svc:ingestion", "svc:package", "svc:workflow"]);
+    expect(next.positions["svc:lonely"]!.x).toBe(drone.left);
+    expect(next.positions["svc:lonely"]!.y).toBeGreaterThanOrEqual(drone.bottom);
+    noOverlap(next.positions);
+  });
+
+  it("a new team is laid out as a group right of everything, moving nobody", async () => {
+    const first = await layoutMap(graph, null);
+    const grown: LayoutGraph = {
+      nodes: [...graph.nodes, service("radar", "sky"), service("tower", "sky")],
+      edges: [
+        ...graph.edges,
+        { source: "svc:tower", target: "svc:radar" },
+        { source: "svc:radar", target: "svc:radar" },
+        { source: "svc:tower", target: "svc:billing" },
+      ],
+    };
+    const next = await layoutMap(grown, first);
+    expect(next.method).toBe("incremental");
+    for (const [id, position] of Object.entries(first.positions)) expect(next.positions[id]).toEqual(position);
+    const rightmost = Math.max(...Object.values(first.positions).map((position) => position.x)) + nodeWidth;
+    expect(next.positions["svc:tower"]!.x).toBeGreaterThan(rightmost);
+    expect(next.positions["svc:tower"]!.x).toBeLessThan(next.positions["svc:radar"]!.x);
     noOverlap(next.positions);
   });
 
@@ -70,6 +161,14 @@ describe("layoutMap", () => {
     const next = await layoutMap({ nodes: graph.nodes, edges: [...graph.edges, { source: "svc:ingestion", target: "ext:SQL:db" }] }, first);
     expect(next.method).toBe("incremental");
     expect(next.positions).toEqual(first.positions);
+  });
+
+  it("positions stored before grouped layout are laid out again in full, once", async () => {
+    const grouped = await layoutMap(graph, null);
+    const old = { topologyKey: "0f".repeat(32), positions: Object.fromEntries(graph.nodes.map((node, i) => [node.id, { x: 0, y: i * 100 }])) };
+    const next = await layoutMap(graph, old);
+    expect(next).toEqual(grouped);
+    expect((await layoutMap(graph, next)).method).toBe("unchanged");
   });
 
   it("an empty map has no positions", async () => {
