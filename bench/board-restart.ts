@@ -2,8 +2,8 @@
 // reload storm, jittered. Starts Wharf (`WHARF_WORKER=off`, port BENCH_PORT, default 3211) on its own embedded
 // PostgreSQL, makes a board and one display token per screen, and connects
 //  - N lightweight screens (default 50) that speak the kiosk's protocol as components/boards/kiosk.tsx does: the
-//    board's stream (`/display/<board>/stream`, SSE); on its failure, after the kiosk's own backoff (`reconnectDelayMs`
-//    of lib/boards/data-age.ts), the snapshot read and a new stream; a snapshot with another Wharf version
+//    board's stream (`/display/<board>/stream`, SSE); on its failure the snapshot read and a new stream, each after its
+//    own draw of the kiosk's backoff (`reconnectDelayMs` of lib/boards/data-age.ts); a snapshot with another Wharf version
 //    would reload the page, so it is counted;
 //  - 2 real kiosk pages in Chromium (as playwright.config.ts launches it), to prove no reload loop.
 // Then it ends the web server (SIGTERM, as a deployment does; `--signal SIGKILL` as the OOM killer would) and the
@@ -41,6 +41,7 @@ class ProtocolScreen {
   private version: string | undefined;
   private failures = 0;
   private retry: ReturnType<typeof setTimeout> | undefined;
+  private refetch: ReturnType<typeof setTimeout> | undefined;
   private readonly stop = new AbortController();
 
   constructor(
@@ -74,7 +75,8 @@ class ProtocolScreen {
     void this.stream().then(() => {
       if (this.stop.signal.aborted) return;
       this.failures += 1;
-      this.retry = setTimeout(() => void this.load().then(() => this.connect()), reconnectDelayMs(this.failures));
+      this.refetch = setTimeout(() => void this.load(), reconnectDelayMs(this.failures));
+      this.retry = setTimeout(() => this.connect(), reconnectDelayMs(this.failures));
     });
   }
 
@@ -112,6 +114,7 @@ class ProtocolScreen {
   close() {
     this.stop.abort();
     clearTimeout(this.retry);
+    clearTimeout(this.refetch);
   }
 }
 

@@ -83,6 +83,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
     let source: EventSource | null = null;
     let failures = 0;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let refetch: ReturnType<typeof setTimeout> | undefined;
     let spread: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
     const refetchSoon = () => {
@@ -113,10 +114,12 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
         source?.close();
         source = null;
         failures += 1;
-        // The wait comes first: every screen of a web process that ended lost its stream in the same instant, and a read
-        // at once would bring them back together. A refused screen gets 401 from the stream, which EventSource cannot
+        // Every screen of a web process that ended lost its stream in the same instant: neither a read at once nor a
+        // reconnect right after the read (a starting web server answers the reads it held all together) may bring them
+        // back together, so each waits its own draw. A refused screen gets 401 from the stream, which EventSource cannot
         // read: the snapshot says why.
-        retry = setTimeout(() => void load().then(connect), reconnectDelayMs(failures));
+        refetch = setTimeout(() => void load(), reconnectDelayMs(failures));
+        retry = setTimeout(connect, reconnectDelayMs(failures));
       };
     };
     // The first snapshot comes through the stream (or, when the stream fails, from its error handler).
@@ -126,6 +129,7 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
       stopped = true;
       source?.close();
       clearTimeout(retry);
+      clearTimeout(refetch);
       clearTimeout(spread);
       clearInterval(poll);
     };
