@@ -162,7 +162,12 @@ export function allocationNotes(
   const noCapacity = billed.filter((day) => !day.unsampled && day.capacitySampled === false);
   const sampled = billed.filter((day) => !day.unsampled);
   if (noCapacity.length > 0) {
-    const when = noCapacity.length === sampled.length ? "for any sampled day" : `on ${noCapacity.map((day) => day.day).join(", ")}`;
+    // Before capacity was first sampled every day lacks it: name a few days, count many.
+    const listed =
+      noCapacity.length <= 5
+        ? noCapacity.map((day) => day.day).join(", ")
+        : `${noCapacity.length} days from ${noCapacity[0]!.day} to ${noCapacity.at(-1)!.day}`;
+    const when = noCapacity.length === sampled.length ? "for any sampled day" : `on ${listed}`;
     notes.push(`${cluster}: no node capacity sampled ${when}; that cost is shared by requests, and its idle capacity is unknown, not zero.`);
   }
   const lone = allocated.filter((day) => !day.unsampled && day.idleCents !== 0 && rule.idle !== "apart");
