@@ -46,7 +46,10 @@ export async function reconcileNamespaces({ clusterId, now = new Date() }: { clu
   });
   for (const namespace of stalled) await enqueueNamespaceWork(namespace.status === "provisioning" ? "provision" : "decommission", namespace.id);
 
-  const capacity = recordClusterCapacities({ clusterId, now });
+  // Read beside the namespaces; a database failure there is reported in the result, never left as an unhandled rejection.
+  const capacity = recordClusterCapacities({ clusterId, now }).catch((error: unknown): CapacityReadResult[] => [
+    { name: "every cluster", error: error instanceof Error ? error.message : String(error) },
+  ]);
   const namespaces = await prisma.namespace.findMany({ where: { status: "ready", ...(clusterId && { clusterId }) }, include: { team: true, cluster: true } });
   const byCluster = new Map<string, typeof namespaces>();
   for (const namespace of namespaces) byCluster.set(namespace.clusterId, [...(byCluster.get(namespace.clusterId) ?? []), namespace]);
