@@ -59,6 +59,24 @@ describe("allocateClusterDay, worked examples", () => {
     expect(lines(cpuOnly)).toMatchObject({ payments: [4000, 0, 0], orders: [1000, 0, 0], "(idle)": 4000 });
   });
 
+  it("shows no idle, and says so, for a day whose node capacity was not sampled", () => {
+    const day = allocateClusterDay({ ...worked, capacitySampled: false }, { idle: "apart", system: "apart" });
+    // Shares of the requests (60 core-hours, 240 GiB-hours): payments 0.5·40/60 + 0.5·100/240 = 0.5417, orders 0.2917, kube-system 0.1667 (ties of remainders to the earlier name).
+    expect(lines(day)).toEqual({ payments: [5416, 0, 0], orders: [2917, 0, 0], "kube-system": [1667, 0, 0], "(idle)": 0 });
+    expect(day.capacitySampled).toBe(false);
+    const month = allocateCluster(
+      "aks-dev-weu",
+      [
+        { ...worked, capacitySampled: false },
+        { ...worked, day: "2026-03-03" },
+      ],
+      { idle: "apart", system: "apart" },
+    );
+    expect(month.notes).toEqual([
+      "aks-dev-weu: no node capacity sampled on 2026-03-02; that cost is shared by requests, and its idle capacity is unknown, not zero.",
+    ]);
+  });
+
   it("leaves no idle, not negative idle, when requests exceed capacity", () => {
     const over = allocateClusterDay({ ...worked, capacity: { cpuCoreHours: 30, memoryGiBHours: 120 } }, { idle: "apart", system: "apart" });
     expect(over.idleCents).toBe(0);
@@ -208,12 +226,16 @@ const namespaceNames = fc.constantFrom(
   "ingress-nginx",
 );
 const hours = fc.record({ cpuCoreHours: fc.double({ min: 0, max: 500, noNaN: true }), memoryGiBHours: fc.double({ min: 0, max: 2000, noNaN: true }) });
-const clusterDay = fc.record({
-  day: fc.integer({ min: 1, max: 28 }).map((d) => `2026-02-${String(d).padStart(2, "0")}`),
-  billedCents: fc.integer({ min: 0, max: 5_000_000 }),
-  capacity: hours,
-  requests: fc.dictionary(namespaceNames, hours, { maxKeys: 10 }),
-});
+const clusterDay = fc.record(
+  {
+    day: fc.integer({ min: 1, max: 28 }).map((d) => `2026-02-${String(d).padStart(2, "0")}`),
+    billedCents: fc.integer({ min: 0, max: 5_000_000 }),
+    capacity: hours,
+    capacitySampled: fc.boolean(),
+    requests: fc.dictionary(namespaceNames, hours, { maxKeys: 10 }),
+  },
+  { requiredKeys: ["day", "billedCents", "capacity", "requests"] },
+);
 const rule = fc.record({
   idle: rules,
   system: rules,
@@ -234,6 +256,46 @@ describe("allocation properties", () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it("for random capacity and requests, idle kept apart is the bill's unrequested share, within a cent; unsampled capacity gives none", () => {
+    fc.assert(
+      fc.property(clusterDay, fc.double({ min: 0, max: 1, noNaN: true }), (day, cpuWeight) => {
+        const result = allocateClusterDay(day, { idle: "apart", system: "apart", cpuWeight });
+        expect(allocatedCents(result)).toBe(day.billedCents);
+        const requested = Object.values(day.requests);
+        const cpu = requested.reduce((sum, h) => sum + h.cpuCoreHours, 0);
+        const memory = requested.reduce((sum, h) => sum + h.memoryGiBHours, 0);
+        const sampled = day.capacitySampled ?? (day.capacity.cpuCoreHours > 0 || day.capacity.memoryGiBHours > 0);
+        expect(result.capacitySampled).toBe(sampled);
+        if (result.unsampled) {
+          expect(result.idleCents).toBe(day.billedCents);
+          return;
+        }
+        const cpuBase = Math.max(sampled ? day.capacity.cpuCoreHours : 0, cpu);
+        const memoryBase = Math.max(sampled ? day.capacity.memoryGiBHours : 0, memory);
+        const share = (cpuBase > 0 ? (cpuWeight * cpu) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuWeight) * memory) / memoryBase : 0);
+        // Each part is within a cent of its exact share (largest remainder), so idle is too.
+        expect(Math.abs(result.idleCents - day.billedCents * Math.max(0, 1 - share))).toBeLessThanOrEqual(1 + 1e-6 * day.billedCents);
+        if (!sampled) expect(result.idleCents).toBeLessThanOrEqual(1);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("says which days had no node capacity sampled, and never for days without samples at all", () => {
+    fc.assert(
+      fc.property(fc.array(clusterDay, { minLength: 1, maxLength: 31 }), rule, (days, r) => {
+        const result = allocateCluster("aks-random", days, r);
+        const missing = result.days.filter((day) => day.billedCents !== 0 && !day.unsampled && !day.capacitySampled);
+        const note = result.notes.find((text) => text.includes("no node capacity sampled"));
+        expect(note !== undefined).toBe(missing.length > 0);
+        const withSamples = result.days.filter((day) => day.billedCents !== 0 && !day.unsampled);
+        if (note && missing.length < withSamples.length && missing.length <= 5) for (const day of missing) expect(note).toContain(day.day);
+        if (note && missing.length < withSamples.length && missing.length > 5) expect(note).toContain(`on ${missing.length} days from ${missing[0]!.day} to `);
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -20,6 +20,11 @@ export interface ClusterDay {
   billedCents: number;
   /** Allocatable CPU and memory of the cluster's nodes over the day. */
   capacity: ResourceHours;
+  /**
+   * Whether `capacity` was sampled (true when absent and it is not zero). Without it a day's shares are of the sum of
+   * its requests: nothing requested is idle, and the notes say that capacity was not sampled.
+   */
+  capacitySampled?: boolean;
   /** Requested hours per namespace that day; namespaces without samples are absent. */
   requests: Readonly<Record<string, ResourceHours>>;
 }
@@ -51,6 +56,8 @@ export interface ClusterDayAllocation {
   idleCents: number;
   /** No namespace had a sample that day: the whole bill is idle. */
   unsampled: boolean;
+  /** The nodes' capacity was sampled that day, so idle is capacity nobody requested. */
+  capacitySampled: boolean;
 }
 
 export interface ClusterAllocation {
@@ -77,6 +84,8 @@ export function allocateClusterDay(
   isSystem: (namespace: string) => boolean = defaultIsSystemNamespace,
 ): ClusterDayAllocation {
   const cpuWeight = rule.cpuWeight ?? 0.5;
+  const capacitySampled = input.capacitySampled ?? (input.capacity.cpuCoreHours > 0 || input.capacity.memoryGiBHours > 0);
+  const capacity = capacitySampled ? input.capacity : { cpuCoreHours: 0, memoryGiBHours: 0 };
   if (!(cpuWeight >= 0 && cpuWeight <= 1)) throw new RangeError(`cpuWeight must be between 0 and 1, got ${cpuWeight}`);
   const names = Object.keys(input.requests)
     .filter((ns) => input.requests[ns]!.cpuCoreHours > 0 || input.requests[ns]!.memoryGiBHours > 0)
@@ -85,11 +94,11 @@ export function allocateClusterDay(
   const memory = names.map((ns) => input.requests[ns]!.memoryGiBHours);
   // Requests above capacity (samples between a scale-down and the next sample) leave no idle, not negative idle.
   const cpuBase = Math.max(
-    input.capacity.cpuCoreHours,
+    capacity.cpuCoreHours,
     cpu.reduce((a, b) => a + b, 0),
   );
   const memoryBase = Math.max(
-    input.capacity.memoryGiBHours,
+    capacity.memoryGiBHours,
     memory.reduce((a, b) => a + b, 0),
   );
   const weights = names.map((_, i) => (cpuBase > 0 ? (cpuWeight * cpu[i]!) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuWeight) * memory[i]!) / memoryBase : 0));
@@ -118,7 +127,7 @@ export function allocateClusterDay(
       splitCents(systemPool, shareRecipients(rule.system, workloads)).forEach((cents, k) => (costs[workloads[k]!.index]!.systemCents += cents));
     namespaces = costs.filter((cost) => !cost.system);
   }
-  return { day: input.day, billedCents: input.billedCents, namespaces, idleCents, unsampled };
+  return { day: input.day, billedCents: input.billedCents, namespaces, idleCents, unsampled, capacitySampled };
 }
 
 export function allocateCluster(
@@ -132,21 +141,34 @@ export function allocateCluster(
 }
 
 /**
- * What a reader of a cluster's figures must know: days without samples (all idle), days where only system namespaces
- * had requests. From each day's bill, idle and sampled flag alone, so a stored allocation gives the same notes.
+ * What a reader of a cluster's figures must know: days without samples (all idle), days without node capacity (no
+ * idle: shares of the requests), days where only system namespaces had requests. From each day's bill, idle and
+ * sampled flags alone, so a stored allocation gives the same notes.
  */
 export function allocationNotes(
   cluster: string,
-  days: readonly Pick<ClusterDayAllocation, "day" | "billedCents" | "idleCents" | "unsampled">[],
+  days: readonly (Pick<ClusterDayAllocation, "day" | "billedCents" | "idleCents" | "unsampled"> & { capacitySampled?: boolean })[],
   rule: AllocationRule,
 ): string[] {
   const allocated = [...days].sort((a, b) => a.day.localeCompare(b.day));
+  const billed = allocated.filter((day) => day.billedCents !== 0);
   const notes: string[] = [];
-  const unsampled = allocated.filter((day) => day.unsampled && day.billedCents !== 0);
-  if (unsampled.length > 0 && unsampled.length === allocated.filter((day) => day.billedCents !== 0).length) {
+  const unsampled = billed.filter((day) => day.unsampled);
+  if (unsampled.length > 0 && unsampled.length === billed.length) {
     notes.push(`${cluster}: no namespace samples for any billed day, so all of its cost is idle.`);
   } else if (unsampled.length > 0) {
     notes.push(`${cluster}: no namespace samples on ${unsampled.map((day) => day.day).join(", ")}; that cost is idle.`);
+  }
+  const noCapacity = billed.filter((day) => !day.unsampled && day.capacitySampled === false);
+  const sampled = billed.filter((day) => !day.unsampled);
+  if (noCapacity.length > 0) {
+    // Before capacity was first sampled every day lacks it: name a few days, count many.
+    const listed =
+      noCapacity.length <= 5
+        ? noCapacity.map((day) => day.day).join(", ")
+        : `${noCapacity.length} days from ${noCapacity[0]!.day} to ${noCapacity.at(-1)!.day}`;
+    const when = noCapacity.length === sampled.length ? "for any sampled day" : `on ${listed}`;
+    notes.push(`${cluster}: no node capacity sampled ${when}; that cost is shared by requests, and its idle capacity is unknown, not zero.`);
   }
   const lone = allocated.filter((day) => !day.unsampled && day.idleCents !== 0 && rule.idle !== "apart");
   if (lone.length > 0) notes.push(`${cluster}: only system namespaces had requests on ${lone.map((day) => day.day).join(", ")}; idle cost stays apart there.`);

@@ -44,7 +44,9 @@ const key3 = (...parts: string[]) => parts.join("\u0000");
 export interface AllocationData {
   rows: { day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string }[];
   clusters: { id: string; armId: string; name: string; resourceGroup: string; location: string }[];
-  samples: { clusterId: string; namespace: string; day: string; team: string | null; cpu: number; memory: number }[];
+  samples: { clusterId: string; namespace: string; day: string; team: string | null; cpu: number; memory: number; seconds: number }[];
+  /** Allocatable hours of each cluster's nodes per day, over the seconds sampled. */
+  capacity: { clusterId: string; day: string; cpu: number; memory: number; seconds: number }[];
   serviceHours: { clusterId: string; namespace: string; service: string; day: string; weight: number }[];
   services: { slug: string; ownerTeam: string }[];
 }
@@ -55,7 +57,7 @@ export interface AllocationData {
  * objects and Date conversions were most of the time (bench/costs.ts).
  */
 export async function loadAllocationData(db: Db, range: { from: string; to: string }, withServices = true): Promise<AllocationData> {
-  const [rows, clusters, samples, serviceHours, services] = await Promise.all([
+  const [rows, clusters, samples, serviceHours, services, capacity] = await Promise.all([
     db.$queryRaw<AllocationData["rows"]>`
       SELECT to_char("date", 'YYYY-MM-DD') AS "day", "resourceId", "resourceGroup", "team", "service", "costMinor"::float8 AS "costMinor", "currency"
       FROM "CostRow" WHERE "date" BETWEEN ${range.from}::date AND ${range.to}::date`,
@@ -64,7 +66,7 @@ export async function loadAllocationData(db: Db, range: { from: string; to: stri
       SELECT "id"::text AS "id", "armId", "name", "resourceGroup", "location" FROM "Cluster" ORDER BY "name", "id"`,
     db.$queryRaw<AllocationData["samples"]>`
       SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team",
-             h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory"
+             h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory", h."sampledSeconds" AS "seconds"
       FROM "NamespaceResourceHours" h LEFT JOIN "Team" t ON t."id" = h."teamId"
       WHERE h."day" BETWEEN ${range.from}::date AND ${range.to}::date`,
     withServices
@@ -74,8 +76,12 @@ export async function loadAllocationData(db: Db, range: { from: string; to: stri
       : Promise.resolve([]),
     db.$queryRaw<AllocationData["services"]>`
       SELECT s."slug", t."slug" AS "ownerTeam" FROM "Service" s JOIN "Team" t ON t."id" = s."ownerTeamId"`,
+    db.$queryRaw<AllocationData["capacity"]>`
+      SELECT "clusterId"::text AS "clusterId", to_char("day", 'YYYY-MM-DD') AS "day", "cpuCoreHours" AS "cpu", "memoryGiBHours" AS "memory",
+             "sampledSeconds" AS "seconds"
+      FROM "ClusterCapacityHours" WHERE "day" BETWEEN ${range.from}::date AND ${range.to}::date`,
   ]);
-  return { rows, clusters, samples, serviceHours, services };
+  return { rows, clusters, samples, serviceHours, services, capacity };
 }
 
 /** The currencies of the loaded rows, sorted: each is allocated on its own. */
@@ -98,6 +104,8 @@ export function allocateLoaded(data: AllocationData, currency: string, groupBy: 
     bills.set(owner.cluster.id, byDay);
   }
   const requests = new Map<string, Map<string, Record<string, ResourceHours>>>();
+  /** The longest a namespace of the cluster was sampled that day: what its capacity must cover. */
+  const sampledSeconds = new Map<string, number>();
   // A namespace's team per day, as that day's sample copied it: each day's allocation depends on that day alone, so
   // stored days add up to what allocating any range gives (Wharf never moves a namespace to another team).
   const namespaceTeams = new Map<string, string>();
@@ -107,6 +115,8 @@ export function allocateLoaded(data: AllocationData, currency: string, groupBy: 
     let byNamespace = byDay.get(sample.day);
     if (!byNamespace) byDay.set(sample.day, (byNamespace = {}));
     byNamespace[sample.namespace] = { cpuCoreHours: sample.cpu, memoryGiBHours: sample.memory };
+    const k = `${sample.clusterId}\u0000${sample.day}`;
+    sampledSeconds.set(k, Math.max(sampledSeconds.get(k) ?? 0, sample.seconds));
     if (sample.team) namespaceTeams.set(key3(sample.clusterId, sample.namespace, sample.day), sample.team);
   }
   const shares = new Map<string, ServiceShare[]>();
@@ -116,15 +126,24 @@ export function allocateLoaded(data: AllocationData, currency: string, groupBy: 
     list.push({ service: hours.service, weight: hours.weight });
     shares.set(k, list);
   }
-  // Capacity is not known to Wharf yet (nodes are not read): the base of a day's shares is the sum of requests,
-  // so idle is the days without samples (decision 0027).
+  // Capacity over the seconds the requests cover (decision 0056): capacity sampled for part of a day (the reconcile
+  // could not reach the nodes for a while, or sampling began that day) is scaled to the namespaces' longest sampled
+  // time, so a share is requests ÷ capacity over the same time. A day without capacity samples has none: its shares
+  // are of the sum of requests and its notes say so.
+  const capacities = new Map<string, ResourceHours>();
+  for (const row of data.capacity) {
+    const k = `${row.clusterId}\u0000${row.day}`;
+    const scale = row.seconds > 0 ? (sampledSeconds.get(k) ?? row.seconds) / row.seconds : 0;
+    capacities.set(k, { cpuCoreHours: row.cpu * scale, memoryGiBHours: row.memory * scale });
+  }
   const clusters: ReportCluster[] = data.clusters.flatMap((cluster) => {
     const byDay = bills.get(cluster.id);
     if (!byDay) return [];
     const days: ClusterDay[] = [...byDay].map(([day, billedCents]) => ({
       day,
       billedCents,
-      capacity: { cpuCoreHours: 0, memoryGiBHours: 0 },
+      capacity: capacities.get(`${cluster.id}\u0000${day}`) ?? { cpuCoreHours: 0, memoryGiBHours: 0 },
+      capacitySampled: capacities.has(`${cluster.id}\u0000${day}`),
       requests: requests.get(cluster.id)?.get(day) ?? {},
     }));
     return [{ id: cluster.id, name: cluster.name, days }];
@@ -186,11 +205,12 @@ export async function refreshCostAllocation(db: Db, range: { from: string; to: s
   }
   if (clusterDays.length > 0) {
     await db.$executeRaw`
-      INSERT INTO "CostAllocationClusterDay" ("currency", "day", "clusterId", "clusterName", "billedMinor", "idleMinor", "unsampled")
+      INSERT INTO "CostAllocationClusterDay" ("currency", "day", "clusterId", "clusterName", "billedMinor", "idleMinor", "unsampled", "capacitySampled")
       SELECT * FROM unnest(${clusterDays.map((d) => d.currency)}::text[], ${clusterDays.map((d) => d.day)}::date[],
                            ${clusterDays.map((d) => d.clusterId)}::uuid[], ${clusterDays.map((d) => d.cluster)}::text[],
                            ${clusterDays.map((d) => d.billedCents)}::bigint[],
-                           ${clusterDays.map((d) => d.idleCents)}::bigint[], ${clusterDays.map((d) => d.unsampled)}::boolean[])`;
+                           ${clusterDays.map((d) => d.idleCents)}::bigint[], ${clusterDays.map((d) => d.unsampled)}::boolean[],
+                           ${clusterDays.map((d) => d.capacitySampled)}::boolean[])`;
   }
   await rebuildMonths(db, range);
   return { cells: cells.length };
@@ -273,7 +293,7 @@ export async function readStoredCells(
 export async function readStoredClusterDays(db: Db, query: { currency: string; from: string; to: string }): Promise<CostReport["clusterDays"]> {
   return db.$queryRaw<CostReport["clusterDays"]>`
     SELECT "clusterId"::text AS "clusterId", "clusterName" AS "cluster", to_char("day", 'YYYY-MM-DD') AS "day",
-           "billedMinor"::float8 AS "billedCents", "idleMinor"::float8 AS "idleCents", "unsampled"
+           "billedMinor"::float8 AS "billedCents", "idleMinor"::float8 AS "idleCents", "unsampled", "capacitySampled"
     FROM "CostAllocationClusterDay"
     WHERE "currency" = ${query.currency} AND "day" BETWEEN ${query.from}::date AND ${query.to}::date
     ORDER BY "clusterName", "clusterId", "day"`;

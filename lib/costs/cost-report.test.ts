@@ -54,7 +54,11 @@ describe("buildCostReport", () => {
     );
     expect(report.totalCents).toBe(11_506);
     expect(totals(summarizeCells(report.cells, days, "all"))).toEqual({ payments: 6000, orders: 2500, idle: 999, system: 2000, unassigned: 7 });
-    expect(report.notes).toEqual(["aks-prod: no namespace samples on 2026-03-02; that cost is idle."]);
+    expect(report.notes).toEqual([
+      "aks-prod: no namespace samples on 2026-03-02; that cost is idle.",
+      // The fixture samples no node capacity: shares are of the requests, and the note says so.
+      "aks-prod: no node capacity sampled for any sampled day; that cost is shared by requests, and its idle capacity is unknown, not zero.",
+    ]);
   });
 
   it("splits a namespace among its services by their requests, the rest unassigned", () => {

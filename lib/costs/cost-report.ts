@@ -56,6 +56,7 @@ export interface ReportClusterDay {
   billedCents: number;
   idleCents: number;
   unsampled: boolean;
+  capacitySampled: boolean;
 }
 
 export interface CostReport {
@@ -105,6 +106,7 @@ export function buildCostReport(input: CostReportInput): CostReport {
         billedCents: day.billedCents,
         idleCents: day.idleCents,
         unsampled: day.unsampled,
+        capacitySampled: day.capacitySampled,
       });
       add(day.day, null, null, day.idleCents, "idle");
       for (const ns of day.namespaces) {

@@ -87,7 +87,9 @@ export const costView = z.object({
       z.object({ key: z.string(), label: z.string(), lastWeekMinor: z.number().int(), previousWeekMinor: z.number().int(), changeMinor: z.number().int() }),
     )
     .describe("The last 7 days to `to` against the 7 before."),
-  notes: z.array(z.string()).describe("What a reader must know: clusters or days without samples (all idle), mixed currencies."),
+  notes: z
+    .array(z.string())
+    .describe("What a reader must know: clusters or days without samples (all idle), days without node capacity sampled (no idle shown), mixed currencies."),
   forecast: costForecastView,
   dataAsOf: z.string().nullable().describe("When the newest stored rows of the range were read from Cost Management."),
   sync: z.object({

@@ -14,6 +14,12 @@ function hours(cpuMilli: bigint, memoryMilli: bigint, seconds: number): Resource
   return { cpuCoreHours: (Number(cpuMilli) / 1000) * share, memoryGiBHours: (Number(memoryMilli) / 1000 / bytesPerGiB) * share };
 }
 
+/** Millicores and bytes held for `seconds`, as core-hours and GiB-hours. */
+export function requestHours(cpuMillicores: number, memoryBytes: number, seconds: number): ResourceHours {
+  const share = seconds / 3600;
+  return { cpuCoreHours: (cpuMillicores / 1000) * share, memoryGiBHours: (memoryBytes / bytesPerGiB) * share };
+}
+
 /** From a quota's `used`: `requests.cpu` (or `cpu`) and `requests.memory` (or `memory`); null when it has neither. */
 export function namespaceRequestHours(used: Readonly<Record<string, unknown>> | null | undefined, seconds: number): ResourceHours | null {
   if (!used) return null;

@@ -108,4 +108,30 @@ describe("resource-hour samples", () => {
     expect(await claimSample(new Date(t.getTime() + 60_000), 300)).toBe(false);
     expect(await claimSample(new Date(t.getTime() + 280_000), 300)).toBe(true);
   });
+
+  it("samples the cluster's node capacity and its system namespaces, with no team, while the reconcile's reading is fresh", async () => {
+    const prisma = getPrisma();
+    const at = new Date("2026-12-06T09:00:00Z");
+    await prisma.clusterCapacity.create({
+      data: {
+        clusterId,
+        nodes: 3,
+        cpuMillicores: 11_580n,
+        memoryBytes: 3n * 13_807_636n * 1024n,
+        // "default" is no system namespace: a reading never makes a team's namespace idle or system.
+        systemRequests: { "kube-system": { cpuMillicores: 1_500, memoryBytes: 2 * 2 ** 30 }, default: { cpuMillicores: 100, memoryBytes: 0 } },
+        checkedAt: at,
+      },
+    });
+    await recordSample(new Date("2026-12-06T09:01:00Z"), 300);
+    // Three intervals later the reading is stale (the cluster away): no capacity for that time, rather than a guess.
+    await recordSample(new Date("2026-12-06T09:30:00Z"), 300);
+    const [capacity] = await prisma.clusterCapacityHours.findMany({ where: { clusterId } });
+    expect(capacity).toMatchObject({ sampledSeconds: 300 });
+    expect(capacity!.cpuCoreHours).toBeCloseTo(11.58 / 12, 10);
+    expect(capacity!.memoryGiBHours).toBeCloseTo((3 * 13_807_636 * 1024) / 2 ** 30 / 12, 10);
+    const system = await prisma.namespaceResourceHours.findMany({ where: { clusterId, day: new Date("2026-12-06T00:00:00Z") } });
+    expect(system.map((row) => [row.namespace, row.teamId, row.sampledSeconds])).toEqual([["kube-system", null, 300]]);
+    expect(system[0]!.cpuCoreHours).toBeCloseTo(1.5 / 12, 10);
+  });
 });

@@ -8,8 +8,14 @@
 // cluster unreachable, the reconcile stalled) is not sampled: its time is
 // left unsampled rather than guessed. The day's stored allocation is
 // refreshed in the sample's transaction (lib/costs/cost-allocation.ts).
+// Each cluster's node capacity and its system namespaces' requests, which the
+// namespace reconcile reads (record-cluster-capacity.ts), are sampled the same
+// way while fresh: capacity into `ClusterCapacityHours`, system namespaces
+// into `NamespaceResourceHours` with no team.
 import { getPrisma } from "@/lib/db/client";
-import { deploymentRequestHours, namespaceRequestHours, utcDay } from "./resource-hours";
+import type { Requests } from "@/lib/kubernetes/node-capacity";
+import { deploymentRequestHours, namespaceRequestHours, requestHours, utcDay } from "./resource-hours";
+import { isSystemNamespace } from "./system-namespaces";
 import { refreshCostAllocation } from "./cost-allocation";
 
 export interface SampleSummary {
@@ -19,6 +25,8 @@ export interface SampleSummary {
   services: number;
   /** Namespaces left out because their usage is stale or unknown. */
   stale: number;
+  /** Clusters whose node capacity (and system namespaces) went into this sample. */
+  capacities: number;
 }
 
 const stateId = 1;
@@ -41,12 +49,26 @@ export async function claimSample(now: Date, intervalSeconds: number): Promise<b
 export async function recordSample(now: Date, intervalSeconds: number): Promise<Omit<SampleSummary, "sampled">> {
   const prisma = getPrisma();
   const freshSince = new Date(now.getTime() - Math.max(3 * intervalSeconds, 6 * 60) * 1000);
-  const namespaces = await prisma.namespace.findMany({
-    where: { activeName: { not: null }, status: { in: ["ready", "decommissioning"] } },
-    select: { id: true, clusterId: true, name: true, teamId: true, usage: true, checkedAt: true },
-  });
+  const [namespaces, capacityRows] = await Promise.all([
+    prisma.namespace.findMany({
+      where: { activeName: { not: null }, status: { in: ["ready", "decommissioning"] } },
+      select: { id: true, clusterId: true, name: true, teamId: true, usage: true, checkedAt: true },
+    }),
+    prisma.clusterCapacity.findMany({ where: { checkedAt: { gte: freshSince } } }),
+  ]);
   const day = new Date(`${utcDay(now)}T00:00:00Z`);
-  const sampled: { clusterId: string; name: string; teamId: string; cpu: number; memory: number }[] = [];
+  const capacities = capacityRows.map((row) => ({
+    clusterId: row.clusterId,
+    ...requestHours(Number(row.cpuMillicores), Number(row.memoryBytes), intervalSeconds),
+  }));
+  const sampled: { clusterId: string; name: string; teamId: string | null; cpu: number; memory: number }[] = [];
+  for (const row of capacityRows) {
+    for (const [namespace, requests] of Object.entries(row.systemRequests as Record<string, Requests>)) {
+      if (!isSystemNamespace(namespace)) continue;
+      const hours = requestHours(requests.cpuMillicores, requests.memoryBytes, intervalSeconds);
+      sampled.push({ clusterId: row.clusterId, name: namespace, teamId: null, cpu: hours.cpuCoreHours, memory: hours.memoryGiBHours });
+    }
+  }
   let stale = 0;
   const byId = new Map<string, { clusterId: string; name: string }>();
   for (const ns of namespaces) {
@@ -76,6 +98,18 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
 
   await prisma.$transaction(
     async (tx) => {
+      if (capacities.length > 0) {
+        await tx.$executeRaw`
+        INSERT INTO "ClusterCapacityHours" ("clusterId", "day", "cpuCoreHours", "memoryGiBHours", "sampledSeconds", "updatedAt")
+        SELECT c."clusterId", ${day}::date, c."cpu", c."memory", ${intervalSeconds}, ${now}
+        FROM unnest(${capacities.map((c) => c.clusterId)}::uuid[], ${capacities.map((c) => c.cpuCoreHours)}::float8[],
+                    ${capacities.map((c) => c.memoryGiBHours)}::float8[]) AS c("clusterId", "cpu", "memory")
+        ON CONFLICT ("clusterId", "day") DO UPDATE SET
+          "cpuCoreHours" = "ClusterCapacityHours"."cpuCoreHours" + EXCLUDED."cpuCoreHours",
+          "memoryGiBHours" = "ClusterCapacityHours"."memoryGiBHours" + EXCLUDED."memoryGiBHours",
+          "sampledSeconds" = "ClusterCapacityHours"."sampledSeconds" + EXCLUDED."sampledSeconds",
+          "updatedAt" = EXCLUDED."updatedAt"`;
+      }
       if (sampled.length > 0) {
         await tx.$executeRaw`
         INSERT INTO "NamespaceResourceHours" ("clusterId", "namespace", "day", "teamId", "cpuCoreHours", "memoryGiBHours", "sampledSeconds", "updatedAt")
@@ -102,17 +136,17 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
           "memoryGiBHours" = "ServiceResourceHours"."memoryGiBHours" + EXCLUDED."memoryGiBHours"`;
       }
       // Today's stored allocation (decision 0035) with this sample in it, in the same transaction.
-      if (sampled.length > 0 || services.length > 0) await refreshCostAllocation(tx, { from: utcDay(now), to: utcDay(now) });
+      if (sampled.length > 0 || services.length > 0 || capacities.length > 0) await refreshCostAllocation(tx, { from: utcDay(now), to: utcDay(now) });
     },
     { timeout: 60_000 },
   );
-  return { namespaces: sampled.length, services: services.length, stale };
+  return { namespaces: sampled.filter((s) => s.teamId !== null).length, services: services.length, stale, capacities: capacities.length };
 }
 
 /** One sample if this interval's is not taken yet. */
 export async function sampleResourceHours(options: { now?: Date; intervalMinutes: number }): Promise<SampleSummary> {
   const now = options.now ?? new Date();
   const intervalSeconds = options.intervalMinutes * 60;
-  if (!(await claimSample(now, intervalSeconds))) return { sampled: false, namespaces: 0, services: 0, stale: 0 };
+  if (!(await claimSample(now, intervalSeconds))) return { sampled: false, namespaces: 0, services: 0, stale: 0, capacities: 0 };
   return { sampled: true, ...(await recordSample(now, intervalSeconds)) };
 }

@@ -1,7 +1,7 @@
 // Namespaces whose requests are the platform's, not a team's: Kubernetes' own
 // and those AKS and its add-ons create (Azure Policy, network policy, app
 // routing, the Istio add-on, `az aks command invoke`).
-const systemNamespaces = new Set([
+export const systemNamespaceNames: readonly string[] = [
   "kube-system",
   "kube-public",
   "kube-node-lease",
@@ -13,7 +13,8 @@ const systemNamespaces = new Set([
   "aks-istio-ingress",
   "aks-istio-egress",
   "aks-command",
-]);
+];
+const systemNamespaces = new Set(systemNamespaceNames);
 
 export function isSystemNamespace(namespace: string): boolean {
   return systemNamespaces.has(namespace);

@@ -181,6 +181,7 @@ export async function kubeRequest(
 /** REST paths for the kinds Wharf writes and reads. */
 const resources: Record<string, { plural: string; namespaced: boolean }> = {
   Namespace: { plural: "namespaces", namespaced: false },
+  Node: { plural: "nodes", namespaced: false },
   ResourceQuota: { plural: "resourcequotas", namespaced: true },
   LimitRange: { plural: "limitranges", namespaced: true },
   ServiceAccount: { plural: "serviceaccounts", namespaced: true },

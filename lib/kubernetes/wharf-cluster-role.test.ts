@@ -221,6 +221,8 @@ describe("Wharf's ClusterRole", () => {
         "watch /events",
         "list apps/replicasets",
         "get /pods/log",
+        "list /nodes",
+        "list /pods",
         "delete /namespaces",
       ]),
     );

@@ -28,7 +28,7 @@ export const reconcileNamespacesJob: JobDefinition<QueueData<"namespace.reconcil
   schema: queueDataSchemas["namespace.reconcile"],
   async run({ clusterId }, { log }) {
     const result = await reconcileNamespaces({ clusterId });
-    log.info({ clusters: result.clusters, requeued: result.requeued }, "namespaces reconciled");
+    log.info({ clusters: result.clusters, requeued: result.requeued, capacity: result.capacity }, "namespaces reconciled");
   },
   // The next scheduled run comes within minutes; failures per cluster are recorded on the cluster.
   retryForSeconds: 60,

@@ -13,6 +13,7 @@ import { managedBySelector } from "@/lib/namespaces/render-namespace";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
 import type { QuotaUsage } from "@/lib/namespaces/namespace-view";
 import { publishChange } from "@/lib/changes/publish-change";
+import { recordClusterCapacities, type CapacityReadResult } from "@/lib/costs/record-cluster-capacity";
 
 const system = { kind: "system" as const, name: "Wharf reconciler" };
 /** Provisioning untouched this long has lost its job (a crash before enqueue, a purged queue). */
@@ -29,6 +30,8 @@ const kinds = [
 export interface ReconcileResult {
   clusters: { name: string; namespaces: number; drifted: number; error?: string }[];
   requeued: number;
+  /** Each known cluster's nodes and system namespaces' requests, read for cost allocation (lib/costs/record-cluster-capacity.ts). */
+  capacity: CapacityReadResult[];
 }
 
 export async function reconcileNamespaces({ clusterId, now = new Date() }: { clusterId?: string; now?: Date } = {}): Promise<ReconcileResult> {
@@ -43,6 +46,10 @@ export async function reconcileNamespaces({ clusterId, now = new Date() }: { clu
   });
   for (const namespace of stalled) await enqueueNamespaceWork(namespace.status === "provisioning" ? "provision" : "decommission", namespace.id);
 
+  // Read beside the namespaces; a database failure there is reported in the result, never left as an unhandled rejection.
+  const capacity = recordClusterCapacities({ clusterId, now }).catch((error: unknown): CapacityReadResult[] => [
+    { name: "every cluster", error: error instanceof Error ? error.message : String(error) },
+  ]);
   const namespaces = await prisma.namespace.findMany({ where: { status: "ready", ...(clusterId && { clusterId }) }, include: { team: true, cluster: true } });
   const byCluster = new Map<string, typeof namespaces>();
   for (const namespace of namespaces) byCluster.set(namespace.clusterId, [...(byCluster.get(namespace.clusterId) ?? []), namespace]);
@@ -75,7 +82,7 @@ export async function reconcileNamespaces({ clusterId, now = new Date() }: { clu
       }
     }),
   );
-  return { clusters, requeued: stalled.length };
+  return { clusters, requeued: stalled.length, capacity: await capacity };
 }
 
 async function recordDrift(namespaceId: string, before: string[] | null, drift: string[], usage: QuotaUsage | null, now: Date): Promise<void> {

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { managedClusterId, managedClusterResource } from "../arm/managed-cluster";
 import { sandboxClusters, sandboxResourceGroup, sandboxSubscriptionId } from "../clusters";
+import { nodeCount, scaleSetName } from "../node-pools";
 
 export interface BilledResource {
   /** Lowercase, as Cost Management returns ResourceId. */
@@ -29,7 +30,6 @@ export function unitHash(...parts: string[]): number {
   return createHash("sha256").update(parts.join("|")).digest().readUInt32BE(0) / 0x1_0000_0000;
 }
 
-const isoDay = (day: Date) => day.toISOString().slice(0, 10);
 const weekend = (day: Date) => day.getUTCDay() === 0 || day.getUTCDay() === 6;
 
 // Pay-as-you-go list prices in EUR per hour, West and North Europe, late 2026.
@@ -40,15 +40,6 @@ const standardTierEurPerHour = 0.09;
 
 function subscriptionPath(resourceGroup: string, provider: string): string {
   return `/subscriptions/${sandboxSubscriptionId}/resourcegroups/${resourceGroup}/providers/${provider}`.toLowerCase();
-}
-
-/** Nodes a pool runs that day: the autoscaler's minimum, more on busy prod weekdays. */
-export function nodeCount(cluster: string, pool: { count: number; minCount?: number; maxCount?: number }, day: Date, environment: string): number {
-  const min = pool.minCount ?? pool.count;
-  const max = pool.maxCount ?? pool.count;
-  if (max <= min) return min;
-  const busy = environment === "prod" && !weekend(day) ? 0.6 : 0.15;
-  return min + Math.floor(unitHash(cluster, "nodes", isoDay(day)) * busy * (max - min + 1));
 }
 
 function clusterResources(): BilledResource[] {
@@ -80,7 +71,7 @@ function clusterResources(): BilledResource[] {
       const perHour = vmEurPerHour[pool.vmSize]?.[cluster.location];
       if (perHour === undefined) throw new Error(`sandbox/cost/estate.ts has no price for ${pool.vmSize} in ${cluster.location}`);
       out.push({
-        resourceId: subscriptionPath(nodeGroup, `Microsoft.Compute/virtualMachineScaleSets/aks-${pool.name}-${seed}-vmss`),
+        resourceId: subscriptionPath(nodeGroup, `Microsoft.Compute/virtualMachineScaleSets/${scaleSetName(cluster, pool)}`),
         resourceGroup: nodeGroup,
         resourceType: "microsoft.compute/virtualmachinescalesets",
         location: cluster.location,

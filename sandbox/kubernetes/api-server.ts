@@ -26,6 +26,9 @@ import { parseFieldValidation } from "./validation";
 import { serveWatch } from "./watch";
 import { servePodLog } from "./pod-log";
 import { startController } from "./controller";
+import { syncSystemObjects } from "./system-objects";
+import { managedClusterResource } from "../arm/managed-cluster";
+import { sandboxSubscriptionId } from "../clusters";
 
 export interface KubernetesApiOptions {
   stateDir: string;
@@ -63,6 +66,8 @@ interface ClusterRuntime {
   operations: ClusterOperations;
   persisted: PersistedStore;
   controller?: { stop(): void };
+  /** Hourly: the day's Nodes and kube-system pods (system-objects.ts). */
+  systemTimer?: NodeJS.Timeout;
 }
 
 /** Paths that answer without credentials, as on a cluster with the default public-info-viewer binding. */
@@ -123,9 +128,19 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       const namespaces = findResource("", "v1", "namespaces") as ResourceType;
       for (const name of initialNamespaces) operations.create(namespaces, undefined, { metadata: { name } }, { manager: "kube-apiserver" });
     }
+    // With the controller, the cluster runs like an AKS cluster: its nodes and AKS's own pods are there (contract tests without it see only theirs).
+    let systemTimer: NodeJS.Timeout | undefined;
+    if (options.controller) {
+      const arm = {
+        nodeResourceGroup: String((managedClusterResource(cluster).properties as { nodeResourceGroup: string }).nodeResourceGroup),
+        subscriptionId: sandboxSubscriptionId,
+      };
+      syncSystemObjects(operations, store, cluster, arm);
+      systemTimer = setInterval(() => syncSystemObjects(operations, store, cluster, arm), 3_600_000).unref();
+    }
     // After restore: the controller resumes what was in flight before a restart.
     const controller = options.controller ? startController(store, options.controller) : undefined;
-    runtimes.set(cluster.name, { cluster, store, operations, persisted: persistStore(store, file, options.persistDelayMs ?? 200), controller });
+    runtimes.set(cluster.name, { cluster, store, operations, persisted: persistStore(store, file, options.persistDelayMs ?? 200), controller, systemTimer });
   }
 
   const runtimeOf = (name: string): ClusterRuntime => {
@@ -362,6 +377,7 @@ export function createKubernetesApi(options: KubernetesApiOptions): KubernetesAp
       openWatches.clear();
       for (const runtime of runtimes.values()) {
         runtime.controller?.stop();
+        clearInterval(runtime.systemTimer);
         runtime.operations.close();
         runtime.persisted.close();
       }

@@ -5,7 +5,7 @@
 import { Deployment, ReplicaSet } from "kubernetes-models/apps/v1";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import { Event, LimitRange, Namespace, Pod, ResourceQuota, Service, ServiceAccount } from "kubernetes-models/v1";
+import { Event, LimitRange, Namespace, Node, Pod, ResourceQuota, Service, ServiceAccount } from "kubernetes-models/v1";
 
 /** How the API server checks `metadata.name` for this resource (k8s.io/apimachinery validation). */
 export type NameRule = "dns1123Label" | "dns1123Subdomain" | "dns1035Label" | "pathSegment";
@@ -50,6 +50,20 @@ export const resourceTypes: readonly ResourceType[] = [
     modelType: "V1Namespace",
     model: Namespace,
     nameRule: "dns1123Label",
+    statusSubresource: true,
+  }),
+  // The nodes of the cluster's pools (sandbox/node-pools.ts), written by the sandbox itself (system-objects.ts).
+  resource({
+    group: "",
+    version: "v1",
+    plural: "nodes",
+    singular: "node",
+    kind: "Node",
+    namespaced: false,
+    shortNames: ["no"],
+    modelType: "V1Node",
+    model: Node,
+    nameRule: "dns1123Subdomain",
     statusSubresource: true,
   }),
   resource({

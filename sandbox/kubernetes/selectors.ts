@@ -109,6 +109,7 @@ export function labelSelectorObjectMatches(selector: unknown, labels: Record<str
 // (the fields registered by the real API server's field label conversion funcs).
 const extraFields: Record<string, string[]> = {
   namespaces: ["status.phase"],
+  nodes: ["spec.unschedulable"],
   pods: ["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName", "status.phase", "status.podIP", "status.nominatedNodeName"],
   events: [
     "involvedObject.kind",

@@ -18,7 +18,7 @@ import {
   type LogWriter,
 } from "./container-logs";
 import { imageOutcome, imageSize, pullError } from "./images";
-import { clusterNodes, PodAddresses, type Node } from "./nodes";
+import { PodAddresses, schedulableNodes, type Node } from "./nodes";
 import { isReady, type ContainerRun, type PodRun } from "./pod-run";
 import { podStatus, scheduledStatus } from "./pod-status";
 import { pods } from "./types";
@@ -49,15 +49,17 @@ function containerId(): string {
 
 export class Kubelet {
   private readonly runs = new Map<string, PodRun>();
-  private readonly nodes: Node[];
   private readonly addresses = new PodAddresses();
   /** Pods bound to each node, for the scheduler's least-loaded choice (counting every run per pod was quadratic). */
   private readonly podsOnNode = new Map<string, number>();
   /** Images already on each node: a second pod there starts without pulling. */
   private readonly nodeImages = new Map<string, Set<string>>();
 
-  constructor(private readonly ctx: ControllerContext) {
-    this.nodes = clusterNodes(ctx.store.cluster);
+  constructor(private readonly ctx: ControllerContext) {}
+
+  /** The cluster's Nodes now: the day's count can change while the sandbox runs. */
+  private get nodes(): Node[] {
+    return schedulableNodes(this.ctx.store);
   }
 
   /** Reacts to a pod's current state: starts running a new pod, or stops one being deleted. */

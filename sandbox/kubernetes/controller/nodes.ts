@@ -1,22 +1,40 @@
-// The cluster's nodes as AKS names them: one system pool of three VM scale
-// set instances (`aks-nodepool1-<8 digits>-vmss00000N`) with addresses in
-// AKS's default ranges (nodes 10.224.0.0/16, Azure CNI overlay pods
-// 10.244.0.0/16). No Node objects are served; pods only carry the names.
-import { createHash } from "node:crypto";
+// The nodes the scheduler binds pods to: the cluster's Node objects (the day's
+// nodes of its pools, sandbox/node-pools.ts, served by system-objects.ts),
+// with addresses in AKS's default ranges (nodes 10.224.0.0/16, Azure CNI
+// overlay pods 10.244.0.0/16, one /24 per node from its `spec.podCIDR`).
+// A store without Node objects (a controller started apart from the API
+// server, as tests do) gets the system pool's three nodes by the same names.
+import { isPlainObject } from "../objects";
+import { poolDigits } from "../../node-pools";
+import type { ClusterStore } from "../store";
+import { nodes as nodeType } from "./types";
 
 export interface Node {
   name: string;
   ip: string;
+  /** The third octet of its pods' /24. */
   index: number;
 }
 
 export function clusterNodes(cluster: string, count = 3): Node[] {
-  const digits = String(createHash("sha256").update(cluster).digest().readUInt32BE(0) % 100_000_000).padStart(8, "0");
   return Array.from({ length: count }, (_, index) => ({
-    name: `aks-nodepool1-${digits}-vmss${String(index).padStart(6, "0")}`,
+    name: `aks-system-${poolDigits({ name: cluster })}-vmss${String(index).padStart(6, "0")}`,
     ip: `10.224.0.${4 + index}`,
     index,
   }));
+}
+
+/** The store's ready Nodes, or the default three when it has none. */
+export function schedulableNodes(store: ClusterStore): Node[] {
+  const stored = store.view(nodeType).flatMap((node, position) => {
+    if (isPlainObject(node.spec) && node.spec.unschedulable === true) return [];
+    const status = isPlainObject(node.status) ? node.status : {};
+    const addresses = Array.isArray(status.addresses) ? status.addresses.filter(isPlainObject) : [];
+    const ip = addresses.find((address) => address.type === "InternalIP")?.address;
+    const cidr = isPlainObject(node.spec) && typeof node.spec.podCIDR === "string" ? /^10\.244\.(\d+)\.0\/24$/.exec(node.spec.podCIDR) : null;
+    return [{ name: node.metadata.name ?? "", ip: typeof ip === "string" ? ip : "", index: cidr ? Number(cidr[1]) : position }];
+  });
+  return stored.length > 0 ? stored.sort((a, b) => a.index - b.index) : clusterNodes(store.cluster);
 }
 
 /** Hands out pod IPs from each node's /24, as the overlay network does. */

@@ -71,7 +71,7 @@ describe("a new Deployment", () => {
     for (const pod of pods) {
       expect(pod.metadata.name).toMatch(new RegExp(`^web-${hash}-[bcdfghjklmnpqrstvwxz2456789]{5}$`));
       expect(pod.metadata.labels).toMatchObject({ app: "web", "pod-template-hash": hash });
-      expect(isPlainObject(pod.spec) && pod.spec.nodeName).toMatch(/^aks-nodepool1-\d{8}-vmss00000\d$/);
+      expect(isPlainObject(pod.spec) && pod.spec.nodeName).toMatch(/^aks-system-\d{8}-vmss00000\d$/);
       expect(status(pod).phase).toBe("Running");
       const conditions = (status(pod).conditions as { type: string; status: string }[]).map((item) => `${item.type}=${item.status}`);
       expect(conditions).toEqual(expect.arrayContaining(["PodScheduled=True", "Initialized=True", "ContainersReady=True", "Ready=True"]));

@@ -16,3 +16,4 @@ export const events = required("", "events");
 export const resourceQuotas = required("", "resourcequotas");
 export const limitRanges = required("", "limitranges");
 export const services = required("", "services");
+export const nodes = required("", "nodes");
