@@ -77,8 +77,9 @@ test("the drone delivery services and their calls on /map; search focuses a node
   const edge = (from: string, to: string) => page.locator(`.react-flow__edge[aria-label^="${from} calls ${to}:"]`);
   await expect(async () => {
     await page.goto("/map");
-    for (const [to] of [["Package"], ["Drone Scheduler"], ["Delivery"]]) await expect(edge("Workflow", to!)).toHaveCount(1, { timeout: 1_000 });
-    await expect(edge("Workflow", "Delivery")).toHaveAttribute("aria-label", /not declared in the catalog/, { timeout: 1_000 });
+    // The map is drawn after hydration and its data's fetch: a few seconds on a loaded machine.
+    for (const [to] of [["Package"], ["Drone Scheduler"], ["Delivery"]]) await expect(edge("Workflow", to!)).toHaveCount(1, { timeout: 5_000 });
+    await expect(edge("Workflow", "Delivery")).toHaveAttribute("aria-label", /not declared in the catalog/, { timeout: 5_000 });
   }).toPass({ ...withinCycles(6), intervals: [2_000, 5_000] });
   const map = page.getByTestId("app-map");
   for (const name of ["Workflow", "Package", "Drone Scheduler", "Delivery"]) await expect(map.getByRole("link", { name, exact: true })).toBeVisible();
