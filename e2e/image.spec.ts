@@ -104,7 +104,7 @@ test("the worker threads' scripts run from the tree: Microsoft's KQL parser and 
     tree,
     `import { Worker } from "node:worker_threads";
      const run = (file, input) => new Promise((done, fail) => {
-       const worker = new Worker(file);
+       const worker = new Worker(file, { execArgv: [] });
        worker.once("message", (message) => void worker.terminate().then(() => done(message)));
        worker.once("error", fail);
        worker.postMessage({ id: 1, input });
