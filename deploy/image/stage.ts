@@ -51,7 +51,10 @@ const tracedByNext = (path: string) => /^node_modules\/(next|@next\/[^/]+)\//.te
  */
 const unusedPackages = (path: string) => /^node_modules\/(sharp|@img\/[^/]+)(\/|$)/.test(path);
 
-type FileTrace = (files: string[], options: { base: string; processCwd: string }) => Promise<{ fileList: Set<string>; warnings: Set<Error> }>;
+type FileTrace = (
+  files: string[],
+  options: { base: string; processCwd: string; ignore?: (path: string) => boolean },
+) => Promise<{ fileList: Set<string>; warnings: Set<Error> }>;
 
 export interface StagedTree {
   dir: string;
