@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The container image runs .next/standalone: the server and only the node_modules files it uses (decision 0055).
+  output: "standalone",
   reactStrictMode: true,
   poweredByHeader: false,
   // Server-only packages with native parts or dynamic requires stay outside the bundle.

@@ -21,7 +21,16 @@ if (!hasHeapLimit()) {
 }
 
 async function run() {
-  const { startSandbox } = await import("./server");
+  const { startSandbox } = await import("./server").catch((error: unknown) => {
+    // oidc-provider and node-forge are development dependencies (decision 0055): the container image and
+    // `npm ci --omit=dev` leave them out, with the rest of the sandbox.
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    console.error(
+      `The sandbox needs its development dependencies (${(error as Error).message.split("\n")[0]}): run \`npm install\`, ` +
+        "which installs them, or point Wharf at Azure (WHARF_MODE=azure) instead.",
+    );
+    process.exit(1);
+  });
   const { values } = parseArgs({
     options: {
       reset: { type: "boolean", default: false },

@@ -3,14 +3,16 @@
 // control (lib/net/admission.ts, decision 0047). Next's proxy (middleware)
 // cannot bound the requests in flight: it runs before a request and never
 // learns when its response has ended. `npm start` runs this in place of
-// `next start` (scripts/start.ts); the Kubernetes Deployment does too.
+// `next start` (scripts/start.ts); the container image runs it compiled, as
+// dist/web-server.mjs from Next's standalone output (decision 0055).
 //
 //   node --import tsx scripts/web-server.ts
 //
 // Reads the same configuration as the rest of Wharf (lib/config.ts): PORT,
 // WHARF_KEEPALIVE_SECONDS, WHARF_MAX_IN_FLIGHT, WHARF_ADMISSION_WAIT_MS.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { apiSecurityHeaders } from "../lib/auth/security-headers";
 import { ConfigError, loadConfig } from "../lib/config";
 import { logger } from "../lib/logger";
@@ -31,6 +33,18 @@ const SHED_LOG_EVERY_MS = 10_000;
 async function main() {
   const config = loadConfig(process.env);
   const root = resolve(import.meta.dirname, "..");
+  // The configuration `next build` resolved, as Next's standalone server.js hands it over: the image has no
+  // next.config.mjs, and with it set Next does not warn that `next start` does not suit output: "standalone".
+  if (!process.env.__NEXT_PRIVATE_STANDALONE_CONFIG) {
+    const buildFile = join(root, ".next", "required-server-files.json");
+    let built: { config: object };
+    try {
+      built = JSON.parse(readFileSync(buildFile, "utf8")) as { config: object };
+    } catch {
+      throw new Error(`no production build: ${buildFile} cannot be read (run \`npx next build\`, or \`npm start\`, which builds)`);
+    }
+    process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(built.config);
+  }
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: root, hostname: "localhost", port: config.port });
   await app.prepare();

