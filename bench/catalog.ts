@@ -135,19 +135,11 @@ async function main() {
   await applyMigrations(database.url);
   let web: ChildProcess | undefined;
   try {
-    web = spawn(
-      process.execPath,
-      [
-        join(root, "node_modules", "tsx", "dist", "cli.mjs"),
-        join(root, "scripts", "start.ts"),
-        ...(process.argv.includes("--no-rebuild") ? [] : ["--rebuild"]),
-      ],
-      {
-        cwd: root,
-        env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
-        stdio: "ignore",
-      },
-    );
+    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(process.argv.includes("--no-rebuild") ? [] : ["--rebuild"])], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
+      stdio: "ignore",
+    });
     for (let i = 0; i < 1200; i++) {
       if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
       await new Promise((done) => setTimeout(done, 500));

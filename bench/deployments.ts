@@ -198,23 +198,19 @@ async function main() {
   try {
     // The launcher applies the migrations, starts the sandbox (sandbox mode), seeds it, and runs Next.js.
     const started = performance.now();
-    web = spawn(
-      process.execPath,
-      [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          WHARF_DATA_DIR: dataDir,
-          WHARF_MODE: "sandbox",
-          DATABASE_URL: database.url,
-          WHARF_WORKER: "off",
-          LOG_LEVEL: "warn",
-        },
-        stdio: ["ignore", "ignore", "inherit"],
+    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WHARF_DATA_DIR: dataDir,
+        WHARF_MODE: "sandbox",
+        DATABASE_URL: database.url,
+        WHARF_WORKER: "off",
+        LOG_LEVEL: "warn",
       },
-    );
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     for (let i = 0; ; i++) {
       if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
       if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");

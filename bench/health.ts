@@ -63,24 +63,20 @@ async function main() {
   const viewers = new AbortController();
   try {
     const started = performance.now();
-    web = spawn(
-      process.execPath,
-      [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          WHARF_DATA_DIR: dataDir,
-          WHARF_MODE: "sandbox",
-          DATABASE_URL: database.url,
-          WHARF_WORKER: "off",
-          WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
-          LOG_LEVEL: "warn",
-        },
-        stdio: ["ignore", "ignore", "inherit"],
+    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WHARF_DATA_DIR: dataDir,
+        WHARF_MODE: "sandbox",
+        DATABASE_URL: database.url,
+        WHARF_WORKER: "off",
+        WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
+        LOG_LEVEL: "warn",
       },
-    );
+      stdio: ["ignore", "ignore", "inherit"],
+    });
     for (let i = 0; ; i++) {
       if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
       if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");

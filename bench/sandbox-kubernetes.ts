@@ -31,7 +31,7 @@ async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<
 async function main() {
   rmSync(dataDir, { recursive: true, force: true });
   const port = await freePort();
-  const sandbox = spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "sandbox", "main.ts"), "--port", String(port)], {
+  const sandbox = spawn(process.execPath, ["--import", "tsx", join(root, "sandbox", "main.ts"), "--port", String(port)], {
     cwd: root,
     env: { ...process.env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: "0" },
     stdio: ["ignore", "pipe", "inherit"],

@@ -16,7 +16,7 @@ const base = `http://localhost:${port}`;
 const dataDir = join(root, ".data", "bench");
 
 function launch(): ChildProcess {
-  return spawn(process.execPath, [join(root, "node_modules", "tsx", "dist", "cli.mjs"), join(root, "scripts", "start.ts")], {
+  return spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts")], {
     cwd: root,
     env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
