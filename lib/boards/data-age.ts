@@ -37,7 +37,7 @@ export function reconnectDelayMs(failures: number, random?: () => number): numbe
  * streams together every 10 minutes and reconnect together for as long as they run.
  */
 export function displayStreamLifetimeMs(random: () => number = Math.random): number {
-  return 8 * 60_000 + Math.floor(random() * 2 * 60_000);
+  return 8 * 60_000 + Math.floor(random() * 120_000);
 }
 
 /** A screen refetches after a notice within this spread, so 500 screens do not ask in the same millisecond. */

@@ -454,8 +454,15 @@ describe("production approval", () => {
 });
 
 describe("promotion", () => {
+  // Its own dev namespace: three replicas would take the quota the other tests' dev deployments need.
+  let promoDev: string;
+  beforeAll(async () => {
+    promoDev = await readyNamespace(`${slug}-promo`, "aks-dev-weu");
+  });
+
   it("deploys the exact digest that runs in dev to prod, through the approval gate, and shows how the configuration differs", async () => {
     const api = await service("promo");
+    const dev = promoDev;
     const ran = await rollOut(await deploy(member, api, dev, "3.1.0", { replicas: 3 }));
     expect(ran.status).toBe("succeeded");
     const source = await getPromotionSource({ actor: member, slug: api, namespaceId: dev });
@@ -494,6 +501,7 @@ describe("promotion", () => {
 
   it("refuses to promote from the last environment, from where nothing runs, another team's namespace, or for an outsider, saying why", async () => {
     const api = await service("promo-no");
+    const dev = promoDev;
     await expect(getPromotionSource({ actor: member, slug: api, namespaceId: prod })).rejects.toMatchObject({
       code: "invalid_input",
       message: expect.stringContaining("nowhere to promote to"),
