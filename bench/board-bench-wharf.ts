@@ -27,7 +27,7 @@ export async function startBenchWharf(options: { name: string; port: number; kee
   const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
   const base = `http://localhost:${options.port}`;
   // As `npm start` runs it: node with tsx's loader, so the SIGTERM of stop() reaches the launcher itself. Through tsx's CLI
-  // (as bench/boards.ts starts it) the launcher's web server outlived a run, still holding the port.
+  // (as the other benches started it until 2026-12) the launcher's web server outlived a run, still holding the port.
   const launcher = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(options.keepBuild ? [] : ["--rebuild"])], {
     cwd: root,
     env: {
