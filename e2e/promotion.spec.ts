@@ -71,5 +71,5 @@ test("a member promotes what runs in dev to prod: the same digest, the configura
 
   // From prod there is nowhere further: the page says so instead of offering a form that would fail.
   await page.goto(`/catalog/card-tokenizer/deploy?from=${prodId}`);
-  await expect(page.getByRole("alert")).toContainText("nowhere to promote to");
+  await expect(page.getByRole("alert").filter({ hasText: "Cannot promote from there" })).toContainText("nowhere to promote to");
 });
