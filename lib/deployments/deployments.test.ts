@@ -520,6 +520,23 @@ describe("promotion", () => {
       previewDeployment({ actor: member, input: { service: api, namespaceId: prod, tag: "1.0.0", compareWith: "not-a-uuid" } }),
     ).rejects.toMatchObject({ code: "invalid_input", path: ["compareWith"] });
   });
+
+  it("says the cluster cannot be read, with a retry, when the source's cluster is unreachable", async () => {
+    const api = await service("promo-down");
+    expect((await rollOut(await deploy(member, api, promoDev, "3.2.0"))).status).toBe("succeeded");
+    await faults({ rules: [{ api: "kubernetes", cluster: "aks-dev-weu", unreachable: true }] });
+    try {
+      await expect(getPromotionSource({ actor: member, slug: api, namespaceId: promoDev })).rejects.toMatchObject({
+        code: "dependency_unavailable",
+        retryAfterSeconds: 60,
+        message: expect.stringMatching(new RegExp(`^Wharf could not read what runs in ${slug}-promo on aks-dev-weu: .+ Try again in a minute\\.$`)),
+      });
+    } finally {
+      await faults({}, "DELETE");
+    }
+    // Reachable again: the same request answers.
+    expect(await getPromotionSource({ actor: member, slug: api, namespaceId: promoDev })).toMatchObject({ tag: "3.2.0" });
+  }, 90_000);
 });
 
 describe("rollback and cancel", () => {
