@@ -1,5 +1,5 @@
-// What the wall-board benches share (bench/board-soak.ts, bench/board-restart.ts): Wharf under `scripts/start.ts` on
-// its own embedded PostgreSQL and data folder, the API as a signed-in persona, a board with a display token, and
+// What the benches share: Wharf under `scripts/start.ts` on its own embedded PostgreSQL and data folder (every bench that
+// starts Wharf starts it here), the API as a signed-in persona, a board with a display token, and
 // Chromium launched as the project's Playwright config launches it (WHARF_CHROMIUM_PATH chooses another browser,
 // `playwright` Playwright's own).
 import { spawn, type ChildProcess } from "node:child_process";
@@ -16,16 +16,31 @@ export const sleep = (millis: number) => new Promise((done) => setTimeout(done, 
 export interface BenchWharf {
   base: string;
   launcher: ChildProcess;
+  /** `.data/<name>`: the launcher's data folder (the sandbox writes its endpoints and cluster tokens there). */
+  dataDir: string;
+  databaseUrl: string;
+  /** Seconds from spawning the launcher to `/api/readyz` answering 200 (a rebuild included). */
+  startSeconds: number;
   /** Stops the launcher (which stops the web server and the sandbox), then PostgreSQL. */
   stop(): Promise<void>;
 }
 
-/** Starts Wharf in sandbox mode; rebuilt unless `keepBuild`. `env` adds to (or overrides) the launcher's environment. */
-export async function startBenchWharf(options: { name: string; port: number; keepBuild: boolean; env?: Record<string, string> }): Promise<BenchWharf> {
+/**
+ * Starts Wharf in sandbox mode; rebuilt unless `keepBuild`. `env` adds to (or overrides) the launcher's environment;
+ * `launcherOutput: "ignore"` drops the launcher's stdout (its stderr is always shown).
+ */
+export async function startBenchWharf(options: {
+  name: string;
+  port: number;
+  keepBuild: boolean;
+  env?: Record<string, string>;
+  launcherOutput?: "inherit" | "ignore";
+}): Promise<BenchWharf> {
   const dataDir = join(root, ".data", options.name);
   rmSync(dataDir, { recursive: true, force: true });
   const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
   const base = `http://localhost:${options.port}`;
+  const started = performance.now();
   // As `npm start` runs it: node with tsx's loader, so the SIGTERM of stop() reaches the launcher itself. Through tsx's CLI
   // (as the other benches started it until 2026-12) the launcher's web server outlived a run, still holding the port.
   const launcher = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(options.keepBuild ? [] : ["--rebuild"])], {
@@ -40,7 +55,7 @@ export async function startBenchWharf(options: { name: string; port: number; kee
       ...options.env,
     },
     // The launcher's own lines ("the web server … starting it again") go to stdout: kept, they say what a restart did.
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", options.launcherOutput ?? "inherit", "inherit"],
   });
   const stop = async () => {
     if (launcher.exitCode === null && launcher.signalCode === null) {
@@ -59,7 +74,7 @@ export async function startBenchWharf(options: { name: string; port: number; kee
     await stop();
     throw error;
   }
-  return { base, launcher, stop };
+  return { base, launcher, dataDir, databaseUrl: database.url, startSeconds: (performance.now() - started) / 1000, stop };
 }
 
 /** A JSON request to Wharf's API as a signed-in persona; throws with the answer on anything but 2xx. */

@@ -14,7 +14,7 @@
 import { connect } from "node:net";
 import type { Page } from "@playwright/test";
 import { reconnectDelayMs } from "../lib/boards/data-age";
-import { api, launchChromium, signedIn, sleep, startBenchWharf } from "./board-bench-wharf";
+import { api, launchChromium, signedIn, sleep, startBenchWharf } from "./bench-wharf";
 import { percentile, webServerPid } from "./process-stats";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;

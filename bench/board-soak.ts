@@ -14,7 +14,7 @@
 //   npx tsx bench/board-soak.ts [--minutes 10] [--warmup-minutes 5] [--sample-seconds 30] [--change-seconds 30] [--keep-build]
 //   BOARD_SOAK_MINUTES=2 npx tsx bench/board-soak.ts --keep-build      (the warm-up is half the run, at most 5 minutes)
 import type { CDPSession, Page } from "@playwright/test";
-import { api, launchChromium, percentChange, signedIn, sleep, startBenchWharf } from "./board-bench-wharf";
+import { api, launchChromium, percentChange, signedIn, sleep, startBenchWharf } from "./bench-wharf";
 import type { BenchBrowser } from "./http-session";
 import { processRssMb, webServerPid } from "./process-stats";
 

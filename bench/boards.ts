@@ -18,15 +18,10 @@
 // Asserts nothing.
 //
 //   npx tsx bench/boards.ts [--screens 500] [--boards 5] [--idle 60] [--rounds 3] [--keep-build]
-import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webCpuSeconds, webRssMb } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const screenCount = arg("--screens", 500);
 const boardCount = arg("--boards", 5);
@@ -35,7 +30,6 @@ const rounds = arg("--rounds", 3);
 const keepBuild = process.argv.includes("--keep-build");
 const port = Number(process.env.BENCH_PORT ?? 3208);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-boards");
 const cacheSeconds = 2;
 
 const sleep = (millis: number) => new Promise((done) => setTimeout(done, millis));
@@ -172,31 +166,11 @@ function buildsBetween(from: number, to: number): number {
 }
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
-  let web: ChildProcess | undefined;
+  const wharf = await startBenchWharf({ name: "bench-boards", port, keepBuild: keepBuild, launcherOutput: "ignore", env: { WHARF_WORKER: "off" } });
+  const web = wharf.launcher;
   const screens: Screen[] = [];
   try {
-    const started = performance.now();
-    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        WHARF_DATA_DIR: dataDir,
-        WHARF_MODE: "sandbox",
-        DATABASE_URL: database.url,
-        WHARF_WORKER: "off",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
-      await sleep(500);
-    }
-    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${wharf.startSeconds.toFixed(0)} s`);
 
     const admin = new BenchBrowser();
     await admin.signIn(base, "admin");
@@ -298,11 +272,7 @@ async function main() {
     console.log(`snapshot reads that failed: ${snapshotErrors}`);
   } finally {
     for (const screen of screens) screen.close();
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
-    await database.stop();
+    await wharf.stop();
   }
 }
 

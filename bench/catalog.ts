@@ -5,23 +5,17 @@
 // sequential: times are the round trip from this process.
 //
 //   npx tsx bench/catalog.ts [--services 50000] [--requests 200] [--no-rebuild] [--no-import]
-import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { applyMigrations } from "../lib/db/migrate";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webRssMb } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const total = arg("--services", 50_000);
 const requests = arg("--requests", 200);
 const port = Number(process.env.BENCH_PORT ?? 3201);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-catalog");
 
 const words = [
   "payment",
@@ -130,21 +124,10 @@ async function series(name: string, paths: string[], browser: BenchBrowser, firs
 }
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
-  await applyMigrations(database.url);
-  let web: ChildProcess | undefined;
+  const wharf = await startBenchWharf({ name: "bench-catalog", port, keepBuild: process.argv.includes("--no-rebuild"), launcherOutput: "ignore" });
+  const web = wharf.launcher;
   try {
-    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(process.argv.includes("--no-rebuild") ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
-      stdio: "ignore",
-    });
-    for (let i = 0; i < 1200; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      await new Promise((done) => setTimeout(done, 500));
-    }
-    const { seconds, ownerTeam, slugs } = await seed(database.url);
+    const { seconds, ownerTeam, slugs } = await seed(wharf.databaseUrl);
     console.log(`seeded ${total} services in ${seconds.toFixed(1)} s; ${requests} requests a line, one client, sequential`);
     const browser = new BenchBrowser();
     await browser.signIn(base, "payments");
@@ -220,12 +203,8 @@ async function main() {
     );
     console.log(`web process resident memory after the import: ${webRssMb(web.pid!).toFixed(0)} MB`);
   } finally {
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await wharf.stop();
+    rmSync(wharf.dataDir, { recursive: true, force: true });
   }
 }
 

@@ -13,20 +13,18 @@
 // in the ready count. Asserts nothing.
 //
 //   npx tsx bench/deployments.ts [--rollouts 100] [--keep-build] [--live-worker] [--pace-ms 250]
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { KubeConfig, Watch } from "@kubernetes/client-node";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { coalesce, refetchIntervalMs } from "../lib/changes/coalesce";
 import type { ClusterInformer } from "../lib/kubernetes/informer";
 import { percentile } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const rolloutCount = arg("--rollouts", 100);
 const keepBuild = process.argv.includes("--keep-build");
@@ -35,7 +33,6 @@ const liveWorker = process.argv.includes("--live-worker");
 const paceMs = process.argv.includes("--pace-ms") ? Number(process.argv[process.argv.indexOf("--pace-ms") + 1]) : 250;
 const port = Number(process.env.BENCH_PORT ?? 3202);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-deployments");
 const clusterName = "aks-dev-weu";
 const perNamespace = 25;
 const managedSelector = "app.kubernetes.io/managed-by=wharf";
@@ -189,42 +186,21 @@ function followStream(
 }
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
-  let web: ChildProcess | undefined;
+  const wharf = await startBenchWharf({ name: "bench-deployments", port, keepBuild: keepBuild, launcherOutput: "ignore", env: { WHARF_WORKER: "off" } });
+  const web = wharf.launcher;
   let stopWorker: (() => Promise<void>) | undefined;
   const streams = new AbortController();
   const watches: { abort(): void }[] = [];
   try {
-    // The launcher applies the migrations, starts the sandbox (sandbox mode), seeds it, and runs Next.js.
-    const started = performance.now();
-    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        WHARF_DATA_DIR: dataDir,
-        WHARF_MODE: "sandbox",
-        DATABASE_URL: database.url,
-        WHARF_WORKER: "off",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
-      await new Promise((done) => setTimeout(done, 500));
-    }
-    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${wharf.startSeconds.toFixed(0)} s`);
 
     // The worker, here: as the launcher sets its environment for the web process.
-    const endpointsFile = join(dataDir, "sandbox", "endpoints.json");
+    const endpointsFile = join(wharf.dataDir, "sandbox", "endpoints.json");
     Object.assign(process.env, {
-      DATABASE_URL: database.url,
+      DATABASE_URL: wharf.databaseUrl,
       SANDBOX_ENDPOINTS_FILE: endpointsFile,
       WHARF_MODE: "sandbox",
-      WHARF_DATA_DIR: dataDir,
+      WHARF_DATA_DIR: wharf.dataDir,
       LOG_LEVEL: "warn",
     });
     const { startWorker } = await import("../lib/jobs/worker");
@@ -355,7 +331,7 @@ async function main() {
 
     // The bench's own view of the sandbox: a watch on the pods of each namespace, to see when the sandbox marks each pod Ready.
     const endpoints = JSON.parse(readFileSync(endpointsFile, "utf8")) as { port: number; caFile: string };
-    const token = (JSON.parse(readFileSync(join(dataDir, "sandbox", "cluster-tokens.json"), "utf8")) as Record<string, string>)[clusterName]!;
+    const token = (JSON.parse(readFileSync(join(wharf.dataDir, "sandbox", "cluster-tokens.json"), "utf8")) as Record<string, string>)[clusterName]!;
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromOptions({
       clusters: [
@@ -731,12 +707,8 @@ async function main() {
     streams.abort();
     for (const watch of watches) watch.abort();
     await stopWorker?.().catch(() => undefined);
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
-    await database.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await wharf.stop();
+    rmSync(wharf.dataDir, { recursive: true, force: true });
   }
 }
 

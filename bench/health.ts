@@ -15,17 +15,14 @@
 //
 // At 2,000 roles the sandbox runs out of its default 256 MB heap answering the health query; SANDBOX_MAX_HEAP_MB
 // (e.g. 1024) raises it, and the bench prints which cap it ran with.
-import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const serviceCount = arg("--services", 2000);
 const viewerCount = arg("--viewers", 100);
@@ -34,7 +31,6 @@ const requestCount = arg("--requests", 100);
 const keepBuild = process.argv.includes("--keep-build");
 const port = Number(process.env.BENCH_PORT ?? 3203);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-health");
 const pollSeconds = 5;
 const clusters = ["aks-dev-weu", "aks-prod-weu", "aks-lab-neu"] as const;
 const namespacesPerCluster = 4;
@@ -57,39 +53,23 @@ async function timed(browser: BenchBrowser, path: string): Promise<number> {
 }
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
-  let web: ChildProcess | undefined;
+  const wharf = await startBenchWharf({
+    name: "bench-health",
+    port,
+    keepBuild,
+    launcherOutput: "ignore",
+    env: { WHARF_WORKER: "off", WHARF_HEALTH_POLL_SECONDS: String(pollSeconds) },
+  });
   const viewers = new AbortController();
   try {
-    const started = performance.now();
-    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        WHARF_DATA_DIR: dataDir,
-        WHARF_MODE: "sandbox",
-        DATABASE_URL: database.url,
-        WHARF_WORKER: "off",
-        WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
-      await sleep(500);
-    }
-    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${wharf.startSeconds.toFixed(0)} s`);
 
-    const endpointsFile = join(dataDir, "sandbox", "endpoints.json");
+    const endpointsFile = join(wharf.dataDir, "sandbox", "endpoints.json");
     Object.assign(process.env, {
-      DATABASE_URL: database.url,
+      DATABASE_URL: wharf.databaseUrl,
       SANDBOX_ENDPOINTS_FILE: endpointsFile,
       WHARF_MODE: "sandbox",
-      WHARF_DATA_DIR: dataDir,
+      WHARF_DATA_DIR: wharf.dataDir,
       WHARF_HEALTH_POLL_SECONDS: String(pollSeconds),
       LOG_LEVEL: "warn",
     });
@@ -189,7 +169,7 @@ async function main() {
 
     // The same Deployments on the clusters, created through the Kubernetes API as Wharf's rollout would apply them.
     const endpoints = JSON.parse(readFileSync(endpointsFile, "utf8")) as { port: number; caFile: string };
-    const tokens = JSON.parse(readFileSync(join(dataDir, "sandbox", "cluster-tokens.json"), "utf8")) as Record<string, string>;
+    const tokens = JSON.parse(readFileSync(join(wharf.dataDir, "sandbox", "cluster-tokens.json"), "utf8")) as Record<string, string>;
     const client = (cluster: string) => {
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromOptions({
@@ -347,11 +327,7 @@ async function main() {
     console.log(`- snapshots written: ${await prisma.serviceHealth.count()}`);
   } finally {
     viewers.abort();
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
-    await database.stop();
+    await wharf.stop();
     await (
       await import("../lib/db/client")
     )
