@@ -25,17 +25,8 @@ export interface BenchWharf {
   stop(): Promise<void>;
 }
 
-/**
- * Starts Wharf in sandbox mode; rebuilt unless `keepBuild`. `env` adds to (or overrides) the launcher's environment;
- * `launcherOutput: "ignore"` drops the launcher's stdout (its stderr is always shown).
- */
-export async function startBenchWharf(options: {
-  name: string;
-  port: number;
-  keepBuild: boolean;
-  env?: Record<string, string>;
-  launcherOutput?: "inherit" | "ignore";
-}): Promise<BenchWharf> {
+/** Starts Wharf in sandbox mode; rebuilt unless `keepBuild`. `env` adds to (or overrides) the launcher's environment. */
+export async function startBenchWharf(options: { name: string; port: number; keepBuild: boolean; env?: Record<string, string> }): Promise<BenchWharf> {
   const dataDir = join(root, ".data", options.name);
   rmSync(dataDir, { recursive: true, force: true });
   const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
@@ -54,8 +45,9 @@ export async function startBenchWharf(options: {
       LOG_LEVEL: "warn",
       ...options.env,
     },
-    // The launcher's own lines ("the web server … starting it again") go to stdout: kept, they say what a restart did.
-    stdio: ["ignore", options.launcherOutput ?? "inherit", "inherit"],
+    // The launcher's own lines ("the web server … starting it again") and next build's go to stdout: kept, they say what a
+    // restart did and why a build failed.
+    stdio: ["ignore", "inherit", "inherit"],
   });
   const stop = async () => {
     if (launcher.exitCode === null && launcher.signalCode === null) {
@@ -65,9 +57,11 @@ export async function startBenchWharf(options: {
     await database.stop();
   };
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (launcher.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
+    // A rebuild on a loaded 2-core machine has taken 15 minutes; the launcher exiting ends the wait at once.
+    const deadline = Date.now() + (options.keepBuild ? 10 : 40) * 60_000;
+    while (!(await fetch(`${base}/api/readyz`).catch(() => null))?.ok) {
+      if (launcher.exitCode !== null) throw new Error(`the launcher exited (code ${launcher.exitCode}) before Wharf was ready; see the output above`);
+      if (Date.now() > deadline) throw new Error(`Wharf was not ready after ${options.keepBuild ? 10 : 40} minutes; see the output above`);
       await sleep(500);
     }
   } catch (error) {

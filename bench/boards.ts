@@ -166,7 +166,7 @@ function buildsBetween(from: number, to: number): number {
 }
 
 async function main() {
-  const wharf = await startBenchWharf({ name: "bench-boards", port, keepBuild: keepBuild, launcherOutput: "ignore", env: { WHARF_WORKER: "off" } });
+  const wharf = await startBenchWharf({ name: "bench-boards", port, keepBuild: keepBuild, env: { WHARF_WORKER: "off" } });
   const web = wharf.launcher;
   const screens: Screen[] = [];
   try {

@@ -124,7 +124,7 @@ async function series(name: string, paths: string[], browser: BenchBrowser, firs
 }
 
 async function main() {
-  const wharf = await startBenchWharf({ name: "bench-catalog", port, keepBuild: process.argv.includes("--no-rebuild"), launcherOutput: "ignore" });
+  const wharf = await startBenchWharf({ name: "bench-catalog", port, keepBuild: process.argv.includes("--no-rebuild") });
   const web = wharf.launcher;
   try {
     const { seconds, ownerTeam, slugs } = await seed(wharf.databaseUrl);

@@ -186,7 +186,7 @@ function followStream(
 }
 
 async function main() {
-  const wharf = await startBenchWharf({ name: "bench-deployments", port, keepBuild: keepBuild, launcherOutput: "ignore", env: { WHARF_WORKER: "off" } });
+  const wharf = await startBenchWharf({ name: "bench-deployments", port, keepBuild: keepBuild, env: { WHARF_WORKER: "off" } });
   const web = wharf.launcher;
   let stopWorker: (() => Promise<void>) | undefined;
   const streams = new AbortController();

@@ -57,7 +57,6 @@ async function main() {
     name: "bench-health",
     port,
     keepBuild,
-    launcherOutput: "ignore",
     env: { WHARF_WORKER: "off", WHARF_HEALTH_POLL_SECONDS: String(pollSeconds) },
   });
   const viewers = new AbortController();
