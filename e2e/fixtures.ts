@@ -92,3 +92,31 @@ export async function readyNamespace(
     .toBe("ready");
   return namespaceId;
 }
+
+type Policy = { environment: string; allowSelfApproval: boolean } & Record<string, unknown>;
+
+/** Drone Delivery has no member persona: the admin requests its namespace and approves it, dev's policy allowing that for the test. */
+export async function droneNamespace(admin: Page, name: string): Promise<string> {
+  const policies = await api<Policy[]>(admin, "GET", "/api/v1/namespace-policies");
+  const dev = policies.find((policy) => policy.environment === "dev")!;
+  const { teams } = await api<{ teams: { id: string; slug: string }[] }>(admin, "GET", "/api/v1/teams");
+  const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(admin, "GET", "/api/v1/clusters");
+  await api(admin, "PUT", "/api/v1/namespace-policies", { ...dev, allowSelfApproval: true });
+  try {
+    const request = await api<{ id: string }>(admin, "POST", "/api/v1/namespace-requests", {
+      teamId: teams.find((team) => team.slug === "drone-delivery")!.id,
+      clusterId: clusters.find((cluster) => cluster.name === "aks-dev-weu")!.id,
+      name,
+      quota: { requestsCpu: "8", limitsCpu: "16", requestsMemory: "16Gi", limitsMemory: "32Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
+      containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+      justification: "End-to-end test of the application map",
+    });
+    const { namespaceId } = await api<{ namespaceId: string }>(admin, "POST", `/api/v1/namespace-requests/${request.id}/decision`, { decision: "approve" });
+    await expect
+      .poll(async () => (await api<{ namespace: { status: string } }>(admin, "GET", `/api/v1/namespaces/${namespaceId}`)).namespace.status, { timeout: 30_000 })
+      .toBe("ready");
+    return namespaceId;
+  } finally {
+    await api(admin, "PUT", "/api/v1/namespace-policies", dev);
+  }
+}

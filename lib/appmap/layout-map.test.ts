@@ -55,6 +55,14 @@ function box(positions: Record<string, Position>, ids: readonly string[]) {
   };
 }
 
+/** Every external dependency right of every node that could call it (teams' services, unknown roles): calls read left to right. */
+function rightOfCallers(graph: LayoutGraph, positions: Record<string, Position>) {
+  const callers = graph.nodes.filter((node) => !layoutGroup(node).startsWith("ext:"));
+  const externals = graph.nodes.filter((node) => layoutGroup(node).startsWith("ext:"));
+  const callersRight = Math.max(...callers.map((node) => positions[node.id]!.x)) + nodeWidth;
+  for (const node of externals) expect(positions[node.id]!.x, `${node.id} left of a caller`).toBeGreaterThan(callersRight);
+}
+
 describe("layout groups", () => {
   it("a team's services together, external dependencies by type, unknown roles and services with no team in one group", () => {
     expect(layoutGroup(service("billing", "money"))).toBe("team:money");
@@ -96,6 +104,45 @@ describe("layoutMap", () => {
         expect(inside, `${other} inside the box of ${ids.join(", ")}`).toBe(false);
       }
     }
+    rightOfCallers(graph, layout.positions);
+  });
+
+  it("many external types: in columns right of every team, as tall as the teams' rows, the groups apart", async () => {
+    const teams = Array.from({ length: 12 }, (_, t) => Array.from({ length: 4 }, (_, s) => service(`s${t}-${s}`, `team${t}`))).flat();
+    const externals = Array.from({ length: 9 }, (_, t) => Array.from({ length: 6 }, (_, i) => external(`Type${t}`, `target${i}`))).flat();
+    const big: LayoutGraph = {
+      nodes: [...teams, ...externals],
+      edges: teams.flatMap((node, i) => [
+        ...(i % 4 === 3 ? [] : [{ source: node.id, target: teams[i + 1]!.id }]),
+        { source: node.id, target: externals[(i * 7) % externals.length]!.id },
+      ]),
+    };
+    const layout = await layoutMap(big, null);
+    noOverlap(layout.positions);
+    rightOfCallers(big, layout.positions);
+    // The teams fill several rows, and the externals more than one column, none lower than the teams' rows end.
+    const callers = box(
+      layout.positions,
+      teams.map((node) => node.id),
+    );
+    expect(new Set(teams.map((node) => layout.positions[node.id]!.y)).size).toBeGreaterThan(1);
+    const columns = new Set(externals.map((node) => layout.positions[node.id]!.x));
+    expect(columns.size).toBeGreaterThan(1);
+    expect(
+      box(
+        layout.positions,
+        externals.map((node) => node.id),
+      ).bottom,
+    ).toBeLessThanOrEqual(callers.bottom + nodeHeight);
+    // Same graph, same picture.
+    expect((await layoutMap({ nodes: [...big.nodes].reverse(), edges: big.edges }, null)).positions).toEqual(layout.positions);
+  });
+
+  it("a map of external dependencies only (a team's callers filtered out) packs them from the left", async () => {
+    const only: LayoutGraph = { nodes: [external("SQL", "db"), external("Redis", "cache"), external("HTTP", "api")], edges: [] };
+    const layout = await layoutMap(only, null);
+    expect(Math.min(...Object.values(layout.positions).map((position) => position.x))).toBe(0);
+    noOverlap(layout.positions);
   });
 
   it("same topology, in any order: identical positions, and no layout run", async () => {

@@ -5,10 +5,11 @@
 // dependencies by type, the rest (unknown roles, services with no team)
 // together. elkjs lays each group out on its own (small graphs: its layered
 // algorithm is superlinear, 24 s for the whole fleet as one graph, well under
-// a second group by group), then the group boxes themselves, linked by the
-// calls between groups; a node's position is its group's place plus its place
-// in the group. Edges between groups are drawn by the browser between the
-// placed nodes, not routed by elkjs.
+// a second group by group), then the group boxes are packed: teams and the
+// rest in rows, external types in columns right of them (decision 0061), so
+// a call into an external dependency reads left to right; a node's position
+// is its group's place plus its place in the group. Edges between groups are
+// drawn by the browser between the placed nodes, not routed by elkjs.
 //
 // A wall screen must not jump: once a map has positions, nodes keep them.
 // Same topology → the stored positions as they are, no layout run. Nodes
@@ -130,9 +131,15 @@ async function layOutGroup(ids: readonly string[], edges: LayoutGraph["edges"]):
   return Object.fromEntries(Object.entries(laidOut).map(([id, position]) => [id, { x: position.x - box.left, y: position.y - box.top }]));
 }
 
+/** External dependencies' groups (`ext:<type>`): they call nobody, so they go right of every group that calls them. */
+const isExternalGroup = (group: string) => group.startsWith("ext:");
+
+type LaidOutGroup = { ids: string[]; positions: Record<string, Position>; width: number; height: number };
+
 /**
- * Lays each group out on its own, then packs the groups' boxes in rows (shelves), the whole about 1.6 times as wide as tall,
- * in `groupsOf`'s order; the calls between groups are drawn by the browser and shape nothing here.
+ * Lays each group out on its own, then packs the groups' boxes: teams and the rest in rows (shelves) about 1.6 times as
+ * wide as tall, in `groupsOf`'s order; external types in columns right of them all (decision 0061), so every call into
+ * one reads left to right. The calls between groups are drawn by the browser and shape nothing here.
  */
 async function layOutGroups(graph: LayoutGraph): Promise<Record<string, Position>> {
   const groups = groupsOf(graph.nodes);
@@ -146,27 +153,52 @@ async function layOutGroups(graph: LayoutGraph): Promise<Record<string, Position
     if (edges) edges.push(edge);
     else inside.set(group, [edge]);
   }
-  const laidOut: { ids: string[]; positions: Record<string, Position>; width: number; height: number }[] = [];
+  const callers: LaidOutGroup[] = [];
+  const externals: LaidOutGroup[] = [];
   for (const [group, ids] of groups) {
     const positions = await layOutGroup(ids, inside.get(group) ?? []);
     const box = boxOf(Object.values(positions));
-    laidOut.push({ ids, positions, width: box.right - box.left, height: box.bottom - box.top });
+    (isExternalGroup(group) ? externals : callers).push({ ids, positions, width: box.right - box.left, height: box.bottom - box.top });
   }
-  const area = laidOut.reduce((sum, group) => sum + (group.width + groupGap) * (group.height + groupGap), 0);
-  const rowWidth = Math.max(Math.sqrt(area * 1.6), ...laidOut.map((group) => group.width));
   const positions: Record<string, Position> = {};
+  const place = (group: LaidOutGroup, x: number, y: number) => {
+    for (const id of group.ids) positions[id] = { x: x + group.positions[id]!.x, y: y + group.positions[id]!.y };
+  };
+  const area = (laidOut: readonly LaidOutGroup[]) => laidOut.reduce((sum, group) => sum + (group.width + groupGap) * (group.height + groupGap), 0);
+
+  // Shelves: a row is filled left to right until the next group would pass the row's width.
+  const rowWidth = Math.max(Math.sqrt(area(callers) * 1.6), ...callers.map((group) => group.width));
   let x = 0;
   let y = 0;
   let rowHeight = 0;
-  for (const group of laidOut) {
+  let right = 0;
+  for (const group of callers) {
     if (x > 0 && x + group.width > rowWidth) {
       x = 0;
       y += rowHeight + groupGap;
       rowHeight = 0;
     }
-    for (const id of group.ids) positions[id] = { x: x + group.positions[id]!.x, y: y + group.positions[id]!.y };
+    place(group, x, y);
+    right = Math.max(right, x + group.width);
     x += group.width + groupGap;
     rowHeight = Math.max(rowHeight, group.height);
+  }
+  const callersHeight = callers.length ? y + rowHeight : 0;
+
+  // Columns: filled top to bottom, as tall as the shelves (or, with few callers, as a 1.6:1 box of the externals would be).
+  const columnHeight = Math.max(callersHeight, Math.sqrt(area(externals) / 1.6), ...externals.map((group) => group.height));
+  x = callers.length ? right + groupGap : 0;
+  y = 0;
+  let columnWidth = 0;
+  for (const group of externals) {
+    if (y > 0 && y + group.height > columnHeight) {
+      x += columnWidth + groupGap;
+      y = 0;
+      columnWidth = 0;
+    }
+    place(group, x, y);
+    y += group.height + groupGap;
+    columnWidth = Math.max(columnWidth, group.width);
   }
   return positions;
 }
