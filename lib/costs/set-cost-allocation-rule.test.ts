@@ -14,6 +14,7 @@ import { refreshStaleCostAllocation } from "./stale-cost-allocation";
 import { setCostAllocationRule } from "./set-cost-allocation-rule";
 import { getCostAllocationRule } from "./get-cost-allocation-rule";
 import { scopeOf } from "./sync-costs";
+import { refreshForecastShares } from "./store-cost-forecast";
 
 const suffix = randomBytes(3).toString("hex");
 const subscriptionId = `sub-rule-${suffix}`;
@@ -94,7 +95,22 @@ beforeAll(async () => {
     data: { clusterId: cluster.id, day: date, cpuCoreHours: 48 * 24, memoryGiBHours: 192 * 24, sampledSeconds: 86_400, updatedAt: asOf },
   });
   await refreshCostAllocationNow({ from: day, to: day });
+  // Cost Management's forecast for the month, split among groups by their allocated cost as a sync would.
+  await prisma.costForecast.create({
+    data: { scope: scopeOf(subscriptionId), month, status: "forecast", currency: "EUR", actualMinor: BigInt(billed), totalMinor: BigInt(2 * billed), asOf },
+  });
+  await refreshForecastShares(prisma, scopeOf(subscriptionId), month);
 });
+
+const forecastShares = async () =>
+  Object.fromEntries(
+    (
+      await getPrisma().costForecastShare.findMany({
+        where: { scope: scopeOf(subscriptionId), month, grouping: "team" },
+        select: { key: true, forecastMinor: true },
+      })
+    ).map((share) => [share.key, Number(share.forecastMinor)]),
+  );
 
 afterAll(async () => {
   // Back to the default for the files that run after this one, their months re-allocated under it.
@@ -158,8 +174,13 @@ describe("setCostAllocationRule", () => {
     expect(waiting.reallocatingMonths).toEqual([month]);
     expect(await lines()).toEqual(apart);
 
+    expect(Object.keys(await forecastShares())).toContain("idle");
     expect((await refreshStaleCostAllocation()).months).toContain(month);
     const shared = await lines();
+    // The forecast's parts follow the allocation: idle has none left, and they still add up to the forecast.
+    const forecast = await forecastShares();
+    expect(Object.keys(forecast).sort()).toEqual(["system", teamA, teamB].sort());
+    expect(Object.values(forecast).reduce((a, b) => a + b, 0)).toBe(2 * billed);
     expect((await view()).reallocatingMonths).toEqual([]);
     expect(Object.keys(shared).sort()).toEqual(["system", teamA, teamB].sort());
     expect(Object.values(shared).reduce((a, b) => a + b, 0)).toBe(billed);
