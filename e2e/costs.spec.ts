@@ -102,6 +102,61 @@ test("a Payments member sets the team's budget: a wrong amount is refused with w
   expect((await page.request.put("/api/v1/costs/budgets/orders", { headers: { origin }, data: { amount: 10 } })).status()).toBe(403);
 });
 
+test("an admin shares idle capacity by requests: the stored months are recomputed; a member reads which rule applies", async ({ page }) => {
+  test.setTimeout(300_000);
+  await signInAs(page, "admin", "/costs");
+  const origin = new URL(page.url()).origin;
+  await page.request.post("/api/v1/costs/sync", { headers: { origin } });
+  await expect
+    .poll(async () => ((await (await page.request.get("/api/v1/costs")).json()) as { dataAsOf: string | null }).dataAsOf, {
+      timeout: 240_000,
+      intervals: [2_000],
+    })
+    .not.toBeNull();
+  await page.goto("/costs");
+  const card = page.getByTestId("allocation-rule");
+  await expect(card.getByTestId("allocation-rule-current")).toContainText("Idle capacity is shown as a line of its own");
+  const form = page.getByRole("form", { name: "Choose how idle and system cost are allocated" });
+  await form
+    .getByRole("group", { name: "Idle capacity" })
+    .getByRole("radio", { name: /^Proportional/ })
+    .check();
+  await form.getByRole("button", { name: "Save the rule" }).click();
+  await expect(form.getByRole("status")).toContainText("are being recomputed");
+  await expect(card.getByTestId("allocation-rule-current")).toContainText("Idle capacity is shared among the workload namespaces in proportion");
+
+  // The cost.sample job (each minute) re-allocates the marked months; every view still adds up to the bill.
+  await expect
+    .poll(async () => ((await (await page.request.get("/api/v1/costs/allocation-rule")).json()) as { pendingMonths: string[] }).pendingMonths, {
+      timeout: 180_000,
+      intervals: [3_000],
+    })
+    .toEqual([]);
+  const view = (await (await page.request.get("/api/v1/costs?groupBy=namespace")).json()) as {
+    rule: { idle: string };
+    totalMinor: number;
+    lines: { totalMinor: number }[];
+  };
+  expect(view.rule.idle).toBe("proportional");
+  expect(view.lines.reduce((sum, line) => sum + line.totalMinor, 0)).toBe(view.totalMinor);
+  await page.context().clearCookies();
+
+  await signInAs(page, "payments", "/costs");
+  await expect(page.getByTestId("allocation-rule-current")).toContainText("Idle capacity is shared among the workload namespaces in proportion");
+  await expect(page.getByTestId("allocation-rule-current")).toContainText("A platform admin chooses this.");
+  await expect(page.getByRole("form", { name: "Choose how idle and system cost are allocated" })).toHaveCount(0);
+  const refused = await page.request.put("/api/v1/costs/allocation-rule", { headers: { origin }, data: { idle: "apart", system: "apart" } });
+  expect(refused.status()).toBe(403);
+  await page.context().clearCookies();
+
+  // Back to apart, as the other specs expect.
+  await signInAs(page, "admin", "/costs");
+  const bad = await page.request.put("/api/v1/costs/allocation-rule", { headers: { origin }, data: { idle: "some", system: "apart" } });
+  expect(bad.status()).toBe(400);
+  expect(((await bad.json()) as { error: { message: string } }).error.message).toBe("idle must be one of proportional, even, apart.");
+  expect((await page.request.put("/api/v1/costs/allocation-rule", { headers: { origin }, data: { idle: "apart", system: "apart" } })).status()).toBe(200);
+});
+
 test("a bad grouping or range in the address shows what to change, not an error page", async ({ page }) => {
   await signInAs(page, "admin", "/costs?groupBy=colour");
   // Next's route announcer is an alert too: find ours by its text.

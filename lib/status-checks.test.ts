@@ -12,6 +12,7 @@ import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deploymen
 import { healthStates } from "@/lib/health/types";
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { costForecastStatuses } from "@/lib/costs/store-cost-forecast";
+import { sharingRules } from "@/lib/costs/allocation-rule";
 
 const columns: [table: string, column: string, values: readonly string[]][] = [
   ["Namespace", "status", namespaceStatuses],
@@ -25,6 +26,8 @@ const columns: [table: string, column: string, values: readonly string[]][] = [
   ["HealthSample", "state", healthStates],
   ["HealthTransition", "toState", healthStates],
   ["CostForecast", "status", costForecastStatuses],
+  ["CostAllocationSetting", "idle", sharingRules],
+  ["CostAllocationSetting", "system", sharingRules],
 ];
 
 let scratch: ScratchDatabase;

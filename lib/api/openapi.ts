@@ -23,6 +23,8 @@ import { budgetInput } from "@/lib/costs/budget-input";
 import { costBudgetView } from "@/lib/costs/cost-budget-view";
 import { costBudgetList } from "@/lib/costs/list-cost-budgets";
 import { costBudgetRemoval } from "@/lib/costs/delete-cost-budget";
+import { allocationRuleInput, allocationRuleView } from "@/lib/costs/allocation-rule";
+import { allocationRuleChange } from "@/lib/costs/set-cost-allocation-rule";
 import { createBoardInput, createDisplayInput, pairDisplayInput, updateBoardInput } from "@/lib/boards/board-input";
 import { boardDetailSchema, boardListSchema, boardViewSchema, displayTokenSchema, displayViewSchema } from "@/lib/boards/board-view";
 import { createPlaylistInput, updatePlaylistInput } from "@/lib/boards/playlist-input";
@@ -796,6 +798,23 @@ export function openApiDocument(serverUrl: string) {
           responses: { 202: json("CostSyncRequest", "Queued, or already queued or running"), ...errors(401, 403) },
         },
       },
+      "/api/v1/costs/allocation-rule": {
+        get: {
+          summary:
+            "How idle capacity (node capacity nobody requested) and system namespaces' cost (kube-system and AKS's own) are allocated: " +
+            "proportional, even or apart each, as an admin chose (apart and apart by default), and the months still being re-allocated",
+          operationId: "getCostAllocationRule",
+          responses: { 200: json("CostAllocationRule", "The rule in force"), ...errors(401, 403) },
+        },
+        put: {
+          summary:
+            "Choose the allocation rule (admins). Every month with a stored allocation is marked and re-allocated under it by the cost.sample job " +
+            "within a minute or so; the same rule again changes nothing. 400 names the field and the allowed values",
+          operationId: "setCostAllocationRule",
+          requestBody: body(schema(allocationRuleInput)),
+          responses: { 200: json("CostAllocationRuleChange", "Saved, or unchanged"), ...errors(400, 401, 403) },
+        },
+      },
       "/api/v1/costs/budgets": {
         get: {
           summary:
@@ -1027,6 +1046,8 @@ export function openApiDocument(serverUrl: string) {
         CostBudget: schema(costBudgetView, "output"),
         CostBudgetList: schema(costBudgetList, "output"),
         CostBudgetRemoval: schema(costBudgetRemoval, "output"),
+        CostAllocationRule: schema(allocationRuleView, "output"),
+        CostAllocationRuleChange: schema(allocationRuleChange, "output"),
       },
     },
   };

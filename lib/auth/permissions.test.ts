@@ -79,6 +79,7 @@ const expected: Record<Action, Decision> = {
   "health:thresholds:edit": adminOnly,
   "cost:read": owningTeam,
   "cost:sync": adminOnly,
+  "cost:allocation:edit": adminOnly,
   "budget:manage": owningTeam,
   "board:read": anySignedIn,
   "board:manage": owningTeam,
@@ -188,7 +189,7 @@ describe("permissions", () => {
     expect(can({ ...pipeline, teams: [...pipeline.teams] }, "health:thresholds:edit", { teamId: "t1" })).toBe(false);
   });
 
-  it("shows a team's cost to its members and admins, never to viewers or pipelines; only admins sync", () => {
+  it("shows a team's cost to its members and admins, never to viewers or pipelines; only admins sync and choose the allocation rule", () => {
     expect(can(member, "cost:read", { teamId: "t1" })).toBe(true);
     expect(can(member, "cost:read", { teamId: "t2" })).toBe(false);
     expect(can(viewer, "cost:read", { teamId: "t1" })).toBe(false);
@@ -196,6 +197,8 @@ describe("permissions", () => {
     expect(can(pipeline, "cost:read", { teamId: "t1" })).toBe(false);
     expect(can(member, "cost:sync")).toBe(false);
     expect(can(admin, "cost:sync")).toBe(true);
+    expect(can(member, "cost:allocation:edit", { teamId: "t1" })).toBe(false);
+    expect(can(admin, "cost:allocation:edit")).toBe(true);
   });
 
   it("names roles for the user menu", () => {

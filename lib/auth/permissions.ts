@@ -91,6 +91,7 @@ export const actions = [
   "health:thresholds:edit",
   "cost:read",
   "cost:sync",
+  "cost:allocation:edit",
   "budget:manage",
   "board:read",
   "board:manage",
@@ -237,6 +238,8 @@ const refusals: Record<Action, string> = {
   "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
   "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
   "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
+  "cost:allocation:edit":
+    "Only platform admins can choose how idle capacity and system namespaces' cost are allocated. Ask an admin, or request the Wharf.Admin role.",
   "budget:manage": "Only members of the team and platform admins can set a team's cost budget. Ask a member of the team or an admin.",
   "board:read": "You need to be signed in to see wall boards.",
   "board:manage":

@@ -19,6 +19,7 @@ import { getPrisma } from "@/lib/db/client";
 import { allocationNotes, type AllocationRule, type ClusterDay, type ResourceHours } from "./allocate";
 import type { ServiceShare, TaggedCost } from "./attribute";
 import { belongsToCluster } from "./cluster-bill";
+import { readAllocationRule } from "./allocation-rule";
 import {
   buildCostReport,
   costGroupings,
@@ -31,9 +32,6 @@ import {
 } from "./cost-report";
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
-
-/** The one rule until admins can choose (decision 0027): idle and system apart. */
-export const allocationRule: AllocationRule = { idle: "apart", system: "apart" };
 
 /** The AKS default; Wharf does not store a custom node resource group yet. */
 export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string }) =>
@@ -49,6 +47,8 @@ export interface AllocationData {
   capacity: { clusterId: string; day: string; cpu: number; memory: number; seconds: number }[];
   serviceHours: { clusterId: string; namespace: string; service: string; day: string; weight: number }[];
   services: { slug: string; ownerTeam: string }[];
+  /** The admin's rule for idle and system cost (decision 0058), read with the rest. */
+  rule: AllocationRule;
 }
 
 /**
@@ -57,7 +57,7 @@ export interface AllocationData {
  * objects and Date conversions were most of the time (bench/costs.ts).
  */
 export async function loadAllocationData(db: Db, range: { from: string; to: string }, withServices = true): Promise<AllocationData> {
-  const [rows, clusters, samples, serviceHours, services, capacity] = await Promise.all([
+  const [rows, clusters, samples, serviceHours, services, capacity, stored] = await Promise.all([
     db.$queryRaw<AllocationData["rows"]>`
       SELECT to_char("date", 'YYYY-MM-DD') AS "day", "resourceId", "resourceGroup", "team", "service", "costMinor"::float8 AS "costMinor", "currency"
       FROM "CostRow" WHERE "date" BETWEEN ${range.from}::date AND ${range.to}::date`,
@@ -80,8 +80,9 @@ export async function loadAllocationData(db: Db, range: { from: string; to: stri
       SELECT "clusterId"::text AS "clusterId", to_char("day", 'YYYY-MM-DD') AS "day", "cpuCoreHours" AS "cpu", "memoryGiBHours" AS "memory",
              "sampledSeconds" AS "seconds"
       FROM "ClusterCapacityHours" WHERE "day" BETWEEN ${range.from}::date AND ${range.to}::date`,
+    readAllocationRule(db),
   ]);
-  return { rows, clusters, samples, serviceHours, services, capacity };
+  return { rows, clusters, samples, serviceHours, services, capacity, rule: stored.rule };
 }
 
 /** The currencies of the loaded rows, sorted: each is allocated on its own. */
@@ -156,12 +157,12 @@ export function allocateLoaded(data: AllocationData, currency: string, groupBy: 
     namespaceTeam: (clusterId, namespace, day) => namespaceTeams.get(key3(clusterId, namespace, day)),
     serviceShares: (clusterId, namespace, day) => shares.get(key3(clusterId, namespace, day)) ?? [],
     serviceTeam: (service) => serviceOwner.get(service),
-    rule: allocationRule,
+    rule: data.rule,
   });
 }
 
-/** The notes of clusters' days (those from `from` on), each cluster in the order given. */
-export function clusterNotes(clusterDays: CostReport["clusterDays"], from: string): string[] {
+/** The notes of clusters' days (those from `from` on) under `rule`, each cluster in the order given. */
+export function clusterNotes(clusterDays: CostReport["clusterDays"], from: string, rule: AllocationRule): string[] {
   const byCluster = new Map<string, { name: string; days: CostReport["clusterDays"] }>();
   for (const day of clusterDays) {
     if (day.day < from) continue;
@@ -169,7 +170,7 @@ export function clusterNotes(clusterDays: CostReport["clusterDays"], from: strin
     entry.days.push(day);
     byCluster.set(day.clusterId, entry);
   }
-  return [...byCluster.values()].flatMap((cluster) => allocationNotes(cluster.name, cluster.days, allocationRule));
+  return [...byCluster.values()].flatMap((cluster) => allocationNotes(cluster.name, cluster.days, rule));
 }
 
 const stateId = 1;
@@ -178,7 +179,8 @@ const chunk = 20_000;
 
 /**
  * Replaces the stored allocation of days `from`..`to` (inclusive, YYYY-MM-DD) with what the rows and samples now say,
- * inside `db`'s transaction. Call it in the transaction that changed them.
+ * inside `db`'s transaction, under the admin's rule as stored (read after the lock, decision 0058). Call it in the
+ * transaction that changed them.
  */
 export async function refreshCostAllocation(db: Db, range: { from: string; to: string }): Promise<{ cells: number }> {
   // One refresh at a time (a sync and a sample in two workers): each reads after the other committed.

@@ -11,7 +11,8 @@ import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
 import { minorUnitDigits } from "./cluster-bill";
-import { allocateLoaded, allocationRule, clusterNotes, loadAllocationData, readStoredCells, readStoredClusterDays } from "./cost-allocation";
+import { allocateLoaded, clusterNotes, loadAllocationData, readStoredCells, readStoredClusterDays } from "./cost-allocation";
+import { readAllocationRule, readPendingMonths, sharingRules } from "./allocation-rule";
 import { costQuery, resolveRange, type CostQuery } from "./cost-query";
 import { daysBetween, summarizeCells, topMovers, type ApartLine, type CostCell, type CostGrouping } from "./cost-report";
 import { scopeOf } from "./sync-costs";
@@ -77,7 +78,12 @@ export const costView = z.object({
   minorUnitDigits: z.number().int().describe("Amounts are integers in minor units: divide by 10^minorUnitDigits."),
   scope: z.enum(["all", "teams"]).describe("all: an admin's view that adds up to the bill; teams: only the viewer's teams."),
   teams: z.array(z.string()).describe("The team slugs whose figures are shown (all teams for an admin: empty)."),
-  rule: z.object({ idle: z.enum(["apart", "proportional", "even"]), system: z.enum(["apart", "proportional", "even"]) }),
+  rule: z
+    .object({ idle: z.enum(sharingRules), system: z.enum(sharingRules) })
+    .describe("How idle capacity and system namespaces' cost are allocated: the admins' choice (GET /api/v1/costs/allocation-rule)."),
+  reallocatingMonths: z
+    .array(z.string())
+    .describe("Months (yyyy-mm) of the range marked for re-allocation (after a change of the rule or of a service's team): their figures change shortly."),
   days: z.array(z.string()),
   dailyTotalMinor: z.array(z.number().int()),
   totalMinor: z.number().int(),
@@ -138,7 +144,7 @@ export async function getCosts(input: {
 
   const prisma = getPrisma();
   const month = monthOf(now);
-  const [currencyRows, teams, services, states, scopeForecasts] = await Promise.all([
+  const [currencyRows, teams, services, states, scopeForecasts, storedRule, pendingMonths] = await Promise.all([
     prisma.$queryRaw<{ currency: string; rows: number; asOf: Date | null }[]>`
       SELECT "currency", count(*)::int AS "rows", max("asOf") FILTER (WHERE "date" >= ${from}::date) AS "asOf"
       FROM "CostRow" WHERE "date" BETWEEN ${readFrom}::date AND ${to}::date GROUP BY "currency"`,
@@ -146,7 +152,10 @@ export async function getCosts(input: {
     prisma.service.findMany({ select: { slug: true, displayName: true } }),
     prisma.costSyncState.findMany({ where: { scope: { in: config.azure.subscriptionIds.map(scopeOf) } } }),
     readScopeForecasts(prisma, month),
+    readAllocationRule(prisma),
+    readPendingMonths(prisma),
   ]);
+  let rule = storedRule.rule;
 
   const currencies = currencyRows.map((row) => row.currency).sort();
   const currency = currencies[0] ?? null;
@@ -167,11 +176,13 @@ export async function getCosts(input: {
       readStoredClusterDays(prisma, { currency, from, to }),
     ]);
     cells = storedCells;
-    notes.push(...clusterNotes(clusterDays, from));
+    notes.push(...clusterNotes(clusterDays, from, rule));
   } else if (currency) {
-    const report = allocateLoaded(await loadAllocationData(prisma, { from: readFrom, to }, query.groupBy === "service"), currency, query.groupBy);
+    const data = await loadAllocationData(prisma, { from: readFrom, to }, query.groupBy === "service");
+    rule = data.rule;
+    const report = allocateLoaded(data, currency, query.groupBy);
     cells = report.cells;
-    notes.push(...clusterNotes(report.clusterDays, from));
+    notes.push(...clusterNotes(report.clusterDays, from, rule));
   }
 
   const days = daysBetween(from, to);
@@ -216,7 +227,8 @@ export async function getCosts(input: {
     minorUnitDigits: currency ? minorUnitDigits(currency) : 2,
     scope: admin ? "all" : "teams",
     teams: admin ? [] : ownTeams.map((team) => team.slug),
-    rule: allocationRule as CostView["rule"],
+    rule,
+    reallocatingMonths: pendingMonths.filter((m) => m >= from.slice(0, 7) && m <= to.slice(0, 7)),
     days,
     dailyTotalMinor: summary.dailyCents,
     totalMinor: summary.totalCents,

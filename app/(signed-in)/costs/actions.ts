@@ -5,7 +5,9 @@ import type { ActionState } from "@/lib/actions/action-state";
 import { requestCostSync } from "@/lib/costs/request-cost-sync";
 import { setCostBudget } from "@/lib/costs/set-cost-budget";
 import { formatMoney } from "@/lib/costs/money";
+import { setCostAllocationRule } from "@/lib/costs/set-cost-allocation-rule";
 import type { BudgetFormValues } from "@/components/costs/budget-form";
+import type { AllocationRuleFormValues } from "@/components/costs/allocation-rule-form";
 
 export const syncCostsAction = serverAction(
   async (actor): Promise<ActionState<never>> => {
@@ -41,5 +43,23 @@ export const setCostBudgetAction = serverAction(
     message: error.message,
     field: error.path?.map(String).join("."),
     values: budgetValues(form),
+  }),
+);
+
+const ruleValues = (form: FormData): AllocationRuleFormValues => ({ idle: String(form.get("idle") ?? ""), system: String(form.get("system") ?? "") });
+
+/** An admin's choice of how idle and system cost are allocated; the stored months are then recomputed (decision 0058). */
+export const setCostAllocationRuleAction = serverAction(
+  async (actor, _state: ActionState<AllocationRuleFormValues>, form: FormData): Promise<ActionState<AllocationRuleFormValues>> => {
+    const values = ruleValues(form);
+    const change = await setCostAllocationRule({ actor, input: values });
+    revalidatePath("/costs");
+    return { status: "done", message: change.message, values };
+  },
+  (error, _state, form): ActionState<AllocationRuleFormValues> => ({
+    status: "error",
+    message: error.message,
+    field: error.path?.map(String).join("."),
+    values: ruleValues(form),
   }),
 );

@@ -17,7 +17,9 @@ import { BudgetForm } from "@/components/costs/budget-form";
 import { budgetState } from "@/components/costs/budget-state";
 import { listCostBudgets, type CostBudgetList } from "@/lib/costs/list-cost-budgets";
 import type { CostBudgetView } from "@/lib/costs/cost-budget-view";
-import { setCostBudgetAction, syncCostsAction } from "./actions";
+import { AllocationRuleForm } from "@/components/costs/allocation-rule-form";
+import { sharingRuleMeanings } from "@/lib/costs/allocation-rule";
+import { setCostAllocationRuleAction, setCostBudgetAction, syncCostsAction } from "./actions";
 
 export const metadata: Metadata = { title: "Cost" };
 
@@ -181,6 +183,36 @@ function Budgets({ list, currency, team }: { list: CostBudgetList; currency: str
   );
 }
 
+const howShared: Record<CostView["rule"]["idle"], string> = { proportional: "shared by requests", even: "shared evenly", apart: "shown apart" };
+
+/** The rule for idle and system cost in words: admins choose it here, everyone else reads which applies (decision 0058). */
+function AllocationRule({ view, editable }: { view: CostView; editable: boolean }) {
+  const { rule } = view;
+  return (
+    <Card aria-labelledby="allocation-rule-title" className="space-y-3" data-testid="allocation-rule">
+      <div>
+        <CardTitle id="allocation-rule-title">Idle capacity and system namespaces</CardTitle>
+        <p className="text-sm text-muted-foreground">
+          A cluster&apos;s bill pays for its whole nodes. Capacity no namespace requested is idle; kube-system and AKS&apos;s own namespaces are system. Either
+          can be shared out among the workload namespaces (and so their teams) or shown apart.
+        </p>
+      </div>
+      <p className="text-sm" data-testid="allocation-rule-current">
+        <span className="font-medium">Idle capacity</span> is {sharingRuleMeanings[rule.idle]}; <span className="font-medium">system namespaces</span> are{" "}
+        {sharingRuleMeanings[rule.system].replace(/^shown as a line of its own/, "shown as a line of their own")}.
+        {!editable && " A platform admin chooses this."}
+      </p>
+      {view.reallocatingMonths.length > 0 && (
+        <p role="status" className="flex items-start gap-2 text-sm font-medium" data-testid="allocation-rule-pending">
+          <Info className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
+          The allocations of {view.reallocatingMonths.join(", ")} are being recomputed; these figures change within a minute or so.
+        </p>
+      )}
+      {editable && <AllocationRuleForm action={setCostAllocationRuleAction} rule={rule} meanings={sharingRuleMeanings} />}
+    </Card>
+  );
+}
+
 function percent(part: number, whole: number): string {
   return whole === 0 ? "—" : `${((100 * part) / whole).toFixed(1)} %`;
 }
@@ -194,6 +226,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
   const now = new Date();
   const ranges = monthRanges(now);
   const admin = can(actor, "cost:sync");
+  const ruleEditable = can(actor, "cost:allocation:edit");
   let view: CostView | undefined;
   let problem: string | undefined;
   try {
@@ -223,7 +256,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
           memory namespaces requested, tagged Azure resources straight to their team and service.
           {view?.scope === "teams"
             ? " You see your teams' figures."
-            : " Idle capacity and system namespaces are shown apart; every view adds up to the bill to the cent."}
+            : ` Idle capacity is ${howShared[monthToDate!.rule.idle]} and system namespaces are ${howShared[monthToDate!.rule.system]}; ` +
+              "every view adds up to the bill to the cent."}
         </p>
       </div>
 
@@ -255,6 +289,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
       </div>
 
       <Budgets list={budgets} currency={monthToDate!.currency} team={one(search.budgetTeam)} />
+
+      <AllocationRule view={view ?? monthToDate!} editable={ruleEditable} />
 
       <Card>
         <form method="get" className="grid items-end gap-3 md:grid-cols-[repeat(3,1fr)_auto]" role="search" aria-label="Choose the cost view">
