@@ -66,6 +66,11 @@ export interface WharfConfig {
     costEndpoint: string;
     /** The token scope for it (`credentialScopes`; the SDK would otherwise ask for `${costEndpoint}/.default`). */
     costScope: string;
+    /**
+     * Azure Container Registry data-plane endpoints by login server, where they are not `https://<loginServer>`: the sandbox's
+     * stand-in only. Which login servers are registries Wharf reads comes from ARM.
+     */
+    registryEndpoints: Record<string, string>;
   };
   costs: {
     /** Hours between cost syncs (Cost Management refreshes its data about every 4 hours). */
@@ -233,6 +238,7 @@ const sandboxEndpoints = z.object({
   subscriptionIds: z.array(z.string()).optional(),
   costEndpoint: z.url().optional(),
   costScope: z.string().min(1).optional(),
+  registryEndpoints: z.record(z.string(), z.url()).optional(),
 });
 
 type Env = Record<string, string | undefined>;
@@ -372,6 +378,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
         logsScope: az.WHARF_LOGS_SCOPE,
         costEndpoint: az.WHARF_COST_ENDPOINT.replace(/\/$/, ""),
         costScope: `${az.WHARF_COST_ENDPOINT.replace(/\/$/, "")}/.default`,
+        registryEndpoints: {},
       },
       health,
       costs,
@@ -419,6 +426,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       // Cost Management shares the sandbox's ARM origin and asks for ARM's scope, as against Azure.
       costEndpoint: (sandbox.costEndpoint ?? sandbox.armEndpoint ?? new URL(sandbox.authority).origin).replace(/\/$/, ""),
       costScope: sandbox.costScope ?? "https://management.azure.com/.default",
+      registryEndpoints: sandbox.registryEndpoints ?? {},
     },
     health,
     costs,

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 
-export const faultApis = ["identity", "graph", "arm", "kubernetes", "logs", "cost"] as const;
+export const faultApis = ["identity", "graph", "arm", "kubernetes", "logs", "cost", "registry"] as const;
 export type FaultApi = (typeof faultApis)[number];
 
 const rule = z
@@ -63,6 +63,8 @@ function errorBody(target: RequestTarget, status: number): unknown {
   const message = `injected by the sandbox (/_sandbox/faults): ${reason}`;
   if (target.api === "kubernetes") return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message, reason, code: status };
   if (target.api === "arm") return { error: { code: reason, message } };
+  // Azure Container Registry's data plane answers in the Docker registry's error shape.
+  if (target.api === "registry") return { errors: [{ code: status === 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE", message, detail: null }] };
   if (target.api === "logs") {
     const code = status === 429 ? "ThrottledError" : status === 500 ? "InternalServerError" : "ServiceUnavailableError";
     return { error: { code, message } };

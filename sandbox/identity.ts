@@ -167,6 +167,7 @@ export function createIdentity(options: IdentityOptions): Identity {
       "https://graph.microsoft.com/.default",
       "https://management.azure.com/.default",
       "https://api.loganalytics.io/.default",
+      "https://containerregistry.azure.net/.default",
     ],
     // Entra puts profile claims in the id_token itself; MSAL reads them from there.
     conformIdTokenClaims: false,

@@ -21,6 +21,8 @@ import { sandboxTenantId } from "./personas";
 import { loadOrCreatePipelineSecrets, sandboxPipelines, wharfApi } from "./pipelines";
 import { runKql } from "./monitor/kql/evaluate";
 import { createLogsApi, logsScope } from "./monitor/logs-api";
+import { createRegistryApi, registryEndpoint, registryPathPrefix, registryScope } from "./registry/registry-api";
+import { sandboxRegistries } from "./registries";
 import { ensureDir, sandboxStateDir } from "./state";
 
 export interface SandboxEndpoints {
@@ -154,6 +156,7 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   });
   // Log Analytics reads the clusters' stores for its synthetic telemetry; faults are applied per workspace inside.
   const logs = createLogsApi({ provider: identity.provider, faults, storeOf: (name) => kubernetes.store(name), runKql, origin });
+  const registry = createRegistryApi({ provider: identity.provider, origin });
 
   route = async (req, res) => {
     const url = req.url ?? "/";
@@ -175,6 +178,11 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       }
       return kubernetes.handle(req, res, cluster, k8s[2] || "/");
     }
+    // Azure Container Registry's data plane, one path prefix per login server (its endpoint in endpoints.json).
+    if (url.startsWith(registryPathPrefix)) {
+      if (await faults.intercept(req, res, { api: "registry" })) return;
+      return registry(req, res);
+    }
     // Log Analytics applies its faults itself, per query: a $batch holds queries to several workspaces.
     if (url.startsWith("/v1/")) return logs(req, res);
     // Cost Management lives on ARM's host under any scope; it has its own faults (api "cost") and quotas.
@@ -192,7 +200,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
       error: "not_found",
       message:
         `The sandbox serves ${identity.mountPath}/..., /graph/v1.0/..., /subscriptions/... (ARM), ` +
-        `/k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), /_sandbox/faults and /_sandbox/health, not ${url}.`,
+        `/k8s/<cluster>/... (Kubernetes), /v1/... (Log Analytics), ${registryPathPrefix}<login server>/... (Container Registry), ` +
+        `/_sandbox/faults and /_sandbox/health, not ${url}.`,
     });
   };
 
@@ -225,6 +234,9 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     costEndpoint: origin,
     costScope: armScope,
     costCurrency: cost.currency,
+    // Azure Container Registry: ContainerRegistryClient's endpoint for each login server ARM lists (https://<loginServer> on Azure).
+    registryEndpoints: Object.fromEntries(sandboxRegistries.map((r) => [r.loginServer, registryEndpoint(origin, r)])),
+    registryScope,
     costPageSize: cost.pageSize,
     // A read-only user per cluster (get, list, watch; writes get RBAC's 403), for testing clients' handling of Forbidden.
     clusterReader: { user: sandboxReaderUser, tokens: clusterReaderTokens(stateDir) },

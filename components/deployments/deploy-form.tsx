@@ -15,6 +15,7 @@ import type { DeploymentPreview } from "@/lib/deployments/preview-deployment";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { ManifestDiffView } from "@/components/deployments/manifest-diff";
 import { Cell, DataTable, Row } from "@/components/ui/table";
+import { ImageTagPicker } from "@/components/deployments/image-tag-picker";
 
 const selectClass =
   "h-10 w-full rounded-md border border-border bg-background px-2 text-sm focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring";
@@ -62,6 +63,9 @@ export function DeployForm({
   const router = useRouter();
   const [choice, setChoice] = useState<Choice>({ namespaceId: namespaces[0]?.id ?? "", version: "", replicas: "", whenBusy: "refuse", ...initial });
   const [previewed, setPreviewed] = useState<{ key: string; preview: DeploymentPreview } | null>(null);
+  // The registry tag the version field's digest was picked from, while the field still holds that digest.
+  const [pickedTag, setPickedTag] = useState<{ name: string; digest: string } | null>(null);
+  const fromTag = pickedTag && pickedTag.digest === choice.version.trim() ? pickedTag : null;
   const key = JSON.stringify(choice);
   const preview = useMutation({
     mutationFn: () => callApi<DeploymentPreview>("/api/v1/deployments/preview", { method: "POST", body: { ...requestBody(service, choice), compareWith } }),
@@ -115,9 +119,22 @@ export function DeployForm({
                 aria-describedby="version-help"
               />
               <p id="version-help" className="text-xs text-muted-foreground">
-                The repository comes from the service&apos;s deploy spec.
+                {fromTag
+                  ? `Tag ${fromTag.name}, pinned to its digest: this exact image is deployed even if the tag moves.`
+                  : "The repository comes from the service's deploy spec. Type a tag, or pick one from the registry below."}
               </p>
               {(fieldError("tag") ?? fieldError("digest")) && <p className="text-sm text-destructive">{fieldError("tag") ?? fieldError("digest")}</p>}
+            </div>
+            <div className="space-y-1 md:col-span-2">
+              <p className="text-sm font-medium">Tags in the registry</p>
+              <ImageTagPicker
+                service={service}
+                picked={fromTag?.digest ?? ""}
+                onPick={(tag) => {
+                  setPickedTag(tag);
+                  set({ version: tag.digest });
+                }}
+              />
             </div>
             <div className="space-y-1">
               <Label htmlFor="replicas">Replicas</Label>

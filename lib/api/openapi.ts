@@ -11,6 +11,7 @@ import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { environments } from "@/lib/clusters/cluster-view";
 import { rejectDeploymentInput } from "@/lib/deployments/reject-input";
 import { deploymentLogQuery, deploymentLogView, logCacheMs, maxLogBytes } from "@/lib/deployments/read-deployment-log";
+import { imageTagsView } from "@/lib/deployments/image-tags";
 import { pipelineIdentityInput } from "@/lib/pipelines/pipeline-identity-input";
 import { healthListSchema, healthQuery } from "@/lib/health/list-service-health";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
@@ -165,6 +166,17 @@ export function openApiDocument(serverUrl: string) {
           summary: "Retire a service (kept, with its history; its slug is never reused)",
           operationId: "retireService",
           responses: { 200: json("Service", "The retired service"), ...errors(401, 403, 404, 409) },
+        },
+      },
+      "/api/v1/services/{slug}/image-tags": {
+        parameters: [slugParameter("service")],
+        get: {
+          summary:
+            "The tags of the service's image repository from Azure Container Registry, newest first, each with its digest and the namespaces " +
+            "that run it now (members of the owning team and admins). An image not on a registry in Wharf's subscriptions: available false, " +
+            "with why. A repository the registry does not know: 404; a registry that does not answer or refuses Wharf: 503 with Retry-After",
+          operationId: "listImageTags",
+          responses: { 200: json("ImageTags", "The tags, or why there are none"), ...errors(401, 403, 404, 409, 503) },
         },
       },
       "/api/v1/services/{slug}/catalog-info.yaml": {
@@ -1019,6 +1031,7 @@ export function openApiDocument(serverUrl: string) {
         NotificationsMarked: schema(views.notificationsMarked, "output"),
         Deployment: schema(views.deploymentView, "output"),
         DeploymentLog: schema(deploymentLogView, "output"),
+        ImageTags: schema(imageTagsView, "output"),
         DeploymentList: schema(views.deploymentList, "output"),
         Cancellation: schema(views.cancellation, "output"),
         ApprovalsInbox: schema(views.approvalsInbox, "output"),

@@ -12,6 +12,8 @@ import { sendArmError, sendArmJson } from "./responses";
 import { matchArmRoute, pathSegments, type ArmRoute } from "./routes";
 import { componentResource, workspaceResource } from "./monitor-resources";
 import { sandboxComponents, sandboxWorkspaces, type SandboxWorkspace } from "../workspaces";
+import { registryResource } from "./registry-resource";
+import { sandboxRegistries } from "../registries";
 
 export interface ArmOptions {
   /** The sandbox's Entra stand-in; only its client-credentials tokens for the ARM scope are accepted. */
@@ -66,7 +68,8 @@ export function createArm({ provider, origin, stateDir, caPem }: ArmOptions): Ar
         501,
         "SandboxNotImplemented",
         "The sandbox ARM serves only list, get and listClusterUserCredential on Microsoft.ContainerService/managedClusters and " +
-          `list and get on Microsoft.OperationalInsights/workspaces and Microsoft.Insights/components, not ${req.method} ${req.url}.`,
+          "list and get on Microsoft.OperationalInsights/workspaces, Microsoft.Insights/components and Microsoft.ContainerRegistry/registries, " +
+          `not ${req.method} ${req.url}.`,
       );
       return;
     }
@@ -122,12 +125,21 @@ const workspaceNamed = (name: string): SandboxWorkspace => {
   return found;
 };
 
-/** Workspaces and components: list by subscription or resource group, and get; they all live in the sandbox resource group. */
+const resourceTypeNames = {
+  workspaces: "Microsoft.OperationalInsights/workspaces",
+  components: "Microsoft.Insights/components",
+  registries: "Microsoft.ContainerRegistry/registries",
+  managedClusters: "Microsoft.ContainerService/managedClusters",
+} as const;
+
+/** Workspaces, components and registries: list by subscription or resource group, and get; they all live in the sandbox resource group. */
 function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute, apiVersion: string): void {
   const all =
     route.resourceType === "workspaces"
       ? sandboxWorkspaces.map((w) => ({ name: w.name, body: workspaceResource(w) }))
-      : sandboxComponents.map((c) => ({ name: c.name, body: componentResource(c, workspaceNamed(c.workspace), apiVersion) }));
+      : route.resourceType === "registries"
+        ? sandboxRegistries.map((r) => ({ name: r.name, body: registryResource(r) }))
+        : sandboxComponents.map((c) => ({ name: c.name, body: componentResource(c, workspaceNamed(c.workspace), apiVersion) }));
   if (route.kind === "listBySubscription") {
     sendArmJson(res, 200, { value: all.map((r) => r.body) });
     return;
@@ -143,7 +155,7 @@ function serveMonitorResource(res: Parameters<ArmHandler>[1], route: ArmRoute, a
   const name = route.kind === "get" ? route.name : "";
   const found = all.find((r) => sameName(r.name, name));
   if (!found) {
-    const type = route.resourceType === "workspaces" ? "Microsoft.OperationalInsights/workspaces" : "Microsoft.Insights/components";
+    const type = resourceTypeNames[route.resourceType];
     sendArmError(
       res,
       404,

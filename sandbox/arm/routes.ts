@@ -8,6 +8,7 @@ export const armResourceTypes = {
   managedClusters: ["microsoft.containerservice", "managedclusters"],
   workspaces: ["microsoft.operationalinsights", "workspaces"],
   components: ["microsoft.insights", "components"],
+  registries: ["microsoft.containerregistry", "registries"],
 } as const;
 export type ArmResourceType = keyof typeof armResourceTypes;
 

@@ -1,0 +1,39 @@
+import { expect, test } from "@playwright/test";
+import { readyNamespace, signInAs } from "./fixtures";
+
+// The deploy form lists the image's tags from the sandbox's Azure Container Registry; picking one pins its digest.
+test("a member picks a tag from the registry on the deploy form: the preview's manifest runs its digest", async ({ page, browser }) => {
+  test.setTimeout(180_000);
+  const suffix = Date.now().toString(36);
+  const name = `payments-tag${suffix}`;
+  await signInAs(page, "payments");
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signInAs(admin, "admin");
+  const namespaceId = await readyNamespace(page, admin, { team: "payments", cluster: "aks-dev-weu", name, justification: "End-to-end test of the tag picker" });
+  await adminContext.close();
+
+  await page.goto("/catalog/card-tokenizer/deploy");
+  await page.getByLabel("Namespace").selectOption(namespaceId);
+  const tags = page.getByRole("table", { name: "Tags of contoso.azurecr.io/payments/card-tokenizer, newest first" });
+  await expect(tags.getByRole("row").nth(1)).toContainText("latest");
+  const crash = tags.getByRole("row").filter({ hasText: /^crash/ });
+  await expect(crash).toBeVisible();
+  const shortDigest = (await crash.getByRole("cell").nth(2).textContent())!.trim();
+  expect(shortDigest).toMatch(/^[a-f0-9]{12}$/);
+  await page.getByRole("button", { name: "Use crash" }).click();
+
+  const version = page.getByLabel("Image tag or digest");
+  await expect(version).toHaveValue(new RegExp(`^sha256:${shortDigest}[a-f0-9]{52}$`));
+  await expect(page.getByText("Tag crash, pinned to its digest")).toBeVisible();
+  const digest = await version.inputValue();
+  await page.getByRole("button", { name: "Preview what will be applied" }).click();
+  await page.getByText("The full manifest").click();
+  await expect(page.locator("details pre")).toContainText(`contoso.azurecr.io/payments/card-tokenizer@${digest}`);
+  await page.screenshot({ path: "test-results/image-tags-preview.png", fullPage: true });
+
+  // Typing by hand still works: a tag typed replaces the picked digest.
+  await version.fill("1.4.2");
+  await expect(page.getByText("Tag crash, pinned to its digest")).toHaveCount(0);
+  await expect(tags.getByRole("button", { name: "Use crash" })).toHaveText("Use");
+});
