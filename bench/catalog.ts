@@ -137,7 +137,15 @@ async function main() {
   try {
     web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(process.argv.includes("--no-rebuild") ? [] : ["--rebuild"])], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: database.url, LOG_LEVEL: "warn" },
+      // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
+      env: {
+        ...process.env,
+        PORT: String(port),
+        WHARF_DATA_DIR: dataDir,
+        DATABASE_URL: database.url,
+        LOG_LEVEL: "warn",
+        WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
+      },
       stdio: "ignore",
     });
     for (let i = 0; i < 1200; i++) {
