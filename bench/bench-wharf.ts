@@ -43,6 +43,8 @@ export async function startBenchWharf(options: { name: string; port: number; kee
       WHARF_MODE: "sandbox",
       DATABASE_URL: database.url,
       LOG_LEVEL: "warn",
+      // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
+      WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
       ...options.env,
     },
     // The launcher's own lines ("the web server … starting it again") and next build's go to stdout: kept, they say what a

@@ -218,7 +218,7 @@ async function main() {
 
     let answeredAt: number | undefined;
     let listeningAt: number | undefined;
-    // The old server stops listening at once (server.close()); the new one listens once Next is prepared.
+    // The old server stops listening at once (server.close()); the new one listens once its routes are loaded (decision 0060).
     const watchPort = setInterval(() => {
       if (listeningAt !== undefined) return;
       const at = now();

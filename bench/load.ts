@@ -100,6 +100,8 @@ async function main() {
         WHARF_MODE: "sandbox",
         DATABASE_URL: database.url,
         WHARF_WORKER: "off",
+        // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
+        WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
         LOG_LEVEL: "warn",
         ...(maxInFlight ? { WHARF_MAX_IN_FLIGHT: maxInFlight } : {}),
       },

@@ -18,7 +18,15 @@ const dataDir = join(root, ".data", "bench");
 function launch(): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts")], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, DATABASE_URL: "", LOG_LEVEL: "warn" },
+    // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
+    env: {
+      ...process.env,
+      PORT: String(port),
+      WHARF_DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      LOG_LEVEL: "warn",
+      WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -2,13 +2,17 @@
 // a fresh data folder on free ports from the build the e2e web server made.
 // Its web server is killed with SIGKILL (as the OOM killer would) and must
 // come back; SIGTERM to the launcher must then stop every process it started
-// and release the data folder.
-import { spawn } from "node:child_process";
+// and release the data folder. With two web processes behind its one port, a
+// live stream held by either one receives a change made through the other
+// (decision 0060).
+import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { request as httpRequest, type IncomingMessage } from "node:http";
 import { join, resolve } from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort } from "../lib/net/free-port";
+import { signInAs } from "./fixtures";
 
 /** Process ids of the live processes under `pid`, with their command lines. */
 function descendants(pid: number): { pid: number; command: string }[] {
@@ -58,64 +62,187 @@ async function healthz(port: number): Promise<boolean> {
   }
 }
 
-test("the launcher starts its web server again after a SIGKILL, and SIGTERM stops everything it started", async () => {
-  test.setTimeout(300_000);
+interface Launcher {
+  child: ChildProcess;
+  port: number;
+  dataDir: string;
+  exited: Promise<number | null>;
+  output(): string;
+  /** Waits until the launcher's output shows `pattern`; fails at once if the launcher has ended. */
+  said(pattern: RegExp, timeoutMs: number): Promise<void>;
+  /** Kills whatever is left of it and removes its data folder. */
+  cleanUp(): void;
+}
+
+async function startLauncher(env: Record<string, string>): Promise<Launcher> {
   // Under the checkout like the e2e server's .data/e2e: as root, PostgreSQL runs as a user that cannot enter a private temp folder.
   const dataDir = resolve(".data", "test", `launcher-${randomBytes(4).toString("hex")}`);
   const port = await freePort();
   // As `npm start` runs it: node with tsx's loader, so signals reach the launcher itself.
-  const launcher = spawn(process.execPath, ["--import", "tsx", join("scripts", "start.ts")], {
-    env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: "", WHARF_WORKER: "off", LOG_LEVEL: "warn" },
+  const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "start.ts")], {
+    env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: "", LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
-  launcher.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => launcher.once("exit", (code) => done(code)));
-  /** Waits until the launcher's output shows `pattern`; fails at once if the launcher has ended. */
-  const said = async (pattern: RegExp, timeoutMs: number) => {
-    for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((done) => setTimeout(done, 250))) {
-      if (pattern.test(output)) return;
-      if (launcher.exitCode !== null || launcher.signalCode !== null) break;
-    }
-    throw new Error(
-      `the launcher did not say ${pattern} (${launcher.exitCode === null ? "still running" : `ended with ${launcher.exitCode}`}); it said:\n${output}`,
-    );
+  child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
+  return {
+    child,
+    port,
+    dataDir,
+    exited,
+    output: () => output,
+    said: async (pattern, timeoutMs) => {
+      for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await new Promise((done) => setTimeout(done, 250))) {
+        if (pattern.test(output)) return;
+        if (child.exitCode !== null || child.signalCode !== null) break;
+      }
+      throw new Error(
+        `the launcher did not say ${pattern} (${child.exitCode === null ? "still running" : `ended with ${child.exitCode}`}); it said:\n${output}`,
+      );
+    },
+    cleanUp: () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        for (const process_ of descendants(child.pid!)) {
+          try {
+            process.kill(process_.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+        child.kill("SIGKILL");
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
   };
+}
+
+test("the launcher starts its web server again after a SIGKILL, and SIGTERM stops everything it started", async () => {
+  test.setTimeout(300_000);
+  const launcher = await startLauncher({ WHARF_WORKER: "off" });
+  const { port, dataDir, said } = launcher;
   try {
     await said(/Wharf is ready at/, 180_000);
-    expect(output).not.toContain("building the web app");
+    expect(launcher.output()).not.toContain("building the web app");
 
-    const started = descendants(launcher.pid!);
-    const webServer = started.find((child) => child.command.startsWith("next-server"));
-    expect(webServer, `a next-server among ${JSON.stringify(started)}`).toBeDefined();
+    const started = descendants(launcher.child.pid!);
+    const webServers = started.filter((child) => child.command.startsWith("next-server"));
+    expect(webServers.length, `a next-server among ${JSON.stringify(started)}`).toBeGreaterThan(0);
     expect(started.some((child) => child.command.includes("sandbox/main.ts"))).toBe(true);
     expect(started.some((child) => /postgres/.test(child.command))).toBe(true);
 
-    process.kill(webServer!.pid, "SIGKILL");
-    await said(/the web server was killed by SIGKILL; starting it again in \d+\.\d s/, 30_000);
-    await said(/the web server answers again/, 120_000);
+    process.kill(webServers[0]!.pid, "SIGKILL");
+    await said(/(the web server|web server \d of \d) was killed by SIGKILL; starting it again in \d+\.\d s/, 30_000);
+    await said(/(the web server|web server \d of \d) answers again/, 180_000);
     expect(await healthz(port)).toBe(true);
-    const again = descendants(launcher.pid!).find((child) => child.command.startsWith("next-server"));
-    expect(again?.pid).not.toBe(webServer!.pid);
+    const again = descendants(launcher.child.pid!).filter((child) => child.command.startsWith("next-server"));
+    expect(again.map((child) => child.pid)).not.toContain(webServers[0]!.pid);
+    expect(again).toHaveLength(webServers.length);
 
-    const all = descendants(launcher.pid!);
-    launcher.kill("SIGTERM");
-    expect(await Promise.race([exited, new Promise((done) => setTimeout(() => done("still running after 60 s"), 60_000))])).toBe(0);
+    const all = descendants(launcher.child.pid!);
+    launcher.child.kill("SIGTERM");
+    expect(await Promise.race([launcher.exited, new Promise((done) => setTimeout(() => done("still running after 60 s"), 60_000))])).toBe(0);
     await expect.poll(() => all.filter((child) => isRunning(child.pid)), { timeout: 15_000 }).toEqual([]);
     expect(existsSync(join(dataDir, "pg", "postmaster.pid")), "PostgreSQL's lock on the data folder is released").toBe(false);
     expect(await healthz(port)).toBe(false);
   } finally {
-    if (launcher.exitCode === null && launcher.signalCode === null) {
-      for (const process_ of descendants(launcher.pid!)) {
-        try {
-          process.kill(process_.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
+    launcher.cleanUp();
+  }
+});
+
+/** A request on a connection of its own (no keep-alive pool), so the cluster hands it to the next web process in turn. */
+function send(
+  port: number,
+  path: string,
+  options: { cookie: string; method?: string; body?: unknown },
+): Promise<{ response: IncomingMessage; process: string; body: () => Promise<string> }> {
+  return new Promise((resolve, reject) => {
+    const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    const request = httpRequest(
+      {
+        host: "localhost",
+        port,
+        path,
+        method: options.method ?? "GET",
+        agent: false,
+        headers: {
+          cookie: options.cookie,
+          origin: `http://localhost:${port}`,
+          ...(payload ? { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (response) => {
+        const process_ = String(response.headers["x-wharf-process"] ?? "");
+        resolve({
+          response,
+          process: process_,
+          body: () =>
+            new Promise((done) => {
+              let text = "";
+              response.on("data", (chunk: Buffer) => (text += chunk.toString()));
+              response.on("end", () => done(text));
+            }),
+        });
+      },
+    );
+    request.on("error", reject);
+    request.end(payload);
+  });
+}
+
+test("with two web processes, a live stream on either one receives a change made through the other", async ({ page }) => {
+  test.setTimeout(420_000);
+  const launcher = await startLauncher({ WHARF_WEB_PROCESSES: "2" });
+  const { port, said } = launcher;
+  const streams: IncomingMessage[] = [];
+  try {
+    await said(/Wharf is ready at .*2 web processes/, 240_000);
+    expect(descendants(launcher.child.pid!).filter((child) => child.command.startsWith("next-server"))).toHaveLength(2);
+
+    await signInAs(page, "admin", `http://localhost:${port}/`);
+    const session = (await page.context().cookies(`http://localhost:${port}`)).find((cookie) => cookie.name === "wharf_session");
+    expect(session, "a session cookie after signing in").toBeDefined();
+    const cookie = `wharf_session=${session!.value}`;
+
+    // One stream held by each process: the cluster gives each new connection to the next process, so a few tries do.
+    const received = new Map<string, string>();
+    for (let attempt = 0; attempt < 10 && received.size < 2; attempt++) {
+      const stream = await send(port, "/api/v1/stream?topic=approvals:inbox", { cookie });
+      expect(stream.response.statusCode).toBe(200);
+      if (received.has(stream.process)) {
+        stream.response.destroy();
+        continue;
       }
-      launcher.kill("SIGKILL");
+      expect(stream.process).toMatch(/^[12]$/);
+      streams.push(stream.response);
+      received.set(stream.process, "");
+      stream.response.on("data", (chunk: Buffer) => received.set(stream.process, received.get(stream.process) + chunk.toString()));
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    expect([...received.keys()].sort()).toEqual(["1", "2"]);
+
+    // A namespace request filed through the API: its transaction sends the approvals inbox's notice.
+    const teams = JSON.parse(await (await send(port, "/api/v1/teams", { cookie })).body()) as { teams: { id: string; slug: string }[] };
+    const clusters = JSON.parse(await (await send(port, "/api/v1/clusters", { cookie })).body()) as { clusters: { id: string; name: string }[] };
+    const filed = await send(port, "/api/v1/namespace-requests", {
+      cookie,
+      method: "POST",
+      body: {
+        teamId: teams.teams.find((team) => team.slug === "drone-delivery")!.id,
+        clusterId: clusters.clusters.find((cluster) => cluster.name === "aks-dev-weu")!.id,
+        name: "drone-delivery-multiproc",
+        quota: { requestsCpu: "4", limitsCpu: "8", requestsMemory: "8Gi", limitsMemory: "16Gi", pods: "50", storage: "10Gi", loadBalancers: "0" },
+        containerDefaults: { requestCpu: "100m", requestMemory: "128Mi", limitCpu: "500m", limitMemory: "512Mi" },
+        justification: "End-to-end test of two web processes",
+      },
+    });
+    expect(filed.response.statusCode, await filed.body()).toBe(201);
+    const other = filed.process === "1" ? "2" : "1";
+    // The stream on the process that did not handle the request hears of it through PostgreSQL, as does its own.
+    await expect.poll(() => received.get(other), { timeout: 20_000 }).toContain('"kind":"approvals"');
+    await expect.poll(() => received.get(filed.process), { timeout: 20_000 }).toContain('"kind":"approvals"');
+  } finally {
+    for (const stream of streams) stream.destroy();
+    launcher.cleanUp();
   }
 });

@@ -41,6 +41,11 @@ export interface WharfConfig {
    * more may wait for a slot and for how long; the rest are answered 503 with Retry-After.
    */
   admission: { maxInFlight: number; maxQueued: number; maxQueueWaitMs: number };
+  /**
+   * Web processes `npm start` runs behind its one port (WHARF_WEB_PROCESSES, decision 0060); unset: the launcher picks
+   * one per core, at most 4 and one per GiB of memory (scripts/web-processes.ts). The container image runs one.
+   */
+  webProcesses?: number;
   /** How many proxies in front of Wharf append to X-Forwarded-For (ingress-nginx: 1); where the client's address is read. */
   trustedProxyHops: number;
   /** Requests per minute: sign-in starts and failed authentications per client address, changes per person or pipeline; 0 is off. */
@@ -137,6 +142,12 @@ const common = z.object({
     .min(0, "0 (no waiting) or more")
     .max(10_000, "at most 10000 (a client should hear back within seconds)")
     .default(2000),
+  WHARF_WEB_PROCESSES: z.coerce
+    .number({ error: "a number of web processes" })
+    .int("a whole number of web processes")
+    .min(1, "at least 1")
+    .max(16, "at most 16 (one per core is the most that helps)")
+    .optional(),
   WHARF_KEEPALIVE_SECONDS: z.coerce
     .number({ error: "a number of seconds" })
     .int("a whole number of seconds")
@@ -344,6 +355,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       mode,
       port: base.PORT,
       keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+      webProcesses: base.WHARF_WEB_PROCESSES,
       admission,
       trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
       rateLimits: {
@@ -394,6 +406,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
     mode,
     port: base.PORT,
     keepAliveSeconds: base.WHARF_KEEPALIVE_SECONDS,
+    webProcesses: base.WHARF_WEB_PROCESSES,
     admission,
     trustedProxyHops: base.WHARF_TRUSTED_PROXY_HOPS,
     rateLimits: { signInStarts: base.WHARF_RATE_LIMIT_SIGN_IN, authFailures: base.WHARF_RATE_LIMIT_AUTH_FAILURES, mutations: base.WHARF_RATE_LIMIT_MUTATIONS },

@@ -2,8 +2,11 @@
 // PostgreSQL (unless DATABASE_URL is set), applies migrations, starts the
 // sandbox (in sandbox mode) and seeds it, builds the web app if no build
 // exists, then runs the web server (Next.js behind admission control,
-// scripts/web-server.ts) and prints where to open it.
+// scripts/web-server.ts) and prints where to open it. Several web processes
+// share the one port as workers of a `node:cluster` whose primary is this
+// launcher (WHARF_WEB_PROCESSES, decision 0060).
 import { spawn, type ChildProcess } from "node:child_process";
+import cluster from "node:cluster";
 import { once } from "node:events";
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -13,12 +16,13 @@ import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { sandboxHeapFlags } from "../sandbox/kubernetes/heap-limits";
 import { superviseProcess, type SupervisedProcess } from "./web-process";
+import { webProcessCount } from "./web-processes";
 
 const root = resolve(import.meta.dirname, "..");
 const dev = process.argv.includes("--dev");
 const nextBin = join(root, "node_modules", "next", "dist", "bin", "next");
 const cleanups: (() => Promise<void>)[] = [];
-let web: SupervisedProcess | undefined;
+let webs: SupervisedProcess[] = [];
 let stopping = false;
 
 function say(message: string) {
@@ -39,7 +43,7 @@ async function stop(code: number): Promise<void> {
     stopping = true;
     stopRequestedAt = Date.now();
     say("stopping");
-    await web?.stop();
+    await Promise.all(webs.map((web) => web.stop()));
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     say("stopped");
   }
@@ -59,6 +63,26 @@ async function waitForHealth(child: ChildProcess, url: string, timeoutMs: number
     await new Promise((done) => setTimeout(done, 250));
   }
   throw new Error(`the web server did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** Resolves once the web server says over IPC that it listens (scripts/web-server.ts: after its routes have loaded). */
+function waitForReadyMessage(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`the web server did not become ready within ${timeoutMs / 1000} s`)), timeoutMs);
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type === "ready") finish();
+    };
+    const onExit = () => finish(new Error("the web server ended before it answered"));
+    function finish(error?: Error) {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      if (error) reject(error);
+      else resolve();
+    }
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+  });
 }
 
 /**
@@ -173,35 +197,64 @@ async function main() {
   // it collect sooner; WHARF_WEB_MAX_HEAP_MB raises it for big installations.
   // 384, not 256: the KQL parser a board's save loaded (≈5 MB of scripts, decision 0046) took a 256 MB web process,
   // already near its cap, out of memory in CI. The parser now runs in a thread with its own heap (decision 0050); the
-  // cap was not lowered again without a measurement of the web process under tsx (issue 20).
+  // cap was not lowered again without a measurement of the web process under tsx (issue 20). The cap is per process: the
+  // default number of processes allows a GiB of the machine's memory for each (scripts/web-processes.ts).
   const heapMb = Number(env.WHARF_WEB_MAX_HEAP_MB ?? 384);
-  const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim() };
-  const healthUrl = `http://localhost:${config.port}/api/healthz`;
-  // Production runs Next's handler behind admission control (scripts/web-server.ts, decision 0047), which also keeps idle
-  // connections WHARF_KEEPALIVE_SECONDS rather than Node's 5 s (a proxy reusing one just then got ECONNRESET); `--dev`
-  // runs `next dev` as it is.
-  const webArgs = dev ? [nextBin, "dev", "-p", String(config.port)] : ["--import", "tsx", join(root, "scripts", "web-server.ts")];
+  const webEnv = { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} --max-old-space-size=${heapMb}`.trim(), PORT: String(config.port) };
+  // `next dev` is one process: its compiler and file watcher are not made to run twice on one folder.
+  const count = dev ? 1 : webProcessCount(config.webProcesses);
   // Asked to stop while PostgreSQL, the sandbox or the build were starting: stop() is ending those and exits; a web server
   // started now would only be killed by the exit handler below, mid-start.
   if (stopping) return;
-  web = superviseProcess(
-    () => spawn(process.execPath, webArgs, { cwd: root, env: { ...webEnv, PORT: String(config.port) }, stdio: "inherit" }),
-    (child) => waitForHealth(child, healthUrl, dev ? 120_000 : 60_000),
-    {
-      died: (how, restartInMs) => say(`the web server ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
-      restarted: () => say(`the web server answers again at ${config.publicUrl}`),
-      failedToRestart: (error) => say(`the web server did not come back: ${error.message}`),
-    },
+  const names = Array.from({ length: count }, (_, index) => (count === 1 ? "the web server" : `web server ${index + 1} of ${count}`));
+  let starters: (() => ChildProcess)[];
+  let waitUntilReady: (child: ChildProcess) => Promise<void>;
+  if (dev) {
+    const healthUrl = `http://localhost:${config.port}/api/healthz`;
+    starters = [() => spawn(process.execPath, [nextBin, "dev", "-p", String(config.port)], { cwd: root, env: webEnv, stdio: "inherit" })];
+    waitUntilReady = (child) => waitForHealth(child, healthUrl, 120_000);
+  } else {
+    // Production runs Next's handler behind admission control (scripts/web-server.ts, decision 0047), which also keeps idle
+    // connections WHARF_KEEPALIVE_SECONDS rather than Node's 5 s (a proxy reusing one just then got ECONNRESET). Each is a
+    // worker of a cluster whose primary is this process: the primary holds the port and hands each new connection to the
+    // next worker in turn, so a worker that dies or restarts never closes the port (decision 0060). The pg-boss worker
+    // runs in the first process only: the others would only add pollers and connections for the same jobs.
+    cluster.setupPrimary({ exec: join(root, "scripts", "web-server.ts"), execArgv: ["--import", "tsx"], silent: false });
+    starters = names.map(
+      (_, index) => () =>
+        cluster.fork({
+          ...webEnv,
+          WHARF_WEB_PROCESS_NUMBER: count === 1 ? "" : String(index + 1),
+          ...(index > 0 ? { WHARF_WORKER: "off" } : {}),
+        }).process,
+    );
+    // It listens only once its routes have loaded, which on a loaded machine takes a while (scripts/web-server.ts).
+    waitUntilReady = (child) => waitForReadyMessage(child, 180_000);
+  }
+  webs = starters.map((start, index) =>
+    superviseProcess(
+      start,
+      waitUntilReady,
+      {
+        died: (how, restartInMs) => say(`${names[index]} ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
+        restarted: () => say(`${names[index]} answers again at ${config.publicUrl}`),
+        failedToRestart: (error) => say(`${names[index]} did not come back: ${error.message}`),
+      },
+      undefined,
+      names[index],
+    ),
   );
-  void web.gaveUp.then((why) => {
-    if (stopping) return;
-    process.stderr.write(`[wharf] stopping: ${why}\n`);
-    void stop(1);
-  });
-  await web.ready;
+  for (const web of webs) {
+    void web.gaveUp.then((why) => {
+      if (stopping) return;
+      process.stderr.write(`[wharf] stopping: ${why}\n`);
+      void stop(1);
+    });
+  }
+  await Promise.all(webs.map((web) => web.ready));
   say(
-    `Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}) ` +
-      `after ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `Wharf is ready at ${config.publicUrl} (${mode} mode${mode === "sandbox" ? ": sign in by picking a demo persona" : ""}` +
+      `${count > 1 ? `, ${count} web processes` : ""}) after ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 
@@ -210,8 +263,10 @@ async function main() {
 // out); whichever path ends it, the web server must not outlive the launcher.
 handleSignalsInCaller();
 process.on("exit", () => {
-  const pid = web?.pid();
-  if (pid) process.kill(pid, "SIGTERM");
+  for (const web of webs) {
+    const pid = web.pid();
+    if (pid) process.kill(pid, "SIGTERM");
+  }
 });
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stop(0));
 

@@ -76,6 +76,8 @@ export function superviseProcess(
   waitUntilReady: (child: ChildProcess) => Promise<void>,
   report: SupervisedProcessReport,
   policy: RestartPolicy = defaultRestartPolicy,
+  /** What the messages call the process: "the web server", "web server 2 of 4". */
+  name = "the web server",
 ): SupervisedProcess {
   let current: Running | undefined = run(start);
   let stopping: Promise<void> | undefined;
@@ -96,7 +98,7 @@ export function superviseProcess(
     deaths.push(Date.now());
     const count = deathsInWindow();
     if (count >= policy.maxDeaths) {
-      giveUp(`the web server ${how}; it died ${count} times within ${Math.round(policy.windowMs / 1000)} s, so it is not started again`);
+      giveUp(`${name} ${how}; it died ${count} times within ${Math.round(policy.windowMs / 1000)} s, so it is not started again`);
       return;
     }
     const restartInMs = Math.round(backoffWithJitter(count, policy.backoff));
@@ -126,7 +128,7 @@ export function superviseProcess(
     let answered = false;
     void first.exited.then((how) => {
       if (answered) return onDeath(how);
-      reject(new Error(`the web server ${how} before it answered; see its output above`));
+      reject(new Error(`${name} ${how} before it answered; see its output above`));
     });
     waitUntilReady(first.child).then(
       () => {

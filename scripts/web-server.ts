@@ -10,8 +10,16 @@
 //
 // Reads the same configuration as the rest of Wharf (lib/config.ts): PORT,
 // WHARF_KEEPALIVE_SECONDS, WHARF_MAX_IN_FLIGHT, WHARF_ADMISSION_WAIT_MS.
+//
+// It listens only once every route's module is loaded and it has answered a
+// request of its own (decision 0060): a port that accepts before then holds
+// every request until the routes have loaded (18–81 s under load) and answers
+// them all at once. `npm start` may run several of these as workers of one
+// `node:cluster` sharing the port (WHARF_WEB_PROCESSES, decision 0060); each
+// tells the launcher it is ready over IPC.
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { apiSecurityHeaders } from "../lib/auth/security-headers";
 import { ConfigError, loadConfig } from "../lib/config";
@@ -49,6 +57,7 @@ async function main() {
   const app = next({ dev: false, dir: root, hostname: "localhost", port: config.port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  const routes = await loadEveryRoute(app);
 
   let unlogged = 0;
   let lastLog = 0;
@@ -65,15 +74,22 @@ async function main() {
     },
   });
 
-  const server = createServer(
-    admission.wrap((request, response) =>
-      handle(request, response).catch((error: unknown) => {
-        logger.error({ err: error, url: request.url }, "the web server failed to handle a request");
-        if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
-        response.end("Internal Server Error");
-      }),
-    ),
-  );
+  // Which of the launcher's web processes answered (1 to WHARF_WEB_PROCESSES), only when there are several: a number
+  // that says nothing an attacker could use, for operators and e2e/launcher.spec.ts to tell them apart.
+  const processNumber = process.env.WHARF_WEB_PROCESS_NUMBER;
+  const handleOne = (request: IncomingMessage, response: ServerResponse) => {
+    if (processNumber) response.setHeader("x-wharf-process", processNumber);
+    return handle(request, response).catch((error: unknown) => {
+      logger.error({ err: error, url: request.url }, "the web server failed to handle a request");
+      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+      response.end("Internal Server Error");
+    });
+  };
+  const warmed = await answerOwnRequests(handleOne);
+  const loaded = routes === undefined ? "Next did not say how to load its routes ahead; " : `loaded ${routes} routes, `;
+  process.stdout.write(`web server${processNumber ? ` ${processNumber}` : ""}: ${loaded}answered ${warmed}; listening now\n`);
+
+  const server = createServer(admission.wrap(handleOne));
   // Node closes an idle connection after 5 s by default; a proxy that reuses it just then gets ECONNRESET (scripts/start.ts).
   server.keepAliveTimeout = config.keepAliveSeconds * 1000;
 
@@ -102,9 +118,64 @@ async function main() {
   server.listen(config.port, () => {
     const { maxInFlight, maxQueued, maxQueueWaitMs } = config.admission;
     process.stdout.write(
-      `web server listening on port ${config.port}: at most ${maxInFlight} requests at once, ${maxQueued} more waiting up to ${maxQueueWaitMs} ms\n`,
+      `web server${processNumber ? ` ${processNumber}` : ""} listening on port ${config.port}: ` +
+        `at most ${maxInFlight} requests at once, ${maxQueued} more waiting up to ${maxQueueWaitMs} ms\n`,
     );
+    // The launcher (scripts/start.ts) counts this process ready on this message; without IPC (the image) there is nobody to tell.
+    process.send?.({ type: "ready" });
   });
+}
+
+/**
+ * Loads every route's module before the port is opened. Next loads them after `prepare()` in the background (its
+ * `preloadEntriesOnStart`, on by default), one by one with synchronous `require`s, and a request that arrives meanwhile
+ * waits for them; under load that was 18–81 s of held requests, answered all at once (issue 15). Running the same preload
+ * again and awaiting it returns once every module is in Node's module cache (the second pass finds them there). The
+ * method is Next's (`unstable_preloadEntries` on the server `next()` wraps); if a Next upgrade moves it, the web server
+ * still starts and says so, and answers its own requests below before it listens.
+ */
+async function loadEveryRoute(app: unknown): Promise<number | undefined> {
+  type NodeServer = { unstable_preloadEntries?: () => Promise<void>; getAppPathsManifest?: () => Record<string, string> | undefined };
+  const wrapper = (app as { server?: { getServer?: () => Promise<NodeServer> } }).server;
+  const server = typeof wrapper?.getServer === "function" ? await wrapper.getServer() : undefined;
+  if (typeof server?.unstable_preloadEntries !== "function") return undefined;
+  await server.unstable_preloadEntries();
+  return Object.keys(server.getAppPathsManifest?.() ?? {}).length;
+}
+
+/** Requests a web server answers on a port of its own before it listens: the probe, and a page through the proxy. */
+const warmUpPaths = ["/api/healthz", "/sign-in"];
+/** A warm-up request that takes longer is left (the server listens anyway: a slow answer beats none). */
+const WARM_UP_TIMEOUT_MS = 60_000;
+
+/**
+ * Sends `warmUpPaths` through `handle` on a loopback port of this process alone (`exclusive`: not the cluster's shared
+ * one), so the proxy's module, the first render and the first route handler have run before any client waits on them.
+ * Returns what it answered, in words, for the start-up line.
+ */
+async function answerOwnRequests(handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>): Promise<string> {
+  const server: Server = createServer((request, response) => void handle(request, response));
+  await new Promise<void>((done, fail) => {
+    server.once("error", fail);
+    server.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  try {
+    const answers: string[] = [];
+    for (const path of warmUpPaths) {
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}${path}`, { redirect: "manual", signal: AbortSignal.timeout(WARM_UP_TIMEOUT_MS) });
+        await response.arrayBuffer();
+        answers.push(`${path} ${response.status}`);
+      } catch (error) {
+        answers.push(`${path} not answered (${error instanceof Error ? error.message : String(error)})`);
+      }
+    }
+    return answers.join(", ");
+  } finally {
+    server.closeAllConnections();
+    await new Promise((done) => server.close(done));
+  }
 }
 
 main().catch((error: unknown) => {

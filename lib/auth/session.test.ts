@@ -2,7 +2,10 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { createSession, endSession, findSession } from "@/lib/auth/session";
+import { createSession, endSession, findSession, hashToken } from "@/lib/auth/session";
+import { sessionActors } from "@/lib/auth/actor-cache";
+import { subscribeToChanges } from "@/lib/changes/change-feed";
+import { publishChange, type Change } from "@/lib/changes/publish-change";
 
 const policy = { idleMinutes: 30, absoluteHours: 8 };
 const minutes = (n: number) => n * 60_000;
@@ -55,5 +58,31 @@ describe("sessions", () => {
     expect((await endSession(token))?.id).toBe(user.id);
     expect(await findSession(token, policy)).toBeNull();
     expect(await endSession(token)).toBeNull();
+  });
+
+  it("sign-out tells every web process, and each one's actor cache forgets the session", async () => {
+    const user = await newUser();
+    const { token } = await createSession(user.id, policy);
+    const heard: Change[] = [];
+    const stop = await subscribeToChanges(["session:*"], (change) => heard.push(change));
+    try {
+      await endSession(token);
+      await expect.poll(() => heard).toContainEqual({ kind: "session", id: hashToken(token) });
+    } finally {
+      stop();
+    }
+
+    // Another process's sign-out reaches this one as the same notice: the actor it remembered is forgotten.
+    const other = await createSession(user.id, policy);
+    const actor = { kind: "user", userId: user.id, name: user.name, isAdmin: false, teams: [] } as unknown as Parameters<
+      ReturnType<typeof sessionActors>["remember"]
+    >[1];
+    const cache = sessionActors();
+    // Once a subscription made after the cache's has resolved, the cache's own is in place (both wait for one connection).
+    (await subscribeToChanges(["session:*"], () => undefined))();
+    cache.remember(hashToken(other.token), actor, Date.now() + 60_000, Date.now());
+    expect(cache.get(hashToken(other.token), Date.now())).toBeDefined();
+    await publishChange({ kind: "session", id: hashToken(other.token) });
+    await expect.poll(() => cache.get(hashToken(other.token), Date.now())).toBeUndefined();
   });
 });

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { getPrisma } from "@/lib/db/client";
 import type { User } from "@/lib/db/generated/client";
 import { sessionActors } from "@/lib/auth/actor-cache";
+import { publishChange } from "@/lib/changes/publish-change";
 
 export const sessionCookieName = "wharf_session";
 
@@ -50,7 +51,10 @@ export async function findSession(token: string | undefined, policy: SessionPoli
   return { user: session.user, validUntil: new Date(Math.min(idleDeadline, session.expiresAt.getTime())) };
 }
 
-/** Ends the session (sign-out); this process forgets it at once (lib/auth/actor-cache.ts). */
+/**
+ * Ends the session (sign-out); this process forgets it at once, and every other web process (several under `npm start`,
+ * or replicas) when the notice reaches it, before the browser can send another request (lib/auth/actor-cache.ts).
+ */
 export async function endSession(token: string | undefined, now = new Date()): Promise<User | null> {
   if (!token) return null;
   const tokenHash = hashToken(token);
@@ -58,5 +62,6 @@ export async function endSession(token: string | undefined, now = new Date()): P
   const session = await getPrisma().session.findUnique({ where: { tokenHash }, include: { user: true } });
   if (!session || session.endedAt) return null;
   await getPrisma().session.update({ where: { tokenHash }, data: { endedAt: now } });
+  await publishChange({ kind: "session", id: tokenHash });
   return session.user;
 }

@@ -52,14 +52,18 @@ async function connect(current: Feed): Promise<void> {
   client.on("end", () => reconnect());
   client.on("notification", (message) => {
     const change = parse(message.payload);
-    if (change) current.events.emit(changeTopic(change), change);
+    if (!change) return;
+    current.events.emit(changeTopic(change), change);
+    // "<kind>:*" hears every notice of a kind (the actor cache: every ended session).
+    current.events.emit(`${change.kind}:*`, change);
   });
   await client.connect();
   await client.query(`LISTEN ${changeChannel}`);
   current.client = client;
   current.retryMs = 500;
   if (current.lost) {
-    // Whatever changed while nobody listened: every watched subject counts as changed, so each view catches up.
+    // Whatever changed while nobody listened: every watched subject counts as changed, so each view catches up (a
+    // "<kind>:*" watcher gets the id "*": anything of that kind may have changed).
     current.lost = false;
     for (const topic of current.events.eventNames()) {
       const [kind, id] = String(topic).split(":");

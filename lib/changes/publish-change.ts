@@ -9,8 +9,10 @@ import { logger } from "@/lib/logger";
 export const changeChannel = "wharf_changes";
 
 /** `notification` is per person: its id is the user's, and only that user may watch it (app/api/v1/stream). */
+/** `session` (id: the session's token hash): a session ended; every web process forgets its actor (lib/auth/actor-cache.ts). */
 /** `approvals` (id `inbox`): something entered or left an approvals inbox (lib/notifications/approvals-changed.ts). */
-export type ChangeKind = "deployment" | "namespace" | "namespace-request" | "health" | "notification" | "board" | "playlist" | "display" | "approvals";
+export type ChangeKind =
+  "deployment" | "namespace" | "namespace-request" | "health" | "notification" | "board" | "playlist" | "display" | "approvals" | "session";
 
 export interface Change {
   kind: ChangeKind;
