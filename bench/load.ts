@@ -12,16 +12,11 @@
 //   npx tsx bench/load.ts [--clients 200] [--seconds 60] [--streams 10] [--max-in-flight N] [--keep-build]
 //
 // --max-in-flight sets WHARF_MAX_IN_FLIGHT for this run (1000, the highest, is in effect no bound: the "before").
-import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
-import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf, type BenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webRssMb } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const clients = arg("--clients", 200);
 const seconds = arg("--seconds", 60);
@@ -30,7 +25,6 @@ const maxInFlight = process.argv.includes("--max-in-flight") ? String(arg("--max
 const keepBuild = process.argv.includes("--keep-build");
 const port = Number(process.env.BENCH_PORT ?? 3209);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-load");
 /** A client gives up on a request after this long, as a browser or proxy would (the issue's clients: 30 s). */
 const clientTimeoutMs = 30_000;
 
@@ -85,34 +79,17 @@ function holdStream(browser: BenchBrowser, signal: AbortSignal) {
 const ms = (value: number) => (value >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(0)} ms`);
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
-  let web: ChildProcess | undefined;
+  let wharf: BenchWharf | undefined;
   const stop = new AbortController();
   try {
-    const started = performance.now();
-    web = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(keepBuild ? [] : ["--rebuild"])], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        WHARF_DATA_DIR: dataDir,
-        WHARF_MODE: "sandbox",
-        DATABASE_URL: database.url,
-        WHARF_WORKER: "off",
-        // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
-        WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
-        LOG_LEVEL: "warn",
-        ...(maxInFlight ? { WHARF_MAX_IN_FLIGHT: maxInFlight } : {}),
-      },
-      stdio: ["ignore", "inherit", "inherit"],
+    wharf = await startBenchWharf({
+      name: "bench-load",
+      port,
+      keepBuild,
+      env: { WHARF_WORKER: "off", ...(maxInFlight ? { WHARF_MAX_IN_FLIGHT: maxInFlight } : {}) },
     });
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
-      await sleep(500);
-    }
-    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const web = wharf.launcher;
+    console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${wharf.startSeconds.toFixed(0)} s`);
 
     const browsers = await Promise.all(
       ["payments", "orders", "both", "admin"].map(async (persona) => {
@@ -151,7 +128,7 @@ async function main() {
         const answer = await fetch(`${base}/api/healthz`, { signal: AbortSignal.timeout(clientTimeoutMs) }).catch(() => null);
         probes.push({ ok: answer?.status === 200, ms: performance.now() - at });
         await answer?.arrayBuffer().catch(() => undefined);
-        rssPeak = Math.max(rssPeak, webRssMb(web!.pid!));
+        rssPeak = Math.max(rssPeak, webRssMb(web.pid!));
         await sleep(1000);
       }
     };
@@ -200,11 +177,7 @@ async function main() {
     console.log(`web RSS                      ${rssIdle.toFixed(0)} MB before, ${rssPeak.toFixed(0)} MB peak, ${rssAfter.toFixed(0)} MB after`);
   } finally {
     stop.abort();
-    if (web && web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web!.once("exit", done));
-    }
-    await database.stop();
+    await wharf?.stop();
   }
 }
 

@@ -15,6 +15,10 @@ const port = Number(process.env.BENCH_PORT ?? 3200);
 const base = `http://localhost:${port}`;
 const dataDir = join(root, ".data", "bench");
 
+/**
+ * `npm start` exactly as a new user runs it: no DATABASE_URL, so the launcher starts its own embedded PostgreSQL, and the
+ * time to the first page includes it. That is why this bench does not use `startBenchWharf`, which brings a database.
+ */
 function launch(): ChildProcess {
   return spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts")], {
     cwd: root,

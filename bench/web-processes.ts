@@ -1,7 +1,7 @@
 // One web process against several behind the same port (issue 20 item 4,
 // decision 0060): Wharf under `scripts/start.ts` (`WHARF_WORKER=off`, port
-// `BENCH_PORT`, default 3213) on its own embedded PostgreSQL, started once per
-// count; 10 clients (kept-alive connections, the cluster spreads them over the
+// `BENCH_PORT`, default 3213) started by `startBenchWharf`, once per count, each
+// time on a fresh embedded PostgreSQL and data folder; 10 clients (kept-alive connections, the cluster spreads them over the
 // processes) ask for `/catalog` one page at a time for a fixed time, signed in
 // as the four sandbox personas. Prints pages per second, latency p50/p95, the
 // CPU per page of the web processes and their RSS, for each count, with the
@@ -9,18 +9,12 @@
 // Asserts nothing; on a shared machine the figures move with whatever else runs.
 //
 //   npx tsx bench/web-processes.ts [--processes 1,2] [--clients 10] [--seconds 30] [--keep-build]
-import { spawn, type ChildProcess } from "node:child_process";
-import { rmSync } from "node:fs";
 import { get as httpGet } from "node:http";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startEmbeddedPostgres } from "../lib/db/embedded";
-import { freePort } from "../lib/net/free-port";
+import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webCpuSeconds, webRssMb } from "./process-stats";
 
-const root = resolve(import.meta.dirname, "..");
 const argument = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const counts = (argument("--processes") ?? "1,2").split(",").map(Number);
 const clients = Number(argument("--clients") ?? 10);
@@ -28,7 +22,6 @@ const seconds = Number(argument("--seconds") ?? 30);
 const keepBuild = process.argv.includes("--keep-build");
 const port = Number(process.env.BENCH_PORT ?? 3213);
 const base = `http://localhost:${port}`;
-const dataDir = join(root, ".data", "bench-web-processes");
 const load = () =>
   loadavg()
     .map((value) => value.toFixed(1))
@@ -58,27 +51,15 @@ function warm(cookie: string): Promise<void> {
   });
 }
 
-async function runWith(processes: number, databaseUrl: string, rebuild: boolean): Promise<Run> {
-  const web: ChildProcess = spawn(process.execPath, ["--import", "tsx", join(root, "scripts", "start.ts"), ...(rebuild ? ["--rebuild"] : [])], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      WHARF_DATA_DIR: dataDir,
-      WHARF_MODE: "sandbox",
-      DATABASE_URL: databaseUrl,
-      WHARF_WORKER: "off",
-      WHARF_WEB_PROCESSES: String(processes),
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
+async function runWith(processes: number, rebuild: boolean): Promise<Run> {
+  const wharf = await startBenchWharf({
+    name: "bench-web-processes",
+    port,
+    keepBuild: !rebuild,
+    env: { WHARF_WORKER: "off", WHARF_WEB_PROCESSES: String(processes) },
   });
+  const web = wharf.launcher;
   try {
-    for (let i = 0; ; i++) {
-      if ((await fetch(`${base}/api/readyz`).catch(() => null))?.ok) break;
-      if (web.exitCode !== null || i > 1200) throw new Error("the web app did not start; see the output above");
-      await sleep(500);
-    }
     const browsers = await Promise.all(
       ["payments", "orders", "both", "admin"].map(async (persona) => {
         const browser = new BenchBrowser();
@@ -125,22 +106,13 @@ async function runWith(processes: number, databaseUrl: string, rebuild: boolean)
       loadAfter: load(),
     };
   } finally {
-    if (web.exitCode === null) {
-      web.kill("SIGTERM");
-      await new Promise((done) => web.once("exit", done));
-    }
+    await wharf.stop();
   }
 }
 
 async function main() {
-  rmSync(dataDir, { recursive: true, force: true });
-  const database = await startEmbeddedPostgres({ dataDir: join(dataDir, "pg"), port: await freePort() });
   const runs: Run[] = [];
-  try {
-    for (const [index, processes] of counts.entries()) runs.push(await runWith(processes, database.url, index === 0 && !keepBuild));
-  } finally {
-    await database.stop();
-  }
+  for (const [index, processes] of counts.entries()) runs.push(await runWith(processes, index === 0 && !keepBuild));
   console.log(`\n/catalog, ${clients} clients, ${seconds} s per run, WHARF_WORKER=off; shared machine, load average (1, 5, 15 min) shown`);
   const one = runs.find((run) => run.processes === 1);
   for (const run of runs) {
