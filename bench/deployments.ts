@@ -668,7 +668,7 @@ async function main() {
     await Promise.all(rollouts.map((rollout) => api(member, "GET", `/api/v1/deployments/${rollout.id}`)));
     console.log(`for comparison, after the run: ${rolloutCount} GET /api/v1/deployments/{id} at once: all answered after ${ms(performance.now() - burst)}`);
     const { getPrisma } = await import("../lib/db/client");
-    const { clusterKubeConfig } = await import("../lib/clusters/cluster-access");
+    const { clusterKubeConfig } = await import("../lib/kubernetes/cluster-access");
     const { readObject } = await import("../lib/kubernetes/apply");
     const clusterRow = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
     const config = await clusterKubeConfig(clusterRow);

@@ -15,12 +15,14 @@ export interface SandboxCluster {
   environment: "dev" | "test" | "prod";
   /** Can be switched unreachable through /_sandbox/faults to show failure isolation. */
   flaky: boolean;
+  /** Set as `az aks create --node-resource-group` sets it; otherwise AKS's MC_<group>_<cluster>_<region>. */
+  nodeResourceGroup?: string;
 }
 
 export const sandboxClusters: readonly SandboxCluster[] = [
   { name: "aks-dev-weu", location: "westeurope", kubernetesVersion: "1.32.4", environment: "dev", flaky: false },
   { name: "aks-prod-weu", location: "westeurope", kubernetesVersion: "1.32.4", environment: "prod", flaky: false },
-  { name: "aks-lab-neu", location: "northeurope", kubernetesVersion: "1.31.8", environment: "test", flaky: true },
+  { name: "aks-lab-neu", location: "northeurope", kubernetesVersion: "1.31.8", environment: "test", flaky: true, nodeResourceGroup: "rg-aks-lab-neu-nodes" },
 ];
 
 export function findCluster(name: string): SandboxCluster | undefined {

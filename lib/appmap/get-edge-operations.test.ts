@@ -14,7 +14,7 @@ import type { UserActor } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
 import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { applyObject } from "@/lib/kubernetes/apply";
 import { renderDeployment } from "@/lib/deployments/render";
 import { discoverTelemetry } from "@/lib/health/discover-telemetry";

@@ -33,6 +33,12 @@ describe("AKS clusters", () => {
       powerState: "Running",
     });
     expect(clusters[0]!.kubernetesVersion).toMatch(/^1\.\d+\.\d+$/);
+    // ARM's nodeResourceGroup, as AKS names it by default and as --node-resource-group set it for aks-lab-neu.
+    expect(clusters.map((cluster) => cluster.nodeResourceGroup)).toEqual([
+      "MC_rg-wharf-sandbox_aks-dev-weu_westeurope",
+      "rg-aks-lab-neu-nodes",
+      "MC_rg-wharf-sandbox_aks-prod-weu_westeurope",
+    ]);
   });
 
   it("reaches a cluster with the kubeconfig ARM hands out, and reports one made unreachable on its own", async () => {

@@ -13,6 +13,8 @@ export interface AksCluster {
   subscriptionId: string;
   resourceGroup: string;
   location: string;
+  /** The resource group AKS keeps the nodes' resources in (custom with `--node-resource-group`). */
+  nodeResourceGroup: string | null;
   kubernetesVersion: string | null;
   provisioningState: string | null;
   powerState: string | null;
@@ -45,6 +47,7 @@ export function reshapeCluster(subscriptionId: string, cluster: ManagedCluster):
     subscriptionId,
     resourceGroup: resourceGroupOf(id),
     location: cluster.location,
+    nodeResourceGroup: cluster.nodeResourceGroup ?? null,
     kubernetesVersion: cluster.currentKubernetesVersion ?? cluster.kubernetesVersion ?? null,
     provisioningState: cluster.provisioningState ?? null,
     powerState: cluster.powerState?.code ?? null,

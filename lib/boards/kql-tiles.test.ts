@@ -10,7 +10,7 @@ import type { UserActor } from "@/lib/auth/permissions";
 import { observeLogsRequests, queryBatch } from "@/lib/azure/logs";
 import { discoverTelemetry } from "@/lib/health/discover-telemetry";
 import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { applyObject, deleteObject } from "@/lib/kubernetes/apply";
 import { renderDeployment } from "@/lib/deployments/render";
 import { createBoard } from "./create-board";

@@ -3,7 +3,7 @@
 // API server says is worth retrying (with its Retry-After), give up on the
 // rest. A 401 also drops the cached credentials, so the retry fetches new ones.
 import { KubernetesApiError } from "@/lib/kubernetes/api-error";
-import { forgetClusterCredentials } from "@/lib/clusters/cluster-access";
+import { forgetClusterCredentials } from "@/lib/kubernetes/cluster-access";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 
 /** Errors that are already the worker's (or not the cluster's) pass through unchanged. */

@@ -33,6 +33,38 @@ describe("clusters", () => {
     expect(clusters.every((cluster) => cluster.kubernetesVersion?.match(/^1\.\d+\.\d+$/))).toBe(true);
   });
 
+  it("stores the node resource group ARM reports, custom ones included, and has stored costs allocated again when it moves", async () => {
+    const prisma = getPrisma();
+    await refreshClusters({ actor: admin });
+    const nodeGroups = async () =>
+      Object.fromEntries(
+        (await prisma.cluster.findMany({ where: { name: { in: sandboxClusters } }, orderBy: { name: "asc" } })).map((c) => [c.name, c.nodeResourceGroup]),
+      );
+    // aks-lab-neu was created with --node-resource-group; the others have AKS's default name.
+    expect(await nodeGroups()).toEqual({
+      "aks-dev-weu": "MC_rg-wharf-sandbox_aks-dev-weu_westeurope",
+      "aks-lab-neu": "rg-aks-lab-neu-nodes",
+      "aks-prod-weu": "MC_rg-wharf-sandbox_aks-prod-weu_westeurope",
+    });
+    // A month allocated while Wharf did not know lab's group (as before it stored one): lab's nodes were billed outside it.
+    const month = new Date("2041-03-01T00:00:00Z");
+    await prisma.costAllocationMonth.create({ data: { grouping: "team", currency: "EUR", month, key: "", team: "", days: [1], costMinor: [100n] } });
+    const staleMonths = () => prisma.costAllocationStale.findMany({ where: { month }, select: { reason: true } });
+    try {
+      // Unchanged: nothing to allocate again.
+      await refreshClusters({ actor: admin });
+      expect(await staleMonths()).toEqual([]);
+      // The default name, which is what a cluster without a stored group was allocated with, differs from lab's custom one.
+      await prisma.cluster.updateMany({ where: { name: { in: ["aks-lab-neu", "aks-dev-weu"] } }, data: { nodeResourceGroup: null } });
+      await refreshClusters({ actor: admin });
+      expect(await staleMonths()).toEqual([{ reason: "node resource group of aks-lab-neu discovered" }]);
+      expect((await nodeGroups())["aks-lab-neu"]).toBe("rg-aks-lab-neu-nodes");
+    } finally {
+      await prisma.costAllocationStale.deleteMany({ where: { reason: { startsWith: "node resource group of" } } });
+      await prisma.costAllocationMonth.deleteMany({ where: { month } });
+    }
+  });
+
   it("keeps going when ARM fails, and says so", async () => {
     await refreshClusters({ actor: admin });
     await faults({ rules: [{ api: "arm", errorRate: 1, errorStatus: 500 }] });

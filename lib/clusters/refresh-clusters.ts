@@ -7,9 +7,11 @@ import { getConfig } from "@/lib/config";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { discoverClusters, type AksCluster } from "@/lib/azure/clusters";
-import { describeCredentialError, wharfKubeconfig } from "@/lib/clusters/cluster-access";
+import { describeCredentialError, wharfKubeconfig } from "@/lib/kubernetes/cluster-access";
 import { probeCluster, type ClusterProbe } from "@/lib/kubernetes/probe";
 import { environments } from "@/lib/clusters/cluster-view";
+import { nodeResourceGroupOf } from "@/lib/costs/cost-allocation";
+import { markAllCostAllocationStale } from "@/lib/costs/stale-cost-allocation";
 
 export interface RefreshResult {
   found: number;
@@ -35,12 +37,18 @@ export async function refreshClusters({ actor }: { actor: Actor }): Promise<Refr
   const probes = await Promise.all(discovery.clusters.map(async (cluster) => ({ cluster, probe: await probe(cluster) })));
   const now = new Date();
   await getPrisma().$transaction(async (tx) => {
+    const known = await tx.cluster.findMany({ select: { armId: true, name: true, resourceGroup: true, location: true, nodeResourceGroup: true } });
+    // What the stored allocations assumed: the stored name, or AKS's default before one was stored.
+    const nodeGroupBefore = new Map(known.map((row) => [row.armId, nodeResourceGroupOf(row).toLowerCase()]));
+    const nodeGroupsMoved: string[] = [];
     for (const { cluster, probe: result } of probes) {
       const state = {
         name: cluster.name,
         subscriptionId: cluster.subscriptionId,
         resourceGroup: cluster.resourceGroup,
         location: cluster.location,
+        // Kept when ARM leaves it out, as an older API version would: a discovery must not lose where the nodes are billed.
+        ...(cluster.nodeResourceGroup && { nodeResourceGroup: cluster.nodeResourceGroup }),
         kubernetesVersion: result.reachable ? result.version.replace(/^v/, "") : cluster.kubernetesVersion,
         reachable: result.reachable,
         lastError: result.reachable ? null : result.error,
@@ -51,7 +59,13 @@ export async function refreshClusters({ actor }: { actor: Actor }): Promise<Refr
       const tagged = cluster.tags["wharf.io/environment"];
       const environment = (environments as readonly string[]).includes(tagged ?? "") ? tagged : null;
       await tx.cluster.upsert({ where: { armId: cluster.id }, create: { armId: cluster.id, ...state, environment }, update: state });
+      const before = nodeGroupBefore.get(cluster.id);
+      if (before !== undefined && cluster.nodeResourceGroup && before !== cluster.nodeResourceGroup.toLowerCase()) {
+        nodeGroupsMoved.push(cluster.name);
+      }
     }
+    // Costs stored with another node resource group put the nodes' bill outside the cluster: every month is allocated again.
+    if (nodeGroupsMoved.length) await markAllCostAllocationStale(tx, `node resource group of ${nodeGroupsMoved.join(", ")} discovered`, now);
     // Only subscriptions that answered can say a cluster is gone.
     const answered = [...new Set(discovery.clusters.map((c) => c.subscriptionId))].concat(
       getConfig().azure.subscriptionIds.filter((id) => !discovery.failures.some((f) => f.subscriptionId === id)),

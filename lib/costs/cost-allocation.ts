@@ -16,7 +16,7 @@
 // month rows it is a fraction of that.
 import type { Prisma } from "@/lib/db/generated/client";
 import { getPrisma } from "@/lib/db/client";
-import { allocationNotes, type AllocationRule, type ClusterDay, type ResourceHours } from "./allocate";
+import { allocationNotes, type AllocationRule, type ClusterDay, type ResourceHours, type SharingRule } from "./allocate";
 import type { ServiceShare, TaggedCost } from "./attribute";
 import { belongsToCluster } from "./cluster-bill";
 import { readAllocationRule } from "./allocation-rule";
@@ -33,15 +33,15 @@ import {
 
 type Db = Pick<Prisma.TransactionClient, "$queryRaw" | "$executeRaw">;
 
-/** The AKS default; Wharf does not store a custom node resource group yet. */
-export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string }) =>
-  `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`;
+/** The node resource group ARM reported at the last discovery, else AKS's default name (a cluster not discovered since 2026-12). */
+export const nodeResourceGroupOf = (cluster: { resourceGroup: string; name: string; location: string; nodeResourceGroup?: string | null }) =>
+  cluster.nodeResourceGroup || `MC_${cluster.resourceGroup}_${cluster.name}_${cluster.location}`;
 
 const key3 = (...parts: string[]) => parts.join("\u0000");
 
 export interface AllocationData {
   rows: { day: string; resourceId: string; resourceGroup: string; team: string | null; service: string | null; costMinor: number; currency: string }[];
-  clusters: { id: string; armId: string; name: string; resourceGroup: string; location: string }[];
+  clusters: { id: string; armId: string; name: string; resourceGroup: string; location: string; nodeResourceGroup: string | null }[];
   samples: { clusterId: string; namespace: string; day: string; team: string | null; cpu: number; memory: number; seconds: number }[];
   /** Allocatable hours of each cluster's nodes per day, over the seconds sampled. */
   capacity: { clusterId: string; day: string; cpu: number; memory: number; seconds: number }[];
@@ -63,7 +63,7 @@ export async function loadAllocationData(db: Db, range: { from: string; to: stri
       FROM "CostRow" WHERE "date" BETWEEN ${range.from}::date AND ${range.to}::date`,
     // By name (then id): the order of the clusters' notes.
     db.$queryRaw<AllocationData["clusters"]>`
-      SELECT "id"::text AS "id", "armId", "name", "resourceGroup", "location" FROM "Cluster" ORDER BY "name", "id"`,
+      SELECT "id"::text AS "id", "armId", "name", "resourceGroup", "location", "nodeResourceGroup" FROM "Cluster" ORDER BY "name", "id"`,
     db.$queryRaw<AllocationData["samples"]>`
       SELECT h."clusterId"::text AS "clusterId", h."namespace", to_char(h."day", 'YYYY-MM-DD') AS "day", t."slug" AS "team",
              h."cpuCoreHours" AS "cpu", h."memoryGiBHours" AS "memory", h."sampledSeconds" AS "seconds"
@@ -207,8 +207,10 @@ export async function refreshCostAllocation(db: Db, range: { from: string; to: s
   }
   if (clusterDays.length > 0) {
     await db.$executeRaw`
-      INSERT INTO "CostAllocationClusterDay" ("currency", "day", "clusterId", "clusterName", "billedMinor", "idleMinor", "unsampled", "capacitySampled")
-      SELECT * FROM unnest(${clusterDays.map((d) => d.currency)}::text[], ${clusterDays.map((d) => d.day)}::date[],
+      INSERT INTO "CostAllocationClusterDay" ("currency", "day", "clusterId", "clusterName", "billedMinor", "idleMinor", "unsampled", "capacitySampled",
+                                              "idleRule", "systemRule")
+      SELECT *, ${data.rule.idle}::text, ${data.rule.system}::text
+      FROM unnest(${clusterDays.map((d) => d.currency)}::text[], ${clusterDays.map((d) => d.day)}::date[],
                            ${clusterDays.map((d) => d.clusterId)}::uuid[], ${clusterDays.map((d) => d.cluster)}::text[],
                            ${clusterDays.map((d) => d.billedCents)}::bigint[],
                            ${clusterDays.map((d) => d.idleCents)}::bigint[], ${clusterDays.map((d) => d.unsampled)}::boolean[],
@@ -289,6 +291,22 @@ export async function readStoredCells(
     }
   }
   return cells;
+}
+
+/**
+ * The rules the stored days from `from` to `to` in one currency were allocated with, and how many days each: one entry
+ * when the figures are all of one rule; `idle` and `system` null for days stored before the rule was recorded.
+ */
+export async function readStoredRules(
+  db: Db,
+  query: { currency: string; from: string; to: string },
+): Promise<{ idle: SharingRule | null; system: SharingRule | null; days: number }[]> {
+  return db.$queryRaw`
+    SELECT "idleRule" AS "idle", "systemRule" AS "system", count(DISTINCT "day")::int AS "days"
+    FROM "CostAllocationClusterDay"
+    WHERE "currency" = ${query.currency} AND "day" BETWEEN ${query.from}::date AND ${query.to}::date
+    GROUP BY "idleRule", "systemRule"
+    ORDER BY count(DISTINCT "day") DESC, "idleRule", "systemRule"`;
 }
 
 /** The stored clusters' days from `from` to `to` in one currency, clusters by name: what their notes are made of. */

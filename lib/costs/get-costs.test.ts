@@ -28,7 +28,7 @@ beforeAll(async () => {
   const teamB = await prisma.team.create({ data: { slug: slugB, name: `Beta ${suffix}`, entraGroupIds: [], costCenter: "CC-1" } });
   member = { ...base, isAdmin: false, teams: [{ id: teamB.id, slug: slugB, name: teamB.name }] };
   viewer = { ...base, isAdmin: false, teams: [] };
-  const cluster = (name: string) =>
+  const cluster = (name: string, nodeResourceGroup?: string) =>
     prisma.cluster.create({
       data: {
         armId: `/subscriptions/${subscriptionId}/resourceGroups/rg-${suffix}/providers/Microsoft.ContainerService/managedClusters/${name}`,
@@ -36,10 +36,13 @@ beforeAll(async () => {
         subscriptionId,
         resourceGroup: `rg-${suffix}`,
         location: "westeurope",
+        nodeResourceGroup,
       },
     });
   const prod = await cluster(`prod-${suffix}`);
   const quiet = await cluster(`quiet-${suffix}`);
+  // Created with --node-resource-group: its nodes are billed in a group AKS's default name does not give (March only).
+  const custom = await cluster(`custom-${suffix}`, `rg-${suffix}-nodes`);
   const asOf = new Date("2031-02-20T08:00:00Z");
   const row = (date: string, resourceId: string, resourceGroup: string, costMinor: number, tags: { team?: string; service?: string } = {}) => ({
     scope: scopeOf(subscriptionId),
@@ -64,6 +67,12 @@ beforeAll(async () => {
       row("2031-01-11", prod.armId, `rg-${suffix}`, 500),
       row("2031-01-10", `/subscriptions/x/resourcegroups/rg-${slugA}/providers/microsoft.cache/redis/r1`, `rg-${slugA}`, 300, { team: slugA }),
       row("2031-02-03", quiet.armId, `rg-${suffix}`, 4321),
+      row(
+        "2031-03-05",
+        `/subscriptions/x/resourcegroups/rg-${suffix}-nodes/providers/microsoft.compute/virtualmachinescalesets/pool1`,
+        `rg-${suffix}-nodes`,
+        2000,
+      ),
     ],
   });
   // The namespaces themselves are not needed: samples carry their team, as for a namespace deleted since.
@@ -89,10 +98,20 @@ beforeAll(async () => {
         sampledSeconds: 86_400,
         updatedAt: asOf,
       },
+      {
+        clusterId: custom.id,
+        namespace: "alpha-batch",
+        day: new Date("2031-03-05T00:00:00Z"),
+        teamId: teamA.id,
+        cpuCoreHours: 2,
+        memoryGiBHours: 2,
+        sampledSeconds: 86_400,
+        updatedAt: asOf,
+      },
     ],
   });
   // What a sync and a sample do after storing them (decision 0035).
-  await refreshCostAllocationNow({ from: "2031-01-01", to: "2031-02-28" });
+  await refreshCostAllocationNow({ from: "2031-01-01", to: "2031-03-31" });
   await prisma.costSyncState.create({
     data: {
       scope: scopeOf(subscriptionId),
@@ -132,6 +151,14 @@ describe("getCosts", () => {
     const view = await getCosts({ actor: admin, query: { groupBy: "cluster", from: "2031-02-01", to: "2031-02-28" }, now, config });
     expect(totals(view)).toEqual({ idle: 4321 });
     expect(view.notes).toContain(`quiet-${suffix}: no namespace samples for any billed day, so all of its cost is idle.`);
+  });
+
+  it("takes a cluster's nodes from the node resource group ARM reported, a custom one included", async () => {
+    const march = { from: "2031-03-01", to: "2031-03-31" };
+    const byCluster = await getCosts({ actor: admin, query: { groupBy: "cluster", ...march }, now: new Date("2031-04-02T12:00:00Z"), config });
+    expect(totals(byCluster)).toEqual({ [`custom-${suffix}`]: 2000 });
+    const byTeam = await getCosts({ actor: admin, query: { groupBy: "team", ...march }, now: new Date("2031-04-02T12:00:00Z"), config });
+    expect(totals(byTeam)).toEqual({ [slugA]: 2000 });
   });
 
   it("shows a team member their teams' figures only", async () => {

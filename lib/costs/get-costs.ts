@@ -10,8 +10,9 @@ import { getConfig, type WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { parseInput } from "@/lib/validation";
+import type { SharingRule } from "./allocate";
 import { minorUnitDigits } from "./cluster-bill";
-import { allocateLoaded, clusterNotes, loadAllocationData, readStoredCells, readStoredClusterDays } from "./cost-allocation";
+import { allocateLoaded, clusterNotes, loadAllocationData, readStoredCells, readStoredClusterDays, readStoredRules } from "./cost-allocation";
 import { readAllocationRule, readPendingMonths, sharingRules } from "./allocation-rule";
 import { costQuery, resolveRange, type CostQuery } from "./cost-query";
 import { daysBetween, summarizeCells, topMovers, type ApartLine, type CostCell, type CostGrouping } from "./cost-report";
@@ -81,6 +82,12 @@ export const costView = z.object({
   rule: z
     .object({ idle: z.enum(sharingRules), system: z.enum(sharingRules) })
     .describe("How idle capacity and system namespaces' cost are allocated: the admins' choice (GET /api/v1/costs/allocation-rule)."),
+  allocatedWith: z
+    .array(z.object({ idle: z.enum(sharingRules).nullable(), system: z.enum(sharingRules).nullable(), days: z.number().int() }))
+    .describe(
+      "The rules the figures shown were allocated with, and for how many days of the range each: after a change of `rule`, days not yet " +
+        "re-allocated keep the rule they were made with. Null rules: days stored before Wharf recorded the rule. Empty when nothing is stored.",
+    ),
   reallocatingMonths: z
     .array(z.string())
     .describe("Months (yyyy-mm) of the range marked for re-allocation (after a change of the rule or of a service's team): their figures change shortly."),
@@ -169,18 +176,23 @@ export async function getCosts(input: {
     : null;
   const stored = (input.source ?? "stored") === "stored";
   let cells: CostCell[] = [];
+  let allocatedWith: { idle: SharingRule | null; system: SharingRule | null; days: number }[] = [];
   if (currency && stored) {
     // Summed per group and day in PostgreSQL, a member's teams only: the cells are already what the viewer sees.
-    const [storedCells, clusterDays] = await Promise.all([
+    const [storedCells, clusterDays, storedRules] = await Promise.all([
       readStoredCells(prisma, { groupBy: query.groupBy, currency, from: readFrom, to, teams: visible === "all" ? "all" : [...visible] }),
       readStoredClusterDays(prisma, { currency, from, to }),
+      readStoredRules(prisma, { currency, from, to }),
     ]);
     cells = storedCells;
+    allocatedWith = storedRules;
     notes.push(...clusterNotes(clusterDays, from, rule));
   } else if (currency) {
     const data = await loadAllocationData(prisma, { from: readFrom, to }, query.groupBy === "service");
     rule = data.rule;
     const report = allocateLoaded(data, currency, query.groupBy);
+    const shownDays = new Set(report.clusterDays.map((day) => day.day).filter((day) => day >= from && day <= to));
+    allocatedWith = shownDays.size > 0 ? [{ ...rule, days: shownDays.size }] : [];
     cells = report.cells;
     notes.push(...clusterNotes(report.clusterDays, from, rule));
   }
@@ -228,6 +240,7 @@ export async function getCosts(input: {
     scope: admin ? "all" : "teams",
     teams: admin ? [] : ownTeams.map((team) => team.slug),
     rule,
+    allocatedWith,
     reallocatingMonths: pendingMonths.filter((m) => m >= from.slice(0, 7) && m <= to.slice(0, 7)),
     days,
     dailyTotalMinor: summary.dailyCents,

@@ -8,7 +8,7 @@
 // is allocated either way. One failing cluster keeps its last reading and
 // says why; the others are read.
 import { getPrisma } from "@/lib/db/client";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { readClusterCapacity } from "@/lib/kubernetes/node-capacity";
 import { describeClusterError } from "@/lib/kubernetes/probe";
 import { systemNamespaceNames } from "./system-namespaces";

@@ -172,6 +172,8 @@ describe("setCostAllocationRule", () => {
     const waiting = await view();
     expect(waiting.rule).toEqual({ idle: "proportional", system: "apart" });
     expect(waiting.reallocatingMonths).toEqual([month]);
+    // and which rule the figures shown were made with, day by day.
+    expect(waiting.allocatedWith).toEqual([{ idle: "apart", system: "apart", days: 1 }]);
     expect(await lines()).toEqual(apart);
 
     expect(Object.keys(await forecastShares())).toContain("idle");
@@ -182,6 +184,8 @@ describe("setCostAllocationRule", () => {
     expect(Object.keys(forecast).sort()).toEqual(["system", teamA, teamB].sort());
     expect(Object.values(forecast).reduce((a, b) => a + b, 0)).toBe(2 * billed);
     expect((await view()).reallocatingMonths).toEqual([]);
+    expect((await view()).allocatedWith).toEqual([{ idle: "proportional", system: "apart", days: 1 }]);
+    expect((await view("computed")).allocatedWith).toEqual([{ idle: "proportional", system: "apart", days: 1 }]);
     expect(Object.keys(shared).sort()).toEqual(["system", teamA, teamB].sort());
     expect(Object.values(shared).reduce((a, b) => a + b, 0)).toBe(billed);
     expect(shared.system).toBe(apart.system);

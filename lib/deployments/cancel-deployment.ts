@@ -7,7 +7,7 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { deleteObject } from "@/lib/kubernetes/apply";
 import { logger } from "@/lib/logger";
 import { approvalsChanged } from "@/lib/notifications/approvals-changed";

@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, teamsActorActsFor, type Action, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { readObject } from "@/lib/kubernetes/apply";
 import { KubernetesApiError } from "@/lib/kubernetes/api-error";
 import { objectNames } from "@/lib/namespaces/render-namespace";

@@ -8,7 +8,7 @@
 import { AppError } from "@/lib/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { environments, laterEnvironments } from "@/lib/clusters/cluster-view";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { listObjects } from "@/lib/kubernetes/apply";
 import { KubernetesApiError } from "@/lib/kubernetes/api-error";
 import { getPrisma } from "@/lib/db/client";

@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { clusterKubeConfig, forgetClusterCredentials } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig, forgetClusterCredentials } from "@/lib/kubernetes/cluster-access";
 import { KubernetesApiError } from "@/lib/kubernetes/api-error";
 import { readObject } from "@/lib/kubernetes/apply";
 import { readPodLog, type PodLogText } from "@/lib/kubernetes/pod-log";

@@ -13,7 +13,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { notifyUser } from "@/lib/notifications/notify";
 import { applyObject } from "@/lib/kubernetes/apply";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 import { asJobError } from "@/lib/clusters/cluster-job-error";

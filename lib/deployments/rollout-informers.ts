@@ -7,7 +7,7 @@
 // listed first) are kept: on a large shared cluster the others would be most
 // of the memory.
 import { ClusterInformer, type InformedKind, type InformedObject } from "@/lib/kubernetes/informer";
-import { clusterKubeConfig, forgetClusterCredentials, type ClusterRecord } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig, forgetClusterCredentials, type ClusterRecord } from "@/lib/kubernetes/cluster-access";
 import { labelKeys } from "./render";
 
 export const managedSelector = `${labelKeys.managedBy}=wharf`;

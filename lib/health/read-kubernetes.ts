@@ -6,7 +6,7 @@
 import { rolloutInformer } from "@/lib/deployments/rollout-informers";
 import { labelKeys } from "@/lib/deployments/render";
 import type { DeploymentJson, PodJson } from "@/lib/deployments/rollout-state";
-import type { ClusterRecord } from "@/lib/clusters/cluster-access";
+import type { ClusterRecord } from "@/lib/kubernetes/cluster-access";
 import { observeKubernetes, RestartHistory, type LastRollout } from "@/lib/health/kubernetes-observation";
 import type { KubernetesObservation } from "@/lib/health/types";
 

@@ -3,7 +3,7 @@
 import { getPrisma } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { deleteObject, readObject } from "@/lib/kubernetes/apply";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";
 import { asJobError } from "@/lib/clusters/cluster-job-error";
 import { managedByLabel } from "@/lib/namespaces/render-namespace";

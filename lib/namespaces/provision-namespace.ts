@@ -8,7 +8,7 @@ import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { applyObject, readObject } from "@/lib/kubernetes/apply";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { asJobError } from "@/lib/clusters/cluster-job-error";
 import { withConcurrencyLimit } from "@/lib/jobs/concurrency";
 import { PermanentJobError, RetryableJobError } from "@/lib/jobs/errors";

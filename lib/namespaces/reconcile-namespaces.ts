@@ -6,7 +6,7 @@ import { getPrisma } from "@/lib/db/client";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
 import { listObjects } from "@/lib/kubernetes/apply";
 import { describeClusterError } from "@/lib/kubernetes/probe";
-import { clusterKubeConfig } from "@/lib/clusters/cluster-access";
+import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { desiredObjects } from "@/lib/namespaces/provision-namespace";
 import { findDrift, objectKey, type ClusterObject } from "@/lib/namespaces/find-drift";
 import { managedBySelector } from "@/lib/namespaces/render-namespace";

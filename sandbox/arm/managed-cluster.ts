@@ -71,7 +71,7 @@ export function managedClusterResource(cluster: SandboxCluster): Record<string, 
       azurePortalFQDN: `${dnsPrefix}-${hash}.portal.hcp.${cluster.location}.azmk8s.io`,
       agentPoolProfiles: [systemPool],
       servicePrincipalProfile: { clientId: "msi" },
-      nodeResourceGroup: `MC_${sandboxResourceGroup}_${cluster.name}_${cluster.location}`,
+      nodeResourceGroup: cluster.nodeResourceGroup ?? `MC_${sandboxResourceGroup}_${cluster.name}_${cluster.location}`,
       enableRBAC: true,
       supportPlan: "KubernetesOfficial",
       networkProfile: {

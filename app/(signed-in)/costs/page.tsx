@@ -188,6 +188,8 @@ const howShared: Record<CostView["rule"]["idle"], string> = { proportional: "sha
 /** The rule for idle and system cost in words: admins choose it here, everyone else reads which applies (decision 0058). */
 function AllocationRule({ view, editable }: { view: CostView; editable: boolean }) {
   const { rule } = view;
+  // Days whose stored figures an admin's change has not reached yet (or stored before the rule was recorded).
+  const olderRules = view.allocatedWith.filter((made) => made.idle !== rule.idle || made.system !== rule.system);
   return (
     <Card aria-labelledby="allocation-rule-title" className="space-y-3" data-testid="allocation-rule">
       <div>
@@ -202,6 +204,21 @@ function AllocationRule({ view, editable }: { view: CostView; editable: boolean 
         {sharingRuleMeanings[rule.system].replace(/^shown as a line of its own/, "shown as a line of their own")}.
         {!editable && " A platform admin chooses this."}
       </p>
+      {olderRules.length > 0 && (
+        <p className="text-sm" data-testid="allocation-rule-figures">
+          The figures shown for{" "}
+          {olderRules
+            .map(
+              (older) =>
+                `${older.days} day${older.days === 1 ? "" : "s"} of this range ` +
+                (older.idle && older.system
+                  ? `were made with the earlier rule (idle ${howShared[older.idle]}, system ${howShared[older.system]})`
+                  : "were made before Wharf recorded the rule"),
+            )
+            .join("; ")}
+          .
+        </p>
+      )}
       {view.reallocatingMonths.length > 0 && (
         <p role="status" className="flex items-start gap-2 text-sm font-medium" data-testid="allocation-rule-pending">
           <Info className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
