@@ -35,6 +35,8 @@ process.title = "next-server (wharf)";
 
 /** Retry-After on a refusal: long enough for a burst to pass, short enough that a person's retry finds room. */
 const RETRY_AFTER_SECONDS = 2;
+/** How long the rest of a refused request's body may keep coming before its connection is closed. */
+const REFUSED_BODY_GRACE_MS = 2_000;
 /** How long requests in flight may take to finish after SIGTERM. */
 const STOP_GRACE_MS = 10_000;
 /** At most one log line about refusals per this many ms, with the count since the last. */
@@ -84,10 +86,16 @@ async function main() {
     if (processNumber) response.setHeader("x-wharf-process", processNumber);
     const refusal = requestRefusal(request.url ?? "/", request.headers);
     if (refusal) {
-      // Nothing of the body is kept: it is read and dropped while the answer goes out, and the connection then closes.
+      // Nothing of the body is kept: it is read and dropped while the answer goes out. Closing the connection at once would
+      // reset it under a client still sending, which then sees the reset rather than the answer (as lib/api/read-body.ts);
+      // a body still coming after a moment is cut off then.
       request.resume();
-      response.writeHead(refusal.status, { ...refusalHeaders, "content-type": "application/json", connection: "close" });
-      response.end(JSON.stringify({ error: { code: refusal.code, message: refusal.message } }));
+      const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+      response.writeHead(refusal.status, { ...refusalHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      response.end(body);
+      setTimeout(() => {
+        if (!request.complete) request.socket.destroy();
+      }, REFUSED_BODY_GRACE_MS).unref();
       return Promise.resolve();
     }
     return withRequestOutcome((outcome) => {
