@@ -246,3 +246,32 @@ test("with two web processes, a live stream on either one receives a change made
     launcher.cleanUp();
   }
 });
+
+test("the launcher starts the sandbox again after a SIGKILL, on the same ports, and sign-in works through the new one", async ({ page }) => {
+  test.setTimeout(360_000);
+  const launcher = await startLauncher({ WHARF_WORKER: "off", WHARF_WEB_PROCESSES: "1" });
+  const { port, said } = launcher;
+  try {
+    await said(/Wharf is ready at/, 240_000);
+    const authority = /sandbox identity provider at (\S+)/.exec(launcher.output())![1]!;
+    const sandboxes = descendants(launcher.child.pid!).filter((child) => child.command.includes("sandbox/main.ts"));
+    expect(sandboxes, JSON.stringify(sandboxes)).toHaveLength(1);
+
+    process.kill(sandboxes[0]!.pid, "SIGKILL");
+    await said(/the sandbox was killed by SIGKILL; starting it again in \d+\.\d s/, 30_000);
+    await said(new RegExp(`the sandbox answers again at ${authority.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}`), 120_000);
+    const again = descendants(launcher.child.pid!).filter((child) => child.command.includes("sandbox/main.ts"));
+    expect(again).toHaveLength(1);
+    expect(again[0]!.pid).not.toBe(sandboxes[0]!.pid);
+
+    // The web process still holds the sandbox's endpoints: signing in goes through the new sandbox's identity provider.
+    await signInAs(page, "admin", `http://localhost:${port}/`);
+    expect((await page.context().cookies(`http://localhost:${port}`)).some((cookie) => cookie.name === "wharf_session")).toBe(true);
+
+    launcher.child.kill("SIGTERM");
+    expect(await Promise.race([launcher.exited, new Promise((done) => setTimeout(() => done("still running after 60 s"), 60_000))])).toBe(0);
+    expect(descendants(launcher.child.pid!)).toEqual([]);
+  } finally {
+    launcher.cleanUp();
+  }
+});

@@ -15,7 +15,7 @@ import { handleSignalsInCaller, startEmbeddedPostgres, superviseEmbeddedPostgres
 import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { sandboxHeapFlags } from "../sandbox/kubernetes/heap-limits";
-import { superviseProcess, type SupervisedProcess } from "./web-process";
+import { describeExit, superviseProcess, type SupervisedProcess } from "./web-process";
 import { webProcessCount } from "./web-processes";
 
 const root = resolve(import.meta.dirname, "..");
@@ -89,46 +89,51 @@ function waitForReadyMessage(child: ChildProcess, timeoutMs: number): Promise<vo
  * The sandbox runs in its own process with its own heap limits (see
  * sandbox/kubernetes/heap-limits.ts): in this one it would share the
  * launcher's heap, sized from the machine's memory. It reports its endpoints
- * over IPC once it listens, and stops when the launcher does.
+ * over IPC once it listens, and stops when the launcher does. If it dies after
+ * that, it is started again on the same ports (the web processes hold its
+ * endpoints) under the web server's restart policy and backoff
+ * (scripts/web-process.ts); too many deaths and the launcher stops.
  */
-async function startSandbox(
-  env: NodeJS.ProcessEnv,
-  dataDir: string,
-  redirectUri: string,
-): Promise<{ endpoints: { authority: string }; close: () => Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      ...sandboxHeapFlags(env),
-      join(root, "sandbox", "main.ts"),
-      "--ipc",
-      "--port",
-      String(Number(env.SANDBOX_PORT ?? 0)),
-      "--redirect-uri",
-      redirectUri,
-    ],
-    {
-      cwd: root,
-      env: { ...env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: String(Number(env.SANDBOX_BROWSER_PORT ?? 0)) },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    },
-  );
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  const endpoints = await new Promise<{ authority: string }>((resolve, reject) => {
-    child.once("message", (message: { type?: string; endpoints?: { authority: string } }) => {
-      if (message.type === "ready" && message.endpoints) resolve(message.endpoints);
+async function startSandbox(env: NodeJS.ProcessEnv, dataDir: string, redirectUri: string): Promise<{ endpoints: { authority: string } }> {
+  const ports = { https: Number(env.SANDBOX_PORT ?? 0), browser: Number(env.SANDBOX_BROWSER_PORT ?? 0) };
+  let endpoints: { authority: string; browserOrigin: string } | undefined;
+  const start = () =>
+    spawn(
+      process.execPath,
+      [...process.execArgv, ...sandboxHeapFlags(env), join(root, "sandbox", "main.ts"), "--ipc", "--port", String(ports.https), "--redirect-uri", redirectUri],
+      { cwd: root, env: { ...env, WHARF_DATA_DIR: dataDir, SANDBOX_BROWSER_PORT: String(ports.browser) }, stdio: ["ignore", "inherit", "inherit", "ipc"] },
+    );
+  const waitUntilReady = (child: ChildProcess) =>
+    new Promise<void>((resolve, reject) => {
+      child.on("message", (message: { type?: string; endpoints?: { authority: string; browserOrigin: string } }) => {
+        if (message.type !== "ready" || !message.endpoints) return;
+        endpoints = message.endpoints;
+        // The ports it chose, kept for the next start.
+        ports.https = Number(new URL(endpoints.authority).port);
+        ports.browser = Number(new URL(endpoints.browserOrigin).port);
+        resolve();
+      });
+      child.once("exit", (code, signal) => reject(new Error(`the sandbox ${describeExit(code, signal)} before it was ready; see the output above`)));
     });
-    child.once("exit", (code) => reject(new Error(`the sandbox exited (code ${code}) before it was ready; see the output above`)));
-  });
-  return {
-    endpoints,
-    close: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill("SIGTERM");
-      await exited;
+  const sandbox = superviseProcess(
+    start,
+    waitUntilReady,
+    {
+      died: (how, restartInMs) => say(`the sandbox ${how}; starting it again in ${(restartInMs / 1000).toFixed(1)} s`),
+      restarted: () => say(`the sandbox answers again at ${endpoints?.authority}`),
+      failedToRestart: (error) => say(`the sandbox did not come back: ${error.message}`),
     },
-  };
+    undefined,
+    "the sandbox",
+  );
+  cleanups.push(sandbox.stop);
+  void sandbox.gaveUp.then((why) => {
+    if (stopping) return;
+    process.stderr.write(`[wharf] stopping: ${why}\n`);
+    void stop(1);
+  });
+  await sandbox.ready;
+  return { endpoints: endpoints! };
 }
 
 /**
@@ -171,7 +176,6 @@ async function main() {
   if (mode === "sandbox") {
     const port = Number(env.PORT ?? 3000);
     const sandbox = await startSandbox(env, dataDir, `${env.WHARF_PUBLIC_URL ?? `http://localhost:${port}`}/auth/callback`);
-    cleanups.push(sandbox.close);
     env.SANDBOX_ENDPOINTS_FILE = join(dataDir, "sandbox", "endpoints.json");
     say(`sandbox identity provider at ${sandbox.endpoints.authority}`);
     Object.assign(process.env, {

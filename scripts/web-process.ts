@@ -1,4 +1,4 @@
-// The web server as `npm start` runs it. Once it has answered, a death (a
+// The web server (and the sandbox) as `npm start` runs it. Once it has answered, a death (a
 // crash, the kernel's OOM killer, a V8 heap abort, someone's kill -9) is
 // followed by a new one after a backoff, as the launcher does for the
 // embedded PostgreSQL; too many deaths in a short time and the launcher gives

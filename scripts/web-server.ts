@@ -21,10 +21,12 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
-import { apiSecurityHeaders } from "../lib/auth/security-headers";
+import { apiSecurityHeaders, nonPagePolicy, securityHeaders } from "../lib/auth/security-headers";
 import { ConfigError, loadConfig } from "../lib/config";
 import { logger } from "../lib/logger";
 import { createAdmission } from "../lib/net/admission";
+import { requestRefusal } from "../lib/net/request-gate";
+import { pageStatus, withRequestOutcome, type RequestOutcome } from "../lib/net/request-outcome";
 
 // `next start` sets these; a custom server must before Next is loaded. The name is what operators (and
 // e2e/launcher.spec.ts) look for among the processes.
@@ -33,6 +35,8 @@ process.title = "next-server (wharf)";
 
 /** Retry-After on a refusal: long enough for a burst to pass, short enough that a person's retry finds room. */
 const RETRY_AFTER_SECONDS = 2;
+/** How long the rest of a refused request's body may keep coming before its connection is closed. */
+const REFUSED_BODY_GRACE_MS = 2_000;
 /** How long requests in flight may take to finish after SIGTERM. */
 const STOP_GRACE_MS = 10_000;
 /** At most one log line about refusals per this many ms, with the count since the last. */
@@ -77,12 +81,30 @@ async function main() {
   // Which of the launcher's web processes answered (1 to WHARF_WEB_PROCESSES), only when there are several: a number
   // that says nothing an attacker could use, for operators and e2e/launcher.spec.ts to tell them apart.
   const processNumber = process.env.WHARF_WEB_PROCESS_NUMBER;
+  const refusalHeaders = securityHeaders({ policy: nonPagePolicy, https: config.publicUrl.startsWith("https://"), noStore: true });
   const handleOne = (request: IncomingMessage, response: ServerResponse) => {
     if (processNumber) response.setHeader("x-wharf-process", processNumber);
-    return handle(request, response).catch((error: unknown) => {
-      logger.error({ err: error, url: request.url }, "the web server failed to handle a request");
-      if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
-      response.end("Internal Server Error");
+    const refusal = requestRefusal(request.url ?? "/", request.headers);
+    if (refusal) {
+      // Nothing of the body is kept: it is read and dropped while the answer goes out. Closing the connection at once would
+      // reset it under a client still sending, which then sees the reset rather than the answer (as lib/api/read-body.ts);
+      // a body still coming after a moment is cut off then.
+      request.resume();
+      const body = JSON.stringify({ error: { code: refusal.code, message: refusal.message } });
+      response.writeHead(refusal.status, { ...refusalHeaders, "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+      response.end(body);
+      setTimeout(() => {
+        if (!request.complete) request.socket.destroy();
+      }, REFUSED_BODY_GRACE_MS).unref();
+      return Promise.resolve();
+    }
+    return withRequestOutcome((outcome) => {
+      applyOutcomeOnHead(request, response, outcome);
+      return handle(request, response).catch((error: unknown) => {
+        logger.error({ err: error, url: request.url }, "the web server failed to handle a request");
+        if (!response.headersSent) response.writeHead(500, { "content-type": "text/plain" });
+        response.end("Internal Server Error");
+      });
     });
   };
   const warmed = await answerOwnRequests(handleOne);
@@ -124,6 +146,22 @@ async function main() {
     // The launcher (scripts/start.ts) counts this process ready on this message; without IPC (the image) there is nobody to tell.
     process.send?.({ type: "ready" });
   });
+}
+
+/**
+ * Gives a page's response the status its render noted (lib/net/request-outcome.ts, decision 0062) when its head is
+ * written: Node writes every head through writeHead, the implicit one included.
+ */
+function applyOutcomeOnHead(request: IncomingMessage, response: ServerResponse, outcome: RequestOutcome): void {
+  const writeHead = response.writeHead.bind(response) as (status: number, ...rest: unknown[]) => ServerResponse;
+  response.writeHead = ((status: number, ...rest: unknown[]) => {
+    const changed = pageStatus(outcome, request, status);
+    if (!changed) return writeHead(status, ...rest);
+    for (const [name, value] of Object.entries(changed.headers)) response.setHeader(name, value);
+    // A reason phrase Next passed with the status would name the old one.
+    const headers = rest.find((part) => typeof part === "object" && part !== null);
+    return headers ? writeHead(changed.status, headers) : writeHead(changed.status);
+  }) as ServerResponse["writeHead"];
 }
 
 /**

@@ -35,6 +35,8 @@ export const DATABASE_RETRY_AFTER_SECONDS = 5;
 interface ErrorLike {
   name?: unknown;
   code?: unknown;
+  kind?: unknown;
+  originalCode?: unknown;
   message?: unknown;
   cause?: unknown;
   meta?: { driverAdapterError?: { cause?: { kind?: unknown; originalCode?: unknown } } };
@@ -47,6 +49,8 @@ function isUnavailable(error: unknown, depth = 0): boolean {
   if (typeof candidate.code === "string" && (prismaCodes.has(candidate.code) || socketCodes.has(candidate.code) || sqlState.test(candidate.code))) return true;
   const adapter = candidate.meta?.driverAdapterError?.cause;
   if (adapter && (adapterKinds.has(String(adapter.kind)) || (typeof adapter.originalCode === "string" && sqlState.test(adapter.originalCode)))) return true;
+  // The driver adapter's own error (what it throws under Prisma) carries the same reason as its cause.
+  if (adapterKinds.has(String(candidate.kind)) || (typeof candidate.originalCode === "string" && sqlState.test(candidate.originalCode))) return true;
   if (typeof candidate.message === "string" && messages.test(candidate.message)) return true;
   if (error instanceof AggregateError && error.errors.some((inner) => isUnavailable(inner, depth + 1))) return true;
   return isUnavailable(candidate.cause, depth + 1);

@@ -12,7 +12,7 @@ import { can } from "@/lib/auth/permissions";
 import { getCosts, type CostView } from "@/lib/costs/get-costs";
 import { costGroupings, type CostGrouping } from "@/lib/costs/cost-report";
 import { formatMoney } from "@/lib/costs/money";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 import { BudgetForm } from "@/components/costs/budget-form";
 import { budgetState } from "@/components/costs/budget-state";
 import { listCostBudgets, type CostBudgetList } from "@/lib/costs/list-cost-budgets";
@@ -249,8 +249,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
   try {
     view = await getCosts({ actor, query, now });
   } catch (error) {
-    if (!isAppError(error) || error.code !== "invalid_input") throw error;
-    problem = error.message;
+    problem = refusedAddress(error);
   }
   const groupBy = view?.groupBy ?? (costGroupings.includes(query.groupBy as CostGrouping) ? (query.groupBy as CostGrouping) : "team");
   const same = (range: { from: string; to: string }) => view && view.from === range.from && view.to === range.to;

@@ -9,7 +9,7 @@ import { healthFacets, healthQueryKeys, healthSorts, listServiceHealth, type Hea
 import { environments } from "@/lib/clusters/cluster-view";
 import { tiers } from "@/lib/catalog/service-input";
 import { healthStates } from "@/lib/health/types";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 
 export const metadata: Metadata = { title: "Health" };
 
@@ -27,8 +27,7 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
   try {
     list = await listServiceHealth({ actor, query: filters });
   } catch (error) {
-    if (!isAppError(error) || error.code !== "invalid_input") throw error;
-    problem = `${error.message} Fix the address, or clear the filters.`;
+    problem = `${refusedAddress(error)} Fix the address, or clear the filters.`;
   }
   const { teams } = await healthFacets({ actor });
   return (

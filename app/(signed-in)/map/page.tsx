@@ -5,7 +5,7 @@ import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { AppMap } from "@/components/appmap/app-map";
 import { requirePermission } from "@/lib/auth/current-actor";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 import { getMap, listMapEnvironments } from "@/lib/appmap/get-map";
 import { externalTypes, filterMap, parseMapFilters } from "@/lib/appmap/filter-map";
 import { focusHops, focusMap, parseMapFocus } from "@/lib/appmap/focus-map";
@@ -34,8 +34,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
   try {
     view = await getMap({ actor, query });
   } catch (error) {
-    if (!isAppError(error) || error.code !== "invalid_input") throw error;
-    problem = error.message;
+    problem = refusedAddress(error);
   }
   const filters = parseMapFilters(searched);
   const filtered = view ? filterMap(view, filters) : null;

@@ -9,7 +9,7 @@ import { Label } from "@/components/ui/label";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { listAuditEvents } from "@/lib/admin/list-audit-events";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 
 export const metadata: Metadata = { title: "Audit log" };
 
@@ -27,8 +27,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   try {
     result = await listAuditEvents({ actor, filter });
   } catch (error) {
-    if (!isAppError(error)) throw error;
-    problem = error.message;
+    problem = refusedAddress(error);
   }
   const nextQuery = result?.nextBefore
     ? new URLSearchParams({ ...Object.fromEntries(Object.entries(filter).filter(([, v]) => v)), before: result.nextBefore })

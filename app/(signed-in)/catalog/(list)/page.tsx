@@ -12,7 +12,7 @@ import { requirePermission } from "@/lib/auth/current-actor";
 import { actsForAnyTeam } from "@/lib/auth/permissions";
 import { catalogFacets, listServices, type ServicePage } from "@/lib/catalog/list-services";
 import { lifecycles, tiers } from "@/lib/catalog/service-input";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 
 export const metadata: Metadata = { title: "Catalog" };
 
@@ -37,8 +37,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
   try {
     result = await listServices({ actor, query });
   } catch (error) {
-    if (!isAppError(error)) throw error;
-    problem = `${error.message} Fix the address, or clear the filters.`;
+    problem = `${refusedAddress(error)} Fix the address, or clear the filters.`;
   }
   const facets = await catalogFacets({ actor });
   const pages = result ? Math.max(1, Math.ceil(result.total / result.pageSize)) : 1;

@@ -8,7 +8,7 @@ import { DeploymentHistory } from "@/components/deployments/history-table";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { teamsActorActsFor } from "@/lib/auth/permissions";
 import { environments } from "@/lib/clusters/cluster-view";
-import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 import { deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { listDeployers, listDeployments, type Deployer } from "@/lib/deployments/list-deployments";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
@@ -39,8 +39,7 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
       listDeployers({ actor }),
     ]);
   } catch (error) {
-    if (!isAppError(error) || error.code !== "invalid_input") throw error;
-    problem = `${error.message} Fix the address, or clear the filters.`;
+    problem = `${refusedAddress(error)} Fix the address, or clear the filters.`;
   }
   const filtered = Object.keys(filters).length > 0;
   const scope =

@@ -6,6 +6,7 @@ import { DeployForm } from "@/components/deployments/deploy-form";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { can } from "@/lib/auth/permissions";
 import { isAppError } from "@/lib/errors";
+import { refusedAddress } from "@/lib/net/request-outcome";
 import { getService } from "@/lib/catalog/get-service";
 import { listNamespaces } from "@/lib/namespaces/list-namespaces";
 import { getPromotionSource, type PromotionSource } from "@/lib/deployments/promotion";
@@ -20,7 +21,7 @@ async function promotionFrom(actor: Awaited<ReturnType<typeof requirePermission>
   try {
     return { source: await getPromotionSource({ actor, slug, namespaceId: from }), problem: null };
   } catch (error) {
-    if (isAppError(error) && error.status < 500) return { source: null, problem: error.message };
+    if (isAppError(error) && error.status < 500) return { source: null, problem: refusedAddress(error) };
     if (isAppError(error) && error.code === "dependency_unavailable") return { source: null, problem: error.message };
     throw error;
   }
