@@ -9,7 +9,8 @@ async function fitsPhone(page: Page, screenshot: string): Promise<void> {
   const overflow = await page.evaluate(() => {
     const width = document.documentElement.clientWidth;
     const wide = [...document.querySelectorAll("body *")]
-      .filter((element) => element.getBoundingClientRect().right > width + 1)
+      // What sticks out of the page, not what scrolls inside its own box (the navigation's row, a wide table's card).
+      .filter((element) => element.getBoundingClientRect().right > width + 1 && !element.closest("nav, .overflow-auto, .overflow-x-auto"))
       .slice(0, 5)
       .map((element) => `${element.tagName.toLowerCase()}.${element.className}`.slice(0, 120));
     return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide };

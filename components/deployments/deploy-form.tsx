@@ -97,7 +97,8 @@ export function DeployForm({
             preview.mutate();
           }}
         >
-          <HydratedFieldset className="grid gap-4 md:grid-cols-2">
+          {/* grid-cols-1 (minmax(0, 1fr)), not the implicit auto column: the tag table would widen it past a phone's width. */}
+          <HydratedFieldset className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <div className="space-y-1">
               <Label htmlFor="namespace">Namespace</Label>
               <select
