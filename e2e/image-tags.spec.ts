@@ -27,13 +27,23 @@ test("a member picks a tag from the registry on the deploy form: the preview's m
   await expect(version).toHaveValue(new RegExp(`^sha256:${shortDigest}[a-f0-9]{52}$`));
   await expect(page.getByText("Tag crash, pinned to its digest")).toBeVisible();
   const digest = await version.inputValue();
-  await page.getByRole("button", { name: "Preview what will be applied" }).click();
-  await page.getByText("The full manifest").click();
-  await expect(page.locator("details pre")).toContainText(`contoso.azurecr.io/payments/card-tokenizer@${digest}`);
-  await page.screenshot({ path: "test-results/image-tags-preview.png", fullPage: true });
 
   // Typing by hand still works: a tag typed replaces the picked digest.
   await version.fill("1.4.2");
   await expect(page.getByText("Tag crash, pinned to its digest")).toHaveCount(0);
   await expect(tags.getByRole("button", { name: "Use crash" })).toHaveText("Use");
+
+  // Picked again and deployed: the manifest pins the digest and keeps the tag; the deployment is labelled with both.
+  await page.getByRole("button", { name: "Use crash" }).click();
+  await page.getByRole("button", { name: "Preview what will be applied" }).click();
+  await page.getByText("The full manifest").click();
+  await expect(page.locator("details pre")).toContainText(`contoso.azurecr.io/payments/card-tokenizer:crash@${digest}`);
+  await expect(page.locator("details pre")).toContainText("app.kubernetes.io/version: crash");
+  await page.screenshot({ path: "test-results/image-tags-preview.png", fullPage: true });
+  await page.getByRole("button", { name: `Deploy to ${name}` }).click();
+  await page.waitForURL(/\/deployments\/[0-9a-f-]+$/);
+  const label = `crash (sha256:${shortDigest})`;
+  await expect(page.getByTitle(`contoso.azurecr.io/payments/card-tokenizer:crash@${digest}`)).toHaveText(label);
+  await page.goto(`/deployments?service=card-tokenizer&namespace=${namespaceId}`);
+  await expect(page.getByRole("row").filter({ hasText: name }).first()).toContainText(label);
 });

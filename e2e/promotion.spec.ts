@@ -1,5 +1,23 @@
-import { expect, test } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 import { readyNamespace, signInAs } from "./fixtures";
+
+/** On a 390 px phone the page does not scroll sideways; names what sticks out when it does. */
+async function fitsPhone(page: Page, screenshot: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `test-results/${screenshot}`, fullPage: true });
+  const overflow = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll("body *")]
+      // What sticks out of the page, not what scrolls inside its own box (the navigation's row, a wide table's card).
+      .filter((element) => element.getBoundingClientRect().right > width + 1 && !element.closest("nav, .overflow-auto, .overflow-x-auto"))
+      .slice(0, 5)
+      .map((element) => `${element.tagName.toLowerCase()}.${element.className}`.slice(0, 120));
+    return { scrollWidth: document.documentElement.scrollWidth, clientWidth: width, wide };
+  });
+  expect(overflow.scrollWidth, `wider than the phone: ${overflow.wide.join(" | ")}`).toBeLessThanOrEqual(overflow.clientWidth);
+  if (size) await page.setViewportSize(size);
+}
 
 // Promotion as a team does it: what runs in dev, by its digest, to prod, through the approval gate.
 test("a member promotes what runs in dev to prod: the same digest, the configuration difference shown, a teammate approves", async ({ page, browser }) => {
@@ -45,15 +63,19 @@ test("a member promotes what runs in dev to prod: the same digest, the configura
 
   await expect(page.getByRole("status", { name: "Promotion" })).toContainText(`Promoting what runs in ${devName}`);
   await expect(page.getByLabel("Image tag or digest")).toHaveValue(digest);
+  await expect(page.getByText("Tag 1.4.2, pinned to its digest")).toBeVisible();
   await expect(page.getByLabel("Replicas")).toHaveValue("3");
+  await fitsPhone(page, "promotion-form-390.png");
   // Only later environments are offered.
   await expect(page.getByLabel("Namespace").locator("option", { hasText: devName })).toHaveCount(0);
   await page.getByLabel("Namespace").selectOption(prodId);
   await page.getByRole("button", { name: "Preview what will be applied" }).click();
   const difference = page.locator(`[aria-label="Difference from ${devName}"]`);
   await expect(difference).toContainText(`Configuration in ${prodName} (prod) against ${devName} (dev), revision 1`);
-  await expect(difference.getByRole("row", { name: new RegExp(`Image .*card-tokenizer:1\\.4\\.2 .*card-tokenizer@${digest}`) })).toBeVisible();
+  // The tag goes along with the digest (decision 0064).
+  await expect(difference.getByRole("row", { name: new RegExp(`Image .*card-tokenizer:1\\.4\\.2 .*card-tokenizer:1\\.4\\.2@${digest}`) })).toBeVisible();
   await page.screenshot({ path: "test-results/promotion-preview.png", fullPage: true });
+  await fitsPhone(page, "promotion-preview-390.png");
   await page.getByRole("button", { name: "Ask for approval" }).click();
   await expect(page.locator("[data-status=awaiting-approval]")).toBeVisible();
   const url = new URL(page.url()).pathname;
@@ -64,7 +86,7 @@ test("a member promotes what runs in dev to prod: the same digest, the configura
     await signInAs(teammate, "both", url);
     await teammate.getByRole("button", { name: "Approve and deploy" }).click();
     await expect(teammate.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
-    await expect(teammate.getByText(digest).first()).toBeVisible();
+    await expect(teammate.getByTitle(`contoso.azurecr.io/payments/card-tokenizer:1.4.2@${digest}`)).toHaveText(`1.4.2 (${digest.slice(0, 19)})`);
   } finally {
     await teammateContext.close();
   }

@@ -34,12 +34,13 @@ interface Choice {
   whenBusy: "refuse" | "queue";
 }
 
-function requestBody(service: string, choice: Choice) {
+/** The version field's digest with the tag it was picked as (decision 0064), a digest alone, or a typed tag. */
+function requestBody(service: string, choice: Choice, pickedAs: string | null) {
   const version = choice.version.trim();
   return {
     service,
     namespaceId: choice.namespaceId,
-    ...(version.startsWith("sha256:") ? { digest: version } : { tag: version }),
+    ...(version.startsWith("sha256:") ? { digest: version, ...(pickedAs !== null && { tag: pickedAs }) } : { tag: version }),
     ...(choice.replicas.trim() ? { replicas: choice.replicas.trim() } : {}),
     whenBusy: choice.whenBusy,
   };
@@ -50,6 +51,7 @@ export function DeployForm({
   namespaces,
   defaultReplicas,
   initial,
+  initialTag,
   compareWith,
 }: {
   service: string;
@@ -57,6 +59,8 @@ export function DeployForm({
   defaultReplicas: number;
   /** A promotion's proposal: the target namespace, the source's digest and replicas. */
   initial?: Partial<Pick<Choice, "namespaceId" | "version" | "replicas">>;
+  /** A promotion's tag: what the source's digest runs as, carried along as its label. */
+  initialTag?: { name: string; digest: string };
   /** A promotion's source namespace: the preview lists how the manifest differs from what was applied there. */
   compareWith?: string;
 }) {
@@ -64,15 +68,19 @@ export function DeployForm({
   const [choice, setChoice] = useState<Choice>({ namespaceId: namespaces[0]?.id ?? "", version: "", replicas: "", whenBusy: "refuse", ...initial });
   const [previewed, setPreviewed] = useState<{ key: string; preview: DeploymentPreview } | null>(null);
   // The registry tag the version field's digest was picked from, while the field still holds that digest.
-  const [pickedTag, setPickedTag] = useState<{ name: string; digest: string } | null>(null);
+  const [pickedTag, setPickedTag] = useState<{ name: string; digest: string } | null>(initialTag ?? null);
   const fromTag = pickedTag && pickedTag.digest === choice.version.trim() ? pickedTag : null;
-  const key = JSON.stringify(choice);
+  const key = JSON.stringify([choice, fromTag?.name ?? null]);
   const preview = useMutation({
-    mutationFn: () => callApi<DeploymentPreview>("/api/v1/deployments/preview", { method: "POST", body: { ...requestBody(service, choice), compareWith } }),
+    mutationFn: () =>
+      callApi<DeploymentPreview>("/api/v1/deployments/preview", {
+        method: "POST",
+        body: { ...requestBody(service, choice, fromTag?.name ?? null), compareWith },
+      }),
     onSuccess: (result) => setPreviewed({ key, preview: result }),
   });
   const deploy = useMutation({
-    mutationFn: () => callApi<DeploymentView>("/api/v1/deployments", { method: "POST", body: requestBody(service, choice) }),
+    mutationFn: () => callApi<DeploymentView>("/api/v1/deployments", { method: "POST", body: requestBody(service, choice, fromTag?.name ?? null) }),
     onSuccess: (created) => router.push(`/deployments/${created.id}`),
   });
   const current = previewed?.key === key ? previewed.preview : null;
@@ -89,7 +97,8 @@ export function DeployForm({
             preview.mutate();
           }}
         >
-          <HydratedFieldset className="grid gap-4 md:grid-cols-2">
+          {/* grid-cols-1 (minmax(0, 1fr)), not the implicit auto column: the tag table would widen it past a phone's width. */}
+          <HydratedFieldset className="grid grid-cols-1 gap-4 md:grid-cols-2">
             <div className="space-y-1">
               <Label htmlFor="namespace">Namespace</Label>
               <select
@@ -120,9 +129,15 @@ export function DeployForm({
               />
               <p id="version-help" className="text-xs text-muted-foreground">
                 {fromTag
-                  ? `Tag ${fromTag.name}, pinned to its digest: this exact image is deployed even if the tag moves.`
+                  ? `Tag ${fromTag.name}, pinned to its digest: this exact image is deployed even if the tag moves, ` +
+                    `and the deployment is labelled ${fromTag.name}.`
                   : "The repository comes from the service's deploy spec. Type a tag, or pick one from the registry below."}
               </p>
+              {fromTag && (
+                <Button type="button" variant="ghost" size="sm" onClick={() => setPickedTag(null)}>
+                  Deploy the digest without the tag {fromTag.name}
+                </Button>
+              )}
               {(fieldError("tag") ?? fieldError("digest")) && <p className="text-sm text-destructive">{fieldError("tag") ?? fieldError("digest")}</p>}
             </div>
             <div className="space-y-1 md:col-span-2">

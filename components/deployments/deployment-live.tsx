@@ -18,6 +18,7 @@ import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
 import { FailingPod } from "@/components/deployments/failing-pod";
 import { failingPod } from "@/lib/deployments/failing-pod";
 import type { RollbackTarget } from "@/lib/deployments/rollback-target";
+import { versionText } from "@/lib/deployments/version-text";
 
 export interface DeploymentPermissions {
   /** Member of the owning team or admin: cancel, roll back. */
@@ -88,7 +89,10 @@ export function DeploymentLive({
             {deployment.service.displayName} <span className="text-muted-foreground">revision {deployment.revision}</span>
           </h1>
           <p className="text-muted-foreground">
-            <span className="font-mono">{deployment.image}</span> to{" "}
+            <span className="font-mono" title={deployment.image}>
+              {versionText(deployment)}
+            </span>{" "}
+            to{" "}
             <Link className="underline" href={`/namespaces/${deployment.namespace.id}`}>
               {deployment.namespace.name}
             </Link>{" "}

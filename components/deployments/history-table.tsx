@@ -12,6 +12,7 @@ import { callApi } from "@/lib/api/client-fetch";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
 import { historyColumns } from "@/components/deployments/history-columns";
+import { versionText } from "@/lib/deployments/version-text";
 
 function RollbackButton({ deployment }: { deployment: DeploymentView }) {
   const router = useRouter();
@@ -73,7 +74,7 @@ export function DeploymentHistory({ deployments, rollbackTeams }: { deployments:
             </Link>
             <span className="block text-xs text-muted-foreground">{deployment.namespace.cluster.name}</span>
           </Cell>
-          <Cell className="max-w-[14rem] break-all font-mono text-xs">{deployment.imageTag ?? deployment.imageDigest ?? deployment.image}</Cell>
+          <Cell className="max-w-[14rem] break-all font-mono text-xs">{versionText(deployment)}</Cell>
           <Cell>
             <DeploymentStatusBadge status={deployment.status} reason={deployment.reason} />
           </Cell>

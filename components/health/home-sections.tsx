@@ -7,6 +7,7 @@ import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
 import { HealthStateBadge, healthLook } from "@/components/health/health-state-badge";
 import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import type { HealthCounts, HealthEntry } from "@/lib/health/health-view";
+import { versionText } from "@/lib/deployments/version-text";
 
 export function Section({ title, action, children, testId }: { title: string; action?: ReactNode; children: ReactNode; testId?: string }) {
   return (
@@ -74,8 +75,7 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
             {deployment.service.displayName} revision {deployment.revision}
           </Link>
           <span className="text-muted-foreground">
-            <span className="font-mono">{deployment.imageTag ?? deployment.image}</span> to {deployment.namespace.name} ({deployment.namespace.environment})
-            {" by "}
+            <span className="font-mono">{versionText(deployment)}</span> to {deployment.namespace.name} ({deployment.namespace.environment}){" by "}
             {deployment.requestedBy.name}, <RelativeTime iso={deployment.createdAt} />
           </span>
         </li>

@@ -428,7 +428,9 @@ export function openApiDocument(serverUrl: string) {
           },
         },
         post: {
-          summary: "Deploy an image tag or digest of a service to a team namespace (session or a pipeline's bearer token)",
+          summary:
+            "Deploy an image tag or digest (with the tag it was picked as, checked against the registry) of a service to a team namespace " +
+            "(session or a pipeline's bearer token)",
           operationId: "createDeployment",
           security: [{ session: [] }, { pipelineToken: [] }],
           parameters: [
@@ -466,7 +468,7 @@ export function openApiDocument(serverUrl: string) {
           summary: "Render and check a deployment without applying it: YAML, diff against what runs, policy violations",
           operationId: "previewDeployment",
           requestBody: body(schema(previewInput)),
-          responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 503) },
+          responses: { 200: json("DeploymentPreview", "The preview"), ...errors(400, 401, 403, 404, 409, 503) },
         },
       },
       "/api/v1/deployments/{id}": {

@@ -108,8 +108,8 @@ export const deploymentView = z.object({
   revision: z.number().int(),
   kind: z.enum(deploymentKinds),
   image: z.string(),
-  imageTag: z.string().nullable(),
-  imageDigest: z.string().nullable(),
+  imageTag: z.string().nullable().describe("The tag it was deployed by, or the tag its digest was picked as; null for a digest alone."),
+  imageDigest: z.string().nullable().describe("The digest the manifest pins; null when deployed by tag alone."),
   replicas: z.number().int(),
   status: z.enum(deploymentStatuses),
   inFlight: z.boolean(),
@@ -173,6 +173,13 @@ export const deploymentPreview = z.object({
     })
     .nullable()
     .describe("With compareWith (a promotion): the difference from what Wharf applied last in that namespace; null without it."),
+  tagCheck: z
+    .enum(["checked", "unchecked"])
+    .nullable()
+    .describe(
+      "With a digest and a tag: checked when the registry maps the tag to that digest now; unchecked when the registry could not be asked " +
+        "(the digest is deployed, the tag recorded as picked). null for a tag or a digest alone.",
+    ),
 });
 
 const manifestDiff = z.object({

@@ -71,6 +71,16 @@ export function registryErrorCode(error: unknown): string | undefined {
   return details?.errors?.[0]?.code;
 }
 
+/** The digest a tag points at now; throws the client's error (ACR's TAG_UNKNOWN for a tag that is not there). */
+export async function tagDigest(config: AzureConfig, loginServer: string, repository: string, tag: string): Promise<string> {
+  const tlsOptions = azureTlsOptions(config);
+  const client = new ContainerRegistryClient(registryEndpoint(config, loginServer), azureCredential(config), {
+    ...(tlsOptions && { tlsOptions }),
+    retryOptions: { maxRetries: 1 },
+  });
+  return (await client.getArtifact(repository, tag).getTagProperties(tag)).digest;
+}
+
 /** The repository's tags, newest change first, at most maxTagsListed; `more` when the registry has more. */
 export async function listRepositoryTags(config: AzureConfig, loginServer: string, repository: string): Promise<{ tags: RegistryTag[]; more: boolean }> {
   const tlsOptions = azureTlsOptions(config);

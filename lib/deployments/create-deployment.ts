@@ -30,6 +30,8 @@ import { checkDeploymentPolicy, violationsMessage, type PolicyViolation } from "
 import { imageReference, renderDeployment, type RenderedManifest } from "./render";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
+import { checkPickedTag } from "./image-tags";
+import { shortDigest } from "./version-text";
 import {
   claimIdempotencyKey,
   findIdempotentReplay,
@@ -41,7 +43,14 @@ import {
 } from "./idempotency-key";
 
 export function describeVersion(image: ImageVersion): string {
-  return "digest" in image ? image.digest.slice(0, 19) : image.tag;
+  if (!("digest" in image)) return image.tag;
+  return image.tag === undefined ? shortDigest(image.digest) : `${image.tag} (${shortDigest(image.digest)})`;
+}
+
+/** A digest with the tag it was picked as: whether the registry still maps the tag there (409 when it moved); null for a tag or a digest alone. */
+export async function checkVersion(target: DeploymentTarget, image: ImageVersion): Promise<"checked" | "unchecked" | null> {
+  if (!("digest" in image) || image.tag === undefined) return null;
+  return checkPickedTag(deploySpecOf(target.service).imageRepository, image.tag, image.digest);
 }
 
 export function renderFor(target: DeploymentTarget, image: ImageVersion, replicas: number | undefined, revision: number, actor: Actor): RenderedManifest {
@@ -100,7 +109,8 @@ async function createDeploymentNow({ actor, input, claim }: { actor: Actor; inpu
   assertNamespaceReady(target.namespace, ref);
   const image = imageVersionOf(request);
   const deploySpec = deploySpecOf(target.service);
-  const [state, needsApproval] = await Promise.all([
+  const [tagCheck, state, needsApproval] = await Promise.all([
+    checkVersion(target, image),
     readNamespaceState(target.namespace, target.service.slug),
     approvalRequired(prisma, target.namespace.environment),
   ]);
@@ -132,7 +142,7 @@ async function createDeploymentNow({ actor, input, claim }: { actor: Actor; inpu
         requestedByName: actor.name,
         revision,
         kind: "deploy",
-        imageTag: "tag" in image ? image.tag : null,
+        imageTag: image.tag ?? null,
         imageDigest: "digest" in image ? image.digest : null,
         image: imageReference(deploySpec.imageRepository, image),
         replicas: rendered.deployment.spec.replicas,
@@ -157,6 +167,7 @@ async function createDeploymentNow({ actor, input, claim }: { actor: Actor; inpu
         cluster: target.namespace.cluster.name,
         revision,
         image: created.image,
+        ...(tagCheck && { tag: image.tag, tagChecked: tagCheck === "checked" }),
         replicas: created.replicas,
         status,
       },

@@ -105,15 +105,24 @@ describe("deployInput", () => {
     expect(firstProblem({ service: valid.service, namespaceId: valid.namespaceId, digest: value })).toEqual({ path: ["digest"], message });
   });
 
-  it("needs exactly one of tag and digest", () => {
+  it("needs a tag or a digest", () => {
     expect(firstProblem({ service: valid.service, namespaceId: valid.namespaceId })).toEqual({
       path: ["tag"],
       message: "Give an image tag, such as 1.4.2, or a digest (sha256:...).",
     });
-    expect(firstProblem({ ...valid, digest })).toEqual({
+  });
+
+  it("accepts a digest with the tag it was picked as: the digest pins, the tag labels", () => {
+    const parsed = deployInput.parse({ ...valid, digest });
+    expect(imageVersionOf(parsed)).toEqual({ digest, tag: "1.4.2" });
+  });
+
+  it("checks both when both are given", () => {
+    expect(firstProblem({ ...valid, digest: "sha256:abc" })).toEqual({
       path: ["digest"],
-      message: "Give a tag or a digest, not both; a digest pins the exact image, so send only the digest.",
+      message: "A sha256 digest has exactly 64 hex characters (0-9, a-f) after sha256:; this one has 3 characters.",
     });
+    expect(firstProblem({ ...valid, tag: "1.4 .2", digest })?.path).toEqual(["tag"]);
   });
 
   it.each([

@@ -1,7 +1,8 @@
 // What a deployment request is, as the page and the pipeline API send it: a
 // service, one of its team's namespaces (by Wharf's id, or by the cluster's
 // and the namespace's names, which is what a pipeline knows), and one image
-// version, by tag or by digest. The repository comes from the service's deploy spec, never from the
+// version, by tag, by digest, or by digest with the tag it was picked as (the
+// digest pins the image, the tag labels it; decision 0064). The repository comes from the service's deploy spec, never from the
 // request, so a request cannot point a service at another image.
 import { z } from "zod";
 import { serviceSlug } from "@/lib/catalog/service-input";
@@ -91,8 +92,13 @@ export const deployInput = z
     namespace: objectName("namespace", "payments-prod")
       .optional()
       .describe("The Kubernetes namespace's name on that cluster; with cluster, instead of namespaceId."),
-    tag: imageTag.optional(),
-    digest: imageDigest.optional(),
+    tag: imageTag
+      .optional()
+      .describe(
+        "The image tag, such as 1.4.2. With digest: the tag the digest was picked as, which labels the deployment; " +
+          "the registry must still map it to that digest.",
+      ),
+    digest: imageDigest.optional().describe("The image's sha256 digest, which the manifest pins. Alone, or with the tag it was picked as."),
     /** Overrides the deploy spec's replicas for this deployment only. */
     replicas: replicas.optional(),
     /** What to do when a rollout of the same service and namespace is still running. */
@@ -108,8 +114,6 @@ export const deployInput = z
     if (problem) ctx.addIssue({ code: "custom", ...problem });
     if (input.tag === undefined && input.digest === undefined) {
       ctx.addIssue({ code: "custom", path: ["tag"], message: "Give an image tag, such as 1.4.2, or a digest (sha256:...)." });
-    } else if (input.tag !== undefined && input.digest !== undefined) {
-      ctx.addIssue({ code: "custom", path: ["digest"], message: "Give a tag or a digest, not both; a digest pins the exact image, so send only the digest." });
     }
   });
 
@@ -153,11 +157,11 @@ export function namespaceRefOf(input: Pick<ParsedDeployInput, "namespaceId" | "c
   throw new Error("a parsed deployment request names its namespace by id or by cluster and name");
 }
 
-/** Which image version to run: a tag, or a digest that pins the exact image. */
-export type ImageVersion = { tag: string } | { digest: string };
+/** Which image version to run: a tag, or a digest that pins the exact image, with the tag it was picked as if any. */
+export type ImageVersion = { tag: string } | { digest: string; tag?: string };
 
 export function imageVersionOf(input: Pick<ParsedDeployInput, "tag" | "digest">): ImageVersion {
-  if (input.digest !== undefined) return { digest: input.digest };
+  if (input.digest !== undefined) return input.tag !== undefined ? { digest: input.digest, tag: input.tag } : { digest: input.digest };
   if (input.tag !== undefined) return { tag: input.tag };
   throw new Error("a parsed deployment request has a tag or a digest");
 }

@@ -463,13 +463,13 @@ describe("promotion", () => {
   it("deploys the exact digest that runs in dev to prod, through the approval gate, and shows how the configuration differs", async () => {
     const api = await service("promo");
     const dev = promoDev;
-    const ran = await rollOut(await deploy(member, api, dev, "3.1.0", { replicas: 3 }));
+    const ran = await rollOut(await deploy(member, api, dev, "2.3.0", { replicas: 3 }));
     expect(ran.status).toBe("succeeded");
     const source = await getPromotionSource({ actor: member, slug: api, namespaceId: dev });
     expect(source).toMatchObject({
       namespace: { id: dev, environment: "dev" },
-      image: `contoso.azurecr.io/${slug}/promo:3.1.0`,
-      tag: "3.1.0",
+      image: `contoso.azurecr.io/${slug}/promo:2.3.0`,
+      tag: "2.3.0",
       replicas: 3,
       revision: 1,
       laterEnvironments: ["test", "prod"],
@@ -478,25 +478,32 @@ describe("promotion", () => {
 
     const preview = await previewDeployment({
       actor: member,
-      input: { service: api, namespaceId: prod, digest: source.digest, replicas: 3, compareWith: dev },
+      // As the form sends it: the digest with the tag it runs as (decision 0064); the sandbox registry maps 2.3.0 to that digest.
+      input: { service: api, namespaceId: prod, digest: source.digest, tag: source.tag, replicas: 3, compareWith: dev },
     });
     expect(preview.needsApproval).toBe(true);
+    expect(preview.tagCheck).toBe("checked");
     expect(preview.comparedWith).toMatchObject({ namespace: { id: dev, environment: "dev" }, revision: 1 });
-    // The image: the same content, now pinned by digest; replicas and resources the same, so not listed.
+    // The image: the same content, now pinned by digest and still tagged; replicas and resources the same, so not listed.
     expect(preview.comparedWith!.changes.map((change) => change.field)).toContain("image");
     expect(preview.comparedWith!.changes.find((change) => change.field === "image")).toMatchObject({
-      now: `contoso.azurecr.io/${slug}/promo:3.1.0`,
-      next: `contoso.azurecr.io/${slug}/promo@${source.digest}`,
+      now: `contoso.azurecr.io/${slug}/promo:2.3.0`,
+      next: `contoso.azurecr.io/${slug}/promo:2.3.0@${source.digest}`,
     });
     expect(preview.comparedWith!.changes.map((change) => change.field)).not.toContain("replicas");
 
-    const promoted = await createDeployment({ actor: member, input: { service: api, namespaceId: prod, digest: source.digest, replicas: 3 } });
-    expect(promoted).toMatchObject({ status: "awaiting-approval", needsApproval: true });
+    const promoted = await createDeployment({
+      actor: member,
+      input: { service: api, namespaceId: prod, digest: source.digest, tag: source.tag!, replicas: 3 },
+    });
+    expect(promoted).toMatchObject({ status: "awaiting-approval", needsApproval: true, imageTag: "2.3.0", imageDigest: source.digest });
     const done = await rollOut(await approveDeployment({ actor: teammate, deploymentId: promoted.id }));
     expect(done.status).toBe("succeeded");
     // What runs in prod now is what ran in dev: the same digest, as the cluster resolved it.
     expect(await getPromotionSource({ actor: member, slug: api, namespaceId: dev })).toMatchObject({ digest: source.digest });
-    expect((await getPrisma().deployment.findUniqueOrThrow({ where: { id: promoted.id } })).image).toBe(`contoso.azurecr.io/${slug}/promo@${source.digest}`);
+    expect((await getPrisma().deployment.findUniqueOrThrow({ where: { id: promoted.id } })).image).toBe(
+      `contoso.azurecr.io/${slug}/promo:2.3.0@${source.digest}`,
+    );
   }, 90_000);
 
   it("refuses to promote from the last environment, from where nothing runs, another team's namespace, or for an outsider, saying why", async () => {

@@ -15,6 +15,10 @@ import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-in
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 import { imageId } from "@/sandbox/kubernetes/controller/images";
 import { GET } from "@/app/api/v1/services/[slug]/image-tags/route";
+import { POST as createRoute } from "@/app/api/v1/deployments/route";
+import { POST as previewRoute } from "@/app/api/v1/deployments/preview/route";
+import type { DeploymentView } from "./deployment-view";
+import type { DeploymentPreview } from "./preview-deployment";
 import { forgetRegistries, type ImageTags } from "./image-tags";
 
 const endpoints = readEndpoints();
@@ -77,6 +81,15 @@ async function tagsOf(who: string, slug: string): Promise<{ status: number; body
 }
 
 const slugs: Record<string, string> = {};
+
+async function post(handler: unknown, url: string, who: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await callRoute(handler as RouteHandler, { method: "POST", url, sessionToken: tokens[who], body: JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
+/** The digest the sandbox registry (and kubelet) gives a tag of tags/api. */
+const digestOfTag = (tag: string) => imageId(`contoso.azurecr.io/tags/api:${tag}`).split("@")[1]!;
+const errorMessage = (body: unknown) => (body as { error: { message: string } }).error.message;
 
 beforeAll(async () => {
   const prisma = getPrisma();
@@ -169,5 +182,58 @@ describe("GET /api/v1/services/{slug}/image-tags", () => {
   it("refuses someone who may not deploy the service", async () => {
     const { status } = await tagsOf("viewer", slugs.api!);
     expect(status).toBe(403);
+  });
+});
+
+describe("deploying a digest with the tag it was picked as (decision 0064)", () => {
+  const request = (tag: string, digest: string) => ({ service: slugs.api, namespaceId: namespace.id, tag, digest, whenBusy: "queue" });
+
+  it("pins the digest, labels the tag, and records both when the registry maps the tag to that digest", async () => {
+    const digest = digestOfTag("1.4.2");
+    const preview = await post(previewRoute, "/api/v1/deployments/preview", "member", request("1.4.2", digest));
+    expect(preview.status).toBe(200);
+    const rendered = preview.body as DeploymentPreview;
+    expect(rendered.tagCheck).toBe("checked");
+    expect(rendered.yaml).toContain(`image: contoso.azurecr.io/tags/api:1.4.2@${digest}`);
+    expect(rendered.yaml).toContain("app.kubernetes.io/version: 1.4.2");
+    expect(rendered.yaml).toContain(`Deploy 1.4.2 (${digest.slice(0, 19)}) by member (Wharf)`);
+
+    const created = await post(createRoute, "/api/v1/deployments", "member", request("1.4.2", digest));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ imageTag: "1.4.2", imageDigest: digest, image: `contoso.azurecr.io/tags/api:1.4.2@${digest}` });
+    const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { resourceId: (created.body as DeploymentView).id, action: "deployment.create" } });
+    expect(audit.after).toMatchObject({ tag: "1.4.2", tagChecked: true });
+  });
+
+  it("refuses with 409 when the tag points at another digest now, saying what to do", async () => {
+    const { status, body } = await post(previewRoute, "/api/v1/deployments/preview", "member", request("crash", digestOfTag("latest")));
+    expect(status).toBe(409);
+    expect(errorMessage(body)).toMatch(/^Tag crash has moved: contoso\.azurecr\.io\/tags\/api:crash now points at sha256:[a-f0-9]{12}…, not at sha256:/);
+    expect(errorMessage(body)).toContain("Pick crash from the registry again to deploy what it points at now, or deploy the digest alone (without the tag)");
+    const created = await post(createRoute, "/api/v1/deployments", "member", request("crash", digestOfTag("latest")));
+    expect(created.status).toBe(409);
+    expect(errorMessage(created.body)).toContain("Tag crash has moved");
+  });
+
+  it("refuses with 409 a tag the registry no longer has", async () => {
+    const { status, body } = await post(previewRoute, "/api/v1/deployments/preview", "member", request("no-such-tag", digestOfTag("1.4.2")));
+    expect(status).toBe(409);
+    expect(errorMessage(body)).toContain("contoso.azurecr.io/tags/api has no tag no-such-tag any more");
+  });
+
+  it("accepts the digest with the tag as picked when the registry does not answer", async () => {
+    await faults({ rules: [{ api: "registry", errorRate: 1, errorStatus: 503 }] });
+    const digest = digestOfTag("slow");
+    const created = await post(createRoute, "/api/v1/deployments", "member", request("slow", digest));
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ imageTag: "slow", imageDigest: digest });
+    const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { resourceId: (created.body as DeploymentView).id, action: "deployment.create" } });
+    expect(audit.after).toMatchObject({ tag: "slow", tagChecked: false });
+  });
+
+  it("refuses a malformed digest beside a tag with 400", async () => {
+    const { status, body } = await post(createRoute, "/api/v1/deployments", "member", request("1.4.2", "sha256:1234"));
+    expect(status).toBe(400);
+    expect(errorMessage(body)).toContain("A sha256 digest has exactly 64 hex characters");
   });
 });

@@ -11,7 +11,7 @@ import { getConfig } from "@/lib/config";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { describeAzureError } from "@/lib/azure/clusters";
-import { discoverRegistries, listRepositoryTags, maxTagsListed, registryErrorCode, type ContainerRegistry } from "@/lib/azure/registries";
+import { discoverRegistries, listRepositoryTags, tagDigest, maxTagsListed, registryErrorCode, type ContainerRegistry } from "@/lib/azure/registries";
 import type { DeploySpec } from "@/lib/catalog/service-input";
 
 const runningSchema = z.object({ namespaceId: z.string(), namespace: z.string(), environment: z.string(), cluster: z.string() });
@@ -151,4 +151,45 @@ export async function listImageTags({ actor, slug }: { actor: Actor; slug: strin
     more: listed.more,
     readAt,
   };
+}
+
+/**
+ * Whether the registry still maps a picked tag to the digest being deployed
+ * (decision 0064). "checked": it does. "unchecked": the registry could not be
+ * asked (not an Azure Container Registry Wharf reads, ARM or the registry not
+ * answering, Wharf's identity refused): the digest is the truth and the tag is
+ * recorded as picked. A tag that points elsewhere now, or no longer exists,
+ * is a 409 saying what to do.
+ */
+export async function checkPickedTag(imageRepository: string, tag: string, digest: string): Promise<"checked" | "unchecked"> {
+  const { loginServer, repository } = splitRepository(imageRepository);
+  let registry: ContainerRegistry | undefined;
+  try {
+    registry = (await knownRegistries()).find((candidate) => candidate.loginServer === loginServer);
+  } catch {
+    return "unchecked";
+  }
+  if (!registry) return "unchecked";
+  let now: string;
+  try {
+    now = await tagDigest(getConfig(), loginServer, repository, tag);
+  } catch (error) {
+    const code = registryErrorCode(error);
+    if (code === "TAG_UNKNOWN" || code === "MANIFEST_UNKNOWN") {
+      throw new AppError(
+        "conflict",
+        `${imageRepository} has no tag ${tag} any more, so ${digest.slice(0, 19)}… cannot be labelled with it. ` +
+          "Deploy the digest alone (without the tag), or pick a tag from the registry again.",
+        { path: ["tag"], cause: error },
+      );
+    }
+    return "unchecked";
+  }
+  if (now === digest) return "checked";
+  throw new AppError(
+    "conflict",
+    `Tag ${tag} has moved: ${imageRepository}:${tag} now points at ${now.slice(0, 19)}…, not at ${digest.slice(0, 19)}…. ` +
+      `Pick ${tag} from the registry again to deploy what it points at now, or deploy the digest alone (without the tag) to deploy the image you picked.`,
+    { path: ["tag"] },
+  );
 }

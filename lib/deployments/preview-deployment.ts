@@ -11,7 +11,7 @@ import { assertNamespaceReady, lastAppliedManifest, loadTarget, readNamespaceSta
 import { manifestDiff, manifestYaml, type ManifestDiff } from "./manifest";
 import { liveChanges, type LiveChange } from "./live-changes";
 import type { PolicyViolation } from "./policy";
-import { policyFor, renderFor } from "./create-deployment";
+import { checkVersion, policyFor, renderFor } from "./create-deployment";
 import { busyDeployment, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
 import { productionDifference, type FieldChange } from "./production-difference";
@@ -37,6 +37,11 @@ export interface DeploymentPreview {
    * Wharf applied last in that namespace of the same team; null without it.
    */
   comparedWith: { namespace: { id: string; name: string; environment: string }; revision: number | null; changes: FieldChange[] } | null;
+  /**
+   * A digest with the tag it was picked as: "checked" when the registry still maps the tag to it,
+   * "unchecked" when the registry could not be asked (the digest is deployed, the tag recorded as picked); null otherwise.
+   */
+  tagCheck: "checked" | "unchecked" | null;
 }
 
 async function comparison(serviceId: string, teamId: string, namespaceId: string, next: Parameters<typeof productionDifference>[1]) {
@@ -62,14 +67,15 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const ref = namespaceRefOf(request);
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
   assertNamespaceReady(target.namespace, ref);
-  const state = await readNamespaceState(target.namespace, target.service.slug);
+  const image = imageVersionOf(request);
+  const [state, tagCheck] = await Promise.all([readNamespaceState(target.namespace, target.service.slug), checkVersion(target, image)]);
   const [busy, revision, last, needsApproval] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),
     nextRevision(prisma, target.service.id, target.namespace.id),
     lastAppliedManifest(prisma, target.service.id, target.namespace.id),
     approvalRequired(prisma, target.namespace.environment),
   ]);
-  const rendered = renderFor(target, imageVersionOf(request), request.replicas, revision, actor);
+  const rendered = renderFor(target, image, request.replicas, revision, actor);
   const yaml = manifestYaml(rendered);
   // The busy rule is shown as `busy`, so the page can offer to queue instead.
   const violations = policyFor(target, state, rendered, actor, getConfig().azure.allowedRegistries, null);
@@ -86,6 +92,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
     needsApproval,
     busy,
     comparedWith,
+    tagCheck,
   };
 }
 

@@ -21,6 +21,7 @@ export interface PromotionSource {
   namespace: { id: string; name: string; environment: string; cluster: string };
   /** The image reference the pods run (as the manifest names it) and the digest it resolved to. */
   image: string;
+  /** The tag in the image reference the pods run; the promotion deploys the digest labelled with it. */
   tag: string | null;
   digest: string;
   /** The replicas Wharf's last applied deployment there asked for; the promotion proposes the same. */
@@ -99,10 +100,13 @@ export async function getPromotionSource({ actor, slug, namespaceId }: { actor: 
     select: { revision: true, replicas: true, image: true },
   });
   const wharfRuns = last?.image === running.image;
+  // The tag goes along with the digest (decision 0064), from the image the pods run: repository:tag, or
+  // repository:tag@sha256:… for a digest deployed with the tag it was picked as.
+  const tag = tagOf(running.image);
   return {
     namespace: { id: namespace.id, name: namespace.name, environment: namespace.environment, cluster: namespace.cluster.name },
     image: running.image,
-    tag: tagOf(running.image),
+    tag,
     digest: running.digest,
     replicas: wharfRuns ? last.replicas : null,
     revision: wharfRuns ? last.revision : null,

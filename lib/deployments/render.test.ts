@@ -148,6 +148,7 @@ describe("versionLabel", () => {
     [{ tag: "a".repeat(62) + "-b" }, "a".repeat(62)],
     [{ tag: "___" }, ""],
     [{ digest: `sha256:${"0123456789abcdef".repeat(4)}` }, "sha256-0123456789ab"],
+    [{ digest: `sha256:${"0123456789abcdef".repeat(4)}`, tag: "1.4.2" }, "1.4.2"],
   ])("%o → %s", (image, label) => {
     expect(versionLabel(image)).toBe(label);
     expect(label).toMatch(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/);

@@ -130,9 +130,13 @@ export interface RenderedManifest {
   service: RenderedService;
 }
 
-/** `repository:tag` or `repository@sha256:...`. */
+/**
+ * `repository:tag`, `repository@sha256:...`, or `repository:tag@sha256:...` for a digest picked as a tag: the
+ * runtime pulls by the digest and ignores the tag, which stays for people (`kubectl get pods`, health's version running).
+ */
 export function imageReference(repository: string, image: ImageVersion): string {
-  return "digest" in image ? `${repository}@${image.digest}` : `${repository}:${image.tag}`;
+  if (!("digest" in image)) return `${repository}:${image.tag}`;
+  return `${repository}${image.tag !== undefined ? `:${image.tag}` : ""}@${image.digest}`;
 }
 
 /**
@@ -140,11 +144,13 @@ export function imageReference(repository: string, image: ImageVersion): string 
  * characters of [A-Za-z0-9_.-] that start and end alphanumeric, while a tag
  * may have 128 and start with `_`: long tags are cut and their edges trimmed.
  * A digest becomes `sha256-` and its first 12 hex digits, as `docker images`
- * shortens ids. The label is for people and selectors; the image field is the truth.
+ * shortens ids; a digest picked as a tag is labelled with the tag (decision
+ * 0064). The label is for people and selectors; the image field is the truth.
  */
 export function versionLabel(image: ImageVersion): string {
-  if ("digest" in image) return `sha256-${image.digest.slice("sha256:".length, "sha256:".length + 12)}`;
-  return image.tag
+  const tag = image.tag;
+  if (tag === undefined) return "digest" in image ? `sha256-${image.digest.slice("sha256:".length, "sha256:".length + 12)}` : "";
+  return tag
     .slice(0, 63)
     .replace(/^[^A-Za-z0-9]+/, "")
     .replace(/[^A-Za-z0-9]+$/, "");

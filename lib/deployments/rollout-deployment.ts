@@ -25,6 +25,7 @@ import { rolloutInformer } from "./rollout-informers";
 import { noticeInTransaction } from "@/lib/changes/publish-change";
 import { enqueueRollout, promoteQueued, publishDeploymentChange, writeRolloutProgress, type RolloutProgress } from "./rollout-slot";
 import { recheckPolicy, waitedSinceCheck, type PolicyBlock } from "./recheck-policy";
+import { versionText } from "./version-text";
 
 const system = { kind: "system" as const, name: "Wharf rollout" };
 const active = ["applying", "progressing"];
@@ -285,7 +286,7 @@ export async function finishRollout(deploymentId: string, state: RolloutEnd): Pr
       detail: succeeded ? undefined : state.message,
     });
     if (row.requestedById) {
-      const what = `${row.service.slug} revision ${row.revision} (${row.imageTag ?? row.imageDigest ?? row.image}) in ${row.namespace.name}`;
+      const what = `${row.service.slug} revision ${row.revision} (${versionText(row)}) in ${row.namespace.name}`;
       await notifyUser(tx, row.requestedById, {
         message: succeeded ? `${what} rolled out.` : `${what} failed: ${state.reason ?? "failed"}.`,
         link: `/deployments/${deploymentId}`,

@@ -110,6 +110,7 @@ export default async function DeployPage({ params, searchParams }: { params: Pro
           initial={
             source ? { namespaceId: namespaces[0]!.id, version: source.digest, replicas: source.replicas !== null ? String(source.replicas) : "" } : undefined
           }
+          initialTag={source?.tag ? { name: source.tag, digest: source.digest } : undefined}
           compareWith={source?.namespace.id}
           namespaces={namespaces.map((namespace) => ({
             id: namespace.id,
