@@ -17,7 +17,11 @@
 // drops half of this Workflow's calls (a quarter with three replicas): a
 // quarter of the edge's calls with one other Workflow, still surely over the
 // 5 % of "failing now" with a quiet role's calls.
-import { expect, test, type Page } from "@playwright/test";
+//
+// A wall board with Drone Delivery's map tile runs on a screen throughout: it
+// shows the same "failing now" on the edge (words, accessible name, colour)
+// and the unhealthy node, pushed without a reload (decision 0065).
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { api, droneNamespace, signInAs } from "./fixtures";
 
 const pollSeconds = Number(process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? 5);
@@ -40,7 +44,31 @@ async function deploy(page: Page, service: string, namespaceId: string, tag: str
   );
 }
 
-test("deploying tag crash to Drone Scheduler turns its node unhealthy and Workflow's edge into it failing within one cycle; a rollback recovers both", async ({
+/** The map's red (lib/appmap/map-marks.ts `edgeColours.failing`), as the browser computes it. */
+const failingRed = "rgb(220, 38, 38)";
+const failingNow = /^Workflow calls Drone Scheduler: .*failing now \([\d.]+ % of \d+ calls in the last 2 minutes failed\)/;
+
+/** A screen (a fresh browser, full HD) showing a board of Drone Delivery's dev map, as a team's wall would. */
+async function mapWall(page: Page): Promise<{ screen: Page; tile: Locator; close: () => Promise<void> }> {
+  const slug = `crash-wall-${Date.now().toString(36)}`;
+  await api(page, "POST", "/api/v1/boards", {
+    slug,
+    name: "Drone Delivery wall",
+    teamId: null,
+    tiles: [{ kind: "map", id: "map", x: 0, y: 0, w: 12, h: 6, team: "drone-delivery", environment: "dev", window: "1h" }],
+  });
+  const { token } = await api<{ token: string }>(page, "POST", `/api/v1/boards/${slug}/displays`, { label: "Crash wall" });
+  const context = await page
+    .context()
+    .browser()!
+    .newContext({ viewport: { width: 1920, height: 1080 } });
+  const screen = await context.newPage();
+  await screen.goto(`/display/${slug}?token=${token}`);
+  const tile = screen.getByRole("region", { name: "Application map" });
+  return { screen, tile, close: () => context.close() };
+}
+
+test("deploying tag crash to Drone Scheduler turns its node unhealthy and Workflow's edge into it failing within one cycle, on the map and a wall board; a rollback recovers both", async ({
   page,
 }) => {
   test.setTimeout(900_000);
@@ -48,6 +76,9 @@ test("deploying tag crash to Drone Scheduler turns its node unhealthy and Workfl
   const namespaceId = await droneNamespace(page, `drone-delivery-crash${Date.now().toString(36)}`);
   const good = await deploy(page, "drone-scheduler", namespaceId, "1.0.0", "succeeded", 1);
   await deploy(page, "workflow", namespaceId, "1.0.0", "succeeded");
+  const wall = await mapWall(page);
+  const boardEdge = wall.tile.getByRole("listitem", { name: /^Workflow calls Drone Scheduler:/ });
+  const boardNodes = wall.tile.getByRole("list", { name: "Nodes not healthy" });
 
   const map = page.getByTestId("app-map");
   const scheduler = map.locator(".react-flow__node").filter({ has: page.getByRole("link", { name: "Drone Scheduler", exact: true }) });
@@ -60,16 +91,33 @@ test("deploying tag crash to Drone Scheduler turns its node unhealthy and Workfl
     await expect(scheduler).toContainText("✓ Healthy", { timeout: 1_000 });
     await expect(edge).not.toHaveAttribute("aria-label", /failing/, { timeout: 1_000 });
   }).toPass({ ...withinCycles(6), intervals: [2_000, 5_000] });
+  await expect(wall.tile.getByTestId("map-nodes")).not.toHaveText("0", withinCycles(2));
+  await expect(boardEdge.filter({ hasText: "failing" })).toHaveCount(0);
+  await expect(boardNodes.getByText("Drone Scheduler")).toHaveCount(0);
+  // A marker on the screen's window survives only if the screen is never reloaded: the tile changes through its stream.
+  await wall.screen.evaluate(() => ((window as unknown as { wharfMarker: string }).wharfMarker = "same page"));
 
   let rolledBack = false;
   try {
     // The new pod crash-loops; Wharf fails the rollout after its third restart (over a minute), the old pod serves on.
     const crashed = await deploy(page, "drone-scheduler", namespaceId, "crash", "failed", 1);
-    await expect(async () => {
-      await page.goto("/map");
-      await expect(scheduler).toContainText("✕ Unhealthy", { timeout: 5_000 });
-      await expect(edge).toHaveAttribute("aria-label", /failing now \([\d.]+ % of \d+ calls in the last 2 minutes failed\)/, { timeout: 1_000 });
-    }).toPass({ ...withinCycles(1), intervals: [1_000] });
+    await Promise.all([
+      expect(async () => {
+        await page.goto("/map");
+        await expect(scheduler).toContainText("✕ Unhealthy", { timeout: 5_000 });
+        await expect(edge).toHaveAttribute("aria-label", /failing now \([\d.]+ % of \d+ calls in the last 2 minutes failed\)/, { timeout: 1_000 });
+      }).toPass({ ...withinCycles(1), intervals: [1_000] }),
+      // The wall, in the same cycle and without a reload: the node unhealthy by icon and word, the edge by the map's words,
+      // accessible name and red.
+      (async () => {
+        await expect(boardNodes.getByRole("listitem").filter({ hasText: "Drone Scheduler" })).toContainText("✕ Unhealthy", withinCycles(1));
+        await expect(wall.tile.getByRole("listitem", { name: failingNow })).toHaveCount(1, withinCycles(1));
+      })(),
+    ]);
+    await expect(boardEdge).toContainText("failing now");
+    await expect(boardEdge.getByText("failing now", { exact: true })).toHaveCSS("color", failingRed);
+    expect(await wall.screen.evaluate(() => (window as unknown as { wharfMarker?: string }).wharfMarker)).toBe("same page");
+    await wall.screen.screenshot({ path: "test-results/map-crash-board.png" });
     // Said in words on the edge too, not by its colour alone.
     await expect(edge).toContainText("failing now");
     await page.screenshot({ path: "test-results/map-crash.png", fullPage: true });
@@ -93,10 +141,13 @@ test("deploying tag crash to Drone Scheduler turns its node unhealthy and Workfl
       await expect(scheduler).toContainText("✓ Healthy", { timeout: 5_000 });
       await expect(edge).not.toHaveAttribute("aria-label", /failing now/, { timeout: 1_000 });
       await expect(edge).not.toContainText("failing now", { timeout: 1_000 });
+      await expect(wall.tile.getByRole("listitem", { name: /^Workflow calls Drone Scheduler: .*failing now/ })).toHaveCount(0, { timeout: 1_000 });
+      await expect(boardNodes.getByText("Drone Scheduler")).toHaveCount(0, { timeout: 1_000 });
     }).toPass({ timeout: recentMinutesMs + withinCycles(2).timeout, intervals: [2_000, 5_000] });
     await page.screenshot({ path: "test-results/map-crash-recovered.png", fullPage: true });
   } finally {
     // A failed assertion above must not leave the fleet crash-looping for the specs after this one.
     if (!rolledBack) await deploy(page, "drone-scheduler", namespaceId, "1.0.0", "succeeded", 1);
+    await wall.close();
   }
 });
