@@ -9,7 +9,8 @@ import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
 import { EdgeOperations } from "@/components/appmap/edge-operations";
 import type { MapEdge } from "@/lib/appmap/types";
-import { edgeFailure, type EdgeFailureLevel } from "@/lib/appmap/edge-failure";
+import { edgeFailure } from "@/lib/appmap/edge-failure";
+import { edgeAccessibleName, edgeColours, edgeFailureWords, edgeLabel, edgeRecentText, healthMarks } from "@/lib/appmap/map-marks";
 import type { HealthState } from "@/lib/health/types";
 
 type MapNodeData = {
@@ -26,10 +27,10 @@ type MapNodeData = {
 };
 
 const healthLook: Record<HealthState | "none", { icon: string; word: string; className: string }> = {
-  healthy: { icon: "✓", word: "Healthy", className: "border-green-600 bg-green-50 text-green-950 dark:bg-green-950 dark:text-green-50" },
-  degraded: { icon: "!", word: "Degraded", className: "border-amber-500 bg-amber-50 text-amber-950 dark:bg-amber-950 dark:text-amber-50" },
-  unhealthy: { icon: "✕", word: "Unhealthy", className: "border-red-600 bg-red-50 text-red-950 dark:bg-red-950 dark:text-red-50" },
-  unknown: { icon: "?", word: "Unknown", className: "border-slate-400 bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-50" },
+  healthy: { ...healthMarks.healthy, className: "border-green-600 bg-green-50 text-green-950 dark:bg-green-950 dark:text-green-50" },
+  degraded: { ...healthMarks.degraded, className: "border-amber-500 bg-amber-50 text-amber-950 dark:bg-amber-950 dark:text-amber-50" },
+  unhealthy: { ...healthMarks.unhealthy, className: "border-red-600 bg-red-50 text-red-950 dark:bg-red-950 dark:text-red-50" },
+  unknown: { ...healthMarks.unknown, className: "border-slate-400 bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-50" },
   none: { icon: "", word: "", className: "border-border bg-card text-foreground" },
 };
 
@@ -66,22 +67,6 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
 });
 
 const nodeTypes = { box: MapNodeBox };
-
-const edgeColours: Record<EdgeFailureLevel, string> = { none: "#64748b", ok: "#16a34a", elevated: "#d97706", failing: "#dc2626" };
-
-/** The words an edge's level adds to its label and its accessible name (never colour alone). */
-function failureWords(edge: Pick<MapEdge, "failurePct" | "recent">): string | null {
-  const { level, recentlyWorse } = edgeFailure(edge);
-  if (level !== "failing" && level !== "elevated") return null;
-  const word = level === "failing" ? "failing" : "elevated failures";
-  return recentlyWorse ? `${word} now` : word;
-}
-
-function recentText(edge: Pick<MapEdge, "recent">): string | null {
-  const recent = edge.recent;
-  if (!recent || recent.failurePct === null) return null;
-  return `${recent.failurePct.toFixed(1)} % of ${Math.round(recent.calls)} calls in the last ${recent.minutes} minutes failed`;
-}
 
 function edgeWidth(calls: number, maxCalls: number): number {
   if (maxCalls <= 0) return 1;
@@ -152,7 +137,8 @@ function EdgeDetails({
       )}
       {edgeFailure(edge).recentlyWorse && (
         <p className="font-semibold" style={{ color: edgeColours[edgeFailure(edge).level] }}>
-          {failureWords(edge) === "failing now" ? "✕ Failing now" : "! Elevated failures now"}: {recentText(edge)}, more than this window&apos;s rate shows.
+          {edgeFailureWords(edge) === "failing now" ? "✕ Failing now" : "! Elevated failures now"}: {edgeRecentText(edge)}, more than this window&apos;s rate
+          shows.
         </p>
       )}
       {edge.selfCall && <p>A call from the component to itself.</p>}
@@ -279,20 +265,13 @@ export function AppMap({
     const edges: Edge[] = [...merged.values()].map((edge) => {
       const faint = focused !== null && !(shownIds.has(edge.source) && shownIds.has(edge.target));
       const colour = edgeColours[edgeFailure(edge).level];
-      const failure = edge.failurePct === null ? "" : `, ${edge.failurePct.toFixed(1)} % failed`;
-      const words = failureWords(edge);
-      const recent = recentText(edge);
-      const labels = [edge.declaration === "undeclared" ? "undeclared" : null, words].filter(Boolean);
       return {
         id: edge.id,
         source: edge.source,
         target: edge.target,
-        label: labels.length ? labels.join(" · ") : undefined,
+        label: edgeLabel(edge) ?? undefined,
         interactionWidth: 16,
-        ariaLabel:
-          `${nodeById.get(edge.source)?.label ?? edge.source} calls ${nodeById.get(edge.target)?.label ?? edge.target}: ` +
-          `${Math.round(edge.calls)} calls${failure}${words ? `, ${words}` : ""}${recent ? ` (${recent})` : ""}` +
-          `${edge.declaration === "undeclared" ? ", not declared in the catalog" : ""}${edge.stale ? ", stale" : ""}`,
+        ariaLabel: edgeAccessibleName(edge, nodeById.get(edge.source)?.label ?? edge.source, nodeById.get(edge.target)?.label ?? edge.target),
         style: {
           stroke: colour,
           strokeWidth: edgeWidth(edge.calls, maxCalls),

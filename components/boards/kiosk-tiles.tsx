@@ -17,6 +17,8 @@ import { formatMoney } from "@/lib/costs/money";
 import type { Tile } from "@/lib/boards/tiles";
 import { plotKqlResult } from "@/lib/boards/kql-chart";
 import type { HealthState } from "@/lib/health/types";
+import { edgeFailure } from "@/lib/appmap/edge-failure";
+import { edgeAccessibleName, edgeColours, edgeFailureWords, healthMarks } from "@/lib/appmap/map-marks";
 
 const stateText: Record<HealthState, string> = { unhealthy: "text-red-400", degraded: "text-amber-300", unknown: "text-zinc-400", healthy: "text-emerald-400" };
 const stateOrder: HealthState[] = ["unhealthy", "degraded", "unknown", "healthy"];
@@ -295,6 +297,7 @@ function Cost({ data }: { data: CostData }) {
   );
 }
 
+/** The map's marks (lib/appmap/map-marks.ts) on a wall screen: an edge's words, accessible name and colour as the map draws them. */
 function MapSummary({ data }: { data: MapData }) {
   return (
     <div className="flex h-full flex-col gap-[0.3em] overflow-hidden">
@@ -304,16 +307,41 @@ function MapSummary({ data }: { data: MapData }) {
         </span>{" "}
         nodes · <span className="text-[1.8em] font-bold tabular-nums">{data.edges}</span> edges <span className="text-zinc-400">· last {data.window}</span>
       </p>
+      {data.nodeProblems.length > 0 && (
+        <ul className="flex flex-wrap gap-x-[1em]" aria-label="Nodes not healthy">
+          {data.nodeProblems.map((node) => (
+            <li key={node.id} className="truncate">
+              <span className={`font-semibold ${stateText[node.health]}`}>
+                <span aria-hidden="true">{healthMarks[node.health].icon}</span> {healthMarks[node.health].word}
+              </span>{" "}
+              {node.label}
+            </li>
+          ))}
+        </ul>
+      )}
       {data.failingEdges.length === 0 ? (
         <p className="text-emerald-400">{data.edges === 0 ? "No calls seen yet." : "No failing calls."}</p>
       ) : (
-        <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
-          {data.failingEdges.map((edge) => (
-            <li key={`${edge.source}->${edge.target}`} className="truncate">
-              <span className="font-semibold text-red-400">{edge.failurePct.toFixed(1)}% failed</span> {edge.source} → {edge.target}{" "}
-              <span className="text-zinc-400">· {edge.calls} calls</span>
-            </li>
-          ))}
+        <ul className="min-h-0 space-y-[0.2em] overflow-hidden" aria-label="Edges failing most">
+          {data.failingEdges.map((edge) => {
+            const words = edgeFailureWords(edge);
+            const { level, recentlyWorse } = edgeFailure(edge);
+            // "Now" is the last minutes' figure, otherwise the window's.
+            const shown = recentlyWorse && edge.recent ? edge.recent : edge;
+            const pct = `${(shown.failurePct ?? 0).toFixed(1)}%`;
+            return (
+              <li key={edge.id} className="truncate" aria-label={edgeAccessibleName(edge, edge.source, edge.target)} data-testid="map-tile-edge">
+                <span className="font-semibold" style={{ color: edgeColours[level] }}>
+                  {words ?? `${pct} failed`}
+                </span>{" "}
+                {edge.source} → {edge.target}{" "}
+                <span className="text-zinc-400">
+                  · {words ? `${pct} of ` : ""}
+                  {Math.round(shown.calls)} calls{recentlyWorse && edge.recent ? ` in ${edge.recent.minutes} min` : ""}
+                </span>
+              </li>
+            );
+          })}
         </ul>
       )}
       {data.sourceErrors.length > 0 && <p className="truncate text-[0.8em] text-amber-300">Some workspaces failed: {data.sourceErrors.join("; ")}</p>}

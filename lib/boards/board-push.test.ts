@@ -18,7 +18,11 @@ import { deleteBoard } from "./delete-board";
 import { updateBoard } from "./update-board";
 import { updatePlaylist } from "./update-playlist";
 import { watchBoardSnapshots } from "./board-snapshot-feed";
-import type { BoardSnapshot, DisplaySnapshot } from "./board-snapshot";
+import type { BoardSnapshot, DisplaySnapshot, MapData } from "./board-snapshot";
+import { publishChange } from "@/lib/changes/publish-change";
+import { edgeFailure } from "@/lib/appmap/edge-failure";
+import { edgeAccessibleName, edgeColours, edgeFailureWords } from "@/lib/appmap/map-marks";
+import type { MapEdge, MapNode } from "@/lib/appmap/types";
 
 const suffix = randomBytes(3).toString("hex");
 let admin: UserActor;
@@ -207,5 +211,99 @@ describe("a board's new snapshot pushed to its screens", () => {
     expect(screen.events().find((event) => event.event === "refused")!.data).toContain('"reason":"unknown"');
     await screen.until(() => false);
     expect(screen.ended).toBe(true);
+  });
+});
+
+describe("a board's map tile", () => {
+  // A map snapshot of its own team in the test environment's 1-hour map, put back as it was after.
+  const where = { window_environment: { window: "1h", environment: "test" } };
+  let saved: Awaited<ReturnType<ReturnType<typeof getPrisma>["appMapSnapshot"]["findUnique"]>> = null;
+  afterAll(async () => {
+    const prisma = getPrisma();
+    if (saved) {
+      const { version: _version, ...row } = saved;
+      await prisma.appMapSnapshot.update({ where, data: row as never });
+    } else await prisma.appMapSnapshot.deleteMany({ where: where.window_environment });
+  });
+
+  it("is rebuilt and pushed on the health cycle's notice, marking an edge 'failing now' and its callee unhealthy as the map does", async () => {
+    const prisma = getPrisma();
+    saved = await prisma.appMapSnapshot.findUnique({ where });
+    const team = await prisma.team.create({ data: { slug: `mt${suffix}`, name: `Map ${suffix}`, entraGroupIds: [] } });
+    const service = (name: string, health: MapNode["health"]): MapNode => ({
+      id: `svc:${name}-${suffix}`,
+      kind: "service",
+      label: name === "wf" ? "Workflow" : "Drone Scheduler",
+      team: { slug: team.slug, name: team.name },
+      serviceSlug: `${name}-${suffix}`,
+      health,
+    });
+    const write = async (calleeHealth: MapNode["health"], edge: Pick<MapEdge, "calls" | "failedCalls" | "recent">) => {
+      const nodes = [service("wf", "healthy"), service("ds", calleeHealth)];
+      const edges: MapEdge[] = [
+        {
+          id: `${nodes[0]!.id}->${nodes[1]!.id}`,
+          source: nodes[0]!.id,
+          target: nodes[1]!.id,
+          ...edge,
+          failurePct: (100 * edge.failedCalls) / edge.calls,
+          avgMs: 5,
+          p95Ms: 9,
+          declaration: "declared",
+          selfCall: false,
+          stale: false,
+        },
+      ];
+      const row = {
+        nodes: nodes as object[],
+        edges: edges as object[],
+        notSeen: [],
+        sources: [],
+        topologyKey: `k-${suffix}`,
+        positions: {},
+        layoutMethod: "full",
+        laidOutAt: new Date(),
+        builtAt: new Date(),
+      };
+      await prisma.appMapSnapshot.upsert({ where, create: { window: "1h", environment: "test", ...row }, update: row });
+    };
+    // Running well: a few failed calls over the hour, none in the last 2 minutes.
+    await write("healthy", { calls: 4000, failedCalls: 8, recent: { minutes: 2, calls: 140, failedCalls: 0, failurePct: 0 } });
+    const slug = `push-map-${suffix}`;
+    await createBoard({
+      actor: admin,
+      input: {
+        slug,
+        name: "Map wall",
+        teamId: null,
+        tiles: [{ kind: "map", id: "m", x: 0, y: 0, w: 6, h: 4, team: team.slug, environment: "test", window: "1h" }],
+      },
+    });
+    const screen = await Screen.open(slug, (await createDisplay({ actor: admin, slug, input: { label: "Map TV" } })).token);
+    const first = screen.snapshots()[0]!.boards[0]!.tiles.m as MapData;
+    expect(first).toMatchObject({ nodes: 2, edges: 1, nodeProblems: [] });
+    expect(first.failingEdges).toHaveLength(1);
+    expect(edgeFailure(first.failingEdges[0]!)).toEqual({ level: "ok", recentlyWorse: false });
+    expect(edgeFailureWords(first.failingEdges[0]!)).toBeNull();
+
+    // The next cycle: the callee's new pod crash-loops (unhealthy) and drops a share of the calls. The hour still reads 0.8 %.
+    await write("unhealthy", { calls: 4000, failedCalls: 32, recent: { minutes: 2, calls: 140, failedCalls: 26, failurePct: (100 * 26) / 140 } });
+    await publishChange({ kind: "health", id: "fleet" });
+    const crashed = (events: { event: string; data: string }[]) =>
+      events.some((event) => event.event === "board" && ((JSON.parse(event.data) as BoardSnapshot).tiles.m as MapData).nodeProblems.length > 0);
+    await screen.until(crashed);
+    const tile = screen
+      .boards()
+      .map((board) => board.tiles.m as MapData)
+      .find((data) => data.nodeProblems.length > 0)!;
+    expect(tile.nodeProblems).toEqual([{ id: `svc:ds-${suffix}`, label: "Drone Scheduler", health: "unhealthy" }]);
+    const edge = tile.failingEdges[0]!;
+    expect(edge).toMatchObject({ source: "Workflow", target: "Drone Scheduler", calls: 4000, failedCalls: 32, failurePct: 0.8 });
+    // The tile draws it with the map's own marks: failing now, red, and the same accessible name as the map's edge.
+    expect(edgeFailure(edge)).toEqual({ level: "failing", recentlyWorse: true });
+    expect(edgeColours[edgeFailure(edge).level]).toBe(edgeColours.failing);
+    expect(edgeAccessibleName(edge, edge.source, edge.target)).toBe(
+      "Workflow calls Drone Scheduler: 4000 calls, 0.8 % failed, failing now (18.6 % of 140 calls in the last 2 minutes failed)",
+    );
   });
 });

@@ -3,6 +3,7 @@
 // read by get-board-snapshot.ts, drawn by components/boards/kiosk.tsx.
 import type { HealthCounts } from "@/lib/health/health-view";
 import type { HealthState } from "@/lib/health/types";
+import type { MapEdge, RecentCalls } from "@/lib/appmap/types";
 import type { Tile } from "./tiles";
 
 interface TileDataBase {
@@ -113,11 +114,24 @@ export interface CostData extends TileDataBase {
 }
 
 export interface MapEdgeSummary {
+  /** The map's edge id (`<source id>-><target id>`). */
+  id: string;
+  /** The nodes' labels. */
   source: string;
   target: string;
   calls: number;
   failedCalls: number;
-  failurePct: number;
+  failurePct: number | null;
+  /** Its last minutes' calls (decision 0053), from which the map marks it "failing now"; absent when none were counted. */
+  recent?: RecentCalls;
+  declaration: MapEdge["declaration"];
+  stale: boolean;
+}
+
+export interface MapNodeProblem {
+  id: string;
+  label: string;
+  health: Exclude<HealthState, "healthy" | "unknown">;
 }
 
 export interface MapData extends TileDataBase {
@@ -127,8 +141,13 @@ export interface MapData extends TileDataBase {
   window: string;
   nodes: number;
   edges: number;
-  /** The edges failing most (by failure rate, then calls), at most 5; edges with no failed call are left out. */
+  /**
+   * The edges failing most, at most 5, worst first by the map's own marks (lib/appmap/map-marks.ts): an edge failing now
+   * (its last minutes) before one whose window's rate is high. Edges with no failed call, in the window or recently, are left out.
+   */
   failingEdges: MapEdgeSummary[];
+  /** Unhealthy, then degraded nodes (health of the map's services), at most 5. */
+  nodeProblems: MapNodeProblem[];
   /** Workspaces whose last fetch failed: the map may be missing their edges. */
   sourceErrors: string[];
 }

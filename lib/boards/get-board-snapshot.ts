@@ -311,7 +311,7 @@ async function readTile(tile: Tile, context: TileContext): Promise<TileData> {
     }
     case "map": {
       const query = { team: tile.team ?? null, environment: tile.environment ?? null, window: tile.window ?? "1h", staleAfterSeconds: healthStale };
-      if (problem) return { kind: "map", ...query, asOf: null, nodes: 0, edges: 0, failingEdges: [], sourceErrors: [], error: problem };
+      if (problem) return { kind: "map", ...query, asOf: null, nodes: 0, edges: 0, failingEdges: [], nodeProblems: [], sourceErrors: [], error: problem };
       return mapTileData(query);
     }
     case "kql":

@@ -192,10 +192,20 @@ describe("map tile", () => {
   it("counts a team's slice and lists its edges failing most, with the snapshot's age and failing workspaces", async () => {
     const data = await mapTileData({ team: team.slug, environment, window: "24h", staleAfterSeconds: 120 });
     expect(data).toMatchObject({ kind: "map", nodes: 3, edges: 3, asOf: asOf.toISOString(), staleAfterSeconds: 120 });
+    const summary = { declaration: "declared", stale: false };
     expect(data.failingEdges).toEqual([
-      { source: `b-${suffix} label`, target: "db label", calls: 200, failedCalls: 40, failurePct: 20 },
-      { source: `a-${suffix} label`, target: `b-${suffix} label`, calls: 100, failedCalls: 10, failurePct: 10 },
+      { id: `svc:b-${suffix}->ext:SQL:db`, source: `b-${suffix} label`, target: "db label", calls: 200, failedCalls: 40, failurePct: 20, ...summary },
+      {
+        id: `svc:a-${suffix}->svc:b-${suffix}`,
+        source: `a-${suffix} label`,
+        target: `b-${suffix} label`,
+        calls: 100,
+        failedCalls: 10,
+        failurePct: 10,
+        ...summary,
+      },
     ]);
+    expect(data.nodeProblems).toEqual([]);
     expect(data.sourceErrors).toEqual(["log-x: 429 Too Many Requests"]);
     const fleet = await mapTileData({ team: null, environment, window: "24h", staleAfterSeconds: 120 });
     expect(fleet).toMatchObject({ nodes: 4, edges: 4 });
@@ -204,7 +214,7 @@ describe("map tile", () => {
 
   it("has no data and no error before a map is built, and says so when the environment has no cluster", async () => {
     const empty = await mapTileData({ team: team.slug, environment, window: "7d", staleAfterSeconds: 120 });
-    expect(empty).toMatchObject({ asOf: null, nodes: 0, edges: 0, failingEdges: [] });
+    expect(empty).toMatchObject({ asOf: null, nodes: 0, edges: 0, failingEdges: [], nodeProblems: [] });
     expect(empty.error).toBeUndefined();
     const unknown = await mapTileData({ team: null, environment: `none-${suffix}`, window: "1h", staleAfterSeconds: 120 });
     expect(unknown.error).toContain(`No cluster serves the environment "none-${suffix}"`);
