@@ -40,10 +40,7 @@ export default async function HomePage() {
         </p>
       </div>
       {home.workspaces.length > 0 && (
-        <p
-          role="alert"
-          className="flex items-start gap-2 rounded-md border border-amber-500 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50"
-        >
+        <p role="alert" className="flex items-start gap-2 rounded-md border border-warning bg-warning-muted p-3 text-sm text-warning-muted-foreground">
           <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0" aria-hidden />
           <span>
             Telemetry is behind. {home.workspaces.map((workspace) => `${workspace.name}: ${workspace.lastError}`).join("; ")}.{" "}

@@ -27,10 +27,10 @@ type MapNodeData = {
 };
 
 const healthLook: Record<HealthState | "none", { icon: string; word: string; className: string }> = {
-  healthy: { ...healthMarks.healthy, className: "border-green-600 bg-green-50 text-green-950 dark:bg-green-950 dark:text-green-50" },
-  degraded: { ...healthMarks.degraded, className: "border-amber-500 bg-amber-50 text-amber-950 dark:bg-amber-950 dark:text-amber-50" },
-  unhealthy: { ...healthMarks.unhealthy, className: "border-red-600 bg-red-50 text-red-950 dark:bg-red-950 dark:text-red-50" },
-  unknown: { ...healthMarks.unknown, className: "border-slate-400 bg-slate-50 text-slate-900 dark:bg-slate-900 dark:text-slate-50" },
+  healthy: { ...healthMarks.healthy, className: "border-success bg-success-muted text-success-muted-foreground" },
+  degraded: { ...healthMarks.degraded, className: "border-warning bg-warning-muted text-warning-muted-foreground" },
+  unhealthy: { ...healthMarks.unhealthy, className: "border-destructive bg-destructive-muted text-destructive-muted-foreground" },
+  unknown: { ...healthMarks.unknown, className: "border-muted-foreground bg-muted text-foreground" },
   none: { icon: "", word: "", className: "border-border bg-card text-foreground" },
 };
 
@@ -142,7 +142,7 @@ function EdgeDetails({
         </p>
       )}
       {edge.selfCall && <p>A call from the component to itself.</p>}
-      {edge.stale && <p className="text-amber-700 dark:text-amber-400">Some of these figures come from a workspace whose last fetch failed or is old.</p>}
+      {edge.stale && <p className="text-warning">Some of these figures come from a workspace whose last fetch failed or is old.</p>}
       {edge.declaration === "undeclared" && (
         <div className="space-y-1">
           <p>

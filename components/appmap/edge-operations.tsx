@@ -47,7 +47,7 @@ export function EdgeOperations({ source, target, window, environment }: { source
         <div role="alert" className="flex flex-wrap items-center gap-3 rounded-md border border-destructive p-3">
           <AlertTriangle className="h-4 w-4 text-destructive" aria-hidden />
           <span>Could not load this edge&apos;s operations: {(result.error as Error).message}</span>
-          <Button size="sm" variant="secondary" onClick={() => void result.refetch()} disabled={result.isFetching}>
+          <Button size="sm" variant="outline" onClick={() => void result.refetch()} disabled={result.isFetching}>
             {result.isFetching ? "Trying…" : "Try again"}
           </Button>
         </div>
@@ -77,21 +77,21 @@ export function EdgeOperations({ source, target, window, environment }: { source
               <span key={row.resultCode}>
                 {index > 0 && " · "}
                 <span className="font-mono">{row.resultCode || "(none)"}</span> {count(row.calls)}
-                {row.failedCalls > 0 && <span className="text-red-700 dark:text-red-400"> ({count(row.failedCalls)} failed)</span>}
+                {row.failedCalls > 0 && <span className="text-destructive"> ({count(row.failedCalls)} failed)</span>}
               </span>
             ))}
           </p>
         </>
       )}
       {view && view.failedWorkspaces.length > 0 && (
-        <div role="alert" className="rounded-md border border-amber-500 p-2 text-amber-950 dark:text-amber-50">
+        <div role="alert" className="rounded-md border border-warning bg-warning-muted p-2 text-warning-muted-foreground">
           Without the part of{" "}
           {view.failedWorkspaces.map((failure) => (
             <span key={failure.workspace}>
               <span className="font-mono">{failure.workspace}</span> ({failure.error}){" "}
             </span>
           ))}
-          <Button size="sm" variant="secondary" onClick={() => void result.refetch()} disabled={result.isFetching}>
+          <Button size="sm" variant="outline" onClick={() => void result.refetch()} disabled={result.isFetching}>
             Try again
           </Button>
         </div>

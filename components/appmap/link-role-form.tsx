@@ -15,7 +15,7 @@ export function LinkRoleForm({ action, role, servicesListId }: { action: LinkRol
   const error = state.status === "error";
   if (state.status === "done") {
     return (
-      <p role="status" className="text-sm text-green-700 dark:text-green-400">
+      <p role="status" className="text-sm text-success">
         {state.message}
       </p>
     );
@@ -41,7 +41,7 @@ export function LinkRoleForm({ action, role, servicesListId }: { action: LinkRol
       <label className="flex items-center gap-1 pb-1.5 text-xs">
         <input type="checkbox" name="replace" /> replace the role name it has
       </label>
-      <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+      <Button type="submit" size="sm" variant="outline" disabled={pending}>
         {pending ? "Linking…" : "Link to this service"}
       </Button>
       {error && (

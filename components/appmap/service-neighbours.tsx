@@ -11,9 +11,9 @@ import { HealthStateBadge } from "@/components/health/health-state-badge";
 import type { ServiceMapView } from "@/lib/appmap/get-service-map";
 import type { Neighbour } from "@/lib/appmap/service-neighbours";
 
-function failureTone(failurePct: number | null): "success" | "warning" | "danger" | "neutral" {
-  if (failurePct === null) return "neutral";
-  return failurePct >= 5 ? "danger" : failurePct >= 1 ? "warning" : "success";
+function failureTone(failurePct: number | null): "success" | "warning" | "destructive" | "secondary" {
+  if (failurePct === null) return "secondary";
+  return failurePct >= 5 ? "destructive" : failurePct >= 1 ? "warning" : "success";
 }
 
 function NodeName({ neighbour }: { neighbour: Neighbour }) {
@@ -52,7 +52,7 @@ function NeighbourRow({ neighbour, direction, action }: { neighbour: Neighbour; 
         {node.health && <HealthStateBadge state={node.health} />}
         {neighbour.declared === false && (
           <Badge
-            tone="warning"
+            variant="warning"
             title={
               direction === "to"
                 ? "This service calls it, but its catalog entry does not declare it."
@@ -62,11 +62,11 @@ function NeighbourRow({ neighbour, direction, action }: { neighbour: Neighbour; 
             undeclared
           </Badge>
         )}
-        {edge.stale && <Badge tone="neutral">stale figures</Badge>}
+        {edge.stale && <Badge variant="secondary">stale figures</Badge>}
       </div>
       <div className="flex flex-wrap items-center gap-2 text-muted-foreground">
         <span>{Math.round(edge.calls).toLocaleString("en")} calls</span>
-        <Badge tone={failureTone(edge.failurePct)}>{edge.failurePct === null ? "no calls" : `${edge.failurePct.toFixed(1)} % failed`}</Badge>
+        <Badge variant={failureTone(edge.failurePct)}>{edge.failurePct === null ? "no calls" : `${edge.failurePct.toFixed(1)} % failed`}</Badge>
         {edge.avgMs !== null && <span>avg {edge.avgMs} ms</span>}
         {edge.p95Ms !== null && <span>p95 {edge.p95Ms} ms</span>}
       </div>
@@ -160,7 +160,7 @@ export function ServiceNeighbours({
                 <Link href={`/catalog/${to}`} className="text-primary underline underline-offset-2">
                   {to}
                 </Link>{" "}
-                <Badge tone="neutral">not seen</Badge>
+                <Badge variant="secondary">not seen</Badge>
               </li>
             ))}
             {hop.notSeenBy.map((from) => (
@@ -168,7 +168,7 @@ export function ServiceNeighbours({
                 <Link href={`/catalog/${from}`} className="text-primary underline underline-offset-2">
                   {from}
                 </Link>{" "}
-                declares {name} <Badge tone="neutral">not seen</Badge>
+                declares {name} <Badge variant="secondary">not seen</Badge>
               </li>
             ))}
           </ul>

@@ -44,7 +44,7 @@ export function ApprovalsInbox({ initial }: { initial: Inbox }) {
         ))}
       </div>
       {query.isError && (
-        <p role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
+        <p role="alert" className="rounded-md border border-warning p-3 text-sm">
           Could not refresh the inbox ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />.
           Retrying.
         </p>
@@ -101,7 +101,7 @@ function DeploymentItem({ item, onDecided }: { item: DeploymentApproval; onDecid
             {deployment.service.displayName} revision {deployment.revision}
           </Link>
         </h3>
-        <Badge tone="warning">Awaiting approval</Badge>
+        <Badge variant="warning">Awaiting approval</Badge>
         <span className="text-sm text-muted-foreground">
           to <span className="font-mono">{deployment.namespace.name}</span> on {deployment.namespace.cluster.name} ({deployment.namespace.environment}),{" "}
           {deployment.team.name}
@@ -160,7 +160,7 @@ function NamespaceItem({ item, onDecided }: { item: NamespaceApproval; onDecided
     <Card className="space-y-4" aria-label={`Namespace request: ${subject}`}>
       <div className="flex flex-wrap items-center gap-2">
         <h3 className="font-mono text-lg font-semibold">{request.name}</h3>
-        <Badge tone={request.kind === "decommission" ? "danger" : "info"}>{requestKindLabel[request.kind]}</Badge>
+        <Badge variant={request.kind === "decommission" ? "destructive" : "info"}>{requestKindLabel[request.kind]}</Badge>
         <span className="text-sm text-muted-foreground">
           {request.team.name} on {request.cluster.name} ({request.cluster.environment ?? "no environment"})
         </span>
@@ -169,10 +169,10 @@ function NamespaceItem({ item, onDecided }: { item: NamespaceApproval; onDecided
         Requested by {request.requestedBy.name} <RelativeTime iso={request.createdAt} />: “{request.justification}”
       </p>
       {violationsNow.length === 0 ? (
-        <Badge tone="success">Policy: passes</Badge>
+        <Badge variant="success">Policy: passes</Badge>
       ) : (
         <div className="space-y-1 text-sm">
-          <Badge tone="danger">
+          <Badge variant="destructive">
             Policy: {violationsNow.length} problem{violationsNow.length > 1 ? "s" : ""} now
           </Badge>
           <ul className="list-disc pl-6">

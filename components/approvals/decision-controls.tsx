@@ -78,7 +78,7 @@ export function DecisionControls({
         <Button size="sm" onClick={() => decide("approve")} disabled={pending !== null || Boolean(approveBlocked)} aria-label={`${approveLabel} ${subject}`}>
           {pending === "approve" ? "Approving…" : approveLabel}
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={pending !== null} aria-label={`Reject ${subject}`}>
+        <Button size="sm" variant="outline" onClick={() => decide("reject")} disabled={pending !== null} aria-label={`Reject ${subject}`}>
           {pending === "reject" ? "Rejecting…" : "Reject"}
         </Button>
       </div>

@@ -102,7 +102,7 @@ export function BoardEditor({
             ))}
           </select>
         </div>
-        <Button type="button" variant="secondary" onClick={add}>
+        <Button type="button" variant="outline" onClick={add}>
           Add tile
         </Button>
         <Button type="button" onClick={submit} disabled={pending}>
@@ -110,10 +110,7 @@ export function BoardEditor({
         </Button>
       </div>
       {result && (
-        <p
-          role={result.ok ? "status" : "alert"}
-          className={result.ok ? "text-sm font-medium text-green-700 dark:text-green-400" : "text-sm font-medium text-destructive"}
-        >
+        <p role={result.ok ? "status" : "alert"} className={result.ok ? "text-sm font-medium text-success" : "text-sm font-medium text-destructive"}>
           {result.message}
         </p>
       )}
@@ -329,7 +326,7 @@ function TileOptions({
       <p className="text-xs text-muted-foreground">
         Column {tile.x + 1}, row {tile.y + 1}, {tile.w} × {tile.h}
       </p>
-      <Button type="button" variant="secondary" size="sm" onClick={() => remove(tile.id)}>
+      <Button type="button" variant="outline" size="sm" onClick={() => remove(tile.id)}>
         Remove tile
       </Button>
     </div>

@@ -97,10 +97,7 @@ export function CreateDisplayForm({ action, slug, target = "board" }: { action: 
       </form>
       <Problem state={state} />
       {url && (
-        <div
-          role="status"
-          className="space-y-1 rounded-md border border-amber-400 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-100"
-        >
+        <div role="status" className="space-y-1 rounded-md border border-warning/60 bg-warning-muted p-3 text-sm text-warning-muted-foreground">
           <p className="font-semibold">{state.message} Open this address on the screen. It is shown only now: copy it before you leave the page.</p>
           <code className="block break-all" data-testid="display-url">
             {url}
@@ -134,7 +131,7 @@ export function RevokeDisplayButton({
         title={`Revoke screen “${label}”?`}
         description={`It stops showing the ${target} within seconds and says it was revoked; pair it again to bring it back.`}
         confirmLabel="Revoke"
-        variant="secondary"
+        variant="outline"
         size="sm"
         disabled={pending}
         aria-label={`Revoke screen ${label}`}
@@ -155,7 +152,7 @@ export function DeleteBoardButton({ action, slug, name, target = "board" }: { ac
         title={`Delete ${target} “${name}”?`}
         description={`Its screens stop showing it and their tokens stop working. This cannot be undone.`}
         confirmLabel={`Delete ${target}`}
-        variant="secondary"
+        variant="outline"
         size="sm"
         disabled={pending}
       >
@@ -188,13 +185,13 @@ export function PairDisplayForm({ action, slug, target = "board" }: { action: Ac
           />
         </div>
         <input type="hidden" name="expiresInDays" value={90} />
-        <Button type="submit" variant="secondary" disabled={pending}>
+        <Button type="submit" variant="outline" disabled={pending}>
           {pending ? "Pairing…" : "Pair screen"}
         </Button>
       </form>
       <Problem state={state} />
       {state.status === "done" && (
-        <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
+        <p role="status" className="text-sm font-medium text-success">
           {state.message}
         </p>
       )}

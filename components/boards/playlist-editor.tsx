@@ -113,7 +113,7 @@ export function PlaylistEditor({
             <span className="text-muted-foreground">s</span>
             <Button
               type="button"
-              variant="secondary"
+              variant="outline"
               size="sm"
               disabled={index === 0}
               onClick={() => move(index, -1)}
@@ -123,7 +123,7 @@ export function PlaylistEditor({
             </Button>
             <Button
               type="button"
-              variant="secondary"
+              variant="outline"
               size="sm"
               disabled={index === entries.length - 1}
               onClick={() => move(index, 1)}
@@ -133,7 +133,7 @@ export function PlaylistEditor({
             </Button>
             <Button
               type="button"
-              variant="secondary"
+              variant="outline"
               size="sm"
               onClick={() => setEntries((current) => current.filter((_, i) => i !== index))}
               aria-label={`Remove ${boardName(entry.board)}`}
@@ -155,7 +155,7 @@ export function PlaylistEditor({
               ))}
             </select>
           </div>
-          <Button type="button" variant="secondary" onClick={() => adding && setEntries((current) => [...current, { board: adding, seconds: 60 }])}>
+          <Button type="button" variant="outline" onClick={() => adding && setEntries((current) => [...current, { board: adding, seconds: 60 }])}>
             Add board
           </Button>
         </div>
@@ -166,7 +166,7 @@ export function PlaylistEditor({
         {pending ? "Saving…" : initial ? "Save playlist" : "Create playlist"}
       </Button>
       {result && (
-        <p role={result.ok ? "status" : "alert"} className={`text-sm ${result.ok ? "text-green-700 dark:text-green-400" : "text-red-700 dark:text-red-400"}`}>
+        <p role={result.ok ? "status" : "alert"} className={`text-sm ${result.ok ? "text-success" : "text-destructive"}`}>
           {result.message}
         </p>
       )}

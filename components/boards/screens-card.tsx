@@ -2,7 +2,7 @@
 // the code it shows or create a display token, see when each was last seen,
 // revoke one.
 import { Badge } from "@/components/ui/badge";
-import { Card, CardTitle } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import type { BoardFormState, DisplayTokenState } from "@/lib/actions/action-state";
@@ -26,10 +26,12 @@ export function ScreensCard({
 }) {
   return (
     <Card className="space-y-4">
-      <CardTitle>Screens</CardTitle>
-      <p className="text-sm text-muted-foreground">
-        Open <code>/display/pair</code> on the screen and type the code it shows, or create a display token and open its address on the screen.
-      </p>
+      <CardHeader>
+        <CardTitle>Screens</CardTitle>
+        <CardDescription>
+          Open <code>/display/pair</code> on the screen and type the code it shows, or create a display token and open its address on the screen.
+        </CardDescription>
+      </CardHeader>
       <PairDisplayForm action={actions.pair} slug={slug} target={target} />
       <CreateDisplayForm action={actions.create} slug={slug} target={target} />
       <div className="overflow-x-auto">
@@ -50,7 +52,7 @@ export function ScreensCard({
                 </div>
               </Cell>
               <Cell>
-                <Badge tone={stateTone[display.state]}>{display.state}</Badge>
+                <Badge variant={stateTone[display.state]}>{display.state}</Badge>
                 {display.revokedByName && <div className="text-xs text-muted-foreground">by {display.revokedByName}</div>}
               </Cell>
               <Cell className="text-xs">{display.lastSeenAt ? <RelativeTime iso={display.lastSeenAt} /> : "never"}</Cell>

@@ -25,21 +25,12 @@ export function DeclareDependencyButton({
       <input type="hidden" name="dependsOn" value={dependsOn} />
       {returnTo && <input type="hidden" name="returnTo" value={returnTo} />}
       {state.status !== "done" && (
-        <Button
-          type="submit"
-          variant="secondary"
-          size="sm"
-          disabled={pending}
-          aria-label={`Add ${dependsOn} to ${slug}'s declared dependencies in the catalog`}
-        >
+        <Button type="submit" variant="outline" size="sm" disabled={pending} aria-label={`Add ${dependsOn} to ${slug}'s declared dependencies in the catalog`}>
           {pending ? "Adding…" : "Add to the catalog"}
         </Button>
       )}
       {state.message && (
-        <p
-          role={state.status === "error" ? "alert" : "status"}
-          className={`text-sm ${state.status === "error" ? "text-destructive" : "text-green-700 dark:text-green-400"}`}
-        >
+        <p role={state.status === "error" ? "alert" : "status"} className={`text-sm ${state.status === "error" ? "text-destructive" : "text-success"}`}>
           {state.message}
         </p>
       )}

@@ -12,9 +12,9 @@ import type { ApplyOutcome, PreviewOutcome } from "@/lib/actions/action-state";
 const actionText = {
   create: { label: "Will be created", tone: "success" },
   update: { label: "Will be updated", tone: "info" },
-  unchanged: { label: "Unchanged", tone: "neutral" },
-  refused: { label: "Refused", tone: "danger" },
-  invalid: { label: "Has errors", tone: "danger" },
+  unchanged: { label: "Unchanged", tone: "secondary" },
+  refused: { label: "Refused", tone: "destructive" },
+  invalid: { label: "Has errors", tone: "destructive" },
 } as const;
 
 interface ImportFormProps {
@@ -107,7 +107,7 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
         )}
 
         {applied?.ok && (
-          <p role="status" className="rounded-md border border-green-600 bg-green-50 p-3 font-medium text-green-900 dark:bg-green-950 dark:text-green-100">
+          <p role="status" className="rounded-md border border-success bg-success-muted p-3 font-medium text-success-muted-foreground">
             Imported: {applied.created.length} created, {applied.updated.length} updated.{" "}
             <Link href="/catalog?sort=updated&order=desc" className="underline">
               See them in the catalog
@@ -157,7 +157,7 @@ export function ImportForm({ preview, apply, maxBytes }: ImportFormProps) {
                       <td className="py-2">{item.line}</td>
                       <td className="py-2 font-mono">{item.name ?? "(no name)"}</td>
                       <td className="py-2">
-                        <Badge tone={actionText[item.action].tone}>{actionText[item.action].label}</Badge>
+                        <Badge variant={actionText[item.action].tone}>{actionText[item.action].label}</Badge>
                       </td>
                       <td className="py-2">
                         {item.changes.length > 0 && <p>Changes: {item.changes.join(", ")}</p>}

@@ -1,13 +1,13 @@
 import { Badge } from "@/components/ui/badge";
 import type { ServiceView } from "@/lib/catalog/service-view";
 
-const tierTone = { critical: "danger", standard: "info", experimental: "neutral" } as const;
-const lifecycleTone = { production: "success", experimental: "warning", deprecated: "neutral" } as const;
+const tierTone = { critical: "destructive", standard: "info", experimental: "secondary" } as const;
+const lifecycleTone = { production: "success", experimental: "warning", deprecated: "secondary" } as const;
 
 export function TierBadge({ tier }: { tier: ServiceView["tier"] }) {
-  return <Badge tone={tierTone[tier]}>Tier: {tier}</Badge>;
+  return <Badge variant={tierTone[tier]}>Tier: {tier}</Badge>;
 }
 
 export function LifecycleBadge({ lifecycle }: { lifecycle: ServiceView["lifecycle"] }) {
-  return <Badge tone={lifecycleTone[lifecycle]}>{lifecycle}</Badge>;
+  return <Badge variant={lifecycleTone[lifecycle]}>{lifecycle}</Badge>;
 }

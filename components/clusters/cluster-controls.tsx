@@ -46,7 +46,7 @@ export function EnvironmentSelect({
         <option value="test">test</option>
         <option value="prod">prod</option>
       </select>
-      <Button type="submit" size="sm" variant="secondary" disabled={pending} aria-label={`Save the environment of ${name}`}>
+      <Button type="submit" size="sm" variant="outline" disabled={pending} aria-label={`Save the environment of ${name}`}>
         Save
       </Button>
       {state.status === "error" && (

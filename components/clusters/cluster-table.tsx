@@ -22,7 +22,7 @@ export function ClusterTable({
             <span className="font-medium">{cluster.name}</span>
             <span className="block text-xs text-muted-foreground">{cluster.resourceGroup}</span>
             {cluster.missingSince && (
-              <Badge tone="warning" className="mt-1">
+              <Badge variant="warning" className="mt-1">
                 Not found since <RelativeTime iso={cluster.missingSince} />
               </Badge>
             )}
@@ -31,18 +31,16 @@ export function ClusterTable({
           <Cell>{cluster.kubernetesVersion ?? "—"}</Cell>
           <Cell>
             {cluster.reachable === null ? (
-              <Badge>Not checked</Badge>
+              <Badge variant="secondary">Not checked</Badge>
             ) : cluster.reachable ? (
-              <Badge tone="success">Reachable</Badge>
+              <Badge variant="success">Reachable</Badge>
             ) : (
               <>
-                <Badge tone="danger">Unreachable</Badge>
+                <Badge variant="destructive">Unreachable</Badge>
                 <span className="mt-1 block max-w-sm text-xs text-destructive">{cluster.lastError}</span>
               </>
             )}
-            {cluster.reachable && cluster.lastError && (
-              <span className="mt-1 block max-w-sm text-xs text-amber-700 dark:text-amber-400">{cluster.lastError}</span>
-            )}
+            {cluster.reachable && cluster.lastError && <span className="mt-1 block max-w-sm text-xs text-warning">{cluster.lastError}</span>}
             {cluster.lastCheckedAt && (
               <span className="block text-xs text-muted-foreground">
                 checked <RelativeTime iso={cluster.lastCheckedAt} />

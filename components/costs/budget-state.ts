@@ -15,8 +15,8 @@ export function budgetState(budget: CostBudgetView): { word: string; tone: strin
   const forecastReached =
     budget.crossed.some((c) => c.kind === "forecast") ||
     (budget.forecastSource === "cost-management" && budget.forecastMinor !== null && budget.forecastThresholds.some((t) => reached(budget.forecastMinor!, t)));
-  if (budget.actualMinor >= budget.amountMinor) return { word: "Over budget", tone: "text-red-700 dark:text-red-300", within: false };
-  if (highest > 0) return { word: `${highest} % reached`, tone: "text-amber-700 dark:text-amber-300", within: false };
-  if (forecastReached) return { word: "Forecast over a threshold", tone: "text-amber-700 dark:text-amber-300", within: false };
-  return { word: "Within budget", tone: "text-emerald-700 dark:text-emerald-300", within: true };
+  if (budget.actualMinor >= budget.amountMinor) return { word: "Over budget", tone: "text-destructive", within: false };
+  if (highest > 0) return { word: `${highest} % reached`, tone: "text-warning", within: false };
+  if (forecastReached) return { word: "Forecast over a threshold", tone: "text-warning", within: false };
+  return { word: "Within budget", tone: "text-success", within: true };
 }

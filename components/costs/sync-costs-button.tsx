@@ -8,7 +8,7 @@ export function SyncCostsButton({ action, label }: { action: () => Promise<Actio
   const [state, formAction, pending] = useActionState(action, { status: "idle" });
   return (
     <form action={formAction} className="flex flex-wrap items-center gap-3">
-      <Button type="submit" size="sm" variant="secondary" disabled={pending}>
+      <Button type="submit" size="sm" variant="outline" disabled={pending}>
         {pending ? "Queuing…" : label}
       </Button>
       {state.status !== "idle" && (

@@ -72,7 +72,7 @@ export function TeamBudgetCard({ figures }: { figures: TeamCostBudget }) {
             aria-valuetext={`${budget.actualPercent} % of the budget used`}
           >
             <div
-              className={budget.actualMinor >= budget.amountMinor ? "h-full bg-red-600" : state.within ? "h-full bg-emerald-600" : "h-full bg-amber-500"}
+              className={budget.actualMinor >= budget.amountMinor ? "h-full bg-destructive" : state.within ? "h-full bg-success" : "h-full bg-warning"}
               style={{ width: `${Math.min(100, budget.actualPercent)}%` }}
             />
           </div>

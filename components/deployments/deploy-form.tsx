@@ -204,13 +204,13 @@ export function DeployForm({
             </Card>
           ) : (
             <p className="flex items-center gap-2 text-sm">
-              <ShieldCheck className="h-4 w-4 text-green-700" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context,
+              <ShieldCheck className="h-4 w-4 text-success" aria-hidden /> Passes the policy: allowed registry, probes, locked-down security context,
               {" within "}
               {current.namespace.name}&apos;s limits and quota.
             </p>
           )}
           {current.busy && (
-            <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
+            <p role="status" className="rounded-md border border-warning p-3 text-sm">
               Revision {current.busy.revision} is {current.busy.status} in {current.namespace.name}.{" "}
               {choice.whenBusy === "queue"
                 ? "This deployment will wait and start when it ends."
@@ -218,15 +218,15 @@ export function DeployForm({
             </p>
           )}
           {current.needsApproval && (
-            <p role="status" className="rounded-md border border-amber-500 p-3 text-sm">
+            <p role="status" className="rounded-md border border-warning p-3 text-sm">
               {current.namespace.name} is a {current.namespace.environment} namespace: another member of the team or a platform admin must approve before Wharf
               applies it.
             </p>
           )}
           {current.liveChanges.length > 0 && (
-            <Card className="border-amber-500" role="status" aria-label="Changed on the cluster outside Wharf">
+            <Card className="border-warning" role="status" aria-label="Changed on the cluster outside Wharf">
               <CardTitle className="flex items-center gap-2">
-                <AlertTriangle className="h-5 w-5 text-amber-600" aria-hidden /> Changed on {current.namespace.cluster} outside Wharf
+                <AlertTriangle className="h-5 w-5 text-warning" aria-hidden /> Changed on {current.namespace.cluster} outside Wharf
               </CardTitle>
               <p className="text-sm">
                 What runs in {current.namespace.name} is not what Wharf applied{current.current ? ` as revision ${current.current.revision}` : ""}. Deploying

@@ -136,7 +136,7 @@ export function DeploymentLive({
       </div>
 
       {query.isError && (
-        <p role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
+        <p role="alert" className="rounded-md border border-warning p-3 text-sm">
           Could not refresh ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />. Retrying.
         </p>
       )}
@@ -154,7 +154,7 @@ export function DeploymentLive({
               </Button>
             )}
             {deployment.status === "awaiting-approval" && permissions.approver && (
-              <Button asChild variant="secondary">
+              <Button asChild variant="outline">
                 <Link href={`/approvals#${deployment.id}`}>Reject with a reason</Link>
               </Button>
             )}
@@ -164,7 +164,7 @@ export function DeploymentLive({
               </Button>
             )}
             {failed && permissions.member && (
-              <Button asChild variant="secondary">
+              <Button asChild variant="outline">
                 <Link href={historyLink}>Roll back from the history</Link>
               </Button>
             )}

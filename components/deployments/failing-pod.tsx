@@ -54,11 +54,11 @@ function PodLog({ deployment, pod }: { deployment: DeploymentView; pod: RolloutP
         </h3>
         <div className="flex gap-2">
           {data?.more && tailLines < mostLines && (
-            <Button size="sm" variant="secondary" onClick={() => setTailLines(Math.min(mostLines, tailLines + moreLines))} disabled={log.isFetching}>
+            <Button size="sm" variant="outline" onClick={() => setTailLines(Math.min(mostLines, tailLines + moreLines))} disabled={log.isFetching}>
               Show more
             </Button>
           )}
-          <Button size="sm" variant="secondary" onClick={() => void log.refetch()} disabled={log.isFetching}>
+          <Button size="sm" variant="outline" onClick={() => void log.refetch()} disabled={log.isFetching}>
             <RefreshCw className="h-4 w-4" aria-hidden /> {log.isFetching ? "Reading…" : "Refresh"}
           </Button>
         </div>
@@ -73,9 +73,9 @@ function PodLog({ deployment, pod }: { deployment: DeploymentView; pod: RolloutP
         </p>
       )}
       {log.isError ? (
-        <div role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
+        <div role="alert" className="rounded-md border border-warning p-3 text-sm">
           Could not read the log of {pod.name}: {log.error.message}{" "}
-          <Button size="sm" variant="secondary" onClick={() => void log.refetch()}>
+          <Button size="sm" variant="outline" onClick={() => void log.refetch()}>
             Try again
           </Button>
         </div>

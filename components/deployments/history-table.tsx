@@ -24,7 +24,7 @@ function RollbackButton({ deployment }: { deployment: DeploymentView }) {
     <div>
       <Button
         size="sm"
-        variant="secondary"
+        variant="outline"
         onClick={() => rollback.mutate()}
         disabled={rollback.isPending}
         aria-label={`Roll back ${deployment.service.slug} in ${deployment.namespace.name} to revision ${deployment.revision}`}

@@ -26,7 +26,7 @@ export function ImageTagPicker({ service, picked, onPick }: { service: string; p
     return (
       <div role="alert" className="space-y-2 text-sm">
         <p className="text-destructive">{query.error.message}</p>
-        <Button type="button" variant="secondary" size="sm" onClick={() => void query.refetch()} disabled={query.isFetching}>
+        <Button type="button" variant="outline" size="sm" onClick={() => void query.refetch()} disabled={query.isFetching}>
           {query.isFetching ? "Reading…" : "Try again"}
         </Button>
       </div>
@@ -51,16 +51,13 @@ export function ImageTagPicker({ service, picked, onPick }: { service: string; p
               {tag.runningIn.length === 0
                 ? ""
                 : tag.runningIn.map((where) => (
-                    <span
-                      key={where.namespaceId}
-                      className="mr-1 inline-block rounded bg-green-100 px-1.5 py-0.5 text-green-900 dark:bg-green-900 dark:text-green-100"
-                    >
+                    <span key={where.namespaceId} className="mr-1 inline-block rounded bg-success-muted px-1.5 py-0.5 text-success-muted-foreground">
                       {where.namespace} ({where.environment})
                     </span>
                   ))}
             </Cell>
             <Cell>
-              <Button type="button" variant="secondary" size="sm" onClick={() => onPick(tag)} aria-label={`Use ${tag.name}`}>
+              <Button type="button" variant="outline" size="sm" onClick={() => onPick(tag)} aria-label={`Use ${tag.name}`}>
                 {picked === tag.digest ? "Chosen" : "Use"}
               </Button>
             </Cell>

@@ -5,8 +5,8 @@ import type { ManifestDiff } from "@/lib/deployments/manifest";
 const lineClass = {
   hunk: "text-muted-foreground",
   context: "",
-  added: "bg-green-50 text-green-900 dark:bg-green-950 dark:text-green-100",
-  removed: "bg-red-50 text-red-900 dark:bg-red-950 dark:text-red-100",
+  added: "bg-success-muted text-success-muted-foreground",
+  removed: "bg-destructive-muted text-destructive-muted-foreground",
 };
 const marker = { hunk: "", context: " ", added: "+", removed: "-" };
 
@@ -15,8 +15,8 @@ export function ManifestDiffView({ diff }: { diff: ManifestDiff }) {
   return (
     <div>
       <p className="mb-2 text-sm">
-        <span className="font-medium text-green-800 dark:text-green-300">+{diff.added}</span> lines added,{" "}
-        <span className="font-medium text-red-800 dark:text-red-300">-{diff.removed}</span> removed
+        <span className="font-medium text-success">+{diff.added}</span> lines added, <span className="font-medium text-destructive">-{diff.removed}</span>{" "}
+        removed
       </p>
       <pre className="max-h-[28rem] overflow-auto rounded-md border border-border text-xs leading-5" aria-label="Manifest diff">
         {diff.lines.map((line, index) => (

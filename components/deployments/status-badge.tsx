@@ -4,23 +4,23 @@ import type { DeploymentStatus } from "@/lib/deployments/deployment-settings";
 
 const look: Record<
   DeploymentStatus,
-  { tone: "success" | "danger" | "warning" | "info" | "neutral"; label: string; Icon: typeof CheckCircle2; spin?: boolean }
+  { tone: "success" | "destructive" | "warning" | "info" | "secondary"; label: string; Icon: typeof CheckCircle2; spin?: boolean }
 > = {
   "awaiting-approval": { tone: "warning", label: "Awaiting approval", Icon: Clock },
-  queued: { tone: "neutral", label: "Queued", Icon: ListOrdered },
+  queued: { tone: "secondary", label: "Queued", Icon: ListOrdered },
   applying: { tone: "info", label: "Applying", Icon: Upload },
   progressing: { tone: "info", label: "Rolling out", Icon: Loader2, spin: true },
   succeeded: { tone: "success", label: "Succeeded", Icon: CheckCircle2 },
-  failed: { tone: "danger", label: "Failed", Icon: XCircle },
-  cancelled: { tone: "neutral", label: "Cancelled", Icon: Ban },
-  rejected: { tone: "danger", label: "Rejected", Icon: ThumbsDown },
+  failed: { tone: "destructive", label: "Failed", Icon: XCircle },
+  cancelled: { tone: "secondary", label: "Cancelled", Icon: Ban },
+  rejected: { tone: "destructive", label: "Rejected", Icon: ThumbsDown },
 };
 
 /** Status as a word and an icon, never by colour alone. */
 export function DeploymentStatusBadge({ status, reason }: { status: DeploymentStatus; reason?: string | null }) {
   const { tone, label, Icon, spin } = look[status];
   return (
-    <Badge tone={tone} data-status={status}>
+    <Badge variant={tone} data-status={status}>
       <Icon className={`h-3.5 w-3.5 ${spin ? "motion-safe:animate-spin" : ""}`} aria-hidden /> {label}
       {status === "failed" && reason ? `: ${reason}` : ""}
     </Badge>

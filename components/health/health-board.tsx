@@ -115,13 +115,13 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           <span>
             Could not refresh health: {(result.error as Error).message} Showing what was read <RelativeTime iso={list.generatedAt} />.
           </span>
-          <Button size="sm" variant="secondary" onClick={() => void result.refetch()}>
+          <Button size="sm" variant="outline" onClick={() => void result.refetch()}>
             Try again
           </Button>
         </div>
       )}
       {list.workspaces.length > 0 && (
-        <div role="alert" className="space-y-1 rounded-md border border-amber-500 bg-amber-50 p-3 text-sm text-amber-950 dark:bg-amber-950 dark:text-amber-50">
+        <div role="alert" className="space-y-1 rounded-md border border-warning bg-warning-muted p-3 text-sm text-warning-muted-foreground">
           <p className="flex items-center gap-2 font-medium">
             <AlertTriangle className="h-4 w-4" aria-hidden />{" "}
             {list.workspaces.length === 1 ? "A Log Analytics workspace" : `${list.workspaces.length} Log Analytics workspaces`} could not be queried; telemetry

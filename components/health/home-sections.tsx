@@ -86,7 +86,7 @@ export function DeploymentList({ deployments, empty }: { deployments: Deployment
 
 export function KindBadge({ kind }: { kind: string }) {
   return (
-    <Badge tone={kind === "decommission" ? "danger" : "info"}>
+    <Badge variant={kind === "decommission" ? "destructive" : "info"}>
       {kind === "create" ? "New namespace" : kind === "change" ? "Quota change" : "Decommission"}
     </Badge>
   );

@@ -140,7 +140,7 @@ export function ThresholdsForm({ thresholds }: { thresholds: TierThresholdsView 
           <Button type="submit" disabled={state.pending}>
             Save {thresholds.tier}
           </Button>
-          <Button type="button" variant="secondary" onClick={() => setValues(toValues(defaultThresholds[thresholds.tier]))}>
+          <Button type="button" variant="outline" onClick={() => setValues(toValues(defaultThresholds[thresholds.tier]))}>
             Fill in Wharf&apos;s defaults
           </Button>
           <span className="text-sm text-muted-foreground">

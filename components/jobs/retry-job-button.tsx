@@ -16,7 +16,7 @@ export function RetryJobButton({
   return (
     <form action={formAction} className="space-y-1">
       <input type="hidden" name="id" value={id} />
-      <Button type="submit" size="sm" variant="secondary" disabled={pending || state.status === "done"} aria-label={`Retry ${label}`}>
+      <Button type="submit" size="sm" variant="outline" disabled={pending || state.status === "done"} aria-label={`Retry ${label}`}>
         {pending ? "Retrying…" : "Retry"}
       </Button>
       {state.status !== "idle" && (

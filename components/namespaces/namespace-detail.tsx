@@ -65,7 +65,7 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
       </div>
 
       {query.isError && (
-        <p role="alert" className="rounded-md border border-amber-500 p-3 text-sm">
+        <p role="alert" className="rounded-md border border-warning p-3 text-sm">
           Could not refresh the status ({query.error.message}); showing what Wharf knew <RelativeTime iso={new Date(query.dataUpdatedAt).toISOString()} />.
           Retrying.
         </p>
@@ -93,9 +93,9 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
       )}
 
       {namespace.drift.length > 0 && namespace.status === "ready" && (
-        <Card className="border-amber-500">
+        <Card className="border-warning">
           <h2 className="flex items-center gap-2 text-lg font-semibold">
-            <AlertTriangle className="h-5 w-5 text-amber-600" aria-hidden /> The cluster no longer matches what was approved
+            <AlertTriangle className="h-5 w-5 text-warning" aria-hidden /> The cluster no longer matches what was approved
           </h2>
           <ul className="mt-2 list-disc space-y-1 pl-6 text-sm">
             {namespace.drift.map((line) => (
@@ -237,7 +237,7 @@ function ChangeActions({
           value={changeJustification}
           onChange={(e) => setChangeJustification(e.target.value)}
         />
-        <Button variant="secondary" onClick={() => change.mutate()} disabled={change.isPending}>
+        <Button variant="outline" onClick={() => change.mutate()} disabled={change.isPending}>
           Request the change
         </Button>
         {change.isError && (
@@ -246,7 +246,7 @@ function ChangeActions({
           </p>
         )}
       </Card>
-      <Card className="space-y-3 border-red-300 dark:border-red-800">
+      <Card className="space-y-3 border-destructive/40">
         <h2 className="text-lg font-semibold">Decommission</h2>
         <p className="text-sm text-muted-foreground">
           After an admin approves, Wharf deletes the namespace and everything in it on the cluster. The record stays here.

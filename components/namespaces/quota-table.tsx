@@ -30,7 +30,7 @@ export function QuotaTable({ quota, usage }: { quota: Quota; usage: QuotaUsage |
                     aria-label={`${resource} used`}
                   >
                     <div
-                      className={`h-2 rounded ${percent >= 90 ? "bg-red-700" : percent >= 70 ? "bg-amber-500" : "bg-green-700"}`}
+                      className={`h-2 rounded ${percent >= 90 ? "bg-destructive" : percent >= 70 ? "bg-warning" : "bg-success"}`}
                       style={{ width: `${percent}%` }}
                     />
                   </div>

@@ -15,7 +15,7 @@ export function WithdrawButton({ requestId, name }: { requestId: string; name: s
     <span className="inline-flex flex-col gap-1">
       <Button
         size="sm"
-        variant="secondary"
+        variant="outline"
         disabled={pending}
         aria-label={`Withdraw the request for ${name}`}
         onClick={async () => {
@@ -85,11 +85,11 @@ export function DecisionForm({ requestId, name, blocked, destructive }: { reques
           onClick={() => decide("approve")}
           disabled={state.pending || Boolean(state.done) || Boolean(blocked) || (destructive && confirm !== name)}
           aria-label={`Approve ${name}`}
-          variant={destructive ? "destructive" : "primary"}
+          variant={destructive ? "destructive" : "default"}
         >
           Approve
         </Button>
-        <Button size="sm" variant="secondary" onClick={() => decide("reject")} disabled={state.pending || Boolean(state.done)} aria-label={`Reject ${name}`}>
+        <Button size="sm" variant="outline" onClick={() => decide("reject")} disabled={state.pending || Boolean(state.done)} aria-label={`Reject ${name}`}>
           Reject
         </Button>
       </div>

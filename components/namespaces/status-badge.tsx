@@ -2,35 +2,36 @@ import { CheckCircle2, CircleDashed, Loader2, Trash2, XCircle, Clock, Ban, Undo2
 import { Badge } from "@/components/ui/badge";
 import type { NamespaceStatus, RequestStatus } from "@/lib/namespaces/namespace-view";
 
-const namespaceLook: Record<NamespaceStatus, { tone: "success" | "danger" | "warning" | "info" | "neutral"; label: string; Icon: typeof CheckCircle2 }> = {
-  provisioning: { tone: "info", label: "Provisioning", Icon: Loader2 },
-  ready: { tone: "success", label: "Ready", Icon: CheckCircle2 },
-  failed: { tone: "danger", label: "Failed", Icon: XCircle },
-  decommissioning: { tone: "warning", label: "Decommissioning", Icon: Trash2 },
-  decommissioned: { tone: "neutral", label: "Decommissioned", Icon: CircleDashed },
-};
+const namespaceLook: Record<NamespaceStatus, { tone: "success" | "destructive" | "warning" | "info" | "secondary"; label: string; Icon: typeof CheckCircle2 }> =
+  {
+    provisioning: { tone: "info", label: "Provisioning", Icon: Loader2 },
+    ready: { tone: "success", label: "Ready", Icon: CheckCircle2 },
+    failed: { tone: "destructive", label: "Failed", Icon: XCircle },
+    decommissioning: { tone: "warning", label: "Decommissioning", Icon: Trash2 },
+    decommissioned: { tone: "secondary", label: "Decommissioned", Icon: CircleDashed },
+  };
 
 /** Status as a word and an icon, never by colour alone. */
 export function NamespaceStatusBadge({ status }: { status: NamespaceStatus }) {
   const { tone, label, Icon } = namespaceLook[status];
   return (
-    <Badge tone={tone} data-status={status}>
+    <Badge variant={tone} data-status={status}>
       <Icon className={`h-3.5 w-3.5 ${status === "provisioning" ? "motion-safe:animate-spin" : ""}`} aria-hidden /> {label}
     </Badge>
   );
 }
 
-const requestLook: Record<RequestStatus, { tone: "success" | "danger" | "warning" | "info" | "neutral"; label: string; Icon: typeof CheckCircle2 }> = {
+const requestLook: Record<RequestStatus, { tone: "success" | "destructive" | "warning" | "info" | "secondary"; label: string; Icon: typeof CheckCircle2 }> = {
   pending: { tone: "warning", label: "Pending approval", Icon: Clock },
   approved: { tone: "success", label: "Approved", Icon: CheckCircle2 },
-  rejected: { tone: "danger", label: "Rejected", Icon: Ban },
-  withdrawn: { tone: "neutral", label: "Withdrawn", Icon: Undo2 },
+  rejected: { tone: "destructive", label: "Rejected", Icon: Ban },
+  withdrawn: { tone: "secondary", label: "Withdrawn", Icon: Undo2 },
 };
 
 export function RequestStatusBadge({ status }: { status: RequestStatus }) {
   const { tone, label, Icon } = requestLook[status];
   return (
-    <Badge tone={tone} data-status={status}>
+    <Badge variant={tone} data-status={status}>
       <Icon className="h-3.5 w-3.5" aria-hidden /> {label}
     </Badge>
   );

@@ -19,7 +19,7 @@ export function ApprovalsBadge({ initial }: { initial: number | null }) {
   if (count === 0) return null;
   return (
     <>
-      <span aria-hidden className="ml-1.5 inline-block min-w-5 rounded-full bg-amber-600 px-1.5 text-center text-xs font-bold text-white">
+      <span aria-hidden className="ml-1.5 inline-block min-w-5 rounded-full bg-warning px-1.5 text-center text-xs font-bold text-warning-foreground">
         {count > 99 ? "99+" : count}
       </span>
       <span className="sr-only">, {count} waiting</span>

@@ -46,7 +46,7 @@ export function NotificationsMenu() {
       >
         <Bell className="h-5 w-5" aria-hidden />
         {unread > 0 && (
-          <span className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-red-700 px-1 text-center text-xs font-bold text-white">
+          <span className="absolute -right-0.5 -top-0.5 min-w-5 rounded-full bg-destructive px-1 text-center text-xs font-bold text-destructive-foreground">
             {unread > 99 ? "99+" : unread}
           </span>
         )}

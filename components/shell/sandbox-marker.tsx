@@ -6,7 +6,7 @@ export function SandboxMarker() {
     <div
       role="note"
       aria-label="Sandbox mode"
-      className="flex items-center justify-center gap-2 bg-amber-400 px-3 py-1 text-sm font-semibold text-amber-950"
+      className="flex items-center justify-center gap-2 bg-warning px-3 py-1 text-sm font-semibold text-warning-foreground"
       data-testid="sandbox-marker"
     >
       <FlaskConical className="h-4 w-4" aria-hidden />

@@ -95,7 +95,7 @@ export function TeamForm({ action, mode, initial }: TeamFormProps) {
         </p>
       )}
       {state.status === "done" && (
-        <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
+        <p role="status" className="text-sm font-medium text-success">
           {state.message}
         </p>
       )}

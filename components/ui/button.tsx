@@ -5,20 +5,23 @@ import type { ComponentProps } from "react";
 import { cn } from "@/lib/cn";
 import { useHydrated } from "./hydrated-fieldset";
 
+/** shadcn/ui's Button variants and sizes, on Wharf's theme tokens (app/globals.css). */
 export const buttonVariants = cva(
   "inline-flex items-center justify-center gap-2 rounded-md text-sm font-medium transition-colors focus-visible:outline-none focus-visible:ring-2 " +
     "focus-visible:ring-ring focus-visible:ring-offset-2 focus-visible:ring-offset-background disabled:pointer-events-none disabled:opacity-50",
   {
     variants: {
       variant: {
-        primary: "bg-primary text-primary-foreground hover:opacity-90",
-        secondary: "border border-border bg-card hover:bg-muted",
+        default: "bg-primary text-primary-foreground hover:bg-primary/90",
+        destructive: "bg-destructive text-destructive-foreground hover:bg-destructive/90",
+        outline: "border border-border bg-card hover:bg-muted",
+        secondary: "bg-muted text-foreground hover:bg-muted/70",
         ghost: "hover:bg-muted",
-        destructive: "bg-red-700 text-white hover:bg-red-800",
+        link: "text-primary underline-offset-4 hover:underline",
       },
-      size: { sm: "h-8 px-3", md: "h-10 px-4", lg: "h-12 px-6 text-base" },
+      size: { sm: "h-8 px-3", default: "h-10 px-4", lg: "h-12 px-6 text-base", icon: "h-10 w-10" },
     },
-    defaultVariants: { variant: "primary", size: "md" },
+    defaultVariants: { variant: "default", size: "default" },
   },
 );
 

@@ -26,8 +26,8 @@ export interface ConfirmSubmitButtonProps {
   /** The confirming button's label: "Retire". */
   confirmLabel: string;
   children: ReactNode;
-  variant?: "destructive" | "secondary";
-  size?: "sm" | "md";
+  variant?: "destructive" | "outline";
+  size?: "sm" | "default";
   disabled?: boolean;
   "aria-label"?: string;
 }

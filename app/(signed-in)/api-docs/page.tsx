@@ -9,7 +9,7 @@ import { openApiDocument } from "@/lib/api/openapi";
 export const metadata: Metadata = { title: "API" };
 
 const methods = ["get", "post", "put", "patch", "delete"] as const;
-const methodTone = { get: "info", post: "success", put: "warning", patch: "warning", delete: "danger" } as const;
+const methodTone = { get: "info", post: "success", put: "warning", patch: "warning", delete: "destructive" } as const;
 
 export default async function ApiDocsPage() {
   await requireActor();
@@ -36,7 +36,7 @@ export default async function ApiDocsPage() {
               return [
                 <Row key={`${method} ${path}`}>
                   <Cell>
-                    <Badge tone={methodTone[method]}>{method.toUpperCase()}</Badge>
+                    <Badge variant={methodTone[method]}>{method.toUpperCase()}</Badge>
                   </Cell>
                   <Cell className="break-all font-mono">{path}</Cell>
                   <Cell>{operation.summary}</Cell>

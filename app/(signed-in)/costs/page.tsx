@@ -2,7 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { AlertTriangle, ArrowDownRight, ArrowUpRight, Info } from "lucide-react";
 import { Button } from "@/components/ui/button";
-import { Card, CardTitle } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { CostTrendChart } from "@/components/costs/cost-trend-chart";
@@ -61,8 +61,7 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
         <div
           role="alert"
           className={
-            "flex flex-wrap items-center gap-3 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-900 " +
-            "dark:border-red-700 dark:bg-red-950 dark:text-red-100"
+            "flex flex-wrap items-center gap-3 rounded-md border border-destructive/40 bg-destructive-muted p-3 text-sm text-destructive-muted-foreground"
           }
         >
           <AlertTriangle className="h-4 w-4" aria-hidden />
@@ -82,10 +81,7 @@ function SyncState({ view, admin }: { view: CostView; admin: boolean }) {
           <div
             key={scope.scope}
             role="status"
-            className={
-              "flex flex-wrap items-center gap-3 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 " +
-              "dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
-            }
+            className={"flex flex-wrap items-center gap-3 rounded-md border border-warning/60 bg-warning-muted p-3 text-sm text-warning-muted-foreground"}
           >
             <AlertTriangle className="h-4 w-4" aria-hidden />
             <span>
@@ -129,14 +125,14 @@ function Budgets({ list, currency, team }: { list: CostBudgetList; currency: str
   const money = (minor: number, budget: CostBudgetView) => formatMoney(minor, budget.currency, budget.minorUnitDigits);
   return (
     <Card aria-labelledby="budgets-title" className="space-y-4">
-      <div>
+      <CardHeader>
         <CardTitle id="budgets-title">Budgets, {list.month}</CardTitle>
-        <p className="text-sm text-muted-foreground">
+        <CardDescription>
           Each team&apos;s cost this month (as by team above) against its monthly budget. The forecast is the team&apos;s part of Cost Management&apos;s
           forecast: for each subscription, the team&apos;s share of its month-to-date cost × its forecast, summed; only when no forecast is stored, the
           month-to-date run rate, said so. After each sync, the team&apos;s members and the platform admins are notified once per threshold per month.
-        </p>
-      </div>
+        </CardDescription>
+      </CardHeader>
       {list.budgets.length === 0 ? (
         <p className="text-sm text-muted-foreground">
           No budget is set{list.manageable.length > 0 ? " yet: set one below." : " for your teams; a member of the team or an admin can set one."}
@@ -192,13 +188,13 @@ function AllocationRule({ view, editable }: { view: CostView; editable: boolean 
   const olderRules = view.allocatedWith.filter((made) => made.idle !== rule.idle || made.system !== rule.system);
   return (
     <Card aria-labelledby="allocation-rule-title" className="space-y-3" data-testid="allocation-rule">
-      <div>
+      <CardHeader>
         <CardTitle id="allocation-rule-title">Idle capacity and system namespaces</CardTitle>
-        <p className="text-sm text-muted-foreground">
+        <CardDescription>
           A cluster&apos;s bill pays for its whole nodes. Capacity no namespace requested is idle; kube-system and AKS&apos;s own namespaces are system. Either
           can be shared out among the workload namespaces (and so their teams) or shown apart.
-        </p>
-      </div>
+        </CardDescription>
+      </CardHeader>
       <p className="text-sm" data-testid="allocation-rule-current">
         <span className="font-medium">Idle capacity</span> is {sharingRuleMeanings[rule.idle]}; <span className="font-medium">system namespaces</span> are{" "}
         {sharingRuleMeanings[rule.system].replace(/^shown as a line of its own/, "shown as a line of their own")}.
@@ -436,8 +432,10 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
               </DataTable>
             </Card>
             <Card>
-              <CardTitle>Top movers, week over week</CardTitle>
-              <p className="mb-2 text-xs text-muted-foreground">The 7 days to {view.to} against the 7 before.</p>
+              <CardHeader>
+                <CardTitle>Top movers, week over week</CardTitle>
+                <CardDescription className="text-xs">The 7 days to {view.to} against the 7 before.</CardDescription>
+              </CardHeader>
               {view.movers.length === 0 ? (
                 <p className="text-sm text-muted-foreground">No {view.groupBy} changed between the two weeks.</p>
               ) : (

@@ -41,7 +41,7 @@ export default async function HealthPage({ searchParams }: { searchParams: Promi
           </p>
         </div>
         {actor.teams.length > 0 && (
-          <Button asChild variant="secondary">
+          <Button asChild variant="outline">
             <Link href={`/health?team=mine`}>My teams</Link>
           </Button>
         )}

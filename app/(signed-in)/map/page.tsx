@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { Card, CardTitle } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { AppMap } from "@/components/appmap/app-map";
@@ -145,13 +145,13 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
       </form>
 
       {problem && (
-        <Card role="alert" className="border-red-300">
+        <Card role="alert" className="border-destructive/40">
           <CardTitle>This map cannot be shown</CardTitle>
           <p>{problem}</p>
         </Card>
       )}
       {focus && !focus.found && (
-        <Card role="alert" className="border-amber-400">
+        <Card role="alert" className="border-warning/60">
           <CardTitle>Search</CardTitle>
           <p>{focus.message}</p>
         </Card>
@@ -163,7 +163,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </Card>
       )}
       {view?.refreshError && (
-        <Card role="alert" className="border-amber-400">
+        <Card role="alert" className="border-warning/60">
           <CardTitle>The map is not being refreshed</CardTitle>
           <p className="text-sm">
             Every refresh since <RelativeTime iso={view.refreshError.since} /> failed: {view.refreshError.message.replace(/\.$/, "")}. The map below is the last
@@ -180,7 +180,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
         </Card>
       )}
       {failing.length > 0 && (
-        <Card role="status" className="border-amber-400">
+        <Card role="status" className="border-warning/60">
           <CardTitle>Part of the map is stale</CardTitle>
           <ul className="list-disc pl-5 text-sm">
             {failing.map((source) => (
@@ -213,7 +213,7 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
               </span>
             )}
             {shown.edges.some((edge) => edge.declaration === "undeclared") && (
-              <Badge tone="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>
+              <Badge variant="warning">{shown.edges.filter((edge) => edge.declaration === "undeclared").length} undeclared</Badge>
             )}
           </div>
           {shown.nodes.length === 0 ? (
@@ -233,11 +233,13 @@ export default async function MapPage({ searchParams }: { searchParams: Promise<
           )}
           {unknownRoles.length > 0 && (
             <Card aria-labelledby="unknown-roles-title">
-              <CardTitle id="unknown-roles-title">Roles no catalog service claims ({unknownRoles.length})</CardTitle>
-              <p className="text-sm text-muted-foreground">
-                Telemetry reports these App Insights role names, but no service in the catalog has them as its role name. Link each to its service, or set the
-                role name under the service&apos;s Edit.
-              </p>
+              <CardHeader>
+                <CardTitle id="unknown-roles-title">Roles no catalog service claims ({unknownRoles.length})</CardTitle>
+                <CardDescription>
+                  Telemetry reports these App Insights role names, but no service in the catalog has them as its role name. Link each to its service, or set the
+                  role name under the service&apos;s Edit.
+                </CardDescription>
+              </CardHeader>
               {linkable.length === 0 && (
                 <p className="text-sm text-muted-foreground">You cannot change any service: ask the owning team or a platform admin to link them.</p>
               )}

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Audit log" };
 type Search = Record<string, string | string[] | undefined>;
 const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) || undefined;
 
-const outcomeTone = { success: "success", denied: "danger", failure: "warning" } as const;
+const outcomeTone = { success: "success", denied: "destructive", failure: "warning" } as const;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Search> }) {
   const actor = await requirePermission("audit:read");
@@ -77,7 +77,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   {event.resourceId && <span className="block font-mono text-xs text-muted-foreground">{event.resourceId}</span>}
                 </Cell>
                 <Cell>
-                  <Badge tone={outcomeTone[event.outcome]}>{event.outcome}</Badge>
+                  <Badge variant={outcomeTone[event.outcome]}>{event.outcome}</Badge>
                   {event.repeated && event.repeated.count > 1 && (
                     <span className="block text-xs text-muted-foreground">
                       {event.repeated.count} times, the last <RelativeTime iso={event.repeated.lastAt} />

@@ -17,11 +17,11 @@ export const metadata: Metadata = { title: "Jobs" };
 function Status({ job }: { job: JobView }) {
   switch (job.status) {
     case "running":
-      return <Badge tone="info">Running</Badge>;
+      return <Badge variant="info">Running</Badge>;
     case "retrying":
       return (
         <>
-          <Badge tone="warning">Waiting to retry</Badge>
+          <Badge variant="warning">Waiting to retry</Badge>
           {job.nextAttemptAt && (
             <span className="block text-xs text-muted-foreground">
               next attempt <RelativeTime iso={job.nextAttemptAt} />
@@ -32,7 +32,7 @@ function Status({ job }: { job: JobView }) {
     case "failed":
       return (
         <>
-          <Badge tone="danger">Failed</Badge>
+          <Badge variant="destructive">Failed</Badge>
           {job.gaveUp && <span className="mt-1 block max-w-48 text-xs text-muted-foreground">{job.gaveUp}</span>}
         </>
       );

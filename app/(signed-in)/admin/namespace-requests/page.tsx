@@ -33,7 +33,7 @@ export default async function NamespaceRequestsPage() {
                 <div className="space-y-3">
                   <div className="flex flex-wrap items-center gap-2">
                     <h2 className="font-mono text-xl font-semibold">{request.name}</h2>
-                    <Badge tone={request.kind === "decommission" ? "danger" : "info"}>
+                    <Badge variant={request.kind === "decommission" ? "destructive" : "info"}>
                       {request.kind === "create" ? "New namespace" : request.kind === "change" ? "Quota change" : "Decommission"}
                     </Badge>
                     <span className="text-sm text-muted-foreground">
@@ -45,11 +45,11 @@ export default async function NamespaceRequestsPage() {
                   </p>
                   {violationsNow.length === 0 ? (
                     <p className="text-sm">
-                      <Badge tone="success">Policy: passes</Badge>
+                      <Badge variant="success">Policy: passes</Badge>
                     </p>
                   ) : (
                     <div className="space-y-1 text-sm">
-                      <Badge tone="danger">
+                      <Badge variant="destructive">
                         Policy: {violationsNow.length} problem{violationsNow.length > 1 ? "s" : ""} now
                       </Badge>
                       <ul className="list-disc pl-6">

@@ -47,7 +47,7 @@ export default async function AdminPipelinesPage() {
                   {identity.displayName}
                   {identity.revokedAt && (
                     <div>
-                      <Badge tone="warning">Revoked</Badge>{" "}
+                      <Badge variant="warning">Revoked</Badge>{" "}
                       <span className="text-xs text-muted-foreground">
                         <RelativeTime iso={identity.revokedAt} />
                         {identity.revokedByName ? ` by ${identity.revokedByName}` : ""}

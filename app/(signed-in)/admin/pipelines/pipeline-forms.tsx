@@ -80,7 +80,7 @@ export function AddPipelineForm({ action, teams }: { action: Action; teams: { id
         </p>
       )}
       {state.status === "done" && (
-        <p role="status" className="text-sm font-medium text-green-700 dark:text-green-400">
+        <p role="status" className="text-sm font-medium text-success">
           {state.message}
         </p>
       )}
@@ -100,7 +100,7 @@ export function RevokePipelineButton({ action, id, name }: { action: Action; id:
         title={`Revoke ${name}?`}
         description="Its tokens are refused from the next request on."
         confirmLabel="Revoke"
-        variant="secondary"
+        variant="outline"
         size="sm"
         disabled={pending}
         aria-label={`Revoke ${name}`}

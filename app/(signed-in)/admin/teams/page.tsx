@@ -26,7 +26,11 @@ export default async function AdminTeamsPage() {
                 <h2 className="text-lg font-semibold">
                   {team.name} <code className="text-sm text-muted-foreground">{team.slug}</code>
                 </h2>
-                {team.archivedAt ? <Badge tone="warning">Archived</Badge> : <ArchiveTeamButton action={archiveTeamAction} slug={team.slug} name={team.name} />}
+                {team.archivedAt ? (
+                  <Badge variant="warning">Archived</Badge>
+                ) : (
+                  <ArchiveTeamButton action={archiveTeamAction} slug={team.slug} name={team.name} />
+                )}
               </div>
               {!team.archivedAt && <TeamForm action={updateTeamAction} mode="edit" initial={team} />}
             </Card>

@@ -50,11 +50,11 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
         </div>
         <div className="flex gap-2">
           {actor.teams.length > 0 && (
-            <Button asChild variant="secondary">
+            <Button asChild variant="outline">
               <Link href="/catalog?team=mine">My team&apos;s services</Link>
             </Button>
           )}
-          <Button asChild variant="secondary">
+          <Button asChild variant="outline">
             <Link href="/catalog/import">Import catalog-info.yaml</Link>
           </Button>
           {actsForAnyTeam(actor) && (
@@ -153,7 +153,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
                       {service.displayName}
                     </Link>
                     {service.retiredAt && (
-                      <Badge tone="warning" className="ml-2">
+                      <Badge variant="warning" className="ml-2">
                         Retired
                       </Badge>
                     )}

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
-import { Card, CardTitle } from "@/components/ui/card";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -59,7 +59,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
   return (
     <div className="space-y-6">
       {saved && savedText[saved] && (
-        <p role="status" className="rounded-md border border-green-600 bg-green-50 p-3 font-medium text-green-900 dark:bg-green-950 dark:text-green-100">
+        <p role="status" className="rounded-md border border-success bg-success-muted p-3 font-medium text-success-muted-foreground">
           {savedText[saved]}
         </p>
       )}
@@ -73,17 +73,17 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
             </Link>
             <TierBadge tier={service.tier} />
             <LifecycleBadge lifecycle={service.lifecycle} />
-            {service.retiredAt && <Badge tone="warning">Retired</Badge>}
+            {service.retiredAt && <Badge variant="warning">Retired</Badge>}
           </p>
         </div>
         <div className="flex flex-wrap gap-2">
-          <Button asChild variant="secondary">
+          <Button asChild variant="outline">
             <a href={`/api/v1/services/${service.slug}/catalog-info.yaml`} download>
               Export catalog-info.yaml
             </a>
           </Button>
           {service.deploySpec && !service.retiredAt && (
-            <Button asChild variant="secondary">
+            <Button asChild variant="outline">
               <Link href={`/deployments?service=${service.slug}`}>Deployments</Link>
             </Button>
           )}
@@ -94,7 +94,7 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
                   <Link href={`/catalog/${service.slug}/deploy`}>Deploy</Link>
                 </Button>
               )}
-              <Button asChild variant={service.deploySpec && !service.retiredAt ? "secondary" : "primary"}>
+              <Button asChild variant={service.deploySpec && !service.retiredAt ? "outline" : "default"}>
                 <Link href={`/catalog/${service.slug}/edit`}>Edit</Link>
               </Button>
               <RetireServiceButton action={retireServiceAction} slug={service.slug} name={service.displayName} />
@@ -128,138 +128,162 @@ export default async function ServicePage({ params, searchParams }: { params: Pr
       )}
       <div className="grid grid-cols-[minmax(0,1fr)] gap-4 lg:grid-cols-2">
         <Card>
-          <CardTitle>Overview</CardTitle>
-          {service.description && <p className="mb-3">{service.description}</p>}
-          <dl className="text-sm">
-            <Row label="Language">{service.language ?? "—"}</Row>
-            <Row label="Repository">
-              {service.repositoryUrl ? (
-                <a href={service.repositoryUrl} className="text-primary underline underline-offset-2">
-                  {service.repositoryUrl}
-                </a>
-              ) : (
-                "—"
-              )}
-            </Row>
-            <Row label="App Insights role">{service.appInsightsRoleName}</Row>
-            <Row label="Tags">
-              {service.tags.length
-                ? service.tags.map((tag) => (
-                    <Badge key={tag} className="mr-1">
-                      {tag}
-                    </Badge>
-                  ))
-                : "—"}
-            </Row>
-            {(["runbook", "dashboard", "docs"] as const).map((kind) => (
-              <Row key={kind} label={kind[0]!.toUpperCase() + kind.slice(1)}>
-                {service.links[kind] ? (
-                  <a href={service.links[kind]!} className="text-primary underline underline-offset-2">
-                    {service.links[kind]}
+          <CardHeader>
+            <CardTitle>Overview</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {service.description && <p className="mb-3">{service.description}</p>}
+            <dl className="text-sm">
+              <Row label="Language">{service.language ?? "—"}</Row>
+              <Row label="Repository">
+                {service.repositoryUrl ? (
+                  <a href={service.repositoryUrl} className="text-primary underline underline-offset-2">
+                    {service.repositoryUrl}
                   </a>
                 ) : (
                   "—"
                 )}
               </Row>
-            ))}
-            <Row label="Last changed">
-              <RelativeTime iso={service.updatedAt} />
-            </Row>
-          </dl>
-        </Card>
-        <Card>
-          <CardTitle>Owners</CardTitle>
-          <p className="mb-2 text-sm text-muted-foreground">Members of {service.ownerTeam.name} as seen at their last sign-in.</p>
-          {detail.owners.length === 0 ? (
-            <p className="text-sm">Nobody from {service.ownerTeam.name} has signed in to Wharf yet.</p>
-          ) : (
-            <ul className="text-sm">
-              {detail.owners.map((owner) => (
-                <li key={owner.email}>
-                  {owner.name} <span className="text-muted-foreground">{owner.email}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card>
-          <CardTitle>Uses</CardTitle>
-          {detail.uses.length === 0 && externals.length === 0 ? (
-            <p className="text-sm">No declared dependencies.</p>
-          ) : (
-            <ul className="space-y-1 text-sm" aria-label="Dependencies">
-              {detail.uses.map((used) => (
-                <li key={used.slug}>
-                  <Badge>service</Badge>{" "}
-                  {used.displayName ? (
-                    <Link href={`/catalog/${used.slug}`} className="text-primary underline underline-offset-2">
-                      {used.displayName}
-                    </Link>
+              <Row label="App Insights role">{service.appInsightsRoleName}</Row>
+              <Row label="Tags">
+                {service.tags.length
+                  ? service.tags.map((tag) => (
+                      <Badge key={tag} variant="secondary" className="mr-1">
+                        {tag}
+                      </Badge>
+                    ))
+                  : "—"}
+              </Row>
+              {(["runbook", "dashboard", "docs"] as const).map((kind) => (
+                <Row key={kind} label={kind[0]!.toUpperCase() + kind.slice(1)}>
+                  {service.links[kind] ? (
+                    <a href={service.links[kind]!} className="text-primary underline underline-offset-2">
+                      {service.links[kind]}
+                    </a>
                   ) : (
-                    <span>
-                      {used.slug} <span className="text-muted-foreground">(not in the catalog)</span>
-                    </span>
+                    "—"
                   )}
-                  {used.retired && <Badge tone="warning"> retired</Badge>}
-                </li>
+                </Row>
               ))}
-              {externals.map((external) => (
-                <li key={`${external.kind}:${external.target}`}>
-                  <Badge tone="info">{external.kind}</Badge> {external.target}
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card>
-          <CardTitle>Used by</CardTitle>
-          {detail.usedBy.length === 0 ? (
-            <p className="text-sm">No service in the catalog declares a dependency on this one.</p>
-          ) : (
-            <ul className="space-y-1 text-sm" aria-label="Dependents">
-              {detail.usedBy.map((dependent) => (
-                <li key={dependent.slug}>
-                  <Link href={`/catalog/${dependent.slug}`} className="text-primary underline underline-offset-2">
-                    {dependent.displayName}
-                  </Link>{" "}
-                  <span className="text-muted-foreground">({dependent.ownerTeam})</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </Card>
-        <Card>
-          <CardTitle>Deploy spec</CardTitle>
-          {service.deploySpec ? (
-            <dl className="text-sm">
-              <Row label="Image">
-                <code>{service.deploySpec.imageRepository}</code>
-              </Row>
-              <Row label="Port">{service.deploySpec.port}</Row>
-              <Row label="Replicas">{service.deploySpec.replicas}</Row>
-              <Row label="CPU">
-                {service.deploySpec.cpuRequest} requested, {service.deploySpec.cpuLimit} limit
-              </Row>
-              <Row label="Memory">
-                {service.deploySpec.memoryRequest} requested, {service.deploySpec.memoryLimit} limit
-              </Row>
-              <Row label="Probes">
-                readiness <code>{service.deploySpec.readinessPath}</code>, liveness <code>{service.deploySpec.livenessPath}</code>
+              <Row label="Last changed">
+                <RelativeTime iso={service.updatedAt} />
               </Row>
             </dl>
-          ) : (
-            <p className="text-sm">No deploy spec: Wharf does not deploy this service.{detail.canEdit ? " Add one under Edit." : ""}</p>
-          )}
+          </CardContent>
         </Card>
         <Card>
-          <CardTitle>History</CardTitle>
-          <ol className="space-y-1 text-sm">
-            {history.map((event) => (
-              <li key={event.id}>
-                <RelativeTime iso={event.at} /> · {event.actorName} · <code>{event.action}</code>
-              </li>
-            ))}
-          </ol>
+          <CardHeader>
+            <CardTitle>Owners</CardTitle>
+            <CardDescription>Members of {service.ownerTeam.name} as seen at their last sign-in.</CardDescription>
+          </CardHeader>
+          <CardContent>
+            {detail.owners.length === 0 ? (
+              <p className="text-sm">Nobody from {service.ownerTeam.name} has signed in to Wharf yet.</p>
+            ) : (
+              <ul className="text-sm">
+                {detail.owners.map((owner) => (
+                  <li key={owner.email}>
+                    {owner.name} <span className="text-muted-foreground">{owner.email}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Uses</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {detail.uses.length === 0 && externals.length === 0 ? (
+              <p className="text-sm">No declared dependencies.</p>
+            ) : (
+              <ul className="space-y-1 text-sm" aria-label="Dependencies">
+                {detail.uses.map((used) => (
+                  <li key={used.slug}>
+                    <Badge variant="secondary">service</Badge>{" "}
+                    {used.displayName ? (
+                      <Link href={`/catalog/${used.slug}`} className="text-primary underline underline-offset-2">
+                        {used.displayName}
+                      </Link>
+                    ) : (
+                      <span>
+                        {used.slug} <span className="text-muted-foreground">(not in the catalog)</span>
+                      </span>
+                    )}
+                    {used.retired && <Badge variant="warning"> retired</Badge>}
+                  </li>
+                ))}
+                {externals.map((external) => (
+                  <li key={`${external.kind}:${external.target}`}>
+                    <Badge variant="info">{external.kind}</Badge> {external.target}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Used by</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {detail.usedBy.length === 0 ? (
+              <p className="text-sm">No service in the catalog declares a dependency on this one.</p>
+            ) : (
+              <ul className="space-y-1 text-sm" aria-label="Dependents">
+                {detail.usedBy.map((dependent) => (
+                  <li key={dependent.slug}>
+                    <Link href={`/catalog/${dependent.slug}`} className="text-primary underline underline-offset-2">
+                      {dependent.displayName}
+                    </Link>{" "}
+                    <span className="text-muted-foreground">({dependent.ownerTeam})</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>Deploy spec</CardTitle>
+          </CardHeader>
+          <CardContent>
+            {service.deploySpec ? (
+              <dl className="text-sm">
+                <Row label="Image">
+                  <code>{service.deploySpec.imageRepository}</code>
+                </Row>
+                <Row label="Port">{service.deploySpec.port}</Row>
+                <Row label="Replicas">{service.deploySpec.replicas}</Row>
+                <Row label="CPU">
+                  {service.deploySpec.cpuRequest} requested, {service.deploySpec.cpuLimit} limit
+                </Row>
+                <Row label="Memory">
+                  {service.deploySpec.memoryRequest} requested, {service.deploySpec.memoryLimit} limit
+                </Row>
+                <Row label="Probes">
+                  readiness <code>{service.deploySpec.readinessPath}</code>, liveness <code>{service.deploySpec.livenessPath}</code>
+                </Row>
+              </dl>
+            ) : (
+              <p className="text-sm">No deploy spec: Wharf does not deploy this service.{detail.canEdit ? " Add one under Edit." : ""}</p>
+            )}
+          </CardContent>
+        </Card>
+        <Card>
+          <CardHeader>
+            <CardTitle>History</CardTitle>
+          </CardHeader>
+          <CardContent>
+            <ol className="space-y-1 text-sm">
+              {history.map((event) => (
+                <li key={event.id}>
+                  <RelativeTime iso={event.at} /> · {event.actorName} · <code>{event.action}</code>
+                </li>
+              ))}
+            </ol>
+          </CardContent>
         </Card>
       </div>
     </div>

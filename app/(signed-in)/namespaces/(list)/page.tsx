@@ -64,7 +64,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
       </div>
 
       {justSent && (
-        <p role="status" className="rounded-md border border-green-600 p-3 text-sm">
+        <p role="status" className="rounded-md border border-success p-3 text-sm">
           Your request was sent. A platform admin decides; you get a notification (the bell, top right) as soon as they do.
         </p>
       )}
@@ -181,7 +181,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
                   <Cell>{fullest(namespace)}</Cell>
                   <Cell>
                     {namespace.drift.length ? (
-                      <span className="text-amber-700 dark:text-amber-400">
+                      <span className="text-warning">
                         {namespace.drift.length} difference{namespace.drift.length > 1 ? "s" : ""}
                       </span>
                     ) : namespace.checkedAt ? (

@@ -45,7 +45,7 @@ export default async function TeamsPage() {
                   {team.costCenter ? ` · cost center ${team.costCenter}` : ""}
                 </p>
                 {mine.has(team.id) && (
-                  <Badge tone="success" className="mt-2">
+                  <Badge variant="success" className="mt-2">
                     Your team
                   </Badge>
                 )}

@@ -1,5 +1,5 @@
 import { notFound } from "next/navigation";
-import { Card, CardTitle } from "@/components/ui/card";
+import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { requirePermission } from "@/lib/auth/current-actor";
@@ -27,7 +27,7 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
           Slug <code>{team.slug}</code>
           {team.costCenter ? ` · cost center ${team.costCenter}` : ""}
           {team.archivedAt && (
-            <Badge tone="warning" className="ml-2">
+            <Badge variant="warning" className="ml-2">
               Archived
             </Badge>
           )}
@@ -35,8 +35,10 @@ export default async function TeamPage({ params }: { params: Promise<{ slug: str
       </div>
       {cost && <TeamBudgetCard figures={cost} />}
       <Card>
-        <CardTitle>Members</CardTitle>
-        <p className="mb-3 text-sm text-muted-foreground">People in this team&apos;s Entra groups, as seen when they last signed in to Wharf.</p>
+        <CardHeader>
+          <CardTitle>Members</CardTitle>
+          <CardDescription>People in this team&apos;s Entra groups, as seen when they last signed in to Wharf.</CardDescription>
+        </CardHeader>
         {members.length === 0 ? (
           <p>Nobody from these groups has signed in to Wharf yet.</p>
         ) : (

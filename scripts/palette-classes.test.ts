@@ -1,0 +1,66 @@
+// Colours come from the theme's tokens (issue 18 item 9, decision 0063):
+// `text-success`, `bg-warning-muted`, `border-destructive`, never a palette
+// class such as `text-green-700` or `bg-white`, which reads the same in light
+// and dark and so breaks one of them. The few files that may use the palette
+// are listed with their reason; a new one fails here.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const palette = "red|orange|amber|yellow|lime|green|emerald|teal|cyan|sky|blue|indigo|violet|purple|fuchsia|pink|rose|slate|gray|zinc|neutral|stone";
+const utilities = "bg|text|border(?:-[trblxyse])?|ring|ring-offset|outline|fill|stroke|from|via|to|divide|decoration|accent|caret|shadow|placeholder";
+/** A Tailwind colour utility with a palette colour: `text-red-700`, `dark:bg-zinc-950`, `border-t-amber-400/50`, `bg-black/60`, `text-white`. */
+const paletteClass = new RegExp(`(?<![\\w-])(?:${utilities})-(?:(?:${palette})-\\d{2,3}|white|black)(?:\\/\\d+)?(?![\\w-])`, "g");
+
+const allowed: Record<string, string> = {
+  "components/boards/kiosk.tsx": "the wall screen is black whatever the theme, read across a room: bright shades on black, not the page's tokens",
+  "components/boards/kiosk-tiles.tsx": "the wall screen's tiles, on the same fixed black as kiosk.tsx",
+  "components/boards/pair-screen.tsx": "the wall screen's pairing code, on the same fixed black as kiosk.tsx",
+  "components/boards/board-editor.tsx": "the editor's grid previews the tiles as the wall screen shows them, on its black",
+  "components/ui/alert-dialog.tsx": "the scrim behind a dialog dims the page with black in both themes (shadcn/ui's overlay)",
+};
+
+const skipped = /(^|\/)(node_modules|generated|__fixtures__)(\/|$)|\.test\.tsx?$/;
+
+function productFiles(): { path: string; text: string }[] {
+  const files: { path: string; text: string }[] = [];
+  const walk = (folder: string): void => {
+    for (const entry of readdirSync(folder, { withFileTypes: true })) {
+      const path = join(folder, entry.name);
+      if (skipped.test(path)) continue;
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(tsx?|css)$/.test(entry.name)) files.push({ path, text: readFileSync(path, "utf8") });
+    }
+  };
+  ["app", "components", "lib"].forEach(walk);
+  return files;
+}
+
+describe("colours from the theme's tokens", () => {
+  const files = productFiles();
+
+  it("recognises palette classes and leaves the tokens alone", () => {
+    const found = (text: string) => text.match(paletteClass) ?? [];
+    expect(found('className="text-red-700 dark:bg-zinc-950 border-t-amber-400/50 bg-black/60 text-white"')).toEqual([
+      "text-red-700",
+      "bg-zinc-950",
+      "border-t-amber-400/50",
+      "bg-black/60",
+      "text-white",
+    ]);
+    expect(found('className="text-success bg-warning-muted border-destructive/40 text-primary-foreground bg-muted"')).toEqual([]);
+  });
+
+  it("finds no palette class in app/, components/ or lib/ outside the allow list", () => {
+    expect(files.length).toBeGreaterThan(200);
+    const offenders = files.flatMap(({ path, text }) =>
+      allowed[path] ? [] : text.split("\n").flatMap((line, index) => (line.match(paletteClass) ?? []).map((name) => `${path}:${index + 1} ${name}`)),
+    );
+    expect(offenders, "use a theme token (app/globals.css, decision 0063) or list the file with its reason").toEqual([]);
+  });
+
+  it("lists only files that still use the palette", () => {
+    const using = new Set(files.filter(({ text }) => text.match(paletteClass) !== null).map(({ path }) => path));
+    expect(Object.keys(allowed).filter((path) => !using.has(path))).toEqual([]);
+  });
+});
