@@ -54,9 +54,11 @@ export function CostTrendChart({
   return (
     <figure className="space-y-2">
       <p className="sr-only">{summary}</p>
+      {/* Hidden from screen readers (the summary above says it in words), so nothing in it may take focus: Recharts' keyboard
+          layer (accessibilityLayer) would make the chart a tab stop inside aria-hidden, which axe reports. */}
       <div className="h-72 text-muted-foreground" aria-hidden>
         <ResponsiveContainer width="100%" height="100%">
-          <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 8 }}>
+          <BarChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 8 }} accessibilityLayer={false}>
             <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
             <XAxis
               dataKey="day"

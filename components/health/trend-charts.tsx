@@ -39,10 +39,12 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
         </span>
       </figcaption>
       <p className="sr-only">{summary(points, spec)}</p>
+      {/* Hidden from screen readers (the summary above says it in words), so nothing in it may take focus: Recharts' keyboard
+          layer (accessibilityLayer) would make the chart a tab stop inside aria-hidden, which axe reports. */}
       <div className="h-36 text-muted-foreground" aria-hidden>
         {hasData ? (
           <ResponsiveContainer width="100%" height="100%">
-            <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }}>
+            <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -12 }} accessibilityLayer={false}>
               <CartesianGrid stroke="currentColor" strokeOpacity={0.15} vertical={false} />
               <XAxis
                 dataKey="at"
