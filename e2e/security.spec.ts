@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { request as httpRequest } from "node:http";
 import { expect, test, type APIResponse, type Page } from "@playwright/test";
 import { signInAs } from "./fixtures";
+import { postUntilAnswered } from "./raw-http";
 
 // Issue 19: security headers on every response, server actions refused
 // without Wharf's Origin, the return address after sign-in kept on Wharf.
@@ -139,54 +139,13 @@ test("a 10 MB JSON body is answered 413, not 400", async ({ page }) => {
   expect((await response.json()).error.code).toBe("payload_too_large");
 });
 
-interface RawAnswer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  /** Bytes of the request body written when the answer came. */
-  sent: number;
-}
-
-/**
- * POSTs a JSON body through a raw socket, writing 64 KB at a time until the
- * answer arrives (or `total` bytes are written): with `declared`, the
- * Content-Length says 10 MB; without, the body is chunked.
- */
-function postUntilAnswered(url: string, cookie: string, options: { declared: boolean; total: number }): Promise<RawAnswer> {
-  const target = new URL(url);
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const headers: Record<string, string> = { cookie, origin: target.origin, "content-type": "application/json" };
-    if (options.declared) headers["content-length"] = String(10 * 1024 * 1024);
-    // A connection of its own (agent: false): the previous request's body was left unfinished on its connection.
-    const request = httpRequest({ host: target.hostname, port: target.port, path: target.pathname, method: "POST", headers, agent: false }, (response) => {
-      answered = true;
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      response.on("end", () => resolve({ status: response.statusCode!, headers: response.headers, body, sent }));
-    });
-    request.on("error", (error) => (answered ? undefined : reject(error)));
-    const chunk = Buffer.alloc(64 * 1024, " ");
-    const write = () => {
-      while (!answered && sent < options.total) {
-        sent += chunk.byteLength;
-        if (!request.write(chunk)) return void request.once("drain", write);
-      }
-      if (!answered) request.end();
-    };
-    request.write('{"slug":');
-    write();
-  });
-}
-
 test("an oversized API body is refused before it is read: a declared one at once, a streamed one at the limit", async ({ page }) => {
   await signInAs(page, "admin");
   const cookie = (await page.context().cookies()).map(({ name, value }) => `${name}=${value}`).join("; ");
   const url = new URL("/api/v1/teams", page.url()).toString();
 
   // Only 2 MB of the declared 10 MB are ever sent: an answer must not wait for the rest.
-  const declared = await postUntilAnswered(url, cookie, { declared: true, total: 2 * 1024 * 1024 });
+  const declared = await postUntilAnswered(url, { cookie, declared: true, total: 2 * 1024 * 1024 });
   expect(declared.status, declared.body).toBe(413);
   expect(JSON.parse(declared.body).error).toMatchObject({ code: "payload_too_large", message: expect.stringContaining("larger than 1 MB") });
   // proxy.ts does not see these requests; withAuth gives the answer the same headers.
@@ -197,7 +156,7 @@ test("an oversized API body is refused before it is read: a declared one at once
   });
 
   // A chunked body that would go on for 200 MB is answered long before its end.
-  const streamed = await postUntilAnswered(url, cookie, { declared: false, total: 200 * 1024 * 1024 });
+  const streamed = await postUntilAnswered(url, { cookie, declared: false, total: 200 * 1024 * 1024 });
   expect(streamed.status, streamed.body).toBe(413);
   expect(streamed.sent).toBeLessThan(200 * 1024 * 1024);
   expect(JSON.parse(streamed.body).error.code).toBe("payload_too_large");

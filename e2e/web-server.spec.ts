@@ -3,11 +3,10 @@
 // answered requests of its own (decision 0060), so the first request a client
 // sends the moment the port accepts gets a real answer, not a wait behind the
 // loading of every route (issue 15: 18–81 s under load, then all at once).
-import { spawn } from "node:child_process";
 import { connect } from "node:net";
-import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort } from "../lib/net/free-port";
+import { startLoneWebServer } from "./raw-http";
 
 /** Whether something accepts a TCP connection on `port` now. */
 function accepts(port: number): Promise<boolean> {
@@ -25,38 +24,17 @@ test("the web server opens its port only once its routes are loaded and answer",
   test.setTimeout(240_000);
   const port = await freePort();
   // Azure mode with made-up settings: the server needs no sandbox, and no database to answer its probe and sign-in page.
-  const server = spawn(process.execPath, ["--import", "tsx", join("scripts", "web-server.ts")], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "production",
-      PORT: String(port),
-      WHARF_MODE: "azure",
-      WHARF_WORKER: "off",
-      LOG_LEVEL: "warn",
-      AZURE_TENANT_ID: "11111111-2222-4333-8444-555555555555",
-      AZURE_CLIENT_ID: "66666666-7777-4888-8999-000000000000",
-      AZURE_CLIENT_SECRET: "not-a-secret",
-      AZURE_SUBSCRIPTION_IDS: "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee",
-      WHARF_ALLOWED_REGISTRIES: "contoso.azurecr.io",
-      WHARF_SESSION_SECRET: "x".repeat(48),
-      WHARF_PUBLIC_URL: `http://localhost:${port}`,
-      DATABASE_URL: "postgresql://wharf:wharf@localhost:1/wharf",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  server.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  server.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const { process: server, output } = startLoneWebServer({ port, logLevel: "warn", databaseUrl: "postgresql://wharf:wharf@localhost:1/wharf" });
   try {
     for (const deadline = Date.now() + 200_000; ; await new Promise((done) => setTimeout(done, 20))) {
-      expect(server.exitCode, `the web server ended; it said:\n${output}`).toBeNull();
-      expect(Date.now() < deadline, `the web server never accepted a connection; it said:\n${output}`).toBe(true);
+      expect(server.exitCode, `the web server ended; it said:\n${output()}`).toBeNull();
+      expect(Date.now() < deadline, `the web server never accepted a connection; it said:\n${output()}`).toBe(true);
       if (await accepts(port)) break;
     }
     // The moment the port first accepts, the first request gets a real answer: the server wrote, before it listened, that
     // every route is loaded and that it answered its own requests (the line is in the pipe already; reading it may lag).
     const first = fetch(`http://localhost:${port}/api/healthz`);
-    await expect.poll(() => output).toMatch(/loaded [1-9]\d* routes, answered \/api\/healthz 200, \/sign-in 200; listening now\n[^]*listening on port/);
+    await expect.poll(output).toMatch(/loaded [1-9]\d* routes, answered \/api\/healthz 200, \/sign-in 200; listening now\n[^]*listening on port/);
     expect((await first).status).toBe(200);
     const probe = await fetch(`http://localhost:${port}/api/healthz`);
     expect(probe.status).toBe(200);
