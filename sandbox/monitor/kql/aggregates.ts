@@ -16,7 +16,15 @@ export interface Accumulator {
   result(): unknown;
 }
 
-export type AccumulatorFactory = () => Accumulator;
+export interface AccumulatorFactory {
+  (): Accumulator;
+  /** Its accumulators keep a row they were given (arg_max, arg_min, any), so rows must not be reused buffers. */
+  keepsRows?: boolean;
+}
+
+function keepingRows(factory: () => Accumulator): AccumulatorFactory {
+  return Object.assign(factory, { keepsRows: true });
+}
 
 const always: Compiled = () => true;
 
@@ -262,19 +270,48 @@ function nearestRank(values: number[], weights: number[] | null, percent: number
   const n = values.length;
   if (n === 0) return null;
   if (n === 1) return values[0]!;
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Stable, so equal values keep their order of arrival, as before.
-  order.sort((a, b) => values[a]! - values[b]!);
+  const order = sortedOrder(values);
   let total = 0;
   for (let i = 0; i < n; i++) total += weights ? weights[i]! : 1;
   const target = (Math.min(Math.max(percent, 0), 100) / 100) * total;
   let cumulative = 0;
-  for (const i of order) {
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
     cumulative += weights ? weights[i]! : 1;
     if (cumulative >= target && cumulative > 0) return values[i]!;
   }
   return values[order[n - 1]!]!;
+}
+
+/** Up to this many values are ordered by insertion into a reused buffer: most groups (a role's minute) hold a dozen. */
+const smallSort = 64;
+let scratch = new Int32Array(smallSort);
+
+/**
+ * The positions of `values` from the smallest value up, equal values in
+ * their order of arrival (a stable sort): for a small group in a buffer
+ * reused for every group (valid until the next call), else a new array.
+ */
+function sortedOrder(values: readonly number[]): ArrayLike<number> {
+  const n = values.length;
+  if (n > smallSort) {
+    const order = new Array<number>(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    return order.sort((a, b) => values[a]! - values[b]!);
+  }
+  if (scratch.length < n) scratch = new Int32Array(n);
+  const order = scratch;
+  for (let i = 0; i < n; i++) {
+    const value = values[i]!;
+    let j = i;
+    // Only past strictly greater values: an equal one that came first stays first.
+    while (j > 0 && values[order[j - 1]!]! > value) {
+      order[j] = order[j - 1]!;
+      j--;
+    }
+    order[j] = i;
+  }
+  return order;
 }
 
 /** The column compilers for the arguments after the first of arg_max/arg_min/any, expanding `*` by the parser's tuple. */
@@ -292,7 +329,7 @@ function extraColumns(args: Node[], scope: Scope, tupleColumns: readonly string[
 function argExtremeOf(args: Node[], scope: Scope, tupleColumns: readonly string[] | undefined, better: (c: number) => boolean): AccumulatorFactory {
   const value = compileScalar(args[0]!, scope);
   const columns = extraColumns(args, scope, tupleColumns ?? [], 1);
-  return () => {
+  return keepingRows(() => {
     let best: unknown = null;
     let bestRow: Row | null = null;
     return {
@@ -309,13 +346,13 @@ function argExtremeOf(args: Node[], scope: Scope, tupleColumns: readonly string[
         return [best, ...columns.map((c) => (row ? c(row) : null))];
       },
     };
-  };
+  });
 }
 
 function anyOf(args: Node[], scope: Scope, tupleColumns: readonly string[] | undefined): AccumulatorFactory {
   const columns = extraColumns(args, scope, tupleColumns ?? [], 0);
   const single = !tupleColumns;
-  return () => {
+  return keepingRows(() => {
     let first: Row | null = null;
     return {
       add(row) {
@@ -327,5 +364,5 @@ function anyOf(args: Node[], scope: Scope, tupleColumns: readonly string[] | und
         return single ? values[0] : values;
       },
     };
-  };
+  });
 }

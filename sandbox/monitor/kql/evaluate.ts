@@ -40,6 +40,8 @@ class QueryEvaluator {
   private readonly end: number;
   /** Source columns whose values the query can use or show; the others are left null. */
   private readonly needed: Set<string>;
+  /** How often each name other than a column's is referenced in the query. */
+  private readonly uses: ReadonlyMap<string, number>;
   private readonly context: OperatorContext;
 
   constructor(
@@ -50,7 +52,9 @@ class QueryEvaluator {
     this.now = options.now.getTime();
     this.start = options.range.start.getTime();
     this.end = options.range.end.getTime();
-    this.needed = neededColumns(root);
+    const { needed, uses } = analyze(root);
+    this.needed = needed;
+    this.uses = uses;
     this.context = {
       evaluate: (node) => this.tabular(node),
       scope: (columns) => this.scope(columns),
@@ -101,6 +105,11 @@ class QueryEvaluator {
         // at each use (the source gives the same rows every time) rather than
         // kept, which for `let req = AppRequests | where …` used twice is a
         // million rows held at once.
+        this.lets.set(name, { kind: "table", table: () => this.tabular(expression) });
+        return;
+      }
+      if ((this.uses.get(name) ?? 0) <= 1) {
+        // Used once: evaluated there, as if written out, its rows passed on rather than kept for a second use that never comes.
         this.lets.set(name, { kind: "table", table: () => this.tabular(expression) });
         return;
       }
@@ -188,7 +197,8 @@ class QueryEvaluator {
     // Only the columns the query can use or show: a row of 6 values instead of
     // 42 is most of the scan's cost on 250k rows.
     const columns = sourceColumns(name, this.needed);
-    return { columns, rows: this.source.columns ? this.scanColumns(name, columns, range) : this.scan(name, columns, range) };
+    if (!this.source.columns) return { columns, rows: this.scan(name, columns, range) };
+    return { columns, rows: this.scanColumns(name, columns, range), each: (sink) => this.eachColumns(name, columns, range, sink) };
   }
 
   /** The source's column batches as rows: no object per source row, only the evaluator's array. */
@@ -213,6 +223,30 @@ class QueryEvaluator {
           row[i] = fromSource(values[i]![r], types[i]!);
         }
         yield row;
+      }
+    }
+  }
+
+  /** The same rows as `scanColumns`, handed to `sink` in one array filled again for each row (Table.each). */
+  private eachColumns(name: AppInsightsTableName, columns: KqlColumn[], range: KqlTimeRange, sink: (row: Row) => void): void {
+    const names = columns.map((c) => c.name);
+    const types = columns.map((c) => c.type);
+    const time = names.indexOf("TimeGenerated");
+    const read = columns.flatMap((_, i) => (i !== time ? [i] : []));
+    const { start, end } = this;
+    const row = new Array<unknown>(columns.length);
+    for (const batch of this.source.columns!(name, range, names)) {
+      const values = batch.values;
+      const times = values[time]!;
+      for (let r = 0; r < batch.length; r++) {
+        const t = fromSource(times[r], "datetime");
+        if (typeof t !== "number" || t < start || t > end) continue;
+        row[time] = t;
+        for (let k = 0; k < read.length; k++) {
+          const i = read[k]!;
+          row[i] = fromSource(values[i]![r], types[i]!);
+        }
+        sink(row);
       }
     }
   }
@@ -341,12 +375,19 @@ const minOf = (a: number | undefined, b: number | undefined) => (a === undefined
  * shows an unnamed source column), or all of them when it uses `*`.
  */
 function neededColumns(root: Node): Set<string> {
+  return analyze(root).needed;
+}
+
+/** `neededColumns`, and how often each name that is not a column's (a let, a table) is referenced, in one walk. */
+function analyze(root: Node): { needed: Set<string>; uses: Map<string, number> } {
   const names = new Set<string>();
+  const uses = new Map<string, number>();
   let star = false;
   (root as unknown as { WalkNodes(action: (node: Node) => void): void }).WalkNodes((node) => {
     const kind = kindOf(node);
     if (kind === "StarExpression") star = true;
     else if (kind === "NameReference" && symbolKind(node) === "ColumnSymbol") names.add(simpleName(node));
+    else if (kind === "NameReference") uses.set(simpleName(node), (uses.get(simpleName(node)) ?? 0) + 1);
     else if (kind === "ExpressionStatement") {
       for (const column of columnsOf(requiredChild(node, "Expression").ResultType) ?? []) {
         names.add(column.name);
@@ -356,5 +397,5 @@ function neededColumns(root: Node): Set<string> {
     }
   });
   if (star) for (const columns of Object.values(appInsightsTables)) for (const c of columns) names.add(c.name);
-  return names;
+  return { needed: names, uses };
 }

@@ -91,7 +91,20 @@ function refuseParameters(op: Node, allowed: readonly string[]): Map<string, str
 function filter(op: Node, input: Table, context: OperatorContext): Table {
   refuseParameters(op, []);
   const condition = compileScalar(requiredChild(op, "Condition"), context.scope(input.columns));
-  return { columns: input.columns, rows: filtered(input.rows, condition) };
+  const each = input.each;
+  return {
+    columns: input.columns,
+    rows: filtered(input.rows, condition),
+    // A condition reads the row and keeps nothing of it: a reused buffer passes through as it is.
+    ...(each
+      ? {
+          each: (sink: (row: Row) => void) =>
+            each((row) => {
+              if (condition(row) === true) sink(row);
+            }),
+        }
+      : {}),
+  };
 }
 
 function* filtered(rows: Iterable<Row>, condition: Compiled): Generator<Row> {
@@ -239,7 +252,7 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
     groups.push(group);
     return group;
   };
-  for (const row of input.rows) {
+  const add = (row: Row): void => {
     let group: Group | undefined;
     if (last < 0) group = groups[0] ?? newGroup();
     else {
@@ -258,7 +271,10 @@ function summarize(op: Node, input: Table, context: OperatorContext): Table {
     }
     const accumulators = group.accumulators;
     for (let i = 0; i < accumulators.length; i++) accumulators[i]!.add(row);
-  }
+  };
+  // Aggregates that keep values, never the row itself (all but arg_max, arg_min and any), read a reused buffer as well as fresh rows.
+  if (input.each && !factories.some((f) => f.keepsRows)) input.each(add);
+  else for (const row of input.rows) add(row);
   const rows: Row[] = [];
   const emit = (keys: unknown[], results: unknown[]) => {
     const out: unknown[] = keys.slice();
@@ -498,17 +514,21 @@ function union(op: Node, input: Table | null, context: OperatorContext): Table {
   const tables = [...(input ? [input] : []), ...elements(child(op, "Expressions")).map((e) => context.evaluate(e))];
   const matches = (table: Table, column: KqlColumn) => table.columns.findIndex((c) => c.name === column.name || `${c.name}_${c.type}` === column.name);
   const columns = resultColumns(op).filter((column) => tables.some((table) => matches(table, column) >= 0));
-  const rows: Row[] = [];
-  for (const table of tables) {
-    const sources = columns.map((column) => {
+  const parts = tables.map((table) => ({
+    rows: table.rows,
+    sources: columns.map((column) => {
       let index = table.columns.findIndex((c) => c.name === column.name);
       if (index < 0) {
         // An outer union names clashing columns Name_type.
         index = table.columns.findIndex((c) => `${c.name}_${c.type}` === column.name);
       }
       return index;
-    });
-    for (const row of table.rows) rows.push(sources.map((i) => (i < 0 ? null : row[i])));
-  }
-  return { columns, rows };
+    }),
+  }));
+  // Passed on as a stream, table after table, like where and extend: the next operator's rows, not a copy of them all, are what is kept.
+  return { columns, rows: unioned(parts) };
+}
+
+function* unioned(parts: readonly { rows: Iterable<Row>; sources: number[] }[]): Generator<Row> {
+  for (const { rows, sources } of parts) for (const row of rows) yield sources.map((i) => (i < 0 ? null : row[i]));
 }

@@ -8,7 +8,8 @@
 import { describe, expect, it } from "vitest";
 import type { AppInsightsTableName } from "../app-insights-schema";
 import { kqlSourceColumns, runKql } from "./evaluate";
-import { fixtureTables, fixtures, lastHour, now } from "./test-fixtures";
+import { healthQuery } from "@/lib/health/queries";
+import { fixtureTables, fixtures, lastHour, now, sourceOf } from "./test-fixtures";
 import type { KqlColumnBatch, KqlQueryOptions, KqlRow, KqlTableSource, KqlTimeRange } from "./types";
 
 interface Asked {
@@ -142,5 +143,73 @@ describe("a leading where on TimeGenerated, pushed down to the source", () => {
     expect(plain[0]!.rows.length).toBeGreaterThan(2);
     // Read once per use, each time over the pushed-down range.
     expect(asked.map((a) => a.start)).toEqual([now.getTime() - 55 * minute, now.getTime() - 55 * minute]);
+  });
+});
+
+describe("summarize fed one reused row (Table.each) against the general path", () => {
+  // Enough rows that a role's window holds more than the 64 values sorted in place, a minute a handful, with ties.
+  const roles = ["web", "api", 'we"ird|role'];
+  const requests: KqlRow[] = [];
+  for (let i = 0; i < 600; i++) {
+    requests.push({
+      TimeGenerated: new Date(now.getTime() - 59 * minute + i * 5_900),
+      AppRoleName: roles[i % 3],
+      _ResourceId: `/subscriptions/s/resourcegroups/g/providers/microsoft.insights/components/${i % 2 ? "dev" : "prod"}`,
+      Name: `GET /${i % 4}`,
+      OperationId: `o${i}`,
+      Success: i % 7 !== 0,
+      DurationMs: [12.5, 40, 40, 300, 1_250, 7][i % 6]! + (i % 11),
+      ItemCount: 1 + (i % 5),
+    });
+  }
+  const availability: KqlRow[] = roles.flatMap((role, r) =>
+    Array.from({ length: 12 }, (_, i) => ({
+      TimeGenerated: new Date(now.getTime() - (i * 5 + r) * minute),
+      AppRoleName: "",
+      Name: role,
+      Success: (i + r) % 4 !== 0,
+      DurationMs: 100 + i,
+      ItemCount: 1,
+    })),
+  );
+  const tables = { AppRequests: requests, AppAvailabilityResults: availability };
+  const plain = sourceOf(tables);
+  const columnar: KqlTableSource = {
+    rows: plain.rows,
+    *columns(table, range, columns) {
+      const rows = [...plain.rows(table, range)];
+      for (let i = 0; i < rows.length; i += 50) {
+        const batch = rows.slice(i, i + 50);
+        yield { length: batch.length, values: columns.map((name) => batch.map((row) => row[name])) };
+      }
+    },
+  };
+  const queries = [
+    healthQuery({ roles, windowMinutes: 60 }).text,
+    healthQuery({ roles: ["api"], windowMinutes: 20 }).text,
+    "AppRequests | summarize P = percentiles(DurationMs, 5, 50, 95, 100), W = percentilesw(DurationMs, ItemCount, 1, 50, 99) by AppRoleName",
+    "AppRequests | where Success | where DurationMs > 20 | summarize dcount(Name), make_set(Name), make_list(DurationMs, 5), avg(DurationMs) by AppRoleName",
+    // Aggregates that keep a row: read from fresh rows, not the reused one.
+    "AppRequests | summarize arg_max(DurationMs, Name, OperationId), arg_min(TimeGenerated, *) by AppRoleName",
+    "AppRequests | where ItemCount > 2 | summarize any(OperationId, Name), count() by AppRoleName, bin(TimeGenerated, 10m)",
+    "AppRequests | summarize Slowest = arg_max(DurationMs, OperationId), Requests = sum(ItemCount), P = percentile(DurationMs, 90) by Minute = bin(TimeGenerated, 1m)",
+  ];
+  it.each(queries)("gives the same tables: %s", (query) => {
+    const general = runKql(query, plain, lastHour);
+    const fast = runKql(query, columnar, lastHour);
+    expect(fast).toEqual(general);
+    expect(general[0]!.rows.length).toBeGreaterThan(0);
+  });
+
+  it("the reused row is not what arg_max keeps: each group's own row", () => {
+    const [table] = runKql("AppRequests | summarize arg_max(DurationMs, OperationId) by AppRoleName | order by AppRoleName asc", columnar, lastHour);
+    const expected = roles
+      .map((role) => {
+        const mine = requests.filter((r) => r.AppRoleName === role);
+        const best = mine.reduce((a, b) => ((b.DurationMs as number) > (a.DurationMs as number) ? b : a));
+        return [role, best.DurationMs, best.OperationId];
+      })
+      .sort((a, b) => (String(a[0]) < String(b[0]) ? -1 : 1));
+    expect(table!.rows).toEqual(expected);
   });
 });

@@ -17,6 +17,14 @@ export type Row = unknown[];
 export interface Table {
   columns: KqlColumn[];
   rows: Iterable<Row>;
+  /**
+   * Optional: hands the same rows in the same order to `sink`, one call each,
+   * but one array may be reused for every row (a source scan fills one
+   * buffer), for a consumer that keeps nothing of a row once `sink` returns
+   * (`summarize` with aggregates that keep values, not rows): no array and no
+   * iterator step made per source row.
+   */
+  each?: (sink: (row: Row) => void) => void;
 }
 
 export function materialize(rows: Iterable<Row>): Row[] {

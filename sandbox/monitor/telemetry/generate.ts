@@ -169,6 +169,24 @@ class BucketBuilder {
     columns?: ReadonlyMap<AppInsightsTableName, readonly string[]>,
   ) {
     for (const [table, names] of columns ?? []) this.columnar[table] = { columns: names, length: 0, values: names.map(() => []) };
+    this.ids = [...wanted].some((table) => this.keeps(table, "OperationId") || this.keeps(table, "Id") || this.keeps(table, "ParentId"));
+  }
+
+  /** Whether any kept row holds an operation or span id: if not, ids are drawn but never written out as text. */
+  private readonly ids: boolean;
+
+  /** Whether rows of `table` are kept with `column`. */
+  private keeps(table: AppInsightsTableName, column: string): boolean {
+    if (!this.wanted.has(table)) return false;
+    const columnar = this.columnar[table];
+    return !columnar || columnar.columns.includes(column);
+  }
+
+  /** An operation or span id: `random.hex(bytes)`, or the same draws and "" when no kept row shows one. */
+  id(bytes: number): string {
+    if (this.ids) return this.random.hex(bytes);
+    for (let i = 0; i < bytes; i += 4) this.random.next();
+    return "";
   }
 
   /**
@@ -248,7 +266,7 @@ class BucketBuilder {
     const operation = chosen ?? pickOperation(profile, this.random);
     const durationMs = duration(this.random, condition.medianMs, condition.sigma);
     const resultCode = success ? (operation.method === "POST" ? "201" : "200") : condition.cause === "down" || condition.cause === "unready" ? "503" : "500";
-    const id = this.random.hex(8);
+    const id = this.id(8);
     const instance = this.instanceOf(workload, condition);
     const span: Span = { workload, at, operationId, instance };
     const name = nameOf(operation);
@@ -261,7 +279,7 @@ class BucketBuilder {
         ParentId: parentId,
         Id: id,
         Name: name,
-        Url: `http://${workload.service}.${workload.namespace}${operation.path.replace("{id}", String(itemId))}`,
+        Url: this.keeps("AppRequests", "Url") ? `http://${workload.service}.${workload.namespace}${operation.path.replace("{id}", String(itemId))}` : null,
         Success: success,
         ResultCode: resultCode,
         DurationMs: durationMs,
@@ -277,7 +295,7 @@ class BucketBuilder {
       else this.externalCall(span, id, name, weight, declaredCall(this.context, workload.roleName, dependency));
     }
     for (const call of profile.undeclared)
-      if (this.random.next() < Math.min(1, call.perRequest * 4)) this.externalCall(span, id, name, weight, { ...call, perRequest: 0.25 });
+      if (this.random.next() < Math.min(1, call.perRequest * 4)) this.externalCall(span, id, name, weight, undeclared(call));
     return { success, resultCode, durationMs };
   }
 
@@ -320,7 +338,7 @@ class BucketBuilder {
     visited: ReadonlySet<string>,
     failure = 1,
   ): void {
-    const id = this.random.hex(8);
+    const id = this.id(8);
     const calleeProfile = profileOf(this.context, callee.roleName);
     const drawn = this.random.next() >= failure;
     const calleeSuccess = success ?? drawn;
@@ -435,6 +453,15 @@ class BucketBuilder {
   }
 }
 
+const undeclaredCalls = new WeakMap<ExternalCall, ExternalCall>();
+
+/** An undeclared call as one of a request's calls (a quarter per request), one object per call rather than one per row. */
+function undeclared(call: ExternalCall): ExternalCall {
+  let made = undeclaredCalls.get(call);
+  if (made === undefined) undeclaredCalls.set(call, (made = { ...call, perRequest: 0.25 }));
+  return made;
+}
+
 const operationNames = new WeakMap<object, string>();
 
 /** `GET /api/items`, one string per operation rather than one per row (the rows a bucket cache keeps share it). */
@@ -500,7 +527,7 @@ export function generateBucketColumns(
 /** A column of numbers only as a Float64Array (8 bytes a value, nothing for the collector to trace), any other at its exact length. */
 function compact(values: unknown[]): ArrayLike<unknown> {
   for (const value of values) if (typeof value !== "number") return values.slice();
-  return Float64Array.from(values as number[]);
+  return new Float64Array(values as number[]);
 }
 
 const bucketSeed = (context: GenerationContext, start: number, lengthMs: number) => `${context.seed}|bucket|${context.workspace.name}|${start}|${lengthMs}`;
@@ -524,7 +551,7 @@ function walkBucket(context: GenerationContext, start: number, lengthMs: number,
         [split(failures, failureRows + (failures > 100 ? 1 : 0), random), false],
       ] as const) {
         for (const weight of weights) {
-          builder.request(workload, start + random.int(lengthMs), weight, success, random.hex(16), "", operation, 0, noRoles);
+          builder.request(workload, start + random.int(lengthMs), weight, success, builder.id(16), "", operation, 0, noRoles);
         }
       }
     }
