@@ -20,6 +20,8 @@ async function signInWithBell(page: Page, key: "payments" | "orders"): Promise<v
 }
 
 test("the bell follows the change feed: no timer in a quiet window, a rejection reaches the requester's bell alone without a reload", async ({ browser }) => {
+  // Three sign-ins and a quiet window of 10 s: longer than the default on a loaded machine.
+  test.setTimeout(240_000);
   const contexts = await Promise.all([browser.newContext(), browser.newContext(), browser.newContext()]);
   try {
     const [requester, bystander, admin] = await Promise.all(contexts.map((context) => context.newPage()));
@@ -37,7 +39,7 @@ test("the bell follows the change feed: no timer in a quiet window, a rejection 
     expect(bystanderFetches.count).toBe(0);
 
     // The requester files a namespace request (admins are notified, the approvals inbox changes: not the bells here).
-    const name = `bell-e2e${Date.now().toString(36)}`;
+    const name = `payments-bell${Date.now().toString(36)}`;
     const { teams } = await api<{ teams: { id: string; slug: string }[] }>(requester!, "GET", "/api/v1/teams");
     const { clusters } = await api<{ clusters: { id: string; name: string }[] }>(requester!, "GET", "/api/v1/clusters");
     const filed = await api<{ id: string }>(requester!, "POST", "/api/v1/namespace-requests", {
