@@ -46,8 +46,11 @@ async function deploy(page: Page, service: string, namespaceId: string, tag: str
   );
 }
 
-/** The map's red (lib/appmap/map-marks.ts `edgeColours.failing`), as the browser computes it. */
-const failingRed = "rgb(220, 38, 38)";
+/**
+ * A failing edge's red on the wall screen (lib/appmap/map-marks.ts `edgeColours.failing`, `--edge-failing`: the dark theme's
+ * `--destructive` in app/globals.css, the screen's root being `dark`), as the browser computes it.
+ */
+const failingRed = "rgb(248, 113, 113)";
 const failingNow = /^Crash Caller calls Crash Callee: .*failing now \([\d.]+ % of \d+ calls in the last 2 minutes failed\)/;
 
 const deploySpec = (name: string) => ({

@@ -3,6 +3,11 @@
 // class such as `text-green-700` or `bg-white`, which reads the same in light
 // and dark and so breaks one of them. The few files that may use the palette
 // are listed with their reason; a new one fails here.
+//
+// The same for literal colours in code (`"#2563eb"`, `rgb(56 189 248)`,
+// `hsl(…)`): charts (Recharts), the map's edges and SVG marks take the
+// theme's tokens as `var(--chart-1)`, `var(--destructive)` strings, so they
+// follow light and dark; only app/globals.css defines colours.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -18,6 +23,15 @@ const allowed: Record<string, string> = {
   "components/boards/pair-screen.tsx": "the wall screen's pairing code, on the same fixed black as kiosk.tsx",
   "components/boards/board-editor.tsx": "the editor's grid previews the tiles as the wall screen shows them, on its black",
   "components/ui/alert-dialog.tsx": "the scrim behind a dialog dims the page with black in both themes (shadcn/ui's overlay)",
+};
+
+/** A literal colour in TypeScript: a hex colour in a string or CSS text, or a CSS colour function. */
+const literalColour = /(?<=["'`:(\s,])#(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{3,4})(?![\w-])|(?<![\w-])(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/gi;
+
+const allowedLiterals: Record<string, string> = {
+  "app/display/[board]/connect/route.ts":
+    "a bare HTML page for a wall screen's browser, served without the stylesheet (no tokens to read), black like the kiosk",
+  "app/display/[board]/manifest.webmanifest/route.ts": "a web app manifest's background_color and theme_color are colours, not CSS: no var() there",
 };
 
 const skipped = /(^|\/)(node_modules|generated|__fixtures__)(\/|$)|\.test\.tsx?$/;
@@ -57,6 +71,31 @@ describe("colours from the theme's tokens", () => {
       allowed[path] ? [] : text.split("\n").flatMap((line, index) => (line.match(paletteClass) ?? []).map((name) => `${path}:${index + 1} ${name}`)),
     );
     expect(offenders, "use a theme token (app/globals.css, decision 0063) or list the file with its reason").toEqual([]);
+  });
+
+  it("recognises literal colours and leaves tokens, anchors and ids alone", () => {
+    const found = (text: string) => text.match(literalColour) ?? [];
+    expect(found(`stroke="#d97706" fill='#fff' {color: "#2563ebcc"} rgb(56 189 248 / 0.8) rgba(0,0,0,.5) hsl(210 40% 50%) oklch(0.7 0.1 200)`)).toEqual([
+      "#d97706",
+      "#fff",
+      "#2563ebcc",
+      "rgb(",
+      "rgba(",
+      "hsl(",
+      "oklch(",
+    ]);
+    expect(found('stroke="var(--chart-1)" href={`/approvals#${id}`} link: "/namespaces#add" "#deadbeef-1" currentColor')).toEqual([]);
+  });
+
+  it("finds no literal colour in app/, components/ or lib/ code outside the allow list (charts and SVG use var(--token))", () => {
+    const offenders = files
+      .filter(({ path }) => /\.tsx?$/.test(path) && !allowedLiterals[path])
+      .flatMap(({ path, text }) =>
+        text.split("\n").flatMap((line, index) => (line.match(literalColour) ?? []).map((found) => `${path}:${index + 1} ${found}`)),
+      );
+    expect(offenders, "use a theme token as var(--…) (app/globals.css, decision 0063) or list the file with its reason").toEqual([]);
+    const using = new Set(files.filter(({ text }) => text.match(literalColour) !== null).map(({ path }) => path));
+    expect(Object.keys(allowedLiterals).filter((path) => !using.has(path))).toEqual([]);
   });
 
   it("lists only files that still use the palette", () => {

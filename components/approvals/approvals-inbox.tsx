@@ -17,7 +17,7 @@ import { DecisionControls } from "@/components/approvals/decision-controls";
 import { callApi } from "@/lib/api/client-fetch";
 import type { ApprovalsInbox as Inbox, DeploymentApproval, NamespaceApproval } from "@/lib/approvals/list-approvals";
 
-export const approvalsKey = [...shellQueryKey, "approvals"];
+export const approvalsKey = [...shellQueryKey, "approvals", "inbox"];
 
 export function ApprovalsInbox({ initial }: { initial: Inbox }) {
   const client = useQueryClient();

@@ -117,9 +117,9 @@ function ServiceHealth({ data }: { data: ServiceHealthData }) {
  */
 function ServiceTrend({ trend }: { trend: ServiceTrendPoint[] }) {
   const series = [
-    { label: "failed %, 24 h", values: trend.map((point) => point.failureRatePct), floor: 1, stroke: "rgb(248 113 113)" },
-    { label: "p95 ms, 24 h", values: trend.map((point) => point.p95DurationMs), floor: 100, stroke: "rgb(56 189 248)" },
-    { label: "ready, 24 h", values: trend.map((point) => point.readyReplicas), floor: 1, stroke: "rgb(52 211 153)" },
+    { label: "failed %, 24 h", values: trend.map((point) => point.failureRatePct), floor: 1, stroke: "var(--destructive)" },
+    { label: "p95 ms, 24 h", values: trend.map((point) => point.p95DurationMs), floor: 100, stroke: "var(--info)" },
+    { label: "ready, 24 h", values: trend.map((point) => point.readyReplicas), floor: 1, stroke: "var(--success)" },
   ].filter((line) => line.values.some((value) => value !== null));
   if (series.length === 0) return null;
   return (
@@ -160,7 +160,7 @@ function Sparkline({ label, values, floor, stroke }: { label: string; values: (n
         role="img"
         aria-label={`${label}: a line from 0 to ${formatNumber(top)}`}
       >
-        <line x1="0" x2="100" y1="19" y2="19" stroke="rgb(63 63 70)" strokeWidth="1" vectorEffect="non-scaling-stroke" />
+        <line x1="0" x2="100" y1="19" y2="19" stroke="var(--border)" strokeWidth="1" vectorEffect="non-scaling-stroke" />
         {runs.map((points, index) =>
           points.includes(" ") ? (
             <polyline key={index} fill="none" stroke={stroke} strokeWidth="2" vectorEffect="non-scaling-stroke" points={points} />
@@ -415,11 +415,11 @@ function KqlSvg({ plot, chart }: { plot: Extract<ReturnType<typeof plotKqlResult
   const x = (index: number) => (plot.xIsTime && width > 0 ? ((points[index]!.at - first) / width) * 100 : ((index + 0.5) / points.length) * 100);
   return (
     <svg className="min-h-0 w-full flex-1" viewBox="0 0 100 50" preserveAspectRatio="none" role="img" aria-label={`${plot.y} by ${plot.x}`}>
-      <line x1="0" x2="100" y1={y(0)} y2={y(0)} stroke="rgb(63 63 70)" strokeWidth="0.3" vectorEffect="non-scaling-stroke" />
+      <line x1="0" x2="100" y1={y(0)} y2={y(0)} stroke="var(--border)" strokeWidth="0.3" vectorEffect="non-scaling-stroke" />
       {chart === "line" ? (
         <polyline
           fill="none"
-          stroke="rgb(56 189 248)"
+          stroke="var(--info)"
           strokeWidth="2"
           vectorEffect="non-scaling-stroke"
           points={points.map((point, index) => `${x(index).toFixed(2)},${y(point.value).toFixed(2)}`).join(" ")}
@@ -434,7 +434,8 @@ function KqlSvg({ plot, chart }: { plot: Extract<ReturnType<typeof plotKqlResult
               width={barWidth}
               y={Math.min(y(point.value), y(0))}
               height={Math.abs(y(0) - y(point.value))}
-              fill="rgb(56 189 248 / 0.8)"
+              fill="var(--info)"
+              fillOpacity={0.8}
             />
           );
         })

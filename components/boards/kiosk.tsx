@@ -241,7 +241,9 @@ export function Kiosk({ slug, sandbox }: { slug: string; sandbox: boolean }) {
 function Screen({ children }: { children: React.ReactNode }) {
   // Over everything (the root layout's sandbox marker too), at any resolution: type from 24 px at 720p, 31 px at 1080p, 61 px at 4K.
   return (
-    <div className="fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">{children}</div>
+    <div className="dark fixed inset-0 z-50 cursor-none overflow-hidden bg-black text-[clamp(24px,1.6vw,96px)] leading-tight text-white select-none">
+      {children}
+    </div>
   );
 }
 

@@ -13,8 +13,9 @@ export interface TrendSeries {
   dailyMinor: number[];
 }
 
-const palette = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2"];
-const greys = ["#64748b", "#94a3b8", "#cbd5e1", "#475569"];
+// The theme's chart tokens (app/globals.css): light or dark with the page, never a literal colour.
+const palette = [1, 2, 3, 4, 5, 6].map((n) => `var(--chart-${n})`);
+const greys = [1, 2, 3, 4].map((n) => `var(--chart-other-${n})`);
 const shown = palette.length;
 
 export function CostTrendChart({

@@ -1,6 +1,7 @@
 "use client";
 // A namespace's last 24 hours: requests per minute, failure rate and p95 in 5-minute points,
-// with the tier's thresholds drawn as dashed lines (recharts, decision 0021).
+// with the tier's thresholds drawn as dashed lines (recharts, decision 0021). Colours are the
+// theme's tokens as `var(--…)` (app/globals.css): the series' chart colours, the thresholds warning and destructive.
 // Each chart has a text summary for screen readers; gaps stay gaps.
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { TrendPoint } from "@/lib/health/trend-view";
@@ -67,8 +68,8 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
                 formatter={(value) => [`${number(Number(value))}${spec.unit}`, spec.title]}
                 contentStyle={{ background: "var(--card)", border: "1px solid var(--border)", color: "var(--foreground)", fontSize: 12 }}
               />
-              {spec.thresholds && <ReferenceLine y={spec.thresholds.degraded} stroke="#d97706" strokeDasharray="4 4" ifOverflow="extendDomain" />}
-              {spec.thresholds && <ReferenceLine y={spec.thresholds.unhealthy} stroke="#dc2626" strokeDasharray="4 4" ifOverflow="extendDomain" />}
+              {spec.thresholds && <ReferenceLine y={spec.thresholds.degraded} stroke="var(--warning)" strokeDasharray="4 4" ifOverflow="extendDomain" />}
+              {spec.thresholds && <ReferenceLine y={spec.thresholds.unhealthy} stroke="var(--destructive)" strokeDasharray="4 4" ifOverflow="extendDomain" />}
               <Line type="monotone" dataKey={spec.key} stroke={spec.color} strokeWidth={2} dot={false} connectNulls={false} isAnimationActive={false} />
             </LineChart>
           </ResponsiveContainer>
@@ -83,12 +84,15 @@ function TrendChart({ points, spec }: { points: TrendPoint[]; spec: ChartSpec })
 export function TrendCharts({ points, thresholds }: { points: TrendPoint[]; thresholds: { failureRatePct: ThresholdPair; p95DurationMs: ThresholdPair } }) {
   return (
     <div className="grid gap-4 md:grid-cols-3">
-      <TrendChart points={points} spec={{ key: "requestsPerMinute", title: "Requests per minute", unit: "", color: "#3b82f6" }} />
+      <TrendChart points={points} spec={{ key: "requestsPerMinute", title: "Requests per minute", unit: "", color: "var(--chart-1)" }} />
       <TrendChart
         points={points}
-        spec={{ key: "failureRatePct", title: "Failure rate", unit: " %", color: "#e11d48", thresholds: thresholds.failureRatePct }}
+        spec={{ key: "failureRatePct", title: "Failure rate", unit: " %", color: "var(--chart-2)", thresholds: thresholds.failureRatePct }}
       />
-      <TrendChart points={points} spec={{ key: "p95DurationMs", title: "p95 duration", unit: " ms", color: "#8b5cf6", thresholds: thresholds.p95DurationMs }} />
+      <TrendChart
+        points={points}
+        spec={{ key: "p95DurationMs", title: "p95 duration", unit: " ms", color: "var(--chart-5)", thresholds: thresholds.p95DurationMs }}
+      />
     </div>
   );
 }

@@ -6,7 +6,7 @@ import { useQuery } from "@tanstack/react-query";
 import { callApi } from "@/lib/api/client-fetch";
 import { shellQueryKey } from "@/components/shell/use-change-feed";
 
-export const approvalsCountKey = [...shellQueryKey, "approvals-count"];
+export const approvalsCountKey = [...shellQueryKey, "approvals", "count"];
 
 export function ApprovalsBadge({ initial }: { initial: number | null }) {
   const query = useQuery({

@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Bell } from "lucide-react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as DropdownMenu from "@radix-ui/react-dropdown-menu";
@@ -9,8 +9,27 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { useHydrated } from "@/components/ui/hydrated-fieldset";
 import { shellQueryKey, useChangeFeed } from "@/components/shell/use-change-feed";
 import type { NotificationView } from "@/lib/notifications/list-notifications";
+import type { Change } from "@/lib/changes/publish-change";
 
 type Notifications = { unread: number; items: NotificationView[] };
+
+const notificationsKey = [...shellQueryKey, "notifications"];
+/** The approvals count and inbox (components/shell/approvals-badge.tsx, components/approvals/approvals-inbox.tsx). */
+const approvalsKeys = [...shellQueryKey, "approvals"];
+
+/** A notice about the person's notifications refetches the bell alone; one about approvals inboxes, the approvals queries alone. */
+function shellKeyOf(change: Change): readonly unknown[] {
+  return change.kind === "notification" ? notificationsKey : approvalsKeys;
+}
+
+/**
+ * The bell's timer: a slow check that keeps it right if a notice was missed while the stream was up, sooner while
+ * the stream is down (it reopens with backoff and refetches when it is back).
+ */
+const pollWhileLiveMs = 5 * 60_000;
+const pollWhileDownMs = 60_000;
+/** The first fetch waits for the stream (so nothing falls between the two), but no longer than this. */
+const waitForStreamMs = 3_000;
 
 /** Decisions and results reach the person who asked within seconds, wherever they are in Wharf. */
 export function NotificationsMenu() {
@@ -18,17 +37,24 @@ export function NotificationsMenu() {
   const [open, setOpen] = useState(false);
   // A click before hydration would open nothing; wait, as Button does.
   const hydrated = useHydrated();
-  // A notice per new notification refetches at once; polling is the fallback, quick only while the stream is down.
+  // A notice per new notification (the person's own topic; the server maps notifications:me to it) refetches at once,
+  // and every reconnect of the stream refetches; the timer is only the fallback.
   // The shell's one stream also carries approvals:inbox, for the inbox's count and page (queries under "shell").
-  const live = useChangeFeed(["notifications:me", "approvals:inbox"], shellQueryKey);
+  const live = useChangeFeed(["notifications:me", "approvals:inbox"], shellQueryKey, shellKeyOf);
+  const [waited, setWaited] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setWaited(true), waitForStreamMs);
+    return () => clearTimeout(timer);
+  }, []);
   const query = useQuery({
-    queryKey: [...shellQueryKey, "notifications"],
+    queryKey: notificationsKey,
     queryFn: () => callApi<Notifications>("/api/v1/notifications"),
-    refetchInterval: live ? 60_000 : 5_000,
+    enabled: live || waited,
+    refetchInterval: live ? pollWhileLiveMs : pollWhileDownMs,
   });
   const markRead = useMutation({
     mutationFn: () => callApi("/api/v1/notifications", { method: "POST" }),
-    onSuccess: () => client.invalidateQueries({ queryKey: [...shellQueryKey, "notifications"] }),
+    onSuccess: () => client.invalidateQueries({ queryKey: notificationsKey }),
   });
   const unread = query.data?.unread ?? 0;
   return (

@@ -41,6 +41,14 @@ const pairs = ["primary", "destructive", "success", "warning", "info", "destruct
 
 const themes = { light: block(":root"), dark: block(".dark") };
 
+/**
+ * Marks in charts and on the map (app/globals.css: series, edges, the health charts' threshold lines), not text: WCAG
+ * 1.4.11 asks 3:1 against what they are drawn on. The greys for what a cost chart sets apart (`--chart-other-*`) are
+ * exempt: they recede on purpose, and the legend and the text summary name every group.
+ */
+const marks = ["chart-1", "chart-2", "chart-3", "chart-4", "chart-5", "chart-6", "edge-none", "edge-ok", "edge-elevated", "edge-failing"];
+const chartTokens = [...marks, "chart-other-1", "chart-other-2", "chart-other-3", "chart-other-4"];
+
 describe("theme colour tokens", () => {
   it("defines every token the @theme block exposes in both themes", () => {
     const exposed = [...block("@theme").entries()].filter(([name]) => name.startsWith("color-")).map(([, value]) => /^var\(--([\w-]+)\)$/.exec(value)?.[1]);
@@ -54,7 +62,19 @@ describe("theme colour tokens", () => {
   });
 
   for (const [name, tokens] of Object.entries(themes)) {
-    const colour = (token: string): string => tokens.get(token) ?? `missing --${token}`;
+    const colour = (token: string): string => {
+      const value = tokens.get(token) ?? `missing --${token}`;
+      const alias = /^var\(--([\w-]+)\)$/.exec(value)?.[1];
+      return alias ? colour(alias) : value;
+    };
+    it(`defines every chart token in the ${name} theme, and keeps chart marks at 3:1 or more on its surfaces`, () => {
+      expect(chartTokens.filter((token) => !tokens.has(token))).toEqual([]);
+      const low = marks.flatMap((mark) =>
+        surfaces.map((surface) => ({ mark, surface, ratio: contrast(colour(mark), colour(surface)) })).filter(({ ratio }) => ratio < 3),
+      );
+      expect(low).toEqual([]);
+    });
+
     it(`keeps text on the ${name} theme's surfaces at 4.5:1 or more`, () => {
       const low = textOnSurfaces.flatMap((text) =>
         surfaces.map((surface) => ({ text, surface, ratio: contrast(colour(text), colour(surface)) })).filter(({ ratio }) => ratio < 4.5),

@@ -714,7 +714,8 @@ export function openApiDocument(serverUrl: string) {
             "after each health poll. A deployment topic gets a `view` event with {topic, view}, the fields of GET /api/v1/deployments/{id} that move " +
             "(id, status, inFlight, reason, message, counts, pods, events, needsApproval, approvedBy, approvedAt, queuedAt, cancelledBy, rejection, " +
             "startedAt, finishedAt, updatedAt, durationSeconds), on every change; other topics get a `change` event naming what changed, to fetch " +
-            "through the API. The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
+            "through the API. A `ready` event follows once every topic is subscribed: fetch (or refetch) then, and no change after it is missed. " +
+            "The server closes a stream after 10 minutes; reconnect (EventSource does) and fetch once to catch up.",
           operationId: "streamChanges",
           parameters: [{ name: "topic", in: "query", required: true, schema: { type: "array", items: { type: "string" } }, style: "form", explode: true }],
           responses: { 200: { description: "text/event-stream", content: { "text/event-stream": { schema: { type: "string" } } } }, ...errors(400, 401) },

@@ -10,8 +10,16 @@ import type { HealthState } from "@/lib/health/types";
 /** An edge's figures the marks read (a map's edge, a team-collapsed edge, a board tile's summary of one). */
 export type EdgeFigures = Pick<MapEdge, "calls" | "failurePct" | "recent"> & Partial<Pick<MapEdge, "declaration" | "stale">>;
 
-/** Stroke and text colour of an edge by its level: readable on the light and dark themes and on a wall screen's black. */
-export const edgeColours: Record<EdgeFailureLevel, string> = { none: "#64748b", ok: "#16a34a", elevated: "#d97706", failing: "#dc2626" };
+/**
+ * Stroke and text colour of an edge by its level: the theme's tokens (app/globals.css `--edge-*`, the status colours), so
+ * readable on the light and dark themes and, the wall screen's root being `dark`, on its black.
+ */
+export const edgeColours: Record<EdgeFailureLevel, string> = {
+  none: "var(--edge-none)",
+  ok: "var(--edge-ok)",
+  elevated: "var(--edge-elevated)",
+  failing: "var(--edge-failing)",
+};
 
 /** Icon and word of a node's health: never colour alone. */
 export const healthMarks: Record<HealthState, { icon: string; word: string }> = {

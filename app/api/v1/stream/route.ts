@@ -23,8 +23,10 @@ const streamLifetimeMs = 10 * 60_000;
  * events, approval, times; the fields of GET /api/v1/deployments/{id} that
  * change) each time it changes. For other
  * topics a `change` event says only what changed and the page fetches it
- * through the API. A comment every 20 s keeps proxies from closing an idle
- * stream.
+ * through the API. A `ready` event follows once every topic is subscribed:
+ * nothing that changes after it is missed, so a page fetches (or refetches
+ * what it fetched earlier) then, not before. A comment every 20 s keeps
+ * proxies from closing an idle stream.
  */
 export const GET = withAuth(async (request, { actor }) => {
   const topics = request.nextUrl.searchParams.getAll("topic");
@@ -50,6 +52,7 @@ export const GET = withAuth(async (request, { actor }) => {
       for (const id of deploymentIds) {
         channel.onClose(await liveDeployments().subscribe(id, (view) => channel.send("view", { topic: `deployment:${id}`, view })));
       }
+      channel.send("ready", {});
     },
   });
 });
