@@ -1,6 +1,8 @@
 // Microsoft's parser on a KQL tile's query: what is refused when a board is saved, with the parser's message, and how the row cap is appended.
 import { afterAll, describe, expect, it } from "vitest";
+import { appInsightsTables } from "@/sandbox/monitor/app-insights-schema";
 import { cappedKqlQuery, checkKqlQuery, kqlThreadRunning, stopKqlThread } from "./kql-query";
+import { teamKqlTables } from "./kql-team-scope";
 
 afterAll(() => stopKqlThread());
 
@@ -104,6 +106,13 @@ describe("checkKqlQuery on a team's board (decision 0067)", () => {
 });
 
 describe("cappedKqlQuery for a team's tile", () => {
+  it("knows the App tables with the columns the sandbox serves (Azure Monitor's table reference)", () => {
+    const sandbox = Object.fromEntries(
+      Object.entries(appInsightsTables).map(([name, columns]) => [name, `(${columns.map((column) => `${column.name}:${column.type}`).join(", ")})`]),
+    );
+    expect(teamKqlTables).toEqual(sandbox);
+  });
+
   it("shadows each table the query reads with a view of the team's roles, then restricts the query to those views", async () => {
     const query = await cappedKqlQuery('AppRequests | where AppRoleName != "" | join (AppExceptions) on OperationId', 10, ["web", 'we"ird\\']);
     const roles = 'dynamic(["we\\"ird\\\\", "web"])';

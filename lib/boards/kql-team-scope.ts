@@ -11,7 +11,7 @@
 //   statement (Kusto's row-level security for middle tiers) leaves the query
 //   only those views.
 // The columns are those of Azure Monitor's table reference, the same list the
-// sandbox serves (kql-tiles.test.ts checks they agree).
+// sandbox serves (kql-query.test.ts checks they agree).
 import { kqlStringList } from "@/lib/health/queries";
 
 const common =

@@ -91,11 +91,14 @@ const crossResource = {
 function escaping(node) {
   switch (typeName(node)) {
     case "WildcardedName":
-      return `"${node.ToString(2)}" (a wildcard table reference) reads every matching table of the workspace; name the tables, such as union AppRequests, AppDependencies.`;
+      return (
+        `"${node.ToString(2)}" (a wildcard table reference) reads every matching table of the workspace; ` +
+        "name the tables, such as union AppRequests, AppDependencies."
+      );
     case "SearchOperator":
       return 'search reads every table of the workspace; start from a table and filter it, such as AppRequests | where Name has "checkout".';
     case "FindOperator":
-      return 'find reads every table of the workspace; start from a table and filter it, such as AppExceptions | where OuterMessage has "timeout".';
+      return "find reads every table of the workspace; start from a table and filter it, " + 'such as AppExceptions | where OuterMessage has "timeout".';
     case "ExternalDataExpression":
       return "externaldata reads from outside the workspace; a team's tile reads its own telemetry only.";
     case "EvaluateOperator":
@@ -105,7 +108,10 @@ function escaping(node) {
     case "FunctionCallExpression": {
       const name = node.Name?.ToString(2);
       if (name && Object.hasOwn(crossResource, name))
-        return `${crossResource[name]} reads another workspace, application or table by name at run time; write the table's name, such as AppRequests, which reads the team's own rows.`;
+        return (
+          `${crossResource[name]} reads another workspace, application or table by name at run time; ` +
+          "write the table's name, such as AppRequests, which reads the team's own rows."
+        );
       return null;
     }
     default:
@@ -164,12 +170,16 @@ function teamCheck(query, tables) {
     if (declared && Object.hasOwn(tables, declared))
       return {
         ok: false,
-        message: `${teamNote(tables)}: "let ${declared} = …" takes the table's own name, which the team's view of it has; name it otherwise, such as let requests = ${declared} | where ….`,
+        message:
+          `${teamNote(tables)}: "let ${declared} = …" takes the table's own name, which the team's view of it has; ` +
+          `name it otherwise, such as let requests = ${declared} | where ….`,
       };
     if (kind !== "LetStatement" && kind !== "ExpressionStatement")
       return {
         ok: false,
-        message: `${teamNote(tables)}: "${statement.ToString(2).split(/\s/)[0]}" statements are not allowed there; keep let statements and one tabular expression.`,
+        message:
+          `${teamNote(tables)}: "${statement.ToString(2).split(/\s/)[0]}" statements are not allowed there; ` +
+          "keep let statements and one tabular expression.",
       };
   }
   const found = firstEscaping(code.Syntax);
