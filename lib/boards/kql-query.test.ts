@@ -50,6 +50,8 @@ describe("checkKqlQuery on a team's board (decision 0067)", () => {
     ["let failed = AppRequests | where Success == false;\nfailed | join kind=leftouter (AppDependencies) on OperationId", ["AppDependencies", "AppRequests"]],
     ["union AppExceptions, AppAvailabilityResults | summarize count() by AppRoleName", ["AppAvailabilityResults", "AppExceptions"]],
     ["AppRequests | where AppRoleName in ((AppExceptions | distinct AppRoleName))", ["AppExceptions", "AppRequests"]],
+    ["['AppRequests'] | as T | partition by AppRoleName (take 1) | count", ["AppRequests"]],
+    ["let f = () { AppExceptions };\nf() | count", ["AppExceptions"]],
     ["let one = view () { AppRequests | take 1 };\none", ["AppRequests"]],
     ['print x = "no table"', []],
   ])("accepts %j, reading %j", async (query, tables) => {
@@ -81,6 +83,12 @@ describe("checkKqlQuery on a team's board (decision 0067)", () => {
     // A table outside the App tables, a workspace's stored function: every name must resolve.
     ["ContainerLogV2 | take 5", "by name: The name 'ContainerLogV2' does not refer to any known table, tabular variable or function. (at line 1, column 1)"],
     ["AppRequests | join (Heartbeat) on Computer", "The name 'Heartbeat' does not refer to any known table"],
+    // A fuzzy union only warns about a table it does not know: refused all the same.
+    [
+      "union isfuzzy=true AppRequests, ContainerLog | count",
+      'by name: "ContainerLog" is none of them, nor one of their columns, a let or a function (at line 1, column 33)',
+    ],
+    ["union isfuzzy=true AppRequests, (ContainerLog | take 1) | count", '"ContainerLog" is none of them'],
     ["AppRequests | extend n = toscalar(AzureDiagnostics | count)", "The name 'AzureDiagnostics' does not refer to any known table"],
     ["MyStoredFunction() | take 5", "The name 'MyStoredFunction' does not refer to any known function."],
     ["AppRequests | where NoSuchColumn == 1", "The name 'NoSuchColumn' does not refer to any known column, table, variable or function."],

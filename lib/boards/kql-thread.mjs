@@ -139,6 +139,16 @@ function tableNames(node, names) {
   return names;
 }
 
+function firstUnresolved(node) {
+  if (typeName(node) === "NameReference" && !node.ReferencedSymbol) return node;
+  for (let index = 0; index < node.ChildCount; index++) {
+    const child = node.GetChild(index);
+    const inner = child && firstUnresolved(child);
+    if (inner) return inner;
+  }
+  return null;
+}
+
 let teamGlobals;
 
 function teamState(tables) {
@@ -190,6 +200,15 @@ function teamCheck(query, tables) {
     if (diagnostic.Severity === "Error")
       return { ok: false, message: `${teamNote(tables)}, by name: ${diagnostic.Message} (at ${lineAndColumn(query, diagnostic.Start)})` };
   }
+  // An unknown name the parser only warns about (a table in `union isfuzzy=true …`) is refused too: it may be any table.
+  const unresolved = firstUnresolved(code.Syntax);
+  if (unresolved)
+    return {
+      ok: false,
+      message:
+        `${teamNote(tables)}, by name: "${unresolved.ToString(2)}" is none of them, nor one of their columns, a let or a function ` +
+        `(at ${lineAndColumn(query, unresolved.TextStart)}); name only those tables.`,
+    };
   return { ok: true, end: syntax.end, tables: [...tableNames(code.Syntax, new Set())].sort() };
 }
 
