@@ -74,6 +74,8 @@ describe("checkKqlQuery on a team's board (decision 0067)", () => {
     ['table("AppRequests") | count', "table() reads another workspace, application or table by name at run time"],
     ['let t = "ContainerLog"; table(t) | count', "table() reads"],
     ['external_table("x") | count', "external_table() reads"],
+    ['graph("g") | graph-match (a)-[e]->(b) project a', "graph() reads"],
+    ['stored_query_result("x")', "stored_query_result() reads"],
     ['externaldata (x: string) [@"https://example.com/x.csv"]', "externaldata reads from outside the workspace"],
     ["AppRequests | evaluate bag_unpack(Properties)", "evaluate runs a plugin"],
     ["AppRequests | take 1 | macro-expand g as X (X)", "macro-expand reads an entity group"],

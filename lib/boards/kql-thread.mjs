@@ -75,7 +75,7 @@ function syntaxCheck(query) {
   return { ok: true, end: last.TextStart + last.Width };
 }
 
-// The functions that name another workspace, application, resource, cluster, database or table at run time.
+// The functions that name another workspace, application, resource, cluster, database, table, graph or stored result at run time.
 const crossResource = {
   workspace: "workspace()",
   app: "app()",
@@ -85,6 +85,8 @@ const crossResource = {
   table: "table()",
   external_table: "external_table()",
   materialized_view: "materialized_view()",
+  graph: "graph()",
+  stored_query_result: "stored_query_result()",
 };
 
 /** A construct that reads beyond the App tables a team's tile may read, and what to write instead; or null. */
