@@ -287,7 +287,9 @@ function TileOptions({
             />
             <p className="text-xs text-muted-foreground">
               Checked with Microsoft&apos;s parser when saved. Wharf runs it every 5 minutes over the chosen span and keeps at most 500 rows; a line or bar
-              chart draws the first datetime (or text) column against the first numeric one.
+              chart draws the first datetime (or text) column against the first numeric one. On a team&apos;s board it reads only the rows of the team&apos;s
+              services in AppRequests, AppDependencies, AppAvailabilityResults and AppExceptions; union *, search, find, workspace(), table() and other tables
+              are refused.
             </p>
           </div>
           <div className="space-y-1">

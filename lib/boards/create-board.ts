@@ -17,7 +17,7 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
     await recordAuditEvent(prisma, { actor, action: "board.create", resourceType: "board", resourceId: data.slug, outcome: "denied" });
     throw forbidden("board:manage");
   }
-  await checkKqlTiles(data.tiles);
+  await checkKqlTiles(data.tiles, { team: Boolean(data.teamId) });
   return prisma.$transaction(async (tx) => {
     if (data.teamId) {
       const team = await tx.team.findUnique({ where: { id: data.teamId }, select: { archivedAt: true } });
@@ -27,7 +27,7 @@ export async function createBoard({ actor, input }: { actor: Actor; input: unkno
         });
     }
     await claimDisplaySlug(tx, data.slug);
-    await checkTileReferences(tx, actor, data.tiles);
+    await checkTileReferences(tx, actor, data.tiles, [], data.teamId ?? null);
     const board = await tx.board.create({
       data: { slug: data.slug, name: data.name, teamId: data.teamId, tiles: data.tiles, createdByName: actor.name },
       include: boardInclude,

@@ -28,6 +28,7 @@ let admin: UserActor;
 const boardIds: string[] = [];
 const namespace = `kql-${suffix}`;
 const role = `kql-app-${suffix}`;
+const otherRole = `kql-other-${suffix}`;
 let kube: Awaited<ReturnType<typeof clusterKubeConfig>>;
 
 const kql = (id: string, query: string, extra: Record<string, unknown> = {}) => ({ kind: "kql", id, x: 0, y: 0, w: 6, h: 4, workspace, query, ...extra });
@@ -59,6 +60,27 @@ beforeAll(async () => {
     revision: 1,
   });
   await applyObject(kube, deployment as never);
+  // A second workload in the same workspace: another role, whose rows a team's tile must not see unless the team owns it.
+  const other = renderDeployment({
+    service: { slug: otherRole, appInsightsRoleName: otherRole, dependencies: [] },
+    deploySpec: {
+      imageRepository: "contoso.azurecr.io/kql/other",
+      port: 8080,
+      replicas: 1,
+      cpuRequest: "100m",
+      cpuLimit: "200m",
+      memoryRequest: "64Mi",
+      memoryLimit: "128Mi",
+      readinessPath: "/ready",
+      livenessPath: "/healthz",
+    },
+    team: { slug: "kql" },
+    namespace: { name: namespace },
+    image: { tag: "1.0.0" },
+    changeCause: "Deploy 1.0.0",
+    revision: 1,
+  });
+  await applyObject(kube, other.deployment as never);
   await discoverTelemetry(config);
   admin = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
 });
@@ -70,7 +92,7 @@ afterAll(async () => {
 });
 
 describe("a KQL tile", () => {
-  it("is added, or its query or workspace changed, only by a platform admin; a member may keep or move one an admin placed", async () => {
+  it("on a board for everyone is added, or its query changed, only by an admin; on a team's board by a member, scoped", async () => {
     const prisma = getPrisma();
     const team = await prisma.team.create({ data: { slug: `kqt${suffix}`, name: `KQL team ${suffix}`, entraGroupIds: [] } });
     const member: UserActor = {
@@ -85,19 +107,48 @@ describe("a KQL tile", () => {
     const board = await createBoard({ actor: member, input: { slug, name: "Ours", teamId: team.id } });
     boardIds.push(board.id);
     const tile = kql("requests", "AppRequests | summarize count() by bin(TimeGenerated, 5m)");
-    await expect(updateBoard({ actor: member, slug, input: { tiles: [tile] } })).rejects.toMatchObject({
-      code: "forbidden",
+    await updateBoard({ actor: member, slug, input: { tiles: [tile] } });
+    await updateBoard({ actor: member, slug, input: { tiles: [{ ...tile, x: 6, query: "AppExceptions | take 10" }] } });
+    expect((await getBoard({ actor: member, slug })).board.tiles).toEqual([expect.objectContaining({ kind: "kql", x: 6, query: "AppExceptions | take 10" })]);
+
+    // An admin's board for everyone may read the whole workspace; given to a team, its query is checked as the team's.
+    const fleet = await createBoard({
+      actor: admin,
+      input: { slug: `kqf-${suffix}`, name: "Fleet", teamId: null, tiles: [kql("all", "union * | summarize count() by Type")] },
+    });
+    boardIds.push(fleet.id);
+    await expect(updateBoard({ actor: admin, slug: fleet.slug, input: { teamId: team.id } })).rejects.toMatchObject({
+      code: "invalid_input",
       path: ["tiles", 0, "query"],
-      message: expect.stringContaining("only platform admins may add a KQL tile"),
+      message: expect.stringContaining("Tile \"all\": On a team's board a query reads only the team's own rows"),
     });
-    expect((await getBoard({ actor: member, slug })).board.tiles).toEqual([]);
-    await updateBoard({ actor: admin, slug, input: { tiles: [tile] } });
-    // Moved by the member: allowed. Its query changed by the member: refused, and the admin's stays.
-    await updateBoard({ actor: member, slug, input: { tiles: [{ ...tile, x: 6 }] } });
-    await expect(updateBoard({ actor: member, slug, input: { tiles: [{ ...tile, x: 6, query: "AppExceptions | take 10" }] } })).rejects.toMatchObject({
-      code: "forbidden",
-    });
-    expect((await getBoard({ actor: member, slug })).board.tiles).toEqual([expect.objectContaining({ kind: "kql", x: 6, query: tile.query })]);
+    expect((await getBoard({ actor: admin, slug: fleet.slug })).board.team).toBeNull();
+  });
+
+  it.each([
+    ["union * | count", '"*" (a wildcard table reference) reads every matching table of the workspace; name the tables, such as union AppRequests'],
+    ["union App* | count", '"App*" (a wildcard table reference)'],
+    ['search "timeout"', "search reads every table of the workspace; start from a table and filter it"],
+    ['find "timeout"', "find reads every table of the workspace; start from a table and filter it"],
+    ['workspace("other").AppRequests | count', "workspace() reads another workspace, application or table by name at run time; write the table's name"],
+    ['app("other-app").requests | count', "app() reads another workspace, application or table by name at run time"],
+    ['resource("/subscriptions/x").AppRequests | count', "resource() reads another workspace, application or table by name at run time"],
+    ['cluster("help").database("Samples").StormEvents | count', "cluster() reads another workspace, application or table by name at run time"],
+    ['database("other").AppRequests | count', "database() reads another workspace, application or table by name at run time"],
+    ['table("ContainerLog") | count', "table() reads another workspace, application or table by name at run time"],
+    ['externaldata (x: string) [@"https://example.com/x.csv"]', "externaldata reads from outside the workspace"],
+    ["AppRequests | evaluate bag_unpack(Properties)", "evaluate runs a plugin, which may read beyond the team's telemetry"],
+    ["ContainerLogV2 | take 5", "The name 'ContainerLogV2' does not refer to any known table, tabular variable or function."],
+    ["MyStoredFunction() | take 5", "The name 'MyStoredFunction' does not refer to any known function."],
+  ])("on a team's board refuses %j on save, saying what to write instead: %j", async (query, message) => {
+    const team = await getPrisma().team.findUniqueOrThrow({ where: { slug: `kqt${suffix}` } });
+    const member: UserActor = { kind: "user", userId: randomUUID(), name: "Mo", email: "mo@example.com", isAdmin: false, teams: [team] };
+    const before = (await getBoard({ actor: member, slug: `kqm-${suffix}` })).board.tiles;
+    const error = await updateBoard({ actor: member, slug: `kqm-${suffix}`, input: { tiles: [kql("escape", query)] } }).catch((caught) => caught);
+    expect(error).toMatchObject({ code: "invalid_input", path: ["tiles", 0, "query"] });
+    expect(error.message).toMatch(/^Tile "escape": On a team's board a query reads only the team's own rows of AppRequests, /);
+    expect(error.message).toContain(message);
+    expect((await getBoard({ actor: member, slug: `kqm-${suffix}` })).board.tiles).toEqual(before);
   });
 
   it("is refused when its query does not parse, naming the tile and the parser's message, or its workspace is unknown; nothing is saved", async () => {
@@ -198,6 +249,62 @@ describe("a KQL tile", () => {
     await runKqlTiles({ config, now: new Date(now.getTime() + 61_000), workspaces: await workspaces() });
     // The removed tile's stored result is gone with it.
     expect(await getPrisma().boardKqlResult.findMany({ where: { boardId: board.id }, select: { tileId: true } })).toEqual([{ tileId: "requests" }]);
+  });
+
+  it("on a team's board reads only its services' roles, even asked for every role, and the team's services as they are at each run", async () => {
+    const prisma = getPrisma();
+    const team = await prisma.team.create({ data: { slug: `kqs${suffix}`, name: `KQL scope ${suffix}`, entraGroupIds: [] } });
+    const service = (name: string, roleName: string | null) =>
+      prisma.service.create({
+        data: {
+          slug: `${name}-${suffix}`,
+          displayName: name,
+          ownerTeamId: team.id,
+          tier: "standard",
+          lifecycle: "production",
+          tags: [],
+          searchText: name,
+          appInsightsRoleName: roleName,
+        },
+      });
+    await service("kqs-app", role);
+    await service("kqs-no-role", null);
+    // Both workloads' requests are in the workspace (asked directly, as a test may).
+    const customerId = (await workspaces()).find((row) => row.name === workspace)!.customerId;
+    const both = `AppRequests | where AppRoleName in ("${role}", "${otherRole}") | summarize dcount(AppRoleName)`;
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const [seen] = await queryBatch(config, [{ workspaceId: customerId, query: both, timespan: "PT1H" }]);
+      if (seen?.status === "success" && Number(seen.tables[0]?.rows[0]?.[0]) === 2) break;
+      if (Date.now() > deadline) throw new Error(`Not both roles in ${workspace} after 60 s: ${JSON.stringify(seen)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    // The same query on a team's board and on a board for everyone: not one shared run.
+    const query = 'AppRequests | where AppRoleName != "" | summarize n = count() by AppRoleName | order by AppRoleName asc';
+    const ours = await createBoard({
+      actor: admin,
+      input: { slug: `ks-${suffix}`, name: "Scoped", teamId: team.id, tiles: [kql("mine", query, { chart: "table" })] },
+    });
+    const everyone = await createBoard({
+      actor: admin,
+      input: { slug: `ke-${suffix}`, name: "All", teamId: null, tiles: [kql("all", query, { chart: "table" })] },
+    });
+    boardIds.push(ours.id, everyone.id);
+    const roles = async (boardId: string, tileId: string) => {
+      const tile = (await getBoardSnapshot({ actor: admin, boardId, fresh: true })).tiles[tileId] as KqlData;
+      expect(tile.error).toBeUndefined();
+      return tile.rows.map((row) => row[0]);
+    };
+
+    const now = new Date();
+    await runKqlTiles({ config, now, workspaces: await workspaces() });
+    expect(await roles(ours.id, "mine")).toEqual([role]);
+    expect(await roles(everyone.id, "all")).toEqual(expect.arrayContaining([role, otherRole]));
+
+    // The team takes on the other workload's service: its next run reads both roles.
+    await service("kqs-other", otherRole);
+    await runKqlTiles({ config, now: new Date(now.getTime() + 6 * 60_000), workspaces: await workspaces() });
+    expect(await roles(ours.id, "mine")).toEqual([role, otherRole]);
   });
 
   it("keeps the last rows with their age when a later run fails", async () => {

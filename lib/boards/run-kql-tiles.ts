@@ -4,6 +4,9 @@
 // safety as Wharf's own queries: a server-side timespan and timeout, a row
 // cap appended to the query, no query to a workspace the health poller is
 // backing off from (a 429's Retry-After, failures), a tile's own Retry-After.
+// A team board's tile reads only its team's rows: each App table its query
+// reads is shadowed by a view of the App Insights role names of the team's
+// services as the catalog has them at this run (decision 0067).
 // The capped result or the error is stored per tile (BoardKqlResult); a
 // board's snapshot reads that row, so no screen causes a query.
 import type { WharfConfig } from "@/lib/config";
@@ -84,7 +87,17 @@ export async function runKqlTiles({
   workspaces: readonly KqlWorkspace[];
 }): Promise<KqlRunSummary> {
   const prisma = getPrisma();
-  const boards = await prisma.board.findMany({ select: { id: true, slug: true, tiles: true } });
+  const boards = await prisma.board.findMany({ select: { id: true, slug: true, teamId: true, tiles: true } });
+  // Each team's App Insights role names, read at every run: a service added, moved to another team or given a role name is
+  // in (or out of) the team's tiles from the next run. Retired services keep their team: their telemetry is still the team's.
+  const teamIds = [...new Set(boards.flatMap((board) => (board.teamId ? [board.teamId] : [])))];
+  const services = teamIds.length
+    ? await prisma.service.findMany({
+        where: { ownerTeamId: { in: teamIds }, appInsightsRoleName: { not: null } },
+        select: { ownerTeamId: true, appInsightsRoleName: true },
+      })
+    : [];
+  const rolesOf = (teamId: string) => services.flatMap((service) => (service.ownerTeamId === teamId ? [service.appInsightsRoleName!] : []));
   const tiles = boards.flatMap((board) => {
     const parsed = tilesSchema.safeParse(board.tiles);
     // A board this version cannot read says so on its page and screens (board-view.ts); its tiles are not run.
@@ -133,16 +146,20 @@ export async function runKqlTiles({
   }
   for (const [name, entries] of byWorkspace) {
     const workspace = byName.get(name)!;
+    // Tiles with the same query share one run only within one scope: a team's tile never shares another team's (or everyone's) rows.
     const byHash = new Map<string, typeof entries>();
-    for (const entry of entries) byHash.set(entry.hash, [...(byHash.get(entry.hash) ?? []), entry]);
+    for (const entry of entries) {
+      const key = `${entry.hash}\n${entry.board.teamId ?? ""}`;
+      byHash.set(key, [...(byHash.get(key) ?? []), entry]);
+    }
     const oldestFirst = (hash: string) =>
       Math.min(...byHash.get(hash)!.map((entry) => previous.get(`${entry.board.id}/${entry.tile.id}`)?.nextRunAt.getTime() ?? 0));
     const hashes = [...byHash.keys()].sort((a, b) => oldestFirst(a) - oldestFirst(b)).slice(0, maxQueriesPerBatch);
     const sendable: { hash: string; query: string }[] = [];
     for (const hash of hashes) {
-      const { tile } = byHash.get(hash)![0]!;
+      const { board, tile } = byHash.get(hash)![0]!;
       try {
-        sendable.push({ hash, query: await cappedKqlQuery(tile.query, kqlMaxRows) });
+        sendable.push({ hash, query: await cappedKqlQuery(tile.query, kqlMaxRows, board.teamId ? rolesOf(board.teamId) : null) });
       } catch (error) {
         // Saved before a parser update refused it: said on its tile; the workspace's other tiles still run. When the parser
         // itself could not run (its thread failed), that is said instead, and the next cycle tries again.

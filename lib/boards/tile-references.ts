@@ -4,7 +4,8 @@
 // saver to read that team's cost, one of everyone's needs an admin; a screen
 // then shows what they chose to put on the wall. A KQL tile's workspace must be
 // one Wharf discovered, and its query parse (Microsoft's parser,
-// lib/boards/kql-query.ts; checked before the transaction, `checkKqlTiles`).
+// lib/boards/kql-query.ts; checked before the transaction, `checkKqlTiles`);
+// on a team's board it must also read only the team's telemetry (decision 0067).
 import { AppError } from "@/lib/errors";
 import { can, type Actor } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/db/generated/client";
@@ -15,11 +16,18 @@ import { checkKqlQuery } from "./kql-query";
 const kqlReads = (tile: Tile) => (tile.kind === "kql" ? `${tile.workspace}\u0000${tile.query}` : null);
 
 /**
- * `previous`: the board's tiles before this save. A KQL tile reads a workspace's raw telemetry (every team's requests,
- * URLs, exception messages), and Wharf does not yet know which workspace is a team's (decision 0046): adding one, or
- * changing what it reads, takes a platform admin. Others may still move, resize or keep a KQL tile an admin placed.
+ * `previous`: the board's tiles before this save; `boardTeamId`: the board's team after it (null: a board for everyone). On a
+ * board for everyone a KQL tile reads a workspace's raw telemetry (every team's requests, URLs, exception messages): adding
+ * one, or changing what it reads, takes a platform admin (decision 0046); others may still move, resize or keep one. On a
+ * team's board the query reads only the team's rows (decision 0067), so whoever manages the board may add or change one.
  */
-export async function checkTileReferences(tx: Prisma.TransactionClient, actor: Actor, tiles: readonly Tile[], previous: readonly Tile[] = []): Promise<void> {
+export async function checkTileReferences(
+  tx: Prisma.TransactionClient,
+  actor: Actor,
+  tiles: readonly Tile[],
+  previous: readonly Tile[] = [],
+  boardTeamId: string | null = null,
+): Promise<void> {
   const teamSlugs = [...new Set(tiles.flatMap((tile) => ("team" in tile && tile.team ? [tile.team] : [])))];
   const serviceSlugs = [...new Set(tiles.flatMap((tile) => (tile.kind === "service-health" ? [tile.service] : [])))];
   const workspaceNames = [...new Set(tiles.flatMap((tile) => (tile.kind === "kql" ? [tile.workspace] : [])))];
@@ -57,11 +65,12 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
     }
     if (tile.kind === "kql") {
       const admin = actor.kind === "system" || (actor.kind === "user" && actor.isAdmin);
-      if (!admin && !previous.some((before) => kqlReads(before) === kqlReads(tile)))
+      if (!admin && boardTeamId === null && !previous.some((before) => kqlReads(before) === kqlReads(tile)))
         throw new AppError(
           "forbidden",
-          `Tile "${tile.id}" runs a KQL query against workspace "${tile.workspace}", which can read every team's telemetry there: ` +
-            "only platform admins may add a KQL tile or change its query or workspace. Ask an admin, or use a service health tile.",
+          `Tile "${tile.id}" runs a KQL query against workspace "${tile.workspace}", which on a board for everyone reads every team's ` +
+            "telemetry there: only platform admins may add a KQL tile or change its query or workspace there. " +
+            "Put it on your team's board (it reads your team's rows), or ask an admin.",
           { path: ["tiles", index, "query"] },
         );
       if (!knownWorkspaces.has(tile.workspace))
@@ -76,13 +85,14 @@ export async function checkTileReferences(tx: Prisma.TransactionClient, actor: A
 }
 
 /**
- * Each KQL tile's query through Microsoft's parser. Called before the save's transaction, not in it: the parser's first load takes
- * seconds on a busy machine, longer than a transaction may stay open.
+ * Each KQL tile's query through Microsoft's parser; on a team's board (`team`), also that it reads only the team's telemetry
+ * (decision 0067). Called before the save's transaction, not in it: the parser's first load takes seconds on a busy machine,
+ * longer than a transaction may stay open.
  */
-export async function checkKqlTiles(tiles: readonly Tile[]): Promise<void> {
+export async function checkKqlTiles(tiles: readonly Tile[], { team }: { team: boolean }): Promise<void> {
   for (const [index, tile] of tiles.entries()) {
     if (tile.kind !== "kql") continue;
-    const check = await checkKqlQuery(tile.query);
+    const check = await checkKqlQuery(tile.query, { team });
     if (!check.ok) throw new AppError("invalid_input", `Tile "${tile.id}": ${check.message}`, { path: ["tiles", index, "query"] });
   }
 }

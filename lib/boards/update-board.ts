@@ -11,10 +11,18 @@ import { updateBoardInput } from "./board-input";
 import { boardInclude, toBoardView, type BoardView } from "./board-view";
 import { checkKqlTiles, checkTileReferences } from "./tile-references";
 import { lockManageableBoard } from "./manageable-board";
+import { tilesSchema } from "./tiles";
 
 export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: string; input: unknown }): Promise<BoardView> {
   const data = parseInput(updateBoardInput, input);
-  if (data.tiles) await checkKqlTiles(data.tiles);
+  // KQL queries are checked before the transaction (the parser may take seconds), against the board's team after the save: a
+  // board given to a team has its queries checked as a team's (decision 0067). Read unlocked; the health cycle checks again
+  // with the team the board has when it runs, so a board changing hands meanwhile cannot run a query unscoped.
+  const current = await getPrisma().board.findUnique({ where: { slug }, select: { teamId: true, tiles: true } });
+  const teamAfter = data.teamId !== undefined ? data.teamId : (current?.teamId ?? null);
+  const currentTiles = tilesSchema.safeParse(current?.tiles ?? []);
+  const tilesAfter = data.tiles ?? (teamAfter !== null && teamAfter !== current?.teamId && currentTiles.success ? currentTiles.data : null);
+  if (tilesAfter) await checkKqlTiles(tilesAfter, { team: teamAfter !== null });
   return getPrisma().$transaction(async (tx) => {
     const { id } = await lockManageableBoard(tx, actor, slug, "board.update");
     const before = toBoardView(await tx.board.findUniqueOrThrow({ where: { id }, include: boardInclude }));
@@ -28,7 +36,7 @@ export async function updateBoard({ actor, slug, input }: { actor: Actor; slug: 
           });
       }
     }
-    if (data.tiles) await checkTileReferences(tx, actor, data.tiles, before.tiles);
+    if (data.tiles) await checkTileReferences(tx, actor, data.tiles, before.tiles, data.teamId !== undefined ? data.teamId : (before.team?.id ?? null));
     const board = await tx.board.update({
       where: { id },
       data: {

@@ -337,3 +337,32 @@ describe("runKql: null semantics", () => {
     expect(rowsOf("AppRequests | where Id == 'b' | project AppRoleName, isempty(AppRoleName), isnull(AppRoleName)", withNulls)).toEqual([["", true, false]]);
   });
 });
+
+describe("runKql: views and restrict (a middle tier's row-level security)", () => {
+  const scoped = (query: string) =>
+    `let AppRequests = view () { AppRequests | where AppRoleName in (dynamic(["web"])) };\nrestrict access to (AppRequests);\n${query}`;
+
+  it("reads a table through a view of the same name: the name is the table inside the view, the view after it", () => {
+    const all = rowsOf("AppRequests | summarize count() by AppRoleName | order by AppRoleName asc");
+    expect(all.map((row) => row[0])).toEqual(["api", "web", "worker"]);
+    expect(rowsOf(scoped('AppRequests | where AppRoleName != "" | summarize count() by AppRoleName'))).toEqual([["web", all[1]![1]]]);
+  });
+
+  it("refuses a let that declares the view's name again, with the parser's message", () => {
+    const error = refusal(scoped("let AppRequests = AppRequests | where isnotempty(AppRoleName);\nAppRequests | distinct AppRoleName"));
+    expect(error.code).toBe("SemanticError");
+    expect(error.message).toBe("A variable with the name 'AppRequests' has already been declared.");
+  });
+
+  it("refuses a table the restrict statement does not list, even through a table the view does not shadow", () => {
+    expect(refusal(scoped("AppDependencies | take 1")).message).toBe(
+      "'AppDependencies' is not accessible: a restrict statement limits the query to AppRequests.",
+    );
+  });
+
+  it("refuses a view with parameters as a user-defined function", () => {
+    expect(refusal("let v = view (n: long) { AppRequests | take n }; v(1)").message).toBe(
+      "The user-defined function 'v' is not supported by the Wharf sandbox",
+    );
+  });
+});

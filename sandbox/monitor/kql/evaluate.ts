@@ -35,6 +35,8 @@ export const runKql: RunKql = (query, source, options) => {
 
 class QueryEvaluator {
   private readonly lets = new Map<string, LetBinding>();
+  /** After a `restrict access to (…)` statement: where it ends and the lets it leaves visible (no source table is). */
+  private restricted: { after: number; visible: ReadonlySet<string>; hidden: ReadonlySet<LetBinding> } | undefined;
   private readonly now: number;
   private readonly start: number;
   private readonly end: number;
@@ -69,6 +71,9 @@ class QueryEvaluator {
         case "LetStatement":
           this.let(statement);
           break;
+        case "RestrictStatement":
+          this.restrict(statement);
+          break;
         case "ExpressionStatement": {
           const expression = requiredChild(statement, "Expression");
           const table = this.tabular(expression);
@@ -96,16 +101,17 @@ class QueryEvaluator {
 
   private let(statement: Node): void {
     const name = simpleName(requiredChild(statement, "Name"));
-    const expression = requiredChild(statement, "Expression");
-    const kind = kindOf(expression);
-    if (kind === "FunctionDeclaration") throw unsupported(`The user-defined function '${name}'`);
+    let expression = requiredChild(statement, "Expression");
+    if (kindOf(expression) === "FunctionDeclaration") expression = this.view(name, expression);
+    // (A second let of a name already declared is the parser's error, "A variable with the name … has already been declared".)
+    const evaluate = (): Table => this.tabular(expression);
     if (expression.ResultType?.Columns) {
       if (streamable(expression)) {
         // A table filtered, projected or extended row by row: evaluated again
         // at each use (the source gives the same rows every time) rather than
         // kept, which for `let req = AppRequests | where …` used twice is a
         // million rows held at once.
-        this.lets.set(name, { kind: "table", table: () => this.tabular(expression) });
+        this.lets.set(name, { kind: "table", table: evaluate });
         return;
       }
       if ((this.uses.get(name) ?? 0) <= 1) {
@@ -119,7 +125,7 @@ class QueryEvaluator {
         kind: "table",
         table: () => {
           if (!cached) {
-            const table = this.tabular(expression);
+            const table = evaluate();
             cached = { columns: table.columns, rows: materialize(table.rows) };
           }
           return cached;
@@ -128,6 +134,37 @@ class QueryEvaluator {
       return;
     }
     this.lets.set(name, { kind: "scalar", value: evaluateConstant(expression, this.scope([])) });
+  }
+
+  /** `let V = view () { <tabular expression> }`: the view's expression, evaluated as a tabular let's. Other functions are refused. */
+  private view(name: string, declaration: Node): Node {
+    const parameters = elements(child(requiredChild(declaration, "Parameters"), "Parameters"));
+    const body = requiredChild(declaration, "Body");
+    const expression = child(body, "Expression");
+    if (parameters.length > 0 || elements(child(body, "Statements")).length > 0 || !expression?.ResultType?.Columns)
+      throw unsupported(`The user-defined function '${name}'`);
+    return expression;
+  }
+
+  /**
+   * `restrict access to (V, …)`: the statements after it see only those lets (views), no source table, as in Kusto's
+   * row-level security for middle tiers. Views defined before it still read their tables.
+   */
+  private restrict(statement: Node): void {
+    const visible = new Set<string>();
+    (statement as unknown as { WalkNodes(action: (node: Node) => void): void }).WalkNodes((n) => {
+      if (kindOf(n) === "NameReference") visible.add(simpleName(n));
+      else if (kindOf(n) === "WildcardedName") throw unsupported("A wildcard in restrict access to");
+    });
+    for (const name of visible) if (this.lets.get(name)?.kind !== "table") throw unsupported(`restrict access to '${name}' (not a tabular let)`);
+    const hidden = new Set([...this.lets].flatMap(([name, binding]) => (visible.has(name) ? [] : [binding])));
+    this.restricted = { after: statement.TextStart + statement.Width, visible, hidden };
+  }
+
+  /** A source table's name read at `node`, refused after a restrict statement. */
+  private visibleTable(node: Node, name: string): void {
+    if (this.restricted && node.TextStart >= this.restricted.after)
+      throw new KqlError("SemanticError", `'${name}' is not accessible: a restrict statement limits the query to ${[...this.restricted.visible].join(", ")}.`);
   }
 
   private tabular(node: Node): Table {
@@ -157,8 +194,13 @@ class QueryEvaluator {
 
   private named(node: Node): Table {
     const name = simpleName(node);
-    if (symbolKind(node) === "TableSymbol" && name in appInsightsTables) return this.table(name as AppInsightsTableName);
+    if (symbolKind(node) === "TableSymbol" && name in appInsightsTables) {
+      this.visibleTable(node, name);
+      return this.table(name as AppInsightsTableName);
+    }
     const binding = this.lets.get(name);
+    // A let defined before the restrict statement and not listed is hidden after it; one defined after it is the query's own.
+    if (binding && this.restricted?.hidden.has(binding)) this.visibleTable(node, name);
     if (binding?.kind === "table") return binding.table();
     throw unsupported(`The reference '${name}'`);
   }
@@ -173,6 +215,7 @@ class QueryEvaluator {
     if (kindOf(input) !== "NameReference" || kindOf(operator) !== "FilterOperator") return undefined;
     const name = simpleName(input);
     if (symbolKind(input) !== "TableSymbol" || !(name in appInsightsTables)) return undefined;
+    this.visibleTable(input, name);
     const bounds = timeBounds(requiredChild(operator, "Condition"), (node) => this.constant(node));
     if (bounds.start === undefined && bounds.end === undefined) return undefined;
     return this.table(name as AppInsightsTableName, {
