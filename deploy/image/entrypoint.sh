@@ -14,7 +14,8 @@
 # memory.limit_in_bytes; without a limit V8 keeps its own default.
 # WHARF_MEMORY_LIMIT_FILE reads the limit from another file (tests).
 set -eu
-cd "$(dirname "$0")"
+# The image has no dirname (decision 0070: node, its libraries and this shell only).
+case "$0" in */*) cd "${0%/*}" ;; esac
 
 usage() {
   echo "usage: entrypoint.sh web | worker | migrate [--wait]" >&2
