@@ -89,7 +89,19 @@ export const namespaceRequestView = z.object({
   decisionReason: z.string().nullable(),
   createdAt: iso,
 });
-export const namespaceDetail = z.object({ namespace: namespaceView, requests: z.array(namespaceRequestView) });
+export const namespaceDetail = z.object({
+  namespace: namespaceView,
+  requests: z.array(namespaceRequestView),
+  connect: z
+    .object({
+      subscriptionId: z.string(),
+      resourceGroup: z.string(),
+      cluster: z.string(),
+      namespace: z.string(),
+      steps: z.array(z.object({ command: z.string(), note: z.string() })),
+    })
+    .describe("How to reach the namespace with kubectl: az aks get-credentials, kubelogin for clusters with Entra ID sign-in, the namespace to use."),
+});
 export const namespaceDecision = z.object({ request: namespaceRequestView, namespaceId: z.string().nullable() });
 export const environmentPolicy = z.object({
   environment: z.enum(environments),
