@@ -39,6 +39,9 @@ test.describe.serial("the catalog", () => {
 
   test("anyone finds it by search, and it shows up as a dependent of what it uses", async ({ page }) => {
     await signInAs(page, "viewer", "/catalog");
+    // A viewer in no team can neither register nor import a service, so neither is offered (issue 17 item 8).
+    await expect(page.getByRole("link", { name: "Import catalog-info.yaml" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "Register a service" })).toHaveCount(0);
     await page.getByRole("searchbox", { name: "Search" }).fill("double-entry e2e");
     await page.getByRole("button", { name: "Apply" }).click();
     await expect(page).toHaveURL(/q=double-entry\+e2e/);

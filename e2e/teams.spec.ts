@@ -20,6 +20,8 @@ test("an admin creates a team, sees a field error for a bad slug, and the change
 
   await page.goto("/admin/audit?action=team.create&actor=Alex");
   await expect(page.getByRole("row").filter({ hasText: "team.create" }).first()).toContainText("success");
+  // The moment itself beside "x min ago" (issue 17 item 8).
+  await expect(page.getByRole("row").filter({ hasText: "team.create" }).first()).toContainText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC/);
 });
 
 test("a team member cannot create teams through the API", async ({ page }) => {

@@ -9,6 +9,7 @@ import { oneOf } from "@/lib/db/one-of";
 import { auditOutcomes } from "@/lib/audit/record-audit-event";
 import { externalKinds } from "@/lib/catalog/service-input";
 import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { tagCheckOutcomes } from "@/lib/deployments/version-text";
 import { healthStates } from "@/lib/health/types";
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { costForecastStatuses } from "@/lib/costs/store-cost-forecast";
@@ -20,6 +21,7 @@ const columns: [table: string, column: string, values: readonly string[]][] = [
   ["NamespaceRequest", "status", requestStatuses],
   ["Deployment", "kind", deploymentKinds],
   ["Deployment", "status", deploymentStatuses],
+  ["Deployment", "tagCheck", tagCheckOutcomes],
   ["AuditEvent", "outcome", auditOutcomes],
   ["ServiceDependency", "kind", ["service", ...externalKinds]],
   ["ServiceHealth", "state", healthStates],

@@ -11,10 +11,12 @@ import { Card } from "@/components/ui/card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { ManifestDiffView } from "@/components/deployments/manifest-diff";
+import { TagCheckNote } from "@/components/deployments/tag-check-note";
 import { QuotaTable } from "@/components/namespaces/quota-table";
 import { shellQueryKey } from "@/components/shell/use-change-feed";
 import { DecisionControls } from "@/components/approvals/decision-controls";
 import { callApi } from "@/lib/api/client-fetch";
+import { versionText } from "@/lib/deployments/version-text";
 import type { ApprovalsInbox as Inbox, DeploymentApproval, NamespaceApproval } from "@/lib/approvals/list-approvals";
 
 export const approvalsKey = [...shellQueryKey, "approvals", "inbox"];
@@ -108,7 +110,11 @@ function DeploymentItem({ item, onDecided }: { item: DeploymentApproval; onDecid
         </span>
       </div>
       <p className="text-sm">
-        Requested by {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />.{" "}
+        Requested by {deployment.requestedBy.name} <RelativeTime iso={deployment.createdAt} />: deploys{" "}
+        <span className="break-all font-mono" title={deployment.image}>
+          {versionText(deployment)}
+        </span>
+        .{" "}
         {running ? (
           <>
             Runs now: revision {running.revision}, <span className="break-all font-mono">{running.image}</span>.
@@ -117,6 +123,7 @@ function DeploymentItem({ item, onDecided }: { item: DeploymentApproval; onDecid
           "Nothing of this service runs in this namespace yet: this is its first deployment."
         )}
       </p>
+      <TagCheckNote tagCheck={deployment.tagCheck} className="text-sm" />
       {changes.length === 0 ? (
         <p className="text-sm text-muted-foreground">Same image, replicas, resources and configuration as what runs now.</p>
       ) : (

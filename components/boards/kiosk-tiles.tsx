@@ -191,7 +191,7 @@ function RolloutLine({ row }: { row: RolloutRow }) {
   return (
     <li className="truncate">
       <span className={`font-semibold ${rolloutText[row.status] ?? "text-sky-300"}`}>{row.status}</span> {row.service}{" "}
-      {row.tag && <span className="text-zinc-300">{row.tag}</span>} <span className="text-zinc-400">· {row.environment}</span>
+      {row.version && <span className="font-mono text-zinc-300">{row.version}</span>} <span className="text-zinc-400">· {row.environment}</span>
       {row.reason && <span className="text-red-300"> · {row.reason}</span>}
       {!rolloutText[row.status] && row.desiredReplicas > 0 && (
         <span className="text-zinc-300">

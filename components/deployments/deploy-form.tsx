@@ -134,7 +134,7 @@ export function DeployForm({
                   : "The repository comes from the service's deploy spec. Type a tag, or pick one from the registry below."}
               </p>
               {fromTag && (
-                <Button type="button" variant="ghost" size="sm" onClick={() => setPickedTag(null)}>
+                <Button type="button" variant="outline" size="sm" onClick={() => setPickedTag(null)}>
                   Deploy the digest without the tag {fromTag.name}
                 </Button>
               )}
@@ -215,6 +215,14 @@ export function DeployForm({
               {choice.whenBusy === "queue"
                 ? "This deployment will wait and start when it ends."
                 : "Choose to queue this deployment, or wait for that one to end."}
+            </p>
+          )}
+          {current.tagCheck === "unchecked" && current.tagCheckText && (
+            <p role="status" className="flex items-start gap-2 rounded-md border border-warning p-3 text-sm">
+              <AlertTriangle className="mt-0.5 h-4 w-4 shrink-0 text-warning" aria-hidden />
+              <span>
+                {current.tagCheckText}. The digest is deployed exactly; the deployment is labelled with the tag as you picked it, and says it was not checked.
+              </span>
             </p>
           )}
           {current.needsApproval && (

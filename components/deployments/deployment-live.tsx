@@ -19,6 +19,7 @@ import { FailingPod } from "@/components/deployments/failing-pod";
 import { failingPod } from "@/lib/deployments/failing-pod";
 import type { RollbackTarget } from "@/lib/deployments/rollback-target";
 import { versionText } from "@/lib/deployments/version-text";
+import { TagCheckNote } from "./tag-check-note";
 
 export interface DeploymentPermissions {
   /** Member of the owning team or admin: cancel, roll back. */
@@ -98,6 +99,7 @@ export function DeploymentLive({
             </Link>{" "}
             on {deployment.namespace.cluster.name} ({deployment.namespace.environment})
           </p>
+          <TagCheckNote tagCheck={deployment.tagCheck} className="text-sm" />
           <p className="text-sm text-muted-foreground">
             {/* Until Wharf applies it, nobody has deployed anything: the requester asked. */}
             {deployment.startedAt

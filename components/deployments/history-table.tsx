@@ -13,6 +13,7 @@ import type { DeploymentView } from "@/lib/deployments/deployment-view";
 import { DeploymentStatusBadge } from "@/components/deployments/status-badge";
 import { historyColumns } from "@/components/deployments/history-columns";
 import { versionText } from "@/lib/deployments/version-text";
+import { TagCheckNote } from "./tag-check-note";
 
 function RollbackButton({ deployment }: { deployment: DeploymentView }) {
   const router = useRouter();
@@ -74,7 +75,10 @@ export function DeploymentHistory({ deployments, rollbackTeams }: { deployments:
             </Link>
             <span className="block text-xs text-muted-foreground">{deployment.namespace.cluster.name}</span>
           </Cell>
-          <Cell className="max-w-[14rem] break-all font-mono text-xs">{versionText(deployment)}</Cell>
+          <Cell className="max-w-[14rem] text-xs">
+            <span className="break-all font-mono">{versionText(deployment)}</span>
+            <TagCheckNote tagCheck={deployment.tagCheck} className="mt-1" />
+          </Cell>
           <Cell>
             <DeploymentStatusBadge status={deployment.status} reason={deployment.reason} />
           </Cell>

@@ -135,6 +135,8 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
         </p>
       </section>
 
+      {namespace.status === "ready" && <ConnectWithKubectl connect={query.data.connect} />}
+
       <section className="space-y-2">
         <h2 className="text-xl font-semibold">Labels</h2>
         <p className="font-mono text-sm">
@@ -265,5 +267,29 @@ function ChangeActions({
         )}
       </Card>
     </div>
+  );
+}
+
+/** The commands that put this namespace in a person's kubectl (issue 17 item 5), each with what it is for. */
+function ConnectWithKubectl({ connect }: { connect: NamespaceDetail["connect"] }) {
+  return (
+    <section className="space-y-2" aria-labelledby="connect-kubectl">
+      <h2 id="connect-kubectl" className="text-xl font-semibold">
+        Connect with kubectl
+      </h2>
+      <p className="text-sm text-muted-foreground">
+        With the Azure CLI and kubectl installed (and kubelogin for a cluster with Microsoft Entra ID sign-in), from a terminal:
+      </p>
+      <Card className="p-0">
+        <ol className="divide-y divide-border">
+          {connect.steps.map((step) => (
+            <li key={step.command} className="space-y-1 px-4 py-2">
+              <code className="block overflow-x-auto whitespace-pre font-mono text-sm">{step.command}</code>
+              <p className="text-xs text-muted-foreground">{step.note}</p>
+            </li>
+          ))}
+        </ol>
+      </Card>
+    </section>
   );
 }

@@ -17,11 +17,25 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return "just now";
 }
 
+/** "2026-12-07 03:14:15 UTC": the same for every reader, whatever their time zone. */
+export function absoluteTime(iso: string): string {
+  return new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
+}
+
 export function RelativeTime({ iso }: { iso: string }) {
-  const absolute = new Date(iso).toISOString().replace("T", " ").slice(0, 19) + " UTC";
   return (
-    <time dateTime={iso} title={absolute}>
+    <time dateTime={iso} title={absoluteTime(iso)}>
       {relativeTime(iso)}
+    </time>
+  );
+}
+
+/** The absolute time, with the relative one under it: where the exact moment matters (the audit log). */
+export function AbsoluteAndRelativeTime({ iso }: { iso: string }) {
+  return (
+    <time dateTime={iso}>
+      <span className="block tabular-nums">{absoluteTime(iso)}</span>
+      <span className="block text-xs text-muted-foreground">{relativeTime(iso)}</span>
     </time>
   );
 }

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { lifecycles, serviceFields, tiers } from "@/lib/catalog/service-input";
 import { auditOutcomes } from "@/lib/audit/record-audit-event";
 import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
+import { tagCheckOutcomes, type TagUncheckedReason } from "@/lib/deployments/version-text";
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { environments } from "@/lib/clusters/cluster-view";
 import { serviceEnvironmentSchema } from "@/lib/health/get-service-health";
@@ -88,7 +89,19 @@ export const namespaceRequestView = z.object({
   decisionReason: z.string().nullable(),
   createdAt: iso,
 });
-export const namespaceDetail = z.object({ namespace: namespaceView, requests: z.array(namespaceRequestView) });
+export const namespaceDetail = z.object({
+  namespace: namespaceView,
+  requests: z.array(namespaceRequestView),
+  connect: z
+    .object({
+      subscriptionId: z.string(),
+      resourceGroup: z.string(),
+      cluster: z.string(),
+      namespace: z.string(),
+      steps: z.array(z.object({ command: z.string(), note: z.string() })),
+    })
+    .describe("How to reach the namespace with kubectl: az aks get-credentials, kubelogin for clusters with Entra ID sign-in, the namespace to use."),
+});
 export const namespaceDecision = z.object({ request: namespaceRequestView, namespaceId: z.string().nullable() });
 export const environmentPolicy = z.object({
   environment: z.enum(environments),
@@ -110,6 +123,21 @@ export const deploymentView = z.object({
   image: z.string(),
   imageTag: z.string().nullable().describe("The tag it was deployed by, or the tag its digest was picked as; null for a digest alone."),
   imageDigest: z.string().nullable().describe("The digest the manifest pins; null when deployed by tag alone."),
+  tagCheck: z
+    .object({
+      state: z.enum(["checked", "unchecked"]),
+      reason: z
+        .enum(tagCheckOutcomes.filter((outcome) => outcome !== "checked") as [TagUncheckedReason, ...TagUncheckedReason[]])
+        .nullable()
+        .describe("Why the registry could not be asked; null when it was."),
+      text: z.string().describe('How every view says it, e.g. "tag 1.4.2 not checked against the registry: it did not answer".'),
+    })
+    .nullable()
+    .describe(
+      "A digest with the tag it was picked as: checked when the registry mapped the tag to that digest at the request; unchecked when it could not be " +
+        "asked, and why (the digest was deployed, the tag taken as picked). " +
+        "null for a tag or a digest alone, and for deployments made before checks were kept.",
+    ),
   replicas: z.number().int(),
   status: z.enum(deploymentStatuses),
   inFlight: z.boolean(),
@@ -180,6 +208,10 @@ export const deploymentPreview = z.object({
       "With a digest and a tag: checked when the registry maps the tag to that digest now; unchecked when the registry could not be asked " +
         "(the digest is deployed, the tag recorded as picked). null for a tag or a digest alone.",
     ),
+  tagCheckText: z
+    .string()
+    .nullable()
+    .describe('What the deployment will say of it, e.g. "tag 1.4.2 not checked against the registry: it did not answer"; null without a check.'),
 });
 
 const manifestDiff = z.object({

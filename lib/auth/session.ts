@@ -20,6 +20,14 @@ export function hashToken(token: string): string {
   return createHash("sha256").update(token).digest("hex");
 }
 
+/**
+ * How the audit log names a session: the first 16 hex digits of its token's SHA-256, the same at sign-in and sign-out,
+ * so an admin can pair them (issue 17 item 8: the resource is the session, not the user). Never the token.
+ */
+export function sessionAuditId(token: string): string {
+  return hashToken(token).slice(0, 16);
+}
+
 export async function createSession(userId: string, policy: SessionPolicy, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(now.getTime() + policy.absoluteHours * 3_600_000);

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, type WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { beginSignIn, completeSignIn, SignInError } from "@/lib/auth/sign-in";
-import { findSession } from "@/lib/auth/session";
+import { findSession, sessionAuditId } from "@/lib/auth/session";
 import { actorForUser } from "@/lib/auth/actor";
 import { seedSandbox } from "@/prisma/seed";
 import { TestBrowser } from "@/sandbox/test-support/browser";
@@ -52,8 +52,11 @@ describe("sign-in through the sandbox", () => {
     const actor = await actorForUser(user!, config.identity);
     expect(actor.isAdmin).toBe(false);
     expect(actor.teams.map((team) => team.slug)).toEqual(["payments"]);
-    const audit = await getPrisma().auditEvent.findFirst({ where: { actorId: user!.id, action: "auth.sign_in" } });
-    expect(audit?.outcome).toBe("success");
+    // The resource is the session (a prefix of its token's hash, never the token), not the user: the actor already says who.
+    const audit = await getPrisma().auditEvent.findFirst({ where: { action: "auth.sign_in", resourceId: sessionAuditId(session.token) } });
+    expect(audit).toMatchObject({ outcome: "success", actorId: user!.id, resourceType: "session" });
+    expect(sessionAuditId(session.token)).toMatch(/^[0-9a-f]{16}$/);
+    expect(audit?.resourceId).not.toBe(user!.id);
   });
 
   it("sends the user home when the return address would leave Wharf (tab, newline, backslash tricks)", async () => {

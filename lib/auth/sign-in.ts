@@ -6,7 +6,7 @@ import type { WharfConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
 import { msalClient } from "@/lib/auth/msal";
 import { openFlow, sealFlow } from "@/lib/auth/flow-cookie";
-import { createSession } from "@/lib/auth/session";
+import { createSession, sessionAuditId } from "@/lib/auth/session";
 import { fetchMemberGroups, hasGroupOverage } from "@/lib/auth/group-overage";
 import { actorForUser } from "@/lib/auth/actor";
 import { safeReturnTo } from "@/lib/auth/return-to";
@@ -147,7 +147,7 @@ export async function completeSignIn(
     actor,
     action: "auth.sign_in",
     resourceType: "session",
-    resourceId: user.id,
+    resourceId: sessionAuditId(session.token),
     outcome: "success",
     after: { groups: groupIds.length, roles: profile.appRoles, teams: actor.teams.map((team) => team.slug) },
   });

@@ -66,6 +66,8 @@ export interface RolloutRow {
   namespace: string;
   environment: string;
   tag: string | null;
+  /** "1.4.2 (sha256:0123456789ab)": the tag with the digest that pins it, as every view says it (lib/deployments/version-text.ts). */
+  version: string;
   status: string;
   reason: string | null;
   readyReplicas: number;

@@ -15,7 +15,7 @@ import { getBoard } from "./get-board";
 import { createDisplay } from "./create-display";
 import { revokeDisplay } from "./revoke-display";
 import { getBoardSnapshot } from "./get-board-snapshot";
-import type { FleetHealthData, ServiceHealthData } from "./board-snapshot";
+import type { FleetHealthData, RolloutsData, ServiceHealthData } from "./board-snapshot";
 
 const suffix = randomBytes(3).toString("hex");
 const now = new Date();
@@ -249,8 +249,33 @@ describe("a screen's snapshot", () => {
           { kind: "service-health", id: "svc", x: 6, y: 0, w: 6, h: 4, service: serviceSlug },
           fleet({ id: "gone", y: 4, team: archived.slug }),
           { kind: "rollouts", id: "r", x: 6, y: 4, w: 6, h: 4 },
+          { kind: "rollouts", id: "ours", x: 0, y: 8, w: 6, h: 4, team: team.slug },
         ],
       },
+    });
+    // The team's rollouts: one by a digest picked as a tag, one by a digest alone, one by a tag alone.
+    const digest = `sha256:${"1a2b3c4d5e6f".repeat(5)}abcd`;
+    const service = await getPrisma().service.findUniqueOrThrow({ where: { slug: serviceSlug } });
+    const namespace = await getPrisma().namespace.findFirstOrThrow({ where: { teamId: team.id } });
+    const rollout = (revision: number, status: string, imageTag: string | null, imageDigest: string | null) => ({
+      serviceId: service.id,
+      namespaceId: namespace.id,
+      teamId: team.id,
+      requestedByName: "Mia Member",
+      revision,
+      kind: "deploy",
+      imageTag,
+      imageDigest,
+      image: `contoso.azurecr.io/orders:${imageTag ?? ""}${imageDigest ? `@${imageDigest}` : ""}`,
+      replicas: 2,
+      manifest: {},
+      manifestYaml: "",
+      status,
+      createdAt: new Date(now.getTime() - (10 - revision) * 60_000),
+      finishedAt: status === "succeeded" ? new Date(now.getTime() - (10 - revision) * 60_000) : null,
+    });
+    await getPrisma().deployment.createMany({
+      data: [rollout(1, "succeeded", "1.4.1", null), rollout(2, "succeeded", null, digest), rollout(3, "progressing", "1.4.2", digest)],
     });
     await getPrisma().team.update({ where: { id: archived.id }, data: { archivedAt: now } });
     const { token } = await createDisplay({ actor: admin, slug: board.slug, input: { label: "Lobby" } });
@@ -282,6 +307,10 @@ describe("a screen's snapshot", () => {
     ]);
     expect(snapshot.tiles.gone).toMatchObject({ error: `Team “Archived ${suffix}” was archived; edit the board to pick another team.`, total: 0 });
     expect(snapshot.tiles.r).toMatchObject({ kind: "rollouts", asOf: now.toISOString() });
+    // The wall shows each version as every other view does: the tag with the short digest that pins it (lib/deployments/version-text.ts).
+    const ours = snapshot.tiles.ours as RolloutsData;
+    expect(ours.active.map((row) => row.version)).toEqual(["1.4.2 (sha256:1a2b3c4d5e6f)"]);
+    expect(ours.recent.map((row) => row.version)).toEqual(["sha256:1a2b3c4d5e6f", "1.4.1"]);
 
     const otherBoard = await createBoard({ actor: admin, input: { slug: `snap2-${suffix}`, name: "Snap 2", teamId: null } });
     await expect(getBoardSnapshot({ actor: screen, boardId: otherBoard.id })).rejects.toMatchObject({ code: "forbidden" });

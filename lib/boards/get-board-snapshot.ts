@@ -14,6 +14,7 @@ import { storedTiles } from "./board-view";
 import { costTileData, costStaleSeconds } from "./cost-tile-data";
 import { mapTileData } from "./map-tile-data";
 import { kqlTileData } from "./kql-tile-data";
+import { versionText } from "@/lib/deployments/version-text";
 import type { DisplayCheck } from "@/lib/auth/display-token";
 import type {
   ApprovalsData,
@@ -328,6 +329,8 @@ function toRolloutRow(row: {
   status: string;
   reason: string | null;
   imageTag: string | null;
+  imageDigest: string | null;
+  image: string;
   readyReplicas: number;
   desiredReplicas: number;
   requestedByName: string;
@@ -342,6 +345,7 @@ function toRolloutRow(row: {
     namespace: row.namespace.name,
     environment: row.namespace.environment,
     tag: row.imageTag,
+    version: versionText(row),
     status: row.status,
     reason: row.reason,
     readyReplicas: row.readyReplicas,

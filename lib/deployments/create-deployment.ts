@@ -31,7 +31,7 @@ import { imageReference, renderDeployment, type RenderedManifest } from "./rende
 import { busyDeployment, enqueueRollout, lockRolloutSlot, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
 import { checkPickedTag } from "./image-tags";
-import { shortDigest } from "./version-text";
+import { shortDigest, type TagCheckOutcome } from "./version-text";
 import {
   claimIdempotencyKey,
   findIdempotentReplay,
@@ -48,7 +48,7 @@ export function describeVersion(image: ImageVersion): string {
 }
 
 /** A digest with the tag it was picked as: whether the registry still maps the tag there (409 when it moved); null for a tag or a digest alone. */
-export async function checkVersion(target: DeploymentTarget, image: ImageVersion): Promise<"checked" | "unchecked" | null> {
+export async function checkVersion(target: DeploymentTarget, image: ImageVersion): Promise<TagCheckOutcome | null> {
   if (!("digest" in image) || image.tag === undefined) return null;
   return checkPickedTag(deploySpecOf(target.service).imageRepository, image.tag, image.digest);
 }
@@ -144,6 +144,7 @@ async function createDeploymentNow({ actor, input, claim }: { actor: Actor; inpu
         kind: "deploy",
         imageTag: image.tag ?? null,
         imageDigest: "digest" in image ? image.digest : null,
+        tagCheck,
         image: imageReference(deploySpec.imageRepository, image),
         replicas: rendered.deployment.spec.replicas,
         manifest: rendered as object,
@@ -167,7 +168,7 @@ async function createDeploymentNow({ actor, input, claim }: { actor: Actor; inpu
         cluster: target.namespace.cluster.name,
         revision,
         image: created.image,
-        ...(tagCheck && { tag: image.tag, tagChecked: tagCheck === "checked" }),
+        ...(tagCheck && { tag: image.tag, tagChecked: tagCheck === "checked", tagCheck }),
         replicas: created.replicas,
         status,
       },

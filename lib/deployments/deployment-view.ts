@@ -3,6 +3,7 @@ import type { Prisma } from "@/lib/db/generated/client";
 import { oneOf } from "@/lib/db/one-of";
 import { deploymentKinds, deploymentStatuses, type DeploymentKind, type DeploymentStatus } from "./deployment-settings";
 import type { RolloutEvent, RolloutPod } from "./rollout-state";
+import { tagCheckOf, tagCheckOutcomes, type TagCheck } from "./version-text";
 
 export const deploymentInclude = {
   service: { select: { id: true, slug: true, displayName: true } },
@@ -77,6 +78,8 @@ export interface DeploymentView {
   image: string;
   imageTag: string | null;
   imageDigest: string | null;
+  /** A digest with the tag it was picked as: whether the registry confirmed the tag, or why it could not be asked; null otherwise (decision 0068). */
+  tagCheck: TagCheck | null;
   replicas: number;
   status: DeploymentStatus;
   /** Still moving: pages poll while this is true. */
@@ -118,6 +121,7 @@ export function toDeploymentView(row: DeploymentRow): DeploymentView {
     image: row.image,
     imageTag: row.imageTag,
     imageDigest: row.imageDigest,
+    tagCheck: tagCheckOf(row.imageTag, row.tagCheck === null ? null : oneOf(tagCheckOutcomes, row.tagCheck, "Deployment.tagCheck")),
     replicas: row.replicas,
     rolledBackFromId: row.rolledBackFromId,
     manifestYaml: row.manifestYaml,

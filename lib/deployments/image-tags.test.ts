@@ -17,6 +17,8 @@ import { imageId } from "@/sandbox/kubernetes/controller/images";
 import { GET } from "@/app/api/v1/services/[slug]/image-tags/route";
 import { POST as createRoute } from "@/app/api/v1/deployments/route";
 import { POST as previewRoute } from "@/app/api/v1/deployments/preview/route";
+import { GET as deploymentRoute } from "@/app/api/v1/deployments/[id]/route";
+import { GET as historyRoute } from "@/app/api/v1/deployments/route";
 import type { DeploymentView } from "./deployment-view";
 import type { DeploymentPreview } from "./preview-deployment";
 import { forgetRegistries, type ImageTags } from "./image-tags";
@@ -89,6 +91,30 @@ async function post(handler: unknown, url: string, who: string, body: unknown): 
 
 /** The digest the sandbox registry (and kubelet) gives a tag of tags/api. */
 const digestOfTag = (tag: string) => imageId(`contoso.azurecr.io/tags/api:${tag}`).split("@")[1]!;
+/** GET /api/v1/deployments/{id}, as the deployment page and a pipeline read it. */
+async function readDeployment(id: string): Promise<DeploymentView> {
+  const response = await callRoute(deploymentRoute as unknown as RouteHandler, {
+    method: "GET",
+    url: `/api/v1/deployments/${id}`,
+    params: { id },
+    sessionToken: tokens.member,
+  });
+  expect(response.status).toBe(200);
+  return (await response.json()) as DeploymentView;
+}
+
+/** GET /api/v1/deployments?service=, the history. */
+async function history(slug: string): Promise<DeploymentView[]> {
+  const response = await callRoute(historyRoute as unknown as RouteHandler, {
+    method: "GET",
+    url: `/api/v1/deployments?service=${slug}`,
+    sessionToken: tokens.member,
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as DeploymentView[] | { deployments: DeploymentView[] };
+  return Array.isArray(body) ? body : body.deployments;
+}
+
 const errorMessage = (body: unknown) => (body as { error: { message: string } }).error.message;
 
 beforeAll(async () => {
@@ -202,7 +228,10 @@ describe("deploying a digest with the tag it was picked as (decision 0064)", () 
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ imageTag: "1.4.2", imageDigest: digest, image: `contoso.azurecr.io/tags/api:1.4.2@${digest}` });
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { resourceId: (created.body as DeploymentView).id, action: "deployment.create" } });
-    expect(audit.after).toMatchObject({ tag: "1.4.2", tagChecked: true });
+    expect(audit.after).toMatchObject({ tag: "1.4.2", tagChecked: true, tagCheck: "checked" });
+    const checked = { state: "checked", reason: null, text: "tag 1.4.2 checked against the registry: it pointed at this digest" };
+    expect((created.body as DeploymentView).tagCheck).toEqual(checked);
+    expect((await readDeployment((created.body as DeploymentView).id)).tagCheck).toEqual(checked);
   });
 
   it("refuses with 409 when the tag points at another digest now, saying what to do", async () => {
@@ -228,7 +257,48 @@ describe("deploying a digest with the tag it was picked as (decision 0064)", () 
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ imageTag: "slow", imageDigest: digest });
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { resourceId: (created.body as DeploymentView).id, action: "deployment.create" } });
-    expect(audit.after).toMatchObject({ tag: "slow", tagChecked: false });
+    expect(audit.after).toMatchObject({ tag: "slow", tagChecked: false, tagCheck: "registry-did-not-answer" });
+    // Kept on the deployment (decision 0068): its page, the history and the API say the tag was taken as picked, and why.
+    const unchecked = { state: "unchecked", reason: "registry-did-not-answer", text: "tag slow not checked against the registry: it did not answer" };
+    const id = (created.body as DeploymentView).id;
+    expect((created.body as DeploymentView).tagCheck).toEqual(unchecked);
+    expect((await readDeployment(id)).tagCheck).toEqual(unchecked);
+    expect((await history(slugs.api!)).find((row) => row.id === id)?.tagCheck).toEqual(unchecked);
+
+    const preview = await post(previewRoute, "/api/v1/deployments/preview", "member", request("slow", digest));
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ tagCheck: "unchecked", tagCheckText: "tag slow not checked against the registry: it did not answer" });
+  });
+
+  it("says why a tag was not checked when the image is on no registry Wharf reads, and nothing for a digest or a tag alone", async () => {
+    const digest = digestOfTag("1.4.2");
+    const elsewhere = await post(previewRoute, "/api/v1/deployments/preview", "member", { ...request("8.0", digest), service: slugs.mcr });
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.body).toMatchObject({
+      tagCheck: "unchecked",
+      tagCheckText: "tag 8.0 not checked against the registry: the image is not on an Azure Container Registry Wharf reads",
+    });
+    const digestAlone = await post(createRoute, "/api/v1/deployments", "member", { service: slugs.api, namespaceId: namespace.id, digest, whenBusy: "queue" });
+    expect(digestAlone.status).toBe(201);
+    expect((digestAlone.body as DeploymentView).tagCheck).toBeNull();
+    const tagAlone = await post(createRoute, "/api/v1/deployments", "member", {
+      service: slugs.api,
+      namespaceId: namespace.id,
+      tag: "1.4.2",
+      whenBusy: "queue",
+    });
+    expect(tagAlone.status).toBe(201);
+    expect((await readDeployment((tagAlone.body as DeploymentView).id)).tagCheck).toBeNull();
+  });
+
+  it("says why when Azure Resource Manager does not list the registries", async () => {
+    await faults({ rules: [{ api: "arm", errorRate: 1, errorStatus: 503, retryAfterSeconds: 0 }] });
+    const preview = await post(previewRoute, "/api/v1/deployments/preview", "member", request("1.4.2", digestOfTag("1.4.2")));
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      tagCheck: "unchecked",
+      tagCheckText: "tag 1.4.2 not checked against the registry: Azure Resource Manager did not list the registries",
+    });
   });
 
   it("refuses a malformed digest beside a tag with 400", async () => {

@@ -13,6 +13,7 @@ import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { describeAzureError } from "@/lib/azure/clusters";
 import { discoverRegistries, listRepositoryTags, tagDigest, maxTagsListed, registryErrorCode, type ContainerRegistry } from "@/lib/azure/registries";
 import type { DeploySpec } from "@/lib/catalog/service-input";
+import type { TagCheckOutcome } from "./version-text";
 
 const runningSchema = z.object({ namespaceId: z.string(), namespace: z.string(), environment: z.string(), cluster: z.string() });
 
@@ -155,21 +156,22 @@ export async function listImageTags({ actor, slug }: { actor: Actor; slug: strin
 
 /**
  * Whether the registry still maps a picked tag to the digest being deployed
- * (decision 0064). "checked": it does. "unchecked": the registry could not be
- * asked (not an Azure Container Registry Wharf reads, ARM or the registry not
- * answering, Wharf's identity refused): the digest is the truth and the tag is
- * recorded as picked. A tag that points elsewhere now, or no longer exists,
- * is a 409 saying what to do.
+ * (decisions 0064, 0068). "checked": it does. Otherwise why the registry could
+ * not be asked (not an Azure Container Registry Wharf reads, ARM not listing
+ * the registries, the registry not answering or refusing Wharf's identity):
+ * the digest is the truth and the tag is recorded as picked, with the reason
+ * kept on the deployment. A tag that points elsewhere now, or no longer
+ * exists, is a 409 saying what to do.
  */
-export async function checkPickedTag(imageRepository: string, tag: string, digest: string): Promise<"checked" | "unchecked"> {
+export async function checkPickedTag(imageRepository: string, tag: string, digest: string): Promise<TagCheckOutcome> {
   const { loginServer, repository } = splitRepository(imageRepository);
   let registry: ContainerRegistry | undefined;
   try {
     registry = (await knownRegistries()).find((candidate) => candidate.loginServer === loginServer);
   } catch {
-    return "unchecked";
+    return "registries-not-listed";
   }
-  if (!registry) return "unchecked";
+  if (!registry) return "not-on-a-registry-wharf-reads";
   let now: string;
   try {
     now = await tagDigest(getConfig(), loginServer, repository, tag);
@@ -183,7 +185,9 @@ export async function checkPickedTag(imageRepository: string, tag: string, diges
         { path: ["tag"], cause: error },
       );
     }
-    return "unchecked";
+    const status = (error as { statusCode?: number }).statusCode;
+    if (status === 401 || status === 403 || code === "UNAUTHORIZED" || code === "DENIED") return "registry-refused-wharf";
+    return "registry-did-not-answer";
   }
   if (now === digest) return "checked";
   throw new AppError(

@@ -16,6 +16,7 @@ import { busyDeployment, nextRevision } from "./rollout-slot";
 import { deploymentRequests } from "./deployment-requests";
 import { productionDifference, type FieldChange } from "./production-difference";
 import { AppError } from "@/lib/errors";
+import { tagCheckOf } from "./version-text";
 
 export interface DeploymentPreview {
   service: { slug: string };
@@ -42,6 +43,8 @@ export interface DeploymentPreview {
    * "unchecked" when the registry could not be asked (the digest is deployed, the tag recorded as picked); null otherwise.
    */
   tagCheck: "checked" | "unchecked" | null;
+  /** The same as the deployment will say it: "tag 1.4.2 not checked against the registry: it did not answer"; null without a check (decision 0068). */
+  tagCheckText: string | null;
 }
 
 async function comparison(serviceId: string, teamId: string, namespaceId: string, next: Parameters<typeof productionDifference>[1]) {
@@ -68,7 +71,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const target = await loadTarget({ actor, serviceSlug: request.service, namespace: ref, action: "deployment:create", auditAction: "deployment.preview" });
   assertNamespaceReady(target.namespace, ref);
   const image = imageVersionOf(request);
-  const [state, tagCheck] = await Promise.all([readNamespaceState(target.namespace, target.service.slug), checkVersion(target, image)]);
+  const [state, tagOutcome] = await Promise.all([readNamespaceState(target.namespace, target.service.slug), checkVersion(target, image)]);
   const [busy, revision, last, needsApproval] = await Promise.all([
     busyDeployment(prisma, target.service.id, target.namespace.id),
     nextRevision(prisma, target.service.id, target.namespace.id),
@@ -79,6 +82,7 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
   const yaml = manifestYaml(rendered);
   // The busy rule is shown as `busy`, so the page can offer to queue instead.
   const violations = policyFor(target, state, rendered, actor, getConfig().azure.allowedRegistries, null);
+  const tagCheck = tagCheckOf(image.tag ?? null, tagOutcome);
   const comparedWith = compareWith ? await comparison(target.service.id, target.service.ownerTeamId, compareWith, rendered.deployment) : null;
   return {
     service: { slug: target.service.slug },
@@ -92,7 +96,8 @@ async function previewDeploymentNow({ actor, input }: { actor: Actor; input: unk
     needsApproval,
     busy,
     comparedWith,
-    tagCheck,
+    tagCheck: tagCheck?.state ?? null,
+    tagCheckText: tagCheck?.text ?? null,
   };
 }
 

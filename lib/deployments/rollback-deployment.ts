@@ -35,6 +35,7 @@ export interface RollbackSource {
   image: string;
   imageTag: string | null;
   imageDigest: string | null;
+  tagCheck: string | null;
   replicas: number;
   manifest: Prisma.JsonValue;
 }
@@ -60,6 +61,8 @@ export async function insertRollback(
       kind: "rollback",
       imageTag: source.imageTag,
       imageDigest: source.imageDigest,
+      // The same label as the revision it returns to, with what the registry said of it then.
+      tagCheck: source.tagCheck,
       image: source.image,
       replicas: source.replicas,
       manifest: manifest as object,

@@ -10,6 +10,7 @@ import { checkNamespacePolicy, type EnvironmentPolicy, type PolicyViolation } fr
 import { loadPolicies } from "@/lib/namespaces/namespace-policies";
 import { activeStatuses, buildPolicyContext } from "@/lib/namespaces/policy-context";
 import type { ContainerDefaults, Quota } from "@/lib/namespaces/namespace-input";
+import { kubectlConnection, type KubectlConnection } from "@/lib/namespaces/kubectl-connection";
 import {
   namespaceInclude,
   requestInclude,
@@ -47,6 +48,8 @@ export async function listNamespaces({
 export interface NamespaceDetail {
   namespace: NamespaceView;
   requests: NamespaceRequestView[];
+  /** How to reach it with kubectl: the Azure CLI and kubelogin commands for its cluster (issue 17 item 5). */
+  connect: KubectlConnection;
 }
 
 export async function getNamespace({ actor, id }: { actor: Actor; id: string }): Promise<NamespaceDetail> {
@@ -54,11 +57,15 @@ export async function getNamespace({ actor, id }: { actor: Actor; id: string }):
   const row = z.uuid().safeParse(id).success
     ? await getPrisma().namespace.findUnique({
         where: { id },
-        include: { ...namespaceInclude, requests: { include: requestInclude, orderBy: { createdAt: "desc" } } },
+        include: {
+          ...namespaceInclude,
+          cluster: { select: { id: true, name: true, subscriptionId: true, resourceGroup: true } },
+          requests: { include: requestInclude, orderBy: { createdAt: "desc" } },
+        },
       })
     : null;
   if (!row) throw new AppError("not_found", "There is no such namespace.");
-  return { namespace: toNamespaceView(row), requests: row.requests.map(toNamespaceRequestView) };
+  return { namespace: toNamespaceView(row), requests: row.requests.map(toNamespaceRequestView), connect: kubectlConnection(row.cluster, row.name) };
 }
 
 export interface QueuedRequest {

@@ -280,7 +280,17 @@ describe("provisioning", () => {
     const quotas = await onCluster("ResourceQuota", "v1", name);
     expect(quotas).toHaveLength(1);
     expect((quotas[0] as { spec: { hard: Record<string, string> } }).spec.hard).toMatchObject({ pods: "50", "requests.cpu": "2" });
-    expect((await getNamespace({ actor: member, id })).namespace.status).toBe("ready");
+    const detail = await getNamespace({ actor: member, id });
+    expect(detail.namespace.status).toBe("ready");
+    // How a member reaches it with kubectl: the cluster's own subscription and resource group, as ARM reported them.
+    const cluster = await getPrisma().cluster.findUniqueOrThrow({ where: { id: detail.namespace.cluster.id } });
+    expect(detail.connect.steps.map((step) => step.command)).toEqual(
+      expect.arrayContaining([
+        `az account set --subscription ${cluster.subscriptionId}`,
+        `az aks get-credentials --resource-group ${cluster.resourceGroup} --name ${cluster.name}`,
+        `kubectl config set-context --current --namespace ${name}`,
+      ]),
+    );
   });
 
   it("retries 429 (with Retry-After), 500, dropped connections and an unreachable cluster; fails at once on 403 with the API's message", async () => {

@@ -6,7 +6,7 @@ import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { RelativeTime } from "@/components/ui/relative-time";
+import { AbsoluteAndRelativeTime, RelativeTime } from "@/components/ui/relative-time";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { listAuditEvents } from "@/lib/admin/list-audit-events";
 import { refusedAddress } from "@/lib/net/request-outcome";
@@ -68,7 +68,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {result.events.map((event) => (
               <Row key={event.id}>
                 <Cell className="whitespace-nowrap">
-                  <RelativeTime iso={event.at} />
+                  <AbsoluteAndRelativeTime iso={event.at} />
                 </Cell>
                 <Cell>{event.actorName}</Cell>
                 <Cell className="font-mono">{event.action}</Cell>

@@ -54,13 +54,16 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
               <Link href="/catalog?team=mine">My team&apos;s services</Link>
             </Button>
           )}
-          <Button asChild variant="outline">
-            <Link href="/catalog/import">Import catalog-info.yaml</Link>
-          </Button>
+          {/* Importing creates or updates a team's services: not offered to a viewer in no team, who could only be refused. */}
           {actsForAnyTeam(actor) && (
-            <Button asChild>
-              <Link href="/catalog/new">Register a service</Link>
-            </Button>
+            <>
+              <Button asChild variant="outline">
+                <Link href="/catalog/import">Import catalog-info.yaml</Link>
+              </Button>
+              <Button asChild>
+                <Link href="/catalog/new">Register a service</Link>
+              </Button>
+            </>
           )}
         </div>
       </div>
