@@ -77,6 +77,19 @@ describe("allocateClusterDay, worked examples", () => {
     ]);
   });
 
+  it("with no capacity sampled and only memory asked for, splits the whole day by memory: no idle from the CPU half", () => {
+    const day = allocateClusterDay(
+      {
+        day: "2026-03-02",
+        billedCents: 107,
+        capacity: { cpuCoreHours: 0, memoryGiBHours: 0 },
+        requests: { payments: { cpuCoreHours: 0, memoryGiBHours: 30 }, orders: { cpuCoreHours: 0, memoryGiBHours: 10 } },
+      },
+      { idle: "apart", system: "apart", cpuWeight: 0.5 },
+    );
+    expect(lines(day)).toEqual({ payments: [80, 0, 0], orders: [27, 0, 0], "(idle)": 0 });
+  });
+
   it("leaves no idle, not negative idle, when requests exceed capacity", () => {
     const over = allocateClusterDay({ ...worked, capacity: { cpuCoreHours: 30, memoryGiBHours: 120 } }, { idle: "apart", system: "apart" });
     expect(over.idleCents).toBe(0);
@@ -275,7 +288,9 @@ describe("allocation properties", () => {
         }
         const cpuBase = Math.max(sampled ? day.capacity.cpuCoreHours : 0, cpu);
         const memoryBase = Math.max(sampled ? day.capacity.memoryGiBHours : 0, memory);
-        const share = (cpuBase > 0 ? (cpuWeight * cpu) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuWeight) * memory) / memoryBase : 0);
+        // A resource with no base at all passes its weight to the other one (no capacity sampled, only memory asked for).
+        const cpuShare = cpuBase > 0 ? (memoryBase > 0 ? cpuWeight : 1) : 0;
+        const share = (cpuBase > 0 ? (cpuShare * cpu) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuShare) * memory) / memoryBase : 0);
         // Each part is within a cent of its exact share (largest remainder), so idle is too.
         expect(Math.abs(result.idleCents - day.billedCents * Math.max(0, 1 - share))).toBeLessThanOrEqual(1 + 1e-6 * day.billedCents);
         if (!sampled) expect(result.idleCents).toBeLessThanOrEqual(1);

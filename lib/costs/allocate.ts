@@ -101,7 +101,10 @@ export function allocateClusterDay(
     capacity.memoryGiBHours,
     memory.reduce((a, b) => a + b, 0),
   );
-  const weights = names.map((_, i) => (cpuBase > 0 ? (cpuWeight * cpu[i]!) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuWeight) * memory[i]!) / memoryBase : 0));
+  // A resource with neither capacity nor requests (no capacity sampled, and every namespace asks only for the other one)
+  // has nothing to split: its weight goes to the other resource, rather than to idle nobody can see.
+  const cpuShare = cpuBase > 0 ? (memoryBase > 0 ? cpuWeight : 1) : 0;
+  const weights = names.map((_, i) => (cpuBase > 0 ? (cpuShare * cpu[i]!) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuShare) * memory[i]!) / memoryBase : 0));
   const idleWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
   const unsampled = names.length === 0;
 
