@@ -163,9 +163,11 @@ describe("getEdgeOperations against the sandbox", () => {
     const order = view.operations.map((row) => [-row.failedCalls, -row.calls]);
     expect(order).toEqual([...order].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!));
     for (const row of view.resultCodes) expect(["200", "201", "500", "503"]).toContain(row.resultCode);
-    // The query counts what the map counted, and what came since (the window's end moved on).
+    // The query counts as the map counted: calls weighted by ItemCount over the last hour. Both windows end when each ran
+    // (ago(1h)), seconds apart, so calls left at the window's start as others arrived at its end (CI saw 240 against the
+    // map's 241): they agree within that drift, not exactly.
     const calls = view.operations.reduce((sum, row) => sum + row.calls, 0);
-    expect(calls).toBeGreaterThanOrEqual(serviceEdge.calls);
+    expect(Math.abs(calls - serviceEdge.calls)).toBeLessThanOrEqual(Math.max(10, 0.1 * serviceEdge.calls));
     expect(view.resultCodes.reduce((sum, row) => sum + row.calls, 0)).toBe(calls);
     expect(view.failedWorkspaces).toEqual([]);
   });
