@@ -112,7 +112,7 @@ test("the worker threads' scripts run from the tree: Microsoft's KQL parser and 
      });
      const graph = { id: "root", layoutOptions: {}, children: [{ id: "a", width: 10, height: 10 }, { id: "b", width: 10, height: 10 }],
        edges: [{ id: "e", sources: ["a"], targets: ["b"] }] };
-     console.log(JSON.stringify([await run("./lib/boards/kql-thread.mjs", "AppRequests | take 5"), await run("./lib/appmap/layout-thread.mjs", graph)]));`,
+     console.log(JSON.stringify([await run("./lib/boards/kql-thread.mjs", { query: "AppRequests | take 5", team: null }), await run("./lib/appmap/layout-thread.mjs", graph)]));`,
   );
   expect(result.status, result.stderr).toBe(0);
   const [kql, layout] = JSON.parse(result.stdout) as [{ output: { ok: boolean } }, { output: Record<string, { x: number; y: number }> }];
