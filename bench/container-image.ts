@@ -37,7 +37,14 @@ function runInImage(rootfs: string, args: string[], env: Record<string, string>)
   let output = "";
   child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((done) => child.once("exit", (code, signal) => done(code ?? (signal ? 128 : null))));
+  const exited = new Promise<number | null>((done) => {
+    child.once("exit", (code, signal) => done(code ?? (signal ? 128 : null)));
+    // chroot missing or refused: an exit code and its message rather than an unhandled error that skips the clean-up below.
+    child.once("error", (error) => {
+      output += `${error.message}\n`;
+      done(127);
+    });
+  });
   return { child, output: () => output, exited };
 }
 
