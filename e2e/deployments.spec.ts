@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { expect, test, type Page } from "@playwright/test";
-import { kubectl, readyNamespace, signInAs } from "./fixtures";
+import { kubectl, readyNamespace, rollBackFromHistory, signInAs } from "./fixtures";
 
 // Setup goes through the API as the people would; the deploy itself through the pages.
 async function deployFromPage(page: Page, namespaceId: string, version: string): Promise<void> {
@@ -54,9 +54,7 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
   await expect(page.getByText(/Failed to pull image|Back-off pulling image/).first()).toBeVisible();
   await page.screenshot({ path: "test-results/deployment-imagepullbackoff.png", fullPage: true });
 
-  await page.getByRole("link", { name: "Roll back from the history" }).click();
-  await page.getByRole("button", { name: `Roll back card-tokenizer in ${namespace} to revision 1` }).click();
-  await expect(page).toHaveURL(/\/deployments\/[0-9a-f-]{36}$/);
+  await rollBackFromHistory(page, "card-tokenizer", namespace, 1);
   await expect(page.locator("[data-status=succeeded]")).toBeVisible({ timeout: 60_000 });
   await expect(page.getByText(/Rollback by Priya Shah/)).toBeVisible();
 });

@@ -30,6 +30,23 @@ export async function hydrated(page: Page): Promise<void> {
   await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
 }
 
+/**
+ * From a failed rollout's page, rolls back through the history to `revision` and waits for the new deployment's page.
+ * The rollback's answer is awaited on its own, so a refusal fails here with Wharf's message, and a slow answer on a
+ * busy machine (the sandbox's poller shares the two cores) is not taken for a button that did nothing. The history
+ * shows the earlier revision's "succeeded" badge too, so a rollout's status is read only once its own page is open.
+ */
+export async function rollBackFromHistory(page: Page, service: string, namespace: string, revision: number): Promise<void> {
+  await page.getByRole("link", { name: "Roll back from the history" }).click();
+  const answered = page.waitForResponse((response) => /\/api\/v1\/deployments\/[0-9a-f-]{36}\/rollback$/.test(response.url()), {
+    timeout: 60_000,
+  });
+  await page.getByRole("button", { name: `Roll back ${service} in ${namespace} to revision ${revision}` }).click();
+  const answer = await answered;
+  expect(answer.status(), await answer.text()).toBe(201);
+  await expect(page).toHaveURL(/\/deployments\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+}
+
 const endpoints = () => JSON.parse(readFileSync(".data/e2e/sandbox/endpoints.json", "utf8")) as { armEndpoint: string; caFile: string };
 
 /** kubectl against the e2e sandbox's aks-dev-weu, as a platform engineer would check Wharf's work. */
