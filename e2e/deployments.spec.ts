@@ -11,7 +11,9 @@ async function deployFromPage(page: Page, namespaceId: string, version: string):
   await expect(page.getByText("Passes the policy")).toBeVisible();
 }
 
+// Three rollouts, each allowed a minute: the default 60 s for the whole test was less than the waits inside it.
 test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its events, and rolls back in one click", async ({ page, browser }) => {
+  test.setTimeout(300_000);
   const suffix = Date.now().toString(36);
   const namespace = `payments-dep${suffix}`;
   await signInAs(page, "payments");
@@ -60,6 +62,7 @@ test("a member deploys a good tag, then tag bad, sees ImagePullBackOff with its 
 });
 
 test("a production deployment waits for a second person; the requester cannot approve it", async ({ page, browser }) => {
+  test.setTimeout(180_000);
   const namespace = `payments-prd${Date.now().toString(36)}`;
   await signInAs(page, "payments");
   const adminContext = await browser.newContext();
