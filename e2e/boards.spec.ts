@@ -315,7 +315,7 @@ test("a service that turns unhealthy changes its tile on a screen within 10 s, w
     const ready = trend.map((point) => point.readyReplicas);
     const known = ready.filter((value): value is number => value !== null);
     expect(known.length).toBeGreaterThan(0);
-    const caption = `ready, 24 h: now ${ready.at(-1) ?? "–"}, peak ${Math.max(...known)}`;
+    const caption = `ready, 24 h: last 15 min ${ready.at(-1) ?? "–"}, peak ${Math.max(...known)}`;
     await expect(tile.getByTestId("service-trend")).toContainText(caption, { timeout: 5_000 });
   }).toPass({ timeout: 60_000 });
   await screen.screenshot({ path: "test-results/board-service-unhealthy.png" });

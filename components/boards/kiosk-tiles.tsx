@@ -138,7 +138,8 @@ function ServiceTrend({ trend }: { trend: ServiceTrendPoint[] }) {
 function Sparkline({ label, values, floor, stroke }: { label: string; values: (number | null)[]; floor: number; stroke: string }) {
   const known = values.filter((value): value is number => value !== null);
   const peak = known.length ? Math.max(...known) : null;
-  const now = values.at(-1) ?? null;
+  // A point is a quarter hour (its rate, its highest p95, its fewest ready replicas): the last one is not "now", and says so.
+  const last = values.at(-1) ?? null;
   const top = Math.max(floor, peak ?? 0);
   const x = (index: number) => ((index / Math.max(1, values.length - 1)) * 100).toFixed(2);
   const y = (value: number) => (19 - (value / top) * 18).toFixed(2);
@@ -181,7 +182,7 @@ function Sparkline({ label, values, floor, stroke }: { label: string; values: (n
         )}
       </svg>
       <figcaption className="truncate">
-        {label}: now {now === null ? "–" : formatNumber(now)}, peak {peak === null ? "–" : formatNumber(peak)}
+        {label}: last 15 min {last === null ? "–" : formatNumber(last)}, peak {peak === null ? "–" : formatNumber(peak)}
       </figcaption>
     </figure>
   );
