@@ -942,13 +942,6 @@ export function openApiDocument(serverUrl: string) {
                                 calls: { type: "number" },
                                 failedCalls: { type: "number" },
                                 failurePct: { type: ["number", "null"] },
-                                rows: {
-                                  type: "integer",
-                                  description:
-                                    "The telemetry rows behind `calls`, unweighted (a sampled row stands for ItemCount calls): the recent " +
-                                    "rate is judged beyond chance on rows, not calls. Absent in figures stored before Wharf counted them",
-                                },
-                                failedRows: { type: "integer" },
                               },
                             },
                           },

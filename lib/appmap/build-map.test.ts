@@ -221,31 +221,6 @@ describe("buildMap: the last minutes' calls (decision 0053)", () => {
     expect(dev.edges[0]!.recent).toMatchObject({ calls: 100, failedCalls: 25 });
   });
 
-  it("adds up the rows behind the recent calls, and drops them when one of its rows did not count them", () => {
-    const counted = buildMap(
-      input([
-        row({ callerRole: "workflow", calleeRole: "delivery", recentCalls: 100, recentFailedCalls: 25, recentRows: 10, recentFailedRows: 3 }),
-        row({
-          callerRole: "workflow",
-          calleeRole: "delivery",
-          callerComponentId: prod,
-          recentCalls: 40,
-          recentFailedCalls: 0,
-          recentRows: 40,
-          recentFailedRows: 0,
-        }),
-      ]),
-    );
-    expect(counted.edges[0]!.recent).toEqual({ minutes: 2, calls: 140, failedCalls: 25, failurePct: 17.86, rows: 50, failedRows: 3 });
-    const mixed = buildMap(
-      input([
-        row({ callerRole: "workflow", calleeRole: "delivery", recentCalls: 100, recentFailedCalls: 25, recentRows: 10, recentFailedRows: 3 }),
-        row({ callerRole: "workflow", calleeRole: "delivery", callerComponentId: prod, recentCalls: 40, recentFailedCalls: 0 }),
-      ]),
-    );
-    expect(mixed.edges[0]!.recent).toEqual({ minutes: 2, calls: 140, failedCalls: 25, failurePct: 17.86 });
-  });
-
   it("takes a longer window's recent calls from the 1-hour rows, never from a stale fetch, and adds no edge of its own", () => {
     const day = [row({ callerRole: "workflow", calleeRole: "delivery", calls: 90_000, failedCalls: 90, recentCalls: 5, recentFailedCalls: 0 })];
     const hour = [

@@ -249,7 +249,6 @@ export function buildMap(input: BuildMapInput): AppMap {
 /** Each edge's calls in the last minutes, from the current rows that counted them; `edgeOf` names a row's edge. */
 function recentCalls(workspaces: readonly WorkspaceEdges[], edgeOf: (row: MapEdgeRow) => string | undefined): Map<string, RecentCalls> {
   const recent = new Map<string, RecentCalls>();
-  const rowsUnknown = new Set<string>();
   for (const workspace of workspaces) {
     // A stale fetch's last minutes are not recent.
     if (workspace.stale) continue;
@@ -261,14 +260,6 @@ function recentCalls(workspaces: readonly WorkspaceEdges[], edgeOf: (row: MapEdg
       entry.calls += row.recentCalls;
       entry.failedCalls += row.recentFailedCalls ?? 0;
       entry.failurePct = entry.calls > 0 ? Math.round((10_000 * entry.failedCalls) / entry.calls) / 100 : null;
-      if (row.recentRows === undefined || rowsUnknown.has(id)) {
-        rowsUnknown.add(id);
-        delete entry.rows;
-        delete entry.failedRows;
-      } else {
-        entry.rows = (entry.rows ?? 0) + row.recentRows;
-        entry.failedRows = (entry.failedRows ?? 0) + (row.recentFailedRows ?? 0);
-      }
       recent.set(id, entry);
     }
   }

@@ -28,17 +28,6 @@ describe("edgeFailure", () => {
     expect(edgeFailure({ failurePct: 0.2, recent: recent(0, 0) })).toEqual({ level: "ok", recentlyWorse: false });
   });
 
-  it("judges sampled calls by the rows observed, not the calls they stand for", () => {
-    // 26 failed of 140 calls is surely over 5 % when each call was seen. Sampled 1 in 10, the same share is 2 failed rows
-    // of 14: surely over 1 %, not over 5 %.
-    const sampled = { ...recent(140, 20), rows: 14, failedRows: 2 };
-    expect(edgeFailure({ failurePct: 0.8, recent: recent(140, 26) })).toEqual({ level: "failing", recentlyWorse: true });
-    expect(edgeFailure({ failurePct: 0.8, recent: sampled })).toEqual({ level: "elevated", recentlyWorse: true });
-    // One failed row of 20 stands for 10 failed calls of 200 (5 %): seen once, chance explains it; counted as calls it would not be.
-    expect(edgeFailure({ failurePct: 0.2, recent: { ...recent(200, 10), rows: 20, failedRows: 1 } })).toEqual({ level: "ok", recentlyWorse: false });
-    expect(edgeFailure({ failurePct: 0.2, recent: recent(200, 10) })).toEqual({ level: "elevated", recentlyWorse: true });
-  });
-
   it("keeps the window's level when the last minutes are better: a failure that ended still shows for its window", () => {
     expect(edgeFailure({ failurePct: 12, recent: recent(200, 0) })).toEqual({ level: "failing", recentlyWorse: false });
   });

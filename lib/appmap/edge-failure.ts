@@ -3,8 +3,6 @@
 // minutes' rate judged by its 99 % lower bound (as health judges a failure
 // rate, decision 0044), so a few failures among a few calls that chance
 // explains do not turn an edge red; the worse of the two wins (decision 0053).
-// The bound counts the telemetry rows, not the calls they stand for: a
-// sampled row (ItemCount 10) is one observation, not ten.
 import { failureRateLowerBoundPct } from "@/lib/health/model";
 import type { MapEdge } from "@/lib/appmap/types";
 
@@ -25,14 +23,9 @@ const rank: Record<EdgeFailureLevel, number> = { none: 0, ok: 1, elevated: 2, fa
 
 const levelOf = (pct: number): EdgeFailureLevel => (pct >= edgeFailingPct ? "failing" : pct >= edgeElevatedPct ? "elevated" : "ok");
 
-/** The recent rate's 99 % lower bound, on the rows observed when they are known, else on the calls (figures stored before). */
-function recentLowerBoundPct(recent: NonNullable<MapEdge["recent"]>): number {
-  if (recent.rows !== undefined && recent.rows > 0) return failureRateLowerBoundPct(recent.failedRows ?? 0, recent.rows);
-  return failureRateLowerBoundPct(recent.failedCalls, recent.calls);
-}
-
 export function edgeFailure(edge: Pick<MapEdge, "failurePct" | "recent">): EdgeFailure {
   const window: EdgeFailureLevel = edge.failurePct === null ? "none" : levelOf(edge.failurePct);
-  const recent: EdgeFailureLevel = edge.recent && edge.recent.calls > 0 ? levelOf(recentLowerBoundPct(edge.recent)) : "none";
+  const recent: EdgeFailureLevel =
+    edge.recent && edge.recent.calls > 0 ? levelOf(failureRateLowerBoundPct(edge.recent.failedCalls, edge.recent.calls)) : "none";
   return rank[recent] > rank[window] ? { level: recent, recentlyWorse: recent !== "ok" } : { level: window, recentlyWorse: false };
 }

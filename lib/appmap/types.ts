@@ -56,12 +56,6 @@ export interface RecentCalls {
   calls: number;
   failedCalls: number;
   failurePct: number | null;
-  /**
-   * The telemetry rows behind `calls`, unweighted: a sampled row is one observation however many calls it stands
-   * for, so the rate is judged beyond chance on these. Absent when a row fetched before Wharf counted them is part of it.
-   */
-  rows?: number;
-  failedRows?: number;
 }
 
 export interface DeclaredNotSeen {

@@ -55,8 +55,6 @@ export const telemetryObservationSchema = z.object({
   failed: z.number().optional(),
   failureRatePct: z.number().nullable().optional(),
   p95DurationMs: z.number().nullable().optional(),
-  rows: z.number().optional().describe("The request rows behind requests, unweighted (sampling): the failure rate is judged beyond chance on these."),
-  failedRows: z.number().optional().describe("Of them, the failed rows."),
   availabilityPct: z.number().nullable().optional(),
   availabilityRuns: z.number().optional().describe("Availability test runs in the window (ItemCount-weighted), when counted."),
   availabilityPassed: z.number().optional().describe("Of them, the runs that passed."),

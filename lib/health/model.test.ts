@@ -113,25 +113,6 @@ describe("evaluateHealth", () => {
     expect(evaluate({ telemetry: { ...quietCritical, failed: 40, failureRatePct: 100 }, thresholds: critical }).state).toBe("unhealthy");
   });
 
-  it("judges a sampled service's failure rate by the rows observed, not the requests they stand for", () => {
-    // 400 requests with 20 failed (5 %) are surely over 1 % when each was seen: degraded.
-    const counted = { observedAt: telemetry.quiet.observedAt, requests: 400, failed: 20, failureRatePct: 5, p95DurationMs: 100, availabilityPct: null };
-    expect(evaluate({ telemetry: counted, thresholds: critical }).state).toBe("degraded");
-    // Sampled 1 in 20, they are 20 rows with 1 failed: chance gives that at 1 %, so a note, with the rows said.
-    const sampled = evaluate({ telemetry: { ...counted, rows: 20, failedRows: 1 }, thresholds: critical });
-    expect(sampled.state).toBe("healthy");
-    expect(sampled.reasons).toEqual([
-      expect.objectContaining({
-        signal: "failureRate",
-        state: "healthy",
-        message:
-          "Failure rate 5 % (20 of 400 requests, sampled: 1 of 20 rows) is over the unhealthy threshold of 5 %, but so few failures can be chance: not judged yet",
-      }),
-    ]);
-    // Rows equal to requests (nothing sampled) judge as before and do not mention sampling.
-    expect(evaluate({ telemetry: { ...counted, rows: 400, failedRows: 20 }, thresholds: critical }).state).toBe("degraded");
-  });
-
   it("the failure rate's lower bound is the 99 % Wilson score interval's", () => {
     expect(failureRateLowerBoundPct(0, 100)).toBe(0);
     expect(failureRateLowerBoundPct(0, 0)).toBe(0);

@@ -211,16 +211,12 @@ export function failureRateLowerBoundPct(failed: number, requests: number): numb
  * comes from the rate's 99 % lower bound (failureRateLowerBoundPct); the reason still shows the rate seen. A rate over
  * a threshold that chance explains is a note, not a state, so a wall board does not flap on single failures.
  */
-function failureRateReason(ratePct: number, requests: number, observation: TelemetryObservation, thresholds: TierThresholds): Draft | null {
+function failureRateReason(ratePct: number, requests: number, failed: number | undefined, thresholds: TierThresholds): Draft | null {
   const seen = judge(ratePct, thresholds.failureRatePct, true);
   if (!seen) return null;
-  const failures = observation.failed ?? (ratePct * requests) / 100;
-  // Sampled telemetry: a row stands for ItemCount requests but is one observation, so the bound counts rows.
-  const rows = observation.rows !== undefined && observation.rows > 0 ? observation.rows : null;
-  const bound = rows === null ? failureRateLowerBoundPct(failures, requests) : failureRateLowerBoundPct(observation.failedRows ?? 0, rows);
-  const verdict = judge(bound, thresholds.failureRatePct, true);
-  const sampled = rows !== null && rows < requests ? `, sampled: ${formatNumber(observation.failedRows ?? 0)} of ${formatNumber(rows)} rows` : "";
-  const counted = `${formatNumber(round(failures, 1))} of ${formatNumber(requests)} requests${sampled}`;
+  const failures = failed ?? (ratePct * requests) / 100;
+  const verdict = judge(failureRateLowerBoundPct(failures, requests), thresholds.failureRatePct, true);
+  const counted = `${formatNumber(round(failures, 1))} of ${formatNumber(requests)} requests`;
   if (!verdict) {
     return {
       signal: "failureRate",
@@ -332,7 +328,7 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
     });
   }
   if (judged && observation.failureRatePct != null) {
-    const failureRate = failureRateReason(observation.failureRatePct, requests, observation, thresholds);
+    const failureRate = failureRateReason(observation.failureRatePct, requests, observation.failed, thresholds);
     if (failureRate) reasons.push(failureRate);
   }
   if (judged && observation.p95DurationMs != null) {

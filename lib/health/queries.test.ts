@@ -145,8 +145,6 @@ describe("mapHealthResult", () => {
     { name: "Failed", type: "long" },
     { name: "FailureRatePct", type: "real" },
     { name: "P95DurationMs", type: "real" },
-    { name: "Rows", type: "long" },
-    { name: "FailedRows", type: "long" },
     { name: "AvailabilityRuns", type: "long" },
     { name: "AvailabilityPassed", type: "long" },
     { name: "AvailabilityPct", type: "real" },
@@ -158,25 +156,14 @@ describe("mapHealthResult", () => {
       name: "PrimaryResult",
       columns,
       rows: [
-        ["window", "payments-api", component, null, 1200, 30, 2.5, 412.7, 300, 8, null, null, null],
-        ["minute", "payments-api", component, new Date("2026-12-04T14:29:00Z"), 80, 2, 2.5, 380, null, null, null, null, null],
-        ["minute", "payments-api", component, "2026-12-04T14:30:00Z", 0, 0, null, null, null, null, null, null, null],
-        ["availability", "payments-api", null, null, null, null, null, null, null, null, 12, 11, 91.667],
+        ["window", "payments-api", component, null, 1200, 30, 2.5, 412.7, null, null, null],
+        ["minute", "payments-api", component, new Date("2026-12-04T14:29:00Z"), 80, 2, 2.5, 380, null, null, null],
+        ["minute", "payments-api", component, "2026-12-04T14:30:00Z", 0, 0, null, null, null, null, null],
+        ["availability", "payments-api", null, null, null, null, null, null, 12, 11, 91.667],
       ],
     };
     expect(mapHealthResult([table])).toEqual({
-      window: [
-        {
-          role: "payments-api",
-          componentId: component.toLowerCase(),
-          requests: 1200,
-          failed: 30,
-          failureRatePct: 2.5,
-          p95DurationMs: 412.7,
-          rows: 300,
-          failedRows: 8,
-        },
-      ],
+      window: [{ role: "payments-api", componentId: component.toLowerCase(), requests: 1200, failed: 30, failureRatePct: 2.5, p95DurationMs: 412.7 }],
       minutes: [
         {
           role: "payments-api",
@@ -203,20 +190,14 @@ describe("mapHealthResult", () => {
 
   it("finds columns by name, not position", () => {
     const reversed = [...columns].reverse();
-    const row = ["window", "web", component, null, 10, 1, 10, 99, 10, 1, null, null, null].reverse();
-    expect(mapHealthResult([{ name: "PrimaryResult", columns: reversed, rows: [row] }]).window[0]).toMatchObject({
-      role: "web",
-      requests: 10,
-      failed: 1,
-      rows: 10,
-      failedRows: 1,
-    });
+    const row = ["window", "web", component, null, 10, 1, 10, 99, null, null, null].reverse();
+    expect(mapHealthResult([{ name: "PrimaryResult", columns: reversed, rows: [row] }]).window[0]).toMatchObject({ role: "web", requests: 10, failed: 1 });
   });
 
   it("no table is no figures; a missing column or an unknown grain is a shape error", () => {
     expect(mapHealthResult([])).toEqual({ window: [], minutes: [], availability: [] });
     expect(() => mapHealthResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, 1, 0, null, null, null]] }])).toThrow(
+    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(
       /unknown Grain/,
     );
   });
@@ -260,18 +241,8 @@ describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
     const result = mapHealthResult(tables);
     expect(result.window).toEqual(
       expect.arrayContaining([
-        // Three rows in the window stand for 20 requests; one failed row for 2 failed requests.
-        {
-          role: "payments-api",
-          componentId: prod.toLowerCase(),
-          requests: 20,
-          failed: 2,
-          failureRatePct: 10,
-          p95DurationMs: expect.any(Number),
-          rows: 3,
-          failedRows: 1,
-        },
-        { role: 'we"ird|role', componentId: prod.toLowerCase(), requests: 1, failed: 0, failureRatePct: 0, p95DurationMs: 50, rows: 1, failedRows: 0 },
+        { role: "payments-api", componentId: prod.toLowerCase(), requests: 20, failed: 2, failureRatePct: 10, p95DurationMs: expect.any(Number) },
+        { role: 'we"ird|role', componentId: prod.toLowerCase(), requests: 1, failed: 0, failureRatePct: 0, p95DurationMs: 50 },
       ]),
     );
     expect(result.window).toHaveLength(2);
@@ -349,9 +320,8 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
     });
     expect(byKey.get("web>api")!.p95Ms).toBe(300);
     // The last two minutes apart: only the failed call of a minute ago.
-    // It is one row standing for two calls: the recent rate is judged on the row.
-    expect(byKey.get("web>api")).toMatchObject({ recentCalls: 2, recentFailedCalls: 2, recentRows: 1, recentFailedRows: 1 });
-    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ recentCalls: 0, recentFailedCalls: 0, recentRows: 0, recentFailedRows: 0 });
+    expect(byKey.get("web>api")).toMatchObject({ recentCalls: 2, recentFailedCalls: 2 });
+    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ recentCalls: 0, recentFailedCalls: 0 });
     expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ calleeKind: "external", calleeRole: "", calls: 4, failedCalls: 1, failedPct: 25, avgMs: 9 });
     expect(byKey.get("web>Http:api.stripe.com")).toMatchObject({ calleeKind: "external", calls: 1 });
     expect(byKey.get("api>api")).toMatchObject({ calleeKind: "component", calls: 1 });
@@ -372,12 +342,10 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
       "P95Ms",
       "RecentCalls",
       "RecentFailedCalls",
-      "RecentRows",
-      "RecentFailedRows",
     ].map((name) => ({ name, type: "string" }));
     expect(mapMapEdgesResult([])).toEqual([]);
     expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1, 0, 0, 0, 0]] }])).toThrow(
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1, 0, 0]] }])).toThrow(
       /unknown CalleeKind/,
     );
   });

@@ -55,11 +55,8 @@ export interface NamedQuery {
 /**
  * The health query for one workspace: per role and component (`_ResourceId`)
  * over the window, requests, failures, failure rate and p95 duration (all
- * weighted by ItemCount: sampled telemetry stands for ItemCount requests),
- * and the rows and failed rows themselves, which are what was observed: a
- * rate is judged beyond chance on those (a sampled row is one observation,
- * however many requests it stands for); the same per minute, for the
- * samples; availability test results per role.
+ * weighted by ItemCount: sampled telemetry stands for ItemCount requests);
+ * the same per minute, for the samples; availability test results per role.
  * One table, told apart by `Grain` (window | minute | availability).
  */
 export function healthQuery(params: HealthQueryParams): NamedQuery {
@@ -75,8 +72,7 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     "    | where AppRoleName in (roles);",
     "let perWindow = req",
     "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), " +
-      "P95DurationMs = percentilew(DurationMs, ItemCount, 95), Rows = count(), FailedRows = countif(Success == false) " +
-      "by AppRoleName, ResourceId = _ResourceId",
+      "P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId",
     '    | extend Grain = "window";',
     "let perMinute = req",
     "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = " +
@@ -92,8 +88,7 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     "union perWindow, perMinute, availability",
     "| extend FailureRatePct = iff(Requests > 0, round(100.0 * Failed / Requests, 3), real(null)),",
     "         AvailabilityPct = iff(AvailabilityRuns > 0, round(100.0 * AvailabilityPassed / AvailabilityRuns, 3), real(null))",
-    "| project Grain, AppRoleName, ResourceId, Minute, Requests, Failed, FailureRatePct, P95DurationMs, Rows, FailedRows,",
-    "          AvailabilityRuns, AvailabilityPassed, AvailabilityPct",
+    "| project Grain, AppRoleName, ResourceId, Minute, Requests, Failed, FailureRatePct, P95DurationMs, AvailabilityRuns, AvailabilityPassed, AvailabilityPct",
   ].join("\n");
   return { name: "health", text, timespan: `PT${windowMinutes + 5}M` };
 }
@@ -106,9 +101,6 @@ export interface RoleFigures {
   failed: number;
   failureRatePct: number | null;
   p95DurationMs: number | null;
-  /** The window's rows and failed rows, unweighted (absent per minute): what a rate is judged on beyond chance. */
-  rows?: number;
-  failedRows?: number;
 }
 
 export interface RoleMinuteFigures extends RoleFigures {
@@ -171,8 +163,6 @@ const healthColumns = [
   "Failed",
   "FailureRatePct",
   "P95DurationMs",
-  "Rows",
-  "FailedRows",
   "AvailabilityRuns",
   "AvailabilityPassed",
   "AvailabilityPct",
@@ -204,7 +194,7 @@ export function mapHealthResult(tables: readonly LogsTable[]): HealthQueryResult
       failureRatePct: numberOrNull(cell("FailureRatePct")),
       p95DurationMs: numberOrNull(cell("P95DurationMs")),
     };
-    if (grain === "window") result.window.push({ ...figures, rows: numberOrNull(cell("Rows")) ?? 0, failedRows: numberOrNull(cell("FailedRows")) ?? 0 });
+    if (grain === "window") result.window.push(figures);
     else if (grain === "minute") {
       const minute = dateOf(cell("Minute"));
       if (minute) result.minutes.push({ ...figures, minute });
@@ -254,15 +244,14 @@ export function mapEdgesQuery(params: { window: MapWindow }): NamedQuery {
     '| extend Target = iff(CalleeKind == "component", "", Target)',
     "| summarize Calls = sum(ItemCount), FailedCalls = sumif(ItemCount, Success == false),",
     "            AvgMs = sum(DurationMs * ItemCount) / sum(ItemCount), P95Ms = percentilew(DurationMs, ItemCount, 95),",
-    "            RecentCalls = sumif(ItemCount, TimeGenerated >= recent), RecentFailedCalls = sumif(ItemCount, Success == false and TimeGenerated >= recent),",
-    "            RecentRows = countif(TimeGenerated >= recent), RecentFailedRows = countif(Success == false and TimeGenerated >= recent)",
+    "            RecentCalls = sumif(ItemCount, TimeGenerated >= recent), RecentFailedCalls = sumif(ItemCount, Success == false and TimeGenerated >= recent)",
     "          by CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target",
     "| extend FailedPct = round(100.0 * FailedCalls / Calls, 2), AvgMs = round(AvgMs, 1), P95Ms = round(P95Ms, 1)",
     "| order by Calls desc",
     // A ceiling on rows, not on meaning: past it the least-called edges are dropped (build-map groups targets long before).
     "| take 20000",
     "| project CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target, Calls, FailedCalls, FailedPct, AvgMs, P95Ms,",
-    "          RecentCalls, RecentFailedCalls, RecentRows, RecentFailedRows",
+    "          RecentCalls, RecentFailedCalls",
   ].join("\n");
   return { name: `map-edges-${params.window}`, text, timespan: `PT${windowMinutes + 5}M` };
 }
@@ -286,9 +275,6 @@ export interface MapEdgeRow {
   /** Calls in the last `mapRecentMinutes` before the fetch; absent in rows stored before the query counted them. */
   recentCalls?: number;
   recentFailedCalls?: number;
-  /** The rows behind them, unweighted: a sampled row is one observation, so the recent rate is judged beyond chance on these. */
-  recentRows?: number;
-  recentFailedRows?: number;
 }
 
 const mapEdgeColumns = [
@@ -305,8 +291,6 @@ const mapEdgeColumns = [
   "P95Ms",
   "RecentCalls",
   "RecentFailedCalls",
-  "RecentRows",
-  "RecentFailedRows",
 ] as const;
 
 export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
@@ -331,8 +315,6 @@ export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
       p95Ms: numberOrNull(cell("P95Ms")),
       recentCalls: numberOrNull(cell("RecentCalls")) ?? 0,
       recentFailedCalls: numberOrNull(cell("RecentFailedCalls")) ?? 0,
-      recentRows: numberOrNull(cell("RecentRows")) ?? 0,
-      recentFailedRows: numberOrNull(cell("RecentFailedRows")) ?? 0,
     };
   });
 }

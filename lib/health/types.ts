@@ -102,12 +102,6 @@ export interface TelemetryObservation {
   failed?: number;
   failureRatePct?: number | null;
   p95DurationMs?: number | null;
-  /**
-   * The request rows behind `requests` and `failed`, unweighted: a sampled row is one observation however many
-   * requests it stands for, so the failure rate is judged beyond chance on these. Absent in figures kept from before.
-   */
-  rows?: number;
-  failedRows?: number;
   /** null when the role has no availability tests. */
   availabilityPct?: number | null;
   /** The availability test runs in the window and how many passed (ItemCount-weighted), when known: judged beyond chance. */

@@ -225,12 +225,7 @@ describe("a health poll cycle", () => {
       failed: expect.any(Number),
       p95DurationMs: expect.any(Number),
     });
-    const observed = withRole.telemetry as unknown as TelemetryObservation;
-    expect(observed.requests).toBeGreaterThan(0);
-    // The rows behind them are counted too (a sampled row stands for several requests), for the failure rate's bound.
-    expect(observed.rows).toBeGreaterThan(0);
-    expect(observed.rows).toBeLessThanOrEqual(observed.requests!);
-    expect(observed.failedRows).toBeLessThanOrEqual(observed.rows!);
+    expect((withRole.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
     expect(withRole.state).toBe("healthy");
     const minuteFigures = await getPrisma().healthSample.findMany({
       where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } },

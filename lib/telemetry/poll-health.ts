@@ -155,8 +155,6 @@ function telemetryFor(
   if (fresh.length === routes.length) {
     let requests = 0;
     let failed = 0;
-    let rows: number | undefined = 0;
-    let failedRows = 0;
     let p95: number | null = null;
     let runs = 0;
     let passed = 0;
@@ -164,9 +162,6 @@ function telemetryFor(
       for (const row of result.window) {
         requests += row.requests;
         failed += row.failed;
-        // Rows are known only when every part counted them.
-        rows = rows === undefined || row.rows === undefined ? undefined : rows + row.rows;
-        failedRows += row.failedRows ?? 0;
         if (row.p95DurationMs !== null) p95 = Math.max(p95 ?? 0, row.p95DurationMs);
       }
       for (const row of result.availability) {
@@ -189,7 +184,6 @@ function telemetryFor(
         failed,
         failureRatePct: requests > 0 ? (100 * failed) / requests : null,
         p95DurationMs: p95,
-        ...(rows !== undefined && rows > 0 ? { rows, failedRows } : {}),
         availabilityPct: runs > 0 ? (100 * passed) / runs : null,
         ...(runs > 0 ? { availabilityRuns: runs, availabilityPassed: passed } : {}),
       },
