@@ -4,12 +4,13 @@
 // web process's memory after the runs. Asserts nothing. One client, keep-alive,
 // sequential: times are the round trip from this process.
 //
-//   npx tsx bench/catalog.ts [--services 50000] [--requests 200] [--no-rebuild] [--no-import]
+//   npx tsx bench/catalog.ts [--services 50000] [--requests 200] [--no-rebuild] [--no-import] [--no-worker]
 import { rmSync } from "node:fs";
 import pg from "pg";
 import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
-import { percentile, webRssMb } from "./process-stats";
+import { loadavg } from "node:os";
+import { percentile, postgresCpuSeconds, webCpuSeconds, webMemoryMb } from "./process-stats";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const total = arg("--services", 50_000);
@@ -84,6 +85,16 @@ async function seed(url: string) {
   return { seconds: (performance.now() - started) / 1000, ownerTeam: owner.rows[0]!.slug, slugs };
 }
 
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(1))
+    .join(" ");
+
+function memory(pid: number): string {
+  const { rss, anon, file } = webMemoryMb(pid);
+  return `${rss.toFixed(0)} MB (${anon.toFixed(0)} MB anonymous: heaps and native allocations; ${file.toFixed(0)} MB mapped files: code)`;
+}
+
 async function timed(browser: BenchBrowser, path: string, firstByte = false): Promise<number> {
   const started = performance.now();
   const response = await fetch(`${base}${path}`, { headers: { cookie: browser.header() } });
@@ -115,22 +126,52 @@ async function cursorTo(browser: BenchBrowser, item: number): Promise<{ cursor: 
   return { cursor: new URL(path, base).searchParams.get("cursor"), pageTimes };
 }
 
+let launcherPid = 0;
+
+/**
+ * Round trip p50/p95, and the CPU each request cost the web process and PostgreSQL (their CPU time over the series, from
+ * /proc, divided by the requests): on a loaded machine the round trip includes waiting for a core, the CPU does not.
+ */
 async function series(name: string, paths: string[], browser: BenchBrowser, firstByte = false) {
   for (const path of paths.slice(0, 10)) await timed(browser, path, firstByte);
   const times: number[] = [];
+  const webBefore = webCpuSeconds(launcherPid);
+  const databaseBefore = postgresCpuSeconds(process.pid);
   for (let i = 0; i < requests; i++) times.push(await timed(browser, paths[i % paths.length]!, firstByte));
+  const webCpu = ((webCpuSeconds(launcherPid) - webBefore) * 1000) / requests;
+  const databaseCpu = ((postgresCpuSeconds(process.pid) - databaseBefore) * 1000) / requests;
   times.sort((a, b) => a - b);
-  console.log(`${name.padEnd(60)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms`);
+  console.log(
+    `${name.padEnd(60)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(times, 95).toFixed(1).padStart(7)} ms   ` +
+      `CPU web ${webCpu.toFixed(1).padStart(5)} ms, PostgreSQL ${databaseCpu.toFixed(1).padStart(5)} ms a request`,
+  );
 }
 
 async function main() {
-  const wharf = await startBenchWharf({ name: "bench-catalog", port, keepBuild: process.argv.includes("--no-rebuild") });
+  // --no-worker: no pg-boss worker in the web process (its jobs, e.g. the health poll over every service, would count in
+  // the CPU per request).
+  const wharf = await startBenchWharf({
+    name: "bench-catalog",
+    port,
+    keepBuild: process.argv.includes("--no-rebuild"),
+    env: process.argv.includes("--no-worker") ? { WHARF_WORKER: "off" } : {},
+  });
   const web = wharf.launcher;
+  launcherPid = web.pid!;
   try {
     const { seconds, ownerTeam, slugs } = await seed(wharf.databaseUrl);
-    console.log(`seeded ${total} services in ${seconds.toFixed(1)} s; ${requests} requests a line, one client, sequential`);
+    console.log(`seeded ${total} services in ${seconds.toFixed(1)} s; ${requests} requests a line, one client, sequential; load average ${load()}`);
     const browser = new BenchBrowser();
     await browser.signIn(base, "payments");
+    // What the processes spend with no request at all: the share of each line's CPU that is not the requests'.
+    const idleWeb = webCpuSeconds(launcherPid);
+    const idleDatabase = postgresCpuSeconds(process.pid);
+    await new Promise((done) => setTimeout(done, 10_000));
+    console.log(
+      `idle, 10 s before the lines: web ${((webCpuSeconds(launcherPid) - idleWeb) * 10).toFixed(1)} % of a core, ` +
+        `PostgreSQL ${((postgresCpuSeconds(process.pid) - idleDatabase) * 10).toFixed(1)} %` +
+        (process.argv.includes("--no-worker") ? " (WHARF_WORKER=off)" : " (the pg-boss worker runs in the web process; --no-worker leaves it out)"),
+    );
 
     await series(
       "one service by slug: GET /api/v1/services/{slug}",
@@ -169,7 +210,20 @@ async function main() {
       browser,
       true,
     );
-    console.log(`web process resident memory after the runs: ${webRssMb(web.pid!).toFixed(0)} MB (heap capped at 256 MB)`);
+    // Whole pages (every byte read, so the render finishes): the CPU a server-rendered page costs (issue 20 item 2).
+    await series(
+      "GET /catalog (page, whole)",
+      searches.slice(0, 20).map((q, i) => (i % 2 ? `/catalog?q=${encodeURIComponent(q)}` : "/catalog")),
+      browser,
+    );
+    await series(
+      "GET /catalog/{slug} (a service page, whole)",
+      slugs.map((slug) => `/catalog/${slug}`),
+      browser,
+    );
+    await series("GET /deployments (page, whole)", ["/deployments"], browser);
+    console.log(`load average after the runs: ${load()}`);
+    console.log(`web process resident memory after the runs: ${memory(web.pid!)} (heap capped at 256 MB)`);
     if (process.argv.includes("--no-import")) return;
 
     // Import: a 5,000-document catalog-info.yaml through the API, preview then apply.
@@ -201,7 +255,7 @@ async function main() {
     console.log(
       `import 5,000-document catalog-info.yaml (${(file.length / 1024 / 1024).toFixed(1)} MB): preview ${previewSeconds.toFixed(1)} s, apply ${applySeconds.toFixed(1)} s (${applied.created.length} created), total ${(previewSeconds + applySeconds).toFixed(1)} s (target < 10 s)`,
     );
-    console.log(`web process resident memory after the import: ${webRssMb(web.pid!).toFixed(0)} MB`);
+    console.log(`web process resident memory after the import: ${memory(web.pid!)}`);
   } finally {
     await wharf.stop();
     rmSync(wharf.dataDir, { recursive: true, force: true });

@@ -1,10 +1,11 @@
 // The fixed cost of one request, by stage (issue 20): GET /api/v1/services/{slug} called in process through the route
 // handler, and each stage of it alone: session → actor (from the database, and from the process's 5 s cache), the
-// catalog read, the health read, serialisation. Prints p50/p95 and SQL statements per request; Next's own routing is
+// catalog read, the health read, serialisation. Prints p50/p95, this process's CPU and SQL statements per call; Next's own routing is
 // not in these figures (bench/catalog.ts measures the whole round trip).
 //
 //   npx vitest run --config bench/vitest.config.ts bench/service-by-slug.bench-run.ts
 import { randomBytes, randomUUID } from "node:crypto";
+import { loadavg } from "node:os";
 import pg from "pg";
 import { it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
@@ -31,16 +32,20 @@ async function stage(name: string, run: (i: number) => Promise<unknown>) {
   for (let i = 0; i < 20; i++) await run(i);
   const times: number[] = [];
   const before = statements;
+  // This process's CPU over the stage (our code, Prisma's client and pg's protocol; not PostgreSQL's): unlike the wall
+  // time, it does not grow while the call waits for a core on a loaded machine. Vitest runs this file in a process of its own.
+  const cpuBefore = process.cpuUsage();
   for (let i = 0; i < rounds; i++) {
     const started = performance.now();
     await run(i);
     times.push(performance.now() - started);
   }
+  const cpu = process.cpuUsage(cpuBefore);
   times.sort((a, b) => a - b);
   const perRequest = (statements - before) / rounds;
   console.log(
     `${name.padEnd(58)} p50 ${percentile(times, 50).toFixed(2).padStart(6)} ms   p95 ${percentile(times, 95).toFixed(2).padStart(6)} ms   ` +
-      `${perRequest.toFixed(1)} SQL statements`,
+      `CPU ${((cpu.user + cpu.system) / 1000 / rounds).toFixed(2).padStart(5)} ms   ${perRequest.toFixed(1)} SQL statements`,
   );
 }
 
@@ -80,12 +85,23 @@ it("prints the stages of GET /api/v1/services/{slug}", async () => {
     await callRoute(serviceRoute.GET as RouteHandler, { method: "GET", url: `/api/v1/services/${slug(3)}`, params: { slug: slug(3) }, sessionToken: token });
     return;
   }
-  console.log(`GET /api/v1/services/{slug}, ${rounds} calls a line, in process (this machine is shared with other work)`);
+  console.log(
+    `GET /api/v1/services/{slug}, ${rounds} calls a line, in process; load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(" ")}`,
+  );
   await stage("session → actor, from the database", async () => {
     sessionActors().forget(hashToken(token));
     await actorForSession(token, getConfig());
   });
   await stage("session → actor, remembered (5 s cache)", () => actorForSession(token, getConfig()));
+  // What one statement costs through each layer: Prisma's client (query compiler, driver adapter, pg), and pg alone.
+  const direct = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await direct.connect();
+  await stage("one Service row by slug: Prisma findUnique, no relation", (i) => getPrisma().service.findUnique({ where: { slug: slug(i) } }));
+  await stage("one Service row by slug: Prisma $queryRaw", (i) => getPrisma().$queryRaw`SELECT * FROM "Service" WHERE slug = ${slug(i)}`);
+  await stage("one Service row by slug: pg alone, same statement", (i) => direct.query('SELECT * FROM "Service" WHERE slug = $1', [slug(i)]));
+  await direct.end();
   await stage("getService", (i) => getService({ actor, slug: slug(i) }));
   await stage("getServiceHealth", (i) => getServiceHealth({ actor, slug: slug(i) }));
   const detail = await getService({ actor, slug: slug(0) });

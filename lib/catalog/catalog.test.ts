@@ -1,5 +1,6 @@
 // Integration: catalog use cases against the real database.
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import type { UserActor } from "@/lib/auth/permissions";
@@ -8,7 +9,7 @@ import { createService } from "@/lib/catalog/create-service";
 import { updateService } from "@/lib/catalog/update-service";
 import { retireService } from "@/lib/catalog/retire-service";
 import { getService, serviceHistory } from "@/lib/catalog/get-service";
-import { listServices } from "@/lib/catalog/list-services";
+import { catalogFacets, listServices } from "@/lib/catalog/list-services";
 
 let payments: { id: string; slug: string; name: string };
 let orders: { id: string; slug: string; name: string };
@@ -193,6 +194,44 @@ describe("finding services", () => {
     await retireService({ actor: member, slug: a.slug });
     expect((await listServices({ actor: member, query: { q: marker } })).total).toBe(2);
     expect((await listServices({ actor: member, query: { q: marker, retired: "only" } })).services.map((s) => s.slug)).toEqual([a.slug]);
+  });
+
+  it("offers each language of the active services once as a filter, reading one row per language", async () => {
+    const marker = randomUUID().slice(0, 6);
+    for (const language of [`Lang${marker}`, `Lang${marker}`, null]) await createService({ actor: member, input: service({ language }) });
+    const retired = await createService({ actor: member, input: service({ language: `Retired${marker}` }) });
+    await retireService({ actor: member, slug: retired.slug });
+    const active = await getPrisma().service.findMany({ where: { retiredAt: null, language: { not: null } }, select: { language: true } });
+    const expected = [...new Set(active.map((row) => row.language).filter(Boolean))];
+
+    // Rows each statement brought back to this process.
+    const read: { text: string; rows: number }[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function recorded(this: pg.Client, ...args: unknown[]) {
+      const statement = args[0];
+      const text = typeof statement === "string" ? statement : String((statement as { text?: string }).text);
+      // pg.Pool passes a callback: the answer arrives there.
+      const last = args.length - 1;
+      const callback = args[last];
+      if (typeof callback === "function") {
+        args[last] = (error: unknown, answer: { rows?: unknown[] } | undefined) => {
+          if (!error) read.push({ text, rows: answer?.rows?.length ?? 0 });
+          return (callback as (...a: unknown[]) => unknown)(error, answer);
+        };
+      }
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    let facets: Awaited<ReturnType<typeof catalogFacets>>;
+    try {
+      facets = await catalogFacets({ actor: outsider });
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    expect(facets.languages.filter((language) => language === `Lang${marker}`)).toHaveLength(1);
+    expect(facets.languages).not.toContain(`Retired${marker}`);
+    expect([...facets.languages].sort()).toEqual([...expected].sort());
+    const languageRows = read.filter((statement) => /language/i.test(statement.text)).map((statement) => statement.rows);
+    expect(languageRows).toEqual([expected.length]);
   });
 
   it("refuses a bad query with the parameter named", async () => {

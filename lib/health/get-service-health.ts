@@ -43,6 +43,7 @@ type HealthService = Parameters<typeof notEvaluated>[0];
 
 /**
  * `service` when the caller has read it already (the API's by-slug route reads the catalog first): two statements fewer.
+ * Either way the snapshots are read without their service, which every one of them shares.
  */
 export async function getServiceHealth({
   actor,
@@ -66,7 +67,8 @@ export async function getServiceHealth({
   if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
   const activeNamespace = { status: { not: "decommissioned" } };
   const [snapshots, rollouts, samples] = await Promise.all([
-    prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: activeNamespace }, include: serviceHealthInclude }),
+    // The service is read above (or given): including it again would cost two statements (its row, its team) on every call.
+    prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: activeNamespace }, include: { namespace: serviceHealthInclude.namespace } }),
     // A service never deployed has no ids: Prisma would still send one statement per included relation.
     latestDeploymentIds({ serviceId: service.id, excludeNamespaceStatuses: ["decommissioned"] }).then(async (ids) =>
       ids.length === 0
@@ -82,7 +84,7 @@ export async function getServiceHealth({
     }),
   ]);
   const pollSeconds = getConfig().health.pollSeconds;
-  const entries = snapshots.map((row) => toHealthEntry(row, now, pollSeconds));
+  const entries = snapshots.map((row) => toHealthEntry({ ...row, service }, now, pollSeconds));
   for (const rollout of rollouts) {
     if (entries.some((entry) => entry.namespace.id === rollout.namespaceId)) continue;
     entries.push(notEvaluated(service, rollout.namespace));

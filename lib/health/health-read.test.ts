@@ -2,6 +2,7 @@
 // rows seeded as the poller writes them, against the test PostgreSQL;
 // thresholds edited with their audit events.
 import { randomBytes } from "node:crypto";
+import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
@@ -403,6 +404,49 @@ describe("getServiceHealth", () => {
     expect(pending.reasons[0]!.message).toMatch(/^Not evaluated yet/);
     expect(pending.lastRollout?.status).toBe("progressing");
     expect(environments[2]!.lastRollout).toBeNull();
+  });
+
+  it("names the service and its owning team on every entry, whether it reads the service or is given it", async () => {
+    const slug = `checkout-${suffix}`;
+    const row = await getPrisma().service.findUniqueOrThrow({
+      where: { slug },
+      select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } },
+    });
+    const expected = {
+      id: services.checkout,
+      slug,
+      displayName: `Checkout ${suffix}`,
+      tier: "critical",
+      appInsightsRoleName: "checkout-api",
+      team: { id: teamA.id, slug: teamA.slug, name: teamA.name },
+    };
+    for (const environments of [await getServiceHealth({ actor: viewer, slug, now }), await getServiceHealth({ actor: viewer, slug, service: row, now })]) {
+      // Two evaluated snapshots and the namespace deployed to but not evaluated yet.
+      expect(environments.map((e) => e.environment)).toEqual(["prod", "test", "dev"]);
+      for (const entry of environments) expect(entry.service).toEqual(expected);
+    }
+  });
+
+  it("given the service, reads neither its row nor its team again (the API's by-slug route has read them)", async () => {
+    const slug = `checkout-${suffix}`;
+    const row = await getPrisma().service.findUniqueOrThrow({
+      where: { slug },
+      select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } },
+    });
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function recorded(this: pg.Client, ...args: unknown[]) {
+      const statement = args[0];
+      sent.push(typeof statement === "string" ? statement : String((statement as { text?: string }).text));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      expect(await getServiceHealth({ actor: viewer, slug, service: row, now })).toHaveLength(3);
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    expect(sent.some((text) => /FROM "HealthSample"|FROM "public"\."HealthSample"/.test(text))).toBe(true);
+    expect(sent.filter((text) => /FROM "public"\."(Service|Team)"/.test(text))).toEqual([]);
   });
 
   it("answers 404 for a service that is not in the catalog", async () => {
