@@ -1,7 +1,11 @@
 // Cost at scale: 500 namespaces on 3 clusters (50 teams, one service each)
 // with 90 days of resource-hour samples, each cluster billed per day (its
 // resource and six node resource group resources) and 100 tagged Azure
-// resources a day outside the clusters, in an embedded PostgreSQL. Stores the
+// resources a day outside the clusters, in an embedded PostgreSQL; each
+// cluster's node capacity per day (a quarter more than its namespaces request,
+// so a fifth of it idle) and kube-system's requests as a system namespace, as
+// the sample stores them since decisions 0056 and 0058 (the default rule: idle
+// and system apart). Stores the
 // allocation as a sync does (decision 0035) and prints how long that took;
 // then times the read behind /costs and GET /api/v1/costs (getCosts, in this
 // process, without HTTP) for 90 days per grouping, as an admin and as a team
@@ -80,7 +84,32 @@ async function main() {
         sampledSeconds: 86_400,
         updatedAt: asOf,
       }));
-      await prisma.namespaceResourceHours.createMany({ data: nsRows });
+      // kube-system's add-ons on each cluster (no team), and each cluster's allocatable hours: its requests and a quarter more.
+      const systemRows = clusters.map((cluster) => ({
+        clusterId: cluster.id,
+        namespace: "kube-system",
+        day,
+        teamId: null,
+        cpuCoreHours: 24 * 1.5,
+        memoryGiBHours: 24 * 3,
+        sampledSeconds: 86_400,
+        updatedAt: asOf,
+      }));
+      await prisma.namespaceResourceHours.createMany({ data: [...nsRows, ...systemRows] });
+      await prisma.clusterCapacityHours.createMany({
+        data: clusters.map((cluster) => {
+          const requested = [...nsRows, ...systemRows].filter((row) => row.clusterId === cluster.id);
+          const sum = (key: "cpuCoreHours" | "memoryGiBHours") => requested.reduce((total, row) => total + row[key], 0);
+          return {
+            clusterId: cluster.id,
+            day,
+            cpuCoreHours: sum("cpuCoreHours") * 1.25,
+            memoryGiBHours: sum("memoryGiBHours") * 1.25,
+            sampledSeconds: 86_400,
+            updatedAt: asOf,
+          };
+        }),
+      });
       await prisma.serviceResourceHours.createMany({
         data: nsRows.map((row, n) => ({
           clusterId: row.clusterId,
@@ -111,7 +140,8 @@ async function main() {
       });
     }
     console.log(
-      `seeded ${namespaceCount} namespaces × ${dayCount} days (${namespaceCount * dayCount} resource-hour rows per table, ${dayCount * (21 + 100)} cost rows) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
+      `seeded ${namespaceCount} namespaces × ${dayCount} days (${namespaceCount * dayCount} resource-hour rows per table, ` +
+        `${dayCount * 3} capacity and ${dayCount * 3} kube-system rows, ${dayCount * (21 + 100)} cost rows) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`,
     );
 
     const refreshStarted = performance.now();

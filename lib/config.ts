@@ -72,6 +72,11 @@ export interface WharfConfig {
     /** The token scope for it (`credentialScopes`; the SDK would otherwise ask for `${costEndpoint}/.default`). */
     costScope: string;
     /**
+     * Divides the QPU quota windows (10 s, 1 min, 1 h) Wharf paces its Cost Management queries on. Only the sandbox's
+     * endpoints.json sets it (tests run its quotas faster); against Azure it is absent: 1.
+     */
+    costQuotaSpeed?: number;
+    /**
      * Azure Container Registry data-plane endpoints by login server, where they are not `https://<loginServer>`: the sandbox's
      * stand-in only. Which login servers are registries Wharf reads comes from ARM.
      */
@@ -249,6 +254,7 @@ const sandboxEndpoints = z.object({
   subscriptionIds: z.array(z.string()).optional(),
   costEndpoint: z.url().optional(),
   costScope: z.string().min(1).optional(),
+  costQuotaSpeed: z.number().positive().optional(),
   registryEndpoints: z.record(z.string(), z.url()).optional(),
 });
 
@@ -439,6 +445,8 @@ export function loadConfig(env: Env = process.env): WharfConfig {
       // Cost Management shares the sandbox's ARM origin and asks for ARM's scope, as against Azure.
       costEndpoint: (sandbox.costEndpoint ?? sandbox.armEndpoint ?? new URL(sandbox.authority).origin).replace(/\/$/, ""),
       costScope: sandbox.costScope ?? "https://management.azure.com/.default",
+      // The sandbox's QPU windows, when it runs them faster than Azure's.
+      ...(sandbox.costQuotaSpeed !== undefined && sandbox.costQuotaSpeed !== 1 && { costQuotaSpeed: sandbox.costQuotaSpeed }),
       registryEndpoints: sandbox.registryEndpoints ?? {},
     },
     health,

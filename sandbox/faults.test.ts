@@ -100,4 +100,22 @@ describe("/_sandbox/faults", () => {
     expect(faults.outcome({ api: "cost", operation: "query" }).error).toBeUndefined();
     expect(() => faults.set({ rules: [{ api: "logs", operation: "query" }] })).toThrow(/operation applies only to api cost/);
   });
+
+  it("has other clients spend Cost Management's QPU once per rule, on the endpoint it names, and refuses it on another API", () => {
+    const faults = new Faults(() => 0);
+    faults.set({
+      rules: [
+        { api: "cost", qpuSpentByOthers: 12 },
+        { api: "cost", operation: "forecast", qpuSpentByOthers: 5 },
+      ],
+    });
+    expect(faults.takeQpuSpentByOthers({ api: "cost", operation: "query" })).toBe(12);
+    expect(faults.takeQpuSpentByOthers({ api: "cost", operation: "query" })).toBe(0);
+    expect(faults.takeQpuSpentByOthers({ api: "cost", operation: "forecast" })).toBe(5);
+    expect(faults.takeQpuSpentByOthers({ api: "cost", operation: "forecast" })).toBe(0);
+    // A new set of rules spends again.
+    faults.set({ rules: [{ api: "cost", qpuSpentByOthers: 3 }] });
+    expect(faults.takeQpuSpentByOthers({ api: "cost", operation: "forecast" })).toBe(3);
+    expect(() => faults.set({ rules: [{ api: "arm", qpuSpentByOthers: 3 }] })).toThrow(/qpuSpentByOthers applies only to api cost/);
+  });
 });

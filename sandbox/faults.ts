@@ -3,7 +3,8 @@
 // status (429 with Retry-After, 500, 503), dropped connections, an unreachable
 // cluster, watch streams that end early, and queries answered with a PartialError.
 // Cost Management ("cost") answers its own way: a 429 that carries only the QPU
-// retry header, and 204 for "no data".
+// retry header, and 204 for "no data"; and other clients of the tenant can
+// spend its QPU quota (`qpuSpentByOthers`), so that the quota itself refuses.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { z } from "zod";
 
@@ -28,12 +29,18 @@ const rule = z
     watchEndAfterMs: z.number().int().min(0).max(3_600_000).optional(),
     /** Log Analytics only: queries succeed with HTTP 200 but carry a PartialError, as when a shard does not answer. */
     partialError: z.boolean().default(false),
+    /**
+     * Cost Management only: other clients of the tenant spend this many QPU just before the next matching request is
+     * charged, once per rule; the quota then answers as it would (a window spent, or a 429 with its own wait).
+     */
+    qpuSpentByOthers: z.number().int().min(1).max(600).optional(),
   })
   .strict()
   .refine((r) => r.workspace === undefined || r.api === "logs" || r.api === "*", { message: "workspace applies only to api logs", path: ["workspace"] })
   .refine((r) => r.cluster === undefined || r.api === "kubernetes" || r.api === "*", { message: "cluster applies only to api kubernetes", path: ["cluster"] })
   .refine((r) => r.operation === undefined || r.api === "cost" || r.api === "*", { message: "operation applies only to api cost", path: ["operation"] })
-  .refine((r) => r.errorStatus !== 204 || r.api === "cost", { message: "errorStatus 204 (no data) is only for api cost", path: ["errorStatus"] });
+  .refine((r) => r.errorStatus !== 204 || r.api === "cost", { message: "errorStatus 204 (no data) is only for api cost", path: ["errorStatus"] })
+  .refine((r) => r.qpuSpentByOthers === undefined || r.api === "cost", { message: "qpuSpentByOthers applies only to api cost", path: ["qpuSpentByOthers"] });
 
 export const faultConfig = z.object({ rules: z.array(rule).max(50) }).strict();
 export type FaultRule = z.output<typeof rule>;
@@ -75,6 +82,8 @@ function errorBody(target: RequestTarget, status: number): unknown {
 
 export class Faults {
   private rules: FaultRule[] = [];
+  /** Rules whose qpuSpentByOthers was spent. */
+  private readonly spentRules = new WeakSet<FaultRule>();
   /** Deterministic by default so tests see the same failures on every run. */
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -125,6 +134,17 @@ export class Faults {
       }
     }
     return outcome;
+  }
+
+  /** QPU other clients spend before this Cost Management request is charged: each rule's, the first time it matches. */
+  takeQpuSpentByOthers(target: RequestTarget): number {
+    let qpu = 0;
+    for (const r of this.matching(target)) {
+      if (r.qpuSpentByOthers === undefined || this.spentRules.has(r)) continue;
+      this.spentRules.add(r);
+      qpu += r.qpuSpentByOthers;
+    }
+    return qpu;
   }
 
   /** Whether queries to this target answer with a PartialError (Log Analytics). */

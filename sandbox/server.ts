@@ -52,6 +52,8 @@ export interface StartSandboxOptions {
   controllerSpeed?: number;
   /** Billing currency of the sandbox Cost Management; SANDBOX_COST_CURRENCY, else EUR. */
   costCurrency?: string;
+  /** Divides Cost Management's QPU quota windows (10 s, 1 min, 1 h; the limits stay); SANDBOX_COST_QUOTA_SPEED wins; default 1. */
+  costQuotaSpeed?: number;
   /** Delete all sandbox state (CA, keys, client secret) before starting. */
   reset?: boolean;
 }
@@ -138,15 +140,24 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
   const graph = createGraph(identity.provider, graphEndpoint);
   const arm = createArm({ provider: identity.provider, origin, stateDir, caPem: tls.caCertPem });
   const faults = new Faults();
+  const costTarget = (req: IncomingMessage) =>
+    ({
+      api: "cost",
+      operation: /\/providers\/microsoft\.costmanagement\/forecast(\?|$)/i.test(req.url ?? "") ? "forecast" : "query",
+    }) as const;
+  // SANDBOX_COST_QUOTA_SPEED runs the QPU windows faster: tests wait a second where Azure makes a client wait a minute.
+  const costQuotaSpeed = Number(process.env.SANDBOX_COST_QUOTA_SPEED ?? options.costQuotaSpeed ?? 1);
+  if (!Number.isFinite(costQuotaSpeed) || costQuotaSpeed <= 0)
+    throw new Error(
+      `SANDBOX_COST_QUOTA_SPEED must be a positive number (1: Azure's quota windows), not "${process.env.SANDBOX_COST_QUOTA_SPEED ?? options.costQuotaSpeed}"`,
+    );
   const cost = createCostManagement({
     provider: identity.provider,
     origin,
     currency: options.costCurrency ?? process.env.SANDBOX_COST_CURRENCY ?? "EUR",
-    intercept: (req, res) =>
-      faults.intercept(req, res, {
-        api: "cost",
-        operation: /\/providers\/microsoft\.costmanagement\/forecast(\?|$)/i.test(req.url ?? "") ? "forecast" : "query",
-      }),
+    quotaSpeed: costQuotaSpeed,
+    intercept: (req, res) => faults.intercept(req, res, costTarget(req)),
+    spentByOthers: (req) => faults.takeQpuSpentByOthers(costTarget(req)),
   });
   const kubernetes = createKubernetesApi({
     stateDir,
@@ -234,6 +245,8 @@ export async function startSandbox(options: StartSandboxOptions = {}): Promise<R
     costEndpoint: origin,
     costScope: armScope,
     costCurrency: cost.currency,
+    // What divides the QPU windows (1 but in tests): Wharf paces its queries on windows that much shorter.
+    costQuotaSpeed: cost.ledger.speed,
     // Azure Container Registry: ContainerRegistryClient's endpoint for each login server ARM lists (https://<loginServer> on Azure).
     registryEndpoints: Object.fromEntries(sandboxRegistries.map((r) => [r.loginServer, registryEndpoint(origin, r)])),
     registryScope,

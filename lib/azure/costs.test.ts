@@ -31,6 +31,8 @@ describe("QPU headers", () => {
     expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:0")).toBe(10_000);
     expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:0,QueriesPer10Sec:0")).toBe(60_000);
     expect(qpuPacingMs(undefined)).toBe(0);
+    // A sandbox that runs its windows 60 times faster: the spent minute is a second.
+    expect(qpuPacingMs("QueriesPerHour:597,QueriesPerMin:0,QueriesPer10Sec:3", 60)).toBe(1_000);
   });
 
   it("reads the QPU retry header before Retry-After, and neither when absent", () => {

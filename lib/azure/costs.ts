@@ -8,7 +8,8 @@
 //   which the core pipeline does not read; we wait as it says, up to a limit,
 //   then throw a throttled error that carries the wait;
 // - pacing: `…-qpu-remaining` says when a quota window is spent, and the next
-//   request waits for that window rather than earning a 429.
+//   request waits for that window rather than earning a 429 (a sandbox that
+//   runs its windows faster says so: `config.azure.costQuotaSpeed`).
 // The SDK's own retries are off: it would retry a 500 three times with back-off
 // inside a sync that is run again in a few hours anyway.
 import { CostManagementClient, type ForecastDefinition, type QueryDefinition } from "@azure/arm-costmanagement";
@@ -114,15 +115,18 @@ function client(config: CostConfig): CostManagementClient {
   return costClient;
 }
 
-/** `QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9` → milliseconds to wait before the next query (0: none). */
-export function qpuPacingMs(remaining: string | undefined): number {
+/**
+ * `QueriesPerHour:597,QueriesPerMin:57,QueriesPer10Sec:9` → milliseconds to wait before the next query (0: none): the
+ * whole window that is spent, divided by `speed` when the service runs its windows faster (the sandbox in tests).
+ */
+export function qpuPacingMs(remaining: string | undefined, speed = 1): number {
   if (!remaining) return 0;
   const windows: Record<string, number> = { queriesper10sec: 10_000, queriespermin: 60_000, queriesperhour: 3_600_000 };
   let wait = 0;
   for (const part of remaining.split(",")) {
     const [name, value] = part.split(":").map((s) => s.trim());
     const windowMs = windows[name?.toLowerCase() ?? ""];
-    if (windowMs !== undefined && Number(value) <= 0) wait = Math.max(wait, windowMs);
+    if (windowMs !== undefined && Number(value) <= 0) wait = Math.max(wait, Math.ceil(windowMs / speed));
   }
   return wait;
 }
@@ -339,7 +343,7 @@ async function allPages(
       await sleep(pacing, request.signal);
     }
     const page = first ? await firstPage(costClient, request.send) : await nextPage(costClient, link!, body!);
-    const pace = qpuPacingMs(page.headers.get(qpuRemainingHeader));
+    const pace = qpuPacingMs(page.headers.get(qpuRemainingHeader), config.azure.costQuotaSpeed);
     if (pace > 0) notBefore.set(endpoint, Date.now() + pace);
     if (page.status === 429) {
       const seconds = qpuRetryAfterSeconds(page.headers) ?? 10;

@@ -5,6 +5,8 @@
 // throttling, 204, 500 and unknown scopes are each recorded the way the sync
 // promises; Cost Management's forecast is stored, shared out to the cent, and
 // a forecast that is absent (204) or fails (500) leaves the actuals stored.
+// The test sandbox runs its QPU windows faster (sandbox/test-global-setup.ts):
+// the sync paces on them and waits out the quota's own 429s in seconds.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -26,6 +28,8 @@ const subscriptionId = (endpoints.subscriptionIds as string[])[0]!;
 const scope = scopeOf(subscriptionId);
 /** Every scope a sync of the sandbox touches. Other test files store rows of their own scopes, in parallel: those stay. */
 const sandboxScopes = (endpoints.subscriptionIds as string[]).map(scopeOf);
+/** What divides the sandbox's QPU windows (10 s, 1 min, 1 h). */
+const quotaSpeed = (endpoints.costQuotaSpeed as number | undefined) ?? 1;
 let config: WharfConfig;
 
 /** Requests the sync sends while `fn` runs: first pages (queries), nextLink pages, and 429s. */
@@ -220,6 +224,34 @@ describe("syncCosts", () => {
       await cleared;
     }
   });
+
+  it("earns a 429 from the quota itself when other clients have spent it, waits what its QPU header says, and completes", { timeout: 240_000 }, async () => {
+    // Other clients of the tenant spend the 10-second quota just before the sync's first request is charged.
+    await faults({ rules: [{ api: "cost", qpuSpentByOthers: 12 }] });
+    const started = Date.now();
+    const run = await counting(() => syncCosts({ config, force: true }));
+    // One 429, and the request after the wait was answered: the sync waited as long as the quota said, at least the
+    // whole seconds the header carries (the window's rest, rounded up).
+    expect(run.throttled).toBe(1);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(Math.max(1, Math.ceil(10 / quotaSpeed)) * 1000);
+    expect(run.result.scopes[0]).toMatchObject({ status: "synced" });
+    expect(run.queries).toBe(run.result.plannedQueries);
+  });
+
+  it(
+    "paces itself on the QPU headers: with all but one of the 10-second quota spent by others, it waits for the window and earns no 429",
+    { timeout: 240_000 },
+    async () => {
+      // Let the previous syncs' requests leave the minute window, so that the window holds only what this test spends.
+      await new Promise((resolve) => setTimeout(resolve, 60_000 / quotaSpeed + 100));
+      await faults({ rules: [{ api: "cost", qpuSpentByOthers: 11 }] });
+      const run = await counting(() => syncCosts({ config, force: true }));
+      // The first request spends the window's last QPU (its answer says QueriesPer10Sec:0); asked at once, the next would be refused.
+      expect(run.throttled).toBe(0);
+      expect(run.result.scopes[0]).toMatchObject({ status: "synced" });
+      expect(run.queries).toBe(run.result.plannedQueries);
+    },
+  );
 
   it("records a throttle longer than it may wait, and does not ask that scope again before it ends", { timeout: 60_000 }, async () => {
     await faults({ rules: [{ api: "cost", errorRate: 1, errorStatus: 429, retryAfterSeconds: 600 }] });

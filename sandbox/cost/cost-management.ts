@@ -28,6 +28,13 @@ export interface CostManagementOptions {
   /** What "now" is for the data (MonthToDate, the 4-hour lag). */
   now?: () => Date;
   ledger?: QpuLedger;
+  /** Divides the QPU quota windows of the default ledger (SANDBOX_COST_QUOTA_SPEED; 1: Azure's). */
+  quotaSpeed?: number;
+  /**
+   * Fault injection: QPU other clients of the tenant spend just before this request is charged (0: none), so the
+   * ledger itself refuses it or reports a window spent, as Cost Management does when a neighbour used the quota.
+   */
+  spentByOthers?: (req: IncomingMessage) => number;
   /** Fault injection, asked once the body is read; true when it answered. */
   intercept?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 }
@@ -35,7 +42,11 @@ export interface CostManagementOptions {
 export const defaultCostPageSize = 100;
 export const qpuRetryAfterHeader = "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after";
 
-export type CostManagementHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & { ledger: QpuLedger; currency: string; pageSize: number };
+export type CostManagementHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & {
+  ledger: QpuLedger;
+  currency: string;
+  pageSize: number;
+};
 
 interface SkipToken {
   /** Offset of the page's first row. */
@@ -73,7 +84,7 @@ export function createCostManagement(options: CostManagementOptions): CostManage
   if (currencyRates[currency] === undefined) throw new Error(`sandbox Cost Management bills in ${Object.keys(currencyRates).join(", ")}, not ${currency}`);
   const pageSize = options.pageSize ?? defaultCostPageSize;
   const clock = options.now ?? (() => new Date());
-  const ledger = options.ledger ?? new QpuLedger();
+  const ledger = options.ledger ?? new QpuLedger(Date.now, options.quotaSpeed ?? 1);
 
   const handler = async function handleCostManagement(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Read the body first: answering before it is consumed drops the connection under the client.
@@ -161,6 +172,8 @@ export function createCostManagement(options: CostManagementOptions): CostManage
       return;
     }
 
+    const others = options.spentByOthers?.(req) ?? 0;
+    if (others > 0) ledger.spend(others);
     // A year touches 13 months, more than the 10-second quota: charge at most that quota, or it could never run.
     const charge = ledger.charge(Math.min(monthsQueried(query), qpuQuotas[2].limit));
     if (!charge.ok) {

@@ -33,4 +33,21 @@ describe("QpuLedger", () => {
     // The first 12 leave the hour window one hour after they were spent.
     expect(refused).toEqual({ ok: false, retryAfterSeconds: 3000 });
   });
+
+  it("runs its windows faster by its speed, with the same limits, and counts what other clients spent", () => {
+    let now = 0;
+    const ledger = new QpuLedger(() => now, 60);
+    ledger.spend(11);
+    // The 10-second window lasts 167 ms: the 11 others spent and 1 more fill it.
+    expect(ledger.charge(1)).toEqual({ ok: true, consumed: 1, remaining: "QueriesPerHour:588,QueriesPerMin:48,QueriesPer10Sec:0" });
+    expect(ledger.charge(1)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // The minute lasts a second: four more 12s fill it.
+    for (now of [167, 400, 600, 800]) expect(ledger.charge(12).ok).toBe(true);
+    now = 900;
+    expect(ledger.charge(1)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    // The first 12 left the minute at 1,000 ms; the hour lasts a minute and keeps them.
+    now = 1_001;
+    expect(ledger.charge(12)).toEqual({ ok: true, consumed: 12, remaining: "QueriesPerHour:528,QueriesPerMin:0,QueriesPer10Sec:0" });
+    expect(() => new QpuLedger(() => now, 0)).toThrow(/positive/);
+  });
 });
