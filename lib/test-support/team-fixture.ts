@@ -12,6 +12,7 @@ import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
 import { createSession } from "@/lib/auth/session";
 import type { DeploySpec } from "@/lib/catalog/service-input";
+import { smallDeploySpec } from "./deploy-spec";
 import { refreshClusters } from "@/lib/clusters/refresh-clusters";
 import { requestNamespace } from "@/lib/namespaces/request-namespace";
 import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
@@ -21,23 +22,9 @@ import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { applyObject } from "@/lib/kubernetes/apply";
 import { renderDeployment, type RenderedDependency } from "@/lib/deployments/render";
 
-export type TeamRef = UserActor["teams"][number];
+export { smallDeploySpec };
 
-/** One replica of 100m CPU and 64Mi, probes on /ready and /healthz: small enough for any quota the tests grant. */
-export function smallDeploySpec(imageRepository: string, change: Partial<DeploySpec> = {}): DeploySpec {
-  return {
-    imageRepository,
-    port: 8080,
-    replicas: 1,
-    cpuRequest: "100m",
-    cpuLimit: "200m",
-    memoryRequest: "64Mi",
-    memoryLimit: "128Mi",
-    readinessPath: "/ready",
-    livenessPath: "/healthz",
-    ...change,
-  };
-}
+export type TeamRef = UserActor["teams"][number];
 
 /** A team whose members are the users in Entra group `group` (none without one). */
 export async function createTeam(slug: string, name: string, { group, costCenter }: { group?: string; costCenter?: string } = {}): Promise<TeamRef> {
