@@ -4,10 +4,12 @@
 // (their edges rerouted to it); health is shown by colour, icon and word.
 import "@xyflow/react/dist/style.css";
 import { memo, useMemo, useState } from "react";
+import { useTheme } from "next-themes";
 import { Background, Controls, Handle, MarkerType, Position as HandlePosition, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
 import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
 import { EdgeOperations } from "@/components/appmap/edge-operations";
+import { useHydrated } from "@/components/ui/hydrated-fieldset";
 import type { MapEdge } from "@/lib/appmap/types";
 import { edgeFailure } from "@/lib/appmap/edge-failure";
 import { edgeAccessibleName, edgeColours, edgeFailureWords, edgeLabel, edgeRecentText, healthMarks } from "@/lib/appmap/map-marks";
@@ -286,6 +288,12 @@ export function AppMap({
     return { nodes, edges, drawn: merged };
   }, [map, collapsed, focused, focus?.centre, unknownRoleAnchors]);
 
+  // xyflow follows the app's theme (next-themes puts `dark` on <html>); app/globals.css binds its colours to the theme's
+  // tokens. The server cannot know the theme: light until hydrated, as React keeps the server's class when it hydrates.
+  const { resolvedTheme } = useTheme();
+  const hydrated = useHydrated();
+  const colorMode = hydrated && resolvedTheme === "dark" ? "dark" : "light";
+
   const [selectedEdge, setSelectedEdge] = useState<string | null>(null);
   const selected = selectedEdge ? drawn.get(selectedEdge) : undefined;
   const byId = useMemo(() => new Map(map.nodes.map((node) => [node.id, node])), [map.nodes]);
@@ -345,6 +353,7 @@ export function AppMap({
           nodes={nodes}
           edges={edges}
           nodeTypes={nodeTypes}
+          colorMode={colorMode}
           fitView
           fitViewOptions={focus ? { nodes: nodes.filter((node) => !node.data.dimmed).map((node) => ({ id: node.id })), maxZoom: 1.5 } : undefined}
           onlyRenderVisibleElements

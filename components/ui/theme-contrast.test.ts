@@ -88,6 +88,41 @@ describe("theme colour tokens", () => {
     });
   }
 
+  it("binds the application map's xyflow colours to tokens of both themes, its label and control text readable in each", () => {
+    const map = block(".react-flow");
+    // What the map draws with xyflow's colours: the canvas and its grid, edge labels, the zoom controls, handles.
+    const bound = [
+      "xy-background-color",
+      "xy-background-pattern-color",
+      "xy-edge-label-background-color",
+      "xy-edge-label-color",
+      "xy-controls-button-background-color",
+      "xy-controls-button-background-color-hover",
+      "xy-controls-button-color",
+      "xy-controls-button-border-color",
+      "xy-handle-background-color",
+    ];
+    expect(bound.filter((name) => !map.has(name))).toEqual([]);
+    // Only tokens, never a literal colour: each value is var(--token), a shadow may add lengths around one.
+    const literal = [...map].filter(([, value]) => /#[0-9a-f]{3,8}\b|\b(rgba?|hsla?|oklch|color-mix)\(/i.test(value) || !/var\(--[\w-]+\)/.test(value));
+    expect(literal).toEqual([]);
+    for (const [name, tokens] of Object.entries(themes)) {
+      const resolve = (value: string): string => {
+        const alias = /^var\(--([\w-]+)\)$/.exec(value)?.[1];
+        return alias ? resolve(tokens.get(alias) ?? `missing --${alias}`) : value;
+      };
+      const used = [...map.values()].flatMap((value) => [...value.matchAll(/var\(--([\w-]+)\)/g)].map((match) => match[1]!));
+      expect(
+        used.filter((token) => !tokens.has(token)),
+        `tokens missing from ${name}`,
+      ).toEqual([]);
+      const on = (text: string, surface: string) => contrast(resolve(map.get(text)!), resolve(map.get(surface)!));
+      expect(on("xy-edge-label-color", "xy-edge-label-background-color"), `edge labels in ${name}`).toBeGreaterThanOrEqual(4.5);
+      expect(on("xy-controls-button-color", "xy-controls-button-background-color"), `controls in ${name}`).toBeGreaterThanOrEqual(4.5);
+      expect(on("xy-controls-button-color", "xy-controls-button-background-color-hover"), `hovered controls in ${name}`).toBeGreaterThanOrEqual(4.5);
+    }
+  });
+
   it("computes contrast as WCAG does", () => {
     expect(contrast("#000000", "#ffffff")).toBeCloseTo(21, 5);
     expect(contrast("#777777", "#ffffff")).toBeCloseTo(4.48, 2);

@@ -10,16 +10,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "@/lib/api/openapi";
 import { openApiValidator } from "@/lib/api/openapi-validator";
-import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { createSession } from "@/lib/auth/session";
-import type { UserActor } from "@/lib/auth/permissions";
 import { createService } from "@/lib/catalog/create-service";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { requestNamespace } from "@/lib/namespaces/request-namespace";
-import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
-import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
@@ -28,6 +20,7 @@ import { stopBoss } from "@/lib/jobs/boss";
 import { createBoard } from "@/lib/boards/create-board";
 import { createDisplay } from "@/lib/boards/create-display";
 import { createPlaylist } from "@/lib/boards/create-playlist";
+import { createPerson, createTeam, discoverSandboxClusters, readyNamespace, signIn, smallDeploySpec } from "@/lib/test-support/team-fixture";
 
 type Operation = { operationId: string; responses: Record<string, { content?: Record<string, { schema?: object }> }> };
 const doc = openApiDocument("http://localhost:3000");
@@ -45,73 +38,37 @@ const group = `0c9d7e8f-5555-4c6a-9f00-${randomBytes(6).toString("hex")}`;
 let token: string;
 const ids: Record<string, string> = {};
 
-async function user(name: string, admin: boolean): Promise<{ actor: UserActor; id: string }> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name.toLowerCase()}-${suffix}@example.com`,
-      groupIds: [group],
-      appRoles: admin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  return { id: row.id, actor: { kind: "user", userId: row.id, name, email: row.email, isAdmin: admin, teams: [] } };
-}
-
 beforeAll(async () => {
   const prisma = getPrisma();
-  const team = await prisma.team.create({ data: { slug: `oa${suffix}`, name: `Contract ${suffix}`, entraGroupIds: [group] } });
-  const teamRef = { id: team.id, slug: team.slug, name: team.name };
-  const admin = await user(`Admin${suffix}`, true);
-  const member = await user(`Member${suffix}`, false);
-  admin.actor.teams = [teamRef];
-  member.actor.teams = [teamRef];
-  token = (await createSession(admin.id, getConfig().session)).token;
+  const team = await createTeam(`oa${suffix}`, `Contract ${suffix}`, { group });
+  const admin = await createPerson(`Admin${suffix}`, { isAdmin: true, teams: [team], group });
+  const member = await createPerson(`Member${suffix}`, { teams: [team], group });
+  token = await signIn(admin);
   const service = await createService({
-    actor: admin.actor,
+    actor: admin,
     input: {
       slug: `oa-api-${suffix}`,
       displayName: "Contract API",
       ownerTeam: team.slug,
       tier: "standard",
       lifecycle: "production",
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/oa${suffix}/api`,
-        port: 8080,
-        replicas: 1,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
+      deploySpec: smallDeploySpec(`contoso.azurecr.io/oa${suffix}/api`),
     } as never,
   });
-  await refreshClusters({ actor: { kind: "system", name: "test" } });
-  await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
-  const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const request = await requestNamespace({
-    actor: member.actor,
-    input: {
-      teamId: team.id,
-      clusterId: cluster.id,
-      name: `oa${suffix}-dev`,
-      quota: suggestedQuota,
-      containerDefaults: suggestedDefaults,
-      justification: "OpenAPI contract tests",
-    },
+  await discoverSandboxClusters({ "aks-dev-weu": "dev" });
+  const namespaceId = await readyNamespace({
+    requester: member,
+    approver: admin,
+    teamId: team.id,
+    name: `oa${suffix}-dev`,
+    justification: "OpenAPI contract tests",
   });
-  const { namespaceId } = await decideNamespaceRequest({ actor: admin.actor, requestId: request.id, input: { decision: "approve" } });
-  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
-  const deployment = await createDeployment({ actor: admin.actor, input: { service: service.slug, namespaceId, tag: "1.0.0" } });
+  const deployment = await createDeployment({ actor: admin, input: { service: service.slug, namespaceId, tag: "1.0.0" } });
   // Rolled out, so the deployment has a pod whose log GET /api/v1/deployments/{id}/logs reads.
   await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
-  const pod = (await getDeployment({ actor: admin.actor, id: deployment.id })).pods[0]?.name;
+  const pod = (await getDeployment({ actor: admin, id: deployment.id })).pods[0]?.name;
   const board = await createBoard({
-    actor: admin.actor,
+    actor: admin,
     input: {
       slug: `oa-board-${suffix}`,
       name: "Contract board",
@@ -119,7 +76,7 @@ beforeAll(async () => {
       tiles: [{ kind: "fleet-health", id: "fleet", x: 0, y: 0, w: 6, h: 4, team: team.slug }],
     },
   });
-  await createDisplay({ actor: admin.actor, slug: board.slug, input: { label: "Contract screen" } });
+  await createDisplay({ actor: admin, slug: board.slug, input: { label: "Contract screen" } });
   // An edge on the fleet's 1-hour map, for the edge drill-down (no stored rows: no workspace is asked, the lists are empty).
   const caller = { id: `role:oa-caller-${suffix}`, kind: "unknown", label: "caller", team: null, role: `oa-caller-${suffix}`, health: null };
   const callee = { id: `role:oa-callee-${suffix}`, kind: "unknown", label: "callee", team: null, role: `oa-callee-${suffix}`, health: null };
@@ -147,10 +104,10 @@ beforeAll(async () => {
     update: mapData,
   });
   const playlist = await createPlaylist({
-    actor: admin.actor,
+    actor: admin,
     input: { slug: `oa-playlist-${suffix}`, name: "Contract playlist", teamId: team.id, boards: [{ board: board.slug, seconds: 30 }] },
   });
-  await createDisplay({ actor: admin.actor, slug: playlist.slug, target: "playlist", input: { label: "Contract rotation" } });
+  await createDisplay({ actor: admin, slug: playlist.slug, target: "playlist", input: { label: "Contract rotation" } });
   Object.assign(ids, {
     edgeSource: caller.id,
     edgeTarget: callee.id,
@@ -158,8 +115,9 @@ beforeAll(async () => {
     playlistSlug: playlist.slug,
     serviceSlug: service.slug,
     teamSlug: team.slug,
-    namespaceId: namespaceId!,
-    requestId: request.id,
+    namespaceId,
+    // The request that made the namespace (approved).
+    requestId: (await prisma.namespaceRequest.findFirstOrThrow({ where: { namespaceId, kind: "create" } })).id,
     deploymentId: deployment.id,
     podName: pod ?? "",
   });

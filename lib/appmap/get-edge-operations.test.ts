@@ -11,12 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig, type WharfConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
-import { createSession } from "@/lib/auth/session";
 import { AppError } from "@/lib/errors";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
-import { applyObject } from "@/lib/kubernetes/apply";
-import { renderDeployment } from "@/lib/deployments/render";
+import { createPerson, runOnSandboxCluster, signIn } from "@/lib/test-support/team-fixture";
 import { discoverTelemetry } from "@/lib/health/discover-telemetry";
 import { pollWorkspaces } from "@/lib/health/poll-workspaces";
 import { observeLogsRequests } from "@/lib/azure/logs";
@@ -40,21 +36,6 @@ let other: UserActor;
 let token: string;
 let sqlNode: MapNode;
 let serviceEdge: MapEdge;
-
-async function makeUser(name: string): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name}@example.com`,
-      groupIds: [],
-      appRoles: [],
-      lastSignInAt: new Date(),
-    },
-  });
-  return { kind: "user", userId: row.id, name, email: row.email, isAdmin: false, teams: [] };
-}
 
 async function refreshMap(): Promise<{ nodes: MapNode[]; edges: MapEdge[] }> {
   const prisma = getPrisma();
@@ -83,46 +64,25 @@ async function refusal(promise: Promise<unknown>): Promise<AppError> {
 
 beforeAll(async () => {
   config = { ...getConfig(), health: { pollSeconds: 5 } };
-  viewer = await makeUser(`viewer-${suffix}`);
-  other = await makeUser(`other-${suffix}`);
-  token = (await createSession(viewer.userId, getConfig().session)).token;
-  await refreshClusters({ actor: { kind: "system", name: "test" } });
-  const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const kube = await clusterKubeConfig(cluster);
-  await applyObject(kube, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  const spec = {
-    imageRepository: "contoso.azurecr.io/eo/app",
-    port: 8080,
+  viewer = await createPerson(`viewer-${suffix}`);
+  other = await createPerson(`other-${suffix}`);
+  token = await signIn(viewer);
+  await runOnSandboxCluster({
+    namespace,
+    team: "eo",
     replicas: 2,
-    cpuRequest: "100m",
-    cpuLimit: "200m",
-    memoryRequest: "64Mi",
-    memoryLimit: "128Mi",
-    readinessPath: "/ready",
-    livenessPath: "/healthz",
-  };
-  for (const service of [
-    { slug: back, appInsightsRoleName: back, dependencies: [] },
-    {
-      slug: front,
-      appInsightsRoleName: front,
-      dependencies: [
-        { kind: "service" as const, target: back },
-        { kind: "sql" as const, target: database },
-      ],
-    },
-  ]) {
-    const { deployment } = renderDeployment({
-      service,
-      deploySpec: spec,
-      team: { slug: "eo" },
-      namespace: { name: namespace },
-      image: { tag: "1.0.0" },
-      changeCause: "Deploy 1.0.0",
-      revision: 1,
-    });
-    await applyObject(kube, deployment as never);
-  }
+    services: [
+      { slug: back, imageRepository: "contoso.azurecr.io/eo/app" },
+      {
+        slug: front,
+        imageRepository: "contoso.azurecr.io/eo/app",
+        dependencies: [
+          { kind: "service", target: back },
+          { kind: "sql", target: database },
+        ],
+      },
+    ],
+  });
   await discoverTelemetry(config);
   // Telemetry starts with the Deployments: poll until both of front's calls are on the map.
   const deadline = Date.now() + 90_000;
@@ -185,7 +145,7 @@ describe("getEdgeOperations against the sandbox", () => {
     const requests: string[] = [];
     const stop = observeLogsRequests((request) => requests.push(request.url));
     try {
-      const viewers = [viewer, other, ...(await Promise.all([1, 2, 3].map((n) => makeUser(`crowd-${n}-${suffix}`))))];
+      const viewers = [viewer, other, ...(await Promise.all([1, 2, 3].map((n) => createPerson(`crowd-${n}-${suffix}`))))];
       const views = await Promise.all(
         viewers.flatMap((actor) => [1, 2].map(() => getEdgeOperations({ actor, input: { source: `role:${front}`, target: `role:${back}` } }))),
       );
@@ -285,7 +245,7 @@ describe("GET /api/v1/map/edges/{source}/{target}/operations", () => {
     const body = (await limited.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("rate_limited");
     expect(body.error.message).toMatch(/^You opened more than 20 edges' operations in a minute.+Try again in \d+ s\.$/);
-    const otherToken = (await createSession(other.userId, getConfig().session)).token;
+    const otherToken = await signIn(other);
     expect((await route(url, otherToken)).status).toBe(200);
   });
 });

@@ -5,16 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
-import { createSession } from "@/lib/auth/session";
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
 import { subscribeToChanges } from "@/lib/changes/change-feed";
 import type { Change } from "@/lib/changes/publish-change";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
 import { requestNamespace } from "@/lib/namespaces/request-namespace";
-import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
@@ -22,6 +17,15 @@ import { rejectDeployment } from "@/lib/deployments/reject-deployment";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { stopBoss } from "@/lib/jobs/boss";
+import {
+  createServiceRow,
+  createTeam,
+  discoverSandboxClusters,
+  readyNamespace,
+  peopleWhoSignIn,
+  smallDeploySpec,
+  type TeamRef,
+} from "@/lib/test-support/team-fixture";
 import * as rejectRoute from "@/app/api/v1/deployments/[id]/reject/route";
 import * as decisionRoute from "@/app/api/v1/namespace-requests/[id]/decision/route";
 import * as approvalsRoute from "@/app/api/v1/approvals/route";
@@ -30,66 +34,25 @@ import { countApprovals, listApprovals } from "./list-approvals";
 const suffix = randomBytes(3).toString("hex");
 const slug = `ap${suffix}`;
 const teamGroup = `0c9d7e8f-7777-4c6a-9f00-${randomBytes(6).toString("hex")}`;
-const system = { kind: "system" as const, name: "test" };
 
-let team: { id: string; slug: string; name: string };
+let team: TeamRef;
 let requester: UserActor;
 let teammate: UserActor;
 let admin: UserActor;
 let viewer: UserActor;
 let prod: string;
 let prodCluster: string;
-const tokens: Record<string, string> = {};
 
-async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
-      groupIds: teams.length ? [teamGroup] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  tokens[row.id] = (await createSession(row.id, getConfig().session)).token;
-  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
-}
-
-async function service(name: string): Promise<string> {
-  const serviceSlug = `${name}-${suffix}`;
-  await getPrisma().service.create({
-    data: {
-      slug: serviceSlug,
-      displayName: `${name} ${suffix}`,
-      ownerTeamId: team.id,
-      tier: "standard",
-      lifecycle: "production",
-      tags: [],
-      searchText: serviceSlug,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
-    },
-  });
-  return serviceSlug;
-}
+const people = peopleWhoSignIn(teamGroup);
+const service = (name: string) =>
+  createServiceRow(`${name}-${suffix}`, team.id, smallDeploySpec(`contoso.azurecr.io/${slug}/${name}`, { replicas: 2 }), { displayName: `${name} ${suffix}` });
 
 async function call(handler: unknown, actor: UserActor, url: string, params: Record<string, string>, body?: unknown) {
   const response = await callRoute(handler as RouteHandler, {
     method: body === undefined ? "GET" : "POST",
     url,
     params,
-    sessionToken: tokens[actor.userId],
+    sessionToken: people.tokenOf(actor),
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> & { error?: { message: string; path?: string[] } } };
@@ -99,30 +62,22 @@ const notificationsOf = (actor: UserActor) => getPrisma().notification.findMany(
 
 beforeAll(async () => {
   const prisma = getPrisma();
-  const created = await prisma.team.create({ data: { slug, name: `Inbox ${suffix}`, entraGroupIds: [teamGroup], costCenter: "CC-17" } });
-  team = { id: created.id, slug: created.slug, name: created.name };
-  requester = await user("Rita Requester", false, [team]);
-  teammate = await user("Theo Teammate", false, [team]);
-  admin = await user("Ada Admin", true, []);
-  viewer = await user("Vic Viewer", false, []);
-  await refreshClusters({ actor: system });
-  await prisma.cluster.updateMany({ where: { name: "aks-prod-weu" }, data: { environment: "prod" } });
-  const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-prod-weu" } });
-  prodCluster = cluster.id;
-  const request = await requestNamespace({
-    actor: requester,
-    input: {
-      teamId: team.id,
-      clusterId: cluster.id,
-      name: `${slug}-prod`,
-      quota: suggestedQuota,
-      containerDefaults: suggestedDefaults,
-      justification: "Inbox tests",
-    },
+  team = await createTeam(slug, `Inbox ${suffix}`, { group: teamGroup, costCenter: "CC-17" });
+  requester = await people.add("Rita Requester", { teams: [team] });
+  teammate = await people.add("Theo Teammate", { teams: [team] });
+  admin = await people.add("Ada Admin", { isAdmin: true });
+  viewer = await people.add("Vic Viewer");
+  await discoverSandboxClusters({ "aks-prod-weu": "prod" });
+  const namespaceId = await readyNamespace({
+    requester,
+    approver: admin,
+    teamId: team.id,
+    name: `${slug}-prod`,
+    cluster: "aks-prod-weu",
+    justification: "Inbox tests",
   });
-  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
-  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
-  prod = namespaceId!;
+  prod = namespaceId;
+  prodCluster = (await prisma.cluster.findFirstOrThrow({ where: { name: "aks-prod-weu" } })).id;
 });
 
 afterAll(async () => {
@@ -191,7 +146,7 @@ describe("the approvals inbox", () => {
     for (const actor of [requester, teammate, viewer]) {
       expect((await listApprovals({ actor })).namespaceRequests, actor.name).toEqual([]);
     }
-    const otherAdmin = await user("Odo Admin", true, []);
+    const otherAdmin = await people.add("Odo Admin", { isAdmin: true });
     const own = await requestNamespace({
       actor: { ...otherAdmin, teams: [team] },
       input: {

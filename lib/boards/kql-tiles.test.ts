@@ -9,10 +9,8 @@ import { getConfig, type WharfConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
 import { observeLogsRequests, queryBatch } from "@/lib/azure/logs";
 import { discoverTelemetry } from "@/lib/health/discover-telemetry";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
-import { applyObject, deleteObject } from "@/lib/kubernetes/apply";
-import { renderDeployment } from "@/lib/deployments/render";
+import { deleteObject } from "@/lib/kubernetes/apply";
+import { actorOnly, createTeam, runOnSandboxCluster } from "@/lib/test-support/team-fixture";
 import { createBoard } from "./create-board";
 import { updateBoard } from "./update-board";
 import { getBoard } from "./get-board";
@@ -29,60 +27,25 @@ const boardIds: string[] = [];
 const namespace = `kql-${suffix}`;
 const role = `kql-app-${suffix}`;
 const otherRole = `kql-other-${suffix}`;
-let kube: Awaited<ReturnType<typeof clusterKubeConfig>>;
+let kube: Awaited<ReturnType<typeof runOnSandboxCluster>>;
 
 const kql = (id: string, query: string, extra: Record<string, unknown> = {}) => ({ kind: "kql", id, x: 0, y: 0, w: 6, h: 4, workspace, query, ...extra });
 const workspaces = async () => getPrisma().telemetryWorkspace.findMany({ where: { missingSince: null } });
 
 beforeAll(async () => {
   config = getConfig();
-  // A workload on a dev cluster (dev writes to log-wharf-nonprod): the sandbox's telemetry follows what runs.
-  await refreshClusters({ actor: { kind: "system", name: "test" } });
-  kube = await clusterKubeConfig(await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } }));
-  await applyObject(kube, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } });
-  const { deployment } = renderDeployment({
-    service: { slug: role, appInsightsRoleName: role, dependencies: [] },
-    deploySpec: {
-      imageRepository: "contoso.azurecr.io/kql/app",
-      port: 8080,
-      replicas: 1,
-      cpuRequest: "100m",
-      cpuLimit: "200m",
-      memoryRequest: "64Mi",
-      memoryLimit: "128Mi",
-      readinessPath: "/ready",
-      livenessPath: "/healthz",
-    },
-    team: { slug: "kql" },
-    namespace: { name: namespace },
-    image: { tag: "1.0.0" },
-    changeCause: "Deploy 1.0.0",
-    revision: 1,
+  // A workload on a dev cluster (dev writes to log-wharf-nonprod): the sandbox's telemetry follows what runs. A second
+  // workload in the same workspace: another role, whose rows a team's tile must not see unless the team owns it.
+  kube = await runOnSandboxCluster({
+    namespace,
+    team: "kql",
+    services: [
+      { slug: role, imageRepository: "contoso.azurecr.io/kql/app" },
+      { slug: otherRole, imageRepository: "contoso.azurecr.io/kql/other" },
+    ],
   });
-  await applyObject(kube, deployment as never);
-  // A second workload in the same workspace: another role, whose rows a team's tile must not see unless the team owns it.
-  const other = renderDeployment({
-    service: { slug: otherRole, appInsightsRoleName: otherRole, dependencies: [] },
-    deploySpec: {
-      imageRepository: "contoso.azurecr.io/kql/other",
-      port: 8080,
-      replicas: 1,
-      cpuRequest: "100m",
-      cpuLimit: "200m",
-      memoryRequest: "64Mi",
-      memoryLimit: "128Mi",
-      readinessPath: "/ready",
-      livenessPath: "/healthz",
-    },
-    team: { slug: "kql" },
-    namespace: { name: namespace },
-    image: { tag: "1.0.0" },
-    changeCause: "Deploy 1.0.0",
-    revision: 1,
-  });
-  await applyObject(kube, other.deployment as never);
   await discoverTelemetry(config);
-  admin = { kind: "user", userId: randomUUID(), name: "Ada Admin", email: "ada@example.com", isAdmin: true, teams: [] };
+  admin = actorOnly("Ada Admin", { isAdmin: true });
 });
 
 afterAll(async () => {
@@ -93,16 +56,8 @@ afterAll(async () => {
 
 describe("a KQL tile", () => {
   it("on a board for everyone is added, or its query changed, only by an admin; on a team's board by a member, scoped", async () => {
-    const prisma = getPrisma();
-    const team = await prisma.team.create({ data: { slug: `kqt${suffix}`, name: `KQL team ${suffix}`, entraGroupIds: [] } });
-    const member: UserActor = {
-      kind: "user",
-      userId: randomUUID(),
-      name: "Mo Member",
-      email: "mo@example.com",
-      isAdmin: false,
-      teams: [{ id: team.id, slug: team.slug, name: team.name }],
-    };
+    const team = await createTeam(`kqt${suffix}`, `KQL team ${suffix}`);
+    const member = actorOnly("Mo Member", { teams: [team] });
     const slug = `kqm-${suffix}`;
     const board = await createBoard({ actor: member, input: { slug, name: "Ours", teamId: team.id } });
     boardIds.push(board.id);
@@ -141,8 +96,8 @@ describe("a KQL tile", () => {
     ["ContainerLogV2 | take 5", "The name 'ContainerLogV2' does not refer to any known table, tabular variable or function."],
     ["MyStoredFunction() | take 5", "The name 'MyStoredFunction' does not refer to any known function."],
   ])("on a team's board refuses %j on save, saying what to write instead: %j", async (query, message) => {
-    const team = await getPrisma().team.findUniqueOrThrow({ where: { slug: `kqt${suffix}` } });
-    const member: UserActor = { kind: "user", userId: randomUUID(), name: "Mo", email: "mo@example.com", isAdmin: false, teams: [team] };
+    const team = await getPrisma().team.findUniqueOrThrow({ where: { slug: `kqt${suffix}` }, select: { id: true, slug: true, name: true } });
+    const member = actorOnly("Mo", { teams: [team] });
     const before = (await getBoard({ actor: member, slug: `kqm-${suffix}` })).board.tiles;
     const error = await updateBoard({ actor: member, slug: `kqm-${suffix}`, input: { tiles: [kql("escape", query)] } }).catch((caught) => caught);
     expect(error).toMatchObject({ code: "invalid_input", path: ["tiles", 0, "query"] });
@@ -253,7 +208,7 @@ describe("a KQL tile", () => {
 
   it("on a team's board reads only its services' roles, even asked for every role, and the team's services as they are at each run", async () => {
     const prisma = getPrisma();
-    const team = await prisma.team.create({ data: { slug: `kqs${suffix}`, name: `KQL scope ${suffix}`, entraGroupIds: [] } });
+    const team = await createTeam(`kqs${suffix}`, `KQL scope ${suffix}`);
     const service = (name: string, roleName: string | null) =>
       prisma.service.create({
         data: {

@@ -21,6 +21,7 @@ import { createDeployment } from "./create-deployment";
 import { getDeployment } from "./list-deployments";
 import { stopRolloutInformers } from "./rollout-informers";
 import type { DeploymentView } from "./deployment-view";
+import { smallDeploySpec } from "@/lib/test-support/team-fixture";
 
 const endpoints = readEndpoints();
 const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
@@ -43,17 +44,7 @@ async function service(name: string): Promise<string> {
       lifecycle: "production",
       tags: [],
       searchText: serviceSlug,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
+      deploySpec: smallDeploySpec(`contoso.azurecr.io/${slug}/${name}`, { replicas: 2 }),
     },
   });
   return serviceSlug;

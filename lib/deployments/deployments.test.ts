@@ -32,6 +32,7 @@ import { setNamespacePolicy } from "@/lib/namespaces/set-namespace-policy";
 import { defaultPolicies } from "@/lib/namespaces/namespace-policy";
 import type { DeploymentView } from "./deployment-view";
 import { getPromotionSource } from "./promotion";
+import { smallDeploySpec } from "@/lib/test-support/team-fixture";
 
 const endpoints = readEndpoints();
 const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
@@ -98,17 +99,7 @@ async function service(name: string, change: { retired?: boolean; teamId?: strin
       tags: [],
       searchText: serviceSlug,
       retiredAt: change.retired ? new Date() : null,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: change.replicas ?? 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
+      deploySpec: smallDeploySpec(`contoso.azurecr.io/${slug}/${name}`, { replicas: change.replicas ?? 2 }),
     },
   });
   return serviceSlug;

@@ -6,16 +6,18 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { getConfig } from "@/lib/config";
 import type { PipelineActor, UserActor } from "@/lib/auth/permissions";
-import { createSession } from "@/lib/auth/session";
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { requestNamespace } from "@/lib/namespaces/request-namespace";
-import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
-import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { stopBoss } from "@/lib/jobs/boss";
+import {
+  createServiceRow,
+  createTeam,
+  discoverSandboxClusters,
+  readyNamespace,
+  peopleWhoSignIn,
+  smallDeploySpec,
+  type TeamRef,
+} from "@/lib/test-support/team-fixture";
 import * as deploymentsRoute from "@/app/api/v1/deployments/route";
 import { idempotencyScope, parseIdempotencyKey, requestHash } from "./idempotency-key";
 
@@ -23,55 +25,14 @@ const suffix = randomBytes(3).toString("hex");
 const slug = `ik${suffix}`;
 const teamGroup = `0c9d7e8f-1616-4c6a-9f00-${randomBytes(6).toString("hex")}`;
 const system = { kind: "system" as const, name: "test" };
-const tokens: Record<string, string> = {};
 
-let team: { id: string; slug: string; name: string };
+let team: TeamRef;
 let member: UserActor;
 let teammate: UserActor;
 let dev: string;
 
-async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
-      groupIds: teams.length ? [teamGroup] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  tokens[row.id] = (await createSession(row.id, getConfig().session)).token;
-  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
-}
-
-async function service(name: string): Promise<string> {
-  const serviceSlug = `${name}-${suffix}`;
-  await getPrisma().service.create({
-    data: {
-      slug: serviceSlug,
-      displayName: serviceSlug,
-      ownerTeamId: team.id,
-      tier: "standard",
-      lifecycle: "production",
-      tags: [],
-      searchText: serviceSlug,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
-    },
-  });
-  return serviceSlug;
-}
+const people = peopleWhoSignIn(teamGroup);
+const service = (name: string) => createServiceRow(`${name}-${suffix}`, team.id, smallDeploySpec(`contoso.azurecr.io/${slug}/${name}`, { replicas: 2 }));
 
 interface Answer {
   status: number;
@@ -84,7 +45,7 @@ async function deploy(actor: UserActor, body: Record<string, unknown> | string, 
   const response = await callRoute(deploymentsRoute.POST as RouteHandler, {
     method: "POST",
     url: "/api/v1/deployments",
-    sessionToken: tokens[actor.userId],
+    sessionToken: people.tokenOf(actor),
     body: typeof body === "string" ? body : JSON.stringify(body),
     headers: key === undefined ? {} : { "idempotency-key": key },
   });
@@ -97,29 +58,20 @@ async function deploymentsOf(serviceSlug: string) {
 }
 
 beforeAll(async () => {
-  const prisma = getPrisma();
-  const created = await prisma.team.create({ data: { slug, name: `Keys ${suffix}`, entraGroupIds: [teamGroup], costCenter: "CC-16" } });
-  team = { id: created.id, slug: created.slug, name: created.name };
-  member = await user("Mira Member", false, [team]);
-  teammate = await user("Tariq Teammate", false, [team]);
-  const admin = await user("Ada Admin", true, []);
-  await refreshClusters({ actor: system });
-  await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
-  const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const request = await requestNamespace({
-    actor: member,
-    input: {
-      teamId: team.id,
-      clusterId: cluster.id,
-      name: `${slug}-dev`,
-      quota: suggestedQuota,
-      containerDefaults: suggestedDefaults,
-      justification: "Idempotency-Key tests",
-    },
+  team = await createTeam(slug, `Keys ${suffix}`, { group: teamGroup, costCenter: "CC-16" });
+  member = await people.add("Mira Member", { teams: [team] });
+  teammate = await people.add("Tariq Teammate", { teams: [team] });
+  const admin = await people.add("Ada Admin", { isAdmin: true });
+  await discoverSandboxClusters({ "aks-dev-weu": "dev" });
+  const namespaceId = await readyNamespace({
+    requester: member,
+    approver: admin,
+    teamId: team.id,
+    name: `${slug}-dev`,
+    cluster: "aks-dev-weu",
+    justification: "Idempotency-Key tests",
   });
-  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
-  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
-  dev = namespaceId!;
+  dev = namespaceId;
 });
 
 afterAll(async () => {

@@ -6,11 +6,8 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
-import { getConfig } from "@/lib/config";
-import type { UserActor } from "@/lib/auth/permissions";
-import { createSession } from "@/lib/auth/session";
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
+import { createPerson, createServiceRow, createTeam, discoverSandboxClusters, signIn, smallDeploySpec } from "@/lib/test-support/team-fixture";
 import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 import { imageId } from "@/sandbox/kubernetes/controller/images";
@@ -29,48 +26,6 @@ const suffix = randomBytes(3).toString("hex");
 const group = `0c9d7e8f-8888-4c6a-9f00-${randomBytes(6).toString("hex")}`;
 const tokens: Record<string, string> = {};
 let namespace: { id: string; name: string };
-
-async function person(key: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<void> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name: key,
-      email: `${key}-${suffix}@example.com`,
-      groupIds: teams.length ? [group] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  tokens[key] = (await createSession(row.id, getConfig().session)).token;
-}
-
-async function service(name: string, teamId: string, imageRepository: string): Promise<string> {
-  const slug = `${name}-${suffix}`;
-  await getPrisma().service.create({
-    data: {
-      slug,
-      displayName: slug,
-      ownerTeamId: teamId,
-      tier: "standard",
-      lifecycle: "production",
-      tags: [],
-      searchText: slug,
-      deploySpec: {
-        imageRepository,
-        port: 8080,
-        replicas: 1,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
-    },
-  });
-  return slug;
-}
 
 async function tagsOf(who: string, slug: string): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
   const response = await callRoute(GET as unknown as RouteHandler, {
@@ -119,10 +74,10 @@ const errorMessage = (body: unknown) => (body as { error: { message: string } })
 
 beforeAll(async () => {
   const prisma = getPrisma();
-  const team = await prisma.team.create({ data: { slug: `it${suffix}`, name: `Tags ${suffix}`, entraGroupIds: [group], costCenter: "CC-1" } });
-  await person("member", false, [{ id: team.id, slug: team.slug, name: team.name }]);
-  await person("viewer", false, []);
-  await refreshClusters({ actor: { kind: "system", name: "test" } });
+  const team = await createTeam(`it${suffix}`, `Tags ${suffix}`, { group, costCenter: "CC-1" });
+  tokens.member = await signIn(await createPerson("member", { teams: [team], group }));
+  tokens.viewer = await signIn(await createPerson("viewer"));
+  await discoverSandboxClusters();
   const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
   namespace = await prisma.namespace.create({
     data: {
@@ -138,9 +93,9 @@ beforeAll(async () => {
     },
     select: { id: true, name: true },
   });
-  slugs.api = await service("api", team.id, "contoso.azurecr.io/tags/api");
-  slugs.mcr = await service("mcr", team.id, "mcr.microsoft.com/dotnet/aspnet");
-  slugs.missing = await service("gone", team.id, "contoso.azurecr.io/tags/missing-api");
+  slugs.api = await createServiceRow(`api-${suffix}`, team.id, smallDeploySpec("contoso.azurecr.io/tags/api"));
+  slugs.mcr = await createServiceRow(`mcr-${suffix}`, team.id, smallDeploySpec("mcr.microsoft.com/dotnet/aspnet"));
+  slugs.missing = await createServiceRow(`gone-${suffix}`, team.id, smallDeploySpec("contoso.azurecr.io/tags/missing-api"));
   const apiId = (await prisma.service.findUniqueOrThrow({ where: { slug: slugs.api } })).id;
   // What the health cycle records when 1.4.2 runs there: the digest the kubelet reports for it.
   const running = imageId("contoso.azurecr.io/tags/api:1.4.2");

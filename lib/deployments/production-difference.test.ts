@@ -2,20 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { productionDifference } from "./production-difference";
 import { renderDeployment, type RenderDeploymentInput } from "./render";
+import { smallDeploySpec } from "@/lib/test-support/deploy-spec";
 
 const input: RenderDeploymentInput = {
   service: { slug: "orders", appInsightsRoleName: "orders", dependencies: [] },
-  deploySpec: {
-    imageRepository: "contoso.azurecr.io/shop/orders",
-    port: 8080,
-    replicas: 2,
-    cpuRequest: "100m",
-    cpuLimit: "200m",
-    memoryRequest: "64Mi",
-    memoryLimit: "128Mi",
-    readinessPath: "/ready",
-    livenessPath: "/healthz",
-  },
+  deploySpec: smallDeploySpec("contoso.azurecr.io/shop/orders", { replicas: 2 }),
   team: { slug: "shop" },
   namespace: { name: "shop-prod" },
   image: { tag: "1.0.0" },

@@ -4,16 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getPrisma } from "@/lib/db/client";
-import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
-import { createSession } from "@/lib/auth/session";
 import { callRoute, type RouteHandler } from "@/lib/api/route-harness";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { requestNamespace } from "@/lib/namespaces/request-namespace";
-import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
-import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import { createPerson, createServiceRow, createTeam, discoverSandboxClusters, readyNamespace, signIn, smallDeploySpec } from "@/lib/test-support/team-fixture";
 import { stopBoss } from "@/lib/jobs/boss";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
 import { GET } from "@/app/api/v1/deployments/[id]/logs/route";
@@ -33,60 +26,6 @@ let crashing: DeploymentView;
 let running: DeploymentView;
 let elsewhere: DeploymentView;
 
-async function person(key: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name: key,
-      email: `${key}-${suffix}@example.com`,
-      groupIds: teams.length ? [group] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  tokens[key] = (await createSession(row.id, getConfig().session)).token;
-  return { kind: "user", userId: row.id, name: key, email: row.email, isAdmin, teams };
-}
-
-async function namespaceFor(member: UserActor, admin: UserActor, teamId: string, name: string): Promise<string> {
-  const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
-  const request = await requestNamespace({
-    actor: member,
-    input: { teamId, clusterId: cluster.id, name, quota: suggestedQuota, containerDefaults: suggestedDefaults, justification: "Pod log tests" },
-  });
-  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
-  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
-  return namespaceId!;
-}
-
-async function service(name: string, teamId: string): Promise<string> {
-  const slug = `${name}-${suffix}`;
-  await getPrisma().service.create({
-    data: {
-      slug,
-      displayName: slug,
-      ownerTeamId: teamId,
-      tier: "standard",
-      lifecycle: "production",
-      tags: [],
-      searchText: slug,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/logs/${name}`,
-        port: 8080,
-        replicas: 1,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
-    },
-  });
-  return slug;
-}
-
 async function logOf(who: string, deployment: DeploymentView, query: string): Promise<{ status: number; body: unknown; retryAfter: string | null }> {
   const response = await callRoute(GET as unknown as RouteHandler, {
     method: "GET",
@@ -97,22 +36,29 @@ async function logOf(who: string, deployment: DeploymentView, query: string): Pr
   return { status: response.status, body: await response.json(), retryAfter: response.headers.get("retry-after") };
 }
 
+/** A person who signs in: their session's token under `key`. */
+async function person(key: string, options: Parameters<typeof createPerson>[1] = {}): Promise<UserActor> {
+  const actor = await createPerson(key, { group, ...options });
+  tokens[key] = await signIn(actor);
+  return actor;
+}
+
 const podOf = (deployment: DeploymentView) => deployment.pods.find((pod) => pod.updated)!.name;
 
 beforeAll(async () => {
-  const prisma = getPrisma();
-  const team = await prisma.team.create({ data: { slug: `lg${suffix}`, name: `Logs ${suffix}`, entraGroupIds: [group], costCenter: "CC-1" } });
-  const other = await prisma.team.create({ data: { slug: `lo${suffix}`, name: `Other ${suffix}`, entraGroupIds: [], costCenter: "CC-2" } });
-  const member = await person("member", false, [{ id: team.id, slug: team.slug, name: team.name }]);
-  await person("viewer", false, []);
-  const admin = await person("admin", true, []);
-  const otherAdmin = await person("other-admin", true, []);
-  await refreshClusters({ actor: { kind: "system", name: "test" } });
-  await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
+  const team = await createTeam(`lg${suffix}`, `Logs ${suffix}`, { group, costCenter: "CC-1" });
+  const other = await createTeam(`lo${suffix}`, `Other ${suffix}`, { costCenter: "CC-2" });
+  const member = await person("member", { teams: [team] });
+  await person("viewer");
+  const admin = await person("admin", { isAdmin: true });
+  const otherAdmin = await person("other-admin", { isAdmin: true });
+  await discoverSandboxClusters({ "aks-dev-weu": "dev" });
+  const justification = "Pod log tests";
   const [mine, theirs] = await Promise.all([
-    namespaceFor(member, admin, team.id, `lg${suffix}-dev`),
-    namespaceFor(otherAdmin, admin, other.id, `lo${suffix}-dev`),
+    readyNamespace({ requester: member, approver: admin, teamId: team.id, name: `lg${suffix}-dev`, justification }),
+    readyNamespace({ requester: otherAdmin, approver: admin, teamId: other.id, name: `lo${suffix}-dev`, justification }),
   ]);
+  const service = (name: string, teamId: string) => createServiceRow(`${name}-${suffix}`, teamId, smallDeploySpec(`contoso.azurecr.io/logs/${name}`));
   const [api, web, foreign] = await Promise.all([service("api", team.id), service("web", team.id), service("foreign", other.id)]);
   const started = await Promise.all([
     createDeployment({ actor: member, input: { service: api, namespaceId: mine, tag: "crash" } }),

@@ -10,17 +10,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { getPrisma } from "@/lib/db/client";
-import { getConfig } from "@/lib/config";
-import type { UserActor } from "@/lib/auth/permissions";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { requestNamespace } from "@/lib/namespaces/request-namespace";
 import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
 import { reconcileNamespaces } from "@/lib/namespaces/reconcile-namespaces";
 import { requestDecommission } from "@/lib/namespaces/change-namespace";
 import { decommissionNamespace } from "@/lib/namespaces/decommission-namespace";
-import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { renderNamespace } from "@/lib/namespaces/render-namespace";
+import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
 import { getDeployment } from "@/lib/deployments/list-deployments";
@@ -28,6 +23,7 @@ import { readDeploymentLog } from "@/lib/deployments/read-deployment-log";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { RetryableJobError } from "@/lib/jobs/errors";
 import { stopBoss } from "@/lib/jobs/boss";
+import { createPerson, createServiceRow, createTeam, discoverSandboxClusters, readyNamespace, smallDeploySpec } from "@/lib/test-support/team-fixture";
 import { observeKubeRequests } from "./request";
 
 interface Rule {
@@ -74,21 +70,6 @@ const suffix = randomBytes(3).toString("hex");
 const group = `0c9d7e8f-6666-4c6a-9f00-${randomBytes(6).toString("hex")}`;
 const seen = new Map<string, { method: string; path: string }>();
 let stopObserving: () => void;
-
-async function person(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
-      groupIds: teams.length ? [group] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
-}
 
 beforeAll(() => {
   stopObserving = observeKubeRequests((event) => {
@@ -143,52 +124,17 @@ describe("Wharf's ClusterRole", () => {
 
   it("allows every request Wharf makes to provision, deploy, follow, reconcile and decommission", async () => {
     const prisma = getPrisma();
-    const team = await prisma.team.create({ data: { slug: `rb${suffix}`, name: `RBAC ${suffix}`, entraGroupIds: [group], costCenter: "CC-1" } });
-    const member = await person("Rita Member", false, [{ id: team.id, slug: team.slug, name: team.name }]);
-    const admin = await person("Arne Admin", true, []);
-    await refreshClusters({ actor: { kind: "system", name: "test" } });
-    await prisma.cluster.updateMany({ where: { name: "aks-dev-weu" }, data: { environment: "dev" } });
+    const team = await createTeam(`rb${suffix}`, `RBAC ${suffix}`, { group, costCenter: "CC-1" });
+    const member = await createPerson("Rita Member", { teams: [team], group });
+    const admin = await createPerson("Arne Admin", { isAdmin: true });
+    await discoverSandboxClusters({ "aks-dev-weu": "dev" });
     const cluster = await prisma.cluster.findFirstOrThrow({ where: { name: "aks-dev-weu" } });
 
     const name = `rb${suffix}-dev`;
-    const request = await requestNamespace({
-      actor: member,
-      input: {
-        teamId: team.id,
-        clusterId: cluster.id,
-        name,
-        quota: suggestedQuota,
-        containerDefaults: suggestedDefaults,
-        justification: "RBAC coverage of Wharf's requests",
-      },
-    });
-    const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: request.id, input: { decision: "approve" } });
-    await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
+    const namespaceId = await readyNamespace({ requester: member, approver: admin, teamId: team.id, name, justification: "RBAC coverage of Wharf's requests" });
 
-    const slug = `rb-api-${suffix}`;
-    await prisma.service.create({
-      data: {
-        slug,
-        displayName: slug,
-        ownerTeamId: team.id,
-        tier: "standard",
-        lifecycle: "production",
-        tags: [],
-        searchText: slug,
-        deploySpec: {
-          imageRepository: `contoso.azurecr.io/rb/${slug}`,
-          port: 8080,
-          replicas: 1,
-          cpuRequest: "100m",
-          cpuLimit: "200m",
-          memoryRequest: "64Mi",
-          memoryLimit: "128Mi",
-          readinessPath: "/ready",
-          livenessPath: "/healthz",
-        },
-      },
-    });
-    const deployment = await createDeployment({ actor: member, input: { service: slug, namespaceId: namespaceId!, tag: "1.0.0" } });
+    const slug = await createServiceRow(`rb-api-${suffix}`, team.id, smallDeploySpec(`contoso.azurecr.io/rb/rb-api-${suffix}`));
+    const deployment = await createDeployment({ actor: member, input: { service: slug, namespaceId, tag: "1.0.0" } });
     await rolloutDeployment({ deploymentId: deployment.id, timing: {} });
     expect((await prisma.deployment.findUniqueOrThrow({ where: { id: deployment.id } })).status).toBe("succeeded");
     const pod = (await getDeployment({ actor: member, id: deployment.id })).pods[0]!.name;
@@ -197,13 +143,13 @@ describe("Wharf's ClusterRole", () => {
     await reconcileNamespaces({ clusterId: cluster.id });
     const decommission = await requestDecommission({
       actor: member,
-      namespaceId: namespaceId!,
+      namespaceId,
       input: { confirmName: name, justification: "RBAC coverage is done" },
     });
     await decideNamespaceRequest({ actor: admin, requestId: decommission.id, input: { decision: "approve" } });
     for (let attempt = 0; ; attempt++) {
       try {
-        await decommissionNamespace({ namespaceId: namespaceId! });
+        await decommissionNamespace({ namespaceId });
         break;
       } catch (error) {
         if (!(error instanceof RetryableJobError) || attempt > 50) throw error;

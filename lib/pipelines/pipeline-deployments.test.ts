@@ -11,11 +11,15 @@ import { GET as getDeploymentRoute } from "@/app/api/v1/deployments/[id]/route";
 import { getPrisma } from "@/lib/db/client";
 import { getConfig } from "@/lib/config";
 import type { UserActor } from "@/lib/auth/permissions";
-import { refreshClusters } from "@/lib/clusters/refresh-clusters";
-import { requestNamespace } from "@/lib/namespaces/request-namespace";
-import { decideNamespaceRequest } from "@/lib/namespaces/decide-namespace-request";
-import { provisionNamespace } from "@/lib/namespaces/provision-namespace";
-import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-input";
+import {
+  createPerson,
+  createServiceRow,
+  createTeam,
+  discoverSandboxClusters,
+  readyNamespace,
+  smallDeploySpec,
+  type TeamRef,
+} from "@/lib/test-support/team-fixture";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
@@ -32,7 +36,6 @@ const endpoints = readEndpoints();
 const payments = endpointPipeline(endpoints, "payments");
 const orders = endpointPipeline(endpoints, "orders");
 const noRole = endpointPipeline(endpoints, "no-role");
-const system = { kind: "system" as const, name: "test" };
 const suffix = randomBytes(3).toString("hex");
 const slug = `pl${suffix}`;
 const teamGroup = `0c9d7e8f-4444-4c6a-9f00-${randomBytes(6).toString("hex")}`;
@@ -40,75 +43,13 @@ const teamGroup = `0c9d7e8f-4444-4c6a-9f00-${randomBytes(6).toString("hex")}`;
 let admin: UserActor;
 let otherAdmin: UserActor;
 let member: UserActor;
-let team: { id: string; slug: string; name: string };
-let otherTeam: { id: string; slug: string; name: string };
+let team: TeamRef;
+let otherTeam: TeamRef;
 let dev: string;
 let prod: string;
 let otherDev: string;
 let api: string;
 let otherApi: string;
-
-async function user(name: string, isAdmin: boolean, teams: UserActor["teams"]): Promise<UserActor> {
-  const row = await getPrisma().user.create({
-    data: {
-      entraObjectId: randomBytes(8).toString("hex"),
-      tenantId: "t",
-      name,
-      email: `${name.split(" ")[0]!.toLowerCase()}-${suffix}@example.com`,
-      groupIds: teams.length ? [teamGroup] : [],
-      appRoles: isAdmin ? [getConfig().identity.adminAppRole] : [],
-      lastSignInAt: new Date(),
-    },
-  });
-  return { kind: "user", userId: row.id, name, email: row.email, isAdmin, teams };
-}
-
-async function readyNamespace(teamId: string, name: string, clusterName: string): Promise<string> {
-  const cluster = await getPrisma().cluster.findFirstOrThrow({ where: { name: clusterName } });
-  // Requested by someone other than the approving admin, as the namespace policy wants.
-  const requester = teamId === team.id ? member : otherAdmin;
-  const created = await requestNamespace({
-    actor: requester,
-    input: {
-      teamId,
-      clusterId: cluster.id,
-      name,
-      quota: suggestedQuota,
-      containerDefaults: suggestedDefaults,
-      justification: "Pipeline deployments integration tests",
-    },
-  });
-  const { namespaceId } = await decideNamespaceRequest({ actor: admin, requestId: created.id, input: { decision: "approve" } });
-  await provisionNamespace({ namespaceId: namespaceId!, attempt: 1 });
-  return namespaceId!;
-}
-
-async function service(name: string, ownerTeamId: string): Promise<string> {
-  const serviceSlug = `${name}-${suffix}`;
-  await getPrisma().service.create({
-    data: {
-      slug: serviceSlug,
-      displayName: serviceSlug,
-      ownerTeamId,
-      tier: "standard",
-      lifecycle: "production",
-      tags: [],
-      searchText: serviceSlug,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: 1,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
-    },
-  });
-  return serviceSlug;
-}
 
 function post(body: unknown, headers: Record<string, string>) {
   const request = new NextRequest(`${getConfig().publicUrl}/api/v1/deployments`, {
@@ -148,28 +89,22 @@ function signed(change: Partial<Parameters<typeof mintAppOnlyAccessToken>[0]> = 
 }
 
 beforeAll(async () => {
-  const prisma = getPrisma();
-  const created = await prisma.team.create({ data: { slug, name: `Pipes ${suffix}`, entraGroupIds: [teamGroup] } });
-  const other = await prisma.team.create({ data: { slug: `plo${suffix}`, name: `Other pipes ${suffix}`, entraGroupIds: [] } });
-  team = { id: created.id, slug: created.slug, name: created.name };
-  otherTeam = { id: other.id, slug: other.slug, name: other.name };
-  admin = await user("Ada Admin", true, []);
-  otherAdmin = await user("Oscar Admin", true, []);
-  member = await user("Mia Member", false, [team]);
-  await refreshClusters({ actor: system });
-  for (const [name, environment] of [
-    ["aks-dev-weu", "dev"],
-    ["aks-prod-weu", "prod"],
-  ] as const) {
-    await prisma.cluster.updateMany({ where: { name }, data: { environment } });
-  }
+  team = await createTeam(slug, `Pipes ${suffix}`, { group: teamGroup });
+  otherTeam = await createTeam(`plo${suffix}`, `Other pipes ${suffix}`);
+  admin = await createPerson("Ada Admin", { isAdmin: true });
+  otherAdmin = await createPerson("Oscar Admin", { isAdmin: true });
+  member = await createPerson("Mia Member", { teams: [team], group: teamGroup });
+  await discoverSandboxClusters({ "aks-dev-weu": "dev", "aks-prod-weu": "prod" });
+  // Requested by someone other than the approving admin, as the namespace policy wants.
+  const ready = (requester: UserActor, teamId: string, name: string, cluster: string) =>
+    readyNamespace({ requester, approver: admin, teamId, name, cluster, justification: "Pipeline deployments integration tests" });
   [dev, prod, otherDev] = await Promise.all([
-    readyNamespace(team.id, `${slug}-dev`, "aks-dev-weu"),
-    readyNamespace(team.id, `${slug}-prod`, "aks-prod-weu"),
-    readyNamespace(otherTeam.id, `plo${suffix}-dev`, "aks-dev-weu"),
+    ready(member, team.id, `${slug}-dev`, "aks-dev-weu"),
+    ready(member, team.id, `${slug}-prod`, "aks-prod-weu"),
+    ready(otherAdmin, otherTeam.id, `plo${suffix}-dev`, "aks-dev-weu"),
   ]);
-  api = await service("api", team.id);
-  otherApi = await service("other", otherTeam.id);
+  api = await createServiceRow(`api-${suffix}`, team.id, smallDeploySpec(`contoso.azurecr.io/${slug}/api`));
+  otherApi = await createServiceRow(`other-${suffix}`, otherTeam.id, smallDeploySpec(`contoso.azurecr.io/${slug}/other`));
   await addPipelineIdentity({
     actor: admin,
     input: { clientId: payments.clientId, objectId: payments.objectId, displayName: "Payments pipeline", teamIds: [team.id] },

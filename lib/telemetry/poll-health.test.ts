@@ -26,6 +26,7 @@ import { pollHealth } from "@/lib/telemetry/poll-health";
 import type { HealthReason, KubernetesObservation, TelemetryObservation } from "@/lib/health/types";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
 import { httpsJson, readEndpoints } from "@/sandbox/test-support/sandbox-client";
+import { smallDeploySpec } from "@/lib/test-support/team-fixture";
 
 const endpoints = readEndpoints();
 const faults = (body: unknown, method = "PUT") => httpsJson(endpoints.faultsEndpoint as string, { ca: readFileSync(endpoints.caFile, "utf8"), method, body });
@@ -55,17 +56,7 @@ async function createService(name: string, role: string | null): Promise<{ id: s
       tags: [],
       searchText: serviceSlug,
       appInsightsRoleName: role,
-      deploySpec: {
-        imageRepository: `contoso.azurecr.io/${slug}/${name}`,
-        port: 8080,
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
+      deploySpec: smallDeploySpec(`contoso.azurecr.io/${slug}/${name}`, { replicas: 2 }),
     },
   });
   return { id: row.id, slug: serviceSlug };
