@@ -65,7 +65,9 @@ test("a member cannot open the approval queue, and the API refuses their approva
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(403);
-  expect((await response.json()).error.message).toBe("Only platform admins can approve or reject namespace requests.");
+  expect((await response.json()).error.message).toBe(
+    "Only a platform admin can approve or reject namespace requests. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to decide the request.",
+  );
   const stream = await page.request.get("/api/v1/stream?topic=everything");
   expect(stream.status()).toBe(400);
   expect((await stream.json()).error.message).toContain("?topic=deployment:<id>");
