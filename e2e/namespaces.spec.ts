@@ -44,6 +44,11 @@ test("a Payments member requests a namespace, an admin approves it in another br
   await page.getByRole("menuitem", { name: new RegExp(`approved ${name}`) }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await expect(page.locator("[data-status=ready]")).toBeVisible({ timeout: 20_000 });
+  // Ready, it says how to reach it with kubectl: the cluster's credentials, then this namespace as kubectl's default.
+  const connect = page.getByRole("region", { name: "Connect with kubectl" });
+  await expect(connect).toContainText(/az aks get-credentials --resource-group \S+ --name aks-dev-weu/);
+  await expect(connect).toContainText("kubelogin convert-kubeconfig -l azurecli");
+  await expect(connect).toContainText(`kubectl config set-context --current --namespace ${name}`);
   await page.screenshot({ path: "test-results/namespace-ready.png", fullPage: true });
 
   test.skip(!existsSync("/usr/bin/kubectl"), "kubectl is not installed at /usr/bin/kubectl; the cluster-side check is skipped");

@@ -243,7 +243,9 @@ const refusals: Record<Action, string> = {
     "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform " +
     "admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
-  "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
+  "deployment:cancel":
+    "Only members of the owning team (and platform admins) can cancel or roll back its deployments. " +
+    "Ask a member of the team (its page lists them), or ask to join it.",
   "deployment:logs": "A pod's log is shown to members of the owning team and platform admins. Ask a member of the team, or ask to join it.",
   "pipeline:read": onlyPlatformAdmins("see pipeline identities", "tell you which pipelines deploy for your team"),
   "pipeline:manage": onlyPlatformAdmins("add or revoke pipeline identities", "add or revoke the pipeline"),
@@ -255,7 +257,8 @@ const refusals: Record<Action, string> = {
   "budget:manage": "Only members of the team and platform admins can set a team's cost budget. Ask a member of the team or an admin.",
   "board:read": "You need to be signed in to see wall boards.",
   "board:manage":
-    "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",
+    "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins. " +
+    `Ask a member of the team (its page lists them), or for a board for everyone a platform admin (${platformAdminsPage}).`,
   "board:view": "This screen's display token is for another board. Open the board it was created for, or create a token for this one.",
 };
 
