@@ -44,6 +44,11 @@ test("a Payments member requests a namespace, an admin approves it in another br
   await page.getByRole("menuitem", { name: new RegExp(`approved ${name}`) }).click();
   await expect(page.getByRole("heading", { name })).toBeVisible();
   await expect(page.locator("[data-status=ready]")).toBeVisible({ timeout: 20_000 });
+  // Ready, it says how to reach it with kubectl: the cluster's credentials, then this namespace as kubectl's default.
+  const connect = page.getByRole("region", { name: "Connect with kubectl" });
+  await expect(connect).toContainText(/az aks get-credentials --resource-group \S+ --name aks-dev-weu/);
+  await expect(connect).toContainText("kubelogin convert-kubeconfig -l azurecli");
+  await expect(connect).toContainText(`kubectl config set-context --current --namespace ${name}`);
   await page.screenshot({ path: "test-results/namespace-ready.png", fullPage: true });
 
   test.skip(!existsSync("/usr/bin/kubectl"), "kubectl is not installed at /usr/bin/kubectl; the cluster-side check is skipped");
@@ -65,7 +70,9 @@ test("a member cannot open the approval queue, and the API refuses their approva
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(403);
-  expect((await response.json()).error.message).toBe("Only platform admins can approve or reject namespace requests.");
+  expect((await response.json()).error.message).toBe(
+    "Only a platform admin can approve or reject namespace requests. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to decide the request.",
+  );
   const stream = await page.request.get("/api/v1/stream?topic=everything");
   expect(stream.status()).toBe(400);
   expect((await stream.json()).error.message).toContain("?topic=deployment:<id>");

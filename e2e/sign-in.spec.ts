@@ -46,14 +46,34 @@ test.describe("signing in through the sandbox", () => {
 });
 
 test.describe("permissions", () => {
-  test("a viewer opening an admin page gets a 403 page", async ({ page }) => {
+  test("a viewer opening an admin page gets a 403 page that says whom to ask, and where they are listed", async ({ page, browser }) => {
+    // An admin who has signed in, so that the list the refusal points at has someone in it.
+    const admin = await browser.newContext();
+    await signInAs(await admin.newPage(), "admin");
+    await admin.close();
+
     await signInAs(page, "viewer");
     const response = await page.goto("/admin/audit");
     expect(response?.status()).toBe(403);
     await expect(page.getByRole("heading", { name: "You do not have access to this page" })).toBeVisible();
+    await expect(page.getByTestId("refusal")).toHaveText(
+      "Only a platform admin can open the admin pages. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to do what you came here for.",
+    );
     const api = await page.request.get("/api/v1/audit-events");
     expect(api.status()).toBe(403);
-    expect((await api.json()).error.code).toBe("forbidden");
+    expect((await api.json()).error).toMatchObject({
+      code: "forbidden",
+      message: expect.stringMatching(
+        /^Only a platform admin can read the audit log\. Ask a platform admin \(the Teams page lists them: \/teams#platform-admins\)/,
+      ),
+    });
+
+    await page.getByRole("link", { name: "See the platform admins" }).click();
+    await expect(page).toHaveURL(/\/teams#platform-admins$/);
+    await expect(page.getByTestId("platform-admins")).toContainText(persona("admin").name);
+    const admins = await page.request.get("/api/v1/platform-admins");
+    expect(admins.status()).toBe(200);
+    expect(((await admins.json()) as { admins: { name: string }[] }).admins.map((one) => one.name)).toContain(persona("admin").name);
   });
 
   test("the refusal is in the audit log for admins", async ({ page, browser }) => {

@@ -31,5 +31,7 @@ test("a team member cannot create teams through the API", async ({ page }) => {
     headers: { origin: new URL(page.url()).origin },
   });
   expect(response.status()).toBe(403);
-  expect((await response.json()).error.message).toContain("Only platform admins");
+  expect((await response.json()).error.message).toContain(
+    "Only a platform admin can create teams. Ask a platform admin (the Teams page lists them: /teams#platform-admins)",
+  );
 });

@@ -241,10 +241,17 @@ function Approvals({ data }: { data: ApprovalsData }) {
       <ul className="min-h-0 space-y-[0.2em] overflow-hidden">
         {data.deployments.map((row) => (
           <li key={row.id} className="truncate">
-            Deploy {row.service} {row.tag}{" "}
+            Deploy {row.service} {row.version && <span className="font-mono text-zinc-300">{row.version}</span>}{" "}
             <span className="text-zinc-400">
               · {row.environment} · {row.requestedByName}
             </span>
+            {/* The approver decides on this version: say when its tag was taken as picked, unchecked (decision 0068). */}
+            {row.tagCheck?.state === "unchecked" && (
+              <span className="block truncate text-[0.8em] text-amber-300">
+                <span aria-hidden>⚠ </span>
+                {row.tagCheck.text}
+              </span>
+            )}
           </li>
         ))}
         {data.namespaceRequests.map((request) => (

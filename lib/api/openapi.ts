@@ -777,6 +777,15 @@ export function openApiDocument(serverUrl: string) {
         },
       },
       "/api/v1/me": { get: { summary: "The signed-in user, role and teams", operationId: "me", responses: { 200: json("Me", "You"), ...errors(401) } } },
+      "/api/v1/platform-admins": {
+        get: {
+          summary:
+            "Wharf's platform admins, whom a refusal of an admin-only action says to ask: whoever had the admin app role or group at " +
+            "their last sign-in (someone made admin since who has not signed in yet is not listed)",
+          operationId: "listPlatformAdmins",
+          responses: { 200: json("PlatformAdminList", "Platform admins by name"), ...errors(401) },
+        },
+      },
       "/api/v1/audit-events": {
         get: {
           summary: "Audit log (admins)",
@@ -1051,6 +1060,7 @@ export function openApiDocument(serverUrl: string) {
         PipelineIdentity: schema(views.pipelineIdentityView, "output"),
         PipelineIdentityList: { type: "array", items: { $ref: "#/components/schemas/PipelineIdentity" } },
         Me: schema(views.me, "output"),
+        PlatformAdminList: schema(views.platformAdminList, "output"),
         AuditEventList: schema(views.auditEventList, "output"),
         Job: schema(views.jobView, "output"),
         JobList: schema(views.jobList, "output"),

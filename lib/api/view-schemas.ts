@@ -28,6 +28,9 @@ export const teamView = z.object({
 });
 export const teamList = z.object({ teams: z.array(teamView) });
 export const teamDetail = z.object({ team: teamView, members: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), lastSignInAt: iso })) });
+export const platformAdminList = z.object({
+  admins: z.array(z.object({ id: z.string(), name: z.string(), email: z.string(), lastSignInAt: iso })).describe("By name, at most 50"),
+});
 export const teamChange = z.object({
   team: teamView,
   groupsNotVerified: z.string().optional().describe("Why the Entra groups could not be checked against the directory."),

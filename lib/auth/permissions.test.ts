@@ -4,6 +4,7 @@ import {
   actsForAnyTeam,
   actsForTeam,
   can,
+  onlyPlatformAdmins,
   refusalMessage,
   roleLabel,
   roleOf,
@@ -107,6 +108,26 @@ describe.each(actions.map((action) => [action] as const))("can(actor, %s)", (act
 
   it("has a refusal that says what to do", () => {
     expect(refusalMessage(action).length).toBeGreaterThan(20);
+    // What only an admin may do (a screen's board:view aside, which people never need) says so, whom to ask and where
+    // Wharf lists them, and what to ask for; nothing else claims to be admin-only.
+    const adminsOnly = decision === adminOnly && action !== "board:view";
+    if (adminsOnly)
+      expect(refusalMessage(action)).toMatch(
+        /^Only a platform admin can [^.]+\. Ask a platform admin \(the Teams page lists them: \/teams#platform-admins\) to [^.]+\./,
+      );
+    else expect(refusalMessage(action)).not.toMatch(/^Only a platform admin/);
+  });
+});
+
+describe("onlyPlatformAdmins", () => {
+  it("says who can, whom to ask, where they are listed and what to ask for, then anything else", () => {
+    expect(onlyPlatformAdmins("start a cost sync", "start one", "The sync also runs on its own every few hours.")).toBe(
+      "Only a platform admin can start a cost sync. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to start one. " +
+        "The sync also runs on its own every few hours.",
+    );
+    expect(refusalMessage("namespace:approve")).toBe(
+      "Only a platform admin can approve or reject namespace requests. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to decide the request.",
+    );
   });
 });
 

@@ -206,44 +206,59 @@ export function roleLabel(actor: Actor): string {
   }
 }
 
+/** Where Wharf lists its platform admins (the Teams page), for a refusal to point at. */
+export const platformAdminsPage = "/teams#platform-admins";
+
+/**
+ * Every refusal of what only a platform admin may do, in one shape: who can, whom to ask (and where they are listed),
+ * and what to ask them for. `task` and `ask` are verb phrases: "create teams", "create the team for you".
+ */
+export function onlyPlatformAdmins(task: string, ask: string, after?: string): string {
+  return `Only a platform admin can ${task}. Ask a platform admin (the Teams page lists them: ${platformAdminsPage}) to ${ask}.${after ? ` ${after}` : ""}`;
+}
+
 const refusals: Record<Action, string> = {
   "team:read": "You need to be signed in to see teams.",
-  "team:create": "Only platform admins can create teams. Ask an admin, or request the Wharf.Admin role.",
-  "team:update": "Only platform admins can change teams. Ask an admin, or request the Wharf.Admin role.",
-  "team:archive": "Only platform admins can archive teams. Ask an admin, or request the Wharf.Admin role.",
+  "team:create": onlyPlatformAdmins("create teams", "create the team and map it to its Entra groups"),
+  "team:update": onlyPlatformAdmins("change teams", "make the change, for example to add your Entra group to a team"),
+  "team:archive": onlyPlatformAdmins("archive teams", "archive the team"),
   "user:read": "You need to be signed in to see people.",
-  "audit:read": "Only platform admins can read the audit log.",
-  "job:read": "Only platform admins can see background jobs.",
-  "job:retry": "Only platform admins can retry a failed background job.",
+  "audit:read": onlyPlatformAdmins("read the audit log", "look up the events you need"),
+  "job:read": onlyPlatformAdmins("see background jobs", "look at the job and its last error"),
+  "job:retry": onlyPlatformAdmins("retry a failed background job", "retry it"),
   "service:read": "You need to be signed in to see the catalog.",
   "service:create": "You can register services only for a team you belong to. Pick one of your teams as the owner, or ask its members.",
-  "service:update": "Only members of the owning team (and platform admins) can change this service.",
-  "service:retire": "Only members of the owning team (and platform admins) can retire this service.",
+  "service:update":
+    "Only members of the owning team (and platform admins) can change this service. Ask a member of the team (its page lists them), or ask to join it.",
+  "service:retire":
+    "Only members of the owning team (and platform admins) can retire this service. Ask a member of the team (its page lists them), or ask to join it.",
   "cluster:read": "You need to be signed in to see clusters.",
-  "cluster:manage": "Only platform admins can discover clusters and set their environment.",
+  "cluster:manage": onlyPlatformAdmins("discover clusters and set their environment", "do it"),
   "namespace:read": "You need to be signed in to see namespaces.",
   "namespace:request": "You can request, change, withdraw and retry namespaces only for a team you belong to. Pick one of your teams, or ask its members.",
-  "namespace:approve": "Only platform admins can approve or reject namespace requests.",
-  "namespace:manage": "Only platform admins can re-apply a namespace or change the namespace policy.",
+  "namespace:approve": onlyPlatformAdmins("approve or reject namespace requests", "decide the request"),
+  "namespace:manage": onlyPlatformAdmins("re-apply a namespace or change the namespace policy", "make the change"),
   "deployment:read": "You need to be signed in to see deployments.",
   "deployment:create":
     "You can deploy only to a namespace of a team you belong to (a pipeline: of a team a platform " +
     "admin mapped it to in Admin → Pipelines). Ask one of its members, or ask to join the team.",
   "deployment:approve": "Only another member of the owning team, or a platform admin, can approve this deployment.",
-  "deployment:cancel": "Only members of the owning team (and platform admins) can cancel or roll back its deployments.",
+  "deployment:cancel":
+    "Only members of the owning team (and platform admins) can cancel or roll back its deployments. " +
+    "Ask a member of the team (its page lists them), or ask to join it.",
   "deployment:logs": "A pod's log is shown to members of the owning team and platform admins. Ask a member of the team, or ask to join it.",
-  "pipeline:read": "Only platform admins can see pipeline identities.",
-  "pipeline:manage": "Only platform admins can add or revoke pipeline identities.",
+  "pipeline:read": onlyPlatformAdmins("see pipeline identities", "tell you which pipelines deploy for your team"),
+  "pipeline:manage": onlyPlatformAdmins("add or revoke pipeline identities", "add or revoke the pipeline"),
   "health:read": "You need to be signed in to see health.",
-  "health:thresholds:edit": "Only platform admins can change the health thresholds. Ask an admin, or request the Wharf.Admin role.",
+  "health:thresholds:edit": onlyPlatformAdmins("change the health thresholds", "change them"),
   "cost:read": "Cost is shown to members of the teams it belongs to and to platform admins. Ask to join a team to see its cost.",
-  "cost:sync": "Only platform admins can start a cost sync. The sync runs on its own every few hours.",
-  "cost:allocation:edit":
-    "Only platform admins can choose how idle capacity and system namespaces' cost are allocated. Ask an admin, or request the Wharf.Admin role.",
+  "cost:sync": onlyPlatformAdmins("start a cost sync", "start one", "The sync also runs on its own every few hours."),
+  "cost:allocation:edit": onlyPlatformAdmins("choose how idle capacity and system namespaces' cost are allocated", "change the rule"),
   "budget:manage": "Only members of the team and platform admins can set a team's cost budget. Ask a member of the team or an admin.",
   "board:read": "You need to be signed in to see wall boards.",
   "board:manage":
-    "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins.",
+    "Only members of the owning team (and platform admins) can change this board and its screens; a board for everyone is managed by platform admins. " +
+    `Ask a member of the team (its page lists them), or for a board for everyone a platform admin (${platformAdminsPage}).`,
   "board:view": "This screen's display token is for another board. Open the board it was created for, or create a token for this one.",
 };
 

@@ -5,6 +5,7 @@ import type { HealthCounts } from "@/lib/health/health-view";
 import type { HealthState } from "@/lib/health/types";
 import type { MapEdge, RecentCalls } from "@/lib/appmap/types";
 import type { Tile } from "./tiles";
+import type { TagCheck } from "@/lib/deployments/version-text";
 
 interface TileDataBase {
   /** When the data was true: the poller's last evaluation, or when Wharf read its own tables. Null: never. */
@@ -68,6 +69,8 @@ export interface RolloutRow {
   tag: string | null;
   /** "1.4.2 (sha256:0123456789ab)": the tag with the digest that pins it, as every view says it (lib/deployments/version-text.ts). */
   version: string;
+  /** What the registry said of the tag the digest was picked as, as every view says it (`tagCheckOf`, decision 0068); null: nothing to check. */
+  tagCheck: TagCheck | null;
   status: string;
   reason: string | null;
   readyReplicas: number;

@@ -15,7 +15,7 @@ import { getBoard } from "./get-board";
 import { createDisplay } from "./create-display";
 import { revokeDisplay } from "./revoke-display";
 import { getBoardSnapshot } from "./get-board-snapshot";
-import type { FleetHealthData, RolloutsData, ServiceHealthData } from "./board-snapshot";
+import type { ApprovalsData, FleetHealthData, RolloutsData, ServiceHealthData } from "./board-snapshot";
 
 const suffix = randomBytes(3).toString("hex");
 const now = new Date();
@@ -250,14 +250,16 @@ describe("a screen's snapshot", () => {
           fleet({ id: "gone", y: 4, team: archived.slug }),
           { kind: "rollouts", id: "r", x: 6, y: 4, w: 6, h: 4 },
           { kind: "rollouts", id: "ours", x: 0, y: 8, w: 6, h: 4, team: team.slug },
+          { kind: "approvals", id: "waiting", x: 6, y: 8, w: 6, h: 4, team: team.slug },
         ],
       },
     });
-    // The team's rollouts: one by a digest picked as a tag, one by a digest alone, one by a tag alone.
+    // The team's rollouts: one by a digest picked as a tag, one by a digest alone, one by a tag alone; and two waiting for
+    // approval, digests picked as tags, one checked against the registry and one taken as picked when it did not answer.
     const digest = `sha256:${"1a2b3c4d5e6f".repeat(5)}abcd`;
     const service = await getPrisma().service.findUniqueOrThrow({ where: { slug: serviceSlug } });
     const namespace = await getPrisma().namespace.findFirstOrThrow({ where: { teamId: team.id } });
-    const rollout = (revision: number, status: string, imageTag: string | null, imageDigest: string | null) => ({
+    const rollout = (revision: number, status: string, imageTag: string | null, imageDigest: string | null, tagCheck: string | null = null) => ({
       serviceId: service.id,
       namespaceId: namespace.id,
       teamId: team.id,
@@ -266,6 +268,7 @@ describe("a screen's snapshot", () => {
       kind: "deploy",
       imageTag,
       imageDigest,
+      tagCheck,
       image: `contoso.azurecr.io/orders:${imageTag ?? ""}${imageDigest ? `@${imageDigest}` : ""}`,
       replicas: 2,
       manifest: {},
@@ -275,7 +278,13 @@ describe("a screen's snapshot", () => {
       finishedAt: status === "succeeded" ? new Date(now.getTime() - (10 - revision) * 60_000) : null,
     });
     await getPrisma().deployment.createMany({
-      data: [rollout(1, "succeeded", "1.4.1", null), rollout(2, "succeeded", null, digest), rollout(3, "progressing", "1.4.2", digest)],
+      data: [
+        rollout(1, "succeeded", "1.4.1", null),
+        rollout(2, "succeeded", null, digest),
+        rollout(3, "progressing", "1.4.2", digest),
+        rollout(4, "awaiting-approval", "1.5.0", digest, "checked"),
+        rollout(5, "awaiting-approval", "1.5.1", digest, "registry-did-not-answer"),
+      ],
     });
     await getPrisma().team.update({ where: { id: archived.id }, data: { archivedAt: now } });
     const { token } = await createDisplay({ actor: admin, slug: board.slug, input: { label: "Lobby" } });
@@ -311,6 +320,12 @@ describe("a screen's snapshot", () => {
     const ours = snapshot.tiles.ours as RolloutsData;
     expect(ours.active.map((row) => row.version)).toEqual(["1.4.2 (sha256:1a2b3c4d5e6f)"]);
     expect(ours.recent.map((row) => row.version)).toEqual(["sha256:1a2b3c4d5e6f", "1.4.1"]);
+    // The approvals tile names the version an approver decides on in the same words, and says when its tag went unchecked.
+    const waiting = snapshot.tiles.waiting as ApprovalsData;
+    expect(waiting.deployments.map((row) => [row.version, row.tagCheck?.state ?? null, row.tagCheck?.text ?? null])).toEqual([
+      ["1.5.0 (sha256:1a2b3c4d5e6f)", "checked", "tag 1.5.0 checked against the registry: it pointed at this digest"],
+      ["1.5.1 (sha256:1a2b3c4d5e6f)", "unchecked", "tag 1.5.1 not checked against the registry: it did not answer"],
+    ]);
 
     const otherBoard = await createBoard({ actor: admin, input: { slug: `snap2-${suffix}`, name: "Snap 2", teamId: null } });
     await expect(getBoardSnapshot({ actor: screen, boardId: otherBoard.id })).rejects.toMatchObject({ code: "forbidden" });

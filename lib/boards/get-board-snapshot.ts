@@ -14,7 +14,8 @@ import { storedTiles } from "./board-view";
 import { costTileData, costStaleSeconds } from "./cost-tile-data";
 import { mapTileData } from "./map-tile-data";
 import { kqlTileData } from "./kql-tile-data";
-import { versionText } from "@/lib/deployments/version-text";
+import { tagCheckOf, tagCheckOutcomes, versionText } from "@/lib/deployments/version-text";
+import { oneOf } from "@/lib/db/one-of";
 import type { DisplayCheck } from "@/lib/auth/display-token";
 import type {
   ApprovalsData,
@@ -331,6 +332,7 @@ function toRolloutRow(row: {
   imageTag: string | null;
   imageDigest: string | null;
   image: string;
+  tagCheck: string | null;
   readyReplicas: number;
   desiredReplicas: number;
   requestedByName: string;
@@ -346,6 +348,7 @@ function toRolloutRow(row: {
     environment: row.namespace.environment,
     tag: row.imageTag,
     version: versionText(row),
+    tagCheck: tagCheckOf(row.imageTag, row.tagCheck === null ? null : oneOf(tagCheckOutcomes, row.tagCheck, "Deployment.tagCheck")),
     status: row.status,
     reason: row.reason,
     readyReplicas: row.readyReplicas,

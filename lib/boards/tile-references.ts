@@ -7,7 +7,7 @@
 // lib/boards/kql-query.ts; checked before the transaction, `checkKqlTiles`);
 // on a team's board it must also read only the team's telemetry (decision 0067).
 import { AppError } from "@/lib/errors";
-import { can, type Actor } from "@/lib/auth/permissions";
+import { can, platformAdminsPage, type Actor } from "@/lib/auth/permissions";
 import type { Prisma } from "@/lib/db/generated/client";
 import type { Tile } from "./tiles";
 import { checkKqlQuery } from "./kql-query";
@@ -70,7 +70,7 @@ export async function checkTileReferences(
           "forbidden",
           `Tile "${tile.id}" runs a KQL query against workspace "${tile.workspace}", which on a board for everyone reads every team's ` +
             "telemetry there: only platform admins may add a KQL tile or change its query or workspace there. " +
-            "Put it on your team's board (it reads your team's rows), or ask an admin.",
+            `Put it on your team's board (it reads your team's rows), or ask a platform admin (${platformAdminsPage}).`,
           { path: ["tiles", index, "query"] },
         );
       if (!knownWorkspaces.has(tile.workspace))

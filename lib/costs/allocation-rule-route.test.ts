@@ -64,7 +64,7 @@ describe("/api/v1/costs/allocation-rule", () => {
   it("refuses a member's change with 403 and leaves the rule", async () => {
     const response = await put(memberToken, JSON.stringify({ idle: "proportional", system: "apart" }));
     expect(response.status).toBe(403);
-    expect((await response.json()).error.message).toMatch(/Only platform admins can choose/);
+    expect((await response.json()).error.message).toMatch(/Only a platform admin can choose/);
     expect(await getPrisma().costAllocationSetting.count()).toBe(0);
   });
 

@@ -133,7 +133,7 @@ describe("setCostAllocationRule", () => {
   it("refuses a member, audits the refusal, and changes nothing", async () => {
     const error = await refusal(setCostAllocationRule({ actor: member, input: { idle: "proportional", system: "apart" } }));
     expect(error.code).toBe("forbidden");
-    expect(error.message).toMatch(/Only platform admins can choose how idle capacity/);
+    expect(error.message).toMatch(/Only a platform admin can choose how idle capacity/);
     expect((await auditRows()).map((row) => [row.actorName, row.outcome])).toEqual([["Mo", "denied"]]);
     expect(await getPrisma().costAllocationSetting.count()).toBe(0);
   });

@@ -24,7 +24,10 @@ describe("namespaceActions", () => {
   it("offers re-apply of a drifted ready namespace to admins only", () => {
     const drifted = state("ready", { drift: ["LimitRange wharf-limits is missing from the cluster."] });
     expect(namespaceActions(drifted, admin)).toMatchObject({ retry: false, reapply: true });
-    expect(namespaceActions(drifted, member)).toMatchObject({ reapply: false, whyNot: expect.stringContaining("platform admin") });
+    expect(namespaceActions(drifted, member)).toMatchObject({
+      reapply: false,
+      whyNot: "Only a platform admin can re-apply a ready namespace. Ask a platform admin (the Teams page lists them: /teams#platform-admins) to re-apply it.",
+    });
     expect(namespaceActions(state("ready"), admin)).toMatchObject({ reapply: false, whyNot: expect.stringContaining("nothing to re-apply") });
   });
 

@@ -1,6 +1,7 @@
 // Which one-click actions a namespace offers, decided once: the namespace page
 // shows the buttons this returns and reapplyNamespace refuses what it does not.
 import type { NamespaceStatus } from "@/lib/namespaces/namespace-view";
+import { onlyPlatformAdmins } from "@/lib/auth/permissions";
 
 export interface NamespaceRights {
   /** Member of the owning team, or an admin acting for it (namespace:request for the team). */
@@ -34,7 +35,7 @@ export function namespaceActions(namespace: NamespaceState, rights: NamespaceRig
 
 function whyNot(namespace: NamespaceState, stopped: boolean, drifted: boolean): string {
   if (stopped) return "Only a member of the owning team or an admin can retry it.";
-  if (drifted) return "Only a platform admin can re-apply a ready namespace.";
+  if (drifted) return onlyPlatformAdmins("re-apply a ready namespace", "re-apply it");
   switch (namespace.status) {
     case "provisioning":
       return "It is being provisioned now; a retry is offered if the worker gives up.";

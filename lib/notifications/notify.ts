@@ -5,6 +5,7 @@
 import type { Prisma } from "@/lib/db/generated/client";
 import { getConfig } from "@/lib/config";
 import { noticeInTransaction } from "@/lib/changes/publish-change";
+import { platformAdminConditions } from "@/lib/auth/actor";
 
 type Writer = Pick<Prisma.TransactionClient, "notification" | "user" | "$executeRaw">;
 
@@ -20,9 +21,8 @@ export async function notifyUser(db: Writer, userId: string, notification: Notif
 
 /** Every platform admin as of their last sign-in (app role or admin group). */
 export async function notifyAdmins(db: Writer, notification: NotificationInput): Promise<void> {
-  const { adminAppRole, adminGroupId } = getConfig().identity;
   const admins = await db.user.findMany({
-    where: { OR: [{ appRoles: { has: adminAppRole } }, ...(adminGroupId ? [{ groupIds: { has: adminGroupId } }] : [])] },
+    where: { OR: platformAdminConditions(getConfig().identity) },
     select: { id: true },
   });
   if (admins.length) await db.notification.createMany({ data: admins.map((admin) => ({ userId: admin.id, ...notification })) });
@@ -38,14 +38,9 @@ export async function notifyTeamAndAdmins(
   { teamGroupIds, exceptUserId }: { teamGroupIds: string[]; exceptUserId: string | null },
   notification: NotificationInput,
 ): Promise<number> {
-  const { adminAppRole, adminGroupId } = getConfig().identity;
   const recipients = await db.user.findMany({
     where: {
-      OR: [
-        ...(teamGroupIds.length ? [{ groupIds: { hasSome: teamGroupIds } }] : []),
-        { appRoles: { has: adminAppRole } },
-        ...(adminGroupId ? [{ groupIds: { has: adminGroupId } }] : []),
-      ],
+      OR: [...(teamGroupIds.length ? [{ groupIds: { hasSome: teamGroupIds } }] : []), ...platformAdminConditions(getConfig().identity)],
       ...(exceptUserId ? { id: { not: exceptUserId } } : {}),
     },
     select: { id: true },

@@ -57,7 +57,8 @@ export default async function DeployPage({ params, searchParams }: { params: Pro
     : !service.deploySpec
       ? `${service.displayName} has no deploy spec yet; add the image repository, port, resources and probe paths on its edit page.`
       : !can(actor, "deployment:create", { teamId: team.id })
-        ? `Only members of ${team.name} (and platform admins) can deploy ${service.displayName}.`
+        ? `Only members of ${team.name} (and platform admins) can deploy ${service.displayName}. ` +
+          `Ask a member of ${team.name} (its page lists them), or ask to join it.`
         : null;
   const ready = blocker ? [] : (await listNamespaces({ actor, teamId: team.id })).filter((namespace) => namespace.status === "ready");
   const promotion = blocker ? { source: null, problem: null } : await promotionFrom(actor, service.slug, typeof from === "string" ? from : undefined);
