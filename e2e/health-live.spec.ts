@@ -109,9 +109,10 @@ test("a deploy's health follows it: good tag healthy, crash unhealthy with the r
   await expectEnvironment(page, service, "dev", namespace, "healthy", null, withinCycles(1));
 
   // Tag errors: about 20 % of its requests fail. Failure rate is judged over the last 15 minutes by its 99 % lower
-  // bound (decision 0044), so it rises minute by minute after the deploy and crosses critical's degraded threshold
-  // (1 %) once the failures are too many to be chance: Ledger's role gets about 10 requests a minute at night (the
-  // sandbox's traffic follows the time of day), so after 4 or 5 failures, two to four minutes; later it may cross the
+  // bound (decision 0044) on what its sampled rows are worth (decision 0074), so it rises minute by minute after the
+  // deploy and crosses critical's degraded threshold (1 %) once the failures are too many to be chance: Ledger's role
+  // gets about 10 requests a minute at night (the sandbox's traffic follows the time of day) in rows of ItemCount 1
+  // to 5, so after a few failed rows, three to five minutes; later it may cross the
   // unhealthy one too. The tag also fails one availability run in ten, and availability has its own window and
   // thresholds, so the row can turn degraded by availability before the failure rate is judged, or unhealthy by
   // either: what is checked is that the failure rate is judged, and that the row is at least as bad as that verdict.

@@ -214,6 +214,25 @@ describe("buildMap: the last minutes' calls (decision 0053)", () => {
     const delivery = map.edges.find((edge) => edge.id === "svc:workflow->svc:delivery")!;
     expect(delivery).toMatchObject({ calls: 4_000, failedCalls: 30, failurePct: 0.75 });
     expect(delivery.recent).toEqual({ minutes: 2, calls: 140, failedCalls: 25, failurePct: 17.86 });
+    // With the weights' squares counted, what the sampled rows are worth: here 10 rows of 10 and 5 of 8, 2 of them failed.
+    const sampled = buildMap(
+      input([
+        row({ callerRole: "workflow", calleeRole: "delivery", recentCalls: 100, recentFailedCalls: 20, recentSquares: 1_000, recentFailedSquares: 200 }),
+        row({
+          callerRole: "workflow",
+          calleeRole: "delivery",
+          callerComponentId: prod,
+          recentCalls: 40,
+          recentFailedCalls: 0,
+          recentSquares: 320,
+          recentFailedSquares: 0,
+        }),
+      ]),
+    );
+    const worth = sampled.edges.find((edge) => edge.id === "svc:workflow->svc:delivery")!.recent!;
+    expect(worth).toMatchObject({ calls: 140, failedCalls: 20 });
+    expect(worth.effectiveCalls).toBeGreaterThan(10);
+    expect(worth.effectiveCalls).toBeLessThan(20);
     // A row stored before the query counted recent calls: none known, rather than zero.
     expect(map.edges.find((edge) => edge.id === "svc:workflow->svc:package")!.recent).toBeUndefined();
     // Per environment: only the rows of its components.

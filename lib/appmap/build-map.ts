@@ -2,6 +2,7 @@
 // snapshots in, the application map out. No I/O, so every rule here is tested
 // on fixtures (build-map.test.ts).
 import { mapRecentMinutes, type MapEdgeRow, type MapWindow } from "@/lib/health/queries";
+import { sampledEffectiveCount } from "@/lib/health/model";
 import { healthStateRank, type HealthState } from "@/lib/health/types";
 import type { AppMap, DeclaredNotSeen, MapEdge, MapNode, MapSource, RecentCalls } from "@/lib/appmap/types";
 
@@ -249,6 +250,7 @@ export function buildMap(input: BuildMapInput): AppMap {
 /** Each edge's calls in the last minutes, from the current rows that counted them; `edgeOf` names a row's edge. */
 function recentCalls(workspaces: readonly WorkspaceEdges[], edgeOf: (row: MapEdgeRow) => string | undefined): Map<string, RecentCalls> {
   const recent = new Map<string, RecentCalls>();
+  const squares = new Map<string, { total: number; failed: number }>();
   for (const workspace of workspaces) {
     // A stale fetch's last minutes are not recent.
     if (workspace.stale) continue;
@@ -261,7 +263,18 @@ function recentCalls(workspaces: readonly WorkspaceEdges[], edgeOf: (row: MapEdg
       entry.failedCalls += row.recentFailedCalls ?? 0;
       entry.failurePct = entry.calls > 0 ? Math.round((10_000 * entry.failedCalls) / entry.calls) / 100 : null;
       recent.set(id, entry);
+      // Rows stored before the squares were counted leave the edge judged on its calls, as before.
+      const sums = squares.get(id) ?? { total: 0, failed: 0 };
+      sums.total += row.recentSquares ?? 0;
+      sums.failed += row.recentFailedSquares ?? 0;
+      squares.set(id, sums);
     }
+  }
+  for (const [id, entry] of recent) {
+    const sums = squares.get(id);
+    if (!sums || sums.total <= 0) continue;
+    const effective = sampledEffectiveCount({ total: entry.calls, failed: entry.failedCalls, totalSquares: sums.total, failedSquares: sums.failed });
+    entry.effectiveCalls = Math.round(10 * effective) / 10;
   }
   return recent;
 }

@@ -28,6 +28,15 @@ describe("edgeFailure", () => {
     expect(edgeFailure({ failurePct: 0.2, recent: recent(0, 0) })).toEqual({ level: "ok", recentlyWorse: false });
   });
 
+  it("judges the last minutes on what their sampled rows are worth (decision 0074)", () => {
+    // 12 of 200 calls failed (6 %): surely over 1 % unsampled, and over 5 % is not sure. Sampled 1 in 20, those are
+    // 10 rows with under one failed: not even elevated.
+    expect(edgeFailure({ failurePct: 0.2, recent: recent(200, 12) })).toEqual({ level: "elevated", recentlyWorse: true });
+    expect(edgeFailure({ failurePct: 0.2, recent: { ...recent(200, 12), effectiveCalls: 10 } })).toEqual({ level: "ok", recentlyWorse: false });
+    // Half of them failed is failing however few rows say it.
+    expect(edgeFailure({ failurePct: 0.2, recent: { ...recent(200, 100), effectiveCalls: 20 } })).toEqual({ level: "failing", recentlyWorse: true });
+  });
+
   it("keeps the window's level when the last minutes are better: a failure that ended still shows for its window", () => {
     expect(edgeFailure({ failurePct: 12, recent: recent(200, 0) })).toEqual({ level: "failing", recentlyWorse: false });
   });

@@ -56,6 +56,8 @@ export interface RecentCalls {
   calls: number;
   failedCalls: number;
   failurePct: number | null;
+  /** How many unsampled calls the sampled recent rows are worth as evidence (sampledEffectiveCount); absent in maps stored before. */
+  effectiveCalls?: number;
 }
 
 export interface DeclaredNotSeen {

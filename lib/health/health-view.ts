@@ -53,6 +53,10 @@ export const telemetryObservationSchema = z.object({
   error: z.string().optional(),
   requests: z.number().optional(),
   failed: z.number().optional(),
+  effectiveRequests: z
+    .number()
+    .optional()
+    .describe("How many unsampled requests the sampled telemetry is worth as evidence of the failure rate; the rate's bound is judged on it."),
   failureRatePct: z.number().nullable().optional(),
   p95DurationMs: z.number().nullable().optional(),
   availabilityPct: z.number().nullable().optional(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { evaluateHealth, failureRateLowerBoundPct, judge, withoutSince, type HealthInput } from "@/lib/health/model";
+import { evaluateHealth, failureRateLowerBoundPct, judge, sampledEffectiveCount, withoutSince, type HealthInput } from "@/lib/health/model";
 import { thresholdsForTier } from "@/lib/health/thresholds";
 import { healthSignals, type HealthReason } from "@/lib/health/types";
 import { kubernetes, now, telemetry } from "@/lib/health/__fixtures__/observations";
@@ -125,6 +125,51 @@ describe("evaluateHealth", () => {
     // More requests at the same rate: the bound closes in on the rate.
     expect(failureRateLowerBoundPct(200, 10_000)).toBeGreaterThan(failureRateLowerBoundPct(20, 1000));
     expect(failureRateLowerBoundPct(200, 10_000)).toBeLessThan(2);
+  });
+
+  it("sampled rows are worth as many requests as there are rows, not as many as they stand for", () => {
+    // Unsampled (ItemCount 1): every request is its own row.
+    expect(sampledEffectiveCount({ total: 1000, failed: 20, totalSquares: 1000, failedSquares: 20 })).toBeCloseTo(1000, 6);
+    // Sampled 1 in 10: 100 rows of ItemCount 10, 5 of them failed. 50 in 1,000 as a rate, 5 in 100 as evidence.
+    expect(sampledEffectiveCount({ total: 1000, failed: 50, totalSquares: 100 * 100, failedSquares: 5 * 100 })).toBeCloseTo(100, 6);
+    // No failures: no spread to measure; the weights alone (Kish) say 10 rows of 10 are worth 10.
+    expect(sampledEffectiveCount({ total: 100, failed: 0, totalSquares: 10 * 100, failedSquares: 0 })).toBeCloseTo(10, 6);
+    expect(sampledEffectiveCount({ total: 100, failed: 100, totalSquares: 10 * 100, failedSquares: 10 * 100 })).toBeCloseTo(10, 6);
+    // Unequal weights: 6 success rows of 160 and one failed row of 5 (a busy service failing 0.5 %) are worth far more
+    // than 7 rows, as the failures' row is light, and far fewer than the 965 requests.
+    const busy = sampledEffectiveCount({ total: 965, failed: 5, totalSquares: 6 * 160 * 160 + 25, failedSquares: 25 });
+    expect(busy).toBeGreaterThan(100);
+    expect(busy).toBeLessThan(200);
+    // Never more than the requests, nothing from nothing.
+    expect(sampledEffectiveCount({ total: 10, failed: 1, totalSquares: 1, failedSquares: 0.01 })).toBe(10);
+    expect(sampledEffectiveCount({ total: 0, failed: 0, totalSquares: 0, failedSquares: 0 })).toBe(0);
+    // The bound widens with fewer effective requests; at all of them it is the unsampled bound.
+    expect(failureRateLowerBoundPct(20, 1000, 1000)).toBe(failureRateLowerBoundPct(20, 1000));
+    expect(failureRateLowerBoundPct(20, 1000, 100)).toBeLessThan(failureRateLowerBoundPct(20, 1000));
+    expect(failureRateLowerBoundPct(20, 1000, 100)).toBeCloseTo(failureRateLowerBoundPct(2, 100), 10);
+  });
+
+  it("judges a sampled failure rate on what its rows are worth, and says so when that is why it is not judged", () => {
+    // 2 % of 1,000 requests failed, over critical's degraded 1 %. Unsampled, that many failures are not chance.
+    const unsampled = { observedAt: telemetry.quiet.observedAt, requests: 1000, failed: 20, failureRatePct: 2, p95DurationMs: 100, availabilityPct: null };
+    expect(evaluate({ telemetry: unsampled, thresholds: critical })).toMatchObject({
+      state: "degraded",
+      reasons: [{ signal: "failureRate", state: "degraded" }],
+    });
+    // Sampled 1 in 10, the same figures are 2 failed rows in 100: chance can do that to a 0.3 % service.
+    const sampled = evaluate({ telemetry: { ...unsampled, effectiveRequests: 100 }, thresholds: critical });
+    expect(sampled.state).toBe("healthy");
+    expect(sampled.reasons).toEqual([
+      expect.objectContaining({
+        signal: "failureRate",
+        state: "healthy",
+        message:
+          "Failure rate 2 % (20 of 1,000 requests, sampled: as telling as 100 unsampled) is over the degraded threshold of 1 %, " +
+          "but so few failures can be chance: not judged yet",
+      }),
+    ]);
+    // Many sampled failures are still judged: 20 % of 1,000 in 100 rows.
+    expect(evaluate({ telemetry: { ...unsampled, failed: 200, failureRatePct: 20, effectiveRequests: 100 }, thresholds: critical }).state).toBe("unhealthy");
   });
 
   it("does not judge failure rate or p95 below the minimum number of requests, and says so", () => {

@@ -194,15 +194,52 @@ const confidenceZ = 2.576;
 /**
  * The 99 % Wilson score interval's lower bound of `failed` in `requests`, in percent: the lowest true failure rate
  * consistent with what was seen. One failure in 20 requests reads 5 % but is consistent with a 0.59 % rate; 70 in
- * 1,000 reads 7 % and is not consistent with anything under 5.2 %.
+ * 1,000 reads 7 % and is not consistent with anything under 5.2 %. `effective` (sampledEffectiveCount) is how many
+ * requests the sampled rows are worth as evidence: the rate stays failed / requests, the interval is as wide as
+ * that many would make it.
  */
-export function failureRateLowerBoundPct(failed: number, requests: number): number {
+export function failureRateLowerBoundPct(failed: number, requests: number, effective = requests): number {
   if (requests <= 0) return 0;
   const p = Math.min(1, Math.max(0, failed / requests));
+  const n = Math.min(requests, effective);
+  if (n <= 0) return 0;
   const z2 = confidenceZ * confidenceZ;
-  const centre = p + z2 / (2 * requests);
-  const margin = confidenceZ * Math.sqrt((p * (1 - p)) / requests + z2 / (4 * requests * requests));
-  return (100 * Math.max(0, centre - margin)) / (1 + z2 / requests);
+  const centre = p + z2 / (2 * n);
+  const margin = confidenceZ * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return (100 * Math.max(0, centre - margin)) / (1 + z2 / n);
+}
+
+/**
+ * Sampled telemetry as Log Analytics sums it: each row stands for ItemCount requests (or calls). The sums of the
+ * weights and of their squares, over every row and over the failed ones, are what the failure rate's uncertainty
+ * needs (decision 0074).
+ */
+export interface SampledWeights {
+  /** sum(ItemCount) */
+  total: number;
+  /** sumif(ItemCount, Success == false) */
+  failed: number;
+  /** sum(ItemCount * ItemCount) */
+  totalSquares: number;
+  /** sumif(ItemCount * ItemCount, Success == false) */
+  failedSquares: number;
+}
+
+/**
+ * How many unsampled requests would pin the failure rate down as well as these sampled rows do: p(1 − p) over the
+ * variance of the ItemCount-weighted rate, Σw²(y − p)² / (Σw)², with Σw²(y − p)² = (1 − 2p)·Σ_failed w² + p²·Σw².
+ * Under uniform sampling (every row ItemCount k) it is the number of rows, not the number of requests they stand
+ * for: 5 failed rows in 100 at ItemCount 10 are 50 in 1,000 as a rate but 5 in 100 as evidence. Without failures
+ * (or without successes) the rate has no spread to measure and Kish's (Σw)² / Σw² stands in. Never more than the
+ * requests themselves.
+ */
+export function sampledEffectiveCount(weights: SampledWeights): number {
+  const { total, failed, totalSquares, failedSquares } = weights;
+  if (total <= 0 || totalSquares <= 0) return 0;
+  const p = Math.min(1, Math.max(0, failed / total));
+  const spread = (1 - 2 * p) * failedSquares + p * p * totalSquares;
+  const effective = p > 0 && p < 1 && spread > 0 ? (p * (1 - p) * total * total) / spread : (total * total) / totalSquares;
+  return Math.min(total, effective);
 }
 
 /**
@@ -211,12 +248,21 @@ export function failureRateLowerBoundPct(failed: number, requests: number): numb
  * comes from the rate's 99 % lower bound (failureRateLowerBoundPct); the reason still shows the rate seen. A rate over
  * a threshold that chance explains is a note, not a state, so a wall board does not flap on single failures.
  */
-function failureRateReason(ratePct: number, requests: number, failed: number | undefined, thresholds: TierThresholds): Draft | null {
+function failureRateReason(
+  ratePct: number,
+  requests: number,
+  failed: number | undefined,
+  effective: number | undefined,
+  thresholds: TierThresholds,
+): Draft | null {
   const seen = judge(ratePct, thresholds.failureRatePct, true);
   if (!seen) return null;
   const failures = failed ?? (ratePct * requests) / 100;
-  const verdict = judge(failureRateLowerBoundPct(failures, requests), thresholds.failureRatePct, true);
-  const counted = `${formatNumber(round(failures, 1))} of ${formatNumber(requests)} requests`;
+  const worth = Math.min(requests, effective ?? requests);
+  const verdict = judge(failureRateLowerBoundPct(failures, requests, worth), thresholds.failureRatePct, true);
+  // Sampled rows tell less than the requests they stand for: say so when it is why the rate is not judged.
+  const sampled = worth < requests * 0.95 ? `, sampled: as telling as ${formatNumber(Math.round(worth))} unsampled` : "";
+  const counted = `${formatNumber(round(failures, 1))} of ${formatNumber(requests)} requests${sampled}`;
   if (!verdict) {
     return {
       signal: "failureRate",
@@ -328,7 +374,7 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
     });
   }
   if (judged && observation.failureRatePct != null) {
-    const failureRate = failureRateReason(observation.failureRatePct, requests, observation.failed, thresholds);
+    const failureRate = failureRateReason(observation.failureRatePct, requests, observation.failed, observation.effectiveRequests, thresholds);
     if (failureRate) reasons.push(failureRate);
   }
   if (judged && observation.p95DurationMs != null) {

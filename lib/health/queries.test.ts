@@ -145,6 +145,8 @@ describe("mapHealthResult", () => {
     { name: "Failed", type: "long" },
     { name: "FailureRatePct", type: "real" },
     { name: "P95DurationMs", type: "real" },
+    { name: "RequestsSquares", type: "long" },
+    { name: "FailedSquares", type: "long" },
     { name: "AvailabilityRuns", type: "long" },
     { name: "AvailabilityPassed", type: "long" },
     { name: "AvailabilityPct", type: "real" },
@@ -156,14 +158,25 @@ describe("mapHealthResult", () => {
       name: "PrimaryResult",
       columns,
       rows: [
-        ["window", "payments-api", component, null, 1200, 30, 2.5, 412.7, null, null, null],
-        ["minute", "payments-api", component, new Date("2026-12-04T14:29:00Z"), 80, 2, 2.5, 380, null, null, null],
-        ["minute", "payments-api", component, "2026-12-04T14:30:00Z", 0, 0, null, null, null, null, null],
-        ["availability", "payments-api", null, null, null, null, null, null, 12, 11, 91.667],
+        ["window", "payments-api", component, null, 1200, 30, 2.5, 412.7, 14_400, 300, null, null, null],
+        ["minute", "payments-api", component, new Date("2026-12-04T14:29:00Z"), 80, 2, 2.5, 380, null, null, null, null, null],
+        ["minute", "payments-api", component, "2026-12-04T14:30:00Z", 0, 0, null, null, null, null, null, null, null],
+        ["availability", "payments-api", null, null, null, null, null, null, null, null, 12, 11, 91.667],
       ],
     };
     expect(mapHealthResult([table])).toEqual({
-      window: [{ role: "payments-api", componentId: component.toLowerCase(), requests: 1200, failed: 30, failureRatePct: 2.5, p95DurationMs: 412.7 }],
+      window: [
+        {
+          role: "payments-api",
+          componentId: component.toLowerCase(),
+          requests: 1200,
+          failed: 30,
+          failureRatePct: 2.5,
+          p95DurationMs: 412.7,
+          requestsSquares: 14_400,
+          failedSquares: 300,
+        },
+      ],
       minutes: [
         {
           role: "payments-api",
@@ -173,6 +186,8 @@ describe("mapHealthResult", () => {
           failed: 2,
           failureRatePct: 2.5,
           p95DurationMs: 380,
+          requestsSquares: 0,
+          failedSquares: 0,
         },
         {
           role: "payments-api",
@@ -182,6 +197,8 @@ describe("mapHealthResult", () => {
           failed: 0,
           failureRatePct: null,
           p95DurationMs: null,
+          requestsSquares: 0,
+          failedSquares: 0,
         },
       ],
       availability: [{ role: "payments-api", runs: 12, passed: 11, availabilityPct: 91.667 }],
@@ -190,14 +207,14 @@ describe("mapHealthResult", () => {
 
   it("finds columns by name, not position", () => {
     const reversed = [...columns].reverse();
-    const row = ["window", "web", component, null, 10, 1, 10, 99, null, null, null].reverse();
+    const row = ["window", "web", component, null, 10, 1, 10, 99, 10, 1, null, null, null].reverse();
     expect(mapHealthResult([{ name: "PrimaryResult", columns: reversed, rows: [row] }]).window[0]).toMatchObject({ role: "web", requests: 10, failed: 1 });
   });
 
   it("no table is no figures; a missing column or an unknown grain is a shape error", () => {
     expect(mapHealthResult([])).toEqual({ window: [], minutes: [], availability: [] });
     expect(() => mapHealthResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, null, null, null]] }])).toThrow(
+    expect(() => mapHealthResult([{ name: "PrimaryResult", columns, rows: [["hourly", "a", "", null, 1, 0, 0, 1, 1, 0, null, null, null]] }])).toThrow(
       /unknown Grain/,
     );
   });
@@ -241,8 +258,27 @@ describe("the health query, evaluated by the sandbox's KQL evaluator", () => {
     const result = mapHealthResult(tables);
     expect(result.window).toEqual(
       expect.arrayContaining([
-        { role: "payments-api", componentId: prod.toLowerCase(), requests: 20, failed: 2, failureRatePct: 10, p95DurationMs: expect.any(Number) },
-        { role: 'we"ird|role', componentId: prod.toLowerCase(), requests: 1, failed: 0, failureRatePct: 0, p95DurationMs: 50 },
+        // Sampled 1 in 10, 1 in 2 and 1 in 8: the squares 100 + 4 + 64 and the failed row's 4.
+        {
+          role: "payments-api",
+          componentId: prod.toLowerCase(),
+          requests: 20,
+          failed: 2,
+          failureRatePct: 10,
+          p95DurationMs: expect.any(Number),
+          requestsSquares: 168,
+          failedSquares: 4,
+        },
+        {
+          role: 'we"ird|role',
+          componentId: prod.toLowerCase(),
+          requests: 1,
+          failed: 0,
+          failureRatePct: 0,
+          p95DurationMs: 50,
+          requestsSquares: 1,
+          failedSquares: 0,
+        },
       ]),
     );
     expect(result.window).toHaveLength(2);
@@ -320,8 +356,8 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
     });
     expect(byKey.get("web>api")!.p95Ms).toBe(300);
     // The last two minutes apart: only the failed call of a minute ago.
-    expect(byKey.get("web>api")).toMatchObject({ recentCalls: 2, recentFailedCalls: 2 });
-    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ recentCalls: 0, recentFailedCalls: 0 });
+    expect(byKey.get("web>api")).toMatchObject({ recentCalls: 2, recentFailedCalls: 2, recentSquares: 4, recentFailedSquares: 4 });
+    expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ recentCalls: 0, recentFailedCalls: 0, recentSquares: 0, recentFailedSquares: 0 });
     expect(byKey.get("api>SQL:sqlsrv")).toMatchObject({ calleeKind: "external", calleeRole: "", calls: 4, failedCalls: 1, failedPct: 25, avgMs: 9 });
     expect(byKey.get("web>Http:api.stripe.com")).toMatchObject({ calleeKind: "external", calls: 1 });
     expect(byKey.get("api>api")).toMatchObject({ calleeKind: "component", calls: 1 });
@@ -342,10 +378,12 @@ describe("the map-edges query, evaluated by the sandbox's KQL evaluator", () => 
       "P95Ms",
       "RecentCalls",
       "RecentFailedCalls",
+      "RecentSquares",
+      "RecentFailedSquares",
     ].map((name) => ({ name, type: "string" }));
     expect(mapMapEdgesResult([])).toEqual([]);
     expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns: columns.slice(1), rows: [] }])).toThrow(QueryResultShapeError);
-    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1, 0, 0]] }])).toThrow(
+    expect(() => mapMapEdgesResult([{ name: "PrimaryResult", columns, rows: [["a", "", "peer", "", "Http", "x", 1, 0, 0, 1, 1, 0, 0, 0, 0]] }])).toThrow(
       /unknown CalleeKind/,
     );
   });

@@ -72,7 +72,9 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     "    | where AppRoleName in (roles);",
     "let perWindow = req",
     "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), " +
-      "P95DurationMs = percentilew(DurationMs, ItemCount, 95) by AppRoleName, ResourceId = _ResourceId",
+      "P95DurationMs = percentilew(DurationMs, ItemCount, 95), " +
+      // What the sampled rows are worth as evidence (sampledEffectiveCount): the weights' squares.
+      "RequestsSquares = sum(ItemCount * ItemCount), FailedSquares = sumif(ItemCount * ItemCount, Success == false) by AppRoleName, ResourceId = _ResourceId",
     '    | extend Grain = "window";',
     "let perMinute = req",
     "    | summarize Requests = sum(ItemCount), Failed = sumif(ItemCount, Success == false), P95DurationMs = " +
@@ -88,7 +90,8 @@ export function healthQuery(params: HealthQueryParams): NamedQuery {
     "union perWindow, perMinute, availability",
     "| extend FailureRatePct = iff(Requests > 0, round(100.0 * Failed / Requests, 3), real(null)),",
     "         AvailabilityPct = iff(AvailabilityRuns > 0, round(100.0 * AvailabilityPassed / AvailabilityRuns, 3), real(null))",
-    "| project Grain, AppRoleName, ResourceId, Minute, Requests, Failed, FailureRatePct, P95DurationMs, AvailabilityRuns, AvailabilityPassed, AvailabilityPct",
+    "| project Grain, AppRoleName, ResourceId, Minute, Requests, Failed, FailureRatePct, P95DurationMs, RequestsSquares, FailedSquares,",
+    "          AvailabilityRuns, AvailabilityPassed, AvailabilityPct",
   ].join("\n");
   return { name: "health", text, timespan: `PT${windowMinutes + 5}M` };
 }
@@ -101,6 +104,9 @@ export interface RoleFigures {
   failed: number;
   failureRatePct: number | null;
   p95DurationMs: number | null;
+  /** sum(ItemCount²) and over the failed rows: with requests and failed, what the sampled rows are worth (window rows only; 0 in a minute's). */
+  requestsSquares: number;
+  failedSquares: number;
 }
 
 export interface RoleMinuteFigures extends RoleFigures {
@@ -163,6 +169,8 @@ const healthColumns = [
   "Failed",
   "FailureRatePct",
   "P95DurationMs",
+  "RequestsSquares",
+  "FailedSquares",
   "AvailabilityRuns",
   "AvailabilityPassed",
   "AvailabilityPct",
@@ -193,6 +201,8 @@ export function mapHealthResult(tables: readonly LogsTable[]): HealthQueryResult
       failed: numberOrNull(cell("Failed")) ?? 0,
       failureRatePct: numberOrNull(cell("FailureRatePct")),
       p95DurationMs: numberOrNull(cell("P95DurationMs")),
+      requestsSquares: numberOrNull(cell("RequestsSquares")) ?? 0,
+      failedSquares: numberOrNull(cell("FailedSquares")) ?? 0,
     };
     if (grain === "window") result.window.push(figures);
     else if (grain === "minute") {
@@ -244,14 +254,17 @@ export function mapEdgesQuery(params: { window: MapWindow }): NamedQuery {
     '| extend Target = iff(CalleeKind == "component", "", Target)',
     "| summarize Calls = sum(ItemCount), FailedCalls = sumif(ItemCount, Success == false),",
     "            AvgMs = sum(DurationMs * ItemCount) / sum(ItemCount), P95Ms = percentilew(DurationMs, ItemCount, 95),",
-    "            RecentCalls = sumif(ItemCount, TimeGenerated >= recent), RecentFailedCalls = sumif(ItemCount, Success == false and TimeGenerated >= recent)",
+    "            RecentCalls = sumif(ItemCount, TimeGenerated >= recent), RecentFailedCalls = sumif(ItemCount, Success == false and TimeGenerated >= recent),",
+    // What the recent sampled rows are worth as evidence (sampledEffectiveCount): the weights' squares.
+    "            RecentSquares = sumif(ItemCount * ItemCount, TimeGenerated >= recent),",
+    "            RecentFailedSquares = sumif(ItemCount * ItemCount, Success == false and TimeGenerated >= recent)",
     "          by CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target",
     "| extend FailedPct = round(100.0 * FailedCalls / Calls, 2), AvgMs = round(AvgMs, 1), P95Ms = round(P95Ms, 1)",
     "| order by Calls desc",
     // A ceiling on rows, not on meaning: past it the least-called edges are dropped (build-map groups targets long before).
     "| take 20000",
     "| project CallerRole, CallerResourceId, CalleeKind, CalleeRole, DependencyType, Target, Calls, FailedCalls, FailedPct, AvgMs, P95Ms,",
-    "          RecentCalls, RecentFailedCalls",
+    "          RecentCalls, RecentFailedCalls, RecentSquares, RecentFailedSquares",
   ].join("\n");
   return { name: `map-edges-${params.window}`, text, timespan: `PT${windowMinutes + 5}M` };
 }
@@ -275,6 +288,9 @@ export interface MapEdgeRow {
   /** Calls in the last `mapRecentMinutes` before the fetch; absent in rows stored before the query counted them. */
   recentCalls?: number;
   recentFailedCalls?: number;
+  /** sum(ItemCount²) of the recent calls and of the recent failed ones: what the sampled rows are worth (absent in rows stored before). */
+  recentSquares?: number;
+  recentFailedSquares?: number;
 }
 
 const mapEdgeColumns = [
@@ -291,6 +307,8 @@ const mapEdgeColumns = [
   "P95Ms",
   "RecentCalls",
   "RecentFailedCalls",
+  "RecentSquares",
+  "RecentFailedSquares",
 ] as const;
 
 export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
@@ -315,6 +333,8 @@ export function mapMapEdgesResult(tables: readonly LogsTable[]): MapEdgeRow[] {
       p95Ms: numberOrNull(cell("P95Ms")),
       recentCalls: numberOrNull(cell("RecentCalls")) ?? 0,
       recentFailedCalls: numberOrNull(cell("RecentFailedCalls")) ?? 0,
+      recentSquares: numberOrNull(cell("RecentSquares")) ?? 0,
+      recentFailedSquares: numberOrNull(cell("RecentFailedSquares")) ?? 0,
     };
   });
 }

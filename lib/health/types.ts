@@ -100,6 +100,11 @@ export interface TelemetryObservation {
   error?: string;
   requests?: number;
   failed?: number;
+  /**
+   * How many unsampled requests the sampled rows are worth as evidence of the failure rate (sampledEffectiveCount):
+   * the failure rate's bound is judged on it. Absent in observations stored before it was counted: `requests` then.
+   */
+  effectiveRequests?: number;
   failureRatePct?: number | null;
   p95DurationMs?: number | null;
   /** null when the role has no availability tests. */

@@ -216,7 +216,11 @@ describe("a health poll cycle", () => {
       failed: expect.any(Number),
       p95DurationMs: expect.any(Number),
     });
-    expect((withRole.telemetry as unknown as TelemetryObservation).requests).toBeGreaterThan(0);
+    const observed = withRole.telemetry as unknown as TelemetryObservation;
+    expect(observed.requests).toBeGreaterThan(0);
+    // The sandbox's rows are sampled (ItemCount over 1): worth fewer requests as evidence than they stand for, never none.
+    expect(observed.effectiveRequests).toBeGreaterThan(0);
+    expect(observed.effectiveRequests).toBeLessThanOrEqual(observed.requests!);
     expect(withRole.state).toBe("healthy");
     const minuteFigures = await getPrisma().healthSample.findMany({
       where: { serviceId: services.withRole.id, namespaceId: namespaces.dev, requests: { gt: 0 } },
