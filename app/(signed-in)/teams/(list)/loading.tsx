@@ -1,4 +1,4 @@
-import { Card } from "@/components/ui/card";
+import { Card, CardHeader, CardTitle } from "@/components/ui/card";
 import { Skeleton } from "@/components/ui/skeleton";
 
 export default function TeamsLoading() {
@@ -16,6 +16,16 @@ export default function TeamsLoading() {
           </Card>
         ))}
       </div>
+      {/* The page's "Platform admins" card, so a refusal's link to /teams#platform-admins lands on its place while it loads. */}
+      <Card id="platform-admins" className="scroll-mt-20 space-y-3">
+        <CardHeader>
+          <CardTitle>Platform admins</CardTitle>
+          <Skeleton className="h-4 w-3/4" />
+        </CardHeader>
+        {Array.from({ length: 3 }, (_, index) => (
+          <Skeleton key={index} className="h-5 w-1/2" />
+        ))}
+      </Card>
     </div>
   );
 }
