@@ -9,6 +9,15 @@ export function laterEnvironments(environment: string): string[] {
   return index === -1 ? [] : environments.slice(index + 1);
 }
 
+/**
+ * A stored environment as Wharf knows it: Wharf writes only dev, test or prod (setClusterEnvironment checks), so any
+ * other value was written around it (by hand in the database, or a test's isolated environment) and the cluster
+ * counts as untagged rather than breaking the API's documented enum.
+ */
+export function environmentOf(stored: string | null): Environment | null {
+  return (environments as readonly string[]).includes(stored ?? "") ? (stored as Environment) : null;
+}
+
 export interface ClusterView {
   id: string;
   name: string;
@@ -31,7 +40,7 @@ export function toClusterView(cluster: Cluster): ClusterView {
     resourceGroup: cluster.resourceGroup,
     location: cluster.location,
     kubernetesVersion: cluster.kubernetesVersion,
-    environment: cluster.environment as Environment | null,
+    environment: environmentOf(cluster.environment),
     reachable: cluster.reachable,
     lastError: cluster.lastError,
     lastCheckedAt: cluster.lastCheckedAt?.toISOString() ?? null,
