@@ -12,6 +12,7 @@
 // namespace reconcile reads (record-cluster-capacity.ts), are sampled the same
 // way while fresh: capacity into `ClusterCapacityHours`, system namespaces
 // into `NamespaceResourceHours` with no team.
+import { Prisma } from "@/lib/db/generated/client";
 import { getPrisma } from "@/lib/db/client";
 import type { Requests } from "@/lib/kubernetes/node-capacity";
 import { deploymentRequestHours, namespaceRequestHours, requestHours, utcDay } from "./resource-hours";
@@ -82,11 +83,12 @@ export async function recordSample(now: Date, intervalSeconds: number): Promise<
     byId.set(ns.id, { clusterId: ns.clusterId, name: ns.name });
   }
   // The last successful deployment of each service in each sampled namespace: what its pods request.
-  const deployments = byId.size
+  // Found by PostgreSQL (DISTINCT ON), then only those rows read: Prisma's `distinct` would read every succeeded
+  // deployment in the history, manifest and all, every sample.
+  const latest = byId.size ? await lastSucceededDeploymentIds([...byId.keys()]) : [];
+  const deployments = latest.length
     ? await prisma.deployment.findMany({
-        where: { namespaceId: { in: [...byId.keys()] }, status: "succeeded" },
-        orderBy: { revision: "desc" },
-        distinct: ["serviceId", "namespaceId"],
+        where: { id: { in: latest } },
         select: { namespaceId: true, replicas: true, manifest: true, service: { select: { slug: true } } },
       })
     : [];
@@ -149,4 +151,17 @@ export async function sampleResourceHours(options: { now?: Date; intervalMinutes
   const intervalSeconds = options.intervalMinutes * 60;
   if (!(await claimSample(now, intervalSeconds))) return { sampled: false, namespaces: 0, services: 0, stale: 0, capacities: 0 };
   return { sampled: true, ...(await recordSample(now, intervalSeconds)) };
+}
+
+/**
+ * The last successful deployment of each service in these namespaces, by PostgreSQL: DISTINCT ON walks the unique
+ * index (serviceId, namespaceId, revision). Apart from lib/deployments' latestDeploymentIds, which costs may not import.
+ */
+async function lastSucceededDeploymentIds(namespaceIds: string[]): Promise<string[]> {
+  const rows = await getPrisma().$queryRaw<{ id: string }[]>`
+    SELECT DISTINCT ON ("serviceId", "namespaceId") id
+    FROM "Deployment"
+    WHERE status = 'succeeded' AND "namespaceId" IN (${Prisma.join(namespaceIds.map((id) => Prisma.sql`${id}::uuid`))})
+    ORDER BY "serviceId", "namespaceId", revision DESC`;
+  return rows.map((row) => row.id);
 }
