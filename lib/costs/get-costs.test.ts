@@ -195,7 +195,8 @@ describe("getCosts", () => {
     const view = await getCosts({ actor: admin, query: {}, now, config });
     expect([view.from, view.to]).toEqual(["2031-02-01", "2031-02-20"]);
     expect(view.sync.lastSyncedAt).toBe("2031-02-20T06:00:00.000Z");
-    expect(view.sync.nextSyncAt).toBe("2031-02-20T12:00:00.000Z");
+    // Synced at 06:00 every 6 hours: due at 12:00 (5 minutes' slack), synced by the hourly check at 12:17.
+    expect(view.sync.nextSyncAt).toBe("2031-02-20T12:17:00.000Z");
     expect(view.sync.lastError).toBe(`${scopeOf(subscriptionId)}: Cost Management answered 500`);
   });
 });

@@ -17,7 +17,7 @@ import { readAllocationRule, readPendingMonths, sharingRules } from "./allocatio
 import { costQuery, resolveRange, type CostQuery } from "./cost-query";
 import { daysBetween, summarizeCells, topMovers, type ApartLine, type CostCell, type CostGrouping } from "./cost-report";
 import { scopeOf } from "./sync-costs";
-import { monthOf } from "./sync-plan";
+import { monthOf, nextScopeSync } from "./sync-plan";
 import { readMonthForecasts, readScopeForecasts, type MonthForecasts } from "./read-cost-forecast";
 
 export const costLineView = z.object({
@@ -44,7 +44,7 @@ export const costScopeSyncView = z.object({
   lastSyncedAt: z.string().nullable(),
   lastError: z.string().nullable(),
   lastErrorAt: z.string().nullable(),
-  nextSyncAt: z.string().nullable().describe("When the scope is next due (after a 429: when Cost Management allows it)."),
+  nextSyncAt: z.string().nullable().describe("When the hourly check next syncs the scope unasked (after a 429: not before Cost Management allows it)."),
   forecastError: z.string().nullable().describe("The last Forecast API failure; the actuals synced regardless."),
   forecastErrorAt: z.string().nullable(),
 });
@@ -214,14 +214,13 @@ export async function getCosts(input: {
   const dataAsOf = billed?.asOf ?? null;
   const scopes = config.azure.subscriptionIds.map((subscriptionId) => {
     const state = states.find((s) => s.scope === scopeOf(subscriptionId));
-    const due = state?.lastSyncedAt ? new Date(state.lastSyncedAt.getTime() + config.costs.syncHours * 3_600_000) : null;
-    const next = state?.nextAllowedAt && (!due || state.nextAllowedAt > due) ? state.nextAllowedAt : due;
+    const next = nextScopeSync(state ?? null, now, config.costs.syncHours);
     return {
       scope: scopeOf(subscriptionId),
       lastSyncedAt: state?.lastSyncedAt?.toISOString() ?? null,
       lastError: state?.lastError ?? null,
       lastErrorAt: state?.lastErrorAt?.toISOString() ?? null,
-      nextSyncAt: next?.toISOString() ?? null,
+      nextSyncAt: next.toISOString(),
       forecastError: state?.forecastError ?? null,
       forecastErrorAt: state?.forecastErrorAt?.toISOString() ?? null,
     };

@@ -1,5 +1,6 @@
 // What one cost sync asks Cost Management, decided without I/O: which months
 // per scope, whether a scope is due, and how many queries that is at most.
+import { costSyncCheckMinute } from "@/lib/jobs/queues";
 
 /** yyyy-mm of the UTC month `offset` months from `now`'s. */
 export function monthOf(now: Date, offset = 0): string {
@@ -31,7 +32,23 @@ export function scopeIsDue(state: { lastSyncedAt: Date | null; nextAllowedAt: Da
   if (state?.nextAllowedAt && state.nextAllowedAt > now) return false;
   if (force || !state?.lastSyncedAt) return true;
   // A few minutes' slack, so an hourly cron does not miss the slot by the time the last sync took.
-  return now.getTime() - state.lastSyncedAt.getTime() >= syncHours * 3_600_000 - 5 * 60_000;
+  return now.getTime() - state.lastSyncedAt.getTime() >= syncHours * 3_600_000 - dueSlackMs;
+}
+
+const dueSlackMs = 5 * 60_000;
+
+/**
+ * When the hourly check (minute costSyncCheckMinute, lib/jobs/queues.ts) will next sync the scope unasked: the
+ * first check, not before `now`, at which scopeIsDue holds. A scope that never synced is due at the next check.
+ */
+export function nextScopeSync(state: { lastSyncedAt: Date | null; nextAllowedAt: Date | null } | null, now: Date, syncHours: number): Date {
+  let from = now.getTime();
+  if (state?.lastSyncedAt) from = Math.max(from, state.lastSyncedAt.getTime() + syncHours * 3_600_000 - dueSlackMs);
+  if (state?.nextAllowedAt) from = Math.max(from, state.nextAllowedAt.getTime());
+  const check = new Date(from);
+  check.setUTCMinutes(costSyncCheckMinute, 0, 0);
+  if (check.getTime() < from) check.setUTCHours(check.getUTCHours() + 1);
+  return check;
 }
 
 /** Forecast API requests per scope synced: the current month's (decision 0048). */

@@ -63,6 +63,9 @@ export const queueSettings: Record<QueueName, QueueSettings> = {
   "cost.sample": { keyed: false, timeoutSeconds: 2 * 60 },
 };
 
+/** The minute of each hour the cost sync checks which scopes are due (lib/costs/sync-plan.ts nextScopeSync says when). */
+export const costSyncCheckMinute = 17;
+
 /** Recurring jobs: cron in UTC. Every process registers them; pg-boss sends each occurrence once. */
 export const schedules: { queue: QueueName; cron: string; data: Record<string, unknown> }[] = [
   { queue: "cluster.discover", cron: "0 * * * *", data: {} },
@@ -72,7 +75,7 @@ export const schedules: { queue: QueueName; cron: string; data: Record<string, u
   { queue: "deployment.resume", cron: "* * * * *", data: {} },
   { queue: "health.poll", cron: "* * * * *", data: {} },
   // Hourly; each scope syncs when its last sync is WHARF_COST_SYNC_HOURS old (lib/costs/cost-sync-job.ts).
-  { queue: "cost.sync", cron: "17 * * * *", data: {} },
+  { queue: "cost.sync", cron: `${costSyncCheckMinute} * * * *`, data: {} },
   // Each minute; a sample is taken when the last is WHARF_COST_SAMPLE_MINUTES old (lib/costs/cost-sample-job.ts).
   { queue: "cost.sample", cron: "* * * * *", data: {} },
 ];
