@@ -14,7 +14,8 @@ export function relativeTime(iso: string, now = Date.now()): string {
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return format.format(Math.trunc(seconds / size), unit);
   }
-  return "just now";
+  // A moment ahead ("Next sync") is not "just now".
+  return seconds > 0 ? "in under a minute" : "just now";
 }
 
 /** "2026-12-07 03:14:15 UTC": the same for every reader, whatever their time zone. */
