@@ -11,6 +11,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Wharf", template: "%s · Wharf" },
   description: "Self-service developer portal for teams on Azure Kubernetes Service",
+  // Without a declared icon every browser asks for /favicon.ico and logs its 404 on every page.
+  icons: { icon: "/icons/wharf-192.png", apple: "/icons/wharf-192.png" },
 };
 
 // Every page depends on the session or the configuration, so nothing is prerendered at build time.
