@@ -255,7 +255,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
     ),
     listCostBudgets({ actor, now }),
   ]);
-  const money = (minor: number, v: CostView = monthToDate!) => formatMoney(minor, v.currency, v.minorUnitDigits);
+  // A range with no cost stored reads "—", not a zero the bill never said.
+  const money = (minor: number, v: CostView = monthToDate!) => (v.dataAsOf === null ? "—" : formatMoney(minor, v.currency, v.minorUnitDigits));
   // Each group's part of Cost Management's forecast for the current month, beside a range that reaches into it.
   const forecastColumn = view !== undefined && view.forecast.source === "cost-management" && view.to >= `${view.forecast.month}-01`;
 
