@@ -17,23 +17,18 @@
 //   npx tsx bench/sampled-failure-rate.ts [--trials 200]
 import { failureRateLowerBoundPct, sampledEffectiveCount } from "../lib/health/model";
 import { thresholdsForTier } from "../lib/health/thresholds";
+import { seededRandom } from "../sandbox/monitor/telemetry/random";
 
 const flag = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const trials = Number(flag("--trials") ?? 200);
 const windowMinutes = 15;
 const thresholds = thresholdsForTier("critical", []);
 
-/** mulberry32: a small seeded generator, so the figures repeat. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** The sandbox telemetry's own seeded generator, so the figures repeat. */
+const seeded = (seed: number): (() => number) => {
+  const random = seededRandom(`sampled-failure-rate|${seed}`);
+  return () => random.next();
+};
 
 interface Minute {
   rows: number;
