@@ -47,6 +47,8 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       DATABASE_URL: "",
       WHARF_HEALTH_POLL_SECONDS: process.env.WHARF_E2E_HEALTH_POLL_SECONDS ?? "5",
+      // The specs make the namespaces and deployments they read; the demo estate's would change their counts.
+      WHARF_DEMO_ESTATE: "off",
     },
   },
 });

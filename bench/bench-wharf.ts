@@ -45,6 +45,8 @@ export async function startBenchWharf(options: { name: string; port: number; kee
       LOG_LEVEL: "warn",
       // One web process, so figures compare with runs before decision 0060; WHARF_WEB_PROCESSES runs more.
       WHARF_WEB_PROCESSES: process.env.WHARF_WEB_PROCESSES || "1",
+      // Each bench makes the workloads it measures; the demo estate's rollouts and first cost sync would run meanwhile.
+      WHARF_DEMO_ESTATE: process.env.WHARF_DEMO_ESTATE || "off",
       ...options.env,
     },
     // The launcher's own lines ("the web server … starting it again") and next build's go to stdout: kept, they say what a

@@ -80,7 +80,16 @@ async function startLauncher(env: Record<string, string>): Promise<Launcher> {
   const port = await freePort();
   // As `npm start` runs it: node with tsx's loader, so signals reach the launcher itself.
   const child = spawn(process.execPath, ["--import", "tsx", join("scripts", "start.ts")], {
-    env: { ...process.env, PORT: String(port), WHARF_DATA_DIR: dataDir, WHARF_MODE: "sandbox", DATABASE_URL: "", LOG_LEVEL: "warn", ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      WHARF_DATA_DIR: dataDir,
+      WHARF_MODE: "sandbox",
+      DATABASE_URL: "",
+      LOG_LEVEL: "warn",
+      WHARF_DEMO_ESTATE: "off",
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

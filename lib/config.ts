@@ -189,6 +189,9 @@ const common = z.object({
     .max(63, "a namespace name of at most 63 characters")
     .default("app-routing-system"),
   WHARF_CLUSTER_WRITE_CONCURRENCY: z.coerce.number({ error: "a number" }).int("a whole number").min(1, "at least 1").max(64, "at most 64").default(4),
+  WHARF_DEMO_ESTATE: z
+    .enum(["on", "off"], { error: "on or off (off: a new sandbox install starts with its catalog only, nothing requested or deployed)" })
+    .default("on"),
   WHARF_WORKER: z.enum(["on", "off"], { error: "on or off (off: background jobs run only in `npm run worker` processes)" }).default("on"),
   WHARF_JOBS_SCHEMA: z
     .string()

@@ -40,7 +40,7 @@ export const sandboxGroups: readonly SandboxGroup[] = [
   ...overageFillerGroups,
 ];
 
-export type PersonaKey = "payments" | "orders" | "both" | "admin" | "viewer" | "overage";
+export type PersonaKey = "payments" | "orders" | "both" | "drone" | "admin" | "viewer" | "overage";
 
 export interface SandboxPersona {
   key: PersonaKey;
@@ -80,6 +80,15 @@ export const sandboxPersonas: readonly SandboxPersona[] = [
     groups: [sandboxGroupIds.payments, sandboxGroupIds.orders],
     roles: [],
     summary: "Member of Payments and Orders",
+  },
+  {
+    key: "drone",
+    name: "Dana Reyes",
+    email: "dana.reyes@contoso.example",
+    oid: "a1b2c3d4-0007-4e5f-8a9b-000000000007",
+    groups: [sandboxGroupIds.droneDelivery],
+    roles: [],
+    summary: "Member of Drone Delivery",
   },
   {
     key: "admin",

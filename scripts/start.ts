@@ -152,6 +152,25 @@ async function buildWebApp(env: NodeJS.ProcessEnv): Promise<void> {
   if (code !== 0) throw new Error(signal ? `next build was stopped (${signal})` : "next build failed; see the output above");
 }
 
+/**
+ * The demo estate on a new sandbox install (prisma/seed-estate.ts). A failure leaves what was made and says so: Wharf
+ * still starts, with the catalog and whatever part of the estate was seeded.
+ */
+async function seedEstate(): Promise<void> {
+  const { seedDemoEstate } = await import("../prisma/seed-estate");
+  try {
+    const estate = await seedDemoEstate();
+    if (!estate.namespaces && !estate.pendingRequests) return;
+    say(
+      `seeded the demo estate: ${estate.namespaces} namespaces with ${estate.deployments} deployments ` +
+        `(${estate.awaitingApproval} awaiting approval, ${estate.pendingRequests} namespace request awaiting approval); ` +
+        "rollouts and a first cost sync run once the worker starts",
+    );
+  } catch (error) {
+    say(`the demo estate was only partly seeded (${error instanceof Error ? error.message : String(error)}); Wharf starts with what was made`);
+  }
+}
+
 async function main() {
   const started = Date.now();
   const mode = checkEnvironment(process.env);
@@ -188,6 +207,7 @@ async function main() {
     const seeded = await seedSandbox();
     if (seeded.teams || seeded.services || seeded.clusters)
       say(`seeded ${seeded.teams} demo teams, ${seeded.services} demo services and ${seeded.clusters} sandbox clusters`);
+    if (env.WHARF_DEMO_ESTATE !== "off") await seedEstate();
   }
   const config = loadConfig(env);
 
