@@ -8,7 +8,7 @@ const testSupport = "(\\.test\\.tsx?$|/__fixtures__/|/testing/|/test-support/|(^
 
 /** Product code: what runs in production. The launcher (scripts/start.ts) and the demo seed start the sandbox, by design. */
 const product = "^(app|components|lib|scripts|prisma)/|^(proxy|instrumentation)\\.ts$";
-const productAllowedToUseSandbox = `${testSupport}|^scripts/start\\.ts$|^prisma/seed\\.ts$`;
+const productAllowedToUseSandbox = `${testSupport}|^scripts/start\\.ts$|^prisma/seed(-estate)?\\.ts$`;
 
 /** @type {import("dependency-cruiser").IConfiguration} */
 module.exports = {
