@@ -19,6 +19,7 @@ import { demoEstate, seedDemoEstate } from "./seed-estate";
 let database: ScratchDatabase;
 let sandbox: RunningSandbox;
 const sandboxDir = resolve(".data", "test", `estate-sandbox-${randomBytes(4).toString("hex")}`);
+const shared = { DATABASE_URL: process.env.DATABASE_URL, SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE };
 
 beforeAll(async () => {
   database = await createScratchDatabase();
@@ -35,6 +36,7 @@ afterAll(async () => {
   await sandbox?.close();
   await database?.drop();
   rmSync(sandboxDir, { recursive: true, force: true });
+  Object.assign(process.env, shared);
 });
 
 async function queuedJobs(): Promise<{ name: string; data: Record<string, unknown> }[]> {
