@@ -1,7 +1,7 @@
 // Entra ID stand-in: oidc-provider configured to answer the way Entra v2 does
 // for Wharf's code path (MSAL confidential client, auth code + PKCE).
 import { generateKeyPairSync, randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, type ServerResponse } from "node:http";
 import { interactionPolicy, Provider, type Account, type Grant, type InteractionDetails, type KoaContext, type OidcContext } from "oidc-provider";
 import { renderInteractionError, renderPersonaPicker } from "./persona-picker";
 import { findPersona, findPersonaByOid, sandboxPersonas, type SandboxPersona } from "./personas";
@@ -116,6 +116,26 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/**
+ * The request again, with `form` as a body still to be read: oidc-provider reads the body itself, and given one a
+ * middleware already read (`req.body`, as behind express) it prints a warning at the first token request that a user of
+ * `npm start` would take for an error.
+ */
+function withBody(req: IncomingMessage & { originalUrl?: string }, form: URLSearchParams): IncomingMessage {
+  const body = Buffer.from(form.toString(), "utf8");
+  const copy = new IncomingMessage(req.socket) as IncomingMessage & { originalUrl?: string };
+  copy.method = req.method;
+  copy.url = req.url;
+  copy.originalUrl = req.originalUrl;
+  copy.httpVersion = req.httpVersion;
+  copy.headers = { ...req.headers, "content-length": String(body.length) };
+  // Read to its end, it is complete: without this, Node takes the stream's end for an abort and closes the socket.
+  copy.complete = true;
+  copy.push(body);
+  copy.push(null);
+  return copy;
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {
@@ -332,14 +352,12 @@ export function createIdentity(options: IdentityOptions): Identity {
       ? createPipelineTokens({ issuer, tenantId, wharfClientId: sandboxClientId, signingKey, secrets: options.pipelineSecrets })
       : undefined;
 
-  /** True when the request was answered here (a pipeline identity's token request). */
-  async function handleTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+  /** null when the request was answered here (a pipeline identity's token request); otherwise the request for oidc-provider. */
+  async function handleTokenRequest(req: IncomingMessage, res: ServerResponse): Promise<IncomingMessage | null> {
     const form = await readForm(req);
-    if (pipelines && (await pipelines.handleTokenRequest(req, form, res))) return true;
+    if (pipelines && (await pipelines.handleTokenRequest(req, form, res))) return null;
     dropOfflineAccessOnRefresh(form);
-    // oidc-provider reads an already-consumed body from req.body, as behind express.
-    (req as IncomingMessage & { body?: Record<string, string> }).body = Object.fromEntries(form);
-    return false;
+    return withBody(req, form);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -355,7 +373,11 @@ export function createIdentity(options: IdentityOptions): Identity {
     mounted.originalUrl = url;
     const rest = url.slice(mountPath.length);
     req.url = rest.startsWith("/") ? rest : `/${rest}`;
-    if (req.method === "POST" && req.url.split("?")[0] === "/token" && (await handleTokenRequest(req, res))) return;
+    if (req.method === "POST" && req.url.split("?")[0] === "/token") {
+      const forProvider = await handleTokenRequest(req, res);
+      if (forProvider) callback(forProvider, res);
+      return;
+    }
     callback(req, res);
   }
 
