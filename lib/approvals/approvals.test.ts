@@ -14,6 +14,7 @@ import { suggestedDefaults, suggestedQuota } from "@/lib/namespaces/namespace-in
 import { createDeployment } from "@/lib/deployments/create-deployment";
 import { approveDeployment } from "@/lib/deployments/approve-deployment";
 import { rejectDeployment } from "@/lib/deployments/reject-deployment";
+import { cancelDeployment } from "@/lib/deployments/cancel-deployment";
 import { rolloutDeployment } from "@/lib/deployments/rollout-deployment";
 import { stopRolloutInformers } from "@/lib/deployments/rollout-informers";
 import { stopBoss } from "@/lib/jobs/boss";
@@ -59,6 +60,12 @@ async function call(handler: unknown, actor: UserActor, url: string, params: Rec
 }
 
 const notificationsOf = (actor: UserActor) => getPrisma().notification.findMany({ where: { userId: actor.userId }, orderBy: { createdAt: "asc" } });
+/** Who was asked to decide on `link`, and whether each has it unread still. */
+const asksAbout = async (link: string, requesterId: string) =>
+  (await getPrisma().notification.findMany({ where: { link, userId: { not: requesterId } } })).map((ask) => ({
+    userId: ask.userId,
+    unread: ask.readAt === null,
+  }));
 
 beforeAll(async () => {
   const prisma = getPrisma();
@@ -214,7 +221,14 @@ describe("rejecting with a reason", () => {
       stop();
     }
     const told = (await notificationsOf(requester)).at(-1)!;
-    expect(told).toMatchObject({ link: `/deployments/${waiting.id}` });
+    expect(told).toMatchObject({ link: `/deployments/${waiting.id}`, readAt: null });
+    // Decided: nobody's bell asks for it any more.
+    expect(await asksAbout(`/deployments/${waiting.id}`, requester.userId)).toEqual(
+      expect.arrayContaining([
+        { userId: teammate.userId, unread: false },
+        { userId: admin.userId, unread: false },
+      ]),
+    );
     expect(told.message).toBe(`Theo Teammate rejected ${api} revision 1 to ${slug}-prod: Not on a Friday: ship it Monday.`);
     const audit = await getPrisma().auditEvent.findFirstOrThrow({ where: { action: "deployment.reject", resourceId: waiting.id, outcome: "success" } });
     expect(audit.after).toMatchObject({ status: "rejected", reason: "Not on a Friday: ship it Monday." });
@@ -227,11 +241,30 @@ describe("rejecting with a reason", () => {
     expect((await listApprovals({ actor: teammate })).deployments.map((item) => item.deployment.id)).not.toContain(waiting.id);
   });
 
-  it("approving tells the requester too", async () => {
+  it("approving tells the requester too, and settles the asks of everyone else who could have approved", async () => {
     const api = await service("approved");
     const waiting = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "4.0.0" } });
+    const link = `/deployments/${waiting.id}`;
+    expect(await asksAbout(link, requester.userId)).toEqual(
+      expect.arrayContaining([
+        { userId: teammate.userId, unread: true },
+        { userId: admin.userId, unread: true },
+      ]),
+    );
     await approveDeployment({ actor: admin, deploymentId: waiting.id });
-    expect((await notificationsOf(requester)).at(-1)!.message).toBe(`Ada Admin approved ${api} revision 1 to ${slug}-prod.`);
+    expect((await notificationsOf(requester)).at(-1)).toMatchObject({ message: `Ada Admin approved ${api} revision 1 to ${slug}-prod.`, readAt: null });
+    const asks = await asksAbout(link, requester.userId);
+    expect(asks.length).toBeGreaterThanOrEqual(2);
+    expect(asks.filter((ask) => ask.unread)).toEqual([]);
+  });
+
+  it("cancelling a deployment that waits for approval settles the asks too", async () => {
+    const api = await service("withdrawn");
+    const waiting = await createDeployment({ actor: requester, input: { service: api, namespaceId: prod, tag: "4.1.0" } });
+    await cancelDeployment({ actor: requester, deploymentId: waiting.id });
+    const asks = await asksAbout(`/deployments/${waiting.id}`, requester.userId);
+    expect(asks.map((ask) => ask.userId)).toEqual(expect.arrayContaining([teammate.userId, admin.userId]));
+    expect(asks.filter((ask) => ask.unread)).toEqual([]);
   });
 
   it("a namespace request: 400 on the reason field without one, then rejected with it and the requester told", async () => {
@@ -256,5 +289,9 @@ describe("rejecting with a reason", () => {
     const answer = await call(decisionRoute.POST, admin, url, { id: request.id }, { decision: "reject", reason: "Use the shared prod namespace." });
     expect(answer.status).toBe(200);
     expect((await notificationsOf(requester)).at(-1)!.message).toBe(`Ada Admin rejected ${slug}-no on aks-prod-weu: Use the shared prod namespace.`);
+    // The admins were asked (the filing notified them); decided, the ask is settled for each.
+    const asks = await asksAbout(`/approvals#${request.id}`, requester.userId);
+    expect(asks.map((ask) => ask.userId)).toContain(admin.userId);
+    expect(asks.filter((ask) => ask.unread)).toEqual([]);
   });
 });

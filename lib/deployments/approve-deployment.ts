@@ -6,7 +6,7 @@ import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { recordAuditEvent } from "@/lib/audit/record-audit-event";
-import { notifyUser } from "@/lib/notifications/notify";
+import { notifyUser, settleAsks } from "@/lib/notifications/notify";
 import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 import { busyDeployment, enqueueRollout, lockRolloutSlot, publishDeploymentChange } from "./rollout-slot";
@@ -53,6 +53,7 @@ export async function approveDeployment({ actor, deploymentId }: { actor: Actor;
       throw new AppError("conflict", `This deployment is ${current.status}${by}, not waiting for approval; nothing was changed.`);
     }
     await recordAuditEvent(tx, { ...audit, outcome: "success", before: { status: "awaiting-approval" }, after: { status } });
+    await settleAsks(tx, `/deployments/${deployment.id}`);
     if (deployment.requestedById) {
       await notifyUser(tx, deployment.requestedById, {
         message: `${actor.name} approved ${deployment.service.slug} revision ${deployment.revision} to ${deployment.namespace.name}.`,

@@ -11,6 +11,7 @@ import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
 import { deleteObject } from "@/lib/kubernetes/apply";
 import { logger } from "@/lib/logger";
 import { approvalsChanged } from "@/lib/notifications/approvals-changed";
+import { settleAsks } from "@/lib/notifications/notify";
 import { findDeploymentOr404 } from "./approve-deployment";
 import { deploymentInclude, toDeploymentView, type DeploymentView } from "./deployment-view";
 import type { RenderedManifest } from "./render";
@@ -74,7 +75,10 @@ export async function cancelDeployment({ actor, deploymentId }: { actor: Actor; 
       before: { status: current.status },
       after: { status: "cancelled", rollbackId: rollback?.id ?? null, toRevision: previous?.revision ?? null },
     });
-    if (current.status === "awaiting-approval") await approvalsChanged(tx);
+    if (current.status === "awaiting-approval") {
+      await settleAsks(tx, `/deployments/${current.id}`);
+      await approvalsChanged(tx);
+    }
     const next = rollback || !applied ? null : await promoteQueued(tx, current.serviceId, current.namespaceId);
     return { rollback, next, removeApplied: applied && !previous };
   });

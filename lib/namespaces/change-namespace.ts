@@ -2,6 +2,7 @@
 // decommissioning go through the same queue and approval as the first one.
 import { z } from "zod";
 import { approvalsChanged } from "@/lib/notifications/approvals-changed";
+import { settleAsks } from "@/lib/notifications/notify";
 import { getPrisma } from "@/lib/db/client";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
@@ -139,6 +140,7 @@ export async function withdrawNamespaceRequest({ actor, requestId }: { actor: Ac
       before: { status: "pending" },
       after: { status: "withdrawn" },
     });
+    await settleAsks(tx, `/approvals#${request.id}`);
     await approvalsChanged(tx);
     return view;
   });

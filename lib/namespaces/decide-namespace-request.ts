@@ -14,7 +14,7 @@ import { loadPolicies } from "@/lib/namespaces/namespace-policies";
 import { buildPolicyContext, lockClusterNames } from "@/lib/namespaces/policy-context";
 import { requestInclude, toNamespaceRequestView, type NamespaceRequestView } from "@/lib/namespaces/namespace-view";
 import { enqueueNamespaceWork } from "@/lib/namespaces/namespace-jobs";
-import { notifyUser } from "@/lib/notifications/notify";
+import { notifyUser, settleAsks } from "@/lib/notifications/notify";
 import { approvalsChanged } from "@/lib/notifications/approvals-changed";
 import { publishChange } from "@/lib/changes/publish-change";
 import type { Environment } from "@/lib/clusters/cluster-view";
@@ -92,6 +92,7 @@ export async function decideNamespaceRequest({ actor, requestId, input }: { acto
           : request.kind === "change"
             ? `the quota change for ${request.name}`
             : `decommissioning ${request.name}`;
+      await settleAsks(tx, `/approvals#${request.id}`);
       await notifyUser(tx, request.requestedById, {
         message: `${actor.name} ${verb} ${what}${decision.reason ? `: ${decision.reason}` : "."}`,
         link: namespaceId ? `/namespaces/${namespaceId}` : `/namespaces?request=${request.id}`,

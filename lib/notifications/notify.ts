@@ -50,3 +50,15 @@ export async function notifyTeamAndAdmins(
   for (const recipient of recipients) await noticeInTransaction(db, { kind: "notification", id: recipient.id });
   return recipients.length;
 }
+
+/**
+ * The asks for a decision once it is made (approved, rejected, withdrawn, cancelled): read for everyone they went to,
+ * so no bell keeps asking for what someone already decided. They stay in each person's list. Call it before the
+ * decision's own notice, which shares the link for deployments.
+ */
+export async function settleAsks(db: Writer, link: string): Promise<void> {
+  const asks = await db.notification.findMany({ where: { link, readAt: null }, select: { id: true, userId: true } });
+  if (!asks.length) return;
+  await db.notification.updateMany({ where: { id: { in: asks.map((ask) => ask.id) } }, data: { readAt: new Date() } });
+  for (const userId of new Set(asks.map((ask) => ask.userId))) await noticeInTransaction(db, { kind: "notification", id: userId });
+}
