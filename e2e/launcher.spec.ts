@@ -284,3 +284,47 @@ test("the launcher starts the sandbox again after a SIGKILL, on the same ports, 
     launcher.cleanUp();
   }
 });
+
+test("a new install starts with the demo estate: health, what waits for the admin, and cost after the first sync", async ({ page }) => {
+  test.setTimeout(420_000);
+  // As `npm start` runs for a new user, with a shorter poll and the sandbox's Cost Management quota windows shortened,
+  // so the first sync's pacing does not take minutes here.
+  const launcher = await startLauncher({ WHARF_DEMO_ESTATE: "on", WHARF_WEB_PROCESSES: "1", WHARF_HEALTH_POLL_SECONDS: "5", SANDBOX_COST_QUOTA_SPEED: "60" });
+  const { port, said } = launcher;
+  try {
+    await said(/seeded the demo estate: 5 namespaces with 22 deployments \(1 awaiting approval, 1 namespace request awaiting approval\)/, 240_000);
+    await said(/Wharf is ready at/, 240_000);
+    const base = `http://localhost:${port}`;
+
+    // The admin's home: the two things left for a decision, and Delivery's dev version failing on the fleet's health.
+    await signInAs(page, "admin", `${base}/`);
+    await expect(page.getByRole("heading", { name: "Waiting for you (2)" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "Ledger revision 2" })).toBeVisible();
+    await expect(page.getByRole("link", { name: "orders-prod" })).toBeVisible();
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/health?team=drone-delivery&environment=dev`);
+          return page.getByRole("row", { name: /Delivery.*dev.*Unhealthy.*Failure rate/ }).count();
+        },
+        { timeout: 120_000, intervals: [5_000] },
+      )
+      .toBe(1);
+    // The rest of Drone Delivery's dev services rolled out and are healthy.
+    await expect(page.getByRole("row", { name: /Healthy/ })).toHaveCount(4);
+
+    // Cost: the first sync ran without anyone pressing "Sync now", and the month so far has a figure in euros.
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${base}/costs`);
+          return page.getByText(/Month to date\s*€[\d,]+\.\d\d/).count();
+        },
+        { timeout: 180_000, intervals: [5_000] },
+      )
+      .toBeGreaterThan(0);
+    await expect(page.getByText(/Last sync: never/)).toHaveCount(0);
+  } finally {
+    launcher.cleanUp();
+  }
+});
