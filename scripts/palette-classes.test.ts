@@ -7,7 +7,8 @@
 // The same for literal colours in code (`"#2563eb"`, `rgb(56 189 248)`,
 // `hsl(…)`): charts (Recharts), the map's edges and SVG marks take the
 // theme's tokens as `var(--chart-1)`, `var(--destructive)` strings, so they
-// follow light and dark; only app/globals.css defines colours.
+// follow light and dark; only app/globals.css defines colours. Nor a colour
+// by its CSS name (`stroke="white"`).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -27,6 +28,13 @@ const allowed: Record<string, string> = {
 
 /** A literal colour in TypeScript: a hex colour in a string or CSS text, or a CSS colour function. */
 const literalColour = /(?<=["'`:(\s,])#(?:[0-9a-f]{8}|[0-9a-f]{6}|[0-9a-f]{3,4})(?![\w-])|(?<![\w-])(?:rgba?|hsla?|hwb|lab|lch|oklab|oklch|color)\(/gi;
+
+/**
+ * A colour given by its CSS name where a colour goes (`stroke="white"`, `{ fill: "red" }`, `color: 'black'`): any word
+ * but the keywords that are not a colour of their own (currentColor, transparent, inherit, none, …).
+ */
+const namedColour =
+  /(?<![\w-])(?:fill|stroke|color|background|backgroundColor|borderColor|outlineColor|stopColor|floodColor|lightingColor|caretColor|accentColor)\s*[=:]\s*\{?\s*["'`](?!(?:currentColor|transparent|inherit|initial|unset|revert|none)["'`])([A-Za-z]+)["'`]/g;
 
 const allowedLiterals: Record<string, string> = {
   "app/display/[board]/connect/route.ts":
@@ -96,6 +104,27 @@ describe("colours from the theme's tokens", () => {
     expect(offenders, "use a theme token as var(--…) (app/globals.css, decision 0063) or list the file with its reason").toEqual([]);
     const using = new Set(files.filter(({ text }) => text.match(literalColour) !== null).map(({ path }) => path));
     expect(Object.keys(allowedLiterals).filter((path) => !using.has(path))).toEqual([]);
+  });
+
+  it("recognises colours by name where a colour goes, and leaves keywords and tokens alone", () => {
+    const found = (text: string) => [...text.matchAll(namedColour)].map((match) => match[1]);
+    expect(found(`stroke="white" fill: 'red', color: "Black" stopColor={"navy"} style={{ backgroundColor: \`tomato\` }}`)).toEqual([
+      "white",
+      "red",
+      "Black",
+      "navy",
+      "tomato",
+    ]);
+    expect(found(`stroke="currentColor" fill="none" color: "inherit" background: "transparent" fill="var(--chart-1)" colorScheme: "dark"`)).toEqual([]);
+  });
+
+  it("finds no colour by name in app/, components/ or lib/ code", () => {
+    const offenders = files
+      .filter(({ path }) => /\.tsx?$/.test(path))
+      .flatMap(({ path, text }) =>
+        text.split("\n").flatMap((line, index) => [...line.matchAll(namedColour)].map((match) => `${path}:${index + 1} ${match[0]}`)),
+      );
+    expect(offenders, "a named colour reads the same in light and dark: use a theme token as var(--…) (decision 0063)").toEqual([]);
   });
 
   it("lists only files that still use the palette", () => {
