@@ -14,6 +14,7 @@ import { healthStates } from "@/lib/health/types";
 import { namespaceStatuses, requestKinds, requestStatuses } from "@/lib/namespaces/namespace-view";
 import { costForecastStatuses } from "@/lib/costs/store-cost-forecast";
 import { sharingRules } from "@/lib/costs/allocation-rule";
+import { environments } from "@/lib/clusters/cluster-view";
 
 const columns: [table: string, column: string, values: readonly string[]][] = [
   ["Namespace", "status", namespaceStatuses],
@@ -30,6 +31,7 @@ const columns: [table: string, column: string, values: readonly string[]][] = [
   ["CostForecast", "status", costForecastStatuses],
   ["CostAllocationSetting", "idle", sharingRules],
   ["CostAllocationSetting", "system", sharingRules],
+  ["Cluster", "environment", environments],
 ];
 
 let scratch: ScratchDatabase;

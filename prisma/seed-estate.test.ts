@@ -5,8 +5,7 @@ import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createScratchDatabase, type ScratchDatabase } from "@/lib/db/testing/scratch-database";
-import { applyMigrations } from "@/lib/db/migrate";
+import { runOnOwnDatabase } from "@/lib/db/testing/scratch-database";
 import { getPrisma } from "@/lib/db/client";
 import { jobsSchema } from "@/lib/jobs/boss";
 import { clusterKubeConfig } from "@/lib/kubernetes/cluster-access";
@@ -16,27 +15,22 @@ import { sandboxGroupIds } from "@/sandbox/personas";
 import { seedSandbox } from "./seed";
 import { demoEstate, seedDemoEstate } from "./seed-estate";
 
-let database: ScratchDatabase;
+runOnOwnDatabase();
 let sandbox: RunningSandbox;
 const sandboxDir = resolve(".data", "test", `estate-sandbox-${randomBytes(4).toString("hex")}`);
-const shared = { DATABASE_URL: process.env.DATABASE_URL, SANDBOX_ENDPOINTS_FILE: process.env.SANDBOX_ENDPOINTS_FILE };
+const sharedSandbox = process.env.SANDBOX_ENDPOINTS_FILE;
 
 beforeAll(async () => {
-  database = await createScratchDatabase();
-  await applyMigrations(database.url);
   sandbox = await startSandbox({ controllerSpeed: 20, costQuotaSpeed: 60, dataDir: sandboxDir, port: 0 });
-  // Before anything in this file reads the configuration or opens the database: both are this file's own.
-  process.env.DATABASE_URL = database.url;
+  // Before anything in this file reads the configuration: the sandbox is this file's own too.
   process.env.SANDBOX_ENDPOINTS_FILE = sandbox.endpointsFile;
   await seedSandbox();
 }, 120_000);
 
 afterAll(async () => {
-  await getPrisma().$disconnect();
   await sandbox?.close();
-  await database?.drop();
   rmSync(sandboxDir, { recursive: true, force: true });
-  Object.assign(process.env, shared);
+  process.env.SANDBOX_ENDPOINTS_FILE = sharedSandbox;
 });
 
 async function queuedJobs(): Promise<{ name: string; data: Record<string, unknown> }[]> {

@@ -3,13 +3,15 @@
 import { randomBytes } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
+import { runOnOwnDatabase } from "@/lib/db/testing/scratch-database";
 import type { UserActor } from "@/lib/auth/permissions";
 import { AppError } from "@/lib/errors";
 import { getMap } from "@/lib/appmap/get-map";
 import type { MapEdge, MapNode } from "@/lib/appmap/types";
 
 const suffix = randomBytes(3).toString("hex");
-const environment = `gm-${suffix}`;
+// A real environment: this file has its own database (runOnOwnDatabase), so no other file's snapshot for it is met.
+const environment = "test";
 const teamA = { slug: `gma${suffix}`, name: "A" };
 const teamB = { slug: `gmb${suffix}`, name: "B" };
 let actor: UserActor;
@@ -35,6 +37,8 @@ const edge = (source: string, target: string): MapEdge => ({
   selfCall: false,
   stale: false,
 });
+
+runOnOwnDatabase();
 
 beforeAll(async () => {
   const prisma = getPrisma();

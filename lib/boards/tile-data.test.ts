@@ -5,6 +5,7 @@
 import { randomBytes, randomInt, randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
+import { runOnOwnDatabase } from "@/lib/db/testing/scratch-database";
 import type { SystemActor, UserActor } from "@/lib/auth/permissions";
 import type { MapEdge, MapNode } from "@/lib/appmap/types";
 import { createBoard } from "./create-board";
@@ -18,7 +19,8 @@ const suffix = randomBytes(3).toString("hex");
 const year = 2100 + randomInt(800);
 const now = new Date(`${year}-03-10T12:00:00Z`);
 const asOf = new Date(`${year}-03-10T06:00:00Z`);
-const environment = `tm-${suffix}`;
+// A real environment: this file has its own database (runOnOwnDatabase), so no other file's snapshot for it is met.
+const environment = "prod";
 const system: SystemActor = { kind: "system", name: "test" };
 const base = { kind: "user", name: "T", email: "t@example.com" } as const;
 let admin: UserActor;
@@ -47,6 +49,8 @@ const edge = (source: string, target: string, calls: number, failedCalls: number
   selfCall: false,
   stale: false,
 });
+
+runOnOwnDatabase();
 
 beforeAll(async () => {
   const prisma = getPrisma();

@@ -90,3 +90,13 @@ export async function subscribeToChanges(topics: string[], onChange: (change: Ch
     for (const topic of topics) events.off(topic, onChange);
   };
 }
+
+/** Ends the LISTEN connection without reconnecting (a test file's own database about to go); a new subscription opens one. */
+export async function closeChangeFeed(): Promise<void> {
+  const current = state.wharfChangeFeed;
+  const client = current?.client;
+  if (!current || !client) return;
+  // Cleared first: the connection's end then finds it is no longer the feed's, and does not reconnect.
+  current.client = undefined;
+  await client.end();
+}

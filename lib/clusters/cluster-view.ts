@@ -10,9 +10,9 @@ export function laterEnvironments(environment: string): string[] {
 }
 
 /**
- * A stored environment as Wharf knows it: Wharf writes only dev, test or prod (setClusterEnvironment checks), so any
- * other value was written around it (by hand in the database, or a test's isolated environment) and the cluster
- * counts as untagged rather than breaking the API's documented enum.
+ * A stored environment as Wharf knows it: the database holds only dev, test, prod or null (a CHECK constraint since
+ * migration 20261214100000), so this narrows the column's type; anything else would count as untagged rather than
+ * break the API's documented enum.
  */
 export function environmentOf(stored: string | null): Environment | null {
   return (environments as readonly string[]).includes(stored ?? "") ? (stored as Environment) : null;

@@ -24,3 +24,10 @@ export function getPrisma(): PrismaClient {
   globalForPrisma.wharfPrisma = prisma;
   return prisma;
 }
+
+/** Closes the process's client; the next getPrisma() opens one on DATABASE_URL as it is then (a test file's own database). */
+export async function releasePrisma(): Promise<void> {
+  const prisma = globalForPrisma.wharfPrisma;
+  globalForPrisma.wharfPrisma = undefined;
+  await prisma?.$disconnect();
+}

@@ -2,6 +2,10 @@
 // lib/db/test-global-setup.ts), for tests that need an empty or private one.
 import { randomBytes } from "node:crypto";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { releasePrisma } from "@/lib/db/client";
+import { closeChangeFeed } from "@/lib/changes/change-feed";
+import { applyMigrations } from "@/lib/db/migrate";
 
 export interface ScratchDatabase {
   url: string;
@@ -31,4 +35,28 @@ async function onMaintenanceDatabase(serverUrl: string, work: (client: pg.Client
   } finally {
     await client.end();
   }
+}
+
+/**
+ * The calling test file's own empty, migrated database: DATABASE_URL points at it from before the file's own hooks run
+ * until after them, so getPrisma() and pg-boss in the file use it. For tests whose rows would meet other files' in the
+ * shared database: views keyed by environment across the fleet, a first start that looks for an empty one. Call it at
+ * the top of the file, before its own beforeAll.
+ */
+export function runOnOwnDatabase(): void {
+  const shared = process.env.DATABASE_URL;
+  let scratch: ScratchDatabase | undefined;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    await applyMigrations(scratch.url);
+    await releasePrisma();
+    process.env.DATABASE_URL = scratch.url;
+  }, 120_000);
+  // Registered first, so it runs after the file's own afterAll hooks (vitest runs them as a stack).
+  afterAll(async () => {
+    await closeChangeFeed();
+    await releasePrisma();
+    await scratch?.drop();
+    process.env.DATABASE_URL = shared;
+  });
 }
