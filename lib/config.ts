@@ -189,6 +189,11 @@ const common = z.object({
     .max(63, "a namespace name of at most 63 characters")
     .default("app-routing-system"),
   WHARF_CLUSTER_WRITE_CONCURRENCY: z.coerce.number({ error: "a number" }).int("a whole number").min(1, "at least 1").max(64, "at most 64").default(4),
+  WHARF_DATABASE_AUTH: z
+    .enum(["password", "entra"], {
+      error: "password or entra (entra: Wharf signs in to Azure Database for PostgreSQL with a Microsoft Entra token, no password in DATABASE_URL)",
+    })
+    .default("password"),
   WHARF_DEMO_ESTATE: z
     .enum(["on", "off"], { error: "on or off (off: a new sandbox install starts with its catalog only, nothing requested or deployed)" })
     .default("on"),
@@ -335,6 +340,29 @@ function apiConfig(clientId: string, base: z.output<typeof common>): IdentityCon
   return { appIdUri, audiences: [...new Set([clientId, appIdUri])], deployerAppRole: base.WHARF_DEPLOYER_APP_ROLE };
 }
 
+/** With Entra authentication the token is the password: a URL that carries one of its own is a mistake, said at start. */
+function checkEntraDatabaseUrl(url: string | undefined): void {
+  if (!url) {
+    throw new ConfigError(
+      "Configuration error: DATABASE_URL must be set with WHARF_DATABASE_AUTH=entra, as " +
+        "postgresql://<Wharf's Entra principal>@<server>:5432/wharf?sslmode=require.",
+    );
+  }
+  const parsed = URL.canParse(url) ? new URL(url) : null;
+  if (parsed?.password) {
+    throw new ConfigError(
+      "Configuration error: DATABASE_URL has a password, but WHARF_DATABASE_AUTH=entra signs in with a Microsoft Entra token instead; " +
+        "remove the password (postgresql://<Wharf's Entra principal>@<server>:5432/wharf?sslmode=require).",
+    );
+  }
+  if (parsed && !parsed.username) {
+    throw new ConfigError(
+      "Configuration error: DATABASE_URL names no user; with WHARF_DATABASE_AUTH=entra it is the name of Wharf's Entra principal as " +
+        "created in PostgreSQL (pgaadauth_create_principal), such as postgresql://wharf-prod@<server>:5432/wharf?sslmode=require.",
+    );
+  }
+}
+
 export function loadConfig(env: Env = process.env): WharfConfig {
   const mode = resolveMode(env);
   const base = parse(common, env);
@@ -347,6 +375,7 @@ export function loadConfig(env: Env = process.env): WharfConfig {
   // Twice the bound may wait: a burst that clears within the wait is served rather than refused.
   const admission = { maxInFlight: base.WHARF_MAX_IN_FLIGHT, maxQueued: 2 * base.WHARF_MAX_IN_FLIGHT, maxQueueWaitMs: base.WHARF_ADMISSION_WAIT_MS };
   const costs = { syncHours: base.WHARF_COST_SYNC_HOURS, sampleMinutes: base.WHARF_COST_SAMPLE_MINUTES };
+  if (base.WHARF_DATABASE_AUTH === "entra") checkEntraDatabaseUrl(env.DATABASE_URL);
 
   if (mode === "azure") {
     const az = parse(azure, env);

@@ -188,6 +188,8 @@ export function createIdentity(options: IdentityOptions): Identity {
       "https://management.azure.com/.default",
       "https://api.loganalytics.io/.default",
       "https://containerregistry.azure.net/.default",
+      // Azure Database for PostgreSQL's, for WHARF_DATABASE_AUTH=entra (lib/azure/database-connection.ts).
+      "https://ossrdbms-aad.database.windows.net/.default",
     ],
     // Entra puts profile claims in the id_token itself; MSAL reads them from there.
     conformIdTokenClaims: false,

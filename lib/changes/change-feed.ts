@@ -3,6 +3,7 @@
 // and then tells every watcher its subject changed, since notices sent while
 // it was gone are lost.
 import { EventEmitter } from "node:events";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import pg from "pg";
 import { logger } from "@/lib/logger";
 import { changeChannel, changeTopic, type Change } from "@/lib/changes/publish-change";
@@ -39,7 +40,7 @@ function parse(payload: string | undefined): Change | null {
 async function connect(current: Feed): Promise<void> {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set; live updates need Wharf's PostgreSQL.");
-  const client = new pg.Client({ connectionString, application_name: "wharf-change-feed" });
+  const client = new pg.Client({ ...databaseConnection(connectionString), application_name: "wharf-change-feed" });
   const reconnect = (error?: unknown) => {
     if (current.client !== client) return;
     current.client = undefined;

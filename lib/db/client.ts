@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { withOutageNotice } from "@/lib/db/outage-notice";
 import { withSerializedTransactions } from "@/lib/db/serialized-transactions";
+import { databaseConnection } from "@/lib/azure/database-connection";
 
 // Next dev re-evaluates modules on every edit; keeping the client on
 // globalThis stops each reload from opening a new connection pool.
@@ -18,7 +19,9 @@ export function getPrisma(): PrismaClient {
   // A burst (200 approvals at once, a worker running 16 jobs) queues for a
   // connection; waiting up to 15 s beats failing after Prisma's default 2 s.
   const prisma = new PrismaClient({
-    adapter: withOutageNotice(withSerializedTransactions(new PrismaPg({ connectionString, max: Number(process.env.WHARF_DB_POOL_SIZE) || 10 }))),
+    adapter: withOutageNotice(
+      withSerializedTransactions(new PrismaPg({ ...databaseConnection(connectionString), max: Number(process.env.WHARF_DB_POOL_SIZE) || 10 })),
+    ),
     transactionOptions: { maxWait: 15_000, timeout: 15_000 },
   });
   globalForPrisma.wharfPrisma = prisma;

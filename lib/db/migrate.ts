@@ -3,6 +3,7 @@
 // `prisma migrate status/deploy` agree on a machine that has Prisma's engine
 // (see docs/decisions/0002-migrations-as-committed-sql.md).
 import { randomUUID } from "node:crypto";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import pg from "pg";
 import { checksumMatches, readMigrations, type MigrationFile } from "./migration-files";
 
@@ -48,7 +49,7 @@ interface HistoryRow {
  */
 export async function applyMigrations(databaseUrl: string, { migrationsDir = "prisma/migrations" }: MigrateOptions = {}): Promise<{ applied: string[] }> {
   const files = await readMigrations(migrationsDir);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client(databaseConnection(databaseUrl));
   await client.connect();
   try {
     // Session-level lock: held across the per-migration transactions below,
@@ -67,7 +68,7 @@ export async function applyMigrations(databaseUrl: string, { migrationsDir = "pr
 /** What the readiness probe needs: which migrations are applied and which are not. */
 export async function migrationStatus(databaseUrl: string, { migrationsDir = "prisma/migrations" }: MigrateOptions = {}): Promise<MigrationStatus> {
   const files = await readMigrations(migrationsDir);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = new pg.Client(databaseConnection(databaseUrl));
   await client.connect();
   try {
     const history = (await historyTableExists(client)) ? await readHistory(client) : [];

@@ -3,6 +3,7 @@
 // schedules idempotently; pg-boss serialises that with advisory locks, so any
 // number of web and worker processes may start at once.
 import { PgBoss } from "pg-boss";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/logger";
 import { defaultBackoff, type Backoff } from "@/lib/jobs/retry-policy";
@@ -100,7 +101,7 @@ async function start(settings: BossSettings): Promise<Running> {
   }
   const { timing } = settings;
   const boss = new PgBoss({
-    connectionString,
+    ...databaseConnection(connectionString),
     schema: settings.schema,
     application_name: "wharf-jobs",
     max: 8,

@@ -4,6 +4,7 @@
 // connection it keeps while `fn` runs. A process that dies loses its
 // connection, and PostgreSQL frees its slot at once.
 import pg from "pg";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import { setTimeout as sleep } from "node:timers/promises";
 import { backoffWithJitter } from "@/lib/net/backoff";
 
@@ -14,7 +15,7 @@ function pool(): pg.Pool {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set; concurrency limits live in Wharf's PostgreSQL.");
   // allowExitOnIdle: an idle pool never keeps a stopping worker alive.
-  state.wharfConcurrencyPool = new pg.Pool({ connectionString, max: 16, allowExitOnIdle: true, application_name: "wharf-concurrency" });
+  state.wharfConcurrencyPool = new pg.Pool({ ...databaseConnection(connectionString), max: 16, allowExitOnIdle: true, application_name: "wharf-concurrency" });
   state.wharfConcurrencyPool.on("error", () => {
     // An idle connection that broke is dropped by the pool; a held one fails its holder's next query.
   });

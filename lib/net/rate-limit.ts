@@ -11,6 +11,7 @@
 // PostgreSQL does not answer, each process counts in memory instead (the
 // library's insurance limiter) rather than refusing everyone.
 import { Pool } from "pg";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
 import { getConfig } from "@/lib/config";
@@ -31,7 +32,7 @@ const state = globalThis as typeof globalThis & { wharfRateLimiters?: Map<RateLi
 function pool(): Pool {
   if (!state.wharfRateLimitPool) {
     // Its own two connections: a count must not wait behind a page's queries in Prisma's pool.
-    state.wharfRateLimitPool = new Pool({ connectionString: process.env.DATABASE_URL, max: 2, connectionTimeoutMillis: 2_000 });
+    state.wharfRateLimitPool = new Pool({ ...databaseConnection(process.env.DATABASE_URL ?? ""), max: 2, connectionTimeoutMillis: 2_000 });
     state.wharfRateLimitPool.on("error", (error) => logger.warn({ err: error }, "rate limit connection failed"));
   }
   return state.wharfRateLimitPool;

@@ -6,6 +6,7 @@
 // and workers there are, one job per slot is queued; a session advisory lock
 // held for the whole cycle keeps cycles from overlapping when one overruns.
 import pg from "pg";
+import { databaseConnection } from "@/lib/azure/database-connection";
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { enqueue } from "@/lib/jobs/enqueue";
@@ -23,7 +24,7 @@ const cycleLockKey = 0x77_68_70; // "whp"
 export async function withCycleLock<T>(fn: () => Promise<T>): Promise<T | undefined> {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set; the health cycle's lock lives in Wharf's PostgreSQL.");
-  const client = new pg.Client({ connectionString, application_name: "wharf-health-lock" });
+  const client = new pg.Client({ ...databaseConnection(connectionString), application_name: "wharf-health-lock" });
   client.on("error", () => {
     // A broken connection frees the lock; the cycle's own queries report their errors.
   });
