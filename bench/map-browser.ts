@@ -16,7 +16,7 @@
 //   the main thread did meanwhile (CDP Performance.getMetrics: script, layout, style recalculation, the rest of its
 //   tasks, which is mostly paint) and the long tasks;
 // - heap: `--minutes` of panning and zooming; every `--sample-seconds`, after two garbage collections forced through
-//   CDP (HeapProfiler.collectGarbage), the page's JS heap (Runtime.getHeapUsage), elements in the document, DOM nodes
+//   CDP (HeapProfiler.collectGarbage) with the whole map fitted in view, the page's JS heap (Runtime.getHeapUsage), elements in the document, DOM nodes
 //   and JS event listeners (Performance.getMetrics, detached ones too) and the frame rate since the last sample. Start,
 //   after the warm-up (half the run, at most 5 minutes) and end, with the growth;
 // - with --profile, before the soak, "expand all" and the zooming again under V8's sampling profiler: the functions with
@@ -189,12 +189,12 @@ async function pan(page: Page, until: number) {
   await page.mouse.up();
 }
 
-/** Zooms with the wheel at a point off the pane's centre: `steps` notches in (negative: out). */
-async function wheel(page: Page, steps: number, offset = 0) {
+/** Zooms with the wheel at a point off the pane's centre: `steps` notches in (negative: out), no more once past `until`. */
+async function wheel(page: Page, steps: number, offset = 0, until = Infinity) {
   const { x, y, width } = await pane(page);
   await page.mouse.move(x + offset * (width / 4), y);
   // About one notch a frame, as a wheel or trackpad sends them.
-  for (let i = 0; i < Math.abs(steps); i++) {
+  for (let i = 0; i < Math.abs(steps) && performance.now() < until; i++) {
     await page.mouse.wheel(0, steps > 0 ? -100 : 100);
     await sleep(16);
   }
@@ -230,9 +230,10 @@ async function measurePhase(page: Page, cdp: CDPSession, label: string, gesture:
   const threadAfter = await mainThread(cdp);
   const recorded = await takeRecorded(page);
   const frames = frameFigures(recorded.frames);
-  console.log(`${label} (load average ${load()}): ${frames.text}; the map moved in ${recorded.moved} frames`);
+  console.log(`${label} (took ${seconds(wall)}; load average ${load()}): ${frames.text}; the map moved in ${recorded.moved} frames`);
   console.log(`  ${mainThreadText(threadBefore, threadAfter, wall)}; ${longTaskText(recorded.longTasks)}`);
-  console.log(`  viewport before ${before}, after ${await viewport(page)}`);
+  const drawn = await page.evaluate(() => document.querySelectorAll(".react-flow__node").length);
+  console.log(`  viewport before ${before}, after ${await viewport(page)} (${drawn} node elements drawn)`);
   return frames;
 }
 
@@ -322,6 +323,7 @@ async function sample(page: Page, cdp: CDPSession, startedAt: number): Promise<S
 async function soak(page: Page, cdp: CDPSession) {
   console.log(`soak: ${minutes} min of panning and zooming, a sample every ${sampleSeconds} s, warm-up ${warmupMinutes} min`);
   const startedAt = performance.now();
+  await fitView(page);
   await takeRecorded(page);
   const samples: Sample[] = [await sample(page, cdp, startedAt)];
   // The first sample's frames are those of its own garbage collections: no frame rate for it.
@@ -342,11 +344,15 @@ async function soak(page: Page, cdp: CDPSession) {
     await fitView(page);
     const notches = await notchesToZoomOne(page);
     const offset = [-1, 0, 1][round++ % 3]!;
-    await wheel(page, notches, offset);
+    // A notch can take a second on the fitted map: the gestures stop when a sample is due (the next round fits the map).
+    await wheel(page, notches, offset, Math.min(nextSample, endAt));
     if (!due()) await pan(page, Math.min(nextSample, endAt, performance.now() + 4000));
-    await wheel(page, -notches, offset);
+    await wheel(page, -notches, offset, Math.min(nextSample, endAt));
     if (!due()) await pan(page, Math.min(nextSample, endAt, performance.now() + 2000));
     if (due()) {
+      // The heap and the DOM depend on what is in view: every sample with the whole map fitted, as the first.
+      await fitView(page);
+      await page.evaluate(() => new Promise((painted) => requestAnimationFrame(() => requestAnimationFrame(painted))));
       samples.push(await sample(page, cdp, startedAt));
       print(samples.at(-1)!);
       nextSample = performance.now() + sampleSeconds * 1000;
@@ -454,18 +460,20 @@ async function main() {
     await timeRegroup(page, "collapse all");
     await timeRegroup(page, "expand all");
 
-    await measurePhase(page, cdp, `panning the whole map (fitted), ${phaseSeconds} s`, (until) => pan(page, until));
-    await wheel(page, await notchesToZoomOne(page));
-    await measurePhase(page, cdp, `panning at zoom ~1, ${phaseSeconds} s`, (until) => pan(page, until));
+    await measurePhase(page, cdp, `panning the whole map (fitted)`, (until) => pan(page, until));
+    // Zoomed in at the middle of the whole map: after the pan above, the pane's centre may be off the map.
     await fitView(page);
-    await measurePhase(page, cdp, `zooming in and out between the fitted map and zoom 1, ${phaseSeconds} s`, (until) => zoomInAndOut(page, until));
+    await wheel(page, await notchesToZoomOne(page));
+    await measurePhase(page, cdp, `panning at zoom ~1`, (until) => pan(page, until));
+    await fitView(page);
+    await measurePhase(page, cdp, `zooming in and out between the fitted map and zoom 1`, (until) => zoomInAndOut(page, until));
 
     if (profiling) {
       await fitView(page);
       await timeRegroup(page, "collapse all");
       await profiled(cdp, '"expand all"', () => timeRegroup(page, "expand all"));
       await profiled(cdp, "zooming", () =>
-        measurePhase(page, cdp, `zooming, profiled, ${phaseSeconds} s`, (until) => zoomInAndOut(page, until)),
+        measurePhase(page, cdp, `zooming, profiled`, (until) => zoomInAndOut(page, until)),
       );
       await fitView(page);
     }
