@@ -33,6 +33,7 @@ import type { MapEdge, MapNode } from "../lib/appmap/types";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
+import { fleet, pick, random, teamSize } from "./map-fleet";
 import { percentile } from "./process-stats";
 
 const root = resolve(import.meta.dirname, "..");
@@ -40,70 +41,7 @@ const arg = (name: string, fallback: number) => Number(process.argv[process.argv
 const serviceCount = arg("--services", 1_700);
 const externalCount = arg("--externals", 300);
 const runs = arg("--runs", 50);
-const teamSize = 20;
 const dataDir = join(root, ".data", "bench-map");
-
-let seed = 2026;
-const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
-const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
-
-const externalTypes = ["SQL", "Redis", "Azure Service Bus", "HTTP"] as const;
-
-function fleet(): { nodes: MapNode[]; edges: MapEdge[] } {
-  const teams = Math.ceil(serviceCount / teamSize);
-  const nodes: MapNode[] = Array.from({ length: serviceCount }, (_, i) => {
-    const team = Math.floor(i / teamSize);
-    const slug = `team-${team}-svc-${i % teamSize}`;
-    return {
-      id: `svc:${slug}`,
-      kind: "service",
-      label: slug,
-      team: { slug: `team-${team}`, name: `Team ${team}` },
-      serviceSlug: slug,
-      role: slug,
-      health: "healthy",
-    };
-  });
-  for (let i = 0; i < externalCount; i++) {
-    const type = externalTypes[i % externalTypes.length]!;
-    const target = `${type.toLowerCase().replace(/ /g, "-")}-${i}.example.net`;
-    nodes.push({ id: `ext:${type}:${target}`, kind: "external", label: target, team: null, dependencyType: type, target, health: null });
-  }
-  const externals = nodes.slice(serviceCount);
-  const pairs = new Set<string>();
-  const edges: MapEdge[] = [];
-  const add = (source: string, target: string) => {
-    if (pairs.has(`${source} ${target}`)) return false;
-    pairs.add(`${source} ${target}`);
-    const calls = Math.floor(100 + random() * 50_000);
-    const failedCalls = random() < 0.1 ? Math.floor(calls * random() * 0.2) : 0;
-    edges.push({
-      id: `${source}->${target}`,
-      source,
-      target,
-      calls,
-      failedCalls,
-      failurePct: Math.round((failedCalls / calls) * 1000) / 10,
-      avgMs: Math.round(5 + random() * 200),
-      p95Ms: Math.round(50 + random() * 900),
-      declaration: target.startsWith("svc:") ? (random() < 0.8 ? "declared" : "undeclared") : "not-applicable",
-      selfCall: source === target,
-      stale: false,
-    });
-    return true;
-  };
-  const target = Math.round((serviceCount + externalCount) * 3);
-  while (edges.length < target) {
-    const i = Math.floor(random() * serviceCount);
-    const team = Math.floor(i / teamSize);
-    const roll = random();
-    // 60 % inside the team, 15 % to another team's service, 25 % to an external (skewed: the first tenth are the shared ones).
-    if (roll < 0.6) add(nodes[i]!.id, nodes[team * teamSize + Math.floor(random() * teamSize)]?.id ?? nodes[i]!.id);
-    else if (roll < 0.75) add(nodes[i]!.id, nodes[Math.floor(random() * teams) * teamSize + Math.floor(random() * teamSize)]?.id ?? nodes[0]!.id);
-    else add(nodes[i]!.id, random() < 0.5 ? pick(externals.slice(0, Math.ceil(externalCount / 10))).id : pick(externals).id);
-  }
-  return { nodes, edges };
-}
 
 function delays(histogram: ReturnType<typeof monitorEventLoopDelay>): string {
   return `event loop delay max ${(histogram.max / 1e6).toFixed(0)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(0)} ms, mean ${(histogram.mean / 1e6).toFixed(1)} ms`;
@@ -120,7 +58,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 }
 
 async function main() {
-  const map = fleet();
+  const map = fleet(serviceCount, externalCount);
   const graph: LayoutGraph = map;
   const selfCalls = map.edges.filter((edge) => edge.selfCall).length;
   console.log(

@@ -3,9 +3,21 @@
 // computed: the browser never lays out. Teams collapse into one node each
 // (their edges rerouted to it); health is shown by colour, icon and word.
 import "@xyflow/react/dist/style.css";
-import { memo, useMemo, useState } from "react";
+import { memo, useEffect, useMemo, useState } from "react";
 import { useTheme } from "next-themes";
-import { Background, Controls, Handle, MarkerType, Position as HandlePosition, ReactFlow, type Edge, type Node, type NodeProps } from "@xyflow/react";
+import {
+  Background,
+  Controls,
+  Handle,
+  MarkerType,
+  Position as HandlePosition,
+  ReactFlow,
+  useStore,
+  type Edge,
+  type Node,
+  type NodeProps,
+  type ReactFlowState,
+} from "@xyflow/react";
 import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
 import { EdgeOperations } from "@/components/appmap/edge-operations";
@@ -69,6 +81,43 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
 });
 
 const nodeTypes = { box: MapNodeBox };
+
+/** The nodes given to the flow, once xyflow has measured every one of them (each has its handles' bounds); null before. */
+function measuredNodes(state: ReactFlowState, marked: unknown): ReactFlowState["nodes"] | null {
+  if (state.nodes === marked || state.nodes.length === 0) return null;
+  for (const node of state.nodeLookup.values()) if (!node.internals.handleBounds) return null;
+  return state.nodes;
+}
+
+/**
+ * Marks `wharf:map-drawn` when the map's nodes are on screen (bench/map-browser.ts reads it), and measures `wharf:map-draw`
+ * from the map's mount to its first drawing. xyflow renders every node until it has measured it and fits the view in the
+ * same update that records the measurements, so once every node is measured the fitted map is committed, edges included;
+ * two animation frames later that frame has been painted. Marked again after each change of the nodes (a team collapsed
+ * or expanded); a pan or zoom keeps the same nodes and costs the check nothing.
+ */
+function DrawnMark() {
+  const [marked, setMarked] = useState<unknown>(null);
+  const measured = useStore((state) => measuredNodes(state, marked));
+  useEffect(() => {
+    if (!measured) return;
+    let painted = 0;
+    const committed = requestAnimationFrame(() => {
+      painted = requestAnimationFrame(() => {
+        performance.mark("wharf:map-drawn", { detail: { nodes: measured.length } });
+        if (performance.getEntriesByName("wharf:map-draw").length === 0 && performance.getEntriesByName("wharf:map-mounted").length > 0)
+          performance.measure("wharf:map-draw", "wharf:map-mounted", "wharf:map-drawn");
+        setMarked(measured);
+      });
+    });
+    // New nodes before the frames ran: they are measured and marked in their turn.
+    return () => {
+      cancelAnimationFrame(committed);
+      cancelAnimationFrame(painted);
+    };
+  }, [measured]);
+  return null;
+}
 
 function edgeWidth(calls: number, maxCalls: number): number {
   if (maxCalls <= 0) return 1;
@@ -178,6 +227,10 @@ export function AppMap({
   unknownRoleAnchors?: Record<string, string>;
 }) {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  // Where wharf:map-draw starts: React has committed the flow (hydrated on a page load).
+  useEffect(() => {
+    performance.mark("wharf:map-mounted");
+  }, []);
   const teams = useMemo(() => {
     const byTeam = new Map<string, { slug: string; name: string; count: number }>();
     for (const node of map.nodes) if (node.team) byTeam.set(node.team.slug, { ...node.team, count: (byTeam.get(node.team.slug)?.count ?? 0) + 1 });
@@ -368,6 +421,7 @@ export function AppMap({
         >
           <Background />
           <Controls showInteractive={false} />
+          <DrawnMark />
         </ReactFlow>
       </div>
       {selected ? (
