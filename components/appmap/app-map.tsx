@@ -119,6 +119,17 @@ function DrawnMark() {
   return null;
 }
 
+/**
+ * A map with more nodes than this opens with its teams collapsed (a search still opens expanded, on what it found):
+ * 2,000 services drawn at once took 11–15 s to first draw and panned at 6.5 frames a second in bench/map-browser.ts,
+ * and at that size a team's box says more than its services' names.
+ */
+export const collapseTeamsAbove = 400;
+
+function teamSlugs(nodes: MapView["nodes"]): Set<string> {
+  return new Set(nodes.flatMap((node) => (node.team ? [node.team.slug] : [])));
+}
+
 function edgeWidth(calls: number, maxCalls: number): number {
   if (maxCalls <= 0) return 1;
   return 1 + 5 * (Math.log10(1 + calls) / Math.log10(1 + maxCalls));
@@ -226,7 +237,8 @@ export function AppMap({
   /** Unknown-role node id → the id of its entry under "Roles no catalog service claims", where it can be linked. */
   unknownRoleAnchors?: Record<string, string>;
 }) {
-  const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
+  const opensCollapsed = !focus && map.nodes.length > collapseTeamsAbove;
+  const [collapsed, setCollapsed] = useState<Set<string>>(() => (opensCollapsed ? teamSlugs(map.nodes) : new Set()));
   // Where wharf:map-draw starts: React has committed the flow (hydrated on a page load).
   useEffect(() => {
     performance.mark("wharf:map-mounted");
@@ -234,7 +246,7 @@ export function AppMap({
   const teams = useMemo(() => {
     const byTeam = new Map<string, { slug: string; name: string; count: number }>();
     for (const node of map.nodes) if (node.team) byTeam.set(node.team.slug, { ...node.team, count: (byTeam.get(node.team.slug)?.count ?? 0) + 1 });
-    return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...byTeam.values()].sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
   }, [map.nodes]);
 
   const focused = useMemo(() => (focus ? new Set(focus.nodeIds) : null), [focus]);
@@ -378,7 +390,8 @@ export function AppMap({
   return (
     <div className="space-y-3">
       {teams.length > 0 && (
-        <div className="flex flex-wrap items-center gap-2 text-sm" aria-label="Teams">
+        // Scrolls within a few rows: 85 teams' buttons took 11 rows and pushed the map below a 1080p screen's fold.
+        <div className="flex max-h-28 flex-wrap items-center gap-2 overflow-y-auto text-sm" aria-label="Teams">
           <span className="text-muted-foreground">Teams:</span>
           {teams.map((team) => (
             <button
@@ -398,6 +411,12 @@ export function AppMap({
             expand all
           </button>
         </div>
+      )}
+      {opensCollapsed && (
+        <p className="text-sm text-muted-foreground" data-testid="map-opened-collapsed">
+          {map.nodes.length.toLocaleString("en")} nodes: the map opens with its {teams.length} teams collapsed, each drawn as one box with its health. Expand
+          the teams you want, or search a node.
+        </p>
       )}
       <div className="h-[70vh] rounded-lg border border-border" data-testid="app-map">
         <ReactFlow
