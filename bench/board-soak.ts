@@ -17,6 +17,7 @@ import type { CDPSession, Page } from "@playwright/test";
 import { api, launchChromium, percentChange, signedIn, sleep, startBenchWharf } from "./bench-wharf";
 import type { BenchBrowser } from "./http-session";
 import { processRssMb, webServerPid } from "./process-stats";
+import { smallDeploySpec } from "../lib/test-support/deploy-spec";
 
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : NaN);
 const minutes = option("--minutes") || Number(process.env.BOARD_SOAK_MINUTES) || 10;
@@ -99,17 +100,7 @@ async function main() {
       ownerTeam: "payments",
       tier: "standard",
       lifecycle: "production",
-      deploySpec: {
-        imageRepository: "contoso.azurecr.io/payments/soak",
-        port: 8080,
-        replicas: 2,
-        cpuRequest: "100m",
-        cpuLimit: "200m",
-        memoryRequest: "64Mi",
-        memoryLimit: "128Mi",
-        readinessPath: "/ready",
-        livenessPath: "/healthz",
-      },
+      deploySpec: smallDeploySpec("contoso.azurecr.io/payments/soak", { replicas: 2 }),
     });
     const namespaceId = await readyNamespace(base, member, admin);
     let deploys = 0;

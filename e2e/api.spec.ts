@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { smallDeploySpec } from "../lib/test-support/deploy-spec";
 import { signInAs } from "./fixtures";
 
 test("the services API answers bad input with a typed 4xx error and writes nothing", async ({ page }) => {
@@ -18,17 +19,7 @@ test("the services API answers bad input with a typed 4xx error and writes nothi
 
   const registry = await post({
     ...valid,
-    deploySpec: {
-      imageRepository: "docker.io/library/nginx",
-      port: 80,
-      replicas: 1,
-      cpuRequest: "100m",
-      cpuLimit: "200m",
-      memoryRequest: "64Mi",
-      memoryLimit: "128Mi",
-      readinessPath: "/",
-      livenessPath: "/",
-    },
+    deploySpec: smallDeploySpec("docker.io/library/nginx", { port: 80, readinessPath: "/", livenessPath: "/" }),
   });
   expect(registry.status()).toBe(400);
   expect((await registry.json()).error.path).toEqual(["deploySpec", "imageRepository"]);

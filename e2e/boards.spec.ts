@@ -6,6 +6,7 @@
 // unhealthy changes its tile within 10 s of Wharf judging it so.
 import { randomBytes } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { smallDeploySpec } from "../lib/test-support/deploy-spec";
 import { api, hydrated, readyNamespace, signInAs } from "./fixtures";
 
 test("an admin puts a board on a screen, and revoking it reaches the screen within 10 s", async ({ page, browser, baseURL }) => {
@@ -252,17 +253,7 @@ test("a service that turns unhealthy changes its tile on a screen within 10 s, w
     ownerTeam: "payments",
     tier: "standard",
     lifecycle: "production",
-    deploySpec: {
-      imageRepository: "contoso.azurecr.io/payments/wall",
-      port: 8080,
-      replicas: 2,
-      cpuRequest: "100m",
-      cpuLimit: "200m",
-      memoryRequest: "64Mi",
-      memoryLimit: "128Mi",
-      readinessPath: "/ready",
-      livenessPath: "/healthz",
-    },
+    deploySpec: smallDeploySpec("contoso.azurecr.io/payments/wall", { replicas: 2 }),
   });
   const namespaceId = await readyNamespace(page, admin, {
     team: "payments",
