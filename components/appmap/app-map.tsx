@@ -3,20 +3,25 @@
 // computed: the browser never lays out. Teams collapse into one node each
 // (their edges rerouted to it); health is shown by colour, icon and word.
 import "@xyflow/react/dist/style.css";
-import { memo, useEffect, useMemo, useState } from "react";
+import { memo, useCallback, useEffect, useMemo, useState } from "react";
 import { useTheme } from "next-themes";
 import {
   Background,
+  ControlButton,
   Controls,
+  getViewportForBounds,
   Handle,
   MarkerType,
   Position as HandlePosition,
   ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
   useStore,
+  useStoreApi,
   type Edge,
   type Node,
+  type NodeHandle,
   type NodeProps,
-  type ReactFlowState,
 } from "@xyflow/react";
 import type { MapView } from "@/lib/appmap/get-map";
 import { DeclareDependencyButton, type DeclareDependencyAction } from "@/components/catalog/declare-dependency-button";
@@ -26,6 +31,20 @@ import type { MapEdge } from "@/lib/appmap/types";
 import { edgeFailure } from "@/lib/appmap/edge-failure";
 import { edgeAccessibleName, edgeColours, edgeFailureWords, edgeLabel, edgeRecentText, healthMarks } from "@/lib/appmap/map-marks";
 import type { HealthState } from "@/lib/health/types";
+import { DrawnMark } from "@/components/appmap/drawn-mark";
+import { OverviewCanvas } from "@/components/appmap/overview-canvas";
+import {
+  boundsOf,
+  buildOverview,
+  nodeAt,
+  nodeHeight,
+  nodeWidth,
+  overviewAbove,
+  readableZoom,
+  type Overview,
+  type OverviewEdgeInput,
+  type OverviewNode,
+} from "@/components/appmap/overview";
 
 type MapNodeData = {
   label: string;
@@ -48,13 +67,18 @@ const healthLook: Record<HealthState | "none", { icon: string; word: string; cla
   none: { icon: "", word: "", className: "border-border bg-card text-foreground" },
 };
 
+/** Drawn with a dashed border: not a catalog service. */
+const dashedKinds = new Set(["unknown", "external", "external-group"]);
+
 const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData>>) {
   const look = healthLook[data.health ?? "none"];
-  const dashed = data.kind === "unknown" || data.kind === "external" || data.kind === "external-group";
+  const dashed = dashedKinds.has(data.kind);
   return (
     <div
+      // The size the overview draws and the flow is told before measuring (components/appmap/overview.ts).
+      style={{ width: nodeWidth, height: nodeHeight(data.health) }}
       className={
-        `w-[200px] rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ` +
+        `rounded-md border-2 px-2 py-1 text-xs ${look.className} ${dashed ? "border-dashed" : ""} ` +
         `${data.dimmed ? "opacity-20" : ""} ${data.centre ? "ring-4 ring-primary" : ""}`
       }
       data-focus={data.centre ? "centre" : data.dimmed ? "dimmed" : undefined}
@@ -82,52 +106,18 @@ const MapNodeBox = memo(function MapNodeBox({ data }: NodeProps<Node<MapNodeData
 
 const nodeTypes = { box: MapNodeBox };
 
-/** The nodes given to the flow, once xyflow has measured every one of them (each has its handles' bounds); null before. */
-function measuredNodes(state: ReactFlowState, marked: unknown): ReactFlowState["nodes"] | null {
-  if (state.nodes === marked || state.nodes.length === 0) return null;
-  for (const node of state.nodeLookup.values()) if (!node.internals.handleBounds) return null;
-  return state.nodes;
-}
-
 /**
- * Marks `wharf:map-drawn` when the map's nodes are on screen (bench/map-browser.ts reads it), and measures `wharf:map-draw`
- * from the map's mount to its first drawing. xyflow renders every node until it has measured it and fits the view in the
- * same update that records the measurements, so once every node is measured the fitted map is committed, edges included;
- * two animation frames later that frame has been painted. Marked again after each change of the nodes (a team collapsed
- * or expanded); a pan or zoom keeps the same nodes and costs the check nothing.
+ * A node's size and handles, told to the flow before it is measured: xyflow then renders only the nodes in view
+ * (`onlyRenderVisibleElements`) and draws an edge to one out of view, where it would otherwise render every node once to
+ * measure it.
  */
-function DrawnMark() {
-  const [marked, setMarked] = useState<unknown>(null);
-  const measured = useStore((state) => measuredNodes(state, marked));
-  useEffect(() => {
-    if (!measured) return;
-    let painted = 0;
-    const committed = requestAnimationFrame(() => {
-      painted = requestAnimationFrame(() => {
-        performance.mark("wharf:map-drawn", { detail: { nodes: measured.length } });
-        if (performance.getEntriesByName("wharf:map-draw").length === 0 && performance.getEntriesByName("wharf:map-mounted").length > 0)
-          performance.measure("wharf:map-draw", "wharf:map-mounted", "wharf:map-drawn");
-        setMarked(measured);
-      });
-    });
-    // New nodes before the frames ran: they are measured and marked in their turn.
-    return () => {
-      cancelAnimationFrame(committed);
-      cancelAnimationFrame(painted);
-    };
-  }, [measured]);
-  return null;
-}
-
-/**
- * A map with more nodes than this opens with its teams collapsed (a search still opens expanded, on what it found):
- * 2,000 services drawn at once took 11–15 s to first draw and panned at 6.5 frames a second in bench/map-browser.ts,
- * and at that size a team's box says more than its services' names.
- */
-export const collapseTeamsAbove = 400;
-
-function teamSlugs(nodes: MapView["nodes"]): Set<string> {
-  return new Set(nodes.flatMap((node) => (node.team ? [node.team.slug] : [])));
+function placedBox(health: HealthState | null): Pick<Node, "initialWidth" | "initialHeight" | "handles"> {
+  const height = nodeHeight(health);
+  const handles: NodeHandle[] = [
+    { type: "target", position: HandlePosition.Left, x: -3, y: height / 2 - 3, width: 6, height: 6 },
+    { type: "source", position: HandlePosition.Right, x: nodeWidth - 3, y: height / 2 - 3, width: 6, height: 6 },
+  ];
+  return { initialWidth: nodeWidth, initialHeight: height, handles };
 }
 
 function edgeWidth(calls: number, maxCalls: number): number {
@@ -223,6 +213,140 @@ function EdgeDetails({
   );
 }
 
+/** xyflow's own fit-view icon (its Controls draw it; Wharf's fit-view button replaces theirs). */
+const fitViewIcon =
+  "M3.692 4.63c0-.53.4-.938.939-.938h5.215V0H4.708C2.13 0 0 2.054 0 4.63v5.216h3.692V4.631zM27.354 0h-5.2v3.692h5" +
+  ".17c.53 0 .984.4.984.939v5.215H32V4.631A4.624 4.624 0 0027.354 0zm.954 24.83c0 .532-.4.94-.939.94h-5.215v3.768" +
+  "h5.215c2.577 0 4.631-2.13 4.631-4.707v-5.139h-3.692v5.139zm-23.677.94c-.531 0-.939-.4-.939-.94v-5.138H0v5.139c" +
+  "0 2.577 2.13 4.707 4.708 4.707h5.138V25.77H4.631z";
+
+const noNodes: Node<MapNodeData>[] = [];
+const noEdges: Edge[] = [];
+
+/** A summary of the overview for assistive technology: what the canvas shows, in words. */
+function overviewDescription(overview: Overview): string {
+  const counts = new Map<string, number>();
+  for (const node of overview.nodes) if (node.health) counts.set(node.health, (counts.get(node.health) ?? 0) + 1);
+  const states = worstFirst.filter((state) => counts.has(state)).map((state) => `${counts.get(state)} ${healthMarks[state].word.toLowerCase()}`);
+  const failing = overview.batches.filter((batch) => batch.level === "failing").reduce((sum, batch) => sum + batch.count, 0);
+  return (
+    `Overview of the map: ${overview.nodes.length} nodes${states.length ? ` (${states.join(", ")})` : ""} and ${overview.edgeCount} edges` +
+    `${failing ? `, ${failing} failing` : ""}. Zoom in, or search a node, to read and select them.`
+  );
+}
+
+/**
+ * The flow: fitted to the map (or a search's neighbourhood) by Wharf from the stored positions, as the nodes are not all
+ * measured; xyflow's elements at a readable zoom, the overview canvas below it on a big map (decision 0077), where a
+ * click on a box zooms in on it and a hover names it.
+ */
+function MapFlow({
+  nodes,
+  edges,
+  overview,
+  fitTo,
+  maxFitZoom,
+  colorMode,
+  onEdge,
+}: {
+  nodes: Node<MapNodeData>[];
+  edges: Edge[];
+  overview: Overview | null;
+  fitTo: Node<MapNodeData>[];
+  maxFitZoom: number;
+  colorMode: "light" | "dark";
+  onEdge: (id: string) => void;
+}) {
+  const store = useStoreApi();
+  const { setViewport, setCenter, screenToFlowPosition } = useReactFlow();
+  const paneReady = useStore((state) => state.width > 0 && state.height > 0 && state.panZoom !== null);
+  const zoomedOut = useStore((state) => state.transform[2] < readableZoom);
+  const [fitted, setFitted] = useState(false);
+  const [hovered, setHovered] = useState<{ node: OverviewNode; x: number; y: number } | null>(null);
+  const bounds = useMemo(
+    () => boundsOf(fitTo.map((node) => ({ x: node.position.x, y: node.position.y, w: nodeWidth, h: node.initialHeight ?? nodeHeight(null) }))),
+    [fitTo],
+  );
+  const fit = useCallback(
+    (duration?: number) => {
+      const { width, height, minZoom } = store.getState();
+      return setViewport(getViewportForBounds(bounds, width, height, minZoom, maxFitZoom, 0.1), duration ? { duration } : undefined);
+    },
+    [bounds, maxFitZoom, setViewport, store],
+  );
+  useEffect(() => {
+    if (!paneReady || fitted) return;
+    void fit().then(() => setFitted(true));
+  }, [paneReady, fitted, fit]);
+
+  const asOverview = overview !== null && zoomedOut;
+  const showElements = fitted && !asOverview;
+  const boxAt = (event: React.MouseEvent) => {
+    if (!overview) return null;
+    const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    return nodeAt(overview, point.x, point.y);
+  };
+  return (
+    <ReactFlow
+      nodes={showElements ? nodes : noNodes}
+      edges={showElements ? edges : noEdges}
+      nodeTypes={nodeTypes}
+      colorMode={colorMode}
+      onlyRenderVisibleElements
+      onEdgeClick={(_, edge) => onEdge(edge.id)}
+      onSelectionChange={({ edges: chosen }) => {
+        if (chosen[0]) onEdge(chosen[0].id);
+      }}
+      onPaneClick={(event) => {
+        const node = asOverview ? boxAt(event) : null;
+        if (!node) return;
+        setHovered(null);
+        void setCenter(node.x + node.w / 2, node.y + node.h / 2, { zoom: 1, duration: 400 });
+      }}
+      onPaneMouseMove={(event) => {
+        if (!asOverview) return;
+        const node = boxAt(event);
+        const pane = store.getState().domNode?.getBoundingClientRect();
+        if (node?.id === hovered?.node.id) return;
+        setHovered(node && pane ? { node, x: event.clientX - pane.left, y: event.clientY - pane.top } : null);
+      }}
+      onPaneMouseLeave={() => setHovered(null)}
+      onMoveStart={() => setHovered(null)}
+      nodesDraggable={false}
+      nodesConnectable={false}
+      minZoom={0.02}
+      proOptions={{ hideAttribution: true }}
+    >
+      <Background />
+      {fitted && asOverview && <OverviewCanvas overview={overview} description={overviewDescription(overview)} />}
+      {hovered && asOverview && (
+        <div
+          role="tooltip"
+          className="pointer-events-none absolute z-10 max-w-72 rounded-md border border-border bg-card px-2 py-1 text-xs text-foreground shadow"
+          style={{ left: hovered.x + 12, top: hovered.y + 12 }}
+        >
+          <div className="font-semibold">{hovered.node.label}</div>
+          <div className="text-muted-foreground">{hovered.node.sublabel}</div>
+          {hovered.node.health && (
+            <div>
+              <span aria-hidden="true">{healthMarks[hovered.node.health].icon}</span> {healthMarks[hovered.node.health].word}
+            </div>
+          )}
+          <div className="text-muted-foreground">Click to zoom in on it.</div>
+        </div>
+      )}
+      <Controls showFitView={false} showInteractive={false}>
+        <ControlButton className="react-flow__controls-fitview" onClick={() => void fit(300)} title="Fit view" aria-label="Fit view">
+          <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 30" aria-hidden="true">
+            <path d={fitViewIcon} />
+          </svg>
+        </ControlButton>
+      </Controls>
+      <DrawnMark />
+    </ReactFlow>
+  );
+}
+
 export function AppMap({
   map,
   focus,
@@ -237,8 +361,7 @@ export function AppMap({
   /** Unknown-role node id → the id of its entry under "Roles no catalog service claims", where it can be linked. */
   unknownRoleAnchors?: Record<string, string>;
 }) {
-  const opensCollapsed = !focus && map.nodes.length > collapseTeamsAbove;
-  const [collapsed, setCollapsed] = useState<Set<string>>(() => (opensCollapsed ? teamSlugs(map.nodes) : new Set()));
+  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   // Where wharf:map-draw starts: React has committed the flow (hydrated on a page load).
   useEffect(() => {
     performance.mark("wharf:map-mounted");
@@ -251,7 +374,7 @@ export function AppMap({
 
   const focused = useMemo(() => (focus ? new Set(focus.nodeIds) : null), [focus]);
 
-  const { nodes, edges, drawn } = useMemo(() => {
+  const { nodes, edges, drawn, overview } = useMemo(() => {
     const nodeById = new Map(map.nodes.map((node) => [node.id, node]));
     const groupOf = (id: string) => {
       const node = nodeById.get(id);
@@ -284,6 +407,7 @@ export function AppMap({
         id: node.id,
         type: "box",
         position: node.position,
+        ...placedBox(node.health),
         data: {
           label: node.label,
           kind: node.kind,
@@ -301,6 +425,7 @@ export function AppMap({
         id: `team:${slug}`,
         type: "box",
         position: { x: group.x, y: group.y },
+        ...placedBox(health),
         data: { label: `${group.name} (${group.n})`, kind: "team", sublabel: "team, collapsed", health, ...(focused && { dimmed: !group.focused }) },
       });
     }
@@ -329,9 +454,19 @@ export function AppMap({
       }
     }
     const shownIds = new Set(nodes.filter((node) => !node.data.dimmed).map((node) => node.id));
+    const overviewEdges: OverviewEdgeInput[] = [];
     const edges: Edge[] = [...merged.values()].map((edge) => {
       const faint = focused !== null && !(shownIds.has(edge.source) && shownIds.has(edge.target));
-      const colour = edgeColours[edgeFailure(edge).level];
+      const level = edgeFailure(edge).level;
+      const colour = edgeColours[level];
+      overviewEdges.push({
+        source: edge.source,
+        target: edge.target,
+        level,
+        width: edgeWidth(edge.calls, maxCalls),
+        dashed: edge.declaration === "undeclared",
+        opacity: faint ? 0.1 : edge.stale ? 0.5 : 1,
+      });
       return {
         id: edge.id,
         source: edge.source,
@@ -350,7 +485,25 @@ export function AppMap({
         markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 16, height: 16, markerUnits: "userSpaceOnUse" },
       };
     });
-    return { nodes, edges, drawn: merged };
+    // A big map zoomed out is drawn on a canvas instead (decision 0077).
+    const overview =
+      nodes.length > overviewAbove
+        ? buildOverview(
+            nodes.map((node) => ({
+              id: node.id,
+              x: node.position.x,
+              y: node.position.y,
+              label: node.data.label,
+              sublabel: node.data.sublabel,
+              health: node.data.health,
+              dashed: dashedKinds.has(node.data.kind),
+              ...(node.data.dimmed && { dimmed: true }),
+              ...(node.data.centre && { centre: true }),
+            })),
+            overviewEdges,
+          )
+        : null;
+    return { nodes, edges, drawn: merged, overview };
   }, [map, collapsed, focused, focus?.centre, unknownRoleAnchors]);
 
   // xyflow follows the app's theme (next-themes puts `dark` on <html>); app/globals.css binds its colours to the theme's
@@ -412,37 +565,29 @@ export function AppMap({
           </button>
         </div>
       )}
-      {opensCollapsed && (
-        <p className="text-sm text-muted-foreground" data-testid="map-opened-collapsed">
-          {map.nodes.length.toLocaleString("en")} nodes: the map opens with its {teams.length} teams collapsed, each drawn as one box with its health. Expand
-          the teams you want, or search a node.
-        </p>
-      )}
       <div className="h-[70vh] rounded-lg border border-border" data-testid="app-map">
-        <ReactFlow
+        <ReactFlowProvider
           // A new search remounts the flow so it fits the view to the focused nodes.
           key={focus ? `${focus.centre}:${focus.nodeIds.length}` : "all"}
-          nodes={nodes}
-          edges={edges}
-          nodeTypes={nodeTypes}
-          colorMode={colorMode}
-          fitView
-          fitViewOptions={focus ? { nodes: nodes.filter((node) => !node.data.dimmed).map((node) => ({ id: node.id })), maxZoom: 1.5 } : undefined}
-          onlyRenderVisibleElements
-          onEdgeClick={(_, edge) => setSelectedEdge(edge.id)}
-          onSelectionChange={({ edges: chosen }) => {
-            if (chosen[0]) setSelectedEdge(chosen[0].id);
-          }}
-          nodesDraggable={false}
-          nodesConnectable={false}
-          minZoom={0.05}
-          proOptions={{ hideAttribution: true }}
         >
-          <Background />
-          <Controls showInteractive={false} />
-          <DrawnMark />
-        </ReactFlow>
+          <MapFlow
+            nodes={nodes}
+            edges={edges}
+            overview={overview}
+            fitTo={focus ? nodes.filter((node) => !node.data.dimmed) : nodes}
+            maxFitZoom={focus ? 1.5 : 2}
+            colorMode={colorMode}
+            onEdge={setSelectedEdge}
+          />
+        </ReactFlowProvider>
       </div>
+      {overview && (
+        <p className="text-sm text-muted-foreground" data-testid="map-overview-hint">
+          {nodes.length.toLocaleString("en")} nodes: zoomed out, the map is drawn as an overview, each box coloured and marked by its health (✓ healthy, !
+          degraded, ✕ unhealthy, ? unknown) and named once there is room. Click a box or zoom in for names, links and the edges&apos; figures; or collapse
+          teams, or search a node.
+        </p>
+      )}
       {selected ? (
         <EdgeDetails edge={selected} label={label} onClose={() => setSelectedEdge(null)} declare={declareFor(selected)} map={map} />
       ) : (

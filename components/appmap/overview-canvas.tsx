@@ -1,0 +1,185 @@
+"use client";
+// The map's overview on one <canvas> over xyflow's pane (decision 0077): redrawn in the next animation frame after each
+// pan or zoom, from xyflow's own transform, so the pane keeps its gestures and controls. While the whole map fits a
+// bitmap of a few megapixels it is drawn once per zoom and each pan copies it; a bigger map, the part around the view. It takes no pointer events; the
+// map (app-map.tsx) hit-tests the pane's clicks and hovers against the same boxes.
+import { useEffect, useRef } from "react";
+import { useTheme } from "next-themes";
+import { useStoreApi } from "@xyflow/react";
+import {
+  bitmapRegion,
+  drawOverview,
+  regionCovers,
+  type DrawnFigures,
+  type Overview,
+  type OverviewPalette,
+  type OverviewView,
+  type Rect,
+} from "@/components/appmap/overview";
+import { markMapDrawn } from "@/components/appmap/drawn-mark";
+
+/** The theme's colours as the canvas needs them: custom properties resolved on the map's own element. */
+function readPalette(element: Element): OverviewPalette {
+  const style = getComputedStyle(element);
+  const token = (name: string) => style.getPropertyValue(`--${name}`).trim() || "#888888";
+  return {
+    edge: { none: token("edge-none"), ok: token("edge-ok"), elevated: token("edge-elevated"), failing: token("edge-failing") },
+    fill: {
+      healthy: token("success-muted"),
+      degraded: token("warning-muted"),
+      unhealthy: token("destructive-muted"),
+      unknown: token("muted"),
+      none: token("card"),
+    },
+    border: {
+      healthy: token("success"),
+      degraded: token("warning"),
+      unhealthy: token("destructive"),
+      unknown: token("muted-foreground"),
+      none: token("border"),
+    },
+    text: {
+      healthy: token("success-muted-foreground"),
+      degraded: token("warning-muted-foreground"),
+      unhealthy: token("destructive-muted-foreground"),
+      unknown: token("foreground"),
+      none: token("foreground"),
+    },
+    ring: token("primary"),
+  };
+}
+
+/** The map (or the part around the view) drawn at one zoom, copied into view on each frame of a pan. */
+interface Bitmap {
+  canvas: HTMLCanvasElement;
+  zoom: number;
+  pixelRatio: number;
+  /** The part of the map it holds, in map units. */
+  region: Rect;
+  drawn: DrawnFigures;
+}
+
+/** How long the zoom must rest before the scaled picture is drawn anew, sharp. */
+const redrawAfterZoomMs = 150;
+
+export function OverviewCanvas({ overview, description }: { overview: Overview; description: string }) {
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const store = useStoreApi();
+  const { resolvedTheme } = useTheme();
+
+  useEffect(() => {
+    const canvas = canvasRef.current;
+    const context = canvas?.getContext("2d");
+    if (!canvas || !context) return;
+    const palette = readPalette(canvas);
+    let frame = 0;
+    let settle: ReturnType<typeof setTimeout> | undefined;
+    let marked = false;
+    let bitmap: Bitmap | null = null;
+    /** A bitmap's canvas no longer needed, drawn into again rather than a new one made. */
+    let spare: HTMLCanvasElement | null = null;
+
+    /** The map around the view (all of it, if small enough) drawn once at this zoom; null when too big (bitmapRegion). */
+    const drawBitmap = (view: OverviewView): Bitmap | null => {
+      const { zoom, pixelRatio } = view;
+      const maxPixels = Math.max(8_000_000, 4 * view.width * view.height * pixelRatio * pixelRatio);
+      const region = bitmapRegion(overview.bounds, view, maxPixels);
+      if (!region) return null;
+      const target = spare ?? document.createElement("canvas");
+      spare = null;
+      const targetContext = target.getContext("2d");
+      if (!targetContext) return null;
+      target.width = Math.ceil(region.width * zoom * pixelRatio);
+      target.height = Math.ceil(region.height * zoom * pixelRatio);
+      const drawn = drawOverview(
+        targetContext,
+        overview,
+        { x: -region.x * zoom, y: -region.y * zoom, zoom, width: region.width * zoom, height: region.height * zoom, pixelRatio },
+        palette,
+      );
+      return { canvas: target, zoom, pixelRatio, region, drawn };
+    };
+    /** Copies the bitmap into view, scaled when the zoom has moved on since it was drawn. */
+    const copy = (from: Bitmap, x: number, y: number, zoom: number) => {
+      const scale = zoom / from.zoom;
+      context.setTransform(1, 0, 0, 1, 0, 0);
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      context.imageSmoothingEnabled = scale !== 1;
+      const left = from.pixelRatio * (from.region.x * zoom + x);
+      const top = from.pixelRatio * (from.region.y * zoom + y);
+      context.drawImage(from.canvas, left, top, from.canvas.width * scale, from.canvas.height * scale);
+    };
+    const discard = () => {
+      if (bitmap) spare = bitmap.canvas;
+      bitmap = null;
+    };
+    const draw = () => {
+      frame = 0;
+      const { transform, width, height } = store.getState();
+      if (!width || !height) return;
+      const [x, y, zoom] = transform;
+      const pixelRatio = window.devicePixelRatio || 1;
+      const deviceWidth = Math.round(width * pixelRatio);
+      const deviceHeight = Math.round(height * pixelRatio);
+      if (canvas.width !== deviceWidth || canvas.height !== deviceHeight) {
+        canvas.width = deviceWidth;
+        canvas.height = deviceHeight;
+      }
+      const view: OverviewView = { x, y, zoom, width, height, pixelRatio };
+      let drawn: DrawnFigures;
+      if (bitmap?.pixelRatio === pixelRatio && bitmap.zoom === zoom && regionCovers(bitmap.region, overview.bounds, view)) {
+        // A pan within the bitmap: the same picture, moved.
+        copy(bitmap, x, y, zoom);
+        drawn = bitmap.drawn;
+      } else if (bitmap?.pixelRatio === pixelRatio && bitmap.zoom !== zoom && zoom / bitmap.zoom >= 0.5 && zoom / bitmap.zoom <= 2) {
+        // Zooming: the last picture scaled at once, drawn anew at this zoom once the wheel rests.
+        copy(bitmap, x, y, zoom);
+        drawn = bitmap.drawn;
+        clearTimeout(settle);
+        settle = setTimeout(() => {
+          discard();
+          schedule();
+        }, redrawAfterZoomMs);
+      } else {
+        discard();
+        bitmap = drawBitmap(view);
+        if (bitmap) {
+          copy(bitmap, x, y, zoom);
+          drawn = bitmap.drawn;
+        } else {
+          // No bitmap at this zoom: what is in view, every frame.
+          drawn = drawOverview(context, overview, view, palette);
+        }
+      }
+      if (!marked) {
+        marked = true;
+        markMapDrawn({ nodes: overview.nodes.length, overview: true, inView: drawn.nodes, edgesDrawn: drawn.edges, labels: drawn.labels, icons: drawn.icons });
+      }
+    };
+    const schedule = () => {
+      if (!frame) frame = requestAnimationFrame(draw);
+    };
+    schedule();
+    let { transform, width, height } = store.getState();
+    const unsubscribe = store.subscribe((state) => {
+      if (state.transform === transform && state.width === width && state.height === height) return;
+      ({ transform, width, height } = state);
+      schedule();
+    });
+    return () => {
+      unsubscribe();
+      cancelAnimationFrame(frame);
+      clearTimeout(settle);
+    };
+  }, [overview, store, resolvedTheme]);
+
+  return (
+    <canvas
+      ref={canvasRef}
+      role="img"
+      aria-label={description}
+      data-testid="map-overview"
+      className="pointer-events-none absolute inset-0 z-[3] h-full w-full"
+    />
+  );
+}
