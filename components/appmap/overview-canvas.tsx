@@ -31,12 +31,14 @@ function readPalette(element: Element): OverviewPalette {
       unknown: token("muted"),
       none: token("card"),
     },
+    // An external dependency's border in the muted text colour, not the elements' light border colour: a few pixels
+    // wide, a light border vanished on the page's background.
     border: {
       healthy: token("success"),
       degraded: token("warning"),
       unhealthy: token("destructive"),
       unknown: token("muted-foreground"),
-      none: token("border"),
+      none: token("muted-foreground"),
     },
     text: {
       healthy: token("success-muted-foreground"),
