@@ -12,6 +12,7 @@ import {
   type OverviewPalette,
   bitmapRegion,
   regionCovers,
+  visiblePart,
 } from "@/components/appmap/overview";
 
 const palette: OverviewPalette = {
@@ -152,24 +153,31 @@ describe("the bitmap the overview copies from", () => {
     expect(regionCovers(whole, bounds, pane(0.05, -900, -300))).toBe(true);
   });
 
-  it("holds the view and half a view around it, within the map, when the whole map is too big", () => {
+  it("holds the view and a quarter of it around it, within the map, when the whole map is too big", () => {
     // 0.2: the whole map would be 7,280 × 2,880 = 21 megapixels. The view: map x 10,000–15,000, y 5,000–9,000.
     const view = pane(0.2, -2000, -1000);
     const region = bitmapRegion(bounds, view, 8_000_000);
-    expect(region).toEqual({ x: 7500, y: 3000, width: 10_000, height: 8000 });
+    expect(region).toEqual({ x: 8750, y: 4000, width: 7500, height: 6000 });
     expect(regionCovers(region!, bounds, view)).toBe(true);
     // Panned 200 pixels (1,000 map units): still inside; 600 pixels: out of it, drawn anew.
     expect(regionCovers(region!, bounds, pane(0.2, -2200, -1000))).toBe(true);
     expect(regionCovers(region!, bounds, pane(0.2, -2600, -1000))).toBe(false);
     // Near the map's corner the region stops at the map.
-    expect(bitmapRegion(bounds, pane(0.2, 0, 0), 8_000_000)).toEqual({ x: 800, y: 300, width: 6700, height: 5700 });
+    expect(bitmapRegion(bounds, pane(0.2, 0, 0), 8_000_000)).toEqual({ x: 800, y: 300, width: 5450, height: 4700 });
   });
 
   it("gives way to drawing each frame past 8,192 pixels a side or off the map; a view off the map needs no bitmap", () => {
-    // At 8 device pixels a pixel the view's surroundings within the map are 6,700 × 1.6 = 10,720 pixels wide.
+    // At 8 device pixels a pixel the view's surroundings within the map are 5,450 × 1.6 = 8,720 pixels wide.
     expect(bitmapRegion(bounds, pane(0.2, 0, 0, 8), 1e9)).toBeNull();
     expect(bitmapRegion(bounds, pane(0.2, 100_000, 100_000), 8_000_000)).toBeNull();
     expect(regionCovers({ x: 0, y: 0, width: 1, height: 1 }, bounds, pane(0.2, 100_000, 100_000))).toBe(true);
+  });
+});
+
+describe("copying the bitmap", () => {
+  it("takes only the part that lands on the canvas", () => {
+    expect(visiblePart({ x: -500, y: 100, width: 2000, height: 300 }, 1000, 800)).toEqual({ x: 0, y: 100, width: 1000, height: 300 });
+    expect(visiblePart({ x: 1200, y: 0, width: 100, height: 100 }, 1000, 800)).toBeNull();
   });
 });
 

@@ -182,6 +182,11 @@ function intersection(a: Rect, b: Rect): Rect | null {
   return right > x && bottom > y ? { x, y, width: right - x, height: bottom - y } : null;
 }
 
+/** The part of `rect` (canvas pixels) inside a canvas of `width` × `height`; null when none is. */
+export function visiblePart(rect: Rect, width: number, height: number): Rect | null {
+  return intersection(rect, { x: 0, y: 0, width, height });
+}
+
 /** The part of the map a view shows, in map units. */
 export function viewRect(view: OverviewView): Rect {
   return { x: -view.x / view.zoom, y: -view.y / view.zoom, width: view.width / view.zoom, height: view.height / view.zoom };
@@ -189,7 +194,7 @@ export function viewRect(view: OverviewView): Rect {
 
 /**
  * The part of the map to draw into a bitmap at a view's zoom, in map units: the whole map when its bitmap takes no more
- * than `maxPixels` device pixels (and 8,192 a side), else the view and half a view around it, within the map; null when
+ * than `maxPixels` device pixels (and 8,192 a side), else the view and a quarter of it around it, within the map; null when
  * even that is too big, or the view shows nothing of the map: then each frame draws what is in view. Drawn once, the
  * bitmap makes a pan a copy of it (until the view leaves it) and stands in, scaled, while the zoom changes.
  */
@@ -203,7 +208,7 @@ export function bitmapRegion(bounds: Rect, view: OverviewView, maxPixels: number
   const whole = drawnExtent(bounds);
   if (fits(whole)) return whole;
   const seen = viewRect(view);
-  const around = intersection({ x: seen.x - seen.width / 2, y: seen.y - seen.height / 2, width: 2 * seen.width, height: 2 * seen.height }, whole);
+  const around = intersection({ x: seen.x - seen.width / 4, y: seen.y - seen.height / 4, width: 1.5 * seen.width, height: 1.5 * seen.height }, whole);
   return around && fits(around) ? around : null;
 }
 
