@@ -38,6 +38,7 @@ import {
   buildOverview,
   nodeAt,
   nodeHeight,
+  nodesInView,
   nodeWidth,
   overviewAbove,
   readableZoom,
@@ -281,6 +282,17 @@ function MapFlow({
 
   const asOverview = overview !== null && zoomedOut;
   const showElements = fitted && !asOverview;
+  // A big map's elements: its edges between nodes in view; the canvas under them draws the rest (decision 0077).
+  const shownNodeIds = useStore((state) =>
+    overview && showElements
+      ? nodesInView(overview, { x: state.transform[0], y: state.transform[1], zoom: state.transform[2], width: state.width, height: state.height })
+      : "",
+  );
+  const elementEdges = useMemo(() => {
+    if (!overview) return edges;
+    const shown = new Set(shownNodeIds.split("\n"));
+    return edges.filter((edge) => shown.has(edge.source) && shown.has(edge.target));
+  }, [edges, overview, shownNodeIds]);
   const boxAt = (event: React.MouseEvent) => {
     if (!overview) return null;
     const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
@@ -289,7 +301,7 @@ function MapFlow({
   return (
     <ReactFlow
       nodes={showElements ? nodes : noNodes}
-      edges={showElements ? edges : noEdges}
+      edges={showElements ? elementEdges : noEdges}
       nodeTypes={nodeTypes}
       colorMode={colorMode}
       onlyRenderVisibleElements
@@ -318,7 +330,7 @@ function MapFlow({
       proOptions={{ hideAttribution: true }}
     >
       <Background />
-      {fitted && asOverview && <OverviewCanvas overview={overview} description={overviewDescription(overview)} />}
+      {fitted && overview && <OverviewCanvas overview={overview} description={overviewDescription(overview)} edgesOnly={!asOverview} />}
       {hovered && asOverview && (
         <div
           role="tooltip"
@@ -584,8 +596,8 @@ export function AppMap({
       {overview && (
         <p className="text-sm text-muted-foreground" data-testid="map-overview-hint">
           {nodes.length.toLocaleString("en")} nodes: zoomed out, the map is drawn as an overview, each box coloured and marked by its health (✓ healthy, !
-          degraded, ✕ unhealthy, ? unknown) and named once there is room. Click a box or zoom in for names, links and the edges&apos; figures; or collapse
-          teams, or search a node.
+          degraded, ✕ unhealthy, ? unknown) and named once there is room. Click a box or zoom in for names, links and the edges&apos; figures (an edge can be
+          selected once both its ends are in view); or collapse teams, or search a node.
         </p>
       )}
       {selected ? (

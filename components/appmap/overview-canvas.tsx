@@ -62,10 +62,21 @@ interface Bitmap {
   drawn: DrawnFigures;
 }
 
+/**
+ * While the zoom changes, the last bitmap stands in up to this many times bigger or smaller (blurred, or with the map
+ * around the view missing) before one is drawn at the new zoom: drawing one took most of a zoom's frames.
+ */
+const maxStretch = 4;
+
 /** How long the zoom must rest before the scaled picture is drawn anew, sharp. */
 const redrawAfterZoomMs = 150;
 
-export function OverviewCanvas({ overview, description }: { overview: Overview; description: string }) {
+/**
+ * The overview; with `edgesOnly`, under xyflow's elements at a readable zoom, the map's edges alone (the elements draw
+ * only those between nodes in view: hundreds of long edges as SVG elements panned at 3 frames a second).
+ */
+export function OverviewCanvas({ overview, description, edgesOnly = false }: { overview: Overview; description: string; edgesOnly?: boolean }) {
+  const what = edgesOnly ? "edges" : "all";
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const store = useStoreApi();
   const { resolvedTheme } = useTheme();
@@ -99,6 +110,7 @@ export function OverviewCanvas({ overview, description }: { overview: Overview; 
         overview,
         { x: -region.x * zoom, y: -region.y * zoom, zoom, width: region.width * zoom, height: region.height * zoom, pixelRatio },
         palette,
+        what,
       );
       return { canvas: target, zoom, pixelRatio, region, drawn };
     };
@@ -150,7 +162,7 @@ export function OverviewCanvas({ overview, description }: { overview: Overview; 
         // A pan within the bitmap: the same picture, moved.
         copy(bitmap, x, y, zoom);
         drawn = bitmap.drawn;
-      } else if (bitmap?.pixelRatio === pixelRatio && bitmap.zoom !== zoom && zoom / bitmap.zoom >= 0.5 && zoom / bitmap.zoom <= 2) {
+      } else if (bitmap?.pixelRatio === pixelRatio && bitmap.zoom !== zoom && zoom / bitmap.zoom >= 1 / maxStretch && zoom / bitmap.zoom <= maxStretch) {
         // Zooming: the last picture scaled at once, drawn anew at this zoom once the wheel rests.
         copy(bitmap, x, y, zoom);
         drawn = bitmap.drawn;
@@ -167,10 +179,10 @@ export function OverviewCanvas({ overview, description }: { overview: Overview; 
           drawn = bitmap.drawn;
         } else {
           // No bitmap at this zoom: what is in view, every frame.
-          drawn = drawOverview(context, overview, view, palette);
+          drawn = drawOverview(context, overview, view, palette, what);
         }
       }
-      if (!marked) {
+      if (!marked && !edgesOnly) {
         marked = true;
         markMapDrawn({ nodes: overview.nodes.length, overview: true, inView: drawn.nodes, edgesDrawn: drawn.edges, labels: drawn.labels, icons: drawn.icons });
       }
@@ -190,14 +202,14 @@ export function OverviewCanvas({ overview, description }: { overview: Overview; 
       cancelAnimationFrame(frame);
       clearTimeout(settle);
     };
-  }, [overview, store, resolvedTheme]);
+  }, [overview, store, resolvedTheme, what, edgesOnly]);
 
   return (
     <canvas
       ref={canvasRef}
-      role="img"
-      aria-label={description}
-      data-testid="map-overview"
+      // Under the elements, it draws the edges whose ends are not both in view: each becomes an element, with its name,
+      // once they are.
+      {...(edgesOnly ? { "aria-hidden": true, "data-testid": "map-edges-canvas" } : { role: "img", "aria-label": description, "data-testid": "map-overview" })}
       className="pointer-events-none absolute inset-0 z-[3] h-full w-full"
     />
   );

@@ -6,6 +6,7 @@ import {
   nodeAt,
   nodeHeight,
   nodeWidth,
+  nodesInView,
   type OverviewContext,
   type OverviewEdgeInput,
   type OverviewNodeInput,
@@ -196,6 +197,25 @@ describe("drawing the overview", () => {
     expect(named("bezierCurveTo")).toHaveLength(3);
     expect(named("fill").map((call) => call.state.fillStyle)).toEqual(["fill-healthy", "fill-unhealthy", "fill-none"]);
     expect(named("stroke").map((call) => call.state.strokeStyle)).toContain("red");
+  });
+
+  it("draws only the edges under the elements, no box and no word", () => {
+    const { context, named } = recorder();
+    const figures = drawOverview(context, buildOverview(nodes, edges), view(0.35), palette, "edges");
+    expect(figures).toEqual({ nodes: 0, edges: 3, labels: 0, icons: 0 });
+    expect(named("bezierCurveTo")).toHaveLength(3);
+    expect(named("fill")).toHaveLength(0);
+    expect(named("fillText")).toHaveLength(0);
+  });
+
+  it("names the nodes in view, a key that changes only when they do", () => {
+    const overview = buildOverview(nodes, edges);
+    expect(nodesInView(overview, view(0.1)).split("\n")).toEqual(["a", "b", "ext"]);
+    // Panned a little: the same nodes, the same key.
+    expect(nodesInView(overview, view(0.1, { x: -5 }))).toBe(nodesInView(overview, view(0.1)));
+    // At zoom 1, panned 450 pixels: map x 450–1,450, where b's and ext's boxes are, not a's.
+    expect(nodesInView(overview, view(1, { x: -450 })).split("\n")).toEqual(["b", "ext"]);
+    expect(nodesInView(overview, view(1, { x: -100_000 }))).toBe("");
   });
 
   it("culls everything when the view is elsewhere", () => {

@@ -266,13 +266,31 @@ export const iconFromPixels = 10;
 
 export const healthIcons: Record<HealthState, string> = { healthy: "✓", degraded: "!", unhealthy: "✕", unknown: "?" };
 
+/** The ids of the nodes a view shows (any part of their box), one per line: a key that changes only when they do. */
+export function nodesInView(overview: Pick<Overview, "nodes">, view: Omit<OverviewView, "pixelRatio">): string {
+  const left = -view.x / view.zoom;
+  const top = -view.y / view.zoom;
+  const right = left + view.width / view.zoom;
+  const bottom = top + view.height / view.zoom;
+  const ids: string[] = [];
+  for (const node of overview.nodes) if (node.x <= right && node.x + node.w >= left && node.y <= bottom && node.y + node.h >= top) ids.push(node.id);
+  return ids.join("\n");
+}
+
 /**
- * Draws the overview: the edges in view, one stroke per batch, then the boxes in view, filled and bordered by health
+ * Draws the overview (or, `what` "edges", only its edges: under xyflow's elements on a big map): the edges in view, one
+ * stroke per batch, then the boxes in view, filled and bordered by health
  * (a dashed border for external dependencies and unknown roles, a ring round the node searched for, faint outside a
  * search's neighbourhood), then, once readable, each box's health icon and label at a fixed screen size (never colour
  * alone). Everything outside the view is skipped.
  */
-export function drawOverview(context: OverviewContext, overview: Overview, view: OverviewView, palette: OverviewPalette): DrawnFigures {
+export function drawOverview(
+  context: OverviewContext,
+  overview: Overview,
+  view: OverviewView,
+  palette: OverviewPalette,
+  what: "all" | "edges" = "all",
+): DrawnFigures {
   const { zoom, pixelRatio: ratio } = view;
   const left = -view.x / zoom;
   const top = -view.y / zoom;
@@ -304,6 +322,10 @@ export function drawOverview(context: OverviewContext, overview: Overview, view:
     context.stroke();
     edges += drawn;
   }
+
+  context.globalAlpha = 1;
+  // Under xyflow's elements: the edges only (decision 0077).
+  if (what === "edges") return { nodes: 0, edges, labels: 0, icons: 0 };
 
   const inView = overview.nodes.filter((node) => node.x <= right && node.x + node.w >= left && node.y <= bottom && node.y + node.h >= top);
   // Boxes of one look share a path: a fill and a stroke per look, not per box.
