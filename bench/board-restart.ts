@@ -16,6 +16,7 @@ import type { Page } from "@playwright/test";
 import { reconnectDelayMs } from "../lib/boards/data-age";
 import { api, launchChromium, signedIn, sleep, startBenchWharf } from "./bench-wharf";
 import { percentile, webServerPid } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const screenCount = arg("--screens", 50);
@@ -289,10 +290,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -18,6 +18,7 @@ import { api, launchChromium, percentChange, signedIn, sleep, startBenchWharf } 
 import type { BenchBrowser } from "./http-session";
 import { processRssMb, webServerPid } from "./process-stats";
 import { smallDeploySpec } from "../lib/test-support/deploy-spec";
+import { runBench } from "./run-bench";
 
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : NaN);
 const minutes = option("--minutes") || Number(process.env.BOARD_SOAK_MINUTES) || 10;
@@ -208,10 +209,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

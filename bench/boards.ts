@@ -21,6 +21,7 @@
 import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webCpuSeconds, webRssMb } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const screenCount = arg("--screens", 500);
@@ -276,10 +277,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -11,6 +11,7 @@ import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { loadavg } from "node:os";
 import { percentile, postgresCpuSeconds, webCpuSeconds, webMemoryMb } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const total = arg("--services", 50_000);
@@ -262,7 +263,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

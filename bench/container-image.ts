@@ -14,6 +14,7 @@ import { parseArgs } from "node:util";
 import { azureEnvironment, waitForOk, type TreeProcess } from "../deploy/image/run-tree";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { freePort } from "../lib/net/free-port";
+import { runBench } from "./run-bench";
 
 const { values } = parseArgs({
   options: { base: { type: "string", default: "localhost/node:24-bookworm-slim" }, "no-build": { type: "boolean", default: false } },
@@ -146,7 +147,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -24,6 +24,7 @@ import { BenchBrowser } from "./http-session";
 import { coalesce, refetchIntervalMs } from "../lib/changes/coalesce";
 import type { ClusterInformer } from "../lib/kubernetes/informer";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const rolloutCount = arg("--rollouts", 100);
@@ -712,10 +713,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -22,6 +22,7 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from "@kubernetes/client-node";
 import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const serviceCount = arg("--services", 2000);
@@ -336,10 +337,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -12,6 +12,7 @@ import { installedPackages, stageRuntimeTree } from "../deploy/image/stage";
 import { azureEnvironment, makeReadOnly, makeWritable, runFromTree, waitForOk, writableTemp, type TreeProcess } from "../deploy/image/run-tree";
 import { startEmbeddedPostgres } from "../lib/db/embedded";
 import { freePort } from "../lib/net/free-port";
+import { runBench } from "./run-bench";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Number(values.runs);
@@ -93,7 +94,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

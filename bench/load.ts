@@ -16,6 +16,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { startBenchWharf, type BenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webRssMb } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
 const clients = arg("--clients", 200);
@@ -181,10 +182,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

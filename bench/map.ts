@@ -35,6 +35,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { fleet, pick, random, teamSize } from "./map-fleet";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
@@ -293,7 +294,4 @@ async function breakdown(url: string, prismaRead: () => Promise<unknown>) {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -12,6 +12,7 @@ import { applyMigrations } from "../lib/db/migrate";
 import { freePort } from "../lib/net/free-port";
 import { startSandbox } from "../sandbox/server";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
@@ -147,10 +148,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

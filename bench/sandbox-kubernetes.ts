@@ -17,6 +17,7 @@ import { ObjectSerializer } from "@kubernetes/client-node/dist/gen/models/Object
 import { listObjects } from "../lib/kubernetes/apply";
 import { freePort } from "../lib/net/free-port";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const root = resolve(import.meta.dirname, "..");
 const arg = (name: string, fallback: number) => Number(process.argv[process.argv.indexOf(name) + 1] ?? NaN) || fallback;
@@ -254,7 +255,4 @@ function descendantsRss(pid: number): { largest: number; total: number } {
   return { largest, total };
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

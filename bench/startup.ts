@@ -9,6 +9,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { BenchBrowser } from "./http-session";
 import { percentile, webRssMb } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const root = resolve(import.meta.dirname, "..");
 const port = Number(process.env.BENCH_PORT ?? 3200);
@@ -98,7 +99,4 @@ async function main() {
   for (const [what, value, target] of lines) console.log(`${what!.padEnd(75)} ${value!.padStart(10)}   ${target}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -14,6 +14,7 @@ import { loadavg } from "node:os";
 import { startBenchWharf } from "./bench-wharf";
 import { BenchBrowser } from "./http-session";
 import { percentile, webCpuSeconds, webRssMb } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const argument = (name: string) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
 const counts = (argument("--processes") ?? "1,2").split(",").map(Number);
@@ -125,10 +126,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);
