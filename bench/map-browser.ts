@@ -28,11 +28,10 @@
 //     [--services 1700] [--externals 300] [--keep-build] [--profile]
 import { loadavg } from "node:os";
 import type { CDPSession, Page } from "@playwright/test";
-import { layoutMap } from "../lib/appmap/layout-map";
-import { stopLayoutThread } from "../lib/appmap/layout-thread-client";
 import { launchChromium, percentChange, signedIn, sleep, startBenchWharf } from "./bench-wharf";
-import { fleet } from "./map-fleet";
+import { storeFleetMap } from "./map-fleet";
 import { percentile } from "./process-stats";
+import { runBench } from "./run-bench";
 
 const option = (name: string) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : NaN);
 const minutes = option("--minutes") || 10;
@@ -386,22 +385,6 @@ async function soak(page: Page, cdp: CDPSession) {
   );
 }
 
-async function storeFleetMap(databaseUrl: string) {
-  const map = fleet(serviceCount, externalCount);
-  console.log(`map: ${map.nodes.length} nodes (${serviceCount} services, ${externalCount} externals), ${map.edges.length} edges`);
-  const started = performance.now();
-  const layout = await layoutMap(map, null);
-  await stopLayoutThread();
-  console.log(`laid out as the worker does (group by group, elkjs in the layout thread) in ${seconds(performance.now() - started)}`);
-  process.env.DATABASE_URL = databaseUrl;
-  const { storeMapSnapshot } = await import("../lib/appmap/store-map-snapshot");
-  const { getPrisma } = await import("../lib/db/client");
-  const now = new Date();
-  const sources = [{ workspace: "log-bench", fetchedAt: now.toISOString(), error: null }];
-  await storeMapSnapshot({ map: { window: "1h", environment: null, ...map, notSeen: [], sources }, scope: "", layout, now });
-  await getPrisma().$disconnect();
-}
-
 async function main() {
   console.log(`load average at the start: ${load()}`);
   const wharf = await startBenchWharf({ name: "bench-map-browser", port, keepBuild, env: { WHARF_WORKER: "off" } });
@@ -409,7 +392,9 @@ async function main() {
   try {
     const { base } = wharf;
     console.log(`Wharf (${keepBuild ? "existing build" : "rebuilt"}) ready on port ${port} after ${wharf.startSeconds.toFixed(1)} s`);
-    await storeFleetMap(wharf.databaseUrl);
+    const stored = await storeFleetMap(wharf.databaseUrl, serviceCount, externalCount);
+    console.log(`map: ${stored.nodes} nodes (${serviceCount} services, ${externalCount} externals), ${stored.edges} edges`);
+    console.log(`laid out as the worker does (group by group, elkjs in the layout thread) in ${seconds(stored.layoutSeconds * 1000)}`);
     const admin = await signedIn(base, "admin");
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     await context.addCookies(
@@ -486,10 +471,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

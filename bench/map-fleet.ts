@@ -1,6 +1,8 @@
 // The fleet the map benches draw (issue 13): 85 teams of 20 services calling mostly inside their team, some across,
 // and 300 shared external targets (SQL databases, Redis caches, Service Bus queues, third-party HTTP APIs, the popular
 // ones called by many); three edges a node, 6,000 at the default size. Seeded, so every run has the same map.
+import { layoutMap } from "../lib/appmap/layout-map";
+import { stopLayoutThread } from "../lib/appmap/layout-thread-client";
 import type { MapEdge, MapNode } from "../lib/appmap/types";
 
 export const teamSize = 20;
@@ -66,4 +68,30 @@ export function fleet(serviceCount: number, externalCount: number): { nodes: Map
     else add(nodes[i]!.id, random() < 0.5 ? pick(externals.slice(0, Math.ceil(externalCount / 10))).id : pick(externals).id);
   }
   return { nodes, edges };
+}
+
+/**
+ * Lays a fleet out as the worker does (group by group, elkjs in the layout thread) and stores it as the worker stores a
+ * map (the 1-hour fleet-wide snapshot with its team slices) in the database at `databaseUrl`: the map
+ * bench/map-browser.ts and e2e/map-overview.spec.ts draw. It needs no catalog entry: /map draws the snapshot as stored.
+ */
+export async function storeFleetMap(
+  databaseUrl: string,
+  serviceCount: number,
+  externalCount: number,
+): Promise<{ nodes: number; edges: number; layoutSeconds: number }> {
+  const map = fleet(serviceCount, externalCount);
+  const started = performance.now();
+  const layout = await layoutMap(map, null);
+  await stopLayoutThread();
+  const layoutSeconds = (performance.now() - started) / 1000;
+  process.env.DATABASE_URL = databaseUrl;
+  // Imported once the database is chosen: the client reads DATABASE_URL when first used.
+  const { storeMapSnapshot } = await import("../lib/appmap/store-map-snapshot");
+  const { getPrisma } = await import("../lib/db/client");
+  const now = new Date();
+  const sources = [{ workspace: "log-fleet", fetchedAt: now.toISOString(), error: null }];
+  await storeMapSnapshot({ map: { window: "1h", environment: null, ...map, notSeen: [], sources }, scope: "", layout, now });
+  await getPrisma().$disconnect();
+  return { nodes: map.nodes.length, edges: map.edges.length, layoutSeconds };
 }
