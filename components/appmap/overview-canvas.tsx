@@ -22,7 +22,8 @@ import { markMapDrawn } from "@/components/appmap/drawn-mark";
 /** The theme's colours as the canvas needs them: custom properties resolved on the map's own element. */
 function readPalette(element: Element): OverviewPalette {
   const style = getComputedStyle(element);
-  const token = (name: string) => style.getPropertyValue(`--${name}`).trim() || "#888888";
+  // A token the theme lacks falls back to the element's own text colour (a canvas cannot take var(--…)).
+  const token = (name: string) => style.getPropertyValue(`--${name}`).trim() || style.color;
   return {
     edge: { none: token("edge-none"), ok: token("edge-ok"), elevated: token("edge-elevated"), failing: token("edge-failing") },
     fill: {
