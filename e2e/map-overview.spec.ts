@@ -1,8 +1,8 @@
 // A big map in Chromium (decision 0077): a Wharf of its own (the e2e web server's health cycle would replace the map
 // within seconds; here the worker is off) holding the benches' seeded fleet map of 420 nodes, more than the 300 above
 // which a zoomed-out map is drawn as the overview on a canvas. The whole map opens fitted, as the overview, named for
-// assistive technology; a hover names a box; a click on it zooms in to xyflow's elements, the box's among them;
-// "fit view" goes back to the overview.
+// assistive technology; a hover names a box or an edge; a click on an edge shows its figures, a click on a box zooms in
+// to xyflow's elements, the box's among them; "fit view" goes back to the overview.
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,7 +18,9 @@ function databaseUrl(dataDir: string): string {
   return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/wharf`;
 }
 
-test("a map of 420 nodes opens as the overview; a hover names a box, a click zooms in to its element, fit view goes back", async ({ page }) => {
+test("a map of 420 nodes opens as the overview; a hover names a box or an edge, a click opens the edge's figures or zooms in to the box, fit view goes back", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const launcher = await startLauncher({ WHARF_WORKER: "off", WHARF_WEB_PROCESSES: "1" });
   try {
@@ -44,18 +46,42 @@ test("a map of 420 nodes opens as the overview; a hover names a box, a click zoo
     await map.scrollIntoViewIfNeeded();
     await page.screenshot({ path: "test-results/map-overview.png" });
 
-    // A hover over a box names it; over empty space, nothing.
+    // A hover over a box names it, over an edge too; over empty space, nothing.
     const box = (await map.boundingBox())!;
     const tooltip = page.getByRole("tooltip");
     let hovered: { x: number; y: number } | null = null;
-    for (let row = 1; row < 16 && !hovered; row++) {
-      for (let column = 1; column < 16 && !hovered; column++) {
-        const point = { x: box.x + (box.width * column) / 16, y: box.y + (box.height * row) / 16 };
+    let overEdge: { x: number; y: number; name: string } | null = null;
+    for (let row = 1; row < 32 && !(hovered && overEdge); row++) {
+      for (let column = 1; column < 32 && !(hovered && overEdge); column++) {
+        const point = { x: box.x + (box.width * column) / 32, y: box.y + (box.height * row) / 32 };
         await page.mouse.move(point.x, point.y);
-        if (await tooltip.isVisible()) hovered = point;
+        if (!(await tooltip.isVisible())) continue;
+        const text = await tooltip.innerText();
+        if (text.includes("Click to zoom in on it.")) hovered ??= point;
+        else if (text.includes("Click for its figures.")) overEdge ??= { ...point, name: text.split("\n")[0]! };
       }
     }
     expect(hovered, "some point of the fitted map is over a box").not.toBeNull();
+    expect(overEdge, "some point of the fitted map is over an edge").not.toBeNull();
+    // An edge's name: who calls whom and how much, as its element's accessible name says it ("team-1-svc-2 calls
+    // team-3-svc-4: 1200 calls, 0.3 % failed").
+    expect(overEdge!.name).toMatch(/^\S+ calls \S+: \d+ calls/);
+    await page.mouse.move(overEdge!.x, overEdge!.y);
+    await expect(tooltip).toContainText(overEdge!.name);
+    await page.screenshot({ path: "test-results/map-overview-edge.png" });
+    await page.mouse.click(overEdge!.x, overEdge!.y);
+    const details = page.getByTestId("edge-details");
+    await expect(details.getByRole("heading", { level: 2 })).toHaveText(
+      `${overEdge!.name.split(" calls ")[0]} → ${overEdge!.name.split(" calls ")[1]!.split(":")[0]}`,
+    );
+    await expect(details).toContainText("Calls");
+    // The selected edge is drawn again over the others, in the focus ring's colour.
+    await page.mouse.move(box.x + 5, box.y + 5);
+    await expect(page.getByTestId("map-edge-highlight")).toBeVisible();
+    await page.screenshot({ path: "test-results/map-overview-edge-selected.png" });
+    // Still the overview: an edge's click does not zoom.
+    await expect(overview).toBeVisible();
+    await page.mouse.move(hovered!.x, hovered!.y);
     // Its name, what it is, its health in words (a service's; an external dependency has none): "team-3-svc-4", "Team 3 ·
     // service", "✓ Healthy".
     await expect(tooltip).toContainText("Click to zoom in on it.");
@@ -69,10 +95,10 @@ test("a map of 420 nodes opens as the overview; a hover names a box, a click zoo
     await page.mouse.click(hovered!.x, hovered!.y);
     await expect(map.locator(".react-flow__node").getByText(name!, { exact: true })).toBeVisible({ timeout: 10_000 });
     await expect(overview).toHaveCount(0);
-    const zoom = await map
-      .locator(".react-flow__viewport")
-      .evaluate((element) => Number(/scale\(([\d.]+)\)/.exec((element as HTMLElement).style.transform)![1]));
-    expect(zoom).toBe(1);
+    // Once the zoom's 400 ms animation ends (the box's element shows before it does).
+    const zoom = () =>
+      map.locator(".react-flow__viewport").evaluate((element) => Number(/scale\(([\d.]+)\)/.exec((element as HTMLElement).style.transform)![1]));
+    await expect.poll(zoom).toBe(1);
     // Only the nodes in view are elements, and the edges between them; the canvas under them draws the others.
     const drawn = await map.locator(".react-flow__node").count();
     expect(drawn).toBeGreaterThan(0);

@@ -36,6 +36,8 @@ import { OverviewCanvas } from "@/components/appmap/overview-canvas";
 import {
   boundsOf,
   buildOverview,
+  curveOf,
+  edgeAt,
   nodeAt,
   nodeHeight,
   nodesInView,
@@ -237,6 +239,35 @@ function overviewDescription(overview: Overview): string {
 }
 
 /**
+ * An edge the canvas draws, drawn again over it in the focus ring's colour while it is pointed at or selected: among a
+ * thousand curves, the one the tooltip or the figures are about. Follows the view as it pans and zooms.
+ */
+function EdgeHighlight({ curve }: { curve: number[] }) {
+  const [x, y, zoom] = useStore((state) => state.transform);
+  const [sx, sy, c1x, c1y, c2x, c2y, tx, ty] = curve;
+  return (
+    <svg className="pointer-events-none absolute inset-0 z-[4] h-full w-full" aria-hidden="true" data-testid="map-edge-highlight">
+      <g transform={`translate(${x} ${y}) scale(${zoom})`}>
+        <path
+          d={`M ${sx} ${sy} C ${c1x} ${c1y}, ${c2x} ${c2y}, ${tx} ${ty}`}
+          className="fill-none stroke-ring"
+          strokeWidth={3}
+          vectorEffect="non-scaling-stroke"
+        />
+      </g>
+    </svg>
+  );
+}
+
+/** What the pointer is over on the canvas: a box of the overview or a drawn edge (with its name in words). */
+type Hit = { node: OverviewNode } | { edge: string; name: string };
+
+const hitKey = (hit: Hit | null) => (hit === null ? "" : "node" in hit ? `node:${hit.node.id}` : `edge:${hit.edge}`);
+
+/** How near an edge drawn on the canvas the pointer must come to hover or click it, in screen pixels. */
+const edgeReachPixels = 6;
+
+/**
  * The flow: fitted to the map (or a search's neighbourhood) by Wharf from the stored positions, as the nodes are not all
  * measured; xyflow's elements at a readable zoom, the overview canvas below it on a big map (decision 0077), where a
  * click on a box zooms in on it and a hover names it.
@@ -248,6 +279,7 @@ function MapFlow({
   fitTo,
   maxFitZoom,
   colorMode,
+  selectedEdge,
   onEdge,
 }: {
   nodes: Node<MapNodeData>[];
@@ -256,6 +288,7 @@ function MapFlow({
   fitTo: Node<MapNodeData>[];
   maxFitZoom: number;
   colorMode: "light" | "dark";
+  selectedEdge: string | null;
   onEdge: (id: string) => void;
 }) {
   const store = useStoreApi();
@@ -263,7 +296,9 @@ function MapFlow({
   const paneReady = useStore((state) => state.width > 0 && state.height > 0 && state.panZoom !== null);
   const zoomedOut = useStore((state) => state.transform[2] < readableZoom);
   const [fitted, setFitted] = useState(false);
-  const [hovered, setHovered] = useState<{ node: OverviewNode; x: number; y: number } | null>(null);
+  const [hovered, setHovered] = useState<{ what: Hit; x: number; y: number } | null>(null);
+  const edgeNames = useMemo(() => new Map(edges.map((edge) => [edge.id, edge.ariaLabel ?? edge.id])), [edges]);
+  const description = useMemo(() => (overview ? overviewDescription(overview) : ""), [overview]);
   const bounds = useMemo(
     () => boundsOf(fitTo.map((node) => ({ x: node.position.x, y: node.position.y, w: nodeWidth, h: node.initialHeight ?? nodeHeight(null) }))),
     [fitTo],
@@ -293,10 +328,23 @@ function MapFlow({
     const shown = new Set(shownNodeIds.split("\n"));
     return edges.filter((edge) => shown.has(edge.source) && shown.has(edge.target));
   }, [edges, overview, shownNodeIds]);
-  const boxAt = (event: React.MouseEvent) => {
-    if (!overview) return null;
+  /**
+   * What the canvas draws under the pointer: a box of the overview, else an edge the canvas draws (every edge of the
+   * overview; zoomed in on a big map, those that are not elements), within a few pixels of its curve.
+   */
+  // The edge pointed at, else the one selected, when the canvas draws it rather than an element.
+  const highlighted = hovered && "edge" in hovered.what ? hovered.what.edge : selectedEdge;
+  const highlight = useMemo(() => {
+    if (!overview || !fitted || !highlighted || (!asOverview && elementEdges.some((edge) => edge.id === highlighted))) return null;
+    return curveOf(overview, highlighted);
+  }, [overview, fitted, highlighted, asOverview, elementEdges]);
+  const hitAt = (event: React.MouseEvent): Hit | null => {
+    if (!overview || !fitted) return null;
     const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
-    return nodeAt(overview, point.x, point.y);
+    const node = asOverview ? nodeAt(overview, point.x, point.y) : null;
+    if (node) return { node };
+    const edge = edgeAt(overview, point.x, point.y, edgeReachPixels / store.getState().transform[2]);
+    return edge ? { edge, name: edgeNames.get(edge) ?? edge } : null;
   };
   return (
     <ReactFlow
@@ -310,17 +358,17 @@ function MapFlow({
         if (chosen[0]) onEdge(chosen[0].id);
       }}
       onPaneClick={(event) => {
-        const node = asOverview ? boxAt(event) : null;
-        if (!node) return;
+        const hit = hitAt(event);
+        if (!hit) return;
         setHovered(null);
-        void setCenter(node.x + node.w / 2, node.y + node.h / 2, { zoom: 1, duration: 400 });
+        if ("edge" in hit) onEdge(hit.edge);
+        else void setCenter(hit.node.x + hit.node.w / 2, hit.node.y + hit.node.h / 2, { zoom: 1, duration: 400 });
       }}
       onPaneMouseMove={(event) => {
-        if (!asOverview) return;
-        const node = boxAt(event);
+        const hit = hitAt(event);
         const pane = store.getState().domNode?.getBoundingClientRect();
-        if (node?.id === hovered?.node.id) return;
-        setHovered(node && pane ? { node, x: event.clientX - pane.left, y: event.clientY - pane.top } : null);
+        if (hitKey(hit) === hitKey(hovered?.what ?? null)) return;
+        setHovered(hit && pane ? { what: hit, x: event.clientX - pane.left, y: event.clientY - pane.top } : null);
       }}
       onPaneMouseLeave={() => setHovered(null)}
       onMoveStart={() => setHovered(null)}
@@ -330,21 +378,31 @@ function MapFlow({
       proOptions={{ hideAttribution: true }}
     >
       <Background />
-      {fitted && overview && <OverviewCanvas overview={overview} description={overviewDescription(overview)} edgesOnly={!asOverview} />}
-      {hovered && asOverview && (
+      {fitted && overview && <OverviewCanvas overview={overview} description={description} edgesOnly={!asOverview} />}
+      {highlight && <EdgeHighlight curve={highlight} />}
+      {hovered && (
         <div
           role="tooltip"
           className="pointer-events-none absolute z-10 max-w-72 rounded-md border border-border bg-card px-2 py-1 text-xs text-foreground shadow"
           style={{ left: hovered.x + 12, top: hovered.y + 12 }}
         >
-          <div className="font-semibold">{hovered.node.label}</div>
-          <div className="text-muted-foreground">{hovered.node.sublabel}</div>
-          {hovered.node.health && (
-            <div>
-              <span aria-hidden="true">{healthMarks[hovered.node.health].icon}</span> {healthMarks[hovered.node.health].word}
-            </div>
+          {"node" in hovered.what ? (
+            <>
+              <div className="font-semibold">{hovered.what.node.label}</div>
+              <div className="text-muted-foreground">{hovered.what.node.sublabel}</div>
+              {hovered.what.node.health && (
+                <div>
+                  <span aria-hidden="true">{healthMarks[hovered.what.node.health].icon}</span> {healthMarks[hovered.what.node.health].word}
+                </div>
+              )}
+              <div className="text-muted-foreground">Click to zoom in on it.</div>
+            </>
+          ) : (
+            <>
+              <div className="font-semibold">{hovered.what.name}</div>
+              <div className="text-muted-foreground">Click for its figures.</div>
+            </>
           )}
-          <div className="text-muted-foreground">Click to zoom in on it.</div>
         </div>
       )}
       <Controls showFitView={false} showInteractive={false}>
@@ -472,6 +530,7 @@ export function AppMap({
       const level = edgeFailure(edge).level;
       const colour = edgeColours[level];
       overviewEdges.push({
+        id: edge.id,
         source: edge.source,
         target: edge.target,
         level,
@@ -589,6 +648,7 @@ export function AppMap({
             fitTo={focus ? nodes.filter((node) => !node.data.dimmed) : nodes}
             maxFitZoom={focus ? 1.5 : 2}
             colorMode={colorMode}
+            selectedEdge={selectedEdge}
             onEdge={setSelectedEdge}
           />
         </ReactFlowProvider>
@@ -596,8 +656,8 @@ export function AppMap({
       {overview && (
         <p className="text-sm text-muted-foreground" data-testid="map-overview-hint">
           {nodes.length.toLocaleString("en")} nodes: zoomed out, the map is drawn as an overview, each box coloured and marked by its health (✓ healthy, !
-          degraded, ✕ unhealthy, ? unknown) and named once there is room. Click a box or zoom in for names, links and the edges&apos; figures (an edge can be
-          selected once both its ends are in view); or collapse teams, or search a node.
+          degraded, ✕ unhealthy, ? unknown) and named once there is room. Point at a box or an edge to name it; click an edge for its figures, a box to zoom in
+          on it (or zoom in) for names and links; or collapse teams, or search a node.
         </p>
       )}
       {selected ? (

@@ -183,7 +183,7 @@ export function OverviewCanvas({ overview, description, edgesOnly = false }: { o
           drawn = drawOverview(context, overview, view, palette, what);
         }
       }
-      if (!marked && !edgesOnly) {
+      if (!marked && what === "all") {
         marked = true;
         markMapDrawn({ nodes: overview.nodes.length, overview: true, inView: drawn.nodes, edgesDrawn: drawn.edges, labels: drawn.labels, icons: drawn.icons });
       }
@@ -203,7 +203,7 @@ export function OverviewCanvas({ overview, description, edgesOnly = false }: { o
       cancelAnimationFrame(frame);
       clearTimeout(settle);
     };
-  }, [overview, store, resolvedTheme, what, edgesOnly]);
+  }, [overview, store, resolvedTheme, what]);
 
   return (
     <canvas

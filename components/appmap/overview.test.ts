@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   buildOverview,
   drawOverview,
+  curveOf,
+  edgeAt,
   edgeCurve,
   nodeAt,
   nodeHeight,
@@ -69,6 +71,7 @@ const node = (id: string, x: number, y: number, extra: Partial<OverviewNodeInput
 });
 
 const edge = (source: string, target: string, extra: Partial<OverviewEdgeInput> = {}): OverviewEdgeInput => ({
+  id: `${source}->${target}`,
   source,
   target,
   level: "ok",
@@ -89,6 +92,27 @@ const view = (zoom: number, extra: Partial<{ x: number; y: number; width: number
 });
 
 describe("the overview's geometry", () => {
+  it("finds the edge under a point: on its curve, not only within its box; the nearer of two; none over empty space", () => {
+    // a (0,0) → b (1000, 600): from (200, 30) to (1000, 630), an S curve through its middle (600, 330).
+    const nodes = [node("a", 0, 0), node("b", 1000, 600), node("c", 1000, 0)];
+    const overview = buildOverview(nodes, [edge("a", "b", { level: "failing" }), edge("a", "c", { width: 8 })]);
+    expect(edgeAt(overview, 600, 330, 5)).toBe("a->b");
+    expect(edgeAt(overview, 603, 326, 5)).toBe("a->b");
+    // Near the start the S curve is still flat at the source's height: inside the box, far from the curve.
+    expect(edgeAt(overview, 300, 300, 5)).toBeNull();
+    // a → c is straight along y = 30; 3 units off it is within its 8-unit width.
+    expect(edgeAt(overview, 700, 33, 1)).toBe("a->c");
+    // Where both start (200, 30), the nearer wins; just off a → b's curve towards the other, a → c's.
+    expect(edgeAt(overview, 900, 30, 5)).toBe("a->c");
+    expect(edgeAt(overview, 2000, 2000, 50)).toBeNull();
+    // A bigger tolerance (zoomed out: a few screen pixels are many map units) reaches it from further.
+    expect(edgeAt(overview, 600, 300, 5)).toBeNull();
+    expect(edgeAt(overview, 600, 300, 40)).toBe("a->b");
+    // Its curve, to draw it highlighted.
+    expect(curveOf(overview, "a->b")).toEqual(edgeCurve(200, 30, 1000, 630));
+    expect(curveOf(overview, "b->a")).toBeNull();
+  });
+
   it("curves an edge as xyflow's bezier does: half the distance forwards, a loop backwards", () => {
     expect(edgeCurve(0, 0, 400, 100)).toEqual([0, 0, 200, 0, 200, 100, 400, 100]);
     // Backwards (target left of source): 0.25 × 25 × √distance each way.

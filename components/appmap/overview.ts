@@ -39,6 +39,8 @@ export interface OverviewNodeInput {
 }
 
 export interface OverviewEdgeInput {
+  /** The drawn edge's id (what a click selects). */
+  id: string;
   source: string;
   target: string;
   level: EdgeFailureLevel;
@@ -64,6 +66,8 @@ export interface EdgeBatch {
   curves: Float64Array;
   /** Per edge: min x, min y, max x, max y of its four points (the curve lies within them). */
   boxes: Float64Array;
+  /** Per edge: its id. */
+  ids: string[];
   count: number;
 }
 
@@ -102,7 +106,7 @@ const widthStep = 0.5;
 export function buildOverview(nodes: OverviewNodeInput[], edges: OverviewEdgeInput[]): Overview {
   const placed = nodes.map((node) => ({ ...node, w: nodeWidth, h: nodeHeight(node.health) }));
   const byId = new Map(placed.map((node) => [node.id, node]));
-  const groups = new Map<string, { input: OverviewEdgeInput; width: number; points: number[] }>();
+  const groups = new Map<string, { input: OverviewEdgeInput; width: number; points: number[]; ids: string[] }>();
   let edgeCount = 0;
   for (const edge of edges) {
     const from = byId.get(edge.source);
@@ -110,12 +114,13 @@ export function buildOverview(nodes: OverviewNodeInput[], edges: OverviewEdgeInp
     if (!from || !to) continue;
     const width = Math.max(widthStep, Math.round(edge.width / widthStep) * widthStep);
     const key = `${edge.level}|${width}|${edge.dashed}|${edge.opacity}`;
-    const group = groups.get(key) ?? { input: edge, width, points: [] };
+    const group = groups.get(key) ?? { input: edge, width, points: [], ids: [] };
     group.points.push(...edgeCurve(from.x + from.w, from.y + from.h / 2, to.x, to.y + to.h / 2));
+    group.ids.push(edge.id);
     groups.set(key, group);
     edgeCount += 1;
   }
-  const batches: EdgeBatch[] = [...groups.values()].map(({ input, width, points }) => {
+  const batches: EdgeBatch[] = [...groups.values()].map(({ input, width, points, ids }) => {
     const curves = Float64Array.from(points);
     const count = curves.length / 8;
     const boxes = new Float64Array(count * 4);
@@ -126,7 +131,7 @@ export function buildOverview(nodes: OverviewNodeInput[], edges: OverviewEdgeInp
       boxes[i * 4 + 2] = Math.max(curves[c]!, curves[c + 2]!, curves[c + 4]!, curves[c + 6]!);
       boxes[i * 4 + 3] = Math.max(curves[c + 1]!, curves[c + 7]!);
     }
-    return { level: input.level, width, dashed: input.dashed, opacity: input.opacity, curves, boxes, count };
+    return { level: input.level, width, dashed: input.dashed, opacity: input.opacity, curves, boxes, ids, count };
   });
   // Faint edges first, so that the ones that matter are drawn over them; failing last.
   const levelOrder: Record<EdgeFailureLevel, number> = { none: 0, ok: 1, elevated: 2, failing: 3 };
@@ -154,6 +159,76 @@ export function nodeAt(overview: Pick<Overview, "nodes">, x: number, y: number):
   for (let i = overview.nodes.length - 1; i >= 0; i--) {
     const node = overview.nodes[i]!;
     if (x >= node.x && x <= node.x + node.w && y >= node.y && y <= node.y + node.h) return node;
+  }
+  return null;
+}
+
+/** The distance from (px, py) to the segment (ax, ay)–(bx, by). */
+function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
+  const dx = bx - ax;
+  const dy = by - ay;
+  const length2 = dx * dx + dy * dy;
+  const t = length2 === 0 ? 0 : Math.min(1, Math.max(0, ((px - ax) * dx + (py - ay) * dy) / length2));
+  return Math.hypot(px - (ax + t * dx), py - (ay + t * dy));
+}
+
+/** How far a point is from the bezier `curves[at..at + 8]`, measured on a polyline whose pieces are no longer than `step`. */
+function curveDistance(curves: Float64Array, at: number, px: number, py: number, step: number): number {
+  const [x0, y0, x1, y1, x2, y2, x3, y3] = [0, 1, 2, 3, 4, 5, 6, 7].map((k) => curves[at + k]!) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  // The control polygon is at least as long as the curve.
+  const hull = Math.hypot(x1 - x0, y1 - y0) + Math.hypot(x2 - x1, y2 - y1) + Math.hypot(x3 - x2, y3 - y2);
+  const pieces = Math.min(256, Math.max(8, Math.ceil(hull / step)));
+  let best = Infinity;
+  let ax = x0;
+  let ay = y0;
+  for (let k = 1; k <= pieces; k++) {
+    const t = k / pieces;
+    const u = 1 - t;
+    const bx = u * u * u * x0 + 3 * u * u * t * x1 + 3 * u * t * t * x2 + t * t * t * x3;
+    const by = u * u * u * y0 + 3 * u * u * t * y1 + 3 * u * t * t * y2 + t * t * t * y3;
+    best = Math.min(best, segmentDistance(px, py, ax, ay, bx, by));
+    ax = bx;
+    ay = by;
+  }
+  return best;
+}
+
+/**
+ * The id of the edge passing nearest a point of the map (map units), if its curve comes within `tolerance` of it (or
+ * within its own half width, for a wide edge); on a tie, the one drawn last (on top). Null when none does.
+ */
+export function edgeAt(overview: Pick<Overview, "batches">, x: number, y: number, tolerance: number): string | null {
+  let found: string | null = null;
+  let nearest = Infinity;
+  for (const batch of overview.batches) {
+    const reach = Math.max(tolerance, batch.width / 2);
+    for (let i = 0; i < batch.count; i++) {
+      const b = i * 4;
+      if (x < batch.boxes[b]! - reach || x > batch.boxes[b + 2]! + reach || y < batch.boxes[b + 1]! - reach || y > batch.boxes[b + 3]! + reach) continue;
+      const distance = curveDistance(batch.curves, i * 8, x, y, Math.max(tolerance, 1));
+      if (distance <= reach && distance <= nearest) {
+        nearest = distance;
+        found = batch.ids[i]!;
+      }
+    }
+  }
+  return found;
+}
+
+/** An edge's curve ([sx, sy, c1x, c1y, c2x, c2y, tx, ty], map units) by its id; null when the overview does not draw it. */
+export function curveOf(overview: Pick<Overview, "batches">, id: string): number[] | null {
+  for (const batch of overview.batches) {
+    const at = batch.ids.indexOf(id);
+    if (at >= 0) return [...batch.curves.subarray(at * 8, at * 8 + 8)];
   }
   return null;
 }
