@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { Faults } from "../faults";
 import { appInsightsTables, type AppInsightsTableName } from "./app-insights-schema";
 import { kqlSourceColumns } from "./kql/evaluate";
+import { KqlMemoryError } from "./kql/memory";
 import { KqlError, type KqlResultTable, type KqlRow, type KqlTableSource, type RunKql } from "./kql/types";
 import { logsErrorBody } from "./responses";
 import { workspaceTelemetry, type StoreOf } from "./telemetry/cluster-state";
@@ -160,6 +161,8 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
     tables = context.runKql(body.query, countingSource(telemetry, target.resourceId, counter), { now, range });
   } catch (error) {
     if (error instanceof KqlError) return badArgument(error.code, error.message);
+    // Stopped before it took the whole sandbox down (kql/memory.ts): an answer for this query alone, the rest go on.
+    if (error instanceof KqlMemoryError) return { status: 400, body: logsErrorBody("InsufficientMemoryError", error.message), headers: {} };
     throw error;
   }
   const seconds = (performance.now() - started) / 1000;

@@ -16,6 +16,7 @@ import { child, elements, kindOf, requiredChild, simpleName, symbolKind, textOf,
 import type { Node } from "./syntax";
 import { KqlError } from "./types";
 import type { KqlQueryOptions, KqlTableSource, KqlTimeRange, RunKql } from "./types";
+import { checkQueryHeap, rowsBetweenChecks } from "./memory";
 import { fromSource, materialize, toWire, unsupported } from "./values";
 import type { Row, Table } from "./values";
 
@@ -256,6 +257,7 @@ class QueryEvaluator {
       const values = batch.values;
       const times = values[time]!;
       for (let r = 0; r < batch.length; r++) {
+        if (r % rowsBetweenChecks === 0) checkQueryHeap();
         const t = fromSource(times[r], "datetime");
         // Log Analytics shows a query only the rows inside its timespan.
         if (typeof t !== "number" || t < start || t > end) continue;
@@ -282,6 +284,7 @@ class QueryEvaluator {
       const values = batch.values;
       const times = values[time]!;
       for (let r = 0; r < batch.length; r++) {
+        if (r % rowsBetweenChecks === 0) checkQueryHeap();
         const t = fromSource(times[r], "datetime");
         if (typeof t !== "number" || t < start || t > end) continue;
         row[time] = t;
@@ -301,7 +304,9 @@ class QueryEvaluator {
     const read = columns.flatMap((_, i) => (i !== time ? [i] : []));
     const width = columns.length;
     const { start, end } = this;
+    let seen = 0;
     for (const record of this.source.rows(name, range)) {
+      if (seen++ % rowsBetweenChecks === 0) checkQueryHeap();
       const t = fromSource(record.TimeGenerated, "datetime");
       // Log Analytics shows a query only the rows inside its timespan.
       if (typeof t !== "number" || t < start || t > end) continue;

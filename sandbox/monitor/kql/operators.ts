@@ -445,43 +445,59 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
     return values.some((v) => v === null || v === undefined) ? undefined : compositeKey(values);
   };
 
-  const index = new Map<unknown, Row[]>();
-  for (const row of materialize(right.rows)) {
+  // One right row per key is kept as itself, a list only from the second: the map query's right side is ~700,000
+  // (operation, parent) pairs at 2,000 roles, nearly all unique.
+  const index = new Map<unknown, Row | Row[]>();
+  const many = new Set<Row[]>();
+  for (const row of right.rows) {
     const key = keyFor(rightKeys, row);
     if (key === undefined) continue;
-    const bucket = index.get(key);
-    if (bucket) bucket.push(row);
-    else index.set(key, [row]);
-  }
-
-  const columns = resultColumns(op);
-  const rows: Row[] = [];
-  const nullRight = new Array<unknown>(right.columns.length).fill(null);
-  const seenLeft = new Set<unknown>();
-  for (const row of left.rows) {
-    const key = keyFor(leftKeys, row);
-    const matches = key === undefined ? undefined : index.get(key);
-    switch (kind) {
-      case "leftsemi":
-        if (matches) rows.push(row);
-        break;
-      case "leftanti":
-        if (!matches) rows.push(row);
-        break;
-      case "leftouter":
-        if (matches) for (const match of matches) rows.push(row.concat(match));
-        else rows.push(row.concat(nullRight));
-        break;
-      case "innerunique":
-        // innerunique keeps one left row per key value before matching.
-        if (key === undefined || seenLeft.has(key)) break;
-        seenLeft.add(key);
-        if (matches) for (const match of matches) rows.push(row.concat(match));
-        break;
-      default:
-        if (matches) for (const match of matches) rows.push(row.concat(match));
+    const found = index.get(key);
+    if (found === undefined) index.set(key, row);
+    else if (many.has(found as Row[])) (found as Row[]).push(row);
+    else {
+      const list = [found as Row, row];
+      many.add(list);
+      index.set(key, list);
     }
   }
+  const matchesOf = (key: unknown): Row[] | undefined => {
+    if (key === undefined) return undefined;
+    const found = index.get(key);
+    return found === undefined ? undefined : many.has(found as Row[]) ? (found as Row[]) : [found as Row];
+  };
+
+  const columns = resultColumns(op);
+  const nullRight = new Array<unknown>(right.columns.length).fill(null);
+  // Streamed to the next operator (a summarize, as in the map query) rather than kept: the joined rows outnumber both inputs' kept ones.
+  function* joined(): Generator<Row> {
+    const seenLeft = new Set<unknown>();
+    for (const row of left.rows) {
+      const key = keyFor(leftKeys, row);
+      const matches = matchesOf(key);
+      switch (kind) {
+        case "leftsemi":
+          if (matches) yield row;
+          break;
+        case "leftanti":
+          if (!matches) yield row;
+          break;
+        case "leftouter":
+          if (matches) for (const match of matches) yield row.concat(match);
+          else yield row.concat(nullRight);
+          break;
+        case "innerunique":
+          // innerunique keeps one left row per key value before matching.
+          if (key === undefined || seenLeft.has(key)) break;
+          seenLeft.add(key);
+          if (matches) for (const match of matches) yield row.concat(match);
+          break;
+        default:
+          if (matches) for (const match of matches) yield row.concat(match);
+      }
+    }
+  }
+  const rows = joined();
   if (kind === "leftsemi" || kind === "leftanti") return { columns: left.columns, rows };
   // The parser's columns are the left input's full schema, then the right's
   // (clashing names suffixed 1); the inputs may lack source columns the query
