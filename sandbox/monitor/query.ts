@@ -11,7 +11,7 @@ import { KqlMemoryError } from "./kql/memory";
 import { KqlError, type KqlResultTable, type KqlRow, type KqlTableSource, type RunKql } from "./kql/types";
 import { logsErrorBody } from "./responses";
 import { workspaceTelemetry, type StoreOf } from "./telemetry/cluster-state";
-import { createTelemetrySource, retentionMs, type TelemetrySource } from "./telemetry/source";
+import { createTelemetrySource, dropBuckets, retentionMs, type TelemetrySource } from "./telemetry/source";
 import { resolveTimespan, TimespanError } from "./timespan";
 import { findWorkspace, type SandboxWorkspace } from "../workspaces";
 
@@ -162,7 +162,11 @@ export async function runQuery(context: QueryContext, target: QueryTarget, rawBo
   } catch (error) {
     if (error instanceof KqlError) return badArgument(error.code, error.message);
     // Stopped before it took the whole sandbox down (kql/memory.ts): an answer for this query alone, the rest go on.
-    if (error instanceof KqlMemoryError) return { status: 400, body: logsErrorBody("InsufficientMemoryError", error.message), headers: {} };
+    if (error instanceof KqlMemoryError) {
+      // The generated buckets are the one thing here that can go: room for the next query.
+      dropBuckets();
+      return { status: 400, body: logsErrorBody("InsufficientMemoryError", error.message), headers: {} };
+    }
     throw error;
   }
   const seconds = (performance.now() - started) / 1000;

@@ -11,7 +11,7 @@ import { getHeapStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 /** A query is stopped once the heap holds more than this share of its limit. */
-export const queryHeapShare = 0.85;
+export const queryHeapShare = 0.75;
 
 /** How many rows a scan reads between two looks at the heap. */
 export const rowsBetweenChecks = 4096;

@@ -88,6 +88,11 @@ function cached(key: string): Cached | undefined {
  */
 function remember(key: string, entry: Cached, evict: boolean): void {
   if (entry.bytes > bucketCacheBytes || (!evict && cachedBytes + entry.bytes > bucketCacheBytes)) return;
+  if (heapPressed()) {
+    // The sandbox's own objects (the clusters' at 2,000 services: ~180 MB) leave the queries too little: the cache gives way.
+    dropBuckets(cachedBytes / 2);
+    return;
+  }
   const previous = bucketCache.get(key);
   if (previous) cachedBytes -= previous.bytes;
   bucketCache.set(key, entry);
@@ -96,6 +101,29 @@ function remember(key: string, entry: Cached, evict: boolean): void {
     if (cachedBytes <= bucketCacheBytes) break;
     bucketCache.delete(oldest);
     cachedBytes -= old.bytes;
+  }
+}
+
+/**
+ * The cache keeps nothing more, and lets half of what it holds go, while the heap is fuller than this share of its
+ * limit: a quarter of the heap is room for buckets only when the rest of the sandbox leaves it (kql/memory.ts stops a
+ * query at 75 %).
+ */
+export const cacheHeapShare = 0.6;
+
+function heapPressed(): boolean {
+  const heap = getHeapStatistics();
+  return heap.used_heap_size > heap.heap_size_limit * cacheHeapShare;
+}
+
+/** Lets the least recently used buckets go until at least `bytes` are freed (all of them by default). */
+export function dropBuckets(bytes = Infinity): void {
+  let freed = 0;
+  for (const [oldest, old] of bucketCache) {
+    if (freed >= bytes) break;
+    bucketCache.delete(oldest);
+    cachedBytes -= old.bytes;
+    freed += old.bytes;
   }
 }
 
