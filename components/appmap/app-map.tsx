@@ -328,16 +328,16 @@ function MapFlow({
     const shown = new Set(shownNodeIds.split("\n"));
     return edges.filter((edge) => shown.has(edge.source) && shown.has(edge.target));
   }, [edges, overview, shownNodeIds]);
-  /**
-   * What the canvas draws under the pointer: a box of the overview, else an edge the canvas draws (every edge of the
-   * overview; zoomed in on a big map, those that are not elements), within a few pixels of its curve.
-   */
   // The edge pointed at, else the one selected, when the canvas draws it rather than an element.
   const highlighted = hovered && "edge" in hovered.what ? hovered.what.edge : selectedEdge;
   const highlight = useMemo(() => {
     if (!overview || !fitted || !highlighted || (!asOverview && elementEdges.some((edge) => edge.id === highlighted))) return null;
     return curveOf(overview, highlighted);
   }, [overview, fitted, highlighted, asOverview, elementEdges]);
+  /**
+   * What the canvas draws under the pointer: a box of the overview, else an edge the canvas draws (every edge of the
+   * overview; zoomed in on a big map, those that are not elements), within a few pixels of its curve.
+   */
   const hitAt = (event: React.MouseEvent): Hit | null => {
     if (!overview || !fitted) return null;
     const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
