@@ -461,16 +461,10 @@ function join(op: Node, left: Table, context: OperatorContext): Table {
       index.set(key, list);
     }
   }
-  // A single match is handed out in one reused list, not a new one per left row: each left row's matches are read
-  // to the end before the next row asks.
-  const single: Row[] = [];
   const matchesOf = (key: unknown): Row[] | undefined => {
     if (key === undefined) return undefined;
     const found = index.get(key);
-    if (found === undefined) return undefined;
-    if (many.has(found as Row[])) return found as Row[];
-    single[0] = found as Row;
-    return single;
+    return found === undefined ? undefined : many.has(found as Row[]) ? (found as Row[]) : [found as Row];
   };
 
   const columns = resultColumns(op);
