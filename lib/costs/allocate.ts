@@ -104,7 +104,9 @@ export function allocateClusterDay(
   // A resource with neither capacity nor requests (no capacity sampled, and every namespace asks only for the other one)
   // has nothing to split: its weight goes to the other resource, rather than to idle nobody can see.
   const cpuShare = cpuBase > 0 ? (memoryBase > 0 ? cpuWeight : 1) : 0;
-  const weights = names.map((_, i) => (cpuBase > 0 ? (cpuShare * cpu[i]!) / cpuBase : 0) + (memoryBase > 0 ? ((1 - cpuShare) * memory[i]!) / memoryBase : 0));
+  // Each resource's fraction first, then its weight: multiplying tiny (subnormal) hours by the weight before dividing
+  // keeps only a few bits of them, skewing the shares and leaving as idle a part of the bill that was requested.
+  const weights = names.map((_, i) => (cpuBase > 0 ? cpuShare * (cpu[i]! / cpuBase) : 0) + (memoryBase > 0 ? (1 - cpuShare) * (memory[i]! / memoryBase) : 0));
   const idleWeight = Math.max(0, 1 - weights.reduce((a, b) => a + b, 0));
   const unsampled = names.length === 0;
 
