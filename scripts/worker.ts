@@ -6,6 +6,7 @@ import { ConfigError, getConfig } from "../lib/config";
 import { logger } from "../lib/logger";
 import { startWorker, type RunningWorker } from "../lib/jobs/worker";
 import { jobDefinitions } from "../lib/worker/job-registry";
+import { catchUpAtStart } from "../lib/worker/catch-up";
 import { closeConcurrencyPool } from "../lib/jobs/concurrency";
 import { getPrisma } from "../lib/db/client";
 import { createServer, type Server } from "node:http";
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   worker = await startWorker({ definitions: jobDefinitions });
+  // A new install discovers its clusters and syncs its cost now, not at the next scheduled slot.
+  await catchUpAtStart();
   const healthPort = Number(process.env.WHARF_WORKER_HEALTH_PORT ?? 0);
   if (healthPort > 0) health = serveHealth(healthPort);
   logger.info({ mode: config.mode, schema: config.jobs.schema }, "npm run worker: running background jobs until SIGTERM or SIGINT");

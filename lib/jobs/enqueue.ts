@@ -8,9 +8,14 @@ export interface EnqueueOptions {
   singletonKey?: string;
   /** Run no earlier than this many seconds from now. */
   startAfterSeconds?: number;
+  /**
+   * At most one such job per slot of this many seconds (slots start at multiples of it since the epoch), whether
+   * the first is still queued or already done: pg-boss's throttle.
+   */
+  singletonSeconds?: number;
 }
 
-/** The job's id, or null when a job with the same key is already queued or running. */
+/** The job's id, or null when a job with the same key is already queued or running (or, throttled, was sent in the slot). */
 export async function enqueue(queue: QueueName, data: Record<string, unknown>, options: EnqueueOptions = {}): Promise<string | null> {
   const parsed = queueDataSchemas[queue].safeParse(data);
   if (!parsed.success) {
@@ -24,5 +29,6 @@ export async function enqueue(queue: QueueName, data: Record<string, unknown>, o
   return boss.send(queue, parsed.data, {
     singletonKey: options.singletonKey,
     startAfter: options.startAfterSeconds && options.startAfterSeconds > 0 ? Math.ceil(options.startAfterSeconds) : undefined,
+    singletonSeconds: options.singletonSeconds,
   });
 }

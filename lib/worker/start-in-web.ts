@@ -5,6 +5,7 @@ import { getConfig } from "@/lib/config";
 import { logger } from "@/lib/logger";
 import { startWorker } from "@/lib/jobs/worker";
 import { jobDefinitions } from "@/lib/worker/job-registry";
+import { catchUpAtStart } from "@/lib/worker/catch-up";
 
 export async function startWorkerInWebProcess(): Promise<void> {
   if (!getConfig().jobs.workerInWeb) {
@@ -13,9 +14,10 @@ export async function startWorkerInWebProcess(): Promise<void> {
   }
   // Not awaited: the web server does not wait on PostgreSQL to start serving.
   startWorker({ definitions: jobDefinitions })
-    .then((worker) => {
+    .then(async (worker) => {
       // Best effort: Next exits soon after SIGTERM; a job it interrupts is picked up again once its heartbeat lapses.
       process.once("SIGTERM", () => void worker.stop().catch((error: unknown) => logger.error({ err: error }, "background job worker did not stop cleanly")));
+      await catchUpAtStart();
     })
     .catch((error: unknown) => logger.error({ err: error }, "background job worker did not start; the web app runs without it"));
 }
