@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getPrisma } from "@/lib/db/client";
 import type { UserActor } from "@/lib/auth/permissions";
-import { jobsSchema } from "@/lib/jobs/boss";
+import { getBoss, jobsSchema } from "@/lib/jobs/boss";
 import { linkRoleName, listLinkableServices } from "@/lib/catalog/link-role-name";
 
 const suffix = randomUUID().slice(0, 6);
@@ -53,6 +53,10 @@ async function rebuildsQueuedSince(since: Date): Promise<number> {
 
 describe("linkRoleName", () => {
   it("the owning team links an unclaimed role: the service reports as it, audited, and a map rebuild is queued", async () => {
+    // The queue holds one waiting rebuild at most: one an earlier test queued (no worker runs here) would take this
+    // link's place, and nothing would be created since. Cleared, so the count below is this link's.
+    await getBoss();
+    await getPrisma().$executeRawUnsafe(`DELETE FROM "${await jobsSchema()}".job WHERE name = 'map.rebuild' AND state IN ('created', 'retry')`);
     const before = new Date(Date.now() - 1000);
     const role = `Fabrikam.Workflow "v2" | ${suffix}`;
     expect(await linkRoleName({ actor: member, slug: slug("workflow"), role: `  ${role} ` })).toEqual({

@@ -5,12 +5,11 @@
 import { z } from "zod";
 import { getConfig } from "@/lib/config";
 import { getPrisma } from "@/lib/db/client";
-import { latestDeploymentIds } from "@/lib/deployments/latest-deployments";
 import { AppError } from "@/lib/errors";
 import { can, forbidden, type Actor } from "@/lib/auth/permissions";
 import { deploymentKinds, deploymentStatuses } from "@/lib/deployments/deployment-settings";
 import { oneOf } from "@/lib/db/one-of";
-import { compareHealthEntries, healthEntrySchema, serviceHealthInclude, toHealthEntry, type HealthEntry } from "@/lib/health/health-view";
+import { compareHealthEntries, healthEntrySchema, toHealthEntry, type HealthEntry, type ServiceHealthRow } from "@/lib/health/health-view";
 import { bucketSamples, trendPointSchema, type TrendPoint } from "@/lib/health/trend-view";
 
 export const lastRolloutSchema = z.object({
@@ -65,19 +64,10 @@ export async function getServiceHealth({
       select: { id: true, slug: true, displayName: true, tier: true, appInsightsRoleName: true, ownerTeam: { select: { id: true, slug: true, name: true } } },
     }));
   if (!service) throw new AppError("not_found", `There is no service "${slug}" in the catalog.`);
-  const activeNamespace = { status: { not: "decommissioned" } };
   const [snapshots, rollouts, samples] = await Promise.all([
-    // The service is read above (or given): including it again would cost two statements (its row, its team) on every call.
-    prisma.serviceHealth.findMany({ where: { serviceId: service.id, namespace: activeNamespace }, include: { namespace: serviceHealthInclude.namespace } }),
-    // A service never deployed has no ids: Prisma would still send one statement per included relation.
-    latestDeploymentIds({ serviceId: service.id, excludeNamespaceStatuses: ["decommissioned"] }).then(async (ids) =>
-      ids.length === 0
-        ? []
-        : prisma.deployment.findMany({
-            where: { id: { in: ids } },
-            include: { namespace: { select: { id: true, name: true, environment: true, cluster: { select: { id: true, name: true } } } } },
-          }),
-    ),
+    // The service is read above (or given): it is not read again with each snapshot.
+    healthSnapshots(service.id),
+    latestRollouts(service.id),
     prisma.healthSample.findMany({
       where: { serviceId: service.id, resolution: "minute", at: { gte: new Date(now.getTime() - dayMs), lte: now } },
       orderBy: { at: "asc" },
@@ -113,6 +103,61 @@ export async function getServiceHealth({
       trend: bucketSamples(samples.filter((sample) => sample.namespaceId === entry.namespace.id)),
     };
   });
+}
+
+/**
+ * The service's snapshots in namespaces that are not decommissioned, each with its namespace and cluster: one
+ * statement (through Prisma's relations three, the last two sent even when there is no snapshot).
+ */
+async function healthSnapshots(serviceId: string): Promise<Omit<ServiceHealthRow, "service">[]> {
+  const rows = await getPrisma().$queryRaw<
+    (Omit<ServiceHealthRow, "service" | "namespace"> & { namespaceId: string; namespaceName: string; clusterId: string; clusterName: string })[]
+  >`
+    SELECT h."namespaceId", h.environment, h.state, h.reasons, h."stateSince", h.kubernetes, h.telemetry, h."evaluatedAt",
+      n.name AS "namespaceName", c.id AS "clusterId", c.name AS "clusterName"
+    FROM "ServiceHealth" h JOIN "Namespace" n ON n.id = h."namespaceId" JOIN "Cluster" c ON c.id = n."clusterId"
+    WHERE h."serviceId" = ${serviceId}::uuid AND n.status <> 'decommissioned'`;
+  return rows.map(({ namespaceId, namespaceName, clusterId, clusterName, ...row }) => ({
+    ...row,
+    namespace: { id: namespaceId, name: namespaceName, cluster: { id: clusterId, name: clusterName } },
+  }));
+}
+
+interface LatestRolloutRow {
+  id: string;
+  namespaceId: string;
+  revision: number;
+  kind: string;
+  status: string;
+  reason: string | null;
+  image: string;
+  imageTag: string | null;
+  imageDigest: string | null;
+  requestedByName: string;
+  approvedByName: string | null;
+  createdAt: Date;
+  finishedAt: Date | null;
+  namespace: { id: string; name: string; environment: string; cluster: { id: string; name: string } };
+}
+
+/**
+ * The service's newest deployment in each namespace that is not decommissioned, with the namespace and its cluster:
+ * one statement on the (serviceId, namespaceId, revision) index (latestDeploymentIds and Prisma's relations made four).
+ */
+async function latestRollouts(serviceId: string): Promise<LatestRolloutRow[]> {
+  const rows = await getPrisma().$queryRaw<
+    (Omit<LatestRolloutRow, "namespace"> & { namespaceName: string; namespaceEnvironment: string; clusterId: string; clusterName: string })[]
+  >`
+    SELECT DISTINCT ON (d."namespaceId") d.id, d."namespaceId", d.revision, d.kind, d.status, d.reason, d.image, d."imageTag", d."imageDigest",
+      d."requestedByName", d."approvedByName", d."createdAt", d."finishedAt",
+      n.name AS "namespaceName", n.environment AS "namespaceEnvironment", c.id AS "clusterId", c.name AS "clusterName"
+    FROM "Deployment" d JOIN "Namespace" n ON n.id = d."namespaceId" JOIN "Cluster" c ON c.id = n."clusterId"
+    WHERE d."serviceId" = ${serviceId}::uuid AND n.status <> 'decommissioned'
+    ORDER BY d."namespaceId", d.revision DESC`;
+  return rows.map(({ namespaceName, namespaceEnvironment, clusterId, clusterName, ...row }) => ({
+    ...row,
+    namespace: { id: row.namespaceId, name: namespaceName, environment: namespaceEnvironment, cluster: { id: clusterId, name: clusterName } },
+  }));
 }
 
 function notEvaluated(
