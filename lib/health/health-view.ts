@@ -57,6 +57,10 @@ export const telemetryObservationSchema = z.object({
     .number()
     .optional()
     .describe("How many unsampled requests the sampled telemetry is worth as evidence of the failure rate; the rate's bound is judged on it."),
+  sampledRequests: z
+    .number()
+    .optional()
+    .describe("How many requests the sampled telemetry is worth as evidence of p95 (the rows, under uniform sampling); p95 is judged from the tier's minimum."),
   failureRatePct: z.number().nullable().optional(),
   p95DurationMs: z.number().nullable().optional(),
   availabilityPct: z.number().nullable().optional(),

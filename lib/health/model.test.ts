@@ -172,6 +172,31 @@ describe("evaluateHealth", () => {
     expect(evaluate({ telemetry: { ...unsampled, failed: 200, failureRatePct: 20, effectiveRequests: 100 }, thresholds: critical }).state).toBe("unhealthy");
   });
 
+  it("judges a sampled p95 only when its rows are worth the minimum number of requests, and says so when they are not", () => {
+    // 900 requests, p95 2,450 ms: degraded for a standard service (threshold 1,500 ms).
+    expect(evaluate({ telemetry: { ...telemetry.slow, sampledRequests: 900 } })).toMatchObject({
+      state: "degraded",
+      reasons: [{ signal: "p95Duration", state: "degraded" }],
+    });
+    // Sampled 1 in 100, the same 900 requests are 9 rows: their p95 is about the slowest of nine durations.
+    const sampled = evaluate({ telemetry: { ...telemetry.slow, sampledRequests: 9 } });
+    expect(sampled.state).toBe("healthy");
+    expect(sampled.reasons).toEqual([
+      expect.objectContaining({
+        signal: "p95Duration",
+        state: "healthy",
+        value: 2450,
+        threshold: 1500,
+        message:
+          "p95 duration 2,450 ms is at or above the degraded threshold of 1,500 ms, but the sampled telemetry is as telling as 9 requests, " +
+          "fewer than 20: not judged",
+      }),
+    ]);
+    // At the minimum it is judged; a fast sampled p95 leaves no note.
+    expect(evaluate({ telemetry: { ...telemetry.slow, sampledRequests: 20 } }).state).toBe("degraded");
+    expect(evaluate({ telemetry: { ...telemetry.quiet, sampledRequests: 3 } }).reasons.map((reason) => reason.signal)).not.toContain("p95Duration");
+  });
+
   it("does not judge failure rate or p95 below the minimum number of requests, and says so", () => {
     const verdict = evaluate({ telemetry: telemetry.tooFewRequests });
     expect(verdict.state).toBe("healthy");

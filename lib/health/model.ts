@@ -379,7 +379,21 @@ function telemetryReasons(observation: TelemetryObservation | null, thresholds: 
   }
   if (judged && observation.p95DurationMs != null) {
     const verdict = judge(observation.p95DurationMs, thresholds.p95DurationMs, true);
-    if (verdict) {
+    // Sampled telemetry: 40 requests in two rows of 20 pass the minimum, but their p95 is the slower of two durations.
+    const sampled = observation.sampledRequests ?? requests;
+    if (verdict && sampled < thresholds.minRequests) {
+      reasons.push({
+        signal: "p95Duration",
+        state: "healthy",
+        value: round(observation.p95DurationMs, 1),
+        threshold: verdict.threshold,
+        since: null,
+        message:
+          `p95 duration ${formatNumber(observation.p95DurationMs)} ms is at or above the ${verdict.state} threshold of ` +
+          `${formatNumber(verdict.threshold)} ms, but the sampled telemetry is as telling as ${formatNumber(round(sampled, 1))} requests, ` +
+          `fewer than ${formatNumber(thresholds.minRequests)}: not judged`,
+      });
+    } else if (verdict) {
       reasons.push({
         signal: "p95Duration",
         state: verdict.state,

@@ -105,6 +105,13 @@ export interface TelemetryObservation {
    * the failure rate's bound is judged on it. Absent in observations stored before it was counted: `requests` then.
    */
   effectiveRequests?: number;
+  /**
+   * How many requests the sampled rows are worth as evidence of a duration percentile (Kish's (Σw)² / Σw²: the number
+   * of rows when every row stands for as many requests): p95 is judged only when it reaches the tier's minimum number
+   * of requests. Absent in observations stored before it was counted, and for unsampled telemetry's hand-made results:
+   * `requests` then.
+   */
+  sampledRequests?: number;
   failureRatePct?: number | null;
   p95DurationMs?: number | null;
   /** null when the role has no availability tests. */

@@ -188,7 +188,10 @@ function telemetryFor(
         failed,
         // No squares: a result from a query that did not count them (tests' hand-made ones); judged on the requests as before.
         ...(requestsSquares > 0
-          ? { effectiveRequests: Math.round(10 * sampledEffectiveCount({ total: requests, failed, totalSquares: requestsSquares, failedSquares })) / 10 }
+          ? {
+              effectiveRequests: Math.round(10 * sampledEffectiveCount({ total: requests, failed, totalSquares: requestsSquares, failedSquares })) / 10,
+              sampledRequests: Math.round((10 * requests * requests) / requestsSquares) / 10,
+            }
           : {}),
         failureRatePct: requests > 0 ? (100 * failed) / requests : null,
         p95DurationMs: p95,
