@@ -9,6 +9,7 @@ import { Button } from "@/components/ui/button";
 import { useChangeFeed } from "@/components/shell/use-change-feed";
 import { mergeNewer } from "@/lib/changes/merge-newer";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { callApi } from "@/lib/api/client-fetch";
@@ -205,7 +206,7 @@ export function DeploymentLive({
             {deployment.inFlight ? "No pods yet; they appear as the cluster creates them." : "No pods were seen for this rollout."}
           </p>
         ) : (
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Pods of the rollout">
             <DataTable caption="Pods of the rollout" columns={["Pod", "Template", "Phase", "Ready", "Restarts", "Waiting"]}>
               {deployment.pods.map((pod) => (
                 <Row key={pod.name}>
@@ -220,7 +221,7 @@ export function DeploymentLive({
                 </Row>
               ))}
             </DataTable>
-          </Card>
+          </ScrollCard>
         )}
       </section>
 
@@ -229,7 +230,7 @@ export function DeploymentLive({
         {deployment.events.length === 0 ? (
           <p className="text-sm text-muted-foreground">No events yet.</p>
         ) : (
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Kubernetes events of the rollout">
             <DataTable caption="Kubernetes events of the rollout, oldest first" columns={["Type", "Reason", "Object", "Message", "Count", "Last seen"]}>
               {deployment.events.map((event, index) => (
                 <Row key={`${event.object}-${event.reason}-${index}`}>
@@ -244,7 +245,7 @@ export function DeploymentLive({
                 </Row>
               ))}
             </DataTable>
-          </Card>
+          </ScrollCard>
         )}
       </section>
 

@@ -8,6 +8,7 @@ import { useQuery } from "@tanstack/react-query";
 import { AlertTriangle, Radio, RefreshCw } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { useChangeFeed } from "@/components/shell/use-change-feed";
@@ -165,7 +166,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
           )}
         </Card>
       ) : (
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Health of every service">
           <DataTable
             caption="Health of every service in every environment, worst first"
             columns={["Service", "Environment", "Health", "Why", "Version", "Ready", "Evaluated"]}
@@ -208,7 +209,7 @@ export function HealthBoard({ initial, filters }: { initial: HealthList; filters
               </Row>
             ))}
           </DataTable>
-        </Card>
+        </ScrollCard>
       )}
       {list.total > 0 && (
         <nav aria-label="Pages" className="flex flex-wrap items-center gap-4 text-sm">

@@ -7,6 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { AlertTriangle, RefreshCw } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Input, Textarea } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -119,9 +120,9 @@ export function NamespaceDetailView({ initial, permissions }: { initial: Namespa
 
       <section className="space-y-2">
         <h2 className="text-xl font-semibold">Quota</h2>
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Quota">
           <QuotaTable quota={namespace.quota} usage={namespace.usage} />
-        </Card>
+        </ScrollCard>
         <p className="text-xs text-muted-foreground">
           {namespace.checkedAt ? (
             <>

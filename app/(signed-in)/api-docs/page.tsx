@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DataTable, Row, Cell } from "@/components/ui/table";
-import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Badge } from "@/components/ui/badge";
 import { requireActor } from "@/lib/auth/current-actor";
 import { getConfig } from "@/lib/config";
@@ -27,7 +27,7 @@ export default async function ApiDocsPage() {
           . Errors are JSON: <code>{'{"error": {"code", "message", "path"}}'}</code> with status 400, 401, 403, 404, 409 or 413.
         </p>
       </div>
-      <Card className="relative overflow-x-auto p-0">
+      <ScrollCard label="Operations">
         <DataTable caption="Operations" columns={["Method", "Path", "What it does"]}>
           {Object.entries(document.paths).flatMap(([path, item]) =>
             methods.flatMap((method) => {
@@ -45,7 +45,7 @@ export default async function ApiDocsPage() {
             }),
           )}
         </DataTable>
-      </Card>
+      </ScrollCard>
     </div>
   );
 }

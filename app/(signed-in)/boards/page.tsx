@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card, CardTitle } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { CreateBoardForm } from "@/components/boards/board-forms";
 import { requirePermission } from "@/lib/auth/current-actor";
@@ -34,7 +35,7 @@ export default async function BoardsPage() {
         ) : (
           <Card className="self-start text-sm text-muted-foreground">Join a team to create boards for it.</Card>
         )}
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Boards">
           <DataTable caption="Boards" columns={["Board", "Owner", "Tiles", "Screens", ""]}>
             {boards.length === 0 && (
               <Row>
@@ -58,7 +59,7 @@ export default async function BoardsPage() {
               </Row>
             ))}
           </DataTable>
-        </Card>
+        </ScrollCard>
       </div>
       <h2 className="text-2xl font-bold">Playlists</h2>
       <p className="max-w-3xl text-sm text-muted-foreground">
@@ -78,7 +79,7 @@ export default async function BoardsPage() {
         ) : (
           <Card className="self-start text-sm text-muted-foreground">Join a team to create playlists for it.</Card>
         )}
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Playlists">
           <DataTable caption="Playlists" columns={["Playlist", "Owner", "Boards", "Screens", ""]}>
             {playlists.length === 0 && (
               <Row>
@@ -102,7 +103,7 @@ export default async function BoardsPage() {
               </Row>
             ))}
           </DataTable>
-        </Card>
+        </ScrollCard>
       </div>
     </div>
   );

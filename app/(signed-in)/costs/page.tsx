@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { AlertTriangle, ArrowDownRight, ArrowUpRight, Info } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Card, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Cell, DataTable, Row } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { CostTrendChart } from "@/components/costs/cost-trend-chart";
@@ -399,7 +400,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
           </Card>
 
           <div className="grid gap-4 lg:grid-cols-[2fr_1fr]">
-            <Card className="relative overflow-x-auto p-0">
+            <ScrollCard label="Breakdown">
               <div className="px-5 pt-4">
                 <CardTitle>Breakdown</CardTitle>
               </div>
@@ -431,7 +432,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                   )}
                 </Row>
               </DataTable>
-            </Card>
+            </ScrollCard>
             <Card>
               <CardHeader>
                 <CardTitle>Top movers, week over week</CardTitle>

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Input } from "@/components/ui/input";
@@ -63,7 +64,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       )}
       {result && result.events.length === 0 && <Card>No audit events match this filter. Clear a filter to see more.</Card>}
       {result && result.events.length > 0 && (
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Audit events">
           <DataTable caption="Audit events" columns={["When", "Actor", "Action", "Resource", "Outcome", "Change"]}>
             {result.events.map((event) => (
               <Row key={event.id}>
@@ -98,7 +99,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
               </Row>
             ))}
           </DataTable>
-        </Card>
+        </ScrollCard>
       )}
       {nextQuery && (
         <Link href={`/admin/audit?${nextQuery.toString()}`} className="font-medium text-primary underline underline-offset-2">

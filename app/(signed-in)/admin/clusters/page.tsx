@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { ClusterTable } from "@/components/clusters/cluster-table";
 import { EnvironmentSelect, RefreshClustersButton } from "@/components/clusters/cluster-controls";
 import { requirePermission } from "@/lib/auth/current-actor";
@@ -24,13 +25,13 @@ export default async function ClustersPage() {
       {clusters.length === 0 ? (
         <Card>No clusters yet. Discover them now; Wharf looks in every subscription it is configured with.</Card>
       ) : (
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Clusters">
           <ClusterTable
             clusters={clusters}
             lastColumn="Environment"
             renderLast={(cluster) => <EnvironmentSelect action={setEnvironmentAction} id={cluster.id} name={cluster.name} value={cluster.environment} />}
           />
-        </Card>
+        </ScrollCard>
       )}
     </div>
   );

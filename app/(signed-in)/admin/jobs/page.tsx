@@ -1,7 +1,8 @@
 import Link from "next/link";
 import type { Metadata } from "next";
 import { DataTable, Row, Cell } from "@/components/ui/table";
-import { Card, CardTitle } from "@/components/ui/card";
+import { CardTitle } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { RetryJobButton } from "@/components/jobs/retry-job-button";
@@ -76,7 +77,7 @@ export default async function JobsPage() {
         </p>
       </div>
       {byQueue.map(({ queue, jobs: queued }) => (
-        <Card key={queue} className="relative overflow-x-auto p-0" aria-labelledby={`queue-${queue}`}>
+        <ScrollCard key={queue} label={queue} aria-labelledby={`queue-${queue}`}>
           <div className="p-5 pb-3">
             <CardTitle id={`queue-${queue}`} className="mb-1 font-mono text-base">
               {queue}
@@ -123,7 +124,7 @@ export default async function JobsPage() {
               ))}
             </DataTable>
           )}
-        </Card>
+        </ScrollCard>
       ))}
     </div>
   );

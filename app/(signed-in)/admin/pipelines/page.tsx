@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { Card, CardTitle } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { Badge } from "@/components/ui/badge";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { Cell, DataTable, Row } from "@/components/ui/table";
@@ -32,7 +33,7 @@ export default async function AdminPipelinesPage() {
             teams={teams.filter((team) => !team.archivedAt).map((team) => ({ id: team.id, name: team.name }))}
           />
         </Card>
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Pipeline identities">
           <DataTable caption="Pipeline identities" columns={["Pipeline", "Client ID", "Teams", "Added", "Last used", ""]}>
             {identities.length === 0 && (
               <Row>
@@ -70,7 +71,7 @@ export default async function AdminPipelinesPage() {
               </Row>
             ))}
           </DataTable>
-        </Card>
+        </ScrollCard>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { DataTable, Row, Cell } from "@/components/ui/table";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -147,7 +148,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
           <p className="text-sm text-muted-foreground" aria-live="polite">
             {result.total} service{result.total === 1 ? "" : "s"} · page {result.page} of {pages}
           </p>
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Services">
             <DataTable caption="Services" columns={["Service", "Team", "Tier", "Lifecycle", "Language", "Changed"]}>
               {result.services.map((service) => (
                 <Row key={service.id}>
@@ -177,7 +178,7 @@ export default async function CatalogPage({ searchParams }: { searchParams: Prom
                 </Row>
               ))}
             </DataTable>
-          </Card>
+          </ScrollCard>
           <nav aria-label="Pages" className="flex items-center gap-3">
             {result.page > 1 && (
               <Link className="font-medium text-primary underline underline-offset-2" href={href(query, { page: String(result.page - 1) })}>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { ClusterTable } from "@/components/clusters/cluster-table";
 import { requirePermission } from "@/lib/auth/current-actor";
 import { can } from "@/lib/auth/permissions";
@@ -32,13 +33,13 @@ export default async function ClustersPage() {
       {clusters.length === 0 ? (
         <Card>No clusters yet. A platform admin discovers them; Wharf also looks every hour.</Card>
       ) : (
-        <Card className="relative overflow-x-auto p-0">
+        <ScrollCard label="Clusters">
           <ClusterTable
             clusters={clusters}
             lastColumn="Environment"
             renderLast={(cluster) => cluster.environment ?? <span className="text-muted-foreground">not set</span>}
           />
-        </Card>
+        </ScrollCard>
       )}
     </div>
   );

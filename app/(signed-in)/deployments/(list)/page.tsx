@@ -2,6 +2,7 @@ import Link from "next/link";
 import type { Metadata } from "next";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { FilterSelect } from "@/components/ui/filter-select";
 import { Input } from "@/components/ui/input";
 import { DeploymentHistory } from "@/components/deployments/history-table";
@@ -129,9 +130,9 @@ export default async function DeploymentsPage({ searchParams }: { searchParams: 
         </Card>
       ) : (
         <>
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Deployment history">
             <DeploymentHistory deployments={deployments} rollbackTeams={teamsActorActsFor(actor)} />
-          </Card>
+          </ScrollCard>
           <nav aria-label="Pages of the history" className="flex gap-4 text-sm">
             {before && (
               <Link className="underline" href={link({})}>

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { ScrollCard } from "@/components/ui/scroll-card";
 import { DataTable, Row, Cell } from "@/components/ui/table";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { NamespaceStatusBadge, RequestStatusBadge } from "@/components/namespaces/status-badge";
@@ -72,7 +73,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
       {openRequests.length > 0 && (
         <section className="space-y-2">
           <h2 className="text-xl font-semibold">Waiting for approval</h2>
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Pending namespace requests">
             <DataTable caption="Pending namespace requests" columns={["Namespace", "Team", "Cluster", "Asked", ""]}>
               {openRequests.map((request) => (
                 <Row key={request.id} id={request.id} className={request.id === justSent ? "bg-muted" : undefined}>
@@ -94,7 +95,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
                 </Row>
               ))}
             </DataTable>
-          </Card>
+          </ScrollCard>
         </section>
       )}
 
@@ -159,7 +160,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
               : "No namespaces yet. A team member requests one; a platform admin approves it."}
           </Card>
         ) : (
-          <Card className="relative overflow-x-auto p-0">
+          <ScrollCard label="Namespaces">
             <DataTable caption="Namespaces" columns={["Namespace", "Team", "Cluster", "Status", "Quota used", "Drift"]}>
               {shown.map((namespace) => (
                 <Row key={namespace.id}>
@@ -193,7 +194,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
                 </Row>
               ))}
             </DataTable>
-          </Card>
+          </ScrollCard>
         )}
       </section>
     </div>
