@@ -22,6 +22,10 @@
 //   npx tsx bench/board-soak.ts [--minutes 10] [--warmup-minutes 5] [--sample-seconds 30] [--change-seconds 30] [--keep-build]
 //   BOARD_SOAK_MINUTES=2 npx tsx bench/board-soak.ts --keep-build      (the warm-up is half the run, at most 5 minutes)
 //   npx tsx bench/board-soak.ts --clock-hours 24 --minutes 20 --keep-build
+//
+// With `--playlist` the screen shows a playlist instead: the board above and a second one (fleet health and a clock),
+// 10 s each (the shortest a playlist allows), so it switches boards on its own clock all through the run: 8,640
+// times in a day on the accelerated clock.
 import type { CDPSession, Page } from "@playwright/test";
 import { api, launchChromium, percentChange, signedIn, sleep, startBenchWharf } from "./bench-wharf";
 import type { BenchBrowser } from "./http-session";
@@ -35,6 +39,7 @@ const warmupMinutes = option("--warmup-minutes") || Math.min(5, minutes / 2);
 const sampleSeconds = option("--sample-seconds") || 30;
 const changeSeconds = option("--change-seconds") || 30;
 const keepBuild = process.argv.includes("--keep-build");
+const playlist = process.argv.includes("--playlist");
 const clockHours = option("--clock-hours") || 0;
 /** Simulated time per step of the page's clock, when it is accelerated. */
 const clockStepMs = 1_000;
@@ -152,7 +157,32 @@ async function main() {
         { kind: "clock", id: "clock", x: 8, y: 8, w: 4, h: 3 },
       ],
     });
-    const { token } = await api<{ token: string }>(base, admin, "POST", `/api/v1/boards/${slug}/displays`, { label: "Soak screen" });
+    // What the screen shows: the board, or a playlist of it and a second board.
+    let screenSlug = slug;
+    if (playlist) {
+      await api(base, admin, "POST", "/api/v1/boards", {
+        slug: `${slug}-2`,
+        name: "Soak second board",
+        teamId: null,
+        tiles: [
+          { kind: "fleet-health", id: "fleet", x: 0, y: 0, w: 8, h: 6 },
+          { kind: "clock", id: "clock", x: 8, y: 0, w: 4, h: 6 },
+        ],
+      });
+      screenSlug = `${slug}-list`;
+      await api(base, admin, "POST", "/api/v1/playlists", {
+        slug: screenSlug,
+        name: "Soak playlist",
+        teamId: null,
+        boards: [
+          { board: slug, seconds: 10 },
+          { board: `${slug}-2`, seconds: 10 },
+        ],
+      });
+    }
+    const { token } = await api<{ token: string }>(base, admin, "POST", `/api/v1/${playlist ? "playlists" : "boards"}/${screenSlug}/displays`, {
+      label: "Soak screen",
+    });
 
     const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
     const page = await context.newPage();
@@ -164,7 +194,7 @@ async function main() {
     page.on("pageerror", (error) => pageErrors.push(error.message));
     // Installed before the page loads, so every timer it sets is the clock's; time flows on its own between steps.
     if (clockHours > 0) await context.clock.install();
-    await page.goto(`${base}/display/${slug}?token=${token}`);
+    await page.goto(`${base}/display/${screenSlug}?token=${token}`);
     await page.getByTestId("kiosk-live").waitFor({ timeout: 120_000 });
     const navigationsAtStart = navigations;
     const cdp = await context.newCDPSession(page);
